@@ -1,0 +1,391 @@
+//! TTC primitive encodings: fixed-width integers, the "universal" `ub*`/`sb*`
+//! integers, length-prefixed byte strings (with the `FE` chunked form) and
+//! key/value pairs. `Reader` never reads past its slice: running out of bytes is
+//! `DecodeError::NeedMore`, which callers treat as "wait for the next packet".
+
+use std::fmt;
+
+/// Why a decode stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The input ended before the value did; retry with more bytes.
+    NeedMore,
+    /// The bytes cannot be a valid message.
+    Malformed(String),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::NeedMore => f.write_str("need more bytes"),
+            DecodeError::Malformed(m) => write!(f, "malformed message: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+pub type DecodeResult<T> = Result<T, DecodeError>;
+
+/// Shorthand for building a `Malformed` error.
+pub fn malformed<T>(msg: impl Into<String>) -> DecodeResult<T> {
+    Err(DecodeError::Malformed(msg.into()))
+}
+
+/// Length byte that marks a chunked (long) byte string.
+pub const LONG_INDICATOR: u8 = 0xFE;
+/// Length byte that marks NULL.
+pub const NULL_INDICATOR: u8 = 0xFF;
+/// Escape byte: never a length (`FD 01` marks an absent value).
+pub const ESCAPE: u8 = 0xFD;
+/// Longest byte string written in the short form.
+pub const MAX_SHORT: usize = 252;
+/// Chunk size used when writing the chunked form.
+pub const CHUNK_SIZE: usize = 32767;
+
+/// A cursor over a byte slice holding (part of) a TTC message stream.
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        Reader { buf, pos: 0 }
+    }
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+    pub fn set_pos(&mut self, pos: usize) {
+        self.pos = pos.min(self.buf.len());
+    }
+    pub fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+    pub fn rest(&self) -> &'a [u8] {
+        &self.buf[self.pos..]
+    }
+
+    pub fn take(&mut self, n: usize) -> DecodeResult<&'a [u8]> {
+        if self.remaining() < n {
+            return Err(DecodeError::NeedMore);
+        }
+        let s = &self.buf[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+    pub fn skip(&mut self, n: usize) -> DecodeResult<()> {
+        self.take(n).map(|_| ())
+    }
+    pub fn peek_u8(&self) -> DecodeResult<u8> {
+        self.buf.get(self.pos).copied().ok_or(DecodeError::NeedMore)
+    }
+    pub fn u8(&mut self) -> DecodeResult<u8> {
+        Ok(self.take(1)?[0])
+    }
+    pub fn u16be(&mut self) -> DecodeResult<u16> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+    pub fn u16le(&mut self) -> DecodeResult<u16> {
+        let b = self.take(2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+    pub fn u32be(&mut self) -> DecodeResult<u32> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Universal unsigned integer of at most `max` bytes.
+    fn universal(&mut self, max: usize) -> DecodeResult<(bool, u64)> {
+        let len = self.u8()?;
+        let negative = len & 0x80 != 0;
+        let n = (len & 0x7F) as usize;
+        if n > max {
+            return malformed(format!("integer of {n} bytes where at most {max} allowed"));
+        }
+        let mut v: u64 = 0;
+        for b in self.take(n)? {
+            v = (v << 8) | *b as u64;
+        }
+        Ok((negative, v))
+    }
+    pub fn ub1(&mut self) -> DecodeResult<u8> {
+        self.u8()
+    }
+    pub fn ub2(&mut self) -> DecodeResult<u16> {
+        Ok(self.universal(2)?.1 as u16)
+    }
+    pub fn ub4(&mut self) -> DecodeResult<u32> {
+        Ok(self.universal(4)?.1 as u32)
+    }
+    pub fn ub8(&mut self) -> DecodeResult<u64> {
+        Ok(self.universal(8)?.1)
+    }
+    pub fn sb4(&mut self) -> DecodeResult<i32> {
+        let (neg, v) = self.universal(4)?;
+        let v = v as i64;
+        Ok(if neg { -v } else { v } as i32)
+    }
+    pub fn sb8(&mut self) -> DecodeResult<i64> {
+        let (neg, v) = self.universal(8)?;
+        let v = v as i64;
+        Ok(if neg { v.wrapping_neg() } else { v })
+    }
+    pub fn sb2(&mut self) -> DecodeResult<i16> {
+        let (neg, v) = self.universal(2)?;
+        let v = v as i32;
+        Ok(if neg { -v } else { v } as i16)
+    }
+
+    /// A length-prefixed byte string; `None` for NULL. Chunked values are joined.
+    pub fn bytes(&mut self) -> DecodeResult<Option<Vec<u8>>> {
+        let len = self.u8()?;
+        match len {
+            0 | NULL_INDICATOR => Ok(None),
+            ESCAPE => {
+                // `FD 01`: absent value (e.g. a NULL BOOLEAN).
+                self.u8()?;
+                Ok(None)
+            }
+            LONG_INDICATOR => {
+                let mut out = Vec::new();
+                loop {
+                    let n = self.ub4()? as usize;
+                    if n == 0 {
+                        break;
+                    }
+                    out.extend_from_slice(self.take(n)?);
+                }
+                Ok(Some(out))
+            }
+            n => Ok(Some(self.take(n as usize)?.to_vec())),
+        }
+    }
+
+    /// Like [`Reader::bytes`] but borrows when the value is in the short form.
+    pub fn bytes_ref(&mut self) -> DecodeResult<Option<std::borrow::Cow<'a, [u8]>>> {
+        let len = self.peek_u8()?;
+        if len == 0 || len == NULL_INDICATOR || len == ESCAPE || len == LONG_INDICATOR {
+            return Ok(self.bytes()?.map(std::borrow::Cow::Owned));
+        }
+        self.pos += 1;
+        Ok(Some(std::borrow::Cow::Borrowed(self.take(len as usize)?)))
+    }
+
+    pub fn skip_bytes(&mut self) -> DecodeResult<()> {
+        self.bytes_ref().map(|_| ())
+    }
+
+    /// `ub4` declared length, then (if non-zero) a byte string.
+    pub fn bytes_with_length(&mut self) -> DecodeResult<Option<Vec<u8>>> {
+        let n = self.ub4()?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.bytes()
+    }
+
+    pub fn str_with_length(&mut self) -> DecodeResult<Option<String>> {
+        match self.bytes_with_length()? {
+            None => Ok(None),
+            Some(b) => String::from_utf8(b)
+                .map(Some)
+                .or_else(|_| malformed("string is not UTF-8")),
+        }
+    }
+
+    /// Reads a key/value pair as used by auth and application context.
+    pub fn key_value(&mut self) -> DecodeResult<(String, Vec<u8>, u32)> {
+        let key = self.str_with_length()?.unwrap_or_default();
+        let value = self.bytes_with_length()?.unwrap_or_default();
+        let flags = self.ub4()?;
+        Ok((key, value, flags))
+    }
+}
+
+/// Growable output buffer with the TTC encodings.
+#[derive(Debug, Default, Clone)]
+pub struct Writer {
+    pub buf: Vec<u8>,
+}
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer { buf: Vec::with_capacity(256) }
+    }
+    pub fn with_capacity(n: usize) -> Self {
+        Writer { buf: Vec::with_capacity(n) }
+    }
+    pub fn into_inner(self) -> Vec<u8> {
+        self.buf
+    }
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+    pub fn raw(&mut self, b: &[u8]) -> &mut Self {
+        self.buf.extend_from_slice(b);
+        self
+    }
+    pub fn u8(&mut self, v: u8) -> &mut Self {
+        self.buf.push(v);
+        self
+    }
+    pub fn u16be(&mut self, v: u16) -> &mut Self {
+        self.raw(&v.to_be_bytes())
+    }
+    pub fn u16le(&mut self, v: u16) -> &mut Self {
+        self.raw(&v.to_le_bytes())
+    }
+    pub fn u32be(&mut self, v: u32) -> &mut Self {
+        self.raw(&v.to_be_bytes())
+    }
+
+    fn universal(&mut self, negative: bool, v: u64) -> &mut Self {
+        if v == 0 {
+            return self.u8(0);
+        }
+        let n: usize = if v <= 0xFF {
+            1
+        } else if v <= 0xFFFF {
+            2
+        } else if v <= 0xFFFF_FFFF {
+            4
+        } else {
+            8
+        };
+        self.u8(n as u8 | if negative { 0x80 } else { 0 });
+        let be = v.to_be_bytes();
+        self.raw(&be[8 - n..])
+    }
+    pub fn ub1(&mut self, v: u8) -> &mut Self {
+        self.u8(v)
+    }
+    pub fn ub2(&mut self, v: u16) -> &mut Self {
+        self.universal(false, v as u64)
+    }
+    pub fn ub4(&mut self, v: u32) -> &mut Self {
+        self.universal(false, v as u64)
+    }
+    pub fn ub8(&mut self, v: u64) -> &mut Self {
+        self.universal(false, v)
+    }
+    pub fn sb4(&mut self, v: i32) -> &mut Self {
+        self.universal(v < 0, v.unsigned_abs() as u64)
+    }
+    pub fn sb8(&mut self, v: i64) -> &mut Self {
+        self.universal(v < 0, v.unsigned_abs())
+    }
+    pub fn sb2(&mut self, v: i16) -> &mut Self {
+        self.universal(v < 0, v.unsigned_abs() as u64)
+    }
+
+    /// A length-prefixed byte string (chunked from 253 bytes on).
+    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        if b.is_empty() {
+            return self.u8(0);
+        }
+        if b.len() <= MAX_SHORT {
+            self.u8(b.len() as u8);
+            return self.raw(b);
+        }
+        self.u8(LONG_INDICATOR);
+        for chunk in b.chunks(CHUNK_SIZE) {
+            self.ub4(chunk.len() as u32);
+            self.raw(chunk);
+        }
+        self.ub4(0)
+    }
+    pub fn null(&mut self) -> &mut Self {
+        self.u8(0)
+    }
+    /// `ub4` length then the bytes (nothing more when empty).
+    pub fn bytes_with_length(&mut self, b: &[u8]) -> &mut Self {
+        self.ub4(b.len() as u32);
+        if !b.is_empty() {
+            self.bytes(b);
+        }
+        self
+    }
+    pub fn str_with_length(&mut self, s: &str) -> &mut Self {
+        self.bytes_with_length(s.as_bytes())
+    }
+    pub fn key_value(&mut self, key: &str, value: &[u8], flags: u32) -> &mut Self {
+        self.str_with_length(key);
+        self.bytes_with_length(value);
+        self.ub4(flags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn universal_integers_round_trip() {
+        for v in [0u64, 1, 255, 256, 65535, 65536, u32::MAX as u64, u64::MAX] {
+            let mut w = Writer::new();
+            w.ub8(v);
+            assert_eq!(Reader::new(&w.buf).ub8().unwrap(), v);
+        }
+        for v in [0i32, -1, -127, 128, i32::MIN + 1, i32::MAX] {
+            let mut w = Writer::new();
+            w.sb4(v);
+            assert_eq!(Reader::new(&w.buf).sb4().unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn known_encodings() {
+        let mut w = Writer::new();
+        w.ub4(0).ub4(5).ub2(0x1234).sb4(-127);
+        assert_eq!(w.buf, [0, 1, 5, 2, 0x12, 0x34, 0x81, 0x7F]);
+    }
+
+    #[test]
+    fn bytes_short_long_and_null() {
+        let long: Vec<u8> = (0..70000u32).map(|i| i as u8).collect();
+        let mut w = Writer::new();
+        w.bytes(b"abc").bytes(&long).null();
+        assert_eq!(&w.buf[..4], &[3, b'a', b'b', b'c']);
+        assert_eq!(w.buf[4], LONG_INDICATOR);
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(r.bytes().unwrap().unwrap(), b"abc");
+        assert_eq!(r.bytes().unwrap().unwrap(), long);
+        assert_eq!(r.bytes().unwrap(), None);
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn truncated_input_needs_more() {
+        let mut w = Writer::new();
+        w.bytes(&[7u8; 300]);
+        for cut in 0..w.buf.len() {
+            let mut r = Reader::new(&w.buf[..cut]);
+            assert_eq!(r.bytes(), Err(DecodeError::NeedMore), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn oversized_integer_is_malformed() {
+        assert!(matches!(
+            Reader::new(&[5, 1, 2, 3, 4, 5]).ub4(),
+            Err(DecodeError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn key_value_round_trip() {
+        let mut w = Writer::new();
+        w.key_value("AUTH_VFR_DATA", b"ABCD", 18453);
+        let (k, v, f) = Reader::new(&w.buf).key_value().unwrap();
+        assert_eq!((k.as_str(), v.as_slice(), f), ("AUTH_VFR_DATA", &b"ABCD"[..], 18453));
+    }
+}

@@ -1,0 +1,6 @@
+//! Sans-I/O Oracle Net codec: TNS packets, TTC messages, value encodings and
+//! O5LOGON crypto. Used by both `oradb-client` and `oradb-testserver`; does no
+//! I/O itself. Running out of input is [`buf::DecodeError::NeedMore`].
+
+pub mod buf;
+pub mod value;

@@ -1,0 +1,1 @@
+//! BINARY_FLOAT / BINARY_DOUBLE codec (placeholder; being written).

@@ -1,0 +1,1 @@
+//! NUMBER codec (placeholder; being written).

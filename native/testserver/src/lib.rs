@@ -1,0 +1,3 @@
+//! Oracle-Net-compatible test server backed by SQLite.
+
+pub mod sql;

@@ -1,0 +1,1 @@
+//! Oracle SQL on SQLite (being written).
