@@ -3,4 +3,9 @@
 //! I/O itself. Running out of input is [`buf::DecodeError::NeedMore`].
 
 pub mod buf;
+pub mod connect_string;
+pub mod nv;
+pub mod o5logon;
+pub mod packet;
+pub mod ttc;
 pub mod value;

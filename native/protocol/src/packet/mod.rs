@@ -1,0 +1,1 @@
+//! TNS packets (being written)
