@@ -216,10 +216,14 @@ pub struct Writer {
 
 impl Writer {
     pub fn new() -> Self {
-        Writer { buf: Vec::with_capacity(256) }
+        Writer {
+            buf: Vec::with_capacity(256),
+        }
     }
     pub fn with_capacity(n: usize) -> Self {
-        Writer { buf: Vec::with_capacity(n) }
+        Writer {
+            buf: Vec::with_capacity(n),
+        }
     }
     pub fn into_inner(self) -> Vec<u8> {
         self.buf
@@ -386,6 +390,9 @@ mod tests {
         let mut w = Writer::new();
         w.key_value("AUTH_VFR_DATA", b"ABCD", 18453);
         let (k, v, f) = Reader::new(&w.buf).key_value().unwrap();
-        assert_eq!((k.as_str(), v.as_slice(), f), ("AUTH_VFR_DATA", &b"ABCD"[..], 18453));
+        assert_eq!(
+            (k.as_str(), v.as_slice(), f),
+            ("AUTH_VFR_DATA", &b"ABCD"[..], 18453)
+        );
     }
 }

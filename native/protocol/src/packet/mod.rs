@@ -106,7 +106,7 @@ impl PacketDecoder {
             u16::from_be_bytes([avail[0], avail[1]]) as usize
         };
         // Checked before waiting for the body, so an absurd length never makes us buffer it.
-        if len < HEADER_LEN || len > MAX_SDU + HEADER_LEN {
+        if !(HEADER_LEN..=MAX_SDU + HEADER_LEN).contains(&len) {
             return malformed(format!("packet length {len} out of range"));
         }
         let kind = avail[4];

@@ -16,10 +16,20 @@ pub struct FunctionHeader {
 
 impl FunctionHeader {
     pub fn call(code: u8, seq: u8) -> Self {
-        FunctionHeader { kind: msg::FUNCTION, code, seq, token: 0 }
+        FunctionHeader {
+            kind: msg::FUNCTION,
+            code,
+            seq,
+            token: 0,
+        }
     }
     pub fn piggyback(code: u8, seq: u8) -> Self {
-        FunctionHeader { kind: msg::PIGGYBACK, code, seq, token: 0 }
+        FunctionHeader {
+            kind: msg::PIGGYBACK,
+            code,
+            seq,
+            token: 0,
+        }
     }
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
@@ -33,8 +43,17 @@ impl FunctionHeader {
     pub fn decode(kind: u8, r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
         let code = r.u8()?;
         let seq = r.u8()?;
-        let token = if caps.field_version >= Caps::FV_23_1_EXT1 { r.ub8()? } else { 0 };
-        Ok(FunctionHeader { kind, code, seq, token })
+        let token = if caps.field_version >= Caps::FV_23_1_EXT1 {
+            r.ub8()?
+        } else {
+            0
+        };
+        Ok(FunctionHeader {
+            kind,
+            code,
+            seq,
+            token,
+        })
     }
 }
 
@@ -45,11 +64,23 @@ mod tests {
     #[test]
     fn header_round_trip_with_and_without_token() {
         for fv in [17u8, 18] {
-            let caps = Caps { field_version: fv, ..Caps::default() };
-            let h = FunctionHeader { kind: msg::FUNCTION, code: 94, seq: 7, token: 0 };
+            let caps = Caps {
+                field_version: fv,
+                ..Caps::default()
+            };
+            let h = FunctionHeader {
+                kind: msg::FUNCTION,
+                code: 94,
+                seq: 7,
+                token: 0,
+            };
             let mut w = Writer::new();
             h.encode(&mut w, &caps);
-            let expect: &[u8] = if fv >= 18 { &[3, 94, 7, 0] } else { &[3, 94, 7] };
+            let expect: &[u8] = if fv >= 18 {
+                &[3, 94, 7, 0]
+            } else {
+                &[3, 94, 7]
+            };
             assert_eq!(w.buf, expect);
             let mut r = Reader::new(&w.buf[1..]);
             assert_eq!(FunctionHeader::decode(3, &mut r, &caps).unwrap(), h);

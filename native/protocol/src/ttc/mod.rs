@@ -97,6 +97,9 @@ impl Caps {
 
 impl Default for Caps {
     fn default() -> Self {
-        Caps { field_version: Self::DEFAULT_FIELD_VERSION, max_string_size: 32767 }
+        Caps {
+            field_version: Self::DEFAULT_FIELD_VERSION,
+            max_string_size: 32767,
+        }
     }
 }
