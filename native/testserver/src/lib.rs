@@ -1,3 +1,19 @@
-//! Oracle-Net-compatible test server backed by SQLite.
+//! Oracle-Net-compatible test server backed by SQLite: real, unmodified thin
+//! clients connect to it over TCP and their SQL runs on SQLite.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = oradb_testserver::TestServer::start(Default::default()).await?;
+//! println!("listening on {}", server.addr());
+//! # Ok(()) }
+//! ```
 
+pub mod config;
+mod handshake;
+pub mod server;
+mod session;
 pub mod sql;
+mod transport;
+
+pub use config::Config;
+pub use server::TestServer;

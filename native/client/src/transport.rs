@@ -1,0 +1,165 @@
+//! The client's socket: TNS packets out, DATA payloads and markers in.
+//! Responses are decoded a whole TTC message at a time from `ResponseBuf`;
+//! when a message is cut by a packet boundary the decoder asks for more and
+//! retries that message only, so progress on earlier messages is kept.
+
+use std::time::Duration;
+
+use oradb_protocol::packet::{self, data_flags, kind, marker, Packet, PacketDecoder};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::error::{Error, Result};
+
+pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+pub struct Transport {
+    stream: Box<dyn Stream>,
+    dec: PacketDecoder,
+    pub sdu: usize,
+    large: bool,
+    out: Vec<u8>,
+    read_buf: Vec<u8>,
+}
+
+/// What came in instead of (more) data.
+#[derive(Debug)]
+pub enum Inbound {
+    Data { payload: Vec<u8>, flags: u16 },
+    Marker(u8),
+    Other(Packet),
+}
+
+impl Transport {
+    pub async fn tcp(host: &str, port: u16, timeout: Duration) -> Result<Transport> {
+        let connect = TcpStream::connect((host, port));
+        let sock = match tokio::time::timeout(timeout, connect).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => {
+                return Err(Error::odb(
+                    crate::error::ErrorKind::Connect,
+                    "ODB-1011",
+                    format!("cannot connect to {host}:{port}: {e}"),
+                ))
+            }
+            Err(_) => {
+                return Err(Error::odb(
+                    crate::error::ErrorKind::Connect,
+                    "ODB-1012",
+                    format!("timed out connecting to {host}:{port} after {} ms", timeout.as_millis()),
+                ))
+            }
+        };
+        let _ = sock.set_nodelay(true);
+        Ok(Transport::new(Box::new(sock)))
+    }
+
+    pub fn new(stream: Box<dyn Stream>) -> Self {
+        Transport {
+            stream,
+            dec: PacketDecoder::new(),
+            sdu: 8192,
+            large: false,
+            out: Vec::with_capacity(8192),
+            read_buf: vec![0; 64 * 1024],
+        }
+    }
+
+    pub fn set_large_lengths(&mut self) {
+        self.large = true;
+        self.dec.set_large_lengths(true);
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        let r = self.stream.write_all(&self.out).await;
+        self.out.clear();
+        r.map_err(Error::disconnected)
+    }
+
+    pub async fn send_packet(&mut self, kind: u8, body: &[u8]) -> Result<()> {
+        packet::encode(&mut self.out, kind, 0, body, self.large);
+        self.flush().await
+    }
+
+    /// Sends one request; the last packet is marked END_OF_REQUEST.
+    pub async fn send_request(&mut self, payload: &[u8]) -> Result<()> {
+        packet::encode_data(&mut self.out, payload, self.sdu, self.large, 0, data_flags::END_OF_REQUEST);
+        self.flush().await
+    }
+
+    pub async fn send_marker(&mut self, k: u8) -> Result<()> {
+        self.send_packet(kind::MARKER, &marker::encode_body(k)).await
+    }
+
+    /// Tells the server we are leaving (DATA with the EOF flag) and closes.
+    pub async fn send_eof_and_close(&mut self) {
+        packet::encode(&mut self.out, kind::DATA, 0, &data_flags::EOF.to_be_bytes(), self.large);
+        let _ = self.flush().await;
+        let _ = self.stream.shutdown().await;
+    }
+
+    pub async fn recv_packet(&mut self) -> Result<Packet> {
+        loop {
+            match self.dec.next_packet() {
+                Ok(Some(p)) => return Ok(p),
+                Ok(None) => {}
+                Err(e) => return Err(Error::protocol(format!("invalid packet from the server: {e}"))),
+            }
+            let n = self.stream.read(&mut self.read_buf).await.map_err(Error::disconnected)?;
+            if n == 0 {
+                return Err(Error::disconnected("the server closed the connection"));
+            }
+            self.dec.feed(&self.read_buf[..n]);
+        }
+    }
+
+    pub async fn recv(&mut self) -> Result<Inbound> {
+        let p = self.recv_packet().await?;
+        Ok(match p.kind {
+            kind::DATA => {
+                let flags = p.data_flags();
+                if flags & data_flags::EOF != 0 {
+                    return Err(Error::disconnected("the server ended the session"));
+                }
+                let mut body = p.body;
+                body.drain(..2.min(body.len()));
+                Inbound::Data { payload: body, flags }
+            }
+            kind::MARKER => Inbound::Marker(
+                marker::decode_body(&p.body).map_err(|e| Error::protocol(e.to_string()))?,
+            ),
+            _ => Inbound::Other(p),
+        })
+    }
+}
+
+/// Accumulated response bytes with a cursor at the next undecoded message.
+#[derive(Debug, Default)]
+pub struct ResponseBuf {
+    data: Vec<u8>,
+    pos: usize,
+}
+
+impl ResponseBuf {
+    pub fn clear(&mut self) {
+        self.data.clear();
+        self.pos = 0;
+    }
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.pos > 0 && self.pos == self.data.len() {
+            self.data.clear();
+            self.pos = 0;
+        }
+        self.data.extend_from_slice(bytes);
+    }
+    pub fn unread(&self) -> &[u8] {
+        &self.data[self.pos..]
+    }
+    pub fn advance(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.data.len());
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pos >= self.data.len()
+    }
+}

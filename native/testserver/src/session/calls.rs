@@ -1,0 +1,160 @@
+//! The call loop after logon: piggybacks, then one function per request.
+
+use oradb_protocol::buf::{DecodeError, Reader};
+use oradb_protocol::ttc::error::ErrorMessage;
+use oradb_protocol::ttc::function::FunctionHeader;
+use oradb_protocol::ttc::piggyback::Piggyback;
+use oradb_protocol::ttc::status::StatusMessage;
+use oradb_protocol::ttc::{func, msg};
+
+use super::cursor::Cursors;
+use super::{exec, Conn, End};
+use crate::sql::{InterruptHandle, Session, SqlError};
+
+/// Call status bit: the session has uncommitted changes.
+pub(crate) const TXN_IN_PROGRESS: u32 = 0x2;
+
+pub(crate) struct State {
+    session: Option<Session>,
+    interrupt: InterruptHandle,
+    pub cursors: Cursors,
+    pub in_txn: bool,
+}
+
+impl State {
+    pub fn call_status(&self) -> u32 {
+        if self.in_txn {
+            TXN_IN_PROGRESS
+        } else {
+            0
+        }
+    }
+
+    /// Runs blocking engine work off the async threads. A panic in the
+    /// engine ends this session only.
+    pub async fn blocking<T: Send + 'static>(
+        &mut self,
+        f: impl FnOnce(&mut Session) -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let mut s = self.session.take().ok_or("session already lost")?;
+        self.interrupt.clear();
+        let (s, out) = tokio::task::spawn_blocking(move || {
+            let out = f(&mut s);
+            (s, out)
+        })
+        .await
+        .map_err(|e| format!("engine failure: {e}"))?;
+        self.in_txn = s.in_transaction();
+        self.session = Some(s);
+        Ok(out)
+    }
+}
+
+pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
+    let interrupt = session.interrupt_handle();
+    let handler = interrupt.clone();
+    conn.breaks.set_handler(Box::new(move || handler.interrupt()));
+    let mut st = State { session: Some(session), interrupt, cursors: Cursors::default(), in_txn: false };
+    let end = loop {
+        let req = match conn.next_request().await {
+            Ok(Some(r)) => r,
+            Ok(None) => break End::Closed,
+            Err(e) => break End::Failed(e),
+        };
+        match handle_request(conn, &mut st, &req).await {
+            Ok(true) => {}
+            Ok(false) => break End::Closed,
+            Err(e) => break End::Failed(e),
+        }
+    };
+    // Whatever was left uncommitted goes, as Oracle does on disconnect.
+    let _ = st.blocking(|s| s.rollback()).await;
+    end
+}
+
+/// Handles one request; `Ok(false)` after LOGOFF.
+async fn handle_request(conn: &mut Conn, st: &mut State, req: &[u8]) -> Result<bool, String> {
+    let mut r = Reader::new(req);
+    loop {
+        let Ok(kind) = r.u8() else { return Ok(true) };
+        let outcome = match kind {
+            msg::PIGGYBACK => piggyback(conn, st, &mut r),
+            msg::FUNCTION => {
+                let h = FunctionHeader::decode(kind, &mut r, &conn.caps);
+                return match h {
+                    Ok(h) => call(conn, st, h, &mut r).await,
+                    Err(e) => unsupported(conn, st, &e.to_string()).await.map(|_| true),
+                };
+            }
+            msg::ONEWAY_FN => {
+                // DRCP session release: roll back, keep the session, answer nothing.
+                st.blocking(|s| s.rollback()).await?.ok();
+                return Ok(true);
+            }
+            other => Err(DecodeError::Malformed(format!("unexpected message type {other}"))),
+        };
+        if let Err(e) = outcome {
+            unsupported(conn, st, &e.to_string()).await?;
+            return Ok(true);
+        }
+    }
+}
+
+fn piggyback(conn: &mut Conn, st: &mut State, r: &mut Reader) -> Result<(), DecodeError> {
+    let h = FunctionHeader::decode(msg::PIGGYBACK, r, &conn.caps)?;
+    match Piggyback::decode(h.code, r, &conn.caps)? {
+        Piggyback::CloseCursors(c) => {
+            for id in c.ids {
+                st.cursors.close(id);
+            }
+        }
+        other => tracing::debug!(?other, "piggyback accepted"),
+    }
+    Ok(())
+}
+
+/// ORA-03115 for anything we cannot parse; the session stays usable because
+/// requests are delimited by packets, not by our parse.
+async fn unsupported(conn: &mut Conn, st: &State, why: &str) -> Result<(), String> {
+    tracing::info!("unsupported request: {why}");
+    let mut e = ErrorMessage::error(3115, "ORA-03115: unsupported network datatype or representation", 0, 0);
+    e.call_status = st.call_status();
+    conn.send_msg(|w, caps| e.encode(w, caps)).await
+}
+
+pub(crate) async fn send_sql_error(conn: &mut Conn, st: &State, e: &SqlError, cursor_id: u16, row_count: u64) -> Result<(), String> {
+    let mut m = ErrorMessage::error(e.code, &e.message, cursor_id, e.offset as u16);
+    m.call_status = st.call_status();
+    m.row_count = row_count;
+    conn.send_msg(|w, caps| m.encode(w, caps)).await
+}
+
+async fn status(conn: &mut Conn, st: &State) -> Result<(), String> {
+    let m = StatusMessage { call_status: st.call_status(), end_to_end_seq: 0 };
+    conn.send_msg(|w, caps| m.encode(w, caps)).await
+}
+
+async fn call(conn: &mut Conn, st: &mut State, h: FunctionHeader, r: &mut Reader<'_>) -> Result<bool, String> {
+    match h.code {
+        func::COMMIT | func::ROLLBACK => {
+            let commit = h.code == func::COMMIT;
+            let res = st.blocking(move |s| if commit { s.commit() } else { s.rollback() }).await?;
+            match res {
+                Ok(()) => status(conn, st).await?,
+                Err(e) => send_sql_error(conn, st, &e, 0, 0).await?,
+            }
+        }
+        func::PING => status(conn, st).await?,
+        func::LOGOFF => {
+            st.blocking(|s| s.rollback()).await?.ok();
+            st.in_txn = false;
+            status(conn, st).await?;
+            return Ok(false);
+        }
+        func::EXECUTE => exec::execute(conn, st, r).await?,
+        func::REEXECUTE | func::REEXECUTE_AND_FETCH => exec::reexecute(conn, st, h.code, r).await?,
+        func::FETCH => exec::fetch(conn, st, r).await?,
+        other => unsupported(conn, st, &format!("function {other}")).await?,
+    }
+    Ok(true)
+}

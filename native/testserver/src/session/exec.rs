@@ -1,0 +1,170 @@
+//! EXECUTE, RE-EXECUTE and FETCH: parse → bind → execute → define → fetch,
+//! in that order, as the options of the request ask.
+
+use oradb_protocol::buf::{Reader, Writer as TtcWriter};
+use oradb_protocol::ttc::column::ColumnMeta;
+use oradb_protocol::ttc::execute::{options, ExecuteRequest, ReexecuteRequest};
+use oradb_protocol::ttc::fetch::FetchRequest;
+use oradb_protocol::ttc::{func, Caps};
+use oradb_protocol::value::{self, Value};
+
+use super::calls::{send_sql_error, State};
+use super::cursor::Cursor;
+use super::{respond, Conn};
+use crate::sql::{SqlError, StmtKind};
+
+/// al8i4[9] bit: the client wants per-iteration DML row counts.
+const EXEC_FLAG_DML_ROWCOUNTS: u32 = 0x4000;
+
+pub(crate) struct Run {
+    pub cursor_id: u16,
+    pub rows: Vec<Vec<Value>>,
+    pub describe: bool,
+    pub fetch: Option<u32>,
+    pub commit: bool,
+    pub batch_errors: bool,
+    pub dml_row_counts: bool,
+}
+
+fn sql_err(code: u32, text: &str) -> SqlError {
+    SqlError { code, message: format!("ORA-{code:05}: {text}"), offset: 0 }
+}
+
+/// Converts bind bytes to values using the bind metadata types.
+fn bind_values(meta: &[ColumnMeta], rows: Vec<Vec<Option<Vec<u8>>>>, returning: &[bool]) -> Result<Vec<Vec<Value>>, SqlError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut vals = Vec::with_capacity(meta.len());
+        let mut it = row.into_iter();
+        for (i, m) in meta.iter().enumerate() {
+            if returning.get(i).copied().unwrap_or(false) {
+                vals.push(Value::Null);
+                continue;
+            }
+            let v = match it.next().flatten() {
+                None => Value::Null,
+                Some(b) => value::decode_value(&b, m.ora_type, m.csfrm).map_err(|e| sql_err(3115, &e.to_string()))?,
+            };
+            vals.push(v);
+        }
+        out.push(vals);
+    }
+    if out.is_empty() {
+        out.push(vec![Value::Null; meta.len()]);
+    }
+    Ok(out)
+}
+
+fn returning_mask(c: &Cursor) -> Vec<bool> {
+    let mut mask = vec![false; c.prepared.bind_names.len()];
+    for &i in &c.prepared.returning {
+        if let Some(m) = mask.get_mut(i) {
+            *m = true;
+        }
+    }
+    mask
+}
+
+pub(crate) async fn execute(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>) -> Result<(), String> {
+    let caps = conn.caps;
+    let head = match ExecuteRequest::decode_head(r, &caps) {
+        Ok(h) => h,
+        Err(e) => return send_sql_error(conn, st, &sql_err(3115, &format!("unsupported network datatype or representation ({e})")), 0, 0).await,
+    };
+    // Parse: a new cursor (or a DDL re-parse in place) when SQL text came.
+    let (cursor_id, parsed) = match head.sql.clone() {
+        Some(sql) => {
+            let prepared = match st.blocking(move |s| s.prepare(&sql)).await? {
+                Ok(p) => p,
+                Err(e) => return send_sql_error(conn, st, &e, 0, 0).await,
+            };
+            let cur = Cursor::new(prepared);
+            if head.cursor_id != 0 && st.cursors.contains(head.cursor_id) {
+                st.cursors.replace(head.cursor_id as u16, cur);
+                (head.cursor_id as u16, true)
+            } else {
+                match st.cursors.insert(cur) {
+                    Some(id) => (id, true),
+                    None => return send_sql_error(conn, st, &sql_err(1000, "maximum open cursors exceeded"), 0, 0).await,
+                }
+            }
+        }
+        None if st.cursors.contains(head.cursor_id) => (head.cursor_id as u16, false),
+        None => return send_sql_error(conn, st, &sql_err(1001, "invalid cursor"), 0, 0).await,
+    };
+    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else { return Ok(()) };
+    if !head.binds.is_empty() {
+        cur.binds = head.binds.clone();
+    }
+    if head.options & options::DEFINE != 0 {
+        cur.defines = head.defines.clone();
+    }
+    let mask = returning_mask(cur);
+    let is_plsql = cur.prepared.kind == StmtKind::PlSql;
+    let raw = match ExecuteRequest::decode_bind_rows(r, &caps, &head, &mask, is_plsql) {
+        Ok(rows) => rows,
+        Err(e) => return send_sql_error(conn, st, &sql_err(3115, &format!("unsupported network datatype or representation ({e})")), cursor_id, 0).await,
+    };
+    let binds = match bind_values(&cur.binds, raw, &mask) {
+        Ok(b) => b,
+        Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
+    };
+    if head.options & options::EXECUTE == 0 {
+        // Parse-only (describe) or a define call: no execution, no rows.
+        let describe = parsed && cur.prepared.kind == StmtKind::Query;
+        return respond::no_rows(conn, st, cursor_id, describe).await;
+    }
+    let run = Run {
+        cursor_id,
+        rows: binds,
+        describe: parsed,
+        fetch: (head.options & options::FETCH != 0).then_some(head.prefetch_rows),
+        commit: head.options & options::COMMIT != 0,
+        batch_errors: head.options & options::BATCH_ERRORS != 0,
+        dml_row_counts: head.al8i4[9] & EXEC_FLAG_DML_ROWCOUNTS != 0,
+    };
+    respond::run(conn, st, run).await
+}
+
+pub(crate) async fn reexecute(conn: &mut Conn, st: &mut State, code: u8, r: &mut Reader<'_>) -> Result<(), String> {
+    let caps: Caps = conn.caps;
+    // The cursor id comes first; peek it to find the stored bind metadata.
+    let mut peek = r.clone();
+    let id = peek.ub4().unwrap_or(0);
+    let Some(cur) = st.cursors.get_mut(id) else {
+        return send_sql_error(conn, st, &sql_err(1001, "invalid cursor"), 0, 0).await;
+    };
+    let mask = returning_mask(cur);
+    let is_plsql = cur.prepared.kind == StmtKind::PlSql;
+    let req = match ReexecuteRequest::decode(r, &caps, &cur.binds, &mask, is_plsql) {
+        Ok(q) => q,
+        Err(e) => return send_sql_error(conn, st, &sql_err(3115, &format!("unsupported network datatype or representation ({e})")), id as u16, 0).await,
+    };
+    let binds = match bind_values(&cur.binds, req.rows, &mask) {
+        Ok(b) => b,
+        Err(e) => return send_sql_error(conn, st, &e, id as u16, 0).await,
+    };
+    let run = Run {
+        cursor_id: id as u16,
+        rows: binds,
+        describe: false,
+        fetch: (code == func::REEXECUTE_AND_FETCH).then_some(req.iterations),
+        commit: req.options2 & 0x1 != 0,
+        batch_errors: false,
+        dml_row_counts: false,
+    };
+    respond::run(conn, st, run).await
+}
+
+pub(crate) async fn fetch(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>) -> Result<(), String> {
+    let req = match FetchRequest::decode(r, &conn.caps) {
+        Ok(q) => q,
+        Err(e) => return send_sql_error(conn, st, &sql_err(3115, &e.to_string()), 0, 0).await,
+    };
+    if !st.cursors.contains(req.cursor_id) {
+        return send_sql_error(conn, st, &sql_err(1001, "invalid cursor"), 0, 0).await;
+    }
+    let mut w = TtcWriter::with_capacity(8192);
+    respond::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
+    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,133 @@
+//! Protocol and data-type negotiation, then O5LOGON (12c verifier).
+
+use oradb_protocol::buf::Reader;
+use oradb_protocol::o5logon::ServerChallenge;
+use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
+use oradb_protocol::ttc::capabilities;
+use oradb_protocol::ttc::data_types::{DataTypesReply, DataTypesRequest};
+use oradb_protocol::ttc::error::ErrorMessage;
+use oradb_protocol::ttc::function::FunctionHeader;
+use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
+use oradb_protocol::ttc::{func, msg, Caps};
+
+use super::Conn;
+use crate::sql::Session;
+
+/// Packed 23.4.0.24.5 in the 18c+ layout (field version >= 11).
+const VERSION_NO_NEW: u32 = (23 << 24) | (4 << 16) | (24 << 4) | 5;
+/// The same release in the pre-18c layout.
+const VERSION_NO_OLD: u32 = (23 << 24) | (4 << 20) | (24 << 8) | 5;
+
+fn bad(what: &str) -> String {
+    format!("unexpected message during logon: {what}")
+}
+
+async fn request(conn: &mut Conn) -> Result<Option<Vec<u8>>, String> {
+    conn.next_request().await
+}
+
+/// Runs the logon; `Ok(None)` when the client gave up or was refused.
+pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
+    let fv = conn.shared.config.field_version;
+    // 1. Protocol negotiation.
+    let Some(req) = request(conn).await? else { return Ok(None) };
+    let mut r = Reader::new(&req);
+    if r.u8().map_err(|e| e.to_string())? != msg::PROTOCOL {
+        return Err(bad("expected protocol negotiation"));
+    }
+    ProtocolRequest::decode(&mut r, &conn.caps).map_err(|e| e.to_string())?;
+    let reply = ProtocolReply::server_default(fv);
+    let server_caps = reply.compile_caps.clone();
+    conn.send_msg(|w, caps| reply.encode(w, caps)).await?;
+
+    // 2. Data types; the client's compile capabilities fix the field version.
+    let Some(req) = request(conn).await? else { return Ok(None) };
+    let mut r = Reader::new(&req);
+    if r.u8().map_err(|e| e.to_string())? != msg::DATA_TYPES {
+        return Err(bad("expected data type negotiation"));
+    }
+    let dty = DataTypesRequest::decode(&mut r, &conn.caps).map_err(|e| e.to_string())?;
+    conn.caps = capabilities::negotiate(&dty.compile_caps, &server_caps);
+    conn.caps.max_string_size = 32767;
+    conn.send_msg(|w, caps| DataTypesReply::default().encode(w, caps)).await?;
+
+    // 3. O5LOGON phase one: the challenge.
+    let Some(req) = request(conn).await? else { return Ok(None) };
+    let one = decode_auth(&req, func::AUTH_PHASE_ONE, &conn.caps)?;
+    let user = one.user.clone();
+    let password = conn.shared.config.password_of(&user).map(str::to_string);
+    let challenge = match &password {
+        Some(p) => ServerChallenge::new(p, &mut rand::thread_rng()),
+        None => ServerChallenge::decoy(&mut rand::thread_rng()),
+    };
+    let pairs = vec![
+        ("AUTH_SESSKEY".to_string(), challenge.sesskey_hex.clone().into_bytes(), 0),
+        ("AUTH_VFR_DATA".to_string(), challenge.vfr_hex.clone().into_bytes(), 18453),
+        ("AUTH_PBKDF2_CSK_SALT".to_string(), challenge.csk_salt_hex.clone().into_bytes(), 0),
+        ("AUTH_PBKDF2_VGEN_COUNT".to_string(), challenge.vgen_count.to_string().into_bytes(), 0),
+        ("AUTH_PBKDF2_SDER_COUNT".to_string(), challenge.sder_count.to_string().into_bytes(), 0),
+    ];
+    conn.send_msg(|w, caps| {
+        AuthReply { pairs }.encode(w, caps);
+        ErrorMessage::success(0, 0, 0).encode(w, caps);
+    })
+    .await?;
+
+    // 4. Phase two: check the proof, answer with the session.
+    let Some(req) = request(conn).await? else { return Ok(None) };
+    let two = decode_auth(&req, func::AUTH_PHASE_TWO, &conn.caps)?;
+    let verified = match (&password, two.get("AUTH_SESSKEY"), two.get("AUTH_PASSWORD")) {
+        (Some(p), Some(key), Some(pw)) => challenge.verify(key, pw, p).ok(),
+        _ => None,
+    };
+    let Some(verified) = verified else {
+        let e = ErrorMessage::error(1017, "ORA-01017: invalid credential or not authorized; logon denied", 0, 0);
+        conn.send_msg(|w, caps| e.encode(w, caps)).await?;
+        tracing::info!(user = %user, "logon denied");
+        return Ok(None);
+    };
+    let session = match Session::open(&conn.shared.db, &user) {
+        Ok(s) => s,
+        Err(e) => {
+            let msg = ErrorMessage::error(e.code, &e.message, 0, 0);
+            conn.send_msg(|w, caps| msg.encode(w, caps)).await?;
+            return Ok(None);
+        }
+    };
+    let svc = conn.info.service.clone().unwrap_or_default().to_ascii_uppercase();
+    let version_no = if conn.caps.field_version >= Caps::FV_18_1_EXT1 { VERSION_NO_NEW } else { VERSION_NO_OLD };
+    let text = |k: &str, v: String| (k.to_string(), v.into_bytes(), 0u32);
+    let pairs = vec![
+        text("AUTH_SVR_RESPONSE", verified.server_response_hex(&mut rand::thread_rng())),
+        text("AUTH_VERSION_NO", version_no.to_string()),
+        text("AUTH_VERSION_STRING", "- oradb-testserver".to_string()),
+        text("AUTH_SESSION_ID", conn.sid.to_string()),
+        text("AUTH_SERIAL_NUM", "1".to_string()),
+        text("AUTH_MAX_OPEN_CURSORS", "300".to_string()),
+        text("AUTH_MAX_IDEN_LENGTH", "128".to_string()),
+        text("AUTH_SC_SERVICE_NAME", svc.clone()),
+        text("AUTH_DBNAME", svc.clone()),
+        text("AUTH_INSTANCENAME", "oradb".to_string()),
+        text("AUTH_SC_DB_DOMAIN", String::new()),
+    ];
+    conn.send_msg(|w, caps| {
+        AuthReply { pairs }.encode(w, caps);
+        ErrorMessage::success(0, 0, 0).encode(w, caps);
+    })
+    .await?;
+    tracing::debug!(user = %user, sid = conn.sid, "logged on");
+    Ok(Some(session))
+}
+
+fn decode_auth(req: &[u8], code: u8, caps: &Caps) -> Result<AuthRequest, String> {
+    let mut r = Reader::new(req);
+    let kind = r.u8().map_err(|e| e.to_string())?;
+    if kind != msg::FUNCTION {
+        return Err(bad("expected an authentication call"));
+    }
+    let h = FunctionHeader::decode(kind, &mut r, caps).map_err(|e| e.to_string())?;
+    if h.code != code {
+        return Err(bad(&format!("function {} instead of {code}", h.code)));
+    }
+    AuthRequest::decode(&mut r, caps).map_err(|e| e.to_string())
+}

@@ -1,0 +1,118 @@
+//! One client session: CONNECT, then the TTC conversation (protocol and data
+//! type negotiation, O5LOGON, calls) until LOGOFF or disconnect.
+
+mod calls;
+mod exec;
+mod cursor;
+mod login;
+mod respond;
+
+use std::sync::Arc;
+
+use oradb_protocol::buf::Writer as TtcWriter;
+use oradb_protocol::packet::{marker, PacketDecoder};
+use oradb_protocol::ttc::error::ErrorMessage;
+use oradb_protocol::ttc::Caps;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use crate::handshake::{self, ConnectInfo};
+use crate::server::Shared;
+use crate::transport::{self, BreakState, Incoming, ReaderConfig, Writer};
+
+/// Per-connection state shared by the login and call phases.
+pub(crate) struct Conn {
+    pub shared: Arc<Shared>,
+    pub info: ConnectInfo,
+    pub caps: Caps,
+    pub w: Writer,
+    pub rx: mpsc::Receiver<Incoming>,
+    pub breaks: Arc<BreakState>,
+    pub sid: u32,
+}
+
+/// Why the conversation ended.
+pub(crate) enum End {
+    /// LOGOFF, EOF or socket end: normal.
+    Closed,
+    Failed(String),
+}
+
+pub async fn serve(mut sock: TcpStream, shared: Arc<Shared>) -> Result<(), String> {
+    let mut dec = PacketDecoder::new();
+    let info = handshake::accept_connect(&mut sock, &mut dec, &shared.config).await?;
+    let (read, write) = sock.into_split();
+    let mut w = Writer::new(write, shared.config.io_timeout);
+    w.large = true;
+    w.sdu = info.sdu;
+    let (tx, rx) = mpsc::channel(4);
+    let breaks = Arc::new(BreakState::default());
+    let reader_cfg = ReaderConfig {
+        sdu: info.sdu,
+        io_timeout: shared.config.io_timeout,
+        max_request: shared.config.max_request,
+    };
+    let reader = tokio::spawn(transport::run_reader(read, dec, reader_cfg, tx, breaks.clone()));
+    let sid = shared.next_sid();
+    let mut conn = Conn { shared, info, caps: Caps::default(), w, rx, breaks, sid };
+    let end = match login::login(&mut conn).await {
+        Ok(Some(session)) => calls::run(&mut conn, session).await,
+        Ok(None) => End::Closed,
+        Err(e) => End::Failed(e),
+    };
+    reader.abort();
+    conn.w.shutdown().await;
+    match end {
+        End::Closed => Ok(()),
+        End::Failed(e) => Err(e),
+    }
+}
+
+impl Conn {
+    /// Next complete request, answering stray markers; `None` when the client left.
+    pub async fn next_request(&mut self) -> Result<Option<Vec<u8>>, String> {
+        loop {
+            match self.rx.recv().await {
+                Some(Incoming::Request(r)) => return Ok(Some(r)),
+                Some(Incoming::Marker(k)) if k == marker::BREAK || k == marker::INTERRUPT => {
+                    // A break while idle: finish the reset dance and report the cancel.
+                    self.breaks.take();
+                    self.break_exchange(0).await?;
+                }
+                Some(Incoming::Marker(_)) => {}
+                Some(Incoming::Eof) | None => return Ok(None),
+                Some(Incoming::Failed(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// Server side of a break: BREAK, wait for the client's RESET (dropping
+    /// whatever else arrives), RESET, then ORA-01013.
+    pub async fn break_exchange(&mut self, cursor_id: u16) -> Result<(), String> {
+        self.w.marker(marker::BREAK).await.map_err(|e| e.to_string())?;
+        let wait = async {
+            loop {
+                match self.rx.recv().await {
+                    Some(Incoming::Marker(marker::RESET)) => return Ok(()),
+                    Some(Incoming::Marker(_)) | Some(Incoming::Request(_)) => {}
+                    Some(Incoming::Eof) | None => return Err("client left during a break".to_string()),
+                    Some(Incoming::Failed(e)) => return Err(e),
+                }
+            }
+        };
+        tokio::time::timeout(self.shared.config.io_timeout, wait)
+            .await
+            .map_err(|_| "no RESET after a break".to_string())??;
+        self.breaks.take();
+        self.w.marker(marker::RESET).await.map_err(|e| e.to_string())?;
+        let msg = ErrorMessage::error(1013, "ORA-01013: user requested cancel of current operation", cursor_id, 0);
+        self.send_msg(|w, caps| msg.encode(w, caps)).await
+    }
+
+    /// Encodes one response with `f` and sends it.
+    pub async fn send_msg(&mut self, f: impl FnOnce(&mut TtcWriter, &Caps)) -> Result<(), String> {
+        let mut w = TtcWriter::with_capacity(256);
+        f(&mut w, &self.caps);
+        self.w.data(&w.buf).await.map_err(|e| e.to_string())
+    }
+}

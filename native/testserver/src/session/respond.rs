@@ -1,0 +1,280 @@
+//! Running a statement and writing its response: describe, rows, out binds,
+//! RETURNING values, DML row counts, batch errors and the closing ERROR.
+
+use oradb_protocol::buf::Writer as TtcWriter;
+use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
+use oradb_protocol::ttc::error::{BatchError, ErrorMessage};
+use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector, RowHeader};
+use oradb_protocol::ttc::Caps;
+use oradb_protocol::value::{self, ora_type, Value};
+
+use super::calls::{send_sql_error, State};
+use super::exec::Run;
+use super::Conn;
+use crate::sql::{BindDir, ColumnInfo, Outcome, SqlError, StmtKind};
+
+fn describe(w: &mut TtcWriter, caps: &Caps, cols: &[ColumnInfo]) {
+    let columns = cols
+        .iter()
+        .map(|c| DescribeColumn::new(&c.name, c.ora_type, c.size, c.precision, c.scale, c.nullable))
+        .collect();
+    DescribeInfo::new(columns).encode(w, caps);
+}
+
+fn has_lob(cols: &[ColumnInfo]) -> bool {
+    cols.iter().any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB))
+}
+
+/// Value bytes for a column or bind of `ty`; NULL (or an unconvertible value) as None.
+fn encoded(v: &Value, ty: u8) -> Option<Vec<u8>> {
+    if v.is_null() {
+        return None;
+    }
+    match value::encode_value(v, ty) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            tracing::warn!("cannot encode {v:?} as type {ty}: {e}");
+            None
+        }
+    }
+}
+
+/// RXH + up to `n` rows + ERROR (1403 once the cursor is exhausted).
+pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
+    let status = st.call_status();
+    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else { return };
+    let types: Vec<u8> = cur
+        .prepared
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
+        .collect();
+    RowHeader::default().encode(w, caps);
+    let end = (cur.pos + n as usize).min(cur.rows.len());
+    for row in &cur.rows[cur.pos..end] {
+        w.u8(oradb_protocol::ttc::msg::ROW_DATA);
+        for (v, &ty) in row.iter().zip(&types) {
+            let b = encoded(v, ty);
+            if matches!(ty, ora_type::LONG | ora_type::LONG_RAW) {
+                rows::write_long_value(w, b.as_deref());
+            } else {
+                rows::write_row_value(w, b.as_deref());
+            }
+        }
+    }
+    cur.pos = end;
+    let m = if cur.exhausted() {
+        let mut m = ErrorMessage::error(1403, "ORA-01403: no data found", cursor_id, 0);
+        m.row_count = cur.pos as u64;
+        m
+    } else {
+        ErrorMessage::success(cursor_id, cur.pos as u64, 0)
+    };
+    let mut m = m;
+    m.call_status = status;
+    m.encode(w, caps);
+}
+
+/// Response to a parse-only or define-only call.
+pub(crate) async fn no_rows(conn: &mut Conn, st: &mut State, cursor_id: u16, with_describe: bool) -> Result<(), String> {
+    let caps = conn.caps;
+    let mut w = TtcWriter::new();
+    if with_describe {
+        if let Some(c) = st.cursors.get_mut(cursor_id as u32) {
+            describe(&mut w, &caps, &c.prepared.columns);
+        }
+    }
+    ErrorMessage::success(cursor_id, 0, st.call_status()).encode(&mut w, &caps);
+    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+}
+
+pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(), String> {
+    let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else { return Ok(()) };
+    let prepared = cur.prepared.clone();
+    match prepared.kind {
+        StmtKind::Query => query(conn, st, run, prepared).await,
+        StmtKind::Dml => dml(conn, st, run, prepared).await,
+        StmtKind::PlSql => plsql(conn, st, run, prepared).await,
+        StmtKind::Ddl | StmtKind::Other => {
+            let p = prepared.clone();
+            let binds = run.rows.into_iter().next().unwrap_or_default();
+            let res = st.blocking(move |s| s.execute(&p, &binds)).await?;
+            finish(conn, st, run.cursor_id, run.commit, res.map(|_| 0)).await
+        }
+    }
+}
+
+/// Commits if asked, then sends the closing ERROR (or the error).
+async fn finish(conn: &mut Conn, st: &mut State, cursor_id: u16, commit: bool, res: Result<u64, SqlError>) -> Result<(), String> {
+    let count = match res {
+        Ok(n) => n,
+        Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
+    };
+    if commit {
+        if let Err(e) = st.blocking(|s| s.commit()).await? {
+            return send_sql_error(conn, st, &e, cursor_id, count).await;
+        }
+    }
+    let m = ErrorMessage::success(cursor_id, count, st.call_status());
+    conn.send_msg(|w, caps| m.encode(w, caps)).await
+}
+
+async fn query(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared) -> Result<(), String> {
+    let binds = run.rows.into_iter().next().unwrap_or_default();
+    let q = p.clone();
+    let res = st.blocking(move |s| s.execute(&q, &binds)).await?;
+    let rows = match res {
+        Ok(Outcome::Rows(rows)) => rows,
+        Ok(_) => Vec::new(),
+        Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+    };
+    let caps = conn.caps;
+    let mut w = TtcWriter::with_capacity(8192);
+    let needs_define = {
+        let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else { return Ok(()) };
+        cur.rows = rows;
+        cur.pos = 0;
+        has_lob(&p.columns) && cur.defines.is_empty()
+    };
+    if run.describe {
+        describe(&mut w, &caps, &p.columns);
+    }
+    match run.fetch {
+        // LOB columns: the client must send its defines before any row.
+        Some(n) if !needs_define => write_rows(&mut w, &caps, st, run.cursor_id, n),
+        _ => ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps),
+    }
+    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+}
+
+struct DmlResult {
+    total: u64,
+    counts: Vec<u64>,
+    returning: Vec<Vec<Vec<Value>>>,
+    batch: Vec<(usize, SqlError)>,
+    fatal: Option<(usize, SqlError)>,
+}
+
+async fn dml(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared) -> Result<(), String> {
+    let batch_errors = run.batch_errors;
+    let rows = run.rows;
+    let q = p.clone();
+    let r = st
+        .blocking(move |s| {
+            let mut r = DmlResult { total: 0, counts: Vec::new(), returning: Vec::new(), batch: Vec::new(), fatal: None };
+            for (i, row) in rows.iter().enumerate() {
+                match s.execute(&q, row) {
+                    Ok(Outcome::Dml { row_count, returning }) => {
+                        r.total += row_count;
+                        r.counts.push(row_count);
+                        r.returning.push(returning);
+                    }
+                    Ok(_) => r.counts.push(0),
+                    Err(e) if batch_errors => {
+                        r.counts.push(0);
+                        r.returning.push(Vec::new());
+                        r.batch.push((i, e));
+                    }
+                    Err(e) => {
+                        r.fatal = Some((i, e));
+                        break;
+                    }
+                }
+            }
+            r
+        })
+        .await?;
+    let caps = conn.caps;
+    let cur_binds = st.cursors.get_mut(run.cursor_id as u32).map(|c| c.binds.clone()).unwrap_or_default();
+    let mut w = TtcWriter::with_capacity(1024);
+    if !p.returning.is_empty() {
+        for iteration in &r.returning {
+            let per_bind: Vec<Vec<Option<Vec<u8>>>> = p
+                .returning
+                .iter()
+                .enumerate()
+                .map(|(k, &bind)| {
+                    let ty = cur_binds.get(bind).map(|m| m.ora_type).unwrap_or(ora_type::VARCHAR);
+                    iteration.get(k).map(|vals| vals.iter().map(|v| encoded(v, ty)).collect()).unwrap_or_default()
+                })
+                .collect();
+            rows::write_returning_row(&mut w, &caps, &per_bind);
+        }
+    }
+    if run.dml_row_counts {
+        DmlRowCounts { counts: r.counts.clone() }.encode(&mut w, &caps);
+    }
+    if let Some((i, e)) = r.fatal {
+        let mut m = ErrorMessage::error(e.code, &e.message, run.cursor_id, e.offset as u16);
+        m.row_count = r.total;
+        m.call_status = st.call_status();
+        let _ = i;
+        m.encode(&mut w, &caps);
+    } else if !r.batch.is_empty() {
+        if run.commit {
+            st.blocking(|s| s.commit()).await?.ok();
+        }
+        let mut m = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
+        m.row_count = r.total;
+        m.call_status = st.call_status();
+        m.batch_errors = r
+            .batch
+            .iter()
+            .map(|(i, e)| BatchError { code: e.code, offset: *i as u32, message: e.message.clone() })
+            .collect();
+        m.encode(&mut w, &caps);
+    } else {
+        if run.commit {
+            if let Err(e) = st.blocking(|s| s.commit()).await? {
+                return send_sql_error(conn, st, &e, run.cursor_id, r.total).await;
+            }
+        }
+        ErrorMessage::success(run.cursor_id, r.total, st.call_status()).encode(&mut w, &caps);
+    }
+    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+}
+
+async fn plsql(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared) -> Result<(), String> {
+    let binds = run.rows.into_iter().next().unwrap_or_default();
+    let q = p.clone();
+    let res = st.blocking(move |s| s.execute(&q, &binds)).await?;
+    let out = match res {
+        Ok(Outcome::PlSql { out }) => out,
+        Ok(_) => Vec::new(),
+        Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+    };
+    if run.commit {
+        if let Err(e) = st.blocking(|s| s.commit()).await? {
+            return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
+        }
+    }
+    let caps = conn.caps;
+    let cur_binds = st.cursors.get_mut(run.cursor_id as u32).map(|c| c.binds.clone()).unwrap_or_default();
+    let mut w = TtcWriter::with_capacity(256);
+    if !p.plsql_dirs.is_empty() {
+        let dirs: Vec<u8> = p
+            .plsql_dirs
+            .iter()
+            .map(|d| match d {
+                BindDir::In => 32,
+                BindDir::Out => 16,
+                BindDir::InOut => 48,
+            })
+            .collect();
+        IoVector { directions: dirs.clone() }.encode(&mut w, &caps);
+        if dirs.iter().any(|d| *d != 32) {
+            w.u8(oradb_protocol::ttc::msg::ROW_DATA);
+            for (i, d) in dirs.iter().enumerate() {
+                if *d == 32 {
+                    continue;
+                }
+                let ty = cur_binds.get(i).map(|m| m.ora_type).unwrap_or(ora_type::VARCHAR);
+                let b = out.get(i).and_then(|v| encoded(v, ty));
+                rows::write_out_bind(&mut w, b.as_deref());
+            }
+        }
+    }
+    ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps);
+    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,188 @@
+//! Socket side of a session: a reader task that turns packets into whole
+//! requests (and notices breaks while a call runs), and a writer that splits
+//! responses into SDU-sized DATA packets. All waits that depend on the peer
+//! are bounded by the I/O timeout, except waiting for the next request.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oradb_protocol::buf::DecodeError;
+use oradb_protocol::packet::{self, data_flags, kind, marker, PacketDecoder};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::mpsc;
+
+/// What the reader hands to the session loop.
+#[derive(Debug)]
+pub enum Incoming {
+    /// The TTC bytes of one complete request.
+    Request(Vec<u8>),
+    Marker(u8),
+    /// The client closed (EOF packet or socket end).
+    Eof,
+    /// The connection is unusable (garbage, timeout, oversized request).
+    Failed(String),
+}
+
+/// Set by the reader when the client sends a break; cancels the running call.
+#[derive(Default)]
+pub struct BreakState {
+    pending: AtomicBool,
+    on_break: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
+}
+
+impl BreakState {
+    pub fn set_handler(&self, f: Box<dyn Fn() + Send + Sync>) {
+        if let Ok(mut g) = self.on_break.lock() {
+            *g = Some(f);
+        }
+    }
+    fn trigger(&self) {
+        self.pending.store(true, Ordering::SeqCst);
+        if let Ok(g) = self.on_break.lock() {
+            if let Some(f) = g.as_ref() {
+                f();
+            }
+        }
+    }
+    pub fn take(&self) -> bool {
+        self.pending.swap(false, Ordering::SeqCst)
+    }
+}
+
+pub struct ReaderConfig {
+    pub sdu: usize,
+    pub io_timeout: Duration,
+    pub max_request: usize,
+}
+
+/// Reads packets until the socket ends, sending whole requests to `tx`.
+pub async fn run_reader(
+    mut read: OwnedReadHalf,
+    mut decoder: PacketDecoder,
+    cfg: ReaderConfig,
+    tx: mpsc::Sender<Incoming>,
+    breaks: Arc<BreakState>,
+) {
+    let outcome = read_loop(&mut read, &mut decoder, &cfg, &tx, &breaks).await;
+    let last = match outcome {
+        Ok(()) => Incoming::Eof,
+        Err(e) => Incoming::Failed(e),
+    };
+    let _ = tx.send(last).await;
+}
+
+async fn read_loop(
+    read: &mut OwnedReadHalf,
+    decoder: &mut PacketDecoder,
+    cfg: &ReaderConfig,
+    tx: &mpsc::Sender<Incoming>,
+    breaks: &BreakState,
+) -> Result<(), String> {
+    let mut request = Vec::new();
+    // node-oracledb marks the last packet of each request; python-oracledb
+    // instead sends a packet shorter than the SDU last.
+    let mut client_marks_end = false;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        loop {
+            let p = match decoder.next_packet() {
+                Ok(Some(p)) => p,
+                Ok(None) => break,
+                Err(DecodeError::Malformed(m)) => return Err(m),
+                Err(DecodeError::NeedMore) => break,
+            };
+            match p.kind {
+                kind::DATA => {
+                    let flags = p.data_flags();
+                    if flags & data_flags::EOF != 0 {
+                        return Ok(());
+                    }
+                    client_marks_end |= flags & data_flags::END_OF_REQUEST != 0;
+                    request.extend_from_slice(p.data_payload());
+                    if request.len() > cfg.max_request {
+                        return Err(format!("request larger than {} bytes", cfg.max_request));
+                    }
+                    let complete = if client_marks_end {
+                        flags & data_flags::END_OF_REQUEST != 0
+                    } else {
+                        p.body.len() + packet::HEADER_LEN < cfg.sdu
+                    };
+                    if complete && !request.is_empty() {
+                        let r = std::mem::take(&mut request);
+                        if tx.send(Incoming::Request(r)).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+                kind::MARKER => {
+                    let k = marker::decode_body(&p.body).map_err(|e| e.to_string())?;
+                    if k == marker::BREAK || k == marker::INTERRUPT {
+                        breaks.trigger();
+                    }
+                    if tx.send(Incoming::Marker(k)).await.is_err() {
+                        return Ok(());
+                    }
+                }
+                other => tracing::debug!(kind = other, "ignoring packet"),
+            }
+        }
+        let partial = !request.is_empty() || decoder.buffered() > 0;
+        let n = if partial {
+            match tokio::time::timeout(cfg.io_timeout, read.read(&mut buf)).await {
+                Ok(r) => r,
+                Err(_) => return Err("timed out in the middle of a request".into()),
+            }
+        } else {
+            read.read(&mut buf).await
+        };
+        match n {
+            Ok(0) => return Ok(()),
+            Ok(n) => decoder.feed(&buf[..n]),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+/// The write side: whole packets, bounded by the I/O timeout.
+pub struct Writer {
+    write: OwnedWriteHalf,
+    pub large: bool,
+    pub sdu: usize,
+    timeout: Duration,
+    out: Vec<u8>,
+}
+
+impl Writer {
+    pub fn new(write: OwnedWriteHalf, timeout: Duration) -> Self {
+        Writer { write, large: false, sdu: 8192, timeout, out: Vec::new() }
+    }
+
+    async fn flush_out(&mut self) -> std::io::Result<()> {
+        let res = tokio::time::timeout(self.timeout, self.write.write_all(&self.out)).await;
+        self.out.clear();
+        match res {
+            Ok(r) => r,
+            Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "write timed out")),
+        }
+    }
+
+    pub async fn packet(&mut self, kind: u8, body: &[u8]) -> std::io::Result<()> {
+        packet::encode(&mut self.out, kind, 0, body, self.large);
+        self.flush_out().await
+    }
+
+    pub async fn data(&mut self, payload: &[u8]) -> std::io::Result<()> {
+        packet::encode_data(&mut self.out, payload, self.sdu, self.large, 0, 0);
+        self.flush_out().await
+    }
+
+    pub async fn marker(&mut self, k: u8) -> std::io::Result<()> {
+        self.packet(kind::MARKER, &marker::encode_body(k)).await
+    }
+
+    pub async fn shutdown(&mut self) {
+        let _ = tokio::time::timeout(self.timeout, self.write.shutdown()).await;
+    }
+}
