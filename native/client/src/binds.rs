@@ -1,0 +1,210 @@
+//! Bind values and their wire form. Types come from the caller or are
+//! inferred from the first non-NULL value; sizes from the longest value.
+
+use oradb_protocol::value::{number, ora_type, DateTime};
+
+use crate::error::{Error, ErrorKind, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    In = 1,
+    Out = 2,
+    InOut = 3,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BindValue {
+    Null,
+    Number(f64),
+    /// Exact decimal text (bigint, or a NUMBER given as text).
+    Decimal(String),
+    Str(String),
+    Bytes(Vec<u8>),
+    Date(DateTime),
+    Timestamp(DateTime),
+    Bool(bool),
+    Clob(String),
+    Blob(Vec<u8>),
+    Double(f64),
+}
+
+/// Per-bind description shared by every row of an execute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BindSpec {
+    pub name: Option<String>,
+    pub dir: Dir,
+    /// 0 = infer.
+    pub ora_type: u8,
+    pub max_size: u32,
+}
+
+/// All binds of a call: specs plus one value per spec per row.
+#[derive(Debug, Clone, Default)]
+pub struct Binds {
+    pub specs: Vec<BindSpec>,
+    pub rows: Vec<Vec<BindValue>>,
+}
+
+fn bind_error(name: &str, msg: impl Into<String>) -> Error {
+    Error::odb(ErrorKind::Bind, "ODB-3001", format!("bind \"{name}\": {}", msg.into()))
+}
+
+impl BindValue {
+    /// Oracle type a value binds as when nothing else is said.
+    pub fn natural_type(&self) -> Option<u8> {
+        Some(match self {
+            BindValue::Null => return None,
+            BindValue::Number(_) | BindValue::Decimal(_) => ora_type::NUMBER,
+            BindValue::Str(_) => ora_type::VARCHAR,
+            BindValue::Bytes(_) => ora_type::RAW,
+            BindValue::Date(_) => ora_type::DATE,
+            BindValue::Timestamp(_) => ora_type::TIMESTAMP,
+            BindValue::Bool(_) => ora_type::BOOLEAN,
+            BindValue::Clob(_) => ora_type::LONG,
+            BindValue::Blob(_) => ora_type::LONG_RAW,
+            BindValue::Double(_) => ora_type::BINARY_DOUBLE,
+        })
+    }
+
+    /// The value's bytes as the given wire type; `None` for NULL.
+    pub fn encode(&self, ty: u8, name: &str) -> Result<Option<Vec<u8>>> {
+        use BindValue as B;
+        let num_err = |e: number::NumberError| bind_error(name, e.to_string());
+        Ok(Some(match (self, ty) {
+            (B::Null, _) => return Ok(None),
+            (B::Number(v), ora_type::NUMBER | ora_type::BINARY_INTEGER) => number::encode_f64(*v).map_err(num_err)?,
+            (B::Decimal(s) | B::Str(s), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
+                number::encode_str(s.trim()).map_err(num_err)?
+            }
+            (B::Number(v) | B::Double(v), ora_type::BINARY_DOUBLE) => oradb_protocol::value::float::encode_f64(*v).to_vec(),
+            (B::Number(v), ora_type::VARCHAR | ora_type::CHAR | ora_type::LONG) => format_js_number(*v).into_bytes(),
+            (B::Decimal(s) | B::Str(s) | B::Clob(s), ora_type::VARCHAR | ora_type::CHAR | ora_type::LONG | ora_type::CLOB) => {
+                s.as_bytes().to_vec()
+            }
+            (B::Bytes(b) | B::Blob(b), ora_type::RAW | ora_type::LONG_RAW | ora_type::BLOB) => b.clone(),
+            (B::Date(d) | B::Timestamp(d), ora_type::DATE) => date_bytes(d, false),
+            (B::Date(d) | B::Timestamp(d), ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ) => date_bytes(d, true),
+            (B::Bool(b), ora_type::BOOLEAN) => if *b { vec![1, 1] } else { vec![0] },
+            (B::Bool(b), ora_type::NUMBER | ora_type::BINARY_INTEGER) => number::encode_i64(i64::from(*b)),
+            (v, t) => return Err(bind_error(name, format!("a {} value cannot be bound as Oracle type {t}", v.kind_name()))),
+        }))
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self {
+            BindValue::Null => "null",
+            BindValue::Number(_) | BindValue::Double(_) => "number",
+            BindValue::Decimal(_) => "bigint",
+            BindValue::Str(_) => "string",
+            BindValue::Bytes(_) => "bytes",
+            BindValue::Date(_) | BindValue::Timestamp(_) => "date",
+            BindValue::Bool(_) => "boolean",
+            BindValue::Clob(_) => "CLOB",
+            BindValue::Blob(_) => "BLOB",
+        }
+    }
+
+    fn byte_len(&self) -> usize {
+        match self {
+            BindValue::Str(s) | BindValue::Clob(s) | BindValue::Decimal(s) => s.len(),
+            BindValue::Bytes(b) | BindValue::Blob(b) => b.len(),
+            _ => 0,
+        }
+    }
+}
+
+fn format_js_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e21 {
+        format!("{}", v as i128)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn date_bytes(d: &DateTime, with_fraction: bool) -> Vec<u8> {
+    let century = d.year.div_euclid(100) + 100;
+    let year = d.year.rem_euclid(100) + 100;
+    let mut b = vec![century as u8, year as u8, d.month, d.day, d.hour + 1, d.minute + 1, d.second + 1];
+    if with_fraction && d.nanos > 0 {
+        b.extend_from_slice(&d.nanos.to_be_bytes());
+    }
+    b
+}
+
+/// Final wire type and buffer size of each bind, from specs and values.
+pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32)>> {
+    let mut out = Vec::with_capacity(binds.specs.len());
+    for (i, spec) in binds.specs.iter().enumerate() {
+        let name = spec.name.clone().unwrap_or_else(|| (i + 1).to_string());
+        let mut ty = spec.ora_type;
+        let mut len = 0usize;
+        for row in &binds.rows {
+            let v = row.get(i).ok_or_else(|| bind_error(&name, "missing value in a row"))?;
+            if ty == 0 {
+                ty = v.natural_type().unwrap_or(0);
+            }
+            len = len.max(v.byte_len());
+        }
+        if ty == 0 {
+            ty = ora_type::VARCHAR;
+        }
+        // Oracle's LONG rule: strings/bytes too long for VARCHAR2/RAW go as LONG.
+        if ty == ora_type::VARCHAR && len > max_string_size as usize {
+            ty = ora_type::LONG;
+        }
+        if ty == ora_type::RAW && len > max_string_size as usize {
+            ty = ora_type::LONG_RAW;
+        }
+        if ty == ora_type::CLOB {
+            ty = ora_type::LONG;
+        }
+        if ty == ora_type::BLOB {
+            ty = ora_type::LONG_RAW;
+        }
+        let size = match ty {
+            ora_type::NUMBER | ora_type::BINARY_INTEGER => 22,
+            ora_type::DATE => 7,
+            ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ => 11,
+            ora_type::BINARY_DOUBLE => 8,
+            ora_type::BOOLEAN => 4,
+            _ => (len as u32).max(spec.max_size).max(1),
+        };
+        out.push((ty, size));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inferred_types_and_sizes() {
+        let binds = Binds {
+            specs: vec![
+                BindSpec { name: Some("A".into()), dir: Dir::In, ora_type: 0, max_size: 0 },
+                BindSpec { name: Some("B".into()), dir: Dir::In, ora_type: 0, max_size: 0 },
+                BindSpec { name: Some("C".into()), dir: Dir::In, ora_type: 0, max_size: 0 },
+            ],
+            rows: vec![
+                vec![BindValue::Null, BindValue::Str("ab".into()), BindValue::Str("x".repeat(40000))],
+                vec![BindValue::Number(1.0), BindValue::Str("abcd".into()), BindValue::Null],
+            ],
+        };
+        let t = resolve_types(&binds, 32767).unwrap();
+        assert_eq!(t, vec![(ora_type::NUMBER, 22), (ora_type::VARCHAR, 4), (ora_type::LONG, 40000)]);
+    }
+
+    #[test]
+    fn unsupported_conversion_names_the_bind() {
+        let e = BindValue::Bool(true).encode(ora_type::DATE, "FLAG").unwrap_err();
+        assert_eq!(e.code(), "ODB-3001");
+        assert!(e.message().contains("\"FLAG\""));
+    }
+
+    #[test]
+    fn dates_encode_like_oracle() {
+        let d = DateTime { year: 2024, month: 3, day: 5, hour: 14, minute: 7, second: 9, nanos: 0 };
+        assert_eq!(BindValue::Date(d).encode(ora_type::DATE, "d").unwrap().unwrap(), vec![120, 124, 3, 5, 15, 8, 10]);
+    }
+}

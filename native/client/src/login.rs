@@ -1,0 +1,245 @@
+//! Reaching the database: connect string → addresses → CONNECT/ACCEPT →
+//! protocol and data-type negotiation → O5LOGON.
+
+use std::time::Duration;
+
+use oradb_protocol::buf::{DecodeError, Reader, Writer};
+use oradb_protocol::connect_string::{self, Address, Description};
+use oradb_protocol::o5logon;
+use oradb_protocol::packet::{accept::Accept, connect::Connect, kind, refuse::Refuse};
+use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
+use oradb_protocol::ttc::capabilities;
+use oradb_protocol::ttc::data_types::{DataTypesReply, DataTypesRequest};
+use oradb_protocol::ttc::error::ErrorMessage;
+use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
+use oradb_protocol::ttc::{msg, Caps};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::options::{ConnectOptions, Purity};
+use crate::transport::{Inbound, ResponseBuf, Transport};
+
+/// What the logon learnt about the session.
+#[derive(Debug, Clone, Default)]
+pub struct SessionInfo {
+    pub sid: u32,
+    pub serial: u32,
+    pub server_version: String,
+    pub service_name: String,
+}
+
+fn tnsnames(opts: &ConnectOptions) -> Option<String> {
+    let dir = opts.config_dir.clone().or_else(|| std::env::var_os("TNS_ADMIN").map(Into::into))?;
+    std::fs::read_to_string(dir.join("tnsnames.ora")).ok()
+}
+
+fn connect_error(e: connect_string::ConnectStringError) -> Error {
+    Error::odb(ErrorKind::Connect, e.code, e.message)
+}
+
+/// Connects and logs on, trying each address in order (failover).
+pub async fn connect(opts: &ConnectOptions) -> Result<(Transport, Caps, SessionInfo)> {
+    let descriptions = connect_string::resolve(&opts.connect_string, tnsnames(opts).as_deref()).map_err(connect_error)?;
+    let mut last = None;
+    for d in &descriptions {
+        let retries = d.retry_count as usize + 1;
+        for attempt in 0..retries {
+            if attempt > 0 {
+                tokio::time::sleep(d.retry_delay).await;
+            }
+            for a in &d.addresses {
+                match connect_one(opts, d, a).await {
+                    Ok(v) => return Ok(v),
+                    // Credentials are wrong everywhere; don't hammer other addresses.
+                    Err(e) if e.errno() == 1017 => return Err(e),
+                    Err(e) => last = Some(e),
+                }
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::odb(ErrorKind::Connect, "ODB-1003", "the connect string has no address")))
+}
+
+async fn connect_one(opts: &ConnectOptions, d: &Description, a: &Address) -> Result<(Transport, Caps, SessionInfo)> {
+    let timeout = d.transport_connect_timeout.or(d.connect_timeout).unwrap_or(opts.connect_timeout);
+    let mut t = Transport::tcp(&a.host, a.port, timeout).await?;
+    let extra = vec![
+        ("CID".to_string(), format!("(PROGRAM={})(HOST={})(USER={})", opts.program, opts.machine, opts.os_user)),
+    ];
+    let descriptor = d.to_connect_descriptor(a, &extra);
+    let login = async {
+        negotiate_tns(&mut t, &descriptor, d.sdu.unwrap_or(8192)).await?;
+        let caps = negotiate_ttc(&mut t).await?;
+        let info = authenticate(&mut t, &caps, opts).await?;
+        Ok::<_, Error>((caps, info))
+    };
+    let (caps, info) = tokio::time::timeout(opts.connect_timeout.max(Duration::from_millis(1)), login)
+        .await
+        .map_err(|_| Error::odb(ErrorKind::Connect, "ODB-1012", format!("timed out logging on to {}:{}", a.host, a.port)))??;
+    Ok((t, caps, info))
+}
+
+async fn negotiate_tns(t: &mut Transport, descriptor: &str, sdu: u32) -> Result<()> {
+    let connect = Connect::client(descriptor, sdu);
+    t.send_packet(kind::CONNECT, &connect.encode_body()).await?;
+    if connect.descriptor.is_none() {
+        let mut body = vec![0, 0];
+        body.extend_from_slice(descriptor.as_bytes());
+        t.send_packet(kind::DATA, &body).await?;
+    }
+    let p = t.recv_packet().await?;
+    match p.kind {
+        kind::ACCEPT => {
+            let a = Accept::decode_body(&p.body).map_err(|e| Error::protocol(e.to_string()))?;
+            if a.version < 315 {
+                return Err(Error::odb(ErrorKind::Connect, "ODB-1020", format!("server TNS version {} is too old", a.version)));
+            }
+            t.sdu = a.sdu as usize;
+            t.set_large_lengths();
+            Ok(())
+        }
+        kind::REFUSE => {
+            let r = Refuse::decode_body(&p.body).map_err(|e| Error::protocol(e.to_string()))?;
+            let code = r.error_code().unwrap_or(12564);
+            let text = match code {
+                12514 => "ORA-12514: Cannot connect to database. Service is not registered with the listener",
+                12505 => "ORA-12505: Cannot connect to database. SID is not registered with the listener",
+                _ => "the listener refused the connection",
+            };
+            Err(Error::ora(code, text, 0))
+        }
+        other => Err(Error::protocol(format!("unexpected packet type {other} in reply to CONNECT"))),
+    }
+}
+
+/// Reads TTC messages until `f` returns a value; `f` gets the reader at a
+/// message boundary and the message type.
+pub async fn read_until<T>(
+    t: &mut Transport,
+    buf: &mut ResponseBuf,
+    mut f: impl FnMut(u8, &mut Reader) -> std::result::Result<Option<T>, DecodeError>,
+) -> Result<T> {
+    loop {
+        while !buf.is_empty() {
+            let mut r = Reader::new(buf.unread());
+            let kind = r.u8().map_err(|e| Error::protocol(e.to_string()))?;
+            match f(kind, &mut r) {
+                Ok(v) => {
+                    let used = r.pos();
+                    buf.advance(used);
+                    if let Some(v) = v {
+                        return Ok(v);
+                    }
+                }
+                Err(DecodeError::NeedMore) => break,
+                Err(DecodeError::Malformed(m)) => return Err(Error::protocol(m)),
+            }
+        }
+        match t.recv().await? {
+            Inbound::Data { payload, .. } => buf.push(&payload),
+            Inbound::Marker(_) => return Err(Error::protocol("unexpected marker during logon")),
+            Inbound::Other(p) => return Err(Error::protocol(format!("unexpected packet type {}", p.kind))),
+        }
+    }
+}
+
+async fn negotiate_ttc(t: &mut Transport) -> Result<Caps> {
+    let mut w = Writer::new();
+    ProtocolRequest { driver_name: "oradb".into() }.encode(&mut w, &Caps::default());
+    t.send_request(&w.buf).await?;
+    let mut buf = ResponseBuf::default();
+    let pro = read_until(t, &mut buf, |k, r| {
+        if k != msg::PROTOCOL {
+            return Err(DecodeError::Malformed(format!("message {k} instead of the protocol reply")));
+        }
+        ProtocolReply::decode(r, &Caps::default()).map(Some)
+    })
+    .await?;
+    let compile = capabilities::client_compile_caps();
+    let runtime = capabilities::client_runtime_caps();
+    let caps = capabilities::negotiate_with_runtime(&compile, &pro.compile_caps, &pro.runtime_caps);
+    let mut w = Writer::new();
+    DataTypesRequest::thin_client(compile, runtime).encode(&mut w, &caps);
+    t.send_request(&w.buf).await?;
+    buf.clear();
+    read_until(t, &mut buf, |k, r| {
+        if k != msg::DATA_TYPES {
+            return Err(DecodeError::Malformed(format!("message {k} instead of the data types reply")));
+        }
+        DataTypesReply::decode(r, &caps).map(Some)
+    })
+    .await?;
+    Ok(caps)
+}
+
+/// One auth round trip: PARAMETER pairs then the closing ERROR.
+async fn auth_call(t: &mut Transport, caps: &Caps, req: &AuthRequest) -> Result<Vec<(String, Vec<u8>, u32)>> {
+    let mut w = Writer::new();
+    req.encode(&mut w, caps);
+    t.send_request(&w.buf).await?;
+    let mut buf = ResponseBuf::default();
+    let mut pairs = Vec::new();
+    let err = read_until(t, &mut buf, |k, r| match k {
+        msg::PARAMETER => {
+            pairs = AuthReply::decode(r, caps)?.pairs;
+            Ok(None)
+        }
+        msg::ERROR => ErrorMessage::decode(r, caps).map(Some),
+        other => Err(DecodeError::Malformed(format!("unexpected message {other} during logon"))),
+    })
+    .await?;
+    if err.error_num != 0 {
+        return Err(Error::ora(err.error_num, err.message.as_deref().unwrap_or(""), 0));
+    }
+    Ok(pairs)
+}
+
+fn pair<'a>(pairs: &'a [(String, Vec<u8>, u32)], key: &str) -> Option<(&'a str, u32)> {
+    pairs
+        .iter()
+        .find(|(k, _, _)| k == key)
+        .and_then(|(_, v, f)| std::str::from_utf8(v).ok().map(|s| (s, *f)))
+}
+
+async fn authenticate(t: &mut Transport, caps: &Caps, opts: &ConnectOptions) -> Result<SessionInfo> {
+    let one = AuthRequest::phase_one(&opts.user, "unknown", &opts.program, &opts.machine, &std::process::id().to_string(), &opts.os_user);
+    let challenge = auth_call(t, caps, &one).await?;
+    let missing = |k: &str| Error::protocol(format!("the server's logon challenge lacks {k}"));
+    let (sesskey, _) = pair(&challenge, "AUTH_SESSKEY").ok_or_else(|| missing("AUTH_SESSKEY"))?;
+    let (vfr, verifier) = pair(&challenge, "AUTH_VFR_DATA").ok_or_else(|| missing("AUTH_VFR_DATA"))?;
+    let salt = pair(&challenge, "AUTH_PBKDF2_CSK_SALT").map(|p| p.0).unwrap_or("");
+    let vgen = pair(&challenge, "AUTH_PBKDF2_VGEN_COUNT").and_then(|p| p.0.parse().ok()).unwrap_or(4096);
+    let sder = pair(&challenge, "AUTH_PBKDF2_SDER_COUNT").and_then(|p| p.0.parse().ok()).unwrap_or(3);
+    if verifier != 18453 {
+        return Err(Error::odb(ErrorKind::Connect, "ODB-1015", format!("password verifier type {verifier:#x} is not supported (only 12c verifiers)")));
+    }
+    let resp = o5logon::client_response(&opts.password, sesskey, vfr, salt, vgen, sder, &mut rand::thread_rng())
+        .map_err(|e| Error::odb(ErrorKind::Connect, "ODB-1016", format!("logon failed: {e}")))?;
+    let mut pairs: Vec<(String, Vec<u8>, u32)> = vec![
+        ("AUTH_SESSKEY".into(), resp.sesskey_hex.clone().into_bytes(), 1),
+        ("AUTH_PBKDF2_SPEEDY_KEY".into(), resp.speedy_key_hex.clone().into_bytes(), 0),
+        ("AUTH_PASSWORD".into(), resp.password_hex.clone().into_bytes(), 0),
+        ("SESSION_CLIENT_CHARSET".into(), b"873".to_vec(), 0),
+        ("SESSION_CLIENT_DRIVER_NAME".into(), opts.driver_name.clone().into_bytes(), 0),
+        ("SESSION_CLIENT_VERSION".into(), b"385875968".to_vec(), 0),
+    ];
+    if let Some(cc) = &opts.connection_class {
+        pairs.push(("AUTH_KPPL_CONN_CLASS".into(), cc.clone().into_bytes(), 0));
+    }
+    match opts.purity {
+        Purity::New => pairs.push(("AUTH_KPPL_PURITY".into(), b"1".to_vec(), 0)),
+        Purity::SelfPurity => pairs.push(("AUTH_KPPL_PURITY".into(), b"2".to_vec(), 0)),
+        Purity::Default => {}
+    }
+    let two = AuthRequest::phase_two(&opts.user, pairs);
+    let session = auth_call(t, caps, &two).await?;
+    let (proof, _) = pair(&session, "AUTH_SVR_RESPONSE").ok_or_else(|| missing("AUTH_SVR_RESPONSE"))?;
+    resp.check_server_response(proof)
+        .map_err(|_| Error::odb(ErrorKind::Connect, "ODB-1017", "the server could not prove it knows the password"))?;
+    let num = |k: &str| pair(&session, k).and_then(|p| p.0.parse().ok()).unwrap_or(0);
+    Ok(SessionInfo {
+        sid: num("AUTH_SESSION_ID"),
+        serial: num("AUTH_SERIAL_NUM"),
+        server_version: pair(&session, "AUTH_VERSION_STRING").map(|p| p.0.to_string()).unwrap_or_default(),
+        service_name: pair(&session, "AUTH_SC_SERVICE_NAME").map(|p| p.0.to_string()).unwrap_or_default(),
+    })
+}

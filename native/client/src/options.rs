@@ -1,0 +1,83 @@
+//! Options for a standalone connection (and for each session of a pool).
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// DRCP purity requested at logon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Purity {
+    #[default]
+    Default,
+    New,
+    SelfPurity,
+}
+
+#[derive(Clone)]
+pub struct ConnectOptions {
+    pub user: String,
+    /// Kept out of `Debug` output.
+    pub password: String,
+    pub connect_string: String,
+    /// Directory holding tnsnames.ora; `TNS_ADMIN` when unset.
+    pub config_dir: Option<PathBuf>,
+    pub connect_timeout: Duration,
+    /// 0 = none.
+    pub call_timeout: Duration,
+    pub stmt_cache_size: usize,
+    pub prefetch_rows: u32,
+    pub connection_class: Option<String>,
+    pub purity: Purity,
+    pub program: String,
+    pub machine: String,
+    pub os_user: String,
+    pub driver_name: String,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            user: String::new(),
+            password: String::new(),
+            connect_string: String::new(),
+            config_dir: None,
+            connect_timeout: Duration::from_secs(20),
+            call_timeout: Duration::ZERO,
+            stmt_cache_size: 20,
+            prefetch_rows: 100,
+            connection_class: None,
+            purity: Purity::Default,
+            program: std::env::args().next().unwrap_or_else(|| "oradb".into()),
+            machine: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
+            os_user: std::env::var("USER").unwrap_or_else(|_| "oradb".into()),
+            driver_name: format!("oradb thn : {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+impl fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("user", &self.user)
+            .field("password", &"<redacted>")
+            .field("connect_string", &self.connect_string)
+            .field("config_dir", &self.config_dir)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("stmt_cache_size", &self.stmt_cache_size)
+            .field("connection_class", &self.connection_class)
+            .field("purity", &self.purity)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let o = ConnectOptions { password: "s3cret-pw".into(), ..Default::default() };
+        assert!(!format!("{o:?}").contains("s3cret-pw"));
+    }
+}

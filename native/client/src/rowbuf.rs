@@ -1,0 +1,140 @@
+//! The compact tagged value buffer handed to JavaScript in one piece (see
+//! `native/node/BOUNDARY.md`): rows are decoded straight from wire bytes into
+//! it, with no per-value allocation.
+
+use oradb_protocol::value::{number, ora_type};
+
+use crate::error::{Error, Result};
+
+pub mod tag {
+    pub const NULL: u8 = 0;
+    pub const F64: u8 = 1;
+    pub const STRING: u8 = 2;
+    pub const BYTES: u8 = 3;
+    pub const DATE: u8 = 4;
+    pub const TIMESTAMP: u8 = 5;
+    pub const BOOLEAN: u8 = 6;
+    pub const DECIMAL: u8 = 7;
+    pub const CLOB: u8 = 8;
+    pub const BLOB: u8 = 9;
+    pub const ARRAY: u8 = 10;
+    pub const DOUBLE: u8 = 11;
+    pub const TIMESTAMP_TZ: u8 = 12;
+}
+
+/// How one fetched column is turned into a tagged value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnDecode {
+    /// Oracle type of the bytes on the wire (after any define).
+    pub wire_type: u8,
+    /// Described type (tells CLOB from LONG, BLOB from LONG RAW).
+    pub db_type: u8,
+    pub csfrm: u8,
+    /// NUMBER as exact text instead of f64.
+    pub as_string: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RowBuf {
+    pub data: Vec<u8>,
+    pub rows: u32,
+}
+
+fn bad(what: &str) -> Error {
+    Error::protocol(format!("invalid {what} value from the server"))
+}
+
+impl RowBuf {
+    pub fn null(&mut self) {
+        self.data.push(tag::NULL);
+    }
+    pub fn f64(&mut self, v: f64) {
+        self.data.push(tag::F64);
+        self.data.extend_from_slice(&v.to_le_bytes());
+    }
+    pub fn blob_like(&mut self, t: u8, b: &[u8]) {
+        self.data.push(t);
+        self.data.extend_from_slice(&(b.len() as u32).to_le_bytes());
+        self.data.extend_from_slice(b);
+    }
+
+    /// Appends the value `b` (None = NULL) of a column decoded per `c`.
+    pub fn value(&mut self, c: &ColumnDecode, b: Option<&[u8]>) -> Result<()> {
+        let Some(b) = b else {
+            self.null();
+            return Ok(());
+        };
+        match c.wire_type {
+            ora_type::NUMBER | ora_type::BINARY_INTEGER => {
+                if c.as_string {
+                    let s = number::decode_str(b).map_err(|_| bad("NUMBER"))?;
+                    self.blob_like(tag::DECIMAL, s.as_bytes());
+                } else {
+                    self.f64(number::decode_f64(b).map_err(|_| bad("NUMBER"))?);
+                }
+            }
+            ora_type::VARCHAR | ora_type::CHAR | ora_type::LONG | ora_type::ROWID => {
+                let t = if c.db_type == ora_type::CLOB { tag::CLOB } else { tag::STRING };
+                if c.csfrm == 2 {
+                    let units: Vec<u16> = b.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
+                    self.blob_like(t, String::from_utf16_lossy(&units).as_bytes());
+                } else {
+                    self.blob_like(t, b);
+                }
+            }
+            ora_type::RAW | ora_type::LONG_RAW => {
+                let t = if c.db_type == ora_type::BLOB { tag::BLOB } else { tag::BYTES };
+                self.blob_like(t, b);
+            }
+            ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ | ora_type::TIMESTAMP_TZ => {
+                self.datetime(c.wire_type, b)?
+            }
+            ora_type::BINARY_DOUBLE | ora_type::BINARY_FLOAT => {
+                let v = if c.wire_type == ora_type::BINARY_DOUBLE {
+                    oradb_protocol::value::float::decode_f64(b).map_err(|_| bad("BINARY_DOUBLE"))?
+                } else {
+                    oradb_protocol::value::float::decode_f32(b).map_err(|_| bad("BINARY_FLOAT"))? as f64
+                };
+                self.data.push(tag::DOUBLE);
+                self.data.extend_from_slice(&v.to_le_bytes());
+            }
+            ora_type::BOOLEAN => {
+                self.data.push(tag::BOOLEAN);
+                self.data.push(u8::from(b.last().copied().unwrap_or(0) != 0));
+            }
+            other => {
+                return Err(Error::odb(
+                    crate::error::ErrorKind::Bind,
+                    "ODB-3010",
+                    format!("fetching Oracle type {other} is not supported"),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn datetime(&mut self, ty: u8, b: &[u8]) -> Result<()> {
+        if b.len() < 7 {
+            return Err(bad("DATE"));
+        }
+        let year = (b[0] as i32 - 100) * 100 + (b[1] as i32 - 100);
+        let fields = [b[2], b[3], b[4].wrapping_sub(1), b[5].wrapping_sub(1), b[6].wrapping_sub(1)];
+        let nanos = if b.len() >= 11 { u32::from_be_bytes([b[7], b[8], b[9], b[10]]) } else { 0 };
+        let t = match ty {
+            ora_type::DATE => tag::DATE,
+            ora_type::TIMESTAMP_TZ if b.len() >= 13 => tag::TIMESTAMP_TZ,
+            _ => tag::TIMESTAMP,
+        };
+        self.data.push(t);
+        self.data.extend_from_slice(&(year as i16).to_le_bytes());
+        self.data.extend_from_slice(&fields);
+        if t != tag::DATE {
+            self.data.extend_from_slice(&nanos.to_le_bytes());
+        }
+        if t == tag::TIMESTAMP_TZ {
+            let offset = (b[11] as i16 - 20) * 60 + (b[12] as i16 - 60);
+            self.data.extend_from_slice(&offset.to_le_bytes());
+        }
+        Ok(())
+    }
+}
