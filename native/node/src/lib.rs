@@ -1,0 +1,294 @@
+//! Node-API glue: converts JS values and errors to and from `oradb-client`
+//! and nothing else. Network I/O and decoding run on the addon's tokio
+//! threads; results reach JS as one buffer per batch of rows.
+
+#![deny(clippy::all)]
+
+mod values;
+
+use std::future::Future;
+use std::time::Duration;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use oradb_client::binds::{BindSpec, Binds, Dir};
+use oradb_client::exec::{ExecManyOptions, ExecOptions};
+use oradb_client::options::{ConnectOptions, Purity};
+use oradb_client::Connection;
+
+/// Client errors become JS errors whose message starts with the code.
+fn to_js(e: oradb_client::Error) -> napi::Error {
+    napi::Error::new(Status::GenericFailure, e.message().to_string())
+}
+
+/// Runs `fut` as its own task so a panic becomes an ODB-4000 error instead
+/// of unwinding into Node.
+async fn guarded<T: Send + 'static>(
+    fut: impl Future<Output = oradb_client::Result<T>> + Send + 'static,
+) -> Result<T> {
+    match tokio::spawn(fut).await {
+        Ok(r) => r.map_err(to_js),
+        Err(e) => Err(napi::Error::new(Status::GenericFailure, format!("ODB-4000: internal error in the native layer: {e}"))),
+    }
+}
+
+#[napi(object)]
+pub struct NativeConnectOptions {
+    pub user: String,
+    pub password: String,
+    pub connect_string: String,
+    pub config_dir: Option<String>,
+    pub connect_timeout_ms: Option<u32>,
+    pub call_timeout_ms: Option<u32>,
+    pub stmt_cache_size: Option<u32>,
+    pub prefetch_rows: Option<u32>,
+    pub connection_class: Option<String>,
+    pub purity: Option<u32>,
+    pub program: Option<String>,
+    pub machine: Option<String>,
+    pub os_user: Option<String>,
+    pub driver_name: Option<String>,
+}
+
+#[napi(object)]
+pub struct NativeBinds {
+    pub names: Option<Vec<String>>,
+    pub dirs: Vec<u32>,
+    pub types: Vec<u32>,
+    pub max_sizes: Vec<u32>,
+    pub values: Buffer,
+}
+
+#[napi(object)]
+pub struct NativeExecOptions {
+    pub auto_commit: bool,
+    pub prefetch_rows: u32,
+    pub array_size: u32,
+    pub fetch_as_string: Vec<u32>,
+}
+
+#[napi(object)]
+pub struct NativeExecManyOptions {
+    pub auto_commit: bool,
+    pub batch_errors: bool,
+    pub dml_row_counts: bool,
+}
+
+#[napi(object)]
+pub struct NativeRows {
+    pub data: Buffer,
+    pub row_count: u32,
+    pub done: bool,
+}
+
+#[napi(object)]
+pub struct NativeColumn {
+    pub name: String,
+    pub db_type: u32,
+    pub size: u32,
+    pub precision: i32,
+    pub scale: i32,
+    pub nullable: bool,
+}
+
+#[napi(object)]
+pub struct NativeExecResult {
+    pub cursor_id: u32,
+    pub columns: Option<Vec<NativeColumn>>,
+    pub rows: Option<NativeRows>,
+    pub rows_affected: f64,
+    pub out_binds: Option<Buffer>,
+    pub last_rowid: Option<String>,
+}
+
+#[napi(object)]
+pub struct NativeBatchError {
+    pub offset: u32,
+    pub code: String,
+    pub message: String,
+}
+
+#[napi(object)]
+pub struct NativeExecManyResult {
+    pub rows_affected: f64,
+    pub dml_row_counts: Option<Vec<f64>>,
+    pub batch_errors: Option<Vec<NativeBatchError>>,
+}
+
+fn options(o: NativeConnectOptions) -> ConnectOptions {
+    let mut c = ConnectOptions { user: o.user, password: o.password, connect_string: o.connect_string, ..Default::default() };
+    c.config_dir = o.config_dir.map(Into::into);
+    if let Some(ms) = o.connect_timeout_ms {
+        c.connect_timeout = Duration::from_millis(ms as u64);
+    }
+    if let Some(ms) = o.call_timeout_ms {
+        c.call_timeout = Duration::from_millis(ms as u64);
+    }
+    if let Some(n) = o.stmt_cache_size {
+        c.stmt_cache_size = n as usize;
+    }
+    if let Some(n) = o.prefetch_rows {
+        c.prefetch_rows = n;
+    }
+    c.connection_class = o.connection_class;
+    c.purity = match o.purity {
+        Some(1) => Purity::New,
+        Some(2) => Purity::SelfPurity,
+        _ => Purity::Default,
+    };
+    if let Some(v) = o.program {
+        c.program = v;
+    }
+    if let Some(v) = o.machine {
+        c.machine = v;
+    }
+    if let Some(v) = o.os_user {
+        c.os_user = v;
+    }
+    if let Some(v) = o.driver_name {
+        c.driver_name = v;
+    }
+    c
+}
+
+fn binds(b: &NativeBinds, rows: usize) -> Result<Binds> {
+    let n = b.dirs.len();
+    let specs = (0..n)
+        .map(|i| BindSpec {
+            name: b.names.as_ref().and_then(|v| v.get(i).cloned()),
+            dir: match b.dirs[i] {
+                2 => Dir::Out,
+                3 => Dir::InOut,
+                _ => Dir::In,
+            },
+            ora_type: b.types.get(i).copied().unwrap_or(0) as u8,
+            max_size: b.max_sizes.get(i).copied().unwrap_or(0),
+        })
+        .collect();
+    let rows = values::parse_rows(&b.values, rows, n).map_err(|m| napi::Error::new(Status::InvalidArg, m))?;
+    Ok(Binds { specs, rows })
+}
+
+fn rows(r: oradb_client::exec::Fetched) -> NativeRows {
+    NativeRows { row_count: r.rows.rows, data: r.rows.data.into(), done: r.done }
+}
+
+/// Connects and logs on.
+#[napi]
+pub async fn connect(opts: NativeConnectOptions) -> Result<NativeConnection> {
+    let o = options(opts);
+    let inner = guarded(async move { Connection::connect(o).await }).await?;
+    Ok(NativeConnection { inner })
+}
+
+#[napi]
+pub struct NativeConnection {
+    inner: Connection,
+}
+
+#[napi]
+impl NativeConnection {
+    #[napi(getter)]
+    pub fn server_version(&self) -> String {
+        self.inner.info().server_version.clone()
+    }
+
+    #[napi]
+    pub async fn execute(&self, sql: String, binds: NativeBinds, opts: NativeExecOptions) -> Result<NativeExecResult> {
+        let b = self::binds(&binds, 1)?;
+        let o = ExecOptions {
+            auto_commit: opts.auto_commit,
+            prefetch_rows: opts.prefetch_rows,
+            array_size: opts.array_size,
+            fetch_as_string: opts.fetch_as_string.iter().map(|i| *i as usize).collect(),
+        };
+        let c = self.inner.clone();
+        let r = guarded(async move { c.execute(&sql, b, o).await }).await?;
+        Ok(NativeExecResult {
+            cursor_id: r.cursor_id,
+            columns: r.columns.map(|cols| {
+                cols.into_iter()
+                    .map(|c| NativeColumn {
+                        name: c.name,
+                        db_type: c.db_type as u32,
+                        size: c.size,
+                        precision: c.precision as i32,
+                        scale: c.scale as i32,
+                        nullable: c.nullable,
+                    })
+                    .collect()
+            }),
+            rows: r.rows.map(rows),
+            rows_affected: r.rows_affected as f64,
+            out_binds: r.out_binds.map(|b| b.data.into()),
+            last_rowid: r.last_rowid,
+        })
+    }
+
+    #[napi]
+    pub async fn execute_many(&self, sql: String, binds: NativeBinds, row_count: u32, opts: NativeExecManyOptions) -> Result<NativeExecManyResult> {
+        let b = self::binds(&binds, row_count as usize)?;
+        let o = ExecManyOptions { auto_commit: opts.auto_commit, batch_errors: opts.batch_errors, dml_row_counts: opts.dml_row_counts };
+        let c = self.inner.clone();
+        let r = guarded(async move { c.execute_many(&sql, b, o).await }).await?;
+        Ok(NativeExecManyResult {
+            rows_affected: r.rows_affected as f64,
+            dml_row_counts: r.dml_row_counts.map(|v| v.into_iter().map(|n| n as f64).collect()),
+            batch_errors: r.batch_errors.map(|v| {
+                v.into_iter().map(|e| NativeBatchError { offset: e.offset, code: e.code, message: e.message }).collect()
+            }),
+        })
+    }
+
+    #[napi]
+    pub async fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<NativeRows> {
+        let c = self.inner.clone();
+        Ok(rows(guarded(async move { c.fetch(cursor_id, max_rows).await }).await?))
+    }
+
+    #[napi]
+    pub async fn close_cursor(&self, cursor_id: u32) -> Result<()> {
+        let c = self.inner.clone();
+        guarded(async move { c.close_cursor(cursor_id).await }).await
+    }
+
+    #[napi]
+    pub async fn commit(&self) -> Result<()> {
+        let c = self.inner.clone();
+        guarded(async move { c.commit().await }).await
+    }
+
+    #[napi]
+    pub async fn rollback(&self) -> Result<()> {
+        let c = self.inner.clone();
+        guarded(async move { c.rollback().await }).await
+    }
+
+    #[napi]
+    pub async fn ping(&self) -> Result<()> {
+        let c = self.inner.clone();
+        guarded(async move { c.ping().await }).await
+    }
+
+    #[napi]
+    pub async fn break_execution(&self) -> Result<()> {
+        self.inner.break_execution();
+        Ok(())
+    }
+
+    #[napi]
+    pub async fn close(&self) -> Result<()> {
+        let c = self.inner.clone();
+        guarded(async move { c.close().await }).await
+    }
+
+    #[napi]
+    pub fn set_call_timeout(&self, ms: u32) {
+        self.inner.set_call_timeout(Duration::from_millis(ms as u64));
+    }
+
+    #[napi]
+    pub fn get_call_timeout(&self) -> u32 {
+        self.inner.call_timeout().as_millis() as u32
+    }
+}

@@ -1,0 +1,110 @@
+//! Tagged bind buffer (BOUNDARY.md) → client bind values.
+
+use oradb_client::binds::BindValue;
+use oradb_protocol::value::DateTime;
+
+pub struct Cursor<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+fn short() -> String {
+    "ODB-3002: bind buffer ended early".to_string()
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(b: &'a [u8]) -> Self {
+        Cursor { b, pos: 0 }
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.pos.checked_add(n).filter(|e| *e <= self.b.len()).ok_or_else(short)?;
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn f64(&mut self) -> Result<f64, String> {
+        let s = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(s);
+        Ok(f64::from_le_bytes(a))
+    }
+    fn sized(&mut self) -> Result<&'a [u8], String> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+    fn text(&mut self) -> Result<String, String> {
+        String::from_utf8(self.sized()?.to_vec()).map_err(|_| "ODB-3003: bind string is not UTF-8".to_string())
+    }
+    fn datetime(&mut self, with_nanos: bool) -> Result<DateTime, String> {
+        let s = self.take(7)?;
+        let nanos = if with_nanos { self.u32()? } else { 0 };
+        Ok(DateTime {
+            year: i16::from_le_bytes([s[0], s[1]]) as i32,
+            month: s[2],
+            day: s[3],
+            hour: s[4],
+            minute: s[5],
+            second: s[6],
+            nanos,
+        })
+    }
+
+    /// One tagged value.
+    pub fn value(&mut self) -> Result<BindValue, String> {
+        Ok(match self.u8()? {
+            0 => BindValue::Null,
+            1 => BindValue::Number(self.f64()?),
+            2 => BindValue::Str(self.text()?),
+            3 => BindValue::Bytes(self.sized()?.to_vec()),
+            4 => BindValue::Date(self.datetime(false)?),
+            5 => BindValue::Timestamp(self.datetime(true)?),
+            6 => BindValue::Bool(self.u8()? != 0),
+            7 => BindValue::Decimal(self.text()?),
+            8 => BindValue::Clob(self.text()?),
+            9 => BindValue::Blob(self.sized()?.to_vec()),
+            11 => BindValue::Double(self.f64()?),
+            t => return Err(format!("ODB-3004: unknown bind value tag {t}")),
+        })
+    }
+}
+
+/// `rows` rows of `per_row` values each.
+pub fn parse_rows(data: &[u8], rows: usize, per_row: usize) -> Result<Vec<Vec<BindValue>>, String> {
+    let mut c = Cursor::new(data);
+    let mut out = Vec::with_capacity(rows);
+    for _ in 0..rows {
+        let mut row = Vec::with_capacity(per_row);
+        for _ in 0..per_row {
+            row.push(c.value()?);
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_tag_and_rejects_truncation() {
+        let mut b = vec![0u8, 1];
+        b.extend_from_slice(&2.5f64.to_le_bytes());
+        b.push(2);
+        b.extend_from_slice(&3u32.to_le_bytes());
+        b.extend_from_slice(b"abc");
+        b.push(6);
+        b.push(1);
+        let rows = parse_rows(&b, 1, 4).unwrap();
+        assert_eq!(rows[0], vec![BindValue::Null, BindValue::Number(2.5), BindValue::Str("abc".into()), BindValue::Bool(true)]);
+        assert!(parse_rows(&b[..b.len() - 1], 1, 4).is_err());
+        assert!(parse_rows(&[99], 1, 1).unwrap_err().contains("ODB-3004"));
+    }
+}
