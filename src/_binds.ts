@@ -231,7 +231,8 @@ export function encodeManyBinds(rows: ReadonlyArray<Binds>): EncodedBinds {
     values.forEach((v, i) => {
       const what = label(names, i, r);
       const val = r === 0 ? defs[i].val : isSpec(v) ? v.val : v;
-      const got = writeValue(w, val, types[i], what);
+      // Only an explicit type steers encoding; an inferred one is checked, not coerced to.
+      const got = writeValue(w, val, defs[i].type, what);
       if (types[i] === 0) types[i] = got;
       else if (got !== 0 && got !== types[i]) {
         throw odbError(
