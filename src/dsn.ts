@@ -6,7 +6,17 @@
 
 import { ErrorCode, odbError } from "./errors.ts";
 
-/** Which database to reach at the address: by service name (usual) or by SID (legacy). */
+/**
+ * Which database to reach at the address: by service name (usual) or by SID (legacy).
+ *
+ * @example
+ * ```ts
+ * import { type DsnTarget, makeDsn } from "./dsn.ts";
+ *
+ * const target: DsnTarget = { sid: "ORCL" };
+ * const dsn = makeDsn("localhost", 1521, target);
+ * ```
+ */
 export type DsnTarget = { serviceName: string; sid?: never } | { sid: string; serviceName?: never };
 
 // Characters that would end or restructure a descriptor value.

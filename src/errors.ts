@@ -51,10 +51,29 @@ export const ErrorCode = {
   INVALID_ARGUMENT: "ODB-5005",
 } as const;
 
-/** One of the {@linkcode ErrorCode} values. */
+/**
+ * One of the {@linkcode ErrorCode} values.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCode, type OdbErrorCode } from "./errors.ts";
+ *
+ * const code: OdbErrorCode = ErrorCode.CONNECTION_CLOSED;
+ * ```
+ */
 export type OdbErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
 
-/** Fields of an {@linkcode OracleError} besides its message. */
+/**
+ * Fields of an {@linkcode OracleError} besides its message.
+ *
+ * @example
+ * ```ts
+ * import { OracleError, type OracleErrorOptions } from "./errors.ts";
+ *
+ * const options: OracleErrorOptions = { code: "ORA-00001", offset: 0 };
+ * const err = new OracleError("ORA-00001: unique constraint violated", options);
+ * ```
+ */
 export interface OracleErrorOptions {
   /** `ORA-nnnnn` for server errors, `ODB-nnnn` for oradb's own. */
   code: string;

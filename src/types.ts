@@ -38,23 +38,23 @@ export const DB_TYPE_TIMESTAMP_LTZ = 231;
 export const DB_TYPE_BOOLEAN = 252;
 
 /** Short name for {@linkcode DB_TYPE_NUMBER}. @example `fetchAsString: [NUMBER]` */
-export const NUMBER = DB_TYPE_NUMBER;
+export const NUMBER: typeof DB_TYPE_NUMBER = DB_TYPE_NUMBER;
 /** Short name for {@linkcode DB_TYPE_VARCHAR}. @example `{ dir: BIND_OUT, type: STRING }` */
-export const STRING = DB_TYPE_VARCHAR;
+export const STRING: typeof DB_TYPE_VARCHAR = DB_TYPE_VARCHAR;
 /** Short name for {@linkcode DB_TYPE_DATE}. @example `fetchAsString: [DATE]` */
-export const DATE = DB_TYPE_DATE;
+export const DATE: typeof DB_TYPE_DATE = DB_TYPE_DATE;
 /** Short name for {@linkcode DB_TYPE_TIMESTAMP}. @example `{ type: TIMESTAMP, val: new Date() }` */
-export const TIMESTAMP = DB_TYPE_TIMESTAMP;
+export const TIMESTAMP: typeof DB_TYPE_TIMESTAMP = DB_TYPE_TIMESTAMP;
 /** Short name for {@linkcode DB_TYPE_RAW}. @example `{ dir: BIND_OUT, type: BUFFER, maxSize: 16 }` */
-export const BUFFER = DB_TYPE_RAW;
+export const BUFFER: typeof DB_TYPE_RAW = DB_TYPE_RAW;
 /** Short name for {@linkcode DB_TYPE_CLOB}. @example `{ type: CLOB, val: "text" }` */
-export const CLOB = DB_TYPE_CLOB;
+export const CLOB: typeof DB_TYPE_CLOB = DB_TYPE_CLOB;
 /** Short name for {@linkcode DB_TYPE_BLOB}. @example `{ type: BLOB, val: new Uint8Array(2) }` */
-export const BLOB = DB_TYPE_BLOB;
+export const BLOB: typeof DB_TYPE_BLOB = DB_TYPE_BLOB;
 /** Short name for {@linkcode DB_TYPE_BOOLEAN}. @example `{ dir: BIND_OUT, type: BOOLEAN }` */
-export const BOOLEAN = DB_TYPE_BOOLEAN;
+export const BOOLEAN: typeof DB_TYPE_BOOLEAN = DB_TYPE_BOOLEAN;
 /** Short name for {@linkcode DB_TYPE_BINARY_DOUBLE}. @example `{ type: BINARY_DOUBLE, val: 1.5 }` */
-export const BINARY_DOUBLE = DB_TYPE_BINARY_DOUBLE;
+export const BINARY_DOUBLE: typeof DB_TYPE_BINARY_DOUBLE = DB_TYPE_BINARY_DOUBLE;
 
 /** Bind direction: value goes in. @example `{ dir: BIND_IN, val: 1 }` */
 export const BIND_IN = 1;
@@ -63,10 +63,28 @@ export const BIND_OUT = 2;
 /** Bind direction: value goes in and comes out. @example `{ dir: BIND_INOUT, val: 1 }` */
 export const BIND_INOUT = 3;
 
-/** One of {@linkcode BIND_IN}, {@linkcode BIND_OUT}, {@linkcode BIND_INOUT}. */
+/**
+ * One of {@linkcode BIND_IN}, {@linkcode BIND_OUT}, {@linkcode BIND_INOUT}.
+ *
+ * @example
+ * ```ts
+ * import { BIND_OUT, type BindDirection } from "./types.ts";
+ *
+ * const dir: BindDirection = BIND_OUT;
+ * ```
+ */
 export type BindDirection = typeof BIND_IN | typeof BIND_OUT | typeof BIND_INOUT;
 
-/** A JS value that can be bound directly. */
+/**
+ * A JS value that can be bound directly.
+ *
+ * @example
+ * ```ts
+ * import type { BindValue } from "./types.ts";
+ *
+ * const values: BindValue[] = [1, 2n, "a", true, new Date(), new Uint8Array(1), null];
+ * ```
+ */
 export type BindValue = string | number | bigint | boolean | Date | Uint8Array | null | undefined;
 
 /**
@@ -90,12 +108,31 @@ export interface BindSpec {
   val?: BindValue;
 }
 
-/** Bind values by position (`:1`, `:2`…) or by name (`:id`). */
+/**
+ * Bind values by position (`:1`, `:2`…) or by name (`:id`).
+ *
+ * @example
+ * ```ts
+ * import type { Binds } from "./types.ts";
+ *
+ * const byPosition: Binds = [1, "a"];
+ * const byName: Binds = { id: 1, name: "a" };
+ * ```
+ */
 export type Binds =
   | ReadonlyArray<BindValue | BindSpec>
   | Readonly<Record<string, BindValue | BindSpec>>;
 
-/** Column description of a query result. */
+/**
+ * Column description of a query result.
+ *
+ * @example
+ * ```ts
+ * import type { Metadata } from "./types.ts";
+ *
+ * const describe = (m: Metadata) => `${m.name} ${m.dbTypeName}${m.nullable ? "" : " NOT NULL"}`;
+ * ```
+ */
 export interface Metadata {
   /** Column name as the server reports it (upper case unless quoted). */
   name: string;
@@ -115,7 +152,16 @@ export interface Metadata {
   nullable: boolean;
 }
 
-/** What a {@linkcode FetchTypeHandler} asks for: fetch as another type and/or convert. */
+/**
+ * What a {@linkcode FetchTypeHandler} asks for: fetch as another type and/or convert.
+ *
+ * @example
+ * ```ts
+ * import { type FetchTypeResult, STRING } from "./types.ts";
+ *
+ * const asText: FetchTypeResult = { type: STRING, converter: (v) => `#${v}` };
+ * ```
+ */
 export interface FetchTypeResult {
   /** `STRING` to fetch the column as text, `"bigint"` for exact integers. */
   type?: number | "bigint";
@@ -123,16 +169,43 @@ export interface FetchTypeResult {
   converter?: (value: unknown) => unknown;
 }
 
-/** Called once per column of each query; returns how to fetch it, or undefined for default. */
+/**
+ * Called once per column of each query; returns how to fetch it, or undefined for default.
+ *
+ * @example
+ * ```ts
+ * import { DB_TYPE_NUMBER, type FetchTypeHandler } from "./types.ts";
+ *
+ * const exactNumbers: FetchTypeHandler = (m) => m.dbType === DB_TYPE_NUMBER ? { type: "bigint" } : undefined;
+ * ```
+ */
 export type FetchTypeHandler = (metaData: Metadata) => FetchTypeResult | undefined;
 
-/** Per-column fetch settings, keyed by column name. */
+/**
+ * Per-column fetch settings, keyed by column name.
+ *
+ * @example
+ * ```ts
+ * import type { FetchInfo } from "./types.ts";
+ *
+ * const fetchInfo: Record<string, FetchInfo> = { ID: { type: "bigint" } };
+ * ```
+ */
 export interface FetchInfo {
   /** `STRING` to fetch as text, `"bigint"` for exact integers, `DEFAULT` (0) for the default. */
   type: number | "bigint";
 }
 
-/** Options of `execute()` and `cursor()`. */
+/**
+ * Options of `execute()` and `cursor()`.
+ *
+ * @example
+ * ```ts
+ * import { type ExecuteOptions, NUMBER } from "./types.ts";
+ *
+ * const opts: ExecuteOptions = { outFormat: "array", fetchAsString: [NUMBER], maxRows: 10 };
+ * ```
+ */
 export interface ExecuteOptions {
   /** `"object"` (default): rows keyed by column name; `"array"`: rows as arrays. */
   outFormat?: "object" | "array";
@@ -154,7 +227,16 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-/** The result of `execute()`. */
+/**
+ * The result of `execute()`.
+ *
+ * @example
+ * ```ts
+ * import type { Result } from "./types.ts";
+ *
+ * const count = (r: Result<Record<string, unknown>>) => r.rows?.length ?? r.rowsAffected ?? 0;
+ * ```
+ */
 export interface Result<T> {
   /** Rows of a query (undefined for other statements). */
   rows?: T[];
@@ -168,7 +250,16 @@ export interface Result<T> {
   lastRowid?: string;
 }
 
-/** Options of `executeMany()`. */
+/**
+ * Options of `executeMany()`.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteManyOptions } from "./types.ts";
+ *
+ * const opts: ExecuteManyOptions = { batchErrors: true, dmlRowCounts: true };
+ * ```
+ */
 export interface ExecuteManyOptions {
   /** Commit after success (default: the connection's `autoCommit`). */
   autoCommit?: boolean;
@@ -180,7 +271,16 @@ export interface ExecuteManyOptions {
   signal?: AbortSignal;
 }
 
-/** The result of `executeMany()`. */
+/**
+ * The result of `executeMany()`.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteManyResult } from "./types.ts";
+ *
+ * const failed = (r: ExecuteManyResult) => r.batchErrors?.map((e) => e.offset) ?? [];
+ * ```
+ */
 export interface ExecuteManyResult {
   /** Rows changed in all. */
   rowsAffected: number;
@@ -190,7 +290,16 @@ export interface ExecuteManyResult {
   batchErrors?: BatchError[];
 }
 
-/** The error of one row of `executeMany()` with `batchErrors`. */
+/**
+ * The error of one row of `executeMany()` with `batchErrors`.
+ *
+ * @example
+ * ```ts
+ * import type { BatchError } from "./types.ts";
+ *
+ * const show = (e: BatchError) => `row ${e.offset}: ${e.message}`;
+ * ```
+ */
 export interface BatchError {
   /** Index of the input row. */
   offset: number;
@@ -200,7 +309,21 @@ export interface BatchError {
   message: string;
 }
 
-/** Options of `connect()`. */
+/**
+ * Options of `connect()`.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from "./types.ts";
+ *
+ * const opts: ConnectOptions = {
+ *   user: "scott",
+ *   password: "tiger",
+ *   connectString: "localhost:1521/FREEPDB1",
+ *   callTimeout: 5000,
+ * };
+ * ```
+ */
 export interface ConnectOptions {
   /** Database user name. */
   user: string;
