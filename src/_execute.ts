@@ -9,7 +9,7 @@ import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeConnection, NativeExecResult } from "./_native.ts";
 import type { CallQueue } from "./_queue.ts";
 import type { EncodedBinds } from "./_binds.ts";
-import { planRows, type RowPlan } from "./_rows.ts";
+import { decodeRows, planRows, type RowPlan } from "./_rows.ts";
 import type { ExecuteOptions } from "./types.ts";
 
 const DEFAULT_ARRAY_SIZE = 100;
@@ -85,4 +85,32 @@ export async function executeStatement(
     }
   }
   return { res, plan, arraySize };
+}
+
+/**
+ * Decodes the first batch and fetches the rest of a query's rows (call it inside the queue),
+ * up to `maxRows` (0: all). A cursor left with rows is closed, since nobody can fetch them.
+ */
+export async function fetchRows<T>(
+  session: Session,
+  res: NativeExecResult,
+  plan: RowPlan,
+  arraySize: number,
+  maxRows: number,
+): Promise<T[]> {
+  const rows: T[] = [];
+  let done = res.rows === null || res.rows.done;
+  if (res.rows !== null) decodeRows(plan, res.rows, rows);
+  const limit = maxRows > 0 ? maxRows : Number.POSITIVE_INFINITY;
+  while (!done && rows.length < limit && res.cursorId !== 0) {
+    const batch = await session.native.fetch(
+      res.cursorId,
+      Math.min(arraySize, limit - rows.length),
+    );
+    decodeRows(plan, batch, rows);
+    done = batch.done;
+  }
+  if (!done && res.cursorId !== 0) await session.native.closeCursor(res.cursorId);
+  if (rows.length > limit) rows.length = limit;
+  return rows;
 }

@@ -8,8 +8,7 @@ import { callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
 import { loadNative, type NativeConnection } from "./_native.ts";
 import { CallQueue } from "./_queue.ts";
 import { decodeOutBinds, encodeBinds, encodeManyBinds } from "./_binds.ts";
-import { decodeRows } from "./_rows.ts";
-import { assertOpen, executeStatement, type Session } from "./_execute.ts";
+import { assertOpen, executeStatement, fetchRows, type Session } from "./_execute.ts";
 import { checkConnectOptions, checkExecuteManyOptions, checkExecuteOptions } from "./_options.ts";
 import { Cursor } from "./cursor.ts";
 import type {
@@ -123,7 +122,7 @@ export class Connection implements AsyncDisposable {
             result.rowsAffected = res.rowsAffected;
           } else {
             result.metaData = plan.metaData;
-            result.rows = await this.#fetchAll<T>(res, plan, arraySize, opts.maxRows ?? 0);
+            result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
           }
           const outBinds = decodeOutBinds(encoded, res.outBinds);
           if (outBinds !== undefined) result.outBinds = outBinds;
@@ -136,28 +135,6 @@ export class Connection implements AsyncDisposable {
     } catch (e) {
       throw toOracleError(e, site);
     }
-  }
-
-  async #fetchAll<T>(
-    res: Awaited<ReturnType<typeof executeStatement>>["res"],
-    plan: NonNullable<Awaited<ReturnType<typeof executeStatement>>["plan"]>,
-    arraySize: number,
-    maxRows: number,
-  ): Promise<T[]> {
-    const rows: T[] = [];
-    let done = res.rows === null || res.rows.done;
-    if (res.rows !== null) decodeRows(plan, res.rows, rows);
-    const limit = maxRows > 0 ? maxRows : Number.POSITIVE_INFINITY;
-    while (!done && rows.length < limit && res.cursorId !== 0) {
-      const want = Math.min(arraySize, limit - rows.length);
-      const batch = await this.#s.native.fetch(res.cursorId, want);
-      decodeRows(plan, batch, rows);
-      done = batch.done;
-    }
-    // maxRows reached with rows left: release the server cursor now, nobody can fetch them.
-    if (!done && res.cursorId !== 0) await this.#s.native.closeCursor(res.cursorId);
-    if (rows.length > limit) rows.length = limit;
-    return rows;
   }
 
   /**
