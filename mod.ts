@@ -1,0 +1,26 @@
+/**
+ * oradb: an Oracle Database driver for Deno and Node, a typed TypeScript API over a Rust core.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "./mod.ts";
+ *
+ * await using conn = await connect({
+ *   user: "scott",
+ *   password: "tiger",
+ *   connectString: "localhost:1521/FREEPDB1",
+ * });
+ * const { rows } = await conn.execute("SELECT 1 + 1 AS two FROM dual");
+ * console.log(rows); // [{ TWO: 2 }]
+ * ```
+ *
+ * @module
+ */
+
+export { connect, Connection } from "./src/connection.ts";
+export { Cursor } from "./src/cursor.ts";
+export { makeDsn } from "./src/dsn.ts";
+export type { DsnTarget } from "./src/dsn.ts";
+export { ErrorCode, OracleError } from "./src/errors.ts";
+export type { OdbErrorCode, OracleErrorOptions } from "./src/errors.ts";
+export * from "./src/types.ts";

@@ -1,0 +1,302 @@
+/**
+ * Turning JS bind values into native binds (types inferred from values), and OUT bind values
+ * back into JS.
+ *
+ * @module
+ */
+
+import { ErrorCode, odbError } from "./errors.ts";
+import type { NativeBinds } from "./_native.ts";
+import { Tag, ValueReader, ValueWriter } from "./_values.ts";
+import {
+  BIND_IN,
+  BIND_INOUT,
+  BIND_OUT,
+  type Binds,
+  type BindSpec,
+  DB_TYPE_BINARY_DOUBLE,
+  DB_TYPE_BLOB,
+  DB_TYPE_BOOLEAN,
+  DB_TYPE_CHAR,
+  DB_TYPE_CLOB,
+  DB_TYPE_DATE,
+  DB_TYPE_LONG,
+  DB_TYPE_LONG_RAW,
+  DB_TYPE_NUMBER,
+  DB_TYPE_RAW,
+  DB_TYPE_TIMESTAMP,
+  DB_TYPE_TIMESTAMP_LTZ,
+  DB_TYPE_TIMESTAMP_TZ,
+  DB_TYPE_VARCHAR,
+} from "./types.ts";
+
+const BINDABLE_TYPES = new Set([
+  DB_TYPE_VARCHAR,
+  DB_TYPE_NUMBER,
+  DB_TYPE_LONG,
+  DB_TYPE_DATE,
+  DB_TYPE_RAW,
+  DB_TYPE_LONG_RAW,
+  DB_TYPE_CHAR,
+  DB_TYPE_BINARY_DOUBLE,
+  DB_TYPE_CLOB,
+  DB_TYPE_BLOB,
+  DB_TYPE_TIMESTAMP,
+  DB_TYPE_TIMESTAMP_TZ,
+  DB_TYPE_TIMESTAMP_LTZ,
+  DB_TYPE_BOOLEAN,
+]);
+const VARIABLE_SIZE = new Set([
+  DB_TYPE_VARCHAR,
+  DB_TYPE_CHAR,
+  DB_TYPE_RAW,
+  DB_TYPE_LONG,
+  DB_TYPE_LONG_RAW,
+]);
+const DEFAULT_MAX_SIZE = 4000;
+const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Native binds plus what is needed to map OUT values back to names or positions. */
+export interface EncodedBinds {
+  native: NativeBinds;
+  /** Number of binds per row. */
+  count: number;
+}
+
+/** Describes a bind in messages: `Bind "id"` or `Bind at position 2`, with the row if many. */
+function label(names: string[] | null, i: number, row: number | undefined): string {
+  const where = names ? `Bind "${names[i]}"` : `Bind at position ${i + 1}`;
+  return row === undefined ? where : `${where} in row ${row + 1}`;
+}
+
+function isSpec(v: unknown): v is BindSpec {
+  if (typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array) {
+    return false;
+  }
+  return "val" in v || "dir" in v || "type" in v || "maxSize" in v;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return `an object (${v.constructor?.name ?? "no prototype"})`;
+  return `a ${typeof v}`;
+}
+
+/**
+ * Writes one value; returns the Oracle type it was bound as (0 for NULL, `declared` otherwise
+ * when given).
+ */
+export function writeValue(w: ValueWriter, v: unknown, declared: number, what: string): number {
+  if (v === null || v === undefined) {
+    w.null();
+    return declared;
+  }
+  switch (typeof v) {
+    case "number":
+      if (!Number.isFinite(v)) {
+        throw odbError(ErrorCode.NON_FINITE_NUMBER, `${what} is ${v}, which NUMBER cannot hold`);
+      }
+      w.f64(declared === DB_TYPE_BINARY_DOUBLE ? Tag.BINARY_DOUBLE : Tag.NUMBER, v);
+      return declared || DB_TYPE_NUMBER;
+    case "bigint":
+      w.text(Tag.NUMBER_TEXT, v.toString());
+      return declared || DB_TYPE_NUMBER;
+    case "string":
+      return writeString(w, v, declared, what);
+    case "boolean":
+      w.boolean(v);
+      return declared || DB_TYPE_BOOLEAN;
+  }
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) {
+      throw odbError(ErrorCode.UNSUPPORTED_BIND_VALUE, `${what} is an invalid Date`);
+    }
+    w.date(declared === DB_TYPE_DATE ? Tag.DATE : Tag.TIMESTAMP, v);
+    return declared || DB_TYPE_TIMESTAMP;
+  }
+  if (v instanceof Uint8Array) {
+    w.bytes(declared === DB_TYPE_BLOB ? Tag.BLOB : Tag.BYTES, v);
+    return declared || DB_TYPE_RAW;
+  }
+  throw odbError(
+    ErrorCode.UNSUPPORTED_BIND_VALUE,
+    `${what} is ${describe(v)}, which cannot be bound (use a string, number, bigint, boolean, ` +
+      `Date, Uint8Array, null or { dir, type, maxSize, val })`,
+  );
+}
+
+function writeString(w: ValueWriter, v: string, declared: number, what: string): number {
+  if (declared === DB_TYPE_NUMBER) {
+    if (!NUMERIC_TEXT.test(v)) {
+      throw odbError(
+        ErrorCode.INVALID_BIND_SPEC,
+        `${what} has type NUMBER but value "${v}" is not a number`,
+      );
+    }
+    w.text(Tag.NUMBER_TEXT, v);
+    return declared;
+  }
+  w.text(declared === DB_TYPE_CLOB ? Tag.CLOB : Tag.STRING, v);
+  return declared || DB_TYPE_VARCHAR;
+}
+
+interface BindDef {
+  dir: number;
+  type: number;
+  maxSize: number;
+  val: unknown;
+}
+
+function readSpec(spec: BindSpec, what: string): BindDef {
+  for (const key of Object.keys(spec)) {
+    if (key !== "dir" && key !== "type" && key !== "maxSize" && key !== "val") {
+      throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has unknown property "${key}"`);
+    }
+  }
+  const dir = spec.dir ?? BIND_IN;
+  if (dir !== BIND_IN && dir !== BIND_OUT && dir !== BIND_INOUT) {
+    throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has invalid "dir" ${String(dir)}`);
+  }
+  const type = spec.type ?? 0;
+  if (type !== 0 && !BINDABLE_TYPES.has(type)) {
+    throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has unsupported "type" ${String(type)}`);
+  }
+  const maxSize = spec.maxSize ?? 0;
+  if (!Number.isInteger(maxSize) || maxSize < 0) {
+    throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has invalid "maxSize" ${String(maxSize)}`);
+  }
+  return { dir, type, maxSize, val: dir === BIND_OUT ? null : spec.val };
+}
+
+function toDef(v: unknown, what: string): BindDef {
+  return isSpec(v) ? readSpec(v, what) : { dir: BIND_IN, type: 0, maxSize: 0, val: v };
+}
+
+function entries(binds: Binds | undefined): { names: string[] | null; values: unknown[] } {
+  if (binds === undefined || binds === null) return { names: null, values: [] };
+  if (Array.isArray(binds)) return { names: null, values: binds };
+  if (typeof binds !== "object") {
+    throw odbError(ErrorCode.INVALID_ARGUMENT, `Argument "binds" must be an array or an object`);
+  }
+  const names = Object.keys(binds);
+  return { names, values: names.map((n) => (binds as Record<string, unknown>)[n]) };
+}
+
+function finishDefs(defs: BindDef[], types: number[], names: string[] | null): number[] {
+  return defs.map((d, i) => {
+    if (d.dir !== BIND_IN && types[i] === 0) {
+      throw odbError(
+        ErrorCode.INVALID_BIND_SPEC,
+        `${label(names, i, undefined)} is OUT and needs a "type"`,
+      );
+    }
+    if (d.maxSize > 0 || d.dir === BIND_IN) return d.maxSize;
+    return VARIABLE_SIZE.has(types[i]) ? DEFAULT_MAX_SIZE : 0;
+  });
+}
+
+/**
+ * Encodes the binds of one `execute()`.
+ *
+ * @throws {OracleError} `ODB-3xxx` naming the bind.
+ */
+export function encodeBinds(binds: Binds | undefined): EncodedBinds {
+  const { names, values } = entries(binds);
+  const w = new ValueWriter();
+  const defs = values.map((v, i) => toDef(v, label(names, i, undefined)));
+  const types = defs.map((d, i) => writeValue(w, d.val, d.type, label(names, i, undefined)));
+  const maxSizes = finishDefs(defs, types, names);
+  const native = { names, dirs: defs.map((d) => d.dir), types, maxSizes, values: w.finish() };
+  return { native, count: defs.length };
+}
+
+/**
+ * Encodes the rows of one `executeMany()`: every row has the names (or the length) of the
+ * first; a bind's type comes from its first non-null value and later rows must agree.
+ *
+ * @throws {OracleError} `ODB-3xxx` naming the bind and the row.
+ */
+export function encodeManyBinds(rows: ReadonlyArray<Binds>): EncodedBinds {
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw odbError(ErrorCode.INVALID_ARGUMENT, `Argument "rows" must be a non-empty array`);
+  }
+  const first = entries(rows[0]);
+  const names = first.names;
+  const defs = first.values.map((v, i) => toDef(v, label(names, i, 0)));
+  const types = defs.map((d) => d.type);
+  const w = new ValueWriter();
+  rows.forEach((row, r) => {
+    const { values } = r === 0 ? first : rowValues(row, names, defs.length, r);
+    values.forEach((v, i) => {
+      const what = label(names, i, r);
+      const val = r === 0 ? defs[i].val : isSpec(v) ? v.val : v;
+      // Only an explicit type steers encoding; an inferred one is checked, not coerced to.
+      const got = writeValue(w, val, defs[i].type, what);
+      if (types[i] === 0) types[i] = got;
+      else if (got !== 0 && got !== types[i]) {
+        throw odbError(
+          ErrorCode.BIND_SHAPE_MISMATCH,
+          `${what} has Oracle type ${got} but earlier rows have ${types[i]}`,
+        );
+      }
+    });
+  });
+  const maxSizes = finishDefs(defs, types, names);
+  const native = { names, dirs: defs.map((d) => d.dir), types, maxSizes, values: w.finish() };
+  return { native, count: defs.length };
+}
+
+function rowValues(
+  row: Binds,
+  names: string[] | null,
+  count: number,
+  r: number,
+): { values: unknown[] } {
+  const { names: rowNames, values } = entries(row);
+  if ((names === null) !== (rowNames === null) || values.length !== count) {
+    throw odbError(
+      ErrorCode.BIND_SHAPE_MISMATCH,
+      `Row ${r + 1} has ${values.length} ${
+        rowNames ? "named" : "positional"
+      } binds but row 1 has ` +
+        `${count} ${names ? "named" : "positional"} binds`,
+    );
+  }
+  if (names === null || rowNames === null) return { values };
+  const byName = row as Record<string, unknown>;
+  return {
+    values: names.map((n) => {
+      if (!(n in byName)) {
+        throw odbError(ErrorCode.BIND_SHAPE_MISMATCH, `Row ${r + 1} has no bind "${n}"`);
+      }
+      return byName[n];
+    }),
+  };
+}
+
+function outValue(v: unknown, type: number): unknown {
+  if (Array.isArray(v)) return v.map((x) => outValue(x, type));
+  // Large or exact NUMBERs arrive as text; a NUMBER OUT bind gives a JS number.
+  return type === DB_TYPE_NUMBER && typeof v === "string" ? Number(v) : v;
+}
+
+/** Maps the native OUT values (one per bind, IN binds as NULL) to an array or an object. */
+export function decodeOutBinds(
+  binds: EncodedBinds,
+  data: Uint8Array | null,
+): unknown[] | Record<string, unknown> | undefined {
+  const { dirs, names, types } = binds.native;
+  if (data === null || !dirs.some((d) => d !== BIND_IN)) return undefined;
+  const r = new ValueReader(data);
+  const list: unknown[] = [];
+  const byName: Record<string, unknown> = {};
+  for (let i = 0; i < binds.count; i++) {
+    const v = r.read();
+    if (dirs[i] === BIND_IN) continue;
+    const value = outValue(v, types[i]);
+    if (names) byName[names[i]] = value;
+    else list.push(value);
+  }
+  return names ? byName : list;
+}

@@ -1,0 +1,116 @@
+/**
+ * One execution of a statement against the native connection, shared by `execute()` and
+ * `cursor()`: options resolved, binds encoded, the column plan built.
+ *
+ * @module
+ */
+
+import { ErrorCode, odbError } from "./errors.ts";
+import type { NativeConnection, NativeExecResult } from "./_native.ts";
+import type { CallQueue } from "./_queue.ts";
+import type { EncodedBinds } from "./_binds.ts";
+import { decodeRows, planRows, type RowPlan } from "./_rows.ts";
+import type { ExecuteOptions } from "./types.ts";
+
+const DEFAULT_ARRAY_SIZE = 100;
+const DEFAULT_PREFETCH = 2;
+const AS_STRING_CACHE_SIZE = 64;
+
+/** State of one connection that the connection and its cursors share. */
+export interface Session {
+  readonly native: NativeConnection;
+  readonly queue: CallQueue;
+  closed: boolean;
+  autoCommit: boolean;
+  prefetchRows: number;
+  fetchArraySize: number;
+  /**
+   * SQL text → column indexes last needed as exact text. The native layer takes these indexes
+   * with the execute, before the columns are known, so they are remembered per statement.
+   */
+  readonly asString: Map<string, number[]>;
+}
+
+/** Throws `ODB-5000` when the session is closed. */
+export function assertOpen(session: Session): void {
+  if (session.closed) throw odbError(ErrorCode.CONNECTION_CLOSED, "Connection is closed");
+}
+
+/** A native execute result with the plan of its rows (queries only). */
+export interface Executed {
+  res: NativeExecResult;
+  plan: RowPlan | undefined;
+  arraySize: number;
+}
+
+function remember(session: Session, sql: string, indexes: number[]): void {
+  const cache = session.asString;
+  cache.delete(sql);
+  if (cache.size >= AS_STRING_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(sql, indexes);
+}
+
+const covers = (sent: number[], needed: number[]) => needed.every((i) => sent.includes(i));
+
+/**
+ * Executes `sql` once (call it inside the session's queue). When the plan needs columns as
+ * exact text that were not asked for, and rows already came, the query is executed again with
+ * the right indexes; the indexes are remembered so later executions take one round trip.
+ */
+export async function executeStatement(
+  session: Session,
+  sql: string,
+  binds: EncodedBinds,
+  opts: ExecuteOptions,
+): Promise<Executed> {
+  const arraySize = opts.fetchArraySize ?? session.fetchArraySize ?? DEFAULT_ARRAY_SIZE;
+  const nativeOpts = {
+    autoCommit: opts.autoCommit ?? session.autoCommit,
+    prefetchRows: opts.prefetchRows ?? session.prefetchRows ?? DEFAULT_PREFETCH,
+    arraySize,
+    fetchAsString: session.asString.get(sql) ?? [],
+  };
+  let res = await session.native.execute(sql, binds.native, nativeOpts);
+  if (res.columns === null) return { res, plan: undefined, arraySize };
+  const plan = planRows(res.columns, opts);
+  if (!covers(nativeOpts.fetchAsString, plan.nativeAsString)) {
+    remember(session, sql, plan.nativeAsString);
+    const rows = res.rows;
+    if (rows !== null && (rows.rowCount > 0 || !rows.done)) {
+      if (res.cursorId !== 0 && !rows.done) await session.native.closeCursor(res.cursorId);
+      res = await session.native.execute(sql, binds.native, {
+        ...nativeOpts,
+        fetchAsString: plan.nativeAsString,
+      });
+    }
+  }
+  return { res, plan, arraySize };
+}
+
+/**
+ * Decodes the first batch and fetches the rest of a query's rows (call it inside the queue),
+ * up to `maxRows` (0: all). A cursor left with rows is closed, since nobody can fetch them.
+ */
+export async function fetchRows<T>(
+  session: Session,
+  res: NativeExecResult,
+  plan: RowPlan,
+  arraySize: number,
+  maxRows: number,
+): Promise<T[]> {
+  const rows: T[] = [];
+  let done = res.rows === null || res.rows.done;
+  if (res.rows !== null) decodeRows(plan, res.rows, rows);
+  const limit = maxRows > 0 ? maxRows : Number.POSITIVE_INFINITY;
+  while (!done && rows.length < limit && res.cursorId !== 0) {
+    const batch = await session.native.fetch(
+      res.cursorId,
+      Math.min(arraySize, limit - rows.length),
+    );
+    decodeRows(plan, batch, rows);
+    done = batch.done;
+  }
+  if (!done && res.cursorId !== 0) await session.native.closeCursor(res.cursorId);
+  if (rows.length > limit) rows.length = limit;
+  return rows;
+}

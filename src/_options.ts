@@ -1,0 +1,148 @@
+/**
+ * Validation of option objects: an unknown option (often a typo) or a value of the wrong type
+ * fails early, naming the option.
+ *
+ * @module
+ */
+
+import { ErrorCode, odbError } from "./errors.ts";
+import type { ConnectOptions, ExecuteManyOptions, ExecuteOptions } from "./types.ts";
+
+/** What an option's value must be. */
+export type OptionKind =
+  | "string"
+  | "boolean"
+  | "function"
+  | "count" // integer >= 0
+  | "positive" // integer >= 1
+  | "outFormat"
+  | "typeList" // array of type numbers
+  | "fetchInfo"
+  | "signal";
+
+/** Option name → what its value must be. */
+export type OptionSchema = Readonly<Record<string, OptionKind>>;
+
+const CONNECT: OptionSchema = {
+  user: "string",
+  password: "string",
+  connectString: "string",
+  configDir: "string",
+  connectTimeout: "count",
+  callTimeout: "count",
+  stmtCacheSize: "count",
+  prefetchRows: "count",
+  fetchArraySize: "positive",
+  autoCommit: "boolean",
+  connectionClass: "string",
+  program: "string",
+  machine: "string",
+  osUser: "string",
+  driverName: "string",
+};
+
+const EXECUTE: OptionSchema = {
+  outFormat: "outFormat",
+  autoCommit: "boolean",
+  fetchAsString: "typeList",
+  fetchInfo: "fetchInfo",
+  fetchTypeHandler: "function",
+  maxRows: "count",
+  fetchArraySize: "positive",
+  prefetchRows: "count",
+  signal: "signal",
+};
+
+const EXECUTE_MANY: OptionSchema = {
+  autoCommit: "boolean",
+  batchErrors: "boolean",
+  dmlRowCounts: "boolean",
+  signal: "signal",
+};
+
+const isCount = (v: unknown, min: number) =>
+  typeof v === "number" && Number.isInteger(v) && v >= min;
+
+function fetchInfoOk(v: unknown): boolean {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  return Object.values(v).every((info) =>
+    typeof info === "object" && info !== null &&
+    (typeof info.type === "number" || info.type === "bigint")
+  );
+}
+
+function isSignal(v: unknown): boolean {
+  return typeof v === "object" && v !== null && typeof (v as AbortSignal).aborted === "boolean" &&
+    typeof (v as AbortSignal).addEventListener === "function";
+}
+
+const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
+  string: ["a string", (v) => typeof v === "string"],
+  boolean: ["a boolean", (v) => typeof v === "boolean"],
+  function: ["a function", (v) => typeof v === "function"],
+  count: ["an integer of 0 or more", (v) => isCount(v, 0)],
+  positive: ["an integer of 1 or more", (v) => isCount(v, 1)],
+  outFormat: ['"object" or "array"', (v) => v === "object" || v === "array"],
+  typeList: [
+    "an array of type numbers",
+    (v) => Array.isArray(v) && v.every((t) => typeof t === "number"),
+  ],
+  fetchInfo: ['an object of { type: STRING | "bigint" } by column name', fetchInfoOk],
+  signal: ["an AbortSignal", isSignal],
+};
+
+/**
+ * Checks `options` against `schema`; `undefined` values count as absent.
+ *
+ * @param what Names the options in messages, e.g. `connect()`.
+ * @param required Options that must be present.
+ * @throws {OracleError} `ODB-5003` for an unknown option, `ODB-5002` for a wrong value.
+ */
+export function checkOptions(
+  what: string,
+  options: unknown,
+  schema: OptionSchema,
+  required: readonly string[] = [],
+): void {
+  if (options === undefined && required.length === 0) return;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw odbError(ErrorCode.INVALID_OPTION, `Options of ${what} must be an object`);
+  }
+  const opts = options as Record<string, unknown>;
+  for (const [name, value] of Object.entries(opts)) {
+    const kind = schema[name];
+    if (kind === undefined) {
+      throw odbError(ErrorCode.UNKNOWN_OPTION, `Option "${name}" of ${what} is not known`);
+    }
+    if (value === undefined) continue;
+    const [expected, ok] = EXPECTED[kind];
+    if (!ok(value)) {
+      throw odbError(ErrorCode.INVALID_OPTION, `Option "${name}" of ${what} must be ${expected}`);
+    }
+  }
+  for (const name of required) {
+    if (opts[name] === undefined) {
+      throw odbError(ErrorCode.INVALID_OPTION, `Option "${name}" of ${what} is required`);
+    }
+  }
+}
+
+/** Checks the options of `connect()`. */
+export function checkConnectOptions(options: unknown): asserts options is ConnectOptions {
+  checkOptions("connect()", options, CONNECT, ["user", "password", "connectString"]);
+}
+
+/** Checks the options of `execute()` / `cursor()`. */
+export function checkExecuteOptions(
+  what: string,
+  options: unknown,
+): asserts options is ExecuteOptions | undefined {
+  checkOptions(what, options, EXECUTE);
+}
+
+/** Checks the options of `executeMany()`. */
+export function checkExecuteManyOptions(
+  options: unknown,
+): asserts options is ExecuteManyOptions | undefined {
+  checkOptions("executeMany()", options, EXECUTE_MANY);
+}

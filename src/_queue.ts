@@ -1,0 +1,77 @@
+/**
+ * Runs the calls of one connection one at a time, in order, and handles their `signal`: a call
+ * aborted while queued never starts; one aborted while running gets a break.
+ *
+ * Queuing here (not only in the native layer) is what lets an abort break the right call: only
+ * this side knows whether the aborted call is the one running.
+ *
+ * @module
+ */
+
+import { ErrorCode, odbError, toOracleError, withCallSite } from "./errors.ts";
+
+/** Serial call queue of one connection. */
+export class CallQueue {
+  #tail: Promise<void> = Promise.resolve();
+  readonly #sendBreak: () => Promise<void>;
+
+  /** `sendBreak` interrupts the running call (native breakExecution). */
+  constructor(sendBreak: () => Promise<void>) {
+    this.#sendBreak = sendBreak;
+  }
+
+  /** Resolves once every call queued so far has finished. */
+  idle(): Promise<void> {
+    return this.#tail;
+  }
+
+  /**
+   * Queues `fn`. Rejections become `OracleError`s pointing at `site`. If `signal` aborts before
+   * `fn` starts, it is skipped; if it aborts while `fn` runs, a break is sent and a failure of
+   * `fn` becomes `ODB-5004` with the server's error (ORA-01013) as `cause`. A call that
+   * completes despite the abort resolves normally: its work was done.
+   */
+  run<T>(fn: () => Promise<T>, site: Error, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(aborted(site, signal.reason));
+    let resolve!: (v: T) => void;
+    let reject!: (e: unknown) => void;
+    const result = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    let state: "queued" | "running" | "skipped" = "queued";
+    let breakSent = false;
+    const onAbort = () => {
+      if (state === "queued") {
+        state = "skipped";
+        reject(aborted(site, signal?.reason));
+      } else if (state === "running" && !breakSent) {
+        breakSent = true;
+        // A failed break leaves the call running to completion; nothing more to do.
+        this.#sendBreak().catch(() => {});
+      }
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const start = async (): Promise<void> => {
+      if (state === "skipped") return;
+      state = "running";
+      try {
+        resolve(await fn());
+      } catch (e) {
+        const err = toOracleError(e, site);
+        reject(breakSent ? aborted(site, err) : err);
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
+      }
+    };
+    this.#tail = this.#tail.then(start);
+    return result;
+  }
+}
+
+function aborted(site: Error, cause: unknown): Error {
+  return withCallSite(
+    odbError(ErrorCode.CALL_ABORTED, `Call was aborted by its "signal"`, cause),
+    site,
+  );
+}

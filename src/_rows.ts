@@ -1,0 +1,198 @@
+/**
+ * Column plans (metadata + how each column is fetched: fetchInfo, fetchTypeHandler,
+ * fetchAsString) and decoding row batches with them.
+ *
+ * @module
+ */
+
+import { ErrorCode, odbError } from "./errors.ts";
+import type { NativeColumn, NativeRows } from "./_native.ts";
+import { ValueReader } from "./_values.ts";
+import {
+  DB_TYPE_BINARY_DOUBLE,
+  DB_TYPE_BINARY_FLOAT,
+  DB_TYPE_BLOB,
+  DB_TYPE_BOOLEAN,
+  DB_TYPE_CHAR,
+  DB_TYPE_CLOB,
+  DB_TYPE_DATE,
+  DB_TYPE_LONG,
+  DB_TYPE_LONG_RAW,
+  DB_TYPE_NUMBER,
+  DB_TYPE_RAW,
+  DB_TYPE_ROWID,
+  DB_TYPE_TIMESTAMP,
+  DB_TYPE_TIMESTAMP_LTZ,
+  DB_TYPE_TIMESTAMP_TZ,
+  DB_TYPE_VARCHAR,
+  type ExecuteOptions,
+  type FetchTypeResult,
+  type Metadata,
+  STRING,
+} from "./types.ts";
+
+const TYPE_NAMES: Record<number, string> = {
+  [DB_TYPE_VARCHAR]: "VARCHAR2",
+  [DB_TYPE_NUMBER]: "NUMBER",
+  [DB_TYPE_LONG]: "LONG",
+  [DB_TYPE_ROWID]: "ROWID",
+  [DB_TYPE_DATE]: "DATE",
+  [DB_TYPE_RAW]: "RAW",
+  [DB_TYPE_LONG_RAW]: "LONG RAW",
+  [DB_TYPE_CHAR]: "CHAR",
+  [DB_TYPE_BINARY_FLOAT]: "BINARY_FLOAT",
+  [DB_TYPE_BINARY_DOUBLE]: "BINARY_DOUBLE",
+  [DB_TYPE_CLOB]: "CLOB",
+  [DB_TYPE_BLOB]: "BLOB",
+  [DB_TYPE_TIMESTAMP]: "TIMESTAMP",
+  [DB_TYPE_TIMESTAMP_TZ]: "TIMESTAMP WITH TIME ZONE",
+  [DB_TYPE_TIMESTAMP_LTZ]: "TIMESTAMP WITH LOCAL TIME ZONE",
+  [DB_TYPE_BOOLEAN]: "BOOLEAN",
+};
+
+// fetchAsString entries name a family of column types, as in node-oracledb.
+const FAMILIES: Record<number, number[]> = {
+  [DB_TYPE_NUMBER]: [DB_TYPE_NUMBER, DB_TYPE_BINARY_FLOAT, DB_TYPE_BINARY_DOUBLE],
+  [DB_TYPE_DATE]: [DB_TYPE_DATE, DB_TYPE_TIMESTAMP, DB_TYPE_TIMESTAMP_TZ, DB_TYPE_TIMESTAMP_LTZ],
+  [DB_TYPE_TIMESTAMP]: [DB_TYPE_TIMESTAMP, DB_TYPE_TIMESTAMP_TZ, DB_TYPE_TIMESTAMP_LTZ],
+  [DB_TYPE_RAW]: [DB_TYPE_RAW, DB_TYPE_LONG_RAW],
+  [DB_TYPE_CLOB]: [DB_TYPE_CLOB],
+};
+
+const Kind = { Default: 0, String: 1, BigInt: 2 } as const;
+type Kind = typeof Kind[keyof typeof Kind];
+
+interface ColumnPlan {
+  key: string;
+  dbType: number;
+  kind: Kind;
+  converter: ((v: unknown) => unknown) | undefined;
+}
+
+/** How the rows of one query are decoded. */
+export interface RowPlan {
+  metaData: Metadata[];
+  columns: ColumnPlan[];
+  /** Column indexes the native layer must send as exact text (NUMBER as string or bigint). */
+  nativeAsString: number[];
+  outFormat: "object" | "array";
+}
+
+function toMetadata(c: NativeColumn): Metadata {
+  return {
+    name: c.name,
+    dbType: c.dbType,
+    dbTypeName: TYPE_NAMES[c.dbType] ?? `TYPE ${c.dbType}`,
+    byteSize: c.size,
+    precision: c.precision,
+    scale: c.scale,
+    nullable: c.nullable,
+  };
+}
+
+function chooseFetch(meta: Metadata, opts: ExecuteOptions): FetchTypeResult | undefined {
+  const info = opts.fetchInfo?.[meta.name];
+  if (info !== undefined) return info.type === 0 ? undefined : { type: info.type };
+  const handled = opts.fetchTypeHandler?.(meta);
+  if (handled !== undefined) return handled;
+  const asString = opts.fetchAsString?.some((t) => FAMILIES[t]?.includes(meta.dbType));
+  return asString ? { type: STRING } : undefined;
+}
+
+function kindOf(type: FetchTypeResult["type"], name: string): Kind {
+  if (type === undefined) return Kind.Default;
+  if (type === "bigint") return Kind.BigInt;
+  if (type === STRING) return Kind.String;
+  throw odbError(
+    ErrorCode.INVALID_OPTION,
+    `Fetch type of column "${name}" must be STRING or "bigint", not ${String(type)}`,
+  );
+}
+
+/** Builds the plan of a query from its columns and the execute options. */
+export function planRows(columns: NativeColumn[], opts: ExecuteOptions): RowPlan {
+  const seen = new Map<string, number>();
+  const plan: RowPlan = {
+    metaData: [],
+    columns: [],
+    nativeAsString: [],
+    outFormat: opts.outFormat ?? "object",
+  };
+  columns.forEach((c, i) => {
+    const meta = toMetadata(c);
+    const choice = chooseFetch(meta, opts);
+    const kind = kindOf(choice?.type, meta.name);
+    if (kind !== Kind.Default) meta.fetchType = choice?.type;
+    if (kind !== Kind.Default && c.dbType === DB_TYPE_NUMBER) plan.nativeAsString.push(i);
+    // Duplicate names (SELECT 1, 1 …) get a suffix so no column hides another in an object row.
+    const n = seen.get(meta.name) ?? 0;
+    seen.set(meta.name, n + 1);
+    const key = n === 0 ? meta.name : `${meta.name}_${n}`;
+    plan.metaData.push(meta);
+    plan.columns.push({ key, dbType: c.dbType, kind, converter: choice?.converter });
+  });
+  return plan;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+function dateText(d: Date, dbType: number): string {
+  const day = `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return dbType === DB_TYPE_DATE
+    ? `${day} ${time}`
+    : `${day} ${time}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+function toText(v: unknown, dbType: number): string {
+  if (typeof v === "string") return v;
+  if (v instanceof Date) return dateText(v, dbType);
+  if (v instanceof Uint8Array) {
+    let hex = "";
+    for (const b of v) hex += b.toString(16).padStart(2, "0");
+    return hex.toUpperCase();
+  }
+  return String(v);
+}
+
+function toBigInt(v: unknown, name: string): bigint {
+  if (typeof v === "string" && /^[+-]?\d+$/.test(v)) return BigInt(v);
+  if (typeof v === "number" && Number.isInteger(v)) return BigInt(v);
+  throw odbError(
+    ErrorCode.FETCH_CONVERSION_FAILED,
+    `Value ${String(v)} of column "${name}" is not an integer and cannot be fetched as bigint`,
+  );
+}
+
+function convert(v: unknown, col: ColumnPlan, name: string): unknown {
+  let out = v;
+  if (v !== null) {
+    if (col.kind === Kind.Default) {
+      // NUMBER values too large or too precise for f64 arrive as text.
+      if (typeof v === "string" && col.dbType === DB_TYPE_NUMBER) out = Number(v);
+    } else if (col.kind === Kind.String) out = toText(v, col.dbType);
+    else out = toBigInt(v, name);
+  }
+  return col.converter ? col.converter(out) : out;
+}
+
+/** Decodes a batch of rows, appending them to `into`. */
+export function decodeRows<T>(plan: RowPlan, batch: NativeRows, into: T[]): T[] {
+  const reader = new ValueReader(batch.data);
+  const cols = plan.columns;
+  const n = cols.length;
+  for (let r = 0; r < batch.rowCount; r++) {
+    if (plan.outFormat === "array") {
+      const row = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) row[i] = convert(reader.read(), cols[i], plan.metaData[i].name);
+      into.push(row as T);
+    } else {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        row[cols[i].key] = convert(reader.read(), cols[i], plan.metaData[i].name);
+      }
+      into.push(row as T);
+    }
+  }
+  return into;
+}

@@ -1,0 +1,261 @@
+/**
+ * The tagged value buffer of native/node/BOUNDARY.md: one little-endian buffer per batch, a tag
+ * byte then the payload for each value. Writing binds and reading rows both go through here.
+ *
+ * @module
+ */
+
+import { ErrorCode, odbError } from "./errors.ts";
+
+/** Tags of the tagged value format. */
+export const Tag = {
+  NULL: 0,
+  NUMBER: 1,
+  STRING: 2,
+  BYTES: 3,
+  DATE: 4,
+  TIMESTAMP: 5,
+  BOOLEAN: 6,
+  NUMBER_TEXT: 7,
+  CLOB: 8,
+  BLOB: 9,
+  ARRAY: 10,
+  BINARY_DOUBLE: 11,
+  TIMESTAMP_TZ: 12,
+} as const;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: false });
+// Below this length a char-code loop beats the TextDecoder call overhead for ASCII text.
+const ASCII_FAST_MAX = 32;
+
+/** Appends tagged values to a growable buffer. */
+export class ValueWriter {
+  #buf = new Uint8Array(256);
+  #view = new DataView(this.#buf.buffer);
+  #pos = 0;
+
+  /** Bytes written so far (a view, not a copy). */
+  finish(): Uint8Array {
+    return this.#buf.subarray(0, this.#pos);
+  }
+
+  #reserve(n: number): void {
+    const need = this.#pos + n;
+    if (need <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.#buf.subarray(0, this.#pos));
+    this.#buf = next;
+    this.#view = new DataView(next.buffer);
+  }
+
+  /** Writes a tag with no payload (NULL). */
+  null(): void {
+    this.#reserve(1);
+    this.#buf[this.#pos++] = Tag.NULL;
+  }
+
+  /** Writes an f64 under `tag` (NUMBER or BINARY_DOUBLE). */
+  f64(tag: number, v: number): void {
+    this.#reserve(9);
+    this.#buf[this.#pos] = tag;
+    this.#view.setFloat64(this.#pos + 1, v, true);
+    this.#pos += 9;
+  }
+
+  /** Writes a UTF-8 string under `tag` (STRING, NUMBER_TEXT, CLOB). */
+  text(tag: number, s: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    this.#reserve(5 + s.length * 3);
+    const start = this.#pos + 5;
+    const { written } = encoder.encodeInto(s, this.#buf.subarray(start));
+    this.#buf[this.#pos] = tag;
+    this.#view.setUint32(this.#pos + 1, written, true);
+    this.#pos = start + written;
+  }
+
+  /** Writes bytes under `tag` (BYTES, BLOB). */
+  bytes(tag: number, b: Uint8Array): void {
+    this.#reserve(5 + b.length);
+    this.#buf[this.#pos] = tag;
+    this.#view.setUint32(this.#pos + 1, b.length, true);
+    this.#buf.set(b, this.#pos + 5);
+    this.#pos += 5 + b.length;
+  }
+
+  /** Writes a BOOLEAN. */
+  boolean(v: boolean): void {
+    this.#reserve(2);
+    this.#buf[this.#pos] = Tag.BOOLEAN;
+    this.#buf[this.#pos + 1] = v ? 1 : 0;
+    this.#pos += 2;
+  }
+
+  /** Writes a Date as DATE (seconds) or TIMESTAMP (nanoseconds) in local wall-clock time. */
+  date(tag: typeof Tag.DATE | typeof Tag.TIMESTAMP, d: Date): void {
+    this.#reserve(12);
+    const p = this.#pos;
+    this.#buf[p] = tag;
+    this.#view.setInt16(p + 1, d.getFullYear(), true);
+    this.#buf[p + 3] = d.getMonth() + 1;
+    this.#buf[p + 4] = d.getDate();
+    this.#buf[p + 5] = d.getHours();
+    this.#buf[p + 6] = d.getMinutes();
+    this.#buf[p + 7] = d.getSeconds();
+    if (tag === Tag.DATE) {
+      this.#pos += 8;
+      return;
+    }
+    this.#view.setUint32(p + 8, d.getMilliseconds() * 1_000_000, true);
+    this.#pos += 12;
+  }
+
+  /** Writes the ARRAY header; the caller writes `count` values after it. */
+  arrayHeader(count: number): void {
+    this.#reserve(5);
+    this.#buf[this.#pos] = Tag.ARRAY;
+    this.#view.setUint32(this.#pos + 1, count, true);
+    this.#pos += 5;
+  }
+}
+
+function malformed(what: string): never {
+  throw odbError(ErrorCode.MALFORMED_VALUE_BUFFER, `Value buffer is malformed: ${what}`);
+}
+
+/** Builds a local-time Date; years 0–99 are taken literally, not as 19xx. */
+export function localDate(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): Date {
+  const date = new Date(y, mo - 1, d, h, mi, s, ms);
+  if (y >= 0 && y < 100) date.setFullYear(y, mo - 1, d);
+  return date;
+}
+
+/** Reads tagged values in order from one buffer. */
+export class ValueReader {
+  readonly #buf: Uint8Array;
+  readonly #view: DataView;
+  #pos = 0;
+
+  /** Reads from `buf` starting at its first byte. */
+  constructor(buf: Uint8Array) {
+    this.#buf = buf;
+    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** True when every byte was read. */
+  get done(): boolean {
+    return this.#pos >= this.#buf.length;
+  }
+
+  #need(n: number): void {
+    if (this.#pos + n > this.#buf.length) malformed(`value at byte ${this.#pos} is truncated`);
+  }
+
+  /** Reads the next tag without consuming it. */
+  peekTag(): number {
+    this.#need(1);
+    return this.#buf[this.#pos];
+  }
+
+  /** Reads one value: NUMBER → number, NUMBER_TEXT → string, DATE/TIMESTAMP → Date, etc. */
+  read(): unknown {
+    this.#need(1);
+    const tag = this.#buf[this.#pos++];
+    switch (tag) {
+      case Tag.NULL:
+        return null;
+      case Tag.NUMBER:
+      case Tag.BINARY_DOUBLE:
+        this.#need(8);
+        this.#pos += 8;
+        return this.#view.getFloat64(this.#pos - 8, true);
+      case Tag.STRING:
+      case Tag.NUMBER_TEXT:
+      case Tag.CLOB:
+        return this.#string();
+      case Tag.BYTES:
+      case Tag.BLOB:
+        return this.#bytes();
+      case Tag.DATE:
+      case Tag.TIMESTAMP:
+      case Tag.TIMESTAMP_TZ:
+        return this.#date(tag);
+      case Tag.BOOLEAN:
+        this.#need(1);
+        return this.#buf[this.#pos++] !== 0;
+      case Tag.ARRAY:
+        return this.#array();
+      default:
+        return malformed(`unknown tag ${tag} at byte ${this.#pos - 1}`);
+    }
+  }
+
+  #length(): number {
+    this.#need(4);
+    const n = this.#view.getUint32(this.#pos, true);
+    this.#pos += 4;
+    this.#need(n);
+    return n;
+  }
+
+  #string(): string {
+    const n = this.#length();
+    const start = this.#pos;
+    this.#pos += n;
+    if (n <= ASCII_FAST_MAX) {
+      const b = this.#buf;
+      let s = "";
+      for (let i = start; i < start + n; i++) {
+        const c = b[i];
+        if (c >= 0x80) return decoder.decode(b.subarray(start, start + n));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decoder.decode(this.#buf.subarray(start, start + n));
+  }
+
+  #bytes(): Uint8Array {
+    const n = this.#length();
+    this.#pos += n;
+    // A copy, so rows do not keep the whole batch buffer alive.
+    return this.#buf.slice(this.#pos - n, this.#pos);
+  }
+
+  #date(tag: number): Date {
+    const size = tag === Tag.DATE ? 7 : tag === Tag.TIMESTAMP ? 11 : 13;
+    this.#need(size);
+    const p = this.#pos;
+    const b = this.#buf;
+    const y = this.#view.getInt16(p, true);
+    const ms = tag === Tag.DATE ? 0 : Math.floor(this.#view.getUint32(p + 7, true) / 1_000_000);
+    this.#pos += size;
+    if (tag !== Tag.TIMESTAMP_TZ) {
+      return localDate(y, b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], ms);
+    }
+    // TIMESTAMP WITH TIME ZONE arrives as UTC wall clock: an instant, the offset is informative.
+    const t = Date.UTC(y, b[p + 2] - 1, b[p + 3], b[p + 4], b[p + 5], b[p + 6], ms);
+    const date = new Date(t);
+    if (y >= 0 && y < 100) date.setUTCFullYear(y);
+    return date;
+  }
+
+  #array(): unknown[] {
+    this.#need(4);
+    const count = this.#view.getUint32(this.#pos, true);
+    this.#pos += 4;
+    const out = new Array<unknown>(count);
+    for (let i = 0; i < count; i++) out[i] = this.read();
+    return out;
+  }
+}

@@ -1,0 +1,388 @@
+/**
+ * Standalone connections: `connect()` and the `Connection` class.
+ *
+ * @module
+ */
+
+import { callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
+import { loadNative, type NativeConnection } from "./_native.ts";
+import { CallQueue } from "./_queue.ts";
+import { decodeOutBinds, encodeBinds, encodeManyBinds } from "./_binds.ts";
+import { assertOpen, executeStatement, fetchRows, type Session } from "./_execute.ts";
+import { checkConnectOptions, checkExecuteManyOptions, checkExecuteOptions } from "./_options.ts";
+import { Cursor } from "./cursor.ts";
+import type {
+  Binds,
+  ConnectOptions,
+  ExecuteManyOptions,
+  ExecuteManyResult,
+  ExecuteOptions,
+  Result,
+} from "./types.ts";
+
+/**
+ * A session with the database. Calls on one connection run one at a time, in call order.
+ * Close it with `close()` or `await using`.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../mod.ts";
+ *
+ * await using conn = await connect({ user: "scott", password: "tiger", connectString: "localhost/FREEPDB1" });
+ * const { rows } = await conn.execute("SELECT :n * 2 AS twice FROM dual", [21]);
+ * console.log(rows?.[0]); // { TWICE: 42 }
+ * ```
+ */
+export class Connection implements AsyncDisposable {
+  readonly #s: Session;
+
+  /** @internal Made by `connect()`. */
+  constructor(native: NativeConnection, options: ConnectOptions) {
+    this.#s = {
+      native,
+      queue: new CallQueue(() => native.breakExecution()),
+      closed: false,
+      autoCommit: options.autoCommit ?? false,
+      prefetchRows: options.prefetchRows ?? 2,
+      fetchArraySize: options.fetchArraySize ?? 100,
+      asString: new Map(),
+    };
+  }
+
+  /** Server version, e.g. `23.4.0.24.5`. */
+  get serverVersion(): string {
+    return this.#s.native.serverVersion;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#s.closed;
+  }
+
+  /** Time allowed for each round trip, in milliseconds; 0 means no limit. */
+  get callTimeout(): number {
+    assertOpen(this.#s);
+    return this.#s.native.getCallTimeout();
+  }
+
+  set callTimeout(ms: number) {
+    assertOpen(this.#s);
+    if (!Number.isInteger(ms) || ms < 0) {
+      throw odbError(
+        ErrorCode.INVALID_OPTION,
+        `Option "callTimeout" must be an integer of 0 or more`,
+      );
+    }
+    this.#s.native.setCallTimeout(ms);
+  }
+
+  /** Default of the `autoCommit` option of `execute()` / `executeMany()`. */
+  get autoCommit(): boolean {
+    return this.#s.autoCommit;
+  }
+
+  set autoCommit(on: boolean) {
+    if (typeof on !== "boolean") {
+      throw odbError(ErrorCode.INVALID_OPTION, `Option "autoCommit" must be a boolean`);
+    }
+    this.#s.autoCommit = on;
+  }
+
+  /**
+   * Executes one statement. A query returns all its rows (up to `maxRows`); DML returns
+   * `rowsAffected`; OUT binds come back in `outBinds`.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * async function insert(conn: Connection): Promise<number | undefined> {
+   *   const r = await conn.execute("INSERT INTO t (id, name) VALUES (:id, :name)", { id: 1, name: "a" });
+   *   return r.rowsAffected; // 1
+   * }
+   * ```
+   */
+  async execute<T = Record<string, unknown>>(
+    sql: string,
+    binds?: Binds,
+    options?: ExecuteOptions,
+  ): Promise<Result<T>> {
+    const site = callSite();
+    try {
+      assertOpen(this.#s);
+      checkSql(sql);
+      checkExecuteOptions("execute()", options);
+      const opts = options ?? {};
+      const encoded = encodeBinds(binds);
+      return await this.#s.queue.run(
+        async () => {
+          const { res, plan, arraySize } = await executeStatement(this.#s, sql, encoded, opts);
+          const result: Result<T> = {};
+          if (plan === undefined) {
+            result.rowsAffected = res.rowsAffected;
+          } else {
+            result.metaData = plan.metaData;
+            result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
+          }
+          const outBinds = decodeOutBinds(encoded, res.outBinds);
+          if (outBinds !== undefined) result.outBinds = outBinds;
+          if (res.lastRowid !== null) result.lastRowid = res.lastRowid;
+          return result;
+        },
+        site,
+        opts.signal,
+      );
+    } catch (e) {
+      throw toOracleError(e, site);
+    }
+  }
+
+  /**
+   * Executes one DML statement for many rows of binds in one round trip.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * async function load(conn: Connection): Promise<number> {
+   *   const rows = [[1, "a"], [2, "b"], [3, "c"]];
+   *   const r = await conn.executeMany("INSERT INTO t (id, name) VALUES (:1, :2)", rows);
+   *   return r.rowsAffected; // 3
+   * }
+   * ```
+   */
+  async executeMany(
+    sql: string,
+    rows: ReadonlyArray<Binds>,
+    options?: ExecuteManyOptions,
+  ): Promise<ExecuteManyResult> {
+    const site = callSite();
+    try {
+      assertOpen(this.#s);
+      checkSql(sql);
+      checkExecuteManyOptions(options);
+      const opts = options ?? {};
+      const encoded = encodeManyBinds(rows);
+      const nativeOpts = {
+        autoCommit: opts.autoCommit ?? this.#s.autoCommit,
+        batchErrors: opts.batchErrors ?? false,
+        dmlRowCounts: opts.dmlRowCounts ?? false,
+      };
+      const res = await this.#s.queue.run(
+        () => this.#s.native.executeMany(sql, encoded.native, rows.length, nativeOpts),
+        site,
+        opts.signal,
+      );
+      const result: ExecuteManyResult = { rowsAffected: res.rowsAffected };
+      if (res.dmlRowCounts !== null) result.dmlRowCounts = res.dmlRowCounts;
+      if (res.batchErrors !== null) result.batchErrors = res.batchErrors;
+      return result;
+    } catch (e) {
+      throw toOracleError(e, site);
+    }
+  }
+
+  /**
+   * Executes a query and returns its open cursor, to fetch rows in batches or with `for await`.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * async function names(conn: Connection): Promise<string[]> {
+   *   const out: string[] = [];
+   *   await using cursor = await conn.cursor("SELECT name FROM t ORDER BY id");
+   *   for await (const row of cursor) out.push(String(row.NAME));
+   *   return out;
+   * }
+   * ```
+   */
+  async cursor<T = Record<string, unknown>>(
+    sql: string,
+    binds?: Binds,
+    options?: ExecuteOptions,
+  ): Promise<Cursor<T>> {
+    const site = callSite();
+    try {
+      assertOpen(this.#s);
+      checkSql(sql);
+      checkExecuteOptions("cursor()", options);
+      const opts = options ?? {};
+      const encoded = encodeBinds(binds);
+      const executed = await this.#s.queue.run(
+        () => executeStatement(this.#s, sql, encoded, opts),
+        site,
+        opts.signal,
+      );
+      if (executed.plan === undefined) {
+        throw odbError(ErrorCode.INVALID_ARGUMENT, `Statement of cursor() is not a query`);
+      }
+      return new Cursor<T>(this.#s, executed);
+    } catch (e) {
+      throw toOracleError(e, site);
+    }
+  }
+
+  /**
+   * Commits the transaction.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * async function save(conn: Connection): Promise<void> {
+   *   await conn.execute("UPDATE t SET name = 'x' WHERE id = 1");
+   *   await conn.commit();
+   * }
+   * ```
+   */
+  commit(): Promise<void> {
+    return this.#simple(callSite(), (n) => n.commit());
+  }
+
+  /**
+   * Rolls the transaction back.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * async function undo(conn: Connection): Promise<void> {
+   *   await conn.rollback();
+   * }
+   * ```
+   */
+  rollback(): Promise<void> {
+    return this.#simple(callSite(), (n) => n.rollback());
+  }
+
+  /**
+   * Makes a round trip to check that the session is alive.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * async function alive(conn: Connection): Promise<boolean> {
+   *   return await conn.ping().then(() => true, () => false);
+   * }
+   * ```
+   */
+  ping(): Promise<void> {
+    return this.#simple(callSite(), (n) => n.ping());
+  }
+
+  /**
+   * Interrupts the call running now (it fails with ORA-01013); queued calls still run.
+   * Prefer the per-call `signal` option, which breaks only its own call.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * async function stop(conn: Connection): Promise<void> {
+   *   await conn.break();
+   * }
+   * ```
+   */
+  async break(): Promise<void> {
+    const site = callSite();
+    try {
+      assertOpen(this.#s);
+      // Not queued: a break must jump ahead of the call it interrupts.
+      await this.#s.native.breakExecution();
+    } catch (e) {
+      throw toOracleError(e, site);
+    }
+  }
+
+  /**
+   * Waits for queued calls, then ends the session. Closing twice is fine.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * async function done(conn: Connection): Promise<void> {
+   *   await conn.close();
+   * }
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#s.closed) return;
+    const site = callSite();
+    this.#s.closed = true;
+    await this.#s.queue.run(() => this.#s.native.close(), site);
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #simple(site: Error, call: (n: NativeConnection) => Promise<void>): Promise<void> {
+    try {
+      assertOpen(this.#s);
+      await this.#s.queue.run(() => call(this.#s.native), site);
+    } catch (e) {
+      throw toOracleError(e, site);
+    }
+  }
+}
+
+function checkSql(sql: unknown): asserts sql is string {
+  if (typeof sql !== "string" || sql.length === 0) {
+    throw odbError(ErrorCode.INVALID_ARGUMENT, `Argument "sql" must be a non-empty string`);
+  }
+}
+
+function toNativeOptions(o: ConnectOptions) {
+  return {
+    user: o.user,
+    password: o.password,
+    connectString: o.connectString,
+    configDir: o.configDir,
+    connectTimeoutMs: o.connectTimeout,
+    callTimeoutMs: o.callTimeout,
+    stmtCacheSize: o.stmtCacheSize,
+    prefetchRows: o.prefetchRows,
+    connectionClass: o.connectionClass,
+    program: o.program,
+    machine: o.machine,
+    osUser: o.osUser,
+    driverName: o.driverName ?? "oradb",
+  };
+}
+
+/**
+ * Opens a standalone connection.
+ *
+ * @throws {OracleError} `ODB-5002`/`ODB-5003` for bad options, `ODB-1000` when the native addon
+ * is missing, `ORA-…` / `ODB-1xxx` from the server or the network.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../mod.ts";
+ *
+ * await using conn = await connect({
+ *   user: "scott",
+ *   password: "tiger",
+ *   connectString: "localhost:1521/FREEPDB1",
+ * });
+ * await conn.ping();
+ * ```
+ */
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  const site = callSite();
+  try {
+    checkConnectOptions(options);
+    const addon = loadNative();
+    const nativeOpts = Object.fromEntries(
+      Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),
+    ) as unknown as Parameters<typeof addon.connect>[0];
+    const native = await addon.connect(nativeOpts);
+    return new Connection(native, options);
+  } catch (e) {
+    throw toOracleError(e, site);
+  }
+}

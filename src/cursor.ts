@@ -1,0 +1,196 @@
+/**
+ * Fetching the rows of a query in batches.
+ *
+ * @module
+ */
+
+import { callSite, ErrorCode, odbError, withCallSite } from "./errors.ts";
+import { assertOpen, type Executed, type Session } from "./_execute.ts";
+import { decodeRows, type RowPlan } from "./_rows.ts";
+import type { Metadata } from "./types.ts";
+
+/**
+ * The open result set of a query, from `Connection.cursor()`. Iterate it with `for await`, or
+ * take rows with `fetchMany()` / `fetchAll()`. Leaving a `for await` loop early (break, return,
+ * throw) closes the server cursor; so does `await using`.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../mod.ts";
+ *
+ * await using conn = await connect({ user: "scott", password: "tiger", connectString: "localhost/FREEPDB1" });
+ * await using cursor = await conn.cursor("SELECT id, name FROM emp ORDER BY id");
+ * for await (const row of cursor) {
+ *   console.log(row.ID, row.NAME);
+ * }
+ * ```
+ */
+export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, AsyncDisposable {
+  readonly #session: Session;
+  readonly #plan: RowPlan;
+  readonly #arraySize: number;
+  #cursorId: number;
+  #buffered: T[] = [];
+  // Rows before #head were handed out; an index instead of shift() keeps iteration O(1).
+  #head = 0;
+  #done: boolean;
+  #closed = false;
+
+  /** @internal Made by `Connection.cursor()`. */
+  constructor(session: Session, executed: Executed) {
+    const { res, plan, arraySize } = executed;
+    if (plan === undefined) {
+      throw odbError(ErrorCode.INVALID_ARGUMENT, "Statement of cursor() is not a query");
+    }
+    this.#session = session;
+    this.#plan = plan;
+    this.#arraySize = arraySize;
+    this.#cursorId = res.cursorId;
+    this.#done = res.rows === null ? res.cursorId === 0 : res.rows.done;
+    if (res.rows !== null) decodeRows(plan, res.rows, this.#buffered);
+    if (this.#done) this.#cursorId = 0;
+  }
+
+  /** Column descriptions of the query. */
+  get metaData(): Metadata[] {
+    return this.#plan.metaData;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #available(): number {
+    return this.#buffered.length - this.#head;
+  }
+
+  #take(n: number): T[] {
+    const out = this.#buffered.slice(this.#head, this.#head + n);
+    this.#head += out.length;
+    if (this.#head >= this.#buffered.length) {
+      this.#buffered = [];
+      this.#head = 0;
+    }
+    return out;
+  }
+
+  #assertUsable(): void {
+    assertOpen(this.#session);
+    if (this.#closed) throw odbError(ErrorCode.CURSOR_CLOSED, "Cursor is closed");
+  }
+
+  async #fill(want: number, site: Error): Promise<void> {
+    while (this.#available() < want && !this.#done) {
+      const id = this.#cursorId;
+      const size = Math.max(this.#arraySize, Math.min(want - this.#available(), 1_000_000));
+      const batch = await this.#session.queue.run(() => this.#session.native.fetch(id, size), site);
+      decodeRows(this.#plan, batch, this.#buffered);
+      if (batch.done) {
+        // The native layer releases an exhausted cursor itself.
+        this.#done = true;
+        this.#cursorId = 0;
+      }
+    }
+  }
+
+  /**
+   * Returns up to `n` more rows; an empty array once all rows were fetched.
+   *
+   * @example
+   * ```ts
+   * import type { Cursor } from "./cursor.ts";
+   *
+   * async function firstTen(cursor: Cursor): Promise<Record<string, unknown>[]> {
+   *   return await cursor.fetchMany(10);
+   * }
+   * ```
+   */
+  async fetchMany(n: number): Promise<T[]> {
+    const site = callSite();
+    try {
+      this.#assertUsable();
+      if (!Number.isInteger(n) || n < 1) {
+        throw odbError(
+          ErrorCode.INVALID_ARGUMENT,
+          `Argument "n" of fetchMany() must be an integer of 1 or more`,
+        );
+      }
+      await this.#fill(n, site);
+    } catch (e) {
+      throw withCallSite(e as Error, site);
+    }
+    return this.#take(n);
+  }
+
+  /**
+   * Returns all remaining rows.
+   *
+   * @example
+   * ```ts
+   * import type { Cursor } from "./cursor.ts";
+   *
+   * async function rest(cursor: Cursor): Promise<number> {
+   *   return (await cursor.fetchAll()).length;
+   * }
+   * ```
+   */
+  async fetchAll(): Promise<T[]> {
+    const site = callSite();
+    try {
+      this.#assertUsable();
+      await this.#fill(Number.POSITIVE_INFINITY, site);
+    } catch (e) {
+      throw withCallSite(e as Error, site);
+    }
+    return this.#take(this.#available());
+  }
+
+  /**
+   * Closes the server cursor (if rows remain) and drops buffered rows. Closing twice is fine.
+   *
+   * @example
+   * ```ts
+   * import type { Cursor } from "./cursor.ts";
+   *
+   * async function done(cursor: Cursor): Promise<void> {
+   *   await cursor.close();
+   * }
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    const site = callSite();
+    this.#closed = true;
+    this.#buffered = [];
+    this.#head = 0;
+    const id = this.#cursorId;
+    this.#cursorId = 0;
+    if (id === 0 || this.#session.closed) return;
+    await this.#session.queue.run(() => this.#session.native.closeCursor(id), site);
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Yields rows one at a time, fetching a batch when the buffer is empty. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    try {
+      while (true) {
+        if (this.#available() === 0) {
+          this.#assertUsable();
+          this.#buffered = [];
+          this.#head = 0;
+          await this.#fill(1, callSite());
+          if (this.#available() === 0) return;
+        }
+        yield this.#buffered[this.#head++];
+      }
+    } finally {
+      // Runs on break/return/throw out of `for await` too: no server cursor is left open.
+      await this.close();
+    }
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The one error class of oradb, its own error codes, and the conversion of errors that the
+ * native addon rejects with.
+ *
+ * @module
+ */
+
+/**
+ * oradb's own error codes, grouped by range: connect 1xxx, pool 2xxx, bind/type 3xxx,
+ * protocol 4xxx, usage 5xxx. Server errors keep their `ORA-nnnnn` code.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCode, OracleError } from "./errors.ts";
+ *
+ * function isClosed(err: unknown): boolean {
+ *   return err instanceof OracleError && err.code === ErrorCode.CONNECTION_CLOSED;
+ * }
+ * ```
+ */
+export const ErrorCode = {
+  /** The native addon could not be loaded. */
+  NATIVE_LOAD_FAILED: "ODB-1000",
+  /** An argument of `makeDsn()` is invalid. */
+  INVALID_DSN_ARGUMENT: "ODB-1001",
+  /** A bind value has a JS type that cannot be bound (function, symbol, plain object…). */
+  UNSUPPORTED_BIND_VALUE: "ODB-3000",
+  /** A number bind is NaN or ±Infinity, which Oracle NUMBER cannot hold. */
+  NON_FINITE_NUMBER: "ODB-3001",
+  /** An explicit bind `{ dir, type, maxSize, val }` is malformed. */
+  INVALID_BIND_SPEC: "ODB-3002",
+  /** Rows of `executeMany()` do not have the shape of the first row. */
+  BIND_SHAPE_MISMATCH: "ODB-3003",
+  /** A fetched value cannot be converted to the requested JS type. */
+  FETCH_CONVERSION_FAILED: "ODB-3004",
+  /** A Rust panic or another internal failure of the native layer. */
+  INTERNAL: "ODB-4000",
+  /** The tagged value buffer from the native layer is malformed. */
+  MALFORMED_VALUE_BUFFER: "ODB-4001",
+  /** The connection was closed, then used. */
+  CONNECTION_CLOSED: "ODB-5000",
+  /** The cursor was closed, then used. */
+  CURSOR_CLOSED: "ODB-5001",
+  /** An option has the wrong type or an out-of-range value. */
+  INVALID_OPTION: "ODB-5002",
+  /** An option name is not known (often a typo). */
+  UNKNOWN_OPTION: "ODB-5003",
+  /** The call was aborted by its `signal`. */
+  CALL_ABORTED: "ODB-5004",
+  /** An argument of a method has the wrong type. */
+  INVALID_ARGUMENT: "ODB-5005",
+} as const;
+
+/**
+ * One of the {@linkcode ErrorCode} values.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCode, type OdbErrorCode } from "./errors.ts";
+ *
+ * const code: OdbErrorCode = ErrorCode.CONNECTION_CLOSED;
+ * ```
+ */
+export type OdbErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
+
+/**
+ * Fields of an {@linkcode OracleError} besides its message.
+ *
+ * @example
+ * ```ts
+ * import { OracleError, type OracleErrorOptions } from "./errors.ts";
+ *
+ * const options: OracleErrorOptions = { code: "ORA-00001", offset: 0 };
+ * const err = new OracleError("ORA-00001: unique constraint violated", options);
+ * ```
+ */
+export interface OracleErrorOptions {
+  /** `ORA-nnnnn` for server errors, `ODB-nnnn` for oradb's own. */
+  code: string;
+  /** Character offset of the error in the SQL text, when the server reports one. */
+  offset?: number;
+  /** True when retrying the same call on a new session may succeed. */
+  isRecoverable?: boolean;
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * An error from the database or from oradb itself.
+ *
+ * `code` is stable (`ORA-00942`, `ODB-5000`); `errorNum` is its numeric part; the message starts
+ * with the code, like Oracle's own messages.
+ *
+ * @example
+ * ```ts
+ * import { OracleError } from "./errors.ts";
+ *
+ * const err = new OracleError("ORA-00942: table or view does not exist", { code: "ORA-00942" });
+ * console.log(err.errorNum); // 942
+ * ```
+ */
+export class OracleError extends Error {
+  /** `ORA-nnnnn` for server errors, `ODB-nnnn` for oradb's own. */
+  readonly code: string;
+  /** The numeric part of `code`: 942 for `ORA-00942`, 5000 for `ODB-5000`. */
+  readonly errorNum: number;
+  /** Character offset of the error in the SQL text (0 when unknown). */
+  readonly offset: number;
+  /** True when retrying the same call on a new session may succeed. */
+  readonly isRecoverable: boolean;
+
+  /** Creates an error; prefer the code's message format `CODE: Sentence case text`. */
+  constructor(message: string, options: OracleErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "OracleError";
+    this.code = options.code;
+    this.errorNum = codeNumber(options.code);
+    this.offset = options.offset ?? 0;
+    this.isRecoverable = options.isRecoverable ?? false;
+  }
+}
+
+function codeNumber(code: string): number {
+  const dash = code.indexOf("-");
+  const n = Number.parseInt(code.slice(dash + 1), 10);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+/**
+ * Creates one of oradb's own errors: the message is prefixed with the code.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCode, odbError } from "./errors.ts";
+ *
+ * const err = odbError(ErrorCode.CONNECTION_CLOSED, "Connection is closed");
+ * console.log(err.message); // "ODB-5000: Connection is closed"
+ * ```
+ */
+export function odbError(code: OdbErrorCode, text: string, cause?: unknown): OracleError {
+  return new OracleError(`${code}: ${text}`, { code, cause });
+}
+
+/**
+ * Captures where a public method was called from, before it awaits the native layer, so that a
+ * later rejection can point at the user's code instead of at the glue.
+ *
+ * @example
+ * ```ts
+ * import { callSite } from "./errors.ts";
+ *
+ * const site = callSite();
+ * console.log(typeof site.stack); // "string"
+ * ```
+ */
+export function callSite(): Error {
+  // V8 records frames here and formats them only when `stack` is read, so this stays cheap.
+  return new Error("call site");
+}
+
+/**
+ * Replaces the frames of `err` with those of `site` (from {@linkcode callSite}), keeping the
+ * error's own first line. Returns `err`.
+ *
+ * @example
+ * ```ts
+ * import { callSite, OracleError, withCallSite } from "./errors.ts";
+ *
+ * const site = callSite();
+ * const err = withCallSite(new OracleError("ODB-4000: Boom", { code: "ODB-4000" }), site);
+ * console.log(err.stack?.startsWith("OracleError: ODB-4000: Boom\n")); // true
+ * ```
+ */
+export function withCallSite<E extends Error>(err: E, site: Error | undefined): E {
+  const frames = site?.stack;
+  if (frames === undefined) return err;
+  const nl = frames.indexOf("\n");
+  // The first frame is callSite() itself: drop it along with the "Error: call site" line.
+  const second = nl < 0 ? -1 : frames.indexOf("\n", nl + 1);
+  const tail = second < 0 ? "" : frames.slice(second);
+  Object.defineProperty(err, "stack", {
+    value: `${err.name}: ${err.message}${tail}`,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  return err;
+}
+
+/** The shape of an error that the native addon rejects with (see native/node/BOUNDARY.md). */
+interface NativeErrorShape {
+  message?: unknown;
+  code?: unknown;
+  offset?: unknown;
+  isRecoverable?: unknown;
+}
+
+/**
+ * Converts anything the native layer rejected with into an {@linkcode OracleError} whose stack
+ * points at `site`. The original error is kept as `cause`. An `OracleError` passes through with
+ * its stack re-pointed.
+ *
+ * @example
+ * ```ts
+ * import { callSite, toOracleError } from "./errors.ts";
+ *
+ * const site = callSite();
+ * const native = Object.assign(new Error("ORA-00942: table or view does not exist"), {
+ *   code: "ORA-00942",
+ *   offset: 14,
+ *   isRecoverable: false,
+ * });
+ * const err = toOracleError(native, site);
+ * console.log(err.code, err.errorNum, err.offset); // "ORA-00942" 942 14
+ * ```
+ */
+export function toOracleError(raw: unknown, site?: Error): OracleError {
+  if (raw instanceof OracleError) return withCallSite(raw, site);
+  const shape: NativeErrorShape = typeof raw === "object" && raw !== null ? raw : {};
+  const message = typeof shape.message === "string" ? shape.message : String(raw);
+  const code = typeof shape.code === "string" && /^(ORA|ODB)-\d+$/.test(shape.code)
+    ? shape.code
+    : ErrorCode.INTERNAL;
+  const text = message.startsWith(`${code}:`) ? message : `${code}: ${message}`;
+  const err = new OracleError(text, {
+    code,
+    offset: typeof shape.offset === "number" ? shape.offset : 0,
+    isRecoverable: shape.isRecoverable === true,
+    cause: raw,
+  });
+  return withCallSite(err, site);
+}

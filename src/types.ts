@@ -1,0 +1,358 @@
+/**
+ * Oracle type numbers, bind directions, and the shapes of options and results.
+ *
+ * @module
+ */
+
+/** Oracle type number of VARCHAR2 / NVARCHAR2. @example `{ type: DB_TYPE_VARCHAR, val: "x" }` */
+export const DB_TYPE_VARCHAR = 1;
+/** Oracle type number of NUMBER. @example `{ type: DB_TYPE_NUMBER, val: 1 }` */
+export const DB_TYPE_NUMBER = 2;
+/** Oracle type number of LONG. @example `if (col.dbType === DB_TYPE_LONG) {}` */
+export const DB_TYPE_LONG = 8;
+/** Oracle type number of ROWID. @example `if (col.dbType === DB_TYPE_ROWID) {}` */
+export const DB_TYPE_ROWID = 11;
+/** Oracle type number of DATE. @example `{ type: DB_TYPE_DATE, val: new Date() }` */
+export const DB_TYPE_DATE = 12;
+/** Oracle type number of RAW. @example `{ type: DB_TYPE_RAW, val: new Uint8Array([1]) }` */
+export const DB_TYPE_RAW = 23;
+/** Oracle type number of LONG RAW. @example `if (col.dbType === DB_TYPE_LONG_RAW) {}` */
+export const DB_TYPE_LONG_RAW = 24;
+/** Oracle type number of CHAR / NCHAR. @example `if (col.dbType === DB_TYPE_CHAR) {}` */
+export const DB_TYPE_CHAR = 96;
+/** Oracle type number of BINARY_FLOAT. @example `if (col.dbType === DB_TYPE_BINARY_FLOAT) {}` */
+export const DB_TYPE_BINARY_FLOAT = 100;
+/** Oracle type number of BINARY_DOUBLE. @example `{ type: DB_TYPE_BINARY_DOUBLE, val: 0.5 }` */
+export const DB_TYPE_BINARY_DOUBLE = 101;
+/** Oracle type number of CLOB / NCLOB. @example `{ type: DB_TYPE_CLOB, val: "long text" }` */
+export const DB_TYPE_CLOB = 112;
+/** Oracle type number of BLOB. @example `{ type: DB_TYPE_BLOB, val: new Uint8Array(9) }` */
+export const DB_TYPE_BLOB = 113;
+/** Oracle type number of TIMESTAMP. @example `{ type: DB_TYPE_TIMESTAMP, val: new Date() }` */
+export const DB_TYPE_TIMESTAMP = 180;
+/** Oracle type number of TIMESTAMP WITH TIME ZONE. @example `col.dbType === DB_TYPE_TIMESTAMP_TZ` */
+export const DB_TYPE_TIMESTAMP_TZ = 181;
+/** Oracle type number of TIMESTAMP WITH LOCAL TIME ZONE. @example `col.dbType === DB_TYPE_TIMESTAMP_LTZ` */
+export const DB_TYPE_TIMESTAMP_LTZ = 231;
+/** Oracle type number of BOOLEAN (23ai, PL/SQL). @example `{ type: DB_TYPE_BOOLEAN, val: true }` */
+export const DB_TYPE_BOOLEAN = 252;
+
+/** Short name for {@linkcode DB_TYPE_NUMBER}. @example `fetchAsString: [NUMBER]` */
+export const NUMBER: typeof DB_TYPE_NUMBER = DB_TYPE_NUMBER;
+/** Short name for {@linkcode DB_TYPE_VARCHAR}. @example `{ dir: BIND_OUT, type: STRING }` */
+export const STRING: typeof DB_TYPE_VARCHAR = DB_TYPE_VARCHAR;
+/** Short name for {@linkcode DB_TYPE_DATE}. @example `fetchAsString: [DATE]` */
+export const DATE: typeof DB_TYPE_DATE = DB_TYPE_DATE;
+/** Short name for {@linkcode DB_TYPE_TIMESTAMP}. @example `{ type: TIMESTAMP, val: new Date() }` */
+export const TIMESTAMP: typeof DB_TYPE_TIMESTAMP = DB_TYPE_TIMESTAMP;
+/** Short name for {@linkcode DB_TYPE_RAW}. @example `{ dir: BIND_OUT, type: BUFFER, maxSize: 16 }` */
+export const BUFFER: typeof DB_TYPE_RAW = DB_TYPE_RAW;
+/** Short name for {@linkcode DB_TYPE_CLOB}. @example `{ type: CLOB, val: "text" }` */
+export const CLOB: typeof DB_TYPE_CLOB = DB_TYPE_CLOB;
+/** Short name for {@linkcode DB_TYPE_BLOB}. @example `{ type: BLOB, val: new Uint8Array(2) }` */
+export const BLOB: typeof DB_TYPE_BLOB = DB_TYPE_BLOB;
+/** Short name for {@linkcode DB_TYPE_BOOLEAN}. @example `{ dir: BIND_OUT, type: BOOLEAN }` */
+export const BOOLEAN: typeof DB_TYPE_BOOLEAN = DB_TYPE_BOOLEAN;
+/** Short name for {@linkcode DB_TYPE_BINARY_DOUBLE}. @example `{ type: BINARY_DOUBLE, val: 1.5 }` */
+export const BINARY_DOUBLE: typeof DB_TYPE_BINARY_DOUBLE = DB_TYPE_BINARY_DOUBLE;
+
+/** Bind direction: value goes in. @example `{ dir: BIND_IN, val: 1 }` */
+export const BIND_IN = 1;
+/** Bind direction: value comes out. @example `{ dir: BIND_OUT, type: NUMBER }` */
+export const BIND_OUT = 2;
+/** Bind direction: value goes in and comes out. @example `{ dir: BIND_INOUT, val: 1 }` */
+export const BIND_INOUT = 3;
+
+/**
+ * One of {@linkcode BIND_IN}, {@linkcode BIND_OUT}, {@linkcode BIND_INOUT}.
+ *
+ * @example
+ * ```ts
+ * import { BIND_OUT, type BindDirection } from "./types.ts";
+ *
+ * const dir: BindDirection = BIND_OUT;
+ * ```
+ */
+export type BindDirection = typeof BIND_IN | typeof BIND_OUT | typeof BIND_INOUT;
+
+/**
+ * A JS value that can be bound directly.
+ *
+ * @example
+ * ```ts
+ * import type { BindValue } from "./types.ts";
+ *
+ * const values: BindValue[] = [1, 2n, "a", true, new Date(), new Uint8Array(1), null];
+ * ```
+ */
+export type BindValue = string | number | bigint | boolean | Date | Uint8Array | null | undefined;
+
+/**
+ * An explicit bind: direction, Oracle type, maximum size in bytes (OUT strings/raw) and value.
+ *
+ * @example
+ * ```ts
+ * import { BIND_OUT, type BindSpec, STRING } from "./types.ts";
+ *
+ * const out: BindSpec = { dir: BIND_OUT, type: STRING, maxSize: 100 };
+ * ```
+ */
+export interface BindSpec {
+  /** Direction; {@linkcode BIND_IN} when left out. */
+  dir?: BindDirection;
+  /** Oracle type number; inferred from `val` when left out (required for OUT binds). */
+  type?: number;
+  /** Maximum size in bytes of an OUT / IN OUT string or raw value (default 4000). */
+  maxSize?: number;
+  /** The value to bind (ignored for OUT binds). */
+  val?: BindValue;
+}
+
+/**
+ * Bind values by position (`:1`, `:2`…) or by name (`:id`).
+ *
+ * @example
+ * ```ts
+ * import type { Binds } from "./types.ts";
+ *
+ * const byPosition: Binds = [1, "a"];
+ * const byName: Binds = { id: 1, name: "a" };
+ * ```
+ */
+export type Binds =
+  | ReadonlyArray<BindValue | BindSpec>
+  | Readonly<Record<string, BindValue | BindSpec>>;
+
+/**
+ * Column description of a query result.
+ *
+ * @example
+ * ```ts
+ * import type { Metadata } from "./types.ts";
+ *
+ * const describe = (m: Metadata) => `${m.name} ${m.dbTypeName}${m.nullable ? "" : " NOT NULL"}`;
+ * ```
+ */
+export interface Metadata {
+  /** Column name as the server reports it (upper case unless quoted). */
+  name: string;
+  /** Oracle type number (`DB_TYPE_*`). */
+  dbType: number;
+  /** Oracle type name, e.g. `NUMBER`, `VARCHAR2`, `TIMESTAMP`. */
+  dbTypeName: string;
+  /** The JS type rows carry for this column when it was converted (`STRING` or `"bigint"`). */
+  fetchType?: number | "bigint";
+  /** Maximum size in bytes (strings and raw). */
+  byteSize: number;
+  /** Precision of NUMBER (0 when unspecified). */
+  precision: number;
+  /** Scale of NUMBER (-127 when unspecified). */
+  scale: number;
+  /** True when the column may hold NULL. */
+  nullable: boolean;
+}
+
+/**
+ * What a {@linkcode FetchTypeHandler} asks for: fetch as another type and/or convert.
+ *
+ * @example
+ * ```ts
+ * import { type FetchTypeResult, STRING } from "./types.ts";
+ *
+ * const asText: FetchTypeResult = { type: STRING, converter: (v) => `#${v}` };
+ * ```
+ */
+export interface FetchTypeResult {
+  /** `STRING` to fetch the column as text, `"bigint"` for exact integers. */
+  type?: number | "bigint";
+  /** Called with every fetched value of the column (after `type`), returns the row value. */
+  converter?: (value: unknown) => unknown;
+}
+
+/**
+ * Called once per column of each query; returns how to fetch it, or undefined for default.
+ *
+ * @example
+ * ```ts
+ * import { DB_TYPE_NUMBER, type FetchTypeHandler } from "./types.ts";
+ *
+ * const exactNumbers: FetchTypeHandler = (m) => m.dbType === DB_TYPE_NUMBER ? { type: "bigint" } : undefined;
+ * ```
+ */
+export type FetchTypeHandler = (metaData: Metadata) => FetchTypeResult | undefined;
+
+/**
+ * Per-column fetch settings, keyed by column name.
+ *
+ * @example
+ * ```ts
+ * import type { FetchInfo } from "./types.ts";
+ *
+ * const fetchInfo: Record<string, FetchInfo> = { ID: { type: "bigint" } };
+ * ```
+ */
+export interface FetchInfo {
+  /** `STRING` to fetch as text, `"bigint"` for exact integers, `DEFAULT` (0) for the default. */
+  type: number | "bigint";
+}
+
+/**
+ * Options of `execute()` and `cursor()`.
+ *
+ * @example
+ * ```ts
+ * import { type ExecuteOptions, NUMBER } from "./types.ts";
+ *
+ * const opts: ExecuteOptions = { outFormat: "array", fetchAsString: [NUMBER], maxRows: 10 };
+ * ```
+ */
+export interface ExecuteOptions {
+  /** `"object"` (default): rows keyed by column name; `"array"`: rows as arrays. */
+  outFormat?: "object" | "array";
+  /** Commit after a successful DML statement (default: the connection's `autoCommit`). */
+  autoCommit?: boolean;
+  /** Oracle types (`NUMBER`, `DATE`, `TIMESTAMP`…) whose columns are fetched as strings. */
+  fetchAsString?: number[];
+  /** Per-column fetch settings, keyed by column name. */
+  fetchInfo?: Record<string, FetchInfo>;
+  /** Called once per column to choose how it is fetched. */
+  fetchTypeHandler?: FetchTypeHandler;
+  /** Maximum number of rows `execute()` returns (0, the default, means all). */
+  maxRows?: number;
+  /** Rows per round trip when fetching (default 100). */
+  fetchArraySize?: number;
+  /** Rows the server sends with the execute reply (default 2). */
+  prefetchRows?: number;
+  /** Aborting it breaks the running call; the call rejects with `ODB-5004`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The result of `execute()`.
+ *
+ * @example
+ * ```ts
+ * import type { Result } from "./types.ts";
+ *
+ * const count = (r: Result<Record<string, unknown>>) => r.rows?.length ?? r.rowsAffected ?? 0;
+ * ```
+ */
+export interface Result<T> {
+  /** Rows of a query (undefined for other statements). */
+  rows?: T[];
+  /** Column descriptions of a query (undefined for other statements). */
+  metaData?: Metadata[];
+  /** Rows changed by DML (undefined for queries). */
+  rowsAffected?: number;
+  /** OUT / IN OUT bind values: an array for positional binds, an object for named ones. */
+  outBinds?: unknown[] | Record<string, unknown>;
+  /** ROWID of the last row changed by DML, when the server reports it. */
+  lastRowid?: string;
+}
+
+/**
+ * Options of `executeMany()`.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteManyOptions } from "./types.ts";
+ *
+ * const opts: ExecuteManyOptions = { batchErrors: true, dmlRowCounts: true };
+ * ```
+ */
+export interface ExecuteManyOptions {
+  /** Commit after success (default: the connection's `autoCommit`). */
+  autoCommit?: boolean;
+  /** Collect row errors in `batchErrors` instead of failing on the first one. */
+  batchErrors?: boolean;
+  /** Report rows changed per input row in `dmlRowCounts`. */
+  dmlRowCounts?: boolean;
+  /** Aborting it breaks the running call; the call rejects with `ODB-5004`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The result of `executeMany()`.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteManyResult } from "./types.ts";
+ *
+ * const failed = (r: ExecuteManyResult) => r.batchErrors?.map((e) => e.offset) ?? [];
+ * ```
+ */
+export interface ExecuteManyResult {
+  /** Rows changed in all. */
+  rowsAffected: number;
+  /** Rows changed per input row, when `dmlRowCounts` was set. */
+  dmlRowCounts?: number[];
+  /** Errors of individual rows, when `batchErrors` was set. */
+  batchErrors?: BatchError[];
+}
+
+/**
+ * The error of one row of `executeMany()` with `batchErrors`.
+ *
+ * @example
+ * ```ts
+ * import type { BatchError } from "./types.ts";
+ *
+ * const show = (e: BatchError) => `row ${e.offset}: ${e.message}`;
+ * ```
+ */
+export interface BatchError {
+  /** Index of the input row. */
+  offset: number;
+  /** `ORA-nnnnn`. */
+  code: string;
+  /** The full Oracle message. */
+  message: string;
+}
+
+/**
+ * Options of `connect()`.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectOptions } from "./types.ts";
+ *
+ * const opts: ConnectOptions = {
+ *   user: "scott",
+ *   password: "tiger",
+ *   connectString: "localhost:1521/FREEPDB1",
+ *   callTimeout: 5000,
+ * };
+ * ```
+ */
+export interface ConnectOptions {
+  /** Database user name. */
+  user: string;
+  /** Password of `user`. */
+  password: string;
+  /** Easy Connect string (`host:port/service`) or a connect descriptor (see `makeDsn()`). */
+  connectString: string;
+  /** Directory with tnsnames.ora. */
+  configDir?: string;
+  /** Time allowed to establish the connection, in milliseconds. */
+  connectTimeout?: number;
+  /** Time allowed for each round trip, in milliseconds (0: none). */
+  callTimeout?: number;
+  /** Statements kept prepared per connection (default 30). */
+  stmtCacheSize?: number;
+  /** Rows the server sends with each execute reply (default 2). */
+  prefetchRows?: number;
+  /** Rows per round trip when fetching (default 100). */
+  fetchArraySize?: number;
+  /** Commit after every successful DML statement (default false). */
+  autoCommit?: boolean;
+  /** DRCP connection class. */
+  connectionClass?: string;
+  /** Program name reported to the server (V$SESSION.PROGRAM). */
+  program?: string;
+  /** Machine name reported to the server. */
+  machine?: string;
+  /** OS user name reported to the server. */
+  osUser?: string;
+  /** Driver name reported to the server. */
+  driverName?: string;
+}

@@ -1,0 +1,158 @@
+/**
+ * Test helpers: the SQLite-backed Oracle test server as an AsyncDisposable, and the skip
+ * condition for tests that need it and the native addon. Works in Deno and Node.
+ *
+ * @module
+ */
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { nativePath } from "../src/_native.ts";
+
+/** A running test server; `await using` stops it and removes its data. */
+export interface TestServer extends AsyncDisposable {
+  host: string;
+  port: number;
+  /** Easy Connect string: `127.0.0.1:PORT/SERVICE`. */
+  connectString: string;
+  user: string;
+  password: string;
+  service: string;
+}
+
+/** Options of {@linkcode startTestServer}. */
+export interface TestServerOptions {
+  user?: string;
+  password?: string;
+  service?: string;
+  /** How long to wait for the listening line (default 15 s). */
+  startTimeoutMs?: number;
+}
+
+/** Path of the test server binary: `ORADB_TESTSERVER` or target/debug/oradb-testserver. */
+export function testServerPath(): string {
+  const fromEnv = process.env.ORADB_TESTSERVER;
+  if (fromEnv) return fromEnv;
+  // tests/_server.ts under Deno, dist/tests/_server.js under Node.
+  const up = import.meta.url.endsWith(".ts") ? "../" : "../../";
+  return fileURLToPath(new URL(`${up}target/debug/oradb-testserver`, import.meta.url));
+}
+
+/**
+ * Why server tests cannot run here (addon or server binary missing), or `false` when they can.
+ * Pass it as the `skip` option of `test()`.
+ */
+export const SKIP_SERVER: string | false = (() => {
+  const missing = [nativePath(), testServerPath()].filter((p) => !existsSync(p));
+  if (missing.length === 0) return false;
+  const why = `missing ${missing.join(" and ")}`;
+  console.error(
+    `\n${
+      "!".repeat(78)
+    }\n!! SKIPPING tests that need the test server and the native addon: ${why}\n` +
+      `!! Build them (cargo build -p oradb-node -p oradb-testserver) or set ORADB_NATIVE / ORADB_TESTSERVER\n` +
+      `${"!".repeat(78)}\n`,
+  );
+  return `needs native addon and test server (${why})`;
+})();
+
+function firstLine(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(
+      () => fail(`did not print its address within ${timeoutMs} ms`),
+      timeoutMs,
+    );
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`Test server ${why}; stderr:\n${stderr()}`));
+    };
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      child.off("exit", onExit);
+      // Keep draining stdout so the server never blocks on a full pipe.
+      lines.on("line", () => {});
+      resolve(line.trim());
+    });
+    const onExit = (code: number | null) => fail(`exited with ${code} before listening`);
+    child.once("exit", onExit);
+    child.once("error", (e) => fail(`could not start: ${e.message}`));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 3000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/**
+ * Starts the test server on a free port with a fresh data directory.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../mod.ts";
+ * import { startTestServer } from "./_server.ts";
+ *
+ * await using db = await startTestServer();
+ * await using conn = await connect({ user: db.user, password: db.password, connectString: db.connectString });
+ * ```
+ */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const user = opts.user ?? "scott";
+  const password = opts.password ?? "tiger";
+  const service = opts.service ?? "FREEPDB1";
+  const data = mkdtempSync(join(tmpdir(), "oradb-test-"));
+  let stderrText = "";
+  const child = spawn(testServerPath(), [
+    "--listen",
+    "127.0.0.1:0",
+    "--user",
+    `${user}/${password}`,
+    "--service",
+    service,
+    "--data",
+    data,
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr!.on("data", (chunk: Uint8Array) => {
+    stderrText = (stderrText + new TextDecoder().decode(chunk)).slice(-8192);
+  });
+  const cleanup = async () => {
+    await stop(child);
+    rmSync(data, { recursive: true, force: true });
+  };
+  let line: string;
+  try {
+    line = await firstLine(child, opts.startTimeoutMs ?? 15_000, () => stderrText);
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+  const colon = line.lastIndexOf(":");
+  const host = line.slice(0, colon);
+  const port = Number(line.slice(colon + 1));
+  if (!host || !Number.isInteger(port) || port <= 0) {
+    await cleanup();
+    throw new Error(`Test server printed "${line}", expected HOST:PORT`);
+  }
+  return {
+    host,
+    port,
+    connectString: `${host}:${port}/${service}`,
+    user,
+    password,
+    service,
+    [Symbol.asyncDispose]: cleanup,
+  };
+}

@@ -1,0 +1,167 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { connect, DB_TYPE_NUMBER, OracleError } from "../mod.ts";
+import { col, fakeConnection, type FakeTable } from "./_fake_native.ts";
+import { SKIP_SERVER, startTestServer } from "./_server.ts";
+
+function table(n: number): FakeTable {
+  return { columns: [col("N", DB_TYPE_NUMBER)], rows: Array.from({ length: n }, (_, i) => [i]) };
+}
+
+test("for await yields every row in order across batches", async () => {
+  const { conn, fake } = fakeConnection(table(9));
+  await using cursor = await conn.cursor("SELECT n FROM t", [], { fetchArraySize: 4 });
+  const seen: unknown[] = [];
+  for await (const row of cursor) seen.push(row.N);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(fake.names(), ["execute", "fetch", "fetch"]);
+  assert.equal(cursor.closed, true);
+  // Exhausted: the native layer released it, so no closeCursor round trip.
+  assert.deepEqual(fake.openCursors(), []);
+});
+
+test("breaking out of for await closes the server cursor", async () => {
+  const { conn, fake } = fakeConnection(table(50));
+  const cursor = await conn.cursor("SELECT n FROM t", [], { fetchArraySize: 10 });
+  for await (const row of cursor) {
+    if (row.N === 3) break;
+  }
+  assert.equal(cursor.closed, true);
+  assert.deepEqual(fake.calls.at(-1), ["closeCursor", 1]);
+  assert.deepEqual(fake.openCursors(), []);
+});
+
+test("throwing inside for await closes the server cursor too", async () => {
+  const { conn, fake } = fakeConnection(table(50));
+  const cursor = await conn.cursor("SELECT n FROM t");
+  await assert.rejects(
+    (async () => {
+      for await (const _ of cursor) throw new Error("stop");
+    })(),
+    { message: "stop" },
+  );
+  assert.deepEqual(fake.openCursors(), []);
+});
+
+test("fetchMany returns batches of n, then the rest, then empty arrays", async () => {
+  const { conn, fake } = fakeConnection(table(5));
+  await using cursor = await conn.cursor("SELECT n FROM t", [], {
+    prefetchRows: 1,
+    fetchArraySize: 2,
+  });
+  assert.deepEqual((await cursor.fetchMany(3)).map((r) => r.N), [0, 1, 2]);
+  assert.deepEqual((await cursor.fetchMany(3)).map((r) => r.N), [3, 4]);
+  assert.deepEqual(await cursor.fetchMany(3), []);
+  assert.deepEqual(await cursor.fetchMany(1), []);
+  assert.deepEqual(fake.names(), ["execute", "fetch", "fetch"]);
+});
+
+test("fetchAll returns the remaining rows and metaData describes the columns", async () => {
+  const { conn } = fakeConnection(table(4));
+  await using cursor = await conn.cursor<unknown[]>("SELECT n FROM t", [], { outFormat: "array" });
+  assert.deepEqual(cursor.metaData.map((m) => m.name), ["N"]);
+  assert.deepEqual(await cursor.fetchMany(1), [[0]]);
+  assert.deepEqual(await cursor.fetchAll(), [[1], [2], [3]]);
+  assert.deepEqual(await cursor.fetchAll(), []);
+});
+
+test("await using closes an unfinished cursor; use after close is ODB-5001", async () => {
+  const { conn, fake } = fakeConnection(table(30));
+  let kept;
+  {
+    await using cursor = await conn.cursor("SELECT n FROM t");
+    kept = cursor;
+    await cursor.fetchMany(1);
+  }
+  assert.deepEqual(fake.openCursors(), []);
+  await assert.rejects(kept.fetchMany(1), (e: unknown) => {
+    assert.ok(e instanceof OracleError);
+    assert.equal(e.message, "ODB-5001: Cursor is closed");
+    assert.match(e.stack!, /cursor_test\.[tj]s/);
+    return true;
+  });
+});
+
+test("cursor of a statement that is not a query is rejected", async () => {
+  const { conn } = fakeConnection();
+  await assert.rejects(conn.cursor("UPDATE t SET a = 1"), {
+    code: "ODB-5005",
+    message: "ODB-5005: Statement of cursor() is not a query",
+  });
+});
+
+test("fetchMany rejects a count below 1 naming the argument", async () => {
+  const { conn } = fakeConnection(table(3));
+  await using cursor = await conn.cursor("SELECT n FROM t");
+  await assert.rejects(cursor.fetchMany(0), {
+    code: "ODB-5005",
+    message: 'ODB-5005: Argument "n" of fetchMany() must be an integer of 1 or more',
+  });
+});
+
+const server = { skip: SKIP_SERVER };
+
+test("a server cursor streams 250 rows with for await in small batches", server, async () => {
+  await using db = await startTestServer();
+  await using conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute("CREATE TABLE seq (n NUMBER)");
+  await conn.executeMany("INSERT INTO seq VALUES (:1)", Array.from({ length: 250 }, (_, i) => [i]));
+  await using cursor = await conn.cursor("SELECT n FROM seq ORDER BY n", [], {
+    fetchArraySize: 16,
+  });
+  let sum = 0;
+  let count = 0;
+  for await (const row of cursor) {
+    sum += row.N as number;
+    count++;
+  }
+  assert.equal(count, 250);
+  assert.equal(sum, (249 * 250) / 2);
+});
+
+test("fetchMany and fetchAll page through a server cursor", server, async () => {
+  await using db = await startTestServer();
+  await using conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute("CREATE TABLE seq (n NUMBER)");
+  await conn.executeMany("INSERT INTO seq VALUES (:1)", Array.from({ length: 10 }, (_, i) => [i]));
+  await using cursor = await conn.cursor("SELECT n FROM seq ORDER BY n");
+  assert.deepEqual(cursor.metaData.map((m) => m.name), ["N"]);
+  assert.deepEqual((await cursor.fetchMany(4)).map((r) => r.N), [0, 1, 2, 3]);
+  assert.deepEqual((await cursor.fetchAll()).map((r) => r.N), [4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(await cursor.fetchMany(4), []);
+});
+
+test(
+  "leaving a server cursor early lets many more cursors open on the same connection",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await using conn = await connect({
+      user: db.user,
+      password: db.password,
+      connectString: db.connectString,
+    });
+    await conn.execute("CREATE TABLE seq (n NUMBER)");
+    await conn.executeMany(
+      "INSERT INTO seq VALUES (:1)",
+      Array.from({ length: 100 }, (_, i) => [i]),
+    );
+    // More loops than a default OPEN_CURSORS (300): a leak would fail with ORA-01000.
+    for (let i = 0; i < 400; i++) {
+      const cursor = await conn.cursor("SELECT n FROM seq ORDER BY n", [], { fetchArraySize: 10 });
+      for await (const row of cursor) {
+        if (row.N === 1) break;
+      }
+      assert.equal(cursor.closed, true);
+    }
+    assert.deepEqual((await conn.execute("SELECT COUNT(*) AS c FROM seq")).rows, [{ C: 100 }]);
+  },
+);

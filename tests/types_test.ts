@@ -1,0 +1,235 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  BINARY_DOUBLE,
+  BLOB,
+  BOOLEAN,
+  CLOB,
+  connect,
+  DATE,
+  DB_TYPE_DATE,
+  DB_TYPE_NUMBER,
+  DB_TYPE_RAW,
+  DB_TYPE_VARCHAR,
+  NUMBER,
+  STRING,
+  TIMESTAMP,
+} from "../mod.ts";
+import type { NativeExecOptions } from "../src/_native.ts";
+import { col, fakeConnection, type FakeTable } from "./_fake_native.ts";
+import { SKIP_SERVER, startTestServer } from "./_server.ts";
+
+test("type constants are Oracle type numbers", () => {
+  assert.deepEqual(
+    { NUMBER, STRING, DATE, TIMESTAMP, CLOB, BLOB, BOOLEAN, BINARY_DOUBLE },
+    {
+      NUMBER: 2,
+      STRING: 1,
+      DATE: 12,
+      TIMESTAMP: 180,
+      CLOB: 112,
+      BLOB: 113,
+      BOOLEAN: 252,
+      BINARY_DOUBLE: 101,
+    },
+  );
+});
+
+const big: FakeTable = {
+  columns: [col("ID", DB_TYPE_NUMBER), col("AMOUNT", DB_TYPE_NUMBER), col("NAME", DB_TYPE_VARCHAR)],
+  rows: [["9007199254740993", "1234567890.123456789012", "a"], ["2", "0.1", "b"]],
+};
+
+const sentAsString = (opts: unknown) => (opts as NativeExecOptions).fetchAsString;
+
+test("fetchInfo bigint gives exact integers: first run re-executes with the column as text", async () => {
+  const { conn, fake } = fakeConnection(big);
+  const sql = "SELECT id, amount, name FROM t";
+  const r = await conn.execute(sql, [], { fetchInfo: { ID: { type: "bigint" } } });
+  assert.deepEqual(r.rows, [
+    { ID: 9007199254740993n, AMOUNT: 1234567890.1234567, NAME: "a" },
+    { ID: 2n, AMOUNT: 0.1, NAME: "b" },
+  ]);
+  assert.equal(r.metaData?.[0].fetchType, "bigint");
+  assert.deepEqual(fake.names(), ["execute", "execute"]);
+  assert.deepEqual(sentAsString(fake.calls[0][3]), []);
+  assert.deepEqual(sentAsString(fake.calls[1][3]), [0]);
+  // The statement's indexes are remembered: one round trip from now on.
+  await conn.execute(sql, [], { fetchInfo: { ID: { type: "bigint" } } });
+  assert.deepEqual(fake.names(), ["execute", "execute", "execute"]);
+  assert.deepEqual(sentAsString(fake.calls[2][3]), [0]);
+});
+
+test("fetchAsString NUMBER returns the server's exact decimal text", async () => {
+  const { conn } = fakeConnection(big);
+  const r = await conn.execute("SELECT id, amount, name FROM t", [], { fetchAsString: [NUMBER] });
+  assert.deepEqual(r.rows?.[0], {
+    ID: "9007199254740993",
+    AMOUNT: "1234567890.123456789012",
+    NAME: "a",
+  });
+  assert.equal(r.metaData?.[1].fetchType, STRING);
+});
+
+test("fetchTypeHandler chooses per column and its converter sees the fetched value", async () => {
+  const { conn } = fakeConnection(big);
+  const r = await conn.execute("SELECT id, amount, name FROM t", [], {
+    fetchTypeHandler: (meta) =>
+      meta.name === "AMOUNT"
+        ? { type: STRING, converter: (v) => `$${v}` }
+        : meta.dbType === DB_TYPE_VARCHAR
+        ? { converter: (v) => String(v).toUpperCase() }
+        : undefined,
+  });
+  assert.deepEqual(r.rows?.[1], { ID: 2, AMOUNT: "$0.1", NAME: "B" });
+});
+
+test("fetchInfo wins over fetchAsString for its column", async () => {
+  const { conn } = fakeConnection(big);
+  const r = await conn.execute("SELECT id, amount, name FROM t", [], {
+    fetchAsString: [NUMBER],
+    fetchInfo: { ID: { type: 0 } },
+  });
+  assert.deepEqual(r.rows?.[1], { ID: 2, AMOUNT: "0.1", NAME: "b" });
+});
+
+test("bigint of a fractional NUMBER fails with ODB-3004 naming the column", async () => {
+  const { conn } = fakeConnection(big);
+  await assert.rejects(
+    conn.execute("SELECT 1 FROM t", [], { fetchInfo: { AMOUNT: { type: "bigint" } } }),
+    {
+      code: "ODB-3004",
+      message:
+        'ODB-3004: Value 1234567890.123456789012 of column "AMOUNT" is not an integer and cannot be fetched as bigint',
+    },
+  );
+});
+
+test("DATE fetched as string is YYYY-MM-DD HH24:MI:SS and RAW as upper-case hex", async () => {
+  const { conn } = fakeConnection({
+    columns: [col("D", DB_TYPE_DATE), col("R", DB_TYPE_RAW)],
+    rows: [[new Date(2024, 4, 6, 7, 8, 9), new Uint8Array([0xca, 0xfe, 0x01])]],
+  });
+  const r = await conn.execute("SELECT d, r FROM t", [], { fetchAsString: [DATE, DB_TYPE_RAW] });
+  assert.deepEqual(r.rows, [{ D: "2024-05-06 07:08:09", R: "CAFE01" }]);
+});
+
+test("duplicate column names get a suffix in object rows", async () => {
+  const { conn } = fakeConnection({
+    columns: [col("X", DB_TYPE_NUMBER), col("X", DB_TYPE_NUMBER)],
+    rows: [[1, 2]],
+  });
+  const r = await conn.execute("SELECT 1 x, 2 x FROM t");
+  assert.deepEqual(r.rows, [{ X: 1, X_1: 2 }]);
+  assert.deepEqual(r.metaData?.map((m) => m.name), ["X", "X"]);
+});
+
+test("a NUMBER that arrives as text without being asked for becomes a JS number", async () => {
+  const { conn, fake } = fakeConnection(big);
+  await conn.execute("SELECT id FROM t", [], { fetchAsString: [NUMBER] });
+  // Same SQL, no conversion asked: the remembered indexes still send text, decoded to numbers.
+  const r = await conn.execute("SELECT id FROM t");
+  assert.deepEqual(sentAsString(fake.calls.at(-1)![3]), [0, 1]);
+  assert.deepEqual(r.rows?.[1], { ID: 2, AMOUNT: 0.1, NAME: "b" });
+});
+
+const server = { skip: SKIP_SERVER };
+
+test("every supported type round trips through a table", server, async () => {
+  await using db = await startTestServer();
+  await using conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute(`CREATE TABLE all_types (
+    n NUMBER, d NUMBER(10,2), s VARCHAR2(100), c CHAR(3), dt DATE, ts TIMESTAMP(6),
+    r RAW(16), bd BINARY_DOUBLE, cl CLOB, bl BLOB)`);
+  const when = new Date(2024, 1, 29, 13, 45, 30);
+  const stamp = new Date(2023, 11, 31, 23, 59, 59, 123);
+  await conn.execute(
+    "INSERT INTO all_types VALUES (:n, :d, :s, :c, :dt, :ts, :r, :bd, :cl, :bl)",
+    {
+      n: -42,
+      d: 12345.67,
+      s: "héllo wörld ✓",
+      c: "abc",
+      dt: { type: DATE, val: when },
+      ts: stamp,
+      r: new Uint8Array([0, 1, 254, 255]),
+      bd: { type: BINARY_DOUBLE, val: 0.1 },
+      cl: { type: CLOB, val: "x".repeat(5000) },
+      bl: { type: BLOB, val: new Uint8Array(3000).fill(9) },
+    },
+  );
+  const { rows } = await conn.execute("SELECT n, d, s, c, dt, ts, r, bd, cl, bl FROM all_types");
+  assert.deepEqual(rows, [{
+    N: -42,
+    D: 12345.67,
+    S: "héllo wörld ✓",
+    C: "abc",
+    DT: when,
+    TS: stamp,
+    R: new Uint8Array([0, 1, 254, 255]),
+    BD: 0.1,
+    CL: "x".repeat(5000),
+    BL: new Uint8Array(3000).fill(9),
+  }]);
+});
+
+test("NULL of every type comes back as null", server, async () => {
+  await using db = await startTestServer();
+  await using conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute("CREATE TABLE nulls (n NUMBER, s VARCHAR2(10), dt DATE, r RAW(4))");
+  await conn.execute("INSERT INTO nulls VALUES (:1, :2, :3, :4)", [null, null, undefined, null]);
+  assert.deepEqual((await conn.execute("SELECT n, s, dt, r FROM nulls")).rows, [{
+    N: null,
+    S: null,
+    DT: null,
+    R: null,
+  }]);
+});
+
+test("large NUMBERs are exact as bigint and as string on the server", server, async () => {
+  await using db = await startTestServer();
+  await using conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute("CREATE TABLE bigs (id NUMBER(20), amount NUMBER(30,10))");
+  await conn.execute("INSERT INTO bigs VALUES (:1, :2)", [9007199254740993n, {
+    type: NUMBER,
+    val: "12345678901234567890.0123456789",
+  }]);
+  const asBig = await conn.execute("SELECT id FROM bigs", [], {
+    fetchInfo: { ID: { type: "bigint" } },
+  });
+  assert.deepEqual(asBig.rows, [{ ID: 9007199254740993n }]);
+  const asText = await conn.execute("SELECT amount FROM bigs", [], { fetchAsString: [NUMBER] });
+  assert.deepEqual(asText.rows, [{ AMOUNT: "12345678901234567890.0123456789" }]);
+  const md = asText.metaData?.[0];
+  assert.deepEqual([md?.dbTypeName, md?.precision, md?.scale], ["NUMBER", 30, 10]);
+});
+
+test("metadata reports names, types, sizes and nullability", server, async () => {
+  await using db = await startTestServer();
+  await using conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute("CREATE TABLE meta (id NUMBER(9) NOT NULL, name VARCHAR2(40), born DATE)");
+  const { metaData } = await conn.execute("SELECT id, name, born FROM meta");
+  assert.deepEqual(metaData?.map((m) => [m.name, m.dbTypeName, m.nullable]), [
+    ["ID", "NUMBER", false],
+    ["NAME", "VARCHAR2", true],
+    ["BORN", "DATE", true],
+  ]);
+  assert.equal(metaData?.[0].precision, 9);
+  assert.equal(metaData?.[1].byteSize, 40);
+});
