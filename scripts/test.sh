@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh clone: Rust (protocol, test server, client),
+# the TypeScript tests under Deno and under Node, and the conformance scripts
+# of python-oracledb and node-oracledb against oradb-testserver.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=setup.sh
+source "$ROOT/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+cd "$ROOT"
+LOGS="$ROOT/.tmp/test-logs"
+mkdir -p "$LOGS"
+PASSED=0
+FAILED=0
+add() { PASSED=$((PASSED + ${1:-0})); FAILED=$((FAILED + ${2:-0})); echo "== $3: ${1:-0} passed, ${2:-0} failed"; }
+
+# 1. Rust: sum every "test result:" line.
+cargo test --workspace --exclude oradb-node 2>&1 | tee "$LOGS/cargo.log" | grep -E "^test result|FAILED|panicked" || true
+read -r p f < <(grep -E "^test result" "$LOGS/cargo.log" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
+if ! grep -q "^test result" "$LOGS/cargo.log"; then f=1; fi
+add "$p" "$f" "cargo test"
+
+# 2. TypeScript under Deno.
+./node_modules/.bin/deno test --allow-ffi --allow-read --allow-write --allow-net --allow-env --allow-run tests/ >"$LOGS/deno.log" 2>&1
+tail -5 "$LOGS/deno.log"
+line=$(grep -E "^(ok|FAILED) \| [0-9]+ passed" "$LOGS/deno.log" | tail -1)
+p=$(echo "$line" | sed -E 's/.*\| ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.*\| ([0-9]+) failed.*/\1/')
+[ -n "$line" ] || { p=0; f=1; }
+add "$p" "$f" "deno test"
+
+# 3. The same tests under Node (tsc build).
+npx tsc -p tsconfig.json >"$LOGS/tsc.log" 2>&1 || { cat "$LOGS/tsc.log"; }
+node --test --enable-source-maps dist/tests/ >"$LOGS/node.log" 2>&1
+tail -10 "$LOGS/node.log" | grep -E "^# (pass|fail)"
+p=$(grep -E "^# pass" "$LOGS/node.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/node.log" | awk '{print $3}')
+[ -n "$p" ] || { p=0; f=1; }
+add "$p" "$f" "node --test"
+
+# 4. Conformance: unmodified python-oracledb and node-oracledb against the test server.
+DATA=$(mktemp -d)
+"$ORADB_TESTSERVER" --listen 127.0.0.1:0 --user scott/tiger --service FREEPDB1 --data "$DATA" >"$LOGS/server.out" 2>"$LOGS/server.err" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do [ -s "$LOGS/server.out" ] && break; sleep 0.1; done
+ADDR=$(head -1 "$LOGS/server.out")
+for script in "python:.venv/bin/python tests/conformance/python_conformance.py" "node:node tests/conformance/node_conformance.mjs"; do
+  name=${script%%:*}; cmd=${script#*:}
+  timeout 600 $cmd "$ADDR" FREEPDB1 >"$LOGS/conformance-$name.log" 2>&1
+  grep -E "^FAIL" "$LOGS/conformance-$name.log" | head -20
+  line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-$name.log" | tail -1)
+  p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+  [ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-$name.log"; }
+  add "$p" "$f" "$name-oracledb conformance"
+done
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
