@@ -113,7 +113,7 @@ impl DateTime {
             None => (false, date),
         };
         let mut dp = date.split('-');
-        let mut num = |it: &mut std::str::Split<'_, char>| it.next().and_then(|v| v.parse::<i64>().ok()).ok_or_else(bad);
+        let num = |it: &mut std::str::Split<'_, char>| it.next().and_then(|v| v.parse::<i64>().ok()).ok_or_else(bad);
         let year = num(&mut dp)? as i32;
         let month = num(&mut dp)? as u8;
         let day = num(&mut dp)? as u8;
