@@ -71,7 +71,7 @@ fn cbc_encrypt(key: &[u8], data: &[u8]) -> Vec<u8> {
 }
 
 fn cbc_decrypt(key: &[u8], data: &[u8]) -> Result<Vec<u8>, AuthError> {
-    if data.is_empty() || data.len() % 16 != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(16) {
         return Err(malformed("encrypted value is not a whole number of blocks"));
     }
     let c = Aes256::new(GenericArray::from_slice(key));
