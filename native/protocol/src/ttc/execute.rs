@@ -1,1 +1,340 @@
-//! (being written)
+//! EXECUTE (function 94) and RE-EXECUTE (4 / 78). Bind rows are decoded in
+//! a second step because which binds carry values (RETURNING INTO binds do
+//! not) depends on the SQL, which only the receiver can analyse.
+
+use super::column::ColumnMeta;
+use super::function::FunctionHeader;
+use super::{func, msg, Caps};
+use crate::buf::{DecodeResult, Reader, Writer};
+use crate::value::ora_type;
+
+pub mod options {
+    pub const PARSE: u32 = 0x1;
+    pub const BIND: u32 = 0x8;
+    pub const DEFINE: u32 = 0x10;
+    pub const EXECUTE: u32 = 0x20;
+    pub const FETCH: u32 = 0x40;
+    pub const COMMIT: u32 = 0x100;
+    pub const PLSQL_BIND: u32 = 0x400;
+    pub const NOT_PLSQL: u32 = 0x8000;
+    pub const DESCRIBE: u32 = 0x20000;
+    pub const NO_COMPRESSED_FETCH: u32 = 0x40000;
+    pub const BATCH_ERRORS: u32 = 0x80000;
+}
+
+/// al8i4[9] flags.
+pub mod exec_flags {
+    pub const IMPLICIT_RESULTSET: u32 = 0x8000;
+    pub const DML_ROWCOUNTS: u32 = 0x4000;
+}
+
+/// One bind value: `None` = NULL; arrays hold their elements.
+pub type BindValue = Option<Vec<u8>>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExecuteRequest {
+    pub seq: u8,
+    pub options: u32,
+    pub cursor_id: u32,
+    pub sql: Option<String>,
+    pub prefetch_rows: u32,
+    pub al8i4: [u32; 13],
+    pub binds: Vec<ColumnMeta>,
+    pub defines: Vec<ColumnMeta>,
+    /// Number of executions (executemany); also the DML row count array size.
+    pub iterations: u32,
+    pub dml_row_counts: bool,
+    /// One row per iteration, values of the non-RETURNING binds in order.
+    pub rows: Vec<Vec<BindValue>>,
+}
+
+/// True for binds whose values go last in each row (non-PL/SQL LONG rule).
+fn is_long(m: &ColumnMeta, caps: &Caps) -> bool {
+    m.buffer_size > caps.max_string_size || matches!(m.ora_type, ora_type::LONG | ora_type::LONG_RAW)
+}
+
+fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
+    match (m.ora_type, v) {
+        (ora_type::BOOLEAN, None) => {
+            w.u8(0xFD).u8(1);
+        }
+        (_, None) => {
+            w.u8(0);
+        }
+        (_, Some(b)) => {
+            w.bytes(b);
+        }
+    }
+}
+
+/// Writes the `07` rows with the LONG rule applied (values of long binds last).
+pub fn write_bind_rows(w: &mut Writer, caps: &Caps, metas: &[ColumnMeta], rows: &[Vec<BindValue>], is_plsql: bool) {
+    for row in rows {
+        w.u8(msg::ROW_DATA);
+        let longs = |m: &ColumnMeta| !is_plsql && is_long(m, caps);
+        for (m, v) in metas.iter().zip(row) {
+            if !longs(m) {
+                write_value(w, m, v);
+            }
+        }
+        for (m, v) in metas.iter().zip(row) {
+            if longs(m) {
+                write_value(w, m, v);
+            }
+        }
+    }
+}
+
+fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
+    if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
+        // LOB binds carry a locator: ub4 length then the bytes.
+        let n = r.ub4()?;
+        return if n == 0 { Ok(None) } else { r.bytes() };
+    }
+    r.bytes()
+}
+
+/// Reads the `07` bind rows that follow the metadata. `metas` are the
+/// value-carrying binds (RETURNING binds removed) in placeholder order.
+pub fn read_bind_rows(r: &mut Reader, caps: &Caps, metas: &[ColumnMeta], is_plsql: bool) -> DecodeResult<Vec<Vec<BindValue>>> {
+    let mut rows = Vec::new();
+    if metas.is_empty() {
+        return Ok(rows);
+    }
+    while !r.is_empty() && r.peek_u8()? == msg::ROW_DATA {
+        r.u8()?;
+        let mut row: Vec<BindValue> = vec![None; metas.len()];
+        let longs = |m: &ColumnMeta| !is_plsql && is_long(m, caps);
+        for (i, m) in metas.iter().enumerate() {
+            if !longs(m) {
+                row[i] = read_value(r, m)?;
+            }
+        }
+        for (i, m) in metas.iter().enumerate() {
+            if longs(m) {
+                row[i] = read_value(r, m)?;
+            }
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+impl ExecuteRequest {
+    /// Writes the whole call (header, fields, metadata, bind rows).
+    pub fn encode(&self, w: &mut Writer, caps: &Caps, value_binds: &[ColumnMeta], is_plsql: bool) {
+        FunctionHeader::call(func::EXECUTE, self.seq).encode(w, caps);
+        let sql = self.sql.as_deref().unwrap_or("");
+        w.ub4(self.options).ub4(self.cursor_id);
+        w.u8(u8::from(self.sql.is_some())).ub4(sql.len() as u32);
+        w.u8(1).ub4(13).u8(0).u8(0).ub4(0).ub4(self.prefetch_rows).ub4(0x7FFF_FFFF);
+        w.u8(u8::from(!self.binds.is_empty())).ub4(self.binds.len() as u32);
+        w.u8(0).u8(0).u8(0).u8(0).u8(0);
+        w.u8(u8::from(!self.defines.is_empty())).ub4(self.defines.len() as u32);
+        w.ub4(0).u8(0).u8(1).u8(0).ub4(0).u8(0).ub4(0).ub4(0);
+        if self.dml_row_counts {
+            w.u8(1).ub4(self.iterations).u8(1);
+        } else {
+            w.u8(0).ub4(0).u8(0);
+        }
+        if caps.field_version >= Caps::FV_12_2 {
+            w.u8(0).ub4(0).u8(0).ub4(0).u8(0);
+            if caps.field_version >= Caps::FV_12_2_EXT1 {
+                w.u8(0).ub4(0);
+            }
+        }
+        if self.sql.is_some() {
+            w.bytes(sql.as_bytes());
+        }
+        for v in self.al8i4 {
+            w.ub4(v);
+        }
+        for m in self.binds.iter().chain(&self.defines) {
+            m.encode(w, caps);
+        }
+        write_bind_rows(w, caps, value_binds, &self.rows, is_plsql);
+    }
+
+    /// Reads everything up to the bind rows (see [`read_bind_rows`]).
+    pub fn decode_head(r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
+        let mut q = ExecuteRequest { options: r.ub4()?, cursor_id: r.ub4()?, ..Default::default() };
+        let has_sql = r.u8()? != 0;
+        r.ub4()?;
+        r.u8()?;
+        r.ub4()?;
+        r.u8()?;
+        r.u8()?;
+        r.ub4()?;
+        q.prefetch_rows = r.ub4()?;
+        r.ub4()?;
+        r.u8()?;
+        let nbinds = r.ub4()?;
+        r.skip(5)?;
+        r.u8()?;
+        let ndefs = r.ub4()?;
+        r.ub4()?;
+        r.u8()?;
+        r.u8()?;
+        r.u8()?;
+        r.ub4()?;
+        r.u8()?;
+        r.ub4()?;
+        r.ub4()?;
+        q.dml_row_counts = r.u8()? != 0;
+        q.iterations = r.ub4()?;
+        r.u8()?;
+        if caps.field_version >= Caps::FV_12_2 {
+            r.u8()?;
+            r.ub4()?;
+            r.u8()?;
+            r.ub4()?;
+            r.u8()?;
+            if caps.field_version >= Caps::FV_12_2_EXT1 {
+                r.u8()?;
+                r.ub4()?;
+            }
+        }
+        if has_sql {
+            let sql = r.bytes()?.unwrap_or_default();
+            q.sql = Some(String::from_utf8_lossy(&sql).into_owned());
+        }
+        for v in q.al8i4.iter_mut() {
+            *v = r.ub4()?;
+        }
+        // Each descriptor is at least 10 bytes: absurd counts run out of input.
+        q.binds = Vec::with_capacity((nbinds as usize).min(r.remaining() / 10));
+        for _ in 0..nbinds {
+            q.binds.push(ColumnMeta::decode(r, caps)?);
+        }
+        q.defines = Vec::with_capacity((ndefs as usize).min(r.remaining() / 10));
+        for _ in 0..ndefs {
+            q.defines.push(ColumnMeta::decode(r, caps)?);
+        }
+        Ok(q)
+    }
+}
+
+/// RE-EXECUTE (4) and RE-EXECUTE-AND-FETCH (78).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReexecuteRequest {
+    pub function: u8,
+    pub seq: u8,
+    pub cursor_id: u32,
+    /// 78: rows to fetch; 4: number of bind rows.
+    pub iterations: u32,
+    pub options1: u32,
+    /// 0x1 = commit.
+    pub options2: u32,
+    pub rows: Vec<Vec<BindValue>>,
+}
+
+impl ReexecuteRequest {
+    pub fn encode(&self, w: &mut Writer, caps: &Caps, value_binds: &[ColumnMeta], is_plsql: bool) {
+        FunctionHeader::call(self.function, self.seq).encode(w, caps);
+        w.ub4(self.cursor_id).ub4(self.iterations).ub4(self.options1).ub4(self.options2);
+        write_bind_rows(w, caps, value_binds, &self.rows, is_plsql);
+    }
+
+    pub fn decode(r: &mut Reader, caps: &Caps, value_binds: &[ColumnMeta], is_plsql: bool) -> DecodeResult<Self> {
+        let mut q = ReexecuteRequest { cursor_id: r.ub4()?, iterations: r.ub4()?, options1: r.ub4()?, options2: r.ub4()?, ..Default::default() };
+        q.rows = read_bind_rows(r, caps, value_binds, is_plsql)?;
+        Ok(q)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::buf::DecodeError;
+
+    fn sample(caps: &Caps) -> (ExecuteRequest, Vec<ColumnMeta>) {
+        let binds = vec![
+            ColumnMeta::bind(ora_type::NUMBER, 22),
+            ColumnMeta::bind(ora_type::LONG, 40_000),
+            ColumnMeta::bind(ora_type::VARCHAR, 10),
+            ColumnMeta::bind(ora_type::BOOLEAN, 4),
+        ];
+        let _ = caps;
+        let req = ExecuteRequest {
+            seq: 5,
+            options: options::PARSE | options::BIND | options::EXECUTE | options::NOT_PLSQL,
+            sql: Some("insert into t values (:1, :2, :3, :4)".into()),
+            al8i4: [1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            binds: binds.clone(),
+            rows: vec![
+                vec![Some(vec![0xC1, 2]), Some(vec![b'x'; 40_000]), Some(b"ab".to_vec()), Some(vec![1, 1])],
+                vec![None, None, Some(b"c".to_vec()), None],
+            ],
+            ..Default::default()
+        };
+        (req, binds)
+    }
+
+    #[test]
+    fn round_trip_with_long_rule_at_each_field_version() {
+        for fv in [7u8, 8, 12, 17, 18, 24] {
+            let caps = Caps { field_version: fv, ..Caps::default() };
+            let (req, binds) = sample(&caps);
+            let mut w = Writer::new();
+            req.encode(&mut w, &caps, &binds, false);
+            let mut r = Reader::new(&w.buf[1..]);
+            let h = FunctionHeader::decode(msg::FUNCTION, &mut r, &caps).unwrap();
+            assert_eq!((h.code, h.seq), (func::EXECUTE, 5));
+            let mut got = ExecuteRequest::decode_head(&mut r, &caps).unwrap();
+            got.rows = read_bind_rows(&mut r, &caps, &got.binds, false).unwrap();
+            got.seq = 5;
+            assert!(r.is_empty());
+            assert_eq!(got, req, "fv {fv}");
+        }
+    }
+
+    #[test]
+    fn long_values_travel_last() {
+        let caps = Caps::default();
+        let metas = vec![ColumnMeta::bind(ora_type::LONG, 40_000), ColumnMeta::bind(ora_type::NUMBER, 22)];
+        let mut w = Writer::new();
+        write_bind_rows(&mut w, &caps, &metas, &[vec![Some(vec![b'y'; 300]), Some(vec![0xC1, 2])]], false);
+        assert_eq!(&w.buf[..4], &[7, 2, 0xC1, 2]);
+        let mut w2 = Writer::new();
+        write_bind_rows(&mut w2, &caps, &metas, &[vec![Some(vec![b'y'; 300]), Some(vec![0xC1, 2])]], true);
+        assert_eq!(w2.buf[1], 0xFE);
+    }
+
+    #[test]
+    fn option_values_match_node_oracledb() {
+        use options::*;
+        assert_eq!(NOT_PLSQL | FETCH | EXECUTE | PARSE, 0x8061);
+        assert_eq!(NOT_PLSQL | EXECUTE | BIND | PARSE, 0x8029);
+        assert_eq!(NOT_PLSQL | EXECUTE | PARSE, 0x8021);
+        assert_eq!(PLSQL_BIND | EXECUTE | BIND | PARSE, 0x0429);
+        assert_eq!(NOT_PLSQL | DEFINE, 0x8010);
+    }
+
+    #[test]
+    fn truncated_head_needs_more() {
+        let caps = Caps::default();
+        let (req, binds) = sample(&caps);
+        let mut w = Writer::new();
+        req.encode(&mut w, &caps, &binds, false);
+        let body = &w.buf[3..];
+        let mut r = Reader::new(body);
+        let full = ExecuteRequest::decode_head(&mut r, &caps).unwrap();
+        assert_eq!(full.binds.len(), 4);
+        for cut in 0..r.pos() {
+            assert_eq!(ExecuteRequest::decode_head(&mut Reader::new(&body[..cut]), &caps), Err(DecodeError::NeedMore), "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn reexecute_round_trip() {
+        let caps = Caps::default();
+        let metas = vec![ColumnMeta::bind(ora_type::VARCHAR, 10)];
+        let q = ReexecuteRequest { function: func::REEXECUTE, seq: 1, cursor_id: 3, iterations: 1, options1: 0, options2: 1, rows: vec![vec![Some(b"v".to_vec())]] };
+        let mut w = Writer::new();
+        q.encode(&mut w, &caps, &metas, false);
+        let mut got = ReexecuteRequest::decode(&mut Reader::new(&w.buf[3..]), &caps, &metas, false).unwrap();
+        got.function = func::REEXECUTE;
+        got.seq = 1;
+        assert_eq!(got, q);
+    }
+}

@@ -19,7 +19,6 @@ pub mod error;
 pub mod execute;
 pub mod fetch;
 pub mod function;
-pub mod lob_op;
 pub mod piggyback;
 pub mod protocol_msg;
 pub mod rows;

@@ -1,1 +1,219 @@
-//! (being written)
+//! Server → client row traffic: ROW_HEADER, ROW_DATA values (plain, LONG,
+//! out binds, RETURNING), IO_VECTOR, and the DML row counts PARAMETER.
+
+use super::{msg, Caps};
+use crate::buf::{DecodeResult, Reader, Writer};
+
+/// ROW_HEADER (type 6). We never send bit vectors or rowids.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowHeader {
+    /// Duplicate-column bit vector (real servers); empty = every column sent.
+    pub bit_vector: Vec<u8>,
+}
+
+impl RowHeader {
+    pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
+        w.u8(msg::ROW_HEADER).u8(0).ub2(0).ub4(0).ub4(0).ub2(0).ub4(0).ub4(0);
+    }
+
+    pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
+        r.u8()?;
+        r.ub2()?;
+        r.ub4()?;
+        r.ub4()?;
+        r.ub2()?;
+        let mut h = RowHeader::default();
+        let n = r.ub4()? as usize;
+        if n > 0 {
+            r.u8()?;
+            h.bit_vector = r.take(n)?.to_vec();
+        }
+        if r.ub4()? > 0 {
+            r.skip_bytes()?;
+        }
+        Ok(h)
+    }
+}
+
+/// A column value in a row (`None` = NULL).
+pub fn write_row_value(w: &mut Writer, v: Option<&[u8]>) {
+    match v {
+        Some(b) => w.bytes(b),
+        None => w.null(),
+    };
+}
+
+/// A LONG / LONG RAW column value: the bytes, then indicator and return code.
+pub fn write_long_value(w: &mut Writer, v: Option<&[u8]>) {
+    write_row_value(w, v);
+    w.sb4(0).ub4(0);
+}
+
+/// Reads a LONG column value (see [`write_long_value`]).
+pub fn read_long_value(r: &mut Reader) -> DecodeResult<Option<Vec<u8>>> {
+    let v = r.bytes()?;
+    r.sb4()?;
+    r.ub4()?;
+    Ok(v)
+}
+
+/// A PL/SQL OUT bind value: the bytes then the actual-length indicator.
+pub fn write_out_bind(w: &mut Writer, v: Option<&[u8]>) {
+    write_row_value(w, v);
+    w.sb4(if v.is_some() { 0 } else { -1 });
+}
+
+pub fn read_out_bind(r: &mut Reader) -> DecodeResult<Option<Vec<u8>>> {
+    let v = r.bytes()?;
+    let indicator = r.sb4()?;
+    Ok(if indicator < 0 { None } else { v })
+}
+
+/// One RETURNING row message: per return bind, the count of affected rows
+/// then each value with its indicator.
+pub fn write_returning_row(w: &mut Writer, _caps: &Caps, per_bind: &[Vec<Option<Vec<u8>>>]) {
+    w.u8(msg::ROW_DATA);
+    for vals in per_bind {
+        w.ub4(vals.len() as u32);
+        for v in vals {
+            write_out_bind(w, v.as_deref());
+        }
+    }
+}
+
+/// Reads one RETURNING row message body (after the `07`).
+pub fn read_returning_row(r: &mut Reader, binds: usize) -> DecodeResult<Vec<Vec<Option<Vec<u8>>>>> {
+    let mut out = Vec::with_capacity(binds);
+    for _ in 0..binds {
+        let n = r.ub4()? as usize;
+        let mut vals = Vec::with_capacity(n.min(r.remaining()));
+        for _ in 0..n {
+            vals.push(read_out_bind(r)?);
+        }
+        out.push(vals);
+    }
+    Ok(out)
+}
+
+/// Bind directions after a PL/SQL execute.
+pub mod dir {
+    pub const OUT: u8 = 16;
+    pub const IN: u8 = 32;
+    pub const IN_OUT: u8 = 48;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IoVector {
+    pub directions: Vec<u8>,
+}
+
+impl IoVector {
+    pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
+        let n = self.directions.len();
+        w.u8(msg::IO_VECTOR).u8(0).ub2((n % 256) as u16).ub4((n / 256) as u32);
+        w.ub4(0).ub2(0).ub2(0).ub2(0);
+        w.raw(&self.directions);
+    }
+
+    pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
+        r.u8()?;
+        let low = r.ub2()? as usize;
+        let high = r.ub4()? as usize;
+        let n = high * 256 + low;
+        r.ub4()?;
+        r.ub2()?;
+        let bv = r.ub2()? as usize;
+        r.skip(bv)?;
+        let rowid = r.ub2()? as usize;
+        r.skip(rowid)?;
+        Ok(IoVector { directions: r.take(n)?.to_vec() })
+    }
+}
+
+/// PARAMETER (type 8) in the execute layout carrying per-iteration row counts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DmlRowCounts {
+    pub counts: Vec<u64>,
+}
+
+impl DmlRowCounts {
+    pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
+        w.u8(msg::PARAMETER).ub2(0).ub2(0).ub2(0).ub2(0);
+        w.ub4(self.counts.len() as u32);
+        for c in &self.counts {
+            w.ub8(*c);
+        }
+    }
+
+    /// Reads the execute-layout PARAMETER; row counts only when asked for.
+    pub fn decode(r: &mut Reader, _caps: &Caps, with_counts: bool) -> DecodeResult<Self> {
+        let n = r.ub2()?;
+        for _ in 0..n {
+            r.ub4()?;
+        }
+        let txn = r.ub2()? as usize;
+        r.skip(txn)?;
+        let pairs = r.ub2()?;
+        for _ in 0..pairs {
+            let k = r.ub2()? as usize;
+            if k > 0 {
+                r.skip_bytes()?;
+            }
+            let v = r.ub2()? as usize;
+            if v > 0 {
+                r.skip_bytes()?;
+            }
+            r.ub2()?;
+        }
+        let reg = r.ub2()? as usize;
+        r.skip(reg)?;
+        let mut counts = Vec::new();
+        if with_counts {
+            let n = r.ub4()? as usize;
+            counts.reserve(n.min(r.remaining()));
+            for _ in 0..n {
+                counts.push(r.ub8()?);
+            }
+        }
+        Ok(DmlRowCounts { counts })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_header_bytes() {
+        let mut w = Writer::new();
+        RowHeader::default().encode(&mut w, &Caps::default());
+        assert_eq!(w.buf, [6, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(RowHeader::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(), RowHeader::default());
+    }
+
+    #[test]
+    fn long_out_bind_and_returning_round_trip() {
+        let mut w = Writer::new();
+        write_long_value(&mut w, Some(&vec![b'a'; 70_000]));
+        write_out_bind(&mut w, None);
+        write_returning_row(&mut w, &Caps::default(), &[vec![Some(vec![0xC1, 2]), None], vec![]]);
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(read_long_value(&mut r).unwrap().unwrap().len(), 70_000);
+        assert_eq!(read_out_bind(&mut r).unwrap(), None);
+        assert_eq!(r.u8().unwrap(), msg::ROW_DATA);
+        assert_eq!(read_returning_row(&mut r, 2).unwrap(), vec![vec![Some(vec![0xC1, 2]), None], vec![]]);
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn io_vector_and_row_counts_round_trip() {
+        let v = IoVector { directions: vec![dir::OUT; 300] };
+        let mut w = Writer::new();
+        v.encode(&mut w, &Caps::default());
+        assert_eq!(IoVector::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(), v);
+        let c = DmlRowCounts { counts: vec![1, 0, 5] };
+        let mut w = Writer::new();
+        c.encode(&mut w, &Caps::default());
+        assert_eq!(DmlRowCounts::decode(&mut Reader::new(&w.buf[1..]), &Caps::default(), true).unwrap(), c);
+    }
+}
