@@ -15,7 +15,9 @@ use crate::sql::{InterruptHandle, Session, SqlError};
 pub(crate) const TXN_IN_PROGRESS: u32 = 0x2;
 
 pub(crate) struct State {
-    session: Option<Session>,
+    // A Mutex only to make State Sync (it is held across awaits by reference);
+    // the session is moved out while a call runs.
+    session: std::sync::Mutex<Option<Session>>,
     interrupt: InterruptHandle,
     pub cursors: Cursors,
     pub in_txn: bool,
@@ -36,7 +38,8 @@ impl State {
         &mut self,
         f: impl FnOnce(&mut Session) -> T + Send + 'static,
     ) -> Result<T, String> {
-        let mut s = self.session.take().ok_or("session already lost")?;
+        let taken = self.session.lock().ok().and_then(|mut g| g.take());
+        let mut s = taken.ok_or("session already lost")?;
         self.interrupt.clear();
         let (s, out) = tokio::task::spawn_blocking(move || {
             let out = f(&mut s);
@@ -45,7 +48,9 @@ impl State {
         .await
         .map_err(|e| format!("engine failure: {e}"))?;
         self.in_txn = s.in_transaction();
-        self.session = Some(s);
+        if let Ok(mut g) = self.session.lock() {
+            *g = Some(s);
+        }
         Ok(out)
     }
 }
@@ -54,7 +59,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
     let interrupt = session.interrupt_handle();
     let handler = interrupt.clone();
     conn.breaks.set_handler(Box::new(move || handler.interrupt()));
-    let mut st = State { session: Some(session), interrupt, cursors: Cursors::default(), in_txn: false };
+    let mut st = State { session: std::sync::Mutex::new(Some(session)), interrupt, cursors: Cursors::default(), in_txn: false };
     let end = loop {
         let req = match conn.next_request().await {
             Ok(Some(r)) => r,

@@ -3,7 +3,7 @@
 
 use oradb_protocol::buf::{Reader, Writer as TtcWriter};
 use oradb_protocol::ttc::column::ColumnMeta;
-use oradb_protocol::ttc::execute::{options, ExecuteRequest, ReexecuteRequest};
+use oradb_protocol::ttc::execute::{options, read_bind_rows, ExecuteRequest, ReexecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::{func, Caps};
 use oradb_protocol::value::{self, Value};
@@ -101,7 +101,8 @@ pub(crate) async fn execute(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>)
     }
     let mask = returning_mask(cur);
     let is_plsql = cur.prepared.kind == StmtKind::PlSql;
-    let raw = match ExecuteRequest::decode_bind_rows(r, &caps, &head, &mask, is_plsql) {
+    let value_binds: Vec<ColumnMeta> = cur.binds.iter().zip(mask.iter().chain(std::iter::repeat(&false))).filter(|(_, ret)| !**ret).map(|(m, _)| m.clone()).collect();
+    let raw = match read_bind_rows(r, &caps, &value_binds, is_plsql) {
         Ok(rows) => rows,
         Err(e) => return send_sql_error(conn, st, &sql_err(3115, &format!("unsupported network datatype or representation ({e})")), cursor_id, 0).await,
     };
@@ -136,7 +137,8 @@ pub(crate) async fn reexecute(conn: &mut Conn, st: &mut State, code: u8, r: &mut
     };
     let mask = returning_mask(cur);
     let is_plsql = cur.prepared.kind == StmtKind::PlSql;
-    let req = match ReexecuteRequest::decode(r, &caps, &cur.binds, &mask, is_plsql) {
+    let value_binds: Vec<ColumnMeta> = cur.binds.iter().zip(mask.iter().chain(std::iter::repeat(&false))).filter(|(_, ret)| !**ret).map(|(m, _)| m.clone()).collect();
+    let req = match ReexecuteRequest::decode(r, &caps, &value_binds, is_plsql) {
         Ok(q) => q,
         Err(e) => return send_sql_error(conn, st, &sql_err(3115, &format!("unsupported network datatype or representation ({e})")), id as u16, 0).await,
     };

@@ -129,5 +129,5 @@ fn decode_auth(req: &[u8], code: u8, caps: &Caps) -> Result<AuthRequest, String>
     if h.code != code {
         return Err(bad(&format!("function {} instead of {code}", h.code)));
     }
-    AuthRequest::decode(&mut r, caps).map_err(|e| e.to_string())
+    AuthRequest::decode_body(h.code, &mut r, caps).map_err(|e| e.to_string())
 }

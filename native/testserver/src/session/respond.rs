@@ -124,21 +124,25 @@ async fn query(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepare
     let binds = run.rows.into_iter().next().unwrap_or_default();
     let q = p.clone();
     let res = st.blocking(move |s| s.execute(&q, &binds)).await?;
-    let rows = match res {
-        Ok(Outcome::Rows(rows)) => rows,
-        Ok(_) => Vec::new(),
+    let (columns, rows) = match res {
+        Ok(Outcome::Rows { columns, rows }) => (columns, rows),
+        Ok(_) => (p.columns.clone(), Vec::new()),
         Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
     };
     let caps = conn.caps;
     let mut w = TtcWriter::with_capacity(8192);
-    let needs_define = {
+    let (needs_define, described) = {
         let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else { return Ok(()) };
+        // Columns are fixed by the first describe; later runs keep them.
+        if run.describe {
+            cur.prepared.columns = columns;
+        }
         cur.rows = rows;
         cur.pos = 0;
-        has_lob(&p.columns) && cur.defines.is_empty()
+        (has_lob(&cur.prepared.columns) && cur.defines.is_empty(), cur.prepared.columns.clone())
     };
     if run.describe {
-        describe(&mut w, &caps, &p.columns);
+        describe(&mut w, &caps, &described);
     }
     match run.fetch {
         // LOB columns: the client must send its defines before any row.

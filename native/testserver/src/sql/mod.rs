@@ -1,1 +1,258 @@
-//! Oracle SQL on SQLite (being written).
+//! Oracle SQL on SQLite. One `Database` per server; one `Session` (with its
+//! own SQLite connection to the shared database file, WAL mode) per client
+//! session. Statements are translated from Oracle SQL and run for real.
+
+mod datefmt;
+mod ddl;
+mod errors;
+mod functions;
+mod lexer;
+mod num;
+mod plsql;
+mod query;
+mod rewrite;
+mod sequences;
+mod types;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use oradb_protocol::value::{DateTime, Value};
+use rusqlite::Connection;
+
+pub use errors::err as ora_error;
+use lexer::Token;
+use sequences::Sequences;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqlError {
+    pub code: u32,
+    /// Full text: "ORA-00942: table or view does not exist".
+    pub message: String,
+    /// Byte offset in the SQL where known, else 0.
+    pub offset: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StmtKind {
+    Query,
+    Dml,
+    Ddl,
+    PlSql,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindDir {
+    In,
+    Out,
+    InOut,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub ora_type: u8,
+    /// Max bytes (> 0).
+    pub size: u32,
+    pub char_size: u32,
+    pub precision: i8,
+    /// Unconstrained NUMBER: precision 0, scale -127.
+    pub scale: i8,
+    pub nullable: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub kind: StmtKind,
+    pub bind_names: Vec<String>,
+    /// Indices into `bind_names` of RETURNING … INTO binds (no values sent).
+    pub returning: Vec<usize>,
+    pub plsql_dirs: Vec<BindDir>,
+    pub columns: Vec<ColumnInfo>,
+    sql: String,
+    toks: Arc<Vec<Token>>,
+    /// Translated SQLite text (queries and DML).
+    translated: String,
+    /// Expression columns whose type is known only from values.
+    inferred: Vec<bool>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// Rows of a query, with the columns as finally described.
+    Rows { columns: Vec<ColumnInfo>, rows: Vec<Vec<Value>> },
+    Dml { row_count: u64, returning: Vec<Vec<Value>> },
+    Ddl,
+    PlSql { out: Vec<Value> },
+}
+
+/// Cancels the running call of a session (and any DBMS_SESSION.SLEEP).
+#[derive(Clone)]
+pub struct InterruptHandle {
+    flag: Arc<AtomicBool>,
+    sqlite: Arc<rusqlite::InterruptHandle>,
+}
+
+impl InterruptHandle {
+    pub fn interrupt(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        self.sqlite.interrupt();
+    }
+    pub fn clear(&self) {
+        self.flag.store(false, Ordering::SeqCst);
+    }
+    pub fn is_set(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+/// The shared database: its file and the (non-transactional) sequences.
+pub struct Database {
+    path: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+    sequences: Sequences,
+}
+
+impl Database {
+    /// `None`: a private temporary database removed on drop.
+    pub fn open(data_dir: Option<&Path>) -> Result<Arc<Database>, SqlError> {
+        let fail = |e: std::io::Error| errors::err(1157, &format!("cannot identify/lock data file - {e}"));
+        let (dir, temp) = match data_dir {
+            Some(d) => {
+                std::fs::create_dir_all(d).map_err(fail)?;
+                (d.to_path_buf(), None)
+            }
+            None => {
+                let t = tempfile::tempdir().map_err(fail)?;
+                (t.path().to_path_buf(), Some(t))
+            }
+        };
+        let db = Arc::new(Database { path: dir.join("oradb.sqlite"), _temp: temp, sequences: Sequences::load(&dir) });
+        let conn = db.connect()?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             CREATE TABLE IF NOT EXISTS \"DUAL\" (\"DUMMY\" TEXT_VC_1_1);
+             INSERT INTO \"DUAL\" SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM \"DUAL\");",
+        )
+        .map_err(|e| errors::map(&e, &[], "SYS"))?;
+        Ok(db)
+    }
+
+    fn connect(&self) -> Result<Connection, SqlError> {
+        let conn = Connection::open(&self.path).map_err(|e| errors::err(1034, &format!("ORACLE not available ({e})")))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| errors::map(&e, &[], "SYS"))?;
+        let _ = conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        Ok(conn)
+    }
+
+    fn create_sequence(&self, name: &str, start: i128, inc: i128) -> Result<(), SqlError> {
+        self.sequences.create(name, start, inc)
+    }
+    fn drop_sequence(&self, name: &str) -> Result<(), SqlError> {
+        self.sequences.drop(name)
+    }
+    fn drop_identity_sequences(&self, table: &str) {
+        self.sequences.drop_prefix(&format!("ISEQ$$_{table}_"));
+    }
+}
+
+/// Per-session state the SQL functions need.
+pub struct SessionShared {
+    db: Arc<Database>,
+    currval: Mutex<HashMap<String, i128>>,
+    date_format: Mutex<String>,
+}
+
+impl SessionShared {
+    fn nextval(&self, name: &str) -> Result<i128, String> {
+        let v = self.db.sequences.next(name).map_err(|e| e.message)?;
+        if let Ok(mut c) = self.currval.lock() {
+            c.insert(name.to_string(), v);
+        }
+        Ok(v)
+    }
+    fn currval(&self, name: &str) -> Result<i128, String> {
+        if !self.db.sequences.exists(name) {
+            return Err("ORA-02289: sequence does not exist".into());
+        }
+        self.currval
+            .lock()
+            .ok()
+            .and_then(|c| c.get(name).copied())
+            .ok_or_else(|| format!("ORA-08002: sequence {name}.CURRVAL is not yet defined in this session"))
+    }
+    fn date_format(&self) -> String {
+        self.date_format.lock().map(|f| f.clone()).unwrap_or_else(|_| datefmt::DEFAULT_DATE_FORMAT.into())
+    }
+    fn now(&self) -> DateTime {
+        let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        DateTime::from_epoch(d.as_secs() as i64, d.subsec_micros() * 1000)
+    }
+}
+
+pub struct Session {
+    conn: Connection,
+    db: Arc<Database>,
+    user: String,
+    in_txn: bool,
+    interrupt: InterruptHandle,
+}
+
+impl Session {
+    pub fn open(db: &Arc<Database>, user: &str) -> Result<Session, SqlError> {
+        let conn = db.connect()?;
+        let shared = Arc::new(SessionShared { db: db.clone(), currval: Mutex::new(HashMap::new()), date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()) });
+        functions::register(&conn, shared).map_err(|e| errors::map(&e, &[], user))?;
+        let interrupt = InterruptHandle { flag: Arc::new(AtomicBool::new(false)), sqlite: Arc::new(conn.get_interrupt_handle()) };
+        Ok(Session { conn, db: db.clone(), user: user.to_ascii_uppercase(), in_txn: false, interrupt })
+    }
+
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.interrupt.clone()
+    }
+
+    pub fn in_transaction(&self) -> bool {
+        self.in_txn
+    }
+
+    pub fn commit(&mut self) -> Result<(), SqlError> {
+        if self.in_txn {
+            self.conn.execute_batch("COMMIT").map_err(|e| errors::map(&e, &[], &self.user))?;
+            self.in_txn = false;
+        }
+        Ok(())
+    }
+
+    pub fn rollback(&mut self) -> Result<(), SqlError> {
+        if self.in_txn {
+            self.conn.execute_batch("ROLLBACK").map_err(|e| errors::map(&e, &[], &self.user))?;
+            self.in_txn = false;
+        }
+        Ok(())
+    }
+
+    /// Starts Oracle's implicit transaction before the first change.
+    fn begin(&mut self) -> Result<(), SqlError> {
+        if !self.in_txn {
+            self.conn.execute_batch("BEGIN").map_err(|e| errors::map(&e, &[], &self.user))?;
+            self.in_txn = true;
+        }
+        Ok(())
+    }
+
+    /// Runs SQLite text for DDL: Oracle commits before and after DDL.
+    fn exec_sql(&mut self, sql: &str, toks: &[Token]) -> Result<(), SqlError> {
+        self.commit()?;
+        self.conn.execute_batch(sql).map_err(|e| errors::map(&e, toks, &self.user))
+    }
+
+    fn check_interrupt(&self) -> Result<(), SqlError> {
+        if self.interrupt.is_set() {
+            return Err(errors::err(1013, "user requested cancel of current operation"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,270 @@
+//! DDL: CREATE/DROP TABLE (Oracle types, constraints, identity columns),
+//! CREATE/DROP SEQUENCE, TRUNCATE, and the statements we accept as no-ops.
+
+use super::errors::err;
+use super::lexer::{Tok, Token};
+use super::rewrite::{self, BindMode, Ctx};
+use super::types::{decl_type, oracle_type};
+use super::{Session, SqlError};
+
+fn ident_at(toks: &[Token], i: usize) -> Result<String, SqlError> {
+    toks.get(i).and_then(Token::ident).ok_or_else(|| SqlError { offset: toks.get(i).map_or(0, |t| t.pos as u32), ..err(903, "invalid table name") })
+}
+
+/// Tokens between the `(` at `start` and its matching `)`; returns (inner, index after).
+fn parens(toks: &[Token], start: usize) -> Result<(&[Token], usize), SqlError> {
+    let mut depth = 0;
+    for (i, t) in toks.iter().enumerate().skip(start) {
+        if t.is_op("(") {
+            depth += 1;
+        } else if t.is_op(")") {
+            depth -= 1;
+            if depth == 0 {
+                return Ok((&toks[start + 1..i], i + 1));
+            }
+        }
+    }
+    Err(err(907, "missing right parenthesis"))
+}
+
+fn split_commas(toks: &[Token]) -> Vec<&[Token]> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, t) in toks.iter().enumerate() {
+        if t.is_op("(") {
+            depth += 1;
+        } else if t.is_op(")") {
+            depth -= 1;
+        } else if t.is_op(",") && depth == 0 {
+            out.push(&toks[start..i]);
+            start = i + 1;
+        }
+    }
+    if start < toks.len() {
+        out.push(&toks[start..]);
+    }
+    out
+}
+
+fn sql_of(toks: &[Token], user: &str) -> String {
+    let none = |_: &str| None;
+    let mut ctx = Ctx { binds: BindMode::Positional, next_bind: 0, user, locals: &none };
+    rewrite::rewrite(toks, &mut ctx)
+}
+
+fn number(t: Option<&Token>) -> Option<i64> {
+    match t.map(|t| &t.tok) {
+        Some(Tok::Number(n)) => n.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `START WITH n` / `INCREMENT BY n` anywhere in `toks`.
+fn seq_options(toks: &[Token]) -> (i128, i128) {
+    let (mut start, mut inc) = (1i128, 1i128);
+    for (i, t) in toks.iter().enumerate() {
+        let signed = |k: usize| {
+            let neg = toks.get(k).is_some_and(|t| t.is_op("-"));
+            number(toks.get(if neg { k + 1 } else { k })).map(|n| if neg { -(n as i128) } else { n as i128 })
+        };
+        if t.is_word("START") && toks.get(i + 1).is_some_and(|t| t.is_word("WITH")) {
+            start = signed(i + 2).unwrap_or(1);
+        }
+        if t.is_word("INCREMENT") && toks.get(i + 1).is_some_and(|t| t.is_word("BY")) {
+            inc = signed(i + 2).unwrap_or(1);
+        }
+    }
+    (start, if inc == 0 { 1 } else { inc })
+}
+
+impl Session {
+    pub(super) fn ddl(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        let w = |i: usize| toks.get(i).and_then(Token::ident).unwrap_or_default();
+        match (w(0).as_str(), w(1).as_str()) {
+            ("CREATE", "TABLE") => self.create_table(toks),
+            ("CREATE", "SEQUENCE") => {
+                let name = ident_at(toks, 2)?;
+                let (start, inc) = seq_options(&toks[3..]);
+                self.db.create_sequence(&name, start, inc)
+            }
+            ("DROP", "SEQUENCE") => self.db.drop_sequence(&ident_at(toks, 2)?),
+            ("DROP", "TABLE") => {
+                let name = ident_at(toks, 2)?;
+                self.exec_sql(&format!("DROP TABLE \"{name}\""), toks)?;
+                self.db.drop_identity_sequences(&name);
+                Ok(())
+            }
+            ("TRUNCATE", "TABLE") => self.exec_sql(&format!("DELETE FROM \"{}\"", ident_at(toks, 2)?), toks),
+            ("CREATE", "VIEW") | ("CREATE", "INDEX") | ("CREATE", "UNIQUE") | ("DROP", "VIEW") | ("DROP", "INDEX") => {
+                self.exec_sql(&sql_of(toks, &self.user.clone()), toks)
+            }
+            ("CREATE", "OR") => {
+                let rest: Vec<Token> = toks.iter().skip(3).cloned().collect();
+                let name = ident_at(&rest, 1)?;
+                let _ = self.exec_sql(&format!("DROP VIEW IF EXISTS \"{name}\""), toks);
+                let mut t = vec![toks[0].clone()];
+                t.extend(rest);
+                self.exec_sql(&sql_of(&t, &self.user.clone()), toks)
+            }
+            ("ALTER", "TABLE") => self.alter_table(toks),
+            // Accepted without effect: grants, comments, statistics, session and user DDL.
+            ("GRANT", _) | ("REVOKE", _) | ("COMMENT", _) | ("ANALYZE", _) | ("AUDIT", _) | ("ALTER", "SESSION") | ("ALTER", "SYSTEM")
+            | ("CREATE", "USER") | ("ALTER", "USER") | ("DROP", "USER") | ("CREATE", "ROLE") | ("CREATE", "SYNONYM") | ("DROP", "SYNONYM") | ("CREATE", "PUBLIC") => Ok(()),
+            _ => Err(err(900, "invalid SQL statement")),
+        }
+    }
+
+    fn alter_table(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        let table = ident_at(toks, 2)?;
+        if toks.get(3).is_some_and(|t| t.is_word("ADD")) && toks.get(4).is_some_and(|t| !t.is_word("CONSTRAINT") && !t.is_word("PRIMARY") && !t.is_word("UNIQUE")) {
+            let body = if toks.get(4).is_some_and(|t| t.is_op("(")) { parens(toks, 4)?.0 } else { &toks[4..] };
+            for item in split_commas(body) {
+                let (col, _) = self.column_def(&table, item)?;
+                self.exec_sql(&format!("ALTER TABLE \"{table}\" ADD COLUMN {col}"), toks)?;
+            }
+            return Ok(());
+        }
+        if toks.get(3).is_some_and(|t| t.is_word("DROP")) && toks.get(4).is_some_and(|t| t.is_word("COLUMN")) {
+            return self.exec_sql(&format!("ALTER TABLE \"{table}\" DROP COLUMN \"{}\"", ident_at(toks, 5)?), toks);
+        }
+        if toks.get(3).is_some_and(|t| t.is_word("RENAME")) {
+            return self.exec_sql(&sql_of(toks, &self.user.clone()), toks);
+        }
+        Err(err(3001, "unimplemented feature"))
+    }
+
+    fn create_table(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        let name = ident_at(toks, 2)?;
+        if toks.get(3).is_some_and(|t| t.is_word("AS")) {
+            let select = sql_of(&toks[4..], &self.user.clone());
+            return self.exec_sql(&format!("CREATE TABLE \"{name}\" AS {select}"), toks);
+        }
+        if !toks.get(3).is_some_and(|t| t.is_op("(")) {
+            return Err(SqlError { offset: toks.get(3).map_or(0, |t| t.pos as u32), ..err(906, "missing left parenthesis") });
+        }
+        let (body, _) = parens(toks, 3)?;
+        let mut defs = Vec::new();
+        let mut identities = Vec::new();
+        for item in split_commas(body) {
+            let first = item.first().and_then(Token::ident).unwrap_or_default();
+            if ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].contains(&first.as_str()) {
+                defs.push(sql_of(item, &self.user.clone()));
+            } else {
+                let (def, identity) = self.column_def(&name, item)?;
+                if let Some((col, start, inc)) = identity {
+                    identities.push((col, start, inc));
+                }
+                defs.push(def);
+            }
+        }
+        self.exec_sql(&format!("CREATE TABLE \"{name}\" ({})", defs.join(", ")), toks)?;
+        for (col, start, inc) in identities {
+            let seq = format!("ISEQ$$_{name}_{col}");
+            let _ = self.db.drop_sequence(&seq);
+            self.db.create_sequence(&seq, start, inc)?;
+        }
+        Ok(())
+    }
+
+    /// One column definition → SQLite text, plus identity (column, start, increment).
+    #[allow(clippy::type_complexity)]
+    fn column_def(&self, table: &str, item: &[Token]) -> Result<(String, Option<(String, i128, i128)>), SqlError> {
+        let col = ident_at(item, 0)?;
+        let mut i = 1;
+        let mut words = Vec::new();
+        while let Some(Tok::Word(w)) = item.get(i).map(|t| &t.tok) {
+            let u = w.to_ascii_uppercase();
+            let is_type_word = words.is_empty() || matches!(u.as_str(), "PRECISION" | "VARYING" | "RAW" | "WITH" | "LOCAL" | "TIME" | "ZONE");
+            if !is_type_word {
+                break;
+            }
+            words.push(u);
+            i += 1;
+        }
+        let mut args = Vec::new();
+        let mut char_semantics = false;
+        if item.get(i).is_some_and(|t| t.is_op("(")) {
+            let (inner, next) = parens(item, i)?;
+            for t in inner {
+                match &t.tok {
+                    Tok::Number(n) => args.push(n.parse::<i64>().unwrap_or(0)),
+                    Tok::Op(o) if o == "*" => args.push(38),
+                    Tok::Word(w) if w.eq_ignore_ascii_case("CHAR") => char_semantics = true,
+                    _ => {}
+                }
+            }
+            i = next;
+            while let Some(Tok::Word(w)) = item.get(i).map(|t| &t.tok) {
+                if matches!(w.to_ascii_uppercase().as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE") {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        let type_words: Vec<String> = words.iter().filter(|w| !matches!(w.as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE")).cloned().collect();
+        let mut info = oracle_type(&type_words, &args, char_semantics).ok_or_else(|| SqlError {
+            offset: item.get(1).map_or(0, |t| t.pos as u32),
+            ..err(902, "invalid datatype")
+        })?;
+        let rest = &item[i..];
+        let mut constraints = Vec::new();
+        let mut identity = None;
+        let mut j = 0;
+        while j < rest.len() {
+            let t = &rest[j];
+            if t.is_word("NOT") && rest.get(j + 1).is_some_and(|t| t.is_word("NULL")) {
+                info.nullable = false;
+                constraints.push("NOT NULL".to_string());
+                j += 2;
+            } else if t.is_word("PRIMARY") {
+                info.nullable = false;
+                constraints.push("PRIMARY KEY".into());
+                j += 2;
+            } else if t.is_word("GENERATED") {
+                let mode = if rest.get(j + 1).is_some_and(|t| t.is_word("ALWAYS")) { "ALWAYS" } else { "DEFAULT" };
+                let mut k = j + 1;
+                while k < rest.len() && !rest[k].is_word("IDENTITY") {
+                    k += 1;
+                }
+                k += 1;
+                let opts = if rest.get(k).is_some_and(|t| t.is_op("(")) {
+                    let (inner, next) = parens(rest, k)?;
+                    k = next;
+                    inner
+                } else {
+                    &rest[k..k]
+                };
+                let (start, inc) = seq_options(opts);
+                identity = Some((mode, start, inc));
+                info.nullable = false;
+                constraints.push(format!("DEFAULT (ora_nextval('ISEQ$$_{table}_{col}'))"));
+                j = k;
+            } else if t.is_word("DEFAULT") {
+                let mut k = j + 1;
+                let start = k;
+                while k < rest.len() && !["NOT", "NULL", "PRIMARY", "UNIQUE", "CHECK", "CONSTRAINT", "REFERENCES"].iter().any(|w| rest[k].is_word(w)) {
+                    k += 1;
+                }
+                constraints.push(format!("DEFAULT ({})", sql_of(&rest[start..k], &self.user)));
+                j = k;
+            } else if t.is_word("CHECK") || t.is_word("REFERENCES") {
+                let (_, next) = parens(rest, j + 1 + usize::from(t.is_word("REFERENCES")))?;
+                constraints.push(sql_of(&rest[j..next], &self.user));
+                j = next;
+            } else if t.is_word("CONSTRAINT") {
+                constraints.push(format!("CONSTRAINT \"{}\"", rest.get(j + 1).and_then(Token::ident).unwrap_or_default()));
+                j += 2;
+            } else {
+                constraints.push(sql_of(std::slice::from_ref(t), &self.user));
+                j += 1;
+            }
+        }
+        if matches!(info.ora_type, oradb_protocol::value::ora_type::VARCHAR | oradb_protocol::value::ora_type::CHAR | oradb_protocol::value::ora_type::RAW) {
+            let max = if info.ora_type == oradb_protocol::value::ora_type::RAW { info.size } else { info.char_size };
+            constraints.push(format!("CHECK (ora_check_len(\"{col}\", {max}, '\"{}\".\"{table}\"', '{col}'))", self.user));
+        }
+        let decl = decl_type(&info, identity.map(|i| i.0));
+        Ok((format!("\"{col}\" {decl} {}", constraints.join(" ")), identity.map(|(_, s, i)| (col, s, i))))
+    }
+}

@@ -1,0 +1,177 @@
+//! Numbers as the engine stores them: SQLite INTEGER when integral and in
+//! range, REAL when a 15-digit double holds the value, TEXT otherwise. Text
+//! output uses at most 15 significant digits for REALs, so binary noise
+//! (0.1 + 0.2) never reaches clients.
+
+use rusqlite::types::{Value as Sql, ValueRef};
+
+/// A number read from SQLite.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Num {
+    I(i128),
+    F(f64),
+}
+
+impl Num {
+    pub fn to_f64(self) -> f64 {
+        match self {
+            Num::I(i) => i as f64,
+            Num::F(f) => f,
+        }
+    }
+    pub fn is_zero(self) -> bool {
+        match self {
+            Num::I(i) => i == 0,
+            Num::F(f) => f == 0.0,
+        }
+    }
+    /// Back into SQLite storage.
+    pub fn into_sql(self) -> Sql {
+        match self {
+            Num::I(i) => match i64::try_from(i) {
+                Ok(v) => Sql::Integer(v),
+                Err(_) => Sql::Text(i.to_string()),
+            },
+            Num::F(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Sql::Integer(f as i64),
+            Num::F(f) => Sql::Real(f),
+        }
+    }
+}
+
+/// Parses decimal text the way Oracle's implicit conversion does.
+pub fn parse(s: &str) -> Option<Num> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Ok(i) = t.parse::<i128>() {
+        return Some(Num::I(i));
+    }
+    let ok = t.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !ok {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|f| f.is_finite()).map(Num::F)
+}
+
+pub fn from_ref(v: ValueRef) -> Result<Option<Num>, String> {
+    Ok(match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(Num::I(i as i128)),
+        ValueRef::Real(f) => Some(Num::F(f)),
+        ValueRef::Text(t) => {
+            let s = String::from_utf8_lossy(t);
+            if s.trim().is_empty() {
+                None
+            } else {
+                Some(parse(&s).ok_or_else(|| "ORA-01722: invalid number".to_string())?)
+            }
+        }
+        ValueRef::Blob(_) => return Err("ORA-00932: inconsistent datatypes: expected NUMBER got BINARY".into()),
+    })
+}
+
+/// Shortest text with at most 15 significant digits (plain notation).
+pub fn f64_text(f: f64) -> String {
+    if f == 0.0 {
+        return "0".into();
+    }
+    let sci = format!("{:.14e}", f);
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let negative = mant.starts_with('-');
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let point = exp + 1;
+    let n = digits.len() as i32;
+    let mut s = String::new();
+    if negative {
+        s.push('-');
+    }
+    if point <= 0 {
+        s.push_str("0.");
+        s.push_str(&"0".repeat((-point) as usize));
+        s.push_str(digits);
+    } else if point >= n {
+        s.push_str(digits);
+        s.push_str(&"0".repeat((point - n) as usize));
+    } else {
+        s.push_str(&digits[..point as usize]);
+        s.push('.');
+        s.push_str(&digits[point as usize..]);
+    }
+    s
+}
+
+/// Canonical decimal text of a stored number.
+pub fn text_of(n: Num) -> String {
+    match n {
+        Num::I(i) => i.to_string(),
+        Num::F(f) => f64_text(f),
+    }
+}
+
+/// Storage for an exact decimal given as text.
+pub fn storage_of_text(s: &str) -> Sql {
+    if let Ok(i) = s.parse::<i64>() {
+        return Sql::Integer(i);
+    }
+    let digits = s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0').len();
+    match s.parse::<f64>() {
+        Ok(f) if significant <= 15 && f.is_finite() && f != 0.0 => Sql::Real(f),
+        _ => Sql::Text(s.to_string()),
+    }
+}
+
+pub fn add(a: Num, b: Num) -> Num {
+    match (a, b) {
+        (Num::I(x), Num::I(y)) => x.checked_add(y).map(Num::I).unwrap_or(Num::F(x as f64 + y as f64)),
+        _ => Num::F(a.to_f64() + b.to_f64()),
+    }
+}
+pub fn sub(a: Num, b: Num) -> Num {
+    match (a, b) {
+        (Num::I(x), Num::I(y)) => x.checked_sub(y).map(Num::I).unwrap_or(Num::F(x as f64 - y as f64)),
+        _ => Num::F(a.to_f64() - b.to_f64()),
+    }
+}
+pub fn mul(a: Num, b: Num) -> Num {
+    match (a, b) {
+        (Num::I(x), Num::I(y)) => x.checked_mul(y).map(Num::I).unwrap_or(Num::F(x as f64 * y as f64)),
+        _ => Num::F(a.to_f64() * b.to_f64()),
+    }
+}
+pub fn div(a: Num, b: Num) -> Result<Num, String> {
+    if b.is_zero() {
+        return Err("ORA-01476: divisor is equal to zero".into());
+    }
+    Ok(match (a, b) {
+        (Num::I(x), Num::I(y)) if x % y == 0 => Num::I(x / y),
+        _ => Num::F(a.to_f64() / b.to_f64()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_text_hides_binary_noise() {
+        assert_eq!(f64_text(0.1 + 0.2), "0.3");
+        assert_eq!(f64_text(-2.5), "-2.5");
+        assert_eq!(f64_text(1e-130), format!("0.{}1", "0".repeat(129)));
+        assert_eq!(f64_text(9.99e125), format!("999{}", "0".repeat(123)));
+        assert_eq!(f64_text(123.456), "123.456");
+        assert_eq!(text_of(div(Num::I(7), Num::I(2)).unwrap()), "3.5");
+        assert!(div(Num::I(1), Num::I(0)).is_err());
+    }
+
+    #[test]
+    fn storage_keeps_every_digit() {
+        assert_eq!(storage_of_text("12345678901234567890123456789012345678"), Sql::Text("12345678901234567890123456789012345678".into()));
+        assert_eq!(storage_of_text("0.1"), Sql::Real(0.1));
+        assert_eq!(storage_of_text("-1"), Sql::Integer(-1));
+    }
+}

@@ -1,0 +1,424 @@
+//! Oracle SQL → SQLite SQL. Works on tokens: placeholders become `?N`,
+//! Oracle built-ins become our functions, arithmetic and `||` become calls
+//! with Oracle semantics (exact-ish numbers, `1/0` fails, NULL-tolerant
+//! concatenation), `seq.NEXTVAL` reads the sequence, `FETCH FIRST` and
+//! `ROWNUM <= n` become LIMIT, and select items get Oracle's column names.
+
+use super::lexer::{Tok, Token};
+
+/// How bind placeholders map to value slots.
+pub enum BindMode<'a> {
+    /// SQL: the n-th placeholder is value n.
+    Positional,
+    /// PL/SQL: by name, into the block's distinct bind list.
+    Named(&'a dyn Fn(&str) -> Option<usize>),
+}
+
+pub struct Ctx<'a> {
+    pub binds: BindMode<'a>,
+    pub next_bind: usize,
+    pub user: &'a str,
+    /// Local PL/SQL variables, replaced by their values' slots.
+    pub locals: &'a dyn Fn(&str) -> Option<usize>,
+}
+
+const STOP_WORDS: &[&str] = &[
+    "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IS", "IN", "BETWEEN", "LIKE", "AS", "ON", "JOIN", "INNER", "LEFT", "RIGHT",
+    "OUTER", "FULL", "CROSS", "GROUP", "BY", "ORDER", "HAVING", "UNION", "ALL", "MINUS", "INTERSECT", "EXCEPT", "DISTINCT",
+    "WHEN", "THEN", "ELSE", "END", "INTO", "VALUES", "SET", "UPDATE", "DELETE", "INSERT", "ASC", "DESC", "NULLS", "FIRST",
+    "LAST", "FETCH", "OFFSET", "ROWS", "ROW", "ONLY", "EXISTS", "LIMIT", "WITH", "RETURNING", "RETURN", "ESCAPE", "ANY",
+    "SOME", "USING", "NEXT", "FOR", "OVER", "PARTITION", "UNIQUE", "LOOP", "IF", "ELSIF",
+];
+
+fn is_stop(t: &Token) -> bool {
+    match &t.tok {
+        Tok::Word(w) => STOP_WORDS.iter().any(|s| s.eq_ignore_ascii_case(w)),
+        _ => false,
+    }
+}
+
+fn quote_str(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Our function for an Oracle built-in name, if it differs.
+fn map_function(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "NVL" => "ora_nvl",
+        "NVL2" => "ora_nvl2",
+        "DECODE" => "ora_decode",
+        "TO_CHAR" => "ora_to_char",
+        "TO_DATE" => "ora_to_date",
+        "TO_TIMESTAMP" => "ora_to_timestamp",
+        "TO_NUMBER" => "ora_to_number",
+        "SUBSTR" => "ora_substr",
+        "INSTR" => "ora_instr",
+        "LPAD" => "ora_lpad",
+        "RPAD" => "ora_rpad",
+        "MOD" => "ora_mod",
+        "ROUND" => "ora_round",
+        "TRUNC" => "ora_trunc",
+        "FLOOR" => "ora_floor",
+        "CEIL" => "ora_ceil",
+        "POWER" => "ora_power",
+        "SQRT" => "ora_sqrt",
+        "ADD_MONTHS" => "ora_add_months",
+        "LAST_DAY" => "ora_last_day",
+        "CONCAT" => "ora_concat",
+        "GREATEST" => "max",
+        "LEAST" => "min",
+        "LENGTH" => "ora_length",
+        "SIGN" => "ora_sign",
+        "SYS_GUID" => "ora_sys_guid",
+        _ => return None,
+    })
+}
+
+pub struct Rewriter<'a, 'c> {
+    toks: &'a [Token],
+    i: usize,
+    ctx: &'a mut Ctx<'c>,
+}
+
+impl<'a, 'c> Rewriter<'a, 'c> {
+    pub fn new(toks: &'a [Token], ctx: &'a mut Ctx<'c>) -> Self {
+        Rewriter { toks, i: 0, ctx }
+    }
+
+    fn peek(&self, k: usize) -> Option<&'a Token> {
+        self.toks.get(self.i + k)
+    }
+
+    fn bind(&mut self, name: &str) -> String {
+        match &self.ctx.binds {
+            BindMode::Positional => {
+                self.ctx.next_bind += 1;
+                format!("?{}", self.ctx.next_bind)
+            }
+            BindMode::Named(f) => match f(name) {
+                Some(i) => format!("?{}", i + 1),
+                None => "NULL".into(),
+            },
+        }
+    }
+
+    /// Rewrites tokens until end or an unmatched `)`; returns SQL text.
+    pub fn sequence(&mut self) -> String {
+        let mut out: Vec<String> = Vec::new();
+        while let Some(t) = self.peek(0) {
+            if t.is_op(")") {
+                break;
+            }
+            if self.starts_operand() {
+                out.push(self.additive());
+            } else {
+                out.push(self.plain());
+            }
+        }
+        out.join(" ")
+    }
+
+    /// Emits one token that is not the start of an operand.
+    fn plain(&mut self) -> String {
+        let t = &self.toks[self.i];
+        self.i += 1;
+        match &t.tok {
+            Tok::Word(w) if w.eq_ignore_ascii_case("MINUS") => "EXCEPT".into(),
+            Tok::Word(w) => w.clone(),
+            Tok::Quoted(q) => format!("\"{q}\""),
+            Tok::Op(o) if o == "(" => {
+                let inner = self.sequence();
+                self.eat(")");
+                format!("({inner})")
+            }
+            Tok::Op(o) => o.clone(),
+            Tok::Str(s) => quote_str(s),
+            Tok::Number(n) => n.clone(),
+            Tok::Bind(b) => {
+                let b = b.clone();
+                self.bind(&b)
+            }
+        }
+    }
+
+    fn eat(&mut self, op: &str) {
+        if self.peek(0).is_some_and(|t| t.is_op(op)) {
+            self.i += 1;
+        }
+    }
+
+    fn starts_operand(&self) -> bool {
+        let Some(t) = self.peek(0) else { return false };
+        match &t.tok {
+            Tok::Str(_) | Tok::Number(_) | Tok::Bind(_) | Tok::Quoted(_) => true,
+            Tok::Word(w) => w.eq_ignore_ascii_case("CASE") || w.eq_ignore_ascii_case("NULL") || !is_stop(t),
+            Tok::Op(o) => o == "(" && !self.paren_is_subquery(),
+        }
+    }
+
+    fn paren_is_subquery(&self) -> bool {
+        self.peek(1).is_some_and(|t| t.is_word("SELECT") || t.is_word("WITH"))
+    }
+
+    fn additive(&mut self) -> String {
+        let mut left = self.multiplicative();
+        loop {
+            let Some(t) = self.peek(0) else { break };
+            let f = if t.is_op("+") {
+                "ora_add"
+            } else if t.is_op("-") {
+                "ora_sub"
+            } else if t.is_op("||") {
+                "ora_concat"
+            } else {
+                break;
+            };
+            self.i += 1;
+            if !self.starts_operand_or_sign() {
+                // Not an operator after all (e.g. a trailing '-'); emit raw.
+                left = format!("{left} {}", if f == "ora_add" { "+" } else if f == "ora_sub" { "-" } else { "||" });
+                break;
+            }
+            let right = self.multiplicative();
+            left = format!("{f}({left}, {right})");
+        }
+        left
+    }
+
+    fn starts_operand_or_sign(&self) -> bool {
+        self.starts_operand() || self.peek(0).is_some_and(|t| t.is_op("-") || t.is_op("+"))
+    }
+
+    fn multiplicative(&mut self) -> String {
+        let mut left = self.unary();
+        loop {
+            let Some(t) = self.peek(0) else { break };
+            let f = if t.is_op("*") {
+                "ora_mul"
+            } else if t.is_op("/") {
+                "ora_div"
+            } else {
+                break;
+            };
+            self.i += 1;
+            let right = self.unary();
+            left = format!("{f}({left}, {right})");
+        }
+        left
+    }
+
+    fn unary(&mut self) -> String {
+        match self.peek(0) {
+            Some(t) if t.is_op("-") => {
+                self.i += 1;
+                format!("ora_neg({})", self.unary())
+            }
+            Some(t) if t.is_op("+") => {
+                self.i += 1;
+                self.unary()
+            }
+            _ => self.primary(),
+        }
+    }
+
+    fn primary(&mut self) -> String {
+        let Some(t) = self.peek(0) else { return String::new() };
+        self.i += 1;
+        match &t.tok {
+            Tok::Str(s) if s.is_empty() => "NULL".into(),
+            Tok::Str(s) => quote_str(s),
+            Tok::Number(n) => n.clone(),
+            Tok::Bind(b) => {
+                let b = b.clone();
+                self.bind(&b)
+            }
+            Tok::Op(o) if o == "(" => {
+                let inner = self.sequence();
+                self.eat(")");
+                format!("({inner})")
+            }
+            Tok::Word(w) if w.eq_ignore_ascii_case("CASE") => self.case_expr(),
+            Tok::Word(_) | Tok::Quoted(_) => self.name_or_call(t),
+            Tok::Op(o) => o.clone(),
+        }
+    }
+
+    fn case_expr(&mut self) -> String {
+        let mut parts = vec!["CASE".to_string()];
+        while let Some(t) = self.peek(0) {
+            if t.is_word("END") {
+                self.i += 1;
+                break;
+            }
+            if t.is_op(")") {
+                break;
+            }
+            if self.starts_operand() {
+                parts.push(self.additive());
+            } else {
+                parts.push(self.plain());
+            }
+        }
+        parts.push("END".into());
+        parts.join(" ")
+    }
+
+    /// Identifiers, dotted names, sequences, pseudo-columns and calls.
+    fn name_or_call(&mut self, first: &'a Token) -> String {
+        let mut parts = vec![first];
+        while self.peek(0).is_some_and(|t| t.is_op(".")) && self.peek(1).is_some_and(|t| matches!(t.tok, Tok::Word(_) | Tok::Quoted(_))) {
+            parts.push(&self.toks[self.i + 1]);
+            self.i += 2;
+        }
+        let upper: Vec<String> = parts.iter().filter_map(|p| p.ident()).collect();
+        let last = upper.last().cloned().unwrap_or_default();
+        if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
+            let seq = upper[upper.len() - 2].clone();
+            let f = if last == "NEXTVAL" { "ora_nextval" } else { "ora_currval" };
+            return format!("{f}({})", quote_str(&seq));
+        }
+        if self.peek(0).is_some_and(|t| t.is_op("(")) && parts.len() == 1 {
+            self.i += 1;
+            let args = self.sequence();
+            self.eat(")");
+            let name = match &first.tok {
+                Tok::Word(w) => map_function(&w.to_ascii_uppercase()).map(str::to_string).unwrap_or_else(|| w.clone()),
+                _ => format!("\"{last}\""),
+            };
+            return format!("{name}({args})");
+        }
+        if parts.len() == 1 {
+            if let Tok::Word(w) = &first.tok {
+                let u = w.to_ascii_uppercase();
+                if let Some(slot) = (self.ctx.locals)(&u) {
+                    return format!("?{}", slot + 1);
+                }
+                match u.as_str() {
+                    "SYSDATE" | "CURRENT_DATE" => return "ora_sysdate()".into(),
+                    "SYSTIMESTAMP" | "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" => return "ora_systimestamp()".into(),
+                    "USER" => return quote_str(self.ctx.user),
+                    "TRUE" => return "1".into(),
+                    "FALSE" => return "0".into(),
+                    "DATE" | "TIMESTAMP" => {
+                        if let Some(Tok::Str(s)) = self.peek(0).map(|t| &t.tok) {
+                            self.i += 1;
+                            return format!("ora_to_date({}, 'YYYY-MM-DD HH24:MI:SS.FF')", quote_str(s));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        parts
+            .iter()
+            .map(|p| match &p.tok {
+                Tok::Word(w) => w.clone(),
+                Tok::Quoted(q) => format!("\"{q}\""),
+                _ => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+/// Rewrites a whole statement (query or DML) given its tokens.
+pub fn rewrite(toks: &[Token], ctx: &mut Ctx) -> String {
+    let toks = limit_clauses(toks);
+    let mut r = Rewriter::new(&toks.0, ctx);
+    let mut sql = r.sequence();
+    if let Some(limit) = toks.1 {
+        sql.push_str(&limit);
+    }
+    sql
+}
+
+/// Removes `OFFSET n ROWS` / `FETCH FIRST n ROWS ONLY` / `ROWNUM <= n` at
+/// the top level and returns them as a SQLite LIMIT clause.
+fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
+    let mut out = Vec::with_capacity(toks.len());
+    let (mut limit, mut offset) = (None::<String>, None::<String>);
+    let mut depth = 0i32;
+    let mut i = 0;
+    let val = |t: &Token| match &t.tok {
+        Tok::Number(n) => Some(n.clone()),
+        Tok::Bind(_) => None,
+        _ => None,
+    };
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.is_op("(") {
+            depth += 1;
+        } else if t.is_op(")") {
+            depth -= 1;
+        }
+        if depth == 0 && t.is_word("OFFSET") && toks.get(i + 1).and_then(val).is_some() {
+            offset = toks.get(i + 1).and_then(val);
+            i += 2;
+            if toks.get(i).is_some_and(|t| t.is_word("ROWS") || t.is_word("ROW")) {
+                i += 1;
+            }
+            continue;
+        }
+        if depth == 0 && t.is_word("FETCH") && toks.get(i + 1).is_some_and(|t| t.is_word("FIRST") || t.is_word("NEXT")) {
+            limit = toks.get(i + 2).and_then(val).or(Some("1".into()));
+            i += 2;
+            while i < toks.len() && !toks[i].is_word("ONLY") {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if depth == 0 && t.is_word("ROWNUM") {
+            if let (Some(op), Some(n)) = (toks.get(i + 1), toks.get(i + 2).and_then(val)) {
+                let n: i64 = n.parse().unwrap_or(0);
+                let lim = if op.is_op("<=") { Some(n) } else if op.is_op("<") { Some(n - 1) } else if op.is_op("=") && n == 1 { Some(1) } else { None };
+                if let Some(l) = lim {
+                    limit = Some(l.max(0).to_string());
+                    // Drop "ROWNUM op n" and a joining AND on either side.
+                    i += 3;
+                    if out.last().is_some_and(|p: &Token| p.is_word("AND")) {
+                        out.pop();
+                    } else if toks.get(i).is_some_and(|t| t.is_word("AND")) {
+                        i += 1;
+                    } else if out.last().is_some_and(|p: &Token| p.is_word("WHERE")) {
+                        out.pop();
+                    }
+                    continue;
+                }
+            }
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    let clause = match (limit, offset) {
+        (None, None) => None,
+        (l, o) => Some(format!(" LIMIT {} OFFSET {}", l.unwrap_or("-1".into()), o.unwrap_or("0".into()))),
+    };
+    (out, clause)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexer::tokenize;
+    use super::*;
+
+    fn rw(sql: &str) -> String {
+        let toks = tokenize(sql).unwrap();
+        let none = |_: &str| None;
+        let mut ctx = Ctx { binds: BindMode::Positional, next_bind: 0, user: "SCOTT", locals: &none };
+        rewrite(&toks, &mut ctx)
+    }
+
+    #[test]
+    fn arithmetic_concat_and_binds() {
+        assert_eq!(rw("select 1/0 from dual"), "select ora_div(1, 0) from dual");
+        assert_eq!(rw("select a + b * 2 - 1 from t"), "select ora_sub(ora_add(a, ora_mul(b, 2)), 1) from t");
+        assert_eq!(rw("select 'a' || x || :1 from t"), "select ora_concat(ora_concat('a', x), ?1) from t");
+        assert_eq!(rw("insert into t values (:a, :b, :a)"), "insert into t values (?1 , ?2 , ?3)");
+        assert_eq!(rw("select count(*) from t"), "select count(*) from t");
+        assert_eq!(rw("select s.nextval, sysdate from dual"), "select ora_nextval('S') , ora_sysdate() from dual");
+        assert_eq!(rw("select nvl(x, '') from t where rownum <= 5"), "select ora_nvl(x , NULL) from t LIMIT 5 OFFSET 0");
+        assert_eq!(rw("select x from t order by x offset 2 rows fetch first 3 rows only"), "select x from t order by x LIMIT 3 OFFSET 2");
+        assert_eq!(rw("select -x from t where y > (select max(z) from u)"), "select ora_neg(x) from t where y > (select max(z) from u)");
+    }
+}

@@ -1,0 +1,132 @@
+//! Oracle column types and how they are kept in SQLite: the declared type
+//! of each SQLite column encodes the Oracle type (and the affinity we want:
+//! NUMBER columns get none, so SQLite never rounds a value through REAL).
+
+use oradb_protocol::value::ora_type;
+
+use super::ColumnInfo;
+
+/// Parses an Oracle type spec (already split into words/numbers) into a
+/// column description (name left empty).
+pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Option<ColumnInfo> {
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let a0 = args.first().copied();
+    let col = |ora_type, size: u32, precision: i8, scale: i8| ColumnInfo {
+        name: String::new(),
+        ora_type,
+        size,
+        char_size: size,
+        precision,
+        scale,
+        nullable: true,
+    };
+    Some(match w.as_slice() {
+        ["NUMBER"] | ["NUMERIC"] | ["DECIMAL"] | ["DEC"] => match (a0, args.get(1)) {
+            (None, _) => col(ora_type::NUMBER, 22, 0, -127),
+            (Some(p), s) => col(ora_type::NUMBER, 22, p as i8, s.copied().unwrap_or(0) as i8),
+        },
+        ["INTEGER"] | ["INT"] | ["SMALLINT"] => col(ora_type::NUMBER, 22, 38, 0),
+        ["FLOAT"] | ["REAL"] | ["DOUBLE", "PRECISION"] => col(ora_type::NUMBER, 22, a0.unwrap_or(126) as i8, -127),
+        ["VARCHAR2"] | ["VARCHAR"] | ["NVARCHAR2"] | ["CHARACTER", "VARYING"] | ["CHAR", "VARYING"] => {
+            let n = a0.unwrap_or(4000) as u32;
+            let bytes = if char_semantics { n * 4 } else { n };
+            ColumnInfo { char_size: n, ..col(ora_type::VARCHAR, bytes.min(32767), 0, 0) }
+        }
+        ["CHAR"] | ["NCHAR"] | ["CHARACTER"] => {
+            let n = a0.unwrap_or(1) as u32;
+            ColumnInfo { char_size: n, ..col(ora_type::CHAR, if char_semantics { n * 4 } else { n }, 0, 0) }
+        }
+        ["DATE"] => col(ora_type::DATE, 7, 0, 0),
+        ["TIMESTAMP", ..] => col(ora_type::TIMESTAMP, 11, 0, a0.unwrap_or(6) as i8),
+        ["RAW"] => col(ora_type::RAW, a0.unwrap_or(2000) as u32, 0, 0),
+        ["BINARY_DOUBLE"] => col(ora_type::BINARY_DOUBLE, 8, 0, 0),
+        ["BINARY_FLOAT"] => col(ora_type::BINARY_FLOAT, 4, 0, 0),
+        ["CLOB"] | ["NCLOB"] | ["LONG"] => col(ora_type::CLOB, 4000, 0, 0),
+        ["BLOB"] | ["LONG", "RAW"] => col(ora_type::BLOB, 4000, 0, 0),
+        ["BOOLEAN"] => col(ora_type::BOOLEAN, 4, 0, 0),
+        _ => return None,
+    })
+}
+
+/// The SQLite declared type for a column: affinity prefix + Oracle type.
+pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
+    let base = match c.ora_type {
+        ora_type::NUMBER => {
+            let s = if c.scale == -127 { "U".to_string() } else { c.scale.to_string() };
+            format!("BLOB_NUM_{}_{}", c.precision, s)
+        }
+        ora_type::VARCHAR => format!("TEXT_VC_{}_{}", c.size, c.char_size),
+        ora_type::CHAR => format!("TEXT_CH_{}_{}", c.size, c.char_size),
+        ora_type::DATE => "TEXT_DT".into(),
+        ora_type::TIMESTAMP => format!("TEXT_TS_{}", c.scale),
+        ora_type::RAW => format!("BLOB_RW_{}", c.size),
+        ora_type::BINARY_DOUBLE => "REAL_BD".into(),
+        ora_type::BINARY_FLOAT => "REAL_BF".into(),
+        ora_type::CLOB => "TEXT_CL".into(),
+        ora_type::BLOB => "BLOB_BL".into(),
+        ora_type::BOOLEAN => "BLOB_BO".into(),
+        _ => "TEXT_VC_4000_4000".into(),
+    };
+    let nn = if c.nullable { "" } else { "_NN" };
+    let id = match identity {
+        Some("ALWAYS") => "_IDA",
+        Some(_) => "_IDD",
+        None => "",
+    };
+    format!("{base}{nn}{id}")
+}
+
+/// Reads back a declared type written by [`decl_type`].
+pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
+    let parts: Vec<&str> = decl.split('_').collect();
+    let num = |i: usize| parts.get(i).and_then(|p| p.parse::<i64>().ok());
+    let mut c = ColumnInfo { name: String::new(), ora_type: 0, size: 0, char_size: 0, precision: 0, scale: 0, nullable: true };
+    let (ty, size, prec, scale) = match parts.get(1).copied()? {
+        "NUM" => (ora_type::NUMBER, 22, num(2).unwrap_or(0), if parts.get(3) == Some(&"U") { -127 } else { num(3).unwrap_or(0) }),
+        "VC" => (ora_type::VARCHAR, num(2).unwrap_or(4000), 0, 0),
+        "CH" => (ora_type::CHAR, num(2).unwrap_or(1), 0, 0),
+        "DT" => (ora_type::DATE, 7, 0, 0),
+        "TS" => (ora_type::TIMESTAMP, 11, 0, num(2).unwrap_or(6)),
+        "RW" => (ora_type::RAW, num(2).unwrap_or(2000), 0, 0),
+        "BD" => (ora_type::BINARY_DOUBLE, 8, 0, 0),
+        "BF" => (ora_type::BINARY_FLOAT, 4, 0, 0),
+        "CL" => (ora_type::CLOB, 4000, 0, 0),
+        "BL" => (ora_type::BLOB, 4000, 0, 0),
+        "BO" => (ora_type::BOOLEAN, 4, 0, 0),
+        _ => return None,
+    };
+    c.ora_type = ty;
+    c.size = size as u32;
+    c.char_size = if matches!(ty, ora_type::VARCHAR | ora_type::CHAR) { num(3).unwrap_or(size) as u32 } else { c.size };
+    c.precision = prec as i8;
+    c.scale = scale as i8;
+    c.nullable = !parts.contains(&"NN");
+    let identity = if parts.contains(&"IDA") {
+        Some("ALWAYS")
+    } else if parts.contains(&"IDD") {
+        Some("DEFAULT")
+    } else {
+        None
+    };
+    Some((c, identity))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decl_types_round_trip_and_pick_the_right_affinity() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        for (words, args) in [(s(&["NUMBER"]), vec![9, 2]), (s(&["NUMBER"]), vec![]), (s(&["VARCHAR2"]), vec![20]), (s(&["TIMESTAMP"]), vec![3]), (s(&["RAW"]), vec![16])] {
+            let mut c = oracle_type(&words, &args, false).unwrap();
+            c.nullable = false;
+            let d = decl_type(&c, Some("ALWAYS"));
+            assert!(!d.contains("INT"), "{d}");
+            let (back, id) = from_decl(&d).unwrap();
+            assert_eq!((back.ora_type, back.size, back.precision, back.scale, back.nullable, id), (c.ora_type, c.size, c.precision, c.scale, false, Some("ALWAYS")));
+        }
+        let c = oracle_type(&s(&["NUMBER"]), &[], false).unwrap();
+        assert!(decl_type(&c, None).starts_with("BLOB"));
+    }
+}
