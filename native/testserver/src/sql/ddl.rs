@@ -46,6 +46,18 @@ fn split_commas(toks: &[Token]) -> Vec<&[Token]> {
     out
 }
 
+/// Columns named in a table-level PRIMARY KEY (…) constraint.
+fn primary_key_columns(body: &[Token]) -> Vec<String> {
+    for item in split_commas(body) {
+        if let Some(k) = item.iter().position(|t| t.is_word("PRIMARY")) {
+            if item.get(k + 2).is_some_and(|t| t.is_op("(")) {
+                return item[k + 3..].iter().take_while(|t| !t.is_op(")")).filter_map(Token::ident).collect();
+            }
+        }
+    }
+    Vec::new()
+}
+
 fn sql_of(toks: &[Token], user: &str) -> String {
     let none = |_: &str| None;
     let mut ctx = Ctx { binds: BindMode::Positional, next_bind: 0, user, locals: &none };
@@ -145,12 +157,16 @@ impl Session {
         let (body, _) = parens(toks, 3)?;
         let mut defs = Vec::new();
         let mut identities = Vec::new();
+        let pk_cols = primary_key_columns(body);
         for item in split_commas(body) {
             let first = item.first().and_then(Token::ident).unwrap_or_default();
             if ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].contains(&first.as_str()) {
                 defs.push(sql_of(item, &self.user.clone()));
             } else {
-                let (def, identity) = self.column_def(&name, item)?;
+                let (mut def, identity) = self.column_def(&name, item)?;
+                if item.first().and_then(Token::ident).is_some_and(|c| pk_cols.contains(&c)) {
+                    def.push_str(" NOT NULL");
+                }
                 if let Some((col, start, inc)) = identity {
                     identities.push((col, start, inc));
                 }
@@ -218,8 +234,9 @@ impl Session {
                 constraints.push("NOT NULL".to_string());
                 j += 2;
             } else if t.is_word("PRIMARY") {
+                // SQLite lets NULL into non-integer primary keys; Oracle does not.
                 info.nullable = false;
-                constraints.push("PRIMARY KEY".into());
+                constraints.push("PRIMARY KEY NOT NULL".into());
                 j += 2;
             } else if t.is_word("GENERATED") {
                 let mode = if rest.get(j + 1).is_some_and(|t| t.is_word("ALWAYS")) { "ALWAYS" } else { "DEFAULT" };
