@@ -94,6 +94,8 @@ def _():
         d = datetime.datetime(2024, 3, 5, 14, 7, 9)
         ts = datetime.datetime(2024, 3, 5, 14, 7, 9, 123456)
         row = (1, decimal.Decimal("123.456"), "héllo", "ab", d, ts, b"\x00\x01\xff", 1.5, 2.5, "clob text", b"blob", True)
+        # python-oracledb binds datetime as DATE (no fractions) unless told otherwise
+        cur.setinputsizes(None, None, None, None, None, oracledb.DB_TYPE_TIMESTAMP)
         cur.execute("insert into py_types values (:1,:2,:3,:4,:5,:6,:7,:8,:9,:10,:11,:12)", row)
         cur.execute(
             "insert into py_types values (:id,:n,:vc,:ch,:d,:ts,:r,:bd,:bf,:cl,:bl,:b)",
