@@ -94,10 +94,6 @@ impl Error {
     pub fn is_recoverable(&self) -> bool {
         self.session_dead || matches!(self.errno, 12514 | 12516 | 12519 | 12520 | 12528 | 12537 | 12541 | 12571)
     }
-    pub(crate) fn mark_dead(mut self) -> Self {
-        self.session_dead = true;
-        self
-    }
 }
 
 impl fmt::Display for Error {

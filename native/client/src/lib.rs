@@ -1,7 +1,18 @@
 //! Async thin Oracle Database client: Oracle Net spoken in Rust over tokio,
-//! no Oracle client libraries.
+//! no Oracle client libraries. One request at a time per connection; a
+//! break jumps the queue.
 
+pub mod binds;
+mod conn;
 pub mod error;
+pub mod exec;
+mod login;
+pub mod options;
+mod response;
+pub mod rowbuf;
+mod sql;
 pub mod transport;
 
+pub use conn::Connection;
 pub use error::{Error, ErrorKind, Result};
+pub use login::SessionInfo;

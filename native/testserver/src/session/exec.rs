@@ -168,5 +168,5 @@ pub(crate) async fn fetch(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>) -
     }
     let mut w = TtcWriter::with_capacity(8192);
     respond::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
-    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+    conn.send_data(&w.buf).await
 }

@@ -106,13 +106,24 @@ impl Conn {
         self.breaks.take();
         self.w.marker(marker::RESET).await.map_err(|e| e.to_string())?;
         let msg = ErrorMessage::error(1013, "ORA-01013: user requested cancel of current operation", cursor_id, 0);
-        self.send_msg(|w, caps| msg.encode(w, caps)).await
+        let mut w = TtcWriter::with_capacity(128);
+        msg.encode(&mut w, &self.caps);
+        self.w.data(&w.buf).await.map_err(|e| e.to_string())
     }
 
     /// Encodes one response with `f` and sends it.
     pub async fn send_msg(&mut self, f: impl FnOnce(&mut TtcWriter, &Caps)) -> Result<(), String> {
         let mut w = TtcWriter::with_capacity(256);
         f(&mut w, &self.caps);
-        self.w.data(&w.buf).await.map_err(|e| e.to_string())
+        self.send_data(&w.buf).await
+    }
+
+    /// Sends a response, unless the client broke the call meanwhile: then
+    /// the response is dropped and the break exchange ends it with ORA-01013.
+    pub async fn send_data(&mut self, payload: &[u8]) -> Result<(), String> {
+        if self.breaks.take() {
+            return self.break_exchange(0).await;
+        }
+        self.w.data(payload).await.map_err(|e| e.to_string())
     }
 }

@@ -86,7 +86,7 @@ pub(crate) async fn no_rows(conn: &mut Conn, st: &mut State, cursor_id: u16, wit
         }
     }
     ErrorMessage::success(cursor_id, 0, st.call_status()).encode(&mut w, &caps);
-    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+    conn.send_data(&w.buf).await
 }
 
 pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(), String> {
@@ -149,7 +149,7 @@ async fn query(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepare
         Some(n) if !needs_define => write_rows(&mut w, &caps, st, run.cursor_id, n),
         _ => ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps),
     }
-    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+    conn.send_data(&w.buf).await
 }
 
 struct DmlResult {
@@ -236,7 +236,7 @@ async fn dml(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared)
         }
         ErrorMessage::success(run.cursor_id, r.total, st.call_status()).encode(&mut w, &caps);
     }
-    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+    conn.send_data(&w.buf).await
 }
 
 async fn plsql(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared) -> Result<(), String> {
@@ -280,5 +280,5 @@ async fn plsql(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepare
         }
     }
     ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps);
-    conn.w.data(&w.buf).await.map_err(|e| e.to_string())
+    conn.send_data(&w.buf).await
 }
