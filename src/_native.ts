@@ -160,6 +160,64 @@ export function loadNative(): NativeAddon {
       `Native addon at ${path} does not export "connect"`,
     );
   }
-  addon = loaded as NativeAddon;
+  addon = withTypedFailures(loaded as RawAddon);
   return addon;
+}
+
+/** A failed call as the addon resolves it (native/node/BOUNDARY.md). */
+interface NativeFailure {
+  oradbError: true;
+  code: string;
+  message: string;
+  offset: number;
+  isRecoverable: boolean;
+}
+
+type RawAddon = { connect(opts: NativeConnectOptions): Promise<unknown> };
+
+function isFailure(v: unknown): v is NativeFailure {
+  return typeof v === "object" && v !== null && (v as NativeFailure).oradbError === true;
+}
+
+/** Throws a resolved failure as an Error carrying its typed fields. */
+function unwrap<T>(v: unknown): T {
+  if (isFailure(v)) {
+    throw Object.assign(new Error(v.message), {
+      code: v.code,
+      offset: v.offset,
+      isRecoverable: v.isRecoverable,
+    });
+  }
+  return v as T;
+}
+
+const CALLS = [
+  "execute",
+  "executeMany",
+  "fetch",
+  "closeCursor",
+  "commit",
+  "rollback",
+  "ping",
+  "close",
+] as const;
+
+/**
+ * The addon resolves failures with typed fields instead of rejecting (napi-rs rejections can
+ * only carry a message); this turns them back into rejections at the single loading point.
+ */
+function withTypedFailures(raw: RawAddon): NativeAddon {
+  return {
+    async connect(opts: NativeConnectOptions): Promise<NativeConnection> {
+      const conn = unwrap<NativeConnection>(await raw.connect(opts));
+      const target = conn as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      for (const name of CALLS) {
+        const call = target[name].bind(conn);
+        Object.defineProperty(conn, name, {
+          value: async (...args: unknown[]) => unwrap(await call(...args)),
+        });
+      }
+      return conn;
+    },
+  };
 }

@@ -229,7 +229,8 @@ export class ValueReader {
     const n = this.#length();
     this.#pos += n;
     // A copy, so rows do not keep the whole batch buffer alive.
-    return this.#buf.slice(this.#pos - n, this.#pos);
+    // A plain Uint8Array copy: the native buffer may be a Node Buffer.
+    return Uint8Array.from(this.#buf.subarray(this.#pos - n, this.#pos));
   }
 
   #date(tag: number): Date {

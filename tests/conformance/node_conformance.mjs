@@ -39,20 +39,35 @@ async function expectError(code, fn) {
   assert.fail(`expected ${code}, nothing thrown`);
 }
 
-const NUMS = ["0", "-1", "0.1", "1e-130", "9.99e125", "12345678901234567890123456789012345678", "-0.001"];
+const NUMS = [
+  "0",
+  "-1",
+  "0.1",
+  "1e-130",
+  "9.99e125",
+  "12345678901234567890123456789012345678",
+  "-0.001",
+];
 // node-oracledb Thin turns NUMBER bytes into plain decimal text, without a
 // leading zero before the point.
 const asOracleText = (s) => {
-  const map = { "1e-130": "." + "0".repeat(129) + "1", "9.99e125": "999" + "0".repeat(123), "-0.001": "-.001", "0.1": ".1" };
+  const map = {
+    "1e-130": "." + "0".repeat(129) + "1",
+    "9.99e125": "999" + "0".repeat(123),
+    "-0.001": "-.001",
+    "0.1": ".1",
+  };
   return map[s] ?? s;
 };
 
 await check("easy connect, SERVICE_NAME and SID descriptors", async () => {
-  for (const cs of [
-    connectString,
-    `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=${host})(PORT=${port}))(CONNECT_DATA=(SERVICE_NAME=${service})))`,
-    `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=${host})(PORT=${port}))(CONNECT_DATA=(SID=${service})))`,
-  ]) {
+  for (
+    const cs of [
+      connectString,
+      `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=${host})(PORT=${port}))(CONNECT_DATA=(SERVICE_NAME=${service})))`,
+      `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=${host})(PORT=${port}))(CONNECT_DATA=(SID=${service})))`,
+    ]
+  ) {
     const c = await oracledb.getConnection({ ...creds, connectString: cs });
     const r = await c.execute("select 1 from dual");
     assert.deepEqual(r.rows, [[1]]);
@@ -61,24 +76,68 @@ await check("easy connect, SERVICE_NAME and SID descriptors", async () => {
 });
 
 await check("wrong password ORA-01017, unknown service ORA-12514", async () => {
-  await expectError("ORA-01017", () => oracledb.getConnection({ ...creds, password: "bad", connectString }));
+  await expectError(
+    "ORA-01017",
+    () => oracledb.getConnection({ ...creds, password: "bad", connectString }),
+  );
   // node-oracledb Thin reports the listener's ORA-12514 as NJS-518.
-  await expectError("NJS-518", () => oracledb.getConnection({ ...creds, connectString: `${host}:${port}/NOPE` }));
+  await expectError(
+    "NJS-518",
+    () => oracledb.getConnection({ ...creds, connectString: `${host}:${port}/NOPE` }),
+  );
 });
 
 await check("every type and NULL with positional and named binds", async () => {
   const c = await connect();
-  await c.execute(`create table nj_types (id number(9) primary key, n number, vc varchar2(50), ch char(5),
-    d date, ts timestamp(6), r raw(16), bd binary_double, cl clob, bl blob, b boolean)`);
+  await c.execute(
+    `create table nj_types (id number(9) primary key, n number, vc varchar2(50), ch char(5),
+    d date, ts timestamp(6), r raw(16), bd binary_double, cl clob, bl blob, b boolean)`,
+  );
   const d = new Date(2024, 2, 5, 14, 7, 9);
   const ts = new Date(2024, 2, 5, 14, 7, 9, 123);
-  await c.execute("insert into nj_types values (:1,:2,:3,:4,:5,:6,:7,:8,:9,:10,:11)",
-    [1, 123.456, "héllo", "ab", d, ts, Buffer.from([0, 1, 255]), 1.5, "clob text", Buffer.from("blob"), true]);
-  await c.execute("insert into nj_types values (:id,:n,:vc,:ch,:d,:ts,:r,:bd,:cl,:bl,:b)",
-    { id: 2, n: null, vc: null, ch: null, d: null, ts: null, r: null, bd: null, cl: null, bl: null, b: null });
+  await c.execute("insert into nj_types values (:1,:2,:3,:4,:5,:6,:7,:8,:9,:10,:11)", [
+    1,
+    123.456,
+    "héllo",
+    "ab",
+    d,
+    ts,
+    Buffer.from([0, 1, 255]),
+    1.5,
+    "clob text",
+    Buffer.from("blob"),
+    true,
+  ]);
+  await c.execute("insert into nj_types values (:id,:n,:vc,:ch,:d,:ts,:r,:bd,:cl,:bl,:b)", {
+    id: 2,
+    n: null,
+    vc: null,
+    ch: null,
+    d: null,
+    ts: null,
+    r: null,
+    bd: null,
+    cl: null,
+    bl: null,
+    b: null,
+  });
   await c.commit();
-  const r = await c.execute("select * from nj_types order by id", [], { fetchInfo: { CL: { type: oracledb.STRING }, BL: { type: oracledb.BUFFER } } });
-  assert.deepEqual(r.rows[0], [1, 123.456, "héllo", "ab   ", d, ts, Buffer.from([0, 1, 255]), 1.5, "clob text", Buffer.from("blob"), true]);
+  const r = await c.execute("select * from nj_types order by id", [], {
+    fetchInfo: { CL: { type: oracledb.STRING }, BL: { type: oracledb.BUFFER } },
+  });
+  assert.deepEqual(r.rows[0], [
+    1,
+    123.456,
+    "héllo",
+    "ab   ",
+    d,
+    ts,
+    Buffer.from([0, 1, 255]),
+    1.5,
+    "clob text",
+    Buffer.from("blob"),
+    true,
+  ]);
   assert.deepEqual(r.rows[1], [2, null, null, null, null, null, null, null, null, null, null]);
   await c.execute("drop table nj_types");
   await c.close();
@@ -91,7 +150,11 @@ await check("10,000-row select over many round trips, exact numbers", async () =
   await c.executeMany("insert into nj_many values (:1, to_number(:2), :3)", rows);
   await c.commit();
   for (const [fetchArraySize, prefetchRows] of [[100, 2], [7, 3], [1000, 1000]]) {
-    const r = await c.execute("select id, n, s from nj_many order by id", [], { fetchArraySize, prefetchRows, fetchInfo: { N: { type: oracledb.STRING } } });
+    const r = await c.execute("select id, n, s from nj_many order by id", [], {
+      fetchArraySize,
+      prefetchRows,
+      fetchInfo: { N: { type: oracledb.STRING } },
+    });
     assert.equal(r.rows.length, 10000);
     r.rows.forEach(([i, n, s], k) => {
       assert.equal(i, k);
@@ -103,23 +166,32 @@ await check("10,000-row select over many round trips, exact numbers", async () =
   await c.close();
 });
 
-await check("executeMany of 10,000 rows with row counts and batch errors; update count", async () => {
-  const c = await connect();
-  await c.execute("create table nj_batch (id number primary key, v varchar2(10))");
-  const data = Array.from({ length: 10000 }, (_, i) => [i, `v${i}`]);
-  data[10] = [5, "dup"];
-  data[20] = [7, "dup"];
-  const r = await c.executeMany("insert into nj_batch values (:1, :2)", data, { batchErrors: true, dmlRowCounts: true });
-  // Thin mode gives batch errors an offset and the server's message.
-  assert.deepEqual(r.batchErrors.map((e) => [e.offset, e.message.slice(0, 9)]), [[10, "ORA-00001"], [20, "ORA-00001"]]);
-  assert.equal(r.dmlRowCounts.length, 10000);
-  assert.equal(r.dmlRowCounts[10], 0);
-  // Rows 10 and 20 were rejected, so ids 10 and 20 are missing.
-  const u = await c.execute("update nj_batch set v = 'x' where id < 100");
-  assert.equal(u.rowsAffected, 98);
-  await c.execute("drop table nj_batch");
-  await c.close();
-});
+await check(
+  "executeMany of 10,000 rows with row counts and batch errors; update count",
+  async () => {
+    const c = await connect();
+    await c.execute("create table nj_batch (id number primary key, v varchar2(10))");
+    const data = Array.from({ length: 10000 }, (_, i) => [i, `v${i}`]);
+    data[10] = [5, "dup"];
+    data[20] = [7, "dup"];
+    const r = await c.executeMany("insert into nj_batch values (:1, :2)", data, {
+      batchErrors: true,
+      dmlRowCounts: true,
+    });
+    // Thin mode gives batch errors an offset and the server's message.
+    assert.deepEqual(r.batchErrors.map((e) => [e.offset, e.message.slice(0, 9)]), [[
+      10,
+      "ORA-00001",
+    ], [20, "ORA-00001"]]);
+    assert.equal(r.dmlRowCounts.length, 10000);
+    assert.equal(r.dmlRowCounts[10], 0);
+    // Rows 10 and 20 were rejected, so ids 10 and 20 are missing.
+    const u = await c.execute("update nj_batch set v = 'x' where id < 100");
+    assert.equal(u.rowsAffected, 98);
+    await c.execute("drop table nj_batch");
+    await c.close();
+  },
+);
 
 await check("commit/rollback visibility between two sessions", async () => {
   const a = await connect();
@@ -141,13 +213,22 @@ await check("sequences, identity, RETURNING INTO, PL/SQL OUT binds", async () =>
   const c = await connect();
   await c.execute("create sequence nj_seq start with 10 increment by 5");
   assert.deepEqual((await c.execute("select nj_seq.nextval from dual")).rows, [[10]]);
-  assert.deepEqual((await c.execute("select nj_seq.nextval, nj_seq.currval from dual")).rows, [[15, 15]]);
-  await c.execute("create table nj_ident (id number generated by default on null as identity, v varchar2(10))");
-  const r = await c.execute("insert into nj_ident (v) values (:v) returning id into :o",
-    { v: "a", o: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER } });
+  assert.deepEqual((await c.execute("select nj_seq.nextval, nj_seq.currval from dual")).rows, [[
+    15,
+    15,
+  ]]);
+  await c.execute(
+    "create table nj_ident (id number generated by default on null as identity, v varchar2(10))",
+  );
+  const r = await c.execute("insert into nj_ident (v) values (:v) returning id into :o", {
+    v: "a",
+    o: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
+  });
   assert.deepEqual(r.outBinds.o, [1]);
-  const p = await c.execute("begin :a := 6 * 7; :b := 'out' || 'put'; end;",
-    { a: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER }, b: { dir: oracledb.BIND_OUT, type: oracledb.STRING, maxSize: 20 } });
+  const p = await c.execute("begin :a := 6 * 7; :b := 'out' || 'put'; end;", {
+    a: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
+    b: { dir: oracledb.BIND_OUT, type: oracledb.STRING, maxSize: 20 },
+  });
   assert.deepEqual(p.outBinds, { a: 42, b: "output" });
   await c.execute("drop table nj_ident");
   await c.execute("drop sequence nj_seq");
@@ -160,7 +241,9 @@ await check("1 MiB CLOB and BLOB fetched as string and Buffer", async () => {
   const text = "abcdefghij".repeat(104858).slice(0, 1 << 20);
   const blob = Buffer.alloc(1 << 20, 7);
   await c.execute("insert into nj_lob values (1, :c, :b)", { c: text, b: blob });
-  const r = await c.execute("select c, b from nj_lob", [], { fetchInfo: { C: { type: oracledb.STRING }, B: { type: oracledb.BUFFER } } });
+  const r = await c.execute("select c, b from nj_lob", [], {
+    fetchInfo: { C: { type: oracledb.STRING }, B: { type: oracledb.BUFFER } },
+  });
   assert.equal(r.rows[0][0], text);
   assert.ok(blob.equals(r.rows[0][1]));
   await c.execute("drop table nj_lob");
@@ -169,20 +252,24 @@ await check("1 MiB CLOB and BLOB fetched as string and Buffer", async () => {
 
 await check("each error from a real statement", async () => {
   const c = await connect();
-  await c.execute("create table nj_err (id number primary key, v varchar2(5), n number check (n > 0))");
+  await c.execute(
+    "create table nj_err (id number primary key, v varchar2(5), n number check (n > 0))",
+  );
   await c.execute("insert into nj_err values (1, 'a', 1)");
-  for (const [code, sql] of [
-    ["ORA-00942", "select * from no_such_table"],
-    ["ORA-00904", "select no_such_col from dual"],
-    ["ORA-00001", "insert into nj_err values (1, 'a', 1)"],
-    ["ORA-01400", "insert into nj_err (id) values (null)"],
-    ["ORA-02290", "insert into nj_err values (2, 'b', -1)"],
-    ["ORA-01722", "select to_number('abc') from dual"],
-    ["ORA-01476", "select 1/0 from dual"],
-    ["ORA-00900", "frobnicate the database"],
-    ["ORA-00933", "select 1 from dual dual dual"],
-    ["ORA-02289", "select no_such_seq.nextval from dual"],
-  ]) {
+  for (
+    const [code, sql] of [
+      ["ORA-00942", "select * from no_such_table"],
+      ["ORA-00904", "select no_such_col from dual"],
+      ["ORA-00001", "insert into nj_err values (1, 'a', 1)"],
+      ["ORA-01400", "insert into nj_err (id) values (null)"],
+      ["ORA-02290", "insert into nj_err values (2, 'b', -1)"],
+      ["ORA-01722", "select to_number('abc') from dual"],
+      ["ORA-01476", "select 1/0 from dual"],
+      ["ORA-00900", "frobnicate the database"],
+      ["ORA-00933", "select 1 from dual dual dual"],
+      ["ORA-02289", "select no_such_seq.nextval from dual"],
+    ]
+  ) {
     await expectError(code, () => c.execute(sql));
   }
   await c.execute("drop table nj_err");

@@ -193,6 +193,15 @@ async fn auth_call(t: &mut Transport, caps: &Caps, req: &AuthRequest) -> Result<
     Ok(pairs)
 }
 
+/// "23.4.0.24.5" from the packed AUTH_VERSION_NO (layout depends on the field version).
+fn version_text(n: u32, field_version: u8) -> String {
+    if field_version >= Caps::FV_18_1_EXT1 {
+        format!("{}.{}.{}.{}.{}", n >> 24, (n >> 16) & 0xFF, (n >> 12) & 0xF, (n >> 4) & 0xFF, n & 0xF)
+    } else {
+        format!("{}.{}.{}.{}.{}", n >> 24, (n >> 20) & 0xF, (n >> 12) & 0xFF, (n >> 8) & 0xF, n & 0xFF)
+    }
+}
+
 fn pair<'a>(pairs: &'a [(String, Vec<u8>, u32)], key: &str) -> Option<(&'a str, u32)> {
     pairs
         .iter()
@@ -239,7 +248,7 @@ async fn authenticate(t: &mut Transport, caps: &Caps, opts: &ConnectOptions) -> 
     Ok(SessionInfo {
         sid: num("AUTH_SESSION_ID"),
         serial: num("AUTH_SERIAL_NUM"),
-        server_version: pair(&session, "AUTH_VERSION_STRING").map(|p| p.0.to_string()).unwrap_or_default(),
+        server_version: version_text(num("AUTH_VERSION_NO"), caps.field_version),
         service_name: pair(&session, "AUTH_SC_SERVICE_NAME").map(|p| p.0.to_string()).unwrap_or_default(),
     })
 }

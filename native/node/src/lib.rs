@@ -16,20 +16,43 @@ use oradb_client::exec::{ExecManyOptions, ExecOptions};
 use oradb_client::options::{ConnectOptions, Purity};
 use oradb_client::Connection;
 
-/// Client errors become JS errors whose message starts with the code.
-fn to_js(e: oradb_client::Error) -> napi::Error {
-    napi::Error::new(Status::GenericFailure, e.message().to_string())
+/// A failed call, resolved (not rejected) so it can carry typed fields;
+/// `src/_native.ts` turns it into a thrown error before anyone sees it.
+#[napi(object)]
+pub struct NativeFailure {
+    pub oradb_error: bool,
+    pub code: String,
+    pub message: String,
+    pub offset: u32,
+    pub is_recoverable: bool,
 }
 
-/// Runs `fut` as its own task so a panic becomes an ODB-4000 error instead
-/// of unwinding into Node.
+type Out<T> = Result<Either<T, NativeFailure>>;
+
+fn failure(e: &oradb_client::Error) -> NativeFailure {
+    NativeFailure { oradb_error: true, code: e.code().to_string(), message: e.message().to_string(), offset: e.offset(), is_recoverable: e.is_recoverable() }
+}
+
+fn odb(code: &str, message: String) -> NativeFailure {
+    NativeFailure { oradb_error: true, code: code.to_string(), message: format!("{code}: {message}"), offset: 0, is_recoverable: false }
+}
+
+/// Runs `fut` as its own task so a panic becomes an ODB-4000 failure
+/// instead of unwinding into Node.
 async fn guarded<T: Send + 'static>(
     fut: impl Future<Output = oradb_client::Result<T>> + Send + 'static,
-) -> Result<T> {
+) -> std::result::Result<T, NativeFailure> {
     match tokio::spawn(fut).await {
-        Ok(r) => r.map_err(to_js),
-        Err(e) => Err(napi::Error::new(Status::GenericFailure, format!("ODB-4000: internal error in the native layer: {e}"))),
+        Ok(r) => r.map_err(|e| failure(&e)),
+        Err(e) => Err(odb("ODB-4000", format!("internal error in the native layer: {e}"))),
     }
+}
+
+fn done<T>(r: std::result::Result<T, NativeFailure>) -> Out<T> {
+    Ok(match r {
+        Ok(v) => Either::A(v),
+        Err(f) => Either::B(f),
+    })
 }
 
 #[napi(object)]
@@ -52,7 +75,8 @@ pub struct NativeConnectOptions {
 
 #[napi(object)]
 pub struct NativeBinds {
-    pub names: Option<Vec<String>>,
+    /// `null` for positional binds.
+    pub names: Either<Vec<String>, Null>,
     pub dirs: Vec<u32>,
     pub types: Vec<u32>,
     pub max_sizes: Vec<u32>,
@@ -94,11 +118,19 @@ pub struct NativeColumn {
 #[napi(object)]
 pub struct NativeExecResult {
     pub cursor_id: u32,
-    pub columns: Option<Vec<NativeColumn>>,
-    pub rows: Option<NativeRows>,
+    pub columns: Either<Vec<NativeColumn>, Null>,
+    pub rows: Either<NativeRows, Null>,
     pub rows_affected: f64,
-    pub out_binds: Option<Buffer>,
-    pub last_rowid: Option<String>,
+    pub out_binds: Either<Buffer, Null>,
+    pub last_rowid: Either<String, Null>,
+}
+
+/// `null` (not `undefined`) for absent values, as BOUNDARY.md promises.
+fn nullable<T>(v: Option<T>) -> Either<T, Null> {
+    match v {
+        Some(v) => Either::A(v),
+        None => Either::B(Null),
+    }
 }
 
 #[napi(object)]
@@ -111,8 +143,8 @@ pub struct NativeBatchError {
 #[napi(object)]
 pub struct NativeExecManyResult {
     pub rows_affected: f64,
-    pub dml_row_counts: Option<Vec<f64>>,
-    pub batch_errors: Option<Vec<NativeBatchError>>,
+    pub dml_row_counts: Either<Vec<f64>, Null>,
+    pub batch_errors: Either<Vec<NativeBatchError>, Null>,
 }
 
 fn options(o: NativeConnectOptions) -> ConnectOptions {
@@ -151,11 +183,14 @@ fn options(o: NativeConnectOptions) -> ConnectOptions {
     c
 }
 
-fn binds(b: &NativeBinds, rows: usize) -> Result<Binds> {
+fn binds(b: &NativeBinds, rows: usize) -> std::result::Result<Binds, NativeFailure> {
     let n = b.dirs.len();
     let specs = (0..n)
         .map(|i| BindSpec {
-            name: b.names.as_ref().and_then(|v| v.get(i).cloned()),
+            name: match &b.names {
+                Either::A(v) => v.get(i).cloned(),
+                Either::B(_) => None,
+            },
             dir: match b.dirs[i] {
                 2 => Dir::Out,
                 3 => Dir::InOut,
@@ -165,7 +200,7 @@ fn binds(b: &NativeBinds, rows: usize) -> Result<Binds> {
             max_size: b.max_sizes.get(i).copied().unwrap_or(0),
         })
         .collect();
-    let rows = values::parse_rows(&b.values, rows, n).map_err(|m| napi::Error::new(Status::InvalidArg, m))?;
+    let rows = values::parse_rows(&b.values, rows, n).map_err(|m| NativeFailure { oradb_error: true, code: m.get(..8).unwrap_or("ODB-3002").to_string(), message: m, offset: 0, is_recoverable: false })?;
     Ok(Binds { specs, rows })
 }
 
@@ -175,10 +210,9 @@ fn rows(r: oradb_client::exec::Fetched) -> NativeRows {
 
 /// Connects and logs on.
 #[napi]
-pub async fn connect(opts: NativeConnectOptions) -> Result<NativeConnection> {
+pub async fn connect(opts: NativeConnectOptions) -> Out<NativeConnection> {
     let o = options(opts);
-    let inner = guarded(async move { Connection::connect(o).await }).await?;
-    Ok(NativeConnection { inner })
+    done(guarded(async move { Connection::connect(o).await }).await.map(|inner| NativeConnection { inner }))
 }
 
 #[napi]
@@ -194,8 +228,11 @@ impl NativeConnection {
     }
 
     #[napi]
-    pub async fn execute(&self, sql: String, binds: NativeBinds, opts: NativeExecOptions) -> Result<NativeExecResult> {
-        let b = self::binds(&binds, 1)?;
+    pub async fn execute(&self, sql: String, binds: NativeBinds, opts: NativeExecOptions) -> Out<NativeExecResult> {
+        let b = match self::binds(&binds, 1) {
+            Ok(b) => b,
+            Err(f) => return done(Err(f)),
+        };
         let o = ExecOptions {
             auto_commit: opts.auto_commit,
             prefetch_rows: opts.prefetch_rows,
@@ -203,10 +240,13 @@ impl NativeConnection {
             fetch_as_string: opts.fetch_as_string.iter().map(|i| *i as usize).collect(),
         };
         let c = self.inner.clone();
-        let r = guarded(async move { c.execute(&sql, b, o).await }).await?;
-        Ok(NativeExecResult {
+        let r = match guarded(async move { c.execute(&sql, b, o).await }).await {
+            Ok(r) => r,
+            Err(f) => return done(Err(f)),
+        };
+        done(Ok(NativeExecResult {
             cursor_id: r.cursor_id,
-            columns: r.columns.map(|cols| {
+            columns: nullable(r.columns.map(|cols| {
                 cols.into_iter()
                     .map(|c| NativeColumn {
                         name: c.name,
@@ -217,57 +257,63 @@ impl NativeConnection {
                         nullable: c.nullable,
                     })
                     .collect()
-            }),
-            rows: r.rows.map(rows),
+            })),
+            rows: nullable(r.rows.map(rows)),
             rows_affected: r.rows_affected as f64,
-            out_binds: r.out_binds.map(|b| b.data.into()),
-            last_rowid: r.last_rowid,
-        })
+            out_binds: nullable(r.out_binds.map(|b| b.data.into())),
+            last_rowid: nullable(r.last_rowid),
+        }))
     }
 
     #[napi]
-    pub async fn execute_many(&self, sql: String, binds: NativeBinds, row_count: u32, opts: NativeExecManyOptions) -> Result<NativeExecManyResult> {
-        let b = self::binds(&binds, row_count as usize)?;
+    pub async fn execute_many(&self, sql: String, binds: NativeBinds, row_count: u32, opts: NativeExecManyOptions) -> Out<NativeExecManyResult> {
+        let b = match self::binds(&binds, row_count as usize) {
+            Ok(b) => b,
+            Err(f) => return done(Err(f)),
+        };
         let o = ExecManyOptions { auto_commit: opts.auto_commit, batch_errors: opts.batch_errors, dml_row_counts: opts.dml_row_counts };
         let c = self.inner.clone();
-        let r = guarded(async move { c.execute_many(&sql, b, o).await }).await?;
-        Ok(NativeExecManyResult {
+        let r = match guarded(async move { c.execute_many(&sql, b, o).await }).await {
+            Ok(r) => r,
+            Err(f) => return done(Err(f)),
+        };
+        done(Ok(NativeExecManyResult {
             rows_affected: r.rows_affected as f64,
-            dml_row_counts: r.dml_row_counts.map(|v| v.into_iter().map(|n| n as f64).collect()),
-            batch_errors: r.batch_errors.map(|v| {
+            dml_row_counts: nullable(r.dml_row_counts.map(|v| v.into_iter().map(|n| n as f64).collect())),
+            batch_errors: nullable(r.batch_errors.map(|v| {
                 v.into_iter().map(|e| NativeBatchError { offset: e.offset, code: e.code, message: e.message }).collect()
-            }),
-        })
+            })),
+        }))
     }
 
     #[napi]
-    pub async fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<NativeRows> {
+    pub async fn fetch(&self, cursor_id: u32, max_rows: u32) -> Out<NativeRows> {
         let c = self.inner.clone();
-        Ok(rows(guarded(async move { c.fetch(cursor_id, max_rows).await }).await?))
+        done(guarded(async move { c.fetch(cursor_id, max_rows).await }).await.map(rows))
     }
 
     #[napi]
-    pub async fn close_cursor(&self, cursor_id: u32) -> Result<()> {
+    pub async fn close_cursor(&self, cursor_id: u32) -> Out<()> {
         let c = self.inner.clone();
-        guarded(async move { c.close_cursor(cursor_id).await }).await
+        done(guarded(async move { c.close_cursor(cursor_id).await }).await)
     }
 
     #[napi]
-    pub async fn commit(&self) -> Result<()> {
+    pub async fn commit(&self) -> Out<()> {
         let c = self.inner.clone();
-        guarded(async move { c.commit().await }).await
+        done(guarded(async move { c.commit().await }).await)
     }
 
     #[napi]
-    pub async fn rollback(&self) -> Result<()> {
+    pub async fn rollback(&self) -> Out<()> {
         let c = self.inner.clone();
-        guarded(async move { c.rollback().await }).await
+        done(guarded(async move { c.rollback().await }).await)
     }
 
     #[napi]
-    pub async fn ping(&self) -> Result<()> {
+    pub async fn ping(&self) -> Out<()> {
         let c = self.inner.clone();
-        guarded(async move { c.ping().await }).await
+        done(guarded(async move { c.ping().await }).await)
     }
 
     #[napi]
@@ -277,9 +323,9 @@ impl NativeConnection {
     }
 
     #[napi]
-    pub async fn close(&self) -> Result<()> {
+    pub async fn close(&self) -> Out<()> {
         let c = self.inner.clone();
-        guarded(async move { c.close().await }).await
+        done(guarded(async move { c.close().await }).await)
     }
 
     #[napi]

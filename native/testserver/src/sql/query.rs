@@ -211,6 +211,10 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
             prev.is_word("AS") || (!matches!(prev.tok, Tok::Op(ref o) if o != ")") && !last.is_word("END") && !prev.is_op("."))
         };
         if has_alias {
+            // Unquoted aliases are upper-cased like every Oracle identifier.
+            if let Tok::Word(w) = &last.tok {
+                out[e - 1] = Token { tok: Tok::Quoted(w.to_ascii_uppercase()), pos: last.pos };
+            }
             continue;
         }
         let name = if item.len() == 1 || (item.len() >= 3 && item[item.len() - 2].is_op(".") && item.iter().all(|t| t.ident().is_some() || t.is_op("."))) {
