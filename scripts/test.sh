@@ -23,9 +23,13 @@ add "$p" "$f" "cargo test"
 # 2. TypeScript under Deno.
 ./node_modules/.bin/deno test --allow-ffi --allow-read --allow-write --allow-net --allow-env --allow-run tests/ >"$LOGS/deno.log" 2>&1
 tail -5 "$LOGS/deno.log"
-line=$(grep -E "^(ok|FAILED) \| [0-9]+ passed" "$LOGS/deno.log" | tail -1)
+line=$(grep -E "^(ok|FAILED) \| [0-9]+ passed" "$LOGS/deno.log" | sed -E 's/\x1b\[[0-9;]*m//g' | tail -1)
+[ -n "$line" ] || line=$(sed -E 's/\x1b\[[0-9;]*m//g' "$LOGS/deno.log" | grep -E "^(ok|FAILED) \| [0-9]+ passed" | tail -1)
 p=$(echo "$line" | sed -E 's/.*\| ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.*\| ([0-9]+) failed.*/\1/')
+ign=$(echo "$line" | grep -oE "[0-9]+ ignored" | grep -oE "[0-9]+")
 [ -n "$line" ] || { p=0; f=1; }
+# A skipped test is not a passed one: count it as a failure here.
+f=$((f + ${ign:-0}))
 add "$p" "$f" "deno test"
 
 # 3. The same tests under Node (tsc build).
@@ -33,7 +37,9 @@ npx tsc -p tsconfig.json >"$LOGS/tsc.log" 2>&1 || { cat "$LOGS/tsc.log"; }
 node --test --enable-source-maps dist/tests/ >"$LOGS/node.log" 2>&1
 tail -10 "$LOGS/node.log" | grep -E "^# (pass|fail)"
 p=$(grep -E "^# pass" "$LOGS/node.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/node.log" | awk '{print $3}')
+sk=$(grep -E "^# skipped" "$LOGS/node.log" | awk '{print $3}')
 [ -n "$p" ] || { p=0; f=1; }
+f=$((f + ${sk:-0}))
 add "$p" "$f" "node --test"
 
 # 4. Conformance: unmodified python-oracledb and node-oracledb against the test server.
