@@ -49,7 +49,7 @@ const many = await conn.executeMany(
 console.log(`Inserted ${many.rowsAffected} more rows`);
 await conn.commit();
 
-await using cursor = await conn.cursor(
+await using cursor = conn.cursor(
   "SELECT id, name, picked FROM quickstart_fruit WHERE id >= :min ORDER BY id",
   { min: 1 },
 );

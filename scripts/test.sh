@@ -21,7 +21,7 @@ if ! grep -q "^test result" "$LOGS/cargo.log"; then f=1; fi
 add "$p" "$f" "cargo test"
 
 # 2. TypeScript under Deno.
-./node_modules/.bin/deno test --allow-ffi --allow-read --allow-write --allow-net --allow-env --allow-run tests/ >"$LOGS/deno.log" 2>&1
+./node_modules/.bin/deno test --allow-ffi --allow-read --allow-write --allow-net --allow-env --allow-run --allow-sys tests/ >"$LOGS/deno.log" 2>&1
 tail -5 "$LOGS/deno.log"
 line=$(grep -E "^(ok|FAILED) \| [0-9]+ passed" "$LOGS/deno.log" | sed -E 's/\x1b\[[0-9;]*m//g' | tail -1)
 [ -n "$line" ] || line=$(sed -E 's/\x1b\[[0-9;]*m//g' "$LOGS/deno.log" | grep -E "^(ok|FAILED) \| [0-9]+ passed" | tail -1)

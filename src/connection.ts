@@ -183,7 +183,8 @@ export class Connection implements AsyncDisposable {
   }
 
   /**
-   * Executes a query and returns its open cursor, to fetch rows in batches or with `for await`.
+   * Starts a query and returns its cursor at once, to iterate with `for await` or fetch rows
+   * in batches. The query runs right away; its errors surface at the first fetch.
    *
    * @example
    * ```ts
@@ -191,36 +192,40 @@ export class Connection implements AsyncDisposable {
    *
    * async function names(conn: Connection): Promise<string[]> {
    *   const out: string[] = [];
-   *   await using cursor = await conn.cursor("SELECT name FROM t ORDER BY id");
-   *   for await (const row of cursor) out.push(String(row.NAME));
+   *   for await (const row of conn.cursor("SELECT name FROM t ORDER BY id")) {
+   *     out.push(String(row.NAME));
+   *   }
    *   return out;
    * }
    * ```
    */
-  async cursor<T = Record<string, unknown>>(
+  cursor<T = Record<string, unknown>>(
     sql: string,
     binds?: Binds,
     options?: ExecuteOptions,
-  ): Promise<Cursor<T>> {
+  ): Cursor<T> {
     const site = callSite();
-    try {
-      assertOpen(this.#s);
-      checkSql(sql);
-      checkExecuteOptions("cursor()", options);
-      const opts = options ?? {};
-      const encoded = encodeBinds(binds);
-      const executed = await this.#s.queue.run(
-        () => executeStatement(this.#s, sql, encoded, opts),
-        site,
-        opts.signal,
-      );
-      if (executed.plan === undefined) {
-        throw odbError(ErrorCode.INVALID_ARGUMENT, `Statement of cursor() is not a query`);
+    const start = async () => {
+      try {
+        assertOpen(this.#s);
+        checkSql(sql);
+        checkExecuteOptions("cursor()", options);
+        const opts = options ?? {};
+        const encoded = encodeBinds(binds);
+        const executed = await this.#s.queue.run(
+          () => executeStatement(this.#s, sql, encoded, opts),
+          site,
+          opts.signal,
+        );
+        if (executed.plan === undefined) {
+          throw odbError(ErrorCode.INVALID_ARGUMENT, `Statement of cursor() is not a query`);
+        }
+        return executed;
+      } catch (e) {
+        throw toOracleError(e, site);
       }
-      return new Cursor<T>(this.#s, executed);
-    } catch (e) {
-      throw toOracleError(e, site);
-    }
+    };
+    return new Cursor<T>(this.#s, start());
   }
 
   /**

@@ -19,7 +19,7 @@ import type { Metadata } from "./types.ts";
  * import { connect } from "../mod.ts";
  *
  * await using conn = await connect({ user: "scott", password: "tiger", connectString: "localhost/FREEPDB1" });
- * await using cursor = await conn.cursor("SELECT id, name FROM emp ORDER BY id");
+ * await using cursor = conn.cursor("SELECT id, name FROM emp ORDER BY id");
  * for await (const row of cursor) {
  *   console.log(row.ID, row.NAME);
  * }
@@ -27,33 +27,49 @@ import type { Metadata } from "./types.ts";
  */
 export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, AsyncDisposable {
   readonly #session: Session;
-  readonly #plan: RowPlan;
-  readonly #arraySize: number;
-  #cursorId: number;
+  #plan: RowPlan | undefined;
+  #arraySize = 0;
+  #cursorId = 0;
   #buffered: T[] = [];
   // Rows before #head were handed out; an index instead of shift() keeps iteration O(1).
   #head = 0;
-  #done: boolean;
+  #done = false;
   #closed = false;
+  /** The running execute; settled once the first batch is in. */
+  readonly #ready: Promise<void>;
 
-  /** @internal Made by `Connection.cursor()`. */
-  constructor(session: Session, executed: Executed) {
+  /** @internal Made by `Connection.cursor()`, with the execute already started. */
+  constructor(session: Session, executing: Promise<Executed>) {
+    this.#session = session;
+    this.#ready = executing.then((executed) => this.#start(executed));
+    // Errors are reported by the first fetch; until then keep them from going unhandled.
+    this.#ready.catch(() => {});
+  }
+
+  #start(executed: Executed): void {
     const { res, plan, arraySize } = executed;
     if (plan === undefined) {
       throw odbError(ErrorCode.INVALID_ARGUMENT, "Statement of cursor() is not a query");
     }
-    this.#session = session;
     this.#plan = plan;
     this.#arraySize = arraySize;
     this.#cursorId = res.cursorId;
     this.#done = res.rows === null ? res.cursorId === 0 : res.rows.done;
     if (res.rows !== null) decodeRows(plan, res.rows, this.#buffered);
     if (this.#done) this.#cursorId = 0;
+    // Closed before the execute finished: release the server cursor now.
+    if (this.#closed && this.#cursorId !== 0) {
+      const id = this.#cursorId;
+      this.#cursorId = 0;
+      this.#session.queue.run(() => this.#session.native.closeCursor(id), callSite()).catch(
+        () => {},
+      );
+    }
   }
 
-  /** Column descriptions of the query. */
+  /** Column descriptions of the query; empty until the first rows have arrived. */
   get metaData(): Metadata[] {
-    return this.#plan.metaData;
+    return this.#plan?.metaData ?? [];
   }
 
   /** True once `close()` was called. */
@@ -81,11 +97,13 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
   }
 
   async #fill(want: number, site: Error): Promise<void> {
+    await this.#ready;
+    const plan = this.#plan as RowPlan;
     while (this.#available() < want && !this.#done) {
       const id = this.#cursorId;
       const size = Math.max(this.#arraySize, Math.min(want - this.#available(), 1_000_000));
       const batch = await this.#session.queue.run(() => this.#session.native.fetch(id, size), site);
-      decodeRows(this.#plan, batch, this.#buffered);
+      decodeRows(plan, batch, this.#buffered);
       if (batch.done) {
         // The native layer releases an exhausted cursor itself.
         this.#done = true;
@@ -162,6 +180,8 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
     if (this.#closed) return;
     const site = callSite();
     this.#closed = true;
+    // Wait for a running execute so its server cursor can be released.
+    await this.#ready.catch(() => {});
     this.#buffered = [];
     this.#head = 0;
     const id = this.#cursorId;

@@ -10,7 +10,7 @@ function table(n: number): FakeTable {
 
 test("for await yields every row in order across batches", async () => {
   const { conn, fake } = fakeConnection(table(9));
-  await using cursor = await conn.cursor("SELECT n FROM t", [], { fetchArraySize: 4 });
+  await using cursor = conn.cursor("SELECT n FROM t", [], { fetchArraySize: 4 });
   const seen: unknown[] = [];
   for await (const row of cursor) seen.push(row.N);
   assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -22,7 +22,7 @@ test("for await yields every row in order across batches", async () => {
 
 test("breaking out of for await closes the server cursor", async () => {
   const { conn, fake } = fakeConnection(table(50));
-  const cursor = await conn.cursor("SELECT n FROM t", [], { fetchArraySize: 10 });
+  const cursor = conn.cursor("SELECT n FROM t", [], { fetchArraySize: 10 });
   for await (const row of cursor) {
     if (row.N === 3) break;
   }
@@ -33,7 +33,7 @@ test("breaking out of for await closes the server cursor", async () => {
 
 test("throwing inside for await closes the server cursor too", async () => {
   const { conn, fake } = fakeConnection(table(50));
-  const cursor = await conn.cursor("SELECT n FROM t");
+  const cursor = conn.cursor("SELECT n FROM t");
   await assert.rejects(
     (async () => {
       for await (const _ of cursor) throw new Error("stop");
@@ -45,7 +45,7 @@ test("throwing inside for await closes the server cursor too", async () => {
 
 test("fetchMany returns batches of n, then the rest, then empty arrays", async () => {
   const { conn, fake } = fakeConnection(table(5));
-  await using cursor = await conn.cursor("SELECT n FROM t", [], {
+  await using cursor = conn.cursor("SELECT n FROM t", [], {
     prefetchRows: 1,
     fetchArraySize: 2,
   });
@@ -58,9 +58,11 @@ test("fetchMany returns batches of n, then the rest, then empty arrays", async (
 
 test("fetchAll returns the remaining rows and metaData describes the columns", async () => {
   const { conn } = fakeConnection(table(4));
-  await using cursor = await conn.cursor<unknown[]>("SELECT n FROM t", [], { outFormat: "array" });
-  assert.deepEqual(cursor.metaData.map((m) => m.name), ["N"]);
+  await using cursor = conn.cursor<unknown[]>("SELECT n FROM t", [], { outFormat: "array" });
+  // metaData is known once the first batch arrived.
+  assert.equal(cursor.metaData.length, 0);
   assert.deepEqual(await cursor.fetchMany(1), [[0]]);
+  assert.deepEqual(cursor.metaData.map((m) => m.name), ["N"]);
   assert.deepEqual(await cursor.fetchAll(), [[1], [2], [3]]);
   assert.deepEqual(await cursor.fetchAll(), []);
 });
@@ -69,7 +71,7 @@ test("await using closes an unfinished cursor; use after close is ODB-5001", asy
   const { conn, fake } = fakeConnection(table(30));
   let kept;
   {
-    await using cursor = await conn.cursor("SELECT n FROM t");
+    await using cursor = conn.cursor("SELECT n FROM t");
     kept = cursor;
     await cursor.fetchMany(1);
   }
@@ -82,9 +84,9 @@ test("await using closes an unfinished cursor; use after close is ODB-5001", asy
   });
 });
 
-test("cursor of a statement that is not a query is rejected", async () => {
+test("cursor of a statement that is not a query is rejected at the first fetch", async () => {
   const { conn } = fakeConnection();
-  await assert.rejects(conn.cursor("UPDATE t SET a = 1"), {
+  await assert.rejects(conn.cursor("UPDATE t SET a = 1").fetchMany(1), {
     code: "ODB-5005",
     message: "ODB-5005: Statement of cursor() is not a query",
   });
@@ -92,7 +94,7 @@ test("cursor of a statement that is not a query is rejected", async () => {
 
 test("fetchMany rejects a count below 1 naming the argument", async () => {
   const { conn } = fakeConnection(table(3));
-  await using cursor = await conn.cursor("SELECT n FROM t");
+  await using cursor = conn.cursor("SELECT n FROM t");
   await assert.rejects(cursor.fetchMany(0), {
     code: "ODB-5005",
     message: 'ODB-5005: Argument "n" of fetchMany() must be an integer of 1 or more',
@@ -110,7 +112,7 @@ test("a server cursor streams 250 rows with for await in small batches", server,
   });
   await conn.execute("CREATE TABLE seq (n NUMBER)");
   await conn.executeMany("INSERT INTO seq VALUES (:1)", Array.from({ length: 250 }, (_, i) => [i]));
-  await using cursor = await conn.cursor("SELECT n FROM seq ORDER BY n", [], {
+  await using cursor = conn.cursor("SELECT n FROM seq ORDER BY n", [], {
     fetchArraySize: 16,
   });
   let sum = 0;
@@ -132,9 +134,9 @@ test("fetchMany and fetchAll page through a server cursor", server, async () => 
   });
   await conn.execute("CREATE TABLE seq (n NUMBER)");
   await conn.executeMany("INSERT INTO seq VALUES (:1)", Array.from({ length: 10 }, (_, i) => [i]));
-  await using cursor = await conn.cursor("SELECT n FROM seq ORDER BY n");
-  assert.deepEqual(cursor.metaData.map((m) => m.name), ["N"]);
+  await using cursor = conn.cursor("SELECT n FROM seq ORDER BY n");
   assert.deepEqual((await cursor.fetchMany(4)).map((r) => r.N), [0, 1, 2, 3]);
+  assert.deepEqual(cursor.metaData.map((m) => m.name), ["N"]);
   assert.deepEqual((await cursor.fetchAll()).map((r) => r.N), [4, 5, 6, 7, 8, 9]);
   assert.deepEqual(await cursor.fetchMany(4), []);
 });
@@ -156,7 +158,7 @@ test(
     );
     // More loops than a default OPEN_CURSORS (300): a leak would fail with ORA-01000.
     for (let i = 0; i < 400; i++) {
-      const cursor = await conn.cursor("SELECT n FROM seq ORDER BY n", [], { fetchArraySize: 10 });
+      const cursor = conn.cursor("SELECT n FROM seq ORDER BY n", [], { fetchArraySize: 10 });
       for await (const row of cursor) {
         if (row.N === 1) break;
       }
