@@ -428,7 +428,8 @@ mod tests {
     #[test]
     fn oracle_column_headings() {
         assert_eq!(names("select 1+1, count(*), x, t.y, 'abc' from t"), vec!["1+1", "COUNT(*)", "X", "Y", "'ABC'"]);
-        assert_eq!(names("select a b, c as d, * from t"), Vec::<String>::new());
+        // Existing aliases are kept, upper-cased like any unquoted identifier.
+        assert_eq!(names("select a b, c as d, * from t"), vec!["B", "D"]);
         assert_eq!(names("select case when x = 1 then 2 end from t"), vec!["CASEWHENX=1THEN2END"]);
     }
 }

@@ -419,6 +419,6 @@ mod tests {
         assert_eq!(rw("select s.nextval, sysdate from dual"), "select ora_nextval('S') , ora_sysdate() from dual");
         assert_eq!(rw("select nvl(x, '') from t where rownum <= 5"), "select ora_nvl(x , NULL) from t LIMIT 5 OFFSET 0");
         assert_eq!(rw("select x from t order by x offset 2 rows fetch first 3 rows only"), "select x from t order by x LIMIT 3 OFFSET 2");
-        assert_eq!(rw("select -x from t where y > (select max(z) from u)"), "select ora_neg(x) from t where y > (select max(z) from u)");
+        assert_eq!(rw("select 2 * -x from t where y > (select max(z) from u)"), "select ora_mul(2, ora_neg(x)) from t where y > (select max(z) from u)");
     }
 }
