@@ -6,8 +6,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-if [ ! -x node_modules/.bin/deno ] || [ package.json -nt node_modules/.package-lock.json ]; then
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# npm install rather than npm ci: the lock file records only this platform's
+# Deno binary package, which npm ci rejects as out of sync.
+if [ ! -x node_modules/.bin/deno ] || [ ! -d node_modules/oracledb ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  npm install --no-audit --no-fund
 fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 

@@ -6,7 +6,8 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=setup.sh
-source "$ROOT/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+if ! (source "$ROOT/scripts/setup.sh"); then echo "setup failed"; echo "0 passed, 1 failed"; exit 1; fi
+source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 LOGS="$ROOT/.tmp/test-logs"
 mkdir -p "$LOGS"
