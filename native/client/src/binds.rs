@@ -46,7 +46,11 @@ pub struct Binds {
 }
 
 fn bind_error(name: &str, msg: impl Into<String>) -> Error {
-    Error::odb(ErrorKind::Bind, "ODB-3001", format!("bind \"{name}\": {}", msg.into()))
+    Error::odb(
+        ErrorKind::Bind,
+        "ODB-3001",
+        format!("bind \"{name}\": {}", msg.into()),
+    )
 }
 
 impl BindValue {
@@ -72,21 +76,48 @@ impl BindValue {
         let num_err = |e: number::NumberError| bind_error(name, e.to_string());
         Ok(Some(match (self, ty) {
             (B::Null, _) => return Ok(None),
-            (B::Number(v), ora_type::NUMBER | ora_type::BINARY_INTEGER) => number::encode_f64(*v).map_err(num_err)?,
+            (B::Number(v), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
+                number::encode_f64(*v).map_err(num_err)?
+            }
             (B::Decimal(s) | B::Str(s), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
                 number::encode_str(s.trim()).map_err(num_err)?
             }
-            (B::Number(v) | B::Double(v), ora_type::BINARY_DOUBLE) => oradb_protocol::value::float::encode_f64(*v).to_vec(),
-            (B::Number(v), ora_type::VARCHAR | ora_type::CHAR | ora_type::LONG) => format_js_number(*v).into_bytes(),
-            (B::Decimal(s) | B::Str(s) | B::Clob(s), ora_type::VARCHAR | ora_type::CHAR | ora_type::LONG | ora_type::CLOB) => {
-                s.as_bytes().to_vec()
+            (B::Number(v) | B::Double(v), ora_type::BINARY_DOUBLE) => {
+                oradb_protocol::value::float::encode_f64(*v).to_vec()
             }
-            (B::Bytes(b) | B::Blob(b), ora_type::RAW | ora_type::LONG_RAW | ora_type::BLOB) => b.clone(),
+            (B::Number(v), ora_type::VARCHAR | ora_type::CHAR | ora_type::LONG) => {
+                format_js_number(*v).into_bytes()
+            }
+            (
+                B::Decimal(s) | B::Str(s) | B::Clob(s),
+                ora_type::VARCHAR | ora_type::CHAR | ora_type::LONG | ora_type::CLOB,
+            ) => s.as_bytes().to_vec(),
+            (B::Bytes(b) | B::Blob(b), ora_type::RAW | ora_type::LONG_RAW | ora_type::BLOB) => {
+                b.clone()
+            }
             (B::Date(d) | B::Timestamp(d), ora_type::DATE) => date_bytes(d, false),
-            (B::Date(d) | B::Timestamp(d), ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ) => date_bytes(d, true),
-            (B::Bool(b), ora_type::BOOLEAN) => if *b { vec![1, 1] } else { vec![0] },
-            (B::Bool(b), ora_type::NUMBER | ora_type::BINARY_INTEGER) => number::encode_i64(i64::from(*b)),
-            (v, t) => return Err(bind_error(name, format!("a {} value cannot be bound as Oracle type {t}", v.kind_name()))),
+            (B::Date(d) | B::Timestamp(d), ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ) => {
+                date_bytes(d, true)
+            }
+            (B::Bool(b), ora_type::BOOLEAN) => {
+                if *b {
+                    vec![1, 1]
+                } else {
+                    vec![0]
+                }
+            }
+            (B::Bool(b), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
+                number::encode_i64(i64::from(*b))
+            }
+            (v, t) => {
+                return Err(bind_error(
+                    name,
+                    format!(
+                        "a {} value cannot be bound as Oracle type {t}",
+                        v.kind_name()
+                    ),
+                ))
+            }
         }))
     }
 
@@ -124,7 +155,15 @@ fn format_js_number(v: f64) -> String {
 fn date_bytes(d: &DateTime, with_fraction: bool) -> Vec<u8> {
     let century = d.year.div_euclid(100) + 100;
     let year = d.year.rem_euclid(100) + 100;
-    let mut b = vec![century as u8, year as u8, d.month, d.day, d.hour + 1, d.minute + 1, d.second + 1];
+    let mut b = vec![
+        century as u8,
+        year as u8,
+        d.month,
+        d.day,
+        d.hour + 1,
+        d.minute + 1,
+        d.second + 1,
+    ];
     if with_fraction && d.nanos > 0 {
         b.extend_from_slice(&d.nanos.to_be_bytes());
     }
@@ -139,7 +178,9 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
         let mut ty = spec.ora_type;
         let mut len = 0usize;
         for row in &binds.rows {
-            let v = row.get(i).ok_or_else(|| bind_error(&name, "missing value in a row"))?;
+            let v = row
+                .get(i)
+                .ok_or_else(|| bind_error(&name, "missing value in a row"))?;
             if ty == 0 {
                 ty = v.natural_type().unwrap_or(0);
             }
@@ -182,29 +223,75 @@ mod tests {
     fn inferred_types_and_sizes() {
         let binds = Binds {
             specs: vec![
-                BindSpec { name: Some("A".into()), dir: Dir::In, ora_type: 0, max_size: 0 },
-                BindSpec { name: Some("B".into()), dir: Dir::In, ora_type: 0, max_size: 0 },
-                BindSpec { name: Some("C".into()), dir: Dir::In, ora_type: 0, max_size: 0 },
+                BindSpec {
+                    name: Some("A".into()),
+                    dir: Dir::In,
+                    ora_type: 0,
+                    max_size: 0,
+                },
+                BindSpec {
+                    name: Some("B".into()),
+                    dir: Dir::In,
+                    ora_type: 0,
+                    max_size: 0,
+                },
+                BindSpec {
+                    name: Some("C".into()),
+                    dir: Dir::In,
+                    ora_type: 0,
+                    max_size: 0,
+                },
             ],
             rows: vec![
-                vec![BindValue::Null, BindValue::Str("ab".into()), BindValue::Str("x".repeat(40000))],
-                vec![BindValue::Number(1.0), BindValue::Str("abcd".into()), BindValue::Null],
+                vec![
+                    BindValue::Null,
+                    BindValue::Str("ab".into()),
+                    BindValue::Str("x".repeat(40000)),
+                ],
+                vec![
+                    BindValue::Number(1.0),
+                    BindValue::Str("abcd".into()),
+                    BindValue::Null,
+                ],
             ],
         };
         let t = resolve_types(&binds, 32767).unwrap();
-        assert_eq!(t, vec![(ora_type::NUMBER, 22), (ora_type::VARCHAR, 4), (ora_type::LONG, 40000)]);
+        assert_eq!(
+            t,
+            vec![
+                (ora_type::NUMBER, 22),
+                (ora_type::VARCHAR, 4),
+                (ora_type::LONG, 40000)
+            ]
+        );
     }
 
     #[test]
     fn unsupported_conversion_names_the_bind() {
-        let e = BindValue::Bool(true).encode(ora_type::DATE, "FLAG").unwrap_err();
+        let e = BindValue::Bool(true)
+            .encode(ora_type::DATE, "FLAG")
+            .unwrap_err();
         assert_eq!(e.code(), "ODB-3001");
         assert!(e.message().contains("\"FLAG\""));
     }
 
     #[test]
     fn dates_encode_like_oracle() {
-        let d = DateTime { year: 2024, month: 3, day: 5, hour: 14, minute: 7, second: 9, nanos: 0 };
-        assert_eq!(BindValue::Date(d).encode(ora_type::DATE, "d").unwrap().unwrap(), vec![120, 124, 3, 5, 15, 8, 10]);
+        let d = DateTime {
+            year: 2024,
+            month: 3,
+            day: 5,
+            hour: 14,
+            minute: 7,
+            second: 9,
+            nanos: 0,
+        };
+        assert_eq!(
+            BindValue::Date(d)
+                .encode(ora_type::DATE, "d")
+                .unwrap()
+                .unwrap(),
+            vec![120, 124, 3, 5, 15, 8, 10]
+        );
     }
 }

@@ -25,8 +25,18 @@ pub(crate) struct Control {
 }
 
 enum Op {
-    Execute(String, Binds, ExecOptions, oneshot::Sender<Result<ExecResult>>),
-    ExecuteMany(String, Binds, ExecManyOptions, oneshot::Sender<Result<ExecManyResult>>),
+    Execute(
+        String,
+        Binds,
+        ExecOptions,
+        oneshot::Sender<Result<ExecResult>>,
+    ),
+    ExecuteMany(
+        String,
+        Binds,
+        ExecManyOptions,
+        oneshot::Sender<Result<ExecManyResult>>,
+    ),
     Fetch(u32, u32, oneshot::Sender<Result<Fetched>>),
     CloseCursor(u32, oneshot::Sender<Result<()>>),
     Simple(u8, oneshot::Sender<Result<()>>),
@@ -50,11 +60,16 @@ impl Connection {
     pub async fn connect(opts: ConnectOptions) -> Result<Connection> {
         let (transport, caps, info) = login::connect(&opts).await?;
         let ctl = Arc::new(Control::default());
-        ctl.call_timeout_ms.store(opts.call_timeout.as_millis() as u64, Ordering::Relaxed);
+        ctl.call_timeout_ms
+            .store(opts.call_timeout.as_millis() as u64, Ordering::Relaxed);
         let (tx, rx) = mpsc::unbounded_channel();
         let state = State::new(transport, caps, ctl.clone(), &opts);
         tokio::spawn(run(state, rx));
-        Ok(Connection { tx, ctl, info: Arc::new(info) })
+        Ok(Connection {
+            tx,
+            ctl,
+            info: Arc::new(info),
+        })
     }
 
     pub fn info(&self) -> &SessionInfo {
@@ -67,7 +82,9 @@ impl Connection {
     }
 
     pub fn set_call_timeout(&self, t: Duration) {
-        self.ctl.call_timeout_ms.store(t.as_millis() as u64, Ordering::Relaxed);
+        self.ctl
+            .call_timeout_ms
+            .store(t.as_millis() as u64, Ordering::Relaxed);
     }
     pub fn call_timeout(&self) -> Duration {
         Duration::from_millis(self.ctl.call_timeout_ms.load(Ordering::Relaxed))
@@ -90,7 +107,12 @@ impl Connection {
         let sql = sql.to_string();
         self.call(|tx| Op::Execute(sql, binds, opts, tx)).await
     }
-    pub async fn execute_many(&self, sql: &str, binds: Binds, opts: ExecManyOptions) -> Result<ExecManyResult> {
+    pub async fn execute_many(
+        &self,
+        sql: &str,
+        binds: Binds,
+        opts: ExecManyOptions,
+    ) -> Result<ExecManyResult> {
         let sql = sql.to_string();
         self.call(|tx| Op::ExecuteMany(sql, binds, opts, tx)).await
     }
@@ -102,13 +124,16 @@ impl Connection {
         self.call(|tx| Op::CloseCursor(cursor_id, tx)).await
     }
     pub async fn commit(&self) -> Result<()> {
-        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::COMMIT, tx)).await
+        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::COMMIT, tx))
+            .await
     }
     pub async fn rollback(&self) -> Result<()> {
-        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::ROLLBACK, tx)).await
+        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::ROLLBACK, tx))
+            .await
     }
     pub async fn ping(&self) -> Result<()> {
-        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::PING, tx)).await
+        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::PING, tx))
+            .await
     }
     /// Rolls back, logs off and closes the socket. Later calls fail with ODB-5001.
     pub async fn close(&self) -> Result<()> {
@@ -125,7 +150,10 @@ async fn run(mut st: State, mut rx: mpsc::UnboundedReceiver<Op>) {
             Op::Execute(sql, b, o, tx) => drop(tx.send(st.execute(&sql, b, o).await)),
             Op::ExecuteMany(sql, b, o, tx) => drop(tx.send(st.execute_many(&sql, b, o).await)),
             Op::Fetch(id, n, tx) => drop(tx.send(st.fetch(id, n).await)),
-            Op::CloseCursor(id, tx) => drop(tx.send(Ok(st.queue_close(id)))),
+            Op::CloseCursor(id, tx) => {
+                st.queue_close(id);
+                drop(tx.send(Ok(())))
+            }
             Op::Simple(code, tx) => drop(tx.send(st.simple(code).await)),
             Op::Close(tx) => drop(tx.send(st.close().await)),
         }

@@ -38,20 +38,38 @@ impl Error {
     /// One of our own errors; `code` like "ODB-1001".
     pub fn odb(kind: ErrorKind, code: &str, message: impl Into<String>) -> Self {
         let errno = code.trim_start_matches("ODB-").parse().unwrap_or(0);
-        Error { kind, code: code.into(), errno, message: format!("{code}: {}", message.into()), offset: 0, session_dead: false }
+        Error {
+            kind,
+            code: code.into(),
+            errno,
+            message: format!("{code}: {}", message.into()),
+            offset: 0,
+            session_dead: false,
+        }
     }
 
     /// An error sent by the database (`ORA-nnnnn: text`).
     pub fn ora(errno: u32, text: &str, offset: u32) -> Self {
         let code = format!("ORA-{errno:05}");
-        let message = if text.trim_start().starts_with(&code) { text.trim_end().to_string() } else { format!("{code}: {}", text.trim_end()) };
+        let message = if text.trim_start().starts_with(&code) {
+            text.trim_end().to_string()
+        } else {
+            format!("{code}: {}", text.trim_end())
+        };
         let kind = match errno {
             1013 => ErrorKind::Cancelled,
             1017 | 12500..=12699 | 28000..=28099 => ErrorKind::Connect,
             _ => ErrorKind::Database,
         };
         let session_dead = matches!(errno, 28 | 1012 | 3113 | 3114 | 3135 | 12570 | 12583);
-        Error { kind, code, errno, message, offset, session_dead }
+        Error {
+            kind,
+            code,
+            errno,
+            message,
+            offset,
+            session_dead,
+        }
     }
 
     pub fn protocol(message: impl Into<String>) -> Self {
@@ -62,7 +80,11 @@ impl Error {
 
     /// The connection is gone (socket closed or failed).
     pub fn disconnected(detail: impl fmt::Display) -> Self {
-        let mut e = Error::odb(ErrorKind::Connect, "ODB-1010", format!("the database connection was lost: {detail}"));
+        let mut e = Error::odb(
+            ErrorKind::Connect,
+            "ODB-1010",
+            format!("the database connection was lost: {detail}"),
+        );
         e.session_dead = true;
         e
     }
@@ -92,7 +114,11 @@ impl Error {
     }
     /// Retrying on a new session may succeed.
     pub fn is_recoverable(&self) -> bool {
-        self.session_dead || matches!(self.errno, 12514 | 12516 | 12519 | 12520 | 12528 | 12537 | 12541 | 12571)
+        self.session_dead
+            || matches!(
+                self.errno,
+                12514 | 12516 | 12519 | 12520 | 12528 | 12537 | 12541 | 12571
+            )
     }
 }
 
@@ -113,8 +139,14 @@ mod tests {
         let e = Error::ora(942, "ORA-00942: table or view does not exist\n", 14);
         assert_eq!(e.code(), "ORA-00942");
         assert_eq!(e.message(), "ORA-00942: table or view does not exist");
-        assert_eq!((e.errno(), e.offset(), e.kind()), (942, 14, ErrorKind::Database));
-        assert_eq!(Error::ora(1013, "user requested cancel", 0).kind(), ErrorKind::Cancelled);
+        assert_eq!(
+            (e.errno(), e.offset(), e.kind()),
+            (942, 14, ErrorKind::Database)
+        );
+        assert_eq!(
+            Error::ora(1013, "user requested cancel", 0).kind(),
+            ErrorKind::Cancelled
+        );
         assert!(Error::ora(3113, "end-of-file on communication channel", 0).is_session_dead());
     }
 

@@ -120,13 +120,22 @@ fn plan_for(cols: &[DescribeColumn], as_string: &[usize], lobs_as_long: bool) ->
                 ora_type::BLOB if lobs_as_long => ora_type::LONG_RAW,
                 t => t,
             };
-            ColumnDecode { wire_type, db_type: c.ora_type, csfrm: c.csfrm, as_string: as_string.contains(&i) }
+            ColumnDecode {
+                wire_type,
+                db_type: c.ora_type,
+                csfrm: c.csfrm,
+                as_string: as_string.contains(&i),
+            }
         })
         .collect()
 }
 
 /// Decodes one row; on any failure the buffer is left as before the row.
-fn decode_row(r: &mut Reader, plan: &[ColumnDecode], out: &mut RowBuf) -> std::result::Result<(), DecodeError> {
+fn decode_row(
+    r: &mut Reader,
+    plan: &[ColumnDecode],
+    out: &mut RowBuf,
+) -> std::result::Result<(), DecodeError> {
     let start = out.data.len();
     for c in plan {
         let res = if matches!(c.wire_type, ora_type::LONG | ora_type::LONG_RAW) {
@@ -152,7 +161,18 @@ fn decode_row(r: &mut Reader, plan: &[ColumnDecode], out: &mut RowBuf) -> std::r
 
 impl State {
     pub(crate) fn new(t: Transport, caps: Caps, ctl: Arc<Control>, opts: &ConnectOptions) -> Self {
-        State { t, caps, ctl, seq: 2, pending_close: Vec::new(), cursors: HashMap::new(), buf: ResponseBuf::default(), in_txn: false, dead: false, prefetch: opts.prefetch_rows.max(1) }
+        State {
+            t,
+            caps,
+            ctl,
+            seq: 2,
+            pending_close: Vec::new(),
+            cursors: HashMap::new(),
+            buf: ResponseBuf::default(),
+            in_txn: false,
+            dead: false,
+            prefetch: opts.prefetch_rows.max(1),
+        }
     }
 
     pub(crate) fn is_dead(&self) -> bool {
@@ -182,12 +202,23 @@ impl State {
     }
 
     fn timeout(&self) -> Option<Duration> {
-        let ms = self.ctl.call_timeout_ms.load(std::sync::atomic::Ordering::Relaxed);
+        let ms = self
+            .ctl
+            .call_timeout_ms
+            .load(std::sync::atomic::Ordering::Relaxed);
         (ms > 0).then(|| Duration::from_millis(ms))
     }
 
     /// Sends `w` and decodes the response into `acc` until ERROR/STATUS.
-    async fn round_trip(&mut self, w: Writer, acc: &mut Acc, plan: &[ColumnDecode], kind: Kind, want_counts: bool, as_string: &[usize]) -> Result<ErrorMessage> {
+    async fn round_trip(
+        &mut self,
+        w: Writer,
+        acc: &mut Acc,
+        plan: &[ColumnDecode],
+        kind: Kind,
+        want_counts: bool,
+        as_string: &[usize],
+    ) -> Result<ErrorMessage> {
         if let Err(e) = self.t.send_request(&w.buf).await {
             self.dead = true;
             return Err(e);
@@ -196,54 +227,63 @@ impl State {
         let caps = self.caps;
         let timeout = self.timeout();
         let mut plan = plan.to_vec();
-        let res = response::read(&mut self.t, &mut self.buf, &self.ctl, timeout, |k, r| match k {
-            msg::DESCRIBE_INFO => {
-                let d = DescribeInfo::decode(r, &caps)?;
-                plan = plan_for(&d.columns, as_string, false);
-                acc.describe = Some(d);
-                Ok(None)
-            }
-            msg::ROW_HEADER => RowHeader::decode(r, &caps).map(|_| None),
-            msg::ROW_DATA => {
-                match kind {
-                    Kind::PlSql => {
-                        let n = acc.io_dirs.iter().filter(|d| **d != rows::dir::IN).count();
-                        let mut outs = Vec::with_capacity(n);
-                        for _ in 0..n {
-                            outs.push(rows::read_out_bind(r)?);
+        let res = response::read(
+            &mut self.t,
+            &mut self.buf,
+            &self.ctl,
+            timeout,
+            |k, r| match k {
+                msg::DESCRIBE_INFO => {
+                    let d = DescribeInfo::decode(r, &caps)?;
+                    plan = plan_for(&d.columns, as_string, false);
+                    acc.describe = Some(d);
+                    Ok(None)
+                }
+                msg::ROW_HEADER => RowHeader::decode(r, &caps).map(|_| None),
+                msg::ROW_DATA => {
+                    match kind {
+                        Kind::PlSql => {
+                            let n = acc.io_dirs.iter().filter(|d| **d != rows::dir::IN).count();
+                            let mut outs = Vec::with_capacity(n);
+                            for _ in 0..n {
+                                outs.push(rows::read_out_bind(r)?);
+                            }
+                            acc.outs = outs;
                         }
-                        acc.outs = outs;
+                        Kind::Dml => {
+                            let n = acc.returning.first().map_or(0, Vec::len);
+                            let row = rows::read_returning_row(r, n)?;
+                            acc.returning.push(row);
+                        }
+                        _ => decode_row(r, &plan, &mut acc.rows)?,
                     }
-                    Kind::Dml => {
-                        let n = acc.returning.first().map_or(0, Vec::len);
-                        let row = rows::read_returning_row(r, n)?;
-                        acc.returning.push(row);
+                    Ok(None)
+                }
+                msg::IO_VECTOR => {
+                    acc.io_dirs = IoVector::decode(r, &caps)?.directions;
+                    Ok(None)
+                }
+                msg::PARAMETER => {
+                    acc.row_counts = Some(DmlRowCounts::decode(r, &caps, want_counts)?.counts);
+                    Ok(None)
+                }
+                msg::WARNING => {
+                    r.ub2()?;
+                    let len = r.ub2()?;
+                    r.ub2()?;
+                    if len > 0 {
+                        r.skip_bytes()?;
                     }
-                    _ => decode_row(r, &plan, &mut acc.rows)?,
+                    Ok(None)
                 }
-                Ok(None)
-            }
-            msg::IO_VECTOR => {
-                acc.io_dirs = IoVector::decode(r, &caps)?.directions;
-                Ok(None)
-            }
-            msg::PARAMETER => {
-                acc.row_counts = Some(DmlRowCounts::decode(r, &caps, want_counts)?.counts);
-                Ok(None)
-            }
-            msg::WARNING => {
-                r.ub2()?;
-                let len = r.ub2()?;
-                r.ub2()?;
-                if len > 0 {
-                    r.skip_bytes()?;
-                }
-                Ok(None)
-            }
-            msg::ERROR => ErrorMessage::decode(r, &caps).map(Some),
-            msg::STATUS => StatusMessage::decode(r, &caps).map(|s| Some(ErrorMessage::success(0, 0, s.call_status))),
-            other => Err(DecodeError::Malformed(format!("unexpected message type {other}"))),
-        })
+                msg::ERROR => ErrorMessage::decode(r, &caps).map(Some),
+                msg::STATUS => StatusMessage::decode(r, &caps)
+                    .map(|s| Some(ErrorMessage::success(0, 0, s.call_status))),
+                other => Err(DecodeError::Malformed(format!(
+                    "unexpected message type {other}"
+                ))),
+            },
+        )
         .await;
         let (m, why) = match res {
             Ok(v) => v,
@@ -259,8 +299,15 @@ impl State {
             // The call finished before the break took effect.
             return Ok(m);
         }
-        if m.error_num != 0 && m.error_num != 1403 && !(m.error_num == 24381 && !m.batch_errors.is_empty()) {
-            let e = Error::ora(m.error_num, m.message.as_deref().unwrap_or(""), m.error_pos.max(0) as u32);
+        if m.error_num != 0
+            && m.error_num != 1403
+            && (m.error_num != 24381 || m.batch_errors.is_empty())
+        {
+            let e = Error::ora(
+                m.error_num,
+                m.message.as_deref().unwrap_or(""),
+                m.error_pos.max(0) as u32,
+            );
             return Err(response::interrupted_error(e, why));
         }
         Ok(m)
@@ -271,7 +318,14 @@ impl State {
         let named = binds.specs.iter().any(|s| s.name.is_some());
         if !named {
             if binds.specs.len() != scan.binds.len() {
-                return Err(bind_error("ODB-3005", format!("the statement has {} bind placeholders but {} values were given", scan.binds.len(), binds.specs.len())));
+                return Err(bind_error(
+                    "ODB-3005",
+                    format!(
+                        "the statement has {} bind placeholders but {} values were given",
+                        scan.binds.len(),
+                        binds.specs.len()
+                    ),
+                ));
             }
             return Ok((0..scan.binds.len()).collect());
         }
@@ -281,15 +335,31 @@ impl State {
                 binds
                     .specs
                     .iter()
-                    .position(|s| s.name.as_deref().is_some_and(|n| n.trim_start_matches(':').eq_ignore_ascii_case(p) || n.trim_start_matches(':') == p))
-                    .ok_or_else(|| bind_error("ODB-3006", format!("no value was given for bind \"{p}\"")))
+                    .position(|s| {
+                        s.name.as_deref().is_some_and(|n| {
+                            n.trim_start_matches(':').eq_ignore_ascii_case(p)
+                                || n.trim_start_matches(':') == p
+                        })
+                    })
+                    .ok_or_else(|| {
+                        bind_error("ODB-3006", format!("no value was given for bind \"{p}\""))
+                    })
             })
             .collect()
     }
 
     /// Bind metadata (all placeholders), value metadata and value rows.
     #[allow(clippy::type_complexity)]
-    fn bind_parts(&self, scan: &sql::Scan, binds: &Binds) -> Result<(Vec<ColumnMeta>, Vec<ColumnMeta>, Vec<Vec<Option<Vec<u8>>>>, Vec<(u8, usize)>)> {
+    fn bind_parts(
+        &self,
+        scan: &sql::Scan,
+        binds: &Binds,
+    ) -> Result<(
+        Vec<ColumnMeta>,
+        Vec<ColumnMeta>,
+        Vec<Vec<Option<Vec<u8>>>>,
+        Vec<(u8, usize)>,
+    )> {
         let map = self.placeholders(scan, binds)?;
         let types = resolve_types(binds, self.caps.max_string_size)?;
         let mut metas = Vec::with_capacity(map.len());
@@ -298,12 +368,22 @@ impl State {
         for (p, &s) in map.iter().enumerate() {
             let spec = &binds.specs[s];
             let (ty, mut size) = types[s];
-            if spec.dir != Dir::In && matches!(ty, ora_type::VARCHAR | ora_type::RAW | ora_type::CHAR) {
-                size = size.max(if spec.max_size > 0 { spec.max_size } else { 4000 });
+            if spec.dir != Dir::In
+                && matches!(ty, ora_type::VARCHAR | ora_type::RAW | ora_type::CHAR)
+            {
+                size = size.max(if spec.max_size > 0 {
+                    spec.max_size
+                } else {
+                    4000
+                });
             }
             let mut meta = ColumnMeta::bind(ty, size);
             if spec.dir != Dir::In {
-                meta.max_chars = if matches!(ty, ora_type::VARCHAR | ora_type::CHAR) { size } else { 0 };
+                meta.max_chars = if matches!(ty, ora_type::VARCHAR | ora_type::CHAR) {
+                    size
+                } else {
+                    0
+                };
             }
             kinds.push((ty, s));
             if !scan.returning.get(p).copied().unwrap_or(false) {
@@ -320,7 +400,11 @@ impl State {
                 }
                 let spec = &binds.specs[s];
                 let name = spec.name.clone().unwrap_or_else(|| (s + 1).to_string());
-                let v = if spec.dir == Dir::Out { &BindValue::Null } else { &row[s] };
+                let v = if spec.dir == Dir::Out {
+                    &BindValue::Null
+                } else {
+                    &row[s]
+                };
                 vals.push(v.encode(kinds[p].0, &name)?);
             }
             rows.push(vals);
@@ -329,17 +413,40 @@ impl State {
     }
 
     fn out_value(buf: &mut RowBuf, ty: u8, v: Option<&[u8]>) -> Result<()> {
-        let c = ColumnDecode { wire_type: ty, db_type: ty, csfrm: oradb_protocol::ttc::column::csfrm_of(ty), as_string: false };
+        let c = ColumnDecode {
+            wire_type: ty,
+            db_type: ty,
+            csfrm: oradb_protocol::ttc::column::csfrm_of(ty),
+            as_string: false,
+        };
         buf.value(&c, v)
     }
 
-    pub(crate) async fn execute(&mut self, sql_text: &str, binds: Binds, opts: ExecOptions) -> Result<ExecResult> {
+    pub(crate) async fn execute(
+        &mut self,
+        sql_text: &str,
+        binds: Binds,
+        opts: ExecOptions,
+    ) -> Result<ExecResult> {
         let scan = sql::scan(sql_text);
         let rows_in = binds.rows.len().max(1);
-        let binds = if binds.rows.is_empty() { Binds { rows: vec![vec![BindValue::Null; binds.specs.len()]], ..binds } } else { binds };
+        let binds = if binds.rows.is_empty() {
+            Binds {
+                rows: vec![vec![BindValue::Null; binds.specs.len()]],
+                ..binds
+            }
+        } else {
+            binds
+        };
         let (metas, value_metas, rows, kinds) = self.bind_parts(&scan, &binds)?;
         let is_plsql = scan.kind == Kind::PlSql;
-        let prefetch = if opts.prefetch_rows > 0 { opts.prefetch_rows } else { self.prefetch }.max(opts.array_size).max(1);
+        let prefetch = if opts.prefetch_rows > 0 {
+            opts.prefetch_rows
+        } else {
+            self.prefetch
+        }
+        .max(opts.array_size)
+        .max(1);
         let mut o = options::PARSE | options::EXECUTE;
         let mut al8i4 = [0u32; 13];
         al8i4[0] = 1;
@@ -363,16 +470,35 @@ impl State {
         if opts.auto_commit && scan.kind != Kind::Query {
             o |= options::COMMIT;
         }
-        let req = ExecuteRequest { seq: 0, options: o, sql: Some(sql_text.to_string()), prefetch_rows: if scan.kind == Kind::Query { prefetch } else { 0 }, al8i4, binds: metas.clone(), iterations: rows_in as u32, rows, ..Default::default() };
+        let req = ExecuteRequest {
+            seq: 0,
+            options: o,
+            sql: Some(sql_text.to_string()),
+            prefetch_rows: if scan.kind == Kind::Query {
+                prefetch
+            } else {
+                0
+            },
+            al8i4,
+            binds: metas.clone(),
+            iterations: rows_in as u32,
+            rows,
+            ..Default::default()
+        };
         let mut acc = Acc::default();
         if scan.kind == Kind::Dml && scan.returning.iter().any(|r| *r) {
             // Tell the decoder how many RETURNING binds each row carries.
-            acc.returning = vec![vec![Vec::new(); scan.returning.iter().filter(|r| **r).count()]];
+            acc.returning = vec![vec![
+                Vec::new();
+                scan.returning.iter().filter(|r| **r).count()
+            ]];
         }
         let mut w = self.request();
         let seq = self.next_seq();
         ExecuteRequest { seq, ..req }.encode(&mut w, &self.caps, &value_metas, is_plsql);
-        let m = self.round_trip(w, &mut acc, &[], scan.kind, false, &opts.fetch_as_string).await?;
+        let m = self
+            .round_trip(w, &mut acc, &[], scan.kind, false, &opts.fetch_as_string)
+            .await?;
         if scan.kind == Kind::Dml && !acc.returning.is_empty() {
             acc.returning.remove(0);
         }
@@ -387,18 +513,32 @@ impl State {
                 let mut outs = acc.outs.into_iter();
                 for (i, (ty, _)) in kinds.iter().enumerate() {
                     match acc.io_dirs.get(i) {
-                        Some(d) if *d != rows::dir::IN => Self::out_value(&mut out, *ty, outs.next().flatten().as_deref())?,
+                        Some(d) if *d != rows::dir::IN => {
+                            Self::out_value(&mut out, *ty, outs.next().flatten().as_deref())?
+                        }
                         _ => out.null(),
                     }
                 }
-                Ok(ExecResult { rows_affected: m.row_count, out_binds: Some(out), ..Default::default() })
+                Ok(ExecResult {
+                    rows_affected: m.row_count,
+                    out_binds: Some(out),
+                    ..Default::default()
+                })
             }
             _ => {
                 if cursor_id != 0 {
                     self.pending_close.push(cursor_id);
                 }
-                let out_binds = if scan.returning.iter().any(|r| *r) { Some(self.returning_buf(&scan, &kinds, &acc)?) } else { None };
-                Ok(ExecResult { rows_affected: m.row_count, out_binds, ..Default::default() })
+                let out_binds = if scan.returning.iter().any(|r| *r) {
+                    Some(self.returning_buf(&scan, &kinds, &acc)?)
+                } else {
+                    None
+                };
+                Ok(ExecResult {
+                    rows_affected: m.row_count,
+                    out_binds,
+                    ..Default::default()
+                })
             }
         }
     }
@@ -412,9 +552,15 @@ impl State {
                 out.null();
                 continue;
             }
-            let vals: Vec<&Option<Vec<u8>>> = acc.returning.iter().filter_map(|row| row.get(k)).flatten().collect();
+            let vals: Vec<&Option<Vec<u8>>> = acc
+                .returning
+                .iter()
+                .filter_map(|row| row.get(k))
+                .flatten()
+                .collect();
             out.data.push(tag::ARRAY);
-            out.data.extend_from_slice(&(vals.len() as u32).to_le_bytes());
+            out.data
+                .extend_from_slice(&(vals.len() as u32).to_le_bytes());
             for v in vals {
                 Self::out_value(&mut out, *ty, v.as_deref())?;
             }
@@ -423,15 +569,37 @@ impl State {
         Ok(out)
     }
 
-    async fn finish_query(&mut self, cursor_id: u32, mut acc: Acc, m: ErrorMessage, opts: &ExecOptions, prefetch: u32) -> Result<ExecResult> {
+    async fn finish_query(
+        &mut self,
+        cursor_id: u32,
+        mut acc: Acc,
+        m: ErrorMessage,
+        opts: &ExecOptions,
+        prefetch: u32,
+    ) -> Result<ExecResult> {
         let describe = acc.describe.take().unwrap_or_default();
-        let has_lob = describe.columns.iter().any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB));
+        let has_lob = describe
+            .columns
+            .iter()
+            .any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB));
         let plan = plan_for(&describe.columns, &opts.fetch_as_string, has_lob);
-        let columns: Vec<Column> = describe.columns.iter().map(|c| Column { name: c.name.clone(), db_type: c.ora_type, size: c.max_size, precision: c.precision, scale: c.scale, nullable: c.nullable }).collect();
+        let columns: Vec<Column> = describe
+            .columns
+            .iter()
+            .map(|c| Column {
+                name: c.name.clone(),
+                db_type: c.ora_type,
+                size: c.max_size,
+                precision: c.precision,
+                scale: c.scale,
+                nullable: c.nullable,
+            })
+            .collect();
         let mut done = m.error_num == 1403;
         let mut rows = acc.rows;
         if has_lob && rows.rows == 0 && !done {
-            self.define_lobs(cursor_id, &describe.columns, prefetch).await?;
+            self.define_lobs(cursor_id, &describe.columns, prefetch)
+                .await?;
             let f = self.fetch_plan(cursor_id, prefetch, &plan).await?;
             rows = f.rows;
             done = f.done;
@@ -441,11 +609,22 @@ impl State {
         } else {
             self.cursors.insert(cursor_id, plan);
         }
-        Ok(ExecResult { cursor_id: if done { 0 } else { cursor_id }, columns: Some(columns), rows: Some(Fetched { rows, done }), rows_affected: m.row_count, ..Default::default() })
+        Ok(ExecResult {
+            cursor_id: if done { 0 } else { cursor_id },
+            columns: Some(columns),
+            rows: Some(Fetched { rows, done }),
+            rows_affected: m.row_count,
+            ..Default::default()
+        })
     }
 
     /// Tells the server to send LOB columns as LONG / LONG RAW.
-    async fn define_lobs(&mut self, cursor_id: u32, cols: &[DescribeColumn], prefetch: u32) -> Result<()> {
+    async fn define_lobs(
+        &mut self,
+        cursor_id: u32,
+        cols: &[DescribeColumn],
+        prefetch: u32,
+    ) -> Result<()> {
         let defines = cols
             .iter()
             .map(|c| match c.ora_type {
@@ -459,22 +638,51 @@ impl State {
         al8i4[7] = 1;
         let mut w = self.request();
         let seq = self.next_seq();
-        ExecuteRequest { seq, options: options::DEFINE | options::NOT_PLSQL, cursor_id, prefetch_rows: prefetch, al8i4, defines, ..Default::default() }.encode(&mut w, &self.caps, &[], false);
+        ExecuteRequest {
+            seq,
+            options: options::DEFINE | options::NOT_PLSQL,
+            cursor_id,
+            prefetch_rows: prefetch,
+            al8i4,
+            defines,
+            ..Default::default()
+        }
+        .encode(&mut w, &self.caps, &[], false);
         let mut acc = Acc::default();
-        self.round_trip(w, &mut acc, &[], Kind::Other, false, &[]).await.map(|_| ())
+        self.round_trip(w, &mut acc, &[], Kind::Other, false, &[])
+            .await
+            .map(|_| ())
     }
 
-    async fn fetch_plan(&mut self, cursor_id: u32, n: u32, plan: &[ColumnDecode]) -> Result<Fetched> {
+    async fn fetch_plan(
+        &mut self,
+        cursor_id: u32,
+        n: u32,
+        plan: &[ColumnDecode],
+    ) -> Result<Fetched> {
         let mut w = self.request();
         let seq = self.next_seq();
-        FetchRequest { seq, cursor_id, rows: n.max(1) }.encode(&mut w, &self.caps);
+        FetchRequest {
+            seq,
+            cursor_id,
+            rows: n.max(1),
+        }
+        .encode(&mut w, &self.caps);
         let mut acc = Acc::default();
-        let m = self.round_trip(w, &mut acc, plan, Kind::Query, false, &[]).await?;
-        Ok(Fetched { rows: acc.rows, done: m.error_num == 1403 })
+        let m = self
+            .round_trip(w, &mut acc, plan, Kind::Query, false, &[])
+            .await?;
+        Ok(Fetched {
+            rows: acc.rows,
+            done: m.error_num == 1403,
+        })
     }
 
     pub(crate) async fn fetch(&mut self, cursor_id: u32, n: u32) -> Result<Fetched> {
-        let plan = self.cursors.get(&cursor_id).cloned().ok_or_else(|| Error::usage("ODB-5002", format!("cursor {cursor_id} is not open")))?;
+        let plan =
+            self.cursors.get(&cursor_id).cloned().ok_or_else(|| {
+                Error::usage("ODB-5002", format!("cursor {cursor_id} is not open"))
+            })?;
         let f = self.fetch_plan(cursor_id, n, &plan).await?;
         if f.done {
             self.queue_close(cursor_id);
@@ -482,14 +690,23 @@ impl State {
         Ok(f)
     }
 
-    pub(crate) async fn execute_many(&mut self, sql_text: &str, binds: Binds, opts: ExecManyOptions) -> Result<ExecManyResult> {
+    pub(crate) async fn execute_many(
+        &mut self,
+        sql_text: &str,
+        binds: Binds,
+        opts: ExecManyOptions,
+    ) -> Result<ExecManyResult> {
         let scan = sql::scan(sql_text);
         if binds.rows.is_empty() {
             return Ok(ExecManyResult::default());
         }
         let (metas, value_metas, rows, _) = self.bind_parts(&scan, &binds)?;
         let mut o = options::PARSE | options::EXECUTE | options::BIND;
-        o |= if scan.kind == Kind::PlSql { options::PLSQL_BIND } else { options::NOT_PLSQL };
+        o |= if scan.kind == Kind::PlSql {
+            options::PLSQL_BIND
+        } else {
+            options::NOT_PLSQL
+        };
         if opts.auto_commit {
             o |= options::COMMIT;
         }
@@ -505,19 +722,40 @@ impl State {
         let n = rows.len() as u32;
         let mut w = self.request();
         let seq = self.next_seq();
-        ExecuteRequest { seq, options: o, sql: Some(sql_text.to_string()), al8i4, binds: metas, iterations: n, dml_row_counts: opts.dml_row_counts, rows, ..Default::default() }.encode(&mut w, &self.caps, &value_metas, scan.kind == Kind::PlSql);
+        ExecuteRequest {
+            seq,
+            options: o,
+            sql: Some(sql_text.to_string()),
+            al8i4,
+            binds: metas,
+            iterations: n,
+            dml_row_counts: opts.dml_row_counts,
+            rows,
+            ..Default::default()
+        }
+        .encode(&mut w, &self.caps, &value_metas, scan.kind == Kind::PlSql);
         let mut acc = Acc::default();
-        let m = self.round_trip(w, &mut acc, &[], Kind::Other, opts.dml_row_counts, &[]).await?;
+        let m = self
+            .round_trip(w, &mut acc, &[], Kind::Other, opts.dml_row_counts, &[])
+            .await?;
         if m.cursor_id != 0 {
             self.pending_close.push(m.cursor_id as u32);
         }
         let batch_errors = opts.batch_errors.then(|| {
             m.batch_errors
                 .iter()
-                .map(|b| BatchErr { offset: b.offset, code: format!("ORA-{:05}", b.code), message: b.message.clone() })
+                .map(|b| BatchErr {
+                    offset: b.offset,
+                    code: format!("ORA-{:05}", b.code),
+                    message: b.message.clone(),
+                })
                 .collect()
         });
-        Ok(ExecManyResult { rows_affected: m.row_count, dml_row_counts: acc.row_counts.filter(|_| opts.dml_row_counts), batch_errors })
+        Ok(ExecManyResult {
+            rows_affected: m.row_count,
+            dml_row_counts: acc.row_counts.filter(|_| opts.dml_row_counts),
+            batch_errors,
+        })
     }
 
     pub(crate) async fn simple(&mut self, code: u8) -> Result<()> {
@@ -525,7 +763,9 @@ impl State {
         let seq = self.next_seq();
         SimpleCall { code, seq }.encode(&mut w, &self.caps);
         let mut acc = Acc::default();
-        self.round_trip(w, &mut acc, &[], Kind::Other, false, &[]).await.map(|_| ())
+        self.round_trip(w, &mut acc, &[], Kind::Other, false, &[])
+            .await
+            .map(|_| ())
     }
 
     pub(crate) async fn close(&mut self) -> Result<()> {

@@ -28,7 +28,10 @@ pub struct SessionInfo {
 }
 
 fn tnsnames(opts: &ConnectOptions) -> Option<String> {
-    let dir = opts.config_dir.clone().or_else(|| std::env::var_os("TNS_ADMIN").map(Into::into))?;
+    let dir = opts
+        .config_dir
+        .clone()
+        .or_else(|| std::env::var_os("TNS_ADMIN").map(Into::into))?;
     std::fs::read_to_string(dir.join("tnsnames.ora")).ok()
 }
 
@@ -38,7 +41,8 @@ fn connect_error(e: connect_string::ConnectStringError) -> Error {
 
 /// Connects and logs on, trying each address in order (failover).
 pub async fn connect(opts: &ConnectOptions) -> Result<(Transport, Caps, SessionInfo)> {
-    let descriptions = connect_string::resolve(&opts.connect_string, tnsnames(opts).as_deref()).map_err(connect_error)?;
+    let descriptions = connect_string::resolve(&opts.connect_string, tnsnames(opts).as_deref())
+        .map_err(connect_error)?;
     let mut last = None;
     for d in &descriptions {
         let retries = d.retry_count as usize + 1;
@@ -56,15 +60,32 @@ pub async fn connect(opts: &ConnectOptions) -> Result<(Transport, Caps, SessionI
             }
         }
     }
-    Err(last.unwrap_or_else(|| Error::odb(ErrorKind::Connect, "ODB-1003", "the connect string has no address")))
+    Err(last.unwrap_or_else(|| {
+        Error::odb(
+            ErrorKind::Connect,
+            "ODB-1003",
+            "the connect string has no address",
+        )
+    }))
 }
 
-async fn connect_one(opts: &ConnectOptions, d: &Description, a: &Address) -> Result<(Transport, Caps, SessionInfo)> {
-    let timeout = d.transport_connect_timeout.or(d.connect_timeout).unwrap_or(opts.connect_timeout);
+async fn connect_one(
+    opts: &ConnectOptions,
+    d: &Description,
+    a: &Address,
+) -> Result<(Transport, Caps, SessionInfo)> {
+    let timeout = d
+        .transport_connect_timeout
+        .or(d.connect_timeout)
+        .unwrap_or(opts.connect_timeout);
     let mut t = Transport::tcp(&a.host, a.port, timeout).await?;
-    let extra = vec![
-        ("CID".to_string(), format!("(PROGRAM={})(HOST={})(USER={})", opts.program, opts.machine, opts.os_user)),
-    ];
+    let extra = vec![(
+        "CID".to_string(),
+        format!(
+            "(PROGRAM={})(HOST={})(USER={})",
+            opts.program, opts.machine, opts.os_user
+        ),
+    )];
     let descriptor = d.to_connect_descriptor(a, &extra);
     let login = async {
         negotiate_tns(&mut t, &descriptor, d.sdu.unwrap_or(8192)).await?;
@@ -72,9 +93,16 @@ async fn connect_one(opts: &ConnectOptions, d: &Description, a: &Address) -> Res
         let info = authenticate(&mut t, &caps, opts).await?;
         Ok::<_, Error>((caps, info))
     };
-    let (caps, info) = tokio::time::timeout(opts.connect_timeout.max(Duration::from_millis(1)), login)
-        .await
-        .map_err(|_| Error::odb(ErrorKind::Connect, "ODB-1012", format!("timed out logging on to {}:{}", a.host, a.port)))??;
+    let (caps, info) =
+        tokio::time::timeout(opts.connect_timeout.max(Duration::from_millis(1)), login)
+            .await
+            .map_err(|_| {
+                Error::odb(
+                    ErrorKind::Connect,
+                    "ODB-1012",
+                    format!("timed out logging on to {}:{}", a.host, a.port),
+                )
+            })??;
     Ok((t, caps, info))
 }
 
@@ -91,7 +119,11 @@ async fn negotiate_tns(t: &mut Transport, descriptor: &str, sdu: u32) -> Result<
         kind::ACCEPT => {
             let a = Accept::decode_body(&p.body).map_err(|e| Error::protocol(e.to_string()))?;
             if a.version < 315 {
-                return Err(Error::odb(ErrorKind::Connect, "ODB-1020", format!("server TNS version {} is too old", a.version)));
+                return Err(Error::odb(
+                    ErrorKind::Connect,
+                    "ODB-1020",
+                    format!("server TNS version {} is too old", a.version),
+                ));
             }
             t.sdu = a.sdu as usize;
             t.set_large_lengths();
@@ -107,7 +139,9 @@ async fn negotiate_tns(t: &mut Transport, descriptor: &str, sdu: u32) -> Result<
             };
             Err(Error::ora(code, text, 0))
         }
-        other => Err(Error::protocol(format!("unexpected packet type {other} in reply to CONNECT"))),
+        other => Err(Error::protocol(format!(
+            "unexpected packet type {other} in reply to CONNECT"
+        ))),
     }
 }
 
@@ -137,19 +171,29 @@ pub async fn read_until<T>(
         match t.recv().await? {
             Inbound::Data { payload, .. } => buf.push(&payload),
             Inbound::Marker(_) => return Err(Error::protocol("unexpected marker during logon")),
-            Inbound::Other(p) => return Err(Error::protocol(format!("unexpected packet type {}", p.kind))),
+            Inbound::Other(p) => {
+                return Err(Error::protocol(format!(
+                    "unexpected packet type {}",
+                    p.kind
+                )))
+            }
         }
     }
 }
 
 async fn negotiate_ttc(t: &mut Transport) -> Result<Caps> {
     let mut w = Writer::new();
-    ProtocolRequest { driver_name: "oradb".into() }.encode(&mut w, &Caps::default());
+    ProtocolRequest {
+        driver_name: "oradb".into(),
+    }
+    .encode(&mut w, &Caps::default());
     t.send_request(&w.buf).await?;
     let mut buf = ResponseBuf::default();
     let pro = read_until(t, &mut buf, |k, r| {
         if k != msg::PROTOCOL {
-            return Err(DecodeError::Malformed(format!("message {k} instead of the protocol reply")));
+            return Err(DecodeError::Malformed(format!(
+                "message {k} instead of the protocol reply"
+            )));
         }
         ProtocolReply::decode(r, &Caps::default()).map(Some)
     })
@@ -163,7 +207,9 @@ async fn negotiate_ttc(t: &mut Transport) -> Result<Caps> {
     buf.clear();
     read_until(t, &mut buf, |k, r| {
         if k != msg::DATA_TYPES {
-            return Err(DecodeError::Malformed(format!("message {k} instead of the data types reply")));
+            return Err(DecodeError::Malformed(format!(
+                "message {k} instead of the data types reply"
+            )));
         }
         DataTypesReply::decode(r, &caps).map(Some)
     })
@@ -172,7 +218,11 @@ async fn negotiate_ttc(t: &mut Transport) -> Result<Caps> {
 }
 
 /// One auth round trip: PARAMETER pairs then the closing ERROR.
-async fn auth_call(t: &mut Transport, caps: &Caps, req: &AuthRequest) -> Result<Vec<(String, Vec<u8>, u32)>> {
+async fn auth_call(
+    t: &mut Transport,
+    caps: &Caps,
+    req: &AuthRequest,
+) -> Result<Vec<(String, Vec<u8>, u32)>> {
     let mut w = Writer::new();
     req.encode(&mut w, caps);
     t.send_request(&w.buf).await?;
@@ -184,11 +234,17 @@ async fn auth_call(t: &mut Transport, caps: &Caps, req: &AuthRequest) -> Result<
             Ok(None)
         }
         msg::ERROR => ErrorMessage::decode(r, caps).map(Some),
-        other => Err(DecodeError::Malformed(format!("unexpected message {other} during logon"))),
+        other => Err(DecodeError::Malformed(format!(
+            "unexpected message {other} during logon"
+        ))),
     })
     .await?;
     if err.error_num != 0 {
-        return Err(Error::ora(err.error_num, err.message.as_deref().unwrap_or(""), 0));
+        return Err(Error::ora(
+            err.error_num,
+            err.message.as_deref().unwrap_or(""),
+            0,
+        ));
     }
     Ok(pairs)
 }
@@ -196,9 +252,23 @@ async fn auth_call(t: &mut Transport, caps: &Caps, req: &AuthRequest) -> Result<
 /// "23.4.0.24.5" from the packed AUTH_VERSION_NO (layout depends on the field version).
 fn version_text(n: u32, field_version: u8) -> String {
     if field_version >= Caps::FV_18_1_EXT1 {
-        format!("{}.{}.{}.{}.{}", n >> 24, (n >> 16) & 0xFF, (n >> 12) & 0xF, (n >> 4) & 0xFF, n & 0xF)
+        format!(
+            "{}.{}.{}.{}.{}",
+            n >> 24,
+            (n >> 16) & 0xFF,
+            (n >> 12) & 0xF,
+            (n >> 4) & 0xFF,
+            n & 0xF
+        )
     } else {
-        format!("{}.{}.{}.{}.{}", n >> 24, (n >> 20) & 0xF, (n >> 12) & 0xFF, (n >> 8) & 0xF, n & 0xFF)
+        format!(
+            "{}.{}.{}.{}.{}",
+            n >> 24,
+            (n >> 20) & 0xF,
+            (n >> 12) & 0xFF,
+            (n >> 8) & 0xF,
+            n & 0xFF
+        )
     }
 }
 
@@ -209,26 +279,72 @@ fn pair<'a>(pairs: &'a [(String, Vec<u8>, u32)], key: &str) -> Option<(&'a str, 
         .and_then(|(_, v, f)| std::str::from_utf8(v).ok().map(|s| (s, *f)))
 }
 
-async fn authenticate(t: &mut Transport, caps: &Caps, opts: &ConnectOptions) -> Result<SessionInfo> {
-    let one = AuthRequest::phase_one(&opts.user, "unknown", &opts.program, &opts.machine, &std::process::id().to_string(), &opts.os_user);
+async fn authenticate(
+    t: &mut Transport,
+    caps: &Caps,
+    opts: &ConnectOptions,
+) -> Result<SessionInfo> {
+    let one = AuthRequest::phase_one(
+        &opts.user,
+        "unknown",
+        &opts.program,
+        &opts.machine,
+        &std::process::id().to_string(),
+        &opts.os_user,
+    );
     let challenge = auth_call(t, caps, &one).await?;
     let missing = |k: &str| Error::protocol(format!("the server's logon challenge lacks {k}"));
     let (sesskey, _) = pair(&challenge, "AUTH_SESSKEY").ok_or_else(|| missing("AUTH_SESSKEY"))?;
-    let (vfr, verifier) = pair(&challenge, "AUTH_VFR_DATA").ok_or_else(|| missing("AUTH_VFR_DATA"))?;
-    let salt = pair(&challenge, "AUTH_PBKDF2_CSK_SALT").map(|p| p.0).unwrap_or("");
-    let vgen = pair(&challenge, "AUTH_PBKDF2_VGEN_COUNT").and_then(|p| p.0.parse().ok()).unwrap_or(4096);
-    let sder = pair(&challenge, "AUTH_PBKDF2_SDER_COUNT").and_then(|p| p.0.parse().ok()).unwrap_or(3);
+    let (vfr, verifier) =
+        pair(&challenge, "AUTH_VFR_DATA").ok_or_else(|| missing("AUTH_VFR_DATA"))?;
+    let salt = pair(&challenge, "AUTH_PBKDF2_CSK_SALT")
+        .map(|p| p.0)
+        .unwrap_or("");
+    let vgen = pair(&challenge, "AUTH_PBKDF2_VGEN_COUNT")
+        .and_then(|p| p.0.parse().ok())
+        .unwrap_or(4096);
+    let sder = pair(&challenge, "AUTH_PBKDF2_SDER_COUNT")
+        .and_then(|p| p.0.parse().ok())
+        .unwrap_or(3);
     if verifier != 18453 {
-        return Err(Error::odb(ErrorKind::Connect, "ODB-1015", format!("password verifier type {verifier:#x} is not supported (only 12c verifiers)")));
+        return Err(Error::odb(
+            ErrorKind::Connect,
+            "ODB-1015",
+            format!("password verifier type {verifier:#x} is not supported (only 12c verifiers)"),
+        ));
     }
-    let resp = o5logon::client_response(&opts.password, sesskey, vfr, salt, vgen, sder, &mut rand::thread_rng())
-        .map_err(|e| Error::odb(ErrorKind::Connect, "ODB-1016", format!("logon failed: {e}")))?;
+    let resp = o5logon::client_response(
+        &opts.password,
+        sesskey,
+        vfr,
+        salt,
+        vgen,
+        sder,
+        &mut rand::thread_rng(),
+    )
+    .map_err(|e| Error::odb(ErrorKind::Connect, "ODB-1016", format!("logon failed: {e}")))?;
     let mut pairs: Vec<(String, Vec<u8>, u32)> = vec![
-        ("AUTH_SESSKEY".into(), resp.sesskey_hex.clone().into_bytes(), 1),
-        ("AUTH_PBKDF2_SPEEDY_KEY".into(), resp.speedy_key_hex.clone().into_bytes(), 0),
-        ("AUTH_PASSWORD".into(), resp.password_hex.clone().into_bytes(), 0),
+        (
+            "AUTH_SESSKEY".into(),
+            resp.sesskey_hex.clone().into_bytes(),
+            1,
+        ),
+        (
+            "AUTH_PBKDF2_SPEEDY_KEY".into(),
+            resp.speedy_key_hex.clone().into_bytes(),
+            0,
+        ),
+        (
+            "AUTH_PASSWORD".into(),
+            resp.password_hex.clone().into_bytes(),
+            0,
+        ),
         ("SESSION_CLIENT_CHARSET".into(), b"873".to_vec(), 0),
-        ("SESSION_CLIENT_DRIVER_NAME".into(), opts.driver_name.clone().into_bytes(), 0),
+        (
+            "SESSION_CLIENT_DRIVER_NAME".into(),
+            opts.driver_name.clone().into_bytes(),
+            0,
+        ),
         ("SESSION_CLIENT_VERSION".into(), b"385875968".to_vec(), 0),
     ];
     if let Some(cc) = &opts.connection_class {
@@ -241,14 +357,26 @@ async fn authenticate(t: &mut Transport, caps: &Caps, opts: &ConnectOptions) -> 
     }
     let two = AuthRequest::phase_two(&opts.user, pairs);
     let session = auth_call(t, caps, &two).await?;
-    let (proof, _) = pair(&session, "AUTH_SVR_RESPONSE").ok_or_else(|| missing("AUTH_SVR_RESPONSE"))?;
-    resp.check_server_response(proof)
-        .map_err(|_| Error::odb(ErrorKind::Connect, "ODB-1017", "the server could not prove it knows the password"))?;
-    let num = |k: &str| pair(&session, k).and_then(|p| p.0.parse().ok()).unwrap_or(0);
+    let (proof, _) =
+        pair(&session, "AUTH_SVR_RESPONSE").ok_or_else(|| missing("AUTH_SVR_RESPONSE"))?;
+    resp.check_server_response(proof).map_err(|_| {
+        Error::odb(
+            ErrorKind::Connect,
+            "ODB-1017",
+            "the server could not prove it knows the password",
+        )
+    })?;
+    let num = |k: &str| {
+        pair(&session, k)
+            .and_then(|p| p.0.parse().ok())
+            .unwrap_or(0)
+    };
     Ok(SessionInfo {
         sid: num("AUTH_SESSION_ID"),
         serial: num("AUTH_SERIAL_NUM"),
         server_version: version_text(num("AUTH_VERSION_NO"), caps.field_version),
-        service_name: pair(&session, "AUTH_SC_SERVICE_NAME").map(|p| p.0.to_string()).unwrap_or_default(),
+        service_name: pair(&session, "AUTH_SC_SERVICE_NAME")
+            .map(|p| p.0.to_string())
+            .unwrap_or_default(),
     })
 }

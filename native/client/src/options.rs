@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_password() {
-        let o = ConnectOptions { password: "s3cret-pw".into(), ..Default::default() };
+        let o = ConnectOptions {
+            password: "s3cret-pw".into(),
+            ..Default::default()
+        };
         assert!(!format!("{o:?}").contains("s3cret-pw"));
     }
 }

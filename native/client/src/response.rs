@@ -50,7 +50,11 @@ pub async fn read<T>(
                     }
                 }
                 Err(DecodeError::NeedMore) => break,
-                Err(DecodeError::Malformed(m)) => return Err(Error::protocol(format!("cannot decode the server's response: {m}"))),
+                Err(DecodeError::Malformed(m)) => {
+                    return Err(Error::protocol(format!(
+                        "cannot decode the server's response: {m}"
+                    )))
+                }
             }
         }
         let waiting_break = why == Interrupted::No;
@@ -82,7 +86,12 @@ pub async fn read<T>(
                 reset_done = true;
             }
             Inbound::Marker(_) => {}
-            Inbound::Other(p) => return Err(Error::protocol(format!("unexpected packet type {} in a response", p.kind))),
+            Inbound::Other(p) => {
+                return Err(Error::protocol(format!(
+                    "unexpected packet type {} in a response",
+                    p.kind
+                )))
+            }
         }
     }
 }

@@ -74,33 +74,47 @@ impl RowBuf {
                 }
             }
             ora_type::VARCHAR | ora_type::CHAR | ora_type::LONG | ora_type::ROWID => {
-                let t = if c.db_type == ora_type::CLOB { tag::CLOB } else { tag::STRING };
+                let t = if c.db_type == ora_type::CLOB {
+                    tag::CLOB
+                } else {
+                    tag::STRING
+                };
                 if c.csfrm == 2 {
-                    let units: Vec<u16> = b.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
+                    let units: Vec<u16> = b
+                        .chunks_exact(2)
+                        .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                        .collect();
                     self.blob_like(t, String::from_utf16_lossy(&units).as_bytes());
                 } else {
                     self.blob_like(t, b);
                 }
             }
             ora_type::RAW | ora_type::LONG_RAW => {
-                let t = if c.db_type == ora_type::BLOB { tag::BLOB } else { tag::BYTES };
+                let t = if c.db_type == ora_type::BLOB {
+                    tag::BLOB
+                } else {
+                    tag::BYTES
+                };
                 self.blob_like(t, b);
             }
-            ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ | ora_type::TIMESTAMP_TZ => {
-                self.datetime(c.wire_type, b)?
-            }
+            ora_type::DATE
+            | ora_type::TIMESTAMP
+            | ora_type::TIMESTAMP_LTZ
+            | ora_type::TIMESTAMP_TZ => self.datetime(c.wire_type, b)?,
             ora_type::BINARY_DOUBLE | ora_type::BINARY_FLOAT => {
                 let v = if c.wire_type == ora_type::BINARY_DOUBLE {
                     oradb_protocol::value::float::decode_f64(b).map_err(|_| bad("BINARY_DOUBLE"))?
                 } else {
-                    oradb_protocol::value::float::decode_f32(b).map_err(|_| bad("BINARY_FLOAT"))? as f64
+                    oradb_protocol::value::float::decode_f32(b).map_err(|_| bad("BINARY_FLOAT"))?
+                        as f64
                 };
                 self.data.push(tag::DOUBLE);
                 self.data.extend_from_slice(&v.to_le_bytes());
             }
             ora_type::BOOLEAN => {
                 self.data.push(tag::BOOLEAN);
-                self.data.push(u8::from(b.last().copied().unwrap_or(0) != 0));
+                self.data
+                    .push(u8::from(b.last().copied().unwrap_or(0) != 0));
             }
             other => {
                 return Err(Error::odb(
@@ -118,8 +132,18 @@ impl RowBuf {
             return Err(bad("DATE"));
         }
         let year = (b[0] as i32 - 100) * 100 + (b[1] as i32 - 100);
-        let fields = [b[2], b[3], b[4].wrapping_sub(1), b[5].wrapping_sub(1), b[6].wrapping_sub(1)];
-        let nanos = if b.len() >= 11 { u32::from_be_bytes([b[7], b[8], b[9], b[10]]) } else { 0 };
+        let fields = [
+            b[2],
+            b[3],
+            b[4].wrapping_sub(1),
+            b[5].wrapping_sub(1),
+            b[6].wrapping_sub(1),
+        ];
+        let nanos = if b.len() >= 11 {
+            u32::from_be_bytes([b[7], b[8], b[9], b[10]])
+        } else {
+            0
+        };
         let t = match ty {
             ora_type::DATE => tag::DATE,
             ora_type::TIMESTAMP_TZ if b.len() >= 13 => tag::TIMESTAMP_TZ,

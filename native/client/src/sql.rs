@@ -33,14 +33,18 @@ fn first_word(sql: &str) -> String {
             break;
         }
     }
-    s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>().to_ascii_uppercase()
+    s.chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 pub fn kind(sql: &str) -> Kind {
     match first_word(sql).as_str() {
         "SELECT" | "WITH" => Kind::Query,
         "INSERT" | "UPDATE" | "DELETE" | "MERGE" => Kind::Dml,
-        "CREATE" | "ALTER" | "DROP" | "GRANT" | "REVOKE" | "ANALYZE" | "AUDIT" | "COMMENT" | "TRUNCATE" | "RENAME" | "PURGE" => Kind::Ddl,
+        "CREATE" | "ALTER" | "DROP" | "GRANT" | "REVOKE" | "ANALYZE" | "AUDIT" | "COMMENT"
+        | "TRUNCATE" | "RENAME" | "PURGE" => Kind::Ddl,
         "BEGIN" | "DECLARE" | "CALL" => Kind::PlSql,
         _ => Kind::Other,
     }
@@ -54,7 +58,13 @@ pub fn scan(sql: &str) -> Scan {
     let (mut i, mut depth) = (0usize, 0i32);
     let mut after_returning = false;
     let mut in_into = false;
-    let word_at = |i: usize| -> String { sql[i..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>().to_ascii_uppercase() };
+    let word_at = |i: usize| -> String {
+        sql[i..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect::<String>()
+            .to_ascii_uppercase()
+    };
     while i < b.len() {
         let c = b[i];
         let prev_ident = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
@@ -93,7 +103,10 @@ pub fn scan(sql: &str) -> Scan {
                 depth -= 1;
                 i += 1;
             }
-            b':' if !prev_ident && b.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_' || *n == b'"') => {
+            b':' if !prev_ident
+                && b.get(i + 1)
+                    .is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_' || *n == b'"') =>
+            {
                 i += 1;
                 let name = if b[i] == b'"' {
                     let start = i + 1;
@@ -106,7 +119,12 @@ pub fn scan(sql: &str) -> Scan {
                     n
                 } else {
                     let start = i;
-                    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] == b'#') {
+                    while i < b.len()
+                        && (b[i].is_ascii_alphanumeric()
+                            || b[i] == b'_'
+                            || b[i] == b'$'
+                            || b[i] == b'#')
+                    {
                         i += 1;
                     }
                     sql[start..i].to_ascii_uppercase()
@@ -129,7 +147,11 @@ pub fn scan(sql: &str) -> Scan {
             _ => i += 1,
         }
     }
-    Scan { kind, binds, returning }
+    Scan {
+        kind,
+        binds,
+        returning,
+    }
 }
 
 #[cfg(test)]
@@ -139,9 +161,15 @@ mod tests {
     #[test]
     fn scans_like_oracle_clients() {
         let s = scan("select :a, ':b', \"x:y\" -- :c\n from t where x = :a and y = :2");
-        assert_eq!((s.kind, s.binds.clone()), (Kind::Query, vec!["A".to_string(), "A".into(), "2".into()]));
+        assert_eq!(
+            (s.kind, s.binds.clone()),
+            (Kind::Query, vec!["A".to_string(), "A".into(), "2".into()])
+        );
         let p = scan("begin :x := :y + :x; end;");
-        assert_eq!((p.kind, p.binds), (Kind::PlSql, vec!["X".to_string(), "Y".into()]));
+        assert_eq!(
+            (p.kind, p.binds),
+            (Kind::PlSql, vec!["X".to_string(), "Y".into()])
+        );
         let r = scan("insert into t (a) values (:v) returning id, name into :id, :name");
         assert_eq!(r.returning, vec![false, true, true]);
         assert_eq!(kind("  /* hi */ (select 1 from dual)"), Kind::Query);

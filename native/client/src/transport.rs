@@ -47,7 +47,10 @@ impl Transport {
                 return Err(Error::odb(
                     crate::error::ErrorKind::Connect,
                     "ODB-1012",
-                    format!("timed out connecting to {host}:{port} after {} ms", timeout.as_millis()),
+                    format!(
+                        "timed out connecting to {host}:{port} after {} ms",
+                        timeout.as_millis()
+                    ),
                 ))
             }
         };
@@ -84,17 +87,31 @@ impl Transport {
 
     /// Sends one request; the last packet is marked END_OF_REQUEST.
     pub async fn send_request(&mut self, payload: &[u8]) -> Result<()> {
-        packet::encode_data(&mut self.out, payload, self.sdu, self.large, 0, data_flags::END_OF_REQUEST);
+        packet::encode_data(
+            &mut self.out,
+            payload,
+            self.sdu,
+            self.large,
+            0,
+            data_flags::END_OF_REQUEST,
+        );
         self.flush().await
     }
 
     pub async fn send_marker(&mut self, k: u8) -> Result<()> {
-        self.send_packet(kind::MARKER, &marker::encode_body(k)).await
+        self.send_packet(kind::MARKER, &marker::encode_body(k))
+            .await
     }
 
     /// Tells the server we are leaving (DATA with the EOF flag) and closes.
     pub async fn send_eof_and_close(&mut self) {
-        packet::encode(&mut self.out, kind::DATA, 0, &data_flags::EOF.to_be_bytes(), self.large);
+        packet::encode(
+            &mut self.out,
+            kind::DATA,
+            0,
+            &data_flags::EOF.to_be_bytes(),
+            self.large,
+        );
         let _ = self.flush().await;
         let _ = self.stream.shutdown().await;
     }
@@ -104,9 +121,17 @@ impl Transport {
             match self.dec.next_packet() {
                 Ok(Some(p)) => return Ok(p),
                 Ok(None) => {}
-                Err(e) => return Err(Error::protocol(format!("invalid packet from the server: {e}"))),
+                Err(e) => {
+                    return Err(Error::protocol(format!(
+                        "invalid packet from the server: {e}"
+                    )))
+                }
             }
-            let n = self.stream.read(&mut self.read_buf).await.map_err(Error::disconnected)?;
+            let n = self
+                .stream
+                .read(&mut self.read_buf)
+                .await
+                .map_err(Error::disconnected)?;
             if n == 0 {
                 return Err(Error::disconnected("the server closed the connection"));
             }
@@ -124,7 +149,10 @@ impl Transport {
                 }
                 let mut body = p.body;
                 body.drain(..2.min(body.len()));
-                Inbound::Data { payload: body, flags }
+                Inbound::Data {
+                    payload: body,
+                    flags,
+                }
             }
             kind::MARKER => Inbound::Marker(
                 marker::decode_body(&p.body).map_err(|e| Error::protocol(e.to_string()))?,

@@ -30,11 +30,23 @@ pub struct NativeFailure {
 type Out<T> = Result<Either<T, NativeFailure>>;
 
 fn failure(e: &oradb_client::Error) -> NativeFailure {
-    NativeFailure { oradb_error: true, code: e.code().to_string(), message: e.message().to_string(), offset: e.offset(), is_recoverable: e.is_recoverable() }
+    NativeFailure {
+        oradb_error: true,
+        code: e.code().to_string(),
+        message: e.message().to_string(),
+        offset: e.offset(),
+        is_recoverable: e.is_recoverable(),
+    }
 }
 
 fn odb(code: &str, message: String) -> NativeFailure {
-    NativeFailure { oradb_error: true, code: code.to_string(), message: format!("{code}: {message}"), offset: 0, is_recoverable: false }
+    NativeFailure {
+        oradb_error: true,
+        code: code.to_string(),
+        message: format!("{code}: {message}"),
+        offset: 0,
+        is_recoverable: false,
+    }
 }
 
 /// Runs `fut` as its own task so a panic becomes an ODB-4000 failure
@@ -44,7 +56,10 @@ async fn guarded<T: Send + 'static>(
 ) -> std::result::Result<T, NativeFailure> {
     match tokio::spawn(fut).await {
         Ok(r) => r.map_err(|e| failure(&e)),
-        Err(e) => Err(odb("ODB-4000", format!("internal error in the native layer: {e}"))),
+        Err(e) => Err(odb(
+            "ODB-4000",
+            format!("internal error in the native layer: {e}"),
+        )),
     }
 }
 
@@ -148,7 +163,12 @@ pub struct NativeExecManyResult {
 }
 
 fn options(o: NativeConnectOptions) -> ConnectOptions {
-    let mut c = ConnectOptions { user: o.user, password: o.password, connect_string: o.connect_string, ..Default::default() };
+    let mut c = ConnectOptions {
+        user: o.user,
+        password: o.password,
+        connect_string: o.connect_string,
+        ..Default::default()
+    };
     c.config_dir = o.config_dir.map(Into::into);
     if let Some(ms) = o.connect_timeout_ms {
         c.connect_timeout = Duration::from_millis(ms as u64);
@@ -200,19 +220,33 @@ fn binds(b: &NativeBinds, rows: usize) -> std::result::Result<Binds, NativeFailu
             max_size: b.max_sizes.get(i).copied().unwrap_or(0),
         })
         .collect();
-    let rows = values::parse_rows(&b.values, rows, n).map_err(|m| NativeFailure { oradb_error: true, code: m.get(..8).unwrap_or("ODB-3002").to_string(), message: m, offset: 0, is_recoverable: false })?;
+    let rows = values::parse_rows(&b.values, rows, n).map_err(|m| NativeFailure {
+        oradb_error: true,
+        code: m.get(..8).unwrap_or("ODB-3002").to_string(),
+        message: m,
+        offset: 0,
+        is_recoverable: false,
+    })?;
     Ok(Binds { specs, rows })
 }
 
 fn rows(r: oradb_client::exec::Fetched) -> NativeRows {
-    NativeRows { row_count: r.rows.rows, data: r.rows.data.into(), done: r.done }
+    NativeRows {
+        row_count: r.rows.rows,
+        data: r.rows.data.into(),
+        done: r.done,
+    }
 }
 
 /// Connects and logs on.
 #[napi]
 pub async fn connect(opts: NativeConnectOptions) -> Out<NativeConnection> {
     let o = options(opts);
-    done(guarded(async move { Connection::connect(o).await }).await.map(|inner| NativeConnection { inner }))
+    done(
+        guarded(async move { Connection::connect(o).await })
+            .await
+            .map(|inner| NativeConnection { inner }),
+    )
 }
 
 #[napi]
@@ -228,7 +262,12 @@ impl NativeConnection {
     }
 
     #[napi]
-    pub async fn execute(&self, sql: String, binds: NativeBinds, opts: NativeExecOptions) -> Out<NativeExecResult> {
+    pub async fn execute(
+        &self,
+        sql: String,
+        binds: NativeBinds,
+        opts: NativeExecOptions,
+    ) -> Out<NativeExecResult> {
         let b = match self::binds(&binds, 1) {
             Ok(b) => b,
             Err(f) => return done(Err(f)),
@@ -266,12 +305,22 @@ impl NativeConnection {
     }
 
     #[napi]
-    pub async fn execute_many(&self, sql: String, binds: NativeBinds, row_count: u32, opts: NativeExecManyOptions) -> Out<NativeExecManyResult> {
+    pub async fn execute_many(
+        &self,
+        sql: String,
+        binds: NativeBinds,
+        row_count: u32,
+        opts: NativeExecManyOptions,
+    ) -> Out<NativeExecManyResult> {
         let b = match self::binds(&binds, row_count as usize) {
             Ok(b) => b,
             Err(f) => return done(Err(f)),
         };
-        let o = ExecManyOptions { auto_commit: opts.auto_commit, batch_errors: opts.batch_errors, dml_row_counts: opts.dml_row_counts };
+        let o = ExecManyOptions {
+            auto_commit: opts.auto_commit,
+            batch_errors: opts.batch_errors,
+            dml_row_counts: opts.dml_row_counts,
+        };
         let c = self.inner.clone();
         let r = match guarded(async move { c.execute_many(&sql, b, o).await }).await {
             Ok(r) => r,
@@ -279,9 +328,18 @@ impl NativeConnection {
         };
         done(Ok(NativeExecManyResult {
             rows_affected: r.rows_affected as f64,
-            dml_row_counts: nullable(r.dml_row_counts.map(|v| v.into_iter().map(|n| n as f64).collect())),
+            dml_row_counts: nullable(
+                r.dml_row_counts
+                    .map(|v| v.into_iter().map(|n| n as f64).collect()),
+            ),
             batch_errors: nullable(r.batch_errors.map(|v| {
-                v.into_iter().map(|e| NativeBatchError { offset: e.offset, code: e.code, message: e.message }).collect()
+                v.into_iter()
+                    .map(|e| NativeBatchError {
+                        offset: e.offset,
+                        code: e.code,
+                        message: e.message,
+                    })
+                    .collect()
             })),
         }))
     }
@@ -289,7 +347,11 @@ impl NativeConnection {
     #[napi]
     pub async fn fetch(&self, cursor_id: u32, max_rows: u32) -> Out<NativeRows> {
         let c = self.inner.clone();
-        done(guarded(async move { c.fetch(cursor_id, max_rows).await }).await.map(rows))
+        done(
+            guarded(async move { c.fetch(cursor_id, max_rows).await })
+                .await
+                .map(rows),
+        )
     }
 
     #[napi]
@@ -330,7 +392,8 @@ impl NativeConnection {
 
     #[napi]
     pub fn set_call_timeout(&self, ms: u32) {
-        self.inner.set_call_timeout(Duration::from_millis(ms as u64));
+        self.inner
+            .set_call_timeout(Duration::from_millis(ms as u64));
     }
 
     #[napi]

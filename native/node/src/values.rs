@@ -17,7 +17,11 @@ impl<'a> Cursor<'a> {
         Cursor { b, pos: 0 }
     }
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|e| *e <= self.b.len()).ok_or_else(short)?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.b.len())
+            .ok_or_else(short)?;
         let s = &self.b[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -40,7 +44,8 @@ impl<'a> Cursor<'a> {
         self.take(n)
     }
     fn text(&mut self) -> Result<String, String> {
-        String::from_utf8(self.sized()?.to_vec()).map_err(|_| "ODB-3003: bind string is not UTF-8".to_string())
+        String::from_utf8(self.sized()?.to_vec())
+            .map_err(|_| "ODB-3003: bind string is not UTF-8".to_string())
     }
     fn datetime(&mut self, with_nanos: bool) -> Result<DateTime, String> {
         let s = self.take(7)?;
@@ -103,7 +108,15 @@ mod tests {
         b.push(6);
         b.push(1);
         let rows = parse_rows(&b, 1, 4).unwrap();
-        assert_eq!(rows[0], vec![BindValue::Null, BindValue::Number(2.5), BindValue::Str("abc".into()), BindValue::Bool(true)]);
+        assert_eq!(
+            rows[0],
+            vec![
+                BindValue::Null,
+                BindValue::Number(2.5),
+                BindValue::Str("abc".into()),
+                BindValue::Bool(true)
+            ]
+        );
         assert!(parse_rows(&b[..b.len() - 1], 1, 4).is_err());
         assert!(parse_rows(&[99], 1, 1).unwrap_err().contains("ODB-3004"));
     }

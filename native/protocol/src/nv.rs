@@ -34,7 +34,10 @@ impl P<'_> {
         }
     }
     fn err<T>(&self, m: &str) -> Result<T, NvError> {
-        Err(NvError { offset: self.i, message: m.to_string() })
+        Err(NvError {
+            offset: self.i,
+            message: m.to_string(),
+        })
     }
     fn pair(&mut self) -> Result<NvPair, NvError> {
         self.ws();
@@ -47,7 +50,9 @@ impl P<'_> {
         while self.i < self.s.len() && !matches!(self.s[self.i], b'=' | b'(' | b')') {
             self.i += 1;
         }
-        let name = String::from_utf8_lossy(&self.s[start..self.i]).trim().to_ascii_uppercase();
+        let name = String::from_utf8_lossy(&self.s[start..self.i])
+            .trim()
+            .to_ascii_uppercase();
         if name.is_empty() || self.s.get(self.i) != Some(&b'=') {
             return self.err("expected KEY=");
         }
@@ -73,8 +78,13 @@ impl P<'_> {
     fn atom(&mut self) -> Result<String, NvError> {
         if let Some(&q) = self.s.get(self.i).filter(|c| **c == b'"' || **c == b'\'') {
             let start = self.i + 1;
-            let end = self.s[start..].iter().position(|c| *c == q).map(|p| p + start);
-            let Some(end) = end else { return self.err("unterminated quoted value") };
+            let end = self.s[start..]
+                .iter()
+                .position(|c| *c == q)
+                .map(|p| p + start);
+            let Some(end) = end else {
+                return self.err("unterminated quoted value");
+            };
             self.i = end + 1;
             return Ok(String::from_utf8_lossy(&self.s[start..end]).into_owned());
         }
@@ -82,13 +92,18 @@ impl P<'_> {
         while self.i < self.s.len() && self.s[self.i] != b')' {
             self.i += 1;
         }
-        Ok(String::from_utf8_lossy(&self.s[start..self.i]).trim().to_string())
+        Ok(String::from_utf8_lossy(&self.s[start..self.i])
+            .trim()
+            .to_string())
     }
 }
 
 /// Parses one top-level pair; trailing text is an error.
 pub fn parse(text: &str) -> Result<NvPair, NvError> {
-    let mut p = P { s: text.as_bytes(), i: 0 };
+    let mut p = P {
+        s: text.as_bytes(),
+        i: 0,
+    };
     let pair = p.pair()?;
     p.ws();
     if p.i != p.s.len() {
@@ -153,7 +168,10 @@ mod tests {
         let d = "(DESCRIPTION=(ADDRESS=(PROTOCOL=tcp)(HOST=127.0.0.1)(PORT=15220))\n (CONNECT_DATA=(SERVICE_NAME=mockpdb)(SERVER=DEDICATED)(CID=(PROGRAM=node)(HOST=vm)(USER=root))(CONNECTION_ID=VCfW==)))";
         let p = parse(d).unwrap();
         assert_eq!(p.get_str("SERVICE_NAME"), Some("mockpdb"));
-        assert_eq!(p.find("CID").and_then(|c| c.get_str("PROGRAM")), Some("node"));
+        assert_eq!(
+            p.find("CID").and_then(|c| c.get_str("PROGRAM")),
+            Some("node")
+        );
         assert_eq!(parse(&p.to_string()).unwrap(), p);
         assert!(parse("(A=(B=1)").is_err());
         assert_eq!(parse("(A=1) junk").unwrap_err().offset, 6);

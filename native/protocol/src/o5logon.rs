@@ -32,8 +32,12 @@ pub enum AuthError {
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AuthError::InvalidCredentials => f.write_str("invalid credential or not authorized; logon denied"),
-            AuthError::UnsupportedVerifier(v) => write!(f, "password verifier type {v:#x} is not supported"),
+            AuthError::InvalidCredentials => {
+                f.write_str("invalid credential or not authorized; logon denied")
+            }
+            AuthError::UnsupportedVerifier(v) => {
+                write!(f, "password verifier type {v:#x} is not supported")
+            }
             AuthError::Malformed(m) => write!(f, "malformed logon data: {m}"),
         }
     }
@@ -183,7 +187,12 @@ impl ServerChallenge {
         Self::new(&hex::encode(pw), rng)
     }
 
-    pub fn with_randomness(password: &str, vfr: [u8; 16], csk_salt: [u8; 16], server_key: [u8; 32]) -> Self {
+    pub fn with_randomness(
+        password: &str,
+        vfr: [u8; 16],
+        csk_salt: [u8; 16],
+        server_key: [u8; 32],
+    ) -> Self {
         let (password_key, password_hash) = derive(password, &vfr, VGEN_COUNT);
         ServerChallenge {
             sesskey_hex: hex::encode_upper(cbc_encrypt(&password_hash, &server_key)),
@@ -199,13 +208,23 @@ impl ServerChallenge {
     }
 
     /// Checks the client's phase-two proof against the stored password.
-    pub fn verify(&self, client_sesskey_hex: &str, auth_password_hex: &str, expected: &str) -> Result<ServerSession, AuthError> {
+    pub fn verify(
+        &self,
+        client_sesskey_hex: &str,
+        auth_password_hex: &str,
+        expected: &str,
+    ) -> Result<ServerSession, AuthError> {
         let enc = unhex(client_sesskey_hex, "AUTH_SESSKEY")?;
         if enc.len() < 32 {
             return Err(malformed("AUTH_SESSKEY is too short"));
         }
         let mut client_key = cbc_decrypt(&self.password_hash, &enc[..32])?;
-        let combo = combo_key(&client_key, &self.server_key, &self.csk_salt, self.sder_count);
+        let combo = combo_key(
+            &client_key,
+            &self.server_key,
+            &self.csk_salt,
+            self.sder_count,
+        );
         wipe(&mut client_key);
         let session = ServerSession { combo };
         let mut given = session.open_password(auth_password_hex)?;
@@ -219,8 +238,15 @@ impl ServerChallenge {
     }
 
     /// Checks AUTH_PBKDF2_SPEEDY_KEY (what a server without the plain password would do).
-    pub fn verify_speedy_key(&self, session: &ServerSession, speedy_hex: &str) -> Result<(), AuthError> {
-        let data = cbc_decrypt(&session.combo, &unhex(speedy_hex, "AUTH_PBKDF2_SPEEDY_KEY")?)?;
+    pub fn verify_speedy_key(
+        &self,
+        session: &ServerSession,
+        speedy_hex: &str,
+    ) -> Result<(), AuthError> {
+        let data = cbc_decrypt(
+            &session.combo,
+            &unhex(speedy_hex, "AUTH_PBKDF2_SPEEDY_KEY")?,
+        )?;
         if data.len() >= 80 && constant_time_eq(&data[16..80], &self.password_key) {
             Ok(())
         } else {
@@ -239,7 +265,9 @@ impl Drop for ServerChallenge {
 
 impl fmt::Debug for ServerChallenge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServerChallenge").field("vfr_hex", &self.vfr_hex).finish_non_exhaustive()
+        f.debug_struct("ServerChallenge")
+            .field("vfr_hex", &self.vfr_hex)
+            .finish_non_exhaustive()
     }
 }
 
@@ -326,7 +354,16 @@ pub fn client_response(
     let mut prefix = [0u8; 16];
     rng.fill_bytes(&mut client_key);
     rng.fill_bytes(&mut prefix);
-    let r = client_response_with(password, sesskey_hex, vfr_hex, csk_salt_hex, vgen_count, sder_count, client_key, prefix);
+    let r = client_response_with(
+        password,
+        sesskey_hex,
+        vfr_hex,
+        csk_salt_hex,
+        vgen_count,
+        sder_count,
+        client_key,
+        prefix,
+    );
     wipe(&mut client_key);
     r
 }
@@ -343,10 +380,14 @@ fn client_response_with(
     prefix: [u8; 16],
 ) -> Result<ClientResponse, AuthError> {
     if vgen_count > 100_000 || vgen_count == 0 {
-        return Err(AuthError::Malformed(format!("PBKDF2 iteration count {vgen_count} is out of range")));
+        return Err(AuthError::Malformed(format!(
+            "PBKDF2 iteration count {vgen_count} is out of range"
+        )));
     }
     if !(1..=1000).contains(&sder_count) {
-        return Err(AuthError::Malformed(format!("derivation count {sder_count} is out of range")));
+        return Err(AuthError::Malformed(format!(
+            "derivation count {sder_count} is out of range"
+        )));
     }
     let vfr = unhex(vfr_hex, "AUTH_VFR_DATA")?;
     let salt = unhex(csk_salt_hex, "AUTH_PBKDF2_CSK_SALT")?;
@@ -383,16 +424,45 @@ mod tests {
     fn reference_vector_from_the_protocol_notes() {
         let (pk, ph) = derive("tiger", &seq::<16>(0), 4096);
         assert_eq!(hex::encode_upper(pk), "1742245FD3B95193051DCB26B3ED24214EA5E7907CC96EE0B6B1DB92D90945411A9AC20D6ABA716C861500711BFBB826DF4B4BF77405D1061EB28F228AF03373");
-        assert_eq!(hex::encode_upper(ph), "14EA3F411C70C9A3E7AA9026B8D71B205A99B5EFB1E5F739B6C13191E5935AB3");
+        assert_eq!(
+            hex::encode_upper(ph),
+            "14EA3F411C70C9A3E7AA9026B8D71B205A99B5EFB1E5F739B6C13191E5935AB3"
+        );
         let server = ServerChallenge::with_randomness("tiger", seq(0), seq(0x10), seq(0x20));
-        assert_eq!(server.sesskey_hex, "F530030CCB936AAD2B4A37A7E4B0C9AF67E845B0F0565CB3869CF099F17D50EB");
-        let client = client_response_with("tiger", &server.sesskey_hex, &server.vfr_hex, &server.csk_salt_hex, 4096, 3, seq(0x40), seq(0x60)).unwrap();
-        assert_eq!(client.sesskey_hex, "4376F43FE9FD95FF400D332264C4514AB18C3495E68ED1F4A6A461CE02F96308");
-        assert_eq!(hex::encode_upper(client.combo), "36E60AA2B68E9480EBBBFB235DECDD52505726D7618C023E9EF6E46FA0CC6407");
-        assert_eq!(client.password_hex, "F38550AF530389D8C2A64883B14E2DE0BE047510E80AEA1A7BF0605A886B7BDC");
+        assert_eq!(
+            server.sesskey_hex,
+            "F530030CCB936AAD2B4A37A7E4B0C9AF67E845B0F0565CB3869CF099F17D50EB"
+        );
+        let client = client_response_with(
+            "tiger",
+            &server.sesskey_hex,
+            &server.vfr_hex,
+            &server.csk_salt_hex,
+            4096,
+            3,
+            seq(0x40),
+            seq(0x60),
+        )
+        .unwrap();
+        assert_eq!(
+            client.sesskey_hex,
+            "4376F43FE9FD95FF400D332264C4514AB18C3495E68ED1F4A6A461CE02F96308"
+        );
+        assert_eq!(
+            hex::encode_upper(client.combo),
+            "36E60AA2B68E9480EBBBFB235DECDD52505726D7618C023E9EF6E46FA0CC6407"
+        );
+        assert_eq!(
+            client.password_hex,
+            "F38550AF530389D8C2A64883B14E2DE0BE047510E80AEA1A7BF0605A886B7BDC"
+        );
         assert_eq!(client.speedy_key_hex, "F38550AF530389D8C2A64883B14E2DE029CE415C446B3E8D64CEA58FFCCF5AD7B9DB5C10F4FC2C0A4D8F33B306BFDFC3530978770CC1D0C587C9A941BB967DC450ECF0DE653B2CAC1F87E080849AEAD7");
-        let session = server.verify(&client.sesskey_hex, &client.password_hex, "tiger").unwrap();
-        server.verify_speedy_key(&session, &client.speedy_key_hex).unwrap();
+        let session = server
+            .verify(&client.sesskey_hex, &client.password_hex, "tiger")
+            .unwrap();
+        server
+            .verify_speedy_key(&session, &client.speedy_key_hex)
+            .unwrap();
         assert_eq!(seal(&session.combo, &seq(0x70), SERVER_PROOF), "3574DC7AC48CB3F29086C19A8CFF4C809562179A885C21F1257336DD35FD5CD3ECC5C4EB6CFABEACDAFAA7A42B46188D");
     }
 
@@ -400,21 +470,70 @@ mod tests {
     fn random_round_trip_and_failures() {
         let mut rng = rand::thread_rng();
         let server = ServerChallenge::new("s3cret", &mut rng);
-        let good = client_response("s3cret", &server.sesskey_hex, &server.vfr_hex, &server.csk_salt_hex, server.vgen_count, server.sder_count, &mut rng).unwrap();
-        let session = server.verify(&good.sesskey_hex, &good.password_hex, "s3cret").unwrap();
-        good.check_server_response(&session.server_response_hex(&mut rng)).unwrap();
+        let good = client_response(
+            "s3cret",
+            &server.sesskey_hex,
+            &server.vfr_hex,
+            &server.csk_salt_hex,
+            server.vgen_count,
+            server.sder_count,
+            &mut rng,
+        )
+        .unwrap();
+        let session = server
+            .verify(&good.sesskey_hex, &good.password_hex, "s3cret")
+            .unwrap();
+        good.check_server_response(&session.server_response_hex(&mut rng))
+            .unwrap();
         let newpw = good.encrypt_new_password("n3w", &mut rng);
         assert_eq!(session.open_password(&newpw).unwrap(), b"n3w");
 
-        let bad = client_response("wrong", &server.sesskey_hex, &server.vfr_hex, &server.csk_salt_hex, 4096, 3, &mut rng).unwrap();
-        assert_eq!(server.verify(&bad.sesskey_hex, &bad.password_hex, "s3cret").err(), Some(AuthError::InvalidCredentials));
+        let bad = client_response(
+            "wrong",
+            &server.sesskey_hex,
+            &server.vfr_hex,
+            &server.csk_salt_hex,
+            4096,
+            3,
+            &mut rng,
+        )
+        .unwrap();
+        assert_eq!(
+            server
+                .verify(&bad.sesskey_hex, &bad.password_hex, "s3cret")
+                .err(),
+            Some(AuthError::InvalidCredentials)
+        );
         let decoy = ServerChallenge::decoy(&mut rng);
-        let c = client_response("s3cret", &decoy.sesskey_hex, &decoy.vfr_hex, &decoy.csk_salt_hex, 4096, 3, &mut rng).unwrap();
-        assert!(decoy.verify(&c.sesskey_hex, &c.password_hex, "s3cret").is_err());
-        assert!(matches!(server.verify("zz", "00", "s3cret"), Err(AuthError::Malformed(_))));
+        let c = client_response(
+            "s3cret",
+            &decoy.sesskey_hex,
+            &decoy.vfr_hex,
+            &decoy.csk_salt_hex,
+            4096,
+            3,
+            &mut rng,
+        )
+        .unwrap();
+        assert!(decoy
+            .verify(&c.sesskey_hex, &c.password_hex, "s3cret")
+            .is_err());
+        assert!(matches!(
+            server.verify("zz", "00", "s3cret"),
+            Err(AuthError::Malformed(_))
+        ));
         assert!(server.verify(&good.sesskey_hex, "0011", "s3cret").is_err());
         assert!(good.check_server_response(&"AB".repeat(48)).is_err());
-        assert!(client_response("x", "00", &server.vfr_hex, &server.csk_salt_hex, 200_000, 3, &mut rng).is_err());
+        assert!(client_response(
+            "x",
+            "00",
+            &server.vfr_hex,
+            &server.csk_salt_hex,
+            200_000,
+            3,
+            &mut rng
+        )
+        .is_err());
     }
 
     #[test]

@@ -37,7 +37,10 @@ impl Default for Config {
 
 impl Config {
     pub fn password_of(&self, user: &str) -> Option<&str> {
-        self.users.iter().find(|(u, _)| u.eq_ignore_ascii_case(user)).map(|(_, p)| p.as_str())
+        self.users
+            .iter()
+            .find(|(u, _)| u.eq_ignore_ascii_case(user))
+            .map(|(_, p)| p.as_str())
     }
     pub fn knows_service(&self, name: &str) -> bool {
         self.services.is_empty() || self.services.iter().any(|s| s.eq_ignore_ascii_case(name))

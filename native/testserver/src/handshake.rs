@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use oradb_protocol::packet::{self, accept::Accept, connect::Connect, kind, refuse::Refuse, PacketDecoder};
+use oradb_protocol::packet::{
+    self, accept::Accept, connect::Connect, kind, refuse::Refuse, PacketDecoder,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -12,7 +14,8 @@ use crate::config::Config;
 const TNS_VERSION: u16 = 318;
 const MIN_TNS_VERSION: u16 = packet::LARGE_SDU_VERSION;
 
-/// What the client asked for in its CONNECT.
+/// What the client asked for in its CONNECT (kept for session views).
+#[allow(dead_code)]
 #[derive(Debug, Clone, Default)]
 pub struct ConnectInfo {
     pub descriptor: String,
@@ -67,7 +70,13 @@ async fn read_packet(
 
 async fn refuse(sock: &mut TcpStream, code: u32) -> String {
     let mut out = Vec::new();
-    packet::encode(&mut out, kind::REFUSE, 0, &Refuse::with_error(code).encode_body(), false);
+    packet::encode(
+        &mut out,
+        kind::REFUSE,
+        0,
+        &Refuse::with_error(code).encode_body(),
+        false,
+    );
     let _ = sock.write_all(&out).await;
     format!("refused with ORA-{code:05}")
 }
@@ -98,11 +107,19 @@ pub async fn accept_connect(
     }
     let service = nv_value(&descriptor, "SERVICE_NAME").or_else(|| nv_value(&descriptor, "SID"));
     if !service.as_deref().is_some_and(|s| config.knows_service(s)) {
-        let code = if nv_value(&descriptor, "SID").is_some() { 12_505 } else { 12_514 };
+        let code = if nv_value(&descriptor, "SID").is_some() {
+            12_505
+        } else {
+            12_514
+        };
         return Err(refuse(sock, code).await);
     }
     let sdu = (c.sdu as usize).clamp(512, packet::MAX_SDU);
-    let accept = Accept::server(c.version.min(TNS_VERSION), sdu as u32, (c.tdu as usize).clamp(sdu, packet::MAX_SDU) as u32);
+    let accept = Accept::server(
+        c.version.min(TNS_VERSION),
+        sdu as u32,
+        (c.tdu as usize).clamp(sdu, packet::MAX_SDU) as u32,
+    );
     let mut out = Vec::new();
     packet::encode(&mut out, kind::ACCEPT, 0, &accept.encode_body(), false);
     tokio::time::timeout(config.io_timeout, sock.write_all(&out))

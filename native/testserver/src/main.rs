@@ -9,19 +9,34 @@ const USAGE: &str = "usage: oradb-testserver [--listen ADDR] [--user NAME/PASSWO
 [--service NAME]... [--data DIR] [--log LEVEL] [--field-version N]";
 
 fn parse_args(args: &[String]) -> Result<(Config, String), String> {
-    let mut cfg = Config { users: Vec::new(), services: Vec::new(), ..Config::default() };
+    let mut cfg = Config {
+        users: Vec::new(),
+        services: Vec::new(),
+        ..Config::default()
+    };
     let mut log = "warn".to_string();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
             "--listen" => {
                 let v = value()?;
-                cfg.listen = v.parse().map_err(|_| format!("invalid --listen address \"{v}\""))?;
+                cfg.listen = v
+                    .parse()
+                    .map_err(|_| format!("invalid --listen address \"{v}\""))?;
             }
             "--user" => {
                 let v = value()?;
-                let (u, p) = v.split_once('/').ok_or_else(|| format!("--user expects NAME/PASSWORD, got \"{}\"", v.split('/').next().unwrap_or("")))?;
+                let (u, p) = v.split_once('/').ok_or_else(|| {
+                    format!(
+                        "--user expects NAME/PASSWORD, got \"{}\"",
+                        v.split('/').next().unwrap_or("")
+                    )
+                })?;
                 if u.is_empty() || p.is_empty() {
                     return Err("--user expects NAME/PASSWORD".into());
                 }
@@ -32,7 +47,11 @@ fn parse_args(args: &[String]) -> Result<(Config, String), String> {
             "--log" => log = value()?,
             "--field-version" => {
                 let v = value()?;
-                cfg.field_version = v.parse().ok().filter(|n| (8..=24).contains(n)).ok_or_else(|| format!("invalid --field-version \"{v}\" (8..=24)"))?;
+                cfg.field_version = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (8..=24).contains(n))
+                    .ok_or_else(|| format!("invalid --field-version \"{v}\" (8..=24)"))?;
             }
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument \"{other}\"\n{USAGE}")),
@@ -57,7 +76,10 @@ fn main() {
         .with_env_filter(tracing_subscriber::EnvFilter::new(log))
         .with_writer(std::io::stderr)
         .init();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start runtime: {e}");

@@ -39,7 +39,11 @@ impl TestServer {
             .map_err(|e| std::io::Error::other(e.message.clone()))?;
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared { config, db, next_sid: AtomicU32::new(100) });
+        let shared = Arc::new(Shared {
+            config,
+            db,
+            next_sid: AtomicU32::new(100),
+        });
         let (stop, mut stopped) = watch::channel(false);
         let accept_shared = shared.clone();
         let task = tokio::spawn(async move {
@@ -64,7 +68,12 @@ impl TestServer {
                 }
             }
         });
-        Ok(TestServer { addr, stop, task: Some(task), shared })
+        Ok(TestServer {
+            addr,
+            stop,
+            task: Some(task),
+            shared,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -156,7 +156,13 @@ pub struct Writer {
 
 impl Writer {
     pub fn new(write: OwnedWriteHalf, timeout: Duration) -> Self {
-        Writer { write, large: false, sdu: 8192, timeout, out: Vec::new() }
+        Writer {
+            write,
+            large: false,
+            sdu: 8192,
+            timeout,
+            out: Vec::new(),
+        }
     }
 
     async fn flush_out(&mut self) -> std::io::Result<()> {
@@ -164,7 +170,10 @@ impl Writer {
         self.out.clear();
         match res {
             Ok(r) => r,
-            Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "write timed out")),
+            Err(_) => Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "write timed out",
+            )),
         }
     }
 

@@ -29,7 +29,14 @@ fn text_pair(k: &str, v: &str) -> Pair {
 }
 
 impl AuthRequest {
-    pub fn phase_one(user: &str, terminal: &str, program: &str, machine: &str, pid: &str, os_user: &str) -> Self {
+    pub fn phase_one(
+        user: &str,
+        terminal: &str,
+        program: &str,
+        machine: &str,
+        pid: &str,
+        os_user: &str,
+    ) -> Self {
         AuthRequest {
             function: func::AUTH_PHASE_ONE,
             seq: 1,
@@ -46,18 +53,30 @@ impl AuthRequest {
     }
 
     pub fn phase_two(user: &str, pairs: Vec<Pair>) -> Self {
-        AuthRequest { function: func::AUTH_PHASE_TWO, seq: 2, user: user.to_string(), mode: mode::LOGON | mode::WITH_PASSWORD, pairs }
+        AuthRequest {
+            function: func::AUTH_PHASE_TWO,
+            seq: 2,
+            user: user.to_string(),
+            mode: mode::LOGON | mode::WITH_PASSWORD,
+            pairs,
+        }
     }
 
     /// A pair's value as text, looked up by key (clients order pairs freely).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _, _)| k == key).and_then(|(_, v, _)| std::str::from_utf8(v).ok())
+        self.pairs
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .and_then(|(_, v, _)| std::str::from_utf8(v).ok())
     }
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
         FunctionHeader::call(self.function, self.seq).encode(w, caps);
         let has_user = !self.user.is_empty();
-        w.u8(u8::from(has_user)).ub4(self.user.len() as u32).ub4(self.mode).u8(1);
+        w.u8(u8::from(has_user))
+            .ub4(self.user.len() as u32)
+            .ub4(self.mode)
+            .u8(1);
         w.ub4(self.pairs.len() as u32).u8(1).u8(1);
         if has_user {
             w.bytes(self.user.as_bytes());
@@ -76,13 +95,23 @@ impl AuthRequest {
         let count = r.ub4()?;
         r.u8()?;
         r.u8()?;
-        let user = if has_user { String::from_utf8_lossy(&r.bytes()?.unwrap_or_default()).into_owned() } else { String::new() };
+        let user = if has_user {
+            String::from_utf8_lossy(&r.bytes()?.unwrap_or_default()).into_owned()
+        } else {
+            String::new()
+        };
         // Each pair is at least 3 bytes: an absurd count runs out of input, not memory.
         let mut pairs = Vec::with_capacity((count as usize).min(r.remaining() / 3));
         for _ in 0..count {
             pairs.push(r.key_value()?);
         }
-        Ok(AuthRequest { function, seq: 0, user, mode, pairs })
+        Ok(AuthRequest {
+            function,
+            seq: 0,
+            user,
+            mode,
+            pairs,
+        })
     }
 
     /// Decodes with the function header (the `03` type byte already read).
@@ -126,34 +155,62 @@ mod tests {
     #[test]
     fn node_oracledb_phase_one_header_decodes() {
         // 03 76 01 | ptr 1, user len 5, mode 0x101, ptr, 5 pairs, ptrs 0/1, "scott"
-        let mut b = vec![0x76, 0x01, 0x01, 0x01, 0x05, 0x02, 0x01, 0x01, 0x01, 0x01, 0x05, 0x00, 0x01, 0x05];
+        let mut b = vec![
+            0x76, 0x01, 0x01, 0x01, 0x05, 0x02, 0x01, 0x01, 0x01, 0x01, 0x05, 0x00, 0x01, 0x05,
+        ];
         b.extend_from_slice(b"scott");
         let mut w = Writer::new();
-        for k in ["AUTH_TERMINAL", "AUTH_PROGRAM_NM", "AUTH_MACHINE", "AUTH_PID", "AUTH_SID"] {
+        for k in [
+            "AUTH_TERMINAL",
+            "AUTH_PROGRAM_NM",
+            "AUTH_MACHINE",
+            "AUTH_PID",
+            "AUTH_SID",
+        ] {
             w.key_value(k, b"x", 0);
         }
         b.extend_from_slice(&w.buf);
         let a = AuthRequest::decode(&mut Reader::new(&b), &Caps::default()).unwrap();
-        assert_eq!((a.function, a.user.as_str(), a.mode, a.pairs.len()), (118, "scott", 0x101, 5));
+        assert_eq!(
+            (a.function, a.user.as_str(), a.mode, a.pairs.len()),
+            (118, "scott", 0x101, 5)
+        );
         assert_eq!(a.get("AUTH_PID"), Some("x"));
     }
 
     #[test]
     fn round_trips_and_truncation() {
         for fv in [8u8, 17, 18, 24] {
-            let caps = Caps { field_version: fv, ..Caps::default() };
-            let req = AuthRequest::phase_two("scott", vec![("AUTH_SESSKEY".into(), b"ABCD".to_vec(), 1), ("AUTH_PASSWORD".into(), vec![b'9'; 300], 0)]);
+            let caps = Caps {
+                field_version: fv,
+                ..Caps::default()
+            };
+            let req = AuthRequest::phase_two(
+                "scott",
+                vec![
+                    ("AUTH_SESSKEY".into(), b"ABCD".to_vec(), 1),
+                    ("AUTH_PASSWORD".into(), vec![b'9'; 300], 0),
+                ],
+            );
             let mut w = Writer::new();
             req.encode(&mut w, &caps);
             let back = AuthRequest::decode(&mut Reader::new(&w.buf[1..]), &caps).unwrap();
             assert_eq!(back, req);
             for cut in 1..w.buf.len() {
-                assert_eq!(AuthRequest::decode(&mut Reader::new(&w.buf[1..cut]), &caps), Err(DecodeError::NeedMore));
+                assert_eq!(
+                    AuthRequest::decode(&mut Reader::new(&w.buf[1..cut]), &caps),
+                    Err(DecodeError::NeedMore)
+                );
             }
         }
-        let reply = AuthReply { pairs: vec![("AUTH_VFR_DATA".into(), b"00FF".to_vec(), 18453)] };
+        let reply = AuthReply {
+            pairs: vec![("AUTH_VFR_DATA".into(), b"00FF".to_vec(), 18453)],
+        };
         let mut w = Writer::new();
         reply.encode(&mut w, &Caps::default());
-        assert_eq!(AuthReply::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(), reply);
+        assert_eq!(
+            AuthReply::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
+            reply
+        );
     }
 }

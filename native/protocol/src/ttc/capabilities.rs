@@ -55,12 +55,21 @@ pub fn client_runtime_caps() -> Vec<u8> {
 /// vectors allow them (the server's alone is checked when the client's is unknown).
 pub fn negotiate(client_compile: &[u8], server_compile: &[u8]) -> Caps {
     let fv = |c: &[u8]| c.get(FIELD_VERSION).copied().unwrap_or(0);
-    Caps { field_version: fv(client_compile).min(fv(server_compile)), max_string_size: 32767 }
+    Caps {
+        field_version: fv(client_compile).min(fv(server_compile)),
+        max_string_size: 32767,
+    }
 }
 
-pub fn negotiate_with_runtime(client_compile: &[u8], server_compile: &[u8], server_runtime: &[u8]) -> Caps {
+pub fn negotiate_with_runtime(
+    client_compile: &[u8],
+    server_compile: &[u8],
+    server_runtime: &[u8],
+) -> Caps {
     let mut caps = negotiate(client_compile, server_compile);
-    let big = server_runtime.get(6).is_some_and(|b| b & RT_MAX_STRING_32K != 0);
+    let big = server_runtime
+        .get(6)
+        .is_some_and(|b| b & RT_MAX_STRING_32K != 0);
     caps.max_string_size = if big { 32767 } else { 4000 };
     caps
 }
@@ -73,7 +82,11 @@ mod tests {
     fn negotiation_takes_the_lower_field_version() {
         let caps = negotiate(&server_compile_caps(24), &server_compile_caps(17));
         assert_eq!(caps.field_version, 17);
-        let caps = negotiate_with_runtime(&client_compile_caps(), &server_compile_caps(12), &[2, 0, 0, 0, 0, 0, 1]);
+        let caps = negotiate_with_runtime(
+            &client_compile_caps(),
+            &server_compile_caps(12),
+            &[2, 0, 0, 0, 0, 0, 1],
+        );
         assert_eq!((caps.field_version, caps.max_string_size), (12, 4000));
         assert_eq!(server_compile_caps(17).len(), 55);
         assert_eq!(server_compile_caps(17)[7], 17);

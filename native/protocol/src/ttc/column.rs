@@ -44,7 +44,11 @@ impl ColumnMeta {
             ora_type: ty,
             flags: FLAG_USE_INDICATORS,
             buffer_size,
-            cont_flags: if matches!(ty, ora_type::CLOB | ora_type::BLOB) { CONT_FLAG_LOB_PREFETCH } else { 0 },
+            cont_flags: if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+                CONT_FLAG_LOB_PREFETCH
+            } else {
+                0
+            },
             charset: if csfrm != 0 { 873 } else { 0 },
             csfrm,
             ..Default::default()
@@ -56,8 +60,13 @@ impl ColumnMeta {
     }
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
-        w.u8(self.ora_type).u8(self.flags).u8(self.precision).u8(self.scale);
-        w.ub4(self.buffer_size).ub4(self.max_array_elements).ub8(self.cont_flags);
+        w.u8(self.ora_type)
+            .u8(self.flags)
+            .u8(self.precision)
+            .u8(self.scale);
+        w.ub4(self.buffer_size)
+            .ub4(self.max_array_elements)
+            .ub8(self.cont_flags);
         match &self.oid {
             Some(oid) => {
                 w.ub4(oid.len() as u32).bytes(oid).ub4(self.version);
@@ -106,15 +115,31 @@ mod tests {
     #[test]
     fn round_trip_at_each_field_version() {
         for fv in [7u8, 8, 12, 17, 24] {
-            let caps = Caps { field_version: fv, ..Caps::default() };
-            for m in [ColumnMeta::bind(ora_type::VARCHAR, 4000), ColumnMeta::bind(ora_type::CLOB, 1 << 20), ColumnMeta::bind(ora_type::NUMBER, 22)] {
+            let caps = Caps {
+                field_version: fv,
+                ..Caps::default()
+            };
+            for m in [
+                ColumnMeta::bind(ora_type::VARCHAR, 4000),
+                ColumnMeta::bind(ora_type::CLOB, 1 << 20),
+                ColumnMeta::bind(ora_type::NUMBER, 22),
+            ] {
                 let mut w = Writer::new();
                 m.encode(&mut w, &caps);
-                assert_eq!(ColumnMeta::decode(&mut Reader::new(&w.buf), &caps).unwrap(), m);
+                assert_eq!(
+                    ColumnMeta::decode(&mut Reader::new(&w.buf), &caps).unwrap(),
+                    m
+                );
             }
         }
         let mut w = Writer::new();
-        ColumnMeta::bind(ora_type::NUMBER, 22).encode(&mut w, &Caps { field_version: 8, ..Caps::default() });
+        ColumnMeta::bind(ora_type::NUMBER, 22).encode(
+            &mut w,
+            &Caps {
+                field_version: 8,
+                ..Caps::default()
+            },
+        );
         assert_eq!(w.buf, [2, 1, 0, 0, 1, 22, 0, 0, 0, 0, 0, 0, 0, 0]);
     }
 }

@@ -22,19 +22,34 @@ const REP_UNIVERSAL: u16 = 1;
 const REP_ORACLE: u16 = 10;
 
 /// The data types our client uses, each converted to itself.
-const CLIENT_TYPES: &[u16] = &[1, 2, 8, 12, 23, 24, 96, 100, 101, 102, 104, 112, 113, 180, 181, 182, 183, 208, 231, 252];
+const CLIENT_TYPES: &[u16] = &[
+    1, 2, 8, 12, 23, 24, 96, 100, 101, 102, 104, 112, 113, 180, 181, 182, 183, 208, 231, 252,
+];
 /// Primitive wire types (ub1/ub2/ub4/sb*, pointers) in universal form.
-const UNIVERSAL_TYPES: &[u16] = &[3, 4, 6, 9, 10, 15, 21, 22, 25, 26, 27, 28, 29, 30, 31, 32, 33];
+const UNIVERSAL_TYPES: &[u16] = &[
+    3, 4, 6, 9, 10, 15, 21, 22, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+];
 
 impl DataTypesRequest {
     pub fn thin_client(compile_caps: Vec<u8>, runtime_caps: Vec<u8>) -> Self {
-        let mut types: Vec<(u16, u16, u16)> = CLIENT_TYPES.iter().map(|t| (*t, *t, REP_ORACLE)).collect();
+        let mut types: Vec<(u16, u16, u16)> =
+            CLIENT_TYPES.iter().map(|t| (*t, *t, REP_ORACLE)).collect();
         types.extend(UNIVERSAL_TYPES.iter().map(|t| (*t, *t, REP_UNIVERSAL)));
-        DataTypesRequest { charset: 873, ncharset: 873, flags: 0x03, compile_caps, runtime_caps, types }
+        DataTypesRequest {
+            charset: 873,
+            ncharset: 873,
+            flags: 0x03,
+            compile_caps,
+            runtime_caps,
+            types,
+        }
     }
 
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
-        w.u8(msg::DATA_TYPES).u16le(self.charset).u16le(self.ncharset).u8(self.flags);
+        w.u8(msg::DATA_TYPES)
+            .u16le(self.charset)
+            .u16le(self.ncharset)
+            .u8(self.flags);
         w.bytes(&self.compile_caps).bytes(&self.runtime_caps);
         for (t, c, r) in &self.types {
             w.u16be(*t).u16be(*c).u16be(*r).u16be(0);
@@ -61,7 +76,14 @@ impl DataTypesRequest {
             r.u16be()?;
             types.push((t, c, rep));
         }
-        Ok(DataTypesRequest { charset, ncharset, flags, compile_caps, runtime_caps, types })
+        Ok(DataTypesRequest {
+            charset,
+            ncharset,
+            flags,
+            compile_caps,
+            runtime_caps,
+            types,
+        })
     }
 }
 
@@ -111,11 +133,17 @@ mod tests {
 
     #[test]
     fn request_round_trip_and_header_bytes() {
-        let req = DataTypesRequest::thin_client(capabilities::client_compile_caps(), capabilities::client_runtime_caps());
+        let req = DataTypesRequest::thin_client(
+            capabilities::client_compile_caps(),
+            capabilities::client_runtime_caps(),
+        );
         let mut w = Writer::new();
         req.encode(&mut w, &Caps::default());
         assert_eq!(&w.buf[..7], &[0x02, 0x69, 0x03, 0x69, 0x03, 0x03, 55]);
-        assert_eq!(DataTypesRequest::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(), req);
+        assert_eq!(
+            DataTypesRequest::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
+            req
+        );
     }
 
     #[test]
@@ -123,9 +151,14 @@ mod tests {
         let mut w = Writer::new();
         DataTypesReply::default().encode(&mut w, &Caps::default());
         assert_eq!(w.buf, [2, 0, 0]);
-        let long = DataTypesReply { entries: vec![(1, 1, 10), (2, 0, 0)] };
+        let long = DataTypesReply {
+            entries: vec![(1, 1, 10), (2, 0, 0)],
+        };
         let mut w = Writer::new();
         long.encode(&mut w, &Caps::default());
-        assert_eq!(DataTypesReply::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(), long);
+        assert_eq!(
+            DataTypesReply::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
+            long
+        );
     }
 }

@@ -54,7 +54,10 @@ impl DescribeColumn {
     }
 
     fn encode(&self, w: &mut Writer, caps: &Caps, position: u16) {
-        w.u8(self.ora_type).u8(self.flags).u8(self.precision as u8).u8(self.scale as u8);
+        w.u8(self.ora_type)
+            .u8(self.flags)
+            .u8(self.precision as u8)
+            .u8(self.scale as u8);
         w.ub4(self.buffer_size).ub4(0).ub8(0).ub4(0).ub2(0);
         w.ub2(self.charset).u8(self.csfrm).ub4(self.max_size);
         if caps.field_version >= Caps::FV_12_2 {
@@ -140,7 +143,10 @@ pub struct DescribeInfo {
 impl DescribeInfo {
     pub fn new(columns: Vec<DescribeColumn>) -> Self {
         let max_row_size = columns.iter().map(|c| c.buffer_size).sum();
-        DescribeInfo { max_row_size, columns }
+        DescribeInfo {
+            max_row_size,
+            columns,
+        }
     }
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
@@ -181,7 +187,10 @@ impl DescribeInfo {
         r.ub4()?;
         r.ub4()?;
         r.bytes_with_length()?;
-        Ok(DescribeInfo { max_row_size, columns })
+        Ok(DescribeInfo {
+            max_row_size,
+            columns,
+        })
     }
 }
 
@@ -203,7 +212,10 @@ mod tests {
     #[test]
     fn round_trip_at_gated_field_versions() {
         for fv in [7u8, 8, 12, 17, 20, 24] {
-            let caps = Caps { field_version: fv, ..Caps::default() };
+            let caps = Caps {
+                field_version: fv,
+                ..Caps::default()
+            };
             let d = sample();
             let mut w = Writer::new();
             d.encode(&mut w, &caps);
@@ -211,7 +223,10 @@ mod tests {
             assert_eq!(DescribeInfo::decode(&mut r, &caps).unwrap(), d, "fv {fv}");
             assert!(r.is_empty());
             for cut in 1..w.buf.len() {
-                assert_eq!(DescribeInfo::decode(&mut Reader::new(&w.buf[1..cut]), &caps), Err(DecodeError::NeedMore));
+                assert_eq!(
+                    DescribeInfo::decode(&mut Reader::new(&w.buf[1..cut]), &caps),
+                    Err(DecodeError::NeedMore)
+                );
             }
         }
     }
@@ -219,7 +234,15 @@ mod tests {
     #[test]
     fn unconstrained_number_scale_is_0x81() {
         let mut w = Writer::new();
-        DescribeInfo::new(vec![DescribeColumn::new("X", ora_type::NUMBER, 22, 0, -127, true)]).encode(&mut w, &Caps::default());
+        DescribeInfo::new(vec![DescribeColumn::new(
+            "X",
+            ora_type::NUMBER,
+            22,
+            0,
+            -127,
+            true,
+        )])
+        .encode(&mut w, &Caps::default());
         assert_eq!(&w.buf[..8], &[16, 0, 1, 22, 1, 1, 0, 2]);
         assert_eq!(&w.buf[8..12], &[0, 0, 0x81, 1]);
     }

@@ -31,7 +31,12 @@ pub struct ErrorMessage {
 
 impl ErrorMessage {
     pub fn success(cursor_id: u16, row_count: u64, call_status: u32) -> Self {
-        ErrorMessage { cursor_id, row_count, call_status, ..Default::default() }
+        ErrorMessage {
+            cursor_id,
+            row_count,
+            call_status,
+            ..Default::default()
+        }
     }
 
     pub fn error(code: u32, message: &str, cursor_id: u16, offset: u16) -> Self {
@@ -90,7 +95,10 @@ impl ErrorMessage {
     }
 
     pub fn decode(r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
-        let mut m = ErrorMessage { call_status: r.ub4()?, ..Default::default() };
+        let mut m = ErrorMessage {
+            call_status: r.ub4()?,
+            ..Default::default()
+        };
         r.ub2()?;
         r.ub4()?;
         r.ub2()?;
@@ -119,7 +127,9 @@ impl ErrorMessage {
             r.ub4()?;
         }
         if m.error_num != 0 {
-            m.message = r.bytes()?.map(|b| String::from_utf8_lossy(&b).trim_end().to_string());
+            m.message = r
+                .bytes()?
+                .map(|b| String::from_utf8_lossy(&b).trim_end().to_string());
         }
         Ok(m)
     }
@@ -182,13 +192,23 @@ mod tests {
     use crate::buf::DecodeError;
 
     fn round_trip(m: &ErrorMessage, fv: u8) {
-        let caps = Caps { field_version: fv, ..Caps::default() };
+        let caps = Caps {
+            field_version: fv,
+            ..Caps::default()
+        };
         let mut w = Writer::new();
         m.encode(&mut w, &caps);
         assert_eq!(w.buf[0], msg::ERROR);
-        assert_eq!(&ErrorMessage::decode(&mut Reader::new(&w.buf[1..]), &caps).unwrap(), m, "fv {fv}");
+        assert_eq!(
+            &ErrorMessage::decode(&mut Reader::new(&w.buf[1..]), &caps).unwrap(),
+            m,
+            "fv {fv}"
+        );
         for cut in 1..w.buf.len() {
-            assert_eq!(ErrorMessage::decode(&mut Reader::new(&w.buf[1..cut]), &caps), Err(DecodeError::NeedMore));
+            assert_eq!(
+                ErrorMessage::decode(&mut Reader::new(&w.buf[1..cut]), &caps),
+                Err(DecodeError::NeedMore)
+            );
         }
     }
 
@@ -199,8 +219,16 @@ mod tests {
         let mut batch = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", 2, 0);
         batch.row_count = 9998;
         batch.batch_errors = vec![
-            BatchError { code: 1, offset: 10, message: "ORA-00001: unique constraint (SCOTT.PK) violated".into() },
-            BatchError { code: 1, offset: 20, message: "ORA-00001: unique constraint (SCOTT.PK) violated".into() },
+            BatchError {
+                code: 1,
+                offset: 10,
+                message: "ORA-00001: unique constraint (SCOTT.PK) violated".into(),
+            },
+            BatchError {
+                code: 1,
+                offset: 20,
+                message: "ORA-00001: unique constraint (SCOTT.PK) violated".into(),
+            },
         ];
         for fv in [8u8, 12, 17, 24] {
             round_trip(&ErrorMessage::success(1, 10_000, 0), fv);

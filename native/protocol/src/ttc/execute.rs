@@ -50,7 +50,8 @@ pub struct ExecuteRequest {
 
 /// True for binds whose values go last in each row (non-PL/SQL LONG rule).
 fn is_long(m: &ColumnMeta, caps: &Caps) -> bool {
-    m.buffer_size > caps.max_string_size || matches!(m.ora_type, ora_type::LONG | ora_type::LONG_RAW)
+    m.buffer_size > caps.max_string_size
+        || matches!(m.ora_type, ora_type::LONG | ora_type::LONG_RAW)
 }
 
 fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
@@ -68,7 +69,13 @@ fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
 }
 
 /// Writes the `07` rows with the LONG rule applied (values of long binds last).
-pub fn write_bind_rows(w: &mut Writer, caps: &Caps, metas: &[ColumnMeta], rows: &[Vec<BindValue>], is_plsql: bool) {
+pub fn write_bind_rows(
+    w: &mut Writer,
+    caps: &Caps,
+    metas: &[ColumnMeta],
+    rows: &[Vec<BindValue>],
+    is_plsql: bool,
+) {
     for row in rows {
         w.u8(msg::ROW_DATA);
         let longs = |m: &ColumnMeta| !is_plsql && is_long(m, caps);
@@ -96,7 +103,12 @@ fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
 
 /// Reads the `07` bind rows that follow the metadata. `metas` are the
 /// value-carrying binds (RETURNING binds removed) in placeholder order.
-pub fn read_bind_rows(r: &mut Reader, caps: &Caps, metas: &[ColumnMeta], is_plsql: bool) -> DecodeResult<Vec<Vec<BindValue>>> {
+pub fn read_bind_rows(
+    r: &mut Reader,
+    caps: &Caps,
+    metas: &[ColumnMeta],
+    is_plsql: bool,
+) -> DecodeResult<Vec<Vec<BindValue>>> {
     let mut rows = Vec::new();
     if metas.is_empty() {
         return Ok(rows);
@@ -127,10 +139,18 @@ impl ExecuteRequest {
         let sql = self.sql.as_deref().unwrap_or("");
         w.ub4(self.options).ub4(self.cursor_id);
         w.u8(u8::from(self.sql.is_some())).ub4(sql.len() as u32);
-        w.u8(1).ub4(13).u8(0).u8(0).ub4(0).ub4(self.prefetch_rows).ub4(0x7FFF_FFFF);
-        w.u8(u8::from(!self.binds.is_empty())).ub4(self.binds.len() as u32);
+        w.u8(1)
+            .ub4(13)
+            .u8(0)
+            .u8(0)
+            .ub4(0)
+            .ub4(self.prefetch_rows)
+            .ub4(0x7FFF_FFFF);
+        w.u8(u8::from(!self.binds.is_empty()))
+            .ub4(self.binds.len() as u32);
         w.u8(0).u8(0).u8(0).u8(0).u8(0);
-        w.u8(u8::from(!self.defines.is_empty())).ub4(self.defines.len() as u32);
+        w.u8(u8::from(!self.defines.is_empty()))
+            .ub4(self.defines.len() as u32);
         w.ub4(0).u8(0).u8(1).u8(0).ub4(0).u8(0).ub4(0).ub4(0);
         if self.dml_row_counts {
             w.u8(1).ub4(self.iterations).u8(1);
@@ -157,7 +177,11 @@ impl ExecuteRequest {
 
     /// Reads everything up to the bind rows (see [`read_bind_rows`]).
     pub fn decode_head(r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
-        let mut q = ExecuteRequest { options: r.ub4()?, cursor_id: r.ub4()?, ..Default::default() };
+        let mut q = ExecuteRequest {
+            options: r.ub4()?,
+            cursor_id: r.ub4()?,
+            ..Default::default()
+        };
         let has_sql = r.u8()? != 0;
         r.ub4()?;
         r.u8()?;
@@ -231,12 +255,26 @@ pub struct ReexecuteRequest {
 impl ReexecuteRequest {
     pub fn encode(&self, w: &mut Writer, caps: &Caps, value_binds: &[ColumnMeta], is_plsql: bool) {
         FunctionHeader::call(self.function, self.seq).encode(w, caps);
-        w.ub4(self.cursor_id).ub4(self.iterations).ub4(self.options1).ub4(self.options2);
+        w.ub4(self.cursor_id)
+            .ub4(self.iterations)
+            .ub4(self.options1)
+            .ub4(self.options2);
         write_bind_rows(w, caps, value_binds, &self.rows, is_plsql);
     }
 
-    pub fn decode(r: &mut Reader, caps: &Caps, value_binds: &[ColumnMeta], is_plsql: bool) -> DecodeResult<Self> {
-        let mut q = ReexecuteRequest { cursor_id: r.ub4()?, iterations: r.ub4()?, options1: r.ub4()?, options2: r.ub4()?, ..Default::default() };
+    pub fn decode(
+        r: &mut Reader,
+        caps: &Caps,
+        value_binds: &[ColumnMeta],
+        is_plsql: bool,
+    ) -> DecodeResult<Self> {
+        let mut q = ReexecuteRequest {
+            cursor_id: r.ub4()?,
+            iterations: r.ub4()?,
+            options1: r.ub4()?,
+            options2: r.ub4()?,
+            ..Default::default()
+        };
         q.rows = read_bind_rows(r, caps, value_binds, is_plsql)?;
         Ok(q)
     }
@@ -262,7 +300,12 @@ mod tests {
             al8i4: [1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
             binds: binds.clone(),
             rows: vec![
-                vec![Some(vec![0xC1, 2]), Some(vec![b'x'; 40_000]), Some(b"ab".to_vec()), Some(vec![1, 1])],
+                vec![
+                    Some(vec![0xC1, 2]),
+                    Some(vec![b'x'; 40_000]),
+                    Some(b"ab".to_vec()),
+                    Some(vec![1, 1]),
+                ],
                 vec![None, None, Some(b"c".to_vec()), None],
             ],
             ..Default::default()
@@ -273,7 +316,10 @@ mod tests {
     #[test]
     fn round_trip_with_long_rule_at_each_field_version() {
         for fv in [7u8, 8, 12, 17, 18, 24] {
-            let caps = Caps { field_version: fv, ..Caps::default() };
+            let caps = Caps {
+                field_version: fv,
+                ..Caps::default()
+            };
             let (req, binds) = sample(&caps);
             let mut w = Writer::new();
             req.encode(&mut w, &caps, &binds, false);
@@ -291,12 +337,27 @@ mod tests {
     #[test]
     fn long_values_travel_last() {
         let caps = Caps::default();
-        let metas = vec![ColumnMeta::bind(ora_type::LONG, 40_000), ColumnMeta::bind(ora_type::NUMBER, 22)];
+        let metas = vec![
+            ColumnMeta::bind(ora_type::LONG, 40_000),
+            ColumnMeta::bind(ora_type::NUMBER, 22),
+        ];
         let mut w = Writer::new();
-        write_bind_rows(&mut w, &caps, &metas, &[vec![Some(vec![b'y'; 300]), Some(vec![0xC1, 2])]], false);
+        write_bind_rows(
+            &mut w,
+            &caps,
+            &metas,
+            &[vec![Some(vec![b'y'; 300]), Some(vec![0xC1, 2])]],
+            false,
+        );
         assert_eq!(&w.buf[..4], &[7, 2, 0xC1, 2]);
         let mut w2 = Writer::new();
-        write_bind_rows(&mut w2, &caps, &metas, &[vec![Some(vec![b'y'; 300]), Some(vec![0xC1, 2])]], true);
+        write_bind_rows(
+            &mut w2,
+            &caps,
+            &metas,
+            &[vec![Some(vec![b'y'; 300]), Some(vec![0xC1, 2])]],
+            true,
+        );
         assert_eq!(w2.buf[1], 0xFE);
     }
 
@@ -321,7 +382,11 @@ mod tests {
         let full = ExecuteRequest::decode_head(&mut r, &caps).unwrap();
         assert_eq!(full.binds.len(), 4);
         for cut in 0..r.pos() {
-            assert_eq!(ExecuteRequest::decode_head(&mut Reader::new(&body[..cut]), &caps), Err(DecodeError::NeedMore), "cut {cut}");
+            assert_eq!(
+                ExecuteRequest::decode_head(&mut Reader::new(&body[..cut]), &caps),
+                Err(DecodeError::NeedMore),
+                "cut {cut}"
+            );
         }
     }
 
@@ -329,10 +394,19 @@ mod tests {
     fn reexecute_round_trip() {
         let caps = Caps::default();
         let metas = vec![ColumnMeta::bind(ora_type::VARCHAR, 10)];
-        let q = ReexecuteRequest { function: func::REEXECUTE, seq: 1, cursor_id: 3, iterations: 1, options1: 0, options2: 1, rows: vec![vec![Some(b"v".to_vec())]] };
+        let q = ReexecuteRequest {
+            function: func::REEXECUTE,
+            seq: 1,
+            cursor_id: 3,
+            iterations: 1,
+            options1: 0,
+            options2: 1,
+            rows: vec![vec![Some(b"v".to_vec())]],
+        };
         let mut w = Writer::new();
         q.encode(&mut w, &caps, &metas, false);
-        let mut got = ReexecuteRequest::decode(&mut Reader::new(&w.buf[3..]), &caps, &metas, false).unwrap();
+        let mut got =
+            ReexecuteRequest::decode(&mut Reader::new(&w.buf[3..]), &caps, &metas, false).unwrap();
         got.function = func::REEXECUTE;
         got.seq = 1;
         assert_eq!(got, q);

@@ -17,7 +17,11 @@ impl FetchRequest {
         w.ub4(self.cursor_id).ub4(self.rows);
     }
     pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
-        Ok(FetchRequest { seq: 0, cursor_id: r.ub4()?, rows: r.ub4()? })
+        Ok(FetchRequest {
+            seq: 0,
+            cursor_id: r.ub4()?,
+            rows: r.ub4()?,
+        })
     }
 }
 
@@ -27,7 +31,11 @@ mod tests {
 
     #[test]
     fn bytes_and_round_trip() {
-        let f = FetchRequest { seq: 2, cursor_id: 300, rows: 100 };
+        let f = FetchRequest {
+            seq: 2,
+            cursor_id: 300,
+            rows: 100,
+        };
         let mut w = Writer::new();
         f.encode(&mut w, &Caps::default());
         assert_eq!(w.buf, [3, 5, 2, 2, 1, 44, 1, 100]);

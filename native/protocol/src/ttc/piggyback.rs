@@ -32,7 +32,10 @@ pub enum Piggyback {
     CloseCursors(CloseCursors),
     EndToEnd(EndToEndAttrs),
     SetSchema(String),
-    AppContext { namespace: String, pairs: Vec<(String, String)> },
+    AppContext {
+        namespace: String,
+        pairs: Vec<(String, String)>,
+    },
     SessionState(u64),
 }
 
@@ -59,7 +62,11 @@ impl EndToEndAttrs {
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps, seq: u8) {
         FunctionHeader::piggyback(func::SET_END_TO_END_ATTR, seq).encode(w, caps);
-        let flags = self.fields().iter().filter(|(_, v)| v.is_some()).fold(0, |f, (bit, _)| f | bit);
+        let flags = self
+            .fields()
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .fold(0, |f, (bit, _)| f | bit);
         let slot = |w: &mut Writer, v: &Option<String>| {
             let len = v.as_deref().map_or(0, str::len);
             w.u8(u8::from(len > 0)).ub4(len as u32);
@@ -72,7 +79,13 @@ impl EndToEndAttrs {
         slot(w, &self.client_info);
         w.u8(0).ub4(0).u8(0).ub4(0);
         slot(w, &self.dbop);
-        for v in [&self.client_id, &self.module, &self.action, &self.client_info, &self.dbop] {
+        for v in [
+            &self.client_id,
+            &self.module,
+            &self.action,
+            &self.client_info,
+            &self.dbop,
+        ] {
             if let Some(s) = v.as_deref().filter(|s| !s.is_empty()) {
                 w.bytes(s.as_bytes());
             }
@@ -98,13 +111,28 @@ impl EndToEndAttrs {
         for (i, len) in lens.iter().enumerate() {
             if *len > 0 {
                 vals[i] = r.bytes()?.map(|b| String::from_utf8_lossy(&b).into_owned());
-            } else if flags & [E2E_CLIENT_ID, E2E_MODULE, E2E_ACTION, E2E_CLIENT_INFO, E2E_DBOP][i] != 0 {
+            } else if flags
+                & [
+                    E2E_CLIENT_ID,
+                    E2E_MODULE,
+                    E2E_ACTION,
+                    E2E_CLIENT_INFO,
+                    E2E_DBOP,
+                ][i]
+                != 0
+            {
                 // Flag set with an empty value: the attribute is being cleared.
                 vals[i] = Some(String::new());
             }
         }
         let [client_id, module, action, client_info, dbop] = vals;
-        Ok(EndToEndAttrs { client_id, module, action, client_info, dbop })
+        Ok(EndToEndAttrs {
+            client_id,
+            module,
+            action,
+            client_info,
+            dbop,
+        })
     }
 }
 
@@ -124,7 +152,9 @@ impl Piggyback {
             func::SET_END_TO_END_ATTR => Ok(Piggyback::EndToEnd(EndToEndAttrs::decode(r)?)),
             func::SET_SCHEMA => {
                 r.u8()?;
-                Ok(Piggyback::SetSchema(r.str_with_length()?.unwrap_or_default()))
+                Ok(Piggyback::SetSchema(
+                    r.str_with_length()?.unwrap_or_default(),
+                ))
             }
             func::APP_CONTEXT => {
                 r.u8()?;
@@ -133,7 +163,8 @@ impl Piggyback {
                 let n = r.ub4()?;
                 r.ub2()?;
                 r.u8()?;
-                let namespace = String::from_utf8_lossy(&r.bytes()?.unwrap_or_default()).into_owned();
+                let namespace =
+                    String::from_utf8_lossy(&r.bytes()?.unwrap_or_default()).into_owned();
                 let mut pairs = Vec::new();
                 for _ in 0..n {
                     let k = r.str_with_length()?.unwrap_or_default();
@@ -157,7 +188,13 @@ pub struct SessionRelease {
 
 impl SessionRelease {
     pub fn encode(&self, w: &mut Writer, caps: &Caps, seq: u8) {
-        FunctionHeader { kind: msg::ONEWAY_FN, code: func::SESSION_RELEASE, seq, token: 0 }.encode(w, caps);
+        FunctionHeader {
+            kind: msg::ONEWAY_FN,
+            code: func::SESSION_RELEASE,
+            seq,
+            token: 0,
+        }
+        .encode(w, caps);
         w.u8(0).u8(0).ub4(self.mode);
     }
     pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
@@ -185,13 +222,24 @@ mod tests {
         let mut w = Writer::new();
         CloseCursors { ids: vec![7] }.encode(&mut w, &caps, 3);
         assert_eq!(w.buf, [0x11, 0x69, 3, 1, 1, 1, 1, 7]);
-        assert_eq!(decode_pb(&w.buf, &caps), Piggyback::CloseCursors(CloseCursors { ids: vec![7] }));
+        assert_eq!(
+            decode_pb(&w.buf, &caps),
+            Piggyback::CloseCursors(CloseCursors { ids: vec![7] })
+        );
     }
 
     #[test]
     fn end_to_end_round_trip() {
-        let caps = Caps { field_version: 18, ..Caps::default() };
-        let attrs = EndToEndAttrs { module: Some("billing".into()), action: Some("run".into()), client_id: Some("me".into()), ..Default::default() };
+        let caps = Caps {
+            field_version: 18,
+            ..Caps::default()
+        };
+        let attrs = EndToEndAttrs {
+            module: Some("billing".into()),
+            action: Some("run".into()),
+            client_id: Some("me".into()),
+            ..Default::default()
+        };
         let mut w = Writer::new();
         attrs.encode(&mut w, &caps, 1);
         assert_eq!(decode_pb(&w.buf, &caps), Piggyback::EndToEnd(attrs));
@@ -203,7 +251,12 @@ mod tests {
         let mut w = Writer::new();
         SessionRelease { mode: 2 }.encode(&mut w, &caps, 9);
         assert_eq!(w.buf, [26, 163, 9, 0, 0, 1, 2]);
-        assert_eq!(SessionRelease::decode(&mut Reader::new(&w.buf[3..]), &caps).unwrap().mode, 2);
+        assert_eq!(
+            SessionRelease::decode(&mut Reader::new(&w.buf[3..]), &caps)
+                .unwrap()
+                .mode,
+            2
+        );
         assert!(Piggyback::decode(205, &mut Reader::new(&[0]), &caps).is_err());
     }
 }

@@ -10,7 +10,11 @@ pub struct ProtocolRequest {
 
 impl ProtocolRequest {
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
-        w.u8(msg::PROTOCOL).u8(6).u8(0).raw(self.driver_name.as_bytes()).u8(0);
+        w.u8(msg::PROTOCOL)
+            .u8(6)
+            .u8(0)
+            .raw(self.driver_name.as_bytes())
+            .u8(0);
     }
 
     /// Thin clients send `06 00 name 00`; OCI sends a version list first.
@@ -23,7 +27,9 @@ impl ProtocolRequest {
                 b => name.push(b),
             }
         }
-        Ok(ProtocolRequest { driver_name: String::from_utf8_lossy(&name).into_owned() })
+        Ok(ProtocolRequest {
+            driver_name: String::from_utf8_lossy(&name).into_owned(),
+        })
     }
 }
 
@@ -107,14 +113,22 @@ mod tests {
     #[test]
     fn request_bytes_match_node_oracledb() {
         let mut w = Writer::new();
-        ProtocolRequest { driver_name: "node-oracledb".into() }.encode(&mut w, &Caps::default());
+        ProtocolRequest {
+            driver_name: "node-oracledb".into(),
+        }
+        .encode(&mut w, &Caps::default());
         let mut expect = vec![1, 6, 0];
         expect.extend_from_slice(b"node-oracledb\0");
         assert_eq!(w.buf, expect);
         let got = ProtocolRequest::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap();
         assert_eq!(got.driver_name, "node-oracledb");
         let oci = b"\x06\x05\x04\x03\x02\x01\x00Linux\x00";
-        assert_eq!(ProtocolRequest::decode(&mut Reader::new(oci), &Caps::default()).unwrap().driver_name, "Linux");
+        assert_eq!(
+            ProtocolRequest::decode(&mut Reader::new(oci), &Caps::default())
+                .unwrap()
+                .driver_name,
+            "Linux"
+        );
     }
 
     #[test]
@@ -126,7 +140,9 @@ mod tests {
         assert_eq!(back, reply);
         assert_eq!(back.ncharset, 2000);
         for cut in 1..w.buf.len() {
-            assert!(ProtocolReply::decode(&mut Reader::new(&w.buf[1..cut]), &Caps::default()).is_err());
+            assert!(
+                ProtocolReply::decode(&mut Reader::new(&w.buf[1..cut]), &Caps::default()).is_err()
+            );
         }
     }
 }

@@ -13,7 +13,14 @@ pub struct RowHeader {
 
 impl RowHeader {
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
-        w.u8(msg::ROW_HEADER).u8(0).ub2(0).ub4(0).ub4(0).ub2(0).ub4(0).ub4(0);
+        w.u8(msg::ROW_HEADER)
+            .u8(0)
+            .ub2(0)
+            .ub4(0)
+            .ub4(0)
+            .ub2(0)
+            .ub4(0)
+            .ub4(0);
     }
 
     pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
@@ -110,7 +117,10 @@ pub struct IoVector {
 impl IoVector {
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
         let n = self.directions.len();
-        w.u8(msg::IO_VECTOR).u8(0).ub2((n % 256) as u16).ub4((n / 256) as u32);
+        w.u8(msg::IO_VECTOR)
+            .u8(0)
+            .ub2((n % 256) as u16)
+            .ub4((n / 256) as u32);
         w.ub4(0).ub2(0).ub2(0).ub2(0);
         w.raw(&self.directions);
     }
@@ -126,7 +136,9 @@ impl IoVector {
         r.skip(bv)?;
         let rowid = r.ub2()? as usize;
         r.skip(rowid)?;
-        Ok(IoVector { directions: r.take(n)?.to_vec() })
+        Ok(IoVector {
+            directions: r.take(n)?.to_vec(),
+        })
     }
 }
 
@@ -188,7 +200,10 @@ mod tests {
         let mut w = Writer::new();
         RowHeader::default().encode(&mut w, &Caps::default());
         assert_eq!(w.buf, [6, 0, 0, 0, 0, 0, 0, 0]);
-        assert_eq!(RowHeader::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(), RowHeader::default());
+        assert_eq!(
+            RowHeader::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
+            RowHeader::default()
+        );
     }
 
     #[test]
@@ -196,24 +211,41 @@ mod tests {
         let mut w = Writer::new();
         write_long_value(&mut w, Some(&vec![b'a'; 70_000]));
         write_out_bind(&mut w, None);
-        write_returning_row(&mut w, &Caps::default(), &[vec![Some(vec![0xC1, 2]), None], vec![]]);
+        write_returning_row(
+            &mut w,
+            &Caps::default(),
+            &[vec![Some(vec![0xC1, 2]), None], vec![]],
+        );
         let mut r = Reader::new(&w.buf);
         assert_eq!(read_long_value(&mut r).unwrap().unwrap().len(), 70_000);
         assert_eq!(read_out_bind(&mut r).unwrap(), None);
         assert_eq!(r.u8().unwrap(), msg::ROW_DATA);
-        assert_eq!(read_returning_row(&mut r, 2).unwrap(), vec![vec![Some(vec![0xC1, 2]), None], vec![]]);
+        assert_eq!(
+            read_returning_row(&mut r, 2).unwrap(),
+            vec![vec![Some(vec![0xC1, 2]), None], vec![]]
+        );
         assert!(r.is_empty());
     }
 
     #[test]
     fn io_vector_and_row_counts_round_trip() {
-        let v = IoVector { directions: vec![dir::OUT; 300] };
+        let v = IoVector {
+            directions: vec![dir::OUT; 300],
+        };
         let mut w = Writer::new();
         v.encode(&mut w, &Caps::default());
-        assert_eq!(IoVector::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(), v);
-        let c = DmlRowCounts { counts: vec![1, 0, 5] };
+        assert_eq!(
+            IoVector::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
+            v
+        );
+        let c = DmlRowCounts {
+            counts: vec![1, 0, 5],
+        };
         let mut w = Writer::new();
         c.encode(&mut w, &Caps::default());
-        assert_eq!(DmlRowCounts::decode(&mut Reader::new(&w.buf[1..]), &Caps::default(), true).unwrap(), c);
+        assert_eq!(
+            DmlRowCounts::decode(&mut Reader::new(&w.buf[1..]), &Caps::default(), true).unwrap(),
+            c
+        );
     }
 }

@@ -13,10 +13,15 @@ pub struct StatusMessage {
 
 impl StatusMessage {
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
-        w.u8(msg::STATUS).ub4(self.call_status).ub2(self.end_to_end_seq);
+        w.u8(msg::STATUS)
+            .ub4(self.call_status)
+            .ub2(self.end_to_end_seq);
     }
     pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
-        Ok(StatusMessage { call_status: r.ub4()?, end_to_end_seq: r.ub2()? })
+        Ok(StatusMessage {
+            call_status: r.ub4()?,
+            end_to_end_seq: r.ub2()?,
+        })
     }
 }
 
@@ -42,12 +47,22 @@ mod tests {
         let mut w = Writer::new();
         StatusMessage::default().encode(&mut w, &Caps::default());
         assert_eq!(w.buf, [9, 0, 0]);
-        let s = StatusMessage { call_status: 2, end_to_end_seq: 0 };
+        let s = StatusMessage {
+            call_status: 2,
+            end_to_end_seq: 0,
+        };
         let mut w = Writer::new();
         s.encode(&mut w, &Caps::default());
-        assert_eq!(StatusMessage::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(), s);
+        assert_eq!(
+            StatusMessage::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
+            s
+        );
         let mut w = Writer::new();
-        SimpleCall { code: super::super::func::PING, seq: 4 }.encode(&mut w, &Caps::default());
+        SimpleCall {
+            code: super::super::func::PING,
+            seq: 4,
+        }
+        .encode(&mut w, &Caps::default());
         assert_eq!(w.buf, [3, 147, 4]);
     }
 }

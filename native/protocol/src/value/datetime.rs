@@ -81,7 +81,8 @@ impl DateTime {
     /// Seconds since the Unix epoch when read as UTC, and the nanoseconds.
     pub fn to_epoch(&self) -> (i64, u32) {
         let days = days_from_civil(self.year, self.month, self.day);
-        let secs = days * 86400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64;
+        let secs =
+            days * 86400 + self.hour as i64 * 3600 + self.minute as i64 * 60 + self.second as i64;
         (secs, self.nanos)
     }
 
@@ -113,17 +114,30 @@ impl DateTime {
             None => (false, date),
         };
         let mut dp = date.split('-');
-        let num = |it: &mut std::str::Split<'_, char>| it.next().and_then(|v| v.parse::<i64>().ok()).ok_or_else(bad);
+        let num = |it: &mut std::str::Split<'_, char>| {
+            it.next()
+                .and_then(|v| v.parse::<i64>().ok())
+                .ok_or_else(bad)
+        };
         let year = num(&mut dp)? as i32;
         let month = num(&mut dp)? as u8;
         let day = num(&mut dp)? as u8;
-        let mut dt = DateTime { year: if neg { -year } else { year }, month, day, ..Default::default() };
+        let mut dt = DateTime {
+            year: if neg { -year } else { year },
+            month,
+            day,
+            ..Default::default()
+        };
         if !time.is_empty() {
             let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
             let mut tp = hms.split(':');
             dt.hour = num(&mut tp)? as u8;
             dt.minute = num(&mut tp)? as u8;
-            dt.second = tp.next().map(|v| v.parse::<u8>().map_err(|_| bad())).transpose()?.unwrap_or(0);
+            dt.second = tp
+                .next()
+                .map(|v| v.parse::<u8>().map_err(|_| bad()))
+                .transpose()?
+                .unwrap_or(0);
             if !frac.is_empty() {
                 if frac.len() > 9 || !frac.bytes().all(|c| c.is_ascii_digit()) {
                     return Err(bad());
@@ -143,7 +157,11 @@ impl fmt::Display for DateTime {
         } else {
             write!(f, "{:04}", self.year)?;
         }
-        write!(f, "-{:02}-{:02} {:02}:{:02}:{:02}", self.month, self.day, self.hour, self.minute, self.second)?;
+        write!(
+            f,
+            "-{:02}-{:02} {:02}:{:02}:{:02}",
+            self.month, self.day, self.hour, self.minute, self.second
+        )?;
         if self.nanos > 0 {
             let frac = format!("{:09}", self.nanos);
             write!(f, ".{}", frac.trim_end_matches('0'))?;
@@ -201,7 +219,11 @@ pub fn decode(b: &[u8]) -> Result<DateTime, DateError> {
         hour: b[4].wrapping_sub(1),
         minute: b[5].wrapping_sub(1),
         second: b[6].wrapping_sub(1),
-        nanos: if b.len() >= 11 { u32::from_be_bytes([b[7], b[8], b[9], b[10]]) } else { 0 },
+        nanos: if b.len() >= 11 {
+            u32::from_be_bytes([b[7], b[8], b[9], b[10]])
+        } else {
+            0
+        },
     };
     dt.validate()?;
     Ok(dt)
@@ -214,11 +236,16 @@ pub fn decode_timestamp_tz(b: &[u8]) -> Result<(DateTime, i32), DateError> {
         return Ok((utc, 0));
     }
     if b[11] & 0x80 != 0 {
-        return Err(DateError("named time-zone regions are not supported".into()));
+        return Err(DateError(
+            "named time-zone regions are not supported".into(),
+        ));
     }
     let offset = (b[11] as i32 - 20) * 60 + (b[12] as i32 - 60);
     let (secs, nanos) = utc.to_epoch();
-    Ok((DateTime::from_epoch(secs + offset as i64 * 60, nanos), offset))
+    Ok((
+        DateTime::from_epoch(secs + offset as i64 * 60, nanos),
+        offset,
+    ))
 }
 
 #[cfg(test)]
@@ -226,7 +253,15 @@ mod tests {
     use super::*;
 
     fn dt(y: i32, mo: u8, d: u8, h: u8, mi: u8, s: u8, n: u32) -> DateTime {
-        DateTime { year: y, month: mo, day: d, hour: h, minute: mi, second: s, nanos: n }
+        DateTime {
+            year: y,
+            month: mo,
+            day: d,
+            hour: h,
+            minute: mi,
+            second: s,
+            nanos: n,
+        }
     }
 
     #[test]
@@ -262,7 +297,10 @@ mod tests {
         assert_eq!(t.to_string(), "2000-02-29 12:00:01.5");
         assert_eq!(DateTime::parse_iso("2000-02-29 12:00:01.5").unwrap(), t);
         assert_eq!(DateTime::parse_iso("2000-02-29T12:00:01.500").unwrap(), t);
-        assert_eq!(DateTime::parse_iso("2024-03-05").unwrap(), dt(2024, 3, 5, 0, 0, 0, 0));
+        assert_eq!(
+            DateTime::parse_iso("2024-03-05").unwrap(),
+            dt(2024, 3, 5, 0, 0, 0, 0)
+        );
         assert!(DateTime::parse_iso("2023-02-29").is_err());
         assert!(DateTime::parse_iso("garbage").is_err());
     }

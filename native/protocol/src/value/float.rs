@@ -25,9 +25,12 @@ pub fn encode_f32(v: f32) -> [u8; 4] {
 }
 
 fn untransform<const N: usize>(b: &[u8]) -> Result<[u8; N], NumberError> {
-    let mut a: [u8; N] = b
-        .try_into()
-        .map_err(|_| NumberError(format!("binary float of {} bytes where {N} expected", b.len())))?;
+    let mut a: [u8; N] = b.try_into().map_err(|_| {
+        NumberError(format!(
+            "binary float of {} bytes where {N} expected",
+            b.len()
+        ))
+    })?;
     if a[0] & 0x80 != 0 {
         a[0] &= 0x7F;
     } else {
@@ -51,14 +54,26 @@ mod tests {
     #[test]
     fn known_bytes() {
         assert_eq!(encode_f64(1.5), [0xBF, 0xF8, 0, 0, 0, 0, 0, 0]);
-        assert_eq!(encode_f64(-1.5), [0x40, 0x07, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+        assert_eq!(
+            encode_f64(-1.5),
+            [0x40, 0x07, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+        );
         assert_eq!(encode_f32(1.5), [0xBF, 0xC0, 0, 0]);
         assert_eq!(encode_f64(0.0), [0x80, 0, 0, 0, 0, 0, 0, 0]);
     }
 
     #[test]
     fn round_trips_and_order() {
-        for v in [0.0, -0.0, 1.5, -1.5, f64::INFINITY, f64::NEG_INFINITY, 1e-300, f64::MAX] {
+        for v in [
+            0.0,
+            -0.0,
+            1.5,
+            -1.5,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e-300,
+            f64::MAX,
+        ] {
             assert_eq!(decode_f64(&encode_f64(v)).unwrap().to_bits(), v.to_bits());
         }
         assert!(decode_f64(&encode_f64(f64::NAN)).unwrap().is_nan());

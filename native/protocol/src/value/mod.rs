@@ -63,7 +63,10 @@ pub struct ValueError {
 
 impl ValueError {
     fn new(code: u32, message: impl Into<String>) -> Self {
-        ValueError { code, message: message.into() }
+        ValueError {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -99,10 +102,19 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
     if v.is_null() {
         return Ok(Vec::new());
     }
-    let mismatch = || ValueError::new(932, format!("ORA-00932: inconsistent datatypes: cannot send {v:?} as type {ty}"));
+    let mismatch = || {
+        ValueError::new(
+            932,
+            format!("ORA-00932: inconsistent datatypes: cannot send {v:?} as type {ty}"),
+        )
+    };
     Ok(match (v, ty) {
-        (Value::Number(s), t::NUMBER | t::BINARY_INTEGER) => number::encode_str(s).map_err(invalid_number)?,
-        (Value::Varchar(s) | Value::Clob(s), t::NUMBER | t::BINARY_INTEGER) => number::encode_str(s.trim()).map_err(invalid_number)?,
+        (Value::Number(s), t::NUMBER | t::BINARY_INTEGER) => {
+            number::encode_str(s).map_err(invalid_number)?
+        }
+        (Value::Varchar(s) | Value::Clob(s), t::NUMBER | t::BINARY_INTEGER) => {
+            number::encode_str(s.trim()).map_err(invalid_number)?
+        }
         (Value::Double(f), t::NUMBER) => number::encode_f64(*f).map_err(invalid_number)?,
         (Value::Float(f), t::NUMBER) => number::encode_f64(*f as f64).map_err(invalid_number)?,
         (Value::Boolean(b), t::NUMBER) => number::encode_i64(i64::from(*b)),
@@ -110,15 +122,33 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
         (Value::Float(f), t::BINARY_DOUBLE) => float::encode_f64(*f as f64).to_vec(),
         (Value::Double(f), t::BINARY_FLOAT) => float::encode_f32(*f as f32).to_vec(),
         (Value::Float(f), t::BINARY_FLOAT) => float::encode_f32(*f).to_vec(),
-        (Value::Number(s), t::BINARY_DOUBLE) => float::encode_f64(s.parse().map_err(|_| mismatch())?).to_vec(),
-        (Value::Number(s), t::BINARY_FLOAT) => float::encode_f32(s.parse().map_err(|_| mismatch())?).to_vec(),
+        (Value::Number(s), t::BINARY_DOUBLE) => {
+            float::encode_f64(s.parse().map_err(|_| mismatch())?).to_vec()
+        }
+        (Value::Number(s), t::BINARY_FLOAT) => {
+            float::encode_f32(s.parse().map_err(|_| mismatch())?).to_vec()
+        }
         (Value::Date(d) | Value::Timestamp(d), t::DATE) => datetime::encode_date(d),
-        (Value::Date(d) | Value::Timestamp(d), t::TIMESTAMP | t::TIMESTAMP_LTZ) => datetime::encode_timestamp(d),
-        (Value::Date(d) | Value::Timestamp(d), t::TIMESTAMP_TZ) => datetime::encode_timestamp_tz(d, 0),
+        (Value::Date(d) | Value::Timestamp(d), t::TIMESTAMP | t::TIMESTAMP_LTZ) => {
+            datetime::encode_timestamp(d)
+        }
+        (Value::Date(d) | Value::Timestamp(d), t::TIMESTAMP_TZ) => {
+            datetime::encode_timestamp_tz(d, 0)
+        }
         (Value::Raw(b) | Value::Blob(b), t::RAW | t::LONG_RAW | t::BLOB) => b.clone(),
-        (Value::Varchar(s) | Value::Clob(s), t::RAW | t::LONG_RAW | t::BLOB) => s.as_bytes().to_vec(),
-        (Value::Boolean(b), t::BOOLEAN) => if *b { vec![1, 1] } else { vec![0] },
-        (v, t::VARCHAR | t::CHAR | t::LONG | t::CLOB | t::ROWID) => text_of(v).unwrap_or_default().into_bytes(),
+        (Value::Varchar(s) | Value::Clob(s), t::RAW | t::LONG_RAW | t::BLOB) => {
+            s.as_bytes().to_vec()
+        }
+        (Value::Boolean(b), t::BOOLEAN) => {
+            if *b {
+                vec![1, 1]
+            } else {
+                vec![0]
+            }
+        }
+        (v, t::VARCHAR | t::CHAR | t::LONG | t::CLOB | t::ROWID) => {
+            text_of(v).unwrap_or_default().into_bytes()
+        }
         _ => return Err(mismatch()),
     })
 }
@@ -126,31 +156,49 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
 /// Decodes the content bytes of a value of Oracle type `ty`.
 pub fn decode_value(b: &[u8], ty: u8, csfrm: u8) -> Result<Value, ValueError> {
     use ora_type as t;
-    let bad = |what: &str, e: &dyn std::fmt::Display| ValueError::new(3115, format!("invalid {what} value: {e}"));
+    let bad = |what: &str, e: &dyn std::fmt::Display| {
+        ValueError::new(3115, format!("invalid {what} value: {e}"))
+    };
     Ok(match ty {
         t::VARCHAR | t::CHAR | t::LONG | t::ROWID => Value::Varchar(text(b, csfrm)?),
         t::CLOB => Value::Clob(text(b, csfrm)?),
-        t::NUMBER | t::BINARY_INTEGER => Value::Number(number::decode_str(b).map_err(|e| bad("NUMBER", &e))?),
+        t::NUMBER | t::BINARY_INTEGER => {
+            Value::Number(number::decode_str(b).map_err(|e| bad("NUMBER", &e))?)
+        }
         t::DATE => Value::Date(datetime::decode(b).map_err(|e| bad("DATE", &e))?),
-        t::TIMESTAMP | t::TIMESTAMP_LTZ => Value::Timestamp(datetime::decode(b).map_err(|e| bad("TIMESTAMP", &e))?),
+        t::TIMESTAMP | t::TIMESTAMP_LTZ => {
+            Value::Timestamp(datetime::decode(b).map_err(|e| bad("TIMESTAMP", &e))?)
+        }
         t::TIMESTAMP_TZ => {
-            let (local, off) = datetime::decode_timestamp_tz(b).map_err(|e| bad("TIMESTAMP WITH TIME ZONE", &e))?;
+            let (local, off) = datetime::decode_timestamp_tz(b)
+                .map_err(|e| bad("TIMESTAMP WITH TIME ZONE", &e))?;
             let (s, n) = local.to_epoch();
             Value::Timestamp(DateTime::from_epoch(s - off as i64 * 60, n))
         }
         t::RAW | t::LONG_RAW => Value::Raw(b.to_vec()),
         t::BLOB => Value::Blob(b.to_vec()),
-        t::BINARY_DOUBLE => Value::Double(float::decode_f64(b).map_err(|e| bad("BINARY_DOUBLE", &e))?),
+        t::BINARY_DOUBLE => {
+            Value::Double(float::decode_f64(b).map_err(|e| bad("BINARY_DOUBLE", &e))?)
+        }
         t::BINARY_FLOAT => Value::Float(float::decode_f32(b).map_err(|e| bad("BINARY_FLOAT", &e))?),
         t::BOOLEAN => Value::Boolean(b.last().copied().unwrap_or(0) != 0),
-        other => return Err(ValueError::new(3115, format!("unsupported Oracle type {other}"))),
+        other => {
+            return Err(ValueError::new(
+                3115,
+                format!("unsupported Oracle type {other}"),
+            ))
+        }
     })
 }
 
 fn text(b: &[u8], csfrm: u8) -> Result<String, ValueError> {
     if csfrm == 2 {
-        let units: Vec<u16> = b.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
-        return String::from_utf16(&units).map_err(|_| ValueError::new(3115, "invalid UTF-16 text"));
+        let units: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]))
+            .collect();
+        return String::from_utf16(&units)
+            .map_err(|_| ValueError::new(3115, "invalid UTF-16 text"));
     }
     String::from_utf8(b.to_vec()).map_err(|_| ValueError::new(3115, "invalid UTF-8 text"))
 }
@@ -161,7 +209,15 @@ mod tests {
 
     #[test]
     fn values_round_trip_through_their_types() {
-        let d = DateTime { year: 2024, month: 3, day: 5, hour: 1, minute: 2, second: 3, nanos: 400 };
+        let d = DateTime {
+            year: 2024,
+            month: 3,
+            day: 5,
+            hour: 1,
+            minute: 2,
+            second: 3,
+            nanos: 400,
+        };
         let cases = [
             (Value::Number("-123.45".into()), ora_type::NUMBER),
             (Value::Varchar("héllo".into()), ora_type::VARCHAR),
@@ -180,11 +236,32 @@ mod tests {
 
     #[test]
     fn conversions_like_oracle() {
-        assert_eq!(encode_value(&Value::Varchar(" 12.5 ".into()), ora_type::NUMBER).unwrap(), number::encode_str("12.5").unwrap());
-        assert_eq!(encode_value(&Value::Number("7".into()), ora_type::VARCHAR).unwrap(), b"7");
-        assert_eq!(encode_value(&Value::Varchar("abc".into()), ora_type::NUMBER).unwrap_err().code, 1722);
-        assert_eq!(encode_value(&Value::Boolean(true), ora_type::DATE).unwrap_err().code, 932);
-        assert_eq!(encode_value(&Value::Boolean(true), ora_type::BOOLEAN).unwrap(), vec![1, 1]);
-        assert!(encode_value(&Value::Null, ora_type::NUMBER).unwrap().is_empty());
+        assert_eq!(
+            encode_value(&Value::Varchar(" 12.5 ".into()), ora_type::NUMBER).unwrap(),
+            number::encode_str("12.5").unwrap()
+        );
+        assert_eq!(
+            encode_value(&Value::Number("7".into()), ora_type::VARCHAR).unwrap(),
+            b"7"
+        );
+        assert_eq!(
+            encode_value(&Value::Varchar("abc".into()), ora_type::NUMBER)
+                .unwrap_err()
+                .code,
+            1722
+        );
+        assert_eq!(
+            encode_value(&Value::Boolean(true), ora_type::DATE)
+                .unwrap_err()
+                .code,
+            932
+        );
+        assert_eq!(
+            encode_value(&Value::Boolean(true), ora_type::BOOLEAN).unwrap(),
+            vec![1, 1]
+        );
+        assert!(encode_value(&Value::Null, ora_type::NUMBER)
+            .unwrap()
+            .is_empty());
     }
 }

@@ -59,7 +59,11 @@ fn parse_decimal(s: &str) -> Result<Decimal, NumberError> {
     while digits.last() == Some(&0) {
         digits.pop();
     }
-    Ok(Decimal { negative, digits, point })
+    Ok(Decimal {
+        negative,
+        digits,
+        point,
+    })
 }
 
 /// Rounds the digit string at `MAX_DIGITS`, half away from zero.
@@ -111,7 +115,9 @@ fn encode_decimal(d: Decimal) -> Result<Vec<u8>, NumberError> {
     }
     let exp100 = point / 2;
     if exp100 > 63 {
-        return Err(NumberError("numeric overflow: value is 1e126 or more".into()));
+        return Err(NumberError(
+            "numeric overflow: value is 1e126 or more".into(),
+        ));
     }
     if exp100 < -64 {
         return Ok(vec![0x80]);
@@ -210,7 +216,11 @@ fn split(b: &[u8]) -> Result<Option<(bool, Vec<u8>, i32)>, NumberError> {
     }
     let mut pairs = Vec::with_capacity(mant.len());
     for &m in mant {
-        let p = if negative { 101i32 - m as i32 } else { m as i32 - 1 };
+        let p = if negative {
+            101i32 - m as i32
+        } else {
+            m as i32 - 1
+        };
         if !(0..=99).contains(&p) {
             return Err(NumberError(format!("invalid NUMBER mantissa byte {m}")));
         }
@@ -221,7 +231,9 @@ fn split(b: &[u8]) -> Result<Option<(bool, Vec<u8>, i32)>, NumberError> {
 
 /// NUMBER bytes to canonical decimal text.
 pub fn decode_str(b: &[u8]) -> Result<String, NumberError> {
-    let Some((negative, pairs, exp)) = split(b)? else { return Ok("0".into()) };
+    let Some((negative, pairs, exp)) = split(b)? else {
+        return Ok("0".into());
+    };
     let mut digits = Vec::with_capacity(pairs.len() * 2);
     for p in &pairs {
         digits.push(b'0' + p / 10);
@@ -286,7 +298,9 @@ pub fn decode_f64(b: &[u8]) -> Result<f64, NumberError> {
             }
         }
     }
-    decode_str(b)?.parse::<f64>().map_err(|e| NumberError(e.to_string()))
+    decode_str(b)?
+        .parse::<f64>()
+        .map_err(|e| NumberError(e.to_string()))
 }
 
 #[cfg(test)]
@@ -346,14 +360,33 @@ mod tests {
 
     #[test]
     fn integers_and_floats() {
-        for v in [0i64, 1, -1, 99, 100, -100, 123456789, i64::MAX, i64::MIN + 1, 1 << 53] {
+        for v in [
+            0i64,
+            1,
+            -1,
+            99,
+            100,
+            -100,
+            123456789,
+            i64::MAX,
+            i64::MIN + 1,
+            1 << 53,
+        ] {
             let b = encode_i64(v);
             assert_eq!(b, encode_str(&v.to_string()).unwrap(), "{v}");
             assert_eq!(decode_i64(&b), Some(v));
             assert_eq!(decode_str(&b).unwrap(), v.to_string());
         }
         assert_eq!(decode_i64(&encode_str("1.5").unwrap()), None);
-        for v in [0.1f64, -2.5, 1e-130, 9.99e125, 123.456, 1e21, f64::MIN_POSITIVE * 1e200] {
+        for v in [
+            0.1f64,
+            -2.5,
+            1e-130,
+            9.99e125,
+            123.456,
+            1e21,
+            f64::MIN_POSITIVE * 1e200,
+        ] {
             let b = encode_f64(v).unwrap();
             assert_eq!(decode_f64(&b).unwrap(), v, "{v}");
         }
@@ -379,12 +412,18 @@ mod tests {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let ndigits = (seed % 38) as usize + 1;
-            let digits: String = (0..ndigits).map(|i| char::from(b'0' + ((seed >> (i % 60)) % 10) as u8)).collect();
+            let digits: String = (0..ndigits)
+                .map(|i| char::from(b'0' + ((seed >> (i % 60)) % 10) as u8))
+                .collect();
             let exp = ((seed >> 20) % 170) as i32 - 90;
             let text = format!("{}{}e{}", if seed & 1 == 1 { "-" } else { "" }, digits, exp);
             let once = canonical(&text);
             assert_eq!(canonical(&once), once, "{text}");
-            assert_eq!(once.parse::<f64>().unwrap(), text.parse::<f64>().unwrap(), "{text}");
+            assert_eq!(
+                once.parse::<f64>().unwrap(),
+                text.parse::<f64>().unwrap(),
+                "{text}"
+            );
         }
     }
 }

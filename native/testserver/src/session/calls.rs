@@ -58,8 +58,14 @@ impl State {
 pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
     let interrupt = session.interrupt_handle();
     let handler = interrupt.clone();
-    conn.breaks.set_handler(Box::new(move || handler.interrupt()));
-    let mut st = State { session: std::sync::Mutex::new(Some(session)), interrupt, cursors: Cursors::default(), in_txn: false };
+    conn.breaks
+        .set_handler(Box::new(move || handler.interrupt()));
+    let mut st = State {
+        session: std::sync::Mutex::new(Some(session)),
+        interrupt,
+        cursors: Cursors::default(),
+        in_txn: false,
+    };
     let end = loop {
         let req = match conn.next_request().await {
             Ok(Some(r)) => r,
@@ -96,7 +102,9 @@ async fn handle_request(conn: &mut Conn, st: &mut State, req: &[u8]) -> Result<b
                 st.blocking(|s| s.rollback()).await?.ok();
                 return Ok(true);
             }
-            other => Err(DecodeError::Malformed(format!("unexpected message type {other}"))),
+            other => Err(DecodeError::Malformed(format!(
+                "unexpected message type {other}"
+            ))),
         };
         if let Err(e) = outcome {
             unsupported(conn, st, &e.to_string()).await?;
@@ -122,12 +130,23 @@ fn piggyback(conn: &mut Conn, st: &mut State, r: &mut Reader) -> Result<(), Deco
 /// requests are delimited by packets, not by our parse.
 async fn unsupported(conn: &mut Conn, st: &State, why: &str) -> Result<(), String> {
     tracing::info!("unsupported request: {why}");
-    let mut e = ErrorMessage::error(3115, "ORA-03115: unsupported network datatype or representation", 0, 0);
+    let mut e = ErrorMessage::error(
+        3115,
+        "ORA-03115: unsupported network datatype or representation",
+        0,
+        0,
+    );
     e.call_status = st.call_status();
     conn.send_msg(|w, caps| e.encode(w, caps)).await
 }
 
-pub(crate) async fn send_sql_error(conn: &mut Conn, st: &State, e: &SqlError, cursor_id: u16, row_count: u64) -> Result<(), String> {
+pub(crate) async fn send_sql_error(
+    conn: &mut Conn,
+    st: &State,
+    e: &SqlError,
+    cursor_id: u16,
+    row_count: u64,
+) -> Result<(), String> {
     let mut m = ErrorMessage::error(e.code, &e.message, cursor_id, e.offset as u16);
     m.call_status = st.call_status();
     m.row_count = row_count;
@@ -135,15 +154,25 @@ pub(crate) async fn send_sql_error(conn: &mut Conn, st: &State, e: &SqlError, cu
 }
 
 async fn status(conn: &mut Conn, st: &State) -> Result<(), String> {
-    let m = StatusMessage { call_status: st.call_status(), end_to_end_seq: 0 };
+    let m = StatusMessage {
+        call_status: st.call_status(),
+        end_to_end_seq: 0,
+    };
     conn.send_msg(|w, caps| m.encode(w, caps)).await
 }
 
-async fn call(conn: &mut Conn, st: &mut State, h: FunctionHeader, r: &mut Reader<'_>) -> Result<bool, String> {
+async fn call(
+    conn: &mut Conn,
+    st: &mut State,
+    h: FunctionHeader,
+    r: &mut Reader<'_>,
+) -> Result<bool, String> {
     match h.code {
         func::COMMIT | func::ROLLBACK => {
             let commit = h.code == func::COMMIT;
-            let res = st.blocking(move |s| if commit { s.commit() } else { s.rollback() }).await?;
+            let res = st
+                .blocking(move |s| if commit { s.commit() } else { s.rollback() })
+                .await?;
             match res {
                 Ok(()) => status(conn, st).await?,
                 Err(e) => send_sql_error(conn, st, &e, 0, 0).await?,

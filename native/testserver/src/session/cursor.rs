@@ -23,7 +23,13 @@ pub(crate) struct Cursor {
 
 impl Cursor {
     pub fn new(prepared: Prepared) -> Self {
-        Cursor { prepared, binds: Vec::new(), defines: Vec::new(), rows: Vec::new(), pos: 0 }
+        Cursor {
+            prepared,
+            binds: Vec::new(),
+            defines: Vec::new(),
+            rows: Vec::new(),
+            pos: 0,
+        }
     }
     pub fn exhausted(&self) -> bool {
         self.pos >= self.rows.len()
@@ -68,8 +74,5 @@ impl Cursors {
                 self.free.push(id);
             }
         }
-    }
-    pub fn len(&self) -> usize {
-        self.map.len()
     }
 }

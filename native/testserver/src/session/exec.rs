@@ -27,11 +27,19 @@ pub(crate) struct Run {
 }
 
 fn sql_err(code: u32, text: &str) -> SqlError {
-    SqlError { code, message: format!("ORA-{code:05}: {text}"), offset: 0 }
+    SqlError {
+        code,
+        message: format!("ORA-{code:05}: {text}"),
+        offset: 0,
+    }
 }
 
 /// Converts bind bytes to values using the bind metadata types.
-fn bind_values(meta: &[ColumnMeta], rows: Vec<Vec<Option<Vec<u8>>>>, returning: &[bool]) -> Result<Vec<Vec<Value>>, SqlError> {
+fn bind_values(
+    meta: &[ColumnMeta],
+    rows: Vec<Vec<Option<Vec<u8>>>>,
+    returning: &[bool],
+) -> Result<Vec<Vec<Value>>, SqlError> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let mut vals = Vec::with_capacity(meta.len());
@@ -43,7 +51,8 @@ fn bind_values(meta: &[ColumnMeta], rows: Vec<Vec<Option<Vec<u8>>>>, returning: 
             }
             let v = match it.next().flatten() {
                 None => Value::Null,
-                Some(b) => value::decode_value(&b, m.ora_type, m.csfrm).map_err(|e| sql_err(3115, &e.to_string()))?,
+                Some(b) => value::decode_value(&b, m.ora_type, m.csfrm)
+                    .map_err(|e| sql_err(3115, &e.to_string()))?,
             };
             vals.push(v);
         }
@@ -65,11 +74,27 @@ fn returning_mask(c: &Cursor) -> Vec<bool> {
     mask
 }
 
-pub(crate) async fn execute(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>) -> Result<(), String> {
+pub(crate) async fn execute(
+    conn: &mut Conn,
+    st: &mut State,
+    r: &mut Reader<'_>,
+) -> Result<(), String> {
     let caps = conn.caps;
     let head = match ExecuteRequest::decode_head(r, &caps) {
         Ok(h) => h,
-        Err(e) => return send_sql_error(conn, st, &sql_err(3115, &format!("unsupported network datatype or representation ({e})")), 0, 0).await,
+        Err(e) => {
+            return send_sql_error(
+                conn,
+                st,
+                &sql_err(
+                    3115,
+                    &format!("unsupported network datatype or representation ({e})"),
+                ),
+                0,
+                0,
+            )
+            .await
+        }
     };
     // Parse: a new cursor (or a DDL re-parse in place) when SQL text came.
     let (cursor_id, parsed) = match head.sql.clone() {
@@ -85,14 +110,25 @@ pub(crate) async fn execute(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>)
             } else {
                 match st.cursors.insert(cur) {
                     Some(id) => (id, true),
-                    None => return send_sql_error(conn, st, &sql_err(1000, "maximum open cursors exceeded"), 0, 0).await,
+                    None => {
+                        return send_sql_error(
+                            conn,
+                            st,
+                            &sql_err(1000, "maximum open cursors exceeded"),
+                            0,
+                            0,
+                        )
+                        .await
+                    }
                 }
             }
         }
         None if st.cursors.contains(head.cursor_id) => (head.cursor_id as u16, false),
         None => return send_sql_error(conn, st, &sql_err(1001, "invalid cursor"), 0, 0).await,
     };
-    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else { return Ok(()) };
+    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
+        return Ok(());
+    };
     if !head.binds.is_empty() {
         cur.binds = head.binds.clone();
     }
@@ -101,10 +137,28 @@ pub(crate) async fn execute(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>)
     }
     let mask = returning_mask(cur);
     let is_plsql = cur.prepared.kind == StmtKind::PlSql;
-    let value_binds: Vec<ColumnMeta> = cur.binds.iter().zip(mask.iter().chain(std::iter::repeat(&false))).filter(|(_, ret)| !**ret).map(|(m, _)| m.clone()).collect();
+    let value_binds: Vec<ColumnMeta> = cur
+        .binds
+        .iter()
+        .zip(mask.iter().chain(std::iter::repeat(&false)))
+        .filter(|(_, ret)| !**ret)
+        .map(|(m, _)| m.clone())
+        .collect();
     let raw = match read_bind_rows(r, &caps, &value_binds, is_plsql) {
         Ok(rows) => rows,
-        Err(e) => return send_sql_error(conn, st, &sql_err(3115, &format!("unsupported network datatype or representation ({e})")), cursor_id, 0).await,
+        Err(e) => {
+            return send_sql_error(
+                conn,
+                st,
+                &sql_err(
+                    3115,
+                    &format!("unsupported network datatype or representation ({e})"),
+                ),
+                cursor_id,
+                0,
+            )
+            .await
+        }
     };
     let binds = match bind_values(&cur.binds, raw, &mask) {
         Ok(b) => b,
@@ -127,7 +181,12 @@ pub(crate) async fn execute(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>)
     respond::run(conn, st, run).await
 }
 
-pub(crate) async fn reexecute(conn: &mut Conn, st: &mut State, code: u8, r: &mut Reader<'_>) -> Result<(), String> {
+pub(crate) async fn reexecute(
+    conn: &mut Conn,
+    st: &mut State,
+    code: u8,
+    r: &mut Reader<'_>,
+) -> Result<(), String> {
     let caps: Caps = conn.caps;
     // The cursor id comes first; peek it to find the stored bind metadata.
     let mut peek = r.clone();
@@ -137,10 +196,28 @@ pub(crate) async fn reexecute(conn: &mut Conn, st: &mut State, code: u8, r: &mut
     };
     let mask = returning_mask(cur);
     let is_plsql = cur.prepared.kind == StmtKind::PlSql;
-    let value_binds: Vec<ColumnMeta> = cur.binds.iter().zip(mask.iter().chain(std::iter::repeat(&false))).filter(|(_, ret)| !**ret).map(|(m, _)| m.clone()).collect();
+    let value_binds: Vec<ColumnMeta> = cur
+        .binds
+        .iter()
+        .zip(mask.iter().chain(std::iter::repeat(&false)))
+        .filter(|(_, ret)| !**ret)
+        .map(|(m, _)| m.clone())
+        .collect();
     let req = match ReexecuteRequest::decode(r, &caps, &value_binds, is_plsql) {
         Ok(q) => q,
-        Err(e) => return send_sql_error(conn, st, &sql_err(3115, &format!("unsupported network datatype or representation ({e})")), id as u16, 0).await,
+        Err(e) => {
+            return send_sql_error(
+                conn,
+                st,
+                &sql_err(
+                    3115,
+                    &format!("unsupported network datatype or representation ({e})"),
+                ),
+                id as u16,
+                0,
+            )
+            .await
+        }
     };
     let binds = match bind_values(&cur.binds, req.rows, &mask) {
         Ok(b) => b,
@@ -158,7 +235,11 @@ pub(crate) async fn reexecute(conn: &mut Conn, st: &mut State, code: u8, r: &mut
     respond::run(conn, st, run).await
 }
 
-pub(crate) async fn fetch(conn: &mut Conn, st: &mut State, r: &mut Reader<'_>) -> Result<(), String> {
+pub(crate) async fn fetch(
+    conn: &mut Conn,
+    st: &mut State,
+    r: &mut Reader<'_>,
+) -> Result<(), String> {
     let req = match FetchRequest::decode(r, &conn.caps) {
         Ok(q) => q,
         Err(e) => return send_sql_error(conn, st, &sql_err(3115, &e.to_string()), 0, 0).await,

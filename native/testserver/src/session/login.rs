@@ -30,7 +30,9 @@ async fn request(conn: &mut Conn) -> Result<Option<Vec<u8>>, String> {
 pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     let fv = conn.shared.config.field_version;
     // 1. Protocol negotiation.
-    let Some(req) = request(conn).await? else { return Ok(None) };
+    let Some(req) = request(conn).await? else {
+        return Ok(None);
+    };
     let mut r = Reader::new(&req);
     if r.u8().map_err(|e| e.to_string())? != msg::PROTOCOL {
         return Err(bad("expected protocol negotiation"));
@@ -41,7 +43,9 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     conn.send_msg(|w, caps| reply.encode(w, caps)).await?;
 
     // 2. Data types; the client's compile capabilities fix the field version.
-    let Some(req) = request(conn).await? else { return Ok(None) };
+    let Some(req) = request(conn).await? else {
+        return Ok(None);
+    };
     let mut r = Reader::new(&req);
     if r.u8().map_err(|e| e.to_string())? != msg::DATA_TYPES {
         return Err(bad("expected data type negotiation"));
@@ -49,10 +53,13 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     let dty = DataTypesRequest::decode(&mut r, &conn.caps).map_err(|e| e.to_string())?;
     conn.caps = capabilities::negotiate(&dty.compile_caps, &server_caps);
     conn.caps.max_string_size = 32767;
-    conn.send_msg(|w, caps| DataTypesReply::default().encode(w, caps)).await?;
+    conn.send_msg(|w, caps| DataTypesReply::default().encode(w, caps))
+        .await?;
 
     // 3. O5LOGON phase one: the challenge.
-    let Some(req) = request(conn).await? else { return Ok(None) };
+    let Some(req) = request(conn).await? else {
+        return Ok(None);
+    };
     let one = decode_auth(&req, func::AUTH_PHASE_ONE, &conn.caps)?;
     let user = one.user.clone();
     let password = conn.shared.config.password_of(&user).map(str::to_string);
@@ -61,11 +68,31 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         None => ServerChallenge::decoy(&mut rand::thread_rng()),
     };
     let pairs = vec![
-        ("AUTH_SESSKEY".to_string(), challenge.sesskey_hex.clone().into_bytes(), 0),
-        ("AUTH_VFR_DATA".to_string(), challenge.vfr_hex.clone().into_bytes(), 18453),
-        ("AUTH_PBKDF2_CSK_SALT".to_string(), challenge.csk_salt_hex.clone().into_bytes(), 0),
-        ("AUTH_PBKDF2_VGEN_COUNT".to_string(), challenge.vgen_count.to_string().into_bytes(), 0),
-        ("AUTH_PBKDF2_SDER_COUNT".to_string(), challenge.sder_count.to_string().into_bytes(), 0),
+        (
+            "AUTH_SESSKEY".to_string(),
+            challenge.sesskey_hex.clone().into_bytes(),
+            0,
+        ),
+        (
+            "AUTH_VFR_DATA".to_string(),
+            challenge.vfr_hex.clone().into_bytes(),
+            18453,
+        ),
+        (
+            "AUTH_PBKDF2_CSK_SALT".to_string(),
+            challenge.csk_salt_hex.clone().into_bytes(),
+            0,
+        ),
+        (
+            "AUTH_PBKDF2_VGEN_COUNT".to_string(),
+            challenge.vgen_count.to_string().into_bytes(),
+            0,
+        ),
+        (
+            "AUTH_PBKDF2_SDER_COUNT".to_string(),
+            challenge.sder_count.to_string().into_bytes(),
+            0,
+        ),
     ];
     conn.send_msg(|w, caps| {
         AuthReply { pairs }.encode(w, caps);
@@ -74,14 +101,21 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     .await?;
 
     // 4. Phase two: check the proof, answer with the session.
-    let Some(req) = request(conn).await? else { return Ok(None) };
+    let Some(req) = request(conn).await? else {
+        return Ok(None);
+    };
     let two = decode_auth(&req, func::AUTH_PHASE_TWO, &conn.caps)?;
     let verified = match (&password, two.get("AUTH_SESSKEY"), two.get("AUTH_PASSWORD")) {
         (Some(p), Some(key), Some(pw)) => challenge.verify(key, pw, p).ok(),
         _ => None,
     };
     let Some(verified) = verified else {
-        let e = ErrorMessage::error(1017, "ORA-01017: invalid credential or not authorized; logon denied", 0, 0);
+        let e = ErrorMessage::error(
+            1017,
+            "ORA-01017: invalid credential or not authorized; logon denied",
+            0,
+            0,
+        );
         conn.send_msg(|w, caps| e.encode(w, caps)).await?;
         tracing::info!(user = %user, "logon denied");
         return Ok(None);
@@ -94,11 +128,23 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
             return Ok(None);
         }
     };
-    let svc = conn.info.service.clone().unwrap_or_default().to_ascii_uppercase();
-    let version_no = if conn.caps.field_version >= Caps::FV_18_1_EXT1 { VERSION_NO_NEW } else { VERSION_NO_OLD };
+    let svc = conn
+        .info
+        .service
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    let version_no = if conn.caps.field_version >= Caps::FV_18_1_EXT1 {
+        VERSION_NO_NEW
+    } else {
+        VERSION_NO_OLD
+    };
     let text = |k: &str, v: String| (k.to_string(), v.into_bytes(), 0u32);
     let pairs = vec![
-        text("AUTH_SVR_RESPONSE", verified.server_response_hex(&mut rand::thread_rng())),
+        text(
+            "AUTH_SVR_RESPONSE",
+            verified.server_response_hex(&mut rand::thread_rng()),
+        ),
         text("AUTH_VERSION_NO", version_no.to_string()),
         text("AUTH_VERSION_STRING", "- oradb-testserver".to_string()),
         text("AUTH_SESSION_ID", conn.sid.to_string()),

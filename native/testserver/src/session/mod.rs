@@ -2,8 +2,8 @@
 //! type negotiation, O5LOGON, calls) until LOGOFF or disconnect.
 
 mod calls;
-mod exec;
 mod cursor;
+mod exec;
 mod login;
 mod respond;
 
@@ -52,9 +52,23 @@ pub async fn serve(mut sock: TcpStream, shared: Arc<Shared>) -> Result<(), Strin
         io_timeout: shared.config.io_timeout,
         max_request: shared.config.max_request,
     };
-    let reader = tokio::spawn(transport::run_reader(read, dec, reader_cfg, tx, breaks.clone()));
+    let reader = tokio::spawn(transport::run_reader(
+        read,
+        dec,
+        reader_cfg,
+        tx,
+        breaks.clone(),
+    ));
     let sid = shared.next_sid();
-    let mut conn = Conn { shared, info, caps: Caps::default(), w, rx, breaks, sid };
+    let mut conn = Conn {
+        shared,
+        info,
+        caps: Caps::default(),
+        w,
+        rx,
+        breaks,
+        sid,
+    };
     let end = match login::login(&mut conn).await {
         Ok(Some(session)) => calls::run(&mut conn, session).await,
         Ok(None) => End::Closed,
@@ -89,13 +103,18 @@ impl Conn {
     /// Server side of a break: BREAK, wait for the client's RESET (dropping
     /// whatever else arrives), RESET, then ORA-01013.
     pub async fn break_exchange(&mut self, cursor_id: u16) -> Result<(), String> {
-        self.w.marker(marker::BREAK).await.map_err(|e| e.to_string())?;
+        self.w
+            .marker(marker::BREAK)
+            .await
+            .map_err(|e| e.to_string())?;
         let wait = async {
             loop {
                 match self.rx.recv().await {
                     Some(Incoming::Marker(marker::RESET)) => return Ok(()),
                     Some(Incoming::Marker(_)) | Some(Incoming::Request(_)) => {}
-                    Some(Incoming::Eof) | None => return Err("client left during a break".to_string()),
+                    Some(Incoming::Eof) | None => {
+                        return Err("client left during a break".to_string())
+                    }
                     Some(Incoming::Failed(e)) => return Err(e),
                 }
             }
@@ -104,8 +123,16 @@ impl Conn {
             .await
             .map_err(|_| "no RESET after a break".to_string())??;
         self.breaks.take();
-        self.w.marker(marker::RESET).await.map_err(|e| e.to_string())?;
-        let msg = ErrorMessage::error(1013, "ORA-01013: user requested cancel of current operation", cursor_id, 0);
+        self.w
+            .marker(marker::RESET)
+            .await
+            .map_err(|e| e.to_string())?;
+        let msg = ErrorMessage::error(
+            1013,
+            "ORA-01013: user requested cancel of current operation",
+            cursor_id,
+            0,
+        );
         let mut w = TtcWriter::with_capacity(128);
         msg.encode(&mut w, &self.caps);
         self.w.data(&w.buf).await.map_err(|e| e.to_string())

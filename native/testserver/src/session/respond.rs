@@ -16,13 +16,23 @@ use crate::sql::{BindDir, ColumnInfo, Outcome, SqlError, StmtKind};
 fn describe(w: &mut TtcWriter, caps: &Caps, cols: &[ColumnInfo]) {
     let columns = cols
         .iter()
-        .map(|c| DescribeColumn::new(&c.name, c.ora_type, c.size, c.precision, c.scale, c.nullable))
+        .map(|c| {
+            DescribeColumn::new(
+                &c.name,
+                c.ora_type,
+                c.size,
+                c.precision,
+                c.scale,
+                c.nullable,
+            )
+        })
         .collect();
     DescribeInfo::new(columns).encode(w, caps);
 }
 
 fn has_lob(cols: &[ColumnInfo]) -> bool {
-    cols.iter().any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB))
+    cols.iter()
+        .any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB))
 }
 
 /// Value bytes for a column or bind of `ty`; NULL (or an unconvertible value) as None.
@@ -42,7 +52,9 @@ fn encoded(v: &Value, ty: u8) -> Option<Vec<u8>> {
 /// RXH + up to `n` rows + ERROR (1403 once the cursor is exhausted).
 pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
     let status = st.call_status();
-    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else { return };
+    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
+        return;
+    };
     let types: Vec<u8> = cur
         .prepared
         .columns
@@ -77,7 +89,12 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
 }
 
 /// Response to a parse-only or define-only call.
-pub(crate) async fn no_rows(conn: &mut Conn, st: &mut State, cursor_id: u16, with_describe: bool) -> Result<(), String> {
+pub(crate) async fn no_rows(
+    conn: &mut Conn,
+    st: &mut State,
+    cursor_id: u16,
+    with_describe: bool,
+) -> Result<(), String> {
     let caps = conn.caps;
     let mut w = TtcWriter::new();
     if with_describe {
@@ -90,7 +107,9 @@ pub(crate) async fn no_rows(conn: &mut Conn, st: &mut State, cursor_id: u16, wit
 }
 
 pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(), String> {
-    let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else { return Ok(()) };
+    let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else {
+        return Ok(());
+    };
     let prepared = cur.prepared.clone();
     match prepared.kind {
         StmtKind::Query => query(conn, st, run, prepared).await,
@@ -106,7 +125,13 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
 }
 
 /// Commits if asked, then sends the closing ERROR (or the error).
-async fn finish(conn: &mut Conn, st: &mut State, cursor_id: u16, commit: bool, res: Result<u64, SqlError>) -> Result<(), String> {
+async fn finish(
+    conn: &mut Conn,
+    st: &mut State,
+    cursor_id: u16,
+    commit: bool,
+    res: Result<u64, SqlError>,
+) -> Result<(), String> {
     let count = match res {
         Ok(n) => n,
         Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
@@ -120,7 +145,12 @@ async fn finish(conn: &mut Conn, st: &mut State, cursor_id: u16, commit: bool, r
     conn.send_msg(|w, caps| m.encode(w, caps)).await
 }
 
-async fn query(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared) -> Result<(), String> {
+async fn query(
+    conn: &mut Conn,
+    st: &mut State,
+    run: Run,
+    p: crate::sql::Prepared,
+) -> Result<(), String> {
     let binds = run.rows.into_iter().next().unwrap_or_default();
     let q = p.clone();
     let res = st.blocking(move |s| s.execute(&q, &binds)).await?;
@@ -132,14 +162,19 @@ async fn query(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepare
     let caps = conn.caps;
     let mut w = TtcWriter::with_capacity(8192);
     let (needs_define, described) = {
-        let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else { return Ok(()) };
+        let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else {
+            return Ok(());
+        };
         // Columns are fixed by the first describe; later runs keep them.
         if run.describe {
             cur.prepared.columns = columns;
         }
         cur.rows = rows;
         cur.pos = 0;
-        (has_lob(&cur.prepared.columns) && cur.defines.is_empty(), cur.prepared.columns.clone())
+        (
+            has_lob(&cur.prepared.columns) && cur.defines.is_empty(),
+            cur.prepared.columns.clone(),
+        )
     };
     if run.describe {
         describe(&mut w, &caps, &described);
@@ -160,16 +195,30 @@ struct DmlResult {
     fatal: Option<(usize, SqlError)>,
 }
 
-async fn dml(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared) -> Result<(), String> {
+async fn dml(
+    conn: &mut Conn,
+    st: &mut State,
+    run: Run,
+    p: crate::sql::Prepared,
+) -> Result<(), String> {
     let batch_errors = run.batch_errors;
     let rows = run.rows;
     let q = p.clone();
     let r = st
         .blocking(move |s| {
-            let mut r = DmlResult { total: 0, counts: Vec::new(), returning: Vec::new(), batch: Vec::new(), fatal: None };
+            let mut r = DmlResult {
+                total: 0,
+                counts: Vec::new(),
+                returning: Vec::new(),
+                batch: Vec::new(),
+                fatal: None,
+            };
             for (i, row) in rows.iter().enumerate() {
                 match s.execute(&q, row) {
-                    Ok(Outcome::Dml { row_count, returning }) => {
+                    Ok(Outcome::Dml {
+                        row_count,
+                        returning,
+                    }) => {
                         r.total += row_count;
                         r.counts.push(row_count);
                         r.returning.push(returning);
@@ -190,7 +239,11 @@ async fn dml(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared)
         })
         .await?;
     let caps = conn.caps;
-    let cur_binds = st.cursors.get_mut(run.cursor_id as u32).map(|c| c.binds.clone()).unwrap_or_default();
+    let cur_binds = st
+        .cursors
+        .get_mut(run.cursor_id as u32)
+        .map(|c| c.binds.clone())
+        .unwrap_or_default();
     let mut w = TtcWriter::with_capacity(1024);
     if !p.returning.is_empty() {
         for iteration in &r.returning {
@@ -199,15 +252,24 @@ async fn dml(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared)
                 .iter()
                 .enumerate()
                 .map(|(k, &bind)| {
-                    let ty = cur_binds.get(bind).map(|m| m.ora_type).unwrap_or(ora_type::VARCHAR);
-                    iteration.get(k).map(|vals| vals.iter().map(|v| encoded(v, ty)).collect()).unwrap_or_default()
+                    let ty = cur_binds
+                        .get(bind)
+                        .map(|m| m.ora_type)
+                        .unwrap_or(ora_type::VARCHAR);
+                    iteration
+                        .get(k)
+                        .map(|vals| vals.iter().map(|v| encoded(v, ty)).collect())
+                        .unwrap_or_default()
                 })
                 .collect();
             rows::write_returning_row(&mut w, &caps, &per_bind);
         }
     }
     if run.dml_row_counts {
-        DmlRowCounts { counts: r.counts.clone() }.encode(&mut w, &caps);
+        DmlRowCounts {
+            counts: r.counts.clone(),
+        }
+        .encode(&mut w, &caps);
     }
     if let Some((i, e)) = r.fatal {
         let mut m = ErrorMessage::error(e.code, &e.message, run.cursor_id, e.offset as u16);
@@ -219,13 +281,18 @@ async fn dml(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared)
         if run.commit {
             st.blocking(|s| s.commit()).await?.ok();
         }
-        let mut m = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
+        let mut m =
+            ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
         m.row_count = r.total;
         m.call_status = st.call_status();
         m.batch_errors = r
             .batch
             .iter()
-            .map(|(i, e)| BatchError { code: e.code, offset: *i as u32, message: e.message.clone() })
+            .map(|(i, e)| BatchError {
+                code: e.code,
+                offset: *i as u32,
+                message: e.message.clone(),
+            })
             .collect();
         m.encode(&mut w, &caps);
     } else {
@@ -239,7 +306,12 @@ async fn dml(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared)
     conn.send_data(&w.buf).await
 }
 
-async fn plsql(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepared) -> Result<(), String> {
+async fn plsql(
+    conn: &mut Conn,
+    st: &mut State,
+    run: Run,
+    p: crate::sql::Prepared,
+) -> Result<(), String> {
     let binds = run.rows.into_iter().next().unwrap_or_default();
     let q = p.clone();
     let res = st.blocking(move |s| s.execute(&q, &binds)).await?;
@@ -254,7 +326,11 @@ async fn plsql(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepare
         }
     }
     let caps = conn.caps;
-    let cur_binds = st.cursors.get_mut(run.cursor_id as u32).map(|c| c.binds.clone()).unwrap_or_default();
+    let cur_binds = st
+        .cursors
+        .get_mut(run.cursor_id as u32)
+        .map(|c| c.binds.clone())
+        .unwrap_or_default();
     let mut w = TtcWriter::with_capacity(256);
     if !p.plsql_dirs.is_empty() {
         let dirs: Vec<u8> = p
@@ -266,14 +342,20 @@ async fn plsql(conn: &mut Conn, st: &mut State, run: Run, p: crate::sql::Prepare
                 BindDir::InOut => 48,
             })
             .collect();
-        IoVector { directions: dirs.clone() }.encode(&mut w, &caps);
+        IoVector {
+            directions: dirs.clone(),
+        }
+        .encode(&mut w, &caps);
         if dirs.iter().any(|d| *d != 32) {
             w.u8(oradb_protocol::ttc::msg::ROW_DATA);
             for (i, d) in dirs.iter().enumerate() {
                 if *d == 32 {
                     continue;
                 }
-                let ty = cur_binds.get(i).map(|m| m.ora_type).unwrap_or(ora_type::VARCHAR);
+                let ty = cur_binds
+                    .get(i)
+                    .map(|m| m.ora_type)
+                    .unwrap_or(ora_type::VARCHAR);
                 let b = out.get(i).and_then(|v| encoded(v, ty));
                 rows::write_out_bind(&mut w, b.as_deref());
             }

@@ -4,8 +4,29 @@
 
 use oradb_protocol::value::DateTime;
 
-const MONTHS: [&str; 12] = ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"];
-const DAYS: [&str; 7] = ["SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"];
+const MONTHS: [&str; 12] = [
+    "JANUARY",
+    "FEBRUARY",
+    "MARCH",
+    "APRIL",
+    "MAY",
+    "JUNE",
+    "JULY",
+    "AUGUST",
+    "SEPTEMBER",
+    "OCTOBER",
+    "NOVEMBER",
+    "DECEMBER",
+];
+const DAYS: [&str; 7] = [
+    "SUNDAY",
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+];
 
 pub const DEFAULT_DATE_FORMAT: &str = "DD-MON-RR";
 
@@ -17,8 +38,9 @@ enum El {
 }
 
 const FIELDS: &[&str] = &[
-    "YYYY", "SYYYY", "RRRR", "YYY", "YY", "RR", "Y", "MONTH", "MON", "MM", "DDD", "DD", "DAY", "DY", "D", "HH24", "HH12", "HH", "MI",
-    "SSSSS", "SS", "FF9", "FF8", "FF7", "FF6", "FF5", "FF4", "FF3", "FF2", "FF1", "FF", "AM", "PM", "A.M.", "P.M.", "Q", "J",
+    "YYYY", "SYYYY", "RRRR", "YYY", "YY", "RR", "Y", "MONTH", "MON", "MM", "DDD", "DD", "DAY",
+    "DY", "D", "HH24", "HH12", "HH", "MI", "SSSSS", "SS", "FF9", "FF8", "FF7", "FF6", "FF5", "FF4",
+    "FF3", "FF2", "FF1", "FF", "AM", "PM", "A.M.", "P.M.", "Q", "J",
 ];
 
 fn parse_model(fmt: &str) -> Result<Vec<(El, String)>, String> {
@@ -28,7 +50,9 @@ fn parse_model(fmt: &str) -> Result<Vec<(El, String)>, String> {
     while i < fmt.len() {
         let rest = &up[i..];
         if rest.starts_with('"') {
-            let end = fmt[i + 1..].find('"').ok_or("ORA-01861: literal does not match format string")?;
+            let end = fmt[i + 1..]
+                .find('"')
+                .ok_or("ORA-01861: literal does not match format string")?;
             out.push((El::Lit(fmt[i + 1..i + 1 + end].to_string()), String::new()));
             i += end + 2;
             continue;
@@ -67,14 +91,23 @@ fn cased(word: &str, spelled: &str) -> String {
     } else if first_upper {
         let lower = word.to_lowercase();
         let mut c = lower.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
     } else {
         word.to_lowercase()
     }
 }
 
 fn weekday(d: &DateTime) -> usize {
-    let (secs, _) = DateTime { hour: 0, minute: 0, second: 0, nanos: 0, ..*d }.to_epoch();
+    let (secs, _) = DateTime {
+        hour: 0,
+        minute: 0,
+        second: 0,
+        nanos: 0,
+        ..*d
+    }
+    .to_epoch();
     ((secs.div_euclid(86400) + 4).rem_euclid(7)) as usize
 }
 
@@ -82,7 +115,13 @@ pub fn to_char(d: &DateTime, fmt: &str) -> Result<String, String> {
     let mut out = String::new();
     let mut fm = false;
     for (el, spelled) in parse_model(fmt)? {
-        let pad = |v: i64, w: usize, fm: bool| if fm { v.to_string() } else { format!("{v:0w$}") };
+        let pad = |v: i64, w: usize, fm: bool| {
+            if fm {
+                v.to_string()
+            } else {
+                format!("{v:0w$}")
+            }
+        };
         match el {
             El::Lit(s) => out.push_str(&s),
             El::Fm => fm = !fm,
@@ -95,25 +134,55 @@ pub fn to_char(d: &DateTime, fmt: &str) -> Result<String, String> {
                 "MON" => cased(&MONTHS[(d.month as usize).clamp(1, 12) - 1][..3], &spelled),
                 "MONTH" => {
                     let m = cased(MONTHS[(d.month as usize).clamp(1, 12) - 1], &spelled);
-                    if fm { m } else { format!("{m:<9}") }
+                    if fm {
+                        m
+                    } else {
+                        format!("{m:<9}")
+                    }
                 }
                 "DD" => pad(d.day as i64, 2, fm),
                 "DDD" => {
-                    let start = DateTime { month: 1, day: 1, hour: 0, minute: 0, second: 0, nanos: 0, ..*d };
-                    let days = (DateTime { hour: 0, minute: 0, second: 0, nanos: 0, ..*d }.to_epoch().0 - start.to_epoch().0) / 86400 + 1;
+                    let start = DateTime {
+                        month: 1,
+                        day: 1,
+                        hour: 0,
+                        minute: 0,
+                        second: 0,
+                        nanos: 0,
+                        ..*d
+                    };
+                    let days = (DateTime {
+                        hour: 0,
+                        minute: 0,
+                        second: 0,
+                        nanos: 0,
+                        ..*d
+                    }
+                    .to_epoch()
+                    .0 - start.to_epoch().0)
+                        / 86400
+                        + 1;
                     pad(days, 3, fm)
                 }
                 "D" => (weekday(d) + 1).to_string(),
                 "DY" => cased(&DAYS[weekday(d)][..3], &spelled),
                 "DAY" => {
                     let w = cased(DAYS[weekday(d)], &spelled);
-                    if fm { w } else { format!("{w:<9}") }
+                    if fm {
+                        w
+                    } else {
+                        format!("{w:<9}")
+                    }
                 }
                 "HH24" => pad(d.hour as i64, 2, fm),
                 "HH" | "HH12" => pad(((d.hour + 11) % 12 + 1) as i64, 2, fm),
                 "MI" => pad(d.minute as i64, 2, fm),
                 "SS" => pad(d.second as i64, 2, fm),
-                "SSSSS" => pad(d.hour as i64 * 3600 + d.minute as i64 * 60 + d.second as i64, 5, fm),
+                "SSSSS" => pad(
+                    d.hour as i64 * 3600 + d.minute as i64 * 60 + d.second as i64,
+                    5,
+                    fm,
+                ),
                 "AM" | "PM" => cased(if d.hour < 12 { "AM" } else { "PM" }, &spelled),
                 "A.M." | "P.M." => cased(if d.hour < 12 { "A.M." } else { "P.M." }, &spelled),
                 "Q" => ((d.month - 1) / 3 + 1).to_string(),
@@ -148,13 +217,20 @@ pub fn to_date(text: &str, fmt: &str, now: &DateTime) -> Result<DateTime, String
     let mismatch = || "ORA-01861: literal does not match format string".to_string();
     let s = text.as_bytes();
     let mut i = 0;
-    let mut d = DateTime { year: now.year, month: now.month, day: 1, ..Default::default() };
+    let mut d = DateTime {
+        year: now.year,
+        month: now.month,
+        day: 1,
+        ..Default::default()
+    };
     let mut pm = None;
     for (el, _) in parse_model(fmt)? {
         match el {
             El::Fm => {}
             El::Lit(l) => {
-                while i < s.len() && (s[i] as char).is_ascii_punctuation() || i < s.len() && s[i] == b' ' && l.trim().is_empty() {
+                while i < s.len() && (s[i] as char).is_ascii_punctuation()
+                    || i < s.len() && s[i] == b' ' && l.trim().is_empty()
+                {
                     i += 1;
                 }
                 if !l.trim().is_empty() && !l.chars().all(|c| c.is_ascii_punctuation()) {
@@ -166,16 +242,35 @@ pub fn to_date(text: &str, fmt: &str, now: &DateTime) -> Result<DateTime, String
                 }
             }
             El::Field(f) => match f {
-                "YYYY" | "SYYYY" | "RRRR" => d.year = take_num(s, &mut i, 4).ok_or_else(mismatch)? as i32,
+                "YYYY" | "SYYYY" | "RRRR" => {
+                    d.year = take_num(s, &mut i, 4).ok_or_else(mismatch)? as i32
+                }
                 "YY" | "RR" | "YYY" | "Y" => {
                     let y = take_num(s, &mut i, f.len()).ok_or_else(mismatch)? as i32;
-                    d.year = if f == "RR" { if y < 50 { 2000 + y } else { 1900 + y } } else { now.year - now.year % 100 + y };
+                    d.year = if f == "RR" {
+                        if y < 50 {
+                            2000 + y
+                        } else {
+                            1900 + y
+                        }
+                    } else {
+                        now.year - now.year % 100 + y
+                    };
                 }
-                "MM" => d.month = take_num(s, &mut i, 2).ok_or("ORA-01843: not a valid month")? as u8,
+                "MM" => {
+                    d.month = take_num(s, &mut i, 2).ok_or("ORA-01843: not a valid month")? as u8
+                }
                 "MON" | "MONTH" => {
                     let up = text[i.min(text.len())..].to_ascii_uppercase();
-                    let m = MONTHS.iter().position(|m| up.starts_with(m) || up.starts_with(&m[..3])).ok_or("ORA-01843: not a valid month")?;
-                    i += if up.starts_with(MONTHS[m]) { MONTHS[m].len() } else { 3 };
+                    let m = MONTHS
+                        .iter()
+                        .position(|m| up.starts_with(m) || up.starts_with(&m[..3]))
+                        .ok_or("ORA-01843: not a valid month")?;
+                    i += if up.starts_with(MONTHS[m]) {
+                        MONTHS[m].len()
+                    } else {
+                        3
+                    };
                     d.month = m as u8 + 1;
                 }
                 "DD" => d.day = take_num(s, &mut i, 2).ok_or_else(mismatch)? as u8,
@@ -186,7 +281,11 @@ pub fn to_date(text: &str, fmt: &str, now: &DateTime) -> Result<DateTime, String
                 "AM" | "PM" | "A.M." | "P.M." => {
                     let up = text[i.min(text.len())..].to_ascii_uppercase();
                     pm = Some(up.starts_with('P'));
-                    i += if up.as_bytes().get(1) == Some(&b'.') { 4 } else { 2 };
+                    i += if up.as_bytes().get(1) == Some(&b'.') {
+                        4
+                    } else {
+                        2
+                    };
                 }
                 ff if ff.starts_with("FF") => {
                     let start = i;
@@ -194,7 +293,11 @@ pub fn to_date(text: &str, fmt: &str, now: &DateTime) -> Result<DateTime, String
                         i += 1;
                     }
                     let frac = &text[start..i];
-                    d.nanos = if frac.is_empty() { 0 } else { format!("{frac:0<9}").parse().unwrap_or(0) };
+                    d.nanos = if frac.is_empty() {
+                        0
+                    } else {
+                        format!("{frac:0<9}").parse().unwrap_or(0)
+                    };
                 }
                 _ => return Err("ORA-01821: date format not recognized".into()),
             },
@@ -203,8 +306,14 @@ pub fn to_date(text: &str, fmt: &str, now: &DateTime) -> Result<DateTime, String
     if pm == Some(true) {
         d.hour += 12;
     }
-    if text[i.min(text.len())..].trim().chars().any(|c| !c.is_whitespace()) {
-        return Err("ORA-01830: date format picture ends before converting entire input string".into());
+    if text[i.min(text.len())..]
+        .trim()
+        .chars()
+        .any(|c| !c.is_whitespace())
+    {
+        return Err(
+            "ORA-01830: date format picture ends before converting entire input string".into(),
+        );
     }
     if !(1..=12).contains(&d.month) {
         return Err("ORA-01843: not a valid month".into());
@@ -218,7 +327,9 @@ pub fn to_date(text: &str, fmt: &str, now: &DateTime) -> Result<DateTime, String
     if d.second > 59 {
         return Err("ORA-01852: seconds must be between 0 and 59".into());
     }
-    d.validate().map_err(|_| "ORA-01847: day of month must be between 1 and last day of month".to_string())?;
+    d.validate().map_err(|_| {
+        "ORA-01847: day of month must be between 1 and last day of month".to_string()
+    })?;
     Ok(d)
 }
 
@@ -227,13 +338,24 @@ mod tests {
     use super::*;
 
     fn dt(y: i32, mo: u8, d: u8, h: u8, mi: u8, s: u8) -> DateTime {
-        DateTime { year: y, month: mo, day: d, hour: h, minute: mi, second: s, nanos: 0 }
+        DateTime {
+            year: y,
+            month: mo,
+            day: d,
+            hour: h,
+            minute: mi,
+            second: s,
+            nanos: 0,
+        }
     }
 
     #[test]
     fn to_char_common_models() {
         let d = dt(2024, 3, 5, 14, 7, 9);
-        assert_eq!(to_char(&d, "YYYY-MM-DD HH24:MI:SS").unwrap(), "2024-03-05 14:07:09");
+        assert_eq!(
+            to_char(&d, "YYYY-MM-DD HH24:MI:SS").unwrap(),
+            "2024-03-05 14:07:09"
+        );
         assert_eq!(to_char(&d, "DD-MON-RR").unwrap(), "05-MAR-24");
         assert_eq!(to_char(&d, "fmMonth DD, YYYY").unwrap(), "March 5, 2024");
         assert_eq!(to_char(&d, "Dy HH:MI PM").unwrap(), "Tue 02:07 PM");
@@ -243,11 +365,24 @@ mod tests {
     #[test]
     fn to_date_parses_and_validates() {
         let now = dt(2026, 11, 22, 0, 0, 0);
-        assert_eq!(to_date("2024-03-05 14:07:09", "YYYY-MM-DD HH24:MI:SS", &now).unwrap(), dt(2024, 3, 5, 14, 7, 9));
-        assert_eq!(to_date("05-MAR-24", "DD-MON-RR", &now).unwrap(), dt(2024, 3, 5, 0, 0, 0));
-        assert_eq!(to_date("2024", "YYYY", &now).unwrap(), dt(2024, 11, 1, 0, 0, 0));
-        assert!(to_date("2024-02-30", "YYYY-MM-DD", &now).unwrap_err().starts_with("ORA-01847"));
-        assert!(to_date("2024-13-01", "YYYY-MM-DD", &now).unwrap_err().starts_with("ORA-01843"));
+        assert_eq!(
+            to_date("2024-03-05 14:07:09", "YYYY-MM-DD HH24:MI:SS", &now).unwrap(),
+            dt(2024, 3, 5, 14, 7, 9)
+        );
+        assert_eq!(
+            to_date("05-MAR-24", "DD-MON-RR", &now).unwrap(),
+            dt(2024, 3, 5, 0, 0, 0)
+        );
+        assert_eq!(
+            to_date("2024", "YYYY", &now).unwrap(),
+            dt(2024, 11, 1, 0, 0, 0)
+        );
+        assert!(to_date("2024-02-30", "YYYY-MM-DD", &now)
+            .unwrap_err()
+            .starts_with("ORA-01847"));
+        assert!(to_date("2024-13-01", "YYYY-MM-DD", &now)
+            .unwrap_err()
+            .starts_with("ORA-01843"));
         assert!(to_date("2024-01-01 junk", "YYYY-MM-DD", &now).is_err());
     }
 }

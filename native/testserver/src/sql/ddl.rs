@@ -8,7 +8,10 @@ use super::types::{decl_type, oracle_type};
 use super::{Session, SqlError};
 
 fn ident_at(toks: &[Token], i: usize) -> Result<String, SqlError> {
-    toks.get(i).and_then(Token::ident).ok_or_else(|| SqlError { offset: toks.get(i).map_or(0, |t| t.pos as u32), ..err(903, "invalid table name") })
+    toks.get(i).and_then(Token::ident).ok_or_else(|| SqlError {
+        offset: toks.get(i).map_or(0, |t| t.pos as u32),
+        ..err(903, "invalid table name")
+    })
 }
 
 /// Tokens between the `(` at `start` and its matching `)`; returns (inner, index after).
@@ -51,7 +54,11 @@ fn primary_key_columns(body: &[Token]) -> Vec<String> {
     for item in split_commas(body) {
         if let Some(k) = item.iter().position(|t| t.is_word("PRIMARY")) {
             if item.get(k + 2).is_some_and(|t| t.is_op("(")) {
-                return item[k + 3..].iter().take_while(|t| !t.is_op(")")).filter_map(Token::ident).collect();
+                return item[k + 3..]
+                    .iter()
+                    .take_while(|t| !t.is_op(")"))
+                    .filter_map(Token::ident)
+                    .collect();
             }
         }
     }
@@ -60,7 +67,12 @@ fn primary_key_columns(body: &[Token]) -> Vec<String> {
 
 fn sql_of(toks: &[Token], user: &str) -> String {
     let none = |_: &str| None;
-    let mut ctx = Ctx { binds: BindMode::Positional, next_bind: 0, user, locals: &none };
+    let mut ctx = Ctx {
+        binds: BindMode::Positional,
+        next_bind: 0,
+        user,
+        locals: &none,
+    };
     rewrite::rewrite(toks, &mut ctx)
 }
 
@@ -77,7 +89,13 @@ fn seq_options(toks: &[Token]) -> (i128, i128) {
     for (i, t) in toks.iter().enumerate() {
         let signed = |k: usize| {
             let neg = toks.get(k).is_some_and(|t| t.is_op("-"));
-            number(toks.get(if neg { k + 1 } else { k })).map(|n| if neg { -(n as i128) } else { n as i128 })
+            number(toks.get(if neg { k + 1 } else { k })).map(|n| {
+                if neg {
+                    -(n as i128)
+                } else {
+                    n as i128
+                }
+            })
         };
         if t.is_word("START") && toks.get(i + 1).is_some_and(|t| t.is_word("WITH")) {
             start = signed(i + 2).unwrap_or(1);
@@ -106,10 +124,14 @@ impl Session {
                 self.db.drop_identity_sequences(&name);
                 Ok(())
             }
-            ("TRUNCATE", "TABLE") => self.exec_sql(&format!("DELETE FROM \"{}\"", ident_at(toks, 2)?), toks),
-            ("CREATE", "VIEW") | ("CREATE", "INDEX") | ("CREATE", "UNIQUE") | ("DROP", "VIEW") | ("DROP", "INDEX") => {
-                self.exec_sql(&sql_of(toks, &self.user.clone()), toks)
+            ("TRUNCATE", "TABLE") => {
+                self.exec_sql(&format!("DELETE FROM \"{}\"", ident_at(toks, 2)?), toks)
             }
+            ("CREATE", "VIEW")
+            | ("CREATE", "INDEX")
+            | ("CREATE", "UNIQUE")
+            | ("DROP", "VIEW")
+            | ("DROP", "INDEX") => self.exec_sql(&sql_of(toks, &self.user.clone()), toks),
             ("CREATE", "OR") => {
                 let rest: Vec<Token> = toks.iter().skip(3).cloned().collect();
                 let name = ident_at(&rest, 1)?;
@@ -120,24 +142,52 @@ impl Session {
             }
             ("ALTER", "TABLE") => self.alter_table(toks),
             // Accepted without effect: grants, comments, statistics, session and user DDL.
-            ("GRANT", _) | ("REVOKE", _) | ("COMMENT", _) | ("ANALYZE", _) | ("AUDIT", _) | ("ALTER", "SESSION") | ("ALTER", "SYSTEM")
-            | ("CREATE", "USER") | ("ALTER", "USER") | ("DROP", "USER") | ("CREATE", "ROLE") | ("CREATE", "SYNONYM") | ("DROP", "SYNONYM") | ("CREATE", "PUBLIC") => Ok(()),
+            ("GRANT", _)
+            | ("REVOKE", _)
+            | ("COMMENT", _)
+            | ("ANALYZE", _)
+            | ("AUDIT", _)
+            | ("ALTER", "SESSION")
+            | ("ALTER", "SYSTEM")
+            | ("CREATE", "USER")
+            | ("ALTER", "USER")
+            | ("DROP", "USER")
+            | ("CREATE", "ROLE")
+            | ("CREATE", "SYNONYM")
+            | ("DROP", "SYNONYM")
+            | ("CREATE", "PUBLIC") => Ok(()),
             _ => Err(err(900, "invalid SQL statement")),
         }
     }
 
     fn alter_table(&mut self, toks: &[Token]) -> Result<(), SqlError> {
         let table = ident_at(toks, 2)?;
-        if toks.get(3).is_some_and(|t| t.is_word("ADD")) && toks.get(4).is_some_and(|t| !t.is_word("CONSTRAINT") && !t.is_word("PRIMARY") && !t.is_word("UNIQUE")) {
-            let body = if toks.get(4).is_some_and(|t| t.is_op("(")) { parens(toks, 4)?.0 } else { &toks[4..] };
+        if toks.get(3).is_some_and(|t| t.is_word("ADD"))
+            && toks.get(4).is_some_and(|t| {
+                !t.is_word("CONSTRAINT") && !t.is_word("PRIMARY") && !t.is_word("UNIQUE")
+            })
+        {
+            let body = if toks.get(4).is_some_and(|t| t.is_op("(")) {
+                parens(toks, 4)?.0
+            } else {
+                &toks[4..]
+            };
             for item in split_commas(body) {
                 let (col, _) = self.column_def(&table, item)?;
                 self.exec_sql(&format!("ALTER TABLE \"{table}\" ADD COLUMN {col}"), toks)?;
             }
             return Ok(());
         }
-        if toks.get(3).is_some_and(|t| t.is_word("DROP")) && toks.get(4).is_some_and(|t| t.is_word("COLUMN")) {
-            return self.exec_sql(&format!("ALTER TABLE \"{table}\" DROP COLUMN \"{}\"", ident_at(toks, 5)?), toks);
+        if toks.get(3).is_some_and(|t| t.is_word("DROP"))
+            && toks.get(4).is_some_and(|t| t.is_word("COLUMN"))
+        {
+            return self.exec_sql(
+                &format!(
+                    "ALTER TABLE \"{table}\" DROP COLUMN \"{}\"",
+                    ident_at(toks, 5)?
+                ),
+                toks,
+            );
         }
         if toks.get(3).is_some_and(|t| t.is_word("RENAME")) {
             return self.exec_sql(&sql_of(toks, &self.user.clone()), toks);
@@ -152,7 +202,10 @@ impl Session {
             return self.exec_sql(&format!("CREATE TABLE \"{name}\" AS {select}"), toks);
         }
         if !toks.get(3).is_some_and(|t| t.is_op("(")) {
-            return Err(SqlError { offset: toks.get(3).map_or(0, |t| t.pos as u32), ..err(906, "missing left parenthesis") });
+            return Err(SqlError {
+                offset: toks.get(3).map_or(0, |t| t.pos as u32),
+                ..err(906, "missing left parenthesis")
+            });
         }
         let (body, _) = parens(toks, 3)?;
         let mut defs = Vec::new();
@@ -164,7 +217,11 @@ impl Session {
                 defs.push(sql_of(item, &self.user.clone()));
             } else {
                 let (mut def, identity) = self.column_def(&name, item)?;
-                if item.first().and_then(Token::ident).is_some_and(|c| pk_cols.contains(&c)) {
+                if item
+                    .first()
+                    .and_then(Token::ident)
+                    .is_some_and(|c| pk_cols.contains(&c))
+                {
                     def.push_str(" NOT NULL");
                 }
                 if let Some((col, start, inc)) = identity {
@@ -173,7 +230,10 @@ impl Session {
                 defs.push(def);
             }
         }
-        self.exec_sql(&format!("CREATE TABLE \"{name}\" ({})", defs.join(", ")), toks)?;
+        self.exec_sql(
+            &format!("CREATE TABLE \"{name}\" ({})", defs.join(", ")),
+            toks,
+        )?;
         for (col, start, inc) in identities {
             let seq = format!("ISEQ$$_{name}_{col}");
             let _ = self.db.drop_sequence(&seq);
@@ -184,13 +244,21 @@ impl Session {
 
     /// One column definition → SQLite text, plus identity (column, start, increment).
     #[allow(clippy::type_complexity)]
-    fn column_def(&self, table: &str, item: &[Token]) -> Result<(String, Option<(String, i128, i128)>), SqlError> {
+    fn column_def(
+        &self,
+        table: &str,
+        item: &[Token],
+    ) -> Result<(String, Option<(String, i128, i128)>), SqlError> {
         let col = ident_at(item, 0)?;
         let mut i = 1;
         let mut words = Vec::new();
         while let Some(Tok::Word(w)) = item.get(i).map(|t| &t.tok) {
             let u = w.to_ascii_uppercase();
-            let is_type_word = words.is_empty() || matches!(u.as_str(), "PRECISION" | "VARYING" | "RAW" | "WITH" | "LOCAL" | "TIME" | "ZONE");
+            let is_type_word = words.is_empty()
+                || matches!(
+                    u.as_str(),
+                    "PRECISION" | "VARYING" | "RAW" | "WITH" | "LOCAL" | "TIME" | "ZONE"
+                );
             if !is_type_word {
                 break;
             }
@@ -211,14 +279,21 @@ impl Session {
             }
             i = next;
             while let Some(Tok::Word(w)) = item.get(i).map(|t| &t.tok) {
-                if matches!(w.to_ascii_uppercase().as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE") {
+                if matches!(
+                    w.to_ascii_uppercase().as_str(),
+                    "WITH" | "LOCAL" | "TIME" | "ZONE"
+                ) {
                     i += 1;
                 } else {
                     break;
                 }
             }
         }
-        let type_words: Vec<String> = words.iter().filter(|w| !matches!(w.as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE")).cloned().collect();
+        let type_words: Vec<String> = words
+            .iter()
+            .filter(|w| !matches!(w.as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE"))
+            .cloned()
+            .collect();
         let mut info = oracle_type(&type_words, &args, char_semantics).ok_or_else(|| SqlError {
             offset: item.get(1).map_or(0, |t| t.pos as u32),
             ..err(902, "invalid datatype")
@@ -239,7 +314,11 @@ impl Session {
                 constraints.push("PRIMARY KEY NOT NULL".into());
                 j += 2;
             } else if t.is_word("GENERATED") {
-                let mode = if rest.get(j + 1).is_some_and(|t| t.is_word("ALWAYS")) { "ALWAYS" } else { "DEFAULT" };
+                let mode = if rest.get(j + 1).is_some_and(|t| t.is_word("ALWAYS")) {
+                    "ALWAYS"
+                } else {
+                    "DEFAULT"
+                };
                 let mut k = j + 1;
                 while k < rest.len() && !rest[k].is_word("IDENTITY") {
                     k += 1;
@@ -260,7 +339,19 @@ impl Session {
             } else if t.is_word("DEFAULT") {
                 let mut k = j + 1;
                 let start = k;
-                while k < rest.len() && !["NOT", "NULL", "PRIMARY", "UNIQUE", "CHECK", "CONSTRAINT", "REFERENCES"].iter().any(|w| rest[k].is_word(w)) {
+                while k < rest.len()
+                    && ![
+                        "NOT",
+                        "NULL",
+                        "PRIMARY",
+                        "UNIQUE",
+                        "CHECK",
+                        "CONSTRAINT",
+                        "REFERENCES",
+                    ]
+                    .iter()
+                    .any(|w| rest[k].is_word(w))
+                {
                     k += 1;
                 }
                 constraints.push(format!("DEFAULT ({})", sql_of(&rest[start..k], &self.user)));
@@ -270,18 +361,36 @@ impl Session {
                 constraints.push(sql_of(&rest[j..next], &self.user));
                 j = next;
             } else if t.is_word("CONSTRAINT") {
-                constraints.push(format!("CONSTRAINT \"{}\"", rest.get(j + 1).and_then(Token::ident).unwrap_or_default()));
+                constraints.push(format!(
+                    "CONSTRAINT \"{}\"",
+                    rest.get(j + 1).and_then(Token::ident).unwrap_or_default()
+                ));
                 j += 2;
             } else {
                 constraints.push(sql_of(std::slice::from_ref(t), &self.user));
                 j += 1;
             }
         }
-        if matches!(info.ora_type, oradb_protocol::value::ora_type::VARCHAR | oradb_protocol::value::ora_type::CHAR | oradb_protocol::value::ora_type::RAW) {
-            let max = if info.ora_type == oradb_protocol::value::ora_type::RAW { info.size } else { info.char_size };
-            constraints.push(format!("CHECK (ora_check_len(\"{col}\", {max}, '\"{}\".\"{table}\"', '{col}'))", self.user));
+        if matches!(
+            info.ora_type,
+            oradb_protocol::value::ora_type::VARCHAR
+                | oradb_protocol::value::ora_type::CHAR
+                | oradb_protocol::value::ora_type::RAW
+        ) {
+            let max = if info.ora_type == oradb_protocol::value::ora_type::RAW {
+                info.size
+            } else {
+                info.char_size
+            };
+            constraints.push(format!(
+                "CHECK (ora_check_len(\"{col}\", {max}, '\"{}\".\"{table}\"', '{col}'))",
+                self.user
+            ));
         }
         let decl = decl_type(&info, identity.map(|i| i.0));
-        Ok((format!("\"{col}\" {decl} {}", constraints.join(" ")), identity.map(|(_, s, i)| (col, s, i))))
+        Ok((
+            format!("\"{col}\" {decl} {}", constraints.join(" ")),
+            identity.map(|(_, s, i)| (col, s, i)),
+        ))
     }
 }

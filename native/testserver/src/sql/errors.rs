@@ -5,7 +5,11 @@ use super::lexer::Token;
 use super::SqlError;
 
 pub fn err(code: u32, text: &str) -> SqlError {
-    SqlError { code, message: format!("ORA-{code:05}: {text}"), offset: 0 }
+    SqlError {
+        code,
+        message: format!("ORA-{code:05}: {text}"),
+        offset: 0,
+    }
 }
 
 /// Offset of the first token naming `name` (case-insensitive).
@@ -21,7 +25,11 @@ pub fn from_ora_text(m: &str) -> Option<SqlError> {
     let start = m.find("ORA-")?;
     let text = m[start..].trim();
     let code: u32 = text.get(4..9)?.parse().ok()?;
-    Some(SqlError { code, message: text.to_string(), offset: 0 })
+    Some(SqlError {
+        code,
+        message: text.to_string(),
+        offset: 0,
+    })
 }
 
 pub fn map(e: &rusqlite::Error, toks: &[Token], user: &str) -> SqlError {
@@ -36,23 +44,45 @@ pub fn map(e: &rusqlite::Error, toks: &[Token], user: &str) -> SqlError {
     let after = |p: &str| msg.split_once(p).map(|(_, r)| r.trim().to_string());
     if let Some(t) = after("no such table:") {
         let name = t.rsplit('.').next().unwrap_or(&t).to_string();
-        return SqlError { offset: offset_of(toks, &name), ..err(942, "table or view does not exist") };
+        return SqlError {
+            offset: offset_of(toks, &name),
+            ..err(942, "table or view does not exist")
+        };
     }
     if let Some(c) = after("no such column:").or_else(|| after("no such function:")) {
         let name = c.rsplit('.').next().unwrap_or(&c).to_ascii_uppercase();
-        return SqlError { offset: offset_of(toks, &name), ..err(904, &format!("\"{name}\": invalid identifier")) };
+        return SqlError {
+            offset: offset_of(toks, &name),
+            ..err(904, &format!("\"{name}\": invalid identifier"))
+        };
     }
-    if let Some(c) = after("UNIQUE constraint failed:").or_else(|| after("PRIMARY KEY constraint failed:")) {
+    if let Some(c) =
+        after("UNIQUE constraint failed:").or_else(|| after("PRIMARY KEY constraint failed:"))
+    {
         let table = c.split('.').next().unwrap_or("T").to_ascii_uppercase();
-        return err(1, &format!("unique constraint ({user}.SYS_C_{table}) violated"));
+        return err(
+            1,
+            &format!("unique constraint ({user}.SYS_C_{table}) violated"),
+        );
     }
     if let Some(c) = after("NOT NULL constraint failed:") {
         let (t, col) = c.split_once('.').unwrap_or(("T", &c));
-        return err(1400, &format!("cannot insert NULL into (\"{user}\".\"{}\".\"{}\")", t.to_ascii_uppercase(), col.to_ascii_uppercase()));
+        return err(
+            1400,
+            &format!(
+                "cannot insert NULL into (\"{user}\".\"{}\".\"{}\")",
+                t.to_ascii_uppercase(),
+                col.to_ascii_uppercase()
+            ),
+        );
     }
     if let Some(c) = after("CHECK constraint failed:") {
         let name = c.trim_matches('"').to_ascii_uppercase();
-        let name = if name.is_empty() || name.contains(' ') { "SYS_C_CHECK".into() } else { name };
+        let name = if name.is_empty() || name.contains(' ') {
+            "SYS_C_CHECK".into()
+        } else {
+            name
+        };
         return err(2290, &format!("check constraint ({user}.{name}) violated"));
     }
     if msg.contains("FOREIGN KEY constraint failed") {
@@ -65,7 +95,10 @@ pub fn map(e: &rusqlite::Error, toks: &[Token], user: &str) -> SqlError {
         return err(1013, "user requested cancel of current operation");
     }
     if msg.contains("database is locked") || msg.contains("database table is locked") {
-        return err(54, "resource busy and acquire with NOWAIT specified or timeout expired");
+        return err(
+            54,
+            "resource busy and acquire with NOWAIT specified or timeout expired",
+        );
     }
     if msg.contains("incomplete input") {
         return err(921, "unexpected end of SQL command");

@@ -61,7 +61,11 @@ fn add_days(d: &DateTime, days: f64) -> DateTime {
     let (s, n) = d.to_epoch();
     let total = s as f64 + n as f64 / 1e9 + days * 86400.0;
     let secs = total.floor();
-    let nanos = if d.nanos == 0 { 0 } else { ((total - secs) * 1e9).round() as u32 };
+    let nanos = if d.nanos == 0 {
+        0
+    } else {
+        ((total - secs) * 1e9).round() as u32
+    };
     DateTime::from_epoch(secs as i64, nanos.min(999_999_999))
 }
 
@@ -79,9 +83,14 @@ fn arith(ctx: &Context, op: char) -> R {
         return Ok(date_sql(&add_days(&da, if op == '-' { -n } else { n })));
     }
     if let (Some(db), '+') = (as_date(b), op) {
-        return Ok(date_sql(&add_days(&db, number(a)?.map(Num::to_f64).unwrap_or(0.0))));
+        return Ok(date_sql(&add_days(
+            &db,
+            number(a)?.map(Num::to_f64).unwrap_or(0.0),
+        )));
     }
-    let (Some(x), Some(y)) = (number(a)?, number(b)?) else { return Ok(Sql::Null) };
+    let (Some(x), Some(y)) = (number(a)?, number(b)?) else {
+        return Ok(Sql::Null);
+    };
     let r = match op {
         '+' => num::add(x, y),
         '-' => num::sub(x, y),
@@ -98,7 +107,11 @@ fn concat(ctx: &Context) -> R {
             s.push_str(&t);
         }
     }
-    Ok(if s.is_empty() { Sql::Null } else { Sql::Text(s) })
+    Ok(if s.is_empty() {
+        Sql::Null
+    } else {
+        Sql::Text(s)
+    })
 }
 
 fn decode(ctx: &Context) -> R {
@@ -123,12 +136,20 @@ fn decode(ctx: &Context) -> R {
         }
         i += 2;
     }
-    Ok(if i < n { ctx.get_raw(i).into() } else { Sql::Null })
+    Ok(if i < n {
+        ctx.get_raw(i).into()
+    } else {
+        Sql::Null
+    })
 }
 
 fn to_char(ctx: &Context, shared: &SessionShared) -> R {
     let v = ctx.get_raw(0);
-    let fmt = if ctx.len() > 1 { text(ctx.get_raw(1)) } else { None };
+    let fmt = if ctx.len() > 1 {
+        text(ctx.get_raw(1))
+    } else {
+        None
+    };
     if matches!(v, ValueRef::Null) {
         return Ok(Sql::Null);
     }
@@ -141,7 +162,9 @@ fn to_char(ctx: &Context, shared: &SessionShared) -> R {
             let n = number(v)?.map(Num::to_f64).unwrap_or(0.0);
             Ok(Sql::Text(format_number(n, &f)))
         }
-        (ValueRef::Integer(_) | ValueRef::Real(_), None) => Ok(text(v).map(Sql::Text).unwrap_or(Sql::Null)),
+        (ValueRef::Integer(_) | ValueRef::Real(_), None) => {
+            Ok(text(v).map(Sql::Text).unwrap_or(Sql::Null))
+        }
         _ => Ok(v.into()),
     }
 }
@@ -150,7 +173,10 @@ fn to_char(ctx: &Context, shared: &SessionShared) -> R {
 fn format_number(n: f64, fmt: &str) -> String {
     let up = fmt.to_ascii_uppercase();
     let fm = up.contains("FM");
-    let body: String = up.chars().filter(|c| matches!(c, '9' | '0' | '.' | ',' | 'D' | 'G')).collect();
+    let body: String = up
+        .chars()
+        .filter(|c| matches!(c, '9' | '0' | '.' | ',' | 'D' | 'G'))
+        .collect();
     let (int_part, frac_part) = body.split_once(['.', 'D']).unwrap_or((&body, ""));
     let decimals = frac_part.len();
     let digits_allowed = int_part.chars().filter(|c| *c == '9' || *c == '0').count();
@@ -173,7 +199,14 @@ fn format_number(n: f64, fmt: &str) -> String {
                 }
             }
             '0' => {
-                out.insert(0, if di >= 0 { int_digits[di as usize] } else { '0' });
+                out.insert(
+                    0,
+                    if di >= 0 {
+                        int_digits[di as usize]
+                    } else {
+                        '0'
+                    },
+                );
                 di -= 1;
             }
             _ => {
@@ -190,7 +223,13 @@ fn format_number(n: f64, fmt: &str) -> String {
         out.push('.');
         out.push_str(fp);
     }
-    let sign = if n < 0.0 { "-" } else if fm { "" } else { " " };
+    let sign = if n < 0.0 {
+        "-"
+    } else if fm {
+        ""
+    } else {
+        " "
+    };
     let trimmed = out.trim_start().to_string();
     let pad = out.len() - trimmed.len();
     format!("{}{sign}{trimmed}", " ".repeat(if fm { 0 } else { pad }))
@@ -201,12 +240,20 @@ fn to_date(ctx: &Context, shared: &SessionShared) -> R {
     if let Some(d) = as_date(v) {
         return Ok(date_sql(&d));
     }
-    let Some(s) = text(v) else { return Ok(Sql::Null) };
-    let fmt = if ctx.len() > 1 { text(ctx.get_raw(1)) } else { None };
+    let Some(s) = text(v) else {
+        return Ok(Sql::Null);
+    };
+    let fmt = if ctx.len() > 1 {
+        text(ctx.get_raw(1))
+    } else {
+        None
+    };
     let d = match fmt {
-        Some(f) if f == "YYYY-MM-DD HH24:MI:SS.FF" => DateTime::parse_iso(&s).map_err(|_| "ORA-01861: literal does not match format string".to_string()),
+        Some(f) if f == "YYYY-MM-DD HH24:MI:SS.FF" => DateTime::parse_iso(&s)
+            .map_err(|_| "ORA-01861: literal does not match format string".to_string()),
         Some(f) => datefmt::to_date(&s, &f, &shared.now()),
-        None => datefmt::to_date(&s, &shared.date_format(), &shared.now()).or_else(|e| DateTime::parse_iso(&s).map_err(|_| e)),
+        None => datefmt::to_date(&s, &shared.date_format(), &shared.now())
+            .or_else(|e| DateTime::parse_iso(&s).map_err(|_| e)),
     }
     .map_err(ora)?;
     Ok(date_sql(&d))
@@ -214,8 +261,16 @@ fn to_date(ctx: &Context, shared: &SessionShared) -> R {
 
 fn to_number(ctx: &Context) -> R {
     let v = ctx.get_raw(0);
-    let Some(s) = text(v) else { return Ok(Sql::Null) };
-    let cleaned: String = if ctx.len() > 1 { s.chars().filter(|c| !matches!(c, ',' | '$' | ' ')).collect() } else { s.trim().to_string() };
+    let Some(s) = text(v) else {
+        return Ok(Sql::Null);
+    };
+    let cleaned: String = if ctx.len() > 1 {
+        s.chars()
+            .filter(|c| !matches!(c, ',' | '$' | ' '))
+            .collect()
+    } else {
+        s.trim().to_string()
+    };
     let n = num::parse(&cleaned).ok_or_else(|| ora("ORA-01722: invalid number"))?;
     Ok(match n {
         Num::I(_) => n.into_sql(),
@@ -224,25 +279,52 @@ fn to_number(ctx: &Context) -> R {
 }
 
 fn substr(ctx: &Context) -> R {
-    let Some(s) = text(ctx.get_raw(0)) else { return Ok(Sql::Null) };
+    let Some(s) = text(ctx.get_raw(0)) else {
+        return Ok(Sql::Null);
+    };
     let chars: Vec<char> = s.chars().collect();
-    let pos = number(ctx.get_raw(1))?.map(|n| n.to_f64() as i64).unwrap_or(1);
-    let start = if pos > 0 { pos - 1 } else if pos == 0 { 0 } else { chars.len() as i64 + pos };
+    let pos = number(ctx.get_raw(1))?
+        .map(|n| n.to_f64() as i64)
+        .unwrap_or(1);
+    let start = if pos > 0 {
+        pos - 1
+    } else if pos == 0 {
+        0
+    } else {
+        chars.len() as i64 + pos
+    };
     if start < 0 || start as usize >= chars.len() {
         return Ok(Sql::Null);
     }
-    let len = if ctx.len() > 2 { number(ctx.get_raw(2))?.map(|n| n.to_f64() as i64).unwrap_or(0) } else { i64::MAX };
+    let len = if ctx.len() > 2 {
+        number(ctx.get_raw(2))?
+            .map(|n| n.to_f64() as i64)
+            .unwrap_or(0)
+    } else {
+        i64::MAX
+    };
     if len < 1 {
         return Ok(Sql::Null);
     }
-    let out: String = chars[start as usize..].iter().take(len.min(chars.len() as i64) as usize).collect();
+    let out: String = chars[start as usize..]
+        .iter()
+        .take(len.min(chars.len() as i64) as usize)
+        .collect();
     Ok(Sql::Text(out))
 }
 
 fn pad(ctx: &Context, left: bool) -> R {
-    let Some(s) = text(ctx.get_raw(0)) else { return Ok(Sql::Null) };
-    let n = number(ctx.get_raw(1))?.map(|n| n.to_f64() as usize).unwrap_or(0);
-    let p = if ctx.len() > 2 { text(ctx.get_raw(2)).unwrap_or_default() } else { " ".into() };
+    let Some(s) = text(ctx.get_raw(0)) else {
+        return Ok(Sql::Null);
+    };
+    let n = number(ctx.get_raw(1))?
+        .map(|n| n.to_f64() as usize)
+        .unwrap_or(0);
+    let p = if ctx.len() > 2 {
+        text(ctx.get_raw(2)).unwrap_or_default()
+    } else {
+        " ".into()
+    };
     let chars: Vec<char> = s.chars().collect();
     if chars.len() >= n || p.is_empty() {
         return Ok(Sql::Text(chars[..n.min(chars.len())].iter().collect()));
@@ -254,53 +336,126 @@ fn pad(ctx: &Context, left: bool) -> R {
 fn round_trunc(ctx: &Context, round: bool) -> R {
     let v = ctx.get_raw(0);
     if let Some(d) = as_date(v) {
-        let fmt = if ctx.len() > 1 { text(ctx.get_raw(1)).unwrap_or_default().to_ascii_uppercase() } else { "DD".into() };
+        let fmt = if ctx.len() > 1 {
+            text(ctx.get_raw(1))
+                .unwrap_or_default()
+                .to_ascii_uppercase()
+        } else {
+            "DD".into()
+        };
         let mut t = DateTime { nanos: 0, ..d };
         match fmt.as_str() {
-            "YYYY" | "YEAR" | "YY" => t = DateTime { month: 1, day: 1, hour: 0, minute: 0, second: 0, ..t },
-            "MM" | "MONTH" | "MON" => t = DateTime { day: 1, hour: 0, minute: 0, second: 0, ..t },
-            "HH" | "HH24" => t = DateTime { minute: 0, second: 0, ..t },
+            "YYYY" | "YEAR" | "YY" => {
+                t = DateTime {
+                    month: 1,
+                    day: 1,
+                    hour: 0,
+                    minute: 0,
+                    second: 0,
+                    ..t
+                }
+            }
+            "MM" | "MONTH" | "MON" => {
+                t = DateTime {
+                    day: 1,
+                    hour: 0,
+                    minute: 0,
+                    second: 0,
+                    ..t
+                }
+            }
+            "HH" | "HH24" => {
+                t = DateTime {
+                    minute: 0,
+                    second: 0,
+                    ..t
+                }
+            }
             "MI" => t = DateTime { second: 0, ..t },
-            _ => t = DateTime { hour: 0, minute: 0, second: 0, ..t },
+            _ => {
+                t = DateTime {
+                    hour: 0,
+                    minute: 0,
+                    second: 0,
+                    ..t
+                }
+            }
         }
         return Ok(date_sql(&t));
     }
-    let Some(n) = number(v)? else { return Ok(Sql::Null) };
-    let places = if ctx.len() > 1 { number(ctx.get_raw(1))?.map(|p| p.to_f64() as i32).unwrap_or(0) } else { 0 };
+    let Some(n) = number(v)? else {
+        return Ok(Sql::Null);
+    };
+    let places = if ctx.len() > 1 {
+        number(ctx.get_raw(1))?
+            .map(|p| p.to_f64() as i32)
+            .unwrap_or(0)
+    } else {
+        0
+    };
     if let (Num::I(_), true) = (n, places >= 0) {
         return Ok(n.into_sql());
     }
     let f = n.to_f64();
     let scale = 10f64.powi(places);
     let x = f * scale;
-    let r = if round { x.abs().round().copysign(x) } else { x.trunc() } / scale;
+    let r = if round {
+        x.abs().round().copysign(x)
+    } else {
+        x.trunc()
+    } / scale;
     Ok(num::storage_of_text(&num::f64_text(r)))
 }
 
 fn unary_num(ctx: &Context, f: fn(f64) -> f64) -> R {
     match number(ctx.get_raw(0))? {
         None => Ok(Sql::Null),
-        Some(Num::I(i)) if f(1.5) != 1.5 && f(2.0) == 2.0 && (f(1.5) == 1.0 || f(1.5) == 2.0) => Ok(Num::I(i).into_sql()),
+        Some(Num::I(i)) if f(1.5) != 1.5 && f(2.0) == 2.0 && (f(1.5) == 1.0 || f(1.5) == 2.0) => {
+            Ok(Num::I(i).into_sql())
+        }
         Some(n) => Ok(Num::F(f(n.to_f64())).into_sql()),
     }
 }
 
 fn add_months(ctx: &Context) -> R {
-    let Some(d) = as_date(ctx.get_raw(0)) else { return Ok(Sql::Null) };
-    let n = number(ctx.get_raw(1))?.map(|n| n.to_f64() as i32).unwrap_or(0);
+    let Some(d) = as_date(ctx.get_raw(0)) else {
+        return Ok(Sql::Null);
+    };
+    let n = number(ctx.get_raw(1))?
+        .map(|n| n.to_f64() as i32)
+        .unwrap_or(0);
     let total = d.year * 12 + d.month as i32 - 1 + n;
     let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u8 + 1);
     let mut day = d.day;
-    while (DateTime { year, month, day, ..d }).validate().is_err() && day > 28 {
+    while (DateTime {
+        year,
+        month,
+        day,
+        ..d
+    })
+    .validate()
+    .is_err()
+        && day > 28
+    {
         day -= 1;
     }
-    Ok(date_sql(&DateTime { year, month, day, ..d }))
+    Ok(date_sql(&DateTime {
+        year,
+        month,
+        day,
+        ..d
+    }))
 }
 
 pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Result<()> {
     let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let vol = FunctionFlags::SQLITE_UTF8;
-    for (name, op) in [("ora_add", '+'), ("ora_sub", '-'), ("ora_mul", '*'), ("ora_div", '/')] {
+    for (name, op) in [
+        ("ora_add", '+'),
+        ("ora_sub", '-'),
+        ("ora_mul", '*'),
+        ("ora_div", '/'),
+    ] {
         conn.create_scalar_function(name, 2, det, move |c| arith(c, op))?;
     }
     conn.create_scalar_function("ora_neg", 1, det, |c| match number(c.get_raw(0))? {
@@ -308,8 +463,20 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
         Some(n) => Ok(num::sub(Num::I(0), n).into_sql()),
     })?;
     conn.create_scalar_function("ora_concat", -1, det, concat)?;
-    conn.create_scalar_function("ora_nvl", 2, det, |c| Ok::<Sql, rusqlite::Error>(if matches!(c.get_raw(0), ValueRef::Null) { c.get_raw(1).into() } else { c.get_raw(0).into() }))?;
-    conn.create_scalar_function("ora_nvl2", 3, det, |c| Ok::<Sql, rusqlite::Error>(if matches!(c.get_raw(0), ValueRef::Null) { c.get_raw(2).into() } else { c.get_raw(1).into() }))?;
+    conn.create_scalar_function("ora_nvl", 2, det, |c| {
+        Ok::<Sql, rusqlite::Error>(if matches!(c.get_raw(0), ValueRef::Null) {
+            c.get_raw(1).into()
+        } else {
+            c.get_raw(0).into()
+        })
+    })?;
+    conn.create_scalar_function("ora_nvl2", 3, det, |c| {
+        Ok::<Sql, rusqlite::Error>(if matches!(c.get_raw(0), ValueRef::Null) {
+            c.get_raw(2).into()
+        } else {
+            c.get_raw(1).into()
+        })
+    })?;
     conn.create_scalar_function("ora_decode", -1, det, decode)?;
     let s = shared.clone();
     conn.create_scalar_function("ora_to_char", -1, det, move |c| to_char(c, &s))?;
@@ -320,14 +487,26 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     conn.create_scalar_function("ora_to_number", -1, det, to_number)?;
     conn.create_scalar_function("ora_substr", -1, det, substr)?;
     conn.create_scalar_function("ora_instr", -1, det, |c| {
-        let (Some(s), Some(sub)) = (text(c.get_raw(0)), text(c.get_raw(1))) else { return Ok(Sql::Null) };
-        Ok(Sql::Integer(s.find(&sub).map(|b| s[..b].chars().count() as i64 + 1).unwrap_or(0)))
+        let (Some(s), Some(sub)) = (text(c.get_raw(0)), text(c.get_raw(1))) else {
+            return Ok(Sql::Null);
+        };
+        Ok(Sql::Integer(
+            s.find(&sub)
+                .map(|b| s[..b].chars().count() as i64 + 1)
+                .unwrap_or(0),
+        ))
     })?;
-    conn.create_scalar_function("ora_length", 1, det, |c| Ok(text(c.get_raw(0)).map(|s| Sql::Integer(s.chars().count() as i64)).unwrap_or(Sql::Null)))?;
+    conn.create_scalar_function("ora_length", 1, det, |c| {
+        Ok(text(c.get_raw(0))
+            .map(|s| Sql::Integer(s.chars().count() as i64))
+            .unwrap_or(Sql::Null))
+    })?;
     conn.create_scalar_function("ora_lpad", -1, det, |c| pad(c, true))?;
     conn.create_scalar_function("ora_rpad", -1, det, |c| pad(c, false))?;
     conn.create_scalar_function("ora_mod", 2, det, |c| {
-        let (Some(a), Some(b)) = (number(c.get_raw(0))?, number(c.get_raw(1))?) else { return Ok(Sql::Null) };
+        let (Some(a), Some(b)) = (number(c.get_raw(0))?, number(c.get_raw(1))?) else {
+            return Ok(Sql::Null);
+        };
         Ok(match (a, b) {
             (_, b) if b.is_zero() => a.into_sql(),
             (Num::I(x), Num::I(y)) => Num::I(x % y).into_sql(),
@@ -339,17 +518,29 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     conn.create_scalar_function("ora_floor", 1, det, |c| unary_num(c, f64::floor))?;
     conn.create_scalar_function("ora_ceil", 1, det, |c| unary_num(c, f64::ceil))?;
     conn.create_scalar_function("ora_sqrt", 1, det, |c| unary_num(c, f64::sqrt))?;
-    conn.create_scalar_function("ora_sign", 1, det, |c| Ok(number(c.get_raw(0))?.map(|n| Sql::Integer(n.to_f64().signum() as i64 * i64::from(!n.is_zero()))).unwrap_or(Sql::Null)))?;
+    conn.create_scalar_function("ora_sign", 1, det, |c| {
+        Ok(number(c.get_raw(0))?
+            .map(|n| Sql::Integer(n.to_f64().signum() as i64 * i64::from(!n.is_zero())))
+            .unwrap_or(Sql::Null))
+    })?;
     conn.create_scalar_function("ora_power", 2, det, |c| {
-        let (Some(a), Some(b)) = (number(c.get_raw(0))?, number(c.get_raw(1))?) else { return Ok(Sql::Null) };
+        let (Some(a), Some(b)) = (number(c.get_raw(0))?, number(c.get_raw(1))?) else {
+            return Ok(Sql::Null);
+        };
         Ok(match (a, b) {
-            (Num::I(x), Num::I(y)) if (0..=64).contains(&y) => x.checked_pow(y as u32).map(Num::I).unwrap_or(Num::F((x as f64).powi(y as i32))).into_sql(),
+            (Num::I(x), Num::I(y)) if (0..=64).contains(&y) => x
+                .checked_pow(y as u32)
+                .map(Num::I)
+                .unwrap_or(Num::F((x as f64).powi(y as i32)))
+                .into_sql(),
             _ => Num::F(a.to_f64().powf(b.to_f64())).into_sql(),
         })
     })?;
     conn.create_scalar_function("ora_add_months", 2, det, add_months)?;
     conn.create_scalar_function("ora_last_day", 1, det, |c| {
-        let Some(d) = as_date(c.get_raw(0)) else { return Ok(Sql::Null) };
+        let Some(d) = as_date(c.get_raw(0)) else {
+            return Ok(Sql::Null);
+        };
         let mut day = 31;
         while (DateTime { day, ..d }).validate().is_err() {
             day -= 1;
@@ -357,7 +548,12 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
         Ok(date_sql(&DateTime { day, ..d }))
     })?;
     let s = shared.clone();
-    conn.create_scalar_function("ora_sysdate", 0, vol, move |_| Ok(date_sql(&DateTime { nanos: 0, ..s.now() })))?;
+    conn.create_scalar_function("ora_sysdate", 0, vol, move |_| {
+        Ok(date_sql(&DateTime {
+            nanos: 0,
+            ..s.now()
+        }))
+    })?;
     let s = shared.clone();
     conn.create_scalar_function("ora_systimestamp", 0, vol, move |_| Ok(date_sql(&s.now())))?;
     let s = shared.clone();
@@ -370,7 +566,9 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
         let name = text(c.get_raw(0)).unwrap_or_default();
         s.currval(&name).map(|v| Num::I(v).into_sql()).map_err(ora)
     })?;
-    conn.create_scalar_function("ora_sys_guid", 0, vol, |_| Ok(Sql::Blob((0..16).map(|_| rand::random::<u8>()).collect())))?;
+    conn.create_scalar_function("ora_sys_guid", 0, vol, |_| {
+        Ok(Sql::Blob((0..16).map(|_| rand::random::<u8>()).collect()))
+    })?;
     conn.create_scalar_function("ora_check_len", 4, det, |c| {
         let Some(s) = text(c.get_raw(0)) else { return Ok(Sql::Integer(1)) };
         let max = number(c.get_raw(1))?.map(|n| n.to_f64() as usize).unwrap_or(usize::MAX);

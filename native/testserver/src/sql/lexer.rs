@@ -88,17 +88,26 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, LexError> {
                 j += 1;
             }
             if j >= chars.len() {
-                return Err(LexError { pos, message: "quoted string not properly terminated".into() });
+                return Err(LexError {
+                    pos,
+                    message: "quoted string not properly terminated".into(),
+                });
             }
             let text: String = chars[i + 3..j].iter().map(|c| c.1).collect();
-            out.push(Token { tok: Tok::Str(text), pos });
+            out.push(Token {
+                tok: Tok::Str(text),
+                pos,
+            });
             i = j + 2;
         } else if c == '\'' {
             let mut s = String::new();
             let mut j = i + 1;
             loop {
                 if j >= chars.len() {
-                    return Err(LexError { pos, message: "quoted string not properly terminated".into() });
+                    return Err(LexError {
+                        pos,
+                        message: "quoted string not properly terminated".into(),
+                    });
                 }
                 if chars[j].1 == '\'' {
                     if at(j + 1) == '\'' {
@@ -111,7 +120,10 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, LexError> {
                 s.push(chars[j].1);
                 j += 1;
             }
-            out.push(Token { tok: Tok::Str(s), pos });
+            out.push(Token {
+                tok: Tok::Str(s),
+                pos,
+            });
             i = j + 1;
         } else if c == '"' {
             let mut j = i + 1;
@@ -119,10 +131,16 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, LexError> {
                 j += 1;
             }
             if j >= chars.len() {
-                return Err(LexError { pos, message: "missing double quote in identifier".into() });
+                return Err(LexError {
+                    pos,
+                    message: "missing double quote in identifier".into(),
+                });
             }
             let text: String = chars[i + 1..j].iter().map(|c| c.1).collect();
-            out.push(Token { tok: Tok::Quoted(text), pos });
+            out.push(Token {
+                tok: Tok::Quoted(text),
+                pos,
+            });
             i = j + 1;
         } else if c == ':' && (is_ident_char(at(i + 1)) || at(i + 1) == '"') {
             let mut j = i + 1;
@@ -132,30 +150,46 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, LexError> {
                 while j < chars.len() && chars[j].1 != '"' {
                     j += 1;
                 }
-                let n: String = chars[start..j.min(chars.len())].iter().map(|c| c.1).collect();
+                let n: String = chars[start..j.min(chars.len())]
+                    .iter()
+                    .map(|c| c.1)
+                    .collect();
                 j += 1;
                 n
             } else {
                 while j < chars.len() && is_ident_char(chars[j].1) {
                     j += 1;
                 }
-                chars[i + 1..j].iter().map(|c| c.1).collect::<String>().to_ascii_uppercase()
+                chars[i + 1..j]
+                    .iter()
+                    .map(|c| c.1)
+                    .collect::<String>()
+                    .to_ascii_uppercase()
             };
-            out.push(Token { tok: Tok::Bind(name), pos });
+            out.push(Token {
+                tok: Tok::Bind(name),
+                pos,
+            });
             i = j;
         } else if c.is_ascii_digit() || (c == '.' && at(i + 1).is_ascii_digit()) {
             let mut j = i;
             while j < chars.len() && (chars[j].1.is_ascii_digit() || chars[j].1 == '.') {
                 j += 1;
             }
-            if matches!(at(j), 'e' | 'E') && (at(j + 1).is_ascii_digit() || (matches!(at(j + 1), '+' | '-') && at(j + 2).is_ascii_digit())) {
+            if matches!(at(j), 'e' | 'E')
+                && (at(j + 1).is_ascii_digit()
+                    || (matches!(at(j + 1), '+' | '-') && at(j + 2).is_ascii_digit()))
+            {
                 j += 2;
                 while j < chars.len() && chars[j].1.is_ascii_digit() {
                     j += 1;
                 }
             }
             let text: String = chars[i..j].iter().map(|c| c.1).collect();
-            out.push(Token { tok: Tok::Number(text), pos });
+            out.push(Token {
+                tok: Tok::Number(text),
+                pos,
+            });
             i = j;
         } else if is_ident_start(c) {
             let mut j = i;
@@ -163,18 +197,28 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, LexError> {
                 j += 1;
             }
             let text: String = chars[i..j].iter().map(|c| c.1).collect();
-            out.push(Token { tok: Tok::Word(text), pos });
+            out.push(Token {
+                tok: Tok::Word(text),
+                pos,
+            });
             i = j;
         } else {
             let two: String = [c, at(i + 1)].iter().collect();
             let op = if ["||", "<>", "!=", "<=", ">=", ":=", "=>", "^="].contains(&two.as_str()) {
                 i += 2;
-                if two == "^=" { "<>".to_string() } else { two }
+                if two == "^=" {
+                    "<>".to_string()
+                } else {
+                    two
+                }
             } else {
                 i += 1;
                 c.to_string()
             };
-            out.push(Token { tok: Tok::Op(op), pos });
+            out.push(Token {
+                tok: Tok::Op(op),
+                pos,
+            });
         }
     }
     Ok(out)

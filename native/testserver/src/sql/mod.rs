@@ -83,10 +83,18 @@ pub struct Prepared {
 #[derive(Debug)]
 pub enum Outcome {
     /// Rows of a query, with the columns as finally described.
-    Rows { columns: Vec<ColumnInfo>, rows: Vec<Vec<Value>> },
-    Dml { row_count: u64, returning: Vec<Vec<Value>> },
+    Rows {
+        columns: Vec<ColumnInfo>,
+        rows: Vec<Vec<Value>>,
+    },
+    Dml {
+        row_count: u64,
+        returning: Vec<Vec<Value>>,
+    },
     Ddl,
-    PlSql { out: Vec<Value> },
+    PlSql {
+        out: Vec<Value>,
+    },
 }
 
 /// Cancels the running call of a session (and any DBMS_SESSION.SLEEP).
@@ -119,7 +127,8 @@ pub struct Database {
 impl Database {
     /// `None`: a private temporary database removed on drop.
     pub fn open(data_dir: Option<&Path>) -> Result<Arc<Database>, SqlError> {
-        let fail = |e: std::io::Error| errors::err(1157, &format!("cannot identify/lock data file - {e}"));
+        let fail =
+            |e: std::io::Error| errors::err(1157, &format!("cannot identify/lock data file - {e}"));
         let (dir, temp) = match data_dir {
             Some(d) => {
                 std::fs::create_dir_all(d).map_err(fail)?;
@@ -130,7 +139,11 @@ impl Database {
                 (t.path().to_path_buf(), Some(t))
             }
         };
-        let db = Arc::new(Database { path: dir.join("oradb.sqlite"), _temp: temp, sequences: Sequences::load(&dir) });
+        let db = Arc::new(Database {
+            path: dir.join("oradb.sqlite"),
+            _temp: temp,
+            sequences: Sequences::load(&dir),
+        });
         let conn = db.connect()?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
@@ -142,8 +155,10 @@ impl Database {
     }
 
     fn connect(&self) -> Result<Connection, SqlError> {
-        let conn = Connection::open(&self.path).map_err(|e| errors::err(1034, &format!("ORACLE not available ({e})")))?;
-        conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| errors::map(&e, &[], "SYS"))?;
+        let conn = Connection::open(&self.path)
+            .map_err(|e| errors::err(1034, &format!("ORACLE not available ({e})")))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(|e| errors::map(&e, &[], "SYS"))?;
         let _ = conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
         Ok(conn)
     }
@@ -182,13 +197,20 @@ impl SessionShared {
             .lock()
             .ok()
             .and_then(|c| c.get(name).copied())
-            .ok_or_else(|| format!("ORA-08002: sequence {name}.CURRVAL is not yet defined in this session"))
+            .ok_or_else(|| {
+                format!("ORA-08002: sequence {name}.CURRVAL is not yet defined in this session")
+            })
     }
     fn date_format(&self) -> String {
-        self.date_format.lock().map(|f| f.clone()).unwrap_or_else(|_| datefmt::DEFAULT_DATE_FORMAT.into())
+        self.date_format
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_else(|_| datefmt::DEFAULT_DATE_FORMAT.into())
     }
     fn now(&self) -> DateTime {
-        let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
         DateTime::from_epoch(d.as_secs() as i64, d.subsec_micros() * 1000)
     }
 }
@@ -204,10 +226,23 @@ pub struct Session {
 impl Session {
     pub fn open(db: &Arc<Database>, user: &str) -> Result<Session, SqlError> {
         let conn = db.connect()?;
-        let shared = Arc::new(SessionShared { db: db.clone(), currval: Mutex::new(HashMap::new()), date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()) });
+        let shared = Arc::new(SessionShared {
+            db: db.clone(),
+            currval: Mutex::new(HashMap::new()),
+            date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
+        });
         functions::register(&conn, shared).map_err(|e| errors::map(&e, &[], user))?;
-        let interrupt = InterruptHandle { flag: Arc::new(AtomicBool::new(false)), sqlite: Arc::new(conn.get_interrupt_handle()) };
-        Ok(Session { conn, db: db.clone(), user: user.to_ascii_uppercase(), in_txn: false, interrupt })
+        let interrupt = InterruptHandle {
+            flag: Arc::new(AtomicBool::new(false)),
+            sqlite: Arc::new(conn.get_interrupt_handle()),
+        };
+        Ok(Session {
+            conn,
+            db: db.clone(),
+            user: user.to_ascii_uppercase(),
+            in_txn: false,
+            interrupt,
+        })
     }
 
     pub fn interrupt_handle(&self) -> InterruptHandle {
@@ -220,7 +255,9 @@ impl Session {
 
     pub fn commit(&mut self) -> Result<(), SqlError> {
         if self.in_txn {
-            self.conn.execute_batch("COMMIT").map_err(|e| errors::map(&e, &[], &self.user))?;
+            self.conn
+                .execute_batch("COMMIT")
+                .map_err(|e| errors::map(&e, &[], &self.user))?;
             self.in_txn = false;
         }
         Ok(())
@@ -228,7 +265,9 @@ impl Session {
 
     pub fn rollback(&mut self) -> Result<(), SqlError> {
         if self.in_txn {
-            self.conn.execute_batch("ROLLBACK").map_err(|e| errors::map(&e, &[], &self.user))?;
+            self.conn
+                .execute_batch("ROLLBACK")
+                .map_err(|e| errors::map(&e, &[], &self.user))?;
             self.in_txn = false;
         }
         Ok(())
@@ -237,7 +276,9 @@ impl Session {
     /// Starts Oracle's implicit transaction before the first change.
     fn begin(&mut self) -> Result<(), SqlError> {
         if !self.in_txn {
-            self.conn.execute_batch("BEGIN").map_err(|e| errors::map(&e, &[], &self.user))?;
+            self.conn
+                .execute_batch("BEGIN")
+                .map_err(|e| errors::map(&e, &[], &self.user))?;
             self.in_txn = true;
         }
         Ok(())
@@ -246,12 +287,17 @@ impl Session {
     /// Runs SQLite text for DDL: Oracle commits before and after DDL.
     fn exec_sql(&mut self, sql: &str, toks: &[Token]) -> Result<(), SqlError> {
         self.commit()?;
-        self.conn.execute_batch(sql).map_err(|e| errors::map(&e, toks, &self.user))
+        self.conn
+            .execute_batch(sql)
+            .map_err(|e| errors::map(&e, toks, &self.user))
     }
 
     fn check_interrupt(&self) -> Result<(), SqlError> {
         if self.interrupt.is_set() {
-            return Err(errors::err(1013, "user requested cancel of current operation"));
+            return Err(errors::err(
+                1013,
+                "user requested cancel of current operation",
+            ));
         }
         Ok(())
     }

@@ -47,7 +47,9 @@ pub fn parse(s: &str) -> Option<Num> {
     if let Ok(i) = t.parse::<i128>() {
         return Some(Num::I(i));
     }
-    let ok = t.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
+    let ok = t
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
     if !ok {
         return None;
     }
@@ -67,7 +69,9 @@ pub fn from_ref(v: ValueRef) -> Result<Option<Num>, String> {
                 Some(parse(&s).ok_or_else(|| "ORA-01722: invalid number".to_string())?)
             }
         }
-        ValueRef::Blob(_) => return Err("ORA-00932: inconsistent datatypes: expected NUMBER got BINARY".into()),
+        ValueRef::Blob(_) => {
+            return Err("ORA-00932: inconsistent datatypes: expected NUMBER got BINARY".into())
+        }
     })
 }
 
@@ -104,14 +108,6 @@ pub fn f64_text(f: f64) -> String {
     s
 }
 
-/// Canonical decimal text of a stored number.
-pub fn text_of(n: Num) -> String {
-    match n {
-        Num::I(i) => i.to_string(),
-        Num::F(f) => f64_text(f),
-    }
-}
-
 /// Storage for an exact decimal given as text.
 pub fn storage_of_text(s: &str) -> Sql {
     if let Ok(i) = s.parse::<i64>() {
@@ -127,19 +123,28 @@ pub fn storage_of_text(s: &str) -> Sql {
 
 pub fn add(a: Num, b: Num) -> Num {
     match (a, b) {
-        (Num::I(x), Num::I(y)) => x.checked_add(y).map(Num::I).unwrap_or(Num::F(x as f64 + y as f64)),
+        (Num::I(x), Num::I(y)) => x
+            .checked_add(y)
+            .map(Num::I)
+            .unwrap_or(Num::F(x as f64 + y as f64)),
         _ => Num::F(a.to_f64() + b.to_f64()),
     }
 }
 pub fn sub(a: Num, b: Num) -> Num {
     match (a, b) {
-        (Num::I(x), Num::I(y)) => x.checked_sub(y).map(Num::I).unwrap_or(Num::F(x as f64 - y as f64)),
+        (Num::I(x), Num::I(y)) => x
+            .checked_sub(y)
+            .map(Num::I)
+            .unwrap_or(Num::F(x as f64 - y as f64)),
         _ => Num::F(a.to_f64() - b.to_f64()),
     }
 }
 pub fn mul(a: Num, b: Num) -> Num {
     match (a, b) {
-        (Num::I(x), Num::I(y)) => x.checked_mul(y).map(Num::I).unwrap_or(Num::F(x as f64 * y as f64)),
+        (Num::I(x), Num::I(y)) => x
+            .checked_mul(y)
+            .map(Num::I)
+            .unwrap_or(Num::F(x as f64 * y as f64)),
         _ => Num::F(a.to_f64() * b.to_f64()),
     }
 }
@@ -164,13 +169,16 @@ mod tests {
         assert_eq!(f64_text(1e-130), format!("0.{}1", "0".repeat(129)));
         assert_eq!(f64_text(9.99e125), format!("999{}", "0".repeat(123)));
         assert_eq!(f64_text(123.456), "123.456");
-        assert_eq!(text_of(div(Num::I(7), Num::I(2)).unwrap()), "3.5");
+        assert_eq!(div(Num::I(7), Num::I(2)).unwrap(), Num::F(3.5));
         assert!(div(Num::I(1), Num::I(0)).is_err());
     }
 
     #[test]
     fn storage_keeps_every_digit() {
-        assert_eq!(storage_of_text("12345678901234567890123456789012345678"), Sql::Text("12345678901234567890123456789012345678".into()));
+        assert_eq!(
+            storage_of_text("12345678901234567890123456789012345678"),
+            Sql::Text("12345678901234567890123456789012345678".into())
+        );
         assert_eq!(storage_of_text("0.1"), Sql::Real(0.1));
         assert_eq!(storage_of_text("-1"), Sql::Integer(-1));
     }

@@ -18,7 +18,8 @@ pub fn classify(toks: &[Token]) -> Option<StmtKind> {
     Some(match first.as_str() {
         "SELECT" | "WITH" => StmtKind::Query,
         "INSERT" | "UPDATE" | "DELETE" | "MERGE" => StmtKind::Dml,
-        "CREATE" | "DROP" | "ALTER" | "TRUNCATE" | "GRANT" | "REVOKE" | "COMMENT" | "ANALYZE" | "AUDIT" | "RENAME" | "PURGE" => StmtKind::Ddl,
+        "CREATE" | "DROP" | "ALTER" | "TRUNCATE" | "GRANT" | "REVOKE" | "COMMENT" | "ANALYZE"
+        | "AUDIT" | "RENAME" | "PURGE" => StmtKind::Ddl,
         "BEGIN" | "DECLARE" | "CALL" => StmtKind::PlSql,
         "COMMIT" | "ROLLBACK" | "SAVEPOINT" | "SET" => StmtKind::Other,
         _ => return None,
@@ -42,7 +43,9 @@ pub fn to_sql(v: &Value) -> Sql {
 }
 
 fn canonical_number(s: &str) -> Option<String> {
-    number::encode_str(s.trim()).ok().and_then(|b| number::decode_str(&b).ok())
+    number::encode_str(s.trim())
+        .ok()
+        .and_then(|b| number::decode_str(&b).ok())
 }
 
 /// SQLite storage → protocol value of the described column type.
@@ -60,28 +63,42 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
         ora_type::NUMBER => match v {
             ValueRef::Integer(i) => Value::Number(i.to_string()),
             ValueRef::Real(f) => Value::Number(num::f64_text(f)),
-            other => text(other).and_then(|s| canonical_number(&s)).map(Value::Number).unwrap_or(Value::Null),
+            other => text(other)
+                .and_then(|s| canonical_number(&s))
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
         },
-        ora_type::DATE | ora_type::TIMESTAMP => match text(v).and_then(|s| DateTime::parse_iso(&s).ok()) {
-            Some(d) if c.ora_type == ora_type::DATE => Value::Date(DateTime { nanos: 0, ..d }),
-            Some(d) => Value::Timestamp(d),
-            None => Value::Null,
-        },
+        ora_type::DATE | ora_type::TIMESTAMP => {
+            match text(v).and_then(|s| DateTime::parse_iso(&s).ok()) {
+                Some(d) if c.ora_type == ora_type::DATE => Value::Date(DateTime { nanos: 0, ..d }),
+                Some(d) => Value::Timestamp(d),
+                None => Value::Null,
+            }
+        }
         ora_type::RAW | ora_type::BLOB => {
             let b = match v {
                 ValueRef::Blob(b) => b.to_vec(),
                 other => text(other).unwrap_or_default().into_bytes(),
             };
-            if c.ora_type == ora_type::BLOB { Value::Blob(b) } else { Value::Raw(b) }
+            if c.ora_type == ora_type::BLOB {
+                Value::Blob(b)
+            } else {
+                Value::Raw(b)
+            }
         }
         ora_type::BINARY_DOUBLE | ora_type::BINARY_FLOAT => match v {
             ValueRef::Integer(i) => Value::Double(i as f64),
             ValueRef::Real(f) => Value::Double(f),
-            other => text(other).and_then(|s| s.parse().ok()).map(Value::Double).unwrap_or(Value::Null),
+            other => text(other)
+                .and_then(|s| s.parse().ok())
+                .map(Value::Double)
+                .unwrap_or(Value::Null),
         },
         ora_type::BOOLEAN => match v {
             ValueRef::Integer(i) => Value::Boolean(i != 0),
-            other => Value::Boolean(text(other).is_some_and(|s| s != "0" && !s.eq_ignore_ascii_case("FALSE"))),
+            other => Value::Boolean(
+                text(other).is_some_and(|s| s != "0" && !s.eq_ignore_ascii_case("FALSE")),
+            ),
         },
         ora_type::CLOB => Value::Clob(text(v).unwrap_or_default()),
         ora_type::CHAR => {
@@ -101,22 +118,65 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
 }
 
 fn column(name: String, ora_type: u8, size: u32, precision: i8, scale: i8) -> ColumnInfo {
-    ColumnInfo { name, ora_type, size, char_size: size, precision, scale, nullable: true }
+    ColumnInfo {
+        name,
+        ora_type,
+        size,
+        char_size: size,
+        precision,
+        scale,
+        nullable: true,
+    }
 }
 
 /// Best static guess for an expression column, from its Oracle heading.
 fn guess(name: &str) -> ColumnInfo {
     let n = name.to_ascii_uppercase();
     let starts = |ps: &[&str]| ps.iter().any(|p| n.starts_with(p));
-    if starts(&["SYSDATE", "TO_DATE(", "ADD_MONTHS(", "LAST_DAY(", "TRUNC(SYSDATE", "CURRENT_DATE"]) {
+    if starts(&[
+        "SYSDATE",
+        "TO_DATE(",
+        "ADD_MONTHS(",
+        "LAST_DAY(",
+        "TRUNC(SYSDATE",
+        "CURRENT_DATE",
+    ]) {
         column(name.into(), ora_type::DATE, 7, 0, 0)
-    } else if starts(&["SYSTIMESTAMP", "TO_TIMESTAMP(", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP"]) {
+    } else if starts(&[
+        "SYSTIMESTAMP",
+        "TO_TIMESTAMP(",
+        "CURRENT_TIMESTAMP",
+        "LOCALTIMESTAMP",
+    ]) {
         column(name.into(), ora_type::TIMESTAMP, 11, 0, 6)
     } else if n.starts_with('\'') {
         let len = n.len().saturating_sub(2).max(1) as u32;
-        ColumnInfo { nullable: false, ..column(name.into(), ora_type::CHAR, len, 0, 0) }
-    } else if n.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'-' || b == b'(')
-        || starts(&["COUNT(", "SUM(", "AVG(", "LENGTH(", "INSTR(", "TO_NUMBER(", "ROUND(", "TRUNC(", "MOD(", "ABS(", "FLOOR(", "CEIL(", "POWER(", "SQRT(", "SIGN(", "ROWNUM"])
+        ColumnInfo {
+            nullable: false,
+            ..column(name.into(), ora_type::CHAR, len, 0, 0)
+        }
+    } else if n
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b == b'-' || b == b'(')
+        || starts(&[
+            "COUNT(",
+            "SUM(",
+            "AVG(",
+            "LENGTH(",
+            "INSTR(",
+            "TO_NUMBER(",
+            "ROUND(",
+            "TRUNC(",
+            "MOD(",
+            "ABS(",
+            "FLOOR(",
+            "CEIL(",
+            "POWER(",
+            "SQRT(",
+            "SIGN(",
+            "ROWNUM",
+        ])
         || n.ends_with(".NEXTVAL")
         || n.ends_with(".CURRVAL")
     {
@@ -137,8 +197,15 @@ fn infer(rows: &[Vec<Sql>], i: usize, name: &str) -> ColumnInfo {
             Sql::Text(t) => {
                 max_len = max_len.max(t.len());
                 if kind.is_none() && DateTime::parse_iso(t).is_ok() && t.len() >= 19 {
-                    kind = Some(if t.len() > 19 { ora_type::TIMESTAMP } else { ora_type::DATE });
-                } else if kind.is_none() || matches!(kind, Some(ora_type::DATE | ora_type::TIMESTAMP)) && DateTime::parse_iso(t).is_err() {
+                    kind = Some(if t.len() > 19 {
+                        ora_type::TIMESTAMP
+                    } else {
+                        ora_type::DATE
+                    });
+                } else if kind.is_none()
+                    || matches!(kind, Some(ora_type::DATE | ora_type::TIMESTAMP))
+                        && DateTime::parse_iso(t).is_err()
+                {
                     kind = Some(ora_type::VARCHAR);
                 }
             }
@@ -153,7 +220,13 @@ fn infer(rows: &[Vec<Sql>], i: usize, name: &str) -> ColumnInfo {
         Some(ora_type::DATE) => column(name.into(), ora_type::DATE, 7, 0, 0),
         Some(ora_type::TIMESTAMP) => column(name.into(), ora_type::TIMESTAMP, 11, 0, 6),
         Some(ora_type::RAW) => column(name.into(), ora_type::RAW, max_len.min(32767) as u32, 0, 0),
-        Some(_) => column(name.into(), ora_type::VARCHAR, max_len.min(32767) as u32, 0, 0),
+        Some(_) => column(
+            name.into(),
+            ora_type::VARCHAR,
+            max_len.min(32767) as u32,
+            0,
+            0,
+        ),
         None => guess(name),
     }
 }
@@ -175,7 +248,10 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
         return out;
     };
     let mut i = sel + 1;
-    while toks.get(i).is_some_and(|t| t.is_word("DISTINCT") || t.is_word("UNIQUE") || t.is_word("ALL")) {
+    while toks
+        .get(i)
+        .is_some_and(|t| t.is_word("DISTINCT") || t.is_word("UNIQUE") || t.is_word("ALL"))
+    {
         i += 1;
     }
     let mut items = Vec::new();
@@ -208,16 +284,26 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
         }
         let has_alias = item.len() >= 2 && last.ident().is_some() && {
             let prev = &item[item.len() - 2];
-            prev.is_word("AS") || (!matches!(prev.tok, Tok::Op(ref o) if o != ")") && !last.is_word("END") && !prev.is_op("."))
+            prev.is_word("AS")
+                || (!matches!(prev.tok, Tok::Op(ref o) if o != ")")
+                    && !last.is_word("END")
+                    && !prev.is_op("."))
         };
         if has_alias {
             // Unquoted aliases are upper-cased like every Oracle identifier.
             if let Tok::Word(w) = &last.tok {
-                out[e - 1] = Token { tok: Tok::Quoted(w.to_ascii_uppercase()), pos: last.pos };
+                out[e - 1] = Token {
+                    tok: Tok::Quoted(w.to_ascii_uppercase()),
+                    pos: last.pos,
+                };
             }
             continue;
         }
-        let name = if item.len() == 1 || (item.len() >= 3 && item[item.len() - 2].is_op(".") && item.iter().all(|t| t.ident().is_some() || t.is_op("."))) {
+        let name = if item.len() == 1
+            || (item.len() >= 3
+                && item[item.len() - 2].is_op(".")
+                && item.iter().all(|t| t.ident().is_some() || t.is_op(".")))
+        {
             match last.ident() {
                 Some(n) => n,
                 None => {
@@ -227,11 +313,27 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
             }
         } else {
             let end_pos = toks.get(e).map_or(sql.len(), |t| t.pos);
-            sql[item[0].pos..end_pos].chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase()
+            sql[item[0].pos..end_pos]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_uppercase()
         };
         let pos = last.pos;
-        out.insert(e, Token { tok: Tok::Quoted(name), pos });
-        out.insert(e, Token { tok: Tok::Word("AS".into()), pos });
+        out.insert(
+            e,
+            Token {
+                tok: Tok::Quoted(name),
+                pos,
+            },
+        );
+        out.insert(
+            e,
+            Token {
+                tok: Tok::Word("AS".into()),
+                pos,
+            },
+        );
     }
     out
 }
@@ -258,7 +360,10 @@ fn split_returning(toks: &[Token]) -> Option<(usize, usize)> {
 
 impl Session {
     pub fn prepare(&mut self, sql: &str) -> Result<Prepared, SqlError> {
-        let toks = lexer::tokenize(sql).map_err(|e| SqlError { offset: e.pos as u32, ..err(1756, &e.message) })?;
+        let toks = lexer::tokenize(sql).map_err(|e| SqlError {
+            offset: e.pos as u32,
+            ..err(1756, &e.message)
+        })?;
         let kind = classify(&toks).ok_or_else(|| err(900, "invalid SQL statement"))?;
         let mut toks = toks;
         if kind != StmtKind::PlSql {
@@ -266,7 +371,17 @@ impl Session {
                 toks.pop();
             }
         }
-        let mut p = Prepared { kind, bind_names: Vec::new(), returning: Vec::new(), plsql_dirs: Vec::new(), columns: Vec::new(), sql: sql.to_string(), toks: Arc::new(Vec::new()), translated: String::new(), inferred: Vec::new() };
+        let mut p = Prepared {
+            kind,
+            bind_names: Vec::new(),
+            returning: Vec::new(),
+            plsql_dirs: Vec::new(),
+            columns: Vec::new(),
+            sql: sql.to_string(),
+            toks: Arc::new(Vec::new()),
+            translated: String::new(),
+            inferred: Vec::new(),
+        };
         match kind {
             StmtKind::Query | StmtKind::Dml => self.prepare_sql(&mut p, &toks)?,
             StmtKind::PlSql => super::plsql::analyze(&mut p, &toks)?,
@@ -277,24 +392,44 @@ impl Session {
     }
 
     fn prepare_sql(&mut self, p: &mut Prepared, toks: &[Token]) -> Result<(), SqlError> {
-        p.bind_names = toks.iter().filter_map(|t| if let Tok::Bind(b) = &t.tok { Some(b.clone()) } else { None }).collect();
+        p.bind_names = toks
+            .iter()
+            .filter_map(|t| {
+                if let Tok::Bind(b) = &t.tok {
+                    Some(b.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
         let none = |_: &str| None;
         let user = self.user.clone();
-        let mut ctx = Ctx { binds: BindMode::Positional, next_bind: 0, user: &user, locals: &none };
+        let mut ctx = Ctx {
+            binds: BindMode::Positional,
+            next_bind: 0,
+            user: &user,
+            locals: &none,
+        };
         if p.kind == StmtKind::Query {
             let aliased = alias_select_items(toks, &p.sql);
             p.translated = rewrite::rewrite(&aliased, &mut ctx);
         } else if let Some((ret, into)) = split_returning(toks) {
             let main = rewrite::rewrite(&toks[..ret], &mut ctx);
             let exprs = rewrite::rewrite(&toks[ret + 1..into], &mut ctx);
-            let before = toks[..into].iter().filter(|t| matches!(t.tok, Tok::Bind(_))).count();
+            let before = toks[..into]
+                .iter()
+                .filter(|t| matches!(t.tok, Tok::Bind(_)))
+                .count();
             p.returning = (before..p.bind_names.len()).collect();
             p.translated = format!("{main} RETURNING {exprs}");
         } else {
             p.translated = rewrite::rewrite(toks, &mut ctx);
         }
         self.check_identity_always(toks)?;
-        let stmt = self.conn.prepare(&p.translated).map_err(|e| errors::map(&e, toks, &self.user))?;
+        let stmt = self
+            .conn
+            .prepare(&p.translated)
+            .map_err(|e| errors::map(&e, toks, &self.user))?;
         if p.kind == StmtKind::Query {
             for c in stmt.columns() {
                 let name = c.name().to_string();
@@ -315,12 +450,21 @@ impl Session {
 
     /// ORA-32795 for an explicit value into a GENERATED ALWAYS column.
     fn check_identity_always(&self, toks: &[Token]) -> Result<(), SqlError> {
-        if !(toks.first().is_some_and(|t| t.is_word("INSERT")) && toks.get(1).is_some_and(|t| t.is_word("INTO"))) {
+        if !(toks.first().is_some_and(|t| t.is_word("INSERT"))
+            && toks.get(1).is_some_and(|t| t.is_word("INTO")))
+        {
             return Ok(());
         }
-        let Some(table) = toks.get(2).and_then(Token::ident) else { return Ok(()) };
+        let Some(table) = toks.get(2).and_then(Token::ident) else {
+            return Ok(());
+        };
         let mut always = Vec::new();
-        let Ok(mut stmt) = self.conn.prepare(&format!("PRAGMA table_info(\"{table}\")")) else { return Ok(()) };
+        let Ok(mut stmt) = self
+            .conn
+            .prepare(&format!("PRAGMA table_info(\"{table}\")"))
+        else {
+            return Ok(());
+        };
         let cols: Vec<(String, String)> = stmt
             .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
             .map(|it| it.filter_map(Result::ok).collect())
@@ -334,12 +478,19 @@ impl Session {
             return Ok(());
         }
         let listed: Vec<String> = if toks.get(3).is_some_and(|t| t.is_op("(")) {
-            toks[4..].iter().take_while(|t| !t.is_op(")")).filter_map(Token::ident).collect()
+            toks[4..]
+                .iter()
+                .take_while(|t| !t.is_op(")"))
+                .filter_map(Token::ident)
+                .collect()
         } else {
             cols.iter().map(|c| c.0.clone()).collect()
         };
         if listed.iter().any(|c| always.contains(c)) {
-            return Err(err(32795, "cannot insert into a generated always identity column"));
+            return Err(err(
+                32795,
+                "cannot insert into a generated always identity column",
+            ));
         }
         Ok(())
     }
@@ -355,11 +506,23 @@ impl Session {
                 let first = p.toks.first().and_then(Token::ident).unwrap_or_default();
                 match first.as_str() {
                     "COMMIT" => self.commit()?,
-                    "ROLLBACK" if p.toks.len() == 1 || p.toks.get(1).is_some_and(|t| t.is_word("WORK")) => self.rollback()?,
+                    "ROLLBACK"
+                        if p.toks.len() == 1
+                            || p.toks.get(1).is_some_and(|t| t.is_word("WORK")) =>
+                    {
+                        self.rollback()?
+                    }
                     "ROLLBACK" | "SAVEPOINT" => {
                         self.begin()?;
-                        let sql = p.toks.iter().filter_map(|t| t.ident()).collect::<Vec<_>>().join(" ");
-                        self.conn.execute_batch(&sql).map_err(|e| errors::map(&e, &p.toks, &self.user))?;
+                        let sql = p
+                            .toks
+                            .iter()
+                            .filter_map(|t| t.ident())
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        self.conn
+                            .execute_batch(&sql)
+                            .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
                     }
                     _ => {}
                 }
@@ -369,16 +532,29 @@ impl Session {
     }
 
     fn params(binds: &[Value], skip: &[usize]) -> Vec<Sql> {
-        binds.iter().enumerate().filter(|(i, _)| !skip.contains(i)).map(|(_, v)| to_sql(v)).collect()
+        binds
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !skip.contains(i))
+            .map(|(_, v)| to_sql(v))
+            .collect()
     }
 
     fn run_query(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
-        let mut stmt = self.conn.prepare_cached(&p.translated).map_err(|e| errors::map(&e, &p.toks, &self.user))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&p.translated)
+            .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
         let params = Self::params(binds, &[]);
         let n = p.columns.len();
         let mut raw: Vec<Vec<Sql>> = Vec::new();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(|e| errors::map(&e, &p.toks, &self.user))?;
-        while let Some(r) = rows.next().map_err(|e| errors::map(&e, &p.toks, &self.user))? {
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
+        while let Some(r) = rows
+            .next()
+            .map_err(|e| errors::map(&e, &p.toks, &self.user))?
+        {
             let mut row = Vec::with_capacity(n);
             for i in 0..n {
                 row.push(r.get_ref(i).map(Sql::from).unwrap_or(Sql::Null));
@@ -386,8 +562,27 @@ impl Session {
             raw.push(row);
         }
         drop(rows);
-        let columns: Vec<ColumnInfo> = p.columns.iter().enumerate().map(|(i, c)| if p.inferred[i] { infer(&raw, i, &c.name) } else { c.clone() }).collect();
-        let rows = raw.iter().map(|r| r.iter().zip(&columns).map(|(v, c)| to_value(ValueRef::from(v), c)).collect()).collect();
+        let columns: Vec<ColumnInfo> = p
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if p.inferred[i] {
+                    infer(&raw, i, &c.name)
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        let rows = raw
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&columns)
+                    .map(|(v, c)| to_value(ValueRef::from(v), c))
+                    .collect()
+            })
+            .collect();
         Ok(Outcome::Rows { columns, rows })
     }
 
@@ -397,14 +592,24 @@ impl Session {
         let map = |e: rusqlite::Error| errors::map(&e, &p.toks, &self.user);
         let mut stmt = self.conn.prepare_cached(&p.translated).map_err(map)?;
         if p.returning.is_empty() {
-            let n = stmt.execute(rusqlite::params_from_iter(params.iter())).map_err(|e| errors::map(&e, &p.toks, &self.user))?;
-            return Ok(Outcome::Dml { row_count: n as u64, returning: Vec::new() });
+            let n = stmt
+                .execute(rusqlite::params_from_iter(params.iter()))
+                .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
+            return Ok(Outcome::Dml {
+                row_count: n as u64,
+                returning: Vec::new(),
+            });
         }
         let width = p.returning.len();
         let mut returning: Vec<Vec<Value>> = vec![Vec::new(); width];
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(|e| errors::map(&e, &p.toks, &self.user))?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
         let mut count = 0;
-        while let Some(r) = rows.next().map_err(|e| errors::map(&e, &p.toks, &self.user))? {
+        while let Some(r) = rows
+            .next()
+            .map_err(|e| errors::map(&e, &p.toks, &self.user))?
+        {
             count += 1;
             for (k, out) in returning.iter_mut().enumerate() {
                 let v = r.get_ref(k).map(Sql::from).unwrap_or(Sql::Null);
@@ -412,7 +617,10 @@ impl Session {
                 out.push(to_value(ValueRef::from(&v), &c));
             }
         }
-        Ok(Outcome::Dml { row_count: count, returning })
+        Ok(Outcome::Dml {
+            row_count: count,
+            returning,
+        })
     }
 }
 
@@ -422,14 +630,29 @@ mod tests {
 
     fn names(sql: &str) -> Vec<String> {
         let toks = lexer::tokenize(sql).unwrap();
-        alias_select_items(&toks, sql).iter().filter_map(|t| if let Tok::Quoted(q) = &t.tok { Some(q.clone()) } else { None }).collect()
+        alias_select_items(&toks, sql)
+            .iter()
+            .filter_map(|t| {
+                if let Tok::Quoted(q) = &t.tok {
+                    Some(q.clone())
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     #[test]
     fn oracle_column_headings() {
-        assert_eq!(names("select 1+1, count(*), x, t.y, 'abc' from t"), vec!["1+1", "COUNT(*)", "X", "Y", "'ABC'"]);
+        assert_eq!(
+            names("select 1+1, count(*), x, t.y, 'abc' from t"),
+            vec!["1+1", "COUNT(*)", "X", "Y", "'ABC'"]
+        );
         // Existing aliases are kept, upper-cased like any unquoted identifier.
         assert_eq!(names("select a b, c as d, * from t"), vec!["B", "D"]);
-        assert_eq!(names("select case when x = 1 then 2 end from t"), vec!["CASEWHENX=1THEN2END"]);
+        assert_eq!(
+            names("select case when x = 1 then 2 end from t"),
+            vec!["CASEWHENX=1THEN2END"]
+        );
     }
 }

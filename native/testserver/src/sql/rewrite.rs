@@ -23,11 +23,72 @@ pub struct Ctx<'a> {
 }
 
 const STOP_WORDS: &[&str] = &[
-    "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IS", "IN", "BETWEEN", "LIKE", "AS", "ON", "JOIN", "INNER", "LEFT", "RIGHT",
-    "OUTER", "FULL", "CROSS", "GROUP", "BY", "ORDER", "HAVING", "UNION", "ALL", "MINUS", "INTERSECT", "EXCEPT", "DISTINCT",
-    "WHEN", "THEN", "ELSE", "END", "INTO", "VALUES", "SET", "UPDATE", "DELETE", "INSERT", "ASC", "DESC", "NULLS", "FIRST",
-    "LAST", "FETCH", "OFFSET", "ROWS", "ROW", "ONLY", "EXISTS", "LIMIT", "WITH", "RETURNING", "RETURN", "ESCAPE", "ANY",
-    "SOME", "USING", "NEXT", "FOR", "OVER", "PARTITION", "UNIQUE", "LOOP", "IF", "ELSIF",
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "AND",
+    "OR",
+    "NOT",
+    "IS",
+    "IN",
+    "BETWEEN",
+    "LIKE",
+    "AS",
+    "ON",
+    "JOIN",
+    "INNER",
+    "LEFT",
+    "RIGHT",
+    "OUTER",
+    "FULL",
+    "CROSS",
+    "GROUP",
+    "BY",
+    "ORDER",
+    "HAVING",
+    "UNION",
+    "ALL",
+    "MINUS",
+    "INTERSECT",
+    "EXCEPT",
+    "DISTINCT",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "INTO",
+    "VALUES",
+    "SET",
+    "UPDATE",
+    "DELETE",
+    "INSERT",
+    "ASC",
+    "DESC",
+    "NULLS",
+    "FIRST",
+    "LAST",
+    "FETCH",
+    "OFFSET",
+    "ROWS",
+    "ROW",
+    "ONLY",
+    "EXISTS",
+    "LIMIT",
+    "WITH",
+    "RETURNING",
+    "RETURN",
+    "ESCAPE",
+    "ANY",
+    "SOME",
+    "USING",
+    "NEXT",
+    "FOR",
+    "OVER",
+    "PARTITION",
+    "UNIQUE",
+    "LOOP",
+    "IF",
+    "ELSIF",
 ];
 
 fn is_stop(t: &Token) -> bool {
@@ -151,19 +212,21 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         let Some(t) = self.peek(0) else { return false };
         match &t.tok {
             Tok::Str(_) | Tok::Number(_) | Tok::Bind(_) | Tok::Quoted(_) => true,
-            Tok::Word(w) => w.eq_ignore_ascii_case("CASE") || w.eq_ignore_ascii_case("NULL") || !is_stop(t),
+            Tok::Word(w) => {
+                w.eq_ignore_ascii_case("CASE") || w.eq_ignore_ascii_case("NULL") || !is_stop(t)
+            }
             Tok::Op(o) => o == "(" && !self.paren_is_subquery(),
         }
     }
 
     fn paren_is_subquery(&self) -> bool {
-        self.peek(1).is_some_and(|t| t.is_word("SELECT") || t.is_word("WITH"))
+        self.peek(1)
+            .is_some_and(|t| t.is_word("SELECT") || t.is_word("WITH"))
     }
 
     fn additive(&mut self) -> String {
         let mut left = self.multiplicative();
-        loop {
-            let Some(t) = self.peek(0) else { break };
+        while let Some(t) = self.peek(0) {
             let f = if t.is_op("+") {
                 "ora_add"
             } else if t.is_op("-") {
@@ -176,7 +239,16 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             self.i += 1;
             if !self.starts_operand_or_sign() {
                 // Not an operator after all (e.g. a trailing '-'); emit raw.
-                left = format!("{left} {}", if f == "ora_add" { "+" } else if f == "ora_sub" { "-" } else { "||" });
+                left = format!(
+                    "{left} {}",
+                    if f == "ora_add" {
+                        "+"
+                    } else if f == "ora_sub" {
+                        "-"
+                    } else {
+                        "||"
+                    }
+                );
                 break;
             }
             let right = self.multiplicative();
@@ -191,8 +263,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
 
     fn multiplicative(&mut self) -> String {
         let mut left = self.unary();
-        loop {
-            let Some(t) = self.peek(0) else { break };
+        while let Some(t) = self.peek(0) {
             let f = if t.is_op("*") {
                 "ora_mul"
             } else if t.is_op("/") {
@@ -222,7 +293,9 @@ impl<'a, 'c> Rewriter<'a, 'c> {
     }
 
     fn primary(&mut self) -> String {
-        let Some(t) = self.peek(0) else { return String::new() };
+        let Some(t) = self.peek(0) else {
+            return String::new();
+        };
         self.i += 1;
         match &t.tok {
             Tok::Str(s) if s.is_empty() => "NULL".into(),
@@ -266,7 +339,11 @@ impl<'a, 'c> Rewriter<'a, 'c> {
     /// Identifiers, dotted names, sequences, pseudo-columns and calls.
     fn name_or_call(&mut self, first: &'a Token) -> String {
         let mut parts = vec![first];
-        while self.peek(0).is_some_and(|t| t.is_op(".")) && self.peek(1).is_some_and(|t| matches!(t.tok, Tok::Word(_) | Tok::Quoted(_))) {
+        while self.peek(0).is_some_and(|t| t.is_op("."))
+            && self
+                .peek(1)
+                .is_some_and(|t| matches!(t.tok, Tok::Word(_) | Tok::Quoted(_)))
+        {
             parts.push(&self.toks[self.i + 1]);
             self.i += 2;
         }
@@ -274,7 +351,11 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         let last = upper.last().cloned().unwrap_or_default();
         if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
             let seq = upper[upper.len() - 2].clone();
-            let f = if last == "NEXTVAL" { "ora_nextval" } else { "ora_currval" };
+            let f = if last == "NEXTVAL" {
+                "ora_nextval"
+            } else {
+                "ora_currval"
+            };
             return format!("{f}({})", quote_str(&seq));
         }
         if self.peek(0).is_some_and(|t| t.is_op("(")) && parts.len() == 1 {
@@ -282,7 +363,9 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             let args = self.sequence();
             self.eat(")");
             let name = match &first.tok {
-                Tok::Word(w) => map_function(&w.to_ascii_uppercase()).map(str::to_string).unwrap_or_else(|| w.clone()),
+                Tok::Word(w) => map_function(&w.to_ascii_uppercase())
+                    .map(str::to_string)
+                    .unwrap_or_else(|| w.clone()),
                 _ => format!("\"{last}\""),
             };
             return format!("{name}({args})");
@@ -295,14 +378,19 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 }
                 match u.as_str() {
                     "SYSDATE" | "CURRENT_DATE" => return "ora_sysdate()".into(),
-                    "SYSTIMESTAMP" | "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" => return "ora_systimestamp()".into(),
+                    "SYSTIMESTAMP" | "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" => {
+                        return "ora_systimestamp()".into()
+                    }
                     "USER" => return quote_str(self.ctx.user),
                     "TRUE" => return "1".into(),
                     "FALSE" => return "0".into(),
                     "DATE" | "TIMESTAMP" => {
                         if let Some(Tok::Str(s)) = self.peek(0).map(|t| &t.tok) {
                             self.i += 1;
-                            return format!("ora_to_date({}, 'YYYY-MM-DD HH24:MI:SS.FF')", quote_str(s));
+                            return format!(
+                                "ora_to_date({}, 'YYYY-MM-DD HH24:MI:SS.FF')",
+                                quote_str(s)
+                            );
                         }
                     }
                     _ => {}
@@ -354,12 +442,20 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
         if depth == 0 && t.is_word("OFFSET") && toks.get(i + 1).and_then(val).is_some() {
             offset = toks.get(i + 1).and_then(val);
             i += 2;
-            if toks.get(i).is_some_and(|t| t.is_word("ROWS") || t.is_word("ROW")) {
+            if toks
+                .get(i)
+                .is_some_and(|t| t.is_word("ROWS") || t.is_word("ROW"))
+            {
                 i += 1;
             }
             continue;
         }
-        if depth == 0 && t.is_word("FETCH") && toks.get(i + 1).is_some_and(|t| t.is_word("FIRST") || t.is_word("NEXT")) {
+        if depth == 0
+            && t.is_word("FETCH")
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.is_word("FIRST") || t.is_word("NEXT"))
+        {
             limit = toks.get(i + 2).and_then(val).or(Some("1".into()));
             i += 2;
             while i < toks.len() && !toks[i].is_word("ONLY") {
@@ -371,7 +467,15 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
         if depth == 0 && t.is_word("ROWNUM") {
             if let (Some(op), Some(n)) = (toks.get(i + 1), toks.get(i + 2).and_then(val)) {
                 let n: i64 = n.parse().unwrap_or(0);
-                let lim = if op.is_op("<=") { Some(n) } else if op.is_op("<") { Some(n - 1) } else if op.is_op("=") && n == 1 { Some(1) } else { None };
+                let lim = if op.is_op("<=") {
+                    Some(n)
+                } else if op.is_op("<") {
+                    Some(n - 1)
+                } else if op.is_op("=") && n == 1 {
+                    Some(1)
+                } else {
+                    None
+                };
                 if let Some(l) = lim {
                     limit = Some(l.max(0).to_string());
                     // Drop "ROWNUM op n" and a joining AND on either side.
@@ -392,7 +496,11 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
     }
     let clause = match (limit, offset) {
         (None, None) => None,
-        (l, o) => Some(format!(" LIMIT {} OFFSET {}", l.unwrap_or("-1".into()), o.unwrap_or("0".into()))),
+        (l, o) => Some(format!(
+            " LIMIT {} OFFSET {}",
+            l.unwrap_or("-1".into()),
+            o.unwrap_or("0".into())
+        )),
     };
     (out, clause)
 }
@@ -405,20 +513,46 @@ mod tests {
     fn rw(sql: &str) -> String {
         let toks = tokenize(sql).unwrap();
         let none = |_: &str| None;
-        let mut ctx = Ctx { binds: BindMode::Positional, next_bind: 0, user: "SCOTT", locals: &none };
+        let mut ctx = Ctx {
+            binds: BindMode::Positional,
+            next_bind: 0,
+            user: "SCOTT",
+            locals: &none,
+        };
         rewrite(&toks, &mut ctx)
     }
 
     #[test]
     fn arithmetic_concat_and_binds() {
         assert_eq!(rw("select 1/0 from dual"), "select ora_div(1, 0) from dual");
-        assert_eq!(rw("select a + b * 2 - 1 from t"), "select ora_sub(ora_add(a, ora_mul(b, 2)), 1) from t");
-        assert_eq!(rw("select 'a' || x || :1 from t"), "select ora_concat(ora_concat('a', x), ?1) from t");
-        assert_eq!(rw("insert into t values (:a, :b, :a)"), "insert into t values (?1 , ?2 , ?3)");
+        assert_eq!(
+            rw("select a + b * 2 - 1 from t"),
+            "select ora_sub(ora_add(a, ora_mul(b, 2)), 1) from t"
+        );
+        assert_eq!(
+            rw("select 'a' || x || :1 from t"),
+            "select ora_concat(ora_concat('a', x), ?1) from t"
+        );
+        assert_eq!(
+            rw("insert into t values (:a, :b, :a)"),
+            "insert into t values (?1 , ?2 , ?3)"
+        );
         assert_eq!(rw("select count(*) from t"), "select count(*) from t");
-        assert_eq!(rw("select s.nextval, sysdate from dual"), "select ora_nextval('S') , ora_sysdate() from dual");
-        assert_eq!(rw("select nvl(x, '') from t where rownum <= 5"), "select ora_nvl(x , NULL) from t LIMIT 5 OFFSET 0");
-        assert_eq!(rw("select x from t order by x offset 2 rows fetch first 3 rows only"), "select x from t order by x LIMIT 3 OFFSET 2");
-        assert_eq!(rw("select 2 * -x from t where y > (select max(z) from u)"), "select ora_mul(2, ora_neg(x)) from t where y > (select max(z) from u)");
+        assert_eq!(
+            rw("select s.nextval, sysdate from dual"),
+            "select ora_nextval('S') , ora_sysdate() from dual"
+        );
+        assert_eq!(
+            rw("select nvl(x, '') from t where rownum <= 5"),
+            "select ora_nvl(x , NULL) from t LIMIT 5 OFFSET 0"
+        );
+        assert_eq!(
+            rw("select x from t order by x offset 2 rows fetch first 3 rows only"),
+            "select x from t order by x LIMIT 3 OFFSET 2"
+        );
+        assert_eq!(
+            rw("select 2 * -x from t where y > (select max(z) from u)"),
+            "select ora_mul(2, ora_neg(x)) from t where y > (select max(z) from u)"
+        );
     }
 }

@@ -34,19 +34,31 @@ impl Sequences {
                 }
             }
         }
-        Sequences { file, map: Mutex::new(map) }
+        Sequences {
+            file,
+            map: Mutex::new(map),
+        }
     }
 
     fn save(&self, map: &HashMap<String, Seq>) {
-        let text: String = map.iter().map(|(n, s)| format!("{n}\t{}\t{}\n", s.next, s.inc)).collect();
+        let text: String = map
+            .iter()
+            .map(|(n, s)| format!("{n}\t{}\t{}\n", s.next, s.inc))
+            .collect();
         let tmp = self.file.with_extension("tmp");
         if std::fs::write(&tmp, text).is_ok() {
             let _ = std::fs::rename(&tmp, &self.file);
         }
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<String, Seq>) -> Result<T, SqlError>) -> Result<T, SqlError> {
-        let mut map = self.map.lock().map_err(|_| err(600, "internal error code, arguments: [sequences]"))?;
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut HashMap<String, Seq>) -> Result<T, SqlError>,
+    ) -> Result<T, SqlError> {
+        let mut map = self
+            .map
+            .lock()
+            .map_err(|_| err(600, "internal error code, arguments: [sequences]"))?;
         f(&mut map)
     }
 
@@ -63,7 +75,8 @@ impl Sequences {
 
     pub fn drop(&self, name: &str) -> Result<(), SqlError> {
         self.with(|m| {
-            m.remove(name).ok_or_else(|| err(2289, "sequence does not exist"))?;
+            m.remove(name)
+                .ok_or_else(|| err(2289, "sequence does not exist"))?;
             self.save(m);
             Ok(())
         })
@@ -78,12 +91,17 @@ impl Sequences {
     }
 
     pub fn exists(&self, name: &str) -> bool {
-        self.map.lock().map(|m| m.contains_key(name)).unwrap_or(false)
+        self.map
+            .lock()
+            .map(|m| m.contains_key(name))
+            .unwrap_or(false)
     }
 
     pub fn next(&self, name: &str) -> Result<i128, SqlError> {
         self.with(|m| {
-            let s = m.get_mut(name).ok_or_else(|| err(2289, "sequence does not exist"))?;
+            let s = m
+                .get_mut(name)
+                .ok_or_else(|| err(2289, "sequence does not exist"))?;
             let v = s.next;
             s.next += s.inc;
             self.save(m);

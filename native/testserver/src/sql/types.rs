@@ -26,15 +26,27 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
             (Some(p), s) => col(ora_type::NUMBER, 22, p as i8, s.copied().unwrap_or(0) as i8),
         },
         ["INTEGER"] | ["INT"] | ["SMALLINT"] => col(ora_type::NUMBER, 22, 38, 0),
-        ["FLOAT"] | ["REAL"] | ["DOUBLE", "PRECISION"] => col(ora_type::NUMBER, 22, a0.unwrap_or(126) as i8, -127),
-        ["VARCHAR2"] | ["VARCHAR"] | ["NVARCHAR2"] | ["CHARACTER", "VARYING"] | ["CHAR", "VARYING"] => {
+        ["FLOAT"] | ["REAL"] | ["DOUBLE", "PRECISION"] => {
+            col(ora_type::NUMBER, 22, a0.unwrap_or(126) as i8, -127)
+        }
+        ["VARCHAR2"]
+        | ["VARCHAR"]
+        | ["NVARCHAR2"]
+        | ["CHARACTER", "VARYING"]
+        | ["CHAR", "VARYING"] => {
             let n = a0.unwrap_or(4000) as u32;
             let bytes = if char_semantics { n * 4 } else { n };
-            ColumnInfo { char_size: n, ..col(ora_type::VARCHAR, bytes.min(32767), 0, 0) }
+            ColumnInfo {
+                char_size: n,
+                ..col(ora_type::VARCHAR, bytes.min(32767), 0, 0)
+            }
         }
         ["CHAR"] | ["NCHAR"] | ["CHARACTER"] => {
             let n = a0.unwrap_or(1) as u32;
-            ColumnInfo { char_size: n, ..col(ora_type::CHAR, if char_semantics { n * 4 } else { n }, 0, 0) }
+            ColumnInfo {
+                char_size: n,
+                ..col(ora_type::CHAR, if char_semantics { n * 4 } else { n }, 0, 0)
+            }
         }
         ["DATE"] => col(ora_type::DATE, 7, 0, 0),
         ["TIMESTAMP", ..] => col(ora_type::TIMESTAMP, 11, 0, a0.unwrap_or(6) as i8),
@@ -52,7 +64,11 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
 pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
     let base = match c.ora_type {
         ora_type::NUMBER => {
-            let s = if c.scale == -127 { "U".to_string() } else { c.scale.to_string() };
+            let s = if c.scale == -127 {
+                "U".to_string()
+            } else {
+                c.scale.to_string()
+            };
             format!("BLOB_NUM_{}_{}", c.precision, s)
         }
         ora_type::VARCHAR => format!("TEXT_VC_{}_{}", c.size, c.char_size),
@@ -80,9 +96,26 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
 pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
     let parts: Vec<&str> = decl.split('_').collect();
     let num = |i: usize| parts.get(i).and_then(|p| p.parse::<i64>().ok());
-    let mut c = ColumnInfo { name: String::new(), ora_type: 0, size: 0, char_size: 0, precision: 0, scale: 0, nullable: true };
+    let mut c = ColumnInfo {
+        name: String::new(),
+        ora_type: 0,
+        size: 0,
+        char_size: 0,
+        precision: 0,
+        scale: 0,
+        nullable: true,
+    };
     let (ty, size, prec, scale) = match parts.get(1).copied()? {
-        "NUM" => (ora_type::NUMBER, 22, num(2).unwrap_or(0), if parts.get(3) == Some(&"U") { -127 } else { num(3).unwrap_or(0) }),
+        "NUM" => (
+            ora_type::NUMBER,
+            22,
+            num(2).unwrap_or(0),
+            if parts.get(3) == Some(&"U") {
+                -127
+            } else {
+                num(3).unwrap_or(0)
+            },
+        ),
         "VC" => (ora_type::VARCHAR, num(2).unwrap_or(4000), 0, 0),
         "CH" => (ora_type::CHAR, num(2).unwrap_or(1), 0, 0),
         "DT" => (ora_type::DATE, 7, 0, 0),
@@ -97,7 +130,11 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
     };
     c.ora_type = ty;
     c.size = size as u32;
-    c.char_size = if matches!(ty, ora_type::VARCHAR | ora_type::CHAR) { num(3).unwrap_or(size) as u32 } else { c.size };
+    c.char_size = if matches!(ty, ora_type::VARCHAR | ora_type::CHAR) {
+        num(3).unwrap_or(size) as u32
+    } else {
+        c.size
+    };
     c.precision = prec as i8;
     c.scale = scale as i8;
     c.nullable = !parts.contains(&"NN");
@@ -118,13 +155,36 @@ mod tests {
     #[test]
     fn decl_types_round_trip_and_pick_the_right_affinity() {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        for (words, args) in [(s(&["NUMBER"]), vec![9, 2]), (s(&["NUMBER"]), vec![]), (s(&["VARCHAR2"]), vec![20]), (s(&["TIMESTAMP"]), vec![3]), (s(&["RAW"]), vec![16])] {
+        for (words, args) in [
+            (s(&["NUMBER"]), vec![9, 2]),
+            (s(&["NUMBER"]), vec![]),
+            (s(&["VARCHAR2"]), vec![20]),
+            (s(&["TIMESTAMP"]), vec![3]),
+            (s(&["RAW"]), vec![16]),
+        ] {
             let mut c = oracle_type(&words, &args, false).unwrap();
             c.nullable = false;
             let d = decl_type(&c, Some("ALWAYS"));
             assert!(!d.contains("INT"), "{d}");
             let (back, id) = from_decl(&d).unwrap();
-            assert_eq!((back.ora_type, back.size, back.precision, back.scale, back.nullable, id), (c.ora_type, c.size, c.precision, c.scale, false, Some("ALWAYS")));
+            assert_eq!(
+                (
+                    back.ora_type,
+                    back.size,
+                    back.precision,
+                    back.scale,
+                    back.nullable,
+                    id
+                ),
+                (
+                    c.ora_type,
+                    c.size,
+                    c.precision,
+                    c.scale,
+                    false,
+                    Some("ALWAYS")
+                )
+            );
         }
         let c = oracle_type(&s(&["NUMBER"]), &[], false).unwrap();
         assert!(decl_type(&c, None).starts_with("BLOB"));
