@@ -147,6 +147,12 @@ fn encode_decimal(d: Decimal) -> Result<Vec<u8>, NumberError> {
 
 /// Decimal text (`-123.45`, `1e-130`, `9.99E125`) to NUMBER bytes.
 pub fn encode_str(s: &str) -> Result<Vec<u8>, NumberError> {
+    // Integers are the common case: no digit vector needed.
+    if s.len() <= 18 {
+        if let Ok(i) = s.parse::<i64>() {
+            return Ok(encode_i64(i));
+        }
+    }
     encode_decimal(parse_decimal(s)?)
 }
 
