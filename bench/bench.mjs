@@ -59,17 +59,23 @@ for (const conns of [1, 8]) {
 }
 
 // --- driver: oradb vs node-oracledb
+// Alternating runs, median of 5 each, after the first (warm-up) run of both.
 async function pair(name, ours, theirs) {
-  const a = await measure(ours);
-  const b = await measure(theirs);
-  results.push([`driver: ${name}`, `oradb ${a.ms.toFixed(0)} ms, node-oracledb ${b.ms.toFixed(0)} ms`, `ratio ${(b.ms / a.ms).toFixed(2)}x`]);
+  const a = [], b = [];
+  for (let i = 0; i < 6; i++) {
+    a.push((await measure(ours)).ms);
+    b.push((await measure(theirs)).ms);
+  }
+  const median = (v) => v.slice(1).sort((x, y) => x - y)[2];
+  const [ma, mb] = [median(a), median(b)];
+  results.push([`driver: ${name}`, `oradb ${ma.toFixed(0)} ms, node-oracledb ${mb.toFixed(0)} ms (medians of 5)`, `ratio ${(mb / ma).toFixed(2)}x`]);
 }
 const o = await connect(creds);
 const n = await oracledb.getConnection(creds);
 for (let i = 0; i < 200; i++) { await o.execute("select s1 from b10 where id = :1", [i]); await n.execute("select s1 from b10 where id = :1", [i]); }
-await pair("2,000 sequential single-row queries",
-  async () => { for (let i = 0; i < 2000; i++) await o.execute("select s1 from b10 where id = :1", [i]); },
-  async () => { for (let i = 0; i < 2000; i++) await n.execute("select s1 from b10 where id = :1", [i]); });
+await pair("500 sequential single-row queries",
+  async () => { for (let i = 0; i < 500; i++) await o.execute("select s1 from b10 where id = :1", [i]); },
+  async () => { for (let i = 0; i < 500; i++) await n.execute("select s1 from b10 where id = :1", [i]); });
 await pair("100,000-row fetch of 10 columns",
   async () => (await o.execute("select * from b10", [], { fetchArraySize: 1000, prefetchRows: 1000 })).rows.length,
   async () => (await n.execute("select * from b10", [], { fetchArraySize: 1000, prefetchRows: 1000, outFormat: oracledb.OUT_FORMAT_OBJECT })).rows.length);

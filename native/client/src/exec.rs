@@ -9,7 +9,7 @@ use oradb_protocol::buf::{DecodeError, Reader, Writer};
 use oradb_protocol::ttc::column::ColumnMeta;
 use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::ErrorMessage;
-use oradb_protocol::ttc::execute::{exec_flags, options, ExecuteRequest};
+use oradb_protocol::ttc::execute::{exec_flags, options, ExecuteRequest, ReexecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::piggyback::CloseCursors;
 use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector, RowHeader};
@@ -24,6 +24,7 @@ use crate::options::ConnectOptions;
 use crate::response::{self, Interrupted};
 use crate::rowbuf::{tag, ColumnDecode, RowBuf};
 use crate::sql::{self, Kind};
+use crate::stmt_cache::StmtCache;
 use crate::transport::{ResponseBuf, Transport};
 
 #[derive(Debug, Clone, Default)]
@@ -83,6 +84,16 @@ pub struct ExecManyResult {
     pub batch_errors: Option<Vec<BatchErr>>,
 }
 
+/// A cached statement about to run again.
+struct Again<'a> {
+    sql: &'a str,
+    cursor_id: u32,
+    describe: Option<Vec<DescribeColumn>>,
+    kind: Kind,
+    prefetch: u32,
+    rows_in: usize,
+}
+
 /// What a response carried, gathered while decoding it.
 #[derive(Default)]
 struct Acc {
@@ -105,6 +116,7 @@ pub(crate) struct State {
     in_txn: bool,
     dead: bool,
     prefetch: u32,
+    cache: StmtCache,
 }
 
 fn bind_error(code: &str, msg: String) -> Error {
@@ -172,6 +184,7 @@ impl State {
             in_txn: false,
             dead: false,
             prefetch: opts.prefetch_rows.max(1),
+            cache: StmtCache::new(opts.stmt_cache_size),
         }
     }
 
@@ -195,10 +208,15 @@ impl State {
         w
     }
 
+    /// Done with a query cursor: a cached one is kept for reuse, others close.
     pub(crate) fn queue_close(&mut self, cursor_id: u32) {
-        if self.cursors.remove(&cursor_id).is_some() {
+        if self.cursors.remove(&cursor_id).is_some() && !self.cache.release(cursor_id) {
             self.pending_close.push(cursor_id);
         }
+    }
+
+    fn close_all(&mut self, ids: Vec<u32>) {
+        self.pending_close.extend(ids);
     }
 
     fn timeout(&self) -> Option<Duration> {
@@ -447,6 +465,21 @@ impl State {
         }
         .max(opts.array_size)
         .max(1);
+        let cacheable =
+            matches!(scan.kind, Kind::Query | Kind::Dml) && !scan.returning.iter().any(|r| *r);
+        if cacheable {
+            if let Some((cid, describe)) = self.cache.take(sql_text, &metas) {
+                let again = Again {
+                    sql: sql_text,
+                    cursor_id: cid,
+                    describe,
+                    kind: scan.kind,
+                    prefetch,
+                    rows_in,
+                };
+                return self.reexecute(again, &value_metas, rows, &opts).await;
+            }
+        }
         let mut o = options::PARSE | options::EXECUTE;
         let mut al8i4 = [0u32; 13];
         al8i4[0] = 1;
@@ -504,7 +537,11 @@ impl State {
         }
         let cursor_id = m.cursor_id as u32;
         match scan.kind {
-            Kind::Query => self.finish_query(cursor_id, acc, m, &opts, prefetch).await,
+            Kind::Query => {
+                let cache = cacheable.then(|| (sql_text, metas));
+                self.finish_query(cursor_id, acc, m, &opts, prefetch, cache)
+                    .await
+            }
             Kind::PlSql => {
                 if cursor_id != 0 {
                     self.pending_close.push(cursor_id);
@@ -527,7 +564,12 @@ impl State {
             }
             _ => {
                 if cursor_id != 0 {
-                    self.pending_close.push(cursor_id);
+                    if cacheable && scan.kind == Kind::Dml {
+                        let close = self.cache.put(sql_text, cursor_id, metas, None, false);
+                        self.close_all(close);
+                    } else {
+                        self.pending_close.push(cursor_id);
+                    }
                 }
                 let out_binds = if scan.returning.iter().any(|r| *r) {
                     Some(self.returning_buf(&scan, &kinds, &acc)?)
@@ -541,6 +583,87 @@ impl State {
                 })
             }
         }
+    }
+
+    /// Runs a cached statement again: no SQL text, no describe.
+    async fn reexecute(
+        &mut self,
+        again: Again<'_>,
+        value_metas: &[ColumnMeta],
+        rows: Vec<Vec<Option<Vec<u8>>>>,
+        opts: &ExecOptions,
+    ) -> Result<ExecResult> {
+        let query = again.kind == Kind::Query;
+        let describe = again.describe.unwrap_or_default();
+        let plan = plan_for(&describe, &opts.fetch_as_string, false);
+        let mut w = self.request();
+        let seq = self.next_seq();
+        let req = ReexecuteRequest {
+            function: if query {
+                func::REEXECUTE_AND_FETCH
+            } else {
+                func::REEXECUTE
+            },
+            seq,
+            cursor_id: again.cursor_id,
+            iterations: if query {
+                again.prefetch
+            } else {
+                again.rows_in as u32
+            },
+            options1: if query { options::EXECUTE } else { 0 },
+            options2: u32::from(opts.auto_commit && !query),
+            rows,
+        };
+        req.encode(&mut w, &self.caps, value_metas, false);
+        let mut acc = Acc::default();
+        let m = match self
+            .round_trip(w, &mut acc, &plan, again.kind, false, &[])
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => {
+                // The cursor may be unusable now; parse afresh next time.
+                if let Some(c) = self.cache.forget(again.sql) {
+                    self.pending_close.push(c);
+                }
+                return Err(e);
+            }
+        };
+        if !query {
+            self.cache.release(again.cursor_id);
+            return Ok(ExecResult {
+                rows_affected: m.row_count,
+                ..Default::default()
+            });
+        }
+        let done = m.error_num == 1403;
+        if done {
+            self.cache.release(again.cursor_id);
+        } else {
+            self.cursors.insert(again.cursor_id, plan);
+        }
+        let columns = describe
+            .iter()
+            .map(|c| Column {
+                name: c.name.clone(),
+                db_type: c.ora_type,
+                size: c.max_size,
+                precision: c.precision,
+                scale: c.scale,
+                nullable: c.nullable,
+            })
+            .collect();
+        Ok(ExecResult {
+            cursor_id: if done { 0 } else { again.cursor_id },
+            columns: Some(columns),
+            rows: Some(Fetched {
+                rows: acc.rows,
+                done,
+            }),
+            rows_affected: m.row_count,
+            ..Default::default()
+        })
     }
 
     /// RETURNING values as one tagged value per bind (arrays for RETURNING binds).
@@ -576,6 +699,7 @@ impl State {
         m: ErrorMessage,
         opts: &ExecOptions,
         prefetch: u32,
+        cache: Option<(&str, Vec<ColumnMeta>)>,
     ) -> Result<ExecResult> {
         let describe = acc.describe.take().unwrap_or_default();
         let has_lob = describe
@@ -604,9 +728,18 @@ impl State {
             rows = f.rows;
             done = f.done;
         }
-        if done {
-            self.pending_close.push(cursor_id);
-        } else {
+        match cache {
+            // LOB queries keep their define round trip: not cached.
+            Some((sql, metas)) if !has_lob => {
+                let close =
+                    self.cache
+                        .put(sql, cursor_id, metas, Some(describe.columns.clone()), !done);
+                self.close_all(close);
+            }
+            _ if done => self.pending_close.push(cursor_id),
+            _ => {}
+        }
+        if !done {
             self.cursors.insert(cursor_id, plan);
         }
         Ok(ExecResult {

@@ -11,6 +11,7 @@ pub mod options;
 mod response;
 pub mod rowbuf;
 mod sql;
+mod stmt_cache;
 pub mod transport;
 
 pub use conn::Connection;

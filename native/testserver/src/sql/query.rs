@@ -547,17 +547,36 @@ impl Session {
             .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
         let params = Self::params(binds, &[]);
         let n = p.columns.len();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(|e| errors::map(&e, &p.toks, &self.user))?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
         if !p.inferred.iter().any(|i| *i) {
             // Every column has a declared type: convert straight from SQLite's values.
             let mut out = Vec::new();
-            while let Some(r) = rows.next().map_err(|e| errors::map(&e, &p.toks, &self.user))? {
-                out.push((0..n).map(|i| r.get_ref(i).map(|v| to_value(v, &p.columns[i])).unwrap_or(Value::Null)).collect());
+            while let Some(r) = rows
+                .next()
+                .map_err(|e| errors::map(&e, &p.toks, &self.user))?
+            {
+                out.push(
+                    (0..n)
+                        .map(|i| {
+                            r.get_ref(i)
+                                .map(|v| to_value(v, &p.columns[i]))
+                                .unwrap_or(Value::Null)
+                        })
+                        .collect(),
+                );
             }
-            return Ok(Outcome::Rows { columns: p.columns.clone(), rows: out });
+            return Ok(Outcome::Rows {
+                columns: p.columns.clone(),
+                rows: out,
+            });
         }
         let mut raw: Vec<Vec<Sql>> = Vec::new();
-        while let Some(r) = rows.next().map_err(|e| errors::map(&e, &p.toks, &self.user))? {
+        while let Some(r) = rows
+            .next()
+            .map_err(|e| errors::map(&e, &p.toks, &self.user))?
+        {
             let mut row = Vec::with_capacity(n);
             for i in 0..n {
                 row.push(r.get_ref(i).map(Sql::from).unwrap_or(Sql::Null));
@@ -565,8 +584,27 @@ impl Session {
             raw.push(row);
         }
         drop(rows);
-        let columns: Vec<ColumnInfo> = p.columns.iter().enumerate().map(|(i, c)| if p.inferred[i] { infer(&raw, i, &c.name) } else { c.clone() }).collect();
-        let rows = raw.iter().map(|r| r.iter().zip(&columns).map(|(v, c)| to_value(ValueRef::from(v), c)).collect()).collect();
+        let columns: Vec<ColumnInfo> = p
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if p.inferred[i] {
+                    infer(&raw, i, &c.name)
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        let rows = raw
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&columns)
+                    .map(|(v, c)| to_value(ValueRef::from(v), c))
+                    .collect()
+            })
+            .collect();
         Ok(Outcome::Rows { columns, rows })
     }
 
