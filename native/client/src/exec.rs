@@ -538,7 +538,7 @@ impl State {
         let cursor_id = m.cursor_id as u32;
         match scan.kind {
             Kind::Query => {
-                let cache = cacheable.then(|| (sql_text, metas));
+                let cache = cacheable.then_some((sql_text, metas));
                 self.finish_query(cursor_id, acc, m, &opts, prefetch, cache)
                     .await
             }
