@@ -268,3 +268,16 @@ async fn plsql_out_binds_and_returning() {
     assert_eq!(out[6], tag::F64);
     assert_eq!(f64::from_le_bytes(out[7..15].try_into().unwrap()), 1.0);
 }
+
+#[tokio::test]
+async fn tcps_is_refused_rather_than_sent_in_clear() {
+    let s = server().await;
+    let e = Connection::connect(ConnectOptions {
+        connect_string: format!("tcps://{}/FREEPDB1", s.addr()),
+        ..opts(&s)
+    })
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(e.code(), "ODB-1030");
+}
