@@ -74,6 +74,14 @@ async fn connect_one(
     d: &Description,
     a: &Address,
 ) -> Result<(Transport, Caps, SessionInfo)> {
+    if a.protocol == connect_string::Protocol::Tcps {
+        // Never fall back to plain TCP for an address that asked for TLS.
+        return Err(Error::odb(
+            ErrorKind::Connect,
+            "ODB-1030",
+            format!("TLS (tcps) connections are not supported yet: {}:{}", a.host, a.port),
+        ));
+    }
     let timeout = d
         .transport_connect_timeout
         .or(d.connect_timeout)
