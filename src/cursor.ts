@@ -25,6 +25,9 @@ import type { Metadata } from "./types.ts";
  * }
  * ```
  */
+/** Rows handed out by `for await` between two turns of the event loop. */
+const YIELD_EVERY = 256;
+
 export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, AsyncDisposable {
   readonly #session: Session;
   #plan: RowPlan | undefined;
@@ -197,8 +200,15 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
 
   /** Yields rows one at a time, fetching a batch when the buffer is empty. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    let sinceYield = 0;
     try {
       while (true) {
+        // A for-await loop over buffered rows runs as one chain of microtasks;
+        // give timers and I/O a turn every few hundred rows.
+        if (++sinceYield === YIELD_EVERY) {
+          sinceYield = 0;
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
         if (this.#available() === 0) {
           this.#assertUsable();
           this.#buffered = [];

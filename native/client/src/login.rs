@@ -79,7 +79,10 @@ async fn connect_one(
         return Err(Error::odb(
             ErrorKind::Connect,
             "ODB-1030",
-            format!("TLS (tcps) connections are not supported yet: {}:{}", a.host, a.port),
+            format!(
+                "TLS (tcps) connections are not supported yet: {}:{}",
+                a.host, a.port
+            ),
         ));
     }
     let timeout = d

@@ -113,9 +113,62 @@ pub struct NativeExecManyOptions {
     pub dml_row_counts: bool,
 }
 
+/// Bytes copied into a JS-heap Buffer. An external buffer would count as
+/// external memory, which makes V8 run full collections as batches arrive.
+pub struct HeapBytes(Vec<u8>);
+
+impl TypeName for HeapBytes {
+    fn type_name() -> &'static str {
+        "Buffer"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ValidateNapiValue for HeapBytes {}
+
+impl From<Vec<u8>> for HeapBytes {
+    fn from(v: Vec<u8>) -> Self {
+        HeapBytes(v)
+    }
+}
+
+impl FromNapiValue for HeapBytes {
+    unsafe fn from_napi_value(env: napi::sys::napi_env, v: napi::sys::napi_value) -> Result<Self> {
+        // SAFETY: forwarded to napi-rs's own Buffer conversion.
+        let b = unsafe { Buffer::from_napi_value(env, v)? };
+        Ok(HeapBytes(b.to_vec()))
+    }
+}
+
+impl ToNapiValue for HeapBytes {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> Result<napi::sys::napi_value> {
+        let mut data = std::ptr::null_mut();
+        let mut out = std::ptr::null_mut();
+        // SAFETY: copies `val.0` into a new Buffer owned by the JS heap.
+        let status = unsafe {
+            napi::sys::napi_create_buffer_copy(
+                env,
+                val.0.len(),
+                val.0.as_ptr().cast(),
+                &mut data,
+                &mut out,
+            )
+        };
+        if status != napi::sys::Status::napi_ok {
+            return Err(napi::Error::new(
+                Status::GenericFailure,
+                "ODB-4002: cannot allocate a result buffer",
+            ));
+        }
+        Ok(out)
+    }
+}
+
 #[napi(object)]
 pub struct NativeRows {
-    pub data: Buffer,
+    pub data: HeapBytes,
     pub row_count: u32,
     pub done: bool,
 }
@@ -136,7 +189,7 @@ pub struct NativeExecResult {
     pub columns: Either<Vec<NativeColumn>, Null>,
     pub rows: Either<NativeRows, Null>,
     pub rows_affected: f64,
-    pub out_binds: Either<Buffer, Null>,
+    pub out_binds: Either<HeapBytes, Null>,
     pub last_rowid: Either<String, Null>,
 }
 
@@ -299,7 +352,7 @@ impl NativeConnection {
             })),
             rows: nullable(r.rows.map(rows)),
             rows_affected: r.rows_affected as f64,
-            out_binds: nullable(r.out_binds.map(|b| b.data.into())),
+            out_binds: nullable(r.out_binds.map(|b| HeapBytes(b.data))),
             last_rowid: nullable(r.last_rowid),
         }))
     }
