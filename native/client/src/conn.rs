@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{Mutex, Notify};
 
 use crate::binds::Binds;
 use crate::error::{Error, Result};
@@ -24,29 +24,12 @@ pub(crate) struct Control {
     pub dead: AtomicBool,
 }
 
-enum Op {
-    Execute(
-        String,
-        Binds,
-        ExecOptions,
-        oneshot::Sender<Result<ExecResult>>,
-    ),
-    ExecuteMany(
-        String,
-        Binds,
-        ExecManyOptions,
-        oneshot::Sender<Result<ExecManyResult>>,
-    ),
-    Fetch(u32, u32, oneshot::Sender<Result<Fetched>>),
-    CloseCursor(u32, oneshot::Sender<Result<()>>),
-    Simple(u8, oneshot::Sender<Result<()>>),
-    Close(oneshot::Sender<Result<()>>),
-}
-
 /// A thin-mode session. Cheap to clone; all clones share one session.
 #[derive(Clone)]
 pub struct Connection {
-    tx: mpsc::UnboundedSender<Op>,
+    // A fair (FIFO) async mutex: calls run one at a time, in the order made,
+    // on the caller's own task with no hop through a channel.
+    state: Arc<Mutex<State>>,
     ctl: Arc<Control>,
     info: Arc<SessionInfo>,
 }
@@ -62,11 +45,9 @@ impl Connection {
         let ctl = Arc::new(Control::default());
         ctl.call_timeout_ms
             .store(opts.call_timeout.as_millis() as u64, Ordering::Relaxed);
-        let (tx, rx) = mpsc::unbounded_channel();
         let state = State::new(transport, caps, ctl.clone(), &opts);
-        tokio::spawn(run(state, rx));
         Ok(Connection {
-            tx,
+            state: Arc::new(Mutex::new(state)),
             ctl,
             info: Arc::new(info),
         })
@@ -97,15 +78,24 @@ impl Connection {
         }
     }
 
-    async fn call<T>(&self, make: impl FnOnce(oneshot::Sender<Result<T>>) -> Op) -> Result<T> {
-        let (tx, rx) = oneshot::channel();
-        self.tx.send(make(tx)).map_err(|_| closed())?;
-        rx.await.map_err(|_| closed())?
+    /// Runs one call with the session to itself.
+    async fn call<T>(&self, f: impl AsyncFnOnce(&mut State) -> Result<T>) -> Result<T> {
+        let mut st = self.state.lock().await;
+        if st.is_dead() {
+            return Err(closed());
+        }
+        self.ctl.busy.store(true, Ordering::SeqCst);
+        let r = f(&mut st).await;
+        self.ctl.busy.store(false, Ordering::SeqCst);
+        if st.is_dead() {
+            self.ctl.dead.store(true, Ordering::SeqCst);
+        }
+        r
     }
 
     pub async fn execute(&self, sql: &str, binds: Binds, opts: ExecOptions) -> Result<ExecResult> {
-        let sql = sql.to_string();
-        self.call(|tx| Op::Execute(sql, binds, opts, tx)).await
+        self.call(async |st: &mut State| st.execute(sql, binds, opts).await)
+            .await
     }
     pub async fn execute_many(
         &self,
@@ -113,65 +103,35 @@ impl Connection {
         binds: Binds,
         opts: ExecManyOptions,
     ) -> Result<ExecManyResult> {
-        let sql = sql.to_string();
-        self.call(|tx| Op::ExecuteMany(sql, binds, opts, tx)).await
+        self.call(async |st: &mut State| st.execute_many(sql, binds, opts).await)
+            .await
     }
     pub async fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<Fetched> {
-        self.call(|tx| Op::Fetch(cursor_id, max_rows, tx)).await
+        self.call(async |st: &mut State| st.fetch(cursor_id, max_rows).await)
+            .await
     }
     /// Releases a query cursor; the close rides on the next call.
     pub async fn close_cursor(&self, cursor_id: u32) -> Result<()> {
-        self.call(|tx| Op::CloseCursor(cursor_id, tx)).await
+        self.call(async |st: &mut State| {
+            st.queue_close(cursor_id);
+            Ok(())
+        })
+        .await
     }
     pub async fn commit(&self) -> Result<()> {
-        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::COMMIT, tx))
+        self.call(async |st: &mut State| st.simple(oradb_protocol::ttc::func::COMMIT).await)
             .await
     }
     pub async fn rollback(&self) -> Result<()> {
-        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::ROLLBACK, tx))
+        self.call(async |st: &mut State| st.simple(oradb_protocol::ttc::func::ROLLBACK).await)
             .await
     }
     pub async fn ping(&self) -> Result<()> {
-        self.call(|tx| Op::Simple(oradb_protocol::ttc::func::PING, tx))
+        self.call(async |st: &mut State| st.simple(oradb_protocol::ttc::func::PING).await)
             .await
     }
     /// Rolls back, logs off and closes the socket. Later calls fail with ODB-5001.
     pub async fn close(&self) -> Result<()> {
-        self.call(Op::Close).await
-    }
-}
-
-async fn run(mut st: State, mut rx: mpsc::UnboundedReceiver<Op>) {
-    while let Some(op) = rx.recv().await {
-        let ctl = st.ctl.clone();
-        ctl.busy.store(true, Ordering::SeqCst);
-        let stop = matches!(op, Op::Close(_));
-        match op {
-            Op::Execute(sql, b, o, tx) => drop(tx.send(st.execute(&sql, b, o).await)),
-            Op::ExecuteMany(sql, b, o, tx) => drop(tx.send(st.execute_many(&sql, b, o).await)),
-            Op::Fetch(id, n, tx) => drop(tx.send(st.fetch(id, n).await)),
-            Op::CloseCursor(id, tx) => {
-                st.queue_close(id);
-                drop(tx.send(Ok(())))
-            }
-            Op::Simple(code, tx) => drop(tx.send(st.simple(code).await)),
-            Op::Close(tx) => drop(tx.send(st.close().await)),
-        }
-        ctl.busy.store(false, Ordering::SeqCst);
-        if stop || st.is_dead() {
-            ctl.dead.store(true, Ordering::SeqCst);
-            break;
-        }
-    }
-    // Fail whatever is still queued rather than leave callers hanging.
-    rx.close();
-    while let Ok(op) = rx.try_recv() {
-        match op {
-            Op::Execute(.., tx) => drop(tx.send(Err(closed()))),
-            Op::ExecuteMany(.., tx) => drop(tx.send(Err(closed()))),
-            Op::Fetch(.., tx) => drop(tx.send(Err(closed()))),
-            Op::CloseCursor(_, tx) | Op::Simple(_, tx) => drop(tx.send(Err(closed()))),
-            Op::Close(tx) => drop(tx.send(Ok(()))),
-        }
+        self.call(async |st: &mut State| st.close().await).await
     }
 }
