@@ -39,28 +39,12 @@ fn failure(e: &oradb_client::Error) -> NativeFailure {
     }
 }
 
-fn odb(code: &str, message: String) -> NativeFailure {
-    NativeFailure {
-        oradb_error: true,
-        code: code.to_string(),
-        message: format!("{code}: {message}"),
-        offset: 0,
-        is_recoverable: false,
-    }
-}
-
-/// Runs `fut` as its own task so a panic becomes an ODB-4000 failure
-/// instead of unwinding into Node.
+/// Awaits a client call. A panic inside it is caught by napi-rs's own task
+/// wrapper, which rejects the promise (TS reports ODB-4000), so none reaches Node.
 async fn guarded<T: Send + 'static>(
     fut: impl Future<Output = oradb_client::Result<T>> + Send + 'static,
 ) -> std::result::Result<T, NativeFailure> {
-    match tokio::spawn(fut).await {
-        Ok(r) => r.map_err(|e| failure(&e)),
-        Err(e) => Err(odb(
-            "ODB-4000",
-            format!("internal error in the native layer: {e}"),
-        )),
-    }
+    fut.await.map_err(|e| failure(&e))
 }
 
 fn done<T>(r: std::result::Result<T, NativeFailure>) -> Out<T> {
