@@ -94,8 +94,24 @@ impl Connection {
     }
 
     pub async fn execute(&self, sql: &str, binds: Binds, opts: ExecOptions) -> Result<ExecResult> {
-        self.call(async |st: &mut State| st.execute(sql, binds, opts).await)
-            .await
+        let batch = opts.array_size.max(1);
+        let r = self
+            .call(async |st: &mut State| st.execute(sql, binds, opts).await)
+            .await?;
+        if r.cursor_id != 0 && r.rows.as_ref().is_some_and(|f| !f.done) {
+            self.read_ahead(r.cursor_id, batch);
+        }
+        Ok(r)
+    }
+
+    /// Queues a fetch of the next batch behind the current call, so the
+    /// server and the Rust side work while JS decodes the batch just returned.
+    fn read_ahead(&self, cursor_id: u32, n: u32) {
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let mut st = state.lock().await;
+            st.read_ahead(cursor_id, n).await;
+        });
     }
     pub async fn execute_many(
         &self,
@@ -107,8 +123,13 @@ impl Connection {
             .await
     }
     pub async fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<Fetched> {
-        self.call(async |st: &mut State| st.fetch(cursor_id, max_rows).await)
-            .await
+        let r = self
+            .call(async |st: &mut State| st.fetch(cursor_id, max_rows).await)
+            .await?;
+        if !r.done {
+            self.read_ahead(cursor_id, max_rows);
+        }
+        Ok(r)
     }
     /// Releases a query cursor; the close rides on the next call.
     pub async fn close_cursor(&self, cursor_id: u32) -> Result<()> {

@@ -117,6 +117,8 @@ pub(crate) struct State {
     dead: bool,
     prefetch: u32,
     cache: StmtCache,
+    /// Batches fetched ahead of the caller, per cursor.
+    ahead: HashMap<u32, Result<Fetched>>,
 }
 
 fn bind_error(code: &str, msg: String) -> Error {
@@ -185,6 +187,7 @@ impl State {
             dead: false,
             prefetch: opts.prefetch_rows.max(1),
             cache: StmtCache::new(opts.stmt_cache_size),
+            ahead: HashMap::new(),
         }
     }
 
@@ -208,8 +211,22 @@ impl State {
         w
     }
 
+    /// Fetches the next batch of an open cursor while the caller is still
+    /// decoding the previous one; the next `fetch` returns it at once.
+    pub(crate) async fn read_ahead(&mut self, cursor_id: u32, n: u32) {
+        if self.dead
+            || !self.cursors.contains_key(&cursor_id)
+            || self.ahead.contains_key(&cursor_id)
+        {
+            return;
+        }
+        let r = self.fetch(cursor_id, n).await;
+        self.ahead.insert(cursor_id, r);
+    }
+
     /// Done with a query cursor: a cached one is kept for reuse, others close.
     pub(crate) fn queue_close(&mut self, cursor_id: u32) {
+        self.ahead.remove(&cursor_id);
         if self.cursors.remove(&cursor_id).is_some() && !self.cache.release(cursor_id) {
             self.pending_close.push(cursor_id);
         }
@@ -812,6 +829,9 @@ impl State {
     }
 
     pub(crate) async fn fetch(&mut self, cursor_id: u32, n: u32) -> Result<Fetched> {
+        if let Some(r) = self.ahead.remove(&cursor_id) {
+            return r;
+        }
         let plan =
             self.cursors.get(&cursor_id).cloned().ok_or_else(|| {
                 Error::usage("ODB-5002", format!("cursor {cursor_id} is not open"))
