@@ -78,7 +78,7 @@ impl<'a> Reader<'a> {
         self.pos += n;
         Ok(s)
     }
-    pub fn skip(&mut self, n: usize) -> DecodeResult<()> {
+    pub fn skip_n(&mut self, n: usize) -> DecodeResult<()> {
         self.take(n).map(|_| ())
     }
     pub fn peek_u8(&self) -> DecodeResult<u8> {

@@ -64,9 +64,9 @@ impl Accept {
         let service_options = r.u16be()?;
         let sdu16 = r.u16be()? as u32;
         let tdu16 = r.u16be()? as u32;
-        r.skip(6)?;
+        r.skip_n(6)?;
         let na_flags = [r.u8()?, r.u8()?];
-        r.skip(8)?;
+        r.skip_n(8)?;
         let (mut sdu, mut tdu, mut compression, mut flags2) = (sdu16, tdu16, 0, 0);
         if version >= 315 {
             sdu = r.u32be()?;

@@ -75,14 +75,14 @@ impl Connect {
         let sdu16 = r.u16be()? as u32;
         let tdu16 = r.u16be()? as u32;
         let protocol_characteristics = r.u16be()?;
-        r.skip(4)?;
+        r.skip_n(4)?;
         let descriptor_len = r.u16be()? as usize;
         let offset = r.u16be()? as usize;
-        r.skip(4)?;
+        r.skip_n(4)?;
         let na_flags = [r.u8()?, r.u8()?];
         // Old clients stop here; the 32-bit sizes and flags are optional.
         let (sdu, tdu, flags1, flags2) = if body.len() >= 66 {
-            r.skip(24)?;
+            r.skip_n(24)?;
             (r.u32be()?, r.u32be()?, r.u32be()?, r.u32be()?)
         } else {
             (sdu16, tdu16, 0, 0)

@@ -106,7 +106,7 @@ impl ErrorMessage {
         r.ub2()?;
         m.cursor_id = r.ub2()?;
         m.error_pos = r.sb2()?;
-        r.skip(5)?;
+        r.skip_n(5)?;
         m.warning_flags = r.u8()?;
         r.ub4()?;
         r.ub2()?;
@@ -172,7 +172,7 @@ fn decode_batch_errors(r: &mut Reader) -> DecodeResult<Vec<BatchError>> {
             r.ub2()?;
             let text = r.bytes()?.unwrap_or_default();
             messages.push(String::from_utf8_lossy(&text).trim_end().to_string());
-            r.skip(2)?;
+            r.skip_n(2)?;
         }
     }
     Ok(codes

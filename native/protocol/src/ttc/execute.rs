@@ -193,7 +193,7 @@ impl ExecuteRequest {
         r.ub4()?;
         r.u8()?;
         let nbinds = r.ub4()?;
-        r.skip(5)?;
+        r.skip_n(5)?;
         r.u8()?;
         let ndefs = r.ub4()?;
         r.ub4()?;

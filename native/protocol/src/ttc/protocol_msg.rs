@@ -83,7 +83,7 @@ impl ProtocolReply {
         let charset = r.u16le()?;
         let flags = r.u8()?;
         let elements = r.u16le()? as usize;
-        r.skip(elements * 5)?;
+        r.skip_n(elements * 5)?;
         let fdo_len = r.u16be()? as usize;
         let fdo = r.take(fdo_len)?.to_vec();
         let ix = 6 + *fdo.get(5).unwrap_or(&0) as usize + *fdo.get(6).unwrap_or(&0) as usize;

@@ -133,9 +133,9 @@ impl IoVector {
         r.ub4()?;
         r.ub2()?;
         let bv = r.ub2()? as usize;
-        r.skip(bv)?;
+        r.skip_n(bv)?;
         let rowid = r.ub2()? as usize;
-        r.skip(rowid)?;
+        r.skip_n(rowid)?;
         Ok(IoVector {
             directions: r.take(n)?.to_vec(),
         })
@@ -164,7 +164,7 @@ impl DmlRowCounts {
             r.ub4()?;
         }
         let txn = r.ub2()? as usize;
-        r.skip(txn)?;
+        r.skip_n(txn)?;
         let pairs = r.ub2()?;
         for _ in 0..pairs {
             let k = r.ub2()? as usize;
@@ -178,7 +178,7 @@ impl DmlRowCounts {
             r.ub2()?;
         }
         let reg = r.ub2()? as usize;
-        r.skip(reg)?;
+        r.skip_n(reg)?;
         let mut counts = Vec::new();
         if with_counts {
             let n = r.ub4()? as usize;
