@@ -22,6 +22,8 @@ pub(crate) struct Control {
     /// Call timeout in ms; 0 = none.
     pub call_timeout_ms: AtomicU64,
     pub dead: AtomicBool,
+    /// The last response said a transaction is open.
+    pub in_txn: AtomicBool,
 }
 
 /// A thin-mode session. Cheap to clone; all clones share one session.
@@ -55,6 +57,11 @@ impl Connection {
 
     pub fn info(&self) -> &SessionInfo {
         &self.info
+    }
+
+    /// Uncommitted changes exist (as of the last call).
+    pub fn in_transaction(&self) -> bool {
+        self.ctl.in_txn.load(Ordering::Relaxed)
     }
 
     /// True once the session is known to be unusable (socket gone, killed).

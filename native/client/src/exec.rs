@@ -330,6 +330,9 @@ impl State {
             }
         };
         self.in_txn = m.call_status & oradb_protocol::ttc::error::CALL_STATUS_TXN != 0;
+        self.ctl
+            .in_txn
+            .store(self.in_txn, std::sync::atomic::Ordering::Relaxed);
         if why != Interrupted::No && m.error_num == 0 {
             // The call finished before the break took effect.
             return Ok(m);

@@ -8,6 +8,7 @@ pub mod error;
 pub mod exec;
 mod login;
 pub mod options;
+pub mod pool;
 mod response;
 pub mod rowbuf;
 mod sql;
