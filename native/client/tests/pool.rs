@@ -84,7 +84,10 @@ async fn get_modes_nowait_timedwait_and_forceget() {
     let waiter = tokio::spawn(async move { t2.acquire("", false).await.map(|s| s.is_new) });
     tokio::time::sleep(Duration::from_millis(50)).await;
     timed.release(held, None, false).await.unwrap();
-    assert!(!waiter.await.unwrap().unwrap(), "an idle session, not a new one");
+    assert!(
+        !waiter.await.unwrap().unwrap(),
+        "an idle session, not a new one"
+    );
 
     let force = Pool::create(options(&s, 0, 1, GetMode::ForceGet))
         .await
