@@ -1,1 +1,2 @@
 //! Oracle SQL on SQLite (being written).
+pub mod oracle;

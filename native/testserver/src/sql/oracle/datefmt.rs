@@ -1,0 +1,1 @@
+//! Oracle datetime format models (in progress).

@@ -1,0 +1,1 @@
+//! Oracle number format models (in progress).
