@@ -2,13 +2,19 @@
 //! number format models). No SQLite here: the SQL engine registers user
 //! functions that call into these, so the rules can be tested in isolation.
 
+mod calendar;
 pub mod datefmt;
+mod datefmt_in;
+mod datefmt_model;
+mod datefmt_out;
 pub mod decimal;
 mod decimal_arith;
 mod decimal_round;
 mod digits;
 pub mod numfmt;
 
+#[cfg(test)]
+mod datefmt_tests;
 #[cfg(test)]
 mod decimal_tests;
 
