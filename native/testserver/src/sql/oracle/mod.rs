@@ -12,11 +12,16 @@ mod decimal_arith;
 mod decimal_round;
 mod digits;
 pub mod numfmt;
+mod numfmt_in;
+mod numfmt_model;
+mod numfmt_out;
 
 #[cfg(test)]
 mod datefmt_tests;
 #[cfg(test)]
 mod decimal_tests;
+#[cfg(test)]
+mod numfmt_tests;
 
 use std::fmt;
 
