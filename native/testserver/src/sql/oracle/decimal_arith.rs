@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use super::decimal::OraDecimal;
 use super::decimal_round::{round_mag, RoundMode};
 use super::digits;
+use super::numfmt::text_minimum;
 use super::OraFnError;
 
 /// Quotient digits computed beyond the 40 kept, so the guard digit is exact.
@@ -95,7 +96,7 @@ impl OraDecimal {
             Some(n) if n.unsigned_abs() <= POW_EXACT_LIMIT as u64 => self.powi(n),
             _ => {
                 if self.neg && !o.is_integer() {
-                    return Err(OraFnError::out_of_range(&self.to_canonical()));
+                    return Err(OraFnError::out_of_range(&text_minimum(self, false)));
                 }
                 let r = self.to_f64().powf(o.to_f64());
                 Self::from_f64(r)
@@ -104,39 +105,44 @@ impl OraDecimal {
     }
 
     fn powi(&self, n: i64) -> Result<Self, OraFnError> {
+        // Decide out-of-range results up front from the decimal exponent, so
+        // the exact loop below only ever sees values within about 1e±140.
+        let log10 = n as f64 * self.abs().to_f64().log10();
+        if log10 > 130.0 || log10 < -135.0 {
+            return if log10 > 0.0 {
+                Err(OraFnError::overflow())
+            } else {
+                Ok(Self::zero())
+            };
+        }
         let mut base = self.abs();
         let mut acc = Self::from_i64(1);
         let mut k = n.unsigned_abs();
         while k > 0 {
             if k & 1 == 1 {
-                acc = wide_mul(&acc, &base)?;
+                acc = wide_mul(&acc, &base);
             }
             k >>= 1;
             if k > 0 {
-                base = wide_mul(&base, &base)?;
+                base = wide_mul(&base, &base);
             }
         }
-        if acc.is_zero() {
-            // Underflowed far below 1e-130.
-            return if n < 0 {
-                Err(OraFnError::overflow())
-            } else {
-                Ok(acc)
-            };
-        }
-        let neg = self.neg && n % 2 != 0;
         let mag = if n < 0 {
             Self::from_i64(1).div(&acc)?
         } else {
             Self::normalized(false, acc.coef.clone(), acc.exp)?
         };
-        Ok(if neg { mag.neg() } else { mag })
+        Ok(if self.neg && n % 2 != 0 {
+            mag.neg()
+        } else {
+            mag
+        })
     }
 
     /// SQRT(x) to full precision; negative input is ORA-01428.
     pub fn sqrt(&self) -> Result<Self, OraFnError> {
         if self.neg {
-            return Err(OraFnError::out_of_range(&self.to_canonical()));
+            return Err(OraFnError::out_of_range(&text_minimum(self, false)));
         }
         if self.is_zero() {
             return Ok(Self::zero());
@@ -154,22 +160,16 @@ impl OraDecimal {
     }
 }
 
-/// Multiplication kept to POW_DIGITS significant digits, with a wide range
-/// so intermediate POWER results do not overflow before the final rounding.
-fn wide_mul(a: &OraDecimal, b: &OraDecimal) -> Result<OraDecimal, OraFnError> {
+/// Multiplication kept to POW_DIGITS significant digits and not range
+/// checked, so POWER rounds once at the end.
+fn wide_mul(a: &OraDecimal, b: &OraDecimal) -> OraDecimal {
     let v = OraDecimal::raw(false, digits::mul(&a.coef, &b.coef), a.exp + b.exp);
     if v.is_zero() {
-        return Ok(v);
+        return v;
     }
-    let place = v.msd_place();
-    if place > 1000 {
-        return Err(OraFnError::overflow());
-    }
-    if place < -1000 {
-        return Ok(OraDecimal::zero());
-    }
-    let (coef, exp) = round_mag(&v.coef, v.exp, place - POW_DIGITS + 1, RoundMode::HalfUp);
-    Ok(OraDecimal::raw(false, coef, exp))
+    let keep = v.msd_place() - POW_DIGITS + 1;
+    let (coef, exp) = round_mag(&v.coef, v.exp, keep, RoundMode::HalfUp);
+    OraDecimal::raw(false, coef, exp)
 }
 
 fn divide_by_zero() -> OraFnError {

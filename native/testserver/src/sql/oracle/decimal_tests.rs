@@ -182,6 +182,15 @@ fn power_and_sqrt() {
         c(d("-8").power(&d("0.5"))),
         "ORA-01428: argument '-8' is out of range"
     );
+    assert_eq!(c(d("10").power(&d("-200"))), "0");
+    assert_eq!(
+        c(d("1e-100").power(&d("-2"))),
+        "ORA-01426: numeric overflow"
+    );
+    assert_eq!(
+        c(d("-0.5").sqrt()),
+        "ORA-01428: argument '-.5' is out of range"
+    );
     assert_eq!(c(d("2").sqrt()), "1.41421356237309504880168872420969807857");
     assert_eq!(c(d("16").sqrt()), "4");
     assert_eq!(c(d("0.04").sqrt()), "0.2");

@@ -84,7 +84,7 @@ impl NumModel {
                 m.set_sign(SignStyle::Angle)?;
                 2
             } else {
-                m.single(b[i], is_last(1), &fmt[i..i + 1])?;
+                m.single(b[i], is_last(1), fmt.as_bytes()[i] == b'x')?;
                 1
             };
             i += step;
@@ -113,7 +113,7 @@ impl NumModel {
     }
 
     /// Handles a one-character element.
-    fn single(&mut self, c: u8, is_last: bool, raw: &str) -> Result<(), OraFnError> {
+    fn single(&mut self, c: u8, is_last: bool, lower: bool) -> Result<(), OraFnError> {
         let nothing_yet =
             self.int_slots.is_empty() && !self.point && !self.dollar && self.hex.is_none();
         match c {
@@ -143,7 +143,7 @@ impl NumModel {
             b'S' if is_last => self.set_sign(SignStyle::TrailingS)?,
             b'X' => {
                 let (n, _) = self.hex.unwrap_or((0, false));
-                self.hex = Some((n + 1, raw == "x"));
+                self.hex = Some((n + 1, lower));
             }
             _ => return Err(bad_model()),
         }

@@ -92,7 +92,8 @@ fn fixed(n: &OraDecimal, m: &NumModel) -> Option<(String, bool)> {
     if m.blank_zero && r.is_zero() {
         body = " ".repeat(body.len());
     }
-    Some((body, r.sign() < 0))
+    // The sign comes from the value before rounding: -0.001 shows as "-.00".
+    Some((body, n.sign() < 0))
 }
 
 /// 'EEEE': one leading digit, the model's fraction digits, "E+nn".

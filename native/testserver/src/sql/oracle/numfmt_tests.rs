@@ -54,7 +54,11 @@ fn digits_groups_and_decimal_point() {
     assert_eq!(tc("5", Some("0999")), " 0005");
     assert_eq!(tc("1.005", Some("9.99")), " 1.01");
     assert_eq!(tc("-1.005", Some("9.99")), "-1.01");
-    assert_eq!(tc("-0.001", Some("9.99")), "  .00");
+    assert_eq!(tc("-0.001", Some("9.99")), " -.00");
+    assert_eq!(
+        tc("1", Some("9é")),
+        "ORA-01481: invalid number format model"
+    );
     assert_eq!(tc("12345", Some("999")), "####");
     assert_eq!(tc("999.996", Some("999.99")), "#######");
     assert_eq!(tc("1234.5", Some("99G999D99")), "  1,234.50");
