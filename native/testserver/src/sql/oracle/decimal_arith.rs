@@ -108,7 +108,7 @@ impl OraDecimal {
         // Decide out-of-range results up front from the decimal exponent, so
         // the exact loop below only ever sees values within about 1e±140.
         let log10 = n as f64 * self.abs().to_f64().log10();
-        if log10 > 130.0 || log10 < -135.0 {
+        if !(-135.0..=130.0).contains(&log10) {
             return if log10 > 0.0 {
                 Err(OraFnError::overflow())
             } else {
