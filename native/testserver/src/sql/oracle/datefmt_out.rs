@@ -75,31 +75,10 @@ fn render(dt: &OraDateTime, elem: Elem, case: Case, fill: bool) -> String {
     };
     let month_name = MONTHS[(dt.month as usize).saturating_sub(1) % 12];
     let day_name = DAYS[dt.weekday() as usize % 7];
+    if let Some(text) = render_year(dt, elem, fill) {
+        return text;
+    }
     match elem {
-        Elem::SignedYear => {
-            let sign = if dt.year < 0 {
-                "-"
-            } else if fill {
-                ""
-            } else {
-                " "
-            };
-            format!("{sign}{}", number(year, 4, fill))
-        }
-        Elem::YearComma => format!("{},{:03}", year / 1000, year % 1000),
-        Elem::Year4 | Elem::RoundYear4 => number(year, 4, fill),
-        Elem::Year3 => number(year % 1000, 3, fill),
-        Elem::Year2 | Elem::RoundYear2 => number(year % 100, 2, fill),
-        Elem::Year1 => number(year % 10, 1, fill),
-        Elem::IsoYear4 | Elem::IsoYear3 | Elem::IsoYear2 | Elem::IsoYear1 => {
-            let iy = iso_week(dt.year, dt.month, dt.day).0.unsigned_abs() as i64;
-            match elem {
-                Elem::IsoYear4 => number(iy, 4, fill),
-                Elem::IsoYear3 => number(iy % 1000, 3, fill),
-                Elem::IsoYear2 => number(iy % 100, 2, fill),
-                _ => number(iy % 10, 1, fill),
-            }
-        }
         Elem::Month => number(dt.month as i64, 2, fill),
         Elem::MonthAbbr => name(month_name, true, 3, case, fill),
         Elem::MonthName => name(month_name, false, MONTH_WIDTH, case, fill),
@@ -144,5 +123,38 @@ fn render(dt: &OraDateTime, elem: Elem, case: Case, fill: bool) -> String {
             format!("{sign}{}", number(cc, 2, fill))
         }
         Elem::Radix => ".".to_string(),
+        _ => String::new(),
     }
+}
+
+/// The year elements (calendar and ISO); None for any other element.
+fn render_year(dt: &OraDateTime, elem: Elem, fill: bool) -> Option<String> {
+    let year = dt.year.unsigned_abs() as i64;
+    Some(match elem {
+        Elem::SignedYear => {
+            let sign = if dt.year < 0 {
+                "-"
+            } else if fill {
+                ""
+            } else {
+                " "
+            };
+            format!("{sign}{}", number(year, 4, fill))
+        }
+        Elem::YearComma => format!("{},{:03}", year / 1000, year % 1000),
+        Elem::Year4 | Elem::RoundYear4 => number(year, 4, fill),
+        Elem::Year3 => number(year % 1000, 3, fill),
+        Elem::Year2 | Elem::RoundYear2 => number(year % 100, 2, fill),
+        Elem::Year1 => number(year % 10, 1, fill),
+        Elem::IsoYear4 | Elem::IsoYear3 | Elem::IsoYear2 | Elem::IsoYear1 => {
+            let iy = iso_week(dt.year, dt.month, dt.day).0.unsigned_abs() as i64;
+            match elem {
+                Elem::IsoYear4 => number(iy, 4, fill),
+                Elem::IsoYear3 => number(iy % 1000, 3, fill),
+                Elem::IsoYear2 => number(iy % 100, 2, fill),
+                _ => number(iy % 10, 1, fill),
+            }
+        }
+        _ => return None,
+    })
 }

@@ -145,6 +145,16 @@ fn to_date_reads_common_models() {
 }
 
 #[test]
+fn default_models_round_trip_through_to_date() {
+    let ts = "2024-03-05 14:07:09.123456";
+    let text = ch(ts, DEFAULT_TIMESTAMP_FORMAT);
+    assert_eq!(td(&text, DEFAULT_TIMESTAMP_FORMAT), ts);
+    let text = ch("1987-11-30 00:00:00", DEFAULT_DATE_FORMAT);
+    assert_eq!(text, "30-NOV-87");
+    assert_eq!(td(&text, DEFAULT_DATE_FORMAT), "1987-11-30 00:00:00");
+}
+
+#[test]
 fn to_date_errors_match_oracle_codes() {
     let code = |text: &str, fmt: &str| to_date_at(text, fmt, &dt("2024-03-05")).map_err(|e| e.code);
     assert_eq!(
