@@ -11,7 +11,7 @@ use super::digits;
 use super::OraFnError;
 
 /// One Oracle NUMBER (never NaN or infinite, no negative zero).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OraDecimal {
     /// True for values below zero; always false for zero.
     pub(crate) neg: bool,
