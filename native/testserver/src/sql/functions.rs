@@ -10,6 +10,7 @@ use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::Connection;
 
 use super::num::{self, Num};
+use super::oracle::decimal::OraDecimal;
 use super::{datefmt, SessionShared};
 
 fn ora(msg: impl Into<String>) -> rusqlite::Error {
@@ -91,13 +92,48 @@ fn arith(ctx: &Context, op: char) -> R {
     let (Some(x), Some(y)) = (number(a)?, number(b)?) else {
         return Ok(Sql::Null);
     };
-    let r = match op {
-        '+' => num::add(x, y),
-        '-' => num::sub(x, y),
-        '*' => num::mul(x, y),
-        _ => num::div(x, y).map_err(ora)?,
+    // Integers that stay exact in i128 take the fast path.
+    if let (Num::I(xi), Num::I(yi)) = (x, y) {
+        let exact = match op {
+            '+' => xi.checked_add(yi),
+            '-' => xi.checked_sub(yi),
+            '*' => xi.checked_mul(yi),
+            _ if yi == 0 => return Err(ora("ORA-01476: divisor is equal to zero")),
+            _ => (xi % yi == 0).then(|| xi / yi),
+        };
+        if let Some(v) = exact.filter(|v| v.unsigned_abs() < 10u128.pow(38)) {
+            return Ok(Num::I(v).into_sql());
+        }
+    }
+    // Everything else is exact decimal arithmetic, as with Oracle's NUMBER.
+    let (Some(dx), Some(dy)) = (decimal(a)?, decimal(b)?) else {
+        return Ok(Sql::Null);
     };
-    Ok(r.into_sql())
+    let r = match op {
+        '+' => dx.add(&dy),
+        '-' => dx.sub(&dy),
+        '*' => dx.mul(&dy),
+        _ => dx.div(&dy),
+    }
+    .map_err(|e| ora(e.message))?;
+    Ok(num::storage_of_text(&r.to_canonical()))
+}
+
+/// The exact decimal value of a stored number.
+fn decimal(v: ValueRef) -> rusqlite::Result<Option<OraDecimal>> {
+    let d = match v {
+        ValueRef::Null => return Ok(None),
+        ValueRef::Integer(i) => Ok(OraDecimal::from_i64(i)),
+        ValueRef::Real(f) => OraDecimal::parse(&num::f64_text(f)),
+        ValueRef::Text(t) => OraDecimal::parse(&String::from_utf8_lossy(t)),
+        ValueRef::Blob(_) => {
+            return Err(ora(
+                "ORA-00932: inconsistent datatypes: expected NUMBER got BINARY",
+            ))
+        }
+    }
+    .map_err(|e| ora(e.message))?;
+    Ok(Some(d))
 }
 
 fn concat(ctx: &Context) -> R {

@@ -8,6 +8,7 @@ mod errors;
 mod functions;
 mod lexer;
 mod num;
+pub mod oracle;
 mod plsql;
 mod query;
 mod rewrite;

@@ -121,15 +121,6 @@ pub fn storage_of_text(s: &str) -> Sql {
     }
 }
 
-pub fn add(a: Num, b: Num) -> Num {
-    match (a, b) {
-        (Num::I(x), Num::I(y)) => x
-            .checked_add(y)
-            .map(Num::I)
-            .unwrap_or(Num::F(x as f64 + y as f64)),
-        _ => Num::F(a.to_f64() + b.to_f64()),
-    }
-}
 pub fn sub(a: Num, b: Num) -> Num {
     match (a, b) {
         (Num::I(x), Num::I(y)) => x
@@ -138,24 +129,6 @@ pub fn sub(a: Num, b: Num) -> Num {
             .unwrap_or(Num::F(x as f64 - y as f64)),
         _ => Num::F(a.to_f64() - b.to_f64()),
     }
-}
-pub fn mul(a: Num, b: Num) -> Num {
-    match (a, b) {
-        (Num::I(x), Num::I(y)) => x
-            .checked_mul(y)
-            .map(Num::I)
-            .unwrap_or(Num::F(x as f64 * y as f64)),
-        _ => Num::F(a.to_f64() * b.to_f64()),
-    }
-}
-pub fn div(a: Num, b: Num) -> Result<Num, String> {
-    if b.is_zero() {
-        return Err("ORA-01476: divisor is equal to zero".into());
-    }
-    Ok(match (a, b) {
-        (Num::I(x), Num::I(y)) if x % y == 0 => Num::I(x / y),
-        _ => Num::F(a.to_f64() / b.to_f64()),
-    })
 }
 
 #[cfg(test)]
@@ -169,8 +142,6 @@ mod tests {
         assert_eq!(f64_text(1e-130), format!("0.{}1", "0".repeat(129)));
         assert_eq!(f64_text(9.99e125), format!("999{}", "0".repeat(123)));
         assert_eq!(f64_text(123.456), "123.456");
-        assert_eq!(div(Num::I(7), Num::I(2)).unwrap(), Num::F(3.5));
-        assert!(div(Num::I(1), Num::I(0)).is_err());
     }
 
     #[test]

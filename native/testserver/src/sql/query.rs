@@ -194,6 +194,10 @@ fn infer(rows: &[Vec<Sql>], i: usize, name: &str) -> ColumnInfo {
         match &r[i] {
             Sql::Null => continue,
             Sql::Integer(_) | Sql::Real(_) => kind = kind.or(Some(ora_type::NUMBER)),
+            Sql::Text(t) if guess(name).ora_type == ora_type::NUMBER && num::parse(t).is_some() => {
+                // Exact decimals beyond a double's 15 digits are kept as text.
+                kind = kind.or(Some(ora_type::NUMBER));
+            }
             Sql::Text(t) => {
                 max_len = max_len.max(t.len());
                 if kind.is_none() && DateTime::parse_iso(t).is_ok() && t.len() >= 19 {

@@ -98,6 +98,22 @@ fn is_stop(t: &Token) -> bool {
     }
 }
 
+/// A numeric literal SQLite would round through a double (more than 15
+/// significant digits) goes as text, which our functions read exactly.
+fn exact_literal(n: &str) -> String {
+    let mantissa = n.split(['e', 'E']).next().unwrap_or(n);
+    let digits = mantissa
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect::<String>();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0').len();
+    if significant > 15 {
+        quote_str(n)
+    } else {
+        n.to_string()
+    }
+}
+
 fn quote_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
@@ -300,7 +316,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         match &t.tok {
             Tok::Str(s) if s.is_empty() => "NULL".into(),
             Tok::Str(s) => quote_str(s),
-            Tok::Number(n) => n.clone(),
+            Tok::Number(n) => exact_literal(n),
             Tok::Bind(b) => {
                 let b = b.clone();
                 self.bind(&b)
