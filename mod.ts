@@ -19,6 +19,8 @@
 
 export { connect, Connection } from "./src/connection.ts";
 export { Cursor } from "./src/cursor.ts";
+export { createPool, Pool } from "./src/pool.ts";
+export type { AcquireOptions, GetMode, PoolOptions, PoolStatistics } from "./src/pool.ts";
 export { makeDsn } from "./src/dsn.ts";
 export type { DsnTarget } from "./src/dsn.ts";
 export { ErrorCode, OracleError } from "./src/errors.ts";

@@ -105,11 +105,50 @@ export interface NativeConnection {
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
+  /** Pool id of a pooled session (0 when standalone), its tag and whether it is new. */
+  readonly poolId: number;
+  readonly poolTag: string;
+  readonly poolIsNew: boolean;
+}
+
+/** Options of the native `createPool()`. */
+export interface NativePoolOptions {
+  connect: NativeConnectOptions;
+  poolMin: number;
+  poolMax: number;
+  poolIncrement: number;
+  getMode: string;
+  waitTimeoutMs: number;
+  queueMax: number;
+  poolTimeoutS: number;
+  maxLifetimeSessionS: number;
+  pingIntervalS: number;
+}
+
+/** Pool counters. */
+export interface NativePoolStats {
+  open: number;
+  busy: number;
+  idle: number;
+  waiting: number;
+  forced: number;
+  hits: number;
+  misses: number;
+  timeouts: number;
+}
+
+/** A native session pool. */
+export interface NativePool {
+  acquire(tag: string, matchAnyTag: boolean): Promise<NativeConnection>;
+  release(id: number, tag: string, drop: boolean): Promise<void>;
+  close(force: boolean): Promise<void>;
+  statistics(): NativePoolStats;
 }
 
 /** What the addon exports. */
 export interface NativeAddon {
   connect(opts: NativeConnectOptions): Promise<NativeConnection>;
+  createPool(opts: NativePoolOptions): Promise<NativePool>;
 }
 
 /**
@@ -173,7 +212,10 @@ interface NativeFailure {
   isRecoverable: boolean;
 }
 
-type RawAddon = { connect(opts: NativeConnectOptions): Promise<unknown> };
+type RawAddon = {
+  connect(opts: NativeConnectOptions): Promise<unknown>;
+  createPool(opts: NativePoolOptions): Promise<unknown>;
+};
 
 function isFailure(v: unknown): v is NativeFailure {
   return typeof v === "object" && v !== null && (v as NativeFailure).oradbError === true;
@@ -206,18 +248,30 @@ const CALLS = [
  * The addon resolves failures with typed fields instead of rejecting (napi-rs rejections can
  * only carry a message); this turns them back into rejections at the single loading point.
  */
+function rethrowing<T extends object>(obj: T, names: readonly string[]): T {
+  const target = obj as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  for (const name of names) {
+    const call = target[name].bind(obj);
+    Object.defineProperty(obj, name, {
+      value: async (...args: unknown[]) => unwrap(await call(...args)),
+    });
+  }
+  return obj;
+}
+
 function withTypedFailures(raw: RawAddon): NativeAddon {
   return {
     async connect(opts: NativeConnectOptions): Promise<NativeConnection> {
-      const conn = unwrap<NativeConnection>(await raw.connect(opts));
-      const target = conn as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      for (const name of CALLS) {
-        const call = target[name].bind(conn);
-        Object.defineProperty(conn, name, {
-          value: async (...args: unknown[]) => unwrap(await call(...args)),
-        });
-      }
-      return conn;
+      return rethrowing(unwrap<NativeConnection>(await raw.connect(opts)), CALLS);
+    },
+    async createPool(opts: NativePoolOptions): Promise<NativePool> {
+      const pool = rethrowing(unwrap<NativePool>(await raw.createPool(opts)), ["release", "close"]);
+      const acquire = pool.acquire.bind(pool);
+      Object.defineProperty(pool, "acquire", {
+        value: async (tag: string, any: boolean) =>
+          rethrowing(unwrap<NativeConnection>(await acquire(tag, any)), CALLS),
+      });
+      return pool;
     },
   };
 }

@@ -33,11 +33,18 @@ import type {
  * console.log(rows?.[0]); // { TWICE: 42 }
  * ```
  */
+/** @internal How a pooled connection goes back to its pool. */
+export type ReleaseHook = (tag: string, drop: boolean) => Promise<void>;
+
 export class Connection implements AsyncDisposable {
   readonly #s: Session;
+  readonly #release: ReleaseHook | undefined;
+  #tag: string;
 
-  /** @internal Made by `connect()`. */
-  constructor(native: NativeConnection, options: ConnectOptions) {
+  /** @internal Made by `connect()` and `Pool.acquire()`. */
+  constructor(native: NativeConnection, options: ConnectOptions, release?: ReleaseHook) {
+    this.#release = release;
+    this.#tag = release ? native.poolTag : "";
     this.#s = {
       native,
       queue: new CallQueue(() => native.breakExecution()),
@@ -47,6 +54,18 @@ export class Connection implements AsyncDisposable {
       fetchArraySize: options.fetchArraySize ?? 100,
       asString: new Map(),
     };
+  }
+
+  /** A pooled session's tag (`""` when untagged); setting it retags the session on release. */
+  get tag(): string {
+    return this.#tag;
+  }
+
+  set tag(value: string) {
+    if (typeof value !== "string") {
+      throw odbError(ErrorCode.INVALID_OPTION, `Property "tag" must be a string`);
+    }
+    this.#tag = value;
   }
 
   /** Server version, e.g. `23.4.0.24.5`. */
@@ -313,11 +332,19 @@ export class Connection implements AsyncDisposable {
    * }
    * ```
    */
-  async close(): Promise<void> {
+  async close(options: { drop?: boolean } = {}): Promise<void> {
     if (this.#s.closed) return;
     const site = callSite();
     this.#s.closed = true;
-    await this.#s.queue.run(() => this.#s.native.close(), site);
+    const release = this.#release;
+    try {
+      await this.#s.queue.run(
+        () => release ? release(this.#tag, options.drop ?? false) : this.#s.native.close(),
+        site,
+      );
+    } catch (e) {
+      throw toOracleError(e, site);
+    }
   }
 
   /** Same as `close()`, for `await using`. */
@@ -341,7 +368,8 @@ function checkSql(sql: unknown): asserts sql is string {
   }
 }
 
-function toNativeOptions(o: ConnectOptions) {
+/** @internal Connect options as the addon takes them. */
+export function toNativeOptions(o: ConnectOptions) {
   return {
     user: o.user,
     password: o.password,

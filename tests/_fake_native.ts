@@ -43,6 +43,9 @@ export type FakeCall = [string, ...unknown[]];
 /** A scripted NativeConnection. */
 export class FakeNative implements NativeConnection {
   readonly serverVersion = "23.0.0.0.0";
+  readonly poolId = 0;
+  readonly poolTag = "";
+  readonly poolIsNew = false;
   readonly calls: FakeCall[] = [];
   table: FakeTable | undefined;
   /** When set, execute() hangs until breakExecution(), then rejects with ORA-01013. */

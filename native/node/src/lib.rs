@@ -282,17 +282,43 @@ pub async fn connect(opts: NativeConnectOptions) -> Out<NativeConnection> {
     done(
         guarded(async move { Connection::connect(o).await })
             .await
-            .map(|inner| NativeConnection { inner }),
+            .map(|inner| NativeConnection {
+                inner,
+                pooled: None,
+            }),
     )
 }
 
 #[napi]
 pub struct NativeConnection {
     inner: Connection,
+    /// Pooled sessions: the pool's id for release, the tag and whether it is new.
+    pooled: Option<(u32, String, bool)>,
 }
 
 #[napi]
 impl NativeConnection {
+    /// Pool id of a pooled session (0 for a standalone connection).
+    #[napi(getter)]
+    pub fn pool_id(&self) -> u32 {
+        self.pooled.as_ref().map_or(0, |p| p.0)
+    }
+
+    /// The session's tag when it was acquired.
+    #[napi(getter)]
+    pub fn pool_tag(&self) -> String {
+        self.pooled
+            .as_ref()
+            .map(|p| p.1.clone())
+            .unwrap_or_default()
+    }
+
+    /// True when the pooled session was never used before.
+    #[napi(getter)]
+    pub fn pool_is_new(&self) -> bool {
+        self.pooled.as_ref().is_some_and(|p| p.2)
+    }
+
     #[napi(getter)]
     pub fn server_version(&self) -> String {
         self.inner.info().server_version.clone()
@@ -436,5 +462,143 @@ impl NativeConnection {
     #[napi]
     pub fn get_call_timeout(&self) -> u32 {
         self.inner.call_timeout().as_millis() as u32
+    }
+}
+
+#[napi(object)]
+pub struct NativePoolOptions {
+    pub connect: NativeConnectOptions,
+    pub pool_min: u32,
+    pub pool_max: u32,
+    pub pool_increment: u32,
+    /// "wait" | "nowait" | "forceget" | "timedwait"
+    pub get_mode: String,
+    pub wait_timeout_ms: u32,
+    pub queue_max: u32,
+    pub pool_timeout_s: u32,
+    pub max_lifetime_session_s: u32,
+    pub ping_interval_s: i32,
+}
+
+#[napi(object)]
+pub struct NativePoolStats {
+    pub open: u32,
+    pub busy: u32,
+    pub idle: u32,
+    pub waiting: u32,
+    pub forced: u32,
+    pub hits: f64,
+    pub misses: f64,
+    pub timeouts: f64,
+}
+
+#[napi]
+pub struct NativePool {
+    inner: oradb_client::pool::Pool,
+    out: std::sync::Arc<
+        std::sync::Mutex<(
+            u32,
+            std::collections::HashMap<u32, oradb_client::pool::PooledSession>,
+        )>,
+    >,
+}
+
+/// Creates a pool (opens `poolMin` sessions; the first before returning).
+#[napi]
+pub async fn create_pool(opts: NativePoolOptions) -> Out<NativePool> {
+    use oradb_client::pool::{GetMode, Pool, PoolOptions};
+    let secs = |s: u32| (s > 0).then(|| Duration::from_secs(s as u64));
+    let o = PoolOptions {
+        connect: options(opts.connect),
+        min: opts.pool_min,
+        max: opts.pool_max,
+        increment: opts.pool_increment,
+        get_mode: match opts.get_mode.as_str() {
+            "nowait" => GetMode::NoWait,
+            "forceget" => GetMode::ForceGet,
+            "timedwait" => GetMode::TimedWait,
+            _ => GetMode::Wait,
+        },
+        wait_timeout: Duration::from_millis(opts.wait_timeout_ms as u64),
+        queue_max: opts.queue_max as usize,
+        idle_timeout: secs(opts.pool_timeout_s),
+        max_lifetime: secs(opts.max_lifetime_session_s),
+        ping_interval: (opts.ping_interval_s >= 0)
+            .then(|| Duration::from_secs(opts.ping_interval_s as u64)),
+    };
+    done(
+        guarded(async move { Pool::create(o).await })
+            .await
+            .map(|inner| NativePool {
+                inner,
+                out: Default::default(),
+            }),
+    )
+}
+
+#[napi]
+impl NativePool {
+    #[napi]
+    pub async fn acquire(&self, tag: String, match_any_tag: bool) -> Out<NativeConnection> {
+        let pool = self.inner.clone();
+        let s = match guarded(async move { pool.acquire(&tag, match_any_tag).await }).await {
+            Ok(s) => s,
+            Err(f) => return done(Err(f)),
+        };
+        let conn = s.conn.clone();
+        let (tag, is_new) = (s.tag.clone(), s.is_new);
+        let id = {
+            let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+            out.0 = out.0.wrapping_add(1).max(1);
+            let id = out.0;
+            out.1.insert(id, s);
+            id
+        };
+        done(Ok(NativeConnection {
+            inner: conn,
+            pooled: Some((id, tag, is_new)),
+        }))
+    }
+
+    #[napi]
+    pub async fn release(&self, id: u32, tag: String, drop: bool) -> Out<()> {
+        let s = self
+            .out
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .remove(&id);
+        let Some(s) = s else {
+            return done(Err(NativeFailure {
+                oradb_error: true,
+                code: "ODB-2008".into(),
+                message: "ODB-2008: the connection was already released".into(),
+                offset: 0,
+                is_recoverable: false,
+            }));
+        };
+        let pool = self.inner.clone();
+        done(guarded(async move { pool.release(s, Some(&tag), drop).await }).await)
+    }
+
+    #[napi]
+    pub async fn close(&self, force: bool) -> Out<()> {
+        let pool = self.inner.clone();
+        done(guarded(async move { pool.close(force).await }).await)
+    }
+
+    #[napi]
+    pub fn statistics(&self) -> NativePoolStats {
+        let s = self.inner.stats();
+        NativePoolStats {
+            open: s.open,
+            busy: s.busy,
+            idle: s.idle,
+            waiting: s.waiting,
+            forced: s.forced,
+            hits: s.hits as f64,
+            misses: s.misses as f64,
+            timeouts: s.timeouts as f64,
+        }
     }
 }
