@@ -217,6 +217,36 @@ type RawAddon = {
   createPool(opts: NativePoolOptions): Promise<unknown>;
 };
 
+/** The addon's connection class: compact arguments and results (BOUNDARY.md). */
+interface RawConnection {
+  execute(
+    sql: string,
+    specs: Uint8Array | null,
+    values: Uint8Array | null,
+    opts: Uint8Array,
+  ): Promise<unknown>;
+  executeMany(
+    sql: string,
+    specs: Uint8Array | null,
+    values: Uint8Array | null,
+    rowCount: number,
+    flags: number,
+  ): Promise<unknown>;
+  fetch(cursorId: number, maxRows: number): Promise<unknown>;
+  closeCursor(cursorId: number): Promise<unknown>;
+  commit(): Promise<unknown>;
+  rollback(): Promise<unknown>;
+  ping(): Promise<unknown>;
+  breakExecution(): Promise<void>;
+  close(): Promise<unknown>;
+  setCallTimeout(ms: number): void;
+  getCallTimeout(): number;
+  readonly serverVersion: string;
+  readonly poolId: number;
+  readonly poolTag: string;
+  readonly poolIsNew: boolean;
+}
+
 function isFailure(v: unknown): v is NativeFailure {
   return typeof v === "object" && v !== null && (v as NativeFailure).oradbError === true;
 }
@@ -233,45 +263,166 @@ function unwrap<T>(v: unknown): T {
   return v as T;
 }
 
-const CALLS = [
-  "execute",
-  "executeMany",
-  "fetch",
-  "closeCursor",
-  "commit",
-  "rollback",
-  "ping",
-  "close",
-] as const;
+const utf8 = new TextDecoder();
+const encoder = new TextEncoder();
 
-/**
- * The addon resolves failures with typed fields instead of rejecting (napi-rs rejections can
- * only carry a message); this turns them back into rejections at the single loading point.
- */
-function rethrowing<T extends object>(obj: T, names: readonly string[]): T {
-  const target = obj as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  for (const name of names) {
-    const call = target[name].bind(obj);
-    Object.defineProperty(obj, name, {
-      value: async (...args: unknown[]) => unwrap(await call(...args)),
-    });
+/** Bind specs as the addon reads them: u32 count, u8 named, then per bind dir, type, maxSize, name. */
+export function packSpecs(b: NativeBinds): Uint8Array | null {
+  const n = b.dirs.length;
+  if (n === 0) return null;
+  const names = b.names?.map((x) => encoder.encode(x));
+  let size = 5 + n * 6;
+  if (names) { for (const x of names) size += 4 + x.length; }
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, n, true);
+  out[4] = names ? 1 : 0;
+  let pos = 5;
+  for (let i = 0; i < n; i++) {
+    out[pos] = b.dirs[i];
+    out[pos + 1] = b.types[i];
+    view.setUint32(pos + 2, b.maxSizes[i], true);
+    pos += 6;
+    if (names) {
+      view.setUint32(pos, names[i].length, true);
+      out.set(names[i], pos + 4);
+      pos += 4 + names[i].length;
+    }
   }
-  return obj;
+  return out;
+}
+
+/** Reads the execute-result buffer: rows first, then the fields; the last u32 is where they start. */
+export function unpackExecResult(buf: Uint8Array): NativeExecResult {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const metaAt = view.getUint32(buf.length - 4, true);
+  let pos = metaAt;
+  const flags = buf[pos];
+  const cursorId = view.getUint32(pos + 1, true);
+  const rowsAffected = view.getFloat64(pos + 5, true);
+  pos += 13;
+  let columns: NativeColumn[] | null = null;
+  if (flags & 1) {
+    const n = view.getUint32(pos, true);
+    pos += 4;
+    columns = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const len = view.getUint32(pos + 8, true);
+      columns[i] = {
+        dbType: buf[pos],
+        size: view.getUint32(pos + 1, true),
+        precision: view.getInt8(pos + 5),
+        scale: view.getInt8(pos + 6),
+        nullable: buf[pos + 7] !== 0,
+        name: utf8.decode(buf.subarray(pos + 12, pos + 12 + len)),
+      };
+      // Field order in the buffer: type, size, precision, scale, nullable, name length, name.
+      pos += 12 + len;
+    }
+  }
+  let rows: NativeRows | null = null;
+  if (flags & 2) {
+    rows = {
+      data: buf.subarray(0, metaAt),
+      rowCount: view.getUint32(pos, true),
+      done: !!(flags & 4),
+    };
+    pos += 4;
+  }
+  let outBinds: Uint8Array | null = null;
+  if (flags & 8) {
+    const len = view.getUint32(pos, true);
+    outBinds = buf.subarray(pos + 4, pos + 4 + len);
+    pos += 4 + len;
+  }
+  let lastRowid: string | null = null;
+  if (flags & 16) {
+    const len = view.getUint32(pos, true);
+    lastRowid = utf8.decode(buf.subarray(pos + 4, pos + 4 + len));
+  }
+  return { cursorId, columns, rows, rowsAffected, outBinds, lastRowid };
+}
+
+/** Reads a fetch buffer: rows, then u32 row count and u8 done. */
+export function unpackRows(buf: Uint8Array): NativeRows {
+  const end = buf.length - 5;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  return {
+    data: buf.subarray(0, end),
+    rowCount: view.getUint32(end, true),
+    done: buf[end + 4] !== 0,
+  };
+}
+
+/** The typed {@link NativeConnection} over the addon's compact one. */
+function adapt(raw: RawConnection): NativeConnection {
+  return {
+    async execute(sql, binds, opts) {
+      const words = new Uint32Array(3 + opts.fetchAsString.length);
+      words[0] = opts.autoCommit ? 1 : 0;
+      words[1] = opts.prefetchRows;
+      words[2] = opts.arraySize;
+      words.set(opts.fetchAsString, 3);
+      const res = unwrap<Uint8Array>(
+        await raw.execute(
+          sql,
+          packSpecs(binds),
+          binds.values.length ? binds.values : null,
+          new Uint8Array(words.buffer),
+        ),
+      );
+      return unpackExecResult(res);
+    },
+    async executeMany(sql, binds, rowCount, opts) {
+      const flags = (opts.autoCommit ? 1 : 0) | (opts.batchErrors ? 2 : 0) |
+        (opts.dmlRowCounts ? 4 : 0);
+      return unwrap(
+        await raw.executeMany(sql, packSpecs(binds), binds.values, rowCount, flags),
+      );
+    },
+    async fetch(cursorId, maxRows) {
+      return unpackRows(unwrap<Uint8Array>(await raw.fetch(cursorId, maxRows)));
+    },
+    async closeCursor(cursorId) {
+      unwrap(await raw.closeCursor(cursorId));
+    },
+    async commit() {
+      unwrap(await raw.commit());
+    },
+    async rollback() {
+      unwrap(await raw.rollback());
+    },
+    async ping() {
+      unwrap(await raw.ping());
+    },
+    breakExecution: () => raw.breakExecution(),
+    async close() {
+      unwrap(await raw.close());
+    },
+    setCallTimeout: (ms) => raw.setCallTimeout(ms),
+    getCallTimeout: () => raw.getCallTimeout(),
+    serverVersion: raw.serverVersion,
+    poolId: raw.poolId,
+    poolTag: raw.poolTag,
+    poolIsNew: raw.poolIsNew,
+  };
 }
 
 function withTypedFailures(raw: RawAddon): NativeAddon {
   return {
     async connect(opts: NativeConnectOptions): Promise<NativeConnection> {
-      return rethrowing(unwrap<NativeConnection>(await raw.connect(opts)), CALLS);
+      return adapt(unwrap<RawConnection>(await raw.connect(opts)));
     },
     async createPool(opts: NativePoolOptions): Promise<NativePool> {
-      const pool = rethrowing(unwrap<NativePool>(await raw.createPool(opts)), ["release", "close"]);
-      const acquire = pool.acquire.bind(pool);
-      Object.defineProperty(pool, "acquire", {
-        value: async (tag: string, any: boolean) =>
-          rethrowing(unwrap<NativeConnection>(await acquire(tag, any)), CALLS),
-      });
-      return pool;
+      const pool = unwrap<NativePool>(await raw.createPool(opts));
+      return {
+        acquire: async (tag: string, any: boolean) =>
+          adapt(unwrap<RawConnection>(await pool.acquire(tag, any))),
+        release: async (id: number, tag: string, drop: boolean) =>
+          unwrap(await pool.release(id, tag, drop)),
+        close: async (force: boolean) => unwrap(await pool.close(force)),
+        statistics: () => pool.statistics(),
+      };
     },
   };
 }

@@ -4,14 +4,16 @@
 
 #![deny(clippy::all)]
 
+mod call;
 mod values;
 
 use std::future::Future;
 use std::time::Duration;
 
 use napi::bindgen_prelude::*;
+use napi::JsObject;
 use napi_derive::napi;
-use oradb_client::binds::{BindSpec, Binds, Dir};
+use oradb_client::binds::Binds;
 use oradb_client::exec::{ExecManyOptions, ExecOptions};
 use oradb_client::options::{ConnectOptions, Purity};
 use oradb_client::Connection;
@@ -27,7 +29,7 @@ pub struct NativeFailure {
     pub is_recoverable: bool,
 }
 
-type Out<T> = Result<Either<T, NativeFailure>>;
+type Out<T> = Either<T, NativeFailure>;
 
 fn failure(e: &oradb_client::Error) -> NativeFailure {
     NativeFailure {
@@ -39,8 +41,8 @@ fn failure(e: &oradb_client::Error) -> NativeFailure {
     }
 }
 
-/// Awaits a client call. A panic inside it is caught by napi-rs's own task
-/// wrapper, which rejects the promise (TS reports ODB-4000), so none reaches Node.
+/// Awaits a client call. A panic inside it is caught by `call::spawn`, which
+/// rejects the promise (TS reports ODB-4000), so none reaches Node.
 async fn guarded<T: Send + 'static>(
     fut: impl Future<Output = oradb_client::Result<T>> + Send + 'static,
 ) -> std::result::Result<T, NativeFailure> {
@@ -48,10 +50,10 @@ async fn guarded<T: Send + 'static>(
 }
 
 fn done<T>(r: std::result::Result<T, NativeFailure>) -> Out<T> {
-    Ok(match r {
+    match r {
         Ok(v) => Either::A(v),
         Err(f) => Either::B(f),
-    })
+    }
 }
 
 #[napi(object)]
@@ -70,31 +72,6 @@ pub struct NativeConnectOptions {
     pub machine: Option<String>,
     pub os_user: Option<String>,
     pub driver_name: Option<String>,
-}
-
-#[napi(object)]
-pub struct NativeBinds {
-    /// `null` for positional binds.
-    pub names: Either<Vec<String>, Null>,
-    pub dirs: Vec<u32>,
-    pub types: Vec<u32>,
-    pub max_sizes: Vec<u32>,
-    pub values: Buffer,
-}
-
-#[napi(object)]
-pub struct NativeExecOptions {
-    pub auto_commit: bool,
-    pub prefetch_rows: u32,
-    pub array_size: u32,
-    pub fetch_as_string: Vec<u32>,
-}
-
-#[napi(object)]
-pub struct NativeExecManyOptions {
-    pub auto_commit: bool,
-    pub batch_errors: bool,
-    pub dml_row_counts: bool,
 }
 
 /// Bytes copied into a JS-heap Buffer. An external buffer would count as
@@ -150,31 +127,61 @@ impl ToNapiValue for HeapBytes {
     }
 }
 
-#[napi(object)]
-pub struct NativeRows {
-    pub data: HeapBytes,
-    pub row_count: u32,
-    pub done: bool,
+/// A small Uint8Array argument copied on the JS thread. napi-rs's `Buffer`
+/// keeps a reference that, dropped on a tokio thread, costs an extra
+/// wake-up of the JS thread per argument.
+pub struct Bytes(Vec<u8>);
+
+impl TypeName for Bytes {
+    fn type_name() -> &'static str {
+        "Uint8Array"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
 }
 
-#[napi(object)]
-pub struct NativeColumn {
-    pub name: String,
-    pub db_type: u32,
-    pub size: u32,
-    pub precision: i32,
-    pub scale: i32,
-    pub nullable: bool,
-}
+impl ValidateNapiValue for Bytes {}
 
-#[napi(object)]
-pub struct NativeExecResult {
-    pub cursor_id: u32,
-    pub columns: Either<Vec<NativeColumn>, Null>,
-    pub rows: Either<NativeRows, Null>,
-    pub rows_affected: f64,
-    pub out_binds: Either<HeapBytes, Null>,
-    pub last_rowid: Either<String, Null>,
+impl FromNapiValue for Bytes {
+    unsafe fn from_napi_value(env: napi::sys::napi_env, v: napi::sys::napi_value) -> Result<Self> {
+        use napi::sys;
+        let mut ty = 0;
+        // SAFETY: N-API calls on the JS thread with valid out-pointers; the
+        // bytes are copied before returning.
+        unsafe {
+            sys::napi_typeof(env, v, &mut ty);
+            if ty == sys::ValueType::napi_null || ty == sys::ValueType::napi_undefined {
+                return Ok(Bytes(Vec::new()));
+            }
+            let mut kind = 0;
+            let mut len = 0usize;
+            let mut data = std::ptr::null_mut();
+            let mut ab = std::ptr::null_mut();
+            let mut offset = 0usize;
+            let status = sys::napi_get_typedarray_info(
+                env,
+                v,
+                &mut kind,
+                &mut len,
+                &mut data,
+                &mut ab,
+                &mut offset,
+            );
+            if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    "ODB-4004: expected a Uint8Array argument",
+                ));
+            }
+            if len == 0 || data.is_null() {
+                return Ok(Bytes(Vec::new()));
+            }
+            Ok(Bytes(
+                std::slice::from_raw_parts(data.cast::<u8>(), len).to_vec(),
+            ))
+        }
+    }
 }
 
 /// `null` (not `undefined`) for absent values, as BOUNDARY.md promises.
@@ -240,53 +247,89 @@ fn options(o: NativeConnectOptions) -> ConnectOptions {
     c
 }
 
-fn binds(b: &NativeBinds, rows: usize) -> std::result::Result<Binds, NativeFailure> {
-    let n = b.dirs.len();
-    let specs = (0..n)
-        .map(|i| BindSpec {
-            name: match &b.names {
-                Either::A(v) => v.get(i).cloned(),
-                Either::B(_) => None,
-            },
-            dir: match b.dirs[i] {
-                2 => Dir::Out,
-                3 => Dir::InOut,
-                _ => Dir::In,
-            },
-            ora_type: b.types.get(i).copied().unwrap_or(0) as u8,
-            max_size: b.max_sizes.get(i).copied().unwrap_or(0),
-        })
-        .collect();
-    let rows = values::parse_rows(&b.values, rows, n).map_err(|m| NativeFailure {
+fn bad_binds(m: String) -> NativeFailure {
+    NativeFailure {
         oradb_error: true,
         code: m.get(..8).unwrap_or("ODB-3002").to_string(),
         message: m,
         offset: 0,
         is_recoverable: false,
-    })?;
+    }
+}
+
+/// Bind specs and `rows` rows of tagged values (BOUNDARY.md, "Bind specs").
+fn binds(specs: &[u8], values: &[u8], rows: usize) -> std::result::Result<Binds, NativeFailure> {
+    let specs = values::parse_specs(specs).map_err(bad_binds)?;
+    let rows = values::parse_rows(values, rows, specs.len()).map_err(bad_binds)?;
     Ok(Binds { specs, rows })
 }
 
-fn rows(r: oradb_client::exec::Fetched) -> NativeRows {
-    NativeRows {
-        row_count: r.rows.rows,
-        data: r.rows.data.into(),
-        done: r.done,
+/// Rows, then a 5-byte trailer (row count, done), so the row data is never
+/// copied to make room for a header.
+fn rows_bytes(r: oradb_client::exec::Fetched) -> HeapBytes {
+    let mut data = r.rows.data;
+    data.extend_from_slice(&r.rows.rows.to_le_bytes());
+    data.push(r.done as u8);
+    HeapBytes(data)
+}
+
+/// An execute result as one buffer (BOUNDARY.md, "Execute result"): one
+/// napi call instead of an object per column and a property per field.
+fn exec_bytes(r: oradb_client::exec::ExecResult) -> HeapBytes {
+    let (mut out, row_count, done) = match r.rows {
+        Some(f) => (f.rows.data, Some(f.rows.rows), f.done),
+        None => (Vec::new(), None, false),
+    };
+    let meta_at = out.len() as u32;
+    let flags = r.columns.is_some() as u8
+        | (row_count.is_some() as u8) << 1
+        | (done as u8) << 2
+        | (r.out_binds.is_some() as u8) << 3
+        | (r.last_rowid.is_some() as u8) << 4;
+    out.push(flags);
+    out.extend_from_slice(&r.cursor_id.to_le_bytes());
+    out.extend_from_slice(&(r.rows_affected as f64).to_le_bytes());
+    if let Some(cols) = &r.columns {
+        out.extend_from_slice(&(cols.len() as u32).to_le_bytes());
+        for c in cols {
+            out.push(c.db_type);
+            out.extend_from_slice(&c.size.to_le_bytes());
+            out.push(c.precision as u8);
+            out.push(c.scale as u8);
+            out.push(c.nullable as u8);
+            out.extend_from_slice(&(c.name.len() as u32).to_le_bytes());
+            out.extend_from_slice(c.name.as_bytes());
+        }
     }
+    if let Some(n) = row_count {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    if let Some(b) = &r.out_binds {
+        out.extend_from_slice(&(b.data.len() as u32).to_le_bytes());
+        out.extend_from_slice(&b.data);
+    }
+    if let Some(id) = &r.last_rowid {
+        out.extend_from_slice(&(id.len() as u32).to_le_bytes());
+        out.extend_from_slice(id.as_bytes());
+    }
+    out.extend_from_slice(&meta_at.to_le_bytes());
+    HeapBytes(out)
 }
 
 /// Connects and logs on.
 #[napi]
-pub async fn connect(opts: NativeConnectOptions) -> Out<NativeConnection> {
+pub fn connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
     let o = options(opts);
-    done(
-        guarded(async move { Connection::connect(o).await })
-            .await
-            .map(|inner| NativeConnection {
-                inner,
-                pooled: None,
-            }),
-    )
+    call::spawn(env, async move {
+        done(
+            guarded(async move { Connection::connect(o).await })
+                .await
+                .map(|inner| NativeConnection {
+                    inner,
+                    pooled: None,
+                }),
+        )
+    })
 }
 
 #[napi]
@@ -324,133 +367,147 @@ impl NativeConnection {
         self.inner.info().server_version.clone()
     }
 
+    /// Executes once; resolves to the execute-result buffer (BOUNDARY.md).
+    /// `opts` holds u32s: flags (bit 0 autoCommit), prefetch rows, array
+    /// size, then the column indexes to fetch as text.
     #[napi]
-    pub async fn execute(
+    pub fn execute(
         &self,
+        env: Env,
         sql: String,
-        binds: NativeBinds,
-        opts: NativeExecOptions,
-    ) -> Out<NativeExecResult> {
-        let b = match self::binds(&binds, 1) {
-            Ok(b) => b,
-            Err(f) => return done(Err(f)),
-        };
-        let o = ExecOptions {
-            auto_commit: opts.auto_commit,
-            prefetch_rows: opts.prefetch_rows,
-            array_size: opts.array_size,
-            fetch_as_string: opts.fetch_as_string.iter().map(|i| *i as usize).collect(),
-        };
+        specs: Bytes,
+        values: Bytes,
+        opts: Bytes,
+    ) -> Result<JsObject> {
         let c = self.inner.clone();
-        let r = match guarded(async move { c.execute(&sql, b, o).await }).await {
-            Ok(r) => r,
-            Err(f) => return done(Err(f)),
-        };
-        done(Ok(NativeExecResult {
-            cursor_id: r.cursor_id,
-            columns: nullable(r.columns.map(|cols| {
-                cols.into_iter()
-                    .map(|c| NativeColumn {
-                        name: c.name,
-                        db_type: c.db_type as u32,
-                        size: c.size,
-                        precision: c.precision as i32,
-                        scale: c.scale as i32,
-                        nullable: c.nullable,
-                    })
-                    .collect()
-            })),
-            rows: nullable(r.rows.map(rows)),
-            rows_affected: r.rows_affected as f64,
-            out_binds: nullable(r.out_binds.map(|b| HeapBytes(b.data))),
-            last_rowid: nullable(r.last_rowid),
-        }))
+        call::spawn(env, async move {
+            let b = match binds(&specs.0, &values.0, 1) {
+                Ok(b) => b,
+                Err(f) => return done(Err(f)),
+            };
+            let words: Vec<u32> = opts
+                .0
+                .chunks_exact(4)
+                .map(|i| u32::from_le_bytes([i[0], i[1], i[2], i[3]]))
+                .collect();
+            let word = |i: usize| words.get(i).copied().unwrap_or(0);
+            let o = ExecOptions {
+                auto_commit: word(0) & 1 != 0,
+                prefetch_rows: word(1),
+                array_size: word(2),
+                fetch_as_string: words.iter().skip(3).map(|i| *i as usize).collect(),
+            };
+            done(
+                guarded(async move { c.execute(&sql, b, o).await })
+                    .await
+                    .map(exec_bytes),
+            )
+        })
     }
 
+    /// `flags`: 1 autoCommit, 2 batchErrors, 4 dmlRowCounts.
     #[napi]
-    pub async fn execute_many(
+    pub fn execute_many(
         &self,
+        env: Env,
         sql: String,
-        binds: NativeBinds,
+        specs: Bytes,
+        values: Buffer,
         row_count: u32,
-        opts: NativeExecManyOptions,
-    ) -> Out<NativeExecManyResult> {
-        let b = match self::binds(&binds, row_count as usize) {
-            Ok(b) => b,
-            Err(f) => return done(Err(f)),
-        };
-        let o = ExecManyOptions {
-            auto_commit: opts.auto_commit,
-            batch_errors: opts.batch_errors,
-            dml_row_counts: opts.dml_row_counts,
-        };
+        flags: u32,
+    ) -> Result<JsObject> {
         let c = self.inner.clone();
-        let r = match guarded(async move { c.execute_many(&sql, b, o).await }).await {
-            Ok(r) => r,
-            Err(f) => return done(Err(f)),
-        };
-        done(Ok(NativeExecManyResult {
-            rows_affected: r.rows_affected as f64,
-            dml_row_counts: nullable(
-                r.dml_row_counts
-                    .map(|v| v.into_iter().map(|n| n as f64).collect()),
-            ),
-            batch_errors: nullable(r.batch_errors.map(|v| {
-                v.into_iter()
-                    .map(|e| NativeBatchError {
-                        offset: e.offset,
-                        code: e.code,
-                        message: e.message,
-                    })
-                    .collect()
-            })),
-        }))
+        call::spawn(env, async move {
+            let b = match binds(&specs.0, &values, row_count as usize) {
+                Ok(b) => b,
+                Err(f) => return done(Err(f)),
+            };
+            let o = ExecManyOptions {
+                auto_commit: flags & 1 != 0,
+                batch_errors: flags & 2 != 0,
+                dml_row_counts: flags & 4 != 0,
+            };
+            let r = match guarded(async move { c.execute_many(&sql, b, o).await }).await {
+                Ok(r) => r,
+                Err(f) => return done(Err(f)),
+            };
+            done(Ok(NativeExecManyResult {
+                rows_affected: r.rows_affected as f64,
+                dml_row_counts: nullable(
+                    r.dml_row_counts
+                        .map(|v| v.into_iter().map(|n| n as f64).collect()),
+                ),
+                batch_errors: nullable(r.batch_errors.map(|v| {
+                    v.into_iter()
+                        .map(|e| NativeBatchError {
+                            offset: e.offset,
+                            code: e.code,
+                            message: e.message,
+                        })
+                        .collect()
+                })),
+            }))
+        })
     }
 
     #[napi]
-    pub async fn fetch(&self, cursor_id: u32, max_rows: u32) -> Out<NativeRows> {
+    pub fn fetch(&self, env: Env, cursor_id: u32, max_rows: u32) -> Result<JsObject> {
         let c = self.inner.clone();
-        done(
-            guarded(async move { c.fetch(cursor_id, max_rows).await })
-                .await
-                .map(rows),
-        )
+        call::spawn(env, async move {
+            done(
+                guarded(async move { c.fetch(cursor_id, max_rows).await })
+                    .await
+                    .map(rows_bytes),
+            )
+        })
     }
 
     #[napi]
-    pub async fn close_cursor(&self, cursor_id: u32) -> Out<()> {
+    pub fn close_cursor(&self, env: Env, cursor_id: u32) -> Result<JsObject> {
         let c = self.inner.clone();
-        done(guarded(async move { c.close_cursor(cursor_id).await }).await)
+        call::spawn(env, async move {
+            done(guarded(async move { c.close_cursor(cursor_id).await }).await)
+        })
     }
 
     #[napi]
-    pub async fn commit(&self) -> Out<()> {
+    pub fn commit(&self, env: Env) -> Result<JsObject> {
         let c = self.inner.clone();
-        done(guarded(async move { c.commit().await }).await)
+        call::spawn(env, async move {
+            done(guarded(async move { c.commit().await }).await)
+        })
     }
 
     #[napi]
-    pub async fn rollback(&self) -> Out<()> {
+    pub fn rollback(&self, env: Env) -> Result<JsObject> {
         let c = self.inner.clone();
-        done(guarded(async move { c.rollback().await }).await)
+        call::spawn(env, async move {
+            done(guarded(async move { c.rollback().await }).await)
+        })
     }
 
     #[napi]
-    pub async fn ping(&self) -> Out<()> {
+    pub fn ping(&self, env: Env) -> Result<JsObject> {
         let c = self.inner.clone();
-        done(guarded(async move { c.ping().await }).await)
+        call::spawn(env, async move {
+            done(guarded(async move { c.ping().await }).await)
+        })
     }
 
     #[napi]
-    pub async fn break_execution(&self) -> Result<()> {
-        self.inner.break_execution();
-        Ok(())
+    pub fn break_execution(&self, env: Env) -> Result<JsObject> {
+        let c = self.inner.clone();
+        call::spawn(env, async move {
+            c.break_execution();
+        })
     }
 
     #[napi]
-    pub async fn close(&self) -> Out<()> {
+    pub fn close(&self, env: Env) -> Result<JsObject> {
         let c = self.inner.clone();
-        done(guarded(async move { c.close().await }).await)
+        call::spawn(env, async move {
+            done(guarded(async move { c.close().await }).await)
+        })
     }
 
     #[napi]
@@ -495,17 +552,20 @@ pub struct NativePoolStats {
 #[napi]
 pub struct NativePool {
     inner: oradb_client::pool::Pool,
-    out: std::sync::Arc<
-        std::sync::Mutex<(
-            u32,
-            std::collections::HashMap<u32, oradb_client::pool::PooledSession>,
-        )>,
-    >,
+    out: Checkouts,
 }
+
+/// Sessions handed to JS, by id: the last id given and the sessions.
+type Checkouts = std::sync::Arc<
+    std::sync::Mutex<(
+        u32,
+        std::collections::HashMap<u32, oradb_client::pool::PooledSession>,
+    )>,
+>;
 
 /// Creates a pool (opens `poolMin` sessions; the first before returning).
 #[napi]
-pub async fn create_pool(opts: NativePoolOptions) -> Out<NativePool> {
+pub fn create_pool(env: Env, opts: NativePoolOptions) -> Result<JsObject> {
     use oradb_client::pool::{GetMode, Pool, PoolOptions};
     let secs = |s: u32| (s > 0).then(|| Duration::from_secs(s as u64));
     let o = PoolOptions {
@@ -526,21 +586,33 @@ pub async fn create_pool(opts: NativePoolOptions) -> Out<NativePool> {
         ping_interval: (opts.ping_interval_s >= 0)
             .then(|| Duration::from_secs(opts.ping_interval_s as u64)),
     };
-    done(
-        guarded(async move { Pool::create(o).await })
-            .await
-            .map(|inner| NativePool {
-                inner,
-                out: Default::default(),
-            }),
-    )
+    call::spawn(env, async move {
+        done(
+            guarded(async move { Pool::create(o).await })
+                .await
+                .map(|inner| NativePool {
+                    inner,
+                    out: Default::default(),
+                }),
+        )
+    })
 }
 
 #[napi]
 impl NativePool {
     #[napi]
-    pub async fn acquire(&self, tag: String, match_any_tag: bool) -> Out<NativeConnection> {
+    pub fn acquire(&self, env: Env, tag: String, match_any_tag: bool) -> Result<JsObject> {
         let pool = self.inner.clone();
+        let out = self.out.clone();
+        call::spawn(env, Self::acquire_on(pool, out, tag, match_any_tag))
+    }
+
+    async fn acquire_on(
+        pool: oradb_client::pool::Pool,
+        out: Checkouts,
+        tag: String,
+        match_any_tag: bool,
+    ) -> Out<NativeConnection> {
         let s = match guarded(async move { pool.acquire(&tag, match_any_tag).await }).await {
             Ok(s) => s,
             Err(f) => return done(Err(f)),
@@ -548,7 +620,7 @@ impl NativePool {
         let conn = s.conn.clone();
         let (tag, is_new) = (s.tag.clone(), s.is_new);
         let id = {
-            let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+            let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
             out.0 = out.0.wrapping_add(1).max(1);
             let id = out.0;
             out.1.insert(id, s);
@@ -561,13 +633,22 @@ impl NativePool {
     }
 
     #[napi]
-    pub async fn release(&self, id: u32, tag: String, drop: bool) -> Out<()> {
-        let s = self
-            .out
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .1
-            .remove(&id);
+    pub fn release(&self, env: Env, id: u32, tag: String, drop: bool) -> Result<JsObject> {
+        let pool = self.inner.clone();
+        let out = self.out.clone();
+        call::spawn(env, async move {
+            Self::release_on(pool, out, id, tag, drop).await
+        })
+    }
+
+    async fn release_on(
+        pool: oradb_client::pool::Pool,
+        out: Checkouts,
+        id: u32,
+        tag: String,
+        drop: bool,
+    ) -> Out<()> {
+        let s = out.lock().unwrap_or_else(|p| p.into_inner()).1.remove(&id);
         let Some(s) = s else {
             return done(Err(NativeFailure {
                 oradb_error: true,
@@ -577,14 +658,15 @@ impl NativePool {
                 is_recoverable: false,
             }));
         };
-        let pool = self.inner.clone();
         done(guarded(async move { pool.release(s, Some(&tag), drop).await }).await)
     }
 
     #[napi]
-    pub async fn close(&self, force: bool) -> Out<()> {
+    pub fn close(&self, env: Env, force: bool) -> Result<JsObject> {
         let pool = self.inner.clone();
-        done(guarded(async move { pool.close(force).await }).await)
+        call::spawn(env, async move {
+            done(guarded(async move { pool.close(force).await }).await)
+        })
     }
 
     #[napi]

@@ -1,6 +1,6 @@
 //! Tagged bind buffer (BOUNDARY.md) → client bind values.
 
-use oradb_client::binds::BindValue;
+use oradb_client::binds::{BindSpec, BindValue, Dir};
 use oradb_protocol::value::DateTime;
 
 pub struct Cursor<'a> {
@@ -80,6 +80,39 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// Bind specs (BOUNDARY.md): u32 count, u8 named; per bind u8 dir, u8 Oracle
+/// type, u32 max size and, when named, a u32-sized UTF-8 name. Empty: no binds.
+pub fn parse_specs(data: &[u8]) -> Result<Vec<BindSpec>, String> {
+    if data.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut c = Cursor::new(data);
+    let n = c.u32()? as usize;
+    let named = c.u8()? != 0;
+    // Each spec takes at least 6 bytes; a larger count is a malformed buffer.
+    if n > data.len() / 6 {
+        return Err(short());
+    }
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let dir = match c.u8()? {
+            2 => Dir::Out,
+            3 => Dir::InOut,
+            _ => Dir::In,
+        };
+        let ora_type = c.u8()?;
+        let max_size = c.u32()?;
+        let name = if named { Some(c.text()?) } else { None };
+        out.push(BindSpec {
+            name,
+            dir,
+            ora_type,
+            max_size,
+        });
+    }
+    Ok(out)
+}
+
 /// `rows` rows of `per_row` values each.
 pub fn parse_rows(data: &[u8], rows: usize, per_row: usize) -> Result<Vec<Vec<BindValue>>, String> {
     let mut c = Cursor::new(data);
@@ -119,5 +152,27 @@ mod tests {
         );
         assert!(parse_rows(&b[..b.len() - 1], 1, 4).is_err());
         assert!(parse_rows(&[99], 1, 1).unwrap_err().contains("ODB-3004"));
+    }
+
+    #[test]
+    fn parses_named_specs_and_rejects_a_lying_count() {
+        let mut b = 2u32.to_le_bytes().to_vec();
+        b.push(1);
+        for (dir, ty, max, name) in [(1u8, 2u8, 0u32, "a"), (2, 1, 4000, "bb")] {
+            b.extend_from_slice(&[dir, ty]);
+            b.extend_from_slice(&max.to_le_bytes());
+            b.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            b.extend_from_slice(name.as_bytes());
+        }
+        let specs = parse_specs(&b).unwrap();
+        assert_eq!(specs.len(), 2);
+        assert_eq!(specs[1].name.as_deref(), Some("bb"));
+        assert_eq!(specs[1].dir, Dir::Out);
+        assert_eq!((specs[1].ora_type, specs[1].max_size), (1, 4000));
+        assert!(parse_specs(&b[..b.len() - 1]).is_err());
+        let mut lying = u32::MAX.to_le_bytes().to_vec();
+        lying.push(0);
+        assert!(parse_specs(&lying).is_err());
+        assert!(parse_specs(&[]).unwrap().is_empty());
     }
 }

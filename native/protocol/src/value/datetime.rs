@@ -101,8 +101,47 @@ impl DateTime {
         }
     }
 
+    /// The exact form `Display` writes for years 0–9999 (`YYYY-MM-DD HH:MM:SS[.f…]`),
+    /// parsed without allocating; `None` for anything else, which the general
+    /// parser then handles.
+    fn parse_canonical(b: &[u8]) -> Option<Self> {
+        if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' {
+            return None;
+        }
+        if b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+            })
+        };
+        let mut dt = DateTime {
+            year: num(0..4)? as i32,
+            month: num(5..7)? as u8,
+            day: num(8..10)? as u8,
+            hour: num(11..13)? as u8,
+            minute: num(14..16)? as u8,
+            second: num(17..19)? as u8,
+            nanos: 0,
+        };
+        if b.len() > 19 {
+            let frac = &b[19..];
+            if frac[0] != b'.' || frac.len() < 2 || frac.len() > 10 {
+                return None;
+            }
+            let digits = num(20..b.len())?;
+            dt.nanos = digits * 10u32.pow((10 - frac.len()) as u32);
+        }
+        dt.validate().ok()?;
+        Some(dt)
+    }
+
     /// Parses `YYYY-MM-DD[ HH:MM:SS[.fffffffff]]` (also with a `T`).
     pub fn parse_iso(s: &str) -> Result<Self, DateError> {
+        if let Some(dt) = Self::parse_canonical(s.as_bytes()) {
+            return Ok(dt);
+        }
         let bad = || DateError(format!("invalid date/time text \"{s}\""));
         let s = s.trim();
         let (date, time) = match s.find([' ', 'T']) {
@@ -251,6 +290,25 @@ pub fn decode_timestamp_tz(b: &[u8]) -> Result<(DateTime, i32), DateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_fast_path_agrees_with_display() {
+        for text in [
+            "2024-01-31 23:59:58",
+            "0001-02-03 04:05:06.5",
+            "1999-12-31 00:00:00.123456789",
+        ] {
+            let d = DateTime::parse_canonical(text.as_bytes()).unwrap();
+            assert_eq!(d.to_string(), text);
+        }
+        assert_eq!(DateTime::parse_canonical(b"2024-02-30 00:00:00"), None);
+        assert_eq!(DateTime::parse_canonical(b"2024-01-01 00:00:00."), None);
+        assert_eq!(DateTime::parse_canonical(b"2024-01-01T00:00:00"), None);
+        assert_eq!(
+            DateTime::parse_iso("2024-01-01T00:00:00").unwrap().year,
+            2024
+        );
+    }
 
     fn dt(y: i32, mo: u8, d: u8, h: u8, mi: u8, s: u8, n: u32) -> DateTime {
         DateTime {

@@ -67,6 +67,11 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     for row in &cur.rows[cur.pos..end] {
         w.u8(oradb_protocol::ttc::msg::ROW_DATA);
         for (v, &ty) in row.iter().zip(&types) {
+            // Text to a text column needs no conversion: write it in place.
+            if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
+                rows::write_row_value(w, Some(t.as_bytes()));
+                continue;
+            }
             let b = encoded(v, ty);
             if matches!(ty, ora_type::LONG | ora_type::LONG_RAW) {
                 rows::write_long_value(w, b.as_deref());

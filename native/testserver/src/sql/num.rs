@@ -80,6 +80,27 @@ pub fn f64_text(f: f64) -> String {
     if f == 0.0 {
         return "0".into();
     }
+    // Fast path: the shortest round-trip text, when it has at most 15
+    // significant digits, is exactly what rounding to 15 digits gives.
+    if f.is_finite() && f.abs() < 1e15 && f.abs() >= 1e-6 {
+        let short = format!("{f}");
+        let sig = short
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .skip_while(|c| *c == b'0')
+            .count();
+        if sig <= 15 {
+            return short;
+        }
+    }
+    f64_text_rounded(f)
+}
+
+/// `f` rounded to 15 significant digits, as plain decimal text.
+fn f64_text_rounded(f: f64) -> String {
+    if f == 0.0 {
+        return "0".into();
+    }
     let sci = format!("{:.14e}", f);
     let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -134,6 +155,22 @@ pub fn sub(a: Num, b: Num) -> Num {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn float_text_fast_path_matches_rounding() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            // xorshift: spread over magnitudes and digit counts.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mant = (x % 1_000_000_000) as f64;
+            let scale = 10f64.powi((x >> 40) as i32 % 12 - 6);
+            for f in [mant * scale, mant / 7.0 * scale, -(mant / 4.0)] {
+                assert_eq!(f64_text(f), f64_text_rounded(f), "{f:e}");
+            }
+        }
+    }
 
     #[test]
     fn float_text_hides_binary_noise() {

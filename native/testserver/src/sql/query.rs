@@ -53,7 +53,10 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
     let text = |v: ValueRef| match v {
         ValueRef::Integer(i) => Some(i.to_string()),
         ValueRef::Real(f) => Some(num::f64_text(f)),
-        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Text(t) => Some(match std::str::from_utf8(t) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
         _ => None,
     };
     if matches!(v, ValueRef::Null) {
@@ -69,7 +72,14 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 .unwrap_or(Value::Null),
         },
         ora_type::DATE | ora_type::TIMESTAMP => {
-            match text(v).and_then(|s| DateTime::parse_iso(&s).ok()) {
+            let parsed = match v {
+                // Stored dates are text; parse them in place, without a copy.
+                ValueRef::Text(t) => std::str::from_utf8(t)
+                    .ok()
+                    .and_then(|s| DateTime::parse_iso(s).ok()),
+                other => text(other).and_then(|s| DateTime::parse_iso(&s).ok()),
+            };
+            match parsed {
                 Some(d) if c.ora_type == ora_type::DATE => Value::Date(DateTime { nanos: 0, ..d }),
                 Some(d) => Value::Timestamp(d),
                 None => Value::Null,
