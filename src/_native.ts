@@ -111,9 +111,34 @@ export interface NativeConnection {
   readonly poolIsNew: boolean;
 }
 
+/** Sizes and timeouts of a native pool. */
+export interface NativePoolLimits {
+  poolMin: number;
+  poolMax: number;
+  poolIncrement: number;
+  getMode: string;
+  waitTimeoutMs: number;
+  queueMax: number;
+  poolTimeoutS: number;
+  maxLifetimeSessionS: number;
+  pingIntervalS: number;
+}
+
+/** One native acquire. */
+export interface NativeAcquire {
+  tag: string;
+  matchAnyTag: boolean;
+  user?: string;
+  password?: string;
+  connectionClass?: string;
+  /** 0 the pool's, 1 new, 2 self. */
+  purity: number;
+}
+
 /** Options of the native `createPool()`. */
 export interface NativePoolOptions {
   connect: NativeConnectOptions;
+  homogeneous: boolean;
   poolMin: number;
   poolMax: number;
   poolIncrement: number;
@@ -139,9 +164,13 @@ export interface NativePoolStats {
 
 /** A native session pool. */
 export interface NativePool {
-  acquire(tag: string, matchAnyTag: boolean): Promise<NativeConnection>;
+  /** `requestId` (non-zero) lets `cancelAcquire` stop a waiting acquire (ODB-2010). */
+  acquire(req: NativeAcquire, requestId: number): Promise<NativeConnection>;
+  cancelAcquire(requestId: number): void;
   release(id: number, tag: string, drop: boolean): Promise<void>;
-  close(force: boolean): Promise<void>;
+  /** `drainMs` < 0: no drain time. */
+  close(force: boolean, drainMs: number): Promise<void>;
+  reconfigure(limits: NativePoolLimits): void;
   statistics(): NativePoolStats;
 }
 
@@ -416,11 +445,15 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
     async createPool(opts: NativePoolOptions): Promise<NativePool> {
       const pool = unwrap<NativePool>(await raw.createPool(opts));
       return {
-        acquire: async (tag: string, any: boolean) =>
-          adapt(unwrap<RawConnection>(await pool.acquire(tag, any))),
+        acquire: async (req: NativeAcquire, requestId: number) =>
+          adapt(unwrap<RawConnection>(await pool.acquire(req, requestId))),
+        cancelAcquire: (requestId: number) => pool.cancelAcquire(requestId),
         release: async (id: number, tag: string, drop: boolean) =>
           unwrap(await pool.release(id, tag, drop)),
-        close: async (force: boolean) => unwrap(await pool.close(force)),
+        close: async (force: boolean, drainMs: number) => unwrap(await pool.close(force, drainMs)),
+        reconfigure: (limits: NativePoolLimits) => {
+          unwrap(pool.reconfigure(limits));
+        },
         statistics: () => pool.statistics(),
       };
     },

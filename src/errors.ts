@@ -23,6 +23,12 @@ export const ErrorCode = {
   NATIVE_LOAD_FAILED: "ODB-1000",
   /** An argument of `makeDsn()` is invalid. */
   INVALID_DSN_ARGUMENT: "ODB-1001",
+  /** The pool is closed (native pool errors ODB-2001…2009 come from the Rust pool). */
+  POOL_CLOSED: "ODB-2001",
+  /** A connection given to `pool.release()` is not an open connection of that pool. */
+  NOT_FROM_POOL: "ODB-2008",
+  /** `acquire()` was aborted by its `signal`. */
+  ACQUIRE_ABORTED: "ODB-2010",
   /** A bind value has a JS type that cannot be bound (function, symbol, plain object…). */
   UNSUPPORTED_BIND_VALUE: "ODB-3000",
   /** A number bind is NaN or ±Infinity, which Oracle NUMBER cannot hold. */

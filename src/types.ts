@@ -347,6 +347,11 @@ export interface ConnectOptions {
   autoCommit?: boolean;
   /** DRCP connection class. */
   connectionClass?: string;
+  /**
+   * DRCP session purity: `"self"` may reuse a pooled server session with its state, `"new"`
+   * always gets a clean one; `"default"` lets the server decide.
+   */
+  purity?: "new" | "self" | "default";
   /** Program name reported to the server (V$SESSION.PROGRAM). */
   program?: string;
   /** Machine name reported to the server. */

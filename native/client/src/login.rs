@@ -21,6 +21,8 @@ use crate::transport::{Inbound, ResponseBuf, Transport};
 /// What the logon learnt about the session.
 #[derive(Debug, Clone, Default)]
 pub struct SessionInfo {
+    /// The user logged on, as given at connect.
+    pub user: String,
     pub sid: u32,
     pub serial: u32,
     pub server_version: String,
@@ -383,6 +385,7 @@ async fn authenticate(
             .unwrap_or(0)
     };
     Ok(SessionInfo {
+        user: opts.user.clone(),
         sid: num("AUTH_SESSION_ID"),
         serial: num("AUTH_SERIAL_NUM"),
         server_version: version_text(num("AUTH_VERSION_NO"), caps.field_version),

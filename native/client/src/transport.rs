@@ -32,6 +32,20 @@ pub enum Inbound {
 }
 
 impl Transport {
+    /// True unless the socket is known to be finished: the peer closed it
+    /// (a server restart, a kill) or sent something nobody asked for. Never
+    /// waits: an idle healthy socket has nothing to read.
+    pub fn probe_alive(&mut self) -> bool {
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        let mut byte = [0u8; 1];
+        let mut buf = tokio::io::ReadBuf::new(&mut byte);
+        // Ready means EOF, an error, or unsolicited bytes: the session cannot be trusted.
+        std::pin::Pin::new(&mut self.stream)
+            .poll_read(&mut cx, &mut buf)
+            .is_pending()
+    }
+
     pub async fn tcp(host: &str, port: u16, timeout: Duration) -> Result<Transport> {
         let connect = TcpStream::connect((host, port));
         let sock = match tokio::time::timeout(timeout, connect).await {
