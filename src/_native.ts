@@ -166,7 +166,11 @@ export interface NativePoolStats {
 export interface NativePool {
   /** `requestId` (non-zero) lets `cancelAcquire` stop a waiting acquire (ODB-2010). */
   acquire(req: NativeAcquire, requestId: number): Promise<NativeConnection>;
+  /** An idle session handed out at once, or null when `acquire` must be used. */
+  tryAcquire(req: NativeAcquire): NativeConnection | null;
   cancelAcquire(requestId: number): void;
+  /** True when the session went back at once; false when `release` must be used. */
+  tryRelease(id: number, tag: string, drop: boolean): boolean;
   release(id: number, tag: string, drop: boolean): Promise<void>;
   /** `drainMs` < 0: no drain time. */
   close(force: boolean, drainMs: number): Promise<void>;
@@ -448,6 +452,11 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
         acquire: async (req: NativeAcquire, requestId: number) =>
           adapt(unwrap<RawConnection>(await pool.acquire(req, requestId))),
         cancelAcquire: (requestId: number) => pool.cancelAcquire(requestId),
+        tryAcquire: (req: NativeAcquire) => {
+          const c = unwrap<RawConnection | null>(pool.tryAcquire(req));
+          return c === null ? null : adapt(c);
+        },
+        tryRelease: (id: number, tag: string, drop: boolean) => pool.tryRelease(id, tag, drop),
         release: async (id: number, tag: string, drop: boolean) =>
           unwrap(await pool.release(id, tag, drop)),
         close: async (force: boolean, drainMs: number) => unwrap(await pool.close(force, drainMs)),

@@ -25,6 +25,10 @@ export const ErrorCode = {
   INVALID_DSN_ARGUMENT: "ODB-1001",
   /** The pool is closed (native pool errors ODB-2001…2009 come from the Rust pool). */
   POOL_CLOSED: "ODB-2001",
+  /** The pool's wait queue is full (`queueMax`). */
+  POOL_QUEUE_FULL: "ODB-2003",
+  /** `acquire()` waited `waitTimeout` ms ("timedwait"). */
+  POOL_WAIT_TIMEOUT: "ODB-2004",
   /** A connection given to `pool.release()` is not an open connection of that pool. */
   NOT_FROM_POOL: "ODB-2008",
   /** `acquire()` was aborted by its `signal`. */

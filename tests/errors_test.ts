@@ -26,6 +26,8 @@ test("own error codes are grouped by range", () => {
     NATIVE_LOAD_FAILED: "1",
     INVALID_DSN_ARGUMENT: "1",
     POOL_CLOSED: "2",
+    POOL_QUEUE_FULL: "2",
+    POOL_WAIT_TIMEOUT: "2",
     NOT_FROM_POOL: "2",
     ACQUIRE_ABORTED: "2",
     UNSUPPORTED_BIND_VALUE: "3",

@@ -386,3 +386,32 @@ test(
     assert.ok(st.open <= 10 && st.busy === 0 && st.waiting === 0, JSON.stringify(st));
   },
 );
+
+test("waiting acquires are served in FIFO order and bounded by queueMax", server, async () => {
+  await using db = await startTestServer();
+  await using pool = await createPool({
+    ...creds,
+    connectString: db.connectString,
+    poolMax: 1,
+    queueMax: 2,
+  });
+  const held = await pool.acquire();
+  const order: number[] = [];
+  const waiters = [1, 2].map((n) =>
+    pool.acquire().then(async (c) => {
+      order.push(n);
+      await c.close();
+    })
+  );
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(pool.getStatistics().waiting, 2);
+  await assert.rejects(
+    pool.acquire(),
+    (e: unknown) => e instanceof OracleError && e.code === "ODB-2003",
+  );
+  await held.close();
+  await Promise.all(waiters);
+  assert.deepEqual(order, [1, 2]);
+  const st = pool.getStatistics();
+  assert.deepEqual([st.open, st.busy, st.waiting], [1, 0, 0]);
+});

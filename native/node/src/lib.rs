@@ -606,6 +606,38 @@ pub struct NativePool {
     >,
 }
 
+fn acquire_request(req: NativeAcquire) -> oradb_client::pool::AcquireRequest {
+    oradb_client::pool::AcquireRequest {
+        tag: req.tag,
+        match_any_tag: req.match_any_tag,
+        user: req.user,
+        password: req.password,
+        connection_class: req.connection_class,
+        purity: match req.purity {
+            1 => Some(Purity::New),
+            2 => Some(Purity::SelfPurity),
+            _ => None,
+        },
+    }
+}
+
+/// Registers a handed-out session under a fresh id for `release`.
+fn checkout(out: &Checkouts, s: oradb_client::pool::PooledSession) -> NativeConnection {
+    let conn = s.conn.clone();
+    let (tag, is_new) = (s.tag.clone(), s.is_new);
+    let id = {
+        let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
+        out.0 = out.0.wrapping_add(1).max(1);
+        let id = out.0;
+        out.1.insert(id, s);
+        id
+    };
+    NativeConnection {
+        inner: conn,
+        pooled: Some((id, tag, is_new)),
+    }
+}
+
 /// Sessions handed to JS, by id: the last id given and the sessions.
 type Checkouts = std::sync::Arc<
     std::sync::Mutex<(
@@ -662,18 +694,7 @@ impl NativePool {
                 .insert(request_id, cancel.clone());
         }
         let cancels = self.cancels.clone();
-        let r = oradb_client::pool::AcquireRequest {
-            tag: req.tag,
-            match_any_tag: req.match_any_tag,
-            user: req.user,
-            password: req.password,
-            connection_class: req.connection_class,
-            purity: match req.purity {
-                1 => Some(Purity::New),
-                2 => Some(Purity::SelfPurity),
-                _ => None,
-            },
-        };
+        let r = acquire_request(req);
         call::spawn(env, async move {
             let out = tokio::select! {
                 r = Self::acquire_on(pool, out, r) => r,
@@ -716,19 +737,35 @@ impl NativePool {
             Ok(s) => s,
             Err(f) => return done(Err(f)),
         };
-        let conn = s.conn.clone();
-        let (tag, is_new) = (s.tag.clone(), s.is_new);
-        let id = {
-            let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
-            out.0 = out.0.wrapping_add(1).max(1);
-            let id = out.0;
-            out.1.insert(id, s);
-            id
+        done(Ok(checkout(&out, s)))
+    }
+
+    /// The synchronous fast path: an idle session that needs no ping, or
+    /// `null` (call `acquire`). No I/O: a lock and a non-blocking probe.
+    #[napi]
+    pub fn try_acquire(&self, req: NativeAcquire) -> Either<Out<NativeConnection>, Null> {
+        match self.inner.try_acquire(&acquire_request(req)) {
+            Ok(Some(s)) => Either::A(done(Ok(checkout(&self.out, s)))),
+            Ok(None) => Either::B(Null),
+            Err(e) => Either::A(done(Err(failure(&e)))),
+        }
+    }
+
+    /// The synchronous fast path of `release`: true when the session went
+    /// back at once; false when it needs `release` (a rollback or a close).
+    #[napi]
+    pub fn try_release(&self, id: u32, tag: String, drop: bool) -> bool {
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(s) = out.1.remove(&id) else {
+            return false;
         };
-        done(Ok(NativeConnection {
-            inner: conn,
-            pooled: Some((id, tag, is_new)),
-        }))
+        match self.inner.try_release(s, Some(&tag), drop) {
+            Ok(()) => true,
+            Err(s) => {
+                out.1.insert(id, s);
+                false
+            }
+        }
     }
 
     #[napi]

@@ -146,6 +146,9 @@ struct Inner {
     homogeneous: bool,
     /// Per-pool random hash keys for `Key::cred`.
     hasher: std::collections::hash_map::RandomState,
+    /// The runtime the pool was created on: background work is spawned
+    /// there, also from the synchronous fast paths called on other threads.
+    rt: tokio::runtime::Handle,
     state: Mutex<State>,
     available: Notify,
     /// Signalled whenever a busy session comes back (for drain).
@@ -213,6 +216,7 @@ impl Pool {
                 connect: opts.connect,
                 homogeneous: opts.homogeneous,
                 hasher: Default::default(),
+                rt: tokio::runtime::Handle::current(),
                 state: Mutex::new(State {
                     limits: opts.limits,
                     idle: Vec::new(),
@@ -237,6 +241,10 @@ impl Pool {
             pool.spawn_open(min - 1);
         }
         Ok(pool)
+    }
+
+    fn rt(&self) -> &tokio::runtime::Handle {
+        &self.inner.rt
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -289,7 +297,7 @@ impl Pool {
         self.lock().open += n;
         for _ in 0..n {
             let pool = self.clone();
-            tokio::spawn(async move {
+            self.rt().spawn(async move {
                 let key = pool.default_key();
                 match pool.open_session(&key, None, None).await {
                     Ok(c) => pool.put_idle(c, Tag::default(), key, Instant::now()),
@@ -403,6 +411,91 @@ impl Pool {
         }
     }
 
+    /// The synchronous fast path of `acquire`: an idle session that needs no
+    /// ping, handed out without a trip through the runtime. `None` when the
+    /// request must wait, open a session or ping one (call `acquire`).
+    /// Never blocks: one short lock and a non-blocking socket probe.
+    pub fn try_acquire(&self, req: &AcquireRequest) -> Result<Option<PooledSession>> {
+        let want = Tag::parse(&req.tag)?;
+        let key = self.key_for(req)?;
+        if req.purity == Some(Purity::New) {
+            return Ok(None);
+        }
+        loop {
+            let s = {
+                let mut st = self.lock();
+                if st.closed {
+                    return Err(pool_error("ODB-2001", "the pool is closed"));
+                }
+                Self::trim(&mut st, self.rt());
+                let Some(i) = Self::pick(&st.idle, &key, &want, req.match_any_tag) else {
+                    return Ok(None);
+                };
+                let stale = st
+                    .limits
+                    .ping_interval
+                    .is_some_and(|p| st.idle[i].last_used.elapsed() >= p);
+                if stale {
+                    return Ok(None);
+                }
+                st.busy += 1;
+                st.stats.hits += 1;
+                st.idle.swap_remove(i)
+            };
+            if !s.conn.is_dead() && s.conn.probe_alive() {
+                return Ok(Some(self.hand_out(
+                    s.conn,
+                    s.tag.to_string(),
+                    false,
+                    s.key,
+                    s.created,
+                    false,
+                )));
+            }
+            {
+                let mut st = self.lock();
+                st.open -= 1;
+                st.busy -= 1;
+            }
+            self.rt().spawn(async move { s.conn.close().await });
+        }
+    }
+
+    /// The synchronous fast path of `release`: a healthy session with no open
+    /// transaction goes back to the idle list at once. Otherwise (rollback or
+    /// close needed) the session is given back to the caller for `release`.
+    pub fn try_release(
+        &self,
+        s: PooledSession,
+        tag: Option<&str>,
+        drop: bool,
+    ) -> std::result::Result<(), PooledSession> {
+        let Ok(new_tag) = (match tag {
+            Some(t) => Tag::parse(t),
+            None => Tag::parse(&s.tag),
+        }) else {
+            return Err(s);
+        };
+        if drop || s.forced || s.conn.is_dead() || s.conn.in_transaction() {
+            return Err(s);
+        }
+        {
+            let mut st = self.lock();
+            let expired = st
+                .limits
+                .max_lifetime
+                .is_some_and(|l| s.created.elapsed() >= l);
+            if expired || st.closed || st.open > st.limits.max {
+                return Err(s);
+            }
+            st.busy -= 1;
+            st.busy_conns.remove(&s.id);
+        }
+        self.inner.returned.notify_waiters();
+        self.put_idle(s.conn, new_tag, s.key, s.created);
+        Ok(())
+    }
+
     fn key_for(&self, req: &AcquireRequest) -> Result<Key> {
         let class = req
             .connection_class
@@ -462,7 +555,7 @@ impl Pool {
         if st.closed {
             return Err(pool_error("ODB-2001", "the pool is closed"));
         }
-        Self::trim(&mut st);
+        Self::trim(&mut st, self.rt());
         if !fresh {
             if let Some(i) = Self::pick(&st.idle, key, want, match_any) {
                 st.busy += 1;
@@ -483,7 +576,7 @@ impl Pool {
                 .unwrap_or(0);
             let s = st.idle.swap_remove(i);
             st.open -= 1;
-            tokio::spawn(async move { s.conn.close().await });
+            self.rt().spawn(async move { s.conn.close().await });
         }
         if st.open < limits.max {
             st.open += 1;
@@ -538,12 +631,12 @@ impl Pool {
             st.open -= 1;
             st.busy -= 1;
         }
-        tokio::spawn(async move { s.conn.close().await });
+        self.rt().spawn(async move { s.conn.close().await });
         None
     }
 
     /// Closes idle sessions past the idle timeout, keeping `min` open.
-    fn trim(st: &mut State) {
+    fn trim(st: &mut State, rt: &tokio::runtime::Handle) {
         let Some(limit) = st.limits.idle_timeout else {
             return;
         };
@@ -553,7 +646,7 @@ impl Pool {
             };
             let s = st.idle.swap_remove(i);
             st.open -= 1;
-            tokio::spawn(async move { s.conn.close().await });
+            rt.spawn(async move { s.conn.close().await });
         }
     }
 
@@ -624,7 +717,7 @@ impl Pool {
             (grow, surplus)
         };
         for s in surplus {
-            tokio::spawn(async move { s.conn.close().await });
+            self.rt().spawn(async move { s.conn.close().await });
         }
         self.spawn_open(grow);
         // Waiters may now fit (a larger max) or must re-check their mode.
