@@ -760,8 +760,8 @@ impl NativePool {
             return false;
         };
         match self.inner.try_release(s, Some(&tag), drop) {
-            Ok(()) => true,
-            Err(s) => {
+            None => true,
+            Some(s) => {
                 out.1.insert(id, s);
                 false
             }

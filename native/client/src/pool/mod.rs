@@ -469,15 +469,15 @@ impl Pool {
         s: PooledSession,
         tag: Option<&str>,
         drop: bool,
-    ) -> std::result::Result<(), PooledSession> {
+    ) -> Option<PooledSession> {
         let Ok(new_tag) = (match tag {
             Some(t) => Tag::parse(t),
             None => Tag::parse(&s.tag),
         }) else {
-            return Err(s);
+            return Some(s);
         };
         if drop || s.forced || s.conn.is_dead() || s.conn.in_transaction() {
-            return Err(s);
+            return Some(s);
         }
         {
             let mut st = self.lock();
@@ -486,14 +486,14 @@ impl Pool {
                 .max_lifetime
                 .is_some_and(|l| s.created.elapsed() >= l);
             if expired || st.closed || st.open > st.limits.max {
-                return Err(s);
+                return Some(s);
             }
             st.busy -= 1;
             st.busy_conns.remove(&s.id);
         }
         self.inner.returned.notify_waiters();
         self.put_idle(s.conn, new_tag, s.key, s.created);
-        Ok(())
+        None
     }
 
     fn key_for(&self, req: &AcquireRequest) -> Result<Key> {
