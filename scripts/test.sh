@@ -37,7 +37,7 @@ add "$p" "$f" "deno test"
 
 # 3. The same tests under Node (tsc build).
 npx tsc -p tsconfig.json >"$LOGS/tsc.log" 2>&1 || { cat "$LOGS/tsc.log"; }
-node --test --enable-source-maps dist/tests/ >"$LOGS/node.log" 2>&1
+node --test --test-concurrency=1 --enable-source-maps dist/tests/ >"$LOGS/node.log" 2>&1
 tail -10 "$LOGS/node.log" | grep -E "^# (pass|fail)"
 p=$(grep -E "^# pass" "$LOGS/node.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/node.log" | awk '{print $3}')
 sk=$(grep -E "^# skipped" "$LOGS/node.log" | awk '{print $3}')
