@@ -26,6 +26,9 @@ export interface NativeConnectOptions {
   machine?: string;
   osUser?: string;
   driverName?: string;
+  walletLocation?: string;
+  sslServerDnMatch?: boolean;
+  sslServerCertDn?: string;
 }
 
 /** Binds of one statement (or of `rowCount` rows for executeMany). */

@@ -44,6 +44,9 @@ const CONNECT: OptionSchema = {
   machine: "string",
   osUser: "string",
   driverName: "string",
+  walletLocation: "string",
+  sslServerDnMatch: "boolean",
+  sslServerCertDn: "string",
 };
 
 const EXECUTE: OptionSchema = {

@@ -393,6 +393,9 @@ export function toNativeOptions(o: ConnectOptions) {
     machine: o.machine,
     osUser: o.osUser,
     driverName: o.driverName ?? "oradb",
+    walletLocation: o.walletLocation,
+    sslServerDnMatch: o.sslServerDnMatch,
+    sslServerCertDn: o.sslServerCertDn,
   };
 }
 

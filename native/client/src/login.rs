@@ -76,22 +76,24 @@ async fn connect_one(
     d: &Description,
     a: &Address,
 ) -> Result<(Transport, Caps, SessionInfo)> {
-    if a.protocol == connect_string::Protocol::Tcps {
-        // Never fall back to plain TCP for an address that asked for TLS.
-        return Err(Error::odb(
-            ErrorKind::Connect,
-            "ODB-1030",
-            format!(
-                "TLS (tcps) connections are not supported yet: {}:{}",
-                a.host, a.port
-            ),
-        ));
-    }
     let timeout = d
         .transport_connect_timeout
         .or(d.connect_timeout)
         .unwrap_or(opts.connect_timeout);
-    let mut t = Transport::tcp(&a.host, a.port, timeout).await?;
+    // A tcps address is TLS or nothing: never a fallback to plain TCP.
+    let tls = (a.protocol == connect_string::Protocol::Tcps).then(|| crate::tls::TlsSettings {
+        wallet_location: d
+            .wallet_location
+            .as_ref()
+            .map(Into::into)
+            .or_else(|| opts.wallet_location.clone()),
+        dn_match: d.ssl_server_dn_match.unwrap_or(opts.ssl_server_dn_match),
+        cert_dn: d
+            .ssl_server_cert_dn
+            .clone()
+            .or_else(|| opts.ssl_server_cert_dn.clone()),
+    });
+    let mut t = Transport::open(&a.host, a.port, timeout, tls.as_ref()).await?;
     let extra = vec![(
         "CID".to_string(),
         format!(

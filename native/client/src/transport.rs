@@ -46,7 +46,37 @@ impl Transport {
             .is_pending()
     }
 
+    /// TCP, then (with `tls`) the TLS handshake, within `timeout`.
+    pub async fn open(
+        host: &str,
+        port: u16,
+        timeout: Duration,
+        tls: Option<&crate::tls::TlsSettings>,
+    ) -> Result<Transport> {
+        let Some(settings) = tls else {
+            return Self::tcp(host, port, timeout).await;
+        };
+        let sock = Self::tcp_stream(host, port, timeout).await?;
+        let handshake = crate::tls::connect(sock, host, port, settings);
+        match tokio::time::timeout(timeout, handshake).await {
+            Ok(s) => Ok(Transport::new(Box::new(s?))),
+            Err(_) => Err(Error::odb(
+                crate::error::ErrorKind::Connect,
+                "ODB-1012",
+                format!(
+                    "timed out in the TLS handshake with {host}:{port} after {} ms",
+                    timeout.as_millis()
+                ),
+            )),
+        }
+    }
+
     pub async fn tcp(host: &str, port: u16, timeout: Duration) -> Result<Transport> {
+        let sock = Self::tcp_stream(host, port, timeout).await?;
+        Ok(Transport::new(Box::new(sock)))
+    }
+
+    async fn tcp_stream(host: &str, port: u16, timeout: Duration) -> Result<TcpStream> {
         let connect = TcpStream::connect((host, port));
         let sock = match tokio::time::timeout(timeout, connect).await {
             Ok(Ok(s)) => s,
@@ -69,7 +99,7 @@ impl Transport {
             }
         };
         let _ = sock.set_nodelay(true);
-        Ok(Transport::new(Box::new(sock)))
+        Ok(sock)
     }
 
     pub fn new(stream: Box<dyn Stream>) -> Self {

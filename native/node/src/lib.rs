@@ -72,6 +72,9 @@ pub struct NativeConnectOptions {
     pub machine: Option<String>,
     pub os_user: Option<String>,
     pub driver_name: Option<String>,
+    pub wallet_location: Option<String>,
+    pub ssl_server_dn_match: Option<bool>,
+    pub ssl_server_cert_dn: Option<String>,
 }
 
 /// Bytes copied into a JS-heap Buffer. An external buffer would count as
@@ -244,6 +247,11 @@ fn options(o: NativeConnectOptions) -> ConnectOptions {
     if let Some(v) = o.driver_name {
         c.driver_name = v;
     }
+    c.wallet_location = o.wallet_location.map(Into::into);
+    if let Some(v) = o.ssl_server_dn_match {
+        c.ssl_server_dn_match = v;
+    }
+    c.ssl_server_cert_dn = o.ssl_server_cert_dn;
     c
 }
 
