@@ -52,11 +52,22 @@ impl Transport {
         port: u16,
         timeout: Duration,
         tls: Option<&crate::tls::TlsSettings>,
+        expire_time: Option<Duration>,
     ) -> Result<Transport> {
-        let Some(settings) = tls else {
-            return Self::tcp(host, port, timeout).await;
-        };
         let sock = Self::tcp_stream(host, port, timeout).await?;
+        if let Some(every) = expire_time.filter(|t| !t.is_zero()) {
+            // EXPIRE_TIME: TCP keepalive probes notice a dead peer or a
+            // firewall that dropped an idle session.
+            let ka = socket2::TcpKeepalive::new()
+                .with_time(every)
+                .with_interval(every);
+            if let Err(e) = socket2::SockRef::from(&sock).set_tcp_keepalive(&ka) {
+                tracing::debug!("EXPIRE_TIME keepalive not set: {e}");
+            }
+        }
+        let Some(settings) = tls else {
+            return Ok(Transport::new(Box::new(sock)));
+        };
         let handshake = crate::tls::connect(sock, host, port, settings);
         match tokio::time::timeout(timeout, handshake).await {
             Ok(s) => Ok(Transport::new(Box::new(s?))),
