@@ -123,7 +123,16 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
         StmtKind::Ddl | StmtKind::Other => {
             let p = prepared.clone();
             let binds = run.rows.into_iter().next().unwrap_or_default();
-            let res = st.blocking(move |s| s.execute(&p, &binds)).await?;
+            let res = st
+                .blocking(move |s| s.execute(&p, &binds).map(|_| s.take_compile_warning()))
+                .await?;
+            if let Ok(true) = res {
+                // CREATE of stored code that does not compile: success with
+                // the compilation-error warning flag (ORA-24344).
+                let mut m = ErrorMessage::success(run.cursor_id, 0, st.call_status());
+                m.warning_flags = 0x20;
+                return conn.send_msg(|w, caps| m.encode(w, caps)).await;
+            }
             finish(conn, st, run.cursor_id, run.commit, res.map(|_| 0)).await
         }
     }
