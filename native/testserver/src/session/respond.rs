@@ -49,6 +49,21 @@ fn encoded(v: &Value, ty: u8) -> Option<Vec<u8>> {
     }
 }
 
+/// An OUT value converted to the type the client bound (PL/SQL values are
+/// typed by the expression that produced them, not by the bind).
+fn out_as(v: &Value, ty: u8) -> Value {
+    match (v, ty) {
+        (Value::Number(n), ora_type::BOOLEAN) => Value::Boolean(n.trim() != "0"),
+        (Value::Varchar(s), ora_type::DATE | ora_type::TIMESTAMP) => {
+            match oradb_protocol::value::DateTime::parse_iso(s) {
+                Ok(d) => Value::Timestamp(d),
+                Err(_) => v.clone(),
+            }
+        }
+        _ => v.clone(),
+    }
+}
+
 /// RXH + up to `n` rows + ERROR (1403 once the cursor is exhausted).
 pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
     let status = st.call_status();
@@ -370,7 +385,7 @@ async fn plsql(
                     .get(i)
                     .map(|m| m.ora_type)
                     .unwrap_or(ora_type::VARCHAR);
-                let b = out.get(i).and_then(|v| encoded(v, ty));
+                let b = out.get(i).map(|v| out_as(v, ty)).and_then(|v| encoded(&v, ty));
                 rows::write_out_bind(&mut w, b.as_deref());
             }
         }

@@ -998,6 +998,15 @@ impl Session {
         let block = parse_anonymous(&p.toks, &p.sql)?;
         let mut frame = Frame::new(p.bind_names.clone(), binds.iter().map(to_sql).collect());
         frame.slots.resize(frame.names.len(), Sql::Null);
+        // Typed IN values keep their type when copied to other binds.
+        for (t, v) in frame.types.iter_mut().zip(binds) {
+            *t = match v {
+                Value::Boolean(_) => Ty::Boolean,
+                Value::Date(_) => Ty::Date,
+                Value::Timestamp(_) => Ty::Timestamp,
+                _ => Ty::Any,
+            };
+        }
         self.plsql.depth = 0;
         match self.exec_block(&block, &mut frame)? {
             Flow::Return(Some(_)) => {
@@ -1459,7 +1468,11 @@ impl Session {
     }
 
     fn dml(&mut self, s: &[Token], frame: &mut Frame) -> Result<(), SqlError> {
+        if self.plsql.in_query {
+            return Err(err(14551, "cannot perform a DML operation inside a query"));
+        }
         let s = self.substitute_calls(s, frame, false)?;
+        self.register_stored_functions(&s);
         self.begin()?;
         let sql = self.rewrite_with(&s, frame);
         let map = |e: rusqlite::Error| errors::map(&e, &s, &self.user);
@@ -1582,6 +1595,7 @@ impl Session {
         let mark = frame.locals.len();
         let q = self.substitute_calls(&q, frame, false);
         let rows = q.and_then(|q| {
+            self.register_stored_functions(&q);
             let sql = self.rewrite_with(&q, frame);
             self.query_slots(&sql, s, frame)
         });
@@ -1784,6 +1798,41 @@ impl Session {
             frame.set(slot, v, ty)?;
         }
         Ok(ret)
+    }
+
+    /// Calls a stored function with values (a call from SQL).
+    pub(super) fn call_function_values(
+        &mut self,
+        name: &str,
+        args: Vec<Sql>,
+    ) -> Result<Sql, SqlError> {
+        let unit = self
+            .stored_function(name)
+            .ok_or_else(|| err(904, &format!("\"{name}\": invalid identifier")))?;
+        let names: Vec<String> = (1..=args.len()).map(|i| i.to_string()).collect();
+        let mut toks = Vec::new();
+        for (k, n) in names.iter().enumerate() {
+            if k > 0 {
+                toks.push(Token {
+                    tok: Tok::Op(",".into()),
+                    pos: 0,
+                });
+            }
+            toks.push(Token {
+                tok: Tok::Bind(n.clone()),
+                pos: 0,
+            });
+        }
+        let mut frame = Frame::new(names, args);
+        let at = Token {
+            tok: Tok::Word(name.into()),
+            pos: 0,
+        };
+        self.plsql.depth = 0;
+        Ok(self
+            .call_unit(&unit, &toks, &mut frame, &at)?
+            .map(|v| v.0)
+            .unwrap_or(Sql::Null))
     }
 
     /// Sleeps in short slices so a break ends it promptly.

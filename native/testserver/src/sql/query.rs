@@ -440,6 +440,7 @@ impl Session {
             p.translated = rewrite::rewrite(toks, &mut ctx);
         }
         self.check_identity_always(toks)?;
+        self.register_stored_functions(toks);
         let stmt = self
             .conn
             .prepare(&p.translated)

@@ -6,14 +6,19 @@
 //! (ORA-24344 / "success with compilation error") and calls fail with
 //! PLS-00905, as in Oracle.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::Value as Sql;
+use rusqlite::Connection;
 
 use super::dbms_output::Output;
 use super::errors::{self, err};
 use super::lexer::{self, Token};
 use super::plsql::{ty_of, Block, Parser, Ty};
-use super::{BindDir, Prepared, Session, SqlError};
+use super::{BindDir, Database, Prepared, Session, SqlError};
 
 const TABLE: &str = "\"ORA$STORED_CODE\"";
 
@@ -58,6 +63,10 @@ pub struct PlsqlState {
     pub depth: usize,
     /// The last CREATE stored code that does not compile.
     pub warning: bool,
+    /// This session runs a function called from SQL: no DML (ORA-14551).
+    pub in_query: bool,
+    /// Stored functions registered as SQLite functions on this connection.
+    udfs: HashSet<String>,
     cache: HashMap<String, (String, Arc<Unit>)>,
 }
 
@@ -240,7 +249,71 @@ fn parse_param(toks: &[Token], start: usize, end: usize) -> Result<Param, SqlErr
     })
 }
 
+/// Nesting of SQL → stored function → SQL … on this thread.
+const MAX_SQL_NESTING: usize = 8;
+
+thread_local! {
+    static SQL_NESTING: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Makes the stored function `name` callable from SQL on `conn`. It runs in
+/// a private session of its own (the calling connection is busy running the
+/// statement), so it sees committed data only and may not change any
+/// (Oracle too forbids DML in a function called from a query).
+fn register_udf(conn: &Connection, db: &Arc<Database>, user: &str, name: &str) {
+    let (db, user, fname) = (db.clone(), user.to_string(), name.to_string());
+    let private: Mutex<Option<Session>> = Mutex::new(None);
+    let fail = |e: SqlError| rusqlite::Error::UserFunctionError(e.message.into());
+    let r = conn.create_scalar_function(name, -1, FunctionFlags::SQLITE_UTF8, move |ctx| {
+        let args: Vec<Sql> = (0..ctx.len()).map(|i| ctx.get_raw(i).into()).collect();
+        let depth = SQL_NESTING.with(|d| d.get());
+        if depth >= MAX_SQL_NESTING {
+            return Err(fail(err(
+                36,
+                &format!("maximum number of recursive SQL levels ({MAX_SQL_NESTING}) exceeded"),
+            )));
+        }
+        let mut guard = private
+            .lock()
+            .map_err(|_| fail(err(600, "internal error: poisoned function session")))?;
+        if guard.is_none() {
+            let mut s = Session::open(&db, &user).map_err(fail)?;
+            s.plsql.in_query = true;
+            *guard = Some(s);
+        }
+        let Some(s) = guard.as_mut() else {
+            return Err(fail(err(600, "internal error: no function session")));
+        };
+        SQL_NESTING.with(|d| d.set(depth + 1));
+        let r = s.call_function_values(&fname, args);
+        SQL_NESTING.with(|d| d.set(depth));
+        r.map_err(fail)
+    });
+    if let Err(e) = r {
+        tracing::warn!("cannot register {name} as an SQL function: {e}");
+    }
+}
+
 impl Session {
+    /// Registers the stored functions called in `toks` (`name(`) as SQLite
+    /// functions, so SQL such as `select f(x) from t` can call them.
+    pub(super) fn register_stored_functions(&mut self, toks: &[Token]) {
+        for w in toks.windows(2) {
+            if !w[1].is_op("(") {
+                continue;
+            }
+            let Some(name) = w[0].ident() else { continue };
+            if self.plsql.udfs.contains(&name) {
+                continue;
+            }
+            if !matches!(self.stored_source(&name), Some((k, _)) if k == "FUNCTION") {
+                continue;
+            }
+            register_udf(&self.conn, &self.db, &self.user, &name);
+            self.plsql.udfs.insert(name);
+        }
+    }
+
     /// The stored text and kind of `name`, if any.
     fn stored_source(&self, name: &str) -> Option<(String, String)> {
         let mut stmt = self
