@@ -385,7 +385,10 @@ async fn plsql(
                     .get(i)
                     .map(|m| m.ora_type)
                     .unwrap_or(ora_type::VARCHAR);
-                let b = out.get(i).map(|v| out_as(v, ty)).and_then(|v| encoded(&v, ty));
+                let b = out
+                    .get(i)
+                    .map(|v| out_as(v, ty))
+                    .and_then(|v| encoded(&v, ty));
                 rows::write_out_bind(&mut w, b.as_deref());
             }
         }

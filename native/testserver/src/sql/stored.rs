@@ -104,13 +104,13 @@ pub fn parse_unit(src: &str) -> Result<Unit, SqlError> {
         return Err(err(900, "invalid SQL statement"));
     };
     i += 1;
-    let mut name = toks
-        .get(i)
-        .and_then(Token::ident)
-        .ok_or_else(|| SqlError {
-            offset: toks.get(i).map_or(src.len(), |t| t.pos) as u32,
-            ..err(4050, "invalid or missing procedure, function, or package name")
-        })?;
+    let mut name = toks.get(i).and_then(Token::ident).ok_or_else(|| SqlError {
+        offset: toks.get(i).map_or(src.len(), |t| t.pos) as u32,
+        ..err(
+            4050,
+            "invalid or missing procedure, function, or package name",
+        )
+    })?;
     i += 1;
     // schema.name: there is one schema, the name is what counts.
     if toks.get(i).is_some_and(|t| t.is_op(".")) {
@@ -206,10 +206,13 @@ fn parse_rest(toks: &[Token], mut i: usize, kind: Kind, src: &str) -> Result<Res
 /// `name [IN] [OUT] [NOCOPY] type [:= | DEFAULT expr]` in toks[start..end].
 fn parse_param(toks: &[Token], start: usize, end: usize) -> Result<Param, SqlError> {
     let p = &toks[start..end];
-    let name = p
-        .first()
-        .and_then(Token::ident)
-        .ok_or_else(|| syntax(toks, start, "PLS-00103: Encountered a symbol when expecting an identifier"))?;
+    let name = p.first().and_then(Token::ident).ok_or_else(|| {
+        syntax(
+            toks,
+            start,
+            "PLS-00103: Encountered a symbol when expecting an identifier",
+        )
+    })?;
     let mut k = 1;
     let mut mode = BindDir::In;
     if p.get(k).is_some_and(|t| t.is_word("IN")) {
@@ -222,9 +225,7 @@ fn parse_param(toks: &[Token], start: usize, end: usize) -> Result<Param, SqlErr
     if p.get(k).is_some_and(|t| t.is_word("NOCOPY")) {
         k += 1;
     }
-    let def = p
-        .iter()
-        .position(|t| t.is_op(":=") || t.is_word("DEFAULT"));
+    let def = p.iter().position(|t| t.is_op(":=") || t.is_word("DEFAULT"));
     let ty_toks = &p[k.min(p.len())..def.unwrap_or(p.len()).max(k.min(p.len()))];
     if ty_toks.is_empty() {
         return Err(syntax(
@@ -357,19 +358,17 @@ impl Session {
                 return Some(vec![p("LINE", BindDir::Out), p("STATUS", BindDir::Out)])
             }
             "DBMS_OUTPUT.GET_LINES" => {
-                return Some(vec![p("LINES", BindDir::Out), p("NUMLINES", BindDir::InOut)])
+                return Some(vec![
+                    p("LINES", BindDir::Out),
+                    p("NUMLINES", BindDir::InOut),
+                ])
             }
             _ => {}
         }
         let name = name.rsplit('.').next().unwrap_or(name);
         let (_, src) = self.stored_source(name)?;
         let unit = parse_unit(&src).ok()?;
-        Some(
-            unit.params
-                .into_iter()
-                .map(|p| (p.name, p.mode))
-                .collect(),
-        )
+        Some(unit.params.into_iter().map(|p| (p.name, p.mode)).collect())
     }
 
     /// Whether the last DDL created stored code with compilation errors.
@@ -473,7 +472,11 @@ mod tests {
         .unwrap();
         assert_eq!(u.name, "P");
         assert_eq!(u.kind, Kind::Procedure);
-        let modes: Vec<_> = u.params.iter().map(|p| (p.name.as_str(), p.mode, p.ty)).collect();
+        let modes: Vec<_> = u
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.mode, p.ty))
+            .collect();
         assert_eq!(
             modes,
             vec![
