@@ -1255,7 +1255,20 @@ impl Session {
             }
         }
         let sql = format!("SELECT {}", self.rewrite_with(&expr, frame));
-        let rows = self.query_slots(&sql, &expr, frame)?;
+        let rows = self.query_slots(&sql, &expr, frame).map_err(|e| {
+            // In a PL/SQL expression an unknown name is an undeclared
+            // identifier, not a column.
+            match (e.code, e.message.split('"').nth(1)) {
+                (904, Some(name)) => SqlError {
+                    offset: e.offset,
+                    ..err(
+                        6550,
+                        &format!("PLS-00201: identifier '{name}' must be declared"),
+                    )
+                },
+                _ => e,
+            }
+        })?;
         Ok((
             rows.into_iter()
                 .next()

@@ -515,3 +515,167 @@ mod tests {
         assert!(parse_unit("create procedure (").is_err());
     }
 }
+
+#[cfg(test)]
+mod session_tests {
+    use oradb_protocol::value::Value;
+
+    use super::super::{Database, Outcome, Session};
+
+    fn run(s: &mut Session, sql: &str, binds: &[Value]) -> Result<Vec<Value>, super::SqlError> {
+        let p = s.prepare(sql)?;
+        Ok(match s.execute(&p, binds)? {
+            Outcome::PlSql { out } => out,
+            Outcome::Rows { rows, .. } => rows.into_iter().flatten().collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    fn num(v: &Value) -> String {
+        match v {
+            Value::Number(n) => n.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn create_call_replace_drop() {
+        let db = Database::open(None).unwrap();
+        let mut s = Session::open(&db, "scott").unwrap();
+        run(
+            &mut s,
+            "create or replace procedure p(a number, b out number, c in out varchar2) is
+               t number := 0;
+             begin
+               for i in 1..a loop t := t + i; end loop;
+               b := t;
+               c := c || '!';
+             end;",
+            &[],
+        )
+        .unwrap();
+        assert!(!s.take_compile_warning());
+        let p = s.prepare("begin p(:1, :2, :3); end;").unwrap();
+        assert_eq!(
+            p.plsql_dirs,
+            vec![
+                super::BindDir::In,
+                super::BindDir::Out,
+                super::BindDir::InOut
+            ]
+        );
+        let out = run(
+            &mut s,
+            "begin p(:1, :2, :3); end;",
+            &[
+                Value::Number("4".into()),
+                Value::Null,
+                Value::Varchar("hi".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(num(&out[1]), "10");
+        assert_eq!(out[2], Value::Varchar("hi!".into()));
+
+        run(
+            &mut s,
+            "create function f(x number) return number is begin return x * 2; end;",
+            &[],
+        )
+        .unwrap();
+        let out = run(
+            &mut s,
+            "begin :r := f(f(:x)) + 1; end;",
+            &[Value::Null, Value::Number("3".into())],
+        )
+        .unwrap();
+        assert_eq!(num(&out[0]), "13");
+        let rows = run(&mut s, "select f(21) from dual", &[]).unwrap();
+        assert_eq!(num(&rows[0]), "42");
+        // Another session sees it.
+        let mut other = Session::open(&db, "scott").unwrap();
+        let rows = run(&mut other, "select f(1) from dual", &[]).unwrap();
+        assert_eq!(num(&rows[0]), "2");
+
+        let e = run(
+            &mut s,
+            "create function f return number is begin return 1; end;",
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(e.code, 955);
+        run(
+            &mut s,
+            "create or replace procedure bad is begin loop null; end;",
+            &[],
+        )
+        .unwrap();
+        assert!(s.take_compile_warning());
+        let e = run(&mut s, "begin bad; end;", &[]).unwrap_err();
+        assert!(e.message.contains("PLS-00905"), "{}", e.message);
+        run(&mut s, "drop function f", &[]).unwrap();
+        let e = run(&mut s, "drop function f", &[]).unwrap_err();
+        assert_eq!(e.code, 4043);
+        let e = run(&mut s, "begin :r := f(1); end;", &[Value::Null]).unwrap_err();
+        assert_eq!(e.code, 6550);
+    }
+
+    #[test]
+    fn errors_handlers_and_output() {
+        let db = Database::open(None).unwrap();
+        let mut s = Session::open(&db, "scott").unwrap();
+        let e = run(
+            &mut s,
+            "begin raise_application_error(-20042, 'bad ' || 'thing'); end;",
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (20042, "ORA-20042: bad thing")
+        );
+        let out = run(
+            &mut s,
+            "declare e exception; begin raise e; exception when e then :r := 'caught'; end;",
+            &[Value::Null],
+        )
+        .unwrap();
+        assert_eq!(out[0], Value::Varchar("caught".into()));
+        let out = run(
+            &mut s,
+            "begin :r := 1/0; exception when zero_divide then :r := sqlcode; end;",
+            &[Value::Null],
+        )
+        .unwrap();
+        assert_eq!(num(&out[0]), "-1476");
+        run(
+            &mut s,
+            "begin dbms_output.put_line('before enable'); dbms_output.enable; dbms_output.put_line('x'); end;",
+            &[],
+        )
+        .unwrap();
+        let out = run(
+            &mut s,
+            "begin dbms_output.get_line(:l, :s); end;",
+            &[Value::Null, Value::Null],
+        )
+        .unwrap();
+        assert_eq!(out[0], Value::Varchar("x".into()));
+        assert_eq!(num(&out[1]), "0");
+        let out = run(
+            &mut s,
+            "begin dbms_output.get_line(:l, :s); end;",
+            &[Value::Null, Value::Null],
+        )
+        .unwrap();
+        assert_eq!((out[0].clone(), num(&out[1])), (Value::Null, "1".into()));
+        // Runaway recursion stops with an error instead of exhausting the stack.
+        run(
+            &mut s,
+            "create procedure r(n number) is begin r(n + 1); end;",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(run(&mut s, "begin r(1); end;", &[]).unwrap_err().code, 36);
+    }
+}
