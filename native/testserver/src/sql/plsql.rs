@@ -1364,7 +1364,8 @@ impl Session {
     /// The arguments of `NAME(args)` as written after the name.
     fn call_args(s: &[Token], after: usize) -> Option<&[Token]> {
         match s.get(after) {
-            None => Some(&s[after..after]),
+            None if after <= s.len() => Some(&s[after..after]),
+            None => None,
             Some(t) if t.is_op("(") => {
                 let c = closing(s, after)?;
                 (c + 1 == s.len()).then(|| &s[after + 1..c])
@@ -1374,6 +1375,12 @@ impl Session {
     }
 
     fn statement(&mut self, s: &[Token], frame: &mut Frame) -> Result<(), SqlError> {
+        if s.is_empty() {
+            return Err(err(
+                6550,
+                "PLS-00103: Encountered the symbol \"end-of-file\"",
+            ));
+        }
         let head = s.first().and_then(Token::ident).unwrap_or_default();
         let dotted = s.get(1).is_some_and(|t| t.is_op("."));
         if dotted {
