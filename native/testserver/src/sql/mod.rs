@@ -3,6 +3,7 @@
 //! session. Statements are translated from Oracle SQL and run for real.
 
 mod datefmt;
+mod dbms_output;
 mod ddl;
 mod errors;
 mod functions;
@@ -13,6 +14,7 @@ mod plsql;
 mod query;
 mod rewrite;
 mod sequences;
+mod stored;
 mod types;
 
 use std::collections::HashMap;
@@ -222,6 +224,7 @@ pub struct Session {
     user: String,
     in_txn: bool,
     interrupt: InterruptHandle,
+    plsql: stored::PlsqlState,
 }
 
 impl Session {
@@ -243,6 +246,7 @@ impl Session {
             user: user.to_ascii_uppercase(),
             in_txn: false,
             interrupt,
+            plsql: stored::PlsqlState::default(),
         })
     }
 
