@@ -1,7 +1,7 @@
 // Session pools against the real test server.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type Connection, createPool, OracleError } from "../mod.ts";
+import { connect, type Connection, createPool, OracleError } from "../mod.ts";
 import { readFileSync } from "node:fs";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
@@ -415,3 +415,49 @@ test("waiting acquires are served in FIFO order and bounded by queueMax", server
   const st = pool.getStatistics();
   assert.deepEqual([st.open, st.busy, st.waiting], [1, 0, 0]);
 });
+
+test(
+  "a PL/SQL session callback runs in the session only when the tags differ",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    {
+      await using admin = await connect({ ...creds, connectString: db.connectString });
+      await admin.execute(
+        "create table cb_log (seq number, requested varchar2(100), actual varchar2(100))",
+      );
+      await admin.execute("create sequence cb_seq");
+      await admin.execute(
+        `create or replace procedure tag_session(requested in varchar2, actual in varchar2) is
+      begin
+        insert into cb_log values (cb_seq.nextval, requested, actual);
+        commit;
+      end;`,
+      );
+    }
+    await using pool = await createPool({
+      ...creds,
+      connectString: db.connectString,
+      poolMax: 1,
+      sessionCallback: "tag_session",
+    });
+    // No tag asked for a new untagged session: the tags agree, no call.
+    await (await pool.acquire()).close();
+    {
+      await using conn = await pool.acquire({ tag: "tz=UTC" });
+      assert.equal(conn.tag, "tz=UTC");
+    }
+    // Same tag: reused, no call.
+    await (await pool.acquire({ tag: "tz=UTC" })).close();
+    {
+      await using conn = await pool.acquire({ tag: "tz=CET", matchAnyTag: true });
+      assert.equal(conn.tag, "tz=CET");
+    }
+    await using check = await connect({ ...creds, connectString: db.connectString });
+    const { rows } = await check.execute("select requested, actual from cb_log order by seq", [], {
+      outFormat: "array",
+    });
+    assert.deepEqual(rows, [["tz=UTC", null], ["tz=CET", "tz=UTC"]]);
+    assert.equal(pool.getStatistics().callbackInvocations, 2);
+  },
+);
