@@ -23,6 +23,8 @@ export interface TestServer extends AsyncDisposable {
   user: string;
   password: string;
   service: string;
+  /** Process id of the running server. */
+  readonly pid: number;
   /** Stops the server process (kill -TERM), keeping its data directory. */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data (after `stop()`, or stopping it first). */
@@ -166,6 +168,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     user,
     password,
     service,
+    get pid() {
+      return child.pid ?? 0;
+    },
     stop: () => stop(child),
     restart: async () => {
       await stop(child);
