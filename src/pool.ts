@@ -10,8 +10,6 @@ import type { ConnectOptions } from "./types.ts";
 import { callSite, ErrorCode, odbError, OracleError, toOracleError } from "./errors.ts";
 import {
   loadNative,
-  type NativeAcquire,
-  type NativeConnection,
   type NativePool,
   type NativePoolLimits,
   type NativePoolStats,
@@ -134,18 +132,6 @@ function nativeLimits(o: PoolLimits, base?: NativePoolLimits): NativePoolLimits 
 
 let nextRequest = 1;
 
-/** An acquire waiting in JS for a session another caller releases. */
-interface Waiter {
-  req: NativeAcquire;
-  resolve: (c: NativeConnection) => void;
-  reject: (e: unknown) => void;
-  /** Settles the acquire once it has left the queue (sent to the native pool). */
-  settle: (p: Promise<NativeConnection>) => void;
-  timer?: ReturnType<typeof setTimeout>;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
-
 /**
  * A pool of sessions. Connections from `acquire()` go back to the pool on `close()` or
  * `await using`; `close({ drop: true })` discards the session instead.
@@ -167,13 +153,6 @@ export class Pool implements AsyncDisposable {
   #limits: NativePoolLimits;
   #closed = false;
   #callbacks = 0;
-  /**
-   * Acquires waiting for a release, served in FIFO order on the JS thread: a released session
-   * goes to the next waiter without a trip through the I/O thread.
-   */
-  #waiters: Waiter[] = [];
-  #jsTimeouts = 0;
-  #poll: ReturnType<typeof setInterval> | undefined;
 
   /** @internal Made by `createPool()`. */
   constructor(native: NativePool, options: PoolOptions, limits: NativePoolLimits) {
@@ -224,13 +203,8 @@ export class Pool implements AsyncDisposable {
         native,
         this.#options,
         // Most releases need no I/O and complete synchronously in the addon.
-        (tag, drop) => {
-          if (pool.tryRelease(id, tag, drop)) {
-            this.#wake();
-            return Promise.resolve();
-          }
-          return pool.release(id, tag, drop).finally(() => this.#wake());
-        },
+        (tag, drop) =>
+          pool.tryRelease(id, tag, drop) ? Promise.resolve() : pool.release(id, tag, drop),
       );
       poolOf.set(conn, this);
       await this.#runCallback(conn, want, native.poolIsNew, native.poolTag);
@@ -259,7 +233,6 @@ export class Pool implements AsyncDisposable {
     // An idle session that needs no ping is handed out without a trip to the I/O thread.
     const now = this.#native.tryAcquire(req);
     if (now !== null) return now;
-    if (this.#mustWait(req)) return await this.#enqueue(req, signal, aborted);
     const request = nextRequest;
     nextRequest = nextRequest >= 0x7fff_ffff ? 1 : nextRequest + 1;
     const onAbort = () => this.#native.cancelAcquire(request);
@@ -273,100 +246,6 @@ export class Pool implements AsyncDisposable {
       throw e;
     } finally {
       signal?.removeEventListener("abort", onAbort);
-    }
-  }
-
-  /** True when the request can only be served by a release (the pool is full and busy). */
-  #mustWait(req: NativeAcquire): boolean {
-    const mode = this.#limits.getMode;
-    if ((mode !== "wait" && mode !== "timedwait") || req.user !== undefined || req.purity === 1) {
-      return false;
-    }
-    const st = this.#native.statistics();
-    return st.open >= this.#limits.poolMax && st.idle === 0;
-  }
-
-  #enqueue(
-    req: NativeAcquire,
-    signal: AbortSignal | undefined,
-    aborted: () => OracleError,
-  ): Promise<NativeConnection> {
-    const max = this.#limits.queueMax;
-    const waiting = this.#waiters.length + this.#native.statistics().waiting;
-    if (max > 0 && waiting >= max) {
-      throw odbError(
-        ErrorCode.POOL_QUEUE_FULL,
-        `the pool's wait queue is full (${waiting} waiting)`,
-      );
-    }
-    return new Promise<NativeConnection>((resolve, reject) => {
-      const w: Waiter = { req, resolve, reject, signal, settle: (p) => p.then(resolve, reject) };
-      const leave = () => {
-        const i = this.#waiters.indexOf(w);
-        if (i >= 0) this.#waiters.splice(i, 1);
-        if (w.timer !== undefined) clearTimeout(w.timer);
-        if (w.onAbort) signal?.removeEventListener("abort", w.onAbort);
-        return i >= 0;
-      };
-      w.resolve = (c) => leave() && resolve(c);
-      w.reject = (e) => leave() && reject(e);
-      if (this.#limits.getMode === "timedwait") {
-        const ms = this.#limits.waitTimeoutMs;
-        w.timer = setTimeout(() => {
-          this.#jsTimeouts++;
-          w.reject(odbError(
-            ErrorCode.POOL_WAIT_TIMEOUT,
-            `timed out after ${ms} ms waiting for a pooled session`,
-          ));
-        }, ms);
-      }
-      if (signal) {
-        w.onAbort = () => w.reject(aborted());
-        signal.addEventListener("abort", w.onAbort, { once: true });
-      }
-      this.#waiters.push(w);
-      // A safety net for sessions that become idle without a release here (a background open).
-      this.#poll ??= setInterval(() => this.#wake(), 5);
-    });
-  }
-
-  /** Serves waiters from idle sessions, or sends them to the native pool when it may open one. */
-  #wake(): void {
-    while (this.#waiters.length > 0) {
-      const w = this.#waiters[0];
-      let got: NativeConnection | null;
-      try {
-        got = this.#native.tryAcquire(w.req);
-      } catch (e) {
-        w.reject(e);
-        continue;
-      }
-      if (got !== null) {
-        w.resolve(got);
-        continue;
-      }
-      const st = this.#native.statistics();
-      if (st.open < this.#limits.poolMax || st.idle > 0) {
-        // The native pool can open a session (or make room from an unsuitable idle one).
-        this.#waiters.shift();
-        if (w.timer !== undefined) clearTimeout(w.timer);
-        if (w.onAbort) w.signal?.removeEventListener("abort", w.onAbort);
-        let request = 0;
-        if (w.signal) {
-          request = nextRequest;
-          nextRequest = nextRequest >= 0x7fff_ffff ? 1 : nextRequest + 1;
-          w.signal.addEventListener("abort", () => this.#native.cancelAcquire(request), {
-            once: true,
-          });
-        }
-        w.settle(this.#native.acquire(w.req, request));
-        continue;
-      }
-      break;
-    }
-    if (this.#waiters.length === 0 && this.#poll !== undefined) {
-      clearInterval(this.#poll);
-      this.#poll = undefined;
     }
   }
 
@@ -452,13 +331,7 @@ export class Pool implements AsyncDisposable {
 
   /** Counters: open, busy, idle, waiting, forced, hits, misses, timeouts, callback runs. */
   getStatistics(): PoolStatistics {
-    const st = this.#native.statistics();
-    return {
-      ...st,
-      waiting: st.waiting + this.#waiters.length,
-      timeouts: st.timeouts + this.#jsTimeouts,
-      callbackInvocations: this.#callbacks,
-    };
+    return { ...this.#native.statistics(), callbackInvocations: this.#callbacks };
   }
 
   /**
@@ -491,9 +364,6 @@ export class Pool implements AsyncDisposable {
         drain === undefined ? -1 : drain * 1000,
       );
       this.#closed = true;
-      for (const w of [...this.#waiters]) {
-        w.reject(odbError(ErrorCode.POOL_CLOSED, "the pool is closed"));
-      }
     } catch (e) {
       throw toOracleError(e, site);
     }
