@@ -462,3 +462,45 @@ test(
     assert.equal(pool.getStatistics().callbackInvocations, 2);
   },
 );
+
+test(
+  "idle sessions beyond poolMin close after poolTimeout; old sessions close on release",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await using pool = await createPool({
+      ...creds,
+      connectString: db.connectString,
+      poolMin: 1,
+      poolMax: 3,
+      poolTimeout: 1,
+      maxLifetimeSession: 2,
+      pingInterval: -1,
+    });
+    const a = await pool.acquire();
+    const b = await pool.acquire();
+    const c = await pool.acquire();
+    await Promise.all([a.close(), b.close(), c.close()]);
+    assert.equal(pool.getStatistics().open, 3);
+    await new Promise((r) => setTimeout(r, 1200));
+    // The next acquire trims idle sessions past the timeout, down to poolMin.
+    const d = await pool.acquire();
+    assert.equal(pool.getStatistics().open, 1);
+    await d.close();
+    assert.deepEqual([pool.getStatistics().open, pool.getStatistics().idle], [1, 1]);
+    // Past maxLifetimeSession the session closes when it comes back.
+    const e = await pool.acquire();
+    await new Promise((r) => setTimeout(r, 1000));
+    const opened = pool.getStatistics().misses;
+    await e.close();
+    // ...and a new one opens in the background to keep poolMin.
+    for (let i = 0; i < 100 && pool.getStatistics().idle < 1; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const st = pool.getStatistics();
+    assert.deepEqual([st.open, st.idle, st.busy], [1, 1, 0]);
+    await using f = await pool.acquire();
+    assert.equal(pool.getStatistics().hits > 0 && pool.getStatistics().misses, opened);
+    await f.ping();
+  },
+);

@@ -288,6 +288,20 @@ impl Pool {
         self.inner.available.notify_one();
     }
 
+    /// Opens sessions in the background until `min` are open again (after
+    /// sessions were discarded: dead, too old, dropped).
+    fn replenish(&self) {
+        let grow = {
+            let st = self.lock();
+            if st.closed {
+                0
+            } else {
+                st.limits.min.saturating_sub(st.open)
+            }
+        };
+        self.spawn_open(grow);
+    }
+
     /// Opens `n` more default sessions in the background (counted as open
     /// at once, so the pool never overshoots its maximum).
     fn spawn_open(&self, n: u32) {
@@ -632,6 +646,7 @@ impl Pool {
             st.busy -= 1;
         }
         self.rt().spawn(async move { s.conn.close().await });
+        self.replenish();
         None
     }
 
@@ -690,6 +705,7 @@ impl Pool {
         if discard {
             let _ = s.conn.close().await;
             self.inner.available.notify_one();
+            self.replenish();
             // A bad tag still returns the session (dropped) before failing.
             return new_tag.map(|_| ());
         }
