@@ -13,7 +13,9 @@ mod plsql;
 mod query;
 mod rewrite;
 mod sequences;
+mod session_state;
 mod types;
+mod views;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +28,7 @@ use rusqlite::Connection;
 pub use errors::err as ora_error;
 use lexer::Token;
 use sequences::Sequences;
+pub use views::now_text;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SqlError {
@@ -123,6 +126,8 @@ pub struct Database {
     path: PathBuf,
     _temp: Option<tempfile::TempDir>,
     sequences: Sequences,
+    /// Live sessions and SQL-created users, for the session views and KILL.
+    pub registry: crate::registry::Registry,
 }
 
 impl Database {
@@ -144,6 +149,7 @@ impl Database {
             path: dir.join("oradb.sqlite"),
             _temp: temp,
             sequences: Sequences::load(&dir),
+            registry: Default::default(),
         });
         let conn = db.connect()?;
         conn.execute_batch(
@@ -180,6 +186,7 @@ pub struct SessionShared {
     db: Arc<Database>,
     currval: Mutex<HashMap<String, i128>>,
     date_format: Mutex<String>,
+    timestamp_format: Mutex<String>,
 }
 
 impl SessionShared {
@@ -208,6 +215,12 @@ impl SessionShared {
             .map(|f| f.clone())
             .unwrap_or_else(|_| datefmt::DEFAULT_DATE_FORMAT.into())
     }
+    fn timestamp_format(&self) -> String {
+        self.timestamp_format
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_else(|_| oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into())
+    }
     fn now(&self) -> DateTime {
         let d = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -222,6 +235,10 @@ pub struct Session {
     user: String,
     in_txn: bool,
     interrupt: InterruptHandle,
+    /// Per-session state the SQL functions read (NLS formats, CURRVAL).
+    shared: Arc<SessionShared>,
+    /// This session's entry in the server registry (added there at logon).
+    info: Arc<crate::registry::SessionInfo>,
 }
 
 impl Session {
@@ -231,18 +248,24 @@ impl Session {
             db: db.clone(),
             currval: Mutex::new(HashMap::new()),
             date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
+            timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
         });
-        functions::register(&conn, shared).map_err(|e| errors::map(&e, &[], user))?;
+        functions::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {
             flag: Arc::new(AtomicBool::new(false)),
             sqlite: Arc::new(conn.get_interrupt_handle()),
         };
+        let info = session_state::new_info(user);
+        info.set_interrupt(interrupt.clone());
+        session_state::register(&conn, info.clone()).map_err(|e| errors::map(&e, &[], user))?;
         Ok(Session {
             conn,
             db: db.clone(),
             user: user.to_ascii_uppercase(),
             in_txn: false,
             interrupt,
+            shared,
+            info,
         })
     }
 
@@ -294,6 +317,9 @@ impl Session {
     }
 
     fn check_interrupt(&self) -> Result<(), SqlError> {
+        if self.info.killed() != crate::registry::kill::NONE {
+            return Err(errors::err(28, "your session has been killed"));
+        }
         if self.interrupt.is_set() {
             return Err(errors::err(
                 1013,

@@ -236,6 +236,7 @@ impl Session {
         toks: &[Token],
         frame: &Frame,
     ) -> Result<Vec<Vec<Sql>>, SqlError> {
+        self.materialize_views(toks)?;
         let map = |e: rusqlite::Error| errors::map(&e, toks, &self.user);
         let mut stmt = self.conn.prepare(sql).map_err(map)?;
         let n = stmt.parameter_count();
@@ -279,6 +280,18 @@ impl Session {
             };
             return self.sleep(Duration::from_secs_f64(secs.clamp(0.0, 86_400.0)));
         }
+        if let (true, Some(pkg), Some(proc_name)) = (
+            s.get(1).is_some_and(|t| t.is_op(".")),
+            s.first().and_then(Token::ident),
+            s.get(2).and_then(Token::ident),
+        ) {
+            if pkg == "DBMS_APPLICATION_INFO" || pkg == "DBMS_SESSION" {
+                let args = self.call_args(&s[3..], frame)?;
+                if self.app_info_call(&pkg, &proc_name, &args)? {
+                    return Ok(());
+                }
+            }
+        }
         if dotted("DBMS_OUTPUT", "PUT_LINE")
             || dotted("DBMS_OUTPUT", "ENABLE")
             || dotted("DBMS_OUTPUT", "DISABLE")
@@ -313,8 +326,8 @@ impl Session {
             return Err(err(code.unsigned_abs() as u32, &msg));
         }
         match head.as_str() {
-            "COMMIT" => return self.commit(),
-            "ROLLBACK" => return self.rollback(),
+            "COMMIT" => return self.user_commit(),
+            "ROLLBACK" => return self.user_rollback(),
             "EXECUTE" if s.get(1).is_some_and(|t| t.is_word("IMMEDIATE")) => {
                 let Sql::Text(sql) = self.eval(&s[2..], frame)? else {
                     return Err(err(
@@ -350,6 +363,58 @@ impl Session {
                 ..err(6550, "PLS-00103: Encountered an unsupported statement")
             }),
         }
+    }
+
+    /// Evaluates `(a, name => b, …)` to (parameter name, text value) pairs.
+    #[allow(clippy::type_complexity)]
+    fn call_args(
+        &mut self,
+        toks: &[Token],
+        frame: &Frame,
+    ) -> Result<Vec<(Option<String>, Option<String>)>, SqlError> {
+        let inner = match (toks.first(), toks.last()) {
+            (Some(a), Some(b)) if a.is_op("(") && b.is_op(")") && toks.len() >= 2 => {
+                &toks[1..toks.len() - 1]
+            }
+            _ => return Ok(Vec::new()),
+        };
+        let mut out = Vec::new();
+        let mut depth = 0;
+        let mut start = 0;
+        let mut parts = Vec::new();
+        for (i, t) in inner.iter().enumerate() {
+            if t.is_op("(") {
+                depth += 1;
+            } else if t.is_op(")") {
+                depth -= 1;
+            } else if t.is_op(",") && depth == 0 {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+        }
+        if start < inner.len() {
+            parts.push(&inner[start..]);
+        }
+        for p in parts {
+            let (name, expr) = if p.get(1).is_some_and(|t| t.is_op("=>")) {
+                (p.first().and_then(Token::ident), &p[2..])
+            } else if p.get(1).is_some_and(|t| t.is_op("="))
+                && p.get(2).is_some_and(|t| t.is_op(">"))
+            {
+                (p.first().and_then(Token::ident), &p[3..])
+            } else {
+                (None, p)
+            };
+            let v = match self.eval(expr, frame)? {
+                Sql::Null => None,
+                Sql::Text(t) => Some(t),
+                Sql::Integer(i) => Some(i.to_string()),
+                Sql::Real(f) => Some(f.to_string()),
+                Sql::Blob(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+            };
+            out.push((name, v));
+        }
+        Ok(out)
     }
 
     fn select_into(&mut self, s: &[Token], frame: &mut Frame) -> Result<(), SqlError> {
