@@ -14,6 +14,9 @@ use super::{Session, SqlError};
 use crate::registry::{self, STATS};
 
 const NUM: &str = "BLOB_NUM_0_U";
+/// Small integers (SIDs, statistics): INTEGER affinity, so comparing them
+/// with text such as SYS_CONTEXT('USERENV', 'SID') converts as Oracle would.
+const INT: &str = "INT_NUM_0_U";
 const DATE: &str = "TEXT_DT";
 const fn vc(n: u32) -> &'static str {
     match n {
@@ -34,9 +37,9 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
     (
         "V$SESSION",
         &[
-            ("SID", NUM),
-            ("SERIAL#", NUM),
-            ("AUDSID", NUM),
+            ("SID", INT),
+            ("SERIAL#", INT),
+            ("AUDSID", INT),
             ("USERNAME", vc(128)),
             ("SCHEMANAME", vc(128)),
             ("STATUS", vc(9)),
@@ -57,15 +60,15 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "V$MYSTAT",
-        &[("SID", NUM), ("STATISTIC#", NUM), ("VALUE", NUM)],
+        &[("SID", INT), ("STATISTIC#", INT), ("VALUE", INT)],
     ),
     (
         "V$SESSTAT",
-        &[("SID", NUM), ("STATISTIC#", NUM), ("VALUE", NUM)],
+        &[("SID", INT), ("STATISTIC#", INT), ("VALUE", INT)],
     ),
     (
         "V$STATNAME",
-        &[("STATISTIC#", NUM), ("NAME", vc(64)), ("CLASS", NUM)],
+        &[("STATISTIC#", INT), ("NAME", vc(64)), ("CLASS", INT)],
     ),
     (
         "V$VERSION",
@@ -73,13 +76,13 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("BANNER", vc(80)),
             ("BANNER_FULL", vc(160)),
             ("BANNER_LEGACY", vc(80)),
-            ("CON_ID", NUM),
+            ("CON_ID", INT),
         ],
     ),
     (
         "V$INSTANCE",
         &[
-            ("INSTANCE_NUMBER", NUM),
+            ("INSTANCE_NUMBER", INT),
             ("INSTANCE_NAME", vc(16)),
             ("HOST_NAME", vc(64)),
             ("VERSION", vc(16)),
@@ -92,7 +95,7 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
     (
         "V$DATABASE",
         &[
-            ("DBID", NUM),
+            ("DBID", INT),
             ("NAME", vc(9)),
             ("OPEN_MODE", vc(30)),
             ("LOG_MODE", vc(16)),
@@ -136,12 +139,12 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("TABLE_NAME", vc(128)),
             ("COLUMN_NAME", vc(128)),
             ("DATA_TYPE", vc(128)),
-            ("DATA_LENGTH", NUM),
-            ("DATA_PRECISION", NUM),
-            ("DATA_SCALE", NUM),
+            ("DATA_LENGTH", INT),
+            ("DATA_PRECISION", INT),
+            ("DATA_SCALE", INT),
             ("NULLABLE", vc(1)),
-            ("COLUMN_ID", NUM),
-            ("CHAR_LENGTH", NUM),
+            ("COLUMN_ID", INT),
+            ("CHAR_LENGTH", INT),
         ],
     ),
     (
@@ -161,7 +164,7 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
         "ALL_USERS",
         &[
             ("USERNAME", vc(128)),
-            ("USER_ID", NUM),
+            ("USER_ID", INT),
             ("CREATED", DATE),
             ("COMMON", vc(3)),
             ("ORACLE_MAINTAINED", vc(1)),
