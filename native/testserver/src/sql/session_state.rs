@@ -186,7 +186,7 @@ pub fn userenv(info: &SessionInfo, name: &str, host: &str) -> Result<Sql, String
         "NLS_DATE_FORMAT" | "NLS_DATE_LANGUAGE" | "NLS_TERRITORY" | "NLS_CALENDAR"
         | "NLS_CURRENCY" | "NLS_SORT" => a.nls(name).unwrap_or_default().to_string(),
         "DATABASE_ROLE" => "PRIMARY".into(),
-        _ => return Err(format!("ORA-02003: invalid USERENV parameter")),
+        _ => return Err("ORA-02003: invalid USERENV parameter".to_string()),
     };
     Ok(or_null(v))
 }
