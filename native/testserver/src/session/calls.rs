@@ -65,15 +65,6 @@ impl State {
     }
 }
 
-/// Takes the session out of the registry however the call loop ends.
-struct Registered(Arc<crate::server::Shared>, u32);
-
-impl Drop for Registered {
-    fn drop(&mut self) {
-        self.0.db.registry.remove(self.1);
-    }
-}
-
 pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
     let interrupt = session.interrupt_handle();
     let handler = interrupt.clone();
@@ -88,7 +79,6 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
         info: info.clone(),
         kill_reported: AtomicBool::new(false),
     };
-    let _registered = Registered(conn.shared.clone(), conn.sid);
     let end = loop {
         let next = tokio::select! {
             r = conn.next_request() => Some(r),
@@ -220,6 +210,8 @@ pub(crate) async fn send_sql_error(
     let killed;
     let e = if st.info.killed() != kill::NONE && (e.code == 1013 || e.code == 28) {
         st.kill_reported.store(true, Ordering::Relaxed);
+        // Gone from V$SESSION before the client hears of it.
+        conn.shared.db.registry.remove(conn.sid);
         killed = crate::sql::ora_error(28, "your session has been killed");
         &killed
     } else {
@@ -266,6 +258,8 @@ async fn call(
         func::PING => status(conn, st).await?,
         func::LOGOFF => {
             st.blocking(|s| s.rollback()).await?.ok();
+            // Out of V$SESSION before the client sees the logoff complete.
+            conn.shared.db.registry.remove(conn.sid);
             st.in_txn = false;
             status(conn, st).await?;
             return Ok(false);
