@@ -20,7 +20,16 @@
 export { connect, Connection } from "./src/connection.ts";
 export { Cursor } from "./src/cursor.ts";
 export { createPool, Pool } from "./src/pool.ts";
-export type { AcquireOptions, GetMode, PoolOptions, PoolStatistics } from "./src/pool.ts";
+export type {
+  AcquireOptions,
+  GetMode,
+  PoolCloseOptions,
+  PoolLimits,
+  PoolOptions,
+  PoolStatistics,
+  ReleaseOptions,
+  SessionCallback,
+} from "./src/pool.ts";
 export { makeDsn } from "./src/dsn.ts";
 export type { DsnTarget } from "./src/dsn.ts";
 export { ErrorCode, OracleError } from "./src/errors.ts";

@@ -11,18 +11,32 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import oracledb from "oracledb";
-import { connect } from "../dist/mod.js";
+import { connect, createPool } from "../dist/mod.js";
 
 const root = new URL("..", import.meta.url).pathname;
-const bin = ["release", "debug"].map((p) => join(root, "target", p, "oradb-testserver")).find(existsSync);
-const server = spawn(bin, ["--listen", "127.0.0.1:0", "--user", "scott/tiger", "--service", "FREEPDB1", "--data", mkdtempSync(join(tmpdir(), "oradb-bench-"))], { stdio: ["ignore", "pipe", "inherit"] });
+const bin = ["release", "debug"].map((p) => join(root, "target", p, "oradb-testserver")).find(
+  existsSync,
+);
+const server = spawn(bin, [
+  "--listen",
+  "127.0.0.1:0",
+  "--user",
+  "scott/tiger",
+  "--service",
+  "FREEPDB1",
+  "--data",
+  mkdtempSync(join(tmpdir(), "oradb-bench-")),
+], { stdio: ["ignore", "pipe", "inherit"] });
 const addr = await new Promise((ok) => server.stdout.once("data", (d) => ok(String(d).trim())));
 const creds = { user: "scott", password: "tiger", connectString: `${addr}/FREEPDB1` };
 const ticks = () => {
   const f = readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(f[11]) + Number(f[12])) * 10; // ms at 100 Hz
 };
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 async function measure(fn) {
   const [t0, s0, c0] = [performance.now(), ticks(), cpu()];
   const n = await fn();
@@ -30,10 +44,20 @@ async function measure(fn) {
 }
 
 const setup = await oracledb.getConnection(creds);
-await setup.execute(`create table b10 (id number, n1 number, n2 number(10,2), n3 number, s1 varchar2(40), s2 varchar2(40), s3 varchar2(40), d1 date, d2 date, d3 timestamp)`);
+await setup.execute(
+  `create table b10 (id number, n1 number, n2 number(10,2), n3 number, s1 varchar2(40), s2 varchar2(40), s3 varchar2(40), d1 date, d2 date, d3 timestamp)`,
+);
 const now = new Date(2024, 0, 1);
-const rows = Array.from({ length: 100_000 }, (_, i) => [i, i * 3, i / 4, -i, `name ${i}`, `second ${i % 97}`, "x".repeat(20), now, now, now]);
-for (let i = 0; i < rows.length; i += 20_000) await setup.executeMany("insert into b10 values (:1,:2,:3,:4,:5,:6,:7,:8,:9,:10)", rows.slice(i, i + 20_000));
+const rows = Array.from(
+  { length: 100_000 },
+  (_, i) => [i, i * 3, i / 4, -i, `name ${i}`, `second ${i % 97}`, "x".repeat(20), now, now, now],
+);
+for (let i = 0; i < rows.length; i += 20_000) {
+  await setup.executeMany(
+    "insert into b10 values (:1,:2,:3,:4,:5,:6,:7,:8,:9,:10)",
+    rows.slice(i, i + 20_000),
+  );
+}
 await setup.commit();
 await setup.execute("create unique index b10_id on b10 (id)");
 await setup.execute("create table m (id number, s varchar2(20), d date)");
@@ -45,16 +69,29 @@ for (const conns of [1, 8]) {
   const cs = await Promise.all(Array.from({ length: conns }, () => oracledb.getConnection(creds)));
   const per = 4000 / conns;
   const r = await measure(async () => {
-    await Promise.all(cs.map(async (c) => { for (let i = 0; i < per; i++) await c.execute("select 1 from dual"); }));
+    await Promise.all(cs.map(async (c) => {
+      for (let i = 0; i < per; i++) await c.execute("select 1 from dual");
+    }));
     return 4000;
   });
-  results.push([`server: select 1 from dual, ${conns} conn`, `${Math.round(r.n / (r.ms / 1000))} round trips/s`, `server CPU ${r.server} ms vs client CPU ${Math.round(r.client)} ms`]);
+  results.push([
+    `server: select 1 from dual, ${conns} conn`,
+    `${Math.round(r.n / (r.ms / 1000))} round trips/s`,
+    `server CPU ${r.server} ms vs client CPU ${Math.round(r.client)} ms`,
+  ]);
   await Promise.all(cs.map((c) => c.close()));
 }
 {
   const c = await oracledb.getConnection(creds);
-  const r = await measure(async () => (await c.execute("select * from b10", [], { fetchArraySize: 1000, prefetchRows: 1000 })).rows.length);
-  results.push(["server: 100,000-row fetch (node-oracledb)", `${Math.round(r.n / (r.ms / 1000))} rows/s`, `server CPU ${r.server} ms vs client CPU ${Math.round(r.client)} ms`]);
+  const r = await measure(async () =>
+    (await c.execute("select * from b10", [], { fetchArraySize: 1000, prefetchRows: 1000 })).rows
+      .length
+  );
+  results.push([
+    "server: 100,000-row fetch (node-oracledb)",
+    `${Math.round(r.n / (r.ms / 1000))} rows/s`,
+    `server CPU ${r.server} ms vs client CPU ${Math.round(r.client)} ms`,
+  ]);
   await c.close();
 }
 
@@ -68,22 +105,74 @@ async function pair(name, ours, theirs) {
   }
   const median = (v) => v.slice(1).sort((x, y) => x - y)[2];
   const [ma, mb] = [median(a), median(b)];
-  results.push([`driver: ${name}`, `oradb ${ma.toFixed(0)} ms, node-oracledb ${mb.toFixed(0)} ms (medians of 5)`, `ratio ${(mb / ma).toFixed(2)}x`]);
+  results.push([
+    `driver: ${name}`,
+    `oradb ${ma.toFixed(0)} ms, node-oracledb ${mb.toFixed(0)} ms (medians of 5)`,
+    `ratio ${(mb / ma).toFixed(2)}x`,
+  ]);
 }
 const o = await connect(creds);
 const n = await oracledb.getConnection(creds);
-for (let i = 0; i < 200; i++) { await o.execute("select s1 from b10 where id = :1", [i]); await n.execute("select s1 from b10 where id = :1", [i]); }
-await pair("500 sequential single-row queries",
-  async () => { for (let i = 0; i < 500; i++) await o.execute("select s1 from b10 where id = :1", [i]); },
-  async () => { for (let i = 0; i < 500; i++) await n.execute("select s1 from b10 where id = :1", [i]); });
-await pair("100,000-row fetch of 10 columns",
-  async () => (await o.execute("select * from b10", [], { fetchArraySize: 1000, prefetchRows: 1000 })).rows.length,
-  async () => (await n.execute("select * from b10", [], { fetchArraySize: 1000, prefetchRows: 1000, outFormat: oracledb.OUT_FORMAT_OBJECT })).rows.length);
+for (let i = 0; i < 200; i++) {
+  await o.execute("select s1 from b10 where id = :1", [i]);
+  await n.execute("select s1 from b10 where id = :1", [i]);
+}
+await pair("500 sequential single-row queries", async () => {
+  for (let i = 0; i < 500; i++) await o.execute("select s1 from b10 where id = :1", [i]);
+}, async () => {
+  for (let i = 0; i < 500; i++) await n.execute("select s1 from b10 where id = :1", [i]);
+});
+await pair(
+  "100,000-row fetch of 10 columns",
+  async () =>
+    (await o.execute("select * from b10", [], { fetchArraySize: 1000, prefetchRows: 1000 })).rows
+      .length,
+  async () =>
+    (await n.execute("select * from b10", [], {
+      fetchArraySize: 1000,
+      prefetchRows: 1000,
+      outFormat: oracledb.OUT_FORMAT_OBJECT,
+    })).rows.length,
+);
 const many = Array.from({ length: 100_000 }, (_, i) => [i, `s${i}`, now]);
-await pair("executeMany of 100,000 rows",
-  async () => { await o.executeMany("insert into m values (:1, :2, :3)", many); await o.rollback(); },
-  async () => { await n.executeMany("insert into m values (:1, :2, :3)", many); await n.rollback(); });
+await pair("executeMany of 100,000 rows", async () => {
+  await o.executeMany("insert into m values (:1, :2, :3)", many);
+  await o.rollback();
+}, async () => {
+  await n.executeMany("insert into m values (:1, :2, :3)", many);
+  await n.rollback();
+});
 await o.close();
 await n.close();
+
+// --- pool (issue 4): 50 tasks × (acquire, select 1 from dual, release) on poolMax 10.
+{
+  const op = await createPool({ ...creds, poolMin: 10, poolMax: 10 });
+  const np = await oracledb.createPool({
+    ...creds,
+    poolMin: 10,
+    poolMax: 10,
+    poolIncrement: 1,
+    queueMax: -1,
+  });
+  const per = 100;
+  const run = (acquire) => async () => {
+    await Promise.all(Array.from({ length: 50 }, async () => {
+      for (let i = 0; i < per; i++) {
+        const c = await acquire();
+        await c.execute("select 1 from dual");
+        await c.close();
+      }
+    }));
+    return 50 * per;
+  };
+  const ours = run(() => op.acquire());
+  const theirs = run(() => np.getConnection());
+  await ours();
+  await theirs();
+  await pair("pool: 50 tasks x 100 acquire/select 1/release, poolMax 10", ours, theirs);
+  await op.close({ force: true });
+  await np.close(0);
+}
 server.kill();
 for (const r of results) console.log(r.join(" | "));

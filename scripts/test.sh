@@ -37,7 +37,7 @@ add "$p" "$f" "deno test"
 
 # 3. The same tests under Node (tsc build).
 npx tsc -p tsconfig.json >"$LOGS/tsc.log" 2>&1 || { cat "$LOGS/tsc.log"; }
-node --test --enable-source-maps dist/tests/ >"$LOGS/node.log" 2>&1
+node --test --test-concurrency=1 --enable-source-maps dist/tests/ >"$LOGS/node.log" 2>&1
 tail -10 "$LOGS/node.log" | grep -E "^# (pass|fail)"
 p=$(grep -E "^# pass" "$LOGS/node.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/node.log" | awk '{print $3}')
 sk=$(grep -E "^# skipped" "$LOGS/node.log" | awk '{print $3}')
@@ -51,14 +51,15 @@ DATA=$(mktemp -d)
 SERVER_PID=$!
 for _ in $(seq 1 100); do [ -s "$LOGS/server.out" ] && break; sleep 0.1; done
 ADDR=$(head -1 "$LOGS/server.out")
-for script in "python:.venv/bin/python tests/conformance/python_conformance.py" "node:node tests/conformance/node_conformance.mjs"; do
+for script in "python:.venv/bin/python tests/conformance/python_conformance.py" "node:node tests/conformance/node_conformance.mjs" \
+  "stored-code:.venv/bin/python native/testserver/tests/stored_code.py"; do
   name=${script%%:*}; cmd=${script#*:}
   timeout 600 $cmd "$ADDR" FREEPDB1 >"$LOGS/conformance-$name.log" 2>&1
   grep -E "^FAIL" "$LOGS/conformance-$name.log" | head -20
   line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-$name.log" | tail -1)
   p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
   [ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-$name.log"; }
-  add "$p" "$f" "$name-oracledb conformance"
+  add "$p" "$f" "$name conformance"
 done
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 

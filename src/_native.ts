@@ -26,6 +26,9 @@ export interface NativeConnectOptions {
   machine?: string;
   osUser?: string;
   driverName?: string;
+  walletLocation?: string;
+  sslServerDnMatch?: boolean;
+  sslServerCertDn?: string;
 }
 
 /** Binds of one statement (or of `rowCount` rows for executeMany). */
@@ -111,9 +114,34 @@ export interface NativeConnection {
   readonly poolIsNew: boolean;
 }
 
+/** Sizes and timeouts of a native pool. */
+export interface NativePoolLimits {
+  poolMin: number;
+  poolMax: number;
+  poolIncrement: number;
+  getMode: string;
+  waitTimeoutMs: number;
+  queueMax: number;
+  poolTimeoutS: number;
+  maxLifetimeSessionS: number;
+  pingIntervalS: number;
+}
+
+/** One native acquire. */
+export interface NativeAcquire {
+  tag: string;
+  matchAnyTag: boolean;
+  user?: string;
+  password?: string;
+  connectionClass?: string;
+  /** 0 the pool's, 1 new, 2 self. */
+  purity: number;
+}
+
 /** Options of the native `createPool()`. */
 export interface NativePoolOptions {
   connect: NativeConnectOptions;
+  homogeneous: boolean;
   poolMin: number;
   poolMax: number;
   poolIncrement: number;
@@ -139,9 +167,17 @@ export interface NativePoolStats {
 
 /** A native session pool. */
 export interface NativePool {
-  acquire(tag: string, matchAnyTag: boolean): Promise<NativeConnection>;
+  /** `requestId` (non-zero) lets `cancelAcquire` stop a waiting acquire (ODB-2010). */
+  acquire(req: NativeAcquire, requestId: number): Promise<NativeConnection>;
+  /** An idle session handed out at once, or null when `acquire` must be used. */
+  tryAcquire(req: NativeAcquire): NativeConnection | null;
+  cancelAcquire(requestId: number): void;
+  /** True when the session went back at once; false when `release` must be used. */
+  tryRelease(id: number, tag: string, drop: boolean): boolean;
   release(id: number, tag: string, drop: boolean): Promise<void>;
-  close(force: boolean): Promise<void>;
+  /** `drainMs` < 0: no drain time. */
+  close(force: boolean, drainMs: number): Promise<void>;
+  reconfigure(limits: NativePoolLimits): void;
   statistics(): NativePoolStats;
 }
 
@@ -354,58 +390,100 @@ export function unpackRows(buf: Uint8Array): NativeRows {
   };
 }
 
-/** The typed {@link NativeConnection} over the addon's compact one. */
+/**
+ * The typed {@link NativeConnection} over the addon's compact one. A class, so a pooled acquire
+ * costs one small object and no closures; the pool fields are read once, the version lazily.
+ */
+class Adapted implements NativeConnection {
+  readonly #raw: RawConnection;
+  readonly poolId: number;
+  readonly poolTag: string;
+  readonly poolIsNew: boolean;
+
+  constructor(raw: RawConnection) {
+    this.#raw = raw;
+    this.poolId = raw.poolId;
+    this.poolTag = this.poolId === 0 ? "" : raw.poolTag;
+    this.poolIsNew = this.poolId !== 0 && raw.poolIsNew;
+  }
+
+  get serverVersion(): string {
+    return this.#raw.serverVersion;
+  }
+
+  async execute(
+    sql: string,
+    binds: NativeBinds,
+    opts: NativeExecOptions,
+  ): Promise<NativeExecResult> {
+    const words = new Uint32Array(3 + opts.fetchAsString.length);
+    words[0] = opts.autoCommit ? 1 : 0;
+    words[1] = opts.prefetchRows;
+    words[2] = opts.arraySize;
+    words.set(opts.fetchAsString, 3);
+    const res = unwrap<Uint8Array>(
+      await this.#raw.execute(
+        sql,
+        packSpecs(binds),
+        binds.values.length ? binds.values : null,
+        new Uint8Array(words.buffer),
+      ),
+    );
+    return unpackExecResult(res);
+  }
+
+  async executeMany(
+    sql: string,
+    binds: NativeBinds,
+    rowCount: number,
+    opts: NativeExecManyOptions,
+  ): Promise<NativeExecManyResult> {
+    const flags = (opts.autoCommit ? 1 : 0) | (opts.batchErrors ? 2 : 0) |
+      (opts.dmlRowCounts ? 4 : 0);
+    return unwrap(
+      await this.#raw.executeMany(sql, packSpecs(binds), binds.values, rowCount, flags),
+    );
+  }
+
+  async fetch(cursorId: number, maxRows: number): Promise<NativeRows> {
+    return unpackRows(unwrap<Uint8Array>(await this.#raw.fetch(cursorId, maxRows)));
+  }
+
+  async closeCursor(cursorId: number): Promise<void> {
+    unwrap(await this.#raw.closeCursor(cursorId));
+  }
+
+  async commit(): Promise<void> {
+    unwrap(await this.#raw.commit());
+  }
+
+  async rollback(): Promise<void> {
+    unwrap(await this.#raw.rollback());
+  }
+
+  async ping(): Promise<void> {
+    unwrap(await this.#raw.ping());
+  }
+
+  breakExecution(): Promise<void> {
+    return this.#raw.breakExecution();
+  }
+
+  async close(): Promise<void> {
+    unwrap(await this.#raw.close());
+  }
+
+  setCallTimeout(ms: number): void {
+    this.#raw.setCallTimeout(ms);
+  }
+
+  getCallTimeout(): number {
+    return this.#raw.getCallTimeout();
+  }
+}
+
 function adapt(raw: RawConnection): NativeConnection {
-  return {
-    async execute(sql, binds, opts) {
-      const words = new Uint32Array(3 + opts.fetchAsString.length);
-      words[0] = opts.autoCommit ? 1 : 0;
-      words[1] = opts.prefetchRows;
-      words[2] = opts.arraySize;
-      words.set(opts.fetchAsString, 3);
-      const res = unwrap<Uint8Array>(
-        await raw.execute(
-          sql,
-          packSpecs(binds),
-          binds.values.length ? binds.values : null,
-          new Uint8Array(words.buffer),
-        ),
-      );
-      return unpackExecResult(res);
-    },
-    async executeMany(sql, binds, rowCount, opts) {
-      const flags = (opts.autoCommit ? 1 : 0) | (opts.batchErrors ? 2 : 0) |
-        (opts.dmlRowCounts ? 4 : 0);
-      return unwrap(
-        await raw.executeMany(sql, packSpecs(binds), binds.values, rowCount, flags),
-      );
-    },
-    async fetch(cursorId, maxRows) {
-      return unpackRows(unwrap<Uint8Array>(await raw.fetch(cursorId, maxRows)));
-    },
-    async closeCursor(cursorId) {
-      unwrap(await raw.closeCursor(cursorId));
-    },
-    async commit() {
-      unwrap(await raw.commit());
-    },
-    async rollback() {
-      unwrap(await raw.rollback());
-    },
-    async ping() {
-      unwrap(await raw.ping());
-    },
-    breakExecution: () => raw.breakExecution(),
-    async close() {
-      unwrap(await raw.close());
-    },
-    setCallTimeout: (ms) => raw.setCallTimeout(ms),
-    getCallTimeout: () => raw.getCallTimeout(),
-    serverVersion: raw.serverVersion,
-    poolId: raw.poolId,
-    poolTag: raw.poolTag,
-    poolIsNew: raw.poolIsNew,
-  };
+  return new Adapted(raw);
 }
 
 function withTypedFailures(raw: RawAddon): NativeAddon {
@@ -416,11 +494,20 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
     async createPool(opts: NativePoolOptions): Promise<NativePool> {
       const pool = unwrap<NativePool>(await raw.createPool(opts));
       return {
-        acquire: async (tag: string, any: boolean) =>
-          adapt(unwrap<RawConnection>(await pool.acquire(tag, any))),
+        acquire: async (req: NativeAcquire, requestId: number) =>
+          adapt(unwrap<RawConnection>(await pool.acquire(req, requestId))),
+        cancelAcquire: (requestId: number) => pool.cancelAcquire(requestId),
+        tryAcquire: (req: NativeAcquire) => {
+          const c = unwrap<RawConnection | null>(pool.tryAcquire(req));
+          return c === null ? null : adapt(c);
+        },
+        tryRelease: (id: number, tag: string, drop: boolean) => pool.tryRelease(id, tag, drop),
         release: async (id: number, tag: string, drop: boolean) =>
           unwrap(await pool.release(id, tag, drop)),
-        close: async (force: boolean) => unwrap(await pool.close(force)),
+        close: async (force: boolean, drainMs: number) => unwrap(await pool.close(force, drainMs)),
+        reconfigure: (limits: NativePoolLimits) => {
+          unwrap(pool.reconfigure(limits));
+        },
         statistics: () => pool.statistics(),
       };
     },

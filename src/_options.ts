@@ -18,7 +18,11 @@ export type OptionKind =
   | "outFormat"
   | "typeList" // array of type numbers
   | "fetchInfo"
-  | "signal";
+  | "signal"
+  | "integer" // any integer (negative allowed)
+  | "purity"
+  | "getMode"
+  | "sessionCallback";
 
 /** Option name → what its value must be. */
 export type OptionSchema = Readonly<Record<string, OptionKind>>;
@@ -35,10 +39,14 @@ const CONNECT: OptionSchema = {
   fetchArraySize: "positive",
   autoCommit: "boolean",
   connectionClass: "string",
+  purity: "purity",
   program: "string",
   machine: "string",
   osUser: "string",
   driverName: "string",
+  walletLocation: "string",
+  sslServerDnMatch: "boolean",
+  sslServerCertDn: "string",
 };
 
 const EXECUTE: OptionSchema = {
@@ -89,7 +97,66 @@ const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
   ],
   fetchInfo: ['an object of { type: STRING | "bigint" } by column name', fetchInfoOk],
   signal: ["an AbortSignal", isSignal],
+  integer: ["an integer", (v) => Number.isInteger(v)],
+  purity: ['"new", "self" or "default"', (v) => v === "new" || v === "self" || v === "default"],
+  getMode: [
+    '"wait", "nowait", "forceget" or "timedwait"',
+    (v) => v === "wait" || v === "nowait" || v === "forceget" || v === "timedwait",
+  ],
+  sessionCallback: [
+    "a function or a PL/SQL procedure name",
+    (v) => typeof v === "function" || (typeof v === "string" && PLSQL_NAME.test(v)),
+  ],
 };
+
+/** `proc`, `pkg.proc` or `schema.pkg.proc`: what may be spliced into a call block. */
+export const PLSQL_NAME = /^[A-Za-z][\w$#]*(\.[A-Za-z][\w$#]*){0,2}$/;
+
+/** Sizes and timeouts of a pool: what `reconfigure()` takes. */
+const POOL_LIMITS: OptionSchema = {
+  poolMin: "count",
+  poolMax: "positive",
+  poolIncrement: "positive",
+  getMode: "getMode",
+  waitTimeout: "count",
+  queueMax: "count",
+  poolTimeout: "count",
+  maxLifetimeSession: "count",
+  pingInterval: "integer",
+  pingTimeout: "count",
+};
+
+const POOL: OptionSchema = {
+  ...CONNECT,
+  ...POOL_LIMITS,
+  homogeneous: "boolean",
+  sessionCallback: "sessionCallback",
+};
+
+const ACQUIRE: OptionSchema = {
+  tag: "string",
+  matchAnyTag: "boolean",
+  user: "string",
+  password: "string",
+  connectionClass: "string",
+  purity: "purity",
+  signal: "signal",
+};
+
+/** Checks `createPool()` options. */
+export function checkPoolOptions(options: unknown): void {
+  checkOptions("createPool()", options, POOL, ["user", "password", "connectString"]);
+}
+
+/** Checks `reconfigure()` options. */
+export function checkPoolLimits(options: unknown): void {
+  checkOptions("reconfigure()", options, POOL_LIMITS);
+}
+
+/** Checks `acquire()` options. */
+export function checkAcquireOptions(options: unknown): void {
+  checkOptions("acquire()", options, ACQUIRE);
+}
 
 /**
  * Checks `options` against `schema`; `undefined` values count as absent.

@@ -36,6 +36,9 @@ import type {
 /** @internal How a pooled connection goes back to its pool. */
 export type ReleaseHook = (tag: string, drop: boolean) => Promise<void>;
 
+/** @internal The pool each pooled connection came from, for `pool.release()`. */
+export const poolOf: WeakMap<Connection, object> = new WeakMap();
+
 export class Connection implements AsyncDisposable {
   readonly #s: Session;
   readonly #release: ReleaseHook | undefined;
@@ -368,6 +371,11 @@ function checkSql(sql: unknown): asserts sql is string {
   }
 }
 
+/** @internal Purity as the addon takes it: 0 default, 1 new, 2 self. */
+export function purityNumber(p: ConnectOptions["purity"]): number | undefined {
+  return p === "new" ? 1 : p === "self" ? 2 : p === "default" ? 0 : undefined;
+}
+
 /** @internal Connect options as the addon takes them. */
 export function toNativeOptions(o: ConnectOptions) {
   return {
@@ -380,10 +388,14 @@ export function toNativeOptions(o: ConnectOptions) {
     stmtCacheSize: o.stmtCacheSize,
     prefetchRows: o.prefetchRows,
     connectionClass: o.connectionClass,
+    purity: purityNumber(o.purity),
     program: o.program,
     machine: o.machine,
     osUser: o.osUser,
     driverName: o.driverName ?? "oradb",
+    walletLocation: o.walletLocation,
+    sslServerDnMatch: o.sslServerDnMatch,
+    sslServerCertDn: o.sslServerCertDn,
   };
 }
 

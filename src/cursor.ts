@@ -4,6 +4,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import { callSite, ErrorCode, odbError, withCallSite } from "./errors.ts";
 import { assertOpen, type Executed, type Session } from "./_execute.ts";
 import { decodeRows, type RowPlan } from "./_rows.ts";
@@ -198,29 +199,52 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
     return this.close();
   }
 
-  /** Yields rows one at a time, fetching a batch when the buffer is empty. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+  /**
+   * Yields rows one at a time, fetching a batch when the buffer is empty. Written by hand, not
+   * as an async generator: a generator costs several promises per row, which under promise
+   * hooks (a test runner, APM tools) turned into event-loop stalls.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     let sinceYield = 0;
-    try {
-      while (true) {
-        // A for-await loop over buffered rows runs as one chain of microtasks;
-        // give timers and I/O a turn every few hundred rows.
-        if (++sinceYield === YIELD_EVERY) {
+    const finish = async (): Promise<IteratorResult<T>> => {
+      // No server cursor is left open after the loop ends, breaks or throws.
+      await this.close();
+      return { done: true, value: undefined };
+    };
+    const refill = async (): Promise<IteratorResult<T>> => {
+      try {
+        if (sinceYield >= YIELD_EVERY) {
           sinceYield = 0;
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          // A for-await loop over buffered rows runs as one chain of microtasks; give timers
+          // and I/O a turn every few hundred rows.
+          await new Promise((resolve) => setImmediate(resolve));
         }
         if (this.#available() === 0) {
           this.#assertUsable();
           this.#buffered = [];
           this.#head = 0;
           await this.#fill(1, callSite());
-          if (this.#available() === 0) return;
+          if (this.#available() === 0) return await finish();
         }
-        yield this.#buffered[this.#head++];
+        sinceYield++;
+        return { done: false, value: this.#buffered[this.#head++] };
+      } catch (e) {
+        // for-await does not call return() when next() itself fails.
+        await this.close().catch(() => {});
+        throw e;
       }
-    } finally {
-      // Runs on break/return/throw out of `for await` too: no server cursor is left open.
-      await this.close();
-    }
+    };
+    const it: AsyncIterableIterator<T> = {
+      next: () => {
+        if (sinceYield < YIELD_EVERY && this.#available() > 0) {
+          sinceYield++;
+          return Promise.resolve({ done: false, value: this.#buffered[this.#head++] });
+        }
+        return refill();
+      },
+      return: finish,
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
   }
 }

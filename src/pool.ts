@@ -1,20 +1,27 @@
 /**
- * Session pools: `createPool()` and `Pool`, with session callbacks and multi-property tags.
+ * Session pools: `createPool()` and `Pool`, with session callbacks (a JS function or a PL/SQL
+ * procedure) and multi-property tags.
  *
  * @module
  */
 
-import { Connection, toNativeOptions } from "./connection.ts";
+import { Connection, poolOf, purityNumber, toNativeOptions } from "./connection.ts";
 import type { ConnectOptions } from "./types.ts";
-import { callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
-import { loadNative, type NativePool, type NativePoolStats } from "./_native.ts";
+import { callSite, ErrorCode, odbError, OracleError, toOracleError } from "./errors.ts";
+import {
+  loadNative,
+  type NativePool,
+  type NativePoolLimits,
+  type NativePoolStats,
+} from "./_native.ts";
+import { checkAcquireOptions, checkPoolLimits, checkPoolOptions } from "./_options.ts";
 
 /** How `acquire()` behaves when every session is in use. */
 export type GetMode = "wait" | "nowait" | "forceget" | "timedwait";
 
-/** Options of {@linkcode createPool}: the connect options plus the pool's own. */
-export interface PoolOptions extends ConnectOptions {
-  /** Sessions opened at creation (default 0). */
+/** Sizes and timeouts of a pool: set at creation, changed by {@linkcode Pool.reconfigure}. */
+export interface PoolLimits {
+  /** Sessions kept open (default 0). */
   poolMin?: number;
   /** Most sessions (default 4). */
   poolMax?: number;
@@ -32,11 +39,29 @@ export interface PoolOptions extends ConnectOptions {
   maxLifetimeSession?: number;
   /** Idle seconds after which a session is pinged before use (default 60; negative = never). */
   pingInterval?: number;
+  /** Accepted for node-oracledb compatibility; pings use the connection's call timeout. */
+  pingTimeout?: number;
+}
+
+/**
+ * A session callback: a JS function run before `acquire()` returns, or the name of a PL/SQL
+ * procedure `(requestedTag IN VARCHAR2, actualTag IN VARCHAR2)` called in the session.
+ */
+export type SessionCallback =
+  | ((conn: Connection, requestedTag: string) => Promise<void> | void)
+  | string;
+
+/** Options of {@linkcode createPool}: the connect options plus the pool's own. */
+export interface PoolOptions extends ConnectOptions, PoolLimits {
+  /** All sessions use the pool's credentials (default true); false lets acquire() name a user. */
+  homogeneous?: boolean;
   /**
-   * Runs before `acquire()` returns when the session is new, or when a tag was requested and
-   * the session's tag differs. It may set `conn.tag`. If it throws, the session is dropped.
+   * A JS function runs when the session is new, or when a tag was requested and the session's
+   * tag differs; it may set `conn.tag`, and if it throws the session is dropped. A PL/SQL
+   * procedure name is called when the requested and actual tags differ; the session then
+   * carries the requested tag.
    */
-  sessionCallback?: (conn: Connection, requestedTag: string) => Promise<void> | void;
+  sessionCallback?: SessionCallback;
 }
 
 /** Options of {@linkcode Pool.acquire}. */
@@ -45,15 +70,67 @@ export interface AcquireOptions {
   tag?: string;
   /** Accept a session with another tag when none matches (the callback then retags it). */
   matchAnyTag?: boolean;
+  /** Heterogeneous pools only: the user of the session (with `password`). */
+  user?: string;
+  /** Heterogeneous pools only. */
+  password?: string;
+  /** DRCP connection class for this session (default: the pool's). */
+  connectionClass?: string;
+  /** DRCP purity for this session; `"new"` never reuses a pooled session. */
+  purity?: "new" | "self" | "default";
+  /** Aborts a waiting acquire: it rejects with ODB-2010. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@linkcode Pool.release}. */
+export interface ReleaseOptions {
+  /** Retag the session. */
+  tag?: string;
+  /** Close the session instead of keeping it. */
+  drop?: boolean;
+}
+
+/** Options of {@linkcode Pool.close}. */
+export interface PoolCloseOptions {
+  /** Close even with sessions in use: their calls are broken (ORA-01013). */
+  force?: boolean;
+  /** Seconds to let busy sessions come back first (new acquires fail meanwhile); then force. */
+  drainTime?: number;
 }
 
 /** Pool counters from {@linkcode Pool.getStatistics}. */
-export type PoolStatistics = NativePoolStats;
+export interface PoolStatistics extends NativePoolStats {
+  /** Times the session callback (JS or PL/SQL) ran. */
+  callbackInvocations: number;
+}
 
 /** `k=v;…` with sorted properties, to compare tags as sets. */
 function normalizeTag(tag: string): string {
   return tag.split(";").map((p) => p.trim()).filter((p) => p.length > 0).sort().join(";");
 }
+
+function nativeLimits(o: PoolLimits, base?: NativePoolLimits): NativePoolLimits {
+  const limits: NativePoolLimits = {
+    poolMin: o.poolMin ?? base?.poolMin ?? 0,
+    poolMax: o.poolMax ?? base?.poolMax ?? 4,
+    poolIncrement: o.poolIncrement ?? base?.poolIncrement ?? 1,
+    getMode: o.getMode ?? base?.getMode ?? "wait",
+    waitTimeoutMs: o.waitTimeout ?? base?.waitTimeoutMs ?? 60_000,
+    queueMax: o.queueMax ?? base?.queueMax ?? 0,
+    poolTimeoutS: o.poolTimeout ?? base?.poolTimeoutS ?? 0,
+    maxLifetimeSessionS: o.maxLifetimeSession ?? base?.maxLifetimeSessionS ?? 0,
+    pingIntervalS: o.pingInterval ?? base?.pingIntervalS ?? 60,
+  };
+  if (limits.poolMin > limits.poolMax) {
+    throw odbError(
+      ErrorCode.INVALID_OPTION,
+      `Option "poolMin" (${limits.poolMin}) must not exceed "poolMax" (${limits.poolMax})`,
+    );
+  }
+  return limits;
+}
+
+let nextRequest = 1;
 
 /**
  * A pool of sessions. Connections from `acquire()` go back to the pool on `close()` or
@@ -73,12 +150,31 @@ function normalizeTag(tag: string): string {
 export class Pool implements AsyncDisposable {
   readonly #native: NativePool;
   readonly #options: PoolOptions;
+  #limits: NativePoolLimits;
   #closed = false;
+  #callbacks = 0;
 
   /** @internal Made by `createPool()`. */
-  constructor(native: NativePool, options: PoolOptions) {
+  constructor(native: NativePool, options: PoolOptions, limits: NativePoolLimits) {
     this.#native = native;
     this.#options = options;
+    this.#limits = limits;
+  }
+
+  /** The current sizes and timeouts. */
+  get limits(): Required<Omit<PoolLimits, "pingTimeout">> {
+    const l = this.#limits;
+    return {
+      poolMin: l.poolMin,
+      poolMax: l.poolMax,
+      poolIncrement: l.poolIncrement,
+      getMode: l.getMode as GetMode,
+      waitTimeout: l.waitTimeoutMs,
+      queueMax: l.queueMax,
+      poolTimeout: l.poolTimeoutS,
+      maxLifetimeSession: l.maxLifetimeSessionS,
+      pingInterval: l.pingIntervalS,
+    };
   }
 
   /**
@@ -97,57 +193,176 @@ export class Pool implements AsyncDisposable {
   async acquire(options: AcquireOptions = {}): Promise<Connection> {
     const site = callSite();
     try {
-      if (this.#closed) throw odbError(ErrorCode.CONNECTION_CLOSED, "Pool is closed");
+      checkAcquireOptions(options);
+      if (this.#closed) throw odbError(ErrorCode.POOL_CLOSED, "Pool is closed");
       const want = options.tag ?? "";
-      if (typeof want !== "string") {
-        throw odbError(ErrorCode.INVALID_OPTION, `Option "tag" must be a string`);
-      }
-      const native = await this.#native.acquire(want, options.matchAnyTag ?? false);
+      const native = await this.#nativeAcquire(options, want);
       const id = native.poolId;
+      const pool = this.#native;
       const conn = new Connection(
         native,
         this.#options,
-        (tag, drop) => this.#native.release(id, tag, drop),
+        // Most releases need no I/O and complete synchronously in the addon.
+        (tag, drop) =>
+          pool.tryRelease(id, tag, drop) ? Promise.resolve() : pool.release(id, tag, drop),
       );
-      const cb = this.#options.sessionCallback;
-      const differs = want !== "" && normalizeTag(want) !== normalizeTag(native.poolTag);
-      if (cb && (native.poolIsNew || differs)) {
-        try {
-          await cb(conn, want);
-        } catch (e) {
-          // Never hand the session back half initialised.
-          await conn.close({ drop: true }).catch(() => {});
-          throw e;
-        }
-      }
+      poolOf.set(conn, this);
+      await this.#runCallback(conn, want, native.poolIsNew, native.poolTag);
       return conn;
     } catch (e) {
       throw toOracleError(e, site);
     }
   }
 
-  /** Counters: open, busy, idle, waiting, forced, hits, misses, timeouts. */
-  getStatistics(): PoolStatistics {
-    return this.#native.statistics();
+  async #nativeAcquire(options: AcquireOptions, want: string) {
+    const signal = options.signal;
+    const aborted = () =>
+      new OracleError(`${ErrorCode.ACQUIRE_ABORTED}: acquire() was aborted`, {
+        code: ErrorCode.ACQUIRE_ABORTED,
+        cause: signal?.reason,
+      });
+    if (signal?.aborted) throw aborted();
+    const req = {
+      tag: want,
+      matchAnyTag: options.matchAnyTag ?? false,
+      user: options.user,
+      password: options.password,
+      connectionClass: options.connectionClass,
+      purity: purityNumber(options.purity) ?? 0,
+    };
+    // An idle session that needs no ping is handed out without a trip to the I/O thread.
+    const now = this.#native.tryAcquire(req);
+    if (now !== null) return now;
+    const request = nextRequest;
+    nextRequest = nextRequest >= 0x7fff_ffff ? 1 : nextRequest + 1;
+    const onAbort = () => this.#native.cancelAcquire(request);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await this.#native.acquire(req, signal ? request : 0);
+    } catch (e) {
+      if (signal?.aborted && (e as { code?: string }).code === ErrorCode.ACQUIRE_ABORTED) {
+        throw aborted();
+      }
+      throw e;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async #runCallback(conn: Connection, want: string, isNew: boolean, actual: string) {
+    const cb = this.#options.sessionCallback;
+    if (cb === undefined) return;
+    const differs = normalizeTag(want) !== normalizeTag(actual);
+    try {
+      if (typeof cb === "string") {
+        // PL/SQL callbacks run only when the tags differ, in one round trip.
+        if (!differs) return;
+        this.#callbacks++;
+        await conn.execute(`begin ${cb}(:requested, :actual); end;`, {
+          requested: want,
+          actual,
+        });
+        conn.tag = want;
+      } else if (isNew || (want !== "" && differs)) {
+        this.#callbacks++;
+        await cb(conn, want);
+      }
+    } catch (e) {
+      // Never hand the session back half initialised.
+      await conn.close({ drop: true }).catch(() => {});
+      throw e;
+    }
   }
 
   /**
-   * Closes the pool. Without `force` it fails (ODB-2006) while sessions are in use.
+   * Gives a connection back to this pool: the same as `conn.close()`, with an optional new tag,
+   * or `drop: true` to discard the session.
+   *
+   * @example
+   * ```ts
+   * import type { Pool } from "./pool.ts";
+   *
+   * async function retag(pool: Pool): Promise<void> {
+   *   const conn = await pool.acquire();
+   *   await pool.release(conn, { tag: "tz=UTC" });
+   * }
+   * ```
+   */
+  async release(conn: Connection, options: ReleaseOptions = {}): Promise<void> {
+    const site = callSite();
+    try {
+      if (!(conn instanceof Connection) || poolOf.get(conn) !== this) {
+        throw odbError(ErrorCode.NOT_FROM_POOL, "The connection was not acquired from this pool");
+      }
+      if (conn.closed) {
+        throw odbError(ErrorCode.NOT_FROM_POOL, "The connection was already released");
+      }
+      if (options.tag !== undefined) conn.tag = options.tag;
+      await conn.close({ drop: options.drop ?? false });
+    } catch (e) {
+      throw toOracleError(e, site);
+    }
+  }
+
+  /**
+   * Changes sizes and timeouts; options left out keep their values.
+   *
+   * @example
+   * ```ts
+   * import type { Pool } from "./pool.ts";
+   *
+   * function grow(pool: Pool): void {
+   *   pool.reconfigure({ poolMin: 2, poolMax: 20 });
+   * }
+   * ```
+   */
+  reconfigure(options: PoolLimits): void {
+    const site = callSite();
+    try {
+      checkPoolLimits(options);
+      if (this.#closed) throw odbError(ErrorCode.POOL_CLOSED, "Pool is closed");
+      const limits = nativeLimits(options, this.#limits);
+      this.#native.reconfigure(limits);
+      this.#limits = limits;
+    } catch (e) {
+      throw toOracleError(e, site);
+    }
+  }
+
+  /** Counters: open, busy, idle, waiting, forced, hits, misses, timeouts, callback runs. */
+  getStatistics(): PoolStatistics {
+    return { ...this.#native.statistics(), callbackInvocations: this.#callbacks };
+  }
+
+  /**
+   * Closes the pool. Without `force` or `drainTime` it fails (ODB-2006) while sessions are in
+   * use; with `force` their calls are broken; with `drainTime` they get that many seconds first.
    *
    * @example
    * ```ts
    * import type { Pool } from "./pool.ts";
    *
    * async function shutdown(pool: Pool): Promise<void> {
-   *   await pool.close({ force: true });
+   *   await pool.close({ drainTime: 5 });
    * }
    * ```
    */
-  async close(options: { force?: boolean } = {}): Promise<void> {
+  async close(options: PoolCloseOptions = {}): Promise<void> {
     if (this.#closed) return;
     const site = callSite();
     try {
-      await this.#native.close(options.force ?? false);
+      const drain = options.drainTime;
+      if (drain !== undefined && (typeof drain !== "number" || !(drain >= 0))) {
+        throw odbError(
+          ErrorCode.INVALID_OPTION,
+          `Option "drainTime" must be a number of 0 or more`,
+        );
+      }
+      const force = options.force ?? false;
+      await this.#native.close(
+        force || drain !== undefined,
+        drain === undefined ? -1 : drain * 1000,
+      );
       this.#closed = true;
     } catch (e) {
       throw toOracleError(e, site);
@@ -177,39 +392,17 @@ export class Pool implements AsyncDisposable {
 export async function createPool(options: PoolOptions): Promise<Pool> {
   const site = callSite();
   try {
-    const o = options;
-    const min = o.poolMin ?? 0;
-    const max = o.poolMax ?? 4;
-    for (const [name, v] of Object.entries({ poolMin: min, poolMax: max })) {
-      if (!Number.isInteger(v) || v < 0) {
-        throw odbError(
-          ErrorCode.INVALID_OPTION,
-          `Option "${name}" must be an integer of 0 or more`,
-        );
-      }
-    }
-    if (min > max) {
-      throw odbError(
-        ErrorCode.INVALID_OPTION,
-        `Option "poolMin" (${min}) must not exceed "poolMax" (${max})`,
-      );
-    }
+    checkPoolOptions(options);
+    const limits = nativeLimits(options);
     const connect = Object.fromEntries(
-      Object.entries(toNativeOptions(o)).filter(([, v]) => v !== undefined),
+      Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),
     ) as ReturnType<typeof toNativeOptions>;
     const native = await loadNative().createPool({
       connect,
-      poolMin: min,
-      poolMax: max,
-      poolIncrement: o.poolIncrement ?? 1,
-      getMode: o.getMode ?? "wait",
-      waitTimeoutMs: o.waitTimeout ?? 60_000,
-      queueMax: o.queueMax ?? 0,
-      poolTimeoutS: o.poolTimeout ?? 0,
-      maxLifetimeSessionS: o.maxLifetimeSession ?? 0,
-      pingIntervalS: o.pingInterval ?? 60,
+      ...limits,
+      homogeneous: options.homogeneous ?? true,
     });
-    return new Pool(native, options);
+    return new Pool(native, options, limits);
   } catch (e) {
     throw toOracleError(e, site);
   }

@@ -347,6 +347,11 @@ export interface ConnectOptions {
   autoCommit?: boolean;
   /** DRCP connection class. */
   connectionClass?: string;
+  /**
+   * DRCP session purity: `"self"` may reuse a pooled server session with its state, `"new"`
+   * always gets a clean one; `"default"` lets the server decide.
+   */
+  purity?: "new" | "self" | "default";
   /** Program name reported to the server (V$SESSION.PROGRAM). */
   program?: string;
   /** Machine name reported to the server. */
@@ -355,4 +360,13 @@ export interface ConnectOptions {
   osUser?: string;
   /** Driver name reported to the server. */
   driverName?: string;
+  /**
+   * TLS (`tcps`): a PEM file of trusted CA certificates, or a directory holding `ewallet.pem`.
+   * Without it the system's trusted roots are used. Certificates are always verified.
+   */
+  walletLocation?: string;
+  /** TLS: check the server certificate's name (default true), as SSL_SERVER_DN_MATCH. */
+  sslServerDnMatch?: boolean;
+  /** TLS: the subject DN the server certificate must have, e.g. `"CN=db,O=Acme"`. */
+  sslServerCertDn?: string;
 }

@@ -23,6 +23,12 @@ export interface TestServer extends AsyncDisposable {
   user: string;
   password: string;
   service: string;
+  /** Process id of the running server. */
+  readonly pid: number;
+  /** Stops the server process (kill -TERM), keeping its data directory. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data (after `stop()`, or stopping it first). */
+  restart(): Promise<void>;
 }
 
 /** Options of {@linkcode startTestServer}. */
@@ -30,6 +36,8 @@ export interface TestServerOptions {
   user?: string;
   password?: string;
   service?: string;
+  /** More `NAME/PASSWORD` accounts. */
+  extraUsers?: string[];
   /** How long to wait for the listening line (default 15 s). */
   startTimeoutMs?: number;
 }
@@ -115,30 +123,37 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const service = opts.service ?? "FREEPDB1";
   const data = mkdtempSync(join(tmpdir(), "oradb-test-"));
   let stderrText = "";
-  const child = spawn(testServerPath(), [
-    "--listen",
-    "127.0.0.1:0",
-    "--user",
-    `${user}/${password}`,
-    "--service",
-    service,
-    "--data",
-    data,
-  ], { stdio: ["ignore", "pipe", "pipe"] });
-  child.stderr!.on("data", (chunk: Uint8Array) => {
-    stderrText = (stderrText + new TextDecoder().decode(chunk)).slice(-8192);
-  });
+  const launch = async (listen: string) => {
+    const args = ["--listen", listen, "--user", `${user}/${password}`, "--service", service];
+    for (const u of opts.extraUsers ?? []) args.push("--user", u);
+    const c = spawn(testServerPath(), [...args, "--data", data], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    c.stderr!.on("data", (chunk: Uint8Array) => {
+      stderrText = (stderrText + new TextDecoder().decode(chunk)).slice(-8192);
+    });
+    try {
+      return {
+        child: c,
+        line: await firstLine(c, opts.startTimeoutMs ?? 15_000, () => stderrText),
+      };
+    } catch (e) {
+      await stop(c);
+      throw e;
+    }
+  };
+  let child: ChildProcess;
+  let line: string;
+  try {
+    ({ child, line } = await launch("127.0.0.1:0"));
+  } catch (e) {
+    rmSync(data, { recursive: true, force: true });
+    throw e;
+  }
   const cleanup = async () => {
     await stop(child);
     rmSync(data, { recursive: true, force: true });
   };
-  let line: string;
-  try {
-    line = await firstLine(child, opts.startTimeoutMs ?? 15_000, () => stderrText);
-  } catch (e) {
-    await cleanup();
-    throw e;
-  }
   const colon = line.lastIndexOf(":");
   const host = line.slice(0, colon);
   const port = Number(line.slice(colon + 1));
@@ -153,6 +168,23 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     user,
     password,
     service,
+    get pid() {
+      return child.pid ?? 0;
+    },
+    stop: () => stop(child),
+    restart: async () => {
+      await stop(child);
+      // The port was just freed; a lingering socket may hold it for a moment.
+      for (let attempt = 0;; attempt++) {
+        try {
+          ({ child } = await launch(`${host}:${port}`));
+          return;
+        } catch (e) {
+          if (attempt >= 20) throw e;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    },
     [Symbol.asyncDispose]: cleanup,
   };
 }

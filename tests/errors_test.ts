@@ -25,6 +25,11 @@ test("own error codes are grouped by range", () => {
   const ranges: Record<string, string> = {
     NATIVE_LOAD_FAILED: "1",
     INVALID_DSN_ARGUMENT: "1",
+    POOL_CLOSED: "2",
+    POOL_QUEUE_FULL: "2",
+    POOL_WAIT_TIMEOUT: "2",
+    NOT_FROM_POOL: "2",
+    ACQUIRE_ABORTED: "2",
     UNSUPPORTED_BIND_VALUE: "3",
     NON_FINITE_NUMBER: "3",
     INVALID_BIND_SPEC: "3",

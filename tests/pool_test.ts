@@ -1,7 +1,8 @@
 // Session pools against the real test server.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type Connection, createPool, OracleError } from "../mod.ts";
+import { connect, type Connection, createPool, OracleError } from "../mod.ts";
+import { readdirSync, readlinkSync } from "node:fs";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -79,5 +80,385 @@ test(
       createPool({ ...creds, connectString: db.connectString, poolMin: 3, poolMax: 1 }),
       (e: unknown) => e instanceof OracleError && e.message.includes('"poolMin"'),
     );
+  },
+);
+
+/** A counting JS session callback that tags the session with what was asked for. */
+function counting() {
+  const seen: string[] = [];
+  const cb = (conn: Connection, requested: string) => {
+    seen.push(`${conn.tag}->${requested}`);
+    conn.tag = requested;
+  };
+  return { seen, cb };
+}
+
+test(
+  "cx_Oracle scenario 1: all sessions share one state, the callback runs once per session",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const { seen, cb } = counting();
+    await using pool = await createPool({
+      ...creds,
+      connectString: db.connectString,
+      poolMax: 2,
+      sessionCallback: cb,
+    });
+    for (let i = 0; i < 10; i++) {
+      await using conn = await pool.acquire();
+      await conn.execute("select 1 from dual");
+    }
+    assert.equal(seen.length, 1);
+    // Two at once need a second session: one more callback, then none however often they are reused.
+    for (let i = 0; i < 5; i++) {
+      await using a = await pool.acquire();
+      await using b = await pool.acquire();
+      await Promise.all([a.ping(), b.ping()]);
+    }
+    assert.deepEqual(seen, ["->", "->"]);
+    assert.equal(pool.getStatistics().callbackInvocations, 2);
+  },
+);
+
+test(
+  "cx_Oracle scenario 2: different tags get their own sessions; matching reuses never call back",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const { seen, cb } = counting();
+    await using pool = await createPool({
+      ...creds,
+      connectString: db.connectString,
+      poolMax: 4,
+      sessionCallback: cb,
+    });
+    const use = async (tag: string) => {
+      await using conn = await pool.acquire({ tag });
+      assert.equal(conn.tag, tag);
+    };
+    await use("tz=UTC");
+    await use("tz=UTC");
+    await use("tz=CET");
+    await use("tz=UTC");
+    await use("tz=CET");
+    assert.deepEqual(seen, ["->tz=UTC", "->tz=CET"]);
+    const st = pool.getStatistics();
+    assert.deepEqual([st.open, st.callbackInvocations], [2, 2]);
+  },
+);
+
+test("cx_Oracle scenario 3: matchAnyTag retags a session with another tag", server, async () => {
+  await using db = await startTestServer();
+  const { seen, cb } = counting();
+  await using pool = await createPool({
+    ...creds,
+    connectString: db.connectString,
+    poolMax: 1,
+    sessionCallback: cb,
+  });
+  await (await pool.acquire({ tag: "k=a" })).close();
+  {
+    await using conn = await pool.acquire({ tag: "k=b", matchAnyTag: true });
+    assert.equal(conn.tag, "k=b");
+  }
+  // Exact match now: no callback.
+  await (await pool.acquire({ tag: "k=b" })).close();
+  assert.deepEqual(seen, ["->k=a", "k=a->k=b"]);
+  assert.equal(pool.getStatistics().open, 1);
+});
+
+test(
+  "pool.release retags or drops, and refuses foreign or released connections",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await using pool = await createPool({ ...creds, connectString: db.connectString, poolMax: 2 });
+    await using other = await createPool({ ...creds, connectString: db.connectString, poolMax: 1 });
+    const conn = await pool.acquire();
+    await pool.release(conn, { tag: "role=report" });
+    await assert.rejects(
+      pool.release(conn),
+      (e: unknown) => e instanceof OracleError && e.code === "ODB-2008",
+    );
+    {
+      await using again = await pool.acquire({ tag: "role=report" });
+      assert.equal(again.tag, "role=report");
+    }
+    const foreign = await other.acquire();
+    await assert.rejects(
+      pool.release(foreign),
+      (e: unknown) => e instanceof OracleError && e.code === "ODB-2008",
+    );
+    await other.release(foreign, { drop: true });
+    assert.equal(other.getStatistics().open, 0);
+    assert.equal(pool.getStatistics().open, 1);
+  },
+);
+
+test(
+  "credentials on a homogeneous pool are refused; a heterogeneous pool keeps users apart",
+  server,
+  async () => {
+    await using db = await startTestServer({ extraUsers: ["hr/hrpw"] });
+    await using homo = await createPool({ ...creds, connectString: db.connectString });
+    await assert.rejects(
+      homo.acquire({ user: "hr", password: "hrpw" }),
+      (e: unknown) => e instanceof OracleError && e.code === "ODB-2009",
+    );
+    await using pool = await createPool({
+      ...creds,
+      connectString: db.connectString,
+      homogeneous: false,
+      poolMax: 3,
+    });
+    {
+      await using hr = await pool.acquire({ user: "hr", password: "hrpw" });
+      await hr.ping();
+    }
+    await assert.rejects(
+      pool.acquire({ user: "hr", password: "wrong" }),
+      (e: unknown) => e instanceof OracleError && e.code === "ORA-01017",
+    );
+    const st = pool.getStatistics();
+    assert.deepEqual([st.open, st.busy], [1, 0]);
+    await assert.rejects(
+      createPool({ ...creds, connectString: db.connectString, poolMax: -1 }),
+      (e: unknown) => e instanceof OracleError && e.message.includes('"poolMax"'),
+    );
+    await assert.rejects(
+      createPool({ ...creds, connectString: db.connectString, getMode: "later" as never }),
+      (e: unknown) => e instanceof OracleError && e.message.includes('"getMode"'),
+    );
+    await assert.rejects(
+      createPool({ ...creds, connectString: db.connectString, sessionCallback: "x; drop table t" }),
+      (e: unknown) => e instanceof OracleError && e.message.includes('"sessionCallback"'),
+    );
+  },
+);
+
+test("timedwait times out on time; an AbortSignal stops a waiting acquire", server, async () => {
+  await using db = await startTestServer();
+  await using pool = await createPool({
+    ...creds,
+    connectString: db.connectString,
+    poolMax: 1,
+    getMode: "timedwait",
+    waitTimeout: 300,
+  });
+  await using held = await pool.acquire();
+  let t0 = performance.now();
+  await assert.rejects(
+    pool.acquire(),
+    (e: unknown) => e instanceof OracleError && e.code === "ODB-2004",
+  );
+  const waited = performance.now() - t0;
+  assert.ok(waited >= 280 && waited < 2000, `waited ${waited} ms`);
+  pool.reconfigure({ getMode: "wait" });
+  const ac = new AbortController();
+  const waiting = pool.acquire({ signal: ac.signal });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(pool.getStatistics().waiting, 1);
+  t0 = performance.now();
+  ac.abort(new Error("user gave up"));
+  await assert.rejects(waiting, (e: unknown) => e instanceof OracleError && e.code === "ODB-2010");
+  assert.ok(performance.now() - t0 < 500);
+  assert.equal(pool.getStatistics().waiting, 0);
+  await held.close();
+  await using next = await pool.acquire({ signal: new AbortController().signal });
+  await next.ping();
+});
+
+test("force close breaks busy calls; drainTime waits for sessions first", server, async () => {
+  await using db = await startTestServer();
+  const pool = await createPool({ ...creds, connectString: db.connectString, poolMax: 2 });
+  const busy = await pool.acquire();
+  // Settled into a value at once, so the rejection is never unhandled while close() runs.
+  const call = busy.execute("begin dbms_session.sleep(10); end;").then(() => null, (e) => e);
+  await new Promise((r) => setTimeout(r, 100));
+  await assert.rejects(
+    pool.close(),
+    (e: unknown) => e instanceof OracleError && e.code === "ODB-2006",
+  );
+  const t0 = performance.now();
+  await pool.close({ drainTime: 0.3 });
+  const took = performance.now() - t0;
+  assert.ok(took >= 250 && took < 3000, `close took ${took} ms`);
+  const err = await call;
+  assert.ok(err instanceof OracleError && err.code === "ORA-01013", String(err));
+  await assert.rejects(
+    pool.acquire(),
+    (e: unknown) => e instanceof OracleError && e.code === "ODB-2001",
+  );
+  await busy.close().catch(() => {});
+});
+
+test(
+  "a restarted server: the next acquire returns a working session with no error",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await using pool = await createPool({
+      ...creds,
+      connectString: db.connectString,
+      poolMin: 2,
+      poolMax: 2,
+    });
+    {
+      await using conn = await pool.acquire();
+      await conn.execute("create table r (n number)");
+      await conn.execute("insert into r values (7)");
+      await conn.commit();
+    }
+    await db.restart();
+    await using conn = await pool.acquire();
+    assert.deepEqual((await conn.execute("select n from r")).rows, [{ N: 7 }]);
+  },
+);
+
+test(
+  "an unreachable server fails acquire within the connect timeout, recoverably; then it works again",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await using pool = await createPool({
+      ...creds,
+      connectString: db.connectString,
+      poolMax: 2,
+      connectTimeout: 2000,
+    });
+    await db.stop();
+    const t0 = performance.now();
+    await assert.rejects(
+      pool.acquire(),
+      (e: unknown) => e instanceof OracleError && e.isRecoverable === true,
+    );
+    assert.ok(performance.now() - t0 < 2500);
+    await db.restart();
+    await using conn = await pool.acquire();
+    await conn.ping();
+    assert.equal(pool.getStatistics().open, 1);
+  },
+);
+
+/**
+ * Sockets the server process holds (Linux /proc/PID/fd): its listener and internal ones, plus
+ * one per client session. Counted on the server side, so a pool that lied about its size would
+ * be caught.
+ */
+function serverSockets(pid: number): number {
+  let sockets = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith("socket:")) sockets++;
+    } catch {
+      // The descriptor closed while we looked.
+    }
+  }
+  return sockets;
+}
+
+test(
+  "1000 concurrent acquire-query-release on poolMax 10 never hold more than 10 server sessions",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const idle = serverSockets(db.pid);
+    const serverSessions = () => serverSockets(db.pid) - idle;
+    await using pool = await createPool({ ...creds, connectString: db.connectString, poolMax: 10 });
+    let most = 0;
+    const sample = setInterval(() => {
+      most = Math.max(most, serverSessions());
+    }, 10);
+    try {
+      const results = await Promise.all(Array.from({ length: 1000 }, async (_, i) => {
+        await using conn = await pool.acquire();
+        const r = await conn.execute<{ N: number }>("select :1 + 1 as n from dual", [i]);
+        if (i % 50 === 0) most = Math.max(most, serverSessions());
+        return r.rows?.[0].N;
+      }));
+      assert.deepEqual(results, Array.from({ length: 1000 }, (_, i) => i + 1));
+    } finally {
+      clearInterval(sample);
+    }
+    console.log(`1000 acquires on poolMax 10: the server held at most ${most} sessions`);
+    assert.ok(most >= 1 && most <= 10, `server held ${most} sessions`);
+    const st = pool.getStatistics();
+    assert.ok(st.open <= 10 && st.busy === 0 && st.waiting === 0, JSON.stringify(st));
+  },
+);
+
+test("waiting acquires are served in FIFO order and bounded by queueMax", server, async () => {
+  await using db = await startTestServer();
+  await using pool = await createPool({
+    ...creds,
+    connectString: db.connectString,
+    poolMax: 1,
+    queueMax: 2,
+  });
+  const held = await pool.acquire();
+  const order: number[] = [];
+  const waiters = [1, 2].map((n) =>
+    pool.acquire().then(async (c) => {
+      order.push(n);
+      await c.close();
+    })
+  );
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(pool.getStatistics().waiting, 2);
+  await assert.rejects(
+    pool.acquire(),
+    (e: unknown) => e instanceof OracleError && e.code === "ODB-2003",
+  );
+  await held.close();
+  await Promise.all(waiters);
+  assert.deepEqual(order, [1, 2]);
+  const st = pool.getStatistics();
+  assert.deepEqual([st.open, st.busy, st.waiting], [1, 0, 0]);
+});
+
+test(
+  "a PL/SQL session callback runs in the session only when the tags differ",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    {
+      await using admin = await connect({ ...creds, connectString: db.connectString });
+      await admin.execute(
+        "create table cb_log (seq number, requested varchar2(100), actual varchar2(100))",
+      );
+      await admin.execute("create sequence cb_seq");
+      await admin.execute(
+        `create or replace procedure tag_session(requested in varchar2, actual in varchar2) is
+      begin
+        insert into cb_log values (cb_seq.nextval, requested, actual);
+        commit;
+      end;`,
+      );
+    }
+    await using pool = await createPool({
+      ...creds,
+      connectString: db.connectString,
+      poolMax: 1,
+      sessionCallback: "tag_session",
+    });
+    // No tag asked for a new untagged session: the tags agree, no call.
+    await (await pool.acquire()).close();
+    {
+      await using conn = await pool.acquire({ tag: "tz=UTC" });
+      assert.equal(conn.tag, "tz=UTC");
+    }
+    // Same tag: reused, no call.
+    await (await pool.acquire({ tag: "tz=UTC" })).close();
+    {
+      await using conn = await pool.acquire({ tag: "tz=CET", matchAnyTag: true });
+      assert.equal(conn.tag, "tz=CET");
+    }
+    await using check = await connect({ ...creds, connectString: db.connectString });
+    const { rows } = await check.execute("select requested, actual from cb_log order by seq", [], {
+      outFormat: "array",
+    });
+    assert.deepEqual(rows, [["tz=UTC", null], ["tz=CET", "tz=UTC"]]);
+    assert.equal(pool.getStatistics().callbackInvocations, 2);
   },
 );

@@ -69,6 +69,21 @@ impl Connection {
         self.ctl.dead.load(Ordering::Relaxed)
     }
 
+    /// Checks, without a round trip, that the socket was not closed by the
+    /// server (a restart, a kill). A busy session counts as alive.
+    pub fn probe_alive(&self) -> bool {
+        match self.state.try_lock() {
+            Ok(mut st) => {
+                let alive = st.probe_alive();
+                if !alive {
+                    self.ctl.dead.store(true, Ordering::SeqCst);
+                }
+                alive
+            }
+            Err(_) => !self.is_dead(),
+        }
+    }
+
     pub fn set_call_timeout(&self, t: Duration) {
         self.ctl
             .call_timeout_ms

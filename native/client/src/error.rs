@@ -114,7 +114,9 @@ impl Error {
     }
     /// Retrying on a new session may succeed.
     pub fn is_recoverable(&self) -> bool {
+        // ODB-1011/1012: the server could not be reached (refused, timed out).
         self.session_dead
+            || matches!(self.code.as_str(), "ODB-1011" | "ODB-1012")
             || matches!(
                 self.errno,
                 12514 | 12516 | 12519 | 12520 | 12528 | 12537 | 12541 | 12571

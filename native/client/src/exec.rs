@@ -174,6 +174,14 @@ fn decode_row(
 }
 
 impl State {
+    /// See [`Transport::probe_alive`]; a finished socket marks the state dead.
+    pub(crate) fn probe_alive(&mut self) -> bool {
+        if !self.dead && !self.t.probe_alive() {
+            self.dead = true;
+        }
+        !self.dead
+    }
+
     pub(crate) fn new(t: Transport, caps: Caps, ctl: Arc<Control>, opts: &ConnectOptions) -> Self {
         State {
             t,

@@ -13,6 +13,7 @@ mod response;
 pub mod rowbuf;
 mod sql;
 mod stmt_cache;
+pub mod tls;
 pub mod transport;
 
 pub use conn::Connection;

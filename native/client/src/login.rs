@@ -21,6 +21,8 @@ use crate::transport::{Inbound, ResponseBuf, Transport};
 /// What the logon learnt about the session.
 #[derive(Debug, Clone, Default)]
 pub struct SessionInfo {
+    /// The user logged on, as given at connect.
+    pub user: String,
     pub sid: u32,
     pub serial: u32,
     pub server_version: String,
@@ -39,6 +41,17 @@ fn connect_error(e: connect_string::ConnectStringError) -> Error {
     Error::odb(ErrorKind::Connect, e.code, e.message)
 }
 
+/// Addresses in the order to try: as written (failover), or shuffled when
+/// the descriptor asks for LOAD_BALANCE so clients spread over listeners.
+fn address_order(d: &Description) -> Vec<&Address> {
+    let mut order: Vec<&Address> = d.addresses.iter().collect();
+    if d.load_balance {
+        use rand::seq::SliceRandom;
+        order.shuffle(&mut rand::thread_rng());
+    }
+    order
+}
+
 /// Connects and logs on, trying each address in order (failover).
 pub async fn connect(opts: &ConnectOptions) -> Result<(Transport, Caps, SessionInfo)> {
     let descriptions = connect_string::resolve(&opts.connect_string, tnsnames(opts).as_deref())
@@ -50,7 +63,7 @@ pub async fn connect(opts: &ConnectOptions) -> Result<(Transport, Caps, SessionI
             if attempt > 0 {
                 tokio::time::sleep(d.retry_delay).await;
             }
-            for a in &d.addresses {
+            for a in address_order(d) {
                 match connect_one(opts, d, a).await {
                     Ok(v) => return Ok(v),
                     // Credentials are wrong everywhere; don't hammer other addresses.
@@ -74,22 +87,24 @@ async fn connect_one(
     d: &Description,
     a: &Address,
 ) -> Result<(Transport, Caps, SessionInfo)> {
-    if a.protocol == connect_string::Protocol::Tcps {
-        // Never fall back to plain TCP for an address that asked for TLS.
-        return Err(Error::odb(
-            ErrorKind::Connect,
-            "ODB-1030",
-            format!(
-                "TLS (tcps) connections are not supported yet: {}:{}",
-                a.host, a.port
-            ),
-        ));
-    }
     let timeout = d
         .transport_connect_timeout
         .or(d.connect_timeout)
         .unwrap_or(opts.connect_timeout);
-    let mut t = Transport::tcp(&a.host, a.port, timeout).await?;
+    // A tcps address is TLS or nothing: never a fallback to plain TCP.
+    let tls = (a.protocol == connect_string::Protocol::Tcps).then(|| crate::tls::TlsSettings {
+        wallet_location: d
+            .wallet_location
+            .as_ref()
+            .map(Into::into)
+            .or_else(|| opts.wallet_location.clone()),
+        dn_match: d.ssl_server_dn_match.unwrap_or(opts.ssl_server_dn_match),
+        cert_dn: d
+            .ssl_server_cert_dn
+            .clone()
+            .or_else(|| opts.ssl_server_cert_dn.clone()),
+    });
+    let mut t = Transport::open(&a.host, a.port, timeout, tls.as_ref(), d.expire_time).await?;
     let extra = vec![(
         "CID".to_string(),
         format!(
@@ -383,6 +398,7 @@ async fn authenticate(
             .unwrap_or(0)
     };
     Ok(SessionInfo {
+        user: opts.user.clone(),
         sid: num("AUTH_SESSION_ID"),
         serial: num("AUTH_SERIAL_NUM"),
         server_version: version_text(num("AUTH_VERSION_NO"), caps.field_version),
@@ -390,4 +406,37 @@ async fn authenticate(
             .map(|p| p.0.to_string())
             .unwrap_or_default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn description(lb: &str) -> Description {
+        let cs = format!(
+            "(DESCRIPTION=(LOAD_BALANCE={lb})(ADDRESS_LIST=(ADDRESS=(PROTOCOL=TCP)(HOST=a)(PORT=1))\
+             (ADDRESS=(PROTOCOL=TCP)(HOST=b)(PORT=2))(ADDRESS=(PROTOCOL=TCP)(HOST=c)(PORT=3)))\
+             (CONNECT_DATA=(SERVICE_NAME=s)))"
+        );
+        connect_string::resolve(&cs, None).unwrap().remove(0)
+    }
+
+    #[test]
+    fn failover_keeps_the_written_order_and_load_balance_spreads_it() {
+        let hosts = |d: &Description| -> Vec<String> {
+            address_order(d).iter().map(|a| a.host.clone()).collect()
+        };
+        let fixed = description("OFF");
+        assert_eq!(hosts(&fixed), ["a", "b", "c"]);
+        let lb = description("ON");
+        assert!(lb.load_balance);
+        let mut firsts = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let mut h = hosts(&lb);
+            firsts.insert(h[0].clone());
+            h.sort();
+            assert_eq!(h, ["a", "b", "c"]);
+        }
+        assert_eq!(firsts.len(), 3, "every address comes first sometimes");
+    }
 }

@@ -32,6 +32,13 @@ pub struct ConnectOptions {
     pub machine: String,
     pub os_user: String,
     pub driver_name: String,
+    /// TLS: a PEM file of trusted certificates or a directory with
+    /// `ewallet.pem` (the connect string's MY_WALLET_DIRECTORY wins).
+    pub wallet_location: Option<PathBuf>,
+    /// TLS: check the server certificate's name (SSL_SERVER_DN_MATCH; default true).
+    pub ssl_server_dn_match: bool,
+    /// TLS: the subject DN the server certificate must have (SSL_SERVER_CERT_DN).
+    pub ssl_server_cert_dn: Option<String>,
 }
 
 impl Default for ConnectOptions {
@@ -51,6 +58,9 @@ impl Default for ConnectOptions {
             machine: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
             os_user: std::env::var("USER").unwrap_or_else(|_| "oradb".into()),
             driver_name: format!("oradb thn : {}", env!("CARGO_PKG_VERSION")),
+            wallet_location: None,
+            ssl_server_dn_match: true,
+            ssl_server_cert_dn: None,
         }
     }
 }

@@ -32,7 +32,62 @@ pub enum Inbound {
 }
 
 impl Transport {
+    /// True unless the socket is known to be finished: the peer closed it
+    /// (a server restart, a kill) or sent something nobody asked for. Never
+    /// waits: an idle healthy socket has nothing to read.
+    pub fn probe_alive(&mut self) -> bool {
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        let mut byte = [0u8; 1];
+        let mut buf = tokio::io::ReadBuf::new(&mut byte);
+        // Ready means EOF, an error, or unsolicited bytes: the session cannot be trusted.
+        std::pin::Pin::new(&mut self.stream)
+            .poll_read(&mut cx, &mut buf)
+            .is_pending()
+    }
+
+    /// TCP, then (with `tls`) the TLS handshake, within `timeout`.
+    pub async fn open(
+        host: &str,
+        port: u16,
+        timeout: Duration,
+        tls: Option<&crate::tls::TlsSettings>,
+        expire_time: Option<Duration>,
+    ) -> Result<Transport> {
+        let sock = Self::tcp_stream(host, port, timeout).await?;
+        if let Some(every) = expire_time.filter(|t| !t.is_zero()) {
+            // EXPIRE_TIME: TCP keepalive probes notice a dead peer or a
+            // firewall that dropped an idle session.
+            let ka = socket2::TcpKeepalive::new()
+                .with_time(every)
+                .with_interval(every);
+            if let Err(e) = socket2::SockRef::from(&sock).set_tcp_keepalive(&ka) {
+                tracing::debug!("EXPIRE_TIME keepalive not set: {e}");
+            }
+        }
+        let Some(settings) = tls else {
+            return Ok(Transport::new(Box::new(sock)));
+        };
+        let handshake = crate::tls::connect(sock, host, port, settings);
+        match tokio::time::timeout(timeout, handshake).await {
+            Ok(s) => Ok(Transport::new(Box::new(s?))),
+            Err(_) => Err(Error::odb(
+                crate::error::ErrorKind::Connect,
+                "ODB-1012",
+                format!(
+                    "timed out in the TLS handshake with {host}:{port} after {} ms",
+                    timeout.as_millis()
+                ),
+            )),
+        }
+    }
+
     pub async fn tcp(host: &str, port: u16, timeout: Duration) -> Result<Transport> {
+        let sock = Self::tcp_stream(host, port, timeout).await?;
+        Ok(Transport::new(Box::new(sock)))
+    }
+
+    async fn tcp_stream(host: &str, port: u16, timeout: Duration) -> Result<TcpStream> {
         let connect = TcpStream::connect((host, port));
         let sock = match tokio::time::timeout(timeout, connect).await {
             Ok(Ok(s)) => s,
@@ -55,7 +110,7 @@ impl Transport {
             }
         };
         let _ = sock.set_nodelay(true);
-        Ok(Transport::new(Box::new(sock)))
+        Ok(sock)
     }
 
     pub fn new(stream: Box<dyn Stream>) -> Self {

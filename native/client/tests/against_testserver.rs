@@ -270,7 +270,7 @@ async fn plsql_out_binds_and_returning() {
 }
 
 #[tokio::test]
-async fn tcps_is_refused_rather_than_sent_in_clear() {
+async fn tcps_never_falls_back_to_clear_tcp() {
     let s = server().await;
     let e = Connection::connect(ConnectOptions {
         connect_string: format!("tcps://{}/FREEPDB1", s.addr()),
@@ -279,5 +279,7 @@ async fn tcps_is_refused_rather_than_sent_in_clear() {
     .await
     .err()
     .unwrap();
-    assert_eq!(e.code(), "ODB-1030");
+    // The listener speaks plain TNS: the TLS handshake fails (or, on a machine
+    // without trusted roots, it never starts); no TNS packet goes out in clear.
+    assert!(["ODB-1031", "ODB-1032"].contains(&e.code()), "{e:?}");
 }

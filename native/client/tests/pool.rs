@@ -5,17 +5,11 @@ use std::time::Duration;
 use oradb_client::binds::Binds;
 use oradb_client::exec::ExecOptions;
 use oradb_client::options::ConnectOptions;
-use oradb_client::pool::{GetMode, Pool, PoolOptions};
+use oradb_client::pool::{AcquireRequest, GetMode, Pool, PoolLimits, PoolOptions};
 use oradb_testserver::{Config, TestServer};
 
-fn options(s: &TestServer, min: u32, max: u32, mode: GetMode) -> PoolOptions {
-    PoolOptions {
-        connect: ConnectOptions {
-            user: "scott".into(),
-            password: "tiger".into(),
-            connect_string: format!("{}/FREEPDB1", s.addr()),
-            ..Default::default()
-        },
+fn limits(min: u32, max: u32, mode: GetMode) -> PoolLimits {
+    PoolLimits {
         min,
         max,
         increment: 1,
@@ -28,29 +22,50 @@ fn options(s: &TestServer, min: u32, max: u32, mode: GetMode) -> PoolOptions {
     }
 }
 
+fn options(s: &TestServer, min: u32, max: u32, mode: GetMode) -> PoolOptions {
+    PoolOptions {
+        connect: ConnectOptions {
+            user: "scott".into(),
+            password: "tiger".into(),
+            connect_string: format!("{}/FREEPDB1", s.addr()),
+            ..Default::default()
+        },
+        homogeneous: true,
+        limits: limits(min, max, mode),
+    }
+}
+
+fn req(tag: &str, match_any_tag: bool) -> AcquireRequest {
+    AcquireRequest {
+        tag: tag.into(),
+        match_any_tag,
+        ..Default::default()
+    }
+}
+
 #[tokio::test]
 async fn sessions_are_reused_and_tags_match_as_sets() {
     let s = TestServer::start(Config::default()).await.unwrap();
     let pool = Pool::create(options(&s, 1, 3, GetMode::Wait))
         .await
         .unwrap();
-    let a = pool.acquire("", false).await.unwrap();
+    let a = pool.acquire(&req("", false)).await.unwrap();
     assert!(a.tag.is_empty());
     pool.release(a, Some("b=2;a=1"), false).await.unwrap();
     // Same properties in another order: an exact match, not a new session.
-    let b = pool.acquire("a=1;b=2", false).await.unwrap();
+    let b = pool.acquire(&req("a=1;b=2", false)).await.unwrap();
     assert_eq!((b.tag.as_str(), b.is_new), ("a=1;b=2", false));
     // A different tag without matchAnyTag: a new session is opened.
-    let c = pool.acquire("x=9", false).await.unwrap();
+    let c = pool.acquire(&req("x=9", false)).await.unwrap();
     assert!(c.is_new && c.tag.is_empty());
     pool.release(b, None, false).await.unwrap();
     pool.release(c, None, false).await.unwrap();
     // With matchAnyTag a differently tagged session may come back.
-    let d = pool.acquire("zzz=1", true).await.unwrap();
+    let d = pool.acquire(&req("zzz=1", true)).await.unwrap();
     assert!(!d.is_new);
     let st = pool.stats();
     assert_eq!((st.open, st.busy, st.idle), (2, 1, 1));
-    assert!(pool.acquire("bad", false).await.err().unwrap().code() == "ODB-2005");
+    assert!(pool.acquire(&req("bad", false)).await.err().unwrap().code() == "ODB-2005");
     pool.release(d, None, true).await.unwrap();
     assert_eq!(pool.stats().open, 1);
 }
@@ -61,9 +76,9 @@ async fn get_modes_nowait_timedwait_and_forceget() {
     let nowait = Pool::create(options(&s, 0, 1, GetMode::NoWait))
         .await
         .unwrap();
-    let held = nowait.acquire("", false).await.unwrap();
+    let held = nowait.acquire(&req("", false)).await.unwrap();
     assert_eq!(
-        nowait.acquire("", false).await.err().unwrap().code(),
+        nowait.acquire(&req("", false)).await.err().unwrap().code(),
         "ODB-2002"
     );
     nowait.release(held, None, false).await.unwrap();
@@ -71,17 +86,17 @@ async fn get_modes_nowait_timedwait_and_forceget() {
     let timed = Pool::create(options(&s, 0, 1, GetMode::TimedWait))
         .await
         .unwrap();
-    let held = timed.acquire("", false).await.unwrap();
+    let held = timed.acquire(&req("", false)).await.unwrap();
     let start = std::time::Instant::now();
     assert_eq!(
-        timed.acquire("", false).await.err().unwrap().code(),
+        timed.acquire(&req("", false)).await.err().unwrap().code(),
         "ODB-2004"
     );
     assert!(start.elapsed() >= Duration::from_millis(190));
     assert_eq!(timed.stats().timeouts, 1);
     // A waiter is woken by a release.
     let t2 = timed.clone();
-    let waiter = tokio::spawn(async move { t2.acquire("", false).await.map(|s| s.is_new) });
+    let waiter = tokio::spawn(async move { t2.acquire(&req("", false)).await.map(|s| s.is_new) });
     tokio::time::sleep(Duration::from_millis(50)).await;
     timed.release(held, None, false).await.unwrap();
     assert!(
@@ -92,16 +107,19 @@ async fn get_modes_nowait_timedwait_and_forceget() {
     let force = Pool::create(options(&s, 0, 1, GetMode::ForceGet))
         .await
         .unwrap();
-    let a = force.acquire("", false).await.unwrap();
-    let b = force.acquire("", false).await.unwrap();
+    let a = force.acquire(&req("", false)).await.unwrap();
+    let b = force.acquire(&req("", false)).await.unwrap();
     assert_eq!(force.stats().forced, 1);
     force.release(b, None, false).await.unwrap();
     assert_eq!((force.stats().forced, force.stats().open), (0, 1));
-    assert_eq!(force.close(false).await.err().unwrap().code(), "ODB-2006");
-    force.release(a, None, false).await.unwrap();
-    force.close(false).await.unwrap();
     assert_eq!(
-        force.acquire("", false).await.err().unwrap().code(),
+        force.close(false, None).await.err().unwrap().code(),
+        "ODB-2006"
+    );
+    force.release(a, None, false).await.unwrap();
+    force.close(false, None).await.unwrap();
+    assert_eq!(
+        force.acquire(&req("", false)).await.err().unwrap().code(),
         "ODB-2001"
     );
 }
@@ -112,7 +130,7 @@ async fn uncommitted_work_is_rolled_back_on_release_and_bad_sizes_fail() {
     let pool = Pool::create(options(&s, 1, 1, GetMode::Wait))
         .await
         .unwrap();
-    let a = pool.acquire("", false).await.unwrap();
+    let a = pool.acquire(&req("", false)).await.unwrap();
     a.conn
         .execute(
             "create table p (n number)",
@@ -131,7 +149,7 @@ async fn uncommitted_work_is_rolled_back_on_release_and_bad_sizes_fail() {
         .unwrap();
     assert!(a.conn.in_transaction());
     pool.release(a, None, false).await.unwrap();
-    let b = pool.acquire("", false).await.unwrap();
+    let b = pool.acquire(&req("", false)).await.unwrap();
     let r = b
         .conn
         .execute(
@@ -157,4 +175,163 @@ async fn uncommitted_work_is_rolled_back_on_release_and_bad_sizes_fail() {
         ..options(&s, 1, 2, GetMode::Wait)
     };
     assert_eq!(Pool::create(creds).await.err().unwrap().code(), "ORA-01017");
+}
+
+fn sleep_sql(secs: u32) -> String {
+    format!("begin dbms_session.sleep({secs}); end;")
+}
+
+#[tokio::test]
+async fn increment_grows_in_steps_and_reconfigure_changes_limits() {
+    let s = TestServer::start(Config::default()).await.unwrap();
+    let mut o = options(&s, 0, 5, GetMode::NoWait);
+    o.limits.increment = 3;
+    let pool = Pool::create(o).await.unwrap();
+    let a = pool.acquire(&req("", false)).await.unwrap();
+    // One miss opened one session for the caller and two more in the background.
+    assert_eq!(pool.stats().open, 3);
+    for _ in 0..50 {
+        if pool.stats().idle == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(pool.stats().idle, 2);
+    // The increment never overshoots max.
+    let b = pool.acquire(&req("", false)).await.unwrap();
+    let c = pool.acquire(&req("", false)).await.unwrap();
+    let d = pool.acquire(&req("", false)).await.unwrap();
+    assert_eq!(pool.stats().open, 5);
+    for _ in 0..50 {
+        if pool.stats().idle == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let e = pool.acquire(&req("", false)).await.unwrap();
+    assert_eq!(pool.stats().open, 5);
+    assert_eq!(
+        pool.acquire(&req("", false)).await.err().unwrap().code(),
+        "ODB-2002"
+    );
+    // Shrinking max: busy sessions beyond it close as they come back.
+    pool.reconfigure(limits(0, 2, GetMode::NoWait)).unwrap();
+    for x in [a, b, c] {
+        pool.release(x, None, false).await.unwrap();
+    }
+    assert_eq!(pool.stats().open, 2);
+    pool.release(d, None, false).await.unwrap();
+    pool.release(e, None, false).await.unwrap();
+    assert_eq!((pool.stats().open, pool.stats().idle), (2, 2));
+    assert_eq!(
+        pool.reconfigure(limits(3, 2, GetMode::Wait))
+            .err()
+            .unwrap()
+            .code(),
+        "ODB-2007"
+    );
+    // Growing min opens sessions in the background.
+    pool.reconfigure(limits(4, 6, GetMode::Wait)).unwrap();
+    assert_eq!(pool.stats().open, 4);
+    assert_eq!(pool.limits().max, 6);
+}
+
+#[tokio::test]
+async fn heterogeneous_credentials_purity_new_and_homogeneous_refusal() {
+    let s = TestServer::start(Config {
+        users: vec![
+            ("scott".into(), "tiger".into()),
+            ("hr".into(), "hrpw".into()),
+        ],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let homo = Pool::create(options(&s, 0, 2, GetMode::Wait))
+        .await
+        .unwrap();
+    let with_user = AcquireRequest {
+        user: Some("hr".into()),
+        password: Some("hrpw".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        homo.acquire(&with_user).await.err().unwrap().code(),
+        "ODB-2009"
+    );
+    let mut o = options(&s, 0, 2, GetMode::Wait);
+    o.homogeneous = false;
+    let pool = Pool::create(o).await.unwrap();
+    let hr = pool.acquire(&with_user).await.unwrap();
+    let user = |c: &oradb_client::Connection| c.info().user.clone();
+    assert_eq!(user(&hr.conn).to_uppercase(), "HR");
+    pool.release(hr, None, false).await.unwrap();
+    // A request for the pool user never gets HR's idle session.
+    let scott = pool.acquire(&req("", false)).await.unwrap();
+    assert!(scott.is_new);
+    assert_eq!(user(&scott.conn).to_uppercase(), "SCOTT");
+    pool.release(scott, None, false).await.unwrap();
+    let hr_again = pool.acquire(&with_user).await.unwrap();
+    assert!(!hr_again.is_new, "HR's idle session is reused");
+    pool.release(hr_again, None, false).await.unwrap();
+    // Purity NEW never reuses: at max, an idle session makes room.
+    let fresh = AcquireRequest {
+        purity: Some(oradb_client::options::Purity::New),
+        ..Default::default()
+    };
+    let n = pool.acquire(&fresh).await.unwrap();
+    assert!(n.is_new);
+    assert_eq!(pool.stats().open, 2);
+    pool.release(n, None, false).await.unwrap();
+    let wrong = AcquireRequest {
+        user: Some("hr".into()),
+        password: Some("bad".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        pool.acquire(&wrong).await.err().unwrap().code(),
+        "ORA-01017"
+    );
+    assert_eq!(pool.stats().busy, 0);
+}
+
+#[tokio::test]
+async fn drain_then_force_close_breaks_busy_calls() {
+    let s = TestServer::start(Config::default()).await.unwrap();
+    let pool = Pool::create(options(&s, 0, 2, GetMode::Wait))
+        .await
+        .unwrap();
+    let quick = pool.acquire(&req("", false)).await.unwrap();
+    let slow = pool.acquire(&req("", false)).await.unwrap();
+    let conn = slow.conn.clone();
+    let call = tokio::spawn(async move {
+        conn.execute(&sleep_sql(10), Binds::default(), ExecOptions::default())
+            .await
+            .map(|_| ())
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let p2 = pool.clone();
+    let releaser = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        p2.release(quick, None, false).await
+    });
+    let start = std::time::Instant::now();
+    pool.close(false, Some(Duration::from_millis(500)))
+        .await
+        .unwrap();
+    let took = start.elapsed();
+    // The drain waited for the quick release and then for its whole time.
+    assert!(took >= Duration::from_millis(450), "{took:?}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    releaser.await.unwrap().unwrap();
+    let err = call.await.unwrap().err().unwrap();
+    assert_eq!(err.code(), "ORA-01013");
+    assert!(
+        slow.conn.ping().await.is_err(),
+        "the broken session is closed"
+    );
+    assert_eq!(
+        pool.acquire(&req("", false)).await.err().unwrap().code(),
+        "ODB-2001"
+    );
 }

@@ -72,6 +72,9 @@ pub struct NativeConnectOptions {
     pub machine: Option<String>,
     pub os_user: Option<String>,
     pub driver_name: Option<String>,
+    pub wallet_location: Option<String>,
+    pub ssl_server_dn_match: Option<bool>,
+    pub ssl_server_cert_dn: Option<String>,
 }
 
 /// Bytes copied into a JS-heap Buffer. An external buffer would count as
@@ -244,6 +247,11 @@ fn options(o: NativeConnectOptions) -> ConnectOptions {
     if let Some(v) = o.driver_name {
         c.driver_name = v;
     }
+    c.wallet_location = o.wallet_location.map(Into::into);
+    if let Some(v) = o.ssl_server_dn_match {
+        c.ssl_server_dn_match = v;
+    }
+    c.ssl_server_cert_dn = o.ssl_server_cert_dn;
     c
 }
 
@@ -535,6 +543,53 @@ pub struct NativePoolOptions {
     pub pool_timeout_s: u32,
     pub max_lifetime_session_s: u32,
     pub ping_interval_s: i32,
+    pub homogeneous: bool,
+}
+
+#[napi(object)]
+pub struct NativePoolLimits {
+    pub pool_min: u32,
+    pub pool_max: u32,
+    pub pool_increment: u32,
+    pub get_mode: String,
+    pub wait_timeout_ms: u32,
+    pub queue_max: u32,
+    pub pool_timeout_s: u32,
+    pub max_lifetime_session_s: u32,
+    pub ping_interval_s: i32,
+}
+
+#[napi(object)]
+pub struct NativeAcquire {
+    pub tag: String,
+    pub match_any_tag: bool,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub connection_class: Option<String>,
+    /// 0 the pool's, 1 new, 2 self.
+    pub purity: u32,
+}
+
+fn limits(o: &NativePoolLimits) -> oradb_client::pool::PoolLimits {
+    use oradb_client::pool::GetMode;
+    let secs = |s: u32| (s > 0).then(|| Duration::from_secs(s as u64));
+    oradb_client::pool::PoolLimits {
+        min: o.pool_min,
+        max: o.pool_max,
+        increment: o.pool_increment.max(1),
+        get_mode: match o.get_mode.as_str() {
+            "nowait" => GetMode::NoWait,
+            "forceget" => GetMode::ForceGet,
+            "timedwait" => GetMode::TimedWait,
+            _ => GetMode::Wait,
+        },
+        wait_timeout: Duration::from_millis(o.wait_timeout_ms as u64),
+        queue_max: o.queue_max as usize,
+        idle_timeout: secs(o.pool_timeout_s),
+        max_lifetime: secs(o.max_lifetime_session_s),
+        ping_interval: (o.ping_interval_s >= 0)
+            .then(|| Duration::from_secs(o.ping_interval_s as u64)),
+    }
 }
 
 #[napi(object)]
@@ -553,6 +608,42 @@ pub struct NativePoolStats {
 pub struct NativePool {
     inner: oradb_client::pool::Pool,
     out: Checkouts,
+    /// Waiting acquires that can be aborted, by request id.
+    cancels: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<u32, std::sync::Arc<tokio::sync::Notify>>>,
+    >,
+}
+
+fn acquire_request(req: NativeAcquire) -> oradb_client::pool::AcquireRequest {
+    oradb_client::pool::AcquireRequest {
+        tag: req.tag,
+        match_any_tag: req.match_any_tag,
+        user: req.user,
+        password: req.password,
+        connection_class: req.connection_class,
+        purity: match req.purity {
+            1 => Some(Purity::New),
+            2 => Some(Purity::SelfPurity),
+            _ => None,
+        },
+    }
+}
+
+/// Registers a handed-out session under a fresh id for `release`.
+fn checkout(out: &Checkouts, s: oradb_client::pool::PooledSession) -> NativeConnection {
+    let conn = s.conn.clone();
+    let (tag, is_new) = (s.tag.clone(), s.is_new);
+    let id = {
+        let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
+        out.0 = out.0.wrapping_add(1).max(1);
+        let id = out.0;
+        out.1.insert(id, s);
+        id
+    };
+    NativeConnection {
+        inner: conn,
+        pooled: Some((id, tag, is_new)),
+    }
 }
 
 /// Sessions handed to JS, by id: the last id given and the sessions.
@@ -566,25 +657,22 @@ type Checkouts = std::sync::Arc<
 /// Creates a pool (opens `poolMin` sessions; the first before returning).
 #[napi]
 pub fn create_pool(env: Env, opts: NativePoolOptions) -> Result<JsObject> {
-    use oradb_client::pool::{GetMode, Pool, PoolOptions};
-    let secs = |s: u32| (s > 0).then(|| Duration::from_secs(s as u64));
+    use oradb_client::pool::{Pool, PoolOptions};
+    let l = NativePoolLimits {
+        pool_min: opts.pool_min,
+        pool_max: opts.pool_max,
+        pool_increment: opts.pool_increment,
+        get_mode: opts.get_mode,
+        wait_timeout_ms: opts.wait_timeout_ms,
+        queue_max: opts.queue_max,
+        pool_timeout_s: opts.pool_timeout_s,
+        max_lifetime_session_s: opts.max_lifetime_session_s,
+        ping_interval_s: opts.ping_interval_s,
+    };
     let o = PoolOptions {
         connect: options(opts.connect),
-        min: opts.pool_min,
-        max: opts.pool_max,
-        increment: opts.pool_increment,
-        get_mode: match opts.get_mode.as_str() {
-            "nowait" => GetMode::NoWait,
-            "forceget" => GetMode::ForceGet,
-            "timedwait" => GetMode::TimedWait,
-            _ => GetMode::Wait,
-        },
-        wait_timeout: Duration::from_millis(opts.wait_timeout_ms as u64),
-        queue_max: opts.queue_max as usize,
-        idle_timeout: secs(opts.pool_timeout_s),
-        max_lifetime: secs(opts.max_lifetime_session_s),
-        ping_interval: (opts.ping_interval_s >= 0)
-            .then(|| Duration::from_secs(opts.ping_interval_s as u64)),
+        homogeneous: opts.homogeneous,
+        limits: limits(&l),
     };
     call::spawn(env, async move {
         done(
@@ -593,6 +681,7 @@ pub fn create_pool(env: Env, opts: NativePoolOptions) -> Result<JsObject> {
                 .map(|inner| NativePool {
                     inner,
                     out: Default::default(),
+                    cancels: Default::default(),
                 }),
         )
     })
@@ -600,36 +689,91 @@ pub fn create_pool(env: Env, opts: NativePoolOptions) -> Result<JsObject> {
 
 #[napi]
 impl NativePool {
+    /// Acquires a session; `request_id` (non-zero) lets `cancel_acquire` stop the wait.
     #[napi]
-    pub fn acquire(&self, env: Env, tag: String, match_any_tag: bool) -> Result<JsObject> {
+    pub fn acquire(&self, env: Env, req: NativeAcquire, request_id: u32) -> Result<JsObject> {
         let pool = self.inner.clone();
         let out = self.out.clone();
-        call::spawn(env, Self::acquire_on(pool, out, tag, match_any_tag))
+        let cancel = std::sync::Arc::new(tokio::sync::Notify::new());
+        if request_id != 0 {
+            self.cancels
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(request_id, cancel.clone());
+        }
+        let cancels = self.cancels.clone();
+        let r = acquire_request(req);
+        call::spawn(env, async move {
+            let out = tokio::select! {
+                r = Self::acquire_on(pool, out, r) => r,
+                _ = cancel.notified() => done(Err(NativeFailure {
+                    oradb_error: true,
+                    code: "ODB-2010".into(),
+                    message: "ODB-2010: acquire() was aborted".into(),
+                    offset: 0,
+                    is_recoverable: false,
+                })),
+            };
+            cancels
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&request_id);
+            out
+        })
+    }
+
+    /// Stops a waiting `acquire` (its promise resolves to ODB-2010); a no-op
+    /// once it has completed.
+    #[napi]
+    pub fn cancel_acquire(&self, request_id: u32) {
+        if let Some(n) = self
+            .cancels
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&request_id)
+        {
+            n.notify_one();
+        }
     }
 
     async fn acquire_on(
         pool: oradb_client::pool::Pool,
         out: Checkouts,
-        tag: String,
-        match_any_tag: bool,
+        req: oradb_client::pool::AcquireRequest,
     ) -> Out<NativeConnection> {
-        let s = match guarded(async move { pool.acquire(&tag, match_any_tag).await }).await {
+        let s = match guarded(async move { pool.acquire(&req).await }).await {
             Ok(s) => s,
             Err(f) => return done(Err(f)),
         };
-        let conn = s.conn.clone();
-        let (tag, is_new) = (s.tag.clone(), s.is_new);
-        let id = {
-            let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
-            out.0 = out.0.wrapping_add(1).max(1);
-            let id = out.0;
-            out.1.insert(id, s);
-            id
+        done(Ok(checkout(&out, s)))
+    }
+
+    /// The synchronous fast path: an idle session that needs no ping, or
+    /// `null` (call `acquire`). No I/O: a lock and a non-blocking probe.
+    #[napi]
+    pub fn try_acquire(&self, req: NativeAcquire) -> Either<Out<NativeConnection>, Null> {
+        match self.inner.try_acquire(&acquire_request(req)) {
+            Ok(Some(s)) => Either::A(done(Ok(checkout(&self.out, s)))),
+            Ok(None) => Either::B(Null),
+            Err(e) => Either::A(done(Err(failure(&e)))),
+        }
+    }
+
+    /// The synchronous fast path of `release`: true when the session went
+    /// back at once; false when it needs `release` (a rollback or a close).
+    #[napi]
+    pub fn try_release(&self, id: u32, tag: String, drop: bool) -> bool {
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(s) = out.1.remove(&id) else {
+            return false;
         };
-        done(Ok(NativeConnection {
-            inner: conn,
-            pooled: Some((id, tag, is_new)),
-        }))
+        match self.inner.try_release(s, Some(&tag), drop) {
+            None => true,
+            Some(s) => {
+                out.1.insert(id, s);
+                false
+            }
+        }
     }
 
     #[napi]
@@ -661,12 +805,19 @@ impl NativePool {
         done(guarded(async move { pool.release(s, Some(&tag), drop).await }).await)
     }
 
+    /// `drain_ms` < 0: no drain time.
     #[napi]
-    pub fn close(&self, env: Env, force: bool) -> Result<JsObject> {
+    pub fn close(&self, env: Env, force: bool, drain_ms: i32) -> Result<JsObject> {
         let pool = self.inner.clone();
+        let drain = (drain_ms >= 0).then(|| Duration::from_millis(drain_ms as u64));
         call::spawn(env, async move {
-            done(guarded(async move { pool.close(force).await }).await)
+            done(guarded(async move { pool.close(force, drain).await }).await)
         })
+    }
+
+    #[napi]
+    pub fn reconfigure(&self, l: NativePoolLimits) -> Out<()> {
+        done(self.inner.reconfigure(limits(&l)).map_err(|e| failure(&e)))
     }
 
     #[napi]

@@ -150,6 +150,50 @@ def _():
         assert row == ("billing", "step 2", "alice"), row
 
 
+@check("a stored procedure sets MODULE via DBMS_APPLICATION_INFO; built-ins beat same-named procedures")
+def _():
+    sfx = uuid.uuid4().hex[:6].upper()
+    proc, fn = f"SS_TAG_{sfx}", f"SS_MOD_{sfx}"
+    with connect() as c:
+        cur = c.cursor()
+        # A stored procedure named like the package member must not be the
+        # one called for DBMS_APPLICATION_INFO.SET_MODULE.
+        cur.execute(
+            "create or replace procedure set_module(m varchar2, a varchar2) is "
+            "begin raise_application_error(-20001, 'stored SET_MODULE called'); end;"
+        )
+        cur.execute(
+            f"create or replace procedure {proc}(m varchar2) is "
+            "begin dbms_application_info.set_module(module_name => m, action_name => 'from proc'); "
+            "commit; end;"
+        )
+        cur.execute(
+            f"create or replace function {fn} return varchar2 is "
+            "begin return sys_context('USERENV', 'MODULE'); end;"
+        )
+        try:
+            commits = mystat(c, "user commits")
+            cur.execute(f"begin {proc}('proc-module'); end;")
+            ctx = "select sys_context('USERENV', :1) from dual"
+            assert one(c, ctx, "MODULE") == "proc-module"
+            assert one(c, ctx, "ACTION") == "from proc"
+            # COMMIT inside PL/SQL counts as a user commit.
+            assert mystat(c, "user commits") - commits == 1
+            # A stored function called from SQL sees the caller's module.
+            assert one(c, f"select {fn}() from dual") == "proc-module"
+            # PL/SQL SELECT INTO from a session view.
+            out = cur.var(str)
+            cur.execute(
+                "begin select module into :m from v$session "
+                "where sid = sys_context('USERENV', 'SID'); end;",
+                m=out,
+            )
+            assert out.getvalue() == "proc-module", out.getvalue()
+        finally:
+            for ddl in (f"drop procedure {proc}", f"drop function {fn}", "drop procedure set_module"):
+                cur.execute(ddl)
+
+
 @check("python-oracledb conn.module/action/client_identifier travel in piggybacks")
 def _():
     with connect() as c:

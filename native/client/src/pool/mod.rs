@@ -1,10 +1,12 @@
 //! Session pool: min/max/increment, get modes, multi-property tags with
-//! matchAnyTag, session lifetime and idle limits, health checks and close.
-//! Session callbacks run in the caller (the TS layer): `acquire` reports
-//! whether the session is new and which tag it carries.
+//! matchAnyTag, heterogeneous credentials, DRCP class and purity per
+//! acquire, session lifetime and idle limits, health checks, reconfigure,
+//! drain and force close. Session callbacks run in the caller (the TS
+//! layer): `acquire` reports whether the session is new and its tag.
 
 mod tag;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -13,7 +15,7 @@ use tokio::sync::Notify;
 pub use tag::Tag;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::options::ConnectOptions;
+use crate::options::{ConnectOptions, Purity};
 use crate::Connection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,11 +26,12 @@ pub enum GetMode {
     TimedWait,
 }
 
+/// The pool's sizes and timeouts: what `reconfigure` may change.
 #[derive(Debug, Clone)]
-pub struct PoolOptions {
-    pub connect: ConnectOptions,
+pub struct PoolLimits {
     pub min: u32,
     pub max: u32,
+    /// Sessions opened at a time when the pool grows.
     pub increment: u32,
     pub get_mode: GetMode,
     /// For TimedWait.
@@ -43,6 +46,44 @@ pub struct PoolOptions {
     pub ping_interval: Option<Duration>,
 }
 
+impl PoolLimits {
+    fn check(&self) -> Result<()> {
+        if self.max == 0 || self.min > self.max {
+            return Err(pool_error(
+                "ODB-2007",
+                format!(
+                    "poolMin ({}) must not exceed poolMax ({}), and poolMax must be at least 1",
+                    self.min, self.max
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub connect: ConnectOptions,
+    /// All sessions use `connect`'s credentials; when false, `acquire` may
+    /// name a user (a heterogeneous pool).
+    pub homogeneous: bool,
+    pub limits: PoolLimits,
+}
+
+/// What one `acquire` asks for.
+#[derive(Debug, Clone, Default)]
+pub struct AcquireRequest {
+    pub tag: String,
+    pub match_any_tag: bool,
+    /// Heterogeneous pools only.
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// DRCP connection class; `None` = the pool's.
+    pub connection_class: Option<String>,
+    /// `None` = the pool's purity. `New` never reuses a pooled session.
+    pub purity: Option<Purity>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PoolStats {
     pub open: u32,
@@ -55,6 +96,16 @@ pub struct PoolStats {
     pub timeouts: u64,
 }
 
+/// Which sessions can serve a request: same user, same DRCP class, and for
+/// credentials given to `acquire`, the same password (as a keyed hash, so a
+/// wrong password never borrows another caller's authenticated session).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    user: String,
+    class: Option<String>,
+    cred: u64,
+}
+
 /// A session handed out by `acquire`.
 pub struct PooledSession {
     pub conn: Connection,
@@ -62,6 +113,8 @@ pub struct PooledSession {
     pub tag: String,
     /// Never used before: the session callback must run.
     pub is_new: bool,
+    id: u64,
+    key: Key,
     created: Instant,
     forced: bool,
 }
@@ -69,13 +122,17 @@ pub struct PooledSession {
 struct Idle {
     conn: Connection,
     tag: Tag,
+    key: Key,
     created: Instant,
     last_used: Instant,
 }
 
-#[derive(Default)]
 struct State {
+    limits: PoolLimits,
     idle: Vec<Idle>,
+    /// Sessions handed out, by id, so a force close can break their calls.
+    busy_conns: HashMap<u64, Connection>,
+    next_id: u64,
     open: u32,
     forced: u32,
     busy: u32,
@@ -85,9 +142,17 @@ struct State {
 }
 
 struct Inner {
-    opts: PoolOptions,
+    connect: ConnectOptions,
+    homogeneous: bool,
+    /// Per-pool random hash keys for `Key::cred`.
+    hasher: std::collections::hash_map::RandomState,
+    /// The runtime the pool was created on: background work is spawned
+    /// there, also from the synchronous fast paths called on other threads.
+    rt: tokio::runtime::Handle,
     state: Mutex<State>,
     available: Notify,
+    /// Signalled whenever a busy session comes back (for drain).
+    returned: Notify,
 }
 
 /// What `acquire` does next.
@@ -106,77 +171,152 @@ fn pool_error(code: &str, msg: impl Into<String>) -> Error {
     Error::odb(ErrorKind::Pool, code, msg)
 }
 
+/// Undoes a slot taken under the lock (a waiter, or a session being opened)
+/// if the acquire is dropped (cancelled) before it completes.
+struct Slot<'a> {
+    pool: &'a Pool,
+    kind: SlotKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SlotKind {
+    Waiting,
+    Opening { forced: bool },
+    Done,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut st = self.pool.lock();
+        match self.kind {
+            SlotKind::Waiting => st.waiting -= 1,
+            SlotKind::Opening { forced } => {
+                st.busy -= 1;
+                if forced {
+                    st.forced -= 1;
+                } else {
+                    st.open -= 1;
+                }
+                drop(st);
+                self.pool.inner.available.notify_one();
+            }
+            SlotKind::Done => {}
+        }
+    }
+}
+
 impl Pool {
     /// Validates the sizes and opens `min` sessions (the first synchronously,
     /// so bad credentials fail here; the rest in the background).
     pub async fn create(opts: PoolOptions) -> Result<Pool> {
-        if opts.max == 0 || opts.min > opts.max {
-            return Err(pool_error(
-                "ODB-2007",
-                format!(
-                    "poolMin ({}) must not exceed poolMax ({}), and poolMax must be at least 1",
-                    opts.min, opts.max
-                ),
-            ));
-        }
+        opts.limits.check()?;
+        let min = opts.limits.min;
         let pool = Pool {
             inner: Arc::new(Inner {
-                opts,
-                state: Mutex::new(State::default()),
+                connect: opts.connect,
+                homogeneous: opts.homogeneous,
+                hasher: Default::default(),
+                rt: tokio::runtime::Handle::current(),
+                state: Mutex::new(State {
+                    limits: opts.limits,
+                    idle: Vec::new(),
+                    busy_conns: HashMap::new(),
+                    next_id: 0,
+                    open: 0,
+                    forced: 0,
+                    busy: 0,
+                    waiting: 0,
+                    closed: false,
+                    stats: PoolStats::default(),
+                }),
                 available: Notify::new(),
+                returned: Notify::new(),
             }),
         };
-        if pool.inner.opts.min > 0 {
-            let first = pool.open_session().await?;
+        if min > 0 {
+            let key = pool.default_key();
+            let first = pool.open_session(&key, None, None).await?;
             pool.lock().open += 1;
-            pool.put_idle(first, Tag::default(), Instant::now());
-            for _ in 1..pool.inner.opts.min {
-                pool.spawn_open();
-            }
+            pool.put_idle(first, Tag::default(), key, Instant::now());
+            pool.spawn_open(min - 1);
         }
         Ok(pool)
+    }
+
+    fn rt(&self) -> &tokio::runtime::Handle {
+        &self.inner.rt
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    async fn open_session(&self) -> Result<Connection> {
-        Connection::connect(self.inner.opts.connect.clone()).await
+    fn default_key(&self) -> Key {
+        Key {
+            user: self.inner.connect.user.to_uppercase(),
+            class: self.inner.connect.connection_class.clone(),
+            cred: 0,
+        }
     }
 
-    fn put_idle(&self, conn: Connection, tag: Tag, created: Instant) {
+    async fn open_session(
+        &self,
+        key: &Key,
+        password: Option<&str>,
+        purity: Option<Purity>,
+    ) -> Result<Connection> {
+        let mut o = self.inner.connect.clone();
+        if let Some(p) = password {
+            o.user = key.user.clone();
+            o.password = p.to_string();
+        }
+        o.connection_class = key.class.clone();
+        if let Some(p) = purity {
+            o.purity = p;
+        }
+        Connection::connect(o).await
+    }
+
+    fn put_idle(&self, conn: Connection, tag: Tag, key: Key, created: Instant) {
         self.lock().idle.push(Idle {
             conn,
             tag,
+            key,
             created,
             last_used: Instant::now(),
         });
         self.inner.available.notify_one();
     }
 
-    /// Opens one more session in the background (counted as open at once).
-    fn spawn_open(&self) {
-        self.lock().open += 1;
-        let pool = self.clone();
-        tokio::spawn(async move {
-            match pool.open_session().await {
-                Ok(c) => pool.put_idle(c, Tag::default(), Instant::now()),
-                Err(e) => {
-                    tracing::warn!("pool could not open a session: {e}");
-                    pool.lock().open -= 1;
-                    pool.inner.available.notify_one();
+    /// Opens `n` more default sessions in the background (counted as open
+    /// at once, so the pool never overshoots its maximum).
+    fn spawn_open(&self, n: u32) {
+        if n == 0 {
+            return;
+        }
+        self.lock().open += n;
+        for _ in 0..n {
+            let pool = self.clone();
+            self.rt().spawn(async move {
+                let key = pool.default_key();
+                match pool.open_session(&key, None, None).await {
+                    Ok(c) => pool.put_idle(c, Tag::default(), key, Instant::now()),
+                    Err(e) => {
+                        tracing::warn!("pool could not open a session: {e}");
+                        pool.lock().open -= 1;
+                        pool.inner.available.notify_one();
+                    }
                 }
-            }
-        });
+            });
+        }
     }
 
-    /// Index of the idle session to hand out for `want`.
-    fn pick(idle: &[Idle], want: &Tag, match_any: bool) -> Option<usize> {
+    /// Index of the idle session to hand out for `want` among those of `key`.
+    fn pick(idle: &[Idle], key: &Key, want: &Tag, match_any: bool) -> Option<usize> {
         let newest = |f: &dyn Fn(&Idle) -> bool| {
             idle.iter()
                 .enumerate()
-                .filter(|(_, s)| f(s))
+                .filter(|(_, s)| &s.key == key && f(s))
                 .max_by_key(|(_, s)| s.last_used)
                 .map(|(i, _)| i)
         };
@@ -194,45 +334,76 @@ impl Pool {
         None
     }
 
-    pub async fn acquire(&self, tag: &str, match_any: bool) -> Result<PooledSession> {
-        let want = Tag::parse(tag)?;
-        let opts = &self.inner.opts;
-        let deadline = (opts.get_mode == GetMode::TimedWait)
-            .then(|| tokio::time::Instant::now() + opts.wait_timeout);
+    /// Hands out a session for `req`, waiting as the get mode says.
+    /// Dropping the future (cancelling) gives back whatever it reserved.
+    pub async fn acquire(&self, req: &AcquireRequest) -> Result<PooledSession> {
+        let want = Tag::parse(&req.tag)?;
+        let key = self.key_for(req)?;
+        let fresh = req.purity == Some(Purity::New);
+        let deadline = {
+            let st = self.lock();
+            (st.limits.get_mode == GetMode::TimedWait).then(|| {
+                (
+                    tokio::time::Instant::now() + st.limits.wait_timeout,
+                    st.limits.wait_timeout,
+                )
+            })
+        };
         loop {
             let notified = self.inner.available.notified();
             // Decide under the lock; act (await) after releasing it.
-            match self.decide(&want, match_any)? {
+            match self.decide(&want, &key, req.match_any_tag, fresh)? {
                 Next::Idle(s) => {
                     if let Some(s) = self.check(s).await {
-                        return Ok(PooledSession {
-                            tag: s.tag.to_string(),
-                            is_new: false,
-                            created: s.created,
-                            conn: s.conn,
-                            forced: false,
-                        });
+                        return Ok(self.hand_out(
+                            s.conn,
+                            s.tag.to_string(),
+                            false,
+                            s.key,
+                            s.created,
+                            false,
+                        ));
                     }
                 }
-                Next::Open { forced } => return self.new_session(forced).await,
+                Next::Open { forced } => {
+                    let mut slot = Slot {
+                        pool: self,
+                        kind: SlotKind::Opening { forced },
+                    };
+                    let conn = self
+                        .open_session(&key, req.password.as_deref(), req.purity)
+                        .await?;
+                    slot.kind = SlotKind::Done;
+                    return Ok(self.hand_out(
+                        conn,
+                        String::new(),
+                        true,
+                        key,
+                        Instant::now(),
+                        forced,
+                    ));
+                }
                 Next::Wait => {
+                    let mut slot = Slot {
+                        pool: self,
+                        kind: SlotKind::Waiting,
+                    };
                     let timed_out = match deadline {
-                        Some(d) => tokio::time::timeout_at(d, notified).await.is_err(),
+                        Some((d, _)) => tokio::time::timeout_at(d, notified).await.is_err(),
                         None => {
                             notified.await;
                             false
                         }
                     };
+                    slot.kind = SlotKind::Done;
                     let mut st = self.lock();
                     st.waiting -= 1;
                     if timed_out {
                         st.stats.timeouts += 1;
+                        let ms = deadline.map_or(0, |(_, t)| t.as_millis());
                         return Err(pool_error(
                             "ODB-2004",
-                            format!(
-                                "timed out after {} ms waiting for a pooled session",
-                                opts.wait_timeout.as_millis()
-                            ),
+                            format!("timed out after {ms} ms waiting for a pooled session"),
                         ));
                     }
                 }
@@ -240,39 +411,201 @@ impl Pool {
         }
     }
 
-    fn decide(&self, want: &Tag, match_any: bool) -> Result<Next> {
-        let opts = &self.inner.opts;
+    /// The synchronous fast path of `acquire`: an idle session that needs no
+    /// ping, handed out without a trip through the runtime. `None` when the
+    /// request must wait, open a session or ping one (call `acquire`).
+    /// Never blocks: one short lock and a non-blocking socket probe.
+    pub fn try_acquire(&self, req: &AcquireRequest) -> Result<Option<PooledSession>> {
+        let want = Tag::parse(&req.tag)?;
+        let key = self.key_for(req)?;
+        if req.purity == Some(Purity::New) {
+            return Ok(None);
+        }
+        loop {
+            let s = {
+                let mut st = self.lock();
+                if st.closed {
+                    return Err(pool_error("ODB-2001", "the pool is closed"));
+                }
+                Self::trim(&mut st, self.rt());
+                let Some(i) = Self::pick(&st.idle, &key, &want, req.match_any_tag) else {
+                    return Ok(None);
+                };
+                let stale = st
+                    .limits
+                    .ping_interval
+                    .is_some_and(|p| st.idle[i].last_used.elapsed() >= p);
+                if stale {
+                    return Ok(None);
+                }
+                st.busy += 1;
+                st.stats.hits += 1;
+                st.idle.swap_remove(i)
+            };
+            if !s.conn.is_dead() && s.conn.probe_alive() {
+                return Ok(Some(self.hand_out(
+                    s.conn,
+                    s.tag.to_string(),
+                    false,
+                    s.key,
+                    s.created,
+                    false,
+                )));
+            }
+            {
+                let mut st = self.lock();
+                st.open -= 1;
+                st.busy -= 1;
+            }
+            self.rt().spawn(async move { s.conn.close().await });
+        }
+    }
+
+    /// The synchronous fast path of `release`: a healthy session with no open
+    /// transaction goes back to the idle list at once. Otherwise (rollback or
+    /// close needed) the session is given back to the caller for `release`.
+    pub fn try_release(
+        &self,
+        s: PooledSession,
+        tag: Option<&str>,
+        drop: bool,
+    ) -> Option<PooledSession> {
+        let Ok(new_tag) = (match tag {
+            Some(t) => Tag::parse(t),
+            None => Tag::parse(&s.tag),
+        }) else {
+            return Some(s);
+        };
+        if drop || s.forced || s.conn.is_dead() || s.conn.in_transaction() {
+            return Some(s);
+        }
+        {
+            let mut st = self.lock();
+            let expired = st
+                .limits
+                .max_lifetime
+                .is_some_and(|l| s.created.elapsed() >= l);
+            if expired || st.closed || st.open > st.limits.max {
+                return Some(s);
+            }
+            st.busy -= 1;
+            st.busy_conns.remove(&s.id);
+        }
+        self.inner.returned.notify_waiters();
+        self.put_idle(s.conn, new_tag, s.key, s.created);
+        None
+    }
+
+    fn key_for(&self, req: &AcquireRequest) -> Result<Key> {
+        let class = req
+            .connection_class
+            .clone()
+            .or_else(|| self.inner.connect.connection_class.clone());
+        match (&req.user, &req.password) {
+            (None, None) => Ok(Key {
+                class,
+                ..self.default_key()
+            }),
+            _ if self.inner.homogeneous => Err(pool_error(
+                "ODB-2009",
+                "user and password can only be given to acquire() on a heterogeneous pool \
+                 (created with homogeneous: false)",
+            )),
+            (Some(u), Some(p)) if !u.is_empty() => {
+                use std::hash::BuildHasher;
+                Ok(Key {
+                    user: u.to_uppercase(),
+                    class,
+                    cred: self.inner.hasher.hash_one((u.to_uppercase(), p)) | 1,
+                })
+            }
+            _ => Err(pool_error(
+                "ODB-2009",
+                "acquire() needs both user and password on a heterogeneous pool",
+            )),
+        }
+    }
+
+    fn hand_out(
+        &self,
+        conn: Connection,
+        tag: String,
+        is_new: bool,
+        key: Key,
+        created: Instant,
+        forced: bool,
+    ) -> PooledSession {
+        let mut st = self.lock();
+        st.next_id += 1;
+        let id = st.next_id;
+        st.busy_conns.insert(id, conn.clone());
+        PooledSession {
+            conn,
+            tag,
+            is_new,
+            id,
+            key,
+            created,
+            forced,
+        }
+    }
+
+    fn decide(&self, want: &Tag, key: &Key, match_any: bool, fresh: bool) -> Result<Next> {
         let mut st = self.lock();
         if st.closed {
             return Err(pool_error("ODB-2001", "the pool is closed"));
         }
-        Self::trim(&mut st, opts);
-        if let Some(i) = Self::pick(&st.idle, want, match_any) {
-            st.busy += 1;
-            st.stats.hits += 1;
-            return Ok(Next::Idle(st.idle.swap_remove(i)));
+        Self::trim(&mut st, self.rt());
+        if !fresh {
+            if let Some(i) = Self::pick(&st.idle, key, want, match_any) {
+                st.busy += 1;
+                st.stats.hits += 1;
+                return Ok(Next::Idle(st.idle.swap_remove(i)));
+            }
         }
-        if st.open < opts.max {
+        let limits = st.limits.clone();
+        if st.open >= limits.max && !st.idle.is_empty() {
+            // Full, but an idle session of another user/class (or a stale
+            // one, for purity NEW) can make room for the one asked for.
+            let i = st
+                .idle
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, s)| s.last_used)
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            let s = st.idle.swap_remove(i);
+            st.open -= 1;
+            self.rt().spawn(async move { s.conn.close().await });
+        }
+        if st.open < limits.max {
             st.open += 1;
             st.busy += 1;
             st.stats.misses += 1;
+            // Grow by the increment: the extra sessions open in the background.
+            if *key == self.default_key() {
+                let extra = limits.increment.saturating_sub(1).min(limits.max - st.open);
+                drop(st);
+                self.spawn_open(extra);
+            }
             return Ok(Next::Open { forced: false });
         }
-        match opts.get_mode {
+        match limits.get_mode {
             GetMode::NoWait => Err(pool_error(
                 "ODB-2002",
                 format!(
                     "the pool is exhausted: all {} sessions are in use",
-                    opts.max
+                    limits.max
                 ),
             )),
             GetMode::ForceGet => {
                 st.forced += 1;
                 st.busy += 1;
+                st.stats.misses += 1;
                 Ok(Next::Open { forced: true })
             }
             GetMode::Wait | GetMode::TimedWait => {
-                if opts.queue_max > 0 && st.waiting as usize >= opts.queue_max {
+                if limits.queue_max > 0 && st.waiting as usize >= limits.queue_max {
                     return Err(pool_error(
                         "ODB-2003",
                         format!("the pool's wait queue is full ({} waiting)", st.waiting),
@@ -284,57 +617,36 @@ impl Pool {
         }
     }
 
-    async fn new_session(&self, forced: bool) -> Result<PooledSession> {
-        match self.open_session().await {
-            Ok(conn) => Ok(PooledSession {
-                conn,
-                tag: String::new(),
-                is_new: true,
-                created: Instant::now(),
-                forced,
-            }),
-            Err(e) => {
-                let mut st = self.lock();
-                st.busy -= 1;
-                if forced {
-                    st.forced -= 1;
-                } else {
-                    st.open -= 1;
-                }
-                self.inner.available.notify_one();
-                Err(e)
-            }
-        }
-    }
-
-    /// A dead or (after the ping interval) unresponsive session is dropped.
+    /// A dead session (its socket closed, e.g. by a server restart) or, after
+    /// the ping interval, an unresponsive one is dropped.
     async fn check(&self, s: Idle) -> Option<Idle> {
-        let stale = self
-            .inner
-            .opts
-            .ping_interval
-            .is_some_and(|p| s.last_used.elapsed() >= p);
-        if !s.conn.is_dead() && (!stale || s.conn.ping().await.is_ok()) {
+        let ping_interval = self.lock().limits.ping_interval;
+        let stale = ping_interval.is_some_and(|p| s.last_used.elapsed() >= p);
+        let alive = !s.conn.is_dead() && s.conn.probe_alive();
+        if alive && (!stale || s.conn.ping().await.is_ok()) {
             return Some(s);
         }
-        let mut st = self.lock();
-        st.open -= 1;
-        st.busy -= 1;
+        {
+            let mut st = self.lock();
+            st.open -= 1;
+            st.busy -= 1;
+        }
+        self.rt().spawn(async move { s.conn.close().await });
         None
     }
 
     /// Closes idle sessions past the idle timeout, keeping `min` open.
-    fn trim(st: &mut State, opts: &PoolOptions) {
-        let Some(limit) = opts.idle_timeout else {
+    fn trim(st: &mut State, rt: &tokio::runtime::Handle) {
+        let Some(limit) = st.limits.idle_timeout else {
             return;
         };
-        while st.open > opts.min {
+        while st.open > st.limits.min {
             let Some(i) = st.idle.iter().position(|s| s.last_used.elapsed() >= limit) else {
                 break;
             };
             let s = st.idle.swap_remove(i);
             st.open -= 1;
-            tokio::spawn(async move { s.conn.close().await });
+            rt.spawn(async move { s.conn.close().await });
         }
     }
 
@@ -342,56 +654,122 @@ impl Pool {
     /// set or it is forced, dead or past its lifetime.
     pub async fn release(&self, s: PooledSession, tag: Option<&str>, drop: bool) -> Result<()> {
         let new_tag = match tag {
-            Some(t) => Tag::parse(t)?,
-            None => Tag::parse(&s.tag)?,
+            Some(t) => Tag::parse(t),
+            None => Tag::parse(&s.tag),
         };
-        let expired = self
-            .inner
-            .opts
-            .max_lifetime
-            .is_some_and(|l| s.created.elapsed() >= l);
-        let closed = self.lock().closed;
-        let discard = drop || s.forced || expired || closed || s.conn.is_dead();
+        let (expired, closed, over) = {
+            let st = self.lock();
+            (
+                st.limits
+                    .max_lifetime
+                    .is_some_and(|l| s.created.elapsed() >= l),
+                st.closed,
+                st.open > st.limits.max,
+            )
+        };
+        let discard =
+            drop || s.forced || expired || closed || over || s.conn.is_dead() || new_tag.is_err();
         if !discard && s.conn.in_transaction() {
             // Uncommitted work never travels to the next user of the session.
-            s.conn.rollback().await?;
+            if let Err(e) = s.conn.rollback().await {
+                tracing::debug!("rollback on release failed: {e}");
+            }
         }
+        let discard = discard || s.conn.is_dead();
         {
             let mut st = self.lock();
             st.busy -= 1;
+            st.busy_conns.remove(&s.id);
             if s.forced {
                 st.forced -= 1;
             } else if discard {
                 st.open -= 1;
             }
         }
+        self.inner.returned.notify_waiters();
         if discard {
             let _ = s.conn.close().await;
             self.inner.available.notify_one();
-            return Ok(());
+            // A bad tag still returns the session (dropped) before failing.
+            return new_tag.map(|_| ());
         }
-        self.put_idle(s.conn, new_tag, s.created);
+        self.put_idle(s.conn, new_tag?, s.key, s.created);
         Ok(())
     }
 
-    /// Closes the pool. Without `force` it fails while sessions are in use;
-    /// with it, busy calls are broken and sessions close as they come back.
-    pub async fn close(&self, force: bool) -> Result<()> {
-        let idle = {
+    /// Changes sizes and timeouts. Growing to a larger `min` opens sessions in
+    /// the background; shrinking closes idle ones now and busy ones as they
+    /// come back.
+    pub fn reconfigure(&self, limits: PoolLimits) -> Result<()> {
+        limits.check()?;
+        let (grow, surplus) = {
             let mut st = self.lock();
-            if st.busy > 0 && !force {
+            if st.closed {
+                return Err(pool_error("ODB-2001", "the pool is closed"));
+            }
+            st.limits = limits;
+            let grow = st.limits.min.saturating_sub(st.open);
+            let mut surplus = Vec::new();
+            while st.open > st.limits.max && !st.idle.is_empty() {
+                surplus.push(st.idle.pop().expect("not empty"));
+                st.open -= 1;
+            }
+            (grow, surplus)
+        };
+        for s in surplus {
+            self.rt().spawn(async move { s.conn.close().await });
+        }
+        self.spawn_open(grow);
+        // Waiters may now fit (a larger max) or must re-check their mode.
+        self.inner.available.notify_waiters();
+        Ok(())
+    }
+
+    /// Closes the pool. Without `force` it fails while sessions are in use.
+    /// With `drain`, new acquires fail at once and busy sessions get that
+    /// long to come back; then (or at once, with `force` and no drain)
+    /// their calls are broken and every session closes.
+    pub async fn close(&self, force: bool, drain: Option<Duration>) -> Result<()> {
+        {
+            let mut st = self.lock();
+            if st.busy > 0 && !force && drain.is_none() {
                 return Err(pool_error(
                     "ODB-2006",
                     format!("the pool has {} sessions in use (ORA-24422)", st.busy),
                 ));
             }
             st.closed = true;
-            st.open -= st.idle.len() as u32;
-            std::mem::take(&mut st.idle)
-        };
+        }
+        // Waiters fail with "closed" now.
         self.inner.available.notify_waiters();
+        if let Some(d) = drain {
+            let deadline = tokio::time::Instant::now() + d;
+            loop {
+                let returned = self.inner.returned.notified();
+                if self.lock().busy == 0 {
+                    break;
+                }
+                if tokio::time::timeout_at(deadline, returned).await.is_err() {
+                    break;
+                }
+            }
+        }
+        let (idle, busy) = {
+            let mut st = self.lock();
+            st.open -= st.idle.len() as u32;
+            let busy: Vec<Connection> = st.busy_conns.values().cloned().collect();
+            (std::mem::take(&mut st.idle), busy)
+        };
+        for c in &busy {
+            c.break_execution();
+        }
         for s in idle {
             let _ = s.conn.close().await;
+        }
+        for c in busy {
+            // The call in flight ends with ORA-01013; the session then closes
+            // and its holder's later calls fail with "closed".
+            let _ = c.close().await;
         }
         Ok(())
     }
@@ -406,5 +784,10 @@ impl Pool {
             forced: st.forced,
             ..st.stats.clone()
         }
+    }
+
+    /// The current sizes and timeouts.
+    pub fn limits(&self) -> PoolLimits {
+        self.lock().limits.clone()
     }
 }

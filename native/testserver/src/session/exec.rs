@@ -198,7 +198,13 @@ pub(crate) async fn reexecute(
     let Some(cur) = st.cursors.get_mut(id) else {
         return send_sql_error(conn, st, &sql_err(1001, "invalid cursor"), 0, 0).await;
     };
-    let mask = returning_mask(cur);
+    let mut mask = returning_mask(cur);
+    if cur.prepared.kind == StmtKind::PlSql {
+        // A re-execute sends no values for PL/SQL OUT binds.
+        for (m, d) in mask.iter_mut().zip(&cur.prepared.plsql_dirs) {
+            *m |= *d == crate::sql::BindDir::Out;
+        }
+    }
     let is_plsql = cur.prepared.kind == StmtKind::PlSql;
     let value_binds: Vec<ColumnMeta> = cur
         .binds

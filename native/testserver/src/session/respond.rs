@@ -49,6 +49,21 @@ fn encoded(v: &Value, ty: u8) -> Option<Vec<u8>> {
     }
 }
 
+/// An OUT value converted to the type the client bound (PL/SQL values are
+/// typed by the expression that produced them, not by the bind).
+fn out_as(v: &Value, ty: u8) -> Value {
+    match (v, ty) {
+        (Value::Number(n), ora_type::BOOLEAN) => Value::Boolean(n.trim() != "0"),
+        (Value::Varchar(s), ora_type::DATE | ora_type::TIMESTAMP) => {
+            match oradb_protocol::value::DateTime::parse_iso(s) {
+                Ok(d) => Value::Timestamp(d),
+                Err(_) => v.clone(),
+            }
+        }
+        _ => v.clone(),
+    }
+}
+
 /// RXH + up to `n` rows + ERROR (1403 once the cursor is exhausted).
 pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
     let status = st.call_status();
@@ -123,7 +138,16 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
         StmtKind::Ddl | StmtKind::Other => {
             let p = prepared.clone();
             let binds = run.rows.into_iter().next().unwrap_or_default();
-            let res = st.blocking(move |s| s.execute(&p, &binds)).await?;
+            let res = st
+                .blocking(move |s| s.execute(&p, &binds).map(|_| s.take_compile_warning()))
+                .await?;
+            if let Ok(true) = res {
+                // CREATE of stored code that does not compile: success with
+                // the compilation-error warning flag (ORA-24344).
+                let mut m = ErrorMessage::success(run.cursor_id, 0, st.call_status());
+                m.warning_flags = 0x20;
+                return conn.send_msg(|w, caps| m.encode(w, caps)).await;
+            }
             finish(conn, st, run.cursor_id, run.commit, res.map(|_| 0)).await
         }
     }
@@ -361,7 +385,10 @@ async fn plsql(
                     .get(i)
                     .map(|m| m.ora_type)
                     .unwrap_or(ora_type::VARCHAR);
-                let b = out.get(i).and_then(|v| encoded(v, ty));
+                let b = out
+                    .get(i)
+                    .map(|v| out_as(v, ty))
+                    .and_then(|v| encoded(&v, ty));
                 rows::write_out_bind(&mut w, b.as_deref());
             }
         }

@@ -3,6 +3,7 @@
 //! session. Statements are translated from Oracle SQL and run for real.
 
 mod datefmt;
+mod dbms_output;
 mod ddl;
 mod errors;
 mod functions;
@@ -14,6 +15,7 @@ mod query;
 mod rewrite;
 mod sequences;
 mod session_state;
+mod stored;
 mod types;
 mod views;
 
@@ -239,24 +241,41 @@ pub struct Session {
     shared: Arc<SessionShared>,
     /// This session's entry in the server registry (added there at logon).
     info: Arc<crate::registry::SessionInfo>,
+    plsql: stored::PlsqlState,
 }
 
 impl Session {
     pub fn open(db: &Arc<Database>, user: &str) -> Result<Session, SqlError> {
+        Self::open_with(db, user, None)
+    }
+
+    /// With `parent`, a private session for stored functions called from
+    /// that session's SQL: it shares the parent's state (NLS formats,
+    /// CURRVAL, module, registry entry) but has a connection of its own.
+    pub(super) fn open_with(
+        db: &Arc<Database>,
+        user: &str,
+        parent: Option<(Arc<SessionShared>, Arc<crate::registry::SessionInfo>)>,
+    ) -> Result<Session, SqlError> {
         let conn = db.connect()?;
-        let shared = Arc::new(SessionShared {
-            db: db.clone(),
-            currval: Mutex::new(HashMap::new()),
-            date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
-            timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
+        let nested = parent.is_some();
+        let (shared, info) = parent.unwrap_or_else(|| {
+            let shared = Arc::new(SessionShared {
+                db: db.clone(),
+                currval: Mutex::new(HashMap::new()),
+                date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
+                timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
+            });
+            (shared, session_state::new_info(user))
         });
         functions::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {
             flag: Arc::new(AtomicBool::new(false)),
             sqlite: Arc::new(conn.get_interrupt_handle()),
         };
-        let info = session_state::new_info(user);
-        info.set_interrupt(interrupt.clone());
+        if !nested {
+            info.set_interrupt(interrupt.clone());
+        }
         session_state::register(&conn, info.clone()).map_err(|e| errors::map(&e, &[], user))?;
         Ok(Session {
             conn,
@@ -266,6 +285,7 @@ impl Session {
             interrupt,
             shared,
             info,
+            plsql: stored::PlsqlState::default(),
         })
     }
 

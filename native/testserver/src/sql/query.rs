@@ -399,7 +399,7 @@ impl Session {
         };
         match kind {
             StmtKind::Query | StmtKind::Dml => self.prepare_sql(&mut p, &toks)?,
-            StmtKind::PlSql => super::plsql::analyze(&mut p, &toks)?,
+            StmtKind::PlSql => super::plsql::analyze(&mut p, &toks, &|n| self.param_modes(n))?,
             StmtKind::Ddl | StmtKind::Other => {}
         }
         p.toks = Arc::new(toks);
@@ -442,6 +442,7 @@ impl Session {
         }
         self.check_identity_always(toks)?;
         self.materialize_views(toks)?;
+        self.register_stored_functions(toks);
         let stmt = self
             .conn
             .prepare(&p.translated)
@@ -517,7 +518,11 @@ impl Session {
         match p.kind {
             StmtKind::Query => self.run_query(p, binds),
             StmtKind::Dml => self.run_dml(p, binds),
-            StmtKind::Ddl => self.ddl(&p.toks).map(|_| Outcome::Ddl),
+            StmtKind::Ddl => match self.stored_ddl(p) {
+                Some(r) => r,
+                None => self.ddl(&p.toks),
+            }
+            .map(|_| Outcome::Ddl),
             StmtKind::PlSql => self.run_plsql(p, binds),
             StmtKind::Other => {
                 let first = p.toks.first().and_then(Token::ident).unwrap_or_default();
