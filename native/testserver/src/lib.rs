@@ -10,6 +10,7 @@
 
 pub mod config;
 mod handshake;
+pub mod registry;
 pub mod server;
 mod session;
 pub mod sql;

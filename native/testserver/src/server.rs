@@ -37,6 +37,8 @@ impl TestServer {
     pub async fn start(config: Config) -> std::io::Result<TestServer> {
         let db = Database::open(config.data_dir.as_deref())
             .map_err(|e| std::io::Error::other(e.message.clone()))?;
+        db.registry
+            .set_configured_users(config.users.iter().map(|(u, _)| u.clone()).collect());
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {

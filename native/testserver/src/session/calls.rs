@@ -7,8 +7,12 @@ use oradb_protocol::ttc::piggyback::Piggyback;
 use oradb_protocol::ttc::status::StatusMessage;
 use oradb_protocol::ttc::{func, msg};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use super::cursor::Cursors;
 use super::{exec, Conn, End};
+use crate::registry::{kill, stat, SessionInfo};
 use crate::sql::{InterruptHandle, Session, SqlError};
 
 /// Call status bit: the session has uncommitted changes.
@@ -21,6 +25,10 @@ pub(crate) struct State {
     interrupt: InterruptHandle,
     pub cursors: Cursors,
     pub in_txn: bool,
+    /// This session's registry entry (statistics, attributes, kill state).
+    pub info: Arc<SessionInfo>,
+    /// The last call was answered with ORA-00028: the session ends now.
+    kill_reported: AtomicBool,
 }
 
 impl State {
@@ -41,6 +49,8 @@ impl State {
         let taken = self.session.lock().ok().and_then(|mut g| g.take());
         let mut s = taken.ok_or("session already lost")?;
         self.interrupt.clear();
+        self.info
+            .set(stat::CURSORS_CURRENT, self.cursors.open_count() as u64);
         let (s, out) = tokio::task::spawn_blocking(move || {
             let out = f(&mut s);
             (s, out)
@@ -60,19 +70,49 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
     let handler = interrupt.clone();
     conn.breaks
         .set_handler(Box::new(move || handler.interrupt()));
+    let info = session.info();
     let mut st = State {
         session: std::sync::Mutex::new(Some(session)),
         interrupt,
         cursors: Cursors::default(),
         in_txn: false,
+        info: info.clone(),
+        kill_reported: AtomicBool::new(false),
     };
     let end = loop {
-        let req = match conn.next_request().await {
-            Ok(Some(r)) => r,
-            Ok(None) => break End::Closed,
-            Err(e) => break End::Failed(e),
+        let next = tokio::select! {
+            r = conn.next_request() => Some(r),
+            _ = info.kill_notify.notified() => None,
         };
-        match handle_request(conn, &mut st, &req).await {
+        let req = match next {
+            Some(Ok(Some(r))) => r,
+            Some(Ok(None)) => break End::Closed,
+            Some(Err(e)) => break End::Failed(e),
+            None => {
+                // Killed while idle: its transaction goes at once (freeing the
+                // write lock); IMMEDIATE also drops the connection now.
+                let _ = st.blocking(|s| s.rollback()).await;
+                if info.killed() == kill::IMMEDIATE {
+                    break End::Closed;
+                }
+                continue;
+            }
+        };
+        // A one-way DRCP release gets no answer, so it is not a round trip.
+        if req.first() != Some(&oradb_protocol::ttc::msg::ONEWAY_FN) {
+            info.bump(stat::ROUNDTRIPS);
+        }
+        info.add(stat::BYTES_RECEIVED, req.len() as u64);
+        if info.killed() != kill::NONE {
+            let e = crate::sql::ora_error(28, "your session has been killed");
+            let _ = send_sql_error(conn, &st, &e, 0, 0).await;
+            break End::Closed;
+        }
+        info.set_active(true);
+        let res = handle_request(conn, &mut st, &req).await;
+        info.set_active(false);
+        match res {
+            Ok(true) if st.kill_reported.load(Ordering::Relaxed) => break End::Closed,
             Ok(true) => {}
             Ok(false) => break End::Closed,
             Err(e) => break End::Failed(e),
@@ -121,6 +161,25 @@ fn piggyback(conn: &mut Conn, st: &mut State, r: &mut Reader) -> Result<(), Deco
                 st.cursors.close(id);
             }
         }
+        // python-oracledb's conn.module/action/client_identifier/clientinfo.
+        Piggyback::EndToEnd(e) => {
+            let mut guard = st.info.attrs();
+            let a = &mut *guard;
+            let fields = [
+                (e.module, &mut a.module),
+                (e.action, &mut a.action),
+                (e.client_id, &mut a.client_identifier),
+                (e.client_info, &mut a.client_info),
+            ];
+            for (v, slot) in fields {
+                if let Some(v) = v {
+                    *slot = v;
+                }
+            }
+        }
+        Piggyback::SetSchema(s) if !s.is_empty() => {
+            st.info.attrs().schema = s.to_ascii_uppercase();
+        }
         other => tracing::debug!(?other, "piggyback accepted"),
     }
     Ok(())
@@ -147,6 +206,17 @@ pub(crate) async fn send_sql_error(
     cursor_id: u16,
     row_count: u64,
 ) -> Result<(), String> {
+    // A call cut short by ALTER SYSTEM KILL SESSION reports the kill.
+    let killed;
+    let e = if st.info.killed() != kill::NONE && (e.code == 1013 || e.code == 28) {
+        st.kill_reported.store(true, Ordering::Relaxed);
+        // Gone from V$SESSION before the client hears of it.
+        conn.shared.db.registry.remove(conn.sid);
+        killed = crate::sql::ora_error(28, "your session has been killed");
+        &killed
+    } else {
+        e
+    };
     let mut m = ErrorMessage::error(e.code, &e.message, cursor_id, e.offset as u16);
     m.call_status = st.call_status();
     m.row_count = row_count;
@@ -167,11 +237,18 @@ async fn call(
     h: FunctionHeader,
     r: &mut Reader<'_>,
 ) -> Result<bool, String> {
+    st.info.bump(stat::USER_CALLS);
     match h.code {
         func::COMMIT | func::ROLLBACK => {
             let commit = h.code == func::COMMIT;
             let res = st
-                .blocking(move |s| if commit { s.commit() } else { s.rollback() })
+                .blocking(move |s| {
+                    if commit {
+                        s.user_commit()
+                    } else {
+                        s.user_rollback()
+                    }
+                })
                 .await?;
             match res {
                 Ok(()) => status(conn, st).await?,
@@ -181,6 +258,8 @@ async fn call(
         func::PING => status(conn, st).await?,
         func::LOGOFF => {
             st.blocking(|s| s.rollback()).await?.ok();
+            // Out of V$SESSION before the client sees the logoff complete.
+            conn.shared.db.registry.remove(conn.sid);
             st.in_txn = false;
             status(conn, st).await?;
             return Ok(false);

@@ -59,6 +59,10 @@ impl Cursors {
         self.map.insert(id, c);
         Some(id)
     }
+    /// How many cursors are open (the "opened cursors current" statistic).
+    pub fn open_count(&self) -> usize {
+        self.map.len()
+    }
     pub fn replace(&mut self, id: u16, c: Cursor) {
         self.map.insert(id, c);
     }

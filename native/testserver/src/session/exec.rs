@@ -11,6 +11,7 @@ use oradb_protocol::value::{self, Value};
 use super::calls::{send_sql_error, State};
 use super::cursor::Cursor;
 use super::{respond, Conn};
+use crate::registry::stat;
 use crate::sql::{SqlError, StmtKind};
 
 /// al8i4[9] bit: the client wants per-iteration DML row counts.
@@ -109,7 +110,10 @@ pub(crate) async fn execute(
                 (head.cursor_id as u16, true)
             } else {
                 match st.cursors.insert(cur) {
-                    Some(id) => (id, true),
+                    Some(id) => {
+                        st.info.bump(stat::CURSORS_CUMULATIVE);
+                        (id, true)
+                    }
                     None => {
                         return send_sql_error(
                             conn,

@@ -62,7 +62,11 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     };
     let one = decode_auth(&req, func::AUTH_PHASE_ONE, &conn.caps)?;
     let user = one.user.clone();
-    let password = conn.shared.config.password_of(&user).map(str::to_string);
+    // Users created or changed with SQL override the configured list.
+    let password = match conn.shared.db.registry.password_override(&user) {
+        Some(p) => p,
+        None => conn.shared.config.password_of(&user).map(str::to_string),
+    };
     let challenge = match &password {
         Some(p) => ServerChallenge::new(p, &mut rand::thread_rng()),
         None => ServerChallenge::decoy(&mut rand::thread_rng()),
@@ -134,6 +138,8 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         .clone()
         .unwrap_or_default()
         .to_ascii_uppercase();
+    let mut session = session;
+    register(conn, &mut session, &one, &two, &svc);
     let version_no = if conn.caps.field_version >= Caps::FV_18_1_EXT1 {
         VERSION_NO_NEW
     } else {
@@ -163,6 +169,42 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     .await?;
     tracing::debug!(user = %user, sid = conn.sid, "logged on");
     Ok(Some(session))
+}
+
+/// Fills the session's registry entry from the CONNECT descriptor and the
+/// AUTH key/values the client sent, applies its AUTH_ALTER_SESSION (the
+/// client's time zone) and makes the session visible in V$SESSION.
+fn register(conn: &Conn, session: &mut Session, one: &AuthRequest, two: &AuthRequest, svc: &str) {
+    let info = session.info();
+    info.sid
+        .store(conn.sid, std::sync::atomic::Ordering::Relaxed);
+    let pick = |key: &str, fallback: &Option<String>| {
+        two.get(key)
+            .or_else(|| one.get(key))
+            .map(|v| v.trim_end_matches('\0').to_string())
+            .or_else(|| fallback.clone())
+            .unwrap_or_default()
+    };
+    {
+        let mut a = info.attrs();
+        a.service = svc.to_string();
+        a.pooled = conn.info.server_type.as_deref() == Some("POOLED");
+        a.program = pick("AUTH_PROGRAM_NM", &conn.info.program);
+        a.machine = pick("AUTH_MACHINE", &conn.info.machine);
+        a.os_user = pick("AUTH_SID", &conn.info.os_user);
+        a.terminal = pick("AUTH_TERMINAL", &None);
+        a.process = pick("AUTH_PID", &None);
+        a.logon_time = crate::sql::now_text();
+    }
+    if let Some(stmt) = two.get("AUTH_ALTER_SESSION") {
+        let stmt = stmt.trim_end_matches('\0').trim();
+        if let Ok(p) = session.prepare(stmt) {
+            if let Err(e) = session.execute(&p, &[]) {
+                tracing::debug!("AUTH_ALTER_SESSION not applied: {}", e.message);
+            }
+        }
+    }
+    conn.shared.db.registry.add(info);
 }
 
 fn decode_auth(req: &[u8], code: u8, caps: &Caps) -> Result<AuthRequest, String> {

@@ -60,6 +60,7 @@ pub async fn serve(mut sock: TcpStream, shared: Arc<Shared>) -> Result<(), Strin
         breaks.clone(),
     ));
     let sid = shared.next_sid();
+    let _registered = Registered(shared.clone(), sid);
     let mut conn = Conn {
         shared,
         info,
@@ -79,6 +80,16 @@ pub async fn serve(mut sock: TcpStream, shared: Arc<Shared>) -> Result<(), Strin
     match end {
         End::Closed => Ok(()),
         End::Failed(e) => Err(e),
+    }
+}
+
+/// Takes the session out of the server registry (V$SESSION) however the
+/// connection ends, including a failed logon after registration.
+struct Registered(Arc<Shared>, u32);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.0.db.registry.remove(self.1);
     }
 }
 

@@ -166,7 +166,7 @@ async fn finish(
         Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
     };
     if commit {
-        if let Err(e) = st.blocking(|s| s.commit()).await? {
+        if let Err(e) = st.blocking(|s| s.user_commit()).await? {
             return send_sql_error(conn, st, &e, cursor_id, count).await;
         }
     }
@@ -308,7 +308,7 @@ async fn dml(
         m.encode(&mut w, &caps);
     } else if !r.batch.is_empty() {
         if run.commit {
-            st.blocking(|s| s.commit()).await?.ok();
+            st.blocking(|s| s.user_commit()).await?.ok();
         }
         let mut m =
             ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
@@ -326,7 +326,7 @@ async fn dml(
         m.encode(&mut w, &caps);
     } else {
         if run.commit {
-            if let Err(e) = st.blocking(|s| s.commit()).await? {
+            if let Err(e) = st.blocking(|s| s.user_commit()).await? {
                 return send_sql_error(conn, st, &e, run.cursor_id, r.total).await;
             }
         }
@@ -350,7 +350,7 @@ async fn plsql(
         Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
     };
     if run.commit {
-        if let Err(e) = st.blocking(|s| s.commit()).await? {
+        if let Err(e) = st.blocking(|s| s.user_commit()).await? {
             return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
         }
     }

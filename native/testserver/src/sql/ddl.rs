@@ -141,17 +141,15 @@ impl Session {
                 self.exec_sql(&sql_of(&t, &self.user.clone()), toks)
             }
             ("ALTER", "TABLE") => self.alter_table(toks),
-            // Accepted without effect: grants, comments, statistics, session and user DDL.
+            ("ALTER", "SESSION") => self.alter_session(toks),
+            ("ALTER", "SYSTEM") => self.alter_system(toks),
+            ("CREATE", "USER") | ("ALTER", "USER") | ("DROP", "USER") => self.user_ddl(toks),
+            // Accepted without effect: grants, comments, statistics, roles and synonyms.
             ("GRANT", _)
             | ("REVOKE", _)
             | ("COMMENT", _)
             | ("ANALYZE", _)
             | ("AUDIT", _)
-            | ("ALTER", "SESSION")
-            | ("ALTER", "SYSTEM")
-            | ("CREATE", "USER")
-            | ("ALTER", "USER")
-            | ("DROP", "USER")
             | ("CREATE", "ROLE")
             | ("CREATE", "SYNONYM")
             | ("DROP", "SYNONYM")

@@ -190,7 +190,11 @@ fn to_char(ctx: &Context, shared: &SessionShared) -> R {
         return Ok(Sql::Null);
     }
     if let Some(d) = as_date(v) {
-        let f = fmt.unwrap_or_else(|| shared.date_format());
+        // Storage does not say DATE or TIMESTAMP; text with fractions is a timestamp.
+        let f = fmt.unwrap_or_else(|| match v {
+            ValueRef::Text(t) if t.len() > 19 => shared.timestamp_format(),
+            _ => shared.date_format(),
+        });
         return datefmt::to_char(&d, &f).map(Sql::Text).map_err(ora);
     }
     match (v, fmt) {

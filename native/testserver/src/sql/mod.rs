@@ -14,8 +14,10 @@ mod plsql;
 mod query;
 mod rewrite;
 mod sequences;
+mod session_state;
 mod stored;
 mod types;
+mod views;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,7 @@ use rusqlite::Connection;
 pub use errors::err as ora_error;
 use lexer::Token;
 use sequences::Sequences;
+pub use views::now_text;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SqlError {
@@ -125,6 +128,8 @@ pub struct Database {
     path: PathBuf,
     _temp: Option<tempfile::TempDir>,
     sequences: Sequences,
+    /// Live sessions and SQL-created users, for the session views and KILL.
+    pub registry: crate::registry::Registry,
 }
 
 impl Database {
@@ -146,6 +151,7 @@ impl Database {
             path: dir.join("oradb.sqlite"),
             _temp: temp,
             sequences: Sequences::load(&dir),
+            registry: Default::default(),
         });
         let conn = db.connect()?;
         conn.execute_batch(
@@ -182,6 +188,7 @@ pub struct SessionShared {
     db: Arc<Database>,
     currval: Mutex<HashMap<String, i128>>,
     date_format: Mutex<String>,
+    timestamp_format: Mutex<String>,
 }
 
 impl SessionShared {
@@ -210,6 +217,12 @@ impl SessionShared {
             .map(|f| f.clone())
             .unwrap_or_else(|_| datefmt::DEFAULT_DATE_FORMAT.into())
     }
+    fn timestamp_format(&self) -> String {
+        self.timestamp_format
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_else(|_| oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into())
+    }
     fn now(&self) -> DateTime {
         let d = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -224,28 +237,54 @@ pub struct Session {
     user: String,
     in_txn: bool,
     interrupt: InterruptHandle,
+    /// Per-session state the SQL functions read (NLS formats, CURRVAL).
+    shared: Arc<SessionShared>,
+    /// This session's entry in the server registry (added there at logon).
+    info: Arc<crate::registry::SessionInfo>,
     plsql: stored::PlsqlState,
 }
 
 impl Session {
     pub fn open(db: &Arc<Database>, user: &str) -> Result<Session, SqlError> {
+        Self::open_with(db, user, None)
+    }
+
+    /// With `parent`, a private session for stored functions called from
+    /// that session's SQL: it shares the parent's state (NLS formats,
+    /// CURRVAL, module, registry entry) but has a connection of its own.
+    pub(super) fn open_with(
+        db: &Arc<Database>,
+        user: &str,
+        parent: Option<(Arc<SessionShared>, Arc<crate::registry::SessionInfo>)>,
+    ) -> Result<Session, SqlError> {
         let conn = db.connect()?;
-        let shared = Arc::new(SessionShared {
-            db: db.clone(),
-            currval: Mutex::new(HashMap::new()),
-            date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
+        let nested = parent.is_some();
+        let (shared, info) = parent.unwrap_or_else(|| {
+            let shared = Arc::new(SessionShared {
+                db: db.clone(),
+                currval: Mutex::new(HashMap::new()),
+                date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
+                timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
+            });
+            (shared, session_state::new_info(user))
         });
-        functions::register(&conn, shared).map_err(|e| errors::map(&e, &[], user))?;
+        functions::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {
             flag: Arc::new(AtomicBool::new(false)),
             sqlite: Arc::new(conn.get_interrupt_handle()),
         };
+        if !nested {
+            info.set_interrupt(interrupt.clone());
+        }
+        session_state::register(&conn, info.clone()).map_err(|e| errors::map(&e, &[], user))?;
         Ok(Session {
             conn,
             db: db.clone(),
             user: user.to_ascii_uppercase(),
             in_txn: false,
             interrupt,
+            shared,
+            info,
             plsql: stored::PlsqlState::default(),
         })
     }
@@ -298,6 +337,9 @@ impl Session {
     }
 
     fn check_interrupt(&self) -> Result<(), SqlError> {
+        if self.info.killed() != crate::registry::kill::NONE {
+            return Err(errors::err(28, "your session has been killed"));
+        }
         if self.interrupt.is_set() {
             return Err(errors::err(
                 1013,

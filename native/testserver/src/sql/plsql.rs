@@ -1342,6 +1342,7 @@ impl Session {
         toks: &[Token],
         frame: &Frame,
     ) -> Result<Vec<Vec<Sql>>, SqlError> {
+        self.materialize_views(toks)?;
         let map = |e: rusqlite::Error| errors::map(&e, toks, &self.user);
         let mut stmt = self.conn.prepare(sql).map_err(map)?;
         let n = stmt.parameter_count();
@@ -1400,6 +1401,23 @@ impl Session {
                     return self.sleep(Duration::from_secs_f64(secs.clamp(0.0, 86_400.0)));
                 }
                 ("DBMS_OUTPUT", m, Some(a)) => return self.dbms_output(m, a, frame, &s[2]),
+                // Built-in packages win over stored procedures of the same
+                // member name (`pkg.proc` is otherwise SCHEMA.PROC).
+                (pkg @ ("DBMS_APPLICATION_INFO" | "DBMS_SESSION"), m, Some(a)) => {
+                    let args = self.app_call_args(a, frame)?;
+                    if self.app_info_call(pkg, m, &args)? {
+                        return Ok(());
+                    }
+                    return Err(SqlError {
+                        offset: s[2].pos as u32,
+                        ..err(
+                            6550,
+                            &format!(
+                                "PLS-00302: component '{m}' must be declared (not supported by the test server)"
+                            ),
+                        )
+                    });
+                }
                 (_, _, Some(a)) => {
                     // SCHEMA.PROC(args): our schema is the only one.
                     if let Some(unit) = self.stored_unit(&member)? {
@@ -1434,8 +1452,8 @@ impl Session {
             };
         }
         match head.as_str() {
-            "COMMIT" => return self.commit(),
-            "ROLLBACK" => return self.rollback(),
+            "COMMIT" => return self.user_commit(),
+            "ROLLBACK" => return self.user_rollback(),
             "EXECUTE" if s.get(1).is_some_and(|t| t.is_word("IMMEDIATE")) => {
                 return self.execute_immediate(&s[2..], frame);
             }
@@ -1485,6 +1503,28 @@ impl Session {
         }
     }
 
+    /// Evaluates the arguments of a built-in package call, `a, name => b, …`
+    /// (inside the parentheses), to (parameter name, text value) pairs.
+    #[allow(clippy::type_complexity)]
+    fn app_call_args(
+        &mut self,
+        toks: &[Token],
+        frame: &mut Frame,
+    ) -> Result<Vec<(Option<String>, Option<String>)>, SqlError> {
+        let mut out = Vec::new();
+        for a in args_of(toks) {
+            let v = match self.eval(a.expr, frame)?.0 {
+                Sql::Null => None,
+                Sql::Text(t) => Some(t),
+                Sql::Integer(i) => Some(i.to_string()),
+                Sql::Real(f) => Some(f.to_string()),
+                Sql::Blob(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+            };
+            out.push((a.name, v));
+        }
+        Ok(out)
+    }
+
     fn dml(&mut self, s: &[Token], frame: &mut Frame) -> Result<(), SqlError> {
         if self.plsql.in_query {
             return Err(err(14551, "cannot perform a DML operation inside a query"));
@@ -1492,6 +1532,7 @@ impl Session {
         let s = self.substitute_calls(s, frame, false)?;
         self.register_stored_functions(&s);
         self.begin()?;
+        self.materialize_views(&s)?;
         let sql = self.rewrite_with(&s, frame);
         let map = |e: rusqlite::Error| errors::map(&e, &s, &self.user);
         let mut stmt = self.conn.prepare(&sql).map_err(map)?;

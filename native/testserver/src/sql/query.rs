@@ -374,6 +374,7 @@ fn split_returning(toks: &[Token]) -> Option<(usize, usize)> {
 
 impl Session {
     pub fn prepare(&mut self, sql: &str) -> Result<Prepared, SqlError> {
+        self.info.bump(crate::registry::stat::PARSE_COUNT);
         let toks = lexer::tokenize(sql).map_err(|e| SqlError {
             offset: e.pos as u32,
             ..err(1756, &e.message)
@@ -440,6 +441,7 @@ impl Session {
             p.translated = rewrite::rewrite(toks, &mut ctx);
         }
         self.check_identity_always(toks)?;
+        self.materialize_views(toks)?;
         self.register_stored_functions(toks);
         let stmt = self
             .conn
@@ -512,6 +514,7 @@ impl Session {
 
     pub fn execute(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.check_interrupt()?;
+        self.info.bump(crate::registry::stat::EXECUTE_COUNT);
         match p.kind {
             StmtKind::Query => self.run_query(p, binds),
             StmtKind::Dml => self.run_dml(p, binds),
@@ -524,12 +527,12 @@ impl Session {
             StmtKind::Other => {
                 let first = p.toks.first().and_then(Token::ident).unwrap_or_default();
                 match first.as_str() {
-                    "COMMIT" => self.commit()?,
+                    "COMMIT" => self.user_commit()?,
                     "ROLLBACK"
                         if p.toks.len() == 1
                             || p.toks.get(1).is_some_and(|t| t.is_word("WORK")) =>
                     {
-                        self.rollback()?
+                        self.user_rollback()?
                     }
                     "ROLLBACK" | "SAVEPOINT" => {
                         self.begin()?;
@@ -560,6 +563,7 @@ impl Session {
     }
 
     fn run_query(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
+        self.materialize_views(&p.toks)?;
         let mut stmt = self
             .conn
             .prepare_cached(&p.translated)
@@ -629,6 +633,7 @@ impl Session {
 
     fn run_dml(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.begin()?;
+        self.materialize_views(&p.toks)?;
         let params = Self::params(binds, &p.returning);
         let map = |e: rusqlite::Error| errors::map(&e, &p.toks, &self.user);
         let mut stmt = self.conn.prepare_cached(&p.translated).map_err(map)?;

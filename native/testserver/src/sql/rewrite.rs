@@ -201,6 +201,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         self.i += 1;
         match &t.tok {
             Tok::Word(w) if w.eq_ignore_ascii_case("MINUS") => "EXCEPT".into(),
+            Tok::Word(w) if w.contains(['#', '$']) => format!("\"{}\"", w.to_ascii_uppercase()),
             Tok::Word(w) => w.clone(),
             Tok::Quoted(q) => format!("\"{q}\""),
             Tok::Op(o) if o == "(" => {
@@ -398,6 +399,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                         return "ora_systimestamp()".into()
                     }
                     "USER" => return quote_str(self.ctx.user),
+                    "SESSIONTIMEZONE" => return "ora_sessiontimezone()".into(),
                     "TRUE" => return "1".into(),
                     "FALSE" => return "0".into(),
                     "DATE" | "TIMESTAMP" => {
@@ -416,6 +418,10 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         parts
             .iter()
             .map(|p| match &p.tok {
+                // SQLite has no `#` in names (V$ views' STATISTIC#, SERIAL#); quote them.
+                Tok::Word(w) if w.contains(['#', '$']) => {
+                    format!("\"{}\"", w.to_ascii_uppercase())
+                }
                 Tok::Word(w) => w.clone(),
                 Tok::Quoted(q) => format!("\"{q}\""),
                 _ => String::new(),

@@ -97,6 +97,17 @@ impl Sequences {
             .unwrap_or(false)
     }
 
+    /// (name, next value, increment) of every sequence, by name.
+    pub fn list(&self) -> Vec<(String, i128, i128)> {
+        let mut v: Vec<_> = self
+            .map
+            .lock()
+            .map(|m| m.iter().map(|(k, s)| (k.clone(), s.next, s.inc)).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
     pub fn next(&self, name: &str) -> Result<i128, SqlError> {
         self.with(|m| {
             let s = m

@@ -18,7 +18,7 @@ use super::dbms_output::Output;
 use super::errors::{self, err};
 use super::lexer::{self, Token};
 use super::plsql::{ty_of, Block, Parser, Ty};
-use super::{BindDir, Database, Prepared, Session, SqlError};
+use super::{BindDir, Prepared, Session, SqlError};
 
 const TABLE: &str = "\"ORA$STORED_CODE\"";
 
@@ -261,8 +261,9 @@ thread_local! {
 /// a private session of its own (the calling connection is busy running the
 /// statement), so it sees committed data only and may not change any
 /// (Oracle too forbids DML in a function called from a query).
-fn register_udf(conn: &Connection, db: &Arc<Database>, user: &str, name: &str) {
-    let (db, user, fname) = (db.clone(), user.to_string(), name.to_string());
+fn register_udf(conn: &Connection, parent: &Session, name: &str) {
+    let (db, user, fname) = (parent.db.clone(), parent.user.clone(), name.to_string());
+    let state = (parent.shared.clone(), parent.info.clone());
     let private: Mutex<Option<Session>> = Mutex::new(None);
     let fail = |e: SqlError| rusqlite::Error::UserFunctionError(e.message.into());
     let r = conn.create_scalar_function(name, -1, FunctionFlags::SQLITE_UTF8, move |ctx| {
@@ -278,7 +279,7 @@ fn register_udf(conn: &Connection, db: &Arc<Database>, user: &str, name: &str) {
             .lock()
             .map_err(|_| fail(err(600, "internal error: poisoned function session")))?;
         if guard.is_none() {
-            let mut s = Session::open(&db, &user).map_err(fail)?;
+            let mut s = Session::open_with(&db, &user, Some(state.clone())).map_err(fail)?;
             s.plsql.in_query = true;
             *guard = Some(s);
         }
@@ -310,7 +311,7 @@ impl Session {
             if !matches!(self.stored_source(&name), Some((k, _)) if k == "FUNCTION") {
                 continue;
             }
-            register_udf(&self.conn, &self.db, &self.user, &name);
+            register_udf(&self.conn, self, &name);
             self.plsql.udfs.insert(name);
         }
     }
@@ -362,6 +363,12 @@ impl Session {
                     p("LINES", BindDir::Out),
                     p("NUMLINES", BindDir::InOut),
                 ])
+            }
+            // Other built-in package members take IN arguments only here;
+            // a stored procedure of the same member name must not lend
+            // them its modes.
+            n if n.starts_with("DBMS_APPLICATION_INFO.") || n.starts_with("DBMS_SESSION.") => {
+                return None
             }
             _ => {}
         }

@@ -1,0 +1,513 @@
+//! Dynamic views (V$SESSION, V$MYSTAT, NLS_SESSION_PARAMETERS, USER_TABLES, …).
+//! Before a statement that names one runs, the view is materialized as a
+//! TEMP table of this session's SQLite connection: TEMP shadows the main
+//! schema, is private to the connection and never takes the database write
+//! lock, so WHERE, joins and describe work as on any table.
+
+use oradb_protocol::value::DateTime;
+use rusqlite::types::Value as Sql;
+
+use super::errors;
+use super::lexer::{Tok, Token};
+use super::types::from_decl;
+use super::{Session, SqlError};
+use crate::registry::{self, STATS};
+
+const NUM: &str = "BLOB_NUM_0_U";
+/// Small integers (SIDs, statistics): INTEGER affinity, so comparing them
+/// with text such as SYS_CONTEXT('USERENV', 'SID') converts as Oracle would.
+const INT: &str = "INT_NUM_0_U";
+const DATE: &str = "TEXT_DT";
+const fn vc(n: u32) -> &'static str {
+    match n {
+        1 => "TEXT_VC_1_1",
+        3 => "TEXT_VC_3_3",
+        9 => "TEXT_VC_9_9",
+        16 => "TEXT_VC_16_16",
+        30 => "TEXT_VC_30_30",
+        64 => "TEXT_VC_64_64",
+        80 => "TEXT_VC_80_80",
+        128 => "TEXT_VC_128_128",
+        _ => "TEXT_VC_4000_4000",
+    }
+}
+
+/// Name and columns (name, declared type) of each view.
+const VIEWS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "V$SESSION",
+        &[
+            ("SID", INT),
+            ("SERIAL#", INT),
+            ("AUDSID", INT),
+            ("USERNAME", vc(128)),
+            ("SCHEMANAME", vc(128)),
+            ("STATUS", vc(9)),
+            ("SERVER", vc(9)),
+            ("OSUSER", vc(128)),
+            ("PROCESS", vc(30)),
+            ("MACHINE", vc(64)),
+            ("TERMINAL", vc(30)),
+            ("PROGRAM", vc(64)),
+            ("TYPE", vc(10)),
+            ("MODULE", vc(64)),
+            ("ACTION", vc(64)),
+            ("CLIENT_INFO", vc(64)),
+            ("CLIENT_IDENTIFIER", vc(64)),
+            ("SERVICE_NAME", vc(64)),
+            ("LOGON_TIME", DATE),
+        ],
+    ),
+    (
+        "V$MYSTAT",
+        &[("SID", INT), ("STATISTIC#", INT), ("VALUE", INT)],
+    ),
+    (
+        "V$SESSTAT",
+        &[("SID", INT), ("STATISTIC#", INT), ("VALUE", INT)],
+    ),
+    (
+        "V$STATNAME",
+        &[("STATISTIC#", INT), ("NAME", vc(64)), ("CLASS", INT)],
+    ),
+    (
+        "V$VERSION",
+        &[
+            ("BANNER", vc(80)),
+            ("BANNER_FULL", vc(160)),
+            ("BANNER_LEGACY", vc(80)),
+            ("CON_ID", INT),
+        ],
+    ),
+    (
+        "V$INSTANCE",
+        &[
+            ("INSTANCE_NUMBER", INT),
+            ("INSTANCE_NAME", vc(16)),
+            ("HOST_NAME", vc(64)),
+            ("VERSION", vc(16)),
+            ("VERSION_FULL", vc(16)),
+            ("STATUS", vc(16)),
+            ("DATABASE_STATUS", vc(16)),
+            ("INSTANCE_ROLE", vc(16)),
+        ],
+    ),
+    (
+        "V$DATABASE",
+        &[
+            ("DBID", INT),
+            ("NAME", vc(9)),
+            ("OPEN_MODE", vc(30)),
+            ("LOG_MODE", vc(16)),
+            ("DATABASE_ROLE", vc(16)),
+            ("CDB", vc(3)),
+        ],
+    ),
+    (
+        "V$PARAMETER",
+        &[
+            ("NAME", vc(80)),
+            ("VALUE", vc(4000)),
+            ("DISPLAY_VALUE", vc(4000)),
+            ("ISDEFAULT", vc(9)),
+        ],
+    ),
+    (
+        "NLS_SESSION_PARAMETERS",
+        &[("PARAMETER", vc(128)), ("VALUE", vc(64))],
+    ),
+    (
+        "USER_TABLES",
+        &[
+            ("TABLE_NAME", vc(128)),
+            ("TABLESPACE_NAME", vc(30)),
+            ("STATUS", vc(9)),
+            ("TEMPORARY", vc(1)),
+        ],
+    ),
+    (
+        "ALL_TABLES",
+        &[
+            ("OWNER", vc(128)),
+            ("TABLE_NAME", vc(128)),
+            ("TABLESPACE_NAME", vc(30)),
+        ],
+    ),
+    (
+        "USER_TAB_COLUMNS",
+        &[
+            ("TABLE_NAME", vc(128)),
+            ("COLUMN_NAME", vc(128)),
+            ("DATA_TYPE", vc(128)),
+            ("DATA_LENGTH", INT),
+            ("DATA_PRECISION", INT),
+            ("DATA_SCALE", INT),
+            ("NULLABLE", vc(1)),
+            ("COLUMN_ID", INT),
+            ("CHAR_LENGTH", INT),
+        ],
+    ),
+    (
+        "USER_SEQUENCES",
+        &[
+            ("SEQUENCE_NAME", vc(128)),
+            ("MIN_VALUE", NUM),
+            ("MAX_VALUE", NUM),
+            ("INCREMENT_BY", NUM),
+            ("CYCLE_FLAG", vc(1)),
+            ("ORDER_FLAG", vc(1)),
+            ("CACHE_SIZE", NUM),
+            ("LAST_NUMBER", NUM),
+        ],
+    ),
+    (
+        "ALL_USERS",
+        &[
+            ("USERNAME", vc(128)),
+            ("USER_ID", INT),
+            ("CREATED", DATE),
+            ("COMMON", vc(3)),
+            ("ORACLE_MAINTAINED", vc(1)),
+        ],
+    ),
+];
+
+pub const VERSION: &str = "23.4.0.24.05";
+
+fn t(s: &str) -> Sql {
+    if s.is_empty() {
+        Sql::Null
+    } else {
+        Sql::Text(s.to_string())
+    }
+}
+fn n(v: impl Into<i64>) -> Sql {
+    Sql::Integer(v.into())
+}
+
+pub fn now_text() -> String {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    DateTime::from_epoch(d.as_secs() as i64, 0).to_string()
+}
+
+/// Indices into VIEWS of the views a statement names.
+fn named_views(toks: &[Token]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for tok in toks {
+        let (Tok::Word(w) | Tok::Quoted(w)) = &tok.tok else {
+            continue;
+        };
+        if let Some(i) = VIEWS.iter().position(|(v, _)| v.eq_ignore_ascii_case(w)) {
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
+/// Oracle's DATA_TYPE, DATA_PRECISION and DATA_SCALE for a stored column.
+fn data_type(c: &super::ColumnInfo) -> (String, Sql, Sql) {
+    use oradb_protocol::value::ora_type as o;
+    match c.ora_type {
+        o::NUMBER if c.scale == -127 && c.precision > 0 => {
+            ("FLOAT".into(), n(c.precision), Sql::Null)
+        }
+        o::NUMBER if c.scale == -127 => ("NUMBER".into(), Sql::Null, Sql::Null),
+        o::NUMBER => ("NUMBER".into(), n(c.precision), n(c.scale)),
+        o::VARCHAR => ("VARCHAR2".into(), Sql::Null, Sql::Null),
+        o::CHAR => ("CHAR".into(), Sql::Null, Sql::Null),
+        o::DATE => ("DATE".into(), Sql::Null, Sql::Null),
+        o::TIMESTAMP => (format!("TIMESTAMP({})", c.scale), Sql::Null, n(c.scale)),
+        o::RAW => ("RAW".into(), Sql::Null, Sql::Null),
+        o::BINARY_DOUBLE => ("BINARY_DOUBLE".into(), Sql::Null, Sql::Null),
+        o::BINARY_FLOAT => ("BINARY_FLOAT".into(), Sql::Null, Sql::Null),
+        o::CLOB => ("CLOB".into(), Sql::Null, Sql::Null),
+        o::BLOB => ("BLOB".into(), Sql::Null, Sql::Null),
+        o::BOOLEAN => ("BOOLEAN".into(), Sql::Null, Sql::Null),
+        _ => ("VARCHAR2".into(), Sql::Null, Sql::Null),
+    }
+}
+
+impl Session {
+    /// Creates (once) and refills the TEMP tables of the views `toks` names.
+    pub(super) fn materialize_views(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        let wanted = named_views(toks);
+        for i in wanted {
+            let (name, cols) = VIEWS[i];
+            let rows = self.view_rows(name)?;
+            self.fill(name, cols, rows)?;
+        }
+        Ok(())
+    }
+
+    fn fill(
+        &mut self,
+        name: &str,
+        cols: &[(&str, &str)],
+        rows: Vec<Vec<Sql>>,
+    ) -> Result<(), SqlError> {
+        let map = |e: rusqlite::Error| errors::map(&e, &[], "SYS");
+        let defs: Vec<String> = cols.iter().map(|(c, d)| format!("\"{c}\" {d}")).collect();
+        self.conn
+            .execute_batch(&format!(
+                "CREATE TEMP TABLE IF NOT EXISTS \"{name}\" ({}); DELETE FROM temp.\"{name}\";",
+                defs.join(", ")
+            ))
+            .map_err(map)?;
+        let marks = vec!["?"; cols.len()].join(", ");
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("INSERT INTO temp.\"{name}\" VALUES ({marks})"))
+            .map_err(map)?;
+        for r in rows {
+            stmt.execute(rusqlite::params_from_iter(r.iter()))
+                .map_err(map)?;
+        }
+        Ok(())
+    }
+
+    fn view_rows(&mut self, name: &str) -> Result<Vec<Vec<Sql>>, SqlError> {
+        let reg = &self.db.registry;
+        let me = &self.info;
+        let service = me.attrs().service.clone();
+        Ok(match name {
+            "V$SESSION" => reg
+                .sessions()
+                .iter()
+                .map(|s| {
+                    let a = s.attrs().clone();
+                    vec![
+                        n(s.sid()),
+                        n(s.serial()),
+                        n(s.sid()),
+                        t(&a.username),
+                        t(&a.schema),
+                        t(s.status()),
+                        t(if a.pooled { "POOLED" } else { "DEDICATED" }),
+                        t(&a.os_user),
+                        t(&a.process),
+                        t(&a.machine),
+                        t(&a.terminal),
+                        t(&a.program),
+                        t("USER"),
+                        t(&a.module),
+                        t(&a.action),
+                        t(&a.client_info),
+                        t(&a.client_identifier),
+                        t(&a.service),
+                        t(&a.logon_time),
+                    ]
+                })
+                .collect(),
+            "V$MYSTAT" => stat_rows(me),
+            "V$SESSTAT" => reg.sessions().iter().flat_map(|s| stat_rows(s)).collect(),
+            "V$STATNAME" => STATS
+                .iter()
+                .map(|(k, name)| vec![n(*k), t(name), n(1)])
+                .collect(),
+            "V$VERSION" => {
+                let banner = "Oracle Database 23ai (oradb-testserver, SQLite based)";
+                vec![vec![
+                    t(banner),
+                    t(&format!("{banner}\nVersion {VERSION}")),
+                    t(banner),
+                    n(0),
+                ]]
+            }
+            "V$INSTANCE" => vec![vec![
+                n(1),
+                t("oradb"),
+                t(&registry::host_name()),
+                t("23.0.0.0.0"),
+                t(VERSION),
+                t("OPEN"),
+                t("ACTIVE"),
+                t("PRIMARY_INSTANCE"),
+            ]],
+            "V$DATABASE" => vec![vec![
+                n(1),
+                t(&service),
+                t("READ WRITE"),
+                t("NOARCHIVELOG"),
+                t("PRIMARY"),
+                t("NO"),
+            ]],
+            "V$PARAMETER" => {
+                let nls = me.attrs().nls.clone();
+                let mut v: Vec<(String, String)> = [
+                    ("compatible", "23.0.0"),
+                    ("db_block_size", "8192"),
+                    ("open_cursors", "300"),
+                    ("processes", "300"),
+                    ("sessions", "472"),
+                    ("max_string_size", "EXTENDED"),
+                    ("instance_name", "oradb"),
+                    ("cursor_sharing", "EXACT"),
+                    ("optimizer_mode", "ALL_ROWS"),
+                ]
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+                v.push(("db_name".into(), service.clone()));
+                v.push(("service_names".into(), service.clone()));
+                for (k, val) in nls {
+                    v.push((k.to_ascii_lowercase(), val));
+                }
+                v.into_iter()
+                    .map(|(k, val)| vec![t(&k), t(&val), t(&val), t("TRUE")])
+                    .collect()
+            }
+            "NLS_SESSION_PARAMETERS" => me
+                .attrs()
+                .nls
+                .iter()
+                .map(|(k, v)| vec![t(k), t(v)])
+                .collect(),
+            "USER_TABLES" => self
+                .table_names()?
+                .into_iter()
+                .map(|tn| vec![t(&tn), t("USERS"), t("VALID"), t("N")])
+                .collect(),
+            "ALL_TABLES" => {
+                let owner = self.user.clone();
+                self.table_names()?
+                    .into_iter()
+                    .map(|tn| vec![t(&owner), t(&tn), t("USERS")])
+                    .collect()
+            }
+            "USER_TAB_COLUMNS" => self.column_rows()?,
+            "USER_SEQUENCES" => self
+                .db
+                .sequences
+                .list()
+                .into_iter()
+                .map(|(name, next, inc)| {
+                    let num = |v: i128| Sql::Text(v.to_string());
+                    vec![
+                        t(&name),
+                        n(1),
+                        num(9_999_999_999_999_999_999_999_999_999),
+                        num(inc),
+                        t("N"),
+                        t("N"),
+                        n(0),
+                        num(next),
+                    ]
+                })
+                .collect(),
+            "ALL_USERS" => reg
+                .users()
+                .iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    vec![
+                        t(u),
+                        n(100 + i as i64),
+                        t(&me.attrs().logon_time),
+                        t("NO"),
+                        t("N"),
+                    ]
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    fn table_names(&mut self) -> Result<Vec<String>, SqlError> {
+        let map = |e: rusqlite::Error| errors::map(&e, &[], "SYS");
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table' \
+                 AND name <> 'DUAL' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+            )
+            .map_err(map)?;
+        let names = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(map)?
+            .filter_map(Result::ok)
+            .collect();
+        Ok(names)
+    }
+
+    fn column_rows(&mut self) -> Result<Vec<Vec<Sql>>, SqlError> {
+        let map = |e: rusqlite::Error| errors::map(&e, &[], "SYS");
+        let mut out = Vec::new();
+        for table in self.table_names()? {
+            let mut stmt = self
+                .conn
+                .prepare(&format!(
+                    "PRAGMA main.table_info(\"{}\")",
+                    table.replace('"', "\"\"")
+                ))
+                .map_err(map)?;
+            let cols: Vec<(i64, String, String, bool)> = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)? != 0,
+                    ))
+                })
+                .map_err(map)?
+                .filter_map(Result::ok)
+                .collect();
+            for (cid, name, decl, notnull) in cols {
+                let Some((c, _)) = from_decl(&decl) else {
+                    continue;
+                };
+                let (ty, prec, scale) = data_type(&c);
+                let char_len = if matches!(
+                    c.ora_type,
+                    oradb_protocol::value::ora_type::VARCHAR
+                        | oradb_protocol::value::ora_type::CHAR
+                ) {
+                    c.char_size as i64
+                } else {
+                    0
+                };
+                out.push(vec![
+                    t(&table),
+                    t(&name),
+                    t(&ty),
+                    n(c.size),
+                    prec,
+                    scale,
+                    t(if c.nullable && !notnull { "Y" } else { "N" }),
+                    n(cid + 1),
+                    n(char_len),
+                ]);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn stat_rows(s: &registry::SessionInfo) -> Vec<Vec<Sql>> {
+    STATS
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| vec![n(s.sid()), n(*k), Sql::Integer(s.stat(i) as i64)])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::lexer::tokenize;
+
+    #[test]
+    fn finds_views_by_name() {
+        let toks = tokenize(
+            "select value from v$mystat m join V$STATNAME n on n.statistic# = m.statistic#",
+        )
+        .unwrap();
+        let names: Vec<&str> = named_views(&toks).iter().map(|&i| VIEWS[i].0).collect();
+        assert_eq!(names, ["V$MYSTAT", "V$STATNAME"]);
+        assert!(named_views(&tokenize("select * from t").unwrap()).is_empty());
+    }
+}
