@@ -45,23 +45,27 @@ sk=$(grep -E "^# skipped" "$LOGS/node.log" | awk '{print $3}')
 f=$((f + ${sk:-0}))
 add "$p" "$f" "node --test"
 
-# 4. Conformance: unmodified python-oracledb and node-oracledb against the test server.
-DATA=$(mktemp -d)
-"$ORADB_TESTSERVER" --listen 127.0.0.1:0 --user scott/tiger --service FREEPDB1 --data "$DATA" >"$LOGS/server.out" 2>"$LOGS/server.err" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do [ -s "$LOGS/server.out" ] && break; sleep 0.1; done
-ADDR=$(head -1 "$LOGS/server.out")
-for script in "python:.venv/bin/python tests/conformance/python_conformance.py" "node:node tests/conformance/node_conformance.mjs" \
-  "stored-code:.venv/bin/python native/testserver/tests/stored_code.py"; do
+# 4. Conformance: unmodified python-oracledb and node-oracledb against the test server,
+#    a fresh server (and data directory) per script so none sees another's leftovers.
+for script in "python-oracledb:.venv/bin/python tests/conformance/python_conformance.py" \
+  "node-oracledb:node tests/conformance/node_conformance.mjs" \
+  "stored-code:.venv/bin/python native/testserver/tests/stored_code.py" \
+  "session-state:.venv/bin/python native/testserver/tests/session_state.py"; do
   name=${script%%:*}; cmd=${script#*:}
+  DATA=$(mktemp -d)
+  : >"$LOGS/server-$name.out"
+  "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --user scott/tiger --service FREEPDB1 --data "$DATA" >"$LOGS/server-$name.out" 2>"$LOGS/server-$name.err" &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do [ -s "$LOGS/server-$name.out" ] && break; sleep 0.1; done
+  ADDR=$(head -1 "$LOGS/server-$name.out")
   timeout 600 $cmd "$ADDR" FREEPDB1 >"$LOGS/conformance-$name.log" 2>&1
   grep -E "^FAIL" "$LOGS/conformance-$name.log" | head -20
   line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-$name.log" | tail -1)
   p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
   [ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-$name.log"; }
   add "$p" "$f" "$name conformance"
+  kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 done
-kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

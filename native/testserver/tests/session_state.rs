@@ -1,16 +1,14 @@
 //! Session state, session views, KILL SESSION and user DDL.
 //!
-//! The engine-level tests below need nothing else. `python_session_state`
-//! runs `session_state.py` (real python-oracledb over TCP against a
-//! `TestServer`) when `ORADB_PYTHON` names a Python with `oracledb`
-//! installed; otherwise it prints a note and passes.
+//! The engine-level tests below need nothing else. `session_state.py` (real
+//! python-oracledb over TCP) runs in the conformance step of
+//! `scripts/test.sh`, against a fresh `oradb-testserver`.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use oradb_protocol::value::Value;
 use oradb_testserver::sql::{Database, Outcome, Session, SqlError};
-use oradb_testserver::{Config, TestServer};
 
 fn run(s: &mut Session, sql: &str) -> Result<Vec<Vec<Value>>, SqlError> {
     let p = s.prepare(sql)?;
@@ -195,26 +193,4 @@ fn user_ddl_and_dictionary_views() {
         ),
         "23.0.0"
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn python_session_state() {
-    let Ok(python) = std::env::var("ORADB_PYTHON") else {
-        eprintln!("python_session_state skipped: set ORADB_PYTHON to a Python with oracledb");
-        return;
-    };
-    let server = TestServer::start(Config::default()).await.unwrap();
-    let addr = server.addr().to_string();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/session_state.py");
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python)
-            .args([script, &addr, "FREEPDB1"])
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("cannot run ORADB_PYTHON");
-    print!("{}", String::from_utf8_lossy(&out.stdout));
-    eprint!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "session_state.py failed");
 }
