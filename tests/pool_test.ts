@@ -504,3 +504,24 @@ test(
     await f.ping();
   },
 );
+
+test(
+  "a :pooled Easy Connect string reaches the server as a DRCP (POOLED) session",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await using pool = await createPool({
+      ...creds,
+      connectString: `${db.connectString}:pooled`,
+      connectionClass: "ORADB_TEST",
+      purity: "self",
+    });
+    await using conn = await pool.acquire({ purity: "new" });
+    const { rows } = await conn.execute(
+      "select server from v$session where sid = sys_context('USERENV', 'SID')",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(rows, [["POOLED"]]);
+  },
+);
