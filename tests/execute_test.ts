@@ -1,167 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, DB_TYPE_NUMBER, DB_TYPE_VARCHAR, OracleError } from "../mod.ts";
-import type { NativeExecOptions } from "../src/_native.ts";
-import { col, fakeConnection, type FakeTable } from "./_fake_native.ts";
+import { connect, type Connection, OracleError } from "../mod.ts";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
-
-function table(n: number): FakeTable {
-  const rows = Array.from({ length: n }, (_, i) => [i + 1, `row ${i + 1}`]);
-  return { columns: [col("ID", DB_TYPE_NUMBER), col("NAME", DB_TYPE_VARCHAR)], rows };
-}
-
-test("execute of a query fetches every batch until done and returns rows keyed by column", async () => {
-  const { conn, fake } = fakeConnection(table(7));
-  const r = await conn.execute("SELECT id, name FROM t", [], {
-    fetchArraySize: 3,
-    prefetchRows: 2,
-  });
-  assert.equal(r.rows?.length, 7);
-  assert.deepEqual(r.rows?.[0], { ID: 1, NAME: "row 1" });
-  assert.deepEqual(r.rows?.[6], { ID: 7, NAME: "row 7" });
-  assert.deepEqual(r.metaData?.map((m) => [m.name, m.dbTypeName]), [["ID", "NUMBER"], [
-    "NAME",
-    "VARCHAR2",
-  ]]);
-  assert.equal(r.rowsAffected, undefined);
-  assert.deepEqual(fake.names(), ["execute", "fetch", "fetch"]);
-  assert.deepEqual(fake.calls[1], ["fetch", 1, 3]);
-  assert.deepEqual(fake.openCursors(), []);
-});
-
-test("outFormat array returns rows as arrays", async () => {
-  const { conn } = fakeConnection(table(2));
-  const r = await conn.execute<unknown[]>("SELECT id, name FROM t", [], { outFormat: "array" });
-  assert.deepEqual(r.rows, [[1, "row 1"], [2, "row 2"]]);
-});
-
-test("maxRows stops fetching and closes the server cursor holding the rest", async () => {
-  const { conn, fake } = fakeConnection(table(10));
-  const r = await conn.execute("SELECT id, name FROM t", [], { maxRows: 4, fetchArraySize: 3 });
-  assert.deepEqual(r.rows?.map((row) => row.ID), [1, 2, 3, 4]);
-  assert.deepEqual(fake.names(), ["execute", "fetch", "closeCursor"]);
-  assert.deepEqual(fake.calls[1], ["fetch", 1, 2]);
-  assert.deepEqual(fake.openCursors(), []);
-});
-
-test("DML returns rowsAffected and no rows; autoCommit defaults to the connection's", async () => {
-  const { conn, fake } = fakeConnection();
-  fake.dml = { rowsAffected: 3, lastRowid: "AAAR3sAAEAAAACXAAA" };
-  const r = await conn.execute("UPDATE t SET a = 1");
-  assert.deepEqual(r, { rowsAffected: 3, lastRowid: "AAAR3sAAEAAAACXAAA" });
-  assert.equal((fake.calls[0][3] as NativeExecOptions).autoCommit, false);
-  conn.autoCommit = true;
-  await conn.execute("UPDATE t SET a = 1");
-  assert.equal((fake.calls[1][3] as NativeExecOptions).autoCommit, true);
-  await conn.execute("UPDATE t SET a = 1", [], { autoCommit: false });
-  assert.equal((fake.calls[2][3] as NativeExecOptions).autoCommit, false);
-});
-
-test("executeMany passes the row count and options and returns counts", async () => {
-  const { conn, fake } = fakeConnection();
-  const r = await conn.executeMany("INSERT INTO t VALUES (:1, :2)", [[1, "a"], [2, "b"]], {
-    dmlRowCounts: true,
-  });
-  assert.deepEqual(r, { rowsAffected: 2, dmlRowCounts: [1, 1] });
-  assert.equal(fake.calls[0][3], 2);
-  assert.deepEqual(fake.calls[0][4], { autoCommit: false, batchErrors: false, dmlRowCounts: true });
-});
-
-test("calls after close reject with ODB-5000 and close twice is fine", async () => {
-  const { conn, fake } = fakeConnection();
-  await conn.close();
-  await conn.close();
-  assert.equal(conn.closed, true);
-  assert.deepEqual(fake.names(), ["close"]);
-  for (
-    const call of [() => conn.execute("SELECT 1 FROM dual"), () => conn.commit(), () => conn.ping()]
-  ) {
-    await assert.rejects(call(), { code: "ODB-5000", message: "ODB-5000: Connection is closed" });
-  }
-  assert.throws(() => conn.callTimeout, { code: "ODB-5000" });
-});
-
-test("await using closes the connection", async () => {
-  const { conn, fake } = fakeConnection();
-  {
-    await using c = conn;
-    await c.ping();
-  }
-  assert.deepEqual(fake.names(), ["ping", "close"]);
-});
-
-test("calls queue in order: close waits for the running execute", async () => {
-  const { conn, fake } = fakeConnection(table(3));
-  const done: string[] = [];
-  const a = conn.execute("SELECT id FROM t").then(() => done.push("execute"));
-  const b = conn.commit().then(() => done.push("commit"));
-  const c = conn.close().then(() => done.push("close"));
-  await Promise.all([a, b, c]);
-  assert.deepEqual(done, ["execute", "commit", "close"]);
-  assert.deepEqual(fake.names(), ["execute", "fetch", "commit", "close"]);
-});
-
-test("aborting a running execute breaks it: ODB-5004 with ORA-01013 as cause, connection usable", async () => {
-  const { conn, fake } = fakeConnection();
-  fake.hang = true;
-  const ac = new AbortController();
-  const running = conn.execute("SELECT slow FROM t", [], { signal: ac.signal });
-  setTimeout(() => ac.abort(), 5);
-  const err = await running.then(() => undefined, (e: unknown) => e);
-  assert.ok(err instanceof OracleError);
-  assert.equal(err.code, "ODB-5004");
-  assert.equal(err.message, 'ODB-5004: Call was aborted by its "signal"');
-  assert.ok(err.cause instanceof OracleError);
-  assert.equal(err.cause.code, "ORA-01013");
-  assert.match(err.stack!, /execute_test\.[tj]s/);
-  assert.deepEqual(fake.names(), ["execute", "breakExecution"]);
-  fake.hang = false;
-  await conn.ping();
-});
-
-test("a call aborted while queued never reaches the native layer and sends no break", async () => {
-  const { conn, fake } = fakeConnection();
-  fake.hang = true;
-  const first = conn.execute("SELECT slow FROM t").catch((e: OracleError) => e.code);
-  const ac = new AbortController();
-  const queued = conn.execute("UPDATE t SET a = 1", [], { signal: ac.signal });
-  ac.abort(new Error("user gave up"));
-  await assert.rejects(queued, (e: unknown) => {
-    assert.ok(e instanceof OracleError);
-    assert.equal(e.code, "ODB-5004");
-    assert.equal((e.cause as Error).message, "user gave up");
-    return true;
-  });
-  await conn.break();
-  assert.equal(await first, "ORA-01013");
-  assert.deepEqual(fake.names(), ["execute", "breakExecution"]);
-});
-
-test("an already aborted signal rejects at once", async () => {
-  const { conn, fake } = fakeConnection();
-  await assert.rejects(conn.execute("SELECT 1 FROM dual", [], { signal: AbortSignal.abort() }), {
-    code: "ODB-5004",
-  });
-  assert.deepEqual(fake.names(), []);
-});
-
-test("callTimeout reads and writes the native setting and rejects negatives", () => {
-  const { conn } = fakeConnection();
-  conn.callTimeout = 1500;
-  assert.equal(conn.callTimeout, 1500);
-  assert.throws(() => (conn.callTimeout = -1), {
-    code: "ODB-5002",
-    message: 'ODB-5002: Option "callTimeout" must be an integer of 0 or more',
-  });
-});
-
-test("execute rejects an empty SQL text naming the argument", async () => {
-  const { conn } = fakeConnection();
-  await assert.rejects(conn.execute(""), {
-    code: "ODB-5005",
-    message: 'ODB-5005: Argument "sql" must be a non-empty string',
-  });
-});
 
 const server = { skip: SKIP_SERVER };
 
@@ -174,12 +14,262 @@ async function open() {
   });
   return {
     conn,
+    db,
     async [Symbol.asyncDispose]() {
       await conn.close();
       await db[Symbol.asyncDispose]();
     },
   };
 }
+
+/** Creates `t (id, name)` with rows 1..n named "row i". */
+async function table(conn: Connection, n: number): Promise<void> {
+  await conn.execute("create table t (id number, name varchar2(20))");
+  if (n > 0) {
+    await conn.executeMany(
+      "insert into t values (:1, :2)",
+      Array.from({ length: n }, (_, i) => [i + 1, `row ${i + 1}`]),
+    );
+  }
+  await conn.commit();
+}
+
+/** A session statistic of this connection from V$MYSTAT (the query itself counts once). */
+async function stat(conn: Connection, name: string): Promise<number> {
+  const { rows } = await conn.execute<unknown[]>(
+    `select m.value from v$mystat m join v$statname n on n.statistic# = m.statistic#
+      where n.name = :name`,
+    { name },
+    { outFormat: "array" },
+  );
+  return Number(rows?.[0][0]);
+}
+
+test(
+  "execute of a query fetches every batch until done and returns rows keyed by column",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    await table(conn, 7);
+    const cursors = await stat(conn, "opened cursors current");
+    const trips = await stat(conn, "SQL*Net roundtrips to/from client");
+    const r = await conn.execute("SELECT id, name FROM t ORDER BY id", [], {
+      fetchArraySize: 3,
+      prefetchRows: 2,
+    });
+    const after = await stat(conn, "SQL*Net roundtrips to/from client");
+    assert.equal(r.rows?.length, 7);
+    assert.deepEqual(r.rows?.[0], { ID: 1, NAME: "row 1" });
+    assert.deepEqual(r.rows?.[6], { ID: 7, NAME: "row 7" });
+    assert.deepEqual(r.metaData?.map((m) => [m.name, m.dbTypeName]), [["ID", "NUMBER"], [
+      "NAME",
+      "VARCHAR2",
+    ]]);
+    assert.equal(r.rowsAffected, undefined);
+    // 2 rows with the execute, then batches of 3 and 2: three round trips, plus the stat query.
+    assert.equal(after - trips, 4);
+    // The statement cache keeps one cursor for the query; running it again reuses it.
+    for (let i = 0; i < 5; i++) await conn.execute("SELECT id, name FROM t ORDER BY id");
+    assert.equal(await stat(conn, "opened cursors current"), cursors + 1, "no cursor leaked");
+  },
+);
+
+test("outFormat array returns rows as arrays", server, async () => {
+  await using s = await open();
+  await table(s.conn, 2);
+  const r = await s.conn.execute<unknown[]>("SELECT id, name FROM t ORDER BY id", [], {
+    outFormat: "array",
+  });
+  assert.deepEqual(r.rows, [[1, "row 1"], [2, "row 2"]]);
+});
+
+test("maxRows stops fetching and closes the server cursor holding the rest", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  await table(conn, 10);
+  const cursors = await stat(conn, "opened cursors current");
+  const r = await conn.execute("SELECT id, name FROM t ORDER BY id", [], {
+    maxRows: 4,
+    fetchArraySize: 3,
+  });
+  assert.deepEqual(r.rows?.map((row) => row.ID), [1, 2, 3, 4]);
+  for (let i = 0; i < 5; i++) {
+    await conn.execute("SELECT id, name FROM t ORDER BY id", [], { maxRows: 2, fetchArraySize: 1 });
+  }
+  // Cursors holding unfetched rows are closed: at most the cached one stays open.
+  assert.ok(await stat(conn, "opened cursors current") <= cursors + 1, "no cursor leaked");
+});
+
+test(
+  "DML returns rowsAffected and no rows; autoCommit defaults to the connection's",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    await table(conn, 3);
+    await using other = await connect({
+      user: s.db.user,
+      password: s.db.password,
+      connectString: s.db.connectString,
+    });
+    const seen = async () =>
+      (await other.execute<{ C: number }>("select count(*) as c from t where name = 'x'")).rows?.[0]
+        .C;
+    const r = await conn.execute("UPDATE t SET name = 'x'");
+    assert.equal(r.rowsAffected, 3);
+    assert.equal(r.rows, undefined);
+    assert.equal(await seen(), 0, "not committed: autoCommit is off by default");
+    await conn.rollback();
+    conn.autoCommit = true;
+    await conn.execute("UPDATE t SET name = 'x' WHERE id = 1");
+    assert.equal(await seen(), 1, "committed by the connection's autoCommit");
+    await conn.execute("UPDATE t SET name = 'x' WHERE id = 2", [], { autoCommit: false });
+    assert.equal(await seen(), 1, "the per-call option wins");
+    await conn.rollback();
+  },
+);
+
+test("executeMany passes the row count and options and returns counts", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  await table(conn, 0);
+  const r = await conn.executeMany("INSERT INTO t VALUES (:1, :2)", [[1, "a"], [2, "b"]], {
+    dmlRowCounts: true,
+  });
+  assert.deepEqual(r, { rowsAffected: 2, dmlRowCounts: [1, 1] });
+  const rows = await conn.execute("select id, name from t order by id", [], { outFormat: "array" });
+  assert.deepEqual(rows.rows, [[1, "a"], [2, "b"]]);
+});
+
+test("calls after close reject with ODB-5000 and close twice is fine", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  await conn.close();
+  await conn.close();
+  assert.equal(conn.closed, true);
+  for (
+    const call of [() => conn.execute("SELECT 1 FROM dual"), () => conn.commit(), () => conn.ping()]
+  ) {
+    await assert.rejects(call(), { code: "ODB-5000", message: "ODB-5000: Connection is closed" });
+  }
+  assert.throws(() => conn.callTimeout, { code: "ODB-5000" });
+});
+
+test("await using closes the connection: its session leaves the server", server, async () => {
+  await using s = await open();
+  const sessions = async () =>
+    Number(
+      (await s.conn.execute<unknown[]>("select count(*) from v$session", [], {
+        outFormat: "array",
+      })).rows?.[0][0],
+    );
+  const before = await sessions();
+  let kept: Connection;
+  {
+    await using c = await connect({
+      user: s.db.user,
+      password: s.db.password,
+      connectString: s.db.connectString,
+    });
+    kept = c;
+    await c.ping();
+    assert.equal(await sessions(), before + 1);
+  }
+  assert.equal(kept.closed, true);
+  assert.equal(await sessions(), before);
+});
+
+test("calls queue in order: close waits for the running execute", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  await table(conn, 3);
+  const done: string[] = [];
+  const a = conn.execute("SELECT id FROM t").then(() => done.push("execute"));
+  const b = conn.commit().then(() => done.push("commit"));
+  const c = conn.close().then(() => done.push("close"));
+  await Promise.all([a, b, c]);
+  assert.deepEqual(done, ["execute", "commit", "close"]);
+});
+
+const SLEEP = "begin dbms_session.sleep(10); end;";
+
+test(
+  "aborting a running execute breaks it: ODB-5004 with ORA-01013 as cause, connection usable",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    const ac = new AbortController();
+    const t0 = performance.now();
+    const running = conn.execute(SLEEP, [], { signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
+    const err = await running.then(() => undefined, (e: unknown) => e);
+    assert.ok(performance.now() - t0 < 2000, "the break ended the sleep");
+    assert.ok(err instanceof OracleError);
+    assert.equal(err.code, "ODB-5004");
+    assert.equal(err.message, 'ODB-5004: Call was aborted by its "signal"');
+    assert.ok(err.cause instanceof OracleError);
+    assert.equal(err.cause.code, "ORA-01013");
+    assert.match(err.stack!, /execute_test\.[tj]s/);
+    await conn.ping();
+    assert.deepEqual((await conn.execute("select 1 as one from dual")).rows, [{ ONE: 1 }]);
+  },
+);
+
+test("a call aborted while queued never runs", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  await table(conn, 0);
+  const first = conn.execute(SLEEP).catch((e: OracleError) => e.code);
+  const ac = new AbortController();
+  const queued = conn.execute("INSERT INTO t VALUES (99, 'queued')", [], {
+    signal: ac.signal,
+    autoCommit: true,
+  });
+  ac.abort(new Error("user gave up"));
+  await assert.rejects(queued, (e: unknown) => {
+    assert.ok(e instanceof OracleError);
+    assert.equal(e.code, "ODB-5004");
+    assert.equal((e.cause as Error).message, "user gave up");
+    return true;
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  await conn.break();
+  assert.equal(await first, "ORA-01013");
+  const { rows } = await conn.execute("select count(*) as c from t");
+  assert.deepEqual(rows, [{ C: 0 }], "the queued insert never reached the server");
+});
+
+test("an already aborted signal rejects at once, without a round trip", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  const trips = await stat(conn, "SQL*Net roundtrips to/from client");
+  await assert.rejects(conn.execute("SELECT 1 FROM dual", [], { signal: AbortSignal.abort() }), {
+    code: "ODB-5004",
+  });
+  // Only the second stat query itself.
+  assert.equal(await stat(conn, "SQL*Net roundtrips to/from client"), trips + 1);
+});
+
+test("callTimeout reads and writes the setting and rejects negatives", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  conn.callTimeout = 1500;
+  assert.equal(conn.callTimeout, 1500);
+  assert.throws(() => (conn.callTimeout = -1), {
+    code: "ODB-5002",
+    message: 'ODB-5002: Option "callTimeout" must be an integer of 0 or more',
+  });
+});
+
+test("execute rejects an empty SQL text naming the argument", server, async () => {
+  await using s = await open();
+  await assert.rejects(s.conn.execute(""), {
+    code: "ODB-5005",
+    message: 'ODB-5005: Argument "sql" must be a non-empty string',
+  });
+});
 
 test("create, insert, update, delete and query round trip on the server", server, async () => {
   await using s = await open();
