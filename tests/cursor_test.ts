@@ -1,51 +1,88 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, DB_TYPE_NUMBER, OracleError } from "../mod.ts";
-import { col, fakeConnection, type FakeTable } from "./_fake_native.ts";
+import { connect, type Connection, OracleError } from "../mod.ts";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
-function table(n: number): FakeTable {
-  return { columns: [col("N", DB_TYPE_NUMBER)], rows: Array.from({ length: n }, (_, i) => [i]) };
+const server = { skip: SKIP_SERVER };
+
+/** A test server with table `t (n)` holding 0..rows-1, and a connection to it. */
+async function withRows(rows: number) {
+  const db = await startTestServer();
+  const conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute("create table t (n number)");
+  if (rows > 0) {
+    await conn.executeMany(
+      "insert into t values (:1)",
+      Array.from({ length: rows }, (_, i) => [i]),
+    );
+  }
+  await conn.commit();
+  return {
+    conn,
+    async [Symbol.asyncDispose]() {
+      await conn.close();
+      await db[Symbol.asyncDispose]();
+    },
+  };
 }
 
-test("for await yields every row in order across batches", async () => {
-  const { conn, fake } = fakeConnection(table(9));
-  await using cursor = conn.cursor("SELECT n FROM t", [], { fetchArraySize: 4 });
+/** This session's open cursors, from V$MYSTAT. */
+async function openCursors(conn: Connection): Promise<number> {
+  const { rows } = await conn.execute<unknown[]>(
+    `select m.value from v$mystat m join v$statname n on n.statistic# = m.statistic#
+      where n.name = 'opened cursors current'`,
+    [],
+    { outFormat: "array" },
+  );
+  return Number(rows?.[0][0]);
+}
+
+test("for await yields every row in order across batches", server, async () => {
+  await using s = await withRows(9);
+  await using cursor = s.conn.cursor("SELECT n FROM t ORDER BY n", [], { fetchArraySize: 4 });
   const seen: unknown[] = [];
   for await (const row of cursor) seen.push(row.N);
   assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.deepEqual(fake.names(), ["execute", "fetch", "fetch"]);
   assert.equal(cursor.closed, true);
-  // Exhausted: the native layer released it, so no closeCursor round trip.
-  assert.deepEqual(fake.openCursors(), []);
 });
 
-test("breaking out of for await closes the server cursor", async () => {
-  const { conn, fake } = fakeConnection(table(50));
-  const cursor = conn.cursor("SELECT n FROM t", [], { fetchArraySize: 10 });
-  for await (const row of cursor) {
-    if (row.N === 3) break;
+test("breaking out of for await closes the server cursor", server, async () => {
+  await using s = await withRows(50);
+  const before = await openCursors(s.conn);
+  for (let i = 0; i < 5; i++) {
+    const cursor = s.conn.cursor("SELECT n FROM t ORDER BY n", [], { fetchArraySize: 10 });
+    for await (const row of cursor) {
+      if (row.N === 3) break;
+    }
+    assert.equal(cursor.closed, true);
   }
-  assert.equal(cursor.closed, true);
-  assert.deepEqual(fake.calls.at(-1), ["closeCursor", 1]);
-  assert.deepEqual(fake.openCursors(), []);
+  // Five abandoned cursors with rows left: none stays open on the server.
+  assert.ok(await openCursors(s.conn) <= before + 1, "cursors leaked");
 });
 
-test("throwing inside for await closes the server cursor too", async () => {
-  const { conn, fake } = fakeConnection(table(50));
-  const cursor = conn.cursor("SELECT n FROM t");
-  await assert.rejects(
-    (async () => {
-      for await (const _ of cursor) throw new Error("stop");
-    })(),
-    { message: "stop" },
-  );
-  assert.deepEqual(fake.openCursors(), []);
+test("throwing inside for await closes the server cursor too", server, async () => {
+  await using s = await withRows(50);
+  const before = await openCursors(s.conn);
+  for (let i = 0; i < 5; i++) {
+    const cursor = s.conn.cursor("SELECT n FROM t ORDER BY n");
+    await assert.rejects(
+      (async () => {
+        for await (const _ of cursor) throw new Error("stop");
+      })(),
+      { message: "stop" },
+    );
+    assert.equal(cursor.closed, true);
+  }
+  assert.ok(await openCursors(s.conn) <= before + 1, "cursors leaked");
 });
 
-test("fetchMany returns batches of n, then the rest, then empty arrays", async () => {
-  const { conn, fake } = fakeConnection(table(5));
-  await using cursor = conn.cursor("SELECT n FROM t", [], {
+test("fetchMany returns batches of n, then the rest, then empty arrays", server, async () => {
+  await using s = await withRows(5);
+  await using cursor = s.conn.cursor("SELECT n FROM t ORDER BY n", [], {
     prefetchRows: 1,
     fetchArraySize: 2,
   });
@@ -53,12 +90,13 @@ test("fetchMany returns batches of n, then the rest, then empty arrays", async (
   assert.deepEqual((await cursor.fetchMany(3)).map((r) => r.N), [3, 4]);
   assert.deepEqual(await cursor.fetchMany(3), []);
   assert.deepEqual(await cursor.fetchMany(1), []);
-  assert.deepEqual(fake.names(), ["execute", "fetch", "fetch"]);
 });
 
-test("fetchAll returns the remaining rows and metaData describes the columns", async () => {
-  const { conn } = fakeConnection(table(4));
-  await using cursor = conn.cursor<unknown[]>("SELECT n FROM t", [], { outFormat: "array" });
+test("fetchAll returns the remaining rows and metaData describes the columns", server, async () => {
+  await using s = await withRows(4);
+  await using cursor = s.conn.cursor<unknown[]>("SELECT n FROM t ORDER BY n", [], {
+    outFormat: "array",
+  });
   // metaData is known once the first batch arrived.
   assert.equal(cursor.metaData.length, 0);
   assert.deepEqual(await cursor.fetchMany(1), [[0]]);
@@ -67,15 +105,17 @@ test("fetchAll returns the remaining rows and metaData describes the columns", a
   assert.deepEqual(await cursor.fetchAll(), []);
 });
 
-test("await using closes an unfinished cursor; use after close is ODB-5001", async () => {
-  const { conn, fake } = fakeConnection(table(30));
+test("await using closes an unfinished cursor; use after close is ODB-5001", server, async () => {
+  await using s = await withRows(30);
+  const before = await openCursors(s.conn);
   let kept;
   {
-    await using cursor = conn.cursor("SELECT n FROM t");
+    await using cursor = s.conn.cursor("SELECT n FROM t ORDER BY n", [], { fetchArraySize: 5 });
     kept = cursor;
     await cursor.fetchMany(1);
   }
-  assert.deepEqual(fake.openCursors(), []);
+  assert.equal(kept.closed, true);
+  assert.ok(await openCursors(s.conn) <= before + 1, "cursor left open");
   await assert.rejects(kept.fetchMany(1), (e: unknown) => {
     assert.ok(e instanceof OracleError);
     assert.equal(e.message, "ODB-5001: Cursor is closed");
@@ -84,24 +124,26 @@ test("await using closes an unfinished cursor; use after close is ODB-5001", asy
   });
 });
 
-test("cursor of a statement that is not a query is rejected at the first fetch", async () => {
-  const { conn } = fakeConnection();
-  await assert.rejects(conn.cursor("UPDATE t SET a = 1").fetchMany(1), {
-    code: "ODB-5005",
-    message: "ODB-5005: Statement of cursor() is not a query",
-  });
-});
+test(
+  "cursor of a statement that is not a query is rejected at the first fetch",
+  server,
+  async () => {
+    await using s = await withRows(1);
+    await assert.rejects(s.conn.cursor("UPDATE t SET n = 1").fetchMany(1), {
+      code: "ODB-5005",
+      message: "ODB-5005: Statement of cursor() is not a query",
+    });
+  },
+);
 
-test("fetchMany rejects a count below 1 naming the argument", async () => {
-  const { conn } = fakeConnection(table(3));
-  await using cursor = conn.cursor("SELECT n FROM t");
+test("fetchMany rejects a count below 1 naming the argument", server, async () => {
+  await using s = await withRows(3);
+  await using cursor = s.conn.cursor("SELECT n FROM t");
   await assert.rejects(cursor.fetchMany(0), {
     code: "ODB-5005",
     message: 'ODB-5005: Argument "n" of fetchMany() must be an integer of 1 or more',
   });
 });
-
-const server = { skip: SKIP_SERVER };
 
 test("a server cursor streams 250 rows with for await in small batches", server, async () => {
   await using db = await startTestServer();
