@@ -16,7 +16,6 @@ import {
 } from "../mod.ts";
 import { decodeOutBinds, encodeBinds, encodeManyBinds } from "../src/_binds.ts";
 import { ValueReader, ValueWriter } from "../src/_values.ts";
-import { fakeConnection } from "./_fake_native.ts";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
 function readAll(buf: Uint8Array): unknown[] {
@@ -211,16 +210,6 @@ test("OUT values map back to names (named binds) or to an array of OUT binds (po
   assert.equal(decodeOutBinds(encodeBinds([1]), null), undefined);
 });
 
-test("execute passes encoded binds to the native layer and bind errors reject before any call", async () => {
-  const { conn, fake } = fakeConnection();
-  await conn.execute("UPDATE t SET a = :a", { a: "x" });
-  assert.deepEqual(fake.names(), ["execute"]);
-  await assert.rejects(conn.execute("UPDATE t SET a = :a", { a: Number.NaN }), {
-    code: "ODB-3001",
-  });
-  assert.deepEqual(fake.names(), ["execute"]);
-});
-
 const server = { skip: SKIP_SERVER };
 
 test("positional and named binds select back exactly", server, async () => {
@@ -269,4 +258,32 @@ test("a PL/SQL block returns OUT and IN OUT binds", server, async () => {
     io: { dir: BIND_INOUT, val: "hi", maxSize: 10 },
   });
   assert.deepEqual(r.outBinds, { out: 42, io: "hi!" });
+});
+
+test("bind errors reject before anything reaches the server", server, async () => {
+  await using db = await startTestServer();
+  await using conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute("create table b (a varchar2(10))");
+  await conn.execute("insert into b values ('old')");
+  const trips = async () =>
+    Number(
+      (await conn.execute<unknown[]>(
+        `select m.value from v$mystat m join v$statname n on n.statistic# = m.statistic#
+          where n.name = 'SQL*Net roundtrips to/from client'`,
+        [],
+        { outFormat: "array" },
+      )).rows?.[0][0],
+    );
+  assert.equal((await conn.execute("UPDATE b SET a = :a", { a: "x" })).rowsAffected, 1);
+  const before = await trips();
+  await assert.rejects(conn.execute("UPDATE b SET a = :a", { a: Number.NaN }), {
+    code: "ODB-3001",
+  });
+  // Only the counting query itself went out.
+  assert.equal(await trips(), before + 1);
+  assert.deepEqual((await conn.execute("select a from b")).rows, [{ A: "x" }]);
 });

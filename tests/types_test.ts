@@ -6,17 +6,14 @@ import {
   BOOLEAN,
   CLOB,
   connect,
+  type Connection,
   DATE,
-  DB_TYPE_DATE,
-  DB_TYPE_NUMBER,
   DB_TYPE_RAW,
   DB_TYPE_VARCHAR,
   NUMBER,
   STRING,
   TIMESTAMP,
 } from "../mod.ts";
-import type { NativeExecOptions } from "../src/_native.ts";
-import { col, fakeConnection, type FakeTable } from "./_fake_native.ts";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
 test("type constants are Oracle type numbers", () => {
@@ -35,34 +32,68 @@ test("type constants are Oracle type numbers", () => {
   );
 });
 
-const big: FakeTable = {
-  columns: [col("ID", DB_TYPE_NUMBER), col("AMOUNT", DB_TYPE_NUMBER), col("NAME", DB_TYPE_VARCHAR)],
-  rows: [["9007199254740993", "1234567890.123456789012", "a"], ["2", "0.1", "b"]],
-};
+const server = { skip: SKIP_SERVER };
 
-const sentAsString = (opts: unknown) => (opts as NativeExecOptions).fetchAsString;
+/** A test server with `t (id, amount, name)`: two rows with NUMBERs beyond f64 precision. */
+async function withBig() {
+  const db = await startTestServer();
+  const conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await conn.execute("create table t (id number, amount number, name varchar2(10))");
+  await conn.execute("insert into t values (9007199254740993, 1234567890.123456789012, 'a')");
+  await conn.execute("insert into t values (2, 0.1, 'b')");
+  await conn.commit();
+  return {
+    conn,
+    async [Symbol.asyncDispose]() {
+      await conn.close();
+      await db[Symbol.asyncDispose]();
+    },
+  };
+}
 
-test("fetchInfo bigint gives exact integers: first run re-executes with the column as text", async () => {
-  const { conn, fake } = fakeConnection(big);
-  const sql = "SELECT id, amount, name FROM t";
-  const r = await conn.execute(sql, [], { fetchInfo: { ID: { type: "bigint" } } });
-  assert.deepEqual(r.rows, [
-    { ID: 9007199254740993n, AMOUNT: 1234567890.1234567, NAME: "a" },
-    { ID: 2n, AMOUNT: 0.1, NAME: "b" },
-  ]);
-  assert.equal(r.metaData?.[0].fetchType, "bigint");
-  assert.deepEqual(fake.names(), ["execute", "execute"]);
-  assert.deepEqual(sentAsString(fake.calls[0][3]), []);
-  assert.deepEqual(sentAsString(fake.calls[1][3]), [0]);
-  // The statement's indexes are remembered: one round trip from now on.
-  await conn.execute(sql, [], { fetchInfo: { ID: { type: "bigint" } } });
-  assert.deepEqual(fake.names(), ["execute", "execute", "execute"]);
-  assert.deepEqual(sentAsString(fake.calls[2][3]), [0]);
-});
+/** Round trips of this session so far (V$MYSTAT; the query itself counts once). */
+async function roundTrips(conn: Connection): Promise<number> {
+  const { rows } = await conn.execute<unknown[]>(
+    `select m.value from v$mystat m join v$statname n on n.statistic# = m.statistic#
+      where n.name = 'SQL*Net roundtrips to/from client'`,
+    [],
+    { outFormat: "array" },
+  );
+  return Number(rows?.[0][0]);
+}
 
-test("fetchAsString NUMBER returns the server's exact decimal text", async () => {
-  const { conn } = fakeConnection(big);
-  const r = await conn.execute("SELECT id, amount, name FROM t", [], { fetchAsString: [NUMBER] });
+const BIG = "SELECT id, amount, name FROM t ORDER BY name";
+
+test(
+  "fetchInfo bigint gives exact integers: first run re-executes with the column as text",
+  server,
+  async () => {
+    await using s = await withBig();
+    const { conn } = s;
+    const t0 = await roundTrips(conn);
+    const r = await conn.execute(BIG, [], { fetchInfo: { ID: { type: "bigint" } } });
+    const t1 = await roundTrips(conn);
+    assert.deepEqual(r.rows, [
+      { ID: 9007199254740993n, AMOUNT: 1234567890.1234567, NAME: "a" },
+      { ID: 2n, AMOUNT: 0.1, NAME: "b" },
+    ]);
+    assert.equal(r.metaData?.[0].fetchType, "bigint");
+    // The first run executes twice (the second with ID as text), plus the counting query.
+    assert.equal(t1 - t0, 3);
+    // The statement's indexes are remembered: one round trip from now on.
+    const again = await conn.execute(BIG, [], { fetchInfo: { ID: { type: "bigint" } } });
+    assert.equal((await roundTrips(conn)) - t1, 2);
+    assert.equal(again.rows?.[0].ID, 9007199254740993n);
+  },
+);
+
+test("fetchAsString NUMBER returns the server's exact decimal text", server, async () => {
+  await using s = await withBig();
+  const r = await s.conn.execute(BIG, [], { fetchAsString: [NUMBER] });
   assert.deepEqual(r.rows?.[0], {
     ID: "9007199254740993",
     AMOUNT: "1234567890.123456789012",
@@ -71,32 +102,36 @@ test("fetchAsString NUMBER returns the server's exact decimal text", async () =>
   assert.equal(r.metaData?.[1].fetchType, STRING);
 });
 
-test("fetchTypeHandler chooses per column and its converter sees the fetched value", async () => {
-  const { conn } = fakeConnection(big);
-  const r = await conn.execute("SELECT id, amount, name FROM t", [], {
-    fetchTypeHandler: (meta) =>
-      meta.name === "AMOUNT"
-        ? { type: STRING, converter: (v) => `$${v}` }
-        : meta.dbType === DB_TYPE_VARCHAR
-        ? { converter: (v) => String(v).toUpperCase() }
-        : undefined,
-  });
-  assert.deepEqual(r.rows?.[1], { ID: 2, AMOUNT: "$0.1", NAME: "B" });
-});
+test(
+  "fetchTypeHandler chooses per column and its converter sees the fetched value",
+  server,
+  async () => {
+    await using s = await withBig();
+    const r = await s.conn.execute(BIG, [], {
+      fetchTypeHandler: (meta) =>
+        meta.name === "AMOUNT"
+          ? { type: STRING, converter: (v) => `$${v}` }
+          : meta.dbType === DB_TYPE_VARCHAR
+          ? { converter: (v) => String(v).toUpperCase() }
+          : undefined,
+    });
+    assert.deepEqual(r.rows?.[1], { ID: 2, AMOUNT: "$0.1", NAME: "B" });
+  },
+);
 
-test("fetchInfo wins over fetchAsString for its column", async () => {
-  const { conn } = fakeConnection(big);
-  const r = await conn.execute("SELECT id, amount, name FROM t", [], {
+test("fetchInfo wins over fetchAsString for its column", server, async () => {
+  await using s = await withBig();
+  const r = await s.conn.execute(BIG, [], {
     fetchAsString: [NUMBER],
     fetchInfo: { ID: { type: 0 } },
   });
   assert.deepEqual(r.rows?.[1], { ID: 2, AMOUNT: "0.1", NAME: "b" });
 });
 
-test("bigint of a fractional NUMBER fails with ODB-3004 naming the column", async () => {
-  const { conn } = fakeConnection(big);
+test("bigint of a fractional NUMBER fails with ODB-3004 naming the column", server, async () => {
+  await using s = await withBig();
   await assert.rejects(
-    conn.execute("SELECT 1 FROM t", [], { fetchInfo: { AMOUNT: { type: "bigint" } } }),
+    s.conn.execute(BIG, [], { fetchInfo: { AMOUNT: { type: "bigint" } } }),
     {
       code: "ODB-3004",
       message:
@@ -105,35 +140,42 @@ test("bigint of a fractional NUMBER fails with ODB-3004 naming the column", asyn
   );
 });
 
-test("DATE fetched as string is YYYY-MM-DD HH24:MI:SS and RAW as upper-case hex", async () => {
-  const { conn } = fakeConnection({
-    columns: [col("D", DB_TYPE_DATE), col("R", DB_TYPE_RAW)],
-    rows: [[new Date(2024, 4, 6, 7, 8, 9), new Uint8Array([0xca, 0xfe, 0x01])]],
-  });
-  const r = await conn.execute("SELECT d, r FROM t", [], { fetchAsString: [DATE, DB_TYPE_RAW] });
-  assert.deepEqual(r.rows, [{ D: "2024-05-06 07:08:09", R: "CAFE01" }]);
-});
+test(
+  "DATE fetched as string is YYYY-MM-DD HH24:MI:SS and RAW as upper-case hex",
+  server,
+  async () => {
+    await using s = await withBig();
+    await s.conn.execute("create table dr (d date, r raw(10))");
+    await s.conn.execute("insert into dr values (:1, :2)", [
+      new Date(2024, 4, 6, 7, 8, 9),
+      new Uint8Array([0xca, 0xfe, 0x01]),
+    ]);
+    const r = await s.conn.execute("SELECT d, r FROM dr", [], {
+      fetchAsString: [DATE, DB_TYPE_RAW],
+    });
+    assert.deepEqual(r.rows, [{ D: "2024-05-06 07:08:09", R: "CAFE01" }]);
+  },
+);
 
-test("duplicate column names get a suffix in object rows", async () => {
-  const { conn } = fakeConnection({
-    columns: [col("X", DB_TYPE_NUMBER), col("X", DB_TYPE_NUMBER)],
-    rows: [[1, 2]],
-  });
-  const r = await conn.execute("SELECT 1 x, 2 x FROM t");
+test("duplicate column names get a suffix in object rows", server, async () => {
+  await using s = await withBig();
+  const r = await s.conn.execute("SELECT 1 x, 2 x FROM dual");
   assert.deepEqual(r.rows, [{ X: 1, X_1: 2 }]);
   assert.deepEqual(r.metaData?.map((m) => m.name), ["X", "X"]);
 });
 
-test("a NUMBER that arrives as text without being asked for becomes a JS number", async () => {
-  const { conn, fake } = fakeConnection(big);
-  await conn.execute("SELECT id FROM t", [], { fetchAsString: [NUMBER] });
-  // Same SQL, no conversion asked: the remembered indexes still send text, decoded to numbers.
-  const r = await conn.execute("SELECT id FROM t");
-  assert.deepEqual(sentAsString(fake.calls.at(-1)![3]), [0, 1]);
-  assert.deepEqual(r.rows?.[1], { ID: 2, AMOUNT: 0.1, NAME: "b" });
-});
-
-const server = { skip: SKIP_SERVER };
+test(
+  "a NUMBER that arrives as text without being asked for becomes a JS number",
+  server,
+  async () => {
+    await using s = await withBig();
+    await s.conn.execute(BIG, [], { fetchAsString: [NUMBER] });
+    // Same SQL, no conversion asked: the remembered indexes still fetch text, decoded to numbers.
+    const r = await s.conn.execute(BIG);
+    assert.deepEqual(r.rows?.[1], { ID: 2, AMOUNT: 0.1, NAME: "b" });
+    assert.equal(r.rows?.[0].ID, 9007199254740992);
+  },
+);
 
 test("every supported type round trips through a table", server, async () => {
   await using db = await startTestServer();
