@@ -67,5 +67,22 @@ for script in "python-oracledb:.venv/bin/python tests/conformance/python_conform
   kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 done
 
+# 5. TLS: python-oracledb over the test server's TCPS listener, with a throwaway CA.
+DATA=$(mktemp -d)
+"$ORADB_TESTSERVER" gen-certs "$DATA/tls" localhost 127.0.0.1
+"$ORADB_TESTSERVER" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --tls-cert "$DATA/tls/server.pem" \
+  --tls-key "$DATA/tls/server.key" --user scott/tiger --service FREEPDB1 --data "$DATA" \
+  >"$LOGS/server-tls.out" 2>"$LOGS/server-tls.err" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do [ "$(wc -l <"$LOGS/server-tls.out")" -ge 2 ] && break; sleep 0.1; done
+TLS_PORT=$(sed -n 2p "$LOGS/server-tls.out" | sed -E 's/.*:([0-9]+)$/\1/')
+timeout 300 .venv/bin/python tests/conformance/tls_conformance.py "$TLS_PORT" "$DATA/tls/ca.pem" FREEPDB1 >"$LOGS/conformance-tls.log" 2>&1
+grep -E "^FAIL" "$LOGS/conformance-tls.log" | head -20
+line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-tls.log" | tail -1)
+p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+[ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-tls.log"; }
+add "$p" "$f" "python-oracledb TLS conformance"
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

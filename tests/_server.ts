@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,10 @@ export interface TestServer extends AsyncDisposable {
   user: string;
   password: string;
   service: string;
+  /** With `tls`: an Easy Connect string for the TCPS listener (`tcps://localhost:PORT/SERVICE`). */
+  tcpsConnectString?: string;
+  /** With `tls`: the PEM file of the throwaway CA that signed the server certificate. */
+  caFile?: string;
   /** Process id of the running server. */
   readonly pid: number;
   /** Stops the server process (kill -TERM), keeping its data directory. */
@@ -38,6 +42,8 @@ export interface TestServerOptions {
   service?: string;
   /** More `NAME/PASSWORD` accounts. */
   extraUsers?: string[];
+  /** Also listen with TLS, using a throwaway CA and server certificate for `localhost`. */
+  tls?: boolean;
   /** How long to wait for the listening line (default 15 s). */
   startTimeoutMs?: number;
 }
@@ -69,8 +75,14 @@ export const SKIP_SERVER: string | false = (() => {
   return `needs native addon and test server (${why})`;
 })();
 
-function firstLine(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<string> {
+function firstLines(
+  child: ChildProcess,
+  count: number,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
+    const got: string[] = [];
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(
       () => fail(`did not print its address within ${timeoutMs} ms`),
@@ -80,12 +92,14 @@ function firstLine(child: ChildProcess, timeoutMs: number, stderr: () => string)
       clearTimeout(timer);
       reject(new Error(`Test server ${why}; stderr:\n${stderr()}`));
     };
-    lines.once("line", (line) => {
+    // Keeps draining stdout after the address lines, so the server never blocks on a full pipe.
+    lines.on("line", (line) => {
+      if (got.length >= count) return;
+      got.push(line.trim());
+      if (got.length < count) return;
       clearTimeout(timer);
       child.off("exit", onExit);
-      // Keep draining stdout so the server never blocks on a full pipe.
-      lines.on("line", () => {});
-      resolve(line.trim());
+      resolve(got);
     });
     const onExit = (code: number | null) => fail(`exited with ${code} before listening`);
     child.once("exit", onExit);
@@ -123,9 +137,23 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const service = opts.service ?? "FREEPDB1";
   const data = mkdtempSync(join(tmpdir(), "oradb-test-"));
   let stderrText = "";
+  let tlsPort = 0;
+  if (opts.tls) {
+    execFileSync(testServerPath(), ["gen-certs", join(data, "tls"), "localhost", "127.0.0.1"]);
+  }
   const launch = async (listen: string) => {
     const args = ["--listen", listen, "--user", `${user}/${password}`, "--service", service];
     for (const u of opts.extraUsers ?? []) args.push("--user", u);
+    if (opts.tls) {
+      args.push(
+        "--tls-listen",
+        `127.0.0.1:${tlsPort}`,
+        "--tls-cert",
+        join(data, "tls", "server.pem"),
+        "--tls-key",
+        join(data, "tls", "server.key"),
+      );
+    }
     const c = spawn(testServerPath(), [...args, "--data", data], {
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -133,10 +161,14 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       stderrText = (stderrText + new TextDecoder().decode(chunk)).slice(-8192);
     });
     try {
-      return {
-        child: c,
-        line: await firstLine(c, opts.startTimeoutMs ?? 15_000, () => stderrText),
-      };
+      const lines = await firstLines(
+        c,
+        opts.tls ? 2 : 1,
+        opts.startTimeoutMs ?? 15_000,
+        () => stderrText,
+      );
+      if (opts.tls) tlsPort = Number(lines[1].slice(lines[1].lastIndexOf(":") + 1));
+      return { child: c, line: lines[0] };
     } catch (e) {
       await stop(c);
       throw e;
@@ -168,6 +200,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     user,
     password,
     service,
+    tcpsConnectString: opts.tls ? `tcps://localhost:${tlsPort}/${service}` : undefined,
+    caFile: opts.tls ? join(data, "tls", "ca.pem") : undefined,
     get pid() {
       return child.pid ?? 0;
     },

@@ -116,3 +116,29 @@ test("callTimeout round trips through the native connection", server, async () =
   conn.callTimeout = 0;
   assert.equal(conn.callTimeout, 0);
 });
+
+test("tcps: a TLS session to the test server, with the CA trusted and the name and DN checked", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer({ tls: true });
+  const base = { user: db.user, password: db.password, connectString: db.tcpsConnectString! };
+  {
+    await using conn = await connect({ ...base, walletLocation: db.caFile });
+    assert.deepEqual((await conn.execute("select 1 as one from dual")).rows, [{ ONE: 1 }]);
+  }
+  // Certificates are verified by default: the throwaway CA is not a system root.
+  await assert.rejects(
+    connect(base),
+    (e: unknown) => e instanceof OracleError && e.code === "ODB-1032",
+  );
+  await assert.rejects(
+    connect({ ...base, walletLocation: db.caFile, sslServerCertDn: "CN=someone,O=else" }),
+    (e: unknown) => e instanceof OracleError && e.code === "ODB-1032",
+  );
+  await using conn = await connect({
+    ...base,
+    walletLocation: db.caFile,
+    sslServerCertDn: "O=oradb-testserver, CN=localhost",
+  });
+  await conn.ping();
+});

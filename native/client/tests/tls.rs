@@ -154,3 +154,35 @@ async fn tcps_verifies_the_chain_and_the_name_and_honours_dn_rules() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn the_test_servers_own_tcps_listener_serves_sessions_and_survives_plain_clients() {
+    let dir = std::env::temp_dir().join(format!("oradb-tls-srv-{}", std::process::id()));
+    oradb_testserver::tls::generate_certs(&dir, &["localhost".into(), "127.0.0.1".into()]).unwrap();
+    let s = TestServer::start(Config {
+        tls: Some((
+            "127.0.0.1:0".parse().unwrap(),
+            dir.join("server.pem"),
+            dir.join("server.key"),
+        )),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let tls = s.tls_addr().unwrap();
+    // A plain-TCP Oracle Net client on the TLS port fails; the listener lives on.
+    let plain = ConnectOptions {
+        user: "scott".into(),
+        password: "tiger".into(),
+        connect_string: format!("127.0.0.1:{}/FREEPDB1", tls.port()),
+        connect_timeout: std::time::Duration::from_secs(3),
+        ..Default::default()
+    };
+    assert!(Connection::connect(plain).await.is_err());
+    for _ in 0..3 {
+        works(options(tls, "localhost", Some(&dir.join("ca.pem"))))
+            .await
+            .unwrap();
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

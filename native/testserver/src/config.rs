@@ -19,6 +19,8 @@ pub struct Config {
     pub io_timeout: Duration,
     /// Largest request a client may send before we drop the connection.
     pub max_request: usize,
+    /// A TCPS listener: address, server certificate chain (PEM) and key (PEM).
+    pub tls: Option<(SocketAddr, PathBuf, PathBuf)>,
 }
 
 impl Default for Config {
@@ -31,6 +33,7 @@ impl Default for Config {
             field_version: 17,
             io_timeout: Duration::from_secs(30),
             max_request: 512 * 1024 * 1024,
+            tls: None,
         }
     }
 }

@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
+use crate::session::Socket;
 use oradb_protocol::packet::{
     self, accept::Accept, connect::Connect, kind, refuse::Refuse, PacketDecoder,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 use crate::config::Config;
 
@@ -48,7 +48,7 @@ fn nv_value(descriptor: &str, key: &str) -> Option<String> {
 }
 
 async fn read_packet(
-    sock: &mut TcpStream,
+    sock: &mut Socket,
     dec: &mut PacketDecoder,
     timeout: Duration,
 ) -> Result<packet::Packet, String> {
@@ -68,7 +68,7 @@ async fn read_packet(
     }
 }
 
-async fn refuse(sock: &mut TcpStream, code: u32) -> String {
+async fn refuse(sock: &mut Socket, code: u32) -> String {
     let mut out = Vec::new();
     packet::encode(
         &mut out,
@@ -83,7 +83,7 @@ async fn refuse(sock: &mut TcpStream, code: u32) -> String {
 
 /// Runs the CONNECT exchange; on success the decoder is in 4-byte mode.
 pub async fn accept_connect(
-    sock: &mut TcpStream,
+    sock: &mut Socket,
     dec: &mut PacketDecoder,
     config: &Config,
 ) -> Result<ConnectInfo, String> {

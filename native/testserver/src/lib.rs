@@ -14,6 +14,7 @@ pub mod registry;
 pub mod server;
 mod session;
 pub mod sql;
+pub mod tls;
 mod transport;
 
 pub use config::Config;

@@ -1,12 +1,16 @@
-//! `oradb-testserver`: prints the bound address as the first stdout line,
-//! then serves until killed.
+//! `oradb-testserver`: prints the bound address as the first stdout line
+//! (and, with `--tls-listen`, `tcps=ADDR` as the second), then serves until
+//! killed. `oradb-testserver gen-certs DIR [HOST]...` writes a throwaway CA
+//! and server certificate for tests.
 
 use std::io::Write;
 
 use oradb_testserver::{Config, TestServer};
 
 const USAGE: &str = "usage: oradb-testserver [--listen ADDR] [--user NAME/PASSWORD]... \
-[--service NAME]... [--data DIR] [--log LEVEL] [--field-version N]";
+[--service NAME]... [--data DIR] [--log LEVEL] [--field-version N] \
+[--tls-listen ADDR --tls-cert PEM --tls-key PEM]
+       oradb-testserver gen-certs DIR [HOST]...";
 
 fn parse_args(args: &[String]) -> Result<(Config, String), String> {
     let mut cfg = Config {
@@ -15,6 +19,7 @@ fn parse_args(args: &[String]) -> Result<(Config, String), String> {
         ..Config::default()
     };
     let mut log = "warn".to_string();
+    let (mut tls_listen, mut tls_cert, mut tls_key) = (None, None, None);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -45,6 +50,15 @@ fn parse_args(args: &[String]) -> Result<(Config, String), String> {
             "--service" => cfg.services.push(value()?),
             "--data" => cfg.data_dir = Some(value()?.into()),
             "--log" => log = value()?,
+            "--tls-listen" => {
+                let v = value()?;
+                tls_listen = Some(
+                    v.parse::<std::net::SocketAddr>()
+                        .map_err(|_| format!("invalid --tls-listen address \"{v}\""))?,
+                );
+            }
+            "--tls-cert" => tls_cert = Some(std::path::PathBuf::from(value()?)),
+            "--tls-key" => tls_key = Some(std::path::PathBuf::from(value()?)),
             "--field-version" => {
                 let v = value()?;
                 cfg.field_version = v
@@ -60,11 +74,31 @@ fn parse_args(args: &[String]) -> Result<(Config, String), String> {
     if cfg.users.is_empty() {
         cfg.users.push(("scott".into(), "tiger".into()));
     }
+    cfg.tls = match (tls_listen, tls_cert, tls_key) {
+        (Some(l), Some(c), Some(k)) => Some((l, c, k)),
+        (None, None, None) => None,
+        _ => return Err("--tls-listen, --tls-cert and --tls-key go together".into()),
+    };
     Ok((cfg, log))
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("gen-certs") {
+        let Some(dir) = args.get(1) else {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        };
+        let mut hosts: Vec<String> = args[2..].to_vec();
+        if hosts.is_empty() {
+            hosts = vec!["localhost".into(), "127.0.0.1".into()];
+        }
+        if let Err(e) = oradb_testserver::tls::generate_certs(std::path::Path::new(dir), &hosts) {
+            eprintln!("cannot write certificates: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let (cfg, log) = match parse_args(&args) {
         Ok(v) => v,
         Err(e) => {
@@ -95,6 +129,9 @@ fn main() {
             }
         };
         println!("{}", server.addr());
+        if let Some(t) = server.tls_addr() {
+            println!("tcps={t}");
+        }
         let _ = std::io::stdout().flush();
         let _ = tokio::signal::ctrl_c().await;
         server.shutdown().await;

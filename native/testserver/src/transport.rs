@@ -10,7 +10,10 @@ use std::time::Duration;
 use oradb_protocol::buf::DecodeError;
 use oradb_protocol::packet::{self, data_flags, kind, marker, PacketDecoder};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+/// The read half of a client socket (TCP or TLS).
+pub type ReadHalf = Box<dyn tokio::io::AsyncRead + Send + Unpin>;
+/// The write half of a client socket (TCP or TLS).
+pub type WriteHalf = Box<dyn tokio::io::AsyncWrite + Send + Unpin>;
 use tokio::sync::mpsc;
 
 /// What the reader hands to the session loop.
@@ -59,7 +62,7 @@ pub struct ReaderConfig {
 
 /// Reads packets until the socket ends, sending whole requests to `tx`.
 pub async fn run_reader(
-    mut read: OwnedReadHalf,
+    mut read: ReadHalf,
     mut decoder: PacketDecoder,
     cfg: ReaderConfig,
     tx: mpsc::Sender<Incoming>,
@@ -74,7 +77,7 @@ pub async fn run_reader(
 }
 
 async fn read_loop(
-    read: &mut OwnedReadHalf,
+    read: &mut ReadHalf,
     decoder: &mut PacketDecoder,
     cfg: &ReaderConfig,
     tx: &mpsc::Sender<Incoming>,
@@ -147,7 +150,7 @@ async fn read_loop(
 
 /// The write side: whole packets, bounded by the I/O timeout.
 pub struct Writer {
-    write: OwnedWriteHalf,
+    write: WriteHalf,
     pub large: bool,
     pub sdu: usize,
     timeout: Duration,
@@ -155,7 +158,7 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn new(write: OwnedWriteHalf, timeout: Duration) -> Self {
+    pub fn new(write: WriteHalf, timeout: Duration) -> Self {
         Writer {
             write,
             large: false,

@@ -13,7 +13,10 @@ use oradb_protocol::buf::Writer as TtcWriter;
 use oradb_protocol::packet::{marker, PacketDecoder};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::Caps;
-use tokio::net::TcpStream;
+/// A client socket: plain TCP or TLS around it.
+pub trait SocketIo: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> SocketIo for T {}
+pub type Socket = Box<dyn SocketIo>;
 use tokio::sync::mpsc;
 
 use crate::handshake::{self, ConnectInfo};
@@ -38,11 +41,11 @@ pub(crate) enum End {
     Failed(String),
 }
 
-pub async fn serve(mut sock: TcpStream, shared: Arc<Shared>) -> Result<(), String> {
+pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> {
     let mut dec = PacketDecoder::new();
     let info = handshake::accept_connect(&mut sock, &mut dec, &shared.config).await?;
-    let (read, write) = sock.into_split();
-    let mut w = Writer::new(write, shared.config.io_timeout);
+    let (read, write) = tokio::io::split(sock);
+    let mut w = Writer::new(Box::new(write), shared.config.io_timeout);
     w.large = true;
     w.sdu = info.sdu;
     let (tx, rx) = mpsc::channel(4);
@@ -53,7 +56,7 @@ pub async fn serve(mut sock: TcpStream, shared: Arc<Shared>) -> Result<(), Strin
         max_request: shared.config.max_request,
     };
     let reader = tokio::spawn(transport::run_reader(
-        read,
+        Box::new(read),
         dec,
         reader_cfg,
         tx,
