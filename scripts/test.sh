@@ -82,6 +82,12 @@ line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-tls.log" | t
 p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
 [ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-tls.log"; }
 add "$p" "$f" "python-oracledb TLS conformance"
+NODE_EXTRA_CA_CERTS="$DATA/tls/ca.pem" timeout 300 node tests/conformance/tls_conformance.mjs "$TLS_PORT" FREEPDB1 >"$LOGS/conformance-tls-node.log" 2>&1
+grep -E "^FAIL" "$LOGS/conformance-tls-node.log" | head -20
+line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-tls-node.log" | tail -1)
+p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+[ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-tls-node.log"; }
+add "$p" "$f" "node-oracledb TLS conformance"
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 
 echo "$PASSED passed, $FAILED failed"
