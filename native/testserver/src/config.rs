@@ -21,6 +21,8 @@ pub struct Config {
     pub max_request: usize,
     /// A TCPS listener: address, server certificate chain (PEM) and key (PEM).
     pub tls: Option<(SocketAddr, PathBuf, PathBuf)>,
+    /// The admin port for fault injection (see [`crate::admin`]); `None` = no port.
+    pub admin: Option<SocketAddr>,
 }
 
 impl Default for Config {
@@ -34,6 +36,7 @@ impl Default for Config {
             io_timeout: Duration::from_secs(30),
             max_request: 512 * 1024 * 1024,
             tls: None,
+            admin: None,
         }
     }
 }

@@ -86,6 +86,7 @@ pub async fn accept_connect(
     sock: &mut Socket,
     dec: &mut PacketDecoder,
     config: &Config,
+    refuse_with: Option<u32>,
 ) -> Result<ConnectInfo, String> {
     let p = read_packet(sock, dec, config.io_timeout).await?;
     if p.kind != kind::CONNECT {
@@ -102,6 +103,10 @@ pub async fn accept_connect(
             String::from_utf8_lossy(d.data_payload()).into_owned()
         }
     };
+    // Fault injection: the listener has no handler to give (TNS-12516/12519).
+    if let Some(code) = refuse_with {
+        return Err(refuse(sock, code).await);
+    }
     if c.version < MIN_TNS_VERSION {
         return Err(refuse(sock, 12_660).await);
     }

@@ -8,7 +8,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod admin;
 pub mod config;
+pub mod faults;
 mod handshake;
 pub mod registry;
 pub mod server;

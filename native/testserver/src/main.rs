@@ -1,6 +1,7 @@
 //! `oradb-testserver`: prints the bound address as the first stdout line
 //! (and, with `--tls-listen`, `tcps=ADDR` as the second), then serves until
-//! killed. `oradb-testserver gen-certs DIR [HOST]...` writes a throwaway CA
+//! killed; with `--admin-listen`, `admin=ADDR` follows: the fault-injection
+//! port (see the `admin` module). `oradb-testserver gen-certs DIR [HOST]...` writes a throwaway CA
 //! and server certificate for tests.
 
 use std::io::Write;
@@ -9,7 +10,7 @@ use oradb_testserver::{Config, TestServer};
 
 const USAGE: &str = "usage: oradb-testserver [--listen ADDR] [--user NAME/PASSWORD]... \
 [--service NAME]... [--data DIR] [--log LEVEL] [--field-version N] \
-[--tls-listen ADDR --tls-cert PEM --tls-key PEM]
+[--tls-listen ADDR --tls-cert PEM --tls-key PEM] [--admin-listen ADDR]
        oradb-testserver gen-certs DIR [HOST]...";
 
 fn parse_args(args: &[String]) -> Result<(Config, String), String> {
@@ -55,6 +56,13 @@ fn parse_args(args: &[String]) -> Result<(Config, String), String> {
                 tls_listen = Some(
                     v.parse::<std::net::SocketAddr>()
                         .map_err(|_| format!("invalid --tls-listen address \"{v}\""))?,
+                );
+            }
+            "--admin-listen" => {
+                let v = value()?;
+                cfg.admin = Some(
+                    v.parse::<std::net::SocketAddr>()
+                        .map_err(|_| format!("invalid --admin-listen address \"{v}\""))?,
                 );
             }
             "--tls-cert" => tls_cert = Some(std::path::PathBuf::from(value()?)),
@@ -131,6 +139,9 @@ fn main() {
         println!("{}", server.addr());
         if let Some(t) = server.tls_addr() {
             println!("tcps={t}");
+        }
+        if let Some(a) = server.admin_addr() {
+            println!("admin={a}");
         }
         let _ = std::io::stdout().flush();
         let _ = tokio::signal::ctrl_c().await;

@@ -199,6 +199,18 @@ impl Registry {
         info.set(stat::LOGONS_CURRENT, 1);
         lock(&self.sessions).insert(info.sid(), info);
     }
+    /// Adds the session unless `cap` sessions are live already (ORA-00018).
+    pub fn add_within(&self, info: Arc<SessionInfo>, cap: Option<usize>) -> bool {
+        let mut sessions = lock(&self.sessions);
+        if cap.is_some_and(|c| sessions.len() >= c) {
+            return false;
+        }
+        let n = self.logons.fetch_add(1, Ordering::Relaxed) + 1;
+        info.set(stat::LOGONS_CUMULATIVE, n);
+        info.set(stat::LOGONS_CURRENT, 1);
+        sessions.insert(info.sid(), info);
+        true
+    }
     pub fn remove(&self, sid: u32) {
         lock(&self.sessions).remove(&sid);
     }

@@ -4,17 +4,21 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use crate::config::Config;
+use crate::faults::Faults;
 use crate::sql::Database;
 
 /// State shared by every session of one server.
 pub struct Shared {
     pub config: Config,
     pub db: Arc<Database>,
+    /// Failures tests switch on (admin port or [`TestServer::faults`]).
+    pub faults: Faults,
     next_sid: AtomicU32,
 }
 
@@ -28,9 +32,57 @@ impl Shared {
 pub struct TestServer {
     addr: SocketAddr,
     tls_addr: Option<SocketAddr>,
+    admin_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
     pub shared: Arc<Shared>,
+}
+
+/// Accepts on `listener` until stopped, handing each socket to `serve`. A
+/// restart request closes the listener for its down time, then binds the
+/// same address again.
+async fn accept_loop<F>(
+    mut listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+    serve: F,
+) where
+    F: Fn(TcpStream, SocketAddr, Arc<Shared>),
+{
+    let Ok(addr) = listener.local_addr() else {
+        return;
+    };
+    let mut restarts = shared.faults.restart_signal();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            Ok(()) = restarts.changed() => {
+                let down = restarts.borrow_and_update().1;
+                drop(listener);
+                tokio::time::sleep(down).await;
+                // The port may still be held for a moment; keep trying.
+                listener = loop {
+                    match TcpListener::bind(addr).await {
+                        Ok(l) => break l,
+                        Err(e) => {
+                            tracing::warn!(%addr, "rebind after restart failed: {e}");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                };
+            }
+            res = listener.accept() => match res {
+                Ok((sock, peer)) => {
+                    let _ = sock.set_nodelay(true);
+                    serve(sock, peer, shared.clone());
+                }
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
 }
 
 impl TestServer {
@@ -53,73 +105,74 @@ impl TestServer {
             Some((l, _)) => Some(l.local_addr()?),
             None => None,
         };
+        let admin = match config.admin {
+            Some(a) => Some(TcpListener::bind(a).await?),
+            None => None,
+        };
+        let admin_addr = match &admin {
+            Some(l) => Some(l.local_addr()?),
+            None => None,
+        };
         let shared = Arc::new(Shared {
             config,
             db,
+            faults: Faults::default(),
             next_sid: AtomicU32::new(100),
         });
-        let (stop, mut stopped) = watch::channel(false);
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = Vec::new();
         if let Some((tls_listener, acceptor)) = tls {
-            let tls_shared = shared.clone();
-            let mut tls_stopped = stop.subscribe();
-            tokio::spawn(async move {
-                loop {
-                    tokio::select! {
-                        _ = tls_stopped.changed() => break,
-                        res = tls_listener.accept() => {
-                            let Ok((sock, peer)) = res else {
-                                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                                continue;
-                            };
-                            let _ = sock.set_nodelay(true);
-                            let (s, acceptor) = (tls_shared.clone(), acceptor.clone());
-                            tokio::spawn(async move {
-                                // A failed handshake (a plain-TCP client, a bad
-                                // certificate on the other side) ends only this connection.
-                                let timeout = s.config.io_timeout;
-                                match tokio::time::timeout(timeout, acceptor.accept(sock)).await {
-                                    Ok(Ok(tls)) => {
-                                        if let Err(e) = crate::session::serve(Box::new(tls), s).await {
-                                            tracing::info!(%peer, "tcps connection closed: {e}");
-                                        }
-                                    }
-                                    Ok(Err(e)) => tracing::info!(%peer, "TLS handshake failed: {e}"),
-                                    Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
+            tasks.push(tokio::spawn(accept_loop(
+                tls_listener,
+                shared.clone(),
+                stop.subscribe(),
+                move |sock, peer, s| {
+                    let acceptor = acceptor.clone();
+                    tokio::spawn(async move {
+                        // A failed handshake (a plain-TCP client, a bad
+                        // certificate on the other side) ends only this connection.
+                        let timeout = s.config.io_timeout;
+                        match tokio::time::timeout(timeout, acceptor.accept(sock)).await {
+                            Ok(Ok(tls)) => {
+                                if let Err(e) = crate::session::serve(Box::new(tls), s).await {
+                                    tracing::info!(%peer, "tcps connection closed: {e}");
                                 }
-                            });
+                            }
+                            Ok(Err(e)) => tracing::info!(%peer, "TLS handshake failed: {e}"),
+                            Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
                         }
-                    }
-                }
-            });
+                    });
+                },
+            )));
         }
-        let accept_shared = shared.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = stopped.changed() => break,
-                    res = listener.accept() => match res {
-                        Ok((sock, peer)) => {
-                            let _ = sock.set_nodelay(true);
-                            let s = accept_shared.clone();
-                            tokio::spawn(async move {
-                                if let Err(e) = crate::session::serve(Box::new(sock), s).await {
-                                    tracing::info!(%peer, "connection closed: {e}");
-                                }
-                            });
-                        }
-                        Err(e) => {
-                            tracing::warn!("accept failed: {e}");
-                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                        }
+        tasks.push(tokio::spawn(accept_loop(
+            listener,
+            shared.clone(),
+            stopped,
+            |sock, peer, s| {
+                tokio::spawn(async move {
+                    if let Err(e) = crate::session::serve(Box::new(sock), s).await {
+                        tracing::info!(%peer, "connection closed: {e}");
                     }
+                });
+            },
+        )));
+        if let Some(admin) = admin {
+            let addrs = std::iter::once(addr).chain(tls_addr).collect();
+            let (s, mut stopped) = (shared.clone(), stop.subscribe());
+            tasks.push(tokio::spawn(async move {
+                tokio::select! {
+                    _ = stopped.changed() => {}
+                    _ = crate::admin::serve(admin, s, addrs) => {}
                 }
-            }
-        });
+            }));
+        }
         Ok(TestServer {
             addr,
             tls_addr,
+            admin_addr,
             stop,
-            task: Some(task),
+            tasks,
             shared,
         })
     }
@@ -133,10 +186,28 @@ impl TestServer {
         self.tls_addr
     }
 
-    /// Stops accepting new connections and waits for the listener to end.
+    /// The admin port's address, when `Config::admin` asked for one.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_addr
+    }
+
+    /// The fault switches (the same ones the admin port drives).
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Simulates a database restart: every connection drops (uncommitted work
+    /// rolls back), the listeners refuse connections for `down`, then accept
+    /// again on the same ports. Committed data stays.
+    pub async fn restart(&self, down: Duration) -> Result<(), String> {
+        let addrs: Vec<SocketAddr> = std::iter::once(self.addr).chain(self.tls_addr).collect();
+        crate::admin::restart(&self.shared, &addrs, down.max(Duration::from_millis(20))).await
+    }
+
+    /// Stops accepting new connections and waits for the listeners to end.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
-        if let Some(t) = self.task.take() {
+        for t in std::mem::take(&mut self.tasks) {
             let _ = t.await;
         }
     }

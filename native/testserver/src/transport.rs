@@ -49,6 +49,10 @@ impl BreakState {
             }
         }
     }
+    /// Whether a break arrived (without consuming it).
+    pub fn pending(&self) -> bool {
+        self.pending.load(Ordering::SeqCst)
+    }
     pub fn take(&self) -> bool {
         self.pending.swap(false, Ordering::SeqCst)
     }

@@ -257,6 +257,7 @@ pub(crate) async fn fetch(
     if !st.cursors.contains(req.cursor_id) {
         return send_sql_error(conn, st, &sql_err(1001, "invalid cursor"), 0, 0).await;
     }
+    conn.wait_while_stalled().await;
     let mut w = TtcWriter::with_capacity(8192);
     respond::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
     conn.send_data(&w.buf).await

@@ -139,7 +139,12 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         .unwrap_or_default()
         .to_ascii_uppercase();
     let mut session = session;
-    register(conn, &mut session, &one, &two, &svc);
+    if !register(conn, &mut session, &one, &two, &svc) {
+        let e = ErrorMessage::error(18, "ORA-00018: maximum number of sessions exceeded", 0, 0);
+        conn.send_msg(|w, caps| e.encode(w, caps)).await?;
+        tracing::info!(user = %user, "logon refused: session cap");
+        return Ok(None);
+    }
     let version_no = if conn.caps.field_version >= Caps::FV_18_1_EXT1 {
         VERSION_NO_NEW
     } else {
@@ -173,8 +178,15 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
 
 /// Fills the session's registry entry from the CONNECT descriptor and the
 /// AUTH key/values the client sent, applies its AUTH_ALTER_SESSION (the
-/// client's time zone) and makes the session visible in V$SESSION.
-fn register(conn: &Conn, session: &mut Session, one: &AuthRequest, two: &AuthRequest, svc: &str) {
+/// client's time zone) and makes the session visible in V$SESSION; `false`
+/// when fault injection caps sessions and the cap is reached.
+fn register(
+    conn: &Conn,
+    session: &mut Session,
+    one: &AuthRequest,
+    two: &AuthRequest,
+    svc: &str,
+) -> bool {
     let info = session.info();
     info.sid
         .store(conn.sid, std::sync::atomic::Ordering::Relaxed);
@@ -204,7 +216,8 @@ fn register(conn: &Conn, session: &mut Session, one: &AuthRequest, two: &AuthReq
             }
         }
     }
-    conn.shared.db.registry.add(info);
+    let cap = conn.shared.faults.max_sessions();
+    conn.shared.db.registry.add_within(info, cap)
 }
 
 fn decode_auth(req: &[u8], code: u8, caps: &Caps) -> Result<AuthRequest, String> {

@@ -42,8 +42,11 @@ pub(crate) enum End {
 }
 
 pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> {
+    // Subscribed first, so a drop_all from now on reaches this connection.
+    let mut dropped = shared.faults.drop_signal();
     let mut dec = PacketDecoder::new();
-    let info = handshake::accept_connect(&mut sock, &mut dec, &shared.config).await?;
+    let refuse = shared.faults.refusing();
+    let info = handshake::accept_connect(&mut sock, &mut dec, &shared.config, refuse).await?;
     let (read, write) = tokio::io::split(sock);
     let mut w = Writer::new(Box::new(write), shared.config.io_timeout);
     w.large = true;
@@ -73,10 +76,18 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
         breaks,
         sid,
     };
-    let end = match login::login(&mut conn).await {
-        Ok(Some(session)) => calls::run(&mut conn, session).await,
-        Ok(None) => End::Closed,
-        Err(e) => End::Failed(e),
+    let conversation = async {
+        match login::login(&mut conn).await {
+            Ok(Some(session)) => calls::run(&mut conn, session).await,
+            Ok(None) => End::Closed,
+            Err(e) => End::Failed(e),
+        }
+    };
+    // Fault injection's drop_all cuts the conversation wherever it is; the
+    // engine session is dropped with it, which rolls its transaction back.
+    let end = tokio::select! {
+        end = conversation => end,
+        _ = dropped.changed() => End::Failed("dropped by fault injection".into()),
     };
     reader.abort();
     conn.w.shutdown().await;
@@ -152,6 +163,17 @@ impl Conn {
         self.w.data(&w.buf).await.map_err(|e| e.to_string())
     }
 
+    /// Holds a FETCH answer while fault injection stalls this session; a
+    /// break from the client, or the client leaving, ends the wait.
+    pub async fn wait_while_stalled(&mut self) {
+        while self.shared.faults.is_stalled(self.sid)
+            && !self.breaks.pending()
+            && !self.rx.is_closed()
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     /// Encodes one response with `f` and sends it.
     pub async fn send_msg(&mut self, f: impl FnOnce(&mut TtcWriter, &Caps)) -> Result<(), String> {
         let mut w = TtcWriter::with_capacity(256);
@@ -162,6 +184,10 @@ impl Conn {
     /// Sends a response, unless the client broke the call meanwhile: then
     /// the response is dropped and the break exchange ends it with ORA-01013.
     pub async fn send_data(&mut self, payload: &[u8]) -> Result<(), String> {
+        let delay = self.shared.faults.delay();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
         if self.breaks.take() {
             return self.break_exchange(0).await;
         }
