@@ -151,7 +151,7 @@ mod tests {
             (f.refusing(), f.max_sessions(), f.is_stalled(7), f.delay()),
             (None, None, false, Duration::ZERO)
         );
-        let mut rx = f.drop_signal();
+        let rx = f.drop_signal();
         f.drop_all();
         assert!(rx.has_changed().unwrap());
     }
