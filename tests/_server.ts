@@ -7,6 +7,7 @@
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -33,6 +34,74 @@ export interface TestServer extends AsyncDisposable {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data (after `stop()`, or stopping it first). */
   restart(): Promise<void>;
+  /** Fault injection through the server's admin port (native/testserver/src/admin.rs). */
+  faults: Faults;
+}
+
+/** The test server's fault switches; each resolves once the server applied it. */
+export interface Faults {
+  /** Closes every client connection, resolving once the server has let go of their sessions; uncommitted work rolls back. */
+  dropAll(): Promise<void>;
+  /** Refuses new connections with TNS-12516 or TNS-12519; `null` accepts again. */
+  refuse(code: 12516 | 12519 | null): Promise<void>;
+  /** Delays every response by `ms` (0 = off). */
+  delay(ms: number): Promise<void>;
+  /** Stops answering FETCH calls of session `sid` (its cursors past their first batch). */
+  stall(sid: number): Promise<void>;
+  /** Lets `sid`, or every session, fetch again. */
+  unstall(sid?: number): Promise<void>;
+  /** Logons beyond `n` live sessions get ORA-00018; `null` lifts the cap. */
+  maxSessions(n: number | null): Promise<void>;
+  /** Drops every connection and closes the listener for `downMs` (same process, same data). */
+  restart(downMs?: number): Promise<void>;
+  /** Every switch off. */
+  reset(): Promise<void>;
+  /** Live sessions as the server sees them. */
+  sessions(): Promise<{ sid: number; serial: number; user: string }[]>;
+  /** Sends one raw admin line; resolves with the text after `OK`, rejects on `ERR`. */
+  command(line: string): Promise<string>;
+}
+
+/** One admin command over a fresh connection to the admin port. */
+function adminCommand(port: number, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = netConnect({ host: "127.0.0.1", port }, () => sock.write(`${line}\n`));
+    let buf = "";
+    sock.setEncoding("utf8");
+    sock.on("data", (d: string) => {
+      buf += d;
+      const nl = buf.indexOf("\n");
+      if (nl < 0) return;
+      sock.destroy();
+      const answer = buf.slice(0, nl);
+      if (answer === "OK" || answer.startsWith("OK ")) resolve(answer.slice(3));
+      else reject(new Error(`admin command "${line}" failed: ${answer}`));
+    });
+    sock.on("error", reject);
+  });
+}
+
+function faultsOn(port: () => number): Faults {
+  const cmd = (line: string) => adminCommand(port(), line);
+  const done = async (line: string) => {
+    await cmd(line);
+  };
+  return {
+    dropAll: () => done("drop"),
+    refuse: (code) => done(`refuse ${code ?? "off"}`),
+    delay: (ms) => done(`delay ${ms}`),
+    stall: (sid) => done(`stall ${sid}`),
+    unstall: (sid) => done(`unstall ${sid ?? "all"}`),
+    maxSessions: (n) => done(`max-sessions ${n ?? "off"}`),
+    restart: (downMs = 300) => done(`restart ${downMs}`),
+    reset: () => done("reset"),
+    sessions: async () =>
+      (await cmd("sessions")).split(" ").filter(Boolean).map((w) => {
+        const [sid, serial, user] = w.split(",");
+        return { sid: Number(sid), serial: Number(serial), user };
+      }),
+    command: cmd,
+  };
 }
 
 /** Options of {@linkcode startTestServer}. */
@@ -138,11 +207,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const data = mkdtempSync(join(tmpdir(), "oradb-test-"));
   let stderrText = "";
   let tlsPort = 0;
+  let adminPort = 0;
   if (opts.tls) {
     execFileSync(testServerPath(), ["gen-certs", join(data, "tls"), "localhost", "127.0.0.1"]);
   }
   const launch = async (listen: string) => {
     const args = ["--listen", listen, "--user", `${user}/${password}`, "--service", service];
+    args.push("--admin-listen", `127.0.0.1:${adminPort}`);
     for (const u of opts.extraUsers ?? []) args.push("--user", u);
     if (opts.tls) {
       args.push(
@@ -163,11 +234,16 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     try {
       const lines = await firstLines(
         c,
-        opts.tls ? 2 : 1,
+        opts.tls ? 3 : 2,
         opts.startTimeoutMs ?? 15_000,
         () => stderrText,
       );
-      if (opts.tls) tlsPort = Number(lines[1].slice(lines[1].lastIndexOf(":") + 1));
+      const portOf = (prefix: string) => {
+        const l = lines.find((l) => l.startsWith(prefix)) ?? "";
+        return Number(l.slice(l.lastIndexOf(":") + 1));
+      };
+      if (opts.tls) tlsPort = portOf("tcps=");
+      adminPort = portOf("admin=");
       return { child: c, line: lines[0] };
     } catch (e) {
       await stop(c);
@@ -219,6 +295,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         }
       }
     },
+    faults: faultsOn(() => adminPort),
     [Symbol.asyncDispose]: cleanup,
   };
 }

@@ -104,7 +104,13 @@ impl Connection {
     async fn call<T>(&self, f: impl AsyncFnOnce(&mut State) -> Result<T>) -> Result<T> {
         let mut st = self.state.lock().await;
         if st.is_dead() {
-            return Err(closed());
+            // After a lost connection, keep saying so (recoverably): the
+            // caller did not close it.
+            return Err(if st.closed_by_user {
+                closed()
+            } else {
+                Error::disconnected("it was lost during an earlier call")
+            });
         }
         self.ctl.busy.store(true, Ordering::SeqCst);
         let r = f(&mut st).await;
@@ -175,6 +181,15 @@ impl Connection {
     }
     /// Rolls back, logs off and closes the socket. Later calls fail with ODB-5001.
     pub async fn close(&self) -> Result<()> {
+        {
+            let mut st = self.state.lock().await;
+            if st.is_dead() && !st.closed_by_user {
+                // Closing a connection that was lost succeeds: nothing is left
+                // to release, and `await using` must not mask the first error.
+                st.closed_by_user = true;
+                return Ok(());
+            }
+        }
         self.call(async |st: &mut State| st.close().await).await
     }
 }

@@ -115,6 +115,8 @@ pub(crate) struct State {
     buf: ResponseBuf,
     in_txn: bool,
     dead: bool,
+    /// `close()` ended it (rather than the network or the server).
+    pub(crate) closed_by_user: bool,
     prefetch: u32,
     cache: StmtCache,
     /// Batches fetched ahead of the caller, per cursor.
@@ -193,6 +195,7 @@ impl State {
             buf: ResponseBuf::default(),
             in_txn: false,
             dead: false,
+            closed_by_user: false,
             prefetch: opts.prefetch_rows.max(1),
             cache: StmtCache::new(opts.stmt_cache_size),
             ahead: HashMap::new(),
@@ -933,7 +936,10 @@ impl State {
     }
 
     pub(crate) async fn close(&mut self) -> Result<()> {
-        if self.dead {
+        // A connection that died already has nothing left to release.
+        let was_dead = self.dead;
+        self.closed_by_user = true;
+        if was_dead {
             return Ok(());
         }
         if self.in_txn {

@@ -61,11 +61,16 @@ async fn drop_all_closes_every_session_and_keeps_committed_data() {
     run(&a, "insert into t values (1)").await.unwrap();
     a.commit().await.unwrap();
     run(&a, "insert into t values (2)").await.unwrap();
-    s.faults().drop_all();
+    assert_eq!(s.drop_all().await, 2);
     for c in [&a, &b] {
         let e = c.ping().await.unwrap_err();
         assert!(e.is_session_dead(), "{e}");
+        // Later calls say it was lost (not "closed"); closing it succeeds.
+        let e = c.ping().await.unwrap_err();
+        assert_eq!((e.code(), e.is_recoverable()), ("ODB-1010", true), "{e}");
     }
+    a.close().await.unwrap();
+    assert_eq!(a.ping().await.unwrap_err().code(), "ODB-5001");
     let c = Connection::connect(opts(&s)).await.unwrap();
     assert_eq!(count(&c, "select count(*) from t").await, 1.0);
     // Dropped sessions leave V$SESSION.

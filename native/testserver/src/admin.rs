@@ -75,6 +75,21 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
     let mut words = line.split_whitespace();
     let cmd = words.next().unwrap_or("").to_ascii_lowercase();
     let arg = words.next();
+    const KNOWN: [&str; 10] = [
+        "drop",
+        "refuse",
+        "delay",
+        "stall",
+        "unstall",
+        "max-sessions",
+        "restart",
+        "sessions",
+        "reset",
+        "help",
+    ];
+    if !cmd.is_empty() && !KNOWN.contains(&cmd.as_str()) {
+        return Err(format!("unknown command \"{cmd}\"; try help"));
+    }
     if let Some(extra) = words.next() {
         return Err(format!("unexpected \"{extra}\" after {cmd}"));
     }
@@ -85,11 +100,7 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
     };
     let off = arg.is_some_and(|a| a.eq_ignore_ascii_case("off"));
     match cmd.as_str() {
-        "drop" => {
-            let n = shared.db.registry.sessions().len();
-            f.drop_all();
-            Ok(format!("dropped {n}"))
-        }
+        "drop" => Ok(format!("dropped {}", drop_all(shared).await)),
         "refuse" if off => f.refuse(None).map(|_| String::new()),
         "refuse" => {
             let code = number("12516, 12519 or off")?;
@@ -158,9 +169,34 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
 max-sessions N|off | restart [MS] | sessions | reset"
                 .into(),
         ),
-        "" => Err("empty command; try help".into()),
-        other => Err(format!("unknown command \"{other}\"; try help")),
+        _ => Err("empty command; try help".into()),
     }
+}
+
+/// Drops every connection and waits (up to 5 s) until each dropped session
+/// has left the registry, so a test's next step sees them gone. Returns how
+/// many sessions were live.
+pub async fn drop_all(shared: &Shared) -> usize {
+    let before: Vec<u32> = shared
+        .db
+        .registry
+        .sessions()
+        .iter()
+        .map(|s| s.sid())
+        .collect();
+    shared.faults.drop_all();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while tokio::time::Instant::now() < deadline
+        && shared
+            .db
+            .registry
+            .sessions()
+            .iter()
+            .any(|s| before.contains(&s.sid()))
+    {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    before.len()
 }
 
 /// Drops every connection, closes the listeners for `down`, and returns once
@@ -168,7 +204,7 @@ max-sessions N|off | restart [MS] | sessions | reset"
 /// same database (on disk with `--data`).
 pub async fn restart(shared: &Shared, addrs: &[SocketAddr], down: Duration) -> Result<(), String> {
     shared.faults.request_restart(down);
-    shared.faults.drop_all();
+    drop_all(shared).await;
     tokio::time::sleep(down).await;
     let deadline = tokio::time::Instant::now() + down + Duration::from_secs(5);
     for addr in addrs {

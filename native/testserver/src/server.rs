@@ -191,6 +191,12 @@ impl TestServer {
         self.admin_addr
     }
 
+    /// Drops every client connection and returns once their sessions are
+    /// gone from the server (see [`Faults::drop_all`] for the raw switch).
+    pub async fn drop_all(&self) -> usize {
+        crate::admin::drop_all(&self.shared).await
+    }
+
     /// The fault switches (the same ones the admin port drives).
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
