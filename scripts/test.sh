@@ -50,15 +50,19 @@ add "$p" "$f" "node --test"
 for script in "python-oracledb:.venv/bin/python tests/conformance/python_conformance.py" \
   "node-oracledb:node tests/conformance/node_conformance.mjs" \
   "stored-code:.venv/bin/python native/testserver/tests/stored_code.py" \
-  "session-state:.venv/bin/python native/testserver/tests/session_state.py"; do
+  "session-state:.venv/bin/python native/testserver/tests/session_state.py" \
+  "python-oracledb-faults:.venv/bin/python tests/conformance/fault_conformance.py" \
+  "node-oracledb-faults:node tests/conformance/fault_conformance.mjs"; do
   name=${script%%:*}; cmd=${script#*:}
   DATA=$(mktemp -d)
   : >"$LOGS/server-$name.out"
-  "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --user scott/tiger --service FREEPDB1 --data "$DATA" >"$LOGS/server-$name.out" 2>"$LOGS/server-$name.err" &
+  # The admin port (fault injection) is only used by the fault scripts.
+  "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --user scott/tiger --service FREEPDB1 --data "$DATA" >"$LOGS/server-$name.out" 2>"$LOGS/server-$name.err" &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do [ -s "$LOGS/server-$name.out" ] && break; sleep 0.1; done
+  for _ in $(seq 1 100); do [ "$(wc -l <"$LOGS/server-$name.out")" -ge 2 ] && break; sleep 0.1; done
   ADDR=$(head -1 "$LOGS/server-$name.out")
-  timeout 600 $cmd "$ADDR" FREEPDB1 >"$LOGS/conformance-$name.log" 2>&1
+  ADMIN=$(grep '^admin=' "$LOGS/server-$name.out" | cut -d= -f2)
+  timeout 600 $cmd "$ADDR" FREEPDB1 "$ADMIN" >"$LOGS/conformance-$name.log" 2>&1
   grep -E "^FAIL" "$LOGS/conformance-$name.log" | head -20
   line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-$name.log" | tail -1)
   p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')

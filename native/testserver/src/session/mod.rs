@@ -184,9 +184,15 @@ impl Conn {
     /// Sends a response, unless the client broke the call meanwhile: then
     /// the response is dropped and the break exchange ends it with ORA-01013.
     pub async fn send_data(&mut self, payload: &[u8]) -> Result<(), String> {
+        // A slow server still hears a break at once, as Oracle does during a
+        // long call: clients give the break reset only their call timeout.
         let delay = self.shared.faults.delay();
         if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
+            let until = tokio::time::Instant::now() + delay;
+            while tokio::time::Instant::now() < until && !self.breaks.pending() {
+                let step = until.saturating_duration_since(tokio::time::Instant::now());
+                tokio::time::sleep(step.min(std::time::Duration::from_millis(5))).await;
+            }
         }
         if self.breaks.take() {
             return self.break_exchange(0).await;
