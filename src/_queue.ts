@@ -26,12 +26,13 @@ export class CallQueue {
   }
 
   /**
-   * Queues `fn`. Rejections become `OracleError`s pointing at `site`. If `signal` aborts before
+   * Queues `fn`. Rejections become `OracleError`s pointing at `site` (when given; callers that
+   * convert with `atCaller` pass none). If `signal` aborts before
    * `fn` starts, it is skipped; if it aborts while `fn` runs, a break is sent and a failure of
    * `fn` becomes `ODB-5004` with the server's error (ORA-01013) as `cause`. A call that
    * completes despite the abort resolves normally: its work was done.
    */
-  run<T>(fn: () => Promise<T>, site: Error, signal?: AbortSignal): Promise<T> {
+  run<T>(fn: () => Promise<T>, site?: Error, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(aborted(site, signal.reason));
     let resolve!: (v: T) => void;
     let reject!: (e: unknown) => void;
@@ -69,7 +70,7 @@ export class CallQueue {
   }
 }
 
-function aborted(site: Error, cause: unknown): Error {
+function aborted(site: Error | undefined, cause: unknown): Error {
   return withCallSite(
     odbError(ErrorCode.CALL_ABORTED, `Call was aborted by its "signal"`, cause),
     site,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
+import { atCaller, callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
 import { loadNative, type NativeConnection } from "./_native.ts";
 import { CallQueue } from "./_queue.ts";
 import { decodeOutBinds, encodeBinds, encodeManyBinds } from "./_binds.ts";
@@ -129,7 +129,6 @@ export class Connection implements AsyncDisposable {
     binds?: Binds,
     options?: ExecuteOptions,
   ): Promise<Result<T>> {
-    const site = callSite();
     try {
       assertOpen(this.#s);
       checkSql(sql);
@@ -151,11 +150,11 @@ export class Connection implements AsyncDisposable {
           if (res.lastRowid !== null) result.lastRowid = res.lastRowid;
           return result;
         },
-        site,
+        undefined,
         opts.signal,
       );
     } catch (e) {
-      throw toOracleError(e, site);
+      throw atCaller(e);
     }
   }
 
@@ -178,7 +177,6 @@ export class Connection implements AsyncDisposable {
     rows: ReadonlyArray<Binds>,
     options?: ExecuteManyOptions,
   ): Promise<ExecuteManyResult> {
-    const site = callSite();
     try {
       assertOpen(this.#s);
       checkSql(sql);
@@ -192,7 +190,7 @@ export class Connection implements AsyncDisposable {
       };
       const res = await this.#s.queue.run(
         () => this.#s.native.executeMany(sql, encoded.native, rows.length, nativeOpts),
-        site,
+        undefined,
         opts.signal,
       );
       const result: ExecuteManyResult = { rowsAffected: res.rowsAffected };
@@ -200,7 +198,7 @@ export class Connection implements AsyncDisposable {
       if (res.batchErrors !== null) result.batchErrors = res.batchErrors;
       return result;
     } catch (e) {
-      throw toOracleError(e, site);
+      throw atCaller(e);
     }
   }
 
@@ -263,8 +261,8 @@ export class Connection implements AsyncDisposable {
    * }
    * ```
    */
-  commit(): Promise<void> {
-    return this.#simple(callSite(), (n) => n.commit());
+  async commit(): Promise<void> {
+    return await this.#simple((n) => n.commit());
   }
 
   /**
@@ -279,8 +277,8 @@ export class Connection implements AsyncDisposable {
    * }
    * ```
    */
-  rollback(): Promise<void> {
-    return this.#simple(callSite(), (n) => n.rollback());
+  async rollback(): Promise<void> {
+    return await this.#simple((n) => n.rollback());
   }
 
   /**
@@ -295,8 +293,8 @@ export class Connection implements AsyncDisposable {
    * }
    * ```
    */
-  ping(): Promise<void> {
-    return this.#simple(callSite(), (n) => n.ping());
+  async ping(): Promise<void> {
+    return await this.#simple((n) => n.ping());
   }
 
   /**
@@ -337,16 +335,14 @@ export class Connection implements AsyncDisposable {
    */
   async close(options: { drop?: boolean } = {}): Promise<void> {
     if (this.#s.closed) return;
-    const site = callSite();
     this.#s.closed = true;
     const release = this.#release;
     try {
       await this.#s.queue.run(
         () => release ? release(this.#tag, options.drop ?? false) : this.#s.native.close(),
-        site,
       );
     } catch (e) {
-      throw toOracleError(e, site);
+      throw atCaller(e);
     }
   }
 
@@ -355,12 +351,12 @@ export class Connection implements AsyncDisposable {
     return this.close();
   }
 
-  async #simple(site: Error, call: (n: NativeConnection) => Promise<void>): Promise<void> {
+  async #simple(call: (n: NativeConnection) => Promise<void>): Promise<void> {
     try {
       assertOpen(this.#s);
-      await this.#s.queue.run(() => call(this.#s.native), site);
+      await this.#s.queue.run(() => call(this.#s.native));
     } catch (e) {
-      throw toOracleError(e, site);
+      throw atCaller(e);
     }
   }
 }

@@ -7,7 +7,7 @@
 
 import { Connection, poolOf, purityNumber, toNativeOptions } from "./connection.ts";
 import type { ConnectOptions } from "./types.ts";
-import { callSite, ErrorCode, odbError, OracleError, toOracleError } from "./errors.ts";
+import { atCaller, callSite, ErrorCode, odbError, OracleError, toOracleError } from "./errors.ts";
 import {
   loadNative,
   type NativePool,
@@ -191,7 +191,6 @@ export class Pool implements AsyncDisposable {
    * ```
    */
   async acquire(options: AcquireOptions = {}): Promise<Connection> {
-    const site = callSite();
     try {
       checkAcquireOptions(options);
       if (this.#closed) throw odbError(ErrorCode.POOL_CLOSED, "Pool is closed");
@@ -210,7 +209,7 @@ export class Pool implements AsyncDisposable {
       await this.#runCallback(conn, want, native.poolIsNew, native.poolTag);
       return conn;
     } catch (e) {
-      throw toOracleError(e, site);
+      throw atCaller(e);
     }
   }
 

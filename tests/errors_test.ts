@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, ErrorCode, OracleError } from "../mod.ts";
+import { connect, createPool, ErrorCode, OracleError } from "../mod.ts";
 import { callSite, odbError, toOracleError } from "../src/errors.ts";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
@@ -147,5 +147,35 @@ test(
     // The connection stays usable after a statement error.
     const { rows } = await conn.execute("SELECT 1 AS one FROM dual");
     assert.deepEqual(rows, [{ ONE: 1 }]);
+  },
+);
+
+test(
+  "errors of execute, commit and pool.acquire name the awaiting user function",
+  { skip: SKIP_SERVER },
+  async () => {
+    await using db = await startTestServer();
+    const creds = { user: db.user, password: db.password, connectString: db.connectString };
+    const conn = await connect(creds);
+    async function userQuery() {
+      await conn.execute("select * from missing_table");
+    }
+    async function userCommit() {
+      await conn.commit();
+    }
+    const pool = await createPool({ ...creds, poolMin: 0 });
+    await pool.close();
+    async function userAcquire() {
+      await pool.acquire();
+    }
+    const stackOf = (p: Promise<unknown>) => p.then(() => "", (e: OracleError) => e.stack ?? "");
+    const query = await stackOf(userQuery());
+    assert.match(query, /^OracleError: ORA-00942/);
+    assert.match(query, /at (async )?userQuery .*errors_test\.[tj]s/);
+    await conn.close();
+    assert.match(await stackOf(userCommit()), /at (async )?userCommit .*errors_test\.[tj]s/);
+    const acquire = await stackOf(userAcquire());
+    assert.match(acquire, /^OracleError: ODB-2001/);
+    assert.match(acquire, /at (async )?userAcquire .*errors_test\.[tj]s/);
   },
 );

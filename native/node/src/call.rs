@@ -262,6 +262,9 @@ where
     }
     let sender = ch.sender.clone();
     let deferred_addr = deferred as usize;
+    // Boxed: the task stores its future inline and tokio copies that slot
+    // whole on each state change; the execute future is several KB.
+    let fut = Box::pin(fut);
     runtime().spawn(async move {
         let out = CatchPanic(fut).await;
         let settle: Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send> = match out {
