@@ -335,3 +335,52 @@ async fn drain_then_force_close_breaks_busy_calls() {
         "ODB-2001"
     );
 }
+
+#[tokio::test]
+async fn waiters_are_served_first_come_first_served_and_never_barged() {
+    let s = TestServer::start(Config::default()).await.unwrap();
+    let pool = Pool::create(options(&s, 1, 1, GetMode::Wait))
+        .await
+        .unwrap();
+    let held = pool.acquire(&req("", false)).await.unwrap();
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut tasks = Vec::new();
+    for name in ["first", "second", "third"] {
+        let (p, done) = (pool.clone(), done_tx.clone());
+        tasks.push(tokio::spawn(async move {
+            let s = p.acquire(&req("", false)).await.unwrap();
+            done.send(name).unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            p.release(s, None, false).await.unwrap();
+        }));
+        // Queue them in a known order.
+        while pool.stats().waiting < tasks.len() as u32 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+    // A waiter that gives up (its future dropped) must not swallow the session.
+    let quitter = {
+        let pool = pool.clone();
+        tokio::spawn(async move { pool.acquire(&req("", false)).await.map(|_| ()) })
+    };
+    while pool.stats().waiting < 4 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    quitter.abort();
+    let _ = quitter.await;
+    assert_eq!(pool.stats().waiting, 3);
+    // The release hands the session to the first waiter at once: a newcomer
+    // on the synchronous fast path gets nothing.
+    assert!(pool.try_release(held, None, false).is_none());
+    assert!(pool.try_acquire(&req("", false)).unwrap().is_none());
+    let mut order = Vec::new();
+    for _ in 0..3 {
+        order.push(done_rx.recv().await.unwrap());
+    }
+    assert_eq!(order, ["first", "second", "third"]);
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let st = pool.stats();
+    assert_eq!((st.open, st.busy, st.idle, st.waiting), (1, 0, 1, 0));
+}

@@ -6,11 +6,11 @@
 
 mod tag;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Notify;
+use tokio::sync::{oneshot, Notify};
 
 pub use tag::Tag;
 
@@ -127,16 +127,45 @@ struct Idle {
     last_used: Instant,
 }
 
+/// Why a waiter wakes: a session handed straight to it, or a change (room
+/// freed, pool closed or reconfigured) that calls for deciding again.
+enum Wake {
+    Session(Idle),
+    Retry,
+}
+
+/// One waiting `acquire`, in FIFO order. Its entry stays in the queue across
+/// retries, so a waiter never loses its place.
+struct Waiter {
+    id: u64,
+    key: Key,
+    want: Tag,
+    match_any: bool,
+    fresh: bool,
+    /// Set while the waiter is asleep; taken by whoever wakes it.
+    tx: Option<oneshot::Sender<Wake>>,
+}
+
+impl Waiter {
+    /// Whether `s` may serve this waiter (the rules of `Pool::pick` for one session).
+    fn accepts(&self, s: &Idle) -> bool {
+        !self.fresh
+            && s.key == self.key
+            && (s.tag == self.want || s.tag.is_empty() || self.match_any || self.want.is_empty())
+    }
+}
+
 struct State {
     limits: PoolLimits,
     idle: Vec<Idle>,
+    /// Waiting acquires, first come first served.
+    queue: VecDeque<Waiter>,
     /// Sessions handed out, by id, so a force close can break their calls.
     busy_conns: HashMap<u64, Connection>,
     next_id: u64,
     open: u32,
     forced: u32,
     busy: u32,
-    waiting: u32,
     closed: bool,
     stats: PoolStats,
 }
@@ -150,7 +179,6 @@ struct Inner {
     /// there, also from the synchronous fast paths called on other threads.
     rt: tokio::runtime::Handle,
     state: Mutex<State>,
-    available: Notify,
     /// Signalled whenever a busy session comes back (for drain).
     returned: Notify,
 }
@@ -158,8 +186,11 @@ struct Inner {
 /// What `acquire` does next.
 enum Next {
     Idle(Idle),
-    Open { forced: bool },
-    Wait,
+    Open {
+        forced: bool,
+    },
+    /// Queued (or still queued) under this id.
+    Wait(oneshot::Receiver<Wake>, u64),
 }
 
 #[derive(Clone)]
@@ -171,8 +202,8 @@ fn pool_error(code: &str, msg: impl Into<String>) -> Error {
     Error::odb(ErrorKind::Pool, code, msg)
 }
 
-/// Undoes a slot taken under the lock (a waiter, or a session being opened)
-/// if the acquire is dropped (cancelled) before it completes.
+/// Undoes a slot taken under the lock (a session being opened) if the
+/// acquire is dropped (cancelled) or fails before it completes.
 struct Slot<'a> {
     pool: &'a Pool,
     kind: SlotKind,
@@ -180,27 +211,65 @@ struct Slot<'a> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SlotKind {
-    Waiting,
     Opening { forced: bool },
     Done,
 }
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        let mut st = self.pool.lock();
-        match self.kind {
-            SlotKind::Waiting => st.waiting -= 1,
-            SlotKind::Opening { forced } => {
-                st.busy -= 1;
-                if forced {
-                    st.forced -= 1;
-                } else {
-                    st.open -= 1;
-                }
-                drop(st);
-                self.pool.inner.available.notify_one();
+        if let SlotKind::Opening { forced } = self.kind {
+            let mut st = self.pool.lock();
+            st.busy -= 1;
+            if forced {
+                st.forced -= 1;
+            } else {
+                st.open -= 1;
             }
-            SlotKind::Done => {}
+            // Room for the next waiter.
+            Pool::retry_head(&mut st);
+        }
+    }
+}
+
+/// A place in the wait queue. Dropping it (a cancelled, failed or timed-out
+/// acquire) leaves the queue; a session handed over meanwhile goes back.
+struct Queued<'a> {
+    pool: &'a Pool,
+    id: u64,
+    rx: Option<oneshot::Receiver<Wake>>,
+}
+
+impl Queued<'_> {
+    /// Whether the entry was still queued (and is now removed).
+    fn leave(&mut self) -> bool {
+        let mut st = self.pool.lock();
+        let before = st.queue.len();
+        st.queue.retain(|w| w.id != self.id);
+        before != st.queue.len()
+    }
+
+    /// A session delivered to this waiter that it will not use: accounted
+    /// back and offered to the next waiter.
+    fn take_delivered(&mut self) -> Option<Idle> {
+        match self.rx.as_mut()?.try_recv() {
+            Ok(Wake::Session(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        if self.leave() {
+            return;
+        }
+        if let Some(s) = self.take_delivered() {
+            {
+                let mut st = self.pool.lock();
+                st.busy -= 1;
+                st.stats.hits -= 1;
+            }
+            self.pool.put_idle(s.conn, s.tag, s.key, s.created);
         }
     }
 }
@@ -225,11 +294,10 @@ impl Pool {
                     open: 0,
                     forced: 0,
                     busy: 0,
-                    waiting: 0,
+                    queue: VecDeque::new(),
                     closed: false,
                     stats: PoolStats::default(),
                 }),
-                available: Notify::new(),
                 returned: Notify::new(),
             }),
         };
@@ -277,15 +345,62 @@ impl Pool {
         Connection::connect(o).await
     }
 
+    /// Makes a session available: handed straight to the first waiter it
+    /// suits (FIFO), else idle. A session no waiter takes still wakes the
+    /// first one, which may close it to make room for what it needs.
     fn put_idle(&self, conn: Connection, tag: Tag, key: Key, created: Instant) {
-        self.lock().idle.push(Idle {
+        let mut s = Idle {
             conn,
             tag,
             key,
             created,
             last_used: Instant::now(),
-        });
-        self.inner.available.notify_one();
+        };
+        let mut st = self.lock();
+        let mut i = 0;
+        while i < st.queue.len() {
+            let w = &mut st.queue[i];
+            if w.tx.is_none() || !w.accepts(&s) {
+                i += 1;
+                continue;
+            }
+            let tx = w.tx.take().expect("checked");
+            st.queue.remove(i);
+            st.busy += 1;
+            st.stats.hits += 1;
+            match tx.send(Wake::Session(s)) {
+                Ok(()) => return,
+                // That waiter is gone (its future dropped); try the next.
+                Err(Wake::Session(back)) => {
+                    st.busy -= 1;
+                    st.stats.hits -= 1;
+                    s = back;
+                }
+                Err(Wake::Retry) => unreachable!("sent a session"),
+            }
+        }
+        st.idle.push(s);
+        Self::retry_head(&mut st);
+    }
+
+    /// Wakes the first sleeping waiter to decide again (room was freed).
+    fn retry_head(st: &mut State) {
+        for w in st.queue.iter_mut() {
+            if let Some(tx) = w.tx.take() {
+                if tx.send(Wake::Retry).is_ok() {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Wakes every sleeping waiter (pool closed or reconfigured).
+    fn retry_all(st: &mut State) {
+        for w in st.queue.iter_mut() {
+            if let Some(tx) = w.tx.take() {
+                let _ = tx.send(Wake::Retry);
+            }
+        }
     }
 
     /// Opens sessions in the background until `min` are open again (after
@@ -317,8 +432,9 @@ impl Pool {
                     Ok(c) => pool.put_idle(c, Tag::default(), key, Instant::now()),
                     Err(e) => {
                         tracing::warn!("pool could not open a session: {e}");
-                        pool.lock().open -= 1;
-                        pool.inner.available.notify_one();
+                        let mut st = pool.lock();
+                        st.open -= 1;
+                        Self::retry_head(&mut st);
                     }
                 }
             });
@@ -363,22 +479,16 @@ impl Pool {
                 )
             })
         };
+        let mut queued: Option<Queued> = None;
         loop {
-            let notified = self.inner.available.notified();
             // Decide under the lock; act (await) after releasing it.
-            match self.decide(&want, &key, req.match_any_tag, fresh)? {
-                Next::Idle(s) => {
-                    if let Some(s) = self.check(s).await {
-                        return Ok(self.hand_out(
-                            s.conn,
-                            s.tag.to_string(),
-                            false,
-                            s.key,
-                            s.created,
-                            false,
-                        ));
-                    }
-                }
+            let my_id = queued.as_ref().map(|q| q.id);
+            let next = match self.decide(&want, &key, req.match_any_tag, fresh, my_id) {
+                Ok(n) => n,
+                Err(e) => return Err(e),
+            };
+            let s = match next {
+                Next::Idle(s) => s,
                 Next::Open { forced } => {
                     let mut slot = Slot {
                         pool: self,
@@ -397,30 +507,60 @@ impl Pool {
                         forced,
                     ));
                 }
-                Next::Wait => {
-                    let mut slot = Slot {
-                        pool: self,
-                        kind: SlotKind::Waiting,
+                Next::Wait(rx, id) => {
+                    let q = match queued.as_mut() {
+                        Some(q) => q,
+                        None => queued.insert(Queued {
+                            pool: self,
+                            id,
+                            rx: None,
+                        }),
                     };
-                    let timed_out = match deadline {
-                        Some((d, _)) => tokio::time::timeout_at(d, notified).await.is_err(),
-                        None => {
-                            notified.await;
-                            false
+                    let rx = q.rx.insert(rx);
+                    let woke = match deadline {
+                        Some((d, _)) => tokio::time::timeout_at(d, rx).await.ok(),
+                        None => Some(rx.await),
+                    };
+                    match woke {
+                        Some(Ok(Wake::Session(s))) => {
+                            q.rx = None;
+                            queued = None;
+                            s
                         }
-                    };
-                    slot.kind = SlotKind::Done;
-                    let mut st = self.lock();
-                    st.waiting -= 1;
-                    if timed_out {
-                        st.stats.timeouts += 1;
-                        let ms = deadline.map_or(0, |(_, t)| t.as_millis());
-                        return Err(pool_error(
-                            "ODB-2004",
-                            format!("timed out after {ms} ms waiting for a pooled session"),
-                        ));
+                        // Room freed, pool closed or reconfigured: decide
+                        // again, keeping the place in the queue.
+                        Some(Ok(Wake::Retry)) | Some(Err(_)) => continue,
+                        None => {
+                            // Timed out; a session delivered at the deadline still counts.
+                            if q.leave() {
+                                self.lock().stats.timeouts += 1;
+                                let ms = deadline.map_or(0, |(_, t)| t.as_millis());
+                                return Err(pool_error(
+                                    "ODB-2004",
+                                    format!("timed out after {ms} ms waiting for a pooled session"),
+                                ));
+                            }
+                            match q.take_delivered() {
+                                Some(s) => {
+                                    q.rx = None;
+                                    queued = None;
+                                    s
+                                }
+                                None => continue,
+                            }
+                        }
                     }
                 }
+            };
+            if let Some(s) = self.check(s).await {
+                return Ok(self.hand_out(
+                    s.conn,
+                    s.tag.to_string(),
+                    false,
+                    s.key,
+                    s.created,
+                    false,
+                ));
             }
         }
     }
@@ -564,14 +704,30 @@ impl Pool {
         }
     }
 
-    fn decide(&self, want: &Tag, key: &Key, match_any: bool, fresh: bool) -> Result<Next> {
+    /// What to do for a request; `queued` is the caller's wait-queue entry
+    /// when it is already waiting (it leaves the queue unless it must wait on).
+    fn decide(
+        &self,
+        want: &Tag,
+        key: &Key,
+        match_any: bool,
+        fresh: bool,
+        queued: Option<u64>,
+    ) -> Result<Next> {
         let mut st = self.lock();
+        let leave = |st: &mut State| {
+            if let Some(id) = queued {
+                st.queue.retain(|w| w.id != id);
+            }
+        };
         if st.closed {
+            leave(&mut st);
             return Err(pool_error("ODB-2001", "the pool is closed"));
         }
         Self::trim(&mut st, self.rt());
         if !fresh {
             if let Some(i) = Self::pick(&st.idle, key, want, match_any) {
+                leave(&mut st);
                 st.busy += 1;
                 st.stats.hits += 1;
                 return Ok(Next::Idle(st.idle.swap_remove(i)));
@@ -593,6 +749,7 @@ impl Pool {
             self.rt().spawn(async move { s.conn.close().await });
         }
         if st.open < limits.max {
+            leave(&mut st);
             st.open += 1;
             st.busy += 1;
             st.stats.misses += 1;
@@ -603,6 +760,9 @@ impl Pool {
                 self.spawn_open(extra);
             }
             return Ok(Next::Open { forced: false });
+        }
+        if limits.get_mode != GetMode::Wait && limits.get_mode != GetMode::TimedWait {
+            leave(&mut st);
         }
         match limits.get_mode {
             GetMode::NoWait => Err(pool_error(
@@ -619,14 +779,28 @@ impl Pool {
                 Ok(Next::Open { forced: true })
             }
             GetMode::Wait | GetMode::TimedWait => {
-                if limits.queue_max > 0 && st.waiting as usize >= limits.queue_max {
+                let (tx, rx) = oneshot::channel();
+                if let Some(w) = queued.and_then(|id| st.queue.iter_mut().find(|w| w.id == id)) {
+                    w.tx = Some(tx);
+                    return Ok(Next::Wait(rx, w.id));
+                }
+                if limits.queue_max > 0 && st.queue.len() >= limits.queue_max {
                     return Err(pool_error(
                         "ODB-2003",
-                        format!("the pool's wait queue is full ({} waiting)", st.waiting),
+                        format!("the pool's wait queue is full ({} waiting)", st.queue.len()),
                     ));
                 }
-                st.waiting += 1;
-                Ok(Next::Wait)
+                st.next_id += 1;
+                let id = st.next_id;
+                st.queue.push_back(Waiter {
+                    id,
+                    key: key.clone(),
+                    want: want.clone(),
+                    match_any,
+                    fresh,
+                    tx: Some(tx),
+                });
+                Ok(Next::Wait(rx, id))
             }
         }
     }
@@ -704,7 +878,7 @@ impl Pool {
         self.inner.returned.notify_waiters();
         if discard {
             let _ = s.conn.close().await;
-            self.inner.available.notify_one();
+            Self::retry_head(&mut self.lock());
             self.replenish();
             // A bad tag still returns the session (dropped) before failing.
             return new_tag.map(|_| ());
@@ -737,7 +911,7 @@ impl Pool {
         }
         self.spawn_open(grow);
         // Waiters may now fit (a larger max) or must re-check their mode.
-        self.inner.available.notify_waiters();
+        Self::retry_all(&mut self.lock());
         Ok(())
     }
 
@@ -755,9 +929,9 @@ impl Pool {
                 ));
             }
             st.closed = true;
+            // Waiters fail with "closed" now.
+            Self::retry_all(&mut st);
         }
-        // Waiters fail with "closed" now.
-        self.inner.available.notify_waiters();
         if let Some(d) = drain {
             let deadline = tokio::time::Instant::now() + d;
             loop {
@@ -796,7 +970,7 @@ impl Pool {
             open: st.open,
             busy: st.busy,
             idle: st.idle.len() as u32,
-            waiting: st.waiting,
+            waiting: st.queue.len() as u32,
             forced: st.forced,
             ..st.stats.clone()
         }
