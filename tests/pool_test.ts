@@ -517,3 +517,70 @@ test(
     assert.deepEqual(rows, [["POOLED"]]);
   },
 );
+
+test(
+  "DRCP: purity self reuses the class's server session and its state; a pool release frees it",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const pooled = `${db.connectString}:pooled`;
+    const one = async (c: Connection, sql: string) =>
+      (await c.execute<unknown[]>(sql, [], { outFormat: "array" })).rows?.[0][0];
+    const sidSql = "select sys_context('USERENV', 'SID') from dual";
+    const fmt = "select to_char(date '2024-05-06') from dual";
+    let sid: unknown;
+    {
+      await using c = await connect({
+        ...creds,
+        connectString: pooled,
+        connectionClass: "OC",
+        purity: "self",
+      });
+      sid = await one(c, sidSql);
+      await c.execute(`alter session set nls_date_format = 'YYYY"/"MM'`);
+    }
+    {
+      await using c = await connect({
+        ...creds,
+        connectString: pooled,
+        connectionClass: "OC",
+        purity: "self",
+      });
+      assert.equal(await one(c, sidSql), sid);
+      assert.equal(await one(c, fmt), "2024/05");
+    }
+    {
+      await using c = await connect({
+        ...creds,
+        connectString: pooled,
+        connectionClass: "OC",
+        purity: "new",
+      });
+      assert.notEqual(await one(c, sidSql), sid);
+      assert.equal(await one(c, fmt), "06-MAY-24");
+    }
+    await using pool = await createPool({
+      ...creds,
+      connectString: pooled,
+      connectionClass: "OP",
+      purity: "self",
+      poolMin: 1,
+      poolMax: 1,
+    });
+    {
+      await using c = await pool.acquire();
+      sid = await one(c, sidSql);
+      await c.execute("alter session set nls_date_format = 'DD.MM.YYYY'");
+    }
+    await using c = await pool.acquire();
+    assert.equal(await one(c, sidSql), sid);
+    assert.equal(await one(c, fmt), "06.05.2024");
+    // The release gave the session back to the server's pool; the next call took it again.
+    const stats = await c.execute<unknown[]>(
+      "select cclass_name, num_requests, num_hits, num_misses from v$cpool_cc_stats order by 1",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(stats.rows, [["SCOTT.OC", 3, 1, 2], ["SCOTT.OP", 2, 1, 1]]);
+  },
+);

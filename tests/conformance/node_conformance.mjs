@@ -287,5 +287,71 @@ await check("ping, break of dbms_session.sleep(10) within 2 s, reuse, close", as
   await c.close();
 });
 
+// DRCP: node-oracledb takes a standalone connection's class and purity from the
+// descriptor (POOL_CONNECTION_CLASS / POOL_PURITY), a pool's from connectionClass.
+const pooled = (extra = "") =>
+  `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=${host})(PORT=${port}))` +
+  `(CONNECT_DATA=(SERVICE_NAME=${service})(SERVER=POOLED)${extra}))`;
+const unique = (p) => p + Math.random().toString(16).slice(2, 8).toUpperCase();
+const one = async (c, sql, binds = []) => (await c.execute(sql, binds)).rows[0][0];
+const ccStats = async (c, cclass) =>
+  (await c.execute(
+    "select num_requests, num_hits, num_misses from v$cpool_cc_stats where cclass_name = :1",
+    [`SCOTT.${cclass}`],
+  )).rows[0];
+
+await check(
+  "DRCP: POOL_PURITY=SELF reuses the class's session and state; NEW is clean",
+  async () => {
+    const cclass = unique("NJ");
+    const fmt = "select to_char(date '2024-05-06') from dual";
+    const sidSql = "select sys_context('USERENV', 'SID') from dual";
+    const as = (purity) =>
+      connect({
+        connectString: pooled(`(POOL_CONNECTION_CLASS=${cclass})(POOL_PURITY=${purity})`),
+      });
+    let c = await as("SELF");
+    const sid = await one(c, sidSql);
+    await c.execute(`alter session set nls_date_format = 'YYYY"/"MM'`);
+    await c.close();
+    c = await as("SELF");
+    assert.equal(await one(c, sidSql), sid);
+    assert.equal(await one(c, fmt), "2024/05");
+    assert.equal(await one(c, "select server from v$session where sid = :1", [sid]), "POOLED");
+    await c.close();
+    c = await as("NEW");
+    assert.notEqual(await one(c, sidSql), sid);
+    assert.equal(await one(c, fmt), "06-MAY-24");
+    assert.deepEqual(await ccStats(c, cclass), [3, 1, 2]);
+  },
+);
+
+await check("DRCP: a node-oracledb pool's release and reacquire keep the session", async () => {
+  const cclass = unique("NP");
+  const before = oracledb.connectionClass;
+  oracledb.connectionClass = cclass;
+  const pool = await oracledb.createPool({
+    ...creds,
+    connectString: pooled(),
+    poolMin: 1,
+    poolMax: 1,
+  });
+  try {
+    let c = await pool.getConnection();
+    const sid = await one(c, "select sys_context('USERENV', 'SID') from dual");
+    await c.execute("alter session set nls_date_format = 'DD.MM.YYYY'");
+    await c.close();
+    c = await pool.getConnection();
+    assert.equal(await one(c, "select sys_context('USERENV', 'SID') from dual"), sid);
+    assert.equal(await one(c, "select to_char(date '2024-05-06') from dual"), "06.05.2024");
+    assert.deepEqual(await ccStats(c, cclass), [2, 1, 1]);
+    assert.equal(await one(c, "select status || ' ' || maxsize from dba_cpool_info"), "ACTIVE 40");
+    await c.close();
+  } finally {
+    oracledb.connectionClass = before;
+    await pool.close(0);
+  }
+});
+
 console.log(`node-oracledb: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

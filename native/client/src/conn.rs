@@ -179,6 +179,16 @@ impl Connection {
         self.call(async |st: &mut State| st.simple(oradb_protocol::ttc::func::PING).await)
             .await
     }
+    /// DRCP only: releases the session to the server's pool (see
+    /// `SessionInfo::drcp`); a no-op on a dedicated connection.
+    pub async fn drcp_release(&self) -> Result<()> {
+        if !self.info.drcp {
+            return Ok(());
+        }
+        self.call(async |st: &mut State| st.session_release().await)
+            .await
+    }
+
     /// Rolls back, logs off and closes the socket. Later calls fail with ODB-5001.
     pub async fn close(&self) -> Result<()> {
         {

@@ -935,6 +935,23 @@ impl State {
             .map(|_| ())
     }
 
+    /// DRCP: gives the session back to the server's pool (one-way, no
+    /// answer); the next call attaches one of the same class again. Queued
+    /// cursor closes wait for that call, as the server may change session.
+    pub(crate) async fn session_release(&mut self) -> Result<()> {
+        if self.dead {
+            return Ok(());
+        }
+        let mut w = Writer::with_capacity(32);
+        let seq = self.next_seq();
+        oradb_protocol::ttc::piggyback::SessionRelease { mode: 0 }.encode(&mut w, &self.caps, seq);
+        if let Err(e) = self.t.send_request(&w.buf).await {
+            self.dead = true;
+            return Err(e);
+        }
+        Ok(())
+    }
+
     pub(crate) async fn close(&mut self) -> Result<()> {
         // A connection that died already has nothing left to release.
         let was_dead = self.dead;

@@ -27,6 +27,8 @@ pub struct SessionInfo {
     pub serial: u32,
     pub server_version: String,
     pub service_name: String,
+    /// Connected with `(SERVER=POOLED)`: the session is a DRCP pooled server's.
+    pub drcp: bool,
 }
 
 fn tnsnames(opts: &ConnectOptions) -> Option<String> {
@@ -119,7 +121,7 @@ async fn connect_one(
         let info = authenticate(&mut t, &caps, opts).await?;
         Ok::<_, Error>((caps, info))
     };
-    let (caps, info) =
+    let (caps, mut info) =
         tokio::time::timeout(opts.connect_timeout.max(Duration::from_millis(1)), login)
             .await
             .map_err(|_| {
@@ -129,6 +131,11 @@ async fn connect_one(
                     format!("timed out logging on to {}:{}", a.host, a.port),
                 )
             })??;
+    info.drcp = descriptor
+        .to_ascii_uppercase()
+        .split_whitespace()
+        .collect::<String>()
+        .contains("(SERVER=POOLED)");
     Ok((t, caps, info))
 }
 
@@ -405,6 +412,7 @@ async fn authenticate(
         service_name: pair(&session, "AUTH_SC_SERVICE_NAME")
             .map(|p| p.0.to_string())
             .unwrap_or_default(),
+        drcp: false,
     })
 }
 

@@ -25,6 +25,9 @@ pub struct ConnectInfo {
     pub program: Option<String>,
     pub machine: Option<String>,
     pub os_user: Option<String>,
+    /// DRCP `(POOL_CONNECTION_CLASS=…)` / `(POOL_PURITY=SELF|NEW)` of CONNECT_DATA.
+    pub pool_cclass: Option<String>,
+    pub pool_purity: Option<String>,
     pub sdu: usize,
 }
 
@@ -138,6 +141,8 @@ pub async fn accept_connect(
         program: nv_value(&descriptor, "PROGRAM"),
         machine: nv_value(&descriptor, "HOST"),
         os_user: nv_value(&descriptor, "USER"),
+        pool_cclass: nv_value(&descriptor, "POOL_CONNECTION_CLASS"),
+        pool_purity: nv_value(&descriptor, "POOL_PURITY").map(|p| p.to_ascii_uppercase()),
         descriptor,
         sdu,
     })

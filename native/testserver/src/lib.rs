@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod drcp;
 pub mod faults;
 mod handshake;
 pub mod registry;

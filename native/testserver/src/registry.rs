@@ -186,6 +186,8 @@ pub struct Registry {
     logons: AtomicU64,
     /// Users from the server configuration (upper case).
     configured: Mutex<Vec<String>>,
+    /// DRCP counters (the pool itself lives with the server).
+    pub drcp: Arc<crate::drcp::Stats>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -19,6 +19,8 @@ pub struct Shared {
     pub db: Arc<Database>,
     /// Failures tests switch on (admin port or [`TestServer::faults`]).
     pub faults: Faults,
+    /// Server-side session pool for `(SERVER=POOLED)` connections.
+    pub drcp: crate::drcp::Pool,
     next_sid: AtomicU32,
 }
 
@@ -115,6 +117,7 @@ impl TestServer {
         };
         let shared = Arc::new(Shared {
             config,
+            drcp: crate::drcp::Pool::new(db.registry.drcp.clone()),
             db,
             faults: Faults::default(),
             next_sid: AtomicU32::new(100),

@@ -388,5 +388,67 @@ def _():
         expect_error("ORA-01017", lambda: connect(user=user, password="Other2"))
 
 
+POOLED = (
+    f"(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST={HOST})(PORT={PORT}))"
+    f"(CONNECT_DATA=(SERVICE_NAME={SERVICE})(SERVER=POOLED)))"
+)
+
+
+def cc_stats(conn, cclass):
+    return one(
+        conn,
+        "select num_requests, num_hits, num_misses from v$cpool_cc_stats where cclass_name = :1",
+        f"SCOTT.{cclass}",
+    )
+
+
+@check("DRCP: purity SELF reuses the class's session with its state; NEW gets a clean one")
+def _():
+    cclass = "PY" + uuid.uuid4().hex[:6].upper()
+    fmt = "select to_char(date '2024-05-06') from dual"
+    with connect(dsn=POOLED, cclass=cclass, purity=oracledb.PURITY_SELF) as c:
+        sid = one(c, "select sys_context('USERENV', 'SID') from dual")
+        c.cursor().execute("alter session set nls_date_format = 'YYYY\"/\"MM'")
+        assert one(c, fmt) == "2024/05"
+    with connect(dsn=POOLED, cclass=cclass, purity=oracledb.PURITY_SELF) as c:
+        assert one(c, "select sys_context('USERENV', 'SID') from dual") == sid
+        assert one(c, fmt) == "2024/05", "SELF kept the session state"
+        assert one(c, "select server from v$session where sid = :1", sid) == "POOLED"
+    with connect(dsn=POOLED, cclass=cclass, purity=oracledb.PURITY_NEW) as c:
+        assert one(c, "select sys_context('USERENV', 'SID') from dual") != sid
+        assert one(c, fmt) == "06-MAY-24", "NEW is a clean session"
+    # Another class never gets it.
+    with connect(dsn=POOLED, cclass=cclass + "X", purity=oracledb.PURITY_SELF) as c:
+        assert one(c, "select sys_context('USERENV', 'SID') from dual") != sid
+        assert cc_stats(c, cclass) == (3, 1, 2), cc_stats(c, cclass)
+
+
+@check("DRCP: a python-oracledb pool's release and reacquire keep the session; views count it")
+def _():
+    cclass = "PP" + uuid.uuid4().hex[:6].upper()
+    pool = oracledb.create_pool(
+        user="scott", password="tiger", dsn=POOLED, cclass=cclass,
+        purity=oracledb.PURITY_SELF, min=1, max=1,
+    )
+    try:
+        with pool.acquire() as c:
+            sid = one(c, "select sys_context('USERENV', 'SID') from dual")
+            c.cursor().execute("alter session set nls_date_format = 'DD.MM.YYYY'")
+        with pool.acquire() as c:
+            assert one(c, "select sys_context('USERENV', 'SID') from dual") == sid
+            assert one(c, "select to_char(date '2024-05-06') from dual") == "06.05.2024"
+            # One miss (the first logon), one hit (the reacquire after the release).
+            assert cc_stats(c, cclass) == (2, 1, 1), cc_stats(c, cclass)
+            name, busy, requests = one(
+                c, "select pool_name, num_busy_servers, num_requests from v$cpool_stats"
+            )
+            assert name == "SYS_DEFAULT_CONNECTION_POOL" and busy >= 1 and requests >= 2
+            assert one(
+                c, "select status || ' ' || maxsize from dba_cpool_info"
+            ) == "ACTIVE 40"
+    finally:
+        pool.close()
+
+
 print(f"session_state: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

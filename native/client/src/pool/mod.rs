@@ -630,7 +630,8 @@ impl Pool {
         }) else {
             return Some(s);
         };
-        if drop || s.forced || s.conn.is_dead() || s.conn.in_transaction() {
+        // DRCP sessions go back to the server's pool too: that needs a write.
+        if drop || s.forced || s.conn.is_dead() || s.conn.in_transaction() || s.conn.info().drcp {
             return Some(s);
         }
         {
@@ -862,6 +863,13 @@ impl Pool {
             // Uncommitted work never travels to the next user of the session.
             if let Err(e) = s.conn.rollback().await {
                 tracing::debug!("rollback on release failed: {e}");
+            }
+        }
+        if !discard && s.conn.info().drcp {
+            // The server's pooled session is free for others until the next
+            // call on this connection attaches one again.
+            if let Err(e) = s.conn.drcp_release().await {
+                tracing::debug!("DRCP release failed: {e}");
             }
         }
         let discard = discard || s.conn.is_dead();

@@ -29,6 +29,9 @@ pub(crate) struct State {
     pub info: Arc<SessionInfo>,
     /// The last call was answered with ORA-00028: the session ends now.
     kill_reported: AtomicBool,
+    /// A DRCP release gave the session back to the server's pool; the next
+    /// request attaches one again.
+    detached: bool,
 }
 
 impl State {
@@ -63,23 +66,115 @@ impl State {
         }
         Ok(out)
     }
+
+    fn take_session(&mut self) -> Option<Session> {
+        self.session.lock().ok().and_then(|mut g| g.take())
+    }
+
+    /// Makes `session` the one this connection's calls run in.
+    fn attach(&mut self, conn: &Conn, session: Session) {
+        let interrupt = session.interrupt_handle();
+        let handler = interrupt.clone();
+        conn.breaks
+            .set_handler(Box::new(move || handler.interrupt()));
+        self.interrupt = interrupt;
+        self.info = session.info();
+        self.in_txn = session.in_transaction();
+        if let Ok(mut g) = self.session.lock() {
+            *g = Some(session);
+        }
+        self.detached = false;
+    }
+}
+
+/// DRCP release: the transaction goes, the session (with its other state)
+/// returns to the server's pool and leaves V$SESSION. Cursors stay: they
+/// belong to the connection here, and clients keep their statement caches.
+async fn detach(conn: &mut Conn, st: &mut State) -> Result<(), String> {
+    st.blocking(|s| s.rollback()).await?.ok();
+    let Some(session) = st.take_session() else {
+        return Ok(());
+    };
+    conn.shared.db.registry.remove(conn.sid);
+    if let Some(d) = &conn.drcp {
+        conn.shared.drcp.park(&d.user, &d.cclass, session);
+    }
+    st.detached = true;
+    Ok(())
+}
+
+/// The next request after a DRCP release: a session of the connection's
+/// class again (purity SELF, as for a client pool's reuse).
+async fn reattach(conn: &mut Conn, st: &mut State) -> Result<(), String> {
+    let Some(d) = &conn.drcp else {
+        return Err("no session to attach".into());
+    };
+    let (user, cclass) = (d.user.clone(), d.cclass.clone());
+    let db = conn.shared.db.clone();
+    let shared = conn.shared.clone();
+    let (session, reused) = tokio::task::spawn_blocking(move || {
+        shared
+            .drcp
+            .attach(&db, &user, &cclass, crate::drcp::Purity::SelfPurity)
+    })
+    .await
+    .map_err(|e| format!("engine failure: {e}"))?
+    .map_err(|e| e.message)?;
+    let info = session.info();
+    let sid = if reused {
+        info.sid()
+    } else {
+        conn.shared.next_sid()
+    };
+    if !reused {
+        let mut a = info.attrs();
+        let old = st.info.attrs();
+        a.service = old.service.clone();
+        a.pooled = true;
+        a.program = old.program.clone();
+        a.machine = old.machine.clone();
+        a.os_user = old.os_user.clone();
+        a.terminal = old.terminal.clone();
+        a.process = old.process.clone();
+        a.logon_time = crate::sql::now_text();
+    }
+    info.sid.store(sid, Ordering::Relaxed);
+    conn.set_sid(sid);
+    conn.shared.db.registry.add(info);
+    st.attach(conn, session);
+    Ok(())
+}
+
+/// The connection is over: a DRCP session goes back to the server's pool
+/// (unless it was killed), any other one ends.
+fn finish(conn: &Conn, st: &mut State) {
+    let Some(d) = &conn.drcp else { return };
+    if st.detached {
+        return;
+    }
+    match st.take_session() {
+        Some(s) if st.info.killed() == kill::NONE && !s.in_transaction() => {
+            conn.shared.db.registry.remove(conn.sid);
+            conn.shared.drcp.park(&d.user, &d.cclass, s);
+        }
+        _ => conn.shared.drcp.discard(),
+    }
 }
 
 pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
     let interrupt = session.interrupt_handle();
-    let handler = interrupt.clone();
-    conn.breaks
-        .set_handler(Box::new(move || handler.interrupt()));
-    let info = session.info();
     let mut st = State {
-        session: std::sync::Mutex::new(Some(session)),
+        session: std::sync::Mutex::new(None),
         interrupt,
         cursors: Cursors::default(),
         in_txn: false,
-        info: info.clone(),
+        info: session.info(),
         kill_reported: AtomicBool::new(false),
+        detached: false,
     };
+    st.attach(conn, session);
     let end = loop {
+        let info = st.info.clone();
         let next = tokio::select! {
             r = conn.next_request() => Some(r),
             _ = info.kill_notify.notified() => None,
@@ -98,8 +193,15 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
                 continue;
             }
         };
+        let release = req.first() == Some(&oradb_protocol::ttc::msg::ONEWAY_FN);
+        if st.detached && !release {
+            if let Err(e) = reattach(conn, &mut st).await {
+                break End::Failed(e);
+            }
+        }
+        let info = st.info.clone();
         // A one-way DRCP release gets no answer, so it is not a round trip.
-        if req.first() != Some(&oradb_protocol::ttc::msg::ONEWAY_FN) {
+        if !release {
             info.bump(stat::ROUNDTRIPS);
         }
         info.add(stat::BYTES_RECEIVED, req.len() as u64);
@@ -119,7 +221,10 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
         }
     };
     // Whatever was left uncommitted goes, as Oracle does on disconnect.
-    let _ = st.blocking(|s| s.rollback()).await;
+    if !st.detached {
+        let _ = st.blocking(|s| s.rollback()).await;
+    }
+    finish(conn, &mut st);
     end
 }
 
@@ -138,8 +243,13 @@ async fn handle_request(conn: &mut Conn, st: &mut State, req: &[u8]) -> Result<b
                 };
             }
             msg::ONEWAY_FN => {
-                // DRCP session release: roll back, keep the session, answer nothing.
-                st.blocking(|s| s.rollback()).await?.ok();
+                // DRCP session release: answer nothing. On a pooled
+                // connection the session goes back to the server's pool.
+                if conn.drcp.is_some() && !st.detached {
+                    detach(conn, st).await?;
+                } else if !st.detached {
+                    st.blocking(|s| s.rollback()).await?.ok();
+                }
                 return Ok(true);
             }
             other => Err(DecodeError::Malformed(format!(

@@ -10,7 +10,8 @@ use oradb_protocol::ttc::function::FunctionHeader;
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
 use oradb_protocol::ttc::{func, msg, Caps};
 
-use super::Conn;
+use super::{Conn, DrcpConn};
+use crate::drcp::Purity;
 use crate::sql::Session;
 
 /// Packed 23.4.0.24.5 in the 18c+ layout (field version >= 11).
@@ -124,8 +125,47 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         tracing::info!(user = %user, "logon denied");
         return Ok(None);
     };
-    let session = match Session::open(&conn.shared.db, &user) {
-        Ok(s) => s,
+    let opened = if conn.info.server_type.as_deref() == Some("POOLED") {
+        // DRCP: a session from the server's pool, by user and class. Without
+        // a class the connection gets one of its own, so it shares nothing.
+        let given = |k: &str| {
+            two.get(k)
+                .or_else(|| one.get(k))
+                .map(|v| v.trim_end_matches('\0').trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        // The connect descriptor's POOL_CONNECTION_CLASS / POOL_PURITY are
+        // what the user wrote; node-oracledb reads but does not send them.
+        let cclass = conn
+            .info
+            .pool_cclass
+            .clone()
+            .or_else(|| given("AUTH_KPPL_CONN_CLASS"))
+            .unwrap_or_else(|| format!("SYS${}", conn.sid));
+        let purity = match conn.info.pool_purity.as_deref() {
+            Some("SELF") => Purity::SelfPurity,
+            Some("NEW") => Purity::New,
+            _ => Purity::from_auth(given("AUTH_KPPL_PURITY").as_deref()),
+        };
+        let got = conn
+            .shared
+            .drcp
+            .attach(&conn.shared.db, &user, &cclass, purity);
+        conn.drcp = Some(DrcpConn {
+            user: user.clone(),
+            cclass,
+        });
+        got
+    } else {
+        Session::open(&conn.shared.db, &user).map(|s| (s, false))
+    };
+    let session = match opened {
+        Ok((s, reused)) => {
+            if reused {
+                conn.set_sid(s.info().sid());
+            }
+            s
+        }
         Err(e) => {
             let msg = ErrorMessage::error(e.code, &e.message, 0, 0);
             conn.send_msg(|w, caps| msg.encode(w, caps)).await?;
@@ -140,6 +180,9 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         .to_ascii_uppercase();
     let mut session = session;
     if !register(conn, &mut session, &one, &two, &svc) {
+        if conn.drcp.is_some() {
+            conn.shared.drcp.discard();
+        }
         let e = ErrorMessage::error(18, "ORA-00018: maximum number of sessions exceeded", 0, 0);
         conn.send_msg(|w, caps| e.encode(w, caps)).await?;
         tracing::info!(user = %user, "logon refused: session cap");

@@ -7,6 +7,7 @@ mod exec;
 mod login;
 mod respond;
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use oradb_protocol::buf::Writer as TtcWriter;
@@ -31,7 +32,18 @@ pub(crate) struct Conn {
     pub w: Writer,
     pub rx: mpsc::Receiver<Incoming>,
     pub breaks: Arc<BreakState>,
+    /// SID of the session attached now (a DRCP connection may change it).
     pub sid: u32,
+    /// The same SID for the registry guard, which outlives a failed task.
+    sid_cell: Arc<AtomicU32>,
+    /// Set for `(SERVER=POOLED)` connections: whose pooled session this is.
+    pub drcp: Option<DrcpConn>,
+}
+
+/// The DRCP identity of a pooled connection.
+pub(crate) struct DrcpConn {
+    pub user: String,
+    pub cclass: String,
 }
 
 /// Why the conversation ended.
@@ -66,7 +78,8 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
         breaks.clone(),
     ));
     let sid = shared.next_sid();
-    let _registered = Registered(shared.clone(), sid);
+    let sid_cell = Arc::new(AtomicU32::new(sid));
+    let _registered = Registered(shared.clone(), sid_cell.clone());
     let mut conn = Conn {
         shared,
         info,
@@ -75,6 +88,8 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
         rx,
         breaks,
         sid,
+        sid_cell,
+        drcp: None,
     };
     let conversation = async {
         match login::login(&mut conn).await {
@@ -99,15 +114,20 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
 
 /// Takes the session out of the server registry (V$SESSION) however the
 /// connection ends, including a failed logon after registration.
-struct Registered(Arc<Shared>, u32);
+struct Registered(Arc<Shared>, Arc<AtomicU32>);
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        self.0.db.registry.remove(self.1);
+        self.0.db.registry.remove(self.1.load(Ordering::Relaxed));
     }
 }
 
 impl Conn {
+    pub fn set_sid(&mut self, sid: u32) {
+        self.sid = sid;
+        self.sid_cell.store(sid, Ordering::Relaxed);
+    }
+
     /// Next complete request, answering stray markers; `None` when the client left.
     pub async fn next_request(&mut self) -> Result<Option<Vec<u8>>, String> {
         loop {

@@ -11,6 +11,7 @@ use super::errors;
 use super::lexer::{Tok, Token};
 use super::types::from_decl;
 use super::{Session, SqlError};
+use crate::drcp;
 use crate::registry::{self, STATS};
 
 const NUM: &str = "BLOB_NUM_0_U";
@@ -110,6 +111,54 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("VALUE", vc(4000)),
             ("DISPLAY_VALUE", vc(4000)),
             ("ISDEFAULT", vc(9)),
+        ],
+    ),
+    (
+        "V$CPOOL_STATS",
+        &[
+            ("POOL_NAME", vc(128)),
+            ("NUM_OPEN_SERVERS", INT),
+            ("NUM_BUSY_SERVERS", INT),
+            ("NUM_AUTH_SERVERS", INT),
+            ("NUM_REQUESTS", INT),
+            ("NUM_HITS", INT),
+            ("NUM_MISSES", INT),
+            ("NUM_WAITS", INT),
+            ("WAIT_TIME", INT),
+            ("CLIENT_REQ_TIMEOUTS", INT),
+            ("NUM_AUTHENTICATIONS", INT),
+            ("NUM_PURGED", INT),
+            ("HISTORIC_MAX", INT),
+        ],
+    ),
+    (
+        "V$CPOOL_CC_STATS",
+        &[
+            ("CCLASS_NAME", vc(128)),
+            ("NUM_REQUESTS", INT),
+            ("NUM_HITS", INT),
+            ("NUM_MISSES", INT),
+            ("NUM_WAITS", INT),
+            ("WAIT_TIME", INT),
+            ("CLIENT_REQ_TIMEOUTS", INT),
+            ("NUM_AUTHENTICATIONS", INT),
+        ],
+    ),
+    (
+        "DBA_CPOOL_INFO",
+        &[
+            ("CONNECTION_POOL", vc(128)),
+            ("STATUS", vc(16)),
+            ("MINSIZE", INT),
+            ("MAXSIZE", INT),
+            ("INCRSIZE", INT),
+            ("SESSION_CACHED_PERSONALITY", INT),
+            ("INACTIVITY_TIMEOUT", INT),
+            ("MAX_THINK_TIME", INT),
+            ("MAX_USE_SESSION", INT),
+            ("MAX_LIFETIME_SESSION", INT),
+            ("NUM_CBROK", INT),
+            ("MAXCONN_CBROK", INT),
         ],
     ),
     (
@@ -302,6 +351,60 @@ impl Session {
                     ]
                 })
                 .collect(),
+            "V$CPOOL_STATS" => {
+                let d = &reg.drcp;
+                let total = d.total();
+                let load = |a: &std::sync::atomic::AtomicU64| {
+                    a.load(std::sync::atomic::Ordering::Relaxed) as i64
+                };
+                let busy = load(&d.busy);
+                vec![vec![
+                    t(drcp::POOL_NAME),
+                    n(busy + load(&d.idle)),
+                    n(busy),
+                    n(load(&d.idle)),
+                    n(total.requests as i64),
+                    n(total.hits as i64),
+                    n(total.misses as i64),
+                    n(0),
+                    n(0),
+                    n(0),
+                    n(total.authentications as i64),
+                    n(load(&d.purged)),
+                    n(load(&d.historic_max)),
+                ]]
+            }
+            "V$CPOOL_CC_STATS" => reg
+                .drcp
+                .by_class()
+                .into_iter()
+                .map(|(class, c)| {
+                    vec![
+                        t(&class),
+                        n(c.requests as i64),
+                        n(c.hits as i64),
+                        n(c.misses as i64),
+                        n(0),
+                        n(0),
+                        n(0),
+                        n(c.authentications as i64),
+                    ]
+                })
+                .collect(),
+            "DBA_CPOOL_INFO" => vec![vec![
+                t(drcp::POOL_NAME),
+                t("ACTIVE"),
+                n(drcp::MIN_SIZE),
+                n(drcp::MAX_SIZE),
+                n(drcp::INCR_SIZE),
+                n(0),
+                n(drcp::INACTIVITY_TIMEOUT),
+                n(drcp::MAX_THINK_TIME),
+                n(drcp::MAX_USE_SESSION),
+                n(drcp::MAX_LIFETIME_SESSION),
+                n(1),
+                n(40_000),
+            ]],
             "V$MYSTAT" => stat_rows(me),
             "V$SESSTAT" => reg.sessions().iter().flat_map(|s| stat_rows(s)).collect(),
             "V$STATNAME" => STATS
