@@ -287,6 +287,89 @@ await check("ping, break of dbms_session.sleep(10) within 2 s, reuse, close", as
   await c.close();
 });
 
+await check("ALTER SESSION and SYS_CONTEXT; V$SESSION shows this and other sessions", async () => {
+  const c = await connect();
+  const other = await connect();
+  await c.execute(`alter session set nls_date_format = 'DD/MM/YYYY'`);
+  assert.deepEqual((await c.execute("select to_char(date '2024-05-06') from dual")).rows, [[
+    "06/05/2024",
+  ]]);
+  const [[sid, user, schema]] = (await c.execute(
+    "select sys_context('USERENV', 'SID'), sys_context('USERENV', 'SESSION_USER'), " +
+      "sys_context('USERENV', 'CURRENT_SCHEMA') from dual",
+  )).rows;
+  assert.deepEqual([user, schema], ["SCOTT", "SCOTT"]);
+  c.module = "nj-module";
+  c.action = "nj-action";
+  const [[mod, act]] = (await c.execute(
+    "select module, action from v$session where sid = :1",
+    [Number(sid)],
+  )).rows;
+  assert.deepEqual([mod, act], ["nj-module", "nj-action"]);
+  const [[otherSid]] = (await other.execute("select sys_context('USERENV', 'SID') from dual")).rows;
+  const [[seen]] = (await c.execute(
+    "select count(*) from v$session where sid in (:1, :2) and username = 'SCOTT'",
+    [Number(sid), Number(otherSid)],
+  )).rows;
+  assert.equal(seen, 2);
+});
+
+await check("exact round trips: 3 pings and a commit between two reads are 5", async () => {
+  const c = await connect();
+  const read = async () =>
+    (await c.execute(
+      "select m.value from v$mystat m join v$statname n on n.statistic# = m.statistic# " +
+        "where n.name = 'SQL*Net roundtrips to/from client'",
+    )).rows[0][0];
+  const before = await read();
+  for (let i = 0; i < 3; i++) await c.ping();
+  await c.commit();
+  assert.equal(await read() - before, 5);
+});
+
+await check("stored procedure with OUT parameters, a function, DBMS_OUTPUT", async () => {
+  const c = await connect();
+  await c.execute(`create or replace procedure nj_split(p_in in varchar2, p_len out number,
+      p_up out varchar2) is
+    begin
+      p_len := length(p_in);
+      p_up := upper(p_in);
+    end;`);
+  await c.execute(`create or replace function nj_twice(n in number) return number is
+    begin
+      return n * 2;
+    end;`);
+  const r = await c.execute("begin nj_split(:s, :len, :up); end;", {
+    s: "hello",
+    len: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
+    up: { dir: oracledb.BIND_OUT, type: oracledb.STRING, maxSize: 20 },
+  });
+  assert.deepEqual(r.outBinds, { len: 5, up: "HELLO" });
+  const f = await c.execute("begin :r := nj_twice(21); end;", {
+    r: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
+  });
+  assert.equal(f.outBinds.r, 42);
+  await c.execute("begin dbms_output.enable; dbms_output.put_line('from node'); end;");
+  const line = await c.execute("begin dbms_output.get_line(:l, :st); end;", {
+    l: { dir: oracledb.BIND_OUT, type: oracledb.STRING, maxSize: 100 },
+    st: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
+  });
+  assert.deepEqual(line.outBinds, { l: "from node", st: 0 });
+  await c.execute("drop procedure nj_split");
+  await c.execute("drop function nj_twice");
+});
+
+await check("a killed session sees ORA-00028 on its next call", async () => {
+  const killer = await connect();
+  const victim = await connect();
+  const [[sid]] = (await victim.execute("select sys_context('USERENV', 'SID') from dual")).rows;
+  const [[serial]] = (await killer.execute("select serial# from v$session where sid = :1", [
+    Number(sid),
+  ])).rows;
+  await killer.execute(`alter system kill session '${sid},${serial}'`);
+  await expectError("ORA-00028", () => victim.execute("select 1 from dual"));
+});
+
 // DRCP: node-oracledb takes a standalone connection's class and purity from the
 // descriptor (POOL_CONNECTION_CLASS / POOL_PURITY), a pool's from connectionClass.
 const pooled = (extra = "") =>
