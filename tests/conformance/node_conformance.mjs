@@ -287,6 +287,8 @@ await check("ping, break of dbms_session.sleep(10) within 2 s, reuse, close", as
   await c.close();
 });
 
+const unique = (p) => p + Math.random().toString(16).slice(2, 8).toUpperCase();
+
 await check("ALTER SESSION and SYS_CONTEXT; V$SESSION shows this and other sessions", async () => {
   const c = await connect();
   const other = await connect();
@@ -359,6 +361,26 @@ await check("stored procedure with OUT parameters, a function, DBMS_OUTPUT", asy
   await c.execute("drop function nj_twice");
 });
 
+await check("proxy logon user[client] runs as the client user", async () => {
+  const admin = await connect();
+  const client = unique("NC");
+  await admin.execute(`create user ${client} identified by Unused1`);
+  try {
+    const p = await oracledb.getConnection({ user: `scott[${client}]`, password: "tiger", connectString });
+    open.push(p);
+    assert.deepEqual(
+      (await p.execute(
+        "select sys_context('USERENV', 'SESSION_USER'), sys_context('USERENV', 'PROXY_USER') from dual",
+      )).rows,
+      [[client, "SCOTT"]],
+    );
+    await p.close();
+    open.pop();
+  } finally {
+    await admin.execute(`drop user ${client}`);
+  }
+});
+
 await check("a killed session sees ORA-00028 on its next call", async () => {
   const killer = await connect();
   const victim = await connect();
@@ -375,7 +397,6 @@ await check("a killed session sees ORA-00028 on its next call", async () => {
 const pooled = (extra = "") =>
   `(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=${host})(PORT=${port}))` +
   `(CONNECT_DATA=(SERVICE_NAME=${service})(SERVER=POOLED)${extra}))`;
-const unique = (p) => p + Math.random().toString(16).slice(2, 8).toUpperCase();
 const one = async (c, sql, binds = []) => (await c.execute(sql, binds)).rows[0][0];
 const ccStats = async (c, cclass) =>
   (await c.execute(

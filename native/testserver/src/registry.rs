@@ -49,6 +49,8 @@ pub mod kill {
 #[derive(Debug, Clone, Default)]
 pub struct Attrs {
     pub username: String,
+    /// The authenticating user of a proxy logon (`proxy[client]`); "" otherwise.
+    pub proxy_user: String,
     pub schema: String,
     pub program: String,
     pub machine: String,

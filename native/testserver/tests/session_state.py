@@ -388,6 +388,25 @@ def _():
         expect_error("ORA-01017", lambda: connect(user=user, password="Other2"))
 
 
+@check("proxy logon user[client]: the proxy's password, the client's session")
+def _():
+    client = "C" + uuid.uuid4().hex[:8].upper()
+    with connect() as c:
+        c.cursor().execute(f"create user {client} identified by Unused1")
+        try:
+            with connect(user=f"scott[{client}]", password="tiger") as p:
+                got = one(
+                    p,
+                    "select sys_context('USERENV', 'SESSION_USER') || ' ' || "
+                    "sys_context('USERENV', 'PROXY_USER') from dual",
+                )
+                assert got == f"{client} SCOTT", got
+            expect_error("ORA-28150", lambda: connect(user="scott[NOBODY_X]", password="tiger"))
+            expect_error("ORA-01017", lambda: connect(user=f"scott[{client}]", password="Unused1"))
+        finally:
+            c.cursor().execute(f"drop user {client}")
+
+
 POOLED = (
     f"(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST={HOST})(PORT={PORT}))"
     f"(CONNECT_DATA=(SERVICE_NAME={SERVICE})(SERVER=POOLED)))"

@@ -125,6 +125,36 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         tracing::info!(user = %user, "logon denied");
         return Ok(None);
     };
+    // Proxy logon (`proxy[client]`): the proxy's password was checked; the
+    // session belongs to the client user, who must exist. Grants
+    // (CONNECT THROUGH) are not modelled, so any existing user is allowed.
+    let client = two
+        .get("PROXY_CLIENT_NAME")
+        .map(|v| v.trim_end_matches('\0').trim().to_string())
+        .filter(|v| !v.is_empty());
+    let (user, proxy) = match client {
+        Some(c) => {
+            let known = conn
+                .shared
+                .db
+                .registry
+                .users()
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(&c));
+            if !known {
+                let e = ErrorMessage::error(
+                    28150,
+                    "ORA-28150: proxy not authorized to connect as client",
+                    0,
+                    0,
+                );
+                conn.send_msg(|w, caps| e.encode(w, caps)).await?;
+                return Ok(None);
+            }
+            (c, user.to_ascii_uppercase())
+        }
+        None => (user, String::new()),
+    };
     let opened = if conn.info.server_type.as_deref() == Some("POOLED") {
         // DRCP: a session from the server's pool, by user and class. Without
         // a class the connection gets one of its own, so it shares nothing.
@@ -179,6 +209,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         .unwrap_or_default()
         .to_ascii_uppercase();
     let mut session = session;
+    session.info().attrs().proxy_user = proxy;
     if !register(conn, &mut session, &one, &two, &svc) {
         if conn.drcp.is_some() {
             conn.shared.drcp.discard();

@@ -155,13 +155,11 @@ pub fn userenv(info: &SessionInfo, name: &str, host: &str) -> Result<Sql, String
     let a = info.attrs();
     let v = match name {
         "SID" | "SESSIONID" => return Ok(Sql::Text(info.sid().to_string())),
-        "SESSION_USER" | "CURRENT_USER" | "AUTHENTICATED_IDENTITY" | "PROXY_USER" => {
-            if name == "PROXY_USER" {
-                String::new()
-            } else {
-                a.username.clone()
-            }
-        }
+        "SESSION_USER" | "CURRENT_USER" => a.username.clone(),
+        "PROXY_USER" => a.proxy_user.clone(),
+        // Who proved the password: the proxy for a proxy logon.
+        "AUTHENTICATED_IDENTITY" if !a.proxy_user.is_empty() => a.proxy_user.clone(),
+        "AUTHENTICATED_IDENTITY" => a.username.clone(),
         "CURRENT_SCHEMA" => a.schema.clone(),
         "SERVICE_NAME" | "DB_NAME" | "DB_UNIQUE_NAME" | "CON_NAME" => a.service.clone(),
         "INSTANCE_NAME" => "oradb".into(),
