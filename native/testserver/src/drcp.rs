@@ -53,8 +53,6 @@ pub struct Counts {
 #[derive(Default)]
 pub struct Stats {
     by_class: Mutex<BTreeMap<String, Counts>>,
-    /// Pooled sessions attached to a connection right now.
-    pub busy: AtomicU64,
     /// Pooled sessions kept for reuse right now.
     pub idle: AtomicU64,
     /// Sessions discarded because the pool kept MAXSIZE already.
@@ -145,8 +143,9 @@ impl Pool {
                 c.misses += 1;
             }
         }
-        let busy = self.stats.busy.fetch_add(1, Ordering::Relaxed) + 1;
-        let open = busy + self.stats.idle.load(Ordering::Relaxed);
+        // Busy pooled sessions are the registry's POOLED ones (so a dropped
+        // connection can never leave a stale count); this one joins them.
+        let open = busy_sessions(db) + 1 + self.stats.idle.load(Ordering::Relaxed);
         self.stats.historic_max.fetch_max(open, Ordering::Relaxed);
         Ok((session, hit))
     }
@@ -155,7 +154,6 @@ impl Pool {
     /// over). With MAXSIZE sessions kept already, it ends instead.
     pub fn park(&self, user: &str, cclass: &str, session: Session) {
         tracing::debug!(user, cclass, sid = session.info().sid(), "DRCP park");
-        self.stats.busy.fetch_sub(1, Ordering::Relaxed);
         let mut parked = self.parked();
         if parked.values().map(Vec::len).sum::<usize>() >= MAX_SIZE as usize {
             self.stats.purged.fetch_add(1, Ordering::Relaxed);
@@ -167,11 +165,15 @@ impl Pool {
             .push(session);
         self.stats.idle.fetch_add(1, Ordering::Relaxed);
     }
+}
 
-    /// A pooled session that ends instead of going back (killed, dropped).
-    pub fn discard(&self) {
-        self.stats.busy.fetch_sub(1, Ordering::Relaxed);
-    }
+/// Pooled sessions attached to a connection now (V$CPOOL_STATS NUM_BUSY_SERVERS).
+pub fn busy_sessions(db: &Database) -> u64 {
+    db.registry
+        .sessions()
+        .iter()
+        .filter(|s| s.attrs().pooled)
+        .count() as u64
 }
 
 #[cfg(test)]
@@ -209,6 +211,5 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("SCOTT.C1", 3), ("SCOTT.C2", 1)]
         );
-        assert_eq!(pool.stats.busy.load(Ordering::Relaxed), 0);
     }
 }

@@ -152,12 +152,11 @@ fn finish(conn: &Conn, st: &mut State) {
     if st.detached {
         return;
     }
-    match st.take_session() {
-        Some(s) if st.info.killed() == kill::NONE && !s.in_transaction() => {
+    if let Some(s) = st.take_session() {
+        if st.info.killed() == kill::NONE && !s.in_transaction() {
             conn.shared.db.registry.remove(conn.sid);
             conn.shared.drcp.park(&d.user, &d.cclass, s);
         }
-        _ => conn.shared.drcp.discard(),
     }
 }
 

@@ -211,9 +211,6 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     let mut session = session;
     session.info().attrs().proxy_user = proxy;
     if !register(conn, &mut session, &one, &two, &svc) {
-        if conn.drcp.is_some() {
-            conn.shared.drcp.discard();
-        }
         let e = ErrorMessage::error(18, "ORA-00018: maximum number of sessions exceeded", 0, 0);
         conn.send_msg(|w, caps| e.encode(w, caps)).await?;
         tracing::info!(user = %user, "logon refused: session cap");

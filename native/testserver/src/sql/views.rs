@@ -357,7 +357,7 @@ impl Session {
                 let load = |a: &std::sync::atomic::AtomicU64| {
                     a.load(std::sync::atomic::Ordering::Relaxed) as i64
                 };
-                let busy = load(&d.busy);
+                let busy = drcp::busy_sessions(&self.db) as i64;
                 vec![vec![
                     t(drcp::POOL_NAME),
                     n(busy + load(&d.idle)),
