@@ -384,6 +384,40 @@ def _():
         expect(status.getvalue(), 1)
 
 
+@check("DBMS_OUTPUT.GET_LINES into an array bind, in parts; a scalar LINES is PLS-00306")
+def _():
+    with conn.cursor() as c:
+        c.callproc("dbms_output.enable")
+        c.execute("begin for i in 1..5 loop dbms_output.put_line('row ' || i); end loop; end;")
+        lines = c.arrayvar(str, 10, 100)
+        n = c.var(int)
+        # Asked for 2: 2 come back, the other 3 stay buffered.
+        n.setvalue(0, 2)
+        c.callproc("dbms_output.get_lines", (lines, n))
+        expect(n.getvalue(), 2)
+        expect(lines.getvalue()[:2], ["row 1", "row 2"])
+        # Asked for more than the array holds: at most its size (2 here).
+        small = c.arrayvar(str, 2, 100)
+        n.setvalue(0, 10)
+        c.callproc("dbms_output.get_lines", (small, n))
+        expect(n.getvalue(), 2)
+        expect(small.getvalue()[:2], ["row 3", "row 4"])
+        n.setvalue(0, 10)
+        c.callproc("dbms_output.get_lines", (lines, n))
+        expect((n.getvalue(), lines.getvalue()[:1]), (1, ["row 5"]))
+        n.setvalue(0, 10)
+        c.callproc("dbms_output.get_lines", (lines, n))
+        expect(n.getvalue(), 0)
+        expect_error(lambda: c.callproc("dbms_output.get_lines", (c.var(str), n)), 6550, "PLS-00306")
+        # Array binds anywhere else: PLS-00306 in PL/SQL, ORA-01484 in SQL.
+        arr = c.arrayvar(str, ["a", "b"])
+        expect_error(lambda: c.callproc("dbms_output.put_line", [arr]), 6550, "PLS-00306")
+        expect_error(lambda: c.execute("select :1 from dual", [arr]), 1484)
+        # The session goes on.
+        c.execute("select 1 from dual")
+        expect(c.fetchone(), (1,))
+
+
 @check("DBMS_OUTPUT from a stored procedure")
 def _():
     run(

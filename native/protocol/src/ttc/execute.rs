@@ -28,8 +28,36 @@ pub mod exec_flags {
     pub const DML_ROWCOUNTS: u32 = 0x4000;
 }
 
-/// One bind value: `None` = NULL; arrays hold their elements.
+/// One bind value: `None` = NULL. The value of an array bind (a PL/SQL
+/// index-by table, `ColumnMeta::is_array`) holds its elements packed by
+/// [`encode_array`]: exactly their wire form, ub4 count then each element.
 pub type BindValue = Option<Vec<u8>>;
+
+/// Packs array-bind elements into one [`BindValue`] payload.
+pub fn encode_array(elements: &[BindValue]) -> Vec<u8> {
+    let mut w = Writer::with_capacity(16 + elements.len() * 8);
+    w.ub4(elements.len() as u32);
+    for e in elements {
+        match e {
+            Some(b) => w.bytes(b),
+            None => w.u8(0),
+        };
+    }
+    w.buf
+}
+
+/// The elements of an array-bind payload made by [`encode_array`] (or read
+/// off the wire).
+pub fn decode_array(payload: &[u8]) -> DecodeResult<Vec<BindValue>> {
+    let mut r = Reader::new(payload);
+    let n = r.ub4()? as usize;
+    // Each element takes at least one byte: a bad count cannot allocate much.
+    let mut out = Vec::with_capacity(n.min(payload.len()));
+    for _ in 0..n {
+        out.push(r.bytes()?);
+    }
+    Ok(out)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExecuteRequest {
@@ -55,6 +83,13 @@ fn is_long(m: &ColumnMeta, caps: &Caps) -> bool {
 }
 
 fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
+    if m.is_array() {
+        match v {
+            Some(packed) => w.raw(packed),
+            None => w.ub4(0),
+        };
+        return;
+    }
     match (m.ora_type, v) {
         (ora_type::BOOLEAN, None) => {
             w.u8(0xFD).u8(1);
@@ -93,6 +128,14 @@ pub fn write_bind_rows(
 }
 
 fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
+    if m.is_array() {
+        let n = r.ub4()? as usize;
+        let mut elements = Vec::with_capacity(n.min(r.remaining()));
+        for _ in 0..n {
+            elements.push(r.bytes()?);
+        }
+        return Ok(Some(encode_array(&elements)));
+    }
     if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
         // LOB binds carry a locator: ub4 length then the bytes.
         let n = r.ub4()?;
@@ -311,6 +354,34 @@ mod tests {
             ..Default::default()
         };
         (req, binds)
+    }
+
+    #[test]
+    fn array_binds_round_trip_as_count_then_elements() {
+        let caps = Caps::default();
+        let mut lines = ColumnMeta::bind(ora_type::VARCHAR, 100);
+        lines.flags |= crate::ttc::column::FLAG_ARRAY;
+        lines.max_array_elements = 10;
+        let metas = vec![lines, ColumnMeta::bind(ora_type::NUMBER, 22)];
+        let elements = vec![Some(b"one".to_vec()), None, Some(b"three".to_vec())];
+        let rows = vec![
+            vec![Some(encode_array(&elements)), Some(vec![0xC1, 11])],
+            // An OUT array sent empty, as clients do.
+            vec![None, None],
+        ];
+        let mut w = Writer::new();
+        write_bind_rows(&mut w, &caps, &metas, &rows, true);
+        // Wire form of the first array: ub4 3, then "one", NULL, "three".
+        assert_eq!(&w.buf[..7], &[msg::ROW_DATA, 1, 3, 3, b'o', b'n', b'e']);
+        let got = read_bind_rows(&mut Reader::new(&w.buf), &caps, &metas, true).unwrap();
+        assert_eq!(got[0], rows[0]);
+        assert_eq!(
+            decode_array(got[0][0].as_deref().unwrap()).unwrap(),
+            elements
+        );
+        assert_eq!(decode_array(got[1][0].as_deref().unwrap()).unwrap(), vec![]);
+        // A count larger than the data is an error, not a huge allocation.
+        assert!(decode_array(&[4, 0xFF, 0xFF, 0xFF, 0xFF]).is_err());
     }
 
     #[test]

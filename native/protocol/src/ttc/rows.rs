@@ -76,6 +76,24 @@ pub fn read_out_bind(r: &mut Reader) -> DecodeResult<Option<Vec<u8>>> {
     Ok(if indicator < 0 { None } else { v })
 }
 
+/// An array (PL/SQL index-by table) OUT bind: the element count, then each
+/// element as an OUT bind value.
+pub fn write_out_array(w: &mut Writer, elements: &[Option<Vec<u8>>]) {
+    w.ub4(elements.len() as u32);
+    for e in elements {
+        write_out_bind(w, e.as_deref());
+    }
+}
+
+pub fn read_out_array(r: &mut Reader) -> DecodeResult<Vec<Option<Vec<u8>>>> {
+    let n = r.ub4()? as usize;
+    let mut out = Vec::with_capacity(n.min(r.remaining()));
+    for _ in 0..n {
+        out.push(read_out_bind(r)?);
+    }
+    Ok(out)
+}
+
 /// One RETURNING row message: per return bind, the count of affected rows
 /// then each value with its indicator.
 pub fn write_returning_row(w: &mut Writer, _caps: &Caps, per_bind: &[Vec<Option<Vec<u8>>>]) {
@@ -194,6 +212,16 @@ impl DmlRowCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_arrays_round_trip() {
+        let elements = vec![Some(b"a".to_vec()), None, Some(b"bc".to_vec())];
+        let mut w = Writer::new();
+        write_out_array(&mut w, &elements);
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(read_out_array(&mut r).unwrap(), elements);
+        assert!(r.is_empty());
+    }
 
     #[test]
     fn row_header_bytes() {

@@ -3,7 +3,9 @@
 
 use oradb_protocol::buf::{Reader, Writer as TtcWriter};
 use oradb_protocol::ttc::column::ColumnMeta;
-use oradb_protocol::ttc::execute::{options, read_bind_rows, ExecuteRequest, ReexecuteRequest};
+use oradb_protocol::ttc::execute::{
+    decode_array, options, read_bind_rows, ExecuteRequest, ReexecuteRequest,
+};
 use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::{func, Caps};
 use oradb_protocol::value::{self, Value};
@@ -12,7 +14,7 @@ use super::calls::{send_sql_error, State};
 use super::cursor::Cursor;
 use super::{respond, Conn};
 use crate::registry::stat;
-use crate::sql::{SqlError, StmtKind};
+use crate::sql::{ArrayBind, SqlError, StmtKind};
 
 /// al8i4[9] bit: the client wants per-iteration DML row counts.
 const EXEC_FLAG_DML_ROWCOUNTS: u32 = 0x4000;
@@ -20,6 +22,8 @@ const EXEC_FLAG_DML_ROWCOUNTS: u32 = 0x4000;
 pub(crate) struct Run {
     pub cursor_id: u16,
     pub rows: Vec<Vec<Value>>,
+    /// Array (index-by table) binds of a PL/SQL call, by bind position.
+    pub arrays: Vec<Option<ArrayBind>>,
     pub describe: bool,
     pub fetch: Option<u32>,
     pub commit: bool,
@@ -35,34 +39,83 @@ fn sql_err(code: u32, text: &str) -> SqlError {
     }
 }
 
-/// Converts bind bytes to values using the bind metadata types.
+type BoundValues = (Vec<Vec<Value>>, Vec<Option<ArrayBind>>);
+
+/// Converts bind bytes to values using the bind metadata types. Array binds
+/// (PL/SQL index-by tables) come back apart, with their declared maximum;
+/// their place in the rows holds NULL.
 fn bind_values(
     meta: &[ColumnMeta],
     rows: Vec<Vec<Option<Vec<u8>>>>,
     returning: &[bool],
-) -> Result<Vec<Vec<Value>>, SqlError> {
+) -> Result<BoundValues, SqlError> {
+    let decode = |b: &[u8], m: &ColumnMeta| {
+        value::decode_value(b, m.ora_type, m.csfrm).map_err(|e| sql_err(3115, &e.to_string()))
+    };
     let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut arrays: Vec<Option<ArrayBind>> = Vec::new();
+    for (r, row) in rows.into_iter().enumerate() {
         let mut vals = Vec::with_capacity(meta.len());
         let mut it = row.into_iter();
         for (i, m) in meta.iter().enumerate() {
             if returning.get(i).copied().unwrap_or(false) {
+                // No value sent (a RETURNING or a re-executed OUT bind); an
+                // OUT array still needs its place and size.
+                if m.is_array() && r == 0 {
+                    arrays.resize_with(meta.len(), || None);
+                    arrays[i] = Some(ArrayBind {
+                        max: m.max_array_elements as usize,
+                        values: Vec::new(),
+                    });
+                }
                 vals.push(Value::Null);
                 continue;
             }
-            let v = match it.next().flatten() {
+            let raw = it.next().flatten();
+            if m.is_array() {
+                let elements = match &raw {
+                    Some(packed) => {
+                        decode_array(packed).map_err(|e| sql_err(3115, &e.to_string()))?
+                    }
+                    None => Vec::new(),
+                };
+                let mut values = Vec::with_capacity(elements.len());
+                for e in elements {
+                    values.push(match e {
+                        Some(b) => decode(&b, m)?,
+                        None => Value::Null,
+                    });
+                }
+                if r == 0 {
+                    arrays.resize_with(meta.len(), || None);
+                    arrays[i] = Some(ArrayBind {
+                        max: m.max_array_elements as usize,
+                        values,
+                    });
+                }
+                vals.push(Value::Null);
+                continue;
+            }
+            vals.push(match raw {
                 None => Value::Null,
-                Some(b) => value::decode_value(&b, m.ora_type, m.csfrm)
-                    .map_err(|e| sql_err(3115, &e.to_string()))?,
-            };
-            vals.push(v);
+                Some(b) => decode(&b, m)?,
+            });
         }
         out.push(vals);
     }
     if out.is_empty() {
         out.push(vec![Value::Null; meta.len()]);
+        for (i, m) in meta.iter().enumerate() {
+            if m.is_array() {
+                arrays.resize_with(meta.len(), || None);
+                arrays[i] = Some(ArrayBind {
+                    max: m.max_array_elements as usize,
+                    values: Vec::new(),
+                });
+            }
+        }
     }
-    Ok(out)
+    Ok((out, arrays))
 }
 
 fn returning_mask(c: &Cursor) -> Vec<bool> {
@@ -164,10 +217,14 @@ pub(crate) async fn execute(
             .await
         }
     };
-    let binds = match bind_values(&cur.binds, raw, &mask) {
+    let (binds, arrays) = match bind_values(&cur.binds, raw, &mask) {
         Ok(b) => b,
         Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
     };
+    if !arrays.is_empty() && cur.prepared.kind != StmtKind::PlSql {
+        let e = sql_err(1484, "arrays can only be bound to PL/SQL statements");
+        return send_sql_error(conn, st, &e, cursor_id, 0).await;
+    }
     if head.options & options::EXECUTE == 0 {
         // Parse-only (describe) or a define call: no execution, no rows.
         let describe = parsed && cur.prepared.kind == StmtKind::Query;
@@ -176,6 +233,7 @@ pub(crate) async fn execute(
     let run = Run {
         cursor_id,
         rows: binds,
+        arrays,
         describe: parsed,
         fetch: (head.options & options::FETCH != 0).then_some(head.prefetch_rows),
         commit: head.options & options::COMMIT != 0,
@@ -229,13 +287,14 @@ pub(crate) async fn reexecute(
             .await
         }
     };
-    let binds = match bind_values(&cur.binds, req.rows, &mask) {
+    let (binds, arrays) = match bind_values(&cur.binds, req.rows, &mask) {
         Ok(b) => b,
         Err(e) => return send_sql_error(conn, st, &e, id as u16, 0).await,
     };
     let run = Run {
         cursor_id: id as u16,
         rows: binds,
+        arrays,
         describe: false,
         fetch: (code == func::REEXECUTE_AND_FETCH).then_some(req.iterations),
         commit: req.options2 & 0x1 != 0,

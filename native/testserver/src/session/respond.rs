@@ -343,7 +343,15 @@ async fn plsql(
 ) -> Result<(), String> {
     let binds = run.rows.into_iter().next().unwrap_or_default();
     let q = p.clone();
-    let res = st.blocking(move |s| s.execute(&q, &binds)).await?;
+    let arrays = run.arrays;
+    let (res, arrays) = st
+        .blocking(move |s| {
+            let res = s
+                .set_array_binds(&q, arrays)
+                .and_then(|_| s.execute(&q, &binds));
+            (res, s.take_array_binds())
+        })
+        .await?;
     let out = match res {
         Ok(Outcome::PlSql { out }) => out,
         Ok(_) => Vec::new(),
@@ -385,6 +393,22 @@ async fn plsql(
                     .get(i)
                     .map(|m| m.ora_type)
                     .unwrap_or(ora_type::VARCHAR);
+                if cur_binds.get(i).is_some_and(|m| m.is_array()) {
+                    // An index-by table: what the call left in it (an IN
+                    // OUT array the call did not change goes back as it came).
+                    let elements: Vec<Option<Vec<u8>>> = arrays
+                        .get(i)
+                        .and_then(|a| a.as_ref())
+                        .map(|a| {
+                            a.values
+                                .iter()
+                                .map(|v| encoded(&out_as(v, ty), ty))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    rows::write_out_array(&mut w, &elements);
+                    continue;
+                }
                 let b = out
                     .get(i)
                     .map(|v| out_as(v, ty))

@@ -30,6 +30,7 @@ use rusqlite::Connection;
 pub use errors::err as ora_error;
 use lexer::Token;
 use sequences::Sequences;
+pub use stored::ArrayBind;
 pub use views::now_text;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -287,6 +288,62 @@ impl Session {
             info,
             plsql: stored::PlsqlState::default(),
         })
+    }
+
+    /// Array binds for the next PL/SQL call (by bind position). The only
+    /// consumer here is DBMS_OUTPUT.GET_LINES: an array bind anywhere else
+    /// in the block is PLS-00306 at its position (Oracle would need a
+    /// collection type there), and an array bind to plain SQL is ORA-01484.
+    pub fn set_array_binds(
+        &mut self,
+        p: &Prepared,
+        arrays: Vec<Option<ArrayBind>>,
+    ) -> Result<(), SqlError> {
+        self.plsql.arrays = Vec::new();
+        for (i, a) in arrays.iter().enumerate() {
+            if a.is_none() {
+                continue;
+            }
+            if p.kind != StmtKind::PlSql {
+                return Err(errors::err(
+                    1484,
+                    "arrays can only be bound to PL/SQL statements",
+                ));
+            }
+            let Some(name) = p.bind_names.get(i) else {
+                continue;
+            };
+            let t = &p.toks;
+            for (k, tok) in t.iter().enumerate() {
+                if !matches!(&tok.tok, lexer::Tok::Bind(b) if b == name) {
+                    continue;
+                }
+                let prev = |back: usize| k.checked_sub(back).and_then(|j| t.get(j));
+                let as_lines = (prev(1).is_some_and(|x| x.is_op("("))
+                    && prev(2).is_some_and(|x| x.is_word("GET_LINES")))
+                    || (prev(1).is_some_and(|x| x.is_op("=>"))
+                        && prev(2).is_some_and(|x| x.is_word("LINES")));
+                if !as_lines {
+                    return Err(SqlError {
+                        offset: tok.pos as u32,
+                        ..errors::err(
+                            6550,
+                            &format!(
+                                "PLS-00306: wrong number or types of arguments: the array bind :{name} \
+                                 can only be DBMS_OUTPUT.GET_LINES' LINES here"
+                            ),
+                        )
+                    });
+                }
+            }
+        }
+        self.plsql.arrays = arrays;
+        Ok(())
+    }
+
+    /// The array binds after a PL/SQL call (OUT values filled in).
+    pub fn take_array_binds(&mut self) -> Vec<Option<ArrayBind>> {
+        std::mem::take(&mut self.plsql.arrays)
     }
 
     pub fn interrupt_handle(&self) -> InterruptHandle {

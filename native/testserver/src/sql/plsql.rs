@@ -1681,7 +1681,7 @@ impl Session {
         }
     }
 
-    /// DBMS_OUTPUT.ENABLE/DISABLE/PUT/PUT_LINE/NEW_LINE/GET_LINE.
+    /// DBMS_OUTPUT.ENABLE/DISABLE/PUT/PUT_LINE/NEW_LINE/GET_LINE(S).
     fn dbms_output(
         &mut self,
         member: &str,
@@ -1730,6 +1730,41 @@ impl Session {
                 };
                 frame.set(line, l, Ty::Varchar)?;
                 frame.set(status, Sql::Integer(st), Ty::Number)?;
+            }
+            "GET_LINES" => {
+                let target = |e: Option<&[Token]>| {
+                    e.and_then(|e| (e.len() == 1).then(|| frame.target(&e[0])).flatten())
+                        .ok_or_else(|| wrong_args(member, at))
+                };
+                let lines = target(arg(0, "LINES"))?;
+                let numlines = target(arg(1, "NUMLINES"))?;
+                // LINES must be an array bind: there are no collection
+                // variables here, and a scalar cannot take several lines.
+                let binds = frame.names.len();
+                let Some(Some(array)) = (lines < binds)
+                    .then(|| self.plsql.arrays.get(lines).cloned())
+                    .flatten()
+                else {
+                    return Err(wrong_args(member, at));
+                };
+                // At most NUMLINES lines and at most what the array holds;
+                // the rest stays buffered for the next read.
+                let asked = as_i64(&frame.slots[numlines]).unwrap_or(0).max(0) as usize;
+                let mut got = Vec::new();
+                while got.len() < asked.min(array.max) {
+                    match self.plsql.output.get_line() {
+                        Some(l) => got.push(oradb_protocol::value::Value::Varchar(l)),
+                        None => break,
+                    }
+                }
+                let n = got.len() as i64;
+                if let Some(slot) = self.plsql.arrays.get_mut(lines) {
+                    *slot = Some(super::ArrayBind {
+                        max: array.max,
+                        values: got,
+                    });
+                }
+                frame.set(numlines, Sql::Integer(n), Ty::Number)?;
             }
             _ => {
                 return Err(SqlError {

@@ -55,10 +55,20 @@ pub struct Unit {
     pub body: Result<Block, SqlError>,
 }
 
+/// A PL/SQL index-by table bound by the client (array bind): its declared
+/// maximum size and its elements (IN values before the call, OUT after).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArrayBind {
+    pub max: usize,
+    pub values: Vec<oradb_protocol::value::Value>,
+}
+
 /// Per-session PL/SQL state.
 #[derive(Debug, Default)]
 pub struct PlsqlState {
     pub output: Output,
+    /// Array binds of the running block, by bind position.
+    pub arrays: Vec<Option<ArrayBind>>,
     /// Nesting of stored calls in the running block.
     pub depth: usize,
     /// The last CREATE stored code that does not compile.
