@@ -329,44 +329,57 @@ await check("exact round trips: 3 pings and a commit between two reads are 5", a
   assert.equal(await read() - before, 5);
 });
 
-await check("stored procedure with OUT parameters, a function, DBMS_OUTPUT", async () => {
-  const c = await connect();
-  await c.execute(`create or replace procedure nj_split(p_in in varchar2, p_len out number,
+await check(
+  "stored procedure with OUT parameters, a function, DBMS_OUTPUT (GET_LINE, GET_LINES)",
+  async () => {
+    const c = await connect();
+    await c.execute(`create or replace procedure nj_split(p_in in varchar2, p_len out number,
       p_up out varchar2) is
     begin
       p_len := length(p_in);
       p_up := upper(p_in);
     end;`);
-  await c.execute(`create or replace function nj_twice(n in number) return number is
+    await c.execute(`create or replace function nj_twice(n in number) return number is
     begin
       return n * 2;
     end;`);
-  const r = await c.execute("begin nj_split(:s, :len, :up); end;", {
-    s: "hello",
-    len: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
-    up: { dir: oracledb.BIND_OUT, type: oracledb.STRING, maxSize: 20 },
-  });
-  assert.deepEqual(r.outBinds, { len: 5, up: "HELLO" });
-  const f = await c.execute("begin :r := nj_twice(21); end;", {
-    r: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
-  });
-  assert.equal(f.outBinds.r, 42);
-  await c.execute("begin dbms_output.enable; dbms_output.put_line('from node'); end;");
-  const line = await c.execute("begin dbms_output.get_line(:l, :st); end;", {
-    l: { dir: oracledb.BIND_OUT, type: oracledb.STRING, maxSize: 100 },
-    st: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
-  });
-  assert.deepEqual(line.outBinds, { l: "from node", st: 0 });
-  await c.execute("drop procedure nj_split");
-  await c.execute("drop function nj_twice");
-});
+    const r = await c.execute("begin nj_split(:s, :len, :up); end;", {
+      s: "hello",
+      len: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
+      up: { dir: oracledb.BIND_OUT, type: oracledb.STRING, maxSize: 20 },
+    });
+    assert.deepEqual(r.outBinds, { len: 5, up: "HELLO" });
+    const f = await c.execute("begin :r := nj_twice(21); end;", {
+      r: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
+    });
+    assert.equal(f.outBinds.r, 42);
+    await c.execute("begin dbms_output.enable; dbms_output.put_line('from node'); end;");
+    const line = await c.execute("begin dbms_output.get_line(:l, :st); end;", {
+      l: { dir: oracledb.BIND_OUT, type: oracledb.STRING, maxSize: 100 },
+      st: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
+    });
+    assert.deepEqual(line.outBinds, { l: "from node", st: 0 });
+    await c.execute("begin for i in 1..4 loop dbms_output.put_line('n' || i); end loop; end;");
+    const many = await c.execute("begin dbms_output.get_lines(:lines, :n); end;", {
+      lines: { type: oracledb.STRING, dir: oracledb.BIND_OUT, maxArraySize: 3, maxSize: 50 },
+      n: { type: oracledb.NUMBER, dir: oracledb.BIND_INOUT, val: 10 },
+    });
+    assert.deepEqual(many.outBinds, { lines: ["n1", "n2", "n3"], n: 3 });
+    await c.execute("drop procedure nj_split");
+    await c.execute("drop function nj_twice");
+  },
+);
 
 await check("proxy logon user[client] runs as the client user", async () => {
   const admin = await connect();
   const client = unique("NC");
   await admin.execute(`create user ${client} identified by Unused1`);
   try {
-    const p = await oracledb.getConnection({ user: `scott[${client}]`, password: "tiger", connectString });
+    const p = await oracledb.getConnection({
+      user: `scott[${client}]`,
+      password: "tiger",
+      connectString,
+    });
     open.push(p);
     assert.deepEqual(
       (await p.execute(
