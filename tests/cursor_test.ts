@@ -209,3 +209,31 @@ test(
     assert.deepEqual((await conn.execute("SELECT COUNT(*) AS c FROM seq")).rows, [{ C: 100 }]);
   },
 );
+
+test(
+  "values repeated from the previous row (sent as BIT_VECTOR duplicates) decode right, across batches",
+  server,
+  async () => {
+    await using s = await withRows(0);
+    const { conn } = s;
+    await conn.execute("create table d (id number, grp varchar2(10), n number, note varchar2(10))");
+    // Runs of equal values, NULLs among them, and runs that cross batch boundaries.
+    const rows = Array.from({ length: 40 }, (_, i) => [
+      i,
+      `g${Math.floor(i / 7)}`,
+      Math.floor(i / 3),
+      i % 5 === 0 ? null : "same",
+    ]);
+    await conn.executeMany("insert into d values (:1, :2, :3, :4)", rows);
+    await conn.commit();
+    const want = rows.map(([id, grp, n, note]) => ({ ID: id, GRP: grp, N: n, NOTE: note }));
+    const sql = "select id, grp, n, note from d order by id";
+    assert.deepEqual((await conn.execute(sql)).rows, want);
+    for (const size of [1, 3, 8]) {
+      const got = [];
+      await using cursor = conn.cursor(sql, [], { prefetchRows: size, fetchArraySize: size });
+      for await (const row of cursor) got.push(row);
+      assert.deepEqual(got, want, `batches of ${size}`);
+    }
+  },
+);

@@ -99,6 +99,14 @@ struct Again<'a> {
 struct Acc {
     describe: Option<DescribeInfo>,
     rows: RowBuf,
+    /// A BIT_VECTOR for the next row: its clear bits are columns that
+    /// repeat the previous row's value and are not sent.
+    bits: Option<rows::BitVector>,
+    /// Where each column of the last decoded row sits in `rows.data`.
+    spans: Vec<(usize, usize)>,
+    last_start: usize,
+    /// The previous response's last row, for duplicates in this one's first.
+    carry: Option<Carry>,
     io_dirs: Vec<u8>,
     outs: Vec<Option<Vec<u8>>>,
     returning: Vec<Vec<Vec<Option<Vec<u8>>>>>,
@@ -121,6 +129,8 @@ pub(crate) struct State {
     cache: StmtCache,
     /// Batches fetched ahead of the caller, per cursor.
     ahead: HashMap<u32, Result<Fetched>>,
+    /// Each open cursor's last row, for BIT_VECTOR duplicates.
+    carry: HashMap<u32, Carry>,
 }
 
 fn bind_error(code: &str, msg: String) -> Error {
@@ -146,14 +156,62 @@ fn plan_for(cols: &[DescribeColumn], as_string: &[usize], lobs_as_long: bool) ->
         .collect()
 }
 
+/// The last row of a cursor's previous response, as decoded bytes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Carry {
+    data: Vec<u8>,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Acc {
+    /// The last decoded row (or the carry it started from), for the
+    /// cursor's next response.
+    fn take_carry(&mut self) -> Option<Carry> {
+        if self.rows.rows == 0 {
+            return self.carry.take();
+        }
+        let start = self.last_start;
+        Some(Carry {
+            data: self.rows.data[start..].to_vec(),
+            spans: self
+                .spans
+                .iter()
+                .map(|(s, e)| (s - start, e - start))
+                .collect(),
+        })
+    }
+}
+
 /// Decodes one row; on any failure the buffer is left as before the row.
+/// Columns a BIT_VECTOR marks as duplicates repeat the previous row's value.
 fn decode_row(
     r: &mut Reader,
     plan: &[ColumnDecode],
-    out: &mut RowBuf,
+    acc: &mut Acc,
 ) -> std::result::Result<(), DecodeError> {
+    let bits = acc.bits.take();
+    let first = acc.rows.rows == 0;
+    acc.spans.resize(plan.len(), (0, 0));
+    let out = &mut acc.rows;
     let start = out.data.len();
-    for c in plan {
+    for (i, c) in plan.iter().enumerate() {
+        let at = out.data.len();
+        if bits.as_ref().is_some_and(|b| b.is_duplicate(i)) {
+            let (s, e) = acc.spans[i];
+            if !first {
+                out.data.extend_from_within(s..e);
+            } else if let Some(carry) = &acc.carry {
+                let (s, e) = carry.spans.get(i).copied().unwrap_or((0, 0));
+                out.data.extend_from_slice(&carry.data[s..e]);
+            } else {
+                out.data.truncate(start);
+                return Err(DecodeError::Malformed(
+                    "a repeated column value with no previous row".into(),
+                ));
+            }
+            acc.spans[i] = (at, out.data.len());
+            continue;
+        }
         let res = if matches!(c.wire_type, ora_type::LONG | ora_type::LONG_RAW) {
             rows::read_long_value(r).map(|v| out.value(c, v.as_deref()))
         } else {
@@ -170,8 +228,10 @@ fn decode_row(
                 return Err(e);
             }
         }
+        acc.spans[i] = (at, out.data.len());
     }
     out.rows += 1;
+    acc.last_start = start;
     Ok(())
 }
 
@@ -199,6 +259,7 @@ impl State {
             prefetch: opts.prefetch_rows.max(1),
             cache: StmtCache::new(opts.stmt_cache_size),
             ahead: HashMap::new(),
+            carry: HashMap::new(),
         }
     }
 
@@ -238,6 +299,7 @@ impl State {
     /// Done with a query cursor: a cached one is kept for reuse, others close.
     pub(crate) fn queue_close(&mut self, cursor_id: u32) {
         self.ahead.remove(&cursor_id);
+        self.carry.remove(&cursor_id);
         if self.cursors.remove(&cursor_id).is_some() && !self.cache.release(cursor_id) {
             self.pending_close.push(cursor_id);
         }
@@ -286,6 +348,10 @@ impl State {
                     Ok(None)
                 }
                 msg::ROW_HEADER => RowHeader::decode(r, &caps).map(|_| None),
+                msg::BIT_VECTOR => {
+                    acc.bits = Some(rows::BitVector::decode(r, plan.len())?);
+                    Ok(None)
+                }
                 msg::ROW_DATA => {
                     match kind {
                         Kind::PlSql => {
@@ -301,7 +367,7 @@ impl State {
                             let row = rows::read_returning_row(r, n)?;
                             acc.returning.push(row);
                         }
-                        _ => decode_row(r, &plan, &mut acc.rows)?,
+                        _ => decode_row(r, &plan, acc)?,
                     }
                     Ok(None)
                 }
@@ -673,6 +739,9 @@ impl State {
             self.cache.release(again.cursor_id);
         } else {
             self.cursors.insert(again.cursor_id, plan);
+            if let Some(c) = acc.take_carry() {
+                self.carry.insert(again.cursor_id, c);
+            }
         }
         let columns = describe
             .iter()
@@ -751,6 +820,7 @@ impl State {
             })
             .collect();
         let mut done = m.error_num == 1403;
+        let carry = acc.take_carry();
         let mut rows = acc.rows;
         if has_lob && rows.rows == 0 && !done {
             self.define_lobs(cursor_id, &describe.columns, prefetch)
@@ -772,6 +842,9 @@ impl State {
         }
         if !done {
             self.cursors.insert(cursor_id, plan);
+            if let Some(c) = carry {
+                self.carry.insert(cursor_id, c);
+            }
         }
         Ok(ExecResult {
             cursor_id: if done { 0 } else { cursor_id },
@@ -832,13 +905,22 @@ impl State {
             rows: n.max(1),
         }
         .encode(&mut w, &self.caps);
-        let mut acc = Acc::default();
+        let mut acc = Acc {
+            carry: self.carry.remove(&cursor_id),
+            ..Default::default()
+        };
         let m = self
             .round_trip(w, &mut acc, plan, Kind::Query, false, &[])
             .await?;
+        let done = m.error_num == 1403;
+        if !done {
+            if let Some(c) = acc.take_carry() {
+                self.carry.insert(cursor_id, c);
+            }
+        }
         Ok(Fetched {
             rows: acc.rows,
-            done: m.error_num == 1403,
+            done,
         })
     }
 
@@ -966,5 +1048,55 @@ impl State {
         self.t.send_eof_and_close().await;
         self.dead = true;
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oradb_protocol::ttc::describe::DescribeColumn;
+
+    fn row_bytes(values: &[&str]) -> Vec<u8> {
+        let mut w = Writer::new();
+        for v in values {
+            w.bytes(v.as_bytes());
+        }
+        w.buf
+    }
+
+    #[test]
+    fn duplicates_repeat_the_previous_row_also_across_responses() {
+        let cols = vec![
+            DescribeColumn::new("A", ora_type::VARCHAR, 10, 0, 0, true),
+            DescribeColumn::new("B", ora_type::VARCHAR, 10, 0, 0, true),
+        ];
+        let plan = plan_for(&cols, &[], false);
+        let mut acc = Acc::default();
+        decode_row(&mut Reader::new(&row_bytes(&["a", "x"])), &plan, &mut acc).unwrap();
+        // Same response: column A repeats, only B is sent.
+        acc.bits = Some(rows::BitVector::from_sent(&[false, true]));
+        decode_row(&mut Reader::new(&row_bytes(&["y"])), &plan, &mut acc).unwrap();
+        let mut whole = Acc::default();
+        for r in [["a", "x"], ["a", "y"]] {
+            decode_row(&mut Reader::new(&row_bytes(&r)), &plan, &mut whole).unwrap();
+        }
+        assert_eq!(acc.rows.data, whole.rows.data);
+        // Next response: its first row repeats B of the previous response's last row.
+        let mut next = Acc {
+            carry: acc.take_carry(),
+            ..Default::default()
+        };
+        next.bits = Some(rows::BitVector::from_sent(&[true, false]));
+        decode_row(&mut Reader::new(&row_bytes(&["b"])), &plan, &mut next).unwrap();
+        let mut want = Acc::default();
+        decode_row(&mut Reader::new(&row_bytes(&["b", "y"])), &plan, &mut want).unwrap();
+        assert_eq!(next.rows.data, want.rows.data);
+        // A duplicate with no previous row at all is a protocol error, not a panic.
+        let mut lone = Acc {
+            bits: Some(rows::BitVector::from_sent(&[false, true])),
+            ..Default::default()
+        };
+        assert!(decode_row(&mut Reader::new(&row_bytes(&["z"])), &plan, &mut lone).is_err());
+        assert_eq!((lone.rows.rows, lone.rows.data.len()), (0, 0));
     }
 }

@@ -42,6 +42,50 @@ impl RowHeader {
     }
 }
 
+/// BIT_VECTOR (type 21), sent before a row whose columns repeat the
+/// previous row's values: a set bit means the column is in the ROW_DATA that
+/// follows, a clear bit means "same as the previous row" (not sent). It
+/// applies to the next row only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BitVector {
+    pub columns_sent: u16,
+    /// One bit per column, column 0 in bit 0 of byte 0.
+    pub bits: Vec<u8>,
+}
+
+impl BitVector {
+    /// The vector for `sent[i]` (true = column i is sent).
+    pub fn from_sent(sent: &[bool]) -> BitVector {
+        let mut bits = vec![0u8; sent.len().div_ceil(8)];
+        for (i, _) in sent.iter().enumerate().filter(|(_, s)| **s) {
+            bits[i / 8] |= 1 << (i % 8);
+        }
+        BitVector {
+            columns_sent: sent.iter().filter(|s| **s).count() as u16,
+            bits,
+        }
+    }
+
+    /// Whether column `i` is a duplicate of the previous row's value.
+    pub fn is_duplicate(&self, i: usize) -> bool {
+        self.bits
+            .get(i / 8)
+            .is_some_and(|b| b & (1 << (i % 8)) == 0)
+    }
+
+    pub fn encode(&self, w: &mut Writer) {
+        w.u8(msg::BIT_VECTOR).ub2(self.columns_sent).raw(&self.bits);
+    }
+
+    /// After the message type; the byte count follows from the query's
+    /// column count, which only the caller knows.
+    pub fn decode(r: &mut Reader, columns: usize) -> DecodeResult<Self> {
+        let columns_sent = r.ub2()?;
+        let bits = r.take(columns.div_ceil(8))?.to_vec();
+        Ok(BitVector { columns_sent, bits })
+    }
+}
+
 /// A column value in a row (`None` = NULL).
 pub fn write_row_value(w: &mut Writer, v: Option<&[u8]>) {
     match v {
@@ -212,6 +256,27 @@ impl DmlRowCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bit_vector_round_trip() {
+        let sent = [
+            true, false, true, true, false, false, false, false, true, false,
+        ];
+        let v = BitVector::from_sent(&sent);
+        assert_eq!(
+            (v.columns_sent, v.bits.clone()),
+            (4, vec![0b0000_1101, 0b01])
+        );
+        let mut w = Writer::new();
+        v.encode(&mut w);
+        assert_eq!(w.buf[0], msg::BIT_VECTOR);
+        let mut r = Reader::new(&w.buf[1..]);
+        let back = BitVector::decode(&mut r, sent.len()).unwrap();
+        assert!(r.is_empty());
+        assert_eq!(back, v);
+        let dups: Vec<usize> = (0..sent.len()).filter(|&i| back.is_duplicate(i)).collect();
+        assert_eq!(dups, [1, 4, 5, 6, 7, 9]);
+    }
 
     #[test]
     fn out_arrays_round_trip() {

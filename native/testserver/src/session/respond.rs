@@ -79,9 +79,29 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         .collect();
     RowHeader::default().encode(w, caps);
     let end = (cur.pos + n as usize).min(cur.rows.len());
+    let mut prev: Option<&Vec<Value>> = None;
+    let mut sent = vec![true; types.len()];
     for row in &cur.rows[cur.pos..end] {
+        // As Oracle does: a value equal to the previous row's (in this
+        // response) is not sent; a BIT_VECTOR before the row says which are.
+        // LONG values are always sent.
+        let mut dups = false;
+        if let Some(p) = prev {
+            for (i, s) in sent.iter_mut().enumerate() {
+                *s = matches!(types[i], ora_type::LONG | ora_type::LONG_RAW)
+                    || p.get(i) != row.get(i);
+                dups |= !*s;
+            }
+        }
+        if dups {
+            rows::BitVector::from_sent(&sent).encode(w);
+        }
+        prev = Some(row);
         w.u8(oradb_protocol::ttc::msg::ROW_DATA);
-        for (v, &ty) in row.iter().zip(&types) {
+        for (i, (v, &ty)) in row.iter().zip(&types).enumerate() {
+            if dups && !sent[i] {
+                continue;
+            }
             // Text to a text column needs no conversion: write it in place.
             if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
                 rows::write_row_value(w, Some(t.as_bytes()));
