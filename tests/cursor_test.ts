@@ -217,8 +217,9 @@ test(
     await using s = await withRows(0);
     const { conn } = s;
     await conn.execute("create table d (id number, grp varchar2(10), n number, note varchar2(10))");
-    // Runs of equal values, NULLs among them, and runs that cross batch boundaries.
-    const rows = Array.from({ length: 40 }, (_, i) => [
+    // Runs of equal values, NULLs among them, runs that cross batch boundaries, and
+    // responses big enough to span several packets (a row cut by a packet boundary).
+    const rows = Array.from({ length: 3000 }, (_, i) => [
       i,
       `g${Math.floor(i / 7)}`,
       Math.floor(i / 3),
@@ -229,7 +230,7 @@ test(
     const want = rows.map(([id, grp, n, note]) => ({ ID: id, GRP: grp, N: n, NOTE: note }));
     const sql = "select id, grp, n, note from d order by id";
     assert.deepEqual((await conn.execute(sql)).rows, want);
-    for (const size of [1, 3, 8]) {
+    for (const size of [1, 3, 8, 1000]) {
       const got = [];
       await using cursor = conn.cursor(sql, [], { prefetchRows: size, fetchArraySize: size });
       for await (const row of cursor) got.push(row);

@@ -104,6 +104,8 @@ struct Acc {
     bits: Option<rows::BitVector>,
     /// Where each column of the last decoded row sits in `rows.data`.
     spans: Vec<(usize, usize)>,
+    /// The row being decoded: its spans, committed to `spans` on success.
+    next_spans: Vec<(usize, usize)>,
     last_start: usize,
     /// The previous response's last row, for duplicates in this one's first.
     carry: Option<Carry>,
@@ -182,21 +184,24 @@ impl Acc {
     }
 }
 
-/// Decodes one row; on any failure the buffer is left as before the row.
+/// Decodes one row; on any failure the state is left as before the row (a
+/// row cut by a packet boundary is decoded again once the rest arrives, so
+/// the pending bit vector and the previous row's spans must survive).
 /// Columns a BIT_VECTOR marks as duplicates repeat the previous row's value.
 fn decode_row(
     r: &mut Reader,
     plan: &[ColumnDecode],
     acc: &mut Acc,
 ) -> std::result::Result<(), DecodeError> {
-    let bits = acc.bits.take();
+    let bits = acc.bits.as_ref();
     let first = acc.rows.rows == 0;
     acc.spans.resize(plan.len(), (0, 0));
+    acc.next_spans.clear();
     let out = &mut acc.rows;
     let start = out.data.len();
     for (i, c) in plan.iter().enumerate() {
         let at = out.data.len();
-        if bits.as_ref().is_some_and(|b| b.is_duplicate(i)) {
+        if bits.is_some_and(|b| b.is_duplicate(i)) {
             let (s, e) = acc.spans[i];
             if !first {
                 out.data.extend_from_within(s..e);
@@ -209,7 +214,7 @@ fn decode_row(
                     "a repeated column value with no previous row".into(),
                 ));
             }
-            acc.spans[i] = (at, out.data.len());
+            acc.next_spans.push((at, out.data.len()));
             continue;
         }
         let res = if matches!(c.wire_type, ora_type::LONG | ora_type::LONG_RAW) {
@@ -228,10 +233,12 @@ fn decode_row(
                 return Err(e);
             }
         }
-        acc.spans[i] = (at, out.data.len());
+        acc.next_spans.push((at, out.data.len()));
     }
     out.rows += 1;
     acc.last_start = start;
+    acc.bits = None;
+    std::mem::swap(&mut acc.spans, &mut acc.next_spans);
     Ok(())
 }
 
@@ -1091,6 +1098,19 @@ mod tests {
         let mut want = Acc::default();
         decode_row(&mut Reader::new(&row_bytes(&["b", "y"])), &plan, &mut want).unwrap();
         assert_eq!(next.rows.data, want.rows.data);
+        // A row cut short (more bytes to come) is decoded again later: the
+        // bit vector and the previous row's spans must still be there.
+        let mut cut = Acc::default();
+        decode_row(&mut Reader::new(&row_bytes(&["a", "x"])), &plan, &mut cut).unwrap();
+        cut.bits = Some(rows::BitVector::from_sent(&[true, false]));
+        let full = row_bytes(&["bb"]);
+        assert!(decode_row(&mut Reader::new(&full[..2]), &plan, &mut cut).is_err());
+        decode_row(&mut Reader::new(&full), &plan, &mut cut).unwrap();
+        let mut want2 = Acc::default();
+        for r in [["a", "x"], ["bb", "x"]] {
+            decode_row(&mut Reader::new(&row_bytes(&r)), &plan, &mut want2).unwrap();
+        }
+        assert_eq!(cut.rows.data, want2.rows.data);
         // A duplicate with no previous row at all is a protocol error, not a panic.
         let mut lone = Acc {
             bits: Some(rows::BitVector::from_sent(&[false, true])),
