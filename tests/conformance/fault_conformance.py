@@ -173,6 +173,12 @@ def _():
 def _():
     pool = oracledb.create_pool(user="scott", password="tiger", dsn=DSN, min=2, max=2)
     try:
+        # Drop only once the pool has its sessions (not in the middle of its own logons).
+        for _ in range(250):
+            if pool.opened >= 2:
+                break
+            time.sleep(0.02)
+        assert pool.opened == 2, pool.opened
         with pool.acquire() as c:
             c.ping()
         admin("drop")
