@@ -100,9 +100,36 @@ impl Connection {
         }
     }
 
-    /// Runs one call with the session to itself.
+    /// Runs one call with the session to itself. The call timeout covers
+    /// waiting for a background read-ahead too: it started before this call
+    /// (perhaps with no timeout) and may be stuck on a stalled server.
     async fn call<T>(&self, f: impl AsyncFnOnce(&mut State) -> Result<T>) -> Result<T> {
-        let mut st = self.state.lock().await;
+        let ms = self.ctl.call_timeout_ms.load(Ordering::Relaxed);
+        let mut st = match self.state.try_lock() {
+            Ok(st) => st,
+            Err(_) if ms == 0 => self.state.lock().await,
+            Err(_) => {
+                match tokio::time::timeout(Duration::from_millis(ms), self.state.lock()).await {
+                    Ok(st) => st,
+                    Err(_) => {
+                        // Interrupt what holds the session (the read-ahead
+                        // marks itself busy), let it finish its break, and
+                        // report this call's timeout; that cursor's next
+                        // fetch reports the cancel.
+                        self.break_execution();
+                        drop(self.state.lock().await);
+                        // A break the holder finished before taking must not
+                        // hit the next call.
+                        let _ = tokio::time::timeout(Duration::ZERO, self.ctl.break_now.notified())
+                            .await;
+                        return Err(crate::response::interrupted_error(
+                            Error::ora(1013, "user requested cancel of current operation", 0),
+                            crate::response::Interrupted::Timeout(ms),
+                        ));
+                    }
+                }
+            }
+        };
         if st.is_dead() {
             // After a lost connection, keep saying so (recoverably): the
             // caller did not close it.
@@ -135,10 +162,14 @@ impl Connection {
     /// Queues a fetch of the next batch behind the current call, so the
     /// server and the Rust side work while JS decodes the batch just returned.
     fn read_ahead(&self, cursor_id: u32, n: u32) {
-        let state = self.state.clone();
+        let (state, ctl) = (self.state.clone(), self.ctl.clone());
         tokio::spawn(async move {
             let mut st = state.lock().await;
+            // Busy like any call, so a break (or a waiting call's timeout)
+            // can interrupt it.
+            ctl.busy.store(true, Ordering::SeqCst);
             st.read_ahead(cursor_id, n).await;
+            ctl.busy.store(false, Ordering::SeqCst);
         });
     }
     pub async fn execute_many(

@@ -212,3 +212,46 @@ async fn restart_drops_sessions_refuses_while_down_and_keeps_committed_data() {
     let c = Connection::connect(opts(&s)).await.unwrap();
     assert_eq!(count(&c, "select count(*) from r").await, 1.0);
 }
+
+#[tokio::test]
+async fn call_timeout_covers_a_stalled_read_ahead() {
+    let s = server(None).await;
+    let c = Connection::connect(opts(&s)).await.unwrap();
+    run(&c, "create table ra (n number)").await.unwrap();
+    for i in 0..50 {
+        run(&c, &format!("insert into ra values ({i})"))
+            .await
+            .unwrap();
+    }
+    c.commit().await.unwrap();
+    // The execute's first batch comes back; the read-ahead FETCH it starts
+    // (with no call timeout yet) stalls on the server.
+    s.faults().stall(c.info().sid);
+    let q = c
+        .execute(
+            "select n from ra order by n",
+            Binds::default(),
+            ExecOptions {
+                prefetch_rows: 10,
+                array_size: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Let the read-ahead take the session and send its fetch.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    c.set_call_timeout(Duration::from_millis(100));
+    let t = Instant::now();
+    let e = tokio::time::timeout(Duration::from_secs(10), c.fetch(q.cursor_id, 10))
+        .await
+        .expect("the fetch must not hang behind the read-ahead")
+        .unwrap_err();
+    assert_eq!(e.code(), "ODB-5011", "{e}");
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+    s.faults().reset();
+    c.set_call_timeout(Duration::ZERO);
+    // The session goes on, and no stray break hits the next call.
+    c.ping().await.unwrap();
+    assert_eq!(count(&c, "select count(*) from ra").await, 50.0);
+}
