@@ -255,3 +255,34 @@ async fn call_timeout_covers_a_stalled_read_ahead() {
     c.ping().await.unwrap();
     assert_eq!(count(&c, "select count(*) from ra").await, 50.0);
 }
+
+#[tokio::test]
+async fn restart_ends_the_drcp_sessions_kept_for_reuse() {
+    let s = server(None).await;
+    let pooled = ConnectOptions {
+        connect_string: format!("{}/FREEPDB1:pooled", s.addr()),
+        connection_class: Some("KEEP".into()),
+        purity: oradb_client::options::Purity::SelfPurity,
+        ..opts(&s)
+    };
+    let sid_of = async |c: &Connection| {
+        count(
+            c,
+            "select to_number(sys_context('USERENV', 'SID')) from dual",
+        )
+        .await
+    };
+    let c = Connection::connect(pooled.clone()).await.unwrap();
+    let first = sid_of(&c).await;
+    c.close().await.unwrap();
+    let c = Connection::connect(pooled.clone()).await.unwrap();
+    assert_eq!(sid_of(&c).await, first, "SELF reuses the kept session");
+    c.close().await.unwrap();
+    s.restart(Duration::from_millis(50)).await.unwrap();
+    let c = Connection::connect(pooled).await.unwrap();
+    assert_ne!(
+        sid_of(&c).await,
+        first,
+        "after a restart the session is new"
+    );
+}

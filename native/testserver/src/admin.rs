@@ -199,12 +199,15 @@ pub async fn drop_all(shared: &Shared) -> usize {
     before.len()
 }
 
-/// Drops every connection, closes the listeners for `down`, and returns once
-/// each listener accepts connections again. Committed data stays: it is the
-/// same database (on disk with `--data`).
+/// Drops every connection (and the DRCP sessions kept for reuse), closes the
+/// listeners for `down`, and returns once each listener accepts connections
+/// again. Committed data stays: it is the same database (on disk with `--data`).
 pub async fn restart(shared: &Shared, addrs: &[SocketAddr], down: Duration) -> Result<(), String> {
     shared.faults.request_restart(down);
     drop_all(shared).await;
+    // A restarted instance has no pooled servers: DRCP sessions kept for
+    // reuse go too.
+    shared.drcp.clear();
     tokio::time::sleep(down).await;
     let deadline = tokio::time::Instant::now() + down + Duration::from_secs(5);
     for addr in addrs {

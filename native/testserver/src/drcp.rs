@@ -150,6 +150,17 @@ impl Pool {
         Ok((session, hit))
     }
 
+    /// Ends every kept session (a restart).
+    pub fn clear(&self) {
+        let n: usize = {
+            let mut parked = self.parked();
+            let n = parked.values().map(Vec::len).sum();
+            parked.clear();
+            n
+        };
+        self.stats.idle.fetch_sub(n as u64, Ordering::Relaxed);
+    }
+
     /// Takes a session back for reuse by its class (its transaction must be
     /// over). With MAXSIZE sessions kept already, it ends instead.
     pub fn park(&self, user: &str, cclass: &str, session: Session) {
