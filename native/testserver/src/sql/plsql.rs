@@ -1696,6 +1696,11 @@ impl Session {
                 .or_else(|| args.get(k).filter(|a| a.name.is_none()))
                 .map(|a| a.expr)
         };
+        // An OUT argument: a bind or a variable, named alone.
+        let target = |e: Option<&[Token]>, frame: &Frame| {
+            e.and_then(|e| (e.len() == 1).then(|| frame.target(&e[0])).flatten())
+                .ok_or_else(|| wrong_args(member, at))
+        };
         match member {
             "ENABLE" => {
                 match arg(0, "BUFFER_SIZE") {
@@ -1718,12 +1723,8 @@ impl Session {
                 }
             }
             "GET_LINE" => {
-                let target = |e: Option<&[Token]>| {
-                    e.and_then(|e| (e.len() == 1).then(|| frame.target(&e[0])).flatten())
-                        .ok_or_else(|| wrong_args(member, at))
-                };
-                let line = target(arg(0, "LINE"))?;
-                let status = target(arg(1, "STATUS"))?;
+                let line = target(arg(0, "LINE"), frame)?;
+                let status = target(arg(1, "STATUS"), frame)?;
                 let (l, st) = match self.plsql.output.get_line() {
                     Some(l) => (Sql::Text(l), 0),
                     None => (Sql::Null, 1),
@@ -1732,12 +1733,8 @@ impl Session {
                 frame.set(status, Sql::Integer(st), Ty::Number)?;
             }
             "GET_LINES" => {
-                let target = |e: Option<&[Token]>| {
-                    e.and_then(|e| (e.len() == 1).then(|| frame.target(&e[0])).flatten())
-                        .ok_or_else(|| wrong_args(member, at))
-                };
-                let lines = target(arg(0, "LINES"))?;
-                let numlines = target(arg(1, "NUMLINES"))?;
+                let lines = target(arg(0, "LINES"), frame)?;
+                let numlines = target(arg(1, "NUMLINES"), frame)?;
                 // LINES must be an array bind: there are no collection
                 // variables here, and a scalar cannot take several lines.
                 let binds = frame.names.len();
