@@ -16,6 +16,15 @@ mkdir -p "$LOGS"
 PASSED=0
 FAILED=0
 add() { PASSED=$((PASSED + ${1:-0})); FAILED=$((FAILED + ${2:-0})); echo "== $3: ${1:-0} passed, ${2:-0} failed"; }
+# Counts a conformance script's log (its last "NAME: N passed, M failed" line); no such line is a failure.
+tally() {
+  local log=$1 name=$2 line p f
+  grep -E "^FAIL" "$log" | head -20
+  line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$log" | tail -1)
+  p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+  [ -n "$line" ] || { p=0; f=1; tail -20 "$log"; }
+  add "$p" "$f" "$name"
+}
 
 # 1. Rust: sum every "test result:" line.
 cargo test --workspace 2>&1 | tee "$LOGS/cargo.log" | grep -E "^test result|FAILED|panicked" || true
@@ -63,11 +72,7 @@ for script in "python-oracledb:.venv/bin/python tests/conformance/python_conform
   ADDR=$(head -1 "$LOGS/server-$name.out")
   ADMIN=$(grep '^admin=' "$LOGS/server-$name.out" | cut -d= -f2)
   timeout 600 $cmd "$ADDR" FREEPDB1 "$ADMIN" >"$LOGS/conformance-$name.log" 2>&1
-  grep -E "^FAIL" "$LOGS/conformance-$name.log" | head -20
-  line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-$name.log" | tail -1)
-  p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
-  [ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-$name.log"; }
-  add "$p" "$f" "$name conformance"
+  tally "$LOGS/conformance-$name.log" "$name conformance"
   kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 done
 
@@ -81,17 +86,9 @@ SERVER_PID=$!
 for _ in $(seq 1 100); do [ "$(wc -l <"$LOGS/server-tls.out")" -ge 2 ] && break; sleep 0.1; done
 TLS_PORT=$(sed -n 2p "$LOGS/server-tls.out" | sed -E 's/.*:([0-9]+)$/\1/')
 timeout 300 .venv/bin/python tests/conformance/tls_conformance.py "$TLS_PORT" "$DATA/tls/ca.pem" FREEPDB1 >"$LOGS/conformance-tls.log" 2>&1
-grep -E "^FAIL" "$LOGS/conformance-tls.log" | head -20
-line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-tls.log" | tail -1)
-p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
-[ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-tls.log"; }
-add "$p" "$f" "python-oracledb TLS conformance"
+tally "$LOGS/conformance-tls.log" "python-oracledb TLS conformance"
 NODE_EXTRA_CA_CERTS="$DATA/tls/ca.pem" timeout 300 node tests/conformance/tls_conformance.mjs "$TLS_PORT" FREEPDB1 >"$LOGS/conformance-tls-node.log" 2>&1
-grep -E "^FAIL" "$LOGS/conformance-tls-node.log" | head -20
-line=$(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-tls-node.log" | tail -1)
-p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
-[ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/conformance-tls-node.log"; }
-add "$p" "$f" "node-oracledb TLS conformance"
+tally "$LOGS/conformance-tls-node.log" "node-oracledb TLS conformance"
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 
 echo "$PASSED passed, $FAILED failed"

@@ -14,6 +14,7 @@ import process from "node:process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { nativePath } from "../src/_native.ts";
+import { connect, type Connection } from "../mod.ts";
 
 /** A running test server; `await using` stops it and removes its data. */
 export interface TestServer extends AsyncDisposable {
@@ -298,4 +299,40 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     faults: faultsOn(() => adminPort),
     [Symbol.asyncDispose]: cleanup,
   };
+}
+
+/**
+ * A fresh test server and one connection to it; `await using` closes the connection, then stops
+ * the server.
+ *
+ * @example
+ * ```ts
+ * import { startConnected } from "./_server.ts";
+ *
+ * await using s = await startConnected();
+ * await s.conn.execute("create table t (n number)");
+ * ```
+ */
+export async function startConnected(
+  opts: TestServerOptions = {},
+): Promise<{ db: TestServer; conn: Connection } & AsyncDisposable> {
+  const db = await startTestServer(opts);
+  try {
+    const conn = await connect({
+      user: db.user,
+      password: db.password,
+      connectString: db.connectString,
+    });
+    return {
+      db,
+      conn,
+      async [Symbol.asyncDispose]() {
+        await conn.close();
+        await db[Symbol.asyncDispose]();
+      },
+    };
+  } catch (e) {
+    await db[Symbol.asyncDispose]();
+    throw e;
+  }
 }

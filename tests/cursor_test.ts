@@ -1,18 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, OracleError } from "../mod.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
 /** A test server with table `t (n)` holding 0..rows-1, and a connection to it. */
 async function withRows(rows: number) {
-  const db = await startTestServer();
-  const conn = await connect({
-    user: db.user,
-    password: db.password,
-    connectString: db.connectString,
-  });
+  const s = await startConnected();
+  const { conn } = s;
   await conn.execute("create table t (n number)");
   if (rows > 0) {
     await conn.executeMany(
@@ -21,13 +17,7 @@ async function withRows(rows: number) {
     );
   }
   await conn.commit();
-  return {
-    conn,
-    async [Symbol.asyncDispose]() {
-      await conn.close();
-      await db[Symbol.asyncDispose]();
-    },
-  };
+  return s;
 }
 
 /** This session's open cursors, from V$MYSTAT. */

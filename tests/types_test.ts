@@ -14,7 +14,7 @@ import {
   STRING,
   TIMESTAMP,
 } from "../mod.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 test("type constants are Oracle type numbers", () => {
   assert.deepEqual(
@@ -36,23 +36,13 @@ const server = { skip: SKIP_SERVER };
 
 /** A test server with `t (id, amount, name)`: two rows with NUMBERs beyond f64 precision. */
 async function withBig() {
-  const db = await startTestServer();
-  const conn = await connect({
-    user: db.user,
-    password: db.password,
-    connectString: db.connectString,
-  });
+  const s = await startConnected();
+  const { conn } = s;
   await conn.execute("create table t (id number, amount number, name varchar2(10))");
   await conn.execute("insert into t values (9007199254740993, 1234567890.123456789012, 'a')");
   await conn.execute("insert into t values (2, 0.1, 'b')");
   await conn.commit();
-  return {
-    conn,
-    async [Symbol.asyncDispose]() {
-      await conn.close();
-      await db[Symbol.asyncDispose]();
-    },
-  };
+  return s;
 }
 
 /** Round trips of this session so far (V$MYSTAT; the query itself counts once). */

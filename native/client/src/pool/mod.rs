@@ -521,15 +521,11 @@ impl Pool {
                         Some((d, _)) => tokio::time::timeout_at(d, rx).await.ok(),
                         None => Some(rx.await),
                     };
-                    match woke {
-                        Some(Ok(Wake::Session(s))) => {
-                            q.rx = None;
-                            queued = None;
-                            s
-                        }
+                    let delivered = match woke {
+                        Some(Ok(Wake::Session(s))) => Some(s),
                         // Room freed, pool closed or reconfigured: decide
                         // again, keeping the place in the queue.
-                        Some(Ok(Wake::Retry)) | Some(Err(_)) => continue,
+                        Some(Ok(Wake::Retry)) | Some(Err(_)) => None,
                         None => {
                             // Timed out; a session delivered at the deadline still counts.
                             if q.leave() {
@@ -540,27 +536,18 @@ impl Pool {
                                     format!("timed out after {ms} ms waiting for a pooled session"),
                                 ));
                             }
-                            match q.take_delivered() {
-                                Some(s) => {
-                                    q.rx = None;
-                                    queued = None;
-                                    s
-                                }
-                                None => continue,
-                            }
+                            q.take_delivered()
                         }
-                    }
+                    };
+                    let Some(s) = delivered else { continue };
+                    // Out of the queue with a session: nothing left to undo.
+                    q.rx = None;
+                    queued = None;
+                    s
                 }
             };
             if let Some(s) = self.check(s).await {
-                return Ok(self.hand_out(
-                    s.conn,
-                    s.tag.to_string(),
-                    false,
-                    s.key,
-                    s.created,
-                    false,
-                ));
+                return Ok(self.hand_out_idle(s));
             }
         }
     }
@@ -597,14 +584,7 @@ impl Pool {
                 st.idle.swap_remove(i)
             };
             if !s.conn.is_dead() && s.conn.probe_alive() {
-                return Ok(Some(self.hand_out(
-                    s.conn,
-                    s.tag.to_string(),
-                    false,
-                    s.key,
-                    s.created,
-                    false,
-                )));
+                return Ok(Some(self.hand_out_idle(s)));
             }
             {
                 let mut st = self.lock();
@@ -679,6 +659,11 @@ impl Pool {
                 "acquire() needs both user and password on a heterogeneous pool",
             )),
         }
+    }
+
+    /// An idle session (already counted busy) handed out again.
+    fn hand_out_idle(&self, s: Idle) -> PooledSession {
+        self.hand_out(s.conn, s.tag.to_string(), false, s.key, s.created, false)
     }
 
     fn hand_out(

@@ -52,68 +52,57 @@ fn bind_values(
     let decode = |b: &[u8], m: &ColumnMeta| {
         value::decode_value(b, m.ora_type, m.csfrm).map_err(|e| sql_err(3115, &e.to_string()))
     };
-    let mut out = Vec::with_capacity(rows.len());
+    // Every array bind has its place and size, even with no value sent (an
+    // OUT array, or a re-execute, which sends none for OUT binds).
     let mut arrays: Vec<Option<ArrayBind>> = Vec::new();
+    if meta.iter().any(ColumnMeta::is_array) {
+        arrays = meta
+            .iter()
+            .map(|m| {
+                m.is_array().then(|| ArrayBind {
+                    max: m.max_array_elements as usize,
+                    values: Vec::new(),
+                })
+            })
+            .collect();
+    }
+    let mut out = Vec::with_capacity(rows.len().max(1));
     for (r, row) in rows.into_iter().enumerate() {
         let mut vals = Vec::with_capacity(meta.len());
         let mut it = row.into_iter();
         for (i, m) in meta.iter().enumerate() {
             if returning.get(i).copied().unwrap_or(false) {
-                // No value sent (a RETURNING or a re-executed OUT bind); an
-                // OUT array still needs its place and size.
-                if m.is_array() && r == 0 {
-                    arrays.resize_with(meta.len(), || None);
-                    arrays[i] = Some(ArrayBind {
-                        max: m.max_array_elements as usize,
-                        values: Vec::new(),
-                    });
-                }
                 vals.push(Value::Null);
                 continue;
             }
             let raw = it.next().flatten();
-            if m.is_array() {
-                let elements = match &raw {
-                    Some(packed) => {
-                        decode_array(packed).map_err(|e| sql_err(3115, &e.to_string()))?
-                    }
-                    None => Vec::new(),
-                };
-                let mut values = Vec::with_capacity(elements.len());
-                for e in elements {
-                    values.push(match e {
-                        Some(b) => decode(&b, m)?,
-                        None => Value::Null,
-                    });
-                }
-                if r == 0 {
-                    arrays.resize_with(meta.len(), || None);
-                    arrays[i] = Some(ArrayBind {
-                        max: m.max_array_elements as usize,
-                        values,
-                    });
-                }
-                vals.push(Value::Null);
+            if !m.is_array() {
+                vals.push(match raw {
+                    None => Value::Null,
+                    Some(b) => decode(&b, m)?,
+                });
                 continue;
             }
-            vals.push(match raw {
-                None => Value::Null,
-                Some(b) => decode(&b, m)?,
-            });
+            vals.push(Value::Null);
+            let (Some(packed), 0) = (raw, r) else {
+                continue;
+            };
+            let elements = decode_array(&packed).map_err(|e| sql_err(3115, &e.to_string()))?;
+            let mut values = Vec::with_capacity(elements.len());
+            for e in elements {
+                values.push(match e {
+                    Some(b) => decode(&b, m)?,
+                    None => Value::Null,
+                });
+            }
+            if let Some(Some(a)) = arrays.get_mut(i) {
+                a.values = values;
+            }
         }
         out.push(vals);
     }
     if out.is_empty() {
         out.push(vec![Value::Null; meta.len()]);
-        for (i, m) in meta.iter().enumerate() {
-            if m.is_array() {
-                arrays.resize_with(meta.len(), || None);
-                arrays[i] = Some(ArrayBind {
-                    max: m.max_array_elements as usize,
-                    values: Vec::new(),
-                });
-            }
-        }
     }
     Ok((out, arrays))
 }
