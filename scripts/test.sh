@@ -27,7 +27,7 @@ tally() {
 }
 
 # 1. Rust: sum every "test result:" line.
-cargo test --workspace 2>&1 | tee "$LOGS/cargo.log" | grep -E "^test result|FAILED|panicked" || true
+cargo test --workspace --no-fail-fast 2>&1 | tee "$LOGS/cargo.log" | grep -E "^test result|FAILED|panicked" || true
 read -r p f < <(grep -E "^test result" "$LOGS/cargo.log" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
 if ! grep -q "^test result" "$LOGS/cargo.log"; then f=1; fi
 add "$p" "$f" "cargo test"

@@ -272,17 +272,26 @@ async fn restart_ends_the_drcp_sessions_kept_for_reuse() {
         )
         .await
     };
+    // The SID alone cannot tell: a restarted server may give the same SID again.
+    let marked = async |c: &Connection| {
+        count(
+            c,
+            "select count(*) from dual \
+             where sys_context('USERENV', 'NLS_DATE_FORMAT') = 'YYYY-MM'",
+        )
+        .await
+    };
     let c = Connection::connect(pooled.clone()).await.unwrap();
     let first = sid_of(&c).await;
+    run(&c, "alter session set nls_date_format = 'YYYY-MM'")
+        .await
+        .unwrap();
     c.close().await.unwrap();
     let c = Connection::connect(pooled.clone()).await.unwrap();
     assert_eq!(sid_of(&c).await, first, "SELF reuses the kept session");
+    assert_eq!(marked(&c).await, 1.0, "with its state");
     c.close().await.unwrap();
     s.restart(Duration::from_millis(50)).await.unwrap();
     let c = Connection::connect(pooled).await.unwrap();
-    assert_ne!(
-        sid_of(&c).await,
-        first,
-        "after a restart the session is new"
-    );
+    assert_eq!(marked(&c).await, 0.0, "after a restart the session is new");
 }
