@@ -86,6 +86,9 @@ impl Stats {
 #[derive(Default)]
 pub struct Pool {
     parked: Mutex<HashMap<(String, String), Vec<Session>>>,
+    /// Bumped by `clear` (a restart): sessions attached before it are not
+    /// kept, even when their connection ends after the restart began.
+    epoch: std::sync::atomic::AtomicU64,
     /// Shared with the database's registry, where the views read it.
     pub stats: Arc<Stats>,
 }
@@ -94,12 +97,18 @@ impl Pool {
     pub fn new(stats: Arc<Stats>) -> Pool {
         Pool {
             parked: Mutex::default(),
+            epoch: Default::default(),
             stats,
         }
     }
 
     fn parked(&self) -> MutexGuard<'_, HashMap<(String, String), Vec<Session>>> {
         self.parked.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The current epoch, to hand back to `park`.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Relaxed)
     }
 
     /// Sessions kept for reuse now.
@@ -154,6 +163,7 @@ impl Pool {
     pub fn clear(&self) {
         let n: usize = {
             let mut parked = self.parked();
+            self.epoch.fetch_add(1, Ordering::Relaxed);
             let n = parked.values().map(Vec::len).sum();
             parked.clear();
             n
@@ -162,10 +172,14 @@ impl Pool {
     }
 
     /// Takes a session back for reuse by its class (its transaction must be
-    /// over). With MAXSIZE sessions kept already, it ends instead.
-    pub fn park(&self, user: &str, cclass: &str, session: Session) {
+    /// over). With MAXSIZE sessions kept already, or when it was attached
+    /// before a restart (`epoch` is stale), it ends instead.
+    pub fn park(&self, user: &str, cclass: &str, epoch: u64, session: Session) {
         tracing::debug!(user, cclass, sid = session.info().sid(), "DRCP park");
         let mut parked = self.parked();
+        if epoch != self.epoch() {
+            return;
+        }
         if parked.values().map(Vec::len).sum::<usize>() >= MAX_SIZE as usize {
             self.stats.purged.fetch_add(1, Ordering::Relaxed);
             return;
@@ -198,7 +212,7 @@ mod tests {
         let (a, hit) = pool.attach(&db, "scott", "C1", Purity::SelfPurity).unwrap();
         assert!(!hit);
         let sid = a.info().sid();
-        pool.park("scott", "C1", a);
+        pool.park("scott", "C1", pool.epoch(), a);
         assert_eq!(pool.idle(), 1);
         // Another class, or NEW, does not take it.
         let (b, hit) = pool.attach(&db, "scott", "C2", Purity::SelfPurity).unwrap();
@@ -210,7 +224,7 @@ mod tests {
         assert_eq!(d.info().sid(), sid);
         assert_eq!(pool.idle(), 0);
         for s in [b, c, d] {
-            pool.park("scott", "C1", s);
+            pool.park("scott", "C1", pool.epoch(), s);
         }
         let total = pool.stats.total();
         assert_eq!((total.requests, total.hits, total.misses), (4, 1, 3));
@@ -222,5 +236,22 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("SCOTT.C1", 3), ("SCOTT.C2", 1)]
         );
+    }
+
+    #[test]
+    fn a_session_attached_before_a_clear_is_not_kept() {
+        let db = Database::open(None).unwrap();
+        let pool = Pool::default();
+        let epoch = pool.epoch();
+        let (a, _) = pool.attach(&db, "scott", "C1", Purity::SelfPurity).unwrap();
+        let (b, _) = pool.attach(&db, "scott", "C1", Purity::SelfPurity).unwrap();
+        pool.park("scott", "C1", epoch, a);
+        pool.clear();
+        assert_eq!(pool.idle(), 0);
+        // Its connection ended after the restart began: it goes, too.
+        pool.park("scott", "C1", epoch, b);
+        assert_eq!(pool.idle(), 0);
+        let (_, hit) = pool.attach(&db, "scott", "C1", Purity::SelfPurity).unwrap();
+        assert!(!hit);
     }
 }

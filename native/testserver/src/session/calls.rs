@@ -97,7 +97,7 @@ async fn detach(conn: &mut Conn, st: &mut State) -> Result<(), String> {
     };
     conn.shared.db.registry.remove(conn.sid);
     if let Some(d) = &conn.drcp {
-        conn.shared.drcp.park(&d.user, &d.cclass, session);
+        conn.shared.drcp.park(&d.user, &d.cclass, d.epoch, session);
     }
     st.detached = true;
     Ok(())
@@ -155,7 +155,7 @@ fn finish(conn: &Conn, st: &mut State) {
     if let Some(s) = st.take_session() {
         if st.info.killed() == kill::NONE && !s.in_transaction() {
             conn.shared.db.registry.remove(conn.sid);
-            conn.shared.drcp.park(&d.user, &d.cclass, s);
+            conn.shared.drcp.park(&d.user, &d.cclass, d.epoch, s);
         }
     }
 }

@@ -177,6 +177,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
             Some("NEW") => Purity::New,
             _ => Purity::from_auth(given("AUTH_KPPL_PURITY").as_deref()),
         };
+        let epoch = conn.shared.drcp.epoch();
         let got = conn
             .shared
             .drcp
@@ -184,6 +185,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         conn.drcp = Some(DrcpConn {
             user: user.clone(),
             cclass,
+            epoch,
         });
         got
     } else {

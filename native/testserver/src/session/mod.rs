@@ -44,6 +44,8 @@ pub(crate) struct Conn {
 pub(crate) struct DrcpConn {
     pub user: String,
     pub cclass: String,
+    /// The DRCP pool's epoch when the connection attached (see `drcp::Pool::park`).
+    pub epoch: u64,
 }
 
 /// Why the conversation ended.
