@@ -19,6 +19,9 @@ pub(crate) struct Cursor {
     pub defines: Vec<ColumnMeta>,
     pub rows: Vec<Vec<Value>>,
     pub pos: usize,
+    /// Its last execution was a query that took well under a millisecond:
+    /// the next one runs inline (see `State::engine`).
+    pub quick: bool,
 }
 
 impl Cursor {
@@ -29,6 +32,7 @@ impl Cursor {
             defines: Vec::new(),
             rows: Vec::new(),
             pos: 0,
+            quick: false,
         }
     }
     pub fn exhausted(&self) -> bool {

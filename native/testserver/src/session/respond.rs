@@ -194,6 +194,9 @@ async fn finish(
     conn.send_msg(|w, caps| m.encode(w, caps)).await
 }
 
+/// A query that ran faster than this runs inline next time (`State::engine`).
+const QUICK_QUERY: std::time::Duration = std::time::Duration::from_micros(500);
+
 async fn query(
     conn: &mut Conn,
     st: &mut State,
@@ -202,7 +205,19 @@ async fn query(
 ) -> Result<(), String> {
     let binds = run.rows.into_iter().next().unwrap_or_default();
     let q = p.clone();
-    let res = st.blocking(move |s| s.execute(&q, &binds)).await?;
+    let quick = st
+        .cursors
+        .get_mut(run.cursor_id as u32)
+        .is_some_and(|c| c.quick);
+    let (res, took) = st
+        .engine(quick, move |s| {
+            let t = std::time::Instant::now();
+            (s.execute(&q, &binds), t.elapsed())
+        })
+        .await?;
+    if let Some(c) = st.cursors.get_mut(run.cursor_id as u32) {
+        c.quick = took < QUICK_QUERY;
+    }
     let (columns, rows) = match res {
         Ok(Outcome::Rows { columns, rows }) => (columns, rows),
         Ok(_) => (p.columns.clone(), Vec::new()),
