@@ -171,9 +171,31 @@ export interface NativePool {
   acquire(req: NativeAcquire, requestId: number): Promise<NativeConnection>;
   /** An idle session handed out at once, or null when `acquire` must be used. */
   tryAcquire(req: NativeAcquire): NativeConnection | null;
+  /**
+   * An idle session; or, when the request must wait, its id as a parked waiter (its session
+   * comes from `takeParked`); or null when `acquire` must be used.
+   */
+  tryAcquireOrPark(req: NativeAcquire): NativeConnection | number | null;
+  /** What parked waiters got: a session, or null (retry with `acquireQueued`). */
+  takeParked(): [number, NativeConnection | null][];
+  /** Resolves when parked waiters may have got something (or after `wakeParked`). */
+  parkedReady(): Promise<void>;
+  wakeParked(): void;
+  /** A parked waiter gives up: a session it got meanwhile, or null; ODB-2004 when timed out. */
+  leaveParked(id: number, timedOut: boolean): NativeConnection | null;
+  /** `acquire` for a parked waiter told to retry; `leftMs` < 0: no timed wait. */
+  acquireQueued(
+    req: NativeAcquire,
+    id: number,
+    requestId: number,
+    leftMs: number,
+  ): Promise<NativeConnection>;
   cancelAcquire(requestId: number): void;
-  /** True when the session went back at once; false when `release` must be used. */
-  tryRelease(id: number, tag: string, drop: boolean): boolean;
+  /**
+   * 1 when the session went back at once (2: and a parked waiter got something, see
+   * `takeParked`); 0 when `release` must be used.
+   */
+  tryRelease(id: number, tag: string, drop: boolean): number;
   release(id: number, tag: string, drop: boolean): Promise<void>;
   /** `drainMs` < 0: no drain time. */
   close(force: boolean, drainMs: number): Promise<void>;
@@ -501,6 +523,27 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
           const c = unwrap<RawConnection | null>(pool.tryAcquire(req));
           return c === null ? null : adapt(c);
         },
+        tryAcquireOrPark: (req: NativeAcquire) => {
+          const c = unwrap<RawConnection | number | null>(pool.tryAcquireOrPark(req));
+          return c === null || typeof c === "number" ? c : adapt(c);
+        },
+        takeParked: () => {
+          const flat = pool.takeParked() as unknown as (number | RawConnection | null)[];
+          const out: [number, NativeConnection | null][] = [];
+          for (let i = 0; i < flat.length; i += 2) {
+            const c = flat[i + 1] as RawConnection | null;
+            out.push([flat[i] as number, c === null ? null : adapt(c)]);
+          }
+          return out;
+        },
+        parkedReady: async () => unwrap(await pool.parkedReady()),
+        wakeParked: () => pool.wakeParked(),
+        leaveParked: (id: number, timedOut: boolean) => {
+          const c = unwrap<RawConnection | null>(pool.leaveParked(id, timedOut));
+          return c === null ? null : adapt(c);
+        },
+        acquireQueued: async (req: NativeAcquire, id: number, requestId: number, leftMs: number) =>
+          adapt(unwrap<RawConnection>(await pool.acquireQueued(req, id, requestId, leftMs))),
         tryRelease: (id: number, tag: string, drop: boolean) => pool.tryRelease(id, tag, drop),
         release: async (id: number, tag: string, drop: boolean) =>
           unwrap(await pool.release(id, tag, drop)),

@@ -10,6 +10,8 @@ import type { ConnectOptions } from "./types.ts";
 import { atCaller, callSite, ErrorCode, odbError, OracleError, toOracleError } from "./errors.ts";
 import {
   loadNative,
+  type NativeAcquire,
+  type NativeConnection,
   type NativePool,
   type NativePoolLimits,
   type NativePoolStats,
@@ -132,6 +134,25 @@ function nativeLimits(o: PoolLimits, base?: NativePoolLimits): NativePoolLimits 
 
 let nextRequest = 1;
 
+function newRequestId(): number {
+  const id = nextRequest;
+  nextRequest = nextRequest >= 0x7fff_ffff ? 1 : nextRequest + 1;
+  return id;
+}
+
+/** An acquire parked in the native pool's FIFO queue, waiting on the JS thread. */
+interface Parked {
+  resolve(c: NativeConnection): void;
+  reject(e: unknown): void;
+  req: NativeAcquire;
+  /** `performance.now()` when a timed wait ends; -1: no timed wait. */
+  deadline: number;
+  timer?: ReturnType<typeof setTimeout>;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  aborted: () => OracleError;
+}
+
 /**
  * A pool of sessions. Connections from `acquire()` go back to the pool on `close()` or
  * `await using`; `close({ drop: true })` discards the session instead.
@@ -153,6 +174,13 @@ export class Pool implements AsyncDisposable {
   #limits: NativePoolLimits;
   #closed = false;
   #callbacks = 0;
+  /**
+   * Waiting acquires, by native queue id. A session released on this thread goes to the first
+   * of them inside `tryRelease`, and is collected with `takeParked` at once: no thread hop.
+   */
+  readonly #parked = new Map<number, Parked>();
+  /** A `parkedReady()` is pending (for sessions that come back on the I/O thread). */
+  #watching = false;
 
   /** @internal Made by `createPool()`. */
   constructor(native: NativePool, options: PoolOptions, limits: NativePoolLimits) {
@@ -202,8 +230,12 @@ export class Pool implements AsyncDisposable {
         native,
         this.#options,
         // Most releases need no I/O and complete synchronously in the addon.
-        (tag, drop) =>
-          pool.tryRelease(id, tag, drop) ? Promise.resolve() : pool.release(id, tag, drop),
+        (tag, drop) => {
+          const r = pool.tryRelease(id, tag, drop);
+          if (r === 0) return pool.release(id, tag, drop);
+          if (r === 2) this.#drain();
+          return Promise.resolve();
+        },
       );
       poolOf.set(conn, this);
       await this.#runCallback(conn, want, native.poolIsNew, native.poolTag);
@@ -229,15 +261,27 @@ export class Pool implements AsyncDisposable {
       connectionClass: options.connectionClass,
       purity: purityNumber(options.purity) ?? 0,
     };
-    // An idle session that needs no ping is handed out without a trip to the I/O thread.
-    const now = this.#native.tryAcquire(req);
-    if (now !== null) return now;
-    const request = nextRequest;
-    nextRequest = nextRequest >= 0x7fff_ffff ? 1 : nextRequest + 1;
+    // An idle session that needs no ping is handed out without a trip to the I/O thread, and
+    // so is a wait for one that another acquire on this thread releases.
+    const now = this.#native.tryAcquireOrPark(req);
+    if (now === null) {
+      return await this.#acquireAsync(signal, aborted, (r) => this.#native.acquire(req, r));
+    }
+    if (typeof now !== "number") return now;
+    return await this.#park(now, req, signal, aborted);
+  }
+
+  /** An acquire through the I/O thread, which can be aborted with `signal`. */
+  async #acquireAsync(
+    signal: AbortSignal | undefined,
+    aborted: () => OracleError,
+    start: (requestId: number) => Promise<NativeConnection>,
+  ): Promise<NativeConnection> {
+    const request = newRequestId();
     const onAbort = () => this.#native.cancelAcquire(request);
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      return await this.#native.acquire(req, signal ? request : 0);
+      return await start(signal ? request : 0);
     } catch (e) {
       if (signal?.aborted && (e as { code?: string }).code === ErrorCode.ACQUIRE_ABORTED) {
         throw aborted();
@@ -246,6 +290,86 @@ export class Pool implements AsyncDisposable {
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  #park(
+    id: number,
+    req: NativeAcquire,
+    signal: AbortSignal | undefined,
+    aborted: () => OracleError,
+  ): Promise<NativeConnection> {
+    return new Promise((resolve, reject) => {
+      const w: Parked = { resolve, reject, req, deadline: -1, aborted };
+      if (this.#limits.getMode === "timedwait") {
+        const ms = this.#limits.waitTimeoutMs;
+        w.deadline = performance.now() + ms;
+        w.timer = setTimeout(() => this.#giveUp(id, true), ms);
+      }
+      if (signal) {
+        w.signal = signal;
+        w.onAbort = () => this.#giveUp(id, false);
+        signal.addEventListener("abort", w.onAbort, { once: true });
+      }
+      this.#parked.set(id, w);
+      this.#watch();
+    });
+  }
+
+  #unpark(id: number, w: Parked): void {
+    this.#parked.delete(id);
+    if (w.timer !== undefined) clearTimeout(w.timer);
+    if (w.onAbort) w.signal?.removeEventListener("abort", w.onAbort);
+    // Lets the pending parkedReady() end, so an idle pool never holds the process open.
+    if (this.#parked.size === 0 && this.#watching) this.#native.wakeParked();
+  }
+
+  /** A parked acquire times out or is aborted, unless its session came meanwhile. */
+  #giveUp(id: number, timedOut: boolean): void {
+    const w = this.#parked.get(id);
+    if (w === undefined) return;
+    this.#unpark(id, w);
+    try {
+      const c = this.#native.leaveParked(id, timedOut);
+      if (c !== null) w.resolve(c);
+      else w.reject(w.aborted());
+    } catch (e) {
+      w.reject(e);
+    }
+  }
+
+  /** Hands parked acquires what they got: a session, or a retry through the I/O thread. */
+  #drain(): void {
+    for (const [id, c] of this.#native.takeParked()) {
+      const w = this.#parked.get(id);
+      if (w === undefined) continue;
+      this.#unpark(id, w);
+      if (c !== null) {
+        w.resolve(c);
+        continue;
+      }
+      const left = w.deadline < 0 ? -1 : Math.max(0, Math.round(w.deadline - performance.now()));
+      this.#acquireAsync(
+        w.signal,
+        w.aborted,
+        (r) => this.#native.acquireQueued(w.req, id, r, left),
+      ).then(w.resolve, w.reject);
+    }
+  }
+
+  /** Keeps one `parkedReady()` pending while acquires are parked. */
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    this.#native.parkedReady().then(
+      () => {
+        this.#watching = false;
+        this.#drain();
+        if (this.#parked.size > 0) this.#watch();
+      },
+      () => {
+        this.#watching = false;
+      },
+    );
   }
 
   async #runCallback(conn: Connection, want: string, isNew: boolean, actual: string) {

@@ -584,3 +584,40 @@ test(
     assert.deepEqual(stats.rows, [["SCOTT.OC", 3, 1, 2], ["SCOTT.OP", 2, 1, 1]]);
   },
 );
+
+test(
+  "waiting acquires get sessions released with I/O (a rollback, a drop) and fail when the pool closes",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const pool = await createPool({ ...creds, connectString: db.connectString, poolMax: 1 });
+    const held = await pool.acquire();
+    await held.execute("create table pw (n number)");
+    // An open transaction: its release rolls back on the I/O thread.
+    await held.execute("insert into pw values (1)");
+    const first = pool.acquire();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(pool.getStatistics().waiting, 1);
+    await held.close();
+    const c1 = await first;
+    assert.deepEqual((await c1.execute("select count(*) as n from pw")).rows, [{ N: 0 }]);
+    // A dropped session makes room: the waiter opens a new one.
+    const second = pool.acquire();
+    await new Promise((r) => setTimeout(r, 20));
+    await c1.close({ drop: true });
+    const c2 = await second;
+    assert.equal(c2.tag, "");
+    await c2.ping();
+    const st = pool.getStatistics();
+    assert.deepEqual([st.open, st.busy, st.waiting], [1, 1, 0]);
+    // Closing the pool fails the acquires still waiting.
+    const third = assert.rejects(
+      pool.acquire(),
+      (e: unknown) => e instanceof OracleError && e.code === "ODB-2001",
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(pool.getStatistics().waiting, 1);
+    await pool.close({ force: true });
+    await third;
+  },
+);

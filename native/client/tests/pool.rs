@@ -384,3 +384,93 @@ async fn waiters_are_served_first_come_first_served_and_never_barged() {
     let st = pool.stats();
     assert_eq!((st.open, st.busy, st.idle, st.waiting), (1, 0, 1, 0));
 }
+
+#[tokio::test]
+async fn parked_waiters_keep_fifo_with_async_ones_and_collect_their_sessions() {
+    use oradb_client::pool::{ParkedOutcome, TryAcquire};
+    let s = TestServer::start(Config::default()).await.unwrap();
+    let pool = Pool::create(options(&s, 1, 1, GetMode::Wait))
+        .await
+        .unwrap();
+    let run = async |c: &oradb_client::Connection, sql: &str| {
+        c.execute(sql, Binds::default(), ExecOptions::default())
+            .await
+            .unwrap();
+    };
+    let held = pool.acquire(&req("", false)).await.unwrap();
+    // Parked, then an async waiter, then parked again: one FIFO queue.
+    let TryAcquire::Parked(first) = pool.try_acquire_or_park(&req("", false)).unwrap() else {
+        panic!("a full pool parks the request");
+    };
+    let waiter = {
+        let pool = pool.clone();
+        tokio::spawn(async move { pool.acquire(&req("", false)).await })
+    };
+    while pool.stats().waiting < 2 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let TryAcquire::Parked(third) = pool.try_acquire_or_park(&req("", false)).unwrap() else {
+        panic!("parked");
+    };
+    // Released on this thread: the first (parked) waiter has it, no signal needed.
+    assert!(pool.try_release(held, None, false).is_none());
+    let mut got = pool.take_parked();
+    assert_eq!(got.len(), 1);
+    let (id, ParkedOutcome::Session(s1)) = got.remove(0) else {
+        panic!("a session");
+    };
+    assert_eq!(id, first);
+    s1.conn.ping().await.unwrap();
+    // Released with I/O (a rollback): the async waiter is next, then the parked one, signalled.
+    run(&s1.conn, "create table pk (n number)").await;
+    run(&s1.conn, "insert into pk values (1)").await;
+    pool.release(s1, None, false).await.unwrap();
+    let s2 = waiter.await.unwrap().unwrap();
+    assert!(pool.take_parked().is_empty());
+    let ready = pool.parked_ready();
+    pool.release(s2, None, false).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), ready)
+        .await
+        .expect("signalled");
+    let got = pool.take_parked();
+    assert!(matches!(got.as_slice(), [(id, ParkedOutcome::Session(_))] if *id == third));
+    // A parked waiter that gives up: timed out, counted, and out of the queue.
+    let TryAcquire::Parked(late) = pool.try_acquire_or_park(&req("", false)).unwrap() else {
+        panic!("parked");
+    };
+    let Err(e) = pool.leave_parked(late, true) else {
+        panic!("timed out");
+    };
+    assert_eq!(e.code(), "ODB-2004");
+    let st = pool.stats();
+    assert_eq!((st.waiting, st.timeouts), (0, 1));
+    // One that got its session before giving up keeps it.
+    let TryAcquire::Parked(lucky) = pool.try_acquire_or_park(&req("", false)).unwrap() else {
+        panic!("parked");
+    };
+    let [(_, ParkedOutcome::Session(s3))] = <[_; 1]>::try_from(got).ok().unwrap() else {
+        panic!("a session");
+    };
+    assert!(pool.try_release(s3, None, false).is_none());
+    let kept = pool
+        .leave_parked(lucky, true)
+        .unwrap()
+        .expect("its session");
+    assert_eq!(pool.stats().timeouts, 1);
+    // Closing tells parked waiters to retry; retrying, they learn it is closed.
+    let TryAcquire::Parked(last) = pool.try_acquire_or_park(&req("", false)).unwrap() else {
+        panic!("parked");
+    };
+    let closing = {
+        let pool = pool.clone();
+        tokio::spawn(async move { pool.close(true, None).await })
+    };
+    drop(kept);
+    closing.await.unwrap().unwrap();
+    let got = pool.take_parked();
+    assert!(matches!(got.as_slice(), [(id, ParkedOutcome::Retry)] if *id == last));
+    let Err(e) = pool.acquire_queued(&req("", false), last, None).await else {
+        panic!("closed");
+    };
+    assert_eq!(e.code(), "ODB-2001");
+}

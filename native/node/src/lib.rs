@@ -692,6 +692,32 @@ impl NativePool {
     /// Acquires a session; `request_id` (non-zero) lets `cancel_acquire` stop the wait.
     #[napi]
     pub fn acquire(&self, env: Env, req: NativeAcquire, request_id: u32) -> Result<JsObject> {
+        self.start_acquire(env, req, request_id, None)
+    }
+
+    /// `acquire` for a parked waiter told to retry (see `take_parked`): it
+    /// keeps its place in the queue; `left_ms` (>= 0) is what remains of a
+    /// timed wait.
+    #[napi]
+    pub fn acquire_queued(
+        &self,
+        env: Env,
+        req: NativeAcquire,
+        id: f64,
+        request_id: u32,
+        left_ms: i32,
+    ) -> Result<JsObject> {
+        let left = u64::try_from(left_ms).ok().map(Duration::from_millis);
+        self.start_acquire(env, req, request_id, Some((id as u64, left)))
+    }
+
+    fn start_acquire(
+        &self,
+        env: Env,
+        req: NativeAcquire,
+        request_id: u32,
+        resume: Option<(u64, Option<Duration>)>,
+    ) -> Result<JsObject> {
         let pool = self.inner.clone();
         let out = self.out.clone();
         let cancel = std::sync::Arc::new(tokio::sync::Notify::new());
@@ -705,7 +731,7 @@ impl NativePool {
         let r = acquire_request(req);
         call::spawn(env, async move {
             let out = tokio::select! {
-                r = Self::acquire_on(pool, out, r) => r,
+                r = Self::acquire_on(pool, out, r, resume) => r,
                 _ = cancel.notified() => done(Err(NativeFailure {
                     oradb_error: true,
                     code: "ODB-2010".into(),
@@ -740,8 +766,16 @@ impl NativePool {
         pool: oradb_client::pool::Pool,
         out: Checkouts,
         req: oradb_client::pool::AcquireRequest,
+        resume: Option<(u64, Option<Duration>)>,
     ) -> Out<NativeConnection> {
-        let s = match guarded(async move { pool.acquire(&req).await }).await {
+        let s = match guarded(async move {
+            match resume {
+                Some((id, left)) => pool.acquire_queued(&req, id, left).await,
+                None => pool.acquire(&req).await,
+            }
+        })
+        .await
+        {
             Ok(s) => s,
             Err(f) => return done(Err(f)),
         };
@@ -759,19 +793,92 @@ impl NativePool {
         }
     }
 
-    /// The synchronous fast path of `release`: true when the session went
-    /// back at once; false when it needs `release` (a rollback or a close).
+    /// `try_acquire`, or, when the request must wait, its id as a parked
+    /// waiter (a number): its session comes from `take_parked`. `null`: call
+    /// `acquire`.
     #[napi]
-    pub fn try_release(&self, id: u32, tag: String, drop: bool) -> bool {
+    pub fn try_acquire_or_park(
+        &self,
+        req: NativeAcquire,
+    ) -> Either4<NativeConnection, NativeFailure, f64, Null> {
+        use oradb_client::pool::TryAcquire;
+        match self.inner.try_acquire_or_park(&acquire_request(req)) {
+            Ok(TryAcquire::Session(s)) => Either4::A(checkout(&self.out, s)),
+            Ok(TryAcquire::Parked(id)) => Either4::C(id as f64),
+            Ok(TryAcquire::Async) => Either4::D(Null),
+            Err(e) => Either4::B(failure(&e)),
+        }
+    }
+
+    /// What parked waiters got, flattened: id, then the connection or
+    /// `null` (retry with `acquire_queued`), for each.
+    #[napi]
+    pub fn take_parked(&self) -> Vec<Either3<f64, NativeConnection, Null>> {
+        use oradb_client::pool::ParkedOutcome;
+        let mut v = Vec::new();
+        for (id, outcome) in self.inner.take_parked() {
+            v.push(Either3::A(id as f64));
+            v.push(match outcome {
+                ParkedOutcome::Session(s) => Either3::B(checkout(&self.out, s)),
+                ParkedOutcome::Retry => Either3::C(Null),
+            });
+        }
+        v
+    }
+
+    /// Resolves when parked waiters may have got something off the JS
+    /// thread (or after `wake_parked`); then call `take_parked`.
+    #[napi]
+    pub fn parked_ready(&self, env: Env) -> Result<JsObject> {
+        let pool = self.inner.clone();
+        call::spawn(env, async move {
+            pool.parked_ready().await;
+            done(Ok(()))
+        })
+    }
+
+    /// Ends a pending `parked_ready` (nobody is parked any more).
+    #[napi]
+    pub fn wake_parked(&self) {
+        self.inner.wake_parked();
+    }
+
+    /// A parked waiter gives up: a session it got meanwhile (use it), or
+    /// `null` (it left the queue), or ODB-2004 when `timed_out`.
+    #[napi]
+    pub fn leave_parked(
+        &self,
+        id: f64,
+        timed_out: bool,
+    ) -> Either3<NativeConnection, NativeFailure, Null> {
+        match self.inner.leave_parked(id as u64, timed_out) {
+            Ok(Some(s)) => Either3::A(checkout(&self.out, s)),
+            Ok(None) => Either3::C(Null),
+            Err(e) => Either3::B(failure(&e)),
+        }
+    }
+
+    /// The synchronous fast path of `release`: 1 when the session went back
+    /// at once (2: and a parked waiter got something, see `take_parked`);
+    /// 0 when it needs `release` (a rollback or a close).
+    #[napi]
+    pub fn try_release(&self, id: u32, tag: String, drop: bool) -> u32 {
         let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
         let Some(s) = out.1.remove(&id) else {
-            return false;
+            return 0;
         };
         match self.inner.try_release(s, Some(&tag), drop) {
-            None => true,
+            None => {
+                std::mem::drop(out);
+                if self.inner.has_parked_outcomes() {
+                    2
+                } else {
+                    1
+                }
+            }
             Some(s) => {
                 out.1.insert(id, s);
-                false
+                0
             }
         }
     }

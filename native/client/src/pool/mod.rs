@@ -134,6 +134,39 @@ enum Wake {
     Retry,
 }
 
+/// How a sleeping waiter is woken.
+enum Deliver {
+    /// An async `acquire` waiting on this one-shot.
+    Task(oneshot::Sender<Wake>),
+    /// A caller parked by `try_acquire_or_park`: what it gets waits in
+    /// `State::parked_out` for `take_parked`, so a session released on the
+    /// caller's own thread reaches the next waiter with no thread hop.
+    Parked,
+}
+
+/// What a parked waiter got (see `Pool::take_parked`).
+pub enum ParkedOutcome {
+    Session(PooledSession),
+    /// Room was freed, or the pool closed or changed: call `acquire_queued`
+    /// with the same id, which keeps the waiter's place.
+    Retry,
+}
+
+/// What `try_acquire_or_park` did.
+pub enum TryAcquire {
+    Session(PooledSession),
+    /// Queued (FIFO) under this id; see `take_parked`.
+    Parked(u64),
+    /// Needs I/O (open or ping a session): call `acquire`.
+    Async,
+}
+
+thread_local! {
+    /// Set while a caller that collects parked outcomes itself (right after
+    /// `try_release`) is inside the pool: no signal is needed then.
+    static COLLECTS_ITSELF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// One waiting `acquire`, in FIFO order. Its entry stays in the queue across
 /// retries, so a waiter never loses its place.
 struct Waiter {
@@ -143,7 +176,7 @@ struct Waiter {
     match_any: bool,
     fresh: bool,
     /// Set while the waiter is asleep; taken by whoever wakes it.
-    tx: Option<oneshot::Sender<Wake>>,
+    tx: Option<Deliver>,
 }
 
 impl Waiter {
@@ -160,6 +193,8 @@ struct State {
     idle: Vec<Idle>,
     /// Waiting acquires, first come first served.
     queue: VecDeque<Waiter>,
+    /// What parked waiters got, for `take_parked`.
+    parked_out: Vec<(u64, ParkedOutcome)>,
     /// Sessions handed out, by id, so a force close can break their calls.
     busy_conns: HashMap<u64, Connection>,
     next_id: u64,
@@ -181,6 +216,8 @@ struct Inner {
     state: Mutex<State>,
     /// Signalled whenever a busy session comes back (for drain).
     returned: Notify,
+    /// Signalled when a parked waiter got something off the caller's thread.
+    parked: Notify,
 }
 
 /// What `acquire` does next.
@@ -226,7 +263,7 @@ impl Drop for Slot<'_> {
                 st.open -= 1;
             }
             // Room for the next waiter.
-            Pool::retry_head(&mut st);
+            self.pool.retry_head(&mut st);
         }
     }
 }
@@ -295,10 +332,12 @@ impl Pool {
                     forced: 0,
                     busy: 0,
                     queue: VecDeque::new(),
+                    parked_out: Vec::new(),
                     closed: false,
                     stats: PoolStats::default(),
                 }),
                 returned: Notify::new(),
+                parked: Notify::new(),
             }),
         };
         if min > 0 {
@@ -365,40 +404,71 @@ impl Pool {
                 continue;
             }
             let tx = w.tx.take().expect("checked");
+            let id = w.id;
             st.queue.remove(i);
             st.busy += 1;
             st.stats.hits += 1;
-            match tx.send(Wake::Session(s)) {
-                Ok(()) => return,
-                // That waiter is gone (its future dropped); try the next.
-                Err(Wake::Session(back)) => {
-                    st.busy -= 1;
-                    st.stats.hits -= 1;
-                    s = back;
+            match tx {
+                Deliver::Parked => {
+                    let out = Self::hand_out_in(&mut st, s, false);
+                    self.park_outcome(&mut st, id, ParkedOutcome::Session(out));
+                    return;
                 }
-                Err(Wake::Retry) => unreachable!("sent a session"),
+                Deliver::Task(tx) => match tx.send(Wake::Session(s)) {
+                    Ok(()) => return,
+                    // That waiter is gone (its future dropped); try the next.
+                    Err(Wake::Session(back)) => {
+                        st.busy -= 1;
+                        st.stats.hits -= 1;
+                        s = back;
+                    }
+                    Err(Wake::Retry) => unreachable!("sent a session"),
+                },
             }
         }
         st.idle.push(s);
-        Self::retry_head(&mut st);
+        self.retry_head(&mut st);
+    }
+
+    /// Records what a parked waiter got, and signals `parked_ready` unless
+    /// the caller collects it itself.
+    fn park_outcome(&self, st: &mut State, id: u64, out: ParkedOutcome) {
+        st.parked_out.push((id, out));
+        if !COLLECTS_ITSELF.with(|c| c.get()) {
+            self.inner.parked.notify_one();
+        }
     }
 
     /// Wakes the first sleeping waiter to decide again (room was freed).
-    fn retry_head(st: &mut State) {
-        for w in st.queue.iter_mut() {
-            if let Some(tx) = w.tx.take() {
-                if tx.send(Wake::Retry).is_ok() {
-                    return;
+    fn retry_head(&self, st: &mut State) {
+        for i in 0..st.queue.len() {
+            let w = &mut st.queue[i];
+            let id = w.id;
+            let woken = match w.tx.take() {
+                Some(Deliver::Task(tx)) => tx.send(Wake::Retry).is_ok(),
+                Some(Deliver::Parked) => {
+                    self.park_outcome(st, id, ParkedOutcome::Retry);
+                    true
                 }
+                None => false,
+            };
+            if woken {
+                return;
             }
         }
     }
 
     /// Wakes every sleeping waiter (pool closed or reconfigured).
-    fn retry_all(st: &mut State) {
-        for w in st.queue.iter_mut() {
-            if let Some(tx) = w.tx.take() {
-                let _ = tx.send(Wake::Retry);
+    fn retry_all(&self, st: &mut State) {
+        for i in 0..st.queue.len() {
+            let w = &mut st.queue[i];
+            let id = w.id;
+            match w.tx.take() {
+                Some(Deliver::Task(tx)) => {
+                    let _ = tx.send(Wake::Retry);
+                }
+                Some(Deliver::Parked) => self.park_outcome(st, id, ParkedOutcome::Retry),
+                None => {}
             }
         }
     }
@@ -434,7 +504,7 @@ impl Pool {
                         tracing::warn!("pool could not open a session: {e}");
                         let mut st = pool.lock();
                         st.open -= 1;
-                        Self::retry_head(&mut st);
+                        pool.retry_head(&mut st);
                     }
                 }
             });
@@ -467,6 +537,26 @@ impl Pool {
     /// Hands out a session for `req`, waiting as the get mode says.
     /// Dropping the future (cancelling) gives back whatever it reserved.
     pub async fn acquire(&self, req: &AcquireRequest) -> Result<PooledSession> {
+        self.acquire_from(req, None, None).await
+    }
+
+    /// `acquire` for a parked waiter told to retry: it keeps its place in
+    /// the queue, and a timed wait ends `left` from now (what remains of it).
+    pub async fn acquire_queued(
+        &self,
+        req: &AcquireRequest,
+        id: u64,
+        left: Option<Duration>,
+    ) -> Result<PooledSession> {
+        self.acquire_from(req, Some(id), left).await
+    }
+
+    async fn acquire_from(
+        &self,
+        req: &AcquireRequest,
+        queued_id: Option<u64>,
+        left: Option<Duration>,
+    ) -> Result<PooledSession> {
         let want = Tag::parse(&req.tag)?;
         let key = self.key_for(req)?;
         let fresh = req.purity == Some(Purity::New);
@@ -474,12 +564,16 @@ impl Pool {
             let st = self.lock();
             (st.limits.get_mode == GetMode::TimedWait).then(|| {
                 (
-                    tokio::time::Instant::now() + st.limits.wait_timeout,
+                    tokio::time::Instant::now() + left.unwrap_or(st.limits.wait_timeout),
                     st.limits.wait_timeout,
                 )
             })
         };
-        let mut queued: Option<Queued> = None;
+        let mut queued: Option<Queued> = queued_id.map(|id| Queued {
+            pool: self,
+            id,
+            rx: None,
+        });
         loop {
             // Decide under the lock; act (await) after releasing it.
             let my_id = queued.as_ref().map(|q| q.id);
@@ -516,6 +610,8 @@ impl Pool {
                             rx: None,
                         }),
                     };
+                    // A resumed waiter whose entry was gone was queued anew.
+                    q.id = id;
                     let rx = q.rx.insert(rx);
                     let woke = match deadline {
                         Some((d, _)) => tokio::time::timeout_at(d, rx).await.ok(),
@@ -595,6 +691,84 @@ impl Pool {
         }
     }
 
+    /// `try_acquire`, and when the request would wait for a session (the
+    /// pool is full and the get mode waits), it is queued as a parked waiter
+    /// instead: what it gets is collected with `take_parked`, signalled by
+    /// `parked_ready` when it happens off the caller's thread.
+    pub fn try_acquire_or_park(&self, req: &AcquireRequest) -> Result<TryAcquire> {
+        if let Some(s) = self.try_acquire(req)? {
+            return Ok(TryAcquire::Session(s));
+        }
+        let want = Tag::parse(&req.tag)?;
+        let key = self.key_for(req)?;
+        let mut st = self.lock();
+        let waits = matches!(st.limits.get_mode, GetMode::Wait | GetMode::TimedWait);
+        // Room to open one, an idle session to close for room (or to ping),
+        // or a mode that does not wait: `acquire` decides.
+        if st.closed || !waits || st.open < st.limits.max || !st.idle.is_empty() {
+            return Ok(TryAcquire::Async);
+        }
+        if st.limits.queue_max > 0 && st.queue.len() >= st.limits.queue_max {
+            return Err(pool_error(
+                "ODB-2003",
+                format!("the pool's wait queue is full ({} waiting)", st.queue.len()),
+            ));
+        }
+        st.next_id += 1;
+        let id = st.next_id;
+        st.queue.push_back(Waiter {
+            id,
+            key,
+            want,
+            match_any: req.match_any_tag,
+            fresh: req.purity == Some(Purity::New),
+            tx: Some(Deliver::Parked),
+        });
+        Ok(TryAcquire::Parked(id))
+    }
+
+    /// What parked waiters got since the last call.
+    pub fn take_parked(&self) -> Vec<(u64, ParkedOutcome)> {
+        std::mem::take(&mut self.lock().parked_out)
+    }
+
+    /// Resolves once a parked waiter may have got something off the
+    /// caller's thread (or `wake_parked` was called).
+    pub async fn parked_ready(&self) {
+        self.inner.parked.notified().await
+    }
+
+    /// Ends a pending `parked_ready`.
+    pub fn wake_parked(&self) {
+        self.inner.parked.notify_one();
+    }
+
+    /// A parked waiter gives up (its wait timed out, or it was aborted). A
+    /// session it got meanwhile is returned (the caller uses it: it came in
+    /// time); otherwise it leaves the queue, and a timeout is an error.
+    pub fn leave_parked(&self, id: u64, timed_out: bool) -> Result<Option<PooledSession>> {
+        let mut st = self.lock();
+        st.queue.retain(|w| w.id != id);
+        let got = st.parked_out.iter().position(|(i, _)| *i == id);
+        match got.map(|p| st.parked_out.remove(p).1) {
+            Some(ParkedOutcome::Session(s)) => return Ok(Some(s)),
+            // The room it was told of goes to the next waiter.
+            Some(ParkedOutcome::Retry) => self.retry_head(&mut st),
+            None => {}
+        }
+        if !timed_out {
+            return Ok(None);
+        }
+        st.stats.timeouts += 1;
+        Err(pool_error(
+            "ODB-2004",
+            format!(
+                "timed out after {} ms waiting for a pooled session",
+                st.limits.wait_timeout.as_millis()
+            ),
+        ))
+    }
+
     /// The synchronous fast path of `release`: a healthy session with no open
     /// transaction goes back to the idle list at once. Otherwise (rollback or
     /// close needed) the session is given back to the caller for `release`.
@@ -627,8 +801,22 @@ impl Pool {
             st.busy_conns.remove(&s.id);
         }
         self.inner.returned.notify_waiters();
+        // The caller collects parked outcomes right after (`take_parked`).
+        struct Collecting;
+        impl Drop for Collecting {
+            fn drop(&mut self) {
+                COLLECTS_ITSELF.with(|c| c.set(false));
+            }
+        }
+        COLLECTS_ITSELF.with(|c| c.set(true));
+        let _collecting = Collecting;
         self.put_idle(s.conn, new_tag, s.key, s.created);
         None
+    }
+
+    /// Whether parked waiters have outcomes to collect.
+    pub fn has_parked_outcomes(&self) -> bool {
+        !self.lock().parked_out.is_empty()
     }
 
     fn key_for(&self, req: &AcquireRequest) -> Result<Key> {
@@ -663,7 +851,7 @@ impl Pool {
 
     /// An idle session (already counted busy) handed out again.
     fn hand_out_idle(&self, s: Idle) -> PooledSession {
-        self.hand_out(s.conn, s.tag.to_string(), false, s.key, s.created, false)
+        Self::hand_out_in(&mut self.lock(), s, false)
     }
 
     fn hand_out(
@@ -675,17 +863,31 @@ impl Pool {
         created: Instant,
         forced: bool,
     ) -> PooledSession {
-        let mut st = self.lock();
-        st.next_id += 1;
-        let id = st.next_id;
-        st.busy_conns.insert(id, conn.clone());
-        PooledSession {
+        let s = Idle {
             conn,
-            tag,
-            is_new,
-            id,
+            tag: Tag::default(),
             key,
             created,
+            last_used: Instant::now(),
+        };
+        let mut out = Self::hand_out_in(&mut self.lock(), s, forced);
+        out.tag = tag;
+        out.is_new = is_new;
+        out
+    }
+
+    /// Registers a session (already counted busy) as handed out.
+    fn hand_out_in(st: &mut State, s: Idle, forced: bool) -> PooledSession {
+        st.next_id += 1;
+        let id = st.next_id;
+        st.busy_conns.insert(id, s.conn.clone());
+        PooledSession {
+            conn: s.conn,
+            tag: s.tag.to_string(),
+            is_new: false,
+            id,
+            key: s.key,
+            created: s.created,
             forced,
         }
     }
@@ -767,7 +969,7 @@ impl Pool {
             GetMode::Wait | GetMode::TimedWait => {
                 let (tx, rx) = oneshot::channel();
                 if let Some(w) = queued.and_then(|id| st.queue.iter_mut().find(|w| w.id == id)) {
-                    w.tx = Some(tx);
+                    w.tx = Some(Deliver::Task(tx));
                     return Ok(Next::Wait(rx, w.id));
                 }
                 if limits.queue_max > 0 && st.queue.len() >= limits.queue_max {
@@ -784,7 +986,7 @@ impl Pool {
                     want: want.clone(),
                     match_any,
                     fresh,
-                    tx: Some(tx),
+                    tx: Some(Deliver::Task(tx)),
                 });
                 Ok(Next::Wait(rx, id))
             }
@@ -871,7 +1073,7 @@ impl Pool {
         self.inner.returned.notify_waiters();
         if discard {
             let _ = s.conn.close().await;
-            Self::retry_head(&mut self.lock());
+            self.retry_head(&mut self.lock());
             self.replenish();
             // A bad tag still returns the session (dropped) before failing.
             return new_tag.map(|_| ());
@@ -904,7 +1106,7 @@ impl Pool {
         }
         self.spawn_open(grow);
         // Waiters may now fit (a larger max) or must re-check their mode.
-        Self::retry_all(&mut self.lock());
+        self.retry_all(&mut self.lock());
         Ok(())
     }
 
@@ -923,7 +1125,7 @@ impl Pool {
             }
             st.closed = true;
             // Waiters fail with "closed" now.
-            Self::retry_all(&mut st);
+            self.retry_all(&mut st);
         }
         if let Some(d) = drain {
             let deadline = tokio::time::Instant::now() + d;
