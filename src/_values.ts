@@ -68,7 +68,18 @@ export class ValueWriter {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     this.#reserve(5 + s.length * 3);
     const start = this.#pos + 5;
-    const { written } = encoder.encodeInto(s, this.#buf.subarray(start));
+    const buf = this.#buf;
+    let written = 0;
+    // Short ASCII strings are copied by hand: encodeInto needs a new subarray per call, which
+    // costs more than the copy.
+    if (s.length <= 32) {
+      for (; written < s.length; written++) {
+        const c = s.charCodeAt(written);
+        if (c >= 0x80) break;
+        buf[start + written] = c;
+      }
+    }
+    if (written < s.length) written = encoder.encodeInto(s, buf.subarray(start)).written;
     this.#buf[this.#pos] = tag;
     this.#view.setUint32(this.#pos + 1, written, true);
     this.#pos = start + written;

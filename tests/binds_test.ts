@@ -166,6 +166,26 @@ test("executeMany rows are row-major and take each bind's type from its first no
   assert.deepEqual(readAll(b.native.values), [1, null, 2, "b"]);
 });
 
+test("executeMany strings round-trip byte-exactly, ASCII or not, short or long", () => {
+  const long = "x".repeat(40) + "é";
+  const strings = ["", "abc", "naïve", "日本語", "a😀b", long, "y".repeat(33)];
+  const b = encodeManyBinds(strings.map((s) => [s]));
+  assert.deepEqual(readAll(b.native.values), strings);
+});
+
+test("executeMany names the bind and row of a bad value in a later row", () => {
+  failsWith(
+    () => encodeManyBinds([[1, "a"], [2, "b"], [NaN, "c"]]),
+    "ODB-3001",
+    "ODB-3001: Bind at position 1 in row 3 is NaN, which NUMBER cannot hold",
+  );
+  failsWith(
+    () => encodeManyBinds([{ d: new Date(0) }, { d: new Date(NaN) }]),
+    "ODB-3000",
+    'ODB-3000: Bind "d" in row 2 is an invalid Date',
+  );
+});
+
 test("executeMany rejects rows whose shape or types differ from earlier rows", () => {
   failsWith(
     () => encodeManyBinds([[1, "a"], [2]]),

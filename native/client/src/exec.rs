@@ -513,6 +513,13 @@ impl State {
             }
             metas.push(meta);
         }
+        // Names for errors, made once rather than once per value.
+        let names: Vec<String> = binds
+            .specs
+            .iter()
+            .enumerate()
+            .map(|(s, spec)| spec.name.clone().unwrap_or_else(|| (s + 1).to_string()))
+            .collect();
         let mut rows = Vec::with_capacity(binds.rows.len());
         for row in &binds.rows {
             let mut vals = Vec::with_capacity(value_metas.len());
@@ -521,13 +528,12 @@ impl State {
                     continue;
                 }
                 let spec = &binds.specs[s];
-                let name = spec.name.clone().unwrap_or_else(|| (s + 1).to_string());
                 let v = if spec.dir == Dir::Out {
                     &BindValue::Null
                 } else {
                     &row[s]
                 };
-                vals.push(v.encode(kinds[p].0, &name)?);
+                vals.push(v.encode(kinds[p].0, &names[s])?);
             }
             rows.push(vals);
         }
