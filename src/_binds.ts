@@ -218,12 +218,25 @@ function finishDefs(defs: BindDef[], types: number[], names: string[] | null): n
   });
 }
 
+const NO_BINDS: EncodedBinds = Object.freeze({
+  native: Object.freeze({
+    names: null,
+    dirs: [],
+    types: [],
+    maxSizes: [],
+    values: new Uint8Array(0),
+  }),
+  count: 0,
+});
+
 /**
  * Encodes the binds of one `execute()`.
  *
  * @throws {OracleError} `ODB-3xxx` naming the bind.
  */
 export function encodeBinds(binds: Binds | undefined): EncodedBinds {
+  // No binds (the common query): one shared, frozen result instead of a writer per call.
+  if (binds === undefined || (Array.isArray(binds) && binds.length === 0)) return NO_BINDS;
   const { names, values } = entries(binds);
   const w = new ValueWriter();
   const defs = values.map((v, i) => toDef(v, label(names, i, undefined)));

@@ -175,7 +175,7 @@ export interface NativePool {
    * An idle session; or, when the request must wait, its id as a parked waiter (its session
    * comes from `takeParked`); or null when `acquire` must be used.
    */
-  tryAcquireOrPark(req: NativeAcquire): NativeConnection | number | null;
+  tryAcquireOrPark(req: NativeAcquire | null): NativeConnection | number | null;
   /** What parked waiters got: a session, or null (retry with `acquireQueued`). */
   takeParked(): [number, NativeConnection | null][];
   /** Resolves when parked waiters may have got something (or after `wakeParked`). */
@@ -416,6 +416,9 @@ export function unpackRows(buf: Uint8Array): NativeRows {
  * The typed {@link NativeConnection} over the addon's compact one. A class, so a pooled acquire
  * costs one small object and no closures; the pool fields are read once, the version lazily.
  */
+const execWords = new Uint32Array(3);
+const execWordBytes = new Uint8Array(execWords.buffer);
+
 class Adapted implements NativeConnection {
   readonly #raw: RawConnection;
   readonly poolId: number;
@@ -438,17 +441,19 @@ class Adapted implements NativeConnection {
     binds: NativeBinds,
     opts: NativeExecOptions,
   ): Promise<NativeExecResult> {
-    const words = new Uint32Array(3 + opts.fetchAsString.length);
+    // The addon copies the options at once, so one scratch buffer serves the common case.
+    const n = opts.fetchAsString.length;
+    const words = n === 0 ? execWords : new Uint32Array(3 + n);
     words[0] = opts.autoCommit ? 1 : 0;
     words[1] = opts.prefetchRows;
     words[2] = opts.arraySize;
-    words.set(opts.fetchAsString, 3);
+    if (n > 0) words.set(opts.fetchAsString, 3);
     const res = unwrap<Uint8Array>(
       await this.#raw.execute(
         sql,
         packSpecs(binds),
         binds.values.length ? binds.values : null,
-        new Uint8Array(words.buffer),
+        n === 0 ? execWordBytes : new Uint8Array(words.buffer),
       ),
     );
     return unpackExecResult(res);
@@ -523,7 +528,7 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
           const c = unwrap<RawConnection | null>(pool.tryAcquire(req));
           return c === null ? null : adapt(c);
         },
-        tryAcquireOrPark: (req: NativeAcquire) => {
+        tryAcquireOrPark: (req: NativeAcquire | null) => {
           const c = unwrap<RawConnection | number | null>(pool.tryAcquireOrPark(req));
           return c === null || typeof c === "number" ? c : adapt(c);
         },

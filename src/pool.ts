@@ -263,7 +263,9 @@ export class Pool implements AsyncDisposable {
     };
     // An idle session that needs no ping is handed out without a trip to the I/O thread, and
     // so is a wait for one that another acquire on this thread releases.
-    const now = this.#native.tryAcquireOrPark(req);
+    const plain = want === "" && !req.matchAnyTag && req.user === undefined &&
+      req.password === undefined && req.connectionClass === undefined && req.purity === 0;
+    const now = this.#native.tryAcquireOrPark(plain ? null : req);
     if (now === null) {
       return await this.#acquireAsync(signal, aborted, (r) => this.#native.acquire(req, r));
     }

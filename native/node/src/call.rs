@@ -38,6 +38,61 @@ pub fn runtime() -> &'static tokio::runtime::Handle {
     })
 }
 
+type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Calls made on JS threads, waiting for the I/O thread to start them.
+///
+/// Spawning onto the runtime from another thread wakes the I/O thread every
+/// time (a write to its eventfd, then a context switch). Calls made in a
+/// burst — a pool handing sessions to several waiters, each starting a query
+/// — are common; here the burst costs one wake-up, and the I/O thread
+/// spawns the calls locally.
+struct Inbox {
+    calls: Mutex<Vec<Task>>,
+    /// A wake-up is pending: the drainer has not taken the calls yet.
+    scheduled: std::sync::atomic::AtomicBool,
+    wake: tokio::sync::Notify,
+}
+
+fn inbox() -> &'static Inbox {
+    static INBOX: OnceLock<&'static Inbox> = OnceLock::new();
+    INBOX.get_or_init(|| {
+        let inbox: &'static Inbox = Box::leak(Box::new(Inbox {
+            calls: Mutex::new(Vec::new()),
+            scheduled: std::sync::atomic::AtomicBool::new(false),
+            wake: tokio::sync::Notify::new(),
+        }));
+        runtime().spawn(async move {
+            use std::sync::atomic::Ordering;
+            loop {
+                inbox.wake.notified().await;
+                // Cleared before taking: a call queued after this wakes us again.
+                inbox.scheduled.store(false, Ordering::SeqCst);
+                let calls =
+                    std::mem::take(&mut *inbox.calls.lock().unwrap_or_else(|p| p.into_inner()));
+                for call in calls {
+                    tokio::spawn(call);
+                }
+            }
+        });
+        inbox
+    })
+}
+
+/// Starts `task` on the I/O thread (see `Inbox`).
+fn submit(task: Task) {
+    use std::sync::atomic::Ordering;
+    let inbox = inbox();
+    inbox
+        .calls
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(task);
+    if !inbox.scheduled.swap(true, Ordering::SeqCst) {
+        inbox.wake.notify_one();
+    }
+}
+
 /// A finished call waiting for the JS thread: the promise to settle and how
 /// to build its value there.
 struct Completion {
@@ -265,7 +320,7 @@ where
     // Boxed: the task stores its future inline and tokio copies that slot
     // whole on each state change; the execute future is several KB.
     let fut = Box::pin(fut);
-    runtime().spawn(async move {
+    submit(Box::pin(async move {
         let out = CatchPanic(fut).await;
         let settle: Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send> = match out {
             // SAFETY (closure): called on the JS thread with its env.
@@ -281,7 +336,7 @@ where
             deferred: deferred_addr as sys::napi_deferred,
             settle,
         }));
-    });
+    }));
     // SAFETY: `promise` is a live value of this env.
     Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) })
 }

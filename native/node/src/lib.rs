@@ -560,6 +560,7 @@ pub struct NativePoolLimits {
 }
 
 #[napi(object)]
+#[derive(Default)]
 pub struct NativeAcquire {
     pub tag: String,
     pub match_any_tag: bool,
@@ -795,14 +796,17 @@ impl NativePool {
 
     /// `try_acquire`, or, when the request must wait, its id as a parked
     /// waiter (a number): its session comes from `take_parked`. `null`: call
-    /// `acquire`.
+    /// `acquire`. `req` may be `null` for the pool's defaults.
     #[napi]
     pub fn try_acquire_or_park(
         &self,
-        req: NativeAcquire,
+        req: Option<NativeAcquire>,
     ) -> Either4<NativeConnection, NativeFailure, f64, Null> {
         use oradb_client::pool::TryAcquire;
-        match self.inner.try_acquire_or_park(&acquire_request(req)) {
+        // `null`: the pool's defaults (no tag, credentials or class), the
+        // common case, without reading an object's properties.
+        let req = acquire_request(req.unwrap_or_default());
+        match self.inner.try_acquire_or_park(&req) {
             Ok(TryAcquire::Session(s)) => Either4::A(checkout(&self.out, s)),
             Ok(TryAcquire::Parked(id)) => Either4::C(id as f64),
             Ok(TryAcquire::Async) => Either4::D(Null),
