@@ -343,7 +343,12 @@ export class Pool implements AsyncDisposable {
   #drain(): void {
     for (const [id, c] of this.#native.takeParked()) {
       const w = this.#parked.get(id);
-      if (w === undefined) continue;
+      if (w === undefined) {
+        // Not expected (a waiter leaves the native queue before it is forgotten here), but a
+        // session must never be stranded as busy.
+        if (c !== null) this.#giveBack(c);
+        continue;
+      }
       this.#unpark(id, w);
       if (c !== null) {
         w.resolve(c);
@@ -356,6 +361,12 @@ export class Pool implements AsyncDisposable {
         (r) => this.#native.acquireQueued(w.req, id, r, left),
       ).then(w.resolve, w.reject);
     }
+  }
+
+  #giveBack(c: NativeConnection): void {
+    const r = this.#native.tryRelease(c.poolId, c.poolTag, false);
+    if (r === 0) this.#native.release(c.poolId, c.poolTag, false).catch(() => {});
+    else if (r === 2) queueMicrotask(() => this.#drain());
   }
 
   /** Keeps one `parkedReady()` pending while acquires are parked. */
