@@ -176,11 +176,44 @@ function convert(v: unknown, col: ColumnPlan, name: string): unknown {
   return col.converter ? col.converter(out) : out;
 }
 
+type RowMaker = (reader: ValueReader, fix: (v: unknown, i: number) => unknown) => unknown;
+
+const rowMakers = new WeakMap<RowPlan, RowMaker>();
+
+/**
+ * A function that builds one object row as an object literal with the plan's keys: V8 then
+ * allocates every row with one fixed shape, instead of growing each row key by key (that took a
+ * fifth of a large fetch). `fix` is called only for columns that need converting.
+ */
+function objectRowMaker(plan: RowPlan): RowMaker {
+  let make = rowMakers.get(plan);
+  if (make === undefined) {
+    const fields = plan.columns.map((c, i) => {
+      const value = c.kind === Kind.Default && c.converter === undefined &&
+          c.dbType !== DB_TYPE_NUMBER
+        ? "r.read()"
+        : `f(r.read(), ${i})`;
+      return `${JSON.stringify(c.key)}: ${value}`;
+    });
+    make = new Function("r", "f", `return { ${fields.join(", ")} };`) as RowMaker;
+    rowMakers.set(plan, make);
+  }
+  return make;
+}
+
 /** Decodes a batch of rows, appending them to `into`. */
 export function decodeRows<T>(plan: RowPlan, batch: NativeRows, into: T[]): T[] {
   const reader = new ValueReader(batch.data);
   const cols = plan.columns;
   const n = cols.length;
+  // A "__proto__" column would set the prototype in a literal: such rows are built key by key.
+  const literal = plan.outFormat !== "array" && !cols.some((c) => c.key === "__proto__");
+  if (literal && batch.rowCount > 0) {
+    const make = objectRowMaker(plan);
+    const fix = (v: unknown, i: number) => convert(v, cols[i], plan.metaData[i].name);
+    for (let r = 0; r < batch.rowCount; r++) into.push(make(reader, fix) as T);
+    return into;
+  }
   for (let r = 0; r < batch.rowCount; r++) {
     if (plan.outFormat === "array") {
       const row = new Array<unknown>(n);

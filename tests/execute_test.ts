@@ -75,6 +75,19 @@ test(
   },
 );
 
+test("object rows keep any column name: quotes, spaces, digits, duplicates", server, async () => {
+  await using s = await open();
+  const sql = `SELECT 1 AS "a'b\\c", 2 AS "x y", 3 AS "1", 4 AS "1", 'v' AS "__proto__x",
+    5 AS "constructor" FROM dual`;
+  for (let i = 0; i < 2; i++) {
+    const r = await s.conn.execute(sql);
+    assert.deepEqual(r.rows, [
+      { "a'b\\c": 1, "x y": 2, "1": 3, "1_1": 4, "__proto__x": "v", "constructor": 5 },
+    ]);
+    assert.equal(Object.getPrototypeOf(r.rows![0]), Object.prototype);
+  }
+});
+
 test("outFormat array returns rows as arrays", server, async () => {
   await using s = await open();
   await table(s.conn, 2);

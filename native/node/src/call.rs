@@ -97,8 +97,10 @@ fn submit(task: Task) {
 /// to build its value there.
 struct Completion {
     deferred: sys::napi_deferred,
-    settle: Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send>,
+    settle: Settle,
 }
+
+type Settle = Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send>;
 
 // SAFETY: `deferred` is only touched on the JS thread that created it (in
 // `call_js`); the tokio thread merely carries the pointer.
@@ -176,12 +178,17 @@ unsafe extern "C" fn call_js(
         unsafe { sys::napi_unref_threadsafe_function(env, ch.tsfn) };
     }
     let settled = (c.settle)(env);
-    // SAFETY: env is live (we are in a threadsafe-function callback) and the
-    // deferred belongs to this env; each is settled exactly once.
+    settle(env, c.deferred, settled);
+}
+
+/// Resolves or rejects `deferred` (on its JS thread, exactly once).
+fn settle(env: sys::napi_env, deferred: sys::napi_deferred, settled: Result<sys::napi_value>) {
+    // SAFETY: env is live (we are on its JS thread) and the deferred belongs
+    // to this env; each is settled exactly once.
     unsafe {
         match settled {
             Ok(v) => {
-                sys::napi_resolve_deferred(env, c.deferred, v);
+                sys::napi_resolve_deferred(env, deferred, v);
             }
             Err(e) => {
                 let mut msg = ptr::null_mut();
@@ -190,7 +197,7 @@ unsafe extern "C" fn call_js(
                     sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len(), &mut msg);
                 let mut err = ptr::null_mut();
                 sys::napi_create_error(env, ptr::null_mut(), msg, &mut err);
-                sys::napi_reject_deferred(env, c.deferred, err);
+                sys::napi_reject_deferred(env, deferred, err);
             }
         }
     }
@@ -298,6 +305,75 @@ where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = T> + Send + 'static,
 {
+    start(env, fut, false)
+}
+
+/// Like `spawn`, but when no other call of this JS environment is in flight
+/// the future's first step runs at once on the JS thread: for a small
+/// request that is taking the session, encoding it and one non-blocking
+/// write, as libuv's own writes do. It never waits there: at the first thing
+/// it must wait for (the answer) it moves to the I/O thread, woken by the
+/// same event. A lone call (sequential queries) then costs one thread
+/// wake-up less; with calls in flight the I/O thread is busy anyway, and the
+/// inbox batches them without loading the JS thread with socket writes.
+pub fn spawn_eager<T, F>(env: Env, fut: F) -> Result<JsObject>
+where
+    T: ToNapiValue + Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    start(env, fut, true)
+}
+
+fn settler<T: ToNapiValue + Send + 'static>(out: std::result::Result<T, String>) -> Settle {
+    match out {
+        // SAFETY (closure): called on the JS thread with its env.
+        Ok(v) => Box::new(move |env| unsafe { T::to_napi_value(env, v) }),
+        Err(p) => Box::new(move |_| {
+            Err(Error::new(
+                Status::GenericFailure,
+                format!("ODB-4000: internal error in the native layer: {p}"),
+            ))
+        }),
+    }
+}
+
+/// Where an eagerly started call waits between its first step (on the JS
+/// thread) and the wake that moves it to the runtime.
+enum Park {
+    /// The first step is running; a wake during it is remembered.
+    Polling {
+        woken: bool,
+    },
+    Parked(Task),
+    /// On the runtime: wakes of this waker are stale (the task has its own).
+    Moved,
+}
+
+struct Handoff(Mutex<Park>);
+
+impl std::task::Wake for Handoff {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match std::mem::replace(&mut *g, Park::Moved) {
+            Park::Polling { .. } => *g = Park::Polling { woken: true },
+            Park::Parked(task) => {
+                drop(g);
+                // Usually called on the I/O thread by its driver: a local spawn.
+                runtime().spawn(task);
+            }
+            Park::Moved => {}
+        }
+    }
+}
+
+fn start<T, F>(env: Env, fut: F, eager: bool) -> Result<JsObject>
+where
+    T: ToNapiValue + Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
     let raw = env.raw();
     let ch = channel(raw)?;
     let mut deferred = ptr::null_mut();
@@ -307,6 +383,21 @@ where
         unsafe { sys::napi_create_promise(raw, &mut deferred, &mut promise) },
         "creating a promise",
     )?;
+    // Boxed: the task stores its future inline and tokio copies that slot
+    // whole on each state change; the execute future is several KB.
+    let mut fut = Box::pin(CatchPanic(fut));
+    let eager = eager && ch.pending.get() == 0;
+    let handoff = Arc::new(Handoff(Mutex::new(Park::Polling { woken: false })));
+    if eager {
+        // Timers and spawns made by the first step need the runtime's context.
+        let _rt = runtime().enter();
+        let waker = std::task::Waker::from(handoff.clone());
+        if let Poll::Ready(out) = fut.as_mut().poll(&mut Context::from_waker(&waker)) {
+            settle(raw, deferred, settler(out)(raw));
+            // SAFETY: `promise` is a live value of this env.
+            return Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) });
+        }
+    }
     ch.pending.set(ch.pending.get() + 1);
     if ch.pending.get() == 1 {
         // SAFETY: on the JS thread that owns the channel.
@@ -317,26 +408,27 @@ where
     }
     let sender = ch.sender.clone();
     let deferred_addr = deferred as usize;
-    // Boxed: the task stores its future inline and tokio copies that slot
-    // whole on each state change; the execute future is several KB.
-    let fut = Box::pin(fut);
-    submit(Box::pin(async move {
-        let out = CatchPanic(fut).await;
-        let settle: Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send> = match out {
-            // SAFETY (closure): called on the JS thread with its env.
-            Ok(v) => Box::new(move |env| unsafe { T::to_napi_value(env, v) }),
-            Err(p) => Box::new(move |_| {
-                Err(Error::new(
-                    Status::GenericFailure,
-                    format!("ODB-4000: internal error in the native layer: {p}"),
-                ))
-            }),
-        };
+    let task: Task = Box::pin(async move {
+        let settle = settler(fut.await);
         sender.send(Box::new(Completion {
             deferred: deferred_addr as sys::napi_deferred,
             settle,
         }));
-    }));
+    });
+    if !eager {
+        submit(task);
+    } else {
+        let mut g = handoff.0.lock().unwrap_or_else(|p| p.into_inner());
+        match *g {
+            Park::Polling { woken: false } => *g = Park::Parked(task),
+            // Woken during its first step: it can go on at once.
+            _ => {
+                *g = Park::Moved;
+                drop(g);
+                submit(task);
+            }
+        }
+    }
     // SAFETY: `promise` is a live value of this env.
     Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) })
 }

@@ -41,6 +41,10 @@ fn failure(e: &oradb_client::Error) -> NativeFailure {
     }
 }
 
+/// Bind data up to this size is encoded on the JS thread by an eager call
+/// (see `call::spawn_eager`); beyond it, on the I/O thread.
+const EAGER_MAX_BIND_BYTES: usize = 32 * 1024;
+
 /// Awaits a client call. A panic inside it is caught by `call::spawn`, which
 /// rejects the promise (TS reports ODB-4000), so none reaches Node.
 async fn guarded<T: Send + 'static>(
@@ -388,7 +392,13 @@ impl NativeConnection {
         opts: Bytes,
     ) -> Result<JsObject> {
         let c = self.inner.clone();
-        call::spawn(env, async move {
+        // Large binds are encoded on the I/O thread, not on the JS thread.
+        let start = if values.0.len() <= EAGER_MAX_BIND_BYTES {
+            call::spawn_eager
+        } else {
+            call::spawn
+        };
+        start(env, async move {
             let b = match binds(&specs.0, &values.0, 1) {
                 Ok(b) => b,
                 Err(f) => return done(Err(f)),
