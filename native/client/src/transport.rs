@@ -16,6 +16,9 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
 pub struct Transport {
     stream: Box<dyn Stream>,
+    /// The TCP socket under `stream` (also under TLS), for `probe_alive`.
+    #[cfg(unix)]
+    fd: Option<std::os::fd::RawFd>,
     dec: PacketDecoder,
     pub sdu: usize,
     large: bool,
@@ -36,6 +39,21 @@ impl Transport {
     /// (a server restart, a kill) or sent something nobody asked for. Never
     /// waits: an idle healthy socket has nothing to read.
     pub fn probe_alive(&mut self) -> bool {
+        #[cfg(unix)]
+        if let Some(fd) = self.fd {
+            // Ask the socket itself: tokio learns of a FIN only when the I/O
+            // thread next polls, so a session whose server just went away
+            // could still look idle and healthy.
+            // SAFETY: `fd` belongs to `stream`, which lives as long as `self`.
+            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+            let mut byte = [std::mem::MaybeUninit::<u8>::uninit()];
+            match socket2::SockRef::from(&fd).peek(&mut byte) {
+                // EOF, or bytes nobody asked for.
+                Ok(_) => return false,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(_) => return false,
+            }
+        }
         let waker = std::task::Waker::noop();
         let mut cx = std::task::Context::from_waker(waker);
         let mut byte = [0u8; 1];
@@ -65,12 +83,13 @@ impl Transport {
                 tracing::debug!("EXPIRE_TIME keepalive not set: {e}");
             }
         }
+        let fd = raw_fd(&sock);
         let Some(settings) = tls else {
-            return Ok(Transport::new(Box::new(sock)));
+            return Ok(Transport::new(Box::new(sock)).with_fd(fd));
         };
         let handshake = crate::tls::connect(sock, host, port, settings);
         match tokio::time::timeout(timeout, handshake).await {
-            Ok(s) => Ok(Transport::new(Box::new(s?))),
+            Ok(s) => Ok(Transport::new(Box::new(s?)).with_fd(fd)),
             Err(_) => Err(Error::odb(
                 crate::error::ErrorKind::Connect,
                 "ODB-1012",
@@ -84,7 +103,8 @@ impl Transport {
 
     pub async fn tcp(host: &str, port: u16, timeout: Duration) -> Result<Transport> {
         let sock = Self::tcp_stream(host, port, timeout).await?;
-        Ok(Transport::new(Box::new(sock)))
+        let fd = raw_fd(&sock);
+        Ok(Transport::new(Box::new(sock)).with_fd(fd))
     }
 
     async fn tcp_stream(host: &str, port: u16, timeout: Duration) -> Result<TcpStream> {
@@ -116,12 +136,24 @@ impl Transport {
     pub fn new(stream: Box<dyn Stream>) -> Self {
         Transport {
             stream,
+            #[cfg(unix)]
+            fd: None,
             dec: PacketDecoder::new(),
             sdu: 8192,
             large: false,
             out: Vec::with_capacity(8192),
             read_buf: vec![0; 64 * 1024],
         }
+    }
+
+    #[cfg(unix)]
+    fn with_fd(mut self, fd: Option<std::os::fd::RawFd>) -> Self {
+        self.fd = fd;
+        self
+    }
+    #[cfg(not(unix))]
+    fn with_fd(self, _fd: Option<()>) -> Self {
+        self
     }
 
     pub fn set_large_lengths(&mut self) {
@@ -215,6 +247,15 @@ impl Transport {
             _ => Inbound::Other(p),
         })
     }
+}
+
+#[cfg(unix)]
+fn raw_fd(sock: &TcpStream) -> Option<std::os::fd::RawFd> {
+    Some(std::os::fd::AsRawFd::as_raw_fd(sock))
+}
+#[cfg(not(unix))]
+fn raw_fd(_sock: &TcpStream) -> Option<()> {
+    None
 }
 
 /// Accumulated response bytes with a cursor at the next undecoded message.

@@ -295,3 +295,38 @@ async fn restart_ends_the_drcp_sessions_kept_for_reuse() {
     let c = Connection::connect(pooled).await.unwrap();
     assert_eq!(marked(&c).await, 0.0, "after a restart the session is new");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_session_is_seen_dead_even_before_its_runtime_polls_the_socket() {
+    let s = server(None).await;
+    let o = opts(&s);
+    // The connection lives on a runtime whose thread then sleeps: its I/O
+    // driver cannot learn of the server's FIN (as when the addon's I/O
+    // thread has not woken yet).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let t = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let c = rt.block_on(async {
+            let c = Connection::connect(o).await.unwrap();
+            c.ping().await.unwrap();
+            c
+        });
+        tx.send(c.clone()).unwrap();
+        go_rx.recv().unwrap();
+        drop(rt);
+    });
+    let c = tokio::task::block_in_place(|| rx.recv()).unwrap();
+    assert!(c.probe_alive());
+    s.drop_all().await;
+    assert!(
+        !c.probe_alive(),
+        "the FIN is in the socket: the session is dead"
+    );
+    assert!(c.is_dead());
+    go_tx.send(()).unwrap();
+    t.join().unwrap();
+}
