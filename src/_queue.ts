@@ -13,6 +13,8 @@ import { ErrorCode, odbError, toOracleError, withCallSite } from "./errors.ts";
 /** Serial call queue of one connection. */
 export class CallQueue {
   #tail: Promise<void> = Promise.resolve();
+  /** Calls queued or running. */
+  #pending = 0;
   readonly #sendBreak: () => Promise<void>;
 
   /** `sendBreak` interrupts the running call (native breakExecution). */
@@ -33,6 +35,7 @@ export class CallQueue {
    * completes despite the abort resolves normally: its work was done.
    */
   run<T>(fn: () => Promise<T>, site?: Error, signal?: AbortSignal): Promise<T> {
+    if (signal === undefined && this.#pending === 0) return this.#runNow(fn, site);
     if (signal?.aborted) return Promise.reject(aborted(site, signal.reason));
     let resolve!: (v: T) => void;
     let reject!: (e: unknown) => void;
@@ -53,19 +56,38 @@ export class CallQueue {
       }
     };
     signal?.addEventListener("abort", onAbort, { once: true });
+    this.#pending++;
     const start = async (): Promise<void> => {
-      if (state === "skipped") return;
-      state = "running";
       try {
+        if (state === "skipped") return;
+        state = "running";
         resolve(await fn());
       } catch (e) {
         const err = toOracleError(e, site);
         reject(breakSent ? aborted(site, err) : err);
       } finally {
+        this.#pending--;
         signal?.removeEventListener("abort", onAbort);
       }
     };
     this.#tail = this.#tail.then(start);
+    return result;
+  }
+
+  /** An idle queue with no signal to watch: the call starts at once, without a turn of the
+   * microtask queue; later calls still wait for it. */
+  #runNow<T>(fn: () => Promise<T>, site: Error | undefined): Promise<T> {
+    this.#pending++;
+    const result = (async () => {
+      try {
+        return await fn();
+      } catch (e) {
+        throw toOracleError(e, site);
+      } finally {
+        this.#pending--;
+      }
+    })();
+    this.#tail = result.then(() => {}, () => {});
     return result;
   }
 }
