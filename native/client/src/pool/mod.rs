@@ -708,6 +708,27 @@ impl Pool {
         if st.closed || !waits || st.open < st.limits.max || !st.idle.is_empty() {
             return Ok(TryAcquire::Async);
         }
+        let fresh = req.purity == Some(Purity::New);
+        let id = Self::enqueue(
+            &mut st,
+            key,
+            want,
+            req.match_any_tag,
+            fresh,
+            Deliver::Parked,
+        )?;
+        Ok(TryAcquire::Parked(id))
+    }
+
+    /// Puts a new waiter at the end of the queue (bounded by `queue_max`).
+    fn enqueue(
+        st: &mut State,
+        key: Key,
+        want: Tag,
+        match_any: bool,
+        fresh: bool,
+        tx: Deliver,
+    ) -> Result<u64> {
         if st.limits.queue_max > 0 && st.queue.len() >= st.limits.queue_max {
             return Err(pool_error(
                 "ODB-2003",
@@ -720,11 +741,11 @@ impl Pool {
             id,
             key,
             want,
-            match_any: req.match_any_tag,
-            fresh: req.purity == Some(Purity::New),
-            tx: Some(Deliver::Parked),
+            match_any,
+            fresh,
+            tx: Some(tx),
         });
-        Ok(TryAcquire::Parked(id))
+        Ok(id)
     }
 
     /// What parked waiters got since the last call.
@@ -972,22 +993,14 @@ impl Pool {
                     w.tx = Some(Deliver::Task(tx));
                     return Ok(Next::Wait(rx, w.id));
                 }
-                if limits.queue_max > 0 && st.queue.len() >= limits.queue_max {
-                    return Err(pool_error(
-                        "ODB-2003",
-                        format!("the pool's wait queue is full ({} waiting)", st.queue.len()),
-                    ));
-                }
-                st.next_id += 1;
-                let id = st.next_id;
-                st.queue.push_back(Waiter {
-                    id,
-                    key: key.clone(),
-                    want: want.clone(),
+                let id = Self::enqueue(
+                    &mut st,
+                    key.clone(),
+                    want.clone(),
                     match_any,
                     fresh,
-                    tx: Some(Deliver::Task(tx)),
-                });
+                    Deliver::Task(tx),
+                )?;
                 Ok(Next::Wait(rx, id))
             }
         }
