@@ -169,8 +169,6 @@ export interface NativePoolStats {
 export interface NativePool {
   /** `requestId` (non-zero) lets `cancelAcquire` stop a waiting acquire (ODB-2010). */
   acquire(req: NativeAcquire, requestId: number): Promise<NativeConnection>;
-  /** An idle session handed out at once, or null when `acquire` must be used. */
-  tryAcquire(req: NativeAcquire): NativeConnection | null;
   /**
    * An idle session; or, when the request must wait, its id as a parked waiter (its session
    * comes from `takeParked`); or null when `acquire` must be used.
@@ -524,10 +522,6 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
         acquire: async (req: NativeAcquire, requestId: number) =>
           adapt(unwrap<RawConnection>(await pool.acquire(req, requestId))),
         cancelAcquire: (requestId: number) => pool.cancelAcquire(requestId),
-        tryAcquire: (req: NativeAcquire) => {
-          const c = unwrap<RawConnection | null>(pool.tryAcquire(req));
-          return c === null ? null : adapt(c);
-        },
         tryAcquireOrPark: (req: NativeAcquire | null) => {
           const c = unwrap<RawConnection | number | null>(pool.tryAcquireOrPark(req));
           return c === null || typeof c === "number" ? c : adapt(c);

@@ -386,9 +386,8 @@ where
     // Boxed: the task stores its future inline and tokio copies that slot
     // whole on each state change; the execute future is several KB.
     let mut fut = Box::pin(CatchPanic(fut));
-    let eager = eager && ch.pending.get() == 0;
-    let handoff = Arc::new(Handoff(Mutex::new(Park::Polling { woken: false })));
-    if eager {
+    let handoff = if eager && ch.pending.get() == 0 {
+        let handoff = Arc::new(Handoff(Mutex::new(Park::Polling { woken: false })));
         // Timers and spawns made by the first step need the runtime's context.
         let _rt = runtime().enter();
         let waker = std::task::Waker::from(handoff.clone());
@@ -397,7 +396,10 @@ where
             // SAFETY: `promise` is a live value of this env.
             return Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) });
         }
-    }
+        Some(handoff)
+    } else {
+        None
+    };
     ch.pending.set(ch.pending.get() + 1);
     if ch.pending.get() == 1 {
         // SAFETY: on the JS thread that owns the channel.
@@ -415,17 +417,18 @@ where
             settle,
         }));
     });
-    if !eager {
-        submit(task);
-    } else {
-        let mut g = handoff.0.lock().unwrap_or_else(|p| p.into_inner());
-        match *g {
-            Park::Polling { woken: false } => *g = Park::Parked(task),
-            // Woken during its first step: it can go on at once.
-            _ => {
-                *g = Park::Moved;
-                drop(g);
-                submit(task);
+    match handoff {
+        None => submit(task),
+        Some(handoff) => {
+            let mut g = handoff.0.lock().unwrap_or_else(|p| p.into_inner());
+            match *g {
+                Park::Polling { woken: false } => *g = Park::Parked(task),
+                // Woken during its first step: it can go on at once.
+                _ => {
+                    *g = Park::Moved;
+                    drop(g);
+                    submit(task);
+                }
             }
         }
     }

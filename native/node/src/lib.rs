@@ -793,19 +793,9 @@ impl NativePool {
         done(Ok(checkout(&out, s)))
     }
 
-    /// The synchronous fast path: an idle session that needs no ping, or
-    /// `null` (call `acquire`). No I/O: a lock and a non-blocking probe.
-    #[napi]
-    pub fn try_acquire(&self, req: NativeAcquire) -> Either<Out<NativeConnection>, Null> {
-        match self.inner.try_acquire(&acquire_request(req)) {
-            Ok(Some(s)) => Either::A(done(Ok(checkout(&self.out, s)))),
-            Ok(None) => Either::B(Null),
-            Err(e) => Either::A(done(Err(failure(&e)))),
-        }
-    }
-
-    /// `try_acquire`, or, when the request must wait, its id as a parked
-    /// waiter (a number): its session comes from `take_parked`. `null`: call
+    /// The synchronous fast path: an idle session that needs no ping (no
+    /// I/O: a lock and a non-blocking probe), or, when the request must wait,
+    /// its id as a parked waiter (a number): its session comes from `take_parked`. `null`: call
     /// `acquire`. `req` may be `null` for the pool's defaults.
     #[napi]
     pub fn try_acquire_or_park(

@@ -655,6 +655,16 @@ impl Pool {
     pub fn try_acquire(&self, req: &AcquireRequest) -> Result<Option<PooledSession>> {
         let want = Tag::parse(&req.tag)?;
         let key = self.key_for(req)?;
+        self.try_idle(req, &want, &key)
+    }
+
+    /// `try_acquire` with the request's tag and key already worked out.
+    fn try_idle(
+        &self,
+        req: &AcquireRequest,
+        want: &Tag,
+        key: &Key,
+    ) -> Result<Option<PooledSession>> {
         if req.purity == Some(Purity::New) {
             return Ok(None);
         }
@@ -665,7 +675,7 @@ impl Pool {
                     return Err(pool_error("ODB-2001", "the pool is closed"));
                 }
                 Self::trim(&mut st, self.rt());
-                let Some(i) = Self::pick(&st.idle, &key, &want, req.match_any_tag) else {
+                let Some(i) = Self::pick(&st.idle, key, want, req.match_any_tag) else {
                     return Ok(None);
                 };
                 let stale = st
@@ -696,11 +706,11 @@ impl Pool {
     /// instead: what it gets is collected with `take_parked`, signalled by
     /// `parked_ready` when it happens off the caller's thread.
     pub fn try_acquire_or_park(&self, req: &AcquireRequest) -> Result<TryAcquire> {
-        if let Some(s) = self.try_acquire(req)? {
-            return Ok(TryAcquire::Session(s));
-        }
         let want = Tag::parse(&req.tag)?;
         let key = self.key_for(req)?;
+        if let Some(s) = self.try_idle(req, &want, &key)? {
+            return Ok(TryAcquire::Session(s));
+        }
         let mut st = self.lock();
         let waits = matches!(st.limits.get_mode, GetMode::Wait | GetMode::TimedWait);
         // Room to open one, an idle session to close for room (or to ping),
