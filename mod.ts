@@ -18,6 +18,7 @@
  */
 
 export { connect, Connection } from "./src/connection.ts";
+export type { ConnectionCloseOptions } from "./src/connection.ts";
 export { Cursor } from "./src/cursor.ts";
 export { createPool, Pool } from "./src/pool.ts";
 export type {

@@ -54,6 +54,9 @@ const VARIABLE_SIZE = new Set([
   DB_TYPE_LONG_RAW,
 ]);
 const DEFAULT_MAX_SIZE = 4000;
+/** Years Oracle's DATE and TIMESTAMP can hold. */
+const MIN_YEAR = -4712;
+const MAX_YEAR = 9999;
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Native binds plus what is needed to map OUT values back to names or positions. */
@@ -124,6 +127,15 @@ export function writeValue(
       throw odbError(
         ErrorCode.UNSUPPORTED_BIND_VALUE,
         `${label(names, i, row)} is an invalid Date`,
+      );
+    }
+    const year = v.getFullYear();
+    if (year < MIN_YEAR || year > MAX_YEAR) {
+      // Oracle's DATE and TIMESTAMP hold years -4712 to 9999; the wire form would wrap.
+      throw odbError(
+        ErrorCode.UNSUPPORTED_BIND_VALUE,
+        `${label(names, i, row)} is a Date in year ${year}, outside Oracle's range ` +
+          `${MIN_YEAR} to ${MAX_YEAR}`,
       );
     }
     w.date(declared === DB_TYPE_DATE ? Tag.DATE : Tag.TIMESTAMP, v);

@@ -72,7 +72,14 @@ export async function executeStatement(
   };
   let res = await session.native.execute(sql, binds.native, nativeOpts);
   if (res.columns === null) return { res, plan: undefined, arraySize };
-  const plan = planRows(res.columns, opts);
+  let plan: RowPlan;
+  try {
+    plan = planRows(res.columns, opts);
+  } catch (e) {
+    // A fetchTypeHandler threw: nobody will fetch from this cursor.
+    await releaseCursor(session, res);
+    throw e;
+  }
   if (!covers(nativeOpts.fetchAsString, plan.nativeAsString)) {
     remember(session, sql, plan.nativeAsString);
     const rows = res.rows;
@@ -100,17 +107,31 @@ export async function fetchRows<T>(
 ): Promise<T[]> {
   const rows: T[] = [];
   let done = res.rows === null || res.rows.done;
-  if (res.rows !== null) decodeRows(plan, res.rows, rows);
-  const limit = maxRows > 0 ? maxRows : Number.POSITIVE_INFINITY;
-  while (!done && rows.length < limit && res.cursorId !== 0) {
-    const batch = await session.native.fetch(
-      res.cursorId,
-      Math.min(arraySize, limit - rows.length),
-    );
-    decodeRows(plan, batch, rows);
-    done = batch.done;
+  try {
+    if (res.rows !== null) decodeRows(plan, res.rows, rows);
+    const limit = maxRows > 0 ? maxRows : Number.POSITIVE_INFINITY;
+    while (!done && rows.length < limit && res.cursorId !== 0) {
+      const batch = await session.native.fetch(
+        res.cursorId,
+        Math.min(arraySize, limit - rows.length),
+      );
+      decodeRows(plan, batch, rows);
+      done = batch.done;
+    }
+    if (rows.length > limit) rows.length = limit;
+  } catch (e) {
+    // A failed fetch or a throwing converter: nobody will fetch the rest.
+    if (!done) await releaseCursor(session, res);
+    throw e;
   }
+  // Rows left beyond maxRows.
   if (!done && res.cursorId !== 0) await session.native.closeCursor(res.cursorId);
-  if (rows.length > limit) rows.length = limit;
   return rows;
+}
+
+/** Closes the server cursor of an execute whose rows nobody will fetch (errors ignored: the
+ * connection may be gone, and the caller reports the first error). */
+async function releaseCursor(session: Session, res: NativeExecResult): Promise<void> {
+  if (res.cursorId === 0 || res.rows?.done === true) return;
+  await session.native.closeCursor(res.cursorId).catch(() => {});
 }

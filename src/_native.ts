@@ -105,6 +105,8 @@ export interface NativeConnection {
   ping(): Promise<void>;
   breakExecution(): Promise<void>;
   close(): Promise<void>;
+  /** Breaks the call in flight and closes; gives up on the server after `graceMs`. */
+  forceClose(graceMs: number): Promise<void>;
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
@@ -295,6 +297,7 @@ interface RawConnection {
   ping(): Promise<unknown>;
   breakExecution(): Promise<void>;
   close(): Promise<unknown>;
+  forceClose(graceMs: number): Promise<unknown>;
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
@@ -496,6 +499,10 @@ class Adapted implements NativeConnection {
 
   async close(): Promise<void> {
     unwrap(await this.#raw.close());
+  }
+
+  async forceClose(graceMs: number): Promise<void> {
+    unwrap(await this.#raw.forceClose(graceMs));
   }
 
   setCallTimeout(ms: number): void {

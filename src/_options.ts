@@ -22,7 +22,8 @@ export type OptionKind =
   | "integer" // any integer (negative allowed)
   | "purity"
   | "getMode"
-  | "sessionCallback";
+  | "sessionCallback"
+  | "drainTime";
 
 /** Option name → what its value must be. */
 export type OptionSchema = Readonly<Record<string, OptionKind>>;
@@ -68,8 +69,14 @@ const EXECUTE_MANY: OptionSchema = {
   signal: "signal",
 };
 
+/**
+ * The largest integer option: counts and timeouts cross into Rust as 32-bit integers, and a
+ * larger value must fail here rather than wrap around there (2**32 + 5 ms would become 5 ms).
+ */
+export const MAX_INT_OPTION = 2 ** 31 - 1;
+
 const isCount = (v: unknown, min: number) =>
-  typeof v === "number" && Number.isInteger(v) && v >= min;
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= MAX_INT_OPTION;
 
 function fetchInfoOk(v: unknown): boolean {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
@@ -88,8 +95,8 @@ const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
   string: ["a string", (v) => typeof v === "string"],
   boolean: ["a boolean", (v) => typeof v === "boolean"],
   function: ["a function", (v) => typeof v === "function"],
-  count: ["an integer of 0 or more", (v) => isCount(v, 0)],
-  positive: ["an integer of 1 or more", (v) => isCount(v, 1)],
+  count: [`an integer from 0 to ${MAX_INT_OPTION}`, (v) => isCount(v, 0)],
+  positive: [`an integer from 1 to ${MAX_INT_OPTION}`, (v) => isCount(v, 1)],
   outFormat: ['"object" or "array"', (v) => v === "object" || v === "array"],
   typeList: [
     "an array of type numbers",
@@ -97,7 +104,14 @@ const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
   ],
   fetchInfo: ['an object of { type: STRING | "bigint" } by column name', fetchInfoOk],
   signal: ["an AbortSignal", isSignal],
-  integer: ["an integer", (v) => Number.isInteger(v)],
+  integer: [
+    `an integer from ${-MAX_INT_OPTION} to ${MAX_INT_OPTION}`,
+    (v) => Number.isInteger(v) && Math.abs(v as number) <= MAX_INT_OPTION,
+  ],
+  drainTime: [
+    "a number of seconds of 0 or more (Infinity: wait for every session)",
+    (v) => typeof v === "number" && v >= 0,
+  ],
   purity: ['"new", "self" or "default"', (v) => v === "new" || v === "self" || v === "default"],
   getMode: [
     '"wait", "nowait", "forceget" or "timedwait"',
@@ -142,6 +156,13 @@ const ACQUIRE: OptionSchema = {
   purity: "purity",
   signal: "signal",
 };
+
+const POOL_CLOSE: OptionSchema = { force: "boolean", drainTime: "drainTime" };
+
+/** Checks `pool.close()` options. */
+export function checkPoolCloseOptions(options: unknown): void {
+  checkOptions("close()", options, POOL_CLOSE);
+}
 
 /** Checks `createPool()` options. */
 export function checkPoolOptions(options: unknown): void {

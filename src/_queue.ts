@@ -35,6 +35,26 @@ export class CallQueue {
    * completes despite the abort resolves normally: its work was done.
    */
   run<T>(fn: () => Promise<T>, site?: Error, signal?: AbortSignal): Promise<T> {
+    return this.#enqueue(fn, site, signal, false);
+  }
+
+  /**
+   * Makes every call queued and not yet started fail with `err()` instead of running (a forced
+   * close), then queues `fn`, which still runs once the call in flight ends.
+   */
+  abandonThen<T>(err: () => Error, fn: () => Promise<T>): Promise<T> {
+    this.#abandoned = err;
+    return this.#enqueue(fn, undefined, undefined, true);
+  }
+
+  #abandoned: (() => Error) | undefined;
+
+  #enqueue<T>(
+    fn: () => Promise<T>,
+    site: Error | undefined,
+    signal: AbortSignal | undefined,
+    last: boolean,
+  ): Promise<T> {
     if (signal === undefined && this.#pending === 0) return this.#runNow(fn, site);
     if (signal?.aborted) return Promise.reject(aborted(site, signal.reason));
     let resolve!: (v: T) => void;
@@ -60,6 +80,11 @@ export class CallQueue {
     const start = async (): Promise<void> => {
       try {
         if (state === "skipped") return;
+        if (this.#abandoned !== undefined && !last) {
+          state = "skipped";
+          reject(withCallSite(this.#abandoned(), site));
+          return;
+        }
         state = "running";
         resolve(await fn());
       } catch (e) {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ErrorCode, odbError } from "./errors.ts";
+import { ErrorCode, odbError, userCodeError } from "./errors.ts";
 import type { NativeColumn, NativeRows } from "./_native.ts";
 import { ValueReader } from "./_values.ts";
 import {
@@ -93,10 +93,37 @@ function toMetadata(c: NativeColumn): Metadata {
 function chooseFetch(meta: Metadata, opts: ExecuteOptions): FetchTypeResult | undefined {
   const info = opts.fetchInfo?.[meta.name];
   if (info !== undefined) return info.type === 0 ? undefined : { type: info.type };
-  const handled = opts.fetchTypeHandler?.(meta);
-  if (handled !== undefined) return handled;
+  const handler = opts.fetchTypeHandler;
+  if (handler !== undefined) {
+    let handled: unknown;
+    try {
+      handled = handler(meta);
+    } catch (e) {
+      throw userCodeError("fetchTypeHandler", e);
+    }
+    if (handled !== undefined) return checkFetchResult(handled, meta.name);
+  }
   const asString = opts.fetchAsString?.some((t) => FAMILIES[t]?.includes(meta.dbType));
   return asString ? { type: STRING } : undefined;
+}
+
+/** What a fetchTypeHandler returned must be `undefined` or `{ type?, converter? }`. */
+function checkFetchResult(v: unknown, name: string): FetchTypeResult {
+  const converter = (v as FetchTypeResult | null)?.converter;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw odbError(
+      ErrorCode.INVALID_OPTION,
+      `fetchTypeHandler returned ${typeof v === "object" ? "null or an array" : `a ${typeof v}`} ` +
+        `for column "${name}"; it must return undefined or { type, converter }`,
+    );
+  }
+  if (converter !== undefined && typeof converter !== "function") {
+    throw odbError(
+      ErrorCode.INVALID_OPTION,
+      `fetchTypeHandler returned a "converter" that is not a function for column "${name}"`,
+    );
+  }
+  return v as FetchTypeResult;
 }
 
 function kindOf(type: FetchTypeResult["type"], name: string): Kind {
@@ -173,7 +200,12 @@ function convert(v: unknown, col: ColumnPlan, name: string): unknown {
     } else if (col.kind === Kind.String) out = toText(v, col.dbType);
     else out = toBigInt(v, name);
   }
-  return col.converter ? col.converter(out) : out;
+  if (col.converter === undefined) return out;
+  try {
+    return col.converter(out);
+  } catch (e) {
+    throw userCodeError(`The converter of column "${name}"`, e);
+  }
 }
 
 type RowMaker = (reader: ValueReader, fix: (v: unknown, i: number) => unknown) => unknown;

@@ -9,7 +9,14 @@ import { loadNative, type NativeConnection } from "./_native.ts";
 import { CallQueue } from "./_queue.ts";
 import { decodeOutBinds, encodeBinds, encodeManyBinds } from "./_binds.ts";
 import { assertOpen, executeStatement, fetchRows, type Session } from "./_execute.ts";
-import { checkConnectOptions, checkExecuteManyOptions, checkExecuteOptions } from "./_options.ts";
+import {
+  checkConnectOptions,
+  checkExecuteManyOptions,
+  checkExecuteOptions,
+  checkOptions,
+  MAX_INT_OPTION,
+  type OptionSchema,
+} from "./_options.ts";
 import { Cursor } from "./cursor.ts";
 import type {
   Binds,
@@ -33,6 +40,28 @@ import type {
  * console.log(rows?.[0]); // { TWICE: 42 }
  * ```
  */
+/**
+ * Options of {@linkcode Connection.close}.
+ *
+ * @example
+ * ```ts
+ * import type { ConnectionCloseOptions } from "./connection.ts";
+ *
+ * const options: ConnectionCloseOptions = { force: true };
+ * ```
+ */
+export interface ConnectionCloseOptions {
+  /** A pooled connection: discard the session instead of returning it to the pool. */
+  drop?: boolean;
+  /** Do not wait for calls: fail the queued ones, break the running one (see `close()`). */
+  force?: boolean;
+}
+
+const CLOSE_OPTIONS: OptionSchema = { drop: "boolean", force: "boolean" };
+
+/** How long a forced close waits for the server to answer a break before dropping the socket. */
+const FORCE_GRACE_MS = 2000;
+
 /** @internal How a pooled connection goes back to its pool. */
 export type ReleaseHook = (tag: string, drop: boolean) => Promise<void>;
 
@@ -89,10 +118,10 @@ export class Connection implements AsyncDisposable {
 
   set callTimeout(ms: number) {
     assertOpen(this.#s);
-    if (!Number.isInteger(ms) || ms < 0) {
+    if (!Number.isInteger(ms) || ms < 0 || ms > MAX_INT_OPTION) {
       throw odbError(
         ErrorCode.INVALID_OPTION,
-        `Option "callTimeout" must be an integer of 0 or more`,
+        `Option "callTimeout" must be an integer from 0 to ${MAX_INT_OPTION}`,
       );
     }
     this.#s.native.setCallTimeout(ms);
@@ -245,7 +274,9 @@ export class Connection implements AsyncDisposable {
         throw toOracleError(e, site);
       }
     };
-    return new Cursor<T>(this.#s, start());
+    // The signal also covers the fetches: aborting it ends iteration and closes the cursor.
+    const signal = options?.signal instanceof AbortSignal ? options.signal : undefined;
+    return new Cursor<T>(this.#s, start(), signal);
   }
 
   /**
@@ -322,7 +353,13 @@ export class Connection implements AsyncDisposable {
   }
 
   /**
-   * Waits for queued calls, then ends the session. Closing twice is fine.
+   * Ends the session (a pooled connection goes back to its pool). Closing twice is fine.
+   *
+   * Without `force`, calls already queued run first. With `force`, queued calls that have not
+   * started fail with `ODB-5000`, the call in progress is broken (it fails with `ORA-01013`),
+   * and if the server answers neither within 2 seconds the session is dropped: a stuck call can
+   * never keep a forced close waiting. `await using` closes with `force`, like a pool's, so a
+   * scope left while a call is still running (an abandoned `Promise.race`) cannot hang.
    *
    * @example
    * ```ts
@@ -333,22 +370,58 @@ export class Connection implements AsyncDisposable {
    * }
    * ```
    */
-  async close(options: { drop?: boolean } = {}): Promise<void> {
+  async close(options: ConnectionCloseOptions = {}): Promise<void> {
     if (this.#s.closed) return;
+    try {
+      checkOptions("close()", options, CLOSE_OPTIONS);
+    } catch (e) {
+      throw atCaller(e);
+    }
     this.#s.closed = true;
     const release = this.#release;
+    const drop = options.drop ?? false;
     try {
+      if (options.force === true) {
+        await this.#forceClose(release, drop);
+        return;
+      }
       await this.#s.queue.run(
-        () => release ? release(this.#tag, options.drop ?? false) : this.#s.native.close(),
+        () => release ? release(this.#tag, drop) : this.#s.native.close(),
       );
     } catch (e) {
       throw atCaller(e);
     }
   }
 
-  /** Same as `close()`, for `await using`. */
+  async #forceClose(release: ReleaseHook | undefined, drop: boolean): Promise<void> {
+    const { native, queue } = this.#s;
+    const closed = () => odbError(ErrorCode.CONNECTION_CLOSED, "Connection is closed");
+    if (release === undefined) {
+      // Queued calls fail; the native side breaks the running one, closes, and drops the
+      // socket if that takes longer than the grace time.
+      void queue.abandonThen(closed, () => Promise.resolve());
+      await native.forceClose(FORCE_GRACE_MS);
+      return;
+    }
+    const released = queue.abandonThen(closed, () => release(this.#tag, drop));
+    await native.breakExecution();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), FORCE_GRACE_MS));
+    try {
+      if (await Promise.race([released.then(() => "ok" as const), late]) === "late") {
+        // The server answers neither the call nor the break: drop the session, which ends
+        // the stuck call; the release then discards it from the pool.
+        await native.forceClose(0);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    await released;
+  }
+
+  /** Same as `close({ force: true })`, for `await using`: a call still running is broken. */
   [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+    return this.close({ force: true });
   }
 
   async #simple(call: (n: NativeConnection) => Promise<void>): Promise<void> {

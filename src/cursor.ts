@@ -41,10 +41,13 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
   #closed = false;
   /** The running execute; settled once the first batch is in. */
   readonly #ready: Promise<void>;
+  /** The `signal` of `cursor()`: it covers the whole life of the cursor, not only the execute. */
+  readonly #signal: AbortSignal | undefined;
 
   /** @internal Made by `Connection.cursor()`, with the execute already started. */
-  constructor(session: Session, executing: Promise<Executed>) {
+  constructor(session: Session, executing: Promise<Executed>, signal?: AbortSignal) {
     this.#session = session;
+    this.#signal = signal;
     this.#ready = executing.then((executed) => this.#start(executed));
     // Errors are reported by the first fetch; until then keep them from going unhandled.
     this.#ready.catch(() => {});
@@ -98,15 +101,37 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
   #assertUsable(): void {
     assertOpen(this.#session);
     if (this.#closed) throw odbError(ErrorCode.CURSOR_CLOSED, "Cursor is closed");
+    this.#assertNotAborted();
+  }
+
+  #assertNotAborted(): void {
+    if (this.#signal?.aborted) {
+      throw odbError(
+        ErrorCode.CALL_ABORTED,
+        `Cursor was aborted by its "signal"`,
+        this.#signal.reason,
+      );
+    }
+  }
+
+  /** Rethrows `e` after closing the cursor when its signal aborted (no rows will be read). */
+  async #failed(e: unknown, site: Error): Promise<never> {
+    if (this.#signal?.aborted) await this.close().catch(() => {});
+    throw withCallSite(e as Error, site);
   }
 
   async #fill(want: number, site: Error): Promise<void> {
     await this.#ready;
     const plan = this.#plan as RowPlan;
     while (this.#available() < want && !this.#done) {
+      this.#assertNotAborted();
       const id = this.#cursorId;
       const size = Math.max(this.#arraySize, Math.min(want - this.#available(), 1_000_000));
-      const batch = await this.#session.queue.run(() => this.#session.native.fetch(id, size), site);
+      const batch = await this.#session.queue.run(
+        () => this.#session.native.fetch(id, size),
+        site,
+        this.#signal,
+      );
       decodeRows(plan, batch, this.#buffered);
       if (batch.done) {
         // The native layer releases an exhausted cursor itself.
@@ -140,7 +165,7 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
       }
       await this.#fill(n, site);
     } catch (e) {
-      throw withCallSite(e as Error, site);
+      return await this.#failed(e, site);
     }
     return this.#take(n);
   }
@@ -163,7 +188,7 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
       this.#assertUsable();
       await this.#fill(Number.POSITIVE_INFINITY, site);
     } catch (e) {
-      throw withCallSite(e as Error, site);
+      return await this.#failed(e, site);
     }
     return this.#take(this.#available());
   }
@@ -219,6 +244,7 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
           // and I/O a turn every few hundred rows.
           await new Promise((resolve) => setImmediate(resolve));
         }
+        this.#assertNotAborted();
         if (this.#available() === 0) {
           this.#assertUsable();
           this.#buffered = [];
@@ -236,7 +262,8 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
     };
     const it: AsyncIterableIterator<T> = {
       next: () => {
-        if (sinceYield < YIELD_EVERY && this.#available() > 0) {
+        // An aborted signal ends the loop at the next row, buffered or not.
+        if (sinceYield < YIELD_EVERY && this.#available() > 0 && !this.#signal?.aborted) {
           sinceYield++;
           return Promise.resolve({ done: false, value: this.#buffered[this.#head++] });
         }

@@ -43,6 +43,12 @@ export const ErrorCode = {
   BIND_SHAPE_MISMATCH: "ODB-3003",
   /** A fetched value cannot be converted to the requested JS type. */
   FETCH_CONVERSION_FAILED: "ODB-3004",
+  /** Positional binds: the number of values differs from the number of placeholders. */
+  BIND_COUNT_MISMATCH: "ODB-3005",
+  /** Named binds: a placeholder of the statement has no value. */
+  BIND_MISSING: "ODB-3006",
+  /** Named binds: a value names no placeholder of the statement (often a typo). */
+  BIND_NOT_IN_STATEMENT: "ODB-3007",
   /** A Rust panic or another internal failure of the native layer. */
   INTERNAL: "ODB-4000",
   /** The tagged value buffer from the native layer is malformed. */
@@ -57,8 +63,14 @@ export const ErrorCode = {
   UNKNOWN_OPTION: "ODB-5003",
   /** The call was aborted by its `signal`. */
   CALL_ABORTED: "ODB-5004",
-  /** An argument of a method has the wrong type. */
+  /** An argument of a method has the wrong type, or a method was called without its object. */
   INVALID_ARGUMENT: "ODB-5005",
+  /**
+   * The user's own code called by oradb (a `sessionCallback`, `fetchTypeHandler` or fetch
+   * `converter`) threw; what it threw is the `cause`. An `OracleError` it threw (from a call
+   * it made) comes back unchanged instead.
+   */
+  USER_CODE_FAILED: "ODB-5006",
 } as const;
 
 /**
@@ -260,6 +272,15 @@ interface NativeErrorShape {
  */
 export function toOracleError(raw: unknown, site?: Error): OracleError {
   if (raw instanceof OracleError) return withCallSite(raw, site);
+  if (raw instanceof TypeError && /#\w/.test(raw.message)) {
+    // A private field read on the wrong `this`: a method taken off its object.
+    const err = odbError(
+      ErrorCode.INVALID_ARGUMENT,
+      "A method of oradb was called without its object (as after `const { execute } = conn`)",
+      raw,
+    );
+    return withCallSite(err, site);
+  }
   const shape: NativeErrorShape = typeof raw === "object" && raw !== null ? raw : {};
   const message = typeof shape.message === "string" ? shape.message : String(raw);
   const code = typeof shape.code === "string" && /^(ORA|ODB)-\d+$/.test(shape.code)
@@ -273,4 +294,23 @@ export function toOracleError(raw: unknown, site?: Error): OracleError {
     cause: raw,
   });
   return withCallSite(err, site);
+}
+
+/**
+ * Wraps what the user's own code (named by `what`, e.g. `sessionCallback`) threw, so that it is
+ * not mistaken for an internal failure: an {@linkcode OracleError} passes through unchanged,
+ * anything else becomes `ODB-5006` with it as `cause`.
+ *
+ * @example
+ * ```ts
+ * import { userCodeError } from "./errors.ts";
+ *
+ * const err = userCodeError("fetchTypeHandler", new Error("boom"));
+ * console.log(err.code, err.message); // "ODB-5006" "ODB-5006: fetchTypeHandler threw: boom"
+ * ```
+ */
+export function userCodeError(what: string, thrown: unknown): OracleError {
+  if (thrown instanceof OracleError) return thrown;
+  const text = thrown instanceof Error ? thrown.message : String(thrown);
+  return odbError(ErrorCode.USER_CODE_FAILED, `${what} threw: ${text}`, thrown);
 }

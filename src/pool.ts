@@ -7,7 +7,15 @@
 
 import { Connection, poolOf, purityNumber, toNativeOptions } from "./connection.ts";
 import type { ConnectOptions } from "./types.ts";
-import { atCaller, callSite, ErrorCode, odbError, OracleError, toOracleError } from "./errors.ts";
+import {
+  atCaller,
+  callSite,
+  ErrorCode,
+  odbError,
+  OracleError,
+  toOracleError,
+  userCodeError,
+} from "./errors.ts";
 import {
   loadNative,
   type NativeAcquire,
@@ -16,7 +24,12 @@ import {
   type NativePoolLimits,
   type NativePoolStats,
 } from "./_native.ts";
-import { checkAcquireOptions, checkPoolLimits, checkPoolOptions } from "./_options.ts";
+import {
+  checkAcquireOptions,
+  checkPoolCloseOptions,
+  checkPoolLimits,
+  checkPoolOptions,
+} from "./_options.ts";
 
 /** How `acquire()` behaves when every session is in use. */
 export type GetMode = "wait" | "nowait" | "forceget" | "timedwait";
@@ -401,7 +414,11 @@ export class Pool implements AsyncDisposable {
         conn.tag = want;
       } else if (isNew || (want !== "" && differs)) {
         this.#callbacks++;
-        await cb(conn, want);
+        try {
+          await cb(conn, want);
+        } catch (e) {
+          throw userCodeError("sessionCallback", e);
+        }
       }
     } catch (e) {
       // Never hand the session back half initialised.
@@ -487,14 +504,11 @@ export class Pool implements AsyncDisposable {
     if (this.#closed) return;
     const site = callSite();
     try {
+      checkPoolCloseOptions(options);
       const drain = options.drainTime;
-      if (drain !== undefined && (typeof drain !== "number" || !(drain >= 0))) {
-        throw odbError(
-          ErrorCode.INVALID_OPTION,
-          `Option "drainTime" must be a number of 0 or more`,
-        );
-      }
       const force = options.force ?? false;
+      // Milliseconds as a double: Infinity (wait for every session) and long drains pass
+      // through unchanged; -1 means no drain time.
       await this.#native.close(
         force || drain !== undefined,
         drain === undefined ? -1 : drain * 1000,

@@ -35,6 +35,9 @@ test("own error codes are grouped by range", () => {
     INVALID_BIND_SPEC: "3",
     BIND_SHAPE_MISMATCH: "3",
     FETCH_CONVERSION_FAILED: "3",
+    BIND_COUNT_MISMATCH: "3",
+    BIND_MISSING: "3",
+    BIND_NOT_IN_STATEMENT: "3",
     INTERNAL: "4",
     MALFORMED_VALUE_BUFFER: "4",
     CONNECTION_CLOSED: "5",
@@ -43,6 +46,7 @@ test("own error codes are grouped by range", () => {
     UNKNOWN_OPTION: "5",
     CALL_ABORTED: "5",
     INVALID_ARGUMENT: "5",
+    USER_CODE_FAILED: "5",
   };
   assert.deepEqual(Object.keys(ErrorCode).sort(), Object.keys(ranges).sort());
   for (const [name, code] of Object.entries(ErrorCode)) {

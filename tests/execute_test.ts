@@ -272,7 +272,7 @@ test("callTimeout reads and writes the setting and rejects negatives", server, a
   assert.equal(conn.callTimeout, 1500);
   assert.throws(() => (conn.callTimeout = -1), {
     code: "ODB-5002",
-    message: 'ODB-5002: Option "callTimeout" must be an integer of 0 or more',
+    message: 'ODB-5002: Option "callTimeout" must be an integer from 0 to 2147483647',
   });
 });
 

@@ -33,7 +33,7 @@ test("connect rejects a missing user naming the option", async () => {
 test("connect rejects a wrong option type naming the option and what it must be", async () => {
   await assert.rejects(connect({ ...base, callTimeout: -1 }), {
     code: "ODB-5002",
-    message: 'ODB-5002: Option "callTimeout" of connect() must be an integer of 0 or more',
+    message: 'ODB-5002: Option "callTimeout" of connect() must be an integer from 0 to 2147483647',
   });
   await assert.rejects(connect({ ...base, autoCommit: "yes" } as never), {
     code: "ODB-5002",

@@ -24,6 +24,9 @@ pub(crate) struct Control {
     pub dead: AtomicBool,
     /// The last response said a transaction is open.
     pub in_txn: AtomicBool,
+    /// `force_close` gave up on the call in flight: its wait for the
+    /// server ends and the session is dropped.
+    pub kill: Notify,
 }
 
 /// A thin-mode session. Cheap to clone; all clones share one session.
@@ -218,6 +221,25 @@ impl Connection {
         }
         self.call(async |st: &mut State| st.session_release().await)
             .await
+    }
+
+    /// Closes even while a call is stuck: breaks the call in flight, then
+    /// closes as `close` does; whatever is not done within `grace` (a server
+    /// that answers neither the call nor the break, or the logoff) is
+    /// abandoned and the socket dropped. Never waits much longer than
+    /// `grace` for the running call.
+    pub async fn force_close(&self, grace: Duration) -> Result<()> {
+        self.break_execution();
+        if let Ok(r) = tokio::time::timeout(grace, self.close()).await {
+            return r;
+        }
+        // The call in flight sees the kill, fails as disconnected and
+        // releases the session; then the socket goes.
+        self.ctl.kill.notify_one();
+        let mut st = self.state.lock().await;
+        st.abandon().await;
+        self.ctl.dead.store(true, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Rolls back, logs off and closes the socket. Later calls fail with ODB-5001.

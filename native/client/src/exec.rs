@@ -133,6 +133,9 @@ pub(crate) struct State {
     ahead: HashMap<u32, Result<Fetched>>,
     /// Each open cursor's last row, for BIT_VECTOR duplicates.
     carry: HashMap<u32, Carry>,
+    /// The cursor named by the last server error, so a failed first
+    /// execute can release the cursor the server opened for it.
+    error_cursor: u32,
 }
 
 fn bind_error(code: &str, msg: String) -> Error {
@@ -156,6 +159,18 @@ fn plan_for(cols: &[DescribeColumn], as_string: &[usize], lobs_as_long: bool) ->
             }
         })
         .collect()
+}
+
+/// For each of the caller's binds, the first placeholder it fills (`kinds`
+/// holds each placeholder's type and bind index).
+fn first_placeholders(kinds: &[(u8, usize)], n_specs: usize) -> Vec<Option<usize>> {
+    let mut first = vec![None; n_specs];
+    for (p, &(_, s)) in kinds.iter().enumerate() {
+        if let Some(slot @ None) = first.get_mut(s) {
+            *slot = Some(p);
+        }
+    }
+    first
 }
 
 /// The last row of a cursor's previous response, as decoded bytes.
@@ -267,6 +282,7 @@ impl State {
             cache: StmtCache::new(opts.stmt_cache_size),
             ahead: HashMap::new(),
             carry: HashMap::new(),
+            error_cursor: 0,
         }
     }
 
@@ -339,6 +355,7 @@ impl State {
             return Err(e);
         }
         self.buf.clear();
+        self.error_cursor = 0;
         let caps = self.caps;
         let timeout = self.timeout();
         let mut plan = plan.to_vec();
@@ -425,6 +442,7 @@ impl State {
             && m.error_num != 1403
             && (m.error_num != 24381 || m.batch_errors.is_empty())
         {
+            self.error_cursor = u32::from(m.cursor_id);
             let e = Error::ora(
                 m.error_num,
                 m.message.as_deref().unwrap_or(""),
@@ -433,6 +451,18 @@ impl State {
             return Err(response::interrupted_error(e, why));
         }
         Ok(m)
+    }
+
+    /// A first execute (or executemany) failed after the server opened a
+    /// cursor for it: nobody will use that cursor, so it closes with the
+    /// next call, as Oracle's clients do. Without this each failed call
+    /// left a cursor open until ORA-01000.
+    fn release_failed(&mut self, e: Error) -> Error {
+        let c = std::mem::take(&mut self.error_cursor);
+        if c != 0 && !self.pending_close.contains(&c) {
+            self.pending_close.push(c);
+        }
+        e
     }
 
     /// Maps the user's binds onto the statement's placeholders.
@@ -451,7 +481,8 @@ impl State {
             }
             return Ok((0..scan.binds.len()).collect());
         }
-        scan.binds
+        let map = scan
+            .binds
             .iter()
             .map(|p| {
                 binds
@@ -467,7 +498,17 @@ impl State {
                         bind_error("ODB-3006", format!("no value was given for bind \"{p}\""))
                     })
             })
-            .collect()
+            .collect::<Result<Vec<usize>>>()?;
+        // A value the statement never reads is most likely a typo'd name:
+        // say so rather than drop it.
+        if let Some(s) = (0..binds.specs.len()).find(|s| !map.contains(s)) {
+            let name = binds.specs[s].name.as_deref().unwrap_or_default();
+            return Err(bind_error(
+                "ODB-3007",
+                format!("bind \"{name}\" is not a placeholder of the statement"),
+            ));
+        }
+        Ok(map)
     }
 
     /// Bind metadata (all placeholders), value metadata and value rows.
@@ -639,9 +680,13 @@ impl State {
         let mut w = self.request();
         let seq = self.next_seq();
         ExecuteRequest { seq, ..req }.encode(&mut w, &self.caps, &value_metas, is_plsql);
-        let m = self
+        let m = match self
             .round_trip(w, &mut acc, &[], scan.kind, false, &opts.fetch_as_string)
-            .await?;
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => return Err(self.release_failed(e)),
+        };
         if scan.kind == Kind::Dml && !acc.returning.is_empty() {
             acc.returning.remove(0);
         }
@@ -656,14 +701,20 @@ impl State {
                 if cursor_id != 0 {
                     self.pending_close.push(cursor_id);
                 }
-                let mut out = RowBuf::default();
+                // OUT values arrive in placeholder order; the caller reads them
+                // in the order of its binds.
                 let mut outs = acc.outs.into_iter();
-                for (i, (ty, _)) in kinds.iter().enumerate() {
-                    match acc.io_dirs.get(i) {
-                        Some(d) if *d != rows::dir::IN => {
-                            Self::out_value(&mut out, *ty, outs.next().flatten().as_deref())?
-                        }
-                        _ => out.null(),
+                let by_placeholder: Vec<Option<Option<Vec<u8>>>> = (0..kinds.len())
+                    .map(|p| match acc.io_dirs.get(p) {
+                        Some(d) if *d != rows::dir::IN => Some(outs.next().flatten()),
+                        _ => None,
+                    })
+                    .collect();
+                let mut out = RowBuf::default();
+                for p in first_placeholders(&kinds, binds.specs.len()) {
+                    match p.and_then(|p| by_placeholder[p].as_ref().map(|v| (p, v))) {
+                        Some((p, v)) => Self::out_value(&mut out, kinds[p].0, v.as_deref())?,
+                        None => out.null(),
                     }
                 }
                 Ok(ExecResult {
@@ -682,7 +733,7 @@ impl State {
                     }
                 }
                 let out_binds = if scan.returning.iter().any(|r| *r) {
-                    Some(self.returning_buf(&scan, &kinds, &acc)?)
+                    Some(self.returning_buf(&scan, &kinds, binds.specs.len(), &acc)?)
                 } else {
                     None
                 };
@@ -779,15 +830,24 @@ impl State {
         })
     }
 
-    /// RETURNING values as one tagged value per bind (arrays for RETURNING binds).
-    fn returning_buf(&self, scan: &sql::Scan, kinds: &[(u8, usize)], acc: &Acc) -> Result<RowBuf> {
+    /// RETURNING values as one tagged value per bind, in the order of the
+    /// binds (arrays for RETURNING binds, NULL for the others).
+    fn returning_buf(
+        &self,
+        scan: &sql::Scan,
+        kinds: &[(u8, usize)],
+        n_specs: usize,
+        acc: &Acc,
+    ) -> Result<RowBuf> {
+        let is_returning = |p: usize| scan.returning.get(p).copied().unwrap_or(false);
         let mut out = RowBuf::default();
-        let mut k = 0;
-        for (p, (ty, _)) in kinds.iter().enumerate() {
-            if !scan.returning.get(p).copied().unwrap_or(false) {
+        for p in first_placeholders(kinds, n_specs) {
+            let Some(p) = p.filter(|&p| is_returning(p)) else {
                 out.null();
                 continue;
-            }
+            };
+            // Column of this placeholder in each RETURNING row.
+            let k = (0..p).filter(|&q| is_returning(q)).count();
             let vals: Vec<&Option<Vec<u8>>> = acc
                 .returning
                 .iter()
@@ -798,9 +858,8 @@ impl State {
             out.data
                 .extend_from_slice(&(vals.len() as u32).to_le_bytes());
             for v in vals {
-                Self::out_value(&mut out, *ty, v.as_deref())?;
+                Self::out_value(&mut out, kinds[p].0, v.as_deref())?;
             }
-            k += 1;
         }
         Ok(out)
     }
@@ -836,11 +895,25 @@ impl State {
         let carry = acc.take_carry();
         let mut rows = acc.rows;
         if has_lob && rows.rows == 0 && !done {
-            self.define_lobs(cursor_id, &describe.columns, prefetch)
-                .await?;
-            let f = self.fetch_plan(cursor_id, prefetch, &plan).await?;
-            rows = f.rows;
-            done = f.done;
+            let first = match self
+                .define_lobs(cursor_id, &describe.columns, prefetch)
+                .await
+            {
+                Ok(()) => self.fetch_plan(cursor_id, prefetch, &plan).await,
+                Err(e) => Err(e),
+            };
+            match first {
+                Ok(f) => {
+                    rows = f.rows;
+                    done = f.done;
+                }
+                Err(e) => {
+                    // Nobody holds this cursor yet: release it with the next call.
+                    self.carry.remove(&cursor_id);
+                    self.pending_close.push(cursor_id);
+                    return Err(e);
+                }
+            }
         }
         match cache {
             // LOB queries keep their define round trip: not cached.
@@ -997,9 +1070,13 @@ impl State {
         }
         .encode(&mut w, &self.caps, &value_metas, scan.kind == Kind::PlSql);
         let mut acc = Acc::default();
-        let m = self
+        let m = match self
             .round_trip(w, &mut acc, &[], Kind::Other, opts.dml_row_counts, &[])
-            .await?;
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => return Err(self.release_failed(e)),
+        };
         if m.cursor_id != 0 {
             self.pending_close.push(m.cursor_id as u32);
         }
@@ -1045,6 +1122,17 @@ impl State {
             return Err(e);
         }
         Ok(())
+    }
+
+    /// Gives the session up without a logoff (see `Connection::force_close`).
+    pub(crate) async fn abandon(&mut self) {
+        self.closed_by_user = true;
+        if !self.dead {
+            self.dead = true;
+            // Bounded: a peer that stopped reading must not hold us here.
+            let _ =
+                tokio::time::timeout(Duration::from_millis(200), self.t.send_eof_and_close()).await;
+        }
     }
 
     pub(crate) async fn close(&mut self) -> Result<()> {

@@ -60,6 +60,9 @@ pub async fn read<T>(
         let waiting_break = why == Interrupted::No;
         let inbound = tokio::select! {
             r = t.recv() => r?,
+            _ = ctl.kill.notified() => {
+                return Err(Error::disconnected("it was closed by close({ force: true }) while a call was in progress"));
+            }
             _ = ctl.break_now.notified(), if waiting_break => {
                 why = Interrupted::Break;
                 t.send_marker(marker::INTERRUPT).await?;

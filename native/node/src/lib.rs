@@ -528,6 +528,16 @@ impl NativeConnection {
         })
     }
 
+    /// Closes even while a call is stuck (see `Connection::force_close`).
+    #[napi]
+    pub fn force_close(&self, env: Env, grace_ms: u32) -> Result<JsObject> {
+        let c = self.inner.clone();
+        call::spawn(env, async move {
+            let grace = Duration::from_millis(u64::from(grace_ms));
+            done(guarded(async move { c.force_close(grace).await }).await)
+        })
+    }
+
     #[napi]
     pub fn set_call_timeout(&self, ms: u32) {
         self.inner
@@ -916,11 +926,13 @@ impl NativePool {
         done(guarded(async move { pool.release(s, Some(&tag), drop).await }).await)
     }
 
-    /// `drain_ms` < 0: no drain time.
+    /// `drain_ms` < 0: no drain time; a double so that long drains and
+    /// Infinity (wait for every session) are not truncated.
     #[napi]
-    pub fn close(&self, env: Env, force: bool, drain_ms: i32) -> Result<JsObject> {
+    pub fn close(&self, env: Env, force: bool, drain_ms: f64) -> Result<JsObject> {
         let pool = self.inner.clone();
-        let drain = (drain_ms >= 0).then(|| Duration::from_millis(drain_ms as u64));
+        let drain = (drain_ms >= 0.0)
+            .then(|| Duration::try_from_secs_f64(drain_ms / 1000.0).unwrap_or(Duration::MAX));
         call::spawn(env, async move {
             done(guarded(async move { pool.close(force, drain).await }).await)
         })

@@ -1151,14 +1151,20 @@ impl Pool {
             self.retry_all(&mut st);
         }
         if let Some(d) = drain {
-            let deadline = tokio::time::Instant::now() + d;
+            // No deadline when it lies beyond what an Instant can hold (Duration::MAX).
+            let deadline = tokio::time::Instant::now().checked_add(d);
             loop {
                 let returned = self.inner.returned.notified();
                 if self.lock().busy == 0 {
                     break;
                 }
-                if tokio::time::timeout_at(deadline, returned).await.is_err() {
-                    break;
+                match deadline {
+                    Some(at) => {
+                        if tokio::time::timeout_at(at, returned).await.is_err() {
+                            break;
+                        }
+                    }
+                    None => returned.await,
                 }
             }
         }

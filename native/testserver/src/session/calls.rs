@@ -251,6 +251,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
 /// Handles one request; `Ok(false)` after LOGOFF.
 async fn handle_request(conn: &mut Conn, st: &mut State, req: &[u8]) -> Result<bool, String> {
     let mut r = Reader::new(req);
+    conn.call_cursor = 0;
     loop {
         let Ok(kind) = r.u8() else { return Ok(true) };
         let outcome = match kind {

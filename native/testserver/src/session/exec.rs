@@ -172,6 +172,7 @@ pub(crate) async fn execute(
         None if st.cursors.contains(head.cursor_id) => (head.cursor_id as u16, false),
         None => return send_sql_error(conn, st, &sql_err(1001, "invalid cursor"), 0, 0).await,
     };
+    conn.call_cursor = cursor_id;
     let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
         return Ok(());
     };

@@ -38,6 +38,10 @@ pub(crate) struct Conn {
     sid_cell: Arc<AtomicU32>,
     /// Set for `(SERVER=POOLED)` connections: whose pooled session this is.
     pub drcp: Option<DrcpConn>,
+    /// The cursor the current call runs on (0 when none yet): the ORA-01013
+    /// that ends a break names it, as Oracle's does, so the client can
+    /// close a cursor the interrupted call opened.
+    pub call_cursor: u16,
 }
 
 /// The DRCP identity of a pooled connection.
@@ -92,6 +96,7 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
         sid,
         sid_cell,
         drcp: None,
+        call_cursor: 0,
     };
     let conversation = async {
         match login::login(&mut conn).await {
@@ -217,7 +222,7 @@ impl Conn {
             }
         }
         if self.breaks.take() {
-            return self.break_exchange(0).await;
+            return self.break_exchange(self.call_cursor).await;
         }
         self.w.data(payload).await.map_err(|e| e.to_string())
     }
