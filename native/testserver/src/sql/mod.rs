@@ -2,6 +2,7 @@
 //! own SQLite connection to the shared database file, WAL mode) per client
 //! session. Statements are translated from Oracle SQL and run for real.
 
+mod bind_limit;
 mod datefmt;
 mod dbms_output;
 mod ddl;
@@ -28,6 +29,7 @@ use std::sync::{Arc, Mutex};
 use oradb_protocol::value::{DateTime, Value};
 use rusqlite::Connection;
 
+pub use bind_limit::BindLimit;
 pub use errors::err as ora_error;
 use lexer::Token;
 use sequences::Sequences;
