@@ -20,13 +20,15 @@ const bin = ["release", "debug"].map((p) => join(root, "target", p, "oradb-tests
 const server = spawn(bin, [
   "--listen",
   "127.0.0.1:0",
-  "--user",
-  "scott/tiger",
   "--service",
   "FREEPDB1",
   "--data",
   mkdtempSync(join(tmpdir(), "oradb-bench-")),
-], { stdio: ["ignore", "pipe", "inherit"] });
+], {
+  stdio: ["ignore", "pipe", "inherit"],
+  // In the environment: a password on the command line shows in `ps`.
+  env: { ...process.env, ORADB_TESTSERVER_USERS: "scott/tiger" },
+});
 const addr = await new Promise((ok) => server.stdout.once("data", (d) => ok(String(d).trim())));
 const creds = { user: "scott", password: "tiger", connectString: `${addr}/FREEPDB1` };
 const ticks = () => {

@@ -8,7 +8,7 @@ source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 DATA=$(mktemp -d)
 OUT=$(mktemp)
-"$ORADB_TESTSERVER" --listen 127.0.0.1:0 --user scott/tiger --service FREEPDB1 --data "$DATA" >"$OUT" &
+ORADB_TESTSERVER_USERS=scott/tiger "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --service FREEPDB1 --data "$DATA" >"$OUT" &
 PID=$!
 trap 'kill $PID 2>/dev/null; rm -rf "$DATA" "$OUT"' EXIT
 for _ in $(seq 1 100); do [ -s "$OUT" ] && break; sleep 0.1; done

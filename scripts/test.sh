@@ -66,7 +66,7 @@ for script in "python-oracledb:.venv/bin/python tests/conformance/python_conform
   DATA=$(mktemp -d)
   : >"$LOGS/server-$name.out"
   # The admin port (fault injection) is only used by the fault scripts.
-  "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --user scott/tiger --service FREEPDB1 --data "$DATA" >"$LOGS/server-$name.out" 2>"$LOGS/server-$name.err" &
+  ORADB_TESTSERVER_USERS=scott/tiger "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --service FREEPDB1 --data "$DATA" >"$LOGS/server-$name.out" 2>"$LOGS/server-$name.err" &
   SERVER_PID=$!
   for _ in $(seq 1 100); do [ "$(wc -l <"$LOGS/server-$name.out")" -ge 2 ] && break; sleep 0.1; done
   ADDR=$(head -1 "$LOGS/server-$name.out")
@@ -79,8 +79,8 @@ done
 # 5. TLS: python-oracledb over the test server's TCPS listener, with a throwaway CA.
 DATA=$(mktemp -d)
 "$ORADB_TESTSERVER" gen-certs "$DATA/tls" localhost 127.0.0.1
-"$ORADB_TESTSERVER" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --tls-cert "$DATA/tls/server.pem" \
-  --tls-key "$DATA/tls/server.key" --user scott/tiger --service FREEPDB1 --data "$DATA" \
+ORADB_TESTSERVER_USERS=scott/tiger "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 \
+  --tls-cert "$DATA/tls/server.pem" --tls-key "$DATA/tls/server.key" --service FREEPDB1 --data "$DATA" \
   >"$LOGS/server-tls.out" 2>"$LOGS/server-tls.err" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do [ "$(wc -l <"$LOGS/server-tls.out")" -ge 2 ] && break; sleep 0.1; done

@@ -213,9 +213,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     execFileSync(testServerPath(), ["gen-certs", join(data, "tls"), "localhost", "127.0.0.1"]);
   }
   const launch = async (listen: string) => {
-    const args = ["--listen", listen, "--user", `${user}/${password}`, "--service", service];
+    const args = ["--listen", listen, "--service", service];
     args.push("--admin-listen", `127.0.0.1:${adminPort}`);
-    for (const u of opts.extraUsers ?? []) args.push("--user", u);
+    // Users in the environment: arguments (and so passwords) show in `ps`.
+    const users = [`${user}/${password}`, ...(opts.extraUsers ?? [])].join("\n");
     if (opts.tls) {
       args.push(
         "--tls-listen",
@@ -228,6 +229,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     }
     const c = spawn(testServerPath(), [...args, "--data", data], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ORADB_TESTSERVER_USERS: users },
     });
     c.stderr!.on("data", (chunk: Uint8Array) => {
       stderrText = (stderrText + new TextDecoder().decode(chunk)).slice(-8192);

@@ -52,3 +52,46 @@ impl Config {
         self.services.is_empty() || self.services.iter().any(|s| s.eq_ignore_ascii_case(name))
     }
 }
+
+/// The environment variable with `NAME/PASSWORD` entries (commas or
+/// newlines between them): credentials kept out of `ps`.
+pub const USERS_ENV: &str = "ORADB_TESTSERVER_USERS";
+
+/// One `NAME/PASSWORD` entry. The error never repeats the entry: it may
+/// hold a password.
+pub fn parse_user(entry: &str) -> Result<(String, String), String> {
+    match entry.trim().split_once('/') {
+        Some((u, p)) if !u.trim().is_empty() && !p.is_empty() => {
+            Ok((u.trim().to_string(), p.to_string()))
+        }
+        _ => Err("expected NAME/PASSWORD".into()),
+    }
+}
+
+/// The entries of [`USERS_ENV`]: separated by commas or newlines, blank
+/// ones skipped.
+pub fn users_from_env(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.split([',', '\n'])
+        .filter(|e| !e.trim().is_empty())
+        .enumerate()
+        .map(|(i, e)| parse_user(e).map_err(|why| format!("{USERS_ENV} entry {}: {why}", i + 1)))
+        .collect()
+}
+
+/// A `--user-file`: one `NAME/PASSWORD` per line; blank lines and `#`
+/// comments skipped. Errors name the file and line, not its text.
+pub fn users_from_file(path: &std::path::Path) -> Result<Vec<(String, String)>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read user file {}: {e}", path.display()))?;
+    let mut users = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let user = parse_user(line)
+            .map_err(|why| format!("user file {} line {}: {why}", path.display(), n + 1))?;
+        users.push(user);
+    }
+    Ok(users)
+}

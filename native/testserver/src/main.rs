@@ -9,13 +9,22 @@ use std::io::Write;
 use oradb_testserver::{Config, TestServer};
 
 const USAGE: &str = "usage: oradb-testserver [--listen ADDR] [--user NAME/PASSWORD]... \
-[--service NAME]... [--data DIR] [--log LEVEL] [--field-version N] \
+[--user-file PATH]... [--service NAME]... [--data DIR] [--log LEVEL] [--field-version N] \
 [--tls-listen ADDR --tls-cert PEM --tls-key PEM] [--admin-listen ADDR]
-       oradb-testserver gen-certs DIR [HOST]...";
+       oradb-testserver gen-certs DIR [HOST]...
+Users: --user NAME/PASSWORD (seen by every local user in `ps`), --user-file PATH
+(one NAME/PASSWORD a line; blank lines and # comments skipped) and the
+ORADB_TESTSERVER_USERS environment variable (NAME/PASSWORD entries separated
+by commas or newlines) add up; with none of them, scott/tiger.";
 
-fn parse_args(args: &[String]) -> Result<(Config, String), String> {
+/// The configuration from the arguments and, for users, `env_users`
+/// (the value of `ORADB_TESTSERVER_USERS`, if set).
+fn parse_args(args: &[String], env_users: Option<&str>) -> Result<(Config, String), String> {
     let mut cfg = Config {
-        users: Vec::new(),
+        users: match env_users {
+            Some(text) => oradb_testserver::config::users_from_env(text)?,
+            None => Vec::new(),
+        },
         services: Vec::new(),
         ..Config::default()
     };
@@ -36,17 +45,14 @@ fn parse_args(args: &[String]) -> Result<(Config, String), String> {
                     .map_err(|_| format!("invalid --listen address \"{v}\""))?;
             }
             "--user" => {
-                let v = value()?;
-                let (u, p) = v.split_once('/').ok_or_else(|| {
-                    format!(
-                        "--user expects NAME/PASSWORD, got \"{}\"",
-                        v.split('/').next().unwrap_or("")
-                    )
-                })?;
-                if u.is_empty() || p.is_empty() {
-                    return Err("--user expects NAME/PASSWORD".into());
-                }
-                cfg.users.push((u.to_string(), p.to_string()));
+                let user = oradb_testserver::config::parse_user(&value()?)
+                    .map_err(|why| format!("--user: {why}"))?;
+                cfg.users.push(user);
+            }
+            "--user-file" => {
+                let path = std::path::PathBuf::from(value()?);
+                cfg.users
+                    .extend(oradb_testserver::config::users_from_file(&path)?);
             }
             "--service" => cfg.services.push(value()?),
             "--data" => cfg.data_dir = Some(value()?.into()),
@@ -107,7 +113,8 @@ fn main() {
         }
         return;
     }
-    let (cfg, log) = match parse_args(&args) {
+    let env_users = std::env::var(oradb_testserver::config::USERS_ENV).ok();
+    let (cfg, log) = match parse_args(&args, env_users.as_deref()) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("{e}");

@@ -14,7 +14,7 @@ use super::calls::{send_sql_error, State};
 use super::cursor::Cursor;
 use super::{respond, Conn};
 use crate::registry::stat;
-use crate::sql::{ArrayBind, SqlError, StmtKind};
+use crate::sql::{ArrayBind, BindDir, BindLimit, SqlError, StmtKind};
 
 /// al8i4[9] bit: the client wants per-iteration DML row counts.
 const EXEC_FLAG_DML_ROWCOUNTS: u32 = 0x4000;
@@ -40,6 +40,29 @@ fn sql_err(code: u32, text: &str) -> SqlError {
 }
 
 type BoundValues = (Vec<Vec<Value>>, Vec<Option<ArrayBind>>);
+
+/// The buffer sizes the client declared for a PL/SQL call's OUT and IN OUT
+/// character and RAW binds: characters when it sent a character count, else
+/// bytes. Other types and IN binds are not limited here.
+pub(crate) fn out_limits(dirs: &[BindDir], meta: &[ColumnMeta]) -> Vec<Option<BindLimit>> {
+    use oradb_protocol::value::ora_type;
+    dirs.iter()
+        .zip(meta)
+        .map(|(d, m)| {
+            if *d == BindDir::In || m.is_array() || m.buffer_size == 0 {
+                return None;
+            }
+            match m.ora_type {
+                ora_type::VARCHAR | ora_type::CHAR if m.max_chars > 0 => {
+                    Some(BindLimit::Chars(m.max_chars))
+                }
+                ora_type::VARCHAR | ora_type::CHAR => Some(BindLimit::TextBytes(m.buffer_size)),
+                ora_type::RAW => Some(BindLimit::RawBytes(m.buffer_size)),
+                _ => None,
+            }
+        })
+        .collect()
+}
 
 /// Converts bind bytes to values using the bind metadata types. Array binds
 /// (PL/SQL index-by tables) come back apart, with their declared maximum;
@@ -310,4 +333,40 @@ pub(crate) async fn fetch(
     let mut w = TtcWriter::with_capacity(8192);
     respond::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
     conn.send_data(&w.buf).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oradb_protocol::value::ora_type;
+
+    #[test]
+    fn out_limits_follow_the_bind_metadata() {
+        let mut chars = ColumnMeta::bind(ora_type::VARCHAR, 4);
+        chars.max_chars = 1;
+        let metas = [
+            chars,
+            ColumnMeta::bind(ora_type::VARCHAR, 10),
+            ColumnMeta::bind(ora_type::RAW, 3),
+            ColumnMeta::bind(ora_type::NUMBER, 22),
+            ColumnMeta::bind(ora_type::VARCHAR, 5),
+        ];
+        let dirs = [
+            BindDir::Out,
+            BindDir::InOut,
+            BindDir::Out,
+            BindDir::Out,
+            BindDir::In,
+        ];
+        assert_eq!(
+            out_limits(&dirs, &metas),
+            [
+                Some(BindLimit::Chars(1)),
+                Some(BindLimit::TextBytes(10)),
+                Some(BindLimit::RawBytes(3)),
+                None,
+                None
+            ]
+        );
+    }
 }

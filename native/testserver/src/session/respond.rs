@@ -379,8 +379,14 @@ async fn plsql(
     let binds = run.rows.into_iter().next().unwrap_or_default();
     let q = p.clone();
     let arrays = run.arrays;
+    let limits = st
+        .cursors
+        .get_mut(run.cursor_id as u32)
+        .map(|c| super::exec::out_limits(&p.plsql_dirs, &c.binds))
+        .unwrap_or_default();
     let (res, arrays) = st
         .blocking(move |s| {
+            s.set_bind_limits(limits);
             let res = s
                 .set_array_binds(&q, arrays)
                 .and_then(|_| s.execute(&q, &binds));

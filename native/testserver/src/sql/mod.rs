@@ -2,6 +2,7 @@
 //! own SQLite connection to the shared database file, WAL mode) per client
 //! session. Statements are translated from Oracle SQL and run for real.
 
+mod bind_limit;
 mod datefmt;
 mod dbms_output;
 mod ddl;
@@ -16,6 +17,7 @@ mod rewrite;
 mod sequences;
 mod session_state;
 mod stored;
+mod txn;
 mod types;
 mod views;
 
@@ -27,6 +29,7 @@ use std::sync::{Arc, Mutex};
 use oradb_protocol::value::{DateTime, Value};
 use rusqlite::Connection;
 
+pub use bind_limit::BindLimit;
 pub use errors::err as ora_error;
 use lexer::Token;
 use sequences::Sequences;
@@ -237,6 +240,8 @@ pub struct Session {
     db: Arc<Database>,
     user: String,
     in_txn: bool,
+    /// Statement-level rollback for the running DML or PL/SQL call.
+    guard: txn::Guard,
     interrupt: InterruptHandle,
     /// Per-session state the SQL functions read (NLS formats, CURRVAL).
     shared: Arc<SessionShared>,
@@ -283,6 +288,7 @@ impl Session {
             db: db.clone(),
             user: user.to_ascii_uppercase(),
             in_txn: false,
+            guard: txn::Guard::default(),
             interrupt,
             shared,
             info,
@@ -348,41 +354,6 @@ impl Session {
 
     pub fn interrupt_handle(&self) -> InterruptHandle {
         self.interrupt.clone()
-    }
-
-    pub fn in_transaction(&self) -> bool {
-        self.in_txn
-    }
-
-    pub fn commit(&mut self) -> Result<(), SqlError> {
-        if self.in_txn {
-            self.conn
-                .execute_batch("COMMIT")
-                .map_err(|e| errors::map(&e, &[], &self.user))?;
-            self.in_txn = false;
-        }
-        Ok(())
-    }
-
-    pub fn rollback(&mut self) -> Result<(), SqlError> {
-        if self.in_txn {
-            self.conn
-                .execute_batch("ROLLBACK")
-                .map_err(|e| errors::map(&e, &[], &self.user))?;
-            self.in_txn = false;
-        }
-        Ok(())
-    }
-
-    /// Starts Oracle's implicit transaction before the first change.
-    fn begin(&mut self) -> Result<(), SqlError> {
-        if !self.in_txn {
-            self.conn
-                .execute_batch("BEGIN")
-                .map_err(|e| errors::map(&e, &[], &self.user))?;
-            self.in_txn = true;
-        }
-        Ok(())
     }
 
     /// Runs SQLite text for DDL: Oracle commits before and after DDL.

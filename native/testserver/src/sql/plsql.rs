@@ -786,6 +786,8 @@ pub struct Frame {
     /// The user-defined exception last raised.
     raised: Option<String>,
     temps: usize,
+    /// The client's buffer sizes of the binds (anonymous block only).
+    limits: Vec<Option<super::BindLimit>>,
 }
 
 impl Frame {
@@ -799,6 +801,7 @@ impl Frame {
             handling: Vec::new(),
             raised: None,
             temps: 0,
+            limits: Vec::new(),
         }
     }
     fn slot_of_bind(&self, name: &str) -> Option<usize> {
@@ -831,6 +834,9 @@ impl Frame {
     /// value's type along so its OUT value is sent as that type.
     fn set(&mut self, slot: usize, v: Sql, ty: Ty) -> Result<(), SqlError> {
         if slot < self.names.len() {
+            if let Some(limit) = self.limits.get(slot).copied().flatten() {
+                limit.check(&v)?;
+            }
             self.slots[slot] = v;
             self.types[slot] = ty;
         } else {
@@ -996,6 +1002,7 @@ impl Session {
         let block = parse_anonymous(&p.toks, &p.sql)?;
         let mut frame = Frame::new(p.bind_names.clone(), binds.iter().map(to_sql).collect());
         frame.slots.resize(frame.names.len(), Sql::Null);
+        frame.limits = std::mem::take(&mut self.plsql.limits);
         // Typed IN values keep their type when copied to other binds.
         for (t, v) in frame.types.iter_mut().zip(binds) {
             *t = match v {

@@ -517,13 +517,13 @@ impl Session {
         self.info.bump(crate::registry::stat::EXECUTE_COUNT);
         match p.kind {
             StmtKind::Query => self.run_query(p, binds),
-            StmtKind::Dml => self.run_dml(p, binds),
+            StmtKind::Dml => self.atomic(|s| s.run_dml(p, binds)),
             StmtKind::Ddl => match self.stored_ddl(p) {
                 Some(r) => r,
                 None => self.ddl(&p.toks),
             }
             .map(|_| Outcome::Ddl),
-            StmtKind::PlSql => self.run_plsql(p, binds),
+            StmtKind::PlSql => self.atomic(|s| s.run_plsql(p, binds)),
             StmtKind::Other => {
                 let first = p.toks.first().and_then(Token::ident).unwrap_or_default();
                 match first.as_str() {

@@ -69,6 +69,8 @@ pub struct PlsqlState {
     pub output: Output,
     /// Array binds of the running block, by bind position.
     pub arrays: Vec<Option<ArrayBind>>,
+    /// Buffer sizes of the next block's OUT binds, by bind position.
+    pub limits: Vec<Option<super::BindLimit>>,
     /// Nesting of stored calls in the running block.
     pub depth: usize,
     /// The last CREATE stored code that does not compile.

@@ -1,0 +1,247 @@
+//! A minimal Oracle Net client for tests that need a real logon and call
+//! over TCP, built from the codec alone (the test server never imports the
+//! oradb client): CONNECT, negotiation, O5LOGON, and one PL/SQL call.
+
+#![allow(dead_code)]
+
+use oradb_protocol::buf::{DecodeError, Reader, Writer};
+use oradb_protocol::o5logon;
+use oradb_protocol::packet::{self, connect::Connect, data_flags, kind, PacketDecoder};
+use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
+use oradb_protocol::ttc::column::ColumnMeta;
+use oradb_protocol::ttc::data_types::{DataTypesReply, DataTypesRequest};
+use oradb_protocol::ttc::error::ErrorMessage;
+use oradb_protocol::ttc::execute::{options, ExecuteRequest};
+use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
+use oradb_protocol::ttc::rows::{self, IoVector};
+use oradb_protocol::ttc::{capabilities, msg, Caps};
+use oradb_protocol::value::ora_type;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub struct Client {
+    sock: TcpStream,
+    dec: PacketDecoder,
+    caps: Caps,
+    /// DATA payloads received and not yet parsed.
+    pending: Vec<u8>,
+}
+
+type Pairs = Vec<(String, Vec<u8>, u32)>;
+
+impl Client {
+    /// Connects and logs on; `Err` is the server's error text (ORA-01017…).
+    pub async fn logon(
+        addr: std::net::SocketAddr,
+        user: &str,
+        password: &str,
+    ) -> Result<Client, String> {
+        let mut sock = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+        let c = Connect::client("(DESCRIPTION=(CONNECT_DATA=(SERVICE_NAME=FREEPDB1)))", 8192);
+        let mut out = Vec::new();
+        packet::encode(&mut out, kind::CONNECT, 0, &c.encode_body(), false);
+        sock.write_all(&out).await.map_err(|e| e.to_string())?;
+        let mut t = Client {
+            sock,
+            dec: PacketDecoder::new(),
+            caps: Caps::default(),
+            pending: Vec::new(),
+        };
+        let p = t.packet().await?;
+        if p.kind != kind::ACCEPT {
+            return Err(format!("packet {} instead of ACCEPT", p.kind));
+        }
+        t.dec.set_large_lengths(true);
+        t.negotiate().await?;
+        t.authenticate(user, password).await?;
+        Ok(t)
+    }
+
+    async fn packet(&mut self) -> Result<packet::Packet, String> {
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(p) = self.dec.next_packet().map_err(|e| e.to_string())? {
+                return Ok(p);
+            }
+            let n = self.sock.read(&mut buf).await.map_err(|e| e.to_string())?;
+            if n == 0 {
+                return Err("the server closed the connection".into());
+            }
+            self.dec.feed(&buf[..n]);
+        }
+    }
+
+    async fn send(&mut self, payload: &[u8]) -> Result<(), String> {
+        let mut out = Vec::new();
+        let flags = data_flags::END_OF_REQUEST;
+        packet::encode_data(&mut out, payload, 8192, true, 0, flags);
+        self.sock.write_all(&out).await.map_err(|e| e.to_string())
+    }
+
+    /// Parses messages with `f` (at a message boundary, given its type)
+    /// until it returns a value, reading more DATA when a message is cut.
+    async fn read_until<T>(
+        &mut self,
+        mut f: impl FnMut(u8, &mut Reader) -> Result<Option<T>, DecodeError>,
+    ) -> Result<T, String> {
+        loop {
+            let mut used = 0;
+            let mut r = Reader::new(&self.pending);
+            while r.remaining() > 0 {
+                let at = r.pos();
+                let k = r.u8().map_err(|e| e.to_string())?;
+                match f(k, &mut r) {
+                    Ok(Some(v)) => {
+                        self.pending.drain(..r.pos());
+                        return Ok(v);
+                    }
+                    Ok(None) => used = r.pos(),
+                    Err(DecodeError::NeedMore) => {
+                        used = at;
+                        break;
+                    }
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+            self.pending.drain(..used);
+            let p = self.packet().await?;
+            if p.kind != kind::DATA {
+                return Err(format!("packet {} instead of DATA", p.kind));
+            }
+            self.pending.extend_from_slice(p.data_payload());
+        }
+    }
+
+    async fn negotiate(&mut self) -> Result<(), String> {
+        let mut w = Writer::new();
+        let req = ProtocolRequest {
+            driver_name: "oradb-testserver tests".into(),
+        };
+        req.encode(&mut w, &Caps::default());
+        self.send(&w.buf).await?;
+        let pro = self
+            .read_until(|_, r| ProtocolReply::decode(r, &Caps::default()).map(Some))
+            .await?;
+        let compile = capabilities::client_compile_caps();
+        let runtime = capabilities::client_runtime_caps();
+        self.caps =
+            capabilities::negotiate_with_runtime(&compile, &pro.compile_caps, &pro.runtime_caps);
+        let mut w = Writer::new();
+        DataTypesRequest::thin_client(compile, runtime).encode(&mut w, &self.caps);
+        self.send(&w.buf).await?;
+        let caps = self.caps;
+        self.read_until(|_, r| DataTypesReply::decode(r, &caps).map(Some))
+            .await?;
+        Ok(())
+    }
+
+    async fn auth_call(&mut self, req: &AuthRequest) -> Result<Pairs, String> {
+        let mut w = Writer::new();
+        req.encode(&mut w, &self.caps);
+        self.send(&w.buf).await?;
+        let caps = self.caps;
+        let mut pairs = Vec::new();
+        let end = self
+            .read_until(|k, r| match k {
+                msg::PARAMETER => {
+                    pairs = AuthReply::decode(r, &caps)?.pairs;
+                    Ok(None)
+                }
+                msg::ERROR => ErrorMessage::decode(r, &caps).map(Some),
+                other => Err(DecodeError::Malformed(format!("message {other} in logon"))),
+            })
+            .await?;
+        match end.error_num {
+            0 => Ok(pairs),
+            _ => Err(end.message.unwrap_or_default()),
+        }
+    }
+
+    async fn authenticate(&mut self, user: &str, password: &str) -> Result<(), String> {
+        let one = AuthRequest::phase_one(user, "unknown", "tests", "localhost", "1", "tests");
+        let challenge = self.auth_call(&one).await?;
+        let get = |k: &str| {
+            challenge
+                .iter()
+                .find(|p| p.0 == k)
+                .map(|p| String::from_utf8_lossy(&p.1).into_owned())
+                .unwrap_or_default()
+        };
+        let num = |k: &str, d: u32| get(k).parse().unwrap_or(d);
+        let resp = o5logon::client_response(
+            password,
+            &get("AUTH_SESSKEY"),
+            &get("AUTH_VFR_DATA"),
+            &get("AUTH_PBKDF2_CSK_SALT"),
+            num("AUTH_PBKDF2_VGEN_COUNT", 4096),
+            num("AUTH_PBKDF2_SDER_COUNT", 3),
+            &mut rand::thread_rng(),
+        )
+        .map_err(|e| format!("{e:?}"))?;
+        let pairs = vec![
+            (
+                "AUTH_SESSKEY".into(),
+                resp.sesskey_hex.clone().into_bytes(),
+                1,
+            ),
+            (
+                "AUTH_PBKDF2_SPEEDY_KEY".into(),
+                resp.speedy_key_hex.clone().into_bytes(),
+                0,
+            ),
+            (
+                "AUTH_PASSWORD".into(),
+                resp.password_hex.clone().into_bytes(),
+                0,
+            ),
+            ("SESSION_CLIENT_CHARSET".into(), b"873".to_vec(), 0),
+        ];
+        self.auth_call(&AuthRequest::phase_two(user, pairs))
+            .await
+            .map(|_| ())
+    }
+
+    /// Runs a PL/SQL block with one OUT VARCHAR2 bind whose buffer holds
+    /// `max_chars` characters; `Ok` is its value, `Err` the error text.
+    pub async fn plsql_out_text(
+        &mut self,
+        sql: &str,
+        max_chars: u32,
+    ) -> Result<Option<String>, String> {
+        let mut meta = ColumnMeta::bind(ora_type::VARCHAR, max_chars * 4);
+        meta.max_chars = max_chars;
+        let mut al8i4 = [0u32; 13];
+        al8i4[0] = 1;
+        al8i4[1] = 1;
+        let req = ExecuteRequest {
+            seq: 1,
+            options: options::PARSE | options::EXECUTE | options::PLSQL_BIND | options::BIND,
+            sql: Some(sql.into()),
+            al8i4,
+            binds: vec![meta.clone()],
+            iterations: 1,
+            rows: vec![vec![None]],
+            ..Default::default()
+        };
+        let mut w = Writer::new();
+        req.encode(&mut w, &self.caps, &[meta], true);
+        self.send(&w.buf).await?;
+        let caps = self.caps;
+        let mut value = None;
+        let end = self
+            .read_until(|k, r| match k {
+                msg::IO_VECTOR => IoVector::decode(r, &caps).map(|_| None),
+                msg::ROW_DATA => {
+                    value = rows::read_out_bind(r)?;
+                    Ok(None)
+                }
+                msg::ERROR => ErrorMessage::decode(r, &caps).map(Some),
+                other => Err(DecodeError::Malformed(format!("message {other} in a call"))),
+            })
+            .await?;
+        match end.error_num {
+            0 => Ok(value.map(|v| String::from_utf8_lossy(&v).into_owned())),
+            _ => Err(end.message.unwrap_or_default()),
+        }
+    }
+}
