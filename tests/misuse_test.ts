@@ -1,7 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Socket } from "node:net";
-import { connect, createPool, OracleError } from "../mod.ts";
+import {
+  BIND_OUT,
+  type BindSpec,
+  connect,
+  createPool,
+  DB_TYPE_VARCHAR,
+  OracleError,
+} from "../mod.ts";
 import { SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -255,5 +262,49 @@ test(
     const took = Date.now() - started.at;
     assert.ok(took >= 1500 && took < 4000, `dispose took ${took} ms`);
     assert.equal(await call, "ODB-1010");
+  },
+);
+
+test(
+  "a failed INSERT holds no lock: another session's write goes through at once",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const creds = { user: db.user, password: db.password, connectString: db.connectString };
+    await using a = await connect(creds);
+    await using b = await connect(creds);
+    await a.execute("create table t (id number, name varchar2(5))");
+    await assert.rejects(
+      a.execute("insert into t values (1, 'toolong')"),
+      oracleError("ORA-12899"),
+    );
+    const started = Date.now();
+    await b.execute("insert into t values (2, 'ok')");
+    await b.commit();
+    assert.ok(Date.now() - started < 2000, `the second session waited ${Date.now() - started} ms`);
+    // Statement-level rollback: A's earlier work in the same transaction stays.
+    await a.execute("insert into t values (3, 'mine')");
+    await assert.rejects(
+      a.execute("insert into t values (4, 'toolong')"),
+      oracleError("ORA-12899"),
+    );
+    await a.commit();
+    const { rows } = await b.execute("select id from t order by id");
+    assert.deepEqual(rows, [{ ID: 2 }, { ID: 3 }]);
+  },
+);
+
+test(
+  "an OUT VARCHAR2 bind smaller than the value gets ORA-06502, as from Oracle",
+  server,
+  async () => {
+    await using s = await startConnected();
+    const out = (maxSize: number): BindSpec => ({ dir: BIND_OUT, type: DB_TYPE_VARCHAR, maxSize });
+    await assert.rejects(
+      s.conn.execute("begin :o := 'hello'; end;", { o: out(1) }),
+      oracleError("ORA-06502", /character string buffer too small/),
+    );
+    const r = await s.conn.execute("begin :o := 'hello'; end;", { o: out(5) });
+    assert.deepEqual(r.outBinds, { o: "hello" });
   },
 );
