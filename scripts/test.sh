@@ -54,6 +54,13 @@ sk=$(grep -E "^# skipped" "$LOGS/node.log" | awk '{print $3}')
 f=$((f + ${sk:-0}))
 add "$p" "$f" "node --test"
 
+# 3b. Soak: 200,000 mixed calls on a pool (errors, breaks, aborts, timeouts); cursors back at
+#     baseline, no wrong value, RSS flat over the second half. About 45 s.
+echo "== soak (200,000 calls on a pool)"
+timeout 300 node dist/tests/soak.js >"$LOGS/soak.log" 2>&1
+tail -6 "$LOGS/soak.log"
+tally "$LOGS/soak.log" "soak"
+
 # 4. Conformance: unmodified python-oracledb and node-oracledb against the test server,
 #    a fresh server (and data directory) per script so none sees another's leftovers.
 for script in "python-oracledb:.venv/bin/python tests/conformance/python_conformance.py" \
