@@ -32,6 +32,13 @@ read -r p f < <(grep -E "^test result" "$LOGS/cargo.log" | sed -E 's/.* ([0-9]+)
 if ! grep -q "^test result" "$LOGS/cargo.log"; then f=1; fi
 add "$p" "$f" "cargo test"
 
+# 1b. Fuzzing: every decoder family mutated for 60 s in all (a panic keeps its input under
+#     native/fuzz/crashers/, which the cargo tests then replay).
+echo "== fuzz (60 s)"
+cargo build -p oradb-fuzz --profile fuzz --quiet && ./target/fuzz/oradb-fuzz 60 >"$LOGS/fuzz.log" 2>&1
+cat "$LOGS/fuzz.log"
+tally "$LOGS/fuzz.log" "fuzz"
+
 # 2. TypeScript under Deno.
 ./node_modules/.bin/deno test --allow-ffi --allow-read --allow-write --allow-net --allow-env --allow-run --allow-sys tests/ >"$LOGS/deno.log" 2>&1
 tail -5 "$LOGS/deno.log"
