@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The main job: builds everything, starts an embedded oradb-testserver on a
-# free port and runs examples/quickstart.ts against it with Deno.
+# The quick start: installs Deno (npm), builds the addon and the test server, starts an
+# embedded oradb-testserver on a free port and runs examples/quickstart.ts against it with Deno.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=setup.sh
-source "$ROOT/scripts/setup.sh"
+ORADB_SETUP=quick source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 DATA=$(mktemp -d)
 OUT=$(mktemp)
@@ -13,4 +13,5 @@ PID=$!
 trap 'kill $PID 2>/dev/null; rm -rf "$DATA" "$OUT"' EXIT
 for _ in $(seq 1 100); do [ -s "$OUT" ] && break; sleep 0.1; done
 export ORADB_USER=scott ORADB_PASSWORD=tiger ORADB_CONNECT_STRING="$(head -1 "$OUT")/FREEPDB1"
+echo "== quick start: examples/quickstart.ts against the test server at $ORADB_CONNECT_STRING" >&2
 ./node_modules/.bin/deno run --allow-ffi --allow-read --allow-net --allow-env examples/quickstart.ts

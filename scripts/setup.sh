@@ -1,28 +1,43 @@
 #!/usr/bin/env bash
-# Installs everything a fresh machine needs (idempotent): npm packages (deno,
-# typescript, node-oracledb for conformance), python-oracledb in a venv, and
-# builds the Rust workspace. Sourced by the other scripts.
+# Installs what a fresh machine needs (idempotent) and builds; sourced by the other scripts.
+#   ORADB_SETUP=quick  the quick start: npm packages, the addon and the test server only
+#   (default: full)    also python-oracledb in a venv and the whole Rust workspace (tests)
+# Each phase prints one line; cargo shows its own progress.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+MODE=${ORADB_SETUP:-full}
+phase() { echo "== setup: $*" >&2; }
 
-# npm install rather than npm ci: the lock file records only this platform's
-# Deno binary package, which npm ci rejects as out of sync.
+for tool in node npm cargo cc; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is required (see README: prerequisites)" >&2; exit 1; }
+done
+
+# npm install rather than npm ci: the lock file records only this platform's Deno binary
+# package, which npm ci rejects as out of sync.
 if [ ! -x node_modules/.bin/deno ] || [ ! -d node_modules/oracledb ] || [ package.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  phase "npm packages (Deno, TypeScript, node-oracledb for the cross-checks)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+if [ "$MODE" = full ]; then
+  if [ ! -x .venv/bin/python ]; then
+    phase "Python venv (.venv) for python-oracledb"
+    python3 -m venv .venv || { echo "setup: python3 -m venv failed (Debian: apt-get install python3-venv)" >&2; exit 1; }
+  fi
+  if ! .venv/bin/python -c "import oracledb" 2>/dev/null; then
+    phase "python-oracledb"
+    .venv/bin/pip install --quiet --disable-pip-version-check "oracledb>=3,<5"
+  fi
+  phase "Rust workspace (debug)"
+  cargo build --workspace
+else
+  phase "test server (debug)"
+  cargo build -p oradb-testserver
 fi
-if ! .venv/bin/python -c "import oracledb" 2>/dev/null; then
-  .venv/bin/pip install --quiet --disable-pip-version-check "oracledb>=3,<5"
-fi
-
-cargo build --workspace --quiet
-if [ -f native/node/Cargo.toml ]; then
-  cargo build -p oradb-node --release --quiet
-  cp "target/release/liboradb_node.so" native/node/oradb.node
-fi
+phase "native addon (release)"
+cargo build -p oradb-node --release
+cp "target/release/liboradb_node.so" native/node/oradb.node
 export ORADB_TESTSERVER="$ROOT/target/debug/oradb-testserver"
+phase "done"
