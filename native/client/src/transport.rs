@@ -1,7 +1,8 @@
 //! The client's socket: TNS packets out, DATA payloads and markers in.
 //! Responses are decoded a whole TTC message at a time from `ResponseBuf`;
 //! when a message is cut by a packet boundary the decoder asks for more and
-//! retries that message only, so progress on earlier messages is kept.
+//! retries that message only, so progress on earlier messages is kept (and
+//! within it, what `oradb_protocol::buf::Resume` holds).
 
 use std::time::Duration;
 
