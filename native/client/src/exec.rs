@@ -106,6 +106,9 @@ struct Acc {
     spans: Vec<(usize, usize)>,
     /// The row being decoded: its spans, committed to `spans` on success.
     next_spans: Vec<(usize, usize)>,
+    /// Where in `rows.data` a row cut short by the end of the bytes starts;
+    /// its columns so far stay there for the next attempt.
+    partial: Option<usize>,
     last_start: usize,
     /// The previous response's last row, for duplicates in this one's first.
     carry: Option<Carry>,
@@ -199,9 +202,10 @@ impl Acc {
     }
 }
 
-/// Decodes one row; on any failure the state is left as before the row (a
-/// row cut by a packet boundary is decoded again once the rest arrives, so
-/// the pending bit vector and the previous row's spans must survive).
+/// Decodes one row; on a failure the state is left as before the row (the
+/// pending bit vector and the previous row's spans must survive), except
+/// that a row cut by a packet boundary keeps its whole columns: the reader's
+/// mark says where the next attempt, with the rest of the bytes, goes on.
 /// Columns a BIT_VECTOR marks as duplicates repeat the previous row's value.
 fn decode_row(
     r: &mut Reader,
@@ -211,11 +215,24 @@ fn decode_row(
     let bits = acc.bits.as_ref();
     let first = acc.rows.rows == 0;
     acc.spans.resize(plan.len(), (0, 0));
-    acc.next_spans.clear();
     let out = &mut acc.rows;
-    let start = out.data.len();
-    for (i, c) in plan.iter().enumerate() {
+    let (start, done) = match (acc.partial.take(), r.mark()) {
+        (Some(start), Some((pos, done))) => {
+            r.set_pos(pos);
+            (start, done)
+        }
+        (partial, _) => {
+            // Not a retry: a partial row is left from bytes thrown away.
+            if let Some(start) = partial {
+                out.data.truncate(start);
+            }
+            acc.next_spans.clear();
+            (out.data.len(), 0)
+        }
+    };
+    for (i, c) in plan.iter().enumerate().skip(done) {
         let at = out.data.len();
+        let column_pos = r.pos();
         if bits.is_some_and(|b| b.is_duplicate(i)) {
             let (s, e) = acc.spans[i];
             if !first {
@@ -242,6 +259,11 @@ fn decode_row(
             Ok(Err(e)) => {
                 out.data.truncate(start);
                 return Err(DecodeError::Malformed(e.message().to_string()));
+            }
+            Err(DecodeError::NeedMore) => {
+                r.set_mark(column_pos, i);
+                acc.partial = Some(start);
+                return Err(DecodeError::NeedMore);
             }
             Err(e) => {
                 out.data.truncate(start);
@@ -1214,3 +1236,6 @@ mod tests {
         assert_eq!((lone.rows.rows, lone.rows.data.len()), (0, 0));
     }
 }
+
+#[cfg(test)]
+mod cut_tests;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use oradb_protocol::buf::{DecodeError, Reader};
+use oradb_protocol::buf::{DecodeError, Reader, Resume};
 use oradb_protocol::packet::marker;
 
 use crate::conn::Control;
@@ -21,7 +21,11 @@ pub enum Interrupted {
 
 /// Waits for and decodes messages until `handle` returns `Some`. `handle`
 /// gets each message's type byte and a reader positioned after it; it must
-/// leave the reader after the whole message, or return `NeedMore`.
+/// leave the reader after the whole message, or return `NeedMore`. After
+/// `NeedMore` the same message comes again once more bytes are in, with a
+/// reader that keeps what the attempt before did (long values joined so
+/// far, the handler's mark), so a value of many packets is not decoded
+/// again from its start with each one.
 pub async fn read<T>(
     t: &mut Transport,
     buf: &mut ResponseBuf,
@@ -32,9 +36,12 @@ pub async fn read<T>(
     let deadline = timeout.map(|d| tokio::time::Instant::now() + d);
     let mut why = Interrupted::No;
     let mut reset_done = false;
+    // What the last attempt at the message in front got done before it ran
+    // out of bytes; the next attempt (with more bytes) goes on from there.
+    let mut resume = Resume::default();
     loop {
         while !buf.is_empty() {
-            let mut r = Reader::new(buf.unread());
+            let mut r = Reader::resuming(buf.unread(), std::mem::take(&mut resume));
             let kind = r.u8().map_err(|e| Error::protocol(e.to_string()))?;
             match handle(kind, &mut r) {
                 Ok(v) => {
@@ -49,7 +56,10 @@ pub async fn read<T>(
                         return Ok((v, why));
                     }
                 }
-                Err(DecodeError::NeedMore) => break,
+                Err(DecodeError::NeedMore) => {
+                    resume = r.take_resume();
+                    break;
+                }
                 Err(DecodeError::Malformed(m)) => {
                     return Err(Error::protocol(format!(
                         "cannot decode the server's response: {m}"
@@ -86,6 +96,7 @@ pub async fn read<T>(
                     }
                 }
                 buf.clear();
+                resume = Resume::default();
                 reset_done = true;
             }
             Inbound::Marker(_) => {}

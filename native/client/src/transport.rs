@@ -1,7 +1,8 @@
 //! The client's socket: TNS packets out, DATA payloads and markers in.
 //! Responses are decoded a whole TTC message at a time from `ResponseBuf`;
 //! when a message is cut by a packet boundary the decoder asks for more and
-//! retries that message only, so progress on earlier messages is kept.
+//! retries that message only, so progress on earlier messages is kept (and
+//! within it, what `oradb_protocol::buf::Resume` holds).
 
 use std::time::Duration;
 
@@ -270,9 +271,12 @@ impl ResponseBuf {
         self.data.clear();
         self.pos = 0;
     }
+    /// Appends a payload; decoded bytes are dropped first once they are at
+    /// least half the buffer, so each byte is moved at most once on average
+    /// and a long response does not keep all of itself.
     pub fn push(&mut self, bytes: &[u8]) {
-        if self.pos > 0 && self.pos == self.data.len() {
-            self.data.clear();
+        if self.pos > 0 && self.pos >= self.data.len() / 2 {
+            self.data.drain(..self.pos);
             self.pos = 0;
         }
         self.data.extend_from_slice(bytes);
@@ -285,5 +289,26 @@ impl ResponseBuf {
     }
     pub fn is_empty(&self) -> bool {
         self.pos >= self.data.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResponseBuf;
+
+    #[test]
+    fn decoded_bytes_are_dropped_once_they_are_half_the_buffer() {
+        let mut b = ResponseBuf::default();
+        b.push(&[1, 2, 3, 4]);
+        b.advance(1);
+        b.push(&[5]);
+        assert_eq!((b.unread(), b.data.len()), (&[2, 3, 4, 5][..], 5));
+        b.advance(2);
+        b.push(&[6]);
+        assert_eq!((b.unread(), b.data.len()), (&[4, 5, 6][..], 3));
+        b.advance(3);
+        assert!(b.is_empty());
+        b.push(&[7]);
+        assert_eq!((b.unread(), b.data.len()), (&[7][..], 1));
     }
 }

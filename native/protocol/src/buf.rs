@@ -2,6 +2,10 @@
 //! integers, length-prefixed byte strings (with the `FE` chunked form) and
 //! key/value pairs. `Reader` never reads past its slice: running out of bytes is
 //! `DecodeError::NeedMore`, which callers treat as "wait for the next packet".
+//! A message cut short is decoded again from its start once more bytes are
+//! in, but what the earlier attempt did is kept in a [`Resume`]: the joined
+//! chunks of a long value, and a mark the caller left. That keeps receiving a
+//! value of many packets linear in its size.
 
 use std::fmt;
 
@@ -43,16 +47,64 @@ pub const MAX_SHORT: usize = 252;
 /// Chunk size used when writing the chunked form.
 pub const CHUNK_SIZE: usize = 32767;
 
+/// What an attempt to decode one message got done before its bytes ran
+/// out, for the next attempt over the same start with more bytes after it.
+/// Whoever feeds the bytes keeps it between attempts ([`Reader::resuming`],
+/// [`Reader::take_resume`]) and drops it once the message is decoded or the
+/// bytes are thrown away.
+#[derive(Debug, Clone, Default)]
+pub struct Resume {
+    long: Option<LongPart>,
+    mark: Option<(usize, usize)>,
+}
+
+/// The chunks of a long value read so far.
+#[derive(Debug, Clone)]
+struct LongPart {
+    /// Where the value's `FE` indicator is.
+    at: usize,
+    /// Where the next chunk's length is.
+    next: usize,
+    joined: Vec<u8>,
+}
+
 /// A cursor over a byte slice holding (part of) a TTC message stream.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
+    resume: Resume,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(buf: &'a [u8]) -> Self {
-        Reader { buf, pos: 0 }
+        Reader {
+            buf,
+            pos: 0,
+            resume: Resume::default(),
+        }
+    }
+    /// A reader that goes on from where an earlier attempt over a shorter
+    /// prefix of `buf` stopped (see [`Resume`]).
+    pub fn resuming(buf: &'a [u8], resume: Resume) -> Self {
+        Reader {
+            buf,
+            pos: 0,
+            resume,
+        }
+    }
+    /// This attempt's progress, after it ended in `NeedMore`.
+    pub fn take_resume(&mut self) -> Resume {
+        std::mem::take(&mut self.resume)
+    }
+    /// The mark an earlier attempt left with [`Reader::set_mark`].
+    pub fn mark(&self) -> Option<(usize, usize)> {
+        self.resume.mark
+    }
+    /// Notes a caller's progress through the message: a position it can go
+    /// on from and a count of the items before it (say, columns decoded).
+    pub fn set_mark(&mut self, pos: usize, done: usize) {
+        self.resume.mark = Some((pos, done));
     }
     pub fn pos(&self) -> usize {
         self.pos
@@ -144,6 +196,7 @@ impl<'a> Reader<'a> {
 
     /// A length-prefixed byte string; `None` for NULL. Chunked values are joined.
     pub fn bytes(&mut self) -> DecodeResult<Option<Vec<u8>>> {
+        let at = self.pos;
         let len = self.u8()?;
         match len {
             0 | NULL_INDICATOR => Ok(None),
@@ -152,18 +205,37 @@ impl<'a> Reader<'a> {
                 self.u8()?;
                 Ok(None)
             }
-            LONG_INDICATOR => {
-                let mut out = Vec::new();
-                loop {
-                    let n = self.ub4()? as usize;
-                    if n == 0 {
-                        break;
-                    }
-                    out.extend_from_slice(self.take(n)?);
-                }
-                Ok(Some(out))
-            }
+            LONG_INDICATOR => self.chunks(at).map(Some),
             n => Ok(Some(self.take(n as usize)?.to_vec())),
+        }
+    }
+
+    /// The chunks after the `FE` at `at`, joined. Cut short, it keeps what
+    /// it joined in the resume state, and the next attempt goes on from the
+    /// chunk it stopped at instead of copying the earlier ones again.
+    fn chunks(&mut self, at: usize) -> DecodeResult<Vec<u8>> {
+        let mut joined = match self.resume.long.take() {
+            Some(p) if p.at == at => {
+                self.set_pos(p.next);
+                p.joined
+            }
+            _ => Vec::new(),
+        };
+        loop {
+            let next = self.pos;
+            let chunk = match self.ub4() {
+                Ok(0) => return Ok(joined),
+                Ok(n) => self.take(n as usize),
+                Err(e) => Err(e),
+            };
+            match chunk {
+                Ok(c) => joined.extend_from_slice(c),
+                Err(DecodeError::NeedMore) => {
+                    self.resume.long = Some(LongPart { at, next, joined });
+                    return Err(DecodeError::NeedMore);
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
 
@@ -375,6 +447,71 @@ mod tests {
             let mut r = Reader::new(&w.buf[..cut]);
             assert_eq!(r.bytes(), Err(DecodeError::NeedMore), "cut at {cut}");
         }
+    }
+
+    /// Decodes `wire` as it arrives `step` bytes at a time, each attempt
+    /// resuming the one before, as a client reading packets does.
+    fn decode_arriving(wire: &[u8], step: usize) -> (Vec<u8>, usize) {
+        let mut resume = Resume::default();
+        let mut attempts = 0;
+        let mut have = 0;
+        loop {
+            have = (have + step).min(wire.len());
+            attempts += 1;
+            let mut r = Reader::resuming(&wire[..have], resume);
+            r.u8().unwrap();
+            match r.bytes().and_then(|v| Ok((v, r.u8()?))) {
+                Ok((v, end)) => {
+                    assert_eq!(end, 9, "the byte after the value");
+                    return (v.unwrap(), attempts);
+                }
+                Err(DecodeError::NeedMore) => resume = r.take_resume(),
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_value_arriving_in_pieces_resumes_where_it_stopped() {
+        let long: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let mut w = Writer::new();
+        w.u8(7).bytes(&long).u8(9);
+        for step in [1, 2, 5, 4093, 32_768, 40_000, w.buf.len()] {
+            let (v, attempts) = decode_arriving(&w.buf, step);
+            assert!(v == long, "step {step}");
+            assert_eq!(attempts, w.buf.len().div_ceil(step), "step {step}");
+        }
+        // Chunks of a few bytes, cut at every byte.
+        let mut w = Writer::new();
+        w.u8(7).u8(LONG_INDICATOR);
+        for c in [&b"abc"[..], b"d", b"efgh"] {
+            w.ub4(c.len() as u32).raw(c);
+        }
+        w.ub4(0).u8(9);
+        assert_eq!(decode_arriving(&w.buf, 1).0, b"abcdefgh");
+    }
+
+    #[test]
+    fn a_resume_for_another_value_is_ignored() {
+        let mut w = Writer::new();
+        w.bytes(&[1u8; 40_000]).bytes(&[2u8; 40_000]);
+        let mut r = Reader::new(&w.buf[..1000]);
+        assert_eq!(r.bytes(), Err(DecodeError::NeedMore));
+        let resume = r.take_resume();
+        // The same bytes read from one later: the first value is not there.
+        let mut r = Reader::resuming(&w.buf[1..], resume);
+        r.set_pos(w.buf.len() / 2 - 1);
+        assert_eq!(r.bytes().unwrap().unwrap(), vec![2u8; 40_000]);
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn a_mark_is_kept_until_taken() {
+        let mut r = Reader::new(&[1, 2, 3]);
+        assert_eq!(r.mark(), None);
+        r.set_mark(2, 5);
+        let r = Reader::resuming(&[1, 2, 3, 4], r.take_resume());
+        assert_eq!(r.mark(), Some((2, 5)));
     }
 
     #[test]

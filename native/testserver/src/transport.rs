@@ -24,7 +24,10 @@ pub enum Incoming {
     Marker(u8),
     /// The client closed (EOF packet or socket end).
     Eof,
-    /// The connection is unusable (garbage, timeout, oversized request).
+    /// A request over `max_request` bytes (this many), read and thrown away;
+    /// the session answers it with an error and goes on.
+    TooLarge(usize),
+    /// The connection is unusable (garbage, timeout).
     Failed(String),
 }
 
@@ -88,6 +91,8 @@ async fn read_loop(
     breaks: &BreakState,
 ) -> Result<(), String> {
     let mut request = Vec::new();
+    // Bytes of the request in progress once it went over `max_request`.
+    let mut dropped = 0;
     // node-oracledb marks the last packet of each request; python-oracledb
     // instead sends a packet shorter than the SDU last.
     let mut client_marks_end = false;
@@ -107,16 +112,24 @@ async fn read_loop(
                         return Ok(());
                     }
                     client_marks_end |= flags & data_flags::END_OF_REQUEST != 0;
-                    request.extend_from_slice(p.data_payload());
-                    if request.len() > cfg.max_request {
-                        return Err(format!("request larger than {} bytes", cfg.max_request));
+                    let payload = p.data_payload();
+                    if dropped > 0 || request.len() + payload.len() > cfg.max_request {
+                        // Read on to the request's end without keeping it.
+                        dropped += std::mem::take(&mut request).len() + payload.len();
+                    } else {
+                        request.extend_from_slice(payload);
                     }
                     let complete = if client_marks_end {
                         flags & data_flags::END_OF_REQUEST != 0
                     } else {
                         p.body.len() + packet::HEADER_LEN < cfg.sdu
                     };
-                    if complete && !request.is_empty() {
+                    if complete && dropped > 0 {
+                        let n = std::mem::take(&mut dropped);
+                        if tx.send(Incoming::TooLarge(n)).await.is_err() {
+                            return Ok(());
+                        }
+                    } else if complete && !request.is_empty() {
                         let r = std::mem::take(&mut request);
                         if tx.send(Incoming::Request(r)).await.is_err() {
                             return Ok(());
@@ -135,7 +148,7 @@ async fn read_loop(
                 other => tracing::debug!(kind = other, "ignoring packet"),
             }
         }
-        let partial = !request.is_empty() || decoder.buffered() > 0;
+        let partial = !request.is_empty() || dropped > 0 || decoder.buffered() > 0;
         let n = if partial {
             match tokio::time::timeout(cfg.io_timeout, read.read(&mut buf)).await {
                 Ok(r) => r,

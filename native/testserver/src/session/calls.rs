@@ -195,8 +195,9 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
     st.attach(conn, session);
     let end = loop {
         let info = st.info.clone();
+        let status = st.call_status();
         let next = tokio::select! {
-            r = conn.next_request() => Some(r),
+            r = conn.next_request(status) => Some(r),
             _ = info.kill_notify.notified() => None,
         };
         let req = match next {

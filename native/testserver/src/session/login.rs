@@ -24,7 +24,7 @@ fn bad(what: &str) -> String {
 }
 
 async fn request(conn: &mut Conn) -> Result<Option<Vec<u8>>, String> {
-    conn.next_request().await
+    conn.next_request(0).await
 }
 
 /// Runs the logon; `Ok(None)` when the client gave up or was refused.

@@ -135,11 +135,20 @@ impl Conn {
         self.sid_cell.store(sid, Ordering::Relaxed);
     }
 
-    /// Next complete request, answering stray markers; `None` when the client left.
-    pub async fn next_request(&mut self) -> Result<Option<Vec<u8>>, String> {
+    /// Next complete request, answering stray markers, and requests over the
+    /// size limit with ORA-03146 (`call_status` says whether a transaction
+    /// is open); `None` when the client left.
+    pub async fn next_request(&mut self, call_status: u32) -> Result<Option<Vec<u8>>, String> {
         loop {
             match self.rx.recv().await {
                 Some(Incoming::Request(r)) => return Ok(Some(r)),
+                Some(Incoming::TooLarge(n)) => {
+                    let limit = self.shared.config.max_request;
+                    let text = format!("ORA-03146: invalid buffer length for TTC field: a request of {n} bytes is over this server's limit of {limit} bytes");
+                    let mut e = ErrorMessage::error(3146, &text, 0, 0);
+                    e.call_status = call_status;
+                    self.send_msg(|w, caps| e.encode(w, caps)).await?;
+                }
                 Some(Incoming::Marker(k)) if k == marker::BREAK || k == marker::INTERRUPT => {
                     // A break while idle: finish the reset dance and report the cancel.
                     self.breaks.take();
@@ -163,7 +172,9 @@ impl Conn {
             loop {
                 match self.rx.recv().await {
                     Some(Incoming::Marker(marker::RESET)) => return Ok(()),
-                    Some(Incoming::Marker(_)) | Some(Incoming::Request(_)) => {}
+                    Some(Incoming::Marker(_))
+                    | Some(Incoming::Request(_))
+                    | Some(Incoming::TooLarge(_)) => {}
                     Some(Incoming::Eof) | None => {
                         return Err("client left during a break".to_string())
                     }

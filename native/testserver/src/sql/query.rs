@@ -197,6 +197,12 @@ fn guess(name: &str) -> ColumnInfo {
 }
 
 /// The type shown by actual values, for columns SQLite cannot describe.
+/// Whether `t` is date/time text. Such text is short: a long value (a big
+/// string bind) is neither scanned nor copied into a parse error.
+fn is_datetime(t: &str) -> bool {
+    t.len() <= 64 && DateTime::parse_iso(t).is_ok()
+}
+
 fn infer(rows: &[Vec<Sql>], i: usize, name: &str) -> ColumnInfo {
     let mut max_len = 1;
     let mut kind = None;
@@ -210,15 +216,14 @@ fn infer(rows: &[Vec<Sql>], i: usize, name: &str) -> ColumnInfo {
             }
             Sql::Text(t) => {
                 max_len = max_len.max(t.len());
-                if kind.is_none() && DateTime::parse_iso(t).is_ok() && t.len() >= 19 {
+                if kind.is_none() && t.len() >= 19 && is_datetime(t) {
                     kind = Some(if t.len() > 19 {
                         ora_type::TIMESTAMP
                     } else {
                         ora_type::DATE
                     });
                 } else if kind.is_none()
-                    || matches!(kind, Some(ora_type::DATE | ora_type::TIMESTAMP))
-                        && DateTime::parse_iso(t).is_err()
+                    || matches!(kind, Some(ora_type::DATE | ora_type::TIMESTAMP)) && !is_datetime(t)
                 {
                     kind = Some(ora_type::VARCHAR);
                 }
