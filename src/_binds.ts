@@ -54,6 +54,8 @@ const VARIABLE_SIZE = new Set([
   DB_TYPE_LONG_RAW,
 ]);
 const DEFAULT_MAX_SIZE = 4000;
+/** The most bytes one bind can carry (LONG RAW: 2 GiB - 1). */
+const MAX_BIND_BYTES = 2 ** 31 - 1;
 /** Years Oracle's DATE and TIMESTAMP can hold. */
 const MIN_YEAR = -4712;
 const MAX_YEAR = 9999;
@@ -142,6 +144,13 @@ export function writeValue(
     return declared || DB_TYPE_TIMESTAMP;
   }
   if (v instanceof Uint8Array) {
+    if (v.length > MAX_BIND_BYTES) {
+      // Oracle's LONG RAW limit; lengths above it would also wrap in the 32-bit wire fields.
+      throw odbError(
+        ErrorCode.UNSUPPORTED_BIND_VALUE,
+        `${label(names, i, row)} is ${v.length} bytes, over Oracle's limit of ${MAX_BIND_BYTES}`,
+      );
+    }
     w.bytes(declared === DB_TYPE_BLOB ? Tag.BLOB : Tag.BYTES, v);
     return declared || DB_TYPE_RAW;
   }

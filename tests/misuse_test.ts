@@ -308,3 +308,30 @@ test(
     assert.deepEqual(r.outBinds, { o: "hello" });
   },
 );
+
+test(
+  "a 40 MiB string echoes intact within seconds (receiving is linear in the size)",
+  server,
+  async () => {
+    await using s = await startConnected();
+    const time = async (mib: number) => {
+      const v = "y".repeat(mib << 20);
+      const started = performance.now();
+      const r = await s.conn.execute<{ V: string }>("select :v as v from dual", { v });
+      const took = performance.now() - started;
+      const got = r.rows?.[0].V ?? "";
+      assert.equal(got.length, v.length);
+      assert.ok(got === v, `${mib} MiB came back changed`);
+      return took;
+    };
+    const small = Math.min(await time(8), await time(8));
+    const large = await time(40);
+    // Quadratic receiving took 40-78 s for 40 MiB (ODB-1010: the server gave up) and ~30x the
+    // time of 8 MiB; linear takes about 5x.
+    assert.ok(large < 15_000, `40 MiB took ${large.toFixed(0)} ms`);
+    assert.ok(
+      large < small * 20 + 500,
+      `40 MiB took ${large.toFixed(0)} ms, 8 MiB ${small.toFixed(0)} ms`,
+    );
+  },
+);
