@@ -52,6 +52,8 @@ fn caps(sel: u8) -> Caps {
     Caps {
         field_version: [6, 8, 9, 11, 14, 17, 24][usize::from(sel % 7)],
         max_string_size: if sel & 0x80 != 0 { 4000 } else { 32767 },
+        raw_strings: sel & 0x40 != 0,
+        universal_scale: sel & 0x20 != 0,
     }
 }
 

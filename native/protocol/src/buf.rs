@@ -239,6 +239,17 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A CHR field whose length an earlier field declared: length-prefixed
+    /// like [`Reader::bytes`], or `raw` (no length byte) when the client's
+    /// negotiation said it sends them so (JDBC Thin).
+    pub fn chr(&mut self, declared: usize, raw: bool) -> DecodeResult<Vec<u8>> {
+        if raw {
+            Ok(self.take(declared)?.to_vec())
+        } else {
+            Ok(self.bytes()?.unwrap_or_default())
+        }
+    }
+
     /// Like [`Reader::bytes`] but borrows when the value is in the short form.
     pub fn bytes_ref(&mut self) -> DecodeResult<Option<std::borrow::Cow<'a, [u8]>>> {
         let len = self.peek_u8()?;

@@ -22,6 +22,8 @@ pub struct AuthRequest {
     pub user: String,
     pub mode: u32,
     pub pairs: Vec<Pair>,
+    /// The user name came without its length byte (see [`Caps::raw_strings`]).
+    pub raw_user: bool,
 }
 
 fn text_pair(k: &str, v: &str) -> Pair {
@@ -49,6 +51,7 @@ impl AuthRequest {
                 text_pair("AUTH_PID", pid),
                 text_pair("AUTH_SID", os_user),
             ],
+            raw_user: false,
         }
     }
 
@@ -59,6 +62,7 @@ impl AuthRequest {
             user: user.to_string(),
             mode: mode::LOGON | mode::WITH_PASSWORD,
             pairs,
+            raw_user: false,
         }
     }
 
@@ -87,16 +91,20 @@ impl AuthRequest {
     }
 
     /// Decodes the body after the function header (whose code is `function`).
-    pub fn decode_body(function: u8, r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
+    pub fn decode_body(function: u8, r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
         let has_user = r.u8()? != 0;
-        r.ub4()?;
+        let user_len = r.ub4()? as usize;
         let mode = r.ub4()?;
         r.u8()?;
         let count = r.ub4()?;
         r.u8()?;
         r.u8()?;
+        // Clients that announce raw strings still differ: JDBC sends the
+        // name bare, go-ora with its length byte. A name's first byte is
+        // never its own (short) length, so that byte tells them apart.
+        let raw_user = has_user && caps.raw_strings && r.peek_u8()? as usize != user_len;
         let user = if has_user {
-            String::from_utf8_lossy(&r.bytes()?.unwrap_or_default()).into_owned()
+            String::from_utf8_lossy(&r.chr(user_len, raw_user)?).into_owned()
         } else {
             String::new()
         };
@@ -111,6 +119,7 @@ impl AuthRequest {
             user,
             mode,
             pairs,
+            raw_user,
         })
     }
 
@@ -212,5 +221,39 @@ mod tests {
             AuthReply::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
             reply
         );
+    }
+
+    #[test]
+    fn jdbc_phase_one_sends_the_user_name_without_a_length_byte() {
+        // Captured from ojdbc11 23.26.4 (DTY flags 0x01), first pair only.
+        let mut b = vec![
+            0x76, 0x01, 0x01, 0x01, 0x05, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+        ];
+        b.extend(b"SCOTT");
+        b.extend([0x01, 0x0d, 0x0d]);
+        b.extend(b"AUTH_TERMINAL");
+        b.extend([0x01, 0x07, 0x07]);
+        b.extend(b"unknown");
+        b.push(0x00);
+        let caps = Caps {
+            raw_strings: true,
+            ..Caps::default()
+        };
+        let mut r = Reader::new(&b);
+        let h = FunctionHeader::decode(msg::FUNCTION, &mut r, &caps).unwrap();
+        let a = AuthRequest::decode_body(h.code, &mut r, &caps).unwrap();
+        assert_eq!((a.user.as_str(), a.raw_user), ("SCOTT", true));
+        assert_eq!(a.get("AUTH_TERMINAL"), Some("unknown"));
+        // go-ora also announces raw strings but length-prefixes the name.
+        let go: Vec<u8> = [
+            0x76, 0x01, 0x01, 0x01, 0x05, 0x01, 0x01, 0x01, 0x00, 0x01, 0x01, 0x05,
+        ]
+        .into_iter()
+        .chain(*b"scott")
+        .collect();
+        let mut r = Reader::new(&go);
+        let h = FunctionHeader::decode(msg::FUNCTION, &mut r, &caps).unwrap();
+        let a = AuthRequest::decode_body(h.code, &mut r, &caps).unwrap();
+        assert_eq!((a.user.as_str(), a.raw_user), ("scott", false));
     }
 }

@@ -18,6 +18,9 @@ pub fn server_compile_caps(field_version: u8) -> Vec<u8> {
     c[FIELD_VERSION] = field_version;
     c[8] = 1;
     c[15] = 0x29;
+    // FSAP: ERROR messages carry the ub2 end-to-end sequence number (they
+    // always do); go-ora reads that field only when this bit says so.
+    c[16] = 0x01;
     c[17] = 3;
     c[18] = 7;
     c[19] = 3;
@@ -44,7 +47,10 @@ pub fn server_runtime_caps() -> Vec<u8> {
 /// What our thin client advertises: the same feature set, no OOB, no
 /// end-of-response framing, no session-state piggybacks.
 pub fn client_compile_caps() -> Vec<u8> {
-    server_compile_caps(CLIENT_FIELD_VERSION)
+    let mut c = server_compile_caps(CLIENT_FIELD_VERSION);
+    // The FSAP bit is the server's promise about its ERROR layout.
+    c[16] = 0;
+    c
 }
 
 pub fn client_runtime_caps() -> Vec<u8> {
@@ -57,7 +63,7 @@ pub fn negotiate(client_compile: &[u8], server_compile: &[u8]) -> Caps {
     let fv = |c: &[u8]| c.get(FIELD_VERSION).copied().unwrap_or(0);
     Caps {
         field_version: fv(client_compile).min(fv(server_compile)),
-        max_string_size: 32767,
+        ..Caps::default()
     }
 }
 

@@ -28,6 +28,31 @@ pub struct ColumnMeta {
     pub oaccolid: u32,
 }
 
+/// Types whose scale is an sb2 on the wire (NUMBER, TIMESTAMP*, INTERVAL
+/// DAY TO SECOND and their descriptor forms): in universal form when the
+/// client asked for it (`Caps::universal_scale`), else one raw byte.
+pub fn has_sb2_scale(ty: u8) -> bool {
+    matches!(ty, 2 | 180 | 181 | 183 | 187 | 188 | 190 | 231 | 232)
+}
+
+/// Writes a scale as the client negotiated (see [`has_sb2_scale`]).
+pub fn write_scale(w: &mut Writer, caps: &Caps, ty: u8, scale: i8) {
+    if caps.universal_scale && has_sb2_scale(ty) {
+        w.sb2(scale as i16);
+    } else {
+        w.u8(scale as u8);
+    }
+}
+
+/// Reads a scale written by [`write_scale`].
+pub fn read_scale(r: &mut Reader, caps: &Caps, ty: u8) -> DecodeResult<i8> {
+    if caps.universal_scale && has_sb2_scale(ty) {
+        Ok(r.sb2()? as i8)
+    } else {
+        Ok(r.u8()? as i8)
+    }
+}
+
 /// Character-set form of text types (1 = implicit/AL32UTF8), 0 otherwise.
 pub fn csfrm_of(ty: u8) -> u8 {
     match ty {
@@ -60,10 +85,8 @@ impl ColumnMeta {
     }
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
-        w.u8(self.ora_type)
-            .u8(self.flags)
-            .u8(self.precision)
-            .u8(self.scale);
+        w.u8(self.ora_type).u8(self.flags).u8(self.precision);
+        write_scale(w, caps, self.ora_type, self.scale as i8);
         w.ub4(self.buffer_size)
             .ub4(self.max_array_elements)
             .ub8(self.cont_flags);
@@ -82,11 +105,12 @@ impl ColumnMeta {
     }
 
     pub fn decode(r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
+        let ora_type = r.u8()?;
         let mut m = ColumnMeta {
-            ora_type: r.u8()?,
+            ora_type,
             flags: r.u8()?,
             precision: r.u8()?,
-            scale: r.u8()?,
+            scale: read_scale(r, caps, ora_type)? as u8,
             buffer_size: r.ub4()?,
             max_array_elements: r.ub4()?,
             cont_flags: r.ub8()?,

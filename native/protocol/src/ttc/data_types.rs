@@ -26,15 +26,16 @@ const CLIENT_TYPES: &[u16] = &[
     1, 2, 8, 12, 23, 24, 96, 100, 101, 102, 104, 112, 113, 180, 181, 182, 183, 208, 231, 252,
 ];
 /// Primitive wire types (ub1/ub2/ub4/sb*, pointers) in universal form.
-const UNIVERSAL_TYPES: &[u16] = &[
-    3, 4, 6, 9, 10, 15, 21, 22, 25, 26, 27, 28, 29, 30, 31, 32, 33,
-];
+/// SB1 is not among them: as for python-oracledb and node-oracledb, a
+/// column's scale then comes as one raw byte.
+const UNIVERSAL_TYPES: &[u16] = &[3, 4, 6, 9, 10, 15, 21, 22, 25, 26, 28, 29, 30, 31, 32, 33];
 
 impl DataTypesRequest {
     pub fn thin_client(compile_caps: Vec<u8>, runtime_caps: Vec<u8>) -> Self {
         let mut types: Vec<(u16, u16, u16)> =
             CLIENT_TYPES.iter().map(|t| (*t, *t, REP_ORACLE)).collect();
         types.extend(UNIVERSAL_TYPES.iter().map(|t| (*t, *t, REP_UNIVERSAL)));
+        types.push((TYPE_SB1, TYPE_SB1, REP_ORACLE));
         DataTypesRequest {
             charset: 873,
             ncharset: 873,
@@ -63,19 +64,25 @@ impl DataTypesRequest {
         let flags = r.u8()?;
         let compile_caps = r.bytes()?.unwrap_or_default();
         let runtime_caps = r.bytes()?.unwrap_or_default();
-        // Clients with a time-zone block in DTY (runtime caps [1] & 1) are
-        // only those whose server asked for it; ours never does.
-        let mut types = Vec::new();
-        loop {
-            let t = r.u16be()?;
-            if t == 0 {
-                break;
+        // A client whose server asked for it (runtime caps [1] & 1) sends
+        // its time zone, and its version when compile caps [37] & 2; ours
+        // never asks, but a client may send it anyway.
+        if runtime_caps.get(1).is_some_and(|b| b & 1 != 0) {
+            r.skip_n(11)?;
+            if compile_caps.get(37).is_some_and(|b| b & 2 != 0) {
+                r.skip_n(4)?;
             }
-            let c = r.u16be()?;
-            let rep = r.u16be()?;
-            r.u16be()?;
-            types.push((t, c, rep));
         }
+        let wide = compile_caps.get(27).is_none_or(|b| *b != 0);
+        // go-ora sends its national charset before the table, JDBC and the
+        // python/node clients do not: whichever reading ends exactly at the
+        // end of the message is the right one. The table only tells which
+        // representations the client wants, so an unreadable one is empty.
+        let table = r.rest();
+        let types = read_type_table(table, wide)
+            .or_else(|| read_type_table(table.get(2..)?, wide))
+            .unwrap_or_default();
+        r.skip_n(table.len())?;
         Ok(DataTypesRequest {
             charset,
             ncharset,
@@ -85,6 +92,54 @@ impl DataTypesRequest {
             types,
         })
     }
+
+    /// The representation the client asked for `ty`, if it listed it.
+    pub fn representation(&self, ty: u16) -> Option<u16> {
+        self.types.iter().find(|e| e.0 == ty).map(|e| e.2)
+    }
+
+    /// Whether the client sends CHR fields with a length byte (flag 0x02).
+    pub fn length_prefixed_strings(&self) -> bool {
+        self.flags & FLAG_CONV_LENGTH != 0
+    }
+}
+
+/// DTY flag: strings carry their converted length (a length byte).
+pub const FLAG_CONV_LENGTH: u8 = 0x02;
+/// The SB1 type, whose representation fixes how column scales travel.
+pub const TYPE_SB1: u16 = 27;
+/// Representation "universal", public for the scale rule.
+pub const REPRESENTATION_UNIVERSAL: u16 = REP_UNIVERSAL;
+
+/// `type; 0 ends; conversion; representation and a 0 only when the
+/// conversion is not 0` (JDBC and go-ora send conversion-0 entries as 4
+/// bytes); `None` unless the table ends exactly at the end of `b`.
+fn read_type_table(b: &[u8], wide: bool) -> Option<Vec<(u16, u16, u16)>> {
+    let mut r = Reader::new(b);
+    let num = |r: &mut Reader| {
+        if wide {
+            r.u16be()
+        } else {
+            r.u8().map(u16::from)
+        }
+    };
+    let mut types = Vec::new();
+    loop {
+        let t = num(&mut r).ok()?;
+        if t == 0 {
+            break;
+        }
+        let c = num(&mut r).ok()?;
+        let rep = if c != 0 {
+            let rep = num(&mut r).ok()?;
+            num(&mut r).ok()?;
+            rep
+        } else {
+            0
+        };
+        types.push((t, c, rep));
+    }
+    r.is_empty().then_some(types)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -160,5 +215,57 @@ mod tests {
             DataTypesReply::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
             long
         );
+    }
+
+    /// `02 | 69 03 | 69 03 | flags | caps`, as JDBC and go-ora start it.
+    fn head(flags: u8, compile: &[u8]) -> Vec<u8> {
+        let mut b = vec![0x69, 0x03, 0x69, 0x03, flags, compile.len() as u8];
+        b.extend(compile);
+        b.extend([7, 2, 0, 0, 0, 0, 0, 0]);
+        b
+    }
+
+    #[test]
+    fn jdbc_table_with_four_byte_conversion_0_entries_decodes() {
+        let mut compile = vec![0u8; 54];
+        compile[7] = 24;
+        compile[27] = 1;
+        let mut b = head(0x01, &compile);
+        // A run from ojdbc11 23.26.4's table: conversion-0 entries are 4 bytes.
+        b.extend([0x00, 0x09, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+        b.extend([0x00, 0x0d, 0x00, 0x00, 0x00, 0x0e, 0x00, 0x00]);
+        b.extend([0x00, 0x0f, 0x00, 0x17, 0x00, 0x01, 0x00, 0x00]);
+        b.extend([
+            0x00, 0x10, 0x00, 0x00, 0x00, 0x1b, 0x00, 0x1b, 0x00, 0x01, 0x00, 0x00,
+        ]);
+        b.extend([0x00, 0x00]);
+        let mut r = Reader::new(&b);
+        let req = DataTypesRequest::decode(&mut r, &Caps::default()).unwrap();
+        assert!(r.is_empty());
+        assert!(!req.length_prefixed_strings());
+        assert_eq!(req.types.len(), 6);
+        assert_eq!(req.types[1], (0x0d, 0, 0));
+        assert_eq!(req.representation(TYPE_SB1), Some(REPRESENTATION_UNIVERSAL));
+    }
+
+    #[test]
+    fn go_ora_national_charset_before_the_table_is_skipped() {
+        let mut compile = vec![0u8; 41];
+        compile[7] = 11;
+        compile[27] = 1;
+        let mut b = head(0x01, &compile);
+        b.extend([0xd0, 0x07]);
+        b.extend([0x00, 0x02, 0x00, 0x02, 0x00, 0x0a, 0x00, 0x00]);
+        b.extend([0x00, 0x1b, 0x00, 0x1b, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00]);
+        let req = DataTypesRequest::decode(&mut Reader::new(&b), &Caps::default()).unwrap();
+        assert_eq!(req.types, vec![(2, 2, 10), (27, 27, 1)]);
+    }
+
+    #[test]
+    fn an_unreadable_table_is_empty_not_an_error() {
+        let mut b = head(0x03, &[0u8; 40]);
+        b.extend([0x00, 0x02, 0x00]);
+        let req = DataTypesRequest::decode(&mut Reader::new(&b), &Caps::default()).unwrap();
+        assert!(req.types.is_empty());
     }
 }

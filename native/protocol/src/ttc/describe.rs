@@ -54,10 +54,8 @@ impl DescribeColumn {
     }
 
     fn encode(&self, w: &mut Writer, caps: &Caps, position: u16) {
-        w.u8(self.ora_type)
-            .u8(self.flags)
-            .u8(self.precision as u8)
-            .u8(self.scale as u8);
+        w.u8(self.ora_type).u8(self.flags).u8(self.precision as u8);
+        super::column::write_scale(w, caps, self.ora_type, self.scale);
         w.ub4(self.buffer_size).ub4(0).ub8(0).ub4(0).ub2(0);
         w.ub2(self.charset).u8(self.csfrm).ub4(self.max_size);
         if caps.field_version >= Caps::FV_12_2 {
@@ -80,11 +78,14 @@ impl DescribeColumn {
     }
 
     fn decode(r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
+        let ora_type = r.u8()?;
+        let flags = r.u8()?;
+        let precision = r.u8()? as i8;
         let mut c = DescribeColumn {
-            ora_type: r.u8()?,
-            flags: r.u8()?,
-            precision: r.u8()? as i8,
-            scale: r.u8()? as i8,
+            ora_type,
+            flags,
+            precision,
+            scale: super::column::read_scale(r, caps, ora_type)?,
             buffer_size: r.ub4()?,
             ..Default::default()
         };
@@ -245,5 +246,27 @@ mod tests {
         .encode(&mut w, &Caps::default());
         assert_eq!(&w.buf[..8], &[16, 0, 1, 22, 1, 1, 0, 2]);
         assert_eq!(&w.buf[8..12], &[0, 0, 0x81, 1]);
+    }
+
+    #[test]
+    fn number_scale_is_a_universal_sb2_for_jdbc_and_go_ora() {
+        // go-ora and JDBC read NUMBER's scale -127 as `81 7f`; python- and
+        // node-oracledb read the raw byte `81`.
+        let col = DescribeColumn::new("N", ora_type::NUMBER, 22, 0, -127, true);
+        for (universal, want) in [
+            (true, &[0x02, 0x00, 0x00, 0x81, 0x7f][..]),
+            (false, &[0x02, 0x00, 0x00, 0x81][..]),
+        ] {
+            let caps = Caps {
+                universal_scale: universal,
+                ..Caps::default()
+            };
+            let mut w = Writer::new();
+            col.encode(&mut w, &caps, 1);
+            assert_eq!(&w.buf[..want.len()], want);
+            assert_eq!(w.buf[want.len()], 0x01, "buffer size follows");
+            let back = DescribeColumn::decode(&mut Reader::new(&w.buf), &caps).unwrap();
+            assert_eq!(back.scale, -127);
+        }
     }
 }

@@ -226,7 +226,7 @@ impl ExecuteRequest {
             ..Default::default()
         };
         let has_sql = r.u8()? != 0;
-        r.ub4()?;
+        let sql_len = r.ub4()? as usize;
         r.u8()?;
         r.ub4()?;
         r.u8()?;
@@ -262,7 +262,7 @@ impl ExecuteRequest {
             }
         }
         if has_sql {
-            let sql = r.bytes()?.unwrap_or_default();
+            let sql = r.chr(sql_len, caps.raw_strings)?;
             q.sql = Some(String::from_utf8_lossy(&sql).into_owned());
         }
         for v in q.al8i4.iter_mut() {

@@ -23,6 +23,7 @@ pub mod piggyback;
 pub mod protocol_msg;
 pub mod rows;
 pub mod status;
+pub mod version;
 
 /// Message types (first byte of every TTC message).
 pub mod msg {
@@ -53,6 +54,7 @@ pub mod msg {
 /// Function codes carried by FUNCTION / PIGGYBACK / ONEWAY_FN messages.
 pub mod func {
     pub const REEXECUTE: u8 = 4;
+    pub const VERSION: u8 = 59;
     pub const FETCH: u8 = 5;
     pub const LOGOFF: u8 = 9;
     pub const COMMIT: u8 = 14;
@@ -78,6 +80,13 @@ pub struct Caps {
     pub field_version: u8,
     /// Longest VARCHAR2/RAW value before the LONG rules apply (32767 or 4000).
     pub max_string_size: u32,
+    /// CHR fields (user name, SQL text) come without a length byte: the
+    /// client's DTY flags lacked "conversion length" (JDBC Thin does this).
+    pub raw_strings: bool,
+    /// Scales of NUMBER/TIMESTAMP/INTERVAL DS travel as universal sb2: the
+    /// client asked for SB1 in universal representation (JDBC, go-ora), not
+    /// in Oracle's one-byte form (python-oracledb, node-oracledb, ours).
+    pub universal_scale: bool,
 }
 
 impl Caps {
@@ -99,6 +108,8 @@ impl Default for Caps {
         Caps {
             field_version: Self::DEFAULT_FIELD_VERSION,
             max_string_size: 32767,
+            raw_strings: false,
+            universal_scale: false,
         }
     }
 }

@@ -204,26 +204,51 @@ impl IoVector {
     }
 }
 
-/// PARAMETER (type 8) in the execute layout carrying per-iteration row counts.
+/// Length of the al8o4 array in a return-parameter message.
+const AL8O4_LEN: u16 = 13;
+/// al8o4 slot holding the cursor id (JDBC takes the statement's cursor
+/// from it; go-ora reads slots 0 and 1, the snapshot SCN, unconditionally).
+const AL8O4_CURSOR: usize = 2;
+
+/// PARAMETER (type 8) in the execute layout: the al8o4 array (with the
+/// cursor id) and, when the client asked for them, per-iteration row counts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DmlRowCounts {
+    pub cursor_id: u16,
     pub counts: Vec<u64>,
+    /// Whether `counts` is on the wire (the client asked for row counts).
+    pub with_counts: bool,
 }
 
 impl DmlRowCounts {
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
-        w.u8(msg::PARAMETER).ub2(0).ub2(0).ub2(0).ub2(0);
-        w.ub4(self.counts.len() as u32);
-        for c in &self.counts {
-            w.ub8(*c);
+        w.u8(msg::PARAMETER).ub2(AL8O4_LEN);
+        for i in 0..AL8O4_LEN as usize {
+            w.ub4(if i == AL8O4_CURSOR {
+                self.cursor_id as u32
+            } else {
+                0
+            });
+        }
+        // no transaction id, no key/values, no query id
+        w.ub2(0).ub2(0).ub2(0);
+        if self.with_counts {
+            w.ub4(self.counts.len() as u32);
+            for c in &self.counts {
+                w.ub8(*c);
+            }
         }
     }
 
     /// Reads the execute-layout PARAMETER; row counts only when asked for.
     pub fn decode(r: &mut Reader, _caps: &Caps, with_counts: bool) -> DecodeResult<Self> {
-        let n = r.ub2()?;
-        for _ in 0..n {
-            r.ub4()?;
+        let n = r.ub2()? as usize;
+        let mut cursor_id = 0;
+        for i in 0..n {
+            let v = r.ub4()?;
+            if i == AL8O4_CURSOR {
+                cursor_id = v as u16;
+            }
         }
         let txn = r.ub2()? as usize;
         r.skip_n(txn)?;
@@ -249,7 +274,11 @@ impl DmlRowCounts {
                 counts.push(r.ub8()?);
             }
         }
-        Ok(DmlRowCounts { counts })
+        Ok(DmlRowCounts {
+            cursor_id,
+            counts,
+            with_counts,
+        })
     }
 }
 
@@ -332,7 +361,9 @@ mod tests {
             v
         );
         let c = DmlRowCounts {
+            cursor_id: 3,
             counts: vec![1, 0, 5],
+            with_counts: true,
         };
         let mut w = Writer::new();
         c.encode(&mut w, &Caps::default());
@@ -340,5 +371,23 @@ mod tests {
             DmlRowCounts::decode(&mut Reader::new(&w.buf[1..]), &Caps::default(), true).unwrap(),
             c
         );
+    }
+
+    #[test]
+    fn return_parameters_carry_the_cursor_in_al8o4_slot_2() {
+        // JDBC (T4C8Oall.readRPA) indexes al8o4 and takes the cursor from
+        // it: an empty array failed every JDBC execute.
+        let mut w = Writer::new();
+        DmlRowCounts {
+            cursor_id: 7,
+            ..Default::default()
+        }
+        .encode(&mut w, &Caps::default());
+        let mut want = vec![0x08, 0x01, 13, 0, 0, 1, 7];
+        want.extend([0; 10]);
+        want.extend([0, 0, 0]);
+        assert_eq!(w.buf, want);
+        let back = DmlRowCounts::decode(&mut Reader::new(&w.buf[1..]), &Caps::default(), false);
+        assert_eq!(back.unwrap().cursor_id, 7);
     }
 }

@@ -5,6 +5,7 @@ use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::function::FunctionHeader;
 use oradb_protocol::ttc::piggyback::Piggyback;
 use oradb_protocol::ttc::status::StatusMessage;
+use oradb_protocol::ttc::version::{VersionReply, VersionRequest};
 use oradb_protocol::ttc::{func, msg};
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -367,6 +368,29 @@ async fn status(conn: &mut Conn, st: &State) -> Result<(), String> {
     conn.send_msg(|w, caps| m.encode(w, caps)).await
 }
 
+/// What V$VERSION's BANNER column says (`sql/views.rs`).
+const BANNER: &str = "Oracle Database 23ai (oradb-testserver, SQLite based)";
+
+/// OVERSION: the banner V$VERSION shows and the release the logon announced.
+async fn version(conn: &mut Conn, st: &State, seq: u8, r: &mut Reader<'_>) -> Result<(), String> {
+    if let Err(e) = VersionRequest::decode_body(seq, r, &conn.caps) {
+        return unsupported(conn, st, &format!("OVERSION: {e}")).await;
+    }
+    let reply = VersionReply {
+        banner: BANNER.to_string(),
+        number: super::login::VERSION_NO_OLD,
+    };
+    let done = StatusMessage {
+        call_status: st.call_status(),
+        end_to_end_seq: 0,
+    };
+    conn.send_msg(|w, caps| {
+        reply.encode(w, caps);
+        done.encode(w, caps);
+    })
+    .await
+}
+
 async fn call(
     conn: &mut Conn,
     st: &mut State,
@@ -403,6 +427,7 @@ async fn call(
         func::EXECUTE => exec::execute(conn, st, r).await?,
         func::REEXECUTE | func::REEXECUTE_AND_FETCH => exec::reexecute(conn, st, h.code, r).await?,
         func::FETCH => exec::fetch(conn, st, r).await?,
+        func::VERSION => version(conn, st, h.seq, r).await?,
         other => unsupported(conn, st, &format!("function {other}")).await?,
     }
     Ok(true)

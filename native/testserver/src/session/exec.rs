@@ -147,7 +147,15 @@ pub(crate) async fn execute(
 ) -> Result<(), String> {
     let caps = conn.caps;
     let head = match ExecuteRequest::decode_head(r, &caps) {
-        Ok(h) => h,
+        Ok(h) => {
+            tracing::debug!(
+                options = h.options,
+                prefetch = h.prefetch_rows,
+                al8i4_1 = h.al8i4[1],
+                "execute"
+            );
+            h
+        }
         Err(e) => {
             return send_sql_error(
                 conn,
@@ -248,12 +256,23 @@ pub(crate) async fn execute(
         rows: binds,
         arrays,
         describe: parsed,
-        fetch: (head.options & options::FETCH != 0).then_some(head.prefetch_rows),
+        fetch: rows_to_send(&head),
         commit: head.options & options::COMMIT != 0,
         batch_errors: head.options & options::BATCH_ERRORS != 0,
         dml_row_counts: head.al8i4[9] & EXEC_FLAG_DML_ROWCOUNTS != 0,
     };
     respond::run(conn, st, run).await
+}
+
+/// Rows a query's execute answer carries: the prefetch count when the call
+/// also fetches, else al8i4[1], where go-ora (like OCI) asks for its first
+/// rows in the execute itself and never sends a FETCH if none come.
+fn rows_to_send(head: &ExecuteRequest) -> Option<u32> {
+    if head.options & options::FETCH != 0 {
+        Some(head.prefetch_rows)
+    } else {
+        (head.al8i4[1] > 0).then_some(head.al8i4[1])
+    }
 }
 
 pub(crate) async fn reexecute(

@@ -4,7 +4,7 @@ use oradb_protocol::buf::Reader;
 use oradb_protocol::o5logon::ServerChallenge;
 use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
 use oradb_protocol::ttc::capabilities;
-use oradb_protocol::ttc::data_types::{DataTypesReply, DataTypesRequest};
+use oradb_protocol::ttc::data_types::{self, DataTypesReply, DataTypesRequest};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::function::FunctionHeader;
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
@@ -17,7 +17,7 @@ use crate::sql::Session;
 /// Packed 23.4.0.24.5 in the 18c+ layout (field version >= 11).
 const VERSION_NO_NEW: u32 = (23 << 24) | (4 << 16) | (24 << 4) | 5;
 /// The same release in the pre-18c layout.
-const VERSION_NO_OLD: u32 = (23 << 24) | (4 << 20) | (24 << 8) | 5;
+pub(crate) const VERSION_NO_OLD: u32 = (23 << 24) | (4 << 20) | (24 << 8) | 5;
 
 fn bad(what: &str) -> String {
     format!("unexpected message during logon: {what}")
@@ -54,6 +54,9 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     let dty = DataTypesRequest::decode(&mut r, &conn.caps).map_err(|e| e.to_string())?;
     conn.caps = capabilities::negotiate(&dty.compile_caps, &server_caps);
     conn.caps.max_string_size = 32767;
+    conn.caps.raw_strings = !dty.length_prefixed_strings();
+    conn.caps.universal_scale =
+        dty.representation(data_types::TYPE_SB1) == Some(data_types::REPRESENTATION_UNIVERSAL);
     conn.send_msg(|w, caps| DataTypesReply::default().encode(w, caps))
         .await?;
 
@@ -62,6 +65,8 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         return Ok(None);
     };
     let one = decode_auth(&req, func::AUTH_PHASE_ONE, &conn.caps)?;
+    // The user name shows which of the "raw strings" clients this is.
+    conn.caps.raw_strings = one.raw_user;
     let user = one.user.clone();
     // Users created or changed with SQL override the configured list.
     let password = match conn.shared.db.registry.password_override(&user) {

@@ -128,6 +128,17 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     m.encode(w, caps);
 }
 
+/// The return-parameter message every execute answer carries: JDBC takes
+/// the cursor id from it, go-ora its snapshot SCN.
+fn return_params(w: &mut TtcWriter, caps: &Caps, cursor_id: u16, counts: Option<&[u64]>) {
+    DmlRowCounts {
+        cursor_id,
+        counts: counts.map(<[u64]>::to_vec).unwrap_or_default(),
+        with_counts: counts.is_some(),
+    }
+    .encode(w, caps);
+}
+
 /// Response to a parse-only or define-only call.
 pub(crate) async fn no_rows(
     conn: &mut Conn,
@@ -142,6 +153,7 @@ pub(crate) async fn no_rows(
             describe(&mut w, &caps, &c.prepared.columns);
         }
     }
+    return_params(&mut w, &caps, cursor_id, None);
     ErrorMessage::success(cursor_id, 0, st.call_status()).encode(&mut w, &caps);
     conn.send_data(&w.buf).await
 }
@@ -191,7 +203,11 @@ async fn finish(
         }
     }
     let m = ErrorMessage::success(cursor_id, count, st.call_status());
-    conn.send_msg(|w, caps| m.encode(w, caps)).await
+    conn.send_msg(|w, caps| {
+        return_params(w, caps, cursor_id, None);
+        m.encode(w, caps)
+    })
+    .await
 }
 
 /// A query that ran faster than this runs inline next time (`State::engine`).
@@ -243,6 +259,7 @@ async fn query(
     if run.describe {
         describe(&mut w, &caps, &described);
     }
+    return_params(&mut w, &caps, run.cursor_id, None);
     match run.fetch {
         // LOB columns: the client must send its defines before any row.
         Some(n) if !needs_define => write_rows(&mut w, &caps, st, run.cursor_id, n),
@@ -329,12 +346,8 @@ async fn dml(
             rows::write_returning_row(&mut w, &caps, &per_bind);
         }
     }
-    if run.dml_row_counts {
-        DmlRowCounts {
-            counts: r.counts.clone(),
-        }
-        .encode(&mut w, &caps);
-    }
+    let counts = run.dml_row_counts.then_some(&r.counts[..]);
+    return_params(&mut w, &caps, run.cursor_id, counts);
     if let Some((i, e)) = r.fatal {
         let mut m = ErrorMessage::error(e.code, &e.message, run.cursor_id, e.offset as u16);
         m.row_count = r.total;
@@ -458,6 +471,7 @@ async fn plsql(
             }
         }
     }
+    return_params(&mut w, &caps, run.cursor_id, None);
     ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps);
     conn.send_data(&w.buf).await
 }

@@ -235,6 +235,7 @@ impl Client {
                     value = rows::read_out_bind(r)?;
                     Ok(None)
                 }
+                msg::PARAMETER => rows::DmlRowCounts::decode(r, &caps, false).map(|_| None),
                 msg::ERROR => ErrorMessage::decode(r, &caps).map(Some),
                 other => Err(DecodeError::Malformed(format!("message {other} in a call"))),
             })
