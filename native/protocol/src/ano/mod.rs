@@ -7,17 +7,25 @@
 
 pub mod algorithms;
 pub mod auth;
+pub mod checksum;
+pub mod cipher;
+pub mod dh;
 pub mod encryption;
+pub mod error;
 mod fields;
 pub mod integrity;
 pub mod negotiate;
 pub mod packet;
+pub mod session;
 pub mod supervisor;
 pub mod value;
 
 pub use algorithms::{Encryption, Integrity};
+pub use checksum::Role;
+pub use error::AnoError;
 pub use negotiate::Level;
 pub use packet::{AnoPacket, ServiceData};
+pub use session::{Negotiated, PacketCrypto};
 
 /// Starts every ANO packet, and every array inside one.
 pub const MAGIC: u32 = 0xDEAD_BEEF;
