@@ -160,6 +160,36 @@ mod tests {
         assert_eq!(a.len(), 256);
     }
 
+    /// Bytes 0x180..0x200 of a real server's integrity answer, as dumped in
+    /// go-ora issue 210: the end of the zero-padded generator `02`, the
+    /// prime's sub-packet header (256 bytes, RAW) and the prime's start.
+    const ISSUE_210_DUMP: &str = concat!(
+        "00000000000000000000000000000201000001ffffffffffffffffc90fdaa221",
+        "68c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a08798e",
+        "3404ddef9519b3cd3a431b302b0a6df25f14374fe1356d6d51c245e485b57662",
+        "5e7ec6f44c42e9a637ed6b0bff5cb6f406b7edee386bfb5a899fa5ae9f24117c",
+    );
+
+    #[test]
+    fn our_group_goes_on_the_wire_as_a_real_server_sends_it() {
+        use crate::ano::integrity::IntegrityResponse;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+        let g = DhGroup::modp_2048();
+        let params = g.to_params(&g.generate(&mut rng), vec![0; 16]);
+        let answer = IntegrityResponse {
+            version: 0,
+            algorithm: 5,
+            dh: Some(params),
+        };
+        let mut bytes = Vec::new();
+        for v in &answer.to_service().values {
+            v.encode(&mut bytes);
+        }
+        let real = hex::decode(ISSUE_210_DUMP).unwrap();
+        assert_eq!(real.len(), 128);
+        assert!(bytes.windows(real.len()).any(|w| w == real));
+    }
+
     #[test]
     fn degenerate_keys_and_parameters_are_refused() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);

@@ -9,13 +9,16 @@ pub mod algorithms;
 pub mod auth;
 pub mod checksum;
 pub mod cipher;
+pub mod client;
 pub mod dh;
 pub mod encryption;
 pub mod error;
 mod fields;
 pub mod integrity;
+pub mod messages;
 pub mod negotiate;
 pub mod packet;
+pub mod server;
 pub mod session;
 pub mod supervisor;
 pub mod value;
@@ -41,6 +44,9 @@ pub const SUPERVISOR: u16 = 4;
 
 /// `19.0.0.0.0`, the service version OCI 19.3 sends.
 pub const VERSION_19: u32 = 0x1300_0000;
+
+#[cfg(test)]
+mod flow_tests;
 
 #[cfg(test)]
 pub(crate) mod tests {
