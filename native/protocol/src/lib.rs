@@ -2,6 +2,7 @@
 //! O5LOGON crypto. Used by both `oradb-client` and `oradb-testserver`; does no
 //! I/O itself. Running out of input is [`buf::DecodeError::NeedMore`].
 
+pub mod ano;
 pub mod buf;
 pub mod connect_string;
 pub mod nv;
