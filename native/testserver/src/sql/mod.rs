@@ -16,9 +16,12 @@ mod query;
 mod rewrite;
 mod sequences;
 mod session_state;
+mod static_views;
 mod stored;
+mod sys_names;
 mod txn;
 mod types;
+mod userenv;
 mod views;
 
 use std::collections::HashMap;
@@ -282,7 +285,8 @@ impl Session {
         if !nested {
             info.set_interrupt(interrupt.clone());
         }
-        session_state::register(&conn, info.clone()).map_err(|e| errors::map(&e, &[], user))?;
+        session_state::register(&conn, info.clone(), db.clone())
+            .map_err(|e| errors::map(&e, &[], user))?;
         Ok(Session {
             conn,
             db: db.clone(),

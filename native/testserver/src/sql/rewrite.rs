@@ -400,6 +400,9 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                     }
                     "USER" => return quote_str(self.ctx.user),
                     "SESSIONTIMEZONE" => return "ora_sessiontimezone()".into(),
+                    // The server keeps times in UTC (as a database created
+                    // with DBCA's defaults does); node-oracledb 26 asks at connect.
+                    "DBTIMEZONE" => return "'+00:00'".into(),
                     "TRUE" => return "1".into(),
                     "FALSE" => return "0".into(),
                     "DATE" | "TIMESTAMP" => {
