@@ -165,3 +165,29 @@ fn sys_qualified_dictionary_names() {
         942
     );
 }
+
+#[test]
+fn dbms_debug_jdwp_names_this_session() {
+    let db = Database::open(None).unwrap();
+    let mut s = logon(&db, "scott");
+    let r = rows(
+        &mut s,
+        "select dbms_debug_jdwp.current_session_id, dbms_debug_jdwp.current_session_serial from dual",
+    )
+    .unwrap();
+    let serial = one(&mut s, "select serial# from v$session where sid = 7");
+    assert_eq!(r, vec![vec![Value::Number("7".into()), serial]]);
+}
+
+#[test]
+fn application_context_set_at_logon_reads_back() {
+    let db = Database::open(None).unwrap();
+    let mut s = logon(&db, "scott");
+    s.set_app_context("myctx", "attr1", "Value1");
+    let r = rows(
+        &mut s,
+        "select sys_context('MYCTX', 'ATTR1'), sys_context('myctx', 'attr2') from dual",
+    )
+    .unwrap();
+    assert_eq!(r, vec![vec![vc("Value1"), Value::Null]]);
+}

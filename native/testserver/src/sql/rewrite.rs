@@ -366,6 +366,13 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         }
         let upper: Vec<String> = parts.iter().filter_map(|p| p.ident()).collect();
         let last = upper.last().cloned().unwrap_or_default();
+        if upper.len() == 2 && upper[0] == "DBMS_DEBUG_JDWP" {
+            match last.as_str() {
+                "CURRENT_SESSION_ID" => return "ora_session_id()".into(),
+                "CURRENT_SESSION_SERIAL" => return "ora_session_serial()".into(),
+                _ => {}
+            }
+        }
         if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
             let seq = upper[upper.len() - 2].clone();
             let f = if last == "NEXTVAL" {

@@ -2,7 +2,8 @@
 //! SYS_CONTEXT('USERENV', …), the DBMS_APPLICATION_INFO / DBMS_SESSION
 //! attribute calls, ALTER SYSTEM KILL SESSION and the user DDL.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{Value as Sql, ValueRef};
@@ -143,11 +144,13 @@ fn text(v: ValueRef) -> Option<String> {
     }
 }
 
-/// SQL functions that read the session entry: SYS_CONTEXT and SESSIONTIMEZONE.
+/// SQL functions that read the session entry: SYS_CONTEXT, SESSIONTIMEZONE
+/// and the session's SID and SERIAL#.
 pub fn register(
     conn: &Connection,
     info: Arc<SessionInfo>,
     db: Arc<Database>,
+    app_context: Arc<Mutex<HashMap<(String, String), String>>>,
 ) -> rusqlite::Result<()> {
     let vol = FunctionFlags::SQLITE_UTF8;
     let host = registry::host_name();
@@ -166,8 +169,11 @@ pub fn register(
         let ns = text(c.get_raw(0)).unwrap_or_default().to_ascii_uppercase();
         let name = text(c.get_raw(1)).unwrap_or_default().to_ascii_uppercase();
         if ns != "USERENV" {
-            // Application contexts are not kept: their values read as NULL.
-            return Ok(Sql::Null);
+            // An application context attribute nobody set reads as NULL.
+            let m = app_context.lock().map_err(|_| {
+                rusqlite::Error::UserFunctionError("ORA-00600: context lock".into())
+            })?;
+            return Ok(m.get(&(ns, name)).cloned().map_or(Sql::Null, Sql::Text));
         }
         let env = Env {
             host: &host,
@@ -194,8 +200,18 @@ pub fn register(
             other => other,
         })
     })?;
+    let i = info.clone();
     conn.create_scalar_function("ora_sessiontimezone", 0, vol, move |_| {
-        Ok(Sql::Text(info.attrs().time_zone.clone()))
+        Ok(Sql::Text(i.attrs().time_zone.clone()))
+    })?;
+    // DBMS_DEBUG_JDWP.CURRENT_SESSION_ID / _SERIAL: how python-oracledb's
+    // suite finds a session's SID and SERIAL# to kill it.
+    let i = info.clone();
+    conn.create_scalar_function("ora_session_id", 0, vol, move |_| {
+        Ok(Sql::Integer(i64::from(i.sid())))
+    })?;
+    conn.create_scalar_function("ora_session_serial", 0, vol, move |_| {
+        Ok(Sql::Integer(i64::from(info.serial())))
     })?;
     Ok(())
 }
