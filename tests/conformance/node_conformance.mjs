@@ -470,5 +470,21 @@ await check("DRCP: a node-oracledb pool's release and reacquire keep the session
   }
 });
 
+// node-oracledb 26 reads DBTIMEZONE at every connect (ORA-00904 failed
+// every connection once), and its logon ALTER SESSION writes the offset
+// loosely ("-00:0" in UTC), which the server must still apply.
+await check("logon time zone, DBTIMEZONE, USERENV and NLS views read at connect", async () => {
+  const c = await connect();
+  const off = -new Date().getTimezoneOffset();
+  const pad = (n) => String(n).padStart(2, "0");
+  const tz = `${off < 0 ? "-" : "+"}${pad(Math.trunc(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  const r = await c.execute(
+    `select sessiontimezone, dbtimezone, sys_context('userenv', 'cloud_service'),
+       (select value from sys.nls_database_parameters where parameter = 'NLS_CHARACTERSET')
+     from sys.dual`,
+  );
+  assert.deepEqual(r.rows, [[tz, "+00:00", null, "AL32UTF8"]]);
+});
+
 console.log(`node-oracledb: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

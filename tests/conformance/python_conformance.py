@@ -250,5 +250,21 @@ def _():
     c.close()
 
 
+# What newer clients and python-oracledb's own test suite read at connect
+# and in setup; the logon's ALTER SESSION sets the client's offset.
+@check("logon time zone, DBTIMEZONE, USERENV and NLS views read at connect")
+def _():
+    offset = -time.altzone if time.localtime().tm_isdst > 0 else -time.timezone
+    hours, minutes = divmod(abs(offset) // 60, 60)
+    tz = f"{'-' if offset < 0 else '+'}{hours:02}:{minutes:02}"
+    with connect() as c:
+        row = c.cursor().execute(
+            """select sessiontimezone, dbtimezone, sys_context('userenv', 'cloud_service'),
+                 (select value from sys.nls_database_parameters where parameter = 'NLS_CHARACTERSET')
+               from sys.dual"""
+        ).fetchone()
+        assert row == (tz, "+00:00", None, "AL32UTF8"), row
+
+
 print(f"python-oracledb: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

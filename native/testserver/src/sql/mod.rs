@@ -16,9 +16,12 @@ mod query;
 mod rewrite;
 mod sequences;
 mod session_state;
+mod static_views;
 mod stored;
+mod sys_names;
 mod txn;
 mod types;
+mod userenv;
 mod views;
 
 use std::collections::HashMap;
@@ -192,6 +195,9 @@ pub struct SessionShared {
     db: Arc<Database>,
     currval: Mutex<HashMap<String, i128>>,
     date_format: Mutex<String>,
+    /// Application context values (namespace, attribute) → value, as the
+    /// logon's AUTH_APPCTX entries set them; SYS_CONTEXT reads them.
+    app_context: Arc<Mutex<HashMap<(String, String), String>>>,
     timestamp_format: Mutex<String>,
 }
 
@@ -270,6 +276,7 @@ impl Session {
                 db: db.clone(),
                 currval: Mutex::new(HashMap::new()),
                 date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
+                app_context: Default::default(),
                 timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
             });
             (shared, session_state::new_info(user))
@@ -282,7 +289,8 @@ impl Session {
         if !nested {
             info.set_interrupt(interrupt.clone());
         }
-        session_state::register(&conn, info.clone()).map_err(|e| errors::map(&e, &[], user))?;
+        session_state::register(&conn, info.clone(), db.clone(), shared.app_context.clone())
+            .map_err(|e| errors::map(&e, &[], user))?;
         Ok(Session {
             conn,
             db: db.clone(),
@@ -350,6 +358,19 @@ impl Session {
     /// The array binds after a PL/SQL call (OUT values filled in).
     pub fn take_array_binds(&mut self) -> Vec<Option<ArrayBind>> {
         std::mem::take(&mut self.plsql.arrays)
+    }
+
+    /// Sets an application context attribute for SYS_CONTEXT(namespace,
+    /// attribute), as a client's logon `appcontext` entries do (namespace
+    /// and attribute are case-insensitive, the value is kept as given).
+    pub fn set_app_context(&self, namespace: &str, attribute: &str, value: &str) {
+        if let Ok(mut m) = self.shared.app_context.lock() {
+            let key = (
+                namespace.to_ascii_uppercase(),
+                attribute.to_ascii_uppercase(),
+            );
+            m.insert(key, value.to_string());
+        }
     }
 
     pub fn interrupt_handle(&self) -> InterruptHandle {

@@ -366,6 +366,13 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         }
         let upper: Vec<String> = parts.iter().filter_map(|p| p.ident()).collect();
         let last = upper.last().cloned().unwrap_or_default();
+        if upper.len() == 2 && upper[0] == "DBMS_DEBUG_JDWP" {
+            match last.as_str() {
+                "CURRENT_SESSION_ID" => return "ora_session_id()".into(),
+                "CURRENT_SESSION_SERIAL" => return "ora_session_serial()".into(),
+                _ => {}
+            }
+        }
         if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
             let seq = upper[upper.len() - 2].clone();
             let f = if last == "NEXTVAL" {
@@ -400,6 +407,9 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                     }
                     "USER" => return quote_str(self.ctx.user),
                     "SESSIONTIMEZONE" => return "ora_sessiontimezone()".into(),
+                    // The server keeps times in UTC (as a database created
+                    // with DBCA's defaults does); node-oracledb 26 asks at connect.
+                    "DBTIMEZONE" => return "'+00:00'".into(),
                     "TRUE" => return "1".into(),
                     "FALSE" => return "0".into(),
                     "DATE" | "TIMESTAMP" => {

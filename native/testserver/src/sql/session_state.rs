@@ -2,7 +2,8 @@
 //! SYS_CONTEXT('USERENV', …), the DBMS_APPLICATION_INFO / DBMS_SESSION
 //! attribute calls, ALTER SYSTEM KILL SESSION and the user DDL.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{Value as Sql, ValueRef};
@@ -11,7 +12,8 @@ use rusqlite::Connection;
 use super::errors::err;
 use super::lexer::{Tok, Token};
 use super::oracle::datefmt::{DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_FORMAT};
-use super::{datefmt, Session, SqlError};
+use super::userenv::{userenv, Env};
+use super::{datefmt, Database, Session, SqlError};
 use crate::registry::{self, stat, Attrs, KillError, SessionInfo};
 
 /// NLS_SESSION_PARAMETERS rows at logon, in Oracle's order.
@@ -142,58 +144,22 @@ fn text(v: ValueRef) -> Option<String> {
     }
 }
 
-fn or_null(s: String) -> Sql {
-    if s.is_empty() {
-        Sql::Null
-    } else {
-        Sql::Text(s)
-    }
-}
-
-/// SYS_CONTEXT('USERENV', name): `Err` for a name USERENV does not have.
-pub fn userenv(info: &SessionInfo, name: &str, host: &str) -> Result<Sql, String> {
-    let a = info.attrs();
-    let v = match name {
-        "SID" | "SESSIONID" => return Ok(Sql::Text(info.sid().to_string())),
-        "SESSION_USER" | "CURRENT_USER" => a.username.clone(),
-        "PROXY_USER" => a.proxy_user.clone(),
-        // Who proved the password: the proxy for a proxy logon.
-        "AUTHENTICATED_IDENTITY" if !a.proxy_user.is_empty() => a.proxy_user.clone(),
-        "AUTHENTICATED_IDENTITY" => a.username.clone(),
-        "CURRENT_SCHEMA" => a.schema.clone(),
-        "SERVICE_NAME" | "DB_NAME" | "DB_UNIQUE_NAME" | "CON_NAME" => a.service.clone(),
-        "INSTANCE_NAME" => "oradb".into(),
-        "INSTANCE" | "CON_ID" => "1".into(),
-        "SERVER_HOST" => host.to_string(),
-        "HOST" => a.machine.clone(),
-        "OS_USER" => a.os_user.clone(),
-        "TERMINAL" => a.terminal.clone(),
-        "CLIENT_PROGRAM_NAME" => a.program.clone(),
-        "MODULE" => a.module.clone(),
-        "ACTION" => a.action.clone(),
-        "CLIENT_IDENTIFIER" => a.client_identifier.clone(),
-        "CLIENT_INFO" => a.client_info.clone(),
-        "ISDBA" => "FALSE".into(),
-        "AUTHENTICATION_METHOD" => "PASSWORD".into(),
-        "LANGUAGE" => format!(
-            "{}_{}.AL32UTF8",
-            a.nls("NLS_LANGUAGE").unwrap_or("AMERICAN"),
-            a.nls("NLS_TERRITORY").unwrap_or("AMERICA")
-        ),
-        "LANG" => "US".into(),
-        "NLS_DATE_FORMAT" | "NLS_DATE_LANGUAGE" | "NLS_TERRITORY" | "NLS_CALENDAR"
-        | "NLS_CURRENCY" | "NLS_SORT" => a.nls(name).unwrap_or_default().to_string(),
-        "DATABASE_ROLE" => "PRIMARY".into(),
-        _ => return Err("ORA-02003: invalid USERENV parameter".to_string()),
-    };
-    Ok(or_null(v))
-}
-
-/// SQL functions that read the session entry: SYS_CONTEXT and SESSIONTIMEZONE.
-pub fn register(conn: &Connection, info: Arc<SessionInfo>) -> rusqlite::Result<()> {
+/// SQL functions that read the session entry: SYS_CONTEXT, SESSIONTIMEZONE
+/// and the session's SID and SERIAL#.
+pub fn register(
+    conn: &Connection,
+    info: Arc<SessionInfo>,
+    db: Arc<Database>,
+    app_context: Arc<Mutex<HashMap<(String, String), String>>>,
+) -> rusqlite::Result<()> {
     let vol = FunctionFlags::SQLITE_UTF8;
     let host = registry::host_name();
     let i = info.clone();
+    // User ids as ALL_USERS numbers them.
+    let user_id = move |u: &str| {
+        let users = db.registry.users();
+        users.iter().position(|x| x == u).map(|k| 100 + k as i64)
+    };
     conn.create_scalar_function("sys_context", -1, vol, move |c| {
         if c.len() < 2 || c.len() > 3 {
             return Err(rusqlite::Error::UserFunctionError(
@@ -203,11 +169,18 @@ pub fn register(conn: &Connection, info: Arc<SessionInfo>) -> rusqlite::Result<(
         let ns = text(c.get_raw(0)).unwrap_or_default().to_ascii_uppercase();
         let name = text(c.get_raw(1)).unwrap_or_default().to_ascii_uppercase();
         if ns != "USERENV" {
-            // Application contexts are not kept: their values read as NULL.
-            return Ok(Sql::Null);
+            // An application context attribute nobody set reads as NULL.
+            let m = app_context.lock().map_err(|_| {
+                rusqlite::Error::UserFunctionError("ORA-00600: context lock".into())
+            })?;
+            return Ok(m.get(&(ns, name)).cloned().map_or(Sql::Null, Sql::Text));
         }
+        let env = Env {
+            host: &host,
+            user_id: &user_id,
+        };
         let v =
-            userenv(&i, &name, &host).map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+            userenv(&i, &name, &env).map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
         let max = if c.len() == 3 {
             match c.get_raw(2) {
                 ValueRef::Integer(n) => n.clamp(1, 4000) as usize,
@@ -227,8 +200,18 @@ pub fn register(conn: &Connection, info: Arc<SessionInfo>) -> rusqlite::Result<(
             other => other,
         })
     })?;
+    let i = info.clone();
     conn.create_scalar_function("ora_sessiontimezone", 0, vol, move |_| {
-        Ok(Sql::Text(info.attrs().time_zone.clone()))
+        Ok(Sql::Text(i.attrs().time_zone.clone()))
+    })?;
+    // DBMS_DEBUG_JDWP.CURRENT_SESSION_ID / _SERIAL: how python-oracledb's
+    // suite finds a session's SID and SERIAL# to kill it.
+    let i = info.clone();
+    conn.create_scalar_function("ora_session_id", 0, vol, move |_| {
+        Ok(Sql::Integer(i64::from(i.sid())))
+    })?;
+    conn.create_scalar_function("ora_session_serial", 0, vol, move |_| {
+        Ok(Sql::Integer(i64::from(info.serial())))
     })?;
     Ok(())
 }
@@ -255,22 +238,34 @@ fn value_text(t: &Token) -> Option<String> {
     }
 }
 
-/// `+hh:mi` / `-hh:mi` within Oracle's range, or a region name.
-fn valid_time_zone(tz: &str) -> bool {
-    if let Some(rest) = tz.strip_prefix(['+', '-']) {
-        let Some((h, m)) = rest.split_once(':') else {
-            return false;
-        };
-        if h.is_empty() || h.len() > 2 || m.len() != 2 {
-            return false;
+/// A TIME_ZONE value as SESSIONTIMEZONE shows it: an offset `[+|-]h[h]:m[m]`
+/// within Oracle's -12:00..+14:00, written `+hh:mi` (clients send it loosely:
+/// node-oracledb writes `-00:0` for UTC, others `00:00` without a sign), or
+/// a region name as written; `None` for anything else (ORA-01857).
+fn normalize_time_zone(tz: &str) -> Option<String> {
+    let (negative, rest) = match tz.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, tz.strip_prefix('+').unwrap_or(tz)),
+    };
+    if let Some((h, m)) = rest.split_once(':') {
+        let digits = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(h) || !digits(m) {
+            return None;
         }
-        return matches!((h.parse::<u32>(), m.parse::<u32>()), (Ok(h), Ok(m)) if h <= 14 && m < 60);
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        let minutes = (h * 60 + m) as i32 * if negative { -1 } else { 1 };
+        if m >= 60 || !(-12 * 60..=14 * 60).contains(&minutes) {
+            return None;
+        }
+        let sign = if minutes < 0 { '-' } else { '+' };
+        return Some(format!("{sign}{h:02}:{m:02}"));
     }
-    !tz.is_empty()
+    let region = !tz.is_empty()
         && tz.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && tz
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
+    region.then(|| tz.to_string())
 }
 
 /// What one `name = value` of ALTER SESSION SET does.
@@ -397,10 +392,10 @@ impl Session {
                     } else {
                         v
                     };
-                    if !valid_time_zone(&v) {
-                        return Err(invalid_value(1857, "not a valid time zone"));
+                    match normalize_time_zone(&v) {
+                        Some(tz) => Change::TimeZone(tz),
+                        None => return Err(invalid_value(1857, "not a valid time zone")),
                     }
-                    Change::TimeZone(v)
                 }
                 "CURRENT_SCHEMA" => {
                     let v = match &toks[vpos].tok {
@@ -619,34 +614,29 @@ mod tests {
 
     #[test]
     fn time_zones() {
-        for ok in [
-            "+00:00",
-            "-05:30",
-            "+14:00",
-            "UTC",
-            "Europe/London",
-            "Etc/GMT+5",
+        for (given, shown) in [
+            ("+00:00", "+00:00"),
+            ("-00:0", "+00:00"),
+            ("00:00", "+00:00"),
+            ("5:00", "+05:00"),
+            ("+1:0", "+01:00"),
+            ("-05:30", "-05:30"),
+            ("+14:00", "+14:00"),
+            ("-12:00", "-12:00"),
+            ("UTC", "UTC"),
+            ("Europe/London", "Europe/London"),
+            ("Etc/GMT+5", "Etc/GMT+5"),
         ] {
-            assert!(valid_time_zone(ok), "{ok}");
+            assert_eq!(
+                normalize_time_zone(given).as_deref(),
+                Some(shown),
+                "{given}"
+            );
         }
-        for bad in ["+25:00", "5:00", "+1:0", "", "+05", "12:00", "x y"] {
-            assert!(!valid_time_zone(bad), "{bad}");
+        for bad in [
+            "+25:00", "+14:01", "-12:30", "+05:60", "", "+05", "+005:00", "x y",
+        ] {
+            assert_eq!(normalize_time_zone(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn userenv_values() {
-        let info = new_info("scott");
-        info.attrs().service = "FREEPDB1".into();
-        assert_eq!(
-            userenv(&info, "SESSION_USER", "h"),
-            Ok(Sql::Text("SCOTT".into()))
-        );
-        assert_eq!(userenv(&info, "MODULE", "h"), Ok(Sql::Null));
-        assert_eq!(
-            userenv(&info, "SERVER_HOST", "h"),
-            Ok(Sql::Text("h".into()))
-        );
-        assert!(userenv(&info, "NO_SUCH", "h").is_err());
     }
 }

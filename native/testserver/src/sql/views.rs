@@ -241,16 +241,29 @@ pub fn now_text() -> String {
     DateTime::from_epoch(d.as_secs() as i64, 0).to_string()
 }
 
-/// Indices into VIEWS of the views a statement names.
-fn named_views(toks: &[Token]) -> Vec<usize> {
-    let mut out = Vec::new();
+type View = (&'static str, &'static [(&'static str, &'static str)]);
+
+/// Every view this module materializes: the session and catalog views here
+/// and the NLS ones.
+fn all_views() -> impl Iterator<Item = &'static View> {
+    VIEWS.iter().chain(super::static_views::VIEWS.iter())
+}
+
+/// Whether `name` (upper case) is one of the views, which SYS owns in Oracle.
+pub(super) fn is_view(name: &str) -> bool {
+    all_views().any(|(v, _)| *v == name)
+}
+
+/// The views a statement names, each once.
+fn named_views(toks: &[Token]) -> Vec<&'static View> {
+    let mut out: Vec<&'static View> = Vec::new();
     for tok in toks {
         let (Tok::Word(w) | Tok::Quoted(w)) = &tok.tok else {
             continue;
         };
-        if let Some(i) = VIEWS.iter().position(|(v, _)| v.eq_ignore_ascii_case(w)) {
-            if !out.contains(&i) {
-                out.push(i);
+        if let Some(v) = all_views().find(|(v, _)| v.eq_ignore_ascii_case(w)) {
+            if !out.iter().any(|o| o.0 == v.0) {
+                out.push(v);
             }
         }
     }
@@ -283,9 +296,7 @@ fn data_type(c: &super::ColumnInfo) -> (String, Sql, Sql) {
 impl Session {
     /// Creates (once) and refills the TEMP tables of the views `toks` names.
     pub(super) fn materialize_views(&mut self, toks: &[Token]) -> Result<(), SqlError> {
-        let wanted = named_views(toks);
-        for i in wanted {
-            let (name, cols) = VIEWS[i];
+        for &(name, cols) in named_views(toks) {
             let rows = self.view_rows(name)?;
             self.fill(name, cols, rows)?;
         }
@@ -449,6 +460,7 @@ impl Session {
                     ("max_string_size", "EXTENDED"),
                     ("instance_name", "oradb"),
                     ("cursor_sharing", "EXACT"),
+                    ("db_domain", ""),
                     ("optimizer_mode", "ALL_ROWS"),
                 ]
                 .iter()
@@ -515,7 +527,7 @@ impl Session {
                     ]
                 })
                 .collect(),
-            _ => Vec::new(),
+            _ => super::static_views::rows(name, &me.attrs().nls, &service),
         })
     }
 
@@ -609,7 +621,7 @@ mod tests {
             "select value from v$mystat m join V$STATNAME n on n.statistic# = m.statistic#",
         )
         .unwrap();
-        let names: Vec<&str> = named_views(&toks).iter().map(|&i| VIEWS[i].0).collect();
+        let names: Vec<&str> = named_views(&toks).iter().map(|v| v.0).collect();
         assert_eq!(names, ["V$MYSTAT", "V$STATNAME"]);
         assert!(named_views(&tokenize("select * from t").unwrap()).is_empty());
     }
