@@ -90,6 +90,25 @@ for script in "python-oracledb:.venv/bin/python tests/conformance/python_conform
   kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 done
 
+# 4b. The same conformance scripts with the oldest and newest releases of each peer client
+#     (node-oracledb 7.x and 26.x, python-oracledb 4.x and 26.x), against one fresh server.
+echo "== peer versions (node-oracledb and python-oracledb, oldest and newest)"
+DATA=$(mktemp -d)
+ORADB_TESTSERVER_USERS=scott/tiger "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --service FREEPDB1 --data "$DATA" >"$LOGS/server-peers.out" 2>"$LOGS/server-peers.err" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do [ -s "$LOGS/server-peers.out" ] && break; sleep 0.1; done
+timeout 900 bash tests/conformance/run_peers.sh "$(head -1 "$LOGS/server-peers.out")" FREEPDB1 >"$LOGS/conformance-peers.log" 2>&1
+grep -E "^FAIL" "$LOGS/conformance-peers.log" | head -20
+if grep -qE ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-peers.log"; then
+  while read -r line; do
+    p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+    add "$p" "$f" "${line%%:*} conformance"
+  done < <(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-peers.log")
+else
+  tail -20 "$LOGS/conformance-peers.log"; add 0 1 "peer versions"
+fi
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
+
 # 5. TLS: python-oracledb over the test server's TCPS listener, with a throwaway CA.
 DATA=$(mktemp -d)
 "$ORADB_TESTSERVER" gen-certs "$DATA/tls" localhost 127.0.0.1
