@@ -32,6 +32,18 @@ read -r p f < <(grep -E "^test result" "$LOGS/cargo.log" | sed -E 's/.* ([0-9]+)
 if ! grep -q "^test result" "$LOGS/cargo.log"; then f=1; fi
 add "$p" "$f" "cargo test"
 
+# 1a. Formatting and lints (each one check): rustfmt, clippy, deno fmt, deno lint, deno doc --lint.
+echo "== lints"
+lint() {
+  local name=$1; shift
+  if "$@" >"$LOGS/lint-$name.log" 2>&1; then add 1 0 "lint $name"; else tail -20 "$LOGS/lint-$name.log"; add 0 1 "lint $name"; fi
+}
+lint rustfmt cargo fmt --all --check
+lint clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
+lint deno-fmt ./node_modules/.bin/deno fmt --check
+lint deno-lint ./node_modules/.bin/deno lint
+lint deno-doc ./node_modules/.bin/deno doc --lint mod.ts
+
 # 1b. Fuzzing: every decoder family mutated for 60 s in all (a panic keeps its input under
 #     native/fuzz/crashers/, which the cargo tests then replay).
 echo "== fuzz (60 s)"

@@ -28,19 +28,6 @@ import type {
 } from "./types.ts";
 
 /**
- * A session with the database. Calls on one connection run one at a time, in call order.
- * Close it with `close()` or `await using`.
- *
- * @example
- * ```ts
- * import { connect } from "../mod.ts";
- *
- * await using conn = await connect({ user: "scott", password: "tiger", connectString: "localhost/FREEPDB1" });
- * const { rows } = await conn.execute("SELECT :n * 2 AS twice FROM dual", [21]);
- * console.log(rows?.[0]); // { TWICE: 42 }
- * ```
- */
-/**
  * Options of {@linkcode Connection.close}.
  *
  * @example
@@ -68,6 +55,19 @@ export type ReleaseHook = (tag: string, drop: boolean) => Promise<void>;
 /** @internal The pool each pooled connection came from, for `pool.release()`. */
 export const poolOf: WeakMap<Connection, object> = new WeakMap();
 
+/**
+ * A session with the database. Calls on one connection run one at a time, in call order.
+ * Close it with `close()` or `await using`.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../mod.ts";
+ *
+ * await using conn = await connect({ user: "scott", password: "tiger", connectString: "localhost/FREEPDB1" });
+ * const { rows } = await conn.execute("SELECT :n * 2 AS twice FROM dual", [21]);
+ * console.log(rows?.[0]); // { TWICE: 42 }
+ * ```
+ */
 export class Connection implements AsyncDisposable {
   readonly #s: Session;
   readonly #release: ReleaseHook | undefined;

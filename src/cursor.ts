@@ -10,6 +10,9 @@ import { assertOpen, type Executed, type Session } from "./_execute.ts";
 import { decodeRows, type RowPlan } from "./_rows.ts";
 import type { Metadata } from "./types.ts";
 
+/** Rows handed out by `for await` between two turns of the event loop. */
+const YIELD_EVERY = 256;
+
 /**
  * The open result set of a query, from `Connection.cursor()`. Iterate it with `for await`, or
  * take rows with `fetchMany()` / `fetchAll()`. Leaving a `for await` loop early (break, return,
@@ -26,9 +29,6 @@ import type { Metadata } from "./types.ts";
  * }
  * ```
  */
-/** Rows handed out by `for await` between two turns of the event loop. */
-const YIELD_EVERY = 256;
-
 export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, AsyncDisposable {
   readonly #session: Session;
   #plan: RowPlan | undefined;

@@ -22,7 +22,6 @@ import {
   type NativeConnection,
   type NativePool,
   type NativePoolLimits,
-  type NativePoolStats,
 } from "./_native.ts";
 import {
   checkAcquireOptions,
@@ -114,7 +113,23 @@ export interface PoolCloseOptions {
 }
 
 /** Pool counters from {@linkcode Pool.getStatistics}. */
-export interface PoolStatistics extends NativePoolStats {
+export interface PoolStatistics {
+  /** Sessions open (busy and idle). */
+  open: number;
+  /** Sessions handed out and not yet released. */
+  busy: number;
+  /** Sessions waiting in the pool. */
+  idle: number;
+  /** Acquires waiting for a session. */
+  waiting: number;
+  /** Sessions beyond poolMax made by getMode "forceget". */
+  forced: number;
+  /** Acquires served by an idle session. */
+  hits: number;
+  /** Acquires that needed a new session. */
+  misses: number;
+  /** Acquires that gave up waiting (waitTimeout). */
+  timeouts: number;
   /** Times the session callback (JS or PL/SQL) ran. */
   callbackInvocations: number;
 }

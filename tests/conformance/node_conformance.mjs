@@ -477,7 +477,9 @@ await check("logon time zone, DBTIMEZONE, USERENV and NLS views read at connect"
   const c = await connect();
   const off = -new Date().getTimezoneOffset();
   const pad = (n) => String(n).padStart(2, "0");
-  const tz = `${off < 0 ? "-" : "+"}${pad(Math.trunc(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  const tz = `${off < 0 ? "-" : "+"}${pad(Math.trunc(Math.abs(off) / 60))}:${
+    pad(Math.abs(off) % 60)
+  }`;
   const r = await c.execute(
     `select sessiontimezone, dbtimezone, sys_context('userenv', 'cloud_service'),
        (select value from sys.nls_database_parameters where parameter = 'NLS_CHARACTERSET')
