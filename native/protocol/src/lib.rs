@@ -3,6 +3,7 @@
 //! I/O itself. Running out of input is [`buf::DecodeError::NeedMore`].
 
 pub mod buf;
+pub mod codes;
 pub mod connect_string;
 pub mod nv;
 pub mod o5logon;
