@@ -109,7 +109,7 @@ export function writeValue(
     case "number":
       if (!Number.isFinite(v)) {
         throw odbError(
-          ErrorCode.NON_FINITE_NUMBER,
+          ErrorCode.BIND_CONVERSION_FAILED,
           `${label(names, i, row)} is ${v}, which NUMBER cannot hold`,
         );
       }
@@ -173,7 +173,7 @@ function writeString(
   if (declared === DB_TYPE_NUMBER) {
     if (!NUMERIC_TEXT.test(v)) {
       throw odbError(
-        ErrorCode.INVALID_BIND_SPEC,
+        ErrorCode.BIND_CONVERSION_FAILED,
         `${label(names, i, row)} has type NUMBER but value "${v}" is not a number`,
       );
     }

@@ -7,7 +7,8 @@
 
 /**
  * oradb's own error codes, grouped by range: connect 1xxx, pool 2xxx, bind/type 3xxx,
- * protocol 4xxx, usage 5xxx. Server errors keep their `ORA-nnnnn` code.
+ * protocol/internal 4xxx, usage 5xxx. Server errors keep their `ORA-nnnnn` code. The native
+ * layer uses the same table (`native/protocol/src/codes.rs`); `docs/errors.md` explains each.
  *
  * @example
  * ```ts
@@ -23,20 +24,54 @@ export const ErrorCode = {
   NATIVE_LOAD_FAILED: "ODB-1000",
   /** An argument of `makeDsn()` is invalid. */
   INVALID_DSN_ARGUMENT: "ODB-1001",
-  /** The pool is closed (native pool errors ODB-2001…2009 come from the Rust pool). */
+  /** A connect identifier is neither Easy Connect nor an alias found in tnsnames.ora. */
+  TNS_ALIAS_NOT_FOUND: "ODB-1002",
+  /** The connect string resolved to no address to connect to. */
+  NO_ADDRESS: "ODB-1003",
+  /** The connect string (Easy Connect, descriptor or tnsnames.ora entry) is malformed. */
+  INVALID_CONNECT_STRING: "ODB-1004",
+  /** The connection to the database was lost (socket closed or failed); the session is gone. */
+  CONNECTION_LOST: "ODB-1010",
+  /** The database server could not be reached (connection refused or failed). */
+  CONNECT_FAILED: "ODB-1011",
+  /** Connecting, the TLS handshake or logging on took longer than `connectTimeout`. */
+  CONNECT_TIMEOUT: "ODB-1012",
+  /** The server uses a password verifier other than the 12c one. */
+  UNSUPPORTED_VERIFIER: "ODB-1015",
+  /** The logon exchange failed on data the server sent. */
+  LOGON_FAILED: "ODB-1016",
+  /** The server could not prove that it knows the password. */
+  SERVER_AUTH_FAILED: "ODB-1017",
+  /** The server speaks a TNS version older than oradb supports. */
+  UNSUPPORTED_SERVER_VERSION: "ODB-1020",
+  /** TLS could not be set up: no usable trusted certificates, or a bad wallet. */
+  TLS_SETUP_FAILED: "ODB-1031",
+  /** The TLS handshake failed, or the host is not a valid TLS server name. */
+  TLS_HANDSHAKE_FAILED: "ODB-1032",
+  /** The pool is closed. */
   POOL_CLOSED: "ODB-2001",
+  /** Every session of the pool is in use and `getMode` is no-wait. */
+  POOL_EXHAUSTED: "ODB-2002",
   /** The pool's wait queue is full (`queueMax`). */
   POOL_QUEUE_FULL: "ODB-2003",
-  /** `acquire()` waited `waitTimeout` ms ("timedwait"). */
+  /** `acquire()` waited `waitTimeout` ms for a session. */
   POOL_WAIT_TIMEOUT: "ODB-2004",
+  /** A session tag is malformed (it must be `key=value` pairs separated by `;`). */
+  INVALID_TAG: "ODB-2005",
+  /** The pool cannot close while sessions are in use (give `force` or `drainTime`). */
+  POOL_IN_USE: "ODB-2006",
+  /** `poolMin` exceeds `poolMax`, or `poolMax` is 0. */
+  INVALID_POOL_LIMITS: "ODB-2007",
   /** A connection given to `pool.release()` is not an open connection of that pool. */
   NOT_FROM_POOL: "ODB-2008",
+  /** `user`/`password` of `acquire()` do not fit the pool (homogeneous or heterogeneous). */
+  INVALID_ACQUIRE_CREDENTIALS: "ODB-2009",
   /** `acquire()` was aborted by its `signal`. */
   ACQUIRE_ABORTED: "ODB-2010",
-  /** A bind value has a JS type that cannot be bound (function, symbol, plain object…). */
+  /** A bind value cannot be bound at all (function, symbol, plain object, invalid Date…). */
   UNSUPPORTED_BIND_VALUE: "ODB-3000",
-  /** A number bind is NaN or ±Infinity, which Oracle NUMBER cannot hold. */
-  NON_FINITE_NUMBER: "ODB-3001",
+  /** A bind value cannot be held by its Oracle type (NaN as NUMBER, overflow, bool as DATE…). */
+  BIND_CONVERSION_FAILED: "ODB-3001",
   /** An explicit bind `{ dir, type, maxSize, val }` is malformed. */
   INVALID_BIND_SPEC: "ODB-3002",
   /** Rows of `executeMany()` do not have the shape of the first row. */
@@ -49,13 +84,25 @@ export const ErrorCode = {
   BIND_MISSING: "ODB-3006",
   /** Named binds: a value names no placeholder of the statement (often a typo). */
   BIND_NOT_IN_STATEMENT: "ODB-3007",
+  /** A column has an Oracle type that oradb cannot fetch yet. */
+  UNSUPPORTED_FETCH_TYPE: "ODB-3010",
   /** A Rust panic or another internal failure of the native layer. */
   INTERNAL: "ODB-4000",
   /** The tagged value buffer from the native layer is malformed. */
   MALFORMED_VALUE_BUFFER: "ODB-4001",
+  /** A Node-API call of the native layer failed. */
+  NAPI_FAILED: "ODB-4002",
+  /** The native layer could not start its I/O runtime or thread. */
+  RUNTIME_START_FAILED: "ODB-4003",
+  /** The native layer was called with an argument of the wrong type. */
+  INVALID_NATIVE_ARGUMENT: "ODB-4004",
+  /** The server sent something oradb cannot decode; the session is closed. */
+  PROTOCOL_ERROR: "ODB-4005",
+  /** The tagged bind buffer from the TypeScript layer is malformed. */
+  MALFORMED_BIND_BUFFER: "ODB-4006",
   /** The connection was closed, then used. */
   CONNECTION_CLOSED: "ODB-5000",
-  /** The cursor was closed, then used. */
+  /** The cursor was closed (or never opened), then used. */
   CURSOR_CLOSED: "ODB-5001",
   /** An option has the wrong type or an out-of-range value. */
   INVALID_OPTION: "ODB-5002",
@@ -71,6 +118,8 @@ export const ErrorCode = {
    * it made) comes back unchanged instead.
    */
   USER_CODE_FAILED: "ODB-5006",
+  /** The call took longer than `callTimeout` and was cancelled on the server. */
+  CALL_TIMEOUT: "ODB-5011",
 } as const;
 
 /**
@@ -253,7 +302,8 @@ interface NativeErrorShape {
 
 /**
  * Converts anything the native layer rejected with into an {@linkcode OracleError} whose stack
- * points at `site`. The original error is kept as `cause`. An `OracleError` passes through with
+ * points at `site`: its `code`, or else an `ODB-nnnn` that starts its message, or else
+ * `ODB-4000`. The original error is kept as `cause`. An `OracleError` passes through with
  * its stack re-pointed.
  *
  * @example
@@ -283,9 +333,11 @@ export function toOracleError(raw: unknown, site?: Error): OracleError {
   }
   const shape: NativeErrorShape = typeof raw === "object" && raw !== null ? raw : {};
   const message = typeof shape.message === "string" ? shape.message : String(raw);
+  // A napi rejection carries a napi status as `code`; ours put the ODB code first in the text.
+  const leading = /^(ODB-\d{4}): /.exec(message)?.[1];
   const code = typeof shape.code === "string" && /^(ORA|ODB)-\d+$/.test(shape.code)
     ? shape.code
-    : ErrorCode.INTERNAL;
+    : leading ?? ErrorCode.INTERNAL;
   const text = message.startsWith(`${code}:`) ? message : `${code}: ${message}`;
   const err = new OracleError(text, {
     code,

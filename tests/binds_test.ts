@@ -152,10 +152,13 @@ test("malformed bind specs fail with ODB-3002 naming the bind and property", () 
     "ODB-3002",
     'ODB-3002: Bind "x" has unknown property "size"',
   );
+});
+
+test("a string bound as NUMBER that is not a number fails with ODB-3001 naming the bind", () => {
   failsWith(
     () => encodeBinds([{ type: NUMBER, val: "12abc" }]),
-    "ODB-3002",
-    'ODB-3002: Bind at position 1 has type NUMBER but value "12abc" is not a number',
+    "ODB-3001",
+    'ODB-3001: Bind at position 1 has type NUMBER but value "12abc" is not a number',
   );
 });
 

@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { connect, createPool, ErrorCode, OracleError } from "../mod.ts";
 import { callSite, odbError, toOracleError } from "../src/errors.ts";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
@@ -21,38 +24,81 @@ test("OracleError carries code, errorNum, offset, isRecoverable and cause", () =
   assert.equal(e.cause, cause);
 });
 
-test("own error codes are grouped by range", () => {
-  const ranges: Record<string, string> = {
-    NATIVE_LOAD_FAILED: "1",
-    INVALID_DSN_ARGUMENT: "1",
-    POOL_CLOSED: "2",
-    POOL_QUEUE_FULL: "2",
-    POOL_WAIT_TIMEOUT: "2",
-    NOT_FROM_POOL: "2",
-    ACQUIRE_ABORTED: "2",
-    UNSUPPORTED_BIND_VALUE: "3",
-    NON_FINITE_NUMBER: "3",
-    INVALID_BIND_SPEC: "3",
-    BIND_SHAPE_MISMATCH: "3",
-    FETCH_CONVERSION_FAILED: "3",
-    BIND_COUNT_MISMATCH: "3",
-    BIND_MISSING: "3",
-    BIND_NOT_IN_STATEMENT: "3",
-    INTERNAL: "4",
-    MALFORMED_VALUE_BUFFER: "4",
-    CONNECTION_CLOSED: "5",
-    CURSOR_CLOSED: "5",
-    INVALID_OPTION: "5",
-    UNKNOWN_OPTION: "5",
-    CALL_ABORTED: "5",
-    INVALID_ARGUMENT: "5",
-    USER_CODE_FAILED: "5",
-  };
-  assert.deepEqual(Object.keys(ErrorCode).sort(), Object.keys(ranges).sort());
-  for (const [name, code] of Object.entries(ErrorCode)) {
-    assert.match(code, new RegExp(`^ODB-${ranges[name]}\\d{3}$`), name);
+/** The repository root: tests run from `tests/` under Deno and from `dist/tests/` under Node. */
+const ROOT = fileURLToPath(
+  new URL(import.meta.url.endsWith(".ts") ? "../" : "../../", import.meta.url),
+);
+
+/** `[name, code]` of each `pub const` in the Rust registry, in file order. */
+function rustCodes(): [string, string][] {
+  const text = readFileSync(join(ROOT, "native/protocol/src/codes.rs"), "utf8");
+  const consts = [...text.matchAll(/^pub const (\w+): &str = "(ODB-\d+)";$/gm)];
+  // Each constant has its one-line doc comment right above it.
+  for (const m of consts) {
+    const before = text.slice(0, m.index).trimEnd().split("\n").at(-1) ?? "";
+    assert.match(before, /^\/\/\/ \S/, `${m[1]} has a doc comment`);
   }
-  assert.equal(new Set(Object.values(ErrorCode)).size, Object.keys(ErrorCode).length);
+  return consts.map((m) => [m[1], m[2]]);
+}
+
+test("ErrorCode lists exactly the codes of native/protocol/src/codes.rs, same names, same order", () => {
+  const rust = rustCodes();
+  assert.ok(rust.length >= 40, `parsed ${rust.length} Rust codes`);
+  assert.deepEqual(Object.entries(ErrorCode), rust);
+});
+
+test("own error codes are grouped by range, ascending, and no code is used twice", () => {
+  const codes = Object.values(ErrorCode);
+  for (const [name, code] of Object.entries(ErrorCode)) {
+    assert.match(code, /^ODB-[1-5]\d{3}$/, name);
+    assert.match(name, /^[A-Z][A-Z0-9_]*$/, name);
+  }
+  assert.equal(new Set(codes).size, codes.length);
+  assert.deepEqual([...codes].sort(), codes);
+  // Ranges: connect 1xxx, pool 2xxx, bind/type 3xxx, protocol/internal 4xxx, usage 5xxx.
+  const range = (code: string) => code.charAt(4);
+  assert.equal(range(ErrorCode.CONNECT_FAILED), "1");
+  assert.equal(range(ErrorCode.POOL_CLOSED), "2");
+  assert.equal(range(ErrorCode.BIND_CONVERSION_FAILED), "3");
+  assert.equal(range(ErrorCode.PROTOCOL_ERROR), "4");
+  assert.equal(range(ErrorCode.MALFORMED_BIND_BUFFER), "4");
+  assert.equal(range(ErrorCode.CONNECTION_CLOSED), "5");
+});
+
+/** Every `.rs` file under `dir`, recursively. */
+function rustFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return rustFiles(path);
+    return e.name.endsWith(".rs") ? [path] : [];
+  });
+}
+
+test("no Rust source outside codes.rs spells an ODB code: they all use the registry", () => {
+  const native = join(ROOT, "native");
+  const sources = readdirSync(native, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(native, e.name, "src")))
+    .flatMap((e) => rustFiles(join(native, e.name, "src")));
+  assert.ok(sources.length > 20, `found ${sources.length} Rust sources`);
+  const registry = join(native, "protocol", "src", "codes.rs");
+  const offenders = sources.filter((f) => f !== registry)
+    .flatMap((f) =>
+      readFileSync(f, "utf8").split("\n")
+        .map((line, i) => `${f.slice(ROOT.length)}:${i + 1}: ${line.trim()}`)
+        .filter((line) => line.includes('"ODB-'))
+    );
+  assert.deepEqual(offenders, [], "use oradb_protocol::codes instead of a literal");
+});
+
+test("docs/errors.md documents every code with its name", () => {
+  const doc = readFileSync(join(ROOT, "docs/errors.md"), "utf8");
+  for (const [name, code] of Object.entries(ErrorCode)) {
+    assert.match(doc, new RegExp(`^\\| \`${code}\` \\| \`${name}\` \\| \\S`, "m"), code);
+  }
+  const listed = [...doc.matchAll(/^\| `(ODB-\d+)`/gm)].map((m) => m[1]);
+  assert.deepEqual(listed, Object.values(ErrorCode), "the table has no other or repeated rows");
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  assert.match(readme, /\(docs\/errors\.md\)/);
 });
 
 test("odbError prefixes the message with its code", () => {
@@ -82,6 +128,16 @@ test("a rejection without a code becomes ODB-4000 with the text kept", () => {
   assert.equal(e.code, "ODB-4000");
   assert.equal(e.message, "ODB-4000: panicked at src/lib.rs");
   assert.equal(toOracleError("plain string").message, "ODB-4000: plain string");
+});
+
+test("a rejection whose message starts with an ODB code keeps that code", () => {
+  // As napi-rs rejects: its `code` is a napi status, the text starts with ours.
+  const raw = Object.assign(new Error("ODB-4002: cannot allocate a result buffer"), {
+    code: "GenericFailure",
+  });
+  const e = toOracleError(raw);
+  assert.equal(e.code, ErrorCode.NAPI_FAILED);
+  assert.equal(e.message, "ODB-4002: cannot allocate a result buffer");
 });
 
 async function nativeLikeCall(): Promise<never> {

@@ -1,6 +1,7 @@
 //! Bind values and their wire form. Types come from the caller or are
 //! inferred from the first non-NULL value; sizes from the longest value.
 
+use oradb_protocol::codes;
 use oradb_protocol::value::{number, ora_type, DateTime};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -48,7 +49,7 @@ pub struct Binds {
 fn bind_error(name: &str, msg: impl Into<String>) -> Error {
     Error::odb(
         ErrorKind::Bind,
-        "ODB-3001",
+        codes::BIND_CONVERSION_FAILED,
         format!("bind \"{name}\": {}", msg.into()),
     )
 }
@@ -178,9 +179,13 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
         let mut ty = spec.ora_type;
         let mut len = 0usize;
         for row in &binds.rows {
-            let v = row
-                .get(i)
-                .ok_or_else(|| bind_error(&name, "missing value in a row"))?;
+            let v = row.get(i).ok_or_else(|| {
+                Error::odb(
+                    ErrorKind::Bind,
+                    codes::BIND_SHAPE_MISMATCH,
+                    format!("bind \"{name}\": missing value in a row"),
+                )
+            })?;
             if ty == 0 {
                 ty = v.natural_type().unwrap_or(0);
             }
@@ -271,7 +276,7 @@ mod tests {
         let e = BindValue::Bool(true)
             .encode(ora_type::DATE, "FLAG")
             .unwrap_err();
-        assert_eq!(e.code(), "ODB-3001");
+        assert_eq!(e.code(), codes::BIND_CONVERSION_FAILED);
         assert!(e.message().contains("\"FLAG\""));
     }
 

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify};
 
+use oradb_protocol::codes;
+
 use crate::binds::Binds;
 use crate::error::{Error, Result};
 use crate::exec::{ExecManyOptions, ExecManyResult, ExecOptions, ExecResult, Fetched, State};
@@ -40,7 +42,7 @@ pub struct Connection {
 }
 
 fn closed() -> Error {
-    Error::usage("ODB-5001", "the connection is closed")
+    Error::usage(codes::CONNECTION_CLOSED, "the connection is closed")
 }
 
 impl Connection {
@@ -242,7 +244,7 @@ impl Connection {
         Ok(())
     }
 
-    /// Rolls back, logs off and closes the socket. Later calls fail with ODB-5001.
+    /// Rolls back, logs off and closes the socket. Later calls fail with [`codes::CONNECTION_CLOSED`].
     pub async fn close(&self) -> Result<()> {
         {
             let mut st = self.state.lock().await;

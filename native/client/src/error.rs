@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use oradb_protocol::codes;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// Reaching or logging on to the database (ODB-1xxx, ORA-12xxx, ORA-01017).
@@ -35,9 +37,12 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// One of our own errors; `code` like "ODB-1001".
+    /// One of our own errors; `code` is one of [`codes`].
     pub fn odb(kind: ErrorKind, code: &str, message: impl Into<String>) -> Self {
-        let errno = code.trim_start_matches("ODB-").parse().unwrap_or(0);
+        let errno = code
+            .split_once('-')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or(0);
         Error {
             kind,
             code: code.into(),
@@ -73,7 +78,7 @@ impl Error {
     }
 
     pub fn protocol(message: impl Into<String>) -> Self {
-        let mut e = Error::odb(ErrorKind::Protocol, "ODB-4001", message);
+        let mut e = Error::odb(ErrorKind::Protocol, codes::PROTOCOL_ERROR, message);
         e.session_dead = true;
         e
     }
@@ -82,7 +87,7 @@ impl Error {
     pub fn disconnected(detail: impl fmt::Display) -> Self {
         let mut e = Error::odb(
             ErrorKind::Connect,
-            "ODB-1010",
+            codes::CONNECTION_LOST,
             format!("the database connection was lost: {detail}"),
         );
         e.session_dead = true;
@@ -114,9 +119,12 @@ impl Error {
     }
     /// Retrying on a new session may succeed.
     pub fn is_recoverable(&self) -> bool {
-        // ODB-1011/1012: the server could not be reached (refused, timed out).
+        // The server could not be reached (refused, timed out).
         self.session_dead
-            || matches!(self.code.as_str(), "ODB-1011" | "ODB-1012")
+            || matches!(
+                self.code.as_str(),
+                codes::CONNECT_FAILED | codes::CONNECT_TIMEOUT
+            )
             || matches!(
                 self.errno,
                 12514 | 12516 | 12519 | 12520 | 12528 | 12537 | 12541 | 12571
@@ -154,8 +162,15 @@ mod tests {
 
     #[test]
     fn odb_errors_have_numbers() {
-        let e = Error::odb(ErrorKind::Connect, "ODB-1001", "invalid port \"x\"");
-        assert_eq!((e.code(), e.errno()), ("ODB-1001", 1001));
-        assert_eq!(e.message(), "ODB-1001: invalid port \"x\"");
+        let e = Error::odb(
+            ErrorKind::Connect,
+            codes::INVALID_CONNECT_STRING,
+            "invalid port",
+        );
+        assert_eq!((e.code(), e.errno()), (codes::INVALID_CONNECT_STRING, 1004));
+        assert_eq!(
+            e.message(),
+            format!("{}: invalid port", codes::INVALID_CONNECT_STRING)
+        );
     }
 }

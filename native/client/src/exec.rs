@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oradb_protocol::buf::{DecodeError, Reader, Writer};
+use oradb_protocol::codes;
 use oradb_protocol::ttc::column::ColumnMeta;
 use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::ErrorMessage;
@@ -493,7 +494,7 @@ impl State {
         if !named {
             if binds.specs.len() != scan.binds.len() {
                 return Err(bind_error(
-                    "ODB-3005",
+                    codes::BIND_COUNT_MISMATCH,
                     format!(
                         "the statement has {} bind placeholders but {} values were given",
                         scan.binds.len(),
@@ -517,7 +518,10 @@ impl State {
                         })
                     })
                     .ok_or_else(|| {
-                        bind_error("ODB-3006", format!("no value was given for bind \"{p}\""))
+                        bind_error(
+                            codes::BIND_MISSING,
+                            format!("no value was given for bind \"{p}\""),
+                        )
                     })
             })
             .collect::<Result<Vec<usize>>>()?;
@@ -526,7 +530,7 @@ impl State {
         if let Some(s) = (0..binds.specs.len()).find(|s| !map.contains(s)) {
             let name = binds.specs[s].name.as_deref().unwrap_or_default();
             return Err(bind_error(
-                "ODB-3007",
+                codes::BIND_NOT_IN_STATEMENT,
                 format!("bind \"{name}\" is not a placeholder of the statement"),
             ));
         }
@@ -1036,10 +1040,12 @@ impl State {
         if let Some(r) = self.ahead.remove(&cursor_id) {
             return r;
         }
-        let plan =
-            self.cursors.get(&cursor_id).cloned().ok_or_else(|| {
-                Error::usage("ODB-5002", format!("cursor {cursor_id} is not open"))
-            })?;
+        let plan = self.cursors.get(&cursor_id).cloned().ok_or_else(|| {
+            Error::usage(
+                codes::CURSOR_CLOSED,
+                format!("cursor {cursor_id} is not open"),
+            )
+        })?;
         let f = self.fetch_plan(cursor_id, n, &plan).await?;
         if f.done {
             self.queue_close(cursor_id);

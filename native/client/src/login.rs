@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use oradb_protocol::buf::{DecodeError, Reader, Writer};
+use oradb_protocol::codes;
 use oradb_protocol::connect_string::{self, Address, Description};
 use oradb_protocol::o5logon;
 use oradb_protocol::packet::{accept::Accept, connect::Connect, kind, refuse::Refuse};
@@ -78,7 +79,7 @@ pub async fn connect(opts: &ConnectOptions) -> Result<(Transport, Caps, SessionI
     Err(last.unwrap_or_else(|| {
         Error::odb(
             ErrorKind::Connect,
-            "ODB-1003",
+            codes::NO_ADDRESS,
             "the connect string has no address",
         )
     }))
@@ -127,7 +128,7 @@ async fn connect_one(
             .map_err(|_| {
                 Error::odb(
                     ErrorKind::Connect,
-                    "ODB-1012",
+                    codes::CONNECT_TIMEOUT,
                     format!("timed out logging on to {}:{}", a.host, a.port),
                 )
             })??;
@@ -154,7 +155,7 @@ async fn negotiate_tns(t: &mut Transport, descriptor: &str, sdu: u32) -> Result<
             if a.version < 315 {
                 return Err(Error::odb(
                     ErrorKind::Connect,
-                    "ODB-1020",
+                    codes::UNSUPPORTED_SERVER_VERSION,
                     format!("server TNS version {} is too old", a.version),
                 ));
             }
@@ -342,7 +343,7 @@ async fn authenticate(
     if verifier != 18453 {
         return Err(Error::odb(
             ErrorKind::Connect,
-            "ODB-1015",
+            codes::UNSUPPORTED_VERIFIER,
             format!("password verifier type {verifier:#x} is not supported (only 12c verifiers)"),
         ));
     }
@@ -355,7 +356,13 @@ async fn authenticate(
         sder,
         &mut rand::thread_rng(),
     )
-    .map_err(|e| Error::odb(ErrorKind::Connect, "ODB-1016", format!("logon failed: {e}")))?;
+    .map_err(|e| {
+        Error::odb(
+            ErrorKind::Connect,
+            codes::LOGON_FAILED,
+            format!("logon failed: {e}"),
+        )
+    })?;
     let mut pairs: Vec<(String, Vec<u8>, u32)> = vec![
         (
             "AUTH_SESSKEY".into(),
@@ -395,7 +402,7 @@ async fn authenticate(
     resp.check_server_response(proof).map_err(|_| {
         Error::odb(
             ErrorKind::Connect,
-            "ODB-1017",
+            codes::SERVER_AUTH_FAILED,
             "the server could not prove it knows the password",
         )
     })?;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oradb_protocol::buf::{DecodeError, Reader, Resume};
+use oradb_protocol::codes;
 use oradb_protocol::packet::marker;
 
 use crate::conn::Control;
@@ -148,7 +149,7 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 pub fn interrupted_error(e: Error, why: Interrupted) -> Error {
     match why {
         Interrupted::Timeout(ms) if e.errno() == 1013 => {
-            Error::odb(ErrorKind::Cancelled, "ODB-5011", format!("call timeout of {ms} ms exceeded (ORA-01013: user requested cancel of current operation)"))
+            Error::odb(ErrorKind::Cancelled, codes::CALL_TIMEOUT, format!("call timeout of {ms} ms exceeded (ORA-01013: user requested cancel of current operation)"))
         }
         _ => e,
     }

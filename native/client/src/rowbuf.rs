@@ -2,6 +2,7 @@
 //! `native/node/BOUNDARY.md`): rows are decoded straight from wire bytes into
 //! it, with no per-value allocation.
 
+use oradb_protocol::codes;
 use oradb_protocol::value::{number, ora_type};
 
 use crate::error::{Error, Result};
@@ -119,7 +120,7 @@ impl RowBuf {
             other => {
                 return Err(Error::odb(
                     crate::error::ErrorKind::Bind,
-                    "ODB-3010",
+                    codes::UNSUPPORTED_FETCH_TYPE,
                     format!("fetching Oracle type {other} is not supported"),
                 ))
             }

@@ -15,6 +15,8 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
+use oradb_protocol::codes;
+
 use crate::error::{Error, ErrorKind, Result};
 
 /// How the server's certificate is checked.
@@ -47,7 +49,7 @@ fn roots(settings: &TlsSettings) -> Result<RootCertStore> {
                 .and_then(|it| it.collect::<std::result::Result<_, _>>())
                 .map_err(|e| {
                     tls_error(
-                        "ODB-1031",
+                        codes::TLS_SETUP_FAILED,
                         format!(
                             "cannot read trusted certificates from {}: {e}",
                             file.display()
@@ -57,7 +59,7 @@ fn roots(settings: &TlsSettings) -> Result<RootCertStore> {
             let (added, _) = store.add_parsable_certificates(certs);
             if added == 0 {
                 return Err(tls_error(
-                    "ODB-1031",
+                    codes::TLS_SETUP_FAILED,
                     format!("{} holds no usable certificate", file.display()),
                 ));
             }
@@ -67,7 +69,7 @@ fn roots(settings: &TlsSettings) -> Result<RootCertStore> {
             store.add_parsable_certificates(found.certs);
             if store.is_empty() {
                 return Err(tls_error(
-                    "ODB-1031",
+                    codes::TLS_SETUP_FAILED,
                     "no trusted certificates found on this system; set walletLocation".into(),
                 ));
             }
@@ -176,7 +178,12 @@ pub async fn connect(
     let inner =
         WebPkiServerVerifier::builder_with_provider(Arc::new(roots(settings)?), provider.clone())
             .build()
-            .map_err(|e| tls_error("ODB-1031", format!("cannot set up certificate checks: {e}")))?;
+            .map_err(|e| {
+                tls_error(
+                    codes::TLS_SETUP_FAILED,
+                    format!("cannot set up certificate checks: {e}"),
+                )
+            })?;
     let verifier = OracleVerifier {
         inner,
         dn_match: settings.dn_match,
@@ -184,13 +191,13 @@ pub async fn connect(
     };
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| tls_error("ODB-1031", format!("cannot set up TLS: {e}")))?
+        .map_err(|e| tls_error(codes::TLS_SETUP_FAILED, format!("cannot set up TLS: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     let name = ServerName::try_from(host.to_string()).map_err(|_| {
         tls_error(
-            "ODB-1032",
+            codes::TLS_HANDSHAKE_FAILED,
             format!("\"{host}\" is not a valid TLS server name"),
         )
     })?;
@@ -199,7 +206,7 @@ pub async fn connect(
         .await
         .map_err(|e| {
             tls_error(
-                "ODB-1032",
+                codes::TLS_HANDSHAKE_FAILED,
                 format!("TLS handshake with {host}:{port} failed: {e}"),
             )
         })
@@ -226,7 +233,7 @@ mod tests {
             cert_dn: None,
         };
         let e = roots(&s).err().unwrap();
-        assert_eq!(e.code(), "ODB-1031");
+        assert_eq!(e.code(), codes::TLS_SETUP_FAILED);
         assert!(e.message().contains("/nonexistent/wallet"));
     }
 }

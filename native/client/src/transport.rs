@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use oradb_protocol::codes;
 use oradb_protocol::packet::{self, data_flags, kind, marker, Packet, PacketDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -93,7 +94,7 @@ impl Transport {
             Ok(s) => Ok(Transport::new(Box::new(s?)).with_fd(fd)),
             Err(_) => Err(Error::odb(
                 crate::error::ErrorKind::Connect,
-                "ODB-1012",
+                codes::CONNECT_TIMEOUT,
                 format!(
                     "timed out in the TLS handshake with {host}:{port} after {} ms",
                     timeout.as_millis()
@@ -115,14 +116,14 @@ impl Transport {
             Ok(Err(e)) => {
                 return Err(Error::odb(
                     crate::error::ErrorKind::Connect,
-                    "ODB-1011",
+                    codes::CONNECT_FAILED,
                     format!("cannot connect to {host}:{port}: {e}"),
                 ))
             }
             Err(_) => {
                 return Err(Error::odb(
                     crate::error::ErrorKind::Connect,
-                    "ODB-1012",
+                    codes::CONNECT_TIMEOUT,
                     format!(
                         "timed out connecting to {host}:{port} after {} ms",
                         timeout.as_millis()

@@ -122,7 +122,7 @@ async fn connect_execute_fetch_and_close() {
         .unwrap_err();
     assert_eq!((e.code(), e.offset()), ("ORA-00942", 14));
     c.close().await.unwrap();
-    assert_eq!(c.ping().await.unwrap_err().code(), "ODB-5001");
+    assert_eq!(c.ping().await.unwrap_err().code(), "ODB-5000");
 }
 
 #[tokio::test]
@@ -151,7 +151,7 @@ async fn wrong_password_and_unknown_service() {
     .await
     .err()
     .unwrap();
-    assert_eq!(e.code(), "ODB-1001");
+    assert_eq!(e.code(), "ODB-1004");
 }
 
 #[tokio::test]

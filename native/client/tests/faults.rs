@@ -70,7 +70,7 @@ async fn drop_all_closes_every_session_and_keeps_committed_data() {
         assert_eq!((e.code(), e.is_recoverable()), ("ODB-1010", true), "{e}");
     }
     a.close().await.unwrap();
-    assert_eq!(a.ping().await.unwrap_err().code(), "ODB-5001");
+    assert_eq!(a.ping().await.unwrap_err().code(), "ODB-5000");
     let c = Connection::connect(opts(&s)).await.unwrap();
     assert_eq!(count(&c, "select count(*) from t").await, 1.0);
     // Dropped sessions leave V$SESSION.

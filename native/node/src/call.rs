@@ -18,6 +18,7 @@ use std::task::{Context, Poll};
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi::{JsObject, NapiValue};
+use oradb_protocol::codes;
 
 /// The runtime all network I/O and decoding run on. Two workers: one is
 /// enough for I/O, the second keeps decoding of big batches from delaying
@@ -28,12 +29,22 @@ pub fn runtime() -> &'static tokio::runtime::Handle {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .expect("ODB-4003: cannot start the I/O runtime");
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: cannot start the I/O runtime: {e}",
+                    codes::RUNTIME_START_FAILED
+                )
+            });
         let handle = rt.handle().clone();
         std::thread::Builder::new()
             .name("oradb-io".into())
             .spawn(move || rt.block_on(std::future::pending::<()>()))
-            .expect("ODB-4003: cannot start the I/O thread");
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: cannot start the I/O thread: {e}",
+                    codes::RUNTIME_START_FAILED
+                )
+            });
         handle
     })
 }
@@ -148,7 +159,10 @@ fn check(status: sys::napi_status, what: &str) -> Result<()> {
     } else {
         Err(Error::new(
             Status::GenericFailure,
-            format!("ODB-4001: {what} failed (napi status {status})"),
+            format!(
+                "{}: {what} failed (napi status {status})",
+                codes::NAPI_FAILED
+            ),
         ))
     }
 }
@@ -331,7 +345,10 @@ fn settler<T: ToNapiValue + Send + 'static>(out: std::result::Result<T, String>)
         Err(p) => Box::new(move |_| {
             Err(Error::new(
                 Status::GenericFailure,
-                format!("ODB-4000: internal error in the native layer: {p}"),
+                format!(
+                    "{}: internal error in the native layer: {p}",
+                    codes::INTERNAL
+                ),
             ))
         }),
     }

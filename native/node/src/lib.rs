@@ -17,6 +17,7 @@ use oradb_client::binds::Binds;
 use oradb_client::exec::{ExecManyOptions, ExecOptions};
 use oradb_client::options::{ConnectOptions, Purity};
 use oradb_client::Connection;
+use oradb_protocol::codes;
 
 /// A failed call, resolved (not rejected) so it can carry typed fields;
 /// `src/_native.ts` turns it into a thrown error before anyone sees it.
@@ -46,7 +47,7 @@ fn failure(e: &oradb_client::Error) -> NativeFailure {
 const EAGER_MAX_BIND_BYTES: usize = 32 * 1024;
 
 /// Awaits a client call. A panic inside it is caught by `call::spawn`, which
-/// rejects the promise (TS reports ODB-4000), so none reaches Node.
+/// rejects the promise with [`codes::INTERNAL`], so none reaches Node.
 async fn guarded<T: Send + 'static>(
     fut: impl Future<Output = oradb_client::Result<T>> + Send + 'static,
 ) -> std::result::Result<T, NativeFailure> {
@@ -127,7 +128,7 @@ impl ToNapiValue for HeapBytes {
         if status != napi::sys::Status::napi_ok {
             return Err(napi::Error::new(
                 Status::GenericFailure,
-                "ODB-4002: cannot allocate a result buffer",
+                format!("{}: cannot allocate a result buffer", codes::NAPI_FAILED),
             ));
         }
         Ok(out)
@@ -178,7 +179,10 @@ impl FromNapiValue for Bytes {
             if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
                 return Err(Error::new(
                     Status::InvalidArg,
-                    "ODB-4004: expected a Uint8Array argument",
+                    format!(
+                        "{}: expected a Uint8Array argument",
+                        codes::INVALID_NATIVE_ARGUMENT
+                    ),
                 ));
             }
             if len == 0 || data.is_null() {
@@ -262,8 +266,11 @@ fn options(o: NativeConnectOptions) -> ConnectOptions {
 fn bad_binds(m: String) -> NativeFailure {
     NativeFailure {
         oradb_error: true,
-        code: m.get(..8).unwrap_or("ODB-3002").to_string(),
-        message: m,
+        code: codes::MALFORMED_BIND_BUFFER.into(),
+        message: format!(
+            "{}: bind buffer is malformed: {m}",
+            codes::MALFORMED_BIND_BUFFER
+        ),
         offset: 0,
         is_recoverable: false,
     }
@@ -755,8 +762,8 @@ impl NativePool {
                 r = Self::acquire_on(pool, out, r, resume) => r,
                 _ = cancel.notified() => done(Err(NativeFailure {
                     oradb_error: true,
-                    code: "ODB-2010".into(),
-                    message: "ODB-2010: acquire() was aborted".into(),
+                    code: codes::ACQUIRE_ABORTED.into(),
+                    message: format!("{}: acquire() was aborted", codes::ACQUIRE_ABORTED),
                     offset: 0,
                     is_recoverable: false,
                 })),
@@ -917,8 +924,11 @@ impl NativePool {
         let Some(s) = s else {
             return done(Err(NativeFailure {
                 oradb_error: true,
-                code: "ODB-2008".into(),
-                message: "ODB-2008: the connection was already released".into(),
+                code: codes::NOT_FROM_POOL.into(),
+                message: format!(
+                    "{}: the connection was already released",
+                    codes::NOT_FROM_POOL
+                ),
                 offset: 0,
                 is_recoverable: false,
             }));

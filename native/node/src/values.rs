@@ -1,4 +1,5 @@
-//! Tagged bind buffer (BOUNDARY.md) → client bind values.
+//! Tagged bind buffer (BOUNDARY.md) → client bind values. Errors are plain
+//! descriptions; `lib.rs` reports them as `codes::MALFORMED_BIND_BUFFER`.
 
 use oradb_client::binds::{BindSpec, BindValue, Dir};
 use oradb_protocol::value::DateTime;
@@ -9,7 +10,7 @@ pub struct Cursor<'a> {
 }
 
 fn short() -> String {
-    "ODB-3002: bind buffer ended early".to_string()
+    "it ended early".to_string()
 }
 
 impl<'a> Cursor<'a> {
@@ -44,8 +45,7 @@ impl<'a> Cursor<'a> {
         self.take(n)
     }
     fn text(&mut self) -> Result<String, String> {
-        String::from_utf8(self.sized()?.to_vec())
-            .map_err(|_| "ODB-3003: bind string is not UTF-8".to_string())
+        String::from_utf8(self.sized()?.to_vec()).map_err(|_| "a string is not UTF-8".to_string())
     }
     fn datetime(&mut self, with_nanos: bool) -> Result<DateTime, String> {
         let s = self.take(7)?;
@@ -75,7 +75,7 @@ impl<'a> Cursor<'a> {
             8 => BindValue::Clob(self.text()?),
             9 => BindValue::Blob(self.sized()?.to_vec()),
             11 => BindValue::Double(self.f64()?),
-            t => return Err(format!("ODB-3004: unknown bind value tag {t}")),
+            t => return Err(format!("unknown value tag {t}")),
         })
     }
 }
@@ -151,7 +151,9 @@ mod tests {
             ]
         );
         assert!(parse_rows(&b[..b.len() - 1], 1, 4).is_err());
-        assert!(parse_rows(&[99], 1, 1).unwrap_err().contains("ODB-3004"));
+        assert!(parse_rows(&[99], 1, 1)
+            .unwrap_err()
+            .contains("unknown value tag 99"));
     }
 
     #[test]

@@ -5,11 +5,12 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::codes;
 use crate::nv::{self, NvPair};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectStringError {
-    /// ODB-1001 malformed, ODB-1002 unknown alias.
+    /// [`codes::INVALID_CONNECT_STRING`] or [`codes::TNS_ALIAS_NOT_FOUND`].
     pub code: &'static str,
     pub message: String,
 }
@@ -24,7 +25,7 @@ impl std::error::Error for ConnectStringError {}
 
 fn malformed(message: String) -> ConnectStringError {
     ConnectStringError {
-        code: "ODB-1001",
+        code: codes::INVALID_CONNECT_STRING,
         message,
     }
 }
@@ -413,7 +414,7 @@ pub fn resolve(
         }
         if tnsnames.is_some() || !s.contains('.') {
             return Err(ConnectStringError {
-                code: "ODB-1002",
+                code: codes::TNS_ALIAS_NOT_FOUND,
                 message: format!("connect identifier \"{s}\" was not found in tnsnames.ora"),
             });
         }
@@ -477,7 +478,7 @@ mod tests {
     #[test]
     fn errors_quote_the_bad_part() {
         let e = resolve("localhost:abc/svc", None).unwrap_err();
-        assert_eq!(e.code, "ODB-1001");
+        assert_eq!(e.code, codes::INVALID_CONNECT_STRING);
         assert_eq!(
             e.message,
             "invalid port \"abc\" in connect string \"localhost:abc/svc\""
@@ -494,7 +495,7 @@ mod tests {
             )
             .unwrap_err()
             .code,
-            "ODB-1002"
+            codes::TNS_ALIAS_NOT_FOUND
         );
         assert!(resolve("h:1/s?retry_count=x", None)
             .unwrap_err()

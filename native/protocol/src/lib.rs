@@ -4,6 +4,7 @@
 
 pub mod ano;
 pub mod buf;
+pub mod codes;
 pub mod connect_string;
 pub mod nv;
 pub mod o5logon;

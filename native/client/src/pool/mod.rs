@@ -14,6 +14,8 @@ use tokio::sync::{oneshot, Notify};
 
 pub use tag::Tag;
 
+use oradb_protocol::codes;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{ConnectOptions, Purity};
 use crate::Connection;
@@ -50,7 +52,7 @@ impl PoolLimits {
     fn check(&self) -> Result<()> {
         if self.max == 0 || self.min > self.max {
             return Err(pool_error(
-                "ODB-2007",
+                codes::INVALID_POOL_LIMITS,
                 format!(
                     "poolMin ({}) must not exceed poolMax ({}), and poolMax must be at least 1",
                     self.min, self.max
@@ -628,7 +630,7 @@ impl Pool {
                                 self.lock().stats.timeouts += 1;
                                 let ms = deadline.map_or(0, |(_, t)| t.as_millis());
                                 return Err(pool_error(
-                                    "ODB-2004",
+                                    codes::POOL_WAIT_TIMEOUT,
                                     format!("timed out after {ms} ms waiting for a pooled session"),
                                 ));
                             }
@@ -672,7 +674,7 @@ impl Pool {
             let s = {
                 let mut st = self.lock();
                 if st.closed {
-                    return Err(pool_error("ODB-2001", "the pool is closed"));
+                    return Err(pool_error(codes::POOL_CLOSED, "the pool is closed"));
                 }
                 Self::trim(&mut st, self.rt());
                 let Some(i) = Self::pick(&st.idle, key, want, req.match_any_tag) else {
@@ -741,7 +743,7 @@ impl Pool {
     ) -> Result<u64> {
         if st.limits.queue_max > 0 && st.queue.len() >= st.limits.queue_max {
             return Err(pool_error(
-                "ODB-2003",
+                codes::POOL_QUEUE_FULL,
                 format!("the pool's wait queue is full ({} waiting)", st.queue.len()),
             ));
         }
@@ -792,7 +794,7 @@ impl Pool {
         }
         st.stats.timeouts += 1;
         Err(pool_error(
-            "ODB-2004",
+            codes::POOL_WAIT_TIMEOUT,
             format!(
                 "timed out after {} ms waiting for a pooled session",
                 st.limits.wait_timeout.as_millis()
@@ -861,7 +863,7 @@ impl Pool {
                 ..self.default_key()
             }),
             _ if self.inner.homogeneous => Err(pool_error(
-                "ODB-2009",
+                codes::INVALID_ACQUIRE_CREDENTIALS,
                 "user and password can only be given to acquire() on a heterogeneous pool \
                  (created with homogeneous: false)",
             )),
@@ -874,7 +876,7 @@ impl Pool {
                 })
             }
             _ => Err(pool_error(
-                "ODB-2009",
+                codes::INVALID_ACQUIRE_CREDENTIALS,
                 "acquire() needs both user and password on a heterogeneous pool",
             )),
         }
@@ -941,7 +943,7 @@ impl Pool {
         };
         if st.closed {
             leave(&mut st);
-            return Err(pool_error("ODB-2001", "the pool is closed"));
+            return Err(pool_error(codes::POOL_CLOSED, "the pool is closed"));
         }
         Self::trim(&mut st, self.rt());
         if !fresh {
@@ -985,7 +987,7 @@ impl Pool {
         }
         match limits.get_mode {
             GetMode::NoWait => Err(pool_error(
-                "ODB-2002",
+                codes::POOL_EXHAUSTED,
                 format!(
                     "the pool is exhausted: all {} sessions are in use",
                     limits.max
@@ -1113,7 +1115,7 @@ impl Pool {
         let (grow, surplus) = {
             let mut st = self.lock();
             if st.closed {
-                return Err(pool_error("ODB-2001", "the pool is closed"));
+                return Err(pool_error(codes::POOL_CLOSED, "the pool is closed"));
             }
             st.limits = limits;
             let grow = st.limits.min.saturating_sub(st.open);
@@ -1142,7 +1144,7 @@ impl Pool {
             let mut st = self.lock();
             if st.busy > 0 && !force && drain.is_none() {
                 return Err(pool_error(
-                    "ODB-2006",
+                    codes::POOL_IN_USE,
                     format!("the pool has {} sessions in use (ORA-24422)", st.busy),
                 ));
             }

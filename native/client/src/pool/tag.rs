@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use oradb_protocol::codes;
+
 use crate::error::{Error, ErrorKind, Result};
 
 /// A parsed tag; the empty tag means "untagged".
@@ -19,7 +21,7 @@ impl Tag {
             let bad = || {
                 Error::odb(
                     ErrorKind::Pool,
-                    "ODB-2005",
+                    codes::INVALID_TAG,
                     format!("tag \"{text}\" is malformed: \"{part}\" is not key=value"),
                 )
             };
@@ -57,7 +59,7 @@ mod tests {
         assert_eq!(Tag::parse("b=2;a=1").unwrap().to_string(), "a=1;b=2");
         assert!(Tag::parse("").unwrap().is_empty());
         let e = Tag::parse("a=1;oops").unwrap_err();
-        assert_eq!(e.code(), "ODB-2005");
+        assert_eq!(e.code(), codes::INVALID_TAG);
         assert!(e.message().contains("\"oops\""));
         assert!(Tag::parse("=1").is_err());
     }
