@@ -107,6 +107,10 @@ export interface NativeConnection {
   close(): Promise<void>;
   /** Breaks the call in flight and closes; gives up on the server after `graceMs`. */
   forceClose(graceMs: number): Promise<void>;
+  /** 0 client id, 1 module, 2 action, 3 client info, 4 DB operation; sent with the next call. */
+  setEndToEnd(which: number, value: string): void;
+  /** False once the session is known to be gone, without a round trip. */
+  isHealthy(): boolean;
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
@@ -298,6 +302,8 @@ interface RawConnection {
   breakExecution(): Promise<void>;
   close(): Promise<unknown>;
   forceClose(graceMs: number): Promise<unknown>;
+  setEndToEnd(which: number, value: string): void;
+  isHealthy(): boolean;
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
@@ -503,6 +509,14 @@ class Adapted implements NativeConnection {
 
   async forceClose(graceMs: number): Promise<void> {
     unwrap(await this.#raw.forceClose(graceMs));
+  }
+
+  setEndToEnd(which: number, value: string): void {
+    this.#raw.setEndToEnd(which, value);
+  }
+
+  isHealthy(): boolean {
+    return this.#raw.isHealthy();
   }
 
   setCallTimeout(ms: number): void {

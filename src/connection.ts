@@ -46,6 +46,9 @@ export interface ConnectionCloseOptions {
 
 const CLOSE_OPTIONS: OptionSchema = { drop: "boolean", force: "boolean" };
 
+/** End-to-end attributes, numbered as the addon takes them. */
+const E2E = { CLIENT_ID: 0, MODULE: 1, ACTION: 2, CLIENT_INFO: 3, DB_OP: 4 } as const;
+
 /** How long a forced close waits for the server to answer a break before dropping the socket. */
 const FORCE_GRACE_MS = 2000;
 
@@ -72,6 +75,8 @@ export class Connection implements AsyncDisposable {
   readonly #s: Session;
   readonly #release: ReleaseHook | undefined;
   #tag: string;
+  /** End-to-end attributes set here, by `E2E` index. */
+  readonly #e2e: (string | undefined)[] = [];
 
   /** @internal Made by `connect()` and `Pool.acquire()`. */
   constructor(native: NativeConnection, options: ConnectOptions, release?: ReleaseHook) {
@@ -103,6 +108,98 @@ export class Connection implements AsyncDisposable {
   /** Server version, e.g. `23.4.0.24.5`. */
   get serverVersion(): string {
     return this.#s.native.serverVersion;
+  }
+
+  /** Same as {@linkcode Connection.serverVersion} (node-oracledb's name). */
+  get oracleServerVersionString(): string {
+    return this.#s.native.serverVersion;
+  }
+
+  /**
+   * The server version as one number, as node-oracledb gives it: 23.4.0.24.5 is 2304002405
+   * (major × 10⁸ + minor × 10⁶ + update × 10⁴ + release × 10² + patch).
+   */
+  get oracleServerVersion(): number {
+    const [a = 0, b = 0, c = 0, d = 0, e = 0] = this.#s.native.serverVersion.split(".").map(
+      Number,
+    );
+    return a * 1e8 + b * 1e6 + c * 1e4 + d * 1e2 + e;
+  }
+
+  /**
+   * False once the connection is closed or its session is known to be gone (the server closed
+   * the socket, the session was killed). Checked locally, without a round trip: a `true` is
+   * not a promise that the next call succeeds; `ping()` asks the server.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "./connection.ts";
+   *
+   * function usable(conn: Connection): boolean {
+   *   return conn.isHealthy();
+   * }
+   * ```
+   */
+  isHealthy(): boolean {
+    return !this.#s.closed && this.#s.native.isHealthy();
+  }
+
+  /** End-to-end attribute `MODULE` (V$SESSION); sent with the next call, no round trip. */
+  get module(): string | undefined {
+    return this.#e2e[E2E.MODULE];
+  }
+
+  set module(value: string) {
+    this.#setE2e(E2E.MODULE, "module", value);
+  }
+
+  /** End-to-end attribute `ACTION` (V$SESSION); sent with the next call. */
+  get action(): string | undefined {
+    return this.#e2e[E2E.ACTION];
+  }
+
+  set action(value: string) {
+    this.#setE2e(E2E.ACTION, "action", value);
+  }
+
+  /** End-to-end attribute `CLIENT_IDENTIFIER` (V$SESSION); sent with the next call. */
+  get clientId(): string | undefined {
+    return this.#e2e[E2E.CLIENT_ID];
+  }
+
+  set clientId(value: string) {
+    this.#setE2e(E2E.CLIENT_ID, "clientId", value);
+  }
+
+  /** End-to-end attribute `CLIENT_INFO` (V$SESSION); sent with the next call. */
+  get clientInfo(): string | undefined {
+    return this.#e2e[E2E.CLIENT_INFO];
+  }
+
+  set clientInfo(value: string) {
+    this.#setE2e(E2E.CLIENT_INFO, "clientInfo", value);
+  }
+
+  /** End-to-end attribute: the database operation name (DBOP); sent with the next call. */
+  get dbOp(): string | undefined {
+    return this.#e2e[E2E.DB_OP];
+  }
+
+  set dbOp(value: string) {
+    this.#setE2e(E2E.DB_OP, "dbOp", value);
+  }
+
+  #setE2e(which: number, name: string, value: string): void {
+    assertOpen(this.#s);
+    // Oracle holds 64 bytes of each (module and action 48 in older releases).
+    if (typeof value !== "string" || new TextEncoder().encode(value).length > 64) {
+      throw odbError(
+        ErrorCode.INVALID_OPTION,
+        `Property "${name}" must be a string of at most 64 bytes`,
+      );
+    }
+    this.#e2e[which] = value;
+    this.#s.native.setEndToEnd(which, value);
   }
 
   /** True once `close()` was called. */

@@ -10,6 +10,8 @@ use tokio::sync::{Mutex, Notify};
 
 use oradb_protocol::codes;
 
+use oradb_protocol::ttc::piggyback::EndToEndAttrs;
+
 use crate::binds::Binds;
 use crate::error::{Error, Result};
 use crate::exec::{ExecManyOptions, ExecManyResult, ExecOptions, ExecResult, Fetched, State};
@@ -29,6 +31,19 @@ pub(crate) struct Control {
     /// `force_close` gave up on the call in flight: its wait for the
     /// server ends and the session is dropped.
     pub kill: Notify,
+    /// End-to-end attributes set since the last call: they ride on the
+    /// next one, as Oracle's clients send them (no round trip of their own).
+    pub e2e: std::sync::Mutex<EndToEndAttrs>,
+}
+
+/// Which end-to-end attribute `Connection::set_end_to_end` sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndToEnd {
+    ClientId,
+    Module,
+    Action,
+    ClientInfo,
+    DbOp,
 }
 
 /// A thin-mode session. Cheap to clone; all clones share one session.
@@ -87,6 +102,20 @@ impl Connection {
             }
             Err(_) => !self.is_dead(),
         }
+    }
+
+    /// Sets an end-to-end attribute (module, action, …) for the session;
+    /// it reaches the server with the next call. An empty value clears it.
+    pub fn set_end_to_end(&self, which: EndToEnd, value: &str) {
+        let mut e = self.ctl.e2e.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = match which {
+            EndToEnd::ClientId => &mut e.client_id,
+            EndToEnd::Module => &mut e.module,
+            EndToEnd::Action => &mut e.action,
+            EndToEnd::ClientInfo => &mut e.client_info,
+            EndToEnd::DbOp => &mut e.dbop,
+        };
+        *slot = Some(value.to_string());
     }
 
     pub fn set_call_timeout(&self, t: Duration) {

@@ -12,7 +12,7 @@ use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::execute::{exec_flags, options, ExecuteRequest, ReexecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
-use oradb_protocol::ttc::piggyback::CloseCursors;
+use oradb_protocol::ttc::piggyback::{CloseCursors, EndToEndAttrs};
 use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector, RowHeader};
 use oradb_protocol::ttc::status::{SimpleCall, StatusMessage};
 use oradb_protocol::ttc::{func, msg, Caps};
@@ -318,9 +318,15 @@ impl State {
         self.seq
     }
 
-    /// A request with the queued cursor closes riding in front.
+    /// A request with the queued cursor closes and end-to-end attributes
+    /// riding in front.
     fn request(&mut self) -> Writer {
         let mut w = Writer::with_capacity(512);
+        let e2e = std::mem::take(&mut *self.ctl.e2e.lock().unwrap_or_else(|p| p.into_inner()));
+        if e2e != EndToEndAttrs::default() {
+            let seq = self.next_seq();
+            e2e.encode(&mut w, &self.caps, seq);
+        }
         if !self.pending_close.is_empty() {
             let ids = std::mem::take(&mut self.pending_close);
             let seq = self.next_seq();

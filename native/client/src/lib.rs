@@ -16,6 +16,6 @@ mod stmt_cache;
 pub mod tls;
 pub mod transport;
 
-pub use conn::Connection;
+pub use conn::{Connection, EndToEnd};
 pub use error::{Error, ErrorKind, Result};
 pub use login::SessionInfo;

@@ -535,6 +535,28 @@ impl NativeConnection {
         })
     }
 
+    /// Sets an end-to-end attribute, sent with the next call: 0 client id,
+    /// 1 module, 2 action, 3 client info, 4 DB operation.
+    #[napi]
+    pub fn set_end_to_end(&self, which: u32, value: String) {
+        use oradb_client::EndToEnd as E;
+        let which = match which {
+            0 => E::ClientId,
+            1 => E::Module,
+            2 => E::Action,
+            3 => E::ClientInfo,
+            _ => E::DbOp,
+        };
+        self.inner.set_end_to_end(which, &value);
+    }
+
+    /// False once the session is known to be gone (closed socket, killed),
+    /// checked without a round trip.
+    #[napi]
+    pub fn is_healthy(&self) -> bool {
+        self.inner.probe_alive()
+    }
+
     /// Closes even while a call is stuck (see `Connection::force_close`).
     #[napi]
     pub fn force_close(&self, env: Env, grace_ms: u32) -> Result<JsObject> {

@@ -1,0 +1,95 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { OracleError } from "../mod.ts";
+import { SKIP_SERVER, startConnected } from "./_server.ts";
+
+const server = { skip: SKIP_SERVER };
+
+/** What the server's V$SESSION says of this session. */
+async function mySession(s: Awaited<ReturnType<typeof startConnected>>) {
+  const { rows } = await s.conn.execute<Record<string, string | null>>(
+    `select module, action, client_identifier, client_info from v$session
+      where sid = sys_context('USERENV', 'SID')`,
+  );
+  return rows?.[0];
+}
+
+test(
+  "end-to-end attributes reach V$SESSION with the next call, without a round trip",
+  server,
+  async () => {
+    await using s = await startConnected();
+    const trips = async () => {
+      const { rows } = await s.conn.execute<unknown[]>(
+        `select m.value from v$mystat m join v$statname n on n.statistic# = m.statistic#
+        where n.name = 'SQL*Net roundtrips to/from client'`,
+        [],
+        { outFormat: "array" },
+      );
+      return Number(rows?.[0][0]);
+    };
+    const before = await trips();
+    s.conn.module = "billing";
+    s.conn.action = "month end";
+    s.conn.clientId = "alice";
+    s.conn.clientInfo = "batch 7";
+    s.conn.dbOp = "close-books";
+    assert.equal(await trips(), before + 1, "setting attributes made a round trip");
+    assert.deepEqual(await mySession(s), {
+      MODULE: "billing",
+      ACTION: "month end",
+      CLIENT_IDENTIFIER: "alice",
+      CLIENT_INFO: "batch 7",
+    });
+    assert.deepEqual(
+      [s.conn.module, s.conn.action, s.conn.clientId, s.conn.clientInfo, s.conn.dbOp],
+      ["billing", "month end", "alice", "batch 7", "close-books"],
+    );
+    // Changing one leaves the others; an empty string clears.
+    s.conn.action = "";
+    assert.deepEqual(await mySession(s), {
+      MODULE: "billing",
+      ACTION: null,
+      CLIENT_IDENTIFIER: "alice",
+      CLIENT_INFO: "batch 7",
+    });
+  },
+);
+
+test(
+  "an end-to-end attribute that is not a string of at most 64 bytes is refused",
+  server,
+  async () => {
+    await using s = await startConnected();
+    for (const bad of [5, "x".repeat(65), "é".repeat(33)]) {
+      assert.throws(() => s.conn.module = bad as string, (e: unknown) => {
+        assert.ok(e instanceof OracleError);
+        assert.equal(e.code, "ODB-5002");
+        assert.match(e.message, /"module" must be a string of at most 64 bytes/);
+        return true;
+      });
+    }
+    assert.equal(s.conn.module, undefined);
+  },
+);
+
+test(
+  "server version as a string and as node-oracledb's number; isHealthy without a round trip",
+  server,
+  async () => {
+    await using s = await startConnected();
+    const v = s.conn.oracleServerVersionString;
+    assert.match(v, /^\d+\.\d+\.\d+\.\d+\.\d+$/);
+    const [a, b, c, d, e] = v.split(".").map(Number);
+    assert.equal(s.conn.oracleServerVersion, a * 1e8 + b * 1e6 + c * 1e4 + d * 100 + e);
+    assert.equal(s.conn.isHealthy(), true);
+    await s.db.faults.dropAll();
+    // The server closed the socket: seen locally once the FIN has arrived.
+    let healthy = true;
+    for (let i = 0; i < 50 && healthy; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      healthy = s.conn.isHealthy();
+    }
+    assert.equal(healthy, false);
+  },
+);
