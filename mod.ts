@@ -32,6 +32,8 @@ export type {
   SessionCallback,
 } from "./src/pool.ts";
 export { makeDsn } from "./src/dsn.ts";
+export { TRACE_CHANNELS } from "./src/tracing.ts";
+export type { TraceContext } from "./src/tracing.ts";
 export type { DsnTarget } from "./src/dsn.ts";
 export { ErrorCode, OracleError } from "./src/errors.ts";
 export type { OdbErrorCode, OracleErrorOptions } from "./src/errors.ts";

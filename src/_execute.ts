@@ -11,6 +11,7 @@ import type { CallQueue } from "./_queue.ts";
 import type { EncodedBinds } from "./_binds.ts";
 import { decodeRows, planRows, type RowPlan } from "./_rows.ts";
 import type { ExecuteOptions } from "./types.ts";
+import type { TraceTarget } from "./tracing.ts";
 
 const DEFAULT_ARRAY_SIZE = 100;
 const DEFAULT_PREFETCH = 2;
@@ -29,6 +30,8 @@ export interface Session {
    * with the execute, before the columns are known, so they are remembered per statement.
    */
   readonly asString: Map<string, number[]>;
+  /** Where the session is connected, for trace attributes (see tracing.ts). */
+  readonly trace: TraceTarget;
 }
 
 /** Throws `ODB-5000` when the session is closed. */

@@ -18,6 +18,7 @@ import {
   type OptionSchema,
 } from "./_options.ts";
 import { Cursor } from "./cursor.ts";
+import { traced, traceTarget } from "./tracing.ts";
 import type {
   Binds,
   ConnectOptions,
@@ -90,6 +91,7 @@ export class Connection implements AsyncDisposable {
       prefetchRows: options.prefetchRows ?? 2,
       fetchArraySize: options.fetchArraySize ?? 100,
       asString: new Map(),
+      trace: traceTarget(options.connectString ?? ""),
     };
   }
 
@@ -261,24 +263,25 @@ export class Connection implements AsyncDisposable {
       checkExecuteOptions("execute()", options);
       const opts = options ?? {};
       const encoded = encodeBinds(binds);
-      return await this.#s.queue.run(
-        async () => {
-          const { res, plan, arraySize } = await executeStatement(this.#s, sql, encoded, opts);
-          const result: Result<T> = {};
-          if (plan === undefined) {
-            result.rowsAffected = res.rowsAffected;
-          } else {
-            result.metaData = plan.metaData;
-            result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
-          }
-          const outBinds = decodeOutBinds(encoded, res.outBinds);
-          if (outBinds !== undefined) result.outBinds = outBinds;
-          if (res.lastRowid !== null) result.lastRowid = res.lastRowid;
-          return result;
-        },
-        undefined,
-        opts.signal,
-      );
+      return await traced("execute", this.#s.trace, sql, () =>
+        this.#s.queue.run(
+          async () => {
+            const { res, plan, arraySize } = await executeStatement(this.#s, sql, encoded, opts);
+            const result: Result<T> = {};
+            if (plan === undefined) {
+              result.rowsAffected = res.rowsAffected;
+            } else {
+              result.metaData = plan.metaData;
+              result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
+            }
+            const outBinds = decodeOutBinds(encoded, res.outBinds);
+            if (outBinds !== undefined) result.outBinds = outBinds;
+            if (res.lastRowid !== null) result.lastRowid = res.lastRowid;
+            return result;
+          },
+          undefined,
+          opts.signal,
+        ));
     } catch (e) {
       throw atCaller(e);
     }
@@ -314,11 +317,12 @@ export class Connection implements AsyncDisposable {
         batchErrors: opts.batchErrors ?? false,
         dmlRowCounts: opts.dmlRowCounts ?? false,
       };
-      const res = await this.#s.queue.run(
-        () => this.#s.native.executeMany(sql, encoded.native, rows.length, nativeOpts),
-        undefined,
-        opts.signal,
-      );
+      const res = await traced("executeMany", this.#s.trace, sql, () =>
+        this.#s.queue.run(
+          () => this.#s.native.executeMany(sql, encoded.native, rows.length, nativeOpts),
+          undefined,
+          opts.signal,
+        ));
       const result: ExecuteManyResult = { rowsAffected: res.rowsAffected };
       if (res.dmlRowCounts !== null) result.dmlRowCounts = res.dmlRowCounts;
       if (res.batchErrors !== null) result.batchErrors = res.batchErrors;
@@ -358,11 +362,12 @@ export class Connection implements AsyncDisposable {
         checkExecuteOptions("cursor()", options);
         const opts = options ?? {};
         const encoded = encodeBinds(binds);
-        const executed = await this.#s.queue.run(
-          () => executeStatement(this.#s, sql, encoded, opts),
-          site,
-          opts.signal,
-        );
+        const executed = await traced("execute", this.#s.trace, sql, () =>
+          this.#s.queue.run(
+            () => executeStatement(this.#s, sql, encoded, opts),
+            site,
+            opts.signal,
+          ));
         if (executed.plan === undefined) {
           throw odbError(ErrorCode.INVALID_ARGUMENT, `Statement of cursor() is not a query`);
         }
@@ -390,7 +395,7 @@ export class Connection implements AsyncDisposable {
    * ```
    */
   async commit(): Promise<void> {
-    return await this.#simple((n) => n.commit());
+    return await traced("commit", this.#s.trace, undefined, () => this.#simple((n) => n.commit()));
   }
 
   /**
@@ -406,7 +411,12 @@ export class Connection implements AsyncDisposable {
    * ```
    */
   async rollback(): Promise<void> {
-    return await this.#simple((n) => n.rollback());
+    return await traced(
+      "rollback",
+      this.#s.trace,
+      undefined,
+      () => this.#simple((n) => n.rollback()),
+    );
   }
 
   /**
@@ -591,7 +601,12 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     const nativeOpts = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),
     ) as unknown as Parameters<typeof addon.connect>[0];
-    const native = await addon.connect(nativeOpts);
+    const native = await traced(
+      "connect",
+      traceTarget(options.connectString),
+      undefined,
+      () => addon.connect(nativeOpts),
+    );
     return new Connection(native, options);
   } catch (e) {
     throw toOracleError(e, site);

@@ -8,6 +8,7 @@ import { setImmediate } from "node:timers";
 import { callSite, ErrorCode, odbError, withCallSite } from "./errors.ts";
 import { assertOpen, type Executed, type Session } from "./_execute.ts";
 import { decodeRows, type RowPlan } from "./_rows.ts";
+import { traced } from "./tracing.ts";
 import type { Metadata } from "./types.ts";
 
 /** Rows handed out by `for await` between two turns of the event loop. */
@@ -127,10 +128,16 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
       this.#assertNotAborted();
       const id = this.#cursorId;
       const size = Math.max(this.#arraySize, Math.min(want - this.#available(), 1_000_000));
-      const batch = await this.#session.queue.run(
-        () => this.#session.native.fetch(id, size),
-        site,
-        this.#signal,
+      const batch = await traced(
+        "fetch",
+        this.#session.trace,
+        undefined,
+        () =>
+          this.#session.queue.run(
+            () => this.#session.native.fetch(id, size),
+            site,
+            this.#signal,
+          ),
       );
       decodeRows(plan, batch, this.#buffered);
       if (batch.done) {

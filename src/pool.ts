@@ -7,6 +7,7 @@
 
 import { Connection, poolOf, purityNumber, toNativeOptions } from "./connection.ts";
 import type { ConnectOptions } from "./types.ts";
+import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
 import {
   atCaller,
   callSite,
@@ -199,6 +200,8 @@ interface Parked {
 export class Pool implements AsyncDisposable {
   readonly #native: NativePool;
   readonly #options: PoolOptions;
+  /** Where the pool connects, for trace attributes. */
+  readonly #trace: TraceTarget;
   #limits: NativePoolLimits;
   #closed = false;
   #callbacks = 0;
@@ -214,6 +217,7 @@ export class Pool implements AsyncDisposable {
   constructor(native: NativePool, options: PoolOptions, limits: NativePoolLimits) {
     this.#native = native;
     this.#options = options;
+    this.#trace = traceTarget(options.connectString);
     this.#limits = limits;
   }
 
@@ -251,7 +255,12 @@ export class Pool implements AsyncDisposable {
       checkAcquireOptions(options);
       if (this.#closed) throw odbError(ErrorCode.POOL_CLOSED, "Pool is closed");
       const want = options.tag ?? "";
-      const native = await this.#nativeAcquire(options, want);
+      const native = await traced(
+        "acquire",
+        this.#trace,
+        undefined,
+        () => this.#nativeAcquire(options, want),
+      );
       const id = native.poolId;
       const pool = this.#native;
       const conn = new Connection(
