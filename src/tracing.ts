@@ -47,7 +47,18 @@ export const TRACE_CHANNELS = {
   rollback: "oradb:rollback",
 } as const;
 
-/** What a traced call publishes; a tracer may add its own fields (a span) to it. */
+/**
+ * What a traced call publishes; a tracer may add its own fields (a span) to it.
+ *
+ * @example
+ * ```ts
+ * import type { TraceContext } from "./tracing.ts";
+ *
+ * function label(ctx: TraceContext): string {
+ *   return `${ctx["db.operation.name"]} ${ctx["db.query.text"] ?? ""}`;
+ * }
+ * ```
+ */
 export interface TraceContext {
   /** Always `"oracle"`. */
   "db.system.name": "oracle";
@@ -65,6 +76,7 @@ export interface TraceContext {
   result?: unknown;
   /** Set by the channel when the call failed. */
   error?: unknown;
+  /** Whatever a tracer stores on the context (its span, say). */
   [key: string]: unknown;
 }
 
