@@ -19,6 +19,7 @@ import {
 } from "./_options.ts";
 import { Cursor } from "./cursor.ts";
 import { traced, traceTarget } from "./tracing.ts";
+import { assertNetAllowed } from "./_permissions.ts";
 import type {
   Binds,
   ConnectOptions,
@@ -597,6 +598,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const site = callSite();
   try {
     checkConnectOptions(options);
+    assertNetAllowed(options.connectString);
     const addon = loadNative();
     const nativeOpts = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),

@@ -30,6 +30,11 @@ export const ErrorCode = {
   NO_ADDRESS: "ODB-1003",
   /** The connect string (Easy Connect, descriptor or tnsnames.ora entry) is malformed. */
   INVALID_CONNECT_STRING: "ODB-1004",
+  /**
+   * Deno's permissions do not allow network access to the database (`--allow-net`); checked
+   * before the native layer opens a socket, which Deno's permissions would not see.
+   */
+  NET_PERMISSION_DENIED: "ODB-1005",
   /** The connection to the database was lost (socket closed or failed); the session is gone. */
   CONNECTION_LOST: "ODB-1010",
   /** The database server could not be reached (connection refused or failed). */

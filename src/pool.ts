@@ -8,6 +8,7 @@
 import { Connection, poolOf, purityNumber, toNativeOptions } from "./connection.ts";
 import type { ConnectOptions } from "./types.ts";
 import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
+import { assertNetAllowed } from "./_permissions.ts";
 import {
   atCaller,
   callSite,
@@ -567,6 +568,7 @@ export async function createPool(options: PoolOptions): Promise<Pool> {
   const site = callSite();
   try {
     checkPoolOptions(options);
+    assertNetAllowed(options.connectString);
     const limits = nativeLimits(options);
     const connect = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),

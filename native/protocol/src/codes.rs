@@ -16,6 +16,8 @@ pub const TNS_ALIAS_NOT_FOUND: &str = "ODB-1002";
 pub const NO_ADDRESS: &str = "ODB-1003";
 /// The connect string (Easy Connect, descriptor or tnsnames.ora entry) is malformed.
 pub const INVALID_CONNECT_STRING: &str = "ODB-1004";
+/// Deno's permissions do not allow network access to the database (TypeScript).
+pub const NET_PERMISSION_DENIED: &str = "ODB-1005";
 /// The connection to the database was lost (socket closed or failed); the session is gone.
 pub const CONNECTION_LOST: &str = "ODB-1010";
 /// The database server could not be reached (connection refused or failed).
