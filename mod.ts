@@ -17,8 +17,9 @@
  * @module
  */
 
-export { connect, Connection } from "./src/connection.ts";
-export type { ConnectionCloseOptions } from "./src/connection.ts";
+export { connect } from "./src/connect.ts";
+export { Connection } from "./src/connection.ts";
+export type { ConnectionCloseOptions } from "./src/_close.ts";
 export { Cursor } from "./src/cursor.ts";
 export { createPool, Pool } from "./src/pool.ts";
 export type {

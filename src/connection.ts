@@ -1,25 +1,23 @@
 /**
- * Standalone connections: `connect()` and the `Connection` class.
+ * The `Connection` class (opened by `connect()` in connect.ts or by a pool).
  *
  * @module
  */
 
 import { atCaller, callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
-import { loadNative, type NativeConnection } from "./_native.ts";
+import type { NativeConnection } from "./_native.ts";
 import { CallQueue } from "./_queue.ts";
 import { decodeOutBinds, encodeBinds, encodeManyBinds } from "./_binds.ts";
 import { assertOpen, executeStatement, fetchRows, type Session } from "./_execute.ts";
 import {
-  checkConnectOptions,
   checkExecuteManyOptions,
   checkExecuteOptions,
   checkOptions,
   MAX_INT_OPTION,
-  type OptionSchema,
 } from "./_options.ts";
 import { Cursor } from "./cursor.ts";
+import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, traceTarget } from "./tracing.ts";
-import { assertNetAllowed } from "./_permissions.ts";
 import type {
   Binds,
   ConnectOptions,
@@ -29,30 +27,8 @@ import type {
   Result,
 } from "./types.ts";
 
-/**
- * Options of {@linkcode Connection.close}.
- *
- * @example
- * ```ts
- * import type { ConnectionCloseOptions } from "./connection.ts";
- *
- * const options: ConnectionCloseOptions = { force: true };
- * ```
- */
-export interface ConnectionCloseOptions {
-  /** A pooled connection: discard the session instead of returning it to the pool. */
-  drop?: boolean;
-  /** Do not wait for calls: fail the queued ones, break the running one (see `close()`). */
-  force?: boolean;
-}
-
-const CLOSE_OPTIONS: OptionSchema = { drop: "boolean", force: "boolean" };
-
 /** End-to-end attributes, numbered as the addon takes them. */
 const E2E = { CLIENT_ID: 0, MODULE: 1, ACTION: 2, CLIENT_INFO: 3, DB_OP: 4 } as const;
-
-/** How long a forced close waits for the server to answer a break before dropping the socket. */
-const FORCE_GRACE_MS = 2000;
 
 /** @internal How a pooled connection goes back to its pool. */
 export type ReleaseHook = (tag: string, drop: boolean) => Promise<void>;
@@ -490,7 +466,10 @@ export class Connection implements AsyncDisposable {
     const drop = options.drop ?? false;
     try {
       if (options.force === true) {
-        await this.#forceClose(release, drop);
+        await forceClose(
+          this.#s,
+          release === undefined ? undefined : () => release(this.#tag, drop),
+        );
         return;
       }
       await this.#s.queue.run(
@@ -499,32 +478,6 @@ export class Connection implements AsyncDisposable {
     } catch (e) {
       throw atCaller(e);
     }
-  }
-
-  async #forceClose(release: ReleaseHook | undefined, drop: boolean): Promise<void> {
-    const { native, queue } = this.#s;
-    const closed = () => odbError(ErrorCode.CONNECTION_CLOSED, "Connection is closed");
-    if (release === undefined) {
-      // Queued calls fail; the native side breaks the running one, closes, and drops the
-      // socket if that takes longer than the grace time.
-      void queue.abandonThen(closed, () => Promise.resolve());
-      await native.forceClose(FORCE_GRACE_MS);
-      return;
-    }
-    const released = queue.abandonThen(closed, () => release(this.#tag, drop));
-    await native.breakExecution();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), FORCE_GRACE_MS));
-    try {
-      if (await Promise.race([released.then(() => "ok" as const), late]) === "late") {
-        // The server answers neither the call nor the break: drop the session, which ends
-        // the stuck call; the release then discards it from the pool.
-        await native.forceClose(0);
-      }
-    } finally {
-      clearTimeout(timer);
-    }
-    await released;
   }
 
   /** Same as `close({ force: true })`, for `await using`: a call still running is broken. */
@@ -545,72 +498,5 @@ export class Connection implements AsyncDisposable {
 function checkSql(sql: unknown): asserts sql is string {
   if (typeof sql !== "string" || sql.length === 0) {
     throw odbError(ErrorCode.INVALID_ARGUMENT, `Argument "sql" must be a non-empty string`);
-  }
-}
-
-/** @internal Purity as the addon takes it: 0 default, 1 new, 2 self. */
-export function purityNumber(p: ConnectOptions["purity"]): number | undefined {
-  return p === "new" ? 1 : p === "self" ? 2 : p === "default" ? 0 : undefined;
-}
-
-/** @internal Connect options as the addon takes them. */
-export function toNativeOptions(o: ConnectOptions) {
-  return {
-    user: o.user,
-    password: o.password,
-    connectString: o.connectString,
-    configDir: o.configDir,
-    connectTimeoutMs: o.connectTimeout,
-    callTimeoutMs: o.callTimeout,
-    stmtCacheSize: o.stmtCacheSize,
-    prefetchRows: o.prefetchRows,
-    connectionClass: o.connectionClass,
-    purity: purityNumber(o.purity),
-    program: o.program,
-    machine: o.machine,
-    osUser: o.osUser,
-    driverName: o.driverName ?? "oradb",
-    walletLocation: o.walletLocation,
-    sslServerDnMatch: o.sslServerDnMatch,
-    sslServerCertDn: o.sslServerCertDn,
-  };
-}
-
-/**
- * Opens a standalone connection.
- *
- * @throws {OracleError} `ODB-5002`/`ODB-5003` for bad options, `ODB-1000` when the native addon
- * is missing, `ORA-…` / `ODB-1xxx` from the server or the network.
- *
- * @example
- * ```ts
- * import { connect } from "../mod.ts";
- *
- * await using conn = await connect({
- *   user: "scott",
- *   password: "tiger",
- *   connectString: "localhost:1521/FREEPDB1",
- * });
- * await conn.ping();
- * ```
- */
-export async function connect(options: ConnectOptions): Promise<Connection> {
-  const site = callSite();
-  try {
-    checkConnectOptions(options);
-    assertNetAllowed(options.connectString);
-    const addon = loadNative();
-    const nativeOpts = Object.fromEntries(
-      Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),
-    ) as unknown as Parameters<typeof addon.connect>[0];
-    const native = await traced(
-      "connect",
-      traceTarget(options.connectString),
-      undefined,
-      () => addon.connect(nativeOpts),
-    );
-    return new Connection(native, options);
-  } catch (e) {
-    throw toOracleError(e, site);
   }
 }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { Connection, poolOf, purityNumber, toNativeOptions } from "./connection.ts";
+import { Connection, poolOf } from "./connection.ts";
+import { purityNumber, toNativeOptions } from "./connect.ts";
 import type { ConnectOptions } from "./types.ts";
 import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
 import { assertNetAllowed } from "./_permissions.ts";
