@@ -34,6 +34,8 @@ export type {
 } from "./src/pool.ts";
 export { makeDsn } from "./src/dsn.ts";
 export { TRACE_CHANNELS } from "./src/tracing.ts";
+export { setLogger } from "./src/logging.ts";
+export type { Logger, LogLevel } from "./src/logging.ts";
 export type { TraceContext } from "./src/tracing.ts";
 export type { DsnTarget } from "./src/dsn.ts";
 export { ErrorCode, OracleError } from "./src/errors.ts";

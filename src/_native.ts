@@ -211,6 +211,10 @@ export interface NativePool {
 export interface NativeAddon {
   connect(opts: NativeConnectOptions): Promise<NativeConnection>;
   createPool(opts: NativePoolOptions): Promise<NativePool>;
+  /** Log records at or above `level` ("off" … "trace") go to `drainLogs()` when `toJs`. */
+  setLogLevel(level: string, toJs: boolean): void;
+  /** The waiting log records, each `level \t target \t message` (level 1 error … 5 trace). */
+  drainLogs(): string[];
 }
 
 /**
@@ -277,6 +281,8 @@ interface NativeFailure {
 type RawAddon = {
   connect(opts: NativeConnectOptions): Promise<unknown>;
   createPool(opts: NativePoolOptions): Promise<unknown>;
+  setLogLevel(level: string, toJs: boolean): void;
+  drainLogs(): string[];
 };
 
 /** The addon's connection class: compact arguments and results (BOUNDARY.md). */
@@ -534,6 +540,8 @@ function adapt(raw: RawConnection): NativeConnection {
 
 function withTypedFailures(raw: RawAddon): NativeAddon {
   return {
+    setLogLevel: (level, toJs) => raw.setLogLevel(level, toJs),
+    drainLogs: () => raw.drainLogs(),
     async connect(opts: NativeConnectOptions): Promise<NativeConnection> {
       return adapt(unwrap<RawConnection>(await raw.connect(opts)));
     },

@@ -67,11 +67,25 @@ pub async fn connect(opts: &ConnectOptions) -> Result<(Transport, Caps, SessionI
                 tokio::time::sleep(d.retry_delay).await;
             }
             for a in address_order(d) {
+                tracing::debug!("connecting to {}:{} ({:?})", a.host, a.port, a.protocol);
                 match connect_one(opts, d, a).await {
-                    Ok(v) => return Ok(v),
+                    Ok(v) => {
+                        tracing::info!(
+                            "logged on to {}:{} as {}, sid {}, server {}",
+                            a.host,
+                            a.port,
+                            v.2.user,
+                            v.2.sid,
+                            v.2.server_version
+                        );
+                        return Ok(v);
+                    }
                     // Credentials are wrong everywhere; don't hammer other addresses.
                     Err(e) if e.errno() == 1017 => return Err(e),
-                    Err(e) => last = Some(e),
+                    Err(e) => {
+                        tracing::debug!("{}:{} failed: {}", a.host, a.port, e.message());
+                        last = Some(e);
+                    }
                 }
             }
         }

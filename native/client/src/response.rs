@@ -75,11 +75,13 @@ pub async fn read<T>(
                 return Err(Error::disconnected("it was closed by close({ force: true }) while a call was in progress"));
             }
             _ = ctl.break_now.notified(), if waiting_break => {
+                tracing::debug!("break sent to the call in progress");
                 why = Interrupted::Break;
                 t.send_marker(marker::INTERRUPT).await?;
                 continue;
             }
             _ = sleep_until(deadline), if waiting_break && deadline.is_some() => {
+                tracing::debug!("call timeout reached: break sent");
                 why = Interrupted::Timeout(timeout.map_or(0, |d| d.as_millis() as u64));
                 t.send_marker(marker::INTERRUPT).await?;
                 continue;

@@ -5,6 +5,7 @@
 #![deny(clippy::all)]
 
 mod call;
+pub mod log;
 mod values;
 
 use std::future::Future;
@@ -338,6 +339,7 @@ fn exec_bytes(r: oradb_client::exec::ExecResult) -> HeapBytes {
 /// Connects and logs on.
 #[napi]
 pub fn connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
+    log::init();
     let o = options(opts);
     call::spawn(env, async move {
         done(
@@ -707,6 +709,7 @@ type Checkouts = std::sync::Arc<
 /// Creates a pool (opens `poolMin` sessions; the first before returning).
 #[napi]
 pub fn create_pool(env: Env, opts: NativePoolOptions) -> Result<JsObject> {
+    log::init();
     use oradb_client::pool::{Pool, PoolOptions};
     let l = NativePoolLimits {
         pool_min: opts.pool_min,
