@@ -66,7 +66,7 @@ fn out_as(v: &Value, ty: u8) -> Value {
 
 /// RXH + up to `n` rows + ERROR (1403 once the cursor is exhausted).
 pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
-    let status = st.call_status();
+    let (status, seq) = (st.call_status(), st.call_seq);
     let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
         return;
     };
@@ -123,9 +123,7 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     } else {
         ErrorMessage::success(cursor_id, cur.pos as u64, 0)
     };
-    let mut m = m;
-    m.call_status = status;
-    m.encode(w, caps);
+    m.in_call(status, seq).encode(w, caps);
 }
 
 /// The return-parameter message every execute answer carries: JDBC takes
@@ -154,7 +152,8 @@ pub(crate) async fn no_rows(
         }
     }
     return_params(&mut w, &caps, cursor_id, None);
-    ErrorMessage::success(cursor_id, 0, st.call_status()).encode(&mut w, &caps);
+    st.closing(ErrorMessage::success(cursor_id, 0, 0))
+        .encode(&mut w, &caps);
     conn.send_data(&w.buf).await
 }
 
@@ -176,7 +175,7 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
             if let Ok(true) = res {
                 // CREATE of stored code that does not compile: success with
                 // the compilation-error warning flag (ORA-24344).
-                let mut m = ErrorMessage::success(run.cursor_id, 0, st.call_status());
+                let mut m = st.closing(ErrorMessage::success(run.cursor_id, 0, 0));
                 m.warning_flags = 0x20;
                 return conn.send_msg(|w, caps| m.encode(w, caps)).await;
             }
@@ -202,7 +201,7 @@ async fn finish(
             return send_sql_error(conn, st, &e, cursor_id, count).await;
         }
     }
-    let m = ErrorMessage::success(cursor_id, count, st.call_status());
+    let m = st.closing(ErrorMessage::success(cursor_id, count, 0));
     conn.send_msg(|w, caps| {
         return_params(w, caps, cursor_id, None);
         m.encode(w, caps)
@@ -263,7 +262,9 @@ async fn query(
     match run.fetch {
         // LOB columns: the client must send its defines before any row.
         Some(n) if !needs_define => write_rows(&mut w, &caps, st, run.cursor_id, n),
-        _ => ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps),
+        _ => st
+            .closing(ErrorMessage::success(run.cursor_id, 0, 0))
+            .encode(&mut w, &caps),
     }
     conn.send_data(&w.buf).await
 }
@@ -349,19 +350,18 @@ async fn dml(
     let counts = run.dml_row_counts.then_some(&r.counts[..]);
     return_params(&mut w, &caps, run.cursor_id, counts);
     if let Some((i, e)) = r.fatal {
-        let mut m = ErrorMessage::error(e.code, &e.message, run.cursor_id, e.offset as u16);
-        m.row_count = r.total;
-        m.call_status = st.call_status();
         let _ = i;
+        let m = ErrorMessage::error(e.code, &e.message, run.cursor_id, e.offset as u16);
+        let mut m = st.closing(m);
+        m.row_count = r.total;
         m.encode(&mut w, &caps);
     } else if !r.batch.is_empty() {
         if run.commit {
             st.blocking(|s| s.user_commit()).await?.ok();
         }
-        let mut m =
-            ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
+        let m = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
+        let mut m = st.closing(m);
         m.row_count = r.total;
-        m.call_status = st.call_status();
         m.batch_errors = r
             .batch
             .iter()
@@ -378,7 +378,8 @@ async fn dml(
                 return send_sql_error(conn, st, &e, run.cursor_id, r.total).await;
             }
         }
-        ErrorMessage::success(run.cursor_id, r.total, st.call_status()).encode(&mut w, &caps);
+        st.closing(ErrorMessage::success(run.cursor_id, r.total, 0))
+            .encode(&mut w, &caps);
     }
     conn.send_data(&w.buf).await
 }
@@ -472,6 +473,7 @@ async fn plsql(
         }
     }
     return_params(&mut w, &caps, run.cursor_id, None);
-    ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps);
+    st.closing(ErrorMessage::success(run.cursor_id, 0, 0))
+        .encode(&mut w, &caps);
     conn.send_data(&w.buf).await
 }
