@@ -17,6 +17,7 @@ mod rewrite;
 mod sequences;
 mod session_state;
 mod stored;
+mod sys_prefix;
 mod txn;
 mod types;
 mod views;

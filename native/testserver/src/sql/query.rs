@@ -385,7 +385,7 @@ impl Session {
             ..err(1756, &e.message)
         })?;
         let kind = classify(&toks).ok_or_else(|| err(900, "invalid SQL statement"))?;
-        let mut toks = toks;
+        let mut toks = super::sys_prefix::unqualify(toks);
         if kind != StmtKind::PlSql {
             while toks.last().is_some_and(|t| t.is_op(";")) {
                 toks.pop();
