@@ -353,7 +353,7 @@ pub(crate) async fn fetch(
     }
     conn.wait_while_stalled().await;
     let mut w = TtcWriter::with_capacity(8192);
-    respond::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
+    super::fetch_rows::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
     conn.send_data(&w.buf).await
 }
 

@@ -4,7 +4,7 @@
 use oradb_protocol::buf::Writer as TtcWriter;
 use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::{BatchError, ErrorMessage};
-use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector, RowHeader};
+use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector};
 use oradb_protocol::ttc::Caps;
 use oradb_protocol::value::{self, ora_type, Value};
 
@@ -62,68 +62,6 @@ fn out_as(v: &Value, ty: u8) -> Value {
         }
         _ => v.clone(),
     }
-}
-
-/// RXH + up to `n` rows + ERROR (1403 once the cursor is exhausted).
-pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
-    let (status, seq) = (st.call_status(), st.call_seq);
-    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
-        return;
-    };
-    let types: Vec<u8> = cur
-        .prepared
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
-        .collect();
-    RowHeader::default().encode(w, caps);
-    let end = (cur.pos + n as usize).min(cur.rows.len());
-    let mut prev: Option<&Vec<Value>> = None;
-    let mut sent = vec![true; types.len()];
-    for row in &cur.rows[cur.pos..end] {
-        // As Oracle does: a value equal to the previous row's (in this
-        // response) is not sent; a BIT_VECTOR before the row says which are.
-        // LONG values are always sent.
-        let mut dups = false;
-        if let Some(p) = prev {
-            for (i, s) in sent.iter_mut().enumerate() {
-                *s = matches!(types[i], ora_type::LONG | ora_type::LONG_RAW)
-                    || p.get(i) != row.get(i);
-                dups |= !*s;
-            }
-        }
-        if dups {
-            rows::BitVector::from_sent(&sent).encode(w);
-        }
-        prev = Some(row);
-        w.u8(oradb_protocol::ttc::msg::ROW_DATA);
-        for (i, (v, &ty)) in row.iter().zip(&types).enumerate() {
-            if dups && !sent[i] {
-                continue;
-            }
-            // Text to a text column needs no conversion: write it in place.
-            if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
-                rows::write_row_value(w, Some(t.as_bytes()));
-                continue;
-            }
-            let b = encoded(v, ty);
-            if matches!(ty, ora_type::LONG | ora_type::LONG_RAW) {
-                rows::write_long_value(w, b.as_deref());
-            } else {
-                rows::write_row_value(w, b.as_deref());
-            }
-        }
-    }
-    cur.pos = end;
-    let m = if cur.exhausted() {
-        let mut m = ErrorMessage::error(1403, "ORA-01403: no data found", cursor_id, 0);
-        m.row_count = cur.pos as u64;
-        m
-    } else {
-        ErrorMessage::success(cursor_id, cur.pos as u64, 0)
-    };
-    m.in_call(status, seq).encode(w, caps);
 }
 
 /// The return-parameter message every execute answer carries: JDBC takes
@@ -261,7 +199,9 @@ async fn query(
     return_params(&mut w, &caps, run.cursor_id, None);
     match run.fetch {
         // LOB columns: the client must send its defines before any row.
-        Some(n) if !needs_define => write_rows(&mut w, &caps, st, run.cursor_id, n),
+        Some(n) if !needs_define => {
+            super::fetch_rows::write_rows(&mut w, &caps, st, run.cursor_id, n)
+        }
         _ => st
             .closing(ErrorMessage::success(run.cursor_id, 0, 0))
             .encode(&mut w, &caps),
