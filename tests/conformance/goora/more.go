@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	go_ora "github.com/sijms/go-ora/v2"
 )
 
 func batchAndTransactions() {
@@ -84,8 +86,11 @@ func plsql() {
 		defer db.Close()
 		var out string
 		n := 21
+		// go-ora sizes a string OUT bind by its Go value: an empty string
+		// is a 0-character buffer, whose value go-ora never reads. Its
+		// documented way is go_ora.Out with a Size.
 		_, err = db.Exec("begin :1 := 'out ' || :2; :3 := :3 * 2; end;",
-			sql.Out{Dest: &out}, "x", sql.Out{Dest: &n, In: true})
+			go_ora.Out{Dest: &out, Size: 100}, "x", sql.Out{Dest: &n, In: true})
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,11 @@ pub struct ErrorMessage {
     /// Byte offset of a parse error in the SQL text.
     pub error_pos: i16,
     pub warning_flags: u8,
+    /// Sequence number of the function call this message ends (the `seq`
+    /// of its `03 <code> <seq>` header). JDBC Thin checks it: an ERROR
+    /// whose call number differs is handled as out of sequence, so even
+    /// ORA-01403 at the end of a fetch becomes an exception.
+    pub call_number: u8,
     pub success_iterations: u32,
     pub batch_errors: Vec<BatchError>,
     pub error_num: u32,
@@ -49,6 +54,13 @@ impl ErrorMessage {
         }
     }
 
+    /// The same message as the end of call `call_number` with `call_status`.
+    pub fn in_call(mut self, call_status: u32, call_number: u8) -> Self {
+        self.call_status = call_status;
+        self.call_number = call_number;
+        self
+    }
+
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
         w.u8(msg::ERROR).ub4(self.call_status).ub2(0).ub4(0);
         w.ub2(self.error_num.min(0xFFFF) as u16).ub2(0).ub2(0);
@@ -56,7 +68,9 @@ impl ErrorMessage {
         w.u8(0).u8(0).u8(0).u8(0).u8(0).u8(self.warning_flags);
         // rowid of the last row touched: absent
         w.ub4(0).ub2(0).u8(0).ub4(0).ub2(0);
-        w.ub4(0).u8(0).u8(0).ub2(0).ub4(self.success_iterations);
+        // OS error, statement number, call number, padding
+        w.ub4(0).u8(0).u8(self.call_number).ub2(0);
+        w.ub4(self.success_iterations);
         w.ub4(0);
         self.encode_batch_errors(w);
         w.ub4(self.error_num).ub8(self.row_count);
@@ -115,7 +129,7 @@ impl ErrorMessage {
         r.ub2()?;
         r.ub4()?;
         r.u8()?;
-        r.u8()?;
+        m.call_number = r.u8()?;
         r.ub2()?;
         m.success_iterations = r.ub4()?;
         r.bytes_with_length()?;
@@ -214,8 +228,8 @@ mod tests {
 
     #[test]
     fn success_error_and_batch_errors_round_trip() {
-        let mut err = ErrorMessage::error(942, "ORA-00942: table or view does not exist", 3, 14);
-        err.call_status = CALL_STATUS_TXN;
+        let err = ErrorMessage::error(942, "ORA-00942: table or view does not exist", 3, 14);
+        let err = err.in_call(CALL_STATUS_TXN, 9);
         let mut batch = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", 2, 0);
         batch.row_count = 9998;
         batch.batch_errors = vec![
@@ -252,5 +266,21 @@ mod tests {
         expect.extend_from_slice(&[0; 2]); // error number, row count
         expect.extend_from_slice(&[0; 2]); // fv >= 14
         assert_eq!(w.buf, expect);
+    }
+
+    #[test]
+    fn the_call_number_follows_the_statement_number() {
+        let mut w = Writer::new();
+        let m = ErrorMessage::success(0, 0, 0).in_call(0, 4);
+        m.encode(&mut w, &Caps::default());
+        // 04, call status .. error position (8 one-byte fields here), sql
+        // type .. warning flags (6), rowid (5), OS error, statement number,
+        // then the call number.
+        let at = 1 + 8 + 6 + 5 + 2;
+        assert_eq!(w.buf[at], 4);
+        w.buf[at] = 0;
+        let mut plain = Writer::new();
+        ErrorMessage::success(0, 0, 0).encode(&mut plain, &Caps::default());
+        assert_eq!(w.buf, plain.buf);
     }
 }

@@ -36,9 +36,12 @@ impl VersionRequest {
     }
 }
 
-/// The answer, a PARAMETER message: `ub2 length` then the banner as a
-/// length-prefixed string (go-ora and JDBC both read the inner length
-/// byte; without it they hang) and the `ub4` packed version number.
+/// The answer, a PARAMETER message: `ub2 length`, the banner, and the
+/// `ub4` packed version number. The banner is a CHR field: length-prefixed
+/// (go-ora hangs without the inner length byte), or bare when the client
+/// sends its own strings bare ([`Caps::raw_strings`], JDBC Thin, which
+/// otherwise reads the length byte as text and the banner's last byte as
+/// the version number's length).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionReply {
     pub banner: String,
@@ -46,17 +49,20 @@ pub struct VersionReply {
 }
 
 impl VersionReply {
-    pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
+    pub fn encode(&self, w: &mut Writer, caps: &Caps) {
         let b = self.banner.as_bytes();
-        w.u8(msg::PARAMETER)
-            .ub2(b.len() as u16)
-            .bytes(b)
-            .ub4(self.number);
+        w.u8(msg::PARAMETER).ub2(b.len() as u16);
+        if caps.raw_strings {
+            w.raw(b);
+        } else {
+            w.bytes(b);
+        }
+        w.ub4(self.number);
     }
 
-    pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
-        r.ub2()?;
-        let banner = r.bytes()?.unwrap_or_default();
+    pub fn decode(r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
+        let len = r.ub2()? as usize;
+        let banner = r.chr(len, caps.raw_strings)?;
         Ok(VersionReply {
             banner: String::from_utf8_lossy(&banner).into_owned(),
             number: r.ub4()?,
@@ -108,6 +114,35 @@ mod tests {
             ]
         );
         let back = VersionReply::decode(&mut Reader::new(&w.buf[1..]), &caps(11)).unwrap();
+        assert_eq!(back, reply);
+    }
+
+    #[test]
+    fn jdbc_gets_the_banner_without_a_length_byte() {
+        // ojdbc11 23.26.4's OVERSION for getDatabaseProductVersion(), after
+        // a close-cursors piggyback (captured; field version 17, raw strings).
+        let wire = [
+            0x03, 0x3b, 0x06, 0x01, 0x02, 0x01, 0x00, 0x01, 0x01, 0x01, 0x01,
+        ];
+        let jdbc = Caps {
+            raw_strings: true,
+            ..caps(17)
+        };
+        let mut r = Reader::new(&wire[1..]);
+        let h = FunctionHeader::decode(msg::FUNCTION, &mut r, &jdbc).unwrap();
+        let q = VersionRequest::decode_body(h.seq, &mut r, &jdbc).unwrap();
+        assert_eq!((q.seq, q.buffer_len), (6, 256));
+        let reply = VersionReply {
+            banner: "Oracle".into(),
+            number: 0x1740_0000,
+        };
+        let mut w = Writer::new();
+        reply.encode(&mut w, &jdbc);
+        assert_eq!(
+            w.buf,
+            [0x08, 0x01, 0x06, b'O', b'r', b'a', b'c', b'l', b'e', 0x04, 0x17, 0x40, 0x00, 0x00]
+        );
+        let back = VersionReply::decode(&mut Reader::new(&w.buf[1..]), &jdbc).unwrap();
         assert_eq!(back, reply);
     }
 }

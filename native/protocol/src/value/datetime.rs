@@ -268,16 +268,26 @@ pub fn decode(b: &[u8]) -> Result<DateTime, DateError> {
     Ok(dt)
 }
 
-/// TIMESTAMP WITH TIME ZONE → (local time, offset minutes).
+/// Oracle's time-zone region numbers (the low 9 bits of a region id; the
+/// bits above pick one of the region's names) that are UTC all year: GMT,
+/// UTC and UCT. go-ora sends a Go time in time.UTC as region `UTC`.
+const UTC_REGIONS: [u16; 3] = [1, 28, 29];
+
+/// TIMESTAMP WITH TIME ZONE → (local time, offset minutes). A named region
+/// is understood only when it is one of the UTC ones.
 pub fn decode_timestamp_tz(b: &[u8]) -> Result<(DateTime, i32), DateError> {
     let utc = decode(b)?;
     if b.len() < 13 {
         return Ok((utc, 0));
     }
     if b[11] & 0x80 != 0 {
-        return Err(DateError(
-            "named time-zone regions are not supported".into(),
-        ));
+        let region = (u16::from(b[11] & 0x7f) << 6) | u16::from(b[12] >> 2);
+        if UTC_REGIONS.contains(&(region & 0x1ff)) {
+            return Ok((utc, 0));
+        }
+        return Err(DateError(format!(
+            "time-zone region {region} is not supported (only UTC and GMT regions are)"
+        )));
     }
     let offset = (b[11] as i32 - 20) * 60 + (b[12] as i32 - 60);
     let (secs, nanos) = utc.to_epoch();
@@ -290,6 +300,30 @@ pub fn decode_timestamp_tz(b: &[u8]) -> Result<(DateTime, i32), DateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_oras_utc_region_is_offset_zero() {
+        // go-ora v2.8.24 binding time.Date(2024, 2, 29, 13, 14, 15, 0,
+        // time.UTC) (captured): UTC time, then region 5121 ("UTC").
+        let b = [
+            0x78, 0x7c, 0x02, 0x1d, 0x0e, 0x0f, 0x10, 0, 0, 0, 0, 0xd0, 0x04,
+        ];
+        let (local, offset) = decode_timestamp_tz(&b).unwrap();
+        assert_eq!(
+            (local.to_string(), offset),
+            ("2024-02-29 13:14:15".into(), 0)
+        );
+        // Another name of region 1 (id 513, "GMT" in go-ora's table), and
+        // region 405, which this server cannot place.
+        let gmt = [
+            0x78, 0x7c, 0x02, 0x1d, 0x0e, 0x0f, 0x10, 0, 0, 0, 0, 0x88, 0x04,
+        ];
+        assert_eq!(decode_timestamp_tz(&gmt).unwrap().1, 0);
+        let other = [
+            0x78, 0x7c, 0x02, 0x1d, 0x0e, 0x0f, 0x10, 0, 0, 0, 0, 0x86, 0x54,
+        ];
+        assert!(decode_timestamp_tz(&other).is_err());
+    }
 
     #[test]
     fn canonical_fast_path_agrees_with_display() {

@@ -79,6 +79,9 @@ impl std::fmt::Display for ValueError {
 impl std::error::Error for ValueError {}
 
 fn invalid_number(e: number::NumberError) -> ValueError {
+    if e.0.starts_with("numeric overflow") {
+        return ValueError::new(1426, "ORA-01426: numeric overflow");
+    }
     ValueError::new(1722, format!("ORA-01722: invalid number ({e})"))
 }
 

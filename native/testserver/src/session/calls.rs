@@ -33,6 +33,8 @@ pub(crate) struct State {
     /// A DRCP release gave the session back to the server's pool; the next
     /// request attaches one again.
     detached: bool,
+    /// Sequence number of the call being answered (its function header's).
+    pub call_seq: u8,
 }
 
 impl State {
@@ -42,6 +44,13 @@ impl State {
         } else {
             0
         }
+    }
+
+    /// `m` as the ERROR that ends the current call: with the session's call
+    /// status and the call's sequence number, which JDBC Thin matches
+    /// against its request (a mismatch turns even ORA-01403 into an error).
+    pub fn closing(&self, m: ErrorMessage) -> ErrorMessage {
+        m.in_call(self.call_status(), self.call_seq)
     }
 
     /// Runs blocking engine work off the async threads. A panic in the
@@ -192,6 +201,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
         info: session.info(),
         kill_reported: AtomicBool::new(false),
         detached: false,
+        call_seq: 0,
     };
     st.attach(conn, session);
     let end = loop {
@@ -326,13 +336,12 @@ fn piggyback(conn: &mut Conn, st: &mut State, r: &mut Reader) -> Result<(), Deco
 /// requests are delimited by packets, not by our parse.
 async fn unsupported(conn: &mut Conn, st: &State, why: &str) -> Result<(), String> {
     tracing::info!("unsupported request: {why}");
-    let mut e = ErrorMessage::error(
+    let e = st.closing(ErrorMessage::error(
         3115,
         "ORA-03115: unsupported network datatype or representation",
         0,
         0,
-    );
-    e.call_status = st.call_status();
+    ));
     conn.send_msg(|w, caps| e.encode(w, caps)).await
 }
 
@@ -354,8 +363,12 @@ pub(crate) async fn send_sql_error(
     } else {
         e
     };
-    let mut m = ErrorMessage::error(e.code, &e.message, cursor_id, e.offset as u16);
-    m.call_status = st.call_status();
+    let mut m = st.closing(ErrorMessage::error(
+        e.code,
+        &e.message,
+        cursor_id,
+        e.offset as u16,
+    ));
     m.row_count = row_count;
     conn.send_msg(|w, caps| m.encode(w, caps)).await
 }
@@ -398,6 +411,7 @@ async fn call(
     r: &mut Reader<'_>,
 ) -> Result<bool, String> {
     st.info.bump(stat::USER_CALLS);
+    st.call_seq = h.seq;
     match h.code {
         func::COMMIT | func::ROLLBACK => {
             let commit = h.code == func::COMMIT;

@@ -265,13 +265,16 @@ pub(crate) async fn execute(
 }
 
 /// Rows a query's execute answer carries: the prefetch count when the call
-/// also fetches, else al8i4[1], where go-ora (like OCI) asks for its first
-/// rows in the execute itself and never sends a FETCH if none come.
+/// also fetches; else al8i4[1] if set, else the prefetch count again. go-ora
+/// executes without the fetch bit, al8i4[1] 0 and its prefetch rows in the
+/// header, and never sends a FETCH when the answer has no rows; JDBC (same
+/// options, prefetch 10) takes rows in that answer as well as none.
 fn rows_to_send(head: &ExecuteRequest) -> Option<u32> {
+    let some = |n: u32| (n > 0).then_some(n);
     if head.options & options::FETCH != 0 {
         Some(head.prefetch_rows)
     } else {
-        (head.al8i4[1] > 0).then_some(head.al8i4[1])
+        some(head.al8i4[1]).or(some(head.prefetch_rows))
     }
 }
 
@@ -350,14 +353,49 @@ pub(crate) async fn fetch(
     }
     conn.wait_while_stalled().await;
     let mut w = TtcWriter::with_capacity(8192);
-    respond::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
+    super::fetch_rows::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
     conn.send_data(&w.buf).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use oradb_protocol::ttc::function::FunctionHeader;
+    use oradb_protocol::ttc::Caps;
     use oradb_protocol::value::ora_type;
+
+    fn head(wire: &[u8], fv: u8) -> ExecuteRequest {
+        let caps = Caps {
+            field_version: fv,
+            ..Caps::default()
+        };
+        let mut r = Reader::new(&wire[1..]);
+        FunctionHeader::decode(wire[0], &mut r, &caps).unwrap();
+        ExecuteRequest::decode_head(&mut r, &caps).unwrap()
+    }
+
+    #[test]
+    fn go_ora_gets_its_prefetch_rows_in_the_execute_answer() {
+        // go-ora v2.8.24's OALL8 for `select 1 from dual` (captured, field
+        // version 11): parse + execute, no fetch bit, al8i4[1] = 0, 25 rows
+        // to prefetch in the header.
+        let mut wire = vec![
+            0x03, 0x5e, 0x00, 0x02, 0x80, 0x21, 0x00, 0x01, 0x01, 0x12, 0x01, 0x01, 0x0d, 0x00,
+            0x00, 0x00, 0x01, 0x19, 0x04, 0x3f, 0xff, 0xff, 0xff,
+        ];
+        wire.extend([0; 11]);
+        wire.push(0x01);
+        wire.extend([0; 15]);
+        wire.push(0x12);
+        wire.extend(b"select 1 from dual");
+        wire.extend([
+            0x01, 0x01, 0, 0, 0, 0, 0, 0, 0x01, 0x01, 0, 0x02, 0x80, 0, 0, 0, 0,
+        ]);
+        let q = head(&wire, 11);
+        assert_eq!(q.sql.as_deref(), Some("select 1 from dual"));
+        assert_eq!((q.options, q.prefetch_rows, q.al8i4[1]), (0x8021, 25, 0));
+        assert_eq!(rows_to_send(&q), Some(25));
+    }
 
     #[test]
     fn out_limits_follow_the_bind_metadata() {

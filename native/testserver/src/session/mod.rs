@@ -4,6 +4,7 @@
 mod calls;
 mod cursor;
 mod exec;
+mod fetch_rows;
 mod login;
 mod respond;
 

@@ -4,7 +4,7 @@
 use oradb_protocol::buf::Writer as TtcWriter;
 use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::{BatchError, ErrorMessage};
-use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector, RowHeader};
+use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector};
 use oradb_protocol::ttc::Caps;
 use oradb_protocol::value::{self, ora_type, Value};
 
@@ -64,70 +64,6 @@ fn out_as(v: &Value, ty: u8) -> Value {
     }
 }
 
-/// RXH + up to `n` rows + ERROR (1403 once the cursor is exhausted).
-pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
-    let status = st.call_status();
-    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
-        return;
-    };
-    let types: Vec<u8> = cur
-        .prepared
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
-        .collect();
-    RowHeader::default().encode(w, caps);
-    let end = (cur.pos + n as usize).min(cur.rows.len());
-    let mut prev: Option<&Vec<Value>> = None;
-    let mut sent = vec![true; types.len()];
-    for row in &cur.rows[cur.pos..end] {
-        // As Oracle does: a value equal to the previous row's (in this
-        // response) is not sent; a BIT_VECTOR before the row says which are.
-        // LONG values are always sent.
-        let mut dups = false;
-        if let Some(p) = prev {
-            for (i, s) in sent.iter_mut().enumerate() {
-                *s = matches!(types[i], ora_type::LONG | ora_type::LONG_RAW)
-                    || p.get(i) != row.get(i);
-                dups |= !*s;
-            }
-        }
-        if dups {
-            rows::BitVector::from_sent(&sent).encode(w);
-        }
-        prev = Some(row);
-        w.u8(oradb_protocol::ttc::msg::ROW_DATA);
-        for (i, (v, &ty)) in row.iter().zip(&types).enumerate() {
-            if dups && !sent[i] {
-                continue;
-            }
-            // Text to a text column needs no conversion: write it in place.
-            if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
-                rows::write_row_value(w, Some(t.as_bytes()));
-                continue;
-            }
-            let b = encoded(v, ty);
-            if matches!(ty, ora_type::LONG | ora_type::LONG_RAW) {
-                rows::write_long_value(w, b.as_deref());
-            } else {
-                rows::write_row_value(w, b.as_deref());
-            }
-        }
-    }
-    cur.pos = end;
-    let m = if cur.exhausted() {
-        let mut m = ErrorMessage::error(1403, "ORA-01403: no data found", cursor_id, 0);
-        m.row_count = cur.pos as u64;
-        m
-    } else {
-        ErrorMessage::success(cursor_id, cur.pos as u64, 0)
-    };
-    let mut m = m;
-    m.call_status = status;
-    m.encode(w, caps);
-}
-
 /// The return-parameter message every execute answer carries: JDBC takes
 /// the cursor id from it, go-ora its snapshot SCN.
 fn return_params(w: &mut TtcWriter, caps: &Caps, cursor_id: u16, counts: Option<&[u64]>) {
@@ -154,7 +90,8 @@ pub(crate) async fn no_rows(
         }
     }
     return_params(&mut w, &caps, cursor_id, None);
-    ErrorMessage::success(cursor_id, 0, st.call_status()).encode(&mut w, &caps);
+    st.closing(ErrorMessage::success(cursor_id, 0, 0))
+        .encode(&mut w, &caps);
     conn.send_data(&w.buf).await
 }
 
@@ -176,7 +113,7 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
             if let Ok(true) = res {
                 // CREATE of stored code that does not compile: success with
                 // the compilation-error warning flag (ORA-24344).
-                let mut m = ErrorMessage::success(run.cursor_id, 0, st.call_status());
+                let mut m = st.closing(ErrorMessage::success(run.cursor_id, 0, 0));
                 m.warning_flags = 0x20;
                 return conn.send_msg(|w, caps| m.encode(w, caps)).await;
             }
@@ -202,7 +139,7 @@ async fn finish(
             return send_sql_error(conn, st, &e, cursor_id, count).await;
         }
     }
-    let m = ErrorMessage::success(cursor_id, count, st.call_status());
+    let m = st.closing(ErrorMessage::success(cursor_id, count, 0));
     conn.send_msg(|w, caps| {
         return_params(w, caps, cursor_id, None);
         m.encode(w, caps)
@@ -262,8 +199,12 @@ async fn query(
     return_params(&mut w, &caps, run.cursor_id, None);
     match run.fetch {
         // LOB columns: the client must send its defines before any row.
-        Some(n) if !needs_define => write_rows(&mut w, &caps, st, run.cursor_id, n),
-        _ => ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps),
+        Some(n) if !needs_define => {
+            super::fetch_rows::write_rows(&mut w, &caps, st, run.cursor_id, n)
+        }
+        _ => st
+            .closing(ErrorMessage::success(run.cursor_id, 0, 0))
+            .encode(&mut w, &caps),
     }
     conn.send_data(&w.buf).await
 }
@@ -349,19 +290,18 @@ async fn dml(
     let counts = run.dml_row_counts.then_some(&r.counts[..]);
     return_params(&mut w, &caps, run.cursor_id, counts);
     if let Some((i, e)) = r.fatal {
-        let mut m = ErrorMessage::error(e.code, &e.message, run.cursor_id, e.offset as u16);
-        m.row_count = r.total;
-        m.call_status = st.call_status();
         let _ = i;
+        let m = ErrorMessage::error(e.code, &e.message, run.cursor_id, e.offset as u16);
+        let mut m = st.closing(m);
+        m.row_count = r.total;
         m.encode(&mut w, &caps);
     } else if !r.batch.is_empty() {
         if run.commit {
             st.blocking(|s| s.user_commit()).await?.ok();
         }
-        let mut m =
-            ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
+        let m = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
+        let mut m = st.closing(m);
         m.row_count = r.total;
-        m.call_status = st.call_status();
         m.batch_errors = r
             .batch
             .iter()
@@ -378,7 +318,8 @@ async fn dml(
                 return send_sql_error(conn, st, &e, run.cursor_id, r.total).await;
             }
         }
-        ErrorMessage::success(run.cursor_id, r.total, st.call_status()).encode(&mut w, &caps);
+        st.closing(ErrorMessage::success(run.cursor_id, r.total, 0))
+            .encode(&mut w, &caps);
     }
     conn.send_data(&w.buf).await
 }
@@ -472,6 +413,7 @@ async fn plsql(
         }
     }
     return_params(&mut w, &caps, run.cursor_id, None);
-    ErrorMessage::success(run.cursor_id, 0, st.call_status()).encode(&mut w, &caps);
+    st.closing(ErrorMessage::success(run.cursor_id, 0, 0))
+        .encode(&mut w, &caps);
     conn.send_data(&w.buf).await
 }

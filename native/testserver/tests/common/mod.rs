@@ -10,6 +10,7 @@ use oradb_protocol::packet::{self, connect::Connect, data_flags, kind, PacketDec
 use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
 use oradb_protocol::ttc::column::ColumnMeta;
 use oradb_protocol::ttc::data_types::{DataTypesReply, DataTypesRequest};
+use oradb_protocol::ttc::describe::DescribeInfo;
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::execute::{options, ExecuteRequest};
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
@@ -244,5 +245,34 @@ impl Client {
             0 => Ok(value.map(|v| String::from_utf8_lossy(&v).into_owned())),
             _ => Err(end.message.unwrap_or_default()),
         }
+    }
+
+    /// Sends `payload` as one request and reads the answer up to its
+    /// closing ERROR, returning the types of the messages before it and the
+    /// ERROR itself. Only answers without row data (describe, return
+    /// parameters, row header) can be read this way.
+    pub async fn call_raw(&mut self, payload: &[u8]) -> Result<(Vec<u8>, ErrorMessage), String> {
+        self.send(payload).await?;
+        let caps = self.caps;
+        let mut kinds = Vec::new();
+        let end = self
+            .read_until(|k, r| {
+                match k {
+                    msg::DESCRIBE_INFO => DescribeInfo::decode(r, &caps).map(|_| ())?,
+                    msg::PARAMETER => rows::DmlRowCounts::decode(r, &caps, false).map(|_| ())?,
+                    msg::ROW_HEADER => rows::RowHeader::decode(r, &caps).map(|_| ())?,
+                    msg::ERROR => return ErrorMessage::decode(r, &caps).map(Some),
+                    other => return Err(DecodeError::Malformed(format!("message {other}"))),
+                }
+                kinds.push(k);
+                Ok(None)
+            })
+            .await?;
+        Ok((kinds, end))
+    }
+
+    /// The negotiated capabilities (to encode requests for `call_raw`).
+    pub fn caps(&self) -> Caps {
+        self.caps
     }
 }

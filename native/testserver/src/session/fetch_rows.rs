@@ -1,0 +1,90 @@
+//! The rows of a query answer: the row header, each row (after a BIT_VECTOR
+//! when it repeats values of the previous one) and the closing ERROR.
+
+use oradb_protocol::buf::Writer as TtcWriter;
+use oradb_protocol::ttc::error::ErrorMessage;
+use oradb_protocol::ttc::rows::{self, RowHeader};
+use oradb_protocol::ttc::{msg, Caps};
+use oradb_protocol::value::{self, ora_type, Value, ValueError};
+
+use super::calls::State;
+
+/// RXH + up to `n` rows + ERROR: 1403 once the cursor is exhausted, or the
+/// error of a value that cannot be sent in its column's type (the rows
+/// before it are sent; a value is never sent as a silent NULL).
+pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
+    let (status, seq) = (st.call_status(), st.call_seq);
+    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
+        return;
+    };
+    let types: Vec<u8> = cur
+        .prepared
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
+        .collect();
+    RowHeader::default().encode(w, caps);
+    let end = (cur.pos + n as usize).min(cur.rows.len());
+    let mut prev: Option<&Vec<Value>> = None;
+    let mut failed = None;
+    let mut done = cur.pos;
+    for row in &cur.rows[cur.pos..end] {
+        let mark = w.buf.len();
+        if let Err(e) = write_row(w, row, prev, &types) {
+            w.buf.truncate(mark);
+            failed = Some(e);
+            break;
+        }
+        prev = Some(row);
+        done += 1;
+    }
+    cur.pos = done;
+    let m = match failed {
+        Some(e) => ErrorMessage::error(e.code, &e.message, cursor_id, 0),
+        None if cur.exhausted() => {
+            ErrorMessage::error(1403, "ORA-01403: no data found", cursor_id, 0)
+        }
+        None => ErrorMessage::success(cursor_id, 0, 0),
+    };
+    let mut m = m.in_call(status, seq);
+    m.row_count = cur.pos as u64;
+    m.encode(w, caps);
+}
+
+/// One row. As Oracle does, a value equal to the previous row's (in this
+/// response) is not sent and a BIT_VECTOR before the row says which are;
+/// LONG values are always sent.
+fn write_row(
+    w: &mut TtcWriter,
+    row: &[Value],
+    prev: Option<&Vec<Value>>,
+    types: &[u8],
+) -> Result<(), ValueError> {
+    let is_long = |ty: u8| matches!(ty, ora_type::LONG | ora_type::LONG_RAW);
+    let sent: Vec<bool> = (0..types.len())
+        .map(|i| prev.is_none_or(|p| is_long(types[i]) || p.get(i) != row.get(i)))
+        .collect();
+    if sent.contains(&false) {
+        rows::BitVector::from_sent(&sent).encode(w);
+    }
+    w.u8(msg::ROW_DATA);
+    for ((v, &ty), _) in row.iter().zip(types).zip(&sent).filter(|(_, s)| **s) {
+        // Text to a text column needs no conversion: write it in place.
+        if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
+            rows::write_row_value(w, Some(t.as_bytes()));
+            continue;
+        }
+        let b = if v.is_null() {
+            None
+        } else {
+            Some(value::encode_value(v, ty)?)
+        };
+        if is_long(ty) {
+            rows::write_long_value(w, b.as_deref());
+        } else {
+            rows::write_row_value(w, b.as_deref());
+        }
+    }
+    Ok(())
+}
