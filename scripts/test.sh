@@ -103,7 +103,9 @@ for script in "python-oracledb:.venv/bin/python tests/conformance/python_conform
   "stored-code:.venv/bin/python native/testserver/tests/stored_code.py" \
   "session-state:.venv/bin/python native/testserver/tests/session_state.py" \
   "python-oracledb-faults:.venv/bin/python tests/conformance/fault_conformance.py" \
-  "node-oracledb-faults:node tests/conformance/fault_conformance.mjs"; do
+  "node-oracledb-faults:node tests/conformance/fault_conformance.mjs" \
+  "jdbc-thin:bash tests/conformance/run_jdbc.sh" \
+  "go-ora:bash tests/conformance/run_goora.sh"; do
   name=${script%%:*}; cmd=${script#*:}
   DATA=$(mktemp -d)
   : >"$LOGS/server-$name.out"
