@@ -22,8 +22,7 @@ const FORMATS: Record<string, string> = { iso: "YYYY-MM-DD", us: "MM/DD/YYYY" };
 /** Runs for new sessions, and when the requested tag differs from the session's. */
 async function initSession(conn: Connection, requestedTag: string): Promise<void> {
   // A tag is "k1=v1;k2=v2"; this pool only knows the fmt property.
-  const props = new Map(requestedTag.split(";").filter(Boolean).map((p) => p.split("=", 2)));
-  const format = FORMATS[props.get("fmt") ?? "iso"];
+  const format = FORMATS[/(?:^|;)fmt=(\w+)/.exec(requestedTag)?.[1] ?? "iso"];
   await conn.execute(`ALTER SESSION SET NLS_DATE_FORMAT = '${format}'`);
   conn.tag = requestedTag;
 }
