@@ -6,6 +6,8 @@ import {
   type BindSpec,
   connect,
   createPool,
+  DB_TYPE_DATE,
+  DB_TYPE_NUMBER,
   DB_TYPE_VARCHAR,
   OracleError,
 } from "../mod.ts";
@@ -333,5 +335,30 @@ test(
       large < small * 20 + 500,
       `40 MiB took ${large.toFixed(0)} ms, 8 MiB ${small.toFixed(0)} ms`,
     );
+  },
+);
+
+test(
+  "an OUT NUMBER or DATE bind given what its type cannot hold gets an ORA error, not NULL",
+  server,
+  async () => {
+    await using s = await startConnected();
+    const out = (type: number): BindSpec => ({ dir: BIND_OUT, type });
+    await assert.rejects(
+      s.conn.execute("begin :o := 'abc'; end;", { o: out(DB_TYPE_NUMBER) }),
+      oracleError("ORA-06502", /character to number conversion error/),
+    );
+    await assert.rejects(
+      s.conn.execute("begin :o := 'soon'; end;", { o: out(DB_TYPE_DATE) }),
+      oracleError("ORA-01861"),
+    );
+    // PL/SQL can catch it, as on Oracle.
+    const r = await s.conn.execute(
+      "begin begin :o := 'abc'; exception when value_error then :o := -1; end; end;",
+      { o: out(DB_TYPE_NUMBER) },
+    );
+    assert.deepEqual(r.outBinds, { o: -1 });
+    const ok = await s.conn.execute("begin :o := '12.5'; end;", { o: out(DB_TYPE_NUMBER) });
+    assert.deepEqual(ok.outBinds, { o: 12.5 });
   },
 );

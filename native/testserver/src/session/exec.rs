@@ -31,7 +31,7 @@ pub(crate) struct Run {
     pub dml_row_counts: bool,
 }
 
-fn sql_err(code: u32, text: &str) -> SqlError {
+pub(crate) fn sql_err(code: u32, text: &str) -> SqlError {
     SqlError {
         code,
         message: format!("ORA-{code:05}: {text}"),
@@ -58,6 +58,14 @@ pub(crate) fn out_limits(dirs: &[BindDir], meta: &[ColumnMeta]) -> Vec<Option<Bi
                 }
                 ora_type::VARCHAR | ora_type::CHAR => Some(BindLimit::TextBytes(m.buffer_size)),
                 ora_type::RAW => Some(BindLimit::RawBytes(m.buffer_size)),
+                ora_type::NUMBER
+                | ora_type::BINARY_INTEGER
+                | ora_type::BINARY_DOUBLE
+                | ora_type::BINARY_FLOAT => Some(BindLimit::Numeric),
+                ora_type::DATE
+                | ora_type::TIMESTAMP
+                | ora_type::TIMESTAMP_LTZ
+                | ora_type::TIMESTAMP_TZ => Some(BindLimit::Temporal),
                 _ => None,
             }
         })
@@ -421,7 +429,7 @@ mod tests {
                 Some(BindLimit::Chars(1)),
                 Some(BindLimit::TextBytes(10)),
                 Some(BindLimit::RawBytes(3)),
-                None,
+                Some(BindLimit::Numeric),
                 None
             ]
         );

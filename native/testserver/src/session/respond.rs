@@ -35,18 +35,19 @@ fn has_lob(cols: &[ColumnInfo]) -> bool {
         .any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB))
 }
 
-/// Value bytes for a column or bind of `ty`; NULL (or an unconvertible value) as None.
-fn encoded(v: &Value, ty: u8) -> Option<Vec<u8>> {
+/// Value bytes for a bind of `ty`, NULL as None. A value the bind's type
+/// cannot hold is ORA-06502, never a silent NULL (PL/SQL assignments are
+/// checked earlier, where Oracle raises it; this catches what slips past).
+fn encoded(v: &Value, ty: u8) -> Result<Option<Vec<u8>>, SqlError> {
     if v.is_null() {
-        return None;
+        return Ok(None);
     }
-    match value::encode_value(v, ty) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            tracing::warn!("cannot encode {v:?} as type {ty}: {e}");
-            None
-        }
-    }
+    value::encode_value(v, ty).map(Some).map_err(|e| {
+        super::exec::sql_err(
+            6502,
+            &format!("PL/SQL: numeric or value error: cannot send {v:?} as Oracle type {ty} ({e})"),
+        )
+    })
 }
 
 /// An OUT value converted to the type the client bound (PL/SQL values are
@@ -269,7 +270,7 @@ async fn dml(
     let mut w = TtcWriter::with_capacity(1024);
     if !p.returning.is_empty() {
         for iteration in &r.returning {
-            let per_bind: Vec<Vec<Option<Vec<u8>>>> = p
+            let per_bind: Result<Vec<Vec<Option<Vec<u8>>>>, SqlError> = p
                 .returning
                 .iter()
                 .enumerate()
@@ -281,10 +282,13 @@ async fn dml(
                     iteration
                         .get(k)
                         .map(|vals| vals.iter().map(|v| encoded(v, ty)).collect())
-                        .unwrap_or_default()
+                        .unwrap_or(Ok(Vec::new()))
                 })
                 .collect();
-            rows::write_returning_row(&mut w, &caps, &per_bind);
+            match per_bind {
+                Ok(per_bind) => rows::write_returning_row(&mut w, &caps, &per_bind),
+                Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+            }
         }
     }
     let counts = run.dml_row_counts.then_some(&r.counts[..]);
@@ -391,7 +395,7 @@ async fn plsql(
                 if cur_binds.get(i).is_some_and(|m| m.is_array()) {
                     // An index-by table: what the call left in it (an IN
                     // OUT array the call did not change goes back as it came).
-                    let elements: Vec<Option<Vec<u8>>> = arrays
+                    let elements: Result<Vec<Option<Vec<u8>>>, SqlError> = arrays
                         .get(i)
                         .and_then(|a| a.as_ref())
                         .map(|a| {
@@ -400,14 +404,18 @@ async fn plsql(
                                 .map(|v| encoded(&out_as(v, ty), ty))
                                 .collect()
                         })
-                        .unwrap_or_default();
-                    rows::write_out_array(&mut w, &elements);
+                        .unwrap_or(Ok(Vec::new()));
+                    match elements {
+                        Ok(elements) => rows::write_out_array(&mut w, &elements),
+                        Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+                    }
                     continue;
                 }
-                let b = out
-                    .get(i)
-                    .map(|v| out_as(v, ty))
-                    .and_then(|v| encoded(&v, ty));
+                let b = match out.get(i).map(|v| encoded(&out_as(v, ty), ty)) {
+                    Some(Ok(b)) => b,
+                    None => None,
+                    Some(Err(e)) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+                };
                 rows::write_out_bind(&mut w, b.as_deref());
             }
         }

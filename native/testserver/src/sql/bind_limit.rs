@@ -15,11 +15,46 @@ pub enum BindLimit {
     TextBytes(u32),
     /// A RAW bind: at most this many bytes.
     RawBytes(u32),
+    /// A NUMBER (or BINARY_*) bind: the value must be a number.
+    Numeric,
+    /// A DATE or TIMESTAMP bind: the value must be a date.
+    Temporal,
 }
 
 impl BindLimit {
     /// ORA-06502 when `v` does not fit.
     pub(super) fn check(self, v: &Sql) -> Result<(), SqlError> {
+        // The client's buffer holds only its type: a value that cannot be
+        // converted fails where it is assigned, as in Oracle, never later as
+        // a silent NULL on the wire.
+        match self {
+            BindLimit::Numeric => {
+                return match v {
+                    Sql::Null | Sql::Integer(_) | Sql::Real(_) => Ok(()),
+                    Sql::Text(t) if super::num::parse(t.trim()).is_some() => Ok(()),
+                    _ => Err(err(
+                        6502,
+                        "PL/SQL: numeric or value error: character to number conversion error",
+                    )),
+                };
+            }
+            BindLimit::Temporal => {
+                return match v {
+                    Sql::Text(t)
+                        if oradb_protocol::value::DateTime::parse_iso(t).is_err()
+                            && super::num::parse(t.trim()).is_none() =>
+                    {
+                        Err(err(1861, "literal does not match format string"))
+                    }
+                    Sql::Blob(_) => Err(err(
+                        6502,
+                        "PL/SQL: numeric or value error: raw value cannot be a date",
+                    )),
+                    _ => Ok(()),
+                };
+            }
+            _ => {}
+        }
         let text = |v: &Sql| match v {
             Sql::Text(t) => Some(t.clone()),
             Sql::Integer(i) => Some(i.to_string()),
@@ -30,6 +65,7 @@ impl BindLimit {
             BindLimit::Chars(n) => text(v).is_some_and(|t| t.chars().count() > n as usize),
             BindLimit::TextBytes(n) => text(v).is_some_and(|t| t.len() > n as usize),
             BindLimit::RawBytes(n) => matches!(v, Sql::Blob(b) if b.len() > n as usize),
+            BindLimit::Numeric | BindLimit::Temporal => false,
         };
         if !too_long {
             return Ok(());
@@ -75,5 +111,20 @@ mod tests {
             .check(&Sql::Blob(vec![1, 2, 3]))
             .unwrap_err();
         assert!(e.message.ends_with("raw variable length too long"));
+    }
+
+    #[test]
+    fn numbers_and_dates_must_convert() {
+        let t = |s: &str| Sql::Text(s.into());
+        assert!(BindLimit::Numeric.check(&t(" 12.5 ")).is_ok());
+        assert!(BindLimit::Numeric.check(&Sql::Integer(3)).is_ok());
+        let e = BindLimit::Numeric.check(&t("abc")).unwrap_err();
+        assert_eq!(e.code, 6502);
+        assert!(e.message.contains("character to number conversion error"));
+        assert!(BindLimit::Temporal.check(&t("2024-03-05 10:00:00")).is_ok());
+        assert_eq!(
+            BindLimit::Temporal.check(&t("soon")).unwrap_err().code,
+            1861
+        );
     }
 }
