@@ -8,6 +8,9 @@ import {
   connect,
   type Connection,
   DATE,
+  DB_TYPE_LONG,
+  DB_TYPE_LONG_RAW,
+  DB_TYPE_NUMBER,
   DB_TYPE_RAW,
   DB_TYPE_VARCHAR,
   NUMBER,
@@ -265,3 +268,24 @@ test("metadata reports names, types, sizes and nullability", server, async () =>
   assert.equal(metaData?.[0].precision, 9);
   assert.equal(metaData?.[1].byteSize, 40);
 });
+
+test(
+  "LONG and LONG RAW columns are described as themselves and fetched whole",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await s.conn.execute("create table lt (id number, l long, r long raw)");
+    const big = "x".repeat(70_000);
+    const raw = new Uint8Array(10_000).map((_, i) => i % 251);
+    await s.conn.execute("insert into lt values (1, :l, :r)", { l: big, r: raw });
+    const r = await s.conn.execute<{ ID: number; L: string; R: Uint8Array }>(
+      "select id, l, r from lt",
+    );
+    assert.deepEqual(
+      r.metaData?.map((m) => [m.name, m.dbType]),
+      [["ID", DB_TYPE_NUMBER], ["L", DB_TYPE_LONG], ["R", DB_TYPE_LONG_RAW]],
+    );
+    assert.equal(r.rows?.[0].L, big);
+    assert.deepEqual(r.rows?.[0].R, raw);
+  },
+);

@@ -85,7 +85,7 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 None => Value::Null,
             }
         }
-        ora_type::RAW | ora_type::BLOB => {
+        ora_type::RAW | ora_type::BLOB | ora_type::LONG_RAW => {
             let b = match v {
                 ValueRef::Blob(b) => b.to_vec(),
                 other => text(other).unwrap_or_default().into_bytes(),

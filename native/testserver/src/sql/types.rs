@@ -53,8 +53,12 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["RAW"] => col(ora_type::RAW, a0.unwrap_or(2000) as u32, 0, 0),
         ["BINARY_DOUBLE"] => col(ora_type::BINARY_DOUBLE, 8, 0, 0),
         ["BINARY_FLOAT"] => col(ora_type::BINARY_FLOAT, 4, 0, 0),
-        ["CLOB"] | ["NCLOB"] | ["LONG"] => col(ora_type::CLOB, 4000, 0, 0),
-        ["BLOB"] | ["LONG", "RAW"] => col(ora_type::BLOB, 4000, 0, 0),
+        ["CLOB"] | ["NCLOB"] => col(ora_type::CLOB, 4000, 0, 0),
+        ["BLOB"] => col(ora_type::BLOB, 4000, 0, 0),
+        // Described as themselves (size 0, as Oracle does), not as LOBs: clients
+        // fetch LONG inline, with no locator.
+        ["LONG", "RAW"] => col(ora_type::LONG_RAW, 0, 0, 0),
+        ["LONG"] => col(ora_type::LONG, 0, 0, 0),
         ["BOOLEAN"] => col(ora_type::BOOLEAN, 4, 0, 0),
         _ => return None,
     })
@@ -80,6 +84,8 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         ora_type::BINARY_FLOAT => "REAL_BF".into(),
         ora_type::CLOB => "TEXT_CL".into(),
         ora_type::BLOB => "BLOB_BL".into(),
+        ora_type::LONG => "TEXT_LG".into(),
+        ora_type::LONG_RAW => "BLOB_LR".into(),
         ora_type::BOOLEAN => "BLOB_BO".into(),
         _ => "TEXT_VC_4000_4000".into(),
     };
@@ -125,6 +131,8 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "BF" => (ora_type::BINARY_FLOAT, 4, 0, 0),
         "CL" => (ora_type::CLOB, 4000, 0, 0),
         "BL" => (ora_type::BLOB, 4000, 0, 0),
+        "LG" => (ora_type::LONG, 0, 0, 0),
+        "LR" => (ora_type::LONG_RAW, 0, 0, 0),
         "BO" => (ora_type::BOOLEAN, 4, 0, 0),
         _ => return None,
     };

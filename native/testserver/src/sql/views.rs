@@ -288,6 +288,8 @@ fn data_type(c: &super::ColumnInfo) -> (String, Sql, Sql) {
         o::BINARY_FLOAT => ("BINARY_FLOAT".into(), Sql::Null, Sql::Null),
         o::CLOB => ("CLOB".into(), Sql::Null, Sql::Null),
         o::BLOB => ("BLOB".into(), Sql::Null, Sql::Null),
+        o::LONG => ("LONG".into(), Sql::Null, Sql::Null),
+        o::LONG_RAW => ("LONG RAW".into(), Sql::Null, Sql::Null),
         o::BOOLEAN => ("BOOLEAN".into(), Sql::Null, Sql::Null),
         _ => ("VARCHAR2".into(), Sql::Null, Sql::Null),
     }
