@@ -1,0 +1,131 @@
+//! One request and its response: sending, decoding every message until the call's
+//! ERROR or STATUS, and what a failure leaves to release.
+
+use super::*;
+
+impl State {
+    /// Sends `w` and decodes the response into `acc` until ERROR/STATUS.
+    pub(super) async fn round_trip(
+        &mut self,
+        w: Writer,
+        acc: &mut Acc,
+        plan: &[ColumnDecode],
+        kind: Kind,
+        want_counts: bool,
+        as_string: &[usize],
+    ) -> Result<ErrorMessage> {
+        if let Err(e) = self.t.send_request(&w.buf).await {
+            self.dead = true;
+            return Err(e);
+        }
+        self.buf.clear();
+        self.error_cursor = 0;
+        let caps = self.caps;
+        let timeout = self.timeout();
+        let mut plan = plan.to_vec();
+        let res = response::read(
+            &mut self.t,
+            &mut self.buf,
+            &self.ctl,
+            timeout,
+            |k, r| match k {
+                msg::DESCRIBE_INFO => {
+                    let d = DescribeInfo::decode(r, &caps)?;
+                    plan = plan_for(&d.columns, as_string, false);
+                    acc.describe = Some(d);
+                    Ok(None)
+                }
+                msg::ROW_HEADER => RowHeader::decode(r, &caps).map(|_| None),
+                msg::BIT_VECTOR => {
+                    acc.bits = Some(rows::BitVector::decode(r, plan.len())?);
+                    Ok(None)
+                }
+                msg::ROW_DATA => {
+                    match kind {
+                        Kind::PlSql => {
+                            let n = acc.io_dirs.iter().filter(|d| **d != rows::dir::IN).count();
+                            let mut outs = Vec::with_capacity(n);
+                            for _ in 0..n {
+                                outs.push(rows::read_out_bind(r)?);
+                            }
+                            acc.outs = outs;
+                        }
+                        Kind::Dml => {
+                            let n = acc.returning.first().map_or(0, Vec::len);
+                            let row = rows::read_returning_row(r, n)?;
+                            acc.returning.push(row);
+                        }
+                        _ => decode_row(r, &plan, acc)?,
+                    }
+                    Ok(None)
+                }
+                msg::IO_VECTOR => {
+                    acc.io_dirs = IoVector::decode(r, &caps)?.directions;
+                    Ok(None)
+                }
+                msg::PARAMETER => {
+                    acc.row_counts = Some(DmlRowCounts::decode(r, &caps, want_counts)?.counts);
+                    Ok(None)
+                }
+                msg::WARNING => {
+                    r.ub2()?;
+                    let len = r.ub2()?;
+                    r.ub2()?;
+                    if len > 0 {
+                        r.skip_bytes()?;
+                    }
+                    Ok(None)
+                }
+                msg::ERROR => ErrorMessage::decode(r, &caps).map(Some),
+                msg::STATUS => StatusMessage::decode(r, &caps)
+                    .map(|s| Some(ErrorMessage::success(0, 0, s.call_status))),
+                other => Err(DecodeError::Malformed(format!(
+                    "unexpected message type {other}"
+                ))),
+            },
+        )
+        .await;
+        let (m, why) = match res {
+            Ok(v) => v,
+            Err(e) => {
+                if e.is_session_dead() {
+                    self.dead = true;
+                }
+                return Err(e);
+            }
+        };
+        self.in_txn = m.call_status & oradb_protocol::ttc::error::CALL_STATUS_TXN != 0;
+        self.ctl
+            .in_txn
+            .store(self.in_txn, std::sync::atomic::Ordering::Relaxed);
+        if why != Interrupted::No && m.error_num == 0 {
+            // The call finished before the break took effect.
+            return Ok(m);
+        }
+        if m.error_num != 0
+            && m.error_num != 1403
+            && (m.error_num != 24381 || m.batch_errors.is_empty())
+        {
+            self.error_cursor = u32::from(m.cursor_id);
+            let e = Error::ora(
+                m.error_num,
+                m.message.as_deref().unwrap_or(""),
+                m.error_pos.max(0) as u32,
+            );
+            return Err(response::interrupted_error(e, why));
+        }
+        Ok(m)
+    }
+
+    /// A first execute (or executemany) failed after the server opened a
+    /// cursor for it: nobody will use that cursor, so it closes with the
+    /// next call, as Oracle's clients do. Without this each failed call
+    /// left a cursor open until ORA-01000.
+    pub(super) fn release_failed(&mut self, e: Error) -> Error {
+        let c = std::mem::take(&mut self.error_cursor);
+        if c != 0 && !self.pending_close.contains(&c) {
+            self.pending_close.push(c);
+        }
+        e
+    }
+}
