@@ -226,7 +226,8 @@ mod tests {
         let mut w = Writer::new();
         req.encode(&mut w, &Caps::default());
         assert_eq!(&w.buf[..7], &[0x02, 0x69, 0x03, 0x69, 0x03, 0x03, 55]);
-        let back = DataTypesRequest::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap();
+        let back =
+            DataTypesRequest::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap();
         assert_eq!(back.types, req.types);
         assert_eq!(back.table, &w.buf[7 + 55 + 12..]);
     }

@@ -107,7 +107,8 @@ impl ProtocolReply {
         w.u8(msg::PROTOCOL).u8(self.server_version).u8(0);
         w.raw(self.banner.as_bytes()).u8(0);
         w.u16le(self.charset).u8(self.flags);
-        w.u16le((self.elements.len() / 5) as u16).raw(&self.elements);
+        w.u16le((self.elements.len() / 5) as u16)
+            .raw(&self.elements);
         w.u16be(self.fdo.len() as u16).raw(&self.fdo);
         w.bytes(&self.compile_caps).bytes(&self.runtime_caps);
     }
@@ -193,7 +194,12 @@ mod tests {
         let mut w = Writer::new();
         reply.encode(&mut w, &Caps::default());
         // 01 06 00, banner, 00, charset 873 LE, flags 1, 10 elements.
-        let head = [&[1u8, 6, 0][..], FOREIGN_BANNER.as_bytes(), &[0, 0x69, 3, 1, 10, 0]].concat();
+        let head = [
+            &[1u8, 6, 0][..],
+            FOREIGN_BANNER.as_bytes(),
+            &[0, 0x69, 3, 1, 10, 0],
+        ]
+        .concat();
         assert_eq!(&w.buf[..head.len()], &head[..]);
         let back = ProtocolReply::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap();
         assert_eq!(back, reply);

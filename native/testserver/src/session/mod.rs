@@ -64,17 +64,21 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
     let mut dropped = shared.faults.drop_signal();
     let mut dec = PacketDecoder::new();
     let refuse = shared.faults.refusing();
-    let info = handshake::accept_connect(&mut sock, &mut dec, &shared.config, refuse).await?;
+    let (info, crypto) =
+        handshake::accept_connect(&mut sock, &mut dec, &shared.config, refuse).await?;
+    let crypto = crypto.map(|c| Arc::new(std::sync::Mutex::new(c)));
     let (read, write) = tokio::io::split(sock);
     let mut w = Writer::new(Box::new(write), shared.config.io_timeout);
     w.large = true;
     w.sdu = info.sdu;
+    w.crypto = crypto.clone();
     let (tx, rx) = mpsc::channel(4);
     let breaks = Arc::new(BreakState::default());
     let reader_cfg = ReaderConfig {
         sdu: info.sdu,
         io_timeout: shared.config.io_timeout,
         max_request: shared.config.max_request,
+        crypto,
     };
     let reader = tokio::spawn(transport::run_reader(
         Box::new(read),
