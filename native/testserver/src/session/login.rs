@@ -8,6 +8,7 @@ use oradb_protocol::ttc::data_types::{self, DataTypesReply, DataTypesRequest};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::function::FunctionHeader;
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
+use oradb_protocol::ttc::status::StatusMessage;
 use oradb_protocol::ttc::{func, msg, Caps};
 
 use super::{Conn, DrcpConn};
@@ -15,7 +16,7 @@ use crate::drcp::Purity;
 use crate::sql::Session;
 
 /// Packed 23.4.0.24.5 in the 18c+ layout (field version >= 11).
-const VERSION_NO_NEW: u32 = (23 << 24) | (4 << 16) | (24 << 4) | 5;
+pub(crate) const VERSION_NO_NEW: u32 = (23 << 24) | (4 << 16) | (24 << 4) | 5;
 /// The same release in the pre-18c layout.
 pub(crate) const VERSION_NO_OLD: u32 = (23 << 24) | (4 << 20) | (24 << 8) | 5;
 
@@ -61,6 +62,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     let dty = DataTypesRequest::decode(&mut r, &conn.caps).map_err(|e| e.to_string())?;
     conn.caps = capabilities::negotiate(&dty.compile_caps, &server_caps);
     conn.caps.max_string_size = 32767;
+    conn.caps.oci = oci;
     conn.caps.raw_strings = !dty.length_prefixed_strings();
     conn.caps.universal_scale =
         dty.representation(data_types::TYPE_SB1) == Some(data_types::REPRESENTATION_UNIVERSAL);
@@ -118,7 +120,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     ];
     conn.send_msg(|w, caps| {
         AuthReply { pairs }.encode(w, caps);
-        end_of_call(w, caps, oci);
+        end_of_call(w, caps);
     })
     .await?;
 
@@ -235,8 +237,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         tracing::info!(user = %user, "logon refused: session cap");
         return Ok(None);
     }
-    // OCI reads the pre-18c packing whatever the field version.
-    let version_no = if conn.caps.field_version >= Caps::FV_18_1_EXT1 && !oci {
+    let version_no = if conn.caps.field_version >= Caps::FV_18_1_EXT1 {
         VERSION_NO_NEW
     } else {
         VERSION_NO_OLD
@@ -265,7 +266,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     conn.w.fold_after_next = Some(verified.fold_key().to_vec());
     conn.send_msg(|w, caps| {
         AuthReply { pairs }.encode(w, caps);
-        end_of_call(w, caps, oci);
+        end_of_call(w, caps);
     })
     .await?;
     tracing::debug!(user = %user, sid = conn.sid, "logged on");
@@ -330,12 +331,10 @@ fn oci_result_pairs() -> [(&'static str, &'static str); 4] {
 
 /// Ends a successful logon call. Thin clients take an ERROR message with
 /// error 0. OCI 19.3 does not: it reads that as a failed call (BREAK,
-/// ORA-03106), and wants a STATUS message holding only the ub4 call status;
-/// any byte after it is left over and read as the start of the next response
-/// (`01` there gives ORA-03108).
-fn end_of_call(w: &mut TtcWriter, caps: &Caps, oci: bool) {
-    if oci {
-        w.u8(msg::STATUS).ub4(0);
+/// ORA-03106) and wants a STATUS message (see `Caps::oci`).
+fn end_of_call(w: &mut TtcWriter, caps: &Caps) {
+    if caps.oci {
+        StatusMessage::default().encode(w, caps);
     } else {
         ErrorMessage::success(0, 0, 0).encode(w, caps);
     }
