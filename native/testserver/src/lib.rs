@@ -13,7 +13,7 @@ pub mod config;
 pub mod drcp;
 pub mod faults;
 mod handshake;
-mod nne;
+pub(crate) mod nne;
 pub mod registry;
 pub mod server;
 mod session;

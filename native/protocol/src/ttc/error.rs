@@ -50,7 +50,12 @@ impl ErrorMessage {
     }
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
-        w.u8(msg::ERROR).ub4(self.call_status).ub2(0).ub4(0);
+        w.u8(msg::ERROR).ub4(self.call_status);
+        // The end-to-end sequence number; OCI does not read it (Caps::oci).
+        if !caps.oci {
+            w.ub2(0);
+        }
+        w.ub4(0);
         w.ub2(self.error_num.min(0xFFFF) as u16).ub2(0).ub2(0);
         w.ub2(self.cursor_id).sb2(self.error_pos);
         w.u8(0).u8(0).u8(0).u8(0).u8(0).u8(self.warning_flags);
@@ -99,7 +104,9 @@ impl ErrorMessage {
             call_status: r.ub4()?,
             ..Default::default()
         };
-        r.ub2()?;
+        if !caps.oci {
+            r.ub2()?;
+        }
         r.ub4()?;
         r.ub2()?;
         r.ub2()?;

@@ -89,9 +89,10 @@ pub struct Caps {
     /// client asked for SB1 in universal representation (JDBC, go-ora), not
     /// in Oracle's one-byte form (python-oracledb, node-oracledb, ours).
     pub universal_scale: bool,
-    /// The client is OCI (Instant Client): its STATUS message is the ub4
-    /// call status alone (a ub2 sequence number after it is read as the
-    /// next message: ORA-03106), and version numbers use the 18c packing.
+    /// The client is OCI (Instant Client): its STATUS and ERROR messages
+    /// have no ub2 end-to-end sequence number after the call status (OCI
+    /// 19.3 reads the next field there: a STATUS `09 00 00` leaves `00` as
+    /// the next message, ORA-03106), and version numbers use the 18c packing.
     pub oci: bool,
 }
 

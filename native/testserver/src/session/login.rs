@@ -304,6 +304,7 @@ fn register(
         a.terminal = pick("AUTH_TERMINAL", &None);
         a.process = pick("AUTH_PID", &None);
         a.logon_time = crate::sql::now_text();
+        a.network = conn.info.nne;
     }
     if let Some(stmt) = two.get("AUTH_ALTER_SESSION") {
         let stmt = stmt.trim_end_matches('\0').trim();
