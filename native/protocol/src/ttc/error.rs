@@ -50,12 +50,10 @@ impl ErrorMessage {
     }
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
-        w.u8(msg::ERROR).ub4(self.call_status);
-        // The end-to-end sequence number; OCI does not read it (Caps::oci).
-        if !caps.oci {
-            w.ub2(0);
+        if caps.oci {
+            return self.encode_oci(w);
         }
-        w.ub4(0);
+        w.u8(msg::ERROR).ub4(self.call_status).ub2(0).ub4(0);
         w.ub2(self.error_num.min(0xFFFF) as u16).ub2(0).ub2(0);
         w.ub2(self.cursor_id).sb2(self.error_pos);
         w.u8(0).u8(0).u8(0).u8(0).u8(0).u8(self.warning_flags);
@@ -100,13 +98,14 @@ impl ErrorMessage {
     }
 
     pub fn decode(r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
+        if caps.oci {
+            return Self::decode_oci(r);
+        }
         let mut m = ErrorMessage {
             call_status: r.ub4()?,
             ..Default::default()
         };
-        if !caps.oci {
-            r.ub2()?;
-        }
+        r.ub2()?;
         r.ub4()?;
         r.ub2()?;
         r.ub2()?;

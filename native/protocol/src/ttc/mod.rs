@@ -16,6 +16,7 @@ pub mod column;
 pub mod data_types;
 pub mod describe;
 pub mod error;
+mod error_oci;
 pub mod execute;
 pub mod fetch;
 pub mod function;
@@ -89,10 +90,10 @@ pub struct Caps {
     /// client asked for SB1 in universal representation (JDBC, go-ora), not
     /// in Oracle's one-byte form (python-oracledb, node-oracledb, ours).
     pub universal_scale: bool,
-    /// The client is OCI (Instant Client): its STATUS and ERROR messages
-    /// have no ub2 end-to-end sequence number after the call status (OCI
-    /// 19.3 reads the next field there: a STATUS `09 00 00` leaves `00` as
-    /// the next message, ORA-03106), and version numbers use the 18c packing.
+    /// The client is OCI (Instant Client 19.3): its STATUS message is the
+    /// ub4 call status alone (a sequence number after it is read as the
+    /// next message: ORA-03106), its ERROR message is the short form in
+    /// `error_oci.rs`, and version numbers use the 18c packing.
     pub oci: bool,
 }
 
