@@ -284,6 +284,13 @@ pub struct ServerSession {
 }
 
 impl ServerSession {
+    /// The key that sealed AUTH_PASSWORD. Native network encryption folds
+    /// it into its session key once the logon succeeded
+    /// (`ano::PacketCrypto::fold`). Never log it.
+    pub fn fold_key(&self) -> &[u8] {
+        &self.combo
+    }
+
     /// AUTH_SVR_RESPONSE: proves the server knows the password too.
     pub fn server_response_hex(&self, rng: &mut impl RngCore) -> String {
         let mut prefix = [0u8; 16];

@@ -11,6 +11,8 @@
 //! max-sessions N|off        logons beyond N get ORA-00018
 //! restart [MS]              drop all, listeners down for MS ms (default 300), up again
 //! sessions                  live sessions as "sid,serial,user" words
+//! network                   each session's native network encryption and
+//!                           integrity as "sid,AES256,SHA512" words ("none")
 //! reset                     every switch off
 //! ```
 
@@ -75,7 +77,7 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
     let mut words = line.split_whitespace();
     let cmd = words.next().unwrap_or("").to_ascii_lowercase();
     let arg = words.next();
-    const KNOWN: [&str; 10] = [
+    const KNOWN: [&str; 11] = [
         "drop",
         "refuse",
         "delay",
@@ -84,6 +86,7 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
         "max-sessions",
         "restart",
         "sessions",
+        "network",
         "reset",
         "help",
     ];
@@ -160,13 +163,28 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
                 .collect();
             Ok(v.join(" "))
         }
+        "network" => {
+            let v: Vec<String> = shared
+                .db
+                .registry
+                .sessions()
+                .iter()
+                .map(|s| {
+                    let n = s.attrs().network;
+                    let e = n.encryption.map_or("none", |a| a.name());
+                    let i = n.integrity.map_or("none", |a| a.name());
+                    format!("{},{e},{i}", s.sid())
+                })
+                .collect();
+            Ok(v.join(" "))
+        }
         "reset" => {
             f.reset();
             Ok(String::new())
         }
         "help" => Ok(
             "drop | refuse 12516|12519|off | delay MS | stall SID | unstall SID|all | \
-max-sessions N|off | restart [MS] | sessions | reset"
+max-sessions N|off | restart [MS] | sessions | network | reset"
                 .into(),
         ),
         _ => Err("empty command; try help".into()),

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use oradb_protocol::ano::server::ServerPolicy;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -23,6 +25,10 @@ pub struct Config {
     pub tls: Option<(SocketAddr, PathBuf, PathBuf)>,
     /// The admin port for fault injection (see [`crate::admin`]); `None` = no port.
     pub admin: Option<SocketAddr>,
+    /// Native network encryption and integrity levels and algorithms
+    /// (`SQLNET.ENCRYPTION_SERVER` / `SQLNET.CRYPTO_CHECKSUM_SERVER`);
+    /// Oracle's default accepts both.
+    pub nne: ServerPolicy,
 }
 
 impl Default for Config {
@@ -37,6 +43,7 @@ impl Default for Config {
             max_request: 512 * 1024 * 1024,
             tls: None,
             admin: None,
+            nne: ServerPolicy::default(),
         }
     }
 }

@@ -9,6 +9,8 @@ use oradb_protocol::packet::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::config::Config;
+use crate::nne;
+use oradb_protocol::ano::{Negotiated, PacketCrypto};
 
 /// Our preferred TNS version: 4-byte lengths, flags2 read but left 0.
 const TNS_VERSION: u16 = 318;
@@ -29,6 +31,8 @@ pub struct ConnectInfo {
     pub pool_cclass: Option<String>,
     pub pool_purity: Option<String>,
     pub sdu: usize,
+    /// Native network encryption and integrity in use.
+    pub nne: Negotiated,
 }
 
 /// Value of `(KEY=value)` anywhere in a descriptor, case-insensitively.
@@ -84,13 +88,15 @@ async fn refuse(sock: &mut Socket, code: u32) -> String {
     format!("refused with ORA-{code:05}")
 }
 
-/// Runs the CONNECT exchange; on success the decoder is in 4-byte mode.
+/// Runs the CONNECT exchange and, when the client asks for it, the native
+/// network negotiation; on success the decoder is in 4-byte mode, and the
+/// packet protection (if any was agreed) is returned beside the info.
 pub async fn accept_connect(
     sock: &mut Socket,
     dec: &mut PacketDecoder,
     config: &Config,
     refuse_with: Option<u32>,
-) -> Result<ConnectInfo, String> {
+) -> Result<(ConnectInfo, Option<PacketCrypto>), String> {
     let p = read_packet(sock, dec, config.io_timeout).await?;
     if p.kind != kind::CONNECT {
         return Err(format!("expected CONNECT, got packet type {}", p.kind));
@@ -122,12 +128,20 @@ pub async fn accept_connect(
         };
         return Err(refuse(sock, code).await);
     }
+    let negotiate = nne::client_wants(c.na_flags);
+    if !negotiate && nne::requires(&config.nne) {
+        // A client without native services cannot meet a REQUIRED level.
+        return Err(refuse(sock, 12_660).await);
+    }
     let sdu = (c.sdu as usize).clamp(512, packet::MAX_SDU);
-    let accept = Accept::server(
+    let mut accept = Accept::server(
         c.version.min(TNS_VERSION),
         sdu as u32,
         (c.tdu as usize).clamp(sdu, packet::MAX_SDU) as u32,
     );
+    if negotiate {
+        accept.na_flags = nne::ACCEPT_NSI_NEGOTIATE;
+    }
     let mut out = Vec::new();
     packet::encode(&mut out, kind::ACCEPT, 0, &accept.encode_body(), false);
     tokio::time::timeout(config.io_timeout, sock.write_all(&out))
@@ -135,7 +149,19 @@ pub async fn accept_connect(
         .map_err(|_| "timed out writing ACCEPT".to_string())?
         .map_err(|e| e.to_string())?;
     dec.set_large_lengths(true);
-    Ok(ConnectInfo {
+    let crypto = if negotiate {
+        nne::negotiate(sock, dec, &config.nne, config.io_timeout).await?
+    } else {
+        None
+    };
+    let nne = crypto
+        .as_ref()
+        .map(PacketCrypto::negotiated)
+        .unwrap_or_default();
+    if negotiate {
+        tracing::debug!("native network services: {}", nne::summary(nne));
+    }
+    let info = ConnectInfo {
         service,
         server_type: nv_value(&descriptor, "SERVER").map(|s| s.to_ascii_uppercase()),
         program: nv_value(&descriptor, "PROGRAM"),
@@ -145,7 +171,9 @@ pub async fn accept_connect(
         pool_purity: nv_value(&descriptor, "POOL_PURITY").map(|p| p.to_ascii_uppercase()),
         descriptor,
         sdu,
-    })
+        nne,
+    };
+    Ok((info, crypto))
 }
 
 #[cfg(test)]

@@ -6,16 +6,20 @@
 
 use std::io::Write;
 
+use oradb_protocol::ano::Level;
 use oradb_testserver::{Config, TestServer};
 
 const USAGE: &str = "usage: oradb-testserver [--listen ADDR] [--user NAME/PASSWORD]... \
 [--user-file PATH]... [--service NAME]... [--data DIR] [--log LEVEL] [--field-version N] \
-[--tls-listen ADDR --tls-cert PEM --tls-key PEM] [--admin-listen ADDR]
+[--tls-listen ADDR --tls-cert PEM --tls-key PEM] [--admin-listen ADDR] \
+[--encryption LEVEL] [--integrity LEVEL]
        oradb-testserver gen-certs DIR [HOST]...
 Users: --user NAME/PASSWORD (seen by every local user in `ps`), --user-file PATH
 (one NAME/PASSWORD a line; blank lines and # comments skipped) and the
 ORADB_TESTSERVER_USERS environment variable (NAME/PASSWORD entries separated
-by commas or newlines) add up; with none of them, scott/tiger.";
+by commas or newlines) add up; with none of them, scott/tiger.
+Native network encryption and integrity: LEVEL is rejected, accepted (the
+default, as Oracle's), requested or required.";
 
 /// The configuration from the arguments and, for users, `env_users`
 /// (the value of `ORADB_TESTSERVER_USERS`, if set).
@@ -80,6 +84,17 @@ fn parse_args(args: &[String], env_users: Option<&str>) -> Result<(Config, Strin
                     .ok()
                     .filter(|n| (8..=24).contains(n))
                     .ok_or_else(|| format!("invalid --field-version \"{v}\" (8..=24)"))?;
+            }
+            "--encryption" | "--integrity" => {
+                let v = value()?;
+                let level = Level::parse(&v).ok_or_else(|| {
+                    format!("invalid {flag} \"{v}\" (rejected, accepted, requested or required)")
+                })?;
+                if flag == "--encryption" {
+                    cfg.nne.encryption = level;
+                } else {
+                    cfg.nne.integrity = level;
+                }
             }
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument \"{other}\"\n{USAGE}")),

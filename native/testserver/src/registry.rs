@@ -67,6 +67,8 @@ pub struct Attrs {
     /// NLS parameters and TIME_ZONE as ALTER SESSION set them (name, value), in view order.
     pub nls: Vec<(String, String)>,
     pub time_zone: String,
+    /// Native network encryption and integrity the connection negotiated.
+    pub network: oradb_protocol::ano::Negotiated,
 }
 
 impl Attrs {

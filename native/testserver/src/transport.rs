@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use oradb_protocol::ano::PacketCrypto;
 use oradb_protocol::buf::DecodeError;
 use oradb_protocol::packet::{self, data_flags, kind, marker, PacketDecoder};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -65,6 +66,22 @@ pub struct ReaderConfig {
     pub sdu: usize,
     pub io_timeout: Duration,
     pub max_request: usize,
+    /// Native network encryption/integrity, shared with the writer.
+    pub crypto: Option<SharedCrypto>,
+}
+
+/// One connection's packet protection: the reader decrypts, the writer
+/// encrypts; each direction keeps its own order, so a lock suffices.
+pub type SharedCrypto = Arc<Mutex<PacketCrypto>>;
+
+/// Decrypts and checks one protected DATA payload. A failure ends the
+/// connection: the checksum streams cannot resynchronise.
+fn unprotect(crypto: &SharedCrypto, payload: &[u8]) -> Result<Vec<u8>, String> {
+    let mut c = crypto
+        .lock()
+        .map_err(|_| "packet protection state poisoned".to_string())?;
+    c.decrypt_and_verify(payload)
+        .map_err(|e| format!("native network encryption: {e}"))
 }
 
 /// Reads packets until the socket ends, sending whole requests to `tx`.
@@ -112,7 +129,14 @@ async fn read_loop(
                         return Ok(());
                     }
                     client_marks_end |= flags & data_flags::END_OF_REQUEST != 0;
-                    let payload = p.data_payload();
+                    let plain;
+                    let payload = match &cfg.crypto {
+                        Some(c) => {
+                            plain = unprotect(c, p.data_payload())?;
+                            &plain[..]
+                        }
+                        None => p.data_payload(),
+                    };
                     if dropped > 0 || request.len() + payload.len() > cfg.max_request {
                         // Read on to the request's end without keeping it.
                         dropped += std::mem::take(&mut request).len() + payload.len();
@@ -172,6 +196,12 @@ pub struct Writer {
     pub sdu: usize,
     timeout: Duration,
     out: Vec<u8>,
+    /// Native network encryption/integrity of DATA payloads.
+    pub crypto: Option<SharedCrypto>,
+    /// Key folding to apply right after the next DATA payload is protected
+    /// (the logon result): done under the lock the reader decrypts with, so
+    /// the client's next packet is always read with the folded keys.
+    pub fold_after_next: Option<Vec<u8>>,
 }
 
 impl Writer {
@@ -182,6 +212,8 @@ impl Writer {
             sdu: 8192,
             timeout,
             out: Vec::new(),
+            crypto: None,
+            fold_after_next: None,
         }
     }
 
@@ -203,8 +235,49 @@ impl Writer {
     }
 
     pub async fn data(&mut self, payload: &[u8]) -> std::io::Result<()> {
-        packet::encode_data(&mut self.out, payload, self.sdu, self.large, 0, 0);
+        match self.crypto.clone() {
+            Some(c) => self.protected_data(&c, payload)?,
+            None => {
+                self.fold_after_next = None;
+                packet::encode_data(&mut self.out, payload, self.sdu, self.large, 0, 0)
+            }
+        }
         self.flush_out().await
+    }
+
+    /// DATA packets of SDU size at most, each payload protected on its own.
+    fn protected_data(&mut self, crypto: &SharedCrypto, payload: &[u8]) -> std::io::Result<()> {
+        let mut c = crypto
+            .lock()
+            .map_err(|_| std::io::Error::other("packet protection state poisoned"))?;
+        let room = self.sdu.max(packet::HEADER_LEN + 64) - packet::HEADER_LEN - 2;
+        let step = c.max_plain(room).max(1);
+        let mut chunks: Vec<&[u8]> = payload.chunks(step).collect();
+        if chunks.is_empty() {
+            chunks.push(&[]);
+        }
+        for chunk in chunks {
+            let mut body = vec![0u8, 0];
+            body.extend(c.encrypt_and_sign(chunk));
+            packet::encode(&mut self.out, kind::DATA, 0, &body, self.large);
+        }
+        if let Some(key) = self.fold_after_next.take() {
+            c.fold(&key)
+                .map_err(|e| std::io::Error::other(format!("key folding: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// Restarts the packet protection streams (after a break's markers).
+    pub fn reset_crypto(&mut self) -> std::io::Result<()> {
+        if let Some(c) = &self.crypto {
+            let mut c = c
+                .lock()
+                .map_err(|_| std::io::Error::other("packet protection state poisoned"))?;
+            c.reset()
+                .map_err(|e| std::io::Error::other(format!("packet protection reset: {e}")))?;
+        }
+        Ok(())
     }
 
     pub async fn marker(&mut self, k: u8) -> std::io::Result<()> {

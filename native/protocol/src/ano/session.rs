@@ -26,6 +26,20 @@ impl Negotiated {
 pub struct PacketCrypto {
     cipher: Option<PacketCipher>,
     checksum: Option<PacketChecksum>,
+    // What the keys are derived from, kept to re-key after logon (key
+    // folding) and after a break (reset).
+    role: Role,
+    chosen: Negotiated,
+    secret: Vec<u8>,
+    iv: Vec<u8>,
+    /// The clear byte ending each packet: 0 before key folding, 1 after.
+    folded: bool,
+}
+
+impl Drop for PacketCrypto {
+    fn drop(&mut self) {
+        self.secret.iter_mut().for_each(|b| *b = 0);
+    }
 }
 
 impl std::fmt::Debug for PacketCrypto {
@@ -40,15 +54,47 @@ impl std::fmt::Debug for PacketCrypto {
 impl PacketCrypto {
     /// Keys both halves from the Diffie-Hellman secret and the server's IV.
     pub fn new(role: Role, chosen: Negotiated, secret: &[u8], iv: &[u8]) -> Result<Self, AnoError> {
-        let cipher = chosen
+        let mut c = PacketCrypto {
+            cipher: None,
+            checksum: None,
+            role,
+            chosen,
+            secret: secret.to_vec(),
+            iv: iv.to_vec(),
+            folded: false,
+        };
+        c.reset()?;
+        Ok(c)
+    }
+
+    /// Restarts the cipher and both checksum streams from the current keys,
+    /// as both ends do after a break (BREAK/RESET markers).
+    pub fn reset(&mut self) -> Result<(), AnoError> {
+        self.cipher = self
+            .chosen
             .encryption
-            .map(|a| PacketCipher::new(a, secret))
+            .map(|a| PacketCipher::new(a, &self.secret))
             .transpose()?;
-        let checksum = chosen
+        self.checksum = self
+            .chosen
             .integrity
-            .map(|a| PacketChecksum::new(a, role, secret, iv))
+            .map(|a| PacketChecksum::new(a, self.role, &self.secret, &self.iv))
             .transpose()?;
-        Ok(PacketCrypto { cipher, checksum })
+        Ok(())
+    }
+
+    /// Key folding, once the logon succeeded: the O5LOGON key that sealed
+    /// AUTH_PASSWORD is XORed into the Diffie-Hellman secret, and every
+    /// packet after the logon result is protected with the new keys and
+    /// ends with a 1. Measured with OCI 19.3: without it the client's first
+    /// call after logon fails its checksum (ORA-12599). The IV stays: the
+    /// services answer version 19.0.0.0.0, for which it is not folded.
+    pub fn fold(&mut self, key: &[u8]) -> Result<(), AnoError> {
+        for (s, k) in self.secret.iter_mut().zip(key) {
+            *s ^= k;
+        }
+        self.folded = true;
+        self.reset()
     }
 
     pub fn negotiated(&self) -> Negotiated {
@@ -56,6 +102,29 @@ impl PacketCrypto {
             encryption: self.cipher.as_ref().map(PacketCipher::algorithm),
             integrity: self.checksum.as_ref().map(PacketChecksum::algorithm),
         }
+    }
+
+    /// Bytes the protected form of an `n`-byte payload takes on the wire.
+    pub fn wire_len(&self, n: usize) -> usize {
+        let mac = self
+            .checksum
+            .as_ref()
+            .map_or(0, |c| c.algorithm().mac_len());
+        match self.cipher {
+            // Zero padding to whole blocks, the padding byte, the clear 0.
+            Some(_) => (n + mac).div_ceil(16) * 16 + 2,
+            None => n + mac + 1,
+        }
+    }
+
+    /// The largest payload whose protected form fits in `room` bytes (what
+    /// a packet of a given SDU can carry); 0 when not even one byte fits.
+    pub fn max_plain(&self, room: usize) -> usize {
+        let mut n = room;
+        while n > 0 && self.wire_len(n) > room {
+            n -= 1;
+        }
+        n
     }
 
     /// The protected form of one outgoing DATA payload.
@@ -67,7 +136,7 @@ impl PacketCrypto {
         if let Some(c) = &self.cipher {
             out = c.encrypt(&out);
         }
-        out.push(0);
+        out.push(u8::from(self.folded));
         out
     }
 
@@ -144,6 +213,20 @@ mod tests {
                 assert_eq!(c.decrypt_and_verify(&wire).unwrap(), msg, "{chosen:?}");
             }
             assert_eq!(c.negotiated(), chosen);
+        }
+    }
+
+    #[test]
+    fn wire_len_is_what_encrypt_and_sign_produces_and_max_plain_fits() {
+        for chosen in every_pair() {
+            let (mut c, _) = ends(chosen);
+            for n in [0usize, 1, 15, 16, 17, 100, 8000] {
+                assert_eq!(c.wire_len(n), c.encrypt_and_sign(&vec![7; n]).len());
+            }
+            for room in [100usize, 8182, 65525] {
+                let n = c.max_plain(room);
+                assert!(c.wire_len(n) <= room && c.wire_len(n + 1) > room);
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 //! both python-oracledb and node-oracledb accept.
 
 use super::{msg, Caps};
-use crate::buf::{DecodeResult, Reader, Writer};
+use crate::buf::{malformed, DecodeResult, Reader, Writer};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataTypesRequest {
@@ -14,6 +14,9 @@ pub struct DataTypesRequest {
     pub runtime_caps: Vec<u8>,
     /// (type, conversion type, representation)
     pub types: Vec<(u16, u16, u16)>,
+    /// The bytes after the runtime capabilities, as sent: OCI wants its
+    /// table back byte for byte (see [`DataTypesReply::echo`]).
+    pub table: Vec<u8>,
 }
 
 /// Representation "universal" (compressed ub* integers).
@@ -43,6 +46,7 @@ impl DataTypesRequest {
             compile_caps,
             runtime_caps,
             types,
+            table: Vec::new(),
         }
     }
 
@@ -64,25 +68,35 @@ impl DataTypesRequest {
         let flags = r.u8()?;
         let compile_caps = r.bytes()?.unwrap_or_default();
         let runtime_caps = r.bytes()?.unwrap_or_default();
-        // A client whose server asked for it (runtime caps [1] & 1) sends
+        // A client whose server asked for it (runtime caps [1] & 1) may send
         // its time zone, and its version when compile caps [37] & 2; ours
-        // never asks, but a client may send it anyway.
+        // never asks, but a client may send it anyway. OCI 19.3 sets the
+        // bit and sends neither.
+        let all = r.rest();
+        let mut starts = Vec::new();
         if runtime_caps.get(1).is_some_and(|b| b & 1 != 0) {
-            r.skip_n(11)?;
-            if compile_caps.get(37).is_some_and(|b| b & 2 != 0) {
-                r.skip_n(4)?;
+            let tz = if compile_caps.get(37).is_some_and(|b| b & 2 != 0) {
+                15
+            } else {
+                11
+            };
+            if all.len() < tz {
+                return malformed("data types request too short for its time zone");
             }
+            starts.push(tz);
         }
+        starts.push(0);
         let wide = compile_caps.get(27).is_none_or(|b| *b != 0);
         // go-ora sends its national charset before the table, JDBC and the
         // python/node clients do not: whichever reading ends exactly at the
         // end of the message is the right one. The table only tells which
         // representations the client wants, so an unreadable one is empty.
-        let table = r.rest();
-        let types = read_type_table(table, wide)
-            .or_else(|| read_type_table(table.get(2..)?, wide))
+        let types = starts
+            .iter()
+            .flat_map(|s| [*s, s + 2])
+            .find_map(|s| read_type_table(all.get(s..)?, wide))
             .unwrap_or_default();
-        r.skip_n(table.len())?;
+        r.skip_n(all.len())?;
         Ok(DataTypesRequest {
             charset,
             ncharset,
@@ -90,6 +104,7 @@ impl DataTypesRequest {
             compile_caps,
             runtime_caps,
             types,
+            table: all.to_vec(),
         })
     }
 
@@ -146,11 +161,27 @@ fn read_type_table(b: &[u8], wide: bool) -> Option<Vec<(u16, u16, u16)>> {
 pub struct DataTypesReply {
     /// (type, conversion type, representation); representation only when conversion != 0.
     pub entries: Vec<(u16, u16, u16)>,
+    /// When set, the reply is `02` and these bytes instead of `entries`.
+    pub raw: Option<Vec<u8>>,
 }
 
 impl DataTypesReply {
+    /// OCI's answer: its own table, byte for byte. OCI 19.3's entries are
+    /// not all of the 4-field form (types from 25 on carry 6), so a table
+    /// re-encoded from `types` is not what it sent, and OCI then waits.
+    pub fn echo(req: &DataTypesRequest) -> Self {
+        DataTypesReply {
+            entries: Vec::new(),
+            raw: Some(req.table.clone()),
+        }
+    }
+
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
         w.u8(msg::DATA_TYPES);
+        if let Some(raw) = &self.raw {
+            w.raw(raw);
+            return;
+        }
         for (t, c, rep) in &self.entries {
             w.u16be(*t).u16be(*c);
             if *c != 0 {
@@ -177,7 +208,7 @@ impl DataTypesReply {
             };
             entries.push((t, c, rep));
         }
-        Ok(DataTypesReply { entries })
+        Ok(DataTypesReply { entries, raw: None })
     }
 }
 
@@ -195,10 +226,10 @@ mod tests {
         let mut w = Writer::new();
         req.encode(&mut w, &Caps::default());
         assert_eq!(&w.buf[..7], &[0x02, 0x69, 0x03, 0x69, 0x03, 0x03, 55]);
-        assert_eq!(
-            DataTypesRequest::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
-            req
-        );
+        let back =
+            DataTypesRequest::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap();
+        assert_eq!(back.types, req.types);
+        assert_eq!(back.table, &w.buf[7 + 55 + 12..]);
     }
 
     #[test]
@@ -208,6 +239,7 @@ mod tests {
         assert_eq!(w.buf, [2, 0, 0]);
         let long = DataTypesReply {
             entries: vec![(1, 1, 10), (2, 0, 0)],
+            raw: None,
         };
         let mut w = Writer::new();
         long.encode(&mut w, &Caps::default());
@@ -259,6 +291,36 @@ mod tests {
         b.extend([0x00, 0x1b, 0x00, 0x1b, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00]);
         let req = DataTypesRequest::decode(&mut Reader::new(&b), &Caps::default()).unwrap();
         assert_eq!(req.types, vec![(2, 2, 10), (27, 27, 1)]);
+    }
+
+    /// The start of OCI 19.3's DTY request (whole request in
+    /// `testserver/tests/oci19/dty_request.hex`): runtime caps [1] has the
+    /// time-zone bit, yet no time zone follows; the table starts right
+    /// after the caps, and some entries there carry six ub2, not four.
+    #[test]
+    fn oci_request_keeps_its_table_as_sent() {
+        let head = "69036903032a060101016f01010c010101010101017fff030e03030101ff01ffff010b0101ff01060ae2017f05000f0d070201000018000700010001000100000002000200";
+        let table = "0a00000008000800010000000c000c000a000000170017000100000018001800010000001900190018001900010000";
+        let mut b = hex_bytes(head);
+        // charsets and flags (5), 42 compile caps, 7 runtime caps, two lengths.
+        let start = 5 + 1 + 42 + 1 + 7;
+        b.extend(hex_bytes(table));
+        b.extend([0, 0]);
+        let req = DataTypesRequest::decode(&mut Reader::new(&b), &Caps::default()).unwrap();
+        assert_eq!(req.compile_caps[7], 12);
+        assert_eq!(req.table, &b[start..]);
+        assert_eq!(req.types[..2], [(1, 1, 1), (2, 2, 10)]);
+        let mut w = Writer::new();
+        DataTypesReply::echo(&req).encode(&mut w, &Caps::default());
+        assert_eq!(w.buf[0], 2);
+        assert_eq!(&w.buf[1..], &b[start..]);
+    }
+
+    fn hex_bytes(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     #[test]

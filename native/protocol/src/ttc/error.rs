@@ -62,6 +62,9 @@ impl ErrorMessage {
     }
 
     pub fn encode(&self, w: &mut Writer, caps: &Caps) {
+        if caps.oci {
+            return self.encode_oci(w);
+        }
         w.u8(msg::ERROR).ub4(self.call_status).ub2(0).ub4(0);
         w.ub2(self.error_num.min(0xFFFF) as u16).ub2(0).ub2(0);
         w.ub2(self.cursor_id).sb2(self.error_pos);
@@ -109,6 +112,9 @@ impl ErrorMessage {
     }
 
     pub fn decode(r: &mut Reader, caps: &Caps) -> DecodeResult<Self> {
+        if caps.oci {
+            return Self::decode_oci(r);
+        }
         let mut m = ErrorMessage {
             call_status: r.ub4()?,
             ..Default::default()

@@ -16,6 +16,7 @@ pub mod column;
 pub mod data_types;
 pub mod describe;
 pub mod error;
+mod error_oci;
 pub mod execute;
 pub mod fetch;
 pub mod function;
@@ -63,6 +64,8 @@ pub mod func {
     pub const EXECUTE: u8 = 94;
     pub const LOB_OP: u8 = 96;
     pub const CLOSE_CURSORS: u8 = 105;
+    /// O80SES: OCI's session piggyback.
+    pub const SESSION_80: u8 = 107;
     pub const AUTH_PHASE_TWO: u8 = 115;
     pub const AUTH_PHASE_ONE: u8 = 118;
     pub const SET_END_TO_END_ATTR: u8 = 135;
@@ -87,6 +90,11 @@ pub struct Caps {
     /// client asked for SB1 in universal representation (JDBC, go-ora), not
     /// in Oracle's one-byte form (python-oracledb, node-oracledb, ours).
     pub universal_scale: bool,
+    /// The client is OCI (Instant Client 19.3): its STATUS message is the
+    /// ub4 call status alone (a sequence number after it is read as the
+    /// next message: ORA-03106), its ERROR message is the short form in
+    /// `error_oci.rs`, and version numbers use the 18c packing.
+    pub oci: bool,
 }
 
 impl Caps {
@@ -110,6 +118,7 @@ impl Default for Caps {
             max_string_size: 32767,
             raw_strings: false,
             universal_scale: false,
+            oci: false,
         }
     }
 }

@@ -37,6 +37,14 @@ pub enum Piggyback {
         pairs: Vec<(String, String)>,
     },
     SessionState(u64),
+    /// O80SES (107), which OCI puts before its first call after logon:
+    /// the session id and serial number from the logon result, and a ub4
+    /// read as flags.
+    Session80 {
+        sid: u32,
+        serial: u32,
+        flags: u32,
+    },
 }
 
 impl CloseCursors {
@@ -175,6 +183,11 @@ impl Piggyback {
                 Ok(Piggyback::AppContext { namespace, pairs })
             }
             func::SESSION_STATE => Ok(Piggyback::SessionState(r.ub8()?)),
+            func::SESSION_80 => Ok(Piggyback::Session80 {
+                sid: r.ub4()?,
+                serial: r.ub4()?,
+                flags: r.ub4()?,
+            }),
             other => malformed(format!("unsupported piggyback {other}")),
         }
     }
@@ -207,6 +220,28 @@ impl SessionRelease {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// OCI 19.3's first request after logon: O80SES (sid 100, serial 1),
+    /// then OVERSION.
+    #[test]
+    fn oci_session_80_piggyback_decodes_and_leaves_the_call() {
+        let b = [
+            0x6b, 0x04, 0x01, 0x64, 0x01, 0x01, 0x01, 0x01, 0x03, 0x3b, 0x05, 0x01, 0x02, 0x02,
+            0x00, 0x01, 0x01, 0x01, 0x01,
+        ];
+        let mut r = Reader::new(&b);
+        let h = FunctionHeader::decode(msg::PIGGYBACK, &mut r, &Caps::default()).unwrap();
+        let p = Piggyback::decode(h.code, &mut r, &Caps::default()).unwrap();
+        assert_eq!(
+            p,
+            Piggyback::Session80 {
+                sid: 100,
+                serial: 1,
+                flags: 1
+            }
+        );
+        assert_eq!(r.rest()[..2], [msg::FUNCTION, func::VERSION]);
+    }
 
     fn decode_pb(bytes: &[u8], caps: &Caps) -> Piggyback {
         let mut r = Reader::new(&bytes[1..]);

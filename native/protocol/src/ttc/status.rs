@@ -12,10 +12,11 @@ pub struct StatusMessage {
 }
 
 impl StatusMessage {
-    pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
-        w.u8(msg::STATUS)
-            .ub4(self.call_status)
-            .ub2(self.end_to_end_seq);
+    pub fn encode(&self, w: &mut Writer, caps: &Caps) {
+        w.u8(msg::STATUS).ub4(self.call_status);
+        if !caps.oci {
+            w.ub2(self.end_to_end_seq);
+        }
     }
     pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
         Ok(StatusMessage {
@@ -41,6 +42,19 @@ impl SimpleCall {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What OCI 19.3 takes after the O5LOGON challenge: `09 00`. With the
+    /// sequence number it reads `00` as the next message and breaks.
+    #[test]
+    fn oci_status_has_no_sequence_number() {
+        let caps = Caps {
+            oci: true,
+            ..Caps::default()
+        };
+        let mut w = Writer::new();
+        StatusMessage::default().encode(&mut w, &caps);
+        assert_eq!(w.buf, [9, 0]);
+    }
 
     #[test]
     fn status_bytes() {

@@ -391,7 +391,11 @@ async fn version(conn: &mut Conn, st: &State, seq: u8, r: &mut Reader<'_>) -> Re
     }
     let reply = VersionReply {
         banner: BANNER.to_string(),
-        number: super::login::VERSION_NO_OLD,
+        number: if conn.caps.oci {
+            super::login::VERSION_NO_NEW
+        } else {
+            super::login::VERSION_NO_OLD
+        },
     };
     let done = StatusMessage {
         call_status: st.call_status(),

@@ -1,6 +1,6 @@
 //! Protocol and data-type negotiation, then O5LOGON (12c verifier).
 
-use oradb_protocol::buf::Reader;
+use oradb_protocol::buf::{Reader, Writer as TtcWriter};
 use oradb_protocol::o5logon::ServerChallenge;
 use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
 use oradb_protocol::ttc::capabilities;
@@ -8,6 +8,7 @@ use oradb_protocol::ttc::data_types::{self, DataTypesReply, DataTypesRequest};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::function::FunctionHeader;
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
+use oradb_protocol::ttc::status::StatusMessage;
 use oradb_protocol::ttc::{func, msg, Caps};
 
 use super::{Conn, DrcpConn};
@@ -15,7 +16,7 @@ use crate::drcp::Purity;
 use crate::sql::Session;
 
 /// Packed 23.4.0.24.5 in the 18c+ layout (field version >= 11).
-const VERSION_NO_NEW: u32 = (23 << 24) | (4 << 16) | (24 << 4) | 5;
+pub(crate) const VERSION_NO_NEW: u32 = (23 << 24) | (4 << 16) | (24 << 4) | 5;
 /// The same release in the pre-18c layout.
 pub(crate) const VERSION_NO_OLD: u32 = (23 << 24) | (4 << 20) | (24 << 8) | 5;
 
@@ -38,8 +39,15 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     if r.u8().map_err(|e| e.to_string())? != msg::PROTOCOL {
         return Err(bad("expected protocol negotiation"));
     }
-    ProtocolRequest::decode(&mut r, &conn.caps).map_err(|e| e.to_string())?;
-    let reply = ProtocolReply::server_default(fv);
+    let pro = ProtocolRequest::decode(&mut r, &conn.caps).map_err(|e| e.to_string())?;
+    // OCI needs a real server's FDO, and a foreign banner to stay on the
+    // universal marshalling thin clients use (see `server_for_oci`).
+    let oci = pro.names_a_platform();
+    let reply = if oci {
+        ProtocolReply::server_for_oci(fv)
+    } else {
+        ProtocolReply::server_default(fv)
+    };
     let server_caps = reply.compile_caps.clone();
     conn.send_msg(|w, caps| reply.encode(w, caps)).await?;
 
@@ -54,11 +62,17 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     let dty = DataTypesRequest::decode(&mut r, &conn.caps).map_err(|e| e.to_string())?;
     conn.caps = capabilities::negotiate(&dty.compile_caps, &server_caps);
     conn.caps.max_string_size = 32767;
+    conn.caps.oci = oci;
     conn.caps.raw_strings = !dty.length_prefixed_strings();
     conn.caps.universal_scale =
         dty.representation(data_types::TYPE_SB1) == Some(data_types::REPRESENTATION_UNIVERSAL);
-    conn.send_msg(|w, caps| DataTypesReply::default().encode(w, caps))
-        .await?;
+    // Thin clients take an empty table; OCI waits for its own table back.
+    let dty_reply = if oci {
+        DataTypesReply::echo(&dty)
+    } else {
+        DataTypesReply::default()
+    };
+    conn.send_msg(|w, caps| dty_reply.encode(w, caps)).await?;
 
     // 3. O5LOGON phase one: the challenge.
     let Some(req) = request(conn).await? else {
@@ -106,7 +120,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     ];
     conn.send_msg(|w, caps| {
         AuthReply { pairs }.encode(w, caps);
-        ErrorMessage::success(0, 0, 0).encode(w, caps);
+        end_of_call(w, caps);
     })
     .await?;
 
@@ -229,7 +243,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         VERSION_NO_OLD
     };
     let text = |k: &str, v: String| (k.to_string(), v.into_bytes(), 0u32);
-    let pairs = vec![
+    let mut pairs = vec![
         text(
             "AUTH_SVR_RESPONSE",
             verified.server_response_hex(&mut rand::thread_rng()),
@@ -245,9 +259,14 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         text("AUTH_INSTANCENAME", "oradb".to_string()),
         text("AUTH_SC_DB_DOMAIN", String::new()),
     ];
+    if oci {
+        pairs.extend(oci_result_pairs().map(|(k, v)| text(k, v.to_string())));
+    }
+    // Native network encryption re-keys once this result is out.
+    conn.w.fold_after_next = Some(verified.fold_key().to_vec());
     conn.send_msg(|w, caps| {
         AuthReply { pairs }.encode(w, caps);
-        ErrorMessage::success(0, 0, 0).encode(w, caps);
+        end_of_call(w, caps);
     })
     .await?;
     tracing::debug!(user = %user, sid = conn.sid, "logged on");
@@ -285,6 +304,7 @@ fn register(
         a.terminal = pick("AUTH_TERMINAL", &None);
         a.process = pick("AUTH_PID", &None);
         a.logon_time = crate::sql::now_text();
+        a.network = conn.info.nne;
     }
     if let Some(stmt) = two.get("AUTH_ALTER_SESSION") {
         let stmt = stmt.trim_end_matches('\0').trim();
@@ -298,6 +318,29 @@ fn register(
     conn.shared.db.registry.add_within(info, cap)
 }
 
+/// What a real server adds to the logon result and OCI reads: without
+/// AUTH_VERSION_SQL (the SQL interface version; 26 for 23ai) OCI 19.3 stops
+/// with ORA-03108 "ORACLE does not support this interface version".
+fn oci_result_pairs() -> [(&'static str, &'static str); 4] {
+    [
+        ("AUTH_VERSION_SQL", "26"),
+        ("AUTH_VERSION_STATUS", "0"),
+        ("AUTH_XACTION_TRAITS", "3"),
+        ("AUTH_CAPABILITY_TABLE", ""),
+    ]
+}
+
+/// Ends a successful logon call. Thin clients take an ERROR message with
+/// error 0. OCI 19.3 does not: it reads that as a failed call (BREAK,
+/// ORA-03106) and wants a STATUS message (see `Caps::oci`).
+fn end_of_call(w: &mut TtcWriter, caps: &Caps) {
+    if caps.oci {
+        StatusMessage::default().encode(w, caps);
+    } else {
+        ErrorMessage::success(0, 0, 0).encode(w, caps);
+    }
+}
+
 fn decode_auth(req: &[u8], code: u8, caps: &Caps) -> Result<AuthRequest, String> {
     let mut r = Reader::new(req);
     let kind = r.u8().map_err(|e| e.to_string())?;
@@ -308,5 +351,7 @@ fn decode_auth(req: &[u8], code: u8, caps: &Caps) -> Result<AuthRequest, String>
     if h.code != code {
         return Err(bad(&format!("function {} instead of {code}", h.code)));
     }
-    AuthRequest::decode_body(h.code, &mut r, caps).map_err(|e| e.to_string())
+    let mut a = AuthRequest::decode_body(h.code, &mut r, caps).map_err(|e| e.to_string())?;
+    a.seq = h.seq;
+    Ok(a)
 }

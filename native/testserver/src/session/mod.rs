@@ -65,17 +65,21 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
     let mut dropped = shared.faults.drop_signal();
     let mut dec = PacketDecoder::new();
     let refuse = shared.faults.refusing();
-    let info = handshake::accept_connect(&mut sock, &mut dec, &shared.config, refuse).await?;
+    let (info, crypto) =
+        handshake::accept_connect(&mut sock, &mut dec, &shared.config, refuse).await?;
+    let crypto = crypto.map(|c| Arc::new(std::sync::Mutex::new(c)));
     let (read, write) = tokio::io::split(sock);
     let mut w = Writer::new(Box::new(write), shared.config.io_timeout);
     w.large = true;
     w.sdu = info.sdu;
+    w.crypto = crypto.clone();
     let (tx, rx) = mpsc::channel(4);
     let breaks = Arc::new(BreakState::default());
     let reader_cfg = ReaderConfig {
         sdu: info.sdu,
         io_timeout: shared.config.io_timeout,
         max_request: shared.config.max_request,
+        crypto,
     };
     let reader = tokio::spawn(transport::run_reader(
         Box::new(read),
@@ -187,6 +191,9 @@ impl Conn {
             .await
             .map_err(|_| "no RESET after a break".to_string())??;
         self.breaks.take();
+        // Native network encryption: both ends restart their cipher and
+        // checksum streams once the markers are exchanged.
+        self.w.reset_crypto().map_err(|e| e.to_string())?;
         self.w
             .marker(marker::RESET)
             .await

@@ -114,6 +114,15 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "V$SESSION_CONNECT_INFO",
+        &[
+            ("SID", INT),
+            ("SERIAL#", INT),
+            ("AUTHENTICATION_TYPE", vc(26)),
+            ("NETWORK_SERVICE_BANNER", vc(4000)),
+        ],
+    ),
+    (
         "V$CPOOL_STATS",
         &[
             ("POOL_NAME", vc(128)),
@@ -362,6 +371,18 @@ impl Session {
                         t(&a.service),
                         t(&a.logon_time),
                     ]
+                })
+                .collect(),
+            // One row per Oracle Net service in use, as Oracle shows them.
+            "V$SESSION_CONNECT_INFO" => reg
+                .sessions()
+                .iter()
+                .flat_map(|s| {
+                    let network = s.attrs().network;
+                    crate::nne::banners(network)
+                        .into_iter()
+                        .map(|b| vec![n(s.sid()), n(s.serial()), t("DATABASE"), t(&b)])
+                        .collect::<Vec<_>>()
                 })
                 .collect(),
             "V$CPOOL_STATS" => {
