@@ -54,6 +54,7 @@ fn caps(sel: u8) -> Caps {
         max_string_size: if sel & 0x80 != 0 { 4000 } else { 32767 },
         raw_strings: sel & 0x40 != 0,
         universal_scale: sel & 0x20 != 0,
+        oci: sel & 0x10 != 0,
     }
 }
 

@@ -23,7 +23,11 @@ impl ErrorMessage {
         w.ub2(self.cursor_id).sb2(self.error_pos);
         w.u8(0).u8(0).u8(0).u8(0).u8(0).u8(self.warning_flags);
         w.ub4(0).ub2(0).u8(0).ub4(0).ub2(0);
-        w.ub4(0).u8(0).u8(0).ub2(0).ub4(self.success_iterations);
+        w.ub4(0)
+            .u8(0)
+            .u8(self.call_number)
+            .ub2(0)
+            .ub4(self.success_iterations);
         if self.error_num != 0 {
             w.bytes(self.message.as_deref().unwrap_or("").as_bytes());
         }
@@ -48,7 +52,7 @@ impl ErrorMessage {
         r.ub2()?;
         r.ub4()?;
         r.u8()?;
-        r.u8()?;
+        let call_number = r.u8()?;
         r.ub2()?;
         let success_iterations = r.ub4()?;
         let message = if error_num != 0 {
@@ -66,6 +70,7 @@ impl ErrorMessage {
             error_num,
             row_count,
             message,
+            call_number,
         })
     }
 }
