@@ -31,6 +31,8 @@ export type {
   ReleaseOptions,
   SessionCallback,
 } from "./src/pool.ts";
+export { initOracleClient } from "./src/thick.ts";
+export type { InitOracleClientOptions } from "./src/thick.ts";
 export { makeDsn } from "./src/dsn.ts";
 export type { DsnTarget } from "./src/dsn.ts";
 export { ErrorCode, OracleError } from "./src/errors.ts";

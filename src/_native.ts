@@ -110,6 +110,8 @@ export interface NativeConnection {
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
+  /** False for a thick-mode connection (Oracle's client library). */
+  readonly thin: boolean;
   /** Pool id of a pooled session (0 when standalone), its tag and whether it is new. */
   readonly poolId: number;
   readonly poolTag: string;
@@ -203,9 +205,20 @@ export interface NativePool {
   statistics(): NativePoolStats;
 }
 
+/** Options of the native `thickInit()`. */
+export interface NativeThickInit {
+  libDir?: string;
+  configDir?: string;
+  driverName?: string;
+}
+
 /** What the addon exports. */
 export interface NativeAddon {
   connect(opts: NativeConnectOptions): Promise<NativeConnection>;
+  /** Loads Oracle's client library (thick mode), once per process. */
+  thickInit(opts: NativeThickInit): Promise<void>;
+  /** `connect()` through Oracle's client library (after `thickInit`). */
+  thickConnect(opts: NativeConnectOptions): Promise<NativeConnection>;
   createPool(opts: NativePoolOptions): Promise<NativePool>;
 }
 
@@ -272,6 +285,8 @@ interface NativeFailure {
 
 type RawAddon = {
   connect(opts: NativeConnectOptions): Promise<unknown>;
+  thickInit(opts: NativeThickInit): Promise<unknown>;
+  thickConnect(opts: NativeConnectOptions): Promise<unknown>;
   createPool(opts: NativePoolOptions): Promise<unknown>;
 };
 
@@ -425,9 +440,11 @@ class Adapted implements NativeConnection {
   readonly poolId: number;
   readonly poolTag: string;
   readonly poolIsNew: boolean;
+  readonly thin: boolean;
 
-  constructor(raw: RawConnection) {
+  constructor(raw: RawConnection, thin: boolean) {
     this.#raw = raw;
+    this.thin = thin;
     this.poolId = raw.poolId;
     this.poolTag = this.poolId === 0 ? "" : raw.poolTag;
     this.poolIsNew = this.poolId !== 0 && raw.poolIsNew;
@@ -514,14 +531,20 @@ class Adapted implements NativeConnection {
   }
 }
 
-function adapt(raw: RawConnection): NativeConnection {
-  return new Adapted(raw);
+function adapt(raw: RawConnection, thin = true): NativeConnection {
+  return new Adapted(raw, thin);
 }
 
 function withTypedFailures(raw: RawAddon): NativeAddon {
   return {
     async connect(opts: NativeConnectOptions): Promise<NativeConnection> {
       return adapt(unwrap<RawConnection>(await raw.connect(opts)));
+    },
+    async thickInit(opts: NativeThickInit): Promise<void> {
+      unwrap(await raw.thickInit(opts));
+    },
+    async thickConnect(opts: NativeConnectOptions): Promise<NativeConnection> {
+      return adapt(unwrap<RawConnection>(await raw.thickConnect(opts)), false);
     },
     async createPool(opts: NativePoolOptions): Promise<NativePool> {
       const pool = unwrap<NativePool>(await raw.createPool(opts));

@@ -18,6 +18,7 @@ import {
   type OptionSchema,
 } from "./_options.ts";
 import { Cursor } from "./cursor.ts";
+import { isThickMode } from "./thick.ts";
 import type {
   Binds,
   ConnectOptions,
@@ -103,6 +104,11 @@ export class Connection implements AsyncDisposable {
   /** Server version, e.g. `23.4.0.24.5`. */
   get serverVersion(): string {
     return this.#s.native.serverVersion;
+  }
+
+  /** False when the connection goes through Oracle's client library (see `initOracleClient`). */
+  get thin(): boolean {
+    return this.#s.native.thin;
   }
 
   /** True once `close()` was called. */
@@ -494,7 +500,10 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     const nativeOpts = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),
     ) as unknown as Parameters<typeof addon.connect>[0];
-    const native = await addon.connect(nativeOpts);
+    // Thick mode is chosen when the connection is made: thin ones made before keep working.
+    const native = isThickMode()
+      ? await addon.thickConnect(nativeOpts)
+      : await addon.connect(nativeOpts);
     return new Connection(native, options);
   } catch (e) {
     throw toOracleError(e, site);

@@ -16,6 +16,7 @@ import {
   toOracleError,
   userCodeError,
 } from "./errors.ts";
+import { assertThinOnly } from "./thick.ts";
 import {
   loadNative,
   type NativeAcquire,
@@ -543,6 +544,7 @@ export async function createPool(options: PoolOptions): Promise<Pool> {
   const site = callSite();
   try {
     checkPoolOptions(options);
+    assertThinOnly("createPool()");
     const limits = nativeLimits(options);
     const connect = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),

@@ -5,6 +5,7 @@
 #![deny(clippy::all)]
 
 mod call;
+mod thick;
 mod values;
 
 use std::future::Future;
