@@ -268,6 +268,18 @@ impl Writer {
         Ok(())
     }
 
+    /// Restarts the packet protection streams (after a break's markers).
+    pub fn reset_crypto(&mut self) -> std::io::Result<()> {
+        if let Some(c) = &self.crypto {
+            let mut c = c
+                .lock()
+                .map_err(|_| std::io::Error::other("packet protection state poisoned"))?;
+            c.reset()
+                .map_err(|e| std::io::Error::other(format!("packet protection reset: {e}")))?;
+        }
+        Ok(())
+    }
+
     pub async fn marker(&mut self, k: u8) -> std::io::Result<()> {
         self.packet(kind::MARKER, &marker::encode_body(k)).await
     }

@@ -190,6 +190,9 @@ impl Conn {
             .await
             .map_err(|_| "no RESET after a break".to_string())??;
         self.breaks.take();
+        // Native network encryption: both ends restart their cipher and
+        // checksum streams once the markers are exchanged.
+        self.w.reset_crypto().map_err(|e| e.to_string())?;
         self.w
             .marker(marker::RESET)
             .await

@@ -1,0 +1,382 @@
+"""Conformance checks: python-oracledb in Thick mode (OCI, Instant Client 19.3)
+against oradb-testserver.
+
+Usage: python thick_conformance.py HOST:PORT SERVICE LIBDIR [--nne ADMIN_ADDR]
+
+LIBDIR is the Instant Client folder; it must also be on LD_LIBRARY_PATH
+(Instant Client 19.3 has no RPATH). With --nne the server is expected to run
+with --encryption required --integrity required and --admin-listen
+ADMIN_ADDR: the client then requires both services too (a sqlnet.ora in a
+temporary config dir), and the native-network checks run: what the session
+negotiated, ORA-12660 for a client that rejects them, and a capture showing
+that SQL text and row values are not on the wire in clear.
+
+Every check is reported; none is skipped. Each runs in a child process of
+its own (OCI can crash the process on a reply it does not expect, and that
+must fail one check, not end the run). Prints "FAIL name" lines and ends
+with "python-oracledb thick: N passed, M failed".
+"""
+
+import decimal
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+import oracledb
+
+if len(sys.argv) > 1 and sys.argv[1] == "--relay":
+    ADDR = SERVICE = LIBDIR = ""
+else:
+    ADDR, SERVICE, LIBDIR = sys.argv[1], sys.argv[2], sys.argv[3]
+NNE_ADMIN = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--nne" else None
+# "--only N": run check number N here and print PASS or FAIL (child mode).
+ONLY = int(sys.argv[sys.argv.index("--only") + 1]) if "--only" in sys.argv else None
+HOST, PORT = ADDR.rsplit(":", 1) if ADDR else ("", "")
+USER, PASSWORD = "scott", "tiger"
+DSN = f"{HOST}:{PORT}/{SERVICE}"
+
+REQUIRED_ORA = """SQLNET.ENCRYPTION_CLIENT = REQUIRED
+SQLNET.CRYPTO_CHECKSUM_CLIENT = REQUIRED
+DIAG_ADR_ENABLED = OFF
+"""
+REJECTED_ORA = """SQLNET.ENCRYPTION_CLIENT = REJECTED
+SQLNET.CRYPTO_CHECKSUM_CLIENT = REJECTED
+DIAG_ADR_ENABLED = OFF
+"""
+
+
+def config_dir(text):
+    d = tempfile.mkdtemp(prefix="thick-sqlnet-")
+    with open(os.path.join(d, "sqlnet.ora"), "w") as f:
+        f.write(text)
+    return d
+
+
+def relay_main(host, port, out):
+    """--relay mode: forwards one connection to host:port, appending every
+    byte that crosses it to `out`; prints its own port first."""
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(1)
+    print(lsock.getsockname()[1], flush=True)
+    c, _ = lsock.accept()
+    s = socket.create_connection((host, int(port)))
+    sink = open(out, "ab", buffering=0)
+    lock = threading.Lock()
+
+    def pump(a, b):
+        while True:
+            try:
+                d = a.recv(65536)
+            except OSError:
+                d = b""
+            if not d:
+                try:
+                    b.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+                return
+            with lock:
+                sink.write(d)
+            b.sendall(d)
+
+    t = threading.Thread(target=pump, args=(s, c), daemon=True)
+    t.start()
+    pump(c, s)
+    t.join()
+
+
+if len(sys.argv) > 1 and sys.argv[1] == "--relay":
+    relay_main(*sys.argv[2:5])
+    sys.exit(0)
+
+# A client that rejects native services, in a process of its own (the
+# sqlnet.ora is read once per process): prints the error it got.
+if len(sys.argv) > 4 and sys.argv[4] == "--rejecting-client":
+    oracledb.init_oracle_client(lib_dir=LIBDIR, config_dir=config_dir(REJECTED_ORA))
+    try:
+        oracledb.connect(user=USER, password=PASSWORD, dsn=DSN).close()
+        print("connected")
+    except oracledb.Error as e:
+        print(e.args[0].full_code)
+    sys.exit(0)
+
+if ONLY is not None:
+    oracledb.init_oracle_client(
+        lib_dir=LIBDIR, config_dir=config_dir(REQUIRED_ORA) if NNE_ADMIN else None
+    )
+
+CHECKS = []
+
+
+def check(name):
+    def wrap(fn):
+        CHECKS.append((name, fn))
+        return fn
+
+    return wrap
+
+
+def connect(dsn=DSN, **kw):
+    return oracledb.connect(user=USER, password=PASSWORD, dsn=dsn, **kw)
+
+
+def expect_error(code, fn):
+    try:
+        fn()
+    except oracledb.Error as e:
+        (err,) = e.args
+        assert code in (err.full_code or "") or code in str(err), f"expected {code}, got {err}"
+        return err
+    raise AssertionError(f"expected {code}, nothing raised")
+
+
+@check("client is Instant Client 19.3 in thick mode")
+def _():
+    assert not oracledb.is_thin_mode()
+    assert oracledb.clientversion()[:2] == (19, 3), oracledb.clientversion()
+
+
+@check("easy connect logs on and reports the server version")
+def _():
+    with connect() as c:
+        assert c.version.startswith("23."), c.version
+
+
+@check("descriptor with SERVICE_NAME and with SID, makedsn")
+def _():
+    for key in ("SERVICE_NAME", "SID"):
+        dsn = f"(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST={HOST})(PORT={PORT}))(CONNECT_DATA=({key}={SERVICE})))"
+        connect(dsn).close()
+    connect(oracledb.makedsn(HOST, int(PORT), service_name=SERVICE)).close()
+
+
+@check("wrong password is ORA-01017")
+def _():
+    expect_error("ORA-01017", lambda: oracledb.connect(user=USER, password="nope", dsn=DSN))
+
+
+@check("unknown service is ORA-12514")
+def _():
+    expect_error("12514", lambda: connect(f"{HOST}:{PORT}/NO_SUCH_SVC"))
+
+
+@check("PL/SQL block without binds")
+def _():
+    with connect() as c:
+        c.cursor().execute("begin null; end;")
+
+
+@check("select from dual")
+def _():
+    with connect() as c:
+        assert c.cursor().execute("select 1, 'x' from dual").fetchall() == [(1, "x")]
+
+
+@check("scalar types and NULL")
+def _():
+    with connect() as c:
+        row = c.cursor().execute(
+            "select 'abc', cast(null as varchar2(10)), 42, 2.5, date '2024-02-29',"
+            " timestamp '2024-02-29 12:34:56.789', hextoraw('DEADBEEF'), binary_double '1.5'"
+            " from dual"
+        ).fetchone()
+        assert row[0] == "abc" and row[1] is None and row[2] == 42 and row[3] == 2.5, row
+        assert str(row[4]) == "2024-02-29 00:00:00", row[4]
+        assert row[6] == b"\xde\xad\xbe\xef" and row[7] == 1.5, row
+
+
+@check("exact NUMBERs as Decimal")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        cur.outputtypehandler = lambda cur, md: (
+            cur.var(decimal.Decimal, arraysize=cur.arraysize)
+            if md.type_code is oracledb.DB_TYPE_NUMBER
+            else None
+        )
+        vals = ["0.1", "123456789012345678901234567890.123456789", "-1e-130", "9.99e125"]
+        got = cur.execute(
+            "select " + ", ".join(f"to_number('{v}')" for v in vals) + " from dual"
+        ).fetchone()
+        assert [decimal.Decimal(v) for v in vals] == list(got), got
+
+
+@check("executemany with binds, then a count")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute("create table thick_em (id number, name varchar2(20))")
+        cur.executemany("insert into thick_em values (:1, :2)", [(i, f"n{i}") for i in range(500)])
+        c.commit()
+        assert cur.execute("select count(*), sum(id) from thick_em").fetchone() == (500, 124750)
+
+
+@check("PL/SQL OUT binds")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        n = cur.var(int)
+        s = cur.var(str)
+        cur.execute("begin :n := 6 * 7; :s := 'out'; end;", n=n, s=s)
+        assert (n.getvalue(), s.getvalue()) == (42, "out")
+
+
+@check("100,000-row fetch")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        cur.arraysize = 1000
+        cur.execute(
+            "with r(n) as (select 1 from dual union all select n + 1 from r where n < 100000)"
+            " select n from r"
+        )
+        total = count = 0
+        for (v,) in cur:
+            total += v
+            count += 1
+        assert (count, total) == (100000, 5000050000), (count, total)
+
+
+@check("break of dbms_session.sleep, then the connection still works")
+def _():
+    with connect() as c:
+        c.call_timeout = 500
+        t = time.time()
+        expect_error("DPY-4024", lambda: c.cursor().execute("begin dbms_session.sleep(10); end;"))
+        assert time.time() - t < 5
+        c.call_timeout = 0
+        c.cursor().execute("begin null; end;")
+
+
+@check("session pool: acquire, release, reacquire")
+def _():
+    pool = oracledb.create_pool(user=USER, password=PASSWORD, dsn=DSN, min=1, max=3, increment=1)
+    try:
+        conns = [pool.acquire() for _ in range(3)]
+        for conn in conns:
+            conn.cursor().execute("begin null; end;")
+            pool.release(conn)
+        with pool.acquire() as conn:
+            conn.cursor().execute("begin null; end;")
+    finally:
+        pool.close(force=True)
+
+
+def capture(statement):
+    """Runs `statement` through a TCP relay and returns every byte that
+    crossed it. The relay is a process of its own: OCI keeps the GIL while
+    it connects, so a relay thread here would never run."""
+    out = os.path.join(tempfile.mkdtemp(prefix="thick-capture-"), "wire")
+    relay = subprocess.Popen(
+        [sys.executable, __file__, "--relay", HOST, PORT, out],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        port = relay.stdout.readline().strip()
+        with connect(f"127.0.0.1:{port}/{SERVICE}") as c:
+            try:
+                c.cursor().execute(statement)
+            except oracledb.Error as e:
+                assert "ROWVALUEMARKER42" in str(e), e
+        time.sleep(0.3)
+    finally:
+        relay.kill()
+        relay.wait()
+    with open(out, "rb") as f:
+        return f.read()
+
+
+# The value exists only in the server's answer (the SQL has its halves): an
+# error text, as long as OCI cannot fetch rows from this server.
+CAPTURE_SQL = (
+    "begin raise_application_error(-20001, 'ROWVALUE' || 'MARKER42'); end; -- SQLTEXTMARKER"
+)
+
+
+@check("capture: SQL text and row values on the wire are clear without NNE, hidden with it")
+def _():
+    wire = capture(CAPTURE_SQL)
+    assert len(wire) > 1000, len(wire)
+    seen = (b"SQLTEXTMARKER" in wire, b"ROWVALUEMARKER42" in wire)
+    assert seen == ((False, False) if NNE_ADMIN else (True, True)), seen
+
+
+def admin(cmd):
+    h, p = NNE_ADMIN.rsplit(":", 1)
+    with socket.create_connection((h, int(p)), timeout=5) as s:
+        s.sendall(cmd.encode() + b"\n")
+        return s.makefile().readline().strip()
+
+
+if NNE_ADMIN:
+
+    @check("NNE: the admin port shows AES256 and SHA512 for a live session")
+    def _():
+        with connect():
+            out = admin("network")
+            assert ",AES256,SHA512" in out, out
+
+    @check("NNE: V$SESSION_CONNECT_INFO names the adapters in use")
+    def _():
+        with connect() as c:
+            rows = c.cursor().execute(
+                "select network_service_banner from v$session_connect_info"
+                " where sid = sys_context('USERENV', 'SID')"
+            ).fetchall()
+            text = " ".join(r[0] for r in rows)
+            assert "AES256 Encryption service adapter" in text, text
+            assert "SHA512 Crypto-checksumming service adapter" in text, text
+
+    @check("NNE: a client that rejects encryption gets ORA-12660")
+    def _():
+        out = subprocess.run(
+            [sys.executable, __file__, ADDR, SERVICE, LIBDIR, "--rejecting-client"],
+            capture_output=True, text=True, timeout=60,
+        ).stdout.strip()
+        assert out == "ORA-12660", out
+
+
+def run_one(i):
+    _, fn = CHECKS[i]
+    try:
+        fn()
+        print("PASS")
+    except Exception:  # noqa: BLE001 - the parent reports it
+        traceback.print_exc(limit=2)
+        print("FAIL")
+
+
+def run_all():
+    passed = failed = 0
+    args = [sys.executable, __file__, ADDR, SERVICE, LIBDIR]
+    if NNE_ADMIN:
+        args += ["--nne", NNE_ADMIN]
+    for i, (name, _) in enumerate(CHECKS):
+        try:
+            p = subprocess.run(args + ["--only", str(i)], capture_output=True, text=True, timeout=60)
+            out = (p.stdout + p.stderr).strip()
+            ok = p.returncode == 0 and p.stdout.strip().endswith("PASS")
+            if p.returncode < 0:
+                out += f"\n(the check's process died with signal {-p.returncode})"
+        except subprocess.TimeoutExpired:
+            ok, out = False, "(timed out after 60 s)"
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL {name}")
+            print("    " + "\n    ".join(out.splitlines()[-6:]))
+    print(f"python-oracledb thick: {passed} passed, {failed} failed")
+    return failed
+
+
+if ONLY is not None:
+    run_one(ONLY)
+else:
+    sys.exit(1 if run_all() else 0)
