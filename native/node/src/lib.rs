@@ -5,7 +5,7 @@
 #![deny(clippy::all)]
 
 mod call;
-mod thick;
+pub mod thick;
 mod values;
 
 use std::future::Future;

@@ -231,6 +231,17 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
     (y as i32, m, d)
 }
 
+/// A value already in tagged form: what OUT binds are read as.
+pub struct Tagged(pub Vec<u8>);
+
+impl FromSql for Tagged {
+    fn from_sql(v: &SqlValue) -> oracle::Result<Tagged> {
+        let mut out = Vec::new();
+        put(&mut out, v, false)?;
+        Ok(Tagged(out))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,16 +286,5 @@ mod tests {
         assert_eq!(out_type(0, 10), OracleType::Varchar2(10));
         assert_eq!(out_type(2, 0), OracleType::Number(0, -127));
         assert_eq!(type_number(&OracleType::TimestampLTZ(6)), 231);
-    }
-}
-
-/// A value already in tagged form: what OUT binds are read as.
-pub struct Tagged(pub Vec<u8>);
-
-impl FromSql for Tagged {
-    fn from_sql(v: &SqlValue) -> oracle::Result<Tagged> {
-        let mut out = Vec::new();
-        put(&mut out, v, false)?;
-        Ok(Tagged(out))
     }
 }
