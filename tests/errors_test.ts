@@ -25,6 +25,8 @@ test("own error codes are grouped by range", () => {
   const ranges: Record<string, string> = {
     NATIVE_LOAD_FAILED: "1",
     INVALID_DSN_ARGUMENT: "1",
+    THICK_LIBRARY_NOT_LOADED: "1",
+    THICK_UNAVAILABLE: "1",
     POOL_CLOSED: "2",
     POOL_QUEUE_FULL: "2",
     POOL_WAIT_TIMEOUT: "2",

@@ -151,7 +151,7 @@ impl NativeThickConnection {
     ) -> Result<JsObject> {
         call::spawn(env, async move {
             done::<()>(Err(failure(oradb_thick::Error::odb(
-                "ODB-1003",
+                oradb_thick::UNAVAILABLE,
                 "executeMany() is not yet available in thick mode",
             ))))
         })

@@ -4,6 +4,10 @@
 /// `ErrorCode.THICK_LIBRARY_NOT_LOADED` in `src/errors.ts`.
 pub const LIBRARY_NOT_LOADED: &str = "ODB-1002";
 
+/// Not available in thick mode yet, or `init` already done with other options. Mirrors
+/// `ErrorCode.THICK_UNAVAILABLE` in `src/errors.ts`.
+pub const UNAVAILABLE: &str = "ODB-1003";
+
 /// A failed thick-mode call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {

@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use crate::error::{Error, Result, LIBRARY_NOT_LOADED};
+use crate::error::{Error, Result, LIBRARY_NOT_LOADED, UNAVAILABLE};
 
 /// Where the client library and its configuration are, as `initOracleClient()` takes them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub fn init(o: &InitOptions) -> Result<()> {
             Ok(())
         } else {
             Err(Error::odb(
-                "ODB-1003",
+                UNAVAILABLE,
                 "initOracleClient() was already called with other options",
             ))
         };

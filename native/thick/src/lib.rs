@@ -11,5 +11,5 @@ mod init;
 mod values;
 
 pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};
-pub use error::{Error, Result, LIBRARY_NOT_LOADED};
+pub use error::{Error, Result, LIBRARY_NOT_LOADED, UNAVAILABLE};
 pub use init::{init, is_initialized, InitOptions};
