@@ -24,12 +24,12 @@ export const ErrorCode = {
   /** An argument of `makeDsn()` is invalid. */
   INVALID_DSN_ARGUMENT: "ODB-1001",
   /** Thick mode: Oracle's client library (libclntsh) could not be loaded (ODPI-C's DPI-1047). */
-  THICK_LIBRARY_NOT_LOADED: "ODB-1002",
+  THICK_LIBRARY_NOT_LOADED: "ODB-1040",
   /**
    * Thick mode: the call is not available in thick mode yet, or `initOracleClient()` was
    * already called with other options.
    */
-  THICK_UNAVAILABLE: "ODB-1003",
+  THICK_UNAVAILABLE: "ODB-1041",
   /** The pool is closed (native pool errors ODB-2001…2009 come from the Rust pool). */
   POOL_CLOSED: "ODB-2001",
   /** The pool's wait queue is full (`queueMax`). */

@@ -36,10 +36,10 @@ let thick = false;
  * Loads Oracle's client library and turns on thick mode: `connect()` calls made afterwards
  * in this module instance go through OCI. Connections made before keep working in thin mode.
  * Calling it again with the same options does nothing; with other options it fails with
- * `ODB-1003` (the library is loaded once per process). Pools are not yet available in thick
- * mode: `createPool()` fails with `ODB-1003` once it is on.
+ * `ODB-1041` (the library is loaded once per process). Pools are not yet available in thick
+ * mode: `createPool()` fails with `ODB-1041` once it is on.
  *
- * @throws {OracleError} `ODB-1002` when the library cannot be loaded (the message quotes
+ * @throws {OracleError} `ODB-1040` when the library cannot be loaded (the message quotes
  * ODPI-C's DPI-1047 text); thin mode keeps working then.
  *
  * @example
@@ -72,7 +72,7 @@ export function isThickMode(): boolean {
   return thick;
 }
 
-/** @internal Throws ODB-1003 for a feature that thick mode does not have yet. */
+/** @internal Throws ODB-1041 for a feature that thick mode does not have yet. */
 export function assertThinOnly(what: string): void {
   if (thick) {
     throw odbError(ErrorCode.THICK_UNAVAILABLE, `${what} is not yet available in thick mode`);

@@ -70,7 +70,7 @@ test("initOracleClient rejects an unknown option with ODB-5003 and stays thin", 
   assert.equal(e.code, ErrorCode.UNKNOWN_OPTION);
 });
 
-test("a missing client library is ODB-1002 quoting DPI-1047, and thin keeps working", {
+test("a missing client library is ODB-1040 quoting DPI-1047, and thin keeps working", {
   skip: SKIP_SERVER,
 }, async () => {
   await using db = await startTestServer();
@@ -80,8 +80,8 @@ test("a missing client library is ODB-1002 quoting DPI-1047, and thin keeps work
     const r = child("missing", empty, db.connectString, env);
     assert.equal(r.ok, true, JSON.stringify(r));
     assert.equal(r.init.isOracleError, true);
-    assert.equal(r.init.code, "ODB-1002");
-    assert.match(r.init.message, /^ODB-1002: Oracle Client library \(libclntsh\) could not be/);
+    assert.equal(r.init.code, "ODB-1040");
+    assert.match(r.init.message, /^ODB-1040: Oracle Client library \(libclntsh\) could not be/);
     assert.ok(r.init.message.includes(empty), r.init.message);
     assert.match(r.init.message, /DPI-1047: Cannot locate a 64-bit Oracle Client library/);
     assert.deepEqual([r.thin, r.rows], [true, [[7]]]);
@@ -107,7 +107,7 @@ test("thick mode: thin connections made before keep working; new ones go through
   assert.deepEqual(r.rows, [[1]]);
   const p = await rejection(createPool({ ...login(db), poolMax: 1 }));
   assert.equal(p.code, ErrorCode.THICK_UNAVAILABLE);
-  assert.match(p.message, /^ODB-1003: createPool\(\) is not yet available in thick mode$/);
+  assert.match(p.message, /^ODB-1041: createPool\(\) is not yet available in thick mode$/);
 });
 
 test("thick mode: DDL and DML with positional and named binds", { skip: SKIP_SERVER }, async () => {

@@ -138,7 +138,7 @@ impl NativeThickConnection {
         })
     }
 
-    /// Not yet in thick mode: resolves to ODB-1003.
+    /// Not yet in thick mode: resolves to ODB-1041.
     #[napi]
     pub fn execute_many(
         &self,

@@ -2,11 +2,11 @@
 
 /// Oracle's client library could not be loaded (ODPI-C's DPI-1047). Mirrors
 /// `ErrorCode.THICK_LIBRARY_NOT_LOADED` in `src/errors.ts`.
-pub const LIBRARY_NOT_LOADED: &str = "ODB-1002";
+pub const LIBRARY_NOT_LOADED: &str = "ODB-1040";
 
 /// Not available in thick mode yet, or `init` already done with other options. Mirrors
 /// `ErrorCode.THICK_UNAVAILABLE` in `src/errors.ts`.
-pub const UNAVAILABLE: &str = "ODB-1003";
+pub const UNAVAILABLE: &str = "ODB-1041";
 
 /// A failed thick-mode call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +98,7 @@ mod tests {
         let e = Error::odb(LIBRARY_NOT_LOADED, "gone");
         assert_eq!(
             (e.code.as_str(), e.message.as_str()),
-            ("ODB-1002", "ODB-1002: gone")
+            ("ODB-1040", "ODB-1040: gone")
         );
     }
 }

@@ -23,8 +23,8 @@ pub fn is_initialized() -> bool {
     DONE.lock().map(|d| d.is_some()).unwrap_or(false)
 }
 
-/// Loads libclntsh. Again with the same options: nothing to do; with others: ODB-1003. A
-/// missing library is ODB-1002 quoting ODPI-C's DPI-1047 text, and a later call may retry.
+/// Loads libclntsh. Again with the same options: nothing to do; with others: ODB-1041. A
+/// missing library is ODB-1040 quoting ODPI-C's DPI-1047 text, and a later call may retry.
 pub fn init(o: &InitOptions) -> Result<()> {
     let mut done = DONE.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(prev) = done.as_ref() {
