@@ -158,6 +158,18 @@ test("thick mode: errors carry the same OracleError fields as thin mode", {
   await conn.ping(); // the session survives its errors
 });
 
+test("thick mode: a wrong password is ORA-01017 with the same fields as thin mode", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  const bad = { ...login(db), password: "wrong" };
+  const t = await loadNative().connect(bad).then(() => new Error("logged on"), (e: Error) => e);
+  const k = await rejection(connect(bad));
+  assert.equal(k.code, "ORA-01017");
+  assert.deepEqual([k.errorNum, k.message], [1017, t.message]);
+});
+
 test("thick mode: a query returns its columns and rows", { skip: SKIP_SERVER }, async () => {
   await using db = await startTestServer();
   await initOracleClient({ libDir: IC_DIR });
