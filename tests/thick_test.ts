@@ -170,6 +170,40 @@ test("thick mode: a wrong password is ORA-01017 with the same fields as thin mod
   assert.deepEqual([k.errorNum, k.message], [1017, t.message]);
 });
 
+test("thick mode: executeMany inserts 1,000 rows and counts them per row", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  await using thin = await connectThin(db);
+  await thin.execute("CREATE TABLE t (id NUMBER, s VARCHAR2(20))");
+  await using conn = await connect(login(db));
+  const rows = Array.from({ length: 1000 }, (_, i) => [i, i % 2 ? `r${i}` : null]);
+  const r = await conn.executeMany("INSERT INTO t VALUES (:1, :2)", rows, {
+    autoCommit: true,
+    dmlRowCounts: true,
+  });
+  assert.equal(r.rowsAffected, 1000);
+  assert.deepEqual(r.dmlRowCounts, rows.map(() => 1));
+  const n = await thin.execute("SELECT COUNT(*), COUNT(s) FROM t", [], { outFormat: "array" });
+  assert.deepEqual(n.rows, [[1000, 500]]);
+});
+
+test("thick mode: executeMany with batchErrors reports the failed rows", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  await using thin = await connectThin(db);
+  await thin.execute("CREATE TABLE t (id NUMBER PRIMARY KEY)");
+  await using conn = await connect(login(db));
+  const r = await conn.executeMany("INSERT INTO t VALUES (:id)", [{ id: 1 }, { id: 1 }, {
+    id: 2,
+  }], { batchErrors: true, autoCommit: true });
+  assert.equal(r.rowsAffected, 2);
+  assert.deepEqual(r.batchErrors?.map((e) => [e.offset, e.code]), [[1, "ORA-00001"]]);
+});
+
 test("thick mode: a query returns its columns and rows", { skip: SKIP_SERVER }, async () => {
   await using db = await startTestServer();
   await initOracleClient({ libDir: IC_DIR });

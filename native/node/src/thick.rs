@@ -6,9 +6,12 @@ use std::sync::Arc;
 use napi::bindgen_prelude::*;
 use napi::JsObject;
 use napi_derive::napi;
-use oradb_thick::{ExecOpts, InitOptions, ThickConnectOptions, ThickConnection};
+use oradb_thick::{ExecManyOpts, ExecOpts, InitOptions, ThickConnectOptions, ThickConnection};
 
-use crate::{call, done, Bytes, HeapBytes, NativeConnectOptions, NativeFailure};
+use crate::{
+    call, done, nullable, Bytes, HeapBytes, NativeBatchError, NativeConnectOptions,
+    NativeExecManyResult, NativeFailure,
+};
 
 fn failure(e: oradb_thick::Error) -> NativeFailure {
     NativeFailure {
@@ -138,22 +141,52 @@ impl NativeThickConnection {
         })
     }
 
-    /// Not yet in thick mode: resolves to ODB-1041.
+    /// `flags`: 1 autoCommit, 2 batchErrors, 4 dmlRowCounts.
     #[napi]
     pub fn execute_many(
         &self,
         env: Env,
-        _sql: String,
-        _specs: Bytes,
-        _values: Buffer,
-        _row_count: u32,
-        _flags: u32,
+        sql: String,
+        specs: Bytes,
+        values: Buffer,
+        row_count: u32,
+        flags: u32,
     ) -> Result<JsObject> {
+        let c = self.inner.clone();
+        let values = values.to_vec();
+        let o = ExecManyOpts {
+            batch_errors: flags & 2 != 0,
+            dml_row_counts: flags & 4 != 0,
+        };
         call::spawn(env, async move {
-            done::<()>(Err(failure(oradb_thick::Error::odb(
-                oradb_thick::UNAVAILABLE,
-                "executeMany() is not yet available in thick mode",
-            ))))
+            let run = move || {
+                c.execute_many(
+                    &sql,
+                    &specs.0,
+                    &values,
+                    row_count as usize,
+                    flags & 1 != 0,
+                    o,
+                )
+            };
+            done(blocking(run).await.map(|r| {
+                NativeExecManyResult {
+                    rows_affected: r.rows_affected as f64,
+                    dml_row_counts: nullable(
+                        r.dml_row_counts
+                            .map(|v| v.into_iter().map(|n| n as f64).collect()),
+                    ),
+                    batch_errors: nullable(r.batch_errors.map(|v| {
+                        v.into_iter()
+                            .map(|e| NativeBatchError {
+                                offset: e.offset,
+                                code: e.code,
+                                message: e.message,
+                            })
+                            .collect()
+                    })),
+                }
+            }))
         })
     }
 

@@ -10,6 +10,7 @@ use oracle::sql_type::{OracleType, ToSql};
 use oracle::{Connection, Connector, ResultSet, Row, Statement};
 
 use crate::error::{Error, Result};
+use crate::many::{self, ExecManyOpts, ExecManyResult};
 use crate::values::{self, out_type, type_number, Reader, Tagged};
 
 /// What `connect()` needs in thick mode.
@@ -55,11 +56,19 @@ pub struct ThickConnection {
 }
 
 /// One bind of the specs buffer.
-struct Spec {
-    dir: u8,
-    db_type: u8,
-    max_size: u32,
-    name: Option<String>,
+pub(crate) struct Spec {
+    pub dir: u8,
+    pub db_type: u8,
+    pub max_size: u32,
+    pub name: Option<String>,
+}
+
+/// OUT binds of `executeMany` are not in thick mode yet.
+pub(crate) fn unavailable_out() -> Error {
+    Error::odb(
+        crate::error::UNAVAILABLE,
+        "OUT binds of executeMany() are not yet available in thick mode",
+    )
 }
 
 fn specs(b: &[u8]) -> Result<Vec<Spec>> {
@@ -206,6 +215,21 @@ impl ThickConnection {
         }
         out.extend_from_slice(&0u32.to_le_bytes());
         Ok(out)
+    }
+
+    /// Executes `sql` once per row of `vals` (`rows` rows of the binds in `spec`).
+    pub fn execute_many(
+        &self,
+        sql: &str,
+        spec: &[u8],
+        vals: &[u8],
+        rows: usize,
+        auto_commit: bool,
+        o: ExecManyOpts,
+    ) -> Result<ExecManyResult> {
+        let _calls = self.calls()?;
+        self.set_autocommit(auto_commit);
+        many::run(&self.read(), sql, &specs(spec)?, vals, rows, o)
     }
 
     /// Up to `max_rows` more rows, then u32 row count and u8 done (BOUNDARY.md).

@@ -56,26 +56,31 @@ fn leading_code(message: &str) -> Option<&str> {
     ok.then_some(code)
 }
 
+impl Error {
+    /// An Oracle error with its code, text and `offset` (a parse offset, or a row index).
+    pub fn from_db(db: &oracle::DbError, offset: u32) -> Error {
+        let message = db.message().trim_end().to_string();
+        let code = leading_code(&message)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("ORA-{:05}", db.code()));
+        let message = if leading_code(&message).is_some() {
+            message
+        } else {
+            format!("{code}: {message}")
+        };
+        Error {
+            code,
+            message,
+            offset,
+            is_recoverable: db.is_recoverable(),
+        }
+    }
+}
+
 impl From<oracle::Error> for Error {
     fn from(e: oracle::Error) -> Error {
         match e.db_error() {
-            Some(db) => {
-                let message = db.message().trim_end().to_string();
-                let code = leading_code(&message)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("ORA-{:05}", db.code()));
-                let message = if leading_code(&message).is_some() {
-                    message
-                } else {
-                    format!("{code}: {message}")
-                };
-                Error {
-                    code,
-                    message,
-                    offset: db.offset(),
-                    is_recoverable: db.is_recoverable(),
-                }
-            }
+            Some(db) => Error::from_db(db, db.offset()),
             None => Error::odb("ODB-4000", e.to_string()),
         }
     }

@@ -8,8 +8,10 @@
 mod conn;
 mod error;
 mod init;
+mod many;
 mod values;
 
 pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};
 pub use error::{Error, Result, LIBRARY_NOT_LOADED, UNAVAILABLE};
 pub use init::{init, is_initialized, InitOptions};
+pub use many::{ExecManyOpts, ExecManyResult};
