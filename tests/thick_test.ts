@@ -189,6 +189,24 @@ test("thick mode: executeMany inserts 1,000 rows and counts them per row", {
   assert.deepEqual(n.rows, [[1000, 500]]);
 });
 
+test("thick mode: executeMany inserts 200 rows with NULLs and named binds", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  await using thin = await connectThin(db);
+  await thin.execute("CREATE TABLE t (id NUMBER, s VARCHAR2(20))");
+  await using conn = await connect(login(db));
+  const rows = Array.from({ length: 200 }, (_, i) => ({ id: i, s: i % 2 ? `r${i}` : null }));
+  const r = await conn.executeMany("INSERT INTO t VALUES (:id, :s)", rows);
+  assert.equal(r.rowsAffected, 200);
+  await conn.commit();
+  const n = await thin.execute("SELECT COUNT(*), COUNT(s), MAX(s) FROM t", [], {
+    outFormat: "array",
+  });
+  assert.deepEqual(n.rows, [[200, 100, "r99"]]);
+});
+
 test("thick mode: executeMany with batchErrors reports the failed rows", {
   skip: SKIP_SERVER,
 }, async () => {
