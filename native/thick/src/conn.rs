@@ -343,7 +343,7 @@ fn out_binds(stmt: &Statement, specs: &[Spec]) -> Result<Option<Vec<u8>>> {
     Ok(Some(out))
 }
 
-/// Appends up to `max` rows (all when 0 is not asked: 0 means none); true when none are left.
+/// Appends up to `max` rows (0: none); true when the cursor has no rows left.
 fn fetch_into(cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
     let mut n = 0;
     while n < max {
