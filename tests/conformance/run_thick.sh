@@ -17,9 +17,11 @@ IC="$(cd "$IC" 2>/dev/null && pwd)" || {
   echo "python-oracledb thick: 0 passed, 1 failed"
   exit 1
 }
-PY="${PYTHON:-.venv/bin/python}"
+ROOT="$(pwd)"
+PY="${PYTHON:-$ROOT/.venv/bin/python}"
+SCRIPT="$ROOT/tests/conformance/thick_conformance.py"
 cargo build -q -p oradb-testserver
-BIN=target/debug/oradb-testserver
+BIN="$ROOT/target/debug/oradb-testserver"
 
 WORK="$(mktemp -d)"
 PIDS=()
@@ -46,10 +48,11 @@ start() {
 status=0
 echo "== pass 1: no native network encryption"
 start
-LD_LIBRARY_PATH="$IC" "$PY" tests/conformance/thick_conformance.py "$ADDR" FREEPDB1 "$IC" || status=1
+# OCI writes sqlnet.log into the current folder when a connection fails.
+(cd "$WORK" && LD_LIBRARY_PATH="$IC" "$PY" "$SCRIPT" "$ADDR" FREEPDB1 "$IC") || status=1
 
 echo "== pass 2: --encryption required --integrity required"
 start --encryption required --integrity required --admin-listen 127.0.0.1:0
 for _ in $(seq 50); do [ -n "$ADMIN" ] && break; sleep 0.1; ADMIN="$(grep '^admin=' "$WORK"/server*.out | tail -1 | cut -d= -f2 || true)"; done
-LD_LIBRARY_PATH="$IC" "$PY" tests/conformance/thick_conformance.py "$ADDR" FREEPDB1 "$IC" --nne "$ADMIN" || status=1
+(cd "$WORK" && LD_LIBRARY_PATH="$IC" "$PY" "$SCRIPT" "$ADDR" FREEPDB1 "$IC" --nne "$ADMIN") || status=1
 exit $status

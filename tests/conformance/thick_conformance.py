@@ -183,12 +183,11 @@ def _():
     with connect() as c:
         row = c.cursor().execute(
             "select 'abc', cast(null as varchar2(10)), 42, 2.5, date '2024-02-29',"
-            " timestamp '2024-02-29 12:34:56.789', hextoraw('DEADBEEF'), binary_double '1.5'"
-            " from dual"
+            " timestamp '2024-02-29 12:34:56.789', cast(null as number) from dual"
         ).fetchone()
-        assert row[0] == "abc" and row[1] is None and row[2] == 42 and row[3] == 2.5, row
+        assert row[:4] == ("abc", None, 42, 2.5) and row[6] is None, row
         assert str(row[4]) == "2024-02-29 00:00:00", row[4]
-        assert row[6] == b"\xde\xad\xbe\xef" and row[7] == 1.5, row
+        assert str(row[5]) == "2024-02-29 12:34:56.789000", row[5]
 
 
 @check("exact NUMBERs as Decimal")

@@ -293,6 +293,36 @@ mod tests {
         assert_eq!(req.types, vec![(2, 2, 10), (27, 27, 1)]);
     }
 
+    /// The start of OCI 19.3's DTY request (whole request in
+    /// `testserver/tests/oci19/dty_request.hex`): runtime caps [1] has the
+    /// time-zone bit, yet no time zone follows; the table starts right
+    /// after the caps, and some entries there carry six ub2, not four.
+    #[test]
+    fn oci_request_keeps_its_table_as_sent() {
+        let head = "69036903032a060101016f01010c010101010101017fff030e03030101ff01ffff010b0101ff01060ae2017f05000f0d070201000018000700010001000100000002000200";
+        let table = "0a00000008000800010000000c000c000a000000170017000100000018001800010000001900190018001900010000";
+        let mut b = hex_bytes(head);
+        // charsets and flags (5), 42 compile caps, 7 runtime caps, two lengths.
+        let start = 5 + 1 + 42 + 1 + 7;
+        b.extend(hex_bytes(table));
+        b.extend([0, 0]);
+        let req = DataTypesRequest::decode(&mut Reader::new(&b), &Caps::default()).unwrap();
+        assert_eq!(req.compile_caps[7], 12);
+        assert_eq!(req.table, &b[start..]);
+        assert_eq!(req.types[..2], [(1, 1, 1), (2, 2, 10)]);
+        let mut w = Writer::new();
+        DataTypesReply::echo(&req).encode(&mut w, &Caps::default());
+        assert_eq!(w.buf[0], 2);
+        assert_eq!(&w.buf[1..], &b[start..]);
+    }
+
+    fn hex_bytes(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
     #[test]
     fn an_unreadable_table_is_empty_not_an_error() {
         let mut b = head(0x03, &[0u8; 40]);
