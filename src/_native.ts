@@ -114,6 +114,8 @@ export interface NativeConnection {
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
+  /** False for a thick-mode connection (Oracle's client library). */
+  readonly thin: boolean;
   /** Pool id of a pooled session (0 when standalone), its tag and whether it is new. */
   readonly poolId: number;
   readonly poolTag: string;
@@ -207,9 +209,20 @@ export interface NativePool {
   statistics(): NativePoolStats;
 }
 
+/** Options of the native `thickInit()`. */
+export interface NativeThickInit {
+  libDir?: string;
+  configDir?: string;
+  driverName?: string;
+}
+
 /** What the addon exports. */
 export interface NativeAddon {
   connect(opts: NativeConnectOptions): Promise<NativeConnection>;
+  /** Loads Oracle's client library (thick mode), once per process. */
+  thickInit(opts: NativeThickInit): Promise<void>;
+  /** `connect()` through Oracle's client library (after `thickInit`). */
+  thickConnect(opts: NativeConnectOptions): Promise<NativeConnection>;
   createPool(opts: NativePoolOptions): Promise<NativePool>;
   /** Log records at or above `level` ("off" … "trace") go to `drainLogs()` when `toJs`. */
   setLogLevel(level: string, toJs: boolean): void;
@@ -280,6 +293,8 @@ interface NativeFailure {
 
 type RawAddon = {
   connect(opts: NativeConnectOptions): Promise<unknown>;
+  thickInit(opts: NativeThickInit): Promise<unknown>;
+  thickConnect(opts: NativeConnectOptions): Promise<unknown>;
   createPool(opts: NativePoolOptions): Promise<unknown>;
   setLogLevel(level: string, toJs: boolean): void;
   drainLogs(): string[];
@@ -437,9 +452,11 @@ class Adapted implements NativeConnection {
   readonly poolId: number;
   readonly poolTag: string;
   readonly poolIsNew: boolean;
+  readonly thin: boolean;
 
-  constructor(raw: RawConnection) {
+  constructor(raw: RawConnection, thin: boolean) {
     this.#raw = raw;
+    this.thin = thin;
     this.poolId = raw.poolId;
     this.poolTag = this.poolId === 0 ? "" : raw.poolTag;
     this.poolIsNew = this.poolId !== 0 && raw.poolIsNew;
@@ -534,8 +551,8 @@ class Adapted implements NativeConnection {
   }
 }
 
-function adapt(raw: RawConnection): NativeConnection {
-  return new Adapted(raw);
+function adapt(raw: RawConnection, thin = true): NativeConnection {
+  return new Adapted(raw, thin);
 }
 
 function withTypedFailures(raw: RawAddon): NativeAddon {
@@ -544,6 +561,12 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
     drainLogs: () => raw.drainLogs(),
     async connect(opts: NativeConnectOptions): Promise<NativeConnection> {
       return adapt(unwrap<RawConnection>(await raw.connect(opts)));
+    },
+    async thickInit(opts: NativeThickInit): Promise<void> {
+      unwrap(await raw.thickInit(opts));
+    },
+    async thickConnect(opts: NativeConnectOptions): Promise<NativeConnection> {
+      return adapt(unwrap<RawConnection>(await raw.thickConnect(opts)), false);
     },
     async createPool(opts: NativePoolOptions): Promise<NativePool> {
       const pool = unwrap<NativePool>(await raw.createPool(opts));

@@ -10,6 +10,7 @@ import { checkConnectOptions } from "./_options.ts";
 import { assertNetAllowed } from "./_permissions.ts";
 import { traced, traceTarget } from "./tracing.ts";
 import { Connection } from "./connection.ts";
+import { isThickMode } from "./thick.ts";
 import type { ConnectOptions } from "./types.ts";
 
 /** @internal Purity as the addon takes it: 0 default, 1 new, 2 self. */
@@ -67,11 +68,12 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     const nativeOpts = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),
     ) as unknown as Parameters<typeof addon.connect>[0];
+    // Thick mode is chosen when the connection is made: thin ones made before keep working.
     const native = await traced(
       "connect",
       traceTarget(options.connectString),
       undefined,
-      () => addon.connect(nativeOpts),
+      () => isThickMode() ? addon.thickConnect(nativeOpts) : addon.connect(nativeOpts),
     );
     return new Connection(native, options);
   } catch (e) {

@@ -181,6 +181,11 @@ export class Connection implements AsyncDisposable {
     this.#s.native.setEndToEnd(which, value);
   }
 
+  /** False when the connection goes through Oracle's client library (see `initOracleClient`). */
+  get thin(): boolean {
+    return this.#s.native.thin;
+  }
+
   /** True once `close()` was called. */
   get closed(): boolean {
     return this.#s.closed;

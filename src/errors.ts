@@ -53,6 +53,13 @@ export const ErrorCode = {
   TLS_SETUP_FAILED: "ODB-1031",
   /** The TLS handshake failed, or the host is not a valid TLS server name. */
   TLS_HANDSHAKE_FAILED: "ODB-1032",
+  /** Thick mode: Oracle's client library (libclntsh) could not be loaded (ODPI-C's DPI-1047). */
+  THICK_LIBRARY_NOT_LOADED: "ODB-1040",
+  /**
+   * Thick mode: the call is not available in thick mode yet, or `initOracleClient()` was
+   * already called with other options.
+   */
+  THICK_UNAVAILABLE: "ODB-1041",
   /** The pool is closed. */
   POOL_CLOSED: "ODB-2001",
   /** Every session of the pool is in use and `getMode` is no-wait. */

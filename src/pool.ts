@@ -19,6 +19,7 @@ import {
   toOracleError,
   userCodeError,
 } from "./errors.ts";
+import { assertThinOnly } from "./thick.ts";
 import {
   loadNative,
   type NativeAcquire,
@@ -570,6 +571,7 @@ export async function createPool(options: PoolOptions): Promise<Pool> {
   try {
     checkPoolOptions(options);
     assertNetAllowed(options.connectString);
+    assertThinOnly("createPool()");
     const limits = nativeLimits(options);
     const connect = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),

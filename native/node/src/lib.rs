@@ -6,6 +6,7 @@
 
 mod call;
 pub mod log;
+pub mod thick;
 mod values;
 
 use std::future::Future;

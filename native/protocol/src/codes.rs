@@ -36,6 +36,10 @@ pub const UNSUPPORTED_SERVER_VERSION: &str = "ODB-1020";
 pub const TLS_SETUP_FAILED: &str = "ODB-1031";
 /// The TLS handshake failed, or the host is not a valid TLS server name.
 pub const TLS_HANDSHAKE_FAILED: &str = "ODB-1032";
+/// Thick mode: Oracle's client library (libclntsh) could not be loaded (ODPI-C's DPI-1047).
+pub const THICK_LIBRARY_NOT_LOADED: &str = "ODB-1040";
+/// Thick mode: not available there yet, or `initOracleClient()` was called with other options.
+pub const THICK_UNAVAILABLE: &str = "ODB-1041";
 /// The pool is closed.
 pub const POOL_CLOSED: &str = "ODB-2001";
 /// Every session of the pool is in use and `getMode` is no-wait.

@@ -1,0 +1,265 @@
+//! Thick-mode glue: the same connection calls as `NativeConnection`, routed to `oradb-thick`.
+//! ODPI-C calls block, so each one runs on the runtime's blocking pool, never on the JS thread.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+use napi::JsObject;
+use napi_derive::napi;
+use oradb_thick::{ExecManyOpts, ExecOpts, InitOptions, ThickConnectOptions, ThickConnection};
+
+use crate::{
+    call, done, nullable, Bytes, HeapBytes, NativeBatchError, NativeConnectOptions,
+    NativeExecManyResult, NativeFailure,
+};
+
+fn failure(e: oradb_thick::Error) -> NativeFailure {
+    NativeFailure {
+        oradb_error: true,
+        code: e.code,
+        message: e.message,
+        offset: e.offset,
+        is_recoverable: e.is_recoverable,
+    }
+}
+
+/// Runs a blocking ODPI-C call on the blocking pool; a panic there is ODB-4000.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> oradb_thick::Result<T> + Send + 'static,
+) -> std::result::Result<T, NativeFailure> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(failure),
+        Err(_) => Err(failure(oradb_thick::Error::odb(
+            oradb_protocol::codes::INTERNAL,
+            "thick-mode call panicked",
+        ))),
+    }
+}
+
+#[napi(object)]
+pub struct NativeThickInit {
+    pub lib_dir: Option<String>,
+    pub config_dir: Option<String>,
+    pub driver_name: Option<String>,
+}
+
+/// Loads Oracle's client library (once per process).
+#[napi]
+pub fn thick_init(env: Env, opts: NativeThickInit) -> Result<JsObject> {
+    let o = InitOptions {
+        lib_dir: opts.lib_dir,
+        config_dir: opts.config_dir,
+        driver_name: opts.driver_name,
+    };
+    call::spawn(env, async move {
+        done(blocking(move || oradb_thick::init(&o)).await)
+    })
+}
+
+/// Logs on through OCI; `thickInit` must have succeeded.
+#[napi]
+pub fn thick_connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
+    let o = ThickConnectOptions {
+        user: opts.user,
+        password: opts.password,
+        connect_string: opts.connect_string,
+        stmt_cache_size: opts.stmt_cache_size,
+        call_timeout_ms: opts.call_timeout_ms,
+        driver_name: opts.driver_name,
+        connection_class: opts.connection_class,
+    };
+    call::spawn(env, async move {
+        done(
+            blocking(move || ThickConnection::connect(&o))
+                .await
+                .map(|c| NativeThickConnection { inner: Arc::new(c) }),
+        )
+    })
+}
+
+#[napi]
+pub struct NativeThickConnection {
+    inner: Arc<ThickConnection>,
+}
+
+macro_rules! run {
+    ($self:ident, $env:ident, |$c:ident| $body:expr) => {{
+        let $c = $self.inner.clone();
+        call::spawn($env, async move { done(blocking(move || $body).await) })
+    }};
+}
+
+#[napi]
+impl NativeThickConnection {
+    /// Thick sessions are standalone for now: no pool.
+    #[napi(getter)]
+    pub fn pool_id(&self) -> u32 {
+        0
+    }
+
+    #[napi(getter)]
+    pub fn pool_tag(&self) -> String {
+        String::new()
+    }
+
+    #[napi(getter)]
+    pub fn pool_is_new(&self) -> bool {
+        false
+    }
+
+    #[napi(getter)]
+    pub fn server_version(&self) -> String {
+        self.inner.server_version().to_string()
+    }
+
+    /// Same arguments and result buffer as `NativeConnection.execute`.
+    #[napi]
+    pub fn execute(
+        &self,
+        env: Env,
+        sql: String,
+        specs: Bytes,
+        values: Bytes,
+        opts: Bytes,
+    ) -> Result<JsObject> {
+        let words: Vec<u32> = opts
+            .0
+            .chunks_exact(4)
+            .map(|i| u32::from_le_bytes([i[0], i[1], i[2], i[3]]))
+            .collect();
+        let word = |i: usize| words.get(i).copied().unwrap_or(0);
+        let o = ExecOpts {
+            auto_commit: word(0) & 1 != 0,
+            prefetch_rows: word(1),
+            array_size: word(2),
+            fetch_as_string: words.iter().skip(3).map(|i| *i as usize).collect(),
+        };
+        let c = self.inner.clone();
+        call::spawn(env, async move {
+            let r = blocking(move || c.execute(&sql, &specs.0, &values.0, &o)).await;
+            done(r.map(HeapBytes::from))
+        })
+    }
+
+    /// `flags`: 1 autoCommit, 2 batchErrors, 4 dmlRowCounts.
+    #[napi]
+    pub fn execute_many(
+        &self,
+        env: Env,
+        sql: String,
+        specs: Bytes,
+        values: Buffer,
+        row_count: u32,
+        flags: u32,
+    ) -> Result<JsObject> {
+        let c = self.inner.clone();
+        let values = values.to_vec();
+        let o = ExecManyOpts {
+            batch_errors: flags & 2 != 0,
+            dml_row_counts: flags & 4 != 0,
+        };
+        call::spawn(env, async move {
+            let run = move || {
+                c.execute_many(
+                    &sql,
+                    &specs.0,
+                    &values,
+                    row_count as usize,
+                    flags & 1 != 0,
+                    o,
+                )
+            };
+            done(blocking(run).await.map(|r| {
+                NativeExecManyResult {
+                    rows_affected: r.rows_affected as f64,
+                    dml_row_counts: nullable(
+                        r.dml_row_counts
+                            .map(|v| v.into_iter().map(|n| n as f64).collect()),
+                    ),
+                    batch_errors: nullable(r.batch_errors.map(|v| {
+                        v.into_iter()
+                            .map(|e| NativeBatchError {
+                                offset: e.offset,
+                                code: e.code,
+                                message: e.message,
+                            })
+                            .collect()
+                    })),
+                }
+            }))
+        })
+    }
+
+    #[napi]
+    pub fn fetch(&self, env: Env, cursor_id: u32, max_rows: u32) -> Result<JsObject> {
+        let c = self.inner.clone();
+        call::spawn(env, async move {
+            let r = blocking(move || c.fetch(cursor_id, max_rows)).await;
+            done(r.map(HeapBytes::from))
+        })
+    }
+
+    #[napi]
+    pub fn close_cursor(&self, env: Env, cursor_id: u32) -> Result<JsObject> {
+        run!(self, env, |c| c.close_cursor(cursor_id))
+    }
+
+    #[napi]
+    pub fn commit(&self, env: Env) -> Result<JsObject> {
+        run!(self, env, |c| c.commit())
+    }
+
+    #[napi]
+    pub fn rollback(&self, env: Env) -> Result<JsObject> {
+        run!(self, env, |c| c.rollback())
+    }
+
+    #[napi]
+    pub fn ping(&self, env: Env) -> Result<JsObject> {
+        run!(self, env, |c| c.ping())
+    }
+
+    /// Jumps the queue: runs beside the call in flight.
+    #[napi]
+    pub fn break_execution(&self, env: Env) -> Result<JsObject> {
+        run!(self, env, |c| c.break_execution())
+    }
+
+    #[napi]
+    pub fn close(&self, env: Env) -> Result<JsObject> {
+        run!(self, env, |c| c.close())
+    }
+
+    /// Breaks the call in flight, then closes (OCI waits for the break itself).
+    #[napi]
+    pub fn force_close(&self, env: Env, _grace_ms: u32) -> Result<JsObject> {
+        run!(self, env, |c| {
+            let _ = c.break_execution();
+            c.close()
+        })
+    }
+
+    /// Sets an end-to-end attribute (see `NativeConnection::set_end_to_end`).
+    #[napi]
+    pub fn set_end_to_end(&self, which: u32, value: String) {
+        // A failure here is OCI refusing the value; the attribute stays as it was.
+        let _ = self.inner.set_end_to_end(which, &value);
+    }
+
+    /// False once the session is known to be gone, without a round trip.
+    #[napi]
+    pub fn is_healthy(&self) -> bool {
+        self.inner.is_healthy()
+    }
+
+    #[napi]
+    pub fn set_call_timeout(&self, ms: u32) {
+        // A failure here leaves the old timeout; the next call reports a broken session.
+        let _ = self.inner.set_call_timeout(ms);
+    }
+
+    #[napi]
+    pub fn get_call_timeout(&self) -> u32 {
+        self.inner.call_timeout_ms()
+    }
+}

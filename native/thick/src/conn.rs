@@ -1,0 +1,411 @@
+//! One thick-mode connection: the calls of `oradb_client::Connection`, blocking, with results
+//! in the buffers `src/_native.ts` decodes (BOUNDARY.md).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, RwLock};
+use std::time::Duration;
+
+use oracle::sql_type::{OracleType, ToSql};
+use oracle::{Connection, Connector, ResultSet, Row, Statement};
+
+use crate::error::{Error, Result};
+use crate::many::{self, ExecManyOpts, ExecManyResult};
+use crate::values::{self, out_type, type_number, Reader, Tagged};
+
+/// What `connect()` needs in thick mode.
+#[derive(Debug, Clone, Default)]
+pub struct ThickConnectOptions {
+    pub user: String,
+    pub password: String,
+    pub connect_string: String,
+    pub stmt_cache_size: Option<u32>,
+    pub call_timeout_ms: Option<u32>,
+    pub driver_name: Option<String>,
+    pub connection_class: Option<String>,
+}
+
+/// Options of one execute, as the u32 words of BOUNDARY.md carry them.
+#[derive(Debug, Clone, Default)]
+pub struct ExecOpts {
+    pub auto_commit: bool,
+    pub prefetch_rows: u32,
+    pub array_size: u32,
+    pub fetch_as_string: Vec<usize>,
+}
+
+struct Cursor {
+    rs: ResultSet<'static, Row>,
+    as_text: Vec<bool>,
+}
+
+#[derive(Default)]
+struct Calls {
+    next_cursor: u32,
+    cursors: HashMap<u32, Cursor>,
+}
+
+/// A session over OCI. Calls block and are served one at a time; `break_execution` may run
+/// beside a call from another thread.
+pub struct ThickConnection {
+    /// Read-locked by every call and by break; write-locked only to switch autocommit.
+    conn: RwLock<Connection>,
+    calls: Mutex<Calls>,
+    closed: AtomicBool,
+    server_version: String,
+}
+
+/// One bind of the specs buffer.
+pub(crate) struct Spec {
+    pub dir: u8,
+    pub db_type: u8,
+    pub max_size: u32,
+    pub name: Option<String>,
+}
+
+/// OUT binds of `executeMany` are not in thick mode yet.
+pub(crate) fn unavailable_out() -> Error {
+    Error::odb(
+        crate::error::UNAVAILABLE,
+        "OUT binds of executeMany() are not yet available in thick mode",
+    )
+}
+
+fn specs(b: &[u8]) -> Result<Vec<Spec>> {
+    if b.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut r = Reader::new(b);
+    let n = r.u32()?;
+    let named = r.u8()? != 0;
+    (0..n)
+        .map(|_| {
+            Ok(Spec {
+                dir: r.u8()?,
+                db_type: r.u8()?,
+                max_size: r.u32()?,
+                name: if named { Some(r.text()?) } else { None },
+            })
+        })
+        .collect()
+}
+
+fn closed() -> Error {
+    Error::odb(
+        crate::error::codes::CONNECTION_CLOSED,
+        "the connection is closed",
+    )
+}
+
+impl ThickConnection {
+    /// Logs on through OCI (the library must be loaded: see `crate::init`).
+    pub fn connect(o: &ThickConnectOptions) -> Result<ThickConnection> {
+        let mut c = Connector::new(&o.user, &o.password, &o.connect_string);
+        if let Some(n) = o.stmt_cache_size {
+            c.stmt_cache_size(n);
+        }
+        if let Some(n) = &o.driver_name {
+            c.driver_name(n.as_str());
+        }
+        if let Some(cc) = &o.connection_class {
+            c.connection_class(cc.as_str());
+        }
+        let conn = c.connect()?;
+        if let Some(ms) = o.call_timeout_ms.filter(|ms| *ms > 0) {
+            conn.set_call_timeout(Some(Duration::from_millis(u64::from(ms))))?;
+        }
+        let server_version = conn.server_version().map(|(v, _)| v.to_string())?;
+        Ok(ThickConnection {
+            conn: RwLock::new(conn),
+            calls: Mutex::new(Calls::default()),
+            closed: AtomicBool::new(false),
+            server_version,
+        })
+    }
+
+    /// The server's version, e.g. "23.4.0.24.5".
+    pub fn server_version(&self) -> &str {
+        &self.server_version
+    }
+
+    fn calls(&self) -> Result<std::sync::MutexGuard<'_, Calls>> {
+        let g = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        if self.closed.load(Ordering::Acquire) {
+            return Err(closed());
+        }
+        Ok(g)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Connection> {
+        self.conn.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_autocommit(&self, on: bool) {
+        if self.read().autocommit() != on {
+            let mut w = self.conn.write().unwrap_or_else(|p| p.into_inner());
+            w.set_autocommit(on);
+        }
+    }
+
+    /// Executes once; returns the execute-result buffer. A query keeps its cursor open for
+    /// `fetch` after its first `prefetch_rows` rows (none when the query ended there).
+    pub fn execute(&self, sql: &str, spec: &[u8], vals: &[u8], o: &ExecOpts) -> Result<Vec<u8>> {
+        let mut calls = self.calls()?;
+        self.set_autocommit(o.auto_commit);
+        let conn = self.read();
+        let specs = specs(spec)?;
+        let mut b = conn.statement(sql);
+        if o.prefetch_rows > 0 {
+            b.prefetch_rows(o.prefetch_rows);
+        }
+        if o.array_size > 0 {
+            b.fetch_array_size(o.array_size);
+        }
+        let mut stmt = b.build()?;
+        bind_all(&mut stmt, &specs, vals)?;
+        if stmt.is_query() {
+            let rs = stmt.into_result_set::<Row>(&[])?;
+            let mut as_text = vec![false; rs.column_info().len()];
+            for i in &o.fetch_as_string {
+                if let Some(f) = as_text.get_mut(*i) {
+                    *f = true;
+                }
+            }
+            let mut cur = Cursor { rs, as_text };
+            let mut out = Vec::new();
+            let (n, done) = fetch_into(&mut cur, o.prefetch_rows, &mut out)?;
+            let meta_at = out.len() as u32;
+            let id = if done {
+                0
+            } else {
+                calls.next_cursor = calls.next_cursor.wrapping_add(1).max(1);
+                calls.next_cursor
+            };
+            out.push(1 | 2 | if done { 4 } else { 0 });
+            out.extend_from_slice(&id.to_le_bytes());
+            out.extend_from_slice(&0f64.to_le_bytes());
+            columns(&cur.rs, &mut out);
+            out.extend_from_slice(&n.to_le_bytes());
+            out.extend_from_slice(&meta_at.to_le_bytes());
+            if !done {
+                calls.cursors.insert(id, cur);
+            }
+            return Ok(out);
+        }
+        stmt.execute(&[])?;
+        let outs = out_binds(&stmt, &specs)?;
+        let mut out = Vec::new();
+        let rows = if stmt.is_dml() {
+            stmt.row_count()? as f64
+        } else {
+            0.0
+        };
+        let rowid = if stmt.is_dml() {
+            stmt.last_row_id()?
+        } else {
+            None
+        };
+        out.push(if outs.is_some() { 8 } else { 0 } | if rowid.is_some() { 16 } else { 0 });
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&rows.to_le_bytes());
+        if let Some(b) = outs {
+            out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+            out.extend_from_slice(&b);
+        }
+        if let Some(id) = rowid {
+            out.extend_from_slice(&(id.len() as u32).to_le_bytes());
+            out.extend_from_slice(id.as_bytes());
+        }
+        out.extend_from_slice(&0u32.to_le_bytes());
+        Ok(out)
+    }
+
+    /// Executes `sql` once per row of `vals` (`rows` rows of the binds in `spec`).
+    pub fn execute_many(
+        &self,
+        sql: &str,
+        spec: &[u8],
+        vals: &[u8],
+        rows: usize,
+        auto_commit: bool,
+        o: ExecManyOpts,
+    ) -> Result<ExecManyResult> {
+        let _calls = self.calls()?;
+        self.set_autocommit(auto_commit);
+        many::run(&self.read(), sql, &specs(spec)?, vals, rows, o)
+    }
+
+    /// Up to `max_rows` more rows, then u32 row count and u8 done (BOUNDARY.md).
+    pub fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<Vec<u8>> {
+        let mut calls = self.calls()?;
+        let cur = calls.cursors.get_mut(&cursor_id).ok_or_else(|| {
+            Error::odb(
+                crate::error::codes::CURSOR_CLOSED,
+                format!("cursor {cursor_id} is not open"),
+            )
+        })?;
+        let mut out = Vec::new();
+        let (n, done) = fetch_into(cur, max_rows, &mut out)?;
+        if done {
+            calls.cursors.remove(&cursor_id);
+        }
+        out.extend_from_slice(&n.to_le_bytes());
+        out.push(done as u8);
+        Ok(out)
+    }
+
+    /// Drops an open cursor (no error when it is already gone).
+    pub fn close_cursor(&self, cursor_id: u32) -> Result<()> {
+        self.calls()?.cursors.remove(&cursor_id);
+        Ok(())
+    }
+
+    pub fn commit(&self) -> Result<()> {
+        let _c = self.calls()?;
+        Ok(self.read().commit()?)
+    }
+
+    pub fn rollback(&self) -> Result<()> {
+        let _c = self.calls()?;
+        Ok(self.read().rollback()?)
+    }
+
+    pub fn ping(&self) -> Result<()> {
+        let _c = self.calls()?;
+        Ok(self.read().ping()?)
+    }
+
+    /// Interrupts the running call (it fails with ORA-01013); does not wait for it.
+    pub fn break_execution(&self) -> Result<()> {
+        if self.closed.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        Ok(self.read().break_execution()?)
+    }
+
+    /// Sets an end-to-end attribute (0 client id, 1 module, 2 action, 3 client
+    /// info, 4 DB operation); OCI sends it with the next call.
+    pub fn set_end_to_end(&self, which: u32, value: &str) -> Result<()> {
+        let c = self.read();
+        Ok(match which {
+            0 => c.set_client_identifier(value),
+            1 => c.set_module(value),
+            2 => c.set_action(value),
+            3 => c.set_client_info(value),
+            _ => c.set_db_op(value),
+        }?)
+    }
+
+    /// False once closed or when OCI knows the session is gone (no round trip).
+    pub fn is_healthy(&self) -> bool {
+        !self.closed.load(Ordering::Acquire)
+            && matches!(self.read().status(), Ok(oracle::ConnStatus::Normal))
+    }
+
+    pub fn set_call_timeout(&self, ms: u32) -> Result<()> {
+        let d = (ms > 0).then(|| Duration::from_millis(u64::from(ms)));
+        Ok(self.read().set_call_timeout(d)?)
+    }
+
+    pub fn call_timeout_ms(&self) -> u32 {
+        let t = self.read().call_timeout().ok().flatten();
+        t.map_or(0, |d| d.as_millis().min(u128::from(u32::MAX)) as u32)
+    }
+
+    /// Closes the cursors, then the session; again: nothing to do.
+    pub fn close(&self) -> Result<()> {
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        calls.cursors.clear();
+        Ok(self.read().close()?)
+    }
+}
+
+fn bind_all(stmt: &mut Statement, specs: &[Spec], vals: &[u8]) -> Result<()> {
+    let mut r = Reader::new(vals);
+    for (i, s) in specs.iter().enumerate() {
+        let v = r.value()?;
+        let ty = out_type(s.db_type, s.max_size);
+        let value: &dyn ToSql = &v;
+        let with_type = (&v, &ty);
+        let as_bound: &dyn ToSql = match s.dir {
+            2 => &ty,
+            3 => &with_type,
+            _ => value,
+        };
+        match &s.name {
+            Some(n) => stmt.bind(n.as_str(), as_bound)?,
+            None => stmt.bind(i + 1, as_bound)?,
+        }
+    }
+    Ok(())
+}
+
+/// Tagged OUT values, one per bind (IN binds as NULL); RETURNING binds as arrays (tag 10).
+fn out_binds(stmt: &Statement, specs: &[Spec]) -> Result<Option<Vec<u8>>> {
+    if specs.iter().all(|s| s.dir == 1) {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for (i, s) in specs.iter().enumerate() {
+        if s.dir == 1 {
+            out.push(0);
+            continue;
+        }
+        let idx = i + 1;
+        if stmt.is_returning() {
+            let vs: Vec<Tagged> = stmt.returned_values(idx)?;
+            out.push(10);
+            out.extend_from_slice(&(vs.len() as u32).to_le_bytes());
+            vs.into_iter().for_each(|v| out.extend_from_slice(&v.0));
+        } else {
+            out.extend_from_slice(&stmt.bind_value::<_, Tagged>(idx)?.0);
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Appends up to `max` rows (0: none); true when the cursor has no rows left.
+fn fetch_into(cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
+    let mut n = 0;
+    while n < max {
+        match cur.rs.next() {
+            None => return Ok((n, true)),
+            Some(row) => {
+                let row = row?;
+                for (v, t) in row.sql_values().iter().zip(&cur.as_text) {
+                    values::put(out, v, *t)?;
+                }
+                n += 1;
+            }
+        }
+    }
+    Ok((n, false))
+}
+
+fn columns(rs: &ResultSet<'static, Row>, out: &mut Vec<u8>) {
+    let cols = rs.column_info();
+    out.extend_from_slice(&(cols.len() as u32).to_le_bytes());
+    for c in cols {
+        let t = c.oracle_type();
+        let (size, precision, scale) = match t {
+            OracleType::Varchar2(n)
+            | OracleType::NVarchar2(n)
+            | OracleType::Char(n)
+            | OracleType::NChar(n)
+            | OracleType::Raw(n) => (*n, 0, 0),
+            OracleType::Number(p, s) => (0, *p as i8, *s),
+            OracleType::Float(p) => (0, *p as i8, -127),
+            _ => (0, 0, 0),
+        };
+        out.push(type_number(t));
+        out.extend_from_slice(&size.to_le_bytes());
+        out.push(precision as u8);
+        out.push(scale as u8);
+        out.push(c.nullable() as u8);
+        out.extend_from_slice(&(c.name().len() as u32).to_le_bytes());
+        out.extend_from_slice(c.name().as_bytes());
+    }
+}

@@ -1,0 +1,105 @@
+//! One error type with the fields `OracleError` carries: code, message, offset, recoverable.
+
+pub use oradb_protocol::codes;
+/// Oracle's client library could not be loaded (ODPI-C's DPI-1047).
+pub use oradb_protocol::codes::THICK_LIBRARY_NOT_LOADED as LIBRARY_NOT_LOADED;
+/// Not available in thick mode yet, or `init` already done with other options.
+pub use oradb_protocol::codes::THICK_UNAVAILABLE as UNAVAILABLE;
+
+/// A failed thick-mode call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// `ORA-nnnnn`, `DPI-nnnn` or `ODB-nnnn`.
+    pub code: String,
+    /// The whole text, starting with the code.
+    pub message: String,
+    /// Parse error offset in the SQL (0 when none).
+    pub offset: u32,
+    /// True when retrying may succeed (the session may be gone).
+    pub is_recoverable: bool,
+}
+
+/// Result of a thick-mode call.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// One of our own errors: `code` from `oradb_protocol::codes`, `text` without the code.
+    pub fn odb(code: &str, text: impl AsRef<str>) -> Error {
+        Error {
+            code: code.to_string(),
+            message: format!("{code}: {}", text.as_ref()),
+            offset: 0,
+            is_recoverable: false,
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The code at the start of an Oracle message ("ORA-00942: …" → "ORA-00942").
+fn leading_code(message: &str) -> Option<&str> {
+    let end = message.find(':')?;
+    let code = &message[..end];
+    let (prefix, digits) = code.split_once('-')?;
+    let ok = (2..=4).contains(&prefix.len())
+        && prefix.chars().all(|c| c.is_ascii_uppercase())
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit());
+    ok.then_some(code)
+}
+
+impl Error {
+    /// An Oracle error with its code, text and `offset` (a parse offset, or a row index).
+    pub fn from_db(db: &oracle::DbError, offset: u32) -> Error {
+        let message = db.message().trim_end().to_string();
+        let code = leading_code(&message)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("ORA-{:05}", db.code()));
+        let message = if leading_code(&message).is_some() {
+            message
+        } else {
+            format!("{code}: {message}")
+        };
+        Error {
+            code,
+            message,
+            offset,
+            is_recoverable: db.is_recoverable(),
+        }
+    }
+}
+
+impl From<oracle::Error> for Error {
+    fn from(e: oracle::Error) -> Error {
+        match e.db_error() {
+            Some(db) => Error::from_db(db, db.offset()),
+            None => Error::odb(codes::INTERNAL, e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_code_reads_ora_and_dpi_codes_only() {
+        assert_eq!(leading_code("ORA-00942: table"), Some("ORA-00942"));
+        assert_eq!(leading_code("DPI-1047: Cannot locate"), Some("DPI-1047"));
+        assert_eq!(leading_code("no code: here"), None);
+        assert_eq!(leading_code("x"), None);
+    }
+
+    #[test]
+    fn odb_errors_start_with_their_code() {
+        let e = Error::odb(LIBRARY_NOT_LOADED, "gone");
+        assert_eq!(e.code, LIBRARY_NOT_LOADED);
+        assert_eq!(e.message, format!("{LIBRARY_NOT_LOADED}: gone"));
+    }
+}

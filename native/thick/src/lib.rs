@@ -1,0 +1,17 @@
+//! Thick mode: oradb's connection calls over Oracle's client library (libclntsh), through ODPI-C
+//! and the `oracle` crate. Calls block; the caller (`native/node`) runs them off the JS thread.
+//! Arguments and results are the compact buffers of `native/node/BOUNDARY.md`, so the TS layer
+//! cannot tell the backends apart. This crate never depends on napi.
+
+#![deny(clippy::all)]
+
+mod conn;
+mod error;
+mod init;
+mod many;
+mod values;
+
+pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};
+pub use error::{Error, Result, LIBRARY_NOT_LOADED, UNAVAILABLE};
+pub use init::{init, is_initialized, InitOptions};
+pub use many::{ExecManyOpts, ExecManyResult};

@@ -1,0 +1,296 @@
+//! The tagged value format of `native/node/BOUNDARY.md`: bind values in, row and out-bind
+//! values out.
+
+use oracle::sql_type::FromSql;
+use oracle::sql_type::{OracleType, Timestamp, ToSql};
+use oracle::SqlValue;
+
+use crate::error::{Error, Result};
+
+fn bad(text: impl AsRef<str>) -> Error {
+    Error::odb(crate::error::codes::MALFORMED_BIND_BUFFER, text)
+}
+
+/// Reads tagged values and bind specs.
+pub struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(b: &'a [u8]) -> Self {
+        Reader { b, pos: 0 }
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.b.len())
+            .ok_or_else(|| bad("bind buffer ended early"))?;
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    pub fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    pub fn u32(&mut self) -> Result<u32> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn f64(&mut self) -> Result<f64> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(f64::from_le_bytes(a))
+    }
+    fn sized(&mut self) -> Result<&'a [u8]> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+    pub fn text(&mut self) -> Result<String> {
+        String::from_utf8(self.sized()?.to_vec()).map_err(|_| bad("bind string is not UTF-8"))
+    }
+    fn datetime(&mut self, nanos: bool) -> Result<Timestamp> {
+        let s = self.take(7)?;
+        let ns = if nanos { self.u32()? } else { 0 };
+        let year = i16::from_le_bytes([s[0], s[1]]) as i32;
+        let [m, d, h, mi, sec] = [s[2], s[3], s[4], s[5], s[6]].map(u32::from);
+        Timestamp::new(year, m, d, h, mi, sec, ns).map_err(|e| bad(e.to_string()))
+    }
+
+    /// One tagged value as something ODPI-C can bind.
+    pub fn value(&mut self) -> Result<Value> {
+        Ok(Value(match self.u8()? {
+            0 => Box::new(None::<String>),
+            1 | 11 => Box::new(self.f64()?),
+            2 | 7 | 8 => Box::new(self.text()?),
+            3 | 9 => Box::new(self.sized()?.to_vec()),
+            4 | 5 => Box::new(self.datetime(true)?),
+            6 => Box::new(self.u8()? != 0),
+            12 => {
+                let ts = self.datetime(true)?;
+                let off = i16::from_le_bytes([self.u8()?, self.u8()?]) as i32;
+                Box::new(ts.and_tz_offset(off * 60).map_err(|e| bad(e.to_string()))?)
+            }
+            t => {
+                return Err(Error::odb(
+                    crate::error::codes::MALFORMED_BIND_BUFFER,
+                    format!("unknown bind value tag {t}"),
+                ))
+            }
+        }))
+    }
+}
+
+/// One bind value; a sized wrapper so an IN OUT bind can pair it with its type.
+pub struct Value(Box<dyn ToSql + Send>);
+
+impl ToSql for Value {
+    fn oratype(&self, conn: &oracle::Connection) -> oracle::Result<OracleType> {
+        self.0.oratype(conn)
+    }
+    fn to_sql(&self, val: &mut SqlValue) -> oracle::Result<()> {
+        self.0.to_sql(val)
+    }
+}
+
+/// The Oracle type an OUT bind of `db_type` (0: unknown) and `max_size` bytes is bound as.
+pub fn out_type(db_type: u8, max_size: u32) -> OracleType {
+    let size = if max_size == 0 { 4000 } else { max_size };
+    match db_type {
+        2 => OracleType::Number(0, -127),
+        12 => OracleType::Date,
+        23 => OracleType::Raw(size),
+        101 => OracleType::BinaryDouble,
+        100 => OracleType::BinaryFloat,
+        180 => OracleType::Timestamp(9),
+        181 => OracleType::TimestampTZ(9),
+        112 => OracleType::CLOB,
+        113 => OracleType::BLOB,
+        252 => OracleType::Boolean,
+        _ => OracleType::Varchar2(size),
+    }
+}
+
+/// Oracle's type number (as thin mode reports it) for a column of type `t`.
+pub fn type_number(t: &OracleType) -> u8 {
+    match t {
+        OracleType::Varchar2(_) | OracleType::NVarchar2(_) => 1,
+        OracleType::Number(..) | OracleType::Float(_) | OracleType::Int64 | OracleType::UInt64 => 2,
+        OracleType::Long => 8,
+        OracleType::Rowid => 11,
+        OracleType::Date => 12,
+        OracleType::Raw(_) => 23,
+        OracleType::LongRaw => 24,
+        OracleType::Char(_) | OracleType::NChar(_) => 96,
+        OracleType::BinaryFloat => 100,
+        OracleType::BinaryDouble => 101,
+        OracleType::CLOB | OracleType::NCLOB => 112,
+        OracleType::BLOB => 113,
+        OracleType::Timestamp(_) => 180,
+        OracleType::TimestampTZ(_) => 181,
+        OracleType::TimestampLTZ(_) => 231,
+        OracleType::Boolean => 252,
+        _ => 1,
+    }
+}
+
+/// Appends one value as its tag and payload; `as_text` forces NUMBER to exact text (tag 7).
+pub fn put(out: &mut Vec<u8>, v: &SqlValue, as_text: bool) -> oracle::Result<()> {
+    if v.is_null()? {
+        out.push(0);
+        return Ok(());
+    }
+    match v.oracle_type()? {
+        OracleType::Number(..) | OracleType::Float(_) | OracleType::Int64 | OracleType::UInt64 => {
+            if as_text {
+                text(out, 7, &v.get::<String>()?);
+            } else {
+                out.push(1);
+                out.extend_from_slice(&v.get::<f64>()?.to_le_bytes());
+            }
+        }
+        OracleType::BinaryDouble | OracleType::BinaryFloat => {
+            out.push(11);
+            out.extend_from_slice(&v.get::<f64>()?.to_le_bytes());
+        }
+        OracleType::Raw(_) | OracleType::LongRaw => bytes(out, 3, &v.get::<Vec<u8>>()?),
+        OracleType::BLOB => bytes(out, 9, &v.get::<Vec<u8>>()?),
+        OracleType::CLOB | OracleType::NCLOB => text(out, 8, &v.get::<String>()?),
+        OracleType::Date => stamp(out, 4, &v.get::<Timestamp>()?),
+        OracleType::Timestamp(_) => stamp(out, 5, &v.get::<Timestamp>()?),
+        OracleType::TimestampTZ(_) | OracleType::TimestampLTZ(_) => {
+            let t = v.get::<Timestamp>()?;
+            stamp(out, 12, &t);
+            out.extend_from_slice(&((t.tz_offset() / 60) as i16).to_le_bytes());
+        }
+        OracleType::Boolean => {
+            out.push(6);
+            out.push(v.get::<bool>()? as u8);
+        }
+        _ => text(out, 2, &v.get::<String>()?),
+    }
+    Ok(())
+}
+
+fn text(out: &mut Vec<u8>, tag: u8, s: &str) {
+    bytes(out, tag, s.as_bytes());
+}
+
+fn bytes(out: &mut Vec<u8>, tag: u8, b: &[u8]) {
+    out.push(tag);
+    out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+    out.extend_from_slice(b);
+}
+
+/// Tags 4 and 5 carry the wall clock; 5 and 12 add nanoseconds. TIMESTAMP WITH TIME ZONE is
+/// sent as its UTC wall clock, as thin mode does.
+fn stamp(out: &mut Vec<u8>, tag: u8, t: &Timestamp) {
+    let t = if tag == 12 { utc(t) } else { *t };
+    out.push(tag);
+    out.extend_from_slice(&(t.year() as i16).to_le_bytes());
+    for x in [t.month(), t.day(), t.hour(), t.minute(), t.second()] {
+        out.push(x as u8);
+    }
+    if tag != 4 {
+        out.extend_from_slice(&t.nanosecond().to_le_bytes());
+    }
+}
+
+/// The UTC wall clock of a zoned timestamp.
+fn utc(t: &Timestamp) -> Timestamp {
+    let days = days_from_civil(t.year(), t.month(), t.day());
+    let secs = days * 86400 + i64::from(t.hour() * 3600 + t.minute() * 60 + t.second())
+        - i64::from(t.tz_offset());
+    let (d, s) = (secs.div_euclid(86400), secs.rem_euclid(86400) as u32);
+    let (y, m, dd) = civil_from_days(d);
+    Timestamp::new(y, m, dd, s / 3600, s / 60 % 60, s % 60, t.nanosecond())
+        .and_then(|u| u.and_tz_offset(t.tz_offset()))
+        .unwrap_or(*t)
+}
+
+fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(if m <= 2 { y - 1 } else { y });
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+}
+
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as i32, m, d)
+}
+
+/// A value already in tagged form: what OUT binds are read as.
+pub struct Tagged(pub Vec<u8>);
+
+impl FromSql for Tagged {
+    fn from_sql(v: &SqlValue) -> oracle::Result<Tagged> {
+        let mut out = Vec::new();
+        put(&mut out, v, false)?;
+        Ok(Tagged(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_days_round_trip_across_leap_years() {
+        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (2024, 12, 31), (1899, 3, 1)] {
+            assert_eq!(civil_from_days(days_from_civil(y, m, d)), (y, m, d));
+        }
+        assert_eq!(days_from_civil(1970, 1, 2), 1);
+    }
+
+    #[test]
+    fn zoned_timestamps_go_out_as_their_utc_wall_clock() {
+        let t = Timestamp::new(2024, 1, 1, 1, 30, 0, 5)
+            .unwrap()
+            .and_tz_offset(2 * 3600)
+            .unwrap();
+        let mut out = Vec::new();
+        stamp(&mut out, 12, &t);
+        assert_eq!(out[0], 12);
+        assert_eq!(i16::from_le_bytes([out[1], out[2]]), 2023);
+        assert_eq!(&out[3..8], &[12, 31, 23, 30, 0]);
+        assert_eq!(u32::from_le_bytes([out[8], out[9], out[10], out[11]]), 5);
+    }
+
+    #[test]
+    fn bind_values_read_every_scalar_tag() {
+        let mut b = vec![0u8, 1];
+        b.extend_from_slice(&2.5f64.to_le_bytes());
+        b.extend_from_slice(&[2, 2, 0, 0, 0, b'h', b'i', 6, 1, 99]);
+        let mut r = Reader::new(&b);
+        for _ in 0..4 {
+            r.value().unwrap();
+        }
+        assert_eq!(
+            r.value().err().unwrap().code,
+            crate::error::codes::MALFORMED_BIND_BUFFER
+        );
+        assert_eq!(
+            r.value().err().unwrap().code,
+            crate::error::codes::MALFORMED_BIND_BUFFER
+        );
+    }
+
+    #[test]
+    fn out_binds_default_to_varchar2_of_their_size() {
+        assert_eq!(out_type(0, 10), OracleType::Varchar2(10));
+        assert_eq!(out_type(2, 0), OracleType::Number(0, -127));
+        assert_eq!(type_number(&OracleType::TimestampLTZ(6)), 231);
+    }
+}

@@ -1,0 +1,80 @@
+/**
+ * Thick mode: `initOracleClient()` switches the connections made afterwards from the built-in
+ * thin client to Oracle's client library (Instant Client, through ODPI-C).
+ *
+ * @module
+ */
+
+import { callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
+import { loadNative } from "./_native.ts";
+import { checkOptions, type OptionSchema } from "./_options.ts";
+
+/**
+ * Options of {@linkcode initOracleClient}.
+ *
+ * @example
+ * ```ts
+ * import type { InitOracleClientOptions } from "./thick.ts";
+ *
+ * const options: InitOracleClientOptions = { libDir: "/opt/oracle/instantclient_19_3" };
+ * ```
+ */
+export interface InitOracleClientOptions {
+  /** Directory holding libclntsh; default: the system search path (`LD_LIBRARY_PATH`). */
+  libDir?: string;
+  /** Directory of `sqlnet.ora` and `tnsnames.ora` (as `TNS_ADMIN`). */
+  configDir?: string;
+  /** Driver name the server shows in `V$SESSION_CONNECT_INFO.CLIENT_DRIVER`. */
+  driverName?: string;
+}
+
+const INIT_OPTIONS: OptionSchema = { libDir: "string", configDir: "string", driverName: "string" };
+
+let thick = false;
+
+/**
+ * Loads Oracle's client library and turns on thick mode: `connect()` calls made afterwards
+ * in this module instance go through OCI. Connections made before keep working in thin mode.
+ * Calling it again with the same options does nothing; with other options it fails with
+ * `ODB-1041` (the library is loaded once per process). Pools are not yet available in thick
+ * mode: `createPool()` fails with `ODB-1041` once it is on.
+ *
+ * @throws {OracleError} `ODB-1040` when the library cannot be loaded (the message quotes
+ * ODPI-C's DPI-1047 text); thin mode keeps working then.
+ *
+ * @example
+ * ```ts
+ * import { connect, initOracleClient } from "../mod.ts";
+ *
+ * await initOracleClient({ libDir: "/opt/oracle/instantclient_19_3" });
+ * await using conn = await connect({ user: "scott", password: "tiger", connectString: "localhost/FREEPDB1" });
+ * console.log(conn.thin); // false
+ * ```
+ */
+export async function initOracleClient(options?: InitOracleClientOptions): Promise<void> {
+  const site = callSite();
+  try {
+    checkOptions("initOracleClient()", options, INIT_OPTIONS);
+    const o = options ?? {};
+    await loadNative().thickInit({
+      libDir: o.libDir,
+      configDir: o.configDir,
+      driverName: o.driverName,
+    });
+    thick = true;
+  } catch (e) {
+    throw toOracleError(e, site);
+  }
+}
+
+/** @internal True once `initOracleClient()` succeeded in this module instance. */
+export function isThickMode(): boolean {
+  return thick;
+}
+
+/** @internal Throws ODB-1041 for a feature that thick mode does not have yet. */
+export function assertThinOnly(what: string): void {
+  if (thick) {
+    throw odbError(ErrorCode.THICK_UNAVAILABLE, `${what} is not yet available in thick mode`);
+  }
+}

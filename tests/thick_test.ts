@@ -1,0 +1,207 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import {
+  connect,
+  Connection,
+  createPool,
+  ErrorCode,
+  initOracleClient,
+  OracleError,
+} from "../mod.ts";
+import { loadNative } from "../src/_native.ts";
+import { SKIP_SERVER, startTestServer, type TestServer } from "./_server.ts";
+
+// Thick mode needs Instant Client: ORADB_INSTANTCLIENT or .tmp/instantclient_19_3 of the
+// repository (scripts/instantclient.sh), also on LD_LIBRARY_PATH (OCI finds its own libraries
+// there). Without it these tests fail: they never skip.
+const up = import.meta.url.endsWith(".ts") ? "../" : "../../";
+const IC_DIR = process.env.ORADB_INSTANTCLIENT ??
+  fileURLToPath(new URL(`${up}.tmp/instantclient_19_3`, import.meta.url));
+
+const login = (db: TestServer) => ({
+  user: db.user,
+  password: db.password,
+  connectString: db.connectString,
+});
+
+async function rejection(p: Promise<unknown>): Promise<OracleError> {
+  const e = await p.then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof OracleError, `expected an OracleError, got ${String(e)}`);
+  return e;
+}
+
+/** Runs tests/_thick_child in a fresh process; its one JSON line, or why it gave none. */
+function child(mode: string, libDir: string, cs: string, env: Record<string, string | undefined>) {
+  const ts = import.meta.url.endsWith(".ts");
+  const script = fileURLToPath(new URL(`./_thick_child.${ts ? "ts" : "js"}`, import.meta.url));
+  const args = ts ? ["run", "--allow-all", script] : [script];
+  const r = spawnSync(process.execPath, [...args, mode, libDir, cs], {
+    env: env as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  const line = r.stdout.trim().split("\n").pop() ?? "";
+  assert.ok(
+    line.startsWith("{"),
+    `child ${mode} gave no result (status ${r.status}, signal ${r.signal}): ${
+      r.stderr.slice(-800)
+    }`,
+  );
+  return JSON.parse(line);
+}
+
+test("Instant Client is installed and on LD_LIBRARY_PATH", () => {
+  assert.ok(
+    existsSync(join(IC_DIR, "libclntsh.so")),
+    `no libclntsh.so in ${IC_DIR}: run scripts/instantclient.sh or set ORADB_INSTANTCLIENT`,
+  );
+  const path = (process.env.LD_LIBRARY_PATH ?? "").split(":");
+  assert.ok(path.includes(IC_DIR), `LD_LIBRARY_PATH must include ${IC_DIR}`);
+});
+
+test("initOracleClient rejects an unknown option with ODB-5003 and stays thin", async () => {
+  const e = await rejection(initOracleClient({ libdir: IC_DIR } as never));
+  assert.equal(e.code, ErrorCode.UNKNOWN_OPTION);
+});
+
+test("a missing client library is ODB-1040 quoting DPI-1047, and thin keeps working", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  const empty = mkdtempSync(join(tmpdir(), "oradb-no-ic-"));
+  try {
+    const env = { ...process.env, LD_LIBRARY_PATH: undefined };
+    const r = child("missing", empty, db.connectString, env);
+    assert.equal(r.ok, true, JSON.stringify(r));
+    assert.equal(r.init.isOracleError, true);
+    assert.equal(r.init.code, "ODB-1040");
+    assert.match(r.init.message, /^ODB-1040: Oracle Client library \(libclntsh\) could not be/);
+    assert.ok(r.init.message.includes(empty), r.init.message);
+    assert.match(r.init.message, /DPI-1047: Cannot locate a 64-bit Oracle Client library/);
+    assert.deepEqual([r.thin, r.rows], [true, [[7]]]);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test("thick mode: thin connections made before keep working; new ones go through OCI", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await using thin = await connect(login(db));
+  assert.equal(thin.thin, true);
+  await initOracleClient({ libDir: IC_DIR });
+  await initOracleClient({ libDir: IC_DIR }); // same options: nothing to do
+  const again = await rejection(initOracleClient({ libDir: IC_DIR, driverName: "x" }));
+  assert.equal(again.code, ErrorCode.THICK_UNAVAILABLE);
+  await using thick = await connect(login(db));
+  assert.equal(thick.thin, false);
+  assert.match(thick.serverVersion, /^\d+\.\d+\.\d+\.\d+\.\d+$/);
+  const r = await thin.execute<[number]>("SELECT 1 FROM dual", [], { outFormat: "array" });
+  assert.deepEqual(r.rows, [[1]]);
+  const p = await rejection(createPool({ ...login(db), poolMax: 1 }));
+  assert.equal(p.code, ErrorCode.THICK_UNAVAILABLE);
+  assert.match(p.message, /^ODB-1041: createPool\(\) is not yet available in thick mode$/);
+});
+
+test("thick mode: DDL and DML with positional and named binds", { skip: SKIP_SERVER }, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  await using conn = await connect(login(db));
+  await conn.execute("CREATE TABLE t (id NUMBER, s VARCHAR2(20))");
+  const a = await conn.execute("INSERT INTO t VALUES (:1, :2)", [1, "one"]);
+  assert.equal(a.rowsAffected, 1);
+  const b = await conn.execute("INSERT INTO t VALUES (:id, :s)", { id: 2, s: null });
+  assert.equal(b.rowsAffected, 1);
+  await conn.commit();
+  await using thin = await connectThin(db);
+  const r = await thin.execute("SELECT id, s FROM t ORDER BY id", [], { outFormat: "array" });
+  assert.deepEqual(r.rows, [[1, "one"], [2, null]]);
+});
+
+test("thick mode: commit and rollback are seen by another session", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  await using thin = await connectThin(db);
+  await thin.execute("CREATE TABLE t (id NUMBER)");
+  await using conn = await connect(login(db));
+  await conn.execute("INSERT INTO t VALUES (1)");
+  await conn.rollback();
+  await conn.execute("INSERT INTO t VALUES (2)");
+  await conn.commit();
+  await conn.execute("INSERT INTO t VALUES (3)", [], { autoCommit: true });
+  const r = await thin.execute("SELECT id FROM t ORDER BY id", [], { outFormat: "array" });
+  assert.deepEqual(r.rows, [[2], [3]]);
+});
+
+test("thick mode: errors carry the same OracleError fields as thin mode", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  await using thin = await connectThin(db);
+  await using conn = await connect(login(db));
+  for (const sql of ["SELECT * FROM no_such_table", "SELECT 1/0 FROM dual"]) {
+    const t = await rejection(thin.execute(sql));
+    const k = await rejection(conn.execute(sql));
+    const pick = (e: OracleError) => [e.code, e.errorNum, e.offset, e.isRecoverable, e.message];
+    assert.deepEqual(pick(k), pick(t), sql);
+  }
+  await conn.ping(); // the session survives its errors
+});
+
+test("thick mode: a wrong password is ORA-01017 with the same fields as thin mode", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  const bad = { ...login(db), password: "wrong" };
+  const t = await loadNative().connect(bad).then(() => new Error("logged on"), (e: Error) => e);
+  const k = await rejection(connect(bad));
+  assert.equal(k.code, "ORA-01017");
+  assert.deepEqual([k.errorNum, k.message], [1017, t.message]);
+});
+
+test("thick mode: executeMany inserts 200 rows with NULLs and named binds", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  await using thin = await connectThin(db);
+  await thin.execute("CREATE TABLE t (id NUMBER, s VARCHAR2(20))");
+  await using conn = await connect(login(db));
+  const rows = Array.from({ length: 200 }, (_, i) => ({ id: i, s: i % 2 ? `r${i}` : null }));
+  const r = await conn.executeMany("INSERT INTO t VALUES (:id, :s)", rows);
+  assert.equal(r.rowsAffected, 200);
+  await conn.commit();
+  const n = await thin.execute("SELECT COUNT(*), COUNT(s), MAX(s) FROM t", [], {
+    outFormat: "array",
+  });
+  assert.deepEqual(n.rows, [[200, 100, "r99"]]);
+});
+
+test("thick mode: a closed connection refuses calls with ODB-5000", {
+  skip: SKIP_SERVER,
+}, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  const conn = await connect(login(db));
+  await conn.close();
+  await conn.close(); // again: nothing to do
+  const e = await rejection(conn.execute("SELECT 1 FROM dual"));
+  assert.equal(e.code, ErrorCode.CONNECTION_CLOSED);
+});
+
+/** A thin connection whatever the mode, to check thick-mode work from another session. */
+async function connectThin(db: TestServer): Promise<Connection> {
+  const native = await loadNative().connect(login(db));
+  return new Connection(native, login(db));
+}
