@@ -11,6 +11,7 @@ import {
   OracleError,
 } from "../mod.ts";
 import { SKIP_SERVER, startConnected } from "./_server.ts";
+import { rng } from "./_rng.ts";
 
 const server = { skip: SKIP_SERVER };
 const OUT_NUM: BindSpec = { dir: BIND_OUT, type: DB_TYPE_NUMBER };
@@ -92,18 +93,6 @@ test(
     assert.deepEqual(r.rows, [{ V: 1 }]);
   },
 );
-
-/** A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
   const out = [...items];

@@ -25,6 +25,7 @@ import {
   type Pool,
 } from "../mod.ts";
 import { startTestServer } from "./_server.ts";
+import { rng } from "./_rng.ts";
 
 /**
  * 200,000 calls: RSS climbs over the first ~100,000 as the allocators of the JS and I/O threads
@@ -39,18 +40,6 @@ const MIB = 1024 * 1024;
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
-
-/** mulberry32: deterministic, so a wrong value names a seed that reproduces it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tally = { calls: 0, wrong: 0, unexpected: 0, byKind: new Map<string, number>() };
 const wrongSamples: string[] = [];

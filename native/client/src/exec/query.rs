@@ -78,17 +78,7 @@ impl State {
                 self.carry.insert(again.cursor_id, c);
             }
         }
-        let columns = describe
-            .iter()
-            .map(|c| Column {
-                name: c.name.clone(),
-                db_type: c.ora_type,
-                size: c.max_size,
-                precision: c.precision,
-                scale: c.scale,
-                nullable: c.nullable,
-            })
-            .collect();
+        let columns = columns_of(&describe);
         Ok(ExecResult {
             cursor_id: if done { 0 } else { again.cursor_id },
             columns: Some(columns),
@@ -116,18 +106,7 @@ impl State {
             .iter()
             .any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB));
         let plan = plan_for(&describe.columns, &opts.fetch_as_string, has_lob);
-        let columns: Vec<Column> = describe
-            .columns
-            .iter()
-            .map(|c| Column {
-                name: c.name.clone(),
-                db_type: c.ora_type,
-                size: c.max_size,
-                precision: c.precision,
-                scale: c.scale,
-                nullable: c.nullable,
-            })
-            .collect();
+        let columns = columns_of(&describe.columns);
         let mut done = m.error_num == 1403;
         let carry = acc.take_carry();
         let mut rows = acc.rows;
@@ -263,4 +242,19 @@ impl State {
         }
         Ok(f)
     }
+}
+
+/// The caller's view of a query's columns.
+fn columns_of(describe: &[DescribeColumn]) -> Vec<Column> {
+    describe
+        .iter()
+        .map(|c| Column {
+            name: c.name.clone(),
+            db_type: c.ora_type,
+            size: c.max_size,
+            precision: c.precision,
+            scale: c.scale,
+            nullable: c.nullable,
+        })
+        .collect()
 }
