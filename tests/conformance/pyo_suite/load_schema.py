@@ -1,8 +1,11 @@
 """Load python-oracledb's test schema the way a DBA would with SQL*Plus.
 
-Usage: load_schema.py SQL_DIR LOG_FILE
+Usage: load_schema.py [--layout oracledb|cx_oracle] SQL_DIR LOG_FILE
 
-SQL_DIR is the suite's tests/sql folder. Each script is split into
+SQL_DIR is the suite's tests/sql folder (layout oracledb), or the test/sql
+folder of the cx_Oracle 8.3.0 sdist (layout cx_oracle: drop_test_exec.sql and
+setup_test_exec.sql, then our schema_extra.sql beside this file for the
+tables the newer suite added). Each script is split into
 statements at lines holding only "/", substitution variables are replaced
 with SQL*Plus rules (`&name.` or `&name`; the period ends the name, so
 `&main_user..T` becomes `pythontest.T`), comments before a statement are
@@ -83,8 +86,15 @@ def run_script(cursor, path, log):
     return ran, failed
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
 def main():
-    sql_dir, log_path = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    layout = "oracledb"
+    if args[:1] == ["--layout"]:
+        layout, args = args[1], args[2:]
+    sql_dir, log_path = args[0], args[1]
     conn = oracledb.connect(
         user=os.environ["PYO_TEST_ADMIN_USER"],
         password=os.environ["PYO_TEST_ADMIN_PASSWORD"],
@@ -92,14 +102,22 @@ def main():
     )
     banner = conn.version
     version = tuple(int(p) for p in banner.split(".")[:2])
-    scripts = ["drop_schema", "create_schema"]
-    scripts += [name for need, name in VERSIONED_SCRIPTS if version >= need]
+    if layout == "cx_oracle":
+        scripts = [
+            os.path.join(sql_dir, "drop_test_exec"),
+            os.path.join(sql_dir, "setup_test_exec"),
+            os.path.join(HERE, "schema_extra"),
+        ]
+    else:
+        scripts = ["drop_schema", "create_schema"]
+        scripts += [n for need, n in VERSIONED_SCRIPTS if version >= need]
+        scripts = [os.path.join(sql_dir, name) for name in scripts]
     total = total_failed = 0
     with open(log_path, "w", encoding="utf-8") as log, conn.cursor() as cur:
-        for name in scripts:
-            path = os.path.join(sql_dir, name + ".sql")
+        for base in scripts:
+            path, name = base + ".sql", os.path.basename(base)
             if not os.path.exists(path):
-                print(f"  {name}.sql: missing in {sql_dir}")
+                print(f"  {name}.sql: missing in {os.path.dirname(path)}")
                 continue
             ran, failed = run_script(cur, path, log)
             total, total_failed = total + ran, total_failed + failed

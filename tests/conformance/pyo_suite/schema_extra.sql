@@ -1,0 +1,61 @@
+-- Tables the python-oracledb 4.x suite reads that the cx_Oracle 8.3.0 test schema
+-- (loaded before this file by load_schema.py) does not create. Written for oradb from
+-- what the suite's own tests describe and expect (column names, types, precisions and
+-- the module_data fixtures of test_4800/test_4900); `&main_user.` is substituted as
+-- SQL*Plus does. Every statement ends at a line holding only "/".
+create table &main_user..TestTimestampLTZs (
+    IntCol number(9) not null,
+    TimestampLTZCol timestamp with local time zone not null,
+    NullableCol timestamp with local time zone,
+    TimestampLTZPrecisionCol timestamp(5) with local time zone
+)
+/
+create table &main_user..TestTimestampTZs (
+    IntCol number(9) not null,
+    TimestampTZCol timestamp with time zone not null,
+    NullableCol timestamp with time zone,
+    TimestampTZPrecisionCol timestamp(7) with time zone
+)
+/
+insert into &main_user..TestTimestampLTZs values (1, timestamp '2022-06-02 22:30:02.500000', timestamp '2022-06-04 00:00:03.125000', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (2, timestamp '2022-06-04 02:30:04.100000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (3, timestamp '2022-06-04 20:30:06.150000', timestamp '2022-06-06 00:00:09.375000', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (4, timestamp '2022-06-06 04:00:08.200000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (5, timestamp '2022-06-06 18:30:10.250000', timestamp '2022-06-08 00:00:15.625000', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (6, timestamp '2022-06-08 06:30:12.300000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (7, timestamp '2022-06-08 16:30:14.350000', timestamp '2022-06-10 00:00:21.875000', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (8, timestamp '2022-06-10 08:00:16.400000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (9, timestamp '2022-06-10 14:30:18.450000', timestamp '2022-06-12 00:00:27.112500', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampLTZs values (10, timestamp '2022-06-12 10:30:20.500000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestampTZs values (1, timestamp '2022-06-04 00:00:02.500000 +00:00', timestamp '2022-06-05 00:00:03.125000 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (2, timestamp '2022-06-05 00:00:04.100000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (3, timestamp '2022-06-06 00:00:06.150000 +00:00', timestamp '2022-06-07 00:00:09.375000 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (4, timestamp '2022-06-07 00:00:08.200000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (5, timestamp '2022-06-08 00:00:10.250000 +00:00', timestamp '2022-06-09 00:00:15.625000 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (6, timestamp '2022-06-09 00:00:12.300000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (7, timestamp '2022-06-10 00:00:14.350000 +00:00', timestamp '2022-06-11 00:00:21.875000 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (8, timestamp '2022-06-11 00:00:16.400000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (9, timestamp '2022-06-12 00:00:18.450000 +00:00', timestamp '2022-06-13 00:00:27.112500 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+/
+insert into &main_user..TestTimestampTZs values (10, timestamp '2022-06-13 00:00:20.500000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+/
+commit
+/
