@@ -3,7 +3,6 @@
 //! session. Statements are translated from Oracle SQL and run for real.
 
 mod bind_limit;
-mod datefmt;
 mod dbms_output;
 mod ddl;
 pub mod directory;
@@ -241,7 +240,7 @@ impl SessionShared {
         self.date_format
             .lock()
             .map(|f| f.clone())
-            .unwrap_or_else(|_| datefmt::DEFAULT_DATE_FORMAT.into())
+            .unwrap_or_else(|_| oracle::datefmt::DEFAULT_DATE_FORMAT.into())
     }
     fn timestamp_format(&self) -> String {
         self.timestamp_format
@@ -291,7 +290,7 @@ impl Session {
             let shared = Arc::new(SessionShared {
                 db: db.clone(),
                 currval: Mutex::new(HashMap::new()),
-                date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
+                date_format: Mutex::new(oracle::datefmt::DEFAULT_DATE_FORMAT.into()),
                 app_context: Default::default(),
                 timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
             });

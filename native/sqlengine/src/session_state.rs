@@ -11,9 +11,10 @@ use rusqlite::Connection;
 
 use super::errors::err;
 use super::lexer::{Tok, Token};
+use super::oracle::datefmt;
 use super::oracle::datefmt::{DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_FORMAT};
 use super::userenv::{userenv, Env};
-use super::{datefmt, Database, Session, SqlError};
+use super::{Database, Session, SqlError};
 use crate::directory::{self, stat, Attrs, KillError, SessionInfo};
 
 /// NLS_SESSION_PARAMETERS rows at logon, in Oracle's order.
@@ -348,7 +349,7 @@ impl Session {
                         second: 0,
                         nanos: 0,
                     };
-                    datefmt::to_char(&sample, &value)
+                    datefmt::to_char_date(&sample, &value, true)
                         .map_err(|_| invalid_value(1821, "date format not recognized"))?;
                     Change::Nls(name, value)
                 }
