@@ -117,7 +117,7 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
         "stall" => {
             let sid = number("a session id")?;
             let sid = u32::try_from(sid).map_err(|_| format!("no session {sid}"))?;
-            if !shared.db.registry.sessions().iter().any(|s| s.sid() == sid) {
+            if !shared.registry.sessions().iter().any(|s| s.sid() == sid) {
                 return Err(format!("no session {sid}"));
             }
             f.stall(sid);
@@ -155,7 +155,6 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
         }
         "sessions" => {
             let v: Vec<String> = shared
-                .db
                 .registry
                 .sessions()
                 .iter()
@@ -165,7 +164,6 @@ async fn command(shared: &Shared, addrs: &[SocketAddr], line: &str) -> Result<St
         }
         "network" => {
             let v: Vec<String> = shared
-                .db
                 .registry
                 .sessions()
                 .iter()
@@ -195,18 +193,11 @@ max-sessions N|off | restart [MS] | sessions | network | reset"
 /// has left the registry, so a test's next step sees them gone. Returns how
 /// many sessions were live.
 pub async fn drop_all(shared: &Shared) -> usize {
-    let before: Vec<u32> = shared
-        .db
-        .registry
-        .sessions()
-        .iter()
-        .map(|s| s.sid())
-        .collect();
+    let before: Vec<u32> = shared.registry.sessions().iter().map(|s| s.sid()).collect();
     shared.faults.drop_all();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while tokio::time::Instant::now() < deadline
         && shared
-            .db
             .registry
             .sessions()
             .iter()

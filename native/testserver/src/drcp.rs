@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::sql::directory::SessionDirectory;
 use crate::sql::{Database, Session, SqlError};
 
 pub const POOL_NAME: &str = "SYS_DEFAULT_CONNECTION_POOL";
@@ -41,13 +42,7 @@ impl Purity {
 }
 
 /// Request counters of one connection class (or of the whole pool).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub requests: u64,
-    pub hits: u64,
-    pub misses: u64,
-    pub authentications: u64,
-}
+pub use oradb_sqlengine::directory::PoolCounts as Counts;
 
 /// The pool's counters, readable by the session views.
 #[derive(Default)]
@@ -154,7 +149,7 @@ impl Pool {
         }
         // Busy pooled sessions are the registry's POOLED ones (so a dropped
         // connection can never leave a stale count); this one joins them.
-        let open = busy_sessions(db) + 1 + self.stats.idle.load(Ordering::Relaxed);
+        let open = busy_sessions(db.directory()) + 1 + self.stats.idle.load(Ordering::Relaxed);
         self.stats.historic_max.fetch_max(open, Ordering::Relaxed);
         Ok((session, hit))
     }
@@ -193,8 +188,8 @@ impl Pool {
 }
 
 /// Pooled sessions attached to a connection now (V$CPOOL_STATS NUM_BUSY_SERVERS).
-pub fn busy_sessions(db: &Database) -> u64 {
-    db.registry
+pub fn busy_sessions(directory: &dyn SessionDirectory) -> u64 {
+    directory
         .sessions()
         .iter()
         .filter(|s| s.attrs().pooled)

@@ -17,9 +17,11 @@ pub(crate) mod nne;
 pub mod registry;
 pub mod server;
 mod session;
-pub mod sql;
 pub mod tls;
 mod transport;
+
+/// The SQL/PL-SQL engine, its own crate; `crate::sql::…` paths keep working.
+pub use oradb_sqlengine as sql;
 
 pub use config::Config;
 pub use server::TestServer;

@@ -4,179 +4,14 @@
 //! views never wait on a running call).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::sql::InterruptHandle;
+use oradb_protocol::ano::Negotiated;
+pub use oradb_sqlengine::directory::{host_name, kill, stat, Attrs, KillError, SessionInfo, STATS};
+use oradb_sqlengine::directory::{PoolInfo, SessionDirectory};
 
-/// Statistics kept per session: (STATISTIC#, NAME). Numbers are ours, not Oracle's.
-pub const STATS: &[(u32, &str)] = &[
-    (0, "logons cumulative"),
-    (1, "logons current"),
-    (2, "opened cursors cumulative"),
-    (3, "opened cursors current"),
-    (4, "user commits"),
-    (5, "user rollbacks"),
-    (6, "user calls"),
-    (7, "execute count"),
-    (8, "parse count (total)"),
-    (9, "SQL*Net roundtrips to/from client"),
-    (10, "bytes received via SQL*Net from client"),
-];
-
-pub mod stat {
-    pub const LOGONS_CUMULATIVE: usize = 0;
-    pub const LOGONS_CURRENT: usize = 1;
-    pub const CURSORS_CUMULATIVE: usize = 2;
-    pub const CURSORS_CURRENT: usize = 3;
-    pub const USER_COMMITS: usize = 4;
-    pub const USER_ROLLBACKS: usize = 5;
-    pub const USER_CALLS: usize = 6;
-    pub const EXECUTE_COUNT: usize = 7;
-    pub const PARSE_COUNT: usize = 8;
-    pub const ROUNDTRIPS: usize = 9;
-    pub const BYTES_RECEIVED: usize = 10;
-}
-
-/// Kill states: not killed, killed (next call gets ORA-00028), killed IMMEDIATE.
-pub mod kill {
-    pub const NONE: u8 = 0;
-    pub const MARKED: u8 = 1;
-    pub const IMMEDIATE: u8 = 2;
-}
-
-/// Descriptive, mutable attributes of a session (what V$SESSION and SYS_CONTEXT show).
-#[derive(Debug, Clone, Default)]
-pub struct Attrs {
-    pub username: String,
-    /// The authenticating user of a proxy logon (`proxy[client]`); "" otherwise.
-    pub proxy_user: String,
-    pub schema: String,
-    pub program: String,
-    pub machine: String,
-    pub os_user: String,
-    pub terminal: String,
-    pub process: String,
-    pub service: String,
-    pub pooled: bool,
-    pub module: String,
-    pub action: String,
-    pub client_identifier: String,
-    pub client_info: String,
-    pub logon_time: String,
-    /// NLS parameters and TIME_ZONE as ALTER SESSION set them (name, value), in view order.
-    pub nls: Vec<(String, String)>,
-    pub time_zone: String,
-    /// Native network encryption and integrity the connection negotiated.
-    pub network: oradb_protocol::ano::Negotiated,
-}
-
-impl Attrs {
-    pub fn nls(&self, name: &str) -> Option<&str> {
-        self.nls
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// One session's entry.
-pub struct SessionInfo {
-    pub sid: AtomicU32,
-    pub serial: AtomicU32,
-    attrs: Mutex<Attrs>,
-    stats: [AtomicU64; STATS.len()],
-    active: AtomicBool,
-    killed: AtomicU8,
-    /// Wakes the session's call loop when it is killed while idle.
-    pub kill_notify: tokio::sync::Notify,
-    interrupt: Mutex<Option<InterruptHandle>>,
-}
-
-impl SessionInfo {
-    pub fn new(attrs: Attrs) -> Arc<SessionInfo> {
-        Arc::new(SessionInfo {
-            sid: AtomicU32::new(0),
-            serial: AtomicU32::new(1),
-            attrs: Mutex::new(attrs),
-            stats: Default::default(),
-            active: AtomicBool::new(false),
-            killed: AtomicU8::new(kill::NONE),
-            kill_notify: tokio::sync::Notify::new(),
-            interrupt: Mutex::new(None),
-        })
-    }
-    pub fn sid(&self) -> u32 {
-        self.sid.load(Ordering::Relaxed)
-    }
-    pub fn serial(&self) -> u32 {
-        self.serial.load(Ordering::Relaxed)
-    }
-    /// The attributes; a poisoned lock (a panic elsewhere) still yields them.
-    pub fn attrs(&self) -> MutexGuard<'_, Attrs> {
-        self.attrs.lock().unwrap_or_else(|p| p.into_inner())
-    }
-    pub fn bump(&self, which: usize) {
-        self.add(which, 1);
-    }
-    pub fn add(&self, which: usize, n: u64) {
-        if let Some(s) = self.stats.get(which) {
-            s.fetch_add(n, Ordering::Relaxed);
-        }
-    }
-    pub fn set(&self, which: usize, n: u64) {
-        if let Some(s) = self.stats.get(which) {
-            s.store(n, Ordering::Relaxed);
-        }
-    }
-    pub fn stat(&self, which: usize) -> u64 {
-        self.stats
-            .get(which)
-            .map_or(0, |s| s.load(Ordering::Relaxed))
-    }
-    pub fn set_active(&self, on: bool) {
-        self.active.store(on, Ordering::Relaxed);
-    }
-    pub fn status(&self) -> &'static str {
-        if self.killed() != kill::NONE {
-            "KILLED"
-        } else if self.active.load(Ordering::Relaxed) {
-            "ACTIVE"
-        } else {
-            "INACTIVE"
-        }
-    }
-    pub fn killed(&self) -> u8 {
-        self.killed.load(Ordering::SeqCst)
-    }
-    pub fn set_interrupt(&self, h: InterruptHandle) {
-        if let Ok(mut g) = self.interrupt.lock() {
-            *g = Some(h);
-        }
-    }
-    /// Marks the session killed, cancels its running call and wakes its loop.
-    fn kill(&self, immediate: bool) {
-        let mode = if immediate {
-            kill::IMMEDIATE
-        } else {
-            kill::MARKED
-        };
-        self.killed.fetch_max(mode, Ordering::SeqCst);
-        if let Ok(g) = self.interrupt.lock() {
-            if let Some(h) = g.as_ref() {
-                h.interrupt();
-            }
-        }
-        self.kill_notify.notify_one();
-    }
-}
-
-/// Why a kill request failed.
-#[derive(Debug, PartialEq, Eq)]
-pub enum KillError {
-    NoSuchSession,
-    Own,
-}
+use crate::drcp;
 
 #[derive(Default)]
 pub struct Registry {
@@ -289,14 +124,46 @@ impl Registry {
     }
 }
 
-/// The server's host name, for SERVER_HOST and V$INSTANCE.
-pub fn host_name() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_else(|| "localhost".into())
+/// The engine reaches the other sessions, the users and the pool through this.
+impl SessionDirectory for Registry {
+    fn sessions(&self) -> Vec<Arc<SessionInfo>> {
+        Registry::sessions(self)
+    }
+    fn kill(&self, sid: u32, serial: u32, own_sid: u32, immediate: bool) -> Result<(), KillError> {
+        Registry::kill(self, sid, serial, own_sid, immediate)
+    }
+    fn users(&self) -> Vec<String> {
+        Registry::users(self)
+    }
+    fn set_user(&self, user: &str, password: &str) {
+        Registry::set_user(self, user, password)
+    }
+    fn drop_user(&self, user: &str) {
+        Registry::drop_user(self, user)
+    }
+    fn pool(&self) -> PoolInfo {
+        let d = &self.drcp;
+        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        PoolInfo {
+            name: drcp::POOL_NAME.into(),
+            min_size: drcp::MIN_SIZE,
+            max_size: drcp::MAX_SIZE,
+            incr_size: drcp::INCR_SIZE,
+            inactivity_timeout: drcp::INACTIVITY_TIMEOUT,
+            max_think_time: drcp::MAX_THINK_TIME,
+            max_use_session: drcp::MAX_USE_SESSION,
+            max_lifetime_session: drcp::MAX_LIFETIME_SESSION,
+            busy: drcp::busy_sessions(self),
+            idle: load(&d.idle),
+            purged: load(&d.purged),
+            historic_max: load(&d.historic_max),
+            total: d.total(),
+            by_class: d.by_class(),
+        }
+    }
+    fn network_banners(&self, network: Negotiated) -> Vec<String> {
+        crate::nne::banners(network)
+    }
 }
 
 #[cfg(test)]

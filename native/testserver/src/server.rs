@@ -11,12 +11,15 @@ use tokio::sync::watch;
 
 use crate::config::Config;
 use crate::faults::Faults;
+use crate::registry::Registry;
 use crate::sql::Database;
 
 /// State shared by every session of one server.
 pub struct Shared {
     pub config: Config,
     pub db: Arc<Database>,
+    /// Live sessions and SQL-created users; the engine sees them through `db`.
+    pub registry: Arc<Registry>,
     /// Failures tests switch on (admin port or [`TestServer::faults`]).
     pub faults: Faults,
     /// Server-side session pool for `(SERVER=POOLED)` connections.
@@ -90,10 +93,10 @@ async fn accept_loop<F>(
 impl TestServer {
     /// Binds `config.listen` and starts serving on the current tokio runtime.
     pub async fn start(config: Config) -> std::io::Result<TestServer> {
-        let db = Database::open(config.data_dir.as_deref())
+        let registry = Arc::new(Registry::default());
+        registry.set_configured_users(config.users.iter().map(|(u, _)| u.clone()).collect());
+        let db = Database::open_with(config.data_dir.as_deref(), registry.clone())
             .map_err(|e| std::io::Error::other(e.message.clone()))?;
-        db.registry
-            .set_configured_users(config.users.iter().map(|(u, _)| u.clone()).collect());
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let tls = match &config.tls {
@@ -117,8 +120,9 @@ impl TestServer {
         };
         let shared = Arc::new(Shared {
             config,
-            drcp: crate::drcp::Pool::new(db.registry.drcp.clone()),
+            drcp: crate::drcp::Pool::new(registry.drcp.clone()),
             db,
+            registry,
             faults: Faults::default(),
             next_sid: AtomicU32::new(100),
         });

@@ -9,7 +9,20 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use oradb_protocol::value::Value;
+use oradb_testserver::registry::Registry;
 use oradb_testserver::sql::{Database, Outcome, Session, SqlError};
+
+/// The database with the server's registry behind it, as the server opens it.
+struct Server {
+    db: Arc<Database>,
+    registry: Arc<Registry>,
+}
+
+fn open() -> Server {
+    let registry = Arc::new(Registry::default());
+    let db = Database::open_with(None, registry.clone()).unwrap();
+    Server { db, registry }
+}
 
 fn rows(s: &mut Session, sql: &str) -> Result<Vec<Vec<Value>>, SqlError> {
     let p = s.prepare(sql)?;
@@ -31,8 +44,8 @@ fn vc(s: &str) -> Value {
     Value::Varchar(s.into())
 }
 
-fn logon(db: &Arc<Database>, user: &str) -> Session {
-    let s = Session::open(db, user).unwrap();
+fn logon(db: &Server, user: &str) -> Session {
+    let s = Session::open(&db.db, user).unwrap();
     let info = s.info();
     info.sid.store(7, Ordering::Relaxed);
     info.attrs().service = "FREEPDB1".into();
@@ -42,7 +55,7 @@ fn logon(db: &Arc<Database>, user: &str) -> Session {
 
 #[test]
 fn dbtimezone_is_utc_and_sessiontimezone_follows_alter_session() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut s = logon(&db, "scott");
     assert_eq!(one(&mut s, "SELECT DBTIMEZONE FROM DUAL"), vc("+00:00"));
     assert_eq!(
@@ -71,7 +84,7 @@ fn dbtimezone_is_utc_and_sessiontimezone_follows_alter_session() {
 
 #[test]
 fn userenv_answers_every_documented_name_and_rejects_others() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut s = logon(&db, "scott");
     let ctx = |s: &mut Session, name: &str| {
         one(
@@ -104,7 +117,7 @@ fn userenv_answers_every_documented_name_and_rejects_others() {
 
 #[test]
 fn nls_database_and_instance_parameters() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut s = logon(&db, "scott");
     let q = "select value from nls_database_parameters where parameter = 'NLS_CHARACTERSET'";
     assert_eq!(one(&mut s, q), vc("AL32UTF8"));
@@ -127,7 +140,7 @@ fn nls_database_and_instance_parameters() {
 
 #[test]
 fn sys_qualified_dictionary_names() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut s = logon(&db, "scott");
     rows(&mut s, "create table t (n number)").unwrap();
     assert_eq!(one(&mut s, "select dummy from sys.dual"), vc("X"));
@@ -168,7 +181,7 @@ fn sys_qualified_dictionary_names() {
 
 #[test]
 fn dbms_debug_jdwp_names_this_session() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut s = logon(&db, "scott");
     let r = rows(
         &mut s,
@@ -181,7 +194,7 @@ fn dbms_debug_jdwp_names_this_session() {
 
 #[test]
 fn application_context_set_at_logon_reads_back() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut s = logon(&db, "scott");
     s.set_app_context("myctx", "attr1", "Value1");
     let r = rows(

@@ -8,7 +8,20 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use oradb_protocol::value::Value;
+use oradb_testserver::registry::Registry;
 use oradb_testserver::sql::{Database, Outcome, Session, SqlError};
+
+/// The database with the server's registry behind it, as the server opens it.
+struct Server {
+    db: Arc<Database>,
+    registry: Arc<Registry>,
+}
+
+fn open() -> Server {
+    let registry = Arc::new(Registry::default());
+    let db = Database::open_with(None, registry.clone()).unwrap();
+    Server { db, registry }
+}
 
 fn run(s: &mut Session, sql: &str) -> Result<Vec<Vec<Value>>, SqlError> {
     let p = s.prepare(sql)?;
@@ -27,8 +40,8 @@ fn text(s: &mut Session, sql: &str) -> String {
 }
 
 /// A session registered as the server does at logon.
-fn logon(db: &Arc<Database>, user: &str, sid: u32) -> Session {
-    let s = Session::open(db, user).unwrap();
+fn logon(db: &Server, user: &str, sid: u32) -> Session {
+    let s = Session::open(&db.db, user).unwrap();
     let info = s.info();
     info.sid.store(sid, Ordering::Relaxed);
     info.attrs().service = "FREEPDB1".into();
@@ -38,7 +51,7 @@ fn logon(db: &Arc<Database>, user: &str, sid: u32) -> Session {
 
 #[test]
 fn alter_session_changes_to_char_and_the_nls_view() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut s = logon(&db, "scott", 1);
     let q = "select to_char(to_date('2024-03-05 14:07:09', 'YYYY-MM-DD HH24:MI:SS')) from dual";
     assert_eq!(text(&mut s, q), "05-MAR-24");
@@ -71,7 +84,7 @@ fn alter_session_changes_to_char_and_the_nls_view() {
 
 #[test]
 fn sys_context_and_application_info() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut s = logon(&db, "scott", 7);
     assert_eq!(
         text(&mut s, "select sys_context('USERENV', 'SID') from dual"),
@@ -108,7 +121,7 @@ fn sys_context_and_application_info() {
 
 #[test]
 fn views_cover_all_sessions_and_kill_ends_the_victim() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     let mut a = logon(&db, "scott", 10);
     let mut b = logon(&db, "scott", 11);
     assert_eq!(text(&mut a, "select count(*) from v$session"), "2");
@@ -145,7 +158,7 @@ fn views_cover_all_sessions_and_kill_ends_the_victim() {
 
 #[test]
 fn user_ddl_and_dictionary_views() {
-    let db = Database::open(None).unwrap();
+    let db = open();
     db.registry.set_configured_users(vec!["scott".into()]);
     let mut s = logon(&db, "scott", 1);
     run(&mut s, "create user app identified by S3cret").unwrap();

@@ -37,8 +37,9 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
-/// Days since 1970-01-01 (Howard Hinnant's civil algorithm).
-fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+/// Days since 1970-01-01 (Howard Hinnant's civil algorithm), for an
+/// astronomical year (1 BC is 0).
+pub fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
     let y = if m <= 2 { y as i64 - 1 } else { y as i64 };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -48,7 +49,8 @@ fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
     era * 146097 + doe - 719468
 }
 
-fn civil_from_days(z: i64) -> (i32, u8, u8) {
+/// Inverse of [`days_from_civil`]: (astronomical year, month, day).
+pub fn civil_from_days(z: i64) -> (i32, u8, u8) {
     let z = z + 719468;
     let era = z.div_euclid(146097);
     let doe = z - era * 146097;

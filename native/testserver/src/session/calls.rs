@@ -126,7 +126,7 @@ async fn detach(conn: &mut Conn, st: &mut State) -> Result<(), String> {
     let Some(session) = st.take_session() else {
         return Ok(());
     };
-    conn.shared.db.registry.remove(conn.sid);
+    conn.shared.registry.remove(conn.sid);
     if let Some(d) = &conn.drcp {
         conn.shared.drcp.park(&d.user, &d.cclass, d.epoch, session);
     }
@@ -171,7 +171,7 @@ async fn reattach(conn: &mut Conn, st: &mut State) -> Result<(), String> {
     }
     info.sid.store(sid, Ordering::Relaxed);
     conn.set_sid(sid);
-    conn.shared.db.registry.add(info);
+    conn.shared.registry.add(info);
     st.attach(conn, session);
     Ok(())
 }
@@ -185,7 +185,7 @@ fn finish(conn: &Conn, st: &mut State) {
     }
     if let Some(s) = st.take_session() {
         if st.info.killed() == kill::NONE && !s.in_transaction() {
-            conn.shared.db.registry.remove(conn.sid);
+            conn.shared.registry.remove(conn.sid);
             conn.shared.drcp.park(&d.user, &d.cclass, d.epoch, s);
         }
     }
@@ -357,7 +357,7 @@ pub(crate) async fn send_sql_error(
     let e = if st.info.killed() != kill::NONE && (e.code == 1013 || e.code == 28) {
         st.kill_reported.store(true, Ordering::Relaxed);
         // Gone from V$SESSION before the client hears of it.
-        conn.shared.db.registry.remove(conn.sid);
+        conn.shared.registry.remove(conn.sid);
         killed = crate::sql::ora_error(28, "your session has been killed");
         &killed
     } else {
@@ -437,7 +437,7 @@ async fn call(
         func::LOGOFF => {
             st.blocking(|s| s.rollback()).await?.ok();
             // Out of V$SESSION before the client sees the logoff complete.
-            conn.shared.db.registry.remove(conn.sid);
+            conn.shared.registry.remove(conn.sid);
             st.in_txn = false;
             status(conn, st).await?;
             return Ok(false);

@@ -83,7 +83,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     conn.caps.raw_strings = one.raw_user;
     let user = one.user.clone();
     // Users created or changed with SQL override the configured list.
-    let password = match conn.shared.db.registry.password_override(&user) {
+    let password = match conn.shared.registry.password_override(&user) {
         Some(p) => p,
         None => conn.shared.config.password_of(&user).map(str::to_string),
     };
@@ -155,7 +155,6 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         Some(c) => {
             let known = conn
                 .shared
-                .db
                 .registry
                 .users()
                 .iter()
@@ -315,7 +314,7 @@ fn register(
         }
     }
     let cap = conn.shared.faults.max_sessions();
-    conn.shared.db.registry.add_within(info, cap)
+    conn.shared.registry.add_within(info, cap)
 }
 
 /// What a real server adds to the logon result and OCI reads: without

@@ -130,7 +130,7 @@ struct Registered(Arc<Shared>, Arc<AtomicU32>);
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        self.0.db.registry.remove(self.1.load(Ordering::Relaxed));
+        self.0.registry.remove(self.1.load(Ordering::Relaxed));
     }
 }
 

@@ -10,8 +10,9 @@ use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::Connection;
 
 use super::num::{self, Num};
+use super::oracle::datefmt;
 use super::oracle::decimal::OraDecimal;
-use super::{datefmt, SessionShared};
+use super::SessionShared;
 
 fn ora(msg: impl Into<String>) -> rusqlite::Error {
     rusqlite::Error::UserFunctionError(msg.into().into())
@@ -195,7 +196,9 @@ fn to_char(ctx: &Context, shared: &SessionShared) -> R {
             ValueRef::Text(t) if t.len() > 19 => shared.timestamp_format(),
             _ => shared.date_format(),
         });
-        return datefmt::to_char(&d, &f).map(Sql::Text).map_err(ora);
+        return datefmt::to_char_date(&d, &f, true)
+            .map(Sql::Text)
+            .map_err(|e| ora(e.message));
     }
     match (v, fmt) {
         (ValueRef::Integer(_) | ValueRef::Real(_), Some(f)) => {
@@ -291,8 +294,9 @@ fn to_date(ctx: &Context, shared: &SessionShared) -> R {
     let d = match fmt {
         Some(f) if f == "YYYY-MM-DD HH24:MI:SS.FF" => DateTime::parse_iso(&s)
             .map_err(|_| "ORA-01861: literal does not match format string".to_string()),
-        Some(f) => datefmt::to_date(&s, &f, &shared.now()),
-        None => datefmt::to_date(&s, &shared.date_format(), &shared.now())
+        Some(f) => datefmt::to_date_at(&s, &f, &shared.now()).map_err(|e| e.message),
+        None => datefmt::to_date_at(&s, &shared.date_format(), &shared.now())
+            .map_err(|e| e.message)
             .or_else(|e| DateTime::parse_iso(&s).map_err(|_| e)),
     }
     .map_err(ora)?;

@@ -379,7 +379,7 @@ fn split_returning(toks: &[Token]) -> Option<(usize, usize)> {
 
 impl Session {
     pub fn prepare(&mut self, sql: &str) -> Result<Prepared, SqlError> {
-        self.info.bump(crate::registry::stat::PARSE_COUNT);
+        self.info.bump(crate::directory::stat::PARSE_COUNT);
         let toks = lexer::tokenize(sql).map_err(|e| SqlError {
             offset: e.pos as u32,
             ..err(1756, &e.message)
@@ -519,7 +519,7 @@ impl Session {
 
     pub fn execute(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.check_interrupt()?;
-        self.info.bump(crate::registry::stat::EXECUTE_COUNT);
+        self.info.bump(crate::directory::stat::EXECUTE_COUNT);
         match p.kind {
             StmtKind::Query => self.run_query(p, binds),
             StmtKind::Dml => self.atomic(|s| s.run_dml(p, binds)),

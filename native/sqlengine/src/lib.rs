@@ -3,9 +3,9 @@
 //! session. Statements are translated from Oracle SQL and run for real.
 
 mod bind_limit;
-mod datefmt;
 mod dbms_output;
 mod ddl;
+pub mod directory;
 mod errors;
 mod functions;
 mod lexer;
@@ -33,6 +33,7 @@ use oradb_protocol::value::{DateTime, Value};
 use rusqlite::Connection;
 
 pub use bind_limit::BindLimit;
+use directory::SessionDirectory;
 pub use errors::err as ora_error;
 use lexer::Token;
 use sequences::Sequences;
@@ -135,13 +136,23 @@ pub struct Database {
     path: PathBuf,
     _temp: Option<tempfile::TempDir>,
     sequences: Sequences,
-    /// Live sessions and SQL-created users, for the session views and KILL.
-    pub registry: crate::registry::Registry,
+    /// Live sessions, users and the DRCP pool, as the server keeps them,
+    /// for the session views, KILL SESSION and the user DDL.
+    directory: Arc<dyn SessionDirectory>,
 }
 
 impl Database {
-    /// `None`: a private temporary database removed on drop.
+    /// `None`: a private temporary database removed on drop. No server
+    /// around it: no other sessions, an empty pool.
     pub fn open(data_dir: Option<&Path>) -> Result<Arc<Database>, SqlError> {
+        Self::open_with(data_dir, Arc::new(directory::Standalone::default()))
+    }
+
+    /// As `open`, with the server's view of sessions, users and pool.
+    pub fn open_with(
+        data_dir: Option<&Path>,
+        directory: Arc<dyn SessionDirectory>,
+    ) -> Result<Arc<Database>, SqlError> {
         let fail =
             |e: std::io::Error| errors::err(1157, &format!("cannot identify/lock data file - {e}"));
         let (dir, temp) = match data_dir {
@@ -158,7 +169,7 @@ impl Database {
             path: dir.join("oradb.sqlite"),
             _temp: temp,
             sequences: Sequences::load(&dir),
-            registry: Default::default(),
+            directory,
         });
         let conn = db.connect()?;
         conn.execute_batch(
@@ -168,6 +179,10 @@ impl Database {
         )
         .map_err(|e| errors::map(&e, &[], "SYS"))?;
         Ok(db)
+    }
+
+    pub fn directory(&self) -> &dyn SessionDirectory {
+        &*self.directory
     }
 
     fn connect(&self) -> Result<Connection, SqlError> {
@@ -225,7 +240,7 @@ impl SessionShared {
         self.date_format
             .lock()
             .map(|f| f.clone())
-            .unwrap_or_else(|_| datefmt::DEFAULT_DATE_FORMAT.into())
+            .unwrap_or_else(|_| oracle::datefmt::DEFAULT_DATE_FORMAT.into())
     }
     fn timestamp_format(&self) -> String {
         self.timestamp_format
@@ -251,8 +266,8 @@ pub struct Session {
     interrupt: InterruptHandle,
     /// Per-session state the SQL functions read (NLS formats, CURRVAL).
     shared: Arc<SessionShared>,
-    /// This session's entry in the server registry (added there at logon).
-    info: Arc<crate::registry::SessionInfo>,
+    /// This session's entry, shared with the server (which lists it at logon).
+    info: Arc<crate::directory::SessionInfo>,
     plsql: stored::PlsqlState,
 }
 
@@ -263,11 +278,11 @@ impl Session {
 
     /// With `parent`, a private session for stored functions called from
     /// that session's SQL: it shares the parent's state (NLS formats,
-    /// CURRVAL, module, registry entry) but has a connection of its own.
-    pub(super) fn open_with(
+    /// CURRVAL, module, session entry) but has a connection of its own.
+    pub(crate) fn open_with(
         db: &Arc<Database>,
         user: &str,
-        parent: Option<(Arc<SessionShared>, Arc<crate::registry::SessionInfo>)>,
+        parent: Option<(Arc<SessionShared>, Arc<crate::directory::SessionInfo>)>,
     ) -> Result<Session, SqlError> {
         let conn = db.connect()?;
         let nested = parent.is_some();
@@ -275,7 +290,7 @@ impl Session {
             let shared = Arc::new(SessionShared {
                 db: db.clone(),
                 currval: Mutex::new(HashMap::new()),
-                date_format: Mutex::new(datefmt::DEFAULT_DATE_FORMAT.into()),
+                date_format: Mutex::new(oracle::datefmt::DEFAULT_DATE_FORMAT.into()),
                 app_context: Default::default(),
                 timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
             });
@@ -386,7 +401,7 @@ impl Session {
     }
 
     fn check_interrupt(&self) -> Result<(), SqlError> {
-        if self.info.killed() != crate::registry::kill::NONE {
+        if self.info.killed() != crate::directory::kill::NONE {
             return Err(errors::err(28, "your session has been killed"));
         }
         if self.interrupt.is_set() {

@@ -224,6 +224,27 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, LexError> {
     Ok(out)
 }
 
+/// Top-level pieces of a token list, split at commas outside parentheses
+/// (column lists, argument lists).
+pub fn split_commas(toks: &[Token]) -> Vec<&[Token]> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, t) in toks.iter().enumerate() {
+        if t.is_op("(") {
+            depth += 1;
+        } else if t.is_op(")") {
+            depth -= 1;
+        } else if t.is_op(",") && depth == 0 {
+            out.push(&toks[start..i]);
+            start = i + 1;
+        }
+    }
+    if start < toks.len() {
+        out.push(&toks[start..]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,7 @@ use super::errors;
 use super::lexer::{Tok, Token};
 use super::types::from_decl;
 use super::{Session, SqlError};
-use crate::drcp;
-use crate::registry::{self, STATS};
+use crate::directory::{self, STATS};
 
 const NUM: &str = "BLOB_NUM_0_U";
 /// Small integers (SIDs, statistics): INTEGER affinity, so comparing them
@@ -341,7 +340,7 @@ impl Session {
     }
 
     fn view_rows(&mut self, name: &str) -> Result<Vec<Vec<Sql>>, SqlError> {
-        let reg = &self.db.registry;
+        let reg = self.db.directory();
         let me = &self.info;
         let service = me.attrs().service.clone();
         Ok(match name {
@@ -379,38 +378,35 @@ impl Session {
                 .iter()
                 .flat_map(|s| {
                     let network = s.attrs().network;
-                    crate::nne::banners(network)
+                    reg.network_banners(network)
                         .into_iter()
                         .map(|b| vec![n(s.sid()), n(s.serial()), t("DATABASE"), t(&b)])
                         .collect::<Vec<_>>()
                 })
                 .collect(),
             "V$CPOOL_STATS" => {
-                let d = &reg.drcp;
-                let total = d.total();
-                let load = |a: &std::sync::atomic::AtomicU64| {
-                    a.load(std::sync::atomic::Ordering::Relaxed) as i64
-                };
-                let busy = drcp::busy_sessions(&self.db) as i64;
+                let p = reg.pool();
+                let busy = p.busy as i64;
+                let idle = p.idle as i64;
                 vec![vec![
-                    t(drcp::POOL_NAME),
-                    n(busy + load(&d.idle)),
+                    t(&p.name),
+                    n(busy + idle),
                     n(busy),
-                    n(load(&d.idle)),
-                    n(total.requests as i64),
-                    n(total.hits as i64),
-                    n(total.misses as i64),
+                    n(idle),
+                    n(p.total.requests as i64),
+                    n(p.total.hits as i64),
+                    n(p.total.misses as i64),
                     n(0),
                     n(0),
                     n(0),
-                    n(total.authentications as i64),
-                    n(load(&d.purged)),
-                    n(load(&d.historic_max)),
+                    n(p.total.authentications as i64),
+                    n(p.purged as i64),
+                    n(p.historic_max as i64),
                 ]]
             }
             "V$CPOOL_CC_STATS" => reg
-                .drcp
-                .by_class()
+                .pool()
+                .by_class
                 .into_iter()
                 .map(|(class, c)| {
                     vec![
@@ -425,20 +421,23 @@ impl Session {
                     ]
                 })
                 .collect(),
-            "DBA_CPOOL_INFO" => vec![vec![
-                t(drcp::POOL_NAME),
-                t("ACTIVE"),
-                n(drcp::MIN_SIZE),
-                n(drcp::MAX_SIZE),
-                n(drcp::INCR_SIZE),
-                n(0),
-                n(drcp::INACTIVITY_TIMEOUT),
-                n(drcp::MAX_THINK_TIME),
-                n(drcp::MAX_USE_SESSION),
-                n(drcp::MAX_LIFETIME_SESSION),
-                n(1),
-                n(40_000),
-            ]],
+            "DBA_CPOOL_INFO" => {
+                let p = reg.pool();
+                vec![vec![
+                    t(&p.name),
+                    t("ACTIVE"),
+                    n(p.min_size),
+                    n(p.max_size),
+                    n(p.incr_size),
+                    n(0),
+                    n(p.inactivity_timeout),
+                    n(p.max_think_time),
+                    n(p.max_use_session),
+                    n(p.max_lifetime_session),
+                    n(1),
+                    n(40_000),
+                ]]
+            }
             "V$MYSTAT" => stat_rows(me),
             "V$SESSTAT" => reg.sessions().iter().flat_map(|s| stat_rows(s)).collect(),
             "V$STATNAME" => STATS
@@ -457,7 +456,7 @@ impl Session {
             "V$INSTANCE" => vec![vec![
                 n(1),
                 t("oradb"),
-                t(&registry::host_name()),
+                t(&directory::host_name()),
                 t("23.0.0.0.0"),
                 t(VERSION),
                 t("OPEN"),
@@ -625,7 +624,7 @@ impl Session {
     }
 }
 
-fn stat_rows(s: &registry::SessionInfo) -> Vec<Vec<Sql>> {
+fn stat_rows(s: &directory::SessionInfo) -> Vec<Vec<Sql>> {
     STATS
         .iter()
         .enumerate()
@@ -636,7 +635,7 @@ fn stat_rows(s: &registry::SessionInfo) -> Vec<Vec<Sql>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::lexer::tokenize;
+    use crate::lexer::tokenize;
 
     #[test]
     fn finds_views_by_name() {

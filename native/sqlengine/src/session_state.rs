@@ -11,10 +11,11 @@ use rusqlite::Connection;
 
 use super::errors::err;
 use super::lexer::{Tok, Token};
+use super::oracle::datefmt;
 use super::oracle::datefmt::{DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_FORMAT};
 use super::userenv::{userenv, Env};
-use super::{datefmt, Database, Session, SqlError};
-use crate::registry::{self, stat, Attrs, KillError, SessionInfo};
+use super::{Database, Session, SqlError};
+use crate::directory::{self, stat, Attrs, KillError, SessionInfo};
 
 /// NLS_SESSION_PARAMETERS rows at logon, in Oracle's order.
 fn default_nls() -> Vec<(String, String)> {
@@ -123,7 +124,7 @@ const IGNORED: &[&str] = &[
     "STAR_TRANSFORMATION_ENABLED",
 ];
 
-/// A fresh registry entry for a session of `user` (not yet registered).
+/// A fresh entry for a session of `user` (not yet registered).
 pub fn new_info(user: &str) -> Arc<SessionInfo> {
     let up = user.to_ascii_uppercase();
     SessionInfo::new(Attrs {
@@ -153,11 +154,11 @@ pub fn register(
     app_context: Arc<Mutex<HashMap<(String, String), String>>>,
 ) -> rusqlite::Result<()> {
     let vol = FunctionFlags::SQLITE_UTF8;
-    let host = registry::host_name();
+    let host = directory::host_name();
     let i = info.clone();
     // User ids as ALL_USERS numbers them.
     let user_id = move |u: &str| {
-        let users = db.registry.users();
+        let users = db.directory.users();
         users.iter().position(|x| x == u).map(|k| 100 + k as i64)
     };
     conn.create_scalar_function("sys_context", -1, vol, move |c| {
@@ -286,7 +287,7 @@ fn limit(s: &str, max: usize) -> String {
 }
 
 impl Session {
-    /// This session's registry entry.
+    /// This session's entry.
     pub fn info(&self) -> Arc<SessionInfo> {
         self.info.clone()
     }
@@ -348,7 +349,7 @@ impl Session {
                         second: 0,
                         nanos: 0,
                     };
-                    datefmt::to_char(&sample, &value)
+                    datefmt::to_char_date(&sample, &value, true)
                         .map_err(|_| invalid_value(1821, "date format not recognized"))?;
                     Change::Nls(name, value)
                 }
@@ -402,7 +403,7 @@ impl Session {
                         Tok::Quoted(q) => q.clone(),
                         _ => value.to_ascii_uppercase(),
                     };
-                    if !self.db.registry.users().contains(&v) {
+                    if !self.db.directory.users().contains(&v) {
                         return Err(invalid_value(1435, "user does not exist"));
                     }
                     Change::Schema(v)
@@ -502,7 +503,7 @@ impl Session {
         }
         match self
             .db
-            .registry
+            .directory
             .kill(sid, serial, self.info.sid(), immediate)
         {
             Ok(()) => Ok(()),
@@ -519,7 +520,7 @@ impl Session {
             Some(Tok::Quoted(q)) => q.to_ascii_uppercase(),
             _ => return Err(at(toks, 2, err(1935, "missing user or role name"))),
         };
-        let reg = &self.db.registry;
+        let reg = &self.db.directory;
         let exists = reg.users().contains(&name);
         let password = toks
             .iter()

@@ -8,24 +8,12 @@ use super::calendar::{
 };
 use super::decimal::OraDecimal;
 use super::OraFnError;
+use oradb_protocol::value::DateTime;
 
 /// NLS_DATE_FORMAT of a default American session.
 pub const DEFAULT_DATE_FORMAT: &str = "DD-MON-RR";
 /// NLS_TIMESTAMP_FORMAT of a default American session.
 pub const DEFAULT_TIMESTAMP_FORMAT: &str = "DD-MON-RR HH.MI.SSXFF AM";
-
-/// A DATE or TIMESTAMP without time zone. Years follow Oracle: no year 0,
-/// negative years are BC. Field order makes the derived ordering chronological.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct OraDateTime {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-    pub hour: u8,
-    pub minute: u8,
-    pub second: u8,
-    pub nanos: u32,
-}
 
 const SECS_PER_DAY: i64 = 86_400;
 
@@ -40,10 +28,39 @@ fn bad_storage() -> OraFnError {
     OraFnError::new(1861, "literal does not match format string")
 }
 
-impl OraDateTime {
+/// Oracle DATE/TIMESTAMP semantics on the codec's `DateTime` (the one
+/// type for both the wire and the engine). Years follow Oracle: no year 0,
+/// negative years are BC.
+pub trait OraDate: Sized {
     /// Midnight of a calendar day.
-    pub(crate) fn date(year: i32, month: u8, day: u8) -> Self {
-        OraDateTime {
+    fn date(year: i32, month: u8, day: u8) -> Self;
+    fn days(&self) -> i64;
+    fn epoch_seconds(&self) -> i64;
+    fn from_epoch_checked(secs: i64, nanos: u32) -> Result<Self, OraFnError>;
+    fn weekday(&self) -> u8;
+    fn julian_day(&self) -> i64;
+    /// Parses the engine's storage text: `YYYY-MM-DD[( |T)HH:MI[:SS[.f…]]]`.
+    fn parse_storage(s: &str) -> Result<Self, OraFnError>;
+    /// `YYYY-MM-DD HH:MI:SS`, plus `.f…` (trailing zeros trimmed) when nanos > 0.
+    fn to_storage(&self) -> String;
+    /// DATE + n: adds fractional days, rounded to the second (the result is a DATE).
+    fn add_days(&self, days: &OraDecimal) -> Result<Self, OraFnError>;
+    /// DATE - DATE: the difference in days, as an exact fraction.
+    fn diff_days(&self, other: &Self) -> OraDecimal;
+    /// ADD_MONTHS: the last day of a month maps to the last day of the
+    /// target month, and days past the target month's end are clamped.
+    fn add_months(&self, n: i32) -> Result<Self, OraFnError>;
+    /// TRUNC(date[, fmt]); the default unit is the day. Unknown units are ORA-01821.
+    fn trunc(&self, fmt: Option<&str>) -> Result<Self, OraFnError>;
+    /// Current UTC time in whole seconds (a DATE, for SYSDATE).
+    fn now_utc() -> Self;
+    /// Current UTC time to the microsecond (for SYSTIMESTAMP).
+    fn now_utc_precise() -> Self;
+}
+
+impl OraDate for DateTime {
+    fn date(year: i32, month: u8, day: u8) -> Self {
+        DateTime {
             year,
             month,
             day,
@@ -54,24 +71,24 @@ impl OraDateTime {
         }
     }
 
-    pub(crate) fn days(&self) -> i64 {
+    fn days(&self) -> i64 {
         days_from_civil(self.year, self.month, self.day)
     }
 
-    pub(crate) fn epoch_seconds(&self) -> i64 {
+    fn epoch_seconds(&self) -> i64 {
         self.days() * SECS_PER_DAY
             + self.hour as i64 * 3600
             + self.minute as i64 * 60
             + self.second as i64
     }
 
-    pub(crate) fn from_epoch(secs: i64, nanos: u32) -> Result<Self, OraFnError> {
+    fn from_epoch_checked(secs: i64, nanos: u32) -> Result<Self, OraFnError> {
         let (year, month, day) = civil_from_days(secs.div_euclid(SECS_PER_DAY));
         if !(-4712..=9999).contains(&year) {
             return Err(year_out_of_range());
         }
         let tod = secs.rem_euclid(SECS_PER_DAY);
-        Ok(OraDateTime {
+        Ok(DateTime {
             year,
             month,
             day,
@@ -82,16 +99,15 @@ impl OraDateTime {
         })
     }
 
-    pub(crate) fn weekday(&self) -> u8 {
+    fn weekday(&self) -> u8 {
         weekday(self.days())
     }
 
-    pub(crate) fn julian_day(&self) -> i64 {
+    fn julian_day(&self) -> i64 {
         self.days() + JULIAN_EPOCH_OFFSET
     }
 
-    /// Parses the engine's storage text: `YYYY-MM-DD[( |T)HH:MI[:SS[.f…]]]`.
-    pub fn parse_storage(s: &str) -> Result<Self, OraFnError> {
+    fn parse_storage(s: &str) -> Result<Self, OraFnError> {
         let s = s.trim();
         let (date, time) = match s.find([' ', 'T']) {
             Some(i) => (&s[..i], Some(&s[i + 1..])),
@@ -133,8 +149,7 @@ impl OraDateTime {
         Ok(dt)
     }
 
-    /// `YYYY-MM-DD HH:MI:SS`, plus `.f…` (trailing zeros trimmed) when nanos > 0.
-    pub fn to_storage(&self) -> String {
+    fn to_storage(&self) -> String {
         let year = if self.year < 0 {
             format!("-{:04}", -(self.year as i64))
         } else {
@@ -152,8 +167,7 @@ impl OraDateTime {
         out
     }
 
-    /// DATE + n: adds fractional days, rounded to the second (the result is a DATE).
-    pub fn add_days(&self, days: &OraDecimal) -> Result<Self, OraFnError> {
+    fn add_days(&self, days: &OraDecimal) -> Result<Self, OraFnError> {
         let secs = days
             .mul(&OraDecimal::from_i64(SECS_PER_DAY))
             .map_err(|_| year_out_of_range())?
@@ -164,11 +178,10 @@ impl OraDateTime {
             .epoch_seconds()
             .checked_add(secs)
             .ok_or_else(year_out_of_range)?;
-        Self::from_epoch(total, 0)
+        Self::from_epoch_checked(total, 0)
     }
 
-    /// DATE - DATE: the difference in days, as an exact fraction.
-    pub fn diff_days(&self, other: &Self) -> OraDecimal {
+    fn diff_days(&self, other: &Self) -> OraDecimal {
         let secs = (self.epoch_seconds() - other.epoch_seconds()) as i128;
         let nanos = secs * 1_000_000_000 + self.nanos as i128 - other.nanos as i128;
         let num = OraDecimal::parse(&nanos.to_string()).unwrap_or_else(|_| OraDecimal::zero());
@@ -176,9 +189,7 @@ impl OraDateTime {
         num.div(&day).unwrap_or_else(|_| OraDecimal::zero())
     }
 
-    /// ADD_MONTHS: the last day of a month maps to the last day of the
-    /// target month, and days past the target month's end are clamped.
-    pub fn add_months(&self, n: i32) -> Result<Self, OraFnError> {
+    fn add_months(&self, n: i32) -> Result<Self, OraFnError> {
         let astro = if self.year < 0 {
             self.year as i64 + 1
         } else {
@@ -198,7 +209,7 @@ impl OraDateTime {
         } else {
             self.day
         };
-        Ok(OraDateTime {
+        Ok(DateTime {
             year,
             month,
             day,
@@ -206,14 +217,13 @@ impl OraDateTime {
         })
     }
 
-    /// TRUNC(date[, fmt]); the default unit is the day. Unknown units are ORA-01821.
-    pub fn trunc(&self, fmt: Option<&str>) -> Result<Self, OraFnError> {
+    fn trunc(&self, fmt: Option<&str>) -> Result<Self, OraFnError> {
         let unit = fmt.unwrap_or("DD").trim().to_ascii_uppercase();
         let day = Self::date(self.year, self.month, self.day);
         let start_of_week = |first: i64| -> Result<Self, OraFnError> {
             // Same weekday as `first` (days since epoch), on or before this date.
             let back = (day.days() - first).rem_euclid(7);
-            Self::from_epoch((day.days() - back) * SECS_PER_DAY, 0)
+            Self::from_epoch_checked((day.days() - back) * SECS_PER_DAY, 0)
         };
         Ok(match unit.as_str() {
             "DD" | "DDD" | "J" => day,
@@ -222,11 +232,11 @@ impl OraDateTime {
                 Self::date(self.year, 1, 1)
             }
             "Q" => Self::date(self.year, (self.month - 1) / 3 * 3 + 1, 1),
-            "HH" | "HH12" | "HH24" => OraDateTime {
+            "HH" | "HH12" | "HH24" => DateTime {
                 hour: self.hour,
                 ..day
             },
-            "MI" => OraDateTime {
+            "MI" => DateTime {
                 hour: self.hour,
                 minute: self.minute,
                 ..day
@@ -240,43 +250,42 @@ impl OraDateTime {
                 let (iy, _) = iso_week(self.year, self.month, self.day);
                 let jan4 = Self::date(iy, 1, 4);
                 let back = (jan4.weekday() as i64 + 6) % 7;
-                Self::from_epoch((jan4.days() - back) * SECS_PER_DAY, 0)?
+                Self::from_epoch_checked((jan4.days() - back) * SECS_PER_DAY, 0)?
             }
             _ => return Err(super::datefmt_model::format_not_recognized()),
         })
     }
 
-    /// Current UTC time in whole seconds (a DATE, for SYSDATE).
-    pub fn now_utc() -> Self {
+    fn now_utc() -> Self {
         let mut now = Self::now_utc_precise();
         now.nanos = 0;
         now
     }
 
-    /// Current UTC time to the microsecond (for SYSTIMESTAMP).
-    pub fn now_utc_precise() -> Self {
+    fn now_utc_precise() -> Self {
         let d = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
         let nanos = d.subsec_micros() * 1000;
-        Self::from_epoch(d.as_secs() as i64, nanos).unwrap_or_else(|_| Self::date(1970, 1, 1))
+        Self::from_epoch_checked(d.as_secs() as i64, nanos)
+            .unwrap_or_else(|_| Self::date(1970, 1, 1))
     }
 }
 
 /// TO_CHAR(datetime, fmt). FF elements need `is_timestamp`.
-pub fn to_char_date(dt: &OraDateTime, fmt: &str, is_timestamp: bool) -> Result<String, OraFnError> {
+pub fn to_char_date(dt: &DateTime, fmt: &str, is_timestamp: bool) -> Result<String, OraFnError> {
     super::datefmt_out::format(dt, fmt, is_timestamp)
 }
 
 /// TO_DATE(text, fmt), with missing fields taken from the current UTC date
 /// (year and month) or defaulted (day 1, 00:00:00). FF is accepted so the
 /// same parser serves TO_TIMESTAMP.
-pub fn to_date(text: &str, fmt: &str) -> Result<OraDateTime, OraFnError> {
-    to_date_at(text, fmt, &OraDateTime::now_utc())
+pub fn to_date(text: &str, fmt: &str) -> Result<DateTime, OraFnError> {
+    to_date_at(text, fmt, &DateTime::now_utc())
 }
 
 /// [`to_date`] with an explicit "now" (for the session time zone and tests).
-pub fn to_date_at(text: &str, fmt: &str, now: &OraDateTime) -> Result<OraDateTime, OraFnError> {
+pub fn to_date_at(text: &str, fmt: &str, now: &DateTime) -> Result<DateTime, OraFnError> {
     super::datefmt_in::parse(text, fmt, now)
 }
 

@@ -9,7 +9,7 @@
 
 use rusqlite::types::Value as Sql;
 
-use crate::registry::SessionInfo;
+use crate::directory::SessionInfo;
 
 /// What the session entry does not hold: the server's host name and the
 /// user ids ALL_USERS shows (`None` for a user it does not list).
@@ -153,7 +153,7 @@ pub fn userenv(info: &SessionInfo, name: &str, env: &Env) -> Result<Sql, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::session_state::new_info;
+    use crate::session_state::new_info;
 
     #[test]
     fn documented_names_answer_and_others_fail() {

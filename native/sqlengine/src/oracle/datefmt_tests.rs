@@ -1,12 +1,13 @@
 //! Exact-value tests for datetime values and format models.
 
 use super::datefmt::{
-    to_char_date, to_date_at, OraDateTime, DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_FORMAT,
+    to_char_date, to_date_at, OraDate, DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_FORMAT,
 };
 use super::decimal::OraDecimal;
+use oradb_protocol::value::DateTime;
 
-fn dt(s: &str) -> OraDateTime {
-    OraDateTime::parse_storage(s).expect("valid storage text")
+fn dt(s: &str) -> DateTime {
+    DateTime::parse_storage(s).expect("valid storage text")
 }
 
 fn ch(s: &str, fmt: &str) -> String {
@@ -51,7 +52,7 @@ fn storage_text_round_trips() {
         "2024-03-05 1:2:3.1234567890",
     ] {
         assert_eq!(
-            OraDateTime::parse_storage(bad).map_err(|e| e.code),
+            DateTime::parse_storage(bad).map_err(|e| e.code),
             Err(1861),
             "{bad}"
         );
@@ -271,7 +272,35 @@ fn trunc_to_units() {
 
 #[test]
 fn now_is_a_plausible_utc_date() {
-    let now = OraDateTime::now_utc();
+    let now = DateTime::now_utc();
     assert!(now.year >= 2024 && now.nanos == 0);
-    assert_eq!(OraDateTime::now_utc_precise().nanos % 1000, 0);
+    assert_eq!(DateTime::now_utc_precise().nanos % 1000, 0);
+}
+
+#[test]
+fn common_models_on_the_codec_date() {
+    let d = DateTime {
+        year: 2024,
+        month: 3,
+        day: 5,
+        hour: 14,
+        minute: 7,
+        second: 9,
+        nanos: 0,
+    };
+    assert_eq!(
+        to_char_date(&d, "YYYY-MM-DD HH24:MI:SS", true).unwrap(),
+        "2024-03-05 14:07:09"
+    );
+    assert_eq!(to_char_date(&d, "DD-MON-RR", true).unwrap(), "05-MAR-24");
+    assert_eq!(
+        to_date_at("05-MAR-24", "DD-MON-RR", &d).unwrap(),
+        DateTime {
+            hour: 0,
+            minute: 0,
+            second: 0,
+            ..d
+        }
+    );
+    assert!(to_date_at("2024-02-30", "YYYY-MM-DD", &d).is_err());
 }

@@ -2,7 +2,7 @@
 //! CREATE/DROP SEQUENCE, TRUNCATE, and the statements we accept as no-ops.
 
 use super::errors::err;
-use super::lexer::{Tok, Token};
+use super::lexer::{split_commas, Tok, Token};
 use super::rewrite::{self, BindMode, Ctx};
 use super::types::{decl_type, oracle_type};
 use super::{Session, SqlError};
@@ -28,25 +28,6 @@ fn parens(toks: &[Token], start: usize) -> Result<(&[Token], usize), SqlError> {
         }
     }
     Err(err(907, "missing right parenthesis"))
-}
-
-fn split_commas(toks: &[Token]) -> Vec<&[Token]> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0, 0);
-    for (i, t) in toks.iter().enumerate() {
-        if t.is_op("(") {
-            depth += 1;
-        } else if t.is_op(")") {
-            depth -= 1;
-        } else if t.is_op(",") && depth == 0 {
-            out.push(&toks[start..i]);
-            start = i + 1;
-        }
-    }
-    if start < toks.len() {
-        out.push(&toks[start..]);
-    }
-    out
 }
 
 /// Columns named in a table-level PRIMARY KEY (…) constraint.

@@ -5,9 +5,10 @@
 //! than their element, and the text may end before the model does.
 
 use super::calendar::{civil_from_days, days_in_month, is_leap, DAYS, JULIAN_EPOCH_OFFSET, MONTHS};
-use super::datefmt::{parse_fraction, year_out_of_range, OraDateTime};
+use super::datefmt::{parse_fraction, year_out_of_range, OraDate};
 use super::datefmt_model::{tokenize, Elem, Item};
 use super::OraFnError;
+use oradb_protocol::value::DateTime;
 
 /// Values read from the text, before defaults and validation.
 #[derive(Default)]
@@ -90,7 +91,7 @@ fn set<T>(slot: &mut Option<T>, v: T) -> Result<(), OraFnError> {
     Ok(())
 }
 
-pub(crate) fn parse(text: &str, fmt: &str, now: &OraDateTime) -> Result<OraDateTime, OraFnError> {
+pub(crate) fn parse(text: &str, fmt: &str, now: &DateTime) -> Result<DateTime, OraFnError> {
     let mut cur = Cursor {
         s: text.as_bytes(),
         pos: 0,
@@ -348,7 +349,7 @@ fn rr_year(v: i64, now_year: i64) -> i64 {
     }
 }
 
-fn resolve_year(f: &Fields, now: &OraDateTime) -> Result<i32, OraFnError> {
+fn resolve_year(f: &Fields, now: &DateTime) -> Result<i32, OraFnError> {
     let now_year = now.year as i64;
     let year = match f.year {
         None => now_year,
@@ -364,26 +365,26 @@ fn resolve_year(f: &Fields, now: &OraDateTime) -> Result<i32, OraFnError> {
     Ok(year as i32)
 }
 
-fn resolve(f: &Fields, now: &OraDateTime) -> Result<OraDateTime, OraFnError> {
+fn resolve(f: &Fields, now: &DateTime) -> Result<DateTime, OraFnError> {
     let year = resolve_year(f, now)?;
     let mut dt = if let Some(j) = f.julian {
         let (y, m, d) = civil_from_days(j - JULIAN_EPOCH_OFFSET);
-        OraDateTime::date(y, m, d)
+        DateTime::date(y, m, d)
     } else if let Some(ddd) = f.day_of_year {
         if ddd > 365 + i64::from(is_leap(year)) {
             let text = "day of year must be between 1 and 365 (366 for leap year)";
             return Err(err(1848, text));
         }
-        let start = OraDateTime::date(year, 1, 1).days();
+        let start = DateTime::date(year, 1, 1).days();
         let (y, m, d) = civil_from_days(start + ddd - 1);
-        OraDateTime::date(y, m, d)
+        DateTime::date(y, m, d)
     } else {
         let month = f.month.map_or(now.month, |m| m as u8);
         let day = f.day.unwrap_or(1) as u8;
         if day > days_in_month(year, month) {
             return Err(err(1839, "date not valid for month specified"));
         }
-        OraDateTime::date(year, month, day)
+        DateTime::date(year, month, day)
     };
     if f.hour24.is_some() && f.pm.is_some() {
         return Err(err(1818, "'HH24' precludes use of meridian indicator"));

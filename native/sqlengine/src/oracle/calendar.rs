@@ -1,6 +1,8 @@
 //! Calendar arithmetic on Oracle years (no year 0; -1 is 1 BC), using the
 //! proleptic Gregorian calendar for every date.
 
+use oradb_protocol::value::datetime;
+
 /// Astronomical year (1 BC = 0) of an Oracle year.
 fn astro(year: i32) -> i64 {
     if year < 0 {
@@ -33,30 +35,16 @@ pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
-/// Days since 1970-01-01 (negative before).
+/// Days since 1970-01-01 (negative before): the codec's calendar, on the
+/// astronomical year.
 pub(crate) fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
-    let (m, d) = (month as i64, day as i64);
-    let y = astro(year) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    datetime::days_from_civil(astro(year) as i32, month, day)
 }
 
 /// Inverse of [`days_from_civil`]: (Oracle year, month, day).
 pub(crate) fn civil_from_days(days: i64) -> (i32, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (from_astro(y), m as u8, d as u8)
+    let (y, m, d) = datetime::civil_from_days(days);
+    (from_astro(y.into()), m, d)
 }
 
 /// Day of week, 0 = Sunday.

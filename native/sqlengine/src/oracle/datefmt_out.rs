@@ -1,9 +1,10 @@
 //! TO_CHAR for datetimes: renders a tokenized format model.
 
 use super::calendar::{day_of_year, iso_week, DAYS, MONTHS};
-use super::datefmt::OraDateTime;
+use super::datefmt::OraDate;
 use super::datefmt_model::{format_not_recognized, tokenize, Case, Elem, Item};
 use super::OraFnError;
+use oradb_protocol::value::DateTime;
 
 /// FF without digits prints the default TIMESTAMP precision.
 const DEFAULT_FRACTION_DIGITS: u8 = 6;
@@ -11,11 +12,7 @@ const DEFAULT_FRACTION_DIGITS: u8 = 6;
 const MONTH_WIDTH: usize = 9;
 const DAY_WIDTH: usize = 9;
 
-pub(crate) fn format(
-    dt: &OraDateTime,
-    fmt: &str,
-    is_timestamp: bool,
-) -> Result<String, OraFnError> {
+pub(crate) fn format(dt: &DateTime, fmt: &str, is_timestamp: bool) -> Result<String, OraFnError> {
     let mut out = String::new();
     let mut fill = false;
     for item in tokenize(fmt)? {
@@ -67,7 +64,7 @@ fn name(full: &str, abbr: bool, width: usize, case: Case, fill: bool) -> String 
     }
 }
 
-fn render(dt: &OraDateTime, elem: Elem, case: Case, fill: bool) -> String {
+fn render(dt: &DateTime, elem: Elem, case: Case, fill: bool) -> String {
     let year = dt.year.unsigned_abs() as i64;
     let hour12 = match dt.hour % 12 {
         0 => 12,
@@ -128,7 +125,7 @@ fn render(dt: &OraDateTime, elem: Elem, case: Case, fill: bool) -> String {
 }
 
 /// The year elements (calendar and ISO); None for any other element.
-fn render_year(dt: &OraDateTime, elem: Elem, fill: bool) -> Option<String> {
+fn render_year(dt: &DateTime, elem: Elem, fill: bool) -> Option<String> {
     let year = dt.year.unsigned_abs() as i64;
     Some(match elem {
         Elem::SignedYear => {

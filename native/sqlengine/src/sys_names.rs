@@ -61,7 +61,7 @@ pub fn unqualify(toks: Vec<Token>) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::lexer::tokenize;
+    use crate::lexer::tokenize;
 
     fn names(sql: &str) -> Vec<String> {
         unqualify(tokenize(sql).unwrap())

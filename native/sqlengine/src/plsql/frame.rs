@@ -1,0 +1,174 @@
+//! Variables of a running block and the conversions of their values.
+
+use oradb_protocol::value::{DateTime, Value};
+use rusqlite::types::{Value as Sql, ValueRef};
+
+use crate::errors::err;
+use crate::lexer::{Tok, Token};
+use crate::query::to_value;
+use crate::SqlError;
+
+use super::ast::Ty;
+
+/// Variables: the block's binds first, then locals (innermost last).
+pub struct Frame {
+    pub(super) names: Vec<String>,
+    pub(super) locals: Vec<String>,
+    pub(super) slots: Vec<Sql>,
+    /// Declared types (locals) or the type of the last value assigned (binds).
+    pub(super) types: Vec<Ty>,
+    /// The error a handler is running for (RAISE; re-raises it).
+    pub(super) handling: Vec<SqlError>,
+    /// The user-defined exception last raised.
+    pub(super) raised: Option<String>,
+    pub(super) temps: usize,
+    /// The client's buffer sizes of the binds (anonymous block only).
+    pub(super) limits: Vec<Option<crate::BindLimit>>,
+}
+
+impl Frame {
+    pub(super) fn new(names: Vec<String>, slots: Vec<Sql>) -> Frame {
+        let n = names.len();
+        Frame {
+            names,
+            locals: Vec::new(),
+            slots,
+            types: vec![Ty::Any; n],
+            handling: Vec::new(),
+            raised: None,
+            temps: 0,
+            limits: Vec::new(),
+        }
+    }
+    pub(super) fn slot_of_bind(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+    pub(super) fn slot_of_local(&self, name: &str) -> Option<usize> {
+        self.locals
+            .iter()
+            .rposition(|n| n == name)
+            .map(|i| i + self.names.len())
+    }
+    pub(super) fn target(&self, t: &Token) -> Option<usize> {
+        match &t.tok {
+            Tok::Bind(b) => self.slot_of_bind(b),
+            Tok::Word(_) | Tok::Quoted(_) => self.slot_of_local(&t.ident()?),
+            _ => None,
+        }
+    }
+    pub(super) fn push(&mut self, name: String, ty: Ty, v: Sql) {
+        self.locals.push(name);
+        self.slots.push(v);
+        self.types.push(ty);
+    }
+    pub(super) fn truncate(&mut self, locals: usize) {
+        self.locals.truncate(locals);
+        self.slots.truncate(self.names.len() + locals);
+        self.types.truncate(self.names.len() + locals);
+    }
+    /// Assigns, converting to a local's declared type; a bind takes the
+    /// value's type along so its OUT value is sent as that type.
+    pub(super) fn set(&mut self, slot: usize, v: Sql, ty: Ty) -> Result<(), SqlError> {
+        if slot < self.names.len() {
+            if let Some(limit) = self.limits.get(slot).copied().flatten() {
+                limit.check(&v)?;
+            }
+            self.slots[slot] = v;
+            self.types[slot] = ty;
+        } else {
+            self.slots[slot] = coerce(v, self.types[slot])?;
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn value_error(what: &str) -> SqlError {
+    err(6502, &format!("PL/SQL: numeric or value error: {what}"))
+}
+
+/// A value converted to a declared PL/SQL type (Oracle's implicit conversion).
+pub fn coerce(v: Sql, ty: Ty) -> Result<Sql, SqlError> {
+    Ok(match (ty, v) {
+        (_, Sql::Null) => Sql::Null,
+        (Ty::Number, Sql::Text(t)) => match crate::num::parse(&t) {
+            Some(n) => n.into_sql(),
+            None => return Err(value_error("character to number conversion error")),
+        },
+        (Ty::Varchar, Sql::Integer(i)) => Sql::Text(i.to_string()),
+        (Ty::Varchar, Sql::Real(f)) => Sql::Text(crate::num::f64_text(f)),
+        (Ty::Boolean, Sql::Text(t)) => match t.to_ascii_uppercase().as_str() {
+            "TRUE" | "1" => Sql::Integer(1),
+            "FALSE" | "0" => Sql::Integer(0),
+            _ => return Err(value_error("character to boolean conversion error")),
+        },
+        (Ty::Boolean, Sql::Real(f)) => Sql::Integer(i64::from(f != 0.0)),
+        (Ty::Date | Ty::Timestamp, Sql::Text(t)) if DateTime::parse_iso(&t).is_err() => {
+            return Err(err(1861, "literal does not match format string"))
+        }
+        (_, v) => v,
+    })
+}
+
+/// A slot's value as sent back for an OUT bind.
+pub(super) fn out_value(v: &Sql, ty: Ty) -> Value {
+    let parsed = |v: &Sql| match v {
+        Sql::Text(t) => DateTime::parse_iso(t).ok(),
+        _ => None,
+    };
+    match ty {
+        Ty::Boolean => match v {
+            Sql::Integer(i) => Value::Boolean(*i != 0),
+            Sql::Real(f) => Value::Boolean(*f != 0.0),
+            _ => sql_value(ValueRef::from(v)),
+        },
+        Ty::Date => match parsed(v) {
+            Some(d) => Value::Date(DateTime { nanos: 0, ..d }),
+            None => sql_value(ValueRef::from(v)),
+        },
+        Ty::Timestamp => match parsed(v) {
+            Some(d) => Value::Timestamp(d),
+            None => sql_value(ValueRef::from(v)),
+        },
+        Ty::Varchar => match v {
+            Sql::Integer(i) => Value::Varchar(i.to_string()),
+            Sql::Real(f) => Value::Varchar(crate::num::f64_text(*f)),
+            _ => sql_value(ValueRef::from(v)),
+        },
+        _ => sql_value(ValueRef::from(v)),
+    }
+}
+
+pub(super) fn sql_value(v: ValueRef) -> Value {
+    let c = crate::ColumnInfo {
+        name: String::new(),
+        ora_type: 0,
+        size: 0,
+        char_size: 0,
+        precision: 0,
+        scale: 0,
+        nullable: true,
+    };
+    match v {
+        ValueRef::Integer(_) | ValueRef::Real(_) => to_value(
+            v,
+            &crate::ColumnInfo {
+                ora_type: oradb_protocol::value::ora_type::NUMBER,
+                ..c
+            },
+        ),
+        ValueRef::Blob(_) => to_value(
+            v,
+            &crate::ColumnInfo {
+                ora_type: oradb_protocol::value::ora_type::RAW,
+                ..c
+            },
+        ),
+        _ => to_value(
+            v,
+            &crate::ColumnInfo {
+                ora_type: oradb_protocol::value::ora_type::VARCHAR,
+                ..c
+            },
+        ),
+    }
+}
