@@ -106,4 +106,14 @@ for res in nodenext bundler; do
   check "tsc $res" "$out"
 done
 check deno "$(run "$DENO" run --allow-net="$ADDR" --allow-ffi --allow-read --allow-env app_deno.ts "$TARGET" 2>&1 | tail -1)"
+
+# 6. Without the platform package (as after --omit=optional), the error names it.
+mv "node_modules/@oradb/$PLATFORM" "$WORK/moved"
+out=$(run node app.mjs "$TARGET" 2>&1)
+mv "$WORK/moved" "node_modules/@oradb/$PLATFORM"
+if echo "$out" | grep -q "ODB-1000: Native addon not found: the package @oradb/$PLATFORM is not installed"; then
+  ok "without @oradb/$PLATFORM: ODB-1000 names it"
+else
+  fail "without @oradb/$PLATFORM: $(echo "$out" | grep -m1 -E "ODB|Error")"
+fi
 finish
