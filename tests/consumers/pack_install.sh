@@ -16,7 +16,10 @@ NAPI=${NAPI:-$ROOT/node_modules/.bin/napi}
 WORK=$(mktemp -d)
 SERVER_PGID=""
 cleanup() {
-  [ -n "$SERVER_PGID" ] && kill -TERM -- "-$SERVER_PGID" 2>/dev/null
+  if [ -n "$SERVER_PGID" ]; then
+    kill -TERM -- "-$SERVER_PGID" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 -- "-$SERVER_PGID" 2>/dev/null || break; sleep 0.1; done
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -43,6 +46,10 @@ if ./node_modules/.bin/tsc -p tsconfig.build.json >"$WORK/build.log" 2>&1 &&
   cargo build --release -p oradb-testserver >>"$WORK/build.log" 2>&1 &&
   cp target/release/oradb-testserver "$STAGE/server/"; then
   ok "build (tsc, napi build --platform, cargo build -p oradb-testserver)"
+  # The release profile keeps line tables for our backtraces; the packages go without them.
+  if command -v strip >/dev/null; then
+    strip --strip-debug "$STAGE/addon/oradb.$PLATFORM.node" "$STAGE/server/oradb-testserver"
+  fi
 else
   tail -20 "$WORK/build.log"; fail "build"; finish
 fi
@@ -83,8 +90,10 @@ fi
 # 4. The server through npx (its own process group, so the whole npx chain stops at the end).
 DATA="$WORK/data"
 mkdir -p "$DATA"
-ORADB_TESTSERVER_USERS=scott/tiger run setsid npx --no oradb-testserver --listen 127.0.0.1:0 \
-  --service FREEPDB1 --data "$DATA" >"$WORK/server.out" 2>"$WORK/server.err" &
+# exec all the way down, so that $! is setsid's (then npx's) pid and the group's id.
+(exec env -u ORADB_NATIVE -u ORADB_TESTSERVER PATH="$CLEAN_PATH" ORADB_TESTSERVER_USERS=scott/tiger \
+  setsid npx --no -- oradb-testserver --listen 127.0.0.1:0 --service FREEPDB1 --data "$DATA" \
+  >"$WORK/server.out" 2>"$WORK/server.err") &
 SERVER_PGID=$!
 for _ in $(seq 1 100); do [ -s "$WORK/server.out" ] && break; sleep 0.1; done
 ADDR=$(head -1 "$WORK/server.out")
