@@ -104,7 +104,7 @@ TARGET="$ADDR/FREEPDB1"
 
 # 5. The consumers.
 cp "$ROOT/tests/consumers/app.mjs" "$ROOT/tests/consumers/app.cjs" "$ROOT/tests/consumers/app.ts" \
-  "$ROOT/tests/consumers/app_deno.ts" .
+  "$ROOT/tests/consumers/app_deno.mts" .
 check esm "$(run node app.mjs "$TARGET" 2>&1 | tail -1)"
 check cjs "$(run node app.cjs "$TARGET" 2>&1 | tail -1)"
 for res in nodenext bundler; do
@@ -114,7 +114,7 @@ for res in nodenext bundler; do
     out="ok"
   check "tsc $res" "$out"
 done
-check deno "$(run "$DENO" run --allow-net="$ADDR" --allow-ffi --allow-read --allow-env app_deno.ts "$TARGET" 2>&1 | tail -1)"
+check deno "$(run "$DENO" run --allow-net="$ADDR" --allow-ffi --allow-read --allow-env app_deno.mts "$TARGET" 2>&1 | tail -1)"
 
 # 6. Without the platform package (as after --omit=optional), the error names it.
 mv "node_modules/@oradb/$PLATFORM" "$WORK/moved"
