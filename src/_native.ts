@@ -316,9 +316,9 @@ function notFound(): string {
   const name = platformName();
   const pkg = `@oradb/${name}`;
   const dev = devPath();
-  const also = dev ? ` nor a development build at ${dev}` : "";
+  const also = dev ? `, and there is no development build at ${dev}` : "";
   if (!PLATFORM_PACKAGES.includes(name)) {
-    return `No native addon for ${name}: there is no ${pkg} package${also} (built for ` +
+    return `No native addon for ${name}: no ${pkg} package is built${also} (built for ` +
       `${PLATFORM_PACKAGES.join(", ")}; build native/node and set ORADB_NATIVE to its path)`;
   }
   return `Native addon not found: the package ${pkg} is not installed${also} (it is an optional ` +
