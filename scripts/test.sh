@@ -43,6 +43,7 @@ lint clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
 lint deno-fmt ./node_modules/.bin/deno fmt --check
 lint deno-lint ./node_modules/.bin/deno lint
 lint deno-doc ./node_modules/.bin/deno doc --lint mod.ts
+lint actionlint bash scripts/actionlint.sh
 
 # 1b. Fuzzing: every decoder family mutated for 60 s in all (a panic keeps its input under
 #     native/fuzz/crashers/, which the cargo tests then replay).
@@ -93,6 +94,13 @@ timeout 300 bash tests/consumers/check.sh "$(head -1 "$LOGS/server-consumers.out
 cat "$LOGS/consumers.log"
 tally "$LOGS/consumers.log" "package consumers"
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
+
+# 3a-pack. The packed tarballs (oradb, @oradb/<platform>, oradb-testserver and its binary package)
+#    in an empty app with no Rust on its PATH: ESM, CJS, tsc and Deno against `npx oradb-testserver`.
+echo "== pack-install"
+timeout 900 bash tests/consumers/pack_install.sh "$NODE22" >"$LOGS/pack-install.log" 2>&1
+cat "$LOGS/pack-install.log"
+tally "$LOGS/pack-install.log" "pack-install"
 
 # 3b. Soak: 200,000 mixed calls on a pool (errors, breaks, aborts, timeouts); cursors back at
 #     baseline, no wrong value, RSS flat over the second half. About 45 s.

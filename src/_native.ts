@@ -5,7 +5,9 @@
  * @module
  */
 
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, odbError } from "./errors.ts";
@@ -230,15 +232,74 @@ export interface NativeAddon {
   drainLogs(): string[];
 }
 
+/** The platform packages that are built (npm/ of the repository), by platform name. */
+export const PLATFORM_PACKAGES: readonly string[] = [
+  "linux-x64-gnu",
+  "linux-arm64-gnu",
+  "linux-x64-musl",
+  "darwin-arm64",
+  "darwin-x64",
+  "win32-x64-msvc",
+];
+
+/** This machine's platform name in the napi-rs convention, e.g. `linux-x64-gnu` or `darwin-arm64`. */
+export function platformName(): string {
+  const { platform, arch } = process;
+  if (platform === "linux") return `linux-${arch}-${isMusl() ? "musl" : "gnu"}`;
+  if (platform === "win32") return `win32-${arch}-msvc`;
+  return `${platform}-${arch}`;
+}
+
+function isMusl(): boolean {
+  // ldd is a musl or a glibc script; reading it needs no --allow-sys under Deno, unlike the
+  // process report, which is the fallback.
+  try {
+    return readFileSync("/usr/bin/ldd", "utf8").includes("musl");
+  } catch {
+    try {
+      const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } };
+      return !report?.header?.glibcVersionRuntime;
+    } catch {
+      return false;
+    }
+  }
+}
+
 /**
- * Path of the addon: `ORADB_NATIVE` if set, else `native/node/oradb.node` of the repository,
- * reached from `src/_native.ts` (Deno, sources) or from `dist/src/_native.js` (Node, built).
+ * The development build in the repository: `native/node/oradb.node`, reached from
+ * `src/_native.ts` (Deno, sources) or from `dist/src/_native.js` (Node, built); undefined when
+ * this module is not a local file (a JSR import).
+ */
+function devPath(): string | undefined {
+  if (!import.meta.url.startsWith("file:")) return undefined;
+  const up = import.meta.url.endsWith(".ts") ? "../" : "../../";
+  return fileURLToPath(new URL(`${up}native/node/oradb.node`, import.meta.url));
+}
+
+/** The addon file of this platform's package `@oradb/<platform>`, if it is installed. */
+function packagePath(pkg: string): string | undefined {
+  // From a JSR import there is no file to resolve from: the app's node_modules is the place.
+  const base = import.meta.url.startsWith("file:")
+    ? import.meta.url
+    : join(process.cwd(), "package.json");
+  try {
+    return createRequire(base).resolve(pkg);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Path of the addon: `ORADB_NATIVE` if set; else the development build of the repository
+ * (`native/node/oradb.node`) if it exists; else the file of this platform's package
+ * (`@oradb/linux-x64-gnu`…, an optional dependency of `oradb`); else the development path.
  */
 export function nativePath(): string {
   const fromEnv = readEnv("ORADB_NATIVE");
   if (fromEnv) return fromEnv;
-  const up = import.meta.url.endsWith(".ts") ? "../" : "../../";
-  return fileURLToPath(new URL(`${up}native/node/oradb.node`, import.meta.url));
+  const dev = devPath();
+  if (dev && existsSync(dev)) return dev;
+  return packagePath(`@oradb/${platformName()}`) ?? dev ?? `@oradb/${platformName()}`;
 }
 
 function readEnv(name: string): string | undefined {
@@ -250,19 +311,38 @@ function readEnv(name: string): string | undefined {
   }
 }
 
+/** Why no addon was found: the package looked for, and what to do. */
+function notFound(): string {
+  const name = platformName();
+  const pkg = `@oradb/${name}`;
+  const dev = devPath();
+  const also = dev ? `, and there is no development build at ${dev}` : "";
+  if (!PLATFORM_PACKAGES.includes(name)) {
+    return `No native addon for ${name}: no ${pkg} package is built${also} (built for ` +
+      `${PLATFORM_PACKAGES.join(", ")}; build native/node and set ORADB_NATIVE to its path)`;
+  }
+  return `Native addon not found: the package ${pkg} is not installed${also} (it is an optional ` +
+    `dependency of oradb: install without --omit=optional / --no-optional, or set ORADB_NATIVE ` +
+    `to the addon's path)`;
+}
+
 let addon: NativeAddon | undefined;
 
 /**
  * Loads the addon once and returns it.
  *
- * @throws {OracleError} `ODB-1000` when the file is missing or cannot be loaded.
+ * @throws {OracleError} `ODB-1000` when the file is missing or cannot be loaded; without
+ * `ORADB_NATIVE`, the message names the platform package it looked for.
  */
 export function loadNative(): NativeAddon {
   if (addon) return addon;
   const path = nativePath();
+  if (!readEnv("ORADB_NATIVE") && !existsSync(path)) {
+    throw odbError(ErrorCode.NATIVE_LOAD_FAILED, notFound());
+  }
   let loaded: unknown;
   try {
-    loaded = createRequire(import.meta.url)(path);
+    loaded = createRequire(import.meta.url.startsWith("file:") ? import.meta.url : path)(path);
   } catch (e) {
     const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
     throw odbError(
