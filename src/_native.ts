@@ -1,6 +1,6 @@
 /**
- * The only file that loads the Node-API addon (native/node), in Deno and in Node, and the typed
- * shape of what it exports (native/node/BOUNDARY.md).
+ * The only file that loads the Node-API addon (native/node), in Deno and in Node; its typed
+ * shape is in `_native_types.ts` (native/node/BOUNDARY.md).
  *
  * @module
  */
@@ -12,225 +12,24 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, odbError } from "./errors.ts";
 
-/** Options of the native `connect()`. */
-export interface NativeConnectOptions {
-  user: string;
-  password: string;
-  connectString: string;
-  configDir?: string;
-  connectTimeoutMs?: number;
-  callTimeoutMs?: number;
-  stmtCacheSize?: number;
-  prefetchRows?: number;
-  connectionClass?: string;
-  purity?: number;
-  program?: string;
-  machine?: string;
-  osUser?: string;
-  driverName?: string;
-  walletLocation?: string;
-  sslServerDnMatch?: boolean;
-  sslServerCertDn?: string;
-}
-
-/** Binds of one statement (or of `rowCount` rows for executeMany). */
-export interface NativeBinds {
-  names: string[] | null;
-  dirs: number[];
-  types: number[];
-  maxSizes: number[];
-  values: Uint8Array;
-}
-
-/** Options of the native `execute()`. */
-export interface NativeExecOptions {
-  autoCommit: boolean;
-  prefetchRows: number;
-  arraySize: number;
-  fetchAsString: number[];
-}
-
-/** Options of the native `executeMany()`. */
-export interface NativeExecManyOptions {
-  autoCommit: boolean;
-  batchErrors: boolean;
-  dmlRowCounts: boolean;
-}
-
-/** A batch of rows as tagged values, row-major. */
-export interface NativeRows {
-  data: Uint8Array;
-  rowCount: number;
-  done: boolean;
-}
-
-/** Column description from the server. */
-export interface NativeColumn {
-  name: string;
-  dbType: number;
-  size: number;
-  precision: number;
-  scale: number;
-  nullable: boolean;
-}
-
-/** Result of the native `execute()`. */
-export interface NativeExecResult {
-  cursorId: number;
-  columns: NativeColumn[] | null;
-  rows: NativeRows | null;
-  rowsAffected: number;
-  outBinds: Uint8Array | null;
-  lastRowid: string | null;
-}
-
-/** Result of the native `executeMany()`. */
-export interface NativeExecManyResult {
-  rowsAffected: number;
-  dmlRowCounts: number[] | null;
-  batchErrors: { offset: number; code: string; message: string }[] | null;
-}
-
-/** A native connection; calls on it are served one at a time. */
-export interface NativeConnection {
-  execute(sql: string, binds: NativeBinds, opts: NativeExecOptions): Promise<NativeExecResult>;
-  executeMany(
-    sql: string,
-    binds: NativeBinds,
-    rowCount: number,
-    opts: NativeExecManyOptions,
-  ): Promise<NativeExecManyResult>;
-  fetch(cursorId: number, maxRows: number): Promise<NativeRows>;
-  closeCursor(cursorId: number): Promise<void>;
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
-  ping(): Promise<void>;
-  breakExecution(): Promise<void>;
-  close(): Promise<void>;
-  /** Breaks the call in flight and closes; gives up on the server after `graceMs`. */
-  forceClose(graceMs: number): Promise<void>;
-  /** 0 client id, 1 module, 2 action, 3 client info, 4 DB operation; sent with the next call. */
-  setEndToEnd(which: number, value: string): void;
-  /** False once the session is known to be gone, without a round trip. */
-  isHealthy(): boolean;
-  setCallTimeout(ms: number): void;
-  getCallTimeout(): number;
-  readonly serverVersion: string;
-  /** False for a thick-mode connection (Oracle's client library). */
-  readonly thin: boolean;
-  /** Pool id of a pooled session (0 when standalone), its tag and whether it is new. */
-  readonly poolId: number;
-  readonly poolTag: string;
-  readonly poolIsNew: boolean;
-}
-
-/** Sizes and timeouts of a native pool. */
-export interface NativePoolLimits {
-  poolMin: number;
-  poolMax: number;
-  poolIncrement: number;
-  getMode: string;
-  waitTimeoutMs: number;
-  queueMax: number;
-  poolTimeoutS: number;
-  maxLifetimeSessionS: number;
-  pingIntervalS: number;
-}
-
-/** One native acquire. */
-export interface NativeAcquire {
-  tag: string;
-  matchAnyTag: boolean;
-  user?: string;
-  password?: string;
-  connectionClass?: string;
-  /** 0 the pool's, 1 new, 2 self. */
-  purity: number;
-}
-
-/** Options of the native `createPool()`. */
-export interface NativePoolOptions {
-  connect: NativeConnectOptions;
-  homogeneous: boolean;
-  poolMin: number;
-  poolMax: number;
-  poolIncrement: number;
-  getMode: string;
-  waitTimeoutMs: number;
-  queueMax: number;
-  poolTimeoutS: number;
-  maxLifetimeSessionS: number;
-  pingIntervalS: number;
-}
-
-/** Pool counters. */
-export interface NativePoolStats {
-  open: number;
-  busy: number;
-  idle: number;
-  waiting: number;
-  forced: number;
-  hits: number;
-  misses: number;
-  timeouts: number;
-}
-
-/** A native session pool. */
-export interface NativePool {
-  /** `requestId` (non-zero) lets `cancelAcquire` stop a waiting acquire (ODB-2010). */
-  acquire(req: NativeAcquire, requestId: number): Promise<NativeConnection>;
-  /**
-   * An idle session; or, when the request must wait, its id as a parked waiter (its session
-   * comes from `takeParked`); or null when `acquire` must be used.
-   */
-  tryAcquireOrPark(req: NativeAcquire | null): NativeConnection | number | null;
-  /** What parked waiters got: a session, or null (retry with `acquireQueued`). */
-  takeParked(): [number, NativeConnection | null][];
-  /** Resolves when parked waiters may have got something (or after `wakeParked`). */
-  parkedReady(): Promise<void>;
-  wakeParked(): void;
-  /** A parked waiter gives up: a session it got meanwhile, or null; ODB-2004 when timed out. */
-  leaveParked(id: number, timedOut: boolean): NativeConnection | null;
-  /** `acquire` for a parked waiter told to retry; `leftMs` < 0: no timed wait. */
-  acquireQueued(
-    req: NativeAcquire,
-    id: number,
-    requestId: number,
-    leftMs: number,
-  ): Promise<NativeConnection>;
-  cancelAcquire(requestId: number): void;
-  /**
-   * 1 when the session went back at once (2: and a parked waiter got something, see
-   * `takeParked`); 0 when `release` must be used.
-   */
-  tryRelease(id: number, tag: string, drop: boolean): number;
-  release(id: number, tag: string, drop: boolean): Promise<void>;
-  /** `drainMs` < 0: no drain time. */
-  close(force: boolean, drainMs: number): Promise<void>;
-  reconfigure(limits: NativePoolLimits): void;
-  statistics(): NativePoolStats;
-}
-
-/** Options of the native `thickInit()`. */
-export interface NativeThickInit {
-  libDir?: string;
-  configDir?: string;
-  driverName?: string;
-}
-
-/** What the addon exports. */
-export interface NativeAddon {
-  connect(opts: NativeConnectOptions): Promise<NativeConnection>;
-  /** Loads Oracle's client library (thick mode), once per process. */
-  thickInit(opts: NativeThickInit): Promise<void>;
-  /** `connect()` through Oracle's client library (after `thickInit`). */
-  thickConnect(opts: NativeConnectOptions): Promise<NativeConnection>;
-  createPool(opts: NativePoolOptions): Promise<NativePool>;
-  /** Log records at or above `level` ("off" … "trace") go to `drainLogs()` when `toJs`. */
-  setLogLevel(level: string, toJs: boolean): void;
-  /** The waiting log records, each `level \t target \t message` (level 1 error … 5 trace). */
-  drainLogs(): string[];
-}
+export type * from "./_native_types.ts";
+import type {
+  NativeAcquire,
+  NativeAddon,
+  NativeBinds,
+  NativeConnection,
+  NativeConnectOptions,
+  NativeExecManyOptions,
+  NativeExecManyResult,
+  NativeExecOptions,
+  NativeExecResult,
+  NativePool,
+  NativePoolLimits,
+  NativePoolOptions,
+  NativeRows,
+  NativeThickInit,
+} from "./_native_types.ts";
+import { packSpecs, unpackExecResult, unpackRows } from "./_rowbuf.ts";
 
 /** The platform packages that are built (npm/ of the repository), by platform name. */
 export const PLATFORM_PACKAGES: readonly string[] = [
@@ -427,97 +226,6 @@ function unwrap<T>(v: unknown): T {
     });
   }
   return v as T;
-}
-
-const utf8 = new TextDecoder();
-const encoder = new TextEncoder();
-
-/** Bind specs as the addon reads them: u32 count, u8 named, then per bind dir, type, maxSize, name. */
-export function packSpecs(b: NativeBinds): Uint8Array | null {
-  const n = b.dirs.length;
-  if (n === 0) return null;
-  const names = b.names?.map((x) => encoder.encode(x));
-  let size = 5 + n * 6;
-  if (names) { for (const x of names) size += 4 + x.length; }
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, n, true);
-  out[4] = names ? 1 : 0;
-  let pos = 5;
-  for (let i = 0; i < n; i++) {
-    out[pos] = b.dirs[i];
-    out[pos + 1] = b.types[i];
-    view.setUint32(pos + 2, b.maxSizes[i], true);
-    pos += 6;
-    if (names) {
-      view.setUint32(pos, names[i].length, true);
-      out.set(names[i], pos + 4);
-      pos += 4 + names[i].length;
-    }
-  }
-  return out;
-}
-
-/** Reads the execute-result buffer: rows first, then the fields; the last u32 is where they start. */
-export function unpackExecResult(buf: Uint8Array): NativeExecResult {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const metaAt = view.getUint32(buf.length - 4, true);
-  let pos = metaAt;
-  const flags = buf[pos];
-  const cursorId = view.getUint32(pos + 1, true);
-  const rowsAffected = view.getFloat64(pos + 5, true);
-  pos += 13;
-  let columns: NativeColumn[] | null = null;
-  if (flags & 1) {
-    const n = view.getUint32(pos, true);
-    pos += 4;
-    columns = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const len = view.getUint32(pos + 8, true);
-      columns[i] = {
-        dbType: buf[pos],
-        size: view.getUint32(pos + 1, true),
-        precision: view.getInt8(pos + 5),
-        scale: view.getInt8(pos + 6),
-        nullable: buf[pos + 7] !== 0,
-        name: utf8.decode(buf.subarray(pos + 12, pos + 12 + len)),
-      };
-      // Field order in the buffer: type, size, precision, scale, nullable, name length, name.
-      pos += 12 + len;
-    }
-  }
-  let rows: NativeRows | null = null;
-  if (flags & 2) {
-    rows = {
-      data: buf.subarray(0, metaAt),
-      rowCount: view.getUint32(pos, true),
-      done: !!(flags & 4),
-    };
-    pos += 4;
-  }
-  let outBinds: Uint8Array | null = null;
-  if (flags & 8) {
-    const len = view.getUint32(pos, true);
-    outBinds = buf.subarray(pos + 4, pos + 4 + len);
-    pos += 4 + len;
-  }
-  let lastRowid: string | null = null;
-  if (flags & 16) {
-    const len = view.getUint32(pos, true);
-    lastRowid = utf8.decode(buf.subarray(pos + 4, pos + 4 + len));
-  }
-  return { cursorId, columns, rows, rowsAffected, outBinds, lastRowid };
-}
-
-/** Reads a fetch buffer: rows, then u32 row count and u8 done. */
-export function unpackRows(buf: Uint8Array): NativeRows {
-  const end = buf.length - 5;
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  return {
-    data: buf.subarray(0, end),
-    rowCount: view.getUint32(end, true),
-    done: buf[end + 4] !== 0,
-  };
 }
 
 /**

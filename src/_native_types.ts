@@ -1,0 +1,226 @@
+/**
+ * The typed shape of what the Node-API addon exports (native/node/BOUNDARY.md); `_native.ts`
+ * loads it.
+ *
+ * @module
+ */
+
+/** Options of the native `connect()`. */
+export interface NativeConnectOptions {
+  user: string;
+  password: string;
+  connectString: string;
+  configDir?: string;
+  connectTimeoutMs?: number;
+  callTimeoutMs?: number;
+  stmtCacheSize?: number;
+  prefetchRows?: number;
+  connectionClass?: string;
+  purity?: number;
+  program?: string;
+  machine?: string;
+  osUser?: string;
+  driverName?: string;
+  walletLocation?: string;
+  sslServerDnMatch?: boolean;
+  sslServerCertDn?: string;
+}
+
+/** Binds of one statement (or of `rowCount` rows for executeMany). */
+export interface NativeBinds {
+  names: string[] | null;
+  dirs: number[];
+  types: number[];
+  maxSizes: number[];
+  values: Uint8Array;
+}
+
+/** Options of the native `execute()`. */
+export interface NativeExecOptions {
+  autoCommit: boolean;
+  prefetchRows: number;
+  arraySize: number;
+  fetchAsString: number[];
+}
+
+/** Options of the native `executeMany()`. */
+export interface NativeExecManyOptions {
+  autoCommit: boolean;
+  batchErrors: boolean;
+  dmlRowCounts: boolean;
+}
+
+/** A batch of rows as tagged values, row-major. */
+export interface NativeRows {
+  data: Uint8Array;
+  rowCount: number;
+  done: boolean;
+}
+
+/** Column description from the server. */
+export interface NativeColumn {
+  name: string;
+  dbType: number;
+  size: number;
+  precision: number;
+  scale: number;
+  nullable: boolean;
+}
+
+/** Result of the native `execute()`. */
+export interface NativeExecResult {
+  cursorId: number;
+  columns: NativeColumn[] | null;
+  rows: NativeRows | null;
+  rowsAffected: number;
+  outBinds: Uint8Array | null;
+  lastRowid: string | null;
+}
+
+/** Result of the native `executeMany()`. */
+export interface NativeExecManyResult {
+  rowsAffected: number;
+  dmlRowCounts: number[] | null;
+  batchErrors: { offset: number; code: string; message: string }[] | null;
+}
+
+/** A native connection; calls on it are served one at a time. */
+export interface NativeConnection {
+  execute(sql: string, binds: NativeBinds, opts: NativeExecOptions): Promise<NativeExecResult>;
+  executeMany(
+    sql: string,
+    binds: NativeBinds,
+    rowCount: number,
+    opts: NativeExecManyOptions,
+  ): Promise<NativeExecManyResult>;
+  fetch(cursorId: number, maxRows: number): Promise<NativeRows>;
+  closeCursor(cursorId: number): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  ping(): Promise<void>;
+  breakExecution(): Promise<void>;
+  close(): Promise<void>;
+  /** Breaks the call in flight and closes; gives up on the server after `graceMs`. */
+  forceClose(graceMs: number): Promise<void>;
+  /** 0 client id, 1 module, 2 action, 3 client info, 4 DB operation; sent with the next call. */
+  setEndToEnd(which: number, value: string): void;
+  /** False once the session is known to be gone, without a round trip. */
+  isHealthy(): boolean;
+  setCallTimeout(ms: number): void;
+  getCallTimeout(): number;
+  readonly serverVersion: string;
+  /** False for a thick-mode connection (Oracle's client library). */
+  readonly thin: boolean;
+  /** Pool id of a pooled session (0 when standalone), its tag and whether it is new. */
+  readonly poolId: number;
+  readonly poolTag: string;
+  readonly poolIsNew: boolean;
+}
+
+/** Sizes and timeouts of a native pool. */
+export interface NativePoolLimits {
+  poolMin: number;
+  poolMax: number;
+  poolIncrement: number;
+  getMode: string;
+  waitTimeoutMs: number;
+  queueMax: number;
+  poolTimeoutS: number;
+  maxLifetimeSessionS: number;
+  pingIntervalS: number;
+}
+
+/** One native acquire. */
+export interface NativeAcquire {
+  tag: string;
+  matchAnyTag: boolean;
+  user?: string;
+  password?: string;
+  connectionClass?: string;
+  /** 0 the pool's, 1 new, 2 self. */
+  purity: number;
+}
+
+/** Options of the native `createPool()`. */
+export interface NativePoolOptions {
+  connect: NativeConnectOptions;
+  homogeneous: boolean;
+  poolMin: number;
+  poolMax: number;
+  poolIncrement: number;
+  getMode: string;
+  waitTimeoutMs: number;
+  queueMax: number;
+  poolTimeoutS: number;
+  maxLifetimeSessionS: number;
+  pingIntervalS: number;
+}
+
+/** Pool counters. */
+export interface NativePoolStats {
+  open: number;
+  busy: number;
+  idle: number;
+  waiting: number;
+  forced: number;
+  hits: number;
+  misses: number;
+  timeouts: number;
+}
+
+/** A native session pool. */
+export interface NativePool {
+  /** `requestId` (non-zero) lets `cancelAcquire` stop a waiting acquire (ODB-2010). */
+  acquire(req: NativeAcquire, requestId: number): Promise<NativeConnection>;
+  /**
+   * An idle session; or, when the request must wait, its id as a parked waiter (its session
+   * comes from `takeParked`); or null when `acquire` must be used.
+   */
+  tryAcquireOrPark(req: NativeAcquire | null): NativeConnection | number | null;
+  /** What parked waiters got: a session, or null (retry with `acquireQueued`). */
+  takeParked(): [number, NativeConnection | null][];
+  /** Resolves when parked waiters may have got something (or after `wakeParked`). */
+  parkedReady(): Promise<void>;
+  wakeParked(): void;
+  /** A parked waiter gives up: a session it got meanwhile, or null; ODB-2004 when timed out. */
+  leaveParked(id: number, timedOut: boolean): NativeConnection | null;
+  /** `acquire` for a parked waiter told to retry; `leftMs` < 0: no timed wait. */
+  acquireQueued(
+    req: NativeAcquire,
+    id: number,
+    requestId: number,
+    leftMs: number,
+  ): Promise<NativeConnection>;
+  cancelAcquire(requestId: number): void;
+  /**
+   * 1 when the session went back at once (2: and a parked waiter got something, see
+   * `takeParked`); 0 when `release` must be used.
+   */
+  tryRelease(id: number, tag: string, drop: boolean): number;
+  release(id: number, tag: string, drop: boolean): Promise<void>;
+  /** `drainMs` < 0: no drain time. */
+  close(force: boolean, drainMs: number): Promise<void>;
+  reconfigure(limits: NativePoolLimits): void;
+  statistics(): NativePoolStats;
+}
+
+/** Options of the native `thickInit()`. */
+export interface NativeThickInit {
+  libDir?: string;
+  configDir?: string;
+  driverName?: string;
+}
+
+/** What the addon exports. */
+export interface NativeAddon {
+  connect(opts: NativeConnectOptions): Promise<NativeConnection>;
+  /** Loads Oracle's client library (thick mode), once per process. */
+  thickInit(opts: NativeThickInit): Promise<void>;
+  /** `connect()` through Oracle's client library (after `thickInit`). */
+  thickConnect(opts: NativeConnectOptions): Promise<NativeConnection>;
+  createPool(opts: NativePoolOptions): Promise<NativePool>;
+  /** Log records at or above `level` ("off" … "trace") go to `drainLogs()` when `toJs`. */
+  setLogLevel(level: string, toJs: boolean): void;
+  /** The waiting log records, each `level \t target \t message` (level 1 error … 5 trace). */
+  drainLogs(): string[];
+}
