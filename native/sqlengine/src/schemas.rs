@@ -141,7 +141,7 @@ pub(crate) fn qualifiers(toks: &[Token]) -> Vec<String> {
             continue;
         }
         if !toks.get(i + 1).is_some_and(|t| t.is_op("."))
-            || !toks.get(i + 2).is_some_and(|t| t.ident().is_some())
+            || toks.get(i + 2).is_none_or(|t| t.ident().is_none())
         {
             continue;
         }
