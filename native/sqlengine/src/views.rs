@@ -94,6 +94,15 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "PRODUCT_COMPONENT_VERSION",
+        &[
+            ("PRODUCT", vc(80)),
+            ("VERSION", vc(80)),
+            ("VERSION_FULL", vc(80)),
+            ("STATUS", vc(80)),
+        ],
+    ),
+    (
         "V$DATABASE",
         &[
             ("DBID", INT),
@@ -495,6 +504,12 @@ impl Session {
                 t("ACTIVE"),
                 t("PRIMARY_INSTANCE"),
             ]],
+            "PRODUCT_COMPONENT_VERSION" => vec![vec![
+                t("Oracle Database 23ai Free"),
+                t("23.0.0.0.0"),
+                t(VERSION),
+                t("Production"),
+            ]],
             "V$DATABASE" => vec![vec![
                 n(1),
                 t(&service),
@@ -737,6 +752,8 @@ mod tests {
         .unwrap();
         let names: Vec<&str> = named_views(&toks).iter().map(|v| v.0).collect();
         assert_eq!(names, ["V$MYSTAT", "V$STATNAME"]);
+        let toks = tokenize("select version from product_component_version").unwrap();
+        assert_eq!(named_views(&toks)[0].0, "PRODUCT_COMPONENT_VERSION");
         assert!(named_views(&tokenize("select * from t").unwrap()).is_empty());
     }
 }
