@@ -4,6 +4,8 @@
 use super::errors::err;
 use super::lexer::{split_commas, Tok, Token};
 use super::rewrite::{self, BindMode, Ctx};
+use super::schemas::{collapse_name, qualified_name, quote};
+use super::sequences::prefix;
 use super::types::{decl_type, oracle_type};
 use super::{Session, SqlError};
 
@@ -90,57 +92,132 @@ fn seq_options(toks: &[Token]) -> (i128, i128) {
 
 impl Session {
     pub(super) fn ddl(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        self.sync_schema()?;
         let w = |i: usize| toks.get(i).and_then(Token::ident).unwrap_or_default();
         match (w(0).as_str(), w(1).as_str()) {
             ("CREATE", "TABLE") => self.create_table(toks),
             ("CREATE", "SEQUENCE") => {
-                let name = ident_at(toks, 2)?;
-                let (start, inc) = seq_options(&toks[3..]);
-                self.db.create_sequence(&name, start, inc)
+                let (owner, name, next) = qualified_name(toks, 2)?;
+                let owner = self.owner(owner)?;
+                let (start, inc) = seq_options(&toks[next..]);
+                self.db
+                    .create_sequence(&format!("{}{name}", prefix(&owner)), start, inc)
             }
-            ("DROP", "SEQUENCE") => self.db.drop_sequence(&ident_at(toks, 2)?),
-            ("DROP", "TABLE") => {
-                let name = ident_at(toks, 2)?;
-                self.exec_sql(&format!("DROP TABLE \"{name}\""), toks)?;
-                self.db.drop_identity_sequences(&name);
+            ("DROP", "SEQUENCE") => {
+                let (owner, name, _) = qualified_name(toks, 2)?;
+                let key = match owner {
+                    Some(o) => format!("{}{name}", prefix(&o)),
+                    None => self.shared.sequence_key(&name),
+                };
+                self.db.drop_sequence(&key)
+            }
+            ("DROP", "TABLE") | ("DROP", "VIEW") => {
+                let (owner, name, _) = qualified_name(toks, 2)?;
+                let schema = self.table_schema(owner, &name)?;
+                self.exec_sql(
+                    &format!("DROP {} {}.{}", w(1), quote(&schema), quote(&name)),
+                    toks,
+                )?;
+                self.db.drop_identity_sequences(&schema, &name);
                 Ok(())
             }
             ("TRUNCATE", "TABLE") => {
-                self.exec_sql(&format!("DELETE FROM \"{}\"", ident_at(toks, 2)?), toks)
+                let (owner, name, _) = qualified_name(toks, 2)?;
+                let schema = self.table_schema(owner, &name)?;
+                self.exec_sql(
+                    &format!("DELETE FROM {}.{}", quote(&schema), quote(&name)),
+                    toks,
+                )
             }
-            ("CREATE", "VIEW")
-            | ("CREATE", "INDEX")
-            | ("CREATE", "UNIQUE")
-            | ("DROP", "VIEW")
-            | ("DROP", "INDEX") => self.exec_sql(&sql_of(toks, &self.user.clone()), toks),
-            ("CREATE", "OR") => {
-                let rest: Vec<Token> = toks.iter().skip(3).cloned().collect();
-                let name = ident_at(&rest, 1)?;
-                let _ = self.exec_sql(&format!("DROP VIEW IF EXISTS \"{name}\""), toks);
-                let mut t = vec![toks[0].clone()];
-                t.extend(rest);
-                self.exec_sql(&sql_of(&t, &self.user.clone()), toks)
+            ("CREATE", "INDEX") | ("CREATE", "UNIQUE") => self.create_index(toks),
+            ("DROP", "INDEX") => {
+                let (owner, name, _) = qualified_name(toks, 2)?;
+                let schema = self.owner(owner)?;
+                self.exec_sql(
+                    &format!("DROP INDEX {}.{}", quote(&schema), quote(&name)),
+                    toks,
+                )
+            }
+            ("CREATE", "VIEW") => self.create_view(toks, 2, false),
+            ("CREATE", "OR") if w(3) == "VIEW" => self.create_view(toks, 4, true),
+            ("CREATE", "OR") | ("CREATE", "SYNONYM") | ("DROP", "SYNONYM")
+                if w(3) == "SYNONYM" || w(3) == "PUBLIC" || w(1) == "SYNONYM" =>
+            {
+                self.synonym_ddl(toks)
+            }
+            ("CREATE", "PUBLIC") | ("DROP", "PUBLIC") if w(2) == "SYNONYM" => {
+                self.synonym_ddl(toks)
             }
             ("ALTER", "TABLE") => self.alter_table(toks),
             ("ALTER", "SESSION") => self.alter_session(toks),
             ("ALTER", "SYSTEM") => self.alter_system(toks),
             ("CREATE", "USER") | ("ALTER", "USER") | ("DROP", "USER") => self.user_ddl(toks),
-            // Accepted without effect: grants, comments, statistics, roles and synonyms.
+            // Accepted without effect: grants (privileges are not enforced),
+            // comments, statistics and roles.
             ("GRANT", _)
             | ("REVOKE", _)
             | ("COMMENT", _)
             | ("ANALYZE", _)
             | ("AUDIT", _)
-            | ("CREATE", "ROLE")
-            | ("CREATE", "SYNONYM")
-            | ("DROP", "SYNONYM")
-            | ("CREATE", "PUBLIC") => Ok(()),
+            | ("CREATE", "ROLE") => Ok(()),
             _ => Err(err(900, "invalid SQL statement")),
         }
     }
 
+    /// The schema an object is created in: `owner` if given (ORA-01918 if
+    /// no such user), else the current schema; attached either way.
+    fn owner(&mut self, owner: Option<String>) -> Result<String, SqlError> {
+        let o = owner.unwrap_or_else(|| self.schema());
+        self.attach(&o)?;
+        Ok(o)
+    }
+
+    /// CREATE [OR REPLACE] VIEW [schema.]name [(columns)] AS query: the view
+    /// lives in its schema's file, where its query's unqualified names resolve.
+    fn create_view(&mut self, toks: &[Token], at: usize, replace: bool) -> Result<(), SqlError> {
+        let (owner, name, next) = qualified_name(toks, at)?;
+        let schema = self.owner(owner)?;
+        let target = format!("{}.{}", quote(&schema), quote(&name));
+        if replace {
+            self.exec_sql(&format!("DROP VIEW IF EXISTS {target}"), toks)?;
+        }
+        let body = sql_of(&toks[next..], &self.user.clone());
+        self.exec_sql(&format!("CREATE VIEW {target} {body}"), toks)
+    }
+
+    /// CREATE [UNIQUE] INDEX [schema.]name ON [schema.]table (...): SQLite
+    /// keeps an index in its table's file.
+    fn create_index(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        let unique = toks[1].is_word("UNIQUE");
+        let at = if unique { 3 } else { 2 };
+        let (_, name, next) = qualified_name(toks, at)?;
+        if !toks.get(next).is_some_and(|t| t.is_word("ON")) {
+            return Err(SqlError {
+                offset: toks.get(next).map_or(0, |t| t.pos as u32),
+                ..err(969, "missing ON keyword")
+            });
+        }
+        let (towner, table, after) = qualified_name(toks, next + 1)?;
+        let schema = self.table_schema(towner, &table)?;
+        let rest = sql_of(&toks[after..], &self.user.clone());
+        self.exec_sql(
+            &format!(
+                "CREATE {}INDEX {}.{} ON {} {rest}",
+                if unique { "UNIQUE " } else { "" },
+                quote(&schema),
+                quote(&name),
+                quote(&table)
+            ),
+            toks,
+        )
+    }
+
     fn alter_table(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        let (owner, toks) = collapse_name(toks, 2)?;
+        let toks = &toks[..];
         let table = ident_at(toks, 2)?;
+        let schema = self.table_schema(owner, &table)?;
+        let target = format!("{}.{}", quote(&schema), quote(&table));
         if toks.get(3).is_some_and(|t| t.is_word("ADD"))
             && toks.get(4).is_some_and(|t| {
                 !t.is_word("CONSTRAINT") && !t.is_word("PRIMARY") && !t.is_word("UNIQUE")
@@ -152,8 +229,8 @@ impl Session {
                 &toks[4..]
             };
             for item in split_commas(body) {
-                let (col, _) = self.column_def(&table, item)?;
-                self.exec_sql(&format!("ALTER TABLE \"{table}\" ADD COLUMN {col}"), toks)?;
+                let (col, _) = self.column_def(&schema, &table, item)?;
+                self.exec_sql(&format!("ALTER TABLE {target} ADD COLUMN {col}"), toks)?;
             }
             return Ok(());
         }
@@ -162,23 +239,28 @@ impl Session {
         {
             return self.exec_sql(
                 &format!(
-                    "ALTER TABLE \"{table}\" DROP COLUMN \"{}\"",
-                    ident_at(toks, 5)?
+                    "ALTER TABLE {target} DROP COLUMN {}",
+                    quote(&ident_at(toks, 5)?)
                 ),
                 toks,
             );
         }
         if toks.get(3).is_some_and(|t| t.is_word("RENAME")) {
-            return self.exec_sql(&sql_of(toks, &self.user.clone()), toks);
+            let rest = sql_of(&toks[3..], &self.user.clone());
+            return self.exec_sql(&format!("ALTER TABLE {target} {rest}"), toks);
         }
         Err(err(3001, "unimplemented feature"))
     }
 
     fn create_table(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        let (owner, toks) = collapse_name(toks, 2)?;
+        let toks = &toks[..];
         let name = ident_at(toks, 2)?;
+        let schema = self.owner(owner)?;
+        let target = format!("{}.{}", quote(&schema), quote(&name));
         if toks.get(3).is_some_and(|t| t.is_word("AS")) {
             let select = sql_of(&toks[4..], &self.user.clone());
-            return self.exec_sql(&format!("CREATE TABLE \"{name}\" AS {select}"), toks);
+            return self.exec_sql(&format!("CREATE TABLE {target} AS {select}"), toks);
         }
         if !toks.get(3).is_some_and(|t| t.is_op("(")) {
             return Err(SqlError {
@@ -195,7 +277,7 @@ impl Session {
             if ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].contains(&first.as_str()) {
                 defs.push(sql_of(item, &self.user.clone()));
             } else {
-                let (mut def, identity) = self.column_def(&name, item)?;
+                let (mut def, identity) = self.column_def(&schema, &name, item)?;
                 if item
                     .first()
                     .and_then(Token::ident)
@@ -210,11 +292,11 @@ impl Session {
             }
         }
         self.exec_sql(
-            &format!("CREATE TABLE \"{name}\" ({})", defs.join(", ")),
+            &format!("CREATE TABLE {target} ({})", defs.join(", ")),
             toks,
         )?;
         for (col, start, inc) in identities {
-            let seq = format!("ISEQ$$_{name}_{col}");
+            let seq = format!("{}ISEQ$$_{name}_{col}", prefix(&schema));
             let _ = self.db.drop_sequence(&seq);
             self.db.create_sequence(&seq, start, inc)?;
         }
@@ -225,6 +307,7 @@ impl Session {
     #[allow(clippy::type_complexity)]
     fn column_def(
         &self,
+        schema: &str,
         table: &str,
         item: &[Token],
     ) -> Result<(String, Option<(String, i128, i128)>), SqlError> {
@@ -313,7 +396,10 @@ impl Session {
                 let (start, inc) = seq_options(opts);
                 identity = Some((mode, start, inc));
                 info.nullable = false;
-                constraints.push(format!("DEFAULT (ora_nextval('ISEQ$$_{table}_{col}'))"));
+                constraints.push(format!(
+                    "DEFAULT (ora_nextval('{}ISEQ$$_{table}_{col}'))",
+                    prefix(schema)
+                ));
                 j = k;
             } else if t.is_word("DEFAULT") {
                 let mut k = j + 1;
@@ -362,8 +448,7 @@ impl Session {
                 info.char_size
             };
             constraints.push(format!(
-                "CHECK (ora_check_len(\"{col}\", {max}, '\"{}\".\"{table}\"', '{col}'))",
-                self.user
+                "CHECK (ora_check_len(\"{col}\", {max}, '\"{schema}\".\"{table}\"', '{col}'))"
             ));
         }
         let decl = decl_type(&info, identity.map(|i| i.0));

@@ -42,6 +42,11 @@ pub fn map(e: &rusqlite::Error, toks: &[Token], user: &str) -> SqlError {
         return o;
     }
     let after = |p: &str| msg.split_once(p).map(|(_, r)| r.trim().to_string());
+    // The schema authorizer's refusal: another schema's table named
+    // without its owner (schemas.rs).
+    if msg.ends_with("is prohibited") || msg == "not authorized" {
+        return err(942, "table or view does not exist");
+    }
     if let Some(t) = after("no such table:") {
         let name = t.rsplit('.').next().unwrap_or(&t).to_string();
         return SqlError {

@@ -14,17 +14,19 @@ pub mod oracle;
 mod plsql;
 mod query;
 mod rewrite;
+mod schemas;
 mod sequences;
 mod session_state;
 mod static_views;
 mod stored;
+mod synonyms;
 mod sys_names;
 mod txn;
 mod types;
 mod userenv;
 mod views;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -133,7 +135,11 @@ impl InterruptHandle {
 
 /// The shared database: its file and the (non-transactional) sequences.
 pub struct Database {
+    /// SYS's schema (see schemas.rs); the other schemas are files beside it.
     path: PathBuf,
+    dir: PathBuf,
+    /// Schema files known to be in WAL mode.
+    wal_ready: Mutex<HashSet<String>>,
     _temp: Option<tempfile::TempDir>,
     sequences: Sequences,
     /// Live sessions, users and the DRCP pool, as the server keeps them,
@@ -167,16 +173,22 @@ impl Database {
         };
         let db = Arc::new(Database {
             path: dir.join("oradb.sqlite"),
+            dir: dir.clone(),
+            wal_ready: Mutex::new(HashSet::new()),
             _temp: temp,
             sequences: Sequences::load(&dir),
             directory,
         });
+        db.prepare_schema_file("SYS")?;
         let conn = db.connect()?;
-        conn.execute_batch(
-            "PRAGMA journal_mode=WAL;
-             CREATE TABLE IF NOT EXISTS \"DUAL\" (\"DUMMY\" TEXT_VC_1_1);
-             INSERT INTO \"DUAL\" SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM \"DUAL\");",
-        )
+        conn.execute_batch(&format!(
+            "ATTACH DATABASE '{}' AS SYS;
+             CREATE TABLE IF NOT EXISTS SYS.\"DUAL\" (\"DUMMY\" TEXT_VC_1_1);
+             INSERT INTO SYS.\"DUAL\" SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM SYS.\"DUAL\");
+             {}",
+            db.path.to_string_lossy().replace('\'', "''"),
+            synonyms::CREATE_TABLE,
+        ))
         .map_err(|e| errors::map(&e, &[], "SYS"))?;
         Ok(db)
     }
@@ -185,8 +197,9 @@ impl Database {
         &*self.directory
     }
 
+    /// A connection whose `main` is empty: the schemas are attached to it.
     fn connect(&self) -> Result<Connection, SqlError> {
-        let conn = Connection::open(&self.path)
+        let conn = Connection::open_in_memory()
             .map_err(|e| errors::err(1034, &format!("ORACLE not available ({e})")))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(|e| errors::map(&e, &[], "SYS"))?;
@@ -200,8 +213,9 @@ impl Database {
     fn drop_sequence(&self, name: &str) -> Result<(), SqlError> {
         self.sequences.drop(name)
     }
-    fn drop_identity_sequences(&self, table: &str) {
-        self.sequences.drop_prefix(&format!("ISEQ$$_{table}_"));
+    fn drop_identity_sequences(&self, schema: &str, table: &str) {
+        self.sequences
+            .drop_prefix(&format!("{}ISEQ$$_{table}_", sequences::prefix(schema)));
     }
 }
 
@@ -214,10 +228,26 @@ pub struct SessionShared {
     /// logon's AUTH_APPCTX entries set them; SYS_CONTEXT reads them.
     app_context: Arc<Mutex<HashMap<(String, String), String>>>,
     timestamp_format: Mutex<String>,
+    /// The current schema, where unqualified sequence names resolve.
+    schema: Mutex<String>,
 }
 
 impl SessionShared {
+    /// A sequence's key: `name` as given when qualified, else in the
+    /// current schema, else an unqualified one of an older data directory.
+    fn sequence_key(&self, name: &str) -> String {
+        if name.contains('.') {
+            return name.to_string();
+        }
+        let schema = self.schema.lock().map(|s| s.clone()).unwrap_or_default();
+        let own = format!("{}{name}", sequences::prefix(&schema));
+        if !self.db.sequences.exists(&own) && self.db.sequences.exists(name) {
+            return name.to_string();
+        }
+        own
+    }
     fn nextval(&self, name: &str) -> Result<i128, String> {
+        let name = &self.sequence_key(name);
         let v = self.db.sequences.next(name).map_err(|e| e.message)?;
         if let Ok(mut c) = self.currval.lock() {
             c.insert(name.to_string(), v);
@@ -225,6 +255,7 @@ impl SessionShared {
         Ok(v)
     }
     fn currval(&self, name: &str) -> Result<i128, String> {
+        let name = &self.sequence_key(name);
         if !self.db.sequences.exists(name) {
             return Err("ORA-02289: sequence does not exist".into());
         }
@@ -269,6 +300,10 @@ pub struct Session {
     /// This session's entry, shared with the server (which lists it at logon).
     info: Arc<crate::directory::SessionInfo>,
     plsql: stored::PlsqlState,
+    /// Schemas attached to `conn`, the current one first.
+    attached: Vec<String>,
+    /// What the authorizer lets statements read (see schemas.rs).
+    visible: Arc<Mutex<schemas::Visible>>,
 }
 
 impl Session {
@@ -293,9 +328,12 @@ impl Session {
                 date_format: Mutex::new(oracle::datefmt::DEFAULT_DATE_FORMAT.into()),
                 app_context: Default::default(),
                 timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
+                schema: Mutex::new(user.to_ascii_uppercase()),
             });
             (shared, session_state::new_info(user))
         });
+        let visible: Arc<Mutex<schemas::Visible>> = Default::default();
+        schemas::install_authorizer(&conn, visible.clone());
         functions::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {
             flag: Arc::new(AtomicBool::new(false)),
@@ -306,7 +344,7 @@ impl Session {
         }
         session_state::register(&conn, info.clone(), db.clone(), shared.app_context.clone())
             .map_err(|e| errors::map(&e, &[], user))?;
-        Ok(Session {
+        let mut s = Session {
             conn,
             db: db.clone(),
             user: user.to_ascii_uppercase(),
@@ -316,7 +354,11 @@ impl Session {
             shared,
             info,
             plsql: stored::PlsqlState::default(),
-        })
+            attached: Vec::new(),
+            visible,
+        };
+        s.sync_schema()?;
+        Ok(s)
     }
 
     /// Array binds for the next PL/SQL call (by bind position). The only

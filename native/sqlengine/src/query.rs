@@ -386,6 +386,10 @@ impl Session {
         })?;
         let kind = classify(&toks).ok_or_else(|| err(900, "invalid SQL statement"))?;
         let mut toks = super::sys_names::unqualify(toks);
+        if matches!(kind, StmtKind::Query | StmtKind::Dml) {
+            self.attach_named(&toks)?;
+            toks = self.resolve_synonyms(toks);
+        }
         if kind != StmtKind::PlSql {
             while toks.last().is_some_and(|t| t.is_op(";")) {
                 toks.pop();
@@ -445,8 +449,8 @@ impl Session {
         } else {
             p.translated = rewrite::rewrite(toks, &mut ctx);
         }
-        self.check_identity_always(toks)?;
         self.materialize_views(toks)?;
+        self.check_identity_always(toks)?;
         self.register_stored_functions(toks);
         let stmt = self
             .conn
@@ -471,20 +475,26 @@ impl Session {
     }
 
     /// ORA-32795 for an explicit value into a GENERATED ALWAYS column.
-    fn check_identity_always(&self, toks: &[Token]) -> Result<(), SqlError> {
+    fn check_identity_always(&mut self, toks: &[Token]) -> Result<(), SqlError> {
         if !(toks.first().is_some_and(|t| t.is_word("INSERT"))
             && toks.get(1).is_some_and(|t| t.is_word("INTO")))
         {
             return Ok(());
         }
+        let Ok((owner, table)) = super::schemas::collapse_name(toks, 2) else {
+            return Ok(());
+        };
+        let toks = &table[..];
         let Some(table) = toks.get(2).and_then(Token::ident) else {
             return Ok(());
         };
+        let schema = self.table_schema(owner, &table)?;
         let mut always = Vec::new();
-        let Ok(mut stmt) = self
-            .conn
-            .prepare(&format!("PRAGMA table_info(\"{table}\")"))
-        else {
+        let Ok(mut stmt) = self.conn.prepare(&format!(
+            "PRAGMA {}.table_info({})",
+            super::schemas::quote(&schema),
+            super::schemas::quote(&table)
+        )) else {
             return Ok(());
         };
         let cols: Vec<(String, String)> = stmt

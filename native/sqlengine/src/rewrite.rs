@@ -374,7 +374,8 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             }
         }
         if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
-            let seq = upper[upper.len() - 2].clone();
+            // `schema.seq.NEXTVAL` names the sequence with its schema.
+            let seq = upper[upper.len().saturating_sub(3)..upper.len() - 1].join(".");
             let f = if last == "NEXTVAL" {
                 "ora_nextval"
             } else {

@@ -15,6 +15,12 @@ struct Seq {
     inc: i128,
 }
 
+/// The key prefix of a schema's sequences: they are kept as `SCHEMA.NAME`
+/// (unqualified keys are those of data directories older than schemas).
+pub fn prefix(schema: &str) -> String {
+    format!("{schema}.")
+}
+
 pub struct Sequences {
     file: PathBuf,
     map: Mutex<HashMap<String, Seq>>,

@@ -550,7 +550,8 @@ impl Session {
                     return Err(at(toks, 3, err(922, "missing or invalid option")));
                 };
                 reg.set_user(&name, &p);
-                Ok(())
+                // The new user's schema: its (empty) file.
+                self.db.prepare_schema_file(&name)
             }
             "ALTER" | "DROP" if !exists => Err(at(
                 toks,
@@ -567,7 +568,9 @@ impl Session {
                 if reg.sessions().iter().any(|s| s.attrs().username == name) {
                     return Err(err(1940, "cannot drop a user that is currently connected"));
                 }
-                reg.drop_user(&name);
+                let cascade = toks.iter().any(|t| t.is_word("CASCADE"));
+                self.drop_schema(&name, cascade)?;
+                self.db.directory.drop_user(&name);
                 Ok(())
             }
         }

@@ -20,7 +20,8 @@ use super::lexer::{self, Token};
 use super::plsql::{ty_of, Block, Parser, Ty};
 use super::{BindDir, Prepared, Session, SqlError};
 
-const TABLE: &str = "\"ORA$STORED_CODE\"";
+// In SYS's schema (schemas.rs), shared by every schema as before.
+const TABLE: &str = "SYS.\"ORA$STORED_CODE\"";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

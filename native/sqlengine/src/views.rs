@@ -9,6 +9,7 @@ use rusqlite::types::Value as Sql;
 
 use super::errors;
 use super::lexer::{Tok, Token};
+use super::schemas::{is_internal, quote};
 use super::types::from_decl;
 use super::{Session, SqlError};
 use crate::directory::{self, STATS};
@@ -90,6 +91,15 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("STATUS", vc(16)),
             ("DATABASE_STATUS", vc(16)),
             ("INSTANCE_ROLE", vc(16)),
+        ],
+    ),
+    (
+        "PRODUCT_COMPONENT_VERSION",
+        &[
+            ("PRODUCT", vc(80)),
+            ("VERSION", vc(80)),
+            ("VERSION_FULL", vc(80)),
+            ("STATUS", vc(80)),
         ],
     ),
     (
@@ -205,6 +215,35 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "ALL_TAB_COLUMNS",
+        &[
+            ("OWNER", vc(128)),
+            ("TABLE_NAME", vc(128)),
+            ("COLUMN_NAME", vc(128)),
+            ("DATA_TYPE", vc(128)),
+            ("DATA_LENGTH", INT),
+            ("DATA_PRECISION", INT),
+            ("DATA_SCALE", INT),
+            ("NULLABLE", vc(1)),
+            ("COLUMN_ID", INT),
+            ("CHAR_LENGTH", INT),
+        ],
+    ),
+    (
+        "ALL_SEQUENCES",
+        &[
+            ("SEQUENCE_OWNER", vc(128)),
+            ("SEQUENCE_NAME", vc(128)),
+            ("MIN_VALUE", NUM),
+            ("MAX_VALUE", NUM),
+            ("INCREMENT_BY", NUM),
+            ("CYCLE_FLAG", vc(1)),
+            ("ORDER_FLAG", vc(1)),
+            ("CACHE_SIZE", NUM),
+            ("LAST_NUMBER", NUM),
+        ],
+    ),
+    (
         "USER_SEQUENCES",
         &[
             ("SEQUENCE_NAME", vc(128)),
@@ -305,7 +344,9 @@ fn data_type(c: &super::ColumnInfo) -> (String, Sql, Sql) {
 
 impl Session {
     /// Creates (once) and refills the TEMP tables of the views `toks` names.
+    /// Also attaches the schemas `toks` names (schemas.rs).
     pub(super) fn materialize_views(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        self.attach_named(toks)?;
         for &(name, cols) in named_views(toks) {
             let rows = self.view_rows(name)?;
             self.fill(name, cols, rows)?;
@@ -463,6 +504,12 @@ impl Session {
                 t("ACTIVE"),
                 t("PRIMARY_INSTANCE"),
             ]],
+            "PRODUCT_COMPONENT_VERSION" => vec![vec![
+                t("Oracle Database 23ai Free"),
+                t("23.0.0.0.0"),
+                t(VERSION),
+                t("Production"),
+            ]],
             "V$DATABASE" => vec![vec![
                 n(1),
                 t(&service),
@@ -503,38 +550,75 @@ impl Session {
                 .iter()
                 .map(|(k, v)| vec![t(k), t(v)])
                 .collect(),
-            "USER_TABLES" => self
-                .table_names()?
-                .into_iter()
-                .map(|tn| vec![t(&tn), t("USERS"), t("VALID"), t("N")])
-                .collect(),
-            "ALL_TABLES" => {
-                let owner = self.user.clone();
-                self.table_names()?
+            "USER_TABLES" => {
+                let schema = self.schema();
+                self.schema_tables(&schema)
                     .into_iter()
-                    .map(|tn| vec![t(&owner), t(&tn), t("USERS")])
+                    .map(|(tn, _)| vec![t(&tn), t("USERS"), t("VALID"), t("N")])
                     .collect()
             }
-            "USER_TAB_COLUMNS" => self.column_rows()?,
-            "USER_SEQUENCES" => self
+            "ALL_TABLES" => self
                 .db
-                .sequences
-                .list()
+                .schemas()
                 .into_iter()
-                .map(|(name, next, inc)| {
-                    let num = |v: i128| Sql::Text(v.to_string());
-                    vec![
-                        t(&name),
-                        n(1),
-                        num(9_999_999_999_999_999_999_999_999_999),
-                        num(inc),
-                        t("N"),
-                        t("N"),
-                        n(0),
-                        num(next),
-                    ]
+                .flat_map(|owner| {
+                    self.schema_tables(&owner)
+                        .into_iter()
+                        .map(|(tn, _)| vec![t(&owner), t(&tn), t("USERS")])
+                        .collect::<Vec<_>>()
                 })
                 .collect(),
+            "USER_TAB_COLUMNS" => {
+                let schema = self.schema();
+                column_rows(self.schema_tables(&schema))
+            }
+            "ALL_TAB_COLUMNS" => self
+                .db
+                .schemas()
+                .into_iter()
+                .flat_map(|owner| {
+                    column_rows(self.schema_tables(&owner))
+                        .into_iter()
+                        .map(|mut r| {
+                            r.insert(0, t(&owner));
+                            r
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+            "USER_SEQUENCES" | "ALL_SEQUENCES" => {
+                let schema = self.schema();
+                let all = name == "ALL_SEQUENCES";
+                self.db
+                    .sequences
+                    .list()
+                    .into_iter()
+                    .filter_map(|(key, next, inc)| {
+                        // Unqualified keys: sequences of older data directories, seen by all.
+                        let (owner, name) = key.split_once('.').unwrap_or(("", &key));
+                        let shown = all || owner.is_empty() || owner == schema;
+                        let owner = if owner.is_empty() { "SYS" } else { owner };
+                        shown.then(|| (owner.to_string(), name.to_string(), next, inc))
+                    })
+                    .map(|(owner, name, next, inc)| {
+                        let num = |v: i128| Sql::Text(v.to_string());
+                        let mut row = vec![
+                            t(&name),
+                            n(1),
+                            num(9_999_999_999_999_999_999_999_999_999),
+                            num(inc),
+                            t("N"),
+                            t("N"),
+                            n(0),
+                            num(next),
+                        ];
+                        if all {
+                            row.insert(0, t(&owner));
+                        }
+                        row
+                    })
+                    .collect()
+            }
             "ALL_USERS" => reg
                 .users()
                 .iter()
@@ -553,75 +637,98 @@ impl Session {
         })
     }
 
-    fn table_names(&mut self) -> Result<Vec<String>, SqlError> {
-        let map = |e: rusqlite::Error| errors::map(&e, &[], "SYS");
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT name FROM main.sqlite_master WHERE type = 'table' \
-                 AND name <> 'DUAL' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-            )
-            .map_err(map)?;
-        let names = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(map)?
-            .filter_map(Result::ok)
-            .collect();
-        Ok(names)
-    }
-
-    fn column_rows(&mut self) -> Result<Vec<Vec<Sql>>, SqlError> {
-        let map = |e: rusqlite::Error| errors::map(&e, &[], "SYS");
-        let mut out = Vec::new();
-        for table in self.table_names()? {
-            let mut stmt = self
-                .conn
-                .prepare(&format!(
-                    "PRAGMA main.table_info(\"{}\")",
-                    table.replace('"', "\"\"")
-                ))
-                .map_err(map)?;
-            let cols: Vec<(i64, String, String, bool)> = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, i64>(3)? != 0,
-                    ))
-                })
-                .map_err(map)?
-                .filter_map(Result::ok)
-                .collect();
-            for (cid, name, decl, notnull) in cols {
-                let Some((c, _)) = from_decl(&decl) else {
-                    continue;
-                };
-                let (ty, prec, scale) = data_type(&c);
-                let char_len = if matches!(
-                    c.ora_type,
-                    oradb_protocol::value::ora_type::VARCHAR
-                        | oradb_protocol::value::ora_type::CHAR
-                ) {
-                    c.char_size as i64
-                } else {
-                    0
-                };
-                out.push(vec![
-                    t(&table),
-                    t(&name),
-                    t(&ty),
-                    n(c.size),
-                    prec,
-                    scale,
-                    t(if c.nullable && !notnull { "Y" } else { "N" }),
-                    n(cid + 1),
-                    n(char_len),
-                ]);
+    /// Tables of `schema` with their columns (cid, name, declared type,
+    /// NOT NULL), read through this connection if the schema is attached
+    /// (its uncommitted changes included), else from its file.
+    fn schema_tables(&self, schema: &str) -> Vec<(String, Vec<TableColumn>)> {
+        let own;
+        let conn = if self.attached.iter().any(|a| a == schema) {
+            &self.conn
+        } else {
+            let path = self.db.schema_file(schema);
+            if !path.exists() {
+                return Vec::new();
             }
-        }
-        Ok(out)
+            let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+            match rusqlite::Connection::open_with_flags(path, flags) {
+                Ok(c) => {
+                    own = c;
+                    &own
+                }
+                Err(_) => return Vec::new(),
+            }
+        };
+        let db = if std::ptr::eq(conn, &self.conn) {
+            quote(schema)
+        } else {
+            "main".to_string()
+        };
+        let names: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT name FROM {db}.sqlite_master WHERE type = 'table' ORDER BY name"
+            ))
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| r.get::<_, String>(0))
+                    .map(|it| it.filter_map(Result::ok).collect())
+            })
+            .unwrap_or_default();
+        names
+            .into_iter()
+            .filter(|n| !is_internal(n))
+            .map(|table| {
+                let cols = conn
+                    .prepare(&format!("PRAGMA {db}.table_info({})", quote(&table)))
+                    .and_then(|mut stmt| {
+                        stmt.query_map([], |r| {
+                            Ok((
+                                r.get::<_, i64>(0)?,
+                                r.get::<_, String>(1)?,
+                                r.get::<_, String>(2)?,
+                                r.get::<_, i64>(3)? != 0,
+                            ))
+                        })
+                        .map(|it| it.filter_map(Result::ok).collect())
+                    })
+                    .unwrap_or_default();
+                (table, cols)
+            })
+            .collect()
     }
+}
+
+type TableColumn = (i64, String, String, bool);
+
+/// USER_TAB_COLUMNS rows of tables and their columns.
+fn column_rows(tables: Vec<(String, Vec<TableColumn>)>) -> Vec<Vec<Sql>> {
+    let mut out = Vec::new();
+    for (table, cols) in tables {
+        for (cid, name, decl, notnull) in cols {
+            let Some((c, _)) = from_decl(&decl) else {
+                continue;
+            };
+            let (ty, prec, scale) = data_type(&c);
+            let char_len = if matches!(
+                c.ora_type,
+                oradb_protocol::value::ora_type::VARCHAR | oradb_protocol::value::ora_type::CHAR
+            ) {
+                c.char_size as i64
+            } else {
+                0
+            };
+            out.push(vec![
+                t(&table),
+                t(&name),
+                t(&ty),
+                n(c.size),
+                prec,
+                scale,
+                t(if c.nullable && !notnull { "Y" } else { "N" }),
+                n(cid + 1),
+                n(char_len),
+            ]);
+        }
+    }
+    out
 }
 
 fn stat_rows(s: &directory::SessionInfo) -> Vec<Vec<Sql>> {
@@ -645,6 +752,8 @@ mod tests {
         .unwrap();
         let names: Vec<&str> = named_views(&toks).iter().map(|v| v.0).collect();
         assert_eq!(names, ["V$MYSTAT", "V$STATNAME"]);
+        let toks = tokenize("select version from product_component_version").unwrap();
+        assert_eq!(named_views(&toks)[0].0, "PRODUCT_COMPONENT_VERSION");
         assert!(named_views(&tokenize("select * from t").unwrap()).is_empty());
     }
 }
