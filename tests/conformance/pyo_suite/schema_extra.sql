@@ -1,8 +1,19 @@
 -- Tables the python-oracledb 4.x suite reads that the cx_Oracle 8.3.0 test schema
 -- (loaded before this file by load_schema.py) does not create. Written for oradb from
 -- what the suite's own tests describe and expect (column names, types, precisions and
--- the module_data fixtures of test_4800/test_4900); `&main_user.` is substituted as
--- SQL*Plus does. Every statement ends at a line holding only "/".
+-- the module_data fixtures of test_4800/test_4900). TestTempTable is re-created with the
+-- columns the 4.x suite writes (StringCol1, StringCol2; cx_Oracle's had one StringCol).
+-- `&main_user.` is substituted as SQL*Plus does. Every statement ends at a line holding only "/".
+drop table &main_user..TestTempTable
+/
+create table &main_user..TestTempTable (
+    IntCol number(9) not null,
+    StringCol1 varchar2(400),
+    StringCol2 varchar2(400),
+    NumberCol number(25,2),
+    constraint TestTempTable_pk primary key (IntCol)
+)
+/
 create table &main_user..TestTimestampLTZs (
     IntCol number(9) not null,
     TimestampLTZCol timestamp with local time zone not null,
