@@ -216,6 +216,37 @@ def _():
         assert cur.execute("select count(*), sum(id) from thick_em").fetchone() == (500, 124750)
 
 
+@check("executemany with batch errors")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute("create table thick_be (id number primary key, name varchar2(20))")
+        rows = [(1, "a"), (2, "b"), (1, "dup"), (3, "c")]
+        cur.executemany("insert into thick_be values (:1, :2)", rows, batcherrors=True)
+        errs = cur.getbatcherrors()
+        assert [(e.offset, e.full_code) for e in errs] == [(2, "ORA-00001")], errs
+        c.commit()
+        assert cur.execute("select count(*) from thick_be").fetchone() == (3,)
+
+
+@check("procedure and function")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute(
+            "create or replace procedure thick_p(a in number, b out number) as"
+            " begin b := a * 2; end;"
+        )
+        cur.execute(
+            "create or replace function thick_f(a in number) return number as"
+            " begin return a + 1; end;"
+        )
+        b = cur.var(int)
+        cur.callproc("thick_p", [21, b])
+        assert b.getvalue() == 42
+        assert cur.callfunc("thick_f", int, [41]) == 42
+
+
 @check("PL/SQL OUT binds")
 def _():
     with connect() as c:
@@ -265,6 +296,35 @@ def _():
             conn.cursor().execute("begin null; end;")
     finally:
         pool.close(force=True)
+
+
+@check("session pool with tags and a session callback")
+def _():
+    calls = []
+
+    def callback(conn, requested_tag):
+        calls.append(requested_tag)
+        conn.cursor().execute("begin null; end;")
+        conn.tag = requested_tag
+
+    pool = oracledb.create_pool(
+        user=USER, password=PASSWORD, dsn=DSN, min=1, max=3, increment=1,
+        session_callback=callback,
+    )
+    try:
+        with pool.acquire(tag="LANG=EN") as conn:
+            conn.cursor().execute("begin null; end;")
+        with pool.acquire(tag="LANG=EN") as conn:
+            assert conn.tag == "LANG=EN", conn.tag
+        assert calls and calls[0] == "LANG=EN", calls
+    finally:
+        pool.close(force=True)
+
+
+@check("DRCP: a pooled server with a connection class")
+def _():
+    with connect(f"{DSN}:pooled", cclass="THICK", purity=oracledb.PURITY_SELF) as c:
+        assert c.cursor().execute("select 1 from dual").fetchone() == (1,)
 
 
 def capture(statement):

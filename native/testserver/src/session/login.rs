@@ -261,8 +261,11 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     if oci {
         pairs.extend(oci_result_pairs().map(|(k, v)| text(k, v.to_string())));
     }
-    // Native network encryption re-keys once this result is out.
-    conn.w.fold_after_next = Some(verified.fold_key().to_vec());
+    // Native network encryption re-keys once this result is out, for OCI
+    // only: go-ora never folds its keys (it fails with ORA-12599 if we do).
+    if oci {
+        conn.w.fold_after_next = Some(verified.fold_key().to_vec());
+    }
     conn.send_msg(|w, caps| {
         AuthReply { pairs }.encode(w, caps);
         end_of_call(w, caps);
