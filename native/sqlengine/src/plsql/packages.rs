@@ -89,12 +89,9 @@ impl Session {
                     }
                 }
                 let n = got.len() as i64;
-                if let Some(slot) = self.plsql.arrays.get_mut(lines) {
-                    *slot = Some(crate::ArrayBind {
-                        max: array.max,
-                        values: got,
-                    });
-                }
+                let mut lines_out = super::colls::Coll::from_values(&got);
+                lines_out.elem = Ty::Varchar;
+                frame.colls[lines] = Some(lines_out);
                 frame.set(numlines, Sql::Integer(n), Ty::Number)?;
             }
             _ => {
