@@ -158,12 +158,11 @@ impl Session {
             Home::Package(pkg) => {
                 let mut callee = Frame::new(Vec::new(), Vec::new());
                 callee.pkg = Some(pkg.clone());
-                let r = self.load_package(pkg, &mut callee).and_then(|n| {
+                self.load_package(pkg, &mut callee).and_then(|n| {
                     let r = self.run_in(unit, body, ins, &mut callee);
                     self.save_package(pkg, &callee, n);
                     r.map(|f| (f, collect_outs(&callee, n, &copy_back)))
-                });
-                r
+                })
             }
         };
         self.plsql.depth -= 1;

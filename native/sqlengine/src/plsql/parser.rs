@@ -241,7 +241,7 @@ impl<'a> Parser<'a> {
             .map(|a| a.iter().map(decls::text_of).collect())
             .unwrap_or_default();
         match (name, code.parse::<i64>()) {
-            (Some(n), Ok(c)) if c < 0 && c >= -1_000_000 => Ok((n, c.unsigned_abs() as u32)),
+            (Some(n), Ok(c)) if (-1_000_000..0).contains(&c) => Ok((n, c.unsigned_abs() as u32)),
             _ => Err(SqlError {
                 offset: p.first().map_or(0, |t| t.pos as u32),
                 ..err(
