@@ -44,6 +44,16 @@ impl Session {
         frame: &mut Frame,
     ) -> Result<(Sql, Ty), SqlError> {
         let expr = self.substitute_calls(expr, frame, true)?;
+        // Elements, fields and methods were substituted: a collection
+        // (an array bind too) left here is used whole, as a scalar.
+        for (k, t) in expr.iter().enumerate() {
+            let after_dot = k > 0 && expr[k - 1].is_op(".");
+            if let Some(slot) = frame.target(t).filter(|_| !after_dot) {
+                if frame.coll(slot).is_some() {
+                    return Err(super::colls::not_scalar(&frame.display_name(slot)));
+                }
+            }
+        }
         if let [one] = expr.as_slice() {
             if let Some(slot) = frame.target(one) {
                 return Ok((frame.slots[slot].clone(), frame.types[slot]));

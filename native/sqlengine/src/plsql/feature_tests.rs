@@ -290,3 +290,123 @@ fn create_type_is_stored_and_dropped() {
     let e = run(&mut s, "begin bad.p; end;", &[]).unwrap_err();
     assert!(e.message.contains("PLS-00905"), "{}", e.message);
 }
+
+/// Runs `sql` with array binds (by position) and plain values.
+fn run_arrays(
+    s: &mut Session,
+    sql: &str,
+    arrays: Vec<Option<ArrayBind>>,
+    binds: &[Value],
+) -> Result<(Vec<Value>, Vec<Option<ArrayBind>>), SqlError> {
+    let p = s.prepare(sql)?;
+    s.set_array_binds(&p, arrays)?;
+    let r = s.execute(&p, binds);
+    let arrays = s.take_array_binds();
+    match r? {
+        Outcome::PlSql { out } => Ok((out, arrays)),
+        _ => Ok((Vec::new(), arrays)),
+    }
+}
+
+/// Regression: after GET_LINES had filled array binds, an array bind
+/// passed to PUT_LINE was read as an empty scalar (no PLS-00306) and
+/// buffered an empty line, which the next GET_LINE returned as NULL.
+#[test]
+fn array_bind_as_scalar_argument_is_pls_00306_after_get_lines() {
+    let mut s = session();
+    let vc = |t: &str| Value::Varchar(t.into());
+    run(
+        &mut s,
+        "begin dbms_output.enable; for i in 1..3 loop dbms_output.put_line('row ' || i); end loop; end;",
+        &[],
+    )
+    .unwrap();
+    let get_lines = "begin dbms_output.get_lines(:1, :2); end;";
+    let (out, arrays) = run_arrays(
+        &mut s,
+        get_lines,
+        vec![array(10, Vec::new()), None],
+        &[Value::Null, Value::Number("2".into())],
+    )
+    .unwrap();
+    assert_eq!(num(&out[1]), "2");
+    assert_eq!(
+        arrays[0].as_ref().unwrap().values,
+        vec![vc("row 1"), vc("row 2")]
+    );
+    // A scalar LINES is not a collection.
+    let e = run_arrays(
+        &mut s,
+        get_lines,
+        vec![None, None],
+        &[Value::Null, Value::Number("5".into())],
+    )
+    .unwrap_err();
+    assert!(e.message.contains("PLS-00306"), "{}", e.message);
+    // Nor is an array a VARCHAR2: PUT_LINE refuses it and buffers nothing.
+    let e = run_arrays(
+        &mut s,
+        "begin dbms_output.put_line(:1); end;",
+        vec![array(2, vec![vc("a"), vc("b")])],
+        &[Value::Null],
+    )
+    .unwrap_err();
+    assert_eq!(e.code, 6550);
+    assert!(e.message.contains("PLS-00306"), "{}", e.message);
+    // Nor any scalar expression.
+    let e = run_arrays(
+        &mut s,
+        "declare x varchar2(10); begin x := upper(:1); end;",
+        vec![array(2, vec![vc("a")])],
+        &[Value::Null],
+    )
+    .unwrap_err();
+    assert!(e.message.contains("PLS-00382"), "{}", e.message);
+    let (out, arrays) = run_arrays(
+        &mut s,
+        get_lines,
+        vec![array(10, Vec::new()), None],
+        &[Value::Null, Value::Number("10".into())],
+    )
+    .unwrap();
+    assert_eq!(num(&out[1]), "1");
+    assert_eq!(arrays[0].as_ref().unwrap().values, vec![vc("row 3")]);
+}
+
+/// Regression: a stored procedure's DBMS_OUTPUT after a refused array
+/// PUT_LINE comes back first from GET_LINE (no stray empty line).
+#[test]
+fn stored_procedure_output_follows_a_refused_array_put_line() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create or replace procedure sc_say(n number) is begin for i in 1..n loop dbms_output.put_line('say ' || i); end loop; end;",
+        &[],
+    )
+    .unwrap();
+    run(&mut s, "begin dbms_output.enable; end;", &[]).unwrap();
+    let refused = run_arrays(
+        &mut s,
+        "begin dbms_output.put_line(:1); end;",
+        vec![array(2, vec![Value::Varchar("a".into())])],
+        &[Value::Null],
+    );
+    assert!(refused.is_err());
+    run(&mut s, "begin dbms_output.enable(null); end;", &[]).unwrap();
+    run(
+        &mut s,
+        "begin sc_say(:1); end;",
+        &[Value::Number("2".into())],
+    )
+    .unwrap();
+    let out = run(
+        &mut s,
+        "begin dbms_output.get_line(:1, :2); end;",
+        &[Value::Null, Value::Null],
+    )
+    .unwrap();
+    assert_eq!(
+        (out[0].clone(), num(&out[1])),
+        (Value::Varchar("say 1".into()), "0".into())
+    );
+}

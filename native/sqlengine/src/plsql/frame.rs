@@ -117,6 +117,13 @@ impl Frame {
             .rposition(|n| n == name)
             .map(|i| i + self.names.len())
     }
+    /// A slot's name as the block spells it (`:name` for a bind).
+    pub(super) fn display_name(&self, slot: usize) -> String {
+        match self.names.get(slot) {
+            Some(b) => format!(":{b}"),
+            None => self.locals[slot - self.names.len()].clone(),
+        }
+    }
     pub(super) fn target(&self, t: &Token) -> Option<usize> {
         match &t.tok {
             Tok::Bind(b) => self.slot_of_bind(b),
