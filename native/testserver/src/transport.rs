@@ -1,5 +1,5 @@
-//! Socket side of a session: a reader task that turns packets into whole
-//! requests (and notices breaks while a call runs), and a writer that splits
+//! Socket side of a session: a reader task that turns packets into DATA
+//! payloads and markers (and notices breaks while a call runs), and a writer that splits
 //! responses into SDU-sized DATA packets. All waits that depend on the peer
 //! are bounded by the I/O timeout, except waiting for the next request.
 
@@ -20,16 +20,24 @@ use tokio::sync::mpsc;
 /// What the reader hands to the session loop.
 #[derive(Debug)]
 pub enum Incoming {
-    /// The TTC bytes of one complete request.
-    Request(Vec<u8>),
+    /// The TTC bytes of one DATA packet; the session decides where a
+    /// request ends (see `session::framing`).
+    Data(Fragment),
     Marker(u8),
     /// The client closed (EOF packet or socket end).
     Eof,
-    /// A request over `max_request` bytes (this many), read and thrown away;
-    /// the session answers it with an error and goes on.
-    TooLarge(usize),
     /// The connection is unusable (garbage, timeout).
     Failed(String),
+}
+
+/// One DATA packet's payload and what its packet says about the request's end.
+#[derive(Debug)]
+pub struct Fragment {
+    pub payload: Vec<u8>,
+    /// The packet carried the END_OF_REQUEST data flag.
+    pub marked_end: bool,
+    /// The packet's length, header included.
+    pub packet_len: usize,
 }
 
 /// Set by the reader when the client sends a break; cancels the running call.
@@ -63,9 +71,7 @@ impl BreakState {
 }
 
 pub struct ReaderConfig {
-    pub sdu: usize,
     pub io_timeout: Duration,
-    pub max_request: usize,
     /// Native network encryption/integrity, shared with the writer.
     pub crypto: Option<SharedCrypto>,
 }
@@ -84,7 +90,7 @@ fn unprotect(crypto: &SharedCrypto, payload: &[u8]) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("native network encryption: {e}"))
 }
 
-/// Reads packets until the socket ends, sending whole requests to `tx`.
+/// Reads packets until the socket ends, sending DATA payloads and markers to `tx`.
 pub async fn run_reader(
     mut read: ReadHalf,
     mut decoder: PacketDecoder,
@@ -107,12 +113,6 @@ async fn read_loop(
     tx: &mpsc::Sender<Incoming>,
     breaks: &BreakState,
 ) -> Result<(), String> {
-    let mut request = Vec::new();
-    // Bytes of the request in progress once it went over `max_request`.
-    let mut dropped = 0;
-    // node-oracledb marks the last packet of each request; python-oracledb
-    // instead sends a packet shorter than the SDU last.
-    let mut client_marks_end = false;
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         loop {
@@ -128,36 +128,17 @@ async fn read_loop(
                     if flags & data_flags::EOF != 0 {
                         return Ok(());
                     }
-                    client_marks_end |= flags & data_flags::END_OF_REQUEST != 0;
-                    let plain;
                     let payload = match &cfg.crypto {
-                        Some(c) => {
-                            plain = unprotect(c, p.data_payload())?;
-                            &plain[..]
-                        }
-                        None => p.data_payload(),
+                        Some(c) => unprotect(c, p.data_payload())?,
+                        None => p.data_payload().to_vec(),
                     };
-                    if dropped > 0 || request.len() + payload.len() > cfg.max_request {
-                        // Read on to the request's end without keeping it.
-                        dropped += std::mem::take(&mut request).len() + payload.len();
-                    } else {
-                        request.extend_from_slice(payload);
-                    }
-                    let complete = if client_marks_end {
-                        flags & data_flags::END_OF_REQUEST != 0
-                    } else {
-                        p.body.len() + packet::HEADER_LEN < cfg.sdu
+                    let f = Fragment {
+                        payload,
+                        marked_end: flags & data_flags::END_OF_REQUEST != 0,
+                        packet_len: p.body.len() + packet::HEADER_LEN,
                     };
-                    if complete && dropped > 0 {
-                        let n = std::mem::take(&mut dropped);
-                        if tx.send(Incoming::TooLarge(n)).await.is_err() {
-                            return Ok(());
-                        }
-                    } else if complete && !request.is_empty() {
-                        let r = std::mem::take(&mut request);
-                        if tx.send(Incoming::Request(r)).await.is_err() {
-                            return Ok(());
-                        }
+                    if tx.send(Incoming::Data(f)).await.is_err() {
+                        return Ok(());
                     }
                 }
                 kind::MARKER => {
@@ -172,8 +153,9 @@ async fn read_loop(
                 other => tracing::debug!(kind = other, "ignoring packet"),
             }
         }
-        let partial = !request.is_empty() || dropped > 0 || decoder.buffered() > 0;
-        let n = if partial {
+        // A request cut between packets is timed by the session, which
+        // knows where requests end; a packet cut in the middle, here.
+        let n = if decoder.buffered() > 0 {
             match tokio::time::timeout(cfg.io_timeout, read.read(&mut buf)).await {
                 Ok(r) => r,
                 Err(_) => return Err("timed out in the middle of a request".into()),

@@ -86,16 +86,9 @@ impl DataTypesRequest {
             starts.push(tz);
         }
         starts.push(0);
-        let wide = compile_caps.get(27).is_none_or(|b| *b != 0);
-        // go-ora sends its national charset before the table, JDBC and the
-        // python/node clients do not: whichever reading ends exactly at the
-        // end of the message is the right one. The table only tells which
-        // representations the client wants, so an unreadable one is empty.
-        let types = starts
-            .iter()
-            .flat_map(|s| [*s, s + 2])
-            .find_map(|s| read_type_table(all.get(s..)?, wide))
-            .unwrap_or_default();
+        // The table only tells which representations the client wants, so
+        // an unreadable one is empty.
+        let types = find_type_table(all, &starts, &compile_caps).unwrap_or_default();
         r.skip_n(all.len())?;
         Ok(DataTypesRequest {
             charset,
@@ -113,6 +106,22 @@ impl DataTypesRequest {
         self.types.iter().find(|e| e.0 == ty).map(|e| e.2)
     }
 
+    /// Whether the whole type table arrived: a request cut at a packet
+    /// boundary decodes too (its table reads as empty), so a server that
+    /// frames requests by their content asks this before answering.
+    pub fn table_is_whole(&self) -> bool {
+        let starts: &[usize] = if self.runtime_caps.get(1).is_some_and(|b| b & 1 != 0) {
+            if self.compile_caps.get(37).is_some_and(|b| b & 2 != 0) {
+                &[15, 0]
+            } else {
+                &[11, 0]
+            }
+        } else {
+            &[0]
+        };
+        find_type_table(&self.table, starts, &self.compile_caps).is_some()
+    }
+
     /// Whether the client sends CHR fields with a length byte (flag 0x02).
     pub fn length_prefixed_strings(&self) -> bool {
         self.flags & FLAG_CONV_LENGTH != 0
@@ -125,6 +134,21 @@ pub const FLAG_CONV_LENGTH: u8 = 0x02;
 pub const TYPE_SB1: u16 = 27;
 /// Representation "universal", public for the scale rule.
 pub const REPRESENTATION_UNIVERSAL: u16 = REP_UNIVERSAL;
+
+/// go-ora sends its national charset before the table, JDBC and the
+/// python/node clients do not: whichever reading ends exactly at the end of
+/// the message is the right one.
+fn find_type_table(
+    all: &[u8],
+    starts: &[usize],
+    compile_caps: &[u8],
+) -> Option<Vec<(u16, u16, u16)>> {
+    let wide = compile_caps.get(27).is_none_or(|b| *b != 0);
+    starts
+        .iter()
+        .flat_map(|s| [*s, s + 2])
+        .find_map(|s| read_type_table(all.get(s..)?, wide))
+}
 
 /// `type; 0 ends; conversion; representation and a 0 only when the
 /// conversion is not 0` (JDBC and go-ora send conversion-0 entries as 4

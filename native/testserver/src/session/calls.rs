@@ -208,7 +208,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
         let info = st.info.clone();
         let status = st.call_status();
         let next = tokio::select! {
-            r = conn.next_request(status) => Some(r),
+            r = conn.next_call(status, &st.cursors) => Some(r),
             _ = info.kill_notify.notified() => None,
         };
         let req = match next {

@@ -73,6 +73,9 @@ impl Cursors {
     pub fn get_mut(&mut self, id: u32) -> Option<&mut Cursor> {
         u16::try_from(id).ok().and_then(|id| self.map.get_mut(&id))
     }
+    pub fn get(&self, id: u32) -> Option<&Cursor> {
+        u16::try_from(id).ok().and_then(|id| self.map.get(&id))
+    }
     pub fn contains(&self, id: u32) -> bool {
         u16::try_from(id).is_ok_and(|id| self.map.contains_key(&id))
     }

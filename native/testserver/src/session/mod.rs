@@ -5,6 +5,7 @@ mod calls;
 mod cursor;
 mod exec;
 mod fetch_rows;
+mod framing;
 mod login;
 mod respond;
 
@@ -23,7 +24,8 @@ use tokio::sync::mpsc;
 
 use crate::handshake::{self, ConnectInfo};
 use crate::server::Shared;
-use crate::transport::{self, BreakState, Incoming, ReaderConfig, Writer};
+use crate::transport::{self, BreakState, Fragment, Incoming, ReaderConfig, Writer};
+use cursor::Cursors;
 
 /// Per-connection state shared by the login and call phases.
 pub(crate) struct Conn {
@@ -43,6 +45,20 @@ pub(crate) struct Conn {
     /// that ends a break names it, as Oracle's does, so the client can
     /// close a cursor the interrupted call opened.
     pub call_cursor: u16,
+    /// The request being received (kept here, not in a future that a kill
+    /// may drop half-way).
+    partial: Vec<u8>,
+    /// Bytes of the request in progress once it went over `max_request`.
+    dropped: usize,
+    /// The client marks each request's last packet (END_OF_REQUEST).
+    marks_end: bool,
+}
+
+/// A request assembled from DATA packets.
+enum Framed {
+    Request(Vec<u8>),
+    /// Over `max_request` bytes (this many), read and thrown away.
+    TooLarge(usize),
 }
 
 /// The DRCP identity of a pooled connection.
@@ -76,9 +92,7 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
     let (tx, rx) = mpsc::channel(4);
     let breaks = Arc::new(BreakState::default());
     let reader_cfg = ReaderConfig {
-        sdu: info.sdu,
         io_timeout: shared.config.io_timeout,
-        max_request: shared.config.max_request,
         crypto,
     };
     let reader = tokio::spawn(transport::run_reader(
@@ -102,6 +116,9 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> 
         sid_cell,
         drcp: None,
         call_cursor: 0,
+        partial: Vec::new(),
+        dropped: 0,
+        marks_end: false,
     };
     let conversation = async {
         match login::login(&mut conn).await {
@@ -144,16 +161,44 @@ impl Conn {
     /// size limit with ORA-03146 (`call_status` says whether a transaction
     /// is open); `None` when the client left.
     pub async fn next_request(&mut self, call_status: u32) -> Result<Option<Vec<u8>>, String> {
+        self.next_framed(call_status, None).await
+    }
+
+    /// [`Self::next_request`] once cursors exist: their bind metadata tells
+    /// where a re-execute's bind rows end.
+    pub async fn next_call(
+        &mut self,
+        call_status: u32,
+        cursors: &Cursors,
+    ) -> Result<Option<Vec<u8>>, String> {
+        self.next_framed(call_status, Some(cursors)).await
+    }
+
+    async fn next_framed(
+        &mut self,
+        call_status: u32,
+        cursors: Option<&Cursors>,
+    ) -> Result<Option<Vec<u8>>, String> {
         loop {
-            match self.rx.recv().await {
-                Some(Incoming::Request(r)) => return Ok(Some(r)),
-                Some(Incoming::TooLarge(n)) => {
-                    let limit = self.shared.config.max_request;
-                    let text = format!("ORA-03146: invalid buffer length for TTC field: a request of {n} bytes is over this server's limit of {limit} bytes");
-                    let mut e = ErrorMessage::error(3146, &text, 0, 0);
-                    e.call_status = call_status;
-                    self.send_msg(|w, caps| e.encode(w, caps)).await?;
-                }
+            let got = if self.partial.is_empty() && self.dropped == 0 {
+                self.rx.recv().await
+            } else {
+                tokio::time::timeout(self.shared.config.io_timeout, self.rx.recv())
+                    .await
+                    .map_err(|_| "timed out in the middle of a request".to_string())?
+            };
+            match got {
+                Some(Incoming::Data(f)) => match self.frame(f, cursors) {
+                    Some(Framed::Request(r)) => return Ok(Some(r)),
+                    Some(Framed::TooLarge(n)) => {
+                        let limit = self.shared.config.max_request;
+                        let text = format!("ORA-03146: invalid buffer length for TTC field: a request of {n} bytes is over this server's limit of {limit} bytes");
+                        let mut e = ErrorMessage::error(3146, &text, 0, 0);
+                        e.call_status = call_status;
+                        self.send_msg(|w, caps| e.encode(w, caps)).await?;
+                    }
+                    None => {}
+                },
                 Some(Incoming::Marker(k)) if k == marker::BREAK || k == marker::INTERRUPT => {
                     // A break while idle: finish the reset dance and report the cancel.
                     self.breaks.take();
@@ -164,6 +209,38 @@ impl Conn {
                 Some(Incoming::Failed(e)) => return Err(e),
             }
         }
+    }
+
+    /// Adds one DATA payload to the request in progress; the request when
+    /// this packet ends it (see `framing` for how that is decided).
+    fn frame(&mut self, f: Fragment, cursors: Option<&Cursors>) -> Option<Framed> {
+        self.marks_end |= f.marked_end;
+        let limit = self.shared.config.max_request;
+        if self.dropped > 0 || self.partial.len() + f.payload.len() > limit {
+            // Read on to the request's end without keeping it.
+            self.dropped += std::mem::take(&mut self.partial).len() + f.payload.len();
+        } else {
+            self.partial.extend_from_slice(&f.payload);
+        }
+        let sdu = self.info.sdu;
+        let end = if self.marks_end {
+            f.marked_end
+        } else if self.dropped > 0 || !self.rx.is_empty() {
+            // More packets already queued: this one ends the request only
+            // if clearly short (a one-way call followed by the next one).
+            // Not judging then also keeps a long request linear to frame.
+            framing::request_ends(framing::Verdict::Cut, f.packet_len, sdu)
+        } else {
+            let v = framing::judge(&self.partial, &self.caps, cursors);
+            framing::request_ends(v, f.packet_len, sdu)
+        };
+        if !end {
+            return None;
+        }
+        if self.dropped > 0 {
+            return Some(Framed::TooLarge(std::mem::take(&mut self.dropped)));
+        }
+        (!self.partial.is_empty()).then(|| Framed::Request(std::mem::take(&mut self.partial)))
     }
 
     /// Server side of a break: BREAK, wait for the client's RESET (dropping
@@ -177,9 +254,7 @@ impl Conn {
             loop {
                 match self.rx.recv().await {
                     Some(Incoming::Marker(marker::RESET)) => return Ok(()),
-                    Some(Incoming::Marker(_))
-                    | Some(Incoming::Request(_))
-                    | Some(Incoming::TooLarge(_)) => {}
+                    Some(Incoming::Marker(_)) | Some(Incoming::Data(_)) => {}
                     Some(Incoming::Eof) | None => {
                         return Err("client left during a break".to_string())
                     }
@@ -191,6 +266,9 @@ impl Conn {
             .await
             .map_err(|_| "no RESET after a break".to_string())??;
         self.breaks.take();
+        // Whatever part of a request came before the break is void.
+        self.partial.clear();
+        self.dropped = 0;
         // Native network encryption: both ends restart their cipher and
         // checksum streams once the markers are exchanged.
         self.w.reset_crypto().map_err(|e| e.to_string())?;

@@ -26,6 +26,18 @@ pub struct Client {
     caps: Caps,
     /// DATA payloads received and not yet parsed.
     pending: Vec<u8>,
+    /// Send like python-oracledb without END_OF_REQUEST: unmarked packets of
+    /// this SDU (see [`Client::logon_unmarked`]).
+    unmarked: Option<Unmarked>,
+}
+
+/// How [`Client::logon_unmarked`] packs requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Unmarked {
+    pub sdu: usize,
+    /// Round each packet's payload down to an even size, as python-oracledb
+    /// does (it never splits a 2-byte field) at odd SDUs.
+    pub even: bool,
 }
 
 type Pairs = Vec<(String, Vec<u8>, u32)>;
@@ -37,8 +49,29 @@ impl Client {
         user: &str,
         password: &str,
     ) -> Result<Client, String> {
+        Self::logon_with(addr, user, password, None).await
+    }
+
+    /// Logs on at `how.sdu`, every request sent in DATA packets that do not
+    /// mark the request's end, so the server must find it by itself.
+    pub async fn logon_unmarked(
+        addr: std::net::SocketAddr,
+        user: &str,
+        password: &str,
+        how: Unmarked,
+    ) -> Result<Client, String> {
+        Self::logon_with(addr, user, password, Some(how)).await
+    }
+
+    async fn logon_with(
+        addr: std::net::SocketAddr,
+        user: &str,
+        password: &str,
+        unmarked: Option<Unmarked>,
+    ) -> Result<Client, String> {
         let mut sock = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
-        let c = Connect::client("(DESCRIPTION=(CONNECT_DATA=(SERVICE_NAME=FREEPDB1)))", 8192);
+        let sdu = unmarked.map_or(8192, |u| u.sdu as u32);
+        let c = Connect::client("(DESCRIPTION=(CONNECT_DATA=(SERVICE_NAME=FREEPDB1)))", sdu);
         let mut out = Vec::new();
         packet::encode(&mut out, kind::CONNECT, 0, &c.encode_body(), false);
         sock.write_all(&out).await.map_err(|e| e.to_string())?;
@@ -47,6 +80,7 @@ impl Client {
             dec: PacketDecoder::new(),
             caps: Caps::default(),
             pending: Vec::new(),
+            unmarked,
         };
         let p = t.packet().await?;
         if p.kind != kind::ACCEPT {
@@ -74,6 +108,16 @@ impl Client {
 
     async fn send(&mut self, payload: &[u8]) -> Result<(), String> {
         let mut out = Vec::new();
+        if let Some(u) = self.unmarked {
+            let mut room = u.sdu - packet::HEADER_LEN - 2;
+            if u.even {
+                room &= !1;
+            }
+            for chunk in payload.chunks(room) {
+                packet::encode_data(&mut out, chunk, u.sdu, true, 0, 0);
+            }
+            return self.sock.write_all(&out).await.map_err(|e| e.to_string());
+        }
         let flags = data_flags::END_OF_REQUEST;
         packet::encode_data(&mut out, payload, 8192, true, 0, flags);
         self.sock.write_all(&out).await.map_err(|e| e.to_string())
@@ -202,13 +246,8 @@ impl Client {
             .map(|_| ())
     }
 
-    /// Runs a PL/SQL block with one OUT VARCHAR2 bind whose buffer holds
-    /// `max_chars` characters; `Ok` is its value, `Err` the error text.
-    pub async fn plsql_out_text(
-        &mut self,
-        sql: &str,
-        max_chars: u32,
-    ) -> Result<Option<String>, String> {
+    /// The request [`Client::plsql_out_text`] sends.
+    pub fn plsql_out_payload(&self, sql: &str, max_chars: u32) -> Vec<u8> {
         let mut meta = ColumnMeta::bind(ora_type::VARCHAR, max_chars * 4);
         meta.max_chars = max_chars;
         let mut al8i4 = [0u32; 13];
@@ -226,7 +265,18 @@ impl Client {
         };
         let mut w = Writer::new();
         req.encode(&mut w, &self.caps, &[meta], true);
-        self.send(&w.buf).await?;
+        w.buf
+    }
+
+    /// Runs a PL/SQL block with one OUT VARCHAR2 bind whose buffer holds
+    /// `max_chars` characters; `Ok` is its value, `Err` the error text.
+    pub async fn plsql_out_text(
+        &mut self,
+        sql: &str,
+        max_chars: u32,
+    ) -> Result<Option<String>, String> {
+        let payload = self.plsql_out_payload(sql, max_chars);
+        self.send(&payload).await?;
         let caps = self.caps;
         let mut value = None;
         let end = self

@@ -1,0 +1,202 @@
+//! Where a request ends. node-oracledb marks the last DATA packet of each
+//! request; python-oracledb (without END_OF_REQUEST negotiated), JDBC,
+//! go-ora and OCI do not, and their packet sizes say nothing either:
+//! python-oracledb does not split a 2-byte field across packets (so at an
+//! odd SDU every packet of a long request is one byte short), and a request
+//! may end exactly on a full packet. So, as Oracle does, the request's own
+//! TTC content decides: decoded to its end, it is whole; cut inside a field,
+//! more is coming. Only what this cannot tell falls back on packet size.
+
+use oradb_protocol::buf::{DecodeError, Reader};
+use oradb_protocol::ttc::auth::AuthRequest;
+use oradb_protocol::ttc::column::ColumnMeta;
+use oradb_protocol::ttc::data_types::DataTypesRequest;
+use oradb_protocol::ttc::execute::{options, read_bind_rows, ExecuteRequest, ReexecuteRequest};
+use oradb_protocol::ttc::fetch::FetchRequest;
+use oradb_protocol::ttc::function::FunctionHeader;
+use oradb_protocol::ttc::piggyback::Piggyback;
+use oradb_protocol::ttc::protocol_msg::ProtocolRequest;
+use oradb_protocol::ttc::version::VersionRequest;
+use oradb_protocol::ttc::{func, msg, Caps};
+
+use super::cursor::Cursors;
+use crate::sql::{BindDir, StmtKind};
+
+/// What the bytes of a request received so far say about its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Decoded to the end: answer it.
+    Whole,
+    /// Cut inside a field or before its last bind row: wait for more.
+    Cut,
+    /// A message this check does not model.
+    Unknown,
+}
+
+/// A packet this many bytes or more under the SDU is short on purpose, not
+/// because a field did not fit (python-oracledb leaves at most a few).
+const SHORT_BY: usize = 32;
+
+/// Whether the request in `buf` is complete, given the last packet's size
+/// (`packet_len`, header included) and the SDU. A `Cut` verdict on a packet
+/// clearly under the SDU is delivered anyway: the client has stopped, and a
+/// request that cannot be decoded is answered with an error, not waited on.
+pub(crate) fn request_ends(verdict: Verdict, packet_len: usize, sdu: usize) -> bool {
+    match verdict {
+        Verdict::Whole => true,
+        Verdict::Cut => packet_len + SHORT_BY <= sdu,
+        Verdict::Unknown => packet_len < sdu,
+    }
+}
+
+/// Judges `buf` (the TTC bytes of one request so far). `cursors` gives the
+/// bind metadata re-executes rely on (none during logon).
+pub(crate) fn judge(buf: &[u8], caps: &Caps, cursors: Option<&Cursors>) -> Verdict {
+    let mut r = Reader::new(buf);
+    loop {
+        let Ok(kind) = r.u8() else {
+            // Nothing yet, or only piggybacks: a function call must follow.
+            return Verdict::Cut;
+        };
+        let step = match kind {
+            msg::PROTOCOL => ProtocolRequest::decode(&mut r, caps).map(|_| Verdict::Whole),
+            msg::DATA_TYPES => DataTypesRequest::decode(&mut r, caps).map(|d| {
+                if d.table_is_whole() {
+                    Verdict::Whole
+                } else {
+                    Verdict::Cut
+                }
+            }),
+            msg::PIGGYBACK => FunctionHeader::decode(kind, &mut r, caps)
+                .and_then(|h| Piggyback::decode(h.code, &mut r, caps))
+                .map(|_| Verdict::Cut),
+            msg::FUNCTION => function(&mut r, caps, cursors),
+            _ => Ok(Verdict::Unknown),
+        };
+        match step {
+            // A piggyback decoded: go on to what it rides on.
+            Ok(Verdict::Cut) if kind == msg::PIGGYBACK => continue,
+            Ok(v) => return v,
+            Err(DecodeError::NeedMore) => return Verdict::Cut,
+            Err(DecodeError::Malformed(_)) => return Verdict::Unknown,
+        }
+    }
+}
+
+fn function(
+    r: &mut Reader,
+    caps: &Caps,
+    cursors: Option<&Cursors>,
+) -> Result<Verdict, DecodeError> {
+    let h = FunctionHeader::decode(msg::FUNCTION, r, caps)?;
+    match h.code {
+        func::AUTH_PHASE_ONE | func::AUTH_PHASE_TWO => {
+            AuthRequest::decode_body(h.code, r, caps)?;
+        }
+        func::FETCH => {
+            FetchRequest::decode(r, caps)?;
+        }
+        func::VERSION => {
+            VersionRequest::decode_body(h.seq, r, caps)?;
+        }
+        func::COMMIT | func::ROLLBACK | func::PING | func::LOGOFF => {}
+        func::EXECUTE => return execute(r, caps, cursors),
+        func::REEXECUTE | func::REEXECUTE_AND_FETCH => return reexecute(r, caps, h.code, cursors),
+        _ => return Ok(Verdict::Unknown),
+    }
+    Ok(Verdict::Whole)
+}
+
+/// Bind rows decoded to the end of the buffer: whole once at least the
+/// rows the call announced are there (a cut can fall between two rows).
+fn rows_verdict(rows: usize, expected: usize) -> Verdict {
+    if rows >= expected {
+        Verdict::Whole
+    } else {
+        Verdict::Cut
+    }
+}
+
+fn execute(r: &mut Reader, caps: &Caps, cursors: Option<&Cursors>) -> Result<Verdict, DecodeError> {
+    let head = ExecuteRequest::decode_head(r, caps)?;
+    let (metas, is_plsql, is_query) = match &head.sql {
+        Some(sql) => {
+            let words = sql.trim_start().to_ascii_uppercase();
+            // RETURNING binds carry no value, and which they are needs
+            // the parse; leave those to the packet size.
+            if words.contains("RETURN") {
+                return Ok(Verdict::Unknown);
+            }
+            let first = |w: &str| words.starts_with(w);
+            let is_plsql = first("BEGIN") || first("DECLARE") || first("CALL");
+            (
+                head.binds.clone(),
+                is_plsql,
+                first("SELECT") || first("WITH"),
+            )
+        }
+        None => match shape(cursors, head.cursor_id, false) {
+            Some((mut metas, is_plsql, is_query)) => {
+                if !head.binds.is_empty() {
+                    metas = head.binds.clone();
+                }
+                (metas, is_plsql, is_query)
+            }
+            // An unknown cursor is answered with ORA-01001 at once.
+            None => return Ok(Verdict::Whole),
+        },
+    };
+    let rows = read_bind_rows(r, caps, &metas, is_plsql)?;
+    let expected = if metas.is_empty() || head.options & options::EXECUTE == 0 {
+        0
+    } else if is_query || is_plsql {
+        1
+    } else {
+        head.iterations.max(1) as usize
+    };
+    Ok(rows_verdict(rows.len(), expected))
+}
+
+fn reexecute(
+    r: &mut Reader,
+    caps: &Caps,
+    code: u8,
+    cursors: Option<&Cursors>,
+) -> Result<Verdict, DecodeError> {
+    let mut peek = r.clone();
+    let id = peek.ub4()?;
+    let Some((metas, is_plsql, _)) = shape(cursors, id, true) else {
+        return Ok(Verdict::Whole);
+    };
+    let q = ReexecuteRequest::decode(r, caps, &metas, is_plsql)?;
+    let expected = match (metas.is_empty(), code) {
+        (true, _) => 0,
+        (false, func::REEXECUTE) => q.iterations.max(1) as usize,
+        (false, _) => 1,
+    };
+    Ok(rows_verdict(q.rows.len(), expected))
+}
+
+/// The value-carrying binds of a cursor, as `exec.rs` reads them: RETURNING
+/// binds, and on a re-execute (`reexec`) PL/SQL OUT binds, carry no value.
+/// Returns the binds, whether it is PL/SQL and whether it is a query.
+fn shape(
+    cursors: Option<&Cursors>,
+    id: u32,
+    reexec: bool,
+) -> Option<(Vec<ColumnMeta>, bool, bool)> {
+    let c = cursors?.get(id)?;
+    let p = &c.prepared;
+    let is_plsql = p.kind == StmtKind::PlSql;
+    let metas = c
+        .binds
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            let out = reexec && is_plsql && p.plsql_dirs.get(*i) == Some(&BindDir::Out);
+            !p.returning.contains(i) && !out
+        })
+        .map(|(_, m)| m.clone())
+        .collect();
+    Some((metas, is_plsql, p.kind == StmtKind::Query))
+}
