@@ -36,6 +36,7 @@ pub use bind_limit::BindLimit;
 use directory::SessionDirectory;
 pub use errors::err as ora_error;
 use lexer::Token;
+pub use plsql::RefCursor;
 use sequences::Sequences;
 pub use stored::ArrayBind;
 pub use views::now_text;

@@ -40,6 +40,10 @@ pub struct PlsqlState {
     pub arrays: Vec<Option<ArrayBind>>,
     /// Buffer sizes of the next block's OUT binds, by bind position.
     pub limits: Vec<Option<super::BindLimit>>,
+    /// REF CURSORs opened by the running block (a handle is an index).
+    pub ref_cursors: Vec<crate::plsql::RefCursor>,
+    /// REF CURSORs the last block left in its binds, by bind position.
+    pub ref_outs: Vec<Option<crate::plsql::RefCursor>>,
     /// Nesting of stored calls in the running block.
     pub depth: usize,
     /// The last CREATE stored code that does not compile.

@@ -20,6 +20,8 @@ pub enum Ty {
     Exception,
     /// A collection or record: the value lives in the frame's `colls`.
     Coll,
+    /// A REF CURSOR: the value is a handle to the session's open ones.
+    RefCursor,
 }
 
 /// The type named by a declaration's type tokens.
@@ -42,6 +44,7 @@ pub fn ty_of(toks: &[Token]) -> Ty {
         "TIMESTAMP" => Ty::Timestamp,
         "BOOLEAN" => Ty::Boolean,
         "EXCEPTION" => Ty::Exception,
+        "SYS_REFCURSOR" => Ty::RefCursor,
         _ => Ty::Any,
     }
 }

@@ -127,13 +127,8 @@ impl Session {
         let name = at.ident().unwrap_or_default();
         if s[0].is_word("OPEN") {
             if s.get(2).is_some_and(|t| t.is_word("FOR")) {
-                return Err(SqlError {
-                    offset: s[0].pos as u32,
-                    ..err(
-                        6550,
-                        "PLS-00999: OPEN … FOR (REF CURSOR) is not supported by the test server",
-                    )
-                });
+                self.open_for(at, &s[3..], frame)?;
+                return Ok(true);
             }
             let args = match s.get(2) {
                 Some(t) if t.is_op("(") => &s[3..s.len() - 1],
@@ -147,7 +142,14 @@ impl Session {
             frame.scope.cursors[k].1 = Some(open);
             return Ok(true);
         }
+        let ref_slot = frame.target(at).filter(|&k| {
+            Self::cursor_slot(frame, &name).is_none() && frame.types[k] == Ty::RefCursor
+        });
         if s[0].is_word("CLOSE") {
+            if let Some(k) = ref_slot {
+                frame.slots[k] = Sql::Null;
+                return Ok(true);
+            }
             let k = Self::cursor_slot(frame, &name).ok_or_else(|| not_declared(at, &name))?;
             if frame.scope.cursors[k].1.take().is_none() {
                 return Err(err(1001, "invalid cursor"));
@@ -157,7 +159,6 @@ impl Session {
         if !s[0].is_word("FETCH") {
             return Ok(false);
         }
-        let k = Self::cursor_slot(frame, &name).ok_or_else(|| not_declared(at, &name))?;
         if !s.get(2).is_some_and(|t| t.is_word("INTO")) {
             return Err(SqlError {
                 offset: s[0].pos as u32,
@@ -168,22 +169,44 @@ impl Session {
             });
         }
         let targets: Vec<&Token> = s[3..].iter().filter(|t| !t.is_op(",")).collect();
-        let open = frame.scope.cursors[k]
-            .1
-            .as_mut()
-            .ok_or_else(|| err(1001, "invalid cursor"))?;
-        let Some(row) = open.rows.pop_front() else {
-            open.found = Some(false);
-            return Ok(true);
+        let (names, row) = match ref_slot {
+            Some(k) => match self.ref_fetch(k, frame)? {
+                Some(r) => r,
+                None => return Ok(true),
+            },
+            None => {
+                let k = Self::cursor_slot(frame, &name).ok_or_else(|| not_declared(at, &name))?;
+                let open = frame.scope.cursors[k]
+                    .1
+                    .as_mut()
+                    .ok_or_else(|| err(1001, "invalid cursor"))?;
+                let Some(row) = open.rows.pop_front() else {
+                    open.found = Some(false);
+                    return Ok(true);
+                };
+                open.found = Some(true);
+                open.rowcount += 1;
+                (open.names.clone(), row)
+            }
         };
-        open.found = Some(true);
-        open.rowcount += 1;
-        let names = open.names.clone();
-        if let [one] = targets.as_slice() {
-            let slot = frame.target(one).ok_or_else(|| not_declared(one, &name))?;
+        Self::fetch_into(&targets, &names, row, frame)?;
+        Ok(true)
+    }
+
+    /// Assigns a fetched row to a record or to one variable per column.
+    fn fetch_into(
+        targets: &[&Token],
+        names: &[String],
+        row: Vec<Sql>,
+        frame: &mut Frame,
+    ) -> Result<(), SqlError> {
+        if let [one] = targets {
+            let slot = frame
+                .target(one)
+                .ok_or_else(|| not_declared(one, &one.ident().unwrap_or_default()))?;
             if frame.coll(slot).is_some_and(Coll::is_record) {
-                frame.colls[slot] = Some(Coll::record(&names, row));
-                return Ok(true);
+                frame.colls[slot] = Some(Coll::record(names, row));
+                return Ok(());
             }
         }
         if targets.len() != row.len() {
@@ -192,13 +215,13 @@ impl Session {
                 "PLS-00394: wrong number of values in the INTO list of a FETCH statement",
             ));
         }
-        for (t, v) in targets.into_iter().zip(row) {
+        for (t, v) in targets.iter().zip(row) {
             let slot = frame
                 .target(t)
                 .ok_or_else(|| not_declared(t, &t.ident().unwrap_or_default()))?;
             frame.set(slot, v, Ty::Any)?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// `c%FOUND|NOTFOUND|ROWCOUNT|ISOPEN` and `SQL%ROWCOUNT|FOUND|NOTFOUND`.

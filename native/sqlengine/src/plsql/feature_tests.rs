@@ -410,3 +410,60 @@ fn stored_procedure_output_follows_a_refused_array_put_line() {
         (Value::Varchar("say 1".into()), "0".into())
     );
 }
+
+#[test]
+fn open_for_hands_out_ref_cursors_by_bind() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table rct (n number(9), s varchar2(20))",
+        &[],
+    )
+    .unwrap();
+    for i in 1..=4 {
+        run(
+            &mut s,
+            "insert into rct values (:1, :2)",
+            &[
+                Value::Number(i.to_string()),
+                Value::Varchar(format!("s{i}")),
+            ],
+        )
+        .unwrap();
+    }
+    // OPEN :bind FOR: the bind is OUT, the block's other binds are the
+    // query's binds.
+    let p = s
+        .prepare(
+            "begin open :c for select n, s from rct where n between :a and :b order by n; end;",
+        )
+        .unwrap();
+    assert_eq!(p.plsql_dirs[0], crate::BindDir::Out);
+    let out = s
+        .execute(
+            &p,
+            &[
+                Value::Null,
+                Value::Number("2".into()),
+                Value::Number("3".into()),
+            ],
+        )
+        .unwrap();
+    let Outcome::PlSql { out } = out else {
+        panic!()
+    };
+    assert_eq!(out[0], Value::Null);
+    let refs = s.take_ref_cursors();
+    let rc = refs[0].as_ref().expect("a REF CURSOR in bind 1");
+    let names: Vec<&str> = rc
+        .prepared
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["N", "S"]);
+    assert_eq!(rc.rows.len(), 2);
+    assert_eq!(num(&rc.rows[0][0]), "2");
+    assert_eq!(rc.rows[1][1], Value::Varchar("s3".into()));
+    assert!(refs[1].is_none());
+}

@@ -203,6 +203,8 @@ pub(super) fn out_value(v: &Sql, ty: Ty) -> Value {
         _ => None,
     };
     match ty {
+        // The handle stays here: the server sends the cursor itself.
+        Ty::RefCursor => Value::Null,
         Ty::Boolean => match v {
             Sql::Integer(i) => Value::Boolean(*i != 0),
             Sql::Real(f) => Value::Boolean(*f != 0.0),

@@ -98,7 +98,11 @@ impl Session {
         }
         self.plsql.arrays = arrays;
         self.plsql.depth = 0;
-        let flow = self.exec_block(&block, &mut frame)?;
+        self.plsql.ref_cursors.clear();
+        self.plsql.ref_outs.clear();
+        let flow = self.exec_block(&block, &mut frame);
+        self.ref_cursor_outs(&frame);
+        let flow = flow?;
         self.array_binds_out(&frame)?;
         match flow {
             Flow::Return(Some(_)) => {

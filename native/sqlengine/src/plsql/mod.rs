@@ -20,6 +20,7 @@ mod frame;
 mod interp;
 mod packages;
 mod parser;
+mod refcursor;
 mod statements;
 
 #[cfg(test)]
@@ -29,6 +30,7 @@ pub use binds::analyze;
 pub use calls::PkgVars;
 pub use parser::parse_package;
 pub use parser::Parser;
+pub use refcursor::RefCursor;
 
 /// Deepest nesting of stored calls; deeper recursion is an error, not a
 /// blown thread stack.

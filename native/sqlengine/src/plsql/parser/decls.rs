@@ -196,7 +196,7 @@ impl Parser<'_> {
                 .collect();
             TypeDef::Record(fields)
         } else if word(0, "REF") && word(1, "CURSOR") {
-            TypeDef::Scalar(Ty::Any)
+            TypeDef::Scalar(Ty::RefCursor)
         } else {
             return Err(self.error_at(&def, "PLS-00103: Encountered an unsupported TYPE"));
         };
