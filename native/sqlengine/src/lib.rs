@@ -38,6 +38,7 @@ pub use bind_limit::BindLimit;
 use directory::SessionDirectory;
 pub use errors::err as ora_error;
 use lexer::Token;
+pub use plsql::RefCursor;
 use sequences::Sequences;
 pub use stored::ArrayBind;
 pub use views::now_text;
@@ -361,10 +362,10 @@ impl Session {
         Ok(s)
     }
 
-    /// Array binds for the next PL/SQL call (by bind position). The only
-    /// consumer here is DBMS_OUTPUT.GET_LINES: an array bind anywhere else
-    /// in the block is PLS-00306 at its position (Oracle would need a
-    /// collection type there), and an array bind to plain SQL is ORA-01484.
+    /// Array binds for the next PL/SQL call (by bind position): index-by
+    /// tables passed to collection parameters (DBMS_OUTPUT.GET_LINES,
+    /// package procedures). An array bind that is not a whole call
+    /// argument is PLS-00306 at its position, one to plain SQL ORA-01484.
     pub fn set_array_binds(
         &mut self,
         p: &Prepared,
@@ -389,19 +390,19 @@ impl Session {
                 if !matches!(&tok.tok, lexer::Tok::Bind(b) if b == name) {
                     continue;
                 }
-                let prev = |back: usize| k.checked_sub(back).and_then(|j| t.get(j));
-                let as_lines = (prev(1).is_some_and(|x| x.is_op("("))
-                    && prev(2).is_some_and(|x| x.is_word("GET_LINES")))
-                    || (prev(1).is_some_and(|x| x.is_op("=>"))
-                        && prev(2).is_some_and(|x| x.is_word("LINES")));
-                if !as_lines {
+                // An index-by table goes to a parameter: a whole argument.
+                let prev = k.checked_sub(1).and_then(|j| t.get(j));
+                let next = t.get(k + 1);
+                let as_arg = prev.is_some_and(|x| x.is_op("(") || x.is_op(",") || x.is_op("=>"))
+                    && next.is_some_and(|x| x.is_op(")") || x.is_op(","));
+                if !as_arg {
                     return Err(SqlError {
                         offset: tok.pos as u32,
                         ..errors::err(
                             6550,
                             &format!(
                                 "PLS-00306: wrong number or types of arguments: the array bind :{name} \
-                                 can only be DBMS_OUTPUT.GET_LINES' LINES here"
+                                 can only be passed to a collection parameter"
                             ),
                         )
                     });

@@ -395,6 +395,14 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             };
             return format!("{name}({args})");
         }
+        if self.peek(0).is_some_and(|t| t.is_op("(")) && parts.len() >= 2 {
+            // pkg.func(…) / schema.func(…): registered as "PKG.FUNC" (stored.rs).
+            self.i += 1;
+            let args = self.sequence();
+            self.eat(")");
+            let name = upper[upper.len() - 2..].join(".");
+            return format!("\"{name}\"({args})");
+        }
         if parts.len() == 1 {
             if let Tok::Word(w) = &first.tok {
                 let u = w.to_ascii_uppercase();

@@ -17,44 +17,13 @@ use rusqlite::Connection;
 use super::dbms_output::Output;
 use super::errors::{self, err};
 use super::lexer::{self, Token};
-use super::plsql::{ty_of, Block, Parser, Ty};
+use super::plsql::{parse_package, Package, Parser, PkgVars};
 use super::{BindDir, Prepared, Session, SqlError};
 
 // In SYS's schema (schemas.rs), shared by every schema as before.
 const TABLE: &str = "SYS.\"ORA$STORED_CODE\"";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Procedure,
-    Function,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Procedure => "PROCEDURE",
-            Kind::Function => "FUNCTION",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Param {
-    pub name: String,
-    pub mode: BindDir,
-    pub ty: Ty,
-    pub default: Option<Vec<Token>>,
-}
-
-#[derive(Debug)]
-pub struct Unit {
-    pub name: String,
-    pub kind: Kind,
-    pub params: Vec<Param>,
-    pub ret: Option<Ty>,
-    /// The parsed body, or the compilation error that made it INVALID.
-    pub body: Result<Block, SqlError>,
-}
+pub use super::plsql::{Kind, Unit};
 
 /// A PL/SQL index-by table bound by the client (array bind): its declared
 /// maximum size and its elements (IN values before the call, OUT after).
@@ -72,6 +41,10 @@ pub struct PlsqlState {
     pub arrays: Vec<Option<ArrayBind>>,
     /// Buffer sizes of the next block's OUT binds, by bind position.
     pub limits: Vec<Option<super::BindLimit>>,
+    /// REF CURSORs opened by the running block (a handle is an index).
+    pub ref_cursors: Vec<crate::plsql::RefCursor>,
+    /// REF CURSORs the last block left in its binds, by bind position.
+    pub ref_outs: Vec<Option<crate::plsql::RefCursor>>,
     /// Nesting of stored calls in the running block.
     pub depth: usize,
     /// The last CREATE stored code that does not compile.
@@ -81,13 +54,15 @@ pub struct PlsqlState {
     /// Stored functions registered as SQLite functions on this connection.
     udfs: HashSet<String>,
     cache: HashMap<String, (String, Arc<Unit>)>,
+    /// Parsed packages by name, with the spec and body text they came from.
+    pkg_cache: HashMap<String, (String, Option<String>, Arc<Package>)>,
+    /// Package variables of this session.
+    pub packages: HashMap<String, PkgVars>,
 }
 
-fn syntax(toks: &[Token], i: usize, text: &str) -> SqlError {
-    SqlError {
-        offset: toks.get(i).or(toks.last()).map_or(0, |t| t.pos as u32),
-        ..err(6550, text)
-    }
+/// The row of a PACKAGE BODY or TYPE BODY: its spec's row has the name.
+fn body_key(name: &str) -> String {
+    format!("{name} BODY")
 }
 
 /// Parses `CREATE [OR REPLACE] PROCEDURE|FUNCTION …`. The header (kind and
@@ -98,17 +73,8 @@ pub fn parse_unit(src: &str) -> Result<Unit, SqlError> {
         offset: e.pos as u32,
         ..err(1756, &e.message)
     })?;
-    let mut i = 0;
+    let mut i = skip_create(&toks);
     let word = |i: usize, w: &str| toks.get(i).is_some_and(|t| t.is_word(w));
-    if word(i, "CREATE") {
-        i += 1;
-        if word(i, "OR") && word(i + 1, "REPLACE") {
-            i += 2;
-        }
-    }
-    while word(i, "EDITIONABLE") || word(i, "NONEDITIONABLE") {
-        i += 1;
-    }
     let kind = if word(i, "PROCEDURE") {
         Kind::Procedure
     } else if word(i, "FUNCTION") {
@@ -132,135 +98,39 @@ pub fn parse_unit(src: &str) -> Result<Unit, SqlError> {
             i += 2;
         }
     }
-    let rest = parse_rest(&toks, i, kind, src);
-    Ok(match rest {
-        Ok((params, ret, body)) => Unit {
-            name,
-            kind,
-            params,
-            ret,
-            body,
-        },
-        Err(e) => Unit {
-            name,
-            kind,
-            params: Vec::new(),
-            ret: None,
-            body: Err(e),
-        },
-    })
+    let mut p = Parser::new(&toks[i..], src);
+    let unit = p.subprogram_rest(name.clone(), kind).and_then(|u| {
+        if u.body.is_err() {
+            return Err(p.error("is as"));
+        }
+        match p.at_end() {
+            true => Ok(u),
+            false => Err(p.error("end-of-file")),
+        }
+    });
+    Ok(unit.unwrap_or_else(|e| Unit {
+        name,
+        kind,
+        params: Vec::new(),
+        ret: None,
+        body: Err(e),
+    }))
 }
 
-type Rest = (Vec<Param>, Option<Ty>, Result<Block, SqlError>);
-
-fn parse_rest(toks: &[Token], mut i: usize, kind: Kind, src: &str) -> Result<Rest, SqlError> {
-    let mut params = Vec::new();
-    if toks.get(i).is_some_and(|t| t.is_op("(")) {
-        let mut depth = 0;
-        let close = (i..toks.len())
-            .find(|&k| {
-                if toks[k].is_op("(") {
-                    depth += 1;
-                } else if toks[k].is_op(")") {
-                    depth -= 1;
-                }
-                depth == 0
-            })
-            .ok_or_else(|| syntax(toks, toks.len(), "PLS-00103: Encountered the symbol \"end-of-file\" when expecting one of the following: )"))?;
-        let mut start = i + 1;
-        let mut d = 0;
-        for k in i + 1..=close {
-            let t = &toks[k];
-            if t.is_op("(") {
-                d += 1;
-            } else if t.is_op(")") && k != close {
-                d -= 1;
-            } else if (t.is_op(",") && d == 0) || k == close {
-                params.push(parse_param(toks, start, k)?);
-                start = k + 1;
-            }
+/// The index after `CREATE [OR REPLACE] [EDITIONABLE|NONEDITIONABLE]`.
+fn skip_create(toks: &[Token]) -> usize {
+    let word = |i: usize, w: &str| toks.get(i).is_some_and(|t| t.is_word(w));
+    let mut i = 0;
+    if word(i, "CREATE") {
+        i += 1;
+        if word(i, "OR") && word(i + 1, "REPLACE") {
+            i += 2;
         }
-        i = close + 1;
     }
-    let mut ret = None;
-    if kind == Kind::Function {
-        if !toks.get(i).is_some_and(|t| t.is_word("RETURN")) {
-            return Err(syntax(
-                toks,
-                i,
-                "PLS-00103: Encountered a symbol when expecting one of the following: return",
-            ));
-        }
-        ret = Some(ty_of(&toks[i + 1..]));
-        i += 2;
-    }
-    // Options (DETERMINISTIC, AUTHID …, a return type's size) up to IS/AS.
-    while i < toks.len() && !toks[i].is_word("IS") && !toks[i].is_word("AS") {
+    while word(i, "EDITIONABLE") || word(i, "NONEDITIONABLE") {
         i += 1;
     }
-    if i >= toks.len() {
-        return Err(syntax(
-            toks,
-            i,
-            "PLS-00103: Encountered the symbol \"end-of-file\" when expecting one of the following: is as",
-        ));
-    }
-    let mut p = Parser::new(&toks[i + 1..], src);
-    let body = p
-        .decls()
-        .and_then(|d| p.block_body(d))
-        .and_then(|b| match p.at_end() {
-            true => Ok(b),
-            false => Err(p.error("end-of-file")),
-        });
-    Ok((params, ret, body))
-}
-
-/// `name [IN] [OUT] [NOCOPY] type [:= | DEFAULT expr]` in toks[start..end].
-fn parse_param(toks: &[Token], start: usize, end: usize) -> Result<Param, SqlError> {
-    let p = &toks[start..end];
-    let name = p.first().and_then(Token::ident).ok_or_else(|| {
-        syntax(
-            toks,
-            start,
-            "PLS-00103: Encountered a symbol when expecting an identifier",
-        )
-    })?;
-    let mut k = 1;
-    let mut mode = BindDir::In;
-    if p.get(k).is_some_and(|t| t.is_word("IN")) {
-        k += 1;
-    }
-    if p.get(k).is_some_and(|t| t.is_word("OUT")) {
-        mode = if k == 2 { BindDir::InOut } else { BindDir::Out };
-        k += 1;
-    }
-    if p.get(k).is_some_and(|t| t.is_word("NOCOPY")) {
-        k += 1;
-    }
-    let def = p.iter().position(|t| t.is_op(":=") || t.is_word("DEFAULT"));
-    let ty_toks = &p[k.min(p.len())..def.unwrap_or(p.len()).max(k.min(p.len()))];
-    if ty_toks.is_empty() {
-        return Err(syntax(
-            toks,
-            start + k,
-            &format!("PLS-00103: parameter {name} has no type"),
-        ));
-    }
-    let default = def.map(|d| p[d + 1..].to_vec());
-    if default.is_some() && mode != BindDir::In {
-        return Err(syntax(
-            toks,
-            start,
-            "PLS-00230: OUT and IN OUT formal parameters may not have default expressions",
-        ));
-    }
-    Ok(Param {
-        name,
-        mode,
-        ty: ty_of(ty_toks),
-        default,
-    })
+    i
 }
 
 /// Nesting of SQL → stored function → SQL … on this thread.
@@ -313,15 +183,32 @@ impl Session {
     /// Registers the stored functions called in `toks` (`name(`) as SQLite
     /// functions, so SQL such as `select f(x) from t` can call them.
     pub(super) fn register_stored_functions(&mut self, toks: &[Token]) {
-        for w in toks.windows(2) {
+        for (k, w) in toks.windows(2).enumerate() {
             if !w[1].is_op("(") {
                 continue;
             }
-            let Some(name) = w[0].ident() else { continue };
+            let Some(mut name) = w[0].ident() else {
+                continue;
+            };
+            // PKG.FUNC( or SCHEMA.FUNC(: the rewrite calls it "PKG.FUNC".
+            let dotted = k >= 2 && toks[k - 1].is_op(".");
+            if dotted {
+                let Some(q) = toks[k - 2].ident() else {
+                    continue;
+                };
+                name = format!("{q}.{name}");
+            }
             if self.plsql.udfs.contains(&name) {
                 continue;
             }
-            if !matches!(self.stored_source(&name), Some((k, _)) if k == "FUNCTION") {
+            let is_function = match name.split_once('.') {
+                Some((q, f)) => match self.stored_package(q).ok().flatten() {
+                    Some(p) => p.subs(f).any(|u| u.kind == Kind::Function),
+                    None => matches!(self.stored_source(f), Some((k, _)) if k == "FUNCTION"),
+                },
+                None => matches!(self.stored_source(&name), Some((k, _)) if k == "FUNCTION"),
+            };
+            if !is_function {
                 continue;
             }
             register_udf(&self.conn, self, &name);
@@ -355,14 +242,6 @@ impl Session {
         Ok(Some(unit))
     }
 
-    /// A stored function called `name`, for calls inside expressions.
-    pub(super) fn stored_function(&mut self, name: &str) -> Option<Arc<Unit>> {
-        self.stored_unit(name)
-            .ok()
-            .flatten()
-            .filter(|u| u.kind == Kind::Function)
-    }
-
     /// Parameter names and modes of a callable, for the bind directions of
     /// a block that calls it.
     pub(super) fn param_modes(&self, name: &str) -> Option<Vec<(String, BindDir)>> {
@@ -385,10 +264,69 @@ impl Session {
             }
             _ => {}
         }
+        let modes = |u: &Unit| u.params.iter().map(|p| (p.name.clone(), p.mode)).collect();
+        if let Some((q, member)) = name.split_once('.') {
+            if let Some(pkg) = self.package_spec(q) {
+                return pkg.subs(member).next().map(|u| modes(u));
+            }
+        }
         let name = name.rsplit('.').next().unwrap_or(name);
         let (_, src) = self.stored_source(name)?;
         let unit = parse_unit(&src).ok()?;
-        Some(unit.params.into_iter().map(|p| (p.name, p.mode)).collect())
+        Some(modes(&unit))
+    }
+
+    /// A package's spec parsed without caching (bind analysis has `&self`).
+    fn package_spec(&self, name: &str) -> Option<Package> {
+        let (kind, src) = self.stored_source(name)?;
+        if kind != "PACKAGE" {
+            return None;
+        }
+        let toks = lexer::tokenize(&src).ok()?;
+        let (name, _, spec) = parse_package(&toks[skip_create(&toks)..], &src).ok()?;
+        Some(Package {
+            name,
+            spec: spec.ok()?,
+            body: None,
+        })
+    }
+
+    /// A package, parsed from its spec and body (cached while unchanged);
+    /// a package that does not compile is PLS-00905 when used.
+    pub(super) fn stored_package(&mut self, name: &str) -> Result<Option<Arc<Package>>, SqlError> {
+        let Some((kind, spec)) = self.stored_source(name) else {
+            return Ok(None);
+        };
+        if kind != "PACKAGE" {
+            return Ok(None);
+        }
+        let body = self.stored_source(&body_key(name)).map(|b| b.1);
+        if let Some((s, b, p)) = self.plsql.pkg_cache.get(name) {
+            if *s == spec && *b == body {
+                return Ok(Some(p.clone()));
+            }
+        }
+        let invalid = || {
+            err(
+                6550,
+                &format!("PLS-00905: object {}.{name} is invalid", self.user),
+            )
+        };
+        let parse = |src: &str| -> Result<super::plsql::Block, SqlError> {
+            let toks = lexer::tokenize(src).map_err(|_| invalid())?;
+            parse_package(&toks[skip_create(&toks)..], src)?
+                .2
+                .map_err(|_| invalid())
+        };
+        let pkg = Arc::new(Package {
+            name: name.to_string(),
+            spec: parse(&spec)?,
+            body: body.as_deref().map(parse).transpose()?,
+        });
+        self.plsql
+            .pkg_cache
+            .insert(name.to_string(), (spec, body, pkg.clone()));
+        Ok(Some(pkg))
     }
 
     /// Whether the last DDL created stored code with compilation errors.
@@ -410,15 +348,30 @@ impl Session {
                 while w(i) == "EDITIONABLE" || w(i) == "NONEDITIONABLE" {
                     i += 1;
                 }
-                if w(i) != "PROCEDURE" && w(i) != "FUNCTION" {
-                    return None;
+                match w(i).as_str() {
+                    "PROCEDURE" | "FUNCTION" => Some(self.create_stored(&p.sql, replace)),
+                    "PACKAGE" | "TYPE" => Some(self.create_typed(&p.sql, toks, i, replace)),
+                    _ => None,
                 }
-                Some(self.create_stored(&p.sql, replace))
             }
-            "DROP" if w(1) == "PROCEDURE" || w(1) == "FUNCTION" => {
-                let mut name = w(2);
-                if toks.get(3).is_some_and(|t| t.is_op(".")) {
-                    name = w(4);
+            "DROP" if matches!(w(1).as_str(), "PROCEDURE" | "FUNCTION" | "PACKAGE" | "TYPE") => {
+                let body = w(2) == "BODY";
+                let at = if body { 3 } else { 2 };
+                let mut name = w(at);
+                if toks.get(at + 1).is_some_and(|t| t.is_op(".")) {
+                    name = w(at + 2);
+                }
+                if body {
+                    return Some(self.drop_stored(&body_key(&name), &format!("{} BODY", w(1))));
+                }
+                if w(1) == "PACKAGE" || w(1) == "TYPE" {
+                    // Dropping a package or type drops its body too.
+                    let key = body_key(&name);
+                    if let Some((k, _)) = self.stored_source(&key) {
+                        if let Err(e) = self.drop_stored(&key, &k) {
+                            return Some(Err(e));
+                        }
+                    }
                 }
                 Some(self.drop_stored(&name, &w(1)))
             }
@@ -463,9 +416,62 @@ impl Session {
         Ok(())
     }
 
+    /// CREATE PACKAGE [BODY] / TYPE [BODY]: stored as written. A package
+    /// that does not compile is stored INVALID (a warning, as in Oracle);
+    /// a type is kept for the DDL that names it (the test server has no
+    /// object values).
+    fn create_typed(
+        &mut self,
+        sql: &str,
+        toks: &[Token],
+        at: usize,
+        replace: bool,
+    ) -> Result<(), SqlError> {
+        let src = sql.trim_end().trim_end_matches('/').trim_end();
+        let what = toks[at].ident().unwrap_or_default();
+        let (name, body, errors) = if what == "PACKAGE" {
+            let (name, body, block) = parse_package(&toks[at..], src)?;
+            (name, body, block.err().map(|e| e.message))
+        } else {
+            let body = toks.get(at + 1).is_some_and(|t| t.is_word("BODY"));
+            let mut k = at + 1 + usize::from(body);
+            if toks.get(k + 1).is_some_and(|t| t.is_op(".")) {
+                k += 2;
+            }
+            let name = toks.get(k).and_then(Token::ident).ok_or_else(|| {
+                err(
+                    6550,
+                    "PLS-00103: Encountered the symbol \"end-of-file\" when expecting an identifier",
+                )
+            })?;
+            (name, body, None)
+        };
+        let kind = if body { format!("{what} BODY") } else { what };
+        let key = if body { body_key(&name) } else { name };
+        self.ensure_table()?;
+        if let Some((k, _)) = self.stored_source(&key) {
+            if !replace || k != kind {
+                return Err(err(955, "name is already used by an existing object"));
+            }
+        }
+        let status = if errors.is_some() { "INVALID" } else { "VALID" };
+        self.conn
+            .execute(
+                &format!(
+                    "INSERT OR REPLACE INTO {TABLE} (name, kind, source, status, errors) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)"
+                ),
+                rusqlite::params![key, kind, src, status, errors],
+            )
+            .map_err(|e| errors::map(&e, &[], &self.user))?;
+        self.plsql.warning = errors.is_some();
+        Ok(())
+    }
+
     fn drop_stored(&mut self, name: &str, kind: &str) -> Result<(), SqlError> {
         self.commit()?;
-        let missing = || err(4043, &format!("object {name} does not exist"));
+        let shown = name.trim_end_matches(" BODY");
+        let missing = || err(4043, &format!("object {shown} does not exist"));
         match self.stored_source(name) {
             Some((k, _)) if k == kind => {}
             _ => return Err(missing()),
@@ -480,6 +486,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plsql::Ty;
     use super::*;
 
     #[test]

@@ -136,6 +136,15 @@ fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
         }
         return Ok(Some(encode_array(&elements)));
     }
+    if m.ora_type == ora_type::CURSOR {
+        // A REF CURSOR bind: ub4 1 then the ub4 id of the client's cursor,
+        // or `01 00` when it has none yet. The value goes no further: the
+        // server opens REF CURSORs, it does not take them in.
+        if r.ub4()? != 0 {
+            r.ub4()?;
+        }
+        return Ok(None);
+    }
     if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
         // LOB binds carry a locator: ub4 length then the bytes.
         let n = r.ub4()?;
@@ -481,5 +490,22 @@ mod tests {
         got.function = func::REEXECUTE;
         got.seq = 1;
         assert_eq!(got, q);
+    }
+
+    #[test]
+    fn ref_cursor_binds_are_read_past_with_or_without_an_id() {
+        // python-oracledb writes a REF CURSOR bind as `01 00` when its cursor
+        // has no id yet, else ub4 1 and the ub4 id; a number bind follows.
+        let metas = [
+            ColumnMeta::bind(ora_type::CURSOR, 0),
+            ColumnMeta::bind(ora_type::NUMBER, 22),
+        ];
+        let caps = Caps::default();
+        let no_id = [msg::ROW_DATA, 0x01, 0x00, 0x02, 0xC1, 0x03];
+        let rows = read_bind_rows(&mut Reader::new(&no_id), &caps, &metas, true).unwrap();
+        assert_eq!(rows, vec![vec![None, Some(vec![0xC1, 0x03])]]);
+        let with_id = [msg::ROW_DATA, 0x01, 0x01, 0x01, 0x07, 0x02, 0xC1, 0x03];
+        let rows = read_bind_rows(&mut Reader::new(&with_id), &caps, &metas, true).unwrap();
+        assert_eq!(rows, vec![vec![None, Some(vec![0xC1, 0x03])]]);
     }
 }

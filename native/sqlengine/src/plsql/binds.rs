@@ -34,7 +34,10 @@ pub fn analyze(p: &mut Prepared, toks: &[Token], modes: &ParamModes) -> Result<(
                 names.len() - 1
             }
         };
-        if in_into || toks.get(i + 1).is_some_and(|n| n.is_op(":=")) {
+        let opened = i > 0
+            && toks[i - 1].is_word("OPEN")
+            && toks.get(i + 1).is_some_and(|n| n.is_word("FOR"));
+        if in_into || opened || toks.get(i + 1).is_some_and(|n| n.is_op(":=")) {
             assigned[idx] = true;
             continue;
         }

@@ -8,7 +8,23 @@ use crate::lexer::{Tok, Token};
 use crate::query::to_value;
 use crate::SqlError;
 
-use super::ast::Ty;
+use super::ast::{CursorDecl, Package, Ty, TypeDef, Unit};
+use super::colls::Coll;
+use super::cursors::OpenCursor;
+use std::sync::Arc;
+
+/// What a block declared besides variables, visible while it runs.
+#[derive(Default)]
+pub struct Scope {
+    pub(super) subs: Vec<Arc<Unit>>,
+    pub(super) types: Vec<(String, TypeDef)>,
+    pub(super) cursors: Vec<(CursorDecl, Option<OpenCursor>)>,
+    pub(super) exceptions: Vec<(String, u32)>,
+}
+
+/// Lengths of a scope's parts, to drop what a block declared at its end.
+#[derive(Clone, Copy)]
+pub struct ScopeMark(usize, usize, usize, usize);
 
 /// Variables: the block's binds first, then locals (innermost last).
 pub struct Frame {
@@ -24,6 +40,13 @@ pub struct Frame {
     pub(super) temps: usize,
     /// The client's buffer sizes of the binds (anonymous block only).
     pub(super) limits: Vec<Option<crate::BindLimit>>,
+    /// Collection and record values, by slot (parallel to `slots`).
+    pub(super) colls: Vec<Option<Coll>>,
+    pub(super) scope: Scope,
+    /// The package whose subprogram runs in this frame.
+    pub(super) pkg: Option<Arc<Package>>,
+    /// SQL%ROWCOUNT: rows the last DML statement changed.
+    pub(super) sql_rowcount: Option<i64>,
 }
 
 impl Frame {
@@ -38,7 +61,52 @@ impl Frame {
             raised: None,
             temps: 0,
             limits: Vec::new(),
+            colls: vec![None; n],
+            scope: Scope::default(),
+            pkg: None,
+            sql_rowcount: None,
         }
+    }
+    pub(super) fn mark(&self) -> ScopeMark {
+        let s = &self.scope;
+        ScopeMark(
+            s.subs.len(),
+            s.types.len(),
+            s.cursors.len(),
+            s.exceptions.len(),
+        )
+    }
+    pub(super) fn restore(&mut self, m: ScopeMark) {
+        let s = &mut self.scope;
+        s.subs.truncate(m.0);
+        s.types.truncate(m.1);
+        s.cursors.truncate(m.2);
+        s.exceptions.truncate(m.3);
+    }
+    /// A declared TYPE in scope (the running package's too).
+    pub(super) fn typedef(&self, name: &str) -> Option<TypeDef> {
+        self.scope
+            .types
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.clone())
+            .or_else(|| self.pkg.as_ref()?.typedef(name).cloned())
+    }
+    /// The Oracle error code a user exception name was bound to.
+    pub(super) fn exception_code(&self, name: &str) -> Option<u32> {
+        self.scope
+            .exceptions
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| *c)
+    }
+    pub(super) fn coll(&self, slot: usize) -> Option<&Coll> {
+        self.colls.get(slot)?.as_ref()
+    }
+    pub(super) fn coll_mut(&mut self, slot: usize) -> Option<&mut Coll> {
+        self.colls.get_mut(slot)?.as_mut()
     }
     pub(super) fn slot_of_bind(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
@@ -48,6 +116,13 @@ impl Frame {
             .iter()
             .rposition(|n| n == name)
             .map(|i| i + self.names.len())
+    }
+    /// A slot's name as the block spells it (`:name` for a bind).
+    pub(super) fn display_name(&self, slot: usize) -> String {
+        match self.names.get(slot) {
+            Some(b) => format!(":{b}"),
+            None => self.locals[slot - self.names.len()].clone(),
+        }
     }
     pub(super) fn target(&self, t: &Token) -> Option<usize> {
         match &t.tok {
@@ -60,11 +135,19 @@ impl Frame {
         self.locals.push(name);
         self.slots.push(v);
         self.types.push(ty);
+        self.colls.push(None);
+    }
+    pub(super) fn push_coll(&mut self, name: String, c: Coll) {
+        self.push(name, Ty::Coll, Sql::Null);
+        if let Some(last) = self.colls.last_mut() {
+            *last = Some(c);
+        }
     }
     pub(super) fn truncate(&mut self, locals: usize) {
         self.locals.truncate(locals);
         self.slots.truncate(self.names.len() + locals);
         self.types.truncate(self.names.len() + locals);
+        self.colls.truncate(self.names.len() + locals);
     }
     /// Assigns, converting to a local's declared type; a bind takes the
     /// value's type along so its OUT value is sent as that type.
@@ -75,6 +158,10 @@ impl Frame {
             }
             self.slots[slot] = v;
             self.types[slot] = ty;
+        } else if self.types[slot] == Ty::Coll {
+            return Err(super::colls::not_scalar(
+                &self.locals[slot - self.names.len()],
+            ));
         } else {
             self.slots[slot] = coerce(v, self.types[slot])?;
         }
@@ -116,6 +203,8 @@ pub(super) fn out_value(v: &Sql, ty: Ty) -> Value {
         _ => None,
     };
     match ty {
+        // The handle stays here: the server sends the cursor itself.
+        Ty::RefCursor => Value::Null,
         Ty::Boolean => match v {
             Sql::Integer(i) => Value::Boolean(*i != 0),
             Sql::Real(f) => Value::Boolean(*f != 0.0),

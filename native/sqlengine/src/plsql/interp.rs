@@ -88,8 +88,23 @@ impl Session {
                 _ => Ty::Any,
             };
         }
+        // Array binds are index-by tables in the block.
+        let arrays = std::mem::take(&mut self.plsql.arrays);
+        for (k, a) in arrays.iter().enumerate() {
+            if let (Some(a), Some(slot)) = (a, frame.colls.get_mut(k)) {
+                *slot = Some(super::colls::Coll::from_values(&a.values));
+                frame.types[k] = Ty::Coll;
+            }
+        }
+        self.plsql.arrays = arrays;
         self.plsql.depth = 0;
-        match self.exec_block(&block, &mut frame)? {
+        self.plsql.ref_cursors.clear();
+        self.plsql.ref_outs.clear();
+        let flow = self.exec_block(&block, &mut frame);
+        self.ref_cursor_outs(&frame);
+        let flow = flow?;
+        self.array_binds_out(&frame)?;
+        match flow {
             Flow::Return(Some(_)) => {
                 return Err(err(
                     6550,
@@ -119,11 +134,74 @@ impl Session {
         Ok(Outcome::PlSql { out })
     }
 
+    /// Copies the index-by tables of array binds back for the client.
+    fn array_binds_out(&mut self, frame: &Frame) -> Result<(), SqlError> {
+        for (k, a) in self.plsql.arrays.iter_mut().enumerate() {
+            let (Some(a), Some(c)) = (a.as_mut(), frame.coll(k)) else {
+                continue;
+            };
+            let values = c.to_values();
+            if values.len() > a.max {
+                return Err(err(
+                    6513,
+                    "PL/SQL: index for PL/SQL table out of range for host language array",
+                ));
+            }
+            a.values = values;
+        }
+        Ok(())
+    }
+
     pub(super) fn exec_block(&mut self, b: &Block, frame: &mut Frame) -> Result<Flow, SqlError> {
         let mark = frame.locals.len();
+        let scope = frame.mark();
         let r = self.exec_block_inner(b, frame);
         frame.truncate(mark);
+        frame.restore(scope);
         r
+    }
+
+    /// Makes a block's declarations visible: subprograms, types, cursors,
+    /// exception codes, then its variables in order.
+    pub(super) fn declare(&mut self, b: &Block, frame: &mut Frame) -> Result<(), SqlError> {
+        let sc = &mut frame.scope;
+        sc.subs.extend(b.subs.iter().cloned());
+        sc.types.extend(b.types.iter().cloned());
+        sc.cursors
+            .extend(b.cursors.iter().map(|c| (c.clone(), None)));
+        sc.exceptions.extend(b.pragmas.iter().cloned());
+        for d in &b.decls {
+            self.declare_var(d, frame)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn declare_var(&mut self, d: &Decl, frame: &mut Frame) -> Result<(), SqlError> {
+        let def = d
+            .ty_name
+            .as_deref()
+            .and_then(|n| self.resolve_type(n, frame));
+        let ty = match &def {
+            Some(TypeDef::Scalar(t)) => *t,
+            _ => d.ty,
+        };
+        if let Some(c) = def.as_ref().and_then(super::colls::Coll::of_type) {
+            frame.push_coll(d.name.clone(), c);
+            if let Some(e) = &d.init {
+                let target = [Token {
+                    tok: crate::lexer::Tok::Word(d.name.clone()),
+                    pos: 0,
+                }];
+                self.assign(&target, e, frame)?;
+            }
+            return Ok(());
+        }
+        let v = match &d.init {
+            Some(e) => coerce(self.eval(e, frame)?.0, ty)?,
+            None => Sql::Null,
+        };
+        frame.push(d.name.clone(), ty, v);
+        Ok(())
     }
 
     pub(super) fn exec_block_inner(
@@ -133,13 +211,7 @@ impl Session {
     ) -> Result<Flow, SqlError> {
         let mark = frame.locals.len();
         let run = |s: &mut Session, frame: &mut Frame| -> Result<Flow, SqlError> {
-            for d in &b.decls {
-                let v = match &d.init {
-                    Some(e) => coerce(s.eval(e, frame)?.0, d.ty)?,
-                    None => Sql::Null,
-                };
-                frame.push(d.name.clone(), d.ty, v);
-            }
+            s.declare(b, frame)?;
             s.exec_stmts(&b.body, frame)
         };
         let e = match run(self, frame) {
@@ -155,6 +227,7 @@ impl Session {
             h.names.iter().any(|n| {
                 n == "OTHERS"
                     || exception_code(n) == Some(e.code)
+                    || frame.exception_code(n) == Some(e.code)
                     || (e.code == 6510 && user.as_deref() == Some(n.as_str()))
             })
         });
@@ -217,13 +290,10 @@ impl Session {
         match s {
             Stmt::Null => Ok(Flow::Next),
             Stmt::Assign(target, expr) => {
-                let slot = frame.target(target).ok_or_else(|| {
-                    not_declared(target, &target.ident().unwrap_or_else(|| "?".into()))
-                })?;
-                let (v, ty) = self.eval(expr, frame)?;
-                frame.set(slot, v, ty)?;
+                self.assign(target, expr, frame)?;
                 Ok(Flow::Next)
             }
+            Stmt::ForCursor { var, source, body } => self.for_cursor(var, source, body, frame),
             Stmt::If(arms, otherwise) => {
                 for (c, body) in arms {
                     if self.cond(c, frame)? {
@@ -307,6 +377,9 @@ impl Session {
                     Some(1722) => err(1722, "invalid number"),
                     Some(6502) => err(6502, "PL/SQL: numeric or value error"),
                     Some(c) => err(c, "PL/SQL error"),
+                    None if frame.exception_code(n).is_some() => {
+                        err(frame.exception_code(n).unwrap_or_default(), "")
+                    }
                     None => {
                         frame.raised = Some(n.clone());
                         err(6510, "PL/SQL: unhandled user-defined exception")

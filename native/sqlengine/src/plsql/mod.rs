@@ -4,23 +4,33 @@
 //! assignments, IF/ELSIF/ELSE, LOOP/WHILE/FOR with EXIT/CONTINUE, RETURN,
 //! RAISE, nested blocks with EXCEPTION handlers, calls, SQL statements,
 //! EXECUTE IMMEDIATE … USING, COMMIT/ROLLBACK, RAISE_APPLICATION_ERROR,
-//! DBMS_OUTPUT and DBMS_SESSION.SLEEP). Expressions are not interpreted
+//! DBMS_OUTPUT and DBMS_SESSION.SLEEP), local procedures and functions,
+//! packages, index-by tables and records, explicit cursors and cursor FOR
+//! loops, PRAGMA EXCEPTION_INIT. Expressions are not interpreted
 //! here: they run as `SELECT expr` on SQLite with the variables as binds,
 //! after calls of stored functions in them were evaluated and replaced.
 
 mod ast;
 mod binds;
 mod calls;
+mod colls;
+mod cursors;
 mod expr;
 mod frame;
 mod interp;
 mod packages;
 mod parser;
+mod refcursor;
 mod statements;
 
-pub use ast::{ty_of, Block, Ty};
+#[cfg(test)]
+pub use ast::Ty;
+pub use ast::{Block, Kind, Package, Unit};
 pub use binds::analyze;
+pub use calls::PkgVars;
+pub use parser::parse_package;
 pub use parser::Parser;
+pub use refcursor::RefCursor;
 
 /// Deepest nesting of stored calls; deeper recursion is an error, not a
 /// blown thread stack.
@@ -30,7 +40,7 @@ const MAX_NESTING: usize = 64;
 
 #[cfg(test)]
 mod tests {
-    use super::ast::Stmt;
+    use super::ast::{Stmt, Ty};
     use super::frame::{coerce, out_value};
     use super::parser::{normalize, parse_anonymous};
     use super::*;
@@ -110,3 +120,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod feature_tests;

@@ -49,6 +49,10 @@ impl Session {
             "NEW_LINE" => self.plsql.output.new_line(),
             "PUT" | "PUT_LINE" => {
                 let e = arg(0, "A").ok_or_else(|| wrong_args(member, at))?;
+                // A collection (an array bind) is not a VARCHAR2 argument.
+                if matches!(e, [one] if frame.target(one).is_some_and(|k| frame.coll(k).is_some())) {
+                    return Err(wrong_args(member, at));
+                }
                 let v = as_text(&self.eval(e, frame)?.0).unwrap_or_default();
                 if member == "PUT" {
                     self.plsql.output.put(&v)?;
@@ -89,12 +93,9 @@ impl Session {
                     }
                 }
                 let n = got.len() as i64;
-                if let Some(slot) = self.plsql.arrays.get_mut(lines) {
-                    *slot = Some(crate::ArrayBind {
-                        max: array.max,
-                        values: got,
-                    });
-                }
+                let mut lines_out = super::colls::Coll::from_values(&got);
+                lines_out.elem = Ty::Varchar;
+                frame.colls[lines] = Some(lines_out);
                 frame.set(numlines, Sql::Integer(n), Ty::Number)?;
             }
             _ => {

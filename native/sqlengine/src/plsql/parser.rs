@@ -7,6 +7,9 @@ use crate::SqlError;
 use super::ast::*;
 use super::MAX_NESTING;
 
+mod decls;
+pub use decls::parse_package;
+
 /// `1..10` lexes as the number "1.." and `a..b` as two dots: make `..` one
 /// operator so FOR ranges parse.
 pub(super) fn normalize(toks: &[Token]) -> Vec<Token> {
@@ -166,58 +169,87 @@ impl<'a> Parser<'a> {
         out
     }
 
-    /// Declarations up to BEGIN.
-    pub fn decls(&mut self) -> Result<Vec<Decl>, SqlError> {
-        let mut out = Vec::new();
-        while !self.peek_word("BEGIN") {
+    /// Declarations up to BEGIN (or END: a package spec): variables,
+    /// constants, exceptions, TYPE/SUBTYPE, CURSOR, PRAGMA, and local
+    /// procedures and functions.
+    pub fn decls(&mut self) -> Result<Block, SqlError> {
+        let mut out = Block::default();
+        while !self.peek_word("BEGIN") && !self.peek_word("END") {
             if self.at_end() {
                 return Err(self.error("begin"));
             }
             let first = &self.t[self.i];
             let name = first.ident().ok_or_else(|| self.error("an identifier"))?;
-            if [
-                "PROCEDURE",
-                "FUNCTION",
-                "CURSOR",
-                "TYPE",
-                "PRAGMA",
-                "SUBTYPE",
-            ]
-            .contains(&name.as_str())
-                && first.ident().is_some()
-                && matches!(first.tok, Tok::Word(_))
-            {
-                return Err(SqlError {
-                    offset: first.pos as u32,
-                    ..err(
-                        6550,
-                        &format!(
-                            "PLS-00999: {name} declarations are not supported by the test server"
-                        ),
-                    )
-                });
-            }
+            let keyword = matches!(first.tok, Tok::Word(_));
             self.i += 1;
-            let decl = self.until_semicolon();
-            let decl: &[Token] = if decl.first().is_some_and(|t| t.is_word("CONSTANT")) {
-                &decl[1..]
-            } else {
-                &decl
-            };
-            let init_at = decl
-                .iter()
-                .position(|t| t.is_op(":=") || t.is_word("DEFAULT"));
-            let ty_toks = &decl[..init_at.unwrap_or(decl.len())];
-            if ty_toks.is_empty() {
-                return Err(self.error("a type"));
+            match name.as_str() {
+                "PROCEDURE" | "FUNCTION" if keyword => {
+                    let kind = if name == "FUNCTION" {
+                        Kind::Function
+                    } else {
+                        Kind::Procedure
+                    };
+                    out.subs.push(std::sync::Arc::new(self.subprogram(kind)?));
+                }
+                "CURSOR" if keyword => out.cursors.push(self.cursor_decl()?),
+                "TYPE" | "SUBTYPE" if keyword => {
+                    let (n, def) = self.type_decl(name == "SUBTYPE")?;
+                    out.types.push((n, def));
+                }
+                "PRAGMA" if keyword => {
+                    let p = self.until_semicolon();
+                    if p.first().is_some_and(|t| t.is_word("EXCEPTION_INIT")) {
+                        out.pragmas.push(self.exception_init(&p)?);
+                    }
+                    // AUTONOMOUS_TRANSACTION, SERIALLY_REUSABLE, …: no effect here.
+                }
+                _ => out.decls.push(self.var_decl(name)?),
             }
-            out.push(Decl {
-                name,
-                ty: ty_of(ty_toks),
-                init: init_at.map(|k| decl[k + 1..].to_vec()),
-            });
         }
         Ok(out)
+    }
+
+    fn var_decl(&mut self, name: String) -> Result<Decl, SqlError> {
+        let decl = self.until_semicolon();
+        let decl: &[Token] = if decl.first().is_some_and(|t| t.is_word("CONSTANT")) {
+            &decl[1..]
+        } else {
+            &decl
+        };
+        let init_at = decl
+            .iter()
+            .position(|t| t.is_op(":=") || t.is_word("DEFAULT"));
+        let ty_toks = &decl[..init_at.unwrap_or(decl.len())];
+        if ty_toks.is_empty() {
+            return Err(self.error("a type"));
+        }
+        Ok(Decl {
+            name,
+            ty: ty_of(ty_toks),
+            ty_name: type_name(ty_toks),
+            init: init_at.map(|k| decl[k + 1..].to_vec()),
+        })
+    }
+
+    /// `(name, -code)` of `EXCEPTION_INIT(name, -code)`.
+    fn exception_init(&self, p: &[Token]) -> Result<(String, u32), SqlError> {
+        let inner = p.get(2..p.len().saturating_sub(1)).unwrap_or_default();
+        let args = crate::lexer::split_commas(inner);
+        let name = args.first().and_then(|a| a.first()).and_then(Token::ident);
+        let code: String = args
+            .get(1)
+            .map(|a| a.iter().map(decls::text_of).collect())
+            .unwrap_or_default();
+        match (name, code.parse::<i64>()) {
+            (Some(n), Ok(c)) if (-1_000_000..0).contains(&c) => Ok((n, c.unsigned_abs() as u32)),
+            _ => Err(SqlError {
+                offset: p.first().map_or(0, |t| t.pos as u32),
+                ..err(
+                    6550,
+                    "PLS-00702: second argument to PRAGMA EXCEPTION_INIT must be a numeric literal",
+                )
+            }),
+        }
     }
 
     /// `[DECLARE decls] BEGIN … [EXCEPTION …] END [label];`
@@ -225,13 +257,13 @@ impl<'a> Parser<'a> {
         let decls = if self.eat_word("DECLARE") {
             self.decls()?
         } else {
-            Vec::new()
+            Block::default()
         };
         self.block_body(decls)
     }
 
     /// `BEGIN … END [label];` with the declarations already read.
-    pub fn block_body(&mut self, decls: Vec<Decl>) -> Result<Block, SqlError> {
+    pub fn block_body(&mut self, decls: Block) -> Result<Block, SqlError> {
         self.enter()?;
         self.expect_word("BEGIN")?;
         let body = self.stmts(&["END", "EXCEPTION"])?;
@@ -271,9 +303,9 @@ impl<'a> Parser<'a> {
         self.end_stmt()?;
         self.depth -= 1;
         Ok(Block {
-            decls,
             body,
             handlers,
+            ..decls
         })
     }
 
@@ -401,16 +433,29 @@ impl<'a> Parser<'a> {
             self.i += 1;
             self.expect_word("IN")?;
             let reverse = self.eat_word("REVERSE");
-            if self.t.get(self.i).is_some_and(|t| t.is_op("(")) {
-                return Err(SqlError {
-                    offset: self.t[self.i].pos as u32,
-                    ..err(
-                        6550,
-                        "PLS-00999: cursor FOR loops are not supported by the test server",
-                    )
-                });
-            }
             let start = self.i;
+            let mut depth = 0i32;
+            let mut range = false;
+            while let Some(t) = self.t.get(self.i) {
+                if t.is_op("(") {
+                    depth += 1;
+                } else if t.is_op(")") {
+                    depth -= 1;
+                } else if depth == 0 && (t.is_word("LOOP") || t.is_op(";")) {
+                    break;
+                } else if depth == 0 && t.is_op("..") {
+                    range = true;
+                }
+                self.i += 1;
+            }
+            let cursor_like = self.t[start].is_op("(") || matches!(self.t[start].tok, Tok::Word(_));
+            if !range && !reverse && self.peek_word("LOOP") && self.i > start && cursor_like {
+                // FOR r IN (query) / cursor[(args)] LOOP
+                let source = self.t[start..self.i].to_vec();
+                let body = self.loop_body()?;
+                return Ok(Stmt::ForCursor { var, source, body });
+            }
+            self.i = start;
             let mut depth = 0i32;
             while let Some(t) = self.t.get(self.i) {
                 if t.is_op("(") {
@@ -468,11 +513,20 @@ impl<'a> Parser<'a> {
         if s.len() == 1 && s[0].is_word("NULL") {
             return Ok(Stmt::Null);
         }
-        if s.get(1).is_some_and(|t| t.is_op(":=")) {
-            if s.len() < 3 {
+        let mut depth = 0i32;
+        let assign = s.iter().position(|t| {
+            if t.is_op("(") {
+                depth += 1;
+            } else if t.is_op(")") {
+                depth -= 1;
+            }
+            depth == 0 && t.is_op(":=")
+        });
+        if let Some(k) = assign {
+            if k == 0 || k + 1 >= s.len() {
                 return Err(self.error("an expression"));
             }
-            return Ok(Stmt::Assign(s[0].clone(), s[2..].to_vec()));
+            return Ok(Stmt::Assign(s[..k].to_vec(), s[k + 1..].to_vec()));
         }
         Ok(Stmt::Simple(s))
     }

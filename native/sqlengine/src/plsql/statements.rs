@@ -6,10 +6,10 @@ use std::time::Duration;
 use oradb_protocol::value::Value;
 use rusqlite::types::Value as Sql;
 
+use super::ast::Kind;
 use crate::errors::{self, err};
 use crate::lexer::{split_commas, Tok, Token};
 use crate::query::{classify, to_sql};
-use crate::stored::Kind;
 use crate::{BindDir, Outcome, Session, SqlError, StmtKind};
 
 use super::ast::*;
@@ -39,6 +39,9 @@ impl Session {
             ));
         }
         let head = s.first().and_then(Token::ident).unwrap_or_default();
+        if self.coll_statement(s, frame)? || self.cursor_statement(s, frame)? {
+            return Ok(());
+        }
         let dotted = s.get(1).is_some_and(|t| t.is_op("."));
         if dotted {
             let member = s.get(2).and_then(Token::ident).unwrap_or_default();
@@ -74,15 +77,11 @@ impl Session {
                         )
                     });
                 }
-                (_, _, Some(a)) => {
-                    // SCHEMA.PROC(args): our schema is the only one.
-                    if let Some(unit) = self.stored_unit(&member)? {
-                        self.call_unit(&unit, a, frame, &s[2])?;
-                        return Ok(());
-                    }
-                }
                 _ => {}
             }
+        }
+        if let Some(r) = self.call_statement(s, frame)? {
+            return r;
         }
         if head == "RAISE_APPLICATION_ERROR" {
             let inner = Self::call_args(s, 1).unwrap_or_default();
@@ -131,31 +130,66 @@ impl Session {
                 )
             }),
             _ if !dotted && matches!(s[0].tok, Tok::Word(_) | Tok::Quoted(_)) => {
-                let Some(args) = Self::call_args(s, 1) else {
-                    return Err(SqlError {
-                        offset: s[0].pos as u32,
-                        ..err(6550, "PLS-00103: Encountered an unsupported statement")
-                    });
-                };
-                match self.stored_unit(&head)? {
-                    Some(unit) if unit.kind == Kind::Procedure => {
-                        self.call_unit(&unit, args, frame, &s[0])?;
-                        Ok(())
-                    }
-                    Some(_) => Err(SqlError {
-                        offset: s[0].pos as u32,
-                        ..err(
-                            6550,
-                            &format!("PLS-00221: '{head}' is not a procedure or is undefined"),
-                        )
-                    }),
-                    None => Err(not_declared(&s[0], &head)),
-                }
+                Err(not_declared(&s[0], &head))
             }
             _ => Err(SqlError {
                 offset: s.first().map_or(0, |t| t.pos as u32),
                 ..err(6550, "PLS-00103: Encountered an unsupported statement")
             }),
+        }
+    }
+
+    /// `name[(args)]`, `pkg.name[(args)]` or `schema.pkg.name[(args)]` as a
+    /// procedure call; `None` when `s` is not of that shape or names
+    /// nothing callable.
+    fn call_statement(
+        &mut self,
+        s: &[Token],
+        frame: &mut Frame,
+    ) -> Result<Option<Result<(), SqlError>>, SqlError> {
+        let mut parts = Vec::new();
+        let mut j = 0;
+        loop {
+            match s.get(j) {
+                Some(t) if matches!(t.tok, Tok::Word(_) | Tok::Quoted(_)) => {
+                    parts.push(t.ident().unwrap_or_default())
+                }
+                _ => return Ok(None),
+            }
+            if s.get(j + 1).is_some_and(|t| t.is_op(".")) && parts.len() < 3 {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let Some(args) = Self::call_args(s, j + 1) else {
+            return Ok(None);
+        };
+        if classify(s).is_some() {
+            return Ok(None);
+        }
+        let nargs = if args.is_empty() {
+            0
+        } else {
+            split_commas(args).len()
+        };
+        let at = &s[j];
+        match self.resolve_call(&parts, nargs, frame)? {
+            Some((unit, home)) if unit.kind == Kind::Procedure => {
+                self.call_unit(&unit, &home, args, frame, at)?;
+                Ok(Some(Ok(())))
+            }
+            Some(_) => Ok(Some(Err(SqlError {
+                offset: at.pos as u32,
+                ..err(
+                    6550,
+                    &format!(
+                        "PLS-00221: '{}' is not a procedure or is undefined",
+                        parts.last().cloned().unwrap_or_default()
+                    ),
+                )
+            }))),
+            None => Ok(None),
         }
     }
 
@@ -194,8 +228,10 @@ impl Session {
         let mut stmt = self.conn.prepare(&sql).map_err(map)?;
         let n = stmt.parameter_count();
         let params: Vec<&Sql> = frame.slots.iter().take(n).collect();
-        stmt.execute(rusqlite::params_from_iter(params))
+        let n = stmt
+            .execute(rusqlite::params_from_iter(params))
             .map_err(|e| errors::map(&e, &s, &self.user))?;
+        frame.sql_rowcount = Some(n as i64);
         Ok(())
     }
 

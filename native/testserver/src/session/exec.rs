@@ -255,6 +255,14 @@ pub(crate) async fn execute(
         return send_sql_error(conn, st, &e, cursor_id, 0).await;
     }
     if head.options & options::EXECUTE == 0 {
+        if !parsed && head.options & options::FETCH != 0 && cur.prepared.kind == StmtKind::Query {
+            // A fetch sent as an execute without SQL (python-oracledb's for
+            // a REF CURSOR): rows from where the cursor stands.
+            let n = rows_to_send(&head).unwrap_or(head.prefetch_rows);
+            let mut w = TtcWriter::with_capacity(8192);
+            super::fetch_rows::write_rows(&mut w, &caps, st, cursor_id, n);
+            return conn.send_data(&w.buf).await;
+        }
         // Parse-only (describe) or a define call: no execution, no rows.
         let describe = parsed && cur.prepared.kind == StmtKind::Query;
         return respond::no_rows(conn, st, cursor_id, describe).await;

@@ -7,6 +7,7 @@ mod exec;
 mod fetch_rows;
 mod framing;
 mod login;
+mod refcursor;
 mod respond;
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -14,6 +14,10 @@ use super::Conn;
 use crate::sql::{BindDir, ColumnInfo, Outcome, SqlError, StmtKind};
 
 fn describe(w: &mut TtcWriter, caps: &Caps, cols: &[ColumnInfo]) {
+    describe_info(cols).encode(w, caps);
+}
+
+pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
     let columns = cols
         .iter()
         .map(|c| {
@@ -27,7 +31,7 @@ fn describe(w: &mut TtcWriter, caps: &Caps, cols: &[ColumnInfo]) {
             )
         })
         .collect();
-    DescribeInfo::new(columns).encode(w, caps);
+    DescribeInfo::new(columns)
 }
 
 fn has_lob(cols: &[ColumnInfo]) -> bool {
@@ -348,13 +352,13 @@ async fn plsql(
         .get_mut(run.cursor_id as u32)
         .map(|c| super::exec::out_limits(&p.plsql_dirs, &c.binds))
         .unwrap_or_default();
-    let (res, arrays) = st
+    let (res, arrays, refs) = st
         .blocking(move |s| {
             s.set_bind_limits(limits);
             let res = s
                 .set_array_binds(&q, arrays)
                 .and_then(|_| s.execute(&q, &binds));
-            (res, s.take_array_binds())
+            (res, s.take_array_binds(), s.take_ref_cursors())
         })
         .await?;
     let out = match res {
@@ -398,6 +402,13 @@ async fn plsql(
                     .get(i)
                     .map(|m| m.ora_type)
                     .unwrap_or(ora_type::VARCHAR);
+                if ty == ora_type::CURSOR {
+                    let rc = refs.get(i).cloned().flatten();
+                    if let Err(e) = super::refcursor::write_out(&mut w, &caps, st, rc) {
+                        return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
+                    }
+                    continue;
+                }
                 if cur_binds.get(i).is_some_and(|m| m.is_array()) {
                     // An index-by table: what the call left in it (an IN
                     // OUT array the call did not change goes back as it came).

@@ -1,0 +1,40 @@
+//! REF CURSOR OUT binds: a cursor the block opened becomes a server cursor
+//! holding its rows, and the client gets its description and id to fetch.
+
+use oradb_protocol::buf::Writer as TtcWriter;
+use oradb_protocol::ttc::describe::DescribeInfo;
+use oradb_protocol::ttc::Caps;
+
+use super::calls::State;
+use super::cursor::Cursor;
+use crate::sql::{RefCursor, SqlError};
+
+/// Writes the value of a REF CURSOR OUT bind: a length byte the client
+/// skips, the describe body, then the cursor id as ub2. A cursor the block
+/// never opened goes as no columns and id 0 (the client cannot fetch it).
+pub(crate) fn write_out(
+    w: &mut TtcWriter,
+    caps: &Caps,
+    st: &mut State,
+    rc: Option<RefCursor>,
+) -> Result<(), SqlError> {
+    let Some(rc) = rc else {
+        w.u8(1);
+        DescribeInfo::new(Vec::new()).encode_body(w, caps);
+        w.ub2(0).sb4(0);
+        return Ok(());
+    };
+    let info = super::respond::describe_info(&rc.prepared.columns);
+    let mut cur = Cursor::new(rc.prepared);
+    cur.rows = rc.rows;
+    let id = st
+        .cursors
+        .insert(cur)
+        .ok_or_else(|| super::exec::sql_err(1000, "maximum open cursors exceeded"))?;
+    st.info
+        .bump(crate::sql::directory::stat::CURSORS_CUMULATIVE);
+    w.u8(1);
+    info.encode_body(w, caps);
+    w.ub2(id).sb4(0);
+    Ok(())
+}
