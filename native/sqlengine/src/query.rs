@@ -460,10 +460,16 @@ impl Session {
                         p.columns.push(ColumnInfo { name, ..info });
                         p.inferred.push(false);
                     }
-                    None => {
-                        p.columns.push(guess(&name));
-                        p.inferred.push(true);
-                    }
+                    None => match super::types::heading_type(&name) {
+                        Some(info) => {
+                            p.columns.push(ColumnInfo { name, ..info });
+                            p.inferred.push(false);
+                        }
+                        None => {
+                            p.columns.push(guess(&name));
+                            p.inferred.push(true);
+                        }
+                    },
                 }
             }
         }

@@ -6,6 +6,8 @@
 
 use super::lexer::{Tok, Token};
 
+mod hierarchy;
+
 /// How bind placeholders map to value slots.
 pub enum BindMode<'a> {
     /// SQL: the n-th placeholder is value n.
@@ -147,6 +149,16 @@ fn map_function(name: &str) -> Option<&'static str> {
         "LENGTH" => "ora_length",
         "SIGN" => "ora_sign",
         "SYS_GUID" => "ora_sys_guid",
+        "TO_CLOB" | "TO_NCLOB" => "ora_to_clob",
+        "TO_BINARY_DOUBLE" => "ora_to_binary_double",
+        "TO_BINARY_FLOAT" => "ora_to_binary_float",
+        "UNISTR" => "ora_unistr",
+        "TO_DSINTERVAL" => "ora_to_dsinterval",
+        "TO_YMINTERVAL" => "ora_to_yminterval",
+        "NUMTODSINTERVAL" => "ora_numtodsinterval",
+        "NUMTOYMINTERVAL" => "ora_numtoyminterval",
+        "RAWTOHEX" => "ora_rawtohex",
+        "HEXTORAW" => "ora_hextoraw",
         _ => return None,
     })
 }
@@ -353,6 +365,30 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         parts.join(" ")
     }
 
+    /// The fields after an INTERVAL literal (`DAY(3) TO SECOND(6)`), without
+    /// their precisions, which do not change the value.
+    fn interval_qualifier(&mut self) -> String {
+        const FIELDS: [&str; 7] = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "TO"];
+        let mut words = Vec::new();
+        while let Some(t) = self.peek(0) {
+            // The heading step may have taken a trailing field for an alias
+            // (`interval '5' day` looks like `expr alias`) and quoted it.
+            let quoted = |f: &str| matches!(&t.tok, Tok::Quoted(q) if q == f);
+            if let Some(w) = FIELDS.iter().find(|f| t.is_word(f) || quoted(f)) {
+                words.push(*w);
+                self.i += 1;
+            } else if t.is_op("(") && !words.is_empty() {
+                while self.peek(0).is_some_and(|t| !t.is_op(")")) {
+                    self.i += 1;
+                }
+                self.eat(")");
+            } else {
+                break;
+            }
+        }
+        words.join(" ")
+    }
+
     /// Identifiers, dotted names, sequences, pseudo-columns and calls.
     fn name_or_call(&mut self, first: &'a Token) -> String {
         let mut parts = vec![first];
@@ -373,6 +409,16 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 _ => {}
             }
         }
+        if upper.len() == 2
+            && upper[0] == "UTL_RAW"
+            && last == "CAST_TO_RAW"
+            && self.peek(0).is_some_and(|t| t.is_op("("))
+        {
+            self.i += 1;
+            let args = self.sequence();
+            self.eat(")");
+            return format!("ora_cast_to_raw({args})");
+        }
         if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
             let seq = upper[upper.len() - 2].clone();
             let f = if last == "NEXTVAL" {
@@ -386,6 +432,9 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             self.i += 1;
             let args = self.sequence();
             self.eat(")");
+            if last == "CAST" {
+                return cast(&args);
+            }
             let name = match &first.tok {
                 Tok::Word(w) => map_function(&w.to_ascii_uppercase())
                     .map(str::to_string)
@@ -412,6 +461,13 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                     "DBTIMEZONE" => return "'+00:00'".into(),
                     "TRUE" => return "1".into(),
                     "FALSE" => return "0".into(),
+                    "INTERVAL" => {
+                        if let Some(Tok::Str(s)) = self.peek(0).map(|t| &t.tok) {
+                            self.i += 1;
+                            let q = self.interval_qualifier();
+                            return format!("ora_interval({}, {})", quote_str(s), quote_str(&q));
+                        }
+                    }
                     "DATE" | "TIMESTAMP" => {
                         if let Some(Tok::Str(s)) = self.peek(0).map(|t| &t.tok) {
                             self.i += 1;
@@ -441,8 +497,37 @@ impl<'a, 'c> Rewriter<'a, 'c> {
     }
 }
 
+/// `CAST(expr AS type)` for SQLite: datetimes are kept as ISO text already
+/// (SQLite's NUMERIC affinity would turn '2024-…' into 2024), numbers get
+/// Oracle's conversion (ORA-01722 for bad text); the rest is SQLite's CAST.
+/// The column is described with the cast's type (`types::heading_type`).
+fn cast(args: &str) -> String {
+    let up = args.to_ascii_uppercase();
+    let Some(at) = up.rfind(" AS ") else {
+        return format!("CAST({args})");
+    };
+    let (expr, ty) = (&args[..at], up[at + 4..].trim());
+    if ty.starts_with("DATE") || ty.starts_with("TIMESTAMP") {
+        format!("ora_to_date({expr}, 'YYYY-MM-DD HH24:MI:SS.FF')")
+    } else if [
+        "NUMBER", "INTEGER", "INT", "DECIMAL", "NUMERIC", "FLOAT", "SMALLINT",
+    ]
+    .iter()
+    .any(|n| ty.starts_with(n))
+    {
+        format!("ora_to_number({expr})")
+    } else if ty.starts_with("BINARY_DOUBLE") || ty.starts_with("BINARY_FLOAT") {
+        format!("ora_to_binary_double({expr})")
+    } else {
+        format!("CAST({args})")
+    }
+}
+
 /// Rewrites a whole statement (query or DML) given its tokens.
 pub fn rewrite(toks: &[Token], ctx: &mut Ctx) -> String {
+    if let Some(sql) = hierarchy::row_generator(toks, ctx) {
+        return sql;
+    }
     let toks = limit_clauses(toks);
     let mut r = Rewriter::new(&toks.0, ctx);
     let mut sql = r.sequence();
@@ -585,6 +670,28 @@ mod tests {
         assert_eq!(
             rw("select 2 * -x from t where y > (select max(z) from u)"),
             "select ora_mul(2, ora_neg(x)) from t where y > (select max(z) from u)"
+        );
+    }
+}
+#[cfg(test)]
+mod interval_tests {
+    use super::super::lexer::tokenize;
+    use super::*;
+
+    #[test]
+    fn interval_literals_and_casts() {
+        let toks = tokenize("select interval '1 2:03' day(2) to minute, cast(:1 as date), cast(x as number(5)) from dual").unwrap();
+        let none = |_: &str| None;
+        let mut ctx = Ctx {
+            binds: BindMode::Positional,
+            next_bind: 0,
+            user: "SCOTT",
+            locals: &none,
+        };
+        assert_eq!(
+            rewrite(&toks, &mut ctx),
+            "select ora_interval('1 2:03', 'DAY TO MINUTE') , \
+             ora_to_date(?1, 'YYYY-MM-DD HH24:MI:SS.FF') , ora_to_number(x) from dual"
         );
     }
 }
