@@ -13,6 +13,7 @@ use super::num::{self, Num};
 use super::oracle::datefmt;
 use super::oracle::decimal::OraDecimal;
 use super::oracle::interval::{self, Interval};
+use super::oracle::timezone;
 use super::oracle::OraFnError;
 use super::SessionShared;
 
@@ -476,6 +477,29 @@ fn to_date(ctx: &Context, shared: &SessionShared) -> R {
     Ok(date_sql(&d))
 }
 
+/// TO_TIMESTAMP_TZ and zoned TIMESTAMP literals: parsed without the zone,
+/// then normalised to UTC (see `oracle::timezone`).
+fn to_timestamp_tz(ctx: &Context, shared: &SessionShared) -> R {
+    let Some(s) = text(ctx.get_raw(0)) else {
+        return Ok(Sql::Null);
+    };
+    let fmt = if ctx.len() > 1 {
+        text(ctx.get_raw(1))
+    } else {
+        None
+    };
+    let (local, offset) = timezone::split_zone(&s).unwrap_or((&s, 0));
+    let d = match &fmt {
+        Some(f) => datefmt::to_date_at(local, timezone::strip_zone_elements(f), &shared.now())
+            .map_err(|e| e.message),
+        None => DateTime::parse_iso(local)
+            .map_err(|_| "ORA-01861: literal does not match format string".to_string()),
+    }
+    .map_err(ora)?;
+    let utc = timezone::to_utc(&d, offset).map_err(|e| ora(e.message))?;
+    Ok(date_sql(&utc))
+}
+
 fn to_number(ctx: &Context) -> R {
     let v = ctx.get_raw(0);
     let Some(s) = text(v) else {
@@ -701,6 +725,10 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     conn.create_scalar_function("ora_to_date", -1, det, move |c| to_date(c, &s))?;
     let s = shared.clone();
     conn.create_scalar_function("ora_to_timestamp", -1, det, move |c| to_date(c, &s))?;
+    let s = shared.clone();
+    conn.create_scalar_function("ora_to_timestamp_tz", -1, det, move |c| {
+        to_timestamp_tz(c, &s)
+    })?;
     conn.create_scalar_function("ora_to_number", -1, det, to_number)?;
     conn.create_scalar_function("ora_substr", -1, det, substr)?;
     conn.create_scalar_function("ora_instr", -1, det, |c| {
@@ -712,6 +740,15 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
                 .map(|b| s[..b].chars().count() as i64 + 1)
                 .unwrap_or(0),
         ))
+    })?;
+    // DBMS_LOB.GETLENGTH: characters of a CLOB, bytes of a BLOB.
+    conn.create_scalar_function("ora_lob_length", 1, det, |c| {
+        Ok(match c.get_raw(0) {
+            ValueRef::Blob(b) => Sql::Integer(b.len() as i64),
+            v => text(v)
+                .map(|s| Sql::Integer(s.chars().count() as i64))
+                .unwrap_or(Sql::Null),
+        })
     })?;
     conn.create_scalar_function("ora_length", 1, det, |c| {
         Ok(text(c.get_raw(0))

@@ -5,6 +5,7 @@
 //! `ROWNUM <= n` become LIMIT, and select items get Oracle's column names.
 
 use super::lexer::{Tok, Token};
+use super::oracle::timezone;
 
 mod hierarchy;
 
@@ -120,6 +121,12 @@ fn quote_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// A quoted identifier for SQLite. Headings may hold quotes themselves
+/// (`:"a" + :"b"` is a column named with its binds' quotes).
+fn quote_ident(q: &str) -> String {
+    format!("\"{}\"", q.replace('"', "\"\""))
+}
+
 /// Our function for an Oracle built-in name, if it differs.
 fn map_function(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -129,6 +136,7 @@ fn map_function(name: &str) -> Option<&'static str> {
         "TO_CHAR" => "ora_to_char",
         "TO_DATE" => "ora_to_date",
         "TO_TIMESTAMP" => "ora_to_timestamp",
+        "TO_TIMESTAMP_TZ" => "ora_to_timestamp_tz",
         "TO_NUMBER" => "ora_to_number",
         "SUBSTR" => "ora_substr",
         "INSTR" => "ora_instr",
@@ -215,7 +223,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             Tok::Word(w) if w.eq_ignore_ascii_case("MINUS") => "EXCEPT".into(),
             Tok::Word(w) if w.contains(['#', '$']) => format!("\"{}\"", w.to_ascii_uppercase()),
             Tok::Word(w) => w.clone(),
-            Tok::Quoted(q) => format!("\"{q}\""),
+            Tok::Quoted(q) => quote_ident(q),
             Tok::Op(o) if o == "(" => {
                 let inner = self.sequence();
                 self.eat(")");
@@ -409,15 +417,18 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 _ => {}
             }
         }
-        if upper.len() == 2
-            && upper[0] == "UTL_RAW"
-            && last == "CAST_TO_RAW"
-            && self.peek(0).is_some_and(|t| t.is_op("("))
-        {
-            self.i += 1;
-            let args = self.sequence();
-            self.eat(")");
-            return format!("ora_cast_to_raw({args})");
+        let package_fn = match (upper.first().map(String::as_str), last.as_str()) {
+            (Some("UTL_RAW"), "CAST_TO_RAW") => Some("ora_cast_to_raw"),
+            (Some("DBMS_LOB"), "GETLENGTH") => Some("ora_lob_length"),
+            _ => None,
+        };
+        if let Some(f) = package_fn.filter(|_| upper.len() == 2) {
+            if self.peek(0).is_some_and(|t| t.is_op("(")) {
+                self.i += 1;
+                let args = self.sequence();
+                self.eat(")");
+                return format!("{f}({args})");
+            }
         }
         if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
             let seq = upper[upper.len() - 2].clone();
@@ -439,7 +450,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 Tok::Word(w) => map_function(&w.to_ascii_uppercase())
                     .map(str::to_string)
                     .unwrap_or_else(|| w.clone()),
-                _ => format!("\"{last}\""),
+                _ => quote_ident(&last),
             };
             return format!("{name}({args})");
         }
@@ -471,6 +482,9 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                     "DATE" | "TIMESTAMP" => {
                         if let Some(Tok::Str(s)) = self.peek(0).map(|t| &t.tok) {
                             self.i += 1;
+                            if u == "TIMESTAMP" && timezone::split_zone(s).is_some() {
+                                return format!("ora_to_timestamp_tz({})", quote_str(s));
+                            }
                             return format!(
                                 "ora_to_date({}, 'YYYY-MM-DD HH24:MI:SS.FF')",
                                 quote_str(s)
@@ -489,7 +503,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                     format!("\"{}\"", w.to_ascii_uppercase())
                 }
                 Tok::Word(w) => w.clone(),
-                Tok::Quoted(q) => format!("\"{q}\""),
+                Tok::Quoted(q) => quote_ident(q),
                 _ => String::new(),
             })
             .collect::<Vec<_>>()

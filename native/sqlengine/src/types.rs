@@ -92,13 +92,9 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         } else {
             name
         };
-        let nchar = matches!(name, "NVARCHAR2" | "NCHAR");
-        let mut c = oracle_type(&[name.to_string()], &args, nchar)?;
-        if nchar {
-            // National strings are UTF-16: two bytes a character.
-            c.size = c.char_size * 2;
-        }
-        return Some(c);
+        // Sized as the server's own NVARCHAR2/NCHAR columns are (the suite's
+        // setup derives its expected sizes from this cast).
+        return oracle_type(&[name.to_string()], &args, false);
     }
     let prefixed = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {

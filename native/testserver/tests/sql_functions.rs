@@ -143,3 +143,63 @@ fn conversion_builtins() {
     );
     assert_eq!(error(&mut s, "select unistr('\\12') from dual"), 30186);
 }
+
+#[test]
+fn zoned_timestamps_are_kept_in_utc() {
+    let mut s = session();
+    let r = rows(
+        &mut s,
+        "select timestamp '2022-06-04 00:00:02.500000 +02:00', \
+         to_timestamp_tz('20091013 17:50:00 -08:00', 'YYYYMMDD HH24:MI:SS TZH:TZM') from dual",
+        &[],
+    );
+    let ts = |text: &str| DateTime::parse_iso(text).unwrap();
+    assert_eq!(r[0][0], Value::Timestamp(ts("2022-06-03 22:00:02.5")));
+    // Whole seconds: described from the value as a DATE.
+    assert_eq!(r[0][1], Value::Date(ts("2009-10-14 01:50:00")));
+    assert_eq!(
+        error(
+            &mut s,
+            "select to_timestamp_tz('2009-13-01 +01:00', 'YYYY-MM-DD TZH:TZM') from dual"
+        ),
+        1843
+    );
+}
+
+#[test]
+fn casts_are_described_with_their_type() {
+    let mut s = session();
+    let p = s
+        .prepare("select cast('X' as varchar2(1)), cast(:1 as date), cast(:2 as number(5, 2)), to_clob(:3) from dual")
+        .unwrap();
+    let binds = [
+        Value::Varchar("2020-01-02 00:00:00".into()),
+        Value::Varchar("12.5".into()),
+        Value::Varchar("abc".into()),
+    ];
+    let Outcome::Rows { columns, rows: got } = s.execute(&p, &binds).unwrap() else {
+        panic!("not rows")
+    };
+    use oradb_protocol::value::ora_type;
+    let types: Vec<(u8, u32)> = columns.iter().map(|c| (c.ora_type, c.size)).collect();
+    assert_eq!(
+        types,
+        vec![
+            (ora_type::VARCHAR, 1),
+            (ora_type::DATE, 7),
+            (ora_type::NUMBER, 22),
+            (ora_type::CLOB, 4000)
+        ]
+    );
+    assert_eq!((columns[2].precision, columns[2].scale), (5, 2));
+    assert_eq!(got[0][2], n("12.5"));
+    let p = s.prepare("select cast('abc' as number) from dual").unwrap();
+    assert_eq!(s.execute(&p, &[]).unwrap_err().code, 1722);
+    // Quoted bind names make a heading with quotes in it.
+    let r = rows(
+        &mut s,
+        "select :\"_a\" + :\"B\", dbms_lob.getlength(to_clob('abcd')) from dual",
+        &[n("1"), n("2")],
+    );
+    assert_eq!(r[0], vec![n("3"), n("4")]);
+}
