@@ -13,8 +13,8 @@ use super::num::{self, Num};
 use super::oracle::datefmt;
 use super::oracle::decimal::OraDecimal;
 use super::oracle::interval::{self, Interval};
-use super::oracle::timezone;
 use super::oracle::OraFnError;
+use super::oracle::{rowid, timezone};
 use super::SessionShared;
 
 fn ora(msg: impl Into<String>) -> rusqlite::Error {
@@ -886,6 +886,12 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
                 Some(t) if !t.is_empty() => Sql::Blob(hex_to_raw(&t).map_err(ora)?),
                 _ => Sql::Null,
             },
+        })
+    })?;
+    conn.create_scalar_function("ora_rowid", 1, det, |c| {
+        Ok(match c.get_raw(0) {
+            ValueRef::Integer(n) => Sql::Text(rowid::to_text(n)),
+            _ => Sql::Null,
         })
     })?;
     conn.create_scalar_function("ora_check_len", 4, det, |c| {

@@ -430,6 +430,22 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 return format!("{f}({args})");
             }
         }
+        if last == "ROWID"
+            && matches!(parts.last().map(|p| &p.tok), Some(Tok::Word(_)))
+            && !self.peek(0).is_some_and(|t| t.is_op("("))
+            && (parts.len() > 1 || (self.ctx.locals)("ROWID").is_none())
+        {
+            // The pseudo-column: SQLite's row id in Oracle's text form.
+            let qualifier = parts[..parts.len() - 1]
+                .iter()
+                .map(|p| match &p.tok {
+                    Tok::Quoted(q) => format!("{}.", quote_ident(q)),
+                    Tok::Word(w) => format!("{w}."),
+                    _ => String::new(),
+                })
+                .collect::<String>();
+            return format!("ora_rowid({qualifier}rowid)");
+        }
         if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
             let seq = upper[upper.len() - 2].clone();
             let f = if last == "NEXTVAL" {

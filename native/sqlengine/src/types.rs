@@ -96,6 +96,12 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         // setup derives its expected sizes from this cast).
         return oracle_type(&[name.to_string()], &args, false);
     }
+    if h == "ROWID" {
+        return Some(ColumnInfo {
+            nullable: false,
+            ..oracle_type(&["VARCHAR2".to_string()], &[18], false)?
+        });
+    }
     let prefixed = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
         t("CLOB")

@@ -203,3 +203,41 @@ fn casts_are_described_with_their_type() {
     );
     assert_eq!(r[0], vec![n("3"), n("4")]);
 }
+
+#[test]
+fn rowid_pseudo_column() {
+    let mut s = session();
+    for sql in [
+        "create table rid_t (id number(9), v varchar2(10))",
+        "insert into rid_t values (1, 'one')",
+        "insert into rid_t values (2, 'two')",
+    ] {
+        let p = s.prepare(sql).unwrap();
+        s.execute(&p, &[]).unwrap();
+    }
+    let r = rows(
+        &mut s,
+        "select rowid, t.rowid from rid_t t where id = 2",
+        &[],
+    );
+    let Value::Varchar(rid) = &r[0][0] else {
+        panic!("rowid is not text: {r:?}")
+    };
+    assert_eq!(rid.len(), 18);
+    assert_eq!(r[0][1], r[0][0]);
+    assert_eq!(
+        rows(
+            &mut s,
+            "select v from rid_t where rowid = :r",
+            &[Value::Varchar(rid.clone())]
+        ),
+        vec![vec![Value::Varchar("two".into())]]
+    );
+    let p = s
+        .prepare("update rid_t set v = 'deux' where rowid = :r")
+        .unwrap();
+    match s.execute(&p, &[Value::Varchar(rid.clone())]).unwrap() {
+        Outcome::Dml { row_count, .. } => assert_eq!(row_count, 1),
+        other => panic!("{other:?}"),
+    }
+}

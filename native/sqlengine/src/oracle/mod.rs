@@ -16,6 +16,7 @@ pub mod numfmt;
 mod numfmt_in;
 mod numfmt_model;
 mod numfmt_out;
+pub mod rowid;
 pub mod timezone;
 
 #[cfg(test)]
