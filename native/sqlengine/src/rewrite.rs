@@ -8,6 +8,7 @@ use super::lexer::{Tok, Token};
 use super::oracle::timezone;
 
 mod hierarchy;
+pub mod merge;
 
 /// How bind placeholders map to value slots.
 pub enum BindMode<'a> {

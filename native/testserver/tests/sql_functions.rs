@@ -241,3 +241,62 @@ fn rowid_pseudo_column() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn merge_updates_matches_and_inserts_the_rest() {
+    let mut s = session();
+    let run = |s: &mut Session, sql: &str, binds: &[Value]| -> u64 {
+        let p = s.prepare(sql).unwrap();
+        match s.execute(&p, binds).unwrap() {
+            Outcome::Dml { row_count, .. } => row_count,
+            _ => 0,
+        }
+    };
+    run(
+        &mut s,
+        "create table m_t (id number(9) primary key, v varchar2(10))",
+        &[],
+    );
+    run(&mut s, "insert into m_t values (1, 'old')", &[]);
+    let merge = "merge into m_t t using (select :1 id, :2 v from dual) s on (t.id = s.id) \
+                 when matched then update set t.v = s.v \
+                 when not matched then insert (id, v) values (s.id, s.v)";
+    assert_eq!(
+        run(&mut s, merge, &[n("1"), Value::Varchar("new".into())]),
+        1
+    );
+    assert_eq!(
+        run(&mut s, merge, &[n("2"), Value::Varchar("two".into())]),
+        1
+    );
+    assert_eq!(
+        rows(&mut s, "select id, v from m_t order by id", &[]),
+        vec![
+            vec![n("1"), Value::Varchar("new".into())],
+            vec![n("2"), Value::Varchar("two".into())]
+        ]
+    );
+    // Insert-only MERGE, source a table.
+    run(
+        &mut s,
+        "create table m_src (id number(9), v varchar2(10))",
+        &[],
+    );
+    run(&mut s, "insert into m_src values (2, 'x')", &[]);
+    run(&mut s, "insert into m_src values (3, 'three')", &[]);
+    assert_eq!(
+        run(
+            &mut s,
+            "merge into m_t using m_src on (m_t.id = m_src.id) \
+             when not matched then insert values (m_src.id, m_src.v)",
+            &[]
+        ),
+        1
+    );
+    assert_eq!(rows(&mut s, "select count(*) from m_t", &[])[0][0], n("3"));
+    // Not translated (DELETE WHERE): a clear error, nothing changed.
+    let p = s
+        .prepare("merge into m_t t using m_src s on (t.id = s.id) when matched then update set v = 'y' delete where id = 2")
+        .unwrap_err();
+    assert_eq!(p.code, 933);
+}
