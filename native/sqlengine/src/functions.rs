@@ -294,6 +294,41 @@ fn to_binary(c: &Context, single: bool) -> R {
     Ok(Sql::Real(if single { f as f32 as f64 } else { f }))
 }
 
+/// DUMP: the value's Oracle type and bytes, from how it is stored
+/// (numbers, datetimes as DATE or TIMESTAMP, RAW, else VARCHAR2).
+fn dump(c: &Context) -> R {
+    use oradb_protocol::value::{datetime as dt, number as onum};
+    let v = c.get_raw(0);
+    let fmt = if c.len() > 1 {
+        number(c.get_raw(1))?
+            .map(|n| n.to_f64() as i64)
+            .unwrap_or(10)
+    } else {
+        10
+    };
+    let bad_number = |e: onum::NumberError| ora(format!("ORA-01426: numeric overflow ({e:?})"));
+    let (typ, bytes) = match v {
+        ValueRef::Null => return Ok(Sql::Text("NULL".into())),
+        ValueRef::Integer(i) => (2, onum::encode_i64(i)),
+        ValueRef::Real(f) => (2, onum::encode_f64(f).map_err(bad_number)?),
+        ValueRef::Blob(b) => (23, b.to_vec()),
+        ValueRef::Text(_) => match as_date(v) {
+            Some(d) if d.nanos == 0 && v.as_bytes().is_ok_and(|t| t.len() <= 19) => {
+                (12, dt::encode_date(&d))
+            }
+            Some(d) => (180, dt::encode_timestamp(&d)),
+            None => (1, v.as_bytes().unwrap_or_default().to_vec()),
+        },
+    };
+    datefmt_dump(typ, &bytes, fmt)
+}
+
+fn datefmt_dump(typ: u16, bytes: &[u8], fmt: i64) -> R {
+    super::oracle::dump::format(typ, bytes, fmt)
+        .map(Sql::Text)
+        .map_err(|e| ora(e.message))
+}
+
 /// The exact decimal value of a stored number.
 fn decimal(v: ValueRef) -> rusqlite::Result<Option<OraDecimal>> {
     let d = match v {
@@ -888,6 +923,7 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
             },
         })
     })?;
+    conn.create_scalar_function("ora_dump", -1, det, dump)?;
     conn.create_scalar_function("ora_rowid", 1, det, |c| {
         Ok(match c.get_raw(0) {
             ValueRef::Integer(n) => Sql::Text(rowid::to_text(n)),

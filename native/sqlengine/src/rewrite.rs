@@ -168,6 +168,7 @@ fn map_function(name: &str) -> Option<&'static str> {
         "NUMTOYMINTERVAL" => "ora_numtoyminterval",
         "RAWTOHEX" => "ora_rawtohex",
         "HEXTORAW" => "ora_hextoraw",
+        "DUMP" => "ora_dump",
         _ => return None,
     })
 }

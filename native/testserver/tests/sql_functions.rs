@@ -136,6 +136,20 @@ fn conversion_builtins() {
     assert_eq!(r[0][3], Value::Varchar("4142".into()));
     assert_eq!(r[0][4], Value::Raw(vec![0x0a, 0xff]));
     assert_eq!(r[0][5], n("1024"));
+    assert_eq!(
+        rows(
+            &mut s,
+            "select dump(1), dump('ab', 16), dump(null), dump(to_date('2024-03-05', 'YYYY-MM-DD')) from dual",
+            &[]
+        )[0],
+        vec![
+            Value::Varchar("Typ=2 Len=2: 193,2".into()),
+            Value::Varchar("Typ=1 Len=2: 61,62".into()),
+            Value::Varchar("NULL".into()),
+            Value::Varchar("Typ=12 Len=7: 120,124,3,5,1,1,1".into()),
+        ]
+    );
+    assert_eq!(error(&mut s, "select dump(1, 3) from dual"), 1481);
     assert_eq!(error(&mut s, "select hextoraw('xy') from dual"), 1465);
     assert_eq!(
         error(&mut s, "select to_binary_double('abc') from dual"),

@@ -11,6 +11,7 @@ pub mod decimal;
 mod decimal_arith;
 mod decimal_round;
 mod digits;
+pub mod dump;
 pub mod interval;
 pub mod numfmt;
 mod numfmt_in;
