@@ -913,6 +913,17 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
             }
         })
     })?;
+    // TO_BLOB of RAW; a character argument is read as RAW, i.e. as hex.
+    conn.create_scalar_function("ora_to_blob", 1, det, |c| {
+        Ok(match c.get_raw(0) {
+            ValueRef::Null => Sql::Null,
+            ValueRef::Blob(b) => Sql::Blob(b.to_vec()),
+            v => match text(v) {
+                Some(t) if !t.is_empty() => Sql::Blob(hex_to_raw(&t).map_err(ora)?),
+                _ => Sql::Null,
+            },
+        })
+    })?;
     conn.create_scalar_function("ora_hextoraw", 1, det, |c| {
         Ok(match c.get_raw(0) {
             ValueRef::Null => Sql::Null,

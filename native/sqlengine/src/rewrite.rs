@@ -169,6 +169,7 @@ fn map_function(name: &str) -> Option<&'static str> {
         "RAWTOHEX" => "ora_rawtohex",
         "HEXTORAW" => "ora_hextoraw",
         "DUMP" => "ora_dump",
+        "TO_BLOB" => "ora_to_blob",
         _ => return None,
     })
 }

@@ -109,6 +109,8 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         t("BINARY_DOUBLE")
     } else if prefixed(&["TO_BINARY_FLOAT("]) {
         t("BINARY_FLOAT")
+    } else if prefixed(&["TO_BLOB("]) {
+        t("BLOB")
     } else if prefixed(&["HEXTORAW(", "UTL_RAW.CAST_TO_RAW("]) {
         t("RAW")
     } else {

@@ -150,6 +150,15 @@ fn conversion_builtins() {
         ]
     );
     assert_eq!(error(&mut s, "select dump(1, 3) from dual"), 1481);
+    assert_eq!(
+        rows(
+            &mut s,
+            "select to_blob(hextoraw('0102')), to_blob(null) from dual",
+            &[]
+        )[0],
+        vec![Value::Blob(vec![1, 2]), Value::Null]
+    );
+    assert_eq!(error(&mut s, "select to_blob('zz') from dual"), 1465);
     assert_eq!(error(&mut s, "select hextoraw('xy') from dual"), 1465);
     assert_eq!(
         error(&mut s, "select to_binary_double('abc') from dual"),
