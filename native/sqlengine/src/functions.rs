@@ -12,6 +12,9 @@ use rusqlite::Connection;
 use super::num::{self, Num};
 use super::oracle::datefmt;
 use super::oracle::decimal::OraDecimal;
+use super::oracle::interval::{self, Interval};
+use super::oracle::OraFnError;
+use super::oracle::{rowid, timezone};
 use super::SessionShared;
 
 fn ora(msg: impl Into<String>) -> rusqlite::Error {
@@ -77,12 +80,18 @@ fn arith(ctx: &Context, op: char) -> R {
         return Ok(Sql::Null);
     }
     if let Some(da) = as_date(a) {
+        if let (Some(iv), '+' | '-') = (interval(b), op) {
+            return add_interval(&da, iv, op == '-');
+        }
         if let Some(db) = as_date(b).filter(|_| op == '-') {
             let days = (da.to_epoch().0 - db.to_epoch().0) as f64 / 86400.0;
             return Ok(Num::F(days).into_sql());
         }
         let n = number(b)?.map(Num::to_f64).unwrap_or(0.0);
         return Ok(date_sql(&add_days(&da, if op == '-' { -n } else { n })));
+    }
+    if let (Some(db), Some(iv), '+') = (as_date(b), interval(a), op) {
+        return add_interval(&db, iv, false);
     }
     if let (Some(db), '+') = (as_date(b), op) {
         return Ok(date_sql(&add_days(
@@ -118,6 +127,206 @@ fn arith(ctx: &Context, op: char) -> R {
     }
     .map_err(|e| ora(e.message))?;
     Ok(num::storage_of_text(&r.to_canonical()))
+}
+
+/// An interval stored as its Oracle text (see `oracle::interval`).
+fn interval(v: ValueRef) -> Option<Interval> {
+    match v {
+        ValueRef::Text(t) if t.len() <= 29 => Interval::from_text(std::str::from_utf8(t).ok()?),
+        _ => None,
+    }
+}
+
+/// datetime ± interval. Day-to-second intervals are exact to the
+/// nanosecond; year-to-month ones keep the day, which must exist (ORA-01839).
+fn add_interval(d: &DateTime, iv: Interval, minus: bool) -> R {
+    let out_of_range =
+        || ora("ORA-01841: (full) year must be between -4713 and +9999, and not be 0");
+    match iv {
+        Interval::DaySecond(ns) => {
+            let ns = if minus { -ns } else { ns };
+            let (s, n) = d.to_epoch();
+            let total = i128::from(s) * 1_000_000_000 + i128::from(n) + ns;
+            let secs =
+                i64::try_from(total.div_euclid(1_000_000_000)).map_err(|_| out_of_range())?;
+            let r = DateTime::from_epoch(secs, total.rem_euclid(1_000_000_000) as u32);
+            if !(-4712..=9999).contains(&r.year) {
+                return Err(out_of_range());
+            }
+            Ok(date_sql(&r))
+        }
+        Interval::YearMonth(m) => {
+            let m = if minus { -m } else { m };
+            let total = i64::from(d.year) * 12 + i64::from(d.month) - 1 + m;
+            let year = total.div_euclid(12);
+            if !(-4712..=9999).contains(&year) {
+                return Err(out_of_range());
+            }
+            let r = DateTime {
+                year: year as _,
+                month: (total.rem_euclid(12) + 1) as u8,
+                ..*d
+            };
+            r.validate()
+                .map_err(|_| ora("ORA-01839: date not valid for month specified"))?;
+            Ok(date_sql(&r))
+        }
+    }
+}
+
+fn interval_sql(r: Result<Interval, OraFnError>) -> R {
+    r.map(|i| Sql::Text(i.to_text()))
+        .map_err(|e| ora(e.message))
+}
+
+/// NUMTODSINTERVAL / NUMTOYMINTERVAL: a number of the named unit.
+fn num_to_interval(c: &Context, ym: bool) -> R {
+    let (Some(n), Some(unit)) = (number(c.get_raw(0))?, text(c.get_raw(1))) else {
+        return Ok(Sql::Null);
+    };
+    let n = n.to_f64();
+    let unit = unit.trim().to_ascii_uppercase();
+    let bad = || ora(format!("ORA-01760: illegal argument for function ({unit})"));
+    let iv = if ym {
+        let months = match unit.as_str() {
+            "YEAR" => n * 12.0,
+            "MONTH" => n,
+            _ => return Err(bad()),
+        };
+        Interval::YearMonth(months.trunc() as i64)
+    } else {
+        let secs = match unit.as_str() {
+            "DAY" => 86_400.0,
+            "HOUR" => 3_600.0,
+            "MINUTE" => 60.0,
+            "SECOND" => 1.0,
+            _ => return Err(bad()),
+        };
+        let ns = (n * secs * 1e9).round();
+        if !ns.is_finite() || ns.abs() > 1e9 * 86_400.0 * 1e9 {
+            return Err(ora(
+                "ORA-01873: the leading precision of the interval is too small",
+            ));
+        }
+        Interval::DaySecond(ns as i128)
+    };
+    Ok(Sql::Text(iv.to_text()))
+}
+
+/// UNISTR: `\XXXX` (UTF-16 code units, surrogate pairs allowed) and `\\`.
+fn unistr(s: &str) -> Result<String, String> {
+    let bad = || {
+        "ORA-30186: '\\' must be followed by four hexadecimal characters or another '\\'"
+            .to_string()
+    };
+    let mut units: Vec<u16> = Vec::new();
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    let flush = |units: &mut Vec<u16>, out: &mut String| -> Result<(), String> {
+        if !units.is_empty() {
+            out.push_str(&String::from_utf16(units).map_err(|_| bad())?);
+            units.clear();
+        }
+        Ok(())
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            flush(&mut units, &mut out)?;
+            out.push(c);
+        } else if chars.peek() == Some(&'\\') {
+            chars.next();
+            flush(&mut units, &mut out)?;
+            out.push('\\');
+        } else {
+            let hex: String = chars.by_ref().take(4).collect();
+            if hex.len() != 4 || !hex.chars().all(|h| h.is_ascii_hexdigit()) {
+                return Err(bad());
+            }
+            units.push(u16::from_str_radix(&hex, 16).map_err(|_| bad())?);
+        }
+    }
+    flush(&mut units, &mut out)?;
+    Ok(out)
+}
+
+fn hex_to_raw(s: &str) -> Result<Vec<u8>, String> {
+    let bad = || "ORA-01465: invalid hex number".to_string();
+    let s = if s.len() % 2 == 1 {
+        format!("0{s}")
+    } else {
+        s.to_string()
+    };
+    (0..s.len())
+        .step_by(2)
+        .map(|i| {
+            s.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(bad)
+        })
+        .collect()
+}
+
+/// TO_BINARY_DOUBLE / TO_BINARY_FLOAT of a number or its text.
+fn to_binary(c: &Context, single: bool) -> R {
+    let v = c.get_raw(0);
+    let f = match v {
+        ValueRef::Null => return Ok(Sql::Null),
+        ValueRef::Integer(i) => i as f64,
+        ValueRef::Real(f) => f,
+        ValueRef::Text(t) => {
+            let s = String::from_utf8_lossy(t);
+            let s = s.trim();
+            match s.to_ascii_uppercase().as_str() {
+                "INF" | "INFINITY" => f64::INFINITY,
+                "-INF" | "-INFINITY" => f64::NEG_INFINITY,
+                "NAN" => f64::NAN,
+                _ => s
+                    .parse::<f64>()
+                    .map_err(|_| ora("ORA-01722: invalid number"))?,
+            }
+        }
+        ValueRef::Blob(_) => {
+            return Err(ora(
+                "ORA-00932: inconsistent datatypes: expected NUMBER got BINARY",
+            ))
+        }
+    };
+    Ok(Sql::Real(if single { f as f32 as f64 } else { f }))
+}
+
+/// DUMP: the value's Oracle type and bytes, from how it is stored
+/// (numbers, datetimes as DATE or TIMESTAMP, RAW, else VARCHAR2).
+fn dump(c: &Context) -> R {
+    use oradb_protocol::value::{datetime as dt, number as onum};
+    let v = c.get_raw(0);
+    let fmt = if c.len() > 1 {
+        number(c.get_raw(1))?
+            .map(|n| n.to_f64() as i64)
+            .unwrap_or(10)
+    } else {
+        10
+    };
+    let bad_number = |e: onum::NumberError| ora(format!("ORA-01426: numeric overflow ({e:?})"));
+    let (typ, bytes) = match v {
+        ValueRef::Null => return Ok(Sql::Text("NULL".into())),
+        ValueRef::Integer(i) => (2, onum::encode_i64(i)),
+        ValueRef::Real(f) => (2, onum::encode_f64(f).map_err(bad_number)?),
+        ValueRef::Blob(b) => (23, b.to_vec()),
+        ValueRef::Text(_) => match as_date(v) {
+            Some(d) if d.nanos == 0 && v.as_bytes().is_ok_and(|t| t.len() <= 19) => {
+                (12, dt::encode_date(&d))
+            }
+            Some(d) => (180, dt::encode_timestamp(&d)),
+            None => (1, v.as_bytes().unwrap_or_default().to_vec()),
+        },
+    };
+    datefmt_dump(typ, &bytes, fmt)
+}
+
+fn datefmt_dump(typ: u16, bytes: &[u8], fmt: i64) -> R {
+    super::oracle::dump::format(typ, bytes, fmt)
+        .map(Sql::Text)
+        .map_err(|e| ora(e.message))
 }
 
 /// The exact decimal value of a stored number.
@@ -301,6 +510,29 @@ fn to_date(ctx: &Context, shared: &SessionShared) -> R {
     }
     .map_err(ora)?;
     Ok(date_sql(&d))
+}
+
+/// TO_TIMESTAMP_TZ and zoned TIMESTAMP literals: parsed without the zone,
+/// then normalised to UTC (see `oracle::timezone`).
+fn to_timestamp_tz(ctx: &Context, shared: &SessionShared) -> R {
+    let Some(s) = text(ctx.get_raw(0)) else {
+        return Ok(Sql::Null);
+    };
+    let fmt = if ctx.len() > 1 {
+        text(ctx.get_raw(1))
+    } else {
+        None
+    };
+    let (local, offset) = timezone::split_zone(&s).unwrap_or((&s, 0));
+    let d = match &fmt {
+        Some(f) => datefmt::to_date_at(local, timezone::strip_zone_elements(f), &shared.now())
+            .map_err(|e| e.message),
+        None => DateTime::parse_iso(local)
+            .map_err(|_| "ORA-01861: literal does not match format string".to_string()),
+    }
+    .map_err(ora)?;
+    let utc = timezone::to_utc(&d, offset).map_err(|e| ora(e.message))?;
+    Ok(date_sql(&utc))
 }
 
 fn to_number(ctx: &Context) -> R {
@@ -528,6 +760,10 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     conn.create_scalar_function("ora_to_date", -1, det, move |c| to_date(c, &s))?;
     let s = shared.clone();
     conn.create_scalar_function("ora_to_timestamp", -1, det, move |c| to_date(c, &s))?;
+    let s = shared.clone();
+    conn.create_scalar_function("ora_to_timestamp_tz", -1, det, move |c| {
+        to_timestamp_tz(c, &s)
+    })?;
     conn.create_scalar_function("ora_to_number", -1, det, to_number)?;
     conn.create_scalar_function("ora_substr", -1, det, substr)?;
     conn.create_scalar_function("ora_instr", -1, det, |c| {
@@ -539,6 +775,15 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
                 .map(|b| s[..b].chars().count() as i64 + 1)
                 .unwrap_or(0),
         ))
+    })?;
+    // DBMS_LOB.GETLENGTH: characters of a CLOB, bytes of a BLOB.
+    conn.create_scalar_function("ora_lob_length", 1, det, |c| {
+        Ok(match c.get_raw(0) {
+            ValueRef::Blob(b) => Sql::Integer(b.len() as i64),
+            v => text(v)
+                .map(|s| Sql::Integer(s.chars().count() as i64))
+                .unwrap_or(Sql::Null),
+        })
     })?;
     conn.create_scalar_function("ora_length", 1, det, |c| {
         Ok(text(c.get_raw(0))
@@ -612,6 +857,89 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     })?;
     conn.create_scalar_function("ora_sys_guid", 0, vol, |_| {
         Ok(Sql::Blob((0..16).map(|_| rand::random::<u8>()).collect()))
+    })?;
+    conn.create_scalar_function("ora_level_guard", 2, det, |c| {
+        let (Some(n), Some(max)) = (number(c.get_raw(0))?, number(c.get_raw(1))?) else {
+            return Ok(Sql::Null);
+        };
+        if n.to_f64() > max.to_f64() {
+            return Err(ora("ORA-01436: CONNECT BY loop in user data"));
+        }
+        Ok(n.into_sql())
+    })?;
+    conn.create_scalar_function("ora_to_dsinterval", 1, det, |c| match text(c.get_raw(0)) {
+        None => Ok(Sql::Null),
+        Some(t) => interval_sql(interval::parse_ds(&t).map(Interval::DaySecond)),
+    })?;
+    conn.create_scalar_function("ora_to_yminterval", 1, det, |c| match text(c.get_raw(0)) {
+        None => Ok(Sql::Null),
+        Some(t) => interval_sql(interval::parse_ym(&t).map(Interval::YearMonth)),
+    })?;
+    conn.create_scalar_function("ora_interval", 2, det, |c| {
+        match (text(c.get_raw(0)), text(c.get_raw(1))) {
+            (Some(t), Some(q)) => interval_sql(interval::literal(&t, &q)),
+            _ => Ok(Sql::Null),
+        }
+    })?;
+    conn.create_scalar_function("ora_numtodsinterval", 2, det, |c| num_to_interval(c, false))?;
+    conn.create_scalar_function("ora_numtoyminterval", 2, det, |c| num_to_interval(c, true))?;
+    conn.create_scalar_function("ora_to_clob", 1, det, |c| match c.get_raw(0) {
+        ValueRef::Blob(_) => Err(ora(
+            "ORA-00932: inconsistent datatypes: expected CHAR got BINARY",
+        )),
+        v => Ok(text(v).map(Sql::Text).unwrap_or(Sql::Null)),
+    })?;
+    conn.create_scalar_function("ora_to_binary_double", 1, det, |c| to_binary(c, false))?;
+    conn.create_scalar_function("ora_to_binary_float", 1, det, |c| to_binary(c, true))?;
+    conn.create_scalar_function("ora_unistr", 1, det, |c| match text(c.get_raw(0)) {
+        None => Ok(Sql::Null),
+        Some(t) => unistr(&t).map(Sql::Text).map_err(ora),
+    })?;
+    conn.create_scalar_function("ora_cast_to_raw", 1, det, |c| {
+        Ok(match text(c.get_raw(0)) {
+            Some(t) if !t.is_empty() => Sql::Blob(t.into_bytes()),
+            _ => Sql::Null,
+        })
+    })?;
+    conn.create_scalar_function("ora_rawtohex", 1, det, |c| {
+        Ok(match c.get_raw(0) {
+            ValueRef::Null => Sql::Null,
+            ValueRef::Blob(b) => Sql::Text(b.iter().map(|x| format!("{x:02X}")).collect()),
+            // A character argument is converted to RAW first, i.e. read as hex.
+            v => {
+                let t = text(v).unwrap_or_default();
+                hex_to_raw(&t).map_err(ora)?;
+                Sql::Text(t.to_ascii_uppercase())
+            }
+        })
+    })?;
+    // TO_BLOB of RAW; a character argument is read as RAW, i.e. as hex.
+    conn.create_scalar_function("ora_to_blob", 1, det, |c| {
+        Ok(match c.get_raw(0) {
+            ValueRef::Null => Sql::Null,
+            ValueRef::Blob(b) => Sql::Blob(b.to_vec()),
+            v => match text(v) {
+                Some(t) if !t.is_empty() => Sql::Blob(hex_to_raw(&t).map_err(ora)?),
+                _ => Sql::Null,
+            },
+        })
+    })?;
+    conn.create_scalar_function("ora_hextoraw", 1, det, |c| {
+        Ok(match c.get_raw(0) {
+            ValueRef::Null => Sql::Null,
+            ValueRef::Blob(b) => Sql::Blob(b.to_vec()),
+            v => match text(v) {
+                Some(t) if !t.is_empty() => Sql::Blob(hex_to_raw(&t).map_err(ora)?),
+                _ => Sql::Null,
+            },
+        })
+    })?;
+    conn.create_scalar_function("ora_dump", -1, det, dump)?;
+    conn.create_scalar_function("ora_rowid", 1, det, |c| {
+        Ok(match c.get_raw(0) {
+            ValueRef::Integer(n) => Sql::Text(rowid::to_text(n)),
+            _ => Sql::Null,
+        })
     })?;
     conn.create_scalar_function("ora_check_len", 4, det, |c| {
         let Some(s) = text(c.get_raw(0)) else { return Ok(Sql::Integer(1)) };

@@ -437,6 +437,12 @@ impl Session {
         if p.kind == StmtKind::Query {
             let aliased = alias_select_items(toks, &p.sql);
             p.translated = rewrite::rewrite(&aliased, &mut ctx);
+        } else if let Some(sql) = toks
+            .first()
+            .filter(|t| t.is_word("MERGE"))
+            .and_then(|_| rewrite::merge::merge(toks, &mut ctx))
+        {
+            p.translated = sql;
         } else if let Some((ret, into)) = split_returning(toks) {
             let main = rewrite::rewrite(&toks[..ret], &mut ctx);
             let exprs = rewrite::rewrite(&toks[ret + 1..into], &mut ctx);
@@ -452,6 +458,14 @@ impl Session {
         self.materialize_views(toks)?;
         self.check_identity_always(toks)?;
         self.register_stored_functions(toks);
+        if p.translated.contains(rewrite::merge::SEPARATOR) {
+            for part in p.translated.split(rewrite::merge::SEPARATOR) {
+                self.conn
+                    .prepare(part)
+                    .map_err(|e| errors::map(&e, toks, &self.user))?;
+            }
+            return Ok(());
+        }
         let stmt = self
             .conn
             .prepare(&p.translated)
@@ -464,10 +478,16 @@ impl Session {
                         p.columns.push(ColumnInfo { name, ..info });
                         p.inferred.push(false);
                     }
-                    None => {
-                        p.columns.push(guess(&name));
-                        p.inferred.push(true);
-                    }
+                    None => match super::types::heading_type(&name) {
+                        Some(info) => {
+                            p.columns.push(ColumnInfo { name, ..info });
+                            p.inferred.push(false);
+                        }
+                        None => {
+                            p.columns.push(guess(&name));
+                            p.inferred.push(true);
+                        }
+                    },
                 }
             }
         }
@@ -651,6 +671,13 @@ impl Session {
         self.materialize_views(&p.toks)?;
         let params = Self::params(binds, &p.returning);
         let map = |e: rusqlite::Error| errors::map(&e, &p.toks, &self.user);
+        if p.translated.contains(rewrite::merge::SEPARATOR) {
+            let row_count = rewrite::merge::run(&self.conn, &p.translated, &params).map_err(map)?;
+            return Ok(Outcome::Dml {
+                row_count,
+                returning: Vec::new(),
+            });
+        }
         let mut stmt = self.conn.prepare_cached(&p.translated).map_err(map)?;
         if p.returning.is_empty() {
             let n = stmt

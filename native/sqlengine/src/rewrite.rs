@@ -5,6 +5,10 @@
 //! `ROWNUM <= n` become LIMIT, and select items get Oracle's column names.
 
 use super::lexer::{Tok, Token};
+use super::oracle::timezone;
+
+mod hierarchy;
+pub mod merge;
 
 /// How bind placeholders map to value slots.
 pub enum BindMode<'a> {
@@ -118,6 +122,12 @@ fn quote_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// A quoted identifier for SQLite. Headings may hold quotes themselves
+/// (`:"a" + :"b"` is a column named with its binds' quotes).
+fn quote_ident(q: &str) -> String {
+    format!("\"{}\"", q.replace('"', "\"\""))
+}
+
 /// Our function for an Oracle built-in name, if it differs.
 fn map_function(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -127,6 +137,7 @@ fn map_function(name: &str) -> Option<&'static str> {
         "TO_CHAR" => "ora_to_char",
         "TO_DATE" => "ora_to_date",
         "TO_TIMESTAMP" => "ora_to_timestamp",
+        "TO_TIMESTAMP_TZ" => "ora_to_timestamp_tz",
         "TO_NUMBER" => "ora_to_number",
         "SUBSTR" => "ora_substr",
         "INSTR" => "ora_instr",
@@ -147,6 +158,18 @@ fn map_function(name: &str) -> Option<&'static str> {
         "LENGTH" => "ora_length",
         "SIGN" => "ora_sign",
         "SYS_GUID" => "ora_sys_guid",
+        "TO_CLOB" | "TO_NCLOB" => "ora_to_clob",
+        "TO_BINARY_DOUBLE" => "ora_to_binary_double",
+        "TO_BINARY_FLOAT" => "ora_to_binary_float",
+        "UNISTR" => "ora_unistr",
+        "TO_DSINTERVAL" => "ora_to_dsinterval",
+        "TO_YMINTERVAL" => "ora_to_yminterval",
+        "NUMTODSINTERVAL" => "ora_numtodsinterval",
+        "NUMTOYMINTERVAL" => "ora_numtoyminterval",
+        "RAWTOHEX" => "ora_rawtohex",
+        "HEXTORAW" => "ora_hextoraw",
+        "DUMP" => "ora_dump",
+        "TO_BLOB" => "ora_to_blob",
         _ => return None,
     })
 }
@@ -203,7 +226,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             Tok::Word(w) if w.eq_ignore_ascii_case("MINUS") => "EXCEPT".into(),
             Tok::Word(w) if w.contains(['#', '$']) => format!("\"{}\"", w.to_ascii_uppercase()),
             Tok::Word(w) => w.clone(),
-            Tok::Quoted(q) => format!("\"{q}\""),
+            Tok::Quoted(q) => quote_ident(q),
             Tok::Op(o) if o == "(" => {
                 let inner = self.sequence();
                 self.eat(")");
@@ -353,6 +376,30 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         parts.join(" ")
     }
 
+    /// The fields after an INTERVAL literal (`DAY(3) TO SECOND(6)`), without
+    /// their precisions, which do not change the value.
+    fn interval_qualifier(&mut self) -> String {
+        const FIELDS: [&str; 7] = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "TO"];
+        let mut words = Vec::new();
+        while let Some(t) = self.peek(0) {
+            // The heading step may have taken a trailing field for an alias
+            // (`interval '5' day` looks like `expr alias`) and quoted it.
+            let quoted = |f: &str| matches!(&t.tok, Tok::Quoted(q) if q == f);
+            if let Some(w) = FIELDS.iter().find(|f| t.is_word(f) || quoted(f)) {
+                words.push(*w);
+                self.i += 1;
+            } else if t.is_op("(") && !words.is_empty() {
+                while self.peek(0).is_some_and(|t| !t.is_op(")")) {
+                    self.i += 1;
+                }
+                self.eat(")");
+            } else {
+                break;
+            }
+        }
+        words.join(" ")
+    }
+
     /// Identifiers, dotted names, sequences, pseudo-columns and calls.
     fn name_or_call(&mut self, first: &'a Token) -> String {
         let mut parts = vec![first];
@@ -373,6 +420,35 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 _ => {}
             }
         }
+        let package_fn = match (upper.first().map(String::as_str), last.as_str()) {
+            (Some("UTL_RAW"), "CAST_TO_RAW") => Some("ora_cast_to_raw"),
+            (Some("DBMS_LOB"), "GETLENGTH") => Some("ora_lob_length"),
+            _ => None,
+        };
+        if let Some(f) = package_fn.filter(|_| upper.len() == 2) {
+            if self.peek(0).is_some_and(|t| t.is_op("(")) {
+                self.i += 1;
+                let args = self.sequence();
+                self.eat(")");
+                return format!("{f}({args})");
+            }
+        }
+        if last == "ROWID"
+            && matches!(parts.last().map(|p| &p.tok), Some(Tok::Word(_)))
+            && !self.peek(0).is_some_and(|t| t.is_op("("))
+            && (parts.len() > 1 || (self.ctx.locals)("ROWID").is_none())
+        {
+            // The pseudo-column: SQLite's row id in Oracle's text form.
+            let qualifier = parts[..parts.len() - 1]
+                .iter()
+                .map(|p| match &p.tok {
+                    Tok::Quoted(q) => format!("{}.", quote_ident(q)),
+                    Tok::Word(w) => format!("{w}."),
+                    _ => String::new(),
+                })
+                .collect::<String>();
+            return format!("ora_rowid({qualifier}rowid)");
+        }
         if parts.len() >= 2 && (last == "NEXTVAL" || last == "CURRVAL") {
             // `schema.seq.NEXTVAL` names the sequence with its schema.
             let seq = upper[upper.len().saturating_sub(3)..upper.len() - 1].join(".");
@@ -387,11 +463,14 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             self.i += 1;
             let args = self.sequence();
             self.eat(")");
+            if last == "CAST" {
+                return cast(&args);
+            }
             let name = match &first.tok {
                 Tok::Word(w) => map_function(&w.to_ascii_uppercase())
                     .map(str::to_string)
                     .unwrap_or_else(|| w.clone()),
-                _ => format!("\"{last}\""),
+                _ => quote_ident(&last),
             };
             return format!("{name}({args})");
         }
@@ -421,9 +500,19 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                     "DBTIMEZONE" => return "'+00:00'".into(),
                     "TRUE" => return "1".into(),
                     "FALSE" => return "0".into(),
+                    "INTERVAL" => {
+                        if let Some(Tok::Str(s)) = self.peek(0).map(|t| &t.tok) {
+                            self.i += 1;
+                            let q = self.interval_qualifier();
+                            return format!("ora_interval({}, {})", quote_str(s), quote_str(&q));
+                        }
+                    }
                     "DATE" | "TIMESTAMP" => {
                         if let Some(Tok::Str(s)) = self.peek(0).map(|t| &t.tok) {
                             self.i += 1;
+                            if u == "TIMESTAMP" && timezone::split_zone(s).is_some() {
+                                return format!("ora_to_timestamp_tz({})", quote_str(s));
+                            }
                             return format!(
                                 "ora_to_date({}, 'YYYY-MM-DD HH24:MI:SS.FF')",
                                 quote_str(s)
@@ -442,7 +531,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                     format!("\"{}\"", w.to_ascii_uppercase())
                 }
                 Tok::Word(w) => w.clone(),
-                Tok::Quoted(q) => format!("\"{q}\""),
+                Tok::Quoted(q) => quote_ident(q),
                 _ => String::new(),
             })
             .collect::<Vec<_>>()
@@ -450,8 +539,37 @@ impl<'a, 'c> Rewriter<'a, 'c> {
     }
 }
 
+/// `CAST(expr AS type)` for SQLite: datetimes are kept as ISO text already
+/// (SQLite's NUMERIC affinity would turn '2024-…' into 2024), numbers get
+/// Oracle's conversion (ORA-01722 for bad text); the rest is SQLite's CAST.
+/// The column is described with the cast's type (`types::heading_type`).
+fn cast(args: &str) -> String {
+    let up = args.to_ascii_uppercase();
+    let Some(at) = up.rfind(" AS ") else {
+        return format!("CAST({args})");
+    };
+    let (expr, ty) = (&args[..at], up[at + 4..].trim());
+    if ty.starts_with("DATE") || ty.starts_with("TIMESTAMP") {
+        format!("ora_to_date({expr}, 'YYYY-MM-DD HH24:MI:SS.FF')")
+    } else if [
+        "NUMBER", "INTEGER", "INT", "DECIMAL", "NUMERIC", "FLOAT", "SMALLINT",
+    ]
+    .iter()
+    .any(|n| ty.starts_with(n))
+    {
+        format!("ora_to_number({expr})")
+    } else if ty.starts_with("BINARY_DOUBLE") || ty.starts_with("BINARY_FLOAT") {
+        format!("ora_to_binary_double({expr})")
+    } else {
+        format!("CAST({args})")
+    }
+}
+
 /// Rewrites a whole statement (query or DML) given its tokens.
 pub fn rewrite(toks: &[Token], ctx: &mut Ctx) -> String {
+    if let Some(sql) = hierarchy::row_generator(toks, ctx) {
+        return sql;
+    }
     let toks = limit_clauses(toks);
     let mut r = Rewriter::new(&toks.0, ctx);
     let mut sql = r.sequence();
@@ -594,6 +712,28 @@ mod tests {
         assert_eq!(
             rw("select 2 * -x from t where y > (select max(z) from u)"),
             "select ora_mul(2, ora_neg(x)) from t where y > (select max(z) from u)"
+        );
+    }
+}
+#[cfg(test)]
+mod interval_tests {
+    use super::super::lexer::tokenize;
+    use super::*;
+
+    #[test]
+    fn interval_literals_and_casts() {
+        let toks = tokenize("select interval '1 2:03' day(2) to minute, cast(:1 as date), cast(x as number(5)) from dual").unwrap();
+        let none = |_: &str| None;
+        let mut ctx = Ctx {
+            binds: BindMode::Positional,
+            next_bind: 0,
+            user: "SCOTT",
+            locals: &none,
+        };
+        assert_eq!(
+            rewrite(&toks, &mut ctx),
+            "select ora_interval('1 2:03', 'DAY TO MINUTE') , \
+             ora_to_date(?1, 'YYYY-MM-DD HH24:MI:SS.FF') , ora_to_number(x) from dual"
         );
     }
 }

@@ -64,6 +64,60 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
     })
 }
 
+/// The type of a select item SQLite cannot describe but Oracle would, from
+/// its heading (the item's text without blanks, upper case): CAST's target
+/// type and conversion functions with a fixed result type.
+pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
+    let h = heading.to_ascii_uppercase();
+    let t = |w: &str| oracle_type(&[w.to_string()], &[], false);
+    if let Some(inner) = h.strip_prefix("CAST(").and_then(|r| r.strip_suffix(')')) {
+        let at = inner.rfind("AS")?;
+        let ty = &inner[at + 2..];
+        let (name, args) = match ty.split_once('(') {
+            Some((n, a)) => (n, a.strip_suffix(')')?),
+            None => (ty, ""),
+        };
+        let args: Vec<i64> = args
+            .split(',')
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.trim_end_matches("CHAR")
+                    .trim_end_matches("BYTE")
+                    .parse()
+                    .ok()
+            })
+            .collect::<Option<_>>()?;
+        let name = if name.starts_with("TIMESTAMP") {
+            "TIMESTAMP"
+        } else {
+            name
+        };
+        // Sized as the server's own NVARCHAR2/NCHAR columns are (the suite's
+        // setup derives its expected sizes from this cast).
+        return oracle_type(&[name.to_string()], &args, false);
+    }
+    if h == "ROWID" {
+        return Some(ColumnInfo {
+            nullable: false,
+            ..oracle_type(&["VARCHAR2".to_string()], &[18], false)?
+        });
+    }
+    let prefixed = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
+    if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
+        t("CLOB")
+    } else if prefixed(&["TO_BINARY_DOUBLE("]) {
+        t("BINARY_DOUBLE")
+    } else if prefixed(&["TO_BINARY_FLOAT("]) {
+        t("BINARY_FLOAT")
+    } else if prefixed(&["TO_BLOB("]) {
+        t("BLOB")
+    } else if prefixed(&["HEXTORAW(", "UTL_RAW.CAST_TO_RAW("]) {
+        t("RAW")
+    } else {
+        None
+    }
+}
+
 /// The SQLite declared type for a column: affinity prefix + Oracle type.
 pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
     let base = match c.ora_type {

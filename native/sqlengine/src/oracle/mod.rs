@@ -11,10 +11,14 @@ pub mod decimal;
 mod decimal_arith;
 mod decimal_round;
 mod digits;
+pub mod dump;
+pub mod interval;
 pub mod numfmt;
 mod numfmt_in;
 mod numfmt_model;
 mod numfmt_out;
+pub mod rowid;
+pub mod timezone;
 
 #[cfg(test)]
 mod datefmt_tests;
