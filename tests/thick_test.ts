@@ -15,7 +15,7 @@ import {
   OracleError,
 } from "../mod.ts";
 import { loadNative } from "../src/_native.ts";
-import { SKIP_SERVER, startTestServer, type TestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startTestServer, type TestServer } from "./_server.ts";
 
 /** Skipped only without the addon or the server binary, which the test run counts as failed. */
 const server = { skip: SKIP_SERVER };
@@ -121,6 +121,7 @@ test("thick mode: DDL and DML with positional and named binds", server, async ()
   await using db = await startTestServer();
   await initOracleClient({ libDir: IC_DIR });
   await using conn = await connect(login(db));
+  await dropFirst(conn, "t");
   await conn.execute("CREATE TABLE t (id NUMBER, s VARCHAR2(20))");
   const a = await conn.execute("INSERT INTO t VALUES (:1, :2)", [1, "one"]);
   assert.equal(a.rowsAffected, 1);
@@ -136,6 +137,7 @@ test("thick mode: commit and rollback are seen by another session", server, asyn
   await using db = await startTestServer();
   await initOracleClient({ libDir: IC_DIR });
   await using thin = await connectThin(db);
+  await dropFirst(thin, "t");
   await thin.execute("CREATE TABLE t (id NUMBER)");
   await using conn = await connect(login(db));
   await conn.execute("INSERT INTO t VALUES (1)");
@@ -179,6 +181,7 @@ test("thick mode: executeMany inserts 200 rows with NULLs and named binds", serv
   await using db = await startTestServer();
   await initOracleClient({ libDir: IC_DIR });
   await using thin = await connectThin(db);
+  await dropFirst(thin, "t");
   await thin.execute("CREATE TABLE t (id NUMBER, s VARCHAR2(20))");
   await using conn = await connect(login(db));
   const rows = Array.from({ length: 200 }, (_, i) => ({ id: i, s: i % 2 ? `r${i}` : null }));
