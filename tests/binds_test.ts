@@ -16,7 +16,7 @@ import {
 } from "../mod.ts";
 import { decodeOutBinds, encodeBinds, encodeManyBinds } from "../src/_binds.ts";
 import { ValueReader, ValueWriter } from "../src/_values.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 function readAll(buf: Uint8Array): unknown[] {
   const r = new ValueReader(buf);
@@ -255,6 +255,7 @@ test("binds insert rows that a query finds by bind", server, async () => {
     password: db.password,
     connectString: db.connectString,
   });
+  await dropFirst(conn, "people");
   await conn.execute("CREATE TABLE people (id NUMBER PRIMARY KEY, name VARCHAR2(50))");
   const ins = await conn.execute("INSERT INTO people (id, name) VALUES (:id, :name)", {
     id: 1,
@@ -290,6 +291,7 @@ test("bind errors reject before anything reaches the server", server, async () =
     password: db.password,
     connectString: db.connectString,
   });
+  await dropFirst(conn, "b");
   await conn.execute("create table b (a varchar2(10))");
   await conn.execute("insert into b values ('old')");
   const trips = async () =>

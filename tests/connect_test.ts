@@ -6,7 +6,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { connect, Connection, makeDsn, OracleError } from "../mod.ts";
 import { nativePath } from "../src/_native.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { CREDS, dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const opts = { user: "scott", password: "tiger", connectString: "127.0.0.1:1/FREEPDB1" };
 
@@ -102,6 +102,7 @@ test("two connections to one server see each other's committed rows only", serve
   const o = { user: db.user, password: db.password, connectString: db.connectString };
   await using a = await connect(o);
   await using b = await connect(o);
+  await dropFirst(a, "shared");
   await a.execute("CREATE TABLE shared (n NUMBER)");
   await a.execute("INSERT INTO shared VALUES (1)");
   assert.deepEqual((await b.execute("SELECT COUNT(*) AS c FROM shared")).rows, [{ C: 0 }]);
@@ -111,14 +112,18 @@ test("two connections to one server see each other's committed rows only", serve
 
 test("callTimeout round trips through the native connection", server, async () => {
   await using db = await startTestServer();
-  await using conn = await connect({ ...opts, connectString: db.connectString, callTimeout: 5000 });
+  await using conn = await connect({
+    ...CREDS,
+    connectString: db.connectString,
+    callTimeout: 5000,
+  });
   assert.equal(conn.callTimeout, 5000);
   conn.callTimeout = 0;
   assert.equal(conn.callTimeout, 0);
 });
 
 test("tcps: a TLS session to the test server, with the CA trusted and the name and DN checked", {
-  skip: SKIP_SERVER,
+  skip: SKIP_SERVER || needsTestServer("its TLS listener with a throwaway CA"),
 }, async () => {
   await using db = await startTestServer({ tls: true });
   const base = { user: db.user, password: db.password, connectString: db.tcpsConnectString! };

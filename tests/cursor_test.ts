@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, OracleError } from "../mod.ts";
-import { SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -9,6 +9,7 @@ const server = { skip: SKIP_SERVER };
 async function withRows(rows: number) {
   const s = await startConnected();
   const { conn } = s;
+  await dropFirst(conn, "t");
   await conn.execute("create table t (n number)");
   if (rows > 0) {
     await conn.executeMany(
@@ -142,6 +143,7 @@ test("a server cursor streams 250 rows with for await in small batches", server,
     password: db.password,
     connectString: db.connectString,
   });
+  await dropFirst(conn, "seq");
   await conn.execute("CREATE TABLE seq (n NUMBER)");
   await conn.executeMany("INSERT INTO seq VALUES (:1)", Array.from({ length: 250 }, (_, i) => [i]));
   await using cursor = conn.cursor("SELECT n FROM seq ORDER BY n", [], {
@@ -164,6 +166,7 @@ test("fetchMany and fetchAll page through a server cursor", server, async () => 
     password: db.password,
     connectString: db.connectString,
   });
+  await dropFirst(conn, "seq");
   await conn.execute("CREATE TABLE seq (n NUMBER)");
   await conn.executeMany("INSERT INTO seq VALUES (:1)", Array.from({ length: 10 }, (_, i) => [i]));
   await using cursor = conn.cursor("SELECT n FROM seq ORDER BY n");
@@ -183,6 +186,7 @@ test(
       password: db.password,
       connectString: db.connectString,
     });
+    await dropFirst(conn, "seq");
     await conn.execute("CREATE TABLE seq (n NUMBER)");
     await conn.executeMany(
       "INSERT INTO seq VALUES (:1)",
@@ -206,6 +210,7 @@ test(
   async () => {
     await using s = await withRows(0);
     const { conn } = s;
+    await dropFirst(conn, "d");
     await conn.execute("create table d (id number, grp varchar2(10), n number, note varchar2(10))");
     // Runs of equal values, NULLs among them, runs that cross batch boundaries, and
     // responses big enough to span several packets (a row cut by a packet boundary).

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, OracleError } from "../mod.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -24,6 +24,7 @@ async function open() {
 
 /** Creates `t (id, name)` with rows 1..n named "row i". */
 async function table(conn: Connection, n: number): Promise<void> {
+  await dropFirst(conn, "t");
   await conn.execute("create table t (id number, name varchar2(20))");
   if (n > 0) {
     await conn.executeMany(
@@ -169,7 +170,9 @@ test("calls after close reject with ODB-5000 and close twice is fine", server, a
   assert.throws(() => conn.callTimeout, { code: "ODB-5000" });
 });
 
-test("await using closes the connection: its session leaves the server", server, async () => {
+test("await using closes the connection: its session leaves the server", {
+  skip: SKIP_SERVER || needsTestServer("V$SESSION listing only this test's sessions"),
+}, async () => {
   await using s = await open();
   const sessions = async () =>
     Number(
@@ -287,6 +290,7 @@ test("execute rejects an empty SQL text naming the argument", server, async () =
 test("create, insert, update, delete and query round trip on the server", server, async () => {
   await using s = await open();
   const { conn } = s;
+  await dropFirst(conn, "items");
   await conn.execute(
     "CREATE TABLE items (id NUMBER(9) PRIMARY KEY, label VARCHAR2(20), qty NUMBER)",
   );
@@ -311,6 +315,7 @@ test("create, insert, update, delete and query round trip on the server", server
 test("rollback undoes uncommitted work and commit keeps it", server, async () => {
   await using s = await open();
   const { conn } = s;
+  await dropFirst(conn, "tx");
   await conn.execute("CREATE TABLE tx (n NUMBER)");
   await conn.execute("INSERT INTO tx VALUES (1)");
   await conn.rollback();
@@ -324,6 +329,7 @@ test("rollback undoes uncommitted work and commit keeps it", server, async () =>
 test("a query of 1000 rows returns them all across fetches; maxRows caps it", server, async () => {
   await using s = await open();
   const { conn } = s;
+  await dropFirst(conn, "nums");
   await conn.execute("CREATE TABLE nums (n NUMBER)");
   await conn.executeMany(
     "INSERT INTO nums VALUES (:1)",
@@ -342,6 +348,7 @@ test(
   async () => {
     await using s = await open();
     const { conn } = s;
+    await dropFirst(conn, "uniq");
     await conn.execute("CREATE TABLE uniq (id NUMBER PRIMARY KEY)");
     const r = await conn.executeMany("INSERT INTO uniq VALUES (:1)", [[1], [1], [2]], {
       batchErrors: true,

@@ -2,9 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, createPool, OracleError } from "../mod.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
 
-const server = { skip: SKIP_SERVER };
+const server = { skip: SKIP_SERVER || needsTestServer("fault injection through its admin port") };
 const creds = { user: "scott", password: "tiger" };
 
 const oracleError = (code: string, recoverable?: boolean) => (e: unknown) => {
@@ -22,6 +22,7 @@ const sidOf = async (conn: Connection) =>
 test("a dropped connection fails with a recoverable error and stays closed", server, async () => {
   await using db = await startTestServer();
   await using conn = await connect({ ...creds, connectString: db.connectString });
+  await dropFirst(conn, "t");
   await conn.execute("create table t (n number)");
   await conn.execute("insert into t values (1)");
   await conn.commit();
@@ -110,6 +111,7 @@ test("a slow server trips callTimeout; the connection stays usable", server, asy
 test("a fetch stalled mid-cursor waits, then a call timeout ends it cleanly", server, async () => {
   await using db = await startTestServer();
   await using conn = await connect({ ...creds, connectString: db.connectString });
+  await dropFirst(conn, "s");
   await conn.execute("create table s (n number)");
   await conn.executeMany("insert into s values (:1)", Array.from({ length: 500 }, (_, i) => [i]));
   const sid = await sidOf(conn);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type Connection, createPool, OracleError } from "../mod.ts";
-import { SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -28,6 +28,7 @@ function code(e: unknown): string {
 test("350 failing INSERTs leave no server cursor open and the session usable", server, async () => {
   await using s = await startConnected();
   const { conn } = s;
+  await dropFirst(conn, "u");
   await conn.execute("create table u (id number primary key)");
   await conn.execute("insert into u values (1)");
   await conn.commit();
@@ -117,6 +118,7 @@ test(
   async () => {
     await using s = await startConnected();
     const { conn } = s;
+    await dropFirst(conn, "t");
     await conn.execute("create table t (n number)");
     await conn.executeMany("insert into t values (:1)", [[1], [2], [3], [4], [5]]);
     // Run once first: the statement cache then holds its cursor, before and after.
@@ -155,6 +157,7 @@ test(
   async () => {
     await using s = await startConnected();
     const { conn } = s;
+    await dropFirst(conn, "t");
     await conn.execute("create table t (n number)");
     await conn.executeMany(
       "insert into t values (:1)",
@@ -184,6 +187,7 @@ test(
 test("fetchMany on a cursor whose signal aborted fails with ODB-5004", server, async () => {
   await using s = await startConnected();
   const { conn } = s;
+  await dropFirst(conn, "t");
   await conn.execute("create table t (n number)");
   await conn.executeMany("insert into t values (:1)", Array.from({ length: 50 }, (_, i) => [i]));
   const ac = new AbortController();

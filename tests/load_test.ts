@@ -8,10 +8,10 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { connect, type Connection, OracleError } from "../mod.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { CREDS, dropFirst, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
-const creds = { user: "scott", password: "tiger" };
+const creds = CREDS;
 
 const run = promisify(execFile);
 
@@ -33,6 +33,7 @@ test(
   async () => {
     await using db = await startTestServer();
     await using conn = await connect({ ...creds, connectString: db.connectString });
+    await dropFirst(conn, "big");
     await conn.execute("create table big (id number, name varchar2(30), d date)");
     // Inserted in chunks from a helper so the test's own data is garbage before measuring.
     await fill(conn);
@@ -73,6 +74,7 @@ test(
 test("concurrent calls on one connection run in the order they were made", server, async () => {
   await using db = await startTestServer();
   await using conn = await connect({ ...creds, connectString: db.connectString, autoCommit: true });
+  await dropFirst(conn, "ord");
   await conn.execute("create table ord (n number)");
   await Promise.all(
     Array.from({ length: 50 }, (_, i) => conn.execute("insert into ord values (:1)", [i])),
@@ -124,6 +126,7 @@ test(
     await using conn = await connect({ ...creds, connectString: db.connectString });
     const peer = await oracledb.getConnection({ ...creds, connectString: db.connectString });
     try {
+      await dropFirst(conn, "xc");
       await conn.execute("create table xc (id number, n number, s varchar2(40), d date, r raw(8))");
       const d = new Date(2024, 2, 5, 14, 7, 9);
       await conn.execute("insert into xc values (1, :n, :s, :d, :r)", {

@@ -2,9 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type LogLevel, OracleError, setLogger } from "../mod.ts";
 import { flushLogs } from "../src/logging.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
 
-const server = { skip: SKIP_SERVER };
+const server = {
+  skip: SKIP_SERVER || needsTestServer("an account of its own with a known password"),
+};
 
 test(
   "the native layer's log records reach setLogger's logger, without passwords",

@@ -10,7 +10,7 @@ import {
   DB_TYPE_VARCHAR,
   OracleError,
 } from "../mod.ts";
-import { SKIP_SERVER, startConnected } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startConnected } from "./_server.ts";
 import { rng } from "./_rng.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -60,6 +60,7 @@ test(
   server,
   async () => {
     await using s = await startConnected();
+    await dropFirst(s.conn, "t");
     await s.conn.execute("create table t (id number, name varchar2(20))");
     const r = await s.conn.execute(
       "insert into t (id, name) values (:id, :name) returning id, name into :rid, :rname",
@@ -164,6 +165,7 @@ test(
   server,
   async () => {
     await using s = await startConnected();
+    await dropFirst(s.conn, "r");
     await s.conn.execute("create table r (a number, b number, c varchar2(20), d number)");
     const cols = ["a", "b", "c", "d"];
     for (let seed = 1; seed <= 40; seed++) {

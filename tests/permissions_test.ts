@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
@@ -9,7 +10,12 @@ const server = { skip: SKIP_SERVER };
 const up = import.meta.url.endsWith(".ts") ? "../" : "../../";
 const root = fileURLToPath(new URL(up, import.meta.url));
 
-function runChild(flags: string[], connectString: string): string {
+function runChildAs(
+  flags: string[],
+  connectString: string,
+  user: string,
+  password: string,
+): string {
   return execFileSync(
     `${root}node_modules/.bin/deno`,
     [
@@ -21,10 +27,15 @@ function runChild(flags: string[], connectString: string): string {
       ...flags,
       `${root}tests/_net_child.ts`,
       connectString,
-      "scott",
-      "tiger",
+      user,
     ],
-    { encoding: "utf8", cwd: root, timeout: 60_000 },
+    // The password in the environment: arguments show in `ps`.
+    {
+      encoding: "utf8",
+      cwd: root,
+      timeout: 60_000,
+      env: { ...process.env, ORADB_NET_CHILD_PASSWORD: password },
+    },
   ).trim();
 }
 
@@ -33,6 +44,7 @@ test(
   server,
   async () => {
     await using db = await startTestServer();
+    const runChild = (flags: string[], cs: string) => runChildAs(flags, cs, db.user, db.password);
     const hostPort = `${db.host}:${db.port}`;
     const denied = runChild(["--deny-net"], db.connectString);
     assert.match(

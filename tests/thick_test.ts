@@ -15,7 +15,7 @@ import {
   OracleError,
 } from "../mod.ts";
 import { loadNative } from "../src/_native.ts";
-import { SKIP_SERVER, startTestServer, type TestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startTestServer, type TestServer } from "./_server.ts";
 
 /** Skipped only without the addon or the server binary, which the test run counts as failed. */
 const server = { skip: SKIP_SERVER };
@@ -121,14 +121,17 @@ test("thick mode: DDL and DML with positional and named binds", server, async ()
   await using db = await startTestServer();
   await initOracleClient({ libDir: IC_DIR });
   await using conn = await connect(login(db));
-  await conn.execute("CREATE TABLE t (id NUMBER, s VARCHAR2(20))");
-  const a = await conn.execute("INSERT INTO t VALUES (:1, :2)", [1, "one"]);
+  await dropFirst(conn, "thick_dml");
+  await conn.execute("CREATE TABLE thick_dml (id NUMBER, s VARCHAR2(20))");
+  const a = await conn.execute("INSERT INTO thick_dml VALUES (:1, :2)", [1, "one"]);
   assert.equal(a.rowsAffected, 1);
-  const b = await conn.execute("INSERT INTO t VALUES (:id, :s)", { id: 2, s: null });
+  const b = await conn.execute("INSERT INTO thick_dml VALUES (:id, :s)", { id: 2, s: null });
   assert.equal(b.rowsAffected, 1);
   await conn.commit();
   await using thin = await connectThin(db);
-  const r = await thin.execute("SELECT id, s FROM t ORDER BY id", [], { outFormat: "array" });
+  const r = await thin.execute("SELECT id, s FROM thick_dml ORDER BY id", [], {
+    outFormat: "array",
+  });
   assert.deepEqual(r.rows, [[1, "one"], [2, null]]);
 });
 
@@ -136,14 +139,15 @@ test("thick mode: commit and rollback are seen by another session", server, asyn
   await using db = await startTestServer();
   await initOracleClient({ libDir: IC_DIR });
   await using thin = await connectThin(db);
-  await thin.execute("CREATE TABLE t (id NUMBER)");
+  await dropFirst(thin, "thick_tx");
+  await thin.execute("CREATE TABLE thick_tx (id NUMBER)");
   await using conn = await connect(login(db));
-  await conn.execute("INSERT INTO t VALUES (1)");
+  await conn.execute("INSERT INTO thick_tx VALUES (1)");
   await conn.rollback();
-  await conn.execute("INSERT INTO t VALUES (2)");
+  await conn.execute("INSERT INTO thick_tx VALUES (2)");
   await conn.commit();
-  await conn.execute("INSERT INTO t VALUES (3)", [], { autoCommit: true });
-  const r = await thin.execute("SELECT id FROM t ORDER BY id", [], { outFormat: "array" });
+  await conn.execute("INSERT INTO thick_tx VALUES (3)", [], { autoCommit: true });
+  const r = await thin.execute("SELECT id FROM thick_tx ORDER BY id", [], { outFormat: "array" });
   assert.deepEqual(r.rows, [[2], [3]]);
 });
 
@@ -179,13 +183,14 @@ test("thick mode: executeMany inserts 200 rows with NULLs and named binds", serv
   await using db = await startTestServer();
   await initOracleClient({ libDir: IC_DIR });
   await using thin = await connectThin(db);
-  await thin.execute("CREATE TABLE t (id NUMBER, s VARCHAR2(20))");
+  await dropFirst(thin, "thick_many");
+  await thin.execute("CREATE TABLE thick_many (id NUMBER, s VARCHAR2(20))");
   await using conn = await connect(login(db));
   const rows = Array.from({ length: 200 }, (_, i) => ({ id: i, s: i % 2 ? `r${i}` : null }));
-  const r = await conn.executeMany("INSERT INTO t VALUES (:id, :s)", rows);
+  const r = await conn.executeMany("INSERT INTO thick_many VALUES (:id, :s)", rows);
   assert.equal(r.rowsAffected, 200);
   await conn.commit();
-  const n = await thin.execute("SELECT COUNT(*), COUNT(s), MAX(s) FROM t", [], {
+  const n = await thin.execute("SELECT COUNT(*), COUNT(s), MAX(s) FROM thick_many", [], {
     outFormat: "array",
   });
   assert.deepEqual(n.rows, [[200, 100, "r99"]]);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import diagnostics from "node:diagnostics_channel";
 import { connect, createPool, TRACE_CHANNELS, type TraceContext } from "../mod.ts";
 import { traceTarget } from "../src/tracing.ts";
-import { SKIP_SERVER, startTestServer } from "./_server.ts";
+import { dropFirst, REAL_DB, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -37,6 +37,16 @@ test(
   server,
   async () => {
     await using db = await startTestServer();
+    if (REAL_DB) {
+      // Before recording, so that only the test's own calls are traced.
+      const first = await connect({
+        user: db.user,
+        password: db.password,
+        connectString: db.connectString,
+      });
+      await dropFirst(first, "t");
+      await first.close();
+    }
     const rec = record();
     try {
       const conn = await connect({

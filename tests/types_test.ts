@@ -17,7 +17,7 @@ import {
   STRING,
   TIMESTAMP,
 } from "../mod.ts";
-import { SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 test("type constants are Oracle type numbers", () => {
   assert.deepEqual(
@@ -41,6 +41,7 @@ const server = { skip: SKIP_SERVER };
 async function withBig() {
   const s = await startConnected();
   const { conn } = s;
+  await dropFirst(conn, "t");
   await conn.execute("create table t (id number, amount number, name varchar2(10))");
   await conn.execute("insert into t values (9007199254740993, 1234567890.123456789012, 'a')");
   await conn.execute("insert into t values (2, 0.1, 'b')");
@@ -138,6 +139,7 @@ test(
   server,
   async () => {
     await using s = await withBig();
+    await dropFirst(s.conn, "dr");
     await s.conn.execute("create table dr (d date, r raw(10))");
     await s.conn.execute("insert into dr values (:1, :2)", [
       new Date(2024, 4, 6, 7, 8, 9),
@@ -177,6 +179,7 @@ test("every supported type round trips through a table", server, async () => {
     password: db.password,
     connectString: db.connectString,
   });
+  await dropFirst(conn, "all_types");
   await conn.execute(`CREATE TABLE all_types (
     n NUMBER, d NUMBER(10,2), s VARCHAR2(100), c CHAR(3), dt DATE, ts TIMESTAMP(6),
     r RAW(16), bd BINARY_DOUBLE, cl CLOB, bl BLOB)`);
@@ -219,6 +222,7 @@ test("NULL of every type comes back as null", server, async () => {
     password: db.password,
     connectString: db.connectString,
   });
+  await dropFirst(conn, "nulls");
   await conn.execute("CREATE TABLE nulls (n NUMBER, s VARCHAR2(10), dt DATE, r RAW(4))");
   await conn.execute("INSERT INTO nulls VALUES (:1, :2, :3, :4)", [null, null, undefined, null]);
   assert.deepEqual((await conn.execute("SELECT n, s, dt, r FROM nulls")).rows, [{
@@ -236,6 +240,7 @@ test("large NUMBERs are exact as bigint and as string on the server", server, as
     password: db.password,
     connectString: db.connectString,
   });
+  await dropFirst(conn, "bigs");
   await conn.execute("CREATE TABLE bigs (id NUMBER(20), amount NUMBER(30,10))");
   await conn.execute("INSERT INTO bigs VALUES (:1, :2)", [9007199254740993n, {
     type: NUMBER,
@@ -258,6 +263,7 @@ test("metadata reports names, types, sizes and nullability", server, async () =>
     password: db.password,
     connectString: db.connectString,
   });
+  await dropFirst(conn, "meta");
   await conn.execute("CREATE TABLE meta (id NUMBER(9) NOT NULL, name VARCHAR2(40), born DATE)");
   const { metaData } = await conn.execute("SELECT id, name, born FROM meta");
   assert.deepEqual(metaData?.map((m) => [m.name, m.dbTypeName, m.nullable]), [
@@ -274,6 +280,7 @@ test(
   server,
   async () => {
     await using s = await startConnected();
+    await dropFirst(s.conn, "lt");
     await s.conn.execute("create table lt (id number, l long, r long raw)");
     const big = "x".repeat(70_000);
     const raw = new Uint8Array(10_000).map((_, i) => i % 251);
