@@ -70,12 +70,13 @@ fn out_as(v: &Value, ty: u8) -> Value {
 }
 
 /// The return-parameter message every execute answer carries: JDBC takes
-/// the cursor id from it, go-ora its snapshot SCN. Not to OCI 19.3: after a
+/// the cursor id from it, go-ora its snapshot SCN. Not to OCI 19.3 unless it
+/// carries array-DML row counts (OCI's executeMany reads them there): after a
 /// re-execute (function 4, a pooled session's cached statement) it answers
 /// this message with a BREAK and the next call fails with ORA-03108; it
 /// takes the cursor id from the closing ERROR.
 fn return_params(w: &mut TtcWriter, caps: &Caps, cursor_id: u16, counts: Option<&[u64]>) {
-    if caps.oci {
+    if caps.oci && counts.is_none() {
         return;
     }
     DmlRowCounts {
