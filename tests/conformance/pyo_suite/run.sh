@@ -14,7 +14,7 @@
 # with no schema and says so.
 #
 # Env: PYO_SUITE_WORK (default .tmp/pyo_suite), PYO_SUITE_TEST_TIMEOUT
-# (seconds per test, 60), PYO_SUITE_FILE_TIMEOUT (seconds per test file, 600),
+# (seconds per test, 60), PYO_SUITE_FILE_TIMEOUT (seconds per test file, 240),
 # PYO_SUITE_TOTAL_TIMEOUT (seconds for all files, 3600), PYO_SUITE_FILES
 # (space-separated test files relative to the sdist, default all).
 set -euo pipefail
@@ -25,7 +25,7 @@ SERVER="$(realpath "$1")"
 VERSION="${2:-}"
 WORK="${PYO_SUITE_WORK:-$ROOT/.tmp/pyo_suite}"
 TEST_TIMEOUT="${PYO_SUITE_TEST_TIMEOUT:-60}"
-FILE_TIMEOUT="${PYO_SUITE_FILE_TIMEOUT:-600}"
+FILE_TIMEOUT="${PYO_SUITE_FILE_TIMEOUT:-240}"
 TOTAL_TIMEOUT="${PYO_SUITE_TOTAL_TIMEOUT:-3600}"
 VENV="$WORK/venv"
 PY="$VENV/bin/python"
