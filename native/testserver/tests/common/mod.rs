@@ -321,6 +321,17 @@ impl Client {
         Ok((kinds, end))
     }
 
+    /// Sends `payload` as one request and returns the first DATA packet of
+    /// the answer as it came (for answers that fit one packet).
+    pub async fn call_packet(&mut self, payload: &[u8]) -> Result<Vec<u8>, String> {
+        self.send(payload).await?;
+        let p = self.packet().await?;
+        if p.kind != kind::DATA {
+            return Err(format!("packet {} instead of DATA", p.kind));
+        }
+        Ok(p.data_payload().to_vec())
+    }
+
     /// The negotiated capabilities (to encode requests for `call_raw`).
     pub fn caps(&self) -> Caps {
         self.caps
