@@ -58,10 +58,8 @@ pub(crate) fn out_limits(dirs: &[BindDir], meta: &[ColumnMeta]) -> Vec<Option<Bi
                 }
                 ora_type::VARCHAR | ora_type::CHAR => Some(BindLimit::TextBytes(m.buffer_size)),
                 ora_type::RAW => Some(BindLimit::RawBytes(m.buffer_size)),
-                ora_type::NUMBER
-                | ora_type::BINARY_INTEGER
-                | ora_type::BINARY_DOUBLE
-                | ora_type::BINARY_FLOAT => Some(BindLimit::Numeric),
+                ora_type::NUMBER | ora_type::BINARY_INTEGER => Some(BindLimit::Number),
+                ora_type::BINARY_DOUBLE | ora_type::BINARY_FLOAT => Some(BindLimit::Numeric),
                 ora_type::DATE
                 | ora_type::TIMESTAMP
                 | ora_type::TIMESTAMP_LTZ
@@ -443,7 +441,7 @@ mod tests {
                 Some(BindLimit::Chars(1)),
                 Some(BindLimit::TextBytes(10)),
                 Some(BindLimit::RawBytes(3)),
-                Some(BindLimit::Numeric),
+                Some(BindLimit::Number),
                 None
             ]
         );
