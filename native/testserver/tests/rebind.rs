@@ -66,3 +66,34 @@ async fn select_bind_rerun_with_a_string_then_a_date_is_described_again() {
     assert_eq!(described_type(&a, &caps), ora_type::DATE);
     assert!(contains(&a, b"ORA-01403"), "{a:02x?}");
 }
+
+#[tokio::test]
+async fn a_select_bind_rerun_with_a_longer_string_is_described_with_its_size() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = common::Client::logon(server.addr(), "scott", "tiger")
+        .await
+        .unwrap();
+    let caps = c.caps();
+    let req: Vec<Vec<u8>> = include_str!("golden/python_rebind_longer_string.hex")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            (0..l.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&l[i..i + 2], 16).unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(req.len(), 2);
+    let size = |a: &[u8]| {
+        assert_eq!(a[0], msg::DESCRIBE_INFO, "no describe: {a:02x?}");
+        let d = DescribeInfo::decode(&mut Reader::new(&a[1..]), &caps).unwrap();
+        (d.columns[0].ora_type, d.columns[0].max_size)
+    };
+    let a = c.call_packet(&req[0]).await.unwrap();
+    assert_eq!(size(&a), (ora_type::VARCHAR, 3));
+    // The same type with a larger buffer: described again, 50 characters.
+    let a = c.call_packet(&req[1]).await.unwrap();
+    assert_eq!(size(&a), (ora_type::VARCHAR, 50));
+    assert!(contains(&a, b"abcdefghijabcdefghij"), "{a:02x?}");
+}

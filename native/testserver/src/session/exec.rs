@@ -275,13 +275,13 @@ pub(crate) async fn execute(
 }
 
 /// Whether the binds of a new execute differ in type or character set form
-/// from those the cursor last ran with (sizes alone do not re-describe).
+/// from those the cursor last ran with, or need a larger buffer (Oracle's
+/// bind length upgrade: a described `:1` column grows with its bind).
 fn bind_types_differ(old: &[ColumnMeta], new: &[ColumnMeta]) -> bool {
     old.len() != new.len()
-        || old
-            .iter()
-            .zip(new)
-            .any(|(a, b)| (a.ora_type, a.csfrm) != (b.ora_type, b.csfrm))
+        || old.iter().zip(new).any(|(a, b)| {
+            (a.ora_type, a.csfrm) != (b.ora_type, b.csfrm) || b.buffer_size > a.buffer_size
+        })
 }
 
 /// Rows a query's execute answer carries: the prefetch count when the call
