@@ -15,8 +15,10 @@ pub enum BindLimit {
     TextBytes(u32),
     /// A RAW bind: at most this many bytes.
     RawBytes(u32),
-    /// A NUMBER (or BINARY_*) bind: the value must be a number.
+    /// A BINARY_DOUBLE or BINARY_FLOAT bind: the value must be a number.
     Numeric,
+    /// A NUMBER bind: a number within NUMBER's range (below 1e126).
+    Number,
     /// A DATE or TIMESTAMP bind: the value must be a date.
     Temporal,
 }
@@ -28,7 +30,12 @@ impl BindLimit {
         // converted fails where it is assigned, as in Oracle, never later as
         // a silent NULL on the wire.
         match self {
-            BindLimit::Numeric => {
+            // SQLite computes past NUMBER's range in doubles; Oracle raises
+            // ORA-01426 where such a value is assigned to a NUMBER.
+            BindLimit::Number if matches!(v, Sql::Real(f) if f.abs() >= 1e126) => {
+                return Err(err(1426, "numeric overflow"));
+            }
+            BindLimit::Numeric | BindLimit::Number => {
                 return match v {
                     Sql::Null | Sql::Integer(_) | Sql::Real(_) => Ok(()),
                     Sql::Text(t) if super::num::parse(t.trim()).is_some() => Ok(()),
@@ -65,7 +72,7 @@ impl BindLimit {
             BindLimit::Chars(n) => text(v).is_some_and(|t| t.chars().count() > n as usize),
             BindLimit::TextBytes(n) => text(v).is_some_and(|t| t.len() > n as usize),
             BindLimit::RawBytes(n) => matches!(v, Sql::Blob(b) if b.len() > n as usize),
-            BindLimit::Numeric | BindLimit::Temporal => false,
+            BindLimit::Numeric | BindLimit::Number | BindLimit::Temporal => false,
         };
         if !too_long {
             return Ok(());

@@ -451,6 +451,14 @@ impl Session {
                 "CHECK (ora_check_len(\"{col}\", {max}, '\"{schema}\".\"{table}\"', '{col}'))"
             ));
         }
+        if info.ora_type == oradb_protocol::value::ora_type::NUMBER {
+            // A binary double bound into NUMBER is stored as a REAL; one
+            // NUMBER cannot hold fails here as in Oracle (ORA-01426), not
+            // later at every fetch. typeof() first keeps other rows cheap.
+            constraints.push(format!(
+                "CHECK (typeof(\"{col}\") <> 'real' OR ora_number_fits(\"{col}\"))"
+            ));
+        }
         let decl = decl_type(&info, identity.map(|i| i.0));
         Ok((
             format!("\"{col}\" {decl} {}", constraints.join(" ")),

@@ -941,6 +941,12 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
             _ => Sql::Null,
         })
     })?;
+    // NUMBER's range: magnitudes of 1e126 and above (and infinities) are
+    // ORA-01426; tiny ones are fine (they read back as 0, as Oracle stores).
+    conn.create_scalar_function("ora_number_fits", 1, det, |c| match c.get_raw(0) {
+        ValueRef::Real(f) if f.abs() >= 1e126 => Err(ora("ORA-01426: numeric overflow")),
+        _ => Ok(Sql::Integer(1)),
+    })?;
     conn.create_scalar_function("ora_check_len", 4, det, |c| {
         let Some(s) = text(c.get_raw(0)) else { return Ok(Sql::Integer(1)) };
         let max = number(c.get_raw(1))?.map(|n| n.to_f64() as usize).unwrap_or(usize::MAX);

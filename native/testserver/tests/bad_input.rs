@@ -1,9 +1,15 @@
 //! One bad client never takes the server down: garbage, absurd lengths,
 //! truncated packets and vanishing clients end only their own connection.
 
+mod common;
+
 use std::time::Duration;
 
+use common::{Client, Unmarked};
+use oradb_protocol::buf::Writer;
 use oradb_protocol::packet::{self, accept::Accept, connect::Connect, kind, PacketDecoder};
+use oradb_protocol::ttc::execute::{options, ExecuteRequest};
+use oradb_protocol::ttc::msg;
 use oradb_testserver::{Config, TestServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -108,4 +114,102 @@ async fn bad_clients_are_dropped_and_others_keep_working() {
         let a = accepts(addr).await;
         assert_eq!(a.version, 318);
     }
+}
+
+/// python-oracledb's parse-execute-fetch of `select :1 from dual` with an int
+/// bind (see `golden/python_rebind_select.hex`).
+fn python_execute() -> Vec<u8> {
+    let line = include_str!("golden/python_rebind_select.hex")
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap();
+    (0..line.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&line[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The session still answers: a query with no rows ends in ORA-01403.
+async fn still_usable(c: &mut Client) {
+    let mut al8i4 = [0u32; 13];
+    al8i4[0] = 1;
+    al8i4[1] = 10;
+    let q = ExecuteRequest {
+        seq: 9,
+        options: options::PARSE | options::EXECUTE | options::FETCH | options::NOT_PLSQL,
+        sql: Some("select 1 from dual where 1 = 0".into()),
+        al8i4,
+        prefetch_rows: 10,
+        ..Default::default()
+    };
+    let mut w = Writer::new();
+    q.encode(&mut w, &c.caps(), &[], true);
+    let (_, end) = c.call_raw(&w.buf).await.unwrap();
+    assert_eq!(end.error_num, 1403);
+}
+
+/// A request the server cannot parse is answered with ORA-03115 within a
+/// few seconds (never silence or a hang-up) and the session goes on.
+async fn refused_with_ora_03115(c: &mut Client, request: &[u8]) {
+    let (kinds, end) = tokio::time::timeout(Duration::from_secs(5), c.call_raw(request))
+        .await
+        .expect("an answer, not silence")
+        .expect("an answer, not a hang-up");
+    assert!(kinds.is_empty(), "{kinds:?}");
+    assert_eq!(end.error_num, 3115);
+    let text = end.message.unwrap_or_default();
+    assert!(
+        text.starts_with("ORA-03115: unsupported network datatype or representation"),
+        "{text}"
+    );
+    still_usable(c).await;
+}
+
+#[tokio::test]
+async fn requests_the_server_cannot_parse_are_ora_03115_and_the_session_goes_on() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Client::logon(server.addr(), "scott", "tiger")
+        .await
+        .unwrap();
+    // A function code no Oracle release has.
+    refused_with_ora_03115(&mut c, &[msg::FUNCTION, 0xEE, 4, 1, 2, 3]).await;
+    // A message type that is not a call at all.
+    refused_with_ora_03115(&mut c, &[0x42, 1, 2, 3]).await;
+    // An unknown piggyback before a ping.
+    refused_with_ora_03115(
+        &mut c,
+        &[msg::PIGGYBACK, 0xCD, 5, 0, msg::FUNCTION, 0x93, 6],
+    )
+    .await;
+    // python-oracledb's execute cut in the middle of its SQL text, in a
+    // packet that says the request ends there.
+    let exec = python_execute();
+    refused_with_ora_03115(&mut c, &exec[..60]).await;
+    // Cut inside a bind value.
+    refused_with_ora_03115(&mut c, &exec[..exec.len() - 1]).await;
+    // A function header alone.
+    refused_with_ora_03115(&mut c, &[msg::FUNCTION]).await;
+
+    // Another session was never disturbed.
+    let mut other = Client::logon(server.addr(), "scott", "tiger")
+        .await
+        .unwrap();
+    still_usable(&mut other).await;
+}
+
+#[tokio::test]
+async fn a_cut_request_in_an_unmarked_short_packet_is_answered_not_waited_on() {
+    // Without END_OF_REQUEST the server reads a request's end from its
+    // content; a request cut short in a packet well under the SDU is the
+    // client's last word, answered with an error instead of waited on.
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let how = Unmarked {
+        sdu: 8192,
+        even: false,
+    };
+    let mut c = Client::logon_unmarked(server.addr(), "scott", "tiger", how)
+        .await
+        .unwrap();
+    let exec = python_execute();
+    refused_with_ora_03115(&mut c, &exec[..60]).await;
 }

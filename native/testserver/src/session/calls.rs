@@ -382,7 +382,7 @@ async fn status(conn: &mut Conn, st: &State) -> Result<(), String> {
 }
 
 /// What V$VERSION's BANNER column says (`sql/views.rs`).
-const BANNER: &str = "Oracle Database 23ai (oradb-testserver, SQLite based)";
+pub(crate) const BANNER: &str = "Oracle Database 23ai (oradb-testserver, SQLite based)";
 
 /// OVERSION: the banner V$VERSION shows and the release the logon announced.
 async fn version(conn: &mut Conn, st: &State, seq: u8, r: &mut Reader<'_>) -> Result<(), String> {

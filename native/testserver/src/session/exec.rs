@@ -58,10 +58,8 @@ pub(crate) fn out_limits(dirs: &[BindDir], meta: &[ColumnMeta]) -> Vec<Option<Bi
                 }
                 ora_type::VARCHAR | ora_type::CHAR => Some(BindLimit::TextBytes(m.buffer_size)),
                 ora_type::RAW => Some(BindLimit::RawBytes(m.buffer_size)),
-                ora_type::NUMBER
-                | ora_type::BINARY_INTEGER
-                | ora_type::BINARY_DOUBLE
-                | ora_type::BINARY_FLOAT => Some(BindLimit::Numeric),
+                ora_type::NUMBER | ora_type::BINARY_INTEGER => Some(BindLimit::Number),
+                ora_type::BINARY_DOUBLE | ora_type::BINARY_FLOAT => Some(BindLimit::Numeric),
                 ora_type::DATE
                 | ora_type::TIMESTAMP
                 | ora_type::TIMESTAMP_LTZ
@@ -215,6 +213,10 @@ pub(crate) async fn execute(
     let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
         return Ok(());
     };
+    // A statement re-run with binds of other types is described again (as
+    // Oracle does: a new child cursor), so `select :1` run with a number,
+    // then a string, answers with the string's column.
+    let rebound = !parsed && !head.binds.is_empty() && bind_types_differ(&cur.binds, &head.binds);
     if !head.binds.is_empty() {
         cur.binds = head.binds.clone();
     }
@@ -271,13 +273,23 @@ pub(crate) async fn execute(
         cursor_id,
         rows: binds,
         arrays,
-        describe: parsed,
+        describe: parsed || rebound,
         fetch: rows_to_send(&head),
         commit: head.options & options::COMMIT != 0,
         batch_errors: head.options & options::BATCH_ERRORS != 0,
         dml_row_counts: head.al8i4[9] & EXEC_FLAG_DML_ROWCOUNTS != 0,
     };
     respond::run(conn, st, run).await
+}
+
+/// Whether the binds of a new execute differ in type or character set form
+/// from those the cursor last ran with, or need a larger buffer (Oracle's
+/// bind length upgrade: a described `:1` column grows with its bind).
+fn bind_types_differ(old: &[ColumnMeta], new: &[ColumnMeta]) -> bool {
+    old.len() != new.len()
+        || old.iter().zip(new).any(|(a, b)| {
+            (a.ora_type, a.csfrm) != (b.ora_type, b.csfrm) || b.buffer_size > a.buffer_size
+        })
 }
 
 /// Rows a query's execute answer carries: the prefetch count when the call
@@ -437,7 +449,7 @@ mod tests {
                 Some(BindLimit::Chars(1)),
                 Some(BindLimit::TextBytes(10)),
                 Some(BindLimit::RawBytes(3)),
-                Some(BindLimit::Numeric),
+                Some(BindLimit::Number),
                 None
             ]
         );

@@ -152,7 +152,10 @@ fn execute(r: &mut Reader, caps: &Caps, cursors: Option<&Cursors>) -> Result<Ver
     } else if is_query || is_plsql {
         1
     } else {
-        head.iterations.max(1) as usize
+        // python-oracledb's executemany gives its row count in al8i4[1]
+        // with 0 iterations; read as 1, a packet that ended on a row
+        // boundary passed for the whole request.
+        head.iterations.max(head.al8i4[1]).max(1) as usize
     };
     Ok(rows_verdict(rows.len(), expected))
 }

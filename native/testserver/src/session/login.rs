@@ -9,6 +9,7 @@ use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::function::FunctionHeader;
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
 use oradb_protocol::ttc::status::StatusMessage;
+use oradb_protocol::ttc::version::{VersionReply, VersionRequest};
 use oradb_protocol::ttc::{func, msg, Caps};
 
 use super::{Conn, DrcpConn};
@@ -74,11 +75,15 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     };
     conn.send_msg(|w, caps| dty_reply.encode(w, caps)).await?;
 
-    // 3. O5LOGON phase one: the challenge.
-    let Some(req) = request(conn).await? else {
-        return Ok(None);
+    // 3. O5LOGON phase one: the challenge. OCI asks for the version first.
+    let one = match first_auth(conn).await? {
+        FirstAuth::PhaseOne(one) => one,
+        FirstAuth::Gone => return Ok(None),
+        FirstAuth::Denied(why) => {
+            deny(conn, "", &why).await?;
+            return Ok(None);
+        }
     };
-    let one = decode_auth(&req, func::AUTH_PHASE_ONE, &conn.caps)?;
     // The user name shows which of the "raw strings" clients this is.
     conn.caps.raw_strings = one.raw_user;
     let user = one.user.clone();
@@ -128,20 +133,19 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     let Some(req) = request(conn).await? else {
         return Ok(None);
     };
-    let two = decode_auth(&req, func::AUTH_PHASE_TWO, &conn.caps)?;
+    let two = match decode_auth(&req, func::AUTH_PHASE_TWO, &conn.caps) {
+        Ok(two) => two,
+        Err(why) => {
+            deny(conn, &user, &why).await?;
+            return Ok(None);
+        }
+    };
     let verified = match (&password, two.get("AUTH_SESSKEY"), two.get("AUTH_PASSWORD")) {
         (Some(p), Some(key), Some(pw)) => challenge.verify(key, pw, p).ok(),
         _ => None,
     };
     let Some(verified) = verified else {
-        let e = ErrorMessage::error(
-            1017,
-            "ORA-01017: invalid credential or not authorized; logon denied",
-            0,
-            0,
-        );
-        conn.send_msg(|w, caps| e.encode(w, caps)).await?;
-        tracing::info!(user = %user, "logon denied");
+        deny(conn, &user, "wrong password or no proof").await?;
         return Ok(None);
     };
     // Proxy logon (`proxy[client]`): the proxy's password was checked; the
@@ -273,6 +277,77 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     .await?;
     tracing::debug!(user = %user, sid = conn.sid, "logged on");
     Ok(Some(session))
+}
+
+enum FirstAuth {
+    PhaseOne(AuthRequest),
+    /// The client hung up.
+    Gone,
+    /// A logon this server cannot authenticate (external, or not O5LOGON).
+    Denied(String),
+}
+
+/// Reads requests up to AUTH phase one, answering OVERSION on the way (OCI
+/// asks for it first when it logs on with external credentials). Anything
+/// else, such as external authentication going straight to phase two, is a
+/// logon this server cannot check: ORA-01017, as Oracle answers a logon it
+/// cannot authenticate, instead of a dropped connection.
+async fn first_auth(conn: &mut Conn) -> Result<FirstAuth, String> {
+    loop {
+        let Some(req) = request(conn).await? else {
+            return Ok(FirstAuth::Gone);
+        };
+        let mut r = Reader::new(&req);
+        let head = match r.u8() {
+            Ok(kind @ msg::FUNCTION) => FunctionHeader::decode(kind, &mut r, &conn.caps).ok(),
+            _ => None,
+        };
+        match head {
+            Some(h) if h.code == func::VERSION => version(conn, h.seq, &mut r).await?,
+            Some(h) if h.code == func::AUTH_PHASE_ONE => {
+                return Ok(match decode_auth(&req, func::AUTH_PHASE_ONE, &conn.caps) {
+                    Ok(one) => FirstAuth::PhaseOne(one),
+                    Err(why) => FirstAuth::Denied(why),
+                });
+            }
+            Some(h) => return Ok(FirstAuth::Denied(bad(&format!("function {}", h.code)))),
+            None => return Ok(FirstAuth::Denied(bad("not a function call"))),
+        }
+    }
+}
+
+/// OVERSION during logon: the same answer as after it (`calls::version`).
+async fn version(conn: &mut Conn, seq: u8, r: &mut Reader<'_>) -> Result<(), String> {
+    if let Err(e) = VersionRequest::decode_body(seq, r, &conn.caps) {
+        return Err(bad(&format!("OVERSION: {e}")));
+    }
+    let reply = VersionReply {
+        banner: super::calls::BANNER.to_string(),
+        number: if conn.caps.oci {
+            VERSION_NO_NEW
+        } else {
+            VERSION_NO_OLD
+        },
+    };
+    conn.send_msg(|w, caps| {
+        reply.encode(w, caps);
+        StatusMessage::default().encode(w, caps);
+    })
+    .await
+}
+
+/// Refuses the logon with ORA-01017; `why` is for the log only (it never
+/// says which of user or password was wrong to the client).
+async fn deny(conn: &mut Conn, user: &str, why: &str) -> Result<(), String> {
+    let e = ErrorMessage::error(
+        1017,
+        "ORA-01017: invalid credential or not authorized; logon denied",
+        0,
+        0,
+    );
+    conn.send_msg(|w, caps| e.encode(w, caps)).await?;
+    tracing::info!(user = %user, why, "logon denied");
+    Ok(())
 }
 
 /// Fills the session's registry entry from the CONNECT descriptor and the

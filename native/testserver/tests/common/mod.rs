@@ -303,6 +303,31 @@ impl Client {
     /// parameters, row header) can be read this way.
     pub async fn call_raw(&mut self, payload: &[u8]) -> Result<(Vec<u8>, ErrorMessage), String> {
         self.send(payload).await?;
+        self.answer().await
+    }
+
+    /// Sends one request in the given pieces, each its own DATA packet that
+    /// does not mark the request's end, with `pause` between them (so the
+    /// server sees each before the next), then reads the answer as
+    /// [`Client::call_raw`] does.
+    pub async fn call_in_packets(
+        &mut self,
+        pieces: &[&[u8]],
+        sdu: usize,
+        pause: std::time::Duration,
+    ) -> Result<(Vec<u8>, ErrorMessage), String> {
+        for (i, piece) in pieces.iter().enumerate() {
+            if i > 0 {
+                tokio::time::sleep(pause).await;
+            }
+            let mut out = Vec::new();
+            packet::encode_data(&mut out, piece, sdu, true, 0, 0);
+            self.sock.write_all(&out).await.map_err(|e| e.to_string())?;
+        }
+        self.answer().await
+    }
+
+    async fn answer(&mut self) -> Result<(Vec<u8>, ErrorMessage), String> {
         let caps = self.caps;
         let mut kinds = Vec::new();
         let end = self
@@ -319,6 +344,17 @@ impl Client {
             })
             .await?;
         Ok((kinds, end))
+    }
+
+    /// Sends `payload` as one request and returns the first DATA packet of
+    /// the answer as it came (for answers that fit one packet).
+    pub async fn call_packet(&mut self, payload: &[u8]) -> Result<Vec<u8>, String> {
+        self.send(payload).await?;
+        let p = self.packet().await?;
+        if p.kind != kind::DATA {
+            return Err(format!("packet {} instead of DATA", p.kind));
+        }
+        Ok(p.data_payload().to_vec())
     }
 
     /// The negotiated capabilities (to encode requests for `call_raw`).
