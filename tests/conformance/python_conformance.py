@@ -195,6 +195,38 @@ def _():
         assert (a.getvalue(), b.getvalue()) == (42, "output")
 
 
+@check("executemany of a PL/SQL block runs it once per row, OUT values per row")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute("create table t_plsql_many (id number, s varchar2(20))")
+        rows = [(i, f"r{i}") for i in range(1000)]
+        cur.executemany("begin insert into t_plsql_many values (:1, :2); end;", rows)
+        cur.execute("select count(*), sum(id) from t_plsql_many")
+        assert cur.fetchone() == (1000, sum(range(1000)))
+        out = cur.var(int, arraysize=5)
+        cur.setinputsizes(out)
+        cur.executemany("begin :o := 5; end;", 5)
+        assert out.values == [5] * 5
+        twice = cur.var(int, arraysize=3)
+        cur.setinputsizes(twice, None)
+        cur.executemany("begin :1 := :2 * 2; end;", [[None, 1], [None, 2], [None, 3]])
+        assert twice.values == [2, 4, 6]
+        # A failing row stops the batch there; the rows before it stay done.
+        try:
+            cur.executemany(
+                "begin insert into t_plsql_many values (:1, 'x');"
+                " if :1 = 1002 then raise_application_error(-20001, 'stop'); end if; end;",
+                [(i,) for i in range(1000, 1006)],
+            )
+            raise AssertionError("no error")
+        except oracledb.DatabaseError as e:
+            assert e.args[0].full_code == "ORA-20001", e
+        cur.execute("select count(*) from t_plsql_many where id >= 1000")
+        assert cur.fetchone() == (2,)
+        cur.execute("drop table t_plsql_many")
+
+
 @check("1 MiB CLOB and BLOB fetched as str and bytes")
 def _():
     with connect() as c:

@@ -158,6 +158,7 @@ pub(crate) async fn execute(
                 options = h.options,
                 prefetch = h.prefetch_rows,
                 al8i4_1 = h.al8i4[1],
+                iterations = h.iterations,
                 "execute"
             );
             h
@@ -350,10 +351,15 @@ pub(crate) async fn reexecute(
             .await
         }
     };
-    let (binds, arrays) = match bind_values(&cur.binds, req.rows, &mask) {
+    let (mut binds, arrays) = match bind_values(&cur.binds, req.rows, &mask) {
         Ok(b) => b,
         Err(e) => return send_sql_error(conn, st, &e, id as u16, 0).await,
     };
+    // A block re-run by executemany whose binds are all OUT comes with no
+    // bind rows, only its iteration count: it still runs that many times.
+    if is_plsql && code == func::REEXECUTE && binds.len() < req.iterations as usize {
+        binds.resize(req.iterations as usize, vec![Value::Null; cur.binds.len()]);
+    }
     let run = Run {
         cursor_id: id as u16,
         rows: binds,

@@ -345,7 +345,13 @@ async fn plsql(
     run: Run,
     p: crate::sql::Prepared,
 ) -> Result<(), String> {
-    let binds = run.rows.into_iter().next().unwrap_or_default();
+    // executemany of a block runs it once per bind row, as Oracle does; the
+    // OUT values of every run go back, one ROW_DATA each.
+    let mut rows_in = run.rows;
+    tracing::debug!(rows = rows_in.len(), "plsql execute");
+    if rows_in.is_empty() {
+        rows_in.push(Vec::new());
+    }
     let q = p.clone();
     let arrays = run.arrays;
     let limits = st
@@ -356,16 +362,25 @@ async fn plsql(
     let (res, arrays, refs) = st
         .blocking(move |s| {
             s.set_bind_limits(limits);
-            let res = s
-                .set_array_binds(&q, arrays)
-                .and_then(|_| s.execute(&q, &binds));
+            let run_all = |s: &mut crate::sql::Session| {
+                s.set_array_binds(&q, arrays).map_err(|e| (e, 0))?;
+                let mut outs = Vec::with_capacity(rows_in.len());
+                for (row, binds) in rows_in.iter().enumerate() {
+                    match s.execute(&q, binds) {
+                        Ok(Outcome::PlSql { out }) => outs.push(out),
+                        Ok(_) => outs.push(Vec::new()),
+                        Err(e) => return Err((e, row)),
+                    }
+                }
+                Ok(outs)
+            };
+            let res = run_all(s);
             (res, s.take_array_binds(), s.take_ref_cursors())
         })
         .await?;
-    let out = match res {
-        Ok(Outcome::PlSql { out }) => out,
-        Ok(_) => Vec::new(),
-        Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+    let outs = match res {
+        Ok(outs) => outs,
+        Err((e, row)) => return send_sql_error(conn, st, &e, run.cursor_id, row as u64).await,
     };
     if run.commit {
         if let Err(e) = st.blocking(|s| s.user_commit()).await? {
@@ -393,7 +408,7 @@ async fn plsql(
             directions: dirs.clone(),
         }
         .encode(&mut w, &caps);
-        if dirs.iter().any(|d| *d != 32) {
+        for out in outs.iter().filter(|_| dirs.iter().any(|d| *d != 32)) {
             w.u8(oradb_protocol::ttc::msg::ROW_DATA);
             for (i, d) in dirs.iter().enumerate() {
                 if *d == 32 {
