@@ -29,7 +29,7 @@ fn with_session(f: impl FnOnce(&mut Session)) {
             r.set(r.get().wrapping_add(1));
             r.get()
         });
-        if slot.is_none() || runs % 4096 == 0 {
+        if slot.is_none() || runs.is_multiple_of(4096) {
             *slot = Database::open(None)
                 .and_then(|db| Session::open(&db, "FUZZ"))
                 .ok();
