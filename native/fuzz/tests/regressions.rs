@@ -55,3 +55,31 @@ fn generated_without_identity_is_an_ora_error_not_a_panic() {
         .unwrap();
     s.execute(&p, &[]).unwrap();
 }
+
+/// The `sql` target is only as good as its seeds: they must be SQL the
+/// lexer and classifier accept (a missing table is fine: that is found after
+/// the rewrite), so that mutations start from inside the parsers.
+#[test]
+fn sql_seeds_get_past_the_lexer_and_classifier() {
+    use oradb_sqlengine::{Database, Session};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let seeds = seeds::for_target("sql", &root.join("corpus"));
+    let db = Database::open(None).unwrap();
+    let mut s = Session::open(&db, "FUZZ").unwrap();
+    let mut early = Vec::new();
+    for b in &seeds {
+        let sql = std::str::from_utf8(b).unwrap();
+        if let Err(e) = s.prepare(sql) {
+            if e.code == 1756 || e.code == 900 {
+                early.push(format!("{}: {sql}", e.message));
+            }
+        }
+    }
+    println!(
+        "{} of {} sql seeds stop at the lexer or classifier",
+        early.len(),
+        seeds.len()
+    );
+    assert!(seeds.len() >= 100, "only {} sql seeds", seeds.len());
+    assert!(early.len() * 10 <= seeds.len(), "{early:#?}");
+}
