@@ -102,7 +102,7 @@ export interface NativeConnection {
   close(): Promise<void>;
   /** Breaks the call in flight and closes; gives up on the server after `graceMs`. */
   forceClose(graceMs: number): Promise<void>;
-  /** 0 client id, 1 module, 2 action, 3 client info, 4 DB operation; sent with the next call. */
+  /** 0 client id, 1 module, 2 action, 3 client info, 4 DB operation, 5 ECID; sent with the next call. */
   setEndToEnd(which: number, value: string): void;
   /** False once the session is known to be gone, without a round trip. */
   isHealthy(): boolean;

@@ -28,7 +28,7 @@ import type {
 } from "./types.ts";
 
 /** End-to-end attributes, numbered as the addon takes them. */
-const E2E = { CLIENT_ID: 0, MODULE: 1, ACTION: 2, CLIENT_INFO: 3, DB_OP: 4 } as const;
+const E2E = { CLIENT_ID: 0, MODULE: 1, ACTION: 2, CLIENT_INFO: 3, DB_OP: 4, ECID: 5 } as const;
 
 /** @internal How a pooled connection goes back to its pool. */
 export type ReleaseHook = (tag: string, drop: boolean) => Promise<void>;
@@ -166,6 +166,15 @@ export class Connection implements AsyncDisposable {
 
   set dbOp(value: string) {
     this.#setE2e(E2E.DB_OP, "dbOp", value);
+  }
+
+  /** End-to-end attribute `ECID` (V$SESSION), the execution context id; sent with the next call. */
+  get ecid(): string | undefined {
+    return this.#e2e[E2E.ECID];
+  }
+
+  set ecid(value: string) {
+    this.#setE2e(E2E.ECID, "ecid", value);
   }
 
   #setE2e(which: number, name: string, value: string): void {

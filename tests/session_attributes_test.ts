@@ -57,6 +57,33 @@ test(
 );
 
 test(
+  "the ECID reaches V$SESSION with the next call and an empty string clears it",
+  server,
+  async () => {
+    await using s = await startConnected();
+    const ecid = async () =>
+      (await s.conn.execute<{ ECID: string | null }>(
+        "select ecid from v$session where sid = sys_context('USERENV', 'SID')",
+      )).rows?.[0].ECID;
+    assert.equal(await ecid(), null);
+    s.conn.module = "m";
+    s.conn.ecid = "7f3c-0001:req-42";
+    s.conn.clientInfo = "after the ecid";
+    assert.equal(await ecid(), "7f3c-0001:req-42");
+    assert.equal(s.conn.ecid, "7f3c-0001:req-42");
+    // The attributes around it in the message still land in their own columns.
+    assert.deepEqual(await mySession(s), {
+      MODULE: "m",
+      ACTION: null,
+      CLIENT_IDENTIFIER: null,
+      CLIENT_INFO: "after the ecid",
+    });
+    s.conn.ecid = "";
+    assert.equal(await ecid(), null);
+  },
+);
+
+test(
   "an end-to-end attribute that is not a string of at most 64 bytes is refused",
   server,
   async () => {

@@ -44,6 +44,7 @@ pub enum EndToEnd {
     Action,
     ClientInfo,
     DbOp,
+    Ecid,
 }
 
 /// A thin-mode session. Cheap to clone; all clones share one session.
@@ -114,6 +115,7 @@ impl Connection {
             EndToEnd::Action => &mut e.action,
             EndToEnd::ClientInfo => &mut e.client_info,
             EndToEnd::DbOp => &mut e.dbop,
+            EndToEnd::Ecid => &mut e.ecid,
         };
         *slot = Some(value.to_string());
     }

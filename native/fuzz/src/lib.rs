@@ -5,6 +5,7 @@
 
 pub mod mutate;
 pub mod seeds;
+mod sql;
 mod targets;
 
 pub use targets::TARGETS;

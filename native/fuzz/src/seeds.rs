@@ -146,6 +146,7 @@ pub fn for_target(name: &str, corpus_dir: &std::path::Path) -> Vec<Vec<u8>> {
         "client_requests" => client_requests(),
         "values" => values(),
         "connect_strings" => connect_strings(),
+        "sql" => crate::sql::seeds(),
         _ => Vec::new(),
     };
     seeds.extend(files(corpus_dir, name));

@@ -45,6 +45,10 @@ pub static TARGETS: &[Target] = &[
         name: "connect_strings",
         run: connect_strings,
     },
+    Target {
+        name: "sql",
+        run: crate::sql::run,
+    },
 ];
 
 /// Caps from the selector byte: old and new field versions, 4000 / 32767.

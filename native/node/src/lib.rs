@@ -539,7 +539,7 @@ impl NativeConnection {
     }
 
     /// Sets an end-to-end attribute, sent with the next call: 0 client id,
-    /// 1 module, 2 action, 3 client info, 4 DB operation.
+    /// 1 module, 2 action, 3 client info, 4 DB operation, 5 ECID.
     #[napi]
     pub fn set_end_to_end(&self, which: u32, value: String) {
         use oradb_client::EndToEnd as E;
@@ -548,7 +548,8 @@ impl NativeConnection {
             1 => E::Module,
             2 => E::Action,
             3 => E::ClientInfo,
-            _ => E::DbOp,
+            4 => E::DbOp,
+            _ => E::Ecid,
         };
         self.inner.set_end_to_end(which, &value);
     }

@@ -385,6 +385,10 @@ impl Session {
                 while k < rest.len() && !rest[k].is_word("IDENTITY") {
                     k += 1;
                 }
+                // GENERATED … AS (expr), a virtual column, is not supported.
+                if k == rest.len() {
+                    return Err(err(2000, "missing IDENTITY keyword"));
+                }
                 k += 1;
                 let opts = if rest.get(k).is_some_and(|t| t.is_op("(")) {
                     let (inner, next) = parens(rest, k)?;

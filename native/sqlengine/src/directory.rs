@@ -63,6 +63,8 @@ pub struct Attrs {
     pub action: String,
     pub client_identifier: String,
     pub client_info: String,
+    /// Execution context id (end-to-end attribute), V$SESSION.ECID.
+    pub ecid: String,
     pub logon_time: String,
     /// NLS parameters and TIME_ZONE as ALTER SESSION set them (name, value), in view order.
     pub nls: Vec<(String, String)>,

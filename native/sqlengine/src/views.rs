@@ -57,6 +57,7 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("CLIENT_IDENTIFIER", vc(64)),
             ("SERVICE_NAME", vc(64)),
             ("LOGON_TIME", DATE),
+            ("ECID", vc(64)),
         ],
     ),
     (
@@ -410,6 +411,7 @@ impl Session {
                         t(&a.client_identifier),
                         t(&a.service),
                         t(&a.logon_time),
+                        t(&a.ecid),
                     ]
                 })
                 .collect(),

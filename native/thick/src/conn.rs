@@ -284,7 +284,8 @@ impl ThickConnection {
     }
 
     /// Sets an end-to-end attribute (0 client id, 1 module, 2 action, 3 client
-    /// info, 4 DB operation); OCI sends it with the next call.
+    /// info, 4 DB operation; 5 ECID is refused: the oracle crate does not
+    /// reach OCI_ATTR_ECONTEXT_ID); OCI sends it with the next call.
     pub fn set_end_to_end(&self, which: u32, value: &str) -> Result<()> {
         let c = self.read();
         Ok(match which {
@@ -292,7 +293,13 @@ impl ThickConnection {
             1 => c.set_module(value),
             2 => c.set_action(value),
             3 => c.set_client_info(value),
-            _ => c.set_db_op(value),
+            4 => c.set_db_op(value),
+            _ => {
+                return Err(Error::odb(
+                    crate::error::UNAVAILABLE,
+                    "ecid is not yet available in thick mode",
+                ))
+            }
         }?)
     }
 

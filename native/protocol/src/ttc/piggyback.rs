@@ -17,6 +17,8 @@ pub struct EndToEndAttrs {
     pub client_id: Option<String>,
     pub module: Option<String>,
     pub action: Option<String>,
+    /// Execution context id (OCI_ATTR_ECONTEXT_ID, JDBC's `cideci`).
+    pub ecid: Option<String>,
     pub client_info: Option<String>,
     pub dbop: Option<String>,
 }
@@ -24,6 +26,7 @@ pub struct EndToEndAttrs {
 const E2E_CLIENT_ID: u32 = 0x1;
 const E2E_MODULE: u32 = 0x8;
 const E2E_ACTION: u32 = 0x10;
+const E2E_ECID: u32 = 0x20;
 const E2E_CLIENT_INFO: u32 = 0x100;
 const E2E_DBOP: u32 = 0x200;
 
@@ -58,11 +61,13 @@ impl CloseCursors {
 }
 
 impl EndToEndAttrs {
-    fn fields(&self) -> [(u32, &Option<String>); 5] {
+    /// In wire order: the header slots and then the strings follow it.
+    fn fields(&self) -> [(u32, &Option<String>); 6] {
         [
             (E2E_CLIENT_ID, &self.client_id),
             (E2E_MODULE, &self.module),
             (E2E_ACTION, &self.action),
+            (E2E_ECID, &self.ecid),
             (E2E_CLIENT_INFO, &self.client_info),
             (E2E_DBOP, &self.dbop),
         ]
@@ -83,17 +88,13 @@ impl EndToEndAttrs {
         slot(w, &self.client_id);
         slot(w, &self.module);
         slot(w, &self.action);
-        w.u8(0).ub4(0).u8(0).ub4(0);
+        slot(w, &self.ecid);
+        // The ECID's sequence number (cidcct, cidecs): not sent.
+        w.u8(0).ub4(0);
         slot(w, &self.client_info);
         w.u8(0).ub4(0).u8(0).ub4(0);
         slot(w, &self.dbop);
-        for v in [
-            &self.client_id,
-            &self.module,
-            &self.action,
-            &self.client_info,
-            &self.dbop,
-        ] {
+        for (_, v) in self.fields() {
             if let Some(s) = v.as_deref().filter(|s| !s.is_empty()) {
                 w.bytes(s.as_bytes());
             }
@@ -104,26 +105,50 @@ impl EndToEndAttrs {
         r.u8()?;
         r.u8()?;
         let flags = r.ub4()?;
-        let mut lens = [0u32; 5];
+        let mut lens = [0u32; 6];
         for (i, len) in lens.iter_mut().enumerate() {
-            if i == 3 || i == 4 {
-                r.u8()?;
-                r.ub4()?;
+            // Before client info: the ECID sequence (cidcct, cidecs); before
+            // DBOP: two unused pointer/length pairs (cidkstk, cidktgt).
+            let skip = match i {
+                4 => 1,
+                5 => 2,
+                _ => 0,
+            };
+            for _ in 0..skip {
                 r.u8()?;
                 r.ub4()?;
             }
             r.u8()?;
             *len = r.ub4()?;
         }
-        let mut vals: [Option<String>; 5] = Default::default();
+        // python-oracledb and node-oracledb prefix each string with its
+        // length; JDBC writes the bytes alone (the header has the lengths).
+        // Prefixed it is when every string reads back at its header length.
+        let prefixed = {
+            let mut probe = r.clone();
+            lens.iter().filter(|l| **l > 0).all(|&l| {
+                probe
+                    .bytes()
+                    .ok()
+                    .flatten()
+                    .is_some_and(|b| b.len() == l as usize)
+            })
+        };
+        let mut vals: [Option<String>; 6] = Default::default();
         for (i, len) in lens.iter().enumerate() {
             if *len > 0 {
-                vals[i] = r.bytes()?.map(|b| String::from_utf8_lossy(&b).into_owned());
+                let b = if prefixed {
+                    r.bytes()?.unwrap_or_default()
+                } else {
+                    r.take(*len as usize)?.to_vec()
+                };
+                vals[i] = Some(String::from_utf8_lossy(&b).into_owned());
             } else if flags
                 & [
                     E2E_CLIENT_ID,
                     E2E_MODULE,
                     E2E_ACTION,
+                    E2E_ECID,
                     E2E_CLIENT_INFO,
                     E2E_DBOP,
                 ][i]
@@ -133,11 +158,12 @@ impl EndToEndAttrs {
                 vals[i] = Some(String::new());
             }
         }
-        let [client_id, module, action, client_info, dbop] = vals;
+        let [client_id, module, action, ecid, client_info, dbop] = vals;
         Ok(EndToEndAttrs {
             client_id,
             module,
             action,
+            ecid,
             client_info,
             dbop,
         })
@@ -278,6 +304,60 @@ mod tests {
         let mut w = Writer::new();
         attrs.encode(&mut w, &caps, 1);
         assert_eq!(decode_pb(&w.buf, &caps), Piggyback::EndToEnd(attrs));
+    }
+
+    /// The ECID takes the pointer/length slot after ACTION (JDBC's
+    /// `cideci`, flag 0x20), and its string comes after ACTION's.
+    #[test]
+    fn ecid_rides_in_the_slot_after_action() {
+        let caps = Caps::default();
+        let attrs = EndToEndAttrs {
+            action: Some("a".into()),
+            ecid: Some("e-1".into()),
+            ..Default::default()
+        };
+        let mut w = Writer::new();
+        attrs.encode(&mut w, &caps, 1);
+        #[rustfmt::skip]
+        let want = [
+            0x11, 135, 1, // piggyback header
+            0, 0, 1, 0x30, // cidnam, cidser, flags ACTION | ECID
+            0, 0, 0, 0, 1, 1, 1, // client id, module, action (1 byte)
+            1, 1, 3, 0, 0, // ECID (3 bytes), its sequence
+            0, 0, 0, 0, 0, 0, 0, 0, // client info, cidkstk, cidktgt, DBOP
+            1, b'a', 3, b'e', b'-', b'1',
+        ];
+        assert_eq!(w.buf, want);
+        assert_eq!(decode_pb(&w.buf, &caps), Piggyback::EndToEnd(attrs));
+    }
+
+    /// Captured from JDBC Thin 23.26 (ojdbc11), `setClientInfo` OCSID.MODULE,
+    /// ECID, ACTION and CLIENTID: flags include 0x40 (ECID sequence), and the
+    /// strings follow the header without length bytes. Then its OALL8 begins.
+    #[test]
+    fn jdbc_end_to_end_with_ecid_and_unprefixed_strings() {
+        #[rustfmt::skip]
+        let b = [
+            0x11, 0x87, 0x03, 0x00, 0x00, 0x01, 0x79, 0x01, 0x01, 0x03, 0x01, 0x01, 0x02, 0x01,
+            0x01, 0x02, 0x01, 0x01, 0x0b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x6a, 0x69, 0x64, 0x6a, 0x6d, 0x6a, 0x61, 0x6a, 0x64, 0x62, 0x63, 0x2d, 0x65,
+            0x63, 0x69, 0x64, 0x2d, 0x31, 0x03, 0x5e,
+        ];
+        let caps = Caps::default();
+        let mut r = Reader::new(&b[1..]);
+        let h = FunctionHeader::decode(msg::PIGGYBACK, &mut r, &caps).unwrap();
+        let p = Piggyback::decode(h.code, &mut r, &caps).unwrap();
+        assert_eq!(
+            p,
+            Piggyback::EndToEnd(EndToEndAttrs {
+                client_id: Some("jid".into()),
+                module: Some("jm".into()),
+                action: Some("ja".into()),
+                ecid: Some("jdbc-ecid-1".into()),
+                ..Default::default()
+            })
+        );
+        assert_eq!(r.rest(), [0x03, 0x5e]);
     }
 
     #[test]
