@@ -42,7 +42,10 @@ async function expectError(code, fn) {
 
 check("client is Instant Client 19.3 in thick mode", () => {
   assert.equal(oracledb.thin, false);
-  assert.ok(oracledb.oracleClientVersionString.startsWith("19.3."), oracledb.oracleClientVersionString);
+  assert.ok(
+    oracledb.oracleClientVersionString.startsWith("19.3."),
+    oracledb.oracleClientVersionString,
+  );
 });
 
 check("easy connect logs on and reports the server version", async () => {
@@ -59,18 +62,28 @@ check("descriptor with SERVICE_NAME and with SID", async () => {
   }
 });
 
-check("wrong password is ORA-01017", () =>
-  expectError("ORA-01017", () => oracledb.getConnection({ ...creds, password: "nope", connectString })));
+check(
+  "wrong password is ORA-01017",
+  () =>
+    expectError(
+      "ORA-01017",
+      () => oracledb.getConnection({ ...creds, password: "nope", connectString }),
+    ),
+);
 
-check("unknown service is ORA-12514", () =>
-  expectError("12514", () => connect({ connectString: `${host}:${port}/NO_SUCH_SVC` })));
+check(
+  "unknown service is ORA-12514",
+  () => expectError("12514", () => connect({ connectString: `${host}:${port}/NO_SUCH_SVC` })),
+);
 
 check("PL/SQL block without binds", async () => {
   await (await connect()).execute("begin null; end;");
 });
 
 check("select from dual", async () => {
-  const r = await (await connect()).execute("select 1, 'x' from dual", [], { outFormat: oracledb.OUT_FORMAT_ARRAY });
+  const r = await (await connect()).execute("select 1, 'x' from dual", [], {
+    outFormat: oracledb.OUT_FORMAT_ARRAY,
+  });
   assert.deepEqual(r.rows, [[1, "x"]]);
 });
 
@@ -102,12 +115,16 @@ check("executeMany with batch errors", async () => {
   const c = await connect();
   await c.execute("create table nthick_em (id number primary key, name varchar2(20))");
   const rows = [[1, "a"], [2, "b"], [1, "dup"], [3, "c"]];
-  const r = await c.executeMany("insert into nthick_em values (:1, :2)", rows, { batchErrors: true });
+  const r = await c.executeMany("insert into nthick_em values (:1, :2)", rows, {
+    batchErrors: true,
+  });
   assert.equal(r.batchErrors.length, 1);
   assert.equal(r.batchErrors[0].offset, 2);
   assert.ok(r.batchErrors[0].message.includes("ORA-00001"), r.batchErrors[0].message);
   await c.commit();
-  const n = await c.execute("select count(*) from nthick_em", [], { outFormat: oracledb.OUT_FORMAT_ARRAY });
+  const n = await c.execute("select count(*) from nthick_em", [], {
+    outFormat: oracledb.OUT_FORMAT_ARRAY,
+  });
   assert.deepEqual(n.rows, [[3]]);
 });
 
@@ -121,8 +138,12 @@ check("PL/SQL OUT binds", async () => {
 
 check("procedure and function", async () => {
   const c = await connect();
-  await c.execute("create or replace procedure nthick_p(a in number, b out number) as begin b := a * 2; end;");
-  await c.execute("create or replace function nthick_f(a in number) return number as begin return a + 1; end;");
+  await c.execute(
+    "create or replace procedure nthick_p(a in number, b out number) as begin b := a * 2; end;",
+  );
+  await c.execute(
+    "create or replace function nthick_f(a in number) return number as begin return a + 1; end;",
+  );
   const p = await c.execute("begin nthick_p(:a, :b); end;", {
     a: 21,
     b: { dir: oracledb.BIND_OUT, type: oracledb.NUMBER },
@@ -189,7 +210,10 @@ check("pool with tags and a session callback", async () => {
 });
 
 check("DRCP: pooled server with a connection class", async () => {
-  const c = await connect({ connectString: `${host}:${port}/${service}:pooled`, connectionClass: "NTHICK" });
+  const c = await connect({
+    connectString: `${host}:${port}/${service}:pooled`,
+    connectionClass: "NTHICK",
+  });
   const r = await c.execute("select 1 from dual", [], { outFormat: oracledb.OUT_FORMAT_ARRAY });
   assert.deepEqual(r.rows, [[1]]);
 });
@@ -225,7 +249,13 @@ function runAll() {
   const base = process.argv.slice(1, 5);
   const extra = nneDir ? ["--nne", nneDir] : [];
   for (let i = 0; i < checks.length; i++) {
-    const p = spawnSync(process.execPath, [...process.execArgv, ...base, ...extra, "--only", String(i)], {
+    const p = spawnSync(process.execPath, [
+      ...process.execArgv,
+      ...base,
+      ...extra,
+      "--only",
+      String(i),
+    ], {
       encoding: "utf8",
       timeout: 60000,
     });
@@ -235,7 +265,11 @@ function runAll() {
       continue;
     }
     failed++;
-    const why = p.error ? `(${p.error.code ?? p.error.message})` : p.signal ? `(died with ${p.signal})` : "";
+    const why = p.error
+      ? `(${p.error.code ?? p.error.message})`
+      : p.signal
+      ? `(died with ${p.signal})`
+      : "";
     console.log(`FAIL ${checks[i].name} ${why}`);
     console.log("    " + out.split("\n").slice(-4).join("\n    "));
   }
