@@ -402,6 +402,12 @@ impl<'a, 'c> Rewriter<'a, 'c> {
 
     /// Identifiers, dotted names, sequences, pseudo-columns and calls.
     fn name_or_call(&mut self, first: &'a Token) -> String {
+        // `INSERT INTO schema.t (cols)`: a table and its column list, not a call.
+        let after_into = self
+            .i
+            .checked_sub(2)
+            .and_then(|k| self.toks.get(k))
+            .is_some_and(|t| t.is_word("INTO"));
         let mut parts = vec![first];
         while self.peek(0).is_some_and(|t| t.is_op("."))
             && self
@@ -474,7 +480,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             };
             return format!("{name}({args})");
         }
-        if self.peek(0).is_some_and(|t| t.is_op("(")) && parts.len() >= 2 {
+        if self.peek(0).is_some_and(|t| t.is_op("(")) && parts.len() >= 2 && !after_into {
             // pkg.func(…) / schema.func(…): registered as "PKG.FUNC" (stored.rs).
             self.i += 1;
             let args = self.sequence();
@@ -679,6 +685,14 @@ mod tests {
             locals: &none,
         };
         rewrite(&toks, &mut ctx)
+    }
+
+    #[test]
+    fn a_qualified_insert_target_is_not_a_package_call() {
+        assert_eq!(
+            rw("insert into scott.t (a, b) values (1, pkg.f(2))"),
+            "insert into scott.t (a , b) values (1 , \"PKG.F\"(2))"
+        );
     }
 
     #[test]
