@@ -8,7 +8,7 @@ use super::lexer::{Tok, Token};
 use super::ColumnInfo;
 
 /// What an item's tokens say about its type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Hint {
     /// Nothing: the heading and the values decide.
     Unknown,
@@ -19,6 +19,9 @@ pub enum Hint {
     Bind(usize),
     /// Arithmetic: NUMBER unless the values are datetimes (date ± days).
     Number,
+    /// A conversion with a fixed result type (CAST, TO_CLOB, ...), known
+    /// from the item's text even when it has an alias.
+    Typed(ColumnInfo),
 }
 
 /// The hint of one select item (alias removed); `binds_before` is the number
@@ -67,6 +70,24 @@ pub fn item_hint(item: &[Token], binds_before: usize) -> Hint {
     } else {
         Hint::Unknown
     }
+}
+
+/// Oracle SQL text of `toks` (comments and layout lost), to prepare a part
+/// of a statement on its own.
+pub fn render(toks: &[Token]) -> String {
+    let mut out = String::new();
+    for t in toks {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match &t.tok {
+            Tok::Word(w) | Tok::Number(w) | Tok::Op(w) => out.push_str(w),
+            Tok::Quoted(q) => out.push_str(&format!("\"{q}\"")),
+            Tok::Str(s) => out.push_str(&format!("'{}'", s.replace('\'', "''"))),
+            Tok::Bind(b) => out.push_str(&format!(":{b}")),
+        }
+    }
+    out
 }
 
 fn column(ora_type: u8, size: u32, char_size: u32, precision: i8, scale: i8) -> ColumnInfo {

@@ -326,6 +326,17 @@ fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<Hint>) {
             .count();
         let typed = |body: &[Token]| match describe::item_hint(body, binds_before) {
             Hint::Char { .. } | Hint::Number if set_op => Hint::Unknown,
+            Hint::Unknown if !body.is_empty() => {
+                // An aliased CAST/TO_CLOB/...: typed by its text, as unaliased.
+                let end = toks.get(s + body.len()).map_or(sql.len(), |t| t.pos);
+                let text: String = sql
+                    .get(body[0].pos..end)
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                super::types::heading_type(&text).map_or(Hint::Unknown, Hint::Typed)
+            }
             h => h,
         };
         let has_alias = item.len() >= 2 && last.ident().is_some() && {
@@ -517,11 +528,13 @@ impl Session {
             for (i, c) in stmt.columns().iter().enumerate() {
                 let name = c.name().to_string();
                 let hint = p.hints.get(i).cloned().unwrap_or(Hint::Unknown);
-                if let Hint::Char { bytes, chars } = hint {
-                    p.columns.push(ColumnInfo {
-                        name,
-                        ..describe::char_column(bytes, chars)
-                    });
+                let fixed = match &hint {
+                    Hint::Char { bytes, chars } => Some(describe::char_column(*bytes, *chars)),
+                    Hint::Typed(c) => Some(c.clone()),
+                    _ => None,
+                };
+                if let Some(info) = fixed {
+                    p.columns.push(ColumnInfo { name, ..info });
                     p.inferred.push(false);
                     continue;
                 }
@@ -536,6 +549,11 @@ impl Session {
                             p.inferred.push(false);
                         }
                         None => {
+                            if let Some(info) = self.view_column_type(toks, &name) {
+                                p.columns.push(ColumnInfo { name, ..info });
+                                p.inferred.push(false);
+                                continue;
+                            }
                             let mut c = guess(&name);
                             if hint == Hint::Number {
                                 c = column(name, ora_type::NUMBER, 22, 0, -127);

@@ -155,3 +155,32 @@ fn nan_and_infinities_are_kept() {
     assert_eq!(cols[0].ora_type, ora_type::BINARY_DOUBLE);
     assert!(matches!(rows[0][0], Value::Double(f) if f.is_nan()));
 }
+
+#[test]
+fn replaced_views_describe_their_new_expression_types() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create or replace view tv as select cast('s' as varchar2(15)) as value from dual",
+        &[],
+    );
+    let (cols, rows) = query(&mut s, "select * from tv", &[]);
+    assert_eq!((cols[0].ora_type, cols[0].size), (ora_type::VARCHAR, 15));
+    assert_eq!(rows[0][0], Value::Varchar("s".into()));
+    run(
+        &mut s,
+        "create or replace view tv as select to_clob('c') as value from dual",
+        &[],
+    );
+    let (cols, rows) = query(&mut s, "select * from tv", &[]);
+    assert_eq!(cols[0].ora_type, ora_type::CLOB);
+    assert_eq!(rows[0][0], Value::Clob("c".into()));
+    run(
+        &mut s,
+        "create or replace view tv as select 7 / 2 value from dual",
+        &[],
+    );
+    let (cols, rows) = query(&mut s, "select value from tv", &[]);
+    assert_eq!(cols[0].ora_type, ora_type::NUMBER);
+    assert_eq!(rows[0][0], n("3.5"));
+}
