@@ -739,25 +739,6 @@ fn stat_rows(s: &directory::SessionInfo) -> Vec<Vec<Sql>> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lexer::tokenize;
-
-    #[test]
-    fn finds_views_by_name() {
-        let toks = tokenize(
-            "select value from v$mystat m join V$STATNAME n on n.statistic# = m.statistic#",
-        )
-        .unwrap();
-        let names: Vec<&str> = named_views(&toks).iter().map(|v| v.0).collect();
-        assert_eq!(names, ["V$MYSTAT", "V$STATNAME"]);
-        let toks = tokenize("select version from product_component_version").unwrap();
-        assert_eq!(named_views(&toks)[0].0, "PRODUCT_COMPONENT_VERSION");
-        assert!(named_views(&tokenize("select * from t").unwrap()).is_empty());
-    }
-}
-
 /// The side table, in each schema's file, of the types of views' columns
 /// that SQLite cannot describe (expressions); internal, so hidden.
 const VIEW_COLS: &str = "ORA$VIEW_COLS";
@@ -800,5 +781,24 @@ impl Session {
             let decl: String = stmt.query_row([name.as_str(), col], |r| r.get(0)).ok()?;
             super::types::from_decl(&decl).map(|(c, _)| c)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexer::tokenize;
+
+    #[test]
+    fn finds_views_by_name() {
+        let toks = tokenize(
+            "select value from v$mystat m join V$STATNAME n on n.statistic# = m.statistic#",
+        )
+        .unwrap();
+        let names: Vec<&str> = named_views(&toks).iter().map(|v| v.0).collect();
+        assert_eq!(names, ["V$MYSTAT", "V$STATNAME"]);
+        let toks = tokenize("select version from product_component_version").unwrap();
+        assert_eq!(named_views(&toks)[0].0, "PRODUCT_COMPONENT_VERSION");
+        assert!(named_views(&tokenize("select * from t").unwrap()).is_empty());
     }
 }
