@@ -181,8 +181,24 @@ impl Session {
         if replace {
             self.exec_sql(&format!("DROP VIEW IF EXISTS {target}"), toks)?;
         }
+        // A view resolves names in its own schema's file only: that file
+        // gets its own (hidden, internal) DUAL.
+        if toks[next..].iter().any(|t| t.is_word("DUAL")) {
+            let dual = format!("{}.\"DUAL\"", quote(&schema));
+            self.exec_sql(
+                &format!(
+                    "CREATE TABLE IF NOT EXISTS {dual} (\"DUMMY\" TEXT_VC_1_1); \
+                     INSERT INTO {dual} SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM {dual})"
+                ),
+                toks,
+            )?;
+        }
         let body = sql_of(&toks[next..], &self.user.clone());
-        self.exec_sql(&format!("CREATE VIEW {target} {body}"), toks)
+        self.exec_sql(&format!("CREATE VIEW {target} {body}"), toks)?;
+        if let Some(at) = toks[next..].iter().position(|t| t.is_word("AS")) {
+            self.record_view_types(&schema, &name, &toks[next + at + 1..]);
+        }
+        Ok(())
     }
 
     /// CREATE [UNIQUE] INDEX [schema.]name ON [schema.]table (...): SQLite

@@ -5,6 +5,7 @@
 mod bind_limit;
 mod dbms_output;
 mod ddl;
+mod describe;
 pub mod directory;
 mod errors;
 mod functions;
@@ -95,6 +96,8 @@ pub struct Prepared {
     translated: String,
     /// Expression columns whose type is known only from values.
     inferred: Vec<bool>,
+    /// Static type hints of the select items (empty when unaligned).
+    hints: Vec<describe::Hint>,
 }
 
 #[derive(Debug)]

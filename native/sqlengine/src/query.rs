@@ -6,6 +6,7 @@ use std::sync::Arc;
 use oradb_protocol::value::{number, ora_type, DateTime, Value};
 use rusqlite::types::{Value as Sql, ValueRef};
 
+use super::describe::{self, Hint};
 use super::errors::{self, err};
 use super::lexer::{self, Tok, Token};
 use super::num;
@@ -26,6 +27,9 @@ pub fn classify(toks: &[Token]) -> Option<StmtKind> {
     })
 }
 
+/// How a NaN BINARY_DOUBLE/FLOAT is stored.
+pub const NAN: &str = "NaN";
+
 /// Protocol value → SQLite storage (Oracle's '' is NULL).
 pub fn to_sql(v: &Value) -> Sql {
     match v {
@@ -36,6 +40,10 @@ pub fn to_sql(v: &Value) -> Sql {
         Value::Raw(b) | Value::Blob(b) if b.is_empty() => Sql::Null,
         Value::Raw(b) | Value::Blob(b) => Sql::Blob(b.clone()),
         Value::Date(d) | Value::Timestamp(d) => Sql::Text(d.to_string()),
+        // SQLite turns a NaN REAL into NULL: NaN is kept as text, which the
+        // BINARY_DOUBLE/FLOAT conversions read back (infinities are REALs).
+        Value::Double(f) if f.is_nan() => Sql::Text(NAN.into()),
+        Value::Float(f) if f.is_nan() => Sql::Text(NAN.into()),
         Value::Double(f) => Sql::Real(*f),
         Value::Float(f) => Sql::Real(*f as f64),
         Value::Boolean(b) => Sql::Integer(i64::from(*b)),
@@ -203,14 +211,17 @@ fn is_datetime(t: &str) -> bool {
     t.len() <= 64 && DateTime::parse_iso(t).is_ok()
 }
 
-fn infer(rows: &[Vec<Sql>], i: usize, name: &str) -> ColumnInfo {
+/// `base` is the column as prepared: a NUMBER there (from the heading or
+/// an arithmetic item) keeps exact decimal text a NUMBER.
+fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
+    let name = base.name.as_str();
     let mut max_len = 1;
     let mut kind = None;
     for r in rows {
         match &r[i] {
             Sql::Null => continue,
             Sql::Integer(_) | Sql::Real(_) => kind = kind.or(Some(ora_type::NUMBER)),
-            Sql::Text(t) if guess(name).ora_type == ora_type::NUMBER && num::parse(t).is_some() => {
+            Sql::Text(t) if base.ora_type == ora_type::NUMBER && num::parse(t).is_some() => {
                 // Exact decimals beyond a double's 15 digits are kept as text.
                 kind = kind.or(Some(ora_type::NUMBER));
             }
@@ -246,14 +257,16 @@ fn infer(rows: &[Vec<Sql>], i: usize, name: &str) -> ColumnInfo {
             0,
             0,
         ),
-        None => guess(name),
+        None => base.clone(),
     }
 }
 
 /// Adds `AS "HEADING"` to each top-level select item that has no alias so
-/// SQLite reports Oracle's column names.
-fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
+/// SQLite reports Oracle's column names; also returns each item's static
+/// type hint, or none when the items do not map one-to-one onto columns.
+fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<Hint>) {
     let mut out = toks.to_vec();
+    let mut hints = Vec::new();
     let mut depth = 0;
     let Some(sel) = toks.iter().position(|t| {
         let at0 = depth == 0;
@@ -264,7 +277,7 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
         }
         at0 && t.is_word("SELECT")
     }) else {
-        return out;
+        return (out, hints);
     };
     let mut i = sel + 1;
     while toks
@@ -295,12 +308,37 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
     if i >= toks.len() && start < toks.len() {
         items.push((start, toks.len()));
     }
+    // A set operation's branches may differ: only the values decide there.
+    let set_op = toks.iter().any(|t| {
+        t.is_word("UNION") || t.is_word("INTERSECT") || t.is_word("MINUS") || t.is_word("EXCEPT")
+    });
+    let mut stars = false;
     for &(s, e) in items.iter().rev() {
         let item = &toks[s..e];
         let Some(last) = item.last() else { continue };
         if last.is_op("*") {
+            stars = true;
             continue;
         }
+        let binds_before = toks[..s]
+            .iter()
+            .filter(|t| matches!(t.tok, Tok::Bind(_)))
+            .count();
+        let typed = |body: &[Token]| match describe::item_hint(body, binds_before) {
+            Hint::Char { .. } | Hint::Number if set_op => Hint::Unknown,
+            Hint::Unknown if !body.is_empty() => {
+                // An aliased CAST/TO_CLOB/...: typed by its text, as unaliased.
+                let end = toks.get(s + body.len()).map_or(sql.len(), |t| t.pos);
+                let text: String = sql
+                    .get(body[0].pos..end)
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                super::types::heading_type(&text).map_or(Hint::Unknown, Hint::Typed)
+            }
+            h => h,
+        };
         let has_alias = item.len() >= 2 && last.ident().is_some() && {
             let prev = &item[item.len() - 2];
             prev.is_word("AS")
@@ -309,6 +347,12 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
                     && !prev.is_op("."))
         };
         if has_alias {
+            let body = if item[item.len() - 2].is_word("AS") {
+                &item[..item.len() - 2]
+            } else {
+                &item[..item.len() - 1]
+            };
+            hints.push(typed(body));
             // Unquoted aliases are upper-cased like every Oracle identifier.
             if let Tok::Word(w) = &last.tok {
                 out[e - 1] = Token {
@@ -338,6 +382,7 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
                 .collect::<String>()
                 .to_ascii_uppercase()
         };
+        hints.push(typed(item));
         let pos = last.pos;
         out.insert(
             e,
@@ -354,7 +399,11 @@ fn alias_select_items(toks: &[Token], sql: &str) -> Vec<Token> {
             },
         );
     }
-    out
+    if stars {
+        hints.clear();
+    }
+    hints.reverse();
+    (out, hints)
 }
 
 /// Splits `... RETURNING exprs INTO :a, :b` at the top level.
@@ -405,6 +454,7 @@ impl Session {
             toks: Arc::new(Vec::new()),
             translated: String::new(),
             inferred: Vec::new(),
+            hints: Vec::new(),
         };
         match kind {
             StmtKind::Query | StmtKind::Dml => self.prepare_sql(&mut p, &toks)?,
@@ -435,7 +485,8 @@ impl Session {
             locals: &none,
         };
         if p.kind == StmtKind::Query {
-            let aliased = alias_select_items(toks, &p.sql);
+            let (aliased, hints) = alias_select_items(toks, &p.sql);
+            p.hints = hints;
             p.translated = rewrite::rewrite(&aliased, &mut ctx);
         } else if let Some(sql) = toks
             .first()
@@ -471,8 +522,22 @@ impl Session {
             .prepare(&p.translated)
             .map_err(|e| errors::map(&e, toks, &self.user))?;
         if p.kind == StmtKind::Query {
-            for c in stmt.columns() {
+            if p.hints.len() != stmt.column_count() {
+                p.hints.clear();
+            }
+            for (i, c) in stmt.columns().iter().enumerate() {
                 let name = c.name().to_string();
+                let hint = p.hints.get(i).cloned().unwrap_or(Hint::Unknown);
+                let fixed = match &hint {
+                    Hint::Char { bytes, chars } => Some(describe::char_column(*bytes, *chars)),
+                    Hint::Typed(c) => Some(c.clone()),
+                    _ => None,
+                };
+                if let Some(info) = fixed {
+                    p.columns.push(ColumnInfo { name, ..info });
+                    p.inferred.push(false);
+                    continue;
+                }
                 match c.decl_type().and_then(from_decl) {
                     Some((info, _)) => {
                         p.columns.push(ColumnInfo { name, ..info });
@@ -484,7 +549,16 @@ impl Session {
                             p.inferred.push(false);
                         }
                         None => {
-                            p.columns.push(guess(&name));
+                            if let Some(info) = self.view_column_type(toks, &name) {
+                                p.columns.push(ColumnInfo { name, ..info });
+                                p.inferred.push(false);
+                                continue;
+                            }
+                            let mut c = guess(&name);
+                            if hint == Hint::Number {
+                                c = column(name, ora_type::NUMBER, 22, 0, -127);
+                            }
+                            p.columns.push(c);
                             p.inferred.push(true);
                         }
                     },
@@ -647,10 +721,19 @@ impl Session {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                if p.inferred[i] {
-                    infer(&raw, i, &c.name)
-                } else {
-                    c.clone()
+                if !p.inferred[i] {
+                    return c.clone();
+                }
+                let bound = match p.hints.get(i) {
+                    Some(Hint::Bind(k)) => binds.get(*k).and_then(describe::bind_column),
+                    _ => None,
+                };
+                match bound {
+                    Some(b) => ColumnInfo {
+                        name: c.name.clone(),
+                        ..b
+                    },
+                    None => infer(&raw, i, c),
                 }
             })
             .collect();
@@ -701,7 +784,7 @@ impl Session {
             count += 1;
             for (k, out) in returning.iter_mut().enumerate() {
                 let v = r.get_ref(k).map(Sql::from).unwrap_or(Sql::Null);
-                let c = infer(&[vec![v.clone()]], 0, "");
+                let c = infer(&[vec![v.clone()]], 0, &guess(""));
                 out.push(to_value(ValueRef::from(&v), &c));
             }
         }
@@ -719,6 +802,7 @@ mod tests {
     fn names(sql: &str) -> Vec<String> {
         let toks = lexer::tokenize(sql).unwrap();
         alias_select_items(&toks, sql)
+            .0
             .iter()
             .filter_map(|t| {
                 if let Tok::Quoted(q) = &t.tok {

@@ -11,7 +11,7 @@ use super::errors;
 use super::lexer::{Tok, Token};
 use super::schemas::{is_internal, quote};
 use super::types::from_decl;
-use super::{Session, SqlError};
+use super::{ColumnInfo, Session, SqlError};
 use crate::directory::{self, STATS};
 
 const NUM: &str = "BLOB_NUM_0_U";
@@ -739,6 +739,51 @@ fn stat_rows(s: &directory::SessionInfo) -> Vec<Vec<Sql>> {
         .enumerate()
         .map(|(i, (k, _))| vec![n(s.sid()), n(*k), Sql::Integer(s.stat(i) as i64)])
         .collect()
+}
+
+/// The side table, in each schema's file, of the types of views' columns
+/// that SQLite cannot describe (expressions); internal, so hidden.
+const VIEW_COLS: &str = "ORA$VIEW_COLS";
+
+impl Session {
+    /// Remembers the described types of a view's select items (`body`, the
+    /// query after AS), replacing what an earlier definition left.
+    pub(super) fn record_view_types(&mut self, schema: &str, view: &str, body: &[Token]) {
+        let table = format!("{}.\"{VIEW_COLS}\"", quote(schema));
+        let Ok(p) = self.prepare(&super::describe::render(body)) else {
+            return;
+        };
+        let _ = self.conn.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS {table} (VIEW_NAME TEXT, COL TEXT, DECL TEXT)"
+        ));
+        let _ = self
+            .conn
+            .execute(&format!("DELETE FROM {table} WHERE VIEW_NAME = ?1"), [view]);
+        for (c, inferred) in p.columns.iter().zip(&p.inferred) {
+            if *inferred && c.ora_type != oradb_protocol::value::ora_type::NUMBER {
+                continue;
+            }
+            let _ = self.conn.execute(
+                &format!("INSERT INTO {table} VALUES (?1, ?2, ?3)"),
+                [view, c.name.as_str(), &super::types::decl_type(c, None)],
+            );
+        }
+    }
+
+    /// The recorded type of column `col` of a view of the current schema
+    /// named in `toks` (SQLite names a view's columns as the view's text
+    /// spells them, so case is ignored).
+    pub(super) fn view_column_type(&self, toks: &[Token], col: &str) -> Option<ColumnInfo> {
+        let table = format!("{}.\"{VIEW_COLS}\"", quote(&self.schema()));
+        let r = self.conn.prepare(&format!(
+            "SELECT DECL FROM {table} WHERE VIEW_NAME = ?1 AND upper(COL) = upper(?2)"
+        ));
+        let mut stmt = r.ok()?;
+        toks.iter().filter_map(Token::ident).find_map(|name| {
+            let decl: String = stmt.query_row([name.as_str(), col], |r| r.get(0)).ok()?;
+            super::types::from_decl(&decl).map(|(c, _)| c)
+        })
+    }
 }
 
 #[cfg(test)]
