@@ -281,7 +281,7 @@ test(
     pool.reconfigure({ poolMin: 2, poolMax: 4, getMode: "nowait" });
     assert.equal(pool.limits.poolMax, 4);
     // OCI applies the new sizes off the JS thread: four sessions come once it has.
-    let held: Connection[] = [];
+    const held: Connection[] = [];
     await until("poolMax 4", () => pool.getStatistics().busy === 0 && pool.limits.poolMin === 2);
     for (let i = 0; i < 50 && held.length < 4; i++) {
       const c = await pool.acquire().catch(() => null);
