@@ -119,12 +119,14 @@ fn get_mode(l: &ThickPoolLimits) -> Result<GetMode> {
         "nowait" => GetMode::NoWait,
         "forceget" => GetMode::ForceGet,
         "timedwait" => GetMode::TimedWait(Duration::from_millis(u64::from(l.wait_timeout_ms))),
-        other => return Err(Error::odb(
-            codes::INVALID_OPTION,
-            format!(
+        other => {
+            return Err(Error::odb(
+                codes::INVALID_OPTION,
+                format!(
                 "Option \"getMode\" must be wait, nowait, forceget or timedwait, not \"{other}\""
             ),
-        )),
+            ))
+        }
     })
 }
 
