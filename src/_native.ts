@@ -175,6 +175,7 @@ type RawAddon = {
   thickInit(opts: NativeThickInit): Promise<unknown>;
   thickConnect(opts: NativeConnectOptions): Promise<unknown>;
   createPool(opts: NativePoolOptions): Promise<unknown>;
+  thickCreatePool(opts: NativePoolOptions, plsqlFixup?: string): Promise<unknown>;
   setLogLevel(level: string, toJs: boolean): void;
   drainLogs(): string[];
 };
@@ -357,41 +358,48 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
       return adapt(unwrap<RawConnection>(await raw.thickConnect(opts)), false);
     },
     async createPool(opts: NativePoolOptions): Promise<NativePool> {
-      const pool = unwrap<NativePool>(await raw.createPool(opts));
-      return {
-        acquire: async (req: NativeAcquire, requestId: number) =>
-          adapt(unwrap<RawConnection>(await pool.acquire(req, requestId))),
-        cancelAcquire: (requestId: number) => pool.cancelAcquire(requestId),
-        tryAcquireOrPark: (req: NativeAcquire | null) => {
-          const c = unwrap<RawConnection | number | null>(pool.tryAcquireOrPark(req));
-          return c === null || typeof c === "number" ? c : adapt(c);
-        },
-        takeParked: () => {
-          const flat = pool.takeParked() as unknown as (number | RawConnection | null)[];
-          const out: [number, NativeConnection | null][] = [];
-          for (let i = 0; i < flat.length; i += 2) {
-            const c = flat[i + 1] as RawConnection | null;
-            out.push([flat[i] as number, c === null ? null : adapt(c)]);
-          }
-          return out;
-        },
-        parkedReady: async () => unwrap(await pool.parkedReady()),
-        wakeParked: () => pool.wakeParked(),
-        leaveParked: (id: number, timedOut: boolean) => {
-          const c = unwrap<RawConnection | null>(pool.leaveParked(id, timedOut));
-          return c === null ? null : adapt(c);
-        },
-        acquireQueued: async (req: NativeAcquire, id: number, requestId: number, leftMs: number) =>
-          adapt(unwrap<RawConnection>(await pool.acquireQueued(req, id, requestId, leftMs))),
-        tryRelease: (id: number, tag: string, drop: boolean) => pool.tryRelease(id, tag, drop),
-        release: async (id: number, tag: string, drop: boolean) =>
-          unwrap(await pool.release(id, tag, drop)),
-        close: async (force: boolean, drainMs: number) => unwrap(await pool.close(force, drainMs)),
-        reconfigure: (limits: NativePoolLimits) => {
-          unwrap(pool.reconfigure(limits));
-        },
-        statistics: () => pool.statistics(),
-      };
+      return adaptPool(unwrap<NativePool>(await raw.createPool(opts)), true);
     },
+    async thickCreatePool(opts: NativePoolOptions, plsqlFixup?: string): Promise<NativePool> {
+      return adaptPool(unwrap<NativePool>(await raw.thickCreatePool(opts, plsqlFixup)), false);
+    },
+  };
+}
+
+/** The addon's pool (thin, or OCI's in thick mode) with typed failures. */
+function adaptPool(pool: NativePool, thin: boolean): NativePool {
+  return {
+    acquire: async (req: NativeAcquire, requestId: number) =>
+      adapt(unwrap<RawConnection>(await pool.acquire(req, requestId)), thin),
+    cancelAcquire: (requestId: number) => pool.cancelAcquire(requestId),
+    tryAcquireOrPark: (req: NativeAcquire | null) => {
+      const c = unwrap<RawConnection | number | null>(pool.tryAcquireOrPark(req));
+      return c === null || typeof c === "number" ? c : adapt(c, thin);
+    },
+    takeParked: () => {
+      const flat = pool.takeParked() as unknown as (number | RawConnection | null)[];
+      const out: [number, NativeConnection | null][] = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        const c = flat[i + 1] as RawConnection | null;
+        out.push([flat[i] as number, c === null ? null : adapt(c, thin)]);
+      }
+      return out;
+    },
+    parkedReady: async () => unwrap(await pool.parkedReady()),
+    wakeParked: () => pool.wakeParked(),
+    leaveParked: (id: number, timedOut: boolean) => {
+      const c = unwrap<RawConnection | null>(pool.leaveParked(id, timedOut));
+      return c === null ? null : adapt(c, thin);
+    },
+    acquireQueued: async (req: NativeAcquire, id: number, requestId: number, leftMs: number) =>
+      adapt(unwrap<RawConnection>(await pool.acquireQueued(req, id, requestId, leftMs)), thin),
+    tryRelease: (id: number, tag: string, drop: boolean) => pool.tryRelease(id, tag, drop),
+    release: async (id: number, tag: string, drop: boolean) =>
+      unwrap(await pool.release(id, tag, drop)),
+    close: async (force: boolean, drainMs: number) => unwrap(await pool.close(force, drainMs)),
+    reconfigure: (limits: NativePoolLimits) => {
+      unwrap(pool.reconfigure(limits));
+    },
+    statistics: () => pool.statistics(),
   };
 }

@@ -219,6 +219,8 @@ export interface NativeAddon {
   /** `connect()` through Oracle's client library (after `thickInit`). */
   thickConnect(opts: NativeConnectOptions): Promise<NativeConnection>;
   createPool(opts: NativePoolOptions): Promise<NativePool>;
+  /** OCI's session pool (after `thickInit`); `plsqlFixup`: the PL/SQL session callback. */
+  thickCreatePool(opts: NativePoolOptions, plsqlFixup?: string): Promise<NativePool>;
   /** Log records at or above `level` ("off" … "trace") go to `drainLogs()` when `toJs`. */
   setLogLevel(level: string, toJs: boolean): void;
   /** The waiting log records, each `level \t target \t message` (level 1 error … 5 trace). */

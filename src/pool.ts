@@ -19,7 +19,7 @@ import {
   toOracleError,
   userCodeError,
 } from "./errors.ts";
-import { assertThinOnly } from "./thick.ts";
+import { isThickMode } from "./thick.ts";
 import {
   loadNative,
   type NativeAcquire,
@@ -571,16 +571,16 @@ export async function createPool(options: PoolOptions): Promise<Pool> {
   try {
     checkPoolOptions(options);
     assertNetAllowed(options.connectString);
-    assertThinOnly("createPool()");
     const limits = nativeLimits(options);
     const connect = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),
     ) as ReturnType<typeof toNativeOptions>;
-    const native = await loadNative().createPool({
-      connect,
-      ...limits,
-      homogeneous: options.homogeneous ?? true,
-    });
+    const opts = { connect, ...limits, homogeneous: options.homogeneous ?? true };
+    // Thick mode: OCI's session pool, which calls a PL/SQL session callback itself.
+    const cb = options.sessionCallback;
+    const native = isThickMode()
+      ? await loadNative().thickCreatePool(opts, typeof cb === "string" ? cb : undefined)
+      : await loadNative().createPool(opts);
     return new Pool(native, options, limits);
   } catch (e) {
     throw toOracleError(e, site);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
+import { callSite, toOracleError } from "./errors.ts";
 import { loadNative } from "./_native.ts";
 import { checkOptions, type OptionSchema } from "./_options.ts";
 
@@ -36,8 +36,9 @@ let thick = false;
  * Loads Oracle's client library and turns on thick mode: `connect()` calls made afterwards
  * in this module instance go through OCI. Connections made before keep working in thin mode.
  * Calling it again with the same options does nothing; with other options it fails with
- * `ODB-1041` (the library is loaded once per process). Pools are not yet available in thick
- * mode: `createPool()` fails with `ODB-1041` once it is on.
+ * `ODB-1041` (the library is loaded once per process). `createPool()` calls made afterwards
+ * make pools on OCI's session pool (OCI matches tags, and calls a PL/SQL `sessionCallback`
+ * itself); pools made before stay thin.
  *
  * @throws {OracleError} `ODB-1040` when the library cannot be loaded (the message quotes
  * ODPI-C's DPI-1047 text); thin mode keeps working then.
@@ -70,11 +71,4 @@ export async function initOracleClient(options?: InitOracleClientOptions): Promi
 /** @internal True once `initOracleClient()` succeeded in this module instance. */
 export function isThickMode(): boolean {
   return thick;
-}
-
-/** @internal Throws ODB-1041 for a feature that thick mode does not have yet. */
-export function assertThinOnly(what: string): void {
-  if (thick) {
-    throw odbError(ErrorCode.THICK_UNAVAILABLE, `${what} is not yet available in thick mode`);
-  }
 }

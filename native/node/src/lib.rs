@@ -7,6 +7,7 @@
 mod call;
 pub mod log;
 pub mod thick;
+pub mod thick_pool;
 mod values;
 
 use std::future::Future;

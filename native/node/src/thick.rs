@@ -13,7 +13,7 @@ use crate::{
     NativeExecManyResult, NativeFailure,
 };
 
-fn failure(e: oradb_thick::Error) -> NativeFailure {
+pub(crate) fn failure(e: oradb_thick::Error) -> NativeFailure {
     NativeFailure {
         oradb_error: true,
         code: e.code,
@@ -24,7 +24,7 @@ fn failure(e: oradb_thick::Error) -> NativeFailure {
 }
 
 /// Runs a blocking ODPI-C call on the blocking pool; a panic there is ODB-4000.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> oradb_thick::Result<T> + Send + 'static,
 ) -> std::result::Result<T, NativeFailure> {
     match tokio::task::spawn_blocking(f).await {
@@ -72,7 +72,7 @@ pub fn thick_connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
         done(
             blocking(move || ThickConnection::connect(&o))
                 .await
-                .map(|c| NativeThickConnection { inner: Arc::new(c) }),
+                .map(|c| NativeThickConnection::standalone(Arc::new(c))),
         )
     })
 }
@@ -80,6 +80,24 @@ pub fn thick_connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
 #[napi]
 pub struct NativeThickConnection {
     inner: Arc<ThickConnection>,
+    /// Id in its pool (0: standalone), tag and new-session flag as OCI gave them.
+    pool: (u32, String, bool),
+}
+
+impl NativeThickConnection {
+    fn standalone(inner: Arc<ThickConnection>) -> Self {
+        NativeThickConnection {
+            inner,
+            pool: (0, String::new(), false),
+        }
+    }
+
+    pub(crate) fn pooled(a: oradb_thick::Acquired) -> Self {
+        NativeThickConnection {
+            inner: a.conn,
+            pool: (a.id, a.tag, a.is_new),
+        }
+    }
 }
 
 macro_rules! run {
@@ -91,20 +109,22 @@ macro_rules! run {
 
 #[napi]
 impl NativeThickConnection {
-    /// Thick sessions are standalone for now: no pool.
+    /// Id in its pool; 0 when standalone.
     #[napi(getter)]
     pub fn pool_id(&self) -> u32 {
-        0
+        self.pool.0
     }
 
+    /// The session's tag when acquired (OCI's; the requested one after a PL/SQL fix-up).
     #[napi(getter)]
     pub fn pool_tag(&self) -> String {
-        String::new()
+        self.pool.1.clone()
     }
 
+    /// True when OCI opened the session for this acquire.
     #[napi(getter)]
     pub fn pool_is_new(&self) -> bool {
-        false
+        self.pool.2
     }
 
     #[napi(getter)]

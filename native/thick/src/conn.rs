@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
+use oracle::conn::CloseMode;
 use oracle::sql_type::{OracleType, ToSql};
 use oracle::{Connection, Connector, ResultSet, Row, Statement};
 
@@ -110,8 +111,16 @@ impl ThickConnection {
         if let Some(cc) = &o.connection_class {
             c.connection_class(cc.as_str());
         }
-        let conn = c.connect()?;
-        if let Some(ms) = o.call_timeout_ms.filter(|ms| *ms > 0) {
+        Self::wrap(c.connect()?, o.call_timeout_ms)
+    }
+
+    /// A session of a thick pool; `release` gives it back.
+    pub(crate) fn pooled(conn: Connection, call_timeout_ms: Option<u32>) -> Result<Self> {
+        Self::wrap(conn, call_timeout_ms)
+    }
+
+    fn wrap(conn: Connection, call_timeout_ms: Option<u32>) -> Result<ThickConnection> {
+        if let Some(ms) = call_timeout_ms.filter(|ms| *ms > 0) {
             conn.set_call_timeout(Some(Duration::from_millis(u64::from(ms))))?;
         }
         let server_version = conn.server_version().map(|(v, _)| v.to_string())?;
@@ -321,12 +330,29 @@ impl ThickConnection {
 
     /// Closes the cursors, then the session; again: nothing to do.
     pub fn close(&self) -> Result<()> {
+        self.close_with(CloseMode::Default)
+    }
+
+    /// A pooled session back to OCI's pool: retagged when `tag` is not OCI's tag of it,
+    /// or dropped. Waits for a call in flight; again: nothing to do.
+    pub(crate) fn release(&self, tag: &str, drop_it: bool) -> Result<()> {
+        let retag = self.read().tag() != tag;
+        let mode = match (drop_it, retag) {
+            (true, _) => CloseMode::Drop,
+            (false, true) => CloseMode::Retag(tag),
+            (false, false) => CloseMode::Default,
+        };
+        self.close_with(mode)
+    }
+
+    fn close_with(&self, mode: CloseMode) -> Result<()> {
         let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
         if self.closed.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
+        // Statements must be gone before OCI lets the session go.
         calls.cursors.clear();
-        Ok(self.read().close()?)
+        Ok(self.read().close_with_mode(mode)?)
     }
 }
 

@@ -9,9 +9,13 @@ mod conn;
 mod error;
 mod init;
 mod many;
+mod pool;
 mod values;
 
 pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};
 pub use error::{Error, Result, LIBRARY_NOT_LOADED, UNAVAILABLE};
 pub use init::{init, is_initialized, InitOptions};
 pub use many::{ExecManyOpts, ExecManyResult};
+pub use pool::{
+    Acquired, ThickAcquire, ThickPool, ThickPoolLimits, ThickPoolOptions, ThickPoolStats,
+};

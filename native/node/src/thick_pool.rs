@@ -1,0 +1,207 @@
+//! Thick-mode pools: the methods of `NativePool`, routed to OCI's session pool (`oradb-thick`).
+//! Acquire, release, reconfigure and close may block in OCI, so they run on the blocking pool.
+//! OCI queues waiting acquires itself: the JS-side parking of thin pools is never used here
+//! (`tryAcquireOrPark` always answers "go through the I/O thread").
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+use napi::JsObject;
+use napi_derive::napi;
+use oradb_thick::{ThickAcquire, ThickPool, ThickPoolLimits, ThickPoolOptions};
+
+use crate::thick::{blocking, NativeThickConnection};
+use crate::{call, done, NativeAcquire, NativePoolLimits, NativePoolOptions, NativePoolStats, Out};
+
+fn limits(l: NativePoolLimits) -> ThickPoolLimits {
+    ThickPoolLimits {
+        min: l.pool_min,
+        max: l.pool_max,
+        increment: l.pool_increment,
+        get_mode: l.get_mode,
+        wait_timeout_ms: l.wait_timeout_ms,
+        queue_max: l.queue_max,
+        idle_timeout_s: l.pool_timeout_s,
+        max_lifetime_s: l.max_lifetime_session_s,
+        ping_interval_s: l.ping_interval_s,
+    }
+}
+
+fn acquire_request(r: NativeAcquire) -> ThickAcquire {
+    ThickAcquire {
+        tag: r.tag,
+        match_any_tag: r.match_any_tag,
+        user: r.user,
+        password: r.password,
+        connection_class: r.connection_class,
+        purity: r.purity,
+    }
+}
+
+/// Creates OCI's session pool (opens `poolMin` sessions). `plsql_fixup`: the PL/SQL session
+/// callback, which OCI then calls itself.
+#[napi]
+pub fn thick_create_pool(
+    env: Env,
+    opts: NativePoolOptions,
+    plsql_fixup: Option<String>,
+) -> Result<JsObject> {
+    let c = opts.connect;
+    let o = ThickPoolOptions {
+        user: c.user,
+        password: c.password,
+        connect_string: c.connect_string,
+        limits: limits(NativePoolLimits {
+            pool_min: opts.pool_min,
+            pool_max: opts.pool_max,
+            pool_increment: opts.pool_increment,
+            get_mode: opts.get_mode,
+            wait_timeout_ms: opts.wait_timeout_ms,
+            queue_max: opts.queue_max,
+            pool_timeout_s: opts.pool_timeout_s,
+            max_lifetime_session_s: opts.max_lifetime_session_s,
+            ping_interval_s: opts.ping_interval_s,
+        }),
+        homogeneous: opts.homogeneous,
+        stmt_cache_size: c.stmt_cache_size,
+        call_timeout_ms: c.call_timeout_ms,
+        driver_name: c.driver_name,
+        connection_class: c.connection_class,
+        purity: c.purity.unwrap_or(0),
+        plsql_fixup,
+    };
+    call::spawn(env, async move {
+        let r = blocking(move || ThickPool::create(o)).await;
+        done(r.map(|p| NativeThickPool { inner: Arc::new(p) }))
+    })
+}
+
+#[napi]
+pub struct NativeThickPool {
+    inner: Arc<ThickPool>,
+}
+
+#[napi]
+impl NativeThickPool {
+    /// Gets a session; `request_id` (non-zero) lets `cancel_acquire` abort it.
+    #[napi]
+    pub fn acquire(&self, env: Env, req: NativeAcquire, request_id: u32) -> Result<JsObject> {
+        let p = self.inner.clone();
+        let r = acquire_request(req);
+        call::spawn(env, async move {
+            let got = blocking({
+                let p = p.clone();
+                move || p.acquire(&r, request_id)
+            })
+            .await;
+            p.forget(request_id);
+            done(got.map(NativeThickConnection::pooled))
+        })
+    }
+
+    /// OCI cannot stop a waiting get: the session it gives is released and the acquire fails
+    /// with ODB-2010.
+    #[napi]
+    pub fn cancel_acquire(&self, request_id: u32) {
+        self.inner.cancel(request_id);
+    }
+
+    /// Always null: every acquire goes to OCI off the JS thread.
+    #[napi]
+    pub fn try_acquire_or_park(&self, _req: Option<NativeAcquire>) -> Null {
+        Null
+    }
+
+    /// Nothing is ever parked on the JS side (OCI queues waiters).
+    #[napi]
+    pub fn take_parked(&self) -> Vec<u32> {
+        Vec::new()
+    }
+
+    #[napi]
+    pub fn parked_ready(&self, env: Env) -> Result<JsObject> {
+        call::spawn(env, async move { done(Ok(())) })
+    }
+
+    #[napi]
+    pub fn wake_parked(&self) {}
+
+    #[napi]
+    pub fn leave_parked(&self, _id: f64, _timed_out: bool) -> Null {
+        Null
+    }
+
+    /// Not reached (nothing parks); the same as `acquire`.
+    #[napi]
+    pub fn acquire_queued(
+        &self,
+        env: Env,
+        req: NativeAcquire,
+        _id: f64,
+        request_id: u32,
+        _left_ms: f64,
+    ) -> Result<JsObject> {
+        self.acquire(env, req, request_id)
+    }
+
+    /// 0: the release needs `release` (OCI may do a round trip).
+    #[napi]
+    pub fn try_release(&self, _id: u32, _tag: String, _drop: bool) -> u32 {
+        0
+    }
+
+    /// Gives a session back (retagged when `tag` is not its tag), or drops it.
+    #[napi]
+    pub fn release(&self, env: Env, id: u32, tag: String, drop: bool) -> Result<JsObject> {
+        let p = self.inner.clone();
+        call::spawn(env, async move {
+            done(blocking(move || p.release(id, &tag, drop)).await)
+        })
+    }
+
+    /// `drain_ms` < 0: no drain time.
+    #[napi]
+    pub fn close(&self, env: Env, force: bool, drain_ms: f64) -> Result<JsObject> {
+        let p = self.inner.clone();
+        call::spawn(env, async move {
+            done(blocking(move || p.close(force, drain_ms.max(0.0))).await)
+        })
+    }
+
+    /// Checks the limits here; OCI applies them on the blocking pool (growing `poolMin` opens
+    /// sessions), so `statistics` shows new sizes a moment later.
+    #[napi]
+    pub fn reconfigure(&self, env: Env, l: NativePoolLimits) -> Out<()> {
+        let l = limits(l);
+        if let Err(e) = self.inner.check_reconfigure(&l) {
+            return done(Err(crate::thick::failure(e)));
+        }
+        let p = self.inner.clone();
+        // The promise is dropped: a failure here (the pool closed meanwhile) has no one to tell.
+        let started = call::spawn(env, async move {
+            done(blocking(move || p.reconfigure(l)).await)
+        });
+        done(started.map(|_| ()).map_err(|e| crate::NativeFailure {
+            oradb_error: true,
+            code: oradb_protocol::codes::INTERNAL.to_string(),
+            message: format!("{}: {e}", oradb_protocol::codes::INTERNAL),
+            offset: 0,
+            is_recoverable: false,
+        }))
+    }
+
+    #[napi]
+    pub fn statistics(&self) -> NativePoolStats {
+        let s = self.inner.statistics();
+        NativePoolStats {
+            open: s.open,
+            busy: s.busy,
+            idle: s.idle,
+            waiting: s.waiting,
+            forced: s.forced,
+            hits: s.hits as f64,
+            misses: s.misses as f64,
+            timeouts: s.timeouts as f64,
+        }
+    }
+}

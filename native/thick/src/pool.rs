@@ -1,0 +1,513 @@
+//! Thick-mode pools: OCI's own session pool (ODPI-C `dpiPool`, through the `oracle` crate).
+//! OCI does the sizing, waiting, idle timeout, lifetime, pings and tag matching; this module
+//! keeps what the TS layer needs beside it: the busy sessions by id (for release and forced
+//! close), the counters OCI does not keep, and typed errors for every misuse.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use oracle::conn::Purity;
+use oracle::pool::{CloseMode, GetMode, Pool, PoolBuilder, PoolOptions, PoolType};
+
+use crate::conn::ThickConnection;
+use crate::error::{codes, Error, Result};
+
+/// Sizes and timeouts, as `PoolLimits` of `src/pool.ts` carries them.
+#[derive(Debug, Clone, Default)]
+pub struct ThickPoolLimits {
+    pub min: u32,
+    pub max: u32,
+    pub increment: u32,
+    /// "wait" | "nowait" | "forceget" | "timedwait"
+    pub get_mode: String,
+    pub wait_timeout_ms: u32,
+    /// Acquires allowed to wait for a busy pool; 0: unlimited.
+    pub queue_max: u32,
+    pub idle_timeout_s: u32,
+    pub max_lifetime_s: u32,
+    /// Negative: never ping.
+    pub ping_interval_s: i32,
+}
+
+/// What `createPool()` needs in thick mode.
+#[derive(Debug, Clone, Default)]
+pub struct ThickPoolOptions {
+    pub user: String,
+    pub password: String,
+    pub connect_string: String,
+    pub limits: ThickPoolLimits,
+    pub homogeneous: bool,
+    pub stmt_cache_size: Option<u32>,
+    pub call_timeout_ms: Option<u32>,
+    pub driver_name: Option<String>,
+    /// DRCP defaults of every acquire.
+    pub connection_class: Option<String>,
+    /// 0 default, 1 new, 2 self.
+    pub purity: u32,
+    /// PL/SQL procedure OCI calls itself when a session's tag differs from the requested one.
+    pub plsql_fixup: Option<String>,
+}
+
+/// One `acquire()`.
+#[derive(Debug, Clone, Default)]
+pub struct ThickAcquire {
+    pub tag: String,
+    pub match_any_tag: bool,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub connection_class: Option<String>,
+    /// 0 the pool's, 1 new, 2 self.
+    pub purity: u32,
+}
+
+/// Counters for `getStatistics()`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThickPoolStats {
+    pub open: u32,
+    pub busy: u32,
+    pub idle: u32,
+    /// Acquires in flight (waiting for a session or opening one).
+    pub waiting: u32,
+    /// Sessions beyond `max` ("forceget").
+    pub forced: u32,
+    pub hits: u64,
+    pub misses: u64,
+    pub timeouts: u64,
+}
+
+/// A session handed out, with what OCI said about it.
+pub struct Acquired {
+    pub id: u32,
+    pub conn: Arc<ThickConnection>,
+    /// The session's tag as the callback rules compare it.
+    pub tag: String,
+    pub is_new: bool,
+}
+
+#[derive(Default)]
+struct Busy {
+    next_id: u32,
+    conns: HashMap<u32, Arc<ThickConnection>>,
+    /// Request ids whose acquire was aborted while OCI was still getting the session.
+    cancelled: HashSet<u32>,
+}
+
+pub struct ThickPool {
+    /// `None` once closed. Cloned out for each call (the clone shares the `dpiPool`), so no
+    /// lock is held while OCI blocks.
+    pool: Mutex<Option<Pool>>,
+    busy: Mutex<Busy>,
+    /// Set first by `close`: new acquires fail, acquires in flight drop what they get.
+    closing: AtomicBool,
+    in_flight: AtomicU32,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    timeouts: AtomicU64,
+    limits: Mutex<ThickPoolLimits>,
+    opts: ThickPoolOptions,
+}
+
+fn pool_closed() -> Error {
+    Error::odb(codes::POOL_CLOSED, "Pool is closed")
+}
+
+fn get_mode(l: &ThickPoolLimits) -> Result<GetMode> {
+    Ok(match l.get_mode.as_str() {
+        "wait" => GetMode::Wait,
+        "nowait" => GetMode::NoWait,
+        "forceget" => GetMode::ForceGet,
+        "timedwait" => GetMode::TimedWait(Duration::from_millis(u64::from(l.wait_timeout_ms))),
+        other => {
+            return Err(Error::odb(
+                codes::INVALID_OPTION,
+                format!(
+                "Option \"getMode\" must be wait, nowait, forceget or timedwait, not \"{other}\""
+            ),
+            ))
+        }
+    })
+}
+
+fn check_limits(l: &ThickPoolLimits) -> Result<()> {
+    if l.max == 0 || l.min > l.max {
+        return Err(Error::odb(
+            codes::INVALID_POOL_LIMITS,
+            format!(
+                "poolMin ({}) must not exceed poolMax ({}), which must be at least 1",
+                l.min, l.max
+            ),
+        ));
+    }
+    get_mode(l).map(|_| ())
+}
+
+/// Checks a `k=v;k=v` tag as thin mode does (OCI would take anything and never match it).
+fn check_tag(tag: &str) -> Result<()> {
+    for part in tag.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.split_once('=') {
+            Some((k, _)) if !k.trim().is_empty() => {}
+            _ => {
+                return Err(Error::odb(
+                    codes::INVALID_TAG,
+                    format!("tag \"{tag}\" is malformed: \"{part}\" is not key=value"),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+fn purity(n: u32) -> Option<Purity> {
+    match n {
+        1 => Some(Purity::New),
+        2 => Some(Purity::Self_),
+        _ => None,
+    }
+}
+
+/// OCI's "no free session" errors as thin mode's codes, by get mode, so the modes read
+/// alike; the ORA- text stays. Instant Client 19 says ORA-24496 for both modes; older ones
+/// ORA-24418 (nowait) and ORA-24457 (timedwait).
+fn pool_error(e: Error, mode: &str) -> Error {
+    if !matches!(e.code.as_str(), "ORA-24418" | "ORA-24457" | "ORA-24496") {
+        return e;
+    }
+    let code = match mode {
+        "nowait" => codes::POOL_EXHAUSTED,
+        "timedwait" => codes::POOL_WAIT_TIMEOUT,
+        _ => return e,
+    };
+    Error::odb(code, &e.message)
+}
+
+impl ThickPool {
+    /// Creates OCI's session pool and opens its `min` sessions.
+    pub fn create(o: ThickPoolOptions) -> Result<ThickPool> {
+        let l = &o.limits;
+        check_limits(l)?;
+        let mut b = PoolBuilder::new(&o.user, &o.password, &o.connect_string);
+        b.min_connections(l.min)
+            .max_connections(l.max)
+            .connection_increment(l.increment.max(1))
+            .get_mode(get_mode(l)?)
+            .pool_type(if o.homogeneous {
+                PoolType::Homogeneous
+            } else {
+                PoolType::Heterogeneous
+            });
+        b.timeout(Duration::from_secs(u64::from(l.idle_timeout_s)))?;
+        b.max_lifetime_connection(Duration::from_secs(u64::from(l.max_lifetime_s)))?;
+        b.ping_interval(ping(l.ping_interval_s))?;
+        if let Some(n) = o.stmt_cache_size {
+            b.stmt_cache_size(n);
+        }
+        if let Some(n) = &o.driver_name {
+            b.driver_name(n.as_str());
+        }
+        if let Some(p) = &o.plsql_fixup {
+            b.plsql_fixup_callback(p.as_str());
+        }
+        let pool = b.build()?;
+        Ok(ThickPool {
+            pool: Mutex::new(Some(pool)),
+            busy: Mutex::new(Busy::default()),
+            closing: AtomicBool::new(false),
+            in_flight: AtomicU32::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            timeouts: AtomicU64::new(0),
+            limits: Mutex::new(o.limits.clone()),
+            opts: o,
+        })
+    }
+
+    fn pool(&self) -> Result<Pool> {
+        if self.closing.load(Ordering::Acquire) {
+            return Err(pool_closed());
+        }
+        let g = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+        g.clone().ok_or_else(pool_closed)
+    }
+
+    fn busy(&self) -> std::sync::MutexGuard<'_, Busy> {
+        self.busy.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn limits(&self) -> ThickPoolLimits {
+        self.limits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn options_for(&self, r: &ThickAcquire) -> Result<PoolOptions> {
+        check_tag(&r.tag)?;
+        let mut o = PoolOptions::new()
+            .tag(&r.tag)
+            .match_any_tag(r.match_any_tag);
+        match (&r.user, &r.password) {
+            (None, None) => {}
+            _ if self.opts.homogeneous => {
+                return Err(Error::odb(
+                    codes::INVALID_ACQUIRE_CREDENTIALS,
+                    "user and password can only be given to acquire() on a heterogeneous pool \
+                     (created with homogeneous: false)",
+                ))
+            }
+            (Some(u), Some(p)) if !u.is_empty() => o = o.username(u).password(p),
+            _ => {
+                return Err(Error::odb(
+                    codes::INVALID_ACQUIRE_CREDENTIALS,
+                    "acquire() needs both user and password on a heterogeneous pool",
+                ))
+            }
+        }
+        if let Some(cc) = r
+            .connection_class
+            .as_ref()
+            .or(self.opts.connection_class.as_ref())
+        {
+            o = o.connection_class(cc);
+        }
+        if let Some(p) = purity(r.purity).or(purity(self.opts.purity)) {
+            o = o.purity(p);
+        }
+        Ok(o)
+    }
+
+    /// Gets a session from OCI (blocking as the get mode says). `request` (non-zero) lets
+    /// `cancel` abort it: OCI cannot be interrupted, so the session it then gives is released.
+    pub fn acquire(&self, r: &ThickAcquire, request: u32) -> Result<Acquired> {
+        let pool = self.pool()?;
+        let opts = self.options_for(r)?;
+        let l = self.limits();
+        let waits = matches!(l.get_mode.as_str(), "wait" | "timedwait");
+        let before = self.in_flight.fetch_add(1, Ordering::AcqRel);
+        let _in_flight = InFlight(&self.in_flight);
+        if waits && l.queue_max > 0 && before >= l.queue_max && pool.busy_count()? >= l.max {
+            return Err(Error::odb(
+                codes::POOL_QUEUE_FULL,
+                format!(
+                    "{before} acquires already wait for a session (queueMax {})",
+                    l.queue_max
+                ),
+            ));
+        }
+        let conn = pool.get_with_options(&opts).map_err(|e| {
+            let e = pool_error(e.into(), &l.get_mode);
+            if e.code == codes::POOL_WAIT_TIMEOUT {
+                self.timeouts.fetch_add(1, Ordering::Relaxed);
+            }
+            e
+        })?;
+        let is_new = conn.is_new_connection();
+        // After OCI's PL/SQL fix-up the session is in the requested state: report that tag, so
+        // the callback rules see nothing left to do.
+        let tag = if self.opts.plsql_fixup.is_some() && !r.tag.is_empty() {
+            r.tag.clone()
+        } else {
+            conn.tag().to_string()
+        };
+        let c = Arc::new(ThickConnection::pooled(conn, self.opts.call_timeout_ms)?);
+        let counter = if is_new { &self.misses } else { &self.hits };
+        counter.fetch_add(1, Ordering::Relaxed);
+        let mut busy = self.busy();
+        let aborted = request != 0 && busy.cancelled.remove(&request);
+        if aborted || self.closing.load(Ordering::Acquire) {
+            drop(busy);
+            let _ = c.release("", true);
+            return Err(if aborted {
+                Error::odb(codes::ACQUIRE_ABORTED, "acquire() was aborted")
+            } else {
+                pool_closed()
+            });
+        }
+        busy.next_id = busy.next_id.wrapping_add(1).max(1);
+        let id = busy.next_id;
+        busy.conns.insert(id, c.clone());
+        Ok(Acquired {
+            id,
+            conn: c,
+            tag,
+            is_new,
+        })
+    }
+
+    /// Marks an acquire in flight as aborted (see `acquire`).
+    pub fn cancel(&self, request: u32) {
+        if request != 0 {
+            self.busy().cancelled.insert(request);
+        }
+    }
+
+    /// Forgets an aborted request that finished anyway (keeps the set from growing).
+    pub fn forget(&self, request: u32) {
+        self.busy().cancelled.remove(&request);
+    }
+
+    /// Gives a session back, retagged when `tag` differs from its tag, or drops it.
+    pub fn release(&self, id: u32, tag: &str, drop_it: bool) -> Result<()> {
+        let c = self.busy().conns.remove(&id);
+        match c {
+            Some(c) => c.release(tag, drop_it),
+            // Closed with the pool (force): nothing left to give back.
+            None if self.closing.load(Ordering::Acquire) => Ok(()),
+            None => Err(Error::odb(
+                codes::NOT_FROM_POOL,
+                "The connection was already released",
+            )),
+        }
+    }
+
+    /// What `reconfigure` refuses before touching OCI: bad limits, a closed pool.
+    pub fn check_reconfigure(&self, l: &ThickPoolLimits) -> Result<()> {
+        check_limits(l)?;
+        self.pool().map(|_| ())
+    }
+
+    /// Changes sizes and timeouts. Attribute changes apply at once; new sizes through
+    /// OCI's reinitialisation (which may open sessions: run it off the JS thread).
+    pub fn reconfigure(&self, l: ThickPoolLimits) -> Result<()> {
+        check_limits(&l)?;
+        let mut pool = self.pool()?;
+        let old = self.limits();
+        pool.set_get_mode(&get_mode(&l)?)?;
+        pool.set_timeout(Duration::from_secs(u64::from(l.idle_timeout_s)))?;
+        pool.set_max_lifetime_connection(Duration::from_secs(u64::from(l.max_lifetime_s)))?;
+        pool.set_ping_interval(ping(l.ping_interval_s))?;
+        if (old.min, old.max, old.increment) != (l.min, l.max, l.increment) {
+            pool.reconfigure(l.min, l.max, l.increment.max(1))?;
+        }
+        *self.limits.lock().unwrap_or_else(|p| p.into_inner()) = l;
+        Ok(())
+    }
+
+    /// Counters; OCI's are local attribute reads (no round trip).
+    pub fn statistics(&self) -> ThickPoolStats {
+        let pool = self.pool.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let (open, busy) = match pool {
+            Some(p) => (p.open_count().unwrap_or(0), p.busy_count().unwrap_or(0)),
+            None => (0, 0),
+        };
+        let max = self.limits().max;
+        ThickPoolStats {
+            open,
+            busy,
+            idle: open.saturating_sub(busy),
+            waiting: self.in_flight.load(Ordering::Acquire),
+            forced: open.saturating_sub(max),
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            timeouts: self.timeouts.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Closes the pool. Busy sessions: ODB-2006 unless `force`; `drain_ms` (≥ 0, may be
+    /// infinite) lets them come back first. Forced: their calls are broken, they are closed
+    /// (each after its call ends), then OCI's pool.
+    pub fn close(&self, force: bool, drain_ms: f64) -> Result<()> {
+        if self
+            .pool
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+        {
+            return Ok(());
+        }
+        if !force && !self.busy().conns.is_empty() {
+            return Err(Error::odb(
+                codes::POOL_IN_USE,
+                "The pool has sessions in use: release them, or close with force or drainTime",
+            ));
+        }
+        self.closing.store(true, Ordering::Release);
+        if drain_ms > 0.0 {
+            let until =
+                Instant::now().checked_add(Duration::from_secs_f64(drain_ms.min(1e12) / 1e3));
+            while !self.busy().conns.is_empty() && until.is_none_or(|t| Instant::now() < t) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let left: Vec<_> = self.busy().conns.drain().map(|(_, c)| c).collect();
+        for c in &left {
+            let _ = c.break_execution();
+        }
+        for c in &left {
+            let _ = c.release("", true);
+        }
+        // Acquires still inside OCI get their session from the ones just closed, see
+        // `closing` and drop it; give them a moment before the pool goes.
+        let until = Instant::now() + Duration::from_secs(5);
+        while self.in_flight.load(Ordering::Acquire) > 0 && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let pool = self.pool.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match pool {
+            Some(p) => Ok(p.close(&CloseMode::Force)?),
+            None => Ok(()),
+        }
+    }
+}
+
+fn ping(s: i32) -> Option<Duration> {
+    u64::try_from(s).ok().map(Duration::from_secs)
+}
+
+/// Counts an acquire in flight until it returns, however it returns.
+struct InFlight<'a>(&'a AtomicU32);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_must_be_key_value_pairs() {
+        assert!(check_tag("").is_ok());
+        assert!(check_tag("a=1; b=2;;").is_ok());
+        assert_eq!(check_tag("a=1;b").unwrap_err().code, codes::INVALID_TAG);
+        assert_eq!(check_tag("=1").unwrap_err().code, codes::INVALID_TAG);
+    }
+
+    #[test]
+    fn limits_are_checked_before_oci_sees_them() {
+        let l = ThickPoolLimits {
+            min: 3,
+            max: 2,
+            get_mode: "wait".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            check_limits(&l).unwrap_err().code,
+            codes::INVALID_POOL_LIMITS
+        );
+        let l = ThickPoolLimits {
+            max: 2,
+            get_mode: "later".into(),
+            ..Default::default()
+        };
+        assert_eq!(check_limits(&l).unwrap_err().code, codes::INVALID_OPTION);
+    }
+
+    #[test]
+    fn oci_pool_errors_get_thin_codes_and_keep_their_text() {
+        let e = Error {
+            code: "ORA-24457".into(),
+            message: "ORA-24457: OCISessionGet() could not find a free session".into(),
+            offset: 0,
+            is_recoverable: false,
+        };
+        assert_eq!(pool_error(e.clone(), "nowait").code, codes::POOL_EXHAUSTED);
+        assert_eq!(pool_error(e.clone(), "wait").code, "ORA-24457");
+        let e = pool_error(e, "timedwait");
+        assert_eq!(e.code, codes::POOL_WAIT_TIMEOUT);
+        assert!(e.message.contains("ORA-24457"));
+    }
+}
