@@ -174,7 +174,7 @@ kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 echo "== python-oracledb's own test suite (about 15 minutes; a line per test file)"
 PYO_VERSION=$(sed -n 's/^version=//p' tests/conformance/pyo_suite/floor.txt)
 PYO_FLOOR=$(sed -n 's/^passed=//p' tests/conformance/pyo_suite/floor.txt)
-timeout 3000 bash tests/conformance/pyo_suite/run.sh "$ORADB_TESTSERVER" "$PYO_VERSION" 2>&1 | tee "$LOGS/pyo-suite.log" | grep -E '^\[[0-9]+/|^schema|^python-oracledb suite|^all tests' || true
+timeout 3000 bash tests/conformance/pyo_suite/run.sh "$ORADB_TESTSERVER" "$PYO_VERSION" 2>&1 | tee "$LOGS/pyo-suite.log" | grep --line-buffered -E '^\[[0-9]+/|^schema|^python-oracledb suite|^all tests' || true
 pyo=$(grep -E '^python-oracledb suite: [0-9]+ passed' "$LOGS/pyo-suite.log" | tail -1 | sed -E 's/.*: ([0-9]+) passed.*/\1/')
 if [ -n "$pyo" ] && [ "$pyo" -ge "$PYO_FLOOR" ]; then
   add 1 0 "python-oracledb suite at or above its floor ($pyo >= $PYO_FLOOR tests)"
