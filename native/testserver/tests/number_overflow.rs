@@ -11,16 +11,7 @@ use oradb_protocol::ttc::execute::{options, ExecuteRequest};
 use oradb_testserver::{Config, TestServer};
 
 fn requests() -> Vec<Vec<u8>> {
-    include_str!("golden/python_number_overflow.hex")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            (0..l.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&l[i..i + 2], 16).unwrap())
-                .collect()
-        })
-        .collect()
+    common::hex_lines(include_str!("golden/python_number_overflow.hex"))
 }
 
 fn query(sql: &str) -> ExecuteRequest {

@@ -13,16 +13,7 @@ use oradb_protocol::value::ora_type;
 use oradb_testserver::{Config, TestServer};
 
 fn requests() -> Vec<Vec<u8>> {
-    include_str!("golden/python_rebind_select.hex")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            (0..l.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&l[i..i + 2], 16).unwrap())
-                .collect()
-        })
-        .collect()
+    common::hex_lines(include_str!("golden/python_rebind_select.hex"))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -74,16 +65,8 @@ async fn a_select_bind_rerun_with_a_longer_string_is_described_with_its_size() {
         .await
         .unwrap();
     let caps = c.caps();
-    let req: Vec<Vec<u8>> = include_str!("golden/python_rebind_longer_string.hex")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            (0..l.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&l[i..i + 2], 16).unwrap())
-                .collect()
-        })
-        .collect();
+    let req: Vec<Vec<u8>> =
+        common::hex_lines(include_str!("golden/python_rebind_longer_string.hex"));
     assert_eq!(req.len(), 2);
     let size = |a: &[u8]| {
         assert_eq!(a[0], msg::DESCRIBE_INFO, "no describe: {a:02x?}");

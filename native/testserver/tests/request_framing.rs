@@ -14,16 +14,7 @@ use tokio::net::TcpStream;
 
 /// python-oracledb's own packets (see the file's header).
 fn golden_logon() -> Vec<Vec<u8>> {
-    include_str!("golden/python_logon_sdu1001.hex")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            (0..l.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&l[i..i + 2], 16).unwrap())
-                .collect()
-        })
-        .collect()
+    common::hex_lines(include_str!("golden/python_logon_sdu1001.hex"))
 }
 
 async fn next_packet(sock: &mut TcpStream, dec: &mut PacketDecoder) -> packet::Packet {

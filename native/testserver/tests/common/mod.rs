@@ -362,3 +362,16 @@ impl Client {
         self.caps
     }
 }
+
+/// Captured packets or requests: one hex string a line; `#` comments and blank lines skipped.
+pub fn hex_lines(text: &str) -> Vec<Vec<u8>> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            (0..l.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&l[i..i + 2], 16).unwrap())
+                .collect()
+        })
+        .collect()
+}
