@@ -152,3 +152,25 @@ async fn oci_re_execute_of_a_cached_statement_gets_an_answer_oci_reads() {
     assert_eq!((again.error_num, again.cursor_id), (0, 1));
     assert_eq!(again.call_number, 7, "the re-execute's sequence number");
 }
+
+/// `select 1 from dual` as OCI 19.3 sends it (python-oracledb thick): the
+/// describe carries 1 after the column count, the pointer to the column
+/// array without which OCI stops after the first column's type OID length.
+#[tokio::test]
+async fn oci_query_describe_points_at_its_columns() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    let answer = c.replay("oall8_query").await;
+    assert_eq!(answer[0], msg::DESCRIBE_INFO);
+    let mut r = Reader::new(&answer[1..]);
+    r.skip_bytes().unwrap();
+    r.ub4().unwrap();
+    assert_eq!(r.ub4().unwrap(), 1, "one column");
+    assert_eq!(r.u8().unwrap(), 1, "column array pointer");
+    assert_eq!(r.u8().unwrap(), 2, "NUMBER");
+    // flags, precision, then the scale -127 as a universal SB1 (the DTY
+    // reply gave SB1 the universal representation).
+    r.u8().unwrap();
+    r.u8().unwrap();
+    assert_eq!(r.sb2().unwrap(), -127);
+}

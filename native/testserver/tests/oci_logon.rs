@@ -10,6 +10,7 @@ use oradb_protocol::ano::messages::ServerResponse;
 use oradb_protocol::buf::Reader;
 use oradb_protocol::packet::{self, accept::Accept, kind, PacketDecoder};
 use oradb_protocol::ttc::auth::AuthReply;
+use oradb_protocol::ttc::data_types::DataTypesReply;
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, FOREIGN_BANNER};
 use oradb_protocol::ttc::{msg, Caps};
 use oradb_testserver::{Config, TestServer};
@@ -73,17 +74,27 @@ async fn oci_19_3_logon_packets_get_the_answers_oci_accepts() {
     assert_eq!(pro.banner, FOREIGN_BANNER);
     assert_eq!((pro.elements.len(), pro.fdo.len()), (50, 100));
 
-    // DTY: OCI's own table back, byte for byte.
+    // DTY: one (conversion, representation) per type, OCI's last offer:
+    // universal integers, OAC122 and OER8.
     let dty = capture("dty_request");
     sock.write_all(&dty).await.unwrap();
     let p = next(&mut sock, &mut dec).await;
     let reply = p.data_payload();
     // 10-byte header + 2 data flags; then 02 69 03 69 03 flags, caps.
     let request = &dty[10..];
-    let caps_end = 6 + 1 + request[6] as usize;
-    let table = &request[caps_end + 1 + request[caps_end] as usize..];
     assert_eq!(reply[0], msg::DATA_TYPES);
-    assert_eq!(&reply[1..], table);
+    let types = DataTypesReply::decode(&mut Reader::new(&reply[1..]), &Caps::default()).unwrap();
+    assert_eq!(types.entries.len(), 377);
+    for e in [
+        (25, 25, 1),
+        (27, 27, 1),
+        (33, 33, 1),
+        (2, 2, 10),
+        (646, 120, 1),
+        (612, 290, 1),
+    ] {
+        assert!(types.entries.contains(&e), "{e:?}");
+    }
     assert_eq!(request[7 + 7], 12, "OCI 19.3 asks for field version 12");
 
     // OSESSKEY: the challenge, ended by a STATUS with only the call status.

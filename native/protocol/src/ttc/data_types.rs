@@ -12,14 +12,33 @@ pub struct DataTypesRequest {
     pub flags: u8,
     pub compile_caps: Vec<u8>,
     pub runtime_caps: Vec<u8>,
-    /// (type, conversion type, representation)
-    pub types: Vec<(u16, u16, u16)>,
-    /// The bytes after the runtime capabilities, as sent: OCI wants its
-    /// table back byte for byte (see [`DataTypesReply::echo`]).
+    /// One entry per type, with every (conversion type, representation)
+    /// the client offers for it, in its order.
+    pub types: Vec<TypeEntry>,
+    /// The bytes after the runtime capabilities, as sent (for
+    /// [`DataTypesRequest::table_is_whole`]).
     pub table: Vec<u8>,
 }
 
-/// Representation "universal" (compressed ub* integers).
+/// One data type of a DTY table: `type, (conversion, representation)…, 0`.
+/// Thin clients and JDBC offer one pair (none for a type they do not
+/// convert); OCI 19.3 offers two for the integer types 25..=33, its native
+/// representation first and universal (1) last, e.g. SB1 `27 | 27 10 | 27 1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeEntry {
+    pub ty: u16,
+    pub offers: Vec<(u16, u16)>,
+}
+
+impl TypeEntry {
+    pub fn new(ty: u16, conv: u16, rep: u16) -> Self {
+        TypeEntry {
+            ty,
+            offers: vec![(conv, rep)],
+        }
+    }
+}
+
 const REP_UNIVERSAL: u16 = 1;
 /// Representation "Oracle" (native Oracle encodings of data types).
 const REP_ORACLE: u16 = 10;
@@ -35,10 +54,16 @@ const UNIVERSAL_TYPES: &[u16] = &[3, 4, 6, 9, 10, 15, 21, 22, 25, 26, 28, 29, 30
 
 impl DataTypesRequest {
     pub fn thin_client(compile_caps: Vec<u8>, runtime_caps: Vec<u8>) -> Self {
-        let mut types: Vec<(u16, u16, u16)> =
-            CLIENT_TYPES.iter().map(|t| (*t, *t, REP_ORACLE)).collect();
-        types.extend(UNIVERSAL_TYPES.iter().map(|t| (*t, *t, REP_UNIVERSAL)));
-        types.push((TYPE_SB1, TYPE_SB1, REP_ORACLE));
+        let mut types: Vec<TypeEntry> = CLIENT_TYPES
+            .iter()
+            .map(|t| TypeEntry::new(*t, *t, REP_ORACLE))
+            .collect();
+        types.extend(
+            UNIVERSAL_TYPES
+                .iter()
+                .map(|t| TypeEntry::new(*t, *t, REP_UNIVERSAL)),
+        );
+        types.push(TypeEntry::new(TYPE_SB1, TYPE_SB1, REP_ORACLE));
         DataTypesRequest {
             charset: 873,
             ncharset: 873,
@@ -56,8 +81,12 @@ impl DataTypesRequest {
             .u16le(self.ncharset)
             .u8(self.flags);
         w.bytes(&self.compile_caps).bytes(&self.runtime_caps);
-        for (t, c, r) in &self.types {
-            w.u16be(*t).u16be(*c).u16be(*r).u16be(0);
+        for e in &self.types {
+            w.u16be(e.ty);
+            for (c, r) in &e.offers {
+                w.u16be(*c).u16be(*r);
+            }
+            w.u16be(0);
         }
         w.u16be(0);
     }
@@ -101,9 +130,14 @@ impl DataTypesRequest {
         })
     }
 
-    /// The representation the client asked for `ty`, if it listed it.
+    /// The representation the client asked for `ty`, if it listed it: the
+    /// last it offers (universal, for OCI's integer types).
     pub fn representation(&self, ty: u16) -> Option<u16> {
-        self.types.iter().find(|e| e.0 == ty).map(|e| e.2)
+        self.types
+            .iter()
+            .find(|e| e.ty == ty)
+            .and_then(|e| e.offers.last())
+            .map(|o| o.1)
     }
 
     /// Whether the whole type table arrived: a request cut at a packet
@@ -138,11 +172,7 @@ pub const REPRESENTATION_UNIVERSAL: u16 = REP_UNIVERSAL;
 /// go-ora sends its national charset before the table, JDBC and the
 /// python/node clients do not: whichever reading ends exactly at the end of
 /// the message is the right one.
-fn find_type_table(
-    all: &[u8],
-    starts: &[usize],
-    compile_caps: &[u8],
-) -> Option<Vec<(u16, u16, u16)>> {
+fn find_type_table(all: &[u8], starts: &[usize], compile_caps: &[u8]) -> Option<Vec<TypeEntry>> {
     let wide = compile_caps.get(27).is_none_or(|b| *b != 0);
     starts
         .iter()
@@ -150,10 +180,10 @@ fn find_type_table(
         .find_map(|s| read_type_table(all.get(s..)?, wide))
 }
 
-/// `type; 0 ends; conversion; representation and a 0 only when the
-/// conversion is not 0` (JDBC and go-ora send conversion-0 entries as 4
-/// bytes); `None` unless the table ends exactly at the end of `b`.
-fn read_type_table(b: &[u8], wide: bool) -> Option<Vec<(u16, u16, u16)>> {
+/// `type, (conversion, representation)…, 0` per entry, a type 0 ends the
+/// table (JDBC and go-ora send a conversion-0 entry as `type, 0`); `None`
+/// unless the table ends exactly at the end of `b`.
+fn read_type_table(b: &[u8], wide: bool) -> Option<Vec<TypeEntry>> {
     let mut r = Reader::new(b);
     let num = |r: &mut Reader| {
         if wide {
@@ -164,19 +194,19 @@ fn read_type_table(b: &[u8], wide: bool) -> Option<Vec<(u16, u16, u16)>> {
     };
     let mut types = Vec::new();
     loop {
-        let t = num(&mut r).ok()?;
-        if t == 0 {
+        let ty = num(&mut r).ok()?;
+        if ty == 0 {
             break;
         }
-        let c = num(&mut r).ok()?;
-        let rep = if c != 0 {
-            let rep = num(&mut r).ok()?;
-            num(&mut r).ok()?;
-            rep
-        } else {
-            0
-        };
-        types.push((t, c, rep));
+        let mut offers = Vec::new();
+        loop {
+            let conv = num(&mut r).ok()?;
+            if conv == 0 {
+                break;
+            }
+            offers.push((conv, num(&mut r).ok()?));
+        }
+        types.push(TypeEntry { ty, offers });
     }
     r.is_empty().then_some(types)
 }
@@ -185,19 +215,33 @@ fn read_type_table(b: &[u8], wide: bool) -> Option<Vec<(u16, u16, u16)>> {
 pub struct DataTypesReply {
     /// (type, conversion type, representation); representation only when conversion != 0.
     pub entries: Vec<(u16, u16, u16)>,
-    /// When set, the reply is `02` and these bytes instead of `entries`.
+    /// When set, the reply is `02` and these bytes instead of `entries`
+    /// (tests and experiments: a reply as another server sent it).
     pub raw: Option<Vec<u8>>,
 }
 
 impl DataTypesReply {
-    /// OCI's answer: its own table, byte for byte. OCI 19.3's entries are
-    /// not all of the 4-field form (types from 25 on carry 6), so a table
-    /// re-encoded from `types` is not what it sent, and OCI then waits.
-    pub fn echo(req: &DataTypesRequest) -> Self {
-        DataTypesReply {
-            entries: Vec::new(),
-            raw: Some(req.table.clone()),
-        }
+    /// One (conversion, representation) per type of the request, as
+    /// `pick` chooses among the client's offers; a type the client does not
+    /// convert stays `type, 0`.
+    pub fn choose(req: &DataTypesRequest, pick: impl Fn(&TypeEntry) -> Option<(u16, u16)>) -> Self {
+        let entries = req
+            .types
+            .iter()
+            .map(|e| match pick(e) {
+                Some((c, r)) => (e.ty, c, r),
+                None => (e.ty, 0, 0),
+            })
+            .collect();
+        DataTypesReply { entries, raw: None }
+    }
+
+    /// The representation this reply gives `ty`, if it converts it.
+    pub fn representation(&self, ty: u16) -> Option<u16> {
+        self.entries
+            .iter()
+            .find(|e| e.0 == ty && e.1 != 0)
+            .map(|e| e.2)
     }
 
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
@@ -300,7 +344,13 @@ mod tests {
         assert!(r.is_empty());
         assert!(!req.length_prefixed_strings());
         assert_eq!(req.types.len(), 6);
-        assert_eq!(req.types[1], (0x0d, 0, 0));
+        assert_eq!(
+            req.types[1],
+            TypeEntry {
+                ty: 0x0d,
+                offers: vec![]
+            }
+        );
         assert_eq!(req.representation(TYPE_SB1), Some(REPRESENTATION_UNIVERSAL));
     }
 
@@ -314,30 +364,68 @@ mod tests {
         b.extend([0x00, 0x02, 0x00, 0x02, 0x00, 0x0a, 0x00, 0x00]);
         b.extend([0x00, 0x1b, 0x00, 0x1b, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00]);
         let req = DataTypesRequest::decode(&mut Reader::new(&b), &Caps::default()).unwrap();
-        assert_eq!(req.types, vec![(2, 2, 10), (27, 27, 1)]);
+        assert_eq!(
+            req.types,
+            vec![TypeEntry::new(2, 2, 10), TypeEntry::new(27, 27, 1)]
+        );
     }
 
-    /// The start of OCI 19.3's DTY request (whole request in
-    /// `testserver/tests/oci19/dty_request.hex`): runtime caps [1] has the
-    /// time-zone bit, yet no time zone follows; the table starts right
-    /// after the caps, and some entries there carry six ub2, not four.
+    /// OCI 19.3's whole DTY request (`testserver/tests/oci19/dty_request.hex`,
+    /// a TNS DATA packet): runtime caps [1] has the time-zone bit, yet no time
+    /// zone follows; its table lists two offers for the integer types and
+    /// for the versioned structures.
     #[test]
-    fn oci_request_keeps_its_table_as_sent() {
-        let head = "69036903032a060101016f01010c010101010101017fff030e03030101ff01ffff010b0101ff01060ae2017f05000f0d070201000018000700010001000100000002000200";
-        let table = "0a00000008000800010000000c000c000a000000170017000100000018001800010000001900190018001900010000";
-        let mut b = hex_bytes(head);
-        // charsets and flags (5), 42 compile caps, 7 runtime caps, two lengths.
-        let start = 5 + 1 + 42 + 1 + 7;
-        b.extend(hex_bytes(table));
-        b.extend([0, 0]);
-        let req = DataTypesRequest::decode(&mut Reader::new(&b), &Caps::default()).unwrap();
+    fn oci_table_is_read_as_lists_of_offers() {
+        let hex = include_str!("../../../testserver/tests/oci19/dty_request.hex");
+        let packet = hex_bytes(hex.trim());
+        // TNS header (8), data flags (2), message type.
+        assert_eq!(packet[10], msg::DATA_TYPES);
+        let req =
+            DataTypesRequest::decode(&mut Reader::new(&packet[11..]), &Caps::default()).unwrap();
         assert_eq!(req.compile_caps[7], 12);
-        assert_eq!(req.table, &b[start..]);
-        assert_eq!(req.types[..2], [(1, 1, 1), (2, 2, 10)]);
+        assert!(req.table_is_whole());
+        assert_eq!(req.types.len(), 377);
+        let offers = |ty: u16| &req.types.iter().find(|e| e.ty == ty).unwrap().offers;
+        assert_eq!(offers(1), &[(1, 1)]);
+        assert_eq!(offers(2), &[(2, 10)]);
+        assert_eq!(offers(25), &[(25, 24), (25, 1)]);
+        assert_eq!(offers(TYPE_SB1), &[(27, 10), (27, 1)]);
+        assert_eq!(offers(33), &[(33, 12), (33, 1)]);
+        // OAC (646) or OAC122 (120); OER19 (612) or OER8 (290).
+        assert_eq!(offers(646), &[(646, 1), (120, 1)]);
+        assert_eq!(offers(612), &[(612, 1), (290, 1)]);
+        assert!(offers(13).is_empty());
+        assert_eq!(req.representation(TYPE_SB1), Some(REPRESENTATION_UNIVERSAL));
+
+        // A reply with one offer per type is the 4-field form real servers send.
+        let reply = DataTypesReply::choose(&req, |e| e.offers.last().copied());
         let mut w = Writer::new();
-        DataTypesReply::echo(&req).encode(&mut w, &Caps::default());
-        assert_eq!(w.buf[0], 2);
-        assert_eq!(&w.buf[1..], &b[start..]);
+        reply.encode(&mut w, &Caps::default());
+        let back = DataTypesReply::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap();
+        assert_eq!(back, reply);
+        assert_eq!(back.entries.len(), 377);
+        assert!(back.entries.contains(&(646, 120, 1)));
+        assert!(back.entries.contains(&(13, 0, 0)));
+        assert_eq!(
+            back.representation(TYPE_SB1),
+            Some(REPRESENTATION_UNIVERSAL)
+        );
+        assert_eq!(back.representation(13), None);
+    }
+
+    #[test]
+    fn thin_request_round_trips_as_single_offers() {
+        let req = DataTypesRequest::thin_client(
+            capabilities::client_compile_caps(),
+            capabilities::client_runtime_caps(),
+        );
+        let mut w = Writer::new();
+        req.encode(&mut w, &Caps::default());
+        let back =
+            DataTypesRequest::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap();
+        assert!(back.types.iter().all(|e| e.offers.len() == 1));
+        assert_eq!(back.representation(TYPE_SB1), Some(10));
+        assert_eq!(back.representation(26), Some(REPRESENTATION_UNIVERSAL));
     }
 
     fn hex_bytes(s: &str) -> Vec<u8> {

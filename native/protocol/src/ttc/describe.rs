@@ -159,7 +159,10 @@ impl DescribeInfo {
     pub fn encode_body(&self, w: &mut Writer, caps: &Caps) {
         w.ub4(self.max_row_size).ub4(self.columns.len() as u32);
         if !self.columns.is_empty() {
-            w.u8(0);
+            // The column array's pointer: thin clients skip it; OCI reads
+            // the columns only when it is 1 (with 0 it fails after the first
+            // column's type OID length).
+            w.u8(u8::from(caps.oci));
         }
         for (i, c) in self.columns.iter().enumerate() {
             c.encode(w, caps, i as u16 + 1);

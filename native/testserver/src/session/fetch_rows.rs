@@ -24,8 +24,24 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         .enumerate()
         .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
         .collect();
-    RowHeader::default().encode(w, caps);
+    if caps.oci && n == 0 && !cur.exhausted() {
+        // OCI's fetch-only OALL8 carries its row count where we do not read
+        // it yet: an error, not a success that would end its fetch early.
+        let e = ErrorMessage::error(
+            3115,
+            "ORA-03115: unsupported network datatype or representation (fetch without a row count)",
+            cursor_id,
+            0,
+        );
+        e.in_call(status, seq).encode(w, caps);
+        return;
+    }
     let end = (cur.pos + n as usize).min(cur.rows.len());
+    if caps.oci {
+        oci_row_header(w, (end - cur.pos) as u32, end == cur.rows.len());
+    } else {
+        RowHeader::default().encode(w, caps);
+    }
     let mut prev: Option<&Vec<Value>> = None;
     let mut failed = None;
     let mut done = cur.pos;
@@ -50,6 +66,22 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     let mut m = m.in_call(status, seq);
     m.row_count = cur.pos as u64;
     m.encode(w, caps);
+}
+
+/// OCI 19.3's row header (RXH7 in the DTY reply): it reads `number of
+/// requests` and `iterations this time` and wants both to count the rows
+/// sent plus one when the batch ends the cursor (measured on one- to
+/// three-row queries: 0 or the row count alone is ORA-03106, more makes OCI
+/// wait for rows that do not come). A batch without rows goes without a
+/// row header: OCI takes the ERROR alone (a header counting 0 is ORA-03106).
+fn oci_row_header(w: &mut TtcWriter, sent: u32, ends: bool) {
+    if sent == 0 {
+        return;
+    }
+    let k = sent + u32::from(ends);
+    let k2 = k.min(u32::from(u16::MAX)) as u16;
+    w.u8(msg::ROW_HEADER).u8(0).ub2(k2).ub4(0).ub4(k);
+    w.ub2(0).ub4(0).ub4(0);
 }
 
 /// One row. As Oracle does, a value equal to the previous row's (in this

@@ -65,14 +65,19 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     conn.caps.max_string_size = 32767;
     conn.caps.oci = oci;
     conn.caps.raw_strings = !dty.length_prefixed_strings();
-    conn.caps.universal_scale =
-        dty.representation(data_types::TYPE_SB1) == Some(data_types::REPRESENTATION_UNIVERSAL);
-    // Thin clients take an empty table; OCI waits for its own table back.
-    let dty_reply = if oci {
-        DataTypesReply::echo(&dty)
+    // Thin clients take an empty table; OCI waits for a table, one
+    // representation per type (see `oci_data_types`).
+    let (dty_reply, sb1) = if oci {
+        let reply = oci_data_types(&dty);
+        let sb1 = reply.representation(data_types::TYPE_SB1);
+        (reply, sb1)
     } else {
-        DataTypesReply::default()
+        (
+            DataTypesReply::default(),
+            dty.representation(data_types::TYPE_SB1),
+        )
     };
+    conn.caps.universal_scale = sb1 == Some(data_types::REPRESENTATION_UNIVERSAL);
     conn.send_msg(|w, caps| dty_reply.encode(w, caps)).await?;
 
     // 3. O5LOGON phase one: the challenge. OCI asks for the version first.
@@ -405,6 +410,17 @@ fn oci_result_pairs() -> [(&'static str, &'static str); 4] {
         ("AUTH_XACTION_TRAITS", "3"),
         ("AUTH_CAPABILITY_TABLE", ""),
     ]
+}
+
+/// OCI's DTY reply: for each type the last (conversion, representation)
+/// OCI 19.3 offers. That is universal (1) for its integer types 25..=33, the
+/// marshalling thin clients use (its first offers are native ones, and OCI
+/// then switches OSESSKEY to native marshalling), and the oldest structure
+/// versions it lists (OER8 for OER19/OER11, OAC122 for OAC, RXH7 for RXH):
+/// the newer OER ones make OCI drop the connection on any server error
+/// (ORA-03120), as the error form here is fitted to the old one.
+fn oci_data_types(dty: &DataTypesRequest) -> DataTypesReply {
+    DataTypesReply::choose(dty, |e| e.offers.last().copied())
 }
 
 /// Ends a successful logon call. Thin clients take an ERROR message with
