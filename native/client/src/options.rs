@@ -4,6 +4,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use oradb_protocol::ano::client::ClientPolicy as NetworkPolicy;
+pub use oradb_protocol::ano::{Encryption, Integrity, Level};
+
 /// DRCP purity requested at logon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Purity {
@@ -39,6 +42,10 @@ pub struct ConnectOptions {
     pub ssl_server_dn_match: bool,
     /// TLS: the subject DN the server certificate must have (SSL_SERVER_CERT_DN).
     pub ssl_server_cert_dn: Option<String>,
+    /// Native network encryption and integrity levels and algorithms
+    /// (`SQLNET.ENCRYPTION_CLIENT` and friends); default accepted, like
+    /// Oracle's client. Not used on tcps addresses.
+    pub network: NetworkPolicy,
 }
 
 impl Default for ConnectOptions {
@@ -61,6 +68,7 @@ impl Default for ConnectOptions {
             wallet_location: None,
             ssl_server_dn_match: true,
             ssl_server_cert_dn: None,
+            network: NetworkPolicy::default(),
         }
     }
 }
@@ -77,6 +85,7 @@ impl fmt::Debug for ConnectOptions {
             .field("stmt_cache_size", &self.stmt_cache_size)
             .field("connection_class", &self.connection_class)
             .field("purity", &self.purity)
+            .field("network", &self.network)
             .finish()
     }
 }
