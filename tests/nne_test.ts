@@ -110,11 +110,11 @@ test(
       assert.equal(conn.networkEncryption, "AES192");
       assert.equal(conn.networkIntegrity, "SHA256");
       const { rows } = await conn.execute<[number]>(
-        `select count(*) from (select level from dual connect by level <= ${n * 1000})`,
+        `select level from dual connect by level <= ${n * 1000}`,
         [],
         { outFormat: "array" },
       );
-      return rows![0][0];
+      return rows!.at(-1)![0];
     }));
     assert.deepEqual(results, [1000, 2000, 3000]);
   },

@@ -81,7 +81,14 @@ pub async fn negotiate(t: &mut Transport, policy: &ClientPolicy) -> Result<Negot
     if let Some(c) = done.crypto {
         t.set_crypto(c);
     }
-    Ok(done.negotiated)
+    // Algorithm names only: keys never reach the log.
+    let n = done.negotiated;
+    tracing::debug!(
+        "native network services: encryption {}, integrity {}",
+        n.encryption.map_or("off", |a| a.name()),
+        n.integrity.map_or("off", |a| a.name())
+    );
+    Ok(n)
 }
 
 /// Oracle's text for the refusals a negotiation ends with.

@@ -133,12 +133,17 @@ fn names<A: PartialEq>(
     parse: fn(&str) -> Option<A>,
 ) -> crate::Result<Vec<A>> {
     if v.is_empty() {
-        return Err(invalid(format!("{option} must name at least one algorithm")));
+        return Err(invalid(format!(
+            "{option} must name at least one algorithm"
+        )));
     }
     let mut out = Vec::new();
     for name in v {
-        let a = parse(name)
-            .ok_or_else(|| invalid(format!("{option}: unknown or unsupported algorithm {name:?}")))?;
+        let a = parse(name).ok_or_else(|| {
+            invalid(format!(
+                "{option}: unknown or unsupported algorithm {name:?}"
+            ))
+        })?;
         if !out.contains(&a) {
             out.push(a);
         }
@@ -173,7 +178,7 @@ mod tests {
         assert_eq!(p.integrity, Level::Accepted);
         assert_eq!(p.integrity_types, [Integrity::Sha1]);
         let e = network_policy(Some("on"), None, None, None).unwrap_err();
-        assert_eq!(e.code(), "ODB-5002");
+        assert_eq!(e.code(), oradb_protocol::codes::INVALID_OPTION);
         assert!(e.message().contains("networkEncryption"), "{}", e.message());
         let e = network_policy(None, None, None, Some(&["MD5".into()])).unwrap_err();
         assert!(e.message().contains("integrityTypes") && e.message().contains("MD5"));

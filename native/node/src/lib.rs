@@ -761,12 +761,12 @@ pub fn create_pool(env: Env, opts: NativePoolOptions) -> Result<JsObject> {
                 };
                 Pool::create(o).await
             })
-                .await
-                .map(|inner| NativePool {
-                    inner,
-                    out: Default::default(),
-                    cancels: Default::default(),
-                }),
+            .await
+            .map(|inner| NativePool {
+                inner,
+                out: Default::default(),
+                cancels: Default::default(),
+            }),
         )
     })
 }
