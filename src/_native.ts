@@ -208,6 +208,9 @@ interface RawConnection {
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
+  /** Absent on thick connections. */
+  readonly networkEncryption?: string | null;
+  readonly networkIntegrity?: string | null;
   readonly poolId: number;
   readonly poolTag: string;
   readonly poolIsNew: boolean;
@@ -253,6 +256,14 @@ class Adapted implements NativeConnection {
 
   get serverVersion(): string {
     return this.#raw.serverVersion;
+  }
+
+  get networkEncryption(): string | null {
+    return this.#raw.networkEncryption ?? null;
+  }
+
+  get networkIntegrity(): string | null {
+    return this.#raw.networkIntegrity ?? null;
   }
 
   async execute(

@@ -24,6 +24,10 @@ export interface NativeConnectOptions {
   walletLocation?: string;
   sslServerDnMatch?: boolean;
   sslServerCertDn?: string;
+  networkEncryption?: string;
+  encryptionTypes?: string[];
+  networkIntegrity?: string;
+  integrityTypes?: string[];
 }
 
 /** Binds of one statement (or of `rowCount` rows for executeMany). */
@@ -109,6 +113,9 @@ export interface NativeConnection {
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
   readonly serverVersion: string;
+  /** Native network encryption / integrity algorithm agreed (absent in thick mode). */
+  readonly networkEncryption?: string | null;
+  readonly networkIntegrity?: string | null;
   /** False for a thick-mode connection (Oracle's client library). */
   readonly thin: boolean;
   /** Pool id of a pooled session (0 when standalone), its tag and whether it is new. */

@@ -23,7 +23,10 @@ export type OptionKind =
   | "purity"
   | "getMode"
   | "sessionCallback"
-  | "drainTime";
+  | "drainTime"
+  | "networkLevel"
+  | "encryptionTypes"
+  | "integrityTypes";
 
 /** Option name → what its value must be. */
 export type OptionSchema = Readonly<Record<string, OptionKind>>;
@@ -48,6 +51,10 @@ const CONNECT: OptionSchema = {
   walletLocation: "string",
   sslServerDnMatch: "boolean",
   sslServerCertDn: "string",
+  networkEncryption: "networkLevel",
+  encryptionTypes: "encryptionTypes",
+  networkIntegrity: "networkLevel",
+  integrityTypes: "integrityTypes",
 };
 
 const EXECUTE: OptionSchema = {
@@ -86,6 +93,10 @@ function fetchInfoOk(v: unknown): boolean {
   );
 }
 
+function namesIn(v: unknown, allowed: string[]): boolean {
+  return Array.isArray(v) && v.length > 0 && v.every((n) => allowed.includes(n));
+}
+
 function isSignal(v: unknown): boolean {
   return typeof v === "object" && v !== null && typeof (v as AbortSignal).aborted === "boolean" &&
     typeof (v as AbortSignal).addEventListener === "function";
@@ -111,6 +122,18 @@ const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
   drainTime: [
     "a number of seconds of 0 or more (Infinity: wait for every session)",
     (v) => typeof v === "number" && v >= 0,
+  ],
+  networkLevel: [
+    '"rejected", "accepted", "requested" or "required"',
+    (v) => v === "rejected" || v === "accepted" || v === "requested" || v === "required",
+  ],
+  encryptionTypes: [
+    'a non-empty array of "AES256", "AES192", "AES128"',
+    (v) => namesIn(v, ["AES256", "AES192", "AES128"]),
+  ],
+  integrityTypes: [
+    'a non-empty array of "SHA512", "SHA384", "SHA256", "SHA1"',
+    (v) => namesIn(v, ["SHA512", "SHA384", "SHA256", "SHA1"]),
   ],
   purity: ['"new", "self" or "default"', (v) => v === "new" || v === "self" || v === "default"],
   getMode: [

@@ -89,6 +89,19 @@ export class Connection implements AsyncDisposable {
     return this.#s.native.serverVersion;
   }
 
+  /**
+   * The native network encryption algorithm in use (`"AES256"`…), or `null` when the session
+   * is not natively encrypted (off, TLS, or thick mode, where sqlnet.ora decides).
+   */
+  get networkEncryption(): string | null {
+    return this.#s.native.networkEncryption ?? null;
+  }
+
+  /** The native network integrity algorithm in use (`"SHA512"`…), or `null`. */
+  get networkIntegrity(): string | null {
+    return this.#s.native.networkIntegrity ?? null;
+  }
+
   /** Same as {@linkcode Connection.serverVersion} (node-oracledb's name). */
   get oracleServerVersionString(): string {
     return this.#s.native.serverVersion;

@@ -53,6 +53,10 @@ export const ErrorCode = {
   TLS_SETUP_FAILED: "ODB-1031",
   /** The TLS handshake failed, or the host is not a valid TLS server name. */
   TLS_HANDSHAKE_FAILED: "ODB-1032",
+  /** Native network encryption: the negotiation or key exchange failed, or a packet is unreadable. */
+  NETWORK_ENCRYPTION_FAILED: "ODB-1033",
+  /** `networkEncryption`/`networkIntegrity` `"required"` on a `tcps` address (TLS already protects it). */
+  NNE_WITH_TLS: "ODB-1034",
   /** Thick mode: Oracle's client library (libclntsh) could not be loaded (ODPI-C's DPI-1047). */
   THICK_LIBRARY_NOT_LOADED: "ODB-1040",
   /**

@@ -310,6 +310,46 @@ export interface BatchError {
 }
 
 /**
+ * A level for native network encryption or integrity, as Oracle's `SQLNET.ENCRYPTION_CLIENT` /
+ * `SQLNET.CRYPTO_CHECKSUM_CLIENT`. Against the server's level: either side `"rejected"` turns
+ * the service off (and fails with ORA-12660 if the other side is `"required"`); both
+ * `"accepted"` leave it off; any other pair turns it on, failing with ORA-12650 when one side
+ * requires it and no algorithm is shared.
+ *
+ * @example
+ * ```ts
+ * import type { NetworkLevel } from "./types.ts";
+ *
+ * const level: NetworkLevel = "required";
+ * ```
+ */
+export type NetworkLevel = "rejected" | "accepted" | "requested" | "required";
+
+/**
+ * A native network encryption algorithm (Oracle's `SQLNET.ENCRYPTION_TYPES_CLIENT` names).
+ *
+ * @example
+ * ```ts
+ * import type { EncryptionType } from "./types.ts";
+ *
+ * const types: EncryptionType[] = ["AES256", "AES128"];
+ * ```
+ */
+export type EncryptionType = "AES256" | "AES192" | "AES128";
+
+/**
+ * A native network integrity algorithm (Oracle's `SQLNET.CRYPTO_CHECKSUM_TYPES_CLIENT` names).
+ *
+ * @example
+ * ```ts
+ * import type { IntegrityType } from "./types.ts";
+ *
+ * const types: IntegrityType[] = ["SHA512", "SHA256"];
+ * ```
+ */
+export type IntegrityType = "SHA512" | "SHA384" | "SHA256" | "SHA1";
+
+/**
  * Options of `connect()`.
  *
  * @example
@@ -369,4 +409,34 @@ export interface ConnectOptions {
   sslServerDnMatch?: boolean;
   /** TLS: the subject DN the server certificate must have, e.g. `"CN=db,O=Acme"`. */
   sslServerCertDn?: string;
+  /**
+   * Native network encryption (thin mode, `tcp` addresses): `"accepted"` by default, like
+   * Oracle's client, so the server decides. `"required"` fails the connection with ORA-12660
+   * when the server rejects it. On a `tcps` address TLS already protects the session: native
+   * encryption is not negotiated there, and `"required"` fails with `ODB-1034`.
+   * `Connection.networkEncryption` tells what was agreed.
+   *
+   * @example
+   * ```ts
+   * import { connect } from "../mod.ts";
+   *
+   * await using conn = await connect({
+   *   user: "scott",
+   *   password: "tiger",
+   *   connectString: "localhost:1521/FREEPDB1",
+   *   networkEncryption: "required",
+   *   encryptionTypes: ["AES256"],
+   *   networkIntegrity: "required",
+   *   integrityTypes: ["SHA512", "SHA256"],
+   * });
+   * console.log(conn.networkEncryption, conn.networkIntegrity); // "AES256" "SHA512"
+   * ```
+   */
+  networkEncryption?: NetworkLevel;
+  /** Encryption algorithms offered, in order of preference (default: all, strongest first). */
+  encryptionTypes?: EncryptionType[];
+  /** Native network integrity (crypto-checksumming); same levels as `networkEncryption`. */
+  networkIntegrity?: NetworkLevel;
+  /** Integrity algorithms offered, in order of preference (default: all, strongest first). */
+  integrityTypes?: IntegrityType[];
 }

@@ -125,6 +125,8 @@ export interface TestServerOptions {
   tls?: boolean;
   /** How long to wait for the listening line (default 15 s). */
   startTimeoutMs?: number;
+  /** More server arguments, e.g. `["--encryption", "required", "--integrity", "required"]`. */
+  args?: string[];
 }
 
 /** Path of the test server binary: `ORADB_TESTSERVER` or target/debug/oradb-testserver. */
@@ -240,6 +242,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         join(data, "tls", "server.key"),
       );
     }
+    args.push(...(opts.args ?? []));
     const c = spawn(testServerPath(), [...args, "--data", data], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ORADB_TESTSERVER_USERS: users },

@@ -66,7 +66,10 @@ impl Error {
             1017 | 12500..=12699 | 28000..=28099 => ErrorKind::Connect,
             _ => ErrorKind::Database,
         };
-        let session_dead = matches!(errno, 28 | 1012 | 3113 | 3114 | 3135 | 12570 | 12583);
+        let session_dead = matches!(
+            errno,
+            28 | 1012 | 3113 | 3114 | 3135 | 12570 | 12583 | 12599
+        );
         Error {
             kind,
             code,
@@ -92,6 +95,12 @@ impl Error {
         );
         e.session_dead = true;
         e
+    }
+
+    /// Marks the session as unusable (e.g. its packet protection failed).
+    pub fn into_session_dead(mut self) -> Self {
+        self.session_dead = true;
+        self
     }
 
     pub fn usage(code: &str, message: impl Into<String>) -> Self {

@@ -7,6 +7,7 @@ mod conn;
 pub mod error;
 pub mod exec;
 mod login;
+mod nne;
 pub mod options;
 pub mod pool;
 mod response;

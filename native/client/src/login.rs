@@ -30,6 +30,8 @@ pub struct SessionInfo {
     pub service_name: String,
     /// Connected with `(SERVER=POOLED)`: the session is a DRCP pooled server's.
     pub drcp: bool,
+    /// Native network encryption and integrity in use.
+    pub network: oradb_protocol::ano::Negotiated,
 }
 
 fn tnsnames(opts: &ConnectOptions) -> Option<String> {
@@ -121,6 +123,7 @@ async fn connect_one(
             .clone()
             .or_else(|| opts.ssl_server_cert_dn.clone()),
     });
+    let ask_nne = crate::nne::wanted(&opts.network, tls.is_some())?;
     let mut t = Transport::open(&a.host, a.port, timeout, tls.as_ref(), d.expire_time).await?;
     let extra = vec![(
         "CID".to_string(),
@@ -131,9 +134,15 @@ async fn connect_one(
     )];
     let descriptor = d.to_connect_descriptor(a, &extra);
     let login = async {
-        negotiate_tns(&mut t, &descriptor, d.sdu.unwrap_or(8192)).await?;
+        let server_nne = negotiate_tns(&mut t, &descriptor, d.sdu.unwrap_or(8192), ask_nne).await?;
+        let network = match (ask_nne, server_nne) {
+            (true, true) => crate::nne::negotiate(&mut t, &opts.network).await?,
+            (true, false) => crate::nne::without_negotiation(&opts.network)?,
+            (false, _) => Default::default(),
+        };
         let caps = negotiate_ttc(&mut t).await?;
-        let info = authenticate(&mut t, &caps, opts).await?;
+        let mut info = authenticate(&mut t, &caps, opts).await?;
+        info.network = network;
         Ok::<_, Error>((caps, info))
     };
     let (caps, mut info) =
@@ -154,8 +163,18 @@ async fn connect_one(
     Ok((t, caps, info))
 }
 
-async fn negotiate_tns(t: &mut Transport, descriptor: &str, sdu: u32) -> Result<()> {
-    let connect = Connect::client(descriptor, sdu);
+/// CONNECT/ACCEPT; true when the server's ACCEPT says the native network
+/// negotiation follows (only when `ask_nne` asked for it).
+async fn negotiate_tns(
+    t: &mut Transport,
+    descriptor: &str,
+    sdu: u32,
+    ask_nne: bool,
+) -> Result<bool> {
+    let mut connect = Connect::client(descriptor, sdu);
+    if ask_nne {
+        connect.na_flags = crate::nne::CONNECT_NSI_NEGOTIATE;
+    }
     t.send_packet(kind::CONNECT, &connect.encode_body()).await?;
     if connect.descriptor.is_none() {
         let mut body = vec![0, 0];
@@ -175,7 +194,7 @@ async fn negotiate_tns(t: &mut Transport, descriptor: &str, sdu: u32) -> Result<
             }
             t.sdu = a.sdu as usize;
             t.set_large_lengths();
-            Ok(())
+            Ok(ask_nne && crate::nne::server_negotiates(a.na_flags))
         }
         kind::REFUSE => {
             let r = Refuse::decode_body(&p.body).map_err(|e| Error::protocol(e.to_string()))?;
@@ -183,6 +202,7 @@ async fn negotiate_tns(t: &mut Transport, descriptor: &str, sdu: u32) -> Result<
             let text = match code {
                 12514 => "ORA-12514: Cannot connect to database. Service is not registered with the listener",
                 12505 => "ORA-12505: Cannot connect to database. SID is not registered with the listener",
+                12660 => "ORA-12660: Encryption or crypto-checksumming parameters incompatible",
                 _ => "the listener refused the connection",
             };
             Err(Error::ora(code, text, 0))
@@ -434,6 +454,7 @@ async fn authenticate(
             .map(|p| p.0.to_string())
             .unwrap_or_default(),
         drcp: false,
+        network: Default::default(),
     })
 }
 

@@ -4,6 +4,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use oradb_protocol::ano::client::ClientPolicy as NetworkPolicy;
+pub use oradb_protocol::ano::{Encryption, Integrity, Level};
+
 /// DRCP purity requested at logon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Purity {
@@ -39,6 +42,10 @@ pub struct ConnectOptions {
     pub ssl_server_dn_match: bool,
     /// TLS: the subject DN the server certificate must have (SSL_SERVER_CERT_DN).
     pub ssl_server_cert_dn: Option<String>,
+    /// Native network encryption and integrity levels and algorithms
+    /// (`SQLNET.ENCRYPTION_CLIENT` and friends); default accepted, like
+    /// Oracle's client. Not used on tcps addresses.
+    pub network: NetworkPolicy,
 }
 
 impl Default for ConnectOptions {
@@ -61,6 +68,7 @@ impl Default for ConnectOptions {
             wallet_location: None,
             ssl_server_dn_match: true,
             ssl_server_cert_dn: None,
+            network: NetworkPolicy::default(),
         }
     }
 }
@@ -77,8 +85,70 @@ impl fmt::Debug for ConnectOptions {
             .field("stmt_cache_size", &self.stmt_cache_size)
             .field("connection_class", &self.connection_class)
             .field("purity", &self.purity)
+            .field("network", &self.network)
             .finish()
     }
+}
+
+/// Builds the network policy from the connect options' text forms
+/// (`networkEncryption`, `encryptionTypes`, `networkIntegrity`,
+/// `integrityTypes`); unset ones keep Oracle's defaults.
+pub fn network_policy(
+    encryption: Option<&str>,
+    encryption_types: Option<&[String]>,
+    integrity: Option<&str>,
+    integrity_types: Option<&[String]>,
+) -> crate::Result<NetworkPolicy> {
+    let mut p = NetworkPolicy::default();
+    if let Some(v) = encryption {
+        p.encryption = level("networkEncryption", v)?;
+    }
+    if let Some(v) = integrity {
+        p.integrity = level("networkIntegrity", v)?;
+    }
+    if let Some(v) = encryption_types {
+        p.encryption_types = names("encryptionTypes", v, Encryption::from_name)?;
+    }
+    if let Some(v) = integrity_types {
+        p.integrity_types = names("integrityTypes", v, Integrity::from_name)?;
+    }
+    Ok(p)
+}
+
+fn invalid(message: String) -> crate::Error {
+    crate::Error::usage(oradb_protocol::codes::INVALID_OPTION, message)
+}
+
+fn level(option: &str, v: &str) -> crate::Result<Level> {
+    Level::parse(v).ok_or_else(|| {
+        invalid(format!(
+            "{option} must be \"rejected\", \"accepted\", \"requested\" or \"required\", not {v:?}"
+        ))
+    })
+}
+
+fn names<A: PartialEq>(
+    option: &str,
+    v: &[String],
+    parse: fn(&str) -> Option<A>,
+) -> crate::Result<Vec<A>> {
+    if v.is_empty() {
+        return Err(invalid(format!(
+            "{option} must name at least one algorithm"
+        )));
+    }
+    let mut out = Vec::new();
+    for name in v {
+        let a = parse(name).ok_or_else(|| {
+            invalid(format!(
+                "{option}: unknown or unsupported algorithm {name:?}"
+            ))
+        })?;
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -92,5 +162,27 @@ mod tests {
             ..Default::default()
         };
         assert!(!format!("{o:?}").contains("s3cret-pw"));
+    }
+
+    #[test]
+    fn network_options_parse_and_bad_ones_name_the_option() {
+        let p = network_policy(
+            Some("Required"),
+            Some(&["aes128".into(), "AES256".into(), "AES128".into()]),
+            None,
+            Some(&["SHA1".into()]),
+        )
+        .unwrap();
+        assert_eq!(p.encryption, Level::Required);
+        assert_eq!(p.encryption_types, [Encryption::Aes128, Encryption::Aes256]);
+        assert_eq!(p.integrity, Level::Accepted);
+        assert_eq!(p.integrity_types, [Integrity::Sha1]);
+        let e = network_policy(Some("on"), None, None, None).unwrap_err();
+        assert_eq!(e.code(), oradb_protocol::codes::INVALID_OPTION);
+        assert!(e.message().contains("networkEncryption"), "{}", e.message());
+        let e = network_policy(None, None, None, Some(&["MD5".into()])).unwrap_err();
+        assert!(e.message().contains("integrityTypes") && e.message().contains("MD5"));
+        let e = network_policy(None, Some(&[]), None, None).unwrap_err();
+        assert!(e.message().contains("encryptionTypes"));
     }
 }

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use oradb_protocol::ano::{AnoError, PacketCrypto};
 use oradb_protocol::codes;
 use oradb_protocol::packet::{self, data_flags, kind, marker, Packet, PacketDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -26,6 +27,8 @@ pub struct Transport {
     large: bool,
     out: Vec<u8>,
     read_buf: Vec<u8>,
+    /// Native network encryption/integrity of DATA payloads, once negotiated.
+    crypto: Option<PacketCrypto>,
 }
 
 /// What came in instead of (more) data.
@@ -145,6 +148,7 @@ impl Transport {
             large: false,
             out: Vec::with_capacity(8192),
             read_buf: vec![0; 64 * 1024],
+            crypto: None,
         }
     }
 
@@ -174,16 +178,39 @@ impl Transport {
         self.flush().await
     }
 
+    /// Protects every later DATA payload (native network encryption).
+    pub fn set_crypto(&mut self, crypto: PacketCrypto) {
+        self.crypto = Some(crypto);
+    }
+
+    /// What native network encryption negotiated (both `None` when off).
+    pub fn negotiated(&self) -> oradb_protocol::ano::Negotiated {
+        self.crypto
+            .as_ref()
+            .map(PacketCrypto::negotiated)
+            .unwrap_or_default()
+    }
+
+    /// Sends one DATA payload as it is, unmarked (the native network
+    /// negotiation's packets, which are never protected).
+    pub async fn send_data(&mut self, payload: &[u8]) -> Result<()> {
+        packet::encode_data(&mut self.out, payload, self.sdu, self.large, 0, 0);
+        self.flush().await
+    }
+
     /// Sends one request; the last packet is marked END_OF_REQUEST.
     pub async fn send_request(&mut self, payload: &[u8]) -> Result<()> {
-        packet::encode_data(
-            &mut self.out,
-            payload,
-            self.sdu,
-            self.large,
-            0,
-            data_flags::END_OF_REQUEST,
-        );
+        match &mut self.crypto {
+            Some(c) => encode_protected(&mut self.out, c, payload, self.sdu, self.large),
+            None => packet::encode_data(
+                &mut self.out,
+                payload,
+                self.sdu,
+                self.large,
+                0,
+                data_flags::END_OF_REQUEST,
+            ),
+        }
         self.flush().await
     }
 
@@ -238,16 +265,68 @@ impl Transport {
                 }
                 let mut body = p.body;
                 body.drain(..2.min(body.len()));
+                if let Some(c) = &mut self.crypto {
+                    body = c.decrypt_and_verify(&body).map_err(unprotect_error)?;
+                }
                 Inbound::Data {
                     payload: body,
                     flags,
                 }
             }
-            kind::MARKER => Inbound::Marker(
-                marker::decode_body(&p.body).map_err(|e| Error::protocol(e.to_string()))?,
-            ),
+            kind::MARKER => {
+                let k = marker::decode_body(&p.body).map_err(|e| Error::protocol(e.to_string()))?;
+                // The server's RESET ends a break: both ends restart their
+                // cipher and checksum streams from the session keys.
+                if k == marker::RESET {
+                    if let Some(c) = &mut self.crypto {
+                        c.reset().map_err(unprotect_error)?;
+                    }
+                }
+                Inbound::Marker(k)
+            }
             _ => Inbound::Other(p),
         })
+    }
+}
+
+/// DATA packets of SDU size at most, each payload protected on its own (the
+/// server decrypts packet by packet); the last is marked END_OF_REQUEST.
+fn encode_protected(
+    out: &mut Vec<u8>,
+    crypto: &mut PacketCrypto,
+    payload: &[u8],
+    sdu: usize,
+    large: bool,
+) {
+    let room = sdu.max(packet::HEADER_LEN + 64) - packet::HEADER_LEN - 2;
+    let step = crypto.max_plain(room).max(1);
+    let mut chunks = payload.chunks(step).peekable();
+    let mut first = true;
+    while chunks.peek().is_some() || first {
+        let chunk = chunks.next().unwrap_or_default();
+        let flags = if chunks.peek().is_none() {
+            data_flags::END_OF_REQUEST
+        } else {
+            0
+        };
+        let mut body = flags.to_be_bytes().to_vec();
+        body.extend(crypto.encrypt_and_sign(chunk));
+        packet::encode(out, kind::DATA, 0, &body, large);
+        first = false;
+    }
+}
+
+/// A protected packet that fails to decrypt or verify ends the session: the
+/// checksum streams cannot resynchronise. The message names no key.
+fn unprotect_error(e: AnoError) -> Error {
+    match e.code() {
+        Some(n) => Error::ora(n, &e.to_string(), 0).into_session_dead(),
+        None => Error::odb(
+            crate::error::ErrorKind::Protocol,
+            codes::NETWORK_ENCRYPTION_FAILED,
+            e.to_string(),
+        )
+        .into_session_dead(),
     }
 }
 

@@ -83,6 +83,10 @@ pub struct NativeConnectOptions {
     pub wallet_location: Option<String>,
     pub ssl_server_dn_match: Option<bool>,
     pub ssl_server_cert_dn: Option<String>,
+    pub network_encryption: Option<String>,
+    pub encryption_types: Option<Vec<String>>,
+    pub network_integrity: Option<String>,
+    pub integrity_types: Option<Vec<String>>,
 }
 
 /// Bytes copied into a JS-heap Buffer. An external buffer would count as
@@ -220,7 +224,13 @@ pub struct NativeExecManyResult {
     pub batch_errors: Either<Vec<NativeBatchError>, Null>,
 }
 
-fn options(o: NativeConnectOptions) -> ConnectOptions {
+fn options(o: NativeConnectOptions) -> oradb_client::Result<ConnectOptions> {
+    let network = oradb_client::options::network_policy(
+        o.network_encryption.as_deref(),
+        o.encryption_types.as_deref(),
+        o.network_integrity.as_deref(),
+        o.integrity_types.as_deref(),
+    )?;
     let mut c = ConnectOptions {
         user: o.user,
         password: o.password,
@@ -263,7 +273,8 @@ fn options(o: NativeConnectOptions) -> ConnectOptions {
         c.ssl_server_dn_match = v;
     }
     c.ssl_server_cert_dn = o.ssl_server_cert_dn;
-    c
+    c.network = network;
+    Ok(c)
 }
 
 fn bad_binds(m: String) -> NativeFailure {
@@ -345,7 +356,7 @@ pub fn connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
     let o = options(opts);
     call::spawn(env, async move {
         done(
-            guarded(async move { Connection::connect(o).await })
+            guarded(async move { Connection::connect(o?).await })
                 .await
                 .map(|inner| NativeConnection {
                     inner,
@@ -388,6 +399,20 @@ impl NativeConnection {
     #[napi(getter)]
     pub fn server_version(&self) -> String {
         self.inner.info().server_version.clone()
+    }
+
+    /// The native network encryption algorithm in use (`AES256`…), or null.
+    #[napi(getter)]
+    pub fn network_encryption(&self) -> Option<String> {
+        let n = self.inner.info().network;
+        n.encryption.map(|a| a.name().to_string())
+    }
+
+    /// The native network integrity algorithm in use (`SHA512`…), or null.
+    #[napi(getter)]
+    pub fn network_integrity(&self) -> Option<String> {
+        let n = self.inner.info().network;
+        n.integrity.map(|a| a.name().to_string())
     }
 
     /// Executes once; resolves to the execute-result buffer (BOUNDARY.md).
@@ -725,20 +750,25 @@ pub fn create_pool(env: Env, opts: NativePoolOptions) -> Result<JsObject> {
         max_lifetime_session_s: opts.max_lifetime_session_s,
         ping_interval_s: opts.ping_interval_s,
     };
-    let o = PoolOptions {
-        connect: options(opts.connect),
-        homogeneous: opts.homogeneous,
-        limits: limits(&l),
-    };
+    let connect = options(opts.connect);
+    let homogeneous = opts.homogeneous;
+    let limits = limits(&l);
     call::spawn(env, async move {
         done(
-            guarded(async move { Pool::create(o).await })
-                .await
-                .map(|inner| NativePool {
-                    inner,
-                    out: Default::default(),
-                    cancels: Default::default(),
-                }),
+            guarded(async move {
+                let o = PoolOptions {
+                    connect: connect?,
+                    homogeneous,
+                    limits,
+                };
+                Pool::create(o).await
+            })
+            .await
+            .map(|inner| NativePool {
+                inner,
+                out: Default::default(),
+                cancels: Default::default(),
+            }),
         )
     })
 }

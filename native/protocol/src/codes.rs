@@ -36,6 +36,12 @@ pub const UNSUPPORTED_SERVER_VERSION: &str = "ODB-1020";
 pub const TLS_SETUP_FAILED: &str = "ODB-1031";
 /// The TLS handshake failed, or the host is not a valid TLS server name.
 pub const TLS_HANDSHAKE_FAILED: &str = "ODB-1032";
+/// Native network encryption: the negotiation or the key exchange failed
+/// (the server's answer is unusable), or a protected packet cannot be read.
+pub const NETWORK_ENCRYPTION_FAILED: &str = "ODB-1033";
+/// Native network encryption or integrity `required` on a `tcps` address:
+/// TLS already protects it, and the two are never combined.
+pub const NNE_WITH_TLS: &str = "ODB-1034";
 /// Thick mode: Oracle's client library (libclntsh) could not be loaded (ODPI-C's DPI-1047).
 pub const THICK_LIBRARY_NOT_LOADED: &str = "ODB-1040";
 /// Thick mode: not available there yet, or `initOracleClient()` was called with other options.
