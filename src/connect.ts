@@ -10,7 +10,7 @@ import { checkConnectOptions } from "./_options.ts";
 import { assertNetAllowed } from "./_permissions.ts";
 import { traced, traceTarget } from "./tracing.ts";
 import { Connection } from "./connection.ts";
-import { assertThinOnly, isThickMode } from "./thick.ts";
+import { assertThinOnlyOptions, isThickMode } from "./thick.ts";
 import type { ConnectOptions } from "./types.ts";
 
 /** @internal Purity as the addon takes it: 0 default, 1 new, 2 self. */
@@ -68,10 +68,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   try {
     checkConnectOptions(options);
     assertNetAllowed(options.connectString);
-    // Thick mode takes these from sqlnet.ora; ignoring them would hide a missing protection.
-    const nne = ["networkEncryption", "encryptionTypes", "networkIntegrity", "integrityTypes"]
-      .find((k) => options[k as keyof ConnectOptions] !== undefined);
-    if (nne) assertThinOnly(`the ${nne} option (use sqlnet.ora)`);
+    assertThinOnlyOptions(options);
     const addon = loadNative();
     const nativeOpts = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),

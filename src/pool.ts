@@ -19,7 +19,7 @@ import {
   toOracleError,
   userCodeError,
 } from "./errors.ts";
-import { isThickMode } from "./thick.ts";
+import { assertThinOnlyOptions, isThickMode } from "./thick.ts";
 import {
   loadNative,
   type NativeAcquire,
@@ -571,6 +571,7 @@ export async function createPool(options: PoolOptions): Promise<Pool> {
   try {
     checkPoolOptions(options);
     assertNetAllowed(options.connectString);
+    assertThinOnlyOptions(options);
     const limits = nativeLimits(options);
     const connect = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),

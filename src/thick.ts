@@ -5,7 +5,7 @@
  * @module
  */
 
-import { callSite, toOracleError } from "./errors.ts";
+import { callSite, ErrorCode, odbError, toOracleError } from "./errors.ts";
 import { loadNative } from "./_native.ts";
 import { checkOptions, type OptionSchema } from "./_options.ts";
 
@@ -71,4 +71,24 @@ export async function initOracleClient(options?: InitOracleClientOptions): Promi
 /** @internal True once `initOracleClient()` succeeded in this module instance. */
 export function isThickMode(): boolean {
   return thick;
+}
+
+/** Thin-only options: thick mode takes them from `sqlnet.ora`, and ignoring them would hide a missing protection. */
+const THIN_ONLY_OPTIONS = [
+  "networkEncryption",
+  "encryptionTypes",
+  "networkIntegrity",
+  "integrityTypes",
+] as const;
+
+/** @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option. */
+export function assertThinOnlyOptions(options: object): void {
+  if (!thick) return;
+  const set = THIN_ONLY_OPTIONS.find((k) => (options as Record<string, unknown>)[k] !== undefined);
+  if (set) {
+    throw odbError(
+      ErrorCode.THICK_UNAVAILABLE,
+      `the ${set} option is not available in thick mode (set it in sqlnet.ora)`,
+    );
+  }
 }

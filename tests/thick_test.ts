@@ -115,6 +115,13 @@ test(
     await using pool = await createPool({ ...login(db), poolMax: 1 });
     await using pooled = await pool.acquire();
     assert.equal(pooled.thin, false);
+    // Thin-only protections are refused, not dropped: thick mode reads them from sqlnet.ora.
+    const nne = await rejection(connect({ ...login(db), networkEncryption: "required" }));
+    assert.equal(nne.code, ErrorCode.THICK_UNAVAILABLE);
+    assert.match(nne.message, /networkEncryption/);
+    const nnePool = await rejection(createPool({ ...login(db), integrityTypes: ["SHA256"] }));
+    assert.equal(nnePool.code, ErrorCode.THICK_UNAVAILABLE);
+    assert.match(nnePool.message, /integrityTypes/);
   },
 );
 
