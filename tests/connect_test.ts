@@ -6,7 +6,15 @@ import { join } from "node:path";
 import process from "node:process";
 import { connect, Connection, makeDsn, OracleError } from "../mod.ts";
 import { nativePath } from "../src/_native.ts";
-import { CREDS, dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
+import {
+  CREDS,
+  dropFirst,
+  needsTestServer,
+  NNE_FORCED,
+  REAL_DB,
+  SKIP_SERVER,
+  startTestServer,
+} from "./_server.ts";
 
 const opts = { user: "scott", password: "tiger", connectString: "127.0.0.1:1/FREEPDB1" };
 
@@ -73,6 +81,9 @@ test("connect to the test server, ping, report the version and close", server, a
   });
   assert.ok(conn instanceof Connection);
   assert.match(conn.serverVersion, /^\d+\.\d+\.\d+\.\d+\.\d+$/);
+  // The run with ORADB_TEST_SERVER_ARGS="--encryption required ..." must really be encrypted.
+  if (NNE_FORCED) assert.match(conn.networkEncryption ?? "none", /^AES(128|192|256)$/);
+  else if (!REAL_DB) assert.equal(conn.networkEncryption, null);
   await conn.ping();
   assert.equal(conn.closed, false);
   await conn.close();

@@ -96,6 +96,7 @@ pub async fn accept_connect(
     dec: &mut PacketDecoder,
     config: &Config,
     refuse_with: Option<u32>,
+    tls: bool,
 ) -> Result<(ConnectInfo, Option<PacketCrypto>), String> {
     let p = read_packet(sock, dec, config.io_timeout).await?;
     if p.kind != kind::CONNECT {
@@ -128,8 +129,10 @@ pub async fn accept_connect(
         };
         return Err(refuse(sock, code).await);
     }
-    let negotiate = nne::client_wants(c.na_flags);
-    if !negotiate && nne::requires(&config.nne) {
+    // Over TCPS, TLS already protects the session: as Oracle's server, native encryption
+    // is neither layered under it nor required of the client.
+    let negotiate = !tls && nne::client_wants(c.na_flags);
+    if !tls && !negotiate && nne::requires(&config.nne) {
         // A client without native services cannot meet a REQUIRED level.
         return Err(refuse(sock, 12_660).await);
     }

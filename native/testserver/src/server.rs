@@ -141,7 +141,7 @@ impl TestServer {
                         let timeout = s.config.io_timeout;
                         match tokio::time::timeout(timeout, acceptor.accept(sock)).await {
                             Ok(Ok(tls)) => {
-                                if let Err(e) = crate::session::serve(Box::new(tls), s).await {
+                                if let Err(e) = crate::session::serve(Box::new(tls), s, true).await {
                                     tracing::info!(%peer, "tcps connection closed: {e}");
                                 }
                             }
@@ -158,7 +158,7 @@ impl TestServer {
             stopped,
             |sock, peer, s| {
                 tokio::spawn(async move {
-                    if let Err(e) = crate::session::serve(Box::new(sock), s).await {
+                    if let Err(e) = crate::session::serve(Box::new(sock), s, false).await {
                         tracing::info!(%peer, "connection closed: {e}");
                     }
                 });

@@ -77,13 +77,14 @@ pub(crate) enum End {
     Failed(String),
 }
 
-pub async fn serve(mut sock: Socket, shared: Arc<Shared>) -> Result<(), String> {
+/// `tls`: the socket came from the TCPS listener.
+pub async fn serve(mut sock: Socket, shared: Arc<Shared>, tls: bool) -> Result<(), String> {
     // Subscribed first, so a drop_all from now on reaches this connection.
     let mut dropped = shared.faults.drop_signal();
     let mut dec = PacketDecoder::new();
     let refuse = shared.faults.refusing();
     let (info, crypto) =
-        handshake::accept_connect(&mut sock, &mut dec, &shared.config, refuse).await?;
+        handshake::accept_connect(&mut sock, &mut dec, &shared.config, refuse, tls).await?;
     let crypto = crypto.map(|c| Arc::new(std::sync::Mutex::new(c)));
     let (read, write) = tokio::io::split(sock);
     let mut w = Writer::new(Box::new(write), shared.config.io_timeout);
