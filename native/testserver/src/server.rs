@@ -141,7 +141,8 @@ impl TestServer {
                         let timeout = s.config.io_timeout;
                         match tokio::time::timeout(timeout, acceptor.accept(sock)).await {
                             Ok(Ok(tls)) => {
-                                if let Err(e) = crate::session::serve(Box::new(tls), s, true).await {
+                                if let Err(e) = crate::session::serve(Box::new(tls), s, true).await
+                                {
                                     tracing::info!(%peer, "tcps connection closed: {e}");
                                 }
                             }
