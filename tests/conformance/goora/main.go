@@ -36,6 +36,7 @@ func main() {
 	batchAndTransactions()
 	plsql()
 	bigFetchCancelPool()
+	nne()
 	fmt.Printf("go-ora: %d passed, %d failed\n", passed, failed)
 }
 

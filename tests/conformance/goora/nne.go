@@ -1,0 +1,57 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+
+	go_ora "github.com/sijms/go-ora/v2"
+)
+
+// nne: go-ora with native network encryption and integrity required (its
+// "ENCRYPTION" and "DATA INTEGRITY" options) against the server's default
+// (accepted) levels, so the session must come up encrypted. It leaves the
+// table goora_nne behind for tests/conformance/nne_interop.mjs, which reads
+// it through oradb's thin client with encryption required too.
+func nne() {
+	check("native encryption and integrity required: AES and SHA banners, rows written", func() error {
+		var p int
+		fmt.Sscan(port, &p)
+		u := go_ora.BuildUrl(host, p, service, "scott", "tiger", map[string]string{
+			"TIMEOUT": "60", "ENCRYPTION": "required", "DATA INTEGRITY": "required",
+		})
+		db, err := sql.Open("oracle", u)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		rows, err := db.Query("select network_service_banner from v$session_connect_info " +
+			"where sid = sys_context('userenv', 'sid')")
+		if err != nil {
+			return err
+		}
+		var banners []string
+		for rows.Next() {
+			var b string
+			if err := rows.Scan(&b); err != nil {
+				return err
+			}
+			banners = append(banners, b)
+		}
+		rows.Close()
+		all := strings.Join(banners, "\n")
+		if !strings.Contains(all, "AES") || !strings.Contains(all, "SHA") {
+			return fmt.Errorf("session not protected; banners: %q", all)
+		}
+		dropQuietly(db, "goora_nne")
+		if _, err := db.Exec("create table goora_nne (id number, s varchar2(40))"); err != nil {
+			return err
+		}
+		for i := 1; i <= 50; i++ {
+			if _, err := db.Exec("insert into goora_nne values (:1, :2)", i, fmt.Sprintf("go-ora row %d", i)); err != nil {
+				return err
+			}
+		}
+		return expectScalar(db, 1275, "select sum(id) from goora_nne")
+	})
+}
