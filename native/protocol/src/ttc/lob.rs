@@ -270,7 +270,10 @@ pub fn write_locator_value(w: &mut Writer, v: Option<(&[u8], u64, u32)>) {
             w.ub4(0);
         }
         Some((locator, size, chunk)) => {
-            w.ub4(locator.len() as u32).ub8(size).ub4(chunk).bytes(locator);
+            w.ub4(locator.len() as u32)
+                .ub8(size)
+                .ub4(chunk)
+                .bytes(locator);
         }
     }
 }

@@ -123,7 +123,9 @@ fn write_row(
                     code: e.code,
                     message: e.message,
                 })?;
-            let loc = loc.as_ref().map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
+            let loc = loc
+                .as_ref()
+                .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
             oradb_protocol::ttc::lob::write_locator_value(w, loc);
             continue;
         }

@@ -87,10 +87,7 @@ impl Lobs {
         self.next += 1;
         let id = self.next;
         let blob = matches!(data, Data::Bytes(_));
-        self.map.insert(
-            id,
-            Lob { data, open: false },
-        );
+        self.map.insert(id, Lob { data, open: false });
         Ok(locator(id, blob, csfrm, temp))
     }
 
@@ -107,10 +104,13 @@ impl Lobs {
             return Ok(None);
         }
         let data = if ty == ora_type::BLOB {
-            Data::Bytes(value::encode_value(v, ora_type::BLOB).map_err(|e| ora(e.code, &e.message))?)
+            Data::Bytes(
+                value::encode_value(v, ora_type::BLOB).map_err(|e| ora(e.code, &e.message))?,
+            )
         } else {
             let b = value::encode_value(v, ora_type::CLOB).map_err(|e| ora(e.code, &e.message))?;
-            let s = String::from_utf8(b).map_err(|_| ora(22275, "invalid LOB locator specified"))?;
+            let s =
+                String::from_utf8(b).map_err(|_| ora(22275, "invalid LOB locator specified"))?;
             Data::Text(s.encode_utf16().collect())
         };
         let size = data.len() as u64;
@@ -205,7 +205,11 @@ impl Lobs {
             }
             op::WRITE => {
                 let lob = self.get_mut(&source)?;
-                write(&mut lob.data, req.source_offset, req.data.as_deref().unwrap_or_default())?;
+                write(
+                    &mut lob.data,
+                    req.source_offset,
+                    req.data.as_deref().unwrap_or_default(),
+                )?;
             }
             op::TRIM => {
                 let lob = self.get_mut(&source)?;
@@ -244,7 +248,9 @@ impl Lobs {
             other => {
                 return Err(ora(
                     3115,
-                    &format!("unsupported network datatype or representation (LOB operation {other:#x})"),
+                    &format!(
+                        "unsupported network datatype or representation (LOB operation {other:#x})"
+                    ),
                 ))
             }
         }
@@ -258,7 +264,12 @@ fn locator(id: u64, blob: bool, csfrm: u8, temp: bool) -> Vec<u8> {
     let mut l = vec![0u8; LOCATOR_LEN];
     l[0..2].copy_from_slice(&((LOCATOR_LEN - 2) as u16).to_be_bytes());
     l[2..4].copy_from_slice(&4u16.to_be_bytes());
-    l[4] = if blob { FLAG1_BLOB } else { 0 } | if temp { 0 } else { FLAG1_VALUE_BASED | FLAG1_ABSTRACT };
+    l[4] = if blob { FLAG1_BLOB } else { 0 }
+        | if temp {
+            0
+        } else {
+            FLAG1_VALUE_BASED | FLAG1_ABSTRACT
+        };
     l[5] = FLAG2_INIT;
     l[6] = if blob { 0 } else { FLAG3_VAR_LENGTH_CHARSET };
     l[7] = if temp { FLAG4_TEMP } else { 0 };
@@ -372,7 +383,10 @@ mod tests {
         let mut lobs = Lobs::default();
         let loc = temp(&mut lobs, ora_type::CLOB);
         assert_eq!(loc.len(), 40);
-        let data: Vec<u8> = "a😀b".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let data: Vec<u8> = "a😀b"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
         let w = LobOpRequest {
             source_offset: 1,
             data: Some(data),
@@ -399,7 +413,10 @@ mod tests {
             ..req(op::WRITE, &loc)
         };
         lobs.apply(&w).unwrap();
-        assert_eq!(lobs.bound_value(&loc).unwrap(), Value::Clob("a😀b  z".into()));
+        assert_eq!(
+            lobs.bound_value(&loc).unwrap(),
+            Value::Clob("a😀b  z".into())
+        );
     }
 
     #[test]
@@ -422,10 +439,19 @@ mod tests {
         assert_eq!(lobs.apply(&req(op::CLOSE, &loc)).unwrap_err().code, 22289);
         lobs.apply(&req(op::OPEN, &loc)).unwrap();
         assert_eq!(lobs.apply(&req(op::OPEN, &loc)).unwrap_err().code, 22293);
-        assert_eq!(lobs.apply(&req(op::IS_OPEN, &loc)).unwrap().flag, Some(true));
+        assert_eq!(
+            lobs.apply(&req(op::IS_OPEN, &loc)).unwrap().flag,
+            Some(true)
+        );
         lobs.apply(&req(op::CLOSE, &loc)).unwrap();
-        assert_eq!(lobs.apply(&req(op::IS_OPEN, &loc)).unwrap().flag, Some(false));
-        assert_eq!(lobs.apply(&req(op::GET_LENGTH, b"junk")).unwrap_err().code, 22922);
+        assert_eq!(
+            lobs.apply(&req(op::IS_OPEN, &loc)).unwrap().flag,
+            Some(false)
+        );
+        assert_eq!(
+            lobs.apply(&req(op::GET_LENGTH, b"junk")).unwrap_err().code,
+            22922
+        );
     }
 
     #[test]

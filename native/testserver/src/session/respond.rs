@@ -450,7 +450,9 @@ async fn plsql(
                     let v = out.get(i).cloned().unwrap_or(Value::Null);
                     match st.lobs.value_locator(&v, ty, csfrm, true) {
                         Ok(loc) => {
-                            let loc = loc.as_ref().map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
+                            let loc = loc
+                                .as_ref()
+                                .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
                             oradb_protocol::ttc::lob::write_locator_value(&mut w, loc);
                             w.sb4(if loc.is_some() { 0 } else { -1 });
                         }
