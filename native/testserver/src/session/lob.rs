@@ -317,7 +317,7 @@ fn write(data: &mut Data, offset: u64, bytes: &[u8]) -> Result<(), SqlError> {
     match data {
         Data::Bytes(b) => splice(b, start, bytes, 0),
         Data::Text(u) => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return Err(ora(29275, "partial multibyte character"));
             }
             let units: Vec<u16> = bytes
