@@ -136,6 +136,7 @@ tally "$LOGS/soak.log" "soak"
 #    a fresh server (and data directory) per script so none sees another's leftovers.
 for script in "python-oracledb:.venv/bin/python tests/conformance/python_conformance.py" \
   "node-oracledb:node tests/conformance/node_conformance.mjs" \
+  "lob:.venv/bin/python tests/conformance/lob_conformance.py" \
   "stored-code:.venv/bin/python native/testserver/tests/stored_code.py" \
   "session-state:.venv/bin/python native/testserver/tests/session_state.py" \
   "python-oracledb-faults:.venv/bin/python tests/conformance/fault_conformance.py" \

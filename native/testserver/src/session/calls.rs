@@ -3,6 +3,7 @@
 use oradb_protocol::buf::{DecodeError, Reader};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::function::FunctionHeader;
+use oradb_protocol::ttc::lob::LobOpRequest;
 use oradb_protocol::ttc::piggyback::Piggyback;
 use oradb_protocol::ttc::status::StatusMessage;
 use oradb_protocol::ttc::version::{VersionReply, VersionRequest};
@@ -35,6 +36,8 @@ pub(crate) struct State {
     detached: bool,
     /// Sequence number of the call being answered (its function header's).
     pub call_seq: u8,
+    /// LOBs the client holds locators for (temporary and fetched).
+    pub lobs: super::lob::Lobs,
 }
 
 impl State {
@@ -202,6 +205,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
         kill_reported: AtomicBool::new(false),
         detached: false,
         call_seq: 0,
+        lobs: Default::default(),
     };
     st.attach(conn, session);
     let end = loop {
@@ -302,6 +306,14 @@ async fn handle_request(conn: &mut Conn, st: &mut State, req: &[u8]) -> Result<b
 fn piggyback(conn: &mut Conn, st: &mut State, r: &mut Reader) -> Result<(), DecodeError> {
     let h = FunctionHeader::decode(msg::PIGGYBACK, r, &conn.caps)?;
     tracing::trace!(code = h.code, "piggyback");
+    if h.code == func::LOB_OP {
+        // The client's bulk free of the temporary LOBs it dropped.
+        let req = LobOpRequest::decode(r, &conn.caps)?;
+        if let Err(e) = st.lobs.apply(&req) {
+            tracing::debug!(code = e.code, "LOB piggyback ignored");
+        }
+        return Ok(());
+    }
     match Piggyback::decode(h.code, r, &conn.caps)? {
         Piggyback::CloseCursors(c) => {
             for id in c.ids {
@@ -447,6 +459,10 @@ async fn call(
         func::REEXECUTE | func::REEXECUTE_AND_FETCH => exec::reexecute(conn, st, h.code, r).await?,
         func::FETCH => exec::fetch(conn, st, r).await?,
         func::VERSION => version(conn, st, h.seq, r).await?,
+        func::LOB_OP => match LobOpRequest::decode(r, &conn.caps) {
+            Ok(req) => super::lob::call(conn, st, req).await?,
+            Err(e) => unsupported(conn, st, &format!("LOB_OP: {e}")).await?,
+        },
         other => unsupported(conn, st, &format!("function {other}")).await?,
     }
     Ok(true)

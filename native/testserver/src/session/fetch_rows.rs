@@ -14,6 +14,7 @@ use super::calls::State;
 /// before it are sent; a value is never sent as a silent NULL).
 pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
     let (status, seq) = (st.call_status(), st.call_seq);
+    let lobs = &mut st.lobs;
     let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
         return;
     };
@@ -47,7 +48,7 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     let mut done = cur.pos;
     for row in &cur.rows[cur.pos..end] {
         let mark = w.buf.len();
-        if let Err(e) = write_row(w, row, prev, &types) {
+        if let Err(e) = write_row(w, row, prev, &types, lobs) {
             w.buf.truncate(mark);
             failed = Some(e);
             break;
@@ -92,8 +93,15 @@ fn write_row(
     row: &[Value],
     prev: Option<&Vec<Value>>,
     types: &[u8],
+    lobs: &mut super::lob::Lobs,
 ) -> Result<(), ValueError> {
-    let is_long = |ty: u8| matches!(ty, ora_type::LONG | ora_type::LONG_RAW);
+    // LOB locators too: each row's LOB is its own.
+    let is_long = |ty: u8| {
+        matches!(
+            ty,
+            ora_type::LONG | ora_type::LONG_RAW | ora_type::CLOB | ora_type::BLOB
+        )
+    };
     let sent: Vec<bool> = (0..types.len())
         .map(|i| prev.is_none_or(|p| is_long(types[i]) || p.get(i) != row.get(i)))
         .collect();
@@ -105,6 +113,20 @@ fn write_row(
         // Text to a text column needs no conversion: write it in place.
         if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
             rows::write_row_value(w, Some(t.as_bytes()));
+            continue;
+        }
+        if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+            // The client defined the column as a LOB: a locator.
+            let loc = lobs
+                .value_locator(v, ty, 1, false)
+                .map_err(|e| ValueError {
+                    code: e.code,
+                    message: e.message,
+                })?;
+            let loc = loc
+                .as_ref()
+                .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
+            oradb_protocol::ttc::lob::write_locator_value(w, loc);
             continue;
         }
         let b = if v.is_null() {

@@ -14,6 +14,7 @@ use oradb_protocol::ttc::data_types::DataTypesRequest;
 use oradb_protocol::ttc::execute::{options, read_bind_rows, ExecuteRequest, ReexecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::function::FunctionHeader;
+use oradb_protocol::ttc::lob::LobOpRequest;
 use oradb_protocol::ttc::piggyback::Piggyback;
 use oradb_protocol::ttc::protocol_msg::ProtocolRequest;
 use oradb_protocol::ttc::version::VersionRequest;
@@ -68,7 +69,10 @@ pub(crate) fn judge(buf: &[u8], caps: &Caps, cursors: Option<&Cursors>) -> Verdi
                 }
             }),
             msg::PIGGYBACK => FunctionHeader::decode(kind, &mut r, caps)
-                .and_then(|h| Piggyback::decode(h.code, &mut r, caps))
+                .and_then(|h| match h.code {
+                    func::LOB_OP => LobOpRequest::decode(&mut r, caps).map(|_| ()),
+                    code => Piggyback::decode(code, &mut r, caps).map(|_| ()),
+                })
                 .map(|_| Verdict::Cut),
             msg::FUNCTION => function(&mut r, caps, cursors),
             _ => Ok(Verdict::Unknown),
@@ -100,6 +104,10 @@ fn function(
             VersionRequest::decode_body(h.seq, r, caps)?;
         }
         func::COMMIT | func::ROLLBACK | func::PING | func::LOGOFF => {}
+        // A LOB write's data can span many packets.
+        func::LOB_OP => {
+            LobOpRequest::decode(r, caps)?;
+        }
         func::EXECUTE => return execute(r, caps, cursors),
         func::REEXECUTE | func::REEXECUTE_AND_FETCH => return reexecute(r, caps, h.code, cursors),
         _ => return Ok(Verdict::Unknown),

@@ -6,6 +6,7 @@ mod cursor;
 mod exec;
 mod fetch_rows;
 mod framing;
+mod lob;
 mod login;
 mod refcursor;
 mod respond;

@@ -444,6 +444,22 @@ async fn plsql(
                     }
                     continue;
                 }
+                if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+                    // A LOB OUT bind: a temporary LOB holding the value.
+                    let csfrm = cur_binds.get(i).map_or(1, |m| m.csfrm);
+                    let v = out.get(i).cloned().unwrap_or(Value::Null);
+                    match st.lobs.value_locator(&v, ty, csfrm, true) {
+                        Ok(loc) => {
+                            let loc = loc
+                                .as_ref()
+                                .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
+                            oradb_protocol::ttc::lob::write_locator_value(&mut w, loc);
+                            w.sb4(if loc.is_some() { 0 } else { -1 });
+                        }
+                        Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+                    }
+                    continue;
+                }
                 let b = match out.get(i).map(|v| encoded(&out_as(v, ty), ty)) {
                     Some(Ok(b)) => b,
                     None => None,

@@ -1,0 +1,504 @@
+//! LOB_OP (function 96): operations on a LOB through its locator, and the
+//! reply (an optional LOB_DATA message, then a PARAMETER message carrying
+//! the locator back and the operation's result).
+//!
+//! The same body travels as a piggyback (type 17) when a client frees its
+//! temporary LOBs in bulk: operation `FREE_TEMP | ARRAY`, the source being
+//! the locators one after another.
+
+use super::function::FunctionHeader;
+use super::{func, msg, Caps};
+use crate::buf::{malformed, DecodeResult, Reader, Writer};
+
+/// Operation codes (the request's ub4 `operation`).
+pub mod op {
+    pub const GET_LENGTH: u32 = 0x0001;
+    pub const READ: u32 = 0x0002;
+    pub const TRIM: u32 = 0x0020;
+    pub const WRITE: u32 = 0x0040;
+    pub const CREATE_TEMP: u32 = 0x0110;
+    pub const FREE_TEMP: u32 = 0x0111;
+    pub const GET_CHUNK_SIZE: u32 = 0x4000;
+    pub const OPEN: u32 = 0x8000;
+    pub const CLOSE: u32 = 0x1_0000;
+    pub const IS_OPEN: u32 = 0x1_1000;
+    /// Flag: the source holds several locators (bulk free).
+    pub const ARRAY: u32 = 0x8_0000;
+}
+
+/// Character set ids a CREATE_TEMP names (and its reply echoes).
+pub const CHARSET_UTF8: u32 = 873;
+pub const CHARSET_UTF16: u32 = 2000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LobOpRequest {
+    pub seq: u8,
+    pub operation: u32,
+    /// The source locator (for ARRAY operations, several end to end).
+    pub source: Option<Vec<u8>>,
+    pub dest: Option<Vec<u8>>,
+    /// Destination length; CREATE_TEMP puts the duration here.
+    pub dest_length: u32,
+    /// 1-based; CREATE_TEMP puts the character set form here.
+    pub source_offset: u64,
+    /// 1-based; CREATE_TEMP puts the Oracle type number here.
+    pub dest_offset: u64,
+    /// CREATE_TEMP's character set id.
+    pub charset: Option<u32>,
+    /// The "NULL LOB" pointer: set for CREATE_TEMP and IS_OPEN, whose
+    /// replies carry a trailing byte.
+    pub null_lob: bool,
+    /// Characters (CLOB) or bytes (BLOB) to read, the new size for TRIM,
+    /// the open mode for OPEN; present when the reply carries an amount.
+    pub amount: Option<u64>,
+    /// WRITE's data, in a LOB_DATA message inside the request.
+    pub data: Option<Vec<u8>>,
+}
+
+impl LobOpRequest {
+    /// The whole call: function header and body.
+    pub fn encode(&self, w: &mut Writer, caps: &Caps) {
+        FunctionHeader::call(func::LOB_OP, self.seq).encode(w, caps);
+        self.encode_body(w);
+    }
+
+    /// The body alone (after a function or piggyback header).
+    pub fn encode_body(&self, w: &mut Writer) {
+        let ptr = |o: &Option<Vec<u8>>| u8::from(o.is_some());
+        let len = |o: &Option<Vec<u8>>| o.as_ref().map_or(0, |b| b.len() as u32);
+        w.u8(ptr(&self.source)).ub4(len(&self.source));
+        w.u8(ptr(&self.dest))
+            .ub4(len(&self.dest).max(self.dest_length));
+        w.ub4(0).ub4(0); // short source and destination offsets (unused)
+        w.u8(u8::from(self.charset.is_some()));
+        w.u8(0); // short amount pointer (unused)
+        w.u8(u8::from(self.null_lob));
+        w.ub4(self.operation);
+        w.u8(0).ub4(0); // SCN pointer and length
+        w.ub8(self.source_offset).ub8(self.dest_offset);
+        w.u8(u8::from(self.amount.is_some()));
+        for _ in 0..3 {
+            w.u8(0).ub4(0); // array LOB fields (unused)
+        }
+        if let Some(s) = &self.source {
+            w.raw(s);
+        }
+        if let Some(d) = &self.dest {
+            w.raw(d);
+        }
+        if let Some(c) = self.charset {
+            w.ub4(c);
+        }
+        if let Some(d) = &self.data {
+            w.u8(msg::LOB_DATA).bytes(d);
+        }
+        if let Some(a) = self.amount {
+            w.ub8(a);
+        }
+    }
+
+    /// Decodes the body (after the function or piggyback header).
+    pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
+        let source_ptr = r.u8()? != 0;
+        let source_len = r.ub4()? as usize;
+        let dest_ptr = r.u8()? != 0;
+        let dest_length = r.ub4()?;
+        r.ub4()?;
+        r.ub4()?;
+        let charset_ptr = r.u8()? != 0;
+        r.u8()?;
+        let null_lob = r.u8()? != 0;
+        let operation = r.ub4()?;
+        let scn_ptr = r.u8()? != 0;
+        let scn_len = r.ub4()?;
+        let source_offset = r.ub8()?;
+        let dest_offset = r.ub8()?;
+        let amount_ptr = r.u8()? != 0;
+        for _ in 0..3 {
+            // Pointer and length; a zero pointer still has its length.
+            let (ptr, len) = (r.u8()?, r.ub4()?);
+            if ptr != 0 && len != 0 {
+                return malformed("LOB_OP array fields are not supported");
+            }
+        }
+        let source = if source_ptr {
+            Some(r.take(source_len)?.to_vec())
+        } else {
+            None
+        };
+        let dest = if dest_ptr {
+            Some(r.take(dest_length as usize)?.to_vec())
+        } else {
+            None
+        };
+        if scn_ptr {
+            for _ in 0..scn_len {
+                r.ub4()?;
+            }
+        }
+        let charset = if charset_ptr { Some(r.ub4()?) } else { None };
+        // A WRITE always carries its data (cut before it, more is coming).
+        let data = if operation == op::WRITE {
+            if r.u8()? != msg::LOB_DATA {
+                return malformed("LOB write without data");
+            }
+            Some(r.bytes()?.unwrap_or_default())
+        } else if !r.is_empty() && r.peek_u8()? == msg::LOB_DATA {
+            r.u8()?;
+            Some(r.bytes()?.unwrap_or_default())
+        } else {
+            None
+        };
+        let amount = if amount_ptr { Some(r.ub8()?) } else { None };
+        Ok(LobOpRequest {
+            seq: 0,
+            operation,
+            source,
+            dest,
+            dest_length,
+            source_offset,
+            dest_offset,
+            charset,
+            null_lob,
+            amount,
+            data,
+        })
+    }
+
+    /// The locators of an ARRAY operation's source: each starts with its
+    /// own length less two (big-endian ub2). A cut one is an error.
+    pub fn locators(&self) -> DecodeResult<Vec<&[u8]>> {
+        let mut out = Vec::new();
+        let mut rest = self.source.as_deref().unwrap_or_default();
+        while !rest.is_empty() {
+            if rest.len() < 2 {
+                return malformed("LOB locator list cut short");
+            }
+            let n = u16::from_be_bytes([rest[0], rest[1]]) as usize + 2;
+            if n > rest.len() {
+                return malformed("LOB locator list cut short");
+            }
+            out.push(&rest[..n]);
+            rest = &rest[n..];
+        }
+        Ok(out)
+    }
+}
+
+/// What a reply carries besides the locator, decided by the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplyShape {
+    pub locator_len: usize,
+    pub create_temp: bool,
+    pub amount: bool,
+    pub flag: bool,
+}
+
+impl ReplyShape {
+    pub fn of(req: &LobOpRequest) -> Self {
+        ReplyShape {
+            locator_len: req.source.as_ref().map_or(0, Vec::len),
+            create_temp: req.operation == op::CREATE_TEMP,
+            amount: req.amount.is_some() && req.operation != op::CREATE_TEMP,
+            flag: req.operation == op::IS_OPEN,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LobOpReply {
+    /// READ's data (UTF-16BE for CLOBs whose locator says so, else bytes).
+    pub data: Option<Vec<u8>>,
+    /// The locator as it stands now (CREATE_TEMP's is the new one).
+    pub locator: Vec<u8>,
+    /// CREATE_TEMP: the character set id (ub2) of the new LOB.
+    pub charset: u16,
+    /// GET_LENGTH, READ (amount read), GET_CHUNK_SIZE, TRIM, OPEN.
+    pub amount: Option<i64>,
+    /// IS_OPEN.
+    pub flag: Option<bool>,
+}
+
+impl LobOpReply {
+    /// LOB_DATA (when there is data) and PARAMETER; the caller closes the
+    /// response with STATUS or ERROR.
+    pub fn encode(&self, w: &mut Writer, shape: &ReplyShape) {
+        if let Some(d) = &self.data {
+            w.u8(msg::LOB_DATA).bytes(d);
+        }
+        w.u8(msg::PARAMETER).raw(&self.locator);
+        if shape.create_temp {
+            w.ub2(self.charset).u8(0);
+        } else if shape.amount {
+            w.sb8(self.amount.unwrap_or(0));
+        }
+        if shape.flag {
+            w.u8(u8::from(self.flag.unwrap_or(false)));
+        }
+    }
+
+    /// Reads messages up to and including the PARAMETER message.
+    pub fn decode(r: &mut Reader, shape: &ReplyShape) -> DecodeResult<Self> {
+        let mut reply = LobOpReply::default();
+        loop {
+            match r.u8()? {
+                msg::LOB_DATA => reply.data = Some(r.bytes()?.unwrap_or_default()),
+                msg::PARAMETER => break,
+                other => return malformed(format!("unexpected message {other} in a LOB_OP reply")),
+            }
+        }
+        reply.locator = r.take(shape.locator_len)?.to_vec();
+        if shape.create_temp {
+            reply.charset = r.ub2()?;
+            r.u8()?;
+        } else if shape.amount {
+            reply.amount = Some(r.sb8()?);
+        }
+        if shape.flag {
+            reply.flag = Some(r.u8()? != 0);
+        }
+        Ok(reply)
+    }
+}
+
+/// A LOB column value or OUT bind as a row carries it: ub4 locator length
+/// (0 for NULL), then the LOB's size (ub8) and chunk size (ub4) and the
+/// locator itself.
+pub fn write_locator_value(w: &mut Writer, v: Option<(&[u8], u64, u32)>) {
+    match v {
+        None => {
+            w.ub4(0);
+        }
+        Some((locator, size, chunk)) => {
+            w.ub4(locator.len() as u32)
+                .ub8(size)
+                .ub4(chunk)
+                .bytes(locator);
+        }
+    }
+}
+
+/// Reads what [`write_locator_value`] writes.
+pub fn read_locator_value(r: &mut Reader) -> DecodeResult<Option<(Vec<u8>, u64, u32)>> {
+    if r.ub4()? == 0 {
+        return Ok(None);
+    }
+    let size = r.ub8()?;
+    let chunk = r.ub4()?;
+    Ok(Some((r.bytes()?.unwrap_or_default(), size, chunk)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locator(tag: u8) -> Vec<u8> {
+        let mut l = vec![0u8; 40];
+        l[1] = 38;
+        l[3] = 4;
+        l[39] = tag;
+        l
+    }
+
+    fn round_trip(req: &LobOpRequest) -> LobOpRequest {
+        let caps = Caps::default();
+        let mut w = Writer::new();
+        req.encode(&mut w, &caps);
+        let mut r = Reader::new(&w.buf[1..]);
+        let h = FunctionHeader::decode(msg::FUNCTION, &mut r, &caps).unwrap();
+        assert_eq!((h.code, h.seq), (func::LOB_OP, req.seq));
+        let mut back = LobOpRequest::decode(&mut r, &caps).unwrap();
+        assert!(r.is_empty(), "{} bytes left", r.remaining());
+        back.seq = h.seq;
+        back
+    }
+
+    #[test]
+    fn every_operation_round_trips() {
+        let l = locator(7);
+        let reqs = [
+            LobOpRequest {
+                seq: 3,
+                operation: op::READ,
+                source: Some(l.clone()),
+                source_offset: 70_001,
+                amount: Some(32_768),
+                ..Default::default()
+            },
+            LobOpRequest {
+                seq: 4,
+                operation: op::WRITE,
+                source: Some(l.clone()),
+                source_offset: 1,
+                data: Some(vec![0x41; 40_000]),
+                ..Default::default()
+            },
+            LobOpRequest {
+                seq: 5,
+                operation: op::CREATE_TEMP,
+                source: Some(vec![0; 40]),
+                dest_length: 10,
+                source_offset: 1,
+                dest_offset: 112,
+                charset: Some(CHARSET_UTF8),
+                null_lob: true,
+                ..Default::default()
+            },
+            LobOpRequest {
+                seq: 6,
+                operation: op::IS_OPEN,
+                source: Some(l.clone()),
+                null_lob: true,
+                ..Default::default()
+            },
+        ];
+        for req in &reqs {
+            assert_eq!(&round_trip(req), req);
+        }
+        for (operation, amount) in [
+            (op::GET_LENGTH, Some(0)),
+            (op::TRIM, Some(10)),
+            (op::GET_CHUNK_SIZE, Some(0)),
+            (op::OPEN, Some(2)),
+            (op::CLOSE, None),
+            (op::FREE_TEMP, None),
+        ] {
+            let req = LobOpRequest {
+                seq: 9,
+                operation,
+                source: Some(l.clone()),
+                amount,
+                ..Default::default()
+            };
+            assert_eq!(round_trip(&req), req);
+        }
+    }
+
+    #[test]
+    fn read_request_bytes() {
+        // GET_LENGTH as python-oracledb lays it out (field version 17).
+        let req = LobOpRequest {
+            seq: 2,
+            operation: op::GET_LENGTH,
+            source: Some(locator(1)),
+            amount: Some(0),
+            ..Default::default()
+        };
+        let mut w = Writer::new();
+        req.encode(&mut w, &Caps::default());
+        let mut expect = vec![3, 96, 2, 1, 1, 40, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0];
+        expect.extend([1, 0, 0, 0, 0, 0, 0]);
+        expect.extend(locator(1));
+        expect.push(0);
+        assert_eq!(w.buf, expect);
+    }
+
+    #[test]
+    fn bulk_free_piggyback_splits_into_locators() {
+        let (a, b) = (locator(1), locator(2));
+        let req = LobOpRequest {
+            operation: op::FREE_TEMP | op::ARRAY,
+            source: Some([a.clone(), b.clone()].concat()),
+            ..Default::default()
+        };
+        let mut w = Writer::new();
+        req.encode_body(&mut w);
+        let back = LobOpRequest::decode(&mut Reader::new(&w.buf), &Caps::default()).unwrap();
+        assert_eq!(back.locators().unwrap(), vec![&a[..], &b[..]]);
+        let cut = LobOpRequest {
+            source: Some(a[..30].to_vec()),
+            ..back
+        };
+        assert!(cut.locators().is_err());
+    }
+
+    #[test]
+    fn cut_request_needs_more() {
+        let req = LobOpRequest {
+            operation: op::WRITE,
+            source: Some(locator(3)),
+            source_offset: 1,
+            data: Some(vec![7; 5000]),
+            ..Default::default()
+        };
+        let mut w = Writer::new();
+        req.encode_body(&mut w);
+        // Cut just before the LOB_DATA message: still more to come.
+        let mut head = Writer::new();
+        LobOpRequest {
+            data: None,
+            ..req.clone()
+        }
+        .encode_body(&mut head);
+        for cut in [10, 60, head.buf.len(), 3000, w.buf.len() - 1] {
+            let e = LobOpRequest::decode(&mut Reader::new(&w.buf[..cut]), &Caps::default());
+            assert_eq!(e, Err(crate::buf::DecodeError::NeedMore), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn replies_round_trip() {
+        let l = locator(4);
+        let cases = [
+            (
+                LobOpRequest {
+                    operation: op::READ,
+                    source: Some(l.clone()),
+                    amount: Some(5),
+                    ..Default::default()
+                },
+                LobOpReply {
+                    data: Some(vec![0, 0x41, 0, 0x42]),
+                    locator: l.clone(),
+                    amount: Some(2),
+                    ..Default::default()
+                },
+            ),
+            (
+                LobOpRequest {
+                    operation: op::CREATE_TEMP,
+                    source: Some(vec![0; 40]),
+                    amount: None,
+                    ..Default::default()
+                },
+                LobOpReply {
+                    locator: l.clone(),
+                    charset: 873,
+                    ..Default::default()
+                },
+            ),
+            (
+                LobOpRequest {
+                    operation: op::IS_OPEN,
+                    source: Some(l.clone()),
+                    ..Default::default()
+                },
+                LobOpReply {
+                    locator: l.clone(),
+                    flag: Some(true),
+                    ..Default::default()
+                },
+            ),
+        ];
+        for (req, reply) in cases {
+            let shape = ReplyShape::of(&req);
+            let mut w = Writer::new();
+            reply.encode(&mut w, &shape);
+            let mut r = Reader::new(&w.buf);
+            assert_eq!(LobOpReply::decode(&mut r, &shape).unwrap(), reply);
+            assert!(r.is_empty());
+        }
+    }
+
+    #[test]
+    fn locator_values_round_trip() {
+        let l = locator(5);
+        let mut w = Writer::new();
+        write_locator_value(&mut w, Some((&l, 75_000, 8132)));
+        write_locator_value(&mut w, None);
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(read_locator_value(&mut r).unwrap(), Some((l, 75_000, 8132)));
+        assert_eq!(read_locator_value(&mut r).unwrap(), None);
+        assert!(r.is_empty());
+    }
+}

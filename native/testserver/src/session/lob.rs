@@ -1,0 +1,478 @@
+//! LOB locators and the LOB_OP call. Every LOB a client holds a locator
+//! for lives in the session's table here: temporary LOBs (CREATE_TEMP, and
+//! PL/SQL OUT binds), and the values of LOB columns a query sent as
+//! locators. The latter are value-based (Oracle's "abstract" LOBs), so
+//! clients free them like temporary ones; all go with the session.
+//!
+//! CLOB data travels as UTF-16BE and its offsets and lengths count UTF-16
+//! code units: the locator sets the variable-width character set flag, as
+//! Oracle does for an AL32UTF8 database. BLOBs count bytes.
+
+use std::collections::HashMap;
+
+use oradb_protocol::buf::Writer as TtcWriter;
+use oradb_protocol::ttc::lob::{self, op, LobOpReply, LobOpRequest, ReplyShape};
+use oradb_protocol::ttc::status::StatusMessage;
+use oradb_protocol::value::{self, ora_type, Value};
+
+use super::calls::{send_sql_error, State};
+use super::exec::sql_err;
+use super::Conn;
+use crate::sql::SqlError;
+
+/// Locator length: python-oracledb sends 40 zero bytes to CREATE_TEMP and
+/// reads back as many.
+const LOCATOR_LEN: usize = 40;
+const MAGIC: [u8; 2] = *b"OD";
+/// Flag bytes python-oracledb and node-oracledb look at.
+const FLAG1_BLOB: u8 = 0x01;
+const FLAG1_VALUE_BASED: u8 = 0x20;
+const FLAG1_ABSTRACT: u8 = 0x40;
+const FLAG2_INIT: u8 = 0x08;
+const FLAG3_VAR_LENGTH_CHARSET: u8 = 0x80;
+const FLAG4_TEMP: u8 = 0x01;
+/// What GET_CHUNK_SIZE answers (Oracle's for an 8 KiB block).
+pub(crate) const CHUNK_SIZE: u32 = 8132;
+/// TEMP LOBs a session may hold before CREATE_TEMP fails (a client that
+/// never frees them should not take the server's memory).
+const MAX_LOBS: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Data {
+    /// UTF-16 code units.
+    Text(Vec<u16>),
+    Bytes(Vec<u8>),
+}
+
+impl Data {
+    fn len(&self) -> usize {
+        match self {
+            Data::Text(u) => u.len(),
+            Data::Bytes(b) => b.len(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Lob {
+    data: Data,
+    open: bool,
+}
+
+/// The session's LOBs, by the id their locators carry.
+#[derive(Debug, Default)]
+pub(crate) struct Lobs {
+    next: u64,
+    map: HashMap<u64, Lob>,
+}
+
+fn ora(code: u32, text: &str) -> SqlError {
+    sql_err(code, text)
+}
+
+impl Lobs {
+    /// How many LOBs the session holds (tests check frees with it).
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    fn add(&mut self, data: Data, csfrm: u8, temp: bool) -> Result<Vec<u8>, SqlError> {
+        if self.map.len() >= MAX_LOBS {
+            return Err(ora(
+                1652,
+                "unable to extend temp segment: too many LOBs held by this session",
+            ));
+        }
+        self.next += 1;
+        let id = self.next;
+        let blob = matches!(data, Data::Bytes(_));
+        self.map.insert(id, Lob { data, open: false });
+        Ok(locator(id, blob, csfrm, temp))
+    }
+
+    /// Registers `v` as a value LOB of type `ty` and returns its locator and
+    /// size. A value that cannot be a LOB of that type is an error.
+    pub fn value_locator(
+        &mut self,
+        v: &Value,
+        ty: u8,
+        csfrm: u8,
+        temp: bool,
+    ) -> Result<Option<(Vec<u8>, u64)>, SqlError> {
+        if v.is_null() {
+            return Ok(None);
+        }
+        let data = if ty == ora_type::BLOB {
+            Data::Bytes(
+                value::encode_value(v, ora_type::BLOB).map_err(|e| ora(e.code, &e.message))?,
+            )
+        } else {
+            let b = value::encode_value(v, ora_type::CLOB).map_err(|e| ora(e.code, &e.message))?;
+            let s =
+                String::from_utf8(b).map_err(|_| ora(22275, "invalid LOB locator specified"))?;
+            Data::Text(s.encode_utf16().collect())
+        };
+        let size = data.len() as u64;
+        let loc = self.add(data, csfrm.max(1), temp)?;
+        Ok(Some((loc, size)))
+    }
+
+    /// The value behind a locator a client bound (for INSERT, UPDATE,
+    /// PL/SQL): ORA-22922 when this session holds no such LOB.
+    pub fn bound_value(&self, locator: &[u8]) -> Result<Value, SqlError> {
+        let lob = self.get(locator)?;
+        Ok(match &lob.data {
+            Data::Bytes(b) => Value::Blob(b.clone()),
+            Data::Text(u) => Value::Clob(String::from_utf16(u).map_err(|_| {
+                ora(
+                    29275,
+                    "partial multibyte character (a lone UTF-16 surrogate in the CLOB)",
+                )
+            })?),
+        })
+    }
+
+    fn id_of(locator: &[u8]) -> Option<u64> {
+        if locator.len() < 20 || locator[8..10] != MAGIC {
+            return None;
+        }
+        Some(u64::from_be_bytes(locator[12..20].try_into().ok()?))
+    }
+
+    fn get(&self, locator: &[u8]) -> Result<&Lob, SqlError> {
+        Self::id_of(locator)
+            .and_then(|id| self.map.get(&id))
+            .ok_or_else(|| ora(22922, "nonexistent LOB value"))
+    }
+
+    fn get_mut(&mut self, locator: &[u8]) -> Result<&mut Lob, SqlError> {
+        Self::id_of(locator)
+            .and_then(|id| self.map.get_mut(&id))
+            .ok_or_else(|| ora(22922, "nonexistent LOB value"))
+    }
+
+    /// Frees a LOB; freeing one twice (or one never held) is harmless, as
+    /// a client's bulk free after a failed call may name it again.
+    pub fn free(&mut self, locator: &[u8]) {
+        if let Some(id) = Self::id_of(locator) {
+            self.map.remove(&id);
+        }
+    }
+
+    /// Runs one operation; the reply's fields, or the ORA- error.
+    pub fn apply(&mut self, req: &LobOpRequest) -> Result<LobOpReply, SqlError> {
+        let source = req.source.clone().unwrap_or_default();
+        let mut reply = LobOpReply {
+            locator: source.clone(),
+            ..Default::default()
+        };
+        match req.operation {
+            op::CREATE_TEMP => {
+                let ty = req.dest_offset as u8;
+                let csfrm = (req.source_offset as u8).max(1);
+                let data = match ty {
+                    ora_type::BLOB => Data::Bytes(Vec::new()),
+                    ora_type::CLOB => Data::Text(Vec::new()),
+                    _ => return Err(ora(22275, "invalid LOB locator specified")),
+                };
+                let mut loc = self.add(data, csfrm, true)?;
+                // The reply's locator is as long as the one the client sent.
+                loc.resize(source.len().max(LOCATOR_LEN), 0);
+                reply.locator = loc;
+                reply.charset = if csfrm == 2 {
+                    lob::CHARSET_UTF16 as u16
+                } else {
+                    lob::CHARSET_UTF8 as u16
+                };
+            }
+            op::FREE_TEMP => self.free(&source),
+            o if o == op::FREE_TEMP | op::ARRAY => {
+                for l in req.locators().map_err(|e| ora(3115, &e.to_string()))? {
+                    self.free(l);
+                }
+            }
+            op::GET_LENGTH => reply.amount = Some(self.get(&source)?.data.len() as i64),
+            op::GET_CHUNK_SIZE => {
+                self.get(&source)?;
+                reply.amount = Some(i64::from(CHUNK_SIZE));
+            }
+            op::READ => {
+                let lob = self.get(&source)?;
+                let (data, n) = read(&lob.data, req.source_offset, req.amount.unwrap_or(0))?;
+                reply.data = data;
+                reply.amount = Some(n as i64);
+            }
+            op::WRITE => {
+                let lob = self.get_mut(&source)?;
+                write(
+                    &mut lob.data,
+                    req.source_offset,
+                    req.data.as_deref().unwrap_or_default(),
+                )?;
+            }
+            op::TRIM => {
+                let lob = self.get_mut(&source)?;
+                let n = req.amount.unwrap_or(0) as usize;
+                if n > lob.data.len() {
+                    return Err(ora(
+                        22926,
+                        "specified trim length is greater than current LOB value's length",
+                    ));
+                }
+                match &mut lob.data {
+                    Data::Text(u) => u.truncate(n),
+                    Data::Bytes(b) => b.truncate(n),
+                }
+                reply.amount = req.amount.map(|a| a as i64);
+            }
+            op::OPEN => {
+                let lob = self.get_mut(&source)?;
+                if lob.open {
+                    return Err(ora(22293, "LOB already opened in the same transaction"));
+                }
+                lob.open = true;
+                reply.amount = req.amount.map(|a| a as i64);
+            }
+            op::CLOSE => {
+                let lob = self.get_mut(&source)?;
+                if !lob.open {
+                    return Err(ora(
+                        22289,
+                        "cannot perform operation on an unopened file or LOB",
+                    ));
+                }
+                lob.open = false;
+            }
+            op::IS_OPEN => reply.flag = Some(self.get(&source)?.open),
+            other => {
+                return Err(ora(
+                    3115,
+                    &format!(
+                        "unsupported network datatype or representation (LOB operation {other:#x})"
+                    ),
+                ))
+            }
+        }
+        Ok(reply)
+    }
+}
+
+/// A 40-byte locator: Oracle's header bytes (length, version, flags), then
+/// ours: a magic, the character set form, the type and the LOB's id.
+fn locator(id: u64, blob: bool, csfrm: u8, temp: bool) -> Vec<u8> {
+    let mut l = vec![0u8; LOCATOR_LEN];
+    l[0..2].copy_from_slice(&((LOCATOR_LEN - 2) as u16).to_be_bytes());
+    l[2..4].copy_from_slice(&4u16.to_be_bytes());
+    l[4] = if blob { FLAG1_BLOB } else { 0 }
+        | if temp {
+            0
+        } else {
+            FLAG1_VALUE_BASED | FLAG1_ABSTRACT
+        };
+    l[5] = FLAG2_INIT;
+    l[6] = if blob { 0 } else { FLAG3_VAR_LENGTH_CHARSET };
+    l[7] = if temp { FLAG4_TEMP } else { 0 };
+    l[8..10].copy_from_slice(&MAGIC);
+    l[10] = csfrm;
+    l[11] = if blob { ora_type::BLOB } else { ora_type::CLOB };
+    l[12..20].copy_from_slice(&id.to_be_bytes());
+    l
+}
+
+/// `amount` units from 1-based `offset`; nothing past the end.
+fn read(data: &Data, offset: u64, amount: u64) -> Result<(Option<Vec<u8>>, usize), SqlError> {
+    if offset == 0 {
+        return Err(ora(1428, "argument '0' is out of range"));
+    }
+    let start = (offset - 1) as usize;
+    let len = data.len();
+    if start >= len {
+        return Ok((None, 0));
+    }
+    let end = len.min(start.saturating_add(amount as usize));
+    Ok(match data {
+        Data::Bytes(b) => (Some(b[start..end].to_vec()), end - start),
+        Data::Text(u) => (
+            Some(u[start..end].iter().flat_map(|c| c.to_be_bytes()).collect()),
+            end - start,
+        ),
+    })
+}
+
+/// Writes `bytes` (UTF-16BE for a CLOB) at 1-based `offset`; a gap before
+/// it fills with spaces (CLOB) or zero bytes (BLOB), as Oracle does.
+fn write(data: &mut Data, offset: u64, bytes: &[u8]) -> Result<(), SqlError> {
+    if offset == 0 {
+        return Err(ora(1428, "argument '0' is out of range"));
+    }
+    let start = (offset - 1) as usize;
+    fn splice<T: Copy>(v: &mut Vec<T>, start: usize, new: &[T], fill: T) {
+        if v.len() < start {
+            v.resize(start, fill);
+        }
+        let end = (start + new.len()).min(v.len());
+        v.splice(start..end, new.iter().copied());
+    }
+    match data {
+        Data::Bytes(b) => splice(b, start, bytes, 0),
+        Data::Text(u) => {
+            if !bytes.len().is_multiple_of(2) {
+                return Err(ora(29275, "partial multibyte character"));
+            }
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            splice(u, start, &units, u16::from(b' '));
+        }
+    }
+    Ok(())
+}
+
+/// LOB_OP: runs it and answers LOB_DATA/PARAMETER then STATUS, or the error.
+pub(crate) async fn call(conn: &mut Conn, st: &mut State, req: LobOpRequest) -> Result<(), String> {
+    let shape = ReplyShape::of(&req);
+    tracing::debug!(
+        op = req.operation,
+        offset = req.source_offset,
+        amount = ?req.amount,
+        locator = ?req.source.as_deref().map(|l| &l[..l.len().min(24)]),
+        "LOB_OP"
+    );
+    match st.lobs.apply(&req) {
+        Ok(reply) => {
+            let mut w = TtcWriter::with_capacity(64 + reply.data.as_ref().map_or(0, Vec::len));
+            reply.encode(&mut w, &shape);
+            let status = StatusMessage {
+                call_status: st.call_status(),
+                end_to_end_seq: 0,
+            };
+            status.encode(&mut w, &conn.caps);
+            conn.send_data(&w.buf).await
+        }
+        Err(e) => send_sql_error(conn, st, &e, 0, 0).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(operation: u32, loc: &[u8]) -> LobOpRequest {
+        LobOpRequest {
+            operation,
+            source: Some(loc.to_vec()),
+            ..Default::default()
+        }
+    }
+
+    fn temp(lobs: &mut Lobs, ty: u8) -> Vec<u8> {
+        let r = LobOpRequest {
+            operation: op::CREATE_TEMP,
+            source: Some(vec![0; 40]),
+            source_offset: 1,
+            dest_offset: ty as u64,
+            ..Default::default()
+        };
+        lobs.apply(&r).unwrap().locator
+    }
+
+    #[test]
+    fn clob_offsets_count_utf16_units() {
+        let mut lobs = Lobs::default();
+        let loc = temp(&mut lobs, ora_type::CLOB);
+        assert_eq!(loc.len(), 40);
+        let data: Vec<u8> = "a😀b"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        let w = LobOpRequest {
+            source_offset: 1,
+            data: Some(data),
+            ..req(op::WRITE, &loc)
+        };
+        lobs.apply(&w).unwrap();
+        let len = lobs.apply(&LobOpRequest {
+            amount: Some(0),
+            ..req(op::GET_LENGTH, &loc)
+        });
+        assert_eq!(len.unwrap().amount, Some(4));
+        let r = lobs
+            .apply(&LobOpRequest {
+                source_offset: 4,
+                amount: Some(10),
+                ..req(op::READ, &loc)
+            })
+            .unwrap();
+        assert_eq!(r.data, Some(vec![0, b'b']));
+        // Writing past the end pads with spaces.
+        let w = LobOpRequest {
+            source_offset: 7,
+            data: Some(vec![0, b'z']),
+            ..req(op::WRITE, &loc)
+        };
+        lobs.apply(&w).unwrap();
+        assert_eq!(
+            lobs.bound_value(&loc).unwrap(),
+            Value::Clob("a😀b  z".into())
+        );
+    }
+
+    #[test]
+    fn trim_open_close_and_errors() {
+        let mut lobs = Lobs::default();
+        let loc = temp(&mut lobs, ora_type::BLOB);
+        lobs.apply(&LobOpRequest {
+            source_offset: 1,
+            data: Some(vec![1, 2, 3, 4]),
+            ..req(op::WRITE, &loc)
+        })
+        .unwrap();
+        let trim = |n| LobOpRequest {
+            amount: Some(n),
+            ..req(op::TRIM, &loc)
+        };
+        assert_eq!(lobs.apply(&trim(9)).unwrap_err().code, 22926);
+        lobs.apply(&trim(2)).unwrap();
+        assert_eq!(lobs.bound_value(&loc).unwrap(), Value::Blob(vec![1, 2]));
+        assert_eq!(lobs.apply(&req(op::CLOSE, &loc)).unwrap_err().code, 22289);
+        lobs.apply(&req(op::OPEN, &loc)).unwrap();
+        assert_eq!(lobs.apply(&req(op::OPEN, &loc)).unwrap_err().code, 22293);
+        assert_eq!(
+            lobs.apply(&req(op::IS_OPEN, &loc)).unwrap().flag,
+            Some(true)
+        );
+        lobs.apply(&req(op::CLOSE, &loc)).unwrap();
+        assert_eq!(
+            lobs.apply(&req(op::IS_OPEN, &loc)).unwrap().flag,
+            Some(false)
+        );
+        assert_eq!(
+            lobs.apply(&req(op::GET_LENGTH, b"junk")).unwrap_err().code,
+            22922
+        );
+    }
+
+    #[test]
+    fn frees_one_and_in_bulk_leave_nothing() {
+        let mut lobs = Lobs::default();
+        let a = temp(&mut lobs, ora_type::CLOB);
+        let b = temp(&mut lobs, ora_type::BLOB);
+        let (c, _) = lobs
+            .value_locator(&Value::Varchar("x".into()), ora_type::CLOB, 1, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(c[4] & FLAG1_ABSTRACT, FLAG1_ABSTRACT);
+        assert_eq!(a[7] & FLAG4_TEMP, FLAG4_TEMP);
+        assert_eq!(lobs.len(), 3);
+        lobs.apply(&req(op::FREE_TEMP, &a)).unwrap();
+        let bulk = LobOpRequest {
+            operation: op::FREE_TEMP | op::ARRAY,
+            source: Some([b, c].concat()),
+            ..Default::default()
+        };
+        lobs.apply(&bulk).unwrap();
+        assert_eq!(lobs.len(), 0);
+    }
+}

@@ -1,0 +1,204 @@
+"""LOB conformance: unmodified python-oracledb (Thin, default fetch_lobs=True)
+reading and writing LOBs through locators against oradb-testserver.
+
+Usage: python lob_conformance.py HOST:PORT [SERVICE]
+Prints one line per failed check and ends with "lob: N passed, M failed".
+"""
+
+import sys
+import traceback
+
+import oracledb
+
+ADDR = sys.argv[1]
+SERVICE = sys.argv[2] if len(sys.argv) > 2 else "FREEPDB1"
+HOST, PORT = ADDR.rsplit(":", 1)
+DSN = f"{HOST}:{PORT}/{SERVICE}"
+
+passed = 0
+failed = 0
+
+
+def check(name):
+    def wrap(fn):
+        global passed, failed
+        try:
+            fn()
+            passed += 1
+        except Exception:  # noqa: BLE001 - report every failure and go on
+            failed += 1
+            print(f"FAIL {name}")
+            traceback.print_exc(limit=3)
+        return fn
+
+    return wrap
+
+
+def connect():
+    return oracledb.connect(user="scott", password="tiger", dsn=DSN)
+
+
+def expect_error(code, fn):
+    try:
+        fn()
+    except oracledb.Error as e:
+        (err,) = e.args
+        assert code in str(err), f"expected {code}, got {err}"
+        return
+    raise AssertionError(f"expected {code}, nothing raised")
+
+
+def still_works(conn):
+    assert conn.cursor().execute("select 42 from dual").fetchone() == (42,)
+
+
+CONN = connect()
+CUR = CONN.cursor()
+for t in ("lob_c", "lob_b", "lob_n"):
+    try:
+        CUR.execute(f"drop table {t}")
+    except oracledb.Error:
+        pass
+CUR.execute("create table lob_c (id number, c clob)")
+CUR.execute("create table lob_b (id number, b blob)")
+CUR.execute("create table lob_n (id number, n nclob)")
+TEXT = "héllo wörld 😀 " * 3
+BIG = "".join(chr(ord("a") + i % 26) for i in range(1 << 20))
+MID = "x" * (40 * 1024)
+CUR.executemany("insert into lob_c values (:1, :2)", [(1, TEXT), (2, None)])
+CUR.execute("insert into lob_b values (1, :1)", [bytes(range(256)) * 4])
+CUR.execute("insert into lob_n values (1, :1)", ["ñ" * 10])
+CONN.commit()
+
+
+@check("CLOB column fetched as a LOB: size and read(offset, amount) in characters")
+def _():
+    lob, empty = [r[0] for r in CUR.execute("select c from lob_c order by id")]
+    assert isinstance(lob, oracledb.LOB) and lob.type == oracledb.DB_TYPE_CLOB
+    assert lob.size() == len(TEXT.encode("utf-16-be")) // 2
+    assert lob.read() == TEXT
+    assert lob.read(2, 4) == "éllo"
+    assert empty is None
+    still_works(CONN)
+
+
+@check("BLOB column fetched as a LOB: size and read")
+def _():
+    (lob,) = CUR.execute("select b from lob_b").fetchone()
+    assert lob.type == oracledb.DB_TYPE_BLOB and lob.size() == 1024
+    assert lob.read(256, 3) == bytes([255, 0, 1])
+    assert lob.read() == bytes(range(256)) * 4
+
+
+@check("NCLOB column fetched as a LOB")
+def _():
+    (lob,) = CUR.execute("select n from lob_n").fetchone()
+    assert lob.read() == "ñ" * 10 and lob.size() == 10
+
+
+@check("write, trim, getchunksize on a fetched LOB")
+def _():
+    (lob,) = CUR.execute("select c from lob_c where id = 1").fetchone()
+    lob.write("HE", 1)
+    assert lob.read(1, 5) == "HEllo"
+    lob.trim(3)
+    assert lob.size() == 3 and lob.read() == "HEl"
+    lob.write("Z", 6)
+    assert lob.read() == "HEl  Z"
+    assert lob.getchunksize() > 0
+
+
+@check("open / isopen / close and their errors (ORA-22293, ORA-22289)")
+def _():
+    (lob,) = CUR.execute("select b from lob_b").fetchone()
+    assert not lob.isopen()
+    lob.open()
+    assert lob.isopen()
+    expect_error("ORA-22293", lob.open)
+    lob.close()
+    assert not lob.isopen()
+    expect_error("ORA-22289", lob.close)
+
+
+@check("createlob temporary CLOB and BLOB bound into INSERT")
+def _():
+    c = CONN.createlob(oracledb.DB_TYPE_CLOB, "temp clob")
+    b = CONN.createlob(oracledb.DB_TYPE_BLOB)
+    b.write(b"\x00\x01\x02", 1)
+    CUR.execute("insert into lob_c values (10, :1)", [c])
+    CUR.execute("insert into lob_b values (10, :1)", [b])
+    assert CUR.execute("select c from lob_c where id = 10").fetchone()[0].read() == "temp clob"
+    assert CUR.execute("select b from lob_b where id = 10").fetchone()[0].read() == b"\x00\x01\x02"
+
+
+@check("a 40 KiB value bound as CLOB (setinputsizes), then the connection goes on")
+def _():
+    CUR.setinputsizes(None, oracledb.DB_TYPE_CLOB)
+    CUR.execute("insert into lob_c values (:1, :2)", [20, MID])
+    (lob,) = CUR.execute("select c from lob_c where id = 20").fetchone()
+    assert lob.size() == len(MID) and lob.read() == MID
+    still_works(CONN)
+
+
+@check("a 1 MiB CLOB written through a temporary LOB and read back")
+def _():
+    lob = CONN.createlob(oracledb.DB_TYPE_CLOB, BIG)
+    assert lob.size() == len(BIG)
+    CUR.execute("insert into lob_c values (30, :1)", [lob])
+    (got,) = CUR.execute("select c from lob_c where id = 30").fetchone()
+    assert got.size() == len(BIG)
+    assert got.read(500_000, 10) == BIG[499_999:500_009]
+    assert got.read() == BIG
+    still_works(CONN)
+
+
+@check("a 40 KiB string bound into PL/SQL (sent as a temporary CLOB)")
+def _():
+    out = CUR.var(int)
+    CUR.execute("begin :n := dbms_lob.getlength(:v); end;", v=MID, n=out)
+    assert out.getvalue() == len(MID), out.getvalue()
+    still_works(CONN)
+
+
+@check("CLOB OUT bind in PL/SQL returns a LOB")
+def _():
+    v = CUR.var(oracledb.DB_TYPE_CLOB)
+    CUR.execute("begin :1 := to_clob('out value'); end;", [v])
+    lob = v.getvalue()
+    assert isinstance(lob, oracledb.LOB) and lob.read() == "out value"
+    b = CUR.var(oracledb.DB_TYPE_BLOB)
+    CUR.execute("begin :1 := hextoraw('CAFE'); end;", [b])
+    assert b.getvalue().read() == b"\xca\xfe"
+
+
+@check("values are there after commit, in a new connection")
+def _():
+    CONN.commit()
+    with connect() as c2:
+        cur = c2.cursor()
+        (lob,) = cur.execute("select c from lob_c where id = 30").fetchone()
+        assert lob.size() == len(BIG)
+        assert cur.execute("select c from lob_c where id = 20").fetchone()[0].read() == MID
+
+
+@check("fetch_lobs=False still gives str/bytes")
+def _():
+    # Texts not run before: a cached statement keeps the fetch types it
+    # was described with (python-oracledb's behaviour, not the server's).
+    cur = CONN.cursor()
+    cur.execute("select c as s from lob_c where id = 20", fetch_lobs=False)
+    assert cur.fetchone() == (MID,)
+    cur.execute("select b as s from lob_b where id = 1", fetch_lobs=False)
+    assert cur.fetchone() == (bytes(range(256)) * 4,)
+
+
+@check("a normal query still works on the same connection after all of that")
+def _():
+    still_works(CONN)
+    rows = CUR.execute("select id from lob_c order by id").fetchall()
+    assert [r[0] for r in rows] == [1, 2, 10, 20, 30], rows
+
+
+CONN.close()
+print(f"lob: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
