@@ -9,5 +9,6 @@ pub mod connect_string;
 pub mod nv;
 pub mod o5logon;
 pub mod packet;
+pub mod sharding;
 pub mod ttc;
 pub mod value;

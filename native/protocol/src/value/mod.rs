@@ -62,7 +62,7 @@ pub struct ValueError {
 }
 
 impl ValueError {
-    fn new(code: u32, message: impl Into<String>) -> Self {
+    pub fn new(code: u32, message: impl Into<String>) -> Self {
         ValueError {
             code,
             message: message.into(),
