@@ -174,7 +174,7 @@ function returnedExpressions(plan: ReturningPlan, columns: Metadata[]): string[]
   for (const item of plan.items) {
     if (item.star) {
       for (let k = 0; k < starWidth; k++) {
-        exprs.push(`${plan.qualifier}.${quote(columns[c++].name)}`);
+        exprs.push(quote(columns[c++].name));
       }
     } else {
       exprs.push(item.expr);

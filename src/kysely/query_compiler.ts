@@ -6,6 +6,7 @@
 
 import {
   AliasNode,
+  type AlterTableColumnAlterationNode,
   AndNode,
   type ColumnDefinitionNode,
   ColumnNode,
@@ -13,6 +14,7 @@ import {
   type DataTypeNode,
   DefaultQueryCompiler,
   type DeleteQueryNode,
+  type DropColumnNode,
   FromNode,
   IdentifierNode,
   type InsertQueryNode,
@@ -161,6 +163,60 @@ export class OracleQueryCompiler extends DefaultQueryCompiler {
     }
   }
 
+  /**
+   * Oracle's ALTER TABLE: `add (c1 …, c2 …)`, `modify (c …)`, `drop (c1, c2)`; one kind of
+   * change per statement.
+   */
+  protected override compileColumnAlterations(
+    alterations: readonly AlterTableColumnAlterationNode[],
+  ): void {
+    const kinds = new Set(alterations.map((a) => a.kind));
+    if (kinds.size > 1) {
+      throw odbError(
+        ErrorCode.INVALID_ARGUMENT,
+        "Oracle takes one kind of column change per ALTER TABLE: split the statement",
+      );
+    }
+    const [kind] = kinds;
+    if (kind === "RenameColumnNode") {
+      if (alterations.length > 1) {
+        throw odbError(ErrorCode.INVALID_ARGUMENT, "Oracle renames one column per ALTER TABLE");
+      }
+      return this.visitNode(alterations[0]);
+    }
+    const verb = kind === "AddColumnNode" ? "add" : kind === "DropColumnNode" ? "drop" : "modify";
+    if (kind === "DropColumnNode" && alterations.length === 1) {
+      this.append("drop column ");
+      return this.visitNode((alterations[0] as DropColumnNode).column);
+    }
+    this.append(`${verb} (`);
+    alterations.forEach((a, i) => {
+      if (i > 0) this.append(", ");
+      this.#columnChange(a);
+    });
+    this.append(")");
+  }
+
+  #columnChange(a: AlterTableColumnAlterationNode): void {
+    if (a.kind === "AddColumnNode" || a.kind === "ModifyColumnNode") {
+      return this.visitNode(a.column);
+    }
+    if (a.kind === "DropColumnNode") return this.visitNode(a.column);
+    if (a.kind !== "AlterColumnNode") return this.visitNode(a);
+    this.visitNode(a.column);
+    if (a.dataType) {
+      this.append(" ");
+      this.visitNode(a.dataType);
+    }
+    if (a.setDefault) {
+      this.append(" default ");
+      this.visitNode(a.setDefault);
+    }
+    if (a.dropDefault) this.append(" default null");
+    if (a.setNotNull) this.append(" not null");
+    if (a.dropNotNull) this.append(" null");
+  }
+
   protected override visitInsertQuery(node: InsertQueryNode): void {
     if (node.onConflict || node.onDuplicateKey || node.orAction || node.ignore || node.replace) {
       throw odbError(
@@ -228,7 +284,9 @@ export class OracleQueryCompiler extends DefaultQueryCompiler {
       name = selection.alias.name;
       expr = selection.node;
     } else if (ReferenceNode.is(selection) && ColumnNode.is(selection.column)) {
+      // RETURNING names columns of the target only: the qualifier adds nothing.
       name = selection.column.column.name;
+      expr = selection.column;
     } else if (ColumnNode.is(selection)) {
       name = selection.column.name;
     }

@@ -7,6 +7,7 @@
 use super::lexer::{Tok, Token};
 use super::oracle::timezone;
 
+pub mod dml_alias;
 mod hierarchy;
 pub mod insert_default;
 pub mod merge;
