@@ -12,8 +12,12 @@ import {
   STRING,
 } from "../types.ts";
 
-/** Oracle writes `.5` and `-.5` for fractions; JS and JSON readers expect the leading zero. */
+/**
+ * The canonical decimal of a NUMBER's text: a leading zero before the point (Oracle writes
+ * `.5`), no trailing zeros after it (a NUMBER holds none: `14.50` is `14.5`).
+ */
 export function normalizeNumberText(s: string): string {
+  if (s.includes(".") && !/e/i.test(s)) s = s.replace(/\.?0+$/, "");
   if (s.startsWith(".")) return `0${s}`;
   if (s.startsWith("-.")) return `-0${s.slice(1)}`;
   return s;
