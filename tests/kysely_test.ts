@@ -151,6 +151,13 @@ test("alter table compiles to Oracle's add (…), modify (…) and drop column",
   );
 });
 
+test("CASE expressions compile as usual next to MERGE's WHEN clauses", () => {
+  const q = offline.selectFrom("person")
+    .select((eb) => eb.case().when("active", "=", 1).then("yes").else("no").end().as("a"))
+    .compile();
+  assert.equal(q.sql, `select case when "active" = :1 then :2 else :3 end as "a" from "person"`);
+});
+
 test("upsert helpers Oracle lacks fail with a clear error pointing at mergeInto()", () => {
   assert.throws(
     () =>
@@ -204,6 +211,25 @@ test("returning() on an update of many rows returns one row per row changed", se
     .returning("p.name").execute();
   assert.deepEqual(gone.map((r) => r.name).sort(), ["a", "c"]);
 });
+
+test(
+  "RETURNING after a table is re-created with other column types uses the new types",
+  server,
+  async () => {
+    await using s = await withDb();
+    const db = s.db.withTables<{ r: { v: Date | string } }>();
+    await db.schema.createTable("r").addColumn("v", "timestamp").execute();
+    const when = new Date("2024-05-01T12:00:00Z");
+    const first = await db.insertInto("r").values({ v: when }).returning("v")
+      .executeTakeFirstOrThrow();
+    assert.equal((first.v as Date).getTime(), when.getTime());
+    await db.schema.dropTable("r").execute();
+    await db.schema.createTable("r").addColumn("v", "varchar(10)").execute();
+    const second = await db.insertInto("r").values({ v: "text" }).returning("v")
+      .executeTakeFirstOrThrow();
+    assert.equal(second.v, "text");
+  },
+);
 
 test("insert … defaultValues() inserts a row of defaults and returns its id", server, async () => {
   await using s = await withDb();

@@ -30,6 +30,12 @@ import {
 import { exactNumber, normalizeNumberText } from "./_numbers.ts";
 import { type ReturningPlan, returningPlan } from "./_returning.ts";
 
+/** Column types of RETURNING targets, and how many DDL statements ran since the driver began. */
+export interface DescribeCache {
+  columns: Map<string, Metadata[]>;
+  generation: number;
+}
+
 /** Statements after which cached column types may be stale. */
 const DDL = /^\s*(create|alter|drop|rename|truncate)\b/i;
 
@@ -55,14 +61,19 @@ export class OracleConnection implements DatabaseConnection {
   inTransaction = false;
   readonly #fetchTypeHandler: FetchTypeHandler | undefined;
   readonly #exact: boolean;
-  /** Described RETURNING targets, by describe query text. */
-  readonly #described = new Map<string, Metadata[]>();
+  /** Described RETURNING targets, shared by the driver's connections. */
+  readonly #described: DescribeCache;
 
   /** @internal Made by the driver. */
-  constructor(connection: Connection, fetchTypeHandler: FetchTypeHandler | undefined) {
+  constructor(
+    connection: Connection,
+    fetchTypeHandler: FetchTypeHandler | undefined,
+    described: DescribeCache,
+  ) {
     this.connection = connection;
     this.#fetchTypeHandler = fetchTypeHandler;
     this.#exact = fetchTypeHandler !== undefined;
+    this.#described = described;
   }
 
   /** Runs one compiled query; RETURNING comes back as `rows`, one per changed row. */
@@ -70,7 +81,10 @@ export class OracleConnection implements DatabaseConnection {
     const plan = returningPlan(compiled);
     const binds = compiled.parameters.map(bindValue);
     if (plan !== undefined) return await this.#executeReturning<R>(compiled.sql, binds, plan);
-    if (DDL.test(compiled.sql)) this.#described.clear();
+    if (DDL.test(compiled.sql)) {
+      this.#described.columns.clear();
+      this.#described.generation++;
+    }
     const r = await this.connection.execute<R>(compiled.sql, binds, this.#options());
     if (r.rows !== undefined) return { rows: r.rows };
     return { rows: [], numAffectedRows: BigInt(r.rowsAffected ?? 0) };
@@ -111,7 +125,7 @@ export class OracleConnection implements DatabaseConnection {
     plan: ReturningPlan,
   ): Promise<QueryResult<R>> {
     if (plan.defaultValues) {
-      const [first] = await this.#describe(`select * from ${plan.table} where 1 = 0`);
+      const [first] = await this.#describe(`select * from ${plan.table}`);
       sql += ` (${quote(first.name)}) values (default)`;
     }
     if (plan.items.length === 0) {
@@ -122,7 +136,7 @@ export class OracleConnection implements DatabaseConnection {
       i.star ? `${plan.qualifier}.*` : `${i.expr} as ${quote(i.name)}`
     );
     const columns = await this.#describe(
-      `select ${select.join(", ")} from ${plan.table} where 1 = 0`,
+      `select ${select.join(", ")} from ${plan.table}`,
     );
     const exprs = returnedExpressions(plan, columns);
     const outs = columns.map(outBind);
@@ -143,12 +157,17 @@ export class OracleConnection implements DatabaseConnection {
     return { rows: rows as R[], numAffectedRows: BigInt(count) };
   }
 
-  async #describe(sql: string): Promise<Metadata[]> {
-    let columns = this.#described.get(sql);
+  /** The columns of `select … from target`, described once per DDL generation. */
+  async #describe(select: string): Promise<Metadata[]> {
+    const cache = this.#described;
+    let columns = cache.columns.get(select);
     if (columns === undefined) {
+      // A new text after DDL: a session re-running the same text can get the describe of the
+      // table as it was when that statement was first parsed.
+      const sql = `${select} where 0 = ${cache.generation + 1}`;
       const r = await this.connection.execute(sql, [], { autoCommit: false });
       columns = r.metaData ?? [];
-      this.#described.set(sql, columns);
+      cache.columns.set(select, columns);
     }
     return columns;
   }

@@ -9,7 +9,7 @@ import type { Connection } from "../connection.ts";
 import { ErrorCode, odbError } from "../errors.ts";
 import type { Pool } from "../pool.ts";
 import { exactNumbers } from "./_numbers.ts";
-import { OracleConnection } from "./database_connection.ts";
+import { type DescribeCache, OracleConnection } from "./database_connection.ts";
 import type { OracleDialectConfig } from "./dialect_config.ts";
 
 /** Oracle's two isolation levels; the others Kysely names have no Oracle equivalent. */
@@ -38,6 +38,11 @@ const ISOLATION: Readonly<Record<string, string>> = {
 export class OracleDriver implements Driver {
   readonly #config: OracleDialectConfig;
   #pool: Pool | undefined;
+  /**
+   * RETURNING column types by describe query, for every connection: one describe per statement
+   * shape, not per acquire. DDL run through the dialect clears it.
+   */
+  readonly #described: DescribeCache = { columns: new Map(), generation: 0 };
 
   /** A driver for `config` (see {@linkcode OracleDialectConfig}). */
   constructor(config: OracleDialectConfig) {
@@ -57,7 +62,7 @@ export class OracleDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     const conn = this.#pool ? await this.#pool.acquire() : await this.#config.connect!();
     const handler = this.#config.exactNumbers === false ? undefined : exactNumbers;
-    return new OracleConnection(conn, handler);
+    return new OracleConnection(conn, handler, this.#described);
   }
 
   /** Starts a transaction: autocommit stops and the isolation level / access mode is set. */

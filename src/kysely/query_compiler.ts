@@ -327,6 +327,8 @@ export class OracleQueryCompiler extends DefaultQueryCompiler {
 
   /** `WHEN MATCHED AND c THEN UPDATE …` is Oracle's `WHEN MATCHED THEN UPDATE … WHERE c`. */
   protected override visitWhen(node: WhenNode): void {
+    // CASE … WHEN is a WhenNode too.
+    if (this.parentNode?.kind !== "MergeQueryNode") return super.visitWhen(node);
     const conds = flattenAnd(node.condition);
     const [matched, ...rest] = conds;
     if (!MatchedNode.is(matched) || matched.bySource) {
