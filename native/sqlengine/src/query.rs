@@ -476,6 +476,9 @@ impl Session {
                 }
             })
             .collect();
+        let stripped = rewrite::insert_default::strip_default_values(toks)
+            .or_else(|| rewrite::dml_alias::as_before_target_alias(toks));
+        let toks = stripped.as_deref().unwrap_or(toks);
         let none = |_: &str| None;
         let user = self.user.clone();
         let mut ctx = Ctx {

@@ -7,7 +7,9 @@
 use super::lexer::{Tok, Token};
 use super::oracle::timezone;
 
+pub mod dml_alias;
 mod hierarchy;
+pub mod insert_default;
 pub mod merge;
 
 /// How bind placeholders map to value slots.
@@ -576,25 +578,40 @@ pub fn rewrite(toks: &[Token], ctx: &mut Ctx) -> String {
     if let Some(sql) = hierarchy::row_generator(toks, ctx) {
         return sql;
     }
-    let toks = limit_clauses(toks);
-    let mut r = Rewriter::new(&toks.0, ctx);
+    let (toks, limit, offset) = limit_clauses(toks);
+    let mut r = Rewriter::new(&toks, ctx);
     let mut sql = r.sequence();
-    if let Some(limit) = toks.1 {
-        sql.push_str(&limit);
+    if limit.is_none() && offset.is_none() {
+        return sql;
     }
+    // Binds are numbered in Oracle text order, where OFFSET comes before FETCH.
+    let mut value = |v: Option<LimitVal>, default: &str| match v {
+        Some(LimitVal::Text(n)) => n,
+        Some(LimitVal::Bind(name)) => r.bind(&name),
+        None => default.to_string(),
+    };
+    let offset = value(offset, "0");
+    let limit = value(limit, "-1");
+    sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
     sql
 }
 
+/// A row count of OFFSET / FETCH: a literal, or a bind (Kysely sends `OFFSET :1 ROWS`).
+enum LimitVal {
+    Text(String),
+    Bind(String),
+}
+
 /// Removes `OFFSET n ROWS` / `FETCH FIRST n ROWS ONLY` / `ROWNUM <= n` at
-/// the top level and returns them as a SQLite LIMIT clause.
-fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
+/// the top level and returns the row limit and offset for a SQLite LIMIT clause.
+fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<LimitVal>, Option<LimitVal>) {
     let mut out = Vec::with_capacity(toks.len());
-    let (mut limit, mut offset) = (None::<String>, None::<String>);
+    let (mut limit, mut offset) = (None::<LimitVal>, None::<LimitVal>);
     let mut depth = 0i32;
     let mut i = 0;
     let val = |t: &Token| match &t.tok {
-        Tok::Number(n) => Some(n.clone()),
-        Tok::Bind(_) => None,
+        Tok::Number(n) => Some(LimitVal::Text(n.clone())),
+        Tok::Bind(b) => Some(LimitVal::Bind(b.clone())),
         _ => None,
     };
     while i < toks.len() {
@@ -605,7 +622,7 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
             depth -= 1;
         }
         if depth == 0 && t.is_word("OFFSET") && toks.get(i + 1).and_then(val).is_some() {
-            offset = toks.get(i + 1).and_then(val);
+            offset = toks.get(i + 1).and_then(&val);
             i += 2;
             if toks
                 .get(i)
@@ -621,7 +638,10 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
                 .get(i + 1)
                 .is_some_and(|t| t.is_word("FIRST") || t.is_word("NEXT"))
         {
-            limit = toks.get(i + 2).and_then(val).or(Some("1".into()));
+            limit = toks
+                .get(i + 2)
+                .and_then(&val)
+                .or(Some(LimitVal::Text("1".into())));
             i += 2;
             while i < toks.len() && !toks[i].is_word("ONLY") {
                 i += 1;
@@ -630,8 +650,11 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
             continue;
         }
         if depth == 0 && t.is_word("ROWNUM") {
-            if let (Some(op), Some(n)) = (toks.get(i + 1), toks.get(i + 2).and_then(val)) {
-                let n: i64 = n.parse().unwrap_or(0);
+            let number = |t: &Token| match &t.tok {
+                Tok::Number(n) => n.parse::<i64>().ok(),
+                _ => None,
+            };
+            if let (Some(op), Some(n)) = (toks.get(i + 1), toks.get(i + 2).and_then(number)) {
                 let lim = if op.is_op("<=") {
                     Some(n)
                 } else if op.is_op("<") {
@@ -642,7 +665,7 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
                     None
                 };
                 if let Some(l) = lim {
-                    limit = Some(l.max(0).to_string());
+                    limit = Some(LimitVal::Text(l.max(0).to_string()));
                     // Drop "ROWNUM op n" and a joining AND on either side.
                     i += 3;
                     if out.last().is_some_and(|p: &Token| p.is_word("AND")) {
@@ -659,15 +682,7 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<String>) {
         out.push(t.clone());
         i += 1;
     }
-    let clause = match (limit, offset) {
-        (None, None) => None,
-        (l, o) => Some(format!(
-            " LIMIT {} OFFSET {}",
-            l.unwrap_or("-1".into()),
-            o.unwrap_or("0".into())
-        )),
-    };
-    (out, clause)
+    (out, limit, offset)
 }
 
 #[cfg(test)]
@@ -685,6 +700,22 @@ mod tests {
             locals: &none,
         };
         rewrite(&toks, &mut ctx)
+    }
+
+    #[test]
+    fn offset_and_fetch_take_binds_numbered_in_oracle_order() {
+        assert_eq!(
+            rw("select a from t where b = :b offset :o rows fetch next :n rows only"),
+            "select a from t where b = ?1 LIMIT ?3 OFFSET ?2"
+        );
+        assert_eq!(
+            rw("select a from t fetch first :n rows only"),
+            "select a from t LIMIT ?1 OFFSET 0"
+        );
+        assert_eq!(
+            rw("select a from t offset 5 rows"),
+            "select a from t LIMIT -1 OFFSET 5"
+        );
     }
 
     #[test]

@@ -194,6 +194,14 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "USER_VIEWS",
+        &[
+            ("VIEW_NAME", vc(128)),
+            ("TEXT_LENGTH", INT),
+            ("TEXT", vc(4000)),
+        ],
+    ),
+    (
         "ALL_TABLES",
         &[
             ("OWNER", vc(128)),
@@ -213,6 +221,8 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("NULLABLE", vc(1)),
             ("COLUMN_ID", INT),
             ("CHAR_LENGTH", INT),
+            ("IDENTITY_COLUMN", vc(3)),
+            ("DATA_DEFAULT", vc(4000)),
         ],
     ),
     (
@@ -228,6 +238,8 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("NULLABLE", vc(1)),
             ("COLUMN_ID", INT),
             ("CHAR_LENGTH", INT),
+            ("IDENTITY_COLUMN", vc(3)),
+            ("DATA_DEFAULT", vc(4000)),
         ],
     ),
     (
@@ -559,6 +571,13 @@ impl Session {
                     .map(|(tn, _)| vec![t(&tn), t("USERS"), t("VALID"), t("N")])
                     .collect()
             }
+            "USER_VIEWS" => {
+                let schema = self.schema();
+                self.schema_views(&schema)
+                    .into_iter()
+                    .map(|(name, text)| vec![t(&name), n(text.len() as i64), t(&text)])
+                    .collect()
+            }
             "ALL_TABLES" => self
                 .db
                 .schemas()
@@ -642,6 +661,31 @@ impl Session {
     /// Tables of `schema` with their columns (cid, name, declared type,
     /// NOT NULL), read through this connection if the schema is attached
     /// (its uncommitted changes included), else from its file.
+    /// The views of an attached schema: name and query text (what follows AS).
+    fn schema_views(&self, schema: &str) -> Vec<(String, String)> {
+        if !self.attached.iter().any(|a| a == schema) {
+            return Vec::new();
+        }
+        let sql = format!(
+            "SELECT name, sql FROM {}.sqlite_master WHERE type = 'view' ORDER BY name",
+            quote(schema)
+        );
+        self.conn
+            .prepare(&sql)
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| {
+                    let text: String = r.get(1)?;
+                    let body = text
+                        .to_ascii_uppercase()
+                        .find(" AS ")
+                        .map_or(text.as_str(), |i| &text[i + 4..]);
+                    Ok((r.get::<_, String>(0)?, body.trim().to_string()))
+                })
+                .map(|it| it.filter_map(Result::ok).collect())
+            })
+            .unwrap_or_default()
+    }
+
     fn schema_tables(&self, schema: &str) -> Vec<(String, Vec<TableColumn>)> {
         let own;
         let conn = if self.attached.iter().any(|a| a == schema) {
@@ -687,6 +731,7 @@ impl Session {
                                 r.get::<_, String>(1)?,
                                 r.get::<_, String>(2)?,
                                 r.get::<_, i64>(3)? != 0,
+                                r.get::<_, Option<String>>(4)?,
                             ))
                         })
                         .map(|it| it.filter_map(Result::ok).collect())
@@ -698,14 +743,15 @@ impl Session {
     }
 }
 
-type TableColumn = (i64, String, String, bool);
+/// PRAGMA table_info's id, name, declared type, NOT NULL and default.
+type TableColumn = (i64, String, String, bool, Option<String>);
 
 /// USER_TAB_COLUMNS rows of tables and their columns.
 fn column_rows(tables: Vec<(String, Vec<TableColumn>)>) -> Vec<Vec<Sql>> {
     let mut out = Vec::new();
     for (table, cols) in tables {
-        for (cid, name, decl, notnull) in cols {
-            let Some((c, _)) = from_decl(&decl) else {
+        for (cid, name, decl, notnull, default) in cols {
+            let Some((c, identity)) = from_decl(&decl) else {
                 continue;
             };
             let (ty, prec, scale) = data_type(&c);
@@ -727,6 +773,8 @@ fn column_rows(tables: Vec<(String, Vec<TableColumn>)>) -> Vec<Vec<Sql>> {
                 t(if c.nullable && !notnull { "Y" } else { "N" }),
                 n(cid + 1),
                 n(char_len),
+                t(if identity.is_some() { "YES" } else { "NO" }),
+                default.map_or(Sql::Null, |d| t(&d)),
             ]);
         }
     }
