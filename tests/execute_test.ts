@@ -381,3 +381,35 @@ test(
     assert.deepEqual((await conn.execute("SELECT 7 AS seven FROM dual")).rows, [{ SEVEN: 7 }]);
   },
 );
+
+test(
+  "a cached query re-run after DDL changed its table is described again, never decoded with the old columns",
+  server,
+  async () => {
+    await using h = await open();
+    const { conn } = h;
+    await dropFirst(conn, "redesc");
+    await conn.execute("CREATE TABLE redesc (a NUMBER)");
+    await conn.execute("INSERT INTO redesc VALUES (1)");
+    const sql = "SELECT * FROM redesc";
+    const first = await conn.execute(sql);
+    assert.deepEqual(first.rows, [{ A: 1 }]);
+    await conn.execute("DROP TABLE redesc");
+    await conn.execute("CREATE TABLE redesc (a VARCHAR2(10), b NUMBER(5,2))");
+    await conn.execute("INSERT INTO redesc VALUES ('x', 2.5)");
+    // Same SQL text: the client re-executes its cached cursor; the select list changed.
+    const second = await conn.execute(sql);
+    assert.deepEqual(second.metaData?.map((m) => [m.name, m.dbTypeName]), [
+      ["A", "VARCHAR2"],
+      ["B", "NUMBER"],
+    ]);
+    assert.deepEqual(second.rows, [{ A: "x", B: 2.5 }]);
+    // And again, now from the re-described cache entry.
+    assert.deepEqual((await conn.execute(sql)).rows, [{ A: "x", B: 2.5 }]);
+    await conn.execute("DROP TABLE redesc");
+    await assert.rejects(
+      conn.execute(sql),
+      (e: unknown) => e instanceof OracleError && e.code === "ORA-00942",
+    );
+  },
+);

@@ -107,6 +107,14 @@ impl StmtCache {
         close
     }
 
+    /// The server described a cached cursor again (DDL changed its select list): later
+    /// re-executes decode with the new columns.
+    pub fn redescribe(&mut self, cursor_id: u32, describe: Vec<DescribeColumn>) {
+        if let Some(e) = self.map.values_mut().find(|e| e.cursor_id == cursor_id) {
+            e.describe = Some(describe);
+        }
+    }
+
     /// Frees a cached cursor after use; false when it is not cached.
     pub fn release(&mut self, cursor_id: u32) -> bool {
         match self.map.values_mut().find(|e| e.cursor_id == cursor_id) {

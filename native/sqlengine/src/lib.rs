@@ -98,6 +98,8 @@ pub struct Prepared {
     inferred: Vec<bool>,
     /// Static type hints of the select items (empty when unaligned).
     hints: Vec<describe::Hint>,
+    /// `Database::ddl_generation` when this was prepared.
+    ddl_generation: u64,
 }
 
 #[derive(Debug)]
@@ -149,6 +151,9 @@ pub struct Database {
     /// Live sessions, users and the DRCP pool, as the server keeps them,
     /// for the session views, KILL SESSION and the user DDL.
     directory: Arc<dyn SessionDirectory>,
+    /// Bumped by every DDL (and PL/SQL call, which may run DDL) in any session: a statement
+    /// prepared under an older generation is prepared again before it runs (`Session::refresh`).
+    ddl_generation: std::sync::atomic::AtomicU64,
 }
 
 impl Database {
@@ -182,6 +187,7 @@ impl Database {
             _temp: temp,
             sequences: Sequences::load(&dir),
             directory,
+            ddl_generation: std::sync::atomic::AtomicU64::new(0),
         });
         db.prepare_schema_file("SYS")?;
         let conn = db.connect()?;
@@ -304,6 +310,8 @@ pub struct Session {
     /// This session's entry, shared with the server (which lists it at logon).
     info: Arc<crate::directory::SessionInfo>,
     plsql: stored::PlsqlState,
+    /// `Database::ddl_generation` when this session last caught up with DDL (`catch_up_ddl`).
+    seen_ddl_generation: u64,
     /// Schemas attached to `conn`, the current one first.
     attached: Vec<String>,
     /// What the authorizer lets statements read (see schemas.rs).
@@ -358,6 +366,7 @@ impl Session {
             shared,
             info,
             plsql: stored::PlsqlState::default(),
+            seen_ddl_generation: 0,
             attached: Vec::new(),
             visible,
         };

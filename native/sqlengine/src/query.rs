@@ -1,6 +1,7 @@
 //! Preparing and running queries and DML: classification, translation,
 //! describe, value conversion between protocol values and SQLite storage.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use oradb_protocol::value::{number, ora_type, DateTime, Value};
@@ -429,6 +430,7 @@ fn split_returning(toks: &[Token]) -> Option<(usize, usize)> {
 impl Session {
     pub fn prepare(&mut self, sql: &str) -> Result<Prepared, SqlError> {
         self.info.bump(crate::directory::stat::PARSE_COUNT);
+        self.catch_up_ddl();
         let toks = lexer::tokenize(sql).map_err(|e| SqlError {
             offset: e.pos as u32,
             ..err(1756, &e.message)
@@ -455,6 +457,7 @@ impl Session {
             translated: String::new(),
             inferred: Vec::new(),
             hints: Vec::new(),
+            ddl_generation: self.db.ddl_generation.load(Ordering::Acquire),
         };
         match kind {
             StmtKind::Query | StmtKind::Dml => self.prepare_sql(&mut p, &toks)?,
@@ -624,9 +627,55 @@ impl Session {
         Ok(())
     }
 
+    /// A query or DML statement prepared before DDL ran since (in any session), prepared
+    /// again from its text, as Oracle re-parses a cursor DDL invalidated; `None` when `p` is
+    /// still current. The caller keeps the new one and describes it again if its columns moved.
+    pub fn refresh(&mut self, p: &Prepared) -> Result<Option<Prepared>, SqlError> {
+        let now = self.db.ddl_generation.load(Ordering::Acquire);
+        if p.ddl_generation == now || !matches!(p.kind, StmtKind::Query | StmtKind::Dml) {
+            return Ok(None);
+        }
+        self.prepare(&p.sql).map(Some)
+    }
+
+    /// After DDL anywhere since this session last looked: cached SQLite statements still
+    /// carry the old columns until they are stepped, and another session's DDL reaches this
+    /// connection's schema only when it next reads each attached file. Touch them all, so a
+    /// prepare describes the current tables.
+    fn catch_up_ddl(&mut self) {
+        let now = self.db.ddl_generation.load(Ordering::Acquire);
+        if self.seen_ddl_generation == now {
+            return;
+        }
+        self.seen_ddl_generation = now;
+        self.conn.flush_prepared_statement_cache();
+        let names: Vec<String> = self
+            .conn
+            .prepare("PRAGMA database_list")
+            .and_then(|mut st| st.query_map([], |r| r.get::<_, String>(1))?.collect())
+            .unwrap_or_default();
+        for n in names {
+            let sql = format!(
+                "SELECT count(*) FROM {}.sqlite_master",
+                super::schemas::quote(&n)
+            );
+            let _ = self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0));
+        }
+    }
+
     pub fn execute(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.check_interrupt()?;
         self.info.bump(crate::directory::stat::EXECUTE_COUNT);
+        let out = self.execute_now(p, binds);
+        if matches!(p.kind, StmtKind::Ddl | StmtKind::PlSql) {
+            // After running (even on failure: DDL may have done part of its work), so a
+            // statement prepared before or during it is prepared again.
+            self.db.ddl_generation.fetch_add(1, Ordering::AcqRel);
+        }
+        out
+    }
+
+    fn execute_now(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         match p.kind {
             StmtKind::Query => self.run_query(p, binds),
             StmtKind::Dml => self.atomic(|s| s.run_dml(p, binds)),
@@ -829,5 +878,36 @@ mod tests {
             names("select case when x = 1 then 2 end from t"),
             vec!["CASEWHENX=1THEN2END"]
         );
+    }
+
+    #[test]
+    fn a_statement_prepared_before_ddl_is_prepared_again() {
+        use crate::{Database, Session};
+        let db = Database::open(None).unwrap();
+        let mut s = Session::open(&db, "scott").unwrap();
+        let mut other = Session::open(&db, "scott").unwrap();
+        let ddl = |s: &mut Session, sql: &str| {
+            let p = s.prepare(sql).unwrap();
+            s.execute(&p, &[]).unwrap();
+        };
+        ddl(&mut s, "create table g (a number)");
+        let q = s.prepare("select * from g").unwrap();
+        assert!(
+            s.refresh(&q).unwrap().is_none(),
+            "no DDL since: still current"
+        );
+        // DDL in another session invalidates it too, as in Oracle.
+        ddl(&mut other, "drop table g");
+        ddl(&mut other, "create table g (a varchar2(5), b date)");
+        let fresh = s.refresh(&q).unwrap().expect("prepared again");
+        let cols: Vec<_> = fresh
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.ora_type))
+            .collect();
+        assert_eq!(cols, [("A", ora_type::VARCHAR), ("B", ora_type::DATE)]);
+        assert!(s.refresh(&fresh).unwrap().is_none());
+        ddl(&mut other, "drop table g");
+        assert_eq!(s.refresh(&fresh).unwrap_err().code, 942);
     }
 }

@@ -26,8 +26,8 @@ impl State {
         opts: &ExecOptions,
     ) -> Result<ExecResult> {
         let query = again.kind == Kind::Query;
-        let describe = again.describe.unwrap_or_default();
-        let plan = plan_for(&describe, &opts.fetch_as_string, false);
+        let mut describe = again.describe.unwrap_or_default();
+        let mut plan = plan_for(&describe, &opts.fetch_as_string, false);
         let mut w = self.request();
         let seq = self.next_seq();
         let req = ReexecuteRequest {
@@ -50,7 +50,7 @@ impl State {
         req.encode(&mut w, &self.caps, value_metas, false);
         let mut acc = Acc::default();
         let m = match self
-            .round_trip(w, &mut acc, &plan, again.kind, false, &[])
+            .round_trip(w, &mut acc, &plan, again.kind, false, &opts.fetch_as_string)
             .await
         {
             Ok(m) => m,
@@ -68,6 +68,13 @@ impl State {
                 rows_affected: m.row_count,
                 ..Default::default()
             });
+        }
+        if let Some(d) = acc.describe.take() {
+            // DDL changed the select list under the cached cursor and the server described it
+            // again (the rows of this response were already decoded with it): keep that shape.
+            describe = d.columns;
+            plan = plan_for(&describe, &opts.fetch_as_string, false);
+            self.cache.redescribe(again.cursor_id, describe.clone());
         }
         let done = m.error_num == 1403;
         if done {

@@ -111,7 +111,24 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
     let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else {
         return Ok(());
     };
-    let prepared = cur.prepared.clone();
+    let mut prepared = cur.prepared.clone();
+    if !run.describe && matches!(prepared.kind, StmtKind::Query | StmtKind::Dml) {
+        // DDL since this cursor was parsed: parse it again (a dropped table is ORA-00942 now).
+        let p = prepared.clone();
+        match st.blocking(move |s| s.refresh(&p)).await? {
+            Ok(None) => {}
+            Ok(Some(fresh)) => {
+                if let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) {
+                    // The columns the client was last described stay, for `query` to compare.
+                    let described = std::mem::take(&mut cur.prepared.columns);
+                    cur.prepared = fresh.clone();
+                    cur.prepared.columns = described;
+                }
+                prepared = fresh;
+            }
+            Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+        }
+    }
     match prepared.kind {
         StmtKind::Query => query(conn, st, run, prepared).await,
         StmtKind::Dml => dml(conn, st, run, prepared).await,
@@ -159,6 +176,16 @@ async fn finish(
     .await
 }
 
+/// Whether a cached query's columns now differ from those it was described with (a table
+/// dropped and created again, a column added or retyped): count, names, types or a larger size.
+fn select_list_changed(old: &[ColumnInfo], new: &[ColumnInfo]) -> bool {
+    old.len() != new.len()
+        || old
+            .iter()
+            .zip(new)
+            .any(|(a, b)| a.name != b.name || a.ora_type != b.ora_type || b.size > a.size)
+}
+
 /// A query that ran faster than this runs inline next time (`State::engine`).
 const QUICK_QUERY: std::time::Duration = std::time::Duration::from_micros(500);
 
@@ -190,12 +217,18 @@ async fn query(
     };
     let caps = conn.caps;
     let mut w = TtcWriter::with_capacity(8192);
-    let (needs_define, described) = {
+    let (needs_define, described, redescribe) = {
         let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else {
             return Ok(());
         };
-        // Columns are fixed by the first describe; later runs keep them.
-        if run.describe {
+        // Columns are fixed by the first describe; later runs keep them, unless DDL changed
+        // the select list under the cached cursor (Oracle re-parses it): then the new shape is
+        // described again, so no value is sent for a column type the client no longer has.
+        let redescribe = run.describe || select_list_changed(&cur.prepared.columns, &columns);
+        if redescribe {
+            if !run.describe {
+                cur.defines.clear();
+            }
             cur.prepared.columns = columns;
         }
         cur.rows = rows;
@@ -203,9 +236,10 @@ async fn query(
         (
             has_lob(&cur.prepared.columns) && cur.defines.is_empty(),
             cur.prepared.columns.clone(),
+            redescribe,
         )
     };
-    if run.describe {
+    if redescribe {
         describe(&mut w, &caps, &described);
     }
     return_params(&mut w, &caps, run.cursor_id, None);
