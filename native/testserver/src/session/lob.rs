@@ -649,6 +649,41 @@ mod tests {
     }
 
     #[test]
+    fn a_row_locator_is_persistent_and_works_on_its_staged_row() {
+        let mut lobs = Lobs::default();
+        let src = LobSource {
+            schema: "main".into(),
+            table: "T".into(),
+            column: "C".into(),
+        };
+        let a = lobs.row_locator(&src, 7, ora_type::CLOB, 1);
+        let b = lobs.row_locator(&src, 8, ora_type::CLOB, 1);
+        assert_eq!(a[4] & (FLAG1_ABSTRACT | FLAG1_VALUE_BASED), 0);
+        assert_eq!(a[7] & FLAG4_TEMP, 0);
+        assert_eq!(lobs.sources.len(), 1, "one source for both rows");
+        assert_eq!(lobs.row_of(&b), Some((src, 8, ora_type::CLOB)));
+        // Not staged: nothing to work on.
+        assert_eq!(
+            lobs.apply(&req(op::GET_LENGTH, &a)).unwrap_err().code,
+            22922
+        );
+        lobs.stage(&a, &Value::Clob("abc".into())).unwrap();
+        lobs.apply(&req(op::OPEN, &a)).unwrap();
+        lobs.apply(&LobOpRequest {
+            amount: Some(1),
+            ..req(op::TRIM, &a)
+        })
+        .unwrap();
+        assert_eq!(lobs.unstage(), Some(Value::Clob("a".into())));
+        lobs.stage(&a, &Value::Clob("a".into())).unwrap();
+        assert_eq!(lobs.apply(&req(op::IS_OPEN, &a)).unwrap().flag, Some(true));
+        lobs.unstage();
+        lobs.free(&a);
+        assert_eq!(lobs.len(), 0);
+        assert!(lobs.stage(&b, &Value::Null).is_err(), "a NULL has no LOB");
+    }
+
+    #[test]
     fn frees_one_and_in_bulk_leave_nothing() {
         let mut lobs = Lobs::default();
         let a = temp(&mut lobs, ora_type::CLOB);
