@@ -192,6 +192,51 @@ def _():
     assert cur.fetchone() == (bytes(range(256)) * 4,)
 
 
+@check("a locator fetched FOR UPDATE writes the row: commit keeps it, rollback undoes it")
+def _():
+    CUR.execute("create table lob_p (id number, c clob, b blob)")
+    CUR.execute("insert into lob_p values (1, 'original', hextoraw('0102'))")
+    CONN.commit()
+    (lob,) = CUR.execute("select c from lob_p where id = 1 for update").fetchone()
+    lob.write("ORIG")
+    lob.trim(6)
+    assert lob.read() == "ORIGin"
+    # A second fetch sees the row as the writes left it.
+    (again,) = CUR.execute("select c from lob_p where id = 1").fetchone()
+    assert again.read() == "ORIGin" and again.size() == 6
+    CONN.commit()
+    with connect() as c2:
+        assert c2.cursor().execute("select c from lob_p").fetchone()[0].read() == "ORIGin"
+    (blob,) = CUR.execute("select b from lob_p where id = 1 for update").fetchone()
+    blob.write(b"\xff\xfe\xfd", 2)
+    assert CUR.execute("select dbms_lob.getlength(b) from lob_p").fetchone() == (4,)
+    CONN.rollback()
+    assert blob.read() == b"\x01\x02", "the rollback undid the write"
+
+
+@check("EMPTY_CLOB()/EMPTY_BLOB() are empty, not NULL: NOT NULL column, then write through the locator")
+def _():
+    CUR.execute("create table lob_e (id number, c clob not null, b blob not null)")
+    CUR.execute("insert into lob_e values (1, empty_clob(), empty_blob())")
+    row = CUR.execute(
+        "select count(*) from lob_e where c is not null and b is not null"
+    ).fetchone()
+    assert row == (1,), row
+    c, b = CUR.execute("select c, b from lob_e where id = 1 for update").fetchone()
+    assert c is not None and c.size() == 0 and c.read() == ""
+    assert b is not None and b.size() == 0 and b.read() == b""
+    c.write("filled")
+    b.write(b"\x00\x07")
+    CONN.commit()
+    got = CUR.execute("select c, b from lob_e where id = 1").fetchone()
+    assert got[0].read() == "filled" and got[1].read() == b"\x00\x07"
+    # A zero-length temporary LOB bound into INSERT is empty too.
+    CUR.execute("insert into lob_e values (2, :1, :2)", [
+        CONN.createlob(oracledb.DB_TYPE_CLOB), CONN.createlob(oracledb.DB_TYPE_BLOB)
+    ])
+    assert CUR.execute("select dbms_lob.getlength(c) from lob_e where id = 2").fetchone() == (0,)
+
+
 @check("a normal query still works on the same connection after all of that")
 def _():
     still_works(CONN)

@@ -10,6 +10,7 @@ pub mod directory;
 mod errors;
 mod functions;
 mod lexer;
+mod lob_rows;
 mod num;
 pub mod oracle;
 mod plsql;
@@ -39,6 +40,7 @@ pub use bind_limit::BindLimit;
 use directory::SessionDirectory;
 pub use errors::err as ora_error;
 use lexer::Token;
+pub use lob_rows::{LobRows, LobSource};
 pub use plsql::RefCursor;
 use sequences::Sequences;
 pub use stored::ArrayBind;
@@ -100,6 +102,8 @@ pub struct Prepared {
     hints: Vec<describe::Hint>,
     /// `Database::ddl_generation` when this was prepared.
     ddl_generation: u64,
+    /// The query again with each row's rowid, when its LOB columns name rows.
+    lob: Option<Arc<lob_rows::LobQuery>>,
 }
 
 #[derive(Debug)]
@@ -316,6 +320,8 @@ pub struct Session {
     attached: Vec<String>,
     /// What the authorizer lets statements read (see schemas.rs).
     visible: Arc<Mutex<schemas::Visible>>,
+    /// Rowids and LOB sources of the last query with persistent LOBs.
+    lob_rows: Option<LobRows>,
 }
 
 impl Session {
@@ -347,6 +353,7 @@ impl Session {
         let visible: Arc<Mutex<schemas::Visible>> = Default::default();
         schemas::install_authorizer(&conn, visible.clone());
         functions::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
+        lob_rows::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {
             flag: Arc::new(AtomicBool::new(false)),
             sqlite: Arc::new(conn.get_interrupt_handle()),
@@ -369,6 +376,7 @@ impl Session {
             seen_ddl_generation: 0,
             attached: Vec::new(),
             visible,
+            lob_rows: None,
         };
         s.sync_schema()?;
         Ok(s)

@@ -10,6 +10,7 @@ use rusqlite::types::{Value as Sql, ValueRef};
 use super::describe::{self, Hint};
 use super::errors::{self, err};
 use super::lexer::{self, Tok, Token};
+use super::lob_rows::lob_rowid;
 use super::num;
 use super::rewrite::{self, BindMode, Ctx};
 use super::types::from_decl;
@@ -31,14 +32,15 @@ pub fn classify(toks: &[Token]) -> Option<StmtKind> {
 /// How a NaN BINARY_DOUBLE/FLOAT is stored.
 pub const NAN: &str = "NaN";
 
-/// Protocol value → SQLite storage (Oracle's '' is NULL).
+/// Protocol value → SQLite storage (Oracle's '' is NULL, but an empty
+/// LOB is not: it stays a zero-length value, as EMPTY_CLOB() stores).
 pub fn to_sql(v: &Value) -> Sql {
     match v {
         Value::Null => Sql::Null,
         Value::Number(s) => num::storage_of_text(s),
-        Value::Varchar(s) | Value::Clob(s) if s.is_empty() => Sql::Null,
+        Value::Varchar(s) if s.is_empty() => Sql::Null,
         Value::Varchar(s) | Value::Clob(s) => Sql::Text(s.clone()),
-        Value::Raw(b) | Value::Blob(b) if b.is_empty() => Sql::Null,
+        Value::Raw(b) if b.is_empty() => Sql::Null,
         Value::Raw(b) | Value::Blob(b) => Sql::Blob(b.clone()),
         Value::Date(d) | Value::Timestamp(d) => Sql::Text(d.to_string()),
         // SQLite turns a NaN REAL into NULL: NaN is kept as text, which the
@@ -446,6 +448,9 @@ impl Session {
                 toks.pop();
             }
         }
+        if kind == StmtKind::Query {
+            super::lob_rows::strip_for_update(&mut toks);
+        }
         let mut p = Prepared {
             kind,
             bind_names: Vec::new(),
@@ -458,6 +463,7 @@ impl Session {
             inferred: Vec::new(),
             hints: Vec::new(),
             ddl_generation: self.db.ddl_generation.load(Ordering::Acquire),
+            lob: None,
         };
         match kind {
             StmtKind::Query | StmtKind::Dml => self.prepare_sql(&mut p, &toks)?,
@@ -570,6 +576,8 @@ impl Session {
                     },
                 }
             }
+            drop(stmt);
+            p.lob = self.lob_query(p, toks);
         }
         Ok(())
     }
@@ -725,12 +733,21 @@ impl Session {
 
     fn run_query(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.materialize_views(&p.toks)?;
+        self.lob_rows = None;
+        let sql = p.lob.as_ref().map_or(&p.translated, |l| &l.translated);
         let mut stmt = self
             .conn
-            .prepare_cached(&p.translated)
+            .prepare_cached(sql)
             .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
         let params = Self::params(binds, &[]);
         let n = p.columns.len();
+        // The hidden rowid column of a query with persistent LOBs.
+        let mut rowids = Vec::new();
+        let mut rowid_of = |r: &rusqlite::Row| {
+            if p.lob.is_some() {
+                rowids.push(lob_rowid(r.get_ref(n).ok()));
+            }
+        };
         let mut rows = stmt
             .query(rusqlite::params_from_iter(params.iter()))
             .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
@@ -741,6 +758,7 @@ impl Session {
                 .next()
                 .map_err(|e| errors::map(&e, &p.toks, &self.user))?
             {
+                rowid_of(r);
                 out.push(
                     (0..n)
                         .map(|i| {
@@ -751,6 +769,9 @@ impl Session {
                         .collect(),
                 );
             }
+            drop(rows);
+            drop(stmt);
+            self.keep_lob_rows(p, rowids);
             return Ok(Outcome::Rows {
                 columns: p.columns.clone(),
                 rows: out,
@@ -761,6 +782,7 @@ impl Session {
             .next()
             .map_err(|e| errors::map(&e, &p.toks, &self.user))?
         {
+            rowid_of(r);
             let mut row = Vec::with_capacity(n);
             for i in 0..n {
                 row.push(r.get_ref(i).map(Sql::from).unwrap_or(Sql::Null));
@@ -768,6 +790,8 @@ impl Session {
             raw.push(row);
         }
         drop(rows);
+        drop(stmt);
+        self.keep_lob_rows(p, rowids);
         let columns: Vec<ColumnInfo> = p
             .columns
             .iter()

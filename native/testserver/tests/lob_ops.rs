@@ -152,3 +152,118 @@ async fn freed_temporary_lobs_are_gone_and_errors_keep_the_session() {
     assert_eq!(e.error_num, 22922, "freed by the piggyback");
     select_one_works(&mut c, 9).await;
 }
+
+mod persistent {
+    //! The engine side of persistent locators: a query's LOB columns name
+    //! their table and each row's rowid; reads and writes through them see
+    //! and change the row inside the session's transaction.
+
+    use oradb_protocol::value::{ora_type, Value};
+    use oradb_testserver::sql::{Database, Outcome, Session};
+
+    fn run(s: &mut Session, sql: &str) -> Outcome {
+        let p = s.prepare(sql).unwrap();
+        s.execute(&p, &[]).unwrap()
+    }
+
+    fn rows(s: &mut Session, sql: &str) -> Vec<Vec<Value>> {
+        match run(s, sql) {
+            Outcome::Rows { rows, .. } => rows,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_fetched_lob_names_its_row_and_writes_roll_back() {
+        let db = Database::open(None).unwrap();
+        let mut s = Session::open(&db, "scott").unwrap();
+        run(&mut s, "create table p (id number, c clob, b blob)");
+        run(&mut s, "insert into p values (1, 'one', hextoraw('01'))");
+        run(&mut s, "insert into p values (2, 'two', null)");
+        run(&mut s, "commit");
+        let got = rows(
+            &mut s,
+            "select id, c as x, b from p order by id for update nowait",
+        );
+        assert_eq!(got.len(), 2);
+        let lr = s.take_lob_rows().expect("LOB columns that name rows");
+        assert!(s.take_lob_rows().is_none(), "taken once");
+        let cols: Vec<(usize, &str)> = lr
+            .columns
+            .iter()
+            .map(|(i, src)| (*i, src.column.as_str()))
+            .collect();
+        assert_eq!(
+            cols,
+            [(1, "C"), (2, "B")],
+            "the origin column, not the alias"
+        );
+        assert_eq!(lr.columns[0].1.table, "P");
+        let rowid = lr.rowids[0].expect("a rowid");
+        assert_ne!(lr.rowids[0], lr.rowids[1]);
+        let src = &lr.columns[0].1;
+        assert_eq!(
+            s.lob_value(src, rowid, ora_type::CLOB).unwrap(),
+            Value::Clob("one".into())
+        );
+        s.set_lob_value(src, rowid, &Value::Clob("ONE!".into()))
+            .unwrap();
+        assert!(s.in_transaction(), "a LOB write begins the transaction");
+        assert_eq!(
+            rows(&mut s, "select c from p where id = 1")[0][0],
+            Value::Clob("ONE!".into())
+        );
+        run(&mut s, "rollback");
+        assert_eq!(
+            s.lob_value(src, rowid, ora_type::CLOB).unwrap(),
+            Value::Clob("one".into())
+        );
+        assert_eq!(
+            s.lob_value(src, 999, ora_type::CLOB).unwrap_err().code,
+            22922
+        );
+    }
+
+    #[test]
+    fn joins_and_distinct_keep_value_copies() {
+        let db = Database::open(None).unwrap();
+        let mut s = Session::open(&db, "scott").unwrap();
+        run(&mut s, "create table j1 (id number, c clob)");
+        run(&mut s, "create table j2 (id number)");
+        run(&mut s, "insert into j1 values (1, 'x')");
+        run(&mut s, "insert into j2 values (1)");
+        let got = rows(&mut s, "select j1.c from j1 join j2 on j1.id = j2.id");
+        assert_eq!(got, [[Value::Clob("x".into())]]);
+        assert!(s.take_lob_rows().is_none());
+        rows(&mut s, "select to_clob('y') from dual");
+        assert!(s.take_lob_rows().is_none(), "an expression has no row");
+    }
+
+    #[test]
+    fn empty_lobs_are_not_null() {
+        let db = Database::open(None).unwrap();
+        let mut s = Session::open(&db, "scott").unwrap();
+        run(
+            &mut s,
+            "create table e (id number, c clob not null, b blob not null)",
+        );
+        run(
+            &mut s,
+            "insert into e values (1, empty_clob(), empty_blob())",
+        );
+        let p = s.prepare("insert into e values (2, :1, :2)").unwrap();
+        s.execute(&p, &[Value::Clob(String::new()), Value::Blob(Vec::new())])
+            .unwrap();
+        let got = rows(
+            &mut s,
+            "select c, b from e where c is not null and b is not null order by id",
+        );
+        let empty = vec![Value::Clob(String::new()), Value::Blob(Vec::new())];
+        assert_eq!(got, [empty.clone(), empty]);
+        // A NULL CLOB still is one: the NOT NULL column refuses it.
+        let p = s
+            .prepare("insert into e values (3, :1, empty_blob())")
+            .unwrap();
+        assert_eq!(s.execute(&p, &[Value::Null]).unwrap_err().code, 1400);
+    }
+}

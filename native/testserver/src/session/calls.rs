@@ -23,7 +23,7 @@ pub(crate) const TXN_IN_PROGRESS: u32 = 0x2;
 pub(crate) struct State {
     // A Mutex only to make State Sync (it is held across awaits by reference);
     // the session is moved out while a call runs.
-    session: std::sync::Mutex<Option<Session>>,
+    pub(crate) session: std::sync::Mutex<Option<Session>>,
     interrupt: InterruptHandle,
     pub cursors: Cursors,
     pub in_txn: bool,

@@ -22,6 +22,8 @@ pub(crate) struct Cursor {
     /// Its last execution was a query that took well under a millisecond:
     /// the next one runs inline (see `State::engine`).
     pub quick: bool,
+    /// Rowids and sources of the LOB columns that name rows.
+    pub lob_rows: Option<crate::sql::LobRows>,
 }
 
 impl Cursor {
@@ -33,6 +35,7 @@ impl Cursor {
             rows: Vec::new(),
             pos: 0,
             quick: false,
+            lob_rows: None,
         }
     }
     pub fn exhausted(&self) -> bool {

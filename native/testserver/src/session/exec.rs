@@ -78,12 +78,13 @@ fn bind_values(
     rows: Vec<Vec<Option<Vec<u8>>>>,
     returning: &[bool],
     lobs: &super::lob::Lobs,
+    session: &std::sync::Mutex<Option<crate::sql::Session>>,
 ) -> Result<BoundValues, SqlError> {
     use oradb_protocol::value::ora_type;
     let decode = |b: &[u8], m: &ColumnMeta| {
         if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
             // A LOB bind is a locator: the value is the LOB it names.
-            return lobs.bound_value(b);
+            return lobs.bound_value(b, session);
         }
         value::decode_value(b, m.ora_type, m.csfrm).map_err(|e| sql_err(3115, &e.to_string()))
     };
@@ -255,7 +256,7 @@ pub(crate) async fn execute(
             .await
         }
     };
-    let (binds, arrays) = match bind_values(&cur.binds, raw, &mask, &st.lobs) {
+    let (binds, arrays) = match bind_values(&cur.binds, raw, &mask, &st.lobs, &st.session) {
         Ok(b) => b,
         Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
     };
@@ -357,7 +358,8 @@ pub(crate) async fn reexecute(
             .await
         }
     };
-    let (mut binds, arrays) = match bind_values(&cur.binds, req.rows, &mask, &st.lobs) {
+    let (mut binds, arrays) = match bind_values(&cur.binds, req.rows, &mask, &st.lobs, &st.session)
+    {
         Ok(b) => b,
         Err(e) => return send_sql_error(conn, st, &e, id as u16, 0).await,
     };

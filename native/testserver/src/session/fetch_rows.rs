@@ -48,7 +48,11 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     let mut done = cur.pos;
     for row in &cur.rows[cur.pos..end] {
         let mark = w.buf.len();
-        if let Err(e) = write_row(w, row, prev, &types, lobs) {
+        let at = super::lob::RowAt {
+            lob_rows: cur.lob_rows.as_ref(),
+            index: done,
+        };
+        if let Err(e) = write_row(w, row, prev, &types, lobs, at) {
             w.buf.truncate(mark);
             failed = Some(e);
             break;
@@ -94,6 +98,7 @@ fn write_row(
     prev: Option<&Vec<Value>>,
     types: &[u8],
     lobs: &mut super::lob::Lobs,
+    at: super::lob::RowAt,
 ) -> Result<(), ValueError> {
     // LOB locators too: each row's LOB is its own.
     let is_long = |ty: u8| {
@@ -109,7 +114,13 @@ fn write_row(
         rows::BitVector::from_sent(&sent).encode(w);
     }
     w.u8(msg::ROW_DATA);
-    for ((v, &ty), _) in row.iter().zip(types).zip(&sent).filter(|(_, s)| **s) {
+    for (i, ((v, &ty), _)) in row
+        .iter()
+        .zip(types)
+        .zip(&sent)
+        .enumerate()
+        .filter(|(_, (_, s))| **s)
+    {
         // Text to a text column needs no conversion: write it in place.
         if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
             rows::write_row_value(w, Some(t.as_bytes()));
@@ -117,12 +128,10 @@ fn write_row(
         }
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
             // The client defined the column as a LOB: a locator.
-            let loc = lobs
-                .value_locator(v, ty, 1, false)
-                .map_err(|e| ValueError {
-                    code: e.code,
-                    message: e.message,
-                })?;
+            let loc = lobs.fetched_locator(v, ty, at, i).map_err(|e| ValueError {
+                code: e.code,
+                message: e.message,
+            })?;
             let loc = loc
                 .as_ref()
                 .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));

@@ -8,7 +8,8 @@
 //! code units: the locator sets the variable-width character set flag, as
 //! Oracle does for an AL32UTF8 database. BLOBs count bytes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use oradb_protocol::buf::Writer as TtcWriter;
 use oradb_protocol::ttc::lob::{self, op, LobOpReply, LobOpRequest, ReplyShape};
@@ -18,7 +19,7 @@ use oradb_protocol::value::{self, ora_type, Value};
 use super::calls::{send_sql_error, State};
 use super::exec::sql_err;
 use super::Conn;
-use crate::sql::SqlError;
+use crate::sql::{LobSource, Session, SqlError};
 
 /// Locator length: python-oracledb sends 40 zero bytes to CREATE_TEMP and
 /// reads back as many.
@@ -59,12 +60,37 @@ struct Lob {
     open: bool,
 }
 
-/// The session's LOBs, by the id their locators carry.
+/// The session's LOBs, by the id their locators carry. Persistent
+/// locators (a LOB column of a table row) carry their row instead and hold
+/// no entry: only their source (schema, table, column) is kept, once.
 #[derive(Debug, Default)]
 pub(crate) struct Lobs {
     next: u64,
     map: HashMap<u64, Lob>,
+    sources: Vec<LobSource>,
+    /// Persistent LOBs opened (by source index and rowid).
+    open_rows: HashSet<(u32, i64)>,
+    /// The row LOB the running LOB_OP works on, read from the table.
+    staged: Option<((u32, i64), Lob)>,
 }
+
+/// Where a fetched row sits among its query's rows (for its rowid).
+#[derive(Clone, Copy)]
+pub(crate) struct RowAt<'a> {
+    pub lob_rows: Option<&'a crate::sql::LobRows>,
+    pub index: usize,
+}
+
+/// What a locator names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Entry(u64),
+    /// Source index and rowid.
+    Row(u32, i64),
+}
+
+/// Byte 20 of our locators: a row (persistent) LOB.
+const KIND_ROW: u8 = 1;
 
 fn ora(code: u32, text: &str) -> SqlError {
     sql_err(code, text)
@@ -118,46 +144,156 @@ impl Lobs {
         Ok(Some((loc, size)))
     }
 
+    /// The locator of column `col`'s LOB `v` in a fetched row: naming the
+    /// row when the query's LOB columns come from a table, else a copy.
+    pub fn fetched_locator(
+        &mut self,
+        v: &Value,
+        ty: u8,
+        at: RowAt,
+        col: usize,
+    ) -> Result<Option<(Vec<u8>, u64)>, SqlError> {
+        let row = at.lob_rows.and_then(|r| {
+            let rowid = (*r.rowids.get(at.index)?)?;
+            let (_, src) = r.columns.iter().find(|(i, _)| *i == col)?;
+            Some((src, rowid))
+        });
+        match (row, v) {
+            (_, Value::Null) => Ok(None),
+            (Some((src, rowid)), Value::Clob(t)) => {
+                let n = t.encode_utf16().count() as u64;
+                Ok(Some((self.row_locator(src, rowid, ty, 1), n)))
+            }
+            (Some((src, rowid)), Value::Blob(b)) => {
+                Ok(Some((self.row_locator(src, rowid, ty, 1), b.len() as u64)))
+            }
+            _ => self.value_locator(v, ty, 1, false),
+        }
+    }
+
     /// The value behind a locator a client bound (for INSERT, UPDATE,
-    /// PL/SQL): ORA-22922 when this session holds no such LOB.
-    pub fn bound_value(&self, locator: &[u8]) -> Result<Value, SqlError> {
-        let lob = self.get(locator)?;
-        Ok(match &lob.data {
-            Data::Bytes(b) => Value::Blob(b.clone()),
-            Data::Text(u) => Value::Clob(String::from_utf16(u).map_err(|_| {
-                ora(
-                    29275,
-                    "partial multibyte character (a lone UTF-16 surrogate in the CLOB)",
-                )
-            })?),
+    /// PL/SQL): ORA-22922 when this session holds no such LOB. A persistent
+    /// one is read from its row (`session`: the session's engine, idle
+    /// while binds are decoded).
+    pub fn bound_value(
+        &self,
+        locator: &[u8],
+        session: &Mutex<Option<Session>>,
+    ) -> Result<Value, SqlError> {
+        if let Some((src, rowid, ty)) = self.row_of(locator) {
+            let mut g = session
+                .lock()
+                .map_err(|_| ora(22922, "nonexistent LOB value"))?;
+            let s = g
+                .as_mut()
+                .ok_or_else(|| ora(22922, "nonexistent LOB value"))?;
+            return s.lob_value(&src, rowid, ty);
+        }
+        data_value(self.get(locator)?.data.clone())
+    }
+
+    fn target(locator: &[u8]) -> Option<Target> {
+        if locator.len() < 25 || locator[8..10] != MAGIC {
+            return None;
+        }
+        let n = u64::from_be_bytes(locator[12..20].try_into().ok()?);
+        Some(if locator[20] == KIND_ROW {
+            Target::Row(
+                u32::from_be_bytes(locator[21..25].try_into().ok()?),
+                n as i64,
+            )
+        } else {
+            Target::Entry(n)
         })
     }
 
-    fn id_of(locator: &[u8]) -> Option<u64> {
-        if locator.len() < 20 || locator[8..10] != MAGIC {
-            return None;
-        }
-        Some(u64::from_be_bytes(locator[12..20].try_into().ok()?))
-    }
-
     fn get(&self, locator: &[u8]) -> Result<&Lob, SqlError> {
-        Self::id_of(locator)
-            .and_then(|id| self.map.get(&id))
-            .ok_or_else(|| ora(22922, "nonexistent LOB value"))
+        match Self::target(locator) {
+            Some(Target::Entry(id)) => self.map.get(&id),
+            Some(Target::Row(s, r)) => self
+                .staged
+                .as_ref()
+                .filter(|(k, _)| *k == (s, r))
+                .map(|(_, l)| l),
+            None => None,
+        }
+        .ok_or_else(|| ora(22922, "nonexistent LOB value"))
     }
 
     fn get_mut(&mut self, locator: &[u8]) -> Result<&mut Lob, SqlError> {
-        Self::id_of(locator)
-            .and_then(|id| self.map.get_mut(&id))
-            .ok_or_else(|| ora(22922, "nonexistent LOB value"))
+        match Self::target(locator) {
+            Some(Target::Entry(id)) => self.map.get_mut(&id),
+            Some(Target::Row(s, r)) => self
+                .staged
+                .as_mut()
+                .filter(|(k, _)| *k == (s, r))
+                .map(|(_, l)| l),
+            None => None,
+        }
+        .ok_or_else(|| ora(22922, "nonexistent LOB value"))
     }
 
     /// Frees a LOB; freeing one twice (or one never held) is harmless, as
-    /// a client's bulk free after a failed call may name it again.
+    /// a client's bulk free after a failed call may name it again. A
+    /// persistent LOB holds nothing to free.
     pub fn free(&mut self, locator: &[u8]) {
-        if let Some(id) = Self::id_of(locator) {
+        if let Some(Target::Entry(id)) = Self::target(locator) {
             self.map.remove(&id);
         }
+    }
+
+    /// A persistent locator for the LOB in column `src` of row `rowid`.
+    pub fn row_locator(&mut self, src: &LobSource, rowid: i64, ty: u8, csfrm: u8) -> Vec<u8> {
+        let i = match self.sources.iter().position(|s| s == src) {
+            Some(i) => i,
+            None => {
+                self.sources.push(src.clone());
+                self.sources.len() - 1
+            }
+        };
+        let mut l = locator(rowid as u64, ty == ora_type::BLOB, csfrm.max(1), false);
+        // Not value-based: clients keep it as Oracle's, without freeing it.
+        l[4] &= !(FLAG1_VALUE_BASED | FLAG1_ABSTRACT);
+        l[20] = KIND_ROW;
+        l[21..25].copy_from_slice(&(i as u32).to_be_bytes());
+        l
+    }
+
+    /// The row a persistent locator names: its source, rowid and type.
+    fn row_of(&self, locator: &[u8]) -> Option<(LobSource, i64, u8)> {
+        let Some(Target::Row(s, r)) = Self::target(locator) else {
+            return None;
+        };
+        let src = self.sources.get(s as usize)?.clone();
+        Some((src, r, locator[11]))
+    }
+
+    /// Makes the row's current value the one the next operation works on.
+    fn stage(&mut self, locator: &[u8], v: &Value) -> Result<(), SqlError> {
+        let Some(Target::Row(s, r)) = Self::target(locator) else {
+            return Ok(());
+        };
+        let data = match v {
+            Value::Blob(b) => Data::Bytes(b.clone()),
+            Value::Clob(t) => Data::Text(t.encode_utf16().collect()),
+            // A NULL LOB column has no locator to work through.
+            _ => return Err(ora(22275, "invalid LOB locator specified")),
+        };
+        let open = self.open_rows.contains(&(s, r));
+        self.staged = Some(((s, r), Lob { data, open }));
+        Ok(())
+    }
+
+    /// Ends a staged operation: its open state stays, its value (returned
+    /// for writing back) goes.
+    fn unstage(&mut self) -> Option<Value> {
+        let ((s, r), lob) = self.staged.take()?;
+        if lob.open {
+            self.open_rows.insert((s, r));
+        } else {
+            self.open_rows.remove(&(s, r));
+        }
+        Some(data_value(lob.data).unwrap_or(Value::Null))
     }
 
     /// Runs one operation; the reply's fields, or the ORA- error.
@@ -258,6 +394,18 @@ impl Lobs {
     }
 }
 
+fn data_value(data: Data) -> Result<Value, SqlError> {
+    Ok(match data {
+        Data::Bytes(b) => Value::Blob(b),
+        Data::Text(u) => Value::Clob(String::from_utf16(&u).map_err(|_| {
+            ora(
+                29275,
+                "partial multibyte character (a lone UTF-16 surrogate in the CLOB)",
+            )
+        })?),
+    })
+}
+
 /// A 40-byte locator: Oracle's header bytes (length, version, flags), then
 /// ours: a magic, the character set form, the type and the LOB's id.
 fn locator(id: u64, blob: bool, csfrm: u8, temp: bool) -> Vec<u8> {
@@ -340,7 +488,12 @@ pub(crate) async fn call(conn: &mut Conn, st: &mut State, req: LobOpRequest) -> 
         locator = ?req.source.as_deref().map(|l| &l[..l.len().min(24)]),
         "LOB_OP"
     );
-    match st.lobs.apply(&req) {
+    let row = req.source.as_deref().and_then(|l| st.lobs.row_of(l));
+    let result = match row {
+        Some(row) => apply_to_row(st, &req, row).await?,
+        None => st.lobs.apply(&req),
+    };
+    match result {
         Ok(reply) => {
             let mut w = TtcWriter::with_capacity(64 + reply.data.as_ref().map_or(0, Vec::len));
             reply.encode(&mut w, &shape);
@@ -352,6 +505,44 @@ pub(crate) async fn call(conn: &mut Conn, st: &mut State, req: LobOpRequest) -> 
             conn.send_data(&w.buf).await
         }
         Err(e) => send_sql_error(conn, st, &e, 0, 0).await,
+    }
+}
+
+/// An operation on a persistent LOB: on its row's current value, written
+/// back (in the session's transaction) when the operation changed it.
+async fn apply_to_row(
+    st: &mut State,
+    req: &LobOpRequest,
+    (src, rowid, ty): (LobSource, i64, u8),
+) -> Result<Result<LobOpReply, SqlError>, String> {
+    let s2 = src.clone();
+    let v = match st
+        .engine(true, move |s| s.lob_value(&s2, rowid, ty))
+        .await?
+    {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let loc = req.source.clone().unwrap_or_default();
+    if let Err(e) = st.lobs.stage(&loc, &v) {
+        return Ok(Err(e));
+    }
+    let reply = st.lobs.apply(req);
+    let after = st.lobs.unstage();
+    let changes = matches!(req.operation, op::WRITE | op::TRIM);
+    match (reply, after) {
+        (Ok(reply), Some(new)) if changes => {
+            // A write may wait for another session's transaction: off the
+            // runtime's threads.
+            match st
+                .engine(false, move |s| s.set_lob_value(&src, rowid, &new))
+                .await?
+            {
+                Ok(()) => Ok(Ok(reply)),
+                Err(e) => Ok(Err(e)),
+            }
+        }
+        (reply, _) => Ok(reply),
     }
 }
 
@@ -414,7 +605,7 @@ mod tests {
         };
         lobs.apply(&w).unwrap();
         assert_eq!(
-            lobs.bound_value(&loc).unwrap(),
+            lobs.bound_value(&loc, &Mutex::new(None)).unwrap(),
             Value::Clob("a😀b  z".into())
         );
     }
@@ -435,7 +626,10 @@ mod tests {
         };
         assert_eq!(lobs.apply(&trim(9)).unwrap_err().code, 22926);
         lobs.apply(&trim(2)).unwrap();
-        assert_eq!(lobs.bound_value(&loc).unwrap(), Value::Blob(vec![1, 2]));
+        assert_eq!(
+            lobs.bound_value(&loc, &Mutex::new(None)).unwrap(),
+            Value::Blob(vec![1, 2])
+        );
         assert_eq!(lobs.apply(&req(op::CLOSE, &loc)).unwrap_err().code, 22289);
         lobs.apply(&req(op::OPEN, &loc)).unwrap();
         assert_eq!(lobs.apply(&req(op::OPEN, &loc)).unwrap_err().code, 22293);
@@ -452,6 +646,41 @@ mod tests {
             lobs.apply(&req(op::GET_LENGTH, b"junk")).unwrap_err().code,
             22922
         );
+    }
+
+    #[test]
+    fn a_row_locator_is_persistent_and_works_on_its_staged_row() {
+        let mut lobs = Lobs::default();
+        let src = LobSource {
+            schema: "main".into(),
+            table: "T".into(),
+            column: "C".into(),
+        };
+        let a = lobs.row_locator(&src, 7, ora_type::CLOB, 1);
+        let b = lobs.row_locator(&src, 8, ora_type::CLOB, 1);
+        assert_eq!(a[4] & (FLAG1_ABSTRACT | FLAG1_VALUE_BASED), 0);
+        assert_eq!(a[7] & FLAG4_TEMP, 0);
+        assert_eq!(lobs.sources.len(), 1, "one source for both rows");
+        assert_eq!(lobs.row_of(&b), Some((src, 8, ora_type::CLOB)));
+        // Not staged: nothing to work on.
+        assert_eq!(
+            lobs.apply(&req(op::GET_LENGTH, &a)).unwrap_err().code,
+            22922
+        );
+        lobs.stage(&a, &Value::Clob("abc".into())).unwrap();
+        lobs.apply(&req(op::OPEN, &a)).unwrap();
+        lobs.apply(&LobOpRequest {
+            amount: Some(1),
+            ..req(op::TRIM, &a)
+        })
+        .unwrap();
+        assert_eq!(lobs.unstage(), Some(Value::Clob("a".into())));
+        lobs.stage(&a, &Value::Clob("a".into())).unwrap();
+        assert_eq!(lobs.apply(&req(op::IS_OPEN, &a)).unwrap().flag, Some(true));
+        lobs.unstage();
+        lobs.free(&a);
+        assert_eq!(lobs.len(), 0);
+        assert!(lobs.stage(&b, &Value::Null).is_err(), "a NULL has no LOB");
     }
 
     #[test]

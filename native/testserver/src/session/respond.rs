@@ -201,10 +201,10 @@ async fn query(
         .cursors
         .get_mut(run.cursor_id as u32)
         .is_some_and(|c| c.quick);
-    let (res, took) = st
+    let (res, lob_rows, took) = st
         .engine(quick, move |s| {
             let t = std::time::Instant::now();
-            (s.execute(&q, &binds), t.elapsed())
+            (s.execute(&q, &binds), s.take_lob_rows(), t.elapsed())
         })
         .await?;
     if let Some(c) = st.cursors.get_mut(run.cursor_id as u32) {
@@ -232,6 +232,7 @@ async fn query(
             cur.prepared.columns = columns;
         }
         cur.rows = rows;
+        cur.lob_rows = lob_rows;
         cur.pos = 0;
         (
             has_lob(&cur.prepared.columns) && cur.defines.is_empty(),
