@@ -98,6 +98,9 @@ pub struct Prepared {
     inferred: Vec<bool>,
     /// Static type hints of the select items (empty when unaligned).
     hints: Vec<describe::Hint>,
+    /// `Database::ddl_epoch` when prepared: a query run after DDL is
+    /// checked against a fresh parse (see `run_query_as`).
+    schema_version: u64,
 }
 
 #[derive(Debug)]
@@ -149,6 +152,9 @@ pub struct Database {
     /// Live sessions, users and the DRCP pool, as the server keeps them,
     /// for the session views, KILL SESSION and the user DDL.
     directory: Arc<dyn SessionDirectory>,
+    /// Bumped by every DDL statement of any session: a query prepared
+    /// before it is checked against a fresh parse (see `run_query_as`).
+    ddl_epoch: std::sync::atomic::AtomicU64,
 }
 
 impl Database {
@@ -176,6 +182,7 @@ impl Database {
             }
         };
         let db = Arc::new(Database {
+            ddl_epoch: std::sync::atomic::AtomicU64::new(0),
             path: dir.join("oradb.sqlite"),
             dir: dir.clone(),
             wal_ready: Mutex::new(HashSet::new()),

@@ -407,7 +407,7 @@ fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<Hint>) {
 }
 
 /// Splits `... RETURNING exprs INTO :a, :b` at the top level.
-fn split_returning(toks: &[Token]) -> Option<(usize, usize)> {
+pub(crate) fn split_returning(toks: &[Token]) -> Option<(usize, usize)> {
     let mut depth = 0;
     let mut ret = None;
     for (i, t) in toks.iter().enumerate() {
@@ -455,6 +455,7 @@ impl Session {
             translated: String::new(),
             inferred: Vec::new(),
             hints: Vec::new(),
+            schema_version: self.schema_version(),
         };
         match kind {
             StmtKind::Query | StmtKind::Dml => self.prepare_sql(&mut p, &toks)?,
@@ -627,11 +628,16 @@ impl Session {
         match p.kind {
             StmtKind::Query => self.run_query(p, binds),
             StmtKind::Dml => self.atomic(|s| s.run_dml(p, binds)),
-            StmtKind::Ddl => match self.stored_ddl(p) {
-                Some(r) => r,
-                None => self.ddl(&p.toks),
+            StmtKind::Ddl => {
+                let r = match self.stored_ddl(p) {
+                    Some(r) => r,
+                    None => self.ddl(&p.toks),
+                };
+                self.db
+                    .ddl_epoch
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                r.map(|_| Outcome::Ddl)
             }
-            .map(|_| Outcome::Ddl),
             StmtKind::PlSql => self.atomic(|s| s.run_plsql(p, binds)),
             StmtKind::Other => {
                 let first = p.toks.first().and_then(Token::ident).unwrap_or_default();
@@ -671,12 +677,41 @@ impl Session {
             .collect()
     }
 
+    /// How many DDL statements have run (any session, any schema).
+    fn schema_version(&self) -> u64 {
+        self.db.ddl_epoch.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn run_query(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
+        self.run_query_as(p, binds, true)
+    }
+
+    /// Runs a query; `recheck`: parse it again when its tables changed
+    /// shape since it was prepared (a column added, a view replaced), as
+    /// Oracle re-parses a cursor that DDL invalidated. The new description
+    /// comes back with the rows.
+    fn run_query_as(
+        &mut self,
+        p: &Prepared,
+        binds: &[Value],
+        recheck: bool,
+    ) -> Result<Outcome, SqlError> {
         self.materialize_views(&p.toks)?;
         let mut stmt = self
             .conn
             .prepare_cached(&p.translated)
             .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
+        if recheck && p.schema_version != self.schema_version() {
+            drop(stmt);
+            let fresh = self.prepare(&p.sql)?;
+            let same = fresh.columns.len() == p.columns.len()
+                && fresh
+                    .columns
+                    .iter()
+                    .zip(&p.columns)
+                    .all(|(a, b)| a.name == b.name);
+            return self.run_query_as(if same { p } else { &fresh }, binds, false);
+        }
         let params = Self::params(binds, &[]);
         let n = p.columns.len();
         let mut rows = stmt

@@ -21,14 +21,31 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
     let columns = cols
         .iter()
         .map(|c| {
-            DescribeColumn::new(
+            let mut d = DescribeColumn::new(
                 &c.name,
                 c.ora_type,
                 c.size,
                 c.precision,
                 c.scale,
                 c.nullable,
-            )
+            );
+            // Oracle's maximum length in characters is 0 for numbers and
+            // datetimes: clients derive their display size from precision
+            // (python-oracledb's NUMBER(9) is 10 wide, not 22).
+            if matches!(
+                c.ora_type,
+                ora_type::NUMBER
+                    | ora_type::BINARY_INTEGER
+                    | ora_type::BINARY_FLOAT
+                    | ora_type::BINARY_DOUBLE
+                    | ora_type::DATE
+                    | ora_type::TIMESTAMP
+                    | ora_type::TIMESTAMP_LTZ
+                    | ora_type::TIMESTAMP_TZ
+            ) {
+                d.max_size = 0;
+            }
+            d
         })
         .collect();
     DescribeInfo::new(columns)
@@ -59,12 +76,13 @@ fn encoded(v: &Value, ty: u8) -> Result<Option<Vec<u8>>, SqlError> {
 fn out_as(v: &Value, ty: u8) -> Value {
     match (v, ty) {
         (Value::Number(n), ora_type::BOOLEAN) => Value::Boolean(n.trim() != "0"),
-        (Value::Varchar(s), ora_type::DATE | ora_type::TIMESTAMP) => {
-            match oradb_protocol::value::DateTime::parse_iso(s) {
-                Ok(d) => Value::Timestamp(d),
-                Err(_) => v.clone(),
-            }
-        }
+        (
+            Value::Varchar(s),
+            ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ | ora_type::TIMESTAMP_TZ,
+        ) => match oradb_protocol::value::DateTime::parse_iso(s) {
+            Ok(d) => Value::Timestamp(d),
+            Err(_) => v.clone(),
+        },
         _ => v.clone(),
     }
 }
@@ -159,6 +177,12 @@ async fn finish(
     .await
 }
 
+/// Whether two descriptions have the same columns by name (types of
+/// expression columns may vary from run to run with their values).
+fn same_names(a: &[ColumnInfo], b: &[ColumnInfo]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.name == y.name)
+}
+
 /// A query that ran faster than this runs inline next time (`State::engine`).
 const QUICK_QUERY: std::time::Duration = std::time::Duration::from_micros(500);
 
@@ -190,12 +214,19 @@ async fn query(
     };
     let caps = conn.caps;
     let mut w = TtcWriter::with_capacity(8192);
-    let (needs_define, described) = {
+    let (needs_define, described, reshaped) = {
         let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else {
             return Ok(());
         };
-        // Columns are fixed by the first describe; later runs keep them.
-        if run.describe {
+        // Columns are fixed by the first describe; later runs keep them,
+        // unless the table or view changed shape under the statement (a
+        // column added, a view replaced): then, as Oracle re-parses an
+        // invalidated cursor, the answer describes it again.
+        let reshaped = !run.describe && !same_names(&cur.prepared.columns, &columns);
+        if reshaped {
+            cur.defines.clear();
+        }
+        if run.describe || reshaped {
             cur.prepared.columns = columns;
         }
         cur.rows = rows;
@@ -203,9 +234,10 @@ async fn query(
         (
             has_lob(&cur.prepared.columns) && cur.defines.is_empty(),
             cur.prepared.columns.clone(),
+            reshaped,
         )
     };
-    if run.describe {
+    if run.describe || reshaped {
         describe(&mut w, &caps, &described);
     }
     return_params(&mut w, &caps, run.cursor_id, None);
