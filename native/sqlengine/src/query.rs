@@ -410,7 +410,7 @@ fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<Hint>) {
 }
 
 /// Splits `... RETURNING exprs INTO :a, :b` at the top level.
-fn split_returning(toks: &[Token]) -> Option<(usize, usize)> {
+pub(crate) fn split_returning(toks: &[Token]) -> Option<(usize, usize)> {
     let mut depth = 0;
     let mut ret = None;
     for (i, t) in toks.iter().enumerate() {
@@ -674,8 +674,17 @@ impl Session {
     pub fn execute(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.check_interrupt()?;
         self.info.bump(crate::directory::stat::EXECUTE_COUNT);
+        // A caller that kept a statement across DDL (the server refreshes its cursors itself,
+        // so it pays this parse once) still runs it against the current tables.
+        let fresh = self.refresh(p)?;
+        let p = fresh.as_ref().unwrap_or(p);
         let out = self.execute_now(p, binds);
-        if matches!(p.kind, StmtKind::Ddl | StmtKind::PlSql) {
+        // ALTER SESSION / SYSTEM change no table: cached statements stay as they are.
+        let session_only = p.toks.first().is_some_and(|t| t.is_word("ALTER"))
+            && p.toks
+                .get(1)
+                .is_some_and(|t| t.is_word("SESSION") || t.is_word("SYSTEM"));
+        if matches!(p.kind, StmtKind::Ddl | StmtKind::PlSql) && !session_only {
             // After running (even on failure: DDL may have done part of its work), so a
             // statement prepared before or during it is prepared again.
             self.db.ddl_generation.fetch_add(1, Ordering::AcqRel);

@@ -2,7 +2,8 @@
 -- (loaded before this file by load_schema.py) does not create. Written for oradb from
 -- what the suite's own tests describe and expect (column names, types, precisions and
 -- the module_data fixtures of test_4800/test_4900). TestTempTable is re-created with the
--- columns the 4.x suite writes (StringCol1, StringCol2; cx_Oracle's had one StringCol).
+-- columns the 4.x suite writes (StringCol1, StringCol2; cx_Oracle's had one StringCol), and
+-- TestTimestamps with the TimestampPrecisionCol timestamp(4) of test_2600's module_data.
 -- `&main_user.` is substituted as SQL*Plus does. Every statement ends at a line holding only "/".
 drop table &main_user..TestTempTable
 /
@@ -13,6 +14,35 @@ create table &main_user..TestTempTable (
     NumberCol number(25,2),
     constraint TestTempTable_pk primary key (IntCol)
 )
+/
+drop table &main_user..TestTimestamps
+/
+create table &main_user..TestTimestamps (
+    IntCol number(9) not null,
+    TimestampCol timestamp not null,
+    NullableCol timestamp,
+    TimestampPrecisionCol timestamp(4)
+)
+/
+insert into &main_user..TestTimestamps values (1, timestamp '2002-12-10 00:00:02.500000', timestamp '2002-12-11 00:00:03.125000', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (2, timestamp '2002-12-11 00:00:04.100000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (3, timestamp '2002-12-12 00:00:06.150000', timestamp '2002-12-13 00:00:09.375000', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (4, timestamp '2002-12-13 00:00:08.200000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (5, timestamp '2002-12-14 00:00:10.250000', timestamp '2002-12-15 00:00:15.625000', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (6, timestamp '2002-12-15 00:00:12.300000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (7, timestamp '2002-12-16 00:00:14.350000', timestamp '2002-12-17 00:00:21.875000', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (8, timestamp '2002-12-17 00:00:16.400000', null, timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (9, timestamp '2002-12-18 00:00:18.450000', timestamp '2002-12-19 00:00:27.112500', timestamp '2009-12-14 00:00:00')
+/
+insert into &main_user..TestTimestamps values (10, timestamp '2002-12-19 00:00:20.500000', null, timestamp '2009-12-14 00:00:00')
 /
 create table &main_user..TestTimestampLTZs (
     IntCol number(9) not null,

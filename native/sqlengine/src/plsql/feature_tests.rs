@@ -467,3 +467,84 @@ fn open_for_hands_out_ref_cursors_by_bind() {
     assert_eq!(rc.rows[1][1], Value::Varchar("s3".into()));
     assert!(refs[1].is_none());
 }
+
+#[test]
+fn dml_returning_into_binds_and_variables() {
+    let mut s = session();
+    run(&mut s, "create table t (id number, name varchar2(20))", &[]).unwrap();
+    // Into a bind (python-oracledb's executemany with an OUT bind) and
+    // into a local variable.
+    let out = run(
+        &mut s,
+        "declare
+           n varchar2(20);
+         begin
+           insert into t (id, name) values (7, 'seven') returning id, name into :a, n;
+           :b := n || '!';
+         end;",
+        &[Value::Null, Value::Null],
+    )
+    .unwrap();
+    assert_eq!(num(&out[0]), "7");
+    assert_eq!(out[1], Value::Varchar("seven!".into()));
+    // No row changed: the targets become NULL, as in Oracle.
+    let out = run(
+        &mut s,
+        "begin update t set id = 1 where name = 'none' returning id into :a; end;",
+        &[Value::Number("5".into())],
+    )
+    .unwrap();
+    assert_eq!(out[0], Value::Null);
+    // More than one row: ORA-01422.
+    run(&mut s, "insert into t values (8, 'eight')", &[]).unwrap();
+    let e = run(
+        &mut s,
+        "begin update t set id = id + 1 returning id into :a; end;",
+        &[Value::Null],
+    )
+    .unwrap_err();
+    assert_eq!(e.code, 1422);
+}
+
+#[test]
+fn a_prepared_query_sees_its_table_and_view_change_shape() {
+    let mut s = session();
+    run(&mut s, "create table t (col1 varchar2(10))", &[]).unwrap();
+    run(&mut s, "insert into t values ('a')", &[]).unwrap();
+    run(
+        &mut s,
+        "create view v as select 1 a, 2 b, 3 c from dual",
+        &[],
+    )
+    .unwrap();
+    let names = |o: Outcome| match o {
+        Outcome::Rows { columns, rows } => (
+            columns
+                .into_iter()
+                .map(|c| c.name.to_ascii_uppercase())
+                .collect::<Vec<_>>(),
+            rows[0].len(),
+        ),
+        other => panic!("{other:?}"),
+    };
+    let q = s.prepare("select * from t").unwrap();
+    let qv = s.prepare("select * from v").unwrap();
+    assert_eq!(names(s.execute(&q, &[]).unwrap()), (vec!["COL1".into()], 1));
+    run(&mut s, "alter table t add col2 varchar2(10)", &[]).unwrap();
+    run(
+        &mut s,
+        "create or replace view v as select 1 a, 3 c from dual",
+        &[],
+    )
+    .unwrap();
+    // Run again as prepared before the DDL: described anew, as Oracle
+    // re-parses an invalidated cursor.
+    assert_eq!(
+        names(s.execute(&q, &[]).unwrap()),
+        (vec!["COL1".into(), "COL2".into()], 2)
+    );
+    assert_eq!(
+        names(s.execute(&qv, &[]).unwrap()),
+        (vec!["A".into(), "C".into()], 2)
+    );
+}

@@ -223,6 +223,9 @@ impl Session {
         self.register_stored_functions(&s);
         self.begin()?;
         self.materialize_views(&s)?;
+        if let Some((ret, into)) = crate::query::split_returning(&s) {
+            return self.dml_returning(&s, ret, into, frame);
+        }
         let sql = self.rewrite_with(&s, frame);
         let map = |e: rusqlite::Error| errors::map(&e, &s, &self.user);
         let mut stmt = self.conn.prepare(&sql).map_err(map)?;
@@ -232,6 +235,54 @@ impl Session {
             .execute(rusqlite::params_from_iter(params))
             .map_err(|e| errors::map(&e, &s, &self.user))?;
         frame.sql_rowcount = Some(n as i64);
+        Ok(())
+    }
+
+    /// DML with `RETURNING exprs INTO targets` (variables or binds): the
+    /// values of the one row it changed, NULLs when it changed none (as
+    /// Oracle does), ORA-01422 when it changed more.
+    fn dml_returning(
+        &mut self,
+        s: &[Token],
+        ret: usize,
+        into: usize,
+        frame: &mut Frame,
+    ) -> Result<(), SqlError> {
+        if s[into - 1].is_word("COLLECT") {
+            return Err(err(
+                6550,
+                "PLS-00103: RETURNING BULK COLLECT INTO is not supported by this server",
+            ));
+        }
+        let targets: Vec<usize> = s[into + 1..]
+            .iter()
+            .filter(|t| !t.is_op(",") && !t.is_op(";"))
+            .map(|t| {
+                frame
+                    .target(t)
+                    .ok_or_else(|| not_declared(t, &t.ident().unwrap_or_default()))
+            })
+            .collect::<Result<_, _>>()?;
+        let sql = format!(
+            "{} RETURNING {}",
+            self.rewrite_with(&s[..ret], frame),
+            self.rewrite_with(&s[ret + 1..into], frame)
+        );
+        let rows = self.query_slots(&sql, s, frame)?;
+        frame.sql_rowcount = Some(rows.len() as i64);
+        let row = match rows.len() {
+            0 => vec![Sql::Null; targets.len()],
+            1 => rows.into_iter().next().unwrap_or_default(),
+            _ => {
+                return Err(err(
+                    1422,
+                    "exact fetch returns more than requested number of rows",
+                ))
+            }
+        };
+        for (slot, v) in targets.into_iter().zip(row) {
+            frame.set(slot, v, Ty::Any)?;
+        }
         Ok(())
     }
 

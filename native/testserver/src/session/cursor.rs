@@ -6,7 +6,26 @@ use std::collections::HashMap;
 use oradb_protocol::ttc::column::ColumnMeta;
 use oradb_protocol::value::Value;
 
-use crate::sql::Prepared;
+use oradb_protocol::ttc::execute::{options, ExecuteRequest};
+
+use crate::sql::{Prepared, SqlError, StmtKind};
+
+/// al8i4[9] bit of an execute on a scrollable cursor: the server keeps the
+/// result set after its end (with NO_CANCEL_ON_EOF) and fetches from the row
+/// the request names.
+pub const EXEC_FLAG_SCROLLABLE: u32 = 0x02;
+
+/// Fetch orientations (al8i4[10] of a scrollable cursor's execute; the row,
+/// 1-based, is in al8i4[11]).
+pub(crate) mod orientation {
+    pub const CURRENT: u32 = 0x01;
+    pub const NEXT: u32 = 0x02;
+    pub const FIRST: u32 = 0x04;
+    pub const LAST: u32 = 0x08;
+    pub const PRIOR: u32 = 0x10;
+    pub const ABSOLUTE: u32 = 0x20;
+    pub const RELATIVE: u32 = 0x40;
+}
 
 /// Open cursors per session; Oracle's default OPEN_CURSORS-like cap.
 pub const MAX_CURSORS: usize = 300;
@@ -41,6 +60,63 @@ impl Cursor {
     pub fn exhausted(&self) -> bool {
         self.pos >= self.rows.len()
     }
+
+    /// Moves a scrollable cursor to where the fetch of `orient` and row
+    /// `row` (1-based) starts; the rows from there are then sent as usual.
+    /// A row outside the result set leaves it exhausted, so the fetch sends
+    /// no rows and ORA-01403, which the client reports as out of the result
+    /// set (or, for first/last of an empty set, as no rows).
+    pub fn scroll(&mut self, orient: u32, row: u32) -> Result<(), SqlError> {
+        self.pos = scroll_start(orient, row, self.pos, self.rows.len())?;
+        Ok(())
+    }
+}
+
+/// Where a scrollable fetch starts (0-based) in `len` rows, the last fetch
+/// having ended before `pos`; `len` when it falls outside them.
+fn scroll_start(orient: u32, row: u32, pos: usize, len: usize) -> Result<usize, SqlError> {
+    use orientation::*;
+    let start = match orient {
+        // RELATIVE too names the row itself: python-oracledb sends its
+        // own row count plus the offset, since only the client knows
+        // how far into the last batch its caller has read.
+        CURRENT | ABSOLUTE | RELATIVE => (row as usize).checked_sub(1),
+        NEXT => Some(pos),
+        FIRST => Some(0),
+        LAST => len.checked_sub(1),
+        // The row before the last one sent (the current row).
+        PRIOR => pos.checked_sub(2),
+        _ => {
+            return Err(SqlError {
+                code: 24391,
+                message: format!(
+                    "ORA-24391: invalid fetch operation (fetch orientation {orient:#x})"
+                ),
+                offset: 0,
+            })
+        }
+    };
+    Ok(start.filter(|&s| s < len).unwrap_or(len))
+}
+
+/// The orientation and row of an execute that fetches from a scrollable
+/// cursor's kept rows instead of running the query again: a scroll (no
+/// execute bit, an orientation), or the next batch, which python-oracledb
+/// asks for with the execute bit, orientation CURRENT and the row after
+/// those it has (row 1 is a real execute). `parsed`: SQL came with the call.
+pub(crate) fn scroll_fetch(
+    head: &ExecuteRequest,
+    parsed: bool,
+    kind: StmtKind,
+) -> Option<(u32, u32)> {
+    let (orient, row) = (head.al8i4[10], head.al8i4[11]);
+    if head.al8i4[9] & EXEC_FLAG_SCROLLABLE == 0 || parsed || kind != StmtKind::Query {
+        return None;
+    }
+    if head.options & options::EXECUTE == 0 {
+        return (orient != 0).then_some((orient, row));
+    }
+    (orient == orientation::CURRENT && row > 1).then_some((orient, row))
 }
 
 #[derive(Default)]
@@ -88,5 +164,33 @@ impl Cursors {
                 self.free.push(id);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::orientation::*;
+    use super::scroll_start;
+
+    #[test]
+    fn scroll_starts() {
+        // Five rows, the last fetch sent rows 3 and 4 (pos 4).
+        let at = |o, row| scroll_start(o, row, 4, 5).unwrap();
+        assert_eq!(at(FIRST, 0), 0);
+        assert_eq!(at(LAST, 0), 4);
+        assert_eq!(at(ABSOLUTE, 2), 1);
+        assert_eq!(at(RELATIVE, 5), 4);
+        assert_eq!(at(CURRENT, 5), 4);
+        assert_eq!(at(NEXT, 0), 4);
+        assert_eq!(at(PRIOR, 0), 2);
+        // Outside the rows: exhausted (no rows, ORA-01403).
+        assert_eq!(at(ABSOLUTE, 0), 5);
+        assert_eq!(at(ABSOLUTE, 6), 5);
+        assert_eq!(scroll_start(PRIOR, 0, 1, 5).unwrap(), 5);
+        // An empty set: first and last find nothing either.
+        assert_eq!(scroll_start(FIRST, 0, 0, 0).unwrap(), 0);
+        assert_eq!(scroll_start(LAST, 0, 0, 0).unwrap(), 0);
+        assert_eq!(scroll_start(0x03, 0, 0, 5).unwrap_err().code, 24391);
+        assert_eq!(scroll_start(0, 0, 0, 5).unwrap_err().code, 24391);
     }
 }

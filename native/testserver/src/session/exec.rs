@@ -231,6 +231,15 @@ pub(crate) async fn execute(
     if head.options & options::DEFINE != 0 {
         cur.defines = head.defines.clone();
     }
+    if let Some((orient, row)) = super::cursor::scroll_fetch(&head, parsed, cur.prepared.kind) {
+        if let Err(e) = cur.scroll(orient, row) {
+            return send_sql_error(conn, st, &e, cursor_id, 0).await;
+        }
+        let n = rows_to_send(&head).unwrap_or(head.prefetch_rows);
+        let mut w = TtcWriter::with_capacity(8192);
+        super::fetch_rows::write_rows(&mut w, &caps, st, cursor_id, n);
+        return conn.send_data(&w.buf).await;
+    }
     let mask = returning_mask(cur);
     let is_plsql = cur.prepared.kind == StmtKind::PlSql;
     let value_binds: Vec<ColumnMeta> = cur

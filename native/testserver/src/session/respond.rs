@@ -21,14 +21,31 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
     let columns = cols
         .iter()
         .map(|c| {
-            DescribeColumn::new(
+            let mut d = DescribeColumn::new(
                 &c.name,
                 c.ora_type,
                 c.size,
                 c.precision,
                 c.scale,
                 c.nullable,
-            )
+            );
+            // Oracle's maximum length in characters is 0 for numbers and
+            // datetimes: clients derive their display size from precision
+            // (python-oracledb's NUMBER(9) is 10 wide, not 22).
+            if matches!(
+                c.ora_type,
+                ora_type::NUMBER
+                    | ora_type::BINARY_INTEGER
+                    | ora_type::BINARY_FLOAT
+                    | ora_type::BINARY_DOUBLE
+                    | ora_type::DATE
+                    | ora_type::TIMESTAMP
+                    | ora_type::TIMESTAMP_LTZ
+                    | ora_type::TIMESTAMP_TZ
+            ) {
+                d.max_size = 0;
+            }
+            d
         })
         .collect();
     DescribeInfo::new(columns)
@@ -59,12 +76,13 @@ fn encoded(v: &Value, ty: u8) -> Result<Option<Vec<u8>>, SqlError> {
 fn out_as(v: &Value, ty: u8) -> Value {
     match (v, ty) {
         (Value::Number(n), ora_type::BOOLEAN) => Value::Boolean(n.trim() != "0"),
-        (Value::Varchar(s), ora_type::DATE | ora_type::TIMESTAMP) => {
-            match oradb_protocol::value::DateTime::parse_iso(s) {
-                Ok(d) => Value::Timestamp(d),
-                Err(_) => v.clone(),
-            }
-        }
+        (
+            Value::Varchar(s),
+            ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ | ora_type::TIMESTAMP_TZ,
+        ) => match oradb_protocol::value::DateTime::parse_iso(s) {
+            Ok(d) => Value::Timestamp(d),
+            Err(_) => v.clone(),
+        },
         _ => v.clone(),
     }
 }
@@ -112,6 +130,7 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
         return Ok(());
     };
     let mut prepared = cur.prepared.clone();
+    let mut reparsed = false;
     if !run.describe && matches!(prepared.kind, StmtKind::Query | StmtKind::Dml) {
         // DDL since this cursor was parsed: parse it again (a dropped table is ORA-00942 now).
         let p = prepared.clone();
@@ -125,12 +144,13 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
                     cur.prepared.columns = described;
                 }
                 prepared = fresh;
+                reparsed = true;
             }
             Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
         }
     }
     match prepared.kind {
-        StmtKind::Query => query(conn, st, run, prepared).await,
+        StmtKind::Query => query(conn, st, run, prepared, reparsed).await,
         StmtKind::Dml => dml(conn, st, run, prepared).await,
         StmtKind::PlSql => plsql(conn, st, run, prepared).await,
         StmtKind::Ddl | StmtKind::Other => {
@@ -177,13 +197,14 @@ async fn finish(
 }
 
 /// Whether a cached query's columns now differ from those it was described with (a table
-/// dropped and created again, a column added or retyped): count, names, types or a larger size.
-fn select_list_changed(old: &[ColumnInfo], new: &[ColumnInfo]) -> bool {
+/// dropped and created again, a column added or retyped): count and names always; types and a
+/// larger size only after DDL made the statement `reparsed`, because without DDL the types of
+/// expression columns the engine infers from values may vary from run to run.
+fn select_list_changed(old: &[ColumnInfo], new: &[ColumnInfo], reparsed: bool) -> bool {
     old.len() != new.len()
-        || old
-            .iter()
-            .zip(new)
-            .any(|(a, b)| a.name != b.name || a.ora_type != b.ora_type || b.size > a.size)
+        || old.iter().zip(new).any(|(a, b)| {
+            a.name != b.name || (reparsed && (a.ora_type != b.ora_type || b.size > a.size))
+        })
 }
 
 /// A query that ran faster than this runs inline next time (`State::engine`).
@@ -194,6 +215,7 @@ async fn query(
     st: &mut State,
     run: Run,
     p: crate::sql::Prepared,
+    reparsed: bool,
 ) -> Result<(), String> {
     let binds = run.rows.into_iter().next().unwrap_or_default();
     let q = p.clone();
@@ -224,7 +246,8 @@ async fn query(
         // Columns are fixed by the first describe; later runs keep them, unless DDL changed
         // the select list under the cached cursor (Oracle re-parses it): then the new shape is
         // described again, so no value is sent for a column type the client no longer has.
-        let redescribe = run.describe || select_list_changed(&cur.prepared.columns, &columns);
+        let redescribe =
+            run.describe || select_list_changed(&cur.prepared.columns, &columns, reparsed);
         if redescribe {
             if !run.describe {
                 cur.defines.clear();
