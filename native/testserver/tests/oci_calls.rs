@@ -235,3 +235,30 @@ async fn oci_fetch_only_oall8_gets_the_rows_in_al8i4() {
     assert_eq!(rows, want);
     assert_eq!(end.error_num, 1403);
 }
+
+/// PL/SQL with binds as OCI 19.3 sends it (python-oracledb thick). With IN
+/// binds only the answer has no IO_VECTOR: OCI 19.3 crashes on one
+/// (SIGSEGV) and takes the end of call alone. OUT binds need the
+/// IO_VECTOR, so such a block is refused with ORA-03001 before it runs.
+#[tokio::test]
+async fn oci_plsql_binds_get_no_io_vector() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    // `declare x number := :1; begin null; end;` with 5
+    let done = only_error(&c.replay("oall8_plsql_in").await);
+    assert_eq!((done.error_num, done.cursor_id), (0, 1));
+
+    // `begin :n := 42; end;` on a second connection (the capture's cursor
+    // and sequence numbers are a new session's)
+    let mut c = Oci::logon(server.addr()).await;
+    let refused = only_error(&c.replay("oall8_plsql_out").await);
+    assert_eq!(refused.error_num, 3001);
+    assert!(
+        refused
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("OUT binds"),
+        "{refused:?}"
+    );
+}
