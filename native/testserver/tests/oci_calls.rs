@@ -205,6 +205,7 @@ fn oci_rows(answer: &[u8]) -> (u16, Vec<Vec<u8>>, ErrorMessage) {
 /// then OCI sends an OALL8 with only the FETCH option and the cursor, its
 /// prefetch field 0 and the rows it wants (7 less the 2 it holds) in
 /// al8i4[1]. The server answers 5 rows, then the last 5 and ORA-01403.
+/// (What OCI makes of these answers: tests/oci19/README.md, round 4.)
 #[tokio::test]
 async fn oci_fetch_only_oall8_gets_the_rows_in_al8i4() {
     let server = TestServer::start(Config::default()).await.unwrap();
@@ -227,10 +228,10 @@ async fn oci_fetch_only_oall8_gets_the_rows_in_al8i4() {
     assert_eq!(rows, want);
     assert_eq!((end.error_num, end.cursor_id), (0, 1));
 
-    // The same request again: the last five rows, one more request counted
-    // for the end of the cursor (see `oci_row_header`), and ORA-01403.
+    // The same request again: the last five rows, all it asked for, so no
+    // extra request counted for the end (see `oci_row_header`), ORA-01403.
     let (requests, rows, end) = oci_rows(&c.replay("oall8_fetch").await);
-    assert_eq!(requests, 6);
+    assert_eq!(requests, 5);
     let want: Vec<Vec<u8>> = (8..=12).map(|n| vec![0xc1, n + 1]).collect();
     assert_eq!(rows, want);
     assert_eq!(end.error_num, 1403);
@@ -261,4 +262,29 @@ async fn oci_plsql_binds_get_no_io_vector() {
             .contains("OUT binds"),
         "{refused:?}"
     );
+}
+
+/// A two-row query as OCI 19.3 sends it (prefetch 2): both rows come in the
+/// execute answer, which ends the cursor. The row header counts 2, the rows
+/// asked for: with 3 (rows + 1, what a shorter batch needs) OCI 19.3 fails
+/// with ORA-03106.
+#[tokio::test]
+async fn oci_query_of_exactly_its_prefetch_rows() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    // select 'a', 1 from dual union all select 'b', 2 from dual
+    let answer = c.replay("oall8_query2").await;
+    assert_eq!(answer[0], msg::DESCRIBE_INFO);
+    let start = answer
+        .windows(4)
+        .position(|w| w == [msg::ROW_HEADER, 0, 1, 2])
+        .expect("a row header counting 2 after the describe");
+    let mut r = Reader::new(&answer[start + 10..]);
+    for (text, n) in [(b"a", 2u8), (b"b", 3)] {
+        assert_eq!(r.u8().unwrap(), msg::ROW_DATA);
+        assert_eq!(r.bytes().unwrap().unwrap(), text);
+        assert_eq!(r.bytes().unwrap().unwrap(), [0xc1, n]);
+    }
+    assert_eq!(r.u8().unwrap(), msg::ERROR);
+    assert_eq!(ErrorMessage::decode(&mut r, &OCI).unwrap().error_num, 1403);
 }
