@@ -172,6 +172,21 @@ def _():
         c.cursor().execute("begin null; end;")
 
 
+@check("PL/SQL with IN binds: a block and callproc")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute("create table thick_in (a varchar2(20), b number)")
+        cur.execute(
+            "create or replace procedure thick_in_p(a in varchar2, b in number) as"
+            " begin insert into thick_in values (a, b); end;"
+        )
+        cur.execute("begin insert into thick_in values (:1, :2); end;", ["block", 1])
+        cur.callproc("thick_in_p", ["proc", 2])
+        rows = cur.execute("select a, b from thick_in order by b").fetchall()
+        assert rows == [("block", 1), ("proc", 2)], rows
+
+
 @check("select from dual")
 def _():
     with connect() as c:

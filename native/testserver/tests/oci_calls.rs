@@ -174,3 +174,117 @@ async fn oci_query_describe_points_at_its_columns() {
     r.u8().unwrap();
     assert_eq!(r.sb2().unwrap(), -127);
 }
+
+/// Reads an OCI row batch: the row header's request count, the one-column
+/// NUMBER rows (as their Oracle NUMBER bytes) and the closing ERROR.
+fn oci_rows(answer: &[u8]) -> (u16, Vec<Vec<u8>>, ErrorMessage) {
+    let mut r = Reader::new(answer);
+    assert_eq!(r.u8().unwrap(), msg::ROW_HEADER, "answer {answer:02x?}");
+    r.u8().unwrap();
+    let requests = r.ub2().unwrap();
+    r.ub4().unwrap();
+    assert_eq!(
+        r.ub4().unwrap(),
+        u32::from(requests),
+        "iterations this time"
+    );
+    r.ub2().unwrap();
+    r.ub4().unwrap();
+    r.ub4().unwrap();
+    let mut rows = Vec::new();
+    while r.peek_u8().unwrap() == msg::ROW_DATA {
+        r.u8().unwrap();
+        rows.push(r.bytes().unwrap().unwrap());
+    }
+    assert_eq!(r.u8().unwrap(), msg::ERROR);
+    (requests, rows, ErrorMessage::decode(&mut r, &OCI).unwrap())
+}
+
+/// OCI 19.3's fetch beyond its prefetch rows (python-oracledb thick,
+/// arraysize 7, a 12-row query): the execute brings the 2 prefetch rows,
+/// then OCI sends an OALL8 with only the FETCH option and the cursor, its
+/// prefetch field 0 and the rows it wants (7 less the 2 it holds) in
+/// al8i4[1]. The server answers 5 rows, then the last 5 and ORA-01403.
+/// (What OCI makes of these answers: tests/oci19/README.md, round 4.)
+#[tokio::test]
+async fn oci_fetch_only_oall8_gets_the_rows_in_al8i4() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    let answer = c.replay("oall8_query12").await;
+    assert_eq!(answer[0], msg::DESCRIBE_INFO);
+    // After the describe: a row header counting the 2 rows (flags 0,
+    // requests `01 02`, the cursor not at its end).
+    let start = answer
+        .windows(4)
+        .position(|w| w == [msg::ROW_HEADER, 0, 1, 2])
+        .expect("a row header for two rows after the describe");
+    let (_, prefetched, more) = oci_rows(&answer[start..]);
+    assert_eq!(more.error_num, 0);
+    assert_eq!(prefetched, [vec![0xc1, 2], vec![0xc1, 3]]);
+
+    let (requests, rows, end) = oci_rows(&c.replay("oall8_fetch").await);
+    assert_eq!(requests, 5, "rows sent, the cursor not at its end");
+    let want: Vec<Vec<u8>> = (3..=7).map(|n| vec![0xc1, n + 1]).collect();
+    assert_eq!(rows, want);
+    assert_eq!((end.error_num, end.cursor_id), (0, 1));
+
+    // The same request again: the last five rows, all it asked for, so no
+    // extra request counted for the end (see `oci_row_header`), ORA-01403.
+    let (requests, rows, end) = oci_rows(&c.replay("oall8_fetch").await);
+    assert_eq!(requests, 5);
+    let want: Vec<Vec<u8>> = (8..=12).map(|n| vec![0xc1, n + 1]).collect();
+    assert_eq!(rows, want);
+    assert_eq!(end.error_num, 1403);
+}
+
+/// PL/SQL with binds as OCI 19.3 sends it (python-oracledb thick). With IN
+/// binds only the answer has no IO_VECTOR: OCI 19.3 crashes on one
+/// (SIGSEGV) and takes the end of call alone. OUT binds need the
+/// IO_VECTOR, so such a block is refused with ORA-03001 before it runs.
+#[tokio::test]
+async fn oci_plsql_binds_get_no_io_vector() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    // `declare x number := :1; begin null; end;` with 5
+    let done = only_error(&c.replay("oall8_plsql_in").await);
+    assert_eq!((done.error_num, done.cursor_id), (0, 1));
+
+    // `begin :n := 42; end;` on a second connection (the capture's cursor
+    // and sequence numbers are a new session's)
+    let mut c = Oci::logon(server.addr()).await;
+    let refused = only_error(&c.replay("oall8_plsql_out").await);
+    assert_eq!(refused.error_num, 3001);
+    assert!(
+        refused
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("OUT binds"),
+        "{refused:?}"
+    );
+}
+
+/// A two-row query as OCI 19.3 sends it (prefetch 2): both rows come in the
+/// execute answer, which ends the cursor. The row header counts 2, the rows
+/// asked for: with 3 (rows + 1, what a shorter batch needs) OCI 19.3 fails
+/// with ORA-03106.
+#[tokio::test]
+async fn oci_query_of_exactly_its_prefetch_rows() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    // select 'a', 1 from dual union all select 'b', 2 from dual
+    let answer = c.replay("oall8_query2").await;
+    assert_eq!(answer[0], msg::DESCRIBE_INFO);
+    let start = answer
+        .windows(4)
+        .position(|w| w == [msg::ROW_HEADER, 0, 1, 2])
+        .expect("a row header counting 2 after the describe");
+    let mut r = Reader::new(&answer[start + 10..]);
+    for (text, n) in [(b"a", 2u8), (b"b", 3)] {
+        assert_eq!(r.u8().unwrap(), msg::ROW_DATA);
+        assert_eq!(r.bytes().unwrap().unwrap(), text);
+        assert_eq!(r.bytes().unwrap().unwrap(), [0xc1, n]);
+    }
+    assert_eq!(r.u8().unwrap(), msg::ERROR);
+    assert_eq!(ErrorMessage::decode(&mut r, &OCI).unwrap().error_num, 1403);
+}

@@ -168,9 +168,12 @@ pub fn read_bind_rows(
     while !r.is_empty() && r.peek_u8()? == msg::ROW_DATA {
         r.u8()?;
         let mut row: Vec<BindValue> = vec![None; metas.len()];
-        let longs = |m: &ColumnMeta| !is_plsql && is_long(m, caps);
+        // OCI 19.3 sends no bytes at all for a bind whose buffer is 0 (the
+        // NULL actual tag of its PL/SQL session fixup call): NULL.
+        let absent = |m: &ColumnMeta| caps.oci && m.buffer_size == 0;
+        let longs = |m: &ColumnMeta| !is_plsql && is_long(m, caps) && !absent(m);
         for (i, m) in metas.iter().enumerate() {
-            if !longs(m) {
+            if !longs(m) && !absent(m) {
                 row[i] = read_value(r, m)?;
             }
         }
@@ -336,6 +339,45 @@ impl ReexecuteRequest {
 mod tests {
     use super::*;
     use crate::buf::DecodeError;
+
+    /// OCI 19.3's session fixup call (python-oracledb thick, a pool with a
+    /// PL/SQL session callback, `acquire(tag="NLS_DATE_FORMAT=YYYY")`): the
+    /// actual tag is bound with buffer size 0 and has no bytes in the row.
+    #[test]
+    fn oci_sends_no_bytes_for_a_zero_buffer_bind() {
+        let hex = include_str!("../../../testserver/tests/oci19/oall8_fixup.hex").trim();
+        let packet: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        // After the packet header, data flags and a close-cursors piggyback.
+        let at = packet
+            .windows(2)
+            .position(|w| w == [msg::FUNCTION, 0x5e])
+            .unwrap();
+        let caps = Caps {
+            field_version: 12,
+            max_string_size: 32767,
+            oci: true,
+            ..Caps::default()
+        };
+        let mut r = Reader::new(&packet[at + 3..]);
+        let head = ExecuteRequest::decode_head(&mut r, &caps).unwrap();
+        assert!(head
+            .sql
+            .unwrap()
+            .contains("qualified_sql_name('thick_fixup')"));
+        let sizes: Vec<u32> = head.binds.iter().map(|m| m.buffer_size).collect();
+        assert_eq!(sizes, [1024, 0]);
+        let rows = read_bind_rows(&mut r, &caps, &head.binds, true).unwrap();
+        assert_eq!(rows, [vec![Some(b"NLS_DATE_FORMAT=YYYY".to_vec()), None]]);
+        assert!(r.is_empty());
+        // Read as thin clients send it, the second value is missing.
+        let thin = Caps { oci: false, ..caps };
+        let mut r = Reader::new(&packet[at + 3..]);
+        let head = ExecuteRequest::decode_head(&mut r, &thin).unwrap();
+        assert!(read_bind_rows(&mut r, &thin, &head.binds, true).is_err());
+    }
 
     fn sample(caps: &Caps) -> (ExecuteRequest, Vec<ColumnMeta>) {
         let binds = vec![

@@ -277,7 +277,11 @@ pub(crate) async fn execute(
         if !parsed && head.options & options::FETCH != 0 && cur.prepared.kind == StmtKind::Query {
             // A fetch sent as an execute without SQL (python-oracledb's for
             // a REF CURSOR): rows from where the cursor stands.
-            let n = rows_to_send(&head).unwrap_or(head.prefetch_rows);
+            let n = if caps.oci {
+                oci_fetch_rows(&head)
+            } else {
+                rows_to_send(&head).unwrap_or(head.prefetch_rows)
+            };
             let mut w = TtcWriter::with_capacity(8192);
             super::fetch_rows::write_rows(&mut w, &caps, st, cursor_id, n);
             return conn.send_data(&w.buf).await;
@@ -320,6 +324,17 @@ fn rows_to_send(head: &ExecuteRequest) -> Option<u32> {
         Some(head.prefetch_rows)
     } else {
         some(head.al8i4[1]).or(some(head.prefetch_rows))
+    }
+}
+
+/// Rows OCI 19.3 asks for in its fetch-only OALL8 (options FETCH, no SQL):
+/// the prefetch field is 0 there and the count is al8i4[1], the array size
+/// less the rows it already holds (captured: `oci19/oall8_fetch.hex`).
+fn oci_fetch_rows(head: &ExecuteRequest) -> u32 {
+    if head.prefetch_rows > 0 {
+        head.prefetch_rows
+    } else {
+        head.al8i4[1]
     }
 }
 

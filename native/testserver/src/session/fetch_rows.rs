@@ -39,7 +39,8 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     }
     let end = (cur.pos + n as usize).min(cur.rows.len());
     if caps.oci {
-        oci_row_header(w, (end - cur.pos) as u32, end == cur.rows.len());
+        let sent = (end - cur.pos) as u32;
+        oci_row_header(w, sent, end == cur.rows.len() && sent < n);
     } else {
         RowHeader::default().encode(w, caps);
     }
@@ -75,9 +76,9 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
 
 /// OCI 19.3's row header (RXH7 in the DTY reply): it reads `number of
 /// requests` and `iterations this time` and wants both to count the rows
-/// sent plus one when the batch ends the cursor (measured on one- to
-/// three-row queries: 0 or the row count alone is ORA-03106, more makes OCI
-/// wait for rows that do not come). A batch without rows goes without a
+/// sent, plus one when the cursor ended before the rows asked for (a
+/// one-row query: 0 or 1 is ORA-03106; a two-row query with prefetch 2:
+/// 3 is ORA-03106, 2 is read). A batch without rows goes without a
 /// row header: OCI takes the ERROR alone (a header counting 0 is ORA-03106).
 fn oci_row_header(w: &mut TtcWriter, sent: u32, ends: bool) {
     if sent == 0 {

@@ -403,6 +403,13 @@ async fn plsql(
     run: Run,
     p: crate::sql::Prepared,
 ) -> Result<(), String> {
+    if conn.caps.oci && p.plsql_dirs.iter().any(|d| *d != BindDir::In) {
+        // OCI 19.3 takes OUT values only after an IO_VECTOR, and no form of
+        // it tried reads without a crash or ORA-031xx (tests/oci19/README.md,
+        // round 4): refuse the block before it runs, not crash the client.
+        let e = super::exec::sql_err(3001, "unimplemented feature (PL/SQL OUT binds over OCI)");
+        return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
+    }
     // executemany of a block runs it once per bind row, as Oracle does; the
     // OUT values of every run go back, one ROW_DATA each.
     let mut rows_in = run.rows;
@@ -452,7 +459,8 @@ async fn plsql(
         .map(|c| c.binds.clone())
         .unwrap_or_default();
     let mut w = TtcWriter::with_capacity(256);
-    if !p.plsql_dirs.is_empty() {
+    // OCI 19.3 crashes on an IO_VECTOR; with IN binds only it needs none.
+    if !p.plsql_dirs.is_empty() && !caps.oci {
         let dirs: Vec<u8> = p
             .plsql_dirs
             .iter()
