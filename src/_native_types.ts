@@ -28,6 +28,8 @@ export interface NativeConnectOptions {
   encryptionTypes?: string[];
   networkIntegrity?: string;
   integrityTypes?: string[];
+  shardingKey?: string[];
+  superShardingKey?: string[];
 }
 
 /** Binds of one statement (or of `rowCount` rows for executeMany). */

@@ -26,7 +26,8 @@ export type OptionKind =
   | "drainTime"
   | "networkLevel"
   | "encryptionTypes"
-  | "integrityTypes";
+  | "integrityTypes"
+  | "shardingKey";
 
 /** Option name → what its value must be. */
 export type OptionSchema = Readonly<Record<string, OptionKind>>;
@@ -55,6 +56,8 @@ const CONNECT: OptionSchema = {
   encryptionTypes: "encryptionTypes",
   networkIntegrity: "networkLevel",
   integrityTypes: "integrityTypes",
+  shardingKey: "shardingKey",
+  superShardingKey: "shardingKey",
 };
 
 const EXECUTE: OptionSchema = {
@@ -135,6 +138,10 @@ const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
     'a non-empty array of "SHA512", "SHA384", "SHA256", "SHA1"',
     (v) => namesIn(v, ["SHA512", "SHA384", "SHA256", "SHA1"]),
   ],
+  shardingKey: [
+    "a non-empty array of strings, finite numbers, bigints, valid Dates or Uint8Arrays",
+    (v) => Array.isArray(v) && v.length > 0 && v.every((k) => shardingKeyText(k) !== null),
+  ],
   purity: ['"new", "self" or "default"', (v) => v === "new" || v === "self" || v === "default"],
   getMode: [
     '"wait", "nowait", "forceget" or "timedwait"',
@@ -145,6 +152,28 @@ const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
     (v) => typeof v === "function" || (typeof v === "string" && PLSQL_NAME.test(v)),
   ],
 };
+
+/**
+ * @internal A sharding sub-key as the addon takes it (`s:`, `n:`, `d:` local date-time or
+ * `b:` hex), or `null` when the value cannot be one (NaN, an invalid Date, an object).
+ */
+export function shardingKeyText(v: unknown): string | null {
+  if (typeof v === "string") return v === "" ? null : `s:${v}`;
+  if (typeof v === "bigint") return `n:${v}`;
+  if (typeof v === "number") return Number.isFinite(v) ? `n:${v}` : null;
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return null;
+    const p = (n: number, w = 2) => String(n).padStart(w, "0");
+    return `d:${p(v.getFullYear(), 4)}-${p(v.getMonth() + 1)}-${p(v.getDate())} ` +
+      `${p(v.getHours())}:${p(v.getMinutes())}:${p(v.getSeconds())}`;
+  }
+  if (v instanceof Uint8Array) {
+    return v.length === 0
+      ? null
+      : `b:${Array.from(v, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  }
+  return null;
+}
 
 /** `proc`, `pkg.proc` or `schema.pkg.proc`: what may be spliced into a call block. */
 export const PLSQL_NAME = /^[A-Za-z][\w$#]*(\.[A-Za-z][\w$#]*){0,2}$/;

@@ -6,7 +6,7 @@
 
 import { callSite, toOracleError } from "./errors.ts";
 import { loadNative } from "./_native.ts";
-import { checkConnectOptions } from "./_options.ts";
+import { checkConnectOptions, shardingKeyText } from "./_options.ts";
 import { assertNetAllowed } from "./_permissions.ts";
 import { traced, traceTarget } from "./tracing.ts";
 import { Connection } from "./connection.ts";
@@ -42,6 +42,9 @@ export function toNativeOptions(o: ConnectOptions) {
     encryptionTypes: o.encryptionTypes,
     networkIntegrity: o.networkIntegrity,
     integrityTypes: o.integrityTypes,
+    // Checked by checkConnectOptions: every value has a text form.
+    shardingKey: o.shardingKey?.map((k) => shardingKeyText(k)!),
+    superShardingKey: o.superShardingKey?.map((k) => shardingKeyText(k)!),
   };
 }
 

@@ -73,12 +73,17 @@ export function isThickMode(): boolean {
   return thick;
 }
 
-/** Thin-only options: thick mode takes them from `sqlnet.ora`, and ignoring them would hide a missing protection. */
+/**
+ * Thin-only options: thick mode takes the network ones from `sqlnet.ora`, and has no sharding
+ * keys yet; ignoring them would hide a missing protection or send a session to the wrong shard.
+ */
 const THIN_ONLY_OPTIONS = [
   "networkEncryption",
   "encryptionTypes",
   "networkIntegrity",
   "integrityTypes",
+  "shardingKey",
+  "superShardingKey",
 ] as const;
 
 /** @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option. */
@@ -88,7 +93,8 @@ export function assertThinOnlyOptions(options: object): void {
   if (set) {
     throw odbError(
       ErrorCode.THICK_UNAVAILABLE,
-      `the ${set} option is not available in thick mode (set it in sqlnet.ora)`,
+      `the ${set} option is not available in thick mode` +
+        (set.startsWith("network") || set.endsWith("Types") ? " (set it in sqlnet.ora)" : ""),
     );
   }
 }

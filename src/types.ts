@@ -439,4 +439,36 @@ export interface ConnectOptions {
   networkIntegrity?: NetworkLevel;
   /** Integrity algorithms offered, in order of preference (default: all, strongest first). */
   integrityTypes?: IntegrityType[];
+  /**
+   * Sharding key: the values of the table's sharding key columns, in order. Sent in the connect
+   * data (as `SHARDING_KEY_B64`, the form JDBC Thin and OCI send) so a shard director routes
+   * the session to the shard that owns the key. Thin mode only for now. See docs/sharding.md.
+   *
+   * @example
+   * ```ts
+   * import { connect } from "../mod.ts";
+   *
+   * await using conn = await connect({
+   *   user: "scott", password: "tiger", connectString: "localhost/FREEPDB1",
+   *   shardingKey: ["Mary", 42],
+   *   superShardingKey: ["EU"],
+   * });
+   * ```
+   */
+  shardingKey?: ShardingKeyValue[];
+  /** Super sharding key (composite sharding: the shardspace); same values as `shardingKey`. */
+  superShardingKey?: ShardingKeyValue[];
 }
+
+/**
+ * One sub-key of a sharding key: a string (VARCHAR2), a number or bigint (NUMBER), a `Date`
+ * (DATE, local time, whole seconds) or bytes (RAW).
+ *
+ * @example
+ * ```ts
+ * import type { ShardingKeyValue } from "./types.ts";
+ *
+ * const key: ShardingKeyValue[] = ["Mary", 42, new Date(2024, 4, 6), new Uint8Array([1, 2])];
+ * ```
+ */
+export type ShardingKeyValue = string | number | bigint | Date | Uint8Array;

@@ -7,6 +7,7 @@ use oradb_protocol::buf::{DecodeError, Reader, Writer};
 use oradb_protocol::codes;
 use oradb_protocol::connect_string::{self, Address, Description};
 use oradb_protocol::o5logon;
+use oradb_protocol::sharding;
 use oradb_protocol::packet::{accept::Accept, connect::Connect, kind, refuse::Refuse};
 use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
 use oradb_protocol::ttc::capabilities;
@@ -125,13 +126,25 @@ async fn connect_one(
     });
     let ask_nne = crate::nne::wanted(&opts.network, tls.is_some())?;
     let mut t = Transport::open(&a.host, a.port, timeout, tls.as_ref(), d.expire_time).await?;
-    let extra = vec![(
+    let mut extra = vec![(
         "CID".to_string(),
         format!(
             "(PROGRAM={})(HOST={})(USER={})",
             opts.program, opts.machine, opts.os_user
         ),
     )];
+    // Checked when the options were built; an error here would be a bug, not bad input.
+    for (name, key) in [
+        (sharding::SHARDING_KEY, &opts.sharding_key),
+        (sharding::SUPER_SHARDING_KEY, &opts.super_sharding_key),
+    ] {
+        if !key.is_empty() {
+            let v = sharding::encode(key).map_err(|e| {
+                Error::usage(codes::INVALID_OPTION, e.message.clone())
+            })?;
+            extra.push((name.to_string(), v));
+        }
+    }
     let descriptor = d.to_connect_descriptor(a, &extra);
     let login = async {
         let server_nne = negotiate_tns(&mut t, &descriptor, d.sdu.unwrap_or(8192), ask_nne).await?;

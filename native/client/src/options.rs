@@ -6,6 +6,8 @@ use std::time::Duration;
 
 pub use oradb_protocol::ano::client::ClientPolicy as NetworkPolicy;
 pub use oradb_protocol::ano::{Encryption, Integrity, Level};
+use oradb_protocol::sharding;
+use oradb_protocol::value::{DateTime, Value};
 
 /// DRCP purity requested at logon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,6 +48,10 @@ pub struct ConnectOptions {
     /// (`SQLNET.ENCRYPTION_CLIENT` and friends); default accepted, like
     /// Oracle's client. Not used on tcps addresses.
     pub network: NetworkPolicy,
+    /// Sharding key and super sharding key (their sub-keys in order), sent in the connect
+    /// data as Oracle's clients send them to a shard director; empty = none.
+    pub sharding_key: Vec<Value>,
+    pub super_sharding_key: Vec<Value>,
 }
 
 impl Default for ConnectOptions {
@@ -69,6 +75,8 @@ impl Default for ConnectOptions {
             ssl_server_dn_match: true,
             ssl_server_cert_dn: None,
             network: NetworkPolicy::default(),
+            sharding_key: Vec::new(),
+            super_sharding_key: Vec::new(),
         }
     }
 }
@@ -86,6 +94,8 @@ impl fmt::Debug for ConnectOptions {
             .field("connection_class", &self.connection_class)
             .field("purity", &self.purity)
             .field("network", &self.network)
+            .field("sharding_key", &self.sharding_key)
+            .field("super_sharding_key", &self.super_sharding_key)
             .finish()
     }
 }
@@ -113,6 +123,35 @@ pub fn network_policy(
         p.integrity_types = names("integrityTypes", v, Integrity::from_name)?;
     }
     Ok(p)
+}
+
+/// A sharding key from its sub-keys' text forms, as the addon passes them: `s:TEXT`,
+/// `n:DECIMAL`, `d:YYYY-MM-DD HH:MM:SS` (a DATE, local time) or `b:HEX` (RAW).
+pub fn sharding_key(option: &str, subkeys: &[String]) -> crate::Result<Vec<Value>> {
+    if subkeys.is_empty() {
+        return Err(invalid(format!("{option} must have at least one value")));
+    }
+    subkeys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let bad = || invalid(format!("{option}[{i}]: not a string, number, Date or bytes"));
+            let (tag, v) = k.split_once(':').ok_or_else(bad)?;
+            let value = match tag {
+                "s" if !v.is_empty() => Value::Varchar(v.to_string()),
+                "n" => Value::Number(v.to_string()),
+                "d" => Value::Date(DateTime::parse_iso(v).map_err(|_| bad())?),
+                "b" if !v.is_empty() => Value::Raw(hex::decode(v).map_err(|_| bad())?),
+                _ => return Err(bad()),
+            };
+            Ok(value)
+        })
+        .collect::<crate::Result<Vec<_>>>()
+        .and_then(|key| {
+            // Encoding checks what the wire form can carry (a NUMBER's digits, a DATE's year).
+            sharding::encode(&key).map_err(|e| invalid(format!("{option}: {}", e.message)))?;
+            Ok(key)
+        })
 }
 
 fn invalid(message: String) -> crate::Error {

@@ -87,6 +87,9 @@ pub struct NativeConnectOptions {
     pub encryption_types: Option<Vec<String>>,
     pub network_integrity: Option<String>,
     pub integrity_types: Option<Vec<String>>,
+    /// Sub-keys as `s:`/`n:`/`d:`/`b:` text (src/_options.ts `shardingKeyText`).
+    pub sharding_key: Option<Vec<String>>,
+    pub super_sharding_key: Option<Vec<String>>,
 }
 
 /// Bytes copied into a JS-heap Buffer. An external buffer would count as
@@ -238,6 +241,12 @@ fn options(o: NativeConnectOptions) -> oradb_client::Result<ConnectOptions> {
         ..Default::default()
     };
     c.config_dir = o.config_dir.map(Into::into);
+    if let Some(k) = &o.sharding_key {
+        c.sharding_key = oradb_client::options::sharding_key("shardingKey", k)?;
+    }
+    if let Some(k) = &o.super_sharding_key {
+        c.super_sharding_key = oradb_client::options::sharding_key("superShardingKey", k)?;
+    }
     if let Some(ms) = o.connect_timeout_ms {
         c.connect_timeout = Duration::from_millis(ms as u64);
     }
