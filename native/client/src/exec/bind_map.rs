@@ -146,6 +146,10 @@ impl State {
             csfrm: oradb_protocol::ttc::column::csfrm_of(ty),
             as_string: false,
         };
+        if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+            buf.locator(&c, v.and_then(super::lob::unpack_out_locator));
+            return Ok(());
+        }
         buf.value(&c, v)
     }
 
