@@ -307,11 +307,14 @@ export class Lob implements AsyncDisposable {
    * }
    * ```
    */
-  readable(options: LobStreamOptions = {}): ReadableStream<string | Uint8Array> {
+  readable(
+    options: LobStreamOptions = {},
+  ): ReadableStream<string | Uint8Array> & AsyncIterable<string | Uint8Array> {
     let offset = options.offset ?? 1;
     const piece = options.pieceSize ?? Math.max(1, this.chunkSize) * CHUNKS_PER_PIECE;
     checkPosition("offset", offset, 1);
     checkPosition("pieceSize", piece, 1);
+    // Deno's and Node's streams are async iterables; TypeScript's DOM typings do not all say so.
     return new ReadableStream<string | Uint8Array>({
       pull: async (controller) => {
         try {
@@ -326,7 +329,9 @@ export class Lob implements AsyncDisposable {
           controller.error(atCaller(e));
         }
       },
-    }, { highWaterMark: 0 });
+    }, { highWaterMark: 0 }) as
+      & ReadableStream<string | Uint8Array>
+      & AsyncIterable<string | Uint8Array>;
   }
 
   /**
