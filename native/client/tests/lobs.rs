@@ -178,3 +178,39 @@ async fn freed_lobs_are_gone_on_the_server() {
     let e = c.lob_create_temp(ora_type::VARCHAR, 1).await.unwrap_err();
     assert_eq!(e.code(), "ODB-5005");
 }
+
+#[tokio::test]
+async fn lobs_left_open_are_freed_when_a_pooled_session_is_released() {
+    use oradb_client::pool::{AcquireRequest, GetMode, Pool, PoolLimits, PoolOptions};
+    let s = TestServer::start(Config::default()).await.unwrap();
+    let pool = Pool::create(PoolOptions {
+        connect: ConnectOptions {
+            user: "scott".into(),
+            password: "tiger".into(),
+            connect_string: format!("{}/FREEPDB1", s.addr()),
+            ..Default::default()
+        },
+        homogeneous: true,
+        limits: PoolLimits {
+            min: 1,
+            max: 1,
+            increment: 1,
+            get_mode: GetMode::Wait,
+            wait_timeout: std::time::Duration::from_secs(5),
+            queue_max: 0,
+            idle_timeout: None,
+            max_lifetime: None,
+            ping_interval: None,
+        },
+    })
+    .await
+    .unwrap();
+    let a = pool.acquire(&AcquireRequest::default()).await.unwrap();
+    let (loc, _) = a.conn.lob_create_temp(ora_type::CLOB, 1).await.unwrap();
+    a.conn.lob_write(&loc, 1, b"left open").await.unwrap();
+    pool.release(a, None, false).await.unwrap();
+    // The same server session (min = max = 1): the first user's LOB is gone.
+    let b = pool.acquire(&AcquireRequest::default()).await.unwrap();
+    assert_eq!(b.conn.lob_length(&loc).await.unwrap_err().code(), "ORA-22922");
+    pool.release(b, None, false).await.unwrap();
+}
