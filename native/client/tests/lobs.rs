@@ -211,6 +211,9 @@ async fn lobs_left_open_are_freed_when_a_pooled_session_is_released() {
     pool.release(a, None, false).await.unwrap();
     // The same server session (min = max = 1): the first user's LOB is gone.
     let b = pool.acquire(&AcquireRequest::default()).await.unwrap();
-    assert_eq!(b.conn.lob_length(&loc).await.unwrap_err().code(), "ORA-22922");
+    assert_eq!(
+        b.conn.lob_length(&loc).await.unwrap_err().code(),
+        "ORA-22922"
+    );
     pool.release(b, None, false).await.unwrap();
 }
