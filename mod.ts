@@ -21,6 +21,8 @@ export { connect } from "./src/connect.ts";
 export { Connection } from "./src/connection.ts";
 export type { ConnectionCloseOptions } from "./src/_close.ts";
 export { Cursor } from "./src/cursor.ts";
+export { Lob } from "./src/lob.ts";
+export type { LobStreamOptions, LobType } from "./src/lob.ts";
 export { createPool, Pool } from "./src/pool.ts";
 export type {
   AcquireOptions,

@@ -7,7 +7,8 @@
 
 import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeBinds } from "./_native.ts";
-import { Tag, ValueReader, ValueWriter } from "./_values.ts";
+import { type LobLocator, Tag, ValueReader, ValueWriter } from "./_values.ts";
+import { Lob, lobBindValue } from "./lob.ts";
 import {
   BIND_IN,
   BIND_INOUT,
@@ -75,7 +76,10 @@ function label(names: string[] | null, i: number, row: number | undefined): stri
 }
 
 function isSpec(v: unknown): v is BindSpec {
-  if (typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array) {
+  if (
+    typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array ||
+    v instanceof Lob
+  ) {
     return false;
   }
   return "val" in v || "dir" in v || "type" in v || "maxSize" in v;
@@ -143,6 +147,11 @@ export function writeValue(
     w.date(declared === DB_TYPE_DATE ? Tag.DATE : Tag.TIMESTAMP, v);
     return declared || DB_TYPE_TIMESTAMP;
   }
+  if (v instanceof Lob) {
+    const { dbType, locator } = lobBindValue(v);
+    w.lob(dbType, locator);
+    return dbType;
+  }
   if (v instanceof Uint8Array) {
     if (v.length > MAX_BIND_BYTES) {
       // Oracle's LONG RAW limit; lengths above it would also wrap in the 32-bit wire fields.
@@ -158,7 +167,7 @@ export function writeValue(
     ErrorCode.UNSUPPORTED_BIND_VALUE,
     `${label(names, i, row)} is ${describe(v)}, which cannot be bound (use a string, number, ` +
       `bigint, boolean, ` +
-      `Date, Uint8Array, null or { dir, type, maxSize, val })`,
+      `Date, Uint8Array, Lob, null or { dir, type, maxSize, val })`,
   );
 }
 
@@ -339,10 +348,14 @@ function outValue(v: unknown, type: number): unknown {
   return type === DB_TYPE_NUMBER && typeof v === "string" ? Number(v) : v;
 }
 
-/** Maps the native OUT values (one per bind, IN binds as NULL) to an array or an object. */
+/**
+ * Maps the native OUT values (one per bind, IN binds as NULL) to an array or an object; LOB
+ * locators (CLOB/BLOB OUT binds in thin mode) become what `makeLob` makes of them.
+ */
 export function decodeOutBinds(
   binds: EncodedBinds,
   data: Uint8Array | null,
+  makeLob?: (raw: LobLocator) => unknown,
 ): unknown[] | Record<string, unknown> | undefined {
   const { dirs, names, types } = binds.native;
   if (data === null || !dirs.some((d) => d !== BIND_IN)) return undefined;
@@ -352,7 +365,8 @@ export function decodeOutBinds(
   for (let i = 0; i < binds.count; i++) {
     const v = r.read();
     if (dirs[i] === BIND_IN) continue;
-    const value = outValue(v, types[i]);
+    const isLob = makeLob !== undefined && r.lastWasLob;
+    const value = isLob ? makeLob(v as LobLocator) : outValue(v, types[i]);
     if (names) byName[names[i]] = value;
     else list.push(value);
   }

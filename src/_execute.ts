@@ -7,9 +7,11 @@
 
 import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeConnection, NativeExecResult } from "./_native.ts";
+import { LOB_COLUMN } from "./_native_types.ts";
 import type { CallQueue } from "./_queue.ts";
 import type { EncodedBinds } from "./_binds.ts";
-import { decodeRows, planRows, type RowPlan } from "./_rows.ts";
+import { attachLobMaker, decodeRows, planRows, plansLobs, type RowPlan } from "./_rows.ts";
+import { lobFromLocator } from "./lob.ts";
 import type { ExecuteOptions } from "./types.ts";
 import type { TraceTarget } from "./tracing.ts";
 
@@ -53,7 +55,13 @@ function remember(session: Session, sql: string, indexes: number[]): void {
   cache.set(sql, indexes);
 }
 
-const covers = (sent: number[], needed: number[]) => needed.every((i) => sent.includes(i));
+/**
+ * The columns sent specially cover those needed; LOB columns must match exactly, since a
+ * locator where the plan wants the whole value cannot be decoded as one.
+ */
+const covers = (sent: number[], needed: number[]) =>
+  needed.every((i) => sent.includes(i)) &&
+  sent.every((i) => i < LOB_COLUMN || needed.includes(i));
 
 /**
  * Executes `sql` once (call it inside the session's queue). When the plan needs columns as
@@ -78,6 +86,15 @@ export async function executeStatement(
   let plan: RowPlan;
   try {
     plan = planRows(res.columns, opts);
+    if (plansLobs(plan)) {
+      if (!session.native.thin) {
+        throw odbError(
+          ErrorCode.THICK_UNAVAILABLE,
+          "Lob objects are not available in thick mode yet (fetch LOB columns whole instead)",
+        );
+      }
+      attachLobMaker(plan, (raw) => lobFromLocator(session, raw));
+    }
   } catch (e) {
     // A fetchTypeHandler threw: nobody will fetch from this cursor.
     await releaseCursor(session, res);

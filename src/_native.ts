@@ -23,6 +23,7 @@ import type {
   NativeExecManyResult,
   NativeExecOptions,
   NativeExecResult,
+  NativeLobRead,
   NativePool,
   NativePoolLimits,
   NativePoolOptions,
@@ -207,6 +208,12 @@ interface RawConnection {
   isHealthy(): boolean;
   setCallTimeout(ms: number): void;
   getCallTimeout(): number;
+  lobCreateTemp?(dbType: number, csfrm: number): Promise<unknown>;
+  lobLength?(locator: Uint8Array): Promise<unknown>;
+  lobRead?(locator: Uint8Array, offset: number, amount: number): Promise<unknown>;
+  lobWrite?(locator: Uint8Array, offset: number, data: Uint8Array): Promise<unknown>;
+  lobTrim?(locator: Uint8Array, newSize: number): Promise<unknown>;
+  lobFree?(locator: Uint8Array): Promise<unknown>;
   readonly serverVersion: string;
   /** Absent on thick connections. */
   readonly networkEncryption?: string | null;
@@ -348,6 +355,48 @@ class Adapted implements NativeConnection {
 
   getCallTimeout(): number {
     return this.#raw.getCallTimeout();
+  }
+
+  async lobCreateTemp(
+    dbType: number,
+    csfrm: number,
+  ): Promise<{ chunkSize: number; locator: Uint8Array }> {
+    const b = unwrap<Uint8Array>(await this.#lob().lobCreateTemp!(dbType, csfrm));
+    const chunkSize = new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+    return { chunkSize, locator: Uint8Array.from(b.subarray(4)) };
+  }
+
+  async lobLength(locator: Uint8Array): Promise<number> {
+    return unwrap<number>(await this.#lob().lobLength!(locator));
+  }
+
+  async lobRead(locator: Uint8Array, offset: number, amount: number): Promise<NativeLobRead> {
+    const b = unwrap<Uint8Array>(await this.#lob().lobRead!(locator, offset, amount));
+    const units = new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+    return { units, data: b.subarray(4) };
+  }
+
+  async lobWrite(locator: Uint8Array, offset: number, data: Uint8Array): Promise<Uint8Array> {
+    return Uint8Array.from(unwrap<Uint8Array>(await this.#lob().lobWrite!(locator, offset, data)));
+  }
+
+  async lobTrim(locator: Uint8Array, newSize: number): Promise<Uint8Array> {
+    return Uint8Array.from(unwrap<Uint8Array>(await this.#lob().lobTrim!(locator, newSize)));
+  }
+
+  async lobFree(locator: Uint8Array): Promise<void> {
+    unwrap(await this.#lob().lobFree!(locator));
+  }
+
+  /** The raw connection, which must be thin: thick ones have no LOB calls yet. */
+  #lob(): RawConnection {
+    if (!this.thin || this.#raw.lobRead === undefined) {
+      throw odbError(
+        ErrorCode.THICK_UNAVAILABLE,
+        "Lob objects are not available in thick mode yet",
+      );
+    }
+    return this.#raw;
   }
 }
 

@@ -46,7 +46,20 @@ export interface NativeExecOptions {
   autoCommit: boolean;
   prefetchRows: number;
   arraySize: number;
+  /**
+   * Column indexes fetched specially: a NUMBER column as exact text, or, with
+   * {@linkcode LOB_COLUMN} added, a CLOB/BLOB column as locators (thin only).
+   */
   fetchAsString: number[];
+}
+
+/** Added to a column index in `fetchAsString`: the LOB column comes as locators. */
+export const LOB_COLUMN = 0x8000_0000;
+
+/** A LOB read: the units (characters or bytes) it covers, and the data (CLOB as UTF-8). */
+export interface NativeLobRead {
+  units: number;
+  data: Uint8Array;
 }
 
 /** Options of the native `executeMany()`. */
@@ -120,6 +133,21 @@ export interface NativeConnection {
   readonly networkIntegrity?: string | null;
   /** False for a thick-mode connection (Oracle's client library). */
   readonly thin: boolean;
+  /** Thin only: creates a temporary LOB (112 CLOB, 113 BLOB; csfrm 2 for NCLOB). */
+  lobCreateTemp?(
+    dbType: number,
+    csfrm: number,
+  ): Promise<{ chunkSize: number; locator: Uint8Array }>;
+  /** Thin only: length in characters (CLOB) or bytes (BLOB). */
+  lobLength?(locator: Uint8Array): Promise<number>;
+  /** Thin only: reads `amount` units from 1-based `offset`. */
+  lobRead?(locator: Uint8Array, offset: number, amount: number): Promise<NativeLobRead>;
+  /** Thin only: writes at 1-based `offset` (CLOB data as UTF-8); the locator after it. */
+  lobWrite?(locator: Uint8Array, offset: number, data: Uint8Array): Promise<Uint8Array>;
+  /** Thin only: cuts to `newSize` units; the locator after it. */
+  lobTrim?(locator: Uint8Array, newSize: number): Promise<Uint8Array>;
+  /** Thin only: frees the LOB with the next call. */
+  lobFree?(locator: Uint8Array): Promise<void>;
   /** Pool id of a pooled session (0 when standalone), its tag and whether it is new. */
   readonly poolId: number;
   readonly poolTag: string;

@@ -65,6 +65,7 @@ const EXECUTE: OptionSchema = {
   autoCommit: "boolean",
   fetchAsString: "typeList",
   fetchInfo: "fetchInfo",
+  fetchLobs: "boolean",
   fetchTypeHandler: "function",
   maxRows: "count",
   fetchArraySize: "positive",
@@ -92,7 +93,7 @@ function fetchInfoOk(v: unknown): boolean {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
   return Object.values(v).every((info) =>
     typeof info === "object" && info !== null &&
-    (typeof info.type === "number" || info.type === "bigint")
+    (typeof info.type === "number" || info.type === "bigint" || info.type === "lob")
   );
 }
 
@@ -116,7 +117,7 @@ const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
     "an array of type numbers",
     (v) => Array.isArray(v) && v.every((t) => typeof t === "number"),
   ],
-  fetchInfo: ['an object of { type: STRING | "bigint" } by column name', fetchInfoOk],
+  fetchInfo: ['an object of { type: STRING | "bigint" | "lob" } by column name', fetchInfoOk],
   signal: ["an AbortSignal", isSignal],
   integer: [
     `an integer from ${-MAX_INT_OPTION} to ${MAX_INT_OPTION}`,

@@ -7,7 +7,8 @@
 
 import { ErrorCode, odbError, userCodeError } from "./errors.ts";
 import type { NativeColumn, NativeRows } from "./_native.ts";
-import { ValueReader } from "./_values.ts";
+import { type LobLocator, ValueReader } from "./_values.ts";
+import { LOB_COLUMN } from "./_native_types.ts";
 import {
   DB_TYPE_BINARY_DOUBLE,
   DB_TYPE_BINARY_FLOAT,
@@ -59,7 +60,7 @@ const FAMILIES: Record<number, number[]> = {
   [DB_TYPE_CLOB]: [DB_TYPE_CLOB],
 };
 
-const Kind = { Default: 0, String: 1, BigInt: 2 } as const;
+const Kind = { Default: 0, String: 1, BigInt: 2, Lob: 3 } as const;
 type Kind = typeof Kind[keyof typeof Kind];
 
 interface ColumnPlan {
@@ -67,13 +68,18 @@ interface ColumnPlan {
   dbType: number;
   kind: Kind;
   converter: ((v: unknown) => unknown) | undefined;
+  /** Kind.Lob: makes a `Lob` of a fetched locator (set by the execute, which has the session). */
+  makeLob?: (raw: LobLocator) => unknown;
 }
 
 /** How the rows of one query are decoded. */
 export interface RowPlan {
   metaData: Metadata[];
   columns: ColumnPlan[];
-  /** Column indexes the native layer must send as exact text (NUMBER as string or bigint). */
+  /**
+   * Column indexes the native layer must send as exact text (NUMBER as string or bigint), and,
+   * plus `LOB_COLUMN`, the LOB columns it must send as locators.
+   */
   nativeAsString: number[];
   outFormat: "object" | "array";
 }
@@ -93,6 +99,7 @@ function toMetadata(c: NativeColumn): Metadata {
 function chooseFetch(meta: Metadata, opts: ExecuteOptions): FetchTypeResult | undefined {
   const info = opts.fetchInfo?.[meta.name];
   if (info !== undefined) return info.type === 0 ? undefined : { type: info.type };
+  if (opts.fetchLobs === true && LOB_TYPES.includes(meta.dbType)) return { type: "lob" };
   const handler = opts.fetchTypeHandler;
   if (handler !== undefined) {
     let handled: unknown;
@@ -130,10 +137,23 @@ function kindOf(type: FetchTypeResult["type"], name: string): Kind {
   if (type === undefined) return Kind.Default;
   if (type === "bigint") return Kind.BigInt;
   if (type === STRING) return Kind.String;
+  if (type === "lob") return Kind.Lob;
   throw odbError(
     ErrorCode.INVALID_OPTION,
-    `Fetch type of column "${name}" must be STRING or "bigint", not ${String(type)}`,
+    `Fetch type of column "${name}" must be STRING, "bigint" or "lob", not ${String(type)}`,
   );
+}
+
+const LOB_TYPES = [DB_TYPE_CLOB, DB_TYPE_BLOB];
+
+/** True when some column of the plan is fetched as `Lob` objects. */
+export function plansLobs(plan: RowPlan): boolean {
+  return plan.columns.some((c) => c.kind === Kind.Lob);
+}
+
+/** Gives the plan's LOB columns the function that makes their `Lob` objects. */
+export function attachLobMaker(plan: RowPlan, make: (raw: LobLocator) => unknown): void {
+  for (const c of plan.columns) if (c.kind === Kind.Lob) c.makeLob = make;
 }
 
 /** Builds the plan of a query from its columns and the execute options. */
@@ -151,6 +171,16 @@ export function planRows(columns: NativeColumn[], opts: ExecuteOptions): RowPlan
     const kind = kindOf(choice?.type, meta.name);
     if (kind !== Kind.Default) meta.fetchType = choice?.type;
     if (kind !== Kind.Default && c.dbType === DB_TYPE_NUMBER) plan.nativeAsString.push(i);
+    if (kind === Kind.Lob) {
+      if (!LOB_TYPES.includes(c.dbType)) {
+        throw odbError(
+          ErrorCode.INVALID_OPTION,
+          `Fetch type "lob" of column "${meta.name}" needs a CLOB, NCLOB or BLOB column, ` +
+            `not ${meta.dbTypeName}`,
+        );
+      }
+      plan.nativeAsString.push(LOB_COLUMN + i);
+    }
     // Duplicate names (SELECT 1, 1 …) get a suffix so no column hides another in an object row.
     const n = seen.get(meta.name) ?? 0;
     seen.set(meta.name, n + 1);
@@ -198,6 +228,7 @@ function convert(v: unknown, col: ColumnPlan, name: string): unknown {
       // NUMBER values too large or too precise for f64 arrive as text.
       if (typeof v === "string" && col.dbType === DB_TYPE_NUMBER) out = Number(v);
     } else if (col.kind === Kind.String) out = toText(v, col.dbType);
+    else if (col.kind === Kind.Lob) out = col.makeLob!(v as LobLocator);
     else out = toBigInt(v, name);
   }
   if (col.converter === undefined) return out;

@@ -22,7 +22,20 @@ export const Tag = {
   ARRAY: 10,
   BINARY_DOUBLE: 11,
   TIMESTAMP_TZ: 12,
+  LOB: 13,
 } as const;
+
+/** A LOB locator as rows and OUT binds carry it; `Lob` objects are made from it. */
+export interface LobLocator {
+  /** Oracle type: 112 (CLOB) or 113 (BLOB). */
+  dbType: number;
+  /** Character set form: 2 for an NCLOB. */
+  csfrm: number;
+  /** Size when fetched (characters or bytes). */
+  size: number;
+  chunkSize: number;
+  locator: Uint8Array;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -92,6 +105,16 @@ export class ValueWriter {
     this.#view.setUint32(this.#pos + 1, b.length, true);
     this.#buf.set(b, this.#pos + 5);
     this.#pos += 5 + b.length;
+  }
+
+  /** Writes a LOB bind: its Oracle type (CLOB or BLOB) and locator. */
+  lob(dbType: number, locator: Uint8Array): void {
+    this.#reserve(6 + locator.length);
+    this.#buf[this.#pos] = Tag.LOB;
+    this.#buf[this.#pos + 1] = dbType;
+    this.#view.setUint32(this.#pos + 2, locator.length, true);
+    this.#buf.set(locator, this.#pos + 6);
+    this.#pos += 6 + locator.length;
   }
 
   /** Writes a BOOLEAN. */
@@ -189,6 +212,8 @@ export class ValueReader {
   readonly #view: DataView;
   readonly #utf8Slice: Utf8Slice | undefined;
   #pos = 0;
+  /** The last value read was a LOB locator. */
+  lastWasLob = false;
 
   /** Reads from `buf` starting at its first byte. */
   constructor(buf: Uint8Array) {
@@ -217,6 +242,7 @@ export class ValueReader {
   read(): unknown {
     this.#need(1);
     const tag = this.#buf[this.#pos++];
+    this.lastWasLob = tag === Tag.LOB;
     switch (tag) {
       case Tag.NULL:
         return null;
@@ -241,6 +267,8 @@ export class ValueReader {
         return this.#buf[this.#pos++] !== 0;
       case Tag.ARRAY:
         return this.#array();
+      case Tag.LOB:
+        return this.#lob();
       default:
         return malformed(`unknown tag ${tag} at byte ${this.#pos - 1}`);
     }
@@ -270,6 +298,17 @@ export class ValueReader {
     // A copy, so rows do not keep the whole batch buffer alive.
     // A plain Uint8Array copy: the native buffer may be a Node Buffer.
     return Uint8Array.from(this.#buf.subarray(this.#pos - n, this.#pos));
+  }
+
+  #lob(): LobLocator {
+    this.#need(14);
+    const p = this.#pos;
+    const dbType = this.#buf[p];
+    const csfrm = this.#buf[p + 1];
+    const size = this.#view.getFloat64(p + 2, true);
+    const chunkSize = this.#view.getUint32(p + 10, true);
+    this.#pos += 14;
+    return { dbType, csfrm, size, chunkSize, locator: this.#bytes() };
   }
 
   #date(tag: number): Date {

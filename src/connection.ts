@@ -16,6 +16,7 @@ import {
   MAX_INT_OPTION,
 } from "./_options.ts";
 import { Cursor } from "./cursor.ts";
+import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts";
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, traceTarget } from "./tracing.ts";
 import type {
@@ -278,7 +279,11 @@ export class Connection implements AsyncDisposable {
               result.metaData = plan.metaData;
               result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
             }
-            const outBinds = decodeOutBinds(encoded, res.outBinds);
+            const outBinds = decodeOutBinds(
+              encoded,
+              res.outBinds,
+              (raw) => lobFromLocator(this.#s, raw),
+            );
             if (outBinds !== undefined) result.outBinds = outBinds;
             if (res.lastRowid !== null) result.lastRowid = res.lastRowid;
             return result;
@@ -502,6 +507,37 @@ export class Connection implements AsyncDisposable {
       await this.#s.queue.run(
         () => release ? release(this.#tag, drop) : this.#s.native.close(),
       );
+    } catch (e) {
+      throw atCaller(e);
+    }
+  }
+
+  /**
+   * Creates a temporary LOB (thin mode): write it, bind it into INSERT, UPDATE or PL/SQL, and
+   * close it (or let `await using` do so) when done; the server frees it then, or when the
+   * connection closes. Thick mode: `ODB-1041` (not available yet).
+   *
+   * @example
+   * ```ts
+   * import { BLOB, type Connection } from "../mod.ts";
+   *
+   * async function store(conn: Connection, data: Uint8Array): Promise<void> {
+   *   await using lob = await conn.createLob(BLOB);
+   *   await lob.write(1, data);
+   *   await conn.execute("INSERT INTO files (id, data) VALUES (1, :d)", { d: lob });
+   * }
+   * ```
+   */
+  async createLob(type: LobType): Promise<Lob> {
+    try {
+      assertOpen(this.#s);
+      if (!this.#s.native.thin) {
+        throw odbError(
+          ErrorCode.THICK_UNAVAILABLE,
+          "Lob objects are not available in thick mode yet",
+        );
+      }
+      return await createTempLob(this.#s, type);
     } catch (e) {
       throw atCaller(e);
     }

@@ -136,6 +136,10 @@ export const ErrorCode = {
   USER_CODE_FAILED: "ODB-5006",
   /** The call took longer than `callTimeout` and was cancelled on the server. */
   CALL_TIMEOUT: "ODB-5011",
+  /** The LOB was closed (or freed), then used. */
+  LOB_CLOSED: "ODB-5012",
+  /** The LOB's connection was closed, then the LOB used. */
+  LOB_CONNECTION_CLOSED: "ODB-5013",
 } as const;
 
 /**

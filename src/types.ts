@@ -28,6 +28,13 @@ export const DB_TYPE_BINARY_DOUBLE = 101;
 export const DB_TYPE_CLOB = 112;
 /** Oracle type number of BLOB. @example `{ type: DB_TYPE_BLOB, val: new Uint8Array(9) }` */
 export const DB_TYPE_BLOB = 113;
+/**
+ * Type number of NCLOB for a `Lob`'s `type` and `createLob()` (node-oracledb's value; on the
+ * wire an NCLOB is a CLOB in the national character set).
+ *
+ * @example `await conn.createLob(DB_TYPE_NCLOB)`
+ */
+export const DB_TYPE_NCLOB = 2017;
 /** Oracle type number of TIMESTAMP. @example `{ type: DB_TYPE_TIMESTAMP, val: new Date() }` */
 export const DB_TYPE_TIMESTAMP = 180;
 /** Oracle type number of TIMESTAMP WITH TIME ZONE. @example `col.dbType === DB_TYPE_TIMESTAMP_TZ` */
@@ -51,6 +58,8 @@ export const BUFFER: typeof DB_TYPE_RAW = DB_TYPE_RAW;
 export const CLOB: typeof DB_TYPE_CLOB = DB_TYPE_CLOB;
 /** Short name for {@linkcode DB_TYPE_BLOB}. @example `{ type: BLOB, val: new Uint8Array(2) }` */
 export const BLOB: typeof DB_TYPE_BLOB = DB_TYPE_BLOB;
+/** Short name for {@linkcode DB_TYPE_NCLOB}. @example `await conn.createLob(NCLOB)` */
+export const NCLOB: typeof DB_TYPE_NCLOB = DB_TYPE_NCLOB;
 /** Short name for {@linkcode DB_TYPE_BOOLEAN}. @example `{ dir: BIND_OUT, type: BOOLEAN }` */
 export const BOOLEAN: typeof DB_TYPE_BOOLEAN = DB_TYPE_BOOLEAN;
 /** Short name for {@linkcode DB_TYPE_BINARY_DOUBLE}. @example `{ type: BINARY_DOUBLE, val: 1.5 }` */
@@ -140,8 +149,8 @@ export interface Metadata {
   dbType: number;
   /** Oracle type name, e.g. `NUMBER`, `VARCHAR2`, `TIMESTAMP`. */
   dbTypeName: string;
-  /** The JS type rows carry for this column when it was converted (`STRING` or `"bigint"`). */
-  fetchType?: number | "bigint";
+  /** The JS type rows carry for this column when it was converted (`STRING`, `"bigint"`, `"lob"`). */
+  fetchType?: number | "bigint" | "lob";
   /** Maximum size in bytes (strings and raw). */
   byteSize: number;
   /** Precision of NUMBER (0 when unspecified). */
@@ -163,8 +172,8 @@ export interface Metadata {
  * ```
  */
 export interface FetchTypeResult {
-  /** `STRING` to fetch the column as text, `"bigint"` for exact integers. */
-  type?: number | "bigint";
+  /** `STRING` to fetch the column as text, `"bigint"` for exact integers, `"lob"` for a `Lob`. */
+  type?: number | "bigint" | "lob";
   /** Called with every fetched value of the column (after `type`), returns the row value. */
   converter?: (value: unknown) => unknown;
 }
@@ -192,8 +201,12 @@ export type FetchTypeHandler = (metaData: Metadata) => FetchTypeResult | undefin
  * ```
  */
 export interface FetchInfo {
-  /** `STRING` to fetch as text, `"bigint"` for exact integers, `DEFAULT` (0) for the default. */
-  type: number | "bigint";
+  /**
+   * `STRING` to fetch as text, `"bigint"` for exact integers, `"lob"` to fetch a CLOB, NCLOB or
+   * BLOB column as a `Lob` (thin mode) instead of a whole string or `Uint8Array`, `DEFAULT` (0)
+   * for the default.
+   */
+  type: number | "bigint" | "lob";
 }
 
 /**
@@ -215,6 +228,12 @@ export interface ExecuteOptions {
   fetchAsString?: number[];
   /** Per-column fetch settings, keyed by column name. */
   fetchInfo?: Record<string, FetchInfo>;
+  /**
+   * Fetch every CLOB, NCLOB and BLOB column as a `Lob` (thin mode), for streaming or reading in
+   * ranges; `fetchInfo` still decides for the columns it names. By default (false) LOB columns
+   * come whole, as strings and `Uint8Array`s: the fast path.
+   */
+  fetchLobs?: boolean;
   /** Called once per column to choose how it is fetched. */
   fetchTypeHandler?: FetchTypeHandler;
   /** Maximum number of rows `execute()` returns (0, the default, means all). */

@@ -62,7 +62,7 @@ test("execute options: outFormat, fetchAsString, fetchInfo and signal are checke
   fails(
     () => checkExecuteOptions("execute()", { fetchInfo: { ID: { type: "number" } } }),
     "ODB-5002",
-    'ODB-5002: Option "fetchInfo" of execute() must be an object of { type: STRING | "bigint" } by column name',
+    'ODB-5002: Option "fetchInfo" of execute() must be an object of { type: STRING | "bigint" | "lob" } by column name',
   );
   fails(
     () => checkExecuteOptions("cursor()", { signal: {} }),

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import {
+  CLOB,
   connect,
   Connection,
   createPool,
@@ -219,3 +220,20 @@ async function connectThin(db: TestServer): Promise<Connection> {
   const native = await loadNative().connect(login(db));
   return new Connection(native, login(db));
 }
+
+test(
+  "thick mode: createLob() is refused with ODB-1041 and the connection stays usable",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await initOracleClient({ libDir: IC_DIR });
+    await using conn = await connect(login(db));
+    assert.equal(conn.thin, false);
+    const create = await rejection(conn.createLob(CLOB));
+    assert.equal(create.code, ErrorCode.THICK_UNAVAILABLE);
+    assert.match(create.message, /Lob objects are not available in thick mode yet/);
+    // The connection stays usable.
+    const r = await conn.execute<[number]>("SELECT 1 FROM dual", [], { outFormat: "array" });
+    assert.deepEqual(r.rows, [[1]]);
+  },
+);

@@ -27,6 +27,9 @@ pub enum BindValue {
     Clob(String),
     Blob(Vec<u8>),
     Double(f64),
+    /// A LOB's locator (a temporary LOB or one fetched), bound as that LOB
+    /// of the given type (`ora_type::CLOB` or `ora_type::BLOB`).
+    Locator(u8, Vec<u8>),
 }
 
 /// Per-bind description shared by every row of an execute.
@@ -68,6 +71,7 @@ impl BindValue {
             BindValue::Clob(_) => ora_type::LONG,
             BindValue::Blob(_) => ora_type::LONG_RAW,
             BindValue::Double(_) => ora_type::BINARY_DOUBLE,
+            BindValue::Locator(t, _) => *t,
         })
     }
 
@@ -96,6 +100,7 @@ impl BindValue {
             (B::Bytes(b) | B::Blob(b), ora_type::RAW | ora_type::LONG_RAW | ora_type::BLOB) => {
                 b.clone()
             }
+            (B::Locator(_, l), ora_type::CLOB | ora_type::BLOB) => l.clone(),
             (B::Date(d) | B::Timestamp(d), ora_type::DATE) => date_bytes(d, false),
             (B::Date(d) | B::Timestamp(d), ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ) => {
                 date_bytes(d, true)
@@ -133,13 +138,14 @@ impl BindValue {
             BindValue::Bool(_) => "boolean",
             BindValue::Clob(_) => "CLOB",
             BindValue::Blob(_) => "BLOB",
+            BindValue::Locator(..) => "LOB locator",
         }
     }
 
     fn byte_len(&self) -> usize {
         match self {
             BindValue::Str(s) | BindValue::Clob(s) | BindValue::Decimal(s) => s.len(),
-            BindValue::Bytes(b) | BindValue::Blob(b) => b.len(),
+            BindValue::Bytes(b) | BindValue::Blob(b) | BindValue::Locator(_, b) => b.len(),
             _ => 0,
         }
     }
@@ -178,6 +184,8 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
         let name = spec.name.clone().unwrap_or_else(|| (i + 1).to_string());
         let mut ty = spec.ora_type;
         let mut len = 0usize;
+        let mut locators = false;
+        let mut all_null = true;
         for row in &binds.rows {
             let v = row.get(i).ok_or_else(|| {
                 Error::odb(
@@ -190,7 +198,12 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
                 ty = v.natural_type().unwrap_or(0);
             }
             len = len.max(v.byte_len());
+            locators |= matches!(v, BindValue::Locator(..));
+            all_null &= *v == BindValue::Null;
         }
+        // A LOB bind carries a locator: a Lob object, or an OUT bind that
+        // returns one. Text and bytes bound as CLOB/BLOB go as LONG below.
+        let as_locator = locators || (spec.dir != Dir::In && all_null);
         if ty == 0 {
             ty = ora_type::VARCHAR;
         }
@@ -201,11 +214,16 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
         if ty == ora_type::RAW && len > max_string_size as usize {
             ty = ora_type::LONG_RAW;
         }
-        if ty == ora_type::CLOB {
+        if ty == ora_type::CLOB && !as_locator {
             ty = ora_type::LONG;
         }
-        if ty == ora_type::BLOB {
+        if ty == ora_type::BLOB && !as_locator {
             ty = ora_type::LONG_RAW;
+        }
+        if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+            // Room for a locator (Oracle's are up to a few hundred bytes).
+            out.push((ty, (len as u32).max(spec.max_size).max(4000)));
+            continue;
         }
         let size = match ty {
             ora_type::NUMBER | ora_type::BINARY_INTEGER => 22,

@@ -139,7 +139,7 @@ impl Connection {
     /// Runs one call with the session to itself. The call timeout covers
     /// waiting for a background read-ahead too: it started before this call
     /// (perhaps with no timeout) and may be stuck on a stalled server.
-    async fn call<T>(&self, f: impl AsyncFnOnce(&mut State) -> Result<T>) -> Result<T> {
+    pub(crate) async fn call<T>(&self, f: impl AsyncFnOnce(&mut State) -> Result<T>) -> Result<T> {
         let ms = self.ctl.call_timeout_ms.load(Ordering::Relaxed);
         let mut st = match self.state.try_lock() {
             Ok(st) => st,

@@ -30,6 +30,8 @@ use crate::transport::{ResponseBuf, Transport};
 
 mod bind_map;
 mod decode;
+mod lob;
+pub use lob::LobRead;
 mod query;
 mod round_trip;
 mod session;
@@ -44,6 +46,9 @@ pub struct ExecOptions {
     pub array_size: u32,
     /// Column indexes whose NUMBERs come back as exact text.
     pub fetch_as_string: Vec<usize>,
+    /// Column indexes of CLOB/BLOB columns fetched as locators (LOB
+    /// objects) rather than whole values.
+    pub fetch_lobs: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -125,6 +130,11 @@ pub(crate) struct State {
     /// The cursor named by the last server error, so a failed first
     /// execute can release the cursor the server opened for it.
     error_cursor: u32,
+    /// Locators of the LOBs the caller holds (temporary, fetched, OUT), so
+    /// that those never freed are freed when the session is given up.
+    held_lobs: std::collections::HashSet<Vec<u8>>,
+    /// LOBs to free; the free rides on the next call (see `request`).
+    pending_free: Vec<Vec<u8>>,
 }
 
 impl State {
@@ -153,6 +163,8 @@ impl State {
             ahead: HashMap::new(),
             carry: HashMap::new(),
             error_cursor: 0,
+            held_lobs: Default::default(),
+            pending_free: Vec::new(),
         }
     }
 
@@ -179,6 +191,7 @@ impl State {
             let seq = self.next_seq();
             CloseCursors { ids }.encode(&mut w, &self.caps, seq);
         }
+        self.free_lobs_piggyback(&mut w);
         w
     }
 
@@ -281,7 +294,10 @@ impl State {
             rows,
             ..Default::default()
         };
-        let mut acc = Acc::default();
+        let mut acc = Acc {
+            bind_types: kinds.iter().map(|k| k.0).collect(),
+            ..Default::default()
+        };
         if scan.kind == Kind::Dml && scan.returning.iter().any(|r| *r) {
             // Tell the decoder how many RETURNING binds each row carries.
             acc.returning = vec![vec![
@@ -329,6 +345,7 @@ impl State {
                         None => out.null(),
                     }
                 }
+                self.hold_lobs(&mut out);
                 Ok(ExecResult {
                     rows_affected: m.row_count,
                     out_binds: Some(out),

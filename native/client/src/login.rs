@@ -7,8 +7,8 @@ use oradb_protocol::buf::{DecodeError, Reader, Writer};
 use oradb_protocol::codes;
 use oradb_protocol::connect_string::{self, Address, Description};
 use oradb_protocol::o5logon;
-use oradb_protocol::sharding;
 use oradb_protocol::packet::{accept::Accept, connect::Connect, kind, refuse::Refuse};
+use oradb_protocol::sharding;
 use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
 use oradb_protocol::ttc::capabilities;
 use oradb_protocol::ttc::data_types::{DataTypesReply, DataTypesRequest};
@@ -139,9 +139,8 @@ async fn connect_one(
         (sharding::SUPER_SHARDING_KEY, &opts.super_sharding_key),
     ] {
         if !key.is_empty() {
-            let v = sharding::encode(key).map_err(|e| {
-                Error::usage(codes::INVALID_OPTION, e.message.clone())
-            })?;
+            let v = sharding::encode(key)
+                .map_err(|e| Error::usage(codes::INVALID_OPTION, e.message.clone()))?;
             extra.push((name.to_string(), v));
         }
     }

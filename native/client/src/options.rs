@@ -135,7 +135,11 @@ pub fn sharding_key(option: &str, subkeys: &[String]) -> crate::Result<Vec<Value
         .iter()
         .enumerate()
         .map(|(i, k)| {
-            let bad = || invalid(format!("{option}[{i}]: not a string, number, Date or bytes"));
+            let bad = || {
+                invalid(format!(
+                    "{option}[{i}]: not a string, number, Date or bytes"
+                ))
+            };
             let (tag, v) = k.split_once(':').ok_or_else(bad)?;
             let value = match tag {
                 "s" if !v.is_empty() => Value::Varchar(v.to_string()),

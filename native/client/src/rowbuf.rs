@@ -21,6 +21,9 @@ pub mod tag {
     pub const ARRAY: u8 = 10;
     pub const DOUBLE: u8 = 11;
     pub const TIMESTAMP_TZ: u8 = 12;
+    /// A LOB locator: u8 Oracle type, u8 character set form, f64 size,
+    /// u32 chunk size, u32 length and the locator's bytes.
+    pub const LOB: u8 = 13;
 }
 
 /// How one fetched column is turned into a tagged value.
@@ -39,6 +42,9 @@ pub struct ColumnDecode {
 pub struct RowBuf {
     pub data: Vec<u8>,
     pub rows: u32,
+    /// The locators of the LOB values written, for the session to free
+    /// them if the caller never does.
+    pub locators: Vec<Vec<u8>>,
 }
 
 fn bad(what: &str) -> Error {
@@ -57,6 +63,23 @@ impl RowBuf {
         self.data.push(t);
         self.data.extend_from_slice(&(b.len() as u32).to_le_bytes());
         self.data.extend_from_slice(b);
+    }
+
+    /// Appends a LOB locator value (`tag::LOB`); NULL when `v` is None.
+    pub fn locator(&mut self, c: &ColumnDecode, v: Option<(Vec<u8>, u64, u32)>) {
+        let Some((loc, size, chunk)) = v else {
+            self.null();
+            return;
+        };
+        self.data.push(tag::LOB);
+        self.data.push(c.db_type);
+        self.data.push(c.csfrm);
+        self.data.extend_from_slice(&(size as f64).to_le_bytes());
+        self.data.extend_from_slice(&chunk.to_le_bytes());
+        self.data
+            .extend_from_slice(&(loc.len() as u32).to_le_bytes());
+        self.data.extend_from_slice(&loc);
+        self.locators.push(loc);
     }
 
     /// Appends the value `b` (None = NULL) of a column decoded per `c`.

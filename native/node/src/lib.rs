@@ -5,6 +5,7 @@
 #![deny(clippy::all)]
 
 mod call;
+mod lob;
 pub mod log;
 pub mod thick;
 pub mod thick_pool;
@@ -358,6 +359,19 @@ fn exec_bytes(r: oradb_client::exec::ExecResult) -> HeapBytes {
     HeapBytes(out)
 }
 
+/// Column indexes in the execute options after the first three words: a
+/// set high bit marks a LOB column fetched as locators, else a NUMBER
+/// column fetched as text.
+fn column_words(words: &[u32], lobs: bool) -> Vec<usize> {
+    const LOB: u32 = 0x8000_0000;
+    words
+        .iter()
+        .skip(3)
+        .filter(|w| (*w & LOB != 0) == lobs)
+        .map(|w| (w & !LOB) as usize)
+        .collect()
+}
+
 /// Connects and logs on.
 #[napi]
 pub fn connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
@@ -458,7 +472,8 @@ impl NativeConnection {
                 auto_commit: word(0) & 1 != 0,
                 prefetch_rows: word(1),
                 array_size: word(2),
-                fetch_as_string: words.iter().skip(3).map(|i| *i as usize).collect(),
+                fetch_as_string: column_words(&words, false),
+                fetch_lobs: column_words(&words, true),
             };
             done(
                 guarded(async move { c.execute(&sql, b, o).await })

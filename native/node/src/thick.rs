@@ -152,7 +152,13 @@ impl NativeThickConnection {
             auto_commit: word(0) & 1 != 0,
             prefetch_rows: word(1),
             array_size: word(2),
-            fetch_as_string: words.iter().skip(3).map(|i| *i as usize).collect(),
+            // LOB columns (high bit) are thin only: TS refuses them in thick mode.
+            fetch_as_string: words
+                .iter()
+                .skip(3)
+                .filter(|i| **i & 0x8000_0000 == 0)
+                .map(|i| *i as usize)
+                .collect(),
         };
         let c = self.inner.clone();
         call::spawn(env, async move {

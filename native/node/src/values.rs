@@ -75,6 +75,11 @@ impl<'a> Cursor<'a> {
             8 => BindValue::Clob(self.text()?),
             9 => BindValue::Blob(self.sized()?.to_vec()),
             11 => BindValue::Double(self.f64()?),
+            // A Lob: u8 Oracle type (CLOB/BLOB), then its u32-sized locator.
+            13 => {
+                let ty = self.u8()?;
+                BindValue::Locator(ty, self.sized()?.to_vec())
+            }
             t => return Err(format!("unknown value tag {t}")),
         })
     }

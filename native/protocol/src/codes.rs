@@ -114,3 +114,7 @@ pub const INVALID_ARGUMENT: &str = "ODB-5005";
 pub const USER_CODE_FAILED: &str = "ODB-5006";
 /// The call took longer than `callTimeout` and was cancelled on the server.
 pub const CALL_TIMEOUT: &str = "ODB-5011";
+/// The LOB was closed (or freed), then used.
+pub const LOB_CLOSED: &str = "ODB-5012";
+/// The LOB's connection was closed, then the LOB used: its locator is no longer valid.
+pub const LOB_CONNECTION_CLOSED: &str = "ODB-5013";

@@ -88,7 +88,15 @@ impl State {
         let mut kinds = Vec::with_capacity(map.len());
         for (p, &s) in map.iter().enumerate() {
             let spec = &binds.specs[s];
-            let (ty, mut size) = types[s];
+            let (mut ty, mut size) = types[s];
+            if scan.returning.get(p).copied().unwrap_or(false) {
+                // RETURNING … INTO a LOB bind gives the value, as before LOB objects.
+                ty = match ty {
+                    ora_type::CLOB => ora_type::LONG,
+                    ora_type::BLOB => ora_type::LONG_RAW,
+                    t => t,
+                };
+            }
             if spec.dir != Dir::In
                 && matches!(ty, ora_type::VARCHAR | ora_type::RAW | ora_type::CHAR)
             {
@@ -146,6 +154,10 @@ impl State {
             csfrm: oradb_protocol::ttc::column::csfrm_of(ty),
             as_string: false,
         };
+        if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+            buf.locator(&c, v.and_then(super::lob::unpack_out_locator));
+            return Ok(());
+        }
         buf.value(&c, v)
     }
 

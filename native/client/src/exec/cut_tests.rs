@@ -75,7 +75,7 @@ async fn a_response_cut_at_any_byte_gives_the_same_rows() {
         DescribeColumn::new("B", ora_type::LONG, 0, 0, 0, true),
         DescribeColumn::new("C", ora_type::VARCHAR, 300, 0, 0, true),
     ];
-    let plan = plan_for(&cols, &[], false);
+    let plan = plan_for(&cols, &[], false, &[]);
     let wire = response(&Caps::default());
     let whole = read_cut(&wire, &[], &plan).await;
     assert_eq!(whole.rows, 3);

@@ -2,6 +2,7 @@
 //! by a packet boundary, repeating the columns a BIT_VECTOR marks as duplicates.
 
 use super::*;
+use oradb_protocol::ttc::lob;
 
 /// What a response carried, gathered while decoding it.
 #[derive(Default)]
@@ -22,22 +23,28 @@ pub(super) struct Acc {
     /// The previous response's last row, for duplicates in this one's first.
     pub(super) carry: Option<Carry>,
     pub(super) io_dirs: Vec<u8>,
+    /// Wire type of each placeholder (LOB OUT binds carry locators).
+    pub(super) bind_types: Vec<u8>,
     pub(super) outs: Vec<Option<Vec<u8>>>,
     pub(super) returning: Vec<Vec<Vec<Option<Vec<u8>>>>>,
     pub(super) row_counts: Option<Vec<u64>>,
 }
 
+/// How each column decodes; LOB columns come as LONG / LONG RAW when
+/// `lobs_as_long`, except those in `as_lob` (their locators).
 pub(super) fn plan_for(
     cols: &[DescribeColumn],
     as_string: &[usize],
     lobs_as_long: bool,
+    as_lob: &[usize],
 ) -> Vec<ColumnDecode> {
     cols.iter()
         .enumerate()
         .map(|(i, c)| {
+            let long = lobs_as_long && !as_lob.contains(&i);
             let wire_type = match c.ora_type {
-                ora_type::CLOB if lobs_as_long => ora_type::LONG,
-                ora_type::BLOB if lobs_as_long => ora_type::LONG_RAW,
+                ora_type::CLOB if long => ora_type::LONG,
+                ora_type::BLOB if long => ora_type::LONG_RAW,
                 t => t,
             };
             ColumnDecode {
@@ -123,7 +130,12 @@ pub(super) fn decode_row(
             acc.next_spans.push((at, out.data.len()));
             continue;
         }
-        let res = if matches!(c.wire_type, ora_type::LONG | ora_type::LONG_RAW) {
+        let res = if matches!(c.wire_type, ora_type::CLOB | ora_type::BLOB) {
+            lob::read_locator_value(r).map(|v| {
+                out.locator(c, v);
+                Ok(())
+            })
+        } else if matches!(c.wire_type, ora_type::LONG | ora_type::LONG_RAW) {
             rows::read_long_value(r).map(|v| out.value(c, v.as_deref()))
         } else {
             r.bytes_ref().map(|v| out.value(c, v.as_deref()))
@@ -172,7 +184,7 @@ mod tests {
             DescribeColumn::new("A", ora_type::VARCHAR, 10, 0, 0, true),
             DescribeColumn::new("B", ora_type::VARCHAR, 10, 0, 0, true),
         ];
-        let plan = plan_for(&cols, &[], false);
+        let plan = plan_for(&cols, &[], false, &[]);
         let mut acc = Acc::default();
         decode_row(&mut Reader::new(&row_bytes(&["a", "x"])), &plan, &mut acc).unwrap();
         // Same response: column A repeats, only B is sent.

@@ -27,7 +27,7 @@ impl State {
     ) -> Result<ExecResult> {
         let query = again.kind == Kind::Query;
         let mut describe = again.describe.unwrap_or_default();
-        let mut plan = plan_for(&describe, &opts.fetch_as_string, false);
+        let mut plan = plan_for(&describe, &opts.fetch_as_string, false, &opts.fetch_lobs);
         let mut w = self.request();
         let seq = self.next_seq();
         let req = ReexecuteRequest {
@@ -73,7 +73,7 @@ impl State {
             // DDL changed the select list under the cached cursor and the server described it
             // again (the rows of this response were already decoded with it): keep that shape.
             describe = d.columns;
-            plan = plan_for(&describe, &opts.fetch_as_string, false);
+            plan = plan_for(&describe, &opts.fetch_as_string, false, &opts.fetch_lobs);
             self.cache.redescribe(again.cursor_id, describe.clone());
         }
         let done = m.error_num == 1403;
@@ -112,14 +112,19 @@ impl State {
             .columns
             .iter()
             .any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB));
-        let plan = plan_for(&describe.columns, &opts.fetch_as_string, has_lob);
+        let plan = plan_for(
+            &describe.columns,
+            &opts.fetch_as_string,
+            has_lob,
+            &opts.fetch_lobs,
+        );
         let columns = columns_of(&describe.columns);
         let mut done = m.error_num == 1403;
         let carry = acc.take_carry();
         let mut rows = acc.rows;
         if has_lob && rows.rows == 0 && !done {
             let first = match self
-                .define_lobs(cursor_id, &describe.columns, prefetch)
+                .define_lobs(cursor_id, &describe.columns, prefetch, &opts.fetch_lobs)
                 .await
             {
                 Ok(()) => self.fetch_plan(cursor_id, prefetch, &plan).await,
@@ -164,16 +169,25 @@ impl State {
         })
     }
 
-    /// Tells the server to send LOB columns as LONG / LONG RAW.
+    /// Tells the server to send LOB columns as LONG / LONG RAW (or as
+    /// locators, those in `as_lob`).
     pub(super) async fn define_lobs(
         &mut self,
         cursor_id: u32,
         cols: &[DescribeColumn],
         prefetch: u32,
+        as_lob: &[usize],
     ) -> Result<()> {
         let defines = cols
             .iter()
-            .map(|c| match c.ora_type {
+            .enumerate()
+            .map(|(i, c)| match c.ora_type {
+                // Asked for as LOB objects: the server sends locators.
+                ora_type::CLOB | ora_type::BLOB if as_lob.contains(&i) => {
+                    let mut m = ColumnMeta::bind(c.ora_type, c.buffer_size.max(4000));
+                    m.csfrm = c.csfrm.max(m.csfrm);
+                    m
+                }
                 ora_type::CLOB => ColumnMeta::bind(ora_type::LONG, 0x7FFF_FFFF),
                 ora_type::BLOB => ColumnMeta::bind(ora_type::LONG_RAW, 0x7FFF_FFFF),
                 t => ColumnMeta::bind(t, c.buffer_size.max(1)),

@@ -31,7 +31,7 @@ impl State {
             |k, r| match k {
                 msg::DESCRIBE_INFO => {
                     let d = DescribeInfo::decode(r, &caps)?;
-                    plan = plan_for(&d.columns, as_string, false);
+                    plan = plan_for(&d.columns, as_string, false, &[]);
                     acc.describe = Some(d);
                     Ok(None)
                 }
@@ -43,10 +43,17 @@ impl State {
                 msg::ROW_DATA => {
                     match kind {
                         Kind::PlSql => {
-                            let n = acc.io_dirs.iter().filter(|d| **d != rows::dir::IN).count();
-                            let mut outs = Vec::with_capacity(n);
-                            for _ in 0..n {
-                                outs.push(rows::read_out_bind(r)?);
+                            let mut outs = Vec::with_capacity(acc.io_dirs.len());
+                            for (p, d) in acc.io_dirs.iter().enumerate() {
+                                if *d == rows::dir::IN {
+                                    continue;
+                                }
+                                let ty = acc.bind_types.get(p).copied().unwrap_or(0);
+                                outs.push(if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+                                    lob::read_out_locator(r)?
+                                } else {
+                                    rows::read_out_bind(r)?
+                                });
                             }
                             acc.outs = outs;
                         }
@@ -85,6 +92,7 @@ impl State {
             },
         )
         .await;
+        self.hold_lobs(&mut acc.rows);
         let (m, why) = match res {
             Ok(v) => v,
             Err(e) => {

@@ -121,6 +121,8 @@ impl State {
         if was_dead {
             return Ok(());
         }
+        // LOBs the caller never closed are freed with the logoff.
+        self.lob_free_all();
         if self.in_txn {
             let _ = self.simple(func::ROLLBACK).await;
         }

@@ -1071,6 +1071,10 @@ impl Pool {
         };
         let discard =
             drop || s.forced || expired || closed || over || s.conn.is_dead() || new_tag.is_err();
+        if !discard {
+            // The next user of the session must not find this one's LOBs.
+            s.conn.lob_free_all().await;
+        }
         if !discard && s.conn.in_transaction() {
             // Uncommitted work never travels to the next user of the session.
             if let Err(e) = s.conn.rollback().await {

@@ -97,6 +97,10 @@ fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
         (_, None) => {
             w.u8(0);
         }
+        (ora_type::CLOB | ora_type::BLOB, Some(b)) => {
+            // A LOB bind is its locator: ub4 length, then the bytes.
+            w.ub4(b.len() as u32).bytes(b);
+        }
         (_, Some(b)) => {
             w.bytes(b);
         }

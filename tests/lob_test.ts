@@ -1,0 +1,306 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import v8 from "node:v8";
+import vm from "node:vm";
+import {
+  BIND_OUT,
+  BLOB,
+  CLOB,
+  connect,
+  type Connection,
+  ErrorCode,
+  Lob,
+  NCLOB,
+  OracleError,
+} from "../mod.ts";
+import { SKIP_SERVER, startConnected } from "./_server.ts";
+
+const server = { skip: SKIP_SERVER };
+const MIB = 1024 * 1024;
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof OracleError, String(e));
+    assert.equal(e.code, code, e.message);
+    return true;
+  });
+}
+
+/** `docs (id, body CLOB, data BLOB)` with one row. */
+async function withDocs(conn: Connection): Promise<void> {
+  await conn.execute("CREATE TABLE docs (id NUMBER, body CLOB, data BLOB)");
+  await conn.execute("INSERT INTO docs VALUES (1, :b, :d)", {
+    b: { type: CLOB, val: "héllo 😀 " + "x".repeat(50_000) },
+    d: { type: BLOB, val: new Uint8Array(70_000).map((_, i) => i % 251) },
+  });
+}
+
+test(
+  "LOB columns come whole by default, as Lob objects with fetchInfo or fetchLobs",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await withDocs(s.conn);
+    const plain = await s.conn.execute<{ BODY: unknown; DATA: unknown }>(
+      "SELECT body, data FROM docs",
+    );
+    assert.equal(typeof plain.rows![0].BODY, "string");
+    assert.ok(plain.rows![0].DATA instanceof Uint8Array);
+
+    const { rows, metaData } = await s.conn.execute<{ BODY: Lob; DATA: Uint8Array }>(
+      "SELECT body, data FROM docs",
+      [],
+      { fetchInfo: { BODY: { type: "lob" } } },
+    );
+    assert.equal(metaData![0].fetchType, "lob");
+    await using body = rows![0].BODY;
+    assert.ok(body instanceof Lob);
+    assert.ok(rows![0].DATA instanceof Uint8Array);
+    assert.equal(body.type, CLOB);
+    assert.equal(body.chunkSize, 8132);
+    // CLOB offsets count UTF-16 code units, as JS strings do.
+    assert.equal(await body.size(), 9 + 50_000);
+    assert.equal(await body.read(1, 5), "héllo");
+    assert.equal(await body.read(7, 2), "😀");
+    assert.equal(await body.read(50_008, 100), "xx");
+    assert.equal((await body.text()).length, 50_009);
+
+    const all = await s.conn.execute<{ BODY: Lob; DATA: Lob }>("SELECT body, data FROM docs", [], {
+      fetchLobs: true,
+    });
+    await using data = all.rows![0].DATA;
+    await using body2 = all.rows![0].BODY;
+    assert.equal(data.type, BLOB);
+    assert.deepEqual(
+      await data.read(69_998, 10),
+      new Uint8Array([69_997 % 251, 69_998 % 251, 69_999 % 251]),
+    );
+    assert.equal((await body2.getData() as string).slice(0, 5), "héllo");
+    // The same SQL without the option comes whole again (the locator columns are not reused).
+    const again = await s.conn.execute<{ BODY: unknown }>("SELECT body, data FROM docs");
+    assert.equal(typeof again.rows![0].BODY, "string");
+    // Asking for a LOB of a column that is not one is an option error.
+    await rejectsWith(
+      s.conn.execute("SELECT id FROM docs", [], { fetchInfo: { ID: { type: "lob" } } }),
+      ErrorCode.INVALID_OPTION,
+    );
+  },
+);
+
+test("write and trim a temporary CLOB, NCLOB and BLOB", server, async () => {
+  await using s = await startConnected();
+  await using clob = await s.conn.createLob(CLOB);
+  assert.equal(clob.type, CLOB);
+  assert.equal(await clob.size(), 0);
+  await clob.write(1, "abc😀def");
+  assert.equal(await clob.size(), 8);
+  await clob.write(4, "XY");
+  // The write replaced both halves of the surrogate pair.
+  assert.equal(await clob.getData(), "abcXYdef");
+  await clob.trim(3);
+  assert.equal(await clob.text(), "abc");
+  await clob.write(6, "!");
+  assert.equal(await clob.text(), "abc  !");
+  await rejectsWith(clob.write(1, new Uint8Array([1])), ErrorCode.INVALID_ARGUMENT);
+  await rejectsWith(clob.read(0, 1), ErrorCode.INVALID_ARGUMENT);
+  await rejectsWith(clob.trim(99), "ORA-22926");
+
+  await using nclob = await s.conn.createLob(NCLOB);
+  assert.equal(nclob.type, NCLOB);
+  await nclob.write(1, "ñ");
+  assert.equal(await nclob.text(), "ñ");
+
+  await using blob = await s.conn.createLob(BLOB);
+  await blob.write(1, new Uint8Array([1, 2, 3, 4]));
+  await blob.write(7, new Uint8Array([9]));
+  assert.deepEqual(await blob.bytes(), new Uint8Array([1, 2, 3, 4, 0, 0, 9]));
+  await blob.trim();
+  assert.equal(await blob.size(), 0);
+  await rejectsWith(blob.write(1, "text"), ErrorCode.INVALID_ARGUMENT);
+});
+
+test("a temporary LOB bound into INSERT and UPDATE is read back", server, async () => {
+  await using s = await startConnected();
+  await s.conn.execute("CREATE TABLE docs (id NUMBER, body CLOB, data BLOB)");
+  await using body = await s.conn.createLob(CLOB);
+  await body.write(1, "ünïcode ".repeat(10_000));
+  await using data = await s.conn.createLob(BLOB);
+  await data.write(1, new Uint8Array([7, 8, 9]));
+  const r = await s.conn.execute("INSERT INTO docs VALUES (1, :b, :d)", { b: body, d: data });
+  assert.equal(r.rowsAffected, 1);
+  await body.trim(7);
+  await s.conn.execute("UPDATE docs SET data = :1 WHERE id = 1", [data]);
+  await s.conn.execute("INSERT INTO docs (id, body) VALUES (2, :b)", [body]);
+  const { rows } = await s.conn.execute<[number, string, Uint8Array]>(
+    "SELECT id, body, data FROM docs ORDER BY id",
+    [],
+    { outFormat: "array" },
+  );
+  assert.deepEqual(rows, [
+    [1, "ünïcode ".repeat(10_000), new Uint8Array([7, 8, 9])],
+    [2, "ünïcode", null],
+  ]);
+});
+
+test("a PL/SQL CLOB OUT bind returns a Lob", server, async () => {
+  await using s = await startConnected();
+  const r = await s.conn.execute<unknown>(
+    "BEGIN :c := RPAD('ab', 40000, 'cd'); :b := HEXTORAW('0102'); END;",
+    { c: { dir: BIND_OUT, type: CLOB }, b: { dir: BIND_OUT, type: BLOB } },
+  );
+  const out = r.outBinds as { c: Lob; b: Lob };
+  await using c = out.c;
+  await using b = out.b;
+  assert.ok(c instanceof Lob && b instanceof Lob);
+  assert.equal(await c.size(), 40_000);
+  assert.equal(await c.read(1, 6), "abcdcd");
+  assert.deepEqual(await b.bytes(), new Uint8Array([1, 2]));
+});
+
+test("await using closes a Lob: a read after it fails with ODB-5012", server, async () => {
+  await using s = await startConnected();
+  let kept: Lob | undefined;
+  {
+    await using lob = await s.conn.createLob(CLOB);
+    await lob.write(1, "gone soon");
+    kept = lob;
+  }
+  await rejectsWith(kept.read(1, 4), ErrorCode.LOB_CLOSED);
+  await rejectsWith(kept.size(), ErrorCode.LOB_CLOSED);
+  await kept.close(); // twice is harmless
+  // Binding a closed Lob is refused before any call.
+  await rejectsWith(s.conn.execute("SELECT :1 FROM dual", [kept]), ErrorCode.LOB_CLOSED);
+  assert.equal((await s.conn.execute("SELECT 1 AS one FROM dual")).rows?.length, 1);
+});
+
+test("a Lob used after its connection closed fails with ODB-5013", server, async () => {
+  await using s = await startConnected();
+  const conn = await connect({
+    user: s.db.user,
+    password: s.db.password,
+    connectString: s.db.connectString,
+  });
+  const lob = await conn.createLob(BLOB);
+  await lob.write(1, new Uint8Array([1]));
+  const r = await conn.execute<{ V: Lob }>("SELECT TO_CLOB('abc') AS v FROM dual", [], {
+    fetchLobs: true,
+  });
+  const fetched = r.rows![0].V;
+  assert.equal(await fetched.text(), "abc");
+  await conn.close();
+  await rejectsWith(lob.read(1, 1), ErrorCode.LOB_CONNECTION_CLOSED);
+  await rejectsWith(fetched.size(), ErrorCode.LOB_CONNECTION_CLOSED);
+  await lob.close(); // nothing left to free: no error
+  await rejectsWith(conn.createLob(CLOB), ErrorCode.CONNECTION_CLOSED);
+});
+
+/** `n` bytes in pieces of `piece`, a pattern that shows a piece lost or doubled. */
+function source(n: number, piece: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= n) {
+        controller.close();
+        return;
+      }
+      const len = Math.min(piece, n - sent);
+      const b = new Uint8Array(len);
+      for (let i = 0; i < len; i++) b[i] = ((sent + i) * 7) % 253;
+      sent += len;
+      controller.enqueue(b);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** A full collection now (V8's `gc`, exposed at run time): RSS then shows what is live. */
+const gc = (() => {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+})();
+
+/** Streams `size` bytes into a temporary BLOB, inserts it, streams it back out of a fetched
+ * Lob checking every byte; returns the peak RSS growth, collected every 8 pieces. */
+async function streamInAndOut(conn: Connection, id: number, size: number): Promise<number> {
+  gc();
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  let k = 0;
+  const sample = () => {
+    if (++k % 4 === 0) gc();
+    peak = Math.max(peak, process.memoryUsage().rss);
+  };
+  {
+    await using lob = await conn.createLob(BLOB);
+    const counted = source(size, 100_000).pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(b, c) {
+          sample();
+          c.enqueue(b);
+        },
+      }),
+    );
+    await counted.pipeTo(lob.writable());
+    assert.equal(await lob.size(), size);
+    await conn.execute("INSERT INTO files VALUES (:1, :2)", [id, lob]);
+  }
+  const { rows } = await conn.execute<{ DATA: Lob }>("SELECT data FROM files WHERE id = :1", [id], {
+    fetchInfo: { DATA: { type: "lob" } },
+  });
+  await using lob = rows![0].DATA;
+  let at = 0;
+  for await (const piece of lob.readable()) {
+    const b = piece as Uint8Array;
+    assert.ok(b.length <= lob.chunkSize * 8);
+    for (let i = 0; i < b.length; i += 4099) assert.equal(b[i], ((at + i) * 7) % 253);
+    at += b.length;
+    sample();
+  }
+  assert.equal(at, size);
+  return peak - rss0;
+}
+
+test("a 5 MiB BLOB streams in and out through Web streams without holding it", server, async () => {
+  await using s = await startConnected();
+  await s.conn.execute("CREATE TABLE files (id NUMBER, data BLOB)");
+  // A first, smaller pass loads and compiles what streaming uses.
+  await streamInAndOut(s.conn, 1, MIB);
+  const size = 5 * MIB;
+  const grew = await streamInAndOut(s.conn, 2, size);
+  // For scale: the whole value read at once.
+  const { rows } = await s.conn.execute<{ DATA: Lob }>("SELECT data FROM files WHERE id = 2", [], {
+    fetchLobs: true,
+  });
+  await using lob = rows![0].DATA;
+  gc();
+  const before = process.memoryUsage().rss;
+  const whole = await lob.bytes();
+  const wholeGrew = process.memoryUsage().rss - before;
+  assert.equal(whole.length, size);
+  console.log(
+    `5 MiB BLOB: streaming in and out grew RSS by ${(grew / MIB).toFixed(1)} MiB at most; ` +
+      `reading it whole, by ${(wholeGrew / MIB).toFixed(1)} MiB`,
+  );
+  // Streaming holds a few pieces (plus a fixed few MiB of runtime slack under Node), never the
+  // whole value, which reading it whole holds at least once.
+  assert.ok(grew < size, `streaming grew RSS by ${grew} bytes`);
+  assert.ok(grew < wholeGrew, `streaming grew RSS by ${grew} bytes, reading whole ${wholeGrew}`);
+});
+
+test("a CLOB streams out by pieces and breaks out of for await cleanly", server, async () => {
+  await using s = await startConnected();
+  await using lob = await s.conn.createLob(CLOB);
+  const text = "αβγ😀".repeat(30_000);
+  await new ReadableStream<string>({
+    start(c) {
+      for (let i = 0; i < text.length; i += 7001) c.enqueue(text.slice(i, i + 7001));
+      c.close();
+    },
+  }).pipeTo(lob.writable());
+  assert.equal(await lob.size(), text.length);
+  let joined = "";
+  for await (const piece of lob.readable({ pieceSize: 5000 })) joined += piece as string;
+  assert.ok(joined === text, `streamed ${joined.length} of ${text.length} characters`);
+  for await (const _ of lob.readable({ offset: 3 })) break;
+  assert.equal(await lob.read(text.length - 1), "😀");
+});
