@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, OracleError } from "../mod.ts";
-import { checkExecuteManyOptions, checkExecuteOptions } from "../src/_options.ts";
+import { checkExecuteManyOptions, checkExecuteOptions, shardingKeyText } from "../src/_options.ts";
 
 function fails(fn: () => unknown, code: string, message: string): void {
   assert.throws(fn, (e: unknown) => {
@@ -98,4 +98,38 @@ test("executeMany options reject unknown names", () => {
     "ODB-5003",
     'ODB-5003: Option "bindDefs" of executeMany() is not known',
   );
+});
+
+test("shardingKey and superShardingKey take strings, numbers, bigints, Dates and bytes only", async () => {
+  const must =
+    "must be a non-empty array of strings, finite numbers, bigints, valid Dates or Uint8Arrays";
+  for (
+    const bad of [[], [NaN], ["a", {}], [new Date("x")], [""], [new Uint8Array(0)], "Mary"]
+  ) {
+    await assert.rejects(connect({ ...base, shardingKey: bad as never }), {
+      code: "ODB-5002",
+      message: `ODB-5002: Option "shardingKey" of connect() ${must}`,
+    });
+  }
+  await assert.rejects(connect({ ...base, superShardingKey: [null] as never }), {
+    code: "ODB-5002",
+    message: `ODB-5002: Option "superShardingKey" of connect() ${must}`,
+  });
+  // A number the NUMBER wire form cannot carry is refused by the native side, naming it.
+  await assert.rejects(
+    connect({ ...base, connectString: "127.0.0.1:1/FREEPDB1", shardingKey: [1e130] }),
+    (e: unknown) =>
+      e instanceof OracleError && e.code === "ODB-5002" && /shardingKey/.test(e.message),
+  );
+});
+
+test("sharding sub-keys cross to the addon in their typed text form", () => {
+  assert.equal(shardingKeyText("Mary"), "s:Mary");
+  assert.equal(shardingKeyText(42), "n:42");
+  assert.equal(shardingKeyText(-1.5), "n:-1.5");
+  assert.equal(shardingKeyText(12345678901234567890n), "n:12345678901234567890");
+  assert.equal(shardingKeyText(new Date(2024, 4, 6, 7, 8, 9)), "d:2024-05-06 07:08:09");
+  assert.equal(shardingKeyText(new Uint8Array([1, 0xab])), "b:01ab");
+  assert.equal(shardingKeyText(Infinity), null);
+  assert.equal(shardingKeyText(true), null);
 });

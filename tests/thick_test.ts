@@ -123,6 +123,10 @@ test(
     const nnePool = await rejection(createPool({ ...login(db), integrityTypes: ["SHA256"] }));
     assert.equal(nnePool.code, ErrorCode.THICK_UNAVAILABLE);
     assert.match(nnePool.message, /integrityTypes/);
+    // No sharding keys in thick mode yet: refused rather than landing on the wrong shard.
+    const shard = await rejection(connect({ ...login(db), shardingKey: ["Mary"] }));
+    assert.equal(shard.code, ErrorCode.THICK_UNAVAILABLE);
+    assert.match(shard.message, /shardingKey/);
   },
 );
 
