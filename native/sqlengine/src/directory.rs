@@ -58,6 +58,8 @@ pub struct Attrs {
     pub terminal: String,
     pub process: String,
     pub service: String,
+    /// The database's name when it is not the service's (a shard's name); "" = the service.
+    pub db_name: String,
     pub pooled: bool,
     pub module: String,
     pub action: String,
@@ -74,6 +76,15 @@ pub struct Attrs {
 }
 
 impl Attrs {
+    /// DB_NAME, V$DATABASE.NAME: the shard's name on a shard, else the service name.
+    pub fn database_name(&self) -> &str {
+        if self.db_name.is_empty() {
+            &self.service
+        } else {
+            &self.db_name
+        }
+    }
+
     pub fn nls(&self, name: &str) -> Option<&str> {
         self.nls
             .iter()

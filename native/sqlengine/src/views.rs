@@ -510,7 +510,11 @@ impl Session {
             }
             "V$INSTANCE" => vec![vec![
                 n(1),
-                t("oradb"),
+                // A shard is its own instance.
+                t(&match me.attrs().db_name.as_str() {
+                    "" => "oradb".to_string(),
+                    shard => shard.to_ascii_lowercase(),
+                }),
                 t(&directory::host_name()),
                 t("23.0.0.0.0"),
                 t(VERSION),
@@ -526,7 +530,7 @@ impl Session {
             ]],
             "V$DATABASE" => vec![vec![
                 n(1),
-                t(&service),
+                t(me.attrs().database_name()),
                 t("READ WRITE"),
                 t("NOARCHIVELOG"),
                 t("PRIMARY"),

@@ -29,6 +29,11 @@ pub struct Config {
     /// (`SQLNET.ENCRYPTION_SERVER` / `SQLNET.CRYPTO_CHECKSUM_SERVER`);
     /// Oracle's default accepts both.
     pub nne: ServerPolicy,
+    /// Shards behind this listener (`--shard`); empty = not sharded. See [`crate::shard`].
+    pub shards: Vec<crate::shard::ShardSpec>,
+    /// The database name sessions see (DB_NAME, V$INSTANCE, V$DATABASE); `None` = the
+    /// service name. A shard's is its name.
+    pub db_name: Option<String>,
 }
 
 impl Default for Config {
@@ -44,6 +49,8 @@ impl Default for Config {
             tls: None,
             admin: None,
             nne: ServerPolicy::default(),
+            shards: Vec::new(),
+            db_name: None,
         }
     }
 }

@@ -22,6 +22,8 @@ const MIN_TNS_VERSION: u16 = packet::LARGE_SDU_VERSION;
 pub struct ConnectInfo {
     pub descriptor: String,
     pub service: Option<String>,
+    /// The shard (index into `Config::shards`) the sharding key routed this connection to.
+    pub shard: Option<usize>,
     /// `DEDICATED`, `SHARED` or `POOLED` (DRCP).
     pub server_type: Option<String>,
     pub program: Option<String>,
@@ -129,6 +131,15 @@ pub async fn accept_connect(
         };
         return Err(refuse(sock, code).await);
     }
+    // A shard director: the sharding key picks the shard (or none owns it).
+    let shard = match crate::shard::route(
+        &config.shards,
+        nv_value(&descriptor, oradb_protocol::sharding::SHARDING_KEY).as_deref(),
+        nv_value(&descriptor, oradb_protocol::sharding::SUPER_SHARDING_KEY).as_deref(),
+    ) {
+        Ok(s) => s,
+        Err(code) => return Err(refuse(sock, code).await),
+    };
     // Over TCPS, TLS already protects the session: as Oracle's server, native encryption
     // is neither layered under it nor required of the client.
     let negotiate = !tls && nne::client_wants(c.na_flags);
@@ -175,6 +186,7 @@ pub async fn accept_connect(
         descriptor,
         sdu,
         nne,
+        shard,
     };
     Ok((info, crypto))
 }

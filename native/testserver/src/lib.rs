@@ -17,6 +17,7 @@ pub(crate) mod nne;
 pub mod registry;
 pub mod server;
 mod session;
+pub mod shard;
 pub mod tls;
 mod transport;
 

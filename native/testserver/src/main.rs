@@ -12,14 +12,18 @@ use oradb_testserver::{Config, TestServer};
 const USAGE: &str = "usage: oradb-testserver [--listen ADDR] [--user NAME/PASSWORD]... \
 [--user-file PATH]... [--service NAME]... [--data DIR] [--log LEVEL] [--field-version N] \
 [--tls-listen ADDR --tls-cert PEM --tls-key PEM] [--admin-listen ADDR] \
-[--encryption LEVEL] [--integrity LEVEL]
+[--encryption LEVEL] [--integrity LEVEL] [--shard NAME=RULE]...
        oradb-testserver gen-certs DIR [HOST]...
 Users: --user NAME/PASSWORD (seen by every local user in `ps`), --user-file PATH
 (one NAME/PASSWORD a line; blank lines and # comments skipped) and the
 ORADB_TESTSERVER_USERS environment variable (NAME/PASSWORD entries separated
 by commas or newlines) add up; with none of them, scott/tiger.
 Native network encryption and integrity: LEVEL is rejected, accepted (the
-default, as Oracle's), requested or required.";
+default, as Oracle's), requested or required.
+Sharding: --shard NAME=[super:S1,S2;]list:V1,V2 or NAME=[super:…;]range:LO..HI
+(repeats) makes this listener a shard director in front of one database per
+shard (under --data/shard_NAME); a connect with a sharding key goes to the
+shard that owns its first value, one without a key to the catalog.";
 
 /// The configuration from the arguments and, for users, `env_users`
 /// (the value of `ORADB_TESTSERVER_USERS`, if set).
@@ -96,6 +100,9 @@ fn parse_args(args: &[String], env_users: Option<&str>) -> Result<(Config, Strin
                     cfg.nne.integrity = level;
                 }
             }
+            "--shard" => cfg
+                .shards
+                .push(oradb_testserver::shard::ShardSpec::parse(&value()?)?),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument \"{other}\"\n{USAGE}")),
         }

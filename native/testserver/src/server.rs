@@ -25,11 +25,46 @@ pub struct Shared {
     /// Server-side session pool for `(SERVER=POOLED)` connections.
     pub drcp: crate::drcp::Pool,
     next_sid: AtomicU32,
+    /// The shards behind this listener, in `config.shards` order (empty when not sharded);
+    /// this `Shared` is then the catalog.
+    pub shards: Vec<Arc<Shared>>,
 }
 
 impl Shared {
     pub fn next_sid(&self) -> u32 {
         self.next_sid.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A database with its own sessions, users and pool; for a sharded `config`, one more
+    /// per shard, each in `data_dir/shard_NAME` (or a private temporary directory).
+    fn open(config: Config) -> std::io::Result<Arc<Shared>> {
+        let shards = config
+            .shards
+            .iter()
+            .map(|spec| {
+                let mut c = config.clone();
+                c.shards = Vec::new();
+                c.db_name = Some(spec.name.clone());
+                c.data_dir = config
+                    .data_dir
+                    .as_ref()
+                    .map(|d| d.join(format!("shard_{}", spec.name)));
+                Shared::open(c)
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let registry = Arc::new(Registry::default());
+        registry.set_configured_users(config.users.iter().map(|(u, _)| u.clone()).collect());
+        let db = Database::open_with(config.data_dir.as_deref(), registry.clone())
+            .map_err(|e| std::io::Error::other(e.message.clone()))?;
+        Ok(Arc::new(Shared {
+            config,
+            drcp: crate::drcp::Pool::new(registry.drcp.clone()),
+            db,
+            registry,
+            faults: Faults::default(),
+            next_sid: AtomicU32::new(100),
+            shards,
+        }))
     }
 }
 
@@ -93,10 +128,6 @@ async fn accept_loop<F>(
 impl TestServer {
     /// Binds `config.listen` and starts serving on the current tokio runtime.
     pub async fn start(config: Config) -> std::io::Result<TestServer> {
-        let registry = Arc::new(Registry::default());
-        registry.set_configured_users(config.users.iter().map(|(u, _)| u.clone()).collect());
-        let db = Database::open_with(config.data_dir.as_deref(), registry.clone())
-            .map_err(|e| std::io::Error::other(e.message.clone()))?;
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let tls = match &config.tls {
@@ -118,14 +149,7 @@ impl TestServer {
             Some(l) => Some(l.local_addr()?),
             None => None,
         };
-        let shared = Arc::new(Shared {
-            config,
-            drcp: crate::drcp::Pool::new(registry.drcp.clone()),
-            db,
-            registry,
-            faults: Faults::default(),
-            next_sid: AtomicU32::new(100),
-        });
+        let shared = Shared::open(config)?;
         let (stop, stopped) = watch::channel(false);
         let mut tasks = Vec::new();
         if let Some((tls_listener, acceptor)) = tls {

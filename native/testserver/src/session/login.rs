@@ -379,6 +379,7 @@ fn register(
     {
         let mut a = info.attrs();
         a.service = svc.to_string();
+        a.db_name = conn.shared.config.db_name.clone().unwrap_or_default();
         a.pooled = conn.info.server_type.as_deref() == Some("POOLED");
         a.program = pick("AUTH_PROGRAM_NM", &conn.info.program);
         a.machine = pick("AUTH_MACHINE", &conn.info.machine);

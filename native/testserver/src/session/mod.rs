@@ -86,6 +86,11 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>, tls: bool) -> Result<(
     let refuse = shared.faults.refusing();
     let (info, crypto) =
         handshake::accept_connect(&mut sock, &mut dec, &shared.config, refuse, tls).await?;
+    // Routed to a shard: that shard's database, sessions and pool from here on.
+    let shared = match info.shard.and_then(|i| shared.shards.get(i)) {
+        Some(s) => s.clone(),
+        None => shared,
+    };
     let crypto = crypto.map(|c| Arc::new(std::sync::Mutex::new(c)));
     let (read, write) = tokio::io::split(sock);
     let mut w = Writer::new(Box::new(write), shared.config.io_timeout);
