@@ -48,6 +48,57 @@ fn primary_key_columns(body: &[Token]) -> Vec<String> {
     Vec::new()
 }
 
+/// The unquoted aliases of a view query's top-level select list, upper-cased (and quoted) as
+/// Oracle names them, so `create view v as select 1 a from dual` has the column `A`, not `a`.
+fn upper_view_aliases(toks: &[Token]) -> Vec<Token> {
+    let mut out = toks.to_vec();
+    let mut depth = 0i32;
+    let Some(sel) = toks.iter().position(|t| {
+        let top = depth == 0;
+        if t.is_op("(") {
+            depth += 1;
+        } else if t.is_op(")") {
+            depth -= 1;
+        }
+        top && t.is_word("SELECT")
+    }) else {
+        return out;
+    };
+    let (mut d, mut item_start) = (0i32, sel + 1);
+    for i in sel + 1..=toks.len() {
+        let t = toks.get(i);
+        if let Some(t) = t {
+            if t.is_op("(") {
+                d += 1;
+            } else if t.is_op(")") {
+                d -= 1;
+            }
+        }
+        let end = t.is_none_or(|t| d == 0 && (t.is_op(",") || t.is_word("FROM")) || d < 0);
+        if !end {
+            continue;
+        }
+        let item = &toks[item_start..i];
+        if let [.., prev, last] = item {
+            let aliased = prev.is_word("AS")
+                || (!matches!(prev.tok, Tok::Op(ref o) if o != ")")
+                    && !last.is_word("END")
+                    && !prev.is_word("DISTINCT"));
+            if let (true, Tok::Word(w)) = (aliased, &last.tok) {
+                out[i - 1] = Token {
+                    tok: Tok::Quoted(w.to_ascii_uppercase()),
+                    pos: last.pos,
+                };
+            }
+        }
+        if t.is_none_or(|t| !t.is_op(",")) {
+            break;
+        }
+        item_start = i + 1;
+    }
+    out
+}
+
 fn sql_of(toks: &[Token], user: &str) -> String {
     let none = |_: &str| None;
     let mut ctx = Ctx {
@@ -193,7 +244,7 @@ impl Session {
                 toks,
             )?;
         }
-        let body = sql_of(&toks[next..], &self.user.clone());
+        let body = sql_of(&upper_view_aliases(&toks[next..]), &self.user.clone());
         self.exec_sql(&format!("CREATE VIEW {target} {body}"), toks)?;
         if let Some(at) = toks[next..].iter().position(|t| t.is_word("AS")) {
             self.record_view_types(&schema, &name, &toks[next + at + 1..]);

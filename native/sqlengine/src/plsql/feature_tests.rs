@@ -548,3 +548,18 @@ fn a_prepared_query_sees_its_table_and_view_change_shape() {
         (vec!["A".into(), "C".into()], 2)
     );
 }
+
+#[test]
+fn view_columns_named_by_unquoted_aliases_are_upper_case() {
+    let mut s = session();
+    run(&mut s, "create table vt (a number)", &[]).unwrap();
+    run(
+        &mut s,
+        "create view va as select a, a + 1 as c, a \"low\", count(*) over () n from vt",
+        &[],
+    )
+    .unwrap();
+    let q = s.prepare("select * from va").unwrap();
+    let names: Vec<_> = q.columns.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names, ["A", "C", "low", "N"]);
+}
