@@ -138,6 +138,33 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
     }
 }
 
+/// `to_value` for a row sent to a client: a stored value the column's type cannot carry (text
+/// in a NUMBER or DATE column, which SQLite's loose typing allows) is an error naming the
+/// column, never a silent NULL.
+fn row_value(v: ValueRef, c: &ColumnInfo) -> Result<Value, SqlError> {
+    let out = to_value(v, c);
+    if !out.is_null() || matches!(v, ValueRef::Null) {
+        return Ok(out);
+    }
+    match c.ora_type {
+        ora_type::NUMBER | ora_type::BINARY_DOUBLE | ora_type::BINARY_FLOAT => Err(err(
+            1722,
+            &format!(
+                "invalid number: column {} holds a value that is not a number",
+                c.name
+            ),
+        )),
+        ora_type::DATE | ora_type::TIMESTAMP => Err(err(
+            1861,
+            &format!(
+                "literal does not match format string: column {} holds a value that is not a date",
+                c.name
+            ),
+        )),
+        _ => Ok(out),
+    }
+}
+
 fn column(name: String, ora_type: u8, size: u32, precision: i8, scale: i8) -> ColumnInfo {
     ColumnInfo {
         name,
@@ -223,7 +250,14 @@ fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
     for r in rows {
         match &r[i] {
             Sql::Null => continue,
-            Sql::Integer(_) | Sql::Real(_) => kind = kind.or(Some(ora_type::NUMBER)),
+            Sql::Integer(n) => {
+                max_len = max_len.max(n.to_string().len());
+                kind = kind.or(Some(ora_type::NUMBER));
+            }
+            Sql::Real(f) => {
+                max_len = max_len.max(num::f64_text(*f).len());
+                kind = kind.or(Some(ora_type::NUMBER));
+            }
             Sql::Text(t) if base.ora_type == ora_type::NUMBER && num::parse(t).is_some() => {
                 // Exact decimals beyond a double's 15 digits are kept as text.
                 kind = kind.or(Some(ora_type::NUMBER));
@@ -238,6 +272,8 @@ fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
                     });
                 } else if kind.is_none()
                     || matches!(kind, Some(ora_type::DATE | ora_type::TIMESTAMP)) && !is_datetime(t)
+                    // Numbers and text in one column (DECODE, CASE): text carries both.
+                    || kind == Some(ora_type::NUMBER) && num::parse(t).is_none()
                 {
                     kind = Some(ora_type::VARCHAR);
                 }
@@ -768,15 +804,15 @@ impl Session {
                 .map_err(|e| errors::map(&e, &p.toks, &self.user))?
             {
                 rowid_of(r);
-                out.push(
-                    (0..n)
-                        .map(|i| {
-                            r.get_ref(i)
-                                .map(|v| to_value(v, &p.columns[i]))
-                                .unwrap_or(Value::Null)
-                        })
-                        .collect(),
-                );
+                let row = (0..n)
+                    .map(|i| {
+                        let v = r
+                            .get_ref(i)
+                            .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
+                        row_value(v, &p.columns[i])
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                out.push(row);
             }
             drop(rows);
             drop(stmt);
@@ -827,10 +863,10 @@ impl Session {
             .map(|r| {
                 r.iter()
                     .zip(&columns)
-                    .map(|(v, c)| to_value(ValueRef::from(v), c))
-                    .collect()
+                    .map(|(v, c)| row_value(ValueRef::from(v), c))
+                    .collect::<Result<Vec<_>, _>>()
             })
-            .collect();
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Outcome::Rows { columns, rows })
     }
 

@@ -563,3 +563,25 @@ fn view_columns_named_by_unquoted_aliases_are_upper_case() {
     let names: Vec<_> = q.columns.iter().map(|c| c.name.clone()).collect();
     assert_eq!(names, ["A", "C", "low", "N"]);
 }
+
+#[test]
+fn a_value_its_column_type_cannot_carry_is_an_error_never_null() {
+    let mut s = session();
+    run(&mut s, "create table nt (a number, d date)", &[]).unwrap();
+    // SQLite's loose typing lets text into a NUMBER column; reading it must not be NULL.
+    run(&mut s, "insert into nt (a) values ('zz')", &[]).unwrap();
+    let e = run(&mut s, "select a from nt", &[]).unwrap_err();
+    assert_eq!(e.code, 1722, "{}", e.message);
+    assert!(e.message.contains("column A"), "{}", e.message);
+    // Numbers and text in one expression column: described as text, every value kept.
+    let v = run(
+        &mut s,
+        "select decode(level, 1, 2, 'abc') from dual connect by level <= 2",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        v,
+        [Value::Varchar("2".into()), Value::Varchar("abc".into())]
+    );
+}
