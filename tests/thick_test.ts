@@ -241,3 +241,14 @@ test(
     assert.deepEqual(r.rows, [[1]]);
   },
 );
+
+test("thick mode: a query returns its columns and rows", server, async () => {
+  await using db = await startTestServer();
+  await initOracleClient({ libDir: IC_DIR });
+  await using conn = await connect(login(db));
+  const r = await conn.execute<[number, string]>("SELECT 1 AS n, 'a' AS s FROM dual", [], {
+    outFormat: "array",
+  });
+  assert.deepEqual(r.metaData?.map((c) => c.name), ["N", "S"]);
+  assert.deepEqual(r.rows, [[1, "a"]]);
+});
