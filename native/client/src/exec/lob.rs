@@ -161,21 +161,11 @@ impl State {
                     reply = Some(LobOpReply::decode(r, &shape)?);
                     Ok(None)
                 }
-                msg::WARNING => {
-                    r.ub2()?;
-                    let len = r.ub2()?;
-                    r.ub2()?;
-                    if len > 0 {
-                        r.skip_bytes()?;
-                    }
-                    Ok(None)
-                }
-                msg::ERROR => ErrorMessage::decode(r, &caps).map(Some),
-                msg::STATUS => StatusMessage::decode(r, &caps)
-                    .map(|s| Some(ErrorMessage::success(0, 0, s.call_status))),
-                other => Err(DecodeError::Malformed(format!(
-                    "unexpected message type {other} in a LOB_OP reply"
-                ))),
+                other => super::round_trip::reply_end(other, r, &caps).unwrap_or_else(|| {
+                    Err(DecodeError::Malformed(format!(
+                        "unexpected message type {other} in a LOB_OP reply"
+                    )))
+                }),
             },
         )
         .await;

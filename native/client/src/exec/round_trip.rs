@@ -3,6 +3,32 @@
 
 use super::*;
 
+/// The messages any reply may carry besides its own: a warning (skipped) and the ERROR or
+/// STATUS that ends it; `None` for any other message type.
+pub(super) fn reply_end(
+    kind: u8,
+    r: &mut Reader,
+    caps: &Caps,
+) -> Option<Result<Option<ErrorMessage>, DecodeError>> {
+    let warning = |r: &mut Reader| {
+        r.ub2()?;
+        let len = r.ub2()?;
+        r.ub2()?;
+        if len > 0 {
+            r.skip_bytes()?;
+        }
+        Ok(None)
+    };
+    Some(match kind {
+        msg::WARNING => warning(r),
+        msg::ERROR => ErrorMessage::decode(r, caps).map(Some),
+        msg::STATUS => {
+            StatusMessage::decode(r, caps).map(|s| Some(ErrorMessage::success(0, 0, s.call_status)))
+        }
+        _ => return None,
+    })
+}
+
 impl State {
     /// Sends `w` and decodes the response into `acc` until ERROR/STATUS.
     pub(super) async fn round_trip(
@@ -74,21 +100,11 @@ impl State {
                     acc.row_counts = Some(DmlRowCounts::decode(r, &caps, want_counts)?.counts);
                     Ok(None)
                 }
-                msg::WARNING => {
-                    r.ub2()?;
-                    let len = r.ub2()?;
-                    r.ub2()?;
-                    if len > 0 {
-                        r.skip_bytes()?;
-                    }
-                    Ok(None)
-                }
-                msg::ERROR => ErrorMessage::decode(r, &caps).map(Some),
-                msg::STATUS => StatusMessage::decode(r, &caps)
-                    .map(|s| Some(ErrorMessage::success(0, 0, s.call_status))),
-                other => Err(DecodeError::Malformed(format!(
-                    "unexpected message type {other}"
-                ))),
+                other => reply_end(other, r, &caps).unwrap_or_else(|| {
+                    Err(DecodeError::Malformed(format!(
+                        "unexpected message type {other}"
+                    )))
+                }),
             },
         )
         .await;
