@@ -19,6 +19,7 @@ fn limits(min: u32, max: u32, mode: GetMode) -> PoolLimits {
         idle_timeout: None,
         max_lifetime: None,
         ping_interval: None,
+        max_per_shard: 0,
     }
 }
 
