@@ -726,9 +726,7 @@ pub struct NativePool {
     >,
 }
 
-fn acquire_request(
-    req: NativeAcquire,
-) -> oradb_client::Result<oradb_client::pool::AcquireRequest> {
+fn acquire_request(req: NativeAcquire) -> oradb_client::Result<oradb_client::pool::AcquireRequest> {
     let key = |option: &str, k: Option<Vec<String>>| {
         k.map(|k| oradb_client::options::sharding_key(option, &k))
             .transpose()

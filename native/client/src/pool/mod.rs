@@ -18,8 +18,8 @@ use oradb_protocol::codes;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{ConnectOptions, Purity};
-use oradb_protocol::value::Value;
 use crate::Connection;
+use oradb_protocol::value::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GetMode {
