@@ -165,6 +165,8 @@ export interface NativePoolLimits {
   poolTimeoutS: number;
   maxLifetimeSessionS: number;
   pingIntervalS: number;
+  /** 0 = no limit. */
+  maxSessionsPerShard: number;
 }
 
 /** One native acquire. */
@@ -176,6 +178,9 @@ export interface NativeAcquire {
   connectionClass?: string;
   /** 0 the pool's, 1 new, 2 self. */
   purity: number;
+  /** Sub-keys as `s:`/`n:`/`d:`/`b:` text; both absent: the pool's keys. */
+  shardingKey?: string[];
+  superShardingKey?: string[];
 }
 
 /** Options of the native `createPool()`. */
@@ -191,6 +196,8 @@ export interface NativePoolOptions {
   poolTimeoutS: number;
   maxLifetimeSessionS: number;
   pingIntervalS: number;
+  /** 0 = no limit. */
+  maxSessionsPerShard: number;
 }
 
 /** Pool counters. */

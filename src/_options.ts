@@ -191,6 +191,7 @@ const POOL_LIMITS: OptionSchema = {
   maxLifetimeSession: "count",
   pingInterval: "integer",
   pingTimeout: "count",
+  maxSessionsPerShard: "count",
 };
 
 const POOL: OptionSchema = {
@@ -208,6 +209,8 @@ const ACQUIRE: OptionSchema = {
   connectionClass: "string",
   purity: "purity",
   signal: "signal",
+  shardingKey: "shardingKey",
+  superShardingKey: "shardingKey",
 };
 
 const POOL_CLOSE: OptionSchema = { force: "boolean", drainTime: "drainTime" };

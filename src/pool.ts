@@ -7,7 +7,7 @@
 
 import { Connection, poolOf } from "./connection.ts";
 import { purityNumber, toNativeOptions } from "./connect.ts";
-import type { ConnectOptions } from "./types.ts";
+import type { ConnectOptions, ShardingKeyValue } from "./types.ts";
 import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
 import { assertNetAllowed } from "./_permissions.ts";
 import {
@@ -32,6 +32,7 @@ import {
   checkPoolCloseOptions,
   checkPoolLimits,
   checkPoolOptions,
+  shardingKeyText,
 } from "./_options.ts";
 
 /** How `acquire()` behaves when every session is in use. */
@@ -59,6 +60,24 @@ export interface PoolLimits {
   pingInterval?: number;
   /** Accepted for node-oracledb compatibility; pings use the connection's call timeout. */
   pingTimeout?: number;
+  /**
+   * Most sessions open for one sharding key (with its super sharding key), so that one busy
+   * shard cannot take the whole pool; 0 (the default) = no limit. An acquire beyond it waits,
+   * fails or forces a session as `getMode` says, as one beyond `poolMax` does. Sessions with
+   * no sharding key are not counted. Thin mode only.
+   *
+   * @example
+   * ```ts
+   * import { createPool } from "../mod.ts";
+   *
+   * await using pool = await createPool({
+   *   user: "scott", password: "tiger", connectString: "director.example.com/oltp_rw_srvc",
+   *   poolMax: 20, maxSessionsPerShard: 5, getMode: "timedwait", waitTimeout: 2000,
+   * });
+   * await using conn = await pool.acquire({ shardingKey: ["Mary"] });
+   * ```
+   */
+  maxSessionsPerShard?: number;
 }
 
 /**
@@ -98,6 +117,28 @@ export interface AcquireOptions {
   purity?: "new" | "self" | "default";
   /** Aborts a waiting acquire: it rejects with ODB-2010. */
   signal?: AbortSignal;
+  /**
+   * Sharding key of this session (see `ConnectOptions.shardingKey`): the pool hands out an
+   * idle session opened with the same key (and super key), or opens one on the key's shard; a
+   * session of another shard is never handed out. When the pool is full, an idle session of
+   * another key is closed to make room. Without `shardingKey` and `superShardingKey` the
+   * pool's own keys (from `createPool()`) apply; giving either one replaces both. Thin mode
+   * only.
+   *
+   * @example
+   * ```ts
+   * import type { Pool } from "./pool.ts";
+   *
+   * async function ordersOf(pool: Pool, customer: string): Promise<unknown[]> {
+   *   await using conn = await pool.acquire({ shardingKey: [customer], superShardingKey: ["EU"] });
+   *   const r = await conn.execute("SELECT * FROM orders WHERE cust = :1", [customer]);
+   *   return r.rows ?? [];
+   * }
+   * ```
+   */
+  shardingKey?: ShardingKeyValue[];
+  /** Super sharding key of this session (composite sharding: the shardspace). */
+  superShardingKey?: ShardingKeyValue[];
 }
 
 /** Options of {@linkcode Pool.release}. */
@@ -154,6 +195,7 @@ function nativeLimits(o: PoolLimits, base?: NativePoolLimits): NativePoolLimits 
     poolTimeoutS: o.poolTimeout ?? base?.poolTimeoutS ?? 0,
     maxLifetimeSessionS: o.maxLifetimeSession ?? base?.maxLifetimeSessionS ?? 0,
     pingIntervalS: o.pingInterval ?? base?.pingIntervalS ?? 60,
+    maxSessionsPerShard: o.maxSessionsPerShard ?? base?.maxSessionsPerShard ?? 0,
   };
   if (limits.poolMin > limits.poolMax) {
     throw odbError(
@@ -237,6 +279,7 @@ export class Pool implements AsyncDisposable {
       poolTimeout: l.poolTimeoutS,
       maxLifetimeSession: l.maxLifetimeSessionS,
       pingInterval: l.pingIntervalS,
+      maxSessionsPerShard: l.maxSessionsPerShard,
     };
   }
 
@@ -256,6 +299,7 @@ export class Pool implements AsyncDisposable {
   async acquire(options: AcquireOptions = {}): Promise<Connection> {
     try {
       checkAcquireOptions(options);
+      assertThinOnlyOptions(options);
       if (this.#closed) throw odbError(ErrorCode.POOL_CLOSED, "Pool is closed");
       const want = options.tag ?? "";
       const native = await traced(
@@ -300,11 +344,14 @@ export class Pool implements AsyncDisposable {
       password: options.password,
       connectionClass: options.connectionClass,
       purity: purityNumber(options.purity) ?? 0,
+      shardingKey: options.shardingKey?.map((k) => shardingKeyText(k)!),
+      superShardingKey: options.superShardingKey?.map((k) => shardingKeyText(k)!),
     };
     // An idle session that needs no ping is handed out without a trip to the I/O thread, and
     // so is a wait for one that another acquire on this thread releases.
     const plain = want === "" && !req.matchAnyTag && req.user === undefined &&
-      req.password === undefined && req.connectionClass === undefined && req.purity === 0;
+      req.password === undefined && req.connectionClass === undefined && req.purity === 0 &&
+      req.shardingKey === undefined && req.superShardingKey === undefined;
     const now = this.#native.tryAcquireOrPark(plain ? null : req);
     if (now === null) {
       return await this.#acquireAsync(signal, aborted, (r) => this.#native.acquire(req, r));

@@ -84,6 +84,7 @@ const THIN_ONLY_OPTIONS = [
   "integrityTypes",
   "shardingKey",
   "superShardingKey",
+  "maxSessionsPerShard",
 ] as const;
 
 /** @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option. */

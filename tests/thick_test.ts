@@ -127,6 +127,11 @@ test(
     const shard = await rejection(connect({ ...login(db), shardingKey: ["Mary"] }));
     assert.equal(shard.code, ErrorCode.THICK_UNAVAILABLE);
     assert.match(shard.message, /shardingKey/);
+    const perAcquire = await rejection(pool.acquire({ superShardingKey: ["EU"] }));
+    assert.equal(perAcquire.code, ErrorCode.THICK_UNAVAILABLE);
+    assert.match(perAcquire.message, /superShardingKey/);
+    const perShard = await rejection(createPool({ ...login(db), maxSessionsPerShard: 2 }));
+    assert.equal(perShard.code, ErrorCode.THICK_UNAVAILABLE);
   },
 );
 

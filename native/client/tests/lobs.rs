@@ -201,6 +201,7 @@ async fn lobs_left_open_are_freed_when_a_pooled_session_is_released() {
             idle_timeout: None,
             max_lifetime: None,
             ping_interval: None,
+            max_per_shard: 0,
         },
     })
     .await

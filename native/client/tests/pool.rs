@@ -19,6 +19,7 @@ fn limits(min: u32, max: u32, mode: GetMode) -> PoolLimits {
         idle_timeout: None,
         max_lifetime: None,
         ping_interval: None,
+        max_per_shard: 0,
     }
 }
 
@@ -473,4 +474,63 @@ async fn parked_waiters_keep_fifo_with_async_ones_and_collect_their_sessions() {
         panic!("closed");
     };
     assert_eq!(e.code(), "ODB-2001");
+}
+
+fn keyed(key: oradb_protocol::value::Value) -> AcquireRequest {
+    AcquireRequest {
+        sharding_key: Some(vec![key]),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn max_per_shard_waiters_get_room_of_their_own_shard_only() {
+    use oradb_protocol::value::Value;
+    let cfg = Config {
+        shards: ["low=range:..100", "high=range:100.."]
+            .iter()
+            .map(|s| oradb_testserver::shard::ShardSpec::parse(s).unwrap())
+            .collect(),
+        ..Config::default()
+    };
+    let s = TestServer::start(cfg).await.unwrap();
+    let mut o = options(&s, 0, 2, GetMode::Wait);
+    o.limits.max_per_shard = 1;
+    let pool = Pool::create(o).await.unwrap();
+    let low = || keyed(Value::Number("5".into()));
+    let a = pool.acquire(&low()).await.unwrap();
+    // LOW is at its limit: this one waits although the pool has room.
+    let p = pool.clone();
+    let low_waiter = tokio::spawn(async move { p.acquire(&low()).await.map(|s| s.is_new) });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(pool.stats().waiting, 1);
+    // Now the pool is full (a catalog session), and HIGH waits behind LOW.
+    let catalog = pool.acquire(&req("", false)).await.unwrap();
+    let p = pool.clone();
+    let high_waiter = tokio::spawn(async move {
+        let s = p.acquire(&keyed(Value::Number("500".into()))).await?;
+        p.release(s, None, false).await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(pool.stats().waiting, 2);
+    // The room freed goes past LOW's waiter (it cannot use it) to HIGH's.
+    pool.release(catalog, None, true).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), high_waiter)
+        .await
+        .expect("HIGH's waiter got the freed room")
+        .unwrap()
+        .unwrap();
+    let st = pool.stats();
+    assert_eq!((st.open, st.busy, st.idle, st.waiting), (2, 1, 1, 1));
+    // LOW's own session coming back is handed to LOW's waiter.
+    pool.release(a, None, false).await.unwrap();
+    let is_new = tokio::time::timeout(Duration::from_secs(5), low_waiter)
+        .await
+        .expect("the waiter got LOW's session")
+        .unwrap()
+        .unwrap();
+    assert!(!is_new);
+    let st = pool.stats();
+    assert_eq!((st.open, st.busy, st.idle, st.waiting), (2, 1, 1, 0));
+    assert_eq!((st.hits, st.misses), (1, 3));
 }

@@ -646,6 +646,8 @@ pub struct NativePoolOptions {
     pub pool_timeout_s: u32,
     pub max_lifetime_session_s: u32,
     pub ping_interval_s: i32,
+    /// 0 = no limit.
+    pub max_sessions_per_shard: u32,
     pub homogeneous: bool,
 }
 
@@ -660,6 +662,8 @@ pub struct NativePoolLimits {
     pub pool_timeout_s: u32,
     pub max_lifetime_session_s: u32,
     pub ping_interval_s: i32,
+    /// 0 = no limit.
+    pub max_sessions_per_shard: u32,
 }
 
 #[napi(object)]
@@ -672,6 +676,9 @@ pub struct NativeAcquire {
     pub connection_class: Option<String>,
     /// 0 the pool's, 1 new, 2 self.
     pub purity: u32,
+    /// This session's keys as `s:`/`n:`/`d:`/`b:` text; both absent: the pool's.
+    pub sharding_key: Option<Vec<String>>,
+    pub super_sharding_key: Option<Vec<String>>,
 }
 
 fn limits(o: &NativePoolLimits) -> oradb_client::pool::PoolLimits {
@@ -693,6 +700,7 @@ fn limits(o: &NativePoolLimits) -> oradb_client::pool::PoolLimits {
         max_lifetime: secs(o.max_lifetime_session_s),
         ping_interval: (o.ping_interval_s >= 0)
             .then(|| Duration::from_secs(o.ping_interval_s as u64)),
+        max_per_shard: o.max_sessions_per_shard,
     }
 }
 
@@ -718,8 +726,14 @@ pub struct NativePool {
     >,
 }
 
-fn acquire_request(req: NativeAcquire) -> oradb_client::pool::AcquireRequest {
-    oradb_client::pool::AcquireRequest {
+fn acquire_request(req: NativeAcquire) -> oradb_client::Result<oradb_client::pool::AcquireRequest> {
+    let key = |option: &str, k: Option<Vec<String>>| {
+        k.map(|k| oradb_client::options::sharding_key(option, &k))
+            .transpose()
+    };
+    Ok(oradb_client::pool::AcquireRequest {
+        sharding_key: key("shardingKey", req.sharding_key)?,
+        super_sharding_key: key("superShardingKey", req.super_sharding_key)?,
         tag: req.tag,
         match_any_tag: req.match_any_tag,
         user: req.user,
@@ -730,7 +744,7 @@ fn acquire_request(req: NativeAcquire) -> oradb_client::pool::AcquireRequest {
             2 => Some(Purity::SelfPurity),
             _ => None,
         },
-    }
+    })
 }
 
 /// Registers a handed-out session under a fresh id for `release`.
@@ -773,6 +787,7 @@ pub fn create_pool(env: Env, opts: NativePoolOptions) -> Result<JsObject> {
         pool_timeout_s: opts.pool_timeout_s,
         max_lifetime_session_s: opts.max_lifetime_session_s,
         ping_interval_s: opts.ping_interval_s,
+        max_sessions_per_shard: opts.max_sessions_per_shard,
     };
     let connect = options(opts.connect);
     let homogeneous = opts.homogeneous;
@@ -828,6 +843,10 @@ impl NativePool {
         request_id: u32,
         resume: Option<(u64, Option<Duration>)>,
     ) -> Result<JsObject> {
+        let r = match acquire_request(req) {
+            Ok(r) => r,
+            Err(e) => return call::spawn(env, async move { done::<()>(Err(failure(&e))) }),
+        };
         let pool = self.inner.clone();
         let out = self.out.clone();
         let cancel = std::sync::Arc::new(tokio::sync::Notify::new());
@@ -838,7 +857,6 @@ impl NativePool {
                 .insert(request_id, cancel.clone());
         }
         let cancels = self.cancels.clone();
-        let r = acquire_request(req);
         call::spawn(env, async move {
             let out = tokio::select! {
                 r = Self::acquire_on(pool, out, r, resume) => r,
@@ -904,7 +922,10 @@ impl NativePool {
         use oradb_client::pool::TryAcquire;
         // `null`: the pool's defaults (no tag, credentials or class), the
         // common case, without reading an object's properties.
-        let req = acquire_request(req.unwrap_or_default());
+        let req = match acquire_request(req.unwrap_or_default()) {
+            Ok(r) => r,
+            Err(e) => return Either4::B(failure(&e)),
+        };
         match self.inner.try_acquire_or_park(&req) {
             Ok(TryAcquire::Session(s)) => Either4::A(checkout(&self.out, s)),
             Ok(TryAcquire::Parked(id)) => Either4::C(id as f64),

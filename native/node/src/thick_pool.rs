@@ -61,6 +61,8 @@ pub fn thick_create_pool(
             pool_timeout_s: opts.pool_timeout_s,
             max_lifetime_session_s: opts.max_lifetime_session_s,
             ping_interval_s: opts.ping_interval_s,
+            // Refused in thick mode by the TS layer (with sharding keys).
+            max_sessions_per_shard: 0,
         }),
         homogeneous: opts.homogeneous,
         stmt_cache_size: c.stmt_cache_size,

@@ -19,6 +19,7 @@ use oradb_protocol::codes;
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::{ConnectOptions, Purity};
 use crate::Connection;
+use oradb_protocol::value::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GetMode {
@@ -46,6 +47,9 @@ pub struct PoolLimits {
     pub max_lifetime: Option<Duration>,
     /// A session idle longer than this is pinged before it is handed out.
     pub ping_interval: Option<Duration>,
+    /// Most sessions open for one (super)sharding key; 0 = no limit. Sessions without a
+    /// key (the catalog's) are not limited by it.
+    pub max_per_shard: u32,
 }
 
 impl PoolLimits {
@@ -84,6 +88,10 @@ pub struct AcquireRequest {
     pub connection_class: Option<String>,
     /// `None` = the pool's purity. `New` never reuses a pooled session.
     pub purity: Option<Purity>,
+    /// The session's sharding key and super sharding key; when both are `None`, the pool's
+    /// own. Giving either replaces both (a missing one is then no key).
+    pub sharding_key: Option<Vec<Value>>,
+    pub super_sharding_key: Option<Vec<Value>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,14 +106,66 @@ pub struct PoolStats {
     pub timeouts: u64,
 }
 
-/// Which sessions can serve a request: same user, same DRCP class, and for
-/// credentials given to `acquire`, the same password (as a keyed hash, so a
-/// wrong password never borrows another caller's authenticated session).
+/// Which sessions can serve a request: same user, same DRCP class, same shard
+/// key, and for credentials given to `acquire`, the same password (as a keyed
+/// hash, so a wrong password never borrows another caller's authenticated session).
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     user: String,
     class: Option<String>,
     cred: u64,
+    shard: Shard,
+}
+
+/// The (super)sharding key a session was opened with; `None`: no key (the
+/// catalog, or an unsharded database). Compared by the encoded CONNECT_DATA
+/// values, which are what the shard director routes by.
+#[derive(Clone, Default)]
+struct Shard(Option<Arc<ShardKeys>>);
+
+struct ShardKeys {
+    id: String,
+    key: Vec<Value>,
+    super_key: Vec<Value>,
+}
+
+impl Shard {
+    fn new(key: Vec<Value>, super_key: Vec<Value>) -> Result<Shard> {
+        if key.is_empty() && super_key.is_empty() {
+            return Ok(Shard(None));
+        }
+        let enc = |k: &[Value], what: &str| -> Result<String> {
+            if k.is_empty() {
+                return Ok(String::new());
+            }
+            oradb_protocol::sharding::encode(k)
+                .map_err(|e| Error::usage(codes::INVALID_OPTION, format!("{what}: {}", e.message)))
+        };
+        let id = format!(
+            "{}|{}",
+            enc(&key, "shardingKey")?,
+            enc(&super_key, "superShardingKey")?
+        );
+        Ok(Shard(Some(Arc::new(ShardKeys { id, key, super_key }))))
+    }
+
+    fn id(&self) -> Option<&str> {
+        self.0.as_ref().map(|k| k.id.as_str())
+    }
+}
+
+impl PartialEq for Shard {
+    fn eq(&self, other: &Shard) -> bool {
+        self.id() == other.id()
+    }
+}
+
+impl Eq for Shard {}
+
+impl std::hash::Hash for Shard {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.id().hash(h)
+    }
 }
 
 /// A session handed out by `acquire`.
@@ -203,12 +263,55 @@ struct State {
     open: u32,
     forced: u32,
     busy: u32,
+    /// Open (and opening) sessions per sharding key, for `max_per_shard`;
+    /// forced sessions are not counted, as they are not in `open`.
+    per_shard: HashMap<String, u32>,
     closed: bool,
     stats: PoolStats,
 }
 
+impl State {
+    /// One more (or one fewer) open session of `key`'s shard.
+    fn shard_opened(&mut self, key: &Key) {
+        if let Some(id) = key.shard.id() {
+            *self.per_shard.entry(id.to_string()).or_default() += 1;
+        }
+    }
+
+    fn shard_closed(&mut self, key: &Key) {
+        if let Some(id) = key.shard.id() {
+            if let Some(n) = self.per_shard.get_mut(id) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.per_shard.remove(id);
+                }
+            }
+        }
+    }
+
+    /// Whether `key`'s shard has `max_per_shard` sessions open already.
+    fn shard_full(&self, key: &Key) -> bool {
+        let max = self.limits.max_per_shard;
+        match key.shard.id() {
+            Some(id) if max > 0 => self.per_shard.get(id).copied().unwrap_or(0) >= max,
+            _ => false,
+        }
+    }
+
+    /// Sessions `key`'s shard may still open (`u32::MAX`: no limit).
+    fn shard_room(&self, key: &Key) -> u32 {
+        let max = self.limits.max_per_shard;
+        match key.shard.id() {
+            Some(id) if max > 0 => max.saturating_sub(self.per_shard.get(id).copied().unwrap_or(0)),
+            _ => u32::MAX,
+        }
+    }
+}
+
 struct Inner {
     connect: ConnectOptions,
+    /// The pool's own sharding key (from `connect`): for acquires without one.
+    shard: Shard,
     homogeneous: bool,
     /// Per-pool random hash keys for `Key::cred`.
     hasher: std::collections::hash_map::RandomState,
@@ -246,6 +349,7 @@ fn pool_error(code: &str, msg: impl Into<String>) -> Error {
 struct Slot<'a> {
     pool: &'a Pool,
     kind: SlotKind,
+    key: &'a Key,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -263,6 +367,7 @@ impl Drop for Slot<'_> {
                 st.forced -= 1;
             } else {
                 st.open -= 1;
+                st.shard_closed(self.key);
             }
             // Room for the next waiter.
             self.pool.retry_head(&mut st);
@@ -319,9 +424,14 @@ impl Pool {
     pub async fn create(opts: PoolOptions) -> Result<Pool> {
         opts.limits.check()?;
         let min = opts.limits.min;
+        let shard = Shard::new(
+            opts.connect.sharding_key.clone(),
+            opts.connect.super_sharding_key.clone(),
+        )?;
         let pool = Pool {
             inner: Arc::new(Inner {
                 connect: opts.connect,
+                shard,
                 homogeneous: opts.homogeneous,
                 hasher: Default::default(),
                 rt: tokio::runtime::Handle::current(),
@@ -333,6 +443,7 @@ impl Pool {
                     open: 0,
                     forced: 0,
                     busy: 0,
+                    per_shard: HashMap::new(),
                     queue: VecDeque::new(),
                     parked_out: Vec::new(),
                     closed: false,
@@ -345,7 +456,11 @@ impl Pool {
         if min > 0 {
             let key = pool.default_key();
             let first = pool.open_session(&key, None, None).await?;
-            pool.lock().open += 1;
+            {
+                let mut st = pool.lock();
+                st.open += 1;
+                st.shard_opened(&key);
+            }
             pool.put_idle(first, Tag::default(), key, Instant::now());
             pool.spawn_open(min - 1);
         }
@@ -365,6 +480,7 @@ impl Pool {
             user: self.inner.connect.user.to_uppercase(),
             class: self.inner.connect.connection_class.clone(),
             cred: 0,
+            shard: self.inner.shard.clone(),
         }
     }
 
@@ -380,6 +496,10 @@ impl Pool {
             o.password = p.to_string();
         }
         o.connection_class = key.class.clone();
+        (o.sharding_key, o.super_sharding_key) = match &key.shard.0 {
+            Some(k) => (k.key.clone(), k.super_key.clone()),
+            None => (Vec::new(), Vec::new()),
+        };
         if let Some(p) = purity {
             o.purity = p;
         }
@@ -444,6 +564,10 @@ impl Pool {
     /// Wakes the first sleeping waiter to decide again (room was freed).
     fn retry_head(&self, st: &mut State) {
         for i in 0..st.queue.len() {
+            // Room is of no use to a waiter whose shard is at its limit.
+            if st.shard_full(&st.queue[i].key) {
+                continue;
+            }
             let w = &mut st.queue[i];
             let id = w.id;
             let woken = match w.tx.take() {
@@ -495,17 +619,28 @@ impl Pool {
         if n == 0 {
             return;
         }
-        self.lock().open += n;
+        let key = self.default_key();
+        let n = {
+            let mut st = self.lock();
+            // The pool's own shard may be at maxSessionsPerShard.
+            let n = n.min(st.shard_room(&key));
+            st.open += n;
+            for _ in 0..n {
+                st.shard_opened(&key);
+            }
+            n
+        };
         for _ in 0..n {
             let pool = self.clone();
+            let key = key.clone();
             self.rt().spawn(async move {
-                let key = pool.default_key();
                 match pool.open_session(&key, None, None).await {
                     Ok(c) => pool.put_idle(c, Tag::default(), key, Instant::now()),
                     Err(e) => {
                         tracing::warn!("pool could not open a session: {e}");
                         let mut st = pool.lock();
                         st.open -= 1;
+                        st.shard_closed(&key);
                         pool.retry_head(&mut st);
                     }
                 }
@@ -589,11 +724,13 @@ impl Pool {
                     let mut slot = Slot {
                         pool: self,
                         kind: SlotKind::Opening { forced },
+                        key: &key,
                     };
                     let conn = self
                         .open_session(&key, req.password.as_deref(), req.purity)
                         .await?;
                     slot.kind = SlotKind::Done;
+                    drop(slot);
                     return Ok(self.hand_out(
                         conn,
                         String::new(),
@@ -698,6 +835,7 @@ impl Pool {
                 let mut st = self.lock();
                 st.open -= 1;
                 st.busy -= 1;
+                st.shard_closed(&s.key);
             }
             self.rt().spawn(async move { s.conn.close().await });
         }
@@ -857,9 +995,14 @@ impl Pool {
             .connection_class
             .clone()
             .or_else(|| self.inner.connect.connection_class.clone());
+        let shard = match (&req.sharding_key, &req.super_sharding_key) {
+            (None, None) => self.inner.shard.clone(),
+            (k, s) => Shard::new(k.clone().unwrap_or_default(), s.clone().unwrap_or_default())?,
+        };
         match (&req.user, &req.password) {
             (None, None) => Ok(Key {
                 class,
+                shard,
                 ..self.default_key()
             }),
             _ if self.inner.homogeneous => Err(pool_error(
@@ -873,6 +1016,7 @@ impl Pool {
                     user: u.to_uppercase(),
                     class,
                     cred: self.inner.hasher.hash_one((u.to_uppercase(), p)) | 1,
+                    shard,
                 })
             }
             _ => Err(pool_error(
@@ -955,7 +1099,20 @@ impl Pool {
             }
         }
         let limits = st.limits.clone();
-        if st.open >= limits.max && !st.idle.is_empty() {
+        // A shard at maxSessionsPerShard waits (or fails) as a full pool does.
+        let mut shard_full = st.shard_full(key);
+        if shard_full {
+            // An idle session of that shard that cannot serve this request (another tag,
+            // user or class, or purity NEW) makes room for one that can.
+            if let Some(i) = st.idle.iter().position(|s| s.key.shard == key.shard) {
+                let s = st.idle.swap_remove(i);
+                st.open -= 1;
+                st.shard_closed(&s.key);
+                self.rt().spawn(async move { s.conn.close().await });
+                shard_full = false;
+            }
+        }
+        if !shard_full && st.open >= limits.max && !st.idle.is_empty() {
             // Full, but an idle session of another user/class (or a stale
             // one, for purity NEW) can make room for the one asked for.
             let i = st
@@ -967,11 +1124,13 @@ impl Pool {
                 .unwrap_or(0);
             let s = st.idle.swap_remove(i);
             st.open -= 1;
+            st.shard_closed(&s.key);
             self.rt().spawn(async move { s.conn.close().await });
         }
-        if st.open < limits.max {
+        if !shard_full && st.open < limits.max {
             leave(&mut st);
             st.open += 1;
+            st.shard_opened(key);
             st.busy += 1;
             st.stats.misses += 1;
             // Grow by the increment: the extra sessions open in the background.
@@ -986,6 +1145,14 @@ impl Pool {
             leave(&mut st);
         }
         match limits.get_mode {
+            GetMode::NoWait if shard_full => Err(pool_error(
+                codes::POOL_EXHAUSTED,
+                format!(
+                    "the pool is exhausted for this sharding key: all {} of its sessions \
+                     (maxSessionsPerShard) are in use",
+                    limits.max_per_shard
+                ),
+            )),
             GetMode::NoWait => Err(pool_error(
                 codes::POOL_EXHAUSTED,
                 format!(
@@ -1031,6 +1198,7 @@ impl Pool {
             let mut st = self.lock();
             st.open -= 1;
             st.busy -= 1;
+            st.shard_closed(&s.key);
         }
         self.rt().spawn(async move { s.conn.close().await });
         self.replenish();
@@ -1048,6 +1216,7 @@ impl Pool {
             };
             let s = st.idle.swap_remove(i);
             st.open -= 1;
+            st.shard_closed(&s.key);
             rt.spawn(async move { s.conn.close().await });
         }
     }
@@ -1097,6 +1266,7 @@ impl Pool {
                 st.forced -= 1;
             } else if discard {
                 st.open -= 1;
+                st.shard_closed(&s.key);
             }
         }
         self.inner.returned.notify_waiters();
@@ -1125,8 +1295,10 @@ impl Pool {
             let grow = st.limits.min.saturating_sub(st.open);
             let mut surplus = Vec::new();
             while st.open > st.limits.max && !st.idle.is_empty() {
-                surplus.push(st.idle.pop().expect("not empty"));
+                let s = st.idle.pop().expect("not empty");
                 st.open -= 1;
+                st.shard_closed(&s.key);
+                surplus.push(s);
             }
             (grow, surplus)
         };
@@ -1177,6 +1349,10 @@ impl Pool {
         let (idle, busy) = {
             let mut st = self.lock();
             st.open -= st.idle.len() as u32;
+            for i in 0..st.idle.len() {
+                let key = st.idle[i].key.clone();
+                st.shard_closed(&key);
+            }
             let busy: Vec<Connection> = st.busy_conns.values().cloned().collect();
             (std::mem::take(&mut st.idle), busy)
         };
