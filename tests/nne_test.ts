@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { connect, createPool, OracleError } from "../mod.ts";
 import { needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
 
@@ -149,3 +152,46 @@ test("native encryption is never layered under TLS: required on a tcps address i
     (e: unknown) => e instanceof OracleError && e.code === "ODB-1034" && /tcps/.test(e.message),
   );
 });
+
+test(
+  "sqlnet.ora in configDir sets the client's levels and algorithms; options set on connect() win",
+  nneServer,
+  async () => {
+    await using db = await startTestServer();
+    const dir = mkdtempSync(join(tmpdir(), "oradb-sqlnet-"));
+    try {
+      writeFileSync(
+        join(dir, "sqlnet.ora"),
+        "# as Oracle's clients read it\nSQLNET.ENCRYPTION_CLIENT = REQUIRED\n" +
+          "SQLNET.ENCRYPTION_TYPES_CLIENT = (AES128)\n" +
+          "SQLNET.CRYPTO_CHECKSUM_CLIENT = REQUIRED\nSQLNET.CRYPTO_CHECKSUM_TYPES_CLIENT = (SHA1)\n",
+      );
+      const base = {
+        user: db.user,
+        password: db.password,
+        connectString: db.connectString,
+        configDir: dir,
+      };
+      await using fromFile = await connect(base);
+      assert.equal(fromFile.networkEncryption, "AES128");
+      assert.equal(fromFile.networkIntegrity, "SHA1");
+      await using overridden = await connect({ ...base, encryptionTypes: ["AES256"] });
+      assert.equal(overridden.networkEncryption, "AES256");
+      await using off = await connect({
+        ...base,
+        networkEncryption: "rejected",
+        networkIntegrity: "rejected",
+      });
+      assert.equal(off.networkEncryption, null);
+      writeFileSync(join(dir, "sqlnet.ora"), "SQLNET.ENCRYPTION_CLIENT = ALWAYS\n");
+      await assert.rejects(
+        connect(base),
+        (e: unknown) =>
+          e instanceof OracleError && e.code === "ODB-5002" &&
+          e.message.includes("SQLNET.ENCRYPTION_CLIENT"),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -28,7 +28,7 @@ pub fn wanted(policy: &ClientPolicy, tls: bool) -> Result<bool> {
             return Err(Error::odb(
                 ErrorKind::Connect,
                 codes::NNE_WITH_TLS,
-                "networkEncryption or networkIntegrity is \"required\" but the address is tcps: TLS already protects it and native encryption is not layered under TLS",
+                "networkEncryption or networkIntegrity (or sqlnet.ora's SQLNET.ENCRYPTION_CLIENT / SQLNET.CRYPTO_CHECKSUM_CLIENT) is \"required\" but the address is tcps: TLS already protects it and native encryption is not layered under TLS",
             ));
         }
         return Ok(false);

@@ -109,7 +109,75 @@ pub fn network_policy(
     integrity: Option<&str>,
     integrity_types: Option<&[String]>,
 ) -> crate::Result<NetworkPolicy> {
+    overlay(
+        NetworkPolicy::default(),
+        encryption,
+        encryption_types,
+        integrity,
+        integrity_types,
+    )
+}
+
+/// As [`network_policy`], starting from the client settings of the `sqlnet.ora` in
+/// `config_dir` (else `TNS_ADMIN`), as Oracle's clients read them; an option that is set wins
+/// over the file. No file (or no such settings in it) is Oracle's defaults.
+pub fn network_policy_in(
+    config_dir: Option<&std::path::Path>,
+    encryption: Option<&str>,
+    encryption_types: Option<&[String]>,
+    integrity: Option<&str>,
+    integrity_types: Option<&[String]>,
+) -> crate::Result<NetworkPolicy> {
+    let dir = config_dir
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("TNS_ADMIN").map(PathBuf::from));
+    let text = dir.and_then(|d| std::fs::read_to_string(d.join("sqlnet.ora")).ok());
+    let base = match text {
+        Some(t) => sqlnet_ora_policy(&t)?,
+        None => NetworkPolicy::default(),
+    };
+    overlay(
+        base,
+        encryption,
+        encryption_types,
+        integrity,
+        integrity_types,
+    )
+}
+
+/// The client-side NNE settings of a sqlnet.ora text; a bad value names the parameter.
+pub fn sqlnet_ora_policy(text: &str) -> crate::Result<NetworkPolicy> {
+    use oradb_protocol::sqlnet_ora::{get, parse};
+    let params = parse(text);
+    let word = |name: &str| get(&params, name).map(|v| v.items().join(","));
+    let list = |name: &str| get(&params, name).map(|v| v.items());
+    const ENC: &str = "sqlnet.ora SQLNET.ENCRYPTION_CLIENT";
+    const ENC_TYPES: &str = "sqlnet.ora SQLNET.ENCRYPTION_TYPES_CLIENT";
+    const INT: &str = "sqlnet.ora SQLNET.CRYPTO_CHECKSUM_CLIENT";
+    const INT_TYPES: &str = "sqlnet.ora SQLNET.CRYPTO_CHECKSUM_TYPES_CLIENT";
     let mut p = NetworkPolicy::default();
+    if let Some(v) = word("SQLNET.ENCRYPTION_CLIENT") {
+        p.encryption = level(ENC, &v)?;
+    }
+    if let Some(v) = word("SQLNET.CRYPTO_CHECKSUM_CLIENT") {
+        p.integrity = level(INT, &v)?;
+    }
+    if let Some(v) = list("SQLNET.ENCRYPTION_TYPES_CLIENT") {
+        p.encryption_types = names(ENC_TYPES, &v, Encryption::from_name)?;
+    }
+    if let Some(v) = list("SQLNET.CRYPTO_CHECKSUM_TYPES_CLIENT") {
+        p.integrity_types = names(INT_TYPES, &v, Integrity::from_name)?;
+    }
+    Ok(p)
+}
+
+fn overlay(
+    mut p: NetworkPolicy,
+    encryption: Option<&str>,
+    encryption_types: Option<&[String]>,
+    integrity: Option<&str>,
+    integrity_types: Option<&[String]>,
+) -> crate::Result<NetworkPolicy> {
     if let Some(v) = encryption {
         p.encryption = level("networkEncryption", v)?;
     }
@@ -205,6 +273,45 @@ mod tests {
             ..Default::default()
         };
         assert!(!format!("{o:?}").contains("s3cret-pw"));
+    }
+
+    #[test]
+    fn sqlnet_ora_sets_the_defaults_and_options_win_over_it() {
+        let dir = std::env::temp_dir().join(format!("oradb-sqlnet-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("sqlnet.ora"),
+            "SQLNET.ENCRYPTION_CLIENT = REQUIRED\nSQLNET.ENCRYPTION_TYPES_CLIENT = (AES192)\n\
+             SQLNET.CRYPTO_CHECKSUM_CLIENT = requested # and SHA only\n\
+             SQLNET.CRYPTO_CHECKSUM_TYPES_CLIENT = (SHA384, SHA256)\n",
+        )
+        .unwrap();
+        let p = network_policy_in(Some(&dir), None, None, None, None).unwrap();
+        assert_eq!(p.encryption, Level::Required);
+        assert_eq!(p.encryption_types, [Encryption::Aes192]);
+        assert_eq!(p.integrity, Level::Requested);
+        assert_eq!(p.integrity_types, [Integrity::Sha384, Integrity::Sha256]);
+        // An option set on connect() wins over the file.
+        let p = network_policy_in(Some(&dir), Some("rejected"), None, None, None).unwrap();
+        assert_eq!(p.encryption, Level::Rejected);
+        assert_eq!(p.encryption_types, [Encryption::Aes192]);
+        // A bad value names the file's parameter.
+        std::fs::write(
+            dir.join("sqlnet.ora"),
+            "SQLNET.CRYPTO_CHECKSUM_TYPES_CLIENT = (MD5)",
+        )
+        .unwrap();
+        let e = network_policy_in(Some(&dir), None, None, None, None).unwrap_err();
+        assert!(
+            e.message().contains("SQLNET.CRYPTO_CHECKSUM_TYPES_CLIENT"),
+            "{}",
+            e.message()
+        );
+        // No file: Oracle's defaults.
+        std::fs::remove_file(dir.join("sqlnet.ora")).unwrap();
+        let p = network_policy_in(Some(&dir), None, None, None, None).unwrap();
+        assert_eq!(p.encryption, Level::Accepted);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -229,7 +229,8 @@ pub struct NativeExecManyResult {
 }
 
 fn options(o: NativeConnectOptions) -> oradb_client::Result<ConnectOptions> {
-    let network = oradb_client::options::network_policy(
+    let network = oradb_client::options::network_policy_in(
+        o.config_dir.as_deref().map(std::path::Path::new),
         o.network_encryption.as_deref(),
         o.encryption_types.as_deref(),
         o.network_integrity.as_deref(),

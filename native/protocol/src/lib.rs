@@ -10,5 +10,6 @@ pub mod nv;
 pub mod o5logon;
 pub mod packet;
 pub mod sharding;
+pub mod sqlnet_ora;
 pub mod ttc;
 pub mod value;
