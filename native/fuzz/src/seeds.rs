@@ -9,6 +9,7 @@ use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::execute::{options, ExecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
+use oradb_protocol::ttc::lob::{self, LobOpReply, LobOpRequest, ReplyShape};
 use oradb_protocol::ttc::protocol_msg::ProtocolRequest;
 use oradb_protocol::ttc::Caps;
 use oradb_protocol::value::{number, ora_type};
@@ -60,7 +61,21 @@ fn server_messages() -> Vec<Vec<u8>> {
         DescribeColumn::new("ID", ora_type::NUMBER, 22, 10, 0, false),
         DescribeColumn::new("NAME", ora_type::VARCHAR, 20, 0, 0, true),
     ]);
+    // A LOB_OP READ reply: LOB_DATA, then PARAMETER with the locator and the amount.
+    let lob_reply = LobOpReply {
+        data: Some(b"hello".to_vec()),
+        locator: vec![7; 40],
+        amount: Some(5),
+        ..Default::default()
+    };
+    let shape = ReplyShape {
+        locator_len: 40,
+        create_temp: false,
+        amount: true,
+        flag: false,
+    };
     let msgs = encoded(|w, c| {
+        lob_reply.encode(w, &shape);
         describe.encode(w, c);
         ErrorMessage::success(1, 2, 0).encode(w, c);
         ErrorMessage::error(1403, "ORA-01403: no data found", 1, 0).encode(w, c);
@@ -87,7 +102,17 @@ fn client_requests() -> Vec<Vec<u8>> {
         ],
         ..Default::default()
     };
+    let lob_write = LobOpRequest {
+        seq: 5,
+        operation: lob::op::WRITE,
+        source: Some(vec![0; 40]),
+        source_offset: 1,
+        amount: Some(3),
+        data: Some(b"abc".to_vec()),
+        ..Default::default()
+    };
     vec![
+        with_selector(5, encoded(|w, c| lob_write.encode(w, c))),
         with_selector(5, encoded(|w, c| exec.encode(w, c, &binds, false))),
         with_selector(5, encoded(|w, c| exec.encode(w, c, &binds, true))),
         with_selector(
@@ -131,6 +156,8 @@ fn connect_strings() -> Vec<Vec<u8>> {
         "localhost:1521/FREEPDB1",
         "tcps://db.example.com:2484/svc?wallet_location=/w&ssl_server_dn_match=yes",
         "(DESCRIPTION=(ADDRESS_LIST=(ADDRESS=(PROTOCOL=TCP)(HOST=a)(PORT=1))(ADDRESS=(PROTOCOL=TCP)(HOST=b)(PORT=2)))(CONNECT_DATA=(SERVICE_NAME=S)(SERVER=POOLED)))",
+        "1 0 1 2 23 12,TWFyeQ==,wSs=,AQID,eHwFBgEBAQ==",
+        "SQLNET.ENCRYPTION_CLIENT = REQUIRED\nSQLNET.ENCRYPTION_TYPES_CLIENT = (AES256, AES128) # x\n",
         "MYDB\nMYDB = (DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=h)(PORT=1))(CONNECT_DATA=(SID=X)))\n# comment\nOTHER,ALIAS2=(DESCRIPTION=(ADDRESS=(HOST=x)))",
     ]
     .iter()

@@ -14,13 +14,14 @@ use oradb_protocol::ttc::execute::options;
 use oradb_protocol::ttc::execute::{self, ExecuteRequest, ReexecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::function::FunctionHeader;
+use oradb_protocol::ttc::lob::{LobOpReply, LobOpRequest, ReplyShape};
 use oradb_protocol::ttc::piggyback::Piggyback;
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
 use oradb_protocol::ttc::rows::{self, BitVector, DmlRowCounts, IoVector, RowHeader};
 use oradb_protocol::ttc::status::StatusMessage;
 use oradb_protocol::ttc::{func, msg, Caps};
 use oradb_protocol::value::{self, datetime, float, number, DateTime};
-use oradb_protocol::{connect_string, nv};
+use oradb_protocol::{connect_string, nv, sharding, sqlnet_ora};
 
 use crate::Target;
 
@@ -115,6 +116,16 @@ fn server_messages(input: &[u8]) {
             msg::IO_VECTOR => IoVector::decode(&mut r, &caps).is_ok(),
             msg::DESCRIBE_INFO => DescribeInfo::decode(&mut r, &caps).is_ok(),
             msg::BIT_VECTOR => BitVector::decode(&mut r, columns).is_ok(),
+            // A LOB_OP reply, with each shape a request can ask for.
+            msg::LOB_DATA => {
+                let shape = ReplyShape {
+                    locator_len: usize::from(sel % 4) * 20,
+                    create_temp: sel & 4 != 0,
+                    amount: sel & 8 != 0,
+                    flag: sel & 16 != 0,
+                };
+                LobOpReply::decode(&mut r, &shape).is_ok()
+            }
             _ => ColumnMeta::decode(&mut r, &caps).is_ok(),
         };
         if !ok {
@@ -156,6 +167,7 @@ fn function(
             ReexecuteRequest::decode(r, caps, &metas, false).map(drop)
         }
         func::FETCH => FetchRequest::decode(r, caps).map(drop),
+        func::LOB_OP => LobOpRequest::decode(r, caps).map(drop),
         c @ (func::AUTH_PHASE_ONE | func::AUTH_PHASE_TWO) => {
             AuthRequest::decode_body(c, r, caps).map(drop)
         }
@@ -189,6 +201,9 @@ fn connect_strings(input: &[u8]) {
         return;
     };
     let _ = nv::parse(text);
+    // Connect-data values and the client's sqlnet.ora.
+    let _ = sharding::decode(text);
+    let _ = sqlnet_ora::parse(text);
     let _ = connect_string::parse_tnsnames(text);
     let _ = connect_string::resolve(text, None);
     if let Some((alias, tns)) = text.split_once('\n') {
