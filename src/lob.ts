@@ -42,6 +42,19 @@ interface LobState {
 
 const states = new WeakMap<Lob, LobState>();
 
+/**
+ * Frees the server's LOB behind a `Lob` collected without `close()`: a program that drops
+ * fetched or temporary LOBs would otherwise hold them on the server until its connection
+ * closes. The free costs no round trip: it goes with the connection's next call.
+ */
+const dropped = new FinalizationRegistry<LobState>((st) => {
+  if (st.closed || st.session.closed) return;
+  st.closed = true;
+  st.session.queue.run(() => st.session.native.lobFree!(st.locator)).catch(() => {
+    // The connection failed meanwhile; its LOBs went with it.
+  });
+});
+
 /** @internal The Oracle type and locator to bind `lob` as; throws when it cannot be used. */
 export function lobBindValue(lob: Lob): { dbType: number; locator: Uint8Array } {
   const st = usable(lob);
@@ -106,8 +119,9 @@ const LOB_KEY = Symbol("Lob");
  * and a BLOB bytes. Calls queue with the connection's other calls.
  *
  * A `Lob` stays usable after the rows or cursor it came from until `close()` (or `await using`)
- * frees it on the server; those never closed are freed when their connection closes, after
- * which they fail with `ODB-5013`. A closed `Lob` fails with `ODB-5012`.
+ * frees it on the server; one never closed is freed with the connection's next call after it is
+ * garbage-collected, or when its connection closes, after which it fails with `ODB-5013`. A
+ * closed `Lob` fails with `ODB-5012`.
  *
  * @example
  * ```ts
@@ -149,7 +163,9 @@ export class Lob implements AsyncDisposable {
     }
     this.type = type;
     this.chunkSize = chunkSize;
-    states.set(this, { session, locator, closed: false });
+    const st = { session, locator, closed: false };
+    states.set(this, st);
+    dropped.register(this, st, st);
   }
 
   /** True for a CLOB or NCLOB (data as strings), false for a BLOB (`Uint8Array`). */
@@ -390,6 +406,7 @@ export class Lob implements AsyncDisposable {
     const st = states.get(this);
     if (st === undefined || st.closed) return;
     st.closed = true;
+    dropped.unregister(st);
     if (st.session.closed) return;
     try {
       await st.session.queue.run(() => st.session.native.lobFree!(st.locator));

@@ -304,3 +304,48 @@ test("a CLOB streams out by pieces and breaks out of for await cleanly", server,
   for await (const _ of lob.readable({ offset: 3 })) break;
   assert.equal(await lob.read(text.length - 1), "😀");
 });
+
+/** This session's (temporary, abstract) LOBs as the server's V$TEMPORARY_LOBS counts them. */
+async function heldLobs(conn: Connection): Promise<[number, number]> {
+  const { rows } = await conn.execute<[number, number]>(
+    "SELECT cache_lobs, abstract_lobs FROM v$temporary_lobs " +
+      "WHERE sid = sys_context('userenv', 'sid')",
+    [],
+    { outFormat: "array" },
+  );
+  return rows![0];
+}
+
+test(
+  "Lobs garbage-collected without close() are freed on the server with the next call",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await withDocs(s.conn);
+    assert.deepEqual(await heldLobs(s.conn), [0, 0]);
+    // Made and dropped in a scope of their own, so nothing keeps them alive.
+    await (async () => {
+      for (let i = 0; i < 3; i++) await s.conn.createLob(i === 0 ? BLOB : CLOB);
+      // A table's LOB comes as a persistent locator (nothing held); an expression's as a value.
+      await s.conn.execute("SELECT body, TO_CLOB('abc') FROM docs", [], { fetchLobs: true });
+    })();
+    assert.deepEqual(await heldLobs(s.conn), [3, 1]);
+    // Finalizers run after a collection, on a later turn of the event loop.
+    for (let i = 0; i < 20; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+      const [temp, abs] = await heldLobs(s.conn);
+      if (temp === 0 && abs === 0) break;
+    }
+    assert.deepEqual(await heldLobs(s.conn), [0, 0]);
+    // A Lob still referenced is not freed, and close() after that is a no-op.
+    const kept = await s.conn.createLob(CLOB);
+    await kept.write(1, "still here");
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await heldLobs(s.conn), [1, 0]);
+    assert.equal(await kept.text(), "still here");
+    await kept.close();
+    assert.deepEqual(await heldLobs(s.conn), [0, 0]);
+  },
+);

@@ -99,6 +99,8 @@ pub struct SessionInfo {
     pub serial: AtomicU32,
     attrs: Mutex<Attrs>,
     stats: [AtomicU64; STATS.len()],
+    /// Temporary and abstract (value) LOBs the session holds, for V$TEMPORARY_LOBS.
+    lobs: [AtomicU64; 2],
     active: AtomicBool,
     killed: AtomicU8,
     /// Wakes the session's call loop when it is killed while idle.
@@ -113,6 +115,7 @@ impl SessionInfo {
             serial: AtomicU32::new(1),
             attrs: Mutex::new(attrs),
             stats: Default::default(),
+            lobs: Default::default(),
             active: AtomicBool::new(false),
             killed: AtomicU8::new(kill::NONE),
             kill_notify: tokio::sync::Notify::new(),
@@ -146,6 +149,18 @@ impl SessionInfo {
         self.stats
             .get(which)
             .map_or(0, |s| s.load(Ordering::Relaxed))
+    }
+    /// Publishes how many temporary and abstract LOBs the session holds.
+    pub fn set_lob_counts(&self, temporary: u64, abstract_lobs: u64) {
+        self.lobs[0].store(temporary, Ordering::Relaxed);
+        self.lobs[1].store(abstract_lobs, Ordering::Relaxed);
+    }
+    /// (temporary, abstract) LOBs held, as last published.
+    pub fn lob_counts(&self) -> (u64, u64) {
+        (
+            self.lobs[0].load(Ordering::Relaxed),
+            self.lobs[1].load(Ordering::Relaxed),
+        )
     }
     pub fn set_active(&self, on: bool) {
         self.active.store(on, Ordering::Relaxed);

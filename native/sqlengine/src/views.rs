@@ -69,6 +69,16 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
         &[("SID", INT), ("STATISTIC#", INT), ("VALUE", INT)],
     ),
     (
+        "V$TEMPORARY_LOBS",
+        &[
+            ("SID", INT),
+            ("CACHE_LOBS", INT),
+            ("NOCACHE_LOBS", INT),
+            ("ABSTRACT_LOBS", INT),
+            ("CON_ID", INT),
+        ],
+    ),
+    (
         "V$STATNAME",
         &[("STATISTIC#", INT), ("NAME", vc(64)), ("CLASS", INT)],
     ),
@@ -495,6 +505,15 @@ impl Session {
             }
             "V$MYSTAT" => stat_rows(me),
             "V$SESSTAT" => reg.sessions().iter().flat_map(|s| stat_rows(s)).collect(),
+            // The server keeps every temporary LOB cached, as Oracle does by default.
+            "V$TEMPORARY_LOBS" => reg
+                .sessions()
+                .iter()
+                .map(|s| {
+                    let (temp, abs) = s.lob_counts();
+                    vec![n(s.sid()), n(temp as i64), n(0), n(abs as i64), n(0)]
+                })
+                .collect(),
             "V$STATNAME" => STATS
                 .iter()
                 .map(|(k, name)| vec![n(*k), t(name), n(1)])

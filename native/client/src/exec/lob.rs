@@ -169,19 +169,7 @@ impl State {
             },
         )
         .await;
-        let (m, why) = match res {
-            Ok(v) => v,
-            Err(e) => {
-                if e.is_session_dead() {
-                    self.dead = true;
-                }
-                return Err(e);
-            }
-        };
-        self.in_txn = m.call_status & oradb_protocol::ttc::error::CALL_STATUS_TXN != 0;
-        self.ctl
-            .in_txn
-            .store(self.in_txn, std::sync::atomic::Ordering::Relaxed);
+        let (m, why) = self.settle(res)?;
         if m.error_num != 0 {
             let e = Error::ora(m.error_num, m.message.as_deref().unwrap_or(""), 0);
             return Err(response::interrupted_error(e, why));

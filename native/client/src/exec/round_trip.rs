@@ -109,19 +109,7 @@ impl State {
         )
         .await;
         self.hold_lobs(&mut acc.rows);
-        let (m, why) = match res {
-            Ok(v) => v,
-            Err(e) => {
-                if e.is_session_dead() {
-                    self.dead = true;
-                }
-                return Err(e);
-            }
-        };
-        self.in_txn = m.call_status & oradb_protocol::ttc::error::CALL_STATUS_TXN != 0;
-        self.ctl
-            .in_txn
-            .store(self.in_txn, std::sync::atomic::Ordering::Relaxed);
+        let (m, why) = self.settle(res)?;
         if why != Interrupted::No && m.error_num == 0 {
             // The call finished before the break took effect.
             return Ok(m);
@@ -139,6 +127,25 @@ impl State {
             return Err(response::interrupted_error(e, why));
         }
         Ok(m)
+    }
+
+    /// What every reply leaves on the session: a transport or protocol failure
+    /// that killed it marks it dead, and the ERROR/STATUS that ended the reply
+    /// says whether a transaction is open.
+    pub(super) fn settle(
+        &mut self,
+        res: Result<(ErrorMessage, Interrupted)>,
+    ) -> Result<(ErrorMessage, Interrupted)> {
+        let (m, why) = res.inspect_err(|e| {
+            if e.is_session_dead() {
+                self.dead = true;
+            }
+        })?;
+        self.in_txn = m.call_status & oradb_protocol::ttc::error::CALL_STATUS_TXN != 0;
+        self.ctl
+            .in_txn
+            .store(self.in_txn, std::sync::atomic::Ordering::Relaxed);
+        Ok((m, why))
     }
 
     /// A first execute (or executemany) failed after the server opened a

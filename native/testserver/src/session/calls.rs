@@ -428,6 +428,9 @@ async fn call(
     r: &mut Reader<'_>,
 ) -> Result<bool, String> {
     st.info.bump(stat::USER_CALLS);
+    // After this request's piggybacked frees, before anything can query it.
+    let (temp, abstract_lobs) = st.lobs.counts();
+    st.info.set_lob_counts(temp, abstract_lobs);
     st.call_seq = h.seq;
     match h.code {
         func::COMMIT | func::ROLLBACK => {

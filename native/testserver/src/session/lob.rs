@@ -58,6 +58,8 @@ impl Data {
 struct Lob {
     data: Data,
     open: bool,
+    /// A temporary LOB (else an abstract one: a value a query or OUT bind sent).
+    temp: bool,
 }
 
 /// The session's LOBs, by the id their locators carry. Persistent
@@ -72,6 +74,8 @@ pub(crate) struct Lobs {
     open_rows: HashSet<(u32, i64)>,
     /// The row LOB the running LOB_OP works on, read from the table.
     staged: Option<((u32, i64), Lob)>,
+    /// Entries of `map` that are temporary LOBs (the rest are abstract).
+    temp_count: u64,
 }
 
 /// Where a fetched row sits among its query's rows (for its rowid).
@@ -113,7 +117,15 @@ impl Lobs {
         self.next += 1;
         let id = self.next;
         let blob = matches!(data, Data::Bytes(_));
-        self.map.insert(id, Lob { data, open: false });
+        self.map.insert(
+            id,
+            Lob {
+                data,
+                open: false,
+                temp,
+            },
+        );
+        self.temp_count += u64::from(temp);
         Ok(locator(id, blob, csfrm, temp))
     }
 
@@ -238,8 +250,16 @@ impl Lobs {
     /// persistent LOB holds nothing to free.
     pub fn free(&mut self, locator: &[u8]) {
         if let Some(Target::Entry(id)) = Self::target(locator) {
-            self.map.remove(&id);
+            if let Some(l) = self.map.remove(&id) {
+                self.temp_count -= u64::from(l.temp);
+            }
         }
+    }
+
+    /// (temporary, abstract) LOBs held, for V$TEMPORARY_LOBS.
+    pub fn counts(&self) -> (u64, u64) {
+        let all = self.map.len() as u64;
+        (self.temp_count, all - self.temp_count)
     }
 
     /// A persistent locator for the LOB in column `src` of row `rowid`.
@@ -280,7 +300,14 @@ impl Lobs {
             _ => return Err(ora(22275, "invalid LOB locator specified")),
         };
         let open = self.open_rows.contains(&(s, r));
-        self.staged = Some(((s, r), Lob { data, open }));
+        self.staged = Some((
+            (s, r),
+            Lob {
+                data,
+                open,
+                temp: false,
+            },
+        ));
         Ok(())
     }
 
@@ -695,7 +722,11 @@ mod tests {
         assert_eq!(c[4] & FLAG1_ABSTRACT, FLAG1_ABSTRACT);
         assert_eq!(a[7] & FLAG4_TEMP, FLAG4_TEMP);
         assert_eq!(lobs.len(), 3);
+        assert_eq!(lobs.counts(), (2, 1));
         lobs.apply(&req(op::FREE_TEMP, &a)).unwrap();
+        // Twice is harmless and counts once.
+        lobs.apply(&req(op::FREE_TEMP, &a)).unwrap();
+        assert_eq!(lobs.counts(), (1, 1));
         let bulk = LobOpRequest {
             operation: op::FREE_TEMP | op::ARRAY,
             source: Some([b, c].concat()),
@@ -703,5 +734,6 @@ mod tests {
         };
         lobs.apply(&bulk).unwrap();
         assert_eq!(lobs.len(), 0);
+        assert_eq!(lobs.counts(), (0, 0));
     }
 }
