@@ -7,7 +7,7 @@
 
 import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeBinds } from "./_native.ts";
-import { type LobLocator, Tag, ValueReader, ValueWriter } from "./_values.ts";
+import { type LobLocator, type RefCursorValue, Tag, ValueReader, ValueWriter } from "./_values.ts";
 import { Lob, lobBindValue } from "./lob.ts";
 import {
   BIND_IN,
@@ -20,6 +20,7 @@ import {
   DB_TYPE_BOOLEAN,
   DB_TYPE_CHAR,
   DB_TYPE_CLOB,
+  DB_TYPE_CURSOR,
   DB_TYPE_DATE,
   DB_TYPE_LONG,
   DB_TYPE_LONG_RAW,
@@ -46,6 +47,7 @@ const BINDABLE_TYPES = new Set([
   DB_TYPE_TIMESTAMP_TZ,
   DB_TYPE_TIMESTAMP_LTZ,
   DB_TYPE_BOOLEAN,
+  DB_TYPE_CURSOR,
 ]);
 const VARIABLE_SIZE = new Set([
   DB_TYPE_VARCHAR,
@@ -214,6 +216,13 @@ function readSpec(spec: BindSpec, what: string): BindDef {
   if (type !== 0 && !BINDABLE_TYPES.has(type)) {
     throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has unsupported "type" ${String(type)}`);
   }
+  if (type === DB_TYPE_CURSOR && dir !== BIND_OUT) {
+    // The server opens REF CURSORs in PL/SQL; one cannot be sent from here.
+    throw odbError(
+      ErrorCode.INVALID_BIND_SPEC,
+      `${what} has "type" CURSOR, which is an OUT bind only ("dir": BIND_OUT)`,
+    );
+  }
   const maxSize = spec.maxSize ?? 0;
   if (!Number.isInteger(maxSize) || maxSize < 0) {
     throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has invalid "maxSize" ${String(maxSize)}`);
@@ -289,6 +298,14 @@ export function encodeManyBinds(rows: ReadonlyArray<Binds>): EncodedBinds {
   const first = entries(rows[0]);
   const names = first.names;
   const defs = first.values.map((v, i) => toDef(v, label(names, i, 0)));
+  const cursorAt = defs.findIndex((d) => d.type === DB_TYPE_CURSOR);
+  if (cursorAt >= 0) {
+    // executeMany() returns no OUT values, so the cursors would stay open on the server.
+    throw odbError(
+      ErrorCode.INVALID_BIND_SPEC,
+      `${label(names, cursorAt, 0)} has "type" CURSOR, which only execute() can return`,
+    );
+  }
   const types = defs.map((d) => d.type);
   const w = new ValueWriter();
   const declared = defs.map((d) => d.type);
@@ -348,14 +365,20 @@ function outValue(v: unknown, type: number): unknown {
   return type === DB_TYPE_NUMBER && typeof v === "string" ? Number(v) : v;
 }
 
+/** What OUT LOB locators and REF CURSORs become (made where the session is known). */
+export interface OutMakers {
+  lob: (raw: LobLocator) => unknown;
+  cursor: (raw: RefCursorValue) => unknown;
+}
+
 /**
  * Maps the native OUT values (one per bind, IN binds as NULL) to an array or an object; LOB
- * locators (CLOB/BLOB OUT binds in thin mode) become what `makeLob` makes of them.
+ * locators (CLOB/BLOB OUT binds in thin mode) and REF CURSORs become what `makers` make of them.
  */
 export function decodeOutBinds(
   binds: EncodedBinds,
   data: Uint8Array | null,
-  makeLob?: (raw: LobLocator) => unknown,
+  makers?: OutMakers,
 ): unknown[] | Record<string, unknown> | undefined {
   const { dirs, names, types } = binds.native;
   if (data === null || !dirs.some((d) => d !== BIND_IN)) return undefined;
@@ -365,8 +388,11 @@ export function decodeOutBinds(
   for (let i = 0; i < binds.count; i++) {
     const v = r.read();
     if (dirs[i] === BIND_IN) continue;
-    const isLob = makeLob !== undefined && r.lastWasLob;
-    const value = isLob ? makeLob(v as LobLocator) : outValue(v, types[i]);
+    const value = makers !== undefined && r.lastWasLob
+      ? makers.lob(v as LobLocator)
+      : makers !== undefined && r.lastWasCursor
+      ? makers.cursor(v as RefCursorValue)
+      : outValue(v, types[i]);
     if (names) byName[names[i]] = value;
     else list.push(value);
   }

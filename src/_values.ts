@@ -6,6 +6,7 @@
  */
 
 import { ErrorCode, odbError } from "./errors.ts";
+import type { NativeColumn } from "./_native_types.ts";
 
 /** Tags of the tagged value format. */
 export const Tag = {
@@ -23,7 +24,14 @@ export const Tag = {
   BINARY_DOUBLE: 11,
   TIMESTAMP_TZ: 12,
   LOB: 13,
+  CURSOR: 20,
 } as const;
+
+/** A REF CURSOR OUT value: the server cursor to fetch from and its columns. */
+export interface RefCursorValue {
+  cursorId: number;
+  columns: NativeColumn[];
+}
 
 /** A LOB locator as rows and OUT binds carry it; `Lob` objects are made from it. */
 export interface LobLocator {
@@ -214,6 +222,8 @@ export class ValueReader {
   #pos = 0;
   /** The last value read was a LOB locator. */
   lastWasLob = false;
+  /** The last value read was a REF CURSOR. */
+  lastWasCursor = false;
 
   /** Reads from `buf` starting at its first byte. */
   constructor(buf: Uint8Array) {
@@ -243,6 +253,7 @@ export class ValueReader {
     this.#need(1);
     const tag = this.#buf[this.#pos++];
     this.lastWasLob = tag === Tag.LOB;
+    this.lastWasCursor = tag === Tag.CURSOR;
     switch (tag) {
       case Tag.NULL:
         return null;
@@ -269,6 +280,8 @@ export class ValueReader {
         return this.#array();
       case Tag.LOB:
         return this.#lob();
+      case Tag.CURSOR:
+        return this.#cursor();
       default:
         return malformed(`unknown tag ${tag} at byte ${this.#pos - 1}`);
     }
@@ -309,6 +322,32 @@ export class ValueReader {
     const chunkSize = this.#view.getUint32(p + 10, true);
     this.#pos += 14;
     return { dbType, csfrm, size, chunkSize, locator: this.#bytes() };
+  }
+
+  #u32(): number {
+    this.#need(4);
+    this.#pos += 4;
+    return this.#view.getUint32(this.#pos - 4, true);
+  }
+
+  #cursor(): RefCursorValue {
+    const cursorId = this.#u32();
+    const n = this.#u32();
+    const columns: NativeColumn[] = [];
+    for (let i = 0; i < n; i++) {
+      this.#need(8);
+      const p = this.#pos;
+      const b = this.#buf;
+      const dbType = b[p];
+      const size = this.#view.getUint32(p + 1, true);
+      // Precision and scale travel as one signed byte each.
+      const precision = this.#view.getInt8(p + 5);
+      const scale = this.#view.getInt8(p + 6);
+      const nullable = b[p + 7] !== 0;
+      this.#pos += 8;
+      columns.push({ name: this.#string(), dbType, size, precision, scale, nullable });
+    }
+    return { cursorId, columns };
   }
 
   #date(tag: number): Date {

@@ -15,17 +15,18 @@ import {
   checkOptions,
   MAX_INT_OPTION,
 } from "./_options.ts";
-import { Cursor } from "./cursor.ts";
+import { Cursor, refCursor } from "./cursor.ts";
 import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts";
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, traceTarget } from "./tracing.ts";
-import type {
-  Binds,
-  ConnectOptions,
-  ExecuteManyOptions,
-  ExecuteManyResult,
-  ExecuteOptions,
-  Result,
+import {
+  type Binds,
+  type ConnectOptions,
+  DB_TYPE_CURSOR,
+  type ExecuteManyOptions,
+  type ExecuteManyResult,
+  type ExecuteOptions,
+  type Result,
 } from "./types.ts";
 
 /** End-to-end attributes, numbered as the addon takes them. */
@@ -268,6 +269,12 @@ export class Connection implements AsyncDisposable {
       checkExecuteOptions("execute()", options);
       const opts = options ?? {};
       const encoded = encodeBinds(binds);
+      if (!this.#s.native.thin && encoded.native.types.includes(DB_TYPE_CURSOR)) {
+        throw odbError(
+          ErrorCode.THICK_UNAVAILABLE,
+          "REF CURSOR binds are not available in thick mode yet",
+        );
+      }
       return await traced("execute", this.#s.trace, sql, () =>
         this.#s.queue.run(
           async () => {
@@ -279,11 +286,10 @@ export class Connection implements AsyncDisposable {
               result.metaData = plan.metaData;
               result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
             }
-            const outBinds = decodeOutBinds(
-              encoded,
-              res.outBinds,
-              (raw) => lobFromLocator(this.#s, raw),
-            );
+            const outBinds = decodeOutBinds(encoded, res.outBinds, {
+              lob: (raw) => lobFromLocator(this.#s, raw),
+              cursor: (raw) => refCursor(this.#s, raw, opts),
+            });
             if (outBinds !== undefined) result.outBinds = outBinds;
             if (res.lastRowid !== null) result.lastRowid = res.lastRowid;
             return result;
@@ -371,6 +377,13 @@ export class Connection implements AsyncDisposable {
         checkExecuteOptions("cursor()", options);
         const opts = options ?? {};
         const encoded = encodeBinds(binds);
+        if (encoded.native.types.includes(DB_TYPE_CURSOR)) {
+          // cursor() returns no OUT values: the REF CURSOR would stay open, unread.
+          throw odbError(
+            ErrorCode.INVALID_BIND_SPEC,
+            "A CURSOR OUT bind needs execute(), which returns it in outBinds",
+          );
+        }
         const executed = await traced("execute", this.#s.trace, sql, () =>
           this.#s.queue.run(
             () => executeStatement(this.#s, sql, encoded, opts),

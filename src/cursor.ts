@@ -7,12 +7,58 @@
 import { setImmediate } from "node:timers";
 import { callSite, ErrorCode, odbError, withCallSite } from "./errors.ts";
 import { assertOpen, type Executed, type Session } from "./_execute.ts";
-import { decodeRows, type RowPlan } from "./_rows.ts";
+import { attachLobMaker, decodeRows, planRows, type RowPlan } from "./_rows.ts";
+import type { RefCursorValue } from "./_values.ts";
+import { lobFromLocator } from "./lob.ts";
 import { traced } from "./tracing.ts";
-import type { Metadata } from "./types.ts";
+import type { ExecuteOptions, Metadata } from "./types.ts";
 
 /** Rows handed out by `for await` between two turns of the event loop. */
 const YIELD_EVERY = 256;
+const DEFAULT_ARRAY_SIZE = 100;
+
+/** A server cursor a `Cursor` still has rows on. */
+interface OpenCursor {
+  session: Session;
+  id: number;
+}
+
+/**
+ * Closes the server cursor of a `Cursor` collected with rows left (a REF CURSOR never read, a
+ * loop abandoned without `break`): the close goes with the connection's next call.
+ */
+const abandoned = new FinalizationRegistry<OpenCursor>(({ session, id }) => {
+  if (session.closed) return;
+  session.queue.run(() => session.native.closeCursor(id)).catch(() => {
+    // The connection failed meanwhile; its cursors went with it.
+  });
+});
+
+/**
+ * @internal A `Cursor` over a REF CURSOR OUT bind: the server holds its rows and its id. Its
+ * LOB columns come as `Lob` objects, since the server already chose locators for them.
+ */
+export function refCursor<T>(
+  session: Session,
+  raw: RefCursorValue,
+  opts: ExecuteOptions,
+): Cursor<T> {
+  const plan = planRows(raw.columns, { outFormat: opts.outFormat, fetchLobs: true });
+  attachLobMaker(plan, (lob) => lobFromLocator(session, lob));
+  const executed: Executed = {
+    res: {
+      cursorId: raw.cursorId,
+      columns: raw.columns,
+      rows: null,
+      rowsAffected: 0,
+      outBinds: null,
+      lastRowid: null,
+    },
+    plan,
+    arraySize: opts.fetchArraySize ?? session.fetchArraySize ?? DEFAULT_ARRAY_SIZE,
+  };
+  return new Cursor<T>(session, Promise.resolve(executed));
+}
 
 /**
  * The open result set of a query, from `Connection.cursor()`. Iterate it with `for await`, or
@@ -35,6 +81,8 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
   #plan: RowPlan | undefined;
   #arraySize = 0;
   #cursorId = 0;
+  /** Registered with `abandoned` while the server cursor is open. */
+  #open: OpenCursor | undefined;
   #buffered: T[] = [];
   // Rows before #head were handed out; an index instead of shift() keeps iteration O(1).
   #head = 0;
@@ -65,6 +113,10 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
     this.#done = res.rows === null ? res.cursorId === 0 : res.rows.done;
     if (res.rows !== null) decodeRows(plan, res.rows, this.#buffered);
     if (this.#done) this.#cursorId = 0;
+    if (this.#cursorId !== 0 && !this.#closed) {
+      this.#open = { session: this.#session, id: this.#cursorId };
+      abandoned.register(this, this.#open, this.#open);
+    }
     // Closed before the execute finished: release the server cursor now.
     if (this.#closed && this.#cursorId !== 0) {
       const id = this.#cursorId;
@@ -144,6 +196,7 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
         // The native layer releases an exhausted cursor itself.
         this.#done = true;
         this.#cursorId = 0;
+        this.#forget();
       }
     }
   }
@@ -222,8 +275,15 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
     this.#head = 0;
     const id = this.#cursorId;
     this.#cursorId = 0;
+    this.#forget();
     if (id === 0 || this.#session.closed) return;
     await this.#session.queue.run(() => this.#session.native.closeCursor(id), site);
+  }
+
+  /** The server cursor is closed or exhausted: nothing is left for the finalizer. */
+  #forget(): void {
+    if (this.#open !== undefined) abandoned.unregister(this.#open);
+    this.#open = undefined;
   }
 
   /** Same as `close()`, for `await using`. */

@@ -24,6 +24,13 @@ export const DB_TYPE_CHAR = 96;
 export const DB_TYPE_BINARY_FLOAT = 100;
 /** Oracle type number of BINARY_DOUBLE. @example `{ type: DB_TYPE_BINARY_DOUBLE, val: 0.5 }` */
 export const DB_TYPE_BINARY_DOUBLE = 101;
+/**
+ * Oracle type number of a REF CURSOR (`SYS_REFCURSOR`): an OUT bind of this type comes back as
+ * a {@linkcode Cursor} over the rows the block opened it for.
+ *
+ * @example `{ c: { dir: BIND_OUT, type: DB_TYPE_CURSOR } }`
+ */
+export const DB_TYPE_CURSOR = 102;
 /** Oracle type number of CLOB / NCLOB. @example `{ type: DB_TYPE_CLOB, val: "long text" }` */
 export const DB_TYPE_CLOB = 112;
 /** Oracle type number of BLOB. @example `{ type: DB_TYPE_BLOB, val: new Uint8Array(9) }` */
@@ -44,6 +51,8 @@ export const DB_TYPE_TIMESTAMP_LTZ = 231;
 /** Oracle type number of BOOLEAN (23ai, PL/SQL). @example `{ type: DB_TYPE_BOOLEAN, val: true }` */
 export const DB_TYPE_BOOLEAN = 252;
 
+/** Short name for {@linkcode DB_TYPE_CURSOR}. @example `{ dir: BIND_OUT, type: CURSOR }` */
+export const CURSOR: typeof DB_TYPE_CURSOR = DB_TYPE_CURSOR;
 /** Short name for {@linkcode DB_TYPE_NUMBER}. @example `fetchAsString: [NUMBER]` */
 export const NUMBER: typeof DB_TYPE_NUMBER = DB_TYPE_NUMBER;
 /** Short name for {@linkcode DB_TYPE_VARCHAR}. @example `{ dir: BIND_OUT, type: STRING }` */

@@ -7,10 +7,12 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import {
+  BIND_OUT,
   CLOB,
   connect,
   Connection,
   createPool,
+  CURSOR,
   ErrorCode,
   initOracleClient,
   OracleError,
@@ -231,7 +233,7 @@ async function connectThin(db: TestServer): Promise<Connection> {
 }
 
 test(
-  "thick mode: createLob() is refused with ODB-1041 and the connection stays usable",
+  "thick mode: createLob() and REF CURSOR binds are refused with ODB-1041; the connection stays usable",
   server,
   async () => {
     await using db = await startTestServer();
@@ -241,6 +243,14 @@ test(
     const create = await rejection(conn.createLob(CLOB));
     assert.equal(create.code, ErrorCode.THICK_UNAVAILABLE);
     assert.match(create.message, /Lob objects are not available in thick mode yet/);
+    // So are REF CURSOR OUT binds, before anything is sent.
+    const cursor = await rejection(
+      conn.execute("BEGIN OPEN :c FOR SELECT 1 FROM dual; END;", {
+        c: { dir: BIND_OUT, type: CURSOR },
+      }),
+    );
+    assert.equal(cursor.code, ErrorCode.THICK_UNAVAILABLE);
+    assert.match(cursor.message, /REF CURSOR binds are not available in thick mode yet/);
     // The connection stays usable.
     const r = await conn.execute<[number]>("SELECT 1 FROM dual", [], { outFormat: "array" });
     assert.deepEqual(r.rows, [[1]]);

@@ -338,9 +338,26 @@ impl State {
                         _ => None,
                     })
                     .collect();
+                // REF CURSORs the block opened are fetched like queries (LOB
+                // columns as locators: the server holds the rows already).
+                let mut opened = HashMap::new();
+                for (id, cols) in acc.ref_cursors {
+                    self.cursors.insert(id, plan_for(&cols, &[], false, &[]));
+                    opened.insert(id, query::columns_of(&cols));
+                }
                 let mut out = RowBuf::default();
                 for p in first_placeholders(&kinds, binds.specs.len()) {
                     match p.and_then(|p| by_placeholder[p].as_ref().map(|v| (p, v))) {
+                        Some((p, Some(v))) if kinds[p].0 == ora_type::CURSOR => {
+                            let id = v
+                                .get(..4)
+                                .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                            match opened.remove(&id) {
+                                Some(cols) => out.cursor(id, &cols),
+                                // The same cursor in two binds: the first one owns it.
+                                None => out.null(),
+                            }
+                        }
                         Some((p, v)) => Self::out_value(&mut out, kinds[p].0, v.as_deref())?,
                         None => out.null(),
                     }

@@ -24,6 +24,10 @@ pub mod tag {
     /// A LOB locator: u8 Oracle type, u8 character set form, f64 size,
     /// u32 chunk size, u32 length and the locator's bytes.
     pub const LOB: u8 = 13;
+    /// A REF CURSOR: u32 cursor id, u32 column count, then per column u8
+    /// Oracle type, u32 size, u8 precision, u8 scale, u8 nullable, u32
+    /// name length and the name (the execute result's column layout).
+    pub const CURSOR: u8 = 20;
 }
 
 /// How one fetched column is turned into a tagged value.
@@ -63,6 +67,25 @@ impl RowBuf {
         self.data.push(t);
         self.data.extend_from_slice(&(b.len() as u32).to_le_bytes());
         self.data.extend_from_slice(b);
+    }
+
+    /// Appends a REF CURSOR value (`tag::CURSOR`): the cursor to fetch from
+    /// and its columns.
+    pub fn cursor(&mut self, id: u32, columns: &[crate::exec::Column]) {
+        self.data.push(tag::CURSOR);
+        self.data.extend_from_slice(&id.to_le_bytes());
+        self.data
+            .extend_from_slice(&(columns.len() as u32).to_le_bytes());
+        for c in columns {
+            self.data.push(c.db_type);
+            self.data.extend_from_slice(&c.size.to_le_bytes());
+            self.data.push(c.precision as u8);
+            self.data.push(c.scale as u8);
+            self.data.push(c.nullable as u8);
+            self.data
+                .extend_from_slice(&(c.name.len() as u32).to_le_bytes());
+            self.data.extend_from_slice(c.name.as_bytes());
+        }
     }
 
     /// Appends a LOB locator value (`tag::LOB`); NULL when `v` is None.

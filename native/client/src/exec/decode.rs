@@ -26,6 +26,9 @@ pub(super) struct Acc {
     /// Wire type of each placeholder (LOB OUT binds carry locators).
     pub(super) bind_types: Vec<u8>,
     pub(super) outs: Vec<Option<Vec<u8>>>,
+    /// REF CURSOR OUT binds opened by the block: cursor id and columns (their
+    /// `outs` entry holds the id).
+    pub(super) ref_cursors: Vec<(u32, Vec<DescribeColumn>)>,
     pub(super) returning: Vec<Vec<Vec<Option<Vec<u8>>>>>,
     pub(super) row_counts: Option<Vec<u64>>,
 }

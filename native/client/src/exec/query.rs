@@ -266,7 +266,7 @@ impl State {
 }
 
 /// The caller's view of a query's columns.
-fn columns_of(describe: &[DescribeColumn]) -> Vec<Column> {
+pub(super) fn columns_of(describe: &[DescribeColumn]) -> Vec<Column> {
     describe
         .iter()
         .map(|c| Column {

@@ -70,18 +70,27 @@ impl State {
                     match kind {
                         Kind::PlSql => {
                             let mut outs = Vec::with_capacity(acc.io_dirs.len());
+                            let mut opened = Vec::new();
                             for (p, d) in acc.io_dirs.iter().enumerate() {
                                 if *d == rows::dir::IN {
                                     continue;
                                 }
                                 let ty = acc.bind_types.get(p).copied().unwrap_or(0);
-                                outs.push(if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
-                                    lob::read_out_locator(r)?
-                                } else {
-                                    rows::read_out_bind(r)?
+                                outs.push(match ty {
+                                    ora_type::CLOB | ora_type::BLOB => lob::read_out_locator(r)?,
+                                    ora_type::CURSOR => {
+                                        let (info, id) = rows::read_out_cursor(r, &caps)?;
+                                        // Id 0: the block never opened it (a NULL cursor).
+                                        (id != 0).then(|| {
+                                            opened.push((u32::from(id), info.columns));
+                                            u32::from(id).to_le_bytes().to_vec()
+                                        })
+                                    }
+                                    _ => rows::read_out_bind(r)?,
                                 });
                             }
                             acc.outs = outs;
+                            acc.ref_cursors = opened;
                         }
                         Kind::Dml => {
                             let n = acc.returning.first().map_or(0, Vec::len);

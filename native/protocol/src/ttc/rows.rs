@@ -120,6 +120,33 @@ pub fn read_out_bind(r: &mut Reader) -> DecodeResult<Option<Vec<u8>>> {
     Ok(if indicator < 0 { None } else { v })
 }
 
+/// A REF CURSOR OUT bind: a length byte (1, which clients skip), the
+/// cursor's describe body, its cursor id as ub2, then the indicator. A
+/// cursor the block never opened goes as no columns and id 0.
+pub fn write_out_cursor(
+    w: &mut Writer,
+    caps: &Caps,
+    info: &super::describe::DescribeInfo,
+    cursor_id: u16,
+) {
+    w.u8(1);
+    info.encode_body(w, caps);
+    w.ub2(cursor_id).sb4(0);
+}
+
+/// Reads a REF CURSOR OUT bind (see [`write_out_cursor`]): its describe and
+/// cursor id.
+pub fn read_out_cursor(
+    r: &mut Reader,
+    caps: &Caps,
+) -> DecodeResult<(super::describe::DescribeInfo, u16)> {
+    r.u8()?;
+    let info = super::describe::DescribeInfo::decode_body(r, caps)?;
+    let id = r.ub2()?;
+    r.sb4()?;
+    Ok((info, id))
+}
+
 /// An array (PL/SQL index-by table) OUT bind: the element count, then each
 /// element as an OUT bind value.
 pub fn write_out_array(w: &mut Writer, elements: &[Option<Vec<u8>>]) {
@@ -305,6 +332,30 @@ mod tests {
         assert_eq!(back, v);
         let dups: Vec<usize> = (0..sent.len()).filter(|&i| back.is_duplicate(i)).collect();
         assert_eq!(dups, [1, 4, 5, 6, 7, 9]);
+    }
+
+    #[test]
+    fn out_cursor_round_trip() {
+        use crate::ttc::describe::{DescribeColumn, DescribeInfo};
+        use crate::value::ora_type;
+        let caps = Caps::default();
+        let info = DescribeInfo::new(vec![
+            DescribeColumn::new("ID", ora_type::NUMBER, 22, 9, 0, false),
+            DescribeColumn::new("NAME", ora_type::VARCHAR, 30, 0, 0, true),
+        ]);
+        for id in [7u16, 0] {
+            let mut w = Writer::new();
+            write_out_cursor(&mut w, &caps, &info, id);
+            // What follows the value is read as the next bind's.
+            w.u8(0x5a);
+            let mut r = Reader::new(&w.buf);
+            let (back, got) = read_out_cursor(&mut r, &caps).unwrap();
+            assert_eq!(got, id);
+            assert_eq!(back.columns.len(), 2);
+            assert_eq!(back.columns[1].name, "NAME");
+            assert_eq!(back.columns[0].precision, 9);
+            assert_eq!(r.u8().unwrap(), 0x5a);
+        }
     }
 
     #[test]

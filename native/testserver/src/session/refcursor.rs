@@ -3,15 +3,16 @@
 
 use oradb_protocol::buf::Writer as TtcWriter;
 use oradb_protocol::ttc::describe::DescribeInfo;
+use oradb_protocol::ttc::rows;
 use oradb_protocol::ttc::Caps;
 
 use super::calls::State;
 use super::cursor::Cursor;
 use crate::sql::{RefCursor, SqlError};
 
-/// Writes the value of a REF CURSOR OUT bind: a length byte the client
-/// skips, the describe body, then the cursor id as ub2. A cursor the block
-/// never opened goes as no columns and id 0 (the client cannot fetch it).
+/// Writes the value of a REF CURSOR OUT bind (`rows::write_out_cursor`). A
+/// cursor the block never opened goes as no columns and id 0 (the client
+/// cannot fetch it).
 pub(crate) fn write_out(
     w: &mut TtcWriter,
     caps: &Caps,
@@ -19,9 +20,7 @@ pub(crate) fn write_out(
     rc: Option<RefCursor>,
 ) -> Result<(), SqlError> {
     let Some(rc) = rc else {
-        w.u8(1);
-        DescribeInfo::new(Vec::new()).encode_body(w, caps);
-        w.ub2(0).sb4(0);
+        rows::write_out_cursor(w, caps, &DescribeInfo::new(Vec::new()), 0);
         return Ok(());
     };
     let info = super::respond::describe_info(&rc.prepared.columns);
@@ -33,8 +32,6 @@ pub(crate) fn write_out(
         .ok_or_else(|| super::exec::sql_err(1000, "maximum open cursors exceeded"))?;
     st.info
         .bump(crate::sql::directory::stat::CURSORS_CUMULATIVE);
-    w.u8(1);
-    info.encode_body(w, caps);
-    w.ub2(id).sb4(0);
+    rows::write_out_cursor(w, caps, &info, id);
     Ok(())
 }

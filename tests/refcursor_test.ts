@@ -1,0 +1,173 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import v8 from "node:v8";
+import vm from "node:vm";
+import {
+  BIND_IN,
+  BIND_INOUT,
+  BIND_OUT,
+  type Connection,
+  CURSOR,
+  Cursor,
+  ErrorCode,
+  Lob,
+  OracleError,
+} from "../mod.ts";
+import { SKIP_SERVER, startConnected } from "./_server.ts";
+
+const server = { skip: SKIP_SERVER };
+
+/** A full collection now (V8's `gc`, exposed at run time). */
+const gc = (() => {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+})();
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof OracleError, String(e));
+    assert.equal(e.code, code, e.message);
+    return true;
+  });
+}
+
+/** `nums (n, label, born)` with rows 1..count. */
+async function nums(conn: Connection, count: number): Promise<void> {
+  await conn.execute("CREATE TABLE nums (n NUMBER(9), label VARCHAR2(20), born DATE)");
+  await conn.executeMany(
+    "INSERT INTO nums VALUES (:1, :2, :3)",
+    Array.from(
+      { length: count },
+      (_, i) => [i + 1, `row ${i + 1}`, new Date(Date.UTC(2020, 0, 1 + i))],
+    ),
+  );
+}
+
+/** One REF CURSOR OUT bind of `begin open :c for <query>; end;`. */
+async function openFor<T>(conn: Connection, query: string, binds = {}): Promise<Cursor<T>> {
+  const { outBinds } = await conn.execute<unknown>(`BEGIN OPEN :c FOR ${query}; END;`, {
+    ...binds,
+    c: { dir: BIND_OUT, type: CURSOR },
+  });
+  const c = (outBinds as { c: unknown }).c;
+  assert.ok(c instanceof Cursor, `got ${String(c)}`);
+  return c as Cursor<T>;
+}
+
+test("a REF CURSOR OUT bind is a Cursor over the rows, fetched in batches", server, async () => {
+  await using s = await startConnected();
+  await nums(s.conn, 250);
+  await using c = await openFor<{ N: number; LABEL: string; BORN: Date }>(
+    s.conn,
+    "SELECT n, label, born FROM nums WHERE n > :lo ORDER BY n",
+    { lo: 5 },
+  );
+  assert.deepEqual(c.metaData.map((m) => m.name), ["N", "LABEL", "BORN"]);
+  const first = await c.fetchMany(3);
+  assert.deepEqual(first.map((r) => r.N), [6, 7, 8]);
+  // The rest takes more than one fetch of the default 100 rows.
+  const rest = await c.fetchAll();
+  assert.equal(rest.length, 242);
+  assert.equal(rest.at(-1)!.LABEL, "row 250");
+  assert.equal(rest.at(-1)!.BORN.getTime(), Date.UTC(2020, 0, 250));
+  assert.deepEqual(await c.fetchMany(5), []);
+});
+
+test("procedures and functions return REF CURSORs; for await closes them", server, async () => {
+  await using s = await startConnected();
+  await nums(s.conn, 20);
+  await s.conn.execute(`CREATE OR REPLACE PROCEDURE nums_from(a NUMBER, c OUT SYS_REFCURSOR) IS
+    BEGIN OPEN c FOR SELECT n FROM nums WHERE n >= a ORDER BY n; END;`);
+  await s.conn.execute(`CREATE OR REPLACE FUNCTION nums_upto(b NUMBER) RETURN SYS_REFCURSOR IS
+    c SYS_REFCURSOR;
+    BEGIN OPEN c FOR SELECT n, label FROM nums WHERE n <= b ORDER BY n; RETURN c; END;`);
+  const p = await s.conn.execute<unknown>("BEGIN nums_from(:a, :c); END;", {
+    a: 18,
+    c: { dir: BIND_OUT, type: CURSOR },
+  });
+  const fromProc = (p.outBinds as { c: Cursor<{ N: number }> }).c;
+  const seen: number[] = [];
+  for await (const row of fromProc) seen.push(row.N);
+  assert.deepEqual(seen, [18, 19, 20]);
+  assert.equal(fromProc.closed, true);
+
+  const f = await s.conn.execute<unknown>(
+    "BEGIN :c := nums_upto(:b); END;",
+    [{ dir: BIND_OUT, type: CURSOR }, 4],
+    { outFormat: "array" },
+  );
+  const fromFunc = (f.outBinds as unknown[])[0] as Cursor<unknown[]>;
+  for await (const row of fromFunc) {
+    // outFormat of the execute applies to the cursor's rows.
+    assert.deepEqual(row, [1, "row 1"]);
+    break;
+  }
+  assert.equal(fromFunc.closed, true);
+  await rejectsWith(fromFunc.fetchMany(1), ErrorCode.CURSOR_CLOSED);
+});
+
+test(
+  "REF CURSORs closed early or dropped unread do not pile up on the server",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await nums(s.conn, 10);
+    // More than the server's 300 open cursors per session: any that stayed open would end this
+    // loop with ORA-01000.
+    for (let i = 0; i < 320; i++) {
+      const c = await openFor<{ N: number }>(s.conn, "SELECT n FROM nums ORDER BY n");
+      assert.deepEqual((await c.fetchMany(1))[0], { N: 1 });
+      await c.close();
+    }
+    for (let i = 0; i < 320; i++) {
+      await openFor(s.conn, "SELECT n FROM nums");
+      // The finalizer runs on a later turn after a collection; its close rides on a later call.
+      if (i % 40 === 39) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    const { rows } = await s.conn.execute("SELECT COUNT(*) AS k FROM nums");
+    assert.deepEqual(rows, [{ K: 10 }]);
+  },
+);
+
+test("a REF CURSOR's LOB column comes as a Lob; one never opened is null", server, async () => {
+  await using s = await startConnected();
+  await s.conn.execute("CREATE TABLE docs (id NUMBER, body CLOB)");
+  await s.conn.execute("INSERT INTO docs VALUES (1, :b)", { b: "x".repeat(40_000) });
+  await using c = await openFor<{ BODY: Lob }>(s.conn, "SELECT body FROM docs");
+  const [row] = await c.fetchAll();
+  assert.ok(row.BODY instanceof Lob);
+  assert.equal((await row.BODY.text()).length, 40_000);
+  await row.BODY.close();
+
+  const { outBinds } = await s.conn.execute<unknown>(
+    "DECLARE x SYS_REFCURSOR; BEGIN :c := x; END;",
+    { c: { dir: BIND_OUT, type: CURSOR } },
+  );
+  assert.deepEqual(outBinds, { c: null });
+});
+
+test("CURSOR binds are OUT binds of execute() only", server, async () => {
+  await using s = await startConnected();
+  for (const dir of [BIND_IN, BIND_INOUT] as const) {
+    await rejectsWith(
+      s.conn.execute("BEGIN OPEN :c FOR SELECT 1 FROM dual; END;", { c: { dir, type: CURSOR } }),
+      ErrorCode.INVALID_BIND_SPEC,
+    );
+  }
+  await rejectsWith(
+    s.conn.executeMany("BEGIN OPEN :c FOR SELECT :n FROM dual; END;", [
+      { n: 1, c: { dir: BIND_OUT, type: CURSOR } },
+    ]),
+    ErrorCode.INVALID_BIND_SPEC,
+  );
+  const cur = s.conn.cursor("BEGIN OPEN :c FOR SELECT 1 FROM dual; END;", {
+    c: { dir: BIND_OUT, type: CURSOR },
+  });
+  await rejectsWith(cur.fetchAll(), ErrorCode.INVALID_BIND_SPEC);
+  // The connection is still fine.
+  const ok = await openFor<{ ONE: number }>(s.conn, "SELECT 1 AS one FROM dual");
+  assert.deepEqual(await ok.fetchAll(), [{ ONE: 1 }]);
+});
