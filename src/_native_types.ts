@@ -94,6 +94,8 @@ export interface NativeExecResult {
   rowsAffected: number;
   outBinds: Uint8Array | null;
   lastRowid: string | null;
+  /** A PL/SQL call's implicit results: tagged REF CURSOR values (thin mode). */
+  implicitResults?: Uint8Array | null;
 }
 
 /** Result of the native `executeMany()`. */

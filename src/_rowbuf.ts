@@ -83,8 +83,14 @@ export function unpackExecResult(buf: Uint8Array): NativeExecResult {
   if (flags & 16) {
     const len = view.getUint32(pos, true);
     lastRowid = utf8.decode(buf.subarray(pos + 4, pos + 4 + len));
+    pos += 4 + len;
   }
-  return { cursorId, columns, rows, rowsAffected, outBinds, lastRowid };
+  let implicitResults: Uint8Array | null = null;
+  if (flags & 32) {
+    const len = view.getUint32(pos, true);
+    implicitResults = buf.subarray(pos + 4, pos + 4 + len);
+  }
+  return { cursorId, columns, rows, rowsAffected, outBinds, lastRowid, implicitResults };
 }
 
 /** Reads a fetch buffer: rows, then u32 row count and u8 done. */

@@ -15,7 +15,7 @@ import {
   checkOptions,
   MAX_INT_OPTION,
 } from "./_options.ts";
-import { Cursor, refCursor } from "./cursor.ts";
+import { Cursor, implicitRows, refCursor } from "./cursor.ts";
 import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts";
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, traceTarget } from "./tracing.ts";
@@ -291,6 +291,9 @@ export class Connection implements AsyncDisposable {
               cursor: (raw) => refCursor(this.#s, raw, opts),
             });
             if (outBinds !== undefined) result.outBinds = outBinds;
+            if (res.implicitResults) {
+              result.implicitResults = await implicitRows<T>(this.#s, res.implicitResults, opts);
+            }
             if (res.lastRowid !== null) result.lastRowid = res.lastRowid;
             return result;
           },

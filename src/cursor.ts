@@ -6,9 +6,10 @@
 
 import { setImmediate } from "node:timers";
 import { callSite, ErrorCode, odbError, withCallSite } from "./errors.ts";
-import { assertOpen, type Executed, type Session } from "./_execute.ts";
+import { assertOpen, type Executed, fetchRows, type Session } from "./_execute.ts";
+import type { NativeExecResult } from "./_native_types.ts";
 import { attachLobMaker, decodeRows, planRows, type RowPlan } from "./_rows.ts";
-import type { RefCursorValue } from "./_values.ts";
+import { type RefCursorValue, ValueReader } from "./_values.ts";
 import { lobFromLocator } from "./lob.ts";
 import { traced } from "./tracing.ts";
 import type { ExecuteOptions, Metadata } from "./types.ts";
@@ -34,6 +35,59 @@ const abandoned = new FinalizationRegistry<OpenCursor>(({ session, id }) => {
   });
 });
 
+/** The plan of a REF CURSOR's rows: LOB columns as `Lob`s, since the server chose locators. */
+function refPlan(session: Session, raw: RefCursorValue, opts: ExecuteOptions): RowPlan {
+  const plan = planRows(raw.columns, { outFormat: opts.outFormat, fetchLobs: true });
+  attachLobMaker(plan, (lob) => lobFromLocator(session, lob));
+  return plan;
+}
+
+/** An execute result for a REF CURSOR: no rows yet, all still to fetch. */
+const fromRef = (raw: RefCursorValue): NativeExecResult => ({
+  cursorId: raw.cursorId,
+  columns: raw.columns,
+  rows: { data: new Uint8Array(0), rowCount: 0, done: false },
+  rowsAffected: 0,
+  outBinds: null,
+  lastRowid: null,
+});
+
+/**
+ * @internal The rows of a call's implicit results (tagged REF CURSOR values), each fetched
+ * whole. Call it inside the session's queue.
+ */
+export async function implicitRows<T>(
+  session: Session,
+  data: Uint8Array,
+  opts: ExecuteOptions,
+): Promise<T[][]> {
+  const r = new ValueReader(data);
+  const refs: RefCursorValue[] = [];
+  while (!r.done) refs.push(r.read() as RefCursorValue);
+  const out: T[][] = [];
+  const arraySize = opts.fetchArraySize ?? session.fetchArraySize ?? DEFAULT_ARRAY_SIZE;
+  for (let i = 0; i < refs.length; i++) {
+    try {
+      out.push(
+        await fetchRows<T>(
+          session,
+          fromRef(refs[i]),
+          refPlan(session, refs[i], opts),
+          arraySize,
+          0,
+        ),
+      );
+    } catch (e) {
+      // Nobody will read the rest: release their server cursors too.
+      for (const rest of refs.slice(i + 1)) {
+        await session.native.closeCursor(rest.cursorId).catch(() => {});
+      }
+      throw e;
+    }
+  }
+  return out;
+}
+
 /**
  * @internal A `Cursor` over a REF CURSOR OUT bind: the server holds its rows and its id. Its
  * LOB columns come as `Lob` objects, since the server already chose locators for them.
@@ -43,18 +97,9 @@ export function refCursor<T>(
   raw: RefCursorValue,
   opts: ExecuteOptions,
 ): Cursor<T> {
-  const plan = planRows(raw.columns, { outFormat: opts.outFormat, fetchLobs: true });
-  attachLobMaker(plan, (lob) => lobFromLocator(session, lob));
   const executed: Executed = {
-    res: {
-      cursorId: raw.cursorId,
-      columns: raw.columns,
-      rows: null,
-      rowsAffected: 0,
-      outBinds: null,
-      lastRowid: null,
-    },
-    plan,
+    res: fromRef(raw),
+    plan: refPlan(session, raw, opts),
     arraySize: opts.fetchArraySize ?? session.fetchArraySize ?? DEFAULT_ARRAY_SIZE,
   };
   return new Cursor<T>(session, Promise.resolve(executed));

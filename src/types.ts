@@ -276,6 +276,11 @@ export interface Result<T> {
   outBinds?: unknown[] | Record<string, unknown>;
   /** ROWID of the last row changed by DML, when the server reports it. */
   lastRowid?: string;
+  /**
+   * Rows of each result a PL/SQL call returned with `DBMS_SQL.RETURN_RESULT`, in call order
+   * (thin mode; as node-oracledb gives them). LOB columns come as `Lob` objects.
+   */
+  implicitResults?: T[][];
 }
 
 /**

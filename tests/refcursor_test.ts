@@ -171,3 +171,49 @@ test("CURSOR binds are OUT binds of execute() only", server, async () => {
   const ok = await openFor<{ ONE: number }>(s.conn, "SELECT 1 AS one FROM dual");
   assert.deepEqual(await ok.fetchAll(), [{ ONE: 1 }]);
 });
+
+test(
+  "implicit results (DBMS_SQL.RETURN_RESULT) come back as rows, in call order",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await nums(s.conn, 150);
+    await s.conn.execute(`CREATE OR REPLACE PROCEDURE two_results(k NUMBER) IS
+      c1 SYS_REFCURSOR; c2 SYS_REFCURSOR;
+    BEGIN
+      OPEN c1 FOR SELECT n, label FROM nums WHERE n <= k ORDER BY n;
+      DBMS_SQL.RETURN_RESULT(c1);
+      OPEN c2 FOR SELECT COUNT(*) AS total FROM nums;
+      DBMS_SQL.RETURN_RESULT(c2);
+    END;`);
+    const r = await s.conn.execute<{ N?: number; LABEL?: string; TOTAL?: number }>(
+      "BEGIN two_results(:k); END;",
+      { k: 120 },
+    );
+    const [first, second] = r.implicitResults!;
+    assert.equal(r.implicitResults!.length, 2);
+    // More rows than one fetch of 100.
+    assert.equal(first.length, 120);
+    assert.deepEqual(first[119], { N: 120, LABEL: "row 120" });
+    assert.deepEqual(second, [{ TOTAL: 150 }]);
+
+    const arrays = await s.conn.execute<unknown[]>(
+      `DECLARE c SYS_REFCURSOR; x NUMBER; BEGIN
+       OPEN c FOR SELECT n FROM nums WHERE n <= 3 ORDER BY n;
+       FETCH c INTO x; -- the block's own read: two rows remain
+       DBMS_SQL.RETURN_RESULT(c);
+     END;`,
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(arrays.implicitResults, [[[2], [3]]]);
+    // A call that returns none has no implicitResults.
+    const none = await s.conn.execute("BEGIN NULL; END;");
+    assert.equal(none.implicitResults, undefined);
+    // Fetched whole, the results leave no cursor open: more calls than the 300 cursor limit.
+    for (let i = 0; i < 310; i++) {
+      const again = await s.conn.execute("BEGIN two_results(1); END;");
+      assert.equal(again.implicitResults!.length, 2);
+    }
+  },
+);

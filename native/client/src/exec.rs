@@ -83,6 +83,9 @@ pub struct ExecResult {
     pub rows_affected: u64,
     pub out_binds: Option<RowBuf>,
     pub last_rowid: Option<String>,
+    /// A PL/SQL call's implicit results (DBMS_SQL.RETURN_RESULT): one
+    /// `tag::CURSOR` value each, in the order the call returned them.
+    pub implicit_results: Option<RowBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -345,6 +348,14 @@ impl State {
                     self.cursors.insert(id, plan_for(&cols, &[], false, &[]));
                     opened.insert(id, query::columns_of(&cols));
                 }
+                let implicit_results = (!acc.implicit.is_empty()).then(|| {
+                    let mut buf = RowBuf::default();
+                    for (id, cols) in acc.implicit {
+                        self.cursors.insert(id, plan_for(&cols, &[], false, &[]));
+                        buf.cursor(id, &query::columns_of(&cols));
+                    }
+                    buf
+                });
                 let mut out = RowBuf::default();
                 for p in first_placeholders(&kinds, binds.specs.len()) {
                     match p.and_then(|p| by_placeholder[p].as_ref().map(|v| (p, v))) {
@@ -366,6 +377,7 @@ impl State {
                 Ok(ExecResult {
                     rows_affected: m.row_count,
                     out_binds: Some(out),
+                    implicit_results,
                     ..Default::default()
                 })
             }

@@ -9,6 +9,7 @@ use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::execute::{options, ExecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
+use oradb_protocol::ttc::implicit::{ImplicitResult, ImplicitResults};
 use oradb_protocol::ttc::lob::{self, LobOpReply, LobOpRequest, ReplyShape};
 use oradb_protocol::ttc::protocol_msg::ProtocolRequest;
 use oradb_protocol::ttc::Caps;
@@ -77,6 +78,13 @@ fn server_messages() -> Vec<Vec<u8>> {
     let msgs = encoded(|w, c| {
         lob_reply.encode(w, &shape);
         describe.encode(w, c);
+        ImplicitResults {
+            results: vec![ImplicitResult {
+                describe: describe.clone(),
+                cursor_id: 4,
+            }],
+        }
+        .encode(w, c);
         ErrorMessage::success(1, 2, 0).encode(w, c);
         ErrorMessage::error(1403, "ORA-01403: no data found", 1, 0).encode(w, c);
     });

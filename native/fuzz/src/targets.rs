@@ -14,6 +14,7 @@ use oradb_protocol::ttc::execute::options;
 use oradb_protocol::ttc::execute::{self, ExecuteRequest, ReexecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::function::FunctionHeader;
+use oradb_protocol::ttc::implicit::ImplicitResults;
 use oradb_protocol::ttc::lob::{LobOpReply, LobOpRequest, ReplyShape};
 use oradb_protocol::ttc::piggyback::Piggyback;
 use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
@@ -104,12 +105,14 @@ fn server_messages(input: &[u8]) {
             msg::DATA_TYPES => DataTypesReply::decode(&mut r, &caps).is_ok(),
             msg::ERROR => ErrorMessage::decode(&mut r, &caps).is_ok(),
             msg::ROW_HEADER => RowHeader::decode(&mut r, &caps).is_ok(),
-            msg::ROW_DATA => match sel % 4 {
+            msg::ROW_DATA => match sel % 5 {
                 0 => rows::read_long_value(&mut r).is_ok(),
                 1 => rows::read_out_bind(&mut r).is_ok(),
                 2 => rows::read_out_array(&mut r).is_ok(),
+                3 => rows::read_out_cursor(&mut r, &caps).is_ok(),
                 _ => rows::read_returning_row(&mut r, columns).is_ok(),
             },
+            msg::IMPLICIT_RESULTSET => ImplicitResults::decode(&mut r, &caps).is_ok(),
             msg::PARAMETER if sel & 2 == 0 => AuthReply::decode(&mut r, &caps).is_ok(),
             msg::PARAMETER => DmlRowCounts::decode(&mut r, &caps, sel & 1 == 1).is_ok(),
             msg::STATUS => StatusMessage::decode(&mut r, &caps).is_ok(),

@@ -329,7 +329,8 @@ fn exec_bytes(r: oradb_client::exec::ExecResult) -> HeapBytes {
         | (row_count.is_some() as u8) << 1
         | (done as u8) << 2
         | (r.out_binds.is_some() as u8) << 3
-        | (r.last_rowid.is_some() as u8) << 4;
+        | (r.last_rowid.is_some() as u8) << 4
+        | (r.implicit_results.is_some() as u8) << 5;
     out.push(flags);
     out.extend_from_slice(&r.cursor_id.to_le_bytes());
     out.extend_from_slice(&(r.rows_affected as f64).to_le_bytes());
@@ -355,6 +356,10 @@ fn exec_bytes(r: oradb_client::exec::ExecResult) -> HeapBytes {
     if let Some(id) = &r.last_rowid {
         out.extend_from_slice(&(id.len() as u32).to_le_bytes());
         out.extend_from_slice(id.as_bytes());
+    }
+    if let Some(b) = &r.implicit_results {
+        out.extend_from_slice(&(b.data.len() as u32).to_le_bytes());
+        out.extend_from_slice(&b.data);
     }
     out.extend_from_slice(&meta_at.to_le_bytes());
     HeapBytes(out)

@@ -45,6 +45,8 @@ pub struct PlsqlState {
     pub ref_cursors: Vec<crate::plsql::RefCursor>,
     /// REF CURSORs the last block left in its binds, by bind position.
     pub ref_outs: Vec<Option<crate::plsql::RefCursor>>,
+    /// REF CURSORs the running call passed to DBMS_SQL.RETURN_RESULT.
+    pub implicit: Vec<crate::plsql::RefCursor>,
     /// Nesting of stored calls in the running block.
     pub depth: usize,
     /// The last CREATE stored code that does not compile.

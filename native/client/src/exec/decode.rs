@@ -29,6 +29,8 @@ pub(super) struct Acc {
     /// REF CURSOR OUT binds opened by the block: cursor id and columns (their
     /// `outs` entry holds the id).
     pub(super) ref_cursors: Vec<(u32, Vec<DescribeColumn>)>,
+    /// Implicit results of a PL/SQL call: cursor id and columns.
+    pub(super) implicit: Vec<(u32, Vec<DescribeColumn>)>,
     pub(super) returning: Vec<Vec<Vec<Option<Vec<u8>>>>>,
     pub(super) row_counts: Option<Vec<u64>>,
 }

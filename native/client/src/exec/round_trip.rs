@@ -105,6 +105,15 @@ impl State {
                     acc.io_dirs = IoVector::decode(r, &caps)?.directions;
                     Ok(None)
                 }
+                msg::IMPLICIT_RESULTSET => {
+                    let m = oradb_protocol::ttc::implicit::ImplicitResults::decode(r, &caps)?;
+                    acc.implicit.extend(
+                        m.results
+                            .into_iter()
+                            .map(|x| (u32::from(x.cursor_id), x.describe.columns)),
+                    );
+                    Ok(None)
+                }
                 msg::PARAMETER => {
                     acc.row_counts = Some(DmlRowCounts::decode(r, &caps, want_counts)?.counts);
                     Ok(None)

@@ -20,6 +20,7 @@ mod error_oci;
 pub mod execute;
 pub mod fetch;
 pub mod function;
+pub mod implicit;
 pub mod lob;
 pub mod piggyback;
 pub mod protocol_msg;

@@ -468,6 +468,43 @@ fn open_for_hands_out_ref_cursors_by_bind() {
     assert!(refs[1].is_none());
 }
 
+/// DBMS_SQL.RETURN_RESULT hands the rows a cursor has left to the client,
+/// in call order, from a procedure too; anything else is PLS-00306.
+#[test]
+fn return_result_collects_implicit_results() {
+    let mut s = session();
+    run(&mut s, "create table ir (n number)", &[]).unwrap();
+    for n in 1..=4 {
+        run(&mut s, &format!("insert into ir values ({n})"), &[]).unwrap();
+    }
+    run(
+        &mut s,
+        "create or replace procedure give_ir is c sys_refcursor; begin \
+         open c for select n * 10 as t from ir where n <= 2 order by n; \
+         dbms_sql.return_result(c); end;",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "declare c sys_refcursor; x number; begin \
+         open c for select n from ir order by n; fetch c into x; \
+         dbms_sql.return_result(c, true); give_ir; end;",
+        &[],
+    )
+    .unwrap();
+    let got = s.take_implicit_results();
+    assert_eq!(got.len(), 2);
+    // The first cursor had one row fetched by the block: three remain.
+    let first: Vec<String> = got[0].rows.iter().map(|r| num(&r[0])).collect();
+    assert_eq!(first, ["2", "3", "4"]);
+    assert_eq!(got[1].prepared.columns[0].name, "T");
+    assert_eq!(got[1].rows.len(), 2);
+    assert!(s.take_implicit_results().is_empty());
+    let e = run(&mut s, "begin dbms_sql.return_result(42); end;", &[]).unwrap_err();
+    assert!(e.message.contains("PLS-00306"), "{}", e.message);
+}
+
 #[test]
 fn dml_returning_into_binds_and_variables() {
     let mut s = session();

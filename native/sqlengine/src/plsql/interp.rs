@@ -100,6 +100,7 @@ impl Session {
         self.plsql.depth = 0;
         self.plsql.ref_cursors.clear();
         self.plsql.ref_outs.clear();
+        self.plsql.implicit.clear();
         let flow = self.exec_block(&block, &mut frame);
         self.ref_cursor_outs(&frame);
         let flow = flow?;

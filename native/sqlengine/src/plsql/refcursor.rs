@@ -116,6 +116,48 @@ impl Session {
         self.plsql.ref_cursors.clear();
     }
 
+    /// `DBMS_SQL.RETURN_RESULT(c [, to_client])`: the rows `c` has left go
+    /// to the client as an implicit result of the call; `c` is closed.
+    pub(super) fn return_result(
+        &mut self,
+        args: &[Token],
+        frame: &mut Frame,
+    ) -> Result<(), SqlError> {
+        let first = args
+            .first()
+            .filter(|_| args.len() == 1 || args.get(1).is_some_and(|t| t.is_op(",")));
+        let slot = first
+            .and_then(|t| frame.target(t))
+            .filter(|&k| frame.types[k] == Ty::RefCursor);
+        let Some(slot) = slot else {
+            return Err(SqlError {
+                offset: args.first().map_or(0, |t| t.pos as u32),
+                ..err(
+                    6550,
+                    "PLS-00306: wrong number or types of arguments in call to 'RETURN_RESULT'",
+                )
+            });
+        };
+        let rc = match &frame.slots[slot] {
+            Sql::Integer(h) => self.plsql.ref_cursors.get(*h as usize),
+            _ => None,
+        }
+        .ok_or_else(|| err(1001, "invalid cursor"))?;
+        self.plsql.implicit.push(RefCursor {
+            prepared: rc.prepared.clone(),
+            rows: rc.rows[rc.pos.min(rc.rows.len())..].to_vec(),
+            pos: 0,
+        });
+        // Returned cursors are the client's now: the block cannot fetch them.
+        frame.slots[slot] = Sql::Null;
+        Ok(())
+    }
+
+    /// The implicit results of the last PL/SQL call, in the order returned.
+    pub fn take_implicit_results(&mut self) -> Vec<RefCursor> {
+        std::mem::take(&mut self.plsql.implicit)
+    }
+
     /// REF CURSORs the last PL/SQL call left in its binds, by bind position:
     /// the server hands each to the client as a cursor to fetch from.
     pub fn take_ref_cursors(&mut self) -> Vec<Option<RefCursor>> {

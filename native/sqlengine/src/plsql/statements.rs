@@ -60,6 +60,7 @@ impl Session {
                     return self.sleep(Duration::from_secs_f64(secs.clamp(0.0, 86_400.0)));
                 }
                 ("DBMS_OUTPUT", m, Some(a)) => return self.dbms_output(m, a, frame, &s[2]),
+                ("DBMS_SQL", "RETURN_RESULT", Some(a)) => return self.return_result(a, frame),
                 // Built-in packages win over stored procedures of the same
                 // member name (`pkg.proc` is otherwise SCHEMA.PROC).
                 (pkg @ ("DBMS_APPLICATION_INFO" | "DBMS_SESSION"), m, Some(a)) => {

@@ -1,8 +1,10 @@
-//! REF CURSOR OUT binds: a cursor the block opened becomes a server cursor
-//! holding its rows, and the client gets its description and id to fetch.
+//! REF CURSOR OUT binds and implicit results: a cursor the block opened
+//! becomes a server cursor holding its rows, and the client gets its
+//! description and id to fetch.
 
 use oradb_protocol::buf::Writer as TtcWriter;
 use oradb_protocol::ttc::describe::DescribeInfo;
+use oradb_protocol::ttc::implicit::{ImplicitResult, ImplicitResults};
 use oradb_protocol::ttc::rows;
 use oradb_protocol::ttc::Caps;
 
@@ -23,6 +25,36 @@ pub(crate) fn write_out(
         rows::write_out_cursor(w, caps, &DescribeInfo::new(Vec::new()), 0);
         return Ok(());
     };
+    let (info, id) = open(st, rc)?;
+    rows::write_out_cursor(w, caps, &info, id);
+    Ok(())
+}
+
+/// Writes the implicit results of a PL/SQL call (DBMS_SQL.RETURN_RESULT),
+/// each a server cursor holding its rows. Nothing when there are none.
+pub(crate) fn write_implicit(
+    w: &mut TtcWriter,
+    caps: &Caps,
+    st: &mut State,
+    results: Vec<RefCursor>,
+) -> Result<(), SqlError> {
+    if results.is_empty() {
+        return Ok(());
+    }
+    let mut msg = ImplicitResults::default();
+    for rc in results {
+        let (describe, cursor_id) = open(st, rc)?;
+        msg.results.push(ImplicitResult {
+            describe,
+            cursor_id,
+        });
+    }
+    msg.encode(w, caps);
+    Ok(())
+}
+
+/// Makes `rc` a server cursor the client can fetch from: its describe and id.
+fn open(st: &mut State, rc: RefCursor) -> Result<(DescribeInfo, u16), SqlError> {
     let info = super::respond::describe_info(&rc.prepared.columns);
     let mut cur = Cursor::new(rc.prepared);
     cur.rows = rc.rows;
@@ -32,6 +64,5 @@ pub(crate) fn write_out(
         .ok_or_else(|| super::exec::sql_err(1000, "maximum open cursors exceeded"))?;
     st.info
         .bump(crate::sql::directory::stat::CURSORS_CUMULATIVE);
-    rows::write_out_cursor(w, caps, &info, id);
-    Ok(())
+    Ok((info, id))
 }

@@ -424,7 +424,7 @@ async fn plsql(
         .get_mut(run.cursor_id as u32)
         .map(|c| super::exec::out_limits(&p.plsql_dirs, &c.binds))
         .unwrap_or_default();
-    let (res, arrays, refs) = st
+    let (res, arrays, refs, implicit) = st
         .blocking(move |s| {
             s.set_bind_limits(limits);
             let run_all = |s: &mut crate::sql::Session| {
@@ -440,7 +440,12 @@ async fn plsql(
                 Ok(outs)
             };
             let res = run_all(s);
-            (res, s.take_array_binds(), s.take_ref_cursors())
+            (
+                res,
+                s.take_array_binds(),
+                s.take_ref_cursors(),
+                s.take_implicit_results(),
+            )
         })
         .await?;
     let outs = match res {
@@ -533,6 +538,12 @@ async fn plsql(
                 };
                 rows::write_out_bind(&mut w, b.as_deref());
             }
+        }
+    }
+    // OCI 19.3 is not known to read implicit results yet; thin clients do.
+    if !caps.oci {
+        if let Err(e) = super::refcursor::write_implicit(&mut w, &caps, st, implicit) {
+            return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
         }
     }
     return_params(&mut w, &caps, run.cursor_id, None);
