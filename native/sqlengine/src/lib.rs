@@ -12,6 +12,7 @@ mod functions;
 mod lexer;
 mod lob_rows;
 mod num;
+mod objects;
 pub mod oracle;
 mod plsql;
 mod query;
