@@ -96,7 +96,7 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 None => Value::Null,
             }
         }
-        ora_type::RAW | ora_type::BLOB | ora_type::LONG_RAW => {
+        ora_type::RAW | ora_type::BLOB | ora_type::LONG_RAW | ora_type::OBJECT => {
             let b = match v {
                 ValueRef::Blob(b) => b.to_vec(),
                 other => text(other).unwrap_or_default().into_bytes(),
@@ -174,6 +174,7 @@ fn column(name: String, ora_type: u8, size: u32, precision: i8, scale: i8) -> Co
         precision,
         scale,
         nullable: true,
+        object_type: None,
     }
 }
 
@@ -478,6 +479,7 @@ impl Session {
         if matches!(kind, StmtKind::Query | StmtKind::Dml) {
             self.attach_named(&toks)?;
             toks = self.resolve_synonyms(toks);
+            toks = self.rewrite_constructors(toks)?;
         }
         if kind != StmtKind::PlSql {
             while toks.last().is_some_and(|t| t.is_op(";")) {

@@ -64,6 +64,29 @@ impl Session {
         self.object_type(&owner, &name)
     }
 
+    /// The column a table definition's `name [schema.]type …` declares
+    /// when `type` is an object or collection type, and the index after
+    /// the type's name.
+    pub(crate) fn object_column(&self, item: &[Token]) -> Option<(crate::ColumnInfo, usize)> {
+        let first = item.get(1)?.ident()?;
+        let (owner, name, next) = match (item.get(2), item.get(3)) {
+            (Some(d), Some(n)) if d.is_op(".") => (first, n.ident()?, 4),
+            _ => (self.schema(), first, 2),
+        };
+        self.object_type(&owner, &name)?;
+        let c = crate::ColumnInfo {
+            name: String::new(),
+            ora_type: oradb_protocol::value::ora_type::OBJECT,
+            size: 2000,
+            char_size: 2000,
+            precision: 0,
+            scale: 0,
+            nullable: true,
+            object_type: Some(super::TypeRef { owner, name }),
+        };
+        Some((c, next))
+    }
+
     /// CREATE [OR REPLACE] TYPE … AS OBJECT / VARRAY / TABLE, `toks[at]`
     /// being TYPE.
     pub(crate) fn create_object_type(

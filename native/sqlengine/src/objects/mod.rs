@@ -7,6 +7,7 @@
 //! call to learn a type's shape, are answered from it.
 
 mod catalog;
+mod construct;
 mod parse;
 mod tds;
 mod views;
@@ -14,6 +15,7 @@ mod views;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use construct::register;
 pub(crate) use parse::parse_create;
 pub(crate) use tds::tds;
 pub(crate) use views::{is_type_view, type_view_rows, TYPE_VIEWS};
@@ -160,5 +162,43 @@ impl AttrType {
             }
             _ => (None, None, None),
         }
+    }
+}
+
+/// The named type of an OBJECT column, as column descriptions carry it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeRef {
+    pub owner: String,
+    pub name: String,
+}
+
+impl TypeRef {
+    pub fn oid(&self) -> Vec<u8> {
+        type_oid(&self.owner, &self.name)
+    }
+
+    /// `OWNER.NAME` in hex: a part of a SQLite declared type, which is
+    /// split at `_` (names may hold any character).
+    pub(crate) fn decl_part(&self) -> String {
+        format!("{}.{}", self.owner, self.name)
+            .bytes()
+            .map(|b| format!("{b:02X}"))
+            .collect()
+    }
+
+    pub(crate) fn from_decl_part(hex: &str) -> Option<TypeRef> {
+        if !hex.len().is_multiple_of(2) {
+            return None;
+        }
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+            .collect();
+        let text = String::from_utf8(bytes?).ok()?;
+        let (owner, name) = text.split_once('.')?;
+        Some(TypeRef {
+            owner: owner.to_string(),
+            name: name.to_string(),
+        })
     }
 }

@@ -278,3 +278,82 @@ fn get_type_shape_answers_the_thin_client_block() {
     assert_eq!(text(&out[0]), "1");
     assert_eq!(out[8], Value::Null);
 }
+
+#[test]
+fn object_columns_keep_constructed_images() {
+    use oradb_protocol::value::pickle::{decode_image, Datum};
+    let mut s = session();
+    run(
+        &mut s,
+        "create type udt_Sub as object (n number, s char(4))",
+        &[],
+    )
+    .unwrap();
+    run(&mut s, "create type udt_Subs as varray(2) of udt_Sub", &[]).unwrap();
+    run(
+        &mut s,
+        "create type udt_Obj as object (n number, sub udt_Sub, subs udt_Subs, c clob)",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "create table t_obj (id number(9) not null, o scott.udt_Obj, a udt_Subs)",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "insert into t_obj values (1, scott.udt_Obj(12.5, udt_Sub(1, 'ab'), \
+         udt_Subs(udt_Sub(2, null), null), 'text'), udt_Subs())",
+        &[],
+    )
+    .unwrap();
+    run(&mut s, "insert into t_obj values (2, null, null)", &[]).unwrap();
+    let p = s.prepare("select o, a from t_obj order by id").unwrap();
+    assert_eq!(p.columns[0].ora_type, 109);
+    let t = p.columns[0].object_type.clone().unwrap();
+    assert_eq!((t.owner.as_str(), t.name.as_str()), ("SCOTT", "UDT_OBJ"));
+    let Outcome::Rows { rows, .. } = s.execute(&p, &[]).unwrap() else {
+        panic!("rows")
+    };
+    let Value::Raw(img) = &rows[0][0] else {
+        panic!("{:?}", rows[0][0])
+    };
+    let shape = s.object_shape(&t).unwrap();
+    let num = |n: &str| Datum::Bytes(oradb_protocol::value::number::encode_str(n).unwrap());
+    assert_eq!(
+        decode_image(&shape, img).unwrap(),
+        Datum::Object(Some(vec![
+            num("12.5"),
+            Datum::Object(Some(vec![num("1"), Datum::Bytes(b"ab  ".to_vec())])),
+            Datum::Collection(Some(vec![
+                Datum::Object(Some(vec![num("2"), Datum::Null])),
+                Datum::Object(None),
+            ])),
+            Datum::Bytes(b"text".to_vec()),
+        ]))
+    );
+    let Value::Raw(empty) = &rows[0][1] else {
+        panic!("{:?}", rows[0][1])
+    };
+    let arr = p.columns[1].object_type.clone().unwrap();
+    assert_eq!(
+        decode_image(&s.object_shape(&arr).unwrap(), empty).unwrap(),
+        Datum::Collection(Some(Vec::new()))
+    );
+    assert_eq!(rows[1], [Value::Null, Value::Null]);
+    // Too many elements, a wrong argument count: Oracle's errors.
+    let e = run(
+        &mut s,
+        "insert into t_obj values (3, null, udt_Subs(null, null, null))",
+        &[],
+    );
+    assert_eq!(e.unwrap_err().code, 22_909);
+    let e = run(
+        &mut s,
+        "insert into t_obj values (3, udt_Obj(1), null)",
+        &[],
+    );
+    assert_eq!(e.unwrap_err().code, 2315);
+}
