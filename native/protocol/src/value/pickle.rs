@@ -35,9 +35,17 @@ pub enum Shape {
     /// Any non-LOB scalar: value bytes as TTC encodes them.
     Scalar,
     /// A LOB attribute: a locator on the wire.
-    Lob,
+    Lob(LobKind),
     Object(Vec<Shape>),
     Collection(Box<Shape>),
+}
+
+/// Which LOB a LOB attribute is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LobKind {
+    Clob,
+    NClob,
+    Blob,
 }
 
 /// A decoded image (or part of one).
@@ -220,7 +228,7 @@ fn decode_member(r: &mut Image, shape: &Shape, in_coll: bool, depth: usize) -> D
             let inner = r.take(n)?;
             decode_at(shape, inner, depth + 1)
         }
-        Shape::Scalar | Shape::Lob => {
+        Shape::Scalar | Shape::Lob(_) => {
             if first == NULL {
                 r.pos += 1;
                 return Ok(Datum::Null);
@@ -228,6 +236,32 @@ fn decode_member(r: &mut Image, shape: &Shape, in_coll: bool, depth: usize) -> D
             let n = r.length()?;
             Ok(Datum::Bytes(r.take(n)?.to_vec()))
         }
+    }
+}
+
+impl Datum {
+    /// Replaces each LOB attribute's bytes (contents or locator) with what
+    /// `f` makes of them.
+    pub fn map_lobs<E>(
+        &mut self,
+        shape: &Shape,
+        f: &mut dyn FnMut(LobKind, &[u8]) -> Result<Vec<u8>, E>,
+    ) -> Result<(), E> {
+        match (shape, self) {
+            (Shape::Lob(k), Datum::Bytes(b)) => *b = f(*k, b)?,
+            (Shape::Object(attrs), Datum::Object(Some(vals))) => {
+                for (s, v) in attrs.iter().zip(vals) {
+                    v.map_lobs(s, f)?;
+                }
+            }
+            (Shape::Collection(elem), Datum::Collection(Some(vals))) => {
+                for v in vals {
+                    v.map_lobs(elem, f)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -300,7 +334,7 @@ mod tests {
     fn object_with_inline_object_and_collection_round_trips() {
         let shape = Shape::Object(vec![
             Shape::Scalar,
-            Shape::Lob,
+            Shape::Lob(LobKind::Clob),
             sub(),
             Shape::Collection(Box::new(sub())),
         ]);

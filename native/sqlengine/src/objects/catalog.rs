@@ -52,6 +52,17 @@ impl Session {
         .unwrap_or_default()
     }
 
+    /// The type whose OID is `oid` (a bind of type 109 names its type so).
+    pub fn object_type_by_oid(&self, oid: &[u8]) -> Option<super::TypeRef> {
+        self.object_types()
+            .into_iter()
+            .find(|t| t.oid() == oid)
+            .map(|t| super::TypeRef {
+                owner: t.owner,
+                name: t.name,
+            })
+    }
+
     /// A type named as clients name it: `name`, `schema.name`, either part
     /// quoted (kept as written) or not (upper case).
     pub(crate) fn object_type_named(&self, full: &str) -> Option<ObjType> {

@@ -5,7 +5,7 @@
 //! OBJECT columns keep their values. LOB attributes hold their contents in
 //! the stored image: the server swaps them for locators when it sends one.
 
-use oradb_protocol::value::pickle::{encode_image, Datum, Shape};
+use oradb_protocol::value::pickle::{encode_image, Datum, LobKind, Shape};
 use oradb_protocol::value::{encode_value, ora_type, DateTime, Value};
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as Sql, ValueRef};
@@ -32,7 +32,9 @@ impl Session {
     fn shape_of(&self, t: &ObjType, depth: usize) -> Option<Shape> {
         let member = |a: &AttrType| -> Option<Shape> {
             Some(match a {
-                AttrType::Clob | AttrType::NClob | AttrType::Blob => Shape::Lob,
+                AttrType::Clob => Shape::Lob(LobKind::Clob),
+                AttrType::NClob => Shape::Lob(LobKind::NClob),
+                AttrType::Blob => Shape::Lob(LobKind::Blob),
                 AttrType::Named { owner, name } if depth < MAX_DEPTH => {
                     self.shape_of(&self.object_type(owner, name)?, depth + 1)?
                 }
@@ -69,7 +71,8 @@ impl Session {
                 AttrType::TimestampTz(_) => "TZ".into(),
                 AttrType::BinaryFloat => "F".into(),
                 AttrType::BinaryDouble => "B".into(),
-                AttrType::Clob | AttrType::NClob => "L".into(),
+                AttrType::Clob => "L".into(),
+                AttrType::NClob => "NL".into(),
                 AttrType::Blob => "BL".into(),
                 AttrType::Boolean => "Z".into(),
                 AttrType::Named { owner, name } => match self.object_type(owner, name) {
@@ -247,7 +250,9 @@ fn padded(s: String, n: Option<usize>) -> String {
 
 fn member(v: ValueRef, code: &str) -> rusqlite::Result<(Shape, Datum)> {
     let shape = match code {
-        "L" | "BL" => Shape::Lob,
+        "L" => Shape::Lob(LobKind::Clob),
+        "NL" => Shape::Lob(LobKind::NClob),
+        "BL" => Shape::Lob(LobKind::Blob),
         _ => Shape::Scalar,
     };
     if matches!(v, ValueRef::Null) {
@@ -283,7 +288,7 @@ fn member(v: ValueRef, code: &str) -> rusqlite::Result<(Shape, Datum)> {
             .flat_map(u16::to_be_bytes)
             .collect(),
         "R" | "BL" => bytes_of(v)?,
-        "L" => text(v).unwrap_or_default().into_bytes(),
+        "L" | "NL" => text(v).unwrap_or_default().into_bytes(),
         "D" => encoded(
             &Value::Date(DateTime {
                 nanos: 0,
