@@ -239,13 +239,16 @@ fn decode_member(r: &mut Image, shape: &Shape, in_coll: bool, depth: usize) -> D
     }
 }
 
+/// What [`Datum::map_lobs`] makes of each LOB attribute's bytes.
+pub type LobMap<'a, E> = dyn FnMut(LobKind, &[u8]) -> Result<Vec<u8>, E> + 'a;
+
 impl Datum {
     /// Replaces each LOB attribute's bytes (contents or locator) with what
     /// `f` makes of them.
     pub fn map_lobs<E>(
         &mut self,
         shape: &Shape,
-        f: &mut dyn FnMut(LobKind, &[u8]) -> Result<Vec<u8>, E>,
+        f: &mut LobMap<E>,
     ) -> Result<(), E> {
         match (shape, self) {
             (Shape::Lob(k), Datum::Bytes(b)) => *b = f(*k, b)?,
