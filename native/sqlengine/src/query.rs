@@ -366,6 +366,9 @@ fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<Hint>) {
             .count();
         let typed = |body: &[Token]| match describe::item_hint(body, binds_before) {
             Hint::Char { .. } | Hint::Number if set_op => Hint::Unknown,
+            Hint::Unknown if super::objects::constructor_column(body).is_some() => {
+                super::objects::constructor_column(body).map_or(Hint::Unknown, Hint::Typed)
+            }
             Hint::Unknown if !body.is_empty() => {
                 // An aliased CAST/TO_CLOB/...: typed by its text, as unaliased.
                 let end = toks.get(s + body.len()).map_or(sql.len(), |t| t.pos);

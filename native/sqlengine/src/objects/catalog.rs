@@ -52,6 +52,12 @@ impl Session {
         .unwrap_or_default()
     }
 
+    /// Whether this session may use `owner`'s types: its own, or any for
+    /// SYS and SYSTEM (the test server has no EXECUTE grants on types).
+    pub(crate) fn may_use_types_of(&self, owner: &str) -> bool {
+        owner == self.user || matches!(self.user.as_str(), "SYS" | "SYSTEM")
+    }
+
     /// The type whose OID is `oid` (a bind of type 109 names its type so).
     pub fn object_type_by_oid(&self, oid: &[u8]) -> Option<super::TypeRef> {
         self.object_types()

@@ -55,8 +55,9 @@ impl Session {
         })
     }
 
-    /// The spec ORA_OBJ_NEW reads: `O:` or `C<limit>:` then one code per
-    /// attribute (or the element's), `;`-separated.
+    /// The spec ORA_OBJ_NEW reads: the type (as [`TypeRef::decl_part`]),
+    /// `|`, `O:` or `C<limit>:` then one code per attribute (or the
+    /// element's), `;`-separated.
     fn constructor_spec(&self, t: &ObjType) -> String {
         let code = |a: &AttrType| -> String {
             match a {
@@ -85,14 +86,19 @@ impl Session {
                 _ => "N".into(),
             }
         };
-        match &t.kind {
+        let body = match &t.kind {
             ObjKind::Object(attrs) => {
                 let codes: Vec<String> = attrs.iter().map(|(_, a)| code(a)).collect();
                 format!("O:{}", codes.join(";"))
             }
             ObjKind::Varray { limit, elem } => format!("C{limit}:{}", code(elem)),
             ObjKind::Table { elem } => format!("C0:{}", code(elem)),
-        }
+        };
+        let r = TypeRef {
+            owner: t.owner.clone(),
+            name: t.name.clone(),
+        };
+        format!("{}|{body}", r.decl_part())
     }
 
     /// Calls of types' names in `toks` as ORA_OBJ_NEW calls.
@@ -136,6 +142,30 @@ impl Session {
     }
 }
 
+/// The column a select item that is a constructor call describes as.
+pub(crate) fn constructor_column(item: &[Token]) -> Option<crate::ColumnInfo> {
+    let [call, open, spec, ..] = item else {
+        return None;
+    };
+    let Tok::Str(spec) = &spec.tok else {
+        return None;
+    };
+    if !call.is_word("ORA_OBJ_NEW") || !open.is_op("(") || !item.last()?.is_op(")") {
+        return None;
+    }
+    let t = TypeRef::from_decl_part(spec.split_once('|')?.0)?;
+    Some(crate::ColumnInfo {
+        name: String::new(),
+        ora_type: ora_type::OBJECT,
+        size: 2000,
+        char_size: 2000,
+        precision: 0,
+        scale: 0,
+        nullable: true,
+        object_type: Some(t),
+    })
+}
+
 /// Registers ORA_OBJ_NEW on a session's connection.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
@@ -144,6 +174,7 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
 
 fn construct(ctx: &Context) -> rusqlite::Result<Sql> {
     let spec: String = ctx.get(0)?;
+    let spec = spec.split_once('|').map_or(spec.as_str(), |(_, s)| s);
     let (head, codes) = spec
         .split_once(':')
         .ok_or_else(|| ora("ORA-22800: invalid user-defined type"))?;

@@ -15,7 +15,7 @@ mod views;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use construct::register;
+pub(crate) use construct::{constructor_column, register};
 pub(crate) use parse::parse_create;
 pub(crate) use tds::tds;
 pub(crate) use views::{is_type_view, type_view_rows, TYPE_VIEWS};

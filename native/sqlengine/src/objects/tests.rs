@@ -357,3 +357,45 @@ fn object_columns_keep_constructed_images() {
     );
     assert_eq!(e.unwrap_err().code, 2315);
 }
+
+#[test]
+fn constructors_in_the_select_list_describe_as_their_type() {
+    let mut s = session();
+    run(&mut s, "create type udt_Nums as varray(5) of number", &[]).unwrap();
+    let p = s.prepare("select udt_Nums(5, 10, 15) from dual").unwrap();
+    assert_eq!(p.columns[0].ora_type, 109);
+    let t = p.columns[0].object_type.clone().unwrap();
+    assert_eq!((t.owner.as_str(), t.name.as_str()), ("SCOTT", "UDT_NUMS"));
+    let Outcome::Rows { rows, columns } = s.execute(&p, &[]).unwrap() else {
+        panic!("rows")
+    };
+    assert_eq!(columns[0].ora_type, 109);
+    let Value::Raw(img) = &rows[0][0] else {
+        panic!("{:?}", rows[0][0])
+    };
+    let d = oradb_protocol::value::pickle::decode_image(&s.object_shape(&t).unwrap(), img);
+    let n = |v: &str| {
+        oradb_protocol::value::pickle::Datum::Bytes(
+            oradb_protocol::value::number::encode_str(v).unwrap(),
+        )
+    };
+    assert_eq!(
+        d.unwrap(),
+        oradb_protocol::value::pickle::Datum::Collection(Some(vec![n("5"), n("10"), n("15")]))
+    );
+}
+
+#[test]
+fn another_users_types_are_not_found_by_get_type_shape() {
+    let db = Database::open(None).unwrap();
+    let mut scott = Session::open(&db, "scott").unwrap();
+    run(&mut scott, SUB, &[]).unwrap();
+    let mut other = Session::open(&db, "system").unwrap();
+    let mut blake = Session::open(&db, "blake").unwrap();
+    let p = "declare i varchar2(3); so varchar2(128); sn varchar2(128); sub sys_refcursor; \
+             begin :r := dbms_pickler.get_type_shape('SCOTT.UDT_SUB', :oid, :v, :tds, i, so, sn, :rc, sub); end;";
+    let shape = |s: &mut Session| text(&run(s, p, &vec![Value::Null; 5]).unwrap()[0][0]);
+    assert_eq!(shape(&mut scott), "0");
+    assert_eq!(shape(&mut other), "0");
+    assert_eq!(shape(&mut blake), "1");
+}

@@ -90,7 +90,10 @@ impl Session {
             outs.push(slot);
         }
         let name = as_text(&self.eval(args[0], frame)?.0).unwrap_or_default();
-        let Some(ty) = self.object_type_named(&name) else {
+        let found = self
+            .object_type_named(&name)
+            .filter(|t| self.may_use_types_of(&t.owner));
+        let Some(ty) = found else {
             return Ok(Some((Sql::Integer(1), Ty::Number)));
         };
         let p = self.prepare(ATTRS_QUERY)?;
