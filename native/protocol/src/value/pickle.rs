@@ -245,11 +245,7 @@ pub type LobMap<'a, E> = dyn FnMut(LobKind, &[u8]) -> Result<Vec<u8>, E> + 'a;
 impl Datum {
     /// Replaces each LOB attribute's bytes (contents or locator) with what
     /// `f` makes of them.
-    pub fn map_lobs<E>(
-        &mut self,
-        shape: &Shape,
-        f: &mut LobMap<E>,
-    ) -> Result<(), E> {
+    pub fn map_lobs<E>(&mut self, shape: &Shape, f: &mut LobMap<E>) -> Result<(), E> {
         match (shape, self) {
             (Shape::Lob(k), Datum::Bytes(b)) => *b = f(*k, b)?,
             (Shape::Object(attrs), Datum::Object(Some(vals))) => {
@@ -285,7 +281,7 @@ pub struct ObjectValue {
 pub fn toid_for(oid: &[u8]) -> Vec<u8> {
     let mut t = vec![0x00, 0x22, 0x02, 0x08];
     t.extend_from_slice(oid);
-    t.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    t.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]);
     t
 }
 
@@ -421,5 +417,42 @@ mod tests {
         let mut r = Reader::new(&bytes);
         assert_eq!(ObjectValue::decode(&mut r).unwrap(), v);
         assert_eq!(v.toid.len(), 36);
+    }
+
+    /// python-oracledb 4.0.2 (thin) binding `CAP_SUB(7, 'seven')` and
+    /// `CAP_SUBS(that, NULL)` (a VARRAY of CAP_SUB) to an INSERT: the two
+    /// values of its bind row, captured between it and the test server.
+    const PYTHON_BINDS: &[u8] = &[
+        0x01, 0x24, 0x24, 0x00, 0x22, 0x02, 0x08, 0xcd, 0xbc, 0xe9, 0x57, 0x5b, 0xa6, 0xe4, 0xc7,
+        0x15, 0xf7, 0x8c, 0x3f, 0x0e, 0xf5, 0xd6, 0xa8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x10, 0x01,
+        0x01, 0x10, 0x84, 0x01, 0xfe, 0x00, 0x00, 0x00, 0x10, 0x02, 0xc1, 0x08, 0x05, 0x73, 0x65,
+        0x76, 0x65, 0x6e, 0x01, 0x24, 0x24, 0x00, 0x22, 0x02, 0x08, 0x3e, 0xe5, 0x13, 0x70, 0xbc,
+        0x96, 0x67, 0x7c, 0x49, 0x7a, 0x4a, 0x26, 0x6b, 0xbc, 0x4c, 0x81, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x1d, 0x01, 0x01, 0x1d, 0x88, 0x01, 0xfe, 0x00, 0x00, 0x00, 0x1d, 0x01, 0x01, 0x00,
+        0x02, 0x10, 0x84, 0x01, 0xfe, 0x00, 0x00, 0x00, 0x10, 0x02, 0xc1, 0x08, 0x05, 0x73, 0x65,
+        0x76, 0x65, 0x6e, 0xfd,
+    ];
+
+    #[test]
+    fn python_oracledb_bind_values_decode_and_encode_alike() {
+        let mut r = Reader::new(PYTHON_BINDS);
+        let obj = ObjectValue::decode(&mut r).unwrap();
+        let arr = ObjectValue::decode(&mut r).unwrap();
+        assert_eq!(r.remaining(), 0);
+        assert_eq!(obj.toid, toid_for(&PYTHON_BINDS[7..23]));
+        assert_eq!((obj.flags, obj.version), (TOP_LEVEL, 0));
+        let seven = Datum::Object(Some(vec![
+            Datum::Bytes(vec![0xc1, 0x08]),
+            Datum::Bytes(b"seven".to_vec()),
+        ]));
+        assert_eq!(decode_image(&sub(), &obj.image).unwrap(), seven);
+        // Our encoder writes the very image python-oracledb wrote.
+        assert_eq!(encode_image(&sub(), &seven), obj.image);
+        let subs = Shape::Collection(Box::new(sub()));
+        let both = Datum::Collection(Some(vec![seven, Datum::Object(None)]));
+        assert_eq!(decode_image(&subs, &arr.image).unwrap(), both);
+        assert_eq!(encode_image(&subs, &both), arr.image);
     }
 }
