@@ -172,9 +172,31 @@ impl Session {
         Ok(())
     }
 
-    /// The types whose attributes or elements name `owner.name`.
+    /// The types whose attributes or elements name `owner.name`, and the
+    /// tables (of the schemas this session has attached) with a column of it.
     fn type_dependents(&self, owner: &str, name: &str) -> Vec<String> {
         let uses = |a: &AttrType| a.owner() == Some(owner) && a.type_name() == name;
+        let decl = format!(
+            "BLOB_OBJ_{}",
+            super::TypeRef {
+                owner: owner.to_string(),
+                name: name.to_string()
+            }
+            .decl_part()
+        );
+        let mut tables = Vec::new();
+        for schema in &self.attached {
+            let sql = format!(
+                "SELECT name FROM {}.sqlite_master WHERE type = 'table' AND instr(sql, ?1) > 0",
+                crate::schemas::quote(schema)
+            );
+            if let Ok(mut stmt) = self.conn.prepare(&sql) {
+                let found = stmt.query_map([&decl], |r| r.get::<_, String>(0));
+                if let Ok(rows) = found {
+                    tables.extend(rows.filter_map(Result::ok).map(|t| format!("{schema}.{t}")));
+                }
+            }
+        }
         self.object_types()
             .into_iter()
             .filter(|t| match &t.kind {
@@ -182,6 +204,7 @@ impl Session {
                 ObjKind::Varray { elem, .. } | ObjKind::Table { elem } => uses(elem),
             })
             .map(|t| format!("{}.{}", t.owner, t.name))
+            .chain(tables)
             .collect()
     }
 }

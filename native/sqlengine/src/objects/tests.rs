@@ -356,6 +356,13 @@ fn object_columns_keep_constructed_images() {
         &[],
     );
     assert_eq!(e.unwrap_err().code, 2315);
+    // A table's column type cannot go while the table is there.
+    assert_eq!(
+        run(&mut s, "drop type udt_Obj", &[]).unwrap_err().code,
+        2303
+    );
+    run(&mut s, "drop table t_obj", &[]).unwrap();
+    run(&mut s, "drop type udt_Obj", &[]).unwrap();
 }
 
 #[test]
