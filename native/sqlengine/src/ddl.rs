@@ -423,10 +423,17 @@ impl Session {
             .filter(|w| !matches!(w.as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE"))
             .cloned()
             .collect();
-        let mut info = oracle_type(&type_words, &args, char_semantics).ok_or_else(|| SqlError {
-            offset: item.get(1).map_or(0, |t| t.pos as u32),
-            ..err(902, "invalid datatype")
-        })?;
+        let object = self.object_column(item);
+        let mut info = match object {
+            Some((c, next)) => {
+                i = next;
+                c
+            }
+            None => oracle_type(&type_words, &args, char_semantics).ok_or_else(|| SqlError {
+                offset: item.get(1).map_or(0, |t| t.pos as u32),
+                ..err(902, "invalid datatype")
+            })?,
+        };
         let rest = &item[i..];
         let mut constraints = Vec::new();
         let mut identity = None;

@@ -523,6 +523,16 @@ fn to_timestamp_tz(ctx: &Context, shared: &SessionShared) -> R {
     } else {
         None
     };
+    // TZH takes an unsigned hour too ('… 00:00' with TZH:TZM): east of UTC.
+    let s = match (&fmt, s.rsplit_once(' ')) {
+        (Some(f), Some((rest, z)))
+            if f.to_ascii_uppercase().contains("TZH")
+                && z.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            format!("{rest} +{z}")
+        }
+        _ => s,
+    };
     let (local, offset) = timezone::split_zone(&s).unwrap_or((&s, 0));
     let d = match &fmt {
         Some(f) => datefmt::to_date_at(local, timezone::strip_zone_elements(f), &shared.now())

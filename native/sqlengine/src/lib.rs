@@ -12,6 +12,7 @@ mod functions;
 mod lexer;
 mod lob_rows;
 mod num;
+mod objects;
 pub mod oracle;
 mod plsql;
 mod query;
@@ -41,6 +42,7 @@ use directory::SessionDirectory;
 pub use errors::err as ora_error;
 use lexer::Token;
 pub use lob_rows::{LobRows, LobSource};
+pub use objects::TypeRef;
 pub use plsql::RefCursor;
 use sequences::Sequences;
 pub use stored::ArrayBind;
@@ -82,6 +84,8 @@ pub struct ColumnInfo {
     /// Unconstrained NUMBER: precision 0, scale -127.
     pub scale: i8,
     pub nullable: bool,
+    /// The object or collection type of an OBJECT (109) column.
+    pub object_type: Option<TypeRef>,
 }
 
 #[derive(Clone, Debug)]
@@ -354,6 +358,7 @@ impl Session {
         schemas::install_authorizer(&conn, visible.clone());
         functions::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
         lob_rows::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
+        objects::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {
             flag: Arc::new(AtomicBool::new(false)),
             sqlite: Arc::new(conn.get_interrupt_handle()),

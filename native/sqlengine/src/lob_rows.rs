@@ -162,6 +162,7 @@ fn lob_info(ty: u8) -> ColumnInfo {
         precision: 0,
         scale: 0,
         nullable: true,
+        object_type: None,
     }
 }
 

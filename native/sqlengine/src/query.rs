@@ -96,7 +96,7 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 None => Value::Null,
             }
         }
-        ora_type::RAW | ora_type::BLOB | ora_type::LONG_RAW => {
+        ora_type::RAW | ora_type::BLOB | ora_type::LONG_RAW | ora_type::OBJECT => {
             let b = match v {
                 ValueRef::Blob(b) => b.to_vec(),
                 other => text(other).unwrap_or_default().into_bytes(),
@@ -174,6 +174,7 @@ fn column(name: String, ora_type: u8, size: u32, precision: i8, scale: i8) -> Co
         precision,
         scale,
         nullable: true,
+        object_type: None,
     }
 }
 
@@ -365,6 +366,9 @@ fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<Hint>) {
             .count();
         let typed = |body: &[Token]| match describe::item_hint(body, binds_before) {
             Hint::Char { .. } | Hint::Number if set_op => Hint::Unknown,
+            Hint::Unknown if super::objects::constructor_column(body).is_some() => {
+                super::objects::constructor_column(body).map_or(Hint::Unknown, Hint::Typed)
+            }
             Hint::Unknown if !body.is_empty() => {
                 // An aliased CAST/TO_CLOB/...: typed by its text, as unaliased.
                 let end = toks.get(s + body.len()).map_or(sql.len(), |t| t.pos);
@@ -478,6 +482,7 @@ impl Session {
         if matches!(kind, StmtKind::Query | StmtKind::Dml) {
             self.attach_named(&toks)?;
             toks = self.resolve_synonyms(toks);
+            toks = self.rewrite_constructors(toks)?;
         }
         if kind != StmtKind::PlSql {
             while toks.last().is_some_and(|t| t.is_op(";")) {

@@ -258,6 +258,7 @@ impl Session {
                     p("NUMLINES", BindDir::InOut),
                 ])
             }
+            "DBMS_PICKLER.GET_TYPE_SHAPE" => return Some(super::plsql::pickler_modes()),
             // Other built-in package members take IN arguments only here;
             // a stored procedure of the same member name must not lend
             // them its modes.
@@ -352,6 +353,9 @@ impl Session {
                 }
                 match w(i).as_str() {
                     "PROCEDURE" | "FUNCTION" => Some(self.create_stored(&p.sql, replace)),
+                    "TYPE" if !toks.get(i + 1).is_some_and(|t| t.is_word("BODY")) => {
+                        Some(self.create_object_type(&p.sql, toks, i, replace))
+                    }
                     "PACKAGE" | "TYPE" => Some(self.create_typed(&p.sql, toks, i, replace)),
                     _ => None,
                 }
@@ -365,6 +369,9 @@ impl Session {
                 }
                 if body {
                     return Some(self.drop_stored(&body_key(&name), &format!("{} BODY", w(1))));
+                }
+                if w(1) == "TYPE" {
+                    return Some(self.drop_object_type(toks));
                 }
                 if w(1) == "PACKAGE" || w(1) == "TYPE" {
                     // Dropping a package or type drops its body too.

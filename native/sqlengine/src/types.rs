@@ -19,6 +19,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         precision,
         scale,
         nullable: true,
+        object_type: None,
     };
     Some(match w.as_slice() {
         ["NUMBER"] | ["NUMERIC"] | ["DECIMAL"] | ["DEC"] => match (a0, args.get(1)) {
@@ -141,6 +142,10 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         ora_type::LONG => "TEXT_LG".into(),
         ora_type::LONG_RAW => "BLOB_LR".into(),
         ora_type::BOOLEAN => "BLOB_BO".into(),
+        ora_type::OBJECT => match &c.object_type {
+            Some(t) => format!("BLOB_OBJ_{}", t.decl_part()),
+            None => "BLOB_OBJ".into(),
+        },
         _ => "TEXT_VC_4000_4000".into(),
     };
     let nn = if c.nullable { "" } else { "_NN" };
@@ -164,6 +169,7 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         precision: 0,
         scale: 0,
         nullable: true,
+        object_type: None,
     };
     let (ty, size, prec, scale) = match parts.get(1).copied()? {
         "NUM" => (
@@ -188,6 +194,10 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "LG" => (ora_type::LONG, 0, 0, 0),
         "LR" => (ora_type::LONG_RAW, 0, 0, 0),
         "BO" => (ora_type::BOOLEAN, 4, 0, 0),
+        "OBJ" => {
+            c.object_type = crate::TypeRef::from_decl_part(parts.get(2)?);
+            (ora_type::OBJECT, 2000, 0, 0)
+        }
         _ => return None,
     };
     c.ora_type = ty;

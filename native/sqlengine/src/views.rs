@@ -316,7 +316,10 @@ type View = (&'static str, &'static [(&'static str, &'static str)]);
 /// Every view this module materializes: the session and catalog views here
 /// and the NLS ones.
 fn all_views() -> impl Iterator<Item = &'static View> {
-    VIEWS.iter().chain(super::static_views::VIEWS.iter())
+    VIEWS
+        .iter()
+        .chain(super::static_views::VIEWS.iter())
+        .chain(super::objects::TYPE_VIEWS.iter())
 }
 
 /// Whether `name` (upper case) is one of the views, which SYS owns in Oracle.
@@ -677,6 +680,9 @@ impl Session {
                     ]
                 })
                 .collect(),
+            n if super::objects::is_type_view(n) => {
+                super::objects::type_view_rows(n, &self.object_types(), &self.schema())
+            }
             _ => super::static_views::rows(name, &me.attrs().nls, &service),
         })
     }

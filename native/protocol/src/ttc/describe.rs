@@ -19,6 +19,9 @@ pub struct DescribeColumn {
     pub name: String,
     pub type_schema: Option<String>,
     pub type_name: Option<String>,
+    /// The OID and version of an object column's type (empty otherwise).
+    pub type_oid: Vec<u8>,
+    pub type_version: u16,
     pub position: u16,
     pub uds_flags: u32,
 }
@@ -56,7 +59,8 @@ impl DescribeColumn {
     fn encode(&self, w: &mut Writer, caps: &Caps, position: u16) {
         w.u8(self.ora_type).u8(self.flags).u8(self.precision as u8);
         super::column::write_scale(w, caps, self.ora_type, self.scale);
-        w.ub4(self.buffer_size).ub4(0).ub8(0).ub4(0).ub2(0);
+        w.ub4(self.buffer_size).ub4(0).ub8(0);
+        w.bytes_with_length(&self.type_oid).ub2(self.type_version);
         w.ub2(self.charset).u8(self.csfrm).ub4(self.max_size);
         if caps.field_version >= Caps::FV_12_2 {
             w.ub4(0);
@@ -91,10 +95,8 @@ impl DescribeColumn {
         };
         r.ub4()?;
         r.ub8()?;
-        if r.ub4()? > 0 {
-            r.bytes()?;
-        }
-        r.ub2()?;
+        c.type_oid = r.bytes_with_length()?.unwrap_or_default();
+        c.type_version = r.ub2()?;
         c.charset = r.ub2()?;
         c.csfrm = r.u8()?;
         c.max_size = r.ub4()?;

@@ -94,6 +94,15 @@ fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
         (ora_type::BOOLEAN, None) => {
             w.u8(0xFD).u8(1);
         }
+        (ora_type::OBJECT, None) => crate::value::pickle::ObjectValue {
+            flags: crate::value::pickle::TOP_LEVEL,
+            ..Default::default()
+        }
+        .encode(w),
+        (ora_type::OBJECT, Some(b)) => {
+            // Already the whole wire value (see read_value).
+            w.raw(b);
+        }
         (_, None) => {
             w.u8(0);
         }
@@ -148,6 +157,17 @@ fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
             r.ub4()?;
         }
         return Ok(None);
+    }
+    if m.ora_type == ora_type::OBJECT {
+        // An object: TOID, OID, snapshot, version, length, flags, image
+        // (see value::pickle), kept whole; NULL when it has no image.
+        let v = crate::value::pickle::ObjectValue::decode(r)?;
+        if v.image.is_empty() {
+            return Ok(None);
+        }
+        let mut w = Writer::new();
+        v.encode(&mut w);
+        return Ok(Some(w.into_inner()));
     }
     if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
         // LOB binds carry a locator: ub4 length then the bytes.

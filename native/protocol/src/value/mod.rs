@@ -4,6 +4,7 @@
 pub mod datetime;
 pub mod float;
 pub mod number;
+pub mod pickle;
 
 pub use datetime::DateTime;
 
@@ -21,6 +22,8 @@ pub mod ora_type {
     pub const BINARY_FLOAT: u8 = 100;
     pub const BINARY_DOUBLE: u8 = 101;
     pub const CURSOR: u8 = 102;
+    /// Object types and collections (named types).
+    pub const OBJECT: u8 = 109;
     pub const CLOB: u8 = 112;
     pub const BLOB: u8 = 113;
     pub const TIMESTAMP: u8 = 180;

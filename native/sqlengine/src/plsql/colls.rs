@@ -277,7 +277,10 @@ impl Session {
                 frame.colls[slot] = Some(src);
                 return Ok(());
             }
-            let (v, ty) = self.eval(expr, frame)?;
+            let (v, ty) = match self.pickler_call(expr, frame)? {
+                Some(r) => r,
+                None => self.eval(expr, frame)?,
+            };
             return frame.set(slot, v, ty);
         }
         let v = self.eval(expr, frame)?.0;

@@ -262,7 +262,7 @@ fn create_type_is_stored_and_dropped() {
     let mut s = session();
     run(
         &mut s,
-        "create type pythontest.udt_SubObject as object (SubNumberValue number, SubStringValue varchar2(60))",
+        "create type scott.udt_SubObject as object (SubNumberValue number, SubStringValue varchar2(60))",
         &[],
     )
     .unwrap();

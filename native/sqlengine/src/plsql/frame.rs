@@ -236,6 +236,7 @@ pub(super) fn sql_value(v: ValueRef) -> Value {
         precision: 0,
         scale: 0,
         nullable: true,
+        object_type: None,
     };
     match v {
         ValueRef::Integer(_) | ValueRef::Real(_) => to_value(

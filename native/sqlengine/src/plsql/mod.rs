@@ -20,6 +20,7 @@ mod frame;
 mod interp;
 mod packages;
 mod parser;
+mod pickler;
 mod refcursor;
 mod statements;
 
@@ -30,6 +31,7 @@ pub use binds::analyze;
 pub use calls::PkgVars;
 pub use parser::parse_package;
 pub use parser::Parser;
+pub use pickler::modes as pickler_modes;
 pub use refcursor::RefCursor;
 
 /// Deepest nesting of stored calls; deeper recursion is an error, not a

@@ -27,6 +27,17 @@ pub struct RefCursor {
     pos: usize,
 }
 
+impl RefCursor {
+    /// A cursor over rows already fetched, at its first row.
+    pub(super) fn new(prepared: Prepared, rows: Vec<Vec<Value>>) -> RefCursor {
+        RefCursor {
+            prepared,
+            rows,
+            pos: 0,
+        }
+    }
+}
+
 impl Session {
     /// `OPEN target FOR query`.
     pub(super) fn open_for(

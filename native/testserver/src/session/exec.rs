@@ -82,6 +82,10 @@ fn bind_values(
 ) -> Result<BoundValues, SqlError> {
     use oradb_protocol::value::ora_type;
     let decode = |b: &[u8], m: &ColumnMeta| {
+        if m.ora_type == ora_type::OBJECT {
+            let oid = m.oid.as_deref().unwrap_or_default();
+            return super::objects::bound_object(b, oid, session, lobs);
+        }
         if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
             // A LOB bind is a locator: the value is the LOB it names.
             return lobs.bound_value(b, session);

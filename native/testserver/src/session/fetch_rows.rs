@@ -44,6 +44,7 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     } else {
         RowHeader::default().encode(w, caps);
     }
+    let shapes = super::objects::column_shapes(&st.session, &cur.prepared.columns);
     let mut prev: Option<&Vec<Value>> = None;
     let mut failed = None;
     let mut done = cur.pos;
@@ -53,7 +54,7 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
             lob_rows: cur.lob_rows.as_ref(),
             index: done,
         };
-        if let Err(e) = write_row(w, row, prev, &types, lobs, at) {
+        if let Err(e) = write_row(w, row, prev, (&types, &shapes), lobs, at) {
             w.buf.truncate(mark);
             failed = Some(e);
             break;
@@ -97,7 +98,7 @@ fn write_row(
     w: &mut TtcWriter,
     row: &[Value],
     prev: Option<&Vec<Value>>,
-    types: &[u8],
+    (types, shapes): (&[u8], &[Option<super::objects::ObjColumn>]),
     lobs: &mut super::lob::Lobs,
     at: super::lob::RowAt,
 ) -> Result<(), ValueError> {
@@ -105,7 +106,11 @@ fn write_row(
     let is_long = |ty: u8| {
         matches!(
             ty,
-            ora_type::LONG | ora_type::LONG_RAW | ora_type::CLOB | ora_type::BLOB
+            ora_type::LONG
+                | ora_type::LONG_RAW
+                | ora_type::CLOB
+                | ora_type::BLOB
+                | ora_type::OBJECT
         )
     };
     let sent: Vec<bool> = (0..types.len())
@@ -125,6 +130,11 @@ fn write_row(
         // Text to a text column needs no conversion: write it in place.
         if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
             rows::write_row_value(w, Some(t.as_bytes()));
+            continue;
+        }
+        if ty == ora_type::OBJECT {
+            let col = shapes.get(i).and_then(Option::as_ref);
+            super::objects::write_object(w, v, col, lobs)?;
             continue;
         }
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {

@@ -45,6 +45,16 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
             ) {
                 d.max_size = 0;
             }
+            if let Some(t) = &c.object_type {
+                // Clients look the type up by these (python-oracledb by OID).
+                d.type_schema = Some(t.owner.clone());
+                d.type_name = Some(t.name.clone());
+                d.type_oid = t.oid();
+                d.type_version = 1;
+                // No maximum size (clients show None); the buffer size
+                // stays non-zero, as 0 says the column is always NULL.
+                d.max_size = 0;
+            }
             d
         })
         .collect();

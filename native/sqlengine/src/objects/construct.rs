@@ -1,0 +1,353 @@
+//! Constructors in SQL (`udt_Object(1, 'x', udt_Sub(…))`) and the pickled
+//! images they build. Before translation a call of a type's name becomes
+//! `ORA_OBJ_NEW('spec', args…)`, the spec saying how to encode each
+//! argument; the SQLite function returns the image as a BLOB, which is how
+//! OBJECT columns keep their values. LOB attributes hold their contents in
+//! the stored image: the server swaps them for locators when it sends one.
+
+use oradb_protocol::value::pickle::{encode_image, Datum, LobKind, Shape};
+use oradb_protocol::value::{encode_value, ora_type, DateTime, Value};
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::Connection;
+
+use crate::lexer::{Tok, Token};
+use crate::{Session, SqlError};
+
+use super::{AttrType, ObjKind, ObjType, TypeRef};
+
+/// Nesting of named types followed when describing one.
+const MAX_DEPTH: usize = 16;
+
+fn ora(msg: impl Into<String>) -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(msg.into().into())
+}
+
+impl Session {
+    /// The image layout of type `t`.
+    pub fn object_shape(&self, t: &TypeRef) -> Option<Shape> {
+        self.shape_of(&self.object_type(&t.owner, &t.name)?, 0)
+    }
+
+    fn shape_of(&self, t: &ObjType, depth: usize) -> Option<Shape> {
+        let member = |a: &AttrType| -> Option<Shape> {
+            Some(match a {
+                AttrType::Clob => Shape::Lob(LobKind::Clob),
+                AttrType::NClob => Shape::Lob(LobKind::NClob),
+                AttrType::Blob => Shape::Lob(LobKind::Blob),
+                AttrType::Named { owner, name } if depth < MAX_DEPTH => {
+                    self.shape_of(&self.object_type(owner, name)?, depth + 1)?
+                }
+                AttrType::Named { .. } => return None,
+                _ => Shape::Scalar,
+            })
+        };
+        Some(match &t.kind {
+            ObjKind::Object(attrs) => Shape::Object(
+                attrs
+                    .iter()
+                    .map(|(_, a)| member(a))
+                    .collect::<Option<_>>()?,
+            ),
+            ObjKind::Varray { elem, .. } | ObjKind::Table { elem } => {
+                Shape::Collection(Box::new(member(elem)?))
+            }
+        })
+    }
+
+    /// The spec ORA_OBJ_NEW reads: the type (as [`TypeRef::decl_part`]),
+    /// `|`, `O:` or `C<limit>:` then one code per attribute (or the
+    /// element's), `;`-separated.
+    fn constructor_spec(&self, t: &ObjType) -> String {
+        let code = |a: &AttrType| -> String {
+            match a {
+                AttrType::Varchar(_) => "S".into(),
+                AttrType::Char(n) => format!("S{n}"),
+                AttrType::NVarchar(_) => "U".into(),
+                AttrType::NChar(n) => format!("U{n}"),
+                AttrType::Raw(_) => "R".into(),
+                AttrType::Date => "D".into(),
+                AttrType::Timestamp(_) => "T".into(),
+                AttrType::TimestampLtz(_) => "TL".into(),
+                AttrType::TimestampTz(_) => "TZ".into(),
+                AttrType::BinaryFloat => "F".into(),
+                AttrType::BinaryDouble => "B".into(),
+                AttrType::Clob => "L".into(),
+                AttrType::NClob => "NL".into(),
+                AttrType::Blob => "BL".into(),
+                AttrType::Boolean => "Z".into(),
+                AttrType::Named { owner, name } => match self.object_type(owner, name) {
+                    Some(ObjType {
+                        kind: ObjKind::Object(_),
+                        ..
+                    }) => "O".into(),
+                    _ => "K".into(),
+                },
+                _ => "N".into(),
+            }
+        };
+        let body = match &t.kind {
+            ObjKind::Object(attrs) => {
+                let codes: Vec<String> = attrs.iter().map(|(_, a)| code(a)).collect();
+                format!("O:{}", codes.join(";"))
+            }
+            ObjKind::Varray { limit, elem } => format!("C{limit}:{}", code(elem)),
+            ObjKind::Table { elem } => format!("C0:{}", code(elem)),
+        };
+        let r = TypeRef {
+            owner: t.owner.clone(),
+            name: t.name.clone(),
+        };
+        format!("{}|{body}", r.decl_part())
+    }
+
+    /// Calls of types' names in `toks` as ORA_OBJ_NEW calls.
+    pub(crate) fn rewrite_constructors(&self, toks: Vec<Token>) -> Result<Vec<Token>, SqlError> {
+        let is_name = |t: &Token| matches!(t.tok, Tok::Word(_) | Tok::Quoted(_));
+        let mut out: Vec<Token> = Vec::with_capacity(toks.len());
+        let mut i = 0;
+        while i < toks.len() {
+            let t = &toks[i];
+            let after_dot = out.last().is_some_and(|p| p.is_op("."));
+            let dotted = is_name(t)
+                && toks.get(i + 1).is_some_and(|d| d.is_op("."))
+                && toks.get(i + 2).is_some_and(is_name);
+            let (owner, name, next) = if dotted {
+                (t.ident(), toks[i + 2].ident(), i + 3)
+            } else {
+                (Some(self.schema()), t.ident(), i + 1)
+            };
+            let call = !after_dot && is_name(t) && toks.get(next).is_some_and(|p| p.is_op("("));
+            let found = match (call, owner, name) {
+                (true, Some(o), Some(n)) => self.object_type(&o, &n),
+                _ => None,
+            };
+            let Some(ty) = found else {
+                out.push(t.clone());
+                i += 1;
+                continue;
+            };
+            let pos = t.pos;
+            let tok = |tok: Tok| Token { tok, pos };
+            out.push(tok(Tok::Word("ORA_OBJ_NEW".into())));
+            out.push(tok(Tok::Op("(".into())));
+            out.push(tok(Tok::Str(self.constructor_spec(&ty))));
+            let empty = toks.get(next + 1).is_some_and(|c| c.is_op(")"));
+            if !empty {
+                out.push(tok(Tok::Op(",".into())));
+            }
+            i = next + 1;
+        }
+        Ok(out)
+    }
+}
+
+/// The column a select item that is a constructor call describes as.
+pub(crate) fn constructor_column(item: &[Token]) -> Option<crate::ColumnInfo> {
+    let [call, open, spec, ..] = item else {
+        return None;
+    };
+    let Tok::Str(spec) = &spec.tok else {
+        return None;
+    };
+    if !call.is_word("ORA_OBJ_NEW") || !open.is_op("(") || !item.last()?.is_op(")") {
+        return None;
+    }
+    let t = TypeRef::from_decl_part(spec.split_once('|')?.0)?;
+    Some(crate::ColumnInfo {
+        name: String::new(),
+        ora_type: ora_type::OBJECT,
+        size: 2000,
+        char_size: 2000,
+        precision: 0,
+        scale: 0,
+        nullable: true,
+        object_type: Some(t),
+    })
+}
+
+/// Registers ORA_OBJ_NEW on a session's connection.
+pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("ora_obj_new", -1, flags, construct)
+}
+
+fn construct(ctx: &Context) -> rusqlite::Result<Sql> {
+    let spec: String = ctx.get(0)?;
+    let spec = spec.split_once('|').map_or(spec.as_str(), |(_, s)| s);
+    let (head, codes) = spec
+        .split_once(':')
+        .ok_or_else(|| ora("ORA-22800: invalid user-defined type"))?;
+    let codes: Vec<&str> = codes.split(';').collect();
+    let args: Vec<ValueRef> = (1..ctx.len()).map(|i| ctx.get_raw(i)).collect();
+    if let Some(limit) = head.strip_prefix('C') {
+        let limit: usize = limit.parse().unwrap_or(0);
+        if limit > 0 && args.len() > limit {
+            return Err(ora("ORA-22909: exceeded maximum VARRAY limit"));
+        }
+        let code = codes.first().copied().unwrap_or("N");
+        // Objects in a collection are whole images, as collections are.
+        let code = if code == "O" { "K" } else { code };
+        let (shape, vals) = members(&args, &vec![code; args.len()])?;
+        let shape = Shape::Collection(Box::new(shape.into_iter().next().unwrap_or(Shape::Scalar)));
+        return Ok(Sql::Blob(encode_image(
+            &shape,
+            &Datum::Collection(Some(vals)),
+        )));
+    }
+    if args.len() != codes.len() {
+        return Err(ora(
+            "ORA-02315: incorrect number of arguments for default constructor",
+        ));
+    }
+    let (shapes, vals) = members(&args, &codes)?;
+    Ok(Sql::Blob(encode_image(
+        &Shape::Object(shapes),
+        &Datum::Object(Some(vals)),
+    )))
+}
+
+/// Each argument as an image member, with the shape it is written as.
+fn members(args: &[ValueRef], codes: &[&str]) -> rusqlite::Result<(Vec<Shape>, Vec<Datum>)> {
+    let mut shapes = Vec::with_capacity(args.len());
+    let mut vals = Vec::with_capacity(args.len());
+    for (a, code) in args.iter().zip(codes) {
+        let (s, d) = member(*a, code)?;
+        shapes.push(s);
+        vals.push(d);
+    }
+    Ok((shapes, vals))
+}
+
+/// An embedded object's attributes, read back from its own image: an
+/// object inside an object is inline, so its shape is what its image says.
+fn inline(image: &[u8]) -> rusqlite::Result<(Shape, Datum)> {
+    // Header: flags, version, FE + u32 length; objects have no prefix.
+    let body = image
+        .get(7..)
+        .ok_or_else(|| ora("ORA-22800: invalid user-defined type"))?;
+    Ok((Shape::Scalar, Datum::Encoded(body.to_vec())))
+}
+
+fn text(v: ValueRef) -> Option<String> {
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(crate::num::f64_text(f)),
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    }
+}
+
+fn bytes_of(v: ValueRef) -> rusqlite::Result<Vec<u8>> {
+    match v {
+        ValueRef::Blob(b) => Ok(b.to_vec()),
+        other => {
+            let t = text(other).unwrap_or_default();
+            hex(&t).ok_or_else(|| ora("ORA-01465: invalid hex number"))
+        }
+    }
+}
+
+fn hex(t: &str) -> Option<Vec<u8>> {
+    let t = t.trim();
+    if !t.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..t.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(t.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+fn datetime(v: ValueRef) -> rusqlite::Result<DateTime> {
+    let t = text(v).unwrap_or_default();
+    DateTime::parse_iso(t.trim())
+        .map_err(|_| ora("ORA-01861: literal does not match format string"))
+}
+
+fn encoded(v: &Value, ty: u8) -> rusqlite::Result<Vec<u8>> {
+    encode_value(v, ty).map_err(|e| ora(e.to_string()))
+}
+
+fn padded(s: String, n: Option<usize>) -> String {
+    match n {
+        Some(n) => {
+            let have = s.chars().count();
+            s + &" ".repeat(n.saturating_sub(have))
+        }
+        None => s,
+    }
+}
+
+fn member(v: ValueRef, code: &str) -> rusqlite::Result<(Shape, Datum)> {
+    let shape = match code {
+        "L" => Shape::Lob(LobKind::Clob),
+        "NL" => Shape::Lob(LobKind::NClob),
+        "BL" => Shape::Lob(LobKind::Blob),
+        _ => Shape::Scalar,
+    };
+    if matches!(v, ValueRef::Null) {
+        return Ok(match code {
+            "O" => (Shape::Object(Vec::new()), Datum::Object(None)),
+            "K" => (
+                Shape::Collection(Box::new(Shape::Scalar)),
+                Datum::Collection(None),
+            ),
+            _ => (shape, Datum::Null),
+        });
+    }
+    let num = |c: &str| c[1..].parse::<usize>().ok();
+    let bytes = match code {
+        "O" => {
+            let ValueRef::Blob(b) = v else {
+                return Err(ora("ORA-00932: inconsistent datatypes: expected an object"));
+            };
+            return inline(b);
+        }
+        "K" => {
+            let ValueRef::Blob(b) = v else {
+                return Err(ora(
+                    "ORA-00932: inconsistent datatypes: expected a collection",
+                ));
+            };
+            // A nested image, written length-prefixed as it is.
+            return Ok((Shape::Scalar, Datum::Bytes(b.to_vec())));
+        }
+        c if c.starts_with('S') => padded(text(v).unwrap_or_default(), num(c)).into_bytes(),
+        c if c.starts_with('U') => padded(text(v).unwrap_or_default(), num(c))
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect(),
+        "R" | "BL" => bytes_of(v)?,
+        "L" | "NL" => text(v).unwrap_or_default().into_bytes(),
+        "D" => encoded(
+            &Value::Date(DateTime {
+                nanos: 0,
+                ..datetime(v)?
+            }),
+            ora_type::DATE,
+        )?,
+        "T" | "TL" => encoded(&Value::Timestamp(datetime(v)?), ora_type::TIMESTAMP)?,
+        "TZ" => encoded(&Value::Timestamp(datetime(v)?), ora_type::TIMESTAMP_TZ)?,
+        "F" | "B" => {
+            let f: f64 = text(v)
+                .and_then(|t| t.trim().parse().ok())
+                .ok_or_else(|| ora("ORA-01722: invalid number"))?;
+            let ty = if code == "F" {
+                ora_type::BINARY_FLOAT
+            } else {
+                ora_type::BINARY_DOUBLE
+            };
+            encoded(&Value::Double(f), ty)?
+        }
+        "Z" => {
+            let on = text(v).is_some_and(|t| t != "0" && !t.eq_ignore_ascii_case("FALSE"));
+            vec![0, 0, 0, u8::from(on)]
+        }
+        _ => {
+            let t = text(v).unwrap_or_default();
+            encoded(&Value::Number(t.trim().to_string()), ora_type::NUMBER)?
+        }
+    };
+    Ok((shape, Datum::Bytes(bytes)))
+}

@@ -1,0 +1,172 @@
+"""Object type conformance: unmodified python-oracledb (Thin) describing
+object and collection types (gettype), fetching object columns and binding
+DbObject values against oradb-testserver.
+
+Usage: python object_conformance.py HOST:PORT [SERVICE]
+Prints one line per failed check and ends with "object: N passed, M failed".
+"""
+
+import datetime
+import sys
+import traceback
+
+import oracledb
+
+ADDR = sys.argv[1]
+SERVICE = sys.argv[2] if len(sys.argv) > 2 else "FREEPDB1"
+HOST, PORT = ADDR.rsplit(":", 1)
+DSN = f"{HOST}:{PORT}/{SERVICE}"
+
+passed = 0
+failed = 0
+
+
+def check(name):
+    def wrap(fn):
+        global passed, failed
+        try:
+            fn()
+            passed += 1
+        except Exception:  # noqa: BLE001 - report every failure and go on
+            failed += 1
+            print(f"FAIL {name}")
+            traceback.print_exc(limit=3)
+        return fn
+
+    return wrap
+
+
+def expect_error(code, fn):
+    try:
+        fn()
+    except oracledb.Error as e:
+        (err,) = e.args
+        assert code in str(err), f"expected {code}, got {err}"
+        return
+    raise AssertionError(f"expected {code}, nothing raised")
+
+
+CONN = oracledb.connect(user="scott", password="tiger", dsn=DSN)
+CUR = CONN.cursor()
+for stmt in (
+    "drop table obj_t",
+    "drop type obj_outer",
+    "drop type obj_subs",
+    "drop type obj_nums",
+    "drop type obj_sub",
+):
+    try:
+        CUR.execute(stmt)
+    except oracledb.Error:
+        pass
+for stmt in (
+    "create type obj_sub as object (n number, s varchar2(20))",
+    "create type obj_subs as varray(5) of obj_sub",
+    "create type obj_nums as table of number",
+    """create type obj_outer as object (
+        num number(9, 2), str varchar2(30), fixed char(4), nstr nvarchar2(10),
+        bin raw(8), i integer, d date, ts timestamp, bd binary_double,
+        c clob, nc nclob, b blob, sub obj_sub, subs obj_subs)""",
+    "create table obj_t (id number(9) not null, o obj_outer, n obj_nums)",
+    """insert into obj_t values (1, obj_outer(12.5, 'hello', 'ab', 'nh', '0A0B',
+        7, to_date('2020-01-02', 'YYYY-MM-DD'),
+        to_timestamp('2021-03-04 05:06:07', 'YYYY-MM-DD HH24:MI:SS'), 2.5,
+        'clob text', 'nclob text', utl_raw.cast_to_raw('blob'),
+        obj_sub(1, 'one'), obj_subs(obj_sub(2, 'two'), null)),
+        obj_nums(5, null, 7))""",
+    "insert into obj_t values (2, null, null)",
+):
+    CUR.execute(stmt)
+CONN.commit()
+
+
+@check("gettype describes attributes with their sizes")
+def _():
+    t = CONN.gettype("OBJ_OUTER")
+    assert (t.schema, t.name, t.iscollection) == ("SCOTT", "OBJ_OUTER", False)
+    got = [(a.name, a.type, a.precision, a.scale, a.max_size)
+           for a in t.attributes[:6]]
+    assert got == [
+        ("NUM", oracledb.DB_TYPE_NUMBER, 9, 2, None),
+        ("STR", oracledb.DB_TYPE_VARCHAR, None, None, 30),
+        ("FIXED", oracledb.DB_TYPE_CHAR, None, None, 4),
+        ("NSTR", oracledb.DB_TYPE_NVARCHAR, None, None, 20),
+        ("BIN", oracledb.DB_TYPE_RAW, None, None, 8),
+        ("I", oracledb.DB_TYPE_NUMBER, 38, 0, None),
+    ], got
+    assert t.attributes[9].type == oracledb.DB_TYPE_CLOB
+    assert t.attributes[10].type == oracledb.DB_TYPE_NCLOB
+    assert t.attributes[12].type.name == "OBJ_SUB"
+
+
+@check("gettype describes collections and their element types")
+def _():
+    subs = CONN.gettype("SCOTT.OBJ_SUBS")
+    assert subs.iscollection and subs.element_type.name == "OBJ_SUB"
+    nums = CONN.gettype("obj_nums")
+    assert nums.iscollection and nums.element_type == oracledb.DB_TYPE_NUMBER
+
+
+@check("gettype of an unknown type is DPY-2035")
+def _():
+    expect_error("DPY-2035", lambda: CONN.gettype("NO_SUCH_TYPE"))
+
+
+@check("object columns fetch as DbObjects with every attribute")
+def _():
+    CUR.execute("select o, n from obj_t order by id")
+    assert CUR.description[0][1] == oracledb.DB_TYPE_OBJECT
+    (o, n), (o2, n2) = CUR.fetchall()
+    assert (o.NUM, o.STR, o.FIXED, o.NSTR, o.BIN, o.I) == (
+        12.5, "hello", "ab  ", "nh", b"\x0a\x0b", 7)
+    assert o.D == datetime.datetime(2020, 1, 2)
+    assert o.TS == datetime.datetime(2021, 3, 4, 5, 6, 7)
+    assert o.BD == 2.5
+    assert (o.C.read(), o.NC.read(), o.B.read()) == (
+        "clob text", "nclob text", b"blob")
+    assert (o.SUB.N, o.SUB.S) == (1, "one")
+    elems = o.SUBS.aslist()
+    assert (elems[0].N, elems[0].S, elems[1]) == (2, "two", None)
+    assert n.aslist() == [5, None, 7]
+    assert (o2, n2) == (None, None)
+
+
+@check("DbObject IN binds are stored and fetched back")
+def _():
+    t = CONN.gettype("OBJ_OUTER")
+    sub = CONN.gettype("OBJ_SUB").newobject()
+    sub.N, sub.S = 9, "nine"
+    o = t.newobject()
+    o.NUM, o.STR, o.SUB = 3, "bound", sub
+    o.SUBS = CONN.gettype("OBJ_SUBS").newobject([sub])
+    o.C = "bound clob"
+    nums = CONN.gettype("OBJ_NUMS").newobject([1, 2, 3])
+    CUR.execute("insert into obj_t values (3, :1, :2)", [o, nums])
+    CUR.execute("select o, n from obj_t where id = 3")
+    o3, n3 = CUR.fetchone()
+    assert (o3.NUM, o3.STR, o3.SUB.N, o3.SUB.S) == (3, "bound", 9, "nine")
+    assert [e.S for e in o3.SUBS.aslist()] == ["nine"]
+    assert o3.C.read() == "bound clob"
+    assert n3.aslist() == [1, 2, 3]
+    CONN.rollback()
+
+
+@check("a constructor in the select list fetches as its type")
+def _():
+    CUR.execute("select obj_nums(4, 5) from dual")
+    (n,) = CUR.fetchone()
+    assert n.type.name == "OBJ_NUMS" and n.aslist() == [4, 5]
+
+
+@check("type DDL errors are Oracle's")
+def _():
+    expect_error("ORA-00955", lambda: CUR.execute(
+        "create type obj_sub as object (n number)"))
+    expect_error("ORA-02303", lambda: CUR.execute("drop type obj_sub"))
+    expect_error("ORA-22909", lambda: CUR.execute(
+        "select obj_subs(null, null, null, null, null, null) from dual"))
+    assert CUR.execute("select 42 from dual").fetchone() == (42,)
+
+
+print(f"object: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
