@@ -90,6 +90,9 @@ fn arith(ctx: &Context, op: char) -> R {
         let n = number(b)?.map(Num::to_f64).unwrap_or(0.0);
         return Ok(date_sql(&add_days(&da, if op == '-' { -n } else { n })));
     }
+    if let (Some(ia), Some(ib), '+' | '-') = (interval(a), interval(b), op) {
+        return add_intervals(ia, ib, op == '-');
+    }
     if let (Some(db), Some(iv), '+') = (as_date(b), interval(a), op) {
         return add_interval(&db, iv, false);
     }
@@ -172,6 +175,23 @@ fn add_interval(d: &DateTime, iv: Interval, minus: bool) -> R {
             Ok(date_sql(&r))
         }
     }
+}
+
+/// interval ± interval of one kind (ORA-30081 for a mix, as Oracle).
+fn add_intervals(a: Interval, b: Interval, minus: bool) -> R {
+    let sum = match (a, b) {
+        (Interval::DaySecond(x), Interval::DaySecond(y)) => {
+            Interval::DaySecond(if minus { x - y } else { x + y })
+        }
+        (Interval::YearMonth(x), Interval::YearMonth(y)) => {
+            Interval::YearMonth(if minus { x - y } else { x + y })
+        }
+        _ => return Err(ora("ORA-30081: invalid data type for datetime/interval arithmetic")),
+    };
+    if sum.to_value().is_none() {
+        return Err(ora("ORA-01873: the leading precision of the interval is too small"));
+    }
+    Ok(Sql::Text(sum.to_text()))
 }
 
 fn interval_sql(r: Result<Interval, OraFnError>) -> R {

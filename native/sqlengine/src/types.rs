@@ -60,6 +60,17 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["LONG", "RAW"] => col(ora_type::LONG_RAW, 0, 0, 0),
         ["LONG"] => col(ora_type::LONG, 0, 0, 0),
         ["BOOLEAN"] => col(ora_type::BOOLEAN, 4, 0, 0),
+        // Precision is the leading field's digits, scale the fraction's, as
+        // Oracle describes them; the DDL fills in the defaults (2 and 6).
+        ["INTERVAL", "DAY", "TO", "SECOND"] => col(
+            ora_type::INTERVAL_DS,
+            11,
+            a0.unwrap_or(2) as i8,
+            args.get(1).copied().unwrap_or(6) as i8,
+        ),
+        ["INTERVAL", "YEAR", "TO", "MONTH"] => {
+            col(ora_type::INTERVAL_YM, 5, a0.unwrap_or(2) as i8, 0)
+        }
         _ => return None,
     })
 }
@@ -103,6 +114,30 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         });
     }
     let prefixed = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
+    // Oracle types these functions' results with the widest precisions.
+    let ds = |p: i64, s: i64| {
+        oracle_type(
+            &["INTERVAL", "DAY", "TO", "SECOND"].map(String::from),
+            &[p, s],
+            false,
+        )
+    };
+    let ym = |p: i64| oracle_type(&["INTERVAL", "YEAR", "TO", "MONTH"].map(String::from), &[p], false);
+    if prefixed(&["TO_DSINTERVAL(", "NUMTODSINTERVAL("]) {
+        return ds(9, 9);
+    }
+    if prefixed(&["TO_YMINTERVAL(", "NUMTOYMINTERVAL("]) {
+        return ym(9);
+    }
+    if let Some(q) = h.strip_prefix("INTERVAL'") {
+        // A literal: its qualifier, after the quoted text, says which kind.
+        let q = q.rsplit('\'').next().unwrap_or_default();
+        return if q.starts_with("YEAR") || q.starts_with("MONTH") {
+            ym(9)
+        } else {
+            ds(9, 9)
+        };
+    }
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
         t("CLOB")
     } else if prefixed(&["TO_BINARY_DOUBLE("]) {
@@ -141,6 +176,10 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         ora_type::LONG => "TEXT_LG".into(),
         ora_type::LONG_RAW => "BLOB_LR".into(),
         ora_type::BOOLEAN => "BLOB_BO".into(),
+        // Kept as Oracle's text (`oracle::interval`), which SQLite compares
+        // correctly for equality.
+        ora_type::INTERVAL_DS => format!("TEXT_IDS_{}_{}", c.precision, c.scale),
+        ora_type::INTERVAL_YM => format!("TEXT_IYM_{}", c.precision),
         _ => "TEXT_VC_4000_4000".into(),
     };
     let nn = if c.nullable { "" } else { "_NN" };
@@ -188,6 +227,13 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "LG" => (ora_type::LONG, 0, 0, 0),
         "LR" => (ora_type::LONG_RAW, 0, 0, 0),
         "BO" => (ora_type::BOOLEAN, 4, 0, 0),
+        "IDS" => (
+            ora_type::INTERVAL_DS,
+            11,
+            num(2).unwrap_or(2),
+            num(3).unwrap_or(6),
+        ),
+        "IYM" => (ora_type::INTERVAL_YM, 5, num(2).unwrap_or(2), 0),
         _ => return None,
     };
     c.ora_type = ty;
@@ -223,6 +269,8 @@ mod tests {
             (s(&["VARCHAR2"]), vec![20]),
             (s(&["TIMESTAMP"]), vec![3]),
             (s(&["RAW"]), vec![16]),
+            (s(&["INTERVAL", "DAY", "TO", "SECOND"]), vec![8, 9]),
+            (s(&["INTERVAL", "YEAR", "TO", "MONTH"]), vec![3]),
         ] {
             let mut c = oracle_type(&words, &args, false).unwrap();
             c.nullable = false;
@@ -250,5 +298,16 @@ mod tests {
         }
         let c = oracle_type(&s(&["NUMBER"]), &[], false).unwrap();
         assert!(decl_type(&c, None).starts_with("BLOB"));
+    }
+
+    #[test]
+    fn interval_functions_and_literals_are_described_as_intervals() {
+        let t = |h: &str| heading_type(h).map(|c| (c.ora_type, c.precision, c.scale));
+        assert_eq!(t("TO_DSINTERVAL('1 00:00:00')"), Some((ora_type::INTERVAL_DS, 9, 9)));
+        assert_eq!(t("NUMTOYMINTERVAL(3,'MONTH')"), Some((ora_type::INTERVAL_YM, 9, 0)));
+        assert_eq!(t("INTERVAL'1-6'YEARTOMONTH"), Some((ora_type::INTERVAL_YM, 9, 0)));
+        assert_eq!(t("INTERVAL'5'DAY"), Some((ora_type::INTERVAL_DS, 9, 9)));
+        let (c, _) = from_decl("TEXT_IDS_7_6_NN").unwrap();
+        assert_eq!((c.ora_type, c.size, c.precision, c.scale, c.nullable), (ora_type::INTERVAL_DS, 11, 7, 6, false));
     }
 }
