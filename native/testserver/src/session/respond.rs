@@ -42,6 +42,8 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                     | ora_type::TIMESTAMP
                     | ora_type::TIMESTAMP_LTZ
                     | ora_type::TIMESTAMP_TZ
+                    | ora_type::INTERVAL_DS
+                    | ora_type::INTERVAL_YM
             ) {
                 d.max_size = 0;
             }
