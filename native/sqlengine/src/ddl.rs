@@ -40,10 +40,7 @@ fn interval_spec(item: &[Token], mut i: usize) -> Result<(Vec<String>, Vec<i64>,
                     n = d.parse().unwrap_or(-1);
                 }
                 if !(0..=9).contains(&n) {
-                    return Err(err(
-                        30088,
-                        "datetime/interval precision is out of range",
-                    ));
+                    return Err(err(30088, "datetime/interval precision is out of range"));
                 }
                 i = next;
             }

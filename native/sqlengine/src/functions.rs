@@ -186,10 +186,16 @@ fn add_intervals(a: Interval, b: Interval, minus: bool) -> R {
         (Interval::YearMonth(x), Interval::YearMonth(y)) => {
             Interval::YearMonth(if minus { x - y } else { x + y })
         }
-        _ => return Err(ora("ORA-30081: invalid data type for datetime/interval arithmetic")),
+        _ => {
+            return Err(ora(
+                "ORA-30081: invalid data type for datetime/interval arithmetic",
+            ))
+        }
     };
     if sum.to_value().is_none() {
-        return Err(ora("ORA-01873: the leading precision of the interval is too small"));
+        return Err(ora(
+            "ORA-01873: the leading precision of the interval is too small",
+        ));
     }
     Ok(Sql::Text(sum.to_text()))
 }

@@ -276,7 +276,13 @@ fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
                 // Exact decimals beyond a double's 15 digits are kept as text.
                 kind = kind.or(Some(ora_type::NUMBER));
             }
-            Sql::Text(t) if matches!(kind, None | Some(ora_type::INTERVAL_DS | ora_type::INTERVAL_YM)) && t.len() <= 29 && Interval::from_text(t).is_some() => {
+            Sql::Text(t)
+                if matches!(
+                    kind,
+                    None | Some(ora_type::INTERVAL_DS | ora_type::INTERVAL_YM)
+                ) && t.len() <= 29
+                    && Interval::from_text(t).is_some() =>
+            {
                 // Interval expressions yield the stored text form.
                 kind = Some(match Interval::from_text(t) {
                     Some(Interval::YearMonth(_)) => ora_type::INTERVAL_YM,

@@ -122,7 +122,13 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
             false,
         )
     };
-    let ym = |p: i64| oracle_type(&["INTERVAL", "YEAR", "TO", "MONTH"].map(String::from), &[p], false);
+    let ym = |p: i64| {
+        oracle_type(
+            &["INTERVAL", "YEAR", "TO", "MONTH"].map(String::from),
+            &[p],
+            false,
+        )
+    };
     if prefixed(&["TO_DSINTERVAL(", "NUMTODSINTERVAL("]) {
         return ds(9, 9);
     }
@@ -303,11 +309,23 @@ mod tests {
     #[test]
     fn interval_functions_and_literals_are_described_as_intervals() {
         let t = |h: &str| heading_type(h).map(|c| (c.ora_type, c.precision, c.scale));
-        assert_eq!(t("TO_DSINTERVAL('1 00:00:00')"), Some((ora_type::INTERVAL_DS, 9, 9)));
-        assert_eq!(t("NUMTOYMINTERVAL(3,'MONTH')"), Some((ora_type::INTERVAL_YM, 9, 0)));
-        assert_eq!(t("INTERVAL'1-6'YEARTOMONTH"), Some((ora_type::INTERVAL_YM, 9, 0)));
+        assert_eq!(
+            t("TO_DSINTERVAL('1 00:00:00')"),
+            Some((ora_type::INTERVAL_DS, 9, 9))
+        );
+        assert_eq!(
+            t("NUMTOYMINTERVAL(3,'MONTH')"),
+            Some((ora_type::INTERVAL_YM, 9, 0))
+        );
+        assert_eq!(
+            t("INTERVAL'1-6'YEARTOMONTH"),
+            Some((ora_type::INTERVAL_YM, 9, 0))
+        );
         assert_eq!(t("INTERVAL'5'DAY"), Some((ora_type::INTERVAL_DS, 9, 9)));
         let (c, _) = from_decl("TEXT_IDS_7_6_NN").unwrap();
-        assert_eq!((c.ora_type, c.size, c.precision, c.scale, c.nullable), (ora_type::INTERVAL_DS, 11, 7, 6, false));
+        assert_eq!(
+            (c.ora_type, c.size, c.precision, c.scale, c.nullable),
+            (ora_type::INTERVAL_DS, 11, 7, 6, false)
+        );
     }
 }

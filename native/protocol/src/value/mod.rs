@@ -284,7 +284,10 @@ mod tests {
         // An interval is sent only as its own type (or as text): never NULL.
         let ym = Value::IntervalYM(IntervalYM::from_months(18).unwrap());
         assert_eq!(encode_value(&ym, ora_type::VARCHAR).unwrap(), b"+01-06");
-        assert_eq!(encode_value(&ym, ora_type::INTERVAL_DS).unwrap_err().code, 932);
+        assert_eq!(
+            encode_value(&ym, ora_type::INTERVAL_DS).unwrap_err().code,
+            932
+        );
         assert_eq!(
             decode_value(&[0x80, 0, 0, 1], ora_type::INTERVAL_YM, 1)
                 .unwrap_err()

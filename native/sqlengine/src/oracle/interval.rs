@@ -324,7 +324,10 @@ mod tests {
         );
         let back = Interval::of_value(&v).unwrap();
         assert_eq!(back.to_text(), "+000000005 05:10:15.000000000");
-        assert_eq!(value_of_text("2 01:00:00", false), Interval::DaySecond(2 * NS_PER_DAY + 3600 * NS_PER_SEC).to_value());
+        assert_eq!(
+            value_of_text("2 01:00:00", false),
+            Interval::DaySecond(2 * NS_PER_DAY + 3600 * NS_PER_SEC).to_value()
+        );
         assert_eq!(
             value_of_text("-1-6", true),
             Some(Value::IntervalYM(IntervalYM {
