@@ -93,6 +93,11 @@ fn arith(ctx: &Context, op: char) -> R {
     if let (Some(ia), Some(ib), '+' | '-') = (interval(a), interval(b), op) {
         return add_intervals(ia, ib, op == '-');
     }
+    match (interval(a), interval(b), op) {
+        (Some(iv), None, '*' | '/') => return scale_interval(iv, number(b)?, op == '/'),
+        (None, Some(iv), '*') => return scale_interval(iv, number(a)?, false),
+        _ => {}
+    }
     if let (Some(db), Some(iv), '+') = (as_date(b), interval(a), op) {
         return add_interval(&db, iv, false);
     }
@@ -198,6 +203,28 @@ fn add_intervals(a: Interval, b: Interval, minus: bool) -> R {
         ));
     }
     Ok(Sql::Text(sum.to_text()))
+}
+
+/// interval * number, interval / number. Day-to-second results round to
+/// the nanosecond; year-to-month ones keep whole months, as Oracle.
+fn scale_interval(iv: Interval, n: Option<Num>, divide: bool) -> R {
+    let Some(n) = n.map(Num::to_f64) else {
+        return Ok(Sql::Null);
+    };
+    if divide && n == 0.0 {
+        return Err(ora("ORA-01476: divisor is equal to zero"));
+    }
+    let k = if divide { 1.0 / n } else { n };
+    let r = match iv {
+        Interval::DaySecond(ns) => Interval::DaySecond((ns as f64 * k).round() as i128),
+        Interval::YearMonth(m) => Interval::YearMonth((m as f64 * k).trunc() as i64),
+    };
+    if !k.is_finite() || r.to_value().is_none() {
+        return Err(ora(
+            "ORA-01873: the leading precision of the interval is too small",
+        ));
+    }
+    Ok(Sql::Text(r.to_text()))
 }
 
 fn interval_sql(r: Result<Interval, OraFnError>) -> R {

@@ -86,6 +86,25 @@ fn interval_columns_store_describe_and_compare() {
         panic!("not rows");
     };
     assert_eq!(rows, [vec![Value::Number("2".into()), ds(1, 1, 30, 0, 0)]]);
+    let Outcome::Rows { rows, .. } = run(
+        &mut s,
+        "select interval '1' day * 1.5, 2 * interval '3' second, \
+         to_yminterval('1-6') / 4 from dual",
+        &[],
+    ) else {
+        panic!("not rows");
+    };
+    assert_eq!(
+        rows[0],
+        [
+            ds(1, 12, 0, 0, 0),
+            ds(0, 0, 0, 6, 0),
+            Value::IntervalYM(IntervalYM {
+                years: 0,
+                months: 4
+            })
+        ]
+    );
     // Sums past nine digits of days are Oracle's precision error.
     let p = s
         .prepare("select to_dsinterval('999999999 00:00:00') + interval '1' day from dual")
