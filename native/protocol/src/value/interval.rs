@@ -72,19 +72,20 @@ impl IntervalDS {
     /// error past Oracle's 9-digit days.
     pub fn from_nanos(ns: i128) -> Result<Self, ValueError> {
         let sg = if ns < 0 { -1 } else { 1 };
-        let a = ns.unsigned_abs() as i128;
-        let days = a / NS_PER_DAY;
-        if days > MAX_LEADING {
+        // Unsigned, so that even i128::MIN is an overflow and not a wrap.
+        let a = ns.unsigned_abs();
+        let days = a / NS_PER_DAY as u128;
+        if days > MAX_LEADING as u128 {
             return Err(overflow());
         }
-        let r = a % NS_PER_DAY;
-        let secs = r / NS_PER_SEC;
+        let r = a % NS_PER_DAY as u128;
+        let secs = r / NS_PER_SEC as u128;
         Ok(IntervalDS {
             days: sg * days as i32,
             hours: sg * (secs / 3600) as i32,
             minutes: sg * (secs / 60 % 60) as i32,
             seconds: sg * (secs % 60) as i32,
-            nanos: sg * (r % NS_PER_SEC) as i32,
+            nanos: sg * (r % NS_PER_SEC as u128) as i32,
         })
     }
 
@@ -270,12 +271,9 @@ mod tests {
             let v = IntervalYM::from_months(m).unwrap();
             assert_eq!(IntervalYM::decode(&v.encode()).unwrap().total_months(), m);
         }
-        assert_eq!(
-            IntervalDS::from_nanos(NS_PER_DAY * 1_000_000_000)
-                .unwrap_err()
-                .code,
-            1873
-        );
+        for far in [NS_PER_DAY * 1_000_000_000, i128::MIN, i128::MAX] {
+            assert_eq!(IntervalDS::from_nanos(far).unwrap_err().code, 1873);
+        }
         assert_eq!(
             IntervalYM::from_months(12_000_000_000).unwrap_err().code,
             1873
