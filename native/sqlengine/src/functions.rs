@@ -462,6 +462,9 @@ fn to_char(ctx: &Context, shared: &SessionShared) -> R {
             .map(Sql::Text)
             .map_err(|e| ora(e.message));
     }
+    if let Some(iv) = interval(v) {
+        return Ok(Sql::Text(interval::display(iv)));
+    }
     match (v, fmt) {
         (ValueRef::Integer(_) | ValueRef::Real(_), Some(f)) => {
             let n = number(v)?.map(Num::to_f64).unwrap_or(0.0);
@@ -787,9 +790,19 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     ] {
         conn.create_scalar_function(name, 2, det, move |c| arith(c, op))?;
     }
-    conn.create_scalar_function("ora_neg", 1, det, |c| match number(c.get_raw(0))? {
-        None => Ok(Sql::Null),
-        Some(n) => Ok(num::sub(Num::I(0), n).into_sql()),
+    conn.create_scalar_function("ora_neg", 1, det, |c| {
+        // An interval's text would read as its leading digits: negate it whole.
+        if let Some(iv) = interval(c.get_raw(0)) {
+            let neg = match iv {
+                Interval::DaySecond(ns) => Interval::DaySecond(-ns),
+                Interval::YearMonth(m) => Interval::YearMonth(-m),
+            };
+            return Ok(Sql::Text(neg.to_text()));
+        }
+        match number(c.get_raw(0))? {
+            None => Ok(Sql::Null),
+            Some(n) => Ok(num::sub(Num::I(0), n).into_sql()),
+        }
     })?;
     conn.create_scalar_function("ora_concat", -1, det, concat)?;
     conn.create_scalar_function("ora_nvl", 2, det, |c| {

@@ -84,6 +84,9 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     if let Some(inner) = h.strip_prefix("CAST(").and_then(|r| r.strip_suffix(')')) {
         let at = inner.rfind("AS")?;
         let ty = &inner[at + 2..];
+        if let Some(q) = ty.strip_prefix("INTERVAL") {
+            return interval_cast(q);
+        }
         let (name, args) = match ty.split_once('(') {
             Some((n, a)) => (n, a.strip_suffix(')')?),
             None => (ty, ""),
@@ -157,6 +160,26 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     } else {
         None
     }
+}
+
+/// CAST(... AS INTERVAL ...)'s type from the blank-free qualifier after
+/// INTERVAL (`DAY(3)TOSECOND(2)`, `YEARTOMONTH`), with Oracle's defaults.
+fn interval_cast(q: &str) -> Option<ColumnInfo> {
+    let prec = |unit: &str, default: i64| -> i64 {
+        q.find(&format!("{unit}("))
+            .and_then(|i| q[i + unit.len() + 1..].split(')').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    };
+    let (words, args) = if q.starts_with("YEAR") {
+        (["INTERVAL", "YEAR", "TO", "MONTH"], vec![prec("YEAR", 2)])
+    } else {
+        (
+            ["INTERVAL", "DAY", "TO", "SECOND"],
+            vec![prec("DAY", 2), prec("SECOND", 6)],
+        )
+    };
+    oracle_type(&words.map(String::from), &args, false)
 }
 
 /// The SQLite declared type for a column: affinity prefix + Oracle type.
@@ -322,6 +345,14 @@ mod tests {
             Some((ora_type::INTERVAL_YM, 9, 0))
         );
         assert_eq!(t("INTERVAL'5'DAY"), Some((ora_type::INTERVAL_DS, 9, 9)));
+        assert_eq!(
+            t("CAST(:1ASINTERVALDAY(3)TOSECOND)"),
+            Some((ora_type::INTERVAL_DS, 3, 6))
+        );
+        assert_eq!(
+            t("CAST(XASINTERVALYEARTOMONTH)"),
+            Some((ora_type::INTERVAL_YM, 2, 0))
+        );
         let (c, _) = from_decl("TEXT_IDS_7_6_NN").unwrap();
         assert_eq!(
             (c.ora_type, c.size, c.precision, c.scale, c.nullable),

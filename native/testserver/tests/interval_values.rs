@@ -105,6 +105,32 @@ fn interval_columns_store_describe_and_compare() {
             })
         ]
     );
+    let Outcome::Rows { rows, columns } = run(
+        &mut s,
+        "select -interval '1' day, cast('1 02:00:00' as interval day(3) to second), \
+         cast('-1-2' as interval year to month), to_char(interval '90' second), \
+         to_char(to_yminterval('-1-6')) from dual",
+        &[],
+    ) else {
+        panic!("not rows");
+    };
+    assert_eq!(
+        rows[0],
+        [
+            ds(-1, 0, 0, 0, 0),
+            ds(1, 2, 0, 0, 0),
+            Value::IntervalYM(IntervalYM {
+                years: -1,
+                months: -2
+            }),
+            Value::Varchar("+00 00:01:30.000000".into()),
+            Value::Varchar("-01-06".into()),
+        ]
+    );
+    assert_eq!(
+        (columns[1].ora_type, columns[1].precision, columns[1].scale),
+        (ora_type::INTERVAL_DS, 3, 6)
+    );
     // Sums past nine digits of days are Oracle's precision error.
     let p = s
         .prepare("select to_dsinterval('999999999 00:00:00') + interval '1' day from dual")

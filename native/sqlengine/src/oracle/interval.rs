@@ -239,6 +239,32 @@ impl Interval {
     }
 }
 
+/// TO_CHAR's text of an interval: Oracle's default precisions (2-digit
+/// leading field, 6-digit fraction), `+01 02:03:04.500000`, `-01-06`.
+pub fn display(iv: Interval) -> String {
+    match iv {
+        Interval::DaySecond(ns) => {
+            let sg = if ns < 0 { '-' } else { '+' };
+            let a = ns.unsigned_abs();
+            let (ps, pd) = (NS_PER_SEC as u128, NS_PER_DAY as u128);
+            let (d, r) = (a / pd, a % pd);
+            let (s, f) = (r / ps, r % ps);
+            format!(
+                "{sg}{d:02} {:02}:{:02}:{:02}.{:06}",
+                s / 3600,
+                s / 60 % 60,
+                s % 60,
+                f / 1000
+            )
+        }
+        Interval::YearMonth(m) => {
+            let sg = if m < 0 { '-' } else { '+' };
+            let a = m.unsigned_abs();
+            format!("{sg}{:02}-{:02}", a / 12, a % 12)
+        }
+    }
+}
+
 /// The value of a column or bind of interval type `ym` (else DS) from text:
 /// the stored form, or any text Oracle converts implicitly (`'1 02:03:04'`,
 /// `'1-6'`, ISO 8601). None when it is no such interval.
@@ -335,6 +361,8 @@ mod tests {
                 months: -6
             }))
         );
+        assert_eq!(display(back), "+05 05:10:15.000000");
+        assert_eq!(display(Interval::YearMonth(-18)), "-01-06");
         // The wrong kind, or no interval at all.
         assert_eq!(value_of_text("+000000001-06", false), None);
         assert_eq!(value_of_text("2024-01-01", true), None);
