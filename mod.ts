@@ -22,6 +22,8 @@ export { Connection } from "./src/connection.ts";
 export type { ConnectionCloseOptions } from "./src/_close.ts";
 export { Cursor } from "./src/cursor.ts";
 export { Lob } from "./src/lob.ts";
+export { IntervalDS, IntervalYM } from "./src/interval.ts";
+export type { IntervalDSFields, IntervalYMFields } from "./src/interval.ts";
 export type { LobStreamOptions, LobType } from "./src/lob.ts";
 export { createPool, Pool } from "./src/pool.ts";
 export type {

@@ -9,6 +9,7 @@ import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeBinds } from "./_native.ts";
 import { type LobLocator, type RefCursorValue, Tag, ValueReader, ValueWriter } from "./_values.ts";
 import { Lob, lobBindValue } from "./lob.ts";
+import { IntervalDS, IntervalYM } from "./interval.ts";
 import {
   BIND_IN,
   BIND_INOUT,
@@ -22,6 +23,8 @@ import {
   DB_TYPE_CLOB,
   DB_TYPE_CURSOR,
   DB_TYPE_DATE,
+  DB_TYPE_INTERVAL_DS,
+  DB_TYPE_INTERVAL_YM,
   DB_TYPE_LONG,
   DB_TYPE_LONG_RAW,
   DB_TYPE_NUMBER,
@@ -48,6 +51,8 @@ const BINDABLE_TYPES = new Set([
   DB_TYPE_TIMESTAMP_LTZ,
   DB_TYPE_BOOLEAN,
   DB_TYPE_CURSOR,
+  DB_TYPE_INTERVAL_DS,
+  DB_TYPE_INTERVAL_YM,
 ]);
 const VARIABLE_SIZE = new Set([
   DB_TYPE_VARCHAR,
@@ -80,7 +85,7 @@ function label(names: string[] | null, i: number, row: number | undefined): stri
 function isSpec(v: unknown): v is BindSpec {
   if (
     typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array ||
-    v instanceof Lob
+    v instanceof Lob || v instanceof IntervalDS || v instanceof IntervalYM
   ) {
     return false;
   }
@@ -149,6 +154,11 @@ export function writeValue(
     w.date(declared === DB_TYPE_DATE ? Tag.DATE : Tag.TIMESTAMP, v);
     return declared || DB_TYPE_TIMESTAMP;
   }
+  if (v instanceof IntervalDS || v instanceof IntervalYM) {
+    // Bound as its own type whatever was declared; the native layer refuses another.
+    w.interval(v);
+    return declared || (v instanceof IntervalDS ? DB_TYPE_INTERVAL_DS : DB_TYPE_INTERVAL_YM);
+  }
   if (v instanceof Lob) {
     const { dbType, locator } = lobBindValue(v);
     w.lob(dbType, locator);
@@ -169,7 +179,7 @@ export function writeValue(
     ErrorCode.UNSUPPORTED_BIND_VALUE,
     `${label(names, i, row)} is ${describe(v)}, which cannot be bound (use a string, number, ` +
       `bigint, boolean, ` +
-      `Date, Uint8Array, Lob, null or { dir, type, maxSize, val })`,
+      `Date, Uint8Array, Lob, IntervalDS, IntervalYM, null or { dir, type, maxSize, val })`,
   );
 }
 

@@ -7,6 +7,7 @@
 
 import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeColumn } from "./_native_types.ts";
+import { IntervalDS, IntervalYM } from "./interval.ts";
 
 /** Tags of the tagged value format. */
 export const Tag = {
@@ -25,6 +26,10 @@ export const Tag = {
   TIMESTAMP_TZ: 12,
   LOB: 13,
   CURSOR: 20,
+  /** i32 days, hours, minutes, seconds, nanoseconds. */
+  INTERVAL_DS: 14,
+  /** i32 years, months. */
+  INTERVAL_YM: 15,
 } as const;
 
 /** A REF CURSOR OUT value: the server cursor to fetch from and its columns. */
@@ -150,6 +155,19 @@ export class ValueWriter {
     }
     this.#view.setUint32(p + 8, d.getMilliseconds() * 1_000_000, true);
     this.#pos += 12;
+  }
+
+  /** Writes an INTERVAL DAY TO SECOND or YEAR TO MONTH as its i32 fields. */
+  interval(v: IntervalDS | IntervalYM): void {
+    const fields = v instanceof IntervalDS
+      ? [v.days, v.hours, v.minutes, v.seconds, v.fseconds]
+      : [v.years, v.months];
+    this.#reserve(1 + 4 * fields.length);
+    this.#buf[this.#pos++] = v instanceof IntervalDS ? Tag.INTERVAL_DS : Tag.INTERVAL_YM;
+    for (const f of fields) {
+      this.#view.setInt32(this.#pos, f, true);
+      this.#pos += 4;
+    }
   }
 
   /** Writes the ARRAY header; the caller writes `count` values after it. */
@@ -282,9 +300,25 @@ export class ValueReader {
         return this.#lob();
       case Tag.CURSOR:
         return this.#cursor();
+      case Tag.INTERVAL_DS: {
+        const [days, hours, minutes, seconds, fseconds] = this.#int32s(5);
+        return new IntervalDS({ days, hours, minutes, seconds, fseconds });
+      }
+      case Tag.INTERVAL_YM: {
+        const [years, months] = this.#int32s(2);
+        return new IntervalYM({ years, months });
+      }
       default:
         return malformed(`unknown tag ${tag} at byte ${this.#pos - 1}`);
     }
+  }
+
+  #int32s(n: number): number[] {
+    this.#need(4 * n);
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = this.#view.getInt32(this.#pos + 4 * i, true);
+    this.#pos += 4 * n;
+    return out;
   }
 
   #length(): number {

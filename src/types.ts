@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { IntervalDS, IntervalYM } from "./interval.ts";
+
 /** Oracle type number of VARCHAR2 / NVARCHAR2. @example `{ type: DB_TYPE_VARCHAR, val: "x" }` */
 export const DB_TYPE_VARCHAR = 1;
 /** Oracle type number of NUMBER. @example `{ type: DB_TYPE_NUMBER, val: 1 }` */
@@ -46,6 +48,16 @@ export const DB_TYPE_NCLOB = 2017;
 export const DB_TYPE_TIMESTAMP = 180;
 /** Oracle type number of TIMESTAMP WITH TIME ZONE. @example `col.dbType === DB_TYPE_TIMESTAMP_TZ` */
 export const DB_TYPE_TIMESTAMP_TZ = 181;
+/**
+ * Oracle type number of INTERVAL YEAR TO MONTH; values are `IntervalYM` objects.
+ * @example `{ type: DB_TYPE_INTERVAL_YM, dir: BIND_OUT }`
+ */
+export const DB_TYPE_INTERVAL_YM = 182;
+/**
+ * Oracle type number of INTERVAL DAY TO SECOND; values are `IntervalDS` objects.
+ * @example `{ type: DB_TYPE_INTERVAL_DS, dir: BIND_OUT }`
+ */
+export const DB_TYPE_INTERVAL_DS = 183;
 /** Oracle type number of TIMESTAMP WITH LOCAL TIME ZONE. @example `col.dbType === DB_TYPE_TIMESTAMP_LTZ` */
 export const DB_TYPE_TIMESTAMP_LTZ = 231;
 /** Oracle type number of BOOLEAN (23ai, PL/SQL). @example `{ type: DB_TYPE_BOOLEAN, val: true }` */
@@ -103,7 +115,17 @@ export type BindDirection = typeof BIND_IN | typeof BIND_OUT | typeof BIND_INOUT
  * const values: BindValue[] = [1, 2n, "a", true, new Date(), new Uint8Array(1), null];
  * ```
  */
-export type BindValue = string | number | bigint | boolean | Date | Uint8Array | null | undefined;
+export type BindValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Date
+  | Uint8Array
+  | IntervalDS
+  | IntervalYM
+  | null
+  | undefined;
 
 /**
  * An explicit bind: direction, Oracle type, maximum size in bytes (OUT strings/raw) and value.

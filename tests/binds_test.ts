@@ -108,7 +108,7 @@ test("NaN and Infinity binds fail naming the bind", () => {
 
 test("functions, symbols and plain objects fail with ODB-3000 naming the bind", () => {
   const hint = "which cannot be bound (use a string, number, bigint, boolean, Date, Uint8Array, " +
-    "Lob, null or { dir, type, maxSize, val })";
+    "Lob, IntervalDS, IntervalYM, null or { dir, type, maxSize, val })";
   failsWith(
     () => encodeBinds({ cb: () => 1 } as never),
     "ODB-3000",

@@ -2,7 +2,7 @@
 //! inferred from the first non-NULL value; sizes from the longest value.
 
 use oradb_protocol::codes;
-use oradb_protocol::value::{number, ora_type, DateTime};
+use oradb_protocol::value::{number, ora_type, DateTime, IntervalDS, IntervalYM};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -30,6 +30,8 @@ pub enum BindValue {
     /// A LOB's locator (a temporary LOB or one fetched), bound as that LOB
     /// of the given type (`ora_type::CLOB` or `ora_type::BLOB`).
     Locator(u8, Vec<u8>),
+    IntervalDS(IntervalDS),
+    IntervalYM(IntervalYM),
 }
 
 /// Per-bind description shared by every row of an execute.
@@ -72,6 +74,8 @@ impl BindValue {
             BindValue::Blob(_) => ora_type::LONG_RAW,
             BindValue::Double(_) => ora_type::BINARY_DOUBLE,
             BindValue::Locator(t, _) => *t,
+            BindValue::IntervalDS(_) => ora_type::INTERVAL_DS,
+            BindValue::IntervalYM(_) => ora_type::INTERVAL_YM,
         })
     }
 
@@ -112,6 +116,8 @@ impl BindValue {
                     vec![0]
                 }
             }
+            (B::IntervalDS(v), ora_type::INTERVAL_DS) => ds_bytes(v, name)?,
+            (B::IntervalYM(v), ora_type::INTERVAL_YM) => ym_bytes(v, name)?,
             (B::Bool(b), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
                 number::encode_i64(i64::from(*b))
             }
@@ -139,6 +145,8 @@ impl BindValue {
             BindValue::Clob(_) => "CLOB",
             BindValue::Blob(_) => "BLOB",
             BindValue::Locator(..) => "LOB locator",
+            BindValue::IntervalDS(_) => "IntervalDS",
+            BindValue::IntervalYM(_) => "IntervalYM",
         }
     }
 
@@ -157,6 +165,20 @@ fn format_js_number(v: f64) -> String {
     } else {
         format!("{v}")
     }
+}
+
+/// An interval as Oracle keeps it: normalised, every field with one sign,
+/// so any mix of field values the caller gave is summed first.
+fn ds_bytes(v: &IntervalDS, name: &str) -> Result<Vec<u8>> {
+    IntervalDS::from_nanos(v.total_nanos())
+        .map(|n| n.encode())
+        .map_err(|e| bind_error(name, e.message))
+}
+
+fn ym_bytes(v: &IntervalYM, name: &str) -> Result<Vec<u8>> {
+    IntervalYM::from_months(v.total_months())
+        .map(|n| n.encode())
+        .map_err(|e| bind_error(name, e.message))
 }
 
 fn date_bytes(d: &DateTime, with_fraction: bool) -> Vec<u8> {
@@ -231,6 +253,8 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
             ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ => 11,
             ora_type::BINARY_DOUBLE => 8,
             ora_type::BOOLEAN => 4,
+            ora_type::INTERVAL_DS => 11,
+            ora_type::INTERVAL_YM => 5,
             _ => (len as u32).max(spec.max_size).max(1),
         };
         out.push((ty, size));
@@ -296,6 +320,36 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.code(), codes::BIND_CONVERSION_FAILED);
         assert!(e.message().contains("\"FLAG\""));
+    }
+
+    #[test]
+    fn intervals_bind_as_their_types_normalised() {
+        // 1 day minus 1 second: Oracle's form has every field positive.
+        let v = BindValue::IntervalDS(IntervalDS {
+            days: 1,
+            seconds: -1,
+            ..Default::default()
+        });
+        assert_eq!(v.natural_type(), Some(ora_type::INTERVAL_DS));
+        assert_eq!(
+            v.encode(ora_type::INTERVAL_DS, "d").unwrap().unwrap(),
+            vec![0x80, 0, 0, 0, 83, 119, 119, 0x80, 0, 0, 0]
+        );
+        let ym = BindValue::IntervalYM(IntervalYM {
+            years: -25,
+            months: -7,
+        });
+        assert_eq!(
+            ym.encode(ora_type::INTERVAL_YM, "y").unwrap().unwrap(),
+            vec![0x7f, 0xff, 0xff, 0xe7, 53]
+        );
+        let far = BindValue::IntervalYM(IntervalYM {
+            years: i32::MAX,
+            months: 0,
+        });
+        let e = far.encode(ora_type::INTERVAL_YM, "far").unwrap_err();
+        assert_eq!(e.code(), codes::BIND_CONVERSION_FAILED);
+        assert!(ym.encode(ora_type::DATE, "y").is_err());
     }
 
     #[test]

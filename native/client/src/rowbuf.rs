@@ -3,7 +3,7 @@
 //! it, with no per-value allocation.
 
 use oradb_protocol::codes;
-use oradb_protocol::value::{number, ora_type};
+use oradb_protocol::value::{number, ora_type, IntervalDS, IntervalYM};
 
 use crate::error::{Error, Result};
 
@@ -28,6 +28,11 @@ pub mod tag {
     /// Oracle type, u32 size, u8 precision, u8 scale, u8 nullable, u32
     /// name length and the name (the execute result's column layout).
     pub const CURSOR: u8 = 20;
+    /// INTERVAL DAY TO SECOND: i32 days, hours, minutes, seconds and
+    /// nanoseconds, each with the interval's sign.
+    pub const INTERVAL_DS: u8 = 14;
+    /// INTERVAL YEAR TO MONTH: i32 years and months.
+    pub const INTERVAL_YM: u8 = 15;
 }
 
 /// How one fetched column is turned into a tagged value.
@@ -157,6 +162,19 @@ impl RowBuf {
                 };
                 self.data.push(tag::DOUBLE);
                 self.data.extend_from_slice(&v.to_le_bytes());
+            }
+            ora_type::INTERVAL_DS => {
+                let v = IntervalDS::decode(b).map_err(|_| bad("INTERVAL DAY TO SECOND"))?;
+                self.data.push(tag::INTERVAL_DS);
+                for f in [v.days, v.hours, v.minutes, v.seconds, v.nanos] {
+                    self.data.extend_from_slice(&f.to_le_bytes());
+                }
+            }
+            ora_type::INTERVAL_YM => {
+                let v = IntervalYM::decode(b).map_err(|_| bad("INTERVAL YEAR TO MONTH"))?;
+                self.data.push(tag::INTERVAL_YM);
+                self.data.extend_from_slice(&v.years.to_le_bytes());
+                self.data.extend_from_slice(&v.months.to_le_bytes());
             }
             ora_type::BOOLEAN => {
                 self.data.push(tag::BOOLEAN);

@@ -2,7 +2,7 @@
 //! descriptions; `lib.rs` reports them as `codes::MALFORMED_BIND_BUFFER`.
 
 use oradb_client::binds::{BindSpec, BindValue, Dir};
-use oradb_protocol::value::DateTime;
+use oradb_protocol::value::{DateTime, IntervalDS, IntervalYM};
 
 pub struct Cursor<'a> {
     b: &'a [u8],
@@ -29,6 +29,9 @@ impl<'a> Cursor<'a> {
     }
     fn u8(&mut self) -> Result<u8, String> {
         Ok(self.take(1)?[0])
+    }
+    fn i32(&mut self) -> Result<i32, String> {
+        Ok(self.u32()? as i32)
     }
     fn u32(&mut self) -> Result<u32, String> {
         let s = self.take(4)?;
@@ -80,6 +83,18 @@ impl<'a> Cursor<'a> {
                 let ty = self.u8()?;
                 BindValue::Locator(ty, self.sized()?.to_vec())
             }
+            // Intervals as rowbuf.rs writes them: i32 fields.
+            14 => BindValue::IntervalDS(IntervalDS {
+                days: self.i32()?,
+                hours: self.i32()?,
+                minutes: self.i32()?,
+                seconds: self.i32()?,
+                nanos: self.i32()?,
+            }),
+            15 => BindValue::IntervalYM(IntervalYM {
+                years: self.i32()?,
+                months: self.i32()?,
+            }),
             t => return Err(format!("unknown value tag {t}")),
         })
     }

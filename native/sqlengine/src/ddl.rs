@@ -17,6 +17,42 @@ fn ident_at(toks: &[Token], i: usize) -> Result<String, SqlError> {
 }
 
 /// Tokens between the `(` at `start` and its matching `)`; returns (inner, index after).
+/// The words after INTERVAL and the leading and fractional precisions, with
+/// Oracle's defaults (2 and 6) where they are not given.
+fn interval_spec(item: &[Token], mut i: usize) -> Result<(Vec<String>, Vec<i64>, usize), SqlError> {
+    let mut words = Vec::new();
+    let mut args = Vec::new();
+    while let Some(Tok::Word(w)) = item.get(i).map(|t| &t.tok) {
+        let u = w.to_ascii_uppercase();
+        if !matches!(u.as_str(), "DAY" | "YEAR" | "TO" | "SECOND" | "MONTH") {
+            break;
+        }
+        i += 1;
+        if u != "TO" {
+            let mut n = if u == "SECOND" { 6 } else { 2 };
+            if item.get(i).is_some_and(|t| t.is_op("(")) {
+                let (inner, next) = parens(item, i)?;
+                if let [Token {
+                    tok: Tok::Number(d),
+                    ..
+                }] = inner
+                {
+                    n = d.parse().unwrap_or(-1);
+                }
+                if !(0..=9).contains(&n) {
+                    return Err(err(30088, "datetime/interval precision is out of range"));
+                }
+                i = next;
+            }
+            if u != "MONTH" {
+                args.push(n);
+            }
+        }
+        words.push(u);
+    }
+    Ok((words, args, i))
+}
+
 fn parens(toks: &[Token], start: usize) -> Result<(&[Token], usize), SqlError> {
     let mut depth = 0;
     for (i, t) in toks.iter().enumerate().skip(start) {
@@ -396,7 +432,14 @@ impl Session {
         }
         let mut args = Vec::new();
         let mut char_semantics = false;
-        if item.get(i).is_some_and(|t| t.is_op("(")) {
+        if words == ["INTERVAL"] {
+            // INTERVAL DAY[(p)] TO SECOND[(s)] / YEAR[(p)] TO MONTH: the
+            // precisions sit between the words.
+            let (w, a, next) = interval_spec(item, i)?;
+            words.extend(w);
+            args = a;
+            i = next;
+        } else if item.get(i).is_some_and(|t| t.is_op("(")) {
             let (inner, next) = parens(item, i)?;
             for t in inner {
                 match &t.tok {

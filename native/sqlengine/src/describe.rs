@@ -134,6 +134,9 @@ pub fn bind_column(v: &Value) -> Option<ColumnInfo> {
         Value::Double(_) => column(ora_type::BINARY_DOUBLE, 8, 8, 0, 0),
         Value::Float(_) => column(ora_type::BINARY_FLOAT, 4, 4, 0, 0),
         Value::Boolean(_) => column(ora_type::BOOLEAN, 4, 4, 0, 0),
+        // Bound intervals carry every digit: Oracle describes the widest.
+        Value::IntervalDS(_) => column(ora_type::INTERVAL_DS, 11, 11, 9, 9),
+        Value::IntervalYM(_) => column(ora_type::INTERVAL_YM, 5, 5, 9, 0),
     })
 }
 

@@ -90,6 +90,14 @@ fn arith(ctx: &Context, op: char) -> R {
         let n = number(b)?.map(Num::to_f64).unwrap_or(0.0);
         return Ok(date_sql(&add_days(&da, if op == '-' { -n } else { n })));
     }
+    if let (Some(ia), Some(ib), '+' | '-') = (interval(a), interval(b), op) {
+        return add_intervals(ia, ib, op == '-');
+    }
+    match (interval(a), interval(b), op) {
+        (Some(iv), None, '*' | '/') => return scale_interval(iv, number(b)?, op == '/'),
+        (None, Some(iv), '*') => return scale_interval(iv, number(a)?, false),
+        _ => {}
+    }
     if let (Some(db), Some(iv), '+') = (as_date(b), interval(a), op) {
         return add_interval(&db, iv, false);
     }
@@ -172,6 +180,51 @@ fn add_interval(d: &DateTime, iv: Interval, minus: bool) -> R {
             Ok(date_sql(&r))
         }
     }
+}
+
+/// interval ± interval of one kind (ORA-30081 for a mix, as Oracle).
+fn add_intervals(a: Interval, b: Interval, minus: bool) -> R {
+    let sum = match (a, b) {
+        (Interval::DaySecond(x), Interval::DaySecond(y)) => {
+            Interval::DaySecond(if minus { x - y } else { x + y })
+        }
+        (Interval::YearMonth(x), Interval::YearMonth(y)) => {
+            Interval::YearMonth(if minus { x - y } else { x + y })
+        }
+        _ => {
+            return Err(ora(
+                "ORA-30081: invalid data type for datetime/interval arithmetic",
+            ))
+        }
+    };
+    if sum.to_value().is_none() {
+        return Err(ora(
+            "ORA-01873: the leading precision of the interval is too small",
+        ));
+    }
+    Ok(Sql::Text(sum.to_text()))
+}
+
+/// interval * number, interval / number. Day-to-second results round to
+/// the nanosecond; year-to-month ones keep whole months, as Oracle.
+fn scale_interval(iv: Interval, n: Option<Num>, divide: bool) -> R {
+    let Some(n) = n.map(Num::to_f64) else {
+        return Ok(Sql::Null);
+    };
+    if divide && n == 0.0 {
+        return Err(ora("ORA-01476: divisor is equal to zero"));
+    }
+    let k = if divide { 1.0 / n } else { n };
+    let r = match iv {
+        Interval::DaySecond(ns) => Interval::DaySecond((ns as f64 * k).round() as i128),
+        Interval::YearMonth(m) => Interval::YearMonth((m as f64 * k).trunc() as i64),
+    };
+    if !k.is_finite() || r.to_value().is_none() {
+        return Err(ora(
+            "ORA-01873: the leading precision of the interval is too small",
+        ));
+    }
+    Ok(Sql::Text(r.to_text()))
 }
 
 fn interval_sql(r: Result<Interval, OraFnError>) -> R {
@@ -408,6 +461,9 @@ fn to_char(ctx: &Context, shared: &SessionShared) -> R {
         return datefmt::to_char_date(&d, &f, true)
             .map(Sql::Text)
             .map_err(|e| ora(e.message));
+    }
+    if let Some(iv) = interval(v) {
+        return Ok(Sql::Text(interval::display(iv)));
     }
     match (v, fmt) {
         (ValueRef::Integer(_) | ValueRef::Real(_), Some(f)) => {
@@ -744,9 +800,19 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     ] {
         conn.create_scalar_function(name, 2, det, move |c| arith(c, op))?;
     }
-    conn.create_scalar_function("ora_neg", 1, det, |c| match number(c.get_raw(0))? {
-        None => Ok(Sql::Null),
-        Some(n) => Ok(num::sub(Num::I(0), n).into_sql()),
+    conn.create_scalar_function("ora_neg", 1, det, |c| {
+        // An interval's text would read as its leading digits: negate it whole.
+        if let Some(iv) = interval(c.get_raw(0)) {
+            let neg = match iv {
+                Interval::DaySecond(ns) => Interval::DaySecond(-ns),
+                Interval::YearMonth(m) => Interval::YearMonth(-m),
+            };
+            return Ok(Sql::Text(neg.to_text()));
+        }
+        match number(c.get_raw(0))? {
+            None => Ok(Sql::Null),
+            Some(n) => Ok(num::sub(Num::I(0), n).into_sql()),
+        }
     })?;
     conn.create_scalar_function("ora_concat", -1, det, concat)?;
     conn.create_scalar_function("ora_nvl", 2, det, |c| {

@@ -12,6 +12,7 @@ use super::errors::{self, err};
 use super::lexer::{self, Tok, Token};
 use super::lob_rows::lob_rowid;
 use super::num;
+use super::oracle::interval::{self, Interval};
 use super::rewrite::{self, BindMode, Ctx};
 use super::types::from_decl;
 use super::{ColumnInfo, Outcome, Prepared, Session, SqlError, StmtKind};
@@ -50,6 +51,9 @@ pub fn to_sql(v: &Value) -> Sql {
         Value::Double(f) => Sql::Real(*f),
         Value::Float(f) => Sql::Real(*f as f64),
         Value::Boolean(b) => Sql::Integer(i64::from(*b)),
+        Value::IntervalDS(_) | Value::IntervalYM(_) => Interval::of_value(v)
+            .map(|i| Sql::Text(i.to_text()))
+            .unwrap_or(Sql::Null),
     }
 }
 
@@ -122,6 +126,9 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
             ),
         },
         ora_type::CLOB => Value::Clob(text(v).unwrap_or_default()),
+        ora_type::INTERVAL_DS | ora_type::INTERVAL_YM => text(v)
+            .and_then(|s| interval::value_of_text(&s, c.ora_type == ora_type::INTERVAL_YM))
+            .unwrap_or(Value::Null),
         ora_type::CHAR => {
             let s = text(v).unwrap_or_default();
             let pad = (c.char_size as usize).saturating_sub(s.chars().count());
@@ -158,6 +165,13 @@ fn row_value(v: ValueRef, c: &ColumnInfo) -> Result<Value, SqlError> {
             1861,
             &format!(
                 "literal does not match format string: column {} holds a value that is not a date",
+                c.name
+            ),
+        )),
+        ora_type::INTERVAL_DS | ora_type::INTERVAL_YM => Err(err(
+            1867,
+            &format!(
+                "the interval is invalid: column {} holds a value that is not an interval",
                 c.name
             ),
         )),
@@ -263,6 +277,19 @@ fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
                 // Exact decimals beyond a double's 15 digits are kept as text.
                 kind = kind.or(Some(ora_type::NUMBER));
             }
+            Sql::Text(t)
+                if matches!(
+                    kind,
+                    None | Some(ora_type::INTERVAL_DS | ora_type::INTERVAL_YM)
+                ) && t.len() <= 29
+                    && Interval::from_text(t).is_some() =>
+            {
+                // Interval expressions yield the stored text form.
+                kind = Some(match Interval::from_text(t) {
+                    Some(Interval::YearMonth(_)) => ora_type::INTERVAL_YM,
+                    _ => ora_type::INTERVAL_DS,
+                });
+            }
             Sql::Text(t) => {
                 max_len = max_len.max(t.len());
                 if kind.is_none() && t.len() >= 19 && is_datetime(t) {
@@ -290,6 +317,8 @@ fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
         Some(ora_type::DATE) => column(name.into(), ora_type::DATE, 7, 0, 0),
         Some(ora_type::TIMESTAMP) => column(name.into(), ora_type::TIMESTAMP, 11, 0, 6),
         Some(ora_type::RAW) => column(name.into(), ora_type::RAW, max_len.min(32767) as u32, 0, 0),
+        Some(ora_type::INTERVAL_DS) => column(name.into(), ora_type::INTERVAL_DS, 11, 9, 9),
+        Some(ora_type::INTERVAL_YM) => column(name.into(), ora_type::INTERVAL_YM, 5, 9, 0),
         Some(_) => column(
             name.into(),
             ora_type::VARCHAR,

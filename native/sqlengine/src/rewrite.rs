@@ -211,13 +211,21 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             if t.is_op(")") {
                 break;
             }
-            if self.starts_operand() {
+            if self.starts_operand() || self.negated_interval() {
                 out.push(self.additive());
             } else {
                 out.push(self.plain());
             }
         }
         out.join(" ")
+    }
+
+    /// `-INTERVAL '1' DAY` where an expression starts: SQLite's own minus
+    /// would read the interval's text as a number.
+    fn negated_interval(&self) -> bool {
+        self.peek(0).is_some_and(|t| t.is_op("-"))
+            && self.peek(1).is_some_and(|t| t.is_word("INTERVAL"))
+            && !(self.i > 0 && self.toks[self.i - 1].is_op(")"))
     }
 
     /// Emits one token that is not the start of an operand.
@@ -559,6 +567,14 @@ fn cast(args: &str) -> String {
     let (expr, ty) = (&args[..at], up[at + 4..].trim());
     if ty.starts_with("DATE") || ty.starts_with("TIMESTAMP") {
         format!("ora_to_date({expr}, 'YYYY-MM-DD HH24:MI:SS.FF')")
+    } else if ty.starts_with("INTERVAL") {
+        // Before the numbers: INTERVAL starts with INT.
+        let f = if ty.contains("YEAR") {
+            "ora_to_yminterval"
+        } else {
+            "ora_to_dsinterval"
+        };
+        format!("{f}({expr})")
     } else if [
         "NUMBER", "INTEGER", "INT", "DECIMAL", "NUMERIC", "FLOAT", "SMALLINT",
     ]
@@ -779,6 +795,16 @@ mod interval_tests {
             rewrite(&toks, &mut ctx),
             "select ora_interval('1 2:03', 'DAY TO MINUTE') , \
              ora_to_date(?1, 'YYYY-MM-DD HH24:MI:SS.FF') , ora_to_number(x) from dual"
+        );
+        let toks = tokenize(
+            "select cast(x as interval day(3) to second), cast(y as interval year to month), \
+             -interval '1' day from dual",
+        )
+        .unwrap();
+        assert_eq!(
+            rewrite(&toks, &mut ctx),
+            "select ora_to_dsinterval(x) , ora_to_yminterval(y) , \
+             ora_neg(ora_interval('1', 'DAY')) from dual"
         );
     }
 }

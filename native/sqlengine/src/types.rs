@@ -61,6 +61,17 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["LONG", "RAW"] => col(ora_type::LONG_RAW, 0, 0, 0),
         ["LONG"] => col(ora_type::LONG, 0, 0, 0),
         ["BOOLEAN"] => col(ora_type::BOOLEAN, 4, 0, 0),
+        // Precision is the leading field's digits, scale the fraction's, as
+        // Oracle describes them; the DDL fills in the defaults (2 and 6).
+        ["INTERVAL", "DAY", "TO", "SECOND"] => col(
+            ora_type::INTERVAL_DS,
+            11,
+            a0.unwrap_or(2) as i8,
+            args.get(1).copied().unwrap_or(6) as i8,
+        ),
+        ["INTERVAL", "YEAR", "TO", "MONTH"] => {
+            col(ora_type::INTERVAL_YM, 5, a0.unwrap_or(2) as i8, 0)
+        }
         _ => return None,
     })
 }
@@ -74,6 +85,9 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     if let Some(inner) = h.strip_prefix("CAST(").and_then(|r| r.strip_suffix(')')) {
         let at = inner.rfind("AS")?;
         let ty = &inner[at + 2..];
+        if let Some(q) = ty.strip_prefix("INTERVAL") {
+            return interval_cast(q);
+        }
         let (name, args) = match ty.split_once('(') {
             Some((n, a)) => (n, a.strip_suffix(')')?),
             None => (ty, ""),
@@ -104,6 +118,36 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         });
     }
     let prefixed = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
+    // Oracle types these functions' results with the widest precisions.
+    let ds = |p: i64, s: i64| {
+        oracle_type(
+            &["INTERVAL", "DAY", "TO", "SECOND"].map(String::from),
+            &[p, s],
+            false,
+        )
+    };
+    let ym = |p: i64| {
+        oracle_type(
+            &["INTERVAL", "YEAR", "TO", "MONTH"].map(String::from),
+            &[p],
+            false,
+        )
+    };
+    if prefixed(&["TO_DSINTERVAL(", "NUMTODSINTERVAL("]) {
+        return ds(9, 9);
+    }
+    if prefixed(&["TO_YMINTERVAL(", "NUMTOYMINTERVAL("]) {
+        return ym(9);
+    }
+    if let Some(q) = h.strip_prefix("INTERVAL'") {
+        // A literal: its qualifier, after the quoted text, says which kind.
+        let q = q.rsplit('\'').next().unwrap_or_default();
+        return if q.starts_with("YEAR") || q.starts_with("MONTH") {
+            ym(9)
+        } else {
+            ds(9, 9)
+        };
+    }
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
         t("CLOB")
     } else if prefixed(&["TO_BINARY_DOUBLE("]) {
@@ -117,6 +161,26 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     } else {
         None
     }
+}
+
+/// CAST(... AS INTERVAL ...)'s type from the blank-free qualifier after
+/// INTERVAL (`DAY(3)TOSECOND(2)`, `YEARTOMONTH`), with Oracle's defaults.
+fn interval_cast(q: &str) -> Option<ColumnInfo> {
+    let prec = |unit: &str, default: i64| -> i64 {
+        q.find(&format!("{unit}("))
+            .and_then(|i| q[i + unit.len() + 1..].split(')').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    };
+    let (words, args) = if q.starts_with("YEAR") {
+        (["INTERVAL", "YEAR", "TO", "MONTH"], vec![prec("YEAR", 2)])
+    } else {
+        (
+            ["INTERVAL", "DAY", "TO", "SECOND"],
+            vec![prec("DAY", 2), prec("SECOND", 6)],
+        )
+    };
+    oracle_type(&words.map(String::from), &args, false)
 }
 
 /// The SQLite declared type for a column: affinity prefix + Oracle type.
@@ -146,6 +210,10 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
             Some(t) => format!("BLOB_OBJ_{}", t.decl_part()),
             None => "BLOB_OBJ".into(),
         },
+        // Kept as Oracle's text (`oracle::interval`), which SQLite compares
+        // correctly for equality.
+        ora_type::INTERVAL_DS => format!("TEXT_IDS_{}_{}", c.precision, c.scale),
+        ora_type::INTERVAL_YM => format!("TEXT_IYM_{}", c.precision),
         _ => "TEXT_VC_4000_4000".into(),
     };
     let nn = if c.nullable { "" } else { "_NN" };
@@ -198,6 +266,13 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
             c.object_type = crate::TypeRef::from_decl_part(parts.get(2)?);
             (ora_type::OBJECT, 2000, 0, 0)
         }
+        "IDS" => (
+            ora_type::INTERVAL_DS,
+            11,
+            num(2).unwrap_or(2),
+            num(3).unwrap_or(6),
+        ),
+        "IYM" => (ora_type::INTERVAL_YM, 5, num(2).unwrap_or(2), 0),
         _ => return None,
     };
     c.ora_type = ty;
@@ -233,6 +308,8 @@ mod tests {
             (s(&["VARCHAR2"]), vec![20]),
             (s(&["TIMESTAMP"]), vec![3]),
             (s(&["RAW"]), vec![16]),
+            (s(&["INTERVAL", "DAY", "TO", "SECOND"]), vec![8, 9]),
+            (s(&["INTERVAL", "YEAR", "TO", "MONTH"]), vec![3]),
         ] {
             let mut c = oracle_type(&words, &args, false).unwrap();
             c.nullable = false;
@@ -260,5 +337,36 @@ mod tests {
         }
         let c = oracle_type(&s(&["NUMBER"]), &[], false).unwrap();
         assert!(decl_type(&c, None).starts_with("BLOB"));
+    }
+
+    #[test]
+    fn interval_functions_and_literals_are_described_as_intervals() {
+        let t = |h: &str| heading_type(h).map(|c| (c.ora_type, c.precision, c.scale));
+        assert_eq!(
+            t("TO_DSINTERVAL('1 00:00:00')"),
+            Some((ora_type::INTERVAL_DS, 9, 9))
+        );
+        assert_eq!(
+            t("NUMTOYMINTERVAL(3,'MONTH')"),
+            Some((ora_type::INTERVAL_YM, 9, 0))
+        );
+        assert_eq!(
+            t("INTERVAL'1-6'YEARTOMONTH"),
+            Some((ora_type::INTERVAL_YM, 9, 0))
+        );
+        assert_eq!(t("INTERVAL'5'DAY"), Some((ora_type::INTERVAL_DS, 9, 9)));
+        assert_eq!(
+            t("CAST(:1ASINTERVALDAY(3)TOSECOND)"),
+            Some((ora_type::INTERVAL_DS, 3, 6))
+        );
+        assert_eq!(
+            t("CAST(XASINTERVALYEARTOMONTH)"),
+            Some((ora_type::INTERVAL_YM, 2, 0))
+        );
+        let (c, _) = from_decl("TEXT_IDS_7_6_NN").unwrap();
+        assert_eq!(
+            (c.ora_type, c.size, c.precision, c.scale, c.nullable),
+            (ora_type::INTERVAL_DS, 11, 7, 6, false)
+        );
     }
 }

@@ -431,6 +431,9 @@ fn columns(rs: &ResultSet<'static, Row>, out: &mut Vec<u8>) {
             | OracleType::Raw(n) => (*n, 0, 0),
             OracleType::Number(p, s) => (0, *p as i8, *s),
             OracleType::Float(p) => (0, *p as i8, -127),
+            // Leading and fractional precisions, as thin mode describes them.
+            OracleType::IntervalDS(l, f) => (0, *l as i8, *f as i8),
+            OracleType::IntervalYM(l) => (0, *l as i8, 0),
             _ => (0, 0, 0),
         };
         out.push(type_number(t));

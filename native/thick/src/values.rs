@@ -2,9 +2,9 @@
 //! values out.
 
 use oracle::sql_type::FromSql;
-use oracle::sql_type::{OracleType, Timestamp, ToSql};
+use oracle::sql_type::{IntervalDS, IntervalYM, OracleType, Timestamp, ToSql};
 use oracle::SqlValue;
-use oradb_protocol::value::DateTime;
+use oradb_protocol::value::{self as codec, DateTime};
 
 use crate::error::{Error, Result};
 
@@ -51,6 +51,38 @@ impl<'a> Reader<'a> {
     pub fn text(&mut self) -> Result<String> {
         String::from_utf8(self.sized()?.to_vec()).map_err(|_| bad("bind string is not UTF-8"))
     }
+    fn i32(&mut self) -> Result<i32> {
+        Ok(self.u32()? as i32)
+    }
+
+    /// Tags 14/15: ODPI-C wants every field with one sign, so the fields
+    /// (which a JS value may mix) are summed and split again by the codec.
+    fn interval(&mut self, ds: bool) -> Result<Box<dyn ToSql + Send>> {
+        let conv = crate::error::codes::BIND_CONVERSION_FAILED;
+        let range = |e: codec::ValueError| Error::odb(conv, e.message);
+        let odpi = |e: oracle::Error| Error::odb(conv, e.to_string());
+        if ds {
+            let f = codec::IntervalDS {
+                days: self.i32()?,
+                hours: self.i32()?,
+                minutes: self.i32()?,
+                seconds: self.i32()?,
+                nanos: self.i32()?,
+            };
+            let n = codec::IntervalDS::from_nanos(f.total_nanos()).map_err(range)?;
+            let v =
+                IntervalDS::new(n.days, n.hours, n.minutes, n.seconds, n.nanos).map_err(odpi)?;
+            Ok(Box::new(v))
+        } else {
+            let f = codec::IntervalYM {
+                years: self.i32()?,
+                months: self.i32()?,
+            };
+            let n = codec::IntervalYM::from_months(f.total_months()).map_err(range)?;
+            Ok(Box::new(IntervalYM::new(n.years, n.months).map_err(odpi)?))
+        }
+    }
+
     fn datetime(&mut self, nanos: bool) -> Result<Timestamp> {
         let s = self.take(7)?;
         let ns = if nanos { self.u32()? } else { 0 };
@@ -73,6 +105,8 @@ impl<'a> Reader<'a> {
                 let off = i16::from_le_bytes([self.u8()?, self.u8()?]) as i32;
                 Box::new(ts.and_tz_offset(off * 60).map_err(|e| bad(e.to_string()))?)
             }
+            14 => self.interval(true)?,
+            15 => self.interval(false)?,
             t => {
                 return Err(Error::odb(
                     crate::error::codes::MALFORMED_BIND_BUFFER,
@@ -106,6 +140,8 @@ pub fn out_type(db_type: u8, max_size: u32) -> OracleType {
         100 => OracleType::BinaryFloat,
         180 => OracleType::Timestamp(9),
         181 => OracleType::TimestampTZ(9),
+        182 => OracleType::IntervalYM(9),
+        183 => OracleType::IntervalDS(9, 9),
         112 => OracleType::CLOB,
         113 => OracleType::BLOB,
         252 => OracleType::Boolean,
@@ -131,6 +167,8 @@ pub fn type_number(t: &OracleType) -> u8 {
         OracleType::Timestamp(_) => 180,
         OracleType::TimestampTZ(_) => 181,
         OracleType::TimestampLTZ(_) => 231,
+        OracleType::IntervalYM(_) => 182,
+        OracleType::IntervalDS(..) => 183,
         OracleType::Boolean => 252,
         _ => 1,
     }
@@ -168,6 +206,25 @@ pub fn put(out: &mut Vec<u8>, v: &SqlValue, as_text: bool) -> oracle::Result<()>
         OracleType::Boolean => {
             out.push(6);
             out.push(v.get::<bool>()? as u8);
+        }
+        OracleType::IntervalDS(..) => {
+            let i = v.get::<IntervalDS>()?;
+            out.push(14);
+            for f in [
+                i.days(),
+                i.hours(),
+                i.minutes(),
+                i.seconds(),
+                i.nanoseconds(),
+            ] {
+                out.extend_from_slice(&f.to_le_bytes());
+            }
+        }
+        OracleType::IntervalYM(_) => {
+            let i = v.get::<IntervalYM>()?;
+            out.push(15);
+            out.extend_from_slice(&i.years().to_le_bytes());
+            out.extend_from_slice(&i.months().to_le_bytes());
         }
         _ => text(out, 2, &v.get::<String>()?),
     }
@@ -270,6 +327,28 @@ mod tests {
             r.value().err().unwrap().code,
             crate::error::codes::MALFORMED_BIND_BUFFER
         );
+    }
+
+    #[test]
+    fn interval_binds_are_normalised_for_odpi() {
+        let le = |v: &[i32]| v.iter().flat_map(|f| f.to_le_bytes()).collect::<Vec<u8>>();
+        // 1 day - 1 second (mixed signs, which IntervalDS::new alone refuses).
+        let mut b = vec![14u8];
+        b.extend(le(&[1, 0, 0, -1, 0]));
+        b.push(15);
+        b.extend(le(&[1, -18]));
+        // Past nine digits of years.
+        b.push(15);
+        b.extend(le(&[i32::MAX, 0]));
+        let mut r = Reader::new(&b);
+        r.value().unwrap();
+        r.value().unwrap();
+        assert_eq!(
+            r.value().err().unwrap().code,
+            crate::error::codes::BIND_CONVERSION_FAILED
+        );
+        assert_eq!(out_type(183, 0), OracleType::IntervalDS(9, 9));
+        assert_eq!(type_number(&OracleType::IntervalYM(2)), 182);
     }
 
     #[test]

@@ -100,3 +100,69 @@ insert into &main_user..TestTimestampTZs values (10, timestamp '2022-06-13 00:00
 /
 commit
 /
+
+-- ---------------------------------------------------------------------------
+-- Intervals (issues 12 and 16). TestIntervals is re-created with the two
+-- precision columns test_1800 describes (day(7), day(8) to second(9)) and its
+-- module_data rows; TestIntervalYMs holds test_7100's module_data rows. The
+-- cx_Oracle schema fills TestIntervals the same way for its three columns.
+-- ---------------------------------------------------------------------------
+drop table &main_user..TestIntervals
+/
+create table &main_user..TestIntervals (
+    IntCol number(9) not null,
+    IntervalCol interval day to second not null,
+    NullableCol interval day to second,
+    IntervalPrecisionCol interval day(7) to second,
+    IntervalPrecisionScaleCol interval day(8) to second(9)
+)
+/
+insert into &main_user..TestIntervals values (1, to_dsinterval('1 1:2:3'), to_dsinterval('6 3:7:8'), to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (2, to_dsinterval('2 2:4:6'), null, to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (3, to_dsinterval('3 3:6:9'), to_dsinterval('8 5:11:14'), to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (4, to_dsinterval('4 4:8:12'), null, to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (5, to_dsinterval('5 5:10:15'), to_dsinterval('10 7:15:20'), to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (6, to_dsinterval('6 6:12:18'), null, to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (7, to_dsinterval('7 7:14:21'), to_dsinterval('12 9:19:26'), to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (8, to_dsinterval('8 8:16:24'), null, to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (9, to_dsinterval('9 9:18:27'), to_dsinterval('14 11:23:32'), to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+insert into &main_user..TestIntervals values (10, to_dsinterval('10 10:20:30'), null, to_dsinterval('8 05:15:00'), to_dsinterval('10 12:15:15'))
+/
+create table &main_user..TestIntervalYMs (
+    IntCol number(9) not null,
+    IntervalCol interval year to month not null,
+    NullableCol interval year to month,
+    IntervalPrecisionCol interval year(3) to month
+)
+/
+insert into &main_user..TestIntervalYMs values (1, to_yminterval('-4-1'), to_yminterval('6-3'), to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (2, to_yminterval('-3-2'), null, to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (3, to_yminterval('-2-3'), to_yminterval('8-5'), to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (4, to_yminterval('-1-4'), null, to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (5, to_yminterval('0-5'), to_yminterval('10-7'), to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (6, to_yminterval('1-6'), null, to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (7, to_yminterval('2-7'), to_yminterval('12-9'), to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (8, to_yminterval('3-8'), null, to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (9, to_yminterval('4-9'), to_yminterval('14-11'), to_yminterval('3-8'))
+/
+insert into &main_user..TestIntervalYMs values (10, to_yminterval('5-10'), null, to_yminterval('3-8'))
+/
+commit
+/

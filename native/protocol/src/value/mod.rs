@@ -3,10 +3,12 @@
 
 pub mod datetime;
 pub mod float;
+pub mod interval;
 pub mod number;
 pub mod pickle;
 
 pub use datetime::DateTime;
+pub use interval::{IntervalDS, IntervalYM};
 
 /// Oracle type numbers as they appear in describe info and bind metadata.
 pub mod ora_type {
@@ -49,6 +51,8 @@ pub enum Value {
     Boolean(bool),
     Clob(String),
     Blob(Vec<u8>),
+    IntervalDS(IntervalDS),
+    IntervalYM(IntervalYM),
 }
 
 impl Value {
@@ -97,6 +101,8 @@ fn text_of(v: &Value) -> Option<String> {
         Value::Float(f) => f.to_string(),
         Value::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Value::Raw(b) | Value::Blob(b) => b.iter().map(|x| format!("{x:02X}")).collect(),
+        Value::IntervalDS(i) => i.to_string(),
+        Value::IntervalYM(i) => i.to_string(),
         Value::Null => return None,
     })
 }
@@ -152,6 +158,8 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
                 vec![0]
             }
         }
+        (Value::IntervalDS(i), t::INTERVAL_DS) => i.encode(),
+        (Value::IntervalYM(i), t::INTERVAL_YM) => i.encode(),
         (v, t::VARCHAR | t::CHAR | t::LONG | t::CLOB | t::ROWID) => {
             text_of(v).unwrap_or_default().into_bytes()
         }
@@ -188,6 +196,8 @@ pub fn decode_value(b: &[u8], ty: u8, csfrm: u8) -> Result<Value, ValueError> {
         }
         t::BINARY_FLOAT => Value::Float(float::decode_f32(b).map_err(|e| bad("BINARY_FLOAT", &e))?),
         t::BOOLEAN => Value::Boolean(b.last().copied().unwrap_or(0) != 0),
+        t::INTERVAL_DS => Value::IntervalDS(IntervalDS::decode(b)?),
+        t::INTERVAL_YM => Value::IntervalYM(IntervalYM::decode(b)?),
         other => {
             return Err(ValueError::new(
                 3115,
@@ -233,6 +243,14 @@ mod tests {
             (Value::Boolean(true), ora_type::BOOLEAN),
             (Value::Boolean(false), ora_type::BOOLEAN),
             (Value::Clob("x".repeat(70000)), ora_type::CLOB),
+            (
+                Value::IntervalDS(IntervalDS::from_nanos(-90_061_000_000_001).unwrap()),
+                ora_type::INTERVAL_DS,
+            ),
+            (
+                Value::IntervalYM(IntervalYM::from_months(-23).unwrap()),
+                ora_type::INTERVAL_YM,
+            ),
         ];
         for (v, ty) in cases {
             let b = encode_value(&v, ty).unwrap();
@@ -265,6 +283,19 @@ mod tests {
         assert_eq!(
             encode_value(&Value::Boolean(true), ora_type::BOOLEAN).unwrap(),
             vec![1, 1]
+        );
+        // An interval is sent only as its own type (or as text): never NULL.
+        let ym = Value::IntervalYM(IntervalYM::from_months(18).unwrap());
+        assert_eq!(encode_value(&ym, ora_type::VARCHAR).unwrap(), b"+01-06");
+        assert_eq!(
+            encode_value(&ym, ora_type::INTERVAL_DS).unwrap_err().code,
+            932
+        );
+        assert_eq!(
+            decode_value(&[0x80, 0, 0, 1], ora_type::INTERVAL_YM, 1)
+                .unwrap_err()
+                .code,
+            3115
         );
         assert!(encode_value(&Value::Null, ora_type::NUMBER)
             .unwrap()

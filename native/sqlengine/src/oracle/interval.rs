@@ -3,6 +3,8 @@
 //! keeps them as (Oracle's own display form, full precision), so that
 //! datetime ± interval can recognise them.
 
+use oradb_protocol::value::{IntervalDS, IntervalYM, Value};
+
 use super::OraFnError;
 
 const NS_PER_SEC: i128 = 1_000_000_000;
@@ -218,6 +220,66 @@ impl Interval {
     }
 }
 
+impl Interval {
+    /// The protocol value of a stored interval; None past Oracle's range.
+    pub fn to_value(self) -> Option<Value> {
+        match self {
+            Interval::DaySecond(ns) => IntervalDS::from_nanos(ns).ok().map(Value::IntervalDS),
+            Interval::YearMonth(m) => IntervalYM::from_months(m).ok().map(Value::IntervalYM),
+        }
+    }
+
+    /// A protocol interval as the engine keeps it; None for other values.
+    pub fn of_value(v: &Value) -> Option<Interval> {
+        match v {
+            Value::IntervalDS(i) => Some(Interval::DaySecond(i.total_nanos())),
+            Value::IntervalYM(i) => Some(Interval::YearMonth(i.total_months())),
+            _ => None,
+        }
+    }
+}
+
+/// TO_CHAR's text of an interval: Oracle's default precisions (2-digit
+/// leading field, 6-digit fraction), `+01 02:03:04.500000`, `-01-06`.
+pub fn display(iv: Interval) -> String {
+    match iv {
+        Interval::DaySecond(ns) => {
+            let sg = if ns < 0 { '-' } else { '+' };
+            let a = ns.unsigned_abs();
+            let (ps, pd) = (NS_PER_SEC as u128, NS_PER_DAY as u128);
+            let (d, r) = (a / pd, a % pd);
+            let (s, f) = (r / ps, r % ps);
+            format!(
+                "{sg}{d:02} {:02}:{:02}:{:02}.{:06}",
+                s / 3600,
+                s / 60 % 60,
+                s % 60,
+                f / 1000
+            )
+        }
+        Interval::YearMonth(m) => {
+            let sg = if m < 0 { '-' } else { '+' };
+            let a = m.unsigned_abs();
+            format!("{sg}{:02}-{:02}", a / 12, a % 12)
+        }
+    }
+}
+
+/// The value of a column or bind of interval type `ym` (else DS) from text:
+/// the stored form, or any text Oracle converts implicitly (`'1 02:03:04'`,
+/// `'1-6'`, ISO 8601). None when it is no such interval.
+pub fn value_of_text(s: &str, ym: bool) -> Option<Value> {
+    let iv = match Interval::from_text(s) {
+        Some(i) => i,
+        None if ym => Interval::YearMonth(parse_ym(s).ok()?),
+        None => Interval::DaySecond(parse_ds(s).ok()?),
+    };
+    match (iv, ym) {
+        (Interval::YearMonth(_), true) | (Interval::DaySecond(_), false) => iv.to_value(),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,5 +333,38 @@ mod tests {
             Interval::YearMonth(18)
         );
         assert_eq!(literal("1", "WEEK").unwrap_err().code, 905);
+    }
+
+    #[test]
+    fn protocol_values_from_stored_and_implicit_text() {
+        let v = value_of_text("+000000005 05:10:15.000000000", false).unwrap();
+        assert_eq!(
+            v,
+            Value::IntervalDS(IntervalDS {
+                days: 5,
+                hours: 5,
+                minutes: 10,
+                seconds: 15,
+                nanos: 0
+            })
+        );
+        let back = Interval::of_value(&v).unwrap();
+        assert_eq!(back.to_text(), "+000000005 05:10:15.000000000");
+        assert_eq!(
+            value_of_text("2 01:00:00", false),
+            Interval::DaySecond(2 * NS_PER_DAY + 3600 * NS_PER_SEC).to_value()
+        );
+        assert_eq!(
+            value_of_text("-1-6", true),
+            Some(Value::IntervalYM(IntervalYM {
+                years: -1,
+                months: -6
+            }))
+        );
+        assert_eq!(display(back), "+05 05:10:15.000000");
+        assert_eq!(display(Interval::YearMonth(-18)), "-01-06");
+        // The wrong kind, or no interval at all.
+        assert_eq!(value_of_text("+000000001-06", false), None);
+        assert_eq!(value_of_text("2024-01-01", true), None);
     }
 }

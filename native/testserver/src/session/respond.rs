@@ -42,6 +42,8 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                     | ora_type::TIMESTAMP
                     | ora_type::TIMESTAMP_LTZ
                     | ora_type::TIMESTAMP_TZ
+                    | ora_type::INTERVAL_DS
+                    | ora_type::INTERVAL_YM
             ) {
                 d.max_size = 0;
             }
@@ -93,6 +95,12 @@ fn out_as(v: &Value, ty: u8) -> Value {
             Ok(d) => Value::Timestamp(d),
             Err(_) => v.clone(),
         },
+        // PL/SQL keeps intervals as the engine's text; one that does not
+        // parse stays text, which `encoded` refuses with ORA-06502.
+        (Value::Varchar(s), ora_type::INTERVAL_DS | ora_type::INTERVAL_YM) => {
+            crate::sql::oracle::interval::value_of_text(s, ty == ora_type::INTERVAL_YM)
+                .unwrap_or_else(|| v.clone())
+        }
         _ => v.clone(),
     }
 }
