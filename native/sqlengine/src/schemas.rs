@@ -580,4 +580,22 @@ mod tests {
         run(&mut s, "drop table old").unwrap();
         assert_eq!(code(run(&mut s, "select x from old")), 942);
     }
+
+    /// A user's own table named like a dictionary view (ALL_TYPES) is the
+    /// one its statements reach, before and after the view was used.
+    #[test]
+    fn own_table_hides_a_dictionary_view_of_its_name() {
+        let (_db, mut scott, _alice) = two_users();
+        run(&mut scott, "select count(*) from all_types").unwrap();
+        run(
+            &mut scott,
+            "create table all_types (n number, s varchar2(5))",
+        )
+        .unwrap();
+        run(&mut scott, "insert into all_types values (1, 'a')").unwrap();
+        assert_eq!(rows(&mut scott, "select n, s from all_types"), [["1", "a"]]);
+        run(&mut scott, "drop table all_types").unwrap();
+        // Gone: the view is what the name reaches again.
+        run(&mut scott, "select type_name from all_types").unwrap();
+    }
 }

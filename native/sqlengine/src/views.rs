@@ -373,7 +373,18 @@ impl Session {
     /// Also attaches the schemas `toks` names (schemas.rs).
     pub(super) fn materialize_views(&mut self, toks: &[Token]) -> Result<(), SqlError> {
         self.attach_named(toks)?;
+        let schema = self.schema();
+        self.attach(&schema)?;
         for &(name, cols) in named_views(toks) {
+            // The user's own table or view of that name comes first, as in
+            // Oracle (the dictionary views are public synonyms): no TEMP
+            // table may hide it.
+            if self.has_object(&schema, name) {
+                self.conn
+                    .execute_batch(&format!("DROP TABLE IF EXISTS temp.\"{name}\""))
+                    .map_err(|e| errors::map(&e, &[], "SYS"))?;
+                continue;
+            }
             let rows = self.view_rows(name)?;
             self.fill(name, cols, rows)?;
         }
