@@ -13,7 +13,7 @@ use oradb_protocol::ttc::implicit::{ImplicitResult, ImplicitResults};
 use oradb_protocol::ttc::lob::{self, LobOpReply, LobOpRequest, ReplyShape};
 use oradb_protocol::ttc::protocol_msg::ProtocolRequest;
 use oradb_protocol::ttc::Caps;
-use oradb_protocol::value::{number, ora_type};
+use oradb_protocol::value::{interval, number, ora_type, pickle};
 
 fn with_selector(sel: u8, body: Vec<u8>) -> Vec<u8> {
     let mut v = vec![sel];
@@ -156,6 +156,28 @@ fn values() -> Vec<Vec<u8>> {
         with_selector(101, 1.5f64.to_be_bytes().to_vec()),
     ];
     out.push(with_selector(1, b"2024-03-05T14:07:09.123Z".to_vec()));
+    // Intervals as python-oracledb sends them (day to second, year to month).
+    let ds = interval::IntervalDS::from_nanos(-(3 * 86_400 + 4 * 3_600 + 5) * 1_000_000_007);
+    if let Ok(ds) = ds {
+        out.push(with_selector(183, ds.encode()));
+    }
+    if let Ok(ym) = interval::IntervalYM::from_months(-25 * 12 - 7) {
+        out.push(with_selector(182, ym.encode()));
+    }
+    // An object image of (number, text, CLOB locator), selector 0's shape.
+    let image = pickle::encode_image(
+        &pickle::Shape::Object(vec![
+            pickle::Shape::Scalar,
+            pickle::Shape::Scalar,
+            pickle::Shape::Lob(pickle::LobKind::Clob),
+        ]),
+        &pickle::Datum::Object(Some(vec![
+            pickle::Datum::Bytes(number::encode_i64(7)),
+            pickle::Datum::Bytes(b"seven".to_vec()),
+            pickle::Datum::Null,
+        ])),
+    );
+    out.push(with_selector(0, image));
     out
 }
 

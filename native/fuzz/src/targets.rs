@@ -21,7 +21,7 @@ use oradb_protocol::ttc::protocol_msg::{ProtocolReply, ProtocolRequest};
 use oradb_protocol::ttc::rows::{self, BitVector, DmlRowCounts, IoVector, RowHeader};
 use oradb_protocol::ttc::status::StatusMessage;
 use oradb_protocol::ttc::{func, msg, Caps};
-use oradb_protocol::value::{self, datetime, float, number, DateTime};
+use oradb_protocol::value::{self, datetime, float, interval, number, pickle, DateTime};
 use oradb_protocol::{connect_string, nv, sharding, sqlnet_ora};
 
 use crate::Target;
@@ -189,10 +189,30 @@ fn values(input: &[u8]) {
     let _ = float::decode_f64(bytes);
     let _ = float::decode_f32(bytes);
     for ty in [
-        1, 2, 12, 23, 96, 100, 101, 112, 113, 180, 181, 231, 252, sel,
+        1, 2, 12, 23, 96, 100, 101, 112, 113, 180, 181, 182, 183, 231, 252, sel,
     ] {
         let _ = value::decode_value(bytes, ty, 1 + (sel & 1));
     }
+    let _ = interval::IntervalDS::decode(bytes);
+    let _ = interval::IntervalYM::decode(bytes);
+    // Object and collection images (type 109 binds), in shapes the selector picks.
+    let scalar = || pickle::Shape::Scalar;
+    let shape = match sel % 4 {
+        0 => pickle::Shape::Object(vec![
+            scalar(),
+            scalar(),
+            pickle::Shape::Lob(pickle::LobKind::Clob),
+        ]),
+        1 => pickle::Shape::Collection(Box::new(scalar())),
+        2 => pickle::Shape::Collection(Box::new(pickle::Shape::Object(vec![scalar(), scalar()]))),
+        _ => pickle::Shape::Object(vec![
+            scalar(),
+            pickle::Shape::Object(vec![scalar()]),
+            pickle::Shape::Collection(Box::new(scalar())),
+        ]),
+    };
+    let _ = pickle::decode_image(&shape, bytes);
+    let _ = pickle::ObjectValue::decode(&mut Reader::new(bytes));
     if let Ok(s) = std::str::from_utf8(bytes) {
         let _ = DateTime::parse_iso(s);
     }
