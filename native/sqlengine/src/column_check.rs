@@ -6,7 +6,7 @@
 //! ORA-01861 … for a value Oracle refuses, and says whether the stored form
 //! must change (text → number, rounding to the scale, NLS text → date); only
 //! then does the body rewrite the row. Values already in the column's form
-//! (the usual bound NUMBER or DATE) cost one function call per column.
+//! (the usual bound NUMBER or DATE) cost one function call per row.
 //! Lengths (ORA-12899) and NUMBER's range stay CHECK constraints (ddl.rs).
 //! Known gap: RETURNING reports the value before rounding (SQLite computes it
 //! before AFTER triggers run).
@@ -90,6 +90,17 @@ fn number_needs_fix(v: ValueRef, lim: Option<(u8, i8)>) -> rusqlite::Result<bool
                 ))
             }
         }
+        // A double already on the scale's grid and under the limit stays as
+        // it is; the check is exact (scaling by 10^s with an integral result
+        // below 2^53), anything else takes the decimal path.
+        (ValueRef::Real(f), Some((p, s)))
+            if (0..=15).contains(&s)
+                && f.abs() < 10f64.powi(i32::from(p) - i32::from(s))
+                && (f * 10f64.powi(i32::from(s))).fract() == 0.0
+                && (f * 10f64.powi(i32::from(s))).abs() < 9.0e15 =>
+        {
+            Ok(false)
+        }
         _ => {
             let fixed = number_for(v, lim)?;
             Ok(match (v, &fixed) {
@@ -162,80 +173,119 @@ fn int_arg(c: &Context, i: usize) -> i64 {
     }
 }
 
-/// `ora_col_num(v, p, s)` → 1 when the stored form must change, and
-/// `ora_col_num_set(v, p, s)` → that form; `ora_col_dt(v, ts)` and
-/// `ora_col_dt_set(v, ts)` likewise for DATE (ts 0) and TIMESTAMP (ts 1).
+/// `ora_col_check(spec, values…)` (see `check_row`), and the stored forms:
+/// `ora_col_num_set(v, p, s)`, `ora_col_dt_set(v, ts)` (ts 1 for TIMESTAMP).
 pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Result<()> {
     let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     // The date ones read the session's NLS formats: not deterministic.
     let vol = FunctionFlags::SQLITE_UTF8;
-    conn.create_scalar_function("ora_col_num", 3, det, |c| {
-        let lim = limits(int_arg(c, 1), int_arg(c, 2));
-        number_needs_fix(c.get_raw(0), lim).map(|b| Sql::Integer(i64::from(b)))
-    })?;
     conn.create_scalar_function("ora_col_num_set", 3, det, |c| {
         number_for(c.get_raw(0), limits(int_arg(c, 1), int_arg(c, 2)))
     })?;
     let s = shared.clone();
-    conn.create_scalar_function("ora_col_dt", 2, vol, move |c| {
-        date_needs_fix(c.get_raw(0), int_arg(c, 1) != 0, &s).map(|b| Sql::Integer(i64::from(b)))
-    })?;
+    conn.create_scalar_function("ora_col_check", -1, vol, move |c| check_row(c, &s))?;
     conn.create_scalar_function("ora_col_dt_set", 2, vol, move |c| {
         date_for(c.get_raw(0), int_arg(c, 1) != 0, &shared)
     })?;
     Ok(())
 }
 
-/// The check (WHEN) and fix (SET) expressions of one column, if its type has any.
-fn column_exprs(name: &str, decl: &str) -> Option<(String, String)> {
+/// One column's part of a row check: its type as the check function reads it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Number(Option<(u8, i8)>),
+    Date { timestamp: bool },
+}
+
+/// What a column's declared type asks of its values, if anything.
+fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
     let (info, _) = from_decl(decl)?;
-    let col = quote(name);
     match info.ora_type {
         ora_type::NUMBER => {
-            let (p, s) = (info.precision, info.scale);
-            Some((
-                format!("ora_col_num(NEW.{col},{p},{s})"),
-                format!("{col}=ora_col_num_set({col},{p},{s})"),
-            ))
+            let (p, s) = (i64::from(info.precision), i64::from(info.scale));
+            Some((Kind::Number(limits(p, s)), p, s))
         }
-        ora_type::DATE | ora_type::TIMESTAMP => {
-            let ts = u8::from(info.ora_type == ora_type::TIMESTAMP);
-            Some((
-                format!("ora_col_dt(NEW.{col},{ts})"),
-                format!("{col}=ora_col_dt_set({col},{ts})"),
-            ))
-        }
+        ora_type::DATE => Some((Kind::Date { timestamp: false }, 0, 0)),
+        ora_type::TIMESTAMP => Some((Kind::Date { timestamp: true }, 1, 0)),
         _ => None,
     }
 }
 
+/// Reads one word of the spec of `ora_col_check`: `N<p>,<s>`, `D` or `T`.
+fn spec_kind(w: &str) -> Kind {
+    match w.as_bytes().first() {
+        Some(b'D') => Kind::Date { timestamp: false },
+        Some(b'T') => Kind::Date { timestamp: true },
+        _ => {
+            let (p, s) = w
+                .get(1..)
+                .and_then(|r| r.split_once(','))
+                .unwrap_or(("0", "-127"));
+            Kind::Number(limits(p.parse().unwrap_or(0), s.parse().unwrap_or(-127)))
+        }
+    }
+}
+
+/// `ora_col_check(spec, v1, v2, …)`: 1 when any value must be rewritten,
+/// an error for one the column refuses. One call a row, whatever the number
+/// of columns: a trigger's per-column SQL cost more than the checks.
+fn check_row(c: &Context, shared: &SessionShared) -> rusqlite::Result<Sql> {
+    let spec = match c.get_raw(0) {
+        ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or(""),
+        _ => "",
+    };
+    let mut fix = false;
+    for (i, word) in spec.split(' ').enumerate() {
+        // A spec longer than the values (only if called by hand) ends the check.
+        if i + 1 >= c.len() {
+            break;
+        }
+        let v = c.get_raw(i + 1);
+        fix |= match spec_kind(word) {
+            Kind::Number(lim) => number_needs_fix(v, lim)?,
+            Kind::Date { timestamp } => date_needs_fix(v, timestamp, shared)?,
+        };
+    }
+    Ok(Sql::Integer(i64::from(fix)))
+}
+
 /// The CREATE TRIGGER statements for a table of `columns` (name, declared type).
 pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)]) -> Vec<String> {
-    let exprs: Vec<(&String, (String, String))> = columns
+    let checked: Vec<(String, Kind, i64, i64)> = columns
         .iter()
-        .filter_map(|(n, d)| column_exprs(n, d).map(|e| (n, e)))
+        .filter_map(|(n, d)| kind_of(d).map(|(k, p, s)| (quote(n), k, p, s)))
         .collect();
-    if exprs.is_empty() {
+    if checked.is_empty() {
         return Vec::new();
     }
-    let when = exprs
+    let spec = checked
         .iter()
-        .map(|(_, e)| e.0.as_str())
+        .map(|(_, k, p, s)| match k {
+            Kind::Number(_) => format!("N{p},{s}"),
+            Kind::Date { timestamp: false } => "D".into(),
+            Kind::Date { timestamp: true } => "T".into(),
+        })
         .collect::<Vec<_>>()
-        .join(" OR ");
-    let set = exprs
+        .join(" ");
+    let args: String = checked.iter().map(|(c, ..)| format!(",NEW.{c}")).collect();
+    let set = checked
         .iter()
-        .map(|(_, e)| e.1.as_str())
+        .map(|(c, k, p, s)| match k {
+            Kind::Number(_) => format!("{c}=ora_col_num_set({c},{p},{s})"),
+            Kind::Date { .. } => format!("{c}=ora_col_dt_set({c},{p})"),
+        })
         .collect::<Vec<_>>()
         .join(",");
-    let of = exprs
+    let of = checked
         .iter()
-        .map(|(n, _)| quote(n))
+        .map(|(c, ..)| c.as_str())
         .collect::<Vec<_>>()
         .join(",");
     let t = quote(table);
-    let body =
-        format!("FOR EACH ROW WHEN {when} BEGIN UPDATE {t} SET {set} WHERE rowid=NEW.rowid; END");
+    let body = format!(
+        "FOR EACH ROW WHEN ora_col_check('{spec}'{args}) \
+         BEGIN UPDATE {t} SET {set} WHERE rowid=NEW.rowid; END"
+    );
     let name = |k: &str| {
         format!(
             "{}.{}",
@@ -280,7 +330,7 @@ impl Session {
                 .map_err(map)?;
             let mut q = self
                 .conn
-                .prepare(&format!("SELECT name, type FROM pragma_table_info(?1, ?2)"))
+                .prepare("SELECT name, type FROM pragma_table_info(?1, ?2)")
                 .map_err(map)?;
             let columns: Vec<(String, String)> = q
                 .query_map((table, schema), |r| Ok((r.get(0)?, r.get(1)?)))
