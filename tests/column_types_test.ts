@@ -62,13 +62,14 @@ test("a number too large for its column is ORA-01438 and is not stored", server,
   const e = await rejection(conn.execute("insert into coltypes (qty) values (12345)"));
   assert.equal(e.code, "ORA-01438");
   assert.match(e.message, /value larger than specified precision allowed for this column/);
-  // 999.995 rounds to 1000.00: five digits left of the point in NUMBER(5,2).
+  await conn.execute("insert into coltypes (id, amount) values (1, 1.5)");
+  // 999.995 rounds to 1000.00: four digits left of the point, NUMBER(5,2) allows three.
   const e2 = await rejection(conn.execute("update coltypes set amount = 999.995"));
   assert.equal(e2.code, "ORA-01438");
-  const { rows } = await conn.execute<unknown[]>("select count(*) from coltypes", [], {
+  const { rows } = await conn.execute<unknown[]>("select id, amount from coltypes", [], {
     outFormat: "array",
   });
-  assert.deepEqual(rows, [[0]]);
+  assert.deepEqual(rows, [[1, 1.5]]);
 });
 
 test("text that is not a number is ORA-01722 for a NUMBER column", server, async () => {
@@ -103,28 +104,32 @@ test("a VARCHAR2 value longer than its column is ORA-12899 naming the column", s
   );
 });
 
-test("executeMany with batchErrors reports the row that does not fit its column", server, async () => {
-  await using s = await open();
-  const { conn } = s;
-  const r = await conn.executeMany(
-    "insert into coltypes (id, qty) values (:1, :2)",
-    [[1, "1"], [2, "1000"], [3, "3"], [4, "x"], [5, "999.4"]],
-    { batchErrors: true, dmlRowCounts: true },
-  );
-  assert.deepEqual(
-    r.batchErrors?.map((b) => [b.offset, b.code]),
-    [[1, "ORA-01438"], [3, "ORA-01722"]],
-  );
-  assert.deepEqual(r.dmlRowCounts, [1, 0, 1, 0, 1]);
-  const { rows } = await conn.execute<unknown[]>(
-    "select id, qty from coltypes order by id",
-    [],
-    { outFormat: "array" },
-  );
-  assert.deepEqual(rows, [[1, 1], [3, 3], [5, 999]]);
-  // Without batchErrors the first bad row stops the batch with its error.
-  const e = await rejection(
-    conn.executeMany("insert into coltypes (id, qty) values (:1, :2)", [[6, 6], [7, 7000]]),
-  );
-  assert.equal(e.code, "ORA-01438");
-});
+test(
+  "executeMany with batchErrors reports the row that does not fit its column",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    const r = await conn.executeMany(
+      "insert into coltypes (id, qty) values (:1, :2)",
+      [[1, "1"], [2, "1000"], [3, "3"], [4, "x"], [5, "999.4"]],
+      { batchErrors: true, dmlRowCounts: true },
+    );
+    assert.deepEqual(
+      r.batchErrors?.map((b) => [b.offset, b.code]),
+      [[1, "ORA-01438"], [3, "ORA-01722"]],
+    );
+    assert.deepEqual(r.dmlRowCounts, [1, 0, 1, 0, 1]);
+    const { rows } = await conn.execute<unknown[]>(
+      "select id, qty from coltypes order by id",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(rows, [[1, 1], [3, 3], [5, 999]]);
+    // Without batchErrors the first bad row stops the batch with its error.
+    const e = await rejection(
+      conn.executeMany("insert into coltypes (id, qty) values (:1, :2)", [[6, 6], [7, 7000]]),
+    );
+    assert.equal(e.code, "ORA-01438");
+  },
+);
