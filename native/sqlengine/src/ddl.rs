@@ -335,18 +335,19 @@ impl Session {
                 let (col, _) = self.column_def(&schema, &table, item)?;
                 self.exec_sql(&format!("ALTER TABLE {target} ADD COLUMN {col}"), toks)?;
             }
-            return Ok(());
+            return self.sync_column_checks(&schema, &table, true);
         }
         if toks.get(3).is_some_and(|t| t.is_word("DROP"))
             && toks.get(4).is_some_and(|t| t.is_word("COLUMN"))
         {
-            return self.exec_sql(
-                &format!(
-                    "ALTER TABLE {target} DROP COLUMN {}",
-                    quote(&ident_at(toks, 5)?)
-                ),
-                toks,
-            );
+            let column = quote(&ident_at(toks, 5)?);
+            self.commit()?;
+            self.sync_column_checks(&schema, &table, false)?;
+            let dropped =
+                self.exec_sql(&format!("ALTER TABLE {target} DROP COLUMN {column}"), toks);
+            // Recreated even when the drop failed: the table keeps its checks.
+            self.sync_column_checks(&schema, &table, true)?;
+            return dropped;
         }
         if toks.get(3).is_some_and(|t| t.is_word("RENAME")) {
             let rest = sql_of(&toks[3..], &self.user.clone());
@@ -398,6 +399,7 @@ impl Session {
             &format!("CREATE TABLE {target} ({})", defs.join(", ")),
             toks,
         )?;
+        self.sync_column_checks(&schema, &name, true)?;
         for (col, start, inc) in identities {
             let seq = format!("{}ISEQ$$_{name}_{col}", prefix(&schema));
             let _ = self.db.drop_sequence(&seq);
@@ -441,9 +443,14 @@ impl Session {
             i = next;
         } else if item.get(i).is_some_and(|t| t.is_op("(")) {
             let (inner, next) = parens(item, i)?;
-            for t in inner {
+            for (k, t) in inner.iter().enumerate() {
                 match &t.tok {
-                    Tok::Number(n) => args.push(n.parse::<i64>().unwrap_or(0)),
+                    // NUMBER(p,-s): a negative scale rounds left of the point.
+                    Tok::Number(n) => {
+                        let v = n.parse::<i64>().unwrap_or(0);
+                        let neg = k > 0 && inner[k - 1].is_op("-");
+                        args.push(if neg { -v } else { v });
+                    }
                     Tok::Op(o) if o == "*" => args.push(38),
                     Tok::Word(w) if w.eq_ignore_ascii_case("CHAR") => char_semantics = true,
                     _ => {}

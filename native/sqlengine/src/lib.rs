@@ -3,6 +3,9 @@
 //! session. Statements are translated from Oracle SQL and run for real.
 
 mod bind_limit;
+mod column_check;
+#[cfg(test)]
+mod column_check_tests;
 mod dbms_output;
 mod ddl;
 mod describe;
@@ -357,6 +360,7 @@ impl Session {
         let visible: Arc<Mutex<schemas::Visible>> = Default::default();
         schemas::install_authorizer(&conn, visible.clone());
         functions::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
+        column_check::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
         lob_rows::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         objects::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {

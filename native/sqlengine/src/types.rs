@@ -187,8 +187,11 @@ fn interval_cast(q: &str) -> Option<ColumnInfo> {
 pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
     let base = match c.ora_type {
         ora_type::NUMBER => {
+            // A type name is an identifier: a negative scale is spelt N2.
             let s = if c.scale == -127 {
                 "U".to_string()
+            } else if c.scale < 0 {
+                format!("N{}", -i32::from(c.scale))
             } else {
                 c.scale.to_string()
             };
@@ -246,6 +249,8 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
             num(2).unwrap_or(0),
             if parts.get(3) == Some(&"U") {
                 -127
+            } else if let Some(n) = parts.get(3).and_then(|p| p.strip_prefix('N')) {
+                -n.parse::<i64>().unwrap_or(0)
             } else {
                 num(3).unwrap_or(0)
             },
@@ -304,6 +309,7 @@ mod tests {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         for (words, args) in [
             (s(&["NUMBER"]), vec![9, 2]),
+            (s(&["NUMBER"]), vec![5, -2]),
             (s(&["NUMBER"]), vec![]),
             (s(&["VARCHAR2"]), vec![20]),
             (s(&["TIMESTAMP"]), vec![3]),

@@ -1,0 +1,304 @@
+//! Oracle's column types on write, through the engine: conversion, rounding,
+//! precision, dates and lengths, on every DML path.
+
+use oradb_protocol::value::Value;
+
+use crate::{Database, Outcome, Session, SqlError};
+
+fn session() -> Session {
+    let db = Database::open(None).unwrap();
+    Session::open(&db, "scott").unwrap()
+}
+
+fn run(s: &mut Session, sql: &str, binds: &[Value]) -> Result<Outcome, SqlError> {
+    let p = s.prepare(sql)?;
+    s.execute(&p, binds)
+}
+
+fn date(s: &str) -> oradb_protocol::value::DateTime {
+    oradb_protocol::value::DateTime::parse_iso(s).unwrap()
+}
+
+fn num(s: &str) -> Value {
+    Value::Number(s.into())
+}
+
+/// The cost of the checks on the server's executemany path (one execute per
+/// row of one prepared INSERT into the bench's b10 table), against the same
+/// table without them (the engine before the checks), alternating; best
+/// on-CPU time of 4 rounds each:
+/// `cargo test --release -p oradb-sqlengine executemany_timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn executemany_timing() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table b10 (id number, n1 number, n2 number(10,2), n3 number, s1 varchar2(40), \
+         s2 varchar2(40), s3 varchar2(40), d1 date, d2 date, d3 timestamp)",
+        &[],
+    )
+    .unwrap();
+    let d = oradb_protocol::value::DateTime::parse_iso("2024-01-01 00:00:00").unwrap();
+    // COLCHK_WHENS: extra trigger conditions to compare (";;"-separated).
+    let extra = std::env::var("COLCHK_WHENS").unwrap_or_default();
+    let mut variants = vec!["none".to_string(), "checks".to_string()];
+    variants.extend(
+        extra
+            .split(";;")
+            .filter(|w| !w.is_empty())
+            .map(str::to_string),
+    );
+    let mut best = vec![f64::MAX; variants.len()];
+    // On-CPU time of this thread: the machine is shared, wall time is noisy.
+    let cpu_ms = || {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split(' ').next()?.parse::<f64>().ok())
+            .map_or(0.0, |ns| ns / 1e6)
+    };
+    for round in 0..4 * variants.len() {
+        let k = round % variants.len();
+        s.sync_column_checks("SCOTT", "B10", k == 1).unwrap();
+        if k > 1 {
+            let sql = format!(
+                "CREATE TRIGGER SCOTT.\"ORA$COLCHK_X\" AFTER INSERT ON B10 FOR EACH ROW WHEN {} \
+                 BEGIN UPDATE B10 SET ID = 1 WHERE rowid = NEW.rowid; END",
+                variants[k]
+            );
+            s.conn.execute_batch(&sql).unwrap();
+        }
+        run(&mut s, "truncate table b10", &[]).unwrap();
+        let p = s
+            .prepare("insert into b10 values (:1,:2,:3,:4,:5,:6,:7,:8,:9,:10)")
+            .unwrap();
+        let t = cpu_ms();
+        for i in 0..100_000i64 {
+            let row = [
+                num(&i.to_string()),
+                num(&(i * 3).to_string()),
+                num(&(i as f64 / 4.0).to_string()),
+                num(&(-i).to_string()),
+                Value::Varchar(format!("name {i}")),
+                Value::Varchar(format!("second {}", i % 97)),
+                Value::Varchar("x".repeat(20)),
+                Value::Date(d),
+                Value::Date(d),
+                Value::Timestamp(d),
+            ];
+            s.execute(&p, &row).unwrap();
+        }
+        run(&mut s, "commit", &[]).unwrap();
+        best[k] = best[k].min(cpu_ms() - t);
+    }
+    for (v, ms) in variants.iter().zip(&best) {
+        eprintln!("{ms:>7.0} ms CPU  ratio {:.3}  {v}", ms / best[0]);
+    }
+}
+
+fn rows(s: &mut Session, sql: &str) -> Vec<Vec<Value>> {
+    match run(s, sql, &[]).unwrap() {
+        Outcome::Rows { rows, .. } => rows,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn code(r: Result<Outcome, SqlError>) -> u32 {
+    r.expect_err("an Oracle error").code
+}
+
+#[test]
+fn numbers_are_converted_and_rounded_to_the_column_scale() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table t (a number(5,2), b number(3), c number(5,-2), d number, e integer)",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "insert into t values (1.234, 2.5, 12345, ' 42 ', 7.5)",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "insert into t values (:1, :2, :3, :4, :5)",
+        &[
+            num("-1.235"),
+            Value::Varchar("9.4".into()),
+            num("149"),
+            num("1e3"),
+            num("-0.5"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "select a, b, c, d, e from t order by a"),
+        vec![
+            vec![num("-1.24"), num("9"), num("100"), num("1000"), num("-1")],
+            vec![num("1.23"), num("3"), num("12300"), num("42"), num("8")],
+        ]
+    );
+    // The stored value is the rounded one: comparisons see it too.
+    assert_eq!(
+        rows(&mut s, "select count(*) from t where a = 1.23"),
+        vec![vec![num("1")]]
+    );
+    run(&mut s, "update t set a = a + 0.004 where b = 3", &[]).unwrap();
+    assert_eq!(
+        rows(&mut s, "select a from t where b = 3"),
+        vec![vec![num("1.23")]]
+    );
+}
+
+#[test]
+fn bound_doubles_are_checked_against_the_scale_exactly() {
+    let mut s = session();
+    run(&mut s, "create table t (a number(4,2), f number(2,2))", &[]).unwrap();
+    let p = s.prepare("insert into t (a, f) values (:1, :2)").unwrap();
+    for (a, f) in [(0.29, 0.5), (0.125, -0.994), (-12.5, 0.0)] {
+        s.execute(&p, &[Value::Double(a), Value::Double(f)])
+            .unwrap();
+    }
+    assert_eq!(
+        rows(&mut s, "select a, f from t order by a"),
+        vec![
+            vec![num("-12.5"), num("0")],
+            vec![num("0.13"), num("-0.99")],
+            vec![num("0.29"), num("0.5")],
+        ]
+    );
+    let e = |s: &mut Session, a: f64, f: f64| {
+        code(s.execute(&p, &[Value::Double(a), Value::Double(f)]))
+    };
+    assert_eq!(e(&mut s, 99.999, 0.0), 1438);
+    assert_eq!(e(&mut s, 100.0, 0.0), 1438);
+    assert_eq!(e(&mut s, 1.0, 0.995), 1438);
+    assert_eq!(e(&mut s, 1.0, 1.0), 1438);
+}
+
+#[test]
+fn values_the_column_cannot_hold_are_refused_and_nothing_is_stored() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table t (a number(5,2), b number(3), d date, v varchar2(3))",
+        &[],
+    )
+    .unwrap();
+    let ins = |s: &mut Session, sql: &str| code(run(s, sql, &[]));
+    assert_eq!(ins(&mut s, "insert into t (a) values ('zz')"), 1722);
+    assert_eq!(ins(&mut s, "insert into t (b) values (12345)"), 1438);
+    assert_eq!(ins(&mut s, "insert into t (b) values (999.5)"), 1438);
+    assert_eq!(ins(&mut s, "insert into t (a) values (999.995)"), 1438);
+    assert_eq!(ins(&mut s, "insert into t (d) values ('not a date')"), 1858);
+    let e = run(&mut s, "insert into t (v) values ('abcd')", &[]).unwrap_err();
+    assert_eq!(
+        e.message,
+        "ORA-12899: value too large for column \"SCOTT\".\"T\".\"V\" (actual: 4, maximum: 3)"
+    );
+    assert_eq!(rows(&mut s, "select count(*) from t"), vec![vec![num("0")]]);
+    run(&mut s, "insert into t (a, b) values (1, 999.4)", &[]).unwrap();
+    assert_eq!(code(run(&mut s, "update t set b = 'x1'", &[])), 1722);
+    assert_eq!(code(run(&mut s, "update t set a = 1000", &[])), 1438);
+    assert_eq!(
+        rows(&mut s, "select a, b from t"),
+        vec![vec![num("1"), num("999")]]
+    );
+    // NOT NULL is SQLite's own constraint, mapped to ORA-01400.
+    run(&mut s, "create table nn (a number(2) not null)", &[]).unwrap();
+    assert_eq!(code(run(&mut s, "insert into nn values (null)", &[])), 1400);
+}
+
+#[test]
+fn date_text_is_read_with_the_session_format() {
+    let mut s = session();
+    run(&mut s, "create table t (d date, ts timestamp)", &[]).unwrap();
+    run(&mut s, "insert into t values ('15-MAR-2021', null)", &[]).unwrap();
+    run(
+        &mut s,
+        "alter session set nls_date_format = 'YYYY/MM/DD HH24:MI'",
+        &[],
+    )
+    .unwrap();
+    run(&mut s, "insert into t (d) values ('2022/01/02 03:04')", &[]).unwrap();
+    assert_eq!(
+        rows(&mut s, "select d from t order by d"),
+        vec![
+            vec![Value::Date(date("2021-03-15 00:00:00"))],
+            vec![Value::Date(date("2022-01-02 03:04:00"))],
+        ]
+    );
+    assert_eq!(
+        code(run(&mut s, "insert into t (d) values ('15-MAR-2021')", &[])),
+        1858
+    );
+    assert_eq!(code(run(&mut s, "update t set ts = 'soon'", &[])), 1858);
+}
+
+#[test]
+fn every_dml_path_is_checked() {
+    let mut s = session();
+    run(&mut s, "create table src (x varchar2(10))", &[]).unwrap();
+    run(&mut s, "create table t (id number, a number(4,1))", &[]).unwrap();
+    run(&mut s, "insert into src values ('1.26')", &[]).unwrap();
+    run(&mut s, "insert into t (id, a) select 1, x from src", &[]).unwrap();
+    run(
+        &mut s,
+        "merge into t using (select 2 id, '3.04' x from dual) s on (t.id = s.id) \
+         when matched then update set t.a = s.x when not matched then insert (id, a) values (s.id, s.x)",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "begin insert into t values (3, 5.55); update t set a = a + 0.01 where id = 1; end;",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "select id, a from t order by id"),
+        vec![
+            vec![num("1"), num("1.3")],
+            vec![num("2"), num("3")],
+            vec![num("3"), num("5.6")],
+        ]
+    );
+    run(&mut s, "insert into src values ('bad')", &[]).unwrap();
+    assert_eq!(
+        code(run(
+            &mut s,
+            "insert into t (id, a) select 9, x from src",
+            &[]
+        )),
+        1722
+    );
+    assert_eq!(
+        code(run(
+            &mut s,
+            "begin insert into t values (4, 12345); end;",
+            &[]
+        )),
+        1438
+    );
+    // Columns added later are checked too; dropping a column keeps the checks.
+    run(&mut s, "alter table t add (b number(2))", &[]).unwrap();
+    assert_eq!(code(run(&mut s, "update t set b = 100", &[])), 1438);
+    run(&mut s, "alter table t drop column b", &[]).unwrap();
+    assert_eq!(code(run(&mut s, "update t set a = 'q'", &[])), 1722);
+}
+
+#[test]
+fn array_dml_fails_at_the_row_that_does_not_fit() {
+    let mut s = session();
+    run(&mut s, "create table t (a number(3))", &[]).unwrap();
+    let p = s.prepare("insert into t values (:1)").unwrap();
+    let results: Vec<Option<u32>> = ["1", "22", "4444", "5"]
+        .iter()
+        .map(|v| s.execute(&p, &[num(v)]).err().map(|e| e.code))
+        .collect();
+    assert_eq!(results, [None, None, Some(1438), None]);
+    assert_eq!(rows(&mut s, "select count(*) from t"), vec![vec![num("3")]]);
+}

@@ -1,0 +1,135 @@
+// Oracle's column types on write, through the driver over TCP: the test server converts and
+// rounds what DML stores and refuses what the column cannot hold, as Oracle does.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { connect, OracleError } from "../mod.ts";
+import { dropFirst, SKIP_SERVER, startTestServer } from "./_server.ts";
+
+const server = { skip: SKIP_SERVER };
+
+async function open() {
+  const db = await startTestServer();
+  const conn = await connect({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+  });
+  await dropFirst(conn, "coltypes");
+  await conn.execute(
+    "create table coltypes (id number, amount number(5,2), qty number(3), d date, code varchar2(3))",
+  );
+  return {
+    conn,
+    async [Symbol.asyncDispose]() {
+      await conn.close();
+      await db[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(p: Promise<unknown>): Promise<OracleError> {
+  const e = await p.then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof OracleError, `expected an OracleError, got ${e}`);
+  return e;
+}
+
+test("a NUMBER(p,s) column stores the value rounded to its scale", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  await conn.execute("insert into coltypes (id, amount, qty) values (1, :a, :q)", {
+    a: 1.234,
+    q: 2.5,
+  });
+  await conn.execute("insert into coltypes (id, amount, qty) values (2, '-7.005', ' 12 ')");
+  const { rows } = await conn.execute<unknown[]>(
+    "select amount, qty from coltypes order by id",
+    [],
+    { outFormat: "array" },
+  );
+  assert.deepEqual(rows, [[1.23, 3], [-7.01, 12]]);
+  const hits = await conn.execute<unknown[]>(
+    "select count(*) from coltypes where amount = 1.23",
+    [],
+    { outFormat: "array" },
+  );
+  assert.deepEqual(hits.rows, [[1]]);
+});
+
+test("a number too large for its column is ORA-01438 and is not stored", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  const e = await rejection(conn.execute("insert into coltypes (qty) values (12345)"));
+  assert.equal(e.code, "ORA-01438");
+  assert.match(e.message, /value larger than specified precision allowed for this column/);
+  await conn.execute("insert into coltypes (id, amount) values (1, 1.5)");
+  // 999.995 rounds to 1000.00: four digits left of the point, NUMBER(5,2) allows three.
+  const e2 = await rejection(conn.execute("update coltypes set amount = 999.995"));
+  assert.equal(e2.code, "ORA-01438");
+  const { rows } = await conn.execute<unknown[]>("select id, amount from coltypes", [], {
+    outFormat: "array",
+  });
+  assert.deepEqual(rows, [[1, 1.5]]);
+});
+
+test("text that is not a number is ORA-01722 for a NUMBER column", server, async () => {
+  await using s = await open();
+  const e = await rejection(s.conn.execute("insert into coltypes (amount) values ('zz')"));
+  assert.equal(e.code, "ORA-01722");
+  const e2 = await rejection(s.conn.execute("insert into coltypes (id) values (:v)", { v: "1x" }));
+  assert.equal(e2.code, "ORA-01722");
+});
+
+test("text a DATE column cannot read with the session format is refused", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  const e = await rejection(conn.execute("insert into coltypes (d) values ('not a date')"));
+  assert.equal(e.code, "ORA-01858");
+  await conn.execute("insert into coltypes (id, d) values (1, '15-MAR-2021')");
+  const { rows } = await conn.execute<unknown[]>(
+    "select to_char(d, 'YYYY-MM-DD') from coltypes",
+    [],
+    { outFormat: "array" },
+  );
+  assert.deepEqual(rows, [["2021-03-15"]]);
+});
+
+test("a VARCHAR2 value longer than its column is ORA-12899 naming the column", server, async () => {
+  await using s = await open();
+  const e = await rejection(s.conn.execute("insert into coltypes (code) values ('abcd')"));
+  assert.equal(e.code, "ORA-12899");
+  assert.match(
+    e.message,
+    /value too large for column "[A-Z]+"\."COLTYPES"\."CODE" \(actual: 4, maximum: 3\)/,
+  );
+});
+
+test(
+  "executeMany with batchErrors reports the row that does not fit its column",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    const r = await conn.executeMany(
+      "insert into coltypes (id, qty) values (:1, :2)",
+      [[1, "1"], [2, "1000"], [3, "3"], [4, "x"], [5, "999.4"]],
+      { batchErrors: true, dmlRowCounts: true },
+    );
+    assert.deepEqual(
+      r.batchErrors?.map((b) => [b.offset, b.code]),
+      [[1, "ORA-01438"], [3, "ORA-01722"]],
+    );
+    assert.deepEqual(r.dmlRowCounts, [1, 0, 1, 0, 1]);
+    const { rows } = await conn.execute<unknown[]>(
+      "select id, qty from coltypes order by id",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(rows, [[1, 1], [3, 3], [5, 999]]);
+    // Without batchErrors the first bad row stops the batch with its error.
+    const e = await rejection(
+      conn.executeMany("insert into coltypes (id, qty) values (:1, :2)", [[6, 6], [7, 7000]]),
+    );
+    assert.equal(e.code, "ORA-01438");
+  },
+);
