@@ -790,6 +790,17 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
             .map(|s| Sql::Integer(s.chars().count() as i64))
             .unwrap_or(Sql::Null))
     })?;
+    conn.create_scalar_function("ora_ascii", 1, det, |c| {
+        Ok(text(c.get_raw(0))
+            .and_then(|s| super::oracle::charcode::ascii(&s))
+            .map_or(Sql::Null, Sql::Integer))
+    })?;
+    conn.create_scalar_function("ora_chr", 1, det, |c| match number(c.get_raw(0))? {
+        None => Ok(Sql::Null),
+        Some(n) => super::oracle::charcode::chr(n.to_f64().trunc() as i64)
+            .map(Sql::Text)
+            .map_err(ora),
+    })?;
     conn.create_scalar_function("ora_lpad", -1, det, |c| pad(c, true))?;
     conn.create_scalar_function("ora_rpad", -1, det, |c| pad(c, false))?;
     conn.create_scalar_function("ora_mod", 2, det, |c| {

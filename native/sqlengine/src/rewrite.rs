@@ -158,6 +158,8 @@ fn map_function(name: &str) -> Option<&'static str> {
         "GREATEST" => "max",
         "LEAST" => "min",
         "LENGTH" => "ora_length",
+        "ASCII" => "ora_ascii",
+        "CHR" => "ora_chr",
         "SIGN" => "ora_sign",
         "SYS_GUID" => "ora_sys_guid",
         "TO_CLOB" | "TO_NCLOB" => "ora_to_clob",

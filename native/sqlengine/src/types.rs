@@ -60,6 +60,10 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["LONG", "RAW"] => col(ora_type::LONG_RAW, 0, 0, 0),
         ["LONG"] => col(ora_type::LONG, 0, 0, 0),
         ["BOOLEAN"] => col(ora_type::BOOLEAN, 4, 0, 0),
+        // Kept and described as the text the ROWID pseudo-column yields
+        // (rowid.rs), so a stored rowid binds back into `where rowid = :r`.
+        ["ROWID"] => col(ora_type::VARCHAR, 18, 0, 0),
+        ["UROWID"] => col(ora_type::VARCHAR, a0.unwrap_or(4000) as u32, 0, 0),
         _ => return None,
     })
 }
