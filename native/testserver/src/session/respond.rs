@@ -250,7 +250,8 @@ async fn query(
             run.describe || select_list_changed(&cur.prepared.columns, &columns, reparsed);
         if redescribe {
             if !run.describe {
-                cur.defines.clear();
+                cur.defines =
+                    super::cursor::retyped_defines(&cur.prepared.columns, &cur.defines, &columns);
             }
             cur.prepared.columns = columns;
         }
