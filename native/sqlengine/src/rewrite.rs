@@ -469,6 +469,20 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             };
             return format!("{f}({})", quote_str(&seq));
         }
+        if last == "EXTRACT"
+            && parts.len() == 1
+            && self.peek(0).is_some_and(|t| t.is_op("("))
+            && self.peek(2).is_some_and(|t| t.is_word("FROM"))
+        {
+            // EXTRACT(field FROM expr): the field is a keyword, not an operand.
+            if let Some(Tok::Word(field)) = self.peek(1).map(|t| &t.tok) {
+                let field = field.to_ascii_uppercase();
+                self.i += 3;
+                let arg = self.sequence();
+                self.eat(")");
+                return format!("ora_extract({}, {arg})", quote_str(&field));
+            }
+        }
         if self.peek(0).is_some_and(|t| t.is_op("(")) && parts.len() == 1 {
             self.i += 1;
             let args = self.sequence();
