@@ -93,10 +93,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     conn.caps.raw_strings = one.raw_user;
     let user = one.user.clone();
     // Users created or changed with SQL override the configured list.
-    let password = match conn.shared.registry.password_override(&user) {
-        Some(p) => p,
-        None => conn.shared.config.password_of(&user).map(str::to_string),
-    };
+    let password = super::password::current(conn, &user);
     let challenge = match &password {
         Some(p) => ServerChallenge::new(p, &mut rand::thread_rng()),
         None => ServerChallenge::decoy(&mut rand::thread_rng()),
@@ -153,6 +150,17 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         deny(conn, &user, "wrong password or no proof").await?;
         return Ok(None);
     };
+    // connect(newpassword=…): the new password holds from this logon on.
+    if let Some(hex) = two.get("AUTH_NEWPASSWORD") {
+        match super::password::open_new(&verified, hex) {
+            Ok(new) => conn.shared.registry.set_user(&user, &new),
+            Err((code, message)) => {
+                let e = ErrorMessage::error(code, &message, 0, 0);
+                conn.send_msg(|w, caps| e.encode(w, caps)).await?;
+                return Ok(None);
+            }
+        }
+    }
     // Proxy logon (`proxy[client]`): the proxy's password was checked; the
     // session belongs to the client user, who must exist. Grants
     // (CONNECT THROUGH) are not modelled, so any existing user is allowed.
@@ -280,6 +288,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         end_of_call(w, caps);
     })
     .await?;
+    conn.auth = Some(verified);
     tracing::debug!(user = %user, sid = conn.sid, "logged on");
     Ok(Some(session))
 }

@@ -8,6 +8,7 @@ mod fetch_rows;
 mod framing;
 mod lob;
 mod login;
+mod password;
 mod refcursor;
 mod respond;
 
@@ -54,6 +55,8 @@ pub(crate) struct Conn {
     dropped: usize,
     /// The client marks each request's last packet (END_OF_REQUEST).
     marks_end: bool,
+    /// The logon's keys, which seal a later change of password (never logged).
+    pub auth: Option<oradb_protocol::o5logon::ServerSession>,
 }
 
 /// A request assembled from DATA packets.
@@ -127,6 +130,7 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>, tls: bool) -> Result<(
         partial: Vec::new(),
         dropped: 0,
         marks_end: false,
+        auth: None,
     };
     let conversation = async {
         match login::login(&mut conn).await {

@@ -29,6 +29,8 @@ pub struct Client {
     /// Send like python-oracledb without END_OF_REQUEST: unmarked packets of
     /// this SDU (see [`Client::logon_unmarked`]).
     unmarked: Option<Unmarked>,
+    /// The logon's client keys, which seal a later change of password.
+    logon: Option<o5logon::ClientResponse>,
 }
 
 /// How [`Client::logon_unmarked`] packs requests.
@@ -81,6 +83,7 @@ impl Client {
             caps: Caps::default(),
             pending: Vec::new(),
             unmarked,
+            logon: None,
         };
         let p = t.packet().await?;
         if p.kind != kind::ACCEPT {
@@ -240,6 +243,33 @@ impl Client {
                 0,
             ),
             ("SESSION_CLIENT_CHARSET".into(), b"873".to_vec(), 0),
+        ];
+        self.auth_call(&AuthRequest::phase_two(user, pairs)).await?;
+        self.logon = Some(resp);
+        Ok(())
+    }
+
+    /// `changepassword(old, new)` as python-oracledb sends it: a phase-two
+    /// call with both passwords sealed by this logon's keys.
+    pub async fn change_password(
+        &mut self,
+        user: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<(), String> {
+        let keys = self.logon.as_ref().ok_or("not logged on")?;
+        let mut rng = rand::thread_rng();
+        let pairs = vec![
+            (
+                "AUTH_PASSWORD".into(),
+                keys.encrypt_new_password(old, &mut rng).into_bytes(),
+                0,
+            ),
+            (
+                "AUTH_NEWPASSWORD".into(),
+                keys.encrypt_new_password(new, &mut rng).into_bytes(),
+                0,
+            ),
         ];
         self.auth_call(&AuthRequest::phase_two(user, pairs))
             .await

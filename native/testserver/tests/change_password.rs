@@ -1,0 +1,51 @@
+//! Changing a password on a logged-on connection (python-oracledb's
+//! `Connection.changepassword()`, test_1100's 1107/1108/1109/1137): the new
+//! password holds for later logons and the old one no longer does; a wrong
+//! old password or an invalid new one is Oracle's error and changes nothing.
+
+mod common;
+
+use oradb_testserver::{Config, TestServer};
+
+#[tokio::test]
+async fn changepassword_replaces_the_password_for_later_logons() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let addr = server.addr();
+    let mut c = common::Client::logon(addr, "scott", "tiger").await.unwrap();
+
+    let err = c
+        .change_password("scott", "wrong", "Other1")
+        .await
+        .unwrap_err();
+    assert!(err.starts_with("ORA-28008"), "{err}");
+    let err = c
+        .change_password("scott", "tiger", &"1".repeat(1500))
+        .await
+        .unwrap_err();
+    assert!(err.starts_with("ORA-00988"), "{err}");
+    let err = c
+        .change_password("scott", "tiger", &"a".repeat(1025))
+        .await
+        .unwrap_err();
+    assert!(err.starts_with("ORA-28218"), "{err}");
+    // Nothing changed so far.
+    common::Client::logon(addr, "scott", "tiger").await.unwrap();
+
+    let new = "Ab/cd@ef".to_string() + &"x".repeat(1016);
+    c.change_password("scott", "tiger", &new).await.unwrap();
+    let err = common::Client::logon(addr, "scott", "tiger")
+        .await
+        .err()
+        .unwrap();
+    assert!(err.contains("ORA-01017"), "{err}");
+    let mut again = common::Client::logon(addr, "scott", &new).await.unwrap();
+    // The same connection goes on working after the change.
+    assert_eq!(
+        c.plsql_out_text("begin :1 := 'still here'; end;", 20)
+            .await
+            .unwrap(),
+        Some("still here".to_string())
+    );
+    again.change_password("scott", &new, "tiger").await.unwrap();
+    common::Client::logon(addr, "scott", "tiger").await.unwrap();
+}
