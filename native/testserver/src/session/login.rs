@@ -272,6 +272,11 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         text("AUTH_MAX_IDEN_LENGTH", "128".to_string()),
         text("AUTH_SC_SERVICE_NAME", svc.clone()),
         text("AUTH_DBNAME", svc.clone()),
+        // python-oracledb's Connection.db_name, as V$DATABASE names it.
+        text(
+            "AUTH_SC_DBUNIQUE_NAME",
+            session.info().attrs().database_name().to_string(),
+        ),
         text("AUTH_INSTANCENAME", "oradb".to_string()),
         text("AUTH_SC_DB_DOMAIN", String::new()),
     ];

@@ -31,6 +31,8 @@ pub struct Client {
     unmarked: Option<Unmarked>,
     /// The logon's client keys, which seal a later change of password.
     logon: Option<o5logon::ClientResponse>,
+    /// The logon's answer (AUTH_SESSION_ID, AUTH_DBNAME…).
+    pub session_data: Pairs,
 }
 
 /// How [`Client::logon_unmarked`] packs requests.
@@ -84,6 +86,7 @@ impl Client {
             pending: Vec::new(),
             unmarked,
             logon: None,
+            session_data: Vec::new(),
         };
         let p = t.packet().await?;
         if p.kind != kind::ACCEPT {
@@ -244,7 +247,7 @@ impl Client {
             ),
             ("SESSION_CLIENT_CHARSET".into(), b"873".to_vec(), 0),
         ];
-        self.auth_call(&AuthRequest::phase_two(user, pairs)).await?;
+        self.session_data = self.auth_call(&AuthRequest::phase_two(user, pairs)).await?;
         self.logon = Some(resp);
         Ok(())
     }

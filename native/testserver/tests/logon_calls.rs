@@ -1,4 +1,6 @@
-//! Changing a password on a logged-on connection (python-oracledb's
+//! What python-oracledb's connection tests need of the logon: the database
+//! name in its answer (`Connection.db_name`, test_1138), and changing a
+//! password on a logged-on connection (python-oracledb's
 //! `Connection.changepassword()`, test_1100's 1107/1108/1109/1137): the new
 //! password holds for later logons and the old one no longer does; a wrong
 //! old password or an invalid new one is Oracle's error and changes nothing.
@@ -48,4 +50,18 @@ async fn changepassword_replaces_the_password_for_later_logons() {
     );
     again.change_password("scott", &new, "tiger").await.unwrap();
     common::Client::logon(addr, "scott", "tiger").await.unwrap();
+}
+
+#[tokio::test]
+async fn the_logon_names_the_database_as_v_database_does() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let c = common::Client::logon(server.addr(), "scott", "tiger")
+        .await
+        .unwrap();
+    let name = c
+        .session_data
+        .iter()
+        .find(|p| p.0 == "AUTH_SC_DBUNIQUE_NAME")
+        .map(|p| String::from_utf8_lossy(&p.1).into_owned());
+    assert_eq!(name.as_deref(), Some("FREEPDB1"));
 }
