@@ -224,7 +224,8 @@ create or replace package body &main_user..pkg_TestBooleans as
 end;
 /
 -- proc_Test2 and func_Test2: test_4100's callproc/callfunc with a boolean parameter
--- (proc_Test2("hi", 5) gives 10 and true; func_Test2("hi", 5, true) gives 7).
+-- (proc_Test2("hi", 5) gives 10 and true; func_Test2 adds the amount to the length when
+-- true ("hi", 5 gives 7) and takes it away when false ("hi", 3 gives -1), as 4120/4122 expect).
 create or replace procedure &main_user..proc_Test2 (
     a_InValue varchar2,
     a_InOutValue in out number,
@@ -244,7 +245,7 @@ begin
     if a_Boolean then
         return length(a_String) + a_ExtraAmount;
     end if;
-    return 0;
+    return length(a_String) - a_ExtraAmount;
 end;
 /
 -- pkg_TestRefCursors again, with what the 4.x test_1300/3900/5800 call beside
@@ -293,6 +294,33 @@ create or replace package body &main_user..pkg_TestRefCursors as
     procedure TestCloseCursor (a_Cursor sys_refcursor) is
     begin
         close a_Cursor;
+    end;
+end;
+/
+-- pkg_TestLOBs: what the 4.x test_1900 (TestInOut), test_4100/6200 (GetSize of a string
+-- or bytes over 32767) and test_7600 (GetLOB) call; cx_Oracle 8.3.0 has no such package.
+create or replace package &main_user..pkg_TestLOBs as
+    procedure TestInOut (a_CLOB in out clob, a_SearchValue varchar2, a_ReplaceValue varchar2);
+    procedure GetSize (a_Data clob, a_Size out number);
+    function GetLOB (a_Num number, a_Format varchar2) return clob;
+end;
+/
+create or replace package body &main_user..pkg_TestLOBs as
+    procedure TestInOut (a_CLOB in out clob, a_SearchValue varchar2, a_ReplaceValue varchar2) is
+    begin
+        if a_SearchValue is not null then
+            a_CLOB := replace(a_CLOB, a_SearchValue, a_ReplaceValue);
+        end if;
+    end;
+
+    procedure GetSize (a_Data clob, a_Size out number) is
+    begin
+        a_Size := dbms_lob.getlength(a_Data);
+    end;
+
+    function GetLOB (a_Num number, a_Format varchar2) return clob is
+    begin
+        return to_clob(replace(a_Format, '{}', to_char(a_Num)));
     end;
 end;
 /
