@@ -18,12 +18,13 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-fn described_type(answer: &[u8], caps: &oradb_protocol::ttc::Caps) -> u8 {
+/// The type and maximum length in characters of the answer's one column.
+fn described(answer: &[u8], caps: &oradb_protocol::ttc::Caps) -> (u8, u32) {
     assert_eq!(answer[0], msg::DESCRIBE_INFO, "no describe: {answer:02x?}");
     let d = DescribeInfo::decode(&mut Reader::new(&answer[1..]), caps).unwrap();
     assert_eq!(d.columns.len(), 1);
     assert_eq!(d.columns[0].name, "VALUE");
-    d.columns[0].ora_type
+    (d.columns[0].ora_type, d.columns[0].max_size)
 }
 
 #[tokio::test]
@@ -39,16 +40,17 @@ async fn a_cached_query_retyped_to_clob_sends_the_value_inline_as_long() {
     let (_, end) = c.call_raw(&req[0]).await.unwrap();
     assert_eq!(end.error_num, 0, "{end:?}");
     let a = c.call_packet(&req[1]).await.unwrap();
-    assert_eq!(described_type(&a, &caps), ora_type::VARCHAR);
+    assert_eq!(described(&a, &caps), (ora_type::VARCHAR, 15));
     assert!(contains(&a, b"\x0bstring_4600"), "{a:02x?}");
     let (_, end) = c.call_raw(&req[2]).await.unwrap();
     assert_eq!(end.error_num, 0, "{end:?}");
 
     // The re-execute: described again as CLOB, and the value follows in the
     // same answer as LONG text (length byte, bytes), not as a locator the
-    // client would have to read with a LOB call.
+    // client would have to read with a LOB call. A LOB has no length in
+    // characters (python-oracledb's description shows None for it).
     let a = c.call_packet(&req[3]).await.unwrap();
-    assert_eq!(described_type(&a, &caps), ora_type::CLOB);
+    assert_eq!(described(&a, &caps), (ora_type::CLOB, 0));
     assert!(contains(&a, b"\x09clob_4600"), "{a:02x?}");
     assert!(contains(&a, b"ORA-01403"), "{a:02x?}");
 }

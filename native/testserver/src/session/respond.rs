@@ -29,9 +29,10 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                 c.scale,
                 c.nullable,
             );
-            // Oracle's maximum length in characters is 0 for numbers and
-            // datetimes: clients derive their display size from precision
-            // (python-oracledb's NUMBER(9) is 10 wide, not 22).
+            // Oracle's maximum length in characters is 0 for numbers,
+            // datetimes and LOBs: clients derive their display size from
+            // precision (python-oracledb's NUMBER(9) is 10 wide, not 22) and
+            // give a LOB none.
             if matches!(
                 c.ora_type,
                 ora_type::NUMBER
@@ -42,6 +43,8 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                     | ora_type::TIMESTAMP
                     | ora_type::TIMESTAMP_LTZ
                     | ora_type::TIMESTAMP_TZ
+                    | ora_type::CLOB
+                    | ora_type::BLOB
             ) {
                 d.max_size = 0;
             }
