@@ -324,5 +324,41 @@ create or replace package body &main_user..pkg_TestLOBs as
     end;
 end;
 /
+-- TestCLOBs, TestNCLOBs and TestBLOBs again, with the columns the 4.x suite adds after
+-- cx_Oracle's two: ExtraNumCol1, Extra<type>Col1, ExtraNumCol2, Extra<type>Col2, in that
+-- order (test_1900's `select *` expects them so; test_1600/4300 update ExtraNumCol1).
+drop table &main_user..TestCLOBs
+/
+create table &main_user..TestCLOBs (
+    IntCol number(9) not null,
+    CLOBCol clob not null,
+    ExtraNumCol1 number(9),
+    ExtraCLOBCol1 clob,
+    ExtraNumCol2 number(9),
+    ExtraCLOBCol2 clob
+)
+/
+drop table &main_user..TestNCLOBs
+/
+create table &main_user..TestNCLOBs (
+    IntCol number(9) not null,
+    NCLOBCol nclob not null,
+    ExtraNumCol1 number(9),
+    ExtraNCLOBCol1 nclob,
+    ExtraNumCol2 number(9),
+    ExtraNCLOBCol2 nclob
+)
+/
+drop table &main_user..TestBLOBs
+/
+create table &main_user..TestBLOBs (
+    IntCol number(9) not null,
+    BLOBCol blob not null,
+    ExtraNumCol1 number(9),
+    ExtraBLOBCol1 blob,
+    ExtraNumCol2 number(9),
+    ExtraBLOBCol2 blob
+)
+/
 commit
 /
