@@ -74,6 +74,34 @@ fn encoded(v: &Value, ty: u8) -> Result<Option<Vec<u8>>, SqlError> {
     })
 }
 
+/// One value of a RETURNING ... INTO bind, ready to send.
+enum ReturnedValue {
+    Bytes(Option<Vec<u8>>),
+    /// A LOB bind's value: its locator and size, or NULL.
+    Lob(Option<(Vec<u8>, u64)>),
+}
+
+/// The ROW_DATA message of one execution's RETURNING values: per bind, its
+/// row count, then each value as an OUT bind (LOBs as locators).
+fn write_returning_row(w: &mut TtcWriter, per_bind: &[Vec<ReturnedValue>]) {
+    w.u8(oradb_protocol::ttc::msg::ROW_DATA);
+    for values in per_bind {
+        w.ub4(values.len() as u32);
+        for v in values {
+            match v {
+                ReturnedValue::Bytes(b) => rows::write_out_bind(w, b.as_deref()),
+                ReturnedValue::Lob(loc) => {
+                    let loc = loc
+                        .as_ref()
+                        .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
+                    oradb_protocol::ttc::lob::write_locator_value(w, loc);
+                    w.sb4(if loc.is_some() { 0 } else { -1 });
+                }
+            }
+        }
+    }
+}
+
 /// An OUT value converted to the type the client bound (PL/SQL values are
 /// typed by the expression that produced them, not by the bind).
 fn out_as(v: &Value, ty: u8) -> Value {
@@ -343,25 +371,30 @@ async fn dml(
     let mut w = TtcWriter::with_capacity(1024);
     if !p.returning.is_empty() {
         for iteration in &r.returning {
-            let per_bind: Result<Vec<Vec<Option<Vec<u8>>>>, SqlError> = p
-                .returning
-                .iter()
-                .enumerate()
-                .map(|(k, &bind)| {
-                    let ty = cur_binds
-                        .get(bind)
-                        .map(|m| m.ora_type)
-                        .unwrap_or(ora_type::VARCHAR);
-                    iteration
-                        .get(k)
-                        .map(|vals| vals.iter().map(|v| encoded(v, ty)).collect())
-                        .unwrap_or(Ok(Vec::new()))
-                })
-                .collect();
-            match per_bind {
-                Ok(per_bind) => rows::write_returning_row(&mut w, &caps, &per_bind),
-                Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+            let mut per_bind = Vec::with_capacity(p.returning.len());
+            for (k, &bind) in p.returning.iter().enumerate() {
+                let meta = cur_binds.get(bind);
+                let ty = meta.map_or(ora_type::VARCHAR, |m| m.ora_type);
+                let vals = iteration.get(k).map(Vec::as_slice).unwrap_or_default();
+                let one = |v: &Value| -> Result<ReturnedValue, SqlError> {
+                    if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+                        // Into a LOB bind: a temporary LOB holding the value, as
+                        // for a PL/SQL LOB OUT bind (its bytes would be read as a
+                        // locator).
+                        let csfrm = meta.map_or(1, |m| m.csfrm);
+                        return st
+                            .lobs
+                            .value_locator(v, ty, csfrm, true)
+                            .map(ReturnedValue::Lob);
+                    }
+                    encoded(v, ty).map(ReturnedValue::Bytes)
+                };
+                match vals.iter().map(one).collect::<Result<Vec<_>, _>>() {
+                    Ok(values) => per_bind.push(values),
+                    Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+                }
             }
+            write_returning_row(&mut w, &per_bind);
         }
     }
     let counts = run.dml_row_counts.then_some(&r.counts[..]);
