@@ -15,6 +15,7 @@ mod num;
 pub mod oracle;
 mod plsql;
 mod query;
+mod reserved;
 mod rewrite;
 mod schemas;
 mod sequences;

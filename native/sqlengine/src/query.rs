@@ -476,6 +476,7 @@ impl Session {
         let kind = classify(&toks).ok_or_else(|| err(900, "invalid SQL statement"))?;
         let mut toks = super::sys_names::unqualify(toks);
         if matches!(kind, StmtKind::Query | StmtKind::Dml) {
+            super::reserved::check_bind_names(sql, &toks)?;
             self.attach_named(&toks)?;
             toks = self.resolve_synonyms(toks);
         }
