@@ -106,6 +106,13 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
             ..oracle_type(&["VARCHAR2".to_string()], &[18], false)?
         });
     }
+    // 23ai's boolean literals and NOT of a bind or parenthesized condition.
+    let negation = h
+        .strip_prefix("NOT")
+        .is_some_and(|r| r.starts_with([':', '(', '"']));
+    if h == "TRUE" || h == "FALSE" || negation {
+        return t("BOOLEAN");
+    }
     let prefixed = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
         t("CLOB")
@@ -254,5 +261,24 @@ mod tests {
         }
         let c = oracle_type(&s(&["NUMBER"]), &[], false).unwrap();
         assert!(decl_type(&c, None).starts_with("BLOB"));
+    }
+
+    #[test]
+    fn rowid_columns_are_text_and_boolean_expressions_booleans() {
+        let s = |v: &str| vec![v.to_string()];
+        let r = oracle_type(&s("ROWID"), &[], false).unwrap();
+        assert_eq!((r.ora_type, r.size), (ora_type::VARCHAR, 18));
+        let u = oracle_type(&s("UROWID"), &[100], false).unwrap();
+        assert_eq!((u.ora_type, u.size), (ora_type::VARCHAR, 100));
+        for h in ["TRUE", "false", "NOT:1", "NOT(1=1)", "NOT\"B\""] {
+            assert_eq!(
+                heading_type(h).map(|c| c.ora_type),
+                Some(ora_type::BOOLEAN),
+                "{h}"
+            );
+        }
+        for h in ["NOTES", "NOTE||'X'", "TRUEVAL"] {
+            assert_eq!(heading_type(h), None, "{h}");
+        }
     }
 }
