@@ -11,6 +11,7 @@ mod login;
 mod password;
 mod refcursor;
 mod respond;
+mod returning;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;

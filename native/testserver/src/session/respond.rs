@@ -10,6 +10,7 @@ use oradb_protocol::value::{self, ora_type, Value};
 
 use super::calls::{send_sql_error, State};
 use super::exec::Run;
+use super::returning::Returned;
 use super::Conn;
 use crate::sql::{BindDir, ColumnInfo, Outcome, SqlError, StmtKind};
 
@@ -72,34 +73,6 @@ fn encoded(v: &Value, ty: u8) -> Result<Option<Vec<u8>>, SqlError> {
             &format!("PL/SQL: numeric or value error: cannot send {v:?} as Oracle type {ty} ({e})"),
         )
     })
-}
-
-/// One value of a RETURNING ... INTO bind, ready to send.
-enum ReturnedValue {
-    Bytes(Option<Vec<u8>>),
-    /// A LOB bind's value: its locator and size, or NULL.
-    Lob(Option<(Vec<u8>, u64)>),
-}
-
-/// The ROW_DATA message of one execution's RETURNING values: per bind, its
-/// row count, then each value as an OUT bind (LOBs as locators).
-fn write_returning_row(w: &mut TtcWriter, per_bind: &[Vec<ReturnedValue>]) {
-    w.u8(oradb_protocol::ttc::msg::ROW_DATA);
-    for values in per_bind {
-        w.ub4(values.len() as u32);
-        for v in values {
-            match v {
-                ReturnedValue::Bytes(b) => rows::write_out_bind(w, b.as_deref()),
-                ReturnedValue::Lob(loc) => {
-                    let loc = loc
-                        .as_ref()
-                        .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
-                    oradb_protocol::ttc::lob::write_locator_value(w, loc);
-                    w.sb4(if loc.is_some() { 0 } else { -1 });
-                }
-            }
-        }
-    }
 }
 
 /// An OUT value converted to the type the client bound (PL/SQL values are
@@ -376,25 +349,22 @@ async fn dml(
                 let meta = cur_binds.get(bind);
                 let ty = meta.map_or(ora_type::VARCHAR, |m| m.ora_type);
                 let vals = iteration.get(k).map(Vec::as_slice).unwrap_or_default();
-                let one = |v: &Value| -> Result<ReturnedValue, SqlError> {
+                let one = |v: &Value| -> Result<Returned, SqlError> {
                     if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
                         // Into a LOB bind: a temporary LOB holding the value, as
                         // for a PL/SQL LOB OUT bind (its bytes would be read as a
                         // locator).
                         let csfrm = meta.map_or(1, |m| m.csfrm);
-                        return st
-                            .lobs
-                            .value_locator(v, ty, csfrm, true)
-                            .map(ReturnedValue::Lob);
+                        return st.lobs.value_locator(v, ty, csfrm, true).map(Returned::Lob);
                     }
-                    encoded(v, ty).map(ReturnedValue::Bytes)
+                    encoded(v, ty).map(Returned::Bytes)
                 };
                 match vals.iter().map(one).collect::<Result<Vec<_>, _>>() {
                     Ok(values) => per_bind.push(values),
                     Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                 }
             }
-            write_returning_row(&mut w, &per_bind);
+            super::returning::write_row(&mut w, &per_bind);
         }
     }
     let counts = run.dml_row_counts.then_some(&r.counts[..]);
@@ -552,13 +522,7 @@ async fn plsql(
                     let csfrm = cur_binds.get(i).map_or(1, |m| m.csfrm);
                     let v = out.get(i).cloned().unwrap_or(Value::Null);
                     match st.lobs.value_locator(&v, ty, csfrm, true) {
-                        Ok(loc) => {
-                            let loc = loc
-                                .as_ref()
-                                .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
-                            oradb_protocol::ttc::lob::write_locator_value(&mut w, loc);
-                            w.sb4(if loc.is_some() { 0 } else { -1 });
-                        }
+                        Ok(loc) => super::returning::write_lob_out(&mut w, loc.as_ref()),
                         Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                     }
                     continue;
