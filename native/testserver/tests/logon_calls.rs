@@ -1,5 +1,6 @@
 //! What python-oracledb's connection tests need of the logon: the database
-//! name in its answer (`Connection.db_name`, test_1138), and changing a
+//! name in its answer (`Connection.db_name`, test_1138), the driver it names
+//! in V$SESSION_CONNECT_INFO.CLIENT_DRIVER (test_1150), and changing a
 //! password on a logged-on connection (python-oracledb's
 //! `Connection.changepassword()`, test_1100's 1107/1108/1109/1137): the new
 //! password holds for later logons and the old one no longer does; a wrong
@@ -64,4 +65,23 @@ async fn the_logon_names_the_database_as_v_database_does() {
         .find(|p| p.0 == "AUTH_SC_DBUNIQUE_NAME")
         .map(|p| String::from_utf8_lossy(&p.1).into_owned());
     assert_eq!(name.as_deref(), Some("FREEPDB1"));
+}
+
+#[tokio::test]
+async fn v_session_connect_info_shows_the_driver_the_client_named() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = common::Client::logon(server.addr(), "scott", "tiger")
+        .await
+        .unwrap();
+    let driver = c
+        .plsql_out_text(
+            "begin
+                 select distinct client_driver into :1 from v$session_connect_info
+                 where sid = sys_context('userenv', 'sid');
+             end;",
+            64,
+        )
+        .await
+        .unwrap();
+    assert_eq!(driver.as_deref(), Some("oradb tests"));
 }

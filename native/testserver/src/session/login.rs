@@ -400,6 +400,7 @@ fn register(
         a.os_user = pick("AUTH_SID", &conn.info.os_user);
         a.terminal = pick("AUTH_TERMINAL", &None);
         a.process = pick("AUTH_PID", &None);
+        a.client_driver = pick("SESSION_CLIENT_DRIVER_NAME", &None).trim().to_string();
         a.logon_time = crate::sql::now_text();
         a.network = conn.info.nne;
     }

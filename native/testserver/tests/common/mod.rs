@@ -246,6 +246,11 @@ impl Client {
                 0,
             ),
             ("SESSION_CLIENT_CHARSET".into(), b"873".to_vec(), 0),
+            (
+                "SESSION_CLIENT_DRIVER_NAME".into(),
+                b"oradb tests".to_vec(),
+                0,
+            ),
         ];
         self.session_data = self.auth_call(&AuthRequest::phase_two(user, pairs)).await?;
         self.logon = Some(resp);
