@@ -1,6 +1,7 @@
 //! What python-oracledb's connection tests need of the logon: the database
 //! name in its answer (`Connection.db_name`, test_1138), the driver it names
-//! in V$SESSION_CONNECT_INFO.CLIENT_DRIVER (test_1150), and changing a
+//! in V$SESSION_CONNECT_INFO.CLIENT_DRIVER (test_1150), its application
+//! context entries for SYS_CONTEXT (test_1101), and changing a
 //! password on a logged-on connection (python-oracledb's
 //! `Connection.changepassword()`, test_1100's 1107/1108/1109/1137): the new
 //! password holds for later logons and the old one no longer does; a wrong
@@ -84,4 +85,32 @@ async fn v_session_connect_info_shows_the_driver_the_client_named() {
         .await
         .unwrap();
     assert_eq!(driver.as_deref(), Some("oradb tests"));
+}
+
+#[tokio::test]
+async fn the_logon_s_application_context_is_what_sys_context_reads() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let entries = [
+        ("ClientContext", "attr1", "Value 1"),
+        ("CLIENTCONTEXT", "ATTR2", "VALUE2"),
+    ];
+    let mut c = common::Client::logon_with_app_context(server.addr(), "scott", "tiger", &entries)
+        .await
+        .unwrap();
+    let read = |attr: &str| format!("begin :1 := sys_context('clientcontext', '{attr}'); end;");
+    assert_eq!(
+        c.plsql_out_text(&read("ATTR1"), 20)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Value 1")
+    );
+    assert_eq!(
+        c.plsql_out_text(&read("attr2"), 20)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("VALUE2")
+    );
+    assert_eq!(c.plsql_out_text(&read("ATTR3"), 20).await.unwrap(), None);
 }

@@ -404,6 +404,18 @@ fn register(
         a.logon_time = crate::sql::now_text();
         a.network = conn.info.nne;
     }
+    // connect(appcontext=[(namespace, attribute, value), ...]): SYS_CONTEXT reads them.
+    let (mut ns, mut attr) = (String::new(), String::new());
+    for (key, value, _) in &two.pairs {
+        let value = String::from_utf8_lossy(value);
+        let value = value.trim_end_matches('\0');
+        match key.trim_end_matches('\0') {
+            "AUTH_APPCTX_NSPACE" => ns = value.to_string(),
+            "AUTH_APPCTX_ATTR" => attr = value.to_string(),
+            "AUTH_APPCTX_VALUE" => session.set_app_context(&ns, &attr, value),
+            _ => {}
+        }
+    }
     if let Some(stmt) = two.get("AUTH_ALTER_SESSION") {
         let stmt = stmt.trim_end_matches('\0').trim();
         if let Ok(p) = session.prepare(stmt) {

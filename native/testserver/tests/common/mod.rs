@@ -53,7 +53,24 @@ impl Client {
         user: &str,
         password: &str,
     ) -> Result<Client, String> {
-        Self::logon_with(addr, user, password, None).await
+        Self::logon_with(addr, user, password, None, Vec::new()).await
+    }
+
+    /// Logs on with `connect(appcontext=[...])`'s entries: each (namespace,
+    /// attribute, value) as python-oracledb sends them in phase two.
+    pub async fn logon_with_app_context(
+        addr: std::net::SocketAddr,
+        user: &str,
+        password: &str,
+        entries: &[(&str, &str, &str)],
+    ) -> Result<Client, String> {
+        let mut extra: Pairs = Vec::new();
+        for (ns, attr, value) in entries {
+            for (k, v) in [("NSPACE", ns), ("ATTR", attr), ("VALUE", value)] {
+                extra.push((format!("AUTH_APPCTX_{k}\0"), v.as_bytes().to_vec(), 0));
+            }
+        }
+        Self::logon_with(addr, user, password, None, extra).await
     }
 
     /// Logs on at `how.sdu`, every request sent in DATA packets that do not
@@ -64,7 +81,7 @@ impl Client {
         password: &str,
         how: Unmarked,
     ) -> Result<Client, String> {
-        Self::logon_with(addr, user, password, Some(how)).await
+        Self::logon_with(addr, user, password, Some(how), Vec::new()).await
     }
 
     async fn logon_with(
@@ -72,6 +89,7 @@ impl Client {
         user: &str,
         password: &str,
         unmarked: Option<Unmarked>,
+        extra: Pairs,
     ) -> Result<Client, String> {
         let mut sock = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
         let sdu = unmarked.map_or(8192, |u| u.sdu as u32);
@@ -94,7 +112,7 @@ impl Client {
         }
         t.dec.set_large_lengths(true);
         t.negotiate().await?;
-        t.authenticate(user, password).await?;
+        t.authenticate(user, password, extra).await?;
         Ok(t)
     }
 
@@ -208,7 +226,12 @@ impl Client {
         }
     }
 
-    async fn authenticate(&mut self, user: &str, password: &str) -> Result<(), String> {
+    async fn authenticate(
+        &mut self,
+        user: &str,
+        password: &str,
+        extra: Pairs,
+    ) -> Result<(), String> {
         let one = AuthRequest::phase_one(user, "unknown", "tests", "localhost", "1", "tests");
         let challenge = self.auth_call(&one).await?;
         let get = |k: &str| {
@@ -252,6 +275,8 @@ impl Client {
                 0,
             ),
         ];
+        let mut pairs = pairs;
+        pairs.extend(extra);
         self.session_data = self.auth_call(&AuthRequest::phase_two(user, pairs)).await?;
         self.logon = Some(resp);
         Ok(())
