@@ -55,6 +55,8 @@ pub struct Attrs {
     pub program: String,
     pub machine: String,
     pub os_user: String,
+    /// The driver the client names at logon (SESSION_CLIENT_DRIVER_NAME), V$SESSION_CONNECT_INFO.CLIENT_DRIVER.
+    pub client_driver: String,
     pub terminal: String,
     pub process: String,
     pub service: String,

@@ -58,6 +58,20 @@ pub fn as_date(v: ValueRef) -> Option<DateTime> {
     }
 }
 
+/// EXTRACT(field FROM a date or timestamp).
+fn extract(field: &str, d: &DateTime) -> Result<Sql, String> {
+    Ok(Sql::Integer(match field {
+        "YEAR" => i64::from(d.year),
+        "MONTH" => i64::from(d.month),
+        "DAY" => i64::from(d.day),
+        "HOUR" => i64::from(d.hour),
+        "MINUTE" => i64::from(d.minute),
+        "SECOND" if d.nanos == 0 => i64::from(d.second),
+        "SECOND" => return Ok(Sql::Real(f64::from(d.second) + f64::from(d.nanos) / 1e9)),
+        _ => return Err("ORA-30076: invalid extract field for extract source".into()),
+    }))
+}
+
 fn date_sql(d: &DateTime) -> Sql {
     Sql::Text(d.to_string())
 }
@@ -865,6 +879,27 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
         Ok(text(c.get_raw(0))
             .map(|s| Sql::Integer(s.chars().count() as i64))
             .unwrap_or(Sql::Null))
+    })?;
+    conn.create_scalar_function("ora_ascii", 1, det, |c| {
+        Ok(text(c.get_raw(0))
+            .and_then(|s| super::oracle::charcode::ascii(&s))
+            .map_or(Sql::Null, Sql::Integer))
+    })?;
+    conn.create_scalar_function("ora_chr", 1, det, |c| match number(c.get_raw(0))? {
+        None => Ok(Sql::Null),
+        Some(n) => super::oracle::charcode::chr(n.to_f64().trunc() as i64)
+            .map(Sql::Text)
+            .map_err(ora),
+    })?;
+    conn.create_scalar_function("ora_extract", 2, det, |c| {
+        let field = text(c.get_raw(0)).unwrap_or_default();
+        match c.get_raw(1) {
+            ValueRef::Null => Ok(Sql::Null),
+            v => match as_date(v) {
+                Some(d) => extract(&field, &d).map_err(ora),
+                None => Err(ora("ORA-30076: invalid extract field for extract source")),
+            },
+        }
     })?;
     conn.create_scalar_function("ora_lpad", -1, det, |c| pad(c, true))?;
     conn.create_scalar_function("ora_rpad", -1, det, |c| pad(c, false))?;

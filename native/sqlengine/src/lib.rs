@@ -19,6 +19,7 @@ mod objects;
 pub mod oracle;
 mod plsql;
 mod query;
+mod reserved;
 mod rewrite;
 mod schemas;
 mod sequences;

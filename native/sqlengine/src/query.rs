@@ -508,7 +508,23 @@ impl Session {
         })?;
         let kind = classify(&toks).ok_or_else(|| err(900, "invalid SQL statement"))?;
         let mut toks = super::sys_names::unqualify(toks);
+        // DELETE's FROM is optional in Oracle (`delete TestTempTable`).
+        if toks.first().is_some_and(|t| t.is_word("DELETE"))
+            && toks
+                .get(1)
+                .is_some_and(|t| !t.is_word("FROM") && t.ident().is_some())
+        {
+            let pos = toks[1].pos;
+            toks.insert(
+                1,
+                lexer::Token {
+                    tok: lexer::Tok::Word("FROM".into()),
+                    pos,
+                },
+            );
+        }
         if matches!(kind, StmtKind::Query | StmtKind::Dml) {
+            super::reserved::check_bind_names(sql, &toks)?;
             self.attach_named(&toks)?;
             toks = self.resolve_synonyms(toks);
             toks = self.rewrite_constructors(toks)?;

@@ -158,6 +158,8 @@ fn map_function(name: &str) -> Option<&'static str> {
         "GREATEST" => "max",
         "LEAST" => "min",
         "LENGTH" => "ora_length",
+        "ASCII" => "ora_ascii",
+        "CHR" => "ora_chr",
         "SIGN" => "ora_sign",
         "SYS_GUID" => "ora_sys_guid",
         "TO_CLOB" | "TO_NCLOB" => "ora_to_clob",
@@ -474,6 +476,20 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 "ora_currval"
             };
             return format!("{f}({})", quote_str(&seq));
+        }
+        if last == "EXTRACT"
+            && parts.len() == 1
+            && self.peek(0).is_some_and(|t| t.is_op("("))
+            && self.peek(2).is_some_and(|t| t.is_word("FROM"))
+        {
+            // EXTRACT(field FROM expr): the field is a keyword, not an operand.
+            if let Some(Tok::Word(field)) = self.peek(1).map(|t| &t.tok) {
+                let field = field.to_ascii_uppercase();
+                self.i += 3;
+                let arg = self.sequence();
+                self.eat(")");
+                return format!("ora_extract({}, {arg})", quote_str(&field));
+            }
         }
         if self.peek(0).is_some_and(|t| t.is_op("(")) && parts.len() == 1 {
             self.i += 1;

@@ -72,6 +72,10 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["INTERVAL", "YEAR", "TO", "MONTH"] => {
             col(ora_type::INTERVAL_YM, 5, a0.unwrap_or(2) as i8, 0)
         }
+        // Kept and described as the text the ROWID pseudo-column yields
+        // (rowid.rs), so a stored rowid binds back into `where rowid = :r`.
+        ["ROWID"] => col(ora_type::VARCHAR, 18, 0, 0),
+        ["UROWID"] => col(ora_type::VARCHAR, a0.unwrap_or(4000) as u32, 0, 0),
         _ => return None,
     })
 }
@@ -116,6 +120,13 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
             nullable: false,
             ..oracle_type(&["VARCHAR2".to_string()], &[18], false)?
         });
+    }
+    // 23ai's boolean literals and NOT of a bind or parenthesized condition.
+    let negation = h
+        .strip_prefix("NOT")
+        .is_some_and(|r| r.starts_with([':', '(', '"']));
+    if h == "TRUE" || h == "FALSE" || negation {
+        return t("BOOLEAN");
     }
     let prefixed = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
     // Oracle types these functions' results with the widest precisions.
@@ -374,5 +385,24 @@ mod tests {
             (c.ora_type, c.size, c.precision, c.scale, c.nullable),
             (ora_type::INTERVAL_DS, 11, 7, 6, false)
         );
+    }
+
+    #[test]
+    fn rowid_columns_are_text_and_boolean_expressions_booleans() {
+        let s = |v: &str| vec![v.to_string()];
+        let r = oracle_type(&s("ROWID"), &[], false).unwrap();
+        assert_eq!((r.ora_type, r.size), (ora_type::VARCHAR, 18));
+        let u = oracle_type(&s("UROWID"), &[100], false).unwrap();
+        assert_eq!((u.ora_type, u.size), (ora_type::VARCHAR, 100));
+        for h in ["TRUE", "false", "NOT:1", "NOT(1=1)", "NOT\"B\""] {
+            assert_eq!(
+                heading_type(h).map(|c| c.ora_type),
+                Some(ora_type::BOOLEAN),
+                "{h}"
+            );
+        }
+        for h in ["NOTES", "NOTE||'X'", "TRUEVAL"] {
+            assert_eq!(heading_type(h), None, "{h}");
+        }
     }
 }

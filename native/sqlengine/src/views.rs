@@ -140,6 +140,7 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("SERIAL#", INT),
             ("AUTHENTICATION_TYPE", vc(26)),
             ("NETWORK_SERVICE_BANNER", vc(4000)),
+            ("CLIENT_DRIVER", vc(128)),
         ],
     ),
     (
@@ -456,10 +457,13 @@ impl Session {
                 .sessions()
                 .iter()
                 .flat_map(|s| {
-                    let network = s.attrs().network;
+                    let (network, driver) = {
+                        let a = s.attrs();
+                        (a.network, a.client_driver.clone())
+                    };
                     reg.network_banners(network)
                         .into_iter()
-                        .map(|b| vec![n(s.sid()), n(s.serial()), t("DATABASE"), t(&b)])
+                        .map(|b| vec![n(s.sid()), n(s.serial()), t("DATABASE"), t(&b), t(&driver)])
                         .collect::<Vec<_>>()
                 })
                 .collect(),

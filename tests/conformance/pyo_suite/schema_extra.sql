@@ -98,6 +98,268 @@ insert into &main_user..TestTimestampTZs values (9, timestamp '2022-06-12 00:00:
 /
 insert into &main_user..TestTimestampTZs values (10, timestamp '2022-06-13 00:00:20.500000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
 /
+-- TestDataFrame: the table of the 4.x data frame suites (test_8000/8100 fetch, 8900/9000
+-- ingestion, 9600/9700 direct path load). Columns as those tests name and type them: the
+-- fetched Arrow types fix the precisions (decimal128(9) Id, (9,2) Salary, (3) CreditScore,
+-- (15,4) DecimalData), LongIntegerData holds 2**64 - 1 (20 digits), and LongData/LongRawData
+-- are the LOBs test_8054/8055 fetch ("clob"/"blob"), 72,000 characters long in test_8052.
+create table &main_user..TestDataFrame (
+    Id number(9),
+    FirstName varchar2(100),
+    LastName varchar2(100),
+    City varchar2(100),
+    Country varchar2(100),
+    DateOfBirth date,
+    Salary number(9,2),
+    CreditScore number(3),
+    LastUpdated timestamp,
+    DecimalData number(15,4),
+    IntegerData number(9),
+    LongIntegerData number(20),
+    FloatData binary_float,
+    DoubleData binary_double,
+    RawData raw(100),
+    LongData clob,
+    LongRawData blob
+)
+/
+-- TestAllTypes: one column of each scalar type, named as test_8000's 8035/8036 and
+-- test_7600 use them; the ANSI names (integer, smallint, real, decimal(20,6), double
+-- precision, float) are kept so the columns describe as those tests expect.
+create table &main_user..TestAllTypes (
+    NumberValue number,
+    StringValue varchar2(100),
+    FixedCharValue char(10),
+    NStringValue nvarchar2(100),
+    NFixedCharValue nchar(10),
+    RawValue raw(100),
+    IntValue integer,
+    SmallIntValue smallint,
+    RealValue real,
+    DecimalValue decimal(20,6),
+    DoublePrecisionValue double precision,
+    FloatValue float,
+    BinaryFloatValue binary_float,
+    BinaryDoubleValue binary_double,
+    DateValue date,
+    TimestampValue timestamp,
+    TimestampTZValue timestamp with time zone,
+    TimestampLTZValue timestamp with local time zone,
+    ClobValue clob,
+    NClobValue nclob,
+    BlobValue blob
+)
+/
+-- TestBooleans: native boolean columns (23ai), as test_3100/8000/8900 insert and read them.
+create table &main_user..TestBooleans (
+    IntCol number(9) not null,
+    BooleanCol1 boolean not null,
+    BooleanCol2 boolean,
+    BooleanCol3 boolean
+)
+/
+-- pkg_TestBooleans again, with the routines the 4.x test_3100 calls that cx_Oracle 8.3.0's
+-- package lacks (EchoValue, EchoValueOut, TestOutValueNull) beside the ones it had.
+create or replace package &main_user..pkg_TestBooleans as
+    type udt_BooleanList is table of boolean index by binary_integer;
+    function GetStringRep (a_Value boolean) return varchar2;
+    function IsLessThan10 (a_Value number) return boolean;
+    function TestInArrays (a_Value udt_BooleanList) return number;
+    procedure TestOutArrays (a_NumElements number, a_Value out nocopy udt_BooleanList);
+    function EchoValue (a_Value boolean) return boolean;
+    procedure EchoValueOut (a_Value boolean, a_Result out boolean);
+    function TestOutValueNull return boolean;
+end;
+/
+create or replace package body &main_user..pkg_TestBooleans as
+    function GetStringRep (a_Value boolean) return varchar2 is
+    begin
+        if a_Value is null then
+            return 'NULL';
+        end if;
+        if a_Value then
+            return 'TRUE';
+        else
+            return 'FALSE';
+        end if;
+    end;
+
+    function IsLessThan10 (a_Value number) return boolean is
+    begin
+        return a_Value < 10;
+    end;
+
+    function TestInArrays (a_Value udt_BooleanList) return number is
+        t_Count pls_integer := 0;
+    begin
+        for i in 1..a_Value.count loop
+            if a_Value(i) then
+                t_Count := t_Count + 1;
+            end if;
+        end loop;
+        return t_Count;
+    end;
+
+    procedure TestOutArrays (a_NumElements number, a_Value out nocopy udt_BooleanList) is
+    begin
+        for i in 1..a_NumElements loop
+            a_Value(i) := mod(i, 2) = 1;
+        end loop;
+    end;
+
+    function EchoValue (a_Value boolean) return boolean is
+    begin
+        return a_Value;
+    end;
+
+    procedure EchoValueOut (a_Value boolean, a_Result out boolean) is
+    begin
+        a_Result := a_Value;
+    end;
+
+    function TestOutValueNull return boolean is
+    begin
+        return null;
+    end;
+end;
+/
+-- proc_Test2 and func_Test2: test_4100's callproc/callfunc with a boolean parameter
+-- (proc_Test2("hi", 5) gives 10 and true; func_Test2 adds the amount to the length when
+-- true ("hi", 5 gives 7) and takes it away when false ("hi", 3 gives -1), as 4120/4122 expect).
+create or replace procedure &main_user..proc_Test2 (
+    a_InValue varchar2,
+    a_InOutValue in out number,
+    a_OutValue out boolean
+) as
+begin
+    a_InOutValue := a_InOutValue * length(a_InValue);
+    a_OutValue := a_InOutValue > 0;
+end;
+/
+create or replace function &main_user..func_Test2 (
+    a_String varchar2,
+    a_ExtraAmount number,
+    a_Boolean boolean
+) return number as
+begin
+    if a_Boolean then
+        return length(a_String) + a_ExtraAmount;
+    end if;
+    return length(a_String) - a_ExtraAmount;
+end;
+/
+-- pkg_TestRefCursors again, with what the 4.x test_1300/3900/5800 call beside
+-- cx_Oracle 8.3.0's two routines: TestReturnCursor (IntCol, StringCol of TestStrings up
+-- to a bound), TestLobCursor (a CLOB row of its argument) and TestCloseCursor.
+create or replace package &main_user..pkg_TestRefCursors as
+    procedure TestOutCursor (a_MaxIntValue number, a_Cursor out sys_refcursor);
+    function TestInCursor (a_Cursor sys_refcursor) return varchar2;
+    function TestReturnCursor (a_MaxIntValue number) return sys_refcursor;
+    procedure TestLobCursor (a_Value varchar2, a_Cursor out sys_refcursor);
+    procedure TestCloseCursor (a_Cursor sys_refcursor);
+end;
+/
+create or replace package body &main_user..pkg_TestRefCursors as
+    procedure TestOutCursor (a_MaxIntValue number, a_Cursor out sys_refcursor) is
+    begin
+        open a_Cursor for
+            select IntCol, StringCol from TestStrings
+            where IntCol <= a_MaxIntValue
+            order by IntCol;
+    end;
+
+    function TestInCursor (a_Cursor sys_refcursor) return varchar2 is
+        t_Value varchar2(100);
+    begin
+        fetch a_Cursor into t_Value;
+        return t_Value || ' (Modified)';
+    end;
+
+    function TestReturnCursor (a_MaxIntValue number) return sys_refcursor is
+        t_Cursor sys_refcursor;
+    begin
+        open t_Cursor for
+            select IntCol, StringCol from TestStrings
+            where IntCol <= a_MaxIntValue
+            order by IntCol;
+        return t_Cursor;
+    end;
+
+    procedure TestLobCursor (a_Value varchar2, a_Cursor out sys_refcursor) is
+    begin
+        open a_Cursor for
+            select to_clob(a_Value) from dual;
+    end;
+
+    procedure TestCloseCursor (a_Cursor sys_refcursor) is
+    begin
+        close a_Cursor;
+    end;
+end;
+/
+-- pkg_TestLOBs: what the 4.x test_1900 (TestInOut), test_4100/6200 (GetSize of a string
+-- or bytes over 32767) and test_7600 (GetLOB) call; cx_Oracle 8.3.0 has no such package.
+create or replace package &main_user..pkg_TestLOBs as
+    procedure TestInOut (a_CLOB in out clob, a_SearchValue varchar2, a_ReplaceValue varchar2);
+    procedure GetSize (a_Data clob, a_Size out number);
+    function GetLOB (a_Num number, a_Format varchar2) return clob;
+end;
+/
+create or replace package body &main_user..pkg_TestLOBs as
+    procedure TestInOut (a_CLOB in out clob, a_SearchValue varchar2, a_ReplaceValue varchar2) is
+    begin
+        if a_SearchValue is not null then
+            a_CLOB := replace(a_CLOB, a_SearchValue, a_ReplaceValue);
+        end if;
+    end;
+
+    procedure GetSize (a_Data clob, a_Size out number) is
+    begin
+        a_Size := dbms_lob.getlength(a_Data);
+    end;
+
+    function GetLOB (a_Num number, a_Format varchar2) return clob is
+    begin
+        return to_clob(replace(a_Format, '{}', to_char(a_Num)));
+    end;
+end;
+/
+-- TestCLOBs, TestNCLOBs and TestBLOBs again, with the columns the 4.x suite adds after
+-- cx_Oracle's two: ExtraNumCol1, Extra<type>Col1, ExtraNumCol2, Extra<type>Col2, in that
+-- order (test_1900's `select *` expects them so; test_1600/4300 update ExtraNumCol1).
+drop table &main_user..TestCLOBs
+/
+create table &main_user..TestCLOBs (
+    IntCol number(9) not null,
+    CLOBCol clob not null,
+    ExtraNumCol1 number(9),
+    ExtraCLOBCol1 clob,
+    ExtraNumCol2 number(9),
+    ExtraCLOBCol2 clob
+)
+/
+drop table &main_user..TestNCLOBs
+/
+create table &main_user..TestNCLOBs (
+    IntCol number(9) not null,
+    NCLOBCol nclob not null,
+    ExtraNumCol1 number(9),
+    ExtraNCLOBCol1 nclob,
+    ExtraNumCol2 number(9),
+    ExtraNCLOBCol2 nclob
+)
+/
+drop table &main_user..TestBLOBs
+/
+create table &main_user..TestBLOBs (
+    IntCol number(9) not null,
+    BLOBCol blob not null,
+    ExtraNumCol1 number(9),
+    ExtraBLOBCol1 blob,
+    ExtraNumCol2 number(9),
+    ExtraBLOBCol2 blob
+)
+/
 commit
 /
 

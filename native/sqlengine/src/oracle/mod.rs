@@ -3,6 +3,7 @@
 //! functions that call into these, so the rules can be tested in isolation.
 
 mod calendar;
+pub mod charcode;
 pub mod datefmt;
 mod datefmt_in;
 mod datefmt_model;

@@ -462,6 +462,7 @@ async fn call(
         func::REEXECUTE | func::REEXECUTE_AND_FETCH => exec::reexecute(conn, st, h.code, r).await?,
         func::FETCH => exec::fetch(conn, st, r).await?,
         func::VERSION => version(conn, st, h.seq, r).await?,
+        func::AUTH_PHASE_TWO => super::password::change(conn, st, r).await?,
         func::LOB_OP => match LobOpRequest::decode(r, &conn.caps) {
             Ok(req) => super::lob::call(conn, st, req).await?,
             Err(e) => unsupported(conn, st, &format!("LOB_OP: {e}")).await?,

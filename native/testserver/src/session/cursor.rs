@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use oradb_protocol::ttc::column::ColumnMeta;
-use oradb_protocol::value::Value;
+use oradb_protocol::value::{ora_type, Value};
 
 use oradb_protocol::ttc::execute::{options, ExecuteRequest};
 
-use crate::sql::{Prepared, SqlError, StmtKind};
+use crate::sql::{ColumnInfo, Prepared, SqlError, StmtKind};
 
 /// al8i4[9] bit of an execute on a scrollable cursor: the server keeps the
 /// result set after its end (with NO_CANCEL_ON_EOF) and fetches from the row
@@ -167,6 +167,47 @@ impl Cursors {
     }
 }
 
+/// The defines a cached query keeps when DDL retypes its select list under it: Oracle
+/// sends a column that became CLOB (BLOB) after CHAR, VARCHAR or LONG (RAW, LONG RAW) as
+/// LONG (LONG RAW), as if the client had defined it so, and the client reads it that way
+/// without a define of its own. Empty (the described types) unless some column changed so
+/// and no other LOB is left, which the client would define first.
+pub(crate) fn retyped_defines(
+    old: &[ColumnInfo],
+    old_defines: &[ColumnMeta],
+    new: &[ColumnInfo],
+) -> Vec<ColumnMeta> {
+    let was = |i: usize| match old_defines.get(i).map(|d| d.ora_type) {
+        Some(t @ (ora_type::LONG | ora_type::LONG_RAW)) => Some(t),
+        _ => old.get(i).map(|c| c.ora_type),
+    };
+    let types: Vec<u8> = new
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match (c.ora_type, was(i)) {
+            (ora_type::CLOB, Some(ora_type::CHAR | ora_type::VARCHAR | ora_type::LONG)) => {
+                ora_type::LONG
+            }
+            (ora_type::BLOB, Some(ora_type::RAW | ora_type::LONG_RAW)) => ora_type::LONG_RAW,
+            (t, _) => t,
+        })
+        .collect();
+    let changed = types.iter().zip(new).any(|(t, c)| *t != c.ora_type);
+    let lob_left = types
+        .iter()
+        .any(|t| matches!(*t, ora_type::CLOB | ora_type::BLOB));
+    if !changed || lob_left {
+        return Vec::new();
+    }
+    types
+        .into_iter()
+        .map(|ora_type| ColumnMeta {
+            ora_type,
+            ..ColumnMeta::default()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::orientation::*;
@@ -192,5 +233,32 @@ mod tests {
         assert_eq!(scroll_start(LAST, 0, 0, 0).unwrap(), 0);
         assert_eq!(scroll_start(0x03, 0, 0, 5).unwrap_err().code, 24391);
         assert_eq!(scroll_start(0, 0, 0, 5).unwrap_err().code, 24391);
+    }
+
+    #[test]
+    fn retyped_columns_keep_the_long_define_oracle_implies() {
+        use super::retyped_defines;
+        use crate::sql::ColumnInfo;
+        use oradb_protocol::value::ora_type::*;
+        let col = |ora_type| ColumnInfo {
+            name: "C".into(),
+            ora_type,
+            size: 0,
+            char_size: 0,
+            precision: 0,
+            scale: 0,
+            nullable: true,
+            object_type: None,
+        };
+        let types = |d: Vec<super::ColumnMeta>| d.iter().map(|m| m.ora_type).collect::<Vec<_>>();
+        let r = retyped_defines(&[col(VARCHAR), col(RAW)], &[], &[col(CLOB), col(BLOB)]);
+        assert_eq!(types(r), [LONG, LONG_RAW]);
+        // A LOB that was a LOB already, or came from another type, is defined by the
+        // client itself first: no implied defines then.
+        assert!(
+            retyped_defines(&[col(VARCHAR), col(CLOB)], &[], &[col(CLOB), col(CLOB)]).is_empty()
+        );
+        assert!(retyped_defines(&[col(NUMBER)], &[], &[col(CLOB)]).is_empty());
+        assert!(retyped_defines(&[col(VARCHAR)], &[], &[col(NUMBER)]).is_empty());
     }
 }

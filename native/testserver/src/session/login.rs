@@ -93,10 +93,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
     conn.caps.raw_strings = one.raw_user;
     let user = one.user.clone();
     // Users created or changed with SQL override the configured list.
-    let password = match conn.shared.registry.password_override(&user) {
-        Some(p) => p,
-        None => conn.shared.config.password_of(&user).map(str::to_string),
-    };
+    let password = super::password::current(conn, &user);
     let challenge = match &password {
         Some(p) => ServerChallenge::new(p, &mut rand::thread_rng()),
         None => ServerChallenge::decoy(&mut rand::thread_rng()),
@@ -153,6 +150,17 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         deny(conn, &user, "wrong password or no proof").await?;
         return Ok(None);
     };
+    // connect(newpassword=…): the new password holds from this logon on.
+    if let Some(hex) = two.get("AUTH_NEWPASSWORD") {
+        match super::password::open_new(&verified, hex) {
+            Ok(new) => conn.shared.registry.set_user(&user, &new),
+            Err((code, message)) => {
+                let e = ErrorMessage::error(code, &message, 0, 0);
+                conn.send_msg(|w, caps| e.encode(w, caps)).await?;
+                return Ok(None);
+            }
+        }
+    }
     // Proxy logon (`proxy[client]`): the proxy's password was checked; the
     // session belongs to the client user, who must exist. Grants
     // (CONNECT THROUGH) are not modelled, so any existing user is allowed.
@@ -264,6 +272,11 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         text("AUTH_MAX_IDEN_LENGTH", "128".to_string()),
         text("AUTH_SC_SERVICE_NAME", svc.clone()),
         text("AUTH_DBNAME", svc.clone()),
+        // python-oracledb's Connection.db_name, as V$DATABASE names it.
+        text(
+            "AUTH_SC_DBUNIQUE_NAME",
+            session.info().attrs().database_name().to_string(),
+        ),
         text("AUTH_INSTANCENAME", "oradb".to_string()),
         text("AUTH_SC_DB_DOMAIN", String::new()),
     ];
@@ -280,6 +293,7 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         end_of_call(w, caps);
     })
     .await?;
+    conn.auth = Some(verified);
     tracing::debug!(user = %user, sid = conn.sid, "logged on");
     Ok(Some(session))
 }
@@ -386,8 +400,21 @@ fn register(
         a.os_user = pick("AUTH_SID", &conn.info.os_user);
         a.terminal = pick("AUTH_TERMINAL", &None);
         a.process = pick("AUTH_PID", &None);
+        a.client_driver = pick("SESSION_CLIENT_DRIVER_NAME", &None).trim().to_string();
         a.logon_time = crate::sql::now_text();
         a.network = conn.info.nne;
+    }
+    // connect(appcontext=[(namespace, attribute, value), ...]): SYS_CONTEXT reads them.
+    let (mut ns, mut attr) = (String::new(), String::new());
+    for (key, value, _) in &two.pairs {
+        let value = String::from_utf8_lossy(value);
+        let value = value.trim_end_matches('\0');
+        match key.trim_end_matches('\0') {
+            "AUTH_APPCTX_NSPACE" => ns = value.to_string(),
+            "AUTH_APPCTX_ATTR" => attr = value.to_string(),
+            "AUTH_APPCTX_VALUE" => session.set_app_context(&ns, &attr, value),
+            _ => {}
+        }
     }
     if let Some(stmt) = two.get("AUTH_ALTER_SESSION") {
         let stmt = stmt.trim_end_matches('\0').trim();

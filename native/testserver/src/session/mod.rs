@@ -9,8 +9,10 @@ mod framing;
 mod lob;
 mod login;
 mod objects;
+mod password;
 mod refcursor;
 mod respond;
+mod returning;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -55,6 +57,8 @@ pub(crate) struct Conn {
     dropped: usize,
     /// The client marks each request's last packet (END_OF_REQUEST).
     marks_end: bool,
+    /// The logon's keys, which seal a later change of password (never logged).
+    pub auth: Option<oradb_protocol::o5logon::ServerSession>,
 }
 
 /// A request assembled from DATA packets.
@@ -128,6 +132,7 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>, tls: bool) -> Result<(
         partial: Vec::new(),
         dropped: 0,
         marks_end: false,
+        auth: None,
     };
     let conversation = async {
         match login::login(&mut conn).await {

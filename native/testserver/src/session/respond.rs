@@ -10,6 +10,7 @@ use oradb_protocol::value::{self, ora_type, Value};
 
 use super::calls::{send_sql_error, State};
 use super::exec::Run;
+use super::returning::Returned;
 use super::Conn;
 use crate::sql::{BindDir, ColumnInfo, Outcome, SqlError, StmtKind};
 
@@ -29,9 +30,10 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                 c.scale,
                 c.nullable,
             );
-            // Oracle's maximum length in characters is 0 for numbers and
-            // datetimes: clients derive their display size from precision
-            // (python-oracledb's NUMBER(9) is 10 wide, not 22).
+            // Oracle's maximum length in characters is 0 for numbers,
+            // datetimes and LOBs: clients derive their display size from
+            // precision (python-oracledb's NUMBER(9) is 10 wide, not 22) and
+            // give a LOB none.
             if matches!(
                 c.ora_type,
                 ora_type::NUMBER
@@ -44,6 +46,8 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                     | ora_type::TIMESTAMP_TZ
                     | ora_type::INTERVAL_DS
                     | ora_type::INTERVAL_YM
+                    | ora_type::CLOB
+                    | ora_type::BLOB
             ) {
                 d.max_size = 0;
             }
@@ -268,7 +272,8 @@ async fn query(
             run.describe || select_list_changed(&cur.prepared.columns, &columns, reparsed);
         if redescribe {
             if !run.describe {
-                cur.defines.clear();
+                cur.defines =
+                    super::cursor::retyped_defines(&cur.prepared.columns, &cur.defines, &columns);
             }
             cur.prepared.columns = columns;
         }
@@ -357,25 +362,27 @@ async fn dml(
     let mut w = TtcWriter::with_capacity(1024);
     if !p.returning.is_empty() {
         for iteration in &r.returning {
-            let per_bind: Result<Vec<Vec<Option<Vec<u8>>>>, SqlError> = p
-                .returning
-                .iter()
-                .enumerate()
-                .map(|(k, &bind)| {
-                    let ty = cur_binds
-                        .get(bind)
-                        .map(|m| m.ora_type)
-                        .unwrap_or(ora_type::VARCHAR);
-                    iteration
-                        .get(k)
-                        .map(|vals| vals.iter().map(|v| encoded(v, ty)).collect())
-                        .unwrap_or(Ok(Vec::new()))
-                })
-                .collect();
-            match per_bind {
-                Ok(per_bind) => rows::write_returning_row(&mut w, &caps, &per_bind),
-                Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+            let mut per_bind = Vec::with_capacity(p.returning.len());
+            for (k, &bind) in p.returning.iter().enumerate() {
+                let meta = cur_binds.get(bind);
+                let ty = meta.map_or(ora_type::VARCHAR, |m| m.ora_type);
+                let vals = iteration.get(k).map(Vec::as_slice).unwrap_or_default();
+                let one = |v: &Value| -> Result<Returned, SqlError> {
+                    if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+                        // Into a LOB bind: a temporary LOB holding the value, as
+                        // for a PL/SQL LOB OUT bind (its bytes would be read as a
+                        // locator).
+                        let csfrm = meta.map_or(1, |m| m.csfrm);
+                        return st.lobs.value_locator(v, ty, csfrm, true).map(Returned::Lob);
+                    }
+                    encoded(v, ty).map(Returned::Bytes)
+                };
+                match vals.iter().map(one).collect::<Result<Vec<_>, _>>() {
+                    Ok(values) => per_bind.push(values),
+                    Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+                }
             }
+            super::returning::write_row(&mut w, &per_bind);
         }
     }
     let counts = run.dml_row_counts.then_some(&r.counts[..]);
@@ -538,13 +545,7 @@ async fn plsql(
                     let csfrm = cur_binds.get(i).map_or(1, |m| m.csfrm);
                     let v = out.get(i).cloned().unwrap_or(Value::Null);
                     match st.lobs.value_locator(&v, ty, csfrm, true) {
-                        Ok(loc) => {
-                            let loc = loc
-                                .as_ref()
-                                .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
-                            oradb_protocol::ttc::lob::write_locator_value(&mut w, loc);
-                            w.sb4(if loc.is_some() { 0 } else { -1 });
-                        }
+                        Ok(loc) => super::returning::write_lob_out(&mut w, loc.as_ref()),
                         Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                     }
                     continue;

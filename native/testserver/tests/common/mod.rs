@@ -29,6 +29,10 @@ pub struct Client {
     /// Send like python-oracledb without END_OF_REQUEST: unmarked packets of
     /// this SDU (see [`Client::logon_unmarked`]).
     unmarked: Option<Unmarked>,
+    /// The logon's client keys, which seal a later change of password.
+    logon: Option<o5logon::ClientResponse>,
+    /// The logon's answer (AUTH_SESSION_ID, AUTH_DBNAME…).
+    pub session_data: Pairs,
 }
 
 /// How [`Client::logon_unmarked`] packs requests.
@@ -49,7 +53,24 @@ impl Client {
         user: &str,
         password: &str,
     ) -> Result<Client, String> {
-        Self::logon_with(addr, user, password, None).await
+        Self::logon_with(addr, user, password, None, Vec::new()).await
+    }
+
+    /// Logs on with `connect(appcontext=[...])`'s entries: each (namespace,
+    /// attribute, value) as python-oracledb sends them in phase two.
+    pub async fn logon_with_app_context(
+        addr: std::net::SocketAddr,
+        user: &str,
+        password: &str,
+        entries: &[(&str, &str, &str)],
+    ) -> Result<Client, String> {
+        let mut extra: Pairs = Vec::new();
+        for (ns, attr, value) in entries {
+            for (k, v) in [("NSPACE", ns), ("ATTR", attr), ("VALUE", value)] {
+                extra.push((format!("AUTH_APPCTX_{k}\0"), v.as_bytes().to_vec(), 0));
+            }
+        }
+        Self::logon_with(addr, user, password, None, extra).await
     }
 
     /// Logs on at `how.sdu`, every request sent in DATA packets that do not
@@ -60,7 +81,7 @@ impl Client {
         password: &str,
         how: Unmarked,
     ) -> Result<Client, String> {
-        Self::logon_with(addr, user, password, Some(how)).await
+        Self::logon_with(addr, user, password, Some(how), Vec::new()).await
     }
 
     async fn logon_with(
@@ -68,6 +89,7 @@ impl Client {
         user: &str,
         password: &str,
         unmarked: Option<Unmarked>,
+        extra: Pairs,
     ) -> Result<Client, String> {
         let mut sock = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
         let sdu = unmarked.map_or(8192, |u| u.sdu as u32);
@@ -81,6 +103,8 @@ impl Client {
             caps: Caps::default(),
             pending: Vec::new(),
             unmarked,
+            logon: None,
+            session_data: Vec::new(),
         };
         let p = t.packet().await?;
         if p.kind != kind::ACCEPT {
@@ -88,7 +112,7 @@ impl Client {
         }
         t.dec.set_large_lengths(true);
         t.negotiate().await?;
-        t.authenticate(user, password).await?;
+        t.authenticate(user, password, extra).await?;
         Ok(t)
     }
 
@@ -202,7 +226,12 @@ impl Client {
         }
     }
 
-    async fn authenticate(&mut self, user: &str, password: &str) -> Result<(), String> {
+    async fn authenticate(
+        &mut self,
+        user: &str,
+        password: &str,
+        extra: Pairs,
+    ) -> Result<(), String> {
         let one = AuthRequest::phase_one(user, "unknown", "tests", "localhost", "1", "tests");
         let challenge = self.auth_call(&one).await?;
         let get = |k: &str| {
@@ -240,6 +269,40 @@ impl Client {
                 0,
             ),
             ("SESSION_CLIENT_CHARSET".into(), b"873".to_vec(), 0),
+            (
+                "SESSION_CLIENT_DRIVER_NAME".into(),
+                b"oradb tests".to_vec(),
+                0,
+            ),
+        ];
+        let mut pairs = pairs;
+        pairs.extend(extra);
+        self.session_data = self.auth_call(&AuthRequest::phase_two(user, pairs)).await?;
+        self.logon = Some(resp);
+        Ok(())
+    }
+
+    /// `changepassword(old, new)` as python-oracledb sends it: a phase-two
+    /// call with both passwords sealed by this logon's keys.
+    pub async fn change_password(
+        &mut self,
+        user: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<(), String> {
+        let keys = self.logon.as_ref().ok_or("not logged on")?;
+        let mut rng = rand::thread_rng();
+        let pairs = vec![
+            (
+                "AUTH_PASSWORD".into(),
+                keys.encrypt_new_password(old, &mut rng).into_bytes(),
+                0,
+            ),
+            (
+                "AUTH_NEWPASSWORD".into(),
+                keys.encrypt_new_password(new, &mut rng).into_bytes(),
+                0,
+            ),
         ];
         self.auth_call(&AuthRequest::phase_two(user, pairs))
             .await
