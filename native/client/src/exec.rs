@@ -343,10 +343,47 @@ impl State {
                     .collect();
                 // REF CURSORs the block opened are fetched like queries (LOB
                 // columns as locators: the server holds the rows already).
-                let mut opened = HashMap::new();
-                for (id, cols) in acc.ref_cursors {
+                let mut opened: HashMap<u32, Vec<DescribeColumn>> =
+                    acc.ref_cursors.into_iter().collect();
+                let mut handed = Vec::new();
+                let built = (|| -> Result<RowBuf> {
+                    let mut out = RowBuf::default();
+                    for p in first_placeholders(&kinds, binds.specs.len()) {
+                        match p.and_then(|p| by_placeholder[p].as_ref().map(|v| (p, v))) {
+                            Some((p, Some(v))) if kinds[p].0 == ora_type::CURSOR => {
+                                let id = v
+                                    .get(..4)
+                                    .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+                                match opened.remove(&id) {
+                                    Some(cols) => {
+                                        out.cursor(id, &query::columns_of(&cols));
+                                        handed.push((id, cols));
+                                    }
+                                    // The same cursor in two binds: the first one owns it.
+                                    None => out.null(),
+                                }
+                            }
+                            Some((p, v)) => Self::out_value(&mut out, kinds[p].0, v.as_deref())?,
+                            None => out.null(),
+                        }
+                    }
+                    Ok(out)
+                })();
+                // Server cursors the caller never gets close with the next call.
+                let unclaimed: Vec<u32> = opened.into_keys().collect();
+                self.pending_close.extend(unclaimed);
+                let mut out = match built {
+                    Ok(out) => out,
+                    Err(e) => {
+                        let all = handed.iter().map(|(id, _)| *id);
+                        let all = all.chain(acc.implicit.iter().map(|(id, _)| *id));
+                        let all: Vec<u32> = all.collect();
+                        self.pending_close.extend(all);
+                        return Err(e);
+                    }
+                };
+                for (id, cols) in handed {
                     self.cursors.insert(id, plan_for(&cols, &[], false, &[]));
-                    opened.insert(id, query::columns_of(&cols));
                 }
                 let implicit_results = (!acc.implicit.is_empty()).then(|| {
                     let mut buf = RowBuf::default();
@@ -356,23 +393,6 @@ impl State {
                     }
                     buf
                 });
-                let mut out = RowBuf::default();
-                for p in first_placeholders(&kinds, binds.specs.len()) {
-                    match p.and_then(|p| by_placeholder[p].as_ref().map(|v| (p, v))) {
-                        Some((p, Some(v))) if kinds[p].0 == ora_type::CURSOR => {
-                            let id = v
-                                .get(..4)
-                                .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-                            match opened.remove(&id) {
-                                Some(cols) => out.cursor(id, &cols),
-                                // The same cursor in two binds: the first one owns it.
-                                None => out.null(),
-                            }
-                        }
-                        Some((p, v)) => Self::out_value(&mut out, kinds[p].0, v.as_deref())?,
-                        None => out.null(),
-                    }
-                }
                 self.hold_lobs(&mut out);
                 Ok(ExecResult {
                     rows_affected: m.row_count,

@@ -24,7 +24,15 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
     Some(match w.as_slice() {
         ["NUMBER"] | ["NUMERIC"] | ["DECIMAL"] | ["DEC"] => match (a0, args.get(1)) {
             (None, _) => col(ora_type::NUMBER, 22, 0, -127),
-            (Some(p), s) => col(ora_type::NUMBER, 22, p as i8, s.copied().unwrap_or(0) as i8),
+            // Oracle's ranges (ORA-01727/01728); outside them no type, rather
+            // than a precision or scale wrapped into another.
+            (Some(p), s) => {
+                let s = s.copied().unwrap_or(0);
+                if !(1..=38).contains(&p) || !(-84..=127).contains(&s) {
+                    return None;
+                }
+                col(ora_type::NUMBER, 22, p as i8, s as i8)
+            }
         },
         ["INTEGER"] | ["INT"] | ["SMALLINT"] => col(ora_type::NUMBER, 22, 38, 0),
         ["FLOAT"] | ["REAL"] | ["DOUBLE", "PRECISION"] => {
@@ -50,6 +58,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
             }
         }
         ["DATE"] => col(ora_type::DATE, 7, 0, 0),
+        ["TIMESTAMP", ..] if a0.is_some_and(|p| !(0..=9).contains(&p)) => return None,
         ["TIMESTAMP", ..] => col(ora_type::TIMESTAMP, 11, 0, a0.unwrap_or(6) as i8),
         ["RAW"] => col(ora_type::RAW, a0.unwrap_or(2000) as u32, 0, 0),
         ["BINARY_DOUBLE"] => col(ora_type::BINARY_DOUBLE, 8, 0, 0),
@@ -63,12 +72,17 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["BOOLEAN"] => col(ora_type::BOOLEAN, 4, 0, 0),
         // Precision is the leading field's digits, scale the fraction's, as
         // Oracle describes them; the DDL fills in the defaults (2 and 6).
-        ["INTERVAL", "DAY", "TO", "SECOND"] => col(
-            ora_type::INTERVAL_DS,
-            11,
-            a0.unwrap_or(2) as i8,
-            args.get(1).copied().unwrap_or(6) as i8,
-        ),
+        // Both 0..=9 in Oracle (ORA-30088); outside, no type.
+        ["INTERVAL", "DAY", "TO", "SECOND"] => {
+            let (p, s) = (a0.unwrap_or(2), args.get(1).copied().unwrap_or(6));
+            if !(0..=9).contains(&p) || !(0..=9).contains(&s) {
+                return None;
+            }
+            col(ora_type::INTERVAL_DS, 11, p as i8, s as i8)
+        }
+        ["INTERVAL", "YEAR", "TO", "MONTH"] if a0.is_some_and(|p| !(0..=9).contains(&p)) => {
+            return None
+        }
         ["INTERVAL", "YEAR", "TO", "MONTH"] => {
             col(ora_type::INTERVAL_YM, 5, a0.unwrap_or(2) as i8, 0)
         }
@@ -385,6 +399,19 @@ mod tests {
             (c.ora_type, c.size, c.precision, c.scale, c.nullable),
             (ora_type::INTERVAL_DS, 11, 7, 6, false)
         );
+    }
+
+    #[test]
+    fn out_of_range_precisions_and_scales_are_no_type() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(oracle_type(&s(&["NUMBER"]), &[5, -200], false).is_none());
+        assert!(oracle_type(&s(&["NUMBER"]), &[39], false).is_none());
+        assert!(oracle_type(&s(&["NUMBER"]), &[5, -84], false).is_some());
+        assert!(oracle_type(&s(&["TIMESTAMP"]), &[300], false).is_none());
+        let ds = s(&["INTERVAL", "DAY", "TO", "SECOND"]);
+        assert!(oracle_type(&ds, &[300, 6], false).is_none());
+        assert!(oracle_type(&ds, &[9, 9], false).is_some());
+        assert!(oracle_type(&s(&["INTERVAL", "YEAR", "TO", "MONTH"]), &[10], false).is_none());
     }
 
     #[test]

@@ -133,14 +133,46 @@ impl Session {
             }
         }
         let src = sql.trim_end().trim_end_matches('/').trim_end();
-        self.conn
-            .execute(
+        let old_src = self.type_source(&t.owner, &t.name);
+        let put = |s: &Self, src: &str| {
+            s.conn
+                .execute(
+                    &format!(
+                        "INSERT OR REPLACE INTO {TABLE} (owner, name, source) VALUES (?1, ?2, ?3)"
+                    ),
+                    rusqlite::params![t.owner, t.name, src],
+                )
+                .map_err(|e| errors::map(&e, &[], &s.user))
+        };
+        put(self, src)?;
+        // A type that contains itself (through its own or other types'
+        // attributes) has no layout: refused, the old definition kept.
+        let me = super::TypeRef {
+            owner: t.owner.clone(),
+            name: t.name.clone(),
+        };
+        if self.object_shape(&me).is_none() {
+            match &old_src {
+                Some(old) => {
+                    put(self, old)?;
+                }
+                None => {
+                    self.conn
+                        .execute(
+                            &format!("DELETE FROM {TABLE} WHERE owner = ?1 AND name = ?2"),
+                            [&t.owner, &t.name],
+                        )
+                        .map_err(|e| errors::map(&e, &[], &self.user))?;
+                }
+            }
+            return Err(err(
+                6550,
                 &format!(
-                    "INSERT OR REPLACE INTO {TABLE} (owner, name, source) VALUES (?1, ?2, ?3)"
+                    "PLS-00318: type \"{}\" is malformed because it is a non-REF mutually recursive type",
+                    t.name
                 ),
-                rusqlite::params![t.owner, t.name, src],
-            )
-            .map_err(|e| errors::map(&e, &[], &self.user))?;
+            ));
+        }
         Ok(())
     }
 

@@ -18,6 +18,8 @@ use super::{AttrType, ObjKind, ObjType, TypeRef};
 
 /// Nesting of named types followed when describing one.
 const MAX_DEPTH: usize = 16;
+/// Parts of one type's layout (attributes, elements, nested types) at most.
+const MAX_SHAPE_NODES: usize = 10_000;
 
 fn ora(msg: impl Into<String>) -> rusqlite::Error {
     rusqlite::Error::UserFunctionError(msg.into().into())
@@ -26,17 +28,40 @@ fn ora(msg: impl Into<String>) -> rusqlite::Error {
 impl Session {
     /// The image layout of type `t`.
     pub fn object_shape(&self, t: &TypeRef) -> Option<Shape> {
-        self.shape_of(&self.object_type(&t.owner, &t.name)?, 0)
+        let mut path = vec![(t.owner.clone(), t.name.clone())];
+        let mut budget = MAX_SHAPE_NODES;
+        self.shape_of(
+            &self.object_type(&t.owner, &t.name)?,
+            &mut path,
+            &mut budget,
+        )
     }
 
-    fn shape_of(&self, t: &ObjType, depth: usize) -> Option<Shape> {
-        let member = |a: &AttrType| -> Option<Shape> {
+    /// `None` for a type that names itself through its attributes (a cycle a
+    /// replaced or force-dropped type can leave) or whose layout has more
+    /// than `MAX_SHAPE_NODES` parts: both would make every use of it hang.
+    fn shape_of(
+        &self,
+        t: &ObjType,
+        path: &mut Vec<(String, String)>,
+        budget: &mut usize,
+    ) -> Option<Shape> {
+        *budget = budget.checked_sub(1)?;
+        let mut member = |a: &AttrType| -> Option<Shape> {
             Some(match a {
                 AttrType::Clob => Shape::Lob(LobKind::Clob),
                 AttrType::NClob => Shape::Lob(LobKind::NClob),
                 AttrType::Blob => Shape::Lob(LobKind::Blob),
-                AttrType::Named { owner, name } if depth < MAX_DEPTH => {
-                    self.shape_of(&self.object_type(owner, name)?, depth + 1)?
+                AttrType::Named { owner, name } if path.len() < MAX_DEPTH => {
+                    let key = (owner.clone(), name.clone());
+                    if path.contains(&key) {
+                        return None;
+                    }
+                    let inner = self.object_type(owner, name)?;
+                    path.push(key);
+                    let shape = self.shape_of(&inner, path, budget);
+                    path.pop();
+                    shape?
                 }
                 AttrType::Named { .. } => return None,
                 _ => Shape::Scalar,

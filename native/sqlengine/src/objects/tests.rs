@@ -406,3 +406,29 @@ fn another_users_types_are_not_found_by_get_type_shape() {
     assert_eq!(shape(&mut other), "0");
     assert_eq!(shape(&mut blake), "1");
 }
+
+/// A type cannot come to contain itself (replace, or DROP FORCE and a new
+/// type pointing back): PLS-00318, the old definition kept. Before, the
+/// layout recursed without end and any use of the type hung the session.
+#[test]
+fn a_type_that_contains_itself_is_refused() {
+    let mut s = session();
+    run(&mut s, "create type cyc_a as object (n number)", &[]).unwrap();
+    let e = run(
+        &mut s,
+        "create or replace type cyc_a as object (x cyc_a, y cyc_a, z cyc_a)",
+        &[],
+    )
+    .unwrap_err();
+    assert!(e.message.contains("PLS-00318"), "{}", e.message);
+    // Still the first definition, usable.
+    run(&mut s, "select cyc_a(1) from dual", &[]).unwrap();
+    // Through another type: b holds a, then a is replaced to hold b.
+    run(&mut s, "create type cyc_b as object (a cyc_a)", &[]).unwrap();
+    run(&mut s, "drop type cyc_a force", &[]).unwrap();
+    let e = run(&mut s, "create type cyc_a as object (b cyc_b)", &[]).unwrap_err();
+    assert!(e.message.contains("PLS-00318"), "{}", e.message);
+    // And a fresh type needing itself never gets stored.
+    let e = run(&mut s, "create type cyc_c as object (c cyc_c)", &[]).unwrap_err();
+    assert!(e.code != 0, "{}", e.message);
+}

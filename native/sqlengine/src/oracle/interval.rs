@@ -163,7 +163,8 @@ pub fn literal(text: &str, qualifier: &str) -> Result<Interval, OraFnError> {
             let order = ["HOUR", "MINUTE", "SECOND"];
             let from = order.iter().position(|u| u == first).unwrap_or(0);
             let to = order.iter().position(|u| u == last).ok_or_else(bad)?;
-            if fields.len() != to + 1 - from {
+            // `SECOND TO HOUR` (to before from) is no interval.
+            if to < from || fields.len() != to + 1 - from {
                 return Err(bad());
             }
             let mut full = vec!["0"; from];

@@ -118,7 +118,9 @@ impl Session {
         frame.set(outs[4], Sql::Null, Ty::Varchar)?;
         frame.set(outs[5], Sql::Null, Ty::Varchar)?;
         let rc = outs[6];
-        if rc < frame.names.len() || frame.types[rc] == Ty::RefCursor {
+        // A bind (python-oracledb's :attrs_rc) or a REF CURSOR variable;
+        // anything else is the wrong type of argument.
+        if rc < frame.names.len() || frame.types.get(rc) == Some(&Ty::RefCursor) {
             frame.slots[rc] = Sql::Integer(handle);
             frame.types[rc] = Ty::RefCursor;
         } else {

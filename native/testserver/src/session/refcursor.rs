@@ -43,11 +43,19 @@ pub(crate) fn write_implicit(
     }
     let mut msg = ImplicitResults::default();
     for rc in results {
-        let (describe, cursor_id) = open(st, rc)?;
-        msg.results.push(ImplicitResult {
-            describe,
-            cursor_id,
-        });
+        match open(st, rc) {
+            Ok((describe, cursor_id)) => msg.results.push(ImplicitResult {
+                describe,
+                cursor_id,
+            }),
+            Err(e) => {
+                // The client hears of none of them: none stays open.
+                for r in &msg.results {
+                    st.cursors.close(u32::from(r.cursor_id));
+                }
+                return Err(e);
+            }
+        }
     }
     msg.encode(w, caps);
     Ok(())
