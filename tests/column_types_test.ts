@@ -131,5 +131,17 @@ test(
       conn.executeMany("insert into coltypes (id, qty) values (:1, :2)", [[6, 6], [7, 7000]]),
     );
     assert.equal(e.code, "ORA-01438");
+    // Oracle converts every row before running any: a value that does not fit is reported
+    // before a later-found error of an earlier row (python-oracledb's test_3222 expects this).
+    await conn.execute("create unique index coltypes_id on coltypes (id)");
+    const mixed = await conn.executeMany(
+      "insert into coltypes (id, qty) values (:1, :2)",
+      [[10, 1], [1, 2], [11, 3], [12, 5000]],
+      { batchErrors: true },
+    );
+    assert.deepEqual(
+      mixed.batchErrors?.map((b) => [b.offset, b.code]),
+      [[3, "ORA-01438"], [1, "ORA-00001"]],
+    );
   },
 );

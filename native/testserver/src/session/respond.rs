@@ -400,8 +400,12 @@ async fn dml(
         let m = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
         let mut m = st.closing(m);
         m.row_count = r.total;
-        m.batch_errors = r
-            .batch
+        // Oracle converts every row's values before it runs any: their
+        // conversion errors come first, then the others, each in row order.
+        let converting = |code: u32| matches!(code, 1438 | 1722 | 1840..=1899 | 12899);
+        let mut batch = r.batch;
+        batch.sort_by_key(|(_, e)| !converting(e.code));
+        m.batch_errors = batch
             .iter()
             .map(|(i, e)| BatchError {
                 code: e.code,
