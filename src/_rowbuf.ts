@@ -36,6 +36,35 @@ export function packSpecs(b: NativeBinds): Uint8Array | null {
   return out;
 }
 
+/**
+ * Reads column descriptions at `pos` (the execute result's, and a REF CURSOR value's): u32
+ * count, then per column type, size, precision, scale, nullable, name length, name. Returns
+ * them and the position after them.
+ */
+export function readColumns(
+  buf: Uint8Array,
+  view: DataView,
+  pos: number,
+): [NativeColumn[], number] {
+  const n = view.getUint32(pos, true);
+  pos += 4;
+  const columns: NativeColumn[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const len = view.getUint32(pos + 8, true);
+    if (pos + 12 + len > buf.length) throw new RangeError("column descriptions are truncated");
+    columns[i] = {
+      dbType: buf[pos],
+      size: view.getUint32(pos + 1, true),
+      precision: view.getInt8(pos + 5),
+      scale: view.getInt8(pos + 6),
+      nullable: buf[pos + 7] !== 0,
+      name: utf8.decode(buf.subarray(pos + 12, pos + 12 + len)),
+    };
+    pos += 12 + len;
+  }
+  return [columns, pos];
+}
+
 /** Reads the execute-result buffer: rows first, then the fields; the last u32 is where they start. */
 export function unpackExecResult(buf: Uint8Array): NativeExecResult {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -46,24 +75,7 @@ export function unpackExecResult(buf: Uint8Array): NativeExecResult {
   const rowsAffected = view.getFloat64(pos + 5, true);
   pos += 13;
   let columns: NativeColumn[] | null = null;
-  if (flags & 1) {
-    const n = view.getUint32(pos, true);
-    pos += 4;
-    columns = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const len = view.getUint32(pos + 8, true);
-      columns[i] = {
-        dbType: buf[pos],
-        size: view.getUint32(pos + 1, true),
-        precision: view.getInt8(pos + 5),
-        scale: view.getInt8(pos + 6),
-        nullable: buf[pos + 7] !== 0,
-        name: utf8.decode(buf.subarray(pos + 12, pos + 12 + len)),
-      };
-      // Field order in the buffer: type, size, precision, scale, nullable, name length, name.
-      pos += 12 + len;
-    }
-  }
+  if (flags & 1) [columns, pos] = readColumns(buf, view, pos);
   let rows: NativeRows | null = null;
   if (flags & 2) {
     rows = {

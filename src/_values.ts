@@ -7,6 +7,7 @@
 
 import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeColumn } from "./_native_types.ts";
+import { readColumns } from "./_rowbuf.ts";
 import { IntervalDS, IntervalYM } from "./interval.ts";
 
 /** Tags of the tagged value format. */
@@ -366,20 +367,12 @@ export class ValueReader {
 
   #cursor(): RefCursorValue {
     const cursorId = this.#u32();
-    const n = this.#u32();
-    const columns: NativeColumn[] = [];
-    for (let i = 0; i < n; i++) {
-      this.#need(8);
-      const p = this.#pos;
-      const b = this.#buf;
-      const dbType = b[p];
-      const size = this.#view.getUint32(p + 1, true);
-      // Precision and scale travel as one signed byte each.
-      const precision = this.#view.getInt8(p + 5);
-      const scale = this.#view.getInt8(p + 6);
-      const nullable = b[p + 7] !== 0;
-      this.#pos += 8;
-      columns.push({ name: this.#string(), dbType, size, precision, scale, nullable });
+    this.#need(4);
+    let columns: NativeColumn[];
+    try {
+      [columns, this.#pos] = readColumns(this.#buf, this.#view, this.#pos);
+    } catch {
+      return malformed(`REF CURSOR value at byte ${this.#pos} is truncated`);
     }
     return { cursorId, columns };
   }

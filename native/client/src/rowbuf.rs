@@ -56,6 +56,22 @@ pub struct RowBuf {
     pub locators: Vec<Vec<u8>>,
 }
 
+/// Column descriptions as the execute result and REF CURSOR values carry
+/// them: u32 count, then per column u8 Oracle type, u32 size, i8 precision,
+/// i8 scale, u8 nullable, u32 name length and the UTF-8 name.
+pub fn write_columns(out: &mut Vec<u8>, columns: &[crate::exec::Column]) {
+    out.extend_from_slice(&(columns.len() as u32).to_le_bytes());
+    for c in columns {
+        out.push(c.db_type);
+        out.extend_from_slice(&c.size.to_le_bytes());
+        out.push(c.precision as u8);
+        out.push(c.scale as u8);
+        out.push(c.nullable as u8);
+        out.extend_from_slice(&(c.name.len() as u32).to_le_bytes());
+        out.extend_from_slice(c.name.as_bytes());
+    }
+}
+
 fn bad(what: &str) -> Error {
     Error::protocol(format!("invalid {what} value from the server"))
 }
@@ -79,18 +95,7 @@ impl RowBuf {
     pub fn cursor(&mut self, id: u32, columns: &[crate::exec::Column]) {
         self.data.push(tag::CURSOR);
         self.data.extend_from_slice(&id.to_le_bytes());
-        self.data
-            .extend_from_slice(&(columns.len() as u32).to_le_bytes());
-        for c in columns {
-            self.data.push(c.db_type);
-            self.data.extend_from_slice(&c.size.to_le_bytes());
-            self.data.push(c.precision as u8);
-            self.data.push(c.scale as u8);
-            self.data.push(c.nullable as u8);
-            self.data
-                .extend_from_slice(&(c.name.len() as u32).to_le_bytes());
-            self.data.extend_from_slice(c.name.as_bytes());
-        }
+        write_columns(&mut self.data, columns);
     }
 
     /// Appends a LOB locator value (`tag::LOB`); NULL when `v` is None.

@@ -335,16 +335,7 @@ fn exec_bytes(r: oradb_client::exec::ExecResult) -> HeapBytes {
     out.extend_from_slice(&r.cursor_id.to_le_bytes());
     out.extend_from_slice(&(r.rows_affected as f64).to_le_bytes());
     if let Some(cols) = &r.columns {
-        out.extend_from_slice(&(cols.len() as u32).to_le_bytes());
-        for c in cols {
-            out.push(c.db_type);
-            out.extend_from_slice(&c.size.to_le_bytes());
-            out.push(c.precision as u8);
-            out.push(c.scale as u8);
-            out.push(c.nullable as u8);
-            out.extend_from_slice(&(c.name.len() as u32).to_le_bytes());
-            out.extend_from_slice(c.name.as_bytes());
-        }
+        oradb_client::rowbuf::write_columns(&mut out, cols);
     }
     if let Some(n) = row_count {
         out.extend_from_slice(&n.to_le_bytes());

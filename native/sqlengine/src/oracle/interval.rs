@@ -186,11 +186,7 @@ impl Interval {
     pub fn to_text(self) -> String {
         match self {
             Interval::DaySecond(ns) => {
-                let sg = if ns < 0 { '-' } else { '+' };
-                let a = ns.unsigned_abs();
-                let (ps, pd) = (NS_PER_SEC as u128, NS_PER_DAY as u128);
-                let (d, r) = (a / pd, a % pd);
-                let (s, f) = (r / ps, r % ps);
+                let (sg, d, s, f) = day_parts(ns);
                 format!(
                     "{sg}{d:09} {:02}:{:02}:{:02}.{f:09}",
                     s / 3600,
@@ -240,16 +236,21 @@ impl Interval {
     }
 }
 
+/// A day-to-second interval's sign, days, seconds of the day and nanoseconds.
+fn day_parts(ns: i128) -> (char, u128, u128, u128) {
+    let sg = if ns < 0 { '-' } else { '+' };
+    let a = ns.unsigned_abs();
+    let (ps, pd) = (NS_PER_SEC as u128, NS_PER_DAY as u128);
+    let (d, r) = (a / pd, a % pd);
+    (sg, d, r / ps, r % ps)
+}
+
 /// TO_CHAR's text of an interval: Oracle's default precisions (2-digit
 /// leading field, 6-digit fraction), `+01 02:03:04.500000`, `-01-06`.
 pub fn display(iv: Interval) -> String {
     match iv {
         Interval::DaySecond(ns) => {
-            let sg = if ns < 0 { '-' } else { '+' };
-            let a = ns.unsigned_abs();
-            let (ps, pd) = (NS_PER_SEC as u128, NS_PER_DAY as u128);
-            let (d, r) = (a / pd, a % pd);
-            let (s, f) = (r / ps, r % ps);
+            let (sg, d, s, f) = day_parts(ns);
             format!(
                 "{sg}{d:02} {:02}:{:02}:{:02}.{:06}",
                 s / 3600,
