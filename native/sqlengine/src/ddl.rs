@@ -587,6 +587,14 @@ impl Session {
                 "CHECK (typeof(\"{col}\") <> 'real' OR ora_number_fits(\"{col}\"))"
             ));
         }
+        if matches!(
+            info.ora_type,
+            oradb_protocol::value::ora_type::INTERVAL_DS
+                | oradb_protocol::value::ora_type::INTERVAL_YM
+        ) {
+            // Intervals are kept as text: compared by value, not by bytes.
+            constraints.push("COLLATE ORA_INTERVAL".into());
+        }
         let decl = decl_type(&info, identity.map(|i| i.0));
         Ok((
             format!("\"{col}\" {decl} {}", constraints.join(" ")),

@@ -364,6 +364,8 @@ impl Session {
         column_check::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
         lob_rows::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         objects::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
+        conn.create_collation("ORA_INTERVAL", oracle::interval::collate)
+            .map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {
             flag: Arc::new(AtomicBool::new(false)),
             sqlite: Arc::new(conn.get_interrupt_handle()),

@@ -598,4 +598,44 @@ mod tests {
         // Gone: the view is what the name reaches again.
         run(&mut scott, "select type_name from all_types").unwrap();
     }
+
+    /// Interval columns order and compare by value, negatives first, also
+    /// against a literal of another form and text stored as written.
+    #[test]
+    fn intervals_compare_by_value() {
+        let (_db, mut scott, _alice) = two_users();
+        run(
+            &mut scott,
+            "create table iv (n number, d interval day(3) to second(2))",
+        )
+        .unwrap();
+        for (n, d) in [
+            (1, "interval '1' day"),
+            (2, "interval '-2' day"),
+            (3, "interval '-10 00:00:01' day to second"),
+            (4, "interval '3 4' day to hour"),
+            (5, "interval '-0 00:00:00.5' day to second"),
+        ] {
+            run(&mut scott, &format!("insert into iv values ({n}, {d})")).unwrap();
+        }
+        let order = rows(&mut scott, "select n from iv order by d");
+        assert_eq!(order, [["3"], ["2"], ["5"], ["1"], ["4"]]);
+        let neg = rows(
+            &mut scott,
+            "select n from iv where d < interval '0' day order by n",
+        );
+        assert_eq!(neg, [["2"], ["3"], ["5"]]);
+        let eq = rows(&mut scott, "select n from iv where d = interval '76' hour");
+        assert_eq!(eq, [["4"]]);
+        let mm = rows(
+            &mut scott,
+            "select count(*) from iv where d = (select min(d) from iv) or d = (select max(d) from iv)",
+        );
+        assert_eq!(mm, [["2"]]);
+        let lo = rows(
+            &mut scott,
+            "select n from iv where d = (select min(d) from iv)",
+        );
+        assert_eq!(lo, [["3"]]);
+    }
 }

@@ -236,6 +236,26 @@ impl Interval {
     }
 }
 
+/// The ORA_INTERVAL collation of interval columns: their text compares by
+/// the interval's value (the stored `+000000001 …` form, or another text
+/// Oracle reads as an interval), so ORDER BY, MIN/MAX and `<` see negative
+/// intervals before positive ones. Texts that are no interval compare as
+/// bytes, after those that are.
+pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
+    fn read(s: &str) -> Option<Interval> {
+        Interval::from_text(s)
+            .or_else(|| parse_ds(s).ok().map(Interval::DaySecond))
+            .or_else(|| parse_ym(s).ok().map(Interval::YearMonth))
+    }
+    match (read(a), read(b)) {
+        (Some(Interval::DaySecond(x)), Some(Interval::DaySecond(y))) => x.cmp(&y),
+        (Some(Interval::YearMonth(x)), Some(Interval::YearMonth(y))) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        _ => a.cmp(b),
+    }
+}
+
 /// A day-to-second interval's sign, days, seconds of the day and nanoseconds.
 fn day_parts(ns: i128) -> (char, u128, u128, u128) {
     let sg = if ns < 0 { '-' } else { '+' };
