@@ -488,5 +488,22 @@ await check("logon time zone, DBTIMEZONE, USERENV and NLS views read at connect"
   assert.deepEqual(r.rows, [[tz, "+00:00", null, "AL32UTF8"]]);
 });
 
+await check("object types: getDbObjectClass, objects and VARRAYs fetched and bound", async () => {
+  const c = await connect();
+  await c.execute("create type nc_pt as object (x number, y varchar2(10))");
+  await c.execute("create type nc_nums as varray(5) of number");
+  await c.execute("create table nc_shapes (id number, p nc_pt, l nc_nums)");
+  await c.execute("insert into nc_shapes values (1, nc_pt(3, 'a'), nc_nums(1, 2, 3))");
+  const Pt = await c.getDbObjectClass(`${creds.user.toUpperCase()}.NC_PT`);
+  assert.deepEqual(Object.keys(Pt.prototype.attributes), ["X", "Y"]);
+  await c.execute("insert into nc_shapes (id, p) values (2, :p)", {
+    p: new Pt({ X: 7, Y: "seven" }),
+  });
+  const r = await c.execute("select id, p, l from nc_shapes order by id");
+  assert.deepEqual(r.rows.map(([id, p]) => [id, p.X, p.Y]), [[1, 3, "a"], [2, 7, "seven"]]);
+  assert.deepEqual(Array.from(r.rows[0][2]), [1, 2, 3]);
+  assert.equal(r.rows[1][2], null);
+});
+
 console.log(`node-oracledb: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
