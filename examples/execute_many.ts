@@ -51,8 +51,8 @@ await conn.commit();
 
 // Per-row counts of an UPDATE: shelf 1 holds two SKUs, shelf 2 one, shelf 9 none.
 const restock = await conn.executeMany(
-  "UPDATE example_stock SET qty = qty + :add WHERE shelf = :shelf",
-  [{ add: 1, shelf: 1 }, { add: 2, shelf: 2 }, { add: 3, shelf: 9 }],
+  "UPDATE example_stock SET qty = qty + :extra WHERE shelf = :shelf",
+  [{ extra: 1, shelf: 1 }, { extra: 2, shelf: 2 }, { extra: 3, shelf: 9 }],
   { dmlRowCounts: true, autoCommit: true },
 );
 console.log(`updated ${restock.rowsAffected} rows, per shelf:`, restock.dmlRowCounts);

@@ -131,8 +131,8 @@ test(
       conn.executeMany("insert into coltypes (id, qty) values (:1, :2)", [[6, 6], [7, 7000]]),
     );
     assert.equal(e.code, "ORA-01438");
-    // Oracle converts every row before running any: a value that does not fit is reported
-    // before a later-found error of an earlier row (python-oracledb's test_3222 expects this).
+    // A NUMBER too large for its column is reported before an earlier row's other error, as
+    // Oracle does (python-oracledb's test_3222 expects this).
     await conn.execute("create unique index coltypes_id on coltypes (id)");
     const mixed = await conn.executeMany(
       "insert into coltypes (id, qty) values (:1, :2)",
