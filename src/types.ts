@@ -5,6 +5,7 @@
  */
 
 import type { IntervalDS, IntervalYM } from "./interval.ts";
+import type { Lob } from "./lob.ts";
 
 /** Oracle type number of VARCHAR2 / NVARCHAR2. @example `{ type: DB_TYPE_VARCHAR, val: "x" }` */
 export const DB_TYPE_VARCHAR = 1;
@@ -106,7 +107,8 @@ export const BIND_INOUT = 3;
 export type BindDirection = typeof BIND_IN | typeof BIND_OUT | typeof BIND_INOUT;
 
 /**
- * A JS value that can be bound directly.
+ * A JS value that can be bound directly. A {@linkcode Lob} binds its locator (IN, or IN OUT
+ * as `val` with `type` CLOB/BLOB).
  *
  * @example
  * ```ts
@@ -124,6 +126,7 @@ export type BindValue =
   | Uint8Array
   | IntervalDS
   | IntervalYM
+  | Lob
   | null
   | undefined;
 

@@ -4,6 +4,7 @@ import process from "node:process";
 import v8 from "node:v8";
 import vm from "node:vm";
 import {
+  BIND_INOUT,
   BIND_OUT,
   BLOB,
   CLOB,
@@ -157,6 +158,42 @@ test("a PL/SQL CLOB OUT bind returns a Lob", server, async () => {
   assert.equal(await c.read(1, 6), "abcdcd");
   assert.deepEqual(await b.bytes(), new Uint8Array([1, 2]));
 });
+
+test(
+  "two Lobs over one LOB value are independent: closing one leaves the other",
+  server,
+  async () => {
+    // A reviewer suspected that two Lob objects sharing a locator would be freed together (by
+    // close() or by the GC finaliser). Oracle gives an IN OUT temporary LOB back as a copy, and
+    // each fetch of a persistent LOB its own locator; neither close may reach the other.
+    await using s = await startConnected();
+    const temp = await s.conn.createLob(CLOB);
+    await temp.write(1, "hello inout");
+    const r = await s.conn.execute<unknown>("BEGIN :x := :x; END;", {
+      x: { dir: BIND_INOUT, type: CLOB, val: temp },
+    });
+    await using back = (r.outBinds as { x: Lob }).x;
+    assert.ok(back instanceof Lob && back !== temp);
+    await temp.close();
+    assert.equal(await back.read(1, 11), "hello inout");
+
+    await withDocs(s.conn);
+    const two = await s.conn.execute<{ BODY: Lob; BODY_1: Lob }>(
+      "SELECT body, body FROM docs",
+      [],
+      { fetchLobs: true },
+    );
+    const { BODY: a, BODY_1: b } = two.rows![0];
+    await a.close();
+    assert.equal(await b.read(1, 5), "héllo");
+    await b.close();
+    const again = await s.conn.execute<{ BODY: Lob }>("SELECT body FROM docs", [], {
+      fetchLobs: true,
+    });
+    await using c = again.rows![0].BODY;
+    assert.equal(await c.size(), 50_009); // the emoji is two UTF-16 units
+  },
+);
 
 test("await using closes a Lob: a read after it fails with ODB-5012", server, async () => {
   await using s = await startConnected();
