@@ -144,7 +144,8 @@ for script in "python-oracledb:.venv/bin/python tests/conformance/python_conform
   "python-oracledb-faults:.venv/bin/python tests/conformance/fault_conformance.py" \
   "node-oracledb-faults:node tests/conformance/fault_conformance.mjs" \
   "jdbc-thin:bash tests/conformance/run_jdbc.sh" \
-  "go-ora:bash tests/conformance/run_goora.sh"; do
+  "go-ora:bash tests/conformance/run_goora.sh" \
+  "oci-nne:bash tests/conformance/run_oci_nne.sh"; do
   name=${script%%:*}; cmd=${script#*:}
   DATA=$(mktemp -d)
   : >"$LOGS/server-$name.out"
