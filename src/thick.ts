@@ -74,8 +74,9 @@ export function isThickMode(): boolean {
 }
 
 /**
- * Thin-only options: thick mode takes the network ones from `sqlnet.ora`, and has no sharding
- * keys yet; ignoring them would hide a missing protection or send a session to the wrong shard.
+ * Thin-only options: thick mode takes the network ones from `sqlnet.ora`; sharding keys work on
+ * `connect()` (they go into the connect descriptor) but not yet on OCI's pool. Ignoring them
+ * would hide a missing protection or send a session to the wrong shard.
  */
 const THIN_ONLY_OPTIONS = [
   "networkEncryption",
@@ -87,10 +88,19 @@ const THIN_ONLY_OPTIONS = [
   "maxSessionsPerShard",
 ] as const;
 
-/** @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option. */
-export function assertThinOnlyOptions(options: object): void {
+/** Options thick mode takes on `connect()` but not on a pool. */
+const STANDALONE_OK: readonly string[] = ["shardingKey", "superShardingKey"];
+
+/**
+ * @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option;
+ * `standalone` for `connect()`, which takes sharding keys in thick mode too.
+ */
+export function assertThinOnlyOptions(options: object, standalone = false): void {
   if (!thick) return;
-  const set = THIN_ONLY_OPTIONS.find((k) => (options as Record<string, unknown>)[k] !== undefined);
+  const set = THIN_ONLY_OPTIONS.find((k) =>
+    (options as Record<string, unknown>)[k] !== undefined &&
+    !(standalone && STANDALONE_OK.includes(k))
+  );
   if (set) {
     throw odbError(
       ErrorCode.THICK_UNAVAILABLE,

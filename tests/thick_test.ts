@@ -125,15 +125,47 @@ test(
     const nnePool = await rejection(createPool({ ...login(db), integrityTypes: ["SHA256"] }));
     assert.equal(nnePool.code, ErrorCode.THICK_UNAVAILABLE);
     assert.match(nnePool.message, /integrityTypes/);
-    // No sharding keys in thick mode yet: refused rather than landing on the wrong shard.
-    const shard = await rejection(connect({ ...login(db), shardingKey: ["Mary"] }));
-    assert.equal(shard.code, ErrorCode.THICK_UNAVAILABLE);
-    assert.match(shard.message, /shardingKey/);
+    // Sharding keys on OCI's pool are not there yet: refused rather than landing on the wrong
+    // shard (connect() takes them: the next test).
+    const poolKey = await rejection(createPool({ ...login(db), shardingKey: ["Mary"] }));
+    assert.equal(poolKey.code, ErrorCode.THICK_UNAVAILABLE);
+    assert.match(poolKey.message, /shardingKey/);
     const perAcquire = await rejection(pool.acquire({ superShardingKey: ["EU"] }));
     assert.equal(perAcquire.code, ErrorCode.THICK_UNAVAILABLE);
     assert.match(perAcquire.message, /superShardingKey/);
     const perShard = await rejection(createPool({ ...login(db), maxSessionsPerShard: 2 }));
     assert.equal(perShard.code, ErrorCode.THICK_UNAVAILABLE);
+  },
+);
+
+test(
+  "thick mode: sharding keys on connect() route the session by the same rules as thin mode",
+  server,
+  async () => {
+    await using db = await startTestServer({
+      args: ["--shard", "low=range:..100", "--shard", "names=list:Mary,Bob"],
+    });
+    await initOracleClient({ libDir: IC_DIR });
+    const where = async (o: object) => {
+      await using conn = await connect({ ...login(db), ...o });
+      assert.equal(conn.thin, false);
+      const r = await conn.execute<[string]>(
+        "SELECT SYS_CONTEXT('USERENV', 'DB_NAME') FROM dual",
+        [],
+        { outFormat: "array" },
+      );
+      return r.rows![0][0];
+    };
+    assert.equal(await where({ shardingKey: [42] }), "LOW");
+    assert.equal(await where({ shardingKey: ["Mary"] }), "NAMES");
+    assert.equal(await where({}), "FREEPDB1");
+    // A key no shard owns: the director's ORA-12514, as in thin mode.
+    const none = await rejection(connect({ ...login(db), shardingKey: ["Zed"] }));
+    assert.equal(none.code, "ORA-12514");
+    // A key the wire form cannot carry: our own error naming the option, before any call.
+    const bad = await rejection(connect({ ...login(db), shardingKey: [Number.NaN] }));
+    assert.equal(bad.code, ErrorCode.INVALID_OPTION);
+    assert.match(bad.message, /shardingKey/);
   },
 );
 

@@ -59,6 +59,21 @@ pub fn thick_init(env: Env, opts: NativeThickInit) -> Result<JsObject> {
 /// Logs on through OCI; `thickInit` must have succeeded.
 #[napi]
 pub fn thick_connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
+    let key = |option: &'static str, k: &Option<Vec<String>>| match k {
+        Some(k) => oradb_client::options::sharding_key(option, k),
+        None => Ok(Vec::new()),
+    };
+    let (sharding_key, super_sharding_key) = match (
+        key("shardingKey", &opts.sharding_key),
+        key("superShardingKey", &opts.super_sharding_key),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            return call::spawn(env, async move {
+                done::<NativeThickConnection>(Err(crate::failure(&e)))
+            })
+        }
+    };
     let o = ThickConnectOptions {
         user: opts.user,
         password: opts.password,
@@ -67,6 +82,8 @@ pub fn thick_connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
         call_timeout_ms: opts.call_timeout_ms,
         driver_name: opts.driver_name,
         connection_class: opts.connection_class,
+        sharding_key,
+        super_sharding_key,
     };
     call::spawn(env, async move {
         done(

@@ -24,6 +24,9 @@ pub struct ThickConnectOptions {
     pub call_timeout_ms: Option<u32>,
     pub driver_name: Option<String>,
     pub connection_class: Option<String>,
+    /// Sharding keys (empty: none): they go into the connect descriptor (`crate::shard`).
+    pub sharding_key: Vec<oradb_protocol::value::Value>,
+    pub super_sharding_key: Vec<oradb_protocol::value::Value>,
 }
 
 /// Options of one execute, as the u32 words of BOUNDARY.md carry them.
@@ -101,7 +104,20 @@ fn closed() -> Error {
 impl ThickConnection {
     /// Logs on through OCI (the library must be loaded: see `crate::init`).
     pub fn connect(o: &ThickConnectOptions) -> Result<ThickConnection> {
-        let mut c = Connector::new(&o.user, &o.password, &o.connect_string);
+        let keyed;
+        let connect_string = if o.sharding_key.is_empty() && o.super_sharding_key.is_empty() {
+            o.connect_string.as_str()
+        } else {
+            let tns = crate::shard::tnsnames(crate::init::config_dir().as_deref());
+            keyed = crate::shard::with_keys(
+                &o.connect_string,
+                tns.as_deref(),
+                &o.sharding_key,
+                &o.super_sharding_key,
+            )?;
+            keyed.as_str()
+        };
+        let mut c = Connector::new(&o.user, &o.password, connect_string);
         if let Some(n) = o.stmt_cache_size {
             c.stmt_cache_size(n);
         }

@@ -18,6 +18,12 @@ pub struct InitOptions {
 /// The options of the first successful init; ODPI-C's context cannot be made twice.
 static DONE: Mutex<Option<InitOptions>> = Mutex::new(None);
 
+/// The `configDir` the library was loaded with (where OCI reads tnsnames.ora and sqlnet.ora).
+pub(crate) fn config_dir() -> Option<String> {
+    let done = DONE.lock().unwrap_or_else(|p| p.into_inner());
+    done.as_ref().and_then(|o| o.config_dir.clone())
+}
+
 /// True once the library is loaded.
 pub fn is_initialized() -> bool {
     DONE.lock().map(|d| d.is_some()).unwrap_or(false)

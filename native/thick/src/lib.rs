@@ -10,6 +10,7 @@ mod error;
 mod init;
 mod many;
 mod pool;
+mod shard;
 mod values;
 
 pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};
