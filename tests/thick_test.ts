@@ -299,3 +299,51 @@ test("thick mode: a query returns its columns and rows", server, async () => {
   assert.deepEqual(r.metaData?.map((c) => c.name), ["N", "S"]);
   assert.deepEqual(r.rows, [[1, "a"]]);
 });
+
+test(
+  "thick mode misuse: close during a call (plain, forced, twice), calls racing a close, no crash",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await initOracleClient({ libDir: IC_DIR });
+    const code = (p: Promise<unknown>) =>
+      p.then(() => "ok", (e: unknown) => (e instanceof OracleError ? e.code : String(e)));
+
+    // Plain close waits for the running call, which completes; later calls are refused.
+    const a = await connect(login(db));
+    const slow = code(a.execute("BEGIN dbms_session.sleep(0.5); END;"));
+    await new Promise((r) => setTimeout(r, 100));
+    await a.close();
+    assert.equal(await slow, "ok");
+    assert.equal(await code(a.execute("SELECT 1 FROM dual")), ErrorCode.CONNECTION_CLOSED);
+    await a.close(); // twice is harmless
+
+    // Forced close breaks the running call (OCI's break) well before it would end.
+    const b = await connect(login(db));
+    const long = code(b.execute("BEGIN dbms_session.sleep(20); END;"));
+    const queued = code(b.execute("SELECT 1 FROM dual"));
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    await b.close({ force: true });
+    const [longCode, queuedCode] = await Promise.all([long, queued]);
+    assert.ok(Date.now() - t0 < 10_000, `forced close took ${Date.now() - t0} ms`);
+    assert.notEqual(longCode, "ok");
+    assert.notEqual(queuedCode, "ok");
+    assert.equal(await code(b.commit()), ErrorCode.CONNECTION_CLOSED);
+
+    // Many calls racing a close: each settles with a result or a typed error.
+    const c = await connect(login(db));
+    const racing = Array.from({ length: 20 }, (_, i) => code(c.execute(`SELECT ${i} FROM dual`)));
+    const closing = c.close({ force: true });
+    const outcomes = await Promise.all(racing);
+    await closing;
+    assert.ok(
+      outcomes.every((o) => o === "ok" || /^(ODB|ORA|DPI)-\d+$/.test(o)),
+      outcomes.join(","),
+    );
+    // The process and the library are still fine: a new session works.
+    await using d = await connect(login(db));
+    const r = await d.execute<[number]>("SELECT 7 FROM dual", [], { outFormat: "array" });
+    assert.deepEqual(r.rows, [[7]]);
+  },
+);

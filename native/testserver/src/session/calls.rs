@@ -432,6 +432,8 @@ async fn call(
     let (temp, abstract_lobs) = st.lobs.counts();
     st.info.set_lob_counts(temp, abstract_lobs);
     st.call_seq = h.seq;
+    conn.call_seq = h.seq;
+    conn.call_status = st.call_status();
     match h.code {
         func::COMMIT | func::ROLLBACK => {
             let commit = h.code == func::COMMIT;

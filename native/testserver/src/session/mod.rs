@@ -50,6 +50,11 @@ pub(crate) struct Conn {
     /// that ends a break names it, as Oracle's does, so the client can
     /// close a cursor the interrupted call opened.
     pub call_cursor: u16,
+    /// The running call's sequence number and the session's call status when it began: the
+    /// ORA-01013 that ends a broken call carries them, as every call's last ERROR does (OCI
+    /// re-sends the call when the number does not match it).
+    pub call_seq: u8,
+    pub call_status: u32,
     /// The request being received (kept here, not in a future that a kill
     /// may drop half-way).
     partial: Vec<u8>,
@@ -129,6 +134,8 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>, tls: bool) -> Result<(
         sid_cell,
         drcp: None,
         call_cursor: 0,
+        call_seq: 0,
+        call_status: 0,
         partial: Vec::new(),
         dropped: 0,
         marks_end: false,
@@ -295,7 +302,8 @@ impl Conn {
             "ORA-01013: user requested cancel of current operation",
             cursor_id,
             0,
-        );
+        )
+        .in_call(self.call_status, self.call_seq);
         let mut w = TtcWriter::with_capacity(128);
         msg.encode(&mut w, &self.caps);
         self.w.data(&w.buf).await.map_err(|e| e.to_string())

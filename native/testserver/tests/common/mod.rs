@@ -420,6 +420,29 @@ impl Client {
         Ok(p.data_payload().to_vec())
     }
 
+    /// Sends `payload` as one request without reading the answer.
+    pub async fn send_only(&mut self, payload: &[u8]) -> Result<(), String> {
+        self.send(payload).await
+    }
+
+    /// Sends a MARKER packet of `kind` (`packet::marker::*`).
+    pub async fn send_marker(&mut self, marker_kind: u8) -> Result<(), String> {
+        let mut out = Vec::new();
+        packet::encode(
+            &mut out,
+            kind::MARKER,
+            0,
+            &packet::marker::encode_body(marker_kind),
+            true,
+        );
+        self.sock.write_all(&out).await.map_err(|e| e.to_string())
+    }
+
+    /// The next packet as it came.
+    pub async fn next_packet(&mut self) -> Result<packet::Packet, String> {
+        self.packet().await
+    }
+
     /// The negotiated capabilities (to encode requests for `call_raw`).
     pub fn caps(&self) -> Caps {
         self.caps
