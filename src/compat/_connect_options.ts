@@ -56,7 +56,8 @@ export function toPoolOptions(a: Record<string, unknown>): PoolOptions {
     throw notSupported("A sessionCallback function (a PL/SQL procedure name is)");
   }
   if (typeof a.sessionCallback === "string") o.sessionCallback = a.sessionCallback;
-  const num = (k: string) => (a[k] ?? (settings as unknown as Record<string, unknown>)[k]) as number;
+  const num = (k: string) =>
+    (a[k] ?? (settings as unknown as Record<string, unknown>)[k]) as number;
   o.poolMin = num("poolMin");
   o.poolMax = num("poolMax");
   o.poolIncrement = num("poolIncrement");

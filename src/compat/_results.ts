@@ -10,7 +10,7 @@ import { Buffer } from "node:buffer";
 import { Cursor } from "../cursor.ts";
 import { Lob as OradbLob } from "../lob.ts";
 import * as t from "../types.ts";
-import { dbTypeOf, type DbType, OUT_FORMAT_ARRAY, OUT_FORMAT_OBJECT } from "./constants.ts";
+import { type DbType, dbTypeOf, OUT_FORMAT_ARRAY, OUT_FORMAT_OBJECT } from "./constants.ts";
 import { NJS, njsError, notSupported } from "./errors.ts";
 import { Lob } from "./lob.ts";
 import { settings } from "./settings.ts";

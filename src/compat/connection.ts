@@ -11,13 +11,7 @@ import { Cursor } from "../cursor.ts";
 import type { Result } from "../types.ts";
 import { oraType, toBinds } from "./_binds.ts";
 import { type Callback, settle, splitCallback } from "./_callback.ts";
-import {
-  type MetaData,
-  toExecuteOptions,
-  toMetaData,
-  toRows,
-  toValue,
-} from "./_results.ts";
+import { type MetaData, toExecuteOptions, toMetaData, toRows, toValue } from "./_results.ts";
 import { NJS, njsError, notSupported } from "./errors.ts";
 import { Lob } from "./lob.ts";
 import { ResultSet } from "./result_set.ts";

@@ -78,7 +78,9 @@ export class Pool {
       if (this.#closed) throw njsError(NJS.POOL_CLOSED);
       const o = (rest[0] ?? {}) as Record<string, unknown>;
       const acquire: Record<string, unknown> = {};
-      for (const k of ["tag", "matchAnyTag", "user", "password", "shardingKey", "superShardingKey"]) {
+      for (
+        const k of ["tag", "matchAnyTag", "user", "password", "shardingKey", "superShardingKey"]
+      ) {
         if (o[k] !== undefined) acquire[k] = o[k];
       }
       return new Connection(await this.#pool.acquire(acquire));
@@ -111,13 +113,14 @@ export class Pool {
 
   /** Changes the limits (`poolMin`, `poolMax`, `poolIncrement`, `poolTimeout`…). */
   reconfigure(options: Record<string, unknown>, cb?: Callback<void>): Promise<void> {
-    return settle(async () => {
+    return settle(() => {
       const limits: Record<string, unknown> = {};
       for (const k of ["poolMin", "poolMax", "poolIncrement", "poolTimeout", "queueMax"]) {
         if (options[k] !== undefined) limits[k] = options[k];
       }
       if (options.poolPingInterval !== undefined) limits.pingInterval = options.poolPingInterval;
       this.#pool.reconfigure(limits);
+      return Promise.resolve();
     }, cb);
   }
 

@@ -63,7 +63,11 @@ export async function knexApp(driver: Record<string, unknown>, t: Target): Promi
       const rows = await db("knex_item").select("name").orderBy("id").limit(2).offset(2);
       return rows.map((r: { name: string }) => r.name);
     });
-    await step(out, "update", () => db("knex_item").where("name", "a").update({ notes: LONG_TEXT }));
+    await step(
+      out,
+      "update",
+      () => db("knex_item").where("name", "a").update({ notes: LONG_TEXT }),
+    );
     await step(out, "delete", () => db("knex_item").where("name", "d").del());
     await step(out, "rollback", async () => {
       await db.transaction(async (trx) => {
