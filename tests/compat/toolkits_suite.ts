@@ -1,5 +1,5 @@
 /**
- * Knex and kysely-oracledb, unchanged, on oradb/compat and on node-oracledb Thin against one
+ * Knex, kysely-oracledb and TypeORM, unchanged, on oradb/compat and on node-oracledb Thin against one
  * test server: each step of each app must give the expected value on both drivers. Node only
  * (run by scripts/test.sh): the toolkits are CommonJS npm packages.
  *
@@ -14,6 +14,7 @@ import { SKIP_SERVER, startTestServer } from "../_server.ts";
 import { EXPECTED, type Steps, type Target } from "./_app.ts";
 import { knexApp, knexIncrements } from "./_knex_app.ts";
 import { kyselyOracledbApp } from "./_kysely_oracledb_app.ts";
+import { typeormApp } from "./_typeorm_app.ts";
 
 const require = createRequire(import.meta.url);
 const nodeOracledb = require("oracledb") as Record<string, unknown>;
@@ -21,7 +22,12 @@ const oradb = compat as unknown as Record<string, unknown>;
 
 type App = (driver: Record<string, unknown>, t: Target) => Promise<Steps>;
 
-for (const [name, app] of [["Knex", knexApp], ["kysely-oracledb", kyselyOracledbApp]] as const) {
+const APPS = [["Knex", knexApp], ["kysely-oracledb", kyselyOracledbApp], [
+  "TypeORM",
+  typeormApp,
+]] as const;
+
+for (const [name, app] of APPS) {
   test(`${name} app: same results on oradb/compat and node-oracledb`, {
     skip: SKIP_SERVER,
   }, async (t) => {
