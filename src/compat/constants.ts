@@ -178,7 +178,10 @@ export const DB_TYPES: ReadonlyMap<number, DbType> = new Map(
   ].map((d) => [d.num, d]),
 );
 
-/** The node-oracledb type of an oradb type number, as fetched columns report it. */
+/**
+ * The node-oracledb type of an oradb type number, as fetched columns report it (several share
+ * a wire number: the column type wins over NVARCHAR, NCHAR, BINARY_INTEGER).
+ */
 export function dbTypeOf(oraTypeNum: number): DbType | undefined {
   switch (oraTypeNum) {
     case t.DB_TYPE_VARCHAR:
@@ -187,6 +190,8 @@ export function dbTypeOf(oraTypeNum: number): DbType | undefined {
       return DB_TYPE_CHAR;
     case t.DB_TYPE_LONG:
       return DB_TYPE_LONG;
+    case t.DB_TYPE_NUMBER:
+      return DB_TYPE_NUMBER;
   }
   for (const d of DB_TYPES.values()) if (d.oraTypeNum === oraTypeNum) return d;
   return undefined;

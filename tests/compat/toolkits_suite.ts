@@ -15,6 +15,7 @@ import { EXPECTED, type Steps, type Target } from "./_app.ts";
 import { knexApp, knexIncrements } from "./_knex_app.ts";
 import { kyselyOracledbApp } from "./_kysely_oracledb_app.ts";
 import { typeormApp } from "./_typeorm_app.ts";
+import { facadeApp } from "./_facade_app.ts";
 
 const require = createRequire(import.meta.url);
 const nodeOracledb = require("oracledb") as Record<string, unknown>;
@@ -45,6 +46,25 @@ for (const [name, app] of APPS) {
     }
   });
 }
+
+test("node-oracledb's API used directly: every step the same on oradb/compat", {
+  skip: SKIP_SERVER,
+}, async (t) => {
+  await using srv = await startTestServer();
+  const target = { user: srv.user, password: srv.password, connectString: srv.connectString };
+  const theirs = await facadeApp(nodeOracledb, target);
+  const ours = await facadeApp(oradb, target);
+  assert.ok(Object.keys(theirs).length >= 15, "every step ran");
+  for (const [stepName, value] of Object.entries(theirs)) {
+    await t.test(`execute() API ${stepName}: oradb/compat gives what node-oracledb gives`, () => {
+      assert.ok(
+        typeof value !== "object" || value === null || !("error" in value),
+        `node-oracledb failed the step: ${JSON.stringify(value)}`,
+      );
+      assert.deepEqual(ours[stepName], value);
+    });
+  }
+});
 
 test("Knex increments(): a sequence and trigger found through ALL_CONSTRAINTS", {
   skip: SKIP_SERVER,
