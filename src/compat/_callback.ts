@@ -7,7 +7,7 @@
 
 import { OracleError } from "../errors.ts";
 
-/** A node-style callback. */
+/** A node-style callback (`err` first). */
 export type Callback<T> = (err: Error | null, value?: T) => void;
 
 /** Splits a trailing function off `args`. */

@@ -18,15 +18,25 @@ import { oraType } from "./_binds.ts";
 
 /** node-oracledb's column description. */
 export interface MetaData {
+  /** Column name (upper case unless quoted). */
   name: string;
+  /** The column's database type. */
   dbType: DbType | undefined;
+  /** The type's name in SQL. */
   dbTypeName: string;
+  /** The type the rows carry (`DB_TYPE_VARCHAR` when fetched as a string). */
   fetchType: DbType | undefined;
+  /** Maximum size in bytes. */
   byteSize: number;
+  /** NUMBER precision (0 when unspecified). */
   precision: number;
+  /** NUMBER scale (-127 when unspecified). */
   scale: number;
+  /** True when the column may hold NULL. */
   nullable: boolean;
+  /** Always false: oradb has no JSON columns. */
   isJson: boolean;
+  /** Always false: oradb has no OSON columns. */
   isOson: boolean;
 }
 

@@ -19,16 +19,24 @@ import { settings } from "./settings.ts";
 
 /** node-oracledb's result of `execute()`. */
 export interface ExecuteResult {
+  /** Rows of a query (all of them, up to `maxRows`), unless `resultSet` was asked for. */
   rows?: unknown[];
+  /** Column descriptions of a query. */
   metaData?: MetaData[];
+  /** Rows changed by DML. */
   rowsAffected?: number;
+  /** OUT and IN OUT values: an array for positional binds, an object for named ones. */
   outBinds?: unknown[] | Record<string, unknown>;
+  /** ROWID of the last row changed, when the server reports it. */
   lastRowid?: string;
+  /** Rows of each result a PL/SQL block returned with DBMS_SQL.RETURN_RESULT. */
   implicitResults?: unknown[][];
+  /** With `resultSet: true`: the rows, fetched on demand. */
   resultSet?: ResultSet;
 }
 
-type Opts = Record<string, unknown>;
+/** Options objects as node-oracledb takes them (unknown keys ignored). */
+export type Opts = Record<string, unknown>;
 
 /**
  * A connection with node-oracledb's methods.
@@ -82,15 +90,19 @@ export class Connection {
   set action(v: string) {
     this.#conn.action = v;
   }
+  /** Module name for end-to-end tracing. */
   set module(v: string) {
     this.#conn.module = v;
   }
+  /** Client identifier for end-to-end tracing. */
   set clientId(v: string) {
     this.#conn.clientId = v;
   }
+  /** Client info for end-to-end tracing. */
   set clientInfo(v: string) {
     this.#conn.clientInfo = v;
   }
+  /** Database operation name for end-to-end tracing. */
   set dbOp(v: string) {
     this.#conn.dbOp = v;
   }

@@ -227,9 +227,9 @@ export const OUT_FORMAT_ARRAY = 4001;
 /** Rows as objects keyed by column name. */
 export const OUT_FORMAT_OBJECT = 4002;
 /** Legacy alias of {@linkcode OUT_FORMAT_ARRAY}. */
-export const ARRAY = OUT_FORMAT_ARRAY;
+export const ARRAY: number = OUT_FORMAT_ARRAY;
 /** Legacy alias of {@linkcode OUT_FORMAT_OBJECT}. */
-export const OBJECT = OUT_FORMAT_OBJECT;
+export const OBJECT: number = OUT_FORMAT_OBJECT;
 
 /** Pool status: open. */
 export const POOL_STATUS_OPEN = 6000;

@@ -33,7 +33,7 @@ export class Lob extends Duplex {
   /** Best size of a read or write. */
   readonly chunkSize: number;
   /** Size in characters (CLOB) or bytes (BLOB) when fetched; -1 when unknown yet. */
-  length = -1;
+  length: number = -1;
   #readAt = 1;
   #writeAt = 1;
 
@@ -58,6 +58,7 @@ export class Lob extends Duplex {
     }, cb);
   }
 
+  /** @internal Stream plumbing: reads the next piece. */
   override _read(size: number): void {
     const amount = Math.max(size, this.chunkSize || 8192);
     this.oradbLob.read(this.#readAt, amount).then((d) => {
@@ -67,6 +68,7 @@ export class Lob extends Duplex {
     }, (e) => this.destroy(e));
   }
 
+  /** @internal Stream plumbing: writes a piece after the last one. */
   override _write(
     chunk: string | Uint8Array,
     _enc: string,
@@ -80,6 +82,7 @@ export class Lob extends Duplex {
     this.oradbLob.write(at, data).then(() => done(), (e) => done(e));
   }
 
+  /** @internal Stream plumbing: frees the LOB. */
   override _destroy(err: Error | null, done: (e: Error | null) => void): void {
     this.oradbLob.close().then(() => done(err), (e) => done(err ?? e));
   }

@@ -26,7 +26,9 @@ import { oracledb } from "./oracledb.ts";
 
 export * from "./constants.ts";
 export { Connection } from "./connection.ts";
-export type { ExecuteResult } from "./connection.ts";
+export type { ExecuteResult, Opts } from "./connection.ts";
+export type { Callback } from "./_callback.ts";
+export { IntervalDS, IntervalYM } from "../interval.ts";
 export type { MetaData } from "./_results.ts";
 export { getConnection } from "./get_connection.ts";
 export { createPool, getPool, Pool } from "./pool.ts";

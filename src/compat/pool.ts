@@ -58,15 +58,19 @@ export class Pool {
   get poolMin(): number {
     return this.#pool.limits.poolMin;
   }
+  /** Most sessions. */
   get poolMax(): number {
     return this.#pool.limits.poolMax;
   }
+  /** Sessions opened at a time when growing. */
   get poolIncrement(): number {
     return this.#pool.limits.poolIncrement;
   }
+  /** Idle seconds before a session beyond poolMin closes. */
   get poolTimeout(): number {
     return this.#pool.limits.poolTimeout;
   }
+  /** Always true: oradb speaks Oracle Net itself. */
   get thin(): boolean {
     return true;
   }

@@ -35,13 +35,21 @@ export interface Settings {
   /** Rows sent with the execute reply. */
   prefetchRows: number;
   /** Pool defaults. */
+  /** Pool default: sessions kept open. */
   poolMin: number;
+  /** Pool default: most sessions. */
   poolMax: number;
+  /** Pool default: sessions opened at a time. */
   poolIncrement: number;
+  /** Pool default: idle seconds before a session beyond poolMin closes. */
   poolTimeout: number;
+  /** Pool default: idle seconds after which a session is pinged. */
   poolPingInterval: number;
+  /** Pool default: milliseconds getConnection() waits (0: forever). */
   queueTimeout: number;
+  /** Pool default: waiting getConnection() calls allowed (-1: any). */
   queueMax: number;
+  /** Statements kept prepared per connection. */
   stmtCacheSize: number;
   /** Accepted and kept; oradb has no LOB prefetch setting. */
   lobPrefetchSize: number;
@@ -49,10 +57,15 @@ export interface Settings {
   readonly thin: boolean;
   /** Ignored, kept for code that sets them. */
   connectionClass: string;
+  /** Ignored (no event notification). */
   events: boolean;
+  /** Ignored: metadata is always extended. */
   extendedMetaData: boolean;
+  /** Ignored: calls on a connection queue in order. */
   errorOnConcurrentExecute: boolean;
+  /** Ignored: no object types. */
   dbObjectAsPojo: boolean;
+  /** Not supported: a handler set here makes execute() fail with NJS-089. */
   fetchTypeHandler: unknown;
 }
 
