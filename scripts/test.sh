@@ -42,7 +42,7 @@ lint rustfmt cargo fmt --all --check
 lint clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
 lint deno-fmt ./node_modules/.bin/deno fmt --check
 lint deno-lint ./node_modules/.bin/deno lint
-lint deno-doc ./node_modules/.bin/deno doc --lint mod.ts src/kysely/mod.ts
+lint deno-doc ./node_modules/.bin/deno doc --lint mod.ts src/kysely/mod.ts src/compat/mod.ts
 lint actionlint bash scripts/actionlint.sh
 
 # 1b. Fuzzing: every decoder family mutated for 60 s in all (a panic keeps its input under
