@@ -158,6 +158,20 @@ export async function facadeApp(db: Any, t: Target): Promise<Steps> {
       const e = await conn.execute("SELECT * FROM no_such_table").catch((x: Any) => x);
       return { code: e.code, errorNum: e.errorNum, text: String(e).split("\n")[0] };
     });
+    await step(out, "misuse", async () => {
+      const code = (p: Promise<unknown>) => p.then(() => "no error", (e: Any) => e.code);
+      const c3 = await db.getConnection(t);
+      await c3.close();
+      return {
+        closedExecute: await code(c3.execute("SELECT 1 FROM dual")),
+        closedCommit: await code(c3.commit()),
+        badDirection: await code(
+          conn.execute("BEGIN :o := 1; END;", { o: { dir: 9999, type: db.NUMBER } }),
+        ),
+        noAlias: await code(Promise.resolve().then(() => db.getPool("no_such_alias"))),
+        aliasTaken: await code(db.createPool({ ...t, poolAlias: "facade" })),
+      };
+    });
     await step(out, "pool", async () => {
       const c2 = await db.getPool("facade").getConnection();
       await c2.ping();
