@@ -400,6 +400,8 @@ export function decodeOutBinds(
     if (dirs[i] === BIND_IN) continue;
     const value = makers !== undefined && r.lastWasLob
       ? makers.lob(v as LobLocator)
+      : makers !== undefined && r.lastWasLobArray
+      ? (v as (LobLocator | null)[]).map((e) => e === null ? null : makers.lob(e))
       : makers !== undefined && r.lastWasCursor
       ? makers.cursor(v as RefCursorValue)
       : outValue(v, types[i]);

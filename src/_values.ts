@@ -241,6 +241,8 @@ export class ValueReader {
   #pos = 0;
   /** The last value read was a LOB locator. */
   lastWasLob = false;
+  /** The last value read was an array of LOB locators (RETURNING INTO a LOB bind). */
+  lastWasLobArray = false;
   /** The last value read was a REF CURSOR. */
   lastWasCursor = false;
 
@@ -272,6 +274,7 @@ export class ValueReader {
     this.#need(1);
     const tag = this.#buf[this.#pos++];
     this.lastWasLob = tag === Tag.LOB;
+    this.lastWasLobArray = false;
     this.lastWasCursor = tag === Tag.CURSOR;
     switch (tag) {
       case Tag.NULL:
@@ -295,8 +298,15 @@ export class ValueReader {
       case Tag.BOOLEAN:
         this.#need(1);
         return this.#buf[this.#pos++] !== 0;
-      case Tag.ARRAY:
-        return this.#array();
+      case Tag.ARRAY: {
+        const items = this.#array();
+        // RETURNING INTO a LOB bind: an array of locators (or NULLs), not one locator.
+        this.lastWasLobArray = this.lastWasLob ||
+          items.some((e) => e !== null && typeof e === "object" && "locator" in e);
+        this.lastWasLob = false;
+        this.lastWasCursor = false;
+        return items;
+      }
       case Tag.LOB:
         return this.#lob();
       case Tag.CURSOR:

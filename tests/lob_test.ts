@@ -159,6 +159,28 @@ test("a PL/SQL CLOB OUT bind returns a Lob", server, async () => {
   assert.deepEqual(await b.bytes(), new Uint8Array([1, 2]));
 });
 
+test("RETURNING … INTO a CLOB or BLOB bind gives a Lob per returned row", server, async () => {
+  // As node-oracledb does (and Knex relies on): locators, not the values (before, the bind
+  // was fetched as LONG and gave the data).
+  await using s = await startConnected();
+  await withDocs(s.conn);
+  await s.conn.execute("INSERT INTO docs VALUES (2, 'second', HEXTORAW('0A0B'))");
+  const r = await s.conn.execute<unknown>(
+    "UPDATE docs SET id = id + 10 RETURNING body, data INTO :b, :d",
+    { b: { dir: BIND_OUT, type: CLOB }, d: { dir: BIND_OUT, type: BLOB } },
+  );
+  const { b, d } = r.outBinds as { b: Lob[]; d: Lob[] };
+  assert.equal(b.length, 2);
+  assert.equal(d.length, 2);
+  assert.ok(b.every((l) => l instanceof Lob && l.type === CLOB));
+  assert.ok(d.every((l) => l instanceof Lob && l.type === BLOB));
+  const texts = (await Promise.all(b.map((l) => l.text()))).map((x) => x.slice(0, 6)).sort();
+  assert.deepEqual(texts, ["héllo ", "second"]);
+  const sizes = (await Promise.all(d.map((l) => l.size()))).sort((x, y) => x - y);
+  assert.deepEqual(sizes, [2, 70_000]);
+  for (const l of [...b, ...d]) await l.close();
+});
+
 test(
   "two Lobs over one LOB value are independent: closing one leaves the other",
   server,

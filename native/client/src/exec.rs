@@ -307,6 +307,13 @@ impl State {
                 Vec::new();
                 scan.returning.iter().filter(|r| **r).count()
             ]];
+            acc.returning_types = scan
+                .returning
+                .iter()
+                .zip(&kinds)
+                .filter(|(r, _)| **r)
+                .map(|(_, k)| k.0)
+                .collect();
         }
         let mut w = self.request();
         let seq = self.next_seq();

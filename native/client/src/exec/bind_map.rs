@@ -88,15 +88,9 @@ impl State {
         let mut kinds = Vec::with_capacity(map.len());
         for (p, &s) in map.iter().enumerate() {
             let spec = &binds.specs[s];
-            let (mut ty, mut size) = types[s];
-            if scan.returning.get(p).copied().unwrap_or(false) {
-                // RETURNING … INTO a LOB bind gives the value, as before LOB objects.
-                ty = match ty {
-                    ora_type::CLOB => ora_type::LONG,
-                    ora_type::BLOB => ora_type::LONG_RAW,
-                    t => t,
-                };
-            }
+            // RETURNING … INTO a CLOB/BLOB bind gives the LOB's locator (a `Lob`), as from
+            // Oracle: the classic way to fill a LOB is to insert EMPTY_BLOB() returning it.
+            let (ty, mut size) = types[s];
             if spec.dir != Dir::In
                 && matches!(ty, ora_type::VARCHAR | ora_type::RAW | ora_type::CHAR)
             {

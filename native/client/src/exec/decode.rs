@@ -32,6 +32,8 @@ pub(super) struct Acc {
     /// Implicit results of a PL/SQL call: cursor id and columns.
     pub(super) implicit: Vec<(u32, Vec<DescribeColumn>)>,
     pub(super) returning: Vec<Vec<Vec<Option<Vec<u8>>>>>,
+    /// Wire type of each RETURNING bind, in order (LOB binds carry locators).
+    pub(super) returning_types: Vec<u8>,
     pub(super) row_counts: Option<Vec<u64>>,
 }
 

@@ -93,8 +93,22 @@ impl State {
                             acc.ref_cursors = opened;
                         }
                         Kind::Dml => {
-                            let n = acc.returning.first().map_or(0, Vec::len);
-                            let row = rows::read_returning_row(r, n)?;
+                            // Per RETURNING bind: a count, then that many values;
+                            // a LOB bind's values are locators.
+                            let mut row = Vec::with_capacity(acc.returning_types.len());
+                            for ty in &acc.returning_types {
+                                let n = r.ub4()? as usize;
+                                let mut vals = Vec::with_capacity(n.min(r.remaining()));
+                                for _ in 0..n {
+                                    vals.push(match *ty {
+                                        ora_type::CLOB | ora_type::BLOB => {
+                                            lob::read_out_locator(r)?
+                                        }
+                                        _ => rows::read_out_bind(r)?,
+                                    });
+                                }
+                                row.push(vals);
+                            }
                             acc.returning.push(row);
                         }
                         _ => decode_row(r, &plan, acc)?,
