@@ -583,7 +583,9 @@ impl Session {
             locals: &none,
         };
         if p.kind == StmtKind::Query {
-            let (aliased, hints) = alias_select_items(toks, &p.sql);
+            let (aliased, mut hints) = alias_select_items(toks, &p.sql);
+            // CURSOR(subquery) items become nested cursors (nested.rs).
+            let aliased = self.nest_cursors(aliased, &mut hints)?;
             p.hints = hints;
             p.translated = rewrite::rewrite(&aliased, &mut ctx);
         } else if let Some(sql) = toks

@@ -261,6 +261,8 @@ async fn query(
     };
     let caps = conn.caps;
     let mut w = TtcWriter::with_capacity(8192);
+    // The nested cursors of the last run's rows close as it runs again.
+    st.cursors.close_children(u32::from(run.cursor_id));
     let (needs_define, described, redescribe) = {
         let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else {
             return Ok(());
