@@ -42,6 +42,7 @@ impl Session {
         &mut self,
         toks: Vec<Token>,
         hints: &mut [Hint],
+        sql: &str,
     ) -> Result<Vec<Token>, SqlError> {
         if !toks.iter().any(|t| t.is_word("CURSOR")) {
             return Ok(toks);
@@ -60,7 +61,7 @@ impl Session {
             if depth == 0 && t.is_word("CURSOR") && opens {
                 let end =
                     matching(&toks, k + 1).ok_or_else(|| err(907, "missing right parenthesis"))?;
-                out.extend(self.nested_payload(&toks[k + 2..end], t.pos)?);
+                out.extend(self.nested_payload(&toks[k + 2..end], t.pos, sql)?);
                 if let Some(h) = hints.get_mut(item) {
                     *h = Hint::Typed(cursor_column());
                 }
@@ -85,7 +86,12 @@ impl Session {
     /// its own binds and its outer references as `:ODB_Nk`, and what each
     /// stands for in the outer query. An outer reference is a name the
     /// subquery alone reports as an invalid identifier.
-    fn nested_payload(&mut self, sub: &[Token], pos: usize) -> Result<Vec<Token>, SqlError> {
+    fn nested_payload(
+        &mut self,
+        sub: &[Token],
+        pos: usize,
+        sql: &str,
+    ) -> Result<Vec<Token>, SqlError> {
         if !sub
             .first()
             .is_some_and(|t| t.is_word("SELECT") || t.is_word("WITH"))
@@ -95,7 +101,9 @@ impl Session {
                 ..err(907, "missing right parenthesis (CURSOR needs a query)")
             });
         }
-        let mut sub = sub.to_vec();
+        // Its columns are named from the text as written, before outer
+        // references become binds (`D.ID*100`, not `:ODB_N1*100`).
+        let (mut sub, _) = crate::query::alias_select_items(sub, sql);
         let mut args: Vec<Vec<Token>> = Vec::new();
         for t in sub.iter_mut() {
             if let Tok::Bind(_) = t.tok {
@@ -193,6 +201,8 @@ fn replace_outer(sub: &mut Vec<Token>, name: &str, args: &mut Vec<Vec<Token>>) -
         .filter_map(|k| sub[k].ident())
         .collect();
     let is_name = |t: &Token| t.ident().as_deref() == Some(name);
+    // A bare name is a word: quoted ones are the column headings given above.
+    let is_word = |t: &Token| matches!(t.tok, Tok::Word(_)) && is_name(t);
     let qualified: Vec<usize> = (2..sub.len())
         .filter(|&k| is_name(&sub[k]) && sub[k - 1].is_op("."))
         .filter(|&k| sub[k - 2].ident().is_some_and(|q| !bare.contains(&q)))
@@ -201,7 +211,7 @@ fn replace_outer(sub: &mut Vec<Token>, name: &str, args: &mut Vec<Vec<Token>>) -
         .collect();
     let spans: Vec<(usize, usize)> = if qualified.is_empty() {
         (0..sub.len())
-            .filter(|&k| is_name(&sub[k]) && !dotted(sub, k))
+            .filter(|&k| is_word(&sub[k]) && !dotted(sub, k))
             .map(|k| (k, k + 1))
             .collect()
     } else {
@@ -334,7 +344,15 @@ mod tests {
             )
             .unwrap();
         let (_, outer) = rows(s.execute(&p, &[Value::Number("10".into())]).unwrap());
-        let inner = nested(&mut s, &outer[1][1]);
+        let Value::Varchar(payload) = &outer[1][1] else {
+            panic!("not a nested cursor value")
+        };
+        let rc = s.open_nested(payload).unwrap();
+        // Headings as written, not as rewritten with binds.
+        let heads: Vec<&str> = rc.prepared.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(heads[0], "ID+:K");
+        assert_eq!(rc.prepared.columns[1].ora_type, ora_type::CURSOR);
+        let inner = rc.rows;
         assert_eq!(inner[0][0], Value::Number("12".into()));
         assert_eq!(nested(&mut s, &inner[0][1]), [vec![v("dev")]]);
         // A subquery error is the statement's, at parse time.
