@@ -349,7 +349,12 @@ mod tests {
         };
         let rc = s.open_nested(payload).unwrap();
         // Headings as written, not as rewritten with binds.
-        let heads: Vec<&str> = rc.prepared.columns.iter().map(|c| c.name.as_str()).collect();
+        let heads: Vec<&str> = rc
+            .prepared
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
         assert_eq!(heads[0], "ID+:K");
         assert_eq!(rc.prepared.columns[1].ora_type, ora_type::CURSOR);
         let inner = rc.rows;

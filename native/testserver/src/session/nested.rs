@@ -36,10 +36,9 @@ pub(crate) fn open_batch(st: &mut State, cursor_id: u16, types: &[u8], end: usiz
     let mut wanted = Vec::new();
     for (r, row) in cur.rows.iter().enumerate().take(end).skip(cur.pos) {
         for &i in &cols {
-            match row.get(i) {
-                Some(Value::Varchar(payload)) => wanted.push((r, i, payload.clone())),
-                // NULL stays NULL (e.g. a REF CURSOR column of a view).
-                _ => {}
+            // Anything else goes as a cursor with no columns and id 0.
+            if let Some(Value::Varchar(payload)) = row.get(i) {
+                wanted.push((r, i, payload.clone()));
             }
         }
     }
