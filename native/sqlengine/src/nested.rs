@@ -19,6 +19,9 @@ use crate::{ColumnInfo, Outcome, Session, SqlError, StmtKind};
 /// binds: `:ODB_N1` is the payload's first value.
 const BIND_PREFIX: &str = "ODB_N";
 
+/// CURSOR expressions one statement may hold, at all levels together.
+const MAX_CURSOR_EXPRESSIONS: usize = 64;
+
 /// How a CURSOR column is described: type 102 with a non-zero size (a zero
 /// buffer size tells python-oracledb the column is always NULL).
 fn cursor_column() -> ColumnInfo {
@@ -46,6 +49,20 @@ impl Session {
     ) -> Result<Vec<Token>, SqlError> {
         if !toks.iter().any(|t| t.is_word("CURSOR")) {
             return Ok(toks);
+        }
+        // Each level prepares the next recursively: a bound keeps a hostile
+        // statement from exhausting the stack, which would end the server.
+        let count = toks
+            .windows(2)
+            .filter(|w| w[0].is_word("CURSOR") && w[1].is_op("("))
+            .count();
+        if count > MAX_CURSOR_EXPRESSIONS {
+            return Err(err(
+                1000,
+                &format!(
+                    "maximum open cursors exceeded (more than {MAX_CURSOR_EXPRESSIONS} CURSOR expressions in one statement)"
+                ),
+            ));
         }
         let Some(start) = select_list_start(&toks) else {
             return Ok(toks);
@@ -373,6 +390,13 @@ mod tests {
                 .code,
             904
         );
+        // Nesting deep enough to exhaust the stack is refused instead.
+        let deep = format!(
+            "select {}1{} from dual",
+            "cursor(select ".repeat(500),
+            " from dual)".repeat(500)
+        );
+        assert_eq!(s.prepare(&deep).unwrap_err().code, 1000);
         assert!(s.open_nested("not json").is_err());
         assert!(s.open_nested("[1]").is_err());
     }
