@@ -7,7 +7,7 @@
 
 import { ErrorCode, odbError, userCodeError } from "./errors.ts";
 import type { NativeColumn, NativeRows } from "./_native.ts";
-import { type LobLocator, ValueReader } from "./_values.ts";
+import { type LobLocator, type RefCursorValue, ValueReader } from "./_values.ts";
 import { LOB_COLUMN } from "./_native_types.ts";
 import {
   DB_TYPE_BINARY_DOUBLE,
@@ -16,6 +16,7 @@ import {
   DB_TYPE_BOOLEAN,
   DB_TYPE_CHAR,
   DB_TYPE_CLOB,
+  DB_TYPE_CURSOR,
   DB_TYPE_DATE,
   DB_TYPE_INTERVAL_DS,
   DB_TYPE_INTERVAL_YM,
@@ -53,6 +54,7 @@ const TYPE_NAMES: Record<number, string> = {
   [DB_TYPE_BOOLEAN]: "BOOLEAN",
   [DB_TYPE_INTERVAL_DS]: "INTERVAL DAY TO SECOND",
   [DB_TYPE_INTERVAL_YM]: "INTERVAL YEAR TO MONTH",
+  [DB_TYPE_CURSOR]: "CURSOR",
 };
 
 // fetchAsString entries name a family of column types, as in node-oracledb.
@@ -64,7 +66,7 @@ const FAMILIES: Record<number, number[]> = {
   [DB_TYPE_CLOB]: [DB_TYPE_CLOB],
 };
 
-const Kind = { Default: 0, String: 1, BigInt: 2, Lob: 3 } as const;
+const Kind = { Default: 0, String: 1, BigInt: 2, Lob: 3, Cursor: 4 } as const;
 type Kind = typeof Kind[keyof typeof Kind];
 
 interface ColumnPlan {
@@ -74,6 +76,8 @@ interface ColumnPlan {
   converter: ((v: unknown) => unknown) | undefined;
   /** Kind.Lob: makes a `Lob` of a fetched locator (set by the execute, which has the session). */
   makeLob?: (raw: LobLocator) => unknown;
+  /** Kind.Cursor: makes a `Cursor` of a CURSOR(…) column's nested cursor (set likewise). */
+  makeCursor?: (raw: RefCursorValue) => unknown;
 }
 
 /** How the rows of one query are decoded. */
@@ -160,6 +164,11 @@ export function attachLobMaker(plan: RowPlan, make: (raw: LobLocator) => unknown
   for (const c of plan.columns) if (c.kind === Kind.Lob) c.makeLob = make;
 }
 
+/** Sets how the plan's CURSOR(…) columns become `Cursor`s (they need the session). */
+export function attachCursorMaker(plan: RowPlan, make: (raw: RefCursorValue) => unknown): void {
+  for (const c of plan.columns) if (c.kind === Kind.Cursor) c.makeCursor = make;
+}
+
 /** Builds the plan of a query from its columns and the execute options. */
 export function planRows(columns: NativeColumn[], opts: ExecuteOptions): RowPlan {
   const seen = new Map<string, number>();
@@ -190,7 +199,9 @@ export function planRows(columns: NativeColumn[], opts: ExecuteOptions): RowPlan
     seen.set(meta.name, n + 1);
     const key = n === 0 ? meta.name : `${meta.name}_${n}`;
     plan.metaData.push(meta);
-    plan.columns.push({ key, dbType: c.dbType, kind, converter: choice?.converter });
+    // A CURSOR(…) column's values become `Cursor`s.
+    const own = kind === Kind.Default && c.dbType === DB_TYPE_CURSOR ? Kind.Cursor : kind;
+    plan.columns.push({ key, dbType: c.dbType, kind: own, converter: choice?.converter });
   });
   return plan;
 }
@@ -233,6 +244,7 @@ function convert(v: unknown, col: ColumnPlan, name: string): unknown {
       if (typeof v === "string" && col.dbType === DB_TYPE_NUMBER) out = Number(v);
     } else if (col.kind === Kind.String) out = toText(v, col.dbType);
     else if (col.kind === Kind.Lob) out = col.makeLob!(v as LobLocator);
+    else if (col.kind === Kind.Cursor) out = col.makeCursor?.(v as RefCursorValue) ?? v;
     else out = toBigInt(v, name);
   }
   if (col.converter === undefined) return out;

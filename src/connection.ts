@@ -15,7 +15,7 @@ import {
   checkOptions,
   MAX_INT_OPTION,
 } from "./_options.ts";
-import { Cursor, implicitRows, refCursor } from "./cursor.ts";
+import { Cursor, implicitRows, nestCursors, refCursor } from "./cursor.ts";
 import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts";
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, traceTarget } from "./tracing.ts";
@@ -284,6 +284,7 @@ export class Connection implements AsyncDisposable {
               result.rowsAffected = res.rowsAffected;
             } else {
               result.metaData = plan.metaData;
+              nestCursors(this.#s, plan, arraySize);
               result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
             }
             const outBinds = decodeOutBinds(encoded, res.outBinds, {

@@ -8,7 +8,7 @@ import { setImmediate } from "node:timers";
 import { callSite, ErrorCode, odbError, withCallSite } from "./errors.ts";
 import { assertOpen, type Executed, fetchRows, type Session } from "./_execute.ts";
 import type { NativeExecResult } from "./_native_types.ts";
-import { attachLobMaker, decodeRows, planRows, type RowPlan } from "./_rows.ts";
+import { attachCursorMaker, attachLobMaker, decodeRows, planRows, type RowPlan } from "./_rows.ts";
 import { type RefCursorValue, ValueReader } from "./_values.ts";
 import { lobFromLocator } from "./lob.ts";
 import { traced } from "./tracing.ts";
@@ -39,7 +39,17 @@ const abandoned = new FinalizationRegistry<OpenCursor>(({ session, id }) => {
 function refPlan(session: Session, raw: RefCursorValue, opts: ExecuteOptions): RowPlan {
   const plan = planRows(raw.columns, { outFormat: opts.outFormat, fetchLobs: true });
   attachLobMaker(plan, (lob) => lobFromLocator(session, lob));
+  nestCursors(session, plan, opts.fetchArraySize);
   return plan;
+}
+
+/**
+ * @internal Makes the plan's CURSOR(…) columns come as `Cursor`s, over nested cursors the
+ * server opened with each row; their rows take the parent's outFormat and fetch array size.
+ */
+export function nestCursors(session: Session, plan: RowPlan, arraySize?: number): void {
+  const opts: ExecuteOptions = { outFormat: plan.outFormat, fetchArraySize: arraySize };
+  attachCursorMaker(plan, (raw) => refCursor(session, raw, opts));
 }
 
 /** An execute result for a REF CURSOR: no rows yet, all still to fetch. */
@@ -152,6 +162,7 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
     if (plan === undefined) {
       throw odbError(ErrorCode.INVALID_ARGUMENT, "Statement of cursor() is not a query");
     }
+    nestCursors(this.#session, plan, arraySize);
     this.#plan = plan;
     this.#arraySize = arraySize;
     this.#cursorId = res.cursorId;

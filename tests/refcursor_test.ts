@@ -217,3 +217,125 @@ test(
     }
   },
 );
+
+/** This session's open cursors, from V$MYSTAT (counted when the query runs). */
+async function openCursors(conn: Connection): Promise<number> {
+  const { rows } = await conn.execute<unknown[]>(
+    `select m.value from v$mystat m join v$statname n on n.statistic# = m.statistic#
+      where n.name = 'opened cursors current'`,
+    [],
+    { outFormat: "array" },
+  );
+  return Number(rows?.[0][0]);
+}
+
+/** `dept (id, name)` with 1 ops, 2 dev, 3 hr and `emp (name, dept)`: none in hr. */
+async function depts(conn: Connection): Promise<void> {
+  await conn.execute("CREATE TABLE dept (id NUMBER, name VARCHAR2(10))");
+  await conn.execute("CREATE TABLE emp (name VARCHAR2(10), dept NUMBER)");
+  await conn.executeMany("INSERT INTO dept VALUES (:1, :2)", [[1, "ops"], [2, "dev"], [3, "hr"]]);
+  await conn.executeMany("INSERT INTO emp VALUES (:1, :2)", [
+    ["ann", 2],
+    ["bob", 2],
+    ["cy", 1],
+    ["dee", 2],
+  ]);
+}
+
+const DEPT_STAFF = `SELECT d.name,
+  CURSOR(SELECT e.name FROM emp e WHERE e.dept = d.id ORDER BY e.name) AS staff
+  FROM dept d ORDER BY d.id`;
+
+test(
+  "a CURSOR(…) column is a Cursor per row over that row's correlated rows",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await depts(s.conn);
+    const r = await s.conn.execute<{ NAME: string; STAFF: Cursor<{ NAME: string }> }>(
+      DEPT_STAFF,
+    );
+    assert.deepEqual(r.metaData!.map((m) => [m.name, m.dbTypeName]), [
+      ["NAME", "VARCHAR2"],
+      ["STAFF", "CURSOR"],
+    ]);
+    const got: [string, string[]][] = [];
+    for (const row of r.rows!) {
+      assert.ok(row.STAFF instanceof Cursor);
+      const names: string[] = [];
+      for await (const e of row.STAFF) names.push(e.NAME);
+      assert.equal(row.STAFF.closed, true);
+      got.push([row.NAME, names]);
+    }
+    assert.deepEqual(got, [["ops", ["cy"]], ["dev", ["ann", "bob", "dee"]], ["hr", []]]);
+
+    // Through cursor() too, in arrays, with a bind in the subquery and fetchMany in batches.
+    await using c = s.conn.cursor<[number, Cursor<[string]>]>(
+      `SELECT d.id, CURSOR(SELECT e.name FROM emp e WHERE e.dept = d.id AND e.name <> :skip
+       ORDER BY e.name) FROM dept d WHERE d.id = 2`,
+      { skip: "bob" },
+      { outFormat: "array" },
+    );
+    const [[id, staff]] = await c.fetchAll();
+    assert.equal(id, 2);
+    assert.deepEqual(await staff.fetchMany(1), [["ann"]]);
+    assert.deepEqual(await staff.fetchMany(5), [["dee"]]);
+    assert.deepEqual(await staff.fetchMany(5), []);
+  },
+);
+
+test("breaking out of a nested cursor's loop closes it", server, async () => {
+  await using s = await startConnected();
+  await depts(s.conn);
+  const r = await s.conn.execute<{ STAFF: Cursor<{ NAME: string }> }>(DEPT_STAFF);
+  const dev = r.rows![1].STAFF;
+  for await (const e of dev) {
+    assert.equal(e.NAME, "ann");
+    break;
+  }
+  assert.equal(dev.closed, true);
+  await rejectsWith(dev.fetchMany(1), ErrorCode.CURSOR_CLOSED);
+  // The other rows' cursors are still open and correct.
+  assert.deepEqual(await r.rows![0].STAFF.fetchAll(), [{ NAME: "cy" }]);
+  for (const row of r.rows!) await row.STAFF.close();
+});
+
+test(
+  "nested cursors closed, read to the end or left unread leave no server cursor",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await depts(s.conn);
+    const before = await openCursors(s.conn);
+    // Read to the end: they close, and then the parent query's cursor closes.
+    for (let i = 0; i < 3; i++) {
+      const r = await s.conn.execute<{ STAFF: Cursor }>(DEPT_STAFF);
+      for (const row of r.rows!) await row.STAFF.fetchAll();
+    }
+    // Closed unread.
+    for (let i = 0; i < 3; i++) {
+      const r = await s.conn.execute<{ STAFF: Cursor }>(DEPT_STAFF);
+      for (const row of r.rows!) await row.STAFF.close();
+    }
+    assert.equal(await openCursors(s.conn), before, "no cursor left open");
+    // Dropped unread: each query opens four server cursors (the query and three nested ones), so
+    // over 300 of them would end this loop with ORA-01000 if any stayed open.
+    for (let i = 0; i < 100; i++) {
+      await s.conn.execute(DEPT_STAFF);
+      if (i % 20 === 19) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    // Finalizers run some turns after a collection; their closes ride on the next calls.
+    let open = -1;
+    for (let i = 0; i < 20 && open !== before; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+      // The first call carries the closes; the second counts what is left (both cached).
+      await openCursors(s.conn);
+      open = await openCursors(s.conn);
+    }
+    assert.equal(open, before, "dropped nested cursors were closed");
+  },
+);

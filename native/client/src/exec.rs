@@ -31,6 +31,7 @@ use crate::transport::{ResponseBuf, Transport};
 mod bind_map;
 mod decode;
 mod lob;
+mod nested;
 pub use lob::LobRead;
 mod query;
 mod round_trip;
@@ -130,6 +131,8 @@ pub(crate) struct State {
     ahead: HashMap<u32, Result<Fetched>>,
     /// Each open cursor's last row, for BIT_VECTOR duplicates.
     carry: HashMap<u32, Carry>,
+    /// Cursors holding open nested cursors (exec/nested.rs).
+    nested: nested::Nested,
     /// The cursor named by the last server error, so a failed first
     /// execute can release the cursor the server opened for it.
     error_cursor: u32,
@@ -165,6 +168,7 @@ impl State {
             cache: StmtCache::new(opts.stmt_cache_size),
             ahead: HashMap::new(),
             carry: HashMap::new(),
+            nested: Default::default(),
             error_cursor: 0,
             held_lobs: Default::default(),
             pending_free: Vec::new(),
@@ -203,7 +207,7 @@ impl State {
         self.ahead.remove(&cursor_id);
         self.carry.remove(&cursor_id);
         if self.cursors.remove(&cursor_id).is_some() && !self.cache.release(cursor_id) {
-            self.pending_close.push(cursor_id);
+            self.close_or_hold(cursor_id);
         }
     }
 

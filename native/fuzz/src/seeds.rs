@@ -12,7 +12,7 @@ use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::implicit::{ImplicitResult, ImplicitResults};
 use oradb_protocol::ttc::lob::{self, LobOpReply, LobOpRequest, ReplyShape};
 use oradb_protocol::ttc::protocol_msg::ProtocolRequest;
-use oradb_protocol::ttc::Caps;
+use oradb_protocol::ttc::{msg, rows, Caps};
 use oradb_protocol::value::{interval, number, ora_type, pickle};
 
 fn with_selector(sel: u8, body: Vec<u8>) -> Vec<u8> {
@@ -87,6 +87,9 @@ fn server_messages() -> Vec<Vec<u8>> {
         .encode(w, c);
         ErrorMessage::success(1, 2, 0).encode(w, c);
         ErrorMessage::error(1403, "ORA-01403: no data found", 1, 0).encode(w, c);
+        // A row with a CURSOR(…) column (selector 148 reads it as one).
+        w.u8(msg::ROW_DATA);
+        rows::write_cursor_value(w, c, &describe, 9);
     });
     (0..8u8)
         .map(|sel| with_selector(sel.wrapping_mul(37), msgs.clone()))

@@ -105,11 +105,12 @@ fn server_messages(input: &[u8]) {
             msg::DATA_TYPES => DataTypesReply::decode(&mut r, &caps).is_ok(),
             msg::ERROR => ErrorMessage::decode(&mut r, &caps).is_ok(),
             msg::ROW_HEADER => RowHeader::decode(&mut r, &caps).is_ok(),
-            msg::ROW_DATA => match sel % 5 {
+            msg::ROW_DATA => match sel % 6 {
                 0 => rows::read_long_value(&mut r).is_ok(),
                 1 => rows::read_out_bind(&mut r).is_ok(),
                 2 => rows::read_out_array(&mut r).is_ok(),
                 3 => rows::read_out_cursor(&mut r, &caps).is_ok(),
+                4 => rows::read_cursor_value(&mut r, &caps).is_ok(),
                 _ => rows::read_returning_row(&mut r, columns).is_ok(),
             },
             msg::IMPLICIT_RESULTSET => ImplicitResults::decode(&mut r, &caps).is_ok(),

@@ -14,6 +14,7 @@ mod errors;
 mod functions;
 mod lexer;
 mod lob_rows;
+mod nested;
 mod num;
 mod objects;
 pub mod oracle;

@@ -333,7 +333,7 @@ fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
 /// Adds `AS "HEADING"` to each top-level select item that has no alias so
 /// SQLite reports Oracle's column names; also returns each item's static
 /// type hint, or none when the items do not map one-to-one onto columns.
-fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<Hint>) {
+pub(crate) fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<Hint>) {
     let mut out = toks.to_vec();
     let mut hints = Vec::new();
     let mut depth = 0;
@@ -583,7 +583,9 @@ impl Session {
             locals: &none,
         };
         if p.kind == StmtKind::Query {
-            let (aliased, hints) = alias_select_items(toks, &p.sql);
+            let (aliased, mut hints) = alias_select_items(toks, &p.sql);
+            // CURSOR(subquery) items become nested cursors (nested.rs).
+            let aliased = self.nest_cursors(aliased, &mut hints, &p.sql)?;
             p.hints = hints;
             p.translated = rewrite::rewrite(&aliased, &mut ctx);
         } else if let Some(sql) = toks

@@ -35,6 +35,12 @@ pub(super) struct Acc {
     /// Wire type of each RETURNING bind, in order (LOB binds carry locators).
     pub(super) returning_types: Vec<u8>,
     pub(super) row_counts: Option<Vec<u64>>,
+    /// The connection's capabilities, for values that carry a describe
+    /// (CURSOR columns).
+    pub(super) caps: Caps,
+    /// Nested cursors of CURSOR(…) columns in the decoded rows: cursor id
+    /// and columns (their row value holds the id).
+    pub(super) nested: Vec<(u32, Vec<DescribeColumn>)>,
 }
 
 /// How each column decodes; LOB columns come as LONG / LONG RAW when
@@ -140,6 +146,18 @@ pub(super) fn decode_row(
         let res = if matches!(c.wire_type, ora_type::CLOB | ora_type::BLOB) {
             lob::read_locator_value(r).map(|v| {
                 out.locator(c, v);
+                Ok(())
+            })
+        } else if c.wire_type == ora_type::CURSOR {
+            rows::read_cursor_value(r, &acc.caps).map(|(info, id)| {
+                let id = u32::from(id);
+                // Id 0: no cursor behind it (the server sends none so).
+                if id == 0 {
+                    out.null();
+                } else {
+                    out.cursor(id, &query::columns_of(&info.columns));
+                    acc.nested.push((id, info.columns));
+                }
                 Ok(())
             })
         } else if matches!(c.wire_type, ora_type::LONG | ora_type::LONG_RAW) {

@@ -143,15 +143,20 @@ impl State {
                 }
             }
         }
+        // Nested cursors close when their parent runs again: not cached.
+        let has_cursor = describe
+            .columns
+            .iter()
+            .any(|c| c.ora_type == ora_type::CURSOR);
         match cache {
             // LOB queries keep their define round trip: not cached.
-            Some((sql, metas)) if !has_lob => {
+            Some((sql, metas)) if !has_lob && !has_cursor => {
                 let close =
                     self.cache
                         .put(sql, cursor_id, metas, Some(describe.columns.clone()), !done);
                 self.close_all(close);
             }
-            _ if done => self.pending_close.push(cursor_id),
+            _ if done => self.close_or_hold(cursor_id),
             _ => {}
         }
         if !done {

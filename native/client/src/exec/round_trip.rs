@@ -47,6 +47,7 @@ impl State {
         self.buf.clear();
         self.error_cursor = 0;
         let caps = self.caps;
+        acc.caps = caps;
         let timeout = self.timeout();
         let mut plan = plan.to_vec();
         let res = response::read(
@@ -142,6 +143,7 @@ impl State {
         .await;
         self.hold_lobs(&mut acc.rows);
         let (m, why) = self.settle(res)?;
+        self.adopt_nested(u32::from(m.cursor_id), acc);
         if why != Interrupted::No && m.error_num == 0 {
             // The call finished before the break took effect.
             return Ok(m);

@@ -147,6 +147,32 @@ pub fn read_out_cursor(
     Ok((info, id))
 }
 
+/// A CURSOR(…) column value in a fetched row (type 102): like a REF CURSOR
+/// OUT bind (a length byte clients skip, the nested cursor's describe body,
+/// its cursor id as ub2) but with no indicator after it, since row values
+/// carry none. python-oracledb and node-oracledb read it so.
+pub fn write_cursor_value(
+    w: &mut Writer,
+    caps: &Caps,
+    info: &super::describe::DescribeInfo,
+    cursor_id: u16,
+) {
+    w.u8(1);
+    info.encode_body(w, caps);
+    w.ub2(cursor_id);
+}
+
+/// Reads a CURSOR(…) column value (see [`write_cursor_value`]).
+pub fn read_cursor_value(
+    r: &mut Reader,
+    caps: &Caps,
+) -> DecodeResult<(super::describe::DescribeInfo, u16)> {
+    r.u8()?;
+    let info = super::describe::DescribeInfo::decode_body(r, caps)?;
+    let id = r.ub2()?;
+    Ok((info, id))
+}
+
 /// An array (PL/SQL index-by table) OUT bind: the element count, then each
 /// element as an OUT bind value.
 pub fn write_out_array(w: &mut Writer, elements: &[Option<Vec<u8>>]) {
@@ -332,6 +358,58 @@ mod tests {
         assert_eq!(back, v);
         let dups: Vec<usize> = (0..sent.len()).filter(|&i| back.is_duplicate(i)).collect();
         assert_eq!(dups, [1, 4, 5, 6, 7, 9]);
+    }
+
+    #[test]
+    fn cursor_column_value_golden_bytes() {
+        // An empty describe and cursor id 3, as python-oracledb's
+        // _process_column_data reads a type-102 value in a fetch: skip ub1,
+        // describe body (max row size, column count, then six ub4 fields:
+        // two of them length-prefixed byte strings), ub2 cursor id, and no
+        // indicator (that is only for OUT binds).
+        let caps = Caps::default();
+        let golden = [1u8, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3];
+        let mut w = Writer::new();
+        write_cursor_value(
+            &mut w,
+            &caps,
+            &super::super::describe::DescribeInfo::new(Vec::new()),
+            3,
+        );
+        assert_eq!(w.buf, golden);
+        let (info, id) = read_cursor_value(&mut Reader::new(&golden), &caps).unwrap();
+        assert_eq!((info.columns.len(), id), (0, 3));
+        // Cut anywhere, it asks for more bytes instead of failing or panicking.
+        for n in 0..golden.len() {
+            assert!(read_cursor_value(&mut Reader::new(&golden[..n]), &caps).is_err());
+        }
+    }
+
+    #[test]
+    fn cursor_column_value_round_trip() {
+        use crate::ttc::describe::{DescribeColumn, DescribeInfo};
+        use crate::value::ora_type;
+        let caps = Caps::default();
+        let info = DescribeInfo::new(vec![
+            DescribeColumn::new("NAME", ora_type::VARCHAR, 30, 0, 0, true),
+            DescribeColumn::new("C", ora_type::CURSOR, 1, 0, 0, true),
+        ]);
+        let mut w = Writer::new();
+        write_cursor_value(&mut w, &caps, &info, 300);
+        let mut body = Writer::new();
+        info.encode_body(&mut body, &caps);
+        // Length byte, the describe body, then ub2 300 (two bytes, big-endian).
+        assert_eq!(w.buf[0], 1);
+        assert_eq!(&w.buf[1..w.buf.len() - 3], &body.buf[..]);
+        assert_eq!(&w.buf[w.buf.len() - 3..], [2, 1, 44]);
+        // The next column's value follows directly.
+        w.u8(0x5a);
+        let mut r = Reader::new(&w.buf);
+        let (back, id) = read_cursor_value(&mut r, &caps).unwrap();
+        assert_eq!(id, 300);
+        assert_eq!(back.columns[0].name, "NAME");
+        assert_eq!(back.columns[1].ora_type, ora_type::CURSOR);
+        assert_eq!(r.u8().unwrap(), 0x5a);
     }
 
     #[test]

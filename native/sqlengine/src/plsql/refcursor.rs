@@ -30,6 +30,12 @@ pub struct RefCursor {
 impl RefCursor {
     /// A cursor over rows already fetched, at its first row.
     pub(super) fn new(prepared: Prepared, rows: Vec<Vec<Value>>) -> RefCursor {
+        Self::opened(prepared, rows)
+    }
+
+    /// A cursor over a query's rows, at its first row (a nested CURSOR(…)
+    /// of a select list, see `nested.rs`).
+    pub(crate) fn opened(prepared: Prepared, rows: Vec<Vec<Value>>) -> RefCursor {
         RefCursor {
             prepared,
             rows,

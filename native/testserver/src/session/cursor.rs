@@ -43,6 +43,10 @@ pub(crate) struct Cursor {
     pub quick: bool,
     /// Rowids and sources of the LOB columns that name rows.
     pub lob_rows: Option<crate::sql::LobRows>,
+    /// Nested cursors its rows' CURSOR(…) columns opened: they close with
+    /// it, or when it runs again, as Oracle's do (clients such as
+    /// python-oracledb never close them themselves).
+    pub children: Vec<u16>,
 }
 
 impl Cursor {
@@ -55,6 +59,7 @@ impl Cursor {
             pos: 0,
             quick: false,
             lob_rows: None,
+            children: Vec::new(),
         }
     }
     pub fn exhausted(&self) -> bool {
@@ -147,6 +152,7 @@ impl Cursors {
         self.map.len()
     }
     pub fn replace(&mut self, id: u16, c: Cursor) {
+        self.close_children(u32::from(id));
         self.map.insert(id, c);
     }
     pub fn get_mut(&mut self, id: u32) -> Option<&mut Cursor> {
@@ -158,10 +164,26 @@ impl Cursors {
     pub fn contains(&self, id: u32) -> bool {
         u16::try_from(id).is_ok_and(|id| self.map.contains_key(&id))
     }
+    /// Closes cursor `id` and the nested cursors its rows opened.
     pub fn close(&mut self, id: u32) {
+        self.close_children(id);
         if let Ok(id) = u16::try_from(id) {
             if self.map.remove(&id).is_some() {
                 self.free.push(id);
+            }
+        }
+    }
+    /// Closes the nested cursors cursor `id`'s rows opened (it runs again).
+    pub fn close_children(&mut self, id: u32) {
+        let mut pending = match self.get_mut(id) {
+            Some(c) => std::mem::take(&mut c.children),
+            None => return,
+        };
+        // A nested cursor's own nested cursors too, without recursion.
+        while let Some(child) = pending.pop() {
+            if let Some(c) = self.map.remove(&child) {
+                pending.extend(c.children);
+                self.free.push(child);
             }
         }
     }

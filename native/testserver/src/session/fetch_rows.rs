@@ -2,6 +2,7 @@
 //! when it repeats values of the previous one) and the closing ERROR.
 
 use oradb_protocol::buf::Writer as TtcWriter;
+use oradb_protocol::ttc::describe::DescribeInfo;
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::rows::{self, RowHeader};
 use oradb_protocol::ttc::{msg, Caps};
@@ -14,8 +15,7 @@ use super::calls::State;
 /// before it are sent; a value is never sent as a silent NULL).
 pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_id: u16, n: u32) {
     let (status, seq) = (st.call_status(), st.call_seq);
-    let lobs = &mut st.lobs;
-    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
+    let Some(cur) = st.cursors.get(cursor_id as u32) else {
         return;
     };
     let types: Vec<u8> = cur
@@ -25,6 +25,12 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         .enumerate()
         .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
         .collect();
+    let batch_end = (cur.pos + n as usize).min(cur.rows.len());
+    let mut nested = super::nested::open_batch(st, cursor_id, &types, batch_end);
+    let lobs = &mut st.lobs;
+    let Some(cur) = st.cursors.get_mut(cursor_id as u32) else {
+        return;
+    };
     if caps.oci && n == 0 && !cur.exhausted() {
         // OCI's fetch-only OALL8 carries its row count where we do not read
         // it yet: an error, not a success that would end its fetch early.
@@ -54,7 +60,17 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
             lob_rows: cur.lob_rows.as_ref(),
             index: done,
         };
-        if let Err(e) = write_row(w, row, prev, (&types, &shapes), lobs, at) {
+        if let Some((_, e)) = nested.failed.take_if(|(r, _)| *r == done) {
+            failed = Some(ValueError {
+                code: e.code,
+                message: e.message,
+            });
+            break;
+        }
+        let index = done;
+        let cursors = |i: usize| nested.cursors.get(&(index, i));
+        let ctx = (&types[..], &shapes[..], caps);
+        if let Err(e) = write_row(w, row, prev, ctx, lobs, (at, &cursors)) {
             w.buf.truncate(mark);
             failed = Some(e);
             break;
@@ -91,6 +107,9 @@ fn oci_row_header(w: &mut TtcWriter, sent: u32, ends: bool) {
     w.ub2(0).ub4(0).ub4(0);
 }
 
+/// A row's nested cursors by column: describe and id.
+type NestedAt<'a> = dyn Fn(usize) -> Option<&'a (DescribeInfo, u16)> + 'a;
+
 /// One row. As Oracle does, a value equal to the previous row's (in this
 /// response) is not sent and a BIT_VECTOR before the row says which are;
 /// LONG values are always sent.
@@ -98,9 +117,9 @@ fn write_row(
     w: &mut TtcWriter,
     row: &[Value],
     prev: Option<&Vec<Value>>,
-    (types, shapes): (&[u8], &[Option<super::objects::ObjColumn>]),
+    (types, shapes, caps): (&[u8], &[Option<super::objects::ObjColumn>], &Caps),
     lobs: &mut super::lob::Lobs,
-    at: super::lob::RowAt,
+    (at, cursors): (super::lob::RowAt, &NestedAt),
 ) -> Result<(), ValueError> {
     // LOB locators too: each row's LOB is its own.
     let is_long = |ty: u8| {
@@ -111,6 +130,7 @@ fn write_row(
                 | ora_type::CLOB
                 | ora_type::BLOB
                 | ora_type::OBJECT
+                | ora_type::CURSOR
         )
     };
     let sent: Vec<bool> = (0..types.len())
@@ -130,6 +150,16 @@ fn write_row(
         // Text to a text column needs no conversion: write it in place.
         if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
             rows::write_row_value(w, Some(t.as_bytes()));
+            continue;
+        }
+        if ty == ora_type::CURSOR {
+            // Each row's nested cursor is its own (never a repeat).
+            // None only if the value was not a nested cursor's: no columns,
+            // id 0, as for a REF CURSOR the block never opened.
+            match cursors(i) {
+                Some((info, id)) => rows::write_cursor_value(w, caps, info, *id),
+                None => rows::write_cursor_value(w, caps, &DescribeInfo::new(Vec::new()), 0),
+            }
             continue;
         }
         if ty == ora_type::OBJECT {

@@ -8,6 +8,7 @@ mod fetch_rows;
 mod framing;
 mod lob;
 mod login;
+mod nested;
 mod objects;
 mod password;
 mod refcursor;

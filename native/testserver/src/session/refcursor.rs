@@ -62,7 +62,7 @@ pub(crate) fn write_implicit(
 }
 
 /// Makes `rc` a server cursor the client can fetch from: its describe and id.
-fn open(st: &mut State, rc: RefCursor) -> Result<(DescribeInfo, u16), SqlError> {
+pub(crate) fn open(st: &mut State, rc: RefCursor) -> Result<(DescribeInfo, u16), SqlError> {
     let info = super::respond::describe_info(&rc.prepared.columns);
     let mut cur = Cursor::new(rc.prepared);
     cur.rows = rc.rows;

@@ -31,7 +31,7 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                 c.nullable,
             );
             // Oracle's maximum length in characters is 0 for numbers,
-            // datetimes and LOBs: clients derive their display size from
+            // datetimes, LOBs and nested cursors: clients derive their display size from
             // precision (python-oracledb's NUMBER(9) is 10 wide, not 22) and
             // give a LOB none.
             if matches!(
@@ -48,6 +48,7 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                     | ora_type::INTERVAL_YM
                     | ora_type::CLOB
                     | ora_type::BLOB
+                    | ora_type::CURSOR
             ) {
                 d.max_size = 0;
             }
@@ -261,6 +262,8 @@ async fn query(
     };
     let caps = conn.caps;
     let mut w = TtcWriter::with_capacity(8192);
+    // The nested cursors of the last run's rows close as it runs again.
+    st.cursors.close_children(u32::from(run.cursor_id));
     let (needs_define, described, redescribe) = {
         let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) else {
             return Ok(());
