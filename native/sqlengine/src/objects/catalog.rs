@@ -36,6 +36,20 @@ impl Session {
         from_source(&src, owner)
     }
 
+    /// The owner and name of every type: one query, for callers that would
+    /// otherwise look names up one by one.
+    pub(crate) fn type_names(&self) -> std::collections::HashSet<(String, String)> {
+        let Ok(mut stmt) = self
+            .conn
+            .prepare_cached(&format!("SELECT owner, name FROM {TABLE}"))
+        else {
+            return Default::default();
+        };
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)));
+        rows.map(|it| it.filter_map(Result::ok).collect())
+            .unwrap_or_default()
+    }
+
     /// Every type, by owner and name.
     pub(crate) fn object_types(&self) -> Vec<ObjType> {
         let Ok(mut stmt) = self.conn.prepare_cached(&format!(

@@ -10,6 +10,7 @@ mod catalog;
 mod construct;
 mod parse;
 mod tds;
+mod values;
 mod views;
 
 #[cfg(test)]

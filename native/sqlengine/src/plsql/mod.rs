@@ -18,6 +18,7 @@ mod cursors;
 mod expr;
 mod frame;
 mod interp;
+mod objvars;
 mod packages;
 mod parser;
 mod pickler;
@@ -125,3 +126,5 @@ mod tests {
 
 #[cfg(test)]
 mod feature_tests;
+#[cfg(test)]
+mod obj_tests;

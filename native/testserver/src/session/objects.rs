@@ -107,6 +107,18 @@ pub(crate) fn write_object(
     Ok(())
 }
 
+/// The layout and OID of the type a bind's type OID names, for an OUT
+/// object bind (None when the type is gone).
+pub(crate) fn bind_shape(session: &Mutex<Option<Session>>, oid: &[u8]) -> Option<ObjColumn> {
+    let g = session.lock().ok()?;
+    let s = g.as_ref()?;
+    let t = s.object_type_by_oid(oid)?;
+    Some(ObjColumn {
+        shape: s.object_shape(&t)?,
+        oid: oid.to_vec(),
+    })
+}
+
 fn text(b: &[u8]) -> Value {
     Value::Clob(String::from_utf8_lossy(b).into_owned())
 }
