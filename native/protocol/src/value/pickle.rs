@@ -286,6 +286,16 @@ pub fn toid_for(oid: &[u8]) -> Vec<u8> {
 }
 
 impl ObjectValue {
+    /// The OID of the type the value's TOID names (see [`toid_for`]): a
+    /// bound value says its type itself, whatever the bind's metadata said
+    /// when the statement was first executed.
+    pub fn type_oid(&self) -> Option<&[u8]> {
+        match self.toid.get(..4) {
+            Some([_, _, 0x02, 0x08]) => self.toid.get(4..20),
+            _ => None,
+        }
+    }
+
     pub fn encode(&self, w: &mut Writer) {
         w.bytes_with_length(&self.toid);
         w.bytes_with_length(&self.oid);

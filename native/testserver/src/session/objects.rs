@@ -119,6 +119,12 @@ pub(crate) fn bind_shape(session: &Mutex<Option<Session>>, oid: &[u8]) -> Option
     })
 }
 
+/// The type OID a bound object value names in its TOID, if it names one.
+pub(crate) fn value_oid(bytes: &[u8]) -> Option<Vec<u8>> {
+    let v = ObjectValue::decode(&mut Reader::new(bytes)).ok()?;
+    v.type_oid().map(<[u8]>::to_vec)
+}
+
 fn text(b: &[u8]) -> Value {
     Value::Clob(String::from_utf8_lossy(b).into_owned())
 }
@@ -142,6 +148,7 @@ pub(crate) fn bound_object(
     if v.image.is_empty() {
         return Ok(Value::Null);
     }
+    let oid = v.type_oid().unwrap_or(oid);
     let shape = {
         let g = session
             .lock()

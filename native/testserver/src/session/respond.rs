@@ -566,9 +566,11 @@ async fn plsql(
                     let v = out.get(i).cloned().unwrap_or(Value::Null);
                     let oid = cur_binds.get(i).and_then(|m| m.oid.clone());
                     let col = oid.and_then(|o| super::objects::bind_shape(&st.session, &o));
-                    if let Err(e) =
-                        super::objects::write_object(&mut w, &v, col.as_ref(), &mut st.lobs)
-                    {
+                    let null = v == Value::Null;
+                    let r = super::objects::write_object(&mut w, &v, col.as_ref(), &mut st.lobs);
+                    // The indicator every OUT value ends with.
+                    w.sb4(if null { -1 } else { 0 });
+                    if let Err(e) = r {
                         let e = SqlError {
                             code: e.code,
                             message: e.message,
