@@ -21,7 +21,7 @@ use super::plsql::{parse_package, Package, Parser, PkgVars};
 use super::{BindDir, Prepared, Session, SqlError};
 
 // In SYS's schema (schemas.rs), shared by every schema as before.
-const TABLE: &str = "SYS.\"ORA$STORED_CODE\"";
+pub(crate) const TABLE: &str = "SYS.\"ORA$STORED_CODE\"";
 
 pub use super::plsql::{Kind, Unit};
 

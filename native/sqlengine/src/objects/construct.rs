@@ -74,7 +74,7 @@ impl Session {
                     .map(|(_, a)| member(a))
                     .collect::<Option<_>>()?,
             ),
-            ObjKind::Varray { elem, .. } | ObjKind::Table { elem } => {
+            ObjKind::Varray { elem, .. } | ObjKind::Table { elem } | ObjKind::IndexBy { elem } => {
                 Shape::Collection(Box::new(member(elem)?))
             }
         })
@@ -117,7 +117,7 @@ impl Session {
                 format!("O:{}", codes.join(";"))
             }
             ObjKind::Varray { limit, elem } => format!("C{limit}:{}", code(elem)),
-            ObjKind::Table { elem } => format!("C0:{}", code(elem)),
+            ObjKind::Table { elem } | ObjKind::IndexBy { elem } => format!("C0:{}", code(elem)),
         };
         let r = TypeRef {
             owner: t.owner.clone(),

@@ -34,7 +34,10 @@ impl ObjType {
     pub fn member_type(&self, name: Option<&str>) -> Option<&AttrType> {
         match (&self.kind, name) {
             (ObjKind::Object(attrs), Some(n)) => attrs.iter().find(|(a, _)| a == n).map(|(_, t)| t),
-            (ObjKind::Varray { elem, .. } | ObjKind::Table { elem }, _) => Some(elem),
+            (
+                ObjKind::Varray { elem, .. } | ObjKind::Table { elem } | ObjKind::IndexBy { elem },
+                _,
+            ) => Some(elem),
             _ => None,
         }
     }
@@ -83,7 +86,7 @@ impl Session {
                 .map(|(((_, a), s), v)| member_sql(a, s, v))
                 .collect::<Result<_, _>>()?,
             (
-                ObjKind::Varray { elem, .. } | ObjKind::Table { elem },
+                ObjKind::Varray { elem, .. } | ObjKind::Table { elem } | ObjKind::IndexBy { elem },
                 Shape::Collection(s),
                 Datum::Collection(Some(vals)),
             ) => vals
