@@ -294,6 +294,10 @@ impl Session {
             match a.coll {
                 Some(c) => frame.push_coll(p.name.clone(), c),
                 None => {
+                    if let Some(c) = self.coll_from_image(p, &a.v, frame)? {
+                        frame.push_coll(p.name.clone(), c);
+                        continue;
+                    }
                     frame.push(p.name.clone(), p.ty, a.v);
                     let t = self.sql_type_of(p.ty_name.as_deref(), frame);
                     if let Some(last) = frame.objs.last_mut() {

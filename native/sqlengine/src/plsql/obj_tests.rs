@@ -182,3 +182,42 @@ fn bad_use_of_objects_is_a_typed_error() {
     .unwrap();
     assert_eq!(text(&out[0]), "null");
 }
+
+#[test]
+fn a_package_collection_bound_as_an_object_is_the_parameter_collection() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create package pk as
+           type t_list is table of number index by binary_integer;
+           function total(a t_list) return number;
+         end;",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "create package body pk as
+           function total(a t_list) return number is
+             t number := 0;
+           begin
+             for i in 1..a.count loop t := t + a(i); end loop;
+             return t * 10 + a.last;
+           end;
+         end;",
+        &[],
+    )
+    .unwrap();
+    // As python-oracledb binds gettype("PK.T_LIST").newobject([…]).
+    let t = s.object_type_named("PK.T_LIST").unwrap();
+    let elems: Vec<rusqlite::types::Value> = (1..=4).map(rusqlite::types::Value::Integer).collect();
+    let image = s.obj_image(&t, &elems).unwrap();
+    s.set_bind_object_oids(vec![None, Some(t.oid())]);
+    let out = run(
+        &mut s,
+        "begin :r := pk.total(:a); end;",
+        &[Value::Null, Value::Raw(image)],
+    )
+    .unwrap();
+    assert_eq!(text(&out[0]), "104");
+}

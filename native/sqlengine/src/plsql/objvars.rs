@@ -16,7 +16,7 @@ use super::ast::{Ty, Unit};
 use super::binds::{args_of, closing};
 use super::calls::Home;
 use super::colls::{Coll, Key};
-use super::frame::{value_error, Frame};
+use super::frame::{coerce, value_error, Frame};
 use super::interp::as_i64;
 
 fn uninitialized_collection() -> SqlError {
@@ -83,6 +83,47 @@ impl Session {
             return None;
         }
         self.object_type_named(n)
+    }
+
+    /// A client's object bound to a parameter of a package's collection
+    /// type (`pkg.t_list`, which clients describe as `PKG.T_LIST`): its
+    /// elements as that collection, at 1..n. None when `p` is not of such
+    /// a type or `v` no image.
+    pub(super) fn coll_from_image(
+        &self,
+        p: &super::ast::Param,
+        v: &Sql,
+        frame: &Frame,
+    ) -> Result<Option<Coll>, SqlError> {
+        let (Sql::Blob(image), Some(name)) = (v, p.ty_name.as_deref()) else {
+            return Ok(None);
+        };
+        let Some(mut c) = frame.typedef(name).as_ref().and_then(Coll::of_type) else {
+            return Ok(None);
+        };
+        let qualified = match (&frame.pkg, name.contains('.')) {
+            (Some(pkg), false) => format!("{}.{name}", pkg.name),
+            _ => name.to_string(),
+        };
+        let Some(t) = self
+            .object_type_named(&qualified)
+            .filter(ObjType::is_collection)
+        else {
+            return Ok(None);
+        };
+        if c.is_record() {
+            return Ok(None);
+        }
+        let elems = self.obj_members(&t, image)?;
+        c.map = (1..)
+            .map(Key::Int)
+            .zip(
+                elems
+                    .into_iter()
+                    .map(|e| coerce(e.clone(), c.elem).unwrap_or(e)),
+            )
+            .collect();
+        Ok(Some(c))
     }
 
     /// The attributes or elements of a value (an error for a NULL one).
