@@ -192,7 +192,11 @@ impl Session {
                     // An attribute of a NULL object reads as NULL.
                     v = match v {
                         Sql::Null => Sql::Null,
-                        v => self.members_of(&ty, &v)?.swap_remove(idx),
+                        v => self
+                            .members_of(&ty, &v)?
+                            .get(idx)
+                            .cloned()
+                            .unwrap_or(Sql::Null),
                     };
                     ty.member_type(Some(m)).cloned()
                 }
@@ -290,6 +294,12 @@ impl Session {
             (Step::Index(_), false) => return Err(no_component(&ty.name)),
         };
         let inner = member.and_then(|m| self.named_type(m));
+        if idx >= members.len() {
+            return Err(err(
+                22_800,
+                "invalid user-defined type (attributes missing)",
+            ));
+        }
         members[idx] = match inner {
             Some(t) => self.set_path(&t, members[idx].clone(), path, next, value, frame)?,
             None if next < path.len() => return Err(no_component(&ty.name)),
