@@ -240,8 +240,15 @@ mod tests {
         let null = [0u8, 0, 0, 0, 0, 1, 1];
         assert_eq!(bound_object(&null, &[], &m, &lobs).unwrap(), Value::Null);
         assert!(bound_object(&PYTHON_BIND[..50], &PYTHON_BIND[7..23], &m, &lobs).is_err());
+        // The value's TOID names its type, whatever the bind's metadata
+        // said (a re-executed statement sends none); a TOID naming no type
+        // is ORA-21700.
+        assert_eq!(bound_object(PYTHON_BIND, &[9; 16], &m, &lobs).unwrap(), v);
+        assert_eq!(value_oid(PYTHON_BIND).unwrap(), &PYTHON_BIND[7..23]);
+        let mut unknown = PYTHON_BIND.to_vec();
+        unknown[7..23].fill(9);
         assert_eq!(
-            bound_object(PYTHON_BIND, &[9; 16], &m, &lobs)
+            bound_object(&unknown, &PYTHON_BIND[7..23], &m, &lobs)
                 .unwrap_err()
                 .code,
             21_700
