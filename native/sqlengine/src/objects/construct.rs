@@ -142,7 +142,10 @@ impl Session {
                 && toks.get(i + 1).is_some_and(|d| d.is_op("."))
                 && toks.get(i + 2).is_some_and(is_name);
             let next = if dotted { i + 3 } else { i + 1 };
-            let call = !after_dot && is_name(t) && toks.get(next).is_some_and(|p| p.is_op("("));
+            let call = !after_dot
+                && is_name(t)
+                && toks.get(next).is_some_and(|p| p.is_op("("))
+                && (dotted || !is_builtin(t));
             let found = if call {
                 let (owner, name) = if dotted {
                     (t.ident(), toks[i + 2].ident())
@@ -180,6 +183,60 @@ impl Session {
         }
         Ok(out)
     }
+}
+
+/// SQL functions PL/SQL expressions call all the time: never a type's
+/// constructor, so they cost no catalog read (a loop evaluates its
+/// expressions once per iteration).
+fn is_builtin(t: &Token) -> bool {
+    const NAMES: &[&str] = &[
+        "ABS",
+        "ADD_MONTHS",
+        "ASCII",
+        "CAST",
+        "CEIL",
+        "CHR",
+        "COALESCE",
+        "CONCAT",
+        "COUNT",
+        "DECODE",
+        "EXTRACT",
+        "FLOOR",
+        "GREATEST",
+        "INITCAP",
+        "INSTR",
+        "LAST_DAY",
+        "LEAST",
+        "LENGTH",
+        "LOWER",
+        "LPAD",
+        "LTRIM",
+        "MAX",
+        "MIN",
+        "MOD",
+        "MONTHS_BETWEEN",
+        "NULLIF",
+        "NVL",
+        "NVL2",
+        "POWER",
+        "REPLACE",
+        "ROUND",
+        "RPAD",
+        "RTRIM",
+        "SIGN",
+        "SQRT",
+        "SUBSTR",
+        "SUM",
+        "TO_CHAR",
+        "TO_CLOB",
+        "TO_DATE",
+        "TO_NUMBER",
+        "TO_TIMESTAMP",
+        "TRIM",
+        "TRUNC",
+        "UPPER",
+    ];
+    matches!(&t.tok, Tok::Word(w) if NAMES.iter().any(|n| n.eq_ignore_ascii_case(w)))
 }
 
 /// The column a select item that is a constructor call describes as.
