@@ -8,6 +8,7 @@
 
 mod catalog;
 mod construct;
+mod ctor_calls;
 mod packaged;
 mod parse;
 mod tds;

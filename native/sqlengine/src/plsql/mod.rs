@@ -19,6 +19,7 @@ mod expr;
 mod frame;
 mod interp;
 mod objvars;
+mod overloads;
 mod packages;
 mod parser;
 mod pickler;
