@@ -49,6 +49,7 @@ def expect_error(code, fn):
 CONN = oracledb.connect(user="scott", password="tiger", dsn=DSN)
 CUR = CONN.cursor()
 for stmt in (
+    "drop package obj_pkg",
     "drop table obj_t",
     "drop type obj_outer",
     "drop type obj_subs",
@@ -75,6 +76,50 @@ for stmt in (
         obj_sub(1, 'one'), obj_subs(obj_sub(2, 'two'), null)),
         obj_nums(5, null, 7))""",
     "insert into obj_t values (2, null, null)",
+    """create package obj_pkg as
+        function rep(o obj_sub) return varchar2;
+        function rep(a obj_subs) return varchar2;
+        procedure make(n number, o out obj_sub);
+        procedure bump(o in out obj_sub, a in out obj_nums);
+        function evens(n number) return obj_nums;
+    end;""",
+    """create package body obj_pkg as
+        function rep(o obj_sub) return varchar2 is
+        begin
+            if o is null then return 'null'; end if;
+            return o.n || ':' || o.s;
+        end;
+        function rep(a obj_subs) return varchar2 is
+            r varchar2(200);
+        begin
+            for i in 1..a.count loop
+                r := r || '[' || rep(a(i)) || ']';
+            end loop;
+            return a.count || r;
+        end;
+        procedure make(n number, o out obj_sub) is
+        begin
+            o := obj_sub(n, 'made');
+            o.s := o.s || n;
+        end;
+        procedure bump(o in out obj_sub, a in out obj_nums) is
+        begin
+            o.n := o.n + 1;
+            a.extend(2);
+            a(a.count) := a.count;
+            a.trim;
+            a(a.count) := o.n;
+        end;
+        function evens(n number) return obj_nums is
+            r obj_nums := obj_nums();
+        begin
+            for i in 1..n loop
+                r.extend;
+                r(i) := i * 2;
+            end loop;
+            return r;
+        end;
+    end;""",
 ):
     CUR.execute(stmt)
 CONN.commit()
@@ -165,6 +210,54 @@ def _():
     expect_error("ORA-02303", lambda: CUR.execute("drop type obj_sub"))
     expect_error("ORA-22909", lambda: CUR.execute(
         "select obj_subs(null, null, null, null, null, null) from dual"))
+    assert CUR.execute("select 42 from dual").fetchone() == (42,)
+
+
+@check("PL/SQL takes objects and collections IN and picks the overload by type")
+def _():
+    sub_t = CONN.gettype("OBJ_SUB")
+    sub = sub_t.newobject()
+    sub.N, sub.S = 4, "four"
+    assert CUR.callfunc("obj_pkg.rep", str, [sub]) == "4:four"
+    subs = CONN.gettype("OBJ_SUBS").newobject([sub, None])
+    assert CUR.callfunc("obj_pkg.rep", str, [subs]) == "2[4:four][null]"
+
+
+@check("PL/SQL OUT objects and function results come back as DbObjects")
+def _():
+    sub_t = CONN.gettype("OBJ_SUB")
+    out = CUR.var(sub_t)
+    CUR.callproc("obj_pkg.make", [6, out])
+    o = out.getvalue()
+    assert o.type.name == "OBJ_SUB" and (o.N, o.S) == (6, "made6")
+    nums = CUR.callfunc("obj_pkg.evens", CONN.gettype("OBJ_NUMS"), [3])
+    assert nums.aslist() == [2, 4, 6]
+
+
+@check("PL/SQL IN OUT objects and collections are changed in place")
+def _():
+    sub = CONN.gettype("OBJ_SUB").newobject()
+    sub.N, sub.S = 1, "one"
+    nums = CONN.gettype("OBJ_NUMS").newobject([10])
+    o_var = CUR.var(CONN.gettype("OBJ_SUB"))
+    o_var.setvalue(0, sub)
+    n_var = CUR.var(CONN.gettype("OBJ_NUMS"))
+    n_var.setvalue(0, nums)
+    CUR.callproc("obj_pkg.bump", [o_var, n_var])
+    assert (o_var.getvalue().N, o_var.getvalue().S) == (2, "one")
+    assert n_var.getvalue().aslist() == [10, 2]
+
+
+@check("PL/SQL errors on objects are Oracle's")
+def _():
+    expect_error("ORA-06531", lambda: CUR.execute(
+        "declare a obj_nums; n number; begin n := a(1); end;"))
+    expect_error("ORA-06533", lambda: CUR.execute(
+        "declare a obj_nums := obj_nums(1); begin a(2) := 5; end;"))
+    expect_error("ORA-06530", lambda: CUR.execute(
+        "declare o obj_sub; begin o.n := 1; end;"))
+    expect_error("ORA-06532", lambda: CUR.execute(
+        "declare a obj_subs := obj_subs(); begin a.extend(6); end;"))
     assert CUR.execute("select 42 from dual").fetchone() == (42,)
 
 

@@ -21,7 +21,7 @@ use super::plsql::{parse_package, Package, Parser, PkgVars};
 use super::{BindDir, Prepared, Session, SqlError};
 
 // In SYS's schema (schemas.rs), shared by every schema as before.
-const TABLE: &str = "SYS.\"ORA$STORED_CODE\"";
+pub(crate) const TABLE: &str = "SYS.\"ORA$STORED_CODE\"";
 
 pub use super::plsql::{Kind, Unit};
 
@@ -41,6 +41,8 @@ pub struct PlsqlState {
     pub arrays: Vec<Option<ArrayBind>>,
     /// Buffer sizes of the next block's OUT binds, by bind position.
     pub limits: Vec<Option<super::BindLimit>>,
+    /// Type OIDs of the next block's object binds, by bind position.
+    pub bind_oids: Vec<Option<Vec<u8>>>,
     /// REF CURSORs opened by the running block (a handle is an index).
     pub ref_cursors: Vec<crate::plsql::RefCursor>,
     /// REF CURSORs the last block left in its binds, by bind position.

@@ -695,9 +695,7 @@ impl Session {
                     ]
                 })
                 .collect(),
-            n if super::objects::is_type_view(n) => {
-                super::objects::type_view_rows(n, &self.object_types(), &self.schema())
-            }
+            n if super::objects::is_type_view(n) => self.type_view_rows(n),
             _ => super::static_views::rows(name, &me.attrs().nls, &service),
         })
     }

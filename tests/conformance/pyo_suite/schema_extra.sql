@@ -428,3 +428,54 @@ insert into &main_user..TestIntervalYMs values (10, to_yminterval('5-10'), null,
 /
 commit
 /
+-- Collection types test_2300/test_5600 name beside cx_Oracle 8.3.0's (2326 appends to an
+-- unconstrained table; 2343-2347 fetch varrays and nested tables of numbers, nested one
+-- in another, from the functions of pkg_NestedTable and from NestedCollectionTests).
+create or replace type &main_user..udt_UnconstrainedTable as table of number
+/
+create or replace type &main_user..udt_VarrayOfNumber as varray(10) of number
+/
+create or replace type &main_user..udt_TableOfNumber as table of number
+/
+create or replace type &main_user..udt_TableOfVarrayOfNumber
+    as table of &main_user..udt_VarrayOfNumber
+/
+create or replace type &main_user..udt_TableOfTableOfNumber
+    as table of &main_user..udt_TableOfNumber
+/
+create or replace type &main_user..udt_VarrayOfTableOfNumber
+    as varray(10) of &main_user..udt_TableOfNumber
+/
+create table &main_user..NestedCollectionTests (
+    Id number(9) not null,
+    TableCol &main_user..udt_TableOfTableOfNumber,
+    VarrayCol &main_user..udt_VarrayOfTableOfNumber
+)
+/
+create or replace package &main_user..pkg_NestedTable as
+    function GetVarrayOfNumber return udt_VarrayOfNumber;
+    function GetTableOfNumber return udt_TableOfNumber;
+    function GetTableOfVarrayOfNumber return udt_TableOfVarrayOfNumber;
+end;
+/
+create or replace package body &main_user..pkg_NestedTable as
+    function GetVarrayOfNumber return udt_VarrayOfNumber is
+    begin
+        return udt_VarrayOfNumber(10, 20, 30);
+    end;
+    function GetTableOfNumber return udt_TableOfNumber is
+        t_Result udt_TableOfNumber := udt_TableOfNumber();
+    begin
+        for i in 1..4 loop
+            t_Result.extend;
+            t_Result(i) := 5 + i * 10;
+        end loop;
+        return t_Result;
+    end;
+    function GetTableOfVarrayOfNumber return udt_TableOfVarrayOfNumber is
+    begin
+        return udt_TableOfVarrayOfNumber(udt_VarrayOfNumber(10, 20),
+                udt_VarrayOfNumber(30, 40));
+    end;
+end;
+/

@@ -19,6 +19,8 @@ const FLAG_VERSION_81: u8 = 0x80;
 const FLAG_COLLECTION: u8 = 0x08;
 const FLAG_NO_PREFIX_SEG: u8 = 0x04;
 const FLAG_DEGENERATE: u8 = 0x10;
+/// Collection flag: each element is preceded by its u32 index.
+const COLL_HAS_INDEXES: u8 = 0x10;
 const IMAGE_VERSION: u8 = 1;
 const ATOMIC_NULL: u8 = 0xFD;
 const NULL: u8 = 0xFF;
@@ -192,13 +194,18 @@ fn decode_body(r: &mut Image, shape: &Shape, depth: usize) -> DecodeResult<Datum
             Ok(Datum::Object(Some(vals)))
         }
         Shape::Collection(elem) => {
-            r.u8()?; // collection flags
+            let flags = r.u8()?;
             let n = r.length()?;
             if n > r.b.len() {
                 return malformed("object image: element count past its end");
             }
             let mut vals = Vec::with_capacity(n);
             for _ in 0..n {
+                if flags & COLL_HAS_INDEXES != 0 {
+                    // A PL/SQL index table's key: elements are kept in
+                    // the order sent, keys apart.
+                    r.take(4)?;
+                }
                 vals.push(decode_member(r, elem, true, depth)?);
             }
             Ok(Datum::Collection(Some(vals)))
@@ -286,6 +293,16 @@ pub fn toid_for(oid: &[u8]) -> Vec<u8> {
 }
 
 impl ObjectValue {
+    /// The OID of the type the value's TOID names (see [`toid_for`]): a
+    /// bound value says its type itself, whatever the bind's metadata said
+    /// when the statement was first executed.
+    pub fn type_oid(&self) -> Option<&[u8]> {
+        match self.toid.get(..4) {
+            Some([_, _, 0x02, 0x08]) => self.toid.get(4..20),
+            _ => None,
+        }
+    }
+
     pub fn encode(&self, w: &mut Writer) {
         w.bytes_with_length(&self.toid);
         w.bytes_with_length(&self.oid);
@@ -454,5 +471,23 @@ mod tests {
         let both = Datum::Collection(Some(vec![seven, Datum::Object(None)]));
         assert_eq!(decode_image(&subs, &arr.image).unwrap(), both);
         assert_eq!(encode_image(&subs, &both), arr.image);
+    }
+
+    /// python-oracledb packs a PL/SQL index table with each element's
+    /// index before it (collection flag 0x10): decoded, the keys go.
+    #[test]
+    fn index_table_elements_come_without_their_keys() {
+        let mut image = vec![0x88, 1, LONG, 0, 0, 0, 0, 1, 1, 0x10, 2];
+        image.extend_from_slice(&[0, 0, 0, 1, 2, 0xC1, 0x02]);
+        image.extend_from_slice(&[0, 0, 0, 5, NULL]);
+        let n = image.len() as u8;
+        image[6] = n;
+        let shape = Shape::Collection(Box::new(Shape::Scalar));
+        assert_eq!(
+            decode_image(&shape, &image).unwrap(),
+            Datum::Collection(Some(vec![Datum::Bytes(vec![0xC1, 0x02]), Datum::Null]))
+        );
+        // A key cut short is malformed, not a panic.
+        assert!(decode_image(&shape, &image[..13]).is_err());
     }
 }

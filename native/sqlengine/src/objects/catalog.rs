@@ -32,8 +32,25 @@ impl Session {
 
     /// The type `owner.name`, if it exists.
     pub(crate) fn object_type(&self, owner: &str, name: &str) -> Option<ObjType> {
+        if let Some((pkg, ty)) = name.split_once('.') {
+            return self.package_type(owner, pkg, ty);
+        }
         let src = self.type_source(owner, name)?;
         from_source(&src, owner)
+    }
+
+    /// The owner and name of every type: one query, for callers that would
+    /// otherwise look names up one by one.
+    pub(crate) fn type_names(&self) -> std::collections::HashSet<(String, String)> {
+        let Ok(mut stmt) = self
+            .conn
+            .prepare_cached(&format!("SELECT owner, name FROM {TABLE}"))
+        else {
+            return Default::default();
+        };
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)));
+        rows.map(|it| it.filter_map(Result::ok).collect())
+            .unwrap_or_default()
     }
 
     /// Every type, by owner and name.
@@ -62,6 +79,7 @@ impl Session {
     pub fn object_type_by_oid(&self, oid: &[u8]) -> Option<super::TypeRef> {
         self.object_types()
             .into_iter()
+            .chain(self.package_types().into_iter().map(|(_, t)| t))
             .find(|t| t.oid() == oid)
             .map(|t| super::TypeRef {
                 owner: t.owner,
@@ -75,7 +93,17 @@ impl Session {
         let toks = lexer::tokenize(full).ok()?;
         let (owner, name) = match toks.as_slice() {
             [n] => (self.schema(), n.ident()?),
-            [o, dot, n] if dot.is_op(".") => (o.ident()?, n.ident()?),
+            [o, dot, n] if dot.is_op(".") => {
+                // SCHEMA.TYPE, or PKG.TYPE of the current schema.
+                let (o, n) = (o.ident()?, n.ident()?);
+                if let Some(t) = self.object_type(&o, &n) {
+                    return Some(t);
+                }
+                (self.schema(), format!("{o}.{n}"))
+            }
+            [o, d1, p, d2, n] if d1.is_op(".") && d2.is_op(".") => {
+                (o.ident()?, format!("{}.{}", p.ident()?, n.ident()?))
+            }
             _ => return None,
         };
         self.object_type(&owner, &name)
@@ -233,7 +261,9 @@ impl Session {
             .into_iter()
             .filter(|t| match &t.kind {
                 ObjKind::Object(attrs) => attrs.iter().any(|(_, a)| uses(a)),
-                ObjKind::Varray { elem, .. } | ObjKind::Table { elem } => uses(elem),
+                ObjKind::Varray { elem, .. }
+                | ObjKind::Table { elem }
+                | ObjKind::IndexBy { elem } => uses(elem),
             })
             .map(|t| format!("{}.{}", t.owner, t.name))
             .chain(tables)

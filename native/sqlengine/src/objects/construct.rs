@@ -12,7 +12,7 @@ use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::Connection;
 
 use crate::lexer::{Tok, Token};
-use crate::{Session, SqlError};
+use crate::Session;
 
 use super::{AttrType, ObjKind, ObjType, TypeRef};
 
@@ -74,7 +74,7 @@ impl Session {
                     .map(|(_, a)| member(a))
                     .collect::<Option<_>>()?,
             ),
-            ObjKind::Varray { elem, .. } | ObjKind::Table { elem } => {
+            ObjKind::Varray { elem, .. } | ObjKind::Table { elem } | ObjKind::IndexBy { elem } => {
                 Shape::Collection(Box::new(member(elem)?))
             }
         })
@@ -83,7 +83,7 @@ impl Session {
     /// The spec ORA_OBJ_NEW reads: the type (as [`TypeRef::decl_part`]),
     /// `|`, `O:` or `C<limit>:` then one code per attribute (or the
     /// element's), `;`-separated.
-    fn constructor_spec(&self, t: &ObjType) -> String {
+    pub(super) fn constructor_spec(&self, t: &ObjType) -> String {
         let code = |a: &AttrType| -> String {
             match a {
                 AttrType::Varchar(_) => "S".into(),
@@ -117,53 +117,13 @@ impl Session {
                 format!("O:{}", codes.join(";"))
             }
             ObjKind::Varray { limit, elem } => format!("C{limit}:{}", code(elem)),
-            ObjKind::Table { elem } => format!("C0:{}", code(elem)),
+            ObjKind::Table { elem } | ObjKind::IndexBy { elem } => format!("C0:{}", code(elem)),
         };
         let r = TypeRef {
             owner: t.owner.clone(),
             name: t.name.clone(),
         };
         format!("{}|{body}", r.decl_part())
-    }
-
-    /// Calls of types' names in `toks` as ORA_OBJ_NEW calls.
-    pub(crate) fn rewrite_constructors(&self, toks: Vec<Token>) -> Result<Vec<Token>, SqlError> {
-        let is_name = |t: &Token| matches!(t.tok, Tok::Word(_) | Tok::Quoted(_));
-        let mut out: Vec<Token> = Vec::with_capacity(toks.len());
-        let mut i = 0;
-        while i < toks.len() {
-            let t = &toks[i];
-            let after_dot = out.last().is_some_and(|p| p.is_op("."));
-            let dotted = is_name(t)
-                && toks.get(i + 1).is_some_and(|d| d.is_op("."))
-                && toks.get(i + 2).is_some_and(is_name);
-            let (owner, name, next) = if dotted {
-                (t.ident(), toks[i + 2].ident(), i + 3)
-            } else {
-                (Some(self.schema()), t.ident(), i + 1)
-            };
-            let call = !after_dot && is_name(t) && toks.get(next).is_some_and(|p| p.is_op("("));
-            let found = match (call, owner, name) {
-                (true, Some(o), Some(n)) => self.object_type(&o, &n),
-                _ => None,
-            };
-            let Some(ty) = found else {
-                out.push(t.clone());
-                i += 1;
-                continue;
-            };
-            let pos = t.pos;
-            let tok = |tok: Tok| Token { tok, pos };
-            out.push(tok(Tok::Word("ORA_OBJ_NEW".into())));
-            out.push(tok(Tok::Op("(".into())));
-            out.push(tok(Tok::Str(self.constructor_spec(&ty))));
-            let empty = toks.get(next + 1).is_some_and(|c| c.is_op(")"));
-            if !empty {
-                out.push(tok(Tok::Op(",".into())));
-            }
-            i = next + 1;
-        }
-        Ok(out)
     }
 }
 
@@ -199,12 +159,17 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
 
 fn construct(ctx: &Context) -> rusqlite::Result<Sql> {
     let spec: String = ctx.get(0)?;
-    let spec = spec.split_once('|').map_or(spec.as_str(), |(_, s)| s);
+    let args: Vec<ValueRef> = (1..ctx.len()).map(|i| ctx.get_raw(i)).collect();
+    build(&spec, &args)
+}
+
+/// The image a constructor spec (see `constructor_spec`) builds of `args`.
+pub(super) fn build(spec: &str, args: &[ValueRef]) -> rusqlite::Result<Sql> {
+    let spec = spec.split_once('|').map_or(spec, |(_, s)| s);
     let (head, codes) = spec
         .split_once(':')
         .ok_or_else(|| ora("ORA-22800: invalid user-defined type"))?;
     let codes: Vec<&str> = codes.split(';').collect();
-    let args: Vec<ValueRef> = (1..ctx.len()).map(|i| ctx.get_raw(i)).collect();
     if let Some(limit) = head.strip_prefix('C') {
         let limit: usize = limit.parse().unwrap_or(0);
         if limit > 0 && args.len() > limit {
@@ -213,7 +178,7 @@ fn construct(ctx: &Context) -> rusqlite::Result<Sql> {
         let code = codes.first().copied().unwrap_or("N");
         // Objects in a collection are whole images, as collections are.
         let code = if code == "O" { "K" } else { code };
-        let (shape, vals) = members(&args, &vec![code; args.len()])?;
+        let (shape, vals) = members(args, &vec![code; args.len()])?;
         let shape = Shape::Collection(Box::new(shape.into_iter().next().unwrap_or(Shape::Scalar)));
         return Ok(Sql::Blob(encode_image(
             &shape,
@@ -225,7 +190,7 @@ fn construct(ctx: &Context) -> rusqlite::Result<Sql> {
             "ORA-02315: incorrect number of arguments for default constructor",
         ));
     }
-    let (shapes, vals) = members(&args, &codes)?;
+    let (shapes, vals) = members(args, &codes)?;
     Ok(Sql::Blob(encode_image(
         &Shape::Object(shapes),
         &Datum::Object(Some(vals)),

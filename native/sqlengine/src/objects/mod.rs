@@ -8,8 +8,11 @@
 
 mod catalog;
 mod construct;
+mod ctor_calls;
+mod packaged;
 mod parse;
 mod tds;
+mod values;
 mod views;
 
 #[cfg(test)]
@@ -18,7 +21,7 @@ mod tests;
 pub(crate) use construct::{constructor_column, register};
 pub(crate) use parse::parse_create;
 pub(crate) use tds::tds;
-pub(crate) use views::{is_type_view, type_view_rows, TYPE_VIEWS};
+pub(crate) use views::{is_type_view, TYPE_VIEWS};
 
 /// The scalar or object type of an attribute or collection element.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,8 +64,18 @@ pub enum AttrType {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ObjKind {
     Object(Vec<(String, AttrType)>),
-    Varray { limit: u32, elem: AttrType },
-    Table { elem: AttrType },
+    Varray {
+        limit: u32,
+        elem: AttrType,
+    },
+    Table {
+        elem: AttrType,
+    },
+    /// A package's `TABLE OF t INDEX BY …` (python-oracledb's PL/SQL index
+    /// table); never stored in the catalog.
+    IndexBy {
+        elem: AttrType,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

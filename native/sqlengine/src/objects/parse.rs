@@ -227,7 +227,7 @@ fn size(v: Option<&i64>, default: i64, max: i64) -> Result<u16, SqlError> {
 }
 
 /// An attribute's or element's type as written.
-fn parse_type(
+pub(super) fn parse_type(
     t: &[Token],
     owner: &str,
     exists: &dyn Fn(&str, &str) -> bool,

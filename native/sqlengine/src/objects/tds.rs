@@ -31,6 +31,7 @@ mod code {
 }
 
 /// Collection kinds in a COLL descriptor.
+pub const INDEX_TABLE: u8 = 1;
 pub const NESTED_TABLE: u8 = 2;
 pub const VARRAY: u8 = 3;
 
@@ -56,6 +57,10 @@ pub fn tds(t: &ObjType) -> Vec<u8> {
         }
         ObjKind::Table { elem } => {
             coll(&mut out, 0, NESTED_TABLE, elem);
+            1
+        }
+        ObjKind::IndexBy { elem } => {
+            coll(&mut out, 0, INDEX_TABLE, elem);
             1
         }
     };

@@ -432,3 +432,59 @@ fn a_type_that_contains_itself_is_refused() {
     let e = run(&mut s, "create type cyc_c as object (c cyc_c)", &[]).unwrap_err();
     assert!(e.code != 0, "{}", e.message);
 }
+
+#[test]
+fn package_collection_types_are_described_like_python_oracledb_asks() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create package pkg_arr as
+           type t_strs is table of varchar2(100) index by binary_integer;
+           type t_nums is varray(3) of number(5);
+           type t_rec is record (n number);
+           procedure p(a t_strs);
+         end;",
+        &[],
+    )
+    .unwrap();
+    let p = s.prepare(GET_TYPE).unwrap();
+    let mut b = vec![Value::Null; 9];
+    b[1] = Value::Varchar("PKG_ARR.T_STRS".into());
+    let Outcome::PlSql { out } = s.execute(&p, &b).unwrap() else {
+        panic!("not PL/SQL")
+    };
+    assert_eq!(text(&out[0]), "0");
+    let oid = type_oid("SCOTT", "PKG_ARR.T_STRS");
+    assert_eq!(out[2], Value::Raw(oid.clone()));
+    // Not a schema-level type: found in ALL_PLSQL_TYPES with its package.
+    assert_eq!(
+        (text(&out[6]), text(&out[7]), text(&out[8])),
+        ("PKG_ARR".into(), "SCOTT".into(), "T_STRS".into())
+    );
+    let ty = s.object_type_named("scott.pkg_arr.t_strs").unwrap();
+    assert_eq!(
+        ty.kind,
+        ObjKind::IndexBy {
+            elem: AttrType::Varchar(100)
+        }
+    );
+    // The TDS says "PL/SQL index table" (kind 1) and the element's size.
+    assert_eq!(out[4], Value::Raw(tds(&ty)));
+    let Value::Raw(t) = &out[4] else { panic!() };
+    assert_eq!(&t[18..28], &[28, 0, 0, 0, 28, 0, 0, 0, 0, 1]);
+    assert_eq!(
+        rows(
+            &mut s,
+            "select type_name, coll_type, upper_bound, elem_type_name, length \
+             from all_plsql_coll_types where package_name = 'PKG_ARR' order by 1"
+        ),
+        [
+            "T_NUMS,VARYING ARRAY,3,NUMBER,NULL",
+            "T_STRS,PL/SQL INDEX TABLE,NULL,VARCHAR2,100"
+        ]
+    );
+    // A bound value of the type is found by its OID; a record is not described.
+    assert_eq!(s.object_type_by_oid(&oid).unwrap().name, "PKG_ARR.T_STRS");
+    assert!(s.object_type_named("PKG_ARR.T_REC").is_none());
+    assert!(s.object_type_named("PKG_ARR.NOPE").is_none());
+}

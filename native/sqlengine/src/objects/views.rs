@@ -1,6 +1,7 @@
 //! The type dictionary views: ALL_/USER_TYPES, _TYPE_ATTRS, _COLL_TYPES, and
-//! the (always empty) ALL_PLSQL_TYPES / ALL_PLSQL_COLL_TYPES thin clients
-//! query when a name is not a schema-level type. Materialized by views.rs.
+//! ALL_PLSQL_TYPES / ALL_PLSQL_COLL_TYPES (the collection types of package
+//! specs), which thin clients query when a name is not a schema-level type.
+//! Materialized by views.rs.
 
 use rusqlite::types::Value as Sql;
 
@@ -132,9 +133,61 @@ fn char_set(a: &AttrType) -> Sql {
     }
 }
 
+impl crate::Session {
+    /// Rows of type view `name` (upper case).
+    pub(crate) fn type_view_rows(&self, name: &str) -> Vec<Vec<Sql>> {
+        match name {
+            "ALL_PLSQL_TYPES" => self.package_types().iter().map(plsql_type_row).collect(),
+            "ALL_PLSQL_COLL_TYPES" => self
+                .package_types()
+                .iter()
+                .filter_map(plsql_coll_row)
+                .collect(),
+            _ => type_view_rows(name, &self.object_types(), &self.schema()),
+        }
+    }
+}
+
+/// `PKG.NAME` apart.
+fn pkg_and_name(ty: &ObjType) -> (&str, &str) {
+    ty.name.split_once('.').unwrap_or(("", &ty.name))
+}
+
+fn plsql_type_row((pkg, ty): &(String, ObjType)) -> Vec<Sql> {
+    vec![
+        t(&ty.owner),
+        t(pkg_and_name(ty).1),
+        t(pkg),
+        Sql::Blob(ty.oid()),
+        t(ty.typecode()),
+        Sql::Integer(0),
+        t("NO"),
+    ]
+}
+
+fn plsql_coll_row((pkg, ty): &(String, ObjType)) -> Option<Vec<Sql>> {
+    // The ALL_COLL_TYPES row less its storage columns, and the package.
+    let r = coll_row(ty)?;
+    Some(vec![
+        r[0].clone(),
+        t(pkg),
+        t(pkg_and_name(ty).1),
+        r[2].clone(),
+        r[3].clone(),
+        r[4].clone(),
+        r[5].clone(),
+        r[6].clone(),
+        Sql::Null,
+        r[7].clone(),
+        r[8].clone(),
+        r[9].clone(),
+        r[10].clone(),
+    ])
+}
+
 /// Rows of view `name` (upper case) over `types`; `schema` is the
 /// current schema, for the USER_ views.
-pub(crate) fn type_view_rows(name: &str, types: &[ObjType], schema: &str) -> Vec<Vec<Sql>> {
+fn type_view_rows(name: &str, types: &[ObjType], schema: &str) -> Vec<Vec<Sql>> {
     let user = name.starts_with("USER_");
     let mine = types.iter().filter(|ty| !user || ty.owner == schema);
     let rows: Vec<Vec<Sql>> = match name.trim_start_matches("USER_").trim_start_matches("ALL_") {
@@ -211,6 +264,7 @@ fn coll_row(ty: &ObjType) -> Option<Vec<Sql>> {
     let (kind, bound, elem) = match &ty.kind {
         ObjKind::Varray { limit, elem } => ("VARYING ARRAY", Sql::Integer((*limit).into()), elem),
         ObjKind::Table { elem } => ("TABLE", Sql::Null, elem),
+        ObjKind::IndexBy { elem } => ("PL/SQL INDEX TABLE", Sql::Null, elem),
         ObjKind::Object(_) => return None,
     };
     let (len, prec, scale) = elem.length_precision_scale();

@@ -119,6 +119,7 @@ impl Session {
         frame: &mut Frame,
         at: &Token,
     ) -> Result<Option<(Sql, Ty)>, SqlError> {
+        let unit = &self.refine_overload(unit, home, args, frame);
         let body = unit.body.as_ref().map_err(|e| match home {
             Home::Stored => SqlError {
                 offset: at.pos as u32,
@@ -292,7 +293,17 @@ impl Session {
         for (p, a) in unit.params.iter().zip(ins) {
             match a.coll {
                 Some(c) => frame.push_coll(p.name.clone(), c),
-                None => frame.push(p.name.clone(), p.ty, a.v),
+                None => {
+                    if let Some(c) = self.coll_from_image(p, &a.v, frame)? {
+                        frame.push_coll(p.name.clone(), c);
+                        continue;
+                    }
+                    frame.push(p.name.clone(), p.ty, a.v);
+                    let t = self.sql_type_of(p.ty_name.as_deref(), frame);
+                    if let Some(last) = frame.objs.last_mut() {
+                        *last = t;
+                    }
+                }
             }
         }
         self.exec_block(body, frame)

@@ -266,6 +266,12 @@ impl Session {
         let slot = frame
             .target(&target[0])
             .ok_or_else(|| super::interp::not_declared(&target[0], &name()))?;
+        if frame.obj(slot).is_some() {
+            let v = self.eval(expr, frame)?.0;
+            if self.obj_assign(target, v, frame)? {
+                return Ok(());
+            }
+        }
         if let [_] = target {
             if frame.coll(slot).is_some() {
                 // A whole collection or record: from another variable.

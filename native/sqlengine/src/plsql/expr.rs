@@ -44,6 +44,7 @@ impl Session {
         frame: &mut Frame,
     ) -> Result<(Sql, Ty), SqlError> {
         let expr = self.substitute_calls(expr, frame, true)?;
+        let expr = self.rewrite_constructors(expr)?;
         // Elements, fields and methods were substituted: a collection
         // (an array bind too) left here is used whole, as a scalar.
         for (k, t) in expr.iter().enumerate() {
@@ -138,7 +139,7 @@ impl Session {
             if frame.coll(slot).is_some() {
                 return self.coll_ref(toks, i, slot, frame);
             }
-            return Ok(None);
+            return self.obj_ref(toks, i, slot, frame);
         }
         if toks.get(i + 1).is_some_and(|n| n.is_op("%")) {
             let attr = toks.get(i + 2).and_then(Token::ident).unwrap_or_default();

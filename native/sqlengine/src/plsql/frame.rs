@@ -42,6 +42,9 @@ pub struct Frame {
     pub(super) limits: Vec<Option<crate::BindLimit>>,
     /// Collection and record values, by slot (parallel to `slots`).
     pub(super) colls: Vec<Option<Coll>>,
+    /// The object or collection type of a slot holding such a value (as
+    /// its pickled image), by slot (parallel to `slots`).
+    pub(super) objs: Vec<Option<crate::objects::ObjType>>,
     pub(super) scope: Scope,
     /// The package whose subprogram runs in this frame.
     pub(super) pkg: Option<Arc<Package>>,
@@ -62,6 +65,7 @@ impl Frame {
             temps: 0,
             limits: Vec::new(),
             colls: vec![None; n],
+            objs: vec![None; n],
             scope: Scope::default(),
             pkg: None,
             sql_rowcount: None,
@@ -136,6 +140,7 @@ impl Frame {
         self.slots.push(v);
         self.types.push(ty);
         self.colls.push(None);
+        self.objs.push(None);
     }
     pub(super) fn push_coll(&mut self, name: String, c: Coll) {
         self.push(name, Ty::Coll, Sql::Null);
@@ -148,6 +153,10 @@ impl Frame {
         self.slots.truncate(self.names.len() + locals);
         self.types.truncate(self.names.len() + locals);
         self.colls.truncate(self.names.len() + locals);
+        self.objs.truncate(self.names.len() + locals);
+    }
+    pub(super) fn obj(&self, slot: usize) -> Option<&crate::objects::ObjType> {
+        self.objs.get(slot)?.as_ref()
     }
     /// Assigns, converting to a local's declared type; a bind takes the
     /// value's type along so its OUT value is sent as that type.

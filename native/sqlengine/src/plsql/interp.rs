@@ -79,6 +79,15 @@ impl Session {
         let mut frame = Frame::new(p.bind_names.clone(), binds.iter().map(to_sql).collect());
         frame.slots.resize(frame.names.len(), Sql::Null);
         frame.limits = std::mem::take(&mut self.plsql.limits);
+        for (k, oid) in std::mem::take(&mut self.plsql.bind_oids).iter().enumerate() {
+            let t = oid
+                .as_deref()
+                .and_then(|o| self.object_type_by_oid(o))
+                .and_then(|r| self.object_type(&r.owner, &r.name));
+            if let Some(o) = frame.objs.get_mut(k) {
+                *o = t;
+            }
+        }
         // Typed IN values keep their type when copied to other binds.
         for (t, v) in frame.types.iter_mut().zip(binds) {
             *t = match v {
@@ -202,6 +211,10 @@ impl Session {
             None => Sql::Null,
         };
         frame.push(d.name.clone(), ty, v);
+        let t = self.sql_type_of(d.ty_name.as_deref(), frame);
+        if let Some(last) = frame.objs.last_mut() {
+            *last = t;
+        }
         Ok(())
     }
 

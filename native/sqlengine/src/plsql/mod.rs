@@ -18,6 +18,8 @@ mod cursors;
 mod expr;
 mod frame;
 mod interp;
+mod objvars;
+mod overloads;
 mod packages;
 mod parser;
 mod pickler;
@@ -125,3 +127,5 @@ mod tests {
 
 #[cfg(test)]
 mod feature_tests;
+#[cfg(test)]
+mod obj_tests;

@@ -39,7 +39,10 @@ impl Session {
             ));
         }
         let head = s.first().and_then(Token::ident).unwrap_or_default();
-        if self.coll_statement(s, frame)? || self.cursor_statement(s, frame)? {
+        if self.coll_statement(s, frame)?
+            || self.obj_statement(s, frame)?
+            || self.cursor_statement(s, frame)?
+        {
             return Ok(());
         }
         let dotted = s.get(1).is_some_and(|t| t.is_op("."));

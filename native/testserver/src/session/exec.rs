@@ -74,7 +74,7 @@ pub(crate) fn out_limits(dirs: &[BindDir], meta: &[ColumnMeta]) -> Vec<Option<Bi
 /// (PL/SQL index-by tables) come back apart, with their declared maximum;
 /// their place in the rows holds NULL.
 fn bind_values(
-    meta: &[ColumnMeta],
+    meta: &mut [ColumnMeta],
     rows: Vec<Vec<Option<Vec<u8>>>>,
     returning: &[bool],
     lobs: &super::lob::Lobs,
@@ -110,12 +110,19 @@ fn bind_values(
     for (r, row) in rows.into_iter().enumerate() {
         let mut vals = Vec::with_capacity(meta.len());
         let mut it = row.into_iter();
-        for (i, m) in meta.iter().enumerate() {
+        for (i, m) in meta.iter_mut().enumerate() {
             if returning.get(i).copied().unwrap_or(false) {
                 vals.push(Value::Null);
                 continue;
             }
             let raw = it.next().flatten();
+            if let (Some(b), ora_type::OBJECT) = (&raw, m.ora_type) {
+                // The value names its type: a statement re-executed with an
+                // object of another type sends no new metadata.
+                if let Some(oid) = super::objects::value_oid(b) {
+                    m.oid = Some(oid);
+                }
+            }
             if !m.is_array() {
                 vals.push(match raw {
                     None => Value::Null,
@@ -269,7 +276,7 @@ pub(crate) async fn execute(
             .await
         }
     };
-    let (binds, arrays) = match bind_values(&cur.binds, raw, &mask, &st.lobs, &st.session) {
+    let (binds, arrays) = match bind_values(&mut cur.binds, raw, &mask, &st.lobs, &st.session) {
         Ok(b) => b,
         Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
     };
@@ -386,11 +393,11 @@ pub(crate) async fn reexecute(
             .await
         }
     };
-    let (mut binds, arrays) = match bind_values(&cur.binds, req.rows, &mask, &st.lobs, &st.session)
-    {
-        Ok(b) => b,
-        Err(e) => return send_sql_error(conn, st, &e, id as u16, 0).await,
-    };
+    let (mut binds, arrays) =
+        match bind_values(&mut cur.binds, req.rows, &mask, &st.lobs, &st.session) {
+            Ok(b) => b,
+            Err(e) => return send_sql_error(conn, st, &e, id as u16, 0).await,
+        };
     // A block re-run by executemany whose binds are all OUT comes with no
     // bind rows, only its iteration count: it still runs that many times.
     if is_plsql && code == func::REEXECUTE && binds.len() < req.iterations as usize {

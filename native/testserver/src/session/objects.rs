@@ -107,6 +107,24 @@ pub(crate) fn write_object(
     Ok(())
 }
 
+/// The layout and OID of the type a bind's type OID names, for an OUT
+/// object bind (None when the type is gone).
+pub(crate) fn bind_shape(session: &Mutex<Option<Session>>, oid: &[u8]) -> Option<ObjColumn> {
+    let g = session.lock().ok()?;
+    let s = g.as_ref()?;
+    let t = s.object_type_by_oid(oid)?;
+    Some(ObjColumn {
+        shape: s.object_shape(&t)?,
+        oid: oid.to_vec(),
+    })
+}
+
+/// The type OID a bound object value names in its TOID, if it names one.
+pub(crate) fn value_oid(bytes: &[u8]) -> Option<Vec<u8>> {
+    let v = ObjectValue::decode(&mut Reader::new(bytes)).ok()?;
+    v.type_oid().map(<[u8]>::to_vec)
+}
+
 fn text(b: &[u8]) -> Value {
     Value::Clob(String::from_utf8_lossy(b).into_owned())
 }
@@ -130,6 +148,7 @@ pub(crate) fn bound_object(
     if v.image.is_empty() {
         return Ok(Value::Null);
     }
+    let oid = v.type_oid().unwrap_or(oid);
     let shape = {
         let g = session
             .lock()
@@ -221,8 +240,15 @@ mod tests {
         let null = [0u8, 0, 0, 0, 0, 1, 1];
         assert_eq!(bound_object(&null, &[], &m, &lobs).unwrap(), Value::Null);
         assert!(bound_object(&PYTHON_BIND[..50], &PYTHON_BIND[7..23], &m, &lobs).is_err());
+        // The value's TOID names its type, whatever the bind's metadata
+        // said (a re-executed statement sends none); a TOID naming no type
+        // is ORA-21700.
+        assert_eq!(bound_object(PYTHON_BIND, &[9; 16], &m, &lobs).unwrap(), v);
+        assert_eq!(value_oid(PYTHON_BIND).unwrap(), &PYTHON_BIND[7..23]);
+        let mut unknown = PYTHON_BIND.to_vec();
+        unknown[7..23].fill(9);
         assert_eq!(
-            bound_object(PYTHON_BIND, &[9; 16], &m, &lobs)
+            bound_object(&unknown, &PYTHON_BIND[7..23], &m, &lobs)
                 .unwrap_err()
                 .code,
             21_700

@@ -458,9 +458,24 @@ async fn plsql(
         .get_mut(run.cursor_id as u32)
         .map(|c| super::exec::out_limits(&p.plsql_dirs, &c.binds))
         .unwrap_or_default();
+    let oids: Vec<Option<Vec<u8>>> = st
+        .cursors
+        .get_mut(run.cursor_id as u32)
+        .map(|c| {
+            c.binds
+                .iter()
+                .map(|m| {
+                    (m.ora_type == ora_type::OBJECT)
+                        .then(|| m.oid.clone())
+                        .flatten()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let (res, arrays, refs, implicit) = st
         .blocking(move |s| {
             s.set_bind_limits(limits);
+            s.set_bind_object_oids(oids);
             let run_all = |s: &mut crate::sql::Session| {
                 s.set_array_binds(&q, arrays).map_err(|e| (e, 0))?;
                 let mut outs = Vec::with_capacity(rows_in.len());
@@ -546,6 +561,25 @@ async fn plsql(
                     match elements {
                         Ok(elements) => rows::write_out_array(&mut w, &elements),
                         Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+                    }
+                    continue;
+                }
+                if ty == ora_type::OBJECT {
+                    // An object OUT bind: its image under the bind's type.
+                    let v = out.get(i).cloned().unwrap_or(Value::Null);
+                    let oid = cur_binds.get(i).and_then(|m| m.oid.clone());
+                    let col = oid.and_then(|o| super::objects::bind_shape(&st.session, &o));
+                    let null = v == Value::Null;
+                    let r = super::objects::write_object(&mut w, &v, col.as_ref(), &mut st.lobs);
+                    // The indicator every OUT value ends with.
+                    w.sb4(if null { -1 } else { 0 });
+                    if let Err(e) = r {
+                        let e = SqlError {
+                            code: e.code,
+                            message: e.message,
+                            offset: 0,
+                        };
+                        return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
                     }
                     continue;
                 }
