@@ -12,8 +12,9 @@
 //! body writes; with one call a row, the bench's
 //! 100,000-row executemany took about 12 % more server CPU (see the timing
 //! test in column_check_tests.rs).
-//! Known gap: RETURNING reports the value before rounding (SQLite computes it
-//! before AFTER triggers run).
+//! SQLite computes RETURNING before AFTER triggers run, so INSERT and UPDATE
+//! read their returned values back from the written rows
+//! (rewrite/returning.rs).
 
 use std::sync::Arc;
 

@@ -302,3 +302,68 @@ fn array_dml_fails_at_the_row_that_does_not_fit() {
     assert_eq!(results, [None, None, Some(1438), None]);
     assert_eq!(rows(&mut s, "select count(*) from t"), vec![vec![num("3")]]);
 }
+
+fn returned(r: Result<Outcome, SqlError>) -> Vec<Vec<Value>> {
+    match r.unwrap() {
+        Outcome::Dml { returning, .. } => returning,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn returning_gives_the_stored_value() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table t (id number, n number(5,2), m number, d date)",
+        &[],
+    )
+    .unwrap();
+    let out = Value::Null;
+    let ins = "insert into t (id, n, m) values (:1, :2, :3) returning n, m, n * 2 into :4, :5, :6";
+    assert_eq!(
+        returned(run(
+            &mut s,
+            ins,
+            &[
+                num("1"),
+                num("1.234"),
+                Value::Varchar("12".into()),
+                out.clone(),
+                out.clone(),
+                out.clone()
+            ]
+        )),
+        vec![vec![num("1.23")], vec![num("12")], vec![num("2.46")]]
+    );
+    run(&mut s, "insert into t (id, n) values (2, 3.001)", &[]).unwrap();
+    // Multi-row UPDATE, with an alias: one value per row, rounded.
+    assert_eq!(
+        returned(run(
+            &mut s,
+            "update t x set n = x.n + 0.005 where x.id < 3 returning x.n into :1",
+            &[out.clone()]
+        )),
+        vec![vec![num("1.24"), num("3.01")]]
+    );
+    // DELETE returns the row as it was.
+    assert_eq!(
+        returned(run(
+            &mut s,
+            "delete from t where id = 2 returning n into :1",
+            &[out.clone()]
+        )),
+        vec![vec![num("3.01")]]
+    );
+    // PL/SQL RETURNING INTO, SQL and bind targets.
+    let p = s
+        .prepare(
+            "declare v number; begin insert into t (id, n) values (5, '7.777') returning n into v; \
+             :1 := v; update t set m = '0042' where id = 5 returning m into :2; end;",
+        )
+        .unwrap();
+    match s.execute(&p, &[out.clone(), out.clone()]).unwrap() {
+        Outcome::PlSql { out, .. } => assert_eq!(out, vec![num("7.78"), num("42")]),
+        other => panic!("{other:?}"),
+    }
+}

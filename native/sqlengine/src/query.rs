@@ -541,6 +541,7 @@ impl Session {
             kind,
             bind_names: Vec::new(),
             returning: Vec::new(),
+            reread: None,
             plsql_dirs: Vec::new(),
             columns: Vec::new(),
             sql: sql.to_string(),
@@ -601,6 +602,15 @@ impl Session {
                 .count();
             p.returning = (before..p.bind_names.len()).collect();
             p.translated = format!("{main} RETURNING {exprs}");
+            if let Some(select) = rewrite::returning::reread_select(toks, ret, into) {
+                let select = rewrite::rewrite(&select, &mut ctx);
+                let reread = format!("{select} WHERE rowid = ?1");
+                // One that SQLite refuses keeps RETURNING as written, and its error.
+                if self.conn.prepare_cached(&reread).is_ok() {
+                    p.reread = Some(reread);
+                    p.translated = format!("{main} RETURNING rowid");
+                }
+            }
         } else {
             p.translated = rewrite::rewrite(toks, &mut ctx);
         }
@@ -948,21 +958,45 @@ impl Session {
             .query(rusqlite::params_from_iter(params.iter()))
             .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
         let mut count = 0;
+        let mut written = Vec::new();
         while let Some(r) = rows
             .next()
             .map_err(|e| errors::map(&e, &p.toks, &self.user))?
         {
             count += 1;
-            for (k, out) in returning.iter_mut().enumerate() {
-                let v = r.get_ref(k).map(Sql::from).unwrap_or(Sql::Null);
-                let c = infer(&[vec![v.clone()]], 0, &guess(""));
-                out.push(to_value(ValueRef::from(&v), &c));
+            if p.reread.is_some() {
+                written.push(r.get_ref(0).map(Sql::from).unwrap_or(Sql::Null));
+                continue;
+            }
+            push_returned(&mut returning, r, width);
+        }
+        drop(rows);
+        drop(stmt);
+        if let Some(reread) = &p.reread {
+            // The rows as stored, once the statement and its triggers are done.
+            let mut stmt = self.conn.prepare_cached(reread).map_err(map)?;
+            for rowid in &written {
+                let mut rows = stmt.query([rowid]).map_err(map)?;
+                match rows.next().map_err(map)? {
+                    Some(r) => push_returned(&mut returning, r, width),
+                    // Gone already (a trigger deleted it): NULLs keep the rows aligned.
+                    None => returning.iter_mut().for_each(|out| out.push(Value::Null)),
+                }
             }
         }
         Ok(Outcome::Dml {
             row_count: count,
             returning,
         })
+    }
+}
+
+/// Appends one row's RETURNING values, one per bind.
+fn push_returned(returning: &mut [Vec<Value>], r: &rusqlite::Row, width: usize) {
+    for (k, out) in returning.iter_mut().enumerate().take(width) {
+        let v = r.get_ref(k).map(Sql::from).unwrap_or(Sql::Null);
+        let c = infer(&[vec![v.clone()]], 0, &guess(""));
+        out.push(to_value(ValueRef::from(&v), &c));
     }
 }
 

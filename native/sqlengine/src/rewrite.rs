@@ -11,6 +11,7 @@ pub mod dml_alias;
 mod hierarchy;
 pub mod insert_default;
 pub mod merge;
+pub mod returning;
 
 /// How bind placeholders map to value slots.
 pub enum BindMode<'a> {
