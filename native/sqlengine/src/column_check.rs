@@ -118,6 +118,13 @@ fn number_needs_fix(v: ValueRef, lim: Option<(u8, i8)>) -> rusqlite::Result<bool
     }
 }
 
+fn inconsistent(timestamp: bool, got: &str) -> rusqlite::Error {
+    let expected = if timestamp { "TIMESTAMP" } else { "DATE" };
+    ora(format!(
+        "ORA-00932: inconsistent datatypes: expected {expected} got {got}"
+    ))
+}
+
 /// The value a DATE/TIMESTAMP column stores for `v`: stored dates are ISO
 /// text; other text is read with the session's NLS format, as Oracle's
 /// implicit conversion does (the lenient ISO form is kept as it is).
@@ -125,16 +132,9 @@ fn date_for(v: ValueRef, timestamp: bool, shared: &SessionShared) -> rusqlite::R
     let s = match v {
         ValueRef::Null => return Ok(Sql::Null),
         ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-        ValueRef::Integer(_) | ValueRef::Real(_) => {
-            return Err(ora(
-                "ORA-00932: inconsistent datatypes: expected DATE got NUMBER",
-            ))
-        }
-        ValueRef::Blob(_) => {
-            return Err(ora(
-                "ORA-00932: inconsistent datatypes: expected DATE got BINARY",
-            ))
-        }
+        // Oracle converts no number to a date, implicitly or not.
+        ValueRef::Integer(_) | ValueRef::Real(_) => return Err(inconsistent(timestamp, "NUMBER")),
+        ValueRef::Blob(_) => return Err(inconsistent(timestamp, "BINARY")),
     };
     if s.trim().is_empty() {
         return Ok(Sql::Null);

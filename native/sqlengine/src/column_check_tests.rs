@@ -367,3 +367,54 @@ fn returning_gives_the_stored_value() {
         other => panic!("{other:?}"),
     }
 }
+#[test]
+fn numbers_are_not_dates() {
+    let mut s = session();
+    run(&mut s, "create table t (d date, ts timestamp)", &[]).unwrap();
+    let e = run(&mut s, "insert into t (d) values (20210315)", &[]).unwrap_err();
+    assert_eq!(
+        e.message,
+        "ORA-00932: inconsistent datatypes: expected DATE got NUMBER"
+    );
+    let e = run(
+        &mut s,
+        "insert into t (ts) values (:1)",
+        &[Value::Double(5.0)],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "ORA-00932: inconsistent datatypes: expected TIMESTAMP got NUMBER"
+    );
+    assert_eq!(
+        code(run(&mut s, "insert into t (d) values (:1)", &[num("5")])),
+        932
+    );
+    assert_eq!(
+        code(run(
+            &mut s,
+            "insert into t (d) values (:1)",
+            &[Value::Raw(vec![1])]
+        )),
+        932
+    );
+    // Text goes through NLS_DATE_FORMAT (DD-MON-RR here).
+    assert_eq!(
+        code(run(&mut s, "insert into t (d) values ('20210315')", &[])),
+        1843
+    );
+    run(
+        &mut s,
+        "insert into t (d, ts) values (:1, date '2020-01-01' + 1.5)",
+        &[Value::Varchar("15-MAR-2021".into())],
+    )
+    .unwrap();
+    assert_eq!(code(run(&mut s, "update t set d = 7", &[])), 932);
+    assert_eq!(
+        rows(&mut s, "select d, ts from t"),
+        vec![vec![
+            Value::Date(date("2021-03-15 00:00:00")),
+            Value::Timestamp(date("2020-01-02 12:00:00")),
+        ]]
+    );
+}
