@@ -27,7 +27,7 @@ use super::errors;
 use super::num;
 use super::oracle::datefmt;
 use super::oracle::decimal::OraDecimal;
-use super::schemas::quote;
+use super::schemas::{is_internal, quote};
 use super::types::from_decl;
 use super::{Session, SessionShared, SqlError};
 
@@ -305,6 +305,31 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             name("U")
         ),
     ]
+}
+
+/// Gives every table of a schema file that lacks them its checks: data
+/// directories written before the checks existed. `conn` has the file as
+/// `main`; run once per process when the file is first opened.
+pub(crate) fn install_missing(conn: &Connection) -> rusqlite::Result<()> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master t WHERE type='table' AND NOT EXISTS \
+             (SELECT 1 FROM sqlite_master g WHERE g.type='trigger' AND g.tbl_name=t.name \
+             AND substr(g.name,1,?1)=?2)",
+        )?
+        .query_map((PREFIX.len(), PREFIX), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables.iter().filter(|t| !is_internal(t)) {
+        let columns: Vec<(String, String)> = conn
+            .prepare("SELECT name, type FROM pragma_table_info(?1)")?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let sql = trigger_sql("main", table, &columns);
+        if !sql.is_empty() {
+            conn.execute_batch(&(sql.join(";\n") + ";"))?;
+        }
+    }
+    Ok(())
 }
 
 impl Session {
