@@ -515,3 +515,57 @@ fn tables_of_a_data_directory_written_without_checks_get_them() {
     assert_eq!(code(run(&mut s, "update old set n = 'zz'", &[])), 1722);
     assert_eq!(code(run(&mut s, "update old set d = 'soon'", &[])), 1858);
 }
+#[test]
+fn dates_keep_no_fraction_and_timestamps_round_to_their_precision() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table t (d date, ts timestamp(3), t9 timestamp(9))",
+        &[],
+    )
+    .unwrap();
+    let mut v = date("2021-03-15 10:11:12");
+    v.nanos = 987_654_321;
+    let ts = Value::Timestamp(v);
+    run(
+        &mut s,
+        "insert into t values (:1, :2, :3)",
+        &[ts.clone(), ts.clone(), ts],
+    )
+    .unwrap();
+    // Rounding carries into the next second, minute, day and year.
+    run(
+        &mut s,
+        "insert into t (d, ts) values (date '2021-12-31', '31-DEC-21 11.59.59.9999 PM')",
+        &[],
+    )
+    .unwrap();
+    let at = |s: &str, nanos: u32| {
+        let mut d = date(s);
+        d.nanos = nanos;
+        d
+    };
+    assert_eq!(
+        rows(&mut s, "select d, ts, t9 from t order by d"),
+        vec![
+            vec![
+                Value::Date(date("2021-03-15 10:11:12")),
+                Value::Timestamp(at("2021-03-15 10:11:12", 988_000_000)),
+                Value::Timestamp(at("2021-03-15 10:11:12", 987_654_321)),
+            ],
+            vec![
+                Value::Date(date("2021-12-31 00:00:00")),
+                Value::Timestamp(date("2022-01-01 00:00:00")),
+                Value::Null,
+            ],
+        ]
+    );
+    // The stored DATE compares equal to the same second.
+    assert_eq!(
+        rows(
+            &mut s,
+            "select count(*) from t where d = to_date('2021-03-15 10:11:12', 'YYYY-MM-DD HH24:MI:SS')"
+        ),
+        vec![vec![num("1")]]
+    );
+}
