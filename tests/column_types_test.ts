@@ -180,3 +180,26 @@ test("a number for a DATE column is ORA-00932, as a literal or a bind", server, 
   });
   assert.deepEqual(rows, [[0]]);
 });
+
+test(
+  "a table made by CREATE TABLE AS SELECT keeps the column types and checks",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    await conn.execute("insert into coltypes (id, amount, d) values (1, 2.5, date '2021-03-15')");
+    await dropFirst(conn, "coltypes_copy");
+    await conn.execute("create table coltypes_copy as select id, amount, d from coltypes");
+    await conn.execute("insert into coltypes_copy (id, amount) values (2, '1.239')");
+    const { rows } = await conn.execute<unknown[]>(
+      "select id, amount from coltypes_copy order by id",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(rows, [[1, 2.5], [2, 1.24]]);
+    const e = await rejection(conn.execute("insert into coltypes_copy (amount) values (1000)"));
+    assert.equal(e.code, "ORA-01438");
+    const e2 = await rejection(conn.execute("insert into coltypes_copy (d) values (5)"));
+    assert.equal(e2.code, "ORA-00932");
+  },
+);
