@@ -2,7 +2,7 @@
 // rounds what DML stores and refuses what the column cannot hold, as Oracle does.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, OracleError } from "../mod.ts";
+import { BIND_OUT, connect, NUMBER, OracleError } from "../mod.ts";
 import { dropFirst, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -143,5 +143,63 @@ test(
       mixed.batchErrors?.map((b) => [b.offset, b.code]),
       [[3, "ORA-01438"], [1, "ORA-00001"]],
     );
+  },
+);
+
+test("RETURNING INTO gives the value as stored, rounded and converted", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  const r = await conn.execute(
+    "insert into coltypes (id, amount, qty) values (1, 1.234, '12') returning amount, qty into :a, :q",
+    { a: { dir: BIND_OUT, type: NUMBER }, q: { dir: BIND_OUT, type: NUMBER } },
+  );
+  assert.deepEqual(r.outBinds, { a: [1.23], q: [12] });
+  await conn.execute("insert into coltypes (id, amount) values (2, 2)");
+  const u = await conn.execute(
+    "update coltypes set amount = amount + 0.004 where id < 3 returning amount into :a",
+    { a: { dir: BIND_OUT, type: NUMBER } },
+  );
+  assert.deepEqual(u.outBinds, { a: [1.23, 2] });
+  const p = await conn.execute(
+    "begin insert into coltypes (id, qty) values (3, '7.5') returning qty into :q; end;",
+    { q: { dir: BIND_OUT, type: NUMBER } },
+  );
+  assert.deepEqual(p.outBinds, { q: 8 });
+});
+
+test("a number for a DATE column is ORA-00932, as a literal or a bind", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  const e = await rejection(conn.execute("insert into coltypes (d) values (20210315)"));
+  assert.equal(e.code, "ORA-00932");
+  assert.match(e.message, /inconsistent datatypes: expected DATE got NUMBER/);
+  const e2 = await rejection(conn.execute("insert into coltypes (d) values (:d)", { d: 5 }));
+  assert.equal(e2.code, "ORA-00932");
+  const { rows } = await conn.execute<unknown[]>("select count(*) from coltypes", [], {
+    outFormat: "array",
+  });
+  assert.deepEqual(rows, [[0]]);
+});
+
+test(
+  "a table made by CREATE TABLE AS SELECT keeps the column types and checks",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    await conn.execute("insert into coltypes (id, amount, d) values (1, 2.5, date '2021-03-15')");
+    await dropFirst(conn, "coltypes_copy");
+    await conn.execute("create table coltypes_copy as select id, amount, d from coltypes");
+    await conn.execute("insert into coltypes_copy (id, amount) values (2, '1.239')");
+    const { rows } = await conn.execute<unknown[]>(
+      "select id, amount from coltypes_copy order by id",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(rows, [[1, 2.5], [2, 1.24]]);
+    const e = await rejection(conn.execute("insert into coltypes_copy (amount) values (1000)"));
+    assert.equal(e.code, "ORA-01438");
+    const e2 = await rejection(conn.execute("insert into coltypes_copy (d) values (5)"));
+    assert.equal(e2.code, "ORA-00932");
   },
 );

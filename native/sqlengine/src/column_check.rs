@@ -12,8 +12,9 @@
 //! body writes; with one call a row, the bench's
 //! 100,000-row executemany took about 12 % more server CPU (see the timing
 //! test in column_check_tests.rs).
-//! Known gap: RETURNING reports the value before rounding (SQLite computes it
-//! before AFTER triggers run).
+//! SQLite computes RETURNING before AFTER triggers run, so INSERT and UPDATE
+//! read their returned values back from the written rows
+//! (rewrite/returning.rs).
 
 use std::sync::Arc;
 
@@ -26,7 +27,7 @@ use super::errors;
 use super::num;
 use super::oracle::datefmt;
 use super::oracle::decimal::OraDecimal;
-use super::schemas::quote;
+use super::schemas::{is_internal, quote};
 use super::types::from_decl;
 use super::{Session, SessionShared, SqlError};
 
@@ -117,56 +118,114 @@ fn number_needs_fix(v: ValueRef, lim: Option<(u8, i8)>) -> rusqlite::Result<bool
     }
 }
 
+fn inconsistent(timestamp: bool, got: &str) -> rusqlite::Error {
+    let expected = if timestamp { "TIMESTAMP" } else { "DATE" };
+    ora(format!(
+        "ORA-00932: inconsistent datatypes: expected {expected} got {got}"
+    ))
+}
+
+/// What a DATE or TIMESTAMP column keeps of a second's fraction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Fraction {
+    /// DATE: none; a timestamp's fraction is dropped.
+    Date,
+    /// TIMESTAMP(p): rounded to p digits (9 for checks written before the
+    /// precision was part of them).
+    Timestamp(u8),
+}
+
+impl Fraction {
+    /// The third argument of `ora_col_dt_set` and the spec word's digits:
+    /// 0 DATE, 1 a TIMESTAMP of an older trigger (no rounding), 10 + p.
+    fn code(self) -> i64 {
+        match self {
+            Fraction::Date => 0,
+            Fraction::Timestamp(p) => 10 + i64::from(p),
+        }
+    }
+
+    fn from_code(code: i64) -> Self {
+        match code {
+            0 => Fraction::Date,
+            10..=19 => Fraction::Timestamp((code - 10) as u8),
+            _ => Fraction::Timestamp(9),
+        }
+    }
+
+    fn is_timestamp(self) -> bool {
+        self != Fraction::Date
+    }
+
+    /// `d` as the column stores it, or `None` when it already is.
+    fn fit(self, d: &DateTime) -> Option<DateTime> {
+        let unit = match self {
+            Fraction::Date => 1_000_000_000,
+            Fraction::Timestamp(p) => 10u32.pow(9 - u32::from(p.min(9))),
+        };
+        if d.nanos.is_multiple_of(unit) {
+            return None;
+        }
+        let mut out = *d;
+        if self == Fraction::Date {
+            out.nanos = 0;
+            return Some(out);
+        }
+        let (secs, nanos) = d.to_epoch();
+        let rounded = (nanos + unit / 2) / unit * unit;
+        Some(if rounded >= 1_000_000_000 {
+            DateTime::from_epoch(secs + 1, rounded - 1_000_000_000)
+        } else {
+            out.nanos = rounded;
+            out
+        })
+    }
+}
+
 /// The value a DATE/TIMESTAMP column stores for `v`: stored dates are ISO
 /// text; other text is read with the session's NLS format, as Oracle's
-/// implicit conversion does (the lenient ISO form is kept as it is).
-fn date_for(v: ValueRef, timestamp: bool, shared: &SessionShared) -> rusqlite::Result<Sql> {
+/// implicit conversion does (the lenient ISO form is kept as it is); the
+/// fraction of a second is cut to what the column keeps.
+fn date_for(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::Result<Sql> {
+    let timestamp = frac.is_timestamp();
     let s = match v {
         ValueRef::Null => return Ok(Sql::Null),
         ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-        ValueRef::Integer(_) | ValueRef::Real(_) => {
-            return Err(ora(
-                "ORA-00932: inconsistent datatypes: expected DATE got NUMBER",
-            ))
-        }
-        ValueRef::Blob(_) => {
-            return Err(ora(
-                "ORA-00932: inconsistent datatypes: expected DATE got BINARY",
-            ))
-        }
+        // Oracle converts no number to a date, implicitly or not.
+        ValueRef::Integer(_) | ValueRef::Real(_) => return Err(inconsistent(timestamp, "NUMBER")),
+        ValueRef::Blob(_) => return Err(inconsistent(timestamp, "BINARY")),
     };
     if s.trim().is_empty() {
         return Ok(Sql::Null);
     }
-    if DateTime::parse_iso(&s).is_ok() {
-        return Ok(Sql::Text(s));
+    if let Ok(d) = DateTime::parse_iso(&s) {
+        return Ok(Sql::Text(match frac.fit(&d) {
+            Some(d) => d.to_string(),
+            None => s,
+        }));
     }
     let now = shared.now();
-    let mut d = if timestamp {
+    let d = if timestamp {
         datefmt::to_date_at(&s, &shared.timestamp_format(), &now)
             .or_else(|e| datefmt::to_date_at(&s, &shared.date_format(), &now).map_err(|_| e))
     } else {
         datefmt::to_date_at(&s, &shared.date_format(), &now)
     }
     .map_err(|e| ora(e.message))?;
-    if !timestamp {
-        d.nanos = 0;
-    }
-    Ok(Sql::Text(d.to_string()))
+    Ok(Sql::Text(frac.fit(&d).unwrap_or(d).to_string()))
 }
 
 /// Whether `v` must be rewritten (errors as `date_for`); ISO text, what
 /// bound dates become, is checked without a copy.
-fn date_needs_fix(v: ValueRef, timestamp: bool, shared: &SessionShared) -> rusqlite::Result<bool> {
+fn date_needs_fix(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::Result<bool> {
     match v {
         ValueRef::Null => Ok(false),
-        ValueRef::Text(t)
-            if std::str::from_utf8(t).is_ok_and(|s| DateTime::parse_iso(s).is_ok()) =>
-        {
-            Ok(false)
-        }
-        // Blank text becomes NULL; anything else is converted or refused.
-        _ => date_for(v, timestamp, shared).map(|_| true),
+        ValueRef::Text(t) => match std::str::from_utf8(t).map(DateTime::parse_iso) {
+            Ok(Ok(d)) => Ok(frac.fit(&d).is_some()),
+            // Blank text becomes NULL; anything else is converted or refused.
+            _ => date_for(v, frac, shared).map(|_| true),
+        },
+        _ => date_for(v, frac, shared).map(|_| true),
     }
 }
 
@@ -189,7 +248,7 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     let s = shared.clone();
     conn.create_scalar_function("ora_col_check", -1, vol, move |c| check_row(c, &s))?;
     conn.create_scalar_function("ora_col_dt_set", 2, vol, move |c| {
-        date_for(c.get_raw(0), int_arg(c, 1) != 0, &shared)
+        date_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &shared)
     })?;
     Ok(())
 }
@@ -198,7 +257,7 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kind {
     Number(Option<(u8, i8)>),
-    Date { timestamp: bool },
+    Date(Fraction),
 }
 
 /// What a column's declared type asks of its values, if anything.
@@ -209,17 +268,23 @@ fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
             let (p, s) = (i64::from(info.precision), i64::from(info.scale));
             Some((Kind::Number(limits(p, s)), p, s))
         }
-        ora_type::DATE => Some((Kind::Date { timestamp: false }, 0, 0)),
-        ora_type::TIMESTAMP => Some((Kind::Date { timestamp: true }, 1, 0)),
+        ora_type::DATE => Some((Kind::Date(Fraction::Date), 0, 0)),
+        ora_type::TIMESTAMP => {
+            let f = Fraction::Timestamp(info.scale.clamp(0, 9) as u8);
+            Some((Kind::Date(f), f.code(), 0))
+        }
         _ => None,
     }
 }
 
-/// Reads one word of the spec of `ora_col_check`: `N<p>,<s>`, `D` or `T`.
+/// Reads one word of the spec of `ora_col_check`: `N<p>,<s>`, `D`, `T<p>`
+/// (`T` alone in triggers written before the precision was part of them).
 fn spec_kind(w: &str) -> Kind {
     match w.as_bytes().first() {
-        Some(b'D') => Kind::Date { timestamp: false },
-        Some(b'T') => Kind::Date { timestamp: true },
+        Some(b'D') => Kind::Date(Fraction::Date),
+        Some(b'T') => Kind::Date(Fraction::Timestamp(
+            w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
+        )),
         _ => {
             let (p, s) = w
                 .get(1..)
@@ -247,7 +312,7 @@ fn check_row(c: &Context, shared: &SessionShared) -> rusqlite::Result<Sql> {
         let v = c.get_raw(i + 1);
         fix |= match spec_kind(word) {
             Kind::Number(lim) => number_needs_fix(v, lim)?,
-            Kind::Date { timestamp } => date_needs_fix(v, timestamp, shared)?,
+            Kind::Date(frac) => date_needs_fix(v, frac, shared)?,
         };
     }
     Ok(Sql::Integer(i64::from(fix)))
@@ -266,8 +331,8 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
         .iter()
         .map(|(_, k, p, s)| match k {
             Kind::Number(_) => format!("N{p},{s}"),
-            Kind::Date { timestamp: false } => "D".into(),
-            Kind::Date { timestamp: true } => "T".into(),
+            Kind::Date(Fraction::Date) => "D".into(),
+            Kind::Date(Fraction::Timestamp(p)) => format!("T{p}"),
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -276,7 +341,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
         .iter()
         .map(|(c, k, p, s)| match k {
             Kind::Number(_) => format!("{c}=ora_col_num_set({c},{p},{s})"),
-            Kind::Date { .. } => format!("{c}=ora_col_dt_set({c},{p})"),
+            Kind::Date(_) => format!("{c}=ora_col_dt_set({c},{p})"),
         })
         .collect::<Vec<_>>()
         .join(",");
@@ -304,6 +369,31 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             name("U")
         ),
     ]
+}
+
+/// Gives every table of a schema file that lacks them its checks: data
+/// directories written before the checks existed. `conn` has the file as
+/// `main`; run once per process when the file is first opened.
+pub(crate) fn install_missing(conn: &Connection) -> rusqlite::Result<()> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master t WHERE type='table' AND NOT EXISTS \
+             (SELECT 1 FROM sqlite_master g WHERE g.type='trigger' AND g.tbl_name=t.name \
+             AND substr(g.name,1,?1)=?2)",
+        )?
+        .query_map((PREFIX.len(), PREFIX), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables.iter().filter(|t| !is_internal(t)) {
+        let columns: Vec<(String, String)> = conn
+            .prepare("SELECT name, type FROM pragma_table_info(?1)")?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let sql = trigger_sql("main", table, &columns);
+        if !sql.is_empty() {
+            conn.execute_batch(&(sql.join(";\n") + ";"))?;
+        }
+    }
+    Ok(())
 }
 
 impl Session {

@@ -302,3 +302,270 @@ fn array_dml_fails_at_the_row_that_does_not_fit() {
     assert_eq!(results, [None, None, Some(1438), None]);
     assert_eq!(rows(&mut s, "select count(*) from t"), vec![vec![num("3")]]);
 }
+
+fn returned(r: Result<Outcome, SqlError>) -> Vec<Vec<Value>> {
+    match r.unwrap() {
+        Outcome::Dml { returning, .. } => returning,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn returning_gives_the_stored_value() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table t (id number, n number(5,2), m number, d date)",
+        &[],
+    )
+    .unwrap();
+    let out = Value::Null;
+    let ins = "insert into t (id, n, m) values (:1, :2, :3) returning n, m, n * 2 into :4, :5, :6";
+    assert_eq!(
+        returned(run(
+            &mut s,
+            ins,
+            &[
+                num("1"),
+                num("1.234"),
+                Value::Varchar("12".into()),
+                out.clone(),
+                out.clone(),
+                out.clone()
+            ]
+        )),
+        vec![vec![num("1.23")], vec![num("12")], vec![num("2.46")]]
+    );
+    run(&mut s, "insert into t (id, n) values (2, 3.001)", &[]).unwrap();
+    // Multi-row UPDATE, with an alias: one value per row, rounded.
+    assert_eq!(
+        returned(run(
+            &mut s,
+            "update t x set n = x.n + 0.005 where x.id < 3 returning x.n into :1",
+            &[Value::Null]
+        )),
+        vec![vec![num("1.24"), num("3.01")]]
+    );
+    // DELETE returns the row as it was.
+    assert_eq!(
+        returned(run(
+            &mut s,
+            "delete from t where id = 2 returning n into :1",
+            &[Value::Null]
+        )),
+        vec![vec![num("3.01")]]
+    );
+    // PL/SQL RETURNING INTO, SQL and bind targets.
+    let p = s
+        .prepare(
+            "declare v number; begin insert into t (id, n) values (5, '7.777') returning n into v; \
+             :1 := v; update t set m = '0042' where id = 5 returning m into :2; end;",
+        )
+        .unwrap();
+    match s.execute(&p, &[out.clone(), out.clone()]).unwrap() {
+        Outcome::PlSql { out, .. } => assert_eq!(out, vec![num("7.78"), num("42")]),
+        other => panic!("{other:?}"),
+    }
+}
+#[test]
+fn numbers_are_not_dates() {
+    let mut s = session();
+    run(&mut s, "create table t (d date, ts timestamp)", &[]).unwrap();
+    let e = run(&mut s, "insert into t (d) values (20210315)", &[]).unwrap_err();
+    assert_eq!(
+        e.message,
+        "ORA-00932: inconsistent datatypes: expected DATE got NUMBER"
+    );
+    let e = run(
+        &mut s,
+        "insert into t (ts) values (:1)",
+        &[Value::Double(5.0)],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "ORA-00932: inconsistent datatypes: expected TIMESTAMP got NUMBER"
+    );
+    assert_eq!(
+        code(run(&mut s, "insert into t (d) values (:1)", &[num("5")])),
+        932
+    );
+    assert_eq!(
+        code(run(
+            &mut s,
+            "insert into t (d) values (:1)",
+            &[Value::Raw(vec![1])]
+        )),
+        932
+    );
+    // Text goes through NLS_DATE_FORMAT (DD-MON-RR here).
+    assert_eq!(
+        code(run(&mut s, "insert into t (d) values ('20210315')", &[])),
+        1843
+    );
+    run(
+        &mut s,
+        "insert into t (d, ts) values (:1, date '2020-01-01' + 1.5)",
+        &[Value::Varchar("15-MAR-2021".into())],
+    )
+    .unwrap();
+    assert_eq!(code(run(&mut s, "update t set d = 7", &[])), 932);
+    assert_eq!(
+        rows(&mut s, "select d, ts from t"),
+        vec![vec![
+            Value::Date(date("2021-03-15 00:00:00")),
+            Value::Timestamp(date("2020-01-02 12:00:00")),
+        ]]
+    );
+}
+
+#[test]
+fn tables_made_by_create_table_as_select_keep_types_and_checks() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table src (n number(5,2) not null, d date, v varchar2(3), x number)",
+        &[],
+    )
+    .unwrap();
+    run(&mut s, "insert into src values (1.5, null, 'abc', 7)", &[]).unwrap();
+    run(
+        &mut s,
+        "create table copy as select n, d, v, x + 1 y from src",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "select n, v, y from copy"),
+        vec![vec![num("1.5"), Value::Varchar("abc".into()), num("8")]]
+    );
+    run(
+        &mut s,
+        "insert into copy (n, d) values ('2.345', '15-MAR-2021')",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "select n, d from copy where v is null"),
+        vec![vec![num("2.35"), Value::Date(date("2021-03-15 00:00:00"))]]
+    );
+    assert_eq!(
+        code(run(&mut s, "insert into copy (n) values (1000)", &[])),
+        1438
+    );
+    assert_eq!(
+        code(run(&mut s, "insert into copy (n) values (null)", &[])),
+        1400
+    );
+    assert_eq!(
+        code(run(&mut s, "insert into copy (n, d) values (1, 5)", &[])),
+        932
+    );
+    assert_eq!(
+        code(run(
+            &mut s,
+            "insert into copy (n, v) values (1, 'abcd')",
+            &[]
+        )),
+        12899
+    );
+    // Described with the source's types.
+    assert_eq!(
+        rows(
+            &mut s,
+            "select column_name, data_type, data_precision, data_scale from user_tab_columns \
+             where table_name = 'COPY' and column_name = 'N'"
+        ),
+        vec![vec![
+            Value::Varchar("N".into()),
+            Value::Varchar("NUMBER".into()),
+            num("5"),
+            num("2"),
+        ]]
+    );
+}
+
+#[test]
+fn tables_of_a_data_directory_written_without_checks_get_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(Some(dir.path())).unwrap();
+    {
+        // As an older server wrote it: the table, no check triggers.
+        let c = rusqlite::Connection::open(db.schema_file("SCOTT")).unwrap();
+        c.execute_batch(
+            "CREATE TABLE \"OLD\" (\"N\" BLOB_NUM_5_2, \"D\" TEXT_DT, \"V\" TEXT_VC_10_10); \
+             INSERT INTO \"OLD\" VALUES (1, NULL, 'x');",
+        )
+        .unwrap();
+    }
+    let mut s = Session::open(&db, "scott").unwrap();
+    run(
+        &mut s,
+        "insert into old (n, d) values (1.234, '15-MAR-2021')",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "select n, d from old order by n"),
+        vec![
+            vec![num("1"), Value::Null],
+            vec![num("1.23"), Value::Date(date("2021-03-15 00:00:00"))],
+        ]
+    );
+    assert_eq!(code(run(&mut s, "update old set n = 'zz'", &[])), 1722);
+    assert_eq!(code(run(&mut s, "update old set d = 'soon'", &[])), 1858);
+}
+#[test]
+fn dates_keep_no_fraction_and_timestamps_round_to_their_precision() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table t (d date, ts timestamp(3), t9 timestamp(9))",
+        &[],
+    )
+    .unwrap();
+    let mut v = date("2021-03-15 10:11:12");
+    v.nanos = 987_654_321;
+    let ts = Value::Timestamp(v);
+    run(
+        &mut s,
+        "insert into t values (:1, :2, :3)",
+        &[ts.clone(), ts.clone(), ts],
+    )
+    .unwrap();
+    // Rounding carries into the next second, minute, day and year.
+    run(
+        &mut s,
+        "insert into t (d, ts) values (date '2021-12-31', '31-DEC-21 11.59.59.9999 PM')",
+        &[],
+    )
+    .unwrap();
+    let at = |s: &str, nanos: u32| {
+        let mut d = date(s);
+        d.nanos = nanos;
+        d
+    };
+    assert_eq!(
+        rows(&mut s, "select d, ts, t9 from t order by d"),
+        vec![
+            vec![
+                Value::Date(date("2021-03-15 10:11:12")),
+                Value::Timestamp(at("2021-03-15 10:11:12", 988_000_000)),
+                Value::Timestamp(at("2021-03-15 10:11:12", 987_654_321)),
+            ],
+            vec![
+                Value::Date(date("2021-12-31 00:00:00")),
+                Value::Timestamp(date("2022-01-01 00:00:00")),
+                Value::Null,
+            ],
+        ]
+    );
+    // The stored DATE compares equal to the same second.
+    assert_eq!(
+        rows(
+            &mut s,
+            "select count(*) from t where d = to_date('2021-03-15 10:11:12', 'YYYY-MM-DD HH24:MI:SS')"
+        ),
+        vec![vec![num("1")]]
+    );
+}

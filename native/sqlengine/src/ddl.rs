@@ -6,8 +6,8 @@ use super::lexer::{split_commas, Tok, Token};
 use super::rewrite::{self, BindMode, Ctx};
 use super::schemas::{collapse_name, qualified_name, quote};
 use super::sequences::prefix;
-use super::types::{decl_type, oracle_type};
-use super::{Session, SqlError};
+use super::types::{decl_type, from_decl, oracle_type};
+use super::{ColumnInfo, Session, SqlError};
 
 fn ident_at(toks: &[Token], i: usize) -> Result<String, SqlError> {
     toks.get(i).and_then(Token::ident).ok_or_else(|| SqlError {
@@ -364,7 +364,17 @@ impl Session {
         let target = format!("{}.{}", quote(&schema), quote(&name));
         if toks.get(3).is_some_and(|t| t.is_word("AS")) {
             let select = sql_of(&toks[4..], &self.user.clone());
-            return self.exec_sql(&format!("CREATE TABLE {target} AS {select}"), toks);
+            match self.columns_as(&schema, &name, &select) {
+                Some(defs) => self.exec_sql(
+                    &format!(
+                        "CREATE TABLE {target} ({defs}); INSERT INTO {target} {select}",
+                        defs = defs.join(", ")
+                    ),
+                    toks,
+                )?,
+                None => self.exec_sql(&format!("CREATE TABLE {target} AS {select}"), toks)?,
+            }
+            return self.sync_column_checks(&schema, &name, true);
         }
         if !toks.get(3).is_some_and(|t| t.is_op("(")) {
             return Err(SqlError {
@@ -406,6 +416,40 @@ impl Session {
             self.db.create_sequence(&seq, start, inc)?;
         }
         Ok(())
+    }
+
+    /// The column definitions of CREATE TABLE … AS `select`: a column that is
+    /// a table's column keeps its Oracle type, NOT NULL and checks, as in
+    /// Oracle (SQLite's own CTAS types it by affinity only: NUM, TEXT);
+    /// `None` when SQLite refuses the query (its CTAS reports why).
+    fn columns_as(&self, schema: &str, table: &str, select: &str) -> Option<Vec<String>> {
+        let stmt = self.conn.prepare(select).ok()?;
+        let defs = stmt
+            .columns()
+            .iter()
+            .map(|c| {
+                let col = c.name().replace('"', "\"\"");
+                let Some(decl) = c.decl_type() else {
+                    return format!("\"{col}\"");
+                };
+                match from_decl(decl) {
+                    Some((info, _)) => {
+                        let nn = if info.nullable { "" } else { " NOT NULL" };
+                        let checks = type_constraints(&info, schema, table, &col).join(" ");
+                        format!("\"{col}\" {}{nn} {checks}", decl_type(&info, None))
+                    }
+                    // A type SQLite gave (an older CTAS: NUM, TEXT) keeps its affinity.
+                    None if decl
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_ (),".contains(&b)) =>
+                    {
+                        format!("\"{col}\" {decl}")
+                    }
+                    None => format!("\"{col}\""),
+                }
+            })
+            .collect();
+        Some(defs)
     }
 
     /// One column definition → SQLite text, plus identity (column, start, increment).
@@ -564,41 +608,48 @@ impl Session {
                 j += 1;
             }
         }
-        if matches!(
-            info.ora_type,
-            oradb_protocol::value::ora_type::VARCHAR
-                | oradb_protocol::value::ora_type::CHAR
-                | oradb_protocol::value::ora_type::RAW
-        ) {
-            let max = if info.ora_type == oradb_protocol::value::ora_type::RAW {
-                info.size
-            } else {
-                info.char_size
-            };
-            constraints.push(format!(
-                "CHECK (ora_check_len(\"{col}\", {max}, '\"{schema}\".\"{table}\"', '{col}'))"
-            ));
-        }
-        if info.ora_type == oradb_protocol::value::ora_type::NUMBER {
-            // A binary double bound into NUMBER is stored as a REAL; one
-            // NUMBER cannot hold fails here as in Oracle (ORA-01426), not
-            // later at every fetch. typeof() first keeps other rows cheap.
-            constraints.push(format!(
-                "CHECK (typeof(\"{col}\") <> 'real' OR ora_number_fits(\"{col}\"))"
-            ));
-        }
-        if matches!(
-            info.ora_type,
-            oradb_protocol::value::ora_type::INTERVAL_DS
-                | oradb_protocol::value::ora_type::INTERVAL_YM
-        ) {
-            // Intervals are kept as text: compared by value, not by bytes.
-            constraints.push("COLLATE ORA_INTERVAL".into());
-        }
+        constraints.extend(type_constraints(&info, schema, table, &col));
         let decl = decl_type(&info, identity.map(|i| i.0));
         Ok((
             format!("\"{col}\" {decl} {}", constraints.join(" ")),
             identity.map(|(_, s, i)| (col, s, i)),
         ))
     }
+}
+
+/// The constraints a column of type `info` gets besides NOT NULL: lengths
+/// (ORA-12899), NUMBER's range, interval collation.
+fn type_constraints(info: &ColumnInfo, schema: &str, table: &str, col: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if matches!(
+        info.ora_type,
+        oradb_protocol::value::ora_type::VARCHAR
+            | oradb_protocol::value::ora_type::CHAR
+            | oradb_protocol::value::ora_type::RAW
+    ) {
+        let max = if info.ora_type == oradb_protocol::value::ora_type::RAW {
+            info.size
+        } else {
+            info.char_size
+        };
+        out.push(format!(
+            "CHECK (ora_check_len(\"{col}\", {max}, '\"{schema}\".\"{table}\"', '{col}'))"
+        ));
+    }
+    if info.ora_type == oradb_protocol::value::ora_type::NUMBER {
+        // A binary double bound into NUMBER is stored as a REAL; one
+        // NUMBER cannot hold fails here as in Oracle (ORA-01426), not
+        // later at every fetch. typeof() first keeps other rows cheap.
+        out.push(format!(
+            "CHECK (typeof(\"{col}\") <> 'real' OR ora_number_fits(\"{col}\"))"
+        ));
+    }
+    if matches!(
+        info.ora_type,
+        oradb_protocol::value::ora_type::INTERVAL_DS | oradb_protocol::value::ora_type::INTERVAL_YM
+    ) {
+        // Intervals are kept as text: compared by value, not by bytes.
+        out.push("COLLATE ORA_INTERVAL".into());
+    }
+    out
 }

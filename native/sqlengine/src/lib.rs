@@ -99,6 +99,9 @@ pub struct Prepared {
     pub bind_names: Vec<String>,
     /// Indices into `bind_names` of RETURNING … INTO binds (no values sent).
     pub returning: Vec<usize>,
+    /// With `returning`: the query that reads the returned values back from
+    /// one written row (`?1` its rowid), the statement returning rowids.
+    reread: Option<String>,
     pub plsql_dirs: Vec<BindDir>,
     pub columns: Vec<ColumnInfo>,
     sql: String,

@@ -11,6 +11,7 @@ pub mod dml_alias;
 mod hierarchy;
 pub mod insert_default;
 pub mod merge;
+pub mod returning;
 
 /// How bind placeholders map to value slots.
 pub enum BindMode<'a> {
@@ -331,17 +332,17 @@ impl<'a, 'c> Rewriter<'a, 'c> {
     }
 
     fn unary(&mut self) -> String {
-        match self.peek(0) {
-            Some(t) if t.is_op("-") => {
-                self.i += 1;
-                format!("ora_neg({})", self.unary())
-            }
-            Some(t) if t.is_op("+") => {
-                self.i += 1;
-                self.unary()
-            }
-            _ => self.primary(),
+        // A loop, not recursion: `- - - … 1` is not nesting (see too_deep).
+        let mut negations = 0;
+        while let Some(t) = self.peek(0).filter(|t| t.is_op("-") || t.is_op("+")) {
+            negations += usize::from(t.is_op("-"));
+            self.i += 1;
         }
+        let mut out = self.primary();
+        for _ in 0..negations {
+            out = format!("ora_neg({out})");
+        }
+        out
     }
 
     fn primary(&mut self) -> String {
@@ -606,6 +607,34 @@ fn cast(args: &str) -> String {
 }
 
 /// Rewrites a whole statement (query or DML) given its tokens.
+/// Levels of parentheses and CASE a statement may nest. The rewriter and the
+/// PL/SQL evaluator recurse once (or more) per level; 2,000 levels overflowed
+/// the server thread's stack and aborted the whole server. SQLite refuses
+/// expressions deeper than 1,000 anyway; 200 leaves room for the deepest
+/// frames (nested calls) in a debug build.
+pub const MAX_NESTING: usize = 200;
+
+/// The offset of the token where `toks` nests deeper than [`MAX_NESTING`].
+pub fn too_deep(toks: &[Token]) -> Option<usize> {
+    let mut open: Vec<bool> = Vec::new(); // true: a CASE, false: a parenthesis
+    let mut prev_end = false;
+    for t in toks {
+        if t.is_op("(") || (t.is_word("CASE") && !prev_end) {
+            open.push(t.is_word("CASE"));
+            if open.len() > MAX_NESTING {
+                return Some(t.pos);
+            }
+        } else if t.is_op(")") {
+            // A CASE left open inside the parentheses (a syntax error) closes with them.
+            while open.pop() == Some(true) {}
+        } else if t.is_word("END") && open.last() == Some(&true) {
+            open.pop();
+        }
+        prev_end = t.is_word("END");
+    }
+    None
+}
+
 pub fn rewrite(toks: &[Token], ctx: &mut Ctx) -> String {
     if let Some(sql) = hierarchy::row_generator(toks, ctx) {
         return sql;

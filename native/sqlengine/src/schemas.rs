@@ -68,7 +68,8 @@ impl Database {
     }
 
     /// Creates the schema's file in WAL mode, once per process (the journal
-    /// mode cannot change inside a session's transaction).
+    /// mode cannot change inside a session's transaction), and gives tables
+    /// of an older data directory their type checks (column_check.rs).
     pub(crate) fn prepare_schema_file(&self, schema: &str) -> Result<(), SqlError> {
         let mut done = self
             .wal_ready
@@ -83,6 +84,7 @@ impl Database {
             .map_err(|e| errors::map(&e, &[], "SYS"))?;
         conn.execute_batch("PRAGMA journal_mode=WAL;")
             .map_err(|e| errors::map(&e, &[], "SYS"))?;
+        super::column_check::install_missing(&conn).map_err(|e| errors::map(&e, &[], "SYS"))?;
         done.insert(schema.to_string());
         Ok(())
     }

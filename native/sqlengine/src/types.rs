@@ -224,8 +224,10 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         }
         ora_type::VARCHAR => format!("TEXT_VC_{}_{}", c.size, c.char_size),
         ora_type::CHAR => format!("TEXT_CH_{}_{}", c.size, c.char_size),
-        ora_type::DATE => "TEXT_DT".into(),
-        ora_type::TIMESTAMP => format!("TEXT_TS_{}", c.scale),
+        // No affinity: TEXT would turn a number into text before the
+        // type-check triggers (column_check.rs) could refuse it (ORA-00932).
+        ora_type::DATE => "BLOB_DT".into(),
+        ora_type::TIMESTAMP => format!("BLOB_TS_{}", c.scale),
         ora_type::RAW => format!("BLOB_RW_{}", c.size),
         ora_type::BINARY_DOUBLE => "REAL_BD".into(),
         ora_type::BINARY_FLOAT => "REAL_BF".into(),

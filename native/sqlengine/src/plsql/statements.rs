@@ -267,12 +267,28 @@ impl Session {
                     .ok_or_else(|| not_declared(t, &t.ident().unwrap_or_default()))
             })
             .collect::<Result<_, _>>()?;
-        let sql = format!(
-            "{} RETURNING {}",
-            self.rewrite_with(&s[..ret], frame),
-            self.rewrite_with(&s[ret + 1..into], frame)
-        );
-        let rows = self.query_slots(&sql, s, frame)?;
+        let main = self.rewrite_with(&s[..ret], frame);
+        // INSERT/UPDATE read the rows back as stored (after the type-check
+        // triggers, see rewrite/returning.rs); the rowid goes in as a literal.
+        let rows = match crate::rewrite::returning::reread_select(s, ret, into) {
+            Some(select) => {
+                let select = self.rewrite_with(&select, frame);
+                let rowids = self.query_slots(&format!("{main} RETURNING rowid"), s, frame)?;
+                let mut rows = Vec::new();
+                for id in rowids.iter().filter_map(|r| match r.first() {
+                    Some(Sql::Integer(i)) => Some(*i),
+                    _ => None,
+                }) {
+                    let q = format!("{select} WHERE rowid = {id}");
+                    rows.extend(self.query_slots(&q, s, frame)?);
+                }
+                rows
+            }
+            None => {
+                let exprs = self.rewrite_with(&s[ret + 1..into], frame);
+                self.query_slots(&format!("{main} RETURNING {exprs}"), s, frame)?
+            }
+        };
         frame.sql_rowcount = Some(rows.len() as i64);
         let row = match rows.len() {
             0 => vec![Sql::Null; targets.len()],
