@@ -99,6 +99,27 @@ test(
 );
 
 test(
+  "thick mode: encryption REQUIRED in sqlnet.ora meets a server that requires it; REJECTED gets ORA-12660",
+  server,
+  async () => {
+    await using db = await startTestServer({
+      args: ["--encryption", "required", "--integrity", "required"],
+    });
+    // OCI writes sqlnet.log into the working directory when a connection fails.
+    const env = { ...process.env, LD_LIBRARY_PATH: IC_DIR };
+    const on = child("nne-required", IC_DIR, db.connectString, env);
+    assert.equal(on.ok, true, JSON.stringify(on));
+    assert.equal(on.thin, false);
+    const banners = (on.banners as string[]).join(" | ");
+    assert.match(banners, /AES256 Encryption service adapter/);
+    assert.match(banners, /SHA256 Crypto-checksumming service adapter/);
+    const off = child("nne-rejected", IC_DIR, db.connectString, env);
+    assert.equal(off.ok, false, JSON.stringify(off));
+    assert.equal(off.error.code, "ORA-12660");
+  },
+);
+
+test(
   "thick mode: thin connections made before keep working; new ones go through OCI",
   server,
   async () => {

@@ -277,7 +277,12 @@ impl NativeThickConnection {
     #[napi]
     pub fn force_close(&self, env: Env, _grace_ms: u32) -> Result<JsObject> {
         run!(self, env, |c| {
-            let _ = c.break_execution();
+            // Only a running call is broken: a break on an idle session costs a round trip,
+            // and under native network encryption OCI 19.3 cannot resume after one
+            // (ORA-12599), so `await using` on an idle connection failed there.
+            if c.busy() {
+                let _ = c.break_execution();
+            }
             c.close()
         })
     }

@@ -301,6 +301,11 @@ impl ThickConnection {
     }
 
     /// Interrupts the running call (it fails with ORA-01013); does not wait for it.
+    /// True while a call holds the session (a break then has something to interrupt).
+    pub fn busy(&self) -> bool {
+        self.calls.try_lock().is_err()
+    }
+
     pub fn break_execution(&self) -> Result<()> {
         if self.closed.load(Ordering::Acquire) {
             return Ok(());
