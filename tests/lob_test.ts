@@ -260,24 +260,29 @@ test(
   },
 );
 
-test("an empty LOB fetched is empty, not NULL: as a Lob and whole", server, async () => {
+test("an empty LOB is empty, not NULL: in SQL and fetched as a Lob", server, async () => {
   await using s = await startConnected();
   await s.conn.execute("CREATE TABLE e (id NUMBER, c CLOB, b BLOB)");
   await s.conn.execute("INSERT INTO e VALUES (1, EMPTY_CLOB(), EMPTY_BLOB())");
-  const whole = await s.conn.execute<[string, Uint8Array]>("SELECT c, b FROM e", [], {
-    outFormat: "array",
-  });
-  assert.deepEqual(whole.rows, [["", new Uint8Array(0)]]);
-  const lobs = await s.conn.execute<[Lob, Lob]>("SELECT c, b FROM e", [], {
+  await s.conn.execute("INSERT INTO e VALUES (2, NULL, NULL)");
+  const sql = await s.conn.execute<[number, number]>(
+    "SELECT id, DBMS_LOB.GETLENGTH(c) FROM e WHERE c IS NOT NULL AND b IS NOT NULL",
+    [],
+    { outFormat: "array" },
+  );
+  assert.deepEqual(sql.rows, [[1, 0]]);
+  const lobs = await s.conn.execute<[Lob, Lob]>("SELECT c, b FROM e ORDER BY id", [], {
     outFormat: "array",
     fetchLobs: true,
   });
   const [c, b] = lobs.rows![0];
   assert.ok(c instanceof Lob && b instanceof Lob);
   assert.equal(await c.size(), 0);
+  assert.equal(await c.text(), "");
   assert.deepEqual(await b.bytes(), new Uint8Array(0));
   await c.close();
   await b.close();
+  assert.deepEqual(lobs.rows![1], [null, null]);
 });
 
 test(
