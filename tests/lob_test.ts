@@ -182,6 +182,110 @@ test("RETURNING … INTO a CLOB or BLOB bind gives a Lob per returned row", serv
 });
 
 test(
+  "INSERT … EMPTY_BLOB() RETURNING INTO a Lob: writes through it fill the row (Knex's idiom)",
+  server,
+  async () => {
+    // The server used to answer a temporary copy: the writes were lost and the row kept
+    // the empty LOB.
+    await using s = await startConnected();
+    await s.conn.execute("CREATE TABLE files (id NUMBER, data BLOB, body CLOB)");
+    const r = await s.conn.execute<unknown>(
+      "INSERT INTO files (id, data, body) VALUES (1, EMPTY_BLOB(), EMPTY_CLOB()) " +
+        "RETURNING data, body INTO :d, :b",
+      { d: { dir: BIND_OUT, type: BLOB }, b: { dir: BIND_OUT, type: CLOB } },
+    );
+    const out = r.outBinds as { d: Lob[]; b: Lob[] };
+    await using d = out.d[0];
+    await using b = out.b[0];
+    // An empty LOB is a LOB of size 0, not NULL.
+    assert.ok(d instanceof Lob && b instanceof Lob);
+    assert.equal(await d.size(), 0);
+    assert.equal(await b.text(), "");
+    const data = new Uint8Array(100 * 1024).map((_, i) => (i * 7) % 256);
+    await d.write(1, data);
+    await b.write(1, "written ünïcode");
+    await s.conn.commit();
+
+    await using other = await connect({
+      user: s.db.user,
+      password: s.db.password,
+      connectString: s.db.connectString,
+    });
+    const { rows } = await other.execute<[Uint8Array, string]>(
+      "SELECT data, body FROM files WHERE id = 1",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(rows, [[data, "written ünïcode"]]);
+  },
+);
+
+test(
+  "UPDATE … RETURNING INTO a CLOB Lob writes the row in the transaction: rollback undoes it",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await s.conn.execute("CREATE TABLE notes (id NUMBER, body CLOB)");
+    await s.conn.execute("INSERT INTO notes VALUES (1, 'old text')");
+    await s.conn.execute("INSERT INTO notes VALUES (2, 'other')");
+    await s.conn.commit();
+    const r = await s.conn.execute<unknown>(
+      "UPDATE notes SET id = id WHERE id = 1 RETURNING body, body || '!' INTO :b, :e",
+      { b: { dir: BIND_OUT, type: CLOB }, e: { dir: BIND_OUT, type: CLOB } },
+    );
+    const out = r.outBinds as { b: Lob[]; e: Lob[] };
+    await using b = out.b[0];
+    await using e = out.e[0];
+    assert.equal(await b.text(), "old text");
+    await b.write(1, "NEW");
+    await b.trim(6);
+    // An expression is a value: a temporary LOB, its writes stay in it.
+    await e.write(1, "zzz");
+    const body = async () =>
+      (await s.conn.execute<[string]>("SELECT body FROM notes WHERE id = 1", [], {
+        outFormat: "array",
+      })).rows![0][0];
+    assert.equal(await body(), "NEW te");
+    await s.conn.rollback();
+    assert.equal(await body(), "old text");
+    assert.equal(await b.text(), "old text");
+
+    // DELETE returns the row as it was, in a copy: the row is gone.
+    const del = await s.conn.execute<unknown>(
+      "DELETE FROM notes WHERE id = 2 RETURNING body INTO :b",
+      { b: { dir: BIND_OUT, type: CLOB } },
+    );
+    await using gone = (del.outBinds as { b: Lob[] }).b[0];
+    assert.equal(await gone.text(), "other");
+  },
+);
+
+test("an empty LOB is empty, not NULL: in SQL and fetched as a Lob", server, async () => {
+  await using s = await startConnected();
+  await s.conn.execute("CREATE TABLE e (id NUMBER, c CLOB, b BLOB)");
+  await s.conn.execute("INSERT INTO e VALUES (1, EMPTY_CLOB(), EMPTY_BLOB())");
+  await s.conn.execute("INSERT INTO e VALUES (2, NULL, NULL)");
+  const sql = await s.conn.execute<[number, number]>(
+    "SELECT id, DBMS_LOB.GETLENGTH(c) FROM e WHERE c IS NOT NULL AND b IS NOT NULL",
+    [],
+    { outFormat: "array" },
+  );
+  assert.deepEqual(sql.rows, [[1, 0]]);
+  const lobs = await s.conn.execute<[Lob, Lob]>("SELECT c, b FROM e ORDER BY id", [], {
+    outFormat: "array",
+    fetchLobs: true,
+  });
+  const [c, b] = lobs.rows![0];
+  assert.ok(c instanceof Lob && b instanceof Lob);
+  assert.equal(await c.size(), 0);
+  assert.equal(await c.text(), "");
+  assert.deepEqual(await b.bytes(), new Uint8Array(0));
+  await c.close();
+  await b.close();
+  assert.deepEqual(lobs.rows![1], [null, null]);
+});
+
+test(
   "two Lobs over one LOB value are independent: closing one leaves the other",
   server,
   async () => {

@@ -102,6 +102,9 @@ pub struct Prepared {
     /// With `returning`: the query that reads the returned values back from
     /// one written row (`?1` its rowid), the statement returning rowids.
     reread: Option<String>,
+    /// With `reread`: its plain LOB columns (index, source, type), returned
+    /// as locators of the written row (lob_rows.rs).
+    reread_lobs: Vec<(usize, LobSource, u8)>,
     pub plsql_dirs: Vec<BindDir>,
     pub columns: Vec<ColumnInfo>,
     sql: String,

@@ -47,8 +47,9 @@ pub struct LobRows {
     pub rowids: Vec<Option<i64>>,
 }
 
-/// The origin of each result column of `sql` (None for expressions).
-fn origins(conn: &rusqlite::Connection, sql: &str) -> Vec<Option<LobSource>> {
+/// The origin of each result column of `sql` (None for expressions), with
+/// the column's declared type.
+fn origins(conn: &rusqlite::Connection, sql: &str) -> Vec<Option<(LobSource, Option<String>)>> {
     let Ok(csql) = CString::new(sql) else {
         return Vec::new();
     };
@@ -68,16 +69,44 @@ fn origins(conn: &rusqlite::Connection, sql: &str) -> Vec<Option<LobSource>> {
         };
         let out = (0..ffi::sqlite3_column_count(stmt))
             .map(|i| {
-                Some(LobSource {
+                let src = LobSource {
                     schema: text(ffi::sqlite3_column_database_name(stmt, i))?,
                     table: text(ffi::sqlite3_column_table_name(stmt, i))?,
                     column: text(ffi::sqlite3_column_origin_name(stmt, i))?,
-                })
+                };
+                Some((src, text(ffi::sqlite3_column_decltype(stmt, i))))
             })
             .collect();
         ffi::sqlite3_finalize(stmt);
         out
     }
+}
+
+/// The LOB columns a RETURNING reread (`SELECT exprs FROM target WHERE
+/// rowid = ?1`, rewrite/returning.rs) returns as they are, by index, with
+/// their source and type: these go back as locators of the written row, so
+/// writes through them fill it (the `empty_blob() … returning b into :b`
+/// idiom). Expressions over a LOB are values, not the row's LOB.
+pub(crate) fn returned_lobs(
+    conn: &rusqlite::Connection,
+    reread: &str,
+) -> Vec<(usize, LobSource, u8)> {
+    origins(conn, reread)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let (src, decl) = o?;
+            let (info, _) = crate::types::from_decl(decl.as_deref()?)?;
+            let lob = matches!(info.ora_type, ora_type::CLOB | ora_type::BLOB);
+            (lob && !src.schema.eq_ignore_ascii_case("temp")).then_some((i, src, info.ora_type))
+        })
+        .collect()
+}
+
+/// A LOB column's stored value as a LOB of type `ty`: an empty one stays
+/// an empty LOB (Oracle's EMPTY_CLOB() is not NULL).
+pub(crate) fn lob_value_of(v: ValueRef, ty: u8) -> Value {
+    to_value(v, &lob_info(ty))
 }
 
 /// `toks` (a SELECT) with `, ROWID` as its last select item, or None when
@@ -197,7 +226,7 @@ impl Session {
         let from = origins(&self.conn, &p.translated);
         let columns: Vec<(usize, LobSource)> = lobs
             .iter()
-            .filter_map(|&i| Some((i, from.get(i)?.clone()?)))
+            .filter_map(|&i| Some((i, from.get(i)?.clone()?.0)))
             // Session views are snapshots in TEMP: not rows to write.
             .filter(|(_, s)| !s.schema.eq_ignore_ascii_case("temp"))
             .collect();

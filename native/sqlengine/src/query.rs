@@ -554,6 +554,7 @@ impl Session {
             bind_names: Vec::new(),
             returning: Vec::new(),
             reread: None,
+            reread_lobs: Vec::new(),
             plsql_dirs: Vec::new(),
             columns: Vec::new(),
             sql: sql.to_string(),
@@ -621,6 +622,7 @@ impl Session {
                 let reread = format!("{select} WHERE rowid = ?1");
                 // One that SQLite refuses keeps RETURNING as written, and its error.
                 if self.conn.prepare_cached(&reread).is_ok() {
+                    p.reread_lobs = super::lob_rows::returned_lobs(&self.conn, &reread);
                     p.reread = Some(reread);
                     p.translated = format!("{main} RETURNING rowid");
                 }
@@ -945,6 +947,7 @@ impl Session {
     }
 
     fn run_dml(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
+        self.lob_rows = None;
         self.begin()?;
         self.materialize_views(&p.toks)?;
         let params = Self::params(binds, &p.returning);
@@ -989,13 +992,40 @@ impl Session {
         if let Some(reread) = &p.reread {
             // The rows as stored, once the statement and its triggers are done.
             let mut stmt = self.conn.prepare_cached(reread).map_err(map)?;
+            let mut rowids = Vec::with_capacity(written.len());
             for rowid in &written {
                 let mut rows = stmt.query([rowid]).map_err(map)?;
                 match rows.next().map_err(map)? {
-                    Some(r) => push_returned(&mut returning, r, width),
+                    Some(r) => {
+                        push_returned(&mut returning, r, width);
+                        rowids.push(lob_rowid(Some(ValueRef::from(rowid))));
+                        // A LOB column's value as a LOB: EMPTY_CLOB() is
+                        // not NULL, as a VARCHAR2 '' would be.
+                        for (k, _, ty) in &p.reread_lobs {
+                            if let (Some(out), Ok(v)) = (returning.get_mut(*k), r.get_ref(*k)) {
+                                if let Some(last) = out.last_mut() {
+                                    *last = super::lob_rows::lob_value_of(v, *ty);
+                                }
+                            }
+                        }
+                    }
                     // Gone already (a trigger deleted it): NULLs keep the rows aligned.
-                    None => returning.iter_mut().for_each(|out| out.push(Value::Null)),
+                    None => {
+                        returning.iter_mut().for_each(|out| out.push(Value::Null));
+                        rowids.push(None);
+                    }
                 }
+            }
+            if !p.reread_lobs.is_empty() {
+                // The written rows, for the server's persistent locators.
+                self.lob_rows = Some(super::lob_rows::LobRows {
+                    columns: p
+                        .reread_lobs
+                        .iter()
+                        .map(|(k, s, _)| (*k, s.clone()))
+                        .collect(),
+                    rowids,
+                });
             }
         }
         Ok(Outcome::Dml {

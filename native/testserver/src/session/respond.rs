@@ -309,6 +309,9 @@ struct DmlResult {
     total: u64,
     counts: Vec<u64>,
     returning: Vec<Vec<Vec<Value>>>,
+    /// Per execution with RETURNING: the written rows of its plain LOB
+    /// columns, which go back as the rows' own (persistent) locators.
+    lob_rows: Vec<Option<crate::sql::LobRows>>,
     batch: Vec<(usize, SqlError)>,
     fatal: Option<(usize, SqlError)>,
 }
@@ -328,11 +331,14 @@ async fn dml(
                 total: 0,
                 counts: Vec::new(),
                 returning: Vec::new(),
+                lob_rows: Vec::new(),
                 batch: Vec::new(),
                 fatal: None,
             };
             for (i, row) in rows.iter().enumerate() {
-                match s.execute(&q, row) {
+                let res = s.execute(&q, row);
+                let lob_rows = s.take_lob_rows();
+                match res {
                     Ok(Outcome::Dml {
                         row_count,
                         returning,
@@ -340,11 +346,13 @@ async fn dml(
                         r.total += row_count;
                         r.counts.push(row_count);
                         r.returning.push(returning);
+                        r.lob_rows.push(lob_rows);
                     }
                     Ok(_) => r.counts.push(0),
                     Err(e) if batch_errors => {
                         r.counts.push(0);
                         r.returning.push(Vec::new());
+                        r.lob_rows.push(None);
                         r.batch.push((i, e));
                     }
                     Err(e) => {
@@ -364,23 +372,31 @@ async fn dml(
         .unwrap_or_default();
     let mut w = TtcWriter::with_capacity(1024);
     if !p.returning.is_empty() {
-        for iteration in &r.returning {
+        for (n, iteration) in r.returning.iter().enumerate() {
+            let lob_rows = r.lob_rows.get(n).and_then(Option::as_ref);
             let mut per_bind = Vec::with_capacity(p.returning.len());
             for (k, &bind) in p.returning.iter().enumerate() {
                 let meta = cur_binds.get(bind);
                 let ty = meta.map_or(ora_type::VARCHAR, |m| m.ora_type);
+                let csfrm = meta.map_or(1, |m| m.csfrm);
                 let vals = iteration.get(k).map(Vec::as_slice).unwrap_or_default();
-                let one = |v: &Value| -> Result<Returned, SqlError> {
+                let mut one = |(j, v): (usize, &Value)| -> Result<Returned, SqlError> {
                     if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
-                        // Into a LOB bind: a temporary LOB holding the value, as
-                        // for a PL/SQL LOB OUT bind (its bytes would be read as a
-                        // locator).
-                        let csfrm = meta.map_or(1, |m| m.csfrm);
-                        return st.lobs.value_locator(v, ty, csfrm, true).map(Returned::Lob);
+                        let row = lob_rows.map(|l| super::lob::RowAt {
+                            lob_rows: Some(l),
+                            index: j,
+                        });
+                        return super::returning::lob_locator(&mut st.lobs, v, ty, csfrm, row, k)
+                            .map(Returned::Lob);
                     }
                     encoded(v, ty).map(Returned::Bytes)
                 };
-                match vals.iter().map(one).collect::<Result<Vec<_>, _>>() {
+                match vals
+                    .iter()
+                    .enumerate()
+                    .map(&mut one)
+                    .collect::<Result<Vec<_>, _>>()
+                {
                     Ok(values) => per_bind.push(values),
                     Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                 }

@@ -2,6 +2,9 @@
 
 use oradb_protocol::buf::Writer as TtcWriter;
 use oradb_protocol::ttc::{lob, msg, rows};
+use oradb_protocol::value::{ora_type, Value};
+
+use crate::sql::SqlError;
 
 /// One value of a RETURNING ... INTO bind, ready to send.
 pub(crate) enum Returned {
@@ -30,4 +33,34 @@ pub(crate) fn write_lob_out(w: &mut TtcWriter, loc: Option<&(Vec<u8>, u64)>) {
     let loc = loc.map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
     lob::write_locator_value(w, loc);
     w.sb4(if loc.is_some() { 0 } else { -1 });
+}
+
+/// The locator RETURNING … INTO a LOB bind answers for value `v` of
+/// returned column `col`: the written row's own LOB when the column is a
+/// plain LOB column of it (`at`), so writes through the locator fill the
+/// row; else (an expression, DELETE's gone row) a temporary LOB holding the
+/// value, as for a PL/SQL LOB OUT bind.
+pub(crate) fn lob_locator(
+    lobs: &mut super::lob::Lobs,
+    v: &Value,
+    ty: u8,
+    csfrm: u8,
+    at: Option<super::lob::RowAt>,
+    col: usize,
+) -> Result<Option<(Vec<u8>, u64)>, SqlError> {
+    let row = at.and_then(|at| {
+        let r = at.lob_rows?;
+        let rowid = (*r.rowids.get(at.index)?)?;
+        let (_, src) = r.columns.iter().find(|(i, _)| *i == col)?;
+        Some((src, rowid))
+    });
+    let size = match (v, ty) {
+        (Value::Clob(t), ora_type::CLOB) => t.encode_utf16().count() as u64,
+        (Value::Blob(b), ora_type::BLOB) => b.len() as u64,
+        _ => return lobs.value_locator(v, ty, csfrm, true),
+    };
+    match row {
+        Some((src, rowid)) => Ok(Some((lobs.row_locator(src, rowid, ty, csfrm), size))),
+        None => lobs.value_locator(v, ty, csfrm, true),
+    }
 }
