@@ -390,13 +390,17 @@ mod tests {
                 .code,
             904
         );
-        // Nesting deep enough to exhaust the stack is refused instead.
-        let deep = format!(
-            "select {}1{} from dual",
-            "cursor(select ".repeat(500),
-            " from dual)".repeat(500)
-        );
-        assert_eq!(s.prepare(&deep).unwrap_err().code, 1000);
+        // Nesting deep enough to exhaust the stack is refused instead: past 64 CURSOR
+        // expressions by their own limit, past 200 levels by the statement depth limit.
+        let deep = |n: usize| {
+            format!(
+                "select {}1{} from dual",
+                "cursor(select ".repeat(n),
+                " from dual)".repeat(n)
+            )
+        };
+        assert_eq!(s.prepare(&deep(100)).unwrap_err().code, 1000);
+        assert_eq!(s.prepare(&deep(500)).unwrap_err().code, 900);
         assert!(s.open_nested("not json").is_err());
         assert!(s.open_nested("[1]").is_err());
     }
