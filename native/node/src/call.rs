@@ -418,9 +418,8 @@ enum Park {
         woken: bool,
     },
     Parked(Parked),
-    /// Woken while the JS thread watches the socket: left for the watch,
-    /// which usually fires at once, else taken by a fallback timer (the
-    /// wake may be a timeout or a break, which the socket does not show).
+    /// Woken while the JS thread watches the socket and the socket is
+    /// readable: left for the watch, which fires on the JS thread's next turn.
     Woken(Parked),
     /// On the runtime: wakes of this waker are stale (the task has its own).
     Moved,
@@ -432,10 +431,9 @@ struct Handoff {
     armed: std::sync::atomic::AtomicBool,
     /// The watch's handle; touched only on the JS thread.
     watch: std::sync::atomic::AtomicPtr<std::ffi::c_void>,
+    /// The watched socket.
+    fd: std::sync::atomic::AtomicI32,
 }
-
-/// How long a call woken while watched waits for the watch to take it.
-const WATCH_FALLBACK: std::time::Duration = std::time::Duration::from_millis(1);
 
 impl Handoff {
     fn new() -> Arc<Self> {
@@ -443,6 +441,7 @@ impl Handoff {
             park: Mutex::new(Park::Polling { woken: false }),
             armed: std::sync::atomic::AtomicBool::new(false),
             watch: std::sync::atomic::AtomicPtr::new(ptr::null_mut()),
+            fd: std::sync::atomic::AtomicI32::new(-1),
         })
     }
 
@@ -467,17 +466,6 @@ impl Handoff {
             *g = Park::Moved;
             drop(g);
             submit(p.into_task(self.clone()));
-        }
-    }
-
-    /// The fallback for a call left to the watch that did not take it.
-    fn release_woken(self: &Arc<Self>) {
-        let mut g = self.lock();
-        if let Park::Woken(_) = *g {
-            if let Park::Woken(p) = std::mem::replace(&mut *g, Park::Moved) {
-                drop(g);
-                runtime().spawn(p.into_task(self.clone()));
-            }
         }
     }
 
@@ -520,14 +508,14 @@ impl std::task::Wake for Handoff {
         let mut g = self.lock();
         match std::mem::replace(&mut *g, Park::Moved) {
             Park::Polling { .. } => *g = Park::Polling { woken: true },
-            Park::Parked(p) if self.armed.load(Ordering::SeqCst) => {
+            // The reply is there: the watch (level-triggered) takes it on the
+            // JS thread. Any other wake (a timeout, a break, the session
+            // lock) shows no data and goes on here.
+            Park::Parked(p)
+                if self.armed.load(Ordering::SeqCst)
+                    && crate::uv_poll::readable(self.fd.load(Ordering::SeqCst)) =>
+            {
                 *g = Park::Woken(p);
-                drop(g);
-                let h = self.clone();
-                runtime().spawn(async move {
-                    tokio::time::sleep(WATCH_FALLBACK).await;
-                    h.release_woken();
-                });
             }
             Park::Parked(p) => {
                 drop(g);
@@ -646,6 +634,7 @@ fn watch(env: sys::napi_env, fd: i32, h: &Arc<Handoff>) {
     });
     if let Some(handle) = crate::uv_poll::watch(env, fd, on_ready) {
         h.watch.store(handle, Ordering::SeqCst);
+        h.fd.store(fd, Ordering::SeqCst);
         h.armed.store(true, Ordering::SeqCst);
     }
 }

@@ -147,3 +147,24 @@ pub fn close(handle: *mut c_void) {
         unsafe { (api.close)(handle, on_closed) };
     }
 }
+
+/// The socket has bytes (or an end) to read now; never waits.
+pub fn readable(fd: i32) -> bool {
+    #[repr(C)]
+    struct PollFd {
+        fd: i32,
+        events: i16,
+        revents: i16,
+    }
+    extern "C" {
+        fn poll(fds: *mut PollFd, nfds: std::ffi::c_ulong, timeout: i32) -> i32;
+    }
+    const POLLIN: i16 = 1;
+    let mut p = PollFd {
+        fd,
+        events: POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no timeout.
+    unsafe { poll(&mut p, 1, 0) > 0 }
+}
