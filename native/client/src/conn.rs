@@ -219,19 +219,12 @@ impl Connection {
     fn read_ahead(&self, cursor_id: u32, n: u32) {
         let (state, ctl) = (self.state.clone(), self.ctl.clone());
         tokio::spawn(async move {
-            for _ in 0..crate::exec::AHEAD_DEPTH {
-                // Locked per batch: a waiting call (the caller's next fetch)
-                // goes between two read-aheads.
-                let mut st = state.lock().await;
-                // Busy like any call, so a break (or a waiting call's timeout)
-                // can interrupt it.
-                ctl.busy.store(true, Ordering::SeqCst);
-                let more = st.read_ahead(cursor_id, n).await;
-                ctl.busy.store(false, Ordering::SeqCst);
-                if !more {
-                    break;
-                }
-            }
+            let mut st = state.lock().await;
+            // Busy like any call, so a break (or a waiting call's timeout)
+            // can interrupt it.
+            ctl.busy.store(true, Ordering::SeqCst);
+            st.read_ahead(cursor_id, n).await;
+            ctl.busy.store(false, Ordering::SeqCst);
         });
     }
     pub async fn execute_many(

@@ -33,7 +33,6 @@ mod decode;
 mod lob;
 pub use lob::LobRead;
 mod query;
-pub(crate) use query::AHEAD_DEPTH;
 mod round_trip;
 mod session;
 
@@ -127,8 +126,8 @@ pub(crate) struct State {
     pub(crate) closed_by_user: bool,
     prefetch: u32,
     cache: StmtCache,
-    /// Batches fetched ahead of the caller, per cursor, oldest first.
-    ahead: HashMap<u32, std::collections::VecDeque<Result<Fetched>>>,
+    /// Batches fetched ahead of the caller, per cursor.
+    ahead: HashMap<u32, Result<Fetched>>,
     /// Each open cursor's last row, for BIT_VECTOR duplicates.
     carry: HashMap<u32, Carry>,
     /// The cursor named by the last server error, so a failed first

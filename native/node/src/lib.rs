@@ -533,10 +533,7 @@ impl NativeConnection {
     #[napi]
     pub fn fetch(&self, env: Env, cursor_id: u32, max_rows: u32) -> Result<JsObject> {
         let c = self.inner.clone();
-        // Eager: a batch the read-ahead already holds is handed over at once,
-        // with no thread hop. Unwatched: a batch still to come is read and
-        // decoded on the I/O thread.
-        call::spawn_eager(env, None, async move {
+        call::spawn(env, async move {
             done(
                 guarded(async move { c.fetch(cursor_id, max_rows).await })
                     .await

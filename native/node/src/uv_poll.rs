@@ -14,12 +14,18 @@ use napi::sys;
 type PollCb = unsafe extern "C" fn(*mut c_void, i32, i32);
 type CloseCb = unsafe extern "C" fn(*mut c_void);
 
+type SizeFn = unsafe extern "C" fn(i32) -> usize;
+type InitFn = unsafe extern "C" fn(*mut c_void, *mut c_void, i32) -> i32;
+type StartFn = unsafe extern "C" fn(*mut c_void, i32, PollCb) -> i32;
+type StopFn = unsafe extern "C" fn(*mut c_void) -> i32;
+type CloseFn = unsafe extern "C" fn(*mut c_void, CloseCb);
+
 struct Api {
     poll_size: usize,
-    init: unsafe extern "C" fn(*mut c_void, *mut c_void, i32) -> i32,
-    start: unsafe extern "C" fn(*mut c_void, i32, PollCb) -> i32,
-    stop: unsafe extern "C" fn(*mut c_void) -> i32,
-    close: unsafe extern "C" fn(*mut c_void, CloseCb),
+    init: InitFn,
+    start: StartFn,
+    stop: StopFn,
+    close: CloseFn,
 }
 
 const UV_READABLE: i32 = 1;
@@ -45,13 +51,13 @@ fn api() -> Option<&'static Api> {
         // SAFETY: each symbol is libuv's function of that name, with the
         // signature given by uv.h.
         unsafe {
-            let size: unsafe extern "C" fn(i32) -> usize = std::mem::transmute(size);
+            let size = std::mem::transmute::<*mut c_void, SizeFn>(size);
             Some(Api {
                 poll_size: size(UV_POLL),
-                init: std::mem::transmute::<*mut c_void, _>(sym(c"uv_poll_init_socket")?),
-                start: std::mem::transmute::<*mut c_void, _>(sym(c"uv_poll_start")?),
-                stop: std::mem::transmute::<*mut c_void, _>(sym(c"uv_poll_stop")?),
-                close: std::mem::transmute::<*mut c_void, _>(sym(c"uv_close")?),
+                init: std::mem::transmute::<*mut c_void, InitFn>(sym(c"uv_poll_init_socket")?),
+                start: std::mem::transmute::<*mut c_void, StartFn>(sym(c"uv_poll_start")?),
+                stop: std::mem::transmute::<*mut c_void, StopFn>(sym(c"uv_poll_stop")?),
+                close: std::mem::transmute::<*mut c_void, CloseFn>(sym(c"uv_close")?),
             })
         }
     })

@@ -3,32 +3,18 @@
 
 use super::*;
 
-/// Batches a cursor may have fetched ahead of the caller: with two, the
-/// server works on the next while the caller decodes one and the I/O thread
-/// another, instead of waiting for the caller's next fetch.
-pub(crate) const AHEAD_DEPTH: usize = 2;
-
 impl State {
     /// Fetches the next batch of an open cursor while the caller is still
-    /// decoding an earlier one (a later `fetch` returns it at once), unless
-    /// `AHEAD_DEPTH` wait already or the cursor is finished. True when there
-    /// may be more.
-    pub(crate) async fn read_ahead(&mut self, cursor_id: u32, n: u32) -> bool {
-        let full = self.ahead.get(&cursor_id).is_some_and(|q| {
-            q.len() >= AHEAD_DEPTH
-                || q.back()
-                    .is_some_and(|r| r.as_ref().map_or(true, |f| f.done))
-        });
-        if self.dead || full || !self.cursors.contains_key(&cursor_id) {
-            return false;
+    /// decoding the previous one; the next `fetch` returns it at once.
+    pub(crate) async fn read_ahead(&mut self, cursor_id: u32, n: u32) {
+        if self.dead
+            || !self.cursors.contains_key(&cursor_id)
+            || self.ahead.contains_key(&cursor_id)
+        {
+            return;
         }
-        // Taken out: the fetch that ends the cursor clears its entry.
-        let mut queued = self.ahead.remove(&cursor_id).unwrap_or_default();
-        let r = self.fetch_next(cursor_id, n).await;
-        let more = matches!(&r, Ok(f) if !f.done);
-        queued.push_back(r);
-        self.ahead.insert(cursor_id, queued);
-        more
+        let r = self.fetch(cursor_id, n).await;
+        self.ahead.insert(cursor_id, r);
     }
 
     /// Runs a cached statement again: no SQL text, no describe.
@@ -262,19 +248,9 @@ impl State {
     }
 
     pub(crate) async fn fetch(&mut self, cursor_id: u32, n: u32) -> Result<Fetched> {
-        if let Some(q) = self.ahead.get_mut(&cursor_id) {
-            if let Some(r) = q.pop_front() {
-                if q.is_empty() {
-                    self.ahead.remove(&cursor_id);
-                }
-                return r;
-            }
+        if let Some(r) = self.ahead.remove(&cursor_id) {
+            return r;
         }
-        self.fetch_next(cursor_id, n).await
-    }
-
-    /// Fetches the cursor's next batch from the server.
-    async fn fetch_next(&mut self, cursor_id: u32, n: u32) -> Result<Fetched> {
         let plan = self.cursors.get(&cursor_id).cloned().ok_or_else(|| {
             Error::usage(
                 codes::CURSOR_CLOSED,
