@@ -23,7 +23,7 @@ export async function startServer(root) {
     child.stdout.once("data", (d) => ok(String(d).trim()));
     child.once("exit", (code) => fail(new Error(`oradb-testserver exited (${code})`)));
   });
-  return { bin, load, pid: child.pid, connectString: `${addr}/FREEPDB1`, stop: () => child.kill() };
+  return { bin, load, connectString: `${addr}/FREEPDB1`, stop: () => child.kill() };
 }
 
 /** b10 (`rows` rows of 10 columns), m (executeMany's target) and k (ids 0..side-1). */

@@ -55,9 +55,6 @@ pub struct Connection {
     state: Arc<Mutex<State>>,
     ctl: Arc<Control>,
     info: Arc<SessionInfo>,
-    /// The socket's descriptor (unix, when known): the Node glue watches it
-    /// from the event loop to finish a small call without a thread hop.
-    fd: Option<i32>,
 }
 
 fn closed() -> Error {
@@ -71,32 +68,16 @@ impl Connection {
         let ctl = Arc::new(Control::default());
         ctl.call_timeout_ms
             .store(opts.call_timeout.as_millis() as u64, Ordering::Relaxed);
-        #[cfg(unix)]
-        let fd = transport.raw_fd();
-        #[cfg(not(unix))]
-        let fd = None;
         let state = State::new(transport, caps, ctl.clone(), &opts);
         Ok(Connection {
             state: Arc::new(Mutex::new(state)),
             ctl,
             info: Arc::new(info),
-            fd,
         })
     }
 
     pub fn info(&self) -> &SessionInfo {
         &self.info
-    }
-
-    /// The socket's descriptor, when known (see the field).
-    pub fn raw_fd(&self) -> Option<i32> {
-        self.fd
-    }
-
-    /// No call holds the session now (a read-ahead may), so a call made now
-    /// starts with its request rather than a wait for the session.
-    pub fn is_idle(&self) -> bool {
-        self.state.try_lock().is_ok()
     }
 
     /// Uncommitted changes exist (as of the last call).

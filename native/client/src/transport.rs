@@ -69,12 +69,6 @@ impl Transport {
             .is_pending()
     }
 
-    /// The TCP socket's descriptor, for callers that watch it for readability.
-    #[cfg(unix)]
-    pub fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
-        self.fd
-    }
-
     /// TCP, then (with `tls`) the TLS handshake, within `timeout`.
     pub async fn open(
         host: &str,

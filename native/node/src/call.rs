@@ -109,8 +109,6 @@ fn submit(task: Task) {
 struct Completion {
     deferred: sys::napi_deferred,
     settle: Settle,
-    /// An eager call's hand-off, whose socket watch (if any) ends here.
-    handoff: Option<Arc<Handoff>>,
 }
 
 type Settle = Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send>;
@@ -153,8 +151,6 @@ struct Channel {
     /// Calls in flight; the channel keeps the event loop alive only while
     /// this is above zero, so an idle connection never holds a process open.
     pending: Cell<usize>,
-    /// The async context of promises settled from a libuv callback.
-    async_ctx: sys::napi_async_context,
 }
 
 fn check(status: sys::napi_status, what: &str) -> Result<()> {
@@ -189,24 +185,14 @@ unsafe extern "C" fn call_js(
     // SAFETY: the context is the environment's Channel, alive until the
     // threadsafe function is finalized, which happens after its last call.
     let ch = unsafe { &*context.cast::<Channel>() };
-    if let Some(h) = &c.handoff {
-        h.close_watch();
+    let left = ch.pending.get().saturating_sub(1);
+    ch.pending.set(left);
+    if left == 0 {
+        // SAFETY: on the JS thread that owns the channel.
+        unsafe { sys::napi_unref_threadsafe_function(env, ch.tsfn) };
     }
-    ch.done_one(env);
     let settled = (c.settle)(env);
     settle(env, c.deferred, settled);
-}
-
-impl Channel {
-    /// A call of this environment finished (on its JS thread).
-    fn done_one(&self, env: sys::napi_env) {
-        let left = self.pending.get().saturating_sub(1);
-        self.pending.set(left);
-        if left == 0 {
-            // SAFETY: on the JS thread that owns the channel.
-            unsafe { sys::napi_unref_threadsafe_function(env, self.tsfn) };
-        }
-    }
 }
 
 /// Resolves or rejects `deferred` (on its JS thread, exactly once).
@@ -260,7 +246,6 @@ fn channel(env: sys::napi_env) -> Result<&'static Channel> {
         sender: Arc::new(Sender(Mutex::new(None))),
         tsfn: ptr::null_mut(),
         pending: Cell::new(0),
-        async_ctx: ptr::null_mut(),
     }));
     let mut name = ptr::null_mut();
     let label = "oradb completion";
@@ -294,15 +279,6 @@ fn channel(env: sys::napi_env) -> Result<&'static Channel> {
         )?;
         let chan = &mut *ch;
         chan.tsfn = tsfn;
-        let mut resource = ptr::null_mut();
-        check(
-            sys::napi_create_object(env, &mut resource),
-            "creating the async resource",
-        )?;
-        check(
-            sys::napi_async_init(env, resource, name, &mut chan.async_ctx),
-            "creating the async context",
-        )?;
         *chan.sender.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Tsfn(tsfn));
         check(
             sys::napi_set_instance_data(env, ch.cast(), None, ptr::null_mut()),
@@ -343,7 +319,7 @@ where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = T> + Send + 'static,
 {
-    start(env, fut, None)
+    start(env, fut, false)
 }
 
 /// Like `spawn`, but when no other call of this JS environment is in flight
@@ -354,18 +330,12 @@ where
 /// same event. A lone call (sequential queries) then costs one thread
 /// wake-up less; with calls in flight the I/O thread is busy anyway, and the
 /// inbox batches them without loading the JS thread with socket writes.
-///
-/// With `fd` (the call's socket, where the event loop can watch it), the
-/// answer is read on the JS thread too when it comes while the call waits:
-/// no thread wakes between the server's reply and the promise (see
-/// `uv_poll`). Whatever else wakes the call (a timeout, a break, a reply in
-/// several reads) moves it to the I/O thread as before.
-pub fn spawn_eager<T, F>(env: Env, fd: Option<i32>, fut: F) -> Result<JsObject>
+pub fn spawn_eager<T, F>(env: Env, fut: F) -> Result<JsObject>
 where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = T> + Send + 'static,
 {
-    start(env, fut, Some(fd))
+    start(env, fut, true)
 }
 
 fn settler<T: ToNapiValue + Send + 'static>(out: std::result::Result<T, String>) -> Settle {
@@ -384,177 +354,39 @@ fn settler<T: ToNapiValue + Send + 'static>(out: std::result::Result<T, String>)
     }
 }
 
-/// An eagerly started call between steps: its future and where its result goes.
-struct Parked {
-    fut: Pin<Box<dyn Future<Output = Settle> + Send>>,
-    deferred: usize,
-    sender: Arc<Sender>,
-}
-
-impl Parked {
-    /// The rest of the call as a task of the runtime, completing through the channel.
-    fn into_task(self, handoff: Arc<Handoff>) -> Task {
-        let Parked {
-            fut,
-            deferred,
-            sender,
-        } = self;
-        Box::pin(async move {
-            let settle = fut.await;
-            sender.send(Box::new(Completion {
-                deferred: deferred as sys::napi_deferred,
-                settle,
-                handoff: Some(handoff),
-            }));
-        })
-    }
-}
-
 /// Where an eagerly started call waits between its first step (on the JS
-/// thread) and the wake that moves it on.
+/// thread) and the wake that moves it to the runtime.
 enum Park {
-    /// A step is running on the JS thread; a wake during it is remembered.
+    /// The first step is running; a wake during it is remembered.
     Polling {
         woken: bool,
     },
-    Parked(Parked),
-    /// Woken while the JS thread watches the socket and the socket is
-    /// readable: left for the watch, which fires on the JS thread's next turn.
-    Woken(Parked),
+    Parked(Task),
     /// On the runtime: wakes of this waker are stale (the task has its own).
     Moved,
 }
 
-struct Handoff {
-    park: Mutex<Park>,
-    /// The JS thread watches the socket (see `uv_poll`).
-    armed: std::sync::atomic::AtomicBool,
-    /// The watch's handle; touched only on the JS thread.
-    watch: std::sync::atomic::AtomicPtr<std::ffi::c_void>,
-    /// The watched socket.
-    fd: std::sync::atomic::AtomicI32,
-}
-
-impl Handoff {
-    fn new() -> Arc<Self> {
-        Arc::new(Handoff {
-            park: Mutex::new(Park::Polling { woken: false }),
-            armed: std::sync::atomic::AtomicBool::new(false),
-            watch: std::sync::atomic::AtomicPtr::new(ptr::null_mut()),
-            fd: std::sync::atomic::AtomicI32::new(-1),
-        })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Park> {
-        self.park.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Ends the socket watch, if one is open (on the JS thread).
-    fn close_watch(&self) {
-        use std::sync::atomic::Ordering;
-        self.armed.store(false, Ordering::SeqCst);
-        crate::uv_poll::close(self.watch.swap(ptr::null_mut(), Ordering::SeqCst));
-    }
-
-    /// Parks `p` after a step that returned Pending; a wake that came
-    /// during the step sends it to the runtime at once.
-    fn park(self: &Arc<Self>, p: Parked) {
-        let mut g = self.lock();
-        if let Park::Polling { woken: false } = *g {
-            *g = Park::Parked(p);
-        } else {
-            *g = Park::Moved;
-            drop(g);
-            submit(p.into_task(self.clone()));
-        }
-    }
-
-    /// The socket is readable (JS thread): runs the call's next step here;
-    /// finished, its promise settles with no thread hop.
-    fn on_readable(self: &Arc<Self>, env: sys::napi_env) {
-        self.close_watch();
-        let taken = {
-            let mut g = self.lock();
-            match std::mem::replace(&mut *g, Park::Polling { woken: false }) {
-                Park::Parked(p) | Park::Woken(p) => Some(p),
-                other => {
-                    *g = other;
-                    None
-                }
-            }
-        };
-        let Some(mut p) = taken else { return };
-        let waker = std::task::Waker::from(self.clone());
-        let polled = {
-            let _rt = runtime().enter();
-            p.fut.as_mut().poll(&mut Context::from_waker(&waker))
-        };
-        match polled {
-            Poll::Ready(out) => {
-                *self.lock() = Park::Moved;
-                settle_in_scope(env, p.deferred as sys::napi_deferred, out);
-            }
-            Poll::Pending => self.park(p),
-        }
-    }
-}
+struct Handoff(Mutex<Park>);
 
 impl std::task::Wake for Handoff {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
     }
     fn wake_by_ref(self: &Arc<Self>) {
-        use std::sync::atomic::Ordering;
-        let mut g = self.lock();
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
         match std::mem::replace(&mut *g, Park::Moved) {
             Park::Polling { .. } => *g = Park::Polling { woken: true },
-            // The reply is there: the watch (level-triggered) takes it on the
-            // JS thread. Any other wake (a timeout, a break, the session
-            // lock) shows no data and goes on here.
-            Park::Parked(p)
-                if self.armed.load(Ordering::SeqCst)
-                    && crate::uv_poll::readable(self.fd.load(Ordering::SeqCst)) =>
-            {
-                *g = Park::Woken(p);
-            }
-            Park::Parked(p) => {
+            Park::Parked(task) => {
                 drop(g);
                 // Usually called on the I/O thread by its driver: a local spawn.
-                runtime().spawn(p.into_task(self.clone()));
+                runtime().spawn(task);
             }
-            Park::Woken(p) => *g = Park::Woken(p),
             Park::Moved => {}
         }
     }
 }
 
-/// Settles a promise from outside any N-API callback (a libuv callback):
-/// in a handle scope and a callback scope, whose end runs the microtasks
-/// the settlement queued.
-fn settle_in_scope(env: sys::napi_env, deferred: sys::napi_deferred, out: Settle) {
-    let Ok(ch) = channel(env) else { return };
-    ch.done_one(env);
-    // SAFETY: N-API calls on the JS thread that owns `env`, scopes opened
-    // and closed in order.
-    unsafe {
-        let mut hs = ptr::null_mut();
-        sys::napi_open_handle_scope(env, &mut hs);
-        let mut resource = ptr::null_mut();
-        sys::napi_create_object(env, &mut resource);
-        let mut cs = ptr::null_mut();
-        let scoped = sys::napi_open_callback_scope(env, resource, ch.async_ctx, &mut cs)
-            == sys::Status::napi_ok;
-        let settled = out(env);
-        settle(env, deferred, settled);
-        if scoped {
-            sys::napi_close_callback_scope(env, cs);
-        }
-        sys::napi_close_handle_scope(env, hs);
-    }
-}
-
-/// `eager`: run the first step here (see `spawn_eager`), with the socket to watch.
-fn start<T, F>(env: Env, fut: F, eager: Option<Option<i32>>) -> Result<JsObject>
+fn start<T, F>(env: Env, fut: F, eager: bool) -> Result<JsObject>
 where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = T> + Send + 'static,
@@ -570,26 +402,21 @@ where
     )?;
     // Boxed: the task stores its future inline and tokio copies that slot
     // whole on each state change; the execute future is several KB.
-    let inner = CatchPanic(fut);
-    let mut fut: Pin<Box<dyn Future<Output = Settle> + Send>> =
-        Box::pin(async move { settler(inner.await) });
-    let eager = eager.filter(|_| ch.pending.get() == 0);
-    let mut handoff = None;
-    if let Some(fd) = eager {
-        let h = Handoff::new();
+    let mut fut = Box::pin(CatchPanic(fut));
+    let handoff = if eager && ch.pending.get() == 0 {
+        let handoff = Arc::new(Handoff(Mutex::new(Park::Polling { woken: false })));
         // Timers and spawns made by the first step need the runtime's context.
         let _rt = runtime().enter();
-        let waker = std::task::Waker::from(h.clone());
+        let waker = std::task::Waker::from(handoff.clone());
         if let Poll::Ready(out) = fut.as_mut().poll(&mut Context::from_waker(&waker)) {
-            settle(raw, deferred, out(raw));
+            settle(raw, deferred, settler(out)(raw));
             // SAFETY: `promise` is a live value of this env.
             return Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) });
         }
-        if let Some(fd) = fd {
-            watch(raw, fd, &h);
-        }
-        handoff = Some(h);
-    }
+        Some(handoff)
+    } else {
+        None
+    };
     ch.pending.set(ch.pending.get() + 1);
     if ch.pending.get() == 1 {
         // SAFETY: on the JS thread that owns the channel.
@@ -598,43 +425,30 @@ where
             "referencing the completion channel",
         )?;
     }
-    let parked = Parked {
-        fut,
-        deferred: deferred as usize,
-        sender: ch.sender.clone(),
-    };
+    let sender = ch.sender.clone();
+    let deferred_addr = deferred as usize;
+    let task: Task = Box::pin(async move {
+        let settle = settler(fut.await);
+        sender.send(Box::new(Completion {
+            deferred: deferred_addr as sys::napi_deferred,
+            settle,
+        }));
+    });
     match handoff {
-        Some(h) => h.park(parked),
-        None => {
-            let sender = parked.sender;
-            let (fut, deferred) = (parked.fut, parked.deferred);
-            submit(Box::pin(async move {
-                let settle = fut.await;
-                sender.send(Box::new(Completion {
-                    deferred: deferred as sys::napi_deferred,
-                    settle,
-                    handoff: None,
-                }));
-            }));
+        None => submit(task),
+        Some(handoff) => {
+            let mut g = handoff.0.lock().unwrap_or_else(|p| p.into_inner());
+            match *g {
+                Park::Polling { woken: false } => *g = Park::Parked(task),
+                // Woken during its first step: it can go on at once.
+                _ => {
+                    *g = Park::Moved;
+                    drop(g);
+                    submit(task);
+                }
+            }
         }
     }
     // SAFETY: `promise` is a live value of this env.
     Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) })
-}
-
-/// Watches the call's socket from the event loop (see `Handoff::on_readable`).
-fn watch(env: sys::napi_env, fd: i32, h: &Arc<Handoff>) {
-    use std::sync::atomic::Ordering;
-    let env_addr = env as usize;
-    let weak = Arc::downgrade(h);
-    let on_ready = Box::new(move || {
-        if let Some(h) = weak.upgrade() {
-            h.on_readable(env_addr as sys::napi_env);
-        }
-    });
-    if let Some(handle) = crate::uv_poll::watch(env, fd, on_ready) {
-        h.watch.store(handle, Ordering::SeqCst);
-        h.fd.store(fd, Ordering::SeqCst);
-        h.armed.store(true, Ordering::SeqCst);
-    }
 }

@@ -9,7 +9,6 @@ mod lob;
 pub mod log;
 pub mod thick;
 pub mod thick_pool;
-mod uv_poll;
 mod values;
 
 use std::future::Future;
@@ -450,11 +449,12 @@ impl NativeConnection {
     ) -> Result<JsObject> {
         let c = self.inner.clone();
         // Large binds are encoded on the I/O thread, not on the JS thread.
-        let eager = values.0.len() <= EAGER_MAX_BIND_BYTES;
-        // A read-ahead holding the session: the call waits for it, not for
-        // its answer, so the socket is not worth watching.
-        let fd = c.raw_fd().filter(|_| c.is_idle());
-        let fut = async move {
+        let start = if values.0.len() <= EAGER_MAX_BIND_BYTES {
+            call::spawn_eager
+        } else {
+            call::spawn
+        };
+        start(env, async move {
             let b = match binds(&specs.0, &values.0, 1) {
                 Ok(b) => b,
                 Err(f) => return done(Err(f)),
@@ -477,12 +477,7 @@ impl NativeConnection {
                     .await
                     .map(exec_bytes),
             )
-        };
-        if eager {
-            call::spawn_eager(env, fd, fut)
-        } else {
-            call::spawn(env, fut)
-        }
+        })
     }
 
     /// `flags`: 1 autoCommit, 2 batchErrors, 4 dmlRowCounts.
