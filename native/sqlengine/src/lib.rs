@@ -28,7 +28,10 @@ mod session_state;
 mod static_views;
 mod stored;
 mod synonyms;
+
 mod sys_names;
+#[cfg(test)]
+mod toolkit_tests;
 mod txn;
 mod types;
 mod userenv;
