@@ -92,3 +92,180 @@ fn rownum_in_where_limits_and_in_the_select_list_numbers() {
     .unwrap_err();
     assert!(e.message.contains("00904"), "{e:?}");
 }
+
+/// Knex's increments(): its create-table, sequence-and-trigger block, and an insert returning the id.
+#[test]
+fn knex_increments_creates_a_sequence_and_trigger_that_fill_the_key() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "create table \"knex_inc\" (\"id\" integer not null primary key, \"name\" varchar2(10))",
+    );
+    let block = "DECLARE PK_NAME VARCHAR(200); BEGIN  EXECUTE IMMEDIATE ('CREATE SEQUENCE \"knex_inc_seq\"');  \
+        SELECT cols.column_name INTO PK_NAME  FROM all_constraints cons, all_cons_columns cols  \
+        WHERE cons.constraint_type = 'P'  AND cons.constraint_name = cols.constraint_name  \
+        AND cons.owner = cols.owner  AND cols.table_name = 'knex_inc';  \
+        execute immediate ('create or replace trigger \"knex_inc_autoinc_trg\"  BEFORE INSERT on \"knex_inc\"  \
+        for each row  declare  checking number := 1;  begin    if (:new.\"' || PK_NAME || '\" is null) then      \
+        while checking >= 1 loop        select \"knex_inc_seq\".nextval into :new.\"' || PK_NAME || '\" from dual;        \
+        select count(\"' || PK_NAME || '\") into checking from \"knex_inc\"        \
+        where \"' || PK_NAME || '\" = :new.\"' || PK_NAME || '\";      end loop;    end if;  end;'); END;";
+    ok(&mut s, block);
+    let p = s
+        .prepare("insert into \"knex_inc\" (\"name\") values (:1) returning \"id\" into :2")
+        .unwrap();
+    for (name, id) in [("a", "1"), ("b", "2")] {
+        let out = s
+            .execute(&p, &[Value::Varchar(name.into()), Value::Null])
+            .unwrap();
+        let Outcome::Dml {
+            row_count,
+            returning,
+        } = out
+        else {
+            panic!("{out:?}")
+        };
+        assert_eq!((row_count, text(&returning[0][0])), (1, id.to_string()));
+    }
+    // A given key is kept, and the sequence skips keys already taken.
+    ok(&mut s, "insert into \"knex_inc\" values (3, 'c')");
+    ok(
+        &mut s,
+        "insert into \"knex_inc\" (\"name\") select 'd' from dual union all select 'e' from dual",
+    );
+    let rows = run(
+        &mut s,
+        "select \"id\", \"name\" from \"knex_inc\" order by 1",
+        &[],
+    )
+    .unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+    let trg = run(&mut s, "select trigger_name, trigger_type, triggering_event, table_name, status from user_triggers", &[]);
+    assert_eq!(
+        trg.unwrap(),
+        vec![vec![
+            "knex_inc_autoinc_trg",
+            "BEFORE EACH ROW",
+            "INSERT",
+            "knex_inc",
+            "ENABLED"
+        ]]
+    );
+    let cons = run(&mut s, "select c.constraint_type, k.column_name, k.position from user_constraints c \
+        join user_cons_columns k on k.constraint_name = c.constraint_name where c.table_name = 'knex_inc'", &[]);
+    assert_eq!(cons.unwrap(), vec![vec!["P", "id", "1"]]);
+}
+
+#[test]
+fn update_and_delete_triggers_see_old_and_new_and_after_triggers_run_per_row() {
+    let mut s = session();
+    items(&mut s);
+    ok(
+        &mut s,
+        "create table audit (what varchar2(10), old_name varchar2(10), new_name varchar2(10))",
+    );
+    ok(&mut s, "create trigger item_upd before update of name on item for each row \
+        begin :new.name := upper(:new.name); insert into audit values ('U', :old.name, :new.name); end;");
+    ok(
+        &mut s,
+        "create trigger item_del after delete on item for each row when (old.id > 4) \
+        begin insert into audit values ('D', :old.name, null); end;",
+    );
+    assert_eq!(
+        run(
+            &mut s,
+            "update item set name = name || 'x' where id < 3",
+            &[]
+        )
+        .unwrap(),
+        vec![vec!["2"]]
+    );
+    // A column outside UPDATE OF fires nothing.
+    ok(&mut s, "update item set id = id + 100 where id = 9");
+    assert_eq!(
+        run(&mut s, "delete from item where id in (5, 3)", &[]).unwrap(),
+        vec![vec!["2"]]
+    );
+    let names = run(
+        &mut s,
+        "select name from item where id < 3 order by id",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(names, vec![vec!["AX"], vec!["BX"]]);
+    let audit = run(
+        &mut s,
+        "select what, old_name, new_name from audit order by what, old_name",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        audit,
+        vec![
+            vec!["D", "e", "NULL"],
+            vec!["U", "a", "AX"],
+            vec!["U", "b", "BX"]
+        ]
+    );
+    ok(&mut s, "alter trigger item_upd disable");
+    ok(&mut s, "update item set name = 'low' where id = 1");
+    assert_eq!(
+        run(&mut s, "select name from item where id = 1", &[]).unwrap(),
+        vec![vec!["low"]]
+    );
+    ok(&mut s, "drop trigger item_del");
+    let e = run(&mut s, "drop trigger item_del", &[]).unwrap_err();
+    assert_eq!(e.code, 4080);
+}
+
+#[test]
+fn a_failing_trigger_fails_its_statement_and_unsupported_kinds_are_refused() {
+    let mut s = session();
+    items(&mut s);
+    ok(
+        &mut s,
+        "create trigger no_z before insert on item for each row \
+        begin if :new.name = 'z' then raise_application_error(-20001, 'no z'); end if; end;",
+    );
+    let e = run(&mut s, "insert into item values (10, 'z')", &[]).unwrap_err();
+    assert_eq!(e.code, 20001, "{e:?}");
+    assert!(
+        e.message
+            .contains("ORA-04088: error during execution of trigger 'SCOTT.NO_Z'"),
+        "{}",
+        e.message
+    );
+    assert_eq!(
+        run(&mut s, "select count(*) from item", &[]).unwrap(),
+        vec![vec!["6"]]
+    );
+    let e = run(
+        &mut s,
+        "create trigger st after insert on item begin null; end;",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(e.code, 3001);
+    assert!(e.message.contains("statement-level"), "{}", e.message);
+    let e = run(
+        &mut s,
+        "create trigger bad before insert on item for each row begin :new.nope := 1; end;",
+        &[],
+    );
+    ok(&mut s, "select 1 from dual");
+    // Stored as written; the bad column shows when it fires.
+    e.unwrap();
+    let e = run(&mut s, "insert into item values (11, 'k')", &[]).unwrap_err();
+    assert!(
+        e.message.contains("PLS-00049") && e.message.contains("ORA-04088"),
+        "{}",
+        e.message
+    );
+    // DROP TABLE drops its triggers.
+    ok(&mut s, "drop table item");
+    assert_eq!(
+        run(&mut s, "select count(*) from user_triggers", &[]).unwrap(),
+        vec![vec!["0"]]
+    );
+}
