@@ -94,6 +94,10 @@ impl Session {
     /// The table `p` writes and its triggers for that event; `None` when
     /// it fires none (the usual path runs it).
     pub(crate) fn row_triggers(&mut self, p: &Prepared) -> Result<Option<Target>, SqlError> {
+        // Cheap checks first: statements on tables without triggers pay only these.
+        if self.no_triggers() {
+            return Ok(None);
+        }
         let toks = &p.toks;
         let (event, at) = match word_at(toks, 0).as_str() {
             "INSERT" if word_at(toks, 1) == "INTO" => ("INSERT", 2),
@@ -101,16 +105,15 @@ impl Session {
             "DELETE" if word_at(toks, 1) == "FROM" => ("DELETE", 2),
             _ => return Ok(None),
         };
-        let Ok((owner, named)) = collapse_name(toks, at) else {
+        let Ok((owner, table, _)) = super::super::schemas::qualified_name(toks, at) else {
             return Ok(None);
         };
-        let Some(table) = named.get(at).and_then(Token::ident) else {
-            return Ok(None);
-        };
-        // Cheap before the table's schema is even looked up.
-        if self.no_triggers() {
+        if !self.triggers.by_table.keys().any(|(_, t)| *t == table) {
             return Ok(None);
         }
+        let Ok((_, named)) = collapse_name(toks, at) else {
+            return Ok(None);
+        };
         let schema = self.table_schema(owner, &table)?;
         let mut triggers = self.table_triggers(&schema, &table);
         triggers.retain(|t| t.events.iter().any(|e| e == event));
