@@ -269,3 +269,28 @@ fn a_failing_trigger_fails_its_statement_and_unsupported_kinds_are_refused() {
         vec![vec!["0"]]
     );
 }
+
+#[test]
+fn dml_in_plsql_and_merge_on_a_table_with_triggers_are_refused_not_run_without_them() {
+    let mut s = session();
+    items(&mut s);
+    ok(
+        &mut s,
+        "create trigger item_ins before insert on item for each row begin :new.id := 1; end;",
+    );
+    for sql in [
+        "begin insert into item (name) values ('x'); end;",
+        "merge into item d using (select 1 id from dual) s on (d.id = s.id) \
+         when matched then update set d.name = 'm'",
+    ] {
+        let e = run(&mut s, sql, &[]).unwrap_err();
+        assert_eq!(e.code, 3001, "{sql}: {e:?}");
+    }
+    assert_eq!(
+        run(&mut s, "select count(*) from item", &[]).unwrap(),
+        vec![vec!["6"]]
+    );
+    // Other tables are not affected.
+    ok(&mut s, "create table other (a number)");
+    ok(&mut s, "begin insert into other values (1); end;");
+}

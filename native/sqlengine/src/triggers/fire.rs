@@ -94,12 +94,27 @@ impl Session {
     /// The table `p` writes and its triggers for that event; `None` when
     /// it fires none (the usual path runs it).
     pub(crate) fn row_triggers(&mut self, p: &Prepared) -> Result<Option<Target>, SqlError> {
+        self.triggers_for(&p.toks)
+    }
+
+    /// PL/SQL runs its DML without this module: a statement that would fire
+    /// triggers is refused there rather than run without them.
+    pub(crate) fn refuse_triggered_dml(&mut self, toks: &[Token]) -> Result<(), SqlError> {
+        match self.triggers_for(toks)? {
+            Some(_) => Err(unsupported(
+                "DML in PL/SQL on a table with triggers (run it as a SQL statement)",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn triggers_for(&mut self, toks: &[Token]) -> Result<Option<Target>, SqlError> {
         // Cheap checks first: statements on tables without triggers pay only these.
         if self.no_triggers() {
             return Ok(None);
         }
-        let toks = &p.toks;
         let (event, at) = match word_at(toks, 0).as_str() {
+            "MERGE" if word_at(toks, 1) == "INTO" => ("MERGE", 2),
             "INSERT" if word_at(toks, 1) == "INTO" => ("INSERT", 2),
             "UPDATE" => ("UPDATE", 1),
             "DELETE" if word_at(toks, 1) == "FROM" => ("DELETE", 2),
@@ -116,6 +131,9 @@ impl Session {
         };
         let schema = self.table_schema(owner, &table)?;
         let mut triggers = self.table_triggers(&schema, &table);
+        if event == "MERGE" && !triggers.is_empty() {
+            return Err(unsupported("MERGE into a table with triggers"));
+        }
         triggers.retain(|t| t.events.iter().any(|e| e == event));
         if event == "UPDATE" {
             let set = set_columns(&named);
