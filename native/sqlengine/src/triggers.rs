@@ -17,6 +17,7 @@ use super::lexer::{Tok, Token};
 use super::{Prepared, Session, SqlError};
 
 mod fire;
+mod insert;
 
 const TABLE: &str = "SYS.\"ORA$TRIGGERS\"";
 const VC128: &str = "TEXT_VC_128_128";
