@@ -9,6 +9,7 @@ mod column_check_tests;
 mod dbms_output;
 mod ddl;
 mod describe;
+mod dict_constraints;
 pub mod directory;
 mod errors;
 mod functions;
@@ -28,7 +29,11 @@ mod session_state;
 mod static_views;
 mod stored;
 mod synonyms;
+
 mod sys_names;
+#[cfg(test)]
+mod toolkit_tests;
+mod triggers;
 mod txn;
 mod types;
 mod userenv;
@@ -337,6 +342,8 @@ pub struct Session {
     visible: Arc<Mutex<schemas::Visible>>,
     /// Rowids and LOB sources of the last query with persistent LOBs.
     lob_rows: Option<LobRows>,
+    /// Row triggers by table (triggers.rs).
+    triggers: triggers::Cache,
 }
 
 impl Session {
@@ -396,6 +403,7 @@ impl Session {
             attached: Vec::new(),
             visible,
             lob_rows: None,
+            triggers: Default::default(),
         };
         s.sync_schema()?;
         Ok(s)

@@ -808,7 +808,7 @@ impl Session {
         match p.kind {
             StmtKind::Query => self.run_query(p, binds),
             StmtKind::Dml => self.atomic(|s| s.run_dml(p, binds)),
-            StmtKind::Ddl => match self.stored_ddl(p) {
+            StmtKind::Ddl => match self.trigger_ddl(p).or_else(|| self.stored_ddl(p)) {
                 Some(r) => r,
                 None => self.ddl(&p.toks),
             }
@@ -950,6 +950,9 @@ impl Session {
         self.lob_rows = None;
         self.begin()?;
         self.materialize_views(&p.toks)?;
+        if let Some(target) = self.row_triggers(p)? {
+            return self.run_dml_fired(p, binds, target);
+        }
         let params = Self::params(binds, &p.returning);
         let map = |e: rusqlite::Error| errors::map(&e, &p.toks, &self.user);
         if p.translated.contains(rewrite::merge::SEPARATOR) {
@@ -1036,7 +1039,7 @@ impl Session {
 }
 
 /// Appends one row's RETURNING values, one per bind.
-fn push_returned(returning: &mut [Vec<Value>], r: &rusqlite::Row, width: usize) {
+pub(crate) fn push_returned(returning: &mut [Vec<Value>], r: &rusqlite::Row, width: usize) {
     for (k, out) in returning.iter_mut().enumerate().take(width) {
         let v = r.get_ref(k).map(Sql::from).unwrap_or(Sql::Null);
         let c = infer(&[vec![v.clone()]], 0, &guess(""));

@@ -12,6 +12,7 @@ mod hierarchy;
 pub mod insert_default;
 pub mod merge;
 pub mod returning;
+mod rownum;
 
 /// How bind placeholders map to value slots.
 pub enum BindMode<'a> {
@@ -639,7 +640,8 @@ pub fn rewrite(toks: &[Token], ctx: &mut Ctx) -> String {
     if let Some(sql) = hierarchy::row_generator(toks, ctx) {
         return sql;
     }
-    let (toks, limit, offset) = limit_clauses(toks);
+    let numbered = rownum::rewrite(toks);
+    let (toks, limit, offset) = limit_clauses(numbered.as_deref().unwrap_or(toks));
     let mut r = Rewriter::new(&toks, ctx);
     let mut sql = r.sequence();
     if limit.is_none() && offset.is_none() {
@@ -663,7 +665,7 @@ enum LimitVal {
     Bind(String),
 }
 
-/// Removes `OFFSET n ROWS` / `FETCH FIRST n ROWS ONLY` / `ROWNUM <= n` at
+/// Removes `OFFSET n ROWS` / `FETCH FIRST n ROWS ONLY` at (ROWNUM: rownum.rs)
 /// the top level and returns the row limit and offset for a SQLite LIMIT clause.
 fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<LimitVal>, Option<LimitVal>) {
     let mut out = Vec::with_capacity(toks.len());
@@ -709,36 +711,6 @@ fn limit_clauses(toks: &[Token]) -> (Vec<Token>, Option<LimitVal>, Option<LimitV
             }
             i += 1;
             continue;
-        }
-        if depth == 0 && t.is_word("ROWNUM") {
-            let number = |t: &Token| match &t.tok {
-                Tok::Number(n) => n.parse::<i64>().ok(),
-                _ => None,
-            };
-            if let (Some(op), Some(n)) = (toks.get(i + 1), toks.get(i + 2).and_then(number)) {
-                let lim = if op.is_op("<=") {
-                    Some(n)
-                } else if op.is_op("<") {
-                    Some(n - 1)
-                } else if op.is_op("=") && n == 1 {
-                    Some(1)
-                } else {
-                    None
-                };
-                if let Some(l) = lim {
-                    limit = Some(LimitVal::Text(l.max(0).to_string()));
-                    // Drop "ROWNUM op n" and a joining AND on either side.
-                    i += 3;
-                    if out.last().is_some_and(|p: &Token| p.is_word("AND")) {
-                        out.pop();
-                    } else if toks.get(i).is_some_and(|t| t.is_word("AND")) {
-                        i += 1;
-                    } else if out.last().is_some_and(|p: &Token| p.is_word("WHERE")) {
-                        out.pop();
-                    }
-                    continue;
-                }
-            }
         }
         out.push(t.clone());
         i += 1;
@@ -809,7 +781,7 @@ mod tests {
         );
         assert_eq!(
             rw("select nvl(x, '') from t where rownum <= 5"),
-            "select ora_nvl(x , NULL) from t LIMIT 5 OFFSET 0"
+            "select ora_nvl(x , NULL) from t LIMIT 5"
         );
         assert_eq!(
             rw("select x from t order by x offset 2 rows fetch first 3 rows only"),

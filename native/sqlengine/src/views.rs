@@ -280,6 +280,12 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("LAST_NUMBER", NUM),
         ],
     ),
+    ("USER_CONSTRAINTS", super::dict_constraints::CONSTRAINTS),
+    ("ALL_CONSTRAINTS", super::dict_constraints::CONSTRAINTS),
+    ("USER_CONS_COLUMNS", super::dict_constraints::CONS_COLUMNS),
+    ("ALL_CONS_COLUMNS", super::dict_constraints::CONS_COLUMNS),
+    ("USER_TRIGGERS", super::triggers::USER_TRIGGERS),
+    ("ALL_TRIGGERS", super::triggers::ALL_TRIGGERS),
     (
         "ALL_USERS",
         &[
@@ -695,6 +701,10 @@ impl Session {
                     ]
                 })
                 .collect(),
+            "USER_CONSTRAINTS" | "ALL_CONSTRAINTS" | "USER_CONS_COLUMNS" | "ALL_CONS_COLUMNS" => {
+                self.constraint_rows(name.ends_with("CONSTRAINTS"), name.starts_with("ALL"))
+            }
+            "USER_TRIGGERS" | "ALL_TRIGGERS" => self.trigger_rows(name == "ALL_TRIGGERS"),
             n if super::objects::is_type_view(n) => self.type_view_rows(n),
             _ => super::static_views::rows(name, &me.attrs().nls, &service),
         })

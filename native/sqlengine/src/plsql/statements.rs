@@ -227,6 +227,7 @@ impl Session {
         self.register_stored_functions(&s);
         self.begin()?;
         self.materialize_views(&s)?;
+        self.refuse_triggered_dml(&s)?;
         if let Some((ret, into)) = crate::query::split_returning(&s) {
             return self.dml_returning(&s, ret, into, frame);
         }
