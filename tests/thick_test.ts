@@ -49,6 +49,8 @@ function child(mode: string, libDir: string, cs: string, env: Record<string, str
   const args = ts ? ["run", "--allow-all", script] : [script];
   const r = spawnSync(process.execPath, [...args, mode, libDir, cs], {
     env: env as NodeJS.ProcessEnv,
+    // OCI writes sqlnet.log into the working directory when a connection fails.
+    cwd: tmpdir(),
     encoding: "utf8",
     timeout: 60_000,
   });
