@@ -84,6 +84,8 @@ export interface NativeColumn {
   precision: number;
   scale: number;
   nullable: boolean;
+  /** NCHAR, NVARCHAR2 or NCLOB: the national character set. */
+  national?: boolean;
 }
 
 /** Result of the native `execute()`. */

@@ -38,7 +38,8 @@ export function packSpecs(b: NativeBinds): Uint8Array | null {
 
 /**
  * Reads column descriptions at `pos` (the execute result's, and a REF CURSOR value's): u32
- * count, then per column type, size, precision, scale, nullable, name length, name. Returns
+ * count, then per column type, size, precision, scale, flags (1 nullable, 2 national character
+ * set), name length, name. Returns
  * them and the position after them.
  */
 export function readColumns(
@@ -57,7 +58,8 @@ export function readColumns(
       size: view.getUint32(pos + 1, true),
       precision: view.getInt8(pos + 5),
       scale: view.getInt8(pos + 6),
-      nullable: buf[pos + 7] !== 0,
+      nullable: (buf[pos + 7] & 1) !== 0,
+      national: (buf[pos + 7] & 2) !== 0,
       name: utf8.decode(buf.subarray(pos + 12, pos + 12 + len)),
     };
     pos += 12 + len;

@@ -57,6 +57,13 @@ const TYPE_NAMES: Record<number, string> = {
   [DB_TYPE_CURSOR]: "CURSOR",
 };
 
+// The same type numbers in the national character set (character-set form 2).
+const NATIONAL_NAMES: Record<number, string> = {
+  [DB_TYPE_VARCHAR]: "NVARCHAR2",
+  [DB_TYPE_CHAR]: "NCHAR",
+  [DB_TYPE_CLOB]: "NCLOB",
+};
+
 // fetchAsString entries name a family of column types, as in node-oracledb.
 const FAMILIES: Record<number, number[]> = {
   [DB_TYPE_NUMBER]: [DB_TYPE_NUMBER, DB_TYPE_BINARY_FLOAT, DB_TYPE_BINARY_DOUBLE],
@@ -96,7 +103,8 @@ function toMetadata(c: NativeColumn): Metadata {
   return {
     name: c.name,
     dbType: c.dbType,
-    dbTypeName: TYPE_NAMES[c.dbType] ?? `TYPE ${c.dbType}`,
+    dbTypeName: (c.national ? NATIONAL_NAMES[c.dbType] : undefined) ?? TYPE_NAMES[c.dbType] ??
+      `TYPE ${c.dbType}`,
     byteSize: c.size,
     precision: c.precision,
     scale: c.scale,

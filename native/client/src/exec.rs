@@ -67,6 +67,8 @@ pub struct Column {
     pub precision: i8,
     pub scale: i8,
     pub nullable: bool,
+    /// NCHAR, NVARCHAR2, NCLOB (character-set form 2).
+    pub national: bool,
 }
 
 #[derive(Debug, Clone, Default)]

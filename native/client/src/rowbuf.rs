@@ -58,7 +58,8 @@ pub struct RowBuf {
 
 /// Column descriptions as the execute result and REF CURSOR values carry
 /// them: u32 count, then per column u8 Oracle type, u32 size, i8 precision,
-/// i8 scale, u8 nullable, u32 name length and the UTF-8 name.
+/// i8 scale, u8 flags (1: nullable, 2: national character set), u32 name
+/// length and the UTF-8 name.
 pub fn write_columns(out: &mut Vec<u8>, columns: &[crate::exec::Column]) {
     out.extend_from_slice(&(columns.len() as u32).to_le_bytes());
     for c in columns {
@@ -66,7 +67,7 @@ pub fn write_columns(out: &mut Vec<u8>, columns: &[crate::exec::Column]) {
         out.extend_from_slice(&c.size.to_le_bytes());
         out.push(c.precision as u8);
         out.push(c.scale as u8);
-        out.push(c.nullable as u8);
+        out.push(u8::from(c.nullable) | (u8::from(c.national) << 1));
         out.extend_from_slice(&(c.name.len() as u32).to_le_bytes());
         out.extend_from_slice(c.name.as_bytes());
     }

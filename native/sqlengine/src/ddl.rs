@@ -632,8 +632,13 @@ fn type_constraints(info: &ColumnInfo, schema: &str, table: &str, col: &str) -> 
         } else {
             info.char_size
         };
+        let f = if info.national {
+            "ora_check_nlen"
+        } else {
+            "ora_check_len"
+        };
         out.push(format!(
-            "CHECK (ora_check_len(\"{col}\", {max}, '\"{schema}\".\"{table}\"', '{col}'))"
+            "CHECK ({f}(\"{col}\", {max}, '\"{schema}\".\"{table}\"', '{col}'))"
         ));
     }
     if info.ora_type == oradb_protocol::value::ora_type::NUMBER {

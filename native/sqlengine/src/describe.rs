@@ -100,6 +100,7 @@ fn column(ora_type: u8, size: u32, char_size: u32, precision: i8, scale: i8) -> 
         scale,
         nullable: true,
         object_type: None,
+        national: false,
     }
 }
 

@@ -1069,6 +1069,18 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
         }
         Ok(Sql::Integer(1))
     })?;
+    // NVARCHAR2/NCHAR lengths count AL16UTF16 characters, as Oracle's do.
+    conn.create_scalar_function("ora_check_nlen", 4, det, |c| {
+        let Some(s) = text(c.get_raw(0)) else { return Ok(Sql::Integer(1)) };
+        let max = number(c.get_raw(1))?.map(|n| n.to_f64() as usize).unwrap_or(usize::MAX);
+        let actual = s.encode_utf16().count();
+        if actual > max {
+            let col = text(c.get_raw(3)).unwrap_or_default();
+            let table = text(c.get_raw(2)).unwrap_or_default();
+            return Err(ora(format!("ORA-12899: value too large for column {table}.\"{col}\" (actual: {actual}, maximum: {max})")));
+        }
+        Ok(Sql::Integer(1))
+    })?;
     Ok(())
 }
 

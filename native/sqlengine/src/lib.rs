@@ -96,6 +96,9 @@ pub struct ColumnInfo {
     pub nullable: bool,
     /// The object or collection type of an OBJECT (109) column.
     pub object_type: Option<TypeRef>,
+    /// NCHAR, NVARCHAR2 and NCLOB: the national character set, which clients
+    /// get as AL16UTF16 (character-set form 2), two bytes a character.
+    pub national: bool,
 }
 
 #[derive(Clone, Debug)]

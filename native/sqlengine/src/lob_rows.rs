@@ -192,6 +192,7 @@ fn lob_info(ty: u8) -> ColumnInfo {
         scale: 0,
         nullable: true,
         object_type: None,
+        national: false,
     }
 }
 

@@ -34,6 +34,7 @@ fn cursor_column() -> ColumnInfo {
         scale: 0,
         nullable: true,
         object_type: None,
+        national: false,
     }
 }
 

@@ -20,6 +20,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         scale,
         nullable: true,
         object_type: None,
+        national: false,
     };
     Some(match w.as_slice() {
         ["NUMBER"] | ["NUMERIC"] | ["DECIMAL"] | ["DEC"] => match (a0, args.get(1)) {
@@ -38,11 +39,28 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["FLOAT"] | ["REAL"] | ["DOUBLE", "PRECISION"] => {
             col(ora_type::NUMBER, 22, a0.unwrap_or(126) as i8, -127)
         }
-        ["VARCHAR2"]
-        | ["VARCHAR"]
-        | ["NVARCHAR2"]
-        | ["CHARACTER", "VARYING"]
-        | ["CHAR", "VARYING"] => {
+        // AL16UTF16: two bytes a character, whatever the length semantics.
+        ["NVARCHAR2"] | ["NATIONAL", "CHARACTER", "VARYING"] | ["NCHAR", "VARYING"] => {
+            let n = a0.unwrap_or(4000) as u32;
+            ColumnInfo {
+                char_size: n,
+                national: true,
+                ..col(ora_type::VARCHAR, (n * 2).min(32767), 0, 0)
+            }
+        }
+        ["NCHAR"] | ["NATIONAL", "CHARACTER"] | ["NATIONAL", "CHAR"] => {
+            let n = a0.unwrap_or(1) as u32;
+            ColumnInfo {
+                char_size: n,
+                national: true,
+                ..col(ora_type::CHAR, n * 2, 0, 0)
+            }
+        }
+        ["NCLOB"] => ColumnInfo {
+            national: true,
+            ..col(ora_type::CLOB, 4000, 0, 0)
+        },
+        ["VARCHAR2"] | ["VARCHAR"] | ["CHARACTER", "VARYING"] | ["CHAR", "VARYING"] => {
             let n = a0.unwrap_or(4000) as u32;
             let bytes = if char_semantics { n * 4 } else { n };
             ColumnInfo {
@@ -50,7 +68,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
                 ..col(ora_type::VARCHAR, bytes.min(32767), 0, 0)
             }
         }
-        ["CHAR"] | ["NCHAR"] | ["CHARACTER"] => {
+        ["CHAR"] | ["CHARACTER"] => {
             let n = a0.unwrap_or(1) as u32;
             ColumnInfo {
                 char_size: n,
@@ -63,7 +81,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["RAW"] => col(ora_type::RAW, a0.unwrap_or(2000) as u32, 0, 0),
         ["BINARY_DOUBLE"] => col(ora_type::BINARY_DOUBLE, 8, 0, 0),
         ["BINARY_FLOAT"] => col(ora_type::BINARY_FLOAT, 4, 0, 0),
-        ["CLOB"] | ["NCLOB"] => col(ora_type::CLOB, 4000, 0, 0),
+        ["CLOB"] => col(ora_type::CLOB, 4000, 0, 0),
         ["BLOB"] => col(ora_type::BLOB, 4000, 0, 0),
         // Described as themselves (size 0, as Oracle does), not as LOBs: clients
         // fetch LONG inline, with no locator.
@@ -222,6 +240,9 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
             };
             format!("BLOB_NUM_{}_{}", c.precision, s)
         }
+        ora_type::VARCHAR if c.national => format!("TEXT_NVC_{}_{}", c.size, c.char_size),
+        ora_type::CHAR if c.national => format!("TEXT_NCH_{}_{}", c.size, c.char_size),
+        ora_type::CLOB if c.national => "TEXT_NCL".into(),
         ora_type::VARCHAR => format!("TEXT_VC_{}_{}", c.size, c.char_size),
         ora_type::CHAR => format!("TEXT_CH_{}_{}", c.size, c.char_size),
         // No affinity: TEXT would turn a number into text before the
@@ -268,6 +289,7 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         scale: 0,
         nullable: true,
         object_type: None,
+        national: false,
     };
     let (ty, size, prec, scale) = match parts.get(1).copied()? {
         "NUM" => (
@@ -284,6 +306,9 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         ),
         "VC" => (ora_type::VARCHAR, num(2).unwrap_or(4000), 0, 0),
         "CH" => (ora_type::CHAR, num(2).unwrap_or(1), 0, 0),
+        "NVC" => (ora_type::VARCHAR, num(2).unwrap_or(4000), 0, 0),
+        "NCH" => (ora_type::CHAR, num(2).unwrap_or(2), 0, 0),
+        "NCL" => (ora_type::CLOB, 4000, 0, 0),
         "DT" => (ora_type::DATE, 7, 0, 0),
         "TS" => (ora_type::TIMESTAMP, 11, 0, num(2).unwrap_or(6)),
         "RW" => (ora_type::RAW, num(2).unwrap_or(2000), 0, 0),
@@ -308,9 +333,10 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         _ => return None,
     };
     c.ora_type = ty;
+    c.national = matches!(parts[1], "NVC" | "NCH" | "NCL");
     c.size = size as u32;
     c.char_size = if matches!(ty, ora_type::VARCHAR | ora_type::CHAR) {
-        num(3).unwrap_or(size) as u32
+        num(3).unwrap_or(if c.national { size / 2 } else { size }) as u32
     } else {
         c.size
     };
@@ -330,6 +356,27 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn national_types_keep_their_form_and_character_lengths() {
+        let s = |v: &str| vec![v.to_string()];
+        for (word, args, ty, size, chars) in [
+            ("NVARCHAR2", vec![20], ora_type::VARCHAR, 40, 20),
+            ("NCHAR", vec![3], ora_type::CHAR, 6, 3),
+            ("NCLOB", vec![], ora_type::CLOB, 4000, 4000),
+        ] {
+            let c = oracle_type(&s(word), &args, false).unwrap();
+            assert_eq!(
+                (c.ora_type, c.size, c.char_size, c.national),
+                (ty, size, chars, true)
+            );
+            let (back, _) = from_decl(&decl_type(&c, None)).unwrap();
+            assert_eq!(back, c, "{word}");
+        }
+        // The database character set's types are not national.
+        assert!(!oracle_type(&s("VARCHAR2"), &[20], false).unwrap().national);
+        assert!(!oracle_type(&s("CLOB"), &[], false).unwrap().national);
+    }
 
     #[test]
     fn decl_types_round_trip_and_pick_the_right_affinity() {

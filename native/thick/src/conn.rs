@@ -461,7 +461,11 @@ fn columns(rs: &ResultSet<'static, Row>, out: &mut Vec<u8>) {
         out.extend_from_slice(&size.to_le_bytes());
         out.push(precision as u8);
         out.push(scale as u8);
-        out.push(c.nullable() as u8);
+        let national = matches!(
+            t,
+            OracleType::NVarchar2(_) | OracleType::NChar(_) | OracleType::NCLOB
+        );
+        out.push(u8::from(c.nullable()) | (u8::from(national) << 1));
         out.extend_from_slice(&(c.name().len() as u32).to_le_bytes());
         out.extend_from_slice(c.name().as_bytes());
     }

@@ -197,6 +197,16 @@ impl State {
                 ora_type::BLOB => ColumnMeta::bind(ora_type::LONG_RAW, 0x7FFF_FFFF),
                 t => ColumnMeta::bind(t, c.buffer_size.max(1)),
             })
+            .zip(cols)
+            .map(|(mut m, c)| {
+                // National text stays in its form (AL16UTF16), as the rows
+                // are decoded by the describe's form.
+                if c.csfrm == 2 && m.csfrm != 0 {
+                    m.csfrm = 2;
+                    m.charset = oradb_protocol::ttc::lob::CHARSET_UTF16 as u16;
+                }
+                m
+            })
             .collect();
         let mut al8i4 = [0u32; 13];
         al8i4[1] = prefetch;
@@ -277,10 +287,16 @@ pub(super) fn columns_of(describe: &[DescribeColumn]) -> Vec<Column> {
         .map(|c| Column {
             name: c.name.clone(),
             db_type: c.ora_type,
-            size: c.max_size,
+            // A national column's max_size counts characters; its buffer, bytes.
+            size: if c.csfrm == 2 {
+                c.buffer_size
+            } else {
+                c.max_size
+            },
             precision: c.precision,
             scale: c.scale,
             nullable: c.nullable,
+            national: c.csfrm == 2,
         })
         .collect()
 }

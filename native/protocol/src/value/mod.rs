@@ -167,6 +167,20 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
     })
 }
 
+/// [`encode_value`] for a column or bind of character-set form `csfrm`:
+/// text in the national form (2) is AL16UTF16, big-endian, as the server
+/// announces its national character set; every other value is unchanged.
+pub fn encode_value_cs(v: &Value, ty: u8, csfrm: u8) -> Result<Vec<u8>, ValueError> {
+    use ora_type as t;
+    let b = encode_value(v, ty)?;
+    if csfrm != 2 || !matches!(ty, t::VARCHAR | t::CHAR | t::LONG | t::CLOB) {
+        return Ok(b);
+    }
+    // encode_value gave UTF-8 for every text type.
+    let s = std::str::from_utf8(&b).map_err(|_| ValueError::new(3115, "invalid UTF-8 text"))?;
+    Ok(s.encode_utf16().flat_map(u16::to_be_bytes).collect())
+}
+
 /// Decodes the content bytes of a value of Oracle type `ty`.
 pub fn decode_value(b: &[u8], ty: u8, csfrm: u8) -> Result<Value, ValueError> {
     use ora_type as t;
@@ -222,6 +236,25 @@ fn text(b: &[u8], csfrm: u8) -> Result<String, ValueError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn national_text_is_utf16_both_ways() {
+        let v = Value::Varchar("Called \u{3042} \u{1F600}".into());
+        let b = encode_value_cs(&v, ora_type::VARCHAR, 2).unwrap();
+        assert_eq!(&b[..4], &[0, b'C', 0, b'a']);
+        assert_eq!(b.len(), 2 * "Called \u{3042} ".chars().count() + 4);
+        assert_eq!(decode_value(&b, ora_type::VARCHAR, 2).unwrap(), v);
+        // The implicit form and non-text types are as encode_value gives them.
+        assert_eq!(
+            encode_value_cs(&v, ora_type::VARCHAR, 1).unwrap(),
+            encode_value(&v, ora_type::VARCHAR).unwrap()
+        );
+        let n = Value::Number("12".into());
+        assert_eq!(
+            encode_value_cs(&n, ora_type::NUMBER, 2).unwrap(),
+            encode_value(&n, ora_type::NUMBER).unwrap()
+        );
+    }
 
     #[test]
     fn values_round_trip_through_their_types() {

@@ -128,6 +128,7 @@ impl Session {
             scale: 0,
             nullable: true,
             object_type: Some(super::TypeRef { owner, name }),
+            national: false,
         };
         Some((c, next))
     }

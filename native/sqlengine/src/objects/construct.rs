@@ -148,6 +148,7 @@ pub(crate) fn constructor_column(item: &[Token]) -> Option<crate::ColumnInfo> {
         scale: 0,
         nullable: true,
         object_type: Some(t),
+        national: false,
     })
 }
 

@@ -246,6 +246,7 @@ pub(super) fn sql_value(v: ValueRef) -> Value {
         scale: 0,
         nullable: true,
         object_type: None,
+        national: false,
     };
     match v {
         ValueRef::Integer(_) | ValueRef::Real(_) => to_value(

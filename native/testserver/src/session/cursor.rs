@@ -271,6 +271,7 @@ mod tests {
             scale: 0,
             nullable: true,
             object_type: None,
+            national: false,
         };
         let types = |d: Vec<super::ColumnMeta>| d.iter().map(|m| m.ora_type).collect::<Vec<_>>();
         let r = retyped_defines(&[col(VARCHAR), col(RAW)], &[], &[col(CLOB), col(BLOB)]);

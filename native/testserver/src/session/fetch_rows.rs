@@ -25,6 +25,18 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         .enumerate()
         .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
         .collect();
+    // Character-set forms: the client's define decides, else the column's.
+    let forms: Vec<u8> = cur
+        .prepared
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match cur.defines.get(i) {
+            Some(d) if d.csfrm != 0 => d.csfrm,
+            _ if c.national => 2,
+            _ => 1,
+        })
+        .collect();
     let batch_end = (cur.pos + n as usize).min(cur.rows.len());
     let mut nested = super::nested::open_batch(st, cursor_id, &types, batch_end);
     let lobs = &mut st.lobs;
@@ -69,7 +81,7 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         }
         let index = done;
         let cursors = |i: usize| nested.cursors.get(&(index, i));
-        let ctx = (&types[..], &shapes[..], caps);
+        let ctx = (&types[..], &forms[..], &shapes[..], caps);
         if let Err(e) = write_row(w, row, prev, ctx, lobs, (at, &cursors)) {
             w.buf.truncate(mark);
             failed = Some(e);
@@ -117,7 +129,7 @@ fn write_row(
     w: &mut TtcWriter,
     row: &[Value],
     prev: Option<&Vec<Value>>,
-    (types, shapes, caps): (&[u8], &[Option<super::objects::ObjColumn>], &Caps),
+    (types, forms, shapes, caps): (&[u8], &[u8], &[Option<super::objects::ObjColumn>], &Caps),
     lobs: &mut super::lob::Lobs,
     (at, cursors): (super::lob::RowAt, &NestedAt),
 ) -> Result<(), ValueError> {
@@ -147,8 +159,9 @@ fn write_row(
         .enumerate()
         .filter(|(_, (_, s))| **s)
     {
+        let form = forms.get(i).copied().unwrap_or(1);
         // Text to a text column needs no conversion: write it in place.
-        if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR) = (v, ty) {
+        if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR, 1) = (v, ty, form) {
             rows::write_row_value(w, Some(t.as_bytes()));
             continue;
         }
@@ -169,10 +182,12 @@ fn write_row(
         }
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
             // The client defined the column as a LOB: a locator.
-            let loc = lobs.fetched_locator(v, ty, at, i).map_err(|e| ValueError {
-                code: e.code,
-                message: e.message,
-            })?;
+            let loc = lobs
+                .fetched_locator(v, ty, form, at, i)
+                .map_err(|e| ValueError {
+                    code: e.code,
+                    message: e.message,
+                })?;
             let loc = loc
                 .as_ref()
                 .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
@@ -182,7 +197,7 @@ fn write_row(
         let b = if v.is_null() {
             None
         } else {
-            Some(value::encode_value(v, ty)?)
+            Some(value::encode_value_cs(v, ty, form)?)
         };
         if is_long(ty) {
             rows::write_long_value(w, b.as_deref());

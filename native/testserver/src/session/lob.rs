@@ -162,6 +162,7 @@ impl Lobs {
         &mut self,
         v: &Value,
         ty: u8,
+        csfrm: u8,
         at: RowAt,
         col: usize,
     ) -> Result<Option<(Vec<u8>, u64)>, SqlError> {
@@ -174,12 +175,12 @@ impl Lobs {
             (_, Value::Null) => Ok(None),
             (Some((src, rowid)), Value::Clob(t)) => {
                 let n = t.encode_utf16().count() as u64;
-                Ok(Some((self.row_locator(src, rowid, ty, 1), n)))
+                Ok(Some((self.row_locator(src, rowid, ty, csfrm), n)))
             }
             (Some((src, rowid)), Value::Blob(b)) => {
                 Ok(Some((self.row_locator(src, rowid, ty, 1), b.len() as u64)))
             }
-            _ => self.value_locator(v, ty, 1, false),
+            _ => self.value_locator(v, ty, csfrm, false),
         }
     }
 

@@ -224,6 +224,7 @@ mod tests {
             scale: 0,
             nullable: true,
             object_type: Some(t),
+            national: false,
         }];
         let shapes = column_shapes(&m, &cols);
         let mut w = TtcWriter::new();

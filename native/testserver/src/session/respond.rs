@@ -52,6 +52,15 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
             ) {
                 d.max_size = 0;
             }
+            if c.national {
+                // AL16UTF16: the buffer holds the bytes, max_size counts
+                // characters (python-oracledb's display size).
+                d.csfrm = 2;
+                d.charset = oradb_protocol::ttc::lob::CHARSET_UTF16 as u16;
+                if matches!(c.ora_type, ora_type::VARCHAR | ora_type::CHAR) {
+                    d.max_size = c.char_size;
+                }
+            }
             if let Some(t) = &c.object_type {
                 // Clients look the type up by these (python-oracledb by OID).
                 d.type_schema = Some(t.owner.clone());
@@ -76,11 +85,11 @@ fn has_lob(cols: &[ColumnInfo]) -> bool {
 /// Value bytes for a bind of `ty`, NULL as None. A value the bind's type
 /// cannot hold is ORA-06502, never a silent NULL (PL/SQL assignments are
 /// checked earlier, where Oracle raises it; this catches what slips past).
-fn encoded(v: &Value, ty: u8) -> Result<Option<Vec<u8>>, SqlError> {
+fn encoded(v: &Value, ty: u8, csfrm: u8) -> Result<Option<Vec<u8>>, SqlError> {
     if v.is_null() {
         return Ok(None);
     }
-    value::encode_value(v, ty).map(Some).map_err(|e| {
+    value::encode_value_cs(v, ty, csfrm).map(Some).map_err(|e| {
         super::exec::sql_err(
             6502,
             &format!("PL/SQL: numeric or value error: cannot send {v:?} as Oracle type {ty} ({e})"),
@@ -389,7 +398,7 @@ async fn dml(
                         return super::returning::lob_locator(&mut st.lobs, v, ty, csfrm, row, k)
                             .map(Returned::Lob);
                     }
-                    encoded(v, ty).map(Returned::Bytes)
+                    encoded(v, ty, csfrm).map(Returned::Bytes)
                 };
                 match vals
                     .iter()
@@ -554,6 +563,7 @@ async fn plsql(
                     .get(i)
                     .map(|m| m.ora_type)
                     .unwrap_or(ora_type::VARCHAR);
+                let form = cur_binds.get(i).map_or(1, |m| m.csfrm);
                 if ty == ora_type::CURSOR {
                     let rc = refs.get(i).cloned().flatten();
                     if let Err(e) = super::refcursor::write_out(&mut w, &caps, st, rc) {
@@ -570,7 +580,7 @@ async fn plsql(
                         .map(|a| {
                             a.values
                                 .iter()
-                                .map(|v| encoded(&out_as(v, ty), ty))
+                                .map(|v| encoded(&out_as(v, ty), ty, form))
                                 .collect()
                         })
                         .unwrap_or(Ok(Vec::new()));
@@ -609,7 +619,7 @@ async fn plsql(
                     }
                     continue;
                 }
-                let b = match out.get(i).map(|v| encoded(&out_as(v, ty), ty)) {
+                let b = match out.get(i).map(|v| encoded(&out_as(v, ty), ty, form)) {
                     Some(Ok(b)) => b,
                     None => None,
                     Some(Err(e)) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
