@@ -12,7 +12,7 @@ import type { CallQueue } from "./_queue.ts";
 import type { EncodedBinds } from "./_binds.ts";
 import { attachLobMaker, decodeRows, planRows, plansLobs, type RowPlan } from "./_rows.ts";
 import { lobFromLocator } from "./lob.ts";
-import type { ExecuteOptions } from "./types.ts";
+import { DB_TYPE_BLOB, DB_TYPE_CLOB, type ExecuteOptions } from "./types.ts";
 import type { TraceTarget } from "./tracing.ts";
 
 const DEFAULT_ARRAY_SIZE = 100;
@@ -75,11 +75,15 @@ export async function executeStatement(
   opts: ExecuteOptions,
 ): Promise<Executed> {
   const arraySize = opts.fetchArraySize ?? session.fetchArraySize ?? DEFAULT_ARRAY_SIZE;
+  const known = session.asString.get(sql);
   const nativeOpts = {
     autoCommit: opts.autoCommit ?? session.autoCommit,
     prefetchRows: opts.prefetchRows ?? session.prefetchRows ?? DEFAULT_PREFETCH,
     arraySize,
-    fetchAsString: session.asString.get(sql) ?? [],
+    fetchAsString: known ?? [],
+    // A statement not seen before: its LOB columns wait for the plan (a 200 MiB BLOB wanted
+    // as a Lob was otherwise sent whole first, then thrown away).
+    deferLobs: known === undefined,
   };
   let res = await session.native.execute(sql, binds.native, nativeOpts);
   if (res.columns === null) return { res, plan: undefined, arraySize };
@@ -100,7 +104,9 @@ export async function executeStatement(
     await releaseCursor(session, res);
     throw e;
   }
-  if (!covers(nativeOpts.fetchAsString, plan.nativeAsString)) {
+  const deferred = nativeOpts.deferLobs && session.native.thin &&
+    res.columns.some((c) => c.dbType === DB_TYPE_CLOB || c.dbType === DB_TYPE_BLOB);
+  if (deferred || !covers(nativeOpts.fetchAsString, plan.nativeAsString)) {
     remember(session, sql, plan.nativeAsString);
     const rows = res.rows;
     if (rows !== null && (rows.rowCount > 0 || !rows.done)) {
@@ -108,6 +114,7 @@ export async function executeStatement(
       res = await session.native.execute(sql, binds.native, {
         ...nativeOpts,
         fetchAsString: plan.nativeAsString,
+        deferLobs: false,
       });
     }
   }

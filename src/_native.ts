@@ -281,7 +281,7 @@ class Adapted implements NativeConnection {
     // The addon copies the options at once, so one scratch buffer serves the common case.
     const n = opts.fetchAsString.length;
     const words = n === 0 ? execWords : new Uint32Array(3 + n);
-    words[0] = opts.autoCommit ? 1 : 0;
+    words[0] = (opts.autoCommit ? 1 : 0) | (opts.deferLobs ? 2 : 0);
     words[1] = opts.prefetchRows;
     words[2] = opts.arraySize;
     if (n > 0) words.set(opts.fetchAsString, 3);

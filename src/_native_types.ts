@@ -51,6 +51,11 @@ export interface NativeExecOptions {
    * {@linkcode LOB_COLUMN} added, a CLOB/BLOB column as locators (thin only).
    */
   fetchAsString: number[];
+  /**
+   * Thin only: a query with LOB columns comes back after its describe, without rows, so that
+   * the caller can ask for the LOBs it wants as locators before any value is sent.
+   */
+  deferLobs?: boolean;
 }
 
 /** Added to a column index in `fetchAsString`: the LOB column comes as locators. */

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::{Mutex, Notify};
 
 use oradb_protocol::codes;
+use oradb_protocol::value::ora_type;
 
 use oradb_protocol::ttc::piggyback::EndToEndAttrs;
 
@@ -186,10 +187,17 @@ impl Connection {
 
     pub async fn execute(&self, sql: &str, binds: Binds, opts: ExecOptions) -> Result<ExecResult> {
         let batch = opts.array_size.max(1);
+        let defer = opts.defer_lobs;
         let r = self
             .call(async |st: &mut State| st.execute(sql, binds, opts).await)
             .await?;
-        if r.cursor_id != 0 && r.rows.as_ref().is_some_and(|f| !f.done) {
+        // A deferred LOB query has no defines yet: nothing to read ahead.
+        let deferred = defer
+            && r.columns.as_ref().is_some_and(|c| {
+                c.iter()
+                    .any(|c| matches!(c.db_type, ora_type::CLOB | ora_type::BLOB))
+            });
+        if r.cursor_id != 0 && !deferred && r.rows.as_ref().is_some_and(|f| !f.done) {
             self.read_ahead(r.cursor_id, batch);
         }
         Ok(r)

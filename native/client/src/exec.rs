@@ -50,6 +50,10 @@ pub struct ExecOptions {
     /// Column indexes of CLOB/BLOB columns fetched as locators (LOB
     /// objects) rather than whole values.
     pub fetch_lobs: Vec<usize>,
+    /// A query with LOB columns returns after its describe, before any row:
+    /// the caller does not know yet which LOBs it wants as locators, and a
+    /// guess of whole values would bring every LOB over the wire.
+    pub defer_lobs: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -138,6 +138,18 @@ async fn temporary_blob_bound_into_insert_then_fetched_as_a_locator() {
     assert_eq!(c.lob_length(&loc).await.unwrap(), 100_000);
     let part = c.lob_read(&loc, 99_001, 5000).await.unwrap();
     assert_eq!((part.units, &part.data[..]), (1000, &data[99_000..]));
+    // Deferred: the describe and an open cursor, no row and no LOB byte yet.
+    let opts = ExecOptions {
+        defer_lobs: true,
+        ..Default::default()
+    };
+    let r = c.execute("select b from docs", none(), opts).await.unwrap();
+    let fetched = r.rows.unwrap();
+    assert_eq!((fetched.rows.rows, fetched.done), (0, false));
+    assert!(fetched.rows.data.is_empty());
+    assert_eq!(r.columns.unwrap()[0].db_type, ora_type::BLOB);
+    assert_ne!(r.cursor_id, 0);
+    c.close_cursor(r.cursor_id).await.unwrap();
 }
 
 #[tokio::test]

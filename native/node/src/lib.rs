@@ -471,6 +471,7 @@ impl NativeConnection {
                 array_size: word(2),
                 fetch_as_string: column_words(&words, false),
                 fetch_lobs: column_words(&words, true),
+                defer_lobs: word(0) & 2 != 0,
             };
             done(
                 guarded(async move { c.execute(&sql, b, o).await })

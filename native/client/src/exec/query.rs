@@ -122,7 +122,7 @@ impl State {
         let mut done = m.error_num == 1403;
         let carry = acc.take_carry();
         let mut rows = acc.rows;
-        if has_lob && rows.rows == 0 && !done {
+        if has_lob && rows.rows == 0 && !done && !opts.defer_lobs {
             let first = match self
                 .define_lobs(cursor_id, &describe.columns, prefetch, &opts.fetch_lobs)
                 .await

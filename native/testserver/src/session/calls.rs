@@ -434,6 +434,9 @@ async fn call(
     st.call_seq = h.seq;
     conn.call_seq = h.seq;
     conn.call_status = st.call_status();
+    if h.code != func::LOB_OP {
+        st.lobs.forget_rows();
+    }
     match h.code {
         func::COMMIT | func::ROLLBACK => {
             let commit = h.code == func::COMMIT;

@@ -76,6 +76,11 @@ pub(crate) struct Lobs {
     staged: Option<((u32, i64), Lob)>,
     /// Entries of `map` that are temporary LOBs (the rest are abstract).
     temp_count: u64,
+    /// The row LOB the last LOB_OP worked on, kept for the next one: a
+    /// stream of reads costs one read of the row, not one per piece (a
+    /// 200 MiB BLOB was read whole 200 times). Any other call drops it,
+    /// as its statement may change the row.
+    row_cache: Option<((u32, i64), Data)>,
 }
 
 /// Where a fetched row sits among its query's rows (for its rowid).
@@ -289,16 +294,37 @@ impl Lobs {
         Some((src, r, locator[11]))
     }
 
+    /// Forgets the cached row LOB (every call but LOB_OP).
+    pub fn forget_rows(&mut self) {
+        self.row_cache = None;
+    }
+
+    /// The cached value of the row a persistent locator names, taken out.
+    fn take_cached(&mut self, locator: &[u8]) -> Option<Data> {
+        let Some(Target::Row(s, r)) = Self::target(locator) else {
+            return None;
+        };
+        match self.row_cache.take() {
+            Some((k, d)) if k == (s, r) => Some(d),
+            _ => None,
+        }
+    }
+
     /// Makes the row's current value the one the next operation works on.
     fn stage(&mut self, locator: &[u8], v: &Value) -> Result<(), SqlError> {
-        let Some(Target::Row(s, r)) = Self::target(locator) else {
-            return Ok(());
-        };
         let data = match v {
             Value::Blob(b) => Data::Bytes(b.clone()),
             Value::Clob(t) => Data::Text(t.encode_utf16().collect()),
             // A NULL LOB column has no locator to work through.
             _ => return Err(ora(22275, "invalid LOB locator specified")),
+        };
+        self.stage_data(locator, data);
+        Ok(())
+    }
+
+    fn stage_data(&mut self, locator: &[u8], data: Data) {
+        let Some(Target::Row(s, r)) = Self::target(locator) else {
+            return;
         };
         let open = self.open_rows.contains(&(s, r));
         self.staged = Some((
@@ -309,19 +335,24 @@ impl Lobs {
                 temp: false,
             },
         ));
-        Ok(())
     }
 
     /// Ends a staged operation: its open state stays, its value (returned
     /// for writing back) goes.
+    #[cfg(test)]
     fn unstage(&mut self) -> Option<Value> {
+        let (_, data) = self.unstage_data()?;
+        Some(data_value(data).unwrap_or(Value::Null))
+    }
+
+    fn unstage_data(&mut self) -> Option<((u32, i64), Data)> {
         let ((s, r), lob) = self.staged.take()?;
         if lob.open {
             self.open_rows.insert((s, r));
         } else {
             self.open_rows.remove(&(s, r));
         }
-        Some(data_value(lob.data).unwrap_or(Value::Null))
+        Some(((s, r), lob.data))
     }
 
     /// Runs one operation; the reply's fields, or the ORA- error.
@@ -543,35 +574,44 @@ async fn apply_to_row(
     req: &LobOpRequest,
     (src, rowid, ty): (LobSource, i64, u8),
 ) -> Result<Result<LobOpReply, SqlError>, String> {
-    let s2 = src.clone();
-    let v = match st
-        .engine(true, move |s| s.lob_value(&s2, rowid, ty))
-        .await?
-    {
-        Ok(v) => v,
-        Err(e) => return Ok(Err(e)),
-    };
     let loc = req.source.clone().unwrap_or_default();
-    if let Err(e) = st.lobs.stage(&loc, &v) {
-        return Ok(Err(e));
-    }
-    let reply = st.lobs.apply(req);
-    let after = st.lobs.unstage();
-    let changes = matches!(req.operation, op::WRITE | op::TRIM);
-    match (reply, after) {
-        (Ok(reply), Some(new)) if changes => {
-            // A write may wait for another session's transaction: off the
-            // runtime's threads.
-            match st
-                .engine(false, move |s| s.set_lob_value(&src, rowid, &new))
+    match st.lobs.take_cached(&loc) {
+        Some(data) => st.lobs.stage_data(&loc, data),
+        None => {
+            let s2 = src.clone();
+            let v = match st
+                .engine(true, move |s| s.lob_value(&s2, rowid, ty))
                 .await?
             {
-                Ok(()) => Ok(Ok(reply)),
-                Err(e) => Ok(Err(e)),
+                Ok(v) => v,
+                Err(e) => return Ok(Err(e)),
+            };
+            if let Err(e) = st.lobs.stage(&loc, &v) {
+                return Ok(Err(e));
             }
         }
-        (reply, _) => Ok(reply),
     }
+    let reply = st.lobs.apply(req);
+    let Some((key, data)) = st.lobs.unstage_data() else {
+        return Ok(reply);
+    };
+    let changes = matches!(req.operation, op::WRITE | op::TRIM);
+    if let (Ok(_), true) = (&reply, changes) {
+        let new = match data_value(data.clone()) {
+            Ok(v) => v,
+            Err(e) => return Ok(Err(e)),
+        };
+        // A write may wait for another session's transaction: off the
+        // runtime's threads.
+        if let Err(e) = st
+            .engine(false, move |s| s.set_lob_value(&src, rowid, &new))
+            .await?
+        {
+            return Ok(Err(e));
+        }
+    }
+    st.lobs.row_cache = Some((key, data));
+    Ok(reply)
 }
 
 #[cfg(test)]
