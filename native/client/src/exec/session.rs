@@ -14,7 +14,9 @@ impl State {
         if binds.rows.is_empty() {
             return Ok(ExecManyResult::default());
         }
-        let (metas, value_metas, rows, _) = self.bind_parts(&scan, &binds)?;
+        let (metas, value_metas, rows, kinds) = self.bind_parts(&scan, &binds)?;
+        let mut acc = Acc::default();
+        let kind = many_out::prepare(&mut acc, &scan, &binds, &metas, &kinds);
         let mut o = options::PARSE | options::EXECUTE | options::BIND;
         o |= if scan.kind == Kind::PlSql {
             options::PLSQL_BIND
@@ -48,9 +50,8 @@ impl State {
             ..Default::default()
         }
         .encode(&mut w, &self.caps, &value_metas, scan.kind == Kind::PlSql);
-        let mut acc = Acc::default();
         let m = match self
-            .round_trip(w, &mut acc, &[], Kind::Other, opts.dml_row_counts, &[])
+            .round_trip(w, &mut acc, &[], kind, opts.dml_row_counts, &[])
             .await
         {
             Ok(m) => m,
@@ -69,8 +70,13 @@ impl State {
                 })
                 .collect()
         });
+        let out_binds = match kind {
+            Kind::Other => None,
+            _ => Some(self.many_out_binds(kind, &scan, &kinds, binds.specs.len(), &mut acc)?),
+        };
         Ok(ExecManyResult {
             rows_affected: m.row_count,
+            out_binds,
             dml_row_counts: acc.row_counts.filter(|_| opts.dml_row_counts),
             batch_errors,
         })
