@@ -34,7 +34,10 @@ pub enum BindValue {
     IntervalYM(IntervalYM),
     /// A PL/SQL index-by table of scalars: at most `max` elements (the
     /// bind's maxArraySize; an OUT array has none yet).
-    Array { max: u32, elements: Vec<BindValue> },
+    Array {
+        max: u32,
+        elements: Vec<BindValue>,
+    },
 }
 
 /// Per-bind description shared by every row of an execute.
