@@ -121,7 +121,7 @@ export function readArraySpec(
 
 /**
  * Writes an array bind's elements as one tagged array; returns the type they bind as
- * (`declared`, else the first non-null element's).
+ * (`declared`, else the first non-null element's, else 0).
  */
 export function writeArray(
   w: ValueWriter,
@@ -135,5 +135,6 @@ export function writeArray(
     const got = writeOne(v, declared);
     if (type === 0) type = got;
   }
-  return type || DB_TYPE_VARCHAR;
+  // 0 when no element says: an OUT array must then have a type, an IN one goes as VARCHAR2.
+  return type;
 }
