@@ -306,8 +306,12 @@ fn bad_binds(m: String) -> NativeFailure {
 /// Bind specs and `rows` rows of tagged values (BOUNDARY.md, "Bind specs").
 fn binds(specs: &[u8], values: &[u8], rows: usize) -> std::result::Result<Binds, NativeFailure> {
     let (specs, arrays) = values::parse_specs_arrays(specs).map_err(bad_binds)?;
-    let mut rows = values::parse_rows(values, rows, specs.len()).map_err(bad_binds)?;
-    values::apply_arrays(&mut rows, &arrays).map_err(bad_binds)?;
+    let (mut rows, saw_array) =
+        values::parse_rows_arrays(values, rows, specs.len()).map_err(bad_binds)?;
+    // Scalar binds only (the executeMany fast path): nothing to look at again.
+    if saw_array || arrays.iter().any(Option::is_some) {
+        values::apply_arrays(&mut rows, &arrays).map_err(bad_binds)?;
+    }
     Ok(Binds { specs, rows })
 }
 

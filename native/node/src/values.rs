@@ -7,6 +7,8 @@ use oradb_protocol::value::{DateTime, IntervalDS, IntervalYM};
 pub struct Cursor<'a> {
     b: &'a [u8],
     pos: usize,
+    /// An array value was read (so `apply_arrays` must look at the rows).
+    saw_array: bool,
 }
 
 fn short() -> String {
@@ -15,7 +17,11 @@ fn short() -> String {
 
 impl<'a> Cursor<'a> {
     pub fn new(b: &'a [u8]) -> Self {
-        Cursor { b, pos: 0 }
+        Cursor {
+            b,
+            pos: 0,
+            saw_array: false,
+        }
     }
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         let end = self
@@ -102,6 +108,7 @@ impl<'a> Cursor<'a> {
                 if n > self.b.len() - self.pos {
                     return Err(short());
                 }
+                self.saw_array = true;
                 let mut elements = Vec::with_capacity(n);
                 for _ in 0..n {
                     elements.push(self.value()?);
@@ -181,7 +188,17 @@ pub fn apply_arrays(rows: &mut [Vec<BindValue>], arrays: &[Option<u32>]) -> Resu
 }
 
 /// `rows` rows of `per_row` values each.
+#[cfg(test)]
 pub fn parse_rows(data: &[u8], rows: usize, per_row: usize) -> Result<Vec<Vec<BindValue>>, String> {
+    parse_rows_arrays(data, rows, per_row).map(|(rows, _)| rows)
+}
+
+/// [`parse_rows`], and whether any value was an array.
+pub fn parse_rows_arrays(
+    data: &[u8],
+    rows: usize,
+    per_row: usize,
+) -> Result<(Vec<Vec<BindValue>>, bool), String> {
     let mut c = Cursor::new(data);
     let mut out = Vec::with_capacity(rows);
     for _ in 0..rows {
@@ -191,7 +208,7 @@ pub fn parse_rows(data: &[u8], rows: usize, per_row: usize) -> Result<Vec<Vec<Bi
         }
         out.push(row);
     }
-    Ok(out)
+    Ok((out, c.saw_array))
 }
 
 #[cfg(test)]

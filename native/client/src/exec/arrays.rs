@@ -34,15 +34,19 @@ pub(super) fn array_max(binds: &Binds, s: usize, name: &str) -> Result<Option<u3
         Some(BindValue::Array { max, .. }) => Some(*max),
         _ => None,
     };
-    let first = binds.rows.first().and_then(max_of);
-    if binds.rows.iter().any(|r| max_of(r) != first) {
+    // Scalar binds (the executemany fast path) look at one row only: an array
+    // in a later row fails as a value that cannot be bound.
+    let Some(first) = binds.rows.first().and_then(max_of) else {
+        return Ok(None);
+    };
+    if binds.rows.iter().any(|r| max_of(r) != Some(first)) {
         return Err(array_error(
             codes::BIND_SHAPE_MISMATCH,
             name,
             "is an array in some rows and not in others, or has another maxArraySize",
         ));
     }
-    Ok(first)
+    Ok(Some(first))
 }
 
 /// Marks `meta` as an index-by table of at most `max` elements.
