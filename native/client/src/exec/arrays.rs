@@ -155,6 +155,52 @@ mod tests {
         assert_eq!(w.buf, vec![7, 1, 2, 2, 0xc1, 2, 0]);
     }
 
+    /// node-oracledb Thin's bind metadata and bind row for an IN OUT NUMBER
+    /// array of maxArraySize 5 holding [1.5, null, -4].
+    fn node_oracledb_golden() -> Vec<u8> {
+        let line = include_str!("../../tests/golden/node_oracledb_inout_number_array.hex")
+            .lines()
+            .find(|l| !l.starts_with('#'))
+            .unwrap();
+        (0..line.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&line[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn an_array_bind_is_sent_as_node_oracledb_sends_it() {
+        let golden = node_oracledb_golden();
+        let caps = Caps::default();
+        let mut r = Reader::new(&golden);
+        let theirs = ColumnMeta::decode(&mut r, &caps).unwrap();
+        let meta_len = golden.len() - r.remaining();
+        assert!(theirs.is_array());
+        assert_eq!(theirs.max_array_elements, 5);
+        let v = arr(
+            5,
+            vec![
+                BindValue::Number(1.5),
+                BindValue::Null,
+                BindValue::Number(-4.0),
+            ],
+        );
+        let mut ours = ColumnMeta::bind(ora_type::NUMBER, 22);
+        mark_array(&mut ours, 5, "A").unwrap();
+        // The same descriptor but for the buffer size (node-oracledb asks for 200).
+        assert_eq!(
+            ColumnMeta {
+                buffer_size: theirs.buffer_size,
+                ..ours.clone()
+            },
+            theirs
+        );
+        let packed = encode_value(&v, ora_type::NUMBER, "A").unwrap();
+        let mut w = Writer::new();
+        write_bind_rows(&mut w, &caps, &[ours], &[vec![packed]], true);
+        assert_eq!(w.buf, golden[meta_len..]);
+    }
+
     #[test]
     fn out_arrays_round_trip_to_tagged_values() {
         let mut w = Writer::new();
