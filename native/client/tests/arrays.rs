@@ -130,29 +130,36 @@ async fn an_array_over_its_max_fails_before_sending_and_the_session_goes_on() {
     c.ping().await.unwrap();
 }
 
+fn times_ten(rows: u32) -> Binds {
+    Binds {
+        specs: vec![spec("N", Dir::In), spec("D", Dir::Out)],
+        rows: (1..=rows)
+            .map(|n| vec![BindValue::Number(f64::from(n)), BindValue::Null])
+            .collect(),
+    }
+}
+
 #[tokio::test]
 async fn executemany_gives_out_values_per_iteration() {
     let (_s, c) = connect().await;
-    let binds = Binds {
-        specs: vec![spec("N", Dir::In), spec("D", Dir::Out)],
-        rows: (1..=3)
-            .map(|n| vec![BindValue::Number(f64::from(n)), BindValue::Null])
-            .collect(),
-    };
-    let r = c
-        .execute_many(
-            "begin :d := :n * 10; end;",
-            binds,
-            ExecManyOptions::default(),
-        )
-        .await
-        .unwrap();
-    let out = r.out_binds.unwrap();
-    assert_eq!(out.rows, 3);
-    assert_eq!(
-        numbers(&out.data),
-        vec![None, Some(10.0), None, Some(20.0), None, Some(30.0)]
-    );
+    // One row goes in one call; more go as the first row, then the rest on its cursor.
+    for n in [1, 3] {
+        let r = c
+            .execute_many(
+                "begin :d := :n * 10; end;",
+                times_ten(n),
+                ExecManyOptions::default(),
+            )
+            .await
+            .unwrap();
+        let out = r.out_binds.unwrap();
+        assert_eq!(out.rows, n);
+        let want: Vec<Option<f64>> = (1..=n)
+            .flat_map(|i| [None, Some(f64::from(i * 10))])
+            .collect();
+        assert_eq!(numbers(&out.data), want);
+    }
+    c.ping().await.unwrap();
 }
 
 #[tokio::test]

@@ -38,6 +38,37 @@ pub(super) fn prepare(
 }
 
 impl State {
+    /// The first iteration of a PL/SQL executemany, parsed and run alone.
+    pub(super) async fn many_first(
+        &mut self,
+        sql_text: &str,
+        metas: &[ColumnMeta],
+        value_metas: &[ColumnMeta],
+        rows: Vec<Vec<Option<Vec<u8>>>>,
+        acc: &mut Acc,
+    ) -> Result<ErrorMessage> {
+        let mut al8i4 = [0u32; 13];
+        al8i4[0] = 1;
+        al8i4[1] = 1;
+        let mut w = self.request();
+        let seq = self.next_seq();
+        ExecuteRequest {
+            seq,
+            options: options::PARSE | options::EXECUTE | options::BIND | options::PLSQL_BIND,
+            sql: Some(sql_text.to_string()),
+            al8i4,
+            binds: metas.to_vec(),
+            iterations: 1,
+            rows,
+            ..Default::default()
+        }
+        .encode(&mut w, &self.caps, value_metas, true);
+        match self.round_trip(w, acc, &[], Kind::PlSql, false, &[]).await {
+            Ok(m) => Ok(m),
+            Err(e) => Err(self.release_failed(e)),
+        }
+    }
+
     /// One row of tagged values per iteration that sent some, one value per
     /// bind in the caller's order (IN binds as NULL).
     pub(super) fn many_out_binds(
