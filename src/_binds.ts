@@ -7,9 +7,10 @@
 
 import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeBinds } from "./_native.ts";
-import { type LobLocator, type RefCursorValue, Tag, ValueReader, ValueWriter } from "./_values.ts";
+import { Tag, ValueWriter } from "./_values.ts";
 import { Lob, lobBindValue } from "./lob.ts";
 import { IntervalDS, IntervalYM } from "./interval.ts";
+import { type ArrayDef, readArraySpec, writeArray } from "./_bind_arrays.ts";
 import {
   BIND_IN,
   BIND_INOUT,
@@ -89,7 +90,7 @@ function isSpec(v: unknown): v is BindSpec {
   ) {
     return false;
   }
-  return "val" in v || "dir" in v || "type" in v || "maxSize" in v;
+  return "val" in v || "dir" in v || "type" in v || "maxSize" in v || "maxArraySize" in v;
 }
 
 function describe(v: unknown): string {
@@ -210,11 +211,16 @@ interface BindDef {
   type: number;
   maxSize: number;
   val: unknown;
+  /** Set for an associative-array bind. */
+  array?: ArrayDef;
 }
 
 function readSpec(spec: BindSpec, what: string): BindDef {
   for (const key of Object.keys(spec)) {
-    if (key !== "dir" && key !== "type" && key !== "maxSize" && key !== "val") {
+    if (
+      key !== "dir" && key !== "type" && key !== "maxSize" && key !== "val" &&
+      key !== "maxArraySize"
+    ) {
       throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has unknown property "${key}"`);
     }
   }
@@ -236,6 +242,10 @@ function readSpec(spec: BindSpec, what: string): BindDef {
   const maxSize = spec.maxSize ?? 0;
   if (!Number.isInteger(maxSize) || maxSize < 0) {
     throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has invalid "maxSize" ${String(maxSize)}`);
+  }
+  if (spec.maxArraySize !== undefined || Array.isArray(spec.val)) {
+    const array = readArraySpec(what, dir, type, spec.maxArraySize, spec.val);
+    return { dir, type, maxSize, val: null, array };
   }
   return { dir, type, maxSize, val: dir === BIND_OUT ? null : spec.val };
 }
@@ -289,9 +299,22 @@ export function encodeBinds(binds: Binds | undefined): EncodedBinds {
   const { names, values } = entries(binds);
   const w = new ValueWriter();
   const defs = values.map((v, i) => toDef(v, label(names, i, undefined)));
-  const types = defs.map((d, i) => writeValue(w, d.val, d.type, names, i, undefined));
+  const types = defs.map((d, i) =>
+    d.array === undefined
+      ? writeValue(w, d.val, d.type, names, i, undefined)
+      : writeArray(w, d.array, d.type, (v, t) => writeValue(w, v, t, names, i, undefined))
+  );
   const maxSizes = finishDefs(defs, types, names);
-  const native = { names, dirs: defs.map((d) => d.dir), types, maxSizes, values: w.finish() };
+  const native: NativeBinds = {
+    names,
+    dirs: defs.map((d) => d.dir),
+    types,
+    maxSizes,
+    values: w.finish(),
+  };
+  if (defs.some((d) => d.array !== undefined)) {
+    native.arraySizes = defs.map((d) => d.array?.maxArraySize ?? 0);
+  }
   return { native, count: defs.length };
 }
 
@@ -308,6 +331,13 @@ export function encodeManyBinds(rows: ReadonlyArray<Binds>): EncodedBinds {
   const first = entries(rows[0]);
   const names = first.names;
   const defs = first.values.map((v, i) => toDef(v, label(names, i, 0)));
+  const arrayAt = defs.findIndex((d) => d.array !== undefined);
+  if (arrayAt >= 0) {
+    throw odbError(
+      ErrorCode.INVALID_BIND_SPEC,
+      `${label(names, arrayAt, 0)} is an associative array, which only execute() can bind`,
+    );
+  }
   const cursorAt = defs.findIndex((d) => d.type === DB_TYPE_CURSOR);
   if (cursorAt >= 0) {
     // executeMany() returns no OUT values, so the cursors would stay open on the server.
@@ -369,44 +399,4 @@ function rowValues(
   });
 }
 
-function outValue(v: unknown, type: number): unknown {
-  if (Array.isArray(v)) return v.map((x) => outValue(x, type));
-  // Large or exact NUMBERs arrive as text; a NUMBER OUT bind gives a JS number.
-  return type === DB_TYPE_NUMBER && typeof v === "string" ? Number(v) : v;
-}
-
-/** What OUT LOB locators and REF CURSORs become (made where the session is known). */
-export interface OutMakers {
-  lob: (raw: LobLocator) => unknown;
-  cursor: (raw: RefCursorValue) => unknown;
-}
-
-/**
- * Maps the native OUT values (one per bind, IN binds as NULL) to an array or an object; LOB
- * locators (CLOB/BLOB OUT binds in thin mode) and REF CURSORs become what `makers` make of them.
- */
-export function decodeOutBinds(
-  binds: EncodedBinds,
-  data: Uint8Array | null,
-  makers?: OutMakers,
-): unknown[] | Record<string, unknown> | undefined {
-  const { dirs, names, types } = binds.native;
-  if (data === null || !dirs.some((d) => d !== BIND_IN)) return undefined;
-  const r = new ValueReader(data);
-  const list: unknown[] = [];
-  const byName: Record<string, unknown> = {};
-  for (let i = 0; i < binds.count; i++) {
-    const v = r.read();
-    if (dirs[i] === BIND_IN) continue;
-    const value = makers !== undefined && r.lastWasLob
-      ? makers.lob(v as LobLocator)
-      : makers !== undefined && r.lastWasLobArray
-      ? (v as (LobLocator | null)[]).map((e) => e === null ? null : makers.lob(e))
-      : makers !== undefined && r.lastWasCursor
-      ? makers.cursor(v as RefCursorValue)
-      : outValue(v, types[i]);
-    if (names) byName[names[i]] = value;
-    else list.push(value);
-  }
-  return names ? byName : list;
-}
+export { decodeOutBinds, type OutMakers, outValue, readOutRow } from "./_out_binds.ts";

@@ -39,6 +39,8 @@ export interface NativeBinds {
   types: number[];
   maxSizes: number[];
   values: Uint8Array;
+  /** Per bind, its maxArraySize when it is an associative-array bind, else 0 (absent: none). */
+  arraySizes?: number[];
 }
 
 /** Options of the native `execute()`. */
@@ -110,6 +112,8 @@ export interface NativeExecManyResult {
   rowsAffected: number;
   dmlRowCounts: number[] | null;
   batchErrors: { offset: number; code: string; message: string }[] | null;
+  /** With OUT binds (thin only): per iteration, one tagged value per bind. */
+  outBinds?: Uint8Array | null;
 }
 
 /** A native connection; calls on it are served one at a time. */

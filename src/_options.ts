@@ -17,6 +17,7 @@ export type OptionKind =
   | "positive" // integer >= 1
   | "outFormat"
   | "typeList" // array of type numbers
+  | "bindDefs" // array or object (checked in _binds_many.ts)
   | "fetchInfo"
   | "signal"
   | "integer" // any integer (negative allowed)
@@ -77,6 +78,7 @@ const EXECUTE_MANY: OptionSchema = {
   autoCommit: "boolean",
   batchErrors: "boolean",
   dmlRowCounts: "boolean",
+  bindDefs: "bindDefs",
   signal: "signal",
 };
 
@@ -118,6 +120,10 @@ const EXPECTED: Record<OptionKind, [string, (v: unknown) => boolean]> = {
     (v) => Array.isArray(v) && v.every((t) => typeof t === "number"),
   ],
   fetchInfo: ['an object of { type: STRING | "bigint" | "lob" } by column name', fetchInfoOk],
+  bindDefs: [
+    "an array or an object of { dir, type, maxSize }",
+    (v) => typeof v === "object" && v !== null,
+  ],
   signal: ["an AbortSignal", isSignal],
   integer: [
     `an integer from ${-MAX_INT_OPTION} to ${MAX_INT_OPTION}`,

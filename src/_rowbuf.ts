@@ -15,8 +15,11 @@ export function packSpecs(b: NativeBinds): Uint8Array | null {
   const n = b.dirs.length;
   if (n === 0) return null;
   const names = b.names?.map((x) => encoder.encode(x));
+  const arrays = b.arraySizes;
   let size = 5 + n * 6;
   if (names) { for (const x of names) size += 4 + x.length; }
+  // An array bind: flag 0x10 on its direction, its u32 maxArraySize after the max size.
+  if (arrays) { for (const a of arrays) if (a > 0) size += 4; }
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   view.setUint32(0, n, true);
@@ -27,6 +30,11 @@ export function packSpecs(b: NativeBinds): Uint8Array | null {
     out[pos + 1] = b.types[i];
     view.setUint32(pos + 2, b.maxSizes[i], true);
     pos += 6;
+    if (arrays && arrays[i] > 0) {
+      out[pos - 6] |= 0x10;
+      view.setUint32(pos, arrays[i], true);
+      pos += 4;
+    }
     if (names) {
       view.setUint32(pos, names[i].length, true);
       out.set(names[i], pos + 4);

@@ -8,6 +8,7 @@ import { atCaller, callSite, ErrorCode, odbError, toOracleError } from "./errors
 import type { NativeConnection } from "./_native.ts";
 import { CallQueue } from "./_queue.ts";
 import { decodeOutBinds, encodeBinds, encodeManyBinds } from "./_binds.ts";
+import { decodeManyOutBinds, encodeManyByDefs } from "./_binds_many.ts";
 import { assertOpen, executeStatement, fetchRows, type Session } from "./_execute.ts";
 import {
   checkExecuteManyOptions,
@@ -20,6 +21,7 @@ import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts"
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, traceTarget } from "./tracing.ts";
 import {
+  BIND_IN,
   type Binds,
   type ConnectOptions,
   DB_TYPE_CURSOR,
@@ -330,7 +332,15 @@ export class Connection implements AsyncDisposable {
       checkSql(sql);
       checkExecuteManyOptions(options);
       const opts = options ?? {};
-      const encoded = encodeManyBinds(rows);
+      const encoded = opts.bindDefs === undefined
+        ? encodeManyBinds(rows)
+        : encodeManyByDefs(rows, opts.bindDefs);
+      if (!this.#s.native.thin && encoded.native.dirs.some((d) => d !== BIND_IN)) {
+        throw odbError(
+          ErrorCode.THICK_UNAVAILABLE,
+          "executeMany() OUT binds are not available in thick mode yet",
+        );
+      }
       const nativeOpts = {
         autoCommit: opts.autoCommit ?? this.#s.autoCommit,
         batchErrors: opts.batchErrors ?? false,
@@ -345,6 +355,11 @@ export class Connection implements AsyncDisposable {
       const result: ExecuteManyResult = { rowsAffected: res.rowsAffected };
       if (res.dmlRowCounts !== null) result.dmlRowCounts = res.dmlRowCounts;
       if (res.batchErrors !== null) result.batchErrors = res.batchErrors;
+      const outBinds = decodeManyOutBinds(encoded, res.outBinds, {
+        lob: (raw) => lobFromLocator(this.#s, raw),
+        cursor: () => null,
+      });
+      if (outBinds !== undefined) result.outBinds = outBinds;
       return result;
     } catch (e) {
       throw atCaller(e);

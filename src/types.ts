@@ -132,12 +132,16 @@ export type BindValue =
 
 /**
  * An explicit bind: direction, Oracle type, maximum size in bytes (OUT strings/raw) and value.
+ * With `maxArraySize`, or an array `val`, it binds a PL/SQL associative array (index-by table)
+ * of scalars (thin mode): `val` is its elements in order, and an OUT / IN OUT array comes back
+ * as a JS array of at most `maxArraySize` elements.
  *
  * @example
  * ```ts
- * import { BIND_OUT, type BindSpec, STRING } from "./types.ts";
+ * import { BIND_INOUT, BIND_OUT, type BindSpec, NUMBER, STRING } from "./types.ts";
  *
  * const out: BindSpec = { dir: BIND_OUT, type: STRING, maxSize: 100 };
+ * const ids: BindSpec = { dir: BIND_INOUT, type: NUMBER, val: [1, 2, 3], maxArraySize: 10 };
  * ```
  */
 export interface BindSpec {
@@ -145,10 +149,38 @@ export interface BindSpec {
   dir?: BindDirection;
   /** Oracle type number; inferred from `val` when left out (required for OUT binds). */
   type?: number;
-  /** Maximum size in bytes of an OUT / IN OUT string or raw value (default 4000). */
+  /**
+   * Maximum size in bytes of an OUT / IN OUT string or raw value, or of each element of such
+   * an array (default 4000).
+   */
   maxSize?: number;
-  /** The value to bind (ignored for OUT binds). */
-  val?: BindValue;
+  /**
+   * Makes the bind an associative array of at most this many elements (required for OUT and
+   * IN OUT arrays; an IN array defaults to its length).
+   */
+  maxArraySize?: number;
+  /** The value to bind, or the elements of an array bind (ignored for OUT binds). */
+  val?: BindValue | ReadonlyArray<BindValue>;
+}
+
+/**
+ * How `executeMany()` binds each position or name when `bindDefs` is given: the rows then hold
+ * plain values (OUT binds need none), and the OUT values come back per row in `outBinds`.
+ *
+ * @example
+ * ```ts
+ * import { BIND_OUT, type BindDefinition, NUMBER, STRING } from "./types.ts";
+ *
+ * const defs: BindDefinition[] = [{ type: NUMBER }, { dir: BIND_OUT, type: STRING, maxSize: 20 }];
+ * ```
+ */
+export interface BindDefinition {
+  /** Direction; {@linkcode BIND_IN} when left out. */
+  dir?: BindDirection;
+  /** Oracle type number (required). */
+  type: number;
+  /** Maximum size in bytes of a string or raw value (default 4000 for OUT binds). */
+  maxSize?: number;
 }
 
 /**
@@ -325,6 +357,11 @@ export interface ExecuteManyOptions {
   batchErrors?: boolean;
   /** Report rows changed per input row in `dmlRowCounts`. */
   dmlRowCounts?: boolean;
+  /**
+   * The type and direction of each bind (an array for positional binds, an object for named
+   * ones); needed for OUT binds and `RETURNING … INTO`, whose values come back in `outBinds`.
+   */
+  bindDefs?: ReadonlyArray<BindDefinition> | Readonly<Record<string, BindDefinition>>;
   /** Aborting it breaks the running call; the call rejects with `ODB-5004`. */
   signal?: AbortSignal;
 }
@@ -346,6 +383,12 @@ export interface ExecuteManyResult {
   dmlRowCounts?: number[];
   /** Errors of individual rows, when `batchErrors` was set. */
   batchErrors?: BatchError[];
+  /**
+   * With OUT binds in `bindDefs`: per row, its OUT values (an array for positional binds, an
+   * object for named ones). A `RETURNING … INTO` bind gives an array per row, one element per
+   * row the statement changed.
+   */
+  outBinds?: (unknown[] | Record<string, unknown>)[];
 }
 
 /**

@@ -94,9 +94,9 @@ test("valid execute and executeMany options pass, undefined values count as abse
 
 test("executeMany options reject unknown names", () => {
   fails(
-    () => checkExecuteManyOptions({ bindDefs: [] }),
+    () => checkExecuteManyOptions({ bindDef: [] }),
     "ODB-5003",
-    'ODB-5003: Option "bindDefs" of executeMany() is not known',
+    'ODB-5003: Option "bindDef" of executeMany() is not known',
   );
 });
 

@@ -32,6 +32,12 @@ pub enum BindValue {
     Locator(u8, Vec<u8>),
     IntervalDS(IntervalDS),
     IntervalYM(IntervalYM),
+    /// A PL/SQL index-by table of scalars: at most `max` elements (the
+    /// bind's maxArraySize; an OUT array has none yet).
+    Array {
+        max: u32,
+        elements: Vec<BindValue>,
+    },
 }
 
 /// Per-bind description shared by every row of an execute.
@@ -76,6 +82,9 @@ impl BindValue {
             BindValue::Locator(t, _) => *t,
             BindValue::IntervalDS(_) => ora_type::INTERVAL_DS,
             BindValue::IntervalYM(_) => ora_type::INTERVAL_YM,
+            BindValue::Array { elements, .. } => {
+                return elements.iter().find_map(BindValue::natural_type)
+            }
         })
     }
 
@@ -147,6 +156,7 @@ impl BindValue {
             BindValue::Locator(..) => "LOB locator",
             BindValue::IntervalDS(_) => "IntervalDS",
             BindValue::IntervalYM(_) => "IntervalYM",
+            BindValue::Array { .. } => "array",
         }
     }
 
@@ -154,6 +164,9 @@ impl BindValue {
         match self {
             BindValue::Str(s) | BindValue::Clob(s) | BindValue::Decimal(s) => s.len(),
             BindValue::Bytes(b) | BindValue::Blob(b) | BindValue::Locator(_, b) => b.len(),
+            BindValue::Array { elements, .. } => {
+                elements.iter().map(BindValue::byte_len).max().unwrap_or(0)
+            }
             _ => 0,
         }
     }

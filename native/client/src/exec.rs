@@ -28,9 +28,11 @@ use crate::sql::{self, Kind};
 use crate::stmt_cache::StmtCache;
 use crate::transport::{ResponseBuf, Transport};
 
+mod arrays;
 mod bind_map;
 mod decode;
 mod lob;
+mod many_out;
 mod nested;
 pub use lob::LobRead;
 mod query;
@@ -105,6 +107,9 @@ pub struct BatchErr {
 #[derive(Debug, Clone, Default)]
 pub struct ExecManyResult {
     pub rows_affected: u64,
+    /// With OUT binds: per iteration, one tagged value per bind (IN binds
+    /// NULL; RETURNING binds an array each); `rows` counts the iterations.
+    pub out_binds: Option<RowBuf>,
     pub dml_row_counts: Option<Vec<u64>>,
     pub batch_errors: Option<Vec<BatchErr>>,
 }
@@ -309,6 +314,7 @@ impl State {
         };
         let mut acc = Acc {
             bind_types: kinds.iter().map(|k| k.0).collect(),
+            bind_arrays: metas.iter().map(ColumnMeta::is_array).collect(),
             ..Default::default()
         };
         if scan.kind == Kind::Dml && scan.returning.iter().any(|r| *r) {
@@ -380,6 +386,9 @@ impl State {
                                     None => out.null(),
                                 }
                             }
+                            Some((p, v)) if acc.bind_arrays[p] => {
+                                arrays::out_value(&mut out, kinds[p].0, v.as_deref())?
+                            }
                             Some((p, v)) => Self::out_value(&mut out, kinds[p].0, v.as_deref())?,
                             None => out.null(),
                         }
@@ -428,7 +437,7 @@ impl State {
                     }
                 }
                 let out_binds = if scan.returning.iter().any(|r| *r) {
-                    Some(self.returning_buf(&scan, &kinds, binds.specs.len(), &acc)?)
+                    Some(self.returning_buf(&scan, &kinds, binds.specs.len(), &acc.returning)?)
                 } else {
                     None
                 };

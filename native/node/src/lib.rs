@@ -226,6 +226,8 @@ pub struct NativeExecManyResult {
     pub rows_affected: f64,
     pub dml_row_counts: Either<Vec<f64>, Null>,
     pub batch_errors: Either<Vec<NativeBatchError>, Null>,
+    /// With OUT binds: per iteration, one tagged value per bind (thin only).
+    pub out_binds: Option<HeapBytes>,
 }
 
 fn options(o: NativeConnectOptions) -> oradb_client::Result<ConnectOptions> {
@@ -303,8 +305,13 @@ fn bad_binds(m: String) -> NativeFailure {
 
 /// Bind specs and `rows` rows of tagged values (BOUNDARY.md, "Bind specs").
 fn binds(specs: &[u8], values: &[u8], rows: usize) -> std::result::Result<Binds, NativeFailure> {
-    let specs = values::parse_specs(specs).map_err(bad_binds)?;
-    let rows = values::parse_rows(values, rows, specs.len()).map_err(bad_binds)?;
+    let (specs, arrays) = values::parse_specs_arrays(specs).map_err(bad_binds)?;
+    let (mut rows, saw_array) =
+        values::parse_rows_arrays(values, rows, specs.len()).map_err(bad_binds)?;
+    // Scalar binds only (the executeMany fast path): nothing to look at again.
+    if saw_array || arrays.iter().any(Option::is_some) {
+        values::apply_arrays(&mut rows, &arrays).map_err(bad_binds)?;
+    }
     Ok(Binds { specs, rows })
 }
 
@@ -522,6 +529,7 @@ impl NativeConnection {
                         })
                         .collect()
                 })),
+                out_binds: r.out_binds.map(|b| HeapBytes(b.data)),
             }))
         })
     }

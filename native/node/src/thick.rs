@@ -228,6 +228,7 @@ impl NativeThickConnection {
                             })
                             .collect()
                     })),
+                    out_binds: None,
                 }
             }))
         })

@@ -7,6 +7,8 @@ use oradb_protocol::value::{DateTime, IntervalDS, IntervalYM};
 pub struct Cursor<'a> {
     b: &'a [u8],
     pos: usize,
+    /// An array value was read (so `apply_arrays` must look at the rows).
+    saw_array: bool,
 }
 
 fn short() -> String {
@@ -15,7 +17,11 @@ fn short() -> String {
 
 impl<'a> Cursor<'a> {
     pub fn new(b: &'a [u8]) -> Self {
-        Cursor { b, pos: 0 }
+        Cursor {
+            b,
+            pos: 0,
+            saw_array: false,
+        }
     }
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         let end = self
@@ -95,16 +101,41 @@ impl<'a> Cursor<'a> {
                 years: self.i32()?,
                 months: self.i32()?,
             }),
+            // An array bind's elements (its maxArraySize comes with the spec).
+            10 => {
+                let n = self.u32()? as usize;
+                // Each element takes at least its tag byte.
+                if n > self.b.len() - self.pos {
+                    return Err(short());
+                }
+                self.saw_array = true;
+                let mut elements = Vec::with_capacity(n);
+                for _ in 0..n {
+                    elements.push(self.value()?);
+                }
+                BindValue::Array { max: 0, elements }
+            }
             t => return Err(format!("unknown value tag {t}")),
         })
     }
 }
 
+/// The flag in a spec's direction byte that makes it an array bind; its u32
+/// maxArraySize follows the max size.
+const ARRAY_BIND: u8 = 0x10;
+
 /// Bind specs (BOUNDARY.md): u32 count, u8 named; per bind u8 dir, u8 Oracle
 /// type, u32 max size and, when named, a u32-sized UTF-8 name. Empty: no binds.
+#[cfg(test)]
 pub fn parse_specs(data: &[u8]) -> Result<Vec<BindSpec>, String> {
+    parse_specs_arrays(data).map(|(specs, _)| specs)
+}
+
+/// [`parse_specs`], with each bind's maxArraySize when it is an array bind.
+#[allow(clippy::type_complexity)]
+pub fn parse_specs_arrays(data: &[u8]) -> Result<(Vec<BindSpec>, Vec<Option<u32>>), String> {
     if data.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let mut c = Cursor::new(data);
     let n = c.u32()? as usize;
@@ -114,14 +145,21 @@ pub fn parse_specs(data: &[u8]) -> Result<Vec<BindSpec>, String> {
         return Err(short());
     }
     let mut out = Vec::with_capacity(n);
+    let mut arrays = Vec::with_capacity(n);
     for _ in 0..n {
-        let dir = match c.u8()? {
+        let d = c.u8()?;
+        let dir = match d & !ARRAY_BIND {
             2 => Dir::Out,
             3 => Dir::InOut,
             _ => Dir::In,
         };
         let ora_type = c.u8()?;
         let max_size = c.u32()?;
+        arrays.push(if d & ARRAY_BIND != 0 {
+            Some(c.u32()?)
+        } else {
+            None
+        });
         let name = if named { Some(c.text()?) } else { None };
         out.push(BindSpec {
             name,
@@ -130,11 +168,37 @@ pub fn parse_specs(data: &[u8]) -> Result<Vec<BindSpec>, String> {
             max_size,
         });
     }
-    Ok(out)
+    Ok((out, arrays))
+}
+
+/// Gives each array bind's values its maxArraySize; an array value in a
+/// scalar bind, or a scalar in an array bind, is a malformed buffer.
+pub fn apply_arrays(rows: &mut [Vec<BindValue>], arrays: &[Option<u32>]) -> Result<(), String> {
+    for row in rows {
+        for (v, a) in row.iter_mut().zip(arrays) {
+            match (v, a) {
+                (BindValue::Array { max, .. }, Some(m)) => *max = *m,
+                (BindValue::Array { .. }, None) => return Err("an array in a scalar bind".into()),
+                (_, Some(_)) => return Err("an array bind without an array".into()),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `rows` rows of `per_row` values each.
+#[cfg(test)]
 pub fn parse_rows(data: &[u8], rows: usize, per_row: usize) -> Result<Vec<Vec<BindValue>>, String> {
+    parse_rows_arrays(data, rows, per_row).map(|(rows, _)| rows)
+}
+
+/// [`parse_rows`], and whether any value was an array.
+pub fn parse_rows_arrays(
+    data: &[u8],
+    rows: usize,
+    per_row: usize,
+) -> Result<(Vec<Vec<BindValue>>, bool), String> {
     let mut c = Cursor::new(data);
     let mut out = Vec::with_capacity(rows);
     for _ in 0..rows {
@@ -144,7 +208,7 @@ pub fn parse_rows(data: &[u8], rows: usize, per_row: usize) -> Result<Vec<Vec<Bi
         }
         out.push(row);
     }
-    Ok(out)
+    Ok((out, c.saw_array))
 }
 
 #[cfg(test)]
@@ -196,5 +260,36 @@ mod tests {
         lying.push(0);
         assert!(parse_specs(&lying).is_err());
         assert!(parse_specs(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn array_binds_take_their_max_from_the_spec() {
+        let mut spec = 1u32.to_le_bytes().to_vec();
+        spec.extend_from_slice(&[0, 3 | ARRAY_BIND, 2]);
+        spec.extend_from_slice(&0u32.to_le_bytes());
+        spec.extend_from_slice(&10u32.to_le_bytes());
+        let (specs, arrays) = parse_specs_arrays(&spec).unwrap();
+        assert_eq!((specs[0].dir, arrays[0]), (Dir::InOut, Some(10)));
+        let mut v = vec![10u8];
+        v.extend_from_slice(&2u32.to_le_bytes());
+        v.push(0);
+        v.push(1);
+        v.extend_from_slice(&7.0f64.to_le_bytes());
+        let mut rows = parse_rows(&v, 1, 1).unwrap();
+        apply_arrays(&mut rows, &arrays).unwrap();
+        assert_eq!(
+            rows[0][0],
+            BindValue::Array {
+                max: 10,
+                elements: vec![BindValue::Null, BindValue::Number(7.0)]
+            }
+        );
+        assert!(apply_arrays(&mut rows, &[None]).is_err());
+        let mut scalar = vec![vec![BindValue::Null]];
+        assert!(apply_arrays(&mut scalar, &[Some(1)]).is_err());
+        // A count larger than the bytes left is refused before allocating.
+        let mut lying = vec![10u8];
+        lying.extend_from_slice(&u32::MAX.to_le_bytes());
+        assert!(parse_rows(&lying, 1, 1).is_err());
     }
 }

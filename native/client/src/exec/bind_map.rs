@@ -83,6 +83,16 @@ impl State {
     )> {
         let map = self.placeholders(scan, binds)?;
         let types = resolve_types(binds, self.caps.max_string_size)?;
+        // Names for errors, made once rather than once per value.
+        let names: Vec<String> = binds
+            .specs
+            .iter()
+            .enumerate()
+            .map(|(s, spec)| spec.name.clone().unwrap_or_else(|| (s + 1).to_string()))
+            .collect();
+        let array_max = (0..binds.specs.len())
+            .map(|s| arrays::array_max(binds, s, &names[s]))
+            .collect::<Result<Vec<_>>>()?;
         let mut metas = Vec::with_capacity(map.len());
         let mut value_metas = Vec::new();
         let mut kinds = Vec::with_capacity(map.len());
@@ -108,19 +118,15 @@ impl State {
                     0
                 };
             }
+            if let Some(max) = array_max[s] {
+                arrays::mark_array(&mut meta, max, &names[s])?;
+            }
             kinds.push((ty, s));
             if !scan.returning.get(p).copied().unwrap_or(false) {
                 value_metas.push(meta.clone());
             }
             metas.push(meta);
         }
-        // Names for errors, made once rather than once per value.
-        let names: Vec<String> = binds
-            .specs
-            .iter()
-            .enumerate()
-            .map(|(s, spec)| spec.name.clone().unwrap_or_else(|| (s + 1).to_string()))
-            .collect();
         let mut rows = Vec::with_capacity(binds.rows.len());
         for row in &binds.rows {
             let mut vals = Vec::with_capacity(value_metas.len());
@@ -129,6 +135,16 @@ impl State {
                     continue;
                 }
                 let spec = &binds.specs[s];
+                if array_max[s].is_some() {
+                    // An OUT array goes with no elements: its value is what the call leaves.
+                    let v = if spec.dir == Dir::Out {
+                        None
+                    } else {
+                        arrays::encode_value(&row[s], kinds[p].0, &names[s])?
+                    };
+                    vals.push(v);
+                    continue;
+                }
                 let v = if spec.dir == Dir::Out {
                     &BindValue::Null
                 } else {
@@ -162,7 +178,7 @@ impl State {
         scan: &sql::Scan,
         kinds: &[(u8, usize)],
         n_specs: usize,
-        acc: &Acc,
+        returning: &[Vec<Vec<Option<Vec<u8>>>>],
     ) -> Result<RowBuf> {
         let is_returning = |p: usize| scan.returning.get(p).copied().unwrap_or(false);
         let mut out = RowBuf::default();
@@ -173,8 +189,7 @@ impl State {
             };
             // Column of this placeholder in each RETURNING row.
             let k = (0..p).filter(|&q| is_returning(q)).count();
-            let vals: Vec<&Option<Vec<u8>>> = acc
-                .returning
+            let vals: Vec<&Option<Vec<u8>>> = returning
                 .iter()
                 .filter_map(|row| row.get(k))
                 .flatten()

@@ -26,6 +26,11 @@ pub(super) struct Acc {
     /// Wire type of each placeholder (LOB OUT binds carry locators).
     pub(super) bind_types: Vec<u8>,
     pub(super) outs: Vec<Option<Vec<u8>>>,
+    /// Which placeholders are array (index-by table) binds.
+    pub(super) bind_arrays: Vec<bool>,
+    /// executeMany with OUT binds: each iteration's `outs` (one ROW_DATA
+    /// each) are kept here instead.
+    pub(super) many_outs: Option<Vec<Vec<Option<Vec<u8>>>>>,
     /// REF CURSOR OUT binds opened by the block: cursor id and columns (their
     /// `outs` entry holds the id).
     pub(super) ref_cursors: Vec<(u32, Vec<DescribeColumn>)>,

@@ -76,6 +76,10 @@ impl State {
                                 if *d == rows::dir::IN {
                                     continue;
                                 }
+                                if acc.bind_arrays.get(p).copied().unwrap_or(false) {
+                                    outs.push(arrays::read_out(r)?);
+                                    continue;
+                                }
                                 let ty = acc.bind_types.get(p).copied().unwrap_or(0);
                                 outs.push(match ty {
                                     ora_type::CLOB | ora_type::BLOB => lob::read_out_locator(r)?,
@@ -90,7 +94,10 @@ impl State {
                                     _ => rows::read_out_bind(r)?,
                                 });
                             }
-                            acc.outs = outs;
+                            match acc.many_outs.as_mut() {
+                                Some(rows) => rows.push(outs),
+                                None => acc.outs = outs,
+                            }
                             acc.ref_cursors = opened;
                         }
                         Kind::Dml => {

@@ -14,8 +14,25 @@ impl State {
         if binds.rows.is_empty() {
             return Ok(ExecManyResult::default());
         }
-        let (metas, value_metas, rows, _) = self.bind_parts(&scan, &binds)?;
-        let mut o = options::PARSE | options::EXECUTE | options::BIND;
+        let (metas, value_metas, mut rows, kinds) = self.bind_parts(&scan, &binds)?;
+        let mut acc = Acc::default();
+        let kind = many_out::prepare(&mut acc, &scan, &binds, &metas, &kinds);
+        let mut first = None;
+        if kind == Kind::PlSql && rows.len() > 1 {
+            // As Oracle's clients do: the first iteration alone, so the server
+            // settles which binds are IN and which OUT; the rest on its cursor.
+            let rest = rows.split_off(1);
+            first = Some(
+                self.many_first(sql_text, &metas, &value_metas, rows, &mut acc)
+                    .await?,
+            );
+            rows = rest;
+        }
+        let cursor = first.as_ref().map_or(0, |m| u32::from(m.cursor_id));
+        let mut o = options::EXECUTE | options::BIND;
+        if cursor == 0 {
+            o |= options::PARSE;
+        }
         o |= if scan.kind == Kind::PlSql {
             options::PLSQL_BIND
         } else {
@@ -28,7 +45,7 @@ impl State {
             o |= options::BATCH_ERRORS;
         }
         let mut al8i4 = [0u32; 13];
-        al8i4[0] = 1;
+        al8i4[0] = u32::from(cursor == 0);
         al8i4[1] = rows.len() as u32;
         if opts.dml_row_counts {
             al8i4[9] |= exec_flags::DML_ROWCOUNTS;
@@ -39,7 +56,8 @@ impl State {
         ExecuteRequest {
             seq,
             options: o,
-            sql: Some(sql_text.to_string()),
+            cursor_id: cursor,
+            sql: (cursor == 0).then(|| sql_text.to_string()),
             al8i4,
             binds: metas,
             iterations: n,
@@ -48,14 +66,19 @@ impl State {
             ..Default::default()
         }
         .encode(&mut w, &self.caps, &value_metas, scan.kind == Kind::PlSql);
-        let mut acc = Acc::default();
-        let m = match self
-            .round_trip(w, &mut acc, &[], Kind::Other, opts.dml_row_counts, &[])
+        let mut m = match self
+            .round_trip(w, &mut acc, &[], kind, opts.dml_row_counts, &[])
             .await
         {
             Ok(m) => m,
             Err(e) => return Err(self.release_failed(e)),
         };
+        if let Some(f) = &first {
+            m.row_count += f.row_count;
+            if m.cursor_id == 0 {
+                m.cursor_id = f.cursor_id;
+            }
+        }
         if m.cursor_id != 0 {
             self.pending_close.push(m.cursor_id as u32);
         }
@@ -69,8 +92,13 @@ impl State {
                 })
                 .collect()
         });
+        let out_binds = match kind {
+            Kind::Other => None,
+            _ => Some(self.many_out_binds(kind, &scan, &kinds, binds.specs.len(), &mut acc)?),
+        };
         Ok(ExecManyResult {
             rows_affected: m.row_count,
+            out_binds,
             dml_row_counts: acc.row_counts.filter(|_| opts.dml_row_counts),
             batch_errors,
         })
