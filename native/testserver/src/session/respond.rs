@@ -52,6 +52,9 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
             ) {
                 d.max_size = 0;
             }
+            if c.ora_type == ora_type::VECTOR {
+                super::vector::describe(&mut d, c);
+            }
             if let Some(t) = &c.object_type {
                 // Clients look the type up by these (python-oracledb by OID).
                 d.type_schema = Some(t.owner.clone());

@@ -1,0 +1,55 @@
+//! VECTOR values on the wire: described with their dimensions, format and
+//! flags, sent LOB-like with the image prefetched, checked when bound (a
+//! malformed image or a non-finite value is ORA-51805, as Oracle raises).
+
+use oradb_protocol::buf::Writer;
+use oradb_protocol::ttc::describe::DescribeColumn;
+use oradb_protocol::value::vector::{self, Values};
+use oradb_protocol::value::{Value, ValueError};
+
+use crate::sql::{ColumnInfo, SqlError};
+
+/// Fills in what 23ai describes for a VECTOR column.
+pub(crate) fn describe(d: &mut DescribeColumn, c: &ColumnInfo) {
+    d.vector = (c.size, c.precision as u8, c.scale as u8);
+    // No maximum size; a non-zero buffer (0 would say always NULL).
+    d.max_size = 0;
+    d.buffer_size = 8000;
+}
+
+/// A fetched VECTOR column value (the column's value is its image).
+pub(crate) fn write_value(w: &mut Writer, v: &Value) -> Result<(), ValueError> {
+    match v {
+        Value::Null => vector::write_wire(w, None, false),
+        Value::Vector(img) => vector::write_wire(w, Some(img), false),
+        other => {
+            return Err(ValueError::new(
+                932,
+                format!("ORA-00932: inconsistent datatypes: expected VECTOR got {other:?}"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// A bound VECTOR's value: its image, checked.
+pub(crate) fn bound(b: &[u8]) -> Result<Value, SqlError> {
+    let err = |e: ValueError| SqlError {
+        code: e.code,
+        message: e.message,
+        offset: 0,
+    };
+    let v = vector::decode(b).map_err(err)?;
+    let finite = match &v.values {
+        Values::Float32(x) => x.iter().all(|f| f.is_finite()),
+        Values::Float64(x) => x.iter().all(|f| f.is_finite()),
+        _ => true,
+    };
+    if !finite {
+        return Err(err(ValueError::new(
+            51805,
+            "ORA-51805: Invalid vector binary format: infinite or NaN value",
+        )));
+    }
+    Ok(Value::Vector(b.to_vec()))
+}
