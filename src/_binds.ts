@@ -10,6 +10,7 @@ import type { NativeBinds } from "./_native.ts";
 import { type LobLocator, type RefCursorValue, Tag, ValueReader, ValueWriter } from "./_values.ts";
 import { Lob, lobBindValue } from "./lob.ts";
 import { IntervalDS, IntervalYM } from "./interval.ts";
+import { DB_TYPE_VECTOR, isVectorBind, SparseVector } from "./vector.ts";
 import {
   BIND_IN,
   BIND_INOUT,
@@ -53,6 +54,7 @@ const BINDABLE_TYPES = new Set([
   DB_TYPE_CURSOR,
   DB_TYPE_INTERVAL_DS,
   DB_TYPE_INTERVAL_YM,
+  DB_TYPE_VECTOR,
 ]);
 const VARIABLE_SIZE = new Set([
   DB_TYPE_VARCHAR,
@@ -85,7 +87,8 @@ function label(names: string[] | null, i: number, row: number | undefined): stri
 function isSpec(v: unknown): v is BindSpec {
   if (
     typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array ||
-    v instanceof Lob || v instanceof IntervalDS || v instanceof IntervalYM
+    v instanceof Lob || v instanceof IntervalDS || v instanceof IntervalYM ||
+    ArrayBuffer.isView(v) || v instanceof SparseVector
   ) {
     return false;
   }
@@ -163,6 +166,10 @@ export function writeValue(
     const { dbType, locator } = lobBindValue(v);
     w.lob(dbType, locator);
     return dbType;
+  }
+  if (isVectorBind(v, declared)) {
+    w.vector(v);
+    return DB_TYPE_VECTOR;
   }
   if (v instanceof Uint8Array) {
     if (v.length > MAX_BIND_BYTES) {

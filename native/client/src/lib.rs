@@ -15,6 +15,7 @@ mod response;
 pub mod rowbuf;
 mod sql;
 mod stmt_cache;
+pub mod vector;
 pub mod tls;
 pub mod transport;
 

@@ -95,6 +95,12 @@ impl<'a> Cursor<'a> {
                 years: self.i32()?,
                 months: self.i32()?,
             }),
+            16 => {
+                let rest = &self.b[self.pos..];
+                let (img, n) = oradb_client::vector::image_of_payload(rest)?;
+                self.pos += n;
+                BindValue::Vector(img)
+            }
             t => return Err(format!("unknown value tag {t}")),
         })
     }

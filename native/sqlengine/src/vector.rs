@@ -171,7 +171,7 @@ pub fn coerce(v: Vector, dims: u32, fmt: u8, sparse: bool) -> Result<Vector, rus
                          (dimension value {x} is outside the allowed precision range)"
                     )));
                 }
-                out.push(x.round() as i8);
+                out.push(x.round_ties_even() as i8);
             }
             Values::Int8(out)
         }
@@ -206,12 +206,22 @@ pub fn needs_fix(v: ValueRef, dims: u32, fmt: u8, sparse: bool) -> rusqlite::Res
         return Ok(false);
     };
     let text = matches!(v, ValueRef::Text(_));
-    let fixed = coerce(vec.clone(), dims, fmt, sparse)?;
+    let fixed = coerce(vec.clone(), dims, text_format(v, fmt), sparse)?;
     Ok(text || fixed != vec)
+}
+
+/// Text stored in a column of any format is FLOAT32, Oracle's default.
+fn text_format(v: ValueRef, fmt: u8) -> u8 {
+    if fmt == format::FLEX && matches!(v, ValueRef::Text(_)) {
+        format::FLOAT32
+    } else {
+        fmt
+    }
 }
 
 /// The stored form of `v` for the column.
 pub fn stored(v: ValueRef, dims: u32, fmt: u8, sparse: bool) -> rusqlite::Result<Sql> {
+    let fmt = text_format(v, fmt);
     match read(v)? {
         None => Ok(Sql::Null),
         Some(vec) => image(&coerce(vec, dims, fmt, sparse)?),
@@ -485,6 +495,8 @@ pub fn rewrite_args(toks: &[Token]) -> Option<Vec<Token>> {
 /// How a select item is described from its heading (upper case, no
 /// blanks), for the VECTOR functions.
 pub fn heading_type(h: &str) -> Option<ColumnInfo> {
+    // A compound query's items are headed by their rewritten text.
+    let h = h.strip_prefix("ORA_").unwrap_or(h);
     let starts = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
     let num = |ty| super::types::oracle_type(&[ty], &[], false);
     if starts(&["TO_VECTOR(", "VECTOR("]) {

@@ -32,6 +32,42 @@ pub(crate) fn write_value(w: &mut Writer, v: &Value) -> Result<(), ValueError> {
     Ok(())
 }
 
+/// The image of a value sent as VECTOR (RETURNING and PL/SQL OUT binds,
+/// whose values may come back from SQLite as bytes or text).
+pub(crate) fn image_of(v: &Value) -> Result<Option<Vec<u8>>, SqlError> {
+    let err = |e: ValueError| SqlError {
+        code: e.code,
+        message: e.message,
+        offset: 0,
+    };
+    match v {
+        Value::Null => Ok(None),
+        Value::Vector(b) | Value::Raw(b) | Value::Blob(b) => {
+            vector::decode(b).map_err(err)?;
+            Ok(Some(b.clone()))
+        }
+        Value::Varchar(s) | Value::Clob(s) => {
+            let p = vector::parse_text(s).map_err(err)?;
+            let v = vector::Vector {
+                dims: p.sparse.as_ref().map_or(p.values.len() as u32, |s| s.0),
+                values: Values::Float64(p.values),
+                indices: p.sparse.map(|s| s.1),
+            };
+            vector::encode(&v).map(Some).map_err(err)
+        }
+        other => Err(err(ValueError::new(
+            6502,
+            format!("ORA-06502: PL/SQL: numeric or value error: {other:?} is not a VECTOR"),
+        ))),
+    }
+}
+
+/// A VECTOR OUT value: LOB-like with its image, then the indicator.
+pub(crate) fn write_out(w: &mut Writer, img: Option<&[u8]>) {
+    vector::write_wire(w, img, false);
+    w.sb4(if img.is_some() { 0 } else { -1 });
+}
+
 /// A bound VECTOR's value: its image, checked.
 pub(crate) fn bound(b: &[u8]) -> Result<Value, SqlError> {
     let err = |e: ValueError| SqlError {
