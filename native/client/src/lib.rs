@@ -15,9 +15,9 @@ mod response;
 pub mod rowbuf;
 mod sql;
 mod stmt_cache;
-pub mod vector;
 pub mod tls;
 pub mod transport;
+pub mod vector;
 
 pub use conn::{Connection, EndToEnd};
 pub use error::{Error, ErrorKind, Result};

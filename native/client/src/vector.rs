@@ -41,7 +41,11 @@ pub fn image_of_payload(b: &[u8]) -> Result<(Vec<u8>, usize), String> {
         format::INT8 | format::BINARY => 1,
         f => return Err(format!("VECTOR format {f} is unknown")),
     };
-    let ix_len = if sparse { n.checked_mul(4).ok_or_else(short)? } else { 0 };
+    let ix_len = if sparse {
+        n.checked_mul(4).ok_or_else(short)?
+    } else {
+        0
+    };
     let end = n
         .checked_mul(width)
         .and_then(|v| v.checked_add(10 + ix_len))

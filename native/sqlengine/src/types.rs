@@ -304,7 +304,12 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "BO" => (ora_type::BOOLEAN, 4, 0, 0),
         "VEC" => {
             let v = crate::vector::from_decl(&[num(2), num(3), num(4)]);
-            (v.ora_type, v.size as i64, v.precision as i64, v.scale as i64)
+            (
+                v.ora_type,
+                v.size as i64,
+                v.precision as i64,
+                v.scale as i64,
+            )
         }
         "OBJ" => {
             c.object_type = crate::TypeRef::from_decl_part(parts.get(2)?);

@@ -76,7 +76,11 @@ pub fn type_args(inner: &[Token]) -> Result<Vec<i64>, SqlError> {
     };
     let dims = match parts.first().map(|p| word(p)).as_deref() {
         None | Some("*") => 0,
-        Some(n) => n.parse::<u32>().ok().filter(|&n| n <= 65535).ok_or_else(bad)?,
+        Some(n) => n
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n <= 65535)
+            .ok_or_else(bad)?,
     };
     let fmt = match parts.get(1) {
         None => format::FLEX,
@@ -147,7 +151,11 @@ pub fn coerce(v: Vector, dims: u32, fmt: u8, sparse: bool) -> Result<Vector, rus
     } else {
         v
     };
-    let target = if fmt == format::FLEX { v.values.format() } else { fmt };
+    let target = if fmt == format::FLEX {
+        v.values.format()
+    } else {
+        fmt
+    };
     if target == v.values.format() {
         return Ok(v);
     }
@@ -181,7 +189,9 @@ pub fn coerce(v: Vector, dims: u32, fmt: u8, sparse: bool) -> Result<Vector, rus
 
 fn sparsify(v: Vector) -> Vector {
     let d = v.to_dense_f64();
-    let ix: Vec<u32> = (0..d.len() as u32).filter(|&i| d[i as usize] != 0.0).collect();
+    let ix: Vec<u32> = (0..d.len() as u32)
+        .filter(|&i| d[i as usize] != 0.0)
+        .collect();
     let pick = |i: &u32| d[*i as usize];
     let values = match v.values {
         Values::Float32(_) => Values::Float32(ix.iter().map(|i| pick(i) as f32).collect()),
@@ -302,8 +312,16 @@ fn distance(a: &Vector, b: &Vector, metric: &str) -> rusqlite::Result<Option<f64
         "MANHATTAN" | "L1" => x.iter().zip(&y).map(|(p, q)| (p - q).abs()).sum(),
         "HAMMING" => x.iter().zip(&y).filter(|(p, q)| p != q).count() as f64,
         "JACCARD" => {
-            let both = x.iter().zip(&y).filter(|(p, q)| **p != 0.0 && **q != 0.0).count();
-            let any = x.iter().zip(&y).filter(|(p, q)| **p != 0.0 || **q != 0.0).count();
+            let both = x
+                .iter()
+                .zip(&y)
+                .filter(|(p, q)| **p != 0.0 && **q != 0.0)
+                .count();
+            let any = x
+                .iter()
+                .zip(&y)
+                .filter(|(p, q)| **p != 0.0 || **q != 0.0)
+                .count();
             if any == 0 {
                 return Ok(None);
             }
@@ -337,9 +355,7 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("ora_to_vector", -1, det, to_vector)?;
     conn.create_scalar_function("ora_from_vector", -1, det, from_vector)?;
-    conn.create_scalar_function("ora_vector_distance", -1, det, |c| {
-        vector_distance(c, None)
-    })?;
+    conn.create_scalar_function("ora_vector_distance", -1, det, |c| vector_distance(c, None))?;
     for (name, m) in [
         ("ora_l2_distance", "EUCLIDEAN"),
         ("ora_l1_distance", "MANHATTAN"),
@@ -518,11 +534,9 @@ pub fn heading_type(h: &str) -> Option<ColumnInfo> {
             cur.push(ch);
         }
         args.push(cur);
-        let dims = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0);
-        let fmt = args
-            .get(2)
-            .and_then(|a| format_code(a.trim_matches('\'')))
-            .unwrap_or(format::FLEX);
+        let arg = |i: usize| args.get(i).map(|a| a.trim().trim_matches('\'').to_string());
+        let dims = arg(1).and_then(|a| a.parse().ok()).unwrap_or(0);
+        let fmt = arg(2).and_then(|a| format_code(&a)).unwrap_or(format::FLEX);
         let sparse = args.get(3).is_some_and(|a| a.contains("SPARSE"));
         return Some(column(dims, fmt, sparse));
     }
@@ -613,6 +627,8 @@ mod tests {
         assert_eq!(spec(&c), (2, format::FLOAT32, 0));
         let c = heading_type("TO_VECTOR('[8,[0,7],[1,2]]',8,FLOAT64,SPARSE)").unwrap();
         assert_eq!(spec(&c), (8, format::FLOAT64, meta_flag::SPARSE));
+        let c = heading_type("ORA_TO_VECTOR('[34.6, 77.8]' , 2 , 'FLOAT32')").unwrap();
+        assert_eq!(spec(&c), (2, format::FLOAT32, 0));
         let c = heading_type("VECTOR_DISTANCE(A,B)").unwrap();
         assert_eq!(c.ora_type, ora_type::BINARY_DOUBLE);
     }

@@ -128,7 +128,10 @@ impl Vector {
 }
 
 fn bad(msg: impl Into<String>) -> ValueError {
-    ValueError::new(51805, format!("ORA-51805: Invalid vector image: {}", msg.into()))
+    ValueError::new(
+        51805,
+        format!("ORA-51805: Invalid vector image: {}", msg.into()),
+    )
 }
 
 /// The image of `v`; the norm slot is written as zeros (readers skip it).
@@ -198,11 +201,15 @@ impl<'a> Cursor<'a> {
     }
 
     fn u16(&mut self) -> Result<u16, ValueError> {
-        Ok(u16::from_be_bytes(self.take(2)?.try_into().unwrap_or([0; 2])))
+        Ok(u16::from_be_bytes(
+            self.take(2)?.try_into().unwrap_or([0; 2]),
+        ))
     }
 
     fn u32(&mut self) -> Result<u32, ValueError> {
-        Ok(u32::from_be_bytes(self.take(4)?.try_into().unwrap_or([0; 4])))
+        Ok(u32::from_be_bytes(
+            self.take(4)?.try_into().unwrap_or([0; 4]),
+        ))
     }
 }
 
@@ -270,7 +277,6 @@ pub fn decode(b: &[u8]) -> Result<Vector, ValueError> {
         indices,
     })
 }
-
 
 /// One value as Oracle writes it in text: floats in scientific notation
 /// (`1.5E+003`), INT8 and BINARY as integers.
@@ -489,7 +495,10 @@ pub fn write_wire(w: &mut crate::buf::Writer, image: Option<&[u8]>, bind: bool) 
     if bind {
         w.bytes(&loc).bytes(img);
     } else {
-        w.ub8(img.len() as u64).ub4(img.len() as u32).bytes(img).bytes(&loc);
+        w.ub8(img.len() as u64)
+            .ub4(img.len() as u32)
+            .bytes(img)
+            .bytes(&loc);
     }
 }
 

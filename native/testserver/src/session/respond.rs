@@ -72,8 +72,12 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
 }
 
 fn has_lob(cols: &[ColumnInfo]) -> bool {
-    cols.iter()
-        .any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB | ora_type::VECTOR))
+    cols.iter().any(|c| {
+        matches!(
+            c.ora_type,
+            ora_type::CLOB | ora_type::BLOB | ora_type::VECTOR
+        )
+    })
 }
 
 /// Value bytes for a bind of `ty`, NULL as None. A value the bind's type
