@@ -516,13 +516,15 @@ pub fn heading_type(h: &str) -> Option<ColumnInfo> {
     let starts = |ps: &[&str]| ps.iter().any(|p| h.starts_with(p));
     let num = |ty| super::types::oracle_type(&[ty], &[], false);
     if starts(&["TO_VECTOR(", "VECTOR("]) {
-        let inner = h.split_once('(')?.1.strip_suffix(')')?;
-        // The arguments after the first, outside brackets and quotes.
+        // The call's arguments after the first, up to its closing
+        // parenthesis (a compound query's hint runs on past it).
+        let inner = h.split_once('(')?.1;
         let mut args = Vec::new();
         let (mut depth, mut quoted, mut cur) = (0, false, String::new());
         for ch in inner.chars() {
             match ch {
                 '\'' => quoted = !quoted,
+                ')' if !quoted && depth == 0 => break,
                 '[' | '(' if !quoted => depth += 1,
                 ']' | ')' if !quoted => depth -= 1,
                 ',' if !quoted && depth == 0 => {
@@ -629,6 +631,8 @@ mod tests {
         assert_eq!(spec(&c), (8, format::FLOAT64, meta_flag::SPARSE));
         let c = heading_type("ORA_TO_VECTOR('[34.6, 77.8]' , 2 , 'FLOAT32')").unwrap();
         assert_eq!(spec(&c), (2, format::FLOAT32, 0));
+        let c = heading_type("TO_VECTOR('[1]',1,INT8)UNIONALLSELECTTO_VECTOR('[2]')").unwrap();
+        assert_eq!(spec(&c), (1, format::INT8, 0));
         let c = heading_type("VECTOR_DISTANCE(A,B)").unwrap();
         assert_eq!(c.ora_type, ora_type::BINARY_DOUBLE);
     }
