@@ -130,11 +130,11 @@ test("vector_distance and to_vector compute Oracle's metrics", server, async () 
   await using s = await open();
   const { conn } = s;
   const r = await conn.execute<unknown[]>(
-    `select vector_distance(to_vector('[1, 2, 3]'), :1, euclidean),
-      vector_distance(to_vector('[1, 2, 3]'), :1, dot),
-      vector_dimension_count(:1), from_vector(to_vector('[1.5, 2]', 2, float64))
+    `select vector_distance(to_vector('[1, 2, 3]'), :a, euclidean),
+      vector_distance(to_vector('[1, 2, 3]'), :a, dot),
+      vector_dimension_count(:a), from_vector(to_vector('[1.5, 2]', 2, float64))
      from dual`,
-    [new Float64Array([4, 6, 3])],
+    { a: new Float64Array([4, 6, 3]) },
     { outFormat: "array" },
   );
   assert.deepEqual(r.rows, [[5, -25, 3, "[1.5E+000,2.0E+000]"]]);
