@@ -15,6 +15,9 @@ const VERSION_SPARSE: u8 = 2;
 const FLAG_NORM: u16 = 0x0002;
 const FLAG_NORM_RESERVED: u16 = 0x0010;
 const FLAG_SPARSE: u16 = 0x0020;
+/// Oracle's largest dimension count; larger images are refused, so that a
+/// sparse vector cannot ask for gigabytes when made dense.
+pub const MAX_DIMS: u32 = 65535;
 
 /// Storage formats, as numbered in images and column metadata (0: any).
 pub mod format {
@@ -136,6 +139,14 @@ fn bad(msg: impl Into<String>) -> ValueError {
 
 /// The image of `v`; the norm slot is written as zeros (readers skip it).
 pub fn encode(v: &Vector) -> Result<Vec<u8>, ValueError> {
+    let max = if matches!(v.values, Values::Binary(_)) {
+        MAX_DIMS * 8
+    } else {
+        MAX_DIMS
+    };
+    if v.dims > max {
+        return Err(bad(format!("{} dimensions, more than {max}", v.dims)));
+    }
     let sparse = v.indices.is_some();
     let (version, mut flags) = if sparse {
         (VERSION_SPARSE, FLAG_NORM_RESERVED | FLAG_SPARSE | FLAG_NORM)
@@ -226,6 +237,14 @@ pub fn decode(b: &[u8]) -> Result<Vector, ValueError> {
     let flags = c.u16()?;
     let fmt = c.u8()?;
     let dims = c.u32()?;
+    let max = if fmt == format::BINARY {
+        MAX_DIMS * 8
+    } else {
+        MAX_DIMS
+    };
+    if dims > max {
+        return Err(bad(format!("{dims} dimensions, more than {max}")));
+    }
     if flags & (FLAG_NORM | FLAG_NORM_RESERVED) != 0 {
         c.take(8)?;
     }
@@ -444,7 +463,7 @@ pub fn parse_text(s: &str) -> Result<Parsed, ValueError> {
         if !t.eat(b']') {
             return Err(parse_err("expected ]"));
         }
-        let whole = |x: f64| x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX);
+        let whole = |x: f64| x >= 0.0 && x.fract() == 0.0 && x <= f64::from(MAX_DIMS);
         if !whole(dims) || !ix.iter().all(|&i| whole(i)) || ix.len() != values.len() {
             return Err(parse_err("bad sparse vector"));
         }
@@ -625,6 +644,9 @@ mod tests {
         let mut idx = good.clone();
         idx[22..26].copy_from_slice(&100u32.to_be_bytes());
         assert!(decode(&idx).is_err());
+        let mut wide = good.clone();
+        wide[5..9].copy_from_slice(&(MAX_DIMS + 1).to_be_bytes());
+        assert!(decode(&wide).is_err());
         let mut huge = good.clone();
         huge[5..9].copy_from_slice(&u32::MAX.to_be_bytes());
         huge[2..4].copy_from_slice(&0x0010u16.to_be_bytes());
