@@ -90,7 +90,7 @@ test(
       [null, null, null, null, null],
     ]);
     assert.deepEqual(r.metaData?.map((m) => m.dbType), Array(5).fill(DB_TYPE_VECTOR));
-  assert.deepEqual(r.metaData?.map((m) => m.dbTypeName), Array(5).fill("VECTOR"));
+    assert.deepEqual(r.metaData?.map((m) => m.dbTypeName), Array(5).fill("VECTOR"));
   },
 );
 
