@@ -132,6 +132,12 @@ pub fn read(v: ValueRef) -> Result<Option<Vector>, rusqlite::Error> {
 /// `v` in `fmt` (FLEX keeps its own; text parsed as FLOAT64 becomes FLOAT32
 /// there, as Oracle's default), checked against `dims` (0: any).
 pub fn coerce(v: Vector, dims: u32, fmt: u8, sparse: bool) -> Result<Vector, rusqlite::Error> {
+    if v.dims == 0 {
+        return Err(ora(
+            "ORA-51803: Vector dimension count must match the dimension count specified in \
+             the column definition (actual=0, required=at least 1)",
+        ));
+    }
     if dims != 0 && v.dims != dims {
         return Err(ora(format!(
             "ORA-51803: Vector dimension count must match the dimension count specified in \
@@ -583,6 +589,8 @@ mod tests {
         let v = coerce(f64s(&[1.0, 2.5]), 2, format::FLOAT32, false).unwrap();
         assert_eq!(v.values, Values::Float32(vec![1.0, 2.5]));
         let e = coerce(f64s(&[1.0; 4]), 16, format::FLOAT64, false).unwrap_err();
+        assert!(e.to_string().contains("ORA-51803"), "{e}");
+        let e = coerce(f64s(&[]), 0, format::FLEX, false).unwrap_err();
         assert!(e.to_string().contains("ORA-51803"), "{e}");
         let e = coerce(f64s(&[300.0]), 0, format::INT8, false).unwrap_err();
         assert!(e.to_string().contains("ORA-51806"), "{e}");
