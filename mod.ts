@@ -23,6 +23,8 @@ export type { ConnectionCloseOptions } from "./src/_close.ts";
 export { Cursor } from "./src/cursor.ts";
 export { Lob } from "./src/lob.ts";
 export { IntervalDS, IntervalYM } from "./src/interval.ts";
+export { DB_TYPE_VECTOR, SparseVector } from "./src/vector.ts";
+export type { Vector, VectorValues } from "./src/vector.ts";
 export type { IntervalDSFields, IntervalYMFields } from "./src/interval.ts";
 export type { LobStreamOptions, LobType } from "./src/lob.ts";
 export { createPool, Pool } from "./src/pool.ts";

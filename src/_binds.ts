@@ -11,6 +11,7 @@ import { Tag, ValueWriter } from "./_values.ts";
 import { Lob, lobBindValue } from "./lob.ts";
 import { IntervalDS, IntervalYM } from "./interval.ts";
 import { type ArrayDef, readArraySpec, writeArray } from "./_bind_arrays.ts";
+import { DB_TYPE_VECTOR, isVectorBind, SparseVector } from "./vector.ts";
 import {
   BIND_IN,
   BIND_INOUT,
@@ -54,6 +55,7 @@ const BINDABLE_TYPES = new Set([
   DB_TYPE_CURSOR,
   DB_TYPE_INTERVAL_DS,
   DB_TYPE_INTERVAL_YM,
+  DB_TYPE_VECTOR,
 ]);
 const VARIABLE_SIZE = new Set([
   DB_TYPE_VARCHAR,
@@ -86,7 +88,8 @@ function label(names: string[] | null, i: number, row: number | undefined): stri
 function isSpec(v: unknown): v is BindSpec {
   if (
     typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array ||
-    v instanceof Lob || v instanceof IntervalDS || v instanceof IntervalYM
+    v instanceof Lob || v instanceof IntervalDS || v instanceof IntervalYM ||
+    ArrayBuffer.isView(v) || v instanceof SparseVector
   ) {
     return false;
   }
@@ -164,6 +167,10 @@ export function writeValue(
     const { dbType, locator } = lobBindValue(v);
     w.lob(dbType, locator);
     return dbType;
+  }
+  if (isVectorBind(v, declared)) {
+    w.vector(v);
+    return DB_TYPE_VECTOR;
   }
   if (v instanceof Uint8Array) {
     if (v.length > MAX_BIND_BYTES) {

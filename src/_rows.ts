@@ -34,6 +34,7 @@ import {
   type Metadata,
   STRING,
 } from "./types.ts";
+import { DB_TYPE_VECTOR } from "./vector.ts";
 
 const TYPE_NAMES: Record<number, string> = {
   [DB_TYPE_VARCHAR]: "VARCHAR2",
@@ -55,6 +56,7 @@ const TYPE_NAMES: Record<number, string> = {
   [DB_TYPE_INTERVAL_DS]: "INTERVAL DAY TO SECOND",
   [DB_TYPE_INTERVAL_YM]: "INTERVAL YEAR TO MONTH",
   [DB_TYPE_CURSOR]: "CURSOR",
+  [DB_TYPE_VECTOR]: "VECTOR",
 };
 
 // The same type numbers in the national character set (character-set form 2).

@@ -9,6 +9,7 @@ import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeColumn } from "./_native_types.ts";
 import { readColumns } from "./_rowbuf.ts";
 import { IntervalDS, IntervalYM } from "./interval.ts";
+import { readVectorPayload, type Vector, vectorPayload } from "./vector.ts";
 
 /** Tags of the tagged value format. */
 export const Tag = {
@@ -31,6 +32,8 @@ export const Tag = {
   INTERVAL_DS: 14,
   /** i32 years, months. */
   INTERVAL_YM: 15,
+  /** A VECTOR: see `vectorPayload` in vector.ts. */
+  VECTOR: 16,
 } as const;
 
 /** A REF CURSOR OUT value: the server cursor to fetch from and its columns. */
@@ -169,6 +172,15 @@ export class ValueWriter {
       this.#view.setInt32(this.#pos, f, true);
       this.#pos += 4;
     }
+  }
+
+  /** Writes a VECTOR (Float32Array, Float64Array, Int8Array, Uint8Array or SparseVector). */
+  vector(v: Vector): void {
+    const payload = vectorPayload(v);
+    this.#reserve(1 + payload.length);
+    this.#buf[this.#pos++] = Tag.VECTOR;
+    this.#buf.set(payload, this.#pos);
+    this.#pos += payload.length;
   }
 
   /** Writes the ARRAY header; the caller writes `count` values after it. */
@@ -318,6 +330,11 @@ export class ValueReader {
       case Tag.INTERVAL_YM: {
         const [years, months] = this.#int32s(2);
         return new IntervalYM({ years, months });
+      }
+      case Tag.VECTOR: {
+        const [v, next] = readVectorPayload(this.#buf, this.#pos);
+        this.#pos = next;
+        return v;
       }
       default:
         return malformed(`unknown tag ${tag} at byte ${this.#pos - 1}`);

@@ -6,6 +6,7 @@
 
 import type { IntervalDS, IntervalYM } from "./interval.ts";
 import type { Lob } from "./lob.ts";
+import type { Vector } from "./vector.ts";
 
 /** Oracle type number of VARCHAR2 / NVARCHAR2. @example `{ type: DB_TYPE_VARCHAR, val: "x" }` */
 export const DB_TYPE_VARCHAR = 1;
@@ -127,6 +128,7 @@ export type BindValue =
   | IntervalDS
   | IntervalYM
   | Lob
+  | Vector
   | null
   | undefined;
 

@@ -38,6 +38,8 @@ pub enum BindValue {
         max: u32,
         elements: Vec<BindValue>,
     },
+    /// A VECTOR's image (oradb_protocol::value::vector).
+    Vector(Vec<u8>),
 }
 
 /// Per-bind description shared by every row of an execute.
@@ -85,6 +87,7 @@ impl BindValue {
             BindValue::Array { elements, .. } => {
                 return elements.iter().find_map(BindValue::natural_type)
             }
+            BindValue::Vector(_) => ora_type::VECTOR,
         })
     }
 
@@ -127,6 +130,7 @@ impl BindValue {
             }
             (B::IntervalDS(v), ora_type::INTERVAL_DS) => ds_bytes(v, name)?,
             (B::IntervalYM(v), ora_type::INTERVAL_YM) => ym_bytes(v, name)?,
+            (B::Vector(img), ora_type::VECTOR) => img.clone(),
             (B::Bool(b), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
                 number::encode_i64(i64::from(*b))
             }
@@ -157,6 +161,7 @@ impl BindValue {
             BindValue::IntervalDS(_) => "IntervalDS",
             BindValue::IntervalYM(_) => "IntervalYM",
             BindValue::Array { .. } => "array",
+            BindValue::Vector(_) => "VECTOR",
         }
     }
 
@@ -167,6 +172,7 @@ impl BindValue {
             BindValue::Array { elements, .. } => {
                 elements.iter().map(BindValue::byte_len).max().unwrap_or(0)
             }
+            BindValue::Vector(b) => b.len(),
             _ => 0,
         }
     }
@@ -268,6 +274,8 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
             ora_type::BOOLEAN => 4,
             ora_type::INTERVAL_DS => 11,
             ora_type::INTERVAL_YM => 5,
+            // As python-oracledb binds it: room for a prefetched image.
+            ora_type::VECTOR => 1 << 20,
             _ => (len as u32).max(spec.max_size).max(1),
         };
         out.push((ty, size));

@@ -17,6 +17,7 @@ mod sql;
 mod stmt_cache;
 pub mod tls;
 pub mod transport;
+pub mod vector;
 
 pub use conn::{Connection, EndToEnd};
 pub use error::{Error, ErrorKind, Result};

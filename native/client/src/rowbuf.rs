@@ -33,6 +33,8 @@ pub mod tag {
     pub const INTERVAL_DS: u8 = 14;
     /// INTERVAL YEAR TO MONTH: i32 years and months.
     pub const INTERVAL_YM: u8 = 15;
+    /// A VECTOR: the payload of `crate::vector`.
+    pub const VECTOR: u8 = 16;
 }
 
 /// How one fetched column is turned into a tagged value.
@@ -181,6 +183,11 @@ impl RowBuf {
                 self.data.push(tag::INTERVAL_YM);
                 self.data.extend_from_slice(&v.years.to_le_bytes());
                 self.data.extend_from_slice(&v.months.to_le_bytes());
+            }
+            ora_type::VECTOR => {
+                let p = crate::vector::payload_of_image(b).map_err(|_| bad("VECTOR"))?;
+                self.data.push(tag::VECTOR);
+                self.data.extend_from_slice(&p);
             }
             ora_type::BOOLEAN => {
                 self.data.push(tag::BOOLEAN);

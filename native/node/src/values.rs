@@ -115,6 +115,12 @@ impl<'a> Cursor<'a> {
                 }
                 BindValue::Array { max: 0, elements }
             }
+            16 => {
+                let rest = &self.b[self.pos..];
+                let (img, n) = oradb_client::vector::image_of_payload(rest)?;
+                self.pos += n;
+                BindValue::Vector(img)
+            }
             t => return Err(format!("unknown value tag {t}")),
         })
     }

@@ -258,6 +258,8 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
 enum Kind {
     Number(Option<(u8, i8)>),
     Date(Fraction),
+    /// VECTOR: dimensions (0: any), format, metadata flags.
+    Vector(u32, u8, u8),
 }
 
 /// What a column's declared type asks of its values, if anything.
@@ -269,6 +271,10 @@ fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
             Some((Kind::Number(limits(p, s)), p, s))
         }
         ora_type::DATE => Some((Kind::Date(Fraction::Date), 0, 0)),
+        ora_type::VECTOR => {
+            let (d, f, fl) = crate::vector::spec(&info);
+            Some((Kind::Vector(d, f, fl), i64::from(d), i64::from(f)))
+        }
         ora_type::TIMESTAMP => {
             let f = Fraction::Timestamp(info.scale.clamp(0, 9) as u8);
             Some((Kind::Date(f), f.code(), 0))
@@ -282,6 +288,11 @@ fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
 fn spec_kind(w: &str) -> Kind {
     match w.as_bytes().first() {
         Some(b'D') => Kind::Date(Fraction::Date),
+        Some(b'V') => {
+            let n: Vec<u32> = w[1..].split(',').map(|x| x.parse().unwrap_or(0)).collect();
+            let n = |i: usize| n.get(i).copied().unwrap_or(0);
+            Kind::Vector(n(0), n(1) as u8, n(2) as u8)
+        }
         Some(b'T') => Kind::Date(Fraction::Timestamp(
             w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
         )),
@@ -313,6 +324,7 @@ fn check_row(c: &Context, shared: &SessionShared) -> rusqlite::Result<Sql> {
         fix |= match spec_kind(word) {
             Kind::Number(lim) => number_needs_fix(v, lim)?,
             Kind::Date(frac) => date_needs_fix(v, frac, shared)?,
+            Kind::Vector(d, f, fl) => crate::vector::needs_fix(v, d, f, fl & 2 != 0)?,
         };
     }
     Ok(Sql::Integer(i64::from(fix)))
@@ -333,6 +345,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Number(_) => format!("N{p},{s}"),
             Kind::Date(Fraction::Date) => "D".into(),
             Kind::Date(Fraction::Timestamp(p)) => format!("T{p}"),
+            Kind::Vector(d, f, fl) => format!("V{d},{f},{fl}"),
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -342,6 +355,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
         .map(|(c, k, p, s)| match k {
             Kind::Number(_) => format!("{c}=ora_col_num_set({c},{p},{s})"),
             Kind::Date(_) => format!("{c}=ora_col_dt_set({c},{p})"),
+            Kind::Vector(d, f, fl) => format!("{c}=ora_col_vec_set({c},{d},{f},{fl})"),
         })
         .collect::<Vec<_>>()
         .join(",");

@@ -485,6 +485,10 @@ impl Session {
             words.extend(w);
             args = a;
             i = next;
+        } else if words == ["VECTOR"] && item.get(i).is_some_and(|t| t.is_op("(")) {
+            let (inner, next) = parens(item, i)?;
+            args = crate::vector::type_args(inner)?;
+            i = next;
         } else if item.get(i).is_some_and(|t| t.is_op("(")) {
             let (inner, next) = parens(item, i)?;
             for (k, t) in inner.iter().enumerate() {

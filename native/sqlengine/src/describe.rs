@@ -138,6 +138,7 @@ pub fn bind_column(v: &Value) -> Option<ColumnInfo> {
         // Bound intervals carry every digit: Oracle describes the widest.
         Value::IntervalDS(_) => column(ora_type::INTERVAL_DS, 11, 11, 9, 9),
         Value::IntervalYM(_) => column(ora_type::INTERVAL_YM, 5, 5, 9, 0),
+        Value::Vector(_) => crate::vector::column(0, 0, false),
     })
 }
 

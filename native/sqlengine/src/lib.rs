@@ -37,6 +37,7 @@ mod triggers;
 mod txn;
 mod types;
 mod userenv;
+mod vector;
 mod views;
 
 use std::collections::{HashMap, HashSet};
@@ -379,6 +380,7 @@ impl Session {
         schemas::install_authorizer(&conn, visible.clone());
         functions::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
         column_check::register(&conn, shared.clone()).map_err(|e| errors::map(&e, &[], user))?;
+        vector::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         lob_rows::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         objects::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         conn.create_collation("ORA_INTERVAL", oracle::interval::collate)

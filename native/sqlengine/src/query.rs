@@ -42,7 +42,7 @@ pub fn to_sql(v: &Value) -> Sql {
         Value::Varchar(s) if s.is_empty() => Sql::Null,
         Value::Varchar(s) | Value::Clob(s) => Sql::Text(s.clone()),
         Value::Raw(b) if b.is_empty() => Sql::Null,
-        Value::Raw(b) | Value::Blob(b) => Sql::Blob(b.clone()),
+        Value::Raw(b) | Value::Blob(b) | Value::Vector(b) => Sql::Blob(b.clone()),
         Value::Date(d) | Value::Timestamp(d) => Sql::Text(d.to_string()),
         // SQLite turns a NaN REAL into NULL: NaN is kept as text, which the
         // BINARY_DOUBLE/FLOAT conversions read back (infinities are REALs).
@@ -126,6 +126,12 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
             ),
         },
         ora_type::CLOB => Value::Clob(text(v).unwrap_or_default()),
+        ora_type::VECTOR => match crate::vector::read(v) {
+            Ok(Some(vec)) => oradb_protocol::value::vector::encode(&vec)
+                .map(Value::Vector)
+                .unwrap_or(Value::Null),
+            _ => Value::Null,
+        },
         ora_type::INTERVAL_DS | ora_type::INTERVAL_YM => text(v)
             .and_then(|s| interval::value_of_text(&s, c.ora_type == ora_type::INTERVAL_YM))
             .unwrap_or(Value::Null),

@@ -502,6 +502,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             }
             let name = match &first.tok {
                 Tok::Word(w) => map_function(&w.to_ascii_uppercase())
+                    .or_else(|| crate::vector::map_function(&w.to_ascii_uppercase()))
                     .map(str::to_string)
                     .unwrap_or_else(|| w.clone()),
                 _ => quote_ident(&last),
@@ -640,6 +641,9 @@ pub fn rewrite(toks: &[Token], ctx: &mut Ctx) -> String {
     if let Some(sql) = hierarchy::row_generator(toks, ctx) {
         return sql;
     }
+    // VECTOR functions' keyword arguments become strings first.
+    let vec_args = crate::vector::rewrite_args(toks);
+    let toks = vec_args.as_deref().unwrap_or(toks);
     let numbered = rownum::rewrite(toks);
     let (toks, limit, offset) = limit_clauses(numbered.as_deref().unwrap_or(toks));
     let mut r = Rewriter::new(&toks, ctx);

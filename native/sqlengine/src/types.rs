@@ -88,6 +88,10 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["LONG", "RAW"] => col(ora_type::LONG_RAW, 0, 0, 0),
         ["LONG"] => col(ora_type::LONG, 0, 0, 0),
         ["BOOLEAN"] => col(ora_type::BOOLEAN, 4, 0, 0),
+        ["VECTOR"] => {
+            let n = |i: usize| args.get(i).copied().unwrap_or(0);
+            crate::vector::column(n(0) as u32, n(1) as u8, n(2) != 0)
+        }
         // Precision is the leading field's digits, scale the fraction's, as
         // Oracle describes them; the DDL fills in the defaults (2 and 6).
         // Both 0..=9 in Oracle (ORA-30088); outside, no type.
@@ -191,6 +195,9 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
             ds(9, 9)
         };
     }
+    if let Some(c) = crate::vector::heading_type(&h) {
+        return Some(c);
+    }
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
         t("CLOB")
     } else if prefixed(&["TO_BINARY_DOUBLE("]) {
@@ -257,6 +264,7 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         ora_type::LONG => "TEXT_LG".into(),
         ora_type::LONG_RAW => "BLOB_LR".into(),
         ora_type::BOOLEAN => "BLOB_BO".into(),
+        ora_type::VECTOR => crate::vector::decl_part(c),
         ora_type::OBJECT => match &c.object_type {
             Some(t) => format!("BLOB_OBJ_{}", t.decl_part()),
             None => "BLOB_OBJ".into(),
@@ -319,6 +327,15 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "LG" => (ora_type::LONG, 0, 0, 0),
         "LR" => (ora_type::LONG_RAW, 0, 0, 0),
         "BO" => (ora_type::BOOLEAN, 4, 0, 0),
+        "VEC" => {
+            let v = crate::vector::from_decl(&[num(2), num(3), num(4)]);
+            (
+                v.ora_type,
+                v.size as i64,
+                v.precision as i64,
+                v.scale as i64,
+            )
+        }
         "OBJ" => {
             c.object_type = crate::TypeRef::from_decl_part(parts.get(2)?);
             (ora_type::OBJECT, 2000, 0, 0)

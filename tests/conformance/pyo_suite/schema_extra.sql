@@ -479,3 +479,37 @@ create or replace package body &main_user..pkg_NestedTable as
     end;
 end;
 /
+
+-- VECTOR tables (23.4+; binary 23.5, sparse 23.7): the columns the vector
+-- files' fetch-info tests list, in their order.
+create table &main_user..TestVectors (
+    IntCol                              number(9) not null,
+    VectorFlexAllCol                    vector,
+    VectorFlexTypeCol                   vector(2),
+    VectorFlex8Col                      vector(*, int8),
+    VectorFlex32Col                     vector(*, float32),
+    VectorFlex64Col                     vector(*, float64),
+    Vector8Col                          vector(16, int8),
+    Vector32Col                         vector(16, float32),
+    Vector64Col                         vector(16, float64)
+)
+/
+
+create table &main_user..TestBinaryVectors (
+    IntCol                              number(9) not null,
+    VectorBinaryCol                     vector(64, binary)
+)
+/
+
+create table &main_user..TestSparseVectors (
+    IntCol                              number(9) not null,
+    SparseVectorFlexAllCol              vector(*, *, sparse),
+    SparseVectorFlexTypeCol             vector(2, *, sparse),
+    SparseVectorFlex8Col                vector(*, int8, sparse),
+    SparseVectorFlex32Col               vector(*, float32, sparse),
+    SparseVectorFlex64Col               vector(*, float64, sparse),
+    SparseVector8Col                    vector(16, int8, sparse),
+    SparseVector32Col                   vector(16, float32, sparse),
+    SparseVector64Col                   vector(16, float64, sparse)
+)
+/

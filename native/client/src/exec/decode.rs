@@ -153,6 +153,8 @@ pub(super) fn decode_row(
                 out.locator(c, v);
                 Ok(())
             })
+        } else if c.wire_type == ora_type::VECTOR {
+            oradb_protocol::value::vector::read_wire(r, false).map(|v| out.value(c, v.as_deref()))
         } else if c.wire_type == ora_type::CURSOR {
             rows::read_cursor_value(r, &acc.caps).map(|(info, id)| {
                 let id = u32::from(id);

@@ -24,6 +24,8 @@ pub struct DescribeColumn {
     pub type_version: u16,
     pub position: u16,
     pub uds_flags: u32,
+    /// VECTOR columns (field version 23.4+): dimensions, format, flags.
+    pub vector: (u32, u8, u8),
 }
 
 impl DescribeColumn {
@@ -77,7 +79,8 @@ impl DescribeColumn {
             w.ub4(0);
         }
         if caps.field_version >= Caps::FV_23_4 {
-            w.ub4(0).u8(0).u8(0);
+            let (dims, format, flags) = self.vector;
+            w.ub4(dims).u8(format).u8(flags);
         }
     }
 
@@ -129,9 +132,7 @@ impl DescribeColumn {
             }
         }
         if caps.field_version >= Caps::FV_23_4 {
-            r.ub4()?;
-            r.u8()?;
-            r.u8()?;
+            c.vector = (r.ub4()?, r.u8()?, r.u8()?);
         }
         Ok(c)
     }

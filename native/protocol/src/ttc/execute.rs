@@ -106,6 +106,7 @@ fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
         (_, None) => {
             w.u8(0);
         }
+        (ora_type::VECTOR, b) => crate::value::vector::write_wire(w, b.as_deref(), true),
         (ora_type::CLOB | ora_type::BLOB, Some(b)) => {
             // A LOB bind is its locator: ub4 length, then the bytes.
             w.ub4(b.len() as u32).bytes(b);
@@ -168,6 +169,9 @@ fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
         let mut w = Writer::new();
         v.encode(&mut w);
         return Ok(Some(w.into_inner()));
+    }
+    if m.ora_type == ora_type::VECTOR {
+        return crate::value::vector::read_wire(r, true);
     }
     if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
         // LOB binds carry a locator: ub4 length then the bytes.

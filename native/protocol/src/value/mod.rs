@@ -6,6 +6,7 @@ pub mod float;
 pub mod interval;
 pub mod number;
 pub mod pickle;
+pub mod vector;
 
 pub use datetime::DateTime;
 pub use interval::{IntervalDS, IntervalYM};
@@ -26,6 +27,8 @@ pub mod ora_type {
     pub const CURSOR: u8 = 102;
     /// Object types and collections (named types).
     pub const OBJECT: u8 = 109;
+    /// VECTOR (23ai): a LOB-like value holding a vector image (see [`vector`]).
+    pub const VECTOR: u8 = 127;
     pub const CLOB: u8 = 112;
     pub const BLOB: u8 = 113;
     pub const TIMESTAMP: u8 = 180;
@@ -53,6 +56,8 @@ pub enum Value {
     Blob(Vec<u8>),
     IntervalDS(IntervalDS),
     IntervalYM(IntervalYM),
+    /// A VECTOR's image (see [`vector`]).
+    Vector(Vec<u8>),
 }
 
 impl Value {
@@ -103,6 +108,7 @@ fn text_of(v: &Value) -> Option<String> {
         Value::Raw(b) | Value::Blob(b) => b.iter().map(|x| format!("{x:02X}")).collect(),
         Value::IntervalDS(i) => i.to_string(),
         Value::IntervalYM(i) => i.to_string(),
+        Value::Vector(b) => vector::decode(b).ok()?.to_text(),
         Value::Null => return None,
     })
 }
@@ -160,6 +166,7 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
         }
         (Value::IntervalDS(i), t::INTERVAL_DS) => i.encode(),
         (Value::IntervalYM(i), t::INTERVAL_YM) => i.encode(),
+        (Value::Vector(b), t::VECTOR) => b.clone(),
         (v, t::VARCHAR | t::CHAR | t::LONG | t::CLOB | t::ROWID) => {
             text_of(v).unwrap_or_default().into_bytes()
         }
@@ -212,6 +219,7 @@ pub fn decode_value(b: &[u8], ty: u8, csfrm: u8) -> Result<Value, ValueError> {
         t::BOOLEAN => Value::Boolean(b.last().copied().unwrap_or(0) != 0),
         t::INTERVAL_DS => Value::IntervalDS(IntervalDS::decode(b)?),
         t::INTERVAL_YM => Value::IntervalYM(IntervalYM::decode(b)?),
+        t::VECTOR => Value::Vector(b.to_vec()),
         other => {
             return Err(ValueError::new(
                 3115,

@@ -90,6 +90,9 @@ fn bind_values(
             // A LOB bind is a locator: the value is the LOB it names.
             return lobs.bound_value(b, session);
         }
+        if m.ora_type == ora_type::VECTOR {
+            return super::vector::bound(b);
+        }
         value::decode_value(b, m.ora_type, m.csfrm).map_err(|e| sql_err(3115, &e.to_string()))
     };
     // Every array bind has its place and size, even with no value sent (an

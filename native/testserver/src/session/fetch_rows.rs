@@ -180,6 +180,10 @@ fn write_row(
             super::objects::write_object(w, v, col, lobs)?;
             continue;
         }
+        if ty == ora_type::VECTOR {
+            super::vector::write_value(w, v)?;
+            continue;
+        }
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
             // The client defined the column as a LOB: a locator.
             let loc = lobs

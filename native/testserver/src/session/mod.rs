@@ -14,6 +14,7 @@ mod password;
 mod refcursor;
 mod respond;
 mod returning;
+mod vector;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;

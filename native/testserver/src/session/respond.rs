@@ -61,6 +61,9 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                     d.max_size = c.char_size;
                 }
             }
+            if c.ora_type == ora_type::VECTOR {
+                super::vector::describe(&mut d, c);
+            }
             if let Some(t) = &c.object_type {
                 // Clients look the type up by these (python-oracledb by OID).
                 d.type_schema = Some(t.owner.clone());
@@ -78,8 +81,12 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
 }
 
 fn has_lob(cols: &[ColumnInfo]) -> bool {
-    cols.iter()
-        .any(|c| matches!(c.ora_type, ora_type::CLOB | ora_type::BLOB))
+    cols.iter().any(|c| {
+        matches!(
+            c.ora_type,
+            ora_type::CLOB | ora_type::BLOB | ora_type::VECTOR
+        )
+    })
 }
 
 /// Value bytes for a bind of `ty`, NULL as None. A value the bind's type
@@ -398,6 +405,9 @@ async fn dml(
                         return super::returning::lob_locator(&mut st.lobs, v, ty, csfrm, row, k)
                             .map(Returned::Lob);
                     }
+                    if ty == ora_type::VECTOR {
+                        return super::vector::image_of(v).map(Returned::Vector);
+                    }
                     encoded(v, ty, csfrm).map(Returned::Bytes)
                 };
                 match vals
@@ -615,6 +625,13 @@ async fn plsql(
                     let v = out.get(i).cloned().unwrap_or(Value::Null);
                     match st.lobs.value_locator(&v, ty, csfrm, true) {
                         Ok(loc) => super::returning::write_lob_out(&mut w, loc.as_ref()),
+                        Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
+                    }
+                    continue;
+                }
+                if ty == ora_type::VECTOR {
+                    match super::vector::image_of(out.get(i).unwrap_or(&Value::Null)) {
+                        Ok(img) => super::vector::write_out(&mut w, img.as_deref()),
                         Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                     }
                     continue;
