@@ -5,6 +5,7 @@ pub mod datetime;
 pub mod float;
 pub mod interval;
 pub mod number;
+pub mod oson;
 pub mod pickle;
 
 pub use datetime::DateTime;
@@ -28,6 +29,8 @@ pub mod ora_type {
     pub const OBJECT: u8 = 109;
     pub const CLOB: u8 = 112;
     pub const BLOB: u8 = 113;
+    /// 21c's native JSON, sent as OSON through the LOB prefetch path.
+    pub const JSON: u8 = 119;
     pub const TIMESTAMP: u8 = 180;
     pub const TIMESTAMP_TZ: u8 = 181;
     pub const INTERVAL_YM: u8 = 182;
