@@ -91,6 +91,7 @@ fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
         return;
     }
     match (m.ora_type, v) {
+        (ora_type::JSON, v) => super::json::write_bind(w, v.as_deref()),
         (ora_type::BOOLEAN, None) => {
             w.u8(0xFD).u8(1);
         }
@@ -168,6 +169,9 @@ fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
         let mut w = Writer::new();
         v.encode(&mut w);
         return Ok(Some(w.into_inner()));
+    }
+    if m.ora_type == ora_type::JSON {
+        return super::json::read_bind(r);
     }
     if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
         // LOB binds carry a locator: ub4 length then the bytes.

@@ -166,6 +166,7 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
         (v, t::VARCHAR | t::CHAR | t::LONG | t::CLOB | t::ROWID) => {
             text_of(v).unwrap_or_default().into_bytes()
         }
+        (v, t::JSON) => oson::image_of_value(v)?,
         _ => return Err(mismatch()),
     })
 }
@@ -201,6 +202,8 @@ pub fn decode_value(b: &[u8], ty: u8, csfrm: u8) -> Result<Value, ValueError> {
         t::BOOLEAN => Value::Boolean(b.last().copied().unwrap_or(0) != 0),
         t::INTERVAL_DS => Value::IntervalDS(IntervalDS::decode(b)?),
         t::INTERVAL_YM => Value::IntervalYM(IntervalYM::decode(b)?),
+        // JSON binds are kept as extended JSON text (see oson::text).
+        t::JSON => Value::Clob(oson::text_from_image(b).map_err(|e| bad("JSON", &e))?),
         other => {
             return Err(ValueError::new(
                 3115,

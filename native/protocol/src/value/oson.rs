@@ -17,9 +17,56 @@ use super::{float, number};
 
 mod decode;
 mod encode;
+pub mod text;
 
 pub use decode::decode;
 pub use encode::{encode, EncodeOptions};
+
+/// Extended JSON text (as [`text::to_text`] writes it) to an OSON image.
+pub fn image_from_text(s: &str, opts: EncodeOptions) -> Result<Vec<u8>, OsonError> {
+    encode(&text::parse(s, true)?, opts)
+}
+
+/// The OSON image of a value sent as JSON: text is extended JSON text (how
+/// JSON columns are kept), a BLOB or RAW holding OSON is passed on, other
+/// scalars become JSON scalars. Bad text is ORA-40441, never a NULL.
+pub fn image_of_value(v: &super::Value) -> Result<Vec<u8>, super::ValueError> {
+    use super::Value as V;
+    let json = match v {
+        V::Varchar(s) | V::Clob(s) => text::parse(s, true).map_err(|e| {
+            super::ValueError::new(40441, format!("ORA-40441: JSON syntax error: {e}"))
+        })?,
+        V::Raw(b) | V::Blob(b) if is_oson(b) => {
+            decode(b).map_err(|e| {
+                super::ValueError::new(40441, format!("ORA-40441: JSON syntax error: {e}"))
+            })?;
+            return Ok(b.clone());
+        }
+        V::Raw(b) | V::Blob(b) => Json::Raw(b.clone()),
+        V::Null => Json::Null,
+        V::Number(n) => Json::Number(n.clone()),
+        V::Double(d) => Json::Double(*d),
+        V::Float(f) => Json::Float(*f),
+        V::Boolean(b) => Json::Bool(*b),
+        V::Date(d) => Json::Date(*d),
+        V::Timestamp(d) => Json::Timestamp(*d),
+        V::IntervalDS(i) => Json::IntervalDs(*i),
+        V::IntervalYM(i) => Json::IntervalYm(*i),
+    };
+    // 23ai peers take long field names; one over 65535 bytes is an error.
+    encode(
+        &json,
+        EncodeOptions {
+            long_field_names: true,
+        },
+    )
+    .map_err(|e| super::ValueError::new(40441, format!("ORA-40441: JSON syntax error: {e}")))
+}
+
+/// An OSON image to extended JSON text.
+pub fn text_from_image(img: &[u8]) -> Result<String, OsonError> {
+    Ok(text::to_text(&decode(img)?, true))
+}
 
 /// A JSON value with Oracle's scalar types.
 #[derive(Debug, Clone, PartialEq)]

@@ -167,6 +167,10 @@ fn write_row(
             super::objects::write_object(w, v, col, lobs)?;
             continue;
         }
+        if ty == ora_type::JSON {
+            crate::json::write_column(w, v)?;
+            continue;
+        }
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
             // The client defined the column as a LOB: a locator.
             let loc = lobs.fetched_locator(v, ty, at, i).map_err(|e| ValueError {

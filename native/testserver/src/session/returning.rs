@@ -11,6 +11,8 @@ pub(crate) enum Returned {
     Bytes(Option<Vec<u8>>),
     /// A LOB bind's value: its locator and size, or NULL.
     Lob(Option<(Vec<u8>, u64)>),
+    /// A JSON bind's value, sent as its column values are (crate::json).
+    Json(Option<Vec<u8>>),
 }
 
 /// The ROW_DATA message of one execution's RETURNING values: per bind, its
@@ -23,6 +25,7 @@ pub(crate) fn write_row(w: &mut TtcWriter, per_bind: &[Vec<Returned>]) {
             match v {
                 Returned::Bytes(b) => rows::write_out_bind(w, b.as_deref()),
                 Returned::Lob(loc) => write_lob_out(w, loc.as_ref()),
+                Returned::Json(img) => crate::json::write_out_bind(w, img.as_deref()),
             }
         }
     }

@@ -188,3 +188,68 @@ fn bad_images_are_errors_not_panics() {
     fine[18] = 6;
     assert_eq!(decode(&fine).unwrap(), Json::Array(vec![Json::Null]));
 }
+
+#[test]
+fn extended_text_round_trips_every_scalar_kind() {
+    let v = obj(&[
+        ("n", Json::Number("-12.5".into())),
+        ("d", Json::Double(125.875)),
+        ("f", Json::Float(38.75)),
+        ("raw", Json::Raw(b"short_raw".to_vec())),
+        ("date", Json::Date(ts(2022, 12, 5, 0))),
+        ("ts", Json::Timestamp(ts(2022, 12, 6, 123_000_000))),
+        ("tz", Json::TimestampTz(ts(2022, 12, 7, 123_400_000), -330)),
+        (
+            "ds",
+            Json::IntervalDs(IntervalDS::from_nanos(-11_491_508_123_000_000).unwrap()),
+        ),
+        (
+            "ym",
+            Json::IntervalYm(IntervalYM {
+                years: 8,
+                months: 4,
+            }),
+        ),
+        ("s", Json::String("tab\t\"q\" é \u{1}".into())),
+        (
+            "a",
+            Json::Array(vec![Json::Null, Json::Bool(true), Json::Bool(false)]),
+        ),
+    ]);
+    let t = text::to_text(&v, true);
+    assert_eq!(text::parse(&t, true).unwrap(), v);
+    let img = image_from_text(&t, EncodeOptions::default()).unwrap();
+    assert_eq!(text_from_image(&img).unwrap(), t);
+}
+
+#[test]
+fn plain_text_is_what_json_serialize_shows() {
+    let v = text::parse(
+        r#" { "a" : 12.50, "b":[true,null], "c":"\u00e9\ud834\udd1e", "$x": 1 } "#,
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        text::to_text(&v, false),
+        r#"{"a":12.5,"b":[true,null],"c":"é𝄞","$x":1}"#
+    );
+    assert_eq!(
+        text::parse(r#"{"$intervalDaySecond":"P133DT2H5M8.123S"}"#, true).unwrap(),
+        Json::IntervalDs(
+            IntervalDS::from_nanos((133 * 86_400 + 7508) * 1_000_000_000i128 + 123_000_000)
+                .unwrap()
+        )
+    );
+    for bad in [
+        "",
+        "{",
+        "[1,]",
+        "{\"a\" 1}",
+        "\"\\x\"",
+        "1 2",
+        "{\"$rawhex\":\"zz\"}",
+        "nul",
+    ] {
+        assert!(text::parse(bad, true).is_err(), "{bad}");
+    }
+}
