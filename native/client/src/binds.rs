@@ -32,6 +32,8 @@ pub enum BindValue {
     Locator(u8, Vec<u8>),
     IntervalDS(IntervalDS),
     IntervalYM(IntervalYM),
+    /// A JSON value (sent as OSON).
+    Json(oradb_protocol::value::oson::Json),
 }
 
 /// Per-bind description shared by every row of an execute.
@@ -76,6 +78,7 @@ impl BindValue {
             BindValue::Locator(t, _) => *t,
             BindValue::IntervalDS(_) => ora_type::INTERVAL_DS,
             BindValue::IntervalYM(_) => ora_type::INTERVAL_YM,
+            BindValue::Json(_) => ora_type::JSON,
         })
     }
 
@@ -118,6 +121,7 @@ impl BindValue {
             }
             (B::IntervalDS(v), ora_type::INTERVAL_DS) => ds_bytes(v, name)?,
             (B::IntervalYM(v), ora_type::INTERVAL_YM) => ym_bytes(v, name)?,
+            (B::Json(v), ora_type::JSON) => crate::json::image(v, name)?,
             (B::Bool(b), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
                 number::encode_i64(i64::from(*b))
             }
@@ -147,6 +151,7 @@ impl BindValue {
             BindValue::Locator(..) => "LOB locator",
             BindValue::IntervalDS(_) => "IntervalDS",
             BindValue::IntervalYM(_) => "IntervalYM",
+            BindValue::Json(_) => "JSON",
         }
     }
 
@@ -255,6 +260,8 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
             ora_type::BOOLEAN => 4,
             ora_type::INTERVAL_DS => 11,
             ora_type::INTERVAL_YM => 5,
+            // As python-oracledb: room for any image, sent like a prefetched LOB.
+            ora_type::JSON => 32 * 1024 * 1024,
             _ => (len as u32).max(spec.max_size).max(1),
         };
         out.push((ty, size));

@@ -33,6 +33,11 @@ pub mod tag {
     pub const INTERVAL_DS: u8 = 14;
     /// INTERVAL YEAR TO MONTH: i32 years and months.
     pub const INTERVAL_YM: u8 = 15;
+    /// A JSON object: u32 field count, then per field a u32-sized UTF-8
+    /// name and its value (JSON arrays are `ARRAY`s).
+    pub const JSON_OBJECT: u8 = 31;
+    /// A JSON bind (binds only): one value, objects and arrays nested.
+    pub const JSON: u8 = 30;
 }
 
 /// How one fetched column is turned into a tagged value.
@@ -181,6 +186,7 @@ impl RowBuf {
                 self.data.extend_from_slice(&v.years.to_le_bytes());
                 self.data.extend_from_slice(&v.months.to_le_bytes());
             }
+            ora_type::JSON => self.json(b)?,
             ora_type::BOOLEAN => {
                 self.data.push(tag::BOOLEAN);
                 self.data

@@ -69,7 +69,7 @@ impl ColumnMeta {
             ora_type: ty,
             flags: FLAG_USE_INDICATORS,
             buffer_size,
-            cont_flags: if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
+            cont_flags: if matches!(ty, ora_type::CLOB | ora_type::BLOB | ora_type::JSON) {
                 CONT_FLAG_LOB_PREFETCH
             } else {
                 0

@@ -78,7 +78,8 @@ pub struct ExecuteRequest {
 
 /// True for binds whose values go last in each row (non-PL/SQL LONG rule).
 fn is_long(m: &ColumnMeta, caps: &Caps) -> bool {
-    m.buffer_size > caps.max_string_size
+    // JSON declares 32 MB (the prefetch size) but python-oracledb sends it in place.
+    (m.buffer_size > caps.max_string_size && m.ora_type != ora_type::JSON)
         || matches!(m.ora_type, ora_type::LONG | ora_type::LONG_RAW)
 }
 
