@@ -10,6 +10,7 @@ import type { NativeBinds } from "./_native.ts";
 import { type LobLocator, type RefCursorValue, Tag, ValueReader, ValueWriter } from "./_values.ts";
 import { Lob, lobBindValue } from "./lob.ts";
 import { IntervalDS, IntervalYM } from "./interval.ts";
+import { writeJson } from "./_json.ts";
 import {
   BIND_IN,
   BIND_INOUT,
@@ -25,6 +26,7 @@ import {
   DB_TYPE_DATE,
   DB_TYPE_INTERVAL_DS,
   DB_TYPE_INTERVAL_YM,
+  DB_TYPE_JSON,
   DB_TYPE_LONG,
   DB_TYPE_LONG_RAW,
   DB_TYPE_NUMBER,
@@ -53,6 +55,7 @@ const BINDABLE_TYPES = new Set([
   DB_TYPE_CURSOR,
   DB_TYPE_INTERVAL_DS,
   DB_TYPE_INTERVAL_YM,
+  DB_TYPE_JSON,
 ]);
 const VARIABLE_SIZE = new Set([
   DB_TYPE_VARCHAR,
@@ -114,6 +117,10 @@ export function writeValue(
 ): number {
   if (v === null || v === undefined) {
     w.null();
+    return declared;
+  }
+  if (declared === DB_TYPE_JSON) {
+    writeJson(w, v, label(names, i, row));
     return declared;
   }
   switch (typeof v) {

@@ -61,6 +61,17 @@ export const DB_TYPE_INTERVAL_YM = 182;
 export const DB_TYPE_INTERVAL_DS = 183;
 /** Oracle type number of TIMESTAMP WITH LOCAL TIME ZONE. @example `col.dbType === DB_TYPE_TIMESTAMP_LTZ` */
 export const DB_TYPE_TIMESTAMP_LTZ = 231;
+/**
+ * Oracle type number of JSON (21c's native type, sent as OSON). Fetched JSON columns become JS
+ * values: objects, arrays, strings, booleans, `null`, numbers (NUMBER as `number`, as for NUMBER
+ * columns), `Date` for dates and timestamps, `Uint8Array` for raw, `IntervalDS`/`IntervalYM`.
+ * Binding JSON needs this type said: `{ type: DB_TYPE_JSON, val }` (a plain object alone is
+ * read as a bind spec, an array as many values); `val: null` is SQL NULL, a JSON `null` nested
+ * inside stays JSON null.
+ *
+ * @example `await conn.execute("insert into t values (:j)", { j: { type: DB_TYPE_JSON, val: { a: [1, 2] } } })`
+ */
+export const DB_TYPE_JSON = 119;
 /** Oracle type number of BOOLEAN (23ai, PL/SQL). @example `{ type: DB_TYPE_BOOLEAN, val: true }` */
 export const DB_TYPE_BOOLEAN = 252;
 

@@ -1,5 +1,5 @@
 //! JSON (OSON) values for JavaScript: a fetched image becomes nested tagged
-//! values (objects under `tag::JSON_OBJECT`, arrays under `tag::ARRAY`,
+//! values (objects under `tag::JSON_OBJECT`, arrays under `tag::JSON_ARRAY`,
 //! scalars under their usual tags), and a JSON bind's [`Json`] becomes its
 //! image. NUMBER follows the row rule: an f64.
 
@@ -45,7 +45,7 @@ impl RowBuf {
             Json::IntervalDs(i) => self.value_of(t::INTERVAL_DS, &i.encode())?,
             Json::IntervalYm(i) => self.value_of(t::INTERVAL_YM, &i.encode())?,
             Json::Array(items) => {
-                self.data.push(tag::ARRAY);
+                self.data.push(tag::JSON_ARRAY);
                 self.data
                     .extend_from_slice(&(items.len() as u32).to_le_bytes());
                 for i in items {

@@ -34,8 +34,11 @@ pub mod tag {
     /// INTERVAL YEAR TO MONTH: i32 years and months.
     pub const INTERVAL_YM: u8 = 15;
     /// A JSON object: u32 field count, then per field a u32-sized UTF-8
-    /// name and its value (JSON arrays are `ARRAY`s).
+    /// name and its value.
     pub const JSON_OBJECT: u8 = 31;
+    /// A JSON array: u32 count, then the values (not `ARRAY`, which holds
+    /// OUT values and LOB locators).
+    pub const JSON_ARRAY: u8 = 32;
     /// A JSON bind (binds only): one value, objects and arrays nested.
     pub const JSON: u8 = 30;
 }

@@ -4,6 +4,8 @@
 use oradb_client::binds::{BindSpec, BindValue, Dir};
 use oradb_protocol::value::{DateTime, IntervalDS, IntervalYM};
 
+mod json;
+
 pub struct Cursor<'a> {
     b: &'a [u8],
     pos: usize,
@@ -95,6 +97,7 @@ impl<'a> Cursor<'a> {
                 years: self.i32()?,
                 months: self.i32()?,
             }),
+            30 => BindValue::Json(self.json(0)?),
             t => return Err(format!("unknown value tag {t}")),
         })
     }

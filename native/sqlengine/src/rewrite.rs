@@ -176,6 +176,11 @@ fn map_function(name: &str) -> Option<&'static str> {
         "HEXTORAW" => "ora_hextoraw",
         "DUMP" => "ora_dump",
         "TO_BLOB" => "ora_to_blob",
+        "JSON_QUERY" => "ora_json_query",
+        "JSON_VALUE" => "ora_json_value",
+        "JSON_EXISTS" => "ora_json_exists",
+        "JSON_SERIALIZE" => "ora_json_serialize",
+        "JSON" => "ora_json",
         _ => return None,
     })
 }

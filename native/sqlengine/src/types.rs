@@ -175,6 +175,10 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
             ds(9, 9)
         };
     }
+    // 21c: JSON(...) and JSON_QUERY(...) yield the JSON type.
+    if prefixed(&["JSON(", "JSON_QUERY("]) {
+        return t("JSON");
+    }
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
         t("CLOB")
     } else if prefixed(&["TO_BINARY_DOUBLE("]) {

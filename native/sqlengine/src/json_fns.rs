@@ -1,0 +1,246 @@
+//! Oracle's SQL/JSON functions over JSON kept as extended JSON text (a JSON
+//! column, see `oson::text`), plain JSON text (VARCHAR2/CLOB) or an OSON
+//! image (BLOB). Paths are evaluated in Oracle's lax mode: a field step on
+//! an array applies to each element, so `$.employees.name` finds the names
+//! inside an array of employees. SQLite's json1 is strict and would not.
+//! Not covered: RETURNING, ON ERROR and WRAPPER clauses (the rewriter passes
+//! only the document and the path).
+
+use oradb_protocol::value::oson::{self, text, Json};
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::Connection;
+
+fn ora(msg: impl Into<String>) -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(msg.into().into())
+}
+
+/// The document in argument 0; None for NULL or (lax) text that is not JSON.
+fn doc(c: &Context) -> rusqlite::Result<Option<Json>> {
+    Ok(match c.get_raw(0) {
+        ValueRef::Null => None,
+        ValueRef::Blob(b) if oson::is_oson(b) => oson::decode(b).ok(),
+        ValueRef::Blob(b) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| text::parse(s, true).ok()),
+        ValueRef::Text(t) => std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| text::parse(s, true).ok()),
+        ValueRef::Integer(i) => Some(Json::Number(i.to_string())),
+        ValueRef::Real(f) => Some(Json::Double(f)),
+    })
+}
+
+#[derive(Debug, PartialEq)]
+enum Step {
+    Field(String),
+    AnyField,
+    Index(usize),
+    AnyIndex,
+}
+
+/// `$`, `.name`, `."name"`, `.*`, `[n]`, `[*]`.
+fn parse_path(p: &str) -> rusqlite::Result<Vec<Step>> {
+    let bad = || {
+        ora(format!(
+            "ORA-40597: JSON path expression syntax error ('{p}')"
+        ))
+    };
+    let p = p.trim();
+    let mut rest = p.strip_prefix('$').ok_or_else(bad)?;
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            if let Some(r) = r.strip_prefix('*') {
+                steps.push(Step::AnyField);
+                rest = r;
+            } else if let Some(r) = r.strip_prefix('"') {
+                let end = r.find('"').ok_or_else(bad)?;
+                steps.push(Step::Field(r[..end].to_string()));
+                rest = &r[end + 1..];
+            } else {
+                let end = r.find(['.', '[']).unwrap_or(r.len());
+                if end == 0 {
+                    return Err(bad());
+                }
+                steps.push(Step::Field(r[..end].trim().to_string()));
+                rest = &r[end..];
+            }
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']').ok_or_else(bad)?;
+            let inner = r[..end].trim();
+            steps.push(if inner == "*" {
+                Step::AnyIndex
+            } else {
+                Step::Index(inner.parse().map_err(|_| bad())?)
+            });
+            rest = &r[end + 1..];
+        } else {
+            return Err(bad());
+        }
+    }
+    Ok(steps)
+}
+
+/// The nodes `steps` select from `v`, lax.
+fn select<'a>(v: &'a Json, steps: &[Step], out: &mut Vec<&'a Json>) {
+    let Some((step, rest)) = steps.split_first() else {
+        out.push(v);
+        return;
+    };
+    match (step, v) {
+        (Step::Field(_) | Step::AnyField, Json::Array(items)) => {
+            for i in items {
+                if !matches!(i, Json::Array(_)) {
+                    select(i, steps, out);
+                }
+            }
+        }
+        (Step::Field(name), Json::Object(fields)) => {
+            if let Some((_, child)) = fields.iter().find(|(k, _)| k == name) {
+                select(child, rest, out);
+            }
+        }
+        (Step::AnyField, Json::Object(fields)) => {
+            for (_, child) in fields {
+                select(child, rest, out);
+            }
+        }
+        (Step::Index(i), Json::Array(items)) => {
+            if let Some(child) = items.get(*i) {
+                select(child, rest, out);
+            }
+        }
+        (Step::AnyIndex, Json::Array(items)) => {
+            for child in items {
+                select(child, rest, out);
+            }
+        }
+        // Lax: a non-array is an array of itself.
+        (Step::Index(0) | Step::AnyIndex, other) => select(other, rest, out),
+        _ => {}
+    }
+}
+
+fn matches(c: &Context) -> rusqlite::Result<Option<Vec<Json>>> {
+    let Some(d) = doc(c)? else {
+        return Ok(None);
+    };
+    let path: String = c.get(1)?;
+    let steps = parse_path(&path)?;
+    let mut out = Vec::new();
+    select(&d, &steps, &mut out);
+    Ok(Some(out.into_iter().cloned().collect()))
+}
+
+/// JSON_VALUE's text of a scalar (objects and arrays: NULL, as Oracle's
+/// default NULL ON ERROR).
+fn scalar_text(v: &Json) -> Option<String> {
+    match v {
+        Json::Null | Json::Array(_) | Json::Object(_) => None,
+        Json::String(s) => Some(s.clone()),
+        other => Some(text::to_text(other, false).trim_matches('"').to_string()),
+    }
+}
+
+pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+    let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("ora_json_query", 2, det, |c| {
+        Ok(match matches(c)?.as_deref() {
+            Some([one]) => Sql::Text(text::to_text(one, true)),
+            _ => Sql::Null,
+        })
+    })?;
+    conn.create_scalar_function("ora_json_value", 2, det, |c| {
+        Ok(match matches(c)?.as_deref() {
+            Some([one]) => scalar_text(one).map_or(Sql::Null, Sql::Text),
+            _ => Sql::Null,
+        })
+    })?;
+    conn.create_scalar_function("ora_json_exists", 2, det, |c| {
+        Ok(Sql::Integer(i64::from(
+            matches(c)?.is_some_and(|m| !m.is_empty()),
+        )))
+    })?;
+    conn.create_scalar_function("ora_json_serialize", 1, det, |c| {
+        Ok(doc(c)?.map_or(Sql::Null, |d| Sql::Text(text::to_text(&d, false))))
+    })?;
+    // JSON(text): the document, checked (ORA-40441 for text that is not JSON).
+    conn.create_scalar_function("ora_json", 1, det, |c| {
+        let s = match c.get_raw(0) {
+            ValueRef::Null => return Ok(Sql::Null),
+            ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+            ValueRef::Blob(b) if oson::is_oson(b) => {
+                return oson::text_from_image(b)
+                    .map(Sql::Text)
+                    .map_err(|e| ora(format!("ORA-40441: JSON syntax error: {e}")))
+            }
+            _ => return Err(ora("ORA-40441: JSON syntax error")),
+        };
+        let v =
+            text::parse(&s, true).map_err(|e| ora(format!("ORA-40441: JSON syntax error: {e}")))?;
+        Ok(Sql::Text(text::to_text(&v, true)))
+    })?;
+    conn.create_scalar_function("ora_is_json", 1, det, |c| {
+        Ok(Sql::Integer(i64::from(doc(c)?.is_some())))
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(sql: &str) -> Option<String> {
+        let conn = Connection::open_in_memory().unwrap();
+        register(&conn).unwrap();
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn lax_paths_reach_into_arrays() {
+        let d = r#"'{"employees":[{"employee1":{"name":"John"}},{"employee2":{"name":"M"}}]}'"#;
+        assert_eq!(
+            run(&format!(
+                "select ora_json_query({d}, '$.employees.employee1.name')"
+            )),
+            Some("\"John\"".into())
+        );
+        assert_eq!(
+            run(&format!(
+                "select ora_json_value({d}, '$.employees[1].employee2.name')"
+            )),
+            Some("M".into())
+        );
+        assert_eq!(
+            run(&format!("select ora_json_exists({d}, '$.employees') || ''")),
+            Some("1".into())
+        );
+        assert_eq!(
+            run(&format!("select ora_json_exists({d}, '$.nope') || ''")),
+            Some("0".into())
+        );
+        assert_eq!(
+            run(r#"select ora_json_serialize('{"a": 12.50, "b": {"$numberDouble": 1.5}}')"#),
+            Some(r#"{"a":12.5,"b":1.5}"#.into())
+        );
+        assert_eq!(run("select ora_json_value('[1,2]', '$')"), None);
+    }
+
+    #[test]
+    fn bad_paths_and_documents_are_oracle_errors() {
+        let conn = Connection::open_in_memory().unwrap();
+        register(&conn).unwrap();
+        let e = conn
+            .query_row("select ora_json_query('{}', 'a.b')", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("ORA-40597"), "{e}");
+        let e = conn
+            .query_row("select ora_json('{x')", [], |r| r.get::<_, String>(0))
+            .unwrap_err();
+        assert!(e.to_string().contains("ORA-40441"), "{e}");
+        assert_eq!(parse_path("$.a[2].*").unwrap().len(), 3);
+    }
+}
