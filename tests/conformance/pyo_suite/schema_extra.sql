@@ -479,3 +479,11 @@ create or replace package body &main_user..pkg_NestedTable as
     end;
 end;
 /
+-- create_schema_21/23 tables the cx_Oracle 8.3 scripts lack. The test server
+-- has no JSON storage options: TestCompressedJson's "store as (compress
+-- high)" is left out (the image sent is then not compressed).
+create table &main_user..TestCompressedJson (
+    IntCol number(9) not null,
+    JsonCol json not null
+)
+/
