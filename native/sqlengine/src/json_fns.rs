@@ -143,6 +143,63 @@ fn scalar_text(v: &Json) -> Option<String> {
     }
 }
 
+/// The arguments of a SQL/JSON function call without its trailing clauses
+/// (`EXTENDED`, `RETURNING …`, `PRETTY`, `… ON ERROR`), which our functions
+/// do not take; other calls' arguments unchanged.
+pub fn drop_clauses(function: &str, args: String) -> String {
+    const FUNCTIONS: [&str; 5] = [
+        "JSON",
+        "JSON_QUERY",
+        "JSON_VALUE",
+        "JSON_EXISTS",
+        "JSON_SERIALIZE",
+    ];
+    const CLAUSES: [&str; 12] = [
+        "EXTENDED",
+        "RETURNING",
+        "PRETTY",
+        "ASCII",
+        "WITH",
+        "WITHOUT",
+        "ERROR",
+        "EMPTY",
+        "DEFAULT",
+        "ALLOW",
+        "DISALLOW",
+        "TRUNCATE",
+    ];
+    if !FUNCTIONS.contains(&function) {
+        return args;
+    }
+    let b = args.as_bytes();
+    let (mut depth, mut quoted) = (0i32, false);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth -= 1,
+            c if c.is_ascii_whitespace() && !quoted && depth == 0 => {
+                let word: String = args[i + 1..]
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
+                    .collect::<String>()
+                    .to_ascii_uppercase();
+                let rest = args[i + 1..].trim_start()[word.len()..]
+                    .trim_start()
+                    .to_ascii_uppercase();
+                let on_clause =
+                    ["NULL", "TRUE", "FALSE"].contains(&word.as_str()) && rest.starts_with("ON ");
+                if CLAUSES.contains(&word.as_str()) || on_clause {
+                    return args[..i].to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    args
+}
+
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("ora_json_query", 2, det, |c| {
@@ -225,6 +282,24 @@ mod tests {
             Some(r#"{"a":12.5,"b":1.5}"#.into())
         );
         assert_eq!(run("select ora_json_value('[1,2]', '$')"), None);
+    }
+
+    #[test]
+    fn trailing_clauses_are_dropped_from_json_calls_only() {
+        let d = |f: &str, a: &str| drop_clauses(f, a.to_string());
+        assert_eq!(
+            d("JSON", "'{\"a\": \"x extended\"}' extended"),
+            "'{\"a\": \"x extended\"}'"
+        );
+        assert_eq!(
+            d("JSON_VALUE", "j, '$.a' returning number null on error"),
+            "j, '$.a'"
+        );
+        assert_eq!(
+            d("JSON_QUERY", "f(a, b) , '$' with wrapper"),
+            "f(a, b) , '$'"
+        );
+        assert_eq!(d("NVL", "a extended"), "a extended");
     }
 
     #[test]

@@ -505,6 +505,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             if last == "CAST" {
                 return cast(&args);
             }
+            let args = super::json_fns::drop_clauses(&last, args);
             let name = match &first.tok {
                 Tok::Word(w) => map_function(&w.to_ascii_uppercase())
                     .map(str::to_string)
