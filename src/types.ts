@@ -158,9 +158,33 @@ export interface BindSpec {
   type?: number;
   /** Maximum size in bytes of an OUT / IN OUT string or raw value (default 4000). */
   maxSize?: number;
-  /** The value to bind (ignored for OUT binds). */
-  val?: BindValue;
+  /** The value to bind (ignored for OUT binds); a {@linkcode JsonValue} with `type` JSON. */
+  val?: BindValue | JsonValue;
 }
+
+/**
+ * A value of Oracle's JSON type ({@linkcode DB_TYPE_JSON}): what a JSON column fetches as and a
+ * JSON bind takes. Members whose value is `undefined` are left out, as `JSON.stringify` does.
+ *
+ * @example
+ * ```ts
+ * import type { JsonValue } from "./types.ts";
+ *
+ * const doc: JsonValue = { name: "x", tags: ["a"], at: new Date(), n: 1, ok: true, none: null };
+ * ```
+ */
+export type JsonValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Date
+  | Uint8Array
+  | IntervalDS
+  | IntervalYM
+  | JsonValue[]
+  | { [key: string]: JsonValue | undefined };
 
 /**
  * Bind values by position (`:1`, `:2`…) or by name (`:id`).

@@ -1,6 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BIND_OUT, connect, DB_TYPE_JSON, IntervalDS, IntervalYM, OracleError } from "../mod.ts";
+import {
+  BIND_OUT,
+  connect,
+  DB_TYPE_JSON,
+  IntervalDS,
+  IntervalYM,
+  type JsonValue,
+  OracleError,
+} from "../mod.ts";
 import { encodeBinds } from "../src/_binds.ts";
 import { dropFirst, SKIP_SERVER, startTestServer } from "./_server.ts";
 
@@ -26,7 +34,7 @@ async function open() {
 
 type Conn = Awaited<ReturnType<typeof open>>["conn"];
 
-async function roundTrip(conn: Conn, val: unknown): Promise<unknown> {
+async function roundTrip(conn: Conn, val: JsonValue): Promise<unknown> {
   await conn.execute("delete from tj");
   await conn.execute("insert into tj values (1, :j)", { j: { type: DB_TYPE_JSON, val } });
   const r = await conn.execute<unknown[]>("select j from tj", [], { outFormat: "array" });
@@ -57,7 +65,7 @@ test(
   async () => {
     await using s = await open();
     const when = new Date(2020, 11, 2, 13, 29, 14, 123);
-    const scalars: [unknown, unknown][] = [
+    const scalars: [JsonValue, unknown][] = [
       ["text", "text"],
       ["", ""],
       [25.25, 25.25],
@@ -113,18 +121,19 @@ test("unicode and odd member names survive, __proto__ stays a plain member", ser
 
 test("many rows of JSON bind with executeMany and fetch in order", server, async () => {
   await using s = await open();
-  const rows = Array.from({ length: 600 }, (_, i) => ({
-    id: i,
-    j: { n: i, name: `row ${i}`, even: i % 2 === 0, list: [i, i + 1] },
+  const docs = Array.from({ length: 600 }, (_, i) => ({
+    n: i,
+    name: `row ${i}`,
+    even: i % 2 === 0,
+    list: [i, i + 1],
   }));
-  await s.conn.executeMany("insert into tj values (:id, :j)", rows, {
-    bindDefs: { id: { type: 2 }, j: { type: DB_TYPE_JSON } },
-  });
+  const rows = docs.map((val, id) => ({ id, j: { type: DB_TYPE_JSON, val } }));
+  await s.conn.executeMany("insert into tj values (:id, :j)", rows);
   const r = await s.conn.execute<unknown[]>("select j from tj order by id", [], {
     outFormat: "array",
   });
   assert.equal(r.rows?.length, 600);
-  assert.deepEqual(r.rows?.map((x) => x[0]), rows.map((x) => x.j));
+  assert.deepEqual(r.rows?.map((x) => x[0]), docs);
 });
 
 test("RETURNING INTO a JSON bind gives the stored document", server, async () => {
@@ -157,7 +166,9 @@ test("a JSON bind refuses values JSON cannot hold, naming the bind and member", 
     [{ s: Symbol("x") }, /is a symbol/],
   ];
   for (const [val, msg] of bad) {
-    assert.throws(() => encodeBinds({ j: { type: DB_TYPE_JSON, val } }), (e: unknown) => {
+    // Values from untyped callers: the types would refuse them.
+    const j = { type: DB_TYPE_JSON, val: val as JsonValue };
+    assert.throws(() => encodeBinds({ j }), (e: unknown) => {
       assert.ok(e instanceof OracleError);
       assert.equal(e.code, "ODB-3000");
       assert.match(e.message, msg);
@@ -166,5 +177,6 @@ test("a JSON bind refuses values JSON cannot hold, naming the bind and member", 
   }
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;
-  assert.throws(() => encodeBinds({ j: { type: DB_TYPE_JSON, val: cyclic } }), /nested more than/);
+  const j = { type: DB_TYPE_JSON, val: cyclic as JsonValue };
+  assert.throws(() => encodeBinds({ j }), /nested more than/);
 });
