@@ -200,6 +200,32 @@ pub fn drop_clauses(function: &str, args: String) -> String {
     args
 }
 
+/// `IS [NOT] JSON [FORMAT JSON|OSON] [STRICT|LAX] [WITH|WITHOUT UNIQUE KEYS]`
+/// at the start of `toks`: the tokens it takes and the value
+/// `ora_is_json(operand)` must equal (1, or 0 for NOT).
+pub fn is_json_test(toks: &[crate::lexer::Token]) -> Option<(usize, u8)> {
+    let word = |i: usize, w: &str| toks.get(i).is_some_and(|t| t.is_word(w));
+    if !word(0, "IS") {
+        return None;
+    }
+    let negated = word(1, "NOT");
+    let mut i = 1 + usize::from(negated);
+    if !word(i, "JSON") {
+        return None;
+    }
+    i += 1;
+    if word(i, "FORMAT") && (word(i + 1, "JSON") || word(i + 1, "OSON")) {
+        i += 2;
+    }
+    if word(i, "STRICT") || word(i, "LAX") {
+        i += 1;
+    }
+    if (word(i, "WITH") || word(i, "WITHOUT")) && word(i + 1, "UNIQUE") && word(i + 2, "KEYS") {
+        i += 3;
+    }
+    Some((i, u8::from(!negated)))
+}
+
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("ora_json_query", 2, det, |c| {
@@ -238,7 +264,11 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
             text::parse(&s, true).map_err(|e| ora(format!("ORA-40441: JSON syntax error: {e}")))?;
         Ok(Sql::Text(text::to_text(&v, true)))
     })?;
+    // NULL IS JSON is unknown, as any test of NULL.
     conn.create_scalar_function("ora_is_json", 1, det, |c| {
+        if c.get_raw(0) == ValueRef::Null {
+            return Ok(Sql::Null);
+        }
         Ok(Sql::Integer(i64::from(doc(c)?.is_some())))
     })?;
     Ok(())
@@ -282,6 +312,26 @@ mod tests {
             Some(r#"{"a":12.5,"b":1.5}"#.into())
         );
         assert_eq!(run("select ora_json_value('[1,2]', '$')"), None);
+    }
+
+    #[test]
+    fn is_json_tests_text_and_oson_and_leaves_null_unknown() {
+        let img = oson::image_from_text("[1]", Default::default()).unwrap();
+        let conn = Connection::open_in_memory().unwrap();
+        register(&conn).unwrap();
+        let got: (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = conn
+            .query_row(
+                "select ora_is_json('{\"a\":1}'), ora_is_json('{a'), ora_is_json(?1), ora_is_json(null)",
+                [img],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(got, (Some(1), Some(0), Some(1), None));
+        let toks =
+            crate::lexer::tokenize("is not json format oson strict with unique keys and").unwrap();
+        assert_eq!(is_json_test(&toks), Some((9, 0)));
+        let toks = crate::lexer::tokenize("is null").unwrap();
+        assert_eq!(is_json_test(&toks), None);
     }
 
     #[test]

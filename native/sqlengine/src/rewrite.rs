@@ -220,6 +220,13 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             if t.is_op(")") {
                 break;
             }
+            if let Some((n, test)) = super::json_fns::is_json_test(&self.toks[self.i..]) {
+                if let Some(operand) = out.pop() {
+                    self.i += n;
+                    out.push(format!("(ora_is_json({operand}) = {test})"));
+                    continue;
+                }
+            }
             if self.starts_operand() || self.negated_interval() {
                 out.push(self.additive());
             } else {

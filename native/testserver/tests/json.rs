@@ -77,6 +77,44 @@ fn json_columns_store_text_and_answer_json_functions() {
     assert_eq!(r, [vec![Value::Number("1".into())]]);
 }
 
+#[test]
+fn is_json_tests_text_columns_and_backs_a_check_constraint() {
+    let db = Database::open(None).unwrap();
+    let mut s = Session::open(&db, "scott").unwrap();
+    exec(
+        &mut s,
+        "create table tv (id number(9), v varchar2(100), c clob)",
+        &[],
+    );
+    for (id, v) in [(1, r#"{"a":1}"#), (2, "[1, 2]"), (3, "{nope"), (4, "plain")] {
+        let sql = format!("insert into tv values ({id}, '{v}', '{v}')");
+        exec(&mut s, &sql, &[]);
+    }
+    exec(&mut s, "insert into tv values (5, null, null)", &[]);
+    let (_, r) = rows(
+        &mut s,
+        "select id from tv where v is json and c is json strict order by id",
+        &[],
+    );
+    assert_eq!(
+        r,
+        [
+            vec![Value::Number("1".into())],
+            vec![Value::Number("2".into())]
+        ]
+    );
+    let (_, r) = rows(&mut s, "select count(*) from tv where v is not json", &[]);
+    assert_eq!(r, [vec![Value::Number("2".into())]]);
+    exec(
+        &mut s,
+        "create table tc (v varchar2(100), constraint tc_j check (v is json))",
+        &[],
+    );
+    exec(&mut s, r#"insert into tc values ('{"ok":true}')"#, &[]);
+    let p = s.prepare("insert into tc values ('{bad')").unwrap();
+    assert_eq!(s.execute(&p, &[]).unwrap_err().code, 2290);
+}
+
 fn query(sql: &str, seq: u8) -> ExecuteRequest {
     let mut al8i4 = [0u32; 13];
     al8i4[0] = 1;
