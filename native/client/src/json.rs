@@ -104,3 +104,25 @@ pub fn image(v: &Json, name: &str) -> Result<Vec<u8>> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_image_becomes_nested_tags_with_numbers_as_f64() {
+        let img =
+            oson::image_from_text(r#"{"a":[1.5,"x"],"b":true}"#, EncodeOptions::default()).unwrap();
+        let mut out = RowBuf::default();
+        out.json(&img).unwrap();
+        let mut want = vec![tag::JSON_OBJECT, 2, 0, 0, 0, 1, 0, 0, 0, b'a'];
+        want.extend_from_slice(&[tag::JSON_ARRAY, 2, 0, 0, 0, tag::F64]);
+        want.extend_from_slice(&1.5f64.to_le_bytes());
+        want.extend_from_slice(&[tag::STRING, 1, 0, 0, 0, b'x']);
+        want.extend_from_slice(&[1, 0, 0, 0, b'b', tag::BOOLEAN, 1]);
+        assert_eq!(out.data, want);
+        assert!(RowBuf::default().json(&img[..img.len() - 1]).is_err());
+        let v = Json::Object(vec![("k".repeat(70_000), Json::Null)]);
+        assert!(image(&v, "j").unwrap_err().to_string().contains("\"j\""));
+    }
+}
