@@ -12,6 +12,7 @@ import { Lob, lobBindValue } from "./lob.ts";
 import { IntervalDS, IntervalYM } from "./interval.ts";
 import { type ArrayDef, readArraySpec, writeArray } from "./_bind_arrays.ts";
 import { DB_TYPE_VECTOR, isVectorBind, SparseVector } from "./vector.ts";
+import { writeJson } from "./_json.ts";
 import {
   BIND_IN,
   BIND_INOUT,
@@ -27,6 +28,7 @@ import {
   DB_TYPE_DATE,
   DB_TYPE_INTERVAL_DS,
   DB_TYPE_INTERVAL_YM,
+  DB_TYPE_JSON,
   DB_TYPE_LONG,
   DB_TYPE_LONG_RAW,
   DB_TYPE_NUMBER,
@@ -56,6 +58,7 @@ const BINDABLE_TYPES = new Set([
   DB_TYPE_INTERVAL_DS,
   DB_TYPE_INTERVAL_YM,
   DB_TYPE_VECTOR,
+  DB_TYPE_JSON,
 ]);
 const VARIABLE_SIZE = new Set([
   DB_TYPE_VARCHAR,
@@ -118,6 +121,10 @@ export function writeValue(
 ): number {
   if (v === null || v === undefined) {
     w.null();
+    return declared;
+  }
+  if (declared === DB_TYPE_JSON) {
+    writeJson(w, v, label(names, i, row));
     return declared;
   }
   switch (typeof v) {

@@ -34,6 +34,12 @@ export const Tag = {
   INTERVAL_YM: 15,
   /** A VECTOR: see `vectorPayload` in vector.ts. */
   VECTOR: 16,
+  /** A JSON bind: one nested value follows (see _json.ts). */
+  JSON: 30,
+  /** u32 member count, then per member a u32-sized UTF-8 name and a value. */
+  JSON_OBJECT: 31,
+  /** u32 count, then the values. */
+  JSON_ARRAY: 32,
 } as const;
 
 /** A REF CURSOR OUT value: the server cursor to fetch from and its columns. */
@@ -181,6 +187,29 @@ export class ValueWriter {
     this.#buf[this.#pos++] = Tag.VECTOR;
     this.#buf.set(payload, this.#pos);
     this.#pos += payload.length;
+  }
+
+  /** Writes a bare tag (a JSON bind's marker). */
+  tag(tag: number): void {
+    this.#reserve(1);
+    this.#buf[this.#pos++] = tag;
+  }
+
+  /** Writes a tag and a u32 count (JSON objects and arrays); the members follow. */
+  header(tag: number, count: number): void {
+    this.#reserve(5);
+    this.#buf[this.#pos] = tag;
+    this.#view.setUint32(this.#pos + 1, count, true);
+    this.#pos += 5;
+  }
+
+  /** Writes a JSON member name: u32 length and UTF-8, no tag. */
+  key(s: string): void {
+    const b = encoder.encode(s);
+    this.#reserve(4 + b.length);
+    this.#view.setUint32(this.#pos, b.length, true);
+    this.#buf.set(b, this.#pos + 4);
+    this.#pos += 4 + b.length;
   }
 
   /** Writes the ARRAY header; the caller writes `count` values after it. */
@@ -336,6 +365,13 @@ export class ValueReader {
         this.#pos = next;
         return v;
       }
+      case Tag.JSON_OBJECT:
+      case Tag.JSON_ARRAY: {
+        const v = tag === Tag.JSON_OBJECT ? this.#jsonObject() : this.#array();
+        this.lastWasLob = false;
+        this.lastWasCursor = false;
+        return v;
+      }
       default:
         return malformed(`unknown tag ${tag} at byte ${this.#pos - 1}`);
     }
@@ -420,6 +456,24 @@ export class ValueReader {
     const date = new Date(t);
     if (y >= 0 && y < 100) date.setUTCFullYear(y);
     return date;
+  }
+
+  #jsonObject(): Record<string, unknown> {
+    this.#need(4);
+    const count = this.#view.getUint32(this.#pos, true);
+    this.#pos += 4;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < count; i++) {
+      const k = this.#string();
+      // defineProperty: a "__proto__" member stays data, not the prototype.
+      Object.defineProperty(out, k, {
+        value: this.read(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
   }
 
   #array(): unknown[] {

@@ -62,6 +62,17 @@ export const DB_TYPE_INTERVAL_YM = 182;
 export const DB_TYPE_INTERVAL_DS = 183;
 /** Oracle type number of TIMESTAMP WITH LOCAL TIME ZONE. @example `col.dbType === DB_TYPE_TIMESTAMP_LTZ` */
 export const DB_TYPE_TIMESTAMP_LTZ = 231;
+/**
+ * Oracle type number of JSON (21c's native type, sent as OSON). Fetched JSON columns become JS
+ * values: objects, arrays, strings, booleans, `null`, numbers (NUMBER as `number`, as for NUMBER
+ * columns), `Date` for dates and timestamps, `Uint8Array` for raw, `IntervalDS`/`IntervalYM`.
+ * Binding JSON needs this type said: `{ type: DB_TYPE_JSON, val }` (a plain object alone is
+ * read as a bind spec, an array as many values); `val: null` is SQL NULL, a JSON `null` nested
+ * inside stays JSON null.
+ *
+ * @example `await conn.execute("insert into t values (:j)", { j: { type: DB_TYPE_JSON, val: { a: [1, 2] } } })`
+ */
+export const DB_TYPE_JSON = 119;
 /** Oracle type number of BOOLEAN (23ai, PL/SQL). @example `{ type: DB_TYPE_BOOLEAN, val: true }` */
 export const DB_TYPE_BOOLEAN = 252;
 
@@ -161,8 +172,11 @@ export interface BindSpec {
    * IN OUT arrays; an IN array defaults to its length).
    */
   maxArraySize?: number;
-  /** The value to bind, or the elements of an array bind (ignored for OUT binds). */
-  val?: BindValue | ReadonlyArray<BindValue>;
+  /**
+   * The value to bind, or the elements of an array bind (ignored for OUT binds); a
+   * {@linkcode JsonValue} with `type` JSON.
+   */
+  val?: BindValue | ReadonlyArray<BindValue> | JsonValue;
 }
 
 /**
@@ -184,6 +198,30 @@ export interface BindDefinition {
   /** Maximum size in bytes of a string or raw value (default 4000 for OUT binds). */
   maxSize?: number;
 }
+
+/**
+ * A value of Oracle's JSON type ({@linkcode DB_TYPE_JSON}): what a JSON column fetches as and a
+ * JSON bind takes. Members whose value is `undefined` are left out, as `JSON.stringify` does.
+ *
+ * @example
+ * ```ts
+ * import type { JsonValue } from "./types.ts";
+ *
+ * const doc: JsonValue = { name: "x", tags: ["a"], at: new Date(), n: 1, ok: true, none: null };
+ * ```
+ */
+export type JsonValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Date
+  | Uint8Array
+  | IntervalDS
+  | IntervalYM
+  | JsonValue[]
+  | { [key: string]: JsonValue | undefined };
 
 /**
  * Bind values by position (`:1`, `:2`…) or by name (`:id`).

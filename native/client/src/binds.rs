@@ -40,6 +40,8 @@ pub enum BindValue {
     },
     /// A VECTOR's image (oradb_protocol::value::vector).
     Vector(Vec<u8>),
+    /// A JSON value (sent as OSON).
+    Json(oradb_protocol::value::oson::Json),
 }
 
 /// Per-bind description shared by every row of an execute.
@@ -88,6 +90,7 @@ impl BindValue {
                 return elements.iter().find_map(BindValue::natural_type)
             }
             BindValue::Vector(_) => ora_type::VECTOR,
+            BindValue::Json(_) => ora_type::JSON,
         })
     }
 
@@ -131,6 +134,7 @@ impl BindValue {
             (B::IntervalDS(v), ora_type::INTERVAL_DS) => ds_bytes(v, name)?,
             (B::IntervalYM(v), ora_type::INTERVAL_YM) => ym_bytes(v, name)?,
             (B::Vector(img), ora_type::VECTOR) => img.clone(),
+            (B::Json(v), ora_type::JSON) => crate::json::image(v, name)?,
             (B::Bool(b), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
                 number::encode_i64(i64::from(*b))
             }
@@ -162,6 +166,7 @@ impl BindValue {
             BindValue::IntervalYM(_) => "IntervalYM",
             BindValue::Array { .. } => "array",
             BindValue::Vector(_) => "VECTOR",
+            BindValue::Json(_) => "JSON",
         }
     }
 
@@ -276,6 +281,8 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
             ora_type::INTERVAL_YM => 5,
             // As python-oracledb binds it: room for a prefetched image.
             ora_type::VECTOR => 1 << 20,
+            // As python-oracledb: room for any image, sent like a prefetched LOB.
+            ora_type::JSON => 32 * 1024 * 1024,
             _ => (len as u32).max(spec.max_size).max(1),
         };
         out.push((ty, size));

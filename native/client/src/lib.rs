@@ -6,6 +6,7 @@ pub mod binds;
 mod conn;
 pub mod error;
 pub mod exec;
+mod json;
 mod lob;
 mod login;
 mod nne;

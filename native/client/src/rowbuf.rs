@@ -35,6 +35,14 @@ pub mod tag {
     pub const INTERVAL_YM: u8 = 15;
     /// A VECTOR: the payload of `crate::vector`.
     pub const VECTOR: u8 = 16;
+    /// A JSON object: u32 field count, then per field a u32-sized UTF-8
+    /// name and its value.
+    pub const JSON_OBJECT: u8 = 31;
+    /// A JSON array: u32 count, then the values (not `ARRAY`, which holds
+    /// OUT values and LOB locators).
+    pub const JSON_ARRAY: u8 = 32;
+    /// A JSON bind (binds only): one value, objects and arrays nested.
+    pub const JSON: u8 = 30;
 }
 
 /// How one fetched column is turned into a tagged value.
@@ -189,6 +197,7 @@ impl RowBuf {
                 self.data.push(tag::VECTOR);
                 self.data.extend_from_slice(&p);
             }
+            ora_type::JSON => self.json(b)?,
             ora_type::BOOLEAN => {
                 self.data.push(tag::BOOLEAN);
                 self.data

@@ -13,7 +13,7 @@ use oradb_protocol::ttc::implicit::{ImplicitResult, ImplicitResults};
 use oradb_protocol::ttc::lob::{self, LobOpReply, LobOpRequest, ReplyShape};
 use oradb_protocol::ttc::protocol_msg::ProtocolRequest;
 use oradb_protocol::ttc::{msg, rows, Caps};
-use oradb_protocol::value::{interval, number, ora_type, pickle};
+use oradb_protocol::value::{self, interval, number, ora_type, pickle};
 
 fn with_selector(sel: u8, body: Vec<u8>) -> Vec<u8> {
     let mut v = vec![sel];
@@ -181,6 +181,12 @@ fn values() -> Vec<Vec<u8>> {
         ])),
     );
     out.push(with_selector(0, image));
+    // A JSON document as OSON (type 119) and as extended JSON text.
+    let doc = r#"{"a":[1,"x",{"$oracleDate":"2022-12-05T00:00:00"}],"b":{"c":null}}"#;
+    if let Ok(img) = value::oson::image_from_text(doc, Default::default()) {
+        out.push(with_selector(119, img));
+    }
+    out.push(with_selector(1, doc.as_bytes().to_vec()));
     out
 }
 

@@ -190,7 +190,7 @@ fn values(input: &[u8]) {
     let _ = float::decode_f64(bytes);
     let _ = float::decode_f32(bytes);
     for ty in [
-        1, 2, 12, 23, 96, 100, 101, 112, 113, 180, 181, 182, 183, 231, 252, sel,
+        1, 2, 12, 23, 96, 100, 101, 112, 113, 119, 180, 181, 182, 183, 231, 252, sel,
     ] {
         let _ = value::decode_value(bytes, ty, 1 + (sel & 1));
     }
@@ -216,6 +216,14 @@ fn values(input: &[u8]) {
     let _ = pickle::ObjectValue::decode(&mut Reader::new(bytes));
     if let Ok(s) = std::str::from_utf8(bytes) {
         let _ = DateTime::parse_iso(s);
+        let _ = value::oson::text::parse(s, sel & 1 != 0);
+    }
+    // OSON images (JSON); what decodes must encode again.
+    if let Ok(v) = value::oson::decode(bytes) {
+        let opts = value::oson::EncodeOptions {
+            long_field_names: true,
+        };
+        let _ = value::oson::encode(&v, opts);
     }
 }
 

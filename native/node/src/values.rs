@@ -4,6 +4,8 @@
 use oradb_client::binds::{BindSpec, BindValue, Dir};
 use oradb_protocol::value::{DateTime, IntervalDS, IntervalYM};
 
+mod json;
+
 pub struct Cursor<'a> {
     b: &'a [u8],
     pos: usize,
@@ -121,6 +123,7 @@ impl<'a> Cursor<'a> {
                 self.pos += n;
                 BindValue::Vector(img)
             }
+            30 => BindValue::Json(self.json(0)?),
             t => return Err(format!("unknown value tag {t}")),
         })
     }

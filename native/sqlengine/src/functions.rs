@@ -806,6 +806,7 @@ fn add_months(ctx: &Context) -> R {
 pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Result<()> {
     let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let vol = FunctionFlags::SQLITE_UTF8;
+    super::json_fns::register(conn)?;
     for (name, op) in [
         ("ora_add", '+'),
         ("ora_sub", '-'),

@@ -13,6 +13,7 @@ mod dict_constraints;
 pub mod directory;
 mod errors;
 mod functions;
+mod json_fns;
 mod lexer;
 mod lob_rows;
 mod nested;

@@ -125,7 +125,7 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 text(other).is_some_and(|s| s != "0" && !s.eq_ignore_ascii_case("FALSE")),
             ),
         },
-        ora_type::CLOB => Value::Clob(text(v).unwrap_or_default()),
+        ora_type::CLOB | ora_type::JSON => Value::Clob(text(v).unwrap_or_default()),
         ora_type::VECTOR => match crate::vector::read(v) {
             Ok(Some(vec)) => oradb_protocol::value::vector::encode(&vec)
                 .map(Value::Vector)

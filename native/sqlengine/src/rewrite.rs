@@ -176,6 +176,11 @@ fn map_function(name: &str) -> Option<&'static str> {
         "HEXTORAW" => "ora_hextoraw",
         "DUMP" => "ora_dump",
         "TO_BLOB" => "ora_to_blob",
+        "JSON_QUERY" => "ora_json_query",
+        "JSON_VALUE" => "ora_json_value",
+        "JSON_EXISTS" => "ora_json_exists",
+        "JSON_SERIALIZE" => "ora_json_serialize",
+        "JSON" => "ora_json",
         _ => return None,
     })
 }
@@ -214,6 +219,13 @@ impl<'a, 'c> Rewriter<'a, 'c> {
         while let Some(t) = self.peek(0) {
             if t.is_op(")") {
                 break;
+            }
+            if let Some((n, test)) = super::json_fns::is_json_test(&self.toks[self.i..]) {
+                if let Some(operand) = out.pop() {
+                    self.i += n;
+                    out.push(format!("(ora_is_json({operand}) = {test})"));
+                    continue;
+                }
             }
             if self.starts_operand() || self.negated_interval() {
                 out.push(self.additive());
@@ -500,6 +512,7 @@ impl<'a, 'c> Rewriter<'a, 'c> {
             if last == "CAST" {
                 return cast(&args);
             }
+            let args = super::json_fns::drop_clauses(&last, args);
             let name = match &first.tok {
                 Tok::Word(w) => map_function(&w.to_ascii_uppercase())
                     .or_else(|| crate::vector::map_function(&w.to_ascii_uppercase()))

@@ -83,6 +83,8 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["BINARY_FLOAT"] => col(ora_type::BINARY_FLOAT, 4, 0, 0),
         ["CLOB"] => col(ora_type::CLOB, 4000, 0, 0),
         ["BLOB"] => col(ora_type::BLOB, 4000, 0, 0),
+        // Kept as extended JSON text (oson::text) so json1 can query it.
+        ["JSON"] => col(ora_type::JSON, 4000, 0, 0),
         // Described as themselves (size 0, as Oracle does), not as LOBs: clients
         // fetch LONG inline, with no locator.
         ["LONG", "RAW"] => col(ora_type::LONG_RAW, 0, 0, 0),
@@ -198,6 +200,10 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     if let Some(c) = crate::vector::heading_type(&h) {
         return Some(c);
     }
+    // 21c: JSON(...) and JSON_QUERY(...) yield the JSON type.
+    if prefixed(&["JSON(", "JSON_QUERY("]) {
+        return t("JSON");
+    }
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
         t("CLOB")
     } else if prefixed(&["TO_BINARY_DOUBLE("]) {
@@ -261,6 +267,7 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         ora_type::BINARY_FLOAT => "REAL_BF".into(),
         ora_type::CLOB => "TEXT_CL".into(),
         ora_type::BLOB => "BLOB_BL".into(),
+        ora_type::JSON => "TEXT_JS".into(),
         ora_type::LONG => "TEXT_LG".into(),
         ora_type::LONG_RAW => "BLOB_LR".into(),
         ora_type::BOOLEAN => "BLOB_BO".into(),
@@ -324,6 +331,7 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "BF" => (ora_type::BINARY_FLOAT, 4, 0, 0),
         "CL" => (ora_type::CLOB, 4000, 0, 0),
         "BL" => (ora_type::BLOB, 4000, 0, 0),
+        "JS" => (ora_type::JSON, 4000, 0, 0),
         "LG" => (ora_type::LONG, 0, 0, 0),
         "LR" => (ora_type::LONG_RAW, 0, 0, 0),
         "BO" => (ora_type::BOOLEAN, 4, 0, 0),

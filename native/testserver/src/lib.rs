@@ -13,6 +13,7 @@ pub mod config;
 pub mod drcp;
 pub mod faults;
 mod handshake;
+mod json;
 pub(crate) mod nne;
 pub mod registry;
 pub mod server;

@@ -513,3 +513,12 @@ create table &main_user..TestSparseVectors (
     SparseVector64Col                   vector(16, float64, sparse)
 )
 /
+
+-- create_schema_21/23 tables the cx_Oracle 8.3 scripts lack. The test server
+-- has no JSON storage options: TestCompressedJson's "store as (compress
+-- high)" is left out (the image sent is then not compressed).
+create table &main_user..TestCompressedJson (
+    IntCol number(9) not null,
+    JsonCol json not null
+)
+/

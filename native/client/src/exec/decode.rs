@@ -155,6 +155,8 @@ pub(super) fn decode_row(
             })
         } else if c.wire_type == ora_type::VECTOR {
             oradb_protocol::value::vector::read_wire(r, false).map(|v| out.value(c, v.as_deref()))
+        } else if c.wire_type == ora_type::JSON {
+            oradb_protocol::ttc::json::read_value(r).map(|v| out.value(c, v.as_deref()))
         } else if c.wire_type == ora_type::CURSOR {
             rows::read_cursor_value(r, &acc.caps).map(|(info, id)| {
                 let id = u32::from(id);

@@ -83,6 +83,7 @@ impl State {
                                 let ty = acc.bind_types.get(p).copied().unwrap_or(0);
                                 outs.push(match ty {
                                     ora_type::CLOB | ora_type::BLOB => lob::read_out_locator(r)?,
+                                    ora_type::JSON => read_json_out(r)?,
                                     ora_type::CURSOR => {
                                         let (info, id) = rows::read_out_cursor(r, &caps)?;
                                         // Id 0: the block never opened it (a NULL cursor).
@@ -112,6 +113,7 @@ impl State {
                                         ora_type::CLOB | ora_type::BLOB => {
                                             lob::read_out_locator(r)?
                                         }
+                                        ora_type::JSON => read_json_out(r)?,
                                         _ => rows::read_out_bind(r)?,
                                     });
                                 }
@@ -200,4 +202,11 @@ impl State {
         }
         e
     }
+}
+
+/// A JSON OUT value: its image (or NULL), then the indicator.
+fn read_json_out(r: &mut Reader) -> oradb_protocol::buf::DecodeResult<Option<Vec<u8>>> {
+    let v = oradb_protocol::ttc::json::read_value(r)?;
+    r.sb4()?;
+    Ok(v)
 }

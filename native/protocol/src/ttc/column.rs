@@ -69,7 +69,10 @@ impl ColumnMeta {
             ora_type: ty,
             flags: FLAG_USE_INDICATORS,
             buffer_size,
-            cont_flags: if matches!(ty, ora_type::CLOB | ora_type::BLOB | ora_type::VECTOR) {
+            cont_flags: if matches!(
+                ty,
+                ora_type::CLOB | ora_type::BLOB | ora_type::VECTOR | ora_type::JSON
+            ) {
                 CONT_FLAG_LOB_PREFETCH
             } else {
                 0

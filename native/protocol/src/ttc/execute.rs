@@ -78,7 +78,8 @@ pub struct ExecuteRequest {
 
 /// True for binds whose values go last in each row (non-PL/SQL LONG rule).
 fn is_long(m: &ColumnMeta, caps: &Caps) -> bool {
-    m.buffer_size > caps.max_string_size
+    // JSON declares 32 MB (the prefetch size) but python-oracledb sends it in place.
+    (m.buffer_size > caps.max_string_size && m.ora_type != ora_type::JSON)
         || matches!(m.ora_type, ora_type::LONG | ora_type::LONG_RAW)
 }
 
@@ -91,6 +92,7 @@ fn write_value(w: &mut Writer, m: &ColumnMeta, v: &BindValue) {
         return;
     }
     match (m.ora_type, v) {
+        (ora_type::JSON, v) => super::json::write_bind(w, v.as_deref()),
         (ora_type::BOOLEAN, None) => {
             w.u8(0xFD).u8(1);
         }
@@ -172,6 +174,9 @@ fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
     }
     if m.ora_type == ora_type::VECTOR {
         return crate::value::vector::read_wire(r, true);
+    }
+    if m.ora_type == ora_type::JSON {
+        return super::json::read_bind(r);
     }
     if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) {
         // LOB binds carry a locator: ub4 length then the bytes.

@@ -21,6 +21,7 @@ pub mod execute;
 pub mod fetch;
 pub mod function;
 pub mod implicit;
+pub mod json;
 pub mod lob;
 pub mod piggyback;
 pub mod protocol_msg;

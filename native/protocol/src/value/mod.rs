@@ -5,6 +5,7 @@ pub mod datetime;
 pub mod float;
 pub mod interval;
 pub mod number;
+pub mod oson;
 pub mod pickle;
 pub mod vector;
 
@@ -31,6 +32,8 @@ pub mod ora_type {
     pub const VECTOR: u8 = 127;
     pub const CLOB: u8 = 112;
     pub const BLOB: u8 = 113;
+    /// 21c's native JSON, sent as OSON through the LOB prefetch path.
+    pub const JSON: u8 = 119;
     pub const TIMESTAMP: u8 = 180;
     pub const TIMESTAMP_TZ: u8 = 181;
     pub const INTERVAL_YM: u8 = 182;
@@ -170,6 +173,7 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
         (v, t::VARCHAR | t::CHAR | t::LONG | t::CLOB | t::ROWID) => {
             text_of(v).unwrap_or_default().into_bytes()
         }
+        (v, t::JSON) => oson::image_of_value(v)?,
         _ => return Err(mismatch()),
     })
 }
@@ -220,6 +224,8 @@ pub fn decode_value(b: &[u8], ty: u8, csfrm: u8) -> Result<Value, ValueError> {
         t::INTERVAL_DS => Value::IntervalDS(IntervalDS::decode(b)?),
         t::INTERVAL_YM => Value::IntervalYM(IntervalYM::decode(b)?),
         t::VECTOR => Value::Vector(b.to_vec()),
+        // JSON binds are kept as extended JSON text (see oson::text).
+        t::JSON => Value::Clob(oson::text_from_image(b).map_err(|e| bad("JSON", &e))?),
         other => {
             return Err(ValueError::new(
                 3115,

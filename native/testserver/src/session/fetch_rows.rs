@@ -184,6 +184,10 @@ fn write_row(
             super::vector::write_value(w, v)?;
             continue;
         }
+        if ty == ora_type::JSON {
+            crate::json::write_column(w, v)?;
+            continue;
+        }
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
             // The client defined the column as a LOB: a locator.
             let loc = lobs

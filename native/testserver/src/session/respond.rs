@@ -397,6 +397,15 @@ async fn dml(
                 let csfrm = meta.map_or(1, |m| m.csfrm);
                 let vals = iteration.get(k).map(Vec::as_slice).unwrap_or_default();
                 let mut one = |(j, v): (usize, &Value)| -> Result<Returned, SqlError> {
+                    if ty == ora_type::JSON {
+                        return crate::json::image(v)
+                            .map(Returned::Json)
+                            .map_err(|e| SqlError {
+                                code: e.code,
+                                message: e.message,
+                                offset: 0,
+                            });
+                    }
                     if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
                         let row = lob_rows.map(|l| super::lob::RowAt {
                             lob_rows: Some(l),

@@ -13,6 +13,8 @@ pub(crate) enum Returned {
     Lob(Option<(Vec<u8>, u64)>),
     /// A VECTOR's image, or NULL.
     Vector(Option<Vec<u8>>),
+    /// A JSON bind's value, sent as its column values are (crate::json).
+    Json(Option<Vec<u8>>),
 }
 
 /// The ROW_DATA message of one execution's RETURNING values: per bind, its
@@ -26,6 +28,7 @@ pub(crate) fn write_row(w: &mut TtcWriter, per_bind: &[Vec<Returned>]) {
                 Returned::Bytes(b) => rows::write_out_bind(w, b.as_deref()),
                 Returned::Lob(loc) => write_lob_out(w, loc.as_ref()),
                 Returned::Vector(img) => super::vector::write_out(w, img.as_deref()),
+                Returned::Json(img) => crate::json::write_out_bind(w, img.as_deref()),
             }
         }
     }
