@@ -8,7 +8,7 @@ For each A:N it runs, in a fresh process and connection (OCI may crash on
 an answer it does not expect), `select <Q> from dual connect by level <= N`
 with arraysize A (prefetch stays python-oracledb's default 2) and prints
 `A:N=ok` or the last line of the error. Environment: Q replaces the select
-list (default `level`); TRC=DIR writes a sqlnet.ora with
+list (default `level`); P sets the cursor's prefetchrows; TRC=DIR writes a sqlnet.ora with
 TRACE_LEVEL_CLIENT=16 there, so DIR/trc holds OCI's packet trace.
 """
 
@@ -34,6 +34,8 @@ def one(addr, libdir, case):
         conn = oracledb.connect(user="scott", password="tiger", dsn=f"{addr}/FREEPDB1")
         cur = conn.cursor()
         cur.arraysize = a
+        if os.environ.get("P"):
+            cur.prefetchrows = int(os.environ["P"])
         q = os.environ.get("Q", "level")
         cur.execute(f"select {q} from dual connect by level <= {n}")
         got = sum(1 for _ in cur)
