@@ -288,6 +288,23 @@ def _():
         assert (count, total) == (100000, 5000050000), (count, total)
 
 
+@check("fetch sizes: arraysizes and prefetch sizes, short last batches")
+def _():
+    # Each (arraysize, prefetch, rows) once failed or lost rows with OCI
+    # 19.3 (tests/oci19/README.md, sixth round); 1010/1500 ended with 1010
+    # rows and no error.
+    cases = [(1, 2, 5), (3, 2, 12), (7, 2, 23), (100, 2, 250), (100, 10, 101), (1010, 2, 1500)]
+    with connect() as c:
+        for arraysize, prefetch, n in cases:
+            cur = c.cursor()
+            cur.arraysize = arraysize
+            cur.prefetchrows = prefetch
+            cur.execute(f"select level, 'r' || level from dual connect by level <= {n}")
+            got = cur.fetchall()
+            want = [(i, f"r{i}") for i in range(1, n + 1)]
+            assert got == want, (arraysize, prefetch, n, len(got))
+
+
 @check("break of dbms_session.sleep, then the connection still works")
 def _():
     with connect() as c:

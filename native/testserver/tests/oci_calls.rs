@@ -175,8 +175,9 @@ async fn oci_query_describe_points_at_its_columns() {
     assert_eq!(r.sb2().unwrap(), -127);
 }
 
-/// Reads an OCI row batch: the row header's request count, the one-column
-/// NUMBER rows (as their Oracle NUMBER bytes) and the closing ERROR.
+/// Reads an OCI row batch: the row header's request count (2 for OCI,
+/// whatever the rows: see `oci_row_header`), the one-column NUMBER rows (as
+/// their Oracle NUMBER bytes) and the closing ERROR.
 fn oci_rows(answer: &[u8]) -> (u16, Vec<Vec<u8>>, ErrorMessage) {
     let mut r = Reader::new(answer);
     assert_eq!(r.u8().unwrap(), msg::ROW_HEADER, "answer {answer:02x?}");
@@ -223,18 +224,50 @@ async fn oci_fetch_only_oall8_gets_the_rows_in_al8i4() {
     assert_eq!(prefetched, [vec![0xc1, 2], vec![0xc1, 3]]);
 
     let (requests, rows, end) = oci_rows(&c.replay("oall8_fetch").await);
-    assert_eq!(requests, 5, "rows sent, the cursor not at its end");
+    // 2, not the 5 rows sent: with 5 OCI 19.3 fails on the second row
+    // (ORA-03116), with 2 it reads all five.
+    assert_eq!(requests, 2, "OCI's row header count");
     let want: Vec<Vec<u8>> = (3..=7).map(|n| vec![0xc1, n + 1]).collect();
     assert_eq!(rows, want);
     assert_eq!((end.error_num, end.cursor_id), (0, 1));
 
-    // The same request again: the last five rows, all it asked for, so no
-    // extra request counted for the end (see `oci_row_header`), ORA-01403.
+    // The same request again: the last five rows and ORA-01403, the header
+    // still counting 2.
     let (requests, rows, end) = oci_rows(&c.replay("oall8_fetch").await);
-    assert_eq!(requests, 5);
+    assert_eq!(requests, 2);
     let want: Vec<Vec<u8>> = (8..=12).map(|n| vec![0xc1, n + 1]).collect();
     assert_eq!(rows, want);
     assert_eq!(end.error_num, 1403);
+}
+
+/// A last batch shorter than the rows OCI asked for (python-oracledb thick,
+/// arraysize 7, `select level from dual connect by level <= 10`): 2 rows in
+/// the execute answer, 5 on the first fetch-only OALL8 (the same bytes as
+/// `oall8_fetch`), then 3 and ORA-01403 on a fetch asking for 7
+/// (`oall8_fetch7`). Its header counts 2 like every other: with the rows
+/// plus one (4) OCI 19.3 failed with ORA-03106, and a short batch of 490
+/// rows counted 491 was dropped without an error.
+#[tokio::test]
+async fn oci_short_last_batch_counts_two() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    let answer = c.replay("oall8_query10").await;
+    assert_eq!(answer[0], msg::DESCRIBE_INFO);
+    let start = answer
+        .windows(4)
+        .position(|w| w == [msg::ROW_HEADER, 0, 1, 2])
+        .expect("a row header counting 2 after the describe");
+    let (_, prefetched, more) = oci_rows(&answer[start..]);
+    assert_eq!((prefetched.len(), more.error_num), (2, 0));
+
+    let (_, rows, more) = oci_rows(&c.replay("oall8_fetch").await);
+    assert_eq!((rows.len(), more.error_num), (5, 0));
+
+    let (requests, rows, end) = oci_rows(&c.replay("oall8_fetch7").await);
+    assert_eq!(requests, 2, "not the 3 rows sent, nor 4, nor the 7 asked");
+    let want: Vec<Vec<u8>> = (8..=10).map(|n| vec![0xc1, n + 1]).collect();
+    assert_eq!(rows, want);
+    assert_eq!((end.error_num, end.row_count), (1403, 10));
 }
 
 /// PL/SQL with binds as OCI 19.3 sends it (python-oracledb thick). With IN
@@ -265,9 +298,8 @@ async fn oci_plsql_binds_get_no_io_vector() {
 }
 
 /// A two-row query as OCI 19.3 sends it (prefetch 2): both rows come in the
-/// execute answer, which ends the cursor. The row header counts 2, the rows
-/// asked for: with 3 (rows + 1, what a shorter batch needs) OCI 19.3 fails
-/// with ORA-03106.
+/// execute answer, which ends the cursor. The row header counts 2 (with 3
+/// OCI 19.3 fails with ORA-03106).
 #[tokio::test]
 async fn oci_query_of_exactly_its_prefetch_rows() {
     let server = TestServer::start(Config::default()).await.unwrap();
