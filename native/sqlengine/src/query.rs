@@ -126,11 +126,18 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
             ),
         },
         ora_type::CLOB | ora_type::JSON => Value::Clob(text(v).unwrap_or_default()),
+        // A stored value that is no vector stays what it is, so sending it
+        // as VECTOR fails (ORA-00932) rather than passing as a NULL.
         ora_type::VECTOR => match crate::vector::read(v) {
-            Ok(Some(vec)) => oradb_protocol::value::vector::encode(&vec)
-                .map(Value::Vector)
-                .unwrap_or(Value::Null),
-            _ => Value::Null,
+            Ok(None) => Value::Null,
+            Ok(Some(vec)) => match oradb_protocol::value::vector::encode(&vec) {
+                Ok(img) => Value::Vector(img),
+                Err(_) => Value::Raw(Vec::new()),
+            },
+            Err(_) => match v {
+                ValueRef::Blob(b) => Value::Raw(b.to_vec()),
+                other => Value::Varchar(text(other).unwrap_or_default()),
+            },
         },
         ora_type::INTERVAL_DS | ora_type::INTERVAL_YM => text(v)
             .and_then(|s| interval::value_of_text(&s, c.ora_type == ora_type::INTERVAL_YM))
