@@ -751,11 +751,17 @@ impl Session {
     /// again from its text, as Oracle re-parses a cursor DDL invalidated; `None` when `p` is
     /// still current. The caller keeps the new one and describes it again if its columns moved.
     pub fn refresh(&mut self, p: &Prepared) -> Result<Option<Prepared>, SqlError> {
-        let now = self.db.ddl_generation.load(Ordering::Acquire);
-        if p.ddl_generation == now || !matches!(p.kind, StmtKind::Query | StmtKind::Dml) {
+        if !self.is_stale(p) {
             return Ok(None);
         }
         self.prepare(&p.sql).map(Some)
+    }
+
+    /// Whether `refresh` would prepare `p` again: one atomic load, so a caller can check on
+    /// its own thread and hand only the parse itself to a blocking one.
+    pub fn is_stale(&self, p: &Prepared) -> bool {
+        let now = self.db.ddl_generation.load(Ordering::Acquire);
+        p.ddl_generation != now && matches!(p.kind, StmtKind::Query | StmtKind::Dml)
     }
 
     /// After DDL anywhere since this session last looked: cached SQLite statements still
