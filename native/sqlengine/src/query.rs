@@ -43,7 +43,7 @@ pub fn to_sql(v: &Value) -> Sql {
         Value::Varchar(s) | Value::Clob(s) => Sql::Text(s.clone()),
         Value::Raw(b) if b.is_empty() => Sql::Null,
         Value::Raw(b) | Value::Blob(b) => Sql::Blob(b.clone()),
-        Value::Date(d) | Value::Timestamp(d) => Sql::Text(d.to_string()),
+        Value::Date(d) | Value::Timestamp(d) => Sql::Text(super::date_text::date_text(d)),
         // SQLite turns a NaN REAL into NULL: NaN is kept as text, which the
         // BINARY_DOUBLE/FLOAT conversions read back (infinities are REALs).
         Value::Double(f) if f.is_nan() => Sql::Text(NAN.into()),
