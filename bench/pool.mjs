@@ -2,6 +2,7 @@
 // 50 tasks × N (acquire, select 1 from dual, release) on poolMax 10, oradb
 // against node-oracledb Thin, alternating, on one test server.
 // Usage: node bench/pool.mjs [dist-dir ...]   (default: this checkout's dist)
+//   ORADB_BENCH_SERVER=path runs another test server binary.
 //   Several dist dirs (other checkouts' builds) run in the same process, so
 //   their ratios come from the same run. ROUNDS=7 PER=100 change the sizes.
 import { spawn } from "node:child_process";
@@ -11,7 +12,7 @@ import { join, resolve } from "node:path";
 import oracledb from "oracledb";
 
 const root = new URL("..", import.meta.url).pathname;
-const bin = process.env.ORADB_TESTSERVER ??
+const bin = process.env.ORADB_BENCH_SERVER ??
   ["release", "debug"].map((p) => join(root, "target", p, "oradb-testserver")).find(existsSync);
 const rounds = Number(process.env.ROUNDS ?? 7);
 const per = Number(process.env.PER ?? 100);
@@ -57,7 +58,12 @@ const cpu = () => {
 };
 
 async function measure(fn) {
-  const [t0, s0, c0, th0] = [performance.now(), statMs(`/proc/${server.pid}/stat`), cpu(), threads()];
+  const [t0, s0, c0, th0] = [
+    performance.now(),
+    statMs(`/proc/${server.pid}/stat`),
+    cpu(),
+    threads(),
+  ];
   await fn();
   const th = threads();
   for (const k of Object.keys(th)) th[k] -= th0[k] ?? 0;
@@ -82,7 +88,11 @@ const sides = [];
 for (const d of dists) {
   const { createPool } = await import(resolve(d, "mod.js"));
   const p = await createPool({ ...creds, poolMin: 10, poolMax: 10 });
-  sides.push({ name: `oradb ${d}`, fn: run(() => p.acquire()), close: () => p.close({ force: true }) });
+  sides.push({
+    name: `oradb ${d}`,
+    fn: run(() => p.acquire()),
+    close: () => p.close({ force: true }),
+  });
 }
 const np = await oracledb.createPool({
   ...creds,
@@ -109,7 +119,9 @@ for (let i = 0; i < sides.length; i++) {
   const names = Object.keys(res[i][0].th).filter((k) => res[i].some((m) => m.th[k] > 0));
   const th = names.map((k) => `${k} ${us((m) => m.th[k] ?? 0)}`).join(", ");
   console.log(
-    `${sides[i].name}: ${ms.toFixed(0)} ms (median of ${rounds}), ratio ${(them / ms).toFixed(2)}x, ` +
+    `${sides[i].name}: ${ms.toFixed(0)} ms (median of ${rounds}), ratio ${
+      (them / ms).toFixed(2)
+    }x, ` +
       `CPU/op client ${us((m) => m.client)} us, server ${us((m) => m.server)} us; threads: ${th}`,
   );
 }
