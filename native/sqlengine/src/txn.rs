@@ -52,14 +52,28 @@ impl Session {
     /// marks where the running statement's changes start.
     pub(super) fn begin(&mut self) -> Result<(), SqlError> {
         if !self.in_txn {
-            self.cached("BEGIN")?;
-            self.in_txn = true;
-            self.guard.began = self.guard.active;
+            self.begin_unmarked()?;
         } else if self.guard.active && !self.guard.began && !self.guard.marked {
             self.cached(SET_MARK)?;
             self.guard.marked = true;
         }
         Ok(())
+    }
+
+    /// Starts Oracle's implicit transaction, as `begin`, but sets no savepoint: for a
+    /// statement that SQLite undoes by itself on error.
+    pub(super) fn begin_unmarked(&mut self) -> Result<(), SqlError> {
+        if !self.in_txn {
+            self.cached("BEGIN")?;
+            self.in_txn = true;
+            self.guard.began = self.guard.active;
+        }
+        Ok(())
+    }
+
+    /// Whether a statement is running (a nested one belongs to it).
+    pub(super) fn guard_active(&self) -> bool {
+        self.guard.active
     }
 
     /// Runs one DML or PL/SQL statement atomically: on error its changes are
