@@ -30,7 +30,7 @@ pub(crate) fn date_text(d: &DateTime) -> String {
         // Nine digits, trailing zeros dropped.
         let mut n = d.nanos;
         let mut width = 9;
-        while n % 10 == 0 {
+        while n.is_multiple_of(10) {
             n /= 10;
             width -= 1;
         }
