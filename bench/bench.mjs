@@ -4,7 +4,8 @@
 //  2. the driver (issue 3): oradb against node-oracledb Thin — sequential
 //     single-row queries, a 100,000-row fetch of 10 columns, executeMany of
 //     100,000 rows. Ratios > 1 mean oradb is faster.
-// Usage: npm run build && node bench/bench.mjs   (uses target/release if built)
+// Usage: npm run build && node bench/bench.mjs   (uses target/release if built;
+//   ORADB_BENCH_SERVER=path picks another test server binary)
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
@@ -14,9 +15,10 @@ import oracledb from "oracledb";
 import { connect, createPool } from "../dist/mod.js";
 
 const root = new URL("..", import.meta.url).pathname;
-const bin = ["release", "debug"].map((p) => join(root, "target", p, "oradb-testserver")).find(
-  existsSync,
-);
+const bin = process.env.ORADB_BENCH_SERVER ??
+  ["release", "debug"].map((p) => join(root, "target", p, "oradb-testserver")).find(
+    existsSync,
+  );
 const server = spawn(bin, [
   "--listen",
   "127.0.0.1:0",

@@ -106,6 +106,18 @@ impl Connection {
         }
     }
 
+    /// `lob_free_all` without waiting, for a pool's synchronous release: false
+    /// when a call (a read-ahead) holds the session, and nothing was done.
+    pub fn try_lob_free_all(&self) -> bool {
+        match self.state.try_lock() {
+            Ok(mut st) => {
+                st.lob_free_all();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Sets an end-to-end attribute (module, action, …) for the session;
     /// it reaches the server with the next call. An empty value clears it.
     pub fn set_end_to_end(&self, which: EndToEnd, value: &str) {

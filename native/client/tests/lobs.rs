@@ -5,6 +5,7 @@
 use oradb_client::binds::{BindSpec, BindValue, Binds, Dir};
 use oradb_client::exec::ExecOptions;
 use oradb_client::options::ConnectOptions;
+use oradb_client::pool::{AcquireRequest, GetMode, Pool, PoolLimits, PoolOptions};
 use oradb_client::rowbuf::tag;
 use oradb_client::Connection;
 use oradb_protocol::value::ora_type;
@@ -193,9 +194,41 @@ async fn freed_lobs_are_gone_on_the_server() {
 
 #[tokio::test]
 async fn lobs_left_open_are_freed_when_a_pooled_session_is_released() {
-    use oradb_client::pool::{AcquireRequest, GetMode, Pool, PoolLimits, PoolOptions};
     let s = TestServer::start(Config::default()).await.unwrap();
-    let pool = Pool::create(PoolOptions {
+    let pool = one_session_pool(&s).await;
+    let a = pool.acquire(&AcquireRequest::default()).await.unwrap();
+    let (loc, _) = a.conn.lob_create_temp(ora_type::CLOB, 1).await.unwrap();
+    a.conn.lob_write(&loc, 1, b"left open").await.unwrap();
+    pool.release(a, None, false).await.unwrap();
+    // The same server session (min = max = 1): the first user's LOB is gone.
+    let b = pool.acquire(&AcquireRequest::default()).await.unwrap();
+    assert_eq!(
+        b.conn.lob_length(&loc).await.unwrap_err().code(),
+        "ORA-22922"
+    );
+    pool.release(b, None, false).await.unwrap();
+}
+
+#[tokio::test]
+async fn lobs_left_open_are_freed_by_the_synchronous_release_too() {
+    let s = TestServer::start(Config::default()).await.unwrap();
+    let pool = one_session_pool(&s).await;
+    let a = pool.acquire(&AcquireRequest::default()).await.unwrap();
+    let (loc, _) = a.conn.lob_create_temp(ora_type::BLOB, 1).await.unwrap();
+    a.conn.lob_write(&loc, 1, b"left open").await.unwrap();
+    // The addon's release path: no I/O, the free goes with the next call.
+    assert!(pool.try_release(a, None, false).is_none());
+    let b = pool.acquire(&AcquireRequest::default()).await.unwrap();
+    assert_eq!(
+        b.conn.lob_length(&loc).await.unwrap_err().code(),
+        "ORA-22922"
+    );
+    pool.release(b, None, false).await.unwrap();
+}
+
+/// A pool of one session (min = max = 1), so the next acquire gets the same one.
+async fn one_session_pool(s: &TestServer) -> Pool {
+    Pool::create(PoolOptions {
         connect: ConnectOptions {
             user: "scott".into(),
             password: "tiger".into(),
@@ -217,16 +250,5 @@ async fn lobs_left_open_are_freed_when_a_pooled_session_is_released() {
         },
     })
     .await
-    .unwrap();
-    let a = pool.acquire(&AcquireRequest::default()).await.unwrap();
-    let (loc, _) = a.conn.lob_create_temp(ora_type::CLOB, 1).await.unwrap();
-    a.conn.lob_write(&loc, 1, b"left open").await.unwrap();
-    pool.release(a, None, false).await.unwrap();
-    // The same server session (min = max = 1): the first user's LOB is gone.
-    let b = pool.acquire(&AcquireRequest::default()).await.unwrap();
-    assert_eq!(
-        b.conn.lob_length(&loc).await.unwrap_err().code(),
-        "ORA-22922"
-    );
-    pool.release(b, None, false).await.unwrap();
+    .unwrap()
 }

@@ -6,6 +6,7 @@ mod bind_limit;
 mod column_check;
 #[cfg(test)]
 mod column_check_tests;
+mod date_text;
 mod dbms_output;
 mod ddl;
 mod describe;

@@ -43,7 +43,7 @@ pub fn to_sql(v: &Value) -> Sql {
         Value::Varchar(s) | Value::Clob(s) => Sql::Text(s.clone()),
         Value::Raw(b) if b.is_empty() => Sql::Null,
         Value::Raw(b) | Value::Blob(b) | Value::Vector(b) => Sql::Blob(b.clone()),
-        Value::Date(d) | Value::Timestamp(d) => Sql::Text(d.to_string()),
+        Value::Date(d) | Value::Timestamp(d) => Sql::Text(super::date_text::date_text(d)),
         // SQLite turns a NaN REAL into NULL: NaN is kept as text, which the
         // BINARY_DOUBLE/FLOAT conversions read back (infinities are REALs).
         Value::Double(f) if f.is_nan() => Sql::Text(NAN.into()),
@@ -765,11 +765,17 @@ impl Session {
     /// again from its text, as Oracle re-parses a cursor DDL invalidated; `None` when `p` is
     /// still current. The caller keeps the new one and describes it again if its columns moved.
     pub fn refresh(&mut self, p: &Prepared) -> Result<Option<Prepared>, SqlError> {
-        let now = self.db.ddl_generation.load(Ordering::Acquire);
-        if p.ddl_generation == now || !matches!(p.kind, StmtKind::Query | StmtKind::Dml) {
+        if !self.is_stale(p) {
             return Ok(None);
         }
         self.prepare(&p.sql).map(Some)
+    }
+
+    /// Whether `refresh` would prepare `p` again: one atomic load, so a caller can check on
+    /// its own thread and hand only the parse itself to a blocking one.
+    pub fn is_stale(&self, p: &Prepared) -> bool {
+        let now = self.db.ddl_generation.load(Ordering::Acquire);
+        p.ddl_generation != now && matches!(p.kind, StmtKind::Query | StmtKind::Dml)
     }
 
     /// After DDL anywhere since this session last looked: cached SQLite statements still
@@ -821,7 +827,11 @@ impl Session {
     fn execute_now(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         match p.kind {
             StmtKind::Query => self.run_query(p, binds),
-            StmtKind::Dml => self.atomic(|s| s.run_dml(p, binds)),
+            StmtKind::Dml => {
+                // A statement of its own, not one inside a PL/SQL block's.
+                let top = !self.guard_active();
+                self.atomic(|s| s.run_dml(p, binds, top))
+            }
             StmtKind::Ddl => match self.trigger_ddl(p).or_else(|| self.stored_ddl(p)) {
                 Some(r) => r,
                 None => self.ddl(&p.toks),
@@ -960,11 +970,23 @@ impl Session {
         Ok(Outcome::Rows { columns, rows })
     }
 
-    fn run_dml(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
+    fn run_dml(&mut self, p: &Prepared, binds: &[Value], top: bool) -> Result<Outcome, SqlError> {
         self.lob_rows = None;
-        self.begin()?;
+        // A statement that is one SQLite statement needs no savepoint of ours: SQLite backs
+        // out a failed statement's own changes (ON CONFLICT ABORT) and keeps the
+        // transaction's earlier ones. Setting and releasing one per executeMany row was a
+        // fifth of the server's CPU. Inside a PL/SQL block the block's savepoint is needed.
+        let one_statement =
+            top && p.returning.is_empty() && !p.translated.contains(rewrite::merge::SEPARATOR);
+        if one_statement {
+            self.begin_unmarked()?;
+        } else {
+            self.begin()?;
+        }
         self.materialize_views(&p.toks)?;
         if let Some(target) = self.row_triggers(p)? {
+            // Triggers run as several statements.
+            self.begin()?;
             return self.run_dml_fired(p, binds, target);
         }
         let params = Self::params(binds, &p.returning);

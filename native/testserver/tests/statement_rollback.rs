@@ -135,3 +135,28 @@ fn an_unhandled_exception_undoes_the_whole_block_only() {
     other_session_commits(&db, 8);
     assert_eq!(ids(&mut a), ["8"]);
 }
+
+#[test]
+fn a_statement_failing_on_a_later_row_undoes_its_earlier_rows_only() {
+    let (_db, mut a) = setup();
+    run(&mut a, "insert into t values (1, 'a')").unwrap();
+    run(&mut a, "insert into t values (2, 'abc')").unwrap();
+    // Row 1 fits, row 2 is too long: none of the update stays, the inserts do.
+    let e = run(&mut a, "update t set v = v || 'x' where id in (1, 2)").unwrap_err();
+    assert_eq!(e.code, 12899);
+    assert!(a.in_transaction());
+    assert_eq!(ids(&mut a), ["1", "2"]);
+    assert_eq!(
+        run(&mut a, "select v from t where id = 1").unwrap()[0][0],
+        Value::Varchar("a".into())
+    );
+    // DML run by EXECUTE IMMEDIATE belongs to its block, which undoes it.
+    let e = run(
+        &mut a,
+        "begin execute immediate 'insert into t values (3, ''c'')'; \
+         raise_application_error(-20001, 'no'); end;",
+    )
+    .unwrap_err();
+    assert_eq!(e.code, 20001);
+    assert_eq!(ids(&mut a), ["1", "2"]);
+}

@@ -959,6 +959,11 @@ impl Pool {
         if drop || s.forced || s.conn.is_dead() || s.conn.in_transaction() || s.conn.info().drcp {
             return Some(s);
         }
+        // The next user must not find this one's LOBs (as in `release`); a
+        // session busy with a read-ahead takes the slow path for that.
+        if !s.conn.try_lob_free_all() {
+            return Some(s);
+        }
         {
             let mut st = self.lock();
             let expired = st

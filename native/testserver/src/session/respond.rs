@@ -172,8 +172,16 @@ pub(crate) async fn run(conn: &mut Conn, st: &mut State, run: Run) -> Result<(),
     let mut reparsed = false;
     if !run.describe && matches!(prepared.kind, StmtKind::Query | StmtKind::Dml) {
         // DDL since this cursor was parsed: parse it again (a dropped table is ORA-00942 now).
+        // The check is an atomic load, done inline: a trip to the blocking pool on every
+        // re-execute tripled the server's CPU per cached `select 1` (two thread wakes).
         let p = prepared.clone();
-        match st.blocking(move |s| s.refresh(&p)).await? {
+        let stale = st.engine(true, move |s| s.is_stale(&p)).await?;
+        let p = prepared.clone();
+        match if stale {
+            st.blocking(move |s| s.refresh(&p)).await?
+        } else {
+            Ok(None)
+        } {
             Ok(None) => {}
             Ok(Some(fresh)) => {
                 if let Some(cur) = st.cursors.get_mut(run.cursor_id as u32) {
