@@ -21,7 +21,7 @@ export type VectorValues = Float32Array | Float64Array | Int8Array;
  *
  * @example
  * ```ts
- * import { SparseVector } from "@oradb/oradb";
+ * import { SparseVector } from "./vector.ts";
  * const v = new SparseVector({ numDimensions: 8, indices: [0, 7], values: [34.5, 77.25] });
  * console.log(v.values instanceof Float64Array); // true
  * ```
@@ -34,6 +34,16 @@ export class SparseVector {
   /** The values of those dimensions (a plain array becomes a `Float64Array`). */
   readonly values: VectorValues;
 
+  /**
+   * Checks and keeps the fields: as many indices as values, each index below `numDimensions`
+   * (`ODB-3000` otherwise).
+   *
+   * @example
+   * ```ts
+   * import { SparseVector } from "./vector.ts";
+   * const v = new SparseVector({ numDimensions: 3, indices: [2], values: new Float32Array([1]) });
+   * ```
+   */
   constructor(
     fields: {
       numDimensions: number;
