@@ -76,7 +76,7 @@ for await (const piece of data.readable()) {
   pieces++;
 }
 const [a, b] = [written.digest("hex"), read.digest("hex")];
-console.log(`Read it back in ${pieces} pieces of up to ${data.chunkSize * 8} bytes; sha256 ${b}`);
+console.log(`Read it back in ${pieces} pieces of up to ${data.chunkSize * 64} bytes; sha256 ${b}`);
 assert.equal(b, a);
 assert.equal(await notes.text(), "first line\nsecond line, é and 😀\n");
 console.log(`CLOB: ${JSON.stringify(await notes.read(1, 10))}…`);

@@ -414,7 +414,7 @@ async function streamInAndOut(conn: Connection, id: number, size: number): Promi
   let at = 0;
   for await (const piece of lob.readable()) {
     const b = piece as Uint8Array;
-    assert.ok(b.length <= lob.chunkSize * 8);
+    assert.ok(b.length <= lob.chunkSize * 64);
     for (let i = 0; i < b.length; i += 4099) assert.equal(b[i], ((at + i) * 7) % 253);
     at += b.length;
     sample();
