@@ -147,6 +147,7 @@ for script in "python-oracledb:.venv/bin/python tests/conformance/python_conform
   "node-oracledb:node tests/conformance/node_conformance.mjs" \
   "lob:.venv/bin/python tests/conformance/lob_conformance.py" \
   "lob-node:node tests/conformance/lob_conformance.mjs" \
+  "types-node:node tests/conformance/types_conformance.mjs" \
   "objects:.venv/bin/python tests/conformance/object_conformance.py" \
   "stored-code:.venv/bin/python native/testserver/tests/stored_code.py" \
   "session-state:.venv/bin/python native/testserver/tests/session_state.py" \
