@@ -448,7 +448,11 @@ impl<'a> Parser<'a> {
                 }
                 self.i += 1;
             }
-            let cursor_like = self.t[start].is_op("(") || matches!(self.t[start].tok, Tok::Word(_));
+            // `FOR i IN` at the end of the text has nothing at `start` (a fuzzer's find).
+            let cursor_like = self
+                .t
+                .get(start)
+                .is_some_and(|t| t.is_op("(") || matches!(t.tok, Tok::Word(_)));
             if !range && !reverse && self.peek_word("LOOP") && self.i > start && cursor_like {
                 // FOR r IN (query) / cursor[(args)] LOOP
                 let source = self.t[start..self.i].to_vec();
