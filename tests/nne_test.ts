@@ -195,3 +195,34 @@ test(
     }
   },
 );
+
+test(
+  "breaks under encryption: three cancels in a row, each integrity algorithm, the session goes on",
+  nneServer,
+  async () => {
+    for (const integrity of ["SHA1", "SHA256", "SHA512"] as const) {
+      await using db = await startTestServer({ args: REQUIRED });
+      await using conn = await connect({
+        user: db.user,
+        password: db.password,
+        connectString: db.connectString,
+        integrityTypes: [integrity],
+      });
+      assert.equal(conn.networkIntegrity, integrity);
+      for (let i = 0; i < 3; i++) {
+        const running = conn.execute("begin dbms_session.sleep(10); end;");
+        setTimeout(() => conn.break(), 50);
+        await assert.rejects(running, (e: unknown) => {
+          assert.ok(e instanceof OracleError);
+          assert.equal(e.code, "ORA-01013");
+          return true;
+        });
+        // Both ends re-derived their checksum streams: the next packets verify.
+        const { rows } = await conn.execute<[number]>("select :n * 2 from dual", [i], {
+          outFormat: "array",
+        });
+        assert.deepEqual(rows, [[i * 2]]);
+      }
+    }
+  },
+);

@@ -279,7 +279,7 @@ impl Transport {
                 // cipher and checksum streams from the session keys.
                 if k == marker::RESET {
                     if let Some(c) = &mut self.crypto {
-                        c.reset().map_err(unprotect_error)?;
+                        c.after_break();
                     }
                 }
                 Inbound::Marker(k)

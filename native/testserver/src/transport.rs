@@ -256,8 +256,7 @@ impl Writer {
             let mut c = c
                 .lock()
                 .map_err(|_| std::io::Error::other("packet protection state poisoned"))?;
-            c.reset()
-                .map_err(|e| std::io::Error::other(format!("packet protection reset: {e}")))?;
+            c.after_break();
         }
         Ok(())
     }

@@ -8,8 +8,16 @@
 //! - SHA-2: AES-128-CBC keyed with the secret's first 5 bytes, `FF`, zeros,
 //!   and the IV's first 16 bytes, encrypts 32 zero bytes into a key `k` and
 //!   an IV `v`; each direction runs AES-128-CBC keyed `k` with byte 5 set to
-//!   `5A` or `B4`, IV `v`, never restarted; the mask is a buffer of zeros
-//!   re-encrypted in place for every packet.
+//!   `5A` or `B4`, IV `v`; the mask is a buffer of zeros re-encrypted in
+//!   place for every packet.
+//!
+//! After a break (BREAK/RESET markers) both ends re-derive: the seed
+//! generator goes on where it stopped (RC4: its next 5 bytes; AES: a new
+//! CBC keyed by the last `k`, `v` over the last 32-byte seed), and the
+//! direction streams are re-keyed from its output, while the SHA-2 mask
+//! buffers keep their state. Starting over from the secret instead is what
+//! OCI rejected with ORA-12599 after a cancel (go-ora's `Init`, and a 26ai
+//! server's packets recorded by seerdb, do it this way).
 
 use aes::cipher::generic_array::GenericArray;
 use aes::cipher::{consts, BlockEncryptMut, KeyInit, KeyIvInit, StreamCipher};
@@ -57,9 +65,19 @@ impl Stream {
     }
 }
 
+/// Where the direction keys come from; it keeps its state so that a
+/// re-derivation continues it.
+enum KeyGen {
+    Rc4(Box<Rc4Seed>),
+    Cbc { enc: Box<CbcDir>, seed: [u8; 32] },
+}
+
 /// The integrity half of a session.
 pub struct PacketChecksum {
     algorithm: Integrity,
+    send_tag: u8,
+    recv_tag: u8,
+    keygen: KeyGen,
     send: Stream,
     recv: Stream,
 }
@@ -80,15 +98,33 @@ impl PacketChecksum {
             Role::Client => (CLIENT_TO_SERVER, SERVER_TO_CLIENT),
             Role::Server => (SERVER_TO_CLIENT, CLIENT_TO_SERVER),
         };
-        let (send, recv) = match algorithm {
-            Integrity::Sha1 => rc4_streams(secret, iv, send_tag, recv_tag)?,
-            _ => cbc_streams(secret, iv, algorithm.mac_len(), send_tag, recv_tag)?,
+        let mut keygen = match algorithm {
+            Integrity::Sha1 => rc4_keygen(secret, iv)?,
+            _ => cbc_keygen(secret, iv)?,
         };
+        let (send, recv) = derive(&mut keygen, algorithm.mac_len(), send_tag, recv_tag, None);
         Ok(PacketChecksum {
             algorithm,
+            send_tag,
+            recv_tag,
+            keygen,
             send,
             recv,
         })
+    }
+
+    /// The re-derivation both ends make after a break (see the module doc).
+    pub fn rederive(&mut self) {
+        let n = self.algorithm.mac_len();
+        let keep = match (&self.send, &self.recv) {
+            (Stream::Cbc { state: s, .. }, Stream::Cbc { state: r, .. }) => {
+                Some((s.clone(), r.clone()))
+            }
+            _ => None,
+        };
+        let (send, recv) = derive(&mut self.keygen, n, self.send_tag, self.recv_tag, keep);
+        self.send = send;
+        self.recv = recv;
     }
 
     pub fn algorithm(&self) -> Integrity {
@@ -119,64 +155,83 @@ impl PacketChecksum {
     }
 }
 
-fn rc4_streams(secret: &[u8], iv: &[u8], send: u8, recv: u8) -> Result<(Stream, Stream), AnoError> {
+fn rc4_keygen(secret: &[u8], iv: &[u8]) -> Result<KeyGen, AnoError> {
     let mut seed = secret[secret.len() - 5..].to_vec();
     seed.push(0xFF);
     seed.extend_from_slice(iv);
-    let Ok(mut keygen) = Rc4Seed::new_from_slice(&seed) else {
+    let Ok(keygen) = Rc4Seed::new_from_slice(&seed) else {
         return Err(AnoError::Unsupported(format!(
             "SHA1 integrity with a {}-byte IV",
             iv.len()
         )));
     };
-    let mut k = [0u8; 6];
-    keygen.apply_keystream(&mut k[..5]);
-    let mut dir = |tag: u8| {
-        k[5] = tag;
-        Stream::Rc4(Box::new(Rc4Dir::new(GenericArray::from_slice(&k))))
-    };
-    Ok((dir(send), dir(recv)))
+    Ok(KeyGen::Rc4(Box::new(keygen)))
 }
 
-fn cbc_streams(
-    secret: &[u8],
-    iv: &[u8],
-    len: usize,
-    send: u8,
-    recv: u8,
-) -> Result<(Stream, Stream), AnoError> {
+fn cbc_keygen(secret: &[u8], iv: &[u8]) -> Result<KeyGen, AnoError> {
     let Some(iv) = iv.get(..16) else {
         return Err(AnoError::KeyExchange(format!(
             "integrity IV of {} bytes, 16 needed",
             iv.len()
         )));
     };
-    let mut seed = [0u8; 16];
-    seed[..5].copy_from_slice(&secret[..5]);
-    seed[5] = 0xFF;
-    let mut keygen = CbcDir::new(
-        GenericArray::from_slice(&seed),
-        GenericArray::from_slice(iv),
-    );
-    let mut buf = [0u8; 32];
-    for block in buf.chunks_exact_mut(16) {
-        keygen.encrypt_block_mut(GenericArray::from_mut_slice(block));
-    }
-    let (key, dir_iv) = buf.split_at(16);
-    let dir = |tag: u8| {
-        let mut k = [0u8; 16];
-        k.copy_from_slice(key);
-        k[5] = tag;
-        let enc = CbcDir::new(
-            GenericArray::from_slice(&k),
-            GenericArray::from_slice(dir_iv),
-        );
-        Stream::Cbc {
-            enc: Box::new(enc),
-            state: vec![0; len],
+    let mut key = [0u8; 16];
+    key[..5].copy_from_slice(&secret[..5]);
+    key[5] = 0xFF;
+    let enc = CbcDir::new(GenericArray::from_slice(&key), GenericArray::from_slice(iv));
+    Ok(KeyGen::Cbc {
+        enc: Box::new(enc),
+        seed: [0; 32],
+    })
+}
+
+/// The next pair of direction streams from the key generator. `keep` is
+/// the SHA-2 mask buffers (send, receive) to carry over; fresh ones are
+/// zeros.
+fn derive(
+    keygen: &mut KeyGen,
+    len: usize,
+    send: u8,
+    recv: u8,
+    keep: Option<(Vec<u8>, Vec<u8>)>,
+) -> (Stream, Stream) {
+    match keygen {
+        KeyGen::Rc4(gen) => {
+            let mut k = [0u8; 6];
+            gen.apply_keystream(&mut k[..5]);
+            let mut dir = |tag: u8| {
+                k[5] = tag;
+                Stream::Rc4(Box::new(Rc4Dir::new(GenericArray::from_slice(&k))))
+            };
+            (dir(send), dir(recv))
         }
-    };
-    Ok((dir(send), dir(recv)))
+        KeyGen::Cbc { enc, seed } => {
+            for block in seed.chunks_exact_mut(16) {
+                enc.encrypt_block_mut(GenericArray::from_mut_slice(block));
+            }
+            let (key, dir_iv) = seed.split_at(16);
+            // The next re-derivation continues from this key and IV.
+            **enc = CbcDir::new(
+                GenericArray::from_slice(key),
+                GenericArray::from_slice(dir_iv),
+            );
+            let (send_state, recv_state) = keep.unwrap_or_else(|| (vec![0; len], vec![0; len]));
+            let dir = |tag: u8, state: Vec<u8>| {
+                let mut k = [0u8; 16];
+                k.copy_from_slice(key);
+                k[5] = tag;
+                let enc = CbcDir::new(
+                    GenericArray::from_slice(&k),
+                    GenericArray::from_slice(dir_iv),
+                );
+                Stream::Cbc {
+                    enc: Box::new(enc),
+                    state,
+                }
+            };
+            (dir(send, send_state), dir(recv, recv_state))
+        }
+    }
 }
 
 fn digest(alg: Integrity, payload: &[u8], mask: &[u8]) -> Vec<u8> {
@@ -245,6 +300,30 @@ mod tests {
             // The receiver's stream moved on: replaying the original fails too.
             assert_eq!(s.verify(&wire), Err(AnoError::Checksum));
             assert_eq!(s.verify(&[1, 2]), Err(AnoError::Checksum));
+        }
+    }
+
+    #[test]
+    fn both_ends_rederive_after_breaks_and_a_fresh_start_no_longer_verifies() {
+        for alg in Integrity::ALL {
+            let (mut c, mut s) = pair(alg);
+            for round in 0..3u8 {
+                for i in 0..3u8 {
+                    let msg = [round, i, 7];
+                    let mut wire = msg.to_vec();
+                    wire.extend(s.sign(&msg));
+                    assert_eq!(c.verify(&wire).unwrap(), &msg[..], "{alg:?} round {round}");
+                }
+                c.rederive();
+                s.rederive();
+            }
+            // A client that restarted from the secret (what OCI rejected
+            // with ORA-12599) disagrees with the server after a break.
+            let (mut fresh, _) = pair(alg);
+            let mut wire = b"after the break".to_vec();
+            wire.extend(s.sign(b"after the break"));
+            assert_eq!(fresh.verify(&wire), Err(AnoError::Checksum), "{alg:?}");
+            assert_eq!(c.verify(&wire).unwrap(), b"after the break");
         }
     }
 

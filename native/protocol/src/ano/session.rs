@@ -67,9 +67,17 @@ impl PacketCrypto {
         Ok(c)
     }
 
-    /// Restarts the cipher and both checksum streams from the current keys,
-    /// as both ends do after a break (BREAK/RESET markers).
-    pub fn reset(&mut self) -> Result<(), AnoError> {
+    /// What both ends do after a break (BREAK/RESET markers): the cipher
+    /// restarts every packet anyway; the checksum streams are re-derived
+    /// from their key generator's state, not from the secret.
+    pub fn after_break(&mut self) {
+        if let Some(sum) = &mut self.checksum {
+            sum.rederive();
+        }
+    }
+
+    /// Keys the cipher and both checksum streams from the current secret.
+    fn reset(&mut self) -> Result<(), AnoError> {
         self.cipher = self
             .chosen
             .encryption
