@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	go_ora "github.com/sijms/go-ora/v2"
 )
@@ -53,5 +55,43 @@ func nne() {
 			}
 		}
 		return expectScalar(db, 1275, "select sum(id) from goora_nne")
+	})
+	check("native encryption required: a cancelled sleep, then the same session goes on", func() error {
+		var p int
+		fmt.Sscan(port, &p)
+		u := go_ora.BuildUrl(host, p, service, "scott", "tiger", map[string]string{
+			"TIMEOUT": "60", "ENCRYPTION": "required", "DATA INTEGRITY": "required",
+		})
+		db, err := sql.Open("oracle", u)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		// One session, so the query after the break runs where the break was.
+		conn, err := db.Conn(context.Background())
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		for i := 1; i <= 2; i++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			start := time.Now()
+			_, err = conn.ExecContext(ctx, "begin dbms_session.sleep(10); end;")
+			cancel()
+			if err == nil {
+				return fmt.Errorf("sleep %d finished without an error", i)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				return fmt.Errorf("cancel %d took %v (%v)", i, took, err)
+			}
+			var n int
+			if err := conn.QueryRowContext(context.Background(), "select :1 * 7 from dual", i).Scan(&n); err != nil {
+				return fmt.Errorf("after cancel %d: %w", i, err)
+			}
+			if n != i*7 {
+				return fmt.Errorf("after cancel %d: got %d", i, n)
+			}
+		}
+		return nil
 	})
 }
