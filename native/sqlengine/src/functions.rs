@@ -1060,29 +1060,33 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
         _ => Ok(Sql::Integer(1)),
     })?;
     conn.create_scalar_function("ora_check_len", 4, det, |c| {
-        let Some(s) = text(c.get_raw(0)) else { return Ok(Sql::Integer(1)) };
-        let max = number(c.get_raw(1))?.map(|n| n.to_f64() as usize).unwrap_or(usize::MAX);
-        let actual = if matches!(c.get_raw(0), ValueRef::Blob(_)) { s.len() / 2 } else { s.len() };
-        if actual > max {
-            let col = text(c.get_raw(3)).unwrap_or_default();
-            let table = text(c.get_raw(2)).unwrap_or_default();
-            return Err(ora(format!("ORA-12899: value too large for column {table}.\"{col}\" (actual: {actual}, maximum: {max})")));
-        }
-        Ok(Sql::Integer(1))
+        let blob = matches!(c.get_raw(0), ValueRef::Blob(_));
+        check_len(c, |s| if blob { s.len() / 2 } else { s.len() })
     })?;
     // NVARCHAR2/NCHAR lengths count AL16UTF16 characters, as Oracle's do.
     conn.create_scalar_function("ora_check_nlen", 4, det, |c| {
-        let Some(s) = text(c.get_raw(0)) else { return Ok(Sql::Integer(1)) };
-        let max = number(c.get_raw(1))?.map(|n| n.to_f64() as usize).unwrap_or(usize::MAX);
-        let actual = s.encode_utf16().count();
-        if actual > max {
-            let col = text(c.get_raw(3)).unwrap_or_default();
-            let table = text(c.get_raw(2)).unwrap_or_default();
-            return Err(ora(format!("ORA-12899: value too large for column {table}.\"{col}\" (actual: {actual}, maximum: {max})")));
-        }
-        Ok(Sql::Integer(1))
+        check_len(c, |s| s.encode_utf16().count())
     })?;
     Ok(())
+}
+
+/// ORA-12899 when the value (argument 0), measured by `measure`, is longer
+/// than the column's maximum (argument 1); arguments 2 and 3 name the
+/// table and column for the message.
+fn check_len(c: &Context<'_>, measure: impl Fn(&str) -> usize) -> rusqlite::Result<Sql> {
+    let Some(s) = text(c.get_raw(0)) else {
+        return Ok(Sql::Integer(1));
+    };
+    let max = number(c.get_raw(1))?
+        .map(|n| n.to_f64() as usize)
+        .unwrap_or(usize::MAX);
+    let actual = measure(&s);
+    if actual > max {
+        let col = text(c.get_raw(3)).unwrap_or_default();
+        let table = text(c.get_raw(2)).unwrap_or_default();
+        return Err(ora(format!("ORA-12899: value too large for column {table}.\"{col}\" (actual: {actual}, maximum: {max})")));
+    }
+    Ok(Sql::Integer(1))
 }
 
 #[cfg(test)]
