@@ -203,3 +203,19 @@ test(
     assert.equal(e2.code, "ORA-00932");
   },
 );
+
+test(
+  "TO_CHAR of a timestamp or a number is VARCHAR2 text, not the value again",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    const t = await conn.execute<[string, string]>(
+      "select to_char(timestamp '2022-06-07 18:30:10.25', 'YYYY-MM-DD HH24:MI:SS.FF2') s, to_char(42) n from dual",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(t.metaData!.map((m) => m.dbTypeName), ["VARCHAR2", "VARCHAR2"]);
+    assert.deepEqual(t.rows, [["2022-06-07 18:30:10.25", "42"]]);
+  },
+);

@@ -19,6 +19,9 @@ pub enum Hint {
     Bind(usize),
     /// Arithmetic: NUMBER unless the values are datetimes (date ± days).
     Number,
+    /// TO_CHAR(...): VARCHAR2 sized by the values, even when they read as
+    /// dates or numbers.
+    Text,
     /// A conversion with a fixed result type (CAST, TO_CLOB, ...), known
     /// from the item's text even when it has an alias.
     Typed(ColumnInfo),
@@ -45,6 +48,14 @@ pub fn item_hint(item: &[Token], binds_before: usize) -> Hint {
         }] => {
             return Hint::Bind(binds_before);
         }
+        [f, open, .., close]
+            if (f.is_word("TO_CHAR") || f.is_word("TO_NCHAR"))
+                && open.is_op("(")
+                && close.is_op(")")
+                && one_call(&inner[1..]) =>
+        {
+            return Hint::Text;
+        }
         _ => {}
     }
     let mut depth = 0i32;
@@ -70,6 +81,22 @@ pub fn item_hint(item: &[Token], binds_before: usize) -> Hint {
     } else {
         Hint::Unknown
     }
+}
+
+/// Whether `toks`, starting at "(", is one parenthesized group to its end.
+fn one_call(toks: &[Token]) -> bool {
+    let mut depth = 0i32;
+    for (i, t) in toks.iter().enumerate() {
+        if t.is_op("(") {
+            depth += 1;
+        } else if t.is_op(")") {
+            depth -= 1;
+            if depth == 0 {
+                return i == toks.len() - 1;
+            }
+        }
+    }
+    false
 }
 
 /// Oracle SQL text of `toks` (comments and layout lost), to prepare a part
@@ -155,6 +182,9 @@ mod tests {
     fn items_are_typed_by_shape() {
         assert_eq!(hint("'abc'"), Hint::Char { bytes: 3, chars: 3 });
         assert_eq!(hint("'é'"), Hint::Char { bytes: 2, chars: 1 });
+        assert_eq!(hint("to_char(d, 'YYYY')"), Hint::Text);
+        assert_eq!(hint("to_char(d) || 'x'"), Hint::Unknown);
+        assert_eq!(hint("to_char(a) - to_char(b)"), Hint::Number);
         // '' is NULL in Oracle: no CHAR(0).
         assert_eq!(hint("''"), Hint::Unknown);
         assert_eq!(hint(":big"), Hint::Bind(0));

@@ -270,6 +270,22 @@ fn is_datetime(t: &str) -> bool {
     t.len() <= 64 && DateTime::parse_iso(t).is_ok()
 }
 
+/// A TO_CHAR item: VARCHAR2 as long as its longest value.
+fn text_column(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
+    let len = rows
+        .iter()
+        .filter_map(|r| match &r[i] {
+            Sql::Text(t) => Some(t.len()),
+            Sql::Integer(n) => Some(n.to_string().len()),
+            Sql::Real(f) => Some(num::f64_text(*f).len()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(1)
+        .clamp(1, 32767);
+    column(base.name.clone(), ora_type::VARCHAR, len as u32, 0, 0)
+}
+
 /// `base` is the column as prepared: a NUMBER there (from the heading or
 /// an arithmetic item) keeps exact decimal text a NUMBER.
 fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
@@ -954,6 +970,7 @@ impl Session {
                         name: c.name.clone(),
                         ..b
                     },
+                    None if p.hints.get(i) == Some(&Hint::Text) => text_column(&raw, i, c),
                     None => infer(&raw, i, c),
                 }
             })
