@@ -452,9 +452,6 @@ async fn dml(
         if run.commit {
             st.blocking(|s| s.user_commit()).await?.ok();
         }
-        let m = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
-        let mut m = st.closing(m);
-        m.row_count = r.total;
         // Oracle reports a NUMBER too large for its column (ORA-01438)
         // before the array's other errors (python-oracledb's test_3222
         // expects it ahead of an earlier row's ORA-00001); the rest stay in
@@ -462,6 +459,25 @@ async fn dml(
         let converting = |code: u32| code == 1438;
         let mut batch = r.batch;
         batch.sort_by_key(|(_, e)| !converting(e.code));
+        if caps.oci {
+            // OCI 19.3 takes ORA-24381 without the arrays as "no batch
+            // errors" (its layout for them is not known yet), so the rows
+            // would fail silently: the first row error is the call's error.
+            let (i, e) = &batch[0];
+            let text = format!(
+                "{} (array row {i}; {} row(s) failed: this server cannot send batch errors to OCI \
+                 clients yet)",
+                e.message,
+                batch.len()
+            );
+            let mut m = st.closing(ErrorMessage::error(e.code, &text, run.cursor_id, 0));
+            m.row_count = r.total;
+            m.encode(&mut w, &caps);
+            return conn.send_data(&w.buf).await;
+        }
+        let m = ErrorMessage::error(24381, "ORA-24381: error(s) in array DML", run.cursor_id, 0);
+        let mut m = st.closing(m);
+        m.row_count = r.total;
         m.batch_errors = batch
             .iter()
             .map(|(i, e)| BatchError {
