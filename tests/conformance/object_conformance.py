@@ -185,13 +185,18 @@ def _():
     o.NUM, o.STR, o.SUB = 3, "bound", sub
     o.SUBS = CONN.gettype("OBJ_SUBS").newobject([sub])
     o.C = "bound clob"
+    o.NC = "bound nclob é"
+    # CHAR(4) is blank-padded where it is stored, as Oracle does.
+    o.FIXED, o.NSTR = "x", "né"
     nums = CONN.gettype("OBJ_NUMS").newobject([1, 2, 3])
     CUR.execute("insert into obj_t values (3, :1, :2)", [o, nums])
     CUR.execute("select o, n from obj_t where id = 3")
     o3, n3 = CUR.fetchone()
     assert (o3.NUM, o3.STR, o3.SUB.N, o3.SUB.S) == (3, "bound", 9, "nine")
+    assert (o3.FIXED, o3.NSTR) == ("x   ", "né"), (o3.FIXED, o3.NSTR)
     assert [e.S for e in o3.SUBS.aslist()] == ["nine"]
     assert o3.C.read() == "bound clob"
+    assert o3.NC.read() == "bound nclob é"
     assert n3.aslist() == [1, 2, 3]
     CONN.rollback()
 

@@ -98,6 +98,26 @@ impl Session {
         Ok(out)
     }
 
+    /// A client's image of an object of type `t` as Oracle stores it: its
+    /// CHAR and NCHAR attributes blank-padded to their length (python-oracledb
+    /// sends them as set). Images of other types are returned unchanged.
+    pub fn stored_object_image(&self, r: &TypeRef, image: &[u8]) -> Result<Vec<u8>, SqlError> {
+        let Some(t) = self.object_type(&r.owner, &r.name) else {
+            return Ok(image.to_vec());
+        };
+        let ObjKind::Object(attrs) = &t.kind else {
+            return Ok(image.to_vec());
+        };
+        if !attrs
+            .iter()
+            .any(|(_, a)| matches!(a, AttrType::Char(_) | AttrType::NChar(_)))
+        {
+            return Ok(image.to_vec());
+        }
+        let members = self.obj_members(&t, image)?;
+        self.obj_image(&t, &members)
+    }
+
     /// The image of a value of type `t` with these attributes or elements.
     pub(crate) fn obj_image(&self, t: &ObjType, members: &[Sql]) -> Result<Vec<u8>, SqlError> {
         let refs: Vec<ValueRef> = members.iter().map(ValueRef::from).collect();
@@ -142,10 +162,12 @@ fn member_sql(a: &AttrType, shape: &Shape, d: Datum) -> Result<Sql, SqlError> {
         | AttrType::Real
         | AttrType::DoublePrecision
         | AttrType::Float(_) => typed(ora_type::NUMBER, 1),
-        AttrType::Varchar(_) | AttrType::Char(_) | AttrType::Clob => {
+        // LOB attributes are kept as UTF-8 text in images (construct.rs "L",
+        // "NL"), NCLOB too; NVARCHAR2/NCHAR as AL16UTF16.
+        AttrType::Varchar(_) | AttrType::Char(_) | AttrType::Clob | AttrType::NClob => {
             Ok(to_sql(&Value::Varchar(String::from_utf8_lossy(&b).into())))
         }
-        AttrType::NVarchar(_) | AttrType::NChar(_) | AttrType::NClob => {
+        AttrType::NVarchar(_) | AttrType::NChar(_) => {
             let units: Vec<u16> = b
                 .chunks_exact(2)
                 .map(|c| u16::from_be_bytes([c[0], c[1]]))

@@ -149,7 +149,7 @@ pub(crate) fn bound_object(
         return Ok(Value::Null);
     }
     let oid = v.type_oid().unwrap_or(oid);
-    let shape = {
+    let (t, shape) = {
         let g = session
             .lock()
             .map_err(|_| sql_err(22_800, "invalid user-defined type"))?;
@@ -159,8 +159,10 @@ pub(crate) fn bound_object(
         let t = s
             .object_type_by_oid(oid)
             .ok_or_else(|| sql_err(21_700, "object does not exist or is marked for delete"))?;
-        s.object_shape(&t)
-            .ok_or_else(|| sql_err(22_800, "invalid user-defined type"))?
+        let shape = s
+            .object_shape(&t)
+            .ok_or_else(|| sql_err(22_800, "invalid user-defined type"))?;
+        (t, shape)
     };
     let mut d = decode_image(&shape, &v.image)
         .map_err(|e| sql_err(22_800, &format!("invalid user-defined type ({e})")))?;
@@ -171,7 +173,14 @@ pub(crate) fn bound_object(
             _ => Vec::new(),
         })
     })?;
-    Ok(Value::Raw(encode_image(&shape, &d)))
+    let image = encode_image(&shape, &d);
+    let g = session
+        .lock()
+        .map_err(|_| sql_err(22_800, "invalid user-defined type"))?;
+    match g.as_ref() {
+        Some(s) => Ok(Value::Raw(s.stored_object_image(&t, &image)?)),
+        None => Ok(Value::Raw(image)),
+    }
 }
 
 #[cfg(test)]
