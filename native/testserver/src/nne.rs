@@ -80,6 +80,11 @@ pub async fn negotiate(
     let payload = read_data(sock, dec, timeout).await?;
     let (req, _) = ClientRequest::decode(&payload)
         .map_err(|e| format!("native network negotiation: bad request: {e}"))?;
+    tracing::debug!(
+        header = format_args!("{:#x}", req.version),
+        encryption = format_args!("{:#x}", req.encryption.version),
+        "native network negotiation: client versions"
+    );
     let answer = server::answer(policy, &req, &mut rand::thread_rng());
     match answer {
         ServerAnswer::Plain { reply } => {
@@ -96,9 +101,10 @@ pub async fn negotiate(
         ServerAnswer::KeyExchange { reply, pending } => {
             write_data(sock, &reply, timeout).await?;
             let kx = read_data(sock, dec, timeout).await?;
-            let crypto = pending
+            let mut crypto = pending
                 .finish(&kx)
                 .map_err(|e| format!("native network negotiation: key exchange: {e}"))?;
+            crypto.set_peer_version(req.encryption.version);
             Ok(Some(crypto))
         }
     }

@@ -250,6 +250,15 @@ impl Writer {
         Ok(())
     }
 
+    /// Whether the client folds its keys after logon by its announced
+    /// native-services version (see `PacketCrypto::peer_folds_keys`).
+    pub fn peer_folds_keys(&self) -> bool {
+        self.crypto
+            .as_ref()
+            .and_then(|c| c.lock().ok().map(|c| c.peer_folds_keys()))
+            .unwrap_or(false)
+    }
+
     /// Restarts the packet protection streams (after a break's markers).
     pub fn reset_crypto(&mut self) -> std::io::Result<()> {
         if let Some(c) = &self.crypto {

@@ -112,13 +112,20 @@ impl DhGroup {
     }
 
     /// The shared secret with the peer's public key, padded to the group's
-    /// length. A key of the wrong length or outside `2..p-1` is refused: it
-    /// would force a known secret.
+    /// length. A key longer than the group (beyond leading zeros), shorter
+    /// than it, or outside `2..p-1` is refused: it would force a known
+    /// secret.
     pub fn shared_secret(&self, ours: &DhKeyPair, peer_public: &[u8]) -> Result<Vec<u8>, AnoError> {
-        if peer_public.len() != self.len {
-            return Err(AnoError::KeyExchange(
-                "peer public key has the wrong length".into(),
-            ));
+        // JDBC sends Java's two's-complement form: a leading 0 byte when the
+        // top bit is set (257 bytes for a 2048-bit group). Leading zeros are
+        // padding; more significant bytes than the group has are refused.
+        let extra = peer_public.len().saturating_sub(self.len);
+        if peer_public[..extra].iter().any(|b| *b != 0) || peer_public.len() < self.len {
+            return Err(AnoError::KeyExchange(format!(
+                "peer public key of {} bytes, {} expected",
+                peer_public.len(),
+                self.len
+            )));
         }
         let y = BigUint::from_bytes_be(peer_public);
         if y < BigUint::from(2u8) || y >= &self.prime - 1u8 {
@@ -191,6 +198,22 @@ mod tests {
     }
 
     #[test]
+    fn a_java_public_key_with_its_sign_byte_gives_the_same_secret() {
+        // JDBC sends BigInteger.toByteArray(): a leading 0 when the top bit
+        // is set, 257 bytes for this group.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let g = DhGroup::modp_2048();
+        let server = g.generate(&mut rng);
+        let client = g.generate(&mut rng);
+        let mut java = vec![0u8];
+        java.extend(&client.public);
+        assert_eq!(
+            g.shared_secret(&server, &java).unwrap(),
+            g.shared_secret(&server, &client.public).unwrap()
+        );
+    }
+
+    #[test]
     fn degenerate_keys_and_parameters_are_refused() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let g = DhGroup::modp_2048();
@@ -200,6 +223,12 @@ mod tests {
         assert!(g.shared_secret(&k, &one).is_err());
         assert!(g.shared_secret(&k, &[0xFF; 256]).is_err());
         assert!(g.shared_secret(&k, &[2; 255]).is_err());
+        let mut long = vec![1u8];
+        long.extend([2u8; 256]);
+        assert!(
+            g.shared_secret(&k, &long).is_err(),
+            "a 257th significant byte"
+        );
         let mut p = g.to_params(&k, vec![]);
         p.key_bits = 1024;
         assert!(DhGroup::from_params(&p).is_err());

@@ -34,6 +34,8 @@ pub struct PacketCrypto {
     iv: Vec<u8>,
     /// The clear byte ending each packet: 0 before key folding, 1 after.
     folded: bool,
+    /// The encryption service version the peer announced (0 when unknown).
+    peer_version: u32,
 }
 
 impl Drop for PacketCrypto {
@@ -62,6 +64,7 @@ impl PacketCrypto {
             secret: secret.to_vec(),
             iv: iv.to_vec(),
             folded: false,
+            peer_version: 0,
         };
         c.reset()?;
         Ok(c)
@@ -103,6 +106,19 @@ impl PacketCrypto {
         }
         self.folded = true;
         self.reset()
+    }
+
+    /// Records the encryption service version the peer announced.
+    pub fn set_peer_version(&mut self, version: u32) {
+        self.peer_version = version;
+    }
+
+    /// Whether the peer folds its keys after logon without being an OCI
+    /// client: JDBC Thin 23 (service version 0x17a04000) does and fails its
+    /// first call's checksum otherwise; go-ora (11.2, 0x0b200200) and oradb
+    /// (19.0) do not. Measured, not specified: 20.0 and later fold.
+    pub fn peer_folds_keys(&self) -> bool {
+        self.peer_version >= 0x1400_0000
     }
 
     pub fn negotiated(&self) -> Negotiated {

@@ -284,8 +284,9 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         pairs.extend(oci_result_pairs().map(|(k, v)| text(k, v.to_string())));
     }
     // Native network encryption re-keys once this result is out, for OCI
-    // only: go-ora never folds its keys (it fails with ORA-12599 if we do).
-    if oci {
+    // and newer JDBC: go-ora never folds its keys (it fails with ORA-12599
+    // if we do), nor does oradb's thin client.
+    if oci || conn.w.peer_folds_keys() {
         conn.w.fold_after_next = Some(verified.fold_key().to_vec());
     }
     conn.send_msg(|w, caps| {

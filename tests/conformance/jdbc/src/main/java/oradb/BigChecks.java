@@ -9,10 +9,12 @@ import static oradb.Check.expectEq;
 import static oradb.Check.scalarLong;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import oracle.ucp.jdbc.PoolDataSource;
 
@@ -80,6 +82,57 @@ final class BigChecks {
         expectEq(1L, scalarLong(c, "select 1 from dual"), "connection usable after cancel");
       }
     });
+  }
+
+  /**
+   * Native network encryption and integrity required by JDBC itself (the server's levels are
+   * its defaults, accepted), then two cancels on that session: after each break both ends
+   * re-derive their integrity key streams, and the next call must verify.
+   */
+  static void encryptedCancel() {
+    check("native encryption required by JDBC: V$SESSION_CONNECT_INFO, two cancels, then a query",
+        () -> {
+          Properties p = new Properties();
+          p.setProperty("user", "scott");
+          p.setProperty("password", "tiger");
+          p.setProperty("oracle.net.encryption_client", "REQUIRED");
+          p.setProperty("oracle.net.crypto_checksum_client", "REQUIRED");
+          try (Connection c = DriverManager.getConnection(Check.easyUrl(), p)) {
+            StringBuilder banners = new StringBuilder();
+            try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select network_service_banner"
+                    + " from v$session_connect_info where sid = sys_context('userenv', 'sid')")) {
+              while (rs.next()) {
+                banners.append(rs.getString(1)).append('\n');
+              }
+            }
+            expect(banners.indexOf("Encryption service adapter") >= 0
+                && banners.indexOf("Crypto-checksumming service adapter") >= 0,
+                "session not protected: " + banners);
+            for (int i = 1; i <= 2; i++) {
+              try (Statement s = c.createStatement()) {
+                Thread t = new Thread(() -> {
+                  try {
+                    Thread.sleep(300);
+                    s.cancel();
+                  } catch (Exception e) {
+                    // The assertion below reports a cancel that did not happen.
+                  }
+                });
+                t.start();
+                try {
+                  s.execute("begin dbms_session.sleep(10); end;");
+                  throw new AssertionError("sleep " + i + " finished without ORA-01013");
+                } catch (SQLException e) {
+                  expectEq(1013, e.getErrorCode(), "error code (" + e.getMessage().trim() + ")");
+                }
+                t.join();
+              }
+              expectEq((long) i * 7, scalarLong(c, "select " + i + " * 7 from dual"),
+                  "query after cancel " + i);
+            }
+          }
+        });
   }
 
   static void pool() {

@@ -190,6 +190,7 @@ final class Checks {
   static void bigFetchCancelPool() {
     BigChecks.fetch100k();
     BigChecks.cancel();
+    BigChecks.encryptedCancel();
     BigChecks.pool();
   }
 
