@@ -1,8 +1,9 @@
 // The Kysely app's workload (a transaction inserting a row, a page of 20 rows, a lookup by key,
 // an update) on oradb's own Kysely dialect (oradb/kysely) and on kysely-oracledb over
 // node-oracledb Thin, against one oradb-testserver; also kysely-oracledb over oradb/compat.
-// Prints each one's wall time and the ratio. Usage: node bench/compat.mjs [iterations]
-// (after `npx tsc -p tsconfig.json`).
+// Prints each one's wall time and the ratios, per run and as medians over the runs (one run
+// varies by ±15 % on a shared machine; the order of the three rotates from run to run).
+// Usage: node bench/compat.mjs [iterations] [runs] (after `npx tsc -p tsconfig.json`).
 import { Kysely, sql } from "kysely";
 import { OracleDialect as KyselyOracledbDialect } from "kysely-oracledb";
 import oracledb from "oracledb";
@@ -13,6 +14,7 @@ import { startServer } from "./_server.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const N = Number(process.argv[2] ?? 2000);
+const RUNS = Number(process.argv[3] ?? 1);
 const TASKS = 4;
 
 async function workload(db, n) {
@@ -35,7 +37,7 @@ async function workload(db, n) {
   await Promise.all(Array.from({ length: TASKS }, (_, t) => task(t)));
 }
 
-async function timed(name, make, creds) {
+async function timed(name, make) {
   const db = await make();
   try {
     await sql`BEGIN EXECUTE IMMEDIATE 'DROP TABLE bk'; EXCEPTION WHEN OTHERS THEN NULL; END;`
@@ -47,7 +49,9 @@ async function timed(name, make, creds) {
     const t0 = performance.now();
     await workload(db, N);
     const ms = performance.now() - t0;
-    console.log(`${name.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms  ${(N / ms * 1000).toFixed(0)} it/s`);
+    console.log(
+      `${name.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms  ${(N / ms * 1000).toFixed(0)} it/s`,
+    );
     return ms;
   } catch (e) {
     console.error(`${name}: ${e.message}`);
@@ -55,31 +59,60 @@ async function timed(name, make, creds) {
   } finally {
     await db.destroy().catch(() => {});
   }
-  void creds;
 }
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 const server = await startServer(root);
 try {
   const creds = { user: "scott", password: "tiger", connectString: server.connectString };
-  console.log(`${N} iterations, ${TASKS} concurrent tasks, pool of ${TASKS}`);
-  const ours = await timed("oradb/kysely (oradb)", () =>
-    new Kysely({
-      dialect: new OracleDialect({ pool: () => createPool({ ...creds, poolMax: TASKS }) }),
-    }), creds);
-  const theirs = await timed("kysely-oracledb on node-oracledb Thin", async () =>
-    new Kysely({
-      dialect: new KyselyOracledbDialect({
-        pool: await oracledb.createPool({ ...creds, poolMin: TASKS, poolMax: TASKS }),
-      }),
-    }), creds);
-  const viaCompat = await timed("kysely-oracledb on oradb/compat", async () =>
-    new Kysely({
-      dialect: new KyselyOracledbDialect({
-        pool: await compat.createPool({ ...creds, poolMin: TASKS, poolMax: TASKS }),
-      }),
-    }), creds);
-  console.log(`ratio oradb/kysely vs kysely-oracledb on node-oracledb: ${(theirs / ours).toFixed(2)}x`);
-  console.log(`ratio kysely-oracledb on oradb/compat vs on node-oracledb: ${(theirs / viaCompat).toFixed(2)}x`);
+  const limits = { poolMin: TASKS, poolMax: TASKS };
+  console.log(`${N} iterations, ${TASKS} concurrent tasks, pool of ${TASKS}, ${RUNS} run(s)`);
+  const contenders = [
+    ["ours", "oradb/kysely (oradb)", () =>
+      new Kysely({
+        dialect: new OracleDialect({ pool: () => createPool({ ...creds, ...limits }) }),
+      })],
+    ["theirs", "kysely-oracledb on node-oracledb Thin", async () =>
+      new Kysely({
+        dialect: new KyselyOracledbDialect({
+          pool: await oracledb.createPool({ ...creds, ...limits }),
+        }),
+      })],
+    ["compat", "kysely-oracledb on oradb/compat", async () =>
+      new Kysely({
+        dialect: new KyselyOracledbDialect({
+          pool: await compat.createPool({ ...creds, ...limits }),
+        }),
+      })],
+  ];
+  const ratios = { ours: [], compat: [] };
+  for (let run = 0; run < RUNS; run++) {
+    const ms = {};
+    for (let k = 0; k < contenders.length; k++) {
+      const [key, name, make] = contenders[(run + k) % contenders.length];
+      ms[key] = await timed(name, make);
+    }
+    ratios.ours.push(ms.theirs / ms.ours);
+    ratios.compat.push(ms.theirs / ms.compat);
+    console.log(
+      `ratio oradb/kysely vs kysely-oracledb on node-oracledb: ${ratios.ours.at(-1).toFixed(2)}x`,
+    );
+    console.log(
+      `ratio kysely-oracledb on oradb/compat vs on node-oracledb: ${
+        ratios.compat.at(-1).toFixed(2)
+      }x`,
+    );
+  }
+  if (RUNS > 1) {
+    console.log(
+      `median of ${RUNS} runs: oradb/kysely ${median(ratios.ours).toFixed(2)}x, ` +
+        `kysely-oracledb on oradb/compat ${median(ratios.compat).toFixed(2)}x`,
+    );
+  }
 } finally {
   server.stop();
 }

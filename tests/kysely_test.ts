@@ -503,3 +503,91 @@ test(
     }
   },
 );
+
+/** A Kysely on a pool of one session, and that pool, to watch where the session is. */
+async function withOneSession() {
+  const srv = await startTestServer();
+  const creds = { user: srv.user, password: srv.password, connectString: srv.connectString };
+  const pool = await createPool({ ...creds, poolMax: 1 });
+  const db = new Kysely<unknown>({ dialect: new OracleDialect({ pool }) });
+  return {
+    srv,
+    db,
+    pool,
+    async [Symbol.asyncDispose]() {
+      await db.destroy();
+      await srv[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** The session's executions so far, read through Kysely (this query counts as one). */
+async function executeCount(db: Kysely<unknown>): Promise<number> {
+  const { rows } = await sql<{ VALUE: number }>`select s.value from v$mystat s
+    join v$statname n on n.statistic# = s.statistic# where n.name = 'execute count'`.execute(db);
+  return rows[0].VALUE;
+}
+
+test(
+  "back-to-back queries keep their session: a NUMBER query runs once, not twice, per query",
+  server,
+  async () => {
+    await using s = await withOneSession();
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) counts.push(await executeCount(s.db));
+    // Each query is one execution: the exact-number columns are known from the first one.
+    assert.deepEqual(counts.slice(1).map((n, i) => n - counts[i]), [1, 1, 1]);
+    const busy = s.pool.getStatistics();
+    assert.equal(busy.hits + busy.misses, 1);
+    assert.equal(busy.busy, 1);
+    // Back in the pool once the event loop moves on.
+    await new Promise((r) => setTimeout(r, 20));
+    const idle = s.pool.getStatistics();
+    assert.equal(idle.busy, 0);
+    assert.equal(idle.idle, 1);
+  },
+);
+
+test(
+  "a query waiting for the pool's only session gets it before a busy loop of queries ends",
+  server,
+  async () => {
+    await using s = await withOneSession();
+    let loops = 0;
+    const busy = (async () => {
+      for (; loops < 20; loops++) await sql`select 1 from dual`.execute(s.db);
+    })();
+    await new Promise((r) => setTimeout(r, 0));
+    await sql`select 2 from dual`.execute(s.db);
+    const when = loops;
+    await busy;
+    assert.ok(when < 10, `the waiting query ran after ${when} of the loop's 20 queries`);
+  },
+);
+
+test("a session whose query failed goes back to the pool at once", server, async () => {
+  await using s = await withOneSession();
+  await sql`select 1 from dual`.execute(s.db);
+  assert.equal(s.pool.getStatistics().busy, 1);
+  await assert.rejects(sql`select * from no_such_table`.execute(s.db), /ORA-00942/);
+  assert.equal(s.pool.getStatistics().busy, 0);
+});
+
+test(
+  "destroy() right after a query returns the kept session and closes the pool",
+  server,
+  async () => {
+    const srv = await startTestServer();
+    try {
+      const creds = { user: srv.user, password: srv.password, connectString: srv.connectString };
+      const pool = await createPool({ ...creds, poolMax: 2 });
+      const db = new Kysely<unknown>({ dialect: new OracleDialect({ pool }) });
+      await sql`select 1 from dual`.execute(db);
+      await db.destroy();
+      await assert.rejects(pool.acquire(), /ODB-2002|closed/i);
+      assert.equal((await srv.faults.sessions()).length, 0);
+    } finally {
+      await srv[Symbol.asyncDispose]();
+    }
+  },
+);

@@ -59,7 +59,11 @@ export class OracleConnection implements DatabaseConnection {
   readonly connection: Connection;
   /** True between Kysely's begin and its commit / rollback. */
   inTransaction = false;
-  readonly #fetchTypeHandler: FetchTypeHandler | undefined;
+  /** A call failed: the session goes back to the pool, not to the next Kysely acquire. */
+  failed = false;
+  /** The execute options outside and inside a transaction, made once (they are only read). */
+  readonly #autoCommitOptions: ExecuteOptions;
+  readonly #transactionOptions: ExecuteOptions;
   readonly #exact: boolean;
   /** Described RETURNING targets, shared by the driver's connections. */
   readonly #described: DescribeCache;
@@ -71,13 +75,32 @@ export class OracleConnection implements DatabaseConnection {
     described: DescribeCache,
   ) {
     this.connection = connection;
-    this.#fetchTypeHandler = fetchTypeHandler;
     this.#exact = fetchTypeHandler !== undefined;
     this.#described = described;
+    this.#autoCommitOptions = { autoCommit: true };
+    this.#transactionOptions = { autoCommit: false };
+    if (fetchTypeHandler !== undefined) {
+      this.#autoCommitOptions.fetchTypeHandler = fetchTypeHandler;
+      this.#transactionOptions.fetchTypeHandler = fetchTypeHandler;
+    }
+  }
+
+  /** Runs one call on the session; if it throws, the session is marked failed. */
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      this.failed = true;
+      throw e;
+    }
   }
 
   /** Runs one compiled query; RETURNING comes back as `rows`, one per changed row. */
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    return this.run(() => this.#executeQuery<R>(compiled));
+  }
+
+  async #executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const plan = returningPlan(compiled);
     const binds = compiled.parameters.map(bindValue);
     if (plan !== undefined) return await this.#executeReturning<R>(compiled.sql, binds, plan);
@@ -104,7 +127,7 @@ export class OracleConnection implements DatabaseConnection {
     });
     try {
       for (;;) {
-        const rows = await cursor.fetchMany(chunkSize);
+        const rows = await this.run(() => cursor.fetchMany(chunkSize));
         if (rows.length === 0) return;
         yield { rows };
       }
@@ -114,9 +137,7 @@ export class OracleConnection implements DatabaseConnection {
   }
 
   #options(): ExecuteOptions {
-    const opts: ExecuteOptions = { autoCommit: !this.inTransaction };
-    if (this.#fetchTypeHandler) opts.fetchTypeHandler = this.#fetchTypeHandler;
-    return opts;
+    return this.inTransaction ? this.#transactionOptions : this.#autoCommitOptions;
   }
 
   async #executeReturning<R>(

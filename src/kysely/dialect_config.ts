@@ -24,7 +24,9 @@ import type { Pool } from "../pool.ts";
 export interface OracleDialectConfig {
   /**
    * An oradb pool, or a function making one (called once, at the first query). Kysely's
-   * `destroy()` closes it.
+   * `destroy()` closes it. A session a query releases serves the next query started in the same
+   * turn of the event loop, and goes back to the pool at the next timer tick (at once when an
+   * acquire waits for a session or a call on it failed).
    */
   pool?: Pool | (() => Promise<Pool>);
   /** Opens a connection per Kysely connection instead of a pool; it is closed on release. */

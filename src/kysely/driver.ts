@@ -5,11 +5,11 @@
  */
 
 import type { DatabaseConnection, Driver, QueryCompiler, TransactionSettings } from "kysely";
-import type { Connection } from "../connection.ts";
 import { ErrorCode, odbError } from "../errors.ts";
 import type { Pool } from "../pool.ts";
 import { exactNumbers } from "./_numbers.ts";
 import { type DescribeCache, OracleConnection } from "./database_connection.ts";
+import { IdleSessions } from "./_idle.ts";
 import type { OracleDialectConfig } from "./dialect_config.ts";
 
 /** Oracle's two isolation levels; the others Kysely names have no Oracle equivalent. */
@@ -38,6 +38,8 @@ const ISOLATION: Readonly<Record<string, string>> = {
 export class OracleDriver implements Driver {
   readonly #config: OracleDialectConfig;
   #pool: Pool | undefined;
+  /** Pooled sessions released by Kysely and wanted again in the same turn (see _idle.ts). */
+  #idle: IdleSessions | undefined;
   /**
    * RETURNING column types by describe query, for every connection: one describe per statement
    * shape, not per acquire. DDL run through the dialect clears it.
@@ -55,11 +57,15 @@ export class OracleDriver implements Driver {
   /** Creates the pool when `pool` is a factory. */
   async init(): Promise<void> {
     const { pool } = this.#config;
-    if (pool !== undefined) this.#pool = typeof pool === "function" ? await pool() : pool;
+    if (pool === undefined) return;
+    this.#pool = typeof pool === "function" ? await pool() : pool;
+    this.#idle = new IdleSessions(this.#pool);
   }
 
   /** Takes a connection from the pool (or opens one with `connect`). */
   async acquireConnection(): Promise<DatabaseConnection> {
+    const kept = this.#idle?.take();
+    if (kept !== undefined) return kept;
     const conn = this.#pool ? await this.#pool.acquire() : await this.#config.connect!();
     const handler = this.#config.exactNumbers === false ? undefined : exactNumbers;
     return new OracleConnection(conn, handler, this.#described);
@@ -72,7 +78,7 @@ export class OracleDriver implements Driver {
   ): Promise<void> {
     const c = connection as OracleConnection;
     const set = transactionStatement(settings);
-    if (set !== undefined) await c.connection.execute(set, [], { autoCommit: false });
+    if (set !== undefined) await c.run(() => c.connection.execute(set, [], { autoCommit: false }));
     c.inTransaction = true;
   }
 
@@ -80,14 +86,14 @@ export class OracleDriver implements Driver {
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const c = connection as OracleConnection;
     c.inTransaction = false;
-    await c.connection.commit();
+    await c.run(() => c.connection.commit());
   }
 
   /** Rolls back and returns to autocommit. */
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const c = connection as OracleConnection;
     c.inTransaction = false;
-    await c.connection.rollback();
+    await c.run(() => c.connection.rollback());
   }
 
   /** `SAVEPOINT name`. */
@@ -115,26 +121,30 @@ export class OracleDriver implements Driver {
     _compileQuery: QueryCompiler["compileQuery"],
   ): Promise<void> {}
 
-  /** Gives the connection back (closes it when it came from `connect`). */
+  /**
+   * Gives the connection back: to the pool, after the next acquire of this turn had the chance
+   * to take it again (see _idle.ts); closed when it came from `connect`.
+   */
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     const c = connection as OracleConnection;
     if (c.inTransaction) {
       c.inTransaction = false;
-      await c.connection.rollback();
+      await c.run(() => c.connection.rollback());
     }
-    await release(c.connection, this.#pool);
+    // close() returns a pooled session to its pool, as pool.release() does without its checks.
+    if (this.#idle === undefined) await c.connection.close();
+    else await this.#idle.keep(c);
   }
 
   /** Closes the pool. */
   async destroy(): Promise<void> {
     const pool = this.#pool;
+    const idle = this.#idle;
     this.#pool = undefined;
+    this.#idle = undefined;
+    await idle?.flush();
     if (pool !== undefined) await pool.close();
   }
-}
-
-function release(conn: Connection, pool: Pool | undefined): Promise<void> {
-  return pool ? pool.release(conn) : conn.close();
 }
 
 function transactionStatement(settings: TransactionSettings): string | undefined {
@@ -165,7 +175,6 @@ async function savepointCommand(
   name: string,
 ): Promise<void> {
   const c = connection as OracleConnection;
-  await c.connection.execute(`${command} "${name.replaceAll('"', '""')}"`, [], {
-    autoCommit: false,
-  });
+  const sql = `${command} "${name.replaceAll('"', '""')}"`;
+  await c.run(() => c.connection.execute(sql, [], { autoCommit: false }));
 }
