@@ -7,6 +7,7 @@ mod column_check;
 #[cfg(test)]
 mod column_check_tests;
 mod date_text;
+mod dbms_assert;
 mod dbms_output;
 mod ddl;
 mod describe;
@@ -385,6 +386,7 @@ impl Session {
         vector::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         lob_rows::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         objects::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
+        dbms_assert::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         conn.create_collation("ORA_INTERVAL", oracle::interval::collate)
             .map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {

@@ -452,12 +452,24 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 _ => {}
             }
         }
-        let package_fn = match (upper.first().map(String::as_str), last.as_str()) {
+        // `SYS.DBMS_ASSERT.X` is the package with its owner.
+        let (owned, package) = match upper.as_slice() {
+            [o, p, _] if o == "SYS" => (true, Some(p.as_str())),
+            [p, _] => (false, Some(p.as_str())),
+            _ => (false, None),
+        };
+        let package_fn = match (package, last.as_str()) {
             (Some("UTL_RAW"), "CAST_TO_RAW") => Some("ora_cast_to_raw"),
             (Some("DBMS_LOB"), "GETLENGTH") => Some("ora_lob_length"),
+            (Some("DBMS_ASSERT"), "NOOP") => Some("ora_assert_noop"),
+            (Some("DBMS_ASSERT"), "SIMPLE_SQL_NAME") => Some("ora_assert_simple_sql_name"),
+            (Some("DBMS_ASSERT"), "QUALIFIED_SQL_NAME") => Some("ora_assert_qualified_sql_name"),
+            (Some("DBMS_ASSERT"), "ENQUOTE_NAME") => Some("ora_assert_enquote_name"),
+            (Some("DBMS_ASSERT"), "ENQUOTE_LITERAL") => Some("ora_assert_enquote_literal"),
             _ => None,
         };
-        if let Some(f) = package_fn.filter(|_| upper.len() == 2) {
+        let plain = upper.len() == 2 || (owned && package == Some("DBMS_ASSERT"));
+        if let Some(f) = package_fn.filter(|_| plain) {
             if self.peek(0).is_some_and(|t| t.is_op("(")) {
                 self.i += 1;
                 let args = self.sequence();

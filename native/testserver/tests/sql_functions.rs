@@ -323,3 +323,39 @@ fn merge_updates_matches_and_inserts_the_rest() {
         .unwrap_err();
     assert_eq!(p.code, 933);
 }
+
+#[test]
+fn dbms_assert_checks_names_and_literals() {
+    let mut s = session();
+    let v = |t: &str| Value::Varchar(t.into());
+    assert_eq!(
+        rows(
+            &mut s,
+            "select dbms_assert.enquote_name('emp'), sys.dbms_assert.qualified_sql_name('scott.emp'), \
+             dbms_assert.simple_sql_name('EMP_1'), dbms_assert.enquote_literal('it''''s') from dual",
+            &[]
+        ),
+        vec![vec![v("\"EMP\""), v("scott.emp"), v("EMP_1"), v("'it''s'")]]
+    );
+    assert_eq!(
+        error(
+            &mut s,
+            "select dbms_assert.simple_sql_name('a; drop table t') from dual"
+        ),
+        44003
+    );
+    assert_eq!(
+        error(
+            &mut s,
+            "select sys.dbms_assert.qualified_sql_name('x y') from dual"
+        ),
+        44004
+    );
+    assert_eq!(
+        error(
+            &mut s,
+            "select dbms_assert.enquote_literal('it''s') from dual"
+        ),
+        6502
+    );
+}
