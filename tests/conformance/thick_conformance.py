@@ -353,6 +353,35 @@ def _():
         pool.close(force=True)
 
 
+@check("PL/SQL session callback: OCI's fix-up calls the procedure with the tags, once per new tag")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        for stmt in ("drop table thick_fix_log", "drop procedure thick_fixup"):
+            try:
+                cur.execute(stmt)
+            except oracledb.DatabaseError:
+                pass
+        cur.execute("create table thick_fix_log (req varchar2(100), act varchar2(100))")
+        cur.execute("""create procedure thick_fixup(requested_tag varchar2, actual_tag varchar2) is
+            begin insert into thick_fix_log values (requested_tag, actual_tag); commit; end;""")
+    pool = oracledb.create_pool(
+        user=USER, password=PASSWORD, dsn=DSN, min=1, max=2, increment=1,
+        session_callback=f"{USER}.thick_fixup",
+    )
+    try:
+        with pool.acquire(tag="TIME_ZONE=UTC") as conn:
+            assert conn.tag == "TIME_ZONE=UTC", conn.tag
+        # The session now carries the tag: no second fix-up for it.
+        with pool.acquire(tag="TIME_ZONE=UTC") as conn:
+            assert conn.tag == "TIME_ZONE=UTC", conn.tag
+    finally:
+        pool.close(force=True)
+    with connect() as c:
+        log = c.cursor().execute("select req, act from thick_fix_log").fetchall()
+    assert log == [("TIME_ZONE=UTC", None)], log
+
+
 @check("DRCP: a pooled server with a connection class")
 def _():
     with connect(f"{DSN}:pooled", cclass="THICK", purity=oracledb.PURITY_SELF) as c:
