@@ -209,6 +209,37 @@ check("pool with tags and a session callback", async () => {
   }
 });
 
+check("PL/SQL session callback: OCI's fix-up calls the procedure with the tags", async () => {
+  const c = await connect();
+  for (const stmt of ["drop table nthick_fix_log", "drop procedure nthick_fixup"]) {
+    await c.execute(stmt).catch(() => {});
+  }
+  await c.execute("create table nthick_fix_log (req varchar2(100), act varchar2(100))");
+  await c.execute(`create procedure nthick_fixup(requested_tag varchar2, actual_tag varchar2) is
+    begin insert into nthick_fix_log values (requested_tag, actual_tag); commit; end;`);
+  const pool = await oracledb.createPool({
+    ...creds,
+    connectString,
+    poolMin: 1,
+    poolMax: 2,
+    poolIncrement: 1,
+    sessionCallback: `${creds.user}.nthick_fixup`,
+  });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const p = await pool.getConnection({ tag: "TIME_ZONE=UTC" });
+      assert.equal(p.tag, "TIME_ZONE=UTC");
+      await p.close();
+    }
+  } finally {
+    await pool.close(0);
+  }
+  const r = await c.execute("select req, act from nthick_fix_log", [], {
+    outFormat: oracledb.OUT_FORMAT_ARRAY,
+  });
+  assert.deepEqual(r.rows, [["TIME_ZONE=UTC", null]]);
+});
+
 check("DRCP: pooled server with a connection class", async () => {
   const c = await connect({
     connectString: `${host}:${port}/${service}:pooled`,
