@@ -7,7 +7,7 @@
 // Usage: npm run build && node bench/bench.mjs   (uses target/release if built;
 //   ORADB_BENCH_SERVER=path picks another test server binary)
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,10 +41,31 @@ const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+// CPU ms of this process per thread kind: the JS thread ("js"), oradb's I/O thread ("io") and
+// the rest (V8's GC and compiler helpers, libuv). Per thread, since wall time alone hides
+// where a call's cost goes (issue 17).
+const threads = () => {
+  const out = { js: 0, io: 0, other: 0 };
+  for (const t of readdirSync("/proc/self/task")) {
+    let s;
+    try {
+      s = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+    } catch {
+      continue; // the thread ended
+    }
+    const name = s.slice(s.indexOf("(") + 1, s.lastIndexOf(")"));
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    const ms = (Number(f[11]) + Number(f[12])) * 10;
+    out[Number(t) === process.pid ? "js" : name === "oradb-io" ? "io" : "other"] += ms;
+  }
+  return out;
+};
 async function measure(fn) {
-  const [t0, s0, c0] = [performance.now(), ticks(), cpu()];
+  const [t0, s0, c0, th0] = [performance.now(), ticks(), cpu(), threads()];
   const n = await fn();
-  return { ms: performance.now() - t0, server: ticks() - s0, client: cpu() - c0, n };
+  const th = threads();
+  for (const k of Object.keys(th)) th[k] -= th0[k];
+  return { ms: performance.now() - t0, server: ticks() - s0, client: cpu() - c0, threads: th, n };
 }
 
 const setup = await oracledb.getConnection(creds);
@@ -101,18 +122,30 @@ for (const conns of [1, 8]) {
 
 // --- driver: oradb vs node-oracledb
 // Alternating runs, median of 5 each, after the first (warm-up) run of both.
-async function pair(name, ours, theirs) {
+// `ops`: calls per run; with it, CPU per call of each side is printed too (sums of the 5 runs
+// at the kernel's 10 ms resolution, so about ±1 µs per call at 2,500 calls).
+async function pair(name, ours, theirs, ops) {
   const a = [], b = [];
   for (let i = 0; i < 6; i++) {
-    a.push((await measure(ours)).ms);
-    b.push((await measure(theirs)).ms);
+    a.push(await measure(ours));
+    b.push(await measure(theirs));
   }
-  const median = (v) => v.slice(1).sort((x, y) => x - y)[2];
+  const median = (v) => v.slice(1).map((r) => r.ms).sort((x, y) => x - y)[2];
   const [ma, mb] = [median(a), median(b)];
   results.push([
     `driver: ${name}`,
     `oradb ${ma.toFixed(0)} ms, node-oracledb ${mb.toFixed(0)} ms (medians of 5)`,
     `ratio ${(mb / ma).toFixed(2)}x`,
+  ]);
+  if (ops === undefined) return;
+  const per = (runs, f) => (runs.slice(1).reduce((t, r) => t + f(r), 0) * 1000 / (5 * ops));
+  const side = (runs) =>
+    ["js", "io", "other"].map((k) => `${k} ${per(runs, (r) => r.threads[k]).toFixed(0)}`)
+      .join(", ") + `; server ${per(runs, (r) => r.server).toFixed(0)}`;
+  results.push([
+    `  CPU µs per call: ${name}`,
+    `oradb ${side(a)}`,
+    `node-oracledb ${side(b)}`,
   ]);
 }
 const o = await connect(creds);
@@ -125,7 +158,7 @@ await pair("500 sequential single-row queries", async () => {
   for (let i = 0; i < 500; i++) await o.execute("select s1 from b10 where id = :1", [i]);
 }, async () => {
   for (let i = 0; i < 500; i++) await n.execute("select s1 from b10 where id = :1", [i]);
-});
+}, 500);
 await pair(
   "100,000-row fetch of 10 columns",
   async () =>
@@ -174,7 +207,7 @@ await n.close();
   const theirs = run(() => np.getConnection());
   await ours();
   await theirs();
-  await pair("pool: 50 tasks x 100 acquire/select 1/release, poolMax 10", ours, theirs);
+  await pair("pool: 50 tasks x 100 acquire/select 1/release, poolMax 10", ours, theirs, 50 * per);
   await op.close({ force: true });
   await np.close(0);
 }

@@ -19,7 +19,7 @@ import {
 import { Cursor, implicitRows, nestCursors, refCursor } from "./cursor.ts";
 import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts";
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
-import { traced, traceTarget } from "./tracing.ts";
+import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
 import {
   BIND_IN,
   type Binds,
@@ -37,8 +37,19 @@ const E2E = { CLIENT_ID: 0, MODULE: 1, ACTION: 2, CLIENT_INFO: 3, DB_OP: 4, ECID
 /** @internal How a pooled connection goes back to its pool. */
 export type ReleaseHook = (tag: string, drop: boolean) => Promise<void>;
 
-/** @internal The pool each pooled connection came from, for `pool.release()`. */
-export const poolOf: WeakMap<Connection, object> = new WeakMap();
+let poolOfConnection: (conn: Connection) => object | undefined;
+
+/** @internal The pool a pooled connection came from, for `pool.release()`. */
+export function poolOf(conn: Connection): object | undefined {
+  return poolOfConnection(conn);
+}
+
+/** @internal What a pool gives each connection it hands out. */
+export interface PooledBy {
+  pool: object;
+  /** The pool's trace attributes, parsed once (not per acquire). */
+  trace: TraceTarget;
+}
 
 /**
  * A session with the database. Calls on one connection run one at a time, in call order.
@@ -60,9 +71,25 @@ export class Connection implements AsyncDisposable {
   /** End-to-end attributes set here, by `E2E` index. */
   readonly #e2e: (string | undefined)[] = [];
 
+  /**
+   * The pool it came from. A private field, not a WeakMap entry: an ephemeron per acquire was
+   * a visible part of the scavenger's work on a pool benchmark.
+   */
+  readonly #pool: object | undefined;
+
+  static {
+    poolOfConnection = (conn) => conn.#pool;
+  }
+
   /** @internal Made by `connect()` and `Pool.acquire()`. */
-  constructor(native: NativeConnection, options: ConnectOptions, release?: ReleaseHook) {
+  constructor(
+    native: NativeConnection,
+    options: ConnectOptions,
+    release?: ReleaseHook,
+    pooled?: PooledBy,
+  ) {
     this.#release = release;
+    this.#pool = pooled?.pool;
     this.#tag = release ? native.poolTag : "";
     this.#s = {
       native,
@@ -72,7 +99,7 @@ export class Connection implements AsyncDisposable {
       prefetchRows: options.prefetchRows ?? 2,
       fetchArraySize: options.fetchArraySize ?? 100,
       asString: new Map(),
-      trace: traceTarget(options.connectString ?? ""),
+      trace: pooled?.trace ?? traceTarget(options.connectString ?? ""),
     };
   }
 

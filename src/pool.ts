@@ -208,6 +208,20 @@ function nativeLimits(o: PoolLimits, base?: NativePoolLimits): NativePoolLimits 
 
 let nextRequest = 1;
 
+/** The native form of an acquire's options. */
+function acquireRequest(options: AcquireOptions, want: string): NativeAcquire {
+  return {
+    tag: want,
+    matchAnyTag: options.matchAnyTag ?? false,
+    user: options.user,
+    password: options.password,
+    connectionClass: options.connectionClass,
+    purity: purityNumber(options.purity) ?? 0,
+    shardingKey: options.shardingKey?.map((k) => shardingKeyText(k)!),
+    superShardingKey: options.superShardingKey?.map((k) => shardingKeyText(k)!),
+  };
+}
+
 function newRequestId(): number {
   const id = nextRequest;
   nextRequest = nextRequest >= 0x7fff_ffff ? 1 : nextRequest + 1;
@@ -320,8 +334,8 @@ export class Pool implements AsyncDisposable {
           if (r === 2) this.#drain();
           return Promise.resolve();
         },
+        { pool: this, trace: this.#trace },
       );
-      poolOf.set(conn, this);
       await this.#runCallback(conn, want, native.poolIsNew, native.poolTag);
       return conn;
     } catch (e) {
@@ -337,27 +351,21 @@ export class Pool implements AsyncDisposable {
         cause: signal?.reason,
       });
     if (signal?.aborted) throw aborted();
-    const req = {
-      tag: want,
-      matchAnyTag: options.matchAnyTag ?? false,
-      user: options.user,
-      password: options.password,
-      connectionClass: options.connectionClass,
-      purity: purityNumber(options.purity) ?? 0,
-      shardingKey: options.shardingKey?.map((k) => shardingKeyText(k)!),
-      superShardingKey: options.superShardingKey?.map((k) => shardingKeyText(k)!),
-    };
     // An idle session that needs no ping is handed out without a trip to the I/O thread, and
-    // so is a wait for one that another acquire on this thread releases.
-    const plain = want === "" && !req.matchAnyTag && req.user === undefined &&
-      req.password === undefined && req.connectionClass === undefined && req.purity === 0 &&
-      req.shardingKey === undefined && req.superShardingKey === undefined;
-    const now = this.#native.tryAcquireOrPark(plain ? null : req);
+    // so is a wait for one that another acquire on this thread releases. The request object
+    // is built only when something needs it (most acquires pass no options).
+    const plain = want === "" && !options.matchAnyTag && options.user === undefined &&
+      options.password === undefined && options.connectionClass === undefined &&
+      (purityNumber(options.purity) ?? 0) === 0 && options.shardingKey === undefined &&
+      options.superShardingKey === undefined;
+    const req = plain ? undefined : acquireRequest(options, want);
+    const now = this.#native.tryAcquireOrPark(req ?? null);
     if (now === null) {
-      return await this.#acquireAsync(signal, aborted, (r) => this.#native.acquire(req, r));
+      const full = req ?? acquireRequest(options, want);
+      return await this.#acquireAsync(signal, aborted, (r) => this.#native.acquire(full, r));
     }
     if (typeof now !== "number") return now;
-    return await this.#park(now, req, signal, aborted);
+    return await this.#park(now, req ?? acquireRequest(options, want), signal, aborted);
   }
 
   /** An acquire through the I/O thread, which can be aborted with `signal`. */
@@ -518,7 +526,7 @@ export class Pool implements AsyncDisposable {
   async release(conn: Connection, options: ReleaseOptions = {}): Promise<void> {
     const site = callSite();
     try {
-      if (!(conn instanceof Connection) || poolOf.get(conn) !== this) {
+      if (!(conn instanceof Connection) || poolOf(conn) !== this) {
         throw odbError(ErrorCode.NOT_FROM_POOL, "The connection was not acquired from this pool");
       }
       if (conn.closed) {

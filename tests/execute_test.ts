@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, type Connection, OracleError } from "../mod.ts";
+import { connect, type Connection, DB_TYPE_NUMBER, OracleError } from "../mod.ts";
 import { dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -88,6 +88,28 @@ test("object rows keep any column name: quotes, spaces, digits, duplicates", ser
     assert.equal(Object.getPrototypeOf(r.rows![0]), Object.prototype);
   }
 });
+
+test(
+  "executes sharing a select list but not its conversions decode each with its own",
+  server,
+  async () => {
+    await using s = await open();
+    await table(s.conn, 1);
+    // Row builders are shared between executes with the same columns; a converter or a fetch
+    // type changes how a column is built, so it must not reuse the plain builder.
+    const sql = "SELECT id, name FROM t";
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual((await s.conn.execute(sql)).rows, [{ ID: 1, NAME: "row 1" }]);
+      const asText = await s.conn.execute(sql, [], { fetchAsString: [DB_TYPE_NUMBER] });
+      assert.deepEqual(asText.rows, [{ ID: "1", NAME: "row 1" }]);
+      const converted = await s.conn.execute(sql, [], {
+        fetchTypeHandler: (m) =>
+          m.name === "NAME" ? { converter: (v: unknown) => `<${v}>` } : undefined,
+      });
+      assert.deepEqual(converted.rows, [{ ID: 1, NAME: "<row 1>" }]);
+    }
+  },
+);
 
 test("outFormat array returns rows as arrays", server, async () => {
   await using s = await open();
