@@ -49,6 +49,12 @@ export interface PooledBy {
   pool: object;
   /** The pool's trace attributes, parsed once (not per acquire). */
   trace: TraceTarget;
+  /**
+   * The pool's memory of which columns each statement needs as exact text, shared by its
+   * sessions: each acquire makes a new `Connection`, and a memory per connection was lost at
+   * every release, so a query through the pool ran twice (Kysely's acquire per query).
+   */
+  asString: Map<string, number[]>;
 }
 
 /**
@@ -98,7 +104,7 @@ export class Connection implements AsyncDisposable {
       autoCommit: options.autoCommit ?? false,
       prefetchRows: options.prefetchRows ?? 2,
       fetchArraySize: options.fetchArraySize ?? 100,
-      asString: new Map(),
+      asString: pooled?.asString ?? new Map(),
       trace: pooled?.trace ?? traceTarget(options.connectString ?? ""),
     };
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Connection, poolOf } from "./connection.ts";
+import { Connection, type PooledBy, poolOf } from "./connection.ts";
 import { purityNumber, toNativeOptions } from "./connect.ts";
 import type { ConnectOptions, ShardingKeyValue } from "./types.ts";
 import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
@@ -261,6 +261,8 @@ export class Pool implements AsyncDisposable {
   readonly #options: PoolOptions;
   /** Where the pool connects, for trace attributes. */
   readonly #trace: TraceTarget;
+  /** What each acquired connection is told about its pool (one object for all). */
+  readonly #by: PooledBy;
   #limits: NativePoolLimits;
   #closed = false;
   #callbacks = 0;
@@ -277,6 +279,7 @@ export class Pool implements AsyncDisposable {
     this.#native = native;
     this.#options = options;
     this.#trace = traceTarget(options.connectString);
+    this.#by = { pool: this, trace: this.#trace, asString: new Map() };
     this.#limits = limits;
   }
 
@@ -334,7 +337,7 @@ export class Pool implements AsyncDisposable {
           if (r === 2) this.#drain();
           return Promise.resolve();
         },
-        { pool: this, trace: this.#trace },
+        this.#by,
       );
       await this.#runCallback(conn, want, native.poolIsNew, native.poolTag);
       return conn;

@@ -1,7 +1,7 @@
 // Session pools against the real test server.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, type Connection, createPool, OracleError } from "../mod.ts";
+import { connect, type Connection, createPool, NUMBER, OracleError } from "../mod.ts";
 import { CREDS, dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -624,5 +624,29 @@ test(
     assert.equal(pool.getStatistics().waiting, 1);
     await pool.close({ force: true });
     await third;
+  },
+);
+
+test(
+  "a pool remembers a statement's exact-text columns across acquires: one execution per query",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await using pool = await createPool({ ...creds, connectString: db.connectString, poolMax: 1 });
+    const count = async () => {
+      await using conn = await pool.acquire();
+      const { rows } = await conn.execute<[string]>(
+        "select s.value from v$mystat s join v$statname n on n.statistic# = s.statistic# " +
+          "where n.name = 'execute count'",
+        [],
+        { outFormat: "array", fetchAsString: [NUMBER] },
+      );
+      return Number(rows![0][0]);
+    };
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) counts.push(await count());
+    // The first acquire learns that the NUMBER column is wanted as text; later connections of
+    // the pool know it before their first execute, so each query is one execution.
+    assert.deepEqual(counts.slice(2).map((n, i) => n - counts[i + 1]), [1, 1]);
   },
 );
