@@ -85,18 +85,7 @@ pub fn item_hint(item: &[Token], binds_before: usize) -> Hint {
 
 /// Whether `toks`, starting at "(", is one parenthesized group to its end.
 fn one_call(toks: &[Token]) -> bool {
-    let mut depth = 0i32;
-    for (i, t) in toks.iter().enumerate() {
-        if t.is_op("(") {
-            depth += 1;
-        } else if t.is_op(")") {
-            depth -= 1;
-            if depth == 0 {
-                return i == toks.len() - 1;
-            }
-        }
-    }
-    false
+    super::rewrite::hierarchy::top_level(toks, 1, |_| true).is_none()
 }
 
 /// Oracle SQL text of `toks` (comments and layout lost), to prepare a part

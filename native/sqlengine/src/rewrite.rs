@@ -8,7 +8,7 @@ use super::lexer::{Tok, Token};
 use super::oracle::timezone;
 
 pub mod dml_alias;
-mod hierarchy;
+pub(crate) mod hierarchy;
 pub mod insert_default;
 pub mod merge;
 pub mod returning;

@@ -17,12 +17,7 @@ import (
 // it through oradb's thin client with encryption required too.
 func nne() {
 	check("native encryption and integrity required: AES and SHA banners, rows written", func() error {
-		var p int
-		fmt.Sscan(port, &p)
-		u := go_ora.BuildUrl(host, p, service, "scott", "tiger", map[string]string{
-			"TIMEOUT": "60", "ENCRYPTION": "required", "DATA INTEGRITY": "required",
-		})
-		db, err := sql.Open("oracle", u)
+		db, err := openEncrypted()
 		if err != nil {
 			return err
 		}
@@ -57,12 +52,7 @@ func nne() {
 		return expectScalar(db, 1275, "select sum(id) from goora_nne")
 	})
 	check("native encryption required: a cancelled sleep, then the same session goes on", func() error {
-		var p int
-		fmt.Sscan(port, &p)
-		u := go_ora.BuildUrl(host, p, service, "scott", "tiger", map[string]string{
-			"TIMEOUT": "60", "ENCRYPTION": "required", "DATA INTEGRITY": "required",
-		})
-		db, err := sql.Open("oracle", u)
+		db, err := openEncrypted()
 		if err != nil {
 			return err
 		}
@@ -94,4 +84,14 @@ func nne() {
 		}
 		return nil
 	})
+}
+
+// openEncrypted opens go-ora with encryption and integrity required by the client.
+func openEncrypted() (*sql.DB, error) {
+	var p int
+	fmt.Sscan(port, &p)
+	u := go_ora.BuildUrl(host, p, service, "scott", "tiger", map[string]string{
+		"TIMEOUT": "60", "ENCRYPTION": "required", "DATA INTEGRITY": "required",
+	})
+	return sql.Open("oracle", u)
 }

@@ -22,7 +22,7 @@ fn word(w: &str, pos: usize) -> Token {
 }
 
 /// Index of the first depth-0 token in `toks[from..]` matching `f`.
-fn top_level(toks: &[Token], from: usize, f: impl Fn(&Token) -> bool) -> Option<usize> {
+pub(crate) fn top_level(toks: &[Token], from: usize, f: impl Fn(&Token) -> bool) -> Option<usize> {
     let mut depth = 0i32;
     for (i, t) in toks.iter().enumerate() {
         if t.is_op("(") {
