@@ -3,11 +3,14 @@
 //! OCI queues waiting acquires itself: the JS-side parking of thin pools is never used here
 //! (`tryAcquireOrPark` always answers "go through the I/O thread").
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use napi::bindgen_prelude::*;
 use napi::JsObject;
 use napi_derive::napi;
+use tokio::sync::Notify;
+
 use oradb_thick::{ThickAcquire, ThickPool, ThickPoolLimits, ThickPoolOptions};
 
 use crate::thick::{blocking, NativeThickConnection};
@@ -74,38 +77,72 @@ pub fn thick_create_pool(
     };
     call::spawn(env, async move {
         let r = blocking(move || ThickPool::create(o)).await;
-        done(r.map(|p| NativeThickPool { inner: Arc::new(p) }))
+        done(r.map(|p| NativeThickPool {
+            inner: Arc::new(p),
+            aborts: Arc::default(),
+        }))
     })
 }
 
 #[napi]
 pub struct NativeThickPool {
     inner: Arc<ThickPool>,
+    /// Wakes an abortable acquire (by request id) whose get is still inside OCI.
+    aborts: Arc<Mutex<HashMap<u32, Arc<Notify>>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[napi]
 impl NativeThickPool {
+    fn aborts(&self) -> MutexGuard<'_, HashMap<u32, Arc<Notify>>> {
+        lock(&self.aborts)
+    }
+
     /// Gets a session; `request_id` (non-zero) lets `cancel_acquire` abort it.
     #[napi]
     pub fn acquire(&self, env: Env, req: NativeAcquire, request_id: u32) -> Result<JsObject> {
         let p = self.inner.clone();
         let r = acquire_request(req);
+        let abort = (request_id != 0).then(|| {
+            let n = Arc::new(Notify::new());
+            self.aborts().insert(request_id, n.clone());
+            n
+        });
+        let aborts = self.aborts.clone();
         call::spawn(env, async move {
-            let got = blocking({
-                let p = p.clone();
-                move || p.acquire(&r, request_id)
-            })
-            .await;
-            p.forget(request_id);
+            let get = blocking(move || p.acquire(&r, request_id));
+            let got = match abort {
+                None => get.await,
+                Some(n) => {
+                    let got = tokio::select! {
+                        biased;
+                        got = get => got,
+                        // Only notified while OCI's get runs, which then drops its session.
+                        () = n.notified() => Err(crate::thick::failure(oradb_thick::Error::odb(
+                            oradb_protocol::codes::ACQUIRE_ABORTED,
+                            "acquire() was aborted",
+                        ))),
+                    };
+                    lock(&aborts).remove(&request_id);
+                    got
+                }
+            };
             done(got.map(NativeThickConnection::pooled))
         })
     }
 
-    /// OCI cannot stop a waiting get: the session it gives is released and the acquire fails
-    /// with ODB-2010.
+    /// OCI cannot stop a waiting get: the acquire fails at once with ODB-2010, and the session
+    /// OCI gives it later is dropped (`ThickPool::cancel`).
     #[napi]
     pub fn cancel_acquire(&self, request_id: u32) {
-        self.inner.cancel(request_id);
+        if self.inner.cancel(request_id) {
+            if let Some(n) = self.aborts().get(&request_id) {
+                n.notify_one();
+            }
+        }
     }
 
     /// Always null: every acquire goes to OCI off the JS thread.

@@ -90,7 +90,10 @@ pub struct Acquired {
 struct Busy {
     next_id: u32,
     conns: HashMap<u32, Arc<ThickConnection>>,
-    /// Request ids whose acquire was aborted while OCI was still getting the session.
+    /// Abortable acquires (by request id) still inside OCI.
+    getting: HashSet<u32>,
+    /// Those of them whose acquire was aborted: OCI cannot stop a get, so the session it
+    /// gives them is dropped.
     cancelled: HashSet<u32>,
 }
 
@@ -286,6 +289,10 @@ impl ThickPool {
         let waits = matches!(l.get_mode.as_str(), "wait" | "timedwait");
         let before = self.in_flight.fetch_add(1, Ordering::AcqRel);
         let _in_flight = InFlight(&self.in_flight);
+        if request != 0 {
+            self.busy().getting.insert(request);
+        }
+        let _getting = Getting(self, request);
         if waits && l.queue_max > 0 && before >= l.queue_max && pool.busy_count()? >= l.max {
             return Err(Error::odb(
                 codes::POOL_QUEUE_FULL,
@@ -314,6 +321,9 @@ impl ThickPool {
         let counter = if is_new { &self.misses } else { &self.hits };
         counter.fetch_add(1, Ordering::Relaxed);
         let mut busy = self.busy();
+        // Under the lock `cancel` takes: either it saw this get in flight (and the caller was
+        // told it was aborted), or the session is registered and the acquire succeeds.
+        busy.getting.remove(&request);
         let aborted = request != 0 && busy.cancelled.remove(&request);
         if aborted || self.closing.load(Ordering::Acquire) {
             drop(busy);
@@ -335,16 +345,15 @@ impl ThickPool {
         })
     }
 
-    /// Marks an acquire in flight as aborted (see `acquire`).
-    pub fn cancel(&self, request: u32) {
-        if request != 0 {
-            self.busy().cancelled.insert(request);
+    /// Marks an acquire still inside OCI as aborted (see `acquire`). True when it was: the
+    /// caller may then fail the acquire at once, as the session it gets will be dropped.
+    /// False when it is not in flight (not started, or its session is already registered).
+    pub fn cancel(&self, request: u32) -> bool {
+        let mut busy = self.busy();
+        if request == 0 || !busy.getting.contains(&request) {
+            return false;
         }
-    }
-
-    /// Forgets an aborted request that finished anyway (keeps the set from growing).
-    pub fn forget(&self, request: u32) {
-        self.busy().cancelled.remove(&request);
+        busy.cancelled.insert(request)
     }
 
     /// Gives a session back, retagged when `tag` differs from its tag, or drops it.
@@ -396,7 +405,11 @@ impl ThickPool {
             open,
             busy,
             idle: open.saturating_sub(busy),
-            waiting: self.in_flight.load(Ordering::Acquire),
+            // An aborted acquire no longer waits, though OCI's get still runs.
+            waiting: self
+                .in_flight
+                .load(Ordering::Acquire)
+                .saturating_sub(self.busy().cancelled.len() as u32),
             forced: open.saturating_sub(max),
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
@@ -453,6 +466,19 @@ impl ThickPool {
 
 fn ping(s: i32) -> Option<Duration> {
     u64::try_from(s).ok().map(Duration::from_secs)
+}
+
+/// Forgets an abortable acquire once it returns, however it returns (keeps the sets small).
+struct Getting<'a>(&'a ThickPool, u32);
+
+impl Drop for Getting<'_> {
+    fn drop(&mut self) {
+        if self.1 != 0 {
+            let mut busy = self.0.busy();
+            busy.getting.remove(&self.1);
+            busy.cancelled.remove(&self.1);
+        }
+    }
 }
 
 /// Counts an acquire in flight until it returns, however it returns.
