@@ -90,7 +90,7 @@ pub struct Acquired {
 struct Busy {
     next_id: u32,
     conns: HashMap<u32, Arc<ThickConnection>>,
-    /// Abortable acquires (by request id) still inside OCI.
+    /// Abortable acquires (by request id) not yet given a session (see `ThickPool::enter`).
     getting: HashSet<u32>,
     /// Those of them whose acquire was aborted: OCI cannot stop a get, so the session it
     /// gives them is dropped.
@@ -280,19 +280,22 @@ impl ThickPool {
         Ok(o)
     }
 
-    /// Gets a session from OCI (blocking as the get mode says). `request` (non-zero) lets
-    /// `cancel` abort it: OCI cannot be interrupted, so the session it then gives is released.
-    pub fn acquire(&self, r: &ThickAcquire, request: u32) -> Result<Acquired> {
+    /// Counts an acquire as waiting from now until its `Waiter` drops, or refuses it at once
+    /// (closed pool, bad options, `queueMax` reached); does not block. `request` (non-zero)
+    /// lets `cancel` abort it.
+    pub fn enter(self: &Arc<Self>, r: &ThickAcquire, request: u32) -> Result<Waiter> {
         let pool = self.pool()?;
-        let opts = self.options_for(r)?;
+        self.options_for(r)?;
         let l = self.limits();
-        let waits = matches!(l.get_mode.as_str(), "wait" | "timedwait");
         let before = self.in_flight.fetch_add(1, Ordering::AcqRel);
-        let _in_flight = InFlight(&self.in_flight);
         if request != 0 {
             self.busy().getting.insert(request);
         }
-        let _getting = Getting(self, request);
+        let w = Waiter {
+            pool: self.clone(),
+            request,
+        };
+        let waits = matches!(l.get_mode.as_str(), "wait" | "timedwait");
         if waits && l.queue_max > 0 && before >= l.queue_max && pool.busy_count()? >= l.max {
             return Err(Error::odb(
                 codes::POOL_QUEUE_FULL,
@@ -302,6 +305,17 @@ impl ThickPool {
                 ),
             ));
         }
+        Ok(w)
+    }
+
+    /// Gets a session from OCI (blocking as the get mode says) for an acquire that `enter`
+    /// let in. If `cancel` aborted it meanwhile, the session OCI gives is released (OCI cannot
+    /// be interrupted).
+    pub fn acquire(&self, r: &ThickAcquire, w: &Waiter) -> Result<Acquired> {
+        let request = w.request;
+        let pool = self.pool()?;
+        let opts = self.options_for(r)?;
+        let l = self.limits();
         let conn = pool.get_with_options(&opts).map_err(|e| {
             let e = pool_error(e.into(), &l.get_mode);
             if e.code == codes::POOL_WAIT_TIMEOUT {
@@ -468,25 +482,21 @@ fn ping(s: i32) -> Option<Duration> {
     u64::try_from(s).ok().map(Duration::from_secs)
 }
 
-/// Forgets an abortable acquire once it returns, however it returns (keeps the sets small).
-struct Getting<'a>(&'a ThickPool, u32);
-
-impl Drop for Getting<'_> {
-    fn drop(&mut self) {
-        if self.1 != 0 {
-            let mut busy = self.0.busy();
-            busy.getting.remove(&self.1);
-            busy.cancelled.remove(&self.1);
-        }
-    }
+/// An acquire counted as waiting (see `ThickPool::enter`) until this drops, however the
+/// acquire ends; forgets its request id then (keeps the sets small).
+pub struct Waiter {
+    pool: Arc<ThickPool>,
+    request: u32,
 }
 
-/// Counts an acquire in flight until it returns, however it returns.
-struct InFlight<'a>(&'a AtomicU32);
-
-impl Drop for InFlight<'_> {
+impl Drop for Waiter {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        if self.request != 0 {
+            let mut busy = self.pool.busy();
+            busy.getting.remove(&self.request);
+            busy.cancelled.remove(&self.request);
+        }
+        self.pool.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
