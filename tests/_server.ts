@@ -398,8 +398,13 @@ export async function startConnected(
       db,
       conn,
       async [Symbol.asyncDispose]() {
-        await conn.close();
-        await db[Symbol.asyncDispose]();
+        // The server stops even when close fails (a broken session): a server left running
+        // keeps Node's test process alive.
+        try {
+          await conn.close();
+        } finally {
+          await db[Symbol.asyncDispose]();
+        }
       },
     };
   } catch (e) {
