@@ -15,7 +15,7 @@ import process from "node:process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { nativePath } from "../src/_native.ts";
-import { connect, type Connection } from "../mod.ts";
+import { connect, type Connection, initOracleClient } from "../mod.ts";
 import { REAL_DB, realTestServer } from "./_real_db.ts";
 
 export { dropFirst, needsTestServer, REAL_DB } from "./_real_db.ts";
@@ -140,6 +140,46 @@ export const ENV_SERVER_ARGS: string[] = (process.env.ORADB_TEST_SERVER_ARGS ?? 
 
 /** True when the run forces native network encryption on every test server. */
 export const NNE_FORCED: boolean = ENV_SERVER_ARGS.join(" ").includes("--encryption required");
+
+/**
+ * The backend the tests' `connect()` and `createPool()` use, from `ORADB_TEST_MODE`: `thin`
+ * (default) or `thick`. scripts/test.sh runs the core suites a second time with `thick`, which
+ * turns on thick mode (Instant Client: `ORADB_INSTANTCLIENT` or the repository's
+ * .tmp/instantclient_19_3, also on `LD_LIBRARY_PATH`) before any test of the file runs.
+ */
+export const TEST_MODE: "thin" | "thick" = (() => {
+  const m = process.env.ORADB_TEST_MODE ?? "thin";
+  if (m !== "thin" && m !== "thick") {
+    throw new Error(`ORADB_TEST_MODE must be thin or thick, not ${m}`);
+  }
+  return m;
+})();
+
+/** True when this run's connections and pools go through Oracle's client library. */
+export const THICK: boolean = TEST_MODE === "thick";
+
+/** Instant Client's directory for thick mode (scripts/instantclient.sh installs it there). */
+export const INSTANT_CLIENT_DIR: string = process.env.ORADB_INSTANTCLIENT ??
+  fileURLToPath(
+    new URL(
+      `${import.meta.url.endsWith(".ts") ? "../" : "../../"}.tmp/instantclient_19_3`,
+      import.meta.url,
+    ),
+  );
+
+// A failure here fails every test of the file, loudly: a thick run never falls back to thin.
+if (THICK) await initOracleClient({ libDir: INSTANT_CLIENT_DIR });
+
+/**
+ * The `skip` reason of a test that exists in one mode only (`why` says what makes it so), or
+ * `false` in that mode. In the other mode a `MODE-SPECIFIC:` line says so: scripts/test.sh
+ * counts skips beyond those lines as failures.
+ */
+export function onlyIn(mode: "thin" | "thick", why: string): string | false {
+  if (TEST_MODE === mode) return false;
+  console.log(`MODE-SPECIFIC: ${mode} mode only, not run in ${TEST_MODE} mode: ${why}`);
+  return `${mode} mode only: ${why}`;
+}
 
 /** Path of the test server binary: `ORADB_TESTSERVER` or target/debug/oradb-testserver. */
 export function testServerPath(): string {
@@ -358,8 +398,13 @@ export async function startConnected(
       db,
       conn,
       async [Symbol.asyncDispose]() {
-        await conn.close();
-        await db[Symbol.asyncDispose]();
+        // The server stops even when close fails (a broken session): a server left running
+        // keeps Node's test process alive.
+        try {
+          await conn.close();
+        } finally {
+          await db[Symbol.asyncDispose]();
+        }
       },
     };
   } catch (e) {

@@ -11,6 +11,7 @@ import {
   dropFirst,
   needsTestServer,
   NNE_FORCED,
+  onlyIn,
   REAL_DB,
   SKIP_SERVER,
   startTestServer,
@@ -41,34 +42,45 @@ test("the addon path defaults to native/node/oradb.node of the repository", () =
   }
 });
 
-test("connect with a missing addon fails with ODB-1000 naming the path and the fix", async () => {
-  const missing = join(tmpdir(), "oradb-no-such-addon.node");
-  const err = await withNativePath(
-    missing,
-    () => connect(opts).then(() => undefined, (e: unknown) => e),
-  );
-  assert.ok(err instanceof OracleError);
-  assert.equal(err.code, "ODB-1000");
-  assert.ok(
-    err.message.startsWith(
-      `ODB-1000: Native addon could not be loaded from ${missing} (set ORADB_NATIVE to its path; ` +
-        "under Deno run with --allow-ffi --allow-read): ",
-    ),
-    err.message,
-  );
-  assert.match(err.stack!, /connect_test\.[tj]s/);
-});
+// In thick mode initOracleClient() (tests/_server.ts) loaded the addon before any test ran.
+const FIRST_LOAD = "checks the addon's first load, which initOracleClient() already made";
 
-test("connect with a file that is not an addon fails with ODB-1000", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "oradb-bad-addon-"));
-  const bogus = join(dir, "oradb.node");
-  writeFileSync(bogus, "not a shared object");
-  try {
-    await withNativePath(bogus, () => assert.rejects(connect(opts), { code: "ODB-1000" }));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  "connect with a missing addon fails with ODB-1000 naming the path and the fix",
+  { skip: onlyIn("thin", FIRST_LOAD) },
+  async () => {
+    const missing = join(tmpdir(), "oradb-no-such-addon.node");
+    const err = await withNativePath(
+      missing,
+      () => connect(opts).then(() => undefined, (e: unknown) => e),
+    );
+    assert.ok(err instanceof OracleError);
+    assert.equal(err.code, "ODB-1000");
+    assert.ok(
+      err.message.startsWith(
+        `ODB-1000: Native addon could not be loaded from ${missing} (set ORADB_NATIVE to its path; ` +
+          "under Deno run with --allow-ffi --allow-read): ",
+      ),
+      err.message,
+    );
+    assert.match(err.stack!, /connect_test\.[tj]s/);
+  },
+);
+
+test(
+  "connect with a file that is not an addon fails with ODB-1000",
+  { skip: onlyIn("thin", FIRST_LOAD) },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "oradb-bad-addon-"));
+    const bogus = join(dir, "oradb.node");
+    writeFileSync(bogus, "not a shared object");
+    try {
+      await withNativePath(bogus, () => assert.rejects(connect(opts), { code: "ODB-1000" }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 const server = { skip: SKIP_SERVER };
 
@@ -134,7 +146,9 @@ test("callTimeout round trips through the native connection", server, async () =
 });
 
 test("tcps: a TLS session to the test server, with the CA trusted and the name and DN checked", {
-  skip: SKIP_SERVER || needsTestServer("its TLS listener with a throwaway CA"),
+  skip: SKIP_SERVER || needsTestServer("its TLS listener with a throwaway CA") ||
+    // OCI takes TLS trust from an Oracle wallet named in sqlnet.ora, not a PEM walletLocation.
+    onlyIn("thin", "walletLocation as a PEM CA file and sslServerCertDn are thin options"),
 }, async () => {
   await using db = await startTestServer({ tls: true });
   const base = { user: db.user, password: db.password, connectString: db.tcpsConnectString! };

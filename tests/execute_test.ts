@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, DB_TYPE_NUMBER, OracleError } from "../mod.ts";
-import { dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
+import { dropFirst, needsTestServer, SKIP_SERVER, startTestServer, THICK } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -69,7 +69,8 @@ test(
     ]]);
     assert.equal(r.rowsAffected, undefined);
     // 2 rows with the execute, then batches of 3 and 2: three round trips, plus the stat query.
-    assert.equal(after - trips, 4);
+    // Thin mode's schedule only: OCI sizes its own fetches.
+    if (!THICK) assert.equal(after - trips, 4);
     // The statement cache keeps one cursor for the query; running it again reuses it.
     for (let i = 0; i < 5; i++) await conn.execute("SELECT id, name FROM t ORDER BY id");
     assert.equal(await stat(conn, "opened cursors current"), cursors + 1, "no cursor leaked");

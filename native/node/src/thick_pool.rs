@@ -3,11 +3,14 @@
 //! OCI queues waiting acquires itself: the JS-side parking of thin pools is never used here
 //! (`tryAcquireOrPark` always answers "go through the I/O thread").
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use napi::bindgen_prelude::*;
 use napi::JsObject;
 use napi_derive::napi;
+use tokio::sync::{Notify, Semaphore};
+
 use oradb_thick::{ThickAcquire, ThickPool, ThickPoolLimits, ThickPoolOptions};
 
 use crate::thick::{blocking, NativeThickConnection};
@@ -74,38 +77,98 @@ pub fn thick_create_pool(
     };
     call::spawn(env, async move {
         let r = blocking(move || ThickPool::create(o)).await;
-        done(r.map(|p| NativeThickPool { inner: Arc::new(p) }))
+        done(r.map(|p| NativeThickPool {
+            inner: Arc::new(p),
+            aborts: Arc::default(),
+            gate: Arc::new(Semaphore::new(OCI_WAITERS)),
+        }))
     })
 }
 
 #[napi]
 pub struct NativeThickPool {
     inner: Arc<ThickPool>,
+    /// Wakes an abortable acquire (by request id) that has no session yet.
+    aborts: Arc<Mutex<HashMap<u32, Arc<Notify>>>>,
+    /// Acquires blocked inside OCI at once. Each holds a thread of the runtime's blocking pool
+    /// (512): unbounded, 1000 waiting acquires took them all, and the calls and releases that
+    /// would end their wait queued behind them for ever. The rest wait here, in order.
+    gate: Arc<Semaphore>,
+}
+
+/// At most this many acquires wait inside OCI (half the blocking pool).
+const OCI_WAITERS: usize = 256;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[napi]
 impl NativeThickPool {
+    fn aborts(&self) -> MutexGuard<'_, HashMap<u32, Arc<Notify>>> {
+        lock(&self.aborts)
+    }
+
     /// Gets a session; `request_id` (non-zero) lets `cancel_acquire` abort it.
     #[napi]
     pub fn acquire(&self, env: Env, req: NativeAcquire, request_id: u32) -> Result<JsObject> {
         let p = self.inner.clone();
         let r = acquire_request(req);
+        // Counted as waiting now, on the JS thread, so statistics and queueMax see it at once.
+        let waiter = match p.enter(&r, request_id) {
+            Ok(w) => w,
+            Err(e) => {
+                let e = crate::thick::failure(e);
+                return call::spawn(env, async move { done::<NativeThickConnection>(Err(e)) });
+            }
+        };
+        let abort = (request_id != 0).then(|| {
+            let n = Arc::new(Notify::new());
+            self.aborts().insert(request_id, n.clone());
+            n
+        });
+        let aborts = self.aborts.clone();
+        let gate = self.gate.clone();
         call::spawn(env, async move {
-            let got = blocking({
-                let p = p.clone();
-                move || p.acquire(&r, request_id)
-            })
-            .await;
-            p.forget(request_id);
+            let get = async move {
+                // The semaphore is never closed.
+                let permit = gate.acquire_owned().await.ok();
+                blocking(move || {
+                    let _permit = permit;
+                    p.acquire(&r, &waiter)
+                })
+                .await
+            };
+            let got = match abort {
+                None => get.await,
+                Some(n) => {
+                    let got = tokio::select! {
+                        biased;
+                        got = get => got,
+                        // Only notified before the acquire has its session: if OCI's get
+                        // runs, it drops the session it gets.
+                        () = n.notified() => Err(crate::thick::failure(oradb_thick::Error::odb(
+                            oradb_protocol::codes::ACQUIRE_ABORTED,
+                            "acquire() was aborted",
+                        ))),
+                    };
+                    lock(&aborts).remove(&request_id);
+                    got
+                }
+            };
             done(got.map(NativeThickConnection::pooled))
         })
     }
 
-    /// OCI cannot stop a waiting get: the session it gives is released and the acquire fails
-    /// with ODB-2010.
+    /// The acquire fails at once with ODB-2010; if OCI's get already runs (it cannot be
+    /// stopped), the session it gives is dropped (`ThickPool::cancel`).
     #[napi]
     pub fn cancel_acquire(&self, request_id: u32) {
-        self.inner.cancel(request_id);
+        if self.inner.cancel(request_id) {
+            if let Some(n) = self.aborts().get(&request_id) {
+                n.notify_one();
+            }
+        }
     }
 
     /// Always null: every acquire goes to OCI off the JS thread.

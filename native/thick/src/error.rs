@@ -70,9 +70,19 @@ impl Error {
             code,
             message,
             offset,
-            is_recoverable: db.is_recoverable(),
+            is_recoverable: db.is_recoverable() || unreachable(db.code()),
         }
     }
+}
+
+/// Listener and connect errors: the server could not be reached or had no room, so a retry
+/// may succeed. OCI does not mark them recoverable; thin mode does (oradb_client's
+/// `is_recoverable`), and the modes must read alike.
+fn unreachable(code: i32) -> bool {
+    matches!(
+        code,
+        12170 | 12514 | 12516 | 12519 | 12520 | 12528 | 12537 | 12541 | 12571
+    )
 }
 
 impl From<oracle::Error> for Error {
@@ -94,6 +104,16 @@ mod tests {
         assert_eq!(leading_code("DPI-1047: Cannot locate"), Some("DPI-1047"));
         assert_eq!(leading_code("no code: here"), None);
         assert_eq!(leading_code("x"), None);
+    }
+
+    #[test]
+    fn an_unreachable_listener_is_recoverable_as_in_thin_mode() {
+        let db = oracle::DbError::new(12541, 0, "ORA-12541: TNS:no listener", "", "");
+        let e = Error::from_db(&db, 0);
+        assert_eq!(e.code, "ORA-12541");
+        assert!(e.is_recoverable);
+        let db = oracle::DbError::new(942, 14, "ORA-00942: table or view does not exist", "", "");
+        assert!(!Error::from_db(&db, 14).is_recoverable);
     }
 
     #[test]

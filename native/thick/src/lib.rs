@@ -18,5 +18,5 @@ pub use error::{Error, Result, LIBRARY_NOT_LOADED, UNAVAILABLE};
 pub use init::{init, is_initialized, InitOptions};
 pub use many::{ExecManyOpts, ExecManyResult};
 pub use pool::{
-    Acquired, ThickAcquire, ThickPool, ThickPoolLimits, ThickPoolOptions, ThickPoolStats,
+    Acquired, ThickAcquire, ThickPool, ThickPoolLimits, ThickPoolOptions, ThickPoolStats, Waiter,
 };

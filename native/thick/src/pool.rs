@@ -90,7 +90,10 @@ pub struct Acquired {
 struct Busy {
     next_id: u32,
     conns: HashMap<u32, Arc<ThickConnection>>,
-    /// Request ids whose acquire was aborted while OCI was still getting the session.
+    /// Abortable acquires (by request id) not yet given a session (see `ThickPool::enter`).
+    getting: HashSet<u32>,
+    /// Those of them whose acquire was aborted: OCI cannot stop a get, so the session it
+    /// gives them is dropped.
     cancelled: HashSet<u32>,
 }
 
@@ -277,15 +280,22 @@ impl ThickPool {
         Ok(o)
     }
 
-    /// Gets a session from OCI (blocking as the get mode says). `request` (non-zero) lets
-    /// `cancel` abort it: OCI cannot be interrupted, so the session it then gives is released.
-    pub fn acquire(&self, r: &ThickAcquire, request: u32) -> Result<Acquired> {
+    /// Counts an acquire as waiting from now until its `Waiter` drops, or refuses it at once
+    /// (closed pool, bad options, `queueMax` reached); does not block. `request` (non-zero)
+    /// lets `cancel` abort it.
+    pub fn enter(self: &Arc<Self>, r: &ThickAcquire, request: u32) -> Result<Waiter> {
         let pool = self.pool()?;
-        let opts = self.options_for(r)?;
+        self.options_for(r)?;
         let l = self.limits();
-        let waits = matches!(l.get_mode.as_str(), "wait" | "timedwait");
         let before = self.in_flight.fetch_add(1, Ordering::AcqRel);
-        let _in_flight = InFlight(&self.in_flight);
+        if request != 0 {
+            self.busy().getting.insert(request);
+        }
+        let w = Waiter {
+            pool: self.clone(),
+            request,
+        };
+        let waits = matches!(l.get_mode.as_str(), "wait" | "timedwait");
         if waits && l.queue_max > 0 && before >= l.queue_max && pool.busy_count()? >= l.max {
             return Err(Error::odb(
                 codes::POOL_QUEUE_FULL,
@@ -295,6 +305,17 @@ impl ThickPool {
                 ),
             ));
         }
+        Ok(w)
+    }
+
+    /// Gets a session from OCI (blocking as the get mode says) for an acquire that `enter`
+    /// let in. If `cancel` aborted it meanwhile, the session OCI gives is released (OCI cannot
+    /// be interrupted).
+    pub fn acquire(&self, r: &ThickAcquire, w: &Waiter) -> Result<Acquired> {
+        let request = w.request;
+        let pool = self.pool()?;
+        let opts = self.options_for(r)?;
+        let l = self.limits();
         let conn = pool.get_with_options(&opts).map_err(|e| {
             let e = pool_error(e.into(), &l.get_mode);
             if e.code == codes::POOL_WAIT_TIMEOUT {
@@ -314,6 +335,9 @@ impl ThickPool {
         let counter = if is_new { &self.misses } else { &self.hits };
         counter.fetch_add(1, Ordering::Relaxed);
         let mut busy = self.busy();
+        // Under the lock `cancel` takes: either it saw this get in flight (and the caller was
+        // told it was aborted), or the session is registered and the acquire succeeds.
+        busy.getting.remove(&request);
         let aborted = request != 0 && busy.cancelled.remove(&request);
         if aborted || self.closing.load(Ordering::Acquire) {
             drop(busy);
@@ -335,16 +359,15 @@ impl ThickPool {
         })
     }
 
-    /// Marks an acquire in flight as aborted (see `acquire`).
-    pub fn cancel(&self, request: u32) {
-        if request != 0 {
-            self.busy().cancelled.insert(request);
+    /// Marks an acquire still inside OCI as aborted (see `acquire`). True when it was: the
+    /// caller may then fail the acquire at once, as the session it gets will be dropped.
+    /// False when it is not in flight (not started, or its session is already registered).
+    pub fn cancel(&self, request: u32) -> bool {
+        let mut busy = self.busy();
+        if request == 0 || !busy.getting.contains(&request) {
+            return false;
         }
-    }
-
-    /// Forgets an aborted request that finished anyway (keeps the set from growing).
-    pub fn forget(&self, request: u32) {
-        self.busy().cancelled.remove(&request);
+        busy.cancelled.insert(request)
     }
 
     /// Gives a session back, retagged when `tag` differs from its tag, or drops it.
@@ -396,7 +419,11 @@ impl ThickPool {
             open,
             busy,
             idle: open.saturating_sub(busy),
-            waiting: self.in_flight.load(Ordering::Acquire),
+            // An aborted acquire no longer waits, though OCI's get still runs.
+            waiting: self
+                .in_flight
+                .load(Ordering::Acquire)
+                .saturating_sub(self.busy().cancelled.len() as u32),
             forced: open.saturating_sub(max),
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
@@ -455,12 +482,21 @@ fn ping(s: i32) -> Option<Duration> {
     u64::try_from(s).ok().map(Duration::from_secs)
 }
 
-/// Counts an acquire in flight until it returns, however it returns.
-struct InFlight<'a>(&'a AtomicU32);
+/// An acquire counted as waiting (see `ThickPool::enter`) until this drops, however the
+/// acquire ends; forgets its request id then (keeps the sets small).
+pub struct Waiter {
+    pool: Arc<ThickPool>,
+    request: u32,
+}
 
-impl Drop for InFlight<'_> {
+impl Drop for Waiter {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        if self.request != 0 {
+            let mut busy = self.pool.busy();
+            busy.getting.remove(&self.request);
+            busy.cancelled.remove(&self.request);
+        }
+        self.pool.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -98,7 +98,9 @@ impl<'a> Reader<'a> {
             1 | 11 => Box::new(self.f64()?),
             2 | 7 | 8 => Box::new(self.text()?),
             3 | 9 => Box::new(self.sized()?.to_vec()),
-            4 | 5 => Box::new(self.datetime(true)?),
+            // DATE carries no nanoseconds (7 bytes); TIMESTAMP adds them (11).
+            4 => Box::new(self.datetime(false)?),
+            5 => Box::new(self.datetime(true)?),
             6 => Box::new(self.u8()? != 0),
             12 => {
                 let ts = self.datetime(true)?;
@@ -308,6 +310,27 @@ mod tests {
         assert_eq!(i16::from_le_bytes([out[1], out[2]]), 2023);
         assert_eq!(&out[3..8], &[12, 31, 23, 30, 0]);
         assert_eq!(u32::from_le_bytes([out[8], out[9], out[10], out[11]]), 5);
+    }
+
+    #[test]
+    fn a_date_bind_is_seven_bytes_and_a_timestamp_eleven() {
+        // As src/_values.ts writes them: DATE without nanoseconds, then TIMESTAMP, then NULL.
+        let mut b = vec![4u8];
+        b.extend_from_slice(&2024i16.to_le_bytes());
+        b.extend_from_slice(&[2, 29, 13, 45, 30, 5]);
+        b.extend_from_slice(&2023i16.to_le_bytes());
+        b.extend_from_slice(&[12, 31, 23, 59, 59]);
+        b.extend_from_slice(&123_000_000u32.to_le_bytes());
+        b.push(0);
+        let mut r = Reader::new(&b);
+        for _ in 0..3 {
+            r.value().unwrap();
+        }
+        // Nothing left over: the next value is past the end.
+        assert_eq!(
+            r.value().err().unwrap().code,
+            crate::error::codes::MALFORMED_BIND_BUFFER
+        );
     }
 
     #[test]
