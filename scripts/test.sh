@@ -232,6 +232,25 @@ else
 fi
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"
 
+# 4c. python-oracledb and node-oracledb (7.x and 26.x) in Thick mode over Instant Client 19.3, each
+#     against fresh test servers, plain and with native encryption and integrity required on both
+#     sides. The checks issue 13 still lacks (batch errors, PL/SQL OUT binds, DRCP over OCI) run
+#     and print OPEN: they count neither as passed nor as failed (listed in the log).
+echo "== Thick mode over OCI (python-oracledb, node-oracledb 7 and 26), plain and with NNE"
+for runner in "python-oracledb-thick:tests/conformance/run_thick.sh" "node-oracledb-thick:tests/conformance/run_node_thick.sh"; do
+  name=${runner%%:*}; script=${runner#*:}
+  timeout 1800 bash "$script" >"$LOGS/conformance-$name.log" 2>&1
+  grep -E "^(FAIL|OPEN)" "$LOGS/conformance-$name.log" | head -20
+  if grep -qE ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-$name.log"; then
+    while read -r line; do
+      p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+      add "$p" "$f" "${line%%:*} conformance"
+    done < <(grep -E ": [0-9]+ passed, [0-9]+ failed$" "$LOGS/conformance-$name.log")
+  else
+    tail -20 "$LOGS/conformance-$name.log"; add 0 1 "$name conformance"
+  fi
+done
+
 # 5. TLS: python-oracledb over the test server's TCPS listener, with a throwaway CA.
 DATA=$(mktemp -d)
 "$ORADB_TESTSERVER" gen-certs "$DATA/tls" localhost 127.0.0.1
