@@ -227,8 +227,13 @@ def _():
         cur = c.cursor()
         cur.execute("create table thick_em (id number, name varchar2(20))")
         cur.executemany("insert into thick_em values (:1, :2)", [(i, f"n{i}") for i in range(500)])
+        # 3,000 rows of 60 bytes: OCI sends the request in several packets of SDU - 81 bytes.
+        cur.executemany(
+            "insert into thick_em values (:1, :2)",
+            [(i, "w" * 18 + f"{i:02}"[-2:]) for i in range(500, 3500)],
+        )
         c.commit()
-        assert cur.execute("select count(*), sum(id) from thick_em").fetchone() == (500, 124750)
+        assert cur.execute("select count(*), sum(id) from thick_em").fetchone() == (3500, 6123250)
 
 
 @check("executemany with batch errors")
