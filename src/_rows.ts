@@ -272,40 +272,23 @@ type RowMaker = (reader: ValueReader, fix: (v: unknown, i: number) => unknown) =
 const rowMakers = new WeakMap<RowPlan, RowMaker>();
 
 /**
- * Row makers by the shape they build. Every execute plans its rows afresh, so a maker cached
- * only per plan was compiled again by each execute of a single-row query (a tenth of its JS
- * time, and never optimized); the same select list now reuses one function.
- */
-const makersByShape = new Map<string, RowMaker>();
-const MAKERS_CACHED = 256;
-
-/** Whether a column's value goes into the row as read (no call to `fix`). */
-const asRead = (c: ColumnPlan) =>
-  c.kind === Kind.Default && c.converter === undefined && c.dbType !== DB_TYPE_NUMBER;
-
-/**
  * A function that builds one object row as an object literal with the plan's keys: V8 then
  * allocates every row with one fixed shape, instead of growing each row key by key (that took a
  * fifth of a large fetch). `fix` is called only for columns that need converting.
  */
 function objectRowMaker(plan: RowPlan): RowMaker {
   let make = rowMakers.get(plan);
-  if (make !== undefined) return make;
-  // Length-prefixed keys: no two different shapes share a text.
-  let shape = "";
-  for (const c of plan.columns) shape += `${asRead(c) ? "r" : "f"}${c.key.length}:${c.key}`;
-  make = makersByShape.get(shape);
   if (make === undefined) {
-    const fields = plan.columns.map((c, i) =>
-      `${JSON.stringify(c.key)}: ${asRead(c) ? "r.read()" : `f(r.read(), ${i})`}`
-    );
+    const fields = plan.columns.map((c, i) => {
+      const value = c.kind === Kind.Default && c.converter === undefined &&
+          c.dbType !== DB_TYPE_NUMBER
+        ? "r.read()"
+        : `f(r.read(), ${i})`;
+      return `${JSON.stringify(c.key)}: ${value}`;
+    });
     make = new Function("r", "f", `return { ${fields.join(", ")} };`) as RowMaker;
-    if (makersByShape.size >= MAKERS_CACHED) {
-      makersByShape.delete(makersByShape.keys().next().value as string);
-    }
-    makersByShape.set(shape, make);
+    rowMakers.set(plan, make);
   }
-  rowMakers.set(plan, make);
   return make;
 }
 
