@@ -20,7 +20,7 @@ fn type_of(v: &Value) -> Result<u8, ValueError> {
     Ok(match v {
         Value::Varchar(_) => ora_type::VARCHAR,
         Value::Number(_) => ora_type::NUMBER,
-        Value::Date(_) | Value::Timestamp(_) => ora_type::DATE,
+        Value::Date(_) | Value::Timestamp(_) | Value::TimestampTz(..) => ora_type::DATE,
         Value::Raw(_) => ora_type::RAW,
         other => {
             return Err(ValueError::new(

@@ -48,7 +48,7 @@ impl BindLimit {
             BindLimit::Temporal => {
                 return match v {
                     Sql::Text(t)
-                        if oradb_protocol::value::DateTime::parse_iso(t).is_err()
+                        if crate::date_text::parse_zoned(t).is_none()
                             && super::num::parse(t.trim()).is_none() =>
                     {
                         Err(err(1861, "literal does not match format string"))

@@ -23,10 +23,11 @@ use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::Connection;
 
+use super::date_text;
 use super::errors;
 use super::num;
-use super::oracle::datefmt;
 use super::oracle::decimal::OraDecimal;
+use super::oracle::{datefmt, timezone};
 use super::schemas::{is_internal, quote};
 use super::types::from_decl;
 use super::{Session, SessionShared, SqlError};
@@ -204,6 +205,11 @@ fn date_for(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::Re
             None => s,
         }));
     }
+    // A TIMESTAMP WITH TIME ZONE keeps its wall-clock time in a DATE or
+    // TIMESTAMP column (its zone is dropped), as Oracle converts it.
+    if let Some(d) = date_text::parse_local(&s) {
+        return Ok(Sql::Text(frac.fit(&d).unwrap_or(d).to_string()));
+    }
     let now = shared.now();
     let d = if timestamp {
         datefmt::to_date_at(&s, &shared.timestamp_format(), &now)
@@ -229,6 +235,64 @@ fn date_needs_fix(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqli
     }
 }
 
+/// The value a TIMESTAMP WITH TIME ZONE column (fraction `frac`) stores for
+/// `v` (`date_text::tz_text`). Zoned text keeps its instant and zone;
+/// zone-less text (a bound TIMESTAMP or DATE, NLS text) is a time in
+/// the session's time zone, as Oracle reads it.
+fn zoned_for(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::Result<Sql> {
+    let s = match v {
+        ValueRef::Null => return Ok(Sql::Null),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+        ValueRef::Integer(_) | ValueRef::Real(_) => {
+            return Err(inconsistent_tz("NUMBER"));
+        }
+        ValueRef::Blob(_) => return Err(inconsistent_tz("BINARY")),
+    };
+    if s.trim().is_empty() {
+        return Ok(Sql::Null);
+    }
+    let session = shared.tz_offset();
+    let (local, offset) = match date_text::parse_zoned(&s) {
+        Some((d, off)) => (d, off.unwrap_or(session)),
+        None => {
+            let (text, offset) = timezone::split_zone(&s).unwrap_or((&s, session));
+            let now = shared.now();
+            let fmt = shared.timestamp_format();
+            let local = datefmt::to_date_at(text, timezone::strip_zone_elements(&fmt), &now)
+                .or_else(|e| datefmt::to_date_at(text, &shared.date_format(), &now).map_err(|_| e))
+                .map_err(|e| ora(e.message))?;
+            (local, offset)
+        }
+    };
+    let local = frac.fit(&local).unwrap_or(local);
+    date_text::tz_text(&local, offset)
+        .map(Sql::Text)
+        .ok_or_else(|| ora("ORA-01841: (full) year must be between -4713 and +9999, and not be 0"))
+}
+
+/// Whether `v` must be rewritten for a TIMESTAMP WITH TIME ZONE column:
+/// anything but stored TSTZ text already at the column's fraction.
+fn zoned_needs_fix(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::Result<bool> {
+    if let ValueRef::Null = v {
+        return Ok(false);
+    }
+    if let ValueRef::Text(t) = v {
+        let stored = std::str::from_utf8(t)
+            .ok()
+            .and_then(date_text::parse_stored);
+        if let Some((d, _)) = stored {
+            return Ok(frac.fit(&d).is_some());
+        }
+    }
+    zoned_for(v, frac, shared).map(|_| true)
+}
+
+fn inconsistent_tz(got: &str) -> rusqlite::Error {
+    ora(format!(
+        "ORA-00932: inconsistent datatypes: expected TIMESTAMP WITH TIME ZONE got {got}"
+    ))
+}
+
 fn int_arg(c: &Context, i: usize) -> i64 {
     match c.get_raw(i) {
         ValueRef::Integer(n) => n,
@@ -247,8 +311,12 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     })?;
     let s = shared.clone();
     conn.create_scalar_function("ora_col_check", -1, vol, move |c| check_row(c, &s))?;
+    let s = shared.clone();
     conn.create_scalar_function("ora_col_dt_set", 2, vol, move |c| {
-        date_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &shared)
+        date_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &s)
+    })?;
+    conn.create_scalar_function("ora_col_tz_set", 2, vol, move |c| {
+        zoned_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &shared)
     })?;
     Ok(())
 }
@@ -258,6 +326,8 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
 enum Kind {
     Number(Option<(u8, i8)>),
     Date(Fraction),
+    /// TIMESTAMP WITH TIME ZONE: kept as UTC text with its suffix.
+    Zoned(Fraction),
     /// VECTOR: dimensions (0: any), format, metadata flags.
     Vector(u32, u8, u8),
 }
@@ -279,6 +349,10 @@ fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
             let f = Fraction::Timestamp(info.scale.clamp(0, 9) as u8);
             Some((Kind::Date(f), f.code(), 0))
         }
+        ora_type::TIMESTAMP_TZ => {
+            let f = Fraction::Timestamp(info.scale.clamp(0, 9) as u8);
+            Some((Kind::Zoned(f), f.code(), 0))
+        }
         _ => None,
     }
 }
@@ -293,6 +367,9 @@ fn spec_kind(w: &str) -> Kind {
             let n = |i: usize| n.get(i).copied().unwrap_or(0);
             Kind::Vector(n(0), n(1) as u8, n(2) as u8)
         }
+        Some(b'Z') => Kind::Zoned(Fraction::Timestamp(
+            w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
+        )),
         Some(b'T') => Kind::Date(Fraction::Timestamp(
             w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
         )),
@@ -324,6 +401,7 @@ fn check_row(c: &Context, shared: &SessionShared) -> rusqlite::Result<Sql> {
         fix |= match spec_kind(word) {
             Kind::Number(lim) => number_needs_fix(v, lim)?,
             Kind::Date(frac) => date_needs_fix(v, frac, shared)?,
+            Kind::Zoned(frac) => zoned_needs_fix(v, frac, shared)?,
             Kind::Vector(d, f, fl) => crate::vector::needs_fix(v, d, f, fl & 2 != 0)?,
         };
     }
@@ -345,6 +423,8 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Number(_) => format!("N{p},{s}"),
             Kind::Date(Fraction::Date) => "D".into(),
             Kind::Date(Fraction::Timestamp(p)) => format!("T{p}"),
+            Kind::Zoned(Fraction::Timestamp(p)) => format!("Z{p}"),
+            Kind::Zoned(Fraction::Date) => "Z9".into(),
             Kind::Vector(d, f, fl) => format!("V{d},{f},{fl}"),
         })
         .collect::<Vec<_>>()
@@ -355,6 +435,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
         .map(|(c, k, p, s)| match k {
             Kind::Number(_) => format!("{c}=ora_col_num_set({c},{p},{s})"),
             Kind::Date(_) => format!("{c}=ora_col_dt_set({c},{p})"),
+            Kind::Zoned(_) => format!("{c}=ora_col_tz_set({c},{p})"),
             Kind::Vector(d, f, fl) => format!("{c}=ora_col_vec_set({c},{d},{f},{fl})"),
         })
         .collect::<Vec<_>>()

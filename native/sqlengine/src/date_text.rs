@@ -40,6 +40,94 @@ pub(crate) fn date_text(d: &DateTime) -> String {
     s
 }
 
+/// Follows the UTC time in the stored text of a TIMESTAMP WITH TIME ZONE.
+/// Zoned values are kept as instants, so their texts sort by instant as the
+/// zone-less ones do, and the suffix tells them apart: a TSTZ column reads
+/// zone-less text in the session's time zone. A zone other than UTC follows
+/// it (`2024-06-01 06:30:00 +00:00 +05:30`), so clients get the value back
+/// in its own zone, as Oracle keeps it. Two such texts of one instant in
+/// different zones compare unequal (Oracle compares instants only).
+pub const UTC_SUFFIX: &str = " +00:00";
+
+/// The stored text of wall-clock time `local` at `offset` minutes east of
+/// UTC; `None` when its UTC time falls outside Oracle's years.
+pub fn tz_text(local: &DateTime, offset: i32) -> Option<String> {
+    let mut s = date_text(&shift(local, -offset)?);
+    s.push_str(UTC_SUFFIX);
+    if offset != 0 {
+        s.push(' ');
+        s.push_str(&zone_text(offset));
+    }
+    Some(s)
+}
+
+/// `+hh:mi` / `-hh:mi` of an offset in minutes.
+pub fn zone_text(offset: i32) -> String {
+    let sign = if offset < 0 { '-' } else { '+' };
+    let m = offset.unsigned_abs();
+    format!("{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// The stored text of a TIMESTAMP WITH TIME ZONE ([`tz_text`]): its
+/// wall-clock time and offset.
+pub fn parse_stored(s: &str) -> Option<(DateTime, i32)> {
+    if let Some(utc) = s.strip_suffix(UTC_SUFFIX) {
+        return Some((DateTime::parse_iso(utc).ok()?, 0));
+    }
+    let (rest, zone) = s.rsplit_once(' ')?;
+    let utc = DateTime::parse_iso(rest.strip_suffix(UTC_SUFFIX)?).ok()?;
+    let (_, offset) = crate::oracle::timezone::split_zone(&format!("x {zone}"))?;
+    Some((shift(&utc, offset)?, offset))
+}
+
+/// Date text with or without a zone: stored TSTZ text, or a time with a
+/// trailing zone (`+05:30`, `UTC`, …) as literals and NLS text carry it.
+/// Gives the wall-clock time and, if there is one, the offset in minutes.
+pub fn parse_zoned(s: &str) -> Option<(DateTime, Option<i32>)> {
+    if let Ok(d) = DateTime::parse_iso(s) {
+        return Some((d, None));
+    }
+    if let Some((d, off)) = parse_stored(s) {
+        return Some((d, Some(off)));
+    }
+    let (local, off) = crate::oracle::timezone::split_zone(s)?;
+    Some((DateTime::parse_iso(local).ok()?, Some(off)))
+}
+
+/// The wall-clock time of date text, its zone (if any) dropped: what a DATE
+/// or TIMESTAMP made from a TIMESTAMP WITH TIME ZONE keeps, as Oracle's
+/// conversion does.
+pub fn parse_local(s: &str) -> Option<DateTime> {
+    parse_zoned(s).map(|(d, _)| d)
+}
+
+/// The ORA_TSTZ collation of TIMESTAMP WITH TIME ZONE columns: by instant,
+/// zone-less text being a time in the session's zone (`session_offset`), as
+/// Oracle compares a TSTZ with a TIMESTAMP; text that is no date sorts last.
+pub fn collate_instants(a: &str, b: &str, session_offset: i32) -> std::cmp::Ordering {
+    let instant = |s: &str| {
+        let (d, off) = parse_zoned(s)?;
+        let (secs, nanos) = d.to_epoch();
+        Some((secs - i64::from(off.unwrap_or(session_offset)) * 60, nanos))
+    };
+    match (instant(a), instant(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// `d` moved by `minutes`; `None` outside Oracle's years.
+pub fn shift(d: &DateTime, minutes: i32) -> Option<DateTime> {
+    if minutes == 0 {
+        return Some(*d);
+    }
+    let (secs, nanos) = d.to_epoch();
+    let out = DateTime::from_epoch(secs + i64::from(minutes) * 60, nanos);
+    (-4712..=9999).contains(&out.year).then_some(out)
+}
+
 /// `v` in exactly `width` decimal digits (zero-padded; `v` < 10^width).
 fn digits(s: &mut String, v: u32, width: u32) {
     for k in (0..width).rev() {

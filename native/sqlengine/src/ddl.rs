@@ -478,6 +478,7 @@ impl Session {
         }
         let mut args = Vec::new();
         let mut char_semantics = false;
+        let mut zone_words: Vec<String> = Vec::new();
         if words == ["INTERVAL"] {
             // INTERVAL DAY[(p)] TO SECOND[(s)] / YEAR[(p)] TO MONTH: the
             // precisions sit between the words.
@@ -506,21 +507,30 @@ impl Session {
             }
             i = next;
             while let Some(Tok::Word(w)) = item.get(i).map(|t| &t.tok) {
-                if matches!(
-                    w.to_ascii_uppercase().as_str(),
-                    "WITH" | "LOCAL" | "TIME" | "ZONE"
-                ) {
+                let w = w.to_ascii_uppercase();
+                if matches!(w.as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE") {
+                    zone_words.push(w);
                     i += 1;
                 } else {
                     break;
                 }
             }
         }
-        let type_words: Vec<String> = words
-            .iter()
-            .filter(|w| !matches!(w.as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE"))
-            .cloned()
-            .collect();
+        // TIMESTAMP WITH TIME ZONE is a type of its own (instants); WITH
+        // LOCAL TIME ZONE is kept as a TIMESTAMP.
+        let all = || words.iter().chain(&zone_words);
+        let zoned = all().any(|w| w == "ZONE") && !all().any(|w| w == "LOCAL");
+        let type_words: Vec<String> = if zoned {
+            ["TIMESTAMP", "WITH", "TIME", "ZONE"]
+                .map(String::from)
+                .into()
+        } else {
+            words
+                .iter()
+                .filter(|w| !matches!(w.as_str(), "WITH" | "LOCAL" | "TIME" | "ZONE"))
+                .cloned()
+                .collect()
+        };
         let object = self.object_column(item);
         let mut info = match object {
             Some((c, next)) => {
@@ -659,6 +669,10 @@ fn type_constraints(info: &ColumnInfo, schema: &str, table: &str, col: &str) -> 
     ) {
         // Intervals are kept as text: compared by value, not by bytes.
         out.push("COLLATE ORA_INTERVAL".into());
+    }
+    if info.ora_type == oradb_protocol::value::ora_type::TIMESTAMP_TZ {
+        // Compared by instant, whatever the zones (date_text::UTC_SUFFIX).
+        out.push("COLLATE ORA_TSTZ".into());
     }
     out
 }

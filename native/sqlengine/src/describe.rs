@@ -148,6 +148,7 @@ pub fn bind_column(v: &Value) -> Option<ColumnInfo> {
         Value::Date(_) => column(ora_type::DATE, 7, 7, 0, 0),
         // A bound TIMESTAMP carries nanoseconds: Oracle describes TIMESTAMP(9).
         Value::Timestamp(_) => column(ora_type::TIMESTAMP, 11, 11, 0, 9),
+        Value::TimestampTz(..) => column(ora_type::TIMESTAMP_TZ, 13, 13, 0, 9),
         Value::Double(_) => column(ora_type::BINARY_DOUBLE, 8, 8, 0, 0),
         Value::Float(_) => column(ora_type::BINARY_FLOAT, 4, 4, 0, 0),
         Value::Boolean(_) => column(ora_type::BOOLEAN, 4, 4, 0, 0),

@@ -52,10 +52,39 @@ fn number(v: ValueRef) -> rusqlite::Result<Option<Num>> {
 pub fn as_date(v: ValueRef) -> Option<DateTime> {
     match v {
         ValueRef::Text(t) if t.len() >= 10 && t[4] == b'-' && t[7] == b'-' => {
-            DateTime::parse_iso(std::str::from_utf8(t).ok()?).ok()
+            crate::date_text::parse_local(std::str::from_utf8(t).ok()?)
         }
         _ => None,
     }
+}
+
+/// The zone of a TIMESTAMP WITH TIME ZONE's stored text, if `v` is one.
+fn zone_of(v: ValueRef) -> Option<i32> {
+    match v {
+        ValueRef::Text(t) => {
+            crate::date_text::parse_stored(std::str::from_utf8(t).ok()?).map(|(_, off)| off)
+        }
+        _ => None,
+    }
+}
+
+/// A datetime result keeps its operand's zone: TIMESTAMP WITH TIME ZONE ±
+/// an interval or days is one too (its wall-clock time moved, same zone).
+fn rezone(r: R, zone: Option<i32>) -> R {
+    match (r, zone) {
+        (Ok(Sql::Text(t)), Some(off)) => match DateTime::parse_iso(&t) {
+            Ok(local) => tz_sql(&local, off),
+            Err(_) => Ok(Sql::Text(t)),
+        },
+        (r, _) => r,
+    }
+}
+
+/// The stored text of a TIMESTAMP WITH TIME ZONE (`date_text::tz_text`).
+fn tz_sql(local: &DateTime, offset: i32) -> R {
+    crate::date_text::tz_text(local, offset)
+        .map(Sql::Text)
+        .ok_or_else(|| ora("ORA-01841: (full) year must be between -4713 and +9999, and not be 0"))
 }
 
 /// EXTRACT(field FROM a date or timestamp).
@@ -95,14 +124,15 @@ fn arith(ctx: &Context, op: char) -> R {
     }
     if let Some(da) = as_date(a) {
         if let (Some(iv), '+' | '-') = (interval(b), op) {
-            return add_interval(&da, iv, op == '-');
+            return rezone(add_interval(&da, iv, op == '-'), zone_of(a));
         }
         if let Some(db) = as_date(b).filter(|_| op == '-') {
             let days = (da.to_epoch().0 - db.to_epoch().0) as f64 / 86400.0;
             return Ok(Num::F(days).into_sql());
         }
         let n = number(b)?.map(Num::to_f64).unwrap_or(0.0);
-        return Ok(date_sql(&add_days(&da, if op == '-' { -n } else { n })));
+        let r = date_sql(&add_days(&da, if op == '-' { -n } else { n }));
+        return rezone(Ok(r), zone_of(a));
     }
     if let (Some(ia), Some(ib), '+' | '-') = (interval(a), interval(b), op) {
         return add_intervals(ia, ib, op == '-');
@@ -113,13 +143,11 @@ fn arith(ctx: &Context, op: char) -> R {
         _ => {}
     }
     if let (Some(db), Some(iv), '+') = (as_date(b), interval(a), op) {
-        return add_interval(&db, iv, false);
+        return rezone(add_interval(&db, iv, false), zone_of(b));
     }
     if let (Some(db), '+') = (as_date(b), op) {
-        return Ok(date_sql(&add_days(
-            &db,
-            number(a)?.map(Num::to_f64).unwrap_or(0.0),
-        )));
+        let r = date_sql(&add_days(&db, number(a)?.map(Num::to_f64).unwrap_or(0.0)));
+        return rezone(Ok(r), zone_of(b));
     }
     let (Some(x), Some(y)) = (number(a)?, number(b)?) else {
         return Ok(Sql::Null);
@@ -611,8 +639,8 @@ fn to_timestamp_tz(ctx: &Context, shared: &SessionShared) -> R {
             .map_err(|_| "ORA-01861: literal does not match format string".to_string()),
     }
     .map_err(ora)?;
-    let utc = timezone::to_utc(&d, offset).map_err(|e| ora(e.message))?;
-    Ok(date_sql(&utc))
+    timezone::to_utc(&d, offset).map_err(|e| ora(e.message))?;
+    tz_sql(&d, offset)
 }
 
 fn to_number(ctx: &Context) -> R {
@@ -956,7 +984,21 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
         }))
     })?;
     let s = shared.clone();
-    conn.create_scalar_function("ora_systimestamp", 0, vol, move |_| Ok(date_sql(&s.now())))?;
+    // SYSTIMESTAMP is in the database's zone (UTC), CURRENT_TIMESTAMP in
+    // the session's; LOCALTIMESTAMP is the session's wall-clock time.
+    conn.create_scalar_function("ora_systimestamp", 0, vol, move |_| tz_sql(&s.now(), 0))?;
+    let s = shared.clone();
+    conn.create_scalar_function("ora_current_timestamp", 0, vol, move |_| {
+        let (now, off) = (s.now(), s.tz_offset());
+        tz_sql(&crate::date_text::shift(&now, off).unwrap_or(now), off)
+    })?;
+    let s = shared.clone();
+    conn.create_scalar_function("ora_localtimestamp", 0, vol, move |_| {
+        let now = s.now();
+        Ok(date_sql(
+            &crate::date_text::shift(&now, s.tz_offset()).unwrap_or(now),
+        ))
+    })?;
     let s = shared.clone();
     conn.create_scalar_function("ora_nextval", 1, vol, move |c| {
         let name = text(c.get_raw(0)).unwrap_or_default();

@@ -6,7 +6,7 @@ mod bind_limit;
 mod column_check;
 #[cfg(test)]
 mod column_check_tests;
-mod date_text;
+pub mod date_text;
 mod dbms_assert;
 mod dbms_output;
 mod ddl;
@@ -37,6 +37,8 @@ mod sys_names;
 #[cfg(test)]
 mod toolkit_tests;
 mod triggers;
+#[cfg(test)]
+mod tstz_tests;
 mod txn;
 mod types;
 mod userenv;
@@ -271,6 +273,9 @@ pub struct SessionShared {
     timestamp_format: Mutex<String>,
     /// The current schema, where unqualified sequence names resolve.
     schema: Mutex<String>,
+    /// The session's entry: its TIME_ZONE, for zone-less times given to
+    /// TIMESTAMP WITH TIME ZONE.
+    info: Arc<crate::directory::SessionInfo>,
 }
 
 impl SessionShared {
@@ -319,6 +324,13 @@ impl SessionShared {
             .lock()
             .map(|f| f.clone())
             .unwrap_or_else(|_| oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into())
+    }
+    /// The session time zone's offset east of UTC, in minutes. A region
+    /// name other than UTC's counts as UTC: the server has no time-zone
+    /// database (zoned values given by offset are exact).
+    fn tz_offset(&self) -> i32 {
+        let tz = self.info.attrs().time_zone.clone();
+        oracle::timezone::split_zone(&format!("x {tz}")).map_or(0, |(_, m)| m)
     }
     fn now(&self) -> DateTime {
         let d = std::time::SystemTime::now()
@@ -369,6 +381,7 @@ impl Session {
         let conn = db.connect()?;
         let nested = parent.is_some();
         let (shared, info) = parent.unwrap_or_else(|| {
+            let info = session_state::new_info(user);
             let shared = Arc::new(SessionShared {
                 db: db.clone(),
                 currval: Mutex::new(HashMap::new()),
@@ -376,8 +389,9 @@ impl Session {
                 app_context: Default::default(),
                 timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
                 schema: Mutex::new(user.to_ascii_uppercase()),
+                info: info.clone(),
             });
-            (shared, session_state::new_info(user))
+            (shared, info)
         });
         let visible: Arc<Mutex<schemas::Visible>> = Default::default();
         schemas::install_authorizer(&conn, visible.clone());
@@ -389,6 +403,11 @@ impl Session {
         dbms_assert::register(&conn).map_err(|e| errors::map(&e, &[], user))?;
         conn.create_collation("ORA_INTERVAL", oracle::interval::collate)
             .map_err(|e| errors::map(&e, &[], user))?;
+        let s = shared.clone();
+        conn.create_collation("ORA_TSTZ", move |a, b| {
+            date_text::collate_instants(a, b, s.tz_offset())
+        })
+        .map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {
             flag: Arc::new(AtomicBool::new(false)),
             sqlite: Arc::new(conn.get_interrupt_handle()),

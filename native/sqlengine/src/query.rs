@@ -44,6 +44,10 @@ pub fn to_sql(v: &Value) -> Sql {
         Value::Raw(b) if b.is_empty() => Sql::Null,
         Value::Raw(b) | Value::Blob(b) | Value::Vector(b) => Sql::Blob(b.clone()),
         Value::Date(d) | Value::Timestamp(d) => Sql::Text(super::date_text::date_text(d)),
+        // Out of range only from a client's bytes, which decode refuses first.
+        Value::TimestampTz(d, off) => super::date_text::tz_text(d, *off)
+            .map(Sql::Text)
+            .unwrap_or(Sql::Null),
         // SQLite turns a NaN REAL into NULL: NaN is kept as text, which the
         // BINARY_DOUBLE/FLOAT conversions read back (infinities are REALs).
         Value::Double(f) if f.is_nan() => Sql::Text(NAN.into()),
@@ -86,13 +90,26 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 .map(Value::Number)
                 .unwrap_or(Value::Null),
         },
+        ora_type::TIMESTAMP_TZ => {
+            // Stored TSTZ text; zone-less text (an expression's) is taken
+            // as UTC, the database's time zone.
+            let parsed = match v {
+                ValueRef::Text(t) => std::str::from_utf8(t)
+                    .ok()
+                    .and_then(super::date_text::parse_zoned),
+                other => text(other).and_then(|s| super::date_text::parse_zoned(&s)),
+            };
+            parsed.map_or(Value::Null, |(d, off)| {
+                Value::TimestampTz(d, off.unwrap_or(0))
+            })
+        }
         ora_type::DATE | ora_type::TIMESTAMP => {
             let parsed = match v {
                 // Stored dates are text; parse them in place, without a copy.
                 ValueRef::Text(t) => std::str::from_utf8(t)
                     .ok()
-                    .and_then(|s| DateTime::parse_iso(s).ok()),
-                other => text(other).and_then(|s| DateTime::parse_iso(&s).ok()),
+                    .and_then(super::date_text::parse_local),
+                other => text(other).and_then(|s| super::date_text::parse_local(&s)),
             };
             match parsed {
                 Some(d) if c.ora_type == ora_type::DATE => Value::Date(DateTime { nanos: 0, ..d }),
@@ -219,12 +236,9 @@ fn guess(name: &str) -> ColumnInfo {
         "CURRENT_DATE",
     ]) {
         column(name.into(), ora_type::DATE, 7, 0, 0)
-    } else if starts(&[
-        "SYSTIMESTAMP",
-        "TO_TIMESTAMP(",
-        "CURRENT_TIMESTAMP",
-        "LOCALTIMESTAMP",
-    ]) {
+    } else if starts(&["SYSTIMESTAMP", "CURRENT_TIMESTAMP", "TO_TIMESTAMP_TZ("]) {
+        column(name.into(), ora_type::TIMESTAMP_TZ, 13, 0, 6)
+    } else if starts(&["TO_TIMESTAMP(", "LOCALTIMESTAMP"]) {
         column(name.into(), ora_type::TIMESTAMP, 11, 0, 6)
     } else if n.starts_with('\'') {
         let len = n.len().saturating_sub(2).max(1) as u32;
@@ -267,7 +281,7 @@ fn guess(name: &str) -> ColumnInfo {
 /// Whether `t` is date/time text. Such text is short: a long value (a big
 /// string bind) is neither scanned nor copied into a parse error.
 fn is_datetime(t: &str) -> bool {
-    t.len() <= 64 && DateTime::parse_iso(t).is_ok()
+    t.len() <= 64 && super::date_text::parse_zoned(t).is_some()
 }
 
 /// A TO_CHAR item: VARCHAR2 as long as its longest value.
@@ -323,13 +337,18 @@ fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
             Sql::Text(t) => {
                 max_len = max_len.max(t.len());
                 if kind.is_none() && t.len() >= 19 && is_datetime(t) {
-                    kind = Some(if t.len() > 19 {
+                    kind = Some(if super::date_text::parse_stored(t).is_some() {
+                        ora_type::TIMESTAMP_TZ
+                    } else if t.len() > 19 {
                         ora_type::TIMESTAMP
                     } else {
                         ora_type::DATE
                     });
                 } else if kind.is_none()
-                    || matches!(kind, Some(ora_type::DATE | ora_type::TIMESTAMP)) && !is_datetime(t)
+                    || matches!(
+                        kind,
+                        Some(ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_TZ)
+                    ) && !is_datetime(t)
                     // Numbers and text in one column (DECODE, CASE): text carries both.
                     || kind == Some(ora_type::NUMBER) && num::parse(t).is_none()
                 {
@@ -346,6 +365,7 @@ fn infer(rows: &[Vec<Sql>], i: usize, base: &ColumnInfo) -> ColumnInfo {
         Some(ora_type::NUMBER) => column(name.into(), ora_type::NUMBER, 22, 0, -127),
         Some(ora_type::DATE) => column(name.into(), ora_type::DATE, 7, 0, 0),
         Some(ora_type::TIMESTAMP) => column(name.into(), ora_type::TIMESTAMP, 11, 0, 6),
+        Some(ora_type::TIMESTAMP_TZ) => column(name.into(), ora_type::TIMESTAMP_TZ, 13, 0, 6),
         Some(ora_type::RAW) => column(name.into(), ora_type::RAW, max_len.min(32767) as u32, 0, 0),
         Some(ora_type::INTERVAL_DS) => column(name.into(), ora_type::INTERVAL_DS, 11, 9, 9),
         Some(ora_type::INTERVAL_YM) => column(name.into(), ora_type::INTERVAL_YM, 5, 9, 0),

@@ -550,9 +550,9 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 }
                 match u.as_str() {
                     "SYSDATE" | "CURRENT_DATE" => return "ora_sysdate()".into(),
-                    "SYSTIMESTAMP" | "CURRENT_TIMESTAMP" | "LOCALTIMESTAMP" => {
-                        return "ora_systimestamp()".into()
-                    }
+                    "SYSTIMESTAMP" => return "ora_systimestamp()".into(),
+                    "CURRENT_TIMESTAMP" => return "ora_current_timestamp()".into(),
+                    "LOCALTIMESTAMP" => return "ora_localtimestamp()".into(),
                     "USER" => return quote_str(self.ctx.user),
                     "SESSIONTIMEZONE" => return "ora_sessiontimezone()".into(),
                     // The server keeps times in UTC (as a database created

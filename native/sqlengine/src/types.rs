@@ -77,6 +77,9 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         }
         ["DATE"] => col(ora_type::DATE, 7, 0, 0),
         ["TIMESTAMP", ..] if a0.is_some_and(|p| !(0..=9).contains(&p)) => return None,
+        ["TIMESTAMP", "WITH", "TIME", "ZONE"] => {
+            col(ora_type::TIMESTAMP_TZ, 13, 0, a0.unwrap_or(6) as i8)
+        }
         ["TIMESTAMP", ..] => col(ora_type::TIMESTAMP, 11, 0, a0.unwrap_or(6) as i8),
         ["RAW"] => col(ora_type::RAW, a0.unwrap_or(2000) as u32, 0, 0),
         ["BINARY_DOUBLE"] => col(ora_type::BINARY_DOUBLE, 8, 0, 0),
@@ -130,6 +133,10 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         if let Some(q) = ty.strip_prefix("INTERVAL") {
             return interval_cast(q);
         }
+        let zoned = ty.ends_with("WITHTIMEZONE") && !ty.ends_with("WITHLOCALTIMEZONE");
+        let ty = ty
+            .trim_end_matches("WITHLOCALTIMEZONE")
+            .trim_end_matches("WITHTIMEZONE");
         let (name, args) = match ty.split_once('(') {
             Some((n, a)) => (n, a.strip_suffix(')')?),
             None => (ty, ""),
@@ -144,14 +151,18 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
                     .ok()
             })
             .collect::<Option<_>>()?;
-        let name = if name.starts_with("TIMESTAMP") {
-            "TIMESTAMP"
+        let words: Vec<String> = if zoned {
+            ["TIMESTAMP", "WITH", "TIME", "ZONE"]
+                .map(String::from)
+                .into()
+        } else if name.starts_with("TIMESTAMP") {
+            vec!["TIMESTAMP".into()]
         } else {
-            name
+            vec![name.to_string()]
         };
         // Sized as the server's own NVARCHAR2/NCHAR columns are (the suite's
         // setup derives its expected sizes from this cast).
-        return oracle_type(&[name.to_string()], &args, false);
+        return oracle_type(&words, &args, false);
     }
     if h == "ROWID" {
         return Some(ColumnInfo {
@@ -262,6 +273,7 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         // type-check triggers (column_check.rs) could refuse it (ORA-00932).
         ora_type::DATE => "BLOB_DT".into(),
         ora_type::TIMESTAMP => format!("BLOB_TS_{}", c.scale),
+        ora_type::TIMESTAMP_TZ => format!("BLOB_TZ_{}", c.scale),
         ora_type::RAW => format!("BLOB_RW_{}", c.size),
         ora_type::BINARY_DOUBLE => "REAL_BD".into(),
         ora_type::BINARY_FLOAT => "REAL_BF".into(),
@@ -326,6 +338,7 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "NCL" => (ora_type::CLOB, 4000, 0, 0),
         "DT" => (ora_type::DATE, 7, 0, 0),
         "TS" => (ora_type::TIMESTAMP, 11, 0, num(2).unwrap_or(6)),
+        "TZ" => (ora_type::TIMESTAMP_TZ, 13, 0, num(2).unwrap_or(6)),
         "RW" => (ora_type::RAW, num(2).unwrap_or(2000), 0, 0),
         "BD" => (ora_type::BINARY_DOUBLE, 8, 0, 0),
         "BF" => (ora_type::BINARY_FLOAT, 4, 0, 0),

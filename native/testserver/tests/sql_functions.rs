@@ -168,7 +168,7 @@ fn conversion_builtins() {
 }
 
 #[test]
-fn zoned_timestamps_are_kept_in_utc() {
+fn zoned_timestamps_keep_their_zone() {
     let mut s = session();
     let r = rows(
         &mut s,
@@ -177,9 +177,13 @@ fn zoned_timestamps_are_kept_in_utc() {
         &[],
     );
     let ts = |text: &str| DateTime::parse_iso(text).unwrap();
-    assert_eq!(r[0][0], Value::Timestamp(ts("2022-06-03 22:00:02.5")));
-    // Whole seconds: described from the value as a DATE.
-    assert_eq!(r[0][1], Value::Date(ts("2009-10-14 01:50:00")));
+    // TIMESTAMP WITH TIME ZONE, as Oracle types them: the wall-clock time
+    // and its offset.
+    assert_eq!(
+        r[0][0],
+        Value::TimestampTz(ts("2022-06-04 00:00:02.5"), 120)
+    );
+    assert_eq!(r[0][1], Value::TimestampTz(ts("2009-10-13 17:50:00"), -480));
     assert_eq!(
         error(
             &mut s,

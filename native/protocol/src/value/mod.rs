@@ -52,6 +52,9 @@ pub enum Value {
     Raw(Vec<u8>),
     Date(DateTime),
     Timestamp(DateTime),
+    /// TIMESTAMP WITH TIME ZONE: the wall-clock time and its offset east of
+    /// UTC in minutes (an instant, which a zone-less TIMESTAMP is not).
+    TimestampTz(DateTime, i32),
     Double(f64),
     Float(f32),
     Boolean(bool),
@@ -105,6 +108,12 @@ fn text_of(v: &Value) -> Option<String> {
         Value::Number(s) => s.clone(),
         Value::Varchar(s) | Value::Clob(s) => s.clone(),
         Value::Date(d) | Value::Timestamp(d) => d.to_string(),
+        Value::TimestampTz(d, off) => format!(
+            "{d} {}{:02}:{:02}",
+            if *off < 0 { '-' } else { '+' },
+            off.unsigned_abs() / 60,
+            off.unsigned_abs() % 60
+        ),
         Value::Double(f) => f.to_string(),
         Value::Float(f) => f.to_string(),
         Value::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
@@ -149,10 +158,15 @@ pub fn encode_value(v: &Value, ty: u8) -> Result<Vec<u8>, ValueError> {
         (Value::Number(s), t::BINARY_FLOAT) => {
             float::encode_f32(s.parse().map_err(|_| mismatch())?).to_vec()
         }
-        (Value::Date(d) | Value::Timestamp(d), t::DATE) => datetime::encode_date(d),
-        (Value::Date(d) | Value::Timestamp(d), t::TIMESTAMP | t::TIMESTAMP_LTZ) => {
-            datetime::encode_timestamp(d)
+        // A zoned value as a DATE or TIMESTAMP keeps its wall-clock time.
+        (Value::Date(d) | Value::Timestamp(d) | Value::TimestampTz(d, _), t::DATE) => {
+            datetime::encode_date(d)
         }
+        (
+            Value::Date(d) | Value::Timestamp(d) | Value::TimestampTz(d, _),
+            t::TIMESTAMP | t::TIMESTAMP_LTZ,
+        ) => datetime::encode_timestamp(d),
+        (Value::TimestampTz(d, off), t::TIMESTAMP_TZ) => datetime::encode_timestamp_tz(d, *off),
         (Value::Date(d) | Value::Timestamp(d), t::TIMESTAMP_TZ) => {
             datetime::encode_timestamp_tz(d, 0)
         }
@@ -211,8 +225,7 @@ pub fn decode_value(b: &[u8], ty: u8, csfrm: u8) -> Result<Value, ValueError> {
         t::TIMESTAMP_TZ => {
             let (local, off) = datetime::decode_timestamp_tz(b)
                 .map_err(|e| bad("TIMESTAMP WITH TIME ZONE", &e))?;
-            let (s, n) = local.to_epoch();
-            Value::Timestamp(DateTime::from_epoch(s - off as i64 * 60, n))
+            Value::TimestampTz(local, off)
         }
         t::RAW | t::LONG_RAW => Value::Raw(b.to_vec()),
         t::BLOB => Value::Blob(b.to_vec()),
@@ -286,6 +299,8 @@ mod tests {
             (Value::Varchar("héllo".into()), ora_type::VARCHAR),
             (Value::Raw(vec![0, 255]), ora_type::RAW),
             (Value::Timestamp(d), ora_type::TIMESTAMP),
+            (Value::TimestampTz(d, 330), ora_type::TIMESTAMP_TZ),
+            (Value::TimestampTz(d, -480), ora_type::TIMESTAMP_TZ),
             (Value::Double(1.25), ora_type::BINARY_DOUBLE),
             (Value::Boolean(true), ora_type::BOOLEAN),
             (Value::Boolean(false), ora_type::BOOLEAN),

@@ -50,6 +50,7 @@ pub fn image_of_value(v: &super::Value) -> Result<Vec<u8>, super::ValueError> {
         V::Boolean(b) => Json::Bool(*b),
         V::Date(d) => Json::Date(*d),
         V::Timestamp(d) => Json::Timestamp(*d),
+        V::TimestampTz(d, off) => Json::TimestampTz(*d, *off),
         V::IntervalDS(i) => Json::IntervalDs(*i),
         V::IntervalYM(i) => Json::IntervalYm(*i),
         V::Vector(_) => {

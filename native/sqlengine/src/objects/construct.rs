@@ -252,8 +252,8 @@ fn hex(t: &str) -> Option<Vec<u8>> {
 
 fn datetime(v: ValueRef) -> rusqlite::Result<DateTime> {
     let t = text(v).unwrap_or_default();
-    DateTime::parse_iso(t.trim())
-        .map_err(|_| ora("ORA-01861: literal does not match format string"))
+    crate::date_text::parse_local(t.trim())
+        .ok_or_else(|| ora("ORA-01861: literal does not match format string"))
 }
 
 fn encoded(v: &Value, ty: u8) -> rusqlite::Result<Vec<u8>> {

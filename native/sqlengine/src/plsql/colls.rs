@@ -92,7 +92,7 @@ impl Coll {
                 Value::Null => None,
                 Value::Boolean(_) => Some(Ty::Boolean),
                 Value::Date(_) => Some(Ty::Date),
-                Value::Timestamp(_) => Some(Ty::Timestamp),
+                Value::Timestamp(_) | Value::TimestampTz(..) => Some(Ty::Timestamp),
                 Value::Varchar(_) | Value::Clob(_) => Some(Ty::Varchar),
                 Value::Number(_) | Value::Double(_) | Value::Float(_) => Some(Ty::Number),
                 _ => Some(Ty::Any),

@@ -198,7 +198,7 @@ pub fn coerce(v: Sql, ty: Ty) -> Result<Sql, SqlError> {
             _ => return Err(value_error("character to boolean conversion error")),
         },
         (Ty::Boolean, Sql::Real(f)) => Sql::Integer(i64::from(f != 0.0)),
-        (Ty::Date | Ty::Timestamp, Sql::Text(t)) if DateTime::parse_iso(&t).is_err() => {
+        (Ty::Date | Ty::Timestamp, Sql::Text(t)) if crate::date_text::parse_zoned(&t).is_none() => {
             return Err(err(1861, "literal does not match format string"))
         }
         (_, v) => v,
@@ -208,7 +208,7 @@ pub fn coerce(v: Sql, ty: Ty) -> Result<Sql, SqlError> {
 /// A slot's value as sent back for an OUT bind.
 pub(super) fn out_value(v: &Sql, ty: Ty) -> Value {
     let parsed = |v: &Sql| match v {
-        Sql::Text(t) => DateTime::parse_iso(t).ok(),
+        Sql::Text(t) => crate::date_text::parse_zoned(t),
         _ => None,
     };
     match ty {
@@ -220,11 +220,13 @@ pub(super) fn out_value(v: &Sql, ty: Ty) -> Value {
             _ => sql_value(ValueRef::from(v)),
         },
         Ty::Date => match parsed(v) {
-            Some(d) => Value::Date(DateTime { nanos: 0, ..d }),
+            Some((d, _)) => Value::Date(DateTime { nanos: 0, ..d }),
             None => sql_value(ValueRef::from(v)),
         },
+        // A zoned value stays an instant (its text is UTC, suffixed).
         Ty::Timestamp => match parsed(v) {
-            Some(d) => Value::Timestamp(d),
+            Some((d, None)) => Value::Timestamp(d),
+            Some((d, Some(off))) => Value::TimestampTz(d, off),
             None => sql_value(ValueRef::from(v)),
         },
         Ty::Varchar => match v {

@@ -93,7 +93,7 @@ impl Session {
             *t = match v {
                 Value::Boolean(_) => Ty::Boolean,
                 Value::Date(_) => Ty::Date,
-                Value::Timestamp(_) => Ty::Timestamp,
+                Value::Timestamp(_) | Value::TimestampTz(..) => Ty::Timestamp,
                 _ => Ty::Any,
             };
         }

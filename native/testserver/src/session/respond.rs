@@ -109,13 +109,18 @@ fn encoded(v: &Value, ty: u8, csfrm: u8) -> Result<Option<Vec<u8>>, SqlError> {
 fn out_as(v: &Value, ty: u8) -> Value {
     match (v, ty) {
         (Value::Number(n), ora_type::BOOLEAN) => Value::Boolean(n.trim() != "0"),
-        (
-            Value::Varchar(s),
-            ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ | ora_type::TIMESTAMP_TZ,
-        ) => match oradb_protocol::value::DateTime::parse_iso(s) {
-            Ok(d) => Value::Timestamp(d),
-            Err(_) => v.clone(),
-        },
+        (Value::Varchar(s), ora_type::TIMESTAMP_TZ) => {
+            match crate::sql::date_text::parse_zoned(s) {
+                Some((d, off)) => Value::TimestampTz(d, off.unwrap_or(0)),
+                None => v.clone(),
+            }
+        }
+        (Value::Varchar(s), ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ) => {
+            match crate::sql::date_text::parse_local(s) {
+                Some(d) => Value::Timestamp(d),
+                None => v.clone(),
+            }
+        }
         // PL/SQL keeps intervals as the engine's text; one that does not
         // parse stays text, which `encoded` refuses with ORA-06502.
         (Value::Varchar(s), ora_type::INTERVAL_DS | ora_type::INTERVAL_YM) => {

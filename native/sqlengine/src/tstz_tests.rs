@@ -1,0 +1,196 @@
+//! TIMESTAMP WITH TIME ZONE end to end on a session: values keep their
+//! instant and zone, zone-less values are read in the session's time zone,
+//! and comparisons go by instant, as Oracle does.
+
+use oradb_protocol::value::{ora_type, DateTime, Value};
+
+use crate::{ColumnInfo, Database, Outcome, Session};
+
+fn session() -> Session {
+    let db = Database::open(None).unwrap();
+    Session::open(&db, "scott").unwrap()
+}
+
+fn query(s: &mut Session, sql: &str, binds: &[Value]) -> (Vec<ColumnInfo>, Vec<Vec<Value>>) {
+    let p = s.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+    match s
+        .execute(&p, binds)
+        .unwrap_or_else(|e| panic!("{sql}: {e:?}"))
+    {
+        Outcome::Rows { columns, rows } => (columns, rows),
+        _ => panic!("{sql}: no rows"),
+    }
+}
+
+fn ok(s: &mut Session, sql: &str, binds: &[Value]) {
+    let p = s.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+    s.execute(&p, binds)
+        .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+}
+
+fn at(text: &str) -> DateTime {
+    DateTime::parse_iso(text).unwrap()
+}
+
+fn ids(s: &mut Session, sql: &str, binds: &[Value]) -> Vec<String> {
+    query(s, sql, binds)
+        .1
+        .into_iter()
+        .map(|r| match &r[0] {
+            Value::Number(n) => n.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn zoned_values_keep_their_zone_and_zone_less_ones_take_the_sessions() {
+    let mut s = session();
+    ok(&mut s, "alter session set time_zone = '+01:00'", &[]);
+    ok(
+        &mut s,
+        "create table tz (id number, t timestamp(3) with time zone, w timestamp)",
+        &[],
+    );
+    ok(&mut s, "insert into tz values (1, timestamp '2024-06-01 12:00:00 +05:30', timestamp '2024-06-01 12:00:00 +05:30')", &[]);
+    // A bound TIMESTAMP is a wall-clock time: in a TSTZ column it is the
+    // session's (+01:00), in a TIMESTAMP column it stays as it is.
+    let noon = Value::Timestamp(at("2024-06-01 12:00:00"));
+    ok(
+        &mut s,
+        "insert into tz values (2, :1, :2)",
+        &[noon.clone(), noon.clone()],
+    );
+    // A bound TSTZ keeps its zone; as a TIMESTAMP it keeps its wall-clock time.
+    let zoned = Value::TimestampTz(at("2024-06-01 08:30:00.1234"), 120);
+    ok(
+        &mut s,
+        "insert into tz values (3, :1, :2)",
+        &[zoned.clone(), zoned],
+    );
+    let (cols, rows) = query(&mut s, "select t, w from tz order by id", &[]);
+    assert_eq!(cols[0].ora_type, ora_type::TIMESTAMP_TZ);
+    assert_eq!(cols[1].ora_type, ora_type::TIMESTAMP);
+    let want = [
+        (
+            Value::TimestampTz(at("2024-06-01 12:00:00"), 330),
+            at("2024-06-01 12:00:00"),
+        ),
+        (
+            Value::TimestampTz(at("2024-06-01 12:00:00"), 60),
+            at("2024-06-01 12:00:00"),
+        ),
+        // TIMESTAMP(3): the fraction is rounded, the zone kept.
+        (
+            Value::TimestampTz(at("2024-06-01 08:30:00.123"), 120),
+            at("2024-06-01 08:30:00.1234"),
+        ),
+    ];
+    for (row, (t, w)) in rows.iter().zip(want) {
+        assert_eq!(row[0], t);
+        assert_eq!(row[1], Value::Timestamp(w));
+    }
+}
+
+#[test]
+fn comparisons_and_order_go_by_instant_whatever_the_zones() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "create table tz (id number, t timestamp with time zone)",
+        &[],
+    );
+    // 06:30, 11:00 and 06:30 UTC.
+    ok(
+        &mut s,
+        "insert into tz values (1, timestamp '2024-06-01 12:00:00 +05:30')",
+        &[],
+    );
+    ok(
+        &mut s,
+        "insert into tz values (2, timestamp '2024-06-01 12:00:00 +01:00')",
+        &[],
+    );
+    ok(
+        &mut s,
+        "insert into tz values (3, timestamp '2024-06-01 08:30:00 +02:00')",
+        &[],
+    );
+    assert_eq!(
+        ids(
+            &mut s,
+            "select id from tz where t = timestamp '2024-06-01 06:30:00 UTC' order by id",
+            &[]
+        ),
+        ["1", "3"]
+    );
+    assert_eq!(
+        ids(&mut s, "select id from tz order by t desc, id", &[]),
+        ["2", "1", "3"]
+    );
+    // A zone-less bind compares as a time in the session's zone.
+    let eleven = Value::Timestamp(at("2024-06-01 11:00:00"));
+    assert_eq!(
+        ids(
+            &mut s,
+            "select id from tz where t = :1",
+            std::slice::from_ref(&eleven)
+        ),
+        ["2"]
+    );
+    ok(&mut s, "alter session set time_zone = '-04:00'", &[]);
+    assert!(ids(&mut s, "select id from tz where t = :1", &[eleven]).is_empty());
+    let bound = Value::TimestampTz(at("2024-06-01 02:30:00"), -240);
+    assert_eq!(
+        ids(
+            &mut s,
+            "select id from tz where t = :1 order by id",
+            &[bound]
+        ),
+        ["1", "3"]
+    );
+}
+
+#[test]
+fn current_times_are_typed_as_oracle_types_them() {
+    let mut s = session();
+    ok(&mut s, "alter session set time_zone = '-08:00'", &[]);
+    let (cols, rows) = query(
+        &mut s,
+        "select systimestamp, current_timestamp, localtimestamp, systimestamp + interval '1' hour from dual",
+        &[],
+    );
+    let types: Vec<u8> = cols.iter().map(|c| c.ora_type).collect();
+    assert_eq!(
+        types,
+        [
+            ora_type::TIMESTAMP_TZ,
+            ora_type::TIMESTAMP_TZ,
+            ora_type::TIMESTAMP,
+            ora_type::TIMESTAMP_TZ
+        ]
+    );
+    let instant = |v: &Value| match v {
+        Value::TimestampTz(d, off) => d.to_epoch().0 - i64::from(*off) * 60,
+        Value::Timestamp(d) => d.to_epoch().0,
+        other => panic!("{other:?}"),
+    };
+    let r = &rows[0];
+    assert!(matches!(r[0], Value::TimestampTz(_, 0)), "{:?}", r[0]);
+    assert!(matches!(r[1], Value::TimestampTz(_, -480)), "{:?}", r[1]);
+    assert!((instant(&r[0]) - instant(&r[1])).abs() <= 1);
+    // LOCALTIMESTAMP is the session's wall clock: 8 hours behind UTC.
+    assert!((instant(&r[0]) - 8 * 3600 - instant(&r[2])).abs() <= 1);
+    assert!((instant(&r[3]) - instant(&r[0]) - 3600).abs() <= 1);
+}
+
+#[test]
+fn a_tstz_column_refuses_what_oracle_refuses() {
+    let mut s = session();
+    ok(&mut s, "create table tz (t timestamp with time zone)", &[]);
+    let p = s.prepare("insert into tz values (42)").unwrap();
+    let e = s.execute(&p, &[]).unwrap_err();
+    assert!(e.message.contains("ORA-00932"), "{e:?}");
+    let p = s.prepare("insert into tz values ('not a date')").unwrap();
+    assert!(s.execute(&p, &[]).is_err());
+}
