@@ -240,6 +240,17 @@ fn date_needs_fix(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqli
 /// zone-less text (a bound TIMESTAMP or DATE, NLS text) is a time in
 /// the session's time zone, as Oracle reads it.
 fn zoned_for(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::Result<Sql> {
+    zoned_in(v, frac, shared, false)
+}
+
+/// [`zoned_for`]; with `utc`, the instant in UTC: what TIMESTAMP WITH
+/// LOCAL TIME ZONE keeps (the database's zone), shown in the session's.
+fn zoned_in(
+    v: ValueRef,
+    frac: Fraction,
+    shared: &SessionShared,
+    utc: bool,
+) -> rusqlite::Result<Sql> {
     let s = match v {
         ValueRef::Null => return Ok(Sql::Null),
         ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
@@ -265,6 +276,10 @@ fn zoned_for(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::R
         }
     };
     let local = frac.fit(&local).unwrap_or(local);
+    let (local, offset) = match utc {
+        true => (date_text::shift(&local, -offset).unwrap_or(local), 0),
+        false => (local, offset),
+    };
     date_text::tz_text(&local, offset)
         .map(Sql::Text)
         .ok_or_else(|| ora("ORA-01841: (full) year must be between -4713 and +9999, and not be 0"))
@@ -272,19 +287,26 @@ fn zoned_for(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::R
 
 /// Whether `v` must be rewritten for a TIMESTAMP WITH TIME ZONE column:
 /// anything but stored TSTZ text already at the column's fraction.
-fn zoned_needs_fix(v: ValueRef, frac: Fraction, shared: &SessionShared) -> rusqlite::Result<bool> {
+/// With `utc` (WITH LOCAL TIME ZONE), only text in UTC is kept as it is.
+fn zoned_needs_fix(
+    v: ValueRef,
+    frac: Fraction,
+    shared: &SessionShared,
+    utc: bool,
+) -> rusqlite::Result<bool> {
     if let ValueRef::Null = v {
         return Ok(false);
     }
     if let ValueRef::Text(t) = v {
         let stored = std::str::from_utf8(t)
             .ok()
-            .and_then(date_text::parse_stored);
+            .and_then(date_text::parse_stored)
+            .filter(|(_, off)| !utc || *off == 0);
         if let Some((d, _)) = stored {
             return Ok(frac.fit(&d).is_some());
         }
     }
-    zoned_for(v, frac, shared).map(|_| true)
+    zoned_in(v, frac, shared, utc).map(|_| true)
 }
 
 fn inconsistent_tz(got: &str) -> rusqlite::Error {
@@ -315,8 +337,17 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     conn.create_scalar_function("ora_col_dt_set", 2, vol, move |c| {
         date_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &s)
     })?;
+    let s = shared.clone();
     conn.create_scalar_function("ora_col_tz_set", 2, vol, move |c| {
-        zoned_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &shared)
+        zoned_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &s)
+    })?;
+    conn.create_scalar_function("ora_col_ltz_set", 2, vol, move |c| {
+        zoned_in(
+            c.get_raw(0),
+            Fraction::from_code(int_arg(c, 1)),
+            &shared,
+            true,
+        )
     })?;
     Ok(())
 }
@@ -326,8 +357,10 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
 enum Kind {
     Number(Option<(u8, i8)>),
     Date(Fraction),
-    /// TIMESTAMP WITH TIME ZONE: kept as UTC text with its suffix.
+    /// TIMESTAMP WITH TIME ZONE: kept as stored TSTZ text (date_text).
     Zoned(Fraction),
+    /// TIMESTAMP WITH LOCAL TIME ZONE: the same, always in UTC.
+    Local(Fraction),
     /// VECTOR: dimensions (0: any), format, metadata flags.
     Vector(u32, u8, u8),
 }
@@ -353,6 +386,10 @@ fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
             let f = Fraction::Timestamp(info.scale.clamp(0, 9) as u8);
             Some((Kind::Zoned(f), f.code(), 0))
         }
+        ora_type::TIMESTAMP_LTZ => {
+            let f = Fraction::Timestamp(info.scale.clamp(0, 9) as u8);
+            Some((Kind::Local(f), f.code(), 0))
+        }
         _ => None,
     }
 }
@@ -368,6 +405,9 @@ fn spec_kind(w: &str) -> Kind {
             Kind::Vector(n(0), n(1) as u8, n(2) as u8)
         }
         Some(b'Z') => Kind::Zoned(Fraction::Timestamp(
+            w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
+        )),
+        Some(b'L') => Kind::Local(Fraction::Timestamp(
             w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
         )),
         Some(b'T') => Kind::Date(Fraction::Timestamp(
@@ -401,7 +441,8 @@ fn check_row(c: &Context, shared: &SessionShared) -> rusqlite::Result<Sql> {
         fix |= match spec_kind(word) {
             Kind::Number(lim) => number_needs_fix(v, lim)?,
             Kind::Date(frac) => date_needs_fix(v, frac, shared)?,
-            Kind::Zoned(frac) => zoned_needs_fix(v, frac, shared)?,
+            Kind::Zoned(frac) => zoned_needs_fix(v, frac, shared, false)?,
+            Kind::Local(frac) => zoned_needs_fix(v, frac, shared, true)?,
             Kind::Vector(d, f, fl) => crate::vector::needs_fix(v, d, f, fl & 2 != 0)?,
         };
     }
@@ -424,7 +465,8 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Date(Fraction::Date) => "D".into(),
             Kind::Date(Fraction::Timestamp(p)) => format!("T{p}"),
             Kind::Zoned(Fraction::Timestamp(p)) => format!("Z{p}"),
-            Kind::Zoned(Fraction::Date) => "Z9".into(),
+            Kind::Local(Fraction::Timestamp(p)) => format!("L{p}"),
+            Kind::Zoned(Fraction::Date) | Kind::Local(Fraction::Date) => "Z9".into(),
             Kind::Vector(d, f, fl) => format!("V{d},{f},{fl}"),
         })
         .collect::<Vec<_>>()
@@ -436,6 +478,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Number(_) => format!("{c}=ora_col_num_set({c},{p},{s})"),
             Kind::Date(_) => format!("{c}=ora_col_dt_set({c},{p})"),
             Kind::Zoned(_) => format!("{c}=ora_col_tz_set({c},{p})"),
+            Kind::Local(_) => format!("{c}=ora_col_ltz_set({c},{p})"),
             Kind::Vector(d, f, fl) => format!("{c}=ora_col_vec_set({c},{d},{f},{fl})"),
         })
         .collect::<Vec<_>>()

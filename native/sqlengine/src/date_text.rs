@@ -118,6 +118,21 @@ pub fn collate_instants(a: &str, b: &str, session_offset: i32) -> std::cmp::Orde
     }
 }
 
+thread_local! {
+    /// The running statement's session time zone (minutes east of UTC):
+    /// set by `Session::execute` for the value conversions that have no
+    /// session at hand (`query::to_sql`, `query::to_value`).
+    static SESSION_OFFSET: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+}
+
+pub(crate) fn set_session_offset(minutes: i32) {
+    SESSION_OFFSET.with(|c| c.set(minutes));
+}
+
+pub(crate) fn session_offset() -> i32 {
+    SESSION_OFFSET.with(|c| c.get())
+}
+
 /// `d` moved by `minutes`; `None` outside Oracle's years.
 pub fn shift(d: &DateTime, minutes: i32) -> Option<DateTime> {
     if minutes == 0 {

@@ -516,11 +516,14 @@ impl Session {
                 }
             }
         }
-        // TIMESTAMP WITH TIME ZONE is a type of its own (instants); WITH
-        // LOCAL TIME ZONE is kept as a TIMESTAMP.
+        // TIMESTAMP WITH [LOCAL] TIME ZONE are types of their own (instants).
         let all = || words.iter().chain(&zone_words);
-        let zoned = all().any(|w| w == "ZONE") && !all().any(|w| w == "LOCAL");
-        let type_words: Vec<String> = if zoned {
+        let zoned = all().any(|w| w == "ZONE");
+        let type_words: Vec<String> = if zoned && all().any(|w| w == "LOCAL") {
+            ["TIMESTAMP", "WITH", "LOCAL", "TIME", "ZONE"]
+                .map(String::from)
+                .into()
+        } else if zoned {
             ["TIMESTAMP", "WITH", "TIME", "ZONE"]
                 .map(String::from)
                 .into()
@@ -670,7 +673,11 @@ fn type_constraints(info: &ColumnInfo, schema: &str, table: &str, col: &str) -> 
         // Intervals are kept as text: compared by value, not by bytes.
         out.push("COLLATE ORA_INTERVAL".into());
     }
-    if info.ora_type == oradb_protocol::value::ora_type::TIMESTAMP_TZ {
+    if matches!(
+        info.ora_type,
+        oradb_protocol::value::ora_type::TIMESTAMP_TZ
+            | oradb_protocol::value::ora_type::TIMESTAMP_LTZ
+    ) {
         // Compared by instant, whatever the zones (date_text::UTC_SUFFIX).
         out.push("COLLATE ORA_TSTZ".into());
     }

@@ -44,6 +44,12 @@ pub fn to_sql(v: &Value) -> Sql {
         Value::Raw(b) if b.is_empty() => Sql::Null,
         Value::Raw(b) | Value::Blob(b) | Value::Vector(b) => Sql::Blob(b.clone()),
         Value::Date(d) | Value::Timestamp(d) => Sql::Text(super::date_text::date_text(d)),
+        // In the session's own zone it is zone-less text, which SQL then
+        // compares with zone-less values (TRUNC of a TSTZ, a DATE column) as
+        // Oracle does after converting them to the session's zone.
+        Value::TimestampTz(d, off) if *off == super::date_text::session_offset() => {
+            Sql::Text(super::date_text::date_text(d))
+        }
         // Out of range only from a client's bytes, which decode refuses first.
         Value::TimestampTz(d, off) => super::date_text::tz_text(d, *off)
             .map(Sql::Text)
@@ -91,8 +97,8 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 .unwrap_or(Value::Null),
         },
         ora_type::TIMESTAMP_TZ => {
-            // Stored TSTZ text; zone-less text (an expression's) is taken
-            // as UTC, the database's time zone.
+            // Stored TSTZ text; zone-less text (an expression's, a bind's
+            // in the session's zone) is in the session's time zone.
             let parsed = match v {
                 ValueRef::Text(t) => std::str::from_utf8(t)
                     .ok()
@@ -100,8 +106,24 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 other => text(other).and_then(|s| super::date_text::parse_zoned(&s)),
             };
             parsed.map_or(Value::Null, |(d, off)| {
-                Value::TimestampTz(d, off.unwrap_or(0))
+                Value::TimestampTz(d, off.unwrap_or_else(super::date_text::session_offset))
             })
+        }
+        // Kept as an instant, shown in the session's time zone.
+        ora_type::TIMESTAMP_LTZ => {
+            let session = super::date_text::session_offset();
+            let parsed = match v {
+                ValueRef::Text(t) => std::str::from_utf8(t)
+                    .ok()
+                    .and_then(super::date_text::parse_zoned),
+                other => text(other).and_then(|s| super::date_text::parse_zoned(&s)),
+            };
+            parsed
+                .and_then(|(d, off)| match off {
+                    Some(off) => super::date_text::shift(&d, session - off),
+                    None => Some(d),
+                })
+                .map_or(Value::Null, Value::Timestamp)
         }
         ora_type::DATE | ora_type::TIMESTAMP => {
             let parsed = match v {
@@ -191,13 +213,15 @@ fn row_value(v: ValueRef, c: &ColumnInfo) -> Result<Value, SqlError> {
                 c.name
             ),
         )),
-        ora_type::DATE | ora_type::TIMESTAMP => Err(err(
-            1861,
-            &format!(
+        ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_TZ | ora_type::TIMESTAMP_LTZ => {
+            Err(err(
+                1861,
+                &format!(
                 "literal does not match format string: column {} holds a value that is not a date",
                 c.name
             ),
-        )),
+            ))
+        }
         ora_type::INTERVAL_DS | ora_type::INTERVAL_YM => Err(err(
             1867,
             &format!(
@@ -841,6 +865,7 @@ impl Session {
 
     pub fn execute(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.check_interrupt()?;
+        super::date_text::set_session_offset(self.shared.tz_offset());
         self.info.bump(crate::directory::stat::EXECUTE_COUNT);
         // A caller that kept a statement across DDL (the server refreshes its cursors itself,
         // so it pays this parse once) still runs it against the current tables.

@@ -194,3 +194,71 @@ fn a_tstz_column_refuses_what_oracle_refuses() {
     let p = s.prepare("insert into tz values ('not a date')").unwrap();
     assert!(s.execute(&p, &[]).is_err());
 }
+
+#[test]
+fn a_tstz_bind_in_the_sessions_zone_compares_with_zone_less_values() {
+    let mut s = session();
+    ok(&mut s, "alter session set time_zone = '+05:30'", &[]);
+    ok(
+        &mut s,
+        "create table tz (id number, t timestamp with time zone)",
+        &[],
+    );
+    ok(
+        &mut s,
+        "insert into tz values (1, timestamp '2022-06-08 00:00:10.25 +05:30')",
+        &[],
+    );
+    ok(
+        &mut s,
+        "insert into tz values (2, timestamp '2022-06-08 00:00:10.25 +00:00')",
+        &[],
+    );
+    // TRUNC of a TSTZ is a DATE of its wall-clock day; Oracle compares it
+    // with the bind in the session's zone (python-oracledb's test_4910).
+    let day = Value::TimestampTz(at("2022-06-08 00:00:00"), 330);
+    assert_eq!(
+        ids(
+            &mut s,
+            "select id from tz where trunc(t) = :1 order by id",
+            &[day]
+        ),
+        ["1", "2"]
+    );
+    // Selected back, a bound TSTZ keeps its zone, in the session's or not.
+    for off in [330, -120] {
+        let v = Value::TimestampTz(at("2022-06-08 01:02:03"), off);
+        let (cols, rows) = query(&mut s, "select :1 from dual", std::slice::from_ref(&v));
+        assert_eq!(cols[0].ora_type, ora_type::TIMESTAMP_TZ);
+        assert_eq!(rows[0][0], v);
+    }
+}
+
+#[test]
+fn local_time_zone_values_are_instants_shown_in_the_sessions_zone() {
+    let mut s = session();
+    ok(&mut s, "alter session set time_zone = '+02:00'", &[]);
+    ok(
+        &mut s,
+        "create table ltz (id number, t timestamp with local time zone)",
+        &[],
+    );
+    ok(
+        &mut s,
+        "insert into ltz values (1, :1)",
+        &[Value::Timestamp(at("2024-06-01 12:00:00"))],
+    );
+    ok(
+        &mut s,
+        "insert into ltz values (2, timestamp '2024-06-01 12:00:00 +05:30')",
+        &[],
+    );
+    let (cols, rows) = query(&mut s, "select t from ltz order by id", &[]);
+    assert_eq!(cols[0].ora_type, ora_type::TIMESTAMP_LTZ);
+    assert_eq!(rows[0][0], Value::Timestamp(at("2024-06-01 12:00:00")));
+    assert_eq!(rows[1][0], Value::Timestamp(at("2024-06-01 08:30:00")));
+    ok(&mut s, "alter session set time_zone = '-03:00'", &[]);
+    let (_, rows) = query(&mut s, "select t from ltz order by id", &[]);
+    assert_eq!(rows[0][0], Value::Timestamp(at("2024-06-01 07:00:00")));
+    assert_eq!(rows[1][0], Value::Timestamp(at("2024-06-01 03:30:00")));
+}

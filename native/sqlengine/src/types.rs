@@ -80,6 +80,9 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["TIMESTAMP", "WITH", "TIME", "ZONE"] => {
             col(ora_type::TIMESTAMP_TZ, 13, 0, a0.unwrap_or(6) as i8)
         }
+        ["TIMESTAMP", "WITH", "LOCAL", "TIME", "ZONE"] => {
+            col(ora_type::TIMESTAMP_LTZ, 11, 0, a0.unwrap_or(6) as i8)
+        }
         ["TIMESTAMP", ..] => col(ora_type::TIMESTAMP, 11, 0, a0.unwrap_or(6) as i8),
         ["RAW"] => col(ora_type::RAW, a0.unwrap_or(2000) as u32, 0, 0),
         ["BINARY_DOUBLE"] => col(ora_type::BINARY_DOUBLE, 8, 0, 0),
@@ -274,6 +277,7 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         ora_type::DATE => "BLOB_DT".into(),
         ora_type::TIMESTAMP => format!("BLOB_TS_{}", c.scale),
         ora_type::TIMESTAMP_TZ => format!("BLOB_TZ_{}", c.scale),
+        ora_type::TIMESTAMP_LTZ => format!("BLOB_LZ_{}", c.scale),
         ora_type::RAW => format!("BLOB_RW_{}", c.size),
         ora_type::BINARY_DOUBLE => "REAL_BD".into(),
         ora_type::BINARY_FLOAT => "REAL_BF".into(),
@@ -339,6 +343,7 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "DT" => (ora_type::DATE, 7, 0, 0),
         "TS" => (ora_type::TIMESTAMP, 11, 0, num(2).unwrap_or(6)),
         "TZ" => (ora_type::TIMESTAMP_TZ, 13, 0, num(2).unwrap_or(6)),
+        "LZ" => (ora_type::TIMESTAMP_LTZ, 11, 0, num(2).unwrap_or(6)),
         "RW" => (ora_type::RAW, num(2).unwrap_or(2000), 0, 0),
         "BD" => (ora_type::BINARY_DOUBLE, 8, 0, 0),
         "BF" => (ora_type::BINARY_FLOAT, 4, 0, 0),

@@ -51,6 +51,8 @@ create table &main_user..TestTimestampLTZs (
     TimestampLTZPrecisionCol timestamp(5) with local time zone
 )
 /
+-- Its values are at +05:30: test_4900 binds 2022-06-07 18:30:10.25 UTC for the row whose
+-- wall-clock time is 2022-06-08 00:00:10.25.
 create table &main_user..TestTimestampTZs (
     IntCol number(9) not null,
     TimestampTZCol timestamp with time zone not null,
@@ -78,25 +80,25 @@ insert into &main_user..TestTimestampLTZs values (9, timestamp '2022-06-10 14:30
 /
 insert into &main_user..TestTimestampLTZs values (10, timestamp '2022-06-12 10:30:20.500000', null, timestamp '2009-12-14 00:00:00')
 /
-insert into &main_user..TestTimestampTZs values (1, timestamp '2022-06-04 00:00:02.500000 +00:00', timestamp '2022-06-05 00:00:03.125000 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (1, timestamp '2022-06-04 00:00:02.500000 +05:30', timestamp '2022-06-05 00:00:03.125000 +05:30', timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (2, timestamp '2022-06-05 00:00:04.100000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (2, timestamp '2022-06-05 00:00:04.100000 +05:30', null, timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (3, timestamp '2022-06-06 00:00:06.150000 +00:00', timestamp '2022-06-07 00:00:09.375000 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (3, timestamp '2022-06-06 00:00:06.150000 +05:30', timestamp '2022-06-07 00:00:09.375000 +05:30', timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (4, timestamp '2022-06-07 00:00:08.200000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (4, timestamp '2022-06-07 00:00:08.200000 +05:30', null, timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (5, timestamp '2022-06-08 00:00:10.250000 +00:00', timestamp '2022-06-09 00:00:15.625000 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (5, timestamp '2022-06-08 00:00:10.250000 +05:30', timestamp '2022-06-09 00:00:15.625000 +05:30', timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (6, timestamp '2022-06-09 00:00:12.300000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (6, timestamp '2022-06-09 00:00:12.300000 +05:30', null, timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (7, timestamp '2022-06-10 00:00:14.350000 +00:00', timestamp '2022-06-11 00:00:21.875000 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (7, timestamp '2022-06-10 00:00:14.350000 +05:30', timestamp '2022-06-11 00:00:21.875000 +05:30', timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (8, timestamp '2022-06-11 00:00:16.400000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (8, timestamp '2022-06-11 00:00:16.400000 +05:30', null, timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (9, timestamp '2022-06-12 00:00:18.450000 +00:00', timestamp '2022-06-13 00:00:27.112500 +00:00', timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (9, timestamp '2022-06-12 00:00:18.450000 +05:30', timestamp '2022-06-13 00:00:27.112500 +05:30', timestamp '2009-12-14 00:00:00 +00:00')
 /
-insert into &main_user..TestTimestampTZs values (10, timestamp '2022-06-13 00:00:20.500000 +00:00', null, timestamp '2009-12-14 00:00:00 +00:00')
+insert into &main_user..TestTimestampTZs values (10, timestamp '2022-06-13 00:00:20.500000 +05:30', null, timestamp '2009-12-14 00:00:00 +00:00')
 /
 -- TestDataFrame: the table of the 4.x data frame suites (test_8000/8100 fetch, 8900/9000
 -- ingestion, 9600/9700 direct path load). Columns as those tests name and type them: the
