@@ -495,6 +495,13 @@ fn to_char(ctx: &Context, shared: &SessionShared) -> R {
         return Ok(Sql::Null);
     }
     if let Some(d) = as_date(v) {
+        if let Some(zone) = zone_of(v) {
+            // NLS_TIMESTAMP_TZ_FORMAT's default: the timestamp's, then TZR.
+            let f = fmt.unwrap_or_else(|| shared.timestamp_format() + " TZR");
+            return datefmt::to_char_zoned(&d, &f, zone)
+                .map(Sql::Text)
+                .map_err(|e| ora(e.message));
+        }
         // Storage does not say DATE or TIMESTAMP; text with fractions is a timestamp.
         let f = fmt.unwrap_or_else(|| match v {
             ValueRef::Text(t) if t.len() > 19 => shared.timestamp_format(),

@@ -262,3 +262,34 @@ fn local_time_zone_values_are_instants_shown_in_the_sessions_zone() {
     assert_eq!(rows[0][0], Value::Timestamp(at("2024-06-01 07:00:00")));
     assert_eq!(rows[1][0], Value::Timestamp(at("2024-06-01 03:30:00")));
 }
+
+#[test]
+fn to_char_shows_a_tstz_in_its_own_zone() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "create table tz (t timestamp with time zone, w timestamp)",
+        &[],
+    );
+    ok(&mut s, "insert into tz values (timestamp '2024-06-01 12:00:00 -03:30', timestamp '2024-06-01 12:00:00')", &[]);
+    let (cols, rows) = query(
+        &mut s,
+        "select to_char(t, 'YYYY-MM-DD HH24:MI TZH:TZM'), to_char(t, 'HH24 TZR'), \
+         to_char(t + interval '1' day, 'DD TZR') from tz",
+        &[],
+    );
+    assert_eq!(cols[0].ora_type, ora_type::VARCHAR);
+    let texts: Vec<&Value> = rows[0].iter().collect();
+    assert_eq!(
+        texts,
+        [
+            &Value::Varchar("2024-06-01 12:00 -03:30".into()),
+            &Value::Varchar("12 -03:30".into()),
+            &Value::Varchar("02 -03:30".into()),
+        ]
+    );
+    // A TIMESTAMP has no zone to show (ORA-01821), as in Oracle.
+    let p = s.prepare("select to_char(w, 'TZH') from tz").unwrap();
+    let e = s.execute(&p, &[]).unwrap_err();
+    assert!(e.message.contains("01821"), "{e:?}");
+}

@@ -277,6 +277,11 @@ pub fn to_char_date(dt: &DateTime, fmt: &str, is_timestamp: bool) -> Result<Stri
     super::datefmt_out::format(dt, fmt, is_timestamp)
 }
 
+/// TO_CHAR of a TIMESTAMP WITH TIME ZONE (its wall-clock time and zone).
+pub fn to_char_zoned(dt: &DateTime, fmt: &str, zone: i32) -> Result<String, OraFnError> {
+    super::datefmt_out::format_zoned(dt, fmt, true, Some(zone))
+}
+
 /// TO_DATE(text, fmt), with missing fields taken from the current UTC date
 /// (year and month) or defaulted (day 1, 00:00:00). FF is accepted so the
 /// same parser serves TO_TIMESTAMP.

@@ -285,6 +285,10 @@ fn read_elem(
             set(&mut f.pm, pm)
         }
         Elem::Radix => match_literal(cur, ".", exact),
+        // A zone is read only by TO_TIMESTAMP_TZ, which splits it off first.
+        Elem::TzHour | Elem::TzMinute | Elem::TzRegion | Elem::TzAbbr => {
+            Err(super::datefmt_model::format_not_recognized())
+        }
         Elem::Quarter
         | Elem::WeekOfYear
         | Elem::WeekOfMonth

@@ -42,6 +42,12 @@ pub(crate) enum Elem {
     IsoWeek,
     Century,
     Radix,
+    /// TZH, TZM, TZR, TZD: a TIMESTAMP WITH TIME ZONE's zone (output only;
+    /// TO_TIMESTAMP_TZ splits the zone off before parsing).
+    TzHour,
+    TzMinute,
+    TzRegion,
+    TzAbbr,
 }
 
 /// Letter case of a text element's output, taken from how it was written.
@@ -105,6 +111,10 @@ const TABLE: &[(&str, Option<Elem>)] = &[
     ("IW", Some(Elem::IsoWeek)),
     ("CC", Some(Elem::Century)),
     ("X", Some(Elem::Radix)),
+    ("TZH", Some(Elem::TzHour)),
+    ("TZM", Some(Elem::TzMinute)),
+    ("TZR", Some(Elem::TzRegion)),
+    ("TZD", Some(Elem::TzAbbr)),
     ("FM", None),
     ("FX", None),
 ];
@@ -224,7 +234,7 @@ mod tests {
                 quoted: true
             }
         );
-        assert_eq!(tokenize("YYYY-TZH").map_err(|e| e.code), Err(1821));
+        assert_eq!(tokenize("YYYY-TZX").map_err(|e| e.code), Err(1821));
         assert_eq!(tokenize("\"open").map_err(|e| e.code), Err(1821));
         assert_eq!(tokenize("DD@").map_err(|e| e.code), Err(1821));
     }

@@ -13,6 +13,17 @@ const MONTH_WIDTH: usize = 9;
 const DAY_WIDTH: usize = 9;
 
 pub(crate) fn format(dt: &DateTime, fmt: &str, is_timestamp: bool) -> Result<String, OraFnError> {
+    format_zoned(dt, fmt, is_timestamp, None)
+}
+
+/// [`format`] of a TIMESTAMP WITH TIME ZONE at `zone` minutes east of UTC;
+/// without a zone the zone elements are ORA-01821, as for a DATE.
+pub(crate) fn format_zoned(
+    dt: &DateTime,
+    fmt: &str,
+    is_timestamp: bool,
+    zone: Option<i32>,
+) -> Result<String, OraFnError> {
     let mut out = String::new();
     let mut fill = false;
     for item in tokenize(fmt)? {
@@ -24,11 +35,34 @@ pub(crate) fn format(dt: &DateTime, fmt: &str, is_timestamp: bool) -> Result<Str
                 if matches!(elem, Elem::Fraction(_)) && !is_timestamp {
                     return Err(format_not_recognized());
                 }
+                if let Some(text) = render_zone(elem, zone)? {
+                    out.push_str(&text);
+                    continue;
+                }
                 out.push_str(&render(dt, elem, case, fill));
             }
         }
     }
     Ok(out)
+}
+
+/// The zone elements' text: TZH `+05`, TZM `30`, TZR `+05:30`, TZD empty
+/// (Oracle has no abbreviation for an offset). `None` for other elements.
+fn render_zone(elem: Elem, zone: Option<i32>) -> Result<Option<String>, OraFnError> {
+    if !matches!(
+        elem,
+        Elem::TzHour | Elem::TzMinute | Elem::TzRegion | Elem::TzAbbr
+    ) {
+        return Ok(None);
+    }
+    let off = zone.ok_or_else(format_not_recognized)?;
+    let (sign, m) = (if off < 0 { '-' } else { '+' }, off.unsigned_abs());
+    Ok(Some(match elem {
+        Elem::TzHour => format!("{sign}{:02}", m / 60),
+        Elem::TzMinute => format!("{:02}", m % 60),
+        Elem::TzRegion => format!("{sign}{:02}:{:02}", m / 60, m % 60),
+        _ => String::new(),
+    }))
 }
 
 fn number(v: i64, width: usize, fill: bool) -> String {
