@@ -21,6 +21,8 @@ export interface NativeConnectOptions {
   machine?: string;
   osUser?: string;
   driverName?: string;
+  /** The session time zone set at logon (`+05:30`). */
+  timeZone?: string;
   walletLocation?: string;
   sslServerDnMatch?: boolean;
   sslServerCertDn?: string;

@@ -18,6 +18,18 @@ export function purityNumber(p: ConnectOptions["purity"]): number | undefined {
   return p === "new" ? 1 : p === "self" ? 2 : p === "default" ? 0 : undefined;
 }
 
+/**
+ * @internal This process's UTC offset now, `+05:30`: the session's time zone, as node-oracledb
+ * and python-oracledb set it at logon, so that a `Date` written as a local time into a TIMESTAMP
+ * WITH TIME ZONE keeps its instant (summer time: the offset at connect time).
+ */
+export function localTimeZone(now: Date = new Date()): string {
+  const east = -now.getTimezoneOffset();
+  const abs = Math.abs(east);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${east < 0 ? "-" : "+"}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}
+
 /** @internal Connect options as the addon takes them. */
 export function toNativeOptions(o: ConnectOptions) {
   return {
@@ -35,6 +47,7 @@ export function toNativeOptions(o: ConnectOptions) {
     machine: o.machine,
     osUser: o.osUser,
     driverName: o.driverName ?? "oradb",
+    timeZone: localTimeZone(),
     walletLocation: o.walletLocation,
     sslServerDnMatch: o.sslServerDnMatch,
     sslServerCertDn: o.sslServerCertDn,

@@ -329,6 +329,17 @@ async fn auth_call(
     Ok(pairs)
 }
 
+/// The logon's ALTER SESSION for a time zone: an offset (`+05:30`) or a
+/// region name; anything else (a quote would end the literal) sends none.
+fn alter_time_zone(tz: &str) -> Option<String> {
+    let ok = !tz.is_empty()
+        && tz.len() <= 64
+        && tz
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | ':' | '/' | '_'));
+    ok.then(|| format!("ALTER SESSION SET TIME_ZONE='{tz}'\0"))
+}
+
 /// "23.4.0.24.5" from the packed AUTH_VERSION_NO (layout depends on the field version).
 fn version_text(n: u32, field_version: u8) -> String {
     if field_version >= Caps::FV_18_1_EXT1 {
@@ -436,6 +447,9 @@ async fn authenticate(
     if let Some(cc) = &opts.connection_class {
         pairs.push(("AUTH_KPPL_CONN_CLASS".into(), cc.clone().into_bytes(), 0));
     }
+    if let Some(stmt) = opts.time_zone.as_deref().and_then(alter_time_zone) {
+        pairs.push(("AUTH_ALTER_SESSION".into(), stmt.into_bytes(), 1));
+    }
     match opts.purity {
         Purity::New => pairs.push(("AUTH_KPPL_PURITY".into(), b"1".to_vec(), 0)),
         Purity::SelfPurity => pairs.push(("AUTH_KPPL_PURITY".into(), b"2".to_vec(), 0)),
@@ -500,5 +514,17 @@ mod tests {
             assert_eq!(h, ["a", "b", "c"]);
         }
         assert_eq!(firsts.len(), 3, "every address comes first sometimes");
+    }
+
+    #[test]
+    fn the_logon_sets_only_well_formed_time_zones() {
+        assert_eq!(
+            alter_time_zone("+05:30").as_deref(),
+            Some("ALTER SESSION SET TIME_ZONE='+05:30'\0")
+        );
+        assert!(alter_time_zone("Europe/Paris").is_some());
+        for bad in ["", "+01:00'; drop table t --", "x y"] {
+            assert_eq!(alter_time_zone(bad), None, "{bad}");
+        }
     }
 }

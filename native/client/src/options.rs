@@ -37,6 +37,10 @@ pub struct ConnectOptions {
     pub machine: String,
     pub os_user: String,
     pub driver_name: String,
+    /// The session's time zone, set at logon as Oracle's clients set it
+    /// (`ALTER SESSION SET TIME_ZONE`): zone-less datetimes that reach a
+    /// TIMESTAMP WITH TIME ZONE are read in it. `None`: the server's default.
+    pub time_zone: Option<String>,
     /// TLS: a PEM file of trusted certificates or a directory with
     /// `ewallet.pem` (the connect string's MY_WALLET_DIRECTORY wins).
     pub wallet_location: Option<PathBuf>,
@@ -71,6 +75,7 @@ impl Default for ConnectOptions {
             machine: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
             os_user: std::env::var("USER").unwrap_or_else(|_| "oradb".into()),
             driver_name: format!("oradb thn : {}", env!("CARGO_PKG_VERSION")),
+            time_zone: None,
             wallet_location: None,
             ssl_server_dn_match: true,
             ssl_server_cert_dn: None,

@@ -81,6 +81,8 @@ pub struct NativeConnectOptions {
     pub machine: Option<String>,
     pub os_user: Option<String>,
     pub driver_name: Option<String>,
+    /// The session time zone (`+05:30`), set at logon.
+    pub time_zone: Option<String>,
     pub wallet_location: Option<String>,
     pub ssl_server_dn_match: Option<bool>,
     pub ssl_server_cert_dn: Option<String>,
@@ -281,6 +283,7 @@ fn options(o: NativeConnectOptions) -> oradb_client::Result<ConnectOptions> {
     if let Some(v) = o.driver_name {
         c.driver_name = v;
     }
+    c.time_zone = o.time_zone;
     c.wallet_location = o.wallet_location.map(Into::into);
     if let Some(v) = o.ssl_server_dn_match {
         c.ssl_server_dn_match = v;
