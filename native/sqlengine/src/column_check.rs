@@ -262,16 +262,19 @@ fn zoned_in(
     if s.trim().is_empty() {
         return Ok(Sql::Null);
     }
-    let session = shared.tz_offset();
     let (local, offset) = match date_text::parse_zoned(&s) {
-        Some((d, off)) => (d, off.unwrap_or(session)),
+        Some((d, Some(off))) => (d, off),
+        Some((d, None)) => (d, shared.tz_offset_at(&d)),
         None => {
-            let (text, offset) = timezone::split_zone(&s).unwrap_or((&s, session));
+            let (text, zone) = timezone::split_zone(&s).unwrap_or((&s, shared.zone()));
             let now = shared.now();
             let fmt = shared.timestamp_format();
             let local = datefmt::to_date_at(text, timezone::strip_zone_elements(&fmt), &now)
                 .or_else(|e| datefmt::to_date_at(text, &shared.date_format(), &now).map_err(|_| e))
                 .map_err(|e| ora(e.message))?;
+            let offset = zone.offset_at(&local).ok_or_else(|| {
+                ora("ORA-01841: (full) year must be between -4713 and +9999, and not be 0")
+            })?;
             (local, offset)
         }
     };

@@ -76,7 +76,7 @@ pub fn parse_stored(s: &str) -> Option<(DateTime, i32)> {
     }
     let (rest, zone) = s.rsplit_once(' ')?;
     let utc = DateTime::parse_iso(rest.strip_suffix(UTC_SUFFIX)?).ok()?;
-    let (_, offset) = crate::oracle::timezone::split_zone(&format!("x {zone}"))?;
+    let (_, offset) = crate::oracle::timezone::split_offset(&format!("x {zone}"))?;
     Some((shift(&utc, offset)?, offset))
 }
 
@@ -90,8 +90,9 @@ pub fn parse_zoned(s: &str) -> Option<(DateTime, Option<i32>)> {
     if let Some((d, off)) = parse_stored(s) {
         return Some((d, Some(off)));
     }
-    let (local, off) = crate::oracle::timezone::split_zone(s)?;
-    Some((DateTime::parse_iso(local).ok()?, Some(off)))
+    let (local, zone) = crate::oracle::timezone::split_zone(s)?;
+    let local = DateTime::parse_iso(local).ok()?;
+    Some((local, Some(zone.offset_at(&local)?)))
 }
 
 /// The wall-clock time of date text, its zone (if any) dropped: what a DATE
@@ -102,13 +103,21 @@ pub fn parse_local(s: &str) -> Option<DateTime> {
 }
 
 /// The ORA_TSTZ collation of TIMESTAMP WITH TIME ZONE columns: by instant,
-/// zone-less text being a time in the session's zone (`session_offset`), as
-/// Oracle compares a TSTZ with a TIMESTAMP; text that is no date sorts last.
-pub fn collate_instants(a: &str, b: &str, session_offset: i32) -> std::cmp::Ordering {
+/// zone-less text being a time in the session's zone, as Oracle compares a
+/// TSTZ with a TIMESTAMP; text that is no date sorts last.
+pub fn collate_instants(
+    a: &str,
+    b: &str,
+    session: &crate::oracle::timezone::Zone,
+) -> std::cmp::Ordering {
     let instant = |s: &str| {
         let (d, off) = parse_zoned(s)?;
+        let off = match off {
+            Some(off) => off,
+            None => session.offset_at(&d)?,
+        };
         let (secs, nanos) = d.to_epoch();
-        Some((secs - i64::from(off.unwrap_or(session_offset)) * 60, nanos))
+        Some((secs - i64::from(off) * 60, nanos))
     };
     match (instant(a), instant(b)) {
         (Some(x), Some(y)) => x.cmp(&y),

@@ -638,7 +638,7 @@ fn to_timestamp_tz(ctx: &Context, shared: &SessionShared) -> R {
         }
         _ => s,
     };
-    let (local, offset) = timezone::split_zone(&s).unwrap_or((&s, 0));
+    let (local, zone) = timezone::split_zone(&s).unwrap_or((&s, timezone::Zone::Offset(0)));
     let d = match &fmt {
         Some(f) => datefmt::to_date_at(local, timezone::strip_zone_elements(f), &shared.now())
             .map_err(|e| e.message),
@@ -646,6 +646,9 @@ fn to_timestamp_tz(ctx: &Context, shared: &SessionShared) -> R {
             .map_err(|_| "ORA-01861: literal does not match format string".to_string()),
     }
     .map_err(ora)?;
+    let offset = zone.offset_at(&d).ok_or_else(|| {
+        ora("ORA-01841: (full) year must be between -4713 and +9999, and not be 0")
+    })?;
     timezone::to_utc(&d, offset).map_err(|e| ora(e.message))?;
     tz_sql(&d, offset)
 }

@@ -325,12 +325,25 @@ impl SessionShared {
             .map(|f| f.clone())
             .unwrap_or_else(|_| oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into())
     }
-    /// The session time zone's offset east of UTC, in minutes. A region
-    /// name other than UTC's counts as UTC: the server has no time-zone
-    /// database (zoned values given by offset are exact).
-    fn tz_offset(&self) -> i32 {
+    /// The session's time zone (ALTER SESSION SET TIME_ZONE: an offset or a
+    /// region).
+    fn zone(&self) -> oracle::timezone::Zone {
         let tz = self.info.attrs().time_zone.clone();
-        oracle::timezone::split_zone(&format!("x {tz}")).map_or(0, |(_, m)| m)
+        oracle::timezone::Zone::parse(&tz).unwrap_or(oracle::timezone::Zone::Offset(0))
+    }
+    /// The session time zone's offset east of UTC, in minutes, at wall-clock
+    /// time `local` (a region's depends on the date).
+    fn tz_offset_at(&self, local: &DateTime) -> i32 {
+        self.zone().offset_at(local).unwrap_or(0)
+    }
+    /// The session time zone's offset now: a region's at UTC's time, then
+    /// at the wall-clock time that gives (at most a day away from UTC).
+    fn tz_offset(&self) -> i32 {
+        let (zone, now) = (self.zone(), self.now());
+        let guess = zone.offset_at(&now).unwrap_or(0);
+        date_text::shift(&now, guess)
+            .and_then(|local| zone.offset_at(&local))
+            .unwrap_or(guess)
     }
     fn now(&self) -> DateTime {
         let d = std::time::SystemTime::now()
@@ -405,7 +418,7 @@ impl Session {
             .map_err(|e| errors::map(&e, &[], user))?;
         let s = shared.clone();
         conn.create_collation("ORA_TSTZ", move |a, b| {
-            date_text::collate_instants(a, b, s.tz_offset())
+            date_text::collate_instants(a, b, &s.zone())
         })
         .map_err(|e| errors::map(&e, &[], user))?;
         let interrupt = InterruptHandle {

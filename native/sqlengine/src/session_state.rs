@@ -261,11 +261,10 @@ fn normalize_time_zone(tz: &str) -> Option<String> {
         let sign = if minutes < 0 { '-' } else { '+' };
         return Some(format!("{sign}{h:02}:{m:02}"));
     }
-    let region = !tz.is_empty()
-        && tz.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && tz
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
+    let region = matches!(
+        crate::oracle::timezone::Zone::parse(tz),
+        Some(crate::oracle::timezone::Zone::Region(_))
+    ) || ["UTC", "GMT"].iter().any(|n| tz.eq_ignore_ascii_case(n));
     region.then(|| tz.to_string())
 }
 
@@ -395,6 +394,10 @@ impl Session {
                     };
                     match normalize_time_zone(&v) {
                         Some(tz) => Change::TimeZone(tz),
+                        // A name that is not an offset: a region the database does not know.
+                        None if v.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                            return Err(invalid_value(1882, "timezone region not found"))
+                        }
                         None => return Err(invalid_value(1857, "not a valid time zone")),
                     }
                 }
