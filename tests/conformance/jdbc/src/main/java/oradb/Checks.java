@@ -90,6 +90,46 @@ final class Checks {
         }
       }
     });
+    check("TIMESTAMP WITH TIME ZONE with the JVM in Europe/Paris (a region session)", () -> {
+      // JDBC sends its JVM's zone at logon as a region name: zone-less values in a TSTZ column
+      // take that region's offset for their date, zoned ones keep theirs.
+      java.util.TimeZone before = java.util.TimeZone.getDefault();
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Paris"));
+      try (Connection c = connect()) {
+        dropQuietly(c, "jd_tstz");
+        exec(c, "create table jd_tstz (id number, t timestamp with time zone)");
+        java.sql.Timestamp summer = java.sql.Timestamp.valueOf("2024-07-01 12:00:00");
+        java.time.OffsetDateTime kolkata =
+            java.time.OffsetDateTime.parse("2024-07-04T09:00:00+05:30");
+        try (PreparedStatement ps = c.prepareStatement("insert into jd_tstz values (?, ?)")) {
+          ps.setInt(1, 1);
+          ps.setTimestamp(2, summer);
+          ps.executeUpdate();
+          ps.setInt(1, 2);
+          ps.setObject(2, kolkata);
+          ps.executeUpdate();
+        }
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("select t from jd_tstz order by id")) {
+          expect(rs.next(), "row 1");
+          java.time.OffsetDateTime t1 = rs.getObject(1, java.time.OffsetDateTime.class);
+          expectEq(summer.toInstant(), t1.toInstant(), "a local Timestamp keeps its instant");
+          expectEq(7200, t1.getOffset().getTotalSeconds(), "Paris in July is +02:00");
+          expect(rs.next(), "row 2");
+          java.time.OffsetDateTime t2 = rs.getObject(1, java.time.OffsetDateTime.class);
+          expectEq(kolkata, t2, "an OffsetDateTime keeps its offset");
+        }
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("select systimestamp from dual")) {
+          expect(rs.next(), "systimestamp");
+          long skew = Math.abs(rs.getObject(1, java.time.OffsetDateTime.class).toInstant()
+              .toEpochMilli() - System.currentTimeMillis());
+          expect(skew < 60_000, "SYSTIMESTAMP is now, skew " + skew + " ms");
+        }
+      } finally {
+        java.util.TimeZone.setDefault(before);
+      }
+    });
     check("exact NUMBER round trips", () -> {
       try (Connection c = connect()) {
         dropQuietly(c, "jd_nums");
