@@ -312,6 +312,22 @@ fn zoned_needs_fix(
     zoned_in(v, frac, shared, utc).map(|_| true)
 }
 
+/// What an `IS JSON FORMAT OSON` BLOB keeps of `v`: JSON text as its OSON
+/// image, as Oracle converts it; anything else as it is.
+fn oson_for(v: ValueRef) -> rusqlite::Result<Sql> {
+    match v {
+        ValueRef::Text(t) => {
+            let text = String::from_utf8_lossy(t).into_owned();
+            oradb_protocol::value::oson::image_of_value(&oradb_protocol::value::Value::Varchar(
+                text,
+            ))
+            .map(Sql::Blob)
+            .map_err(|e| ora(e.message))
+        }
+        other => Ok(other.into()),
+    }
+}
+
 fn inconsistent_tz(got: &str) -> rusqlite::Error {
     ora(format!(
         "ORA-00932: inconsistent datatypes: expected TIMESTAMP WITH TIME ZONE got {got}"
@@ -344,6 +360,7 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     conn.create_scalar_function("ora_col_tz_set", 2, vol, move |c| {
         zoned_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &s)
     })?;
+    conn.create_scalar_function("ora_col_oson_set", 1, det, |c| oson_for(c.get_raw(0)))?;
     conn.create_scalar_function("ora_col_ltz_set", 2, vol, move |c| {
         zoned_in(
             c.get_raw(0),
@@ -364,6 +381,8 @@ enum Kind {
     Zoned(Fraction),
     /// TIMESTAMP WITH LOCAL TIME ZONE: the same, always in UTC.
     Local(Fraction),
+    /// A BLOB constrained `IS JSON FORMAT OSON`: JSON text becomes OSON.
+    Oson,
     /// VECTOR: dimensions (0: any), format, metadata flags.
     Vector(u32, u8, u8),
 }
@@ -393,6 +412,7 @@ fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
             let f = Fraction::Timestamp(info.scale.clamp(0, 9) as u8);
             Some((Kind::Local(f), f.code(), 0))
         }
+        ora_type::BLOB if info.uds_flags & crate::UDS_IS_OSON != 0 => Some((Kind::Oson, 0, 0)),
         _ => None,
     }
 }
@@ -410,6 +430,7 @@ fn spec_kind(w: &str) -> Kind {
         Some(b'Z') => Kind::Zoned(Fraction::Timestamp(
             w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
         )),
+        Some(b'O') => Kind::Oson,
         Some(b'L') => Kind::Local(Fraction::Timestamp(
             w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
         )),
@@ -446,6 +467,8 @@ fn check_row(c: &Context, shared: &SessionShared) -> rusqlite::Result<Sql> {
             Kind::Date(frac) => date_needs_fix(v, frac, shared)?,
             Kind::Zoned(frac) => zoned_needs_fix(v, frac, shared, false)?,
             Kind::Local(frac) => zoned_needs_fix(v, frac, shared, true)?,
+            // Text is converted (bad JSON fails the column's IS JSON check first).
+            Kind::Oson => matches!(v, ValueRef::Text(_)),
             Kind::Vector(d, f, fl) => crate::vector::needs_fix(v, d, f, fl & 2 != 0)?,
         };
     }
@@ -470,6 +493,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Zoned(Fraction::Timestamp(p)) => format!("Z{p}"),
             Kind::Local(Fraction::Timestamp(p)) => format!("L{p}"),
             Kind::Zoned(Fraction::Date) | Kind::Local(Fraction::Date) => "Z9".into(),
+            Kind::Oson => "O".into(),
             Kind::Vector(d, f, fl) => format!("V{d},{f},{fl}"),
         })
         .collect::<Vec<_>>()
@@ -482,6 +506,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Date(_) => format!("{c}=ora_col_dt_set({c},{p})"),
             Kind::Zoned(_) => format!("{c}=ora_col_tz_set({c},{p})"),
             Kind::Local(_) => format!("{c}=ora_col_ltz_set({c},{p})"),
+            Kind::Oson => format!("{c}=ora_col_oson_set({c})"),
             Kind::Vector(d, f, fl) => format!("{c}=ora_col_vec_set({c},{d},{f},{fl})"),
         })
         .collect::<Vec<_>>()

@@ -1,6 +1,8 @@
 //! DDL: CREATE/DROP TABLE (Oracle types, constraints, identity columns),
 //! CREATE/DROP SEQUENCE, TRUNCATE, and the statements we accept as no-ops.
 
+use std::collections::HashMap;
+
 use super::errors::err;
 use super::lexer::{split_commas, Tok, Token};
 use super::rewrite::{self, BindMode, Ctx};
@@ -332,7 +334,7 @@ impl Session {
                 &toks[4..]
             };
             for item in split_commas(body) {
-                let (col, _) = self.column_def(&schema, &table, item)?;
+                let (col, _) = self.column_def(&schema, &table, item, &json_checks(item))?;
                 self.exec_sql(&format!("ALTER TABLE {target} ADD COLUMN {col}"), toks)?;
             }
             return self.sync_column_checks(&schema, &table, true);
@@ -386,12 +388,13 @@ impl Session {
         let mut defs = Vec::new();
         let mut identities = Vec::new();
         let pk_cols = primary_key_columns(body);
+        let json = json_checks(body);
         for item in split_commas(body) {
             let first = item.first().and_then(Token::ident).unwrap_or_default();
             if ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"].contains(&first.as_str()) {
                 defs.push(sql_of(item, &self.user.clone()));
             } else {
-                let (mut def, identity) = self.column_def(&schema, &name, item)?;
+                let (mut def, identity) = self.column_def(&schema, &name, item, &json)?;
                 if item
                     .first()
                     .and_then(Token::ident)
@@ -459,6 +462,7 @@ impl Session {
         schema: &str,
         table: &str,
         item: &[Token],
+        json: &HashMap<String, u32>,
     ) -> Result<(String, Option<(String, i128, i128)>), SqlError> {
         let col = ident_at(item, 0)?;
         let mut i = 1;
@@ -626,12 +630,35 @@ impl Session {
             }
         }
         constraints.extend(type_constraints(&info, schema, table, &col));
+        info.uds_flags = json.get(&col).copied().unwrap_or(0);
         let decl = decl_type(&info, identity.map(|i| i.0));
         Ok((
             format!("\"{col}\" {decl} {}", constraints.join(" ")),
             identity.map(|(_, s, i)| (col, s, i)),
         ))
     }
+}
+
+/// Columns a table's CHECK constraints test with `col IS JSON` (without
+/// NOT): their describe flags, OSON for `IS JSON FORMAT OSON`.
+fn json_checks(body: &[Token]) -> HashMap<String, u32> {
+    let mut out = HashMap::new();
+    for (k, t) in body.iter().enumerate() {
+        let word = |i: usize, w: &str| body.get(k + i).is_some_and(|t| t.is_word(w));
+        let (Some(col), true, true) = (t.ident(), word(1, "IS"), word(2, "JSON")) else {
+            continue;
+        };
+        let oson = word(3, "FORMAT") && word(4, "OSON");
+        out.insert(
+            col,
+            if oson {
+                crate::UDS_IS_OSON
+            } else {
+                crate::UDS_IS_JSON
+            },
+        );
+    }
+    out
 }
 
 /// The constraints a column of type `info` gets besides NOT NULL: lengths

@@ -117,6 +117,7 @@ fn column(ora_type: u8, size: u32, char_size: u32, precision: i8, scale: i8) -> 
         nullable: true,
         object_type: None,
         national: false,
+        uds_flags: 0,
     }
 }
 

@@ -33,6 +33,8 @@ mod static_views;
 mod stored;
 mod synonyms;
 
+#[cfg(test)]
+mod json_column_tests;
 mod sys_names;
 #[cfg(test)]
 mod toolkit_tests;
@@ -105,7 +107,16 @@ pub struct ColumnInfo {
     /// NCHAR, NVARCHAR2 and NCLOB: the national character set, which clients
     /// get as AL16UTF16 (character-set form 2), two bytes a character.
     pub national: bool,
+    /// A column with an `IS JSON` check: the describe's UDS flags
+    /// ([`UDS_IS_JSON`], or [`UDS_IS_OSON`] for `IS JSON FORMAT OSON`), by
+    /// which clients parse its text or decode its OSON bytes.
+    pub uds_flags: u32,
 }
+
+/// Describe flag of a column constrained `IS JSON`.
+pub const UDS_IS_JSON: u32 = 0x100;
+/// Describe flag of a BLOB column constrained `IS JSON FORMAT OSON`.
+pub const UDS_IS_OSON: u32 = 0x800;
 
 #[derive(Clone, Debug)]
 pub struct Prepared {

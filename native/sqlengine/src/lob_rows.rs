@@ -193,6 +193,7 @@ fn lob_info(ty: u8) -> ColumnInfo {
         nullable: true,
         object_type: None,
         national: false,
+        uds_flags: 0,
     }
 }
 

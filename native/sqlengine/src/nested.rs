@@ -35,6 +35,7 @@ fn cursor_column() -> ColumnInfo {
         nullable: true,
         object_type: None,
         national: false,
+        uds_flags: 0,
     }
 }
 

@@ -244,6 +244,7 @@ fn column(name: String, ora_type: u8, size: u32, precision: i8, scale: i8) -> Co
         nullable: true,
         object_type: None,
         national: false,
+        uds_flags: 0,
     }
 }
 

@@ -21,6 +21,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         nullable: true,
         object_type: None,
         national: false,
+        uds_flags: 0,
     };
     Some(match w.as_slice() {
         ["NUMBER"] | ["NUMERIC"] | ["DECIMAL"] | ["DEC"] => match (a0, args.get(1)) {
@@ -304,7 +305,14 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         Some(_) => "_IDD",
         None => "",
     };
-    format!("{base}{nn}{id}")
+    let json = if c.uds_flags & crate::UDS_IS_OSON != 0 {
+        "_OSON"
+    } else if c.uds_flags & crate::UDS_IS_JSON != 0 {
+        "_ISJSON"
+    } else {
+        ""
+    };
+    format!("{base}{nn}{id}{json}")
 }
 
 /// Reads back a declared type written by [`decl_type`].
@@ -321,6 +329,7 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         nullable: true,
         object_type: None,
         national: false,
+        uds_flags: 0,
     };
     let (ty, size, prec, scale) = match parts.get(1).copied()? {
         "NUM" => (
@@ -386,6 +395,11 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
     c.precision = prec as i8;
     c.scale = scale as i8;
     c.nullable = !parts.contains(&"NN");
+    if parts.contains(&"OSON") {
+        c.uds_flags = crate::UDS_IS_OSON;
+    } else if parts.contains(&"ISJSON") {
+        c.uds_flags = crate::UDS_IS_JSON;
+    }
     let identity = if parts.contains(&"IDA") {
         Some("ALWAYS")
     } else if parts.contains(&"IDD") {

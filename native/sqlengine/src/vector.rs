@@ -55,6 +55,7 @@ pub fn column(dims: u32, fmt: u8, sparse: bool) -> ColumnInfo {
         nullable: true,
         object_type: None,
         national: false,
+        uds_flags: 0,
     }
 }
 

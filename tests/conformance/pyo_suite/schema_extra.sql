@@ -524,3 +524,10 @@ create table &main_user..TestCompressedJson (
     JsonCol json not null
 )
 /
+-- TestOsonCols: OSON in a BLOB, as test_6900 describes it (its OsonCol reports is_oson).
+create table &main_user..TestOsonCols (
+    IntCol number(9) not null,
+    OsonCol blob not null,
+    constraint TestOsonCols_ck_1 check (OsonCol is json format oson)
+)
+/

@@ -129,6 +129,7 @@ impl Session {
             nullable: true,
             object_type: Some(super::TypeRef { owner, name }),
             national: false,
+            uds_flags: 0,
         };
         Some((c, next))
     }

@@ -149,6 +149,7 @@ pub(crate) fn constructor_column(item: &[Token]) -> Option<crate::ColumnInfo> {
         nullable: true,
         object_type: Some(t),
         national: false,
+        uds_flags: 0,
     })
 }
 

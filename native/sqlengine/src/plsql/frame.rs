@@ -249,6 +249,7 @@ pub(super) fn sql_value(v: ValueRef) -> Value {
         nullable: true,
         object_type: None,
         national: false,
+        uds_flags: 0,
     };
     match v {
         ValueRef::Integer(_) | ValueRef::Real(_) => to_value(

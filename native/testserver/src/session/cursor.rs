@@ -272,6 +272,7 @@ mod tests {
             nullable: true,
             object_type: None,
             national: false,
+            uds_flags: 0,
         };
         let types = |d: Vec<super::ColumnMeta>| d.iter().map(|m| m.ora_type).collect::<Vec<_>>();
         let r = retyped_defines(&[col(VARCHAR), col(RAW)], &[], &[col(CLOB), col(BLOB)]);

@@ -234,6 +234,7 @@ mod tests {
             nullable: true,
             object_type: Some(t),
             national: false,
+            uds_flags: 0,
         }];
         let shapes = column_shapes(&m, &cols);
         let mut w = TtcWriter::new();

@@ -64,6 +64,7 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
             if c.ora_type == ora_type::VECTOR {
                 super::vector::describe(&mut d, c);
             }
+            d.uds_flags = c.uds_flags;
             if let Some(t) = &c.object_type {
                 // Clients look the type up by these (python-oracledb by OID).
                 d.type_schema = Some(t.owner.clone());
