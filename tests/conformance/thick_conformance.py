@@ -310,6 +310,35 @@ def _():
             assert got == want, (arraysize, prefetch, n, len(got))
 
 
+@check("CLOB column: a 5,000-character string bound in an insert, read back through its locator")
+def _():
+    # OCI 19.3 refused the server's locators without a call (ORA-24801 on
+    # read, ORA-24813 on the other LOB calls) until they carried Oracle's
+    # persistent-locator version and type bit.
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute("create table thick_clob (id number, c clob, b blob)")
+        text = "".join(chr(ord("a") + i % 26) for i in range(5000))
+        cur.execute("insert into thick_clob values (:1, :2, :3)", [1, text, b"\x01\x02" * 3000])
+        c.commit()
+        clob, blob = cur.execute("select c, b from thick_clob").fetchone()
+        assert (clob.size(), clob.getchunksize()) == (5000, 8132), clob.size()
+        assert clob.read() == text
+        assert clob.read(4999, 10) == text[4998:]
+        assert blob.read() == b"\x01\x02" * 3000
+
+
+@check("wide views over OCI: v$mystat, v$session, v$parameter")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        for view, least in (("v$mystat", 3), ("v$session", 10), ("v$parameter", 4)):
+            rows = cur.execute(f"select * from {view}").fetchall()
+            assert rows and len(rows[0]) >= least, (view, rows[:1])
+        sid = cur.execute("select sys_context('USERENV', 'SID') from dual").fetchone()[0]
+        assert cur.execute("select count(*) from v$mystat where sid = :1", [int(sid)]).fetchone()[0] > 0
+
+
 @check("break of dbms_session.sleep, then the connection still works")
 def _():
     with connect() as c:

@@ -320,3 +320,47 @@ async fn oci_query_of_exactly_its_prefetch_rows() {
     assert_eq!(r.u8().unwrap(), msg::ERROR);
     assert_eq!(ErrorMessage::decode(&mut r, &OCI).unwrap().error_num, 1403);
 }
+
+/// A CLOB column read back by OCI 19.3 (python-oracledb thick: a table
+/// with a CLOB, a 5,000-character string bound in the insert, the select,
+/// OCI's define-and-fetch of it, then `read(1, 100)`: a LOB_OP whose
+/// locator is the one this server sent). OCI refused the locator without a
+/// call (ORA-24801 on read, ORA-24813 on every other LOB call) while it
+/// carried the value-based locator version 4 and no type bit; Oracle's
+/// persistent locators carry version 1 and the type in flag byte 1.
+#[tokio::test]
+async fn oci_reads_a_clob_column_through_its_locator() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    for step in ["oall8_create_clob", "oall8_insert_clob"] {
+        let done = only_error(&c.replay(step).await);
+        assert_eq!(done.error_num, 0, "{step}: {done:?}");
+    }
+    assert_eq!(c.replay("oall8_select_clob").await[0], msg::DESCRIBE_INFO);
+    let rows = c.replay("oall8_define_clob").await;
+    // ub4 locator length 40 (`01 28`), size 5,000 (`02 13 88`), chunk size
+    // 8,132 (`02 1f c4`), then the locator: length 38, version 1, CLOB,
+    // initialised, variable-width character set, not temporary.
+    let head = [0x01, 0x28, 0x02, 0x13, 0x88, 0x02, 0x1f, 0xc4, 0x28];
+    let at = rows
+        .windows(head.len())
+        .position(|w| w == head)
+        .expect("a CLOB locator value in the row");
+    let locator = &rows[at + head.len()..at + head.len() + 40];
+    assert_eq!(
+        locator[..8],
+        [0x00, 0x26, 0x00, 0x01, 0x02, 0x08, 0x80, 0x00]
+    );
+
+    let answer = c.replay("lob_read").await;
+    assert_eq!(answer[0], 0x0e, "LOB_DATA first: {answer:02x?}");
+    let mut r = Reader::new(&answer[1..]);
+    let data = r.bytes().unwrap().unwrap();
+    assert_eq!(
+        data,
+        "x".repeat(100)
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect::<Vec<_>>()
+    );
+}
