@@ -364,3 +364,32 @@ async fn oci_reads_a_clob_column_through_its_locator() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A temporary CLOB as OCI 19.3 makes it (python-oracledb thick
+/// `createlob` then `write("hello")`). CREATE_TEMP carries a 108-byte
+/// scratch locator and the duration (10) as an amount: OCI waited for the
+/// amount after the trailing flags (a hang) until it came back. Its WRITE
+/// puts the amount before the data (the server refused it as "LOB write
+/// without data", ORA-03115) and reads the amount written back.
+#[tokio::test]
+async fn oci_creates_and_writes_a_temporary_clob() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    let created = c.replay("lob_create_temp").await;
+    assert_eq!(created[0], msg::PARAMETER);
+    let mut r = Reader::new(&created[1..]);
+    let locator = r.take(108).unwrap().to_vec();
+    assert_eq!(locator[..4], [0x00, 0x26, 0x00, 0x01]);
+    assert_eq!(r.ub2().unwrap(), 873, "the character set");
+    assert_eq!(r.u8().unwrap(), 0, "the flags");
+    assert_eq!(r.sb8().unwrap(), 10, "the duration back as the amount");
+    assert_eq!(r.u8().unwrap(), msg::STATUS);
+
+    // The capture's locator is the one this server's first LOB gets.
+    let written = c.replay("lob_write").await;
+    assert_eq!(written[0], msg::PARAMETER, "{written:02x?}");
+    let mut r = Reader::new(&written[1..]);
+    assert_eq!(r.take(40).unwrap(), &locator[..40]);
+    assert_eq!(r.sb8().unwrap(), 5, "five characters written");
+    assert_eq!(r.u8().unwrap(), msg::STATUS);
+}

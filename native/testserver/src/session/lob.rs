@@ -379,6 +379,8 @@ impl Lobs {
                 // The reply's locator is as long as the one the client sent.
                 loc.resize(source.len().max(LOCATOR_LEN), 0);
                 reply.locator = loc;
+                // OCI's amount is the duration; it reads it back.
+                reply.amount = req.amount.map(|a| a as i64);
                 reply.charset = if csfrm == 2 {
                     lob::CHARSET_UTF16 as u16
                 } else {
@@ -404,11 +406,16 @@ impl Lobs {
             }
             op::WRITE => {
                 let lob = self.get_mut(&source)?;
-                write(
-                    &mut lob.data,
-                    req.source_offset,
-                    req.data.as_deref().unwrap_or_default(),
-                )?;
+                let bytes = req.data.as_deref().unwrap_or_default();
+                write(&mut lob.data, req.source_offset, bytes)?;
+                // OCI asks for the amount written back (in characters for a CLOB).
+                if req.amount.is_some() {
+                    let units = match lob.data {
+                        Data::Text(_) => bytes.len() / 2,
+                        Data::Bytes(_) => bytes.len(),
+                    };
+                    reply.amount = Some(units as i64);
+                }
             }
             op::TRIM => {
                 let lob = self.get_mut(&source)?;
