@@ -393,3 +393,42 @@ async fn oci_creates_and_writes_a_temporary_clob() {
     assert_eq!(r.sb8().unwrap(), 5, "five characters written");
     assert_eq!(r.u8().unwrap(), msg::STATUS);
 }
+
+/// A LONG column fetched by OCI 19.3 (python-oracledb thick: `create table
+/// tlong (c long)`, a 3,000-character value, the select, then an update to
+/// 5,000 characters and the cursor's re-execute). OCI failed every LONG
+/// value longer than the described buffer (1 byte, as thin clients are
+/// told) with ORA-03120 and crashed on a buffer of 0 or 2^31 - 1: OCI is
+/// described 32,760. Over 4,096 bytes it still crashed, so a longer value
+/// is ORA-03001 from the server, the session kept.
+#[tokio::test]
+async fn oci_fetches_a_long_column_up_to_4096_bytes() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    for step in ["oall8_create_long", "oall8_insert_long"] {
+        let done = only_error(&c.replay(step).await);
+        assert_eq!(done.error_num, 0, "{step}: {done:?}");
+    }
+    let answer = c.replay("oall8_select_long").await;
+    assert_eq!(answer[0], msg::DESCRIBE_INFO);
+    // One column, its array pointer, then LONG (8), flags, precision,
+    // scale and the buffer size 32,760.
+    let col = [0x01, 0x01, 0x01, 0x08, 0, 0, 0, 0x02, 0x7f, 0xf8];
+    assert!(
+        answer.windows(col.len()).any(|w| w == col),
+        "{:02x?}",
+        &answer[..40]
+    );
+    let value = answer.windows(3000).any(|w| w.iter().all(|&b| b == b'y'));
+    assert!(value, "the 3,000-character value in the answer");
+
+    assert_eq!(
+        only_error(&c.replay("oall8_update_long").await).error_num,
+        0
+    );
+    let answer = c.replay("reexecute_long").await;
+    let at = answer.iter().position(|&b| b == msg::ERROR).unwrap();
+    let e = ErrorMessage::decode(&mut Reader::new(&answer[at + 1..]), &OCI).unwrap();
+    assert_eq!(e.error_num, 3001);
+    assert!(e.message.as_deref().unwrap_or("").contains("5000"), "{e:?}");
+}
