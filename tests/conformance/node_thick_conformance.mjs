@@ -171,6 +171,27 @@ check("100,000-row fetch", async () => {
   assert.deepEqual([count, total], [100000, 5000050000]);
 });
 
+check(
+  "CLOB column: a 5,000-character string bound in an insert, read back through its locator",
+  async () => {
+    // OCI 19.3 refused the server's LOB locators without a call (ORA-24801,
+    // ORA-24813) until they carried Oracle's persistent-locator version.
+    const c = await connect();
+    await c.execute("create table node_thick_clob (id number, c clob)");
+    const text = Array.from({ length: 5000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(
+      "",
+    );
+    await c.execute("insert into node_thick_clob values (:1, :2)", [1, text]);
+    const r = await c.execute("select c from node_thick_clob", [], {
+      outFormat: oracledb.OUT_FORMAT_ARRAY,
+    });
+    const lob = r.rows[0][0];
+    assert.equal(lob.type, oracledb.DB_TYPE_CLOB);
+    assert.equal(await lob.getData(), text);
+    lob.destroy();
+  },
+);
+
 check("break of dbms_session.sleep, then the connection still works", async () => {
   const c = await connect();
   c.callTimeout = 500;

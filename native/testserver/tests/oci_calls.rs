@@ -320,3 +320,115 @@ async fn oci_query_of_exactly_its_prefetch_rows() {
     assert_eq!(r.u8().unwrap(), msg::ERROR);
     assert_eq!(ErrorMessage::decode(&mut r, &OCI).unwrap().error_num, 1403);
 }
+
+/// A CLOB column read back by OCI 19.3 (python-oracledb thick: a table
+/// with a CLOB, a 5,000-character string bound in the insert, the select,
+/// OCI's define-and-fetch of it, then `read(1, 100)`: a LOB_OP whose
+/// locator is the one this server sent). OCI refused the locator without a
+/// call (ORA-24801 on read, ORA-24813 on every other LOB call) while it
+/// carried the value-based locator version 4 and no type bit; Oracle's
+/// persistent locators carry version 1 and the type in flag byte 1.
+#[tokio::test]
+async fn oci_reads_a_clob_column_through_its_locator() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    for step in ["oall8_create_clob", "oall8_insert_clob"] {
+        let done = only_error(&c.replay(step).await);
+        assert_eq!(done.error_num, 0, "{step}: {done:?}");
+    }
+    assert_eq!(c.replay("oall8_select_clob").await[0], msg::DESCRIBE_INFO);
+    let rows = c.replay("oall8_define_clob").await;
+    // ub4 locator length 40 (`01 28`), size 5,000 (`02 13 88`), chunk size
+    // 8,132 (`02 1f c4`), then the locator: length 38, version 1, CLOB,
+    // initialised, variable-width character set, not temporary.
+    let head = [0x01, 0x28, 0x02, 0x13, 0x88, 0x02, 0x1f, 0xc4, 0x28];
+    let at = rows
+        .windows(head.len())
+        .position(|w| w == head)
+        .expect("a CLOB locator value in the row");
+    let locator = &rows[at + head.len()..at + head.len() + 40];
+    assert_eq!(
+        locator[..8],
+        [0x00, 0x26, 0x00, 0x01, 0x02, 0x08, 0x80, 0x00]
+    );
+
+    let answer = c.replay("lob_read").await;
+    assert_eq!(answer[0], 0x0e, "LOB_DATA first: {answer:02x?}");
+    let mut r = Reader::new(&answer[1..]);
+    let data = r.bytes().unwrap().unwrap();
+    assert_eq!(
+        data,
+        "x".repeat(100)
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect::<Vec<_>>()
+    );
+}
+
+/// A temporary CLOB as OCI 19.3 makes it (python-oracledb thick
+/// `createlob` then `write("hello")`). CREATE_TEMP carries a 108-byte
+/// scratch locator and the duration (10) as an amount: OCI waited for the
+/// amount after the trailing flags (a hang) until it came back. Its WRITE
+/// puts the amount before the data (the server refused it as "LOB write
+/// without data", ORA-03115) and reads the amount written back.
+#[tokio::test]
+async fn oci_creates_and_writes_a_temporary_clob() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    let created = c.replay("lob_create_temp").await;
+    assert_eq!(created[0], msg::PARAMETER);
+    let mut r = Reader::new(&created[1..]);
+    let locator = r.take(108).unwrap().to_vec();
+    assert_eq!(locator[..4], [0x00, 0x26, 0x00, 0x01]);
+    assert_eq!(r.ub2().unwrap(), 873, "the character set");
+    assert_eq!(r.u8().unwrap(), 0, "the flags");
+    assert_eq!(r.sb8().unwrap(), 10, "the duration back as the amount");
+    assert_eq!(r.u8().unwrap(), msg::STATUS);
+
+    // The capture's locator is the one this server's first LOB gets.
+    let written = c.replay("lob_write").await;
+    assert_eq!(written[0], msg::PARAMETER, "{written:02x?}");
+    let mut r = Reader::new(&written[1..]);
+    assert_eq!(r.take(40).unwrap(), &locator[..40]);
+    assert_eq!(r.sb8().unwrap(), 5, "five characters written");
+    assert_eq!(r.u8().unwrap(), msg::STATUS);
+}
+
+/// A LONG column fetched by OCI 19.3 (python-oracledb thick: `create table
+/// tlong (c long)`, a 3,000-character value, the select, then an update to
+/// 5,000 characters and the cursor's re-execute). OCI failed every LONG
+/// value longer than the described buffer (1 byte, as thin clients are
+/// told) with ORA-03120 and crashed on a buffer of 0 or 2^31 - 1: OCI is
+/// described 32,760. Over 4,096 bytes it still crashed, so a longer value
+/// is ORA-03001 from the server, the session kept.
+#[tokio::test]
+async fn oci_fetches_a_long_column_up_to_4096_bytes() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    for step in ["oall8_create_long", "oall8_insert_long"] {
+        let done = only_error(&c.replay(step).await);
+        assert_eq!(done.error_num, 0, "{step}: {done:?}");
+    }
+    let answer = c.replay("oall8_select_long").await;
+    assert_eq!(answer[0], msg::DESCRIBE_INFO);
+    // One column, its array pointer, then LONG (8), flags, precision,
+    // scale and the buffer size 32,760.
+    let col = [0x01, 0x01, 0x01, 0x08, 0, 0, 0, 0x02, 0x7f, 0xf8];
+    assert!(
+        answer.windows(col.len()).any(|w| w == col),
+        "{:02x?}",
+        &answer[..40]
+    );
+    let value = answer.windows(3000).any(|w| w.iter().all(|&b| b == b'y'));
+    assert!(value, "the 3,000-character value in the answer");
+
+    assert_eq!(
+        only_error(&c.replay("oall8_update_long").await).error_num,
+        0
+    );
+    let answer = c.replay("reexecute_long").await;
+    let at = answer.iter().position(|&b| b == msg::ERROR).unwrap();
+    let e = ErrorMessage::decode(&mut Reader::new(&answer[at + 1..]), &OCI).unwrap();
+    assert_eq!(e.error_num, 3001);
+    assert!(e.message.as_deref().unwrap_or("").contains("5000"), "{e:?}");
+}

@@ -137,6 +137,12 @@ impl LobOpRequest {
             }
         }
         let charset = if charset_ptr { Some(r.ub4()?) } else { None };
+        // OCI 19.3 puts a WRITE's amount (0) before the data, thin clients
+        // after it; a universal ub8 never starts with the LOB_DATA byte.
+        let mut amount = None;
+        if amount_ptr && operation == op::WRITE && r.peek_u8()? != msg::LOB_DATA {
+            amount = Some(r.ub8()?);
+        }
         // A WRITE always carries its data (cut before it, more is coming).
         let data = if operation == op::WRITE {
             if r.u8()? != msg::LOB_DATA {
@@ -149,7 +155,9 @@ impl LobOpRequest {
         } else {
             None
         };
-        let amount = if amount_ptr { Some(r.ub8()?) } else { None };
+        if amount_ptr && amount.is_none() {
+            amount = Some(r.ub8()?);
+        }
         Ok(LobOpRequest {
             seq: 0,
             operation,
@@ -199,7 +207,9 @@ impl ReplyShape {
         ReplyShape {
             locator_len: req.source.as_ref().map_or(0, Vec::len),
             create_temp: req.operation == op::CREATE_TEMP,
-            amount: req.amount.is_some() && req.operation != op::CREATE_TEMP,
+            // OCI 19.3 sends CREATE_TEMP an amount (the duration again) and
+            // reads it back after the flags; thin clients send none.
+            amount: req.amount.is_some(),
             flag: req.operation == op::IS_OPEN,
         }
     }
@@ -229,7 +239,8 @@ impl LobOpReply {
         w.u8(msg::PARAMETER).raw(&self.locator);
         if shape.create_temp {
             w.ub2(self.charset).u8(0);
-        } else if shape.amount {
+        }
+        if shape.amount {
             w.sb8(self.amount.unwrap_or(0));
         }
         if shape.flag {
@@ -251,7 +262,8 @@ impl LobOpReply {
         if shape.create_temp {
             reply.charset = r.ub2()?;
             r.u8()?;
-        } else if shape.amount {
+        }
+        if shape.amount {
             reply.amount = Some(r.sb8()?);
         }
         if shape.flag {
@@ -436,6 +448,33 @@ mod tests {
         }
     }
 
+    /// OCI 19.3's WRITE of "hello" to a temporary CLOB (python-oracledb
+    /// thick, `tests/oci19/lob_write.hex` after the TNS header, data flags
+    /// and function header): the amount pointer is set and the amount (0)
+    /// comes before the LOB_DATA, not after it as thin clients send it.
+    #[test]
+    fn oci_write_puts_its_amount_before_the_data() {
+        let hex = include_str!("../../../testserver/tests/oci19/lob_write.hex").trim();
+        let packet: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        // TNS header (8), data flags (2), function header (3).
+        assert_eq!(packet[11], func::LOB_OP);
+        let b = &packet[13..];
+        let mut r = Reader::new(b);
+        let req = LobOpRequest::decode(&mut r, &Caps::default()).unwrap();
+        assert!(r.is_empty());
+        assert_eq!(
+            (req.operation, req.source_offset, req.amount),
+            (op::WRITE, 1, Some(0))
+        );
+        let l = req.source.as_deref().unwrap();
+        assert_eq!((l.len(), &l[..4]), (40, &[0, 0x26, 0, 1][..]));
+        let hello: Vec<u8> = "hello".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(req.data, Some(hello));
+    }
+
     #[test]
     fn replies_round_trip() {
         let l = locator(4);
@@ -464,6 +503,22 @@ mod tests {
                 LobOpReply {
                     locator: l.clone(),
                     charset: 873,
+                    ..Default::default()
+                },
+            ),
+            (
+                // OCI 19.3's CREATE_TEMP carries the duration as an amount
+                // too and reads it back after the flags.
+                LobOpRequest {
+                    operation: op::CREATE_TEMP,
+                    source: Some(vec![0; 108]),
+                    amount: Some(10),
+                    ..Default::default()
+                },
+                LobOpReply {
+                    locator: vec![0; 108],
+                    charset: 873,
+                    amount: Some(10),
                     ..Default::default()
                 },
             ),

@@ -27,6 +27,10 @@ const LOCATOR_LEN: usize = 40;
 const MAGIC: [u8; 2] = *b"OD";
 /// Flag bytes python-oracledb and node-oracledb look at.
 const FLAG1_BLOB: u8 = 0x01;
+/// Oracle's persistent locators name the type in flag byte 1 (0x02 CLOB,
+/// 0x04 NCLOB); OCI refuses a locator without one with ORA-24813.
+const FLAG1_CLOB: u8 = 0x02;
+const FLAG1_NCLOB: u8 = 0x04;
 const FLAG1_VALUE_BASED: u8 = 0x20;
 const FLAG1_ABSTRACT: u8 = 0x40;
 const FLAG2_INIT: u8 = 0x08;
@@ -375,6 +379,8 @@ impl Lobs {
                 // The reply's locator is as long as the one the client sent.
                 loc.resize(source.len().max(LOCATOR_LEN), 0);
                 reply.locator = loc;
+                // OCI's amount is the duration; it reads it back.
+                reply.amount = req.amount.map(|a| a as i64);
                 reply.charset = if csfrm == 2 {
                     lob::CHARSET_UTF16 as u16
                 } else {
@@ -400,11 +406,16 @@ impl Lobs {
             }
             op::WRITE => {
                 let lob = self.get_mut(&source)?;
-                write(
-                    &mut lob.data,
-                    req.source_offset,
-                    req.data.as_deref().unwrap_or_default(),
-                )?;
+                let bytes = req.data.as_deref().unwrap_or_default();
+                write(&mut lob.data, req.source_offset, bytes)?;
+                // OCI asks for the amount written back (in characters for a CLOB).
+                if req.amount.is_some() {
+                    let units = match lob.data {
+                        Data::Text(_) => bytes.len() / 2,
+                        Data::Bytes(_) => bytes.len(),
+                    };
+                    reply.amount = Some(units as i64);
+                }
             }
             op::TRIM => {
                 let lob = self.get_mut(&source)?;
@@ -467,16 +478,23 @@ fn data_value(data: Data) -> Result<Value, SqlError> {
 
 /// A 40-byte locator: Oracle's header bytes (length, version, flags), then
 /// ours: a magic, the character set form, the type and the LOB's id.
+/// Version 1 and the type bit are what Oracle's persistent locators carry:
+/// OCI 19.3 refuses the value-based version 4 (ORA-24801, ORA-24813).
 fn locator(id: u64, blob: bool, csfrm: u8, temp: bool) -> Vec<u8> {
     let mut l = vec![0u8; LOCATOR_LEN];
     l[0..2].copy_from_slice(&((LOCATOR_LEN - 2) as u16).to_be_bytes());
-    l[2..4].copy_from_slice(&4u16.to_be_bytes());
-    l[4] = if blob { FLAG1_BLOB } else { 0 }
-        | if temp {
-            0
-        } else {
-            FLAG1_VALUE_BASED | FLAG1_ABSTRACT
-        };
+    l[2..4].copy_from_slice(&1u16.to_be_bytes());
+    l[4] = if blob {
+        FLAG1_BLOB
+    } else if csfrm == 2 {
+        FLAG1_NCLOB
+    } else {
+        FLAG1_CLOB
+    } | if temp {
+        0
+    } else {
+        FLAG1_VALUE_BASED | FLAG1_ABSTRACT
+    };
     l[5] = FLAG2_INIT;
     l[6] = if blob { 0 } else { FLAG3_VAR_LENGTH_CHARSET };
     l[7] = if temp { FLAG4_TEMP } else { 0 };
@@ -727,6 +745,12 @@ mod tests {
         let a = lobs.row_locator(&src, 7, ora_type::CLOB, 1);
         let b = lobs.row_locator(&src, 8, ora_type::CLOB, 1);
         assert_eq!(a[4] & (FLAG1_ABSTRACT | FLAG1_VALUE_BASED), 0);
+        // Oracle's header: length 38, version 1, CLOB, initialised,
+        // variable-width character set (what OCI 19.3 checks).
+        assert_eq!(a[..8], [0, 38, 0, 1, FLAG1_CLOB, FLAG2_INIT, 0x80, 0]);
+        let n = lobs.row_locator(&src, 9, ora_type::CLOB, 2);
+        assert_eq!(n[4], FLAG1_NCLOB);
+        assert_eq!(lobs.row_locator(&src, 9, ora_type::BLOB, 1)[4], FLAG1_BLOB);
         assert_eq!(a[7] & FLAG4_TEMP, 0);
         assert_eq!(lobs.sources.len(), 1, "one source for both rows");
         assert_eq!(lobs.row_of(&b), Some((src, 8, ora_type::CLOB)));

@@ -15,7 +15,36 @@ use super::Conn;
 use crate::sql::{BindDir, ColumnInfo, Outcome, SqlError, StmtKind};
 
 fn describe(w: &mut TtcWriter, caps: &Caps, cols: &[ColumnInfo]) {
-    describe_info(cols).encode(w, caps);
+    let mut info = describe_info(cols);
+    if caps.oci {
+        oci_long_buffers(&mut info);
+    }
+    info.encode(w, caps);
+}
+
+/// OCI 19.3 fails a LONG or LONG RAW value longer than the column's
+/// described buffer with ORA-03120 (1 byte here, as thin clients are told)
+/// and crashes on a buffer of 0; a buffer of 2^31 - 1 crashed it as soon as
+/// another column came before the LONG. 32,760 reads every case tried
+/// (values over 4,096 bytes are refused in `fetch_rows`; tests/oci19/README.md,
+/// eighth round).
+const OCI_LONG_BUFFER: u32 = 32760;
+
+fn oci_long_buffers(info: &mut DescribeInfo) {
+    let mut grew = false;
+    for c in &mut info.columns {
+        if matches!(c.ora_type, ora_type::LONG | ora_type::LONG_RAW) {
+            c.buffer_size = OCI_LONG_BUFFER;
+            c.max_size = OCI_LONG_BUFFER;
+            grew = true;
+        }
+    }
+    if grew {
+        info.max_row_size = info
+            .columns
+            .iter()
+            .fold(0u32, |n, c| n.saturating_add(c.buffer_size));
+    }
 }
 
 pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
