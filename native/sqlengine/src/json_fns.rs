@@ -226,6 +226,39 @@ pub fn is_json_test(toks: &[crate::lexer::Token]) -> Option<(usize, u8)> {
     Some((i, u8::from(!negated)))
 }
 
+/// The JSON scalar of a stored SQL value: numbers, text, and the types the
+/// engine keeps as text (dates, timestamps with or without a zone, intervals)
+/// or bytes (RAW) as OSON's own scalar types.
+fn scalar(v: ValueRef) -> Option<Json> {
+    use oradb_protocol::value::Value;
+    Some(match v {
+        ValueRef::Null => return None,
+        ValueRef::Integer(i) => Json::Number(i.to_string()),
+        ValueRef::Real(f) => Json::Number(crate::num::f64_text(f)),
+        ValueRef::Blob(b) => Json::Raw(b.to_vec()),
+        ValueRef::Text(t) => {
+            let s = String::from_utf8_lossy(t);
+            if let Some((d, off)) = crate::date_text::parse_stored(&s) {
+                return Some(Json::TimestampTz(d, off));
+            }
+            if let Ok(d) = oradb_protocol::value::DateTime::parse_iso(&s) {
+                // Stored DATE text has no fraction; a TIMESTAMP's may.
+                return Some(if d.nanos == 0 && s.len() == 19 {
+                    Json::Date(d)
+                } else {
+                    Json::Timestamp(d)
+                });
+            }
+            match crate::oracle::interval::Interval::from_text(&s).and_then(|i| i.to_value()) {
+                Some(Value::IntervalYM(i)) => return Some(Json::IntervalYm(i)),
+                Some(Value::IntervalDS(i)) => return Some(Json::IntervalDs(i)),
+                _ => {}
+            }
+            Json::String(s.into_owned())
+        }
+    })
+}
+
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("ora_json_query", 2, det, |c| {
@@ -263,6 +296,10 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
         let v =
             text::parse(&s, true).map_err(|e| ora(format!("ORA-40441: JSON syntax error: {e}")))?;
         Ok(Sql::Text(text::to_text(&v, true)))
+    })?;
+    // JSON_SCALAR(x): x as a JSON scalar of its own type (SQL NULL stays NULL).
+    conn.create_scalar_function("ora_json_scalar", 1, det, |c| {
+        Ok(scalar(c.get_raw(0)).map_or(Sql::Null, |j| Sql::Text(text::to_text(&j, true))))
     })?;
     // NULL IS JSON is unknown, as any test of NULL.
     conn.create_scalar_function("ora_is_json", 1, det, |c| {
@@ -367,5 +404,26 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("ORA-40441"), "{e}");
         assert_eq!(parse_path("$.a[2].*").unwrap().len(), 3);
+    }
+
+    #[test]
+    fn json_scalar_keeps_each_values_own_type() {
+        let r = |sql: &str| run(sql).unwrap_or_else(|| "NULL".into());
+        assert_eq!(r("select ora_json_scalar(12.5)"), "12.5");
+        assert_eq!(r("select ora_json_scalar('a\"b')"), r#""a\"b""#);
+        assert_eq!(
+            r("select ora_json_scalar('2024-01-02 00:00:00')"),
+            r#"{"$oracleDate":"2024-01-02T00:00:00"}"#
+        );
+        assert!(r("select ora_json_scalar('+000000008-04')").contains("$intervalYearMonth"));
+        assert!(
+            r("select ora_json_scalar('2024-01-02 03:04:05 +00:00 +05:30')")
+                .contains("$oracleTimestampTZ")
+        );
+        assert_eq!(
+            r("select ora_json_scalar(x'0102')"),
+            r#"{"$rawhex":"0102"}"#
+        );
+        assert_eq!(r("select ora_json_scalar(null)"), "NULL");
     }
 }

@@ -181,6 +181,7 @@ fn map_function(name: &str) -> Option<&'static str> {
         "JSON_EXISTS" => "ora_json_exists",
         "JSON_SERIALIZE" => "ora_json_serialize",
         "JSON" => "ora_json",
+        "JSON_SCALAR" => "ora_json_scalar",
         _ => return None,
     })
 }

@@ -215,8 +215,8 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     if let Some(c) = crate::vector::heading_type(&h) {
         return Some(c);
     }
-    // 21c: JSON(...) and JSON_QUERY(...) yield the JSON type.
-    if prefixed(&["JSON(", "JSON_QUERY("]) {
+    // 21c: JSON(...), JSON_QUERY(...) and JSON_SCALAR(...) yield the JSON type.
+    if prefixed(&["JSON(", "JSON_QUERY(", "JSON_SCALAR("]) {
         return t("JSON");
     }
     if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
