@@ -60,7 +60,7 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                 c.nullable,
             );
             // Oracle's maximum length in characters is 0 for numbers,
-            // datetimes, LOBs and nested cursors: clients derive their display size from
+            // datetimes, LOBs, LONGs and nested cursors: clients derive their display size from
             // precision (python-oracledb's NUMBER(9) is 10 wide, not 22) and
             // give a LOB none.
             if matches!(
@@ -77,6 +77,8 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
                     | ora_type::INTERVAL_YM
                     | ora_type::CLOB
                     | ora_type::BLOB
+                    | ora_type::LONG
+                    | ora_type::LONG_RAW
                     | ora_type::CURSOR
             ) {
                 d.max_size = 0;
