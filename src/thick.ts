@@ -74,7 +74,8 @@ export function isThickMode(): boolean {
 }
 
 /**
- * Thin-only options: thick mode takes the network ones from `sqlnet.ora`; sharding keys work on
+ * Thin-only options: thick mode takes the network and TLS ones from `sqlnet.ora` (OCI trusts an
+ * Oracle wallet named there, not a PEM file, and checks the server's DN by its own rules); sharding keys work on
  * `connect()` (they go into the connect descriptor) but not yet on OCI's pool. Ignoring them
  * would hide a missing protection or send a session to the wrong shard.
  */
@@ -86,6 +87,8 @@ const THIN_ONLY_OPTIONS = [
   "shardingKey",
   "superShardingKey",
   "maxSessionsPerShard",
+  "walletLocation",
+  "sslServerCertDn",
 ] as const;
 
 /** Options thick mode takes on `connect()` but not on a pool. */
@@ -104,8 +107,16 @@ export function assertThinOnlyOptions(options: object, standalone = false): void
   if (set) {
     throw odbError(
       ErrorCode.THICK_UNAVAILABLE,
-      `the ${set} option is not available in thick mode` +
-        (set.startsWith("network") || set.endsWith("Types") ? " (set it in sqlnet.ora)" : ""),
+      `the ${set} option is not available in thick mode${hint(set)}`,
     );
   }
+}
+
+/** Where a thick-mode user sets what a refused thin-only option does. */
+function hint(option: string): string {
+  if (option.startsWith("network") || option.endsWith("Types")) return " (set it in sqlnet.ora)";
+  if (option === "walletLocation" || option === "sslServerCertDn") {
+    return " (use an Oracle wallet: WALLET_LOCATION in sqlnet.ora of initOracleClient's configDir)";
+  }
+  return "";
 }

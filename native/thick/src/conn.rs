@@ -373,7 +373,15 @@ impl ThickConnection {
         }
         // Statements must be gone before OCI lets the session go.
         calls.cursors.clear();
-        Ok(self.read().close_with_mode(mode)?)
+        match self.read().close_with_mode(mode) {
+            Ok(()) => Ok(()),
+            // The server or the network ended the session already: closing is done, as in
+            // thin mode (OCI's own handles go when the `Connection` drops).
+            Err(e) => match Error::from(e) {
+                e if e.is_session_dead() => Ok(()),
+                e => Err(e),
+            },
+        }
     }
 }
 
