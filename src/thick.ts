@@ -75,35 +75,26 @@ export function isThickMode(): boolean {
 
 /**
  * Thin-only options: thick mode takes the network and TLS ones from `sqlnet.ora` (OCI trusts an
- * Oracle wallet named there, not a PEM file, and checks the server's DN by its own rules); sharding keys work on
- * `connect()` (they go into the connect descriptor) but not yet on OCI's pool. Ignoring them
- * would hide a missing protection or send a session to the wrong shard.
+ * Oracle wallet named there, not a PEM file, and checks the server's DN by its own rules).
+ * Ignoring them would hide a missing protection.
  */
 const THIN_ONLY_OPTIONS = [
   "networkEncryption",
   "encryptionTypes",
   "networkIntegrity",
   "integrityTypes",
-  "shardingKey",
-  "superShardingKey",
-  "maxSessionsPerShard",
   "walletLocation",
   "sslServerCertDn",
 ] as const;
 
-/** Options thick mode takes on `connect()` but not on a pool. */
-const STANDALONE_OK: readonly string[] = ["shardingKey", "superShardingKey"];
-
 /**
- * @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option;
- * `standalone` for `connect()`, which takes sharding keys in thick mode too.
+ * @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option.
+ * `_standalone` (set by `connect()`) no longer changes anything: sharding keys work on
+ * `connect()`, `createPool()` and `acquire()` in both modes.
  */
-export function assertThinOnlyOptions(options: object, standalone = false): void {
+export function assertThinOnlyOptions(options: object, _standalone = false): void {
   if (!thick) return;
-  const set = THIN_ONLY_OPTIONS.find((k) =>
-    (options as Record<string, unknown>)[k] !== undefined &&
-    !(standalone && STANDALONE_OK.includes(k))
-  );
+  const set = THIN_ONLY_OPTIONS.find((k) => (options as Record<string, unknown>)[k] !== undefined);
   if (set) {
     throw odbError(
       ErrorCode.THICK_UNAVAILABLE,

@@ -27,18 +27,32 @@ fn limits(l: NativePoolLimits) -> ThickPoolLimits {
         idle_timeout_s: l.pool_timeout_s,
         max_lifetime_s: l.max_lifetime_session_s,
         ping_interval_s: l.ping_interval_s,
+        max_per_shard: l.max_sessions_per_shard,
     }
 }
 
-fn acquire_request(r: NativeAcquire) -> ThickAcquire {
-    ThickAcquire {
+/// Sharding keys from their `s:`/`n:`/`d:`/`b:` text (absent: none).
+pub(crate) fn keys(
+    option: &'static str,
+    k: &Option<Vec<String>>,
+) -> std::result::Result<Vec<oradb_protocol::value::Value>, crate::NativeFailure> {
+    match k {
+        Some(k) => oradb_client::options::sharding_key(option, k).map_err(|e| crate::failure(&e)),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn acquire_request(r: NativeAcquire) -> std::result::Result<ThickAcquire, crate::NativeFailure> {
+    Ok(ThickAcquire {
+        sharding_key: keys("shardingKey", &r.sharding_key)?,
+        super_sharding_key: keys("superShardingKey", &r.super_sharding_key)?,
         tag: r.tag,
         match_any_tag: r.match_any_tag,
         user: r.user,
         password: r.password,
         connection_class: r.connection_class,
         purity: r.purity,
-    }
+    })
 }
 
 /// Creates OCI's session pool (opens `poolMin` sessions). `plsql_fixup`: the PL/SQL session
@@ -50,7 +64,18 @@ pub fn thick_create_pool(
     plsql_fixup: Option<String>,
 ) -> Result<JsObject> {
     let c = opts.connect;
+    let (sharding_key, super_sharding_key) = match (
+        keys("shardingKey", &c.sharding_key),
+        keys("superShardingKey", &c.super_sharding_key),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            return call::spawn(env, async move { done::<NativeThickPool>(Err(e)) })
+        }
+    };
     let o = ThickPoolOptions {
+        sharding_key,
+        super_sharding_key,
         user: c.user,
         password: c.password,
         connect_string: c.connect_string,
@@ -64,8 +89,7 @@ pub fn thick_create_pool(
             pool_timeout_s: opts.pool_timeout_s,
             max_lifetime_session_s: opts.max_lifetime_session_s,
             ping_interval_s: opts.ping_interval_s,
-            // Refused in thick mode by the TS layer (with sharding keys).
-            max_sessions_per_shard: 0,
+            max_sessions_per_shard: opts.max_sessions_per_shard,
         }),
         homogeneous: opts.homogeneous,
         stmt_cache_size: c.stmt_cache_size,
@@ -113,7 +137,12 @@ impl NativeThickPool {
     #[napi]
     pub fn acquire(&self, env: Env, req: NativeAcquire, request_id: u32) -> Result<JsObject> {
         let p = self.inner.clone();
-        let r = acquire_request(req);
+        let r = match acquire_request(req) {
+            Ok(r) => r,
+            Err(e) => {
+                return call::spawn(env, async move { done::<NativeThickConnection>(Err(e)) })
+            }
+        };
         // Counted as waiting now, on the JS thread, so statistics and queueMax see it at once.
         let waiter = match p.enter(&r, request_id) {
             Ok(w) => w,

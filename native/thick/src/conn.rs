@@ -104,20 +104,9 @@ fn closed() -> Error {
 impl ThickConnection {
     /// Logs on through OCI (the library must be loaded: see `crate::init`).
     pub fn connect(o: &ThickConnectOptions) -> Result<ThickConnection> {
-        let keyed;
-        let connect_string = if o.sharding_key.is_empty() && o.super_sharding_key.is_empty() {
-            o.connect_string.as_str()
-        } else {
-            let tns = crate::shard::tnsnames(crate::init::config_dir().as_deref());
-            keyed = crate::shard::with_keys(
-                &o.connect_string,
-                tns.as_deref(),
-                &o.sharding_key,
-                &o.super_sharding_key,
-            )?;
-            keyed.as_str()
-        };
-        let mut c = Connector::new(&o.user, &o.password, connect_string);
+        let connect_string =
+            crate::shard::keyed(&o.connect_string, &o.sharding_key, &o.super_sharding_key)?;
+        let mut c = Connector::new(&o.user, &o.password, &connect_string);
         if let Some(n) = o.stmt_cache_size {
             c.stmt_cache_size(n);
         }
