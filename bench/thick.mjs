@@ -7,7 +7,8 @@
 // ratios and CPU µs per call by thread. Ratios > 1 mean oradb thick is faster.
 // Usage: npx tsc -p tsconfig.json && node bench/thick.mjs
 //   ORADB_INSTANTCLIENT (default .tmp/instantclient_19_3) is the libDir of both thick sides;
-//   ORADB_TESTSERVER picks the server binary (else target/release, else target/debug).
+//   ORADB_TESTSERVER picks the server binary (else target/release, else target/debug);
+//   WORK=pool (or single,fetch) runs only those workloads; ROUNDS=3 runs each side 3 times.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ const root = new URL("..", import.meta.url).pathname;
 const libDir = process.env.ORADB_INSTANTCLIENT ?? join(root, ".tmp", "instantclient_19_3");
 const SIDES = ["oradb-thick", "node-thick", "oradb-thin"];
 const RUNS = 5; // measured runs per workload in a child, after one warm-up run
+const WORK = (process.env.WORK ?? "single,fetch,pool").split(",");
 
 /** CPU ms (user + system) of a /proc stat file, at 100 Hz. */
 const statMs = (path) => {
@@ -100,7 +102,7 @@ async function child(side, creds, serverPid) {
       }))],
   };
   const out = {};
-  for (const [name, [ops, fn]] of Object.entries(work)) {
+  for (const [name, [ops, fn]] of Object.entries(work).filter(([n]) => WORK.includes(n))) {
     await fn(); // warm-up
     const runs = [];
     for (let r = 0; r < RUNS; r++) runs.push(await measure(fn, serverPid));
@@ -143,7 +145,7 @@ async function parent() {
     }
     const med = (v) => v.slice().sort((a, b) => a - b)[v.length >> 1];
     console.log(`server ${server.bin}; load before ${server.load.map((l) => l.toFixed(2))}`);
-    for (const w of ["single", "fetch", "pool"]) {
+    for (const w of WORK) {
       const ms = Object.fromEntries(SIDES.map((s) => [s, med(res[s].map((o) => o[w].ms))]));
       console.log(
         `${w}: oradb thick ${ms["oradb-thick"].toFixed(0)} ms, node-oracledb Thick ` +

@@ -99,12 +99,14 @@ pub fn thick_create_pool(
         purity: c.purity.unwrap_or(0),
         plsql_fixup,
     };
+    let own = own_gate(&o.limits);
     call::spawn(env, async move {
         let r = blocking(move || ThickPool::create(o)).await;
         done(r.map(|p| NativeThickPool {
             inner: Arc::new(p),
             aborts: Arc::default(),
             gate: Arc::new(Semaphore::new(OCI_WAITERS)),
+            own: Mutex::new(own),
         }))
     })
 }
@@ -118,10 +120,19 @@ pub struct NativeThickPool {
     /// (512): unbounded, 1000 waiting acquires took them all, and the calls and releases that
     /// would end their wait queued behind them for ever. The rest wait here, in order.
     gate: Arc<Semaphore>,
+    /// In "wait" mode, acquires without a sharding key beyond `poolMax` wait here, not inside
+    /// OCI: a thread per waiter there made 50 tasks on 10 sessions spend most of their CPU
+    /// switching threads and contending for OCI's pool lock. Not in "timedwait" mode (the
+    /// wait must be OCI's, to time out) nor for keyed acquires (another key's pool may be free).
+    own: Mutex<Option<Arc<Semaphore>>>,
 }
 
 /// At most this many acquires wait inside OCI (half the blocking pool).
 const OCI_WAITERS: usize = 256;
+
+fn own_gate(l: &ThickPoolLimits) -> Option<Arc<Semaphore>> {
+    (l.get_mode == "wait").then(|| Arc::new(Semaphore::new(l.max.max(1) as usize)))
+}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -158,12 +169,20 @@ impl NativeThickPool {
         });
         let aborts = self.aborts.clone();
         let gate = self.gate.clone();
-        call::spawn(env, async move {
+        let own = match r.sharding_key.is_empty() && r.super_sharding_key.is_empty() {
+            true => lock(&self.own).clone(),
+            false => None,
+        };
+        call::spawn_eager(env, async move {
             let get = async move {
-                // The semaphore is never closed.
+                // The semaphores are never closed.
+                let mine = match own {
+                    Some(s) => s.acquire_owned().await.ok(),
+                    None => None,
+                };
                 let permit = gate.acquire_owned().await.ok();
                 blocking(move || {
-                    let _permit = permit;
+                    let _permits = (mine, permit);
                     p.acquire(&r, &waiter)
                 })
                 .await
@@ -248,7 +267,7 @@ impl NativeThickPool {
     #[napi]
     pub fn release(&self, env: Env, id: u32, tag: String, drop: bool) -> Result<JsObject> {
         let p = self.inner.clone();
-        call::spawn(env, async move {
+        call::spawn_eager(env, async move {
             done(blocking(move || p.release(id, &tag, drop)).await)
         })
     }
@@ -270,6 +289,8 @@ impl NativeThickPool {
         if let Err(e) = self.inner.check_reconfigure(&l) {
             return done(Err(crate::thick::failure(e)));
         }
+        // Acquires already waiting on the old gate keep it; new ones take the new size.
+        *lock(&self.own) = own_gate(&l);
         let p = self.inner.clone();
         // The promise is dropped: a failure here (the pool closed meanwhile) has no one to tell.
         let started = call::spawn(env, async move {

@@ -116,19 +116,31 @@ impl ThickConnection {
         if let Some(cc) = &o.connection_class {
             c.connection_class(cc.as_str());
         }
-        Self::wrap(c.connect()?, o.call_timeout_ms)
+        Self::wrap(c.connect()?, o.call_timeout_ms, None)
     }
 
     /// A session of a thick pool; `release` gives it back.
-    pub(crate) fn pooled(conn: Connection, call_timeout_ms: Option<u32>) -> Result<Self> {
-        Self::wrap(conn, call_timeout_ms)
+    /// `server_version`: the pool's, when known (asking OCI costs a round trip per acquire).
+    pub(crate) fn pooled(
+        conn: Connection,
+        call_timeout_ms: Option<u32>,
+        server_version: Option<String>,
+    ) -> Result<Self> {
+        Self::wrap(conn, call_timeout_ms, server_version)
     }
 
-    fn wrap(conn: Connection, call_timeout_ms: Option<u32>) -> Result<ThickConnection> {
+    fn wrap(
+        conn: Connection,
+        call_timeout_ms: Option<u32>,
+        server_version: Option<String>,
+    ) -> Result<ThickConnection> {
         if let Some(ms) = call_timeout_ms.filter(|ms| *ms > 0) {
             conn.set_call_timeout(Some(Duration::from_millis(u64::from(ms))))?;
         }
-        let server_version = conn.server_version().map(|(v, _)| v.to_string())?;
+        let server_version = match server_version {
+            Some(v) => v,
+            None => conn.server_version().map(|(v, _)| v.to_string())?,
+        };
         Ok(ThickConnection {
             conn: RwLock::new(conn),
             calls: Mutex::new(Calls::default()),

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use oracle::conn::Purity;
@@ -115,6 +115,8 @@ pub struct ThickPool {
     pool: Mutex<Option<Pool>>,
     /// One OCI pool per sharding key given to `acquire` (its connect descriptor carries it).
     shards: Shards,
+    /// The server version of the pool's own sessions, once one was acquired.
+    version: OnceLock<String>,
     busy: Mutex<Busy>,
     /// Set first by `close`: new acquires fail, acquires in flight drop what they get.
     closing: AtomicBool,
@@ -209,6 +211,7 @@ impl ThickPool {
         Ok(ThickPool {
             pool: Mutex::new(Some(pool)),
             shards: Shards::default(),
+            version: OnceLock::new(),
             busy: Mutex::new(Busy::default()),
             closing: AtomicBool::new(false),
             in_flight: AtomicU32::new(0),
@@ -325,12 +328,17 @@ impl ThickPool {
         let pool = self.pool_for(r)?;
         let opts = self.options_for(r)?;
         let l = self.limits();
+        let keyed = !(r.sharding_key.is_empty() && r.super_sharding_key.is_empty());
         let conn = pool.get_with_options(&opts).map_err(|e| {
             let e = pool_error(e.into(), &l.get_mode);
             if e.code == codes::POOL_WAIT_TIMEOUT {
                 self.timeouts.fetch_add(1, Ordering::Relaxed);
             }
-            e
+            if keyed {
+                shard_full(e, &l)
+            } else {
+                e
+            }
         })?;
         let is_new = conn.is_new_connection();
         // After OCI's PL/SQL fix-up the session is in the requested state: report that tag, so
@@ -340,7 +348,21 @@ impl ThickPool {
         } else {
             conn.tag().to_string()
         };
-        let c = Arc::new(ThickConnection::pooled(conn, self.opts.call_timeout_ms)?);
+        // Every session of the pool's own OCI pool is on one server: its version is asked once.
+        // A key's pool may be another database: asked each time.
+        let known = if keyed {
+            None
+        } else {
+            self.version.get().cloned()
+        };
+        let c = Arc::new(ThickConnection::pooled(
+            conn,
+            self.opts.call_timeout_ms,
+            known,
+        )?);
+        if !keyed {
+            let _ = self.version.set(c.server_version().to_string());
+        }
         let counter = if is_new { &self.misses } else { &self.hits };
         counter.fetch_add(1, Ordering::Relaxed);
         let mut busy = self.busy();
@@ -533,6 +555,20 @@ fn build(o: &ThickPoolOptions, connect: &str, min: u32, max: u32) -> Result<Pool
     Ok(b.build()?)
 }
 
+/// A key's pool out of sessions because of `maxSessionsPerShard`: said as thin mode says it.
+fn shard_full(e: Error, l: &ThickPoolLimits) -> Error {
+    if e.code != codes::POOL_EXHAUSTED || shard_max(l) == l.max {
+        return e;
+    }
+    let oci = e.message.trim_start_matches(&format!("{}: ", e.code));
+    let text = format!(
+        "the pool is exhausted for this sharding key: all {} of its sessions \
+         (maxSessionsPerShard) are in use ({oci})",
+        shard_max(l)
+    );
+    Error::odb(codes::POOL_EXHAUSTED, text)
+}
+
 /// Most sessions of one key's pool: `maxSessionsPerShard`, at most `poolMax`.
 fn shard_max(l: &ThickPoolLimits) -> u32 {
     match l.max_per_shard {
@@ -593,6 +629,39 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(check_limits(&l).unwrap_err().code, codes::INVALID_OPTION);
+    }
+
+    #[test]
+    fn a_key_at_max_sessions_per_shard_says_so() {
+        let oci = Error::odb(
+            codes::POOL_EXHAUSTED,
+            "ORA-24496: OCISessionGet() timed out waiting for a free connection",
+        );
+        let l = ThickPoolLimits {
+            max: 4,
+            max_per_shard: 2,
+            ..Default::default()
+        };
+        let e = shard_full(oci.clone(), &l);
+        assert_eq!(e.code, codes::POOL_EXHAUSTED);
+        assert!(
+            e.message
+                .contains("all 2 of its sessions (maxSessionsPerShard)"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .ends_with("(ORA-24496: OCISessionGet() timed out waiting for a free connection)"),
+            "{}",
+            e.message
+        );
+        // Without a per-shard limit below poolMax, OCI's words stand.
+        let l = ThickPoolLimits {
+            max: 4,
+            ..Default::default()
+        };
+        assert_eq!(shard_full(oci.clone(), &l), oci);
     }
 
     #[test]
