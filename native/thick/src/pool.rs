@@ -233,17 +233,60 @@ impl ThickPool {
 
     /// The OCI pool an acquire gets its session from: the pool's own, or the one of its keys
     /// (made on first use, opening no session).
-    fn pool_for(&self, r: &ThickAcquire) -> Result<Pool> {
+    /// With it, the key's descriptor (`None`: the pool's own).
+    fn pool_for(&self, r: &ThickAcquire) -> Result<(Pool, Option<String>)> {
         let pool = self.pool()?;
         if r.sharding_key.is_empty() && r.super_sharding_key.is_empty() {
-            return Ok(pool);
+            return Ok((pool, None));
         }
         let o = &self.opts;
         let connect = shard::keyed(&o.connect_string, &r.sharding_key, &r.super_sharding_key)?;
-        self.shards.get_or_make(&connect, || {
+        let keyed = self.shards.get_or_make(&connect, || {
             let l = self.limits();
             build(o, &connect, 0, shard_max(&l))
-        })
+        })?;
+        Ok((keyed, Some(connect)))
+    }
+
+    /// poolMax counts the sessions of every key, as in thin mode: when they are all open and
+    /// `target` has none idle, an idle session of another key (or of the pool's own) is
+    /// closed to make room; with none idle, "nowait" fails here. (OCI's pools know only their
+    /// own sessions; "wait" modes still wait inside `target`'s.)
+    fn make_room(&self, target: &Pool, key: Option<&str>, l: &ThickPoolLimits) -> Result<()> {
+        if self.shards.is_empty() {
+            return Ok(()); // one OCI pool: it keeps poolMax itself
+        }
+        let idle = |p: &Pool| {
+            let open = p.open_count().unwrap_or(0);
+            open.saturating_sub(p.busy_count().unwrap_or(open))
+        };
+        let mut others = self.shards.others(key);
+        if key.is_some() {
+            others.push(self.pool()?);
+        }
+        let open = target.open_count().unwrap_or(0)
+            + others
+                .iter()
+                .map(|p| p.open_count().unwrap_or(0))
+                .sum::<u32>();
+        if open < l.max || idle(target) > 0 {
+            return Ok(());
+        }
+        let any = PoolOptions::new().match_any_tag(true);
+        for p in others.iter().filter(|p| idle(p) > 0) {
+            // Best effort: another acquire may take that idle session first.
+            if let Ok(c) = p.get_with_options(&any) {
+                let _ = c.close_with_mode(oracle::conn::CloseMode::Drop);
+                return Ok(());
+            }
+        }
+        if l.get_mode == "nowait" {
+            return Err(Error::odb(
+                codes::POOL_EXHAUSTED,
+                format!("the pool is exhausted: all {} sessions are in use", l.max),
+            ));
+        }
+        Ok(())
     }
 
     fn busy(&self) -> std::sync::MutexGuard<'_, Busy> {
@@ -325,9 +368,10 @@ impl ThickPool {
     /// be interrupted).
     pub fn acquire(&self, r: &ThickAcquire, w: &Waiter) -> Result<Acquired> {
         let request = w.request;
-        let pool = self.pool_for(r)?;
+        let (pool, key) = self.pool_for(r)?;
         let opts = self.options_for(r)?;
         let l = self.limits();
+        self.make_room(&pool, key.as_deref(), &l)?;
         let keyed = !(r.sharding_key.is_empty() && r.super_sharding_key.is_empty());
         let conn = pool.get_with_options(&opts).map_err(|e| {
             let e = pool_error(e.into(), &l.get_mode);

@@ -41,6 +41,18 @@ impl Shards {
         self.lock().values().cloned().collect()
     }
 
+    /// Every key's pool but `except`'s.
+    pub(crate) fn others(&self, except: Option<&str>) -> Vec<Pool> {
+        let pools = self.lock();
+        let others = pools.iter().filter(|(k, _)| Some(k.as_str()) != except);
+        others.map(|(_, p)| p.clone()).collect()
+    }
+
+    /// True when no key has a pool yet.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
     /// Every key's pool, forgotten here: the pool is closing.
     pub(crate) fn take(&self) -> Vec<Pool> {
         self.lock().drain().map(|(_, p)| p).collect()
