@@ -16,7 +16,7 @@ use oradb_protocol::value::Value;
 use crate::conn::ThickConnection;
 use crate::error::{codes, Error, Result};
 use crate::shard;
-use crate::shard_pool::Shards;
+use crate::shard_pool::{make_room, shard_full, shard_max, Shards};
 
 /// Sizes and timeouts, as `PoolLimits` of `src/pool.ts` carries them.
 #[derive(Debug, Clone, Default)]
@@ -132,7 +132,7 @@ fn pool_closed() -> Error {
     Error::odb(codes::POOL_CLOSED, "Pool is closed")
 }
 
-fn get_mode(l: &ThickPoolLimits) -> Result<GetMode> {
+pub(crate) fn get_mode(l: &ThickPoolLimits) -> Result<GetMode> {
     Ok(match l.get_mode.as_str() {
         "wait" => GetMode::Wait,
         "nowait" => GetMode::NoWait,
@@ -232,8 +232,7 @@ impl ThickPool {
     }
 
     /// The OCI pool an acquire gets its session from: the pool's own, or the one of its keys
-    /// (made on first use, opening no session).
-    /// With it, the key's descriptor (`None`: the pool's own).
+    /// (made on first use, opening no session), with the key's descriptor (`None`: own).
     fn pool_for(&self, r: &ThickAcquire) -> Result<(Pool, Option<String>)> {
         let pool = self.pool()?;
         if r.sharding_key.is_empty() && r.super_sharding_key.is_empty() {
@@ -246,47 +245,6 @@ impl ThickPool {
             build(o, &connect, 0, shard_max(&l))
         })?;
         Ok((keyed, Some(connect)))
-    }
-
-    /// poolMax counts the sessions of every key, as in thin mode: when they are all open and
-    /// `target` has none idle, an idle session of another key (or of the pool's own) is
-    /// closed to make room; with none idle, "nowait" fails here. (OCI's pools know only their
-    /// own sessions; "wait" modes still wait inside `target`'s.)
-    fn make_room(&self, target: &Pool, key: Option<&str>, l: &ThickPoolLimits) -> Result<()> {
-        if self.shards.is_empty() {
-            return Ok(()); // one OCI pool: it keeps poolMax itself
-        }
-        let idle = |p: &Pool| {
-            let open = p.open_count().unwrap_or(0);
-            open.saturating_sub(p.busy_count().unwrap_or(open))
-        };
-        let mut others = self.shards.others(key);
-        if key.is_some() {
-            others.push(self.pool()?);
-        }
-        let open = target.open_count().unwrap_or(0)
-            + others
-                .iter()
-                .map(|p| p.open_count().unwrap_or(0))
-                .sum::<u32>();
-        if open < l.max || idle(target) > 0 {
-            return Ok(());
-        }
-        let any = PoolOptions::new().match_any_tag(true);
-        for p in others.iter().filter(|p| idle(p) > 0) {
-            // Best effort: another acquire may take that idle session first.
-            if let Ok(c) = p.get_with_options(&any) {
-                let _ = c.close_with_mode(oracle::conn::CloseMode::Drop);
-                return Ok(());
-            }
-        }
-        if l.get_mode == "nowait" {
-            return Err(Error::odb(
-                codes::POOL_EXHAUSTED,
-                format!("the pool is exhausted: all {} sessions are in use", l.max),
-            ));
-        }
-        Ok(())
     }
 
     fn busy(&self) -> std::sync::MutexGuard<'_, Busy> {
@@ -371,7 +329,13 @@ impl ThickPool {
         let (pool, key) = self.pool_for(r)?;
         let opts = self.options_for(r)?;
         let l = self.limits();
-        self.make_room(&pool, key.as_deref(), &l)?;
+        if !self.shards.is_empty() {
+            let mut others = self.shards.others(key.as_deref());
+            if key.is_some() {
+                others.push(self.pool()?);
+            }
+            make_room(&pool, &others, &l)?;
+        }
         let keyed = !(r.sharding_key.is_empty() && r.super_sharding_key.is_empty());
         let conn = pool.get_with_options(&opts).map_err(|e| {
             let e = pool_error(e.into(), &l.get_mode);
@@ -599,29 +563,7 @@ fn build(o: &ThickPoolOptions, connect: &str, min: u32, max: u32) -> Result<Pool
     Ok(b.build()?)
 }
 
-/// A key's pool out of sessions because of `maxSessionsPerShard`: said as thin mode says it.
-fn shard_full(e: Error, l: &ThickPoolLimits) -> Error {
-    if e.code != codes::POOL_EXHAUSTED || shard_max(l) == l.max {
-        return e;
-    }
-    let oci = e.message.trim_start_matches(&format!("{}: ", e.code));
-    let text = format!(
-        "the pool is exhausted for this sharding key: all {} of its sessions \
-         (maxSessionsPerShard) are in use ({oci})",
-        shard_max(l)
-    );
-    Error::odb(codes::POOL_EXHAUSTED, text)
-}
-
-/// Most sessions of one key's pool: `maxSessionsPerShard`, at most `poolMax`.
-fn shard_max(l: &ThickPoolLimits) -> u32 {
-    match l.max_per_shard {
-        0 => l.max,
-        n => n.min(l.max),
-    }
-}
-
-fn ping(s: i32) -> Option<Duration> {
+pub(crate) fn ping(s: i32) -> Option<Duration> {
     u64::try_from(s).ok().map(Duration::from_secs)
 }
 
@@ -673,39 +615,6 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(check_limits(&l).unwrap_err().code, codes::INVALID_OPTION);
-    }
-
-    #[test]
-    fn a_key_at_max_sessions_per_shard_says_so() {
-        let oci = Error::odb(
-            codes::POOL_EXHAUSTED,
-            "ORA-24496: OCISessionGet() timed out waiting for a free connection",
-        );
-        let l = ThickPoolLimits {
-            max: 4,
-            max_per_shard: 2,
-            ..Default::default()
-        };
-        let e = shard_full(oci.clone(), &l);
-        assert_eq!(e.code, codes::POOL_EXHAUSTED);
-        assert!(
-            e.message
-                .contains("all 2 of its sessions (maxSessionsPerShard)"),
-            "{}",
-            e.message
-        );
-        assert!(
-            e.message
-                .ends_with("(ORA-24496: OCISessionGet() timed out waiting for a free connection)"),
-            "{}",
-            e.message
-        );
-        // Without a per-shard limit below poolMax, OCI's words stand.
-        let l = ThickPoolLimits {
-            max: 4,
-            ..Default::default()
-        };
-        assert_eq!(shard_full(oci.clone(), &l), oci);
     }
 
     #[test]

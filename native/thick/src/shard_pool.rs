@@ -6,9 +6,11 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
-use oracle::pool::Pool;
+use oracle::conn::CloseMode;
+use oracle::pool::{Pool, PoolOptions};
 
-use crate::error::Result;
+use crate::error::{codes, Error, Result};
+use crate::pool::ThickPoolLimits;
 
 #[derive(Default)]
 pub(crate) struct Shards {
@@ -56,5 +58,99 @@ impl Shards {
     /// Every key's pool, forgotten here: the pool is closing.
     pub(crate) fn take(&self) -> Vec<Pool> {
         self.lock().drain().map(|(_, p)| p).collect()
+    }
+}
+
+/// poolMax counts the sessions of every key, as in thin mode: when they are all open and
+/// `target` has none idle, an idle session of one of the `others` pools is closed to make
+/// room; with none idle, "nowait" fails here. (OCI's pools know only their own sessions;
+/// "wait" modes still wait inside `target`'s.)
+pub(crate) fn make_room(target: &Pool, others: &[Pool], l: &ThickPoolLimits) -> Result<()> {
+    let idle = |p: &Pool| {
+        let open = p.open_count().unwrap_or(0);
+        open.saturating_sub(p.busy_count().unwrap_or(open))
+    };
+    let open = target.open_count().unwrap_or(0)
+        + others
+            .iter()
+            .map(|p| p.open_count().unwrap_or(0))
+            .sum::<u32>();
+    if open < l.max || idle(target) > 0 {
+        return Ok(());
+    }
+    let any = PoolOptions::new().match_any_tag(true);
+    for p in others.iter().filter(|p| idle(p) > 0) {
+        // Best effort: another acquire may take that idle session first.
+        if let Ok(c) = p.get_with_options(&any) {
+            let _ = c.close_with_mode(CloseMode::Drop);
+            return Ok(());
+        }
+    }
+    if l.get_mode == "nowait" {
+        return Err(Error::odb(
+            codes::POOL_EXHAUSTED,
+            format!("the pool is exhausted: all {} sessions are in use", l.max),
+        ));
+    }
+    Ok(())
+}
+
+/// A key's pool out of sessions because of `maxSessionsPerShard`: said as thin mode says it.
+pub(crate) fn shard_full(e: Error, l: &ThickPoolLimits) -> Error {
+    if e.code != codes::POOL_EXHAUSTED || shard_max(l) == l.max {
+        return e;
+    }
+    let oci = e.message.trim_start_matches(&format!("{}: ", e.code));
+    let text = format!(
+        "the pool is exhausted for this sharding key: all {} of its sessions \
+         (maxSessionsPerShard) are in use ({oci})",
+        shard_max(l)
+    );
+    Error::odb(codes::POOL_EXHAUSTED, text)
+}
+
+/// Most sessions of one key's pool: `maxSessionsPerShard`, at most `poolMax`.
+pub(crate) fn shard_max(l: &ThickPoolLimits) -> u32 {
+    match l.max_per_shard {
+        0 => l.max,
+        n => n.min(l.max),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_at_max_sessions_per_shard_says_so() {
+        let oci = Error::odb(
+            codes::POOL_EXHAUSTED,
+            "ORA-24496: OCISessionGet() timed out waiting for a free connection",
+        );
+        let l = ThickPoolLimits {
+            max: 4,
+            max_per_shard: 2,
+            ..Default::default()
+        };
+        let e = shard_full(oci.clone(), &l);
+        assert_eq!(e.code, codes::POOL_EXHAUSTED);
+        assert!(
+            e.message
+                .contains("all 2 of its sessions (maxSessionsPerShard)"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .ends_with("(ORA-24496: OCISessionGet() timed out waiting for a free connection)"),
+            "{}",
+            e.message
+        );
+        // Without a per-shard limit below poolMax, OCI's words stand.
+        let l = ThickPoolLimits {
+            max: 4,
+            ..Default::default()
+        };
+        assert_eq!(shard_full(oci.clone(), &l), oci);
     }
 }
