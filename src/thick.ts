@@ -74,38 +74,40 @@ export function isThickMode(): boolean {
 }
 
 /**
- * Thin-only options: thick mode takes the network ones from `sqlnet.ora`; sharding keys work on
- * `connect()` (they go into the connect descriptor) but not yet on OCI's pool. Ignoring them
- * would hide a missing protection or send a session to the wrong shard.
+ * Thin-only options: thick mode takes the network and TLS ones from `sqlnet.ora` (OCI trusts an
+ * Oracle wallet named there, not a PEM file, and checks the server's DN by its own rules).
+ * Ignoring them would hide a missing protection.
  */
 const THIN_ONLY_OPTIONS = [
   "networkEncryption",
   "encryptionTypes",
   "networkIntegrity",
   "integrityTypes",
-  "shardingKey",
-  "superShardingKey",
-  "maxSessionsPerShard",
+  "walletLocation",
+  "sslServerCertDn",
 ] as const;
 
-/** Options thick mode takes on `connect()` but not on a pool. */
-const STANDALONE_OK: readonly string[] = ["shardingKey", "superShardingKey"];
-
 /**
- * @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option;
- * `standalone` for `connect()`, which takes sharding keys in thick mode too.
+ * @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option.
+ * `_standalone` (set by `connect()`) no longer changes anything: sharding keys work on
+ * `connect()`, `createPool()` and `acquire()` in both modes.
  */
-export function assertThinOnlyOptions(options: object, standalone = false): void {
+export function assertThinOnlyOptions(options: object, _standalone = false): void {
   if (!thick) return;
-  const set = THIN_ONLY_OPTIONS.find((k) =>
-    (options as Record<string, unknown>)[k] !== undefined &&
-    !(standalone && STANDALONE_OK.includes(k))
-  );
+  const set = THIN_ONLY_OPTIONS.find((k) => (options as Record<string, unknown>)[k] !== undefined);
   if (set) {
     throw odbError(
       ErrorCode.THICK_UNAVAILABLE,
-      `the ${set} option is not available in thick mode` +
-        (set.startsWith("network") || set.endsWith("Types") ? " (set it in sqlnet.ora)" : ""),
+      `the ${set} option is not available in thick mode${hint(set)}`,
     );
   }
+}
+
+/** Where a thick-mode user sets what a refused thin-only option does. */
+function hint(option: string): string {
+  if (option.startsWith("network") || option.endsWith("Types")) return " (set it in sqlnet.ora)";
+  if (option === "walletLocation" || option === "sslServerCertDn") {
+    return " (use an Oracle wallet: WALLET_LOCATION in sqlnet.ora of initOracleClient's configDir)";
+  }
+  return "";
 }

@@ -15,6 +15,7 @@ import {
   REAL_DB,
   SKIP_SERVER,
   startTestServer,
+  THICK,
 } from "./_server.ts";
 
 const opts = { user: "scott", password: "tiger", connectString: "127.0.0.1:1/FREEPDB1" };
@@ -146,12 +147,24 @@ test("callTimeout round trips through the native connection", server, async () =
 });
 
 test("tcps: a TLS session to the test server, with the CA trusted and the name and DN checked", {
-  skip: SKIP_SERVER || needsTestServer("its TLS listener with a throwaway CA") ||
-    // OCI takes TLS trust from an Oracle wallet named in sqlnet.ora, not a PEM walletLocation.
-    onlyIn("thin", "walletLocation as a PEM CA file and sslServerCertDn are thin options"),
+  skip: SKIP_SERVER || needsTestServer("its TLS listener with a throwaway CA"),
 }, async () => {
   await using db = await startTestServer({ tls: true });
   const base = { user: db.user, password: db.password, connectString: db.tcpsConnectString! };
+  if (THICK) {
+    // OCI takes TLS trust from an Oracle wallet named in sqlnet.ora, not a PEM file: refused
+    // before any call, naming the option and where to set it instead.
+    for (const o of [{ walletLocation: db.caFile }, { sslServerCertDn: "CN=localhost" }]) {
+      await assert.rejects(connect({ ...base, ...o }), (e: unknown) => {
+        assert.ok(e instanceof OracleError, String(e));
+        assert.equal(e.code, "ODB-1041");
+        assert.match(e.message, /option is not available in thick mode \(use an Oracle wallet/);
+        assert.ok(e.message.includes(Object.keys(o)[0]), e.message);
+        return true;
+      });
+    }
+    return;
+  }
   {
     await using conn = await connect({ ...base, walletLocation: db.caFile });
     assert.deepEqual((await conn.execute("select 1 as one from dual")).rows, [{ ONE: 1 }]);

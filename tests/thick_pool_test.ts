@@ -362,3 +362,58 @@ test(
     assert.equal(pool.getStatistics().busy, 1);
   },
 );
+
+test(
+  "thick pool: sharding keys on createPool() and acquire() reach the shard the server routes them to",
+  server,
+  async () => {
+    await using db = await startTestServer({
+      args: ["--shard", "low=range:..100", "--shard", "names=list:Mary,Bob"],
+    });
+    const shardOf = async (conn: Connection) => {
+      assert.equal(conn.thin, false);
+      const r = await conn.execute<[string, string]>(
+        "SELECT SYS_CONTEXT('USERENV', 'DB_NAME'), SYS_CONTEXT('USERENV', 'SID') FROM dual",
+        [],
+        { outFormat: "array" },
+      );
+      return r.rows![0].join("/");
+    };
+    // Keyed pool: every session on the key's shard.
+    {
+      await using keyed = await thickPool(db, { shardingKey: [42], poolMin: 1, poolMax: 2 });
+      const held = [await keyed.acquire(), await keyed.acquire()];
+      for (const c of held) assert.match(await shardOf(c), /^LOW\//);
+      for (const c of held) await c.close();
+    }
+    await using pool = await thickPool(db, {
+      poolMax: 4,
+      maxSessionsPerShard: 1,
+      getMode: "nowait",
+    });
+    const mary = await pool.acquire({ shardingKey: ["Mary"] });
+    const low = await pool.acquire({ shardingKey: [7] });
+    const plain = await pool.acquire();
+    const [m, l, p] = [await shardOf(mary), await shardOf(low), await shardOf(plain)];
+    assert.match(m, /^NAMES\//);
+    assert.match(l, /^LOW\//);
+    assert.match(p, /^FREEPDB1\//);
+    assert.deepEqual([pool.getStatistics().open, pool.getStatistics().busy], [3, 3]);
+    // maxSessionsPerShard 1: a second session for Mary's key is refused (nowait), never
+    // opened on another shard.
+    const full = await rejection(pool.acquire({ shardingKey: ["Mary"] }));
+    assert.equal(full.code, ErrorCode.POOL_EXHAUSTED);
+    await mary.close();
+    // Released, the key's session is reused for the same key only.
+    await using again = await pool.acquire({ shardingKey: ["Mary"] });
+    assert.equal(await shardOf(again), m);
+    await low.close();
+    await plain.close();
+    // A key no shard owns: the director's ORA-12514, as on connect().
+    const none = await rejection(pool.acquire({ shardingKey: ["Zed"] }));
+    assert.equal(none.code, "ORA-12514");
+    const bad = await rejection(pool.acquire({ shardingKey: [Number.NaN] }));
+    assert.equal(bad.code, ErrorCode.INVALID_OPTION);
+    assert.match(bad.message, /shardingKey/);
+  },
+);

@@ -148,16 +148,6 @@ test(
     const nnePool = await rejection(createPool({ ...login(db), integrityTypes: ["SHA256"] }));
     assert.equal(nnePool.code, ErrorCode.THICK_UNAVAILABLE);
     assert.match(nnePool.message, /integrityTypes/);
-    // Sharding keys on OCI's pool are not there yet: refused rather than landing on the wrong
-    // shard (connect() takes them: the next test).
-    const poolKey = await rejection(createPool({ ...login(db), shardingKey: ["Mary"] }));
-    assert.equal(poolKey.code, ErrorCode.THICK_UNAVAILABLE);
-    assert.match(poolKey.message, /shardingKey/);
-    const perAcquire = await rejection(pool.acquire({ superShardingKey: ["EU"] }));
-    assert.equal(perAcquire.code, ErrorCode.THICK_UNAVAILABLE);
-    assert.match(perAcquire.message, /superShardingKey/);
-    const perShard = await rejection(createPool({ ...login(db), maxSessionsPerShard: 2 }));
-    assert.equal(perShard.code, ErrorCode.THICK_UNAVAILABLE);
   },
 );
 

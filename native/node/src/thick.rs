@@ -1,5 +1,7 @@
 //! Thick-mode glue: the same connection calls as `NativeConnection`, routed to `oradb-thick`.
 //! ODPI-C calls block, so each one runs on the runtime's blocking pool, never on the JS thread.
+//! The frequent calls start eagerly (`call::spawn_eager`): handing the call to the blocking
+//! pool is done on the JS thread, which saves a wake-up of the I/O thread per call.
 
 use std::sync::Arc;
 
@@ -120,7 +122,7 @@ impl NativeThickConnection {
 macro_rules! run {
     ($self:ident, $env:ident, |$c:ident| $body:expr) => {{
         let $c = $self.inner.clone();
-        call::spawn($env, async move { done(blocking(move || $body).await) })
+        call::spawn_eager($env, async move { done(blocking(move || $body).await) })
     }};
 }
 
@@ -178,7 +180,7 @@ impl NativeThickConnection {
                 .collect(),
         };
         let c = self.inner.clone();
-        call::spawn(env, async move {
+        call::spawn_eager(env, async move {
             let r = blocking(move || c.execute(&sql, &specs.0, &values.0, &o)).await;
             done(r.map(HeapBytes::from))
         })
@@ -237,7 +239,7 @@ impl NativeThickConnection {
     #[napi]
     pub fn fetch(&self, env: Env, cursor_id: u32, max_rows: u32) -> Result<JsObject> {
         let c = self.inner.clone();
-        call::spawn(env, async move {
+        call::spawn_eager(env, async move {
             let r = blocking(move || c.fetch(cursor_id, max_rows)).await;
             done(r.map(HeapBytes::from))
         })

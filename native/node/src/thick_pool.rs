@@ -27,18 +27,32 @@ fn limits(l: NativePoolLimits) -> ThickPoolLimits {
         idle_timeout_s: l.pool_timeout_s,
         max_lifetime_s: l.max_lifetime_session_s,
         ping_interval_s: l.ping_interval_s,
+        max_per_shard: l.max_sessions_per_shard,
     }
 }
 
-fn acquire_request(r: NativeAcquire) -> ThickAcquire {
-    ThickAcquire {
+/// Sharding keys from their `s:`/`n:`/`d:`/`b:` text (absent: none).
+pub(crate) fn keys(
+    option: &'static str,
+    k: &Option<Vec<String>>,
+) -> std::result::Result<Vec<oradb_protocol::value::Value>, crate::NativeFailure> {
+    match k {
+        Some(k) => oradb_client::options::sharding_key(option, k).map_err(|e| crate::failure(&e)),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn acquire_request(r: NativeAcquire) -> std::result::Result<ThickAcquire, crate::NativeFailure> {
+    Ok(ThickAcquire {
+        sharding_key: keys("shardingKey", &r.sharding_key)?,
+        super_sharding_key: keys("superShardingKey", &r.super_sharding_key)?,
         tag: r.tag,
         match_any_tag: r.match_any_tag,
         user: r.user,
         password: r.password,
         connection_class: r.connection_class,
         purity: r.purity,
-    }
+    })
 }
 
 /// Creates OCI's session pool (opens `poolMin` sessions). `plsql_fixup`: the PL/SQL session
@@ -50,7 +64,18 @@ pub fn thick_create_pool(
     plsql_fixup: Option<String>,
 ) -> Result<JsObject> {
     let c = opts.connect;
+    let (sharding_key, super_sharding_key) = match (
+        keys("shardingKey", &c.sharding_key),
+        keys("superShardingKey", &c.super_sharding_key),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            return call::spawn(env, async move { done::<NativeThickPool>(Err(e)) })
+        }
+    };
     let o = ThickPoolOptions {
+        sharding_key,
+        super_sharding_key,
         user: c.user,
         password: c.password,
         connect_string: c.connect_string,
@@ -64,8 +89,7 @@ pub fn thick_create_pool(
             pool_timeout_s: opts.pool_timeout_s,
             max_lifetime_session_s: opts.max_lifetime_session_s,
             ping_interval_s: opts.ping_interval_s,
-            // Refused in thick mode by the TS layer (with sharding keys).
-            max_sessions_per_shard: 0,
+            max_sessions_per_shard: opts.max_sessions_per_shard,
         }),
         homogeneous: opts.homogeneous,
         stmt_cache_size: c.stmt_cache_size,
@@ -75,12 +99,14 @@ pub fn thick_create_pool(
         purity: c.purity.unwrap_or(0),
         plsql_fixup,
     };
+    let own = own_gate(&o.limits);
     call::spawn(env, async move {
         let r = blocking(move || ThickPool::create(o)).await;
         done(r.map(|p| NativeThickPool {
             inner: Arc::new(p),
             aborts: Arc::default(),
             gate: Arc::new(Semaphore::new(OCI_WAITERS)),
+            own: Mutex::new(own),
         }))
     })
 }
@@ -94,10 +120,19 @@ pub struct NativeThickPool {
     /// (512): unbounded, 1000 waiting acquires took them all, and the calls and releases that
     /// would end their wait queued behind them for ever. The rest wait here, in order.
     gate: Arc<Semaphore>,
+    /// In "wait" mode, acquires without a sharding key beyond `poolMax` wait here, not inside
+    /// OCI: a thread per waiter there made 50 tasks on 10 sessions spend most of their CPU
+    /// switching threads and contending for OCI's pool lock. Not in "timedwait" mode (the
+    /// wait must be OCI's, to time out) nor for keyed acquires (another key's pool may be free).
+    own: Mutex<Option<Arc<Semaphore>>>,
 }
 
 /// At most this many acquires wait inside OCI (half the blocking pool).
 const OCI_WAITERS: usize = 256;
+
+fn own_gate(l: &ThickPoolLimits) -> Option<Arc<Semaphore>> {
+    (l.get_mode == "wait").then(|| Arc::new(Semaphore::new(l.max.max(1) as usize)))
+}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -113,7 +148,12 @@ impl NativeThickPool {
     #[napi]
     pub fn acquire(&self, env: Env, req: NativeAcquire, request_id: u32) -> Result<JsObject> {
         let p = self.inner.clone();
-        let r = acquire_request(req);
+        let r = match acquire_request(req) {
+            Ok(r) => r,
+            Err(e) => {
+                return call::spawn(env, async move { done::<NativeThickConnection>(Err(e)) })
+            }
+        };
         // Counted as waiting now, on the JS thread, so statistics and queueMax see it at once.
         let waiter = match p.enter(&r, request_id) {
             Ok(w) => w,
@@ -129,12 +169,20 @@ impl NativeThickPool {
         });
         let aborts = self.aborts.clone();
         let gate = self.gate.clone();
-        call::spawn(env, async move {
+        let own = match r.sharding_key.is_empty() && r.super_sharding_key.is_empty() {
+            true => lock(&self.own).clone(),
+            false => None,
+        };
+        call::spawn_eager(env, async move {
             let get = async move {
-                // The semaphore is never closed.
+                // The semaphores are never closed.
+                let mine = match own {
+                    Some(s) => s.acquire_owned().await.ok(),
+                    None => None,
+                };
                 let permit = gate.acquire_owned().await.ok();
                 blocking(move || {
-                    let _permit = permit;
+                    let _permits = (mine, permit);
                     p.acquire(&r, &waiter)
                 })
                 .await
@@ -219,7 +267,7 @@ impl NativeThickPool {
     #[napi]
     pub fn release(&self, env: Env, id: u32, tag: String, drop: bool) -> Result<JsObject> {
         let p = self.inner.clone();
-        call::spawn(env, async move {
+        call::spawn_eager(env, async move {
             done(blocking(move || p.release(id, &tag, drop)).await)
         })
     }
@@ -241,6 +289,8 @@ impl NativeThickPool {
         if let Err(e) = self.inner.check_reconfigure(&l) {
             return done(Err(crate::thick::failure(e)));
         }
+        // Acquires already waiting on the old gate keep it; new ones take the new size.
+        *lock(&self.own) = own_gate(&l);
         let p = self.inner.clone();
         // The promise is dropped: a failure here (the pool closed meanwhile) has no one to tell.
         let started = call::spawn(env, async move {

@@ -1,6 +1,7 @@
 //! One thick-mode connection: the calls of `oradb_client::Connection`, blocking, with results
 //! in the buffers `src/_native.ts` decodes (BOUNDARY.md).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use oracle::conn::CloseMode;
 use oracle::sql_type::{OracleType, ToSql};
-use oracle::{Connection, Connector, ResultSet, Row, Statement};
+use oracle::{Connection, Connector, ResultSet, Row, RowValue, Statement};
 
 use crate::error::{Error, Result};
 use crate::many::{self, ExecManyOpts, ExecManyResult};
@@ -39,7 +40,7 @@ pub struct ExecOpts {
 }
 
 struct Cursor {
-    rs: ResultSet<'static, Row>,
+    rs: ResultSet<'static, Appended>,
     as_text: Vec<bool>,
 }
 
@@ -104,20 +105,9 @@ fn closed() -> Error {
 impl ThickConnection {
     /// Logs on through OCI (the library must be loaded: see `crate::init`).
     pub fn connect(o: &ThickConnectOptions) -> Result<ThickConnection> {
-        let keyed;
-        let connect_string = if o.sharding_key.is_empty() && o.super_sharding_key.is_empty() {
-            o.connect_string.as_str()
-        } else {
-            let tns = crate::shard::tnsnames(crate::init::config_dir().as_deref());
-            keyed = crate::shard::with_keys(
-                &o.connect_string,
-                tns.as_deref(),
-                &o.sharding_key,
-                &o.super_sharding_key,
-            )?;
-            keyed.as_str()
-        };
-        let mut c = Connector::new(&o.user, &o.password, connect_string);
+        let connect_string =
+            crate::shard::keyed(&o.connect_string, &o.sharding_key, &o.super_sharding_key)?;
+        let mut c = Connector::new(&o.user, &o.password, &connect_string);
         if let Some(n) = o.stmt_cache_size {
             c.stmt_cache_size(n);
         }
@@ -127,19 +117,31 @@ impl ThickConnection {
         if let Some(cc) = &o.connection_class {
             c.connection_class(cc.as_str());
         }
-        Self::wrap(c.connect()?, o.call_timeout_ms)
+        Self::wrap(c.connect()?, o.call_timeout_ms, None)
     }
 
     /// A session of a thick pool; `release` gives it back.
-    pub(crate) fn pooled(conn: Connection, call_timeout_ms: Option<u32>) -> Result<Self> {
-        Self::wrap(conn, call_timeout_ms)
+    /// `server_version`: the pool's, when known (asking OCI costs a round trip per acquire).
+    pub(crate) fn pooled(
+        conn: Connection,
+        call_timeout_ms: Option<u32>,
+        server_version: Option<String>,
+    ) -> Result<Self> {
+        Self::wrap(conn, call_timeout_ms, server_version)
     }
 
-    fn wrap(conn: Connection, call_timeout_ms: Option<u32>) -> Result<ThickConnection> {
+    fn wrap(
+        conn: Connection,
+        call_timeout_ms: Option<u32>,
+        server_version: Option<String>,
+    ) -> Result<ThickConnection> {
         if let Some(ms) = call_timeout_ms.filter(|ms| *ms > 0) {
             conn.set_call_timeout(Some(Duration::from_millis(u64::from(ms))))?;
         }
-        let server_version = conn.server_version().map(|(v, _)| v.to_string())?;
+        let server_version = match server_version {
+            Some(v) => v,
+            None => conn.server_version().map(|(v, _)| v.to_string())?,
+        };
         Ok(ThickConnection {
             conn: RwLock::new(conn),
             calls: Mutex::new(Calls::default()),
@@ -189,7 +191,7 @@ impl ThickConnection {
         let mut stmt = b.build()?;
         bind_all(&mut stmt, &specs, vals)?;
         if stmt.is_query() {
-            let rs = stmt.into_result_set::<Row>(&[])?;
+            let rs = stmt.into_result_set::<Appended>(&[])?;
             let mut as_text = vec![false; rs.column_info().len()];
             for i in &o.fetch_as_string {
                 if let Some(f) = as_text.get_mut(*i) {
@@ -373,7 +375,15 @@ impl ThickConnection {
         }
         // Statements must be gone before OCI lets the session go.
         calls.cursors.clear();
-        Ok(self.read().close_with_mode(mode)?)
+        match self.read().close_with_mode(mode) {
+            Ok(()) => Ok(()),
+            // The server or the network ended the session already: closing is done, as in
+            // thin mode (OCI's own handles go when the `Connection` drops).
+            Err(e) => match Error::from(e) {
+                e if e.is_session_dead() => Ok(()),
+                e => Err(e),
+            },
+        }
     }
 }
 
@@ -421,25 +431,52 @@ fn out_binds(stmt: &Statement, specs: &[Spec]) -> Result<Option<Vec<u8>>> {
     Ok(Some(out))
 }
 
-/// Appends up to `max` rows (0: none); true when the cursor has no rows left.
-fn fetch_into(cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
-    let mut n = 0;
-    while n < max {
-        match cur.rs.next() {
-            None => return Ok((n, true)),
-            Some(row) => {
-                let row = row?;
-                for (v, t) in row.sql_values().iter().zip(&cur.as_text) {
-                    values::put(out, v, *t)?;
-                }
-                n += 1;
-            }
-        }
-    }
-    Ok((n, false))
+thread_local! {
+    /// The buffer rows are appended to while `fetch_into` runs on this thread, and which
+    /// columns go as text.
+    static FETCHED: RefCell<(Vec<u8>, Vec<bool>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
-fn columns(rs: &ResultSet<'static, Row>, out: &mut Vec<u8>) {
+/// A row appended to this thread's `FETCHED` buffer as the cursor reads it. The oracle crate's
+/// `Row` copies every column value of every row; this reads them in place (a 100,000-row
+/// fetch made a million of those copies).
+struct Appended;
+
+impl RowValue for Appended {
+    fn get(row: &Row) -> oracle::Result<Appended> {
+        FETCHED.with(|f| {
+            let (out, as_text) = &mut *f.borrow_mut();
+            for (i, v) in row.sql_values().iter().enumerate() {
+                values::put(out, v, as_text.get(i).copied().unwrap_or(false))?;
+            }
+            Ok(Appended)
+        })
+    }
+}
+
+/// Appends up to `max` rows (0: none); true when the cursor has no rows left.
+fn fetch_into(cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
+    FETCHED.with(|f| *f.borrow_mut() = (std::mem::take(out), cur.as_text.clone()));
+    let mut read = || {
+        let mut n = 0;
+        while n < max {
+            match cur.rs.next() {
+                None => return Ok((n, true)),
+                Some(row) => {
+                    row?;
+                    n += 1;
+                }
+            }
+        }
+        Ok((n, false))
+    };
+    let r: Result<(u32, bool)> = read();
+    // Taken back whatever happened, so the next fetch on this thread starts empty.
+    FETCHED.with(|f| *out = std::mem::take(&mut f.borrow_mut().0));
+    r
+}
+
+fn columns(rs: &ResultSet<'static, Appended>, out: &mut Vec<u8>) {
     let cols = rs.column_info();
     out.extend_from_slice(&(cols.len() as u32).to_le_bytes());
     for c in cols {

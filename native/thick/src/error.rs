@@ -58,6 +58,14 @@ impl Error {
     /// An Oracle error with its code, text and `offset` (a parse offset, or a row index).
     pub fn from_db(db: &oracle::DbError, offset: u32) -> Error {
         let message = db.message().trim_end().to_string();
+        // ODPI-C's own word for a session it saw die ("DPI-1080: connection was closed by
+        // ORA-03113", DPI-1010 not connected) is thin mode's lost connection: ODB-1010.
+        if matches!(leading_code(&message), Some("DPI-1010" | "DPI-1080")) {
+            return Error {
+                is_recoverable: true,
+                ..Error::odb(codes::CONNECTION_LOST, message)
+            };
+        }
         let code = leading_code(&message)
             .map(str::to_string)
             .unwrap_or_else(|| format!("ORA-{:05}", db.code()));
@@ -72,6 +80,30 @@ impl Error {
             offset,
             is_recoverable: db.is_recoverable() || unreachable(db.code()),
         }
+    }
+}
+
+impl Error {
+    /// True when the session is known to be gone (the server ended it, or the network did):
+    /// closing it has nothing left to do on the server.
+    pub fn is_session_dead(&self) -> bool {
+        matches!(
+            self.code.as_str(),
+            "ORA-00028"
+                | "ORA-01012"
+                | "ORA-01041"
+                | "ORA-02396"
+                | "ORA-03113"
+                | "ORA-03114"
+                | "ORA-03115"
+                | "ORA-03122"
+                | "ORA-03135"
+                | "ORA-12153"
+                | "ORA-12537"
+                | "ORA-12547"
+                | "ORA-12570"
+                | "ORA-12583"
+        ) || self.code == codes::CONNECTION_LOST
     }
 }
 
@@ -114,6 +146,46 @@ mod tests {
         assert!(e.is_recoverable);
         let db = oracle::DbError::new(942, 14, "ORA-00942: table or view does not exist", "", "");
         assert!(!Error::from_db(&db, 14).is_recoverable);
+    }
+
+    #[test]
+    fn a_lost_session_is_dead_and_a_sql_error_is_not() {
+        let lost = oracle::DbError::new(
+            3115,
+            0,
+            "ORA-03115: unsupported network datatype or representation",
+            "",
+            "",
+        );
+        assert!(Error::from_db(&lost, 0).is_session_dead());
+        let eof = oracle::DbError::new(
+            3113,
+            0,
+            "ORA-03113: end-of-file on communication channel",
+            "",
+            "",
+        );
+        assert!(Error::from_db(&eof, 0).is_session_dead());
+        let sql = oracle::DbError::new(942, 0, "ORA-00942: table or view does not exist", "", "");
+        assert!(!Error::from_db(&sql, 0).is_session_dead());
+        assert!(!Error::odb(UNAVAILABLE, "x").is_session_dead());
+        let closed = oracle::DbError::new(
+            1080,
+            0,
+            "DPI-1080: connection was closed by ORA-03113",
+            "",
+            "",
+        );
+        let e = Error::from_db(&closed, 0);
+        assert_eq!(e.code, codes::CONNECTION_LOST);
+        assert_eq!(
+            e.message,
+            format!(
+                "{}: DPI-1080: connection was closed by ORA-03113",
+                codes::CONNECTION_LOST
+            )
+        );
+        assert!(e.is_session_dead() && e.is_recoverable);
     }
 
     #[test]

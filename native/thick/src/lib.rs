@@ -11,6 +11,7 @@ mod init;
 mod many;
 mod pool;
 mod shard;
+mod shard_pool;
 mod values;
 
 pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};

@@ -5,14 +5,18 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use oracle::conn::Purity;
 use oracle::pool::{CloseMode, GetMode, Pool, PoolBuilder, PoolOptions, PoolType};
 
+use oradb_protocol::value::Value;
+
 use crate::conn::ThickConnection;
 use crate::error::{codes, Error, Result};
+use crate::shard;
+use crate::shard_pool::{make_room, shard_full, shard_max, Shards};
 
 /// Sizes and timeouts, as `PoolLimits` of `src/pool.ts` carries them.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +33,8 @@ pub struct ThickPoolLimits {
     pub max_lifetime_s: u32,
     /// Negative: never ping.
     pub ping_interval_s: i32,
+    /// Most sessions of one sharding key (its own OCI pool); 0: `max`.
+    pub max_per_shard: u32,
 }
 
 /// What `createPool()` needs in thick mode.
@@ -48,6 +54,9 @@ pub struct ThickPoolOptions {
     pub purity: u32,
     /// PL/SQL procedure OCI calls itself when a session's tag differs from the requested one.
     pub plsql_fixup: Option<String>,
+    /// The pool's sharding keys (empty: none): every session of the pool is on their shard.
+    pub sharding_key: Vec<Value>,
+    pub super_sharding_key: Vec<Value>,
 }
 
 /// One `acquire()`.
@@ -60,6 +69,9 @@ pub struct ThickAcquire {
     pub connection_class: Option<String>,
     /// 0 the pool's, 1 new, 2 self.
     pub purity: u32,
+    /// This session's keys; both empty: the pool's.
+    pub sharding_key: Vec<Value>,
+    pub super_sharding_key: Vec<Value>,
 }
 
 /// Counters for `getStatistics()`.
@@ -101,6 +113,10 @@ pub struct ThickPool {
     /// `None` once closed. Cloned out for each call (the clone shares the `dpiPool`), so no
     /// lock is held while OCI blocks.
     pool: Mutex<Option<Pool>>,
+    /// One OCI pool per sharding key given to `acquire` (its connect descriptor carries it).
+    shards: Shards,
+    /// The server version of the pool's own sessions, once one was acquired.
+    version: OnceLock<String>,
     busy: Mutex<Busy>,
     /// Set first by `close`: new acquires fail, acquires in flight drop what they get.
     closing: AtomicBool,
@@ -116,7 +132,7 @@ fn pool_closed() -> Error {
     Error::odb(codes::POOL_CLOSED, "Pool is closed")
 }
 
-fn get_mode(l: &ThickPoolLimits) -> Result<GetMode> {
+pub(crate) fn get_mode(l: &ThickPoolLimits) -> Result<GetMode> {
     Ok(match l.get_mode.as_str() {
         "wait" => GetMode::Wait,
         "nowait" => GetMode::NoWait,
@@ -190,31 +206,12 @@ impl ThickPool {
     pub fn create(o: ThickPoolOptions) -> Result<ThickPool> {
         let l = &o.limits;
         check_limits(l)?;
-        let mut b = PoolBuilder::new(&o.user, &o.password, &o.connect_string);
-        b.min_connections(l.min)
-            .max_connections(l.max)
-            .connection_increment(l.increment.max(1))
-            .get_mode(get_mode(l)?)
-            .pool_type(if o.homogeneous {
-                PoolType::Homogeneous
-            } else {
-                PoolType::Heterogeneous
-            });
-        b.timeout(Duration::from_secs(u64::from(l.idle_timeout_s)))?;
-        b.max_lifetime_connection(Duration::from_secs(u64::from(l.max_lifetime_s)))?;
-        b.ping_interval(ping(l.ping_interval_s))?;
-        if let Some(n) = o.stmt_cache_size {
-            b.stmt_cache_size(n);
-        }
-        if let Some(n) = &o.driver_name {
-            b.driver_name(n.as_str());
-        }
-        if let Some(p) = &o.plsql_fixup {
-            b.plsql_fixup_callback(p.as_str());
-        }
-        let pool = b.build()?;
+        let connect = shard::keyed(&o.connect_string, &o.sharding_key, &o.super_sharding_key)?;
+        let pool = build(&o, &connect, l.min, l.max)?;
         Ok(ThickPool {
             pool: Mutex::new(Some(pool)),
+            shards: Shards::default(),
+            version: OnceLock::new(),
             busy: Mutex::new(Busy::default()),
             closing: AtomicBool::new(false),
             in_flight: AtomicU32::new(0),
@@ -232,6 +229,22 @@ impl ThickPool {
         }
         let g = self.pool.lock().unwrap_or_else(|p| p.into_inner());
         g.clone().ok_or_else(pool_closed)
+    }
+
+    /// The OCI pool an acquire gets its session from: the pool's own, or the one of its keys
+    /// (made on first use, opening no session), with the key's descriptor (`None`: own).
+    fn pool_for(&self, r: &ThickAcquire) -> Result<(Pool, Option<String>)> {
+        let pool = self.pool()?;
+        if r.sharding_key.is_empty() && r.super_sharding_key.is_empty() {
+            return Ok((pool, None));
+        }
+        let o = &self.opts;
+        let connect = shard::keyed(&o.connect_string, &r.sharding_key, &r.super_sharding_key)?;
+        let keyed = self.shards.get_or_make(&connect, || {
+            let l = self.limits();
+            build(o, &connect, 0, shard_max(&l))
+        })?;
+        Ok((keyed, Some(connect)))
     }
 
     fn busy(&self) -> std::sync::MutexGuard<'_, Busy> {
@@ -313,15 +326,27 @@ impl ThickPool {
     /// be interrupted).
     pub fn acquire(&self, r: &ThickAcquire, w: &Waiter) -> Result<Acquired> {
         let request = w.request;
-        let pool = self.pool()?;
+        let (pool, key) = self.pool_for(r)?;
         let opts = self.options_for(r)?;
         let l = self.limits();
+        if !self.shards.is_empty() {
+            let mut others = self.shards.others(key.as_deref());
+            if key.is_some() {
+                others.push(self.pool()?);
+            }
+            make_room(&pool, &others, &l)?;
+        }
+        let keyed = !(r.sharding_key.is_empty() && r.super_sharding_key.is_empty());
         let conn = pool.get_with_options(&opts).map_err(|e| {
             let e = pool_error(e.into(), &l.get_mode);
             if e.code == codes::POOL_WAIT_TIMEOUT {
                 self.timeouts.fetch_add(1, Ordering::Relaxed);
             }
-            e
+            if keyed {
+                shard_full(e, &l)
+            } else {
+                e
+            }
         })?;
         let is_new = conn.is_new_connection();
         // After OCI's PL/SQL fix-up the session is in the requested state: report that tag, so
@@ -331,7 +356,21 @@ impl ThickPool {
         } else {
             conn.tag().to_string()
         };
-        let c = Arc::new(ThickConnection::pooled(conn, self.opts.call_timeout_ms)?);
+        // Every session of the pool's own OCI pool is on one server: its version is asked once.
+        // A key's pool may be another database: asked each time.
+        let known = if keyed {
+            None
+        } else {
+            self.version.get().cloned()
+        };
+        let c = Arc::new(ThickConnection::pooled(
+            conn,
+            self.opts.call_timeout_ms,
+            known,
+        )?);
+        if !keyed {
+            let _ = self.version.set(c.server_version().to_string());
+        }
         let counter = if is_new { &self.misses } else { &self.hits };
         counter.fetch_add(1, Ordering::Relaxed);
         let mut busy = self.busy();
@@ -403,6 +442,15 @@ impl ThickPool {
         if (old.min, old.max, old.increment) != (l.min, l.max, l.increment) {
             pool.reconfigure(l.min, l.max, l.increment.max(1))?;
         }
+        for mut p in self.shards.all() {
+            p.set_get_mode(&get_mode(&l)?)?;
+            p.set_timeout(Duration::from_secs(u64::from(l.idle_timeout_s)))?;
+            p.set_max_lifetime_connection(Duration::from_secs(u64::from(l.max_lifetime_s)))?;
+            p.set_ping_interval(ping(l.ping_interval_s))?;
+            if shard_max(&old) != shard_max(&l) || old.increment != l.increment {
+                p.reconfigure(0, shard_max(&l), l.increment.max(1))?;
+            }
+        }
         *self.limits.lock().unwrap_or_else(|p| p.into_inner()) = l;
         Ok(())
     }
@@ -410,10 +458,15 @@ impl ThickPool {
     /// Counters; OCI's are local attribute reads (no round trip).
     pub fn statistics(&self) -> ThickPoolStats {
         let pool = self.pool.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let (open, busy) = match pool {
+        let (mut open, mut busy) = match pool {
             Some(p) => (p.open_count().unwrap_or(0), p.busy_count().unwrap_or(0)),
             None => (0, 0),
         };
+        let own = open;
+        for p in self.shards.all() {
+            open += p.open_count().unwrap_or(0);
+            busy += p.busy_count().unwrap_or(0);
+        }
         let max = self.limits().max;
         ThickPoolStats {
             open,
@@ -424,7 +477,7 @@ impl ThickPool {
                 .in_flight
                 .load(Ordering::Acquire)
                 .saturating_sub(self.busy().cancelled.len() as u32),
-            forced: open.saturating_sub(max),
+            forced: own.saturating_sub(max),
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
             timeouts: self.timeouts.load(Ordering::Relaxed),
@@ -470,6 +523,10 @@ impl ThickPool {
         while self.in_flight.load(Ordering::Acquire) > 0 && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(10));
         }
+        for p in self.shards.take() {
+            // Its sessions were closed above; a failure leaves nothing to do.
+            let _ = p.close(&CloseMode::Force);
+        }
         let pool = self.pool.lock().unwrap_or_else(|p| p.into_inner()).take();
         match pool {
             Some(p) => Ok(p.close(&CloseMode::Force)?),
@@ -478,7 +535,35 @@ impl ThickPool {
     }
 }
 
-fn ping(s: i32) -> Option<Duration> {
+/// An OCI pool with `o`'s settings on `connect` (a descriptor when keyed).
+fn build(o: &ThickPoolOptions, connect: &str, min: u32, max: u32) -> Result<Pool> {
+    let l = &o.limits;
+    let mut b = PoolBuilder::new(&o.user, &o.password, connect);
+    b.min_connections(min)
+        .max_connections(max)
+        .connection_increment(l.increment.max(1))
+        .get_mode(get_mode(l)?)
+        .pool_type(if o.homogeneous {
+            PoolType::Homogeneous
+        } else {
+            PoolType::Heterogeneous
+        });
+    b.timeout(Duration::from_secs(u64::from(l.idle_timeout_s)))?;
+    b.max_lifetime_connection(Duration::from_secs(u64::from(l.max_lifetime_s)))?;
+    b.ping_interval(ping(l.ping_interval_s))?;
+    if let Some(n) = o.stmt_cache_size {
+        b.stmt_cache_size(n);
+    }
+    if let Some(n) = &o.driver_name {
+        b.driver_name(n.as_str());
+    }
+    if let Some(p) = &o.plsql_fixup {
+        b.plsql_fixup_callback(p.as_str());
+    }
+    Ok(b.build()?)
+}
+
+pub(crate) fn ping(s: i32) -> Option<Duration> {
     u64::try_from(s).ok().map(Duration::from_secs)
 }
 

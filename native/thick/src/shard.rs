@@ -52,6 +52,16 @@ pub(crate) fn with_keys(
     }
 }
 
+/// The connect string OCI gets for these keys: `connect_string` itself when there are none,
+/// else a descriptor carrying them (`with_keys`, aliases from the tnsnames.ora OCI reads).
+pub(crate) fn keyed(connect_string: &str, key: &[Value], super_key: &[Value]) -> Result<String> {
+    if key.is_empty() && super_key.is_empty() {
+        return Ok(connect_string.to_string());
+    }
+    let tns = tnsnames(crate::init::config_dir().as_deref());
+    with_keys(connect_string, tns.as_deref(), key, super_key)
+}
+
 /// The tnsnames.ora OCI reads: in the `configDir` given to `initOracleClient()`, else in
 /// `TNS_ADMIN`. Unreadable means none (an alias is then reported as not found).
 pub(crate) fn tnsnames(config_dir: Option<&str>) -> Option<String> {
