@@ -99,8 +99,10 @@ impl<'a> Reader<'a> {
             2 | 7 | 8 => Box::new(self.text()?),
             3 | 9 => Box::new(self.sized()?.to_vec()),
             // DATE carries no nanoseconds (7 bytes); TIMESTAMP adds them (11).
-            4 => Box::new(self.datetime(false)?),
-            5 => Box::new(self.datetime(true)?),
+            // Bound as themselves: the oracle crate would bind a Timestamp as
+            // TIMESTAMP WITH TIME ZONE at +00:00, making a local time UTC.
+            4 => Box::new(Typed(self.datetime(false)?, OracleType::Date)),
+            5 => Box::new(Typed(self.datetime(true)?, OracleType::Timestamp(9))),
             6 => Box::new(self.u8()? != 0),
             12 => {
                 let ts = self.datetime(true)?;
@@ -121,6 +123,18 @@ impl<'a> Reader<'a> {
 
 /// One bind value; a sized wrapper so an IN OUT bind can pair it with its type.
 pub struct Value(Box<dyn ToSql + Send>);
+
+/// A value bound as the given Oracle type rather than its Rust type's default.
+struct Typed<T>(T, OracleType);
+
+impl<T: ToSql> ToSql for Typed<T> {
+    fn oratype(&self, _conn: &oracle::Connection) -> oracle::Result<OracleType> {
+        Ok(self.1.clone())
+    }
+    fn to_sql(&self, val: &mut SqlValue) -> oracle::Result<()> {
+        self.0.to_sql(val)
+    }
+}
 
 impl ToSql for Value {
     fn oratype(&self, conn: &oracle::Connection) -> oracle::Result<OracleType> {
