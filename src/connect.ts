@@ -84,7 +84,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   try {
     checkConnectOptions(options);
     assertNetAllowed(options.connectString);
-    assertThinOnlyOptions(options, true);
+    assertThinOnlyOptions(options);
     const addon = loadNative();
     const nativeOpts = Object.fromEntries(
       Object.entries(toNativeOptions(options)).filter(([, v]) => v !== undefined),

@@ -88,11 +88,10 @@ const THIN_ONLY_OPTIONS = [
 ] as const;
 
 /**
- * @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option.
- * `_standalone` (set by `connect()`) no longer changes anything: sharding keys work on
- * `connect()`, `createPool()` and `acquire()` in both modes.
+ * @internal Fails with `ODB-1041` when thick mode is on and `options` sets a thin-only option
+ * (sharding keys work on `connect()`, `createPool()` and `acquire()` in both modes).
  */
-export function assertThinOnlyOptions(options: object, _standalone = false): void {
+export function assertThinOnlyOptions(options: object): void {
   if (!thick) return;
   const set = THIN_ONLY_OPTIONS.find((k) => (options as Record<string, unknown>)[k] !== undefined);
   if (set) {
