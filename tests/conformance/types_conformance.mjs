@@ -102,43 +102,46 @@ await check("PL/SQL gives an NVARCHAR2 OUT bind its characters", async () => {
   assert.equal(r.outBinds.o, "Called \u3042");
 });
 
-await check("TIMESTAMP WITH TIME ZONE in a client zone that is not UTC: instants kept", async () => {
-  // node-oracledb sets the session's time zone to the process's at connect;
-  // Asia/Kolkata (+05:30, no summer time) makes any UTC assumption show.
-  const before = process.env.TZ;
-  // The test server has one writer: the first connection's open transaction would hold our DDL.
-  await conn.commit();
-  process.env.TZ = "Asia/Kolkata";
-  const c = await oracledb.getConnection({ user: "scott", password: "tiger", connectString });
-  try {
-    const tz = await c.execute("select sessiontimezone from dual");
-    assert.equal(tz.rows[0][0], "+05:30");
-    await c.execute("create table t_tstz (id number, t timestamp with time zone, w timestamp)");
-    const d = new Date(Date.UTC(2024, 5, 1, 6, 30, 0, 250));
-    await c.execute("insert into t_tstz values (1, :t, :w)", { t: d, w: d });
-    await c.execute(
-      "insert into t_tstz values (2, timestamp '2024-06-01 12:00:00.25 +05:30', null)",
-    );
-    await c.execute(
-      "insert into t_tstz values (3, timestamp '2024-06-01 06:30:00.25 +00:00', null)",
-    );
-    const r = await c.execute("select id, t, w from t_tstz order by id", [], OBJ);
-    assert.equal(r.metaData[1].dbType, oracledb.DB_TYPE_TIMESTAMP_TZ);
-    for (const row of r.rows) assert.equal(row.T.toISOString(), d.toISOString(), `row ${row.ID}`);
-    assert.equal(r.rows[0].W.toISOString(), d.toISOString());
-    // One instant in three zones: equal, as Oracle compares them.
-    const same = await c.execute(
-      "select count(*) from t_tstz where t = timestamp '2024-06-01 02:30:00.25 -04:00'",
-    );
-    assert.equal(same.rows[0][0], 3);
-    const now = await c.execute("select systimestamp, current_timestamp from dual");
-    for (const v of now.rows[0]) assert.ok(Math.abs(v.getTime() - Date.now()) < 60_000, `${v}`);
-  } finally {
-    await c.close();
-    if (before === undefined) delete process.env.TZ;
-    else process.env.TZ = before;
-  }
-});
+await check(
+  "TIMESTAMP WITH TIME ZONE in a client zone that is not UTC: instants kept",
+  async () => {
+    // node-oracledb sets the session's time zone to the process's at connect;
+    // Asia/Kolkata (+05:30, no summer time) makes any UTC assumption show.
+    const before = process.env.TZ;
+    // The test server has one writer: the first connection's open transaction would hold our DDL.
+    await conn.commit();
+    process.env.TZ = "Asia/Kolkata";
+    const c = await oracledb.getConnection({ user: "scott", password: "tiger", connectString });
+    try {
+      const tz = await c.execute("select sessiontimezone from dual");
+      assert.equal(tz.rows[0][0], "+05:30");
+      await c.execute("create table t_tstz (id number, t timestamp with time zone, w timestamp)");
+      const d = new Date(Date.UTC(2024, 5, 1, 6, 30, 0, 250));
+      await c.execute("insert into t_tstz values (1, :t, :w)", { t: d, w: d });
+      await c.execute(
+        "insert into t_tstz values (2, timestamp '2024-06-01 12:00:00.25 +05:30', null)",
+      );
+      await c.execute(
+        "insert into t_tstz values (3, timestamp '2024-06-01 06:30:00.25 +00:00', null)",
+      );
+      const r = await c.execute("select id, t, w from t_tstz order by id", [], OBJ);
+      assert.equal(r.metaData[1].dbType, oracledb.DB_TYPE_TIMESTAMP_TZ);
+      for (const row of r.rows) assert.equal(row.T.toISOString(), d.toISOString(), `row ${row.ID}`);
+      assert.equal(r.rows[0].W.toISOString(), d.toISOString());
+      // One instant in three zones: equal, as Oracle compares them.
+      const same = await c.execute(
+        "select count(*) from t_tstz where t = timestamp '2024-06-01 02:30:00.25 -04:00'",
+      );
+      assert.equal(same.rows[0][0], 3);
+      const now = await c.execute("select systimestamp, current_timestamp from dual");
+      for (const v of now.rows[0]) assert.ok(Math.abs(v.getTime() - Date.now()) < 60_000, `${v}`);
+    } finally {
+      await c.close();
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  },
+);
 
 await check("INTERVAL YEAR TO MONTH and DAY TO SECOND round trip", async () => {
   await conn.execute(
