@@ -491,16 +491,15 @@ struct Watch {
     polls: Cell<u32>,
 }
 
-/// Starts watching `fd` for a lone call; `None` without libuv (Deno).
+/// Whether lone calls of this env can wait on a `Watch`: libuv is there
+/// (Node, not Deno) and the async context for settling from it is made.
 ///
 /// # Safety
-/// On the JS thread of `env`, whose channel is `ch`.
-unsafe fn start_watch(
-    env: sys::napi_env,
-    ch: &Channel,
-    fd: i32,
-    handoff: &Arc<Handoff>,
-) -> Option<*mut Watch> {
+/// On the JS thread of `env`, inside a call from JS, whose channel is `ch`.
+unsafe fn can_watch(env: sys::napi_env, ch: &Channel) -> bool {
+    if !uv::available() {
+        return false;
+    }
     if ch.async_ctx.get().is_null() {
         let mut ctx = ptr::null_mut();
         let (mut res, mut name) = (ptr::null_mut(), ptr::null_mut());
@@ -513,11 +512,24 @@ unsafe fn start_watch(
                 || sys::napi_async_init(env, res, name, &mut ctx) != sys::Status::napi_ok
                 || ctx.is_null()
             {
-                return None;
+                return false;
             }
         }
         ch.async_ctx.set(ctx);
     }
+    true
+}
+
+/// Starts watching `fd` for a lone call; `None` if libuv refuses.
+///
+/// # Safety
+/// On the JS thread of `env`, whose channel is `ch`, after `can_watch`.
+unsafe fn start_watch(
+    env: sys::napi_env,
+    ch: &Channel,
+    fd: i32,
+    handoff: &Arc<Handoff>,
+) -> Option<*mut Watch> {
     let w = Box::into_raw(Box::new(Watch {
         poll: None,
         handoff: handoff.clone(),
@@ -663,14 +675,21 @@ where
         sender: ch.sender.clone(),
         watch: std::sync::atomic::AtomicUsize::new(0),
     });
-    // SAFETY: on the JS thread of `raw`, whose channel is `ch`.
-    let watch = wake_fd.and_then(|fd| unsafe { start_watch(raw, ch, fd, &handoff) });
-    let polled = poll_here(&mut work, &handoff, watch.and(wake_fd));
-    if let Poll::Ready(settle_with) = polled {
-        if let Some(w) = watch {
-            // SAFETY: the call completes here; `w` is not used again.
-            unsafe { close_watch(w) };
+    // SAFETY: on the JS thread of `raw`, in a call from JS; `ch` is its channel.
+    let fd = wake_fd.filter(|_| unsafe { can_watch(raw, ch) });
+    // The watch starts only if the answer is not there at once: a poll set
+    // up and torn down around a call that needs none costs four syscalls.
+    let mut polled = poll_here(&mut work, &handoff, fd);
+    let mut watch = None;
+    if let (Poll::Pending, Some(fd)) = (&polled, fd) {
+        // SAFETY: as above.
+        watch = unsafe { start_watch(raw, ch, fd, &handoff) };
+        if watch.is_none() {
+            // Its reads registered nothing with tokio: poll again so they do.
+            polled = poll_here(&mut work, &handoff, None);
         }
+    }
+    if let Poll::Ready(settle_with) = polled {
         settle(raw, deferred, settle_with(raw));
         return Ok(promise);
     }

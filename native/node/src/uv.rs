@@ -71,6 +71,11 @@ impl Api {
     }
 }
 
+/// True when libuv's poll is there (Node, unless `ORADB_UV_WAKE=0`).
+pub fn available() -> bool {
+    Api::get().is_some()
+}
+
 /// A started, unreferenced poll for readability of one socket. The handle's
 /// `data` (the first field of every uv handle) is given to the callback.
 pub struct UvPoll {
