@@ -8,9 +8,12 @@ use std::cell::Cell;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use std::io::Write;
+
+use tokio::io::unix::AsyncFd;
+use tokio::io::{AsyncRead, AsyncWrite, Interest, ReadBuf};
 use tokio::net::TcpStream;
 
 thread_local! {
@@ -34,16 +37,64 @@ pub fn with_external_read_wake<R>(fd: RawFd, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// A nonblocking socket read and written with plain syscalls. Tokio's reactor
+/// watches it only while a task waits on it (`reg`): a socket registered
+/// there wakes the I/O thread on every packet, even when the JS thread is the
+/// one waiting (see `with_external_read_wake`), and a sequential caller then
+/// pays a thread wake-up per call on the other core.
 pub(crate) struct PlainTcp {
-    sock: TcpStream,
+    /// Declared first so it deregisters before `sock` closes the socket.
+    reg: Option<AsyncFd<RawFd>>,
+    sock: std::net::TcpStream,
     fd: RawFd,
 }
 
 impl PlainTcp {
-    pub(crate) fn new(sock: TcpStream) -> Self {
+    pub(crate) fn new(sock: TcpStream) -> io::Result<Self> {
+        // into_std leaves the socket nonblocking and off tokio's reactor.
+        let sock = sock.into_std()?;
         let fd = sock.as_raw_fd();
-        PlainTcp { sock, fd }
+        Ok(PlainTcp {
+            reg: None,
+            sock,
+            fd,
+        })
     }
+}
+
+/// The reactor registration of `fd`, made on first need. `None` off a
+/// runtime (a liveness probe from JS): nothing can be waited for there.
+fn registered(reg: &mut Option<AsyncFd<RawFd>>, fd: RawFd) -> Option<io::Result<&AsyncFd<RawFd>>> {
+    if reg.is_none() {
+        tokio::runtime::Handle::try_current().ok()?;
+        // SAFETY: `fd` is the open socket of the PlainTcp holding `reg`,
+        // which deregisters (drops `reg`) before the socket closes.
+        match unsafe {
+            AsyncFd::register_with_interest(fd, Interest::READABLE | Interest::WRITABLE)
+        } {
+            Ok(r) => *reg = Some(r),
+            Err(e) => return Some(Err(e.into())),
+        }
+    }
+    reg.as_ref().map(Ok)
+}
+
+fn recv(sock: &std::net::TcpStream, buf: &mut ReadBuf<'_>) -> io::Result<()> {
+    // SAFETY: recv only writes initialised bytes, and only the `n` it
+    // reports are marked filled.
+    let room = unsafe { buf.unfilled_mut() };
+    let n = socket2::SockRef::from(sock).recv(room)?;
+    // SAFETY: recv initialised the first `n` bytes.
+    unsafe { buf.assume_init(n) };
+    buf.advance(n);
+    Ok(())
+}
+
+fn would_block(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+    )
 }
 
 impl AsyncRead for PlainTcp {
@@ -53,29 +104,29 @@ impl AsyncRead for PlainTcp {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        // SAFETY: recv only writes initialised bytes, and only the `n` it
-        // reports are marked filled.
-        let room = unsafe { buf.unfilled_mut() };
-        match socket2::SockRef::from(&this.sock).recv(room) {
-            Ok(n) => {
-                // SAFETY: recv initialised the first `n` bytes.
-                unsafe { buf.assume_init(n) };
-                buf.advance(n);
-                return Poll::Ready(Ok(()));
+        loop {
+            match recv(&this.sock, buf) {
+                Err(e) if would_block(&e) => {}
+                r => return Poll::Ready(r),
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                ) => {}
-            Err(e) => return Poll::Ready(Err(e)),
+            if EXTERNAL_WAKE.get() == this.fd {
+                // The caller's own poll wakes it; off the reactor, the
+                // answer wakes nobody else.
+                this.reg = None;
+                return Poll::Pending;
+            }
+            let reg = match registered(&mut this.reg, this.fd) {
+                Some(Ok(r)) => r,
+                Some(Err(e)) => return Poll::Ready(Err(e)),
+                None => return Poll::Pending,
+            };
+            let mut guard = ready!(reg.poll_read_ready(cx))?;
+            match guard.try_io(|_| recv(&this.sock, buf)) {
+                Ok(r) => return Poll::Ready(r),
+                // Readiness was stale and is cleared: wait again.
+                Err(_) => continue,
+            }
         }
-        if EXTERNAL_WAKE.get() == this.fd {
-            return Poll::Pending;
-        }
-        // Tokio's readiness may be stale (the data it saw was read above):
-        // its poll_read retries, clears it and registers the waker.
-        Pin::new(&mut this.sock).poll_read(cx, buf)
     }
 }
 
@@ -85,23 +136,31 @@ impl AsyncWrite for PlainTcp {
         cx: &mut Context<'_>,
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().sock).poll_write(cx, data)
+        let this = self.get_mut();
+        loop {
+            match (&this.sock).write(data) {
+                Err(e) if would_block(&e) => {}
+                r => return Poll::Ready(r),
+            }
+            // A full send buffer waits through tokio, mark or not: its wake
+            // moves a JS-thread call to the runtime.
+            let reg = match registered(&mut this.reg, this.fd) {
+                Some(Ok(r)) => r,
+                Some(Err(e)) => return Poll::Ready(Err(e)),
+                None => return Poll::Pending,
+            };
+            let mut guard = ready!(reg.poll_write_ready(cx))?;
+            match guard.try_io(|_| (&this.sock).write(data)) {
+                Ok(r) => return Poll::Ready(r),
+                Err(_) => continue,
+            }
+        }
     }
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().sock).poll_write_vectored(cx, bufs)
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
     }
-    fn is_write_vectored(&self) -> bool {
-        self.sock.is_write_vectored()
-    }
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().sock).poll_flush(cx)
-    }
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().sock).poll_shutdown(cx)
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.sock.shutdown(std::net::Shutdown::Write))
     }
 }
 
@@ -114,7 +173,7 @@ mod tests {
         let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = l.local_addr().unwrap();
         let (c, s) = tokio::join!(TcpStream::connect(addr), l.accept());
-        (PlainTcp::new(c.unwrap()), s.unwrap().0)
+        (PlainTcp::new(c.unwrap()).unwrap(), s.unwrap().0)
     }
 
     #[tokio::test]
@@ -143,19 +202,36 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_external_wake_read_is_pending_until_bytes_arrive_then_reads_them() {
+    async fn an_external_wake_read_is_pending_off_the_reactor_then_reads_what_came() {
         let (mut c, mut s) = pair().await;
         let waker = std::task::Waker::noop();
         let mut cx = Context::from_waker(waker);
         let mut b = [0u8; 8];
         let mut rb = ReadBuf::new(&mut b);
+        // An ordinary wait registers the socket with the reactor.
+        assert!(Pin::new(&mut c).poll_read(&mut cx, &mut rb).is_pending());
+        assert!(c.reg.is_some());
         let polled = with_external_read_wake(c.fd, || Pin::new(&mut c).poll_read(&mut cx, &mut rb));
         assert!(polled.is_pending());
+        assert!(c.reg.is_none(), "a marked wait leaves the reactor out");
         assert_eq!(EXTERNAL_WAKE.get(), -1, "the mark ends with the closure");
         s.write_all(b"xy").await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         let polled = with_external_read_wake(c.fd, || Pin::new(&mut c).poll_read(&mut cx, &mut rb));
         assert!(matches!(polled, Poll::Ready(Ok(()))));
         assert_eq!(rb.filled(), b"xy");
+        // Unmarked again: waits through the reactor, registered anew.
+        s.write_all(b"z").await.unwrap();
+        let mut more = [0u8; 4];
+        assert_eq!(c.read(&mut more).await.unwrap(), 1);
+        let later = tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            s.write_all(b"w").await.unwrap();
+            s
+        });
+        assert_eq!(c.read(&mut more).await.unwrap(), 1);
+        assert_eq!(&more[..1], b"w");
+        assert!(c.reg.is_some());
+        drop(later.await.unwrap());
     }
 }

@@ -94,7 +94,7 @@ impl Transport {
         }
         let fd = raw_fd(&sock);
         let Some(settings) = tls else {
-            return Ok(Transport::plain(sock));
+            return Transport::plain(sock);
         };
         let handshake = crate::tls::connect(sock, host, port, settings);
         match tokio::time::timeout(timeout, handshake).await {
@@ -112,20 +112,21 @@ impl Transport {
 
     pub async fn tcp(host: &str, port: u16, timeout: Duration) -> Result<Transport> {
         let sock = Self::tcp_stream(host, port, timeout).await?;
-        Ok(Transport::plain(sock))
+        Transport::plain(sock)
     }
 
     #[cfg(unix)]
-    fn plain(sock: TcpStream) -> Transport {
+    fn plain(sock: TcpStream) -> Result<Transport> {
         let fd = raw_fd(&sock);
-        let mut t = Transport::new(Box::new(crate::plain_tcp::PlainTcp::new(sock))).with_fd(fd);
+        let sock = crate::plain_tcp::PlainTcp::new(sock).map_err(Error::disconnected)?;
+        let mut t = Transport::new(Box::new(sock)).with_fd(fd);
         t.wake_fd = fd;
-        t
+        Ok(t)
     }
     #[cfg(not(unix))]
-    fn plain(sock: TcpStream) -> Transport {
+    fn plain(sock: TcpStream) -> Result<Transport> {
         let fd = raw_fd(&sock);
-        Transport::new(Box::new(sock)).with_fd(fd)
+        Ok(Transport::new(Box::new(sock)).with_fd(fd))
     }
 
     /// The socket a caller may watch for readability itself and then poll
