@@ -1,7 +1,7 @@
 //! Node's libuv, looked up at run time, for one thing: a poll on a session's
 //! socket, so that the answer to a lone call wakes the JS thread straight
-//! from the socket (see `call`). Deno has no libuv: there `Api::get` is
-//! `None` and calls wait on the I/O thread as before. `ORADB_UV_WAKE=0`
+//! from the socket (see `call`). Deno has no libuv (only shims of a few
+//! functions): there `Api::get` is `None` and calls wait on the I/O thread. `ORADB_UV_WAKE=0`
 //! turns the poll off (for A/B measurements).
 
 use std::alloc::{alloc_zeroed, dealloc, Layout};
@@ -49,6 +49,10 @@ impl Api {
             if std::env::var_os("ORADB_UV_WAKE").is_some_and(|v| v == "0") {
                 return None;
             }
+            // Deno exports shims of some uv_* functions (uv_poll among them)
+            // over its own event loop, but not uv_run: a query with LOB
+            // columns hung on its poll. Only the real libuv will do.
+            sym(c"uv_run")?;
             // SAFETY: each symbol is libuv's own, with the signature declared
             // in uv.h; transmuting the address to that fn type is how dlsym
             // results are used.
