@@ -7,17 +7,18 @@
 
 import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeConnection, NativeExecResult } from "./_native.ts";
-import { LOB_COLUMN } from "./_native_types.ts";
+import { LOB_COLUMN, type NativeColumn } from "./_native_types.ts";
 import type { CallQueue } from "./_queue.ts";
 import type { EncodedBinds } from "./_binds.ts";
 import { attachLobMaker, decodeRows, planRows, plansLobs, type RowPlan } from "./_rows.ts";
 import { lobFromLocator } from "./lob.ts";
-import { DB_TYPE_BLOB, DB_TYPE_CLOB, type ExecuteOptions } from "./types.ts";
+import { DB_TYPE_BLOB, DB_TYPE_CLOB, DB_TYPE_CURSOR, type ExecuteOptions } from "./types.ts";
 import type { TraceTarget } from "./tracing.ts";
 
 const DEFAULT_ARRAY_SIZE = 100;
 const DEFAULT_PREFETCH = 2;
 const AS_STRING_CACHE_SIZE = 64;
+const PLAN_CACHE_SIZE = 16;
 
 /** State of one connection that the connection and its cursors share. */
 export interface Session {
@@ -53,6 +54,58 @@ function remember(session: Session, sql: string, indexes: number[]): void {
   cache.delete(sql);
   if (cache.size >= AS_STRING_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(sql, indexes);
+}
+
+interface CachedPlan {
+  columns: NativeColumn[];
+  outFormat: string;
+  plan: RowPlan;
+}
+
+/**
+ * SQL text → the plan of its rows last time, per `Session.asString` map (which pooled sessions
+ * share), reused while the columns are the same: building a plan, and the row builder compiled
+ * for it (see `_rows.ts`), took about a tenth of a one-row query's time on the JS thread.
+ */
+const plans = new WeakMap<object, Map<string, CachedPlan>>();
+
+const sameColumns = (a: NativeColumn[], b: NativeColumn[]) =>
+  a.length === b.length && a.every((c, i) => {
+    const d = b[i];
+    return c.name === d.name && c.dbType === d.dbType && c.size === d.size &&
+      c.precision === d.precision && c.scale === d.scale && c.nullable === d.nullable &&
+      c.national === d.national;
+  });
+
+/**
+ * The plan of `columns`, from the cache when the options leave columns as they come. Plans that
+ * carry session-bound makers (Lob, nested cursor) are never shared.
+ */
+function planFor(
+  session: Session,
+  sql: string,
+  columns: NativeColumn[],
+  opts: ExecuteOptions,
+): RowPlan {
+  if (
+    opts.fetchInfo !== undefined || opts.fetchTypeHandler !== undefined ||
+    opts.fetchAsString !== undefined || opts.fetchLobs !== undefined
+  ) {
+    return planRows(columns, opts);
+  }
+  const outFormat = opts.outFormat ?? "object";
+  let cache = plans.get(session.asString);
+  const hit = cache?.get(sql);
+  if (hit !== undefined && hit.outFormat === outFormat && sameColumns(hit.columns, columns)) {
+    return hit.plan;
+  }
+  const plan = planRows(columns, opts);
+  if (plansLobs(plan) || columns.some((c) => c.dbType === DB_TYPE_CURSOR)) return plan;
+  if (cache === undefined) plans.set(session.asString, cache = new Map());
+  cache.delete(sql);
+  if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(sql, { columns, outFormat, plan });
+  return plan;
 }
 
 /**
@@ -95,7 +148,7 @@ export async function executeStatement(
   if (res.columns === null) return { res, plan: undefined, arraySize };
   let plan: RowPlan;
   try {
-    plan = planRows(res.columns, opts);
+    plan = planFor(session, sql, res.columns, opts);
     if (plansLobs(plan)) {
       if (!session.native.thin) {
         throw odbError(

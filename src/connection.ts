@@ -318,7 +318,8 @@ export class Connection implements AsyncDisposable {
             if (plan === undefined) {
               result.rowsAffected = res.rowsAffected;
             } else {
-              result.metaData = plan.metaData;
+              // Copies: the plan may be reused by later executes (see `_execute.ts`).
+              result.metaData = plan.metaData.map((m) => ({ ...m }));
               nestCursors(this.#s, plan, arraySize);
               result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
             }

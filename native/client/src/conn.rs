@@ -56,6 +56,8 @@ pub struct Connection {
     state: Arc<Mutex<State>>,
     ctl: Arc<Control>,
     info: Arc<SessionInfo>,
+    /// See `Transport::wake_fd`; fixed for the session's life.
+    wake_fd: Option<i32>,
 }
 
 fn closed() -> Error {
@@ -66,6 +68,7 @@ impl Connection {
     /// Connects and logs on.
     pub async fn connect(opts: ConnectOptions) -> Result<Connection> {
         let (transport, caps, info) = login::connect(&opts).await?;
+        let wake_fd = transport.wake_fd();
         let ctl = Arc::new(Control::default());
         ctl.call_timeout_ms
             .store(opts.call_timeout.as_millis() as u64, Ordering::Relaxed);
@@ -74,7 +77,15 @@ impl Connection {
             state: Arc::new(Mutex::new(state)),
             ctl,
             info: Arc::new(info),
+            wake_fd,
         })
+    }
+
+    /// The plain TCP socket of the session, for a caller that watches it
+    /// itself and polls a call with `plain_tcp::with_external_read_wake`;
+    /// `None` under TLS. Valid while the session is open.
+    pub fn wake_fd(&self) -> Option<i32> {
+        self.wake_fd
     }
 
     pub fn info(&self) -> &SessionInfo {

@@ -11,6 +11,8 @@ mod lob;
 mod login;
 mod nne;
 pub mod options;
+#[cfg(unix)]
+pub mod plain_tcp;
 pub mod pool;
 mod response;
 pub mod rowbuf;

@@ -22,6 +22,10 @@ pub struct Transport {
     /// The TCP socket under `stream` (also under TLS), for `probe_alive`.
     #[cfg(unix)]
     fd: Option<std::os::fd::RawFd>,
+    /// Set for plain TCP only: the socket a caller may watch itself (see
+    /// `plain_tcp`); under TLS a readable socket need not mean a record.
+    #[cfg(unix)]
+    wake_fd: Option<std::os::fd::RawFd>,
     dec: PacketDecoder,
     pub sdu: usize,
     large: bool,
@@ -90,7 +94,7 @@ impl Transport {
         }
         let fd = raw_fd(&sock);
         let Some(settings) = tls else {
-            return Ok(Transport::new(Box::new(sock)).with_fd(fd));
+            return Transport::plain(sock);
         };
         let handshake = crate::tls::connect(sock, host, port, settings);
         match tokio::time::timeout(timeout, handshake).await {
@@ -108,8 +112,32 @@ impl Transport {
 
     pub async fn tcp(host: &str, port: u16, timeout: Duration) -> Result<Transport> {
         let sock = Self::tcp_stream(host, port, timeout).await?;
+        Transport::plain(sock)
+    }
+
+    #[cfg(unix)]
+    fn plain(sock: TcpStream) -> Result<Transport> {
+        let fd = raw_fd(&sock);
+        let sock = crate::plain_tcp::PlainTcp::new(sock).map_err(Error::disconnected)?;
+        let mut t = Transport::new(Box::new(sock)).with_fd(fd);
+        t.wake_fd = fd;
+        Ok(t)
+    }
+    #[cfg(not(unix))]
+    fn plain(sock: TcpStream) -> Result<Transport> {
         let fd = raw_fd(&sock);
         Ok(Transport::new(Box::new(sock)).with_fd(fd))
+    }
+
+    /// The socket a caller may watch for readability itself and then poll
+    /// its call with `plain_tcp::with_external_read_wake` (plain TCP only).
+    #[cfg(unix)]
+    pub fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.wake_fd
+    }
+    #[cfg(not(unix))]
+    pub fn wake_fd(&self) -> Option<i32> {
+        None
     }
 
     async fn tcp_stream(host: &str, port: u16, timeout: Duration) -> Result<TcpStream> {
@@ -143,6 +171,8 @@ impl Transport {
             stream,
             #[cfg(unix)]
             fd: None,
+            #[cfg(unix)]
+            wake_fd: None,
             dec: PacketDecoder::new(),
             sdu: 8192,
             large: false,

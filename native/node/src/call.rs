@@ -20,6 +20,8 @@ use napi::sys;
 use napi::{JsObject, NapiValue};
 use oradb_protocol::codes;
 
+use crate::uv;
+
 /// The runtime all network I/O and decoding run on. Two workers: one is
 /// enough for I/O, the second keeps decoding of big batches from delaying
 /// other connections.
@@ -109,6 +111,8 @@ fn submit(task: Task) {
 struct Completion {
     deferred: sys::napi_deferred,
     settle: Settle,
+    /// The call's socket poll (a `*mut Watch`), closed on the JS thread; 0: none.
+    watch: usize,
 }
 
 type Settle = Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send>;
@@ -151,6 +155,33 @@ struct Channel {
     /// Calls in flight; the channel keeps the event loop alive only while
     /// this is above zero, so an idle connection never holds a process open.
     pending: Cell<usize>,
+    /// For settling from a libuv callback (`Watch`); made on first use.
+    async_ctx: Cell<sys::napi_async_context>,
+}
+
+impl Channel {
+    /// A call starts waiting: the channel keeps the loop alive.
+    fn begin(&self, env: sys::napi_env) -> Result<()> {
+        self.pending.set(self.pending.get() + 1);
+        if self.pending.get() == 1 {
+            // SAFETY: on the JS thread that owns the channel.
+            check(
+                unsafe { sys::napi_ref_threadsafe_function(env, self.tsfn) },
+                "referencing the completion channel",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// A call that `begin` counted has finished (on the JS thread).
+    fn end(&self, env: sys::napi_env) {
+        let left = self.pending.get().saturating_sub(1);
+        self.pending.set(left);
+        if left == 0 {
+            // SAFETY: on the JS thread that owns the channel.
+            unsafe { sys::napi_unref_threadsafe_function(env, self.tsfn) };
+        }
+    }
 }
 
 fn check(status: sys::napi_status, what: &str) -> Result<()> {
@@ -185,11 +216,10 @@ unsafe extern "C" fn call_js(
     // SAFETY: the context is the environment's Channel, alive until the
     // threadsafe function is finalized, which happens after its last call.
     let ch = unsafe { &*context.cast::<Channel>() };
-    let left = ch.pending.get().saturating_sub(1);
-    ch.pending.set(left);
-    if left == 0 {
-        // SAFETY: on the JS thread that owns the channel.
-        unsafe { sys::napi_unref_threadsafe_function(env, ch.tsfn) };
+    ch.end(env);
+    if c.watch != 0 {
+        // SAFETY: the call's Watch, closed only by its completion (this one).
+        unsafe { close_watch(c.watch as *mut Watch) };
     }
     let settled = (c.settle)(env);
     settle(env, c.deferred, settled);
@@ -246,6 +276,7 @@ fn channel(env: sys::napi_env) -> Result<&'static Channel> {
         sender: Arc::new(Sender(Mutex::new(None))),
         tsfn: ptr::null_mut(),
         pending: Cell::new(0),
+        async_ctx: Cell::new(ptr::null_mut()),
     }));
     let mut name = ptr::null_mut();
     let label = "oradb completion";
@@ -319,7 +350,7 @@ where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = T> + Send + 'static,
 {
-    start(env, fut, false)
+    start(env, fut, false, None)
 }
 
 /// Like `spawn`, but when no other call of this JS environment is in flight
@@ -330,12 +361,16 @@ where
 /// same event. A lone call (sequential queries) then costs one thread
 /// wake-up less; with calls in flight the I/O thread is busy anyway, and the
 /// inbox batches them without loading the JS thread with socket writes.
-pub fn spawn_eager<T, F>(env: Env, fut: F) -> Result<JsObject>
+///
+/// With `wake_fd` (the session's plain TCP socket) under Node, the I/O
+/// thread is left out of a lone call altogether: libuv watches the socket
+/// and the call goes on on the JS thread when the answer arrives (`Watch`).
+pub fn spawn_eager<T, F>(env: Env, wake_fd: Option<i32>, fut: F) -> Result<JsObject>
 where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = T> + Send + 'static,
 {
-    start(env, fut, true)
+    start(env, fut, true, wake_fd)
 }
 
 fn settler<T: ToNapiValue + Send + 'static>(out: std::result::Result<T, String>) -> Settle {
@@ -354,39 +389,263 @@ fn settler<T: ToNapiValue + Send + 'static>(out: std::result::Result<T, String>)
     }
 }
 
-/// Where an eagerly started call waits between its first step (on the JS
-/// thread) and the wake that moves it to the runtime.
+/// A call's future with its result turned into a settler.
+type Work = Pin<Box<dyn Future<Output = Settle> + Send>>;
+
+/// The runtime side of a call: run `work`, then queue its completion.
+fn task(work: Work, deferred: usize, sender: Arc<Sender>, watch: usize) -> Task {
+    Box::pin(async move {
+        let settle = work.await;
+        sender.send(Box::new(Completion {
+            deferred: deferred as sys::napi_deferred,
+            settle,
+            watch,
+        }));
+    })
+}
+
+/// Where a lone call waits between polls on the JS thread: for the wake
+/// that moves it to the runtime, or (with a `Watch`) for its socket.
 enum Park {
-    /// The first step is running; a wake during it is remembered.
+    /// A poll on the JS thread is running; a wake during it is remembered.
     Polling {
         woken: bool,
     },
-    Parked(Task),
-    /// On the runtime: wakes of this waker are stale (the task has its own).
+    Parked(Work),
+    /// On the runtime, or finished: wakes of this waker are stale.
     Moved,
 }
 
-struct Handoff(Mutex<Park>);
+struct Handoff {
+    state: Mutex<Park>,
+    deferred: usize,
+    sender: Arc<Sender>,
+    /// The call's `*mut Watch`, or 0.
+    watch: std::sync::atomic::AtomicUsize,
+}
+
+impl Handoff {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Park> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn task(&self, work: Work) -> Task {
+        let watch = self.watch.load(std::sync::atomic::Ordering::Acquire);
+        task(work, self.deferred, self.sender.clone(), watch)
+    }
+}
 
 impl std::task::Wake for Handoff {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
     }
+    /// Under a `Watch` the socket never wakes this waker (its reads are
+    /// left to libuv), so a wake here is a timer, a break or the session
+    /// lock: the call moves to the runtime, which handles all of them.
     fn wake_by_ref(self: &Arc<Self>) {
-        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut g = self.lock();
         match std::mem::replace(&mut *g, Park::Moved) {
             Park::Polling { .. } => *g = Park::Polling { woken: true },
-            Park::Parked(task) => {
+            Park::Parked(work) => {
                 drop(g);
                 // Usually called on the I/O thread by its driver: a local spawn.
-                runtime().spawn(task);
+                runtime().spawn(self.task(work));
             }
             Park::Moved => {}
         }
     }
 }
 
-fn start<T, F>(env: Env, fut: F, eager: bool) -> Result<JsObject>
+/// Polls a lone call's work on this (JS) thread with the handoff's waker;
+/// with a watched socket, its reads leave the wake-up to libuv.
+fn poll_here(work: &mut Work, handoff: &Arc<Handoff>, fd: Option<i32>) -> Poll<Settle> {
+    // Timers and spawns made by the call need the runtime's context.
+    let _rt = runtime().enter();
+    let waker = std::task::Waker::from(handoff.clone());
+    let mut cx = Context::from_waker(&waker);
+    match fd {
+        Some(fd) => {
+            oradb_client::plain_tcp::with_external_read_wake(fd, || work.as_mut().poll(&mut cx))
+        }
+        None => work.as_mut().poll(&mut cx),
+    }
+}
+
+/// Polls on the JS thread per call before the rest goes to the runtime: a
+/// lone query's answer takes one or two; many more are a large fetch, whose
+/// decoding belongs on the I/O thread, off the JS event loop.
+const JS_POLLS_MAX: u32 = 4;
+
+/// A lone call waiting on the JS thread for its socket (Node only): libuv
+/// polls the socket and `on_readable` polls the call, which settles its
+/// promise right there — no I/O-thread wake-up and no threadsafe-function
+/// hop on the latency path. Anything else the call waits for (a timer, a
+/// break, the session lock) wakes the handoff, which moves the call to the
+/// runtime; the JS thread never blocks on the socket.
+struct Watch {
+    poll: Option<uv::UvPoll>,
+    handoff: Arc<Handoff>,
+    env: sys::napi_env,
+    ch: *const Channel,
+    fd: i32,
+    polls: Cell<u32>,
+}
+
+/// Whether lone calls of this env can wait on a `Watch`: libuv is there
+/// (Node, not Deno) and the async context for settling from it is made.
+///
+/// # Safety
+/// On the JS thread of `env`, inside a call from JS, whose channel is `ch`.
+unsafe fn can_watch(env: sys::napi_env, ch: &Channel) -> bool {
+    if !uv::available() {
+        return false;
+    }
+    if ch.async_ctx.get().is_null() {
+        let mut ctx = ptr::null_mut();
+        let (mut res, mut name) = (ptr::null_mut(), ptr::null_mut());
+        let label = "oradb call";
+        // SAFETY (block): N-API calls on the JS thread with valid out-pointers.
+        unsafe {
+            if sys::napi_create_object(env, &mut res) != sys::Status::napi_ok
+                || sys::napi_create_string_utf8(env, label.as_ptr().cast(), label.len(), &mut name)
+                    != sys::Status::napi_ok
+                || sys::napi_async_init(env, res, name, &mut ctx) != sys::Status::napi_ok
+                || ctx.is_null()
+            {
+                return false;
+            }
+        }
+        ch.async_ctx.set(ctx);
+    }
+    true
+}
+
+/// Starts watching `fd` for a lone call; `None` if libuv refuses.
+///
+/// # Safety
+/// On the JS thread of `env`, whose channel is `ch`, after `can_watch`.
+unsafe fn start_watch(
+    env: sys::napi_env,
+    ch: &Channel,
+    fd: i32,
+    handoff: &Arc<Handoff>,
+) -> Option<*mut Watch> {
+    let w = Box::into_raw(Box::new(Watch {
+        poll: None,
+        handoff: handoff.clone(),
+        env,
+        ch,
+        fd,
+        polls: Cell::new(0),
+    }));
+    // SAFETY: `w` stays valid until `close_watch`, which closes the poll first.
+    match unsafe { uv::UvPoll::start(env, fd, w.cast(), on_readable) } {
+        Some(p) => {
+            // SAFETY: `w` is ours; the poll's callback runs on this thread,
+            // never during this function.
+            unsafe { (*w).poll = Some(p) };
+            handoff
+                .watch
+                .store(w as usize, std::sync::atomic::Ordering::Release);
+            Some(w)
+        }
+        None => {
+            // SAFETY: never shared.
+            drop(unsafe { Box::from_raw(w) });
+            None
+        }
+    }
+}
+
+/// Closes a call's watch (once, at its completion, on the JS thread).
+///
+/// # Safety
+/// `w` came from `start_watch` and is not used afterwards.
+unsafe fn close_watch(w: *mut Watch) {
+    // SAFETY: per the contract.
+    let w = unsafe { Box::from_raw(w) };
+    if let Some(p) = w.poll {
+        p.close();
+    }
+}
+
+unsafe extern "C" fn on_readable(handle: *mut std::ffi::c_void, status: i32, _events: i32) {
+    // SAFETY: the handle's data is the live Watch (closing the poll, which
+    // ends these callbacks, comes before freeing it).
+    let wp = unsafe { *handle.cast::<*mut Watch>() };
+    let w = unsafe { &*wp };
+    let mut work = {
+        let mut g = w.handoff.lock();
+        match std::mem::replace(&mut *g, Park::Polling { woken: false }) {
+            Park::Parked(work) => work,
+            other => {
+                // Moved to the runtime meanwhile: its completion closes the watch.
+                *g = other;
+                drop(g);
+                if let Some(p) = &w.poll {
+                    p.stop();
+                }
+                return;
+            }
+        }
+    };
+    let polled = poll_here(&mut work, &w.handoff, Some(w.fd));
+    let (env, deferred) = (w.env, w.handoff.deferred as sys::napi_deferred);
+    // SAFETY: the channel lives as long as the env, on whose thread we are.
+    let ch = unsafe { &*w.ch };
+    match polled {
+        Poll::Ready(settle_with) => {
+            *w.handoff.lock() = Park::Moved;
+            // SAFETY: this is the call's completion; `w` is not used again.
+            unsafe { close_watch(wp) };
+            ch.end(env);
+            // SAFETY: on the JS thread, outside any JS call.
+            unsafe { in_callback_scope(env, ch, || settle(env, deferred, settle_with(env))) };
+        }
+        Poll::Pending => {
+            w.polls.set(w.polls.get() + 1);
+            let mut g = w.handoff.lock();
+            let woken = matches!(*g, Park::Polling { woken: true });
+            if woken || status < 0 || w.polls.get() >= JS_POLLS_MAX {
+                *g = Park::Moved;
+                drop(g);
+                if let Some(p) = &w.poll {
+                    p.stop();
+                }
+                runtime().spawn(w.handoff.task(work));
+            } else {
+                *g = Park::Parked(work);
+            }
+        }
+    }
+}
+
+/// Runs `f` as Node runs a native callback: in a handle scope and a callback
+/// scope, whose end runs the microtasks (the `await`s on the settled promise).
+///
+/// # Safety
+/// On the JS thread of `env`, outside any JS call; `ch.async_ctx` is set.
+unsafe fn in_callback_scope(env: sys::napi_env, ch: &Channel, f: impl FnOnce()) {
+    // SAFETY (block): N-API calls on the JS thread with valid out-pointers.
+    unsafe {
+        let mut hs = ptr::null_mut();
+        let scoped = sys::napi_open_handle_scope(env, &mut hs) == sys::Status::napi_ok;
+        let mut res = ptr::null_mut();
+        sys::napi_create_object(env, &mut res);
+        let mut cs = ptr::null_mut();
+        let cb = sys::napi_open_callback_scope(env, res, ch.async_ctx.get(), &mut cs)
+            == sys::Status::napi_ok;
+        f();
+        if cb {
+            sys::napi_close_callback_scope(env, cs);
+        }
+        if scoped {
+            sys::napi_close_handle_scope(env, hs);
+        }
+    }
+}
+
+fn start<T, F>(env: Env, fut: F, eager: bool, wake_fd: Option<i32>) -> Result<JsObject>
 where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = T> + Send + 'static,
@@ -400,55 +659,56 @@ where
         unsafe { sys::napi_create_promise(raw, &mut deferred, &mut promise) },
         "creating a promise",
     )?;
+    // SAFETY: `promise` is a live value of this env.
+    let promise = unsafe { JsObject::from_raw_unchecked(raw, promise) };
     // Boxed: the task stores its future inline and tokio copies that slot
     // whole on each state change; the execute future is several KB.
-    let mut fut = Box::pin(CatchPanic(fut));
-    let handoff = if eager && ch.pending.get() == 0 {
-        let handoff = Arc::new(Handoff(Mutex::new(Park::Polling { woken: false })));
-        // Timers and spawns made by the first step need the runtime's context.
-        let _rt = runtime().enter();
-        let waker = std::task::Waker::from(handoff.clone());
-        if let Poll::Ready(out) = fut.as_mut().poll(&mut Context::from_waker(&waker)) {
-            settle(raw, deferred, settler(out)(raw));
-            // SAFETY: `promise` is a live value of this env.
-            return Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) });
-        }
-        Some(handoff)
-    } else {
-        None
-    };
-    ch.pending.set(ch.pending.get() + 1);
-    if ch.pending.get() == 1 {
-        // SAFETY: on the JS thread that owns the channel.
-        check(
-            unsafe { sys::napi_ref_threadsafe_function(raw, ch.tsfn) },
-            "referencing the completion channel",
-        )?;
+    let mut work: Work = Box::pin(async move { settler(CatchPanic(fut).await) });
+    if !eager || ch.pending.get() != 0 {
+        ch.begin(raw)?;
+        submit(task(work, deferred as usize, ch.sender.clone(), 0));
+        return Ok(promise);
     }
-    let sender = ch.sender.clone();
-    let deferred_addr = deferred as usize;
-    let task: Task = Box::pin(async move {
-        let settle = settler(fut.await);
-        sender.send(Box::new(Completion {
-            deferred: deferred_addr as sys::napi_deferred,
-            settle,
-        }));
+    let handoff = Arc::new(Handoff {
+        state: Mutex::new(Park::Polling { woken: false }),
+        deferred: deferred as usize,
+        sender: ch.sender.clone(),
+        watch: std::sync::atomic::AtomicUsize::new(0),
     });
-    match handoff {
-        None => submit(task),
-        Some(handoff) => {
-            let mut g = handoff.0.lock().unwrap_or_else(|p| p.into_inner());
-            match *g {
-                Park::Polling { woken: false } => *g = Park::Parked(task),
-                // Woken during its first step: it can go on at once.
-                _ => {
-                    *g = Park::Moved;
-                    drop(g);
-                    submit(task);
+    // SAFETY: on the JS thread of `raw`, in a call from JS; `ch` is its channel.
+    let fd = wake_fd.filter(|_| unsafe { can_watch(raw, ch) });
+    // The watch starts only if the answer is not there at once: a poll set
+    // up and torn down around a call that needs none costs four syscalls.
+    let mut polled = poll_here(&mut work, &handoff, fd);
+    let mut watch = None;
+    if let (Poll::Pending, Some(fd)) = (&polled, fd) {
+        // SAFETY: as above.
+        watch = unsafe { start_watch(raw, ch, fd, &handoff) };
+        if watch.is_none() {
+            // Its reads registered nothing with tokio: poll again so they do.
+            polled = poll_here(&mut work, &handoff, None);
+        }
+    }
+    if let Poll::Ready(settle_with) = polled {
+        settle(raw, deferred, settle_with(raw));
+        return Ok(promise);
+    }
+    ch.begin(raw)?;
+    let mut g = handoff.lock();
+    match *g {
+        Park::Polling { woken: false } => *g = Park::Parked(work),
+        // Woken during its first step: it can go on at once.
+        _ => {
+            *g = Park::Moved;
+            drop(g);
+            if let Some(w) = watch {
+                // SAFETY: live until the completion closes it.
+                if let Some(p) = unsafe { &(*w).poll } {
+                    p.stop();
                 }
             }
+            submit(handoff.task(work));
         }
     }
-    // SAFETY: `promise` is a live value of this env.
-    Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) })
+    Ok(promise)
 }

@@ -9,6 +9,7 @@ mod lob;
 pub mod log;
 pub mod thick;
 pub mod thick_pool;
+mod uv;
 mod values;
 
 use std::future::Future;
@@ -459,12 +460,9 @@ impl NativeConnection {
     ) -> Result<JsObject> {
         let c = self.inner.clone();
         // Large binds are encoded on the I/O thread, not on the JS thread.
-        let start = if values.0.len() <= EAGER_MAX_BIND_BYTES {
-            call::spawn_eager
-        } else {
-            call::spawn
-        };
-        start(env, async move {
+        let eager = values.0.len() <= EAGER_MAX_BIND_BYTES;
+        let wake_fd = c.wake_fd();
+        let fut = async move {
             let b = match binds(&specs.0, &values.0, 1) {
                 Ok(b) => b,
                 Err(f) => return done(Err(f)),
@@ -488,7 +486,12 @@ impl NativeConnection {
                     .await
                     .map(exec_bytes),
             )
-        })
+        };
+        if eager {
+            call::spawn_eager(env, wake_fd, fut)
+        } else {
+            call::spawn(env, fut)
+        }
     }
 
     /// `flags`: 1 autoCommit, 2 batchErrors, 4 dmlRowCounts.
