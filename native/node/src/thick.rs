@@ -122,7 +122,7 @@ impl NativeThickConnection {
 macro_rules! run {
     ($self:ident, $env:ident, |$c:ident| $body:expr) => {{
         let $c = $self.inner.clone();
-        call::spawn_eager($env, async move { done(blocking(move || $body).await) })
+        call::spawn_eager($env, None, async move { done(blocking(move || $body).await) })
     }};
 }
 
@@ -180,7 +180,7 @@ impl NativeThickConnection {
                 .collect(),
         };
         let c = self.inner.clone();
-        call::spawn_eager(env, async move {
+        call::spawn_eager(env, None, async move {
             let r = blocking(move || c.execute(&sql, &specs.0, &values.0, &o)).await;
             done(r.map(HeapBytes::from))
         })
@@ -239,7 +239,7 @@ impl NativeThickConnection {
     #[napi]
     pub fn fetch(&self, env: Env, cursor_id: u32, max_rows: u32) -> Result<JsObject> {
         let c = self.inner.clone();
-        call::spawn_eager(env, async move {
+        call::spawn_eager(env, None, async move {
             let r = blocking(move || c.fetch(cursor_id, max_rows)).await;
             done(r.map(HeapBytes::from))
         })

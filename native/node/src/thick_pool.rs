@@ -173,7 +173,7 @@ impl NativeThickPool {
             true => lock(&self.own).clone(),
             false => None,
         };
-        call::spawn_eager(env, async move {
+        call::spawn_eager(env, None, async move {
             let get = async move {
                 // The semaphores are never closed.
                 let mine = match own {
@@ -267,7 +267,7 @@ impl NativeThickPool {
     #[napi]
     pub fn release(&self, env: Env, id: u32, tag: String, drop: bool) -> Result<JsObject> {
         let p = self.inner.clone();
-        call::spawn_eager(env, async move {
+        call::spawn_eager(env, None, async move {
             done(blocking(move || p.release(id, &tag, drop)).await)
         })
     }
