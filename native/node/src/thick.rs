@@ -122,7 +122,11 @@ impl NativeThickConnection {
 macro_rules! run {
     ($self:ident, $env:ident, |$c:ident| $body:expr) => {{
         let $c = $self.inner.clone();
-        call::spawn_eager($env, None, async move { done(blocking(move || $body).await) })
+        call::spawn_eager(
+            $env,
+            None,
+            async move { done(blocking(move || $body).await) },
+        )
     }};
 }
 

@@ -298,7 +298,7 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-pub const VERSION: &str = "23.4.0.24.05";
+pub const VERSION: &str = "23.7.0.25.01";
 
 fn t(s: &str) -> Sql {
     if s.is_empty() {

@@ -16,10 +16,11 @@ use super::{Conn, DrcpConn};
 use crate::drcp::Purity;
 use crate::sql::Session;
 
-/// Packed 23.4.0.24.5 in the 18c+ layout (field version >= 11).
-pub(crate) const VERSION_NO_NEW: u32 = (23 << 24) | (4 << 16) | (24 << 4) | 5;
+/// Packed 23.7.0.25.1 in the 18c+ layout (field version >= 11): the release whose
+/// features (sparse and binary VECTORs) the server serves.
+pub(crate) const VERSION_NO_NEW: u32 = (23 << 24) | (7 << 16) | (25 << 4) | 1;
 /// The same release in the pre-18c layout.
-pub(crate) const VERSION_NO_OLD: u32 = (23 << 24) | (4 << 20) | (24 << 8) | 5;
+pub(crate) const VERSION_NO_OLD: u32 = (23 << 24) | (7 << 20) | (25 << 8) | 1;
 
 fn bad(what: &str) -> String {
     format!("unexpected message during logon: {what}")
