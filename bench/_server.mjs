@@ -1,6 +1,6 @@
 // A fresh oradb-testserver for a benchmark run, and its tables.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import oracledb from "oracledb";
@@ -23,7 +23,19 @@ export async function startServer(root) {
     child.stdout.once("data", (d) => ok(String(d).trim()));
     child.once("exit", (code) => fail(new Error(`oradb-testserver exited (${code})`)));
   });
-  return { bin, load, connectString: `${addr}/FREEPDB1`, stop: () => child.kill() };
+  return { bin, load, pid: child.pid, connectString: `${addr}/FREEPDB1`, stop: () => child.kill() };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function processCpu(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** b10 (`rows` rows of 10 columns), m (executeMany's target) and k (ids 0..side-1). */

@@ -10,7 +10,7 @@ import oracledb from "oracledb";
 import { createPool } from "../dist/mod.js";
 import compat from "../dist/src/compat/mod.js";
 import { OracleDialect } from "../dist/src/kysely/mod.js";
-import { startServer } from "./_server.mjs";
+import { processCpu, startServer } from "./_server.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const N = Number(process.argv[2] ?? 2000);
@@ -47,10 +47,18 @@ async function timed(name, make) {
     // In a transaction: kysely-oracledb commits nothing outside one.
     await db.transaction().execute((trx) => sql`DELETE FROM bk`.execute(trx));
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const server0 = processCpu(server.pid);
     await workload(db, N);
     const ms = performance.now() - t0;
+    // CPU per iteration, this process (driver + Kysely) and the server: wall time alone hides
+    // which side a change helped on a shared machine.
+    const cpu = process.cpuUsage(cpu0);
+    const clientUs = (cpu.user + cpu.system) / N;
+    const serverUs = (processCpu(server.pid) - server0) * 1e6 / N;
     console.log(
-      `${name.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms  ${(N / ms * 1000).toFixed(0)} it/s`,
+      `${name.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms  ${(N / ms * 1000).toFixed(0)} it/s` +
+        `  CPU/it: client ${clientUs.toFixed(0)} µs, server ${serverUs.toFixed(0)} µs`,
     );
     return ms;
   } catch (e) {

@@ -119,6 +119,31 @@ test("unicode and odd member names survive, __proto__ stays a plain member", ser
   assert.equal(Object.getPrototypeOf(back), Object.prototype);
 });
 
+test(
+  "a document with a Date keeps __proto__ as a member, numbers and escapes exact",
+  server,
+  async () => {
+    await using s = await open();
+    // A Date keeps the document off the JSON-text fast path: nested tags carry it.
+    const doc = JSON.parse('{"a":"x\\"\\\\\\u0001","__proto__":{"x":1}}');
+    doc.when = new Date(Date.UTC(2024, 1, 29, 12, 30, 0));
+    doc.n = [0.1, -2.5, 2 ** 53 + 2, 1e-7, 123456.789];
+    const back = await roundTrip(s.conn, doc) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(back), ["a", "__proto__", "when", "n"]);
+    assert.equal(back.a, 'x"\\\u0001');
+    assert.deepEqual(Object.getOwnPropertyDescriptor(back, "__proto__")?.value, { x: 1 });
+    assert.equal(Object.getPrototypeOf(back), Object.prototype);
+    assert.ok(back.when instanceof Date);
+    assert.deepEqual(back.n, [0.1, -2.5, 2 ** 53 + 2, 1e-7, 123456.789]);
+    // The same numbers and escapes without a Date come through the JSON text path.
+    delete doc.when;
+    const plain = await roundTrip(s.conn, doc) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(plain), ["a", "__proto__", "n"]);
+    assert.equal(plain.a, 'x"\\\u0001');
+    assert.deepEqual(plain.n, [0.1, -2.5, 2 ** 53 + 2, 1e-7, 123456.789]);
+  },
+);
+
 test("many rows of JSON bind with executeMany and fetch in order", server, async () => {
   await using s = await open();
   const docs = Array.from({ length: 600 }, (_, i) => ({

@@ -14,9 +14,20 @@ fn bad(e: impl std::fmt::Display) -> Error {
 }
 
 impl RowBuf {
-    /// Appends the value of an OSON image.
+    /// Appends the value of an OSON image: as JSON text when it holds only
+    /// JSON's own types, else as nested tags (dates, raw bytes, intervals
+    /// and non-finite numbers keep their JavaScript types that way).
     pub fn json(&mut self, image: &[u8]) -> Result<()> {
         let v = oson::decode(image).map_err(bad)?;
+        let start = self.data.len();
+        self.data.push(tag::JSON_TEXT);
+        self.data.extend_from_slice(&[0; 4]);
+        if write_text(&v, &mut self.data)? {
+            let n = (self.data.len() - start - 5) as u32;
+            self.data[start + 1..start + 5].copy_from_slice(&n.to_le_bytes());
+            return Ok(());
+        }
+        self.data.truncate(start);
         self.json_value(&v)
     }
 
@@ -25,10 +36,7 @@ impl RowBuf {
         match v {
             Json::Null => self.null(),
             Json::Bool(b) => self.data.extend_from_slice(&[tag::BOOLEAN, u8::from(*b)]),
-            Json::Number(s) => {
-                let b = number::encode_str(s).map_err(|e| bad(e.0))?;
-                self.f64(number::decode_f64(&b).map_err(|e| bad(e.0))?);
-            }
+            Json::Number(s) => self.f64(number_f64(s)?),
             Json::Double(d) => self.double(*d),
             Json::Float(f) => self.double(f64::from(*f)),
             Json::String(s) => self.blob_like(tag::STRING, s.as_bytes()),
@@ -87,6 +95,98 @@ impl RowBuf {
     }
 }
 
+/// The f64 of a JSON number, by the row rule (as a NUMBER column decodes).
+fn number_f64(s: &str) -> Result<f64> {
+    let b = number::encode_str(s).map_err(|e| bad(e.0))?;
+    number::decode_f64(&b).map_err(|e| bad(e.0))
+}
+
+/// Writes `v` as JSON text; false (with `out` partly written) when `v` holds
+/// a value JSON text cannot carry to JavaScript unchanged.
+fn write_text(v: &Json, out: &mut Vec<u8>) -> Result<bool> {
+    let f = match v {
+        Json::Null => {
+            out.extend_from_slice(b"null");
+            return Ok(true);
+        }
+        Json::Bool(b) => {
+            out.extend_from_slice(if *b { b"true" } else { b"false" });
+            return Ok(true);
+        }
+        Json::String(s) => {
+            write_string(s, out);
+            return Ok(true);
+        }
+        Json::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                if !write_text(item, out)? {
+                    return Ok(false);
+                }
+            }
+            out.push(b']');
+            return Ok(true);
+        }
+        Json::Object(fields) => {
+            out.push(b'{');
+            for (i, (k, item)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(k, out);
+                out.push(b':');
+                if !write_text(item, out)? {
+                    return Ok(false);
+                }
+            }
+            out.push(b'}');
+            return Ok(true);
+        }
+        Json::Number(s) => number_f64(s)?,
+        Json::Double(d) => *d,
+        Json::Float(f) => f64::from(*f),
+        _ => return Ok(false),
+    };
+    if !f.is_finite() {
+        return Ok(false);
+    }
+    // Display prints the shortest digits that read back as the same f64.
+    use std::io::Write;
+    write!(out, "{f}").map_err(bad)?;
+    Ok(true)
+}
+
+/// A JSON string literal: quotes, backslashes and control characters escaped.
+fn write_string(s: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let b = s.as_bytes();
+    let mut run = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            out.extend_from_slice(&b[run..i]);
+            match c {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                _ => out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(c >> 4)],
+                    HEX[usize::from(c & 15)],
+                ]),
+            }
+            run = i + 1;
+        }
+    }
+    out.extend_from_slice(&b[run..]);
+    out.push(b'"');
+}
+
 /// The OSON image a JSON bind sends. Field names up to 65535 bytes, as
 /// 21c+ servers take.
 pub fn image(v: &Json, name: &str) -> Result<Vec<u8>> {
@@ -109,20 +209,56 @@ pub fn image(v: &Json, name: &str) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
+    fn text_of(out: &RowBuf) -> &str {
+        assert_eq!(out.data[0], tag::JSON_TEXT);
+        let n = u32::from_le_bytes(out.data[1..5].try_into().unwrap()) as usize;
+        assert_eq!(out.data.len(), 5 + n);
+        std::str::from_utf8(&out.data[5..]).unwrap()
+    }
+
     #[test]
-    fn an_image_becomes_nested_tags_with_numbers_as_f64() {
-        let img =
-            oson::image_from_text(r#"{"a":[1.5,"x"],"b":true}"#, EncodeOptions::default()).unwrap();
+    fn plain_json_becomes_text_with_numbers_as_f64() {
+        let src =
+            r#"{"a":[1.5,"x\"y\\z\u0001",null,-0.25,1e21,12345678901234567890],"b":true,"c":{}}"#;
+        let img = oson::image_from_text(src, EncodeOptions::default()).unwrap();
+        let mut out = RowBuf::default();
+        out.json(&img).unwrap();
+        assert_eq!(
+            text_of(&out),
+            r#"{"a":[1.5,"x\"y\\z\u0001",null,-0.25,1000000000000000000000,12345678901234567000],"b":true,"c":{}}"#
+        );
+        assert!(RowBuf::default().json(&img[..img.len() - 1]).is_err());
+        let v = Json::Object(vec![("k".repeat(70_000), Json::Null)]);
+        assert!(image(&v, "j").unwrap_err().to_string().contains("\"j\""));
+    }
+
+    #[test]
+    fn json_with_oracle_scalars_stays_nested_tags() {
+        let d = oradb_protocol::value::datetime::DateTime {
+            year: 2024,
+            month: 2,
+            day: 29,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            nanos: 0,
+        };
+        let v = Json::Object(vec![
+            (
+                "a".into(),
+                Json::Array(vec![Json::Number("1.5".into()), Json::String("x".into())]),
+            ),
+            ("d".into(), Json::Date(d)),
+        ]);
+        let img = oson::encode(&v, EncodeOptions::default()).unwrap();
         let mut out = RowBuf::default();
         out.json(&img).unwrap();
         let mut want = vec![tag::JSON_OBJECT, 2, 0, 0, 0, 1, 0, 0, 0, b'a'];
         want.extend_from_slice(&[tag::JSON_ARRAY, 2, 0, 0, 0, tag::F64]);
         want.extend_from_slice(&1.5f64.to_le_bytes());
         want.extend_from_slice(&[tag::STRING, 1, 0, 0, 0, b'x']);
-        want.extend_from_slice(&[1, 0, 0, 0, b'b', tag::BOOLEAN, 1]);
-        assert_eq!(out.data, want);
-        assert!(RowBuf::default().json(&img[..img.len() - 1]).is_err());
-        let v = Json::Object(vec![("k".repeat(70_000), Json::Null)]);
-        assert!(image(&v, "j").unwrap_err().to_string().contains("\"j\""));
+        want.extend_from_slice(&[1, 0, 0, 0, b'd']);
+        assert_eq!(&out.data[..want.len()], &want[..]);
+        assert_eq!(out.data[want.len()], tag::DATE);
     }
 }

@@ -43,6 +43,11 @@ pub mod tag {
     pub const JSON_ARRAY: u8 = 32;
     /// A JSON bind (binds only): one value, objects and arrays nested.
     pub const JSON: u8 = 30;
+    /// A fetched JSON value made only of what JSON text holds (objects,
+    /// arrays, strings, finite numbers, booleans, null): u32-sized UTF-8
+    /// JSON text, which JavaScript's `JSON.parse` turns into objects several
+    /// times faster than it reads nested tags.
+    pub const JSON_TEXT: u8 = 33;
 }
 
 /// How one fetched column is turned into a tagged value.
