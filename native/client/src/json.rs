@@ -145,6 +145,12 @@ fn write_text(v: &Json, out: &mut Vec<u8>) -> Result<bool> {
             out.push(b'}');
             return Ok(true);
         }
+        // NUMBER text as OSON gives it is JSON number syntax, and JSON.parse rounds it to the
+        // same f64 as the row rule (both round correctly): copied, not converted twice.
+        Json::Number(s) if s.len() <= 40 && is_json_number(s.as_bytes()) => {
+            out.extend_from_slice(s.as_bytes());
+            return Ok(true);
+        }
         Json::Number(s) => number_f64(s)?,
         Json::Double(d) => *d,
         Json::Float(f) => f64::from(*f),
@@ -157,6 +163,17 @@ fn write_text(v: &Json, out: &mut Vec<u8>) -> Result<bool> {
     use std::io::Write;
     write!(out, "{f}").map_err(bad)?;
     Ok(true)
+}
+
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`: plain decimal JSON number syntax.
+fn is_json_number(b: &[u8]) -> bool {
+    let b = b.strip_prefix(b"-").unwrap_or(b);
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(i) => (&b[..i], Some(&b[i + 1..])),
+        None => (b, None),
+    };
+    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    digits(int) && (int == b"0" || int[0] != b'0') && frac.is_none_or(digits)
 }
 
 /// A JSON string literal: quotes, backslashes and control characters escaped.
@@ -225,11 +242,21 @@ mod tests {
         out.json(&img).unwrap();
         assert_eq!(
             text_of(&out),
-            r#"{"a":[1.5,"x\"y\\z\u0001",null,-0.25,1000000000000000000000,12345678901234567000],"b":true,"c":{}}"#
+            r#"{"a":[1.5,"x\"y\\z\u0001",null,-0.25,1000000000000000000000,12345678901234567890],"b":true,"c":{}}"#
         );
         assert!(RowBuf::default().json(&img[..img.len() - 1]).is_err());
         let v = Json::Object(vec![("k".repeat(70_000), Json::Null)]);
         assert!(image(&v, "j").unwrap_err().to_string().contains("\"j\""));
+    }
+
+    #[test]
+    fn json_number_syntax() {
+        for ok in ["0", "-0.5", "12.25", "1000", "-7"] {
+            assert!(is_json_number(ok.as_bytes()), "{ok}");
+        }
+        for bad in ["", "-", ".5", "5.", "01", "1e5", "+1", "1.2.3", "~", "-~"] {
+            assert!(!is_json_number(bad.as_bytes()), "{bad}");
+        }
     }
 
     #[test]
