@@ -237,6 +237,8 @@ impl Session {
             ("CREATE", "PUBLIC") | ("DROP", "PUBLIC") if w(2) == "SYNONYM" => {
                 self.synonym_ddl(toks)
             }
+            ("CREATE", "DIRECTORY") | ("DROP", "DIRECTORY") => self.directory_ddl(toks),
+            ("CREATE", "OR") if w(3) == "DIRECTORY" => self.directory_ddl(toks),
             ("ALTER", "TABLE") => self.alter_table(toks),
             ("ALTER", "SESSION") => self.alter_session(toks),
             ("ALTER", "SYSTEM") => self.alter_system(toks),

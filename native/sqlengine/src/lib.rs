@@ -2,6 +2,7 @@
 //! own SQLite connection to the shared database file, WAL mode) per client
 //! session. Statements are translated from Oracle SQL and run for real.
 
+pub mod bfile;
 mod bind_limit;
 mod column_check;
 #[cfg(test)]
@@ -239,9 +240,11 @@ impl Database {
             "ATTACH DATABASE '{}' AS SYS;
              CREATE TABLE IF NOT EXISTS SYS.\"DUAL\" (\"DUMMY\" TEXT_VC_1_1);
              INSERT INTO SYS.\"DUAL\" SELECT 'X' WHERE NOT EXISTS (SELECT 1 FROM SYS.\"DUAL\");
+             {}
              {}",
             db.path.to_string_lossy().replace('\'', "''"),
             synonyms::CREATE_TABLE,
+            bfile::CREATE_TABLE,
         ))
         .map_err(|e| errors::map(&e, &[], "SYS"))?;
         Ok(db)

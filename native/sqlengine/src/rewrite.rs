@@ -176,6 +176,7 @@ fn map_function(name: &str) -> Option<&'static str> {
         "HEXTORAW" => "ora_hextoraw",
         "DUMP" => "ora_dump",
         "TO_BLOB" => "ora_to_blob",
+        "BFILENAME" => "ora_bfilename",
         "JSON_QUERY" => "ora_json_query",
         "JSON_VALUE" => "ora_json_value",
         "JSON_EXISTS" => "ora_json_exists",

@@ -90,6 +90,8 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["BINARY_FLOAT"] => col(ora_type::BINARY_FLOAT, 4, 0, 0),
         ["CLOB"] => col(ora_type::CLOB, 4000, 0, 0),
         ["BLOB"] => col(ora_type::BLOB, 4000, 0, 0),
+        // A directory and a file name (bfile.rs); 530 as Oracle describes it.
+        ["BFILE"] => col(ora_type::BFILE, 530, 0, 0),
         // Kept as extended JSON text (oson::text) so json1 can query it.
         ["JSON"] => col(ora_type::JSON, 4000, 0, 0),
         // Described as themselves (size 0, as Oracle does), not as LOBs: clients
@@ -227,6 +229,8 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         t("BINARY_FLOAT")
     } else if prefixed(&["TO_BLOB("]) {
         t("BLOB")
+    } else if prefixed(&["BFILENAME("]) {
+        t("BFILE")
     } else if prefixed(&["HEXTORAW(", "UTL_RAW.CAST_TO_RAW("]) {
         t("RAW")
     } else {
@@ -284,6 +288,7 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         ora_type::BINARY_FLOAT => "REAL_BF".into(),
         ora_type::CLOB => "TEXT_CL".into(),
         ora_type::BLOB => "BLOB_BL".into(),
+        ora_type::BFILE => "TEXT_BFL".into(),
         ora_type::JSON => "TEXT_JS".into(),
         ora_type::LONG => "TEXT_LG".into(),
         ora_type::LONG_RAW => "BLOB_LR".into(),
@@ -358,6 +363,7 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
         "BF" => (ora_type::BINARY_FLOAT, 4, 0, 0),
         "CL" => (ora_type::CLOB, 4000, 0, 0),
         "BL" => (ora_type::BLOB, 4000, 0, 0),
+        "BFL" => (ora_type::BFILE, 530, 0, 0),
         "JS" => (ora_type::JSON, 4000, 0, 0),
         "LG" => (ora_type::LONG, 0, 0, 0),
         "LR" => (ora_type::LONG_RAW, 0, 0, 0),

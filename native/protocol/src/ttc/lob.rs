@@ -22,6 +22,12 @@ pub mod op {
     pub const OPEN: u32 = 0x8000;
     pub const CLOSE: u32 = 0x1_0000;
     pub const IS_OPEN: u32 = 0x1_1000;
+    /// BFILE operations: their replies carry a flag as IS_OPEN's does
+    /// (FILE_EXISTS, FILE_ISOPEN); FILE_OPEN sends the open mode as amount.
+    pub const FILE_OPEN: u32 = 0x0100;
+    pub const FILE_CLOSE: u32 = 0x0200;
+    pub const FILE_ISOPEN: u32 = 0x0400;
+    pub const FILE_EXISTS: u32 = 0x0800;
     /// Flag: the source holds several locators (bulk free).
     pub const ARRAY: u32 = 0x8_0000;
 }
@@ -210,7 +216,10 @@ impl ReplyShape {
             // OCI 19.3 sends CREATE_TEMP an amount (the duration again) and
             // reads it back after the flags; thin clients send none.
             amount: req.amount.is_some(),
-            flag: req.operation == op::IS_OPEN,
+            flag: matches!(
+                req.operation,
+                op::IS_OPEN | op::FILE_EXISTS | op::FILE_ISOPEN
+            ),
         }
     }
 }
@@ -290,6 +299,27 @@ pub fn write_locator_value(w: &mut Writer, v: Option<(&[u8], u64, u32)>) {
     }
 }
 
+/// A BFILE column value or OUT bind: ub4 locator length (0 for NULL), then
+/// the locator, with no size or chunk size (a file's size is asked for).
+pub fn write_bfile_value(w: &mut Writer, locator: Option<&[u8]>) {
+    match locator {
+        None => {
+            w.ub4(0);
+        }
+        Some(l) => {
+            w.ub4(l.len() as u32).bytes(l);
+        }
+    }
+}
+
+/// Reads what [`write_bfile_value`] writes.
+pub fn read_bfile_value(r: &mut Reader) -> DecodeResult<Option<Vec<u8>>> {
+    if r.ub4()? == 0 {
+        return Ok(None);
+    }
+    Ok(Some(r.bytes()?.unwrap_or_default()))
+}
+
 /// Reads what [`write_locator_value`] writes.
 pub fn read_locator_value(r: &mut Reader) -> DecodeResult<Option<(Vec<u8>, u64, u32)>> {
     if r.ub4()? == 0 {
@@ -323,6 +353,44 @@ mod tests {
         assert!(r.is_empty(), "{} bytes left", r.remaining());
         back.seq = h.seq;
         back
+    }
+
+    #[test]
+    fn bfile_values_and_file_flags_round_trip() {
+        let mut w = Writer::new();
+        write_bfile_value(&mut w, Some(b"locator"));
+        write_bfile_value(&mut w, None);
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(read_bfile_value(&mut r).unwrap(), Some(b"locator".to_vec()));
+        assert_eq!(read_bfile_value(&mut r).unwrap(), None);
+        assert!(r.is_empty());
+        for (operation, flag) in [
+            (op::FILE_EXISTS, true),
+            (op::FILE_ISOPEN, true),
+            (op::FILE_OPEN, false),
+        ] {
+            let req = LobOpRequest {
+                operation,
+                source: Some(locator(1)),
+                null_lob: flag,
+                amount: (operation == op::FILE_OPEN).then_some(11),
+                ..LobOpRequest::default()
+            };
+            assert_eq!(round_trip(&req), req);
+            let shape = ReplyShape::of(&req);
+            assert_eq!(shape.flag, flag);
+            let reply = LobOpReply {
+                locator: locator(1),
+                flag: flag.then_some(true),
+                amount: req.amount.map(|a| a as i64),
+                ..LobOpReply::default()
+            };
+            let mut w = Writer::new();
+            reply.encode(&mut w, &shape);
+            let mut r = Reader::new(&w.buf);
+            assert_eq!(LobOpReply::decode(&mut r, &shape).unwrap(), reply);
+            assert!(r.is_empty());
+        }
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub mod ora_type {
     pub const VECTOR: u8 = 127;
     pub const CLOB: u8 = 112;
     pub const BLOB: u8 = 113;
+    /// A read-only LOB on a file of the server (a directory object and a file name).
+    pub const BFILE: u8 = 114;
     /// 21c's native JSON, sent as OSON through the LOB prefetch path.
     pub const JSON: u8 = 119;
     pub const TIMESTAMP: u8 = 180;

@@ -149,6 +149,7 @@ fn write_row(
                 | ora_type::LONG_RAW
                 | ora_type::CLOB
                 | ora_type::BLOB
+                | ora_type::BFILE
                 | ora_type::OBJECT
                 | ora_type::CURSOR
         )
@@ -194,6 +195,11 @@ fn write_row(
         }
         if ty == ora_type::JSON {
             crate::json::write_column(w, v)?;
+            continue;
+        }
+        if ty == ora_type::BFILE {
+            let loc = super::bfile::stored_locator(v);
+            oradb_protocol::ttc::lob::write_bfile_value(w, loc.as_deref());
             continue;
         }
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {

@@ -85,6 +85,8 @@ pub(crate) struct Lobs {
     /// 200 MiB BLOB was read whole 200 times). Any other call drops it,
     /// as its statement may change the row.
     row_cache: Option<((u32, i64), Data)>,
+    /// BFILEs the session has open (directory, file name): see bfile.rs.
+    pub(crate) files: HashSet<(String, String)>,
 }
 
 /// Where a fetched row sits among its query's rows (for its rowid).
@@ -566,9 +568,11 @@ pub(crate) async fn call(conn: &mut Conn, st: &mut State, req: LobOpRequest) -> 
         "LOB_OP"
     );
     let row = req.source.as_deref().and_then(|l| st.lobs.row_of(l));
-    let result = match row {
-        Some(row) => apply_to_row(st, &req, row).await?,
-        None => st.lobs.apply(&req),
+    let file = req.source.as_deref().and_then(super::bfile::names);
+    let result = match (file, row) {
+        (Some(file), _) => super::bfile::apply(st, &req, file).await?,
+        (None, Some(row)) => apply_to_row(st, &req, row).await?,
+        (None, None) => st.lobs.apply(&req),
     };
     match result {
         Ok(reply) => {

@@ -1,6 +1,7 @@
 //! One client session: CONNECT, then the TTC conversation (protocol and data
 //! type negotiation, O5LOGON, calls) until LOGOFF or disconnect.
 
+mod bfile;
 mod calls;
 mod cursor;
 mod exec;
