@@ -26,7 +26,7 @@ export { IntervalDS, IntervalYM } from "./src/interval.ts";
 export { DB_TYPE_VECTOR, SparseVector } from "./src/vector.ts";
 export type { Vector, VectorValues } from "./src/vector.ts";
 export type { IntervalDSFields, IntervalYMFields } from "./src/interval.ts";
-export type { LobStreamOptions, LobType } from "./src/lob.ts";
+export type { DirFileName, LobStreamOptions, LobType } from "./src/lob.ts";
 export { createPool, Pool } from "./src/pool.ts";
 export type {
   AcquireOptions,

@@ -214,6 +214,8 @@ interface RawConnection {
   lobWrite?(locator: Uint8Array, offset: number, data: Uint8Array): Promise<unknown>;
   lobTrim?(locator: Uint8Array, newSize: number): Promise<unknown>;
   lobFree?(locator: Uint8Array): Promise<unknown>;
+  bfileExists?(locator: Uint8Array): Promise<unknown>;
+  bfileRead?(locator: Uint8Array, offset: number, amount: number): Promise<unknown>;
   readonly serverVersion: string;
   /** Absent on thick connections. */
   readonly networkEncryption?: string | null;
@@ -386,6 +388,16 @@ class Adapted implements NativeConnection {
 
   async lobFree(locator: Uint8Array): Promise<void> {
     unwrap(await this.#lob().lobFree!(locator));
+  }
+
+  async bfileExists(locator: Uint8Array): Promise<boolean> {
+    return unwrap<boolean>(await this.#lob().bfileExists!(locator));
+  }
+
+  async bfileRead(locator: Uint8Array, offset: number, amount: number): Promise<NativeLobRead> {
+    const b = unwrap<Uint8Array>(await this.#lob().bfileRead!(locator, offset, amount));
+    const units = new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+    return { units, data: b.subarray(4) };
   }
 
   /** The raw connection, which must be thin: thick ones have no LOB calls yet. */

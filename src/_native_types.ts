@@ -163,6 +163,10 @@ export interface NativeConnection {
   lobTrim?(locator: Uint8Array, newSize: number): Promise<Uint8Array>;
   /** Thin only: frees the LOB with the next call. */
   lobFree?(locator: Uint8Array): Promise<void>;
+  /** Thin only: whether a BFILE's file exists. */
+  bfileExists?(locator: Uint8Array): Promise<boolean>;
+  /** Thin only: reads a BFILE's bytes (opening it for the read unless open). */
+  bfileRead?(locator: Uint8Array, offset: number, amount: number): Promise<NativeLobRead>;
   /** Pool id of a pooled session (0 when standalone), its tag and whether it is new. */
   readonly poolId: number;
   readonly poolTag: string;

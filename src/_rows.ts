@@ -10,6 +10,7 @@ import type { NativeColumn, NativeRows } from "./_native.ts";
 import { type LobLocator, type RefCursorValue, ValueReader } from "./_values.ts";
 import { LOB_COLUMN } from "./_native_types.ts";
 import {
+  DB_TYPE_BFILE,
   DB_TYPE_BINARY_DOUBLE,
   DB_TYPE_BINARY_FLOAT,
   DB_TYPE_BLOB,
@@ -50,6 +51,7 @@ const TYPE_NAMES: Record<number, string> = {
   [DB_TYPE_BINARY_DOUBLE]: "BINARY_DOUBLE",
   [DB_TYPE_CLOB]: "CLOB",
   [DB_TYPE_BLOB]: "BLOB",
+  [DB_TYPE_BFILE]: "BFILE",
   [DB_TYPE_TIMESTAMP]: "TIMESTAMP",
   [DB_TYPE_TIMESTAMP_TZ]: "TIMESTAMP WITH TIME ZONE",
   [DB_TYPE_TIMESTAMP_LTZ]: "TIMESTAMP WITH LOCAL TIME ZONE",
@@ -211,8 +213,14 @@ export function planRows(columns: NativeColumn[], opts: ExecuteOptions): RowPlan
     seen.set(meta.name, n + 1);
     const key = n === 0 ? meta.name : `${meta.name}_${n}`;
     plan.metaData.push(meta);
-    // A CURSOR(…) column's values become `Cursor`s.
-    const own = kind === Kind.Default && c.dbType === DB_TYPE_CURSOR ? Kind.Cursor : kind;
+    // A CURSOR(…) column's values become `Cursor`s, a BFILE's `Lob`s (its locator is its value).
+    const own = kind !== Kind.Default
+      ? kind
+      : c.dbType === DB_TYPE_CURSOR
+      ? Kind.Cursor
+      : c.dbType === DB_TYPE_BFILE
+      ? Kind.Lob
+      : kind;
     plan.columns.push({ key, dbType: c.dbType, kind: own, converter: choice?.converter });
   });
   return plan;

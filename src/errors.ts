@@ -140,6 +140,8 @@ export const ErrorCode = {
   LOB_CLOSED: "ODB-5012",
   /** The LOB's connection was closed, then the LOB used. */
   LOB_CONNECTION_CLOSED: "ODB-5013",
+  /** The LOB operation does not apply to this kind of LOB (a write to a BFILE, a file method on a CLOB or BLOB). */
+  LOB_OPERATION_UNSUPPORTED: "ODB-5014",
 } as const;
 
 /**

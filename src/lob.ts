@@ -1,6 +1,6 @@
 /**
  * The `Lob` class: a CLOB, NCLOB or BLOB held through its locator (thin mode), read and written
- * in ranges or streamed with Web streams.
+ * in ranges or streamed with Web streams; and a BFILE, read-only.
  *
  * @module
  */
@@ -8,10 +8,32 @@
 import { atCaller, ErrorCode, odbError } from "./errors.ts";
 import type { Session } from "./_execute.ts";
 import type { LobLocator } from "./_values.ts";
-import { DB_TYPE_BLOB, DB_TYPE_CLOB, DB_TYPE_NCLOB } from "./types.ts";
+import { DB_TYPE_BFILE, DB_TYPE_BLOB, DB_TYPE_CLOB, DB_TYPE_NCLOB } from "./types.ts";
 
-/** What a `Lob` holds: {@linkcode DB_TYPE_CLOB}, {@linkcode DB_TYPE_NCLOB} or {@linkcode DB_TYPE_BLOB}. */
-export type LobType = typeof DB_TYPE_CLOB | typeof DB_TYPE_NCLOB | typeof DB_TYPE_BLOB;
+/**
+ * What a `Lob` holds: {@linkcode DB_TYPE_CLOB}, {@linkcode DB_TYPE_NCLOB},
+ * {@linkcode DB_TYPE_BLOB} or (fetched only) {@linkcode DB_TYPE_BFILE}.
+ */
+export type LobType =
+  | typeof DB_TYPE_CLOB
+  | typeof DB_TYPE_NCLOB
+  | typeof DB_TYPE_BLOB
+  | typeof DB_TYPE_BFILE;
+
+/**
+ * A BFILE's directory object and file name, from {@linkcode Lob.getDirFileName}.
+ *
+ * @example
+ * ```ts
+ * const where: DirFileName = { dirName: "DATA_DIR", fileName: "report.pdf" };
+ * ```
+ */
+export interface DirFileName {
+  /** The directory object's name (as `CREATE DIRECTORY` named it). */
+  dirName: string;
+  /** The file's name within the directory. */
+  fileName: string;
+}
 
 /**
  * Options of {@linkcode Lob.readable} and {@linkcode Lob.writable}.
@@ -62,6 +84,7 @@ const dropped = new FinalizationRegistry<LobState>((st) => {
 /** @internal The Oracle type and locator to bind `lob` as; throws when it cannot be used. */
 export function lobBindValue(lob: Lob): { dbType: number; locator: Uint8Array } {
   const st = usable(lob);
+  if (lob.type === DB_TYPE_BFILE) throw readOnly("bound");
   return { dbType: lob.type === DB_TYPE_BLOB ? DB_TYPE_BLOB : DB_TYPE_CLOB, locator: st.locator };
 }
 
@@ -69,6 +92,8 @@ export function lobBindValue(lob: Lob): { dbType: number; locator: Uint8Array } 
 export function lobFromLocator(session: Session, raw: LobLocator): Lob {
   const type = raw.dbType === DB_TYPE_BLOB
     ? DB_TYPE_BLOB
+    : raw.dbType === DB_TYPE_BFILE
+    ? DB_TYPE_BFILE
     : raw.csfrm === 2
     ? DB_TYPE_NCLOB
     : DB_TYPE_CLOB;
@@ -88,6 +113,35 @@ export async function createTempLob(session: Session, type: LobType): Promise<Lo
     session.native.lobCreateTemp!(dbType, type === DB_TYPE_NCLOB ? 2 : 1)
   );
   return new Lob(LOB_KEY, session, type, chunkSize, locator);
+}
+
+function readOnly(what: string) {
+  return odbError(
+    ErrorCode.LOB_OPERATION_UNSUPPORTED,
+    `A BFILE is read-only: it cannot be ${what}`,
+  );
+}
+
+/** Where a BFILE locator names its directory and file: after its 16 fixed bytes, each name
+ * after its big-endian u16 length (Oracle's layout). */
+const BFILE_NAMES_AT = 16;
+
+function dirFileName(locator: Uint8Array): DirFileName {
+  const view = new DataView(locator.buffer, locator.byteOffset, locator.byteLength);
+  let at = BFILE_NAMES_AT;
+  const next = () => {
+    if (at + 2 > locator.length) malformedLocator();
+    const n = view.getUint16(at);
+    if (at + 2 + n > locator.length) malformedLocator();
+    const s = decoder.decode(locator.subarray(at + 2, at + 2 + n));
+    at += 2 + n;
+    return s;
+  };
+  return { dirName: next(), fileName: next() };
+}
+
+function malformedLocator(): never {
+  throw odbError(ErrorCode.PROTOCOL_ERROR, "The BFILE locator from the server is malformed");
 }
 
 /** Checks the LOB and its connection can be used; its state. */
@@ -116,11 +170,12 @@ function checkPosition(name: string, v: unknown, min: number): asserts v is numb
 const LOB_KEY = Symbol("Lob");
 
 /**
- * A CLOB, NCLOB or BLOB held through its locator (thin mode). Made by
+ * A CLOB, NCLOB or BLOB held through its locator (thin mode), or a BFILE (read-only: a file on
+ * the database server, named by a directory object and a file name). Made by
  * {@linkcode Connection.createLob} (a temporary LOB), by a query whose `fetchInfo` asks for
  * `{ type: "lob" }` (or with `fetchLobs: true`), or by a PL/SQL OUT bind of type `CLOB` /
- * `BLOB`. Offsets are 1-based, as in Oracle; a CLOB counts UTF-16 code units, as JS strings do,
- * and a BLOB bytes. Calls queue with the connection's other calls.
+ * `BLOB`; a BFILE column's values are always `Lob`s. Offsets are 1-based, as in Oracle; a CLOB
+ * counts UTF-16 code units, as JS strings do, and a BLOB or BFILE bytes. Calls queue with the connection's other calls.
  *
  * A `Lob` stays usable after the rows or cursor it came from until `close()` (or `await using`)
  * frees it on the server; one never closed is freed with the connection's next call after it is
@@ -146,7 +201,7 @@ const LOB_KEY = Symbol("Lob");
  * ```
  */
 export class Lob implements AsyncDisposable {
-  /** {@linkcode DB_TYPE_CLOB}, {@linkcode DB_TYPE_NCLOB} or {@linkcode DB_TYPE_BLOB}. */
+  /** {@linkcode DB_TYPE_CLOB}, {@linkcode DB_TYPE_NCLOB}, {@linkcode DB_TYPE_BLOB} or {@linkcode DB_TYPE_BFILE}. */
   readonly type: LobType;
   /**
    * The LOB's chunk size in characters or bytes: reads and writes of whole chunks are the
@@ -172,9 +227,50 @@ export class Lob implements AsyncDisposable {
     dropped.register(this, st, st);
   }
 
-  /** True for a CLOB or NCLOB (data as strings), false for a BLOB (`Uint8Array`). */
+  /** True for a CLOB or NCLOB (data as strings), false for a BLOB or BFILE (`Uint8Array`). */
   get isText(): boolean {
-    return this.type !== DB_TYPE_BLOB;
+    return this.type !== DB_TYPE_BLOB && this.type !== DB_TYPE_BFILE;
+  }
+
+  /**
+   * A BFILE's directory object and file name (from its locator: no round trip).
+   *
+   * @example
+   * ```ts
+   * import type { Lob } from "../mod.ts";
+   *
+   * function where(lob: Lob): string {
+   *   const { dirName, fileName } = lob.getDirFileName();
+   *   return `${dirName}/${fileName}`;
+   * }
+   * ```
+   */
+  getDirFileName(): DirFileName {
+    try {
+      this.#bfileOnly("getDirFileName");
+      return dirFileName(usable(this).locator);
+    } catch (e) {
+      throw atCaller(e);
+    }
+  }
+
+  /**
+   * Whether a BFILE's file exists on the server (ORA-22285 when its directory does not).
+   *
+   * @example
+   * ```ts
+   * import type { Lob } from "../mod.ts";
+   *
+   * async function readIfThere(lob: Lob): Promise<Uint8Array | null> {
+   *   return await lob.fileExists() ? await lob.bytes() : null;
+   * }
+   * ```
+   */
+  fileExists(): Promise<boolean> {
+    return this.#call((st) => {
+      this.#bfileOnly("fileExists");
+      return st.session.native.bfileExists!(st.locator);
+    });
   }
 
   /**
@@ -236,6 +332,7 @@ export class Lob implements AsyncDisposable {
    */
   write(offset: number, data: string | Uint8Array): Promise<void> {
     return this.#call(async (st) => {
+      if (this.type === DB_TYPE_BFILE) throw readOnly("written");
       checkPosition("offset", offset, 1);
       const bytes = this.#encode(data);
       st.locator = await st.session.native.lobWrite!(st.locator, offset, bytes);
@@ -256,6 +353,7 @@ export class Lob implements AsyncDisposable {
    */
   trim(newSize = 0): Promise<void> {
     return this.#call(async (st) => {
+      if (this.type === DB_TYPE_BFILE) throw readOnly("trimmed");
       checkPosition("newSize", newSize, 0);
       st.locator = await st.session.native.lobTrim!(st.locator, newSize);
     });
@@ -368,6 +466,7 @@ export class Lob implements AsyncDisposable {
    * ```
    */
   writable(options: Pick<LobStreamOptions, "offset"> = {}): WritableStream<string | Uint8Array> {
+    if (this.type === DB_TYPE_BFILE) throw atCaller(readOnly("written"));
     let offset = options.offset ?? 1;
     checkPosition("offset", offset, 1);
     // A string piece may end inside a surrogate pair: its first half waits for the next piece.
@@ -411,7 +510,8 @@ export class Lob implements AsyncDisposable {
     if (st === undefined || st.closed) return;
     st.closed = true;
     dropped.unregister(st);
-    if (st.session.closed) return;
+    // A BFILE's locator names a file: the server holds nothing to free.
+    if (st.session.closed || this.type === DB_TYPE_BFILE) return;
     try {
       await st.session.queue.run(() => st.session.native.lobFree!(st.locator));
     } catch (e) {
@@ -436,9 +536,24 @@ export class Lob implements AsyncDisposable {
     return this.close();
   }
 
-  /** One read round trip. */
+  /** One read (for a BFILE also its open and close, unless it is open). */
   #piece(offset: number, amount: number) {
-    return this.#call((st) => st.session.native.lobRead!(st.locator, offset, amount), false);
+    return this.#call(
+      (st) =>
+        this.type === DB_TYPE_BFILE
+          ? st.session.native.bfileRead!(st.locator, offset, amount)
+          : st.session.native.lobRead!(st.locator, offset, amount),
+      false,
+    );
+  }
+
+  #bfileOnly(method: string): void {
+    if (this.type !== DB_TYPE_BFILE) {
+      throw odbError(
+        ErrorCode.LOB_OPERATION_UNSUPPORTED,
+        `${method}() is for BFILEs; this Lob is a ${this.isText ? "CLOB" : "BLOB"}`,
+      );
+    }
   }
 
   #encode(data: string | Uint8Array): Uint8Array {

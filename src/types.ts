@@ -40,6 +40,13 @@ export const DB_TYPE_CLOB = 112;
 /** Oracle type number of BLOB. @example `{ type: DB_TYPE_BLOB, val: new Uint8Array(9) }` */
 export const DB_TYPE_BLOB = 113;
 /**
+ * Oracle type number of BFILE: a read-only LOB on a file of the database server, fetched as a
+ * `Lob` (`fileExists()`, `getDirFileName()`, reads).
+ *
+ * @example `lob.type === DB_TYPE_BFILE`
+ */
+export const DB_TYPE_BFILE = 114;
+/**
  * Type number of NCLOB for a `Lob`'s `type` and `createLob()` (node-oracledb's value; on the
  * wire an NCLOB is a CLOB in the national character set).
  *
@@ -94,6 +101,8 @@ export const CLOB: typeof DB_TYPE_CLOB = DB_TYPE_CLOB;
 export const BLOB: typeof DB_TYPE_BLOB = DB_TYPE_BLOB;
 /** Short name for {@linkcode DB_TYPE_NCLOB}. @example `await conn.createLob(NCLOB)` */
 export const NCLOB: typeof DB_TYPE_NCLOB = DB_TYPE_NCLOB;
+/** Short name for {@linkcode DB_TYPE_BFILE}. @example `lob.type === BFILE` */
+export const BFILE: typeof DB_TYPE_BFILE = DB_TYPE_BFILE;
 /** Short name for {@linkcode DB_TYPE_BOOLEAN}. @example `{ dir: BIND_OUT, type: BOOLEAN }` */
 export const BOOLEAN: typeof DB_TYPE_BOOLEAN = DB_TYPE_BOOLEAN;
 /** Short name for {@linkcode DB_TYPE_BINARY_DOUBLE}. @example `{ type: BINARY_DOUBLE, val: 1.5 }` */

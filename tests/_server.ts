@@ -40,6 +40,8 @@ export interface TestServer extends AsyncDisposable {
   caFile?: string;
   /** Process id of the running server. */
   readonly pid: number;
+  /** The embedded server's data directory (where its directory objects' paths lie); absent on a real database. */
+  dataDir?: string;
   /** Stops the server process (kill -TERM), keeping its data directory. */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same data (after `stop()`, or stopping it first). */
@@ -350,6 +352,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     service,
     tcpsConnectString: opts.tls ? `tcps://localhost:${tlsPort}/${service}` : undefined,
     caFile: opts.tls ? join(data, "tls", "ca.pem") : undefined,
+    dataDir: data,
     get pid() {
       return child.pid ?? 0;
     },

@@ -42,6 +42,20 @@ impl Connection {
             .await
     }
 
+    /// Whether the file a BFILE names exists (ORA-22285 when its directory
+    /// does not).
+    pub async fn bfile_exists(&self, locator: &[u8]) -> Result<bool> {
+        self.call(async |st| st.bfile_flag(locator, true).await)
+            .await
+    }
+
+    /// Reads up to `amount` bytes of a BFILE from 1-based `offset`, opening
+    /// the file for the read (and closing it after) unless it is open.
+    pub async fn bfile_read(&self, locator: &[u8], offset: u64, amount: u64) -> Result<LobRead> {
+        self.call(async |st| st.bfile_read(locator, offset, amount).await)
+            .await
+    }
+
     /// Frees a LOB the caller is done with. No round trip: the free goes
     /// with the next call. A closed connection has nothing left to free.
     pub async fn lob_free(&self, locator: &[u8]) -> Result<()> {

@@ -131,6 +131,24 @@ impl RowBuf {
         self.locators.push(loc);
     }
 
+    /// Appends a BFILE locator (`tag::LOB`, size and chunk size 0: a file's
+    /// size is asked for); NULL when `v` is None. Not held for freeing: a
+    /// BFILE's locator is a name, not a LOB the server keeps.
+    pub fn bfile(&mut self, c: &ColumnDecode, v: Option<Vec<u8>>) {
+        let Some(loc) = v else {
+            self.null();
+            return;
+        };
+        self.data.push(tag::LOB);
+        self.data.push(ora_type::BFILE);
+        self.data.push(c.csfrm);
+        self.data.extend_from_slice(&0f64.to_le_bytes());
+        self.data.extend_from_slice(&0u32.to_le_bytes());
+        self.data
+            .extend_from_slice(&(loc.len() as u32).to_le_bytes());
+        self.data.extend_from_slice(&loc);
+    }
+
     /// Appends the value `b` (None = NULL) of a column decoded per `c`.
     pub fn value(&mut self, c: &ColumnDecode, b: Option<&[u8]>) -> Result<()> {
         let Some(b) = b else {

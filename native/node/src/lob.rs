@@ -59,6 +59,41 @@ impl NativeConnection {
         })
     }
 
+    /// Resolves to whether a BFILE's file exists.
+    #[napi]
+    pub fn bfile_exists(&self, env: Env, locator: Bytes) -> Result<JsObject> {
+        let c = self.inner.clone();
+        call::spawn(env, async move {
+            done(guarded(async move { c.bfile_exists(&locator.0).await }).await)
+        })
+    }
+
+    /// Reads a BFILE's bytes; resolves as `lobRead` does.
+    #[napi]
+    pub fn bfile_read(
+        &self,
+        env: Env,
+        locator: Bytes,
+        offset: f64,
+        amount: f64,
+    ) -> Result<JsObject> {
+        let c = self.inner.clone();
+        call::spawn(env, async move {
+            done(
+                guarded(
+                    async move { c.bfile_read(&locator.0, offset as u64, amount as u64).await },
+                )
+                .await
+                .map(|r| {
+                    let mut out = Vec::with_capacity(4 + r.data.len());
+                    out.extend_from_slice(&(r.units as u32).to_le_bytes());
+                    out.extend_from_slice(&r.data);
+                    HeapBytes::from(out)
+                }),
+            )
+        })
+    }
+
     /// Writes `data` (CLOB as UTF-8) at `offset`; resolves to the locator.
     #[napi]
     pub fn lob_write(

@@ -118,3 +118,6 @@ pub const CALL_TIMEOUT: &str = "ODB-5011";
 pub const LOB_CLOSED: &str = "ODB-5012";
 /// The LOB's connection was closed, then the LOB used: its locator is no longer valid.
 pub const LOB_CONNECTION_CLOSED: &str = "ODB-5013";
+/// The LOB operation does not apply to this kind of LOB (a write to a BFILE, a file method on
+/// a CLOB or BLOB).
+pub const LOB_OPERATION_UNSUPPORTED: &str = "ODB-5014";

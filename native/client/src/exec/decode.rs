@@ -148,7 +148,12 @@ pub(super) fn decode_row(
             acc.next_spans.push((at, out.data.len()));
             continue;
         }
-        let res = if matches!(c.wire_type, ora_type::CLOB | ora_type::BLOB) {
+        let res = if c.wire_type == ora_type::BFILE {
+            lob::read_bfile_value(r).map(|v| {
+                out.bfile(c, v);
+                Ok(())
+            })
+        } else if matches!(c.wire_type, ora_type::CLOB | ora_type::BLOB) {
             lob::read_locator_value(r).map(|v| {
                 out.locator(c, v);
                 Ok(())

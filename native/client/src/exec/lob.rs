@@ -18,6 +18,8 @@ const FLAG3_OFFSET: usize = 6;
 const FLAG3_VAR_LENGTH_CHARSET: u8 = 0x80;
 /// What CREATE_TEMP sends as the locator to fill in.
 const NEW_LOCATOR_LEN: usize = 40;
+/// FILE_OPEN's mode: BFILEs open read-only.
+const OPEN_READ_ONLY: u64 = 11;
 /// The session duration, for CREATE_TEMP.
 const DURATION_SESSION: u32 = 10;
 
@@ -268,6 +270,57 @@ impl State {
             raw.len() as u64
         };
         Ok(LobRead { data: raw, units })
+    }
+
+    /// FILE_EXISTS (`exists`) or FILE_ISOPEN of a BFILE.
+    pub(crate) async fn bfile_flag(&mut self, locator: &[u8], exists: bool) -> Result<bool> {
+        let operation = if exists {
+            op::FILE_EXISTS
+        } else {
+            op::FILE_ISOPEN
+        };
+        let req = LobOpRequest {
+            null_lob: true,
+            ..Self::on(locator, operation)
+        };
+        Ok(self.lob_op(req).await?.flag.unwrap_or(false))
+    }
+
+    /// Reads bytes of a BFILE. Oracle reads only an open file: one not open
+    /// yet is opened (read-only) for this read and closed after it, as
+    /// Oracle's clients do.
+    pub(crate) async fn bfile_read(
+        &mut self,
+        locator: &[u8],
+        offset: u64,
+        amount: u64,
+    ) -> Result<LobRead> {
+        let opened = !self.bfile_flag(locator, false).await?;
+        if opened {
+            let req = LobOpRequest {
+                amount: Some(OPEN_READ_ONLY),
+                ..Self::on(locator, op::FILE_OPEN)
+            };
+            self.lob_op(req).await?;
+        }
+        let req = LobOpRequest {
+            source_offset: offset,
+            amount: Some(amount),
+            ..Self::on(locator, op::READ)
+        };
+        let read = self.lob_op(req).await;
+        if opened {
+            // Closed whatever the read gave: the read's error is the one to report.
+            let closed = self.lob_op(Self::on(locator, op::FILE_CLOSE)).await;
+            if read.is_ok() {
+                closed?;
+            }
+        }
+        let data = read?.data.unwrap_or_default();
+        Ok(LobRead {
+            units: data.len() as u64,
+            data,
+        })
     }
 
     /// Writes `data` (UTF-8 for a CLOB) at 1-based `offset`; the locator
