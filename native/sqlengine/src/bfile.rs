@@ -25,6 +25,14 @@ pub(crate) const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS SYS.\"ORA$DIRE
 /// character no directory or file name holds).
 pub const SEP: char = '\u{1f}';
 
+/// ALL_DIRECTORIES / DBA_DIRECTORIES (owned by SYS, as Oracle's are).
+pub(crate) const DIRECTORIES: &[(&str, &str)] = &[
+    ("OWNER", "TEXT_VC_128_128"),
+    ("DIRECTORY_NAME", "TEXT_VC_128_128"),
+    ("DIRECTORY_PATH", "TEXT_VC_4000_4000"),
+    ("ORIGIN_CON_ID", "BLOB_NUM_0_U"),
+];
+
 /// A stored BFILE value's directory and file name.
 pub fn split(v: &str) -> Option<(&str, &str)> {
     v.split_once(SEP)
@@ -112,6 +120,32 @@ impl Session {
         Ok(())
     }
 
+    /// The rows of ALL_DIRECTORIES: each directory with its full path.
+    pub(super) fn directory_rows(&self) -> Vec<Vec<rusqlite::types::Value>> {
+        use rusqlite::types::Value as Sql;
+        let Ok(mut stmt) = self
+            .conn
+            .prepare("SELECT NAME, PATH FROM SYS.\"ORA$DIRECTORIES\" ORDER BY NAME")
+        else {
+            return Vec::new();
+        };
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)));
+        rows.map(|it| {
+            it.filter_map(Result::ok)
+                .map(|(name, path)| {
+                    let full = inside(&self.db.dir, &path).unwrap_or_default();
+                    vec![
+                        Sql::Text("SYS".into()),
+                        Sql::Text(name),
+                        Sql::Text(full.to_string_lossy().into_owned()),
+                        Sql::Integer(0),
+                    ]
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
     /// Where directory `name` points, if it exists.
     pub fn directory_path(&self, name: &str) -> Option<PathBuf> {
         let path: String = self
@@ -165,6 +199,22 @@ mod tests {
         );
         run(&mut s, "create or replace directory files as 'x'").unwrap();
         assert_eq!(s.directory_path("FILES"), Some(dir.path().join("x")));
+        let crate::Outcome::Rows { rows, .. } = run(
+            &mut s,
+            "select owner, directory_name, directory_path from all_directories",
+        )
+        .unwrap() else {
+            panic!("no rows")
+        };
+        let path = dir.path().join("x").to_string_lossy().into_owned();
+        assert_eq!(
+            rows,
+            vec![vec![
+                Value::Varchar("SYS".into()),
+                Value::Varchar("FILES".into()),
+                Value::Varchar(path)
+            ]]
+        );
         assert_eq!(
             run(&mut s, "create directory up as '../x'")
                 .unwrap_err()

@@ -286,6 +286,8 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
     ("ALL_CONS_COLUMNS", super::dict_constraints::CONS_COLUMNS),
     ("USER_TRIGGERS", super::triggers::USER_TRIGGERS),
     ("ALL_TRIGGERS", super::triggers::ALL_TRIGGERS),
+    ("ALL_DIRECTORIES", super::bfile::DIRECTORIES),
+    ("DBA_DIRECTORIES", super::bfile::DIRECTORIES),
     (
         "ALL_USERS",
         &[
@@ -705,6 +707,7 @@ impl Session {
                 self.constraint_rows(name.ends_with("CONSTRAINTS"), name.starts_with("ALL"))
             }
             "USER_TRIGGERS" | "ALL_TRIGGERS" => self.trigger_rows(name == "ALL_TRIGGERS"),
+            "ALL_DIRECTORIES" | "DBA_DIRECTORIES" => self.directory_rows(),
             n if super::objects::is_type_view(n) => self.type_view_rows(n),
             _ => super::static_views::rows(name, &me.attrs().nls, &service),
         })
