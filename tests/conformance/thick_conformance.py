@@ -361,6 +361,31 @@ def _():
         assert cur.execute("select 1 from dual").fetchone() == (1,)
 
 
+@check("CLOB, NCLOB and BLOB fetched as str and bytes (fetch_lobs = False)")
+def _():
+    # OCI defines the LOB column as VARCHAR/RAW with a 2^31 - 1 buffer and
+    # reads the value in the LONG form (ORA-03106 with the short one).
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute("create table thick_lobstr (id number, c clob, n nclob, b blob)")
+        want = [
+            (1, "hello", "n\u00e9", b"\x01\x02"),
+            (2, None, None, None),
+            (3, "\u00e9" * 2000, "x" * 300, bytes(range(256)) * 16),
+        ]
+        cur.executemany("insert into thick_lobstr values (:1, :2, :3, :4)", want)
+        c.commit()
+        oracledb.defaults.fetch_lobs = False
+        try:
+            # At the default arraysize (100); with arraysize 1 OCI reports
+            # ORA-01406 for the 4,096-byte BLOB (not found yet).
+            got = cur.execute("select id, c, n, b from thick_lobstr order by id").fetchall()
+            assert got == want, [(r[0], [None if v is None else len(v) for v in r[1:]]) for r in got]
+        finally:
+            oracledb.defaults.fetch_lobs = True
+        assert cur.execute("select count(*) from thick_lobstr").fetchone() == (3,)
+
+
 @check("LONG column with a 20,000-character value")
 def _():
     with connect() as c:

@@ -432,3 +432,35 @@ async fn oci_fetches_a_long_column_up_to_4096_bytes() {
     assert_eq!(e.error_num, 3001);
     assert!(e.message.as_deref().unwrap_or("").contains("5000"), "{e:?}");
 }
+
+/// python-oracledb thick with `fetch_lobs = False`: OCI defines the CLOB
+/// column as VARCHAR with a 2^31 - 1 buffer (`oall8_define_lobstr`) and
+/// reads each value in the LONG form, the bytes then indicator and return
+/// code (`00 00`); the short form made it break (ORA-03106).
+#[tokio::test]
+async fn oci_fetches_a_clob_defined_as_varchar_in_the_long_form() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    for step in [
+        "oall8_create_lobstr",
+        "oall8_insert_lobstr",
+        "oall8_insert_lobstr2",
+    ] {
+        let done = only_error(&c.replay(step).await);
+        assert_eq!(done.error_num, 0, "{step}: {done:?}");
+    }
+    // A commit ends with STATUS for OCI.
+    assert_eq!(c.replay("commit_lobstr").await[0], msg::STATUS);
+    let described = c.replay("oall8_select_lobstr").await;
+    assert_eq!(described[0], msg::DESCRIBE_INFO);
+    let rows = c.replay("oall8_define_lobstr").await;
+    for value in [&b"\x05hello\x00\x00"[..], b"\x03xxx\x00\x00"] {
+        assert!(
+            rows.windows(value.len()).any(|w| w == value),
+            "{value:02x?} in {rows:02x?}"
+        );
+    }
+    let at = rows.iter().rposition(|&b| b == msg::ERROR).unwrap();
+    let end = rows.windows(4).any(|w| w == b"1403");
+    assert!(at > 0 && end, "ends with ORA-01403: {rows:02x?}");
+}

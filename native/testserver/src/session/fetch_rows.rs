@@ -23,7 +23,14 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
+        .map(|(i, c)| {
+            let ty = cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type);
+            if caps.oci {
+                oci_lob_as_long(c.ora_type, ty)
+            } else {
+                ty
+            }
+        })
         .collect();
     // Character-set forms: the client's define decides, else the column's.
     let forms: Vec<u8> = cur
@@ -100,6 +107,18 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     let mut m = m.in_call(status, seq);
     m.row_count = cur.pos as u64;
     m.encode(w, caps);
+}
+
+/// OCI asks for a LOB column's value itself by defining it as VARCHAR or
+/// RAW (python-oracledb's `fetch_lobs = False`, node-oracledb's
+/// `fetchAsString`), with a buffer of 2^31 - 1: it reads the value in the
+/// LONG form (bytes, then indicator and return code), not the short one.
+fn oci_lob_as_long(column: u8, defined: u8) -> u8 {
+    match (column, defined) {
+        (ora_type::CLOB, ora_type::VARCHAR | ora_type::CHAR) => ora_type::LONG,
+        (ora_type::BLOB, ora_type::RAW) => ora_type::LONG_RAW,
+        _ => defined,
+    }
 }
 
 /// OCI 19.3's row header (RXH7 in the DTY reply). `number of requests`
