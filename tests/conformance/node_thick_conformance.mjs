@@ -208,17 +208,20 @@ check(
     await c.executeMany("insert into node_thick_lobstr values (:1, :2, :3, :4)", want, {
       autoCommit: true,
     });
-    // At the default fetchArraySize (100): with python-oracledb thick,
-    // arraysize 1 gets ORA-01406 for the 4,096-byte BLOB (not found yet).
-    const r = await c.execute("select id, c, n, b from node_thick_lobstr order by id", [], {
-      outFormat: oracledb.OUT_FORMAT_ARRAY,
-      fetchInfo: {
-        C: { type: oracledb.STRING },
-        N: { type: oracledb.STRING },
-        B: { type: oracledb.BUFFER },
-      },
-    });
-    assert.deepEqual(r.rows, want);
+    // fetchArraySize 1: the NULLs come first in a fetch-only answer, where
+    // OCI reported ORA-01406 until they carried indicator -1.
+    for (const fetchArraySize of [1, 100]) {
+      const r = await c.execute("select id, c, n, b from node_thick_lobstr order by id", [], {
+        outFormat: oracledb.OUT_FORMAT_ARRAY,
+        fetchArraySize,
+        fetchInfo: {
+          C: { type: oracledb.STRING },
+          N: { type: oracledb.STRING },
+          B: { type: oracledb.BUFFER },
+        },
+      });
+      assert.deepEqual(r.rows, want);
+    }
     const n = await c.execute("select count(*) from node_thick_lobstr", [], {
       outFormat: oracledb.OUT_FORMAT_ARRAY,
     });

@@ -433,34 +433,61 @@ async fn oci_fetches_a_long_column_up_to_4096_bytes() {
     assert!(e.message.as_deref().unwrap_or("").contains("5000"), "{e:?}");
 }
 
-/// python-oracledb thick with `fetch_lobs = False`: OCI defines the CLOB
-/// column as VARCHAR with a 2^31 - 1 buffer (`oall8_define_lobstr`) and
-/// reads each value in the LONG form, the bytes then indicator and return
-/// code (`00 00`); the short form made it break (ORA-03106).
-#[tokio::test]
-async fn oci_fetches_a_clob_defined_as_varchar_in_the_long_form() {
+/// Creates `t_cs (id number, c clob)`, runs the captured inserts and
+/// commit, then OCI's select and its define of `c` as VARCHAR with a
+/// 2^31 - 1 buffer (`oall8_define_lobstr`, python-oracledb thick with
+/// `fetch_lobs = False`): the rows answer.
+async fn clob_defined_as_varchar(inserts: [&str; 2]) -> (Vec<u8>, Oci, TestServer) {
     let server = TestServer::start(Config::default()).await.unwrap();
     let mut c = Oci::logon(server.addr()).await;
-    for step in [
-        "oall8_create_lobstr",
-        "oall8_insert_lobstr",
-        "oall8_insert_lobstr2",
-    ] {
+    for step in ["oall8_create_lobstr", inserts[0], inserts[1]] {
         let done = only_error(&c.replay(step).await);
         assert_eq!(done.error_num, 0, "{step}: {done:?}");
     }
     // A commit ends with STATUS for OCI.
     assert_eq!(c.replay("commit_lobstr").await[0], msg::STATUS);
-    let described = c.replay("oall8_select_lobstr").await;
-    assert_eq!(described[0], msg::DESCRIBE_INFO);
+    assert_eq!(c.replay("oall8_select_lobstr").await[0], msg::DESCRIBE_INFO);
     let rows = c.replay("oall8_define_lobstr").await;
-    for value in [&b"\x05hello\x00\x00"[..], b"\x03xxx\x00\x00"] {
-        assert!(
-            rows.windows(value.len()).any(|w| w == value),
-            "{value:02x?} in {rows:02x?}"
-        );
-    }
-    let at = rows.iter().rposition(|&b| b == msg::ERROR).unwrap();
     let end = rows.windows(4).any(|w| w == b"1403");
-    assert!(at > 0 && end, "ends with ORA-01403: {rows:02x?}");
+    assert!(end, "ends with ORA-01403: {rows:02x?}");
+    (rows, c, server)
+}
+
+fn contains(rows: &[u8], value: &[u8]) {
+    let found = rows.windows(value.len()).any(|w| w == value);
+    assert!(found, "{value:02x?} in {rows:02x?}");
+}
+
+/// OCI reads each value in the LONG form, the bytes then indicator and
+/// return code (`00 00`); the short form made it break (ORA-03106).
+#[tokio::test]
+async fn oci_fetches_a_clob_defined_as_varchar_in_the_long_form() {
+    let (rows, ..) = clob_defined_as_varchar(["oall8_insert_lobstr", "oall8_insert_lobstr2"]).await;
+    contains(&rows, b"\x05hello\x00\x00");
+    contains(&rows, b"\x03xxx\x00\x00");
+}
+
+/// A NULL in the LONG form carries indicator -1 (`81 01`) for OCI: with 0,
+/// OCI 19.3 reported ORA-01406 for a NULL first in a fetch-only answer.
+#[tokio::test]
+async fn oci_gets_a_null_long_form_value_with_indicator_minus_one() {
+    let (rows, ..) = clob_defined_as_varchar(["oall8_insert_null", "oall8_insert_two"]).await;
+    // Row 1: NUMBER 1 (`02 c1 02`), then the NULL CLOB.
+    contains(&rows, b"\x02\xc1\x02\x00\x81\x01\x00");
+    contains(&rows, b"\x03two\x00\x00");
+}
+
+/// OCI re-executes the cached query (function 78, prefetch 2) but takes no
+/// prefetched rows for a cursor with LOB columns: the answer is the end of
+/// call alone (rows there were ORA-24813 or ORA-03106), and OCI's
+/// fetch-only OALL8 gets them.
+#[tokio::test]
+async fn oci_reexecute_of_a_lob_query_sends_no_rows_until_the_fetch() {
+    let (_, mut c, _server) =
+        clob_defined_as_varchar(["oall8_insert_lobstr", "oall8_insert_lobstr2"]).await;
+    let again = c.replay("reexecute_lobstr").await;
+    assert_eq!(only_error(&again).error_num, 0, "{again:02x?}");
+    let rows = c.replay("oall8_fetch_lobstr").await;
+    contains(&rows, b"\x05hello\x00\x00");
+    contains(&rows, b"\x03xxx\x00\x00");
 }

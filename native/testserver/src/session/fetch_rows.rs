@@ -121,6 +121,13 @@ fn oci_lob_as_long(column: u8, defined: u8) -> u8 {
     }
 }
 
+/// A NULL LONG (or LOB defined as text) for OCI: no bytes, indicator -1,
+/// return code 0. With indicator 0 OCI 19.3 reports ORA-01406 (value
+/// truncated) when the NULL comes first in a fetch-only answer (arraysize 1).
+fn oci_long_null(w: &mut TtcWriter) {
+    w.u8(0).sb4(-1).ub4(0);
+}
+
 /// OCI 19.3's row header (RXH7 in the DTY reply). `number of requests`
 /// and `iterations this time` are not the batch's row count for OCI: every
 /// batch is read when both say 2, whatever its rows (measured with
@@ -246,7 +253,9 @@ fn write_row(
                 ),
             ));
         }
-        if is_long(ty) {
+        if is_long(ty) && caps.oci && b.is_none() {
+            oci_long_null(w);
+        } else if is_long(ty) {
             rows::write_long_value(w, b.as_deref());
         } else {
             rows::write_row_value(w, b.as_deref());

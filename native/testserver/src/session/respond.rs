@@ -112,7 +112,7 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
     DescribeInfo::new(columns)
 }
 
-fn has_lob(cols: &[ColumnInfo]) -> bool {
+pub(crate) fn has_lob(cols: &[ColumnInfo]) -> bool {
     cols.iter().any(|c| {
         matches!(
             c.ora_type,
