@@ -229,6 +229,22 @@ check(
   },
 );
 
+check("LONG column with a 20,000-character value", async () => {
+  // OCI 19.3 crashed on LONG values over 4,096 bytes sent in the execute
+  // answer; the server now sends LONG rows only after OCI's fetch.
+  const c = await connect();
+  await c.execute("create table node_thick_long (id number, c long)");
+  const want = [[1, "M".repeat(20000)], [2, null], [3, "N".repeat(100000)], [4, "o"]];
+  await c.executeMany("insert into node_thick_long values (:1, :2)", want, { autoCommit: true });
+  for (const fetchArraySize of [1, 3, 100]) {
+    const r = await c.execute("select id, c from node_thick_long order by id", [], {
+      outFormat: oracledb.OUT_FORMAT_ARRAY,
+      fetchArraySize,
+    });
+    assert.deepEqual(r.rows, want);
+  }
+});
+
 check("break of dbms_session.sleep, then the connection still works", async () => {
   const c = await connect();
   c.callTimeout = 500;

@@ -153,12 +153,6 @@ type NestedAt<'a> = dyn Fn(usize) -> Option<&'a (DescribeInfo, u16)> + 'a;
 /// One row. As Oracle does, a value equal to the previous row's (in this
 /// response) is not sent and a BIT_VECTOR before the row says which are;
 /// LONG values are always sent.
-/// The longest LONG or LONG RAW value OCI 19.3 takes from this server:
-/// longer ones (4,097 to 32,760 bytes, whatever the chunking) made
-/// python-oracledb thick crash (SIGSEGV) or read garbage, so they are
-/// ORA-03001 here (tests/oci19/README.md, eighth round).
-const OCI_LONG_MAX: usize = 4096;
-
 fn write_row(
     w: &mut TtcWriter,
     row: &[Value],
@@ -241,18 +235,6 @@ fn write_row(
         } else {
             Some(value::encode_value_cs(v, ty, form)?)
         };
-        if caps.oci
-            && matches!(ty, ora_type::LONG | ora_type::LONG_RAW)
-            && b.as_ref().is_some_and(|b| b.len() > OCI_LONG_MAX)
-        {
-            return Err(ValueError::new(
-                3001,
-                format!(
-                    "unimplemented feature (LONG values over {OCI_LONG_MAX} bytes over OCI: this one has {})",
-                    b.as_ref().map_or(0, Vec::len)
-                ),
-            ));
-        }
         if is_long(ty) && caps.oci && b.is_none() {
             oci_long_null(w);
         } else if is_long(ty) {
