@@ -192,6 +192,59 @@ check(
   },
 );
 
+check(
+  "CLOB, NCLOB and BLOB fetched as String and Buffer (fetchAsString, fetchAsBuffer)",
+  async () => {
+    // OCI defines the LOB column as VARCHAR/RAW with a 2^31 - 1 buffer and
+    // reads the value in the LONG form (ORA-03106 with the short one).
+    const c = await connect();
+    await c.execute("create table node_thick_lobstr (id number, c clob, n nclob, b blob)");
+    const blob = Buffer.alloc(4096, 0).map((_, i) => i % 256);
+    const want = [
+      [1, "hello", "n\u00e9", Buffer.from([1, 2])],
+      [2, null, null, null],
+      [3, "\u00e9".repeat(2000), "x".repeat(300), blob],
+    ];
+    await c.executeMany("insert into node_thick_lobstr values (:1, :2, :3, :4)", want, {
+      autoCommit: true,
+    });
+    // fetchArraySize 1: the NULLs come first in a fetch-only answer, where
+    // OCI reported ORA-01406 until they carried indicator -1.
+    for (const fetchArraySize of [1, 100]) {
+      const r = await c.execute("select id, c, n, b from node_thick_lobstr order by id", [], {
+        outFormat: oracledb.OUT_FORMAT_ARRAY,
+        fetchArraySize,
+        fetchInfo: {
+          C: { type: oracledb.STRING },
+          N: { type: oracledb.STRING },
+          B: { type: oracledb.BUFFER },
+        },
+      });
+      assert.deepEqual(r.rows, want);
+    }
+    const n = await c.execute("select count(*) from node_thick_lobstr", [], {
+      outFormat: oracledb.OUT_FORMAT_ARRAY,
+    });
+    assert.deepEqual(n.rows, [[3]]);
+  },
+);
+
+check("LONG column with a 20,000-character value", async () => {
+  // OCI 19.3 crashed on LONG values over 4,096 bytes sent in the execute
+  // answer; the server now sends LONG rows only after OCI's fetch.
+  const c = await connect();
+  await c.execute("create table node_thick_long (id number, c long)");
+  const want = [[1, "M".repeat(20000)], [2, null], [3, "N".repeat(100000)], [4, "o"]];
+  await c.executeMany("insert into node_thick_long values (:1, :2)", want, { autoCommit: true });
+  for (const fetchArraySize of [1, 3, 100]) {
+    const r = await c.execute("select id, c from node_thick_long order by id", [], {
+      outFormat: oracledb.OUT_FORMAT_ARRAY,
+      fetchArraySize,
+    });
+    assert.deepEqual(r.rows, want);
+  }
+});
+
 check("break of dbms_session.sleep, then the connection still works", async () => {
   const c = await connect();
   c.callTimeout = 500;

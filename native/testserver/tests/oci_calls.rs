@@ -1,141 +1,17 @@
 //! Calls after logon as OCI 19.3 makes them, replayed from its captured
-//! packets (`tests/oci19/*.hex`, taken from an Oracle Net client trace of
-//! python-oracledb thick): the logon captures of `oci_logon.rs`, a second
-//! O5LOGON phase built with the codec (its keys depend on the challenge),
-//! then OCI's OALL8 of `begin null; end;` and its re-execute of that cursor
-//! (function 4, what a pooled session's statement cache sends).
+//! packets (`tests/oci19/*.hex`; the client is `oci/mod.rs`): OCI's OALL8
+//! of `begin null; end;` and its re-execute of that cursor (function 4,
+//! what a pooled session's statement cache sends), queries, fetches, LOB
+//! locators and temporary LOBs.
 
-use std::time::Duration;
-
-use oradb_protocol::buf::{Reader, Writer};
-use oradb_protocol::o5logon;
-use oradb_protocol::packet::{self, kind, PacketDecoder};
-use oradb_protocol::ttc::auth::{AuthReply, AuthRequest};
+use oradb_protocol::buf::Reader;
 use oradb_protocol::ttc::error::ErrorMessage;
-use oradb_protocol::ttc::{msg, Caps};
+use oradb_protocol::ttc::msg;
 use oradb_testserver::{Config, TestServer};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
-fn capture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/oci19/{name}.hex", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).unwrap();
-    let text = text.trim();
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
+mod oci;
 
-const OCI: Caps = Caps {
-    field_version: 12,
-    max_string_size: 32767,
-    raw_strings: false,
-    universal_scale: false,
-    oci: true,
-};
-
-struct Oci {
-    sock: TcpStream,
-    dec: PacketDecoder,
-}
-
-impl Oci {
-    async fn next(&mut self) -> packet::Packet {
-        let mut buf = [0u8; 16384];
-        loop {
-            if let Some(p) = self.dec.next_packet().unwrap() {
-                return p;
-            }
-            let n = tokio::time::timeout(Duration::from_secs(5), self.sock.read(&mut buf))
-                .await
-                .expect("an answer in time")
-                .unwrap();
-            assert!(n > 0, "the server closed the connection");
-            self.dec.feed(&buf[..n]);
-        }
-    }
-
-    /// Sends a captured packet and returns the payload of the DATA answer.
-    async fn replay(&mut self, name: &str) -> Vec<u8> {
-        self.sock.write_all(&capture(name)).await.unwrap();
-        self.next().await.data_payload().to_vec()
-    }
-
-    async fn call(&mut self, payload: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        packet::encode_data(&mut out, payload, 8192, true, 0, 0);
-        self.sock.write_all(&out).await.unwrap();
-        self.next().await.data_payload().to_vec()
-    }
-
-    /// Logs on as scott/tiger the way OCI 19.3 does.
-    async fn logon(addr: std::net::SocketAddr) -> Oci {
-        let mut c = Oci {
-            sock: TcpStream::connect(addr).await.unwrap(),
-            dec: PacketDecoder::new(),
-        };
-        c.sock.write_all(&capture("connect")).await.unwrap();
-        assert_eq!(c.next().await.kind, kind::ACCEPT);
-        c.dec.set_large_lengths(true);
-        for step in ["ano_request", "pro_request", "dty_request"] {
-            c.replay(step).await;
-        }
-        let challenge = c.replay("osesskey").await;
-        assert_eq!(challenge[0], msg::PARAMETER);
-        let pairs = AuthReply::decode(&mut Reader::new(&challenge[1..]), &OCI)
-            .unwrap()
-            .pairs;
-        let get = |k: &str| {
-            let v = &pairs.iter().find(|p| p.0 == k).unwrap().1;
-            String::from_utf8_lossy(v).into_owned()
-        };
-        let resp = o5logon::client_response(
-            "tiger",
-            &get("AUTH_SESSKEY"),
-            &get("AUTH_VFR_DATA"),
-            &get("AUTH_PBKDF2_CSK_SALT"),
-            get("AUTH_PBKDF2_VGEN_COUNT").parse().unwrap(),
-            get("AUTH_PBKDF2_SDER_COUNT").parse().unwrap(),
-            &mut rand::thread_rng(),
-        )
-        .unwrap();
-        let two = AuthRequest::phase_two(
-            "scott",
-            vec![
-                (
-                    "AUTH_SESSKEY".into(),
-                    resp.sesskey_hex.clone().into_bytes(),
-                    1,
-                ),
-                (
-                    "AUTH_PBKDF2_SPEEDY_KEY".into(),
-                    resp.speedy_key_hex.clone().into_bytes(),
-                    0,
-                ),
-                (
-                    "AUTH_PASSWORD".into(),
-                    resp.password_hex.clone().into_bytes(),
-                    0,
-                ),
-            ],
-        );
-        let mut w = Writer::new();
-        two.encode(&mut w, &OCI);
-        let done = c.call(&w.buf).await;
-        assert_eq!(done[0], msg::PARAMETER, "logged on");
-        c
-    }
-}
-
-/// The closing ERROR of an answer that has nothing else.
-fn only_error(answer: &[u8]) -> ErrorMessage {
-    assert_eq!(answer[0], msg::ERROR, "answer {answer:02x?}");
-    let mut r = Reader::new(&answer[1..]);
-    let e = ErrorMessage::decode(&mut r, &OCI).unwrap();
-    assert!(r.is_empty(), "bytes after the ERROR: {:02x?}", r.rest());
-    e
-}
+use oci::{only_error, Oci, OCI};
 
 #[tokio::test]
 async fn oci_re_execute_of_a_cached_statement_gets_an_answer_oci_reads() {
@@ -392,43 +268,4 @@ async fn oci_creates_and_writes_a_temporary_clob() {
     assert_eq!(r.take(40).unwrap(), &locator[..40]);
     assert_eq!(r.sb8().unwrap(), 5, "five characters written");
     assert_eq!(r.u8().unwrap(), msg::STATUS);
-}
-
-/// A LONG column fetched by OCI 19.3 (python-oracledb thick: `create table
-/// tlong (c long)`, a 3,000-character value, the select, then an update to
-/// 5,000 characters and the cursor's re-execute). OCI failed every LONG
-/// value longer than the described buffer (1 byte, as thin clients are
-/// told) with ORA-03120 and crashed on a buffer of 0 or 2^31 - 1: OCI is
-/// described 32,760. Over 4,096 bytes it still crashed, so a longer value
-/// is ORA-03001 from the server, the session kept.
-#[tokio::test]
-async fn oci_fetches_a_long_column_up_to_4096_bytes() {
-    let server = TestServer::start(Config::default()).await.unwrap();
-    let mut c = Oci::logon(server.addr()).await;
-    for step in ["oall8_create_long", "oall8_insert_long"] {
-        let done = only_error(&c.replay(step).await);
-        assert_eq!(done.error_num, 0, "{step}: {done:?}");
-    }
-    let answer = c.replay("oall8_select_long").await;
-    assert_eq!(answer[0], msg::DESCRIBE_INFO);
-    // One column, its array pointer, then LONG (8), flags, precision,
-    // scale and the buffer size 32,760.
-    let col = [0x01, 0x01, 0x01, 0x08, 0, 0, 0, 0x02, 0x7f, 0xf8];
-    assert!(
-        answer.windows(col.len()).any(|w| w == col),
-        "{:02x?}",
-        &answer[..40]
-    );
-    let value = answer.windows(3000).any(|w| w.iter().all(|&b| b == b'y'));
-    assert!(value, "the 3,000-character value in the answer");
-
-    assert_eq!(
-        only_error(&c.replay("oall8_update_long").await).error_num,
-        0
-    );
-    let answer = c.replay("reexecute_long").await;
-    let at = answer.iter().position(|&b| b == msg::ERROR).unwrap();
-    let e = ErrorMessage::decode(&mut Reader::new(&answer[at + 1..]), &OCI).unwrap();
-    assert_eq!(e.error_num, 3001);
-    assert!(e.message.as_deref().unwrap_or("").contains("5000"), "{e:?}");
 }

@@ -406,12 +406,16 @@ pub(crate) async fn reexecute(
     if is_plsql && code == func::REEXECUTE && binds.len() < req.iterations as usize {
         binds.resize(req.iterations as usize, vec![Value::Null; cur.binds.len()]);
     }
+    // OCI takes no prefetched rows for a query with LOB (as locators or
+    // defined as text) or LONG columns: rows in the re-execute answer made
+    // it fail (ORA-24813, ORA-03106); without them it sends its fetch.
+    let prefetch = !(caps.oci && super::respond::no_prefetch(&cur.prepared.columns, &caps));
     let run = Run {
         cursor_id: id as u16,
         rows: binds,
         arrays,
         describe: false,
-        fetch: (code == func::REEXECUTE_AND_FETCH).then_some(req.iterations),
+        fetch: (code == func::REEXECUTE_AND_FETCH && prefetch).then_some(req.iterations),
         commit: req.options2 & 0x1 != 0,
         batch_errors: false,
         dml_row_counts: false,

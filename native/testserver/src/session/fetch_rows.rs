@@ -23,7 +23,14 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type))
+        .map(|(i, c)| {
+            let ty = cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type);
+            if caps.oci {
+                oci_lob_as_long(c.ora_type, ty)
+            } else {
+                ty
+            }
+        })
         .collect();
     // Character-set forms: the client's define decides, else the column's.
     let forms: Vec<u8> = cur
@@ -102,6 +109,25 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     m.encode(w, caps);
 }
 
+/// OCI asks for a LOB column's value itself by defining it as VARCHAR or
+/// RAW (python-oracledb's `fetch_lobs = False`, node-oracledb's
+/// `fetchAsString`), with a buffer of 2^31 - 1: it reads the value in the
+/// LONG form (bytes, then indicator and return code), not the short one.
+fn oci_lob_as_long(column: u8, defined: u8) -> u8 {
+    match (column, defined) {
+        (ora_type::CLOB, ora_type::VARCHAR | ora_type::CHAR) => ora_type::LONG,
+        (ora_type::BLOB, ora_type::RAW) => ora_type::LONG_RAW,
+        _ => defined,
+    }
+}
+
+/// A NULL LONG (or LOB defined as text) for OCI: no bytes, indicator -1,
+/// return code 0. With indicator 0 OCI 19.3 reports ORA-01406 (value
+/// truncated) when the NULL comes first in a fetch-only answer (arraysize 1).
+fn oci_long_null(w: &mut TtcWriter) {
+    w.u8(0).sb4(-1).ub4(0);
+}
+
 /// OCI 19.3's row header (RXH7 in the DTY reply). `number of requests`
 /// and `iterations this time` are not the batch's row count for OCI: every
 /// batch is read when both say 2, whatever its rows (measured with
@@ -127,12 +153,6 @@ type NestedAt<'a> = dyn Fn(usize) -> Option<&'a (DescribeInfo, u16)> + 'a;
 /// One row. As Oracle does, a value equal to the previous row's (in this
 /// response) is not sent and a BIT_VECTOR before the row says which are;
 /// LONG values are always sent.
-/// The longest LONG or LONG RAW value OCI 19.3 takes from this server:
-/// longer ones (4,097 to 32,760 bytes, whatever the chunking) made
-/// python-oracledb thick crash (SIGSEGV) or read garbage, so they are
-/// ORA-03001 here (tests/oci19/README.md, eighth round).
-const OCI_LONG_MAX: usize = 4096;
-
 fn write_row(
     w: &mut TtcWriter,
     row: &[Value],
@@ -221,19 +241,9 @@ fn write_row(
         } else {
             Some(value::encode_value_cs(v, ty, form)?)
         };
-        if caps.oci
-            && matches!(ty, ora_type::LONG | ora_type::LONG_RAW)
-            && b.as_ref().is_some_and(|b| b.len() > OCI_LONG_MAX)
-        {
-            return Err(ValueError::new(
-                3001,
-                format!(
-                    "unimplemented feature (LONG values over {OCI_LONG_MAX} bytes over OCI: this one has {})",
-                    b.as_ref().map_or(0, Vec::len)
-                ),
-            ));
-        }
-        if is_long(ty) {
+        if is_long(ty) && caps.oci && b.is_none() {
+            oci_long_null(w);
+        } else if is_long(ty) {
             rows::write_long_value(w, b.as_deref());
         } else {
             rows::write_row_value(w, b.as_deref());

@@ -26,8 +26,8 @@ fn describe(w: &mut TtcWriter, caps: &Caps, cols: &[ColumnInfo]) {
 /// described buffer with ORA-03120 (1 byte here, as thin clients are told)
 /// and crashes on a buffer of 0; a buffer of 2^31 - 1 crashed it as soon as
 /// another column came before the LONG. 32,760 reads every case tried
-/// (values over 4,096 bytes are refused in `fetch_rows`; tests/oci19/README.md,
-/// eighth round).
+/// (tests/oci19/README.md, eighth round); the rows themselves go only after
+/// OCI's define or fetch (`no_prefetch`), where OCI reads values of any length.
 const OCI_LONG_BUFFER: u32 = 32760;
 
 fn oci_long_buffers(info: &mut DescribeInfo) {
@@ -112,13 +112,26 @@ pub(crate) fn describe_info(cols: &[ColumnInfo]) -> DescribeInfo {
     DescribeInfo::new(columns)
 }
 
-fn has_lob(cols: &[ColumnInfo]) -> bool {
+pub(crate) fn has_lob(cols: &[ColumnInfo]) -> bool {
     cols.iter().any(|c| {
         matches!(
             c.ora_type,
             ora_type::CLOB | ora_type::BLOB | ora_type::VECTOR
         )
     })
+}
+
+/// Whether the client takes no rows before it has defined the columns.
+/// Thin clients: LOB columns. OCI, as Oracle documents for its prefetch,
+/// also LONG and LONG RAW: a LONG value prefetched in the execute answer
+/// crashed OCI 19.3 over 4,096 bytes, fetched after its (dynamic) define
+/// it reads any length.
+pub(crate) fn no_prefetch(cols: &[ColumnInfo], caps: &Caps) -> bool {
+    has_lob(cols)
+        || (caps.oci
+            && cols
+                .iter()
+                .any(|c| matches!(c.ora_type, ora_type::LONG | ora_type::LONG_RAW)))
 }
 
 /// Value bytes for a bind of `ty`, NULL as None. A value the bind's type
@@ -345,7 +358,7 @@ async fn query(
         cur.lob_rows = lob_rows;
         cur.pos = 0;
         (
-            has_lob(&cur.prepared.columns) && cur.defines.is_empty(),
+            no_prefetch(&cur.prepared.columns, &caps) && cur.defines.is_empty(),
             cur.prepared.columns.clone(),
             redescribe,
         )
