@@ -47,7 +47,7 @@ pub fn to_sql(v: &Value) -> Sql {
         // In the session's own zone it is zone-less text, which SQL then
         // compares with zone-less values (TRUNC of a TSTZ, a DATE column) as
         // Oracle does after converting them to the session's zone.
-        Value::TimestampTz(d, off) if *off == super::date_text::session_offset() => {
+        Value::TimestampTz(d, off) if *off == super::date_text::session_offset_at(d) => {
             Sql::Text(super::date_text::date_text(d))
         }
         // Out of range only from a client's bytes, which decode refuses first.
@@ -106,12 +106,14 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 other => text(other).and_then(|s| super::date_text::parse_zoned(&s)),
             };
             parsed.map_or(Value::Null, |(d, off)| {
-                Value::TimestampTz(d, off.unwrap_or_else(super::date_text::session_offset))
+                Value::TimestampTz(
+                    d,
+                    off.unwrap_or_else(|| super::date_text::session_offset_at(&d)),
+                )
             })
         }
         // Kept as an instant, shown in the session's time zone.
         ora_type::TIMESTAMP_LTZ => {
-            let session = super::date_text::session_offset();
             let parsed = match v {
                 ValueRef::Text(t) => std::str::from_utf8(t)
                     .ok()
@@ -120,7 +122,11 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
             };
             parsed
                 .and_then(|(d, off)| match off {
-                    Some(off) => super::date_text::shift(&d, session - off),
+                    Some(off) => {
+                        let utc = super::date_text::shift(&d, -off)?;
+                        let session = super::date_text::session_offset_at_utc(&utc);
+                        super::date_text::shift(&utc, session)
+                    }
                     None => Some(d),
                 })
                 .map_or(Value::Null, Value::Timestamp)
@@ -866,7 +872,7 @@ impl Session {
 
     pub fn execute(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.check_interrupt()?;
-        super::date_text::set_session_offset(self.shared.tz_offset());
+        super::date_text::set_session_zone(self.shared.zone());
         self.info.bump(crate::directory::stat::EXECUTE_COUNT);
         // A caller that kept a statement across DDL (the server refreshes its cursors itself,
         // so it pays this parse once) still runs it against the current tables.
