@@ -845,6 +845,7 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let vol = FunctionFlags::SQLITE_UTF8;
     super::json_fns::register(conn)?;
+    super::json_ctor::register(conn)?;
     for (name, op) in [
         ("ora_add", '+'),
         ("ora_sub", '-'),

@@ -229,7 +229,7 @@ pub fn is_json_test(toks: &[crate::lexer::Token]) -> Option<(usize, u8)> {
 /// The JSON scalar of a stored SQL value: numbers, text, and the types the
 /// engine keeps as text (dates, timestamps with or without a zone, intervals)
 /// or bytes (RAW) as OSON's own scalar types.
-fn scalar(v: ValueRef) -> Option<Json> {
+pub(crate) fn scalar(v: ValueRef) -> Option<Json> {
     use oradb_protocol::value::Value;
     Some(match v {
         ValueRef::Null => return None,

@@ -15,6 +15,7 @@ mod dict_constraints;
 pub mod directory;
 mod errors;
 mod functions;
+mod json_ctor;
 mod json_fns;
 mod lexer;
 mod lob_rows;
@@ -35,6 +36,8 @@ mod synonyms;
 
 #[cfg(test)]
 mod json_column_tests;
+#[cfg(test)]
+mod json_ctor_tests;
 mod sys_names;
 #[cfg(test)]
 mod toolkit_tests;
