@@ -130,3 +130,36 @@ fn bad_constructor_input_is_an_ora_error() {
         assert!(e.message.contains(code), "{sql}: {e:?}");
     }
 }
+
+#[test]
+fn dot_notation_reads_fields_and_array_steps_of_a_json_column() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "create table tj (id number, j json, t varchar2(200))",
+        &[],
+    );
+    ok(
+        &mut s,
+        r#"insert into tj values (1, json('{"a":{"b":[10,{"c":"x"}]},"n":1}'), '{"a":2}')"#,
+        &[],
+    );
+    ok(
+        &mut s,
+        r#"insert into tj values (2, json('{"n":2}'), null)"#,
+        &[],
+    );
+    let (cols, rows) = query(
+        &mut s,
+        "select t.j.a, t.j.a.b[1].c, t.j.a.b[0], t.t.a from tj t where t.j.a is not null",
+        &[],
+    );
+    assert_eq!(cols[0].ora_type, ora_type::JSON);
+    assert_eq!(cols[3].ora_type, ora_type::VARCHAR);
+    let texts: Vec<&str> = rows[0].iter().map(text_of).collect();
+    assert_eq!(texts, [r#"{"b":[10,{"c":"x"}]}"#, r#""x""#, "10", "2"]);
+    // Without a table alias it is no dot notation (ORA-00904, as Oracle).
+    let p = s.prepare("select tj.j.a from tj");
+    let e = p.and_then(|p| s.execute(&p, &[])).unwrap_err();
+    assert!(e.message.contains("00904"), "{e:?}");
+}

@@ -267,6 +267,15 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
             _ => Sql::Null,
         })
     })?;
+    // Dot notation (json_dot.rs): one match as itself, several wrapped in an
+    // array, none NULL, as Oracle's.
+    conn.create_scalar_function("ora_json_dot", 2, det, |c| {
+        Ok(match matches(c)? {
+            Some(mut m) if m.len() == 1 => Sql::Text(text::to_text(&m.remove(0), true)),
+            Some(m) if !m.is_empty() => Sql::Text(text::to_text(&Json::Array(m), true)),
+            _ => Sql::Null,
+        })
+    })?;
     conn.create_scalar_function("ora_json_value", 2, det, |c| {
         Ok(match matches(c)?.as_deref() {
             Some([one]) => scalar_text(one).map_or(Sql::Null, Sql::Text),

@@ -16,6 +16,7 @@ pub mod directory;
 mod errors;
 mod functions;
 mod json_ctor;
+mod json_dot;
 mod json_fns;
 mod lexer;
 mod lob_rows;

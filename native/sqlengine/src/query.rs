@@ -9,6 +9,7 @@ use rusqlite::types::{Value as Sql, ValueRef};
 
 use super::describe::{self, Hint};
 use super::errors::{self, err};
+use super::json_dot::token_text;
 use super::lexer::{self, Tok, Token};
 use super::lob_rows::lob_rowid;
 use super::num;
@@ -479,6 +480,9 @@ pub(crate) fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<
             Hint::Unknown if super::objects::constructor_column(body).is_some() => {
                 super::objects::constructor_column(body).map_or(Hint::Unknown, Hint::Typed)
             }
+            Hint::Unknown if super::json_dot::is_dot_item(toks, body) => {
+                Hint::JsonDot(body.iter().map(token_text).collect())
+            }
             Hint::Unknown if !body.is_empty() => {
                 // An aliased CAST/TO_CLOB/...: typed by its text, as unaliased.
                 let end = toks.get(s + body.len()).map_or(sql.len(), |t| t.pos);
@@ -736,6 +740,7 @@ impl Session {
                 let fixed = match &hint {
                     Hint::Char { bytes, chars } => Some(describe::char_column(*bytes, *chars)),
                     Hint::Typed(c) => Some(c.clone()),
+                    Hint::JsonDot(h) => self.json_dot_type(toks, h),
                     _ => None,
                 };
                 if let Some(info) = fixed {

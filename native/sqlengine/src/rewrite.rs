@@ -11,6 +11,7 @@ pub mod dml_alias;
 pub(crate) mod hierarchy;
 pub mod insert_default;
 mod json_ctor;
+mod json_dot;
 pub mod merge;
 pub mod returning;
 mod rownum;
@@ -520,6 +521,9 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 self.eat(")");
                 return format!("ora_extract({}, {arg})", quote_str(&field));
             }
+        }
+        if let Some(sql) = self.json_dot(&parts) {
+            return sql;
         }
         if self.peek(0).is_some_and(|t| t.is_op("("))
             && parts.len() == 1
