@@ -43,11 +43,14 @@ fn parse_mode(m: &str) -> Mode<'_> {
     }
 }
 
-/// The JSON value of a SQL value; `json` when it is JSON text to embed.
+/// The JSON value of a SQL value, by its format character (see above).
 /// A BLOB that is a VECTOR image embeds as a vector (`TO_VECTOR` yields
 /// one), any other as binary. `None` for SQL NULL.
-fn value(v: ValueRef, json: bool) -> rusqlite::Result<Option<Json>> {
-    if json {
+fn value(v: ValueRef, format: Option<&u8>) -> rusqlite::Result<Option<Json>> {
+    if let (Some(b's'), ValueRef::Text(t)) = (format, v) {
+        return Ok(Some(Json::String(String::from_utf8_lossy(t).into_owned())));
+    }
+    if format == Some(&b'1') {
         let text = match v {
             ValueRef::Null => return Ok(None),
             ValueRef::Blob(b) if oson::is_oson(b) => {
@@ -119,8 +122,7 @@ fn json_object(c: &Context) -> rusqlite::Result<Sql> {
     }
     let mut obj = Json::Object(Vec::new());
     for (n, at) in (1..c.len()).step_by(2).enumerate() {
-        let json = m.formats.get(n) == Some(&b'1');
-        let v = value(c.get_raw(at + 1), json)?;
+        let v = value(c.get_raw(at + 1), m.formats.get(n))?;
         push(&mut obj, Some(key(c.get_raw(at))?), v, m.absent_on_null);
     }
     Ok(output(&obj, m.out))
@@ -131,13 +133,8 @@ fn json_array(c: &Context) -> rusqlite::Result<Sql> {
     let m = parse_mode(&m);
     let mut arr = Json::Array(Vec::new());
     for at in 1..c.len() {
-        let json = m.formats.get(at - 1) == Some(&b'1');
-        push(
-            &mut arr,
-            None,
-            value(c.get_raw(at), json)?,
-            m.absent_on_null,
-        );
+        let v = value(c.get_raw(at), m.formats.get(at - 1))?;
+        push(&mut arr, None, v, m.absent_on_null);
     }
     Ok(output(&arr, m.out))
 }
@@ -164,12 +161,12 @@ impl Aggregate<Option<(String, Json)>, Sql> for Agg {
             (m.clone(), empty)
         });
         let m = parse_mode(mode_text);
-        let json = m.formats.first() == Some(&b'1');
+        let f = m.formats.first();
         if self.object {
             let k = key(c.get_raw(1))?;
-            push(into, Some(k), value(c.get_raw(2), json)?, m.absent_on_null);
+            push(into, Some(k), value(c.get_raw(2), f)?, m.absent_on_null);
         } else {
-            push(into, None, value(c.get_raw(1), json)?, m.absent_on_null);
+            push(into, None, value(c.get_raw(1), f)?, m.absent_on_null);
         }
         Ok(())
     }

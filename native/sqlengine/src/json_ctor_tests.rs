@@ -28,6 +28,11 @@ fn entry_forms_and_null_clauses_build_oracles_text() {
     );
     assert_eq!(ty, ora_type::VARCHAR);
     assert_eq!(text_of(&v), r#"{"a":1,"b":"x","c":null,"d":[1,"two"]}"#);
+    let (_, v) = one("select json_array('2024-01-02 00:00:00', date '2024-01-02') from dual");
+    assert_eq!(
+        text_of(&v),
+        r#"["2024-01-02 00:00:00","2024-01-02T00:00:00"]"#
+    );
     let (_, v) = one("select json_object('a' : null, 'b' : 2 absent on null), \
          json_array(null, 1 null on null) from dual");
     assert_eq!(text_of(&v), r#"{"b":2}"#);

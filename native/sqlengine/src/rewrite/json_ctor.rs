@@ -147,7 +147,24 @@ impl Rewriter<'_, '_> {
                 }
             }
         }
-        (sql, if json { '1' } else { '0' })
+        // A string literal stays a string even when it reads as a date.
+        let literal = matches!(
+            toks,
+            [Token {
+                tok: Tok::Str(_),
+                ..
+            }]
+        );
+        (
+            sql,
+            if json {
+                '1'
+            } else if literal {
+                's'
+            } else {
+                '0'
+            },
+        )
     }
 
     /// `name(` … `)` of a constructor, after its name; the `(` is next.
