@@ -168,3 +168,27 @@ fn dot_notation_reads_fields_and_array_steps_of_a_json_column() {
     let e = p.and_then(|p| s.execute(&p, &[])).unwrap_err();
     assert!(e.message.contains("00904"), "{e:?}");
 }
+
+#[test]
+fn a_json_column_embeds_as_json_and_a_text_column_as_a_string() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "create table jt (id number, j json, t varchar2(100))",
+        &[],
+    );
+    ok(
+        &mut s,
+        r#"insert into jt values (1, json('{"a":[1,2]}'), '{"a":[1,2]}')"#,
+        &[],
+    );
+    let (_, rows) = query(
+        &mut s,
+        "select json_object('j' : j, 't' : x.t, 'k' : x.j returning json) from jt x",
+        &[],
+    );
+    assert_eq!(
+        text_of(&rows[0][0]),
+        r#"{"j":{"a":[1,2]},"t":"{\"a\":[1,2]}","k":{"a":[1,2]}}"#
+    );
+}

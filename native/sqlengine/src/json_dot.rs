@@ -87,6 +87,33 @@ pub fn item_type(
 }
 
 impl crate::Session {
+    /// The JSON-type columns of the tables named after FROM, JOIN or a
+    /// comma, for a statement with a JSON constructor (empty otherwise:
+    /// no look-up for the others).
+    pub(crate) fn json_columns(&self, toks: &[Token]) -> Vec<String> {
+        let ctor = toks.iter().any(|t| {
+            t.ident()
+                .is_some_and(|n| crate::rewrite::json_ctor::is_constructor(&n))
+        });
+        if !ctor {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for w in toks.windows(2) {
+            let after = w[0].is_word("FROM") || w[0].is_word("JOIN") || w[0].is_op(",");
+            let Some(table) = w[1].ident().filter(|_| after) else {
+                continue;
+            };
+            let sql = "SELECT upper(name) FROM pragma_table_info(?1) WHERE type = 'TEXT_JS'";
+            if let Ok(mut st) = self.conn.prepare(sql) {
+                if let Ok(rows) = st.query_map([&table], |r| r.get::<_, String>(0)) {
+                    out.extend(rows.flatten());
+                }
+            }
+        }
+        out
+    }
+
     /// [`item_type`] with the tables' declared types from SQLite (a table
     /// named without its schema is in the current one).
     pub(crate) fn json_dot_type(&self, toks: &[Token], heading: &str) -> Option<ColumnInfo> {

@@ -675,6 +675,7 @@ impl Session {
         let toks = stripped.as_deref().unwrap_or(toks);
         let none = |_: &str| None;
         let user = self.user.clone();
+        let _json_columns = rewrite::json_ctor::JsonColumns::set(self.json_columns(toks));
         let mut ctx = Ctx {
             binds: BindMode::Positional,
             next_bind: 0,

@@ -10,7 +10,7 @@ use super::oracle::timezone;
 pub mod dml_alias;
 pub(crate) mod hierarchy;
 pub mod insert_default;
-mod json_ctor;
+pub(crate) mod json_ctor;
 mod json_dot;
 pub mod merge;
 pub mod returning;

@@ -8,6 +8,40 @@
 use super::Rewriter;
 use crate::lexer::{Tok, Token};
 
+thread_local! {
+    /// The JSON-type columns (upper case) of the tables the statement being
+    /// prepared reads, set around its rewrite ([`JsonColumns`]): a value
+    /// that names one is JSON to embed, as Oracle embeds a JSON column's.
+    static JSON_COLUMNS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keeps the statement's JSON-type columns for its rewrite; dropping it
+/// forgets them, so no other statement sees them.
+pub struct JsonColumns;
+
+impl JsonColumns {
+    pub fn set(columns: Vec<String>) -> JsonColumns {
+        JSON_COLUMNS.with(|c| *c.borrow_mut() = columns);
+        JsonColumns
+    }
+}
+
+impl Drop for JsonColumns {
+    fn drop(&mut self) {
+        JSON_COLUMNS.with(|c| c.borrow_mut().clear());
+    }
+}
+
+/// Whether a value's tokens name a JSON-type column (`col`, `alias.col`).
+fn is_json_column(toks: &[Token]) -> bool {
+    let name = match toks {
+        [c] => c.ident(),
+        [_, dot, c] if dot.is_op(".") => c.ident(),
+        _ => None,
+    };
+    name.is_some_and(|n| JSON_COLUMNS.with(|c| c.borrow().contains(&n)))
+}
+
 /// The constructors this file rewrites, by name (upper case).
 pub fn is_constructor(name: &str) -> bool {
     matches!(
@@ -101,7 +135,7 @@ fn value_of(toks: &[Token]) -> (&[Token], bool) {
     if n >= 2 && toks[n - 2].is_word("FORMAT") && toks[n - 1].is_word("JSON") {
         return (&toks[..n - 2], true);
     }
-    (toks, is_json_expr(toks))
+    (toks, is_json_expr(toks) || is_json_column(toks))
 }
 
 /// An object entry's key and value tokens.
