@@ -163,6 +163,21 @@ fn dot_notation_reads_fields_and_array_steps_of_a_json_column() {
     assert_eq!(cols[3].ora_type, ora_type::VARCHAR);
     let texts: Vec<&str> = rows[0].iter().map(text_of).collect();
     assert_eq!(texts, [r#"{"b":[10,{"c":"x"}]}"#, r#""x""#, "10", "2"]);
+    // Item methods: the scalar as NUMBER or text.
+    let (cols, rows) = query(
+        &mut s,
+        "select t.j.n.number(), t.j.a.b[1].c.string(), t.j.n.number() + 1 from tj t order by t.id",
+        &[],
+    );
+    assert_eq!(cols[0].ora_type, ora_type::NUMBER);
+    assert_eq!(
+        rows[0],
+        [
+            Value::Number("1".into()),
+            Value::Varchar("x".into()),
+            Value::Number("2".into())
+        ]
+    );
     // Without a table alias it is no dot notation (ORA-00904, as Oracle).
     let p = s.prepare("select tj.j.a from tj");
     let e = p.and_then(|p| s.execute(&p, &[])).unwrap_err();

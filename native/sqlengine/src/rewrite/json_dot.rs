@@ -1,6 +1,7 @@
 //! `alias.col.field…` (JSON simple dot notation, see `json_dot.rs`) in the
 //! rewriter: the fields and `[n]` steps after a table alias's column
-//! become a path for `ora_json_dot`.
+//! become a path for `ora_json_dot`; a trailing `.number()` or `.string()`
+//! item method reads the scalar there instead (JSON_VALUE).
 
 use super::{quote_ident, quote_str, Rewriter};
 use crate::lexer::{Tok, Token};
@@ -10,8 +11,38 @@ impl<'a> Rewriter<'a, '_> {
     /// is a table alias and JSON steps follow the column; `None` otherwise,
     /// nothing consumed.
     pub(super) fn json_dot(&mut self, parts: &[&'a Token]) -> Option<String> {
+        let start = self.i;
+        let out = self.json_dot_steps(parts);
+        if out.is_none() {
+            self.i = start;
+        }
+        out
+    }
+
+    /// An item method (`number()`, `string()`) at `peek(at)`: its name,
+    /// the `()` consumed.
+    fn item_method(&mut self, at: usize) -> Option<String> {
+        let name = self.peek(at)?.ident()?;
+        let known = ["NUMBER", "STRING"];
+        let call = self.peek(at + 1)?.is_op("(") && self.peek(at + 2)?.is_op(")");
+        (call && known.contains(&name.as_str())).then(|| {
+            self.i += at + 3;
+            name
+        })
+    }
+
+    fn json_dot_steps(&mut self, parts: &[&'a Token]) -> Option<String> {
         let subscript_next = self.peek(0).is_some_and(|t| t.is_op("["));
-        if parts.len() < 2 || (parts.len() == 2 && !subscript_next) {
+        // `t.col.number()`: the name read ends with the method.
+        let (parts, mut method) = if parts.len() >= 3 && self.peek(0).is_some_and(|t| t.is_op("("))
+        {
+            self.i -= 1;
+            let m = self.item_method(0)?;
+            (&parts[..parts.len() - 1], Some(m))
+        } else {
+            (parts, None)
+        };
+        if parts.len() < 2 || (parts.len() == 2 && !subscript_next && method.is_none()) {
             return None;
         }
         if self.peek(0).is_some_and(|t| t.is_op("(")) {
@@ -38,6 +69,12 @@ impl<'a> Rewriter<'a, '_> {
                 if let Some(s) = subs.last_mut() {
                     s.push(text);
                 }
+            } else if method.is_some() {
+                break;
+            } else if self.peek(0).is_some_and(|t| t.is_op("."))
+                && self.peek(2).is_some_and(|t| t.is_op("("))
+            {
+                method = Some(self.item_method(1)?);
             } else if self.peek(0).is_some_and(|t| t.is_op("."))
                 && self
                     .peek(1)
@@ -61,11 +98,12 @@ impl<'a> Rewriter<'a, '_> {
             Tok::Word(w) => w.clone(),
             _ => String::new(),
         };
-        Some(format!(
-            "ora_json_dot({}.{}, {})",
-            name(parts[0]),
-            name(parts[1]),
-            quote_str(&path)
-        ))
+        let column = format!("{}.{}", name(parts[0]), name(parts[1]));
+        let path = quote_str(&path);
+        Some(match method.as_deref() {
+            Some("NUMBER") => format!("ora_to_number(ora_json_value({column}, {path}))"),
+            Some(_) => format!("ora_json_value({column}, {path})"),
+            None => format!("ora_json_dot({column}, {path})"),
+        })
     }
 }
