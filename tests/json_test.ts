@@ -205,3 +205,50 @@ test("a JSON bind refuses values JSON cannot hold, naming the bind and member", 
   const j = { type: DB_TYPE_JSON, val: cyclic as JsonValue };
   assert.throws(() => encodeBinds({ j }), /nested more than/);
 });
+
+test(
+  "JSON_OBJECT RETURNING JSON fetches as a document, with an embedded vector as a typed array",
+  server,
+  async () => {
+    await using s = await open();
+    const r = await s.conn.execute<unknown[]>(
+      `select json_object('id' : 6432, 'vector' : to_vector('[1, 2, 3]'),
+              'tags' : json_array('a', null, 'b') returning json),
+              json_object(key 'k' value 1, 'n' : null absent on null)
+       from dual`,
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(r.metaData?.map((m) => m.dbTypeName), ["JSON", "VARCHAR2"]);
+    const [doc, text] = r.rows?.[0] ?? [];
+    assert.deepEqual(doc, { id: 6432, vector: new Float32Array([1, 2, 3]), tags: ["a", "b"] });
+    assert.equal(text, '{"k":1}');
+  },
+);
+
+test(
+  "JSON_ARRAYAGG gathers rows in ORDER BY order and dot notation reads members",
+  server,
+  async () => {
+    await using s = await open();
+    const docs: [number, JsonValue][] = [[1, { a: { b: [10, 20] } }], [2, { a: { b: [30] } }], [
+      3,
+      { z: 1 },
+    ]];
+    for (const [id, val] of docs) {
+      await s.conn.execute("insert into tj values (:1, :2)", [id, { type: DB_TYPE_JSON, val }]);
+    }
+    const agg = await s.conn.execute<unknown[]>(
+      "select json_arrayagg(id order by id desc returning json) from tj",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(agg.rows?.[0][0], [3, 2, 1]);
+    const dot = await s.conn.execute<unknown[]>(
+      "select t.j.a, t.j.a.b[0] from tj t where t.j.a is not null order by t.id",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(dot.rows, [[{ b: [10, 20] }, 10], [{ b: [30] }, 30]]);
+  },
+);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { connect } from "../mod.ts";
 import { localTimeZone } from "../src/connect.ts";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
@@ -53,3 +54,46 @@ for (const [tz, offsets] of zones) {
     },
   );
 }
+
+test(
+  "a region session zone gives each zone-less value the offset of its own date",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const conn = await connect({
+      user: db.user,
+      password: db.password,
+      connectString: db.connectString,
+    });
+    try {
+      await conn.execute("alter session set time_zone = 'Europe/Paris'");
+      await conn.execute("create table tzr (id number, t timestamp with time zone)");
+      await conn.execute("insert into tzr values (1, timestamp '2026-07-01 12:00:00')");
+      await conn.execute("insert into tzr values (2, timestamp '2026-12-15 12:00:00')");
+      // A zone-less TSTZ expression too (it was read at today's offset).
+      await conn.execute(
+        "insert into tzr select 3, cast(timestamp '2026-07-01 12:00:00' as timestamp with time zone) from dual",
+      );
+      const r = await conn.execute<unknown[]>(
+        "select to_char(t, 'TZH:TZM'), t from tzr order by id",
+        [],
+        { outFormat: "array" },
+      );
+      const rows = r.rows?.map(([zone, t]) => [zone, (t as Date).toISOString()]);
+      // Paris is +02:00 in July and +01:00 in December, whatever today's offset.
+      assert.deepEqual(rows, [
+        ["+02:00", "2026-07-01T10:00:00.000Z"],
+        ["+01:00", "2026-12-15T11:00:00.000Z"],
+        ["+02:00", "2026-07-01T10:00:00.000Z"],
+      ]);
+      const cast = await conn.execute<unknown[]>(
+        "select cast(timestamp '2026-07-01 12:00:00' as timestamp with time zone) from dual",
+        [],
+        { outFormat: "array" },
+      );
+      assert.equal((cast.rows?.[0][0] as Date).toISOString(), "2026-07-01T10:00:00.000Z");
+    } finally {
+      await conn.close();
+    }
+  },
+);

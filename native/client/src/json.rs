@@ -52,6 +52,7 @@ impl RowBuf {
             }
             Json::IntervalDs(i) => self.value_of(t::INTERVAL_DS, &i.encode())?,
             Json::IntervalYm(i) => self.value_of(t::INTERVAL_YM, &i.encode())?,
+            Json::Vector(b) => self.value_of(t::VECTOR, b)?,
             Json::Array(items) => {
                 self.data.push(tag::JSON_ARRAY);
                 self.data

@@ -4,6 +4,8 @@
 
 use oradb_protocol::value::datetime::DateTime;
 
+use crate::oracle::timezone::Zone;
+
 /// The same text as `DateTime`'s `Display`, which stays the reference (tests).
 pub(crate) fn date_text(d: &DateTime) -> String {
     let mut s = String::with_capacity(30);
@@ -128,18 +130,25 @@ pub fn collate_instants(
 }
 
 thread_local! {
-    /// The running statement's session time zone (minutes east of UTC):
-    /// set by `Session::execute` for the value conversions that have no
-    /// session at hand (`query::to_sql`, `query::to_value`).
-    static SESSION_OFFSET: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+    /// The running statement's session time zone: set by `Session::execute`
+    /// for the value conversions that have no session at hand
+    /// (`query::to_sql`, `query::to_value`). A region's offset depends on
+    /// the value's date, so the zone is kept, not its offset now.
+    static SESSION_ZONE: std::cell::RefCell<Zone> = const { std::cell::RefCell::new(Zone::Offset(0)) };
 }
 
-pub(crate) fn set_session_offset(minutes: i32) {
-    SESSION_OFFSET.with(|c| c.set(minutes));
+pub(crate) fn set_session_zone(zone: Zone) {
+    SESSION_ZONE.with(|c| *c.borrow_mut() = zone);
 }
 
-pub(crate) fn session_offset() -> i32 {
-    SESSION_OFFSET.with(|c| c.get())
+/// The session zone's offset (minutes east of UTC) at wall-clock time `local`.
+pub(crate) fn session_offset_at(local: &DateTime) -> i32 {
+    SESSION_ZONE.with(|c| c.borrow().offset_at(local).unwrap_or(0))
+}
+
+/// The session zone's offset at the instant whose UTC time is `utc`.
+pub(crate) fn session_offset_at_utc(utc: &DateTime) -> i32 {
+    SESSION_ZONE.with(|c| c.borrow().offset_at_utc(utc).unwrap_or(0))
 }
 
 /// `d` moved by `minutes`; `None` outside Oracle's years.

@@ -25,6 +25,9 @@ pub enum Hint {
     /// A conversion with a fixed result type (CAST, TO_CLOB, ...), known
     /// from the item's text even when it has an alias.
     Typed(ColumnInfo),
+    /// JSON dot notation (`t.jcol.a`, json_dot.rs), its text without blanks:
+    /// typed by the column it reads.
+    JsonDot(String),
 }
 
 /// The hint of one select item (alias removed); `binds_before` is the number

@@ -846,6 +846,7 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
     let vol = FunctionFlags::SQLITE_UTF8;
     super::json_fns::register(conn)?;
     super::bfile::register(conn)?;
+    super::json_ctor::register(conn)?;
     for (name, op) in [
         ("ora_add", '+'),
         ("ora_sub", '-'),

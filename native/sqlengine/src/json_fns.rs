@@ -229,7 +229,7 @@ pub fn is_json_test(toks: &[crate::lexer::Token]) -> Option<(usize, u8)> {
 /// The JSON scalar of a stored SQL value: numbers, text, and the types the
 /// engine keeps as text (dates, timestamps with or without a zone, intervals)
 /// or bytes (RAW) as OSON's own scalar types.
-fn scalar(v: ValueRef) -> Option<Json> {
+pub(crate) fn scalar(v: ValueRef) -> Option<Json> {
     use oradb_protocol::value::Value;
     Some(match v {
         ValueRef::Null => return None,
@@ -264,6 +264,15 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("ora_json_query", 2, det, |c| {
         Ok(match matches(c)?.as_deref() {
             Some([one]) => Sql::Text(text::to_text(one, true)),
+            _ => Sql::Null,
+        })
+    })?;
+    // Dot notation (json_dot.rs): one match as itself, several wrapped in an
+    // array, none NULL, as Oracle's.
+    conn.create_scalar_function("ora_json_dot", 2, det, |c| {
+        Ok(match matches(c)? {
+            Some(mut m) if m.len() == 1 => Sql::Text(text::to_text(&m.remove(0), true)),
+            Some(m) if !m.is_empty() => Sql::Text(text::to_text(&Json::Array(m), true)),
             _ => Sql::Null,
         })
     })?;

@@ -16,6 +16,8 @@ mod dict_constraints;
 pub mod directory;
 mod errors;
 mod functions;
+mod json_ctor;
+mod json_dot;
 mod json_fns;
 mod lexer;
 mod lob_rows;
@@ -36,10 +38,14 @@ mod synonyms;
 
 #[cfg(test)]
 mod json_column_tests;
+#[cfg(test)]
+mod json_ctor_tests;
 mod sys_names;
 #[cfg(test)]
 mod toolkit_tests;
 mod triggers;
+#[cfg(test)]
+mod tstz_region_tests;
 #[cfg(test)]
 mod tstz_tests;
 mod txn;
@@ -290,6 +296,8 @@ pub struct SessionShared {
     /// The session's entry: its TIME_ZONE, for zone-less times given to
     /// TIMESTAMP WITH TIME ZONE.
     info: Arc<crate::directory::SessionInfo>,
+    /// The parsed TIME_ZONE and the text it was parsed from ([`Self::zone`]).
+    zone: Mutex<Option<(String, oracle::timezone::Zone)>>,
 }
 
 impl SessionShared {
@@ -341,9 +349,23 @@ impl SessionShared {
     }
     /// The session's time zone (ALTER SESSION SET TIME_ZONE: an offset or a
     /// region).
+    /// Parsed once per change of TIME_ZONE: a region's lookup is costly and
+    /// the ORA_TSTZ collation and column checks ask per comparison or row.
     fn zone(&self) -> oracle::timezone::Zone {
-        let tz = self.info.attrs().time_zone.clone();
-        oracle::timezone::Zone::parse(&tz).unwrap_or(oracle::timezone::Zone::Offset(0))
+        let attrs = self.info.attrs();
+        let tz = &attrs.time_zone;
+        let Ok(mut cache) = self.zone.lock() else {
+            return oracle::timezone::Zone::parse(tz).unwrap_or(oracle::timezone::Zone::Offset(0));
+        };
+        match cache.as_ref() {
+            Some((text, zone)) if text == tz => zone.clone(),
+            _ => {
+                let zone =
+                    oracle::timezone::Zone::parse(tz).unwrap_or(oracle::timezone::Zone::Offset(0));
+                *cache = Some((tz.clone(), zone.clone()));
+                zone
+            }
+        }
     }
     /// The session time zone's offset east of UTC, in minutes, at wall-clock
     /// time `local` (a region's depends on the date).
@@ -417,6 +439,7 @@ impl Session {
                 timestamp_format: Mutex::new(oracle::datefmt::DEFAULT_TIMESTAMP_FORMAT.into()),
                 schema: Mutex::new(user.to_ascii_uppercase()),
                 info: info.clone(),
+                zone: Mutex::new(None),
             });
             (shared, info)
         });

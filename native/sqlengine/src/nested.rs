@@ -147,7 +147,9 @@ impl Session {
         let tok = |tok| Token { tok, pos };
         let op = |s: &str| tok(Tok::Op(s.into()));
         let mut out = vec![
-            tok(Tok::Word("JSON_ARRAY".into())),
+            // SQLite's json_array, not Oracle's constructor: each value as
+            // it is, NULLs kept in their places.
+            tok(Tok::Word("ODB_SQLITE_JSON_ARRAY".into())),
             op("("),
             tok(Tok::Str(render(&sub))),
         ];

@@ -9,6 +9,7 @@ use rusqlite::types::{Value as Sql, ValueRef};
 
 use super::describe::{self, Hint};
 use super::errors::{self, err};
+use super::json_dot::token_text;
 use super::lexer::{self, Tok, Token};
 use super::lob_rows::lob_rowid;
 use super::num;
@@ -47,7 +48,7 @@ pub fn to_sql(v: &Value) -> Sql {
         // In the session's own zone it is zone-less text, which SQL then
         // compares with zone-less values (TRUNC of a TSTZ, a DATE column) as
         // Oracle does after converting them to the session's zone.
-        Value::TimestampTz(d, off) if *off == super::date_text::session_offset() => {
+        Value::TimestampTz(d, off) if *off == super::date_text::session_offset_at(d) => {
             Sql::Text(super::date_text::date_text(d))
         }
         // Out of range only from a client's bytes, which decode refuses first.
@@ -106,12 +107,14 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 other => text(other).and_then(|s| super::date_text::parse_zoned(&s)),
             };
             parsed.map_or(Value::Null, |(d, off)| {
-                Value::TimestampTz(d, off.unwrap_or_else(super::date_text::session_offset))
+                Value::TimestampTz(
+                    d,
+                    off.unwrap_or_else(|| super::date_text::session_offset_at(&d)),
+                )
             })
         }
         // Kept as an instant, shown in the session's time zone.
         ora_type::TIMESTAMP_LTZ => {
-            let session = super::date_text::session_offset();
             let parsed = match v {
                 ValueRef::Text(t) => std::str::from_utf8(t)
                     .ok()
@@ -120,7 +123,11 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
             };
             parsed
                 .and_then(|(d, off)| match off {
-                    Some(off) => super::date_text::shift(&d, session - off),
+                    Some(off) => {
+                        let utc = super::date_text::shift(&d, -off)?;
+                        let session = super::date_text::session_offset_at_utc(&utc);
+                        super::date_text::shift(&utc, session)
+                    }
                     None => Some(d),
                 })
                 .map_or(Value::Null, Value::Timestamp)
@@ -473,6 +480,9 @@ pub(crate) fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<
             Hint::Unknown if super::objects::constructor_column(body).is_some() => {
                 super::objects::constructor_column(body).map_or(Hint::Unknown, Hint::Typed)
             }
+            Hint::Unknown if super::json_dot::is_dot_item(toks, body) => {
+                Hint::JsonDot(body.iter().map(token_text).collect())
+            }
             Hint::Unknown if !body.is_empty() => {
                 // An aliased CAST/TO_CLOB/...: typed by its text, as unaliased.
                 let end = toks.get(s + body.len()).map_or(sql.len(), |t| t.pos);
@@ -665,6 +675,7 @@ impl Session {
         let toks = stripped.as_deref().unwrap_or(toks);
         let none = |_: &str| None;
         let user = self.user.clone();
+        let _json_columns = rewrite::json_ctor::JsonColumns::set(self.json_columns(toks));
         let mut ctx = Ctx {
             binds: BindMode::Positional,
             next_bind: 0,
@@ -730,6 +741,7 @@ impl Session {
                 let fixed = match &hint {
                     Hint::Char { bytes, chars } => Some(describe::char_column(*bytes, *chars)),
                     Hint::Typed(c) => Some(c.clone()),
+                    Hint::JsonDot(h) => self.json_dot_type(toks, h),
                     _ => None,
                 };
                 if let Some(info) = fixed {
@@ -866,7 +878,7 @@ impl Session {
 
     pub fn execute(&mut self, p: &Prepared, binds: &[Value]) -> Result<Outcome, SqlError> {
         self.check_interrupt()?;
-        super::date_text::set_session_offset(self.shared.tz_offset());
+        super::date_text::set_session_zone(self.shared.zone());
         self.info.bump(crate::directory::stat::EXECUTE_COUNT);
         // A caller that kept a statement across DDL (the server refreshes its cursors itself,
         // so it pays this parse once) still runs it against the current tables.

@@ -10,6 +10,8 @@ use super::oracle::timezone;
 pub mod dml_alias;
 pub(crate) mod hierarchy;
 pub mod insert_default;
+pub(crate) mod json_ctor;
+mod json_dot;
 pub mod merge;
 pub mod returning;
 mod rownum;
@@ -183,6 +185,8 @@ fn map_function(name: &str) -> Option<&'static str> {
         "JSON_SERIALIZE" => "ora_json_serialize",
         "JSON" => "ora_json",
         "JSON_SCALAR" => "ora_json_scalar",
+        // A CURSOR column's payload (nested.rs).
+        "ODB_SQLITE_JSON_ARRAY" => "json_array",
         _ => return None,
     })
 }
@@ -518,6 +522,15 @@ impl<'a, 'c> Rewriter<'a, 'c> {
                 self.eat(")");
                 return format!("ora_extract({}, {arg})", quote_str(&field));
             }
+        }
+        if let Some(sql) = self.json_dot(&parts) {
+            return sql;
+        }
+        if self.peek(0).is_some_and(|t| t.is_op("("))
+            && parts.len() == 1
+            && json_ctor::is_constructor(&last)
+        {
+            return self.json_constructor(&last);
         }
         if self.peek(0).is_some_and(|t| t.is_op("(")) && parts.len() == 1 {
             self.i += 1;

@@ -6,12 +6,16 @@ use oradb_protocol::value::{ora_type, DateTime, Value};
 
 use crate::{ColumnInfo, Database, Outcome, Session};
 
-fn session() -> Session {
+pub(crate) fn session() -> Session {
     let db = Database::open(None).unwrap();
     Session::open(&db, "scott").unwrap()
 }
 
-fn query(s: &mut Session, sql: &str, binds: &[Value]) -> (Vec<ColumnInfo>, Vec<Vec<Value>>) {
+pub(crate) fn query(
+    s: &mut Session,
+    sql: &str,
+    binds: &[Value],
+) -> (Vec<ColumnInfo>, Vec<Vec<Value>>) {
     let p = s.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
     match s
         .execute(&p, binds)
@@ -22,17 +26,17 @@ fn query(s: &mut Session, sql: &str, binds: &[Value]) -> (Vec<ColumnInfo>, Vec<V
     }
 }
 
-fn ok(s: &mut Session, sql: &str, binds: &[Value]) {
+pub(crate) fn ok(s: &mut Session, sql: &str, binds: &[Value]) {
     let p = s.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
     s.execute(&p, binds)
         .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
 }
 
-fn at(text: &str) -> DateTime {
+pub(crate) fn at(text: &str) -> DateTime {
     DateTime::parse_iso(text).unwrap()
 }
 
-fn ids(s: &mut Session, sql: &str, binds: &[Value]) -> Vec<String> {
+pub(crate) fn ids(s: &mut Session, sql: &str, binds: &[Value]) -> Vec<String> {
     query(s, sql, binds)
         .1
         .into_iter()
@@ -292,52 +296,4 @@ fn to_char_shows_a_tstz_in_its_own_zone() {
     let p = s.prepare("select to_char(w, 'TZH') from tz").unwrap();
     let e = s.execute(&p, &[]).unwrap_err();
     assert!(e.message.contains("01821"), "{e:?}");
-}
-
-#[test]
-fn region_names_take_the_offset_of_their_date() {
-    let mut s = session();
-    ok(&mut s, "alter session set time_zone = 'Europe/Paris'", &[]);
-    ok(
-        &mut s,
-        "create table tz (id number, t timestamp with time zone)",
-        &[],
-    );
-    // Zone-less values in a region session: summer and winter offsets.
-    ok(
-        &mut s,
-        "insert into tz values (1, :1)",
-        &[Value::Timestamp(at("2024-07-01 12:00:00"))],
-    );
-    ok(
-        &mut s,
-        "insert into tz values (2, :1)",
-        &[Value::Timestamp(at("2024-01-15 12:00:00"))],
-    );
-    ok(
-        &mut s,
-        "insert into tz values (3, timestamp '2024-07-04 09:00:00 America/New_York')",
-        &[],
-    );
-    ok(
-        &mut s,
-        "insert into tz values (4, to_timestamp_tz('2024-07-04 09:00 Asia/Kolkata', 'YYYY-MM-DD HH24:MI TZR'))",
-        &[],
-    );
-    let (_, rows) = query(&mut s, "select t from tz order by id", &[]);
-    let got: Vec<Value> = rows.into_iter().map(|mut r| r.remove(0)).collect();
-    assert_eq!(
-        got,
-        [
-            Value::TimestampTz(at("2024-07-01 12:00:00"), 120),
-            Value::TimestampTz(at("2024-01-15 12:00:00"), 60),
-            Value::TimestampTz(at("2024-07-04 09:00:00"), -240),
-            Value::TimestampTz(at("2024-07-04 09:00:00"), 330),
-        ]
-    );
-    let p = s
-        .prepare("alter session set time_zone = 'Nowhere/Atlantis'")
-        .unwrap();
-    let e = s.execute(&p, &[]).unwrap_err();
-    assert!(e.message.contains("01882"), "{e:?}");
 }

@@ -217,6 +217,9 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     if let Some(c) = crate::vector::heading_type(&h) {
         return Some(c);
     }
+    if let Some(c) = constructor_type(&h) {
+        return Some(c);
+    }
     // 21c: JSON(...), JSON_QUERY(...) and JSON_SCALAR(...) yield the JSON type.
     if prefixed(&["JSON(", "JSON_QUERY(", "JSON_SCALAR("]) {
         return t("JSON");
@@ -235,6 +238,45 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         t("RAW")
     } else {
         None
+    }
+}
+
+/// A JSON constructor's type: its RETURNING clause's (the last one in the
+/// heading, when nothing but the closing parenthesis follows it), else
+/// VARCHAR2(4000) as Oracle's default.
+fn constructor_type(h: &str) -> Option<ColumnInfo> {
+    const CTORS: [&str; 4] = [
+        "JSON_OBJECT(",
+        "JSON_ARRAY(",
+        "JSON_OBJECTAGG(",
+        "JSON_ARRAYAGG(",
+    ];
+    if !CTORS.iter().any(|c| h.starts_with(c)) {
+        return None;
+    }
+    let t = |w: &str, a: &[i64]| oracle_type(&[w.to_string()], a, false);
+    let tail = h.rsplit_once("RETURNING").map_or("", |(_, r)| r);
+    let tail = tail.strip_suffix(')').unwrap_or("");
+    let tail = tail
+        .strip_suffix("WITHUNIQUEKEYS")
+        .unwrap_or(tail)
+        .strip_suffix("STRICT")
+        .unwrap_or(tail);
+    match tail {
+        "JSON" | "CLOB" | "BLOB" => t(tail, &[]),
+        _ => {
+            // VARCHAR2(100), VARCHAR2(100 BYTE): the digits after the "(".
+            let size = tail
+                .strip_prefix("VARCHAR2(")
+                .map(|r| {
+                    r.chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect::<String>()
+                })
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(4000);
+            t("VARCHAR2", &[size])
+        }
     }
 }
 

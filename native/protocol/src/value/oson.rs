@@ -97,6 +97,9 @@ pub enum Json {
     Array(Vec<Json>),
     /// Fields in document order; names unique.
     Object(Vec<(String, Json)>),
+    /// A VECTOR (23ai) as its image (`value::vector`): OSON's extended
+    /// type 1, what `JSON_OBJECT('v' : TO_VECTOR(...) RETURNING JSON)` holds.
+    Vector(Vec<u8>),
 }
 
 /// Why an image could not be read or written.
@@ -149,6 +152,8 @@ mod node {
     pub const INTERVAL_YM: u8 = 0x3d;
     pub const INTERVAL_DS: u8 = 0x3e;
     pub const EXTENDED: u8 = 0x7b;
+    /// After EXTENDED: a VECTOR image with a u32 length.
+    pub const EXT_VECTOR: u8 = 0x01;
     pub const TIMESTAMP_TZ: u8 = 0x7c;
     pub const TIMESTAMP7: u8 = 0x7d;
     pub const ID: u8 = 0x7e;

@@ -61,6 +61,20 @@ impl Zone {
             }
         }
     }
+
+    /// The offset east of UTC, in minutes, of this zone at the instant whose
+    /// UTC time is `utc` (what an instant is shown in); `None` outside
+    /// jiff's range.
+    pub fn offset_at_utc(&self, utc: &DateTime) -> Option<i32> {
+        match self {
+            Zone::Offset(m) => Some(*m),
+            Zone::Region(tz) => {
+                let (secs, _) = utc.to_epoch();
+                let at = jiff::Timestamp::from_second(secs).ok()?;
+                Some(tz.to_offset(at).seconds() / 60)
+            }
+        }
+    }
 }
 
 /// A region of the IANA database by name, case-insensitively as Oracle

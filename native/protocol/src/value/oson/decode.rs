@@ -220,6 +220,10 @@ impl Tree<'_> {
             }
             node::EXTENDED => {
                 let ext = r.u8()?;
+                if ext == node::EXT_VECTOR {
+                    let n = r.u32()? as usize;
+                    return Ok(Json::Vector(r.take(n)?.to_vec()));
+                }
                 return Err(err(format!(
                     "OSON extended type 0x{ext:02x} is not supported"
                 )));

@@ -255,6 +255,12 @@ fn encode_node(
             tree.extend_from_slice(&(b.len() as u32).to_be_bytes());
             tree.extend_from_slice(b);
         }
+        Json::Vector(b) => {
+            let n = u32::try_from(b.len()).map_err(|_| err("VECTOR image over 4 GiB in JSON"))?;
+            tree.extend_from_slice(&[node::EXTENDED, node::EXT_VECTOR]);
+            tree.extend_from_slice(&n.to_be_bytes());
+            tree.extend_from_slice(b);
+        }
         Json::Id(b) => {
             let n = u8::try_from(b.len()).map_err(|_| err("JSON id longer than 255 bytes"))?;
             tree.extend_from_slice(&[node::ID, n]);

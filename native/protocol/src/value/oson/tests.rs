@@ -253,3 +253,23 @@ fn plain_text_is_what_json_serialize_shows() {
         assert!(text::parse(bad, true).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn an_embedded_vector_is_extended_type_one_and_round_trips() {
+    let values = crate::value::vector::Values::Float32(vec![1.0, 2.0, 3.0]);
+    let image = crate::value::vector::encode(&crate::value::vector::Vector::dense(values)).unwrap();
+    let doc = obj(&[
+        ("id", Json::Number("6432".into())),
+        ("vector", Json::Vector(image.clone())),
+    ]);
+    assert_eq!(round_trip(&doc, false), doc);
+    let img = encode(&doc, EncodeOptions::default()).unwrap();
+    // The node: EXTENDED (0x7b), VECTOR (0x01), the image's u32 length, the image.
+    let mut node = vec![0x7b, 0x01];
+    node.extend_from_slice(&(image.len() as u32).to_be_bytes());
+    node.extend_from_slice(&image);
+    assert!(img.windows(node.len()).any(|w| w == node.as_slice()));
+    // Extended text keeps the image; plain text shows the numbers.
+    assert_eq!(text::parse(&text::to_text(&doc, true), true).unwrap(), doc);
+    assert!(text::to_text(&doc, false).contains(r#""vector":[1"#));
+}

@@ -76,6 +76,13 @@ fn write(v: &Json, ext: bool, out: &mut String) {
         Json::String(s) => quote(s, out),
         Json::Raw(b) => wrap("$rawhex", q(&hex::encode(b)), out),
         Json::Id(b) => wrap("$rawid", q(&hex::encode(b)), out),
+        // Extended text keeps the image; plain text shows the numbers, as
+        // JSON_SERIALIZE shows an embedded vector.
+        Json::Vector(b) if ext => wrap("$vectorImage", q(&hex::encode(b)), out),
+        Json::Vector(b) => match crate::value::vector::decode(b) {
+            Ok(v) => out.push_str(&v.to_text()),
+            Err(_) => out.push_str("null"),
+        },
         Json::Date(d) => wrap("$oracleDate", q(&iso(d)), out),
         Json::Timestamp(d) => wrap("$oracleTimestamp", q(&iso(d)), out),
         Json::TimestampTz(d, off) => {
@@ -341,6 +348,7 @@ fn extended(key: &str, v: Json) -> Option<Option<Json>> {
         "$numberDecimal" | "$numberLong" | "$numberInt" => canonical_number(&s?)?,
         "$rawhex" => Json::Raw(hex::decode(s?).ok()?),
         "$rawid" => Json::Id(hex::decode(s?).ok()?),
+        "$vectorImage" => Json::Vector(hex::decode(s?).ok()?),
         "$oracleDate" => Json::Date(DateTime {
             nanos: 0,
             ..DateTime::parse_iso(&s?).ok()?
