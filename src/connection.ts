@@ -20,6 +20,9 @@ import { Cursor, implicitRows, nestCursors, refCursor } from "./cursor.ts";
 import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts";
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
+import type { DbObjectClass } from "./dbobject.ts";
+import { TypeCache } from "./_dbobject_types.ts";
+import { holdsObjects, materializeAll } from "./_dbobject_codec.ts";
 import {
   BIND_IN,
   type Binds,
@@ -72,6 +75,8 @@ export interface PooledBy {
  */
 export class Connection implements AsyncDisposable {
   readonly #s: Session;
+  /** Object types read so far (see `getDbObjectClass()`). */
+  #types?: TypeCache;
   readonly #release: ReleaseHook | undefined;
   #tag: string;
   /** End-to-end attributes set here, by `E2E` index. */
@@ -310,7 +315,7 @@ export class Connection implements AsyncDisposable {
           "REF CURSOR binds are not available in thick mode yet",
         );
       }
-      return await traced("execute", this.#s.trace, sql, () =>
+      const result = await traced("execute", this.#s.trace, sql, () =>
         this.#s.queue.run(
           async () => {
             const { res, plan, arraySize } = await executeStatement(this.#s, sql, encoded, opts);
@@ -337,6 +342,48 @@ export class Connection implements AsyncDisposable {
           undefined,
           opts.signal,
         ));
+      return await this.#withObjects(result);
+    } catch (e) {
+      throw atCaller(e);
+    }
+  }
+
+  /** Fetched object values (rows, OUT binds) made `DbObject`s, their types read once. */
+  async #withObjects<T>(result: Result<T>): Promise<Result<T>> {
+    const holders = [...(result.rows ?? []), ...(result.outBinds ? [result.outBinds] : [])];
+    if (holdsObjects(holders as object[] as Record<string, unknown>[])) {
+      await materializeAll(holders as Record<string, unknown>[], this.#typeCache());
+    }
+    return result;
+  }
+
+  #typeCache(): TypeCache {
+    this.#types ??= new TypeCache(async (sql, binds) =>
+      (await this.execute<unknown[]>(sql, binds as Binds, { outFormat: "array" })).rows ?? []
+    );
+    return this.#types;
+  }
+
+  /**
+   * The class of an object or collection type (`SCHEMA.NAME`, or `NAME` in the current
+   * schema), read from the type dictionary once per connection. `new Cls({ ATTR: v })` makes an
+   * object, `new Cls([…])` a collection; bind it IN, or give the class as an OUT bind's `type`.
+   * An unknown type is `ORA-04043`.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "../mod.ts";
+   *
+   * async function addPoint(conn: Connection): Promise<void> {
+   *   const Point = await conn.getDbObjectClass("SCOTT.POINT");
+   *   await conn.execute("INSERT INTO shapes (p) VALUES (:p)", { p: new Point({ X: 1, Y: 2 }) });
+   * }
+   * ```
+   */
+  async getDbObjectClass(name: string): Promise<DbObjectClass> {
+    try {
+      assertOpen(this.#s);
+      return (await this.#typeCache().byName(name)).cls;
     } catch (e) {
       throw atCaller(e);
     }

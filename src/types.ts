@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { DbObject, DbObjectClass } from "./dbobject.ts";
 import type { IntervalDS, IntervalYM } from "./interval.ts";
 import type { Lob } from "./lob.ts";
 import type { Vector } from "./vector.ts";
@@ -140,6 +141,7 @@ export type BindValue =
   | IntervalYM
   | Lob
   | Vector
+  | DbObject
   | null
   | undefined;
 
@@ -160,8 +162,11 @@ export type BindValue =
 export interface BindSpec {
   /** Direction; {@linkcode BIND_IN} when left out. */
   dir?: BindDirection;
-  /** Oracle type number; inferred from `val` when left out (required for OUT binds). */
-  type?: number;
+  /**
+   * Oracle type number; inferred from `val` when left out (required for OUT binds). An object
+   * or collection bind takes the type's class from `Connection.getDbObjectClass()`.
+   */
+  type?: number | DbObjectClass;
   /**
    * Maximum size in bytes of an OUT / IN OUT string or raw value, or of each element of such
    * an array (default 4000).

@@ -1,0 +1,233 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { BIND_INOUT, BIND_OUT, type Connection, DbObject, OracleError } from "../mod.ts";
+import { SKIP_SERVER, startConnected } from "./_server.ts";
+
+const server = { skip: SKIP_SERVER };
+
+async function rejectsWith(p: Promise<unknown> | (() => unknown), code: string, text?: RegExp) {
+  const check = (e: unknown) => {
+    assert.ok(e instanceof OracleError, String(e));
+    assert.equal(e.code, code, e.message);
+    if (text) assert.match(e.message, text);
+    return true;
+  };
+  if (typeof p === "function") assert.throws(p, check);
+  else await assert.rejects(p, check);
+}
+
+/** Types: a sub-object, a VARRAY of them, a nested table of numbers, an object of all. */
+async function schema(conn: Connection): Promise<void> {
+  for (
+    const sql of [
+      "CREATE TYPE obj_sub AS OBJECT (n NUMBER, s VARCHAR2(20))",
+      "CREATE TYPE obj_subs AS VARRAY(5) OF obj_sub",
+      "CREATE TYPE obj_nums AS TABLE OF NUMBER",
+      `CREATE TYPE obj_outer AS OBJECT (num NUMBER(9, 2), str VARCHAR2(30), bin RAW(8),
+        d DATE, ts TIMESTAMP, bd BINARY_DOUBLE, sub obj_sub, subs obj_subs, nums obj_nums)`,
+      "CREATE TABLE obj_t (id NUMBER(9) NOT NULL, o obj_outer, n obj_nums)",
+      `INSERT INTO obj_t VALUES (1, obj_outer(12.5, 'hello', '0A0B',
+        TO_DATE('2020-01-02', 'YYYY-MM-DD'),
+        TO_TIMESTAMP('2021-03-04 05:06:07', 'YYYY-MM-DD HH24:MI:SS'), 2.5,
+        obj_sub(1, 'one'), obj_subs(obj_sub(2, 'two'), NULL), obj_nums(5, NULL, 7)),
+        obj_nums(5, NULL, 7))`,
+      "INSERT INTO obj_t VALUES (2, NULL, NULL)",
+      "INSERT INTO obj_t VALUES (3, obj_outer(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), obj_nums())",
+    ]
+  ) await conn.execute(sql);
+}
+
+test(
+  "an object column is a DbObject with typed attributes, nested objects and collections",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await schema(s.conn);
+    const { rows } = await s.conn.execute<{ ID: number; O: DbObject | null; N: DbObject | null }>(
+      "SELECT id, o, n FROM obj_t ORDER BY id",
+    );
+    const o = rows![0].O!;
+    assert.ok(o instanceof DbObject);
+    assert.equal(o.type.fullName, "SCOTT.OBJ_OUTER");
+    assert.equal(o.type.isCollection, false);
+    assert.deepEqual(
+      o.type.attributes.map((a) => [a.name, a.type.name]),
+      [
+        ["NUM", "NUMBER"],
+        ["STR", "VARCHAR2"],
+        ["BIN", "RAW"],
+        ["D", "DATE"],
+        ["TS", "TIMESTAMP"],
+        ["BD", "BINARY_DOUBLE"],
+        ["SUB", "SCOTT.OBJ_SUB"],
+        ["SUBS", "SCOTT.OBJ_SUBS"],
+        ["NUMS", "SCOTT.OBJ_NUMS"],
+      ],
+    );
+    assert.equal(o.NUM, 12.5);
+    assert.equal(o.STR, "hello");
+    assert.deepEqual(o.BIN, new Uint8Array([10, 11]));
+    assert.deepEqual(o.D, new Date(2020, 0, 2));
+    assert.deepEqual(o.TS, new Date(2021, 2, 4, 5, 6, 7));
+    assert.equal(o.BD, 2.5);
+    const sub = o.SUB as DbObject;
+    assert.deepEqual([sub.N, sub.S], [1, "one"]);
+    const subs = o.SUBS as DbObject;
+    assert.equal(subs.type.collectionType, "VARRAY");
+    assert.equal(subs.type.maxElements, 5);
+    assert.equal(subs.type.elementType!.objectType!.fullName, "SCOTT.OBJ_SUB");
+    assert.equal(subs.length, 2);
+    assert.equal((subs[0] as DbObject).S, "two");
+    assert.equal(subs.getElement(1), null);
+    assert.deepEqual(o.toJSON(), {
+      NUM: 12.5,
+      STR: "hello",
+      BIN: new Uint8Array([10, 11]),
+      D: new Date(2020, 0, 2),
+      TS: new Date(2021, 2, 4, 5, 6, 7),
+      BD: 2.5,
+      SUB: { N: 1, S: "one" },
+      SUBS: [{ N: 2, S: "two" }, null],
+      NUMS: [5, null, 7],
+    });
+    const n = rows![0].N!;
+    assert.equal(n.type.collectionType, "TABLE");
+    assert.deepEqual(n.toArray(), [5, null, 7]);
+    assert.deepEqual([...n], [5, null, 7]);
+    // A NULL object, and an object whose attributes are all NULL.
+    assert.equal(rows![1].O, null);
+    assert.equal(rows![1].N, null);
+    const empty = rows![2].O!;
+    assert.deepEqual(Object.values(empty.toJSON() as object), Array(9).fill(null));
+    assert.equal(rows![2].N!.length, 0);
+  },
+);
+
+test(
+  "an object made from JS inserts and reads back equal, NULL attributes included",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await schema(s.conn);
+    const Outer = await s.conn.getDbObjectClass("obj_outer");
+    assert.equal(Outer.type.fullName, "SCOTT.OBJ_OUTER");
+    const Nums = await s.conn.getDbObjectClass("SCOTT.OBJ_NUMS");
+    const value = {
+      NUM: 3.25,
+      STR: "ünïcode",
+      BIN: new Uint8Array([1, 2, 255]),
+      D: new Date(1999, 11, 31, 23, 59, 58),
+      TS: new Date(2024, 1, 29, 12, 0, 0, 125),
+      BD: -0.5,
+      SUB: { N: 9, S: null },
+      SUBS: [{ N: 1, S: "a" }, null, { N: 3, S: "c" }],
+      NUMS: [1, 2, 3],
+    };
+    const o = new Outer(value);
+    // Nested plain values became objects of their types.
+    assert.ok(o.SUB instanceof DbObject);
+    assert.equal((o.SUBS as DbObject).length, 3);
+    await s.conn.execute("INSERT INTO obj_t VALUES (:id, :o, :n)", {
+      id: 10,
+      o,
+      n: new Nums([4, null]),
+    });
+    await s.conn.execute("INSERT INTO obj_t VALUES (11, :1, :2)", [
+      new Outer({ STR: "only" }),
+      { type: Nums, val: null },
+    ]);
+    const { rows } = await s.conn.execute<{ O: DbObject; N: DbObject | null }>(
+      "SELECT o, n FROM obj_t WHERE id >= 10 ORDER BY id",
+    );
+    assert.deepEqual(rows![0].O.toJSON(), value);
+    assert.deepEqual(rows![0].N!.toArray(), [4, null]);
+    const only = rows![1].O.toJSON() as Record<string, unknown>;
+    assert.equal(only.STR, "only");
+    assert.equal(only.SUB, null);
+    assert.equal(rows![1].N, null);
+    // Index writes and append on a collection.
+    const n = new Nums();
+    n[0] = 10;
+    n.append(20);
+    n[1] = 21;
+    assert.deepEqual(n.toArray(), [10, 21]);
+  },
+);
+
+test(
+  "objects and collections go IN OUT and OUT to PL/SQL, collections of objects too",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await schema(s.conn);
+    const Sub = await s.conn.getDbObjectClass("OBJ_SUB");
+    const Subs = await s.conn.getDbObjectClass("OBJ_SUBS");
+    const r = await s.conn.execute<unknown>(
+      `DECLARE
+       v obj_sub := :o;
+       a obj_subs;
+     BEGIN
+       v.n := v.n * 2;
+       v.s := v.s || '!';
+       a := obj_subs(v, obj_sub(7, 'seven'));
+       :o := v;
+       :all := a;
+       :count := a.count;
+     END;`,
+      {
+        o: { dir: BIND_INOUT, val: new Sub({ N: 21, S: "hi" }) },
+        all: { dir: BIND_OUT, type: Subs },
+        count: { dir: BIND_OUT, type: 2 },
+      },
+    );
+    const out = r.outBinds as { o: DbObject; all: DbObject; count: number };
+    assert.deepEqual(out.o.toJSON(), { N: 42, S: "hi!" });
+    assert.equal(out.all.type.fullName, "SCOTT.OBJ_SUBS");
+    assert.deepEqual(out.all.toJSON(), [{ N: 42, S: "hi!" }, { N: 7, S: "seven" }]);
+    assert.equal(out.count, 2);
+    // A collection of objects bound IN to a procedure that reads it.
+    await s.conn.execute(`CREATE OR REPLACE PROCEDURE obj_sum(c obj_subs, total OUT NUMBER) AS
+    BEGIN
+      total := 0;
+      FOR i IN 1 .. c.count LOOP
+        IF c(i) IS NOT NULL THEN total := total + c(i).n; END IF;
+      END LOOP;
+    END;`);
+    const sum = await s.conn.execute<unknown>("BEGIN obj_sum(:c, :t); END;", {
+      c: new Subs([new Sub({ N: 1 }), null, { N: 5, S: "x" }]),
+      t: { dir: BIND_OUT, type: 2 },
+    });
+    assert.deepEqual(sum.outBinds, { t: 6 });
+  },
+);
+
+test(
+  "unknown types, attributes and values of the wrong type are typed errors",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await schema(s.conn);
+    await rejectsWith(s.conn.getDbObjectClass("NO_SUCH_TYPE"), "ORA-04043", /SCOTT\.NO_SUCH_TYPE/);
+    await rejectsWith(s.conn.getDbObjectClass("A.B.C"), "ORA-04043");
+    const Sub = await s.conn.getDbObjectClass("obj_sub");
+    const Subs = await s.conn.getDbObjectClass("obj_subs");
+    await rejectsWith(() => new Sub({ NOPE: 1 }), "ODB-5005", /has no attribute "NOPE"/);
+    await rejectsWith(() => new Sub({ N: "one" }), "ODB-3001", /SCOTT\.OBJ_SUB\.N needs a finite/);
+    await rejectsWith(() => new Sub({ S: 5 }), "ODB-3001", /OBJ_SUB\.S needs a string/);
+    await rejectsWith(() => new Sub([1, 2]), "ODB-3001");
+    await rejectsWith(() => new Subs([1]), "ODB-3001", /OBJ_SUBS\[0\] needs a SCOTT\.OBJ_SUB/);
+    await rejectsWith(() => new Subs(new Array(6).fill(null)), "ODB-3001", /at most 5/);
+    const sub = new Sub({ N: 1 });
+    await rejectsWith(() => sub.length, "ODB-5005");
+    await rejectsWith(() => new Subs([]).getElement(0), "ODB-5005", /outside/);
+    await rejectsWith(() => new Subs([sub]).setElement(0, new Subs([])), "ODB-3001");
+    // DbObject itself is not constructible without a class's type.
+    await rejectsWith(() => new DbObject({} as never), "ODB-5005");
+    await s.conn.execute("CREATE TABLE obj_s (s obj_sub)");
+    await s.conn.execute("INSERT INTO obj_s VALUES (:1)", [sub]);
+    const { rows } = await s.conn.execute<[DbObject]>("SELECT s FROM obj_s", [], {
+      outFormat: "array",
+    });
+    assert.deepEqual(rows!.map((r) => r[0].toJSON()), [{ N: 1, S: null }]);
+  },
+);
