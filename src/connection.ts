@@ -75,8 +75,6 @@ export interface PooledBy {
  */
 export class Connection implements AsyncDisposable {
   readonly #s: Session;
-  /** Object types read so far (see `getDbObjectClass()`). */
-  #types?: TypeCache;
   readonly #release: ReleaseHook | undefined;
   #tag: string;
   /** End-to-end attributes set here, by `E2E` index. */
@@ -111,6 +109,10 @@ export class Connection implements AsyncDisposable {
       fetchArraySize: options.fetchArraySize ?? 100,
       asString: pooled?.asString ?? new Map(),
       trace: pooled?.trace ?? traceTarget(options.connectString ?? ""),
+      // Read on first use, by fetched objects (here and in cursors) and getDbObjectClass().
+      objectTypes: new TypeCache(async (sql, binds) =>
+        (await this.execute<unknown[]>(sql, binds as Binds, { outFormat: "array" })).rows ?? []
+      ),
     };
   }
 
@@ -358,10 +360,7 @@ export class Connection implements AsyncDisposable {
   }
 
   #typeCache(): TypeCache {
-    this.#types ??= new TypeCache(async (sql, binds) =>
-      (await this.execute<unknown[]>(sql, binds as Binds, { outFormat: "array" })).rows ?? []
-    );
-    return this.#types;
+    return this.#s.objectTypes!;
   }
 
   /**
@@ -383,6 +382,12 @@ export class Connection implements AsyncDisposable {
   async getDbObjectClass(name: string): Promise<DbObjectClass> {
     try {
       assertOpen(this.#s);
+      if (!this.#s.native.thin) {
+        throw odbError(
+          ErrorCode.THICK_UNAVAILABLE,
+          "DbObject types are not available in thick mode yet",
+        );
+      }
       return (await this.#typeCache().byName(name)).cls;
     } catch (e) {
       throw atCaller(e);

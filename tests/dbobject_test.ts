@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BIND_INOUT, BIND_OUT, type Connection, DbObject, OracleError } from "../mod.ts";
+import { BIND_INOUT, BIND_OUT, type Connection, Cursor, DbObject, OracleError } from "../mod.ts";
 import { SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -229,5 +229,30 @@ test(
       outFormat: "array",
     });
     assert.deepEqual(rows!.map((r) => r[0].toJSON()), [{ N: 1, S: null }]);
+  },
+);
+
+test(
+  "objects come through cursors: cursor() with small batches and REF CURSORs",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await schema(s.conn);
+    await using c = await s.conn.cursor<{ ID: number; N: DbObject | null }>(
+      "SELECT id, n FROM obj_t ORDER BY id",
+      [],
+      { fetchArraySize: 2 },
+    );
+    const seen: unknown[] = [];
+    for await (const r of c) seen.push(r.N === null ? null : r.N.toArray());
+    assert.deepEqual(seen, [[5, null, 7], null, []]);
+    const r = await s.conn.execute<unknown>(
+      "BEGIN OPEN :rc FOR SELECT o FROM obj_t WHERE id = 1; END;",
+      { rc: { dir: BIND_OUT, type: 102 } },
+    );
+    await using rc = (r.outBinds as { rc: Cursor<{ O: DbObject }> }).rc;
+    assert.ok(rc instanceof Cursor);
+  const rows = await rc.fetchAll();
+    assert.equal((rows[0].O.SUB as DbObject).S, "one");
   },
 );
