@@ -34,6 +34,7 @@ import {
   DB_TYPE_LONG,
   DB_TYPE_LONG_RAW,
   DB_TYPE_NUMBER,
+  DB_TYPE_OBJECT,
   DB_TYPE_RAW,
   DB_TYPE_TIMESTAMP,
   DB_TYPE_TIMESTAMP_LTZ,
@@ -41,7 +42,6 @@ import {
   DB_TYPE_VARCHAR,
 } from "./types.ts";
 
-const DB_TYPE_OBJECT = 109;
 const BINDABLE_TYPES = new Set([
   DB_TYPE_VARCHAR,
   DB_TYPE_NUMBER,

@@ -14,6 +14,7 @@ import {
   type DbObjectTypeInfo,
   registerTypeInfo,
 } from "./dbobject.ts";
+import { DB_TYPE_OBJECT } from "./types.ts";
 
 /** Runs a query with positional binds and returns its rows as arrays. */
 export type TypeQuery = (sql: string, binds: unknown[]) => Promise<unknown[][]>;
@@ -31,8 +32,6 @@ const entries = new WeakMap<DbObjectType, TypeEntry>();
 export function entryOf(t: DbObjectType): TypeEntry {
   return entries.get(t)!;
 }
-
-const DB_TYPE_OBJECT = 109;
 
 /** Oracle type number and character set form of a built-in attribute type. */
 function builtin(name: string): [number, number] | undefined {

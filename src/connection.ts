@@ -28,6 +28,7 @@ import {
   type Binds,
   type ConnectOptions,
   DB_TYPE_CURSOR,
+  DB_TYPE_OBJECT,
   type ExecuteManyOptions,
   type ExecuteManyResult,
   type ExecuteOptions,
@@ -352,10 +353,13 @@ export class Connection implements AsyncDisposable {
 
   /** Fetched object values (rows, OUT binds) made `DbObject`s, their types read once. */
   async #withObjects<T>(result: Result<T>): Promise<Result<T>> {
-    const holders = [...(result.rows ?? []), ...(result.outBinds ? [result.outBinds] : [])];
-    if (holdsObjects(holders as object[] as Record<string, unknown>[])) {
-      await materializeAll(holders as Record<string, unknown>[], this.#typeCache());
-    }
+    // Rows are looked at only when a column is of an object type: most fetches have none.
+    const objectRows = result.metaData?.some((m) => m.dbType === DB_TYPE_OBJECT) ?? false;
+    const holders = [
+      ...(objectRows ? result.rows ?? [] : []),
+      ...(result.outBinds ? [result.outBinds] : []),
+    ] as Record<string, unknown>[];
+    if (holdsObjects(holders)) await materializeAll(holders, this.#typeCache());
     return result;
   }
 

@@ -12,10 +12,8 @@ import { attachCursorMaker, attachLobMaker, decodeRows, planRows, type RowPlan }
 import { type RefCursorValue, ValueReader } from "./_values.ts";
 import { lobFromLocator } from "./lob.ts";
 import { traced } from "./tracing.ts";
-import type { ExecuteOptions, Metadata } from "./types.ts";
+import { DB_TYPE_OBJECT, type ExecuteOptions, type Metadata } from "./types.ts";
 import { materializeAll } from "./_dbobject_codec.ts";
-
-const DB_TYPE_OBJECT = 109;
 
 /** Rows handed out by `for await` between two turns of the event loop. */
 const YIELD_EVERY = 256;

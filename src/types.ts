@@ -74,6 +74,11 @@ export const DB_TYPE_TIMESTAMP_LTZ = 231;
  * @example `await conn.execute("insert into t values (:j)", { j: { type: DB_TYPE_JSON, val: { a: [1, 2] } } })`
  */
 export const DB_TYPE_JSON = 119;
+/**
+ * Oracle type number of object and collection columns (`DbObject` values; binds take the type's
+ * class as `type`). @example `if (meta.dbType === DB_TYPE_OBJECT) console.log(meta.name)`
+ */
+export const DB_TYPE_OBJECT = 109;
 /** Oracle type number of BOOLEAN (23ai, PL/SQL). @example `{ type: DB_TYPE_BOOLEAN, val: true }` */
 export const DB_TYPE_BOOLEAN = 252;
 

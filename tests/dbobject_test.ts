@@ -1,6 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BIND_INOUT, BIND_OUT, type Connection, Cursor, DbObject, OracleError } from "../mod.ts";
+import {
+  BIND_INOUT,
+  BIND_OUT,
+  type Connection,
+  Cursor,
+  DB_TYPE_OBJECT,
+  DbObject,
+  OracleError,
+} from "../mod.ts";
 import { SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -43,9 +51,13 @@ test(
   async () => {
     await using s = await startConnected();
     await schema(s.conn);
-    const { rows } = await s.conn.execute<{ ID: number; O: DbObject | null; N: DbObject | null }>(
-      "SELECT id, o, n FROM obj_t ORDER BY id",
-    );
+    const { rows, metaData } = await s.conn.execute<
+      { ID: number; O: DbObject | null; N: DbObject | null }
+    >("SELECT id, o, n FROM obj_t ORDER BY id");
+    assert.deepEqual(metaData!.map((m) => [m.dbType, m.dbTypeName]).slice(1), [
+      [DB_TYPE_OBJECT, "OBJECT"],
+      [DB_TYPE_OBJECT, "OBJECT"],
+    ]);
     const o = rows![0].O!;
     assert.ok(o instanceof DbObject);
     assert.equal(o.type.fullName, "SCOTT.OBJ_OUTER");
@@ -252,7 +264,42 @@ test(
     );
     await using rc = (r.outBinds as { rc: Cursor<{ O: DbObject }> }).rc;
     assert.ok(rc instanceof Cursor);
-  const rows = await rc.fetchAll();
+    const rows = await rc.fetchAll();
     assert.equal((rows[0].O.SUB as DbObject).S, "one");
+  },
+);
+
+test("executeMany binds a DbObject per row", server, async () => {
+  await using s = await startConnected();
+  await schema(s.conn);
+  const Nums = await s.conn.getDbObjectClass("OBJ_NUMS");
+  const Sub = await s.conn.getDbObjectClass("OBJ_SUB");
+  const Outer = await s.conn.getDbObjectClass("OBJ_OUTER");
+  await s.conn.executeMany("INSERT INTO obj_t VALUES (:1, :2, :3)", [
+    [20, new Outer({ SUB: new Sub({ N: 1, S: "x" }) }), new Nums([1])],
+    [21, null, new Nums([2, 3])],
+  ]);
+  const { rows } = await s.conn.execute<[DbObject | null, DbObject]>(
+    "SELECT o, n FROM obj_t WHERE id >= 20 ORDER BY id",
+    [],
+    { outFormat: "array" },
+  );
+  assert.deepEqual((rows![0][0]!.SUB as DbObject).toJSON(), { N: 1, S: "x" });
+  assert.equal(rows![1][0], null);
+  assert.deepEqual(rows!.map((r) => r[1].toArray()), [[1], [2, 3]]);
+});
+
+test(
+  "LOB attributes are typed errors (not supported yet) and the connection goes on",
+  server,
+  async () => {
+    await using s = await startConnected();
+    await s.conn.execute("CREATE TYPE obj_lob AS OBJECT (n NUMBER, c CLOB)");
+    const Lobby = await s.conn.getDbObjectClass("OBJ_LOB");
+    assert.deepEqual(Lobby.type.attributes.map((a) => a.type.name), ["NUMBER", "CLOB"]);
+    await rejectsWith(() => new Lobby({ C: "text" }), "ODB-3000", /OBJ_LOB\.C/);
+    await rejectsWith(s.conn.execute("SELECT obj_lob(1, 'x') FROM dual"), "ODB-3010", /LOB/);
+    const { rows } = await s.conn.execute("SELECT 1 AS one FROM dual");
+    assert.deepEqual(rows, [{ ONE: 1 }]);
   },
 );
