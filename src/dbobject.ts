@@ -222,6 +222,24 @@ export class DbObject {
     return out;
   }
 
+  /** Node's `util.inspect` (and `console.log`): the type's name and the plain data. */
+  [Symbol.for("nodejs.util.inspect.custom")](
+    _depth: number,
+    options: unknown,
+    inspect: (v: unknown, o: unknown) => string,
+  ): string {
+    // Node calls it on a collection's proxy, which holds no private fields.
+    return `${DbObject.infoOf(this).type.fullName} ${inspect(this.toJSON(), options)}`;
+  }
+
+  /** Deno's `console.log` and `Deno.inspect`: as for Node. */
+  [Symbol.for("Deno.customInspect")](
+    inspect: (v: unknown, o: unknown) => string,
+    options: unknown,
+  ): string {
+    return `${DbObject.infoOf(this).type.fullName} ${inspect(this.toJSON(), options)}`;
+  }
+
   /** Iterates over a collection's elements. */
   *[Symbol.iterator](): Iterator<unknown> {
     this.#needCollection("Iteration");

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 import {
   BIND_INOUT,
   BIND_OUT,
@@ -157,6 +158,9 @@ test(
     assert.equal(only.STR, "only");
     assert.equal(only.SUB, null);
     assert.equal(rows![1].N, null);
+    // console.log shows the type and the data, under Deno and Node alike.
+    const shown = inspect(new Nums([1, 2]));
+    assert.equal(shown, "SCOTT.OBJ_NUMS [ 1, 2 ]");
     // Index writes and append on a collection.
     const n = new Nums();
     n[0] = 10;
