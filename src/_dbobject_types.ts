@@ -50,6 +50,9 @@ function builtin(name: string): [number, number] | undefined {
     "TIMESTAMP": [180, 0],
     "TIMESTAMP WITH TIME ZONE": [181, 0],
     "TIMESTAMP WITH LOCAL TIME ZONE": [231, 0],
+    // The dictionary's own spellings.
+    "TIMESTAMP WITH TZ": [181, 0],
+    "TIMESTAMP WITH LOCAL TZ": [231, 0],
     "RAW": [23, 0],
     "BINARY_DOUBLE": [101, 0],
     "BINARY_FLOAT": [100, 0],
@@ -247,9 +250,6 @@ function checkValue(t: DbObjectAttrType, v: unknown, path: string): unknown {
     case 1:
     case 96:
       if (typeof v !== "string") wrong(path, "a string", v);
-      if (builtin(t.name)?.[1] === 2) {
-        throw odbError(ErrorCode.UNSUPPORTED_BIND_VALUE, `${path}: ${t.name} values cannot be set`);
-      }
       return v;
     case 12:
     case 180:

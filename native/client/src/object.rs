@@ -212,7 +212,7 @@ fn to_datum(shape: &ObjShape, v: &BindValue, path: &str) -> Result<Datum> {
                 .iter()
                 .zip(elements)
                 .enumerate()
-                .map(|(i, (s, e))| to_datum(s, e, &format!("{path}.{}", i + 1)))
+                .map(|(i, (s, e))| to_datum(s, e, &format!("{path} attribute {}", i + 1)))
                 .collect::<Result<Vec<_>>>()?;
             Ok(Datum::Object(Some(vals)))
         }
@@ -224,6 +224,23 @@ fn to_datum(shape: &ObjShape, v: &BindValue, path: &str) -> Result<Datum> {
                 .collect::<Result<Vec<_>>>()?;
             Ok(Datum::Collection(Some(vals)))
         }
+        (ObjShape::Scalar { ty, csfrm: 2 }, BindValue::Str(s))
+            if matches!(*ty, ora_type::VARCHAR | ora_type::CHAR) =>
+        {
+            // National text: AL16UTF16, as fetched images hold it.
+            Ok(Datum::Bytes(
+                s.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+            ))
+        }
+        (
+            ObjShape::Scalar {
+                ty: ora_type::BINARY_FLOAT,
+                ..
+            },
+            BindValue::Number(f) | BindValue::Double(f),
+        ) => Ok(Datum::Bytes(
+            oradb_protocol::value::float::encode_f32(*f as f32).to_vec(),
+        )),
         (ObjShape::Scalar { ty, .. }, v) => {
             if matches!(v, BindValue::Array { .. }) {
                 return Err(conversion(format!("{path}: a list for a scalar attribute")));
@@ -293,6 +310,23 @@ mod tests {
         want.f64(1.0);
         want.null();
         assert_eq!(tags, want.data);
+    }
+
+    #[test]
+    fn national_text_attributes_are_utf16() {
+        // OBJECT(NVARCHAR2)
+        let shape = ObjShape::parse(&[1, 1, 0, 0, 0, 0, ora_type::VARCHAR, 2]).unwrap();
+        let v = BindValue::Array {
+            max: 0,
+            elements: vec![BindValue::Str("n€".into())],
+        };
+        let wire = encode_value(&shape, &[7; 16], &v, "o").unwrap();
+        let ov = ObjectValue::decode(&mut oradb_protocol::buf::Reader::new(&wire)).unwrap();
+        assert_eq!(&ov.image[7..], &[4, 0, b'n', 0x20, 0xAC]);
+        let mut want = RowBuf::default();
+        list(&mut want, 1);
+        want.blob_like(tag::STRING, "n€".as_bytes());
+        assert_eq!(decode_image(&shape, &ov.image).unwrap(), want.data);
     }
 
     #[test]
