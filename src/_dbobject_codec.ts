@@ -10,6 +10,7 @@ import { entryOf, type TypeCache } from "./_dbobject_types.ts";
 import { loadNative } from "./_native.ts";
 import { RawObject, Tag, ValueReader, ValueWriter } from "./_values.ts";
 import { toOracleError } from "./errors.ts";
+import { DB_TYPE_OBJECT, type Result } from "./types.ts";
 
 const DB_TYPE_DATE = 12;
 const DB_TYPE_BINARY_DOUBLE = 101;
@@ -114,4 +115,16 @@ export function holdsObjects(holders: Array<unknown[] | Record<string, unknown>>
     for (const v of Object.values(h)) if (v instanceof RawObject) return true;
   }
   return false;
+}
+
+/** Makes a result's fetched object values (rows, OUT binds) `DbObject`s, in place. */
+export async function resultObjects<T>(result: Result<T>, types: TypeCache): Promise<Result<T>> {
+  // Rows are looked at only when a column is of an object type: most fetches have none.
+  const objectRows = result.metaData?.some((m) => m.dbType === DB_TYPE_OBJECT) ?? false;
+  const holders = [
+    ...(objectRows ? result.rows ?? [] : []),
+    ...(result.outBinds ? [result.outBinds] : []),
+  ] as Record<string, unknown>[];
+  if (holdsObjects(holders)) await materializeAll(holders, types);
+  return result;
 }

@@ -22,13 +22,12 @@ import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close
 import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
 import type { DbObjectClass } from "./dbobject.ts";
 import { TypeCache } from "./_dbobject_types.ts";
-import { holdsObjects, materializeAll } from "./_dbobject_codec.ts";
+import { resultObjects } from "./_dbobject_codec.ts";
 import {
   BIND_IN,
   type Binds,
   type ConnectOptions,
   DB_TYPE_CURSOR,
-  DB_TYPE_OBJECT,
   type ExecuteManyOptions,
   type ExecuteManyResult,
   type ExecuteOptions,
@@ -345,26 +344,10 @@ export class Connection implements AsyncDisposable {
           undefined,
           opts.signal,
         ));
-      return await this.#withObjects(result);
+      return await resultObjects(result, this.#s.objectTypes!);
     } catch (e) {
       throw atCaller(e);
     }
-  }
-
-  /** Fetched object values (rows, OUT binds) made `DbObject`s, their types read once. */
-  async #withObjects<T>(result: Result<T>): Promise<Result<T>> {
-    // Rows are looked at only when a column is of an object type: most fetches have none.
-    const objectRows = result.metaData?.some((m) => m.dbType === DB_TYPE_OBJECT) ?? false;
-    const holders = [
-      ...(objectRows ? result.rows ?? [] : []),
-      ...(result.outBinds ? [result.outBinds] : []),
-    ] as Record<string, unknown>[];
-    if (holdsObjects(holders)) await materializeAll(holders, this.#typeCache());
-    return result;
-  }
-
-  #typeCache(): TypeCache {
-    return this.#s.objectTypes!;
   }
 
   /**
@@ -392,7 +375,7 @@ export class Connection implements AsyncDisposable {
           "DbObject types are not available in thick mode yet",
         );
       }
-      return (await this.#typeCache().byName(name)).cls;
+      return (await this.#s.objectTypes!.byName(name)).cls;
     } catch (e) {
       throw atCaller(e);
     }
