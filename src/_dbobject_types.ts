@@ -78,15 +78,28 @@ function splitName(name: string): string[] {
   return parts.map((p) => p.startsWith('"') ? p.slice(1, -1) : p.trim().toUpperCase());
 }
 
-/** Types of one connection, read once each. */
+/** Types read so far by name (`SCHEMA.NAME`) and by OID: one set per connection or pool. */
+export interface TypeMaps {
+  byName: Map<string, Promise<TypeEntry>>;
+  byOid: Map<string, Promise<TypeEntry>>;
+}
+
+/** An empty {@link TypeMaps}. */
+export function typeMaps(): TypeMaps {
+  return { byName: new Map(), byOid: new Map() };
+}
+
+/** Types of one connection, read once each (once per pool when its sessions share `maps`). */
 export class TypeCache {
   readonly #query: TypeQuery;
-  readonly #byName = new Map<string, Promise<TypeEntry>>();
-  readonly #byOid = new Map<string, Promise<TypeEntry>>();
+  readonly #byName: Map<string, Promise<TypeEntry>>;
+  readonly #byOid: Map<string, Promise<TypeEntry>>;
   #schema: Promise<string> | undefined;
 
-  constructor(query: TypeQuery) {
+  constructor(query: TypeQuery, maps: TypeMaps = typeMaps()) {
     this.#query = query;
+    this.#byName = maps.byName;
+    this.#byOid = maps.byOid;
   }
 
   /** The type named `[SCHEMA.]NAME`; ORA-04043 when there is none. */

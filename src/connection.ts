@@ -21,7 +21,7 @@ import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts"
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
 import type { DbObjectClass } from "./dbobject.ts";
-import { TypeCache } from "./_dbobject_types.ts";
+import { TypeCache, type TypeMaps } from "./_dbobject_types.ts";
 import { resultObjects } from "./_dbobject_codec.ts";
 import {
   BIND_IN,
@@ -58,6 +58,8 @@ export interface PooledBy {
    * every release, so a query through the pool ran twice (Kysely's acquire per query).
    */
   asString: Map<string, number[]>;
+  /** Object types its sessions read (they share one schema), so each is read once per pool. */
+  objectTypes?: TypeMaps;
 }
 
 /**
@@ -110,8 +112,10 @@ export class Connection implements AsyncDisposable {
       asString: pooled?.asString ?? new Map(),
       trace: pooled?.trace ?? traceTarget(options.connectString ?? ""),
       // Read on first use, by fetched objects (here and in cursors) and getDbObjectClass().
-      objectTypes: new TypeCache(async (sql, binds) =>
-        (await this.execute<unknown[]>(sql, binds as Binds, { outFormat: "array" })).rows ?? []
+      objectTypes: new TypeCache(
+        async (sql, binds) =>
+          (await this.execute<unknown[]>(sql, binds as Binds, { outFormat: "array" })).rows ?? [],
+        pooled?.objectTypes,
       ),
     };
   }

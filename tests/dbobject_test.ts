@@ -5,12 +5,13 @@ import {
   BIND_INOUT,
   BIND_OUT,
   type Connection,
+  createPool,
   Cursor,
   DB_TYPE_OBJECT,
   DbObject,
   OracleError,
 } from "../mod.ts";
-import { SKIP_SERVER, startConnected } from "./_server.ts";
+import { SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -347,3 +348,25 @@ test(
     });
   },
 );
+
+test("a pool's sessions share the types they read: one class per type", server, async () => {
+  await using db = await startTestServer();
+  await using pool = await createPool({
+    user: db.user,
+    password: db.password,
+    connectString: db.connectString,
+    poolMax: 2,
+  });
+  const a = await pool.acquire();
+  await schema(a);
+  const Sub = await a.getDbObjectClass("OBJ_SUB");
+  await a.execute("CREATE TABLE obj_p (s obj_sub)");
+  await a.execute("INSERT INTO obj_p VALUES (:1)", [new Sub({ N: 3, S: "p" })]);
+  await a.commit();
+  await a.close();
+  await using b = await pool.acquire();
+  assert.equal(await b.getDbObjectClass("SCOTT.OBJ_SUB"), Sub);
+  const { rows } = await b.execute<{ S: DbObject }>("SELECT s FROM obj_p");
+  assert.ok(rows![0].S instanceof Sub);
+  assert.deepEqual(rows![0].S.toJSON(), { N: 3, S: "p" });
+});
