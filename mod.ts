@@ -22,6 +22,14 @@ export { Connection } from "./src/connection.ts";
 export type { ConnectionCloseOptions } from "./src/_close.ts";
 export { Cursor } from "./src/cursor.ts";
 export { Lob } from "./src/lob.ts";
+export { DbObject } from "./src/dbobject.ts";
+export type {
+  DbObjectAttribute,
+  DbObjectAttrType,
+  DbObjectClass,
+  DbObjectType,
+  DbObjectTypeInfo,
+} from "./src/dbobject.ts";
 export { IntervalDS, IntervalYM } from "./src/interval.ts";
 export { DB_TYPE_VECTOR, SparseVector } from "./src/vector.ts";
 export type { Vector, VectorValues } from "./src/vector.ts";

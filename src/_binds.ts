@@ -13,6 +13,8 @@ import { IntervalDS, IntervalYM } from "./interval.ts";
 import { type ArrayDef, readArraySpec, writeArray } from "./_bind_arrays.ts";
 import { DB_TYPE_VECTOR, isVectorBind, SparseVector } from "./vector.ts";
 import { writeJson } from "./_json.ts";
+import { DbObject } from "./dbobject.ts";
+import { NullObject, objectClassInfo, writeObjectBind } from "./_dbobject_codec.ts";
 import {
   BIND_IN,
   BIND_INOUT,
@@ -32,6 +34,7 @@ import {
   DB_TYPE_LONG,
   DB_TYPE_LONG_RAW,
   DB_TYPE_NUMBER,
+  DB_TYPE_OBJECT,
   DB_TYPE_RAW,
   DB_TYPE_TIMESTAMP,
   DB_TYPE_TIMESTAMP_LTZ,
@@ -92,7 +95,8 @@ function isSpec(v: unknown): v is BindSpec {
   if (
     typeof v !== "object" || v === null || v instanceof Date || v instanceof Uint8Array ||
     v instanceof Lob || v instanceof IntervalDS || v instanceof IntervalYM ||
-    ArrayBuffer.isView(v) || v instanceof SparseVector
+    ArrayBuffer.isView(v) || v instanceof SparseVector || v instanceof DbObject ||
+    v instanceof NullObject
   ) {
     return false;
   }
@@ -126,6 +130,10 @@ export function writeValue(
   if (declared === DB_TYPE_JSON) {
     writeJson(w, v, label(names, i, row));
     return declared;
+  }
+  if (v instanceof DbObject || v instanceof NullObject) {
+    writeObjectBind(w, v);
+    return DB_TYPE_OBJECT;
   }
   switch (typeof v) {
     case "number":
@@ -242,8 +250,14 @@ function readSpec(spec: BindSpec, what: string): BindDef {
   if (dir !== BIND_IN && dir !== BIND_OUT && dir !== BIND_INOUT) {
     throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has invalid "dir" ${String(dir)}`);
   }
+  const info = objectClassInfo(spec.type);
+  if (info !== undefined) {
+    // An object bind: a NULL object of the class's type unless a value goes in.
+    const val = dir === BIND_OUT || spec.val == null ? new NullObject(info) : spec.val;
+    return { dir, type: DB_TYPE_OBJECT, maxSize: 0, val };
+  }
   const type = spec.type ?? 0;
-  if (type !== 0 && !BINDABLE_TYPES.has(type)) {
+  if (typeof type !== "number" || (type !== 0 && !BINDABLE_TYPES.has(type))) {
     throw odbError(ErrorCode.INVALID_BIND_SPEC, `${what} has unsupported "type" ${String(type)}`);
   }
   if (type === DB_TYPE_CURSOR && dir !== BIND_OUT) {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { TypeCache } from "./_dbobject_types.ts";
 import { ErrorCode, odbError } from "./errors.ts";
 import type { NativeConnection, NativeExecResult } from "./_native.ts";
 import { LOB_COLUMN, type NativeColumn } from "./_native_types.ts";
@@ -35,6 +36,8 @@ export interface Session {
   readonly asString: Map<string, number[]>;
   /** Where the session is connected, for trace attributes (see tracing.ts). */
   readonly trace: TraceTarget;
+  /** Object types read so far, for fetched objects (set by `Connection`, see dbobject.ts). */
+  objectTypes?: TypeCache;
 }
 
 /** Throws `ODB-5000` when the session is closed. */

@@ -179,6 +179,8 @@ type RawAddon = {
   thickCreatePool(opts: NativePoolOptions, plsqlFixup?: string): Promise<unknown>;
   setLogLevel(level: string, toJs: boolean): void;
   drainLogs(): string[];
+  objectDecode(shape: Uint8Array, image: Uint8Array): unknown;
+  objectEncode(shape: Uint8Array, oid: Uint8Array, values: Uint8Array, name: string): unknown;
 };
 
 /** The addon's connection class: compact arguments and results (BOUNDARY.md). */
@@ -420,6 +422,9 @@ function withTypedFailures(raw: RawAddon): NativeAddon {
   return {
     setLogLevel: (level, toJs) => raw.setLogLevel(level, toJs),
     drainLogs: () => raw.drainLogs(),
+    objectDecode: (shape, image) => unwrap<Uint8Array>(raw.objectDecode(shape, image)),
+    objectEncode: (shape, oid, values, name) =>
+      unwrap<Uint8Array>(raw.objectEncode(shape, oid, values, name)),
     async connect(opts: NativeConnectOptions): Promise<NativeConnection> {
       return adapt(unwrap<RawConnection>(await raw.connect(opts)));
     },

@@ -288,4 +288,8 @@ export interface NativeAddon {
   setLogLevel(level: string, toJs: boolean): void;
   /** The waiting log records, each `level \t target \t message` (level 1 error … 5 trace). */
   drainLogs(): string[];
+  /** A fetched object image as tagged values, per the type's shape (dbobject). */
+  objectDecode(shape: Uint8Array, image: Uint8Array): Uint8Array;
+  /** The bind wire value of tagged object values; `name` names the type in errors. */
+  objectEncode(shape: Uint8Array, oid: Uint8Array, values: Uint8Array, name: string): Uint8Array;
 }

@@ -25,6 +25,7 @@ import {
   DB_TYPE_LONG,
   DB_TYPE_LONG_RAW,
   DB_TYPE_NUMBER,
+  DB_TYPE_OBJECT,
   DB_TYPE_RAW,
   DB_TYPE_ROWID,
   DB_TYPE_TIMESTAMP,
@@ -61,6 +62,7 @@ const TYPE_NAMES: Record<number, string> = {
   [DB_TYPE_INTERVAL_YM]: "INTERVAL YEAR TO MONTH",
   [DB_TYPE_CURSOR]: "CURSOR",
   [DB_TYPE_VECTOR]: "VECTOR",
+  [DB_TYPE_OBJECT]: "OBJECT",
 };
 
 // The same type numbers in the national character set (character-set form 2).

@@ -34,6 +34,8 @@ export const Tag = {
   INTERVAL_YM: 15,
   /** A VECTOR: see `vectorPayload` in vector.ts. */
   VECTOR: 16,
+  /** An object or collection: u32-sized type OID, u32-sized image (bind: wire value). */
+  OBJECT: 17,
   /** A JSON bind: one nested value follows (see _json.ts). */
   JSON: 30,
   /** u32 member count, then per member a u32-sized UTF-8 name and a value. */
@@ -60,6 +62,11 @@ export interface LobLocator {
   size: number;
   chunkSize: number;
   locator: Uint8Array;
+}
+
+/** A fetched object or collection, made a `DbObject` once its type is read (_dbobject_codec.ts). */
+export class RawObject {
+  constructor(readonly oid: Uint8Array, readonly image: Uint8Array) {}
 }
 
 const encoder = new TextEncoder();
@@ -212,6 +219,15 @@ export class ValueWriter {
     this.#view.setUint32(this.#pos, b.length, true);
     this.#buf.set(b, this.#pos + 4);
     this.#pos += 4 + b.length;
+  }
+
+  /** Writes an object bind: its type's OID and its wire value (empty: a NULL object). */
+  object(oid: Uint8Array, wire: Uint8Array): void {
+    this.bytes(Tag.OBJECT, oid);
+    this.#reserve(4 + wire.length);
+    this.#view.setUint32(this.#pos, wire.length, true);
+    this.#buf.set(wire, this.#pos + 4);
+    this.#pos += 4 + wire.length;
   }
 
   /** Writes the ARRAY header; the caller writes `count` values after it. */
@@ -367,6 +383,8 @@ export class ValueReader {
         this.#pos = next;
         return v;
       }
+      case Tag.OBJECT:
+        return new RawObject(this.#bytes(), this.#bytes());
       case Tag.JSON_TEXT:
         // JSON.parse builds the value far faster than reading nested tags would, and like
         // #jsonObject it keeps a "__proto__" member as data.

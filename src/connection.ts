@@ -20,6 +20,9 @@ import { Cursor, implicitRows, nestCursors, refCursor } from "./cursor.ts";
 import { createTempLob, type Lob, lobFromLocator, type LobType } from "./lob.ts";
 import { CLOSE_OPTIONS, type ConnectionCloseOptions, forceClose } from "./_close.ts";
 import { traced, type TraceTarget, traceTarget } from "./tracing.ts";
+import type { DbObjectClass } from "./dbobject.ts";
+import { TypeCache, type TypeMaps } from "./_dbobject_types.ts";
+import { resultObjects } from "./_dbobject_codec.ts";
 import {
   BIND_IN,
   type Binds,
@@ -55,6 +58,8 @@ export interface PooledBy {
    * every release, so a query through the pool ran twice (Kysely's acquire per query).
    */
   asString: Map<string, number[]>;
+  /** Object types its sessions read (they share one schema), so each is read once per pool. */
+  objectTypes?: TypeMaps;
 }
 
 /**
@@ -106,6 +111,12 @@ export class Connection implements AsyncDisposable {
       fetchArraySize: options.fetchArraySize ?? 100,
       asString: pooled?.asString ?? new Map(),
       trace: pooled?.trace ?? traceTarget(options.connectString ?? ""),
+      // Read on first use, by fetched objects (here and in cursors) and getDbObjectClass().
+      objectTypes: new TypeCache(
+        async (sql, binds) =>
+          (await this.execute<unknown[]>(sql, binds as Binds, { outFormat: "array" })).rows ?? [],
+        pooled?.objectTypes,
+      ),
     };
   }
 
@@ -310,7 +321,7 @@ export class Connection implements AsyncDisposable {
           "REF CURSOR binds are not available in thick mode yet",
         );
       }
-      return await traced("execute", this.#s.trace, sql, () =>
+      const result = await traced("execute", this.#s.trace, sql, () =>
         this.#s.queue.run(
           async () => {
             const { res, plan, arraySize } = await executeStatement(this.#s, sql, encoded, opts);
@@ -337,6 +348,38 @@ export class Connection implements AsyncDisposable {
           undefined,
           opts.signal,
         ));
+      return await resultObjects(result, this.#s.objectTypes!);
+    } catch (e) {
+      throw atCaller(e);
+    }
+  }
+
+  /**
+   * The class of an object or collection type (`SCHEMA.NAME`, or `NAME` in the current
+   * schema), read from the type dictionary once per connection. `new Cls({ ATTR: v })` makes an
+   * object, `new Cls([…])` a collection; bind it IN, or give the class as an OUT bind's `type`.
+   * An unknown type is `ORA-04043`.
+   *
+   * @example
+   * ```ts
+   * import type { Connection } from "../mod.ts";
+   *
+   * async function addPoint(conn: Connection): Promise<void> {
+   *   const Point = await conn.getDbObjectClass("SCOTT.POINT");
+   *   await conn.execute("INSERT INTO shapes (p) VALUES (:p)", { p: new Point({ X: 1, Y: 2 }) });
+   * }
+   * ```
+   */
+  async getDbObjectClass(name: string): Promise<DbObjectClass> {
+    try {
+      assertOpen(this.#s);
+      if (!this.#s.native.thin) {
+        throw odbError(
+          ErrorCode.THICK_UNAVAILABLE,
+          "DbObject types are not available in thick mode yet",
+        );
+      }
+      return (await this.#s.objectTypes!.byName(name)).cls;
     } catch (e) {
       throw atCaller(e);
     }

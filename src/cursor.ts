@@ -12,7 +12,8 @@ import { attachCursorMaker, attachLobMaker, decodeRows, planRows, type RowPlan }
 import { type RefCursorValue, ValueReader } from "./_values.ts";
 import { lobFromLocator } from "./lob.ts";
 import { traced } from "./tracing.ts";
-import type { ExecuteOptions, Metadata } from "./types.ts";
+import { DB_TYPE_OBJECT, type ExecuteOptions, type Metadata } from "./types.ts";
+import { materializeAll } from "./_dbobject_codec.ts";
 
 /** Rows handed out by `for await` between two turns of the event loop. */
 const YIELD_EVERY = 256;
@@ -152,7 +153,10 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
   constructor(session: Session, executing: Promise<Executed>, signal?: AbortSignal) {
     this.#session = session;
     this.#signal = signal;
-    this.#ready = executing.then((executed) => this.#start(executed));
+    this.#ready = executing.then(async (executed) => {
+      this.#start(executed);
+      await this.#objects();
+    });
     // Errors are reported by the first fetch; until then keep them from going unhandled.
     this.#ready.catch(() => {});
   }
@@ -229,6 +233,15 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
     throw withCallSite(e as Error, site);
   }
 
+  /** Makes the buffered rows' fetched object values `DbObject`s (see dbobject.ts). */
+  async #objects(): Promise<void> {
+    const types = this.#session.objectTypes;
+    if (types === undefined || !this.#plan?.columns.some((c) => c.dbType === DB_TYPE_OBJECT)) {
+      return;
+    }
+    await materializeAll(this.#buffered.slice(this.#head) as Record<string, unknown>[], types);
+  }
+
   async #fill(want: number, site: Error): Promise<void> {
     await this.#ready;
     const plan = this.#plan as RowPlan;
@@ -248,6 +261,7 @@ export class Cursor<T = Record<string, unknown>> implements AsyncIterable<T>, As
           ),
       );
       decodeRows(plan, batch, this.#buffered);
+      await this.#objects();
       if (batch.done) {
         // The native layer releases an exhausted cursor itself.
         this.#done = true;

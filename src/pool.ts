@@ -5,6 +5,7 @@
  * @module
  */
 
+import { typeMaps } from "./_dbobject_types.ts";
 import { Connection, type PooledBy, poolOf } from "./connection.ts";
 import { purityNumber, toNativeOptions } from "./connect.ts";
 import type { ConnectOptions, ShardingKeyValue } from "./types.ts";
@@ -279,7 +280,7 @@ export class Pool implements AsyncDisposable {
     this.#native = native;
     this.#options = options;
     this.#trace = traceTarget(options.connectString);
-    this.#by = { pool: this, trace: this.#trace, asString: new Map() };
+    this.#by = { pool: this, trace: this.#trace, asString: new Map(), objectTypes: typeMaps() };
     this.#limits = limits;
   }
 

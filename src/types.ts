@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { DbObject, DbObjectClass } from "./dbobject.ts";
 import type { IntervalDS, IntervalYM } from "./interval.ts";
 import type { Lob } from "./lob.ts";
 import type { Vector } from "./vector.ts";
@@ -80,6 +81,11 @@ export const DB_TYPE_TIMESTAMP_LTZ = 231;
  * @example `await conn.execute("insert into t values (:j)", { j: { type: DB_TYPE_JSON, val: { a: [1, 2] } } })`
  */
 export const DB_TYPE_JSON = 119;
+/**
+ * Oracle type number of object and collection columns (`DbObject` values; binds take the type's
+ * class as `type`). @example `if (meta.dbType === DB_TYPE_OBJECT) console.log(meta.name)`
+ */
+export const DB_TYPE_OBJECT = 109;
 /** Oracle type number of BOOLEAN (23ai, PL/SQL). @example `{ type: DB_TYPE_BOOLEAN, val: true }` */
 export const DB_TYPE_BOOLEAN = 252;
 
@@ -149,6 +155,7 @@ export type BindValue =
   | IntervalYM
   | Lob
   | Vector
+  | DbObject
   | null
   | undefined;
 
@@ -169,8 +176,11 @@ export type BindValue =
 export interface BindSpec {
   /** Direction; {@linkcode BIND_IN} when left out. */
   dir?: BindDirection;
-  /** Oracle type number; inferred from `val` when left out (required for OUT binds). */
-  type?: number;
+  /**
+   * Oracle type number; inferred from `val` when left out (required for OUT binds). An object
+   * or collection bind takes the type's class from `Connection.getDbObjectClass()`.
+   */
+  type?: number | DbObjectClass;
   /**
    * Maximum size in bytes of an OUT / IN OUT string or raw value, or of each element of such
    * an array (default 4000).

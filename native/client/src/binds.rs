@@ -42,6 +42,12 @@ pub enum BindValue {
     Vector(Vec<u8>),
     /// A JSON value (sent as OSON).
     Json(oradb_protocol::value::oson::Json),
+    /// An object or collection: its type's OID and its whole wire value
+    /// (crate::object::encode_value); an empty value is a NULL object.
+    Object {
+        oid: Vec<u8>,
+        wire: Vec<u8>,
+    },
 }
 
 /// Per-bind description shared by every row of an execute.
@@ -91,6 +97,7 @@ impl BindValue {
             }
             BindValue::Vector(_) => ora_type::VECTOR,
             BindValue::Json(_) => ora_type::JSON,
+            BindValue::Object { .. } => ora_type::OBJECT,
         })
     }
 
@@ -135,6 +142,8 @@ impl BindValue {
             (B::IntervalYM(v), ora_type::INTERVAL_YM) => ym_bytes(v, name)?,
             (B::Vector(img), ora_type::VECTOR) => img.clone(),
             (B::Json(v), ora_type::JSON) => crate::json::image(v, name)?,
+            (B::Object { wire, .. }, ora_type::OBJECT) if wire.is_empty() => return Ok(None),
+            (B::Object { wire, .. }, ora_type::OBJECT) => wire.clone(),
             (B::Bool(b), ora_type::NUMBER | ora_type::BINARY_INTEGER) => {
                 number::encode_i64(i64::from(*b))
             }
@@ -167,6 +176,7 @@ impl BindValue {
             BindValue::Array { .. } => "array",
             BindValue::Vector(_) => "VECTOR",
             BindValue::Json(_) => "JSON",
+            BindValue::Object { .. } => "DbObject",
         }
     }
 
@@ -283,6 +293,8 @@ pub fn resolve_types(binds: &Binds, max_string_size: u32) -> Result<Vec<(u8, u32
             ora_type::VECTOR => 1 << 20,
             // As python-oracledb: room for any image, sent like a prefetched LOB.
             ora_type::JSON => 32 * 1024 * 1024,
+            // Its image is sent in place whatever its size.
+            ora_type::OBJECT => 2000,
             _ => (len as u32).max(spec.max_size).max(1),
         };
         out.push((ty, size));

@@ -10,6 +10,7 @@ mod json;
 mod lob;
 mod login;
 mod nne;
+pub mod object;
 pub mod options;
 #[cfg(unix)]
 pub mod plain_tcp;

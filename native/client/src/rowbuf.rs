@@ -35,6 +35,9 @@ pub mod tag {
     pub const INTERVAL_YM: u8 = 15;
     /// A VECTOR: the payload of `crate::vector`.
     pub const VECTOR: u8 = 16;
+    /// An object or collection (see `crate::object`): u32-sized type OID,
+    /// u32-sized pickled image.
+    pub const OBJECT: u8 = 17;
     /// A JSON object: u32 field count, then per field a u32-sized UTF-8
     /// name and its value.
     pub const JSON_OBJECT: u8 = 31;

@@ -7,6 +7,7 @@
 mod call;
 mod lob;
 pub mod log;
+pub mod object;
 pub mod thick;
 pub mod thick_pool;
 mod uv;

@@ -124,6 +124,11 @@ impl<'a> Cursor<'a> {
                 BindValue::Vector(img)
             }
             30 => BindValue::Json(self.json(0)?),
+            // A DbObject: u32-sized type OID, u32-sized wire value (empty: NULL).
+            17 => BindValue::Object {
+                oid: self.sized()?.to_vec(),
+                wire: self.sized()?.to_vec(),
+            },
             t => return Err(format!("unknown value tag {t}")),
         })
     }

@@ -111,6 +111,14 @@ impl State {
                 });
             }
             let mut meta = ColumnMeta::bind(ty, size);
+            if ty == ora_type::OBJECT {
+                // The type of an object bind travels in its metadata.
+                meta.oid = binds.rows.iter().find_map(|r| match r.get(s) {
+                    Some(BindValue::Object { oid, .. }) => Some(oid.clone()),
+                    _ => None,
+                });
+                meta.version = 1;
+            }
             if spec.dir != Dir::In {
                 meta.max_chars = if matches!(ty, ora_type::VARCHAR | ora_type::CHAR) {
                     size
@@ -166,6 +174,16 @@ impl State {
         };
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
             buf.locator(&c, v.and_then(super::lob::unpack_out_locator));
+            return Ok(());
+        }
+        if ty == ora_type::OBJECT {
+            let v =
+                v.map(|b| oradb_protocol::value::pickle::ObjectValue::decode(&mut Reader::new(b)));
+            match v {
+                Some(Ok(v)) => crate::object::push_value(buf, &v),
+                Some(Err(_)) => return Err(Error::protocol("invalid object OUT value")),
+                None => buf.null(),
+            }
             return Ok(());
         }
         buf.value(&c, v)

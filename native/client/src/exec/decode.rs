@@ -160,6 +160,11 @@ pub(super) fn decode_row(
             })
         } else if c.wire_type == ora_type::VECTOR {
             oradb_protocol::value::vector::read_wire(r, false).map(|v| out.value(c, v.as_deref()))
+        } else if c.wire_type == ora_type::OBJECT {
+            oradb_protocol::value::pickle::ObjectValue::decode(r).map(|v| {
+                crate::object::push_value(out, &v);
+                Ok(())
+            })
         } else if c.wire_type == ora_type::JSON {
             oradb_protocol::ttc::json::read_value(r).map(|v| out.value(c, v.as_deref()))
         } else if c.wire_type == ora_type::CURSOR {

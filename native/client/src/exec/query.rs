@@ -199,6 +199,11 @@ impl State {
             })
             .zip(cols)
             .map(|(mut m, c)| {
+                if c.ora_type == ora_type::OBJECT {
+                    // An object define names its type, as the describe did.
+                    m.oid = Some(c.type_oid.clone());
+                    m.version = u32::from(c.type_version);
+                }
                 // National text stays in its form (AL16UTF16), as the rows
                 // are decoded by the describe's form.
                 if c.csfrm == 2 && m.csfrm != 0 {

@@ -84,6 +84,7 @@ impl State {
                                 outs.push(match ty {
                                     ora_type::CLOB | ora_type::BLOB => lob::read_out_locator(r)?,
                                     ora_type::JSON => read_json_out(r)?,
+                                    ora_type::OBJECT => read_object_out(r)?,
                                     ora_type::CURSOR => {
                                         let (info, id) = rows::read_out_cursor(r, &caps)?;
                                         // Id 0: the block never opened it (a NULL cursor).
@@ -209,4 +210,14 @@ fn read_json_out(r: &mut Reader) -> oradb_protocol::buf::DecodeResult<Option<Vec
     let v = oradb_protocol::ttc::json::read_value(r)?;
     r.sb4()?;
     Ok(v)
+}
+
+/// An object OUT bind: its wire value whole (as a row carries it), then
+/// the indicator.
+fn read_object_out(r: &mut Reader) -> oradb_protocol::buf::DecodeResult<Option<Vec<u8>>> {
+    let v = oradb_protocol::value::pickle::ObjectValue::decode(r)?;
+    r.sb4()?;
+    let mut w = oradb_protocol::buf::Writer::new();
+    v.encode(&mut w);
+    Ok(Some(w.into_inner()))
 }

@@ -402,6 +402,48 @@ mod tests {
     }
 
     #[test]
+    fn long_values_take_the_long_length_form_and_round_trip() {
+        let shape = Shape::Object(vec![Shape::Scalar, Shape::Scalar]);
+        let long = vec![b'x'; 300];
+        let d = Datum::Object(Some(vec![
+            Datum::Bytes(long.clone()),
+            Datum::Bytes(vec![b'y'; 245]),
+        ]));
+        let img = encode_image(&shape, &d);
+        // FE and a big-endian u32 for 300 bytes; 245 still fits one byte.
+        assert_eq!(&img[7..12], &[0xFE, 0, 0, 0x01, 0x2C]);
+        assert_eq!(img[12 + 300], 245);
+        assert_eq!(decode_image(&shape, &img).unwrap(), d);
+    }
+
+    #[test]
+    fn collections_of_collections_and_of_objects_round_trip() {
+        let inner = Shape::Collection(Box::new(Shape::Scalar));
+        let shape = Shape::Collection(Box::new(inner));
+        let d = Datum::Collection(Some(vec![
+            Datum::Collection(Some(vec![Datum::Bytes(vec![0xC1, 0x02]), Datum::Null])),
+            Datum::Collection(None),
+            Datum::Collection(Some(Vec::new())),
+        ]));
+        let img = encode_image(&shape, &d);
+        assert_eq!(decode_image(&shape, &img).unwrap(), d);
+        // Objects as elements: a NULL one and one whose attributes are all NULL differ.
+        let objs = Shape::Collection(Box::new(sub()));
+        let d = Datum::Collection(Some(vec![
+            Datum::Object(None),
+            Datum::Object(Some(vec![Datum::Null, Datum::Null])),
+        ]));
+        let img = encode_image(&objs, &d);
+        assert_eq!(decode_image(&objs, &img).unwrap(), d);
+        // Many elements: the count takes the long form too.
+        let many = Datum::Collection(Some(vec![Datum::Null; 1000]));
+        let scalars = Shape::Collection(Box::new(Shape::Scalar));
+        let img = encode_image(&scalars, &many);
+        assert_eq!(&img[10..15], &[0xFE, 0, 0, 0x03, 0xE8]);
+        assert_eq!(decode_image(&scalars, &img).unwrap(), many);
+    }
+
+    #[test]
     fn bad_images_are_errors_not_panics() {
         let shape = Shape::Object(vec![Shape::Scalar, sub()]);
         for bad in [
