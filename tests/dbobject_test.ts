@@ -334,9 +334,9 @@ test(
     await rejectsWith(() => new More({ TZ: new Date() }), "ODB-3000", /OBJ_MORE\.TZ/);
     const { rows } = await s.conn.execute<{ O: DbObject }>("SELECT o FROM obj_m");
     const first = rows![0].O.toJSON() as Record<string, unknown>;
-    // The test server keeps this attribute's wall clock where Oracle keeps UTC (as in
-    // columns): only its type is checked here.
+    // The attribute keeps its instant (03:04:05 at +02:00), as a column does.
     assert.ok(first.TZ instanceof Date);
+    assert.equal((first.TZ as Date).toISOString(), "2020-01-02T01:04:05.000Z");
     assert.deepEqual({ ...first, TZ: null }, { C: "ab  ", N: "nh€", F: 1.5, I: 7, TZ: null });
     assert.deepEqual(rows![1].O.toJSON(), {
       // CHAR(4) pads, as in a column.

@@ -257,6 +257,17 @@ fn datetime(v: ValueRef) -> rusqlite::Result<DateTime> {
         .ok_or_else(|| ora("ORA-01861: literal does not match format string"))
 }
 
+/// A TIMESTAMP WITH TIME ZONE attribute: its own zone, or (zone-less text)
+/// the session's at that date, as a TSTZ column takes it (the instant kept,
+/// not the wall clock read as UTC).
+fn zoned(v: ValueRef) -> rusqlite::Result<Value> {
+    let t = text(v).unwrap_or_default();
+    let (d, off) = crate::date_text::parse_zoned(t.trim())
+        .ok_or_else(|| ora("ORA-01861: literal does not match format string"))?;
+    let off = off.unwrap_or_else(|| crate::date_text::session_offset_at(&d));
+    Ok(Value::TimestampTz(d, off))
+}
+
 fn encoded(v: &Value, ty: u8) -> rusqlite::Result<Vec<u8>> {
     encode_value(v, ty).map_err(|e| ora(e.to_string()))
 }
@@ -320,7 +331,7 @@ fn member(v: ValueRef, code: &str) -> rusqlite::Result<(Shape, Datum)> {
             ora_type::DATE,
         )?,
         "T" | "TL" => encoded(&Value::Timestamp(datetime(v)?), ora_type::TIMESTAMP)?,
-        "TZ" => encoded(&Value::Timestamp(datetime(v)?), ora_type::TIMESTAMP_TZ)?,
+        "TZ" => encoded(&zoned(v)?, ora_type::TIMESTAMP_TZ)?,
         "F" | "B" => {
             let f: f64 = text(v)
                 .and_then(|t| t.trim().parse().ok())
