@@ -277,7 +277,15 @@ function convert(v: unknown, col: ColumnPlan, name: string): unknown {
   }
 }
 
-type RowMaker = (reader: ValueReader, fix: (v: unknown, i: number) => unknown) => unknown;
+type RowMaker = (
+  reader: ValueReader,
+  fix: (v: unknown, i: number) => unknown,
+  num: (v: unknown) => unknown,
+) => unknown;
+
+/** A NUMBER column's value as fetched by default: too large or too precise for f64, it arrives
+ * as text. Small enough for the row builder to inline, unlike `convert`. */
+const plainNumber = (v: unknown) => typeof v === "string" ? Number(v) : v;
 
 const rowMakers = new WeakMap<RowPlan, RowMaker>();
 
@@ -290,13 +298,13 @@ function objectRowMaker(plan: RowPlan): RowMaker {
   let make = rowMakers.get(plan);
   if (make === undefined) {
     const fields = plan.columns.map((c, i) => {
-      const value = c.kind === Kind.Default && c.converter === undefined &&
-          c.dbType !== DB_TYPE_NUMBER
-        ? "r.read()"
+      const plain = c.kind === Kind.Default && c.converter === undefined;
+      const value = plain
+        ? (c.dbType === DB_TYPE_NUMBER ? "n(r.read())" : "r.read()")
         : `f(r.read(), ${i})`;
       return `${JSON.stringify(c.key)}: ${value}`;
     });
-    make = new Function("r", "f", `return { ${fields.join(", ")} };`) as RowMaker;
+    make = new Function("r", "f", "n", `return { ${fields.join(", ")} };`) as RowMaker;
     rowMakers.set(plan, make);
   }
   return make;
@@ -312,7 +320,7 @@ export function decodeRows<T>(plan: RowPlan, batch: NativeRows, into: T[]): T[] 
   if (literal && batch.rowCount > 0) {
     const make = objectRowMaker(plan);
     const fix = (v: unknown, i: number) => convert(v, cols[i], plan.metaData[i].name);
-    for (let r = 0; r < batch.rowCount; r++) into.push(make(reader, fix) as T);
+    for (let r = 0; r < batch.rowCount; r++) into.push(make(reader, fix, plainNumber) as T);
     return into;
   }
   for (let r = 0; r < batch.rowCount; r++) {

@@ -50,6 +50,24 @@ test("years 0–99 stay literal instead of becoming 19xx", () => {
   assert.equal((new ValueReader(w.finish()).read() as Date).getFullYear(), 99);
 });
 
+test("localDate gives the Date constructor's instant for every hour of 2023-2024 and sample years", () => {
+  const check = (y: number, mo: number, d: number, h: number) => {
+    const want = new Date(y, mo - 1, d, h, 59, 58, 999);
+    assert.equal(localDate(y, mo, d, h, 59, 58, 999).getTime(), want.getTime(), want.toString());
+  };
+  // Every hour, DST changes of this process's zone included, twice (cached and not).
+  for (let pass = 0; pass < 2; pass++) {
+    for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2025, 0, 1); t += 3_600_000) {
+      const u = new Date(t);
+      check(u.getUTCFullYear(), u.getUTCMonth() + 1, u.getUTCDate(), u.getUTCHours());
+    }
+  }
+  for (const y of [100, 399, 400, 1582, 1900, 2000, 2100, 4321, 9999]) {
+    for (const [mo, d] of [[1, 1], [2, 28], [3, 1], [12, 31]]) check(y, mo, d, 12);
+  }
+  check(2024, 2, 29, 0);
+});
+
 test("every tag round trips through writer and reader", () => {
   const w = new ValueWriter();
   w.null();
