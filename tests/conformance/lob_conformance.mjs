@@ -134,6 +134,19 @@ await check("fetchInfo STRING/BUFFER still give values", async () => {
   assert.deepEqual(r.rows[0][1], BYTES);
 });
 
+await check("a BFILE fetched as a Lob: getDirFileName, fileExists, ORA-22288/22285", async () => {
+  // The directory's files lie in the server's data directory, which this script cannot write.
+  await conn.execute("create directory lobn_files as 'lobn_files'");
+  const r = await conn.execute("select bfilename('LOBN_FILES', 'none.bin') from dual");
+  const f = r.rows[0][0];
+  assert.equal(f.type, oracledb.DB_TYPE_BFILE);
+  assert.deepEqual(f.getDirFileName(), { dirName: "LOBN_FILES", fileName: "none.bin" });
+  assert.equal(await f.fileExists(), false);
+  await assert.rejects(f.getData(), /ORA-22288/);
+  const g = (await conn.execute("select bfilename('NO_DIR', 'x') from dual")).rows[0][0];
+  await assert.rejects(g.fileExists(), /ORA-22285/);
+});
+
 await check("the connection still answers after all of that", async () => {
   const r = await conn.execute("select count(*) from lobn_c");
   assert.equal(r.rows[0][0], 3);

@@ -237,6 +237,32 @@ def _():
     assert CUR.execute("select dbms_lob.getlength(c) from lob_e where id = 2").fetchone() == (0,)
 
 
+@check("a BFILE column fetched as a LOB: getfilename, fileexists, ORA-22288/22285, read-only")
+def _():
+    # The files of a directory lie in the server's data directory, which this script cannot
+    # write: a missing file and a missing directory, read through python-oracledb's own calls.
+    CUR.execute("create directory conf_files as 'conf_files'")
+    CUR.execute("create table lob_bf (id number, f bfile)")
+    CUR.execute("insert into lob_bf values (1, bfilename('CONF_FILES', 'none.bin'))")
+    (f,) = CUR.execute("select f from lob_bf").fetchone()
+    assert f.type is oracledb.DB_TYPE_BFILE, f.type
+    assert f.getfilename() == ("CONF_FILES", "none.bin"), f.getfilename()
+    assert f.fileexists() is False
+    expect_error("ORA-22288", f.read)
+    (g,) = CUR.execute("select bfilename('NO_SUCH_DIR', 'x') from dual").fetchone()
+    expect_error("ORA-22285", g.fileexists)
+    rows = CUR.execute(
+        "select directory_name from all_directories where directory_name = 'CONF_FILES'"
+    ).fetchall()
+    assert rows == [("CONF_FILES",)], rows
+    try:
+        f.write(b"x")
+    except oracledb.NotSupportedError:
+        pass
+    else:
+        raise AssertionError("a BFILE took a write")
+
+
 @check("a normal query still works on the same connection after all of that")
 def _():
     still_works(CONN)

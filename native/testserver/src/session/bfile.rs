@@ -16,8 +16,8 @@ use crate::sql::SqlError;
 const FIXED: usize = 16;
 const MAGIC: [u8; 2] = *b"OF";
 const FLAG2_INIT: u8 = 0x08;
-/// Read 1 MiB at a time at most: a client asking for 4 GiB gets what fits.
-const MAX_READ: u64 = 1 << 20;
+/// The most one READ answers (Oracle's own limit is 4 GiB less a byte).
+const MAX_READ: u64 = 1 << 30;
 
 /// The locator of a BFILE value: the fixed part (its length, version,
 /// flags, our magic and the type), then the directory and the file name,
@@ -181,10 +181,15 @@ fn disk(
             let mut f = std::fs::File::open(&path).map_err(failed)?;
             f.seek(SeekFrom::Start(offset.saturating_sub(1)))
                 .map_err(failed)?;
+            // Amount 0 reads to the end (node-oracledb's getData() of a BFILE, whose size
+            // the row does not carry).
+            let amount = if amount == 0 {
+                MAX_READ
+            } else {
+                amount.min(MAX_READ)
+            };
             let mut data = Vec::new();
-            f.take(amount.min(MAX_READ))
-                .read_to_end(&mut data)
-                .map_err(failed)?;
+            f.take(amount).read_to_end(&mut data).map_err(failed)?;
             Ok(Disk::Read(data))
         }
         _ => {
@@ -246,6 +251,10 @@ mod tests {
         match disk(d(), "f.txt", op::READ, 3, 4) {
             Ok(Disk::Read(b)) => assert_eq!(b, b"2345"),
             _ => panic!("read"),
+        }
+        match disk(d(), "f.txt", op::READ, 4, 0) {
+            Ok(Disk::Read(b)) => assert_eq!(b, b"3456789"),
+            _ => panic!("read to the end"),
         }
         match disk(d(), "f.txt", op::READ, 11, 4) {
             Ok(Disk::Read(b)) => assert!(b.is_empty()),
