@@ -25,4 +25,5 @@ pub mod vector;
 
 pub use conn::{Connection, EndToEnd};
 pub use error::{Error, ErrorKind, Result};
+pub use lob::LobRead;
 pub use login::SessionInfo;

@@ -49,12 +49,7 @@ impl NativeConnection {
             done(
                 guarded(async move { c.lob_read(&locator.0, offset as u64, amount as u64).await })
                     .await
-                    .map(|r| {
-                        let mut out = Vec::with_capacity(4 + r.data.len());
-                        out.extend_from_slice(&(r.units as u32).to_le_bytes());
-                        out.extend_from_slice(&r.data);
-                        HeapBytes::from(out)
-                    }),
+                    .map(read_reply),
             )
         })
     }
@@ -84,12 +79,7 @@ impl NativeConnection {
                     async move { c.bfile_read(&locator.0, offset as u64, amount as u64).await },
                 )
                 .await
-                .map(|r| {
-                    let mut out = Vec::with_capacity(4 + r.data.len());
-                    out.extend_from_slice(&(r.units as u32).to_le_bytes());
-                    out.extend_from_slice(&r.data);
-                    HeapBytes::from(out)
-                }),
+                .map(read_reply),
             )
         })
     }
@@ -134,4 +124,12 @@ impl NativeConnection {
             done(guarded(async move { c.lob_free(&locator.0).await }).await)
         })
     }
+}
+
+/// A read's reply to JS: u32 units read, then the data.
+fn read_reply(r: oradb_client::LobRead) -> HeapBytes {
+    let mut out = Vec::with_capacity(4 + r.data.len());
+    out.extend_from_slice(&(r.units as u32).to_le_bytes());
+    out.extend_from_slice(&r.data);
+    HeapBytes::from(out)
 }
