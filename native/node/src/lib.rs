@@ -8,6 +8,7 @@ mod call;
 mod lob;
 pub mod log;
 pub mod thick;
+pub mod thick_gate;
 pub mod thick_pool;
 mod uv;
 mod values;
