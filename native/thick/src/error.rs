@@ -66,6 +66,11 @@ impl Error {
                 ..Error::odb(codes::CONNECTION_LOST, message)
             };
         }
+        // ODPI-C's callTimeout ("DPI-1067: call timeout of N ms exceeded with ORA-03156") is
+        // thin mode's ODB-5011; OCI has broken the call and the session goes on.
+        if leading_code(&message) == Some("DPI-1067") {
+            return Error::odb(codes::CALL_TIMEOUT, message);
+        }
         let code = leading_code(&message)
             .map(str::to_string)
             .unwrap_or_else(|| format!("ORA-{:05}", db.code()));
