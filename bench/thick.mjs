@@ -153,6 +153,11 @@ async function parent() {
           ` | thick vs node-oracledb Thick ${(ms["node-thick"] / ms["oradb-thick"]).toFixed(2)}x` +
           ` | thick vs thin ${(ms["oradb-thin"] / ms["oradb-thick"]).toFixed(2)}x`,
       );
+      // The spread: each round's ratio (the sides of one round ran one after the other).
+      const per = res["oradb-thick"].map((o, r) => res["node-thick"][r][w].ms / o[w].ms);
+      console.log(
+        `  thick vs node-oracledb Thick by round: ${per.map((x) => x.toFixed(2)).join(", ")}`,
+      );
       if (w === "fetch") continue; // one call: CPU per call is the whole run
       for (const s of SIDES) {
         const last = res[s].at(-1)[w];

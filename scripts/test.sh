@@ -116,7 +116,7 @@ unset ORADB_TEST_SERVER_ARGS
 #    (tests/_server.ts turns thick mode on before their tests run), under Deno and Node 22.
 #    A skip is a failure, except a test marked for one mode only (its MODE-SPECIFIC line).
 THICK_ONLY="thick thick_pool thick_misuse"
-THICK_SUITES="connect values sharding timezone"
+THICK_SUITES="connect values sharding timezone errors options tracing permissions dsn logging load lone_call"
 echo "== thick mode: thick tests and core suites (Deno and Node 22)"
 export ORADB_INSTANTCLIENT=${ORADB_INSTANTCLIENT:-$ROOT/.tmp/instantclient_19_3}
 case ":${LD_LIBRARY_PATH:-}:" in *":$ORADB_INSTANTCLIENT:"*) ;; *) export LD_LIBRARY_PATH="$ORADB_INSTANTCLIENT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ;; esac

@@ -712,3 +712,65 @@ where
     }
     Ok(promise)
 }
+
+/// A promise settled from any thread, without the I/O thread: thick-mode calls block in OCI on
+/// a thread of their own, which hands the result straight to the JS thread (one wake-up less
+/// per call than a future on the runtime).
+pub struct Pending<T> {
+    deferred: usize,
+    sender: Arc<Sender>,
+    _value: std::marker::PhantomData<fn(T)>,
+}
+
+impl<T: ToNapiValue + Send + 'static> Pending<T> {
+    /// Makes the promise (on the JS thread); it keeps the event loop alive until `complete`.
+    pub fn new(env: Env) -> Result<(JsObject, Pending<T>)> {
+        let raw = env.raw();
+        let ch = channel(raw)?;
+        let (mut deferred, mut promise) = (ptr::null_mut(), ptr::null_mut());
+        // SAFETY: N-API call on the JS thread with valid out-pointers.
+        check(
+            unsafe { sys::napi_create_promise(raw, &mut deferred, &mut promise) },
+            "creating a promise",
+        )?;
+        ch.begin(raw)?;
+        // SAFETY: `promise` is a live value of this env.
+        let promise = unsafe { JsObject::from_raw_unchecked(raw, promise) };
+        let pending = Pending {
+            deferred: deferred as usize,
+            sender: ch.sender.clone(),
+            _value: std::marker::PhantomData,
+        };
+        Ok((promise, pending))
+    }
+
+    /// Settles the promise with `v` (converted on the JS thread); callable from any thread.
+    pub fn complete(self, v: T) {
+        self.sender.send(Box::new(Completion {
+            deferred: self.deferred as sys::napi_deferred,
+            settle: settler(Ok(v)),
+            watch: 0,
+        }));
+    }
+
+    /// Runs `f` on the runtime's blocking pool and settles the promise with its result; a
+    /// panic in `f` rejects it (ODB-4000), as a panic in a runtime call does.
+    pub fn run_blocking(self, f: impl FnOnce() -> T + Send + 'static) {
+        runtime().spawn_blocking(move || self.settle_with(f));
+    }
+
+    /// Runs `f` here and settles the promise with its result (a panic rejects it).
+    pub fn settle_with(self, f: impl FnOnce() -> T) {
+        let out = catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+            p.downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into())
+        });
+        self.sender.send(Box::new(Completion {
+            deferred: self.deferred as sys::napi_deferred,
+            settle: settler(out),
+            watch: 0,
+        }));
+    }
+}

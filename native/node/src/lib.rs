@@ -9,6 +9,7 @@ mod lob;
 pub mod log;
 pub mod object;
 pub mod thick;
+pub mod thick_gate;
 pub mod thick_pool;
 mod uv;
 mod values;

@@ -12,7 +12,7 @@ use oradb_thick::{ExecManyOpts, ExecOpts, InitOptions, ThickConnectOptions, Thic
 
 use crate::{
     call, done, nullable, Bytes, HeapBytes, NativeBatchError, NativeConnectOptions,
-    NativeExecManyResult, NativeFailure,
+    NativeExecManyResult, NativeFailure, Out,
 };
 
 pub(crate) fn failure(e: oradb_thick::Error) -> NativeFailure {
@@ -43,6 +43,17 @@ pub struct NativeThickInit {
     pub lib_dir: Option<String>,
     pub config_dir: Option<String>,
     pub driver_name: Option<String>,
+}
+
+/// Runs a blocking ODPI-C call on the blocking pool, which settles its promise itself (no
+/// trip through the I/O thread).
+pub(crate) fn direct<T: ToNapiValue + Send + 'static>(
+    env: Env,
+    f: impl FnOnce() -> oradb_thick::Result<T> + Send + 'static,
+) -> Result<JsObject> {
+    let (promise, pending) = call::Pending::<Out<T>>::new(env)?;
+    pending.run_blocking(move || done(f().map_err(failure)));
+    Ok(promise)
 }
 
 /// Loads Oracle's client library (once per process).
@@ -122,11 +133,7 @@ impl NativeThickConnection {
 macro_rules! run {
     ($self:ident, $env:ident, |$c:ident| $body:expr) => {{
         let $c = $self.inner.clone();
-        call::spawn_eager(
-            $env,
-            None,
-            async move { done(blocking(move || $body).await) },
-        )
+        direct($env, move || $body)
     }};
 }
 
@@ -184,9 +191,9 @@ impl NativeThickConnection {
                 .collect(),
         };
         let c = self.inner.clone();
-        call::spawn_eager(env, None, async move {
-            let r = blocking(move || c.execute(&sql, &specs.0, &values.0, &o)).await;
-            done(r.map(HeapBytes::from))
+        direct(env, move || {
+            c.execute(&sql, &specs.0, &values.0, &o)
+                .map(HeapBytes::from)
         })
     }
 
@@ -243,9 +250,8 @@ impl NativeThickConnection {
     #[napi]
     pub fn fetch(&self, env: Env, cursor_id: u32, max_rows: u32) -> Result<JsObject> {
         let c = self.inner.clone();
-        call::spawn_eager(env, None, async move {
-            let r = blocking(move || c.fetch(cursor_id, max_rows)).await;
-            done(r.map(HeapBytes::from))
+        direct(env, move || {
+            c.fetch(cursor_id, max_rows).map(HeapBytes::from)
         })
     }
 

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use napi::bindgen_prelude::*;
 use napi::JsObject;
 use napi_derive::napi;
-use tokio::sync::{Notify, Semaphore};
+use oradb_thick::{ThickAcquire, ThickPool, ThickPoolLimits, ThickPoolOptions, Waiter};
 
-use oradb_thick::{ThickAcquire, ThickPool, ThickPoolLimits, ThickPoolOptions};
-
+use crate::call::Pending;
 use crate::thick::{blocking, NativeThickConnection};
+use crate::thick_gate::{hand_on, Gate, Job};
 use crate::{call, done, NativeAcquire, NativePoolLimits, NativePoolOptions, NativePoolStats, Out};
 
 fn limits(l: NativePoolLimits) -> ThickPoolLimits {
@@ -105,33 +105,103 @@ pub fn thick_create_pool(
         done(r.map(|p| NativeThickPool {
             inner: Arc::new(p),
             aborts: Arc::default(),
-            gate: Arc::new(Semaphore::new(OCI_WAITERS)),
+            waiters: Gate::new(OCI_WAITERS),
             own: Mutex::new(own),
+            held: Arc::default(),
         }))
     })
 }
 
+type Slot = Arc<Mutex<Option<Pending<Out<NativeThickConnection>>>>>;
+
 #[napi]
 pub struct NativeThickPool {
     inner: Arc<ThickPool>,
-    /// Wakes an abortable acquire (by request id) that has no session yet.
-    aborts: Arc<Mutex<HashMap<u32, Arc<Notify>>>>,
-    /// Acquires blocked inside OCI at once. Each holds a thread of the runtime's blocking pool
-    /// (512): unbounded, 1000 waiting acquires took them all, and the calls and releases that
-    /// would end their wait queued behind them for ever. The rest wait here, in order.
-    gate: Arc<Semaphore>,
-    /// In "wait" mode, acquires without a sharding key beyond `poolMax` wait here, not inside
-    /// OCI: a thread per waiter there made 50 tasks on 10 sessions spend most of their CPU
-    /// switching threads and contending for OCI's pool lock. Not in "timedwait" mode (the
-    /// wait must be OCI's, to time out) nor for keyed acquires (another key's pool may be free).
-    own: Mutex<Option<Arc<Semaphore>>>,
+    /// The unsettled promise of each abortable acquire (by request id): `cancel_acquire`
+    /// settles it at once when OCI's get already runs (it cannot be stopped).
+    aborts: Arc<Mutex<HashMap<u32, Slot>>>,
+    /// Acquires inside OCI at once when `own` does not apply. Each holds a thread of the
+    /// runtime's blocking pool (512): unbounded, 1000 waiting acquires took them all, and the
+    /// calls and releases that would end their wait queued behind them for ever.
+    waiters: Arc<Gate>,
+    /// In "wait" mode, acquires without a sharding key take one of `poolMax` permits until
+    /// their release, so OCI's get always finds a session and the rest wait here, as jobs: a
+    /// thread per waiter inside OCI made 50 tasks on 10 sessions spend most of their CPU
+    /// switching threads. Not in "timedwait" mode (the wait must be OCI's, to time out) nor
+    /// for keyed acquires (another key's pool may be free).
+    own: Mutex<Option<Arc<Gate>>>,
+    /// Sessions out with a permit of `own` (by pool id): their release hands it on.
+    held: Arc<Mutex<HashMap<u32, Arc<Gate>>>>,
 }
 
 /// At most this many acquires wait inside OCI (half the blocking pool).
 const OCI_WAITERS: usize = 256;
 
-fn own_gate(l: &ThickPoolLimits) -> Option<Arc<Semaphore>> {
-    (l.get_mode == "wait").then(|| Arc::new(Semaphore::new(l.max.max(1) as usize)))
+fn own_gate(l: &ThickPoolLimits) -> Option<Arc<Gate>> {
+    (l.get_mode == "wait").then(|| Gate::new(l.max.max(1) as usize))
+}
+
+fn aborted() -> crate::NativeFailure {
+    crate::thick::failure(oradb_thick::Error::odb(
+        oradb_protocol::codes::ACQUIRE_ABORTED,
+        "acquire() was aborted",
+    ))
+}
+
+/// One acquire's get, run when it holds a permit of its gate.
+struct Get {
+    pool: Arc<ThickPool>,
+    aborts: Arc<Mutex<HashMap<u32, Slot>>>,
+    held: Arc<Mutex<HashMap<u32, Arc<Gate>>>>,
+    request: ThickAcquire,
+    request_id: u32,
+    /// The session keeps the permit until its release (else it goes back after the get).
+    keeps: bool,
+    slot: Slot,
+}
+
+impl Get {
+    /// Gets the session (`permit`: the gate it holds a permit of; `None`: aborted while
+    /// waiting) and settles the acquire's promise. Returns the permit to hand on, if any.
+    fn run(self, waiter: Waiter, permit: Option<Arc<Gate>>) -> Option<Arc<Gate>> {
+        let got = match permit {
+            None => Err(aborted()),
+            Some(_) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.pool.acquire(&self.request, &waiter)
+            }))
+            .unwrap_or_else(|_| {
+                Err(oradb_thick::Error::odb(
+                    oradb_protocol::codes::INTERNAL,
+                    "thick-mode acquire panicked",
+                ))
+            })
+            .map_err(crate::thick::failure),
+        };
+        drop(waiter);
+        if self.request_id != 0 {
+            lock(&self.aborts).remove(&self.request_id);
+        }
+        let pending = lock(&self.slot).take();
+        let got = match (got, &pending) {
+            // Settled as aborted meanwhile: nobody takes this session.
+            (Ok(a), None) => {
+                let _ = self.pool.release(a.id, "", true);
+                Err(aborted())
+            }
+            (got, _) => got,
+        };
+        let mut pass = None;
+        match (&got, permit) {
+            (Ok(a), Some(g)) if self.keeps => {
+                lock(&self.held).insert(a.id, g);
+            }
+            (_, g) => pass = g,
+        }
+        if let Some(p) = pending {
+            p.complete(done(got.map(NativeThickConnection::pooled)));
+        }
+        pass
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -140,81 +210,75 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 #[napi]
 impl NativeThickPool {
-    fn aborts(&self) -> MutexGuard<'_, HashMap<u32, Arc<Notify>>> {
+    fn aborts(&self) -> MutexGuard<'_, HashMap<u32, Slot>> {
         lock(&self.aborts)
     }
 
     /// Gets a session; `request_id` (non-zero) lets `cancel_acquire` abort it.
     #[napi]
     pub fn acquire(&self, env: Env, req: NativeAcquire, request_id: u32) -> Result<JsObject> {
-        let p = self.inner.clone();
+        let (promise, pending) = Pending::<Out<NativeThickConnection>>::new(env)?;
         let r = match acquire_request(req) {
             Ok(r) => r,
             Err(e) => {
-                return call::spawn(env, async move { done::<NativeThickConnection>(Err(e)) })
+                pending.complete(done(Err(e)));
+                return Ok(promise);
             }
         };
         // Counted as waiting now, on the JS thread, so statistics and queueMax see it at once.
-        let waiter = match p.enter(&r, request_id) {
+        let waiter = match self.inner.enter(&r, request_id) {
             Ok(w) => w,
             Err(e) => {
-                let e = crate::thick::failure(e);
-                return call::spawn(env, async move { done::<NativeThickConnection>(Err(e)) });
+                pending.complete(done(Err(crate::thick::failure(e))));
+                return Ok(promise);
             }
         };
-        let abort = (request_id != 0).then(|| {
-            let n = Arc::new(Notify::new());
-            self.aborts().insert(request_id, n.clone());
-            n
-        });
-        let aborts = self.aborts.clone();
-        let gate = self.gate.clone();
+        let slot: Slot = Arc::new(Mutex::new(Some(pending)));
+        if request_id != 0 {
+            self.aborts().insert(request_id, slot.clone());
+        }
         let own = match r.sharding_key.is_empty() && r.super_sharding_key.is_empty() {
             true => lock(&self.own).clone(),
             false => None,
         };
-        call::spawn_eager(env, None, async move {
-            let get = async move {
-                // The semaphores are never closed.
-                let mine = match own {
-                    Some(s) => s.acquire_owned().await.ok(),
-                    None => None,
-                };
-                let permit = gate.acquire_owned().await.ok();
-                blocking(move || {
-                    let _permits = (mine, permit);
-                    p.acquire(&r, &waiter)
-                })
-                .await
-            };
-            let got = match abort {
-                None => get.await,
-                Some(n) => {
-                    let got = tokio::select! {
-                        biased;
-                        got = get => got,
-                        // Only notified before the acquire has its session: if OCI's get
-                        // runs, it drops the session it gets.
-                        () = n.notified() => Err(crate::thick::failure(oradb_thick::Error::odb(
-                            oradb_protocol::codes::ACQUIRE_ABORTED,
-                            "acquire() was aborted",
-                        ))),
-                    };
-                    lock(&aborts).remove(&request_id);
-                    got
+        let keeps = own.is_some();
+        let gate = own.unwrap_or_else(|| self.waiters.clone());
+        let get = Get {
+            pool: self.inner.clone(),
+            aborts: self.aborts.clone(),
+            held: self.held.clone(),
+            request: r,
+            request_id,
+            keeps,
+            slot,
+        };
+        let job: Job = Box::new(move |permit| get.run(waiter, permit));
+        if let Some(job) = gate.enter(request_id, job) {
+            call::runtime().spawn_blocking(move || {
+                if let Some(g) = job(Some(gate)) {
+                    hand_on(&g);
                 }
-            };
-            done(got.map(NativeThickConnection::pooled))
-        })
+            });
+        }
+        Ok(promise)
     }
 
-    /// The acquire fails at once with ODB-2010; if OCI's get already runs (it cannot be
-    /// stopped), the session it gives is dropped (`ThickPool::cancel`).
+    /// The acquire fails at once with ODB-2010: taken out of its gate if it waits there, else
+    /// (OCI's get already runs and cannot be stopped) the session it gets is dropped
+    /// (`ThickPool::cancel`).
     #[napi]
     pub fn cancel_acquire(&self, request_id: u32) {
+        let own = lock(&self.own).clone();
+        for gate in own.iter().chain(std::iter::once(&self.waiters)) {
+            if let Some(job) = gate.cancel(request_id) {
+                job(None);
+                return;
+            }
+        }
         if self.inner.cancel(request_id) {
-            if let Some(n) = self.aborts().get(&request_id) {
-                n.notify_one();
+            let slot = self.aborts().remove(&request_id);
+            if let Some(p) = slot.and_then(|s| lock(&s).take()) {
+                p.complete(done(Err(aborted())));
             }
         }
     }
@@ -263,21 +327,37 @@ impl NativeThickPool {
         0
     }
 
-    /// Gives a session back (retagged when `tag` is not its tag), or drops it.
+    /// Gives a session back (retagged when `tag` is not its tag), or drops it; then its
+    /// permit goes to the next waiting acquire, which runs on this thread.
     #[napi]
     pub fn release(&self, env: Env, id: u32, tag: String, drop: bool) -> Result<JsObject> {
-        let p = self.inner.clone();
-        call::spawn_eager(env, None, async move {
-            done(blocking(move || p.release(id, &tag, drop)).await)
-        })
+        let (p, held) = (self.inner.clone(), self.held.clone());
+        let (promise, pending) = Pending::<Out<()>>::new(env)?;
+        call::runtime().spawn_blocking(move || {
+            pending.settle_with(|| done(p.release(id, &tag, drop).map_err(crate::thick::failure)));
+            let permit = lock(&held).remove(&id);
+            if let Some(g) = permit {
+                hand_on(&g);
+            }
+        });
+        Ok(promise)
     }
 
-    /// `drain_ms` < 0: no drain time.
+    /// `drain_ms` < 0: no drain time. Once closed, the permits of the sessions it closed go to
+    /// the acquires still waiting, which then fail (the pool is closed).
     #[napi]
     pub fn close(&self, env: Env, force: bool, drain_ms: f64) -> Result<JsObject> {
-        let p = self.inner.clone();
+        let (p, held) = (self.inner.clone(), self.held.clone());
         call::spawn(env, async move {
-            done(blocking(move || p.close(force, drain_ms.max(0.0))).await)
+            let r = blocking(move || {
+                p.close(force, drain_ms.max(0.0))?;
+                let left: Vec<_> = lock(&held).drain().map(|(_, g)| g).collect();
+                for g in left {
+                    hand_on(&g);
+                }
+                Ok(())
+            });
+            done(r.await)
         })
     }
 

@@ -356,10 +356,13 @@ impl ThickConnection {
         self.close_with(CloseMode::Default)
     }
 
-    /// A pooled session back to OCI's pool: retagged when `tag` is not OCI's tag of it,
-    /// or dropped. Waits for a call in flight; again: nothing to do.
+    /// A pooled session back to OCI's pool: with `tag` as its tag (empty: untagged), or
+    /// dropped. Waits for a call in flight; again: nothing to do.
     pub(crate) fn release(&self, tag: &str, drop_it: bool) -> Result<()> {
-        let retag = self.read().tag() != tag;
+        // Always retagged when either tag is set: OCI releases without RETAG under the tag the
+        // session had when found, which after a PL/SQL fix-up is not the one it now has (a
+        // retag is local to OCI, no round trip).
+        let retag = !tag.is_empty() || !self.read().tag().is_empty();
         let mode = match (drop_it, retag) {
             (true, _) => CloseMode::Drop,
             (false, true) => CloseMode::Retag(tag),
@@ -390,6 +393,7 @@ impl ThickConnection {
 fn bind_all(stmt: &mut Statement, specs: &[Spec], vals: &[u8]) -> Result<()> {
     let mut r = Reader::new(vals);
     for (i, s) in specs.iter().enumerate() {
+        check_interval(r.peek(), s, i)?;
         let v = r.value()?;
         let ty = out_type(s.db_type, s.max_size);
         let value: &dyn ToSql = &v;
@@ -405,6 +409,30 @@ fn bind_all(stmt: &mut Statement, specs: &[Spec], vals: &[u8]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An interval value binds only as its own interval type, and an interval type takes only
+/// that value (as in thin mode): OCI would convert between the two kinds silently.
+fn check_interval(tag: Option<u8>, s: &Spec, i: usize) -> Result<()> {
+    // Tags 14 and 15: IntervalDS and IntervalYM values; 183 and 182 their Oracle types.
+    let (kind, own) = match tag {
+        Some(14) => ("IntervalDS", 183),
+        Some(15) => ("IntervalYM", 182),
+        Some(0) | None => return Ok(()),
+        Some(_) if matches!(s.db_type, 182 | 183) => ("non-interval", s.db_type),
+        Some(_) => return Ok(()),
+    };
+    if s.db_type == 0 || (s.db_type == own && tag.is_some_and(|t| t == 14 || t == 15)) {
+        return Ok(());
+    }
+    let name = s.name.clone().unwrap_or_else(|| (i + 1).to_string());
+    Err(Error::odb(
+        crate::error::codes::BIND_CONVERSION_FAILED,
+        format!(
+            "bind \"{name}\": a {kind} value cannot be bound as Oracle type {}",
+            s.db_type
+        ),
+    ))
 }
 
 /// Tagged OUT values, one per bind (IN binds as NULL); RETURNING binds as arrays (tag 10).

@@ -66,6 +66,11 @@ impl Error {
                 ..Error::odb(codes::CONNECTION_LOST, message)
             };
         }
+        // ODPI-C's callTimeout ("DPI-1067: call timeout of N ms exceeded with ORA-03156") is
+        // thin mode's ODB-5011; OCI has broken the call and the session goes on.
+        if leading_code(&message) == Some("DPI-1067") {
+            return Error::odb(codes::CALL_TIMEOUT, message);
+        }
         let code = leading_code(&message)
             .map(str::to_string)
             .unwrap_or_else(|| format!("ORA-{:05}", db.code()));
@@ -121,6 +126,15 @@ impl From<oracle::Error> for Error {
     fn from(e: oracle::Error) -> Error {
         match e.db_error() {
             Some(db) => Error::from_db(db, db.offset()),
+            // A named value the statement has no placeholder for: thin mode's ODB-3007.
+            None if e.kind() == oracle::ErrorKind::InvalidBindName => {
+                let text = e.to_string();
+                let name = text.strip_prefix("invalid bind name ").unwrap_or(&text);
+                Error::odb(
+                    codes::BIND_NOT_IN_STATEMENT,
+                    format!("bind \"{name}\" is not a placeholder of the statement"),
+                )
+            }
             None => Error::odb(codes::INTERNAL, e.to_string()),
         }
     }
@@ -129,6 +143,17 @@ impl From<oracle::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_bind_name_is_odb_3007_naming_it() {
+        let e = oracle::Error::new(
+            oracle::ErrorKind::InvalidBindName,
+            "invalid bind name extra",
+        );
+        let e = Error::from(e);
+        assert_eq!(e.code, codes::BIND_NOT_IN_STATEMENT);
+        assert!(e.message.contains("\"extra\""), "{}", e.message);
+    }
 
     #[test]
     fn leading_code_reads_ora_and_dpi_codes_only() {

@@ -32,6 +32,10 @@ impl<'a> Reader<'a> {
         self.pos = end;
         Ok(s)
     }
+    /// The next value's tag, not consumed.
+    pub fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
     pub fn u8(&mut self) -> Result<u8> {
         Ok(self.take(1)?[0])
     }
