@@ -43,7 +43,10 @@ impl Default for Config {
             users: vec![("scott".into(), "tiger".into())],
             services: vec!["FREEPDB1".into()],
             data_dir: None,
-            field_version: 17,
+            // 23.4's: VECTOR columns are described with their dimensions and format
+            // (python-oracledb's vector_dimensions/vector_format); every peer client passed its
+            // conformance checks at it (the lower of the two sides' versions is used).
+            field_version: 24,
             io_timeout: Duration::from_secs(30),
             max_request: 512 * 1024 * 1024,
             tls: None,

@@ -11,7 +11,13 @@ use oradb_testserver::{Config, TestServer};
 
 #[tokio::test]
 async fn a_fetch_ends_with_the_fetch_calls_sequence_number() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    // The OFETCH below was captured at field version 17: the server offers that here.
+    let server = TestServer::start(Config {
+        field_version: 17,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
     let mut c = common::Client::logon(server.addr(), "scott", "tiger")
         .await
         .unwrap();
