@@ -10,7 +10,7 @@ use oradb_protocol::buf::Reader;
 use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::msg;
 use oradb_protocol::value::ora_type;
-use oradb_testserver::{Config, TestServer};
+use oradb_testserver::TestServer;
 
 fn column(answer: &[u8], caps: &oradb_protocol::ttc::Caps) -> DescribeColumn {
     assert_eq!(answer[0], msg::DESCRIBE_INFO, "no describe: {answer:02x?}");
@@ -20,7 +20,7 @@ fn column(answer: &[u8], caps: &oradb_protocol::ttc::Caps) -> DescribeColumn {
 
 #[tokio::test]
 async fn numbers_have_no_character_length_text_has_its_own() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = common::Client::logon(server.addr(), "scott", "tiger")
         .await
         .unwrap();

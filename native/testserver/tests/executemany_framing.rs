@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::{Client, Unmarked};
 use oradb_protocol::buf::Writer;
 use oradb_protocol::ttc::execute::{options, ExecuteRequest};
-use oradb_testserver::{Config, TestServer};
+use oradb_testserver::TestServer;
 
 const SDU: usize = 1001;
 /// Payload bytes in a full packet at SDU 1001 (header 8, data flags 2);
@@ -46,7 +46,7 @@ fn statement(sql: &str, seq: u8) -> ExecuteRequest {
 
 #[tokio::test]
 async fn executemany_cut_between_bind_rows_at_a_full_packet_waits_for_the_rest() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let how = Unmarked {
         sdu: SDU,
         even: false,

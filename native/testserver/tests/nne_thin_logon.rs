@@ -96,6 +96,8 @@ async fn a_thin_client_with_nne_keeps_its_keys_after_logon() {
             integrity: Level::Required,
             ..ServerPolicy::default()
         },
+        // Its captured bytes were taken at field version 17.
+        field_version: 17,
         ..Config::default()
     })
     .await

@@ -8,7 +8,7 @@ mod common;
 
 use oradb_protocol::buf::Writer;
 use oradb_protocol::ttc::execute::{options, ExecuteRequest};
-use oradb_testserver::{Config, TestServer};
+use oradb_testserver::TestServer;
 
 fn requests() -> Vec<Vec<u8>> {
     common::hex_lines(include_str!("golden/python_number_overflow.hex"))
@@ -30,7 +30,7 @@ fn query(sql: &str) -> ExecuteRequest {
 
 #[tokio::test]
 async fn a_binary_double_too_big_for_number_is_ora_01426_at_insert() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = common::Client::logon(server.addr(), "scott", "tiger")
         .await
         .unwrap();

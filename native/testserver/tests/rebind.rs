@@ -10,7 +10,7 @@ use oradb_protocol::buf::Reader;
 use oradb_protocol::ttc::describe::DescribeInfo;
 use oradb_protocol::ttc::msg;
 use oradb_protocol::value::ora_type;
-use oradb_testserver::{Config, TestServer};
+use oradb_testserver::TestServer;
 
 fn requests() -> Vec<Vec<u8>> {
     common::hex_lines(include_str!("golden/python_rebind_select.hex"))
@@ -31,7 +31,7 @@ fn described_type(answer: &[u8], caps: &oradb_protocol::ttc::Caps) -> u8 {
 
 #[tokio::test]
 async fn select_bind_rerun_with_a_string_then_a_date_is_described_again() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = common::Client::logon(server.addr(), "scott", "tiger")
         .await
         .unwrap();
@@ -60,7 +60,7 @@ async fn select_bind_rerun_with_a_string_then_a_date_is_described_again() {
 
 #[tokio::test]
 async fn a_select_bind_rerun_with_a_longer_string_is_described_with_its_size() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = common::Client::logon(server.addr(), "scott", "tiger")
         .await
         .unwrap();

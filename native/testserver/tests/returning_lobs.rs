@@ -11,11 +11,11 @@ use oradb_protocol::buf::{Reader, Writer};
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::lob::{op, read_locator_value, LobOpReply, LobOpRequest, ReplyShape};
 use oradb_protocol::ttc::msg;
-use oradb_testserver::{Config, TestServer};
+use oradb_testserver::TestServer;
 
 #[tokio::test]
 async fn returning_into_a_clob_bind_sends_a_locator_of_the_value() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = common::Client::logon(server.addr(), "scott", "tiger")
         .await
         .unwrap();
@@ -56,7 +56,7 @@ async fn lob_op(c: &mut common::Client, req: &LobOpRequest) -> Result<LobOpReply
 /// temporary copy, and the row kept its empty LOB after the commit.
 #[tokio::test]
 async fn returning_a_blob_column_gives_the_rows_locator_and_writes_fill_the_row() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = common::Client::logon(server.addr(), "scott", "tiger")
         .await
         .unwrap();

@@ -13,7 +13,7 @@ use oradb_protocol::ttc::describe::DescribeInfo;
 use oradb_protocol::ttc::error::ErrorMessage;
 use oradb_protocol::ttc::rows::{DmlRowCounts, RowHeader};
 use oradb_protocol::ttc::{msg, Caps};
-use oradb_testserver::{Config, TestServer};
+use oradb_testserver::TestServer;
 
 /// The requests, by the step names the capture file gives them.
 struct Requests(Vec<(String, Vec<u8>)>);
@@ -89,7 +89,7 @@ async fn call(c: &mut common::Client, req: &[u8]) -> (Vec<&'static str>, u32, u6
 
 #[tokio::test]
 async fn each_scroll_answers_from_the_row_it_names() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = client(&server).await;
     let q = Requests::load();
     // The execute: the first two rows, more to come.
@@ -133,7 +133,7 @@ async fn each_scroll_answers_from_the_row_it_names() {
 
 #[tokio::test]
 async fn an_execute_at_row_one_runs_the_query_again() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = client(&server).await;
     let q = Requests::load();
     call(&mut c, &q.get("START")).await;
@@ -149,7 +149,7 @@ async fn an_execute_at_row_one_runs_the_query_again() {
 
 #[tokio::test]
 async fn an_unknown_orientation_is_ora_24391_and_the_session_goes_on() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = client(&server).await;
     let q = Requests::load();
     call(&mut c, &q.get("START")).await;

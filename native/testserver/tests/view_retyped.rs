@@ -12,7 +12,7 @@ use oradb_protocol::buf::Reader;
 use oradb_protocol::ttc::describe::DescribeInfo;
 use oradb_protocol::ttc::msg;
 use oradb_protocol::value::ora_type;
-use oradb_testserver::{Config, TestServer};
+use oradb_testserver::TestServer;
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
@@ -29,7 +29,7 @@ fn described(answer: &[u8], caps: &oradb_protocol::ttc::Caps) -> (u8, u32) {
 
 #[tokio::test]
 async fn a_cached_query_retyped_to_clob_sends_the_value_inline_as_long() {
-    let server = TestServer::start(Config::default()).await.unwrap();
+    let server = TestServer::start(common::captured_config()).await.unwrap();
     let mut c = common::Client::logon(server.addr(), "scott", "tiger")
         .await
         .unwrap();

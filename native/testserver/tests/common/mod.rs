@@ -461,3 +461,13 @@ pub fn hex_lines(text: &str) -> Vec<Vec<u8>> {
         })
         .collect()
 }
+
+/// The server configuration for tests that replay captured client bytes: the captures were
+/// taken at TTC field version 17 (what the server offered then), whose message layouts they
+/// hold, so the server offers that version.
+pub fn captured_config() -> oradb_testserver::Config {
+    oradb_testserver::Config {
+        field_version: 17,
+        ..oradb_testserver::Config::default()
+    }
+}
