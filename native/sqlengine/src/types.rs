@@ -23,6 +23,13 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         national: false,
         uds_flags: 0,
     };
+    // A length of a character or RAW type: Oracle's 1..=32767, else no type (a length of 4e9
+    // overflowed the byte size of a CHAR-semantics column: found by the fuzzer).
+    let len = |default: u32| match a0 {
+        None => Some(default),
+        Some(n) if (1..=32767).contains(&n) => Some(n as u32),
+        Some(_) => None,
+    };
     Some(match w.as_slice() {
         ["NUMBER"] | ["NUMERIC"] | ["DECIMAL"] | ["DEC"] => match (a0, args.get(1)) {
             (None, _) => col(ora_type::NUMBER, 22, 0, -127),
@@ -37,12 +44,18 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
             }
         },
         ["INTEGER"] | ["INT"] | ["SMALLINT"] => col(ora_type::NUMBER, 22, 38, 0),
+        // Binary precision 1..=126 (ORA-01724 otherwise).
+        ["FLOAT"] | ["REAL"] | ["DOUBLE", "PRECISION"]
+            if a0.is_some_and(|p| !(1..=126).contains(&p)) =>
+        {
+            return None
+        }
         ["FLOAT"] | ["REAL"] | ["DOUBLE", "PRECISION"] => {
             col(ora_type::NUMBER, 22, a0.unwrap_or(126) as i8, -127)
         }
         // AL16UTF16: two bytes a character, whatever the length semantics.
         ["NVARCHAR2"] | ["NATIONAL", "CHARACTER", "VARYING"] | ["NCHAR", "VARYING"] => {
-            let n = a0.unwrap_or(4000) as u32;
+            let n = len(4000)?;
             ColumnInfo {
                 char_size: n,
                 national: true,
@@ -50,7 +63,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
             }
         }
         ["NCHAR"] | ["NATIONAL", "CHARACTER"] | ["NATIONAL", "CHAR"] => {
-            let n = a0.unwrap_or(1) as u32;
+            let n = len(1)?;
             ColumnInfo {
                 char_size: n,
                 national: true,
@@ -62,7 +75,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
             ..col(ora_type::CLOB, 4000, 0, 0)
         },
         ["VARCHAR2"] | ["VARCHAR"] | ["CHARACTER", "VARYING"] | ["CHAR", "VARYING"] => {
-            let n = a0.unwrap_or(4000) as u32;
+            let n = len(4000)?;
             let bytes = if char_semantics { n * 4 } else { n };
             ColumnInfo {
                 char_size: n,
@@ -70,7 +83,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
             }
         }
         ["CHAR"] | ["CHARACTER"] => {
-            let n = a0.unwrap_or(1) as u32;
+            let n = len(1)?;
             ColumnInfo {
                 char_size: n,
                 ..col(ora_type::CHAR, if char_semantics { n * 4 } else { n }, 0, 0)
@@ -85,7 +98,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
             col(ora_type::TIMESTAMP_LTZ, 11, 0, a0.unwrap_or(6) as i8)
         }
         ["TIMESTAMP", ..] => col(ora_type::TIMESTAMP, 11, 0, a0.unwrap_or(6) as i8),
-        ["RAW"] => col(ora_type::RAW, a0.unwrap_or(2000) as u32, 0, 0),
+        ["RAW"] => col(ora_type::RAW, len(2000)?, 0, 0),
         ["BINARY_DOUBLE"] => col(ora_type::BINARY_DOUBLE, 8, 0, 0),
         ["BINARY_FLOAT"] => col(ora_type::BINARY_FLOAT, 4, 0, 0),
         ["CLOB"] => col(ora_type::CLOB, 4000, 0, 0),
@@ -122,7 +135,7 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         // Kept and described as the text the ROWID pseudo-column yields
         // (rowid.rs), so a stored rowid binds back into `where rowid = :r`.
         ["ROWID"] => col(ora_type::VARCHAR, 18, 0, 0),
-        ["UROWID"] => col(ora_type::VARCHAR, a0.unwrap_or(4000) as u32, 0, 0),
+        ["UROWID"] => col(ora_type::VARCHAR, len(4000)?, 0, 0),
         _ => return None,
     })
 }
