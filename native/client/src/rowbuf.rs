@@ -123,14 +123,7 @@ impl RowBuf {
             self.null();
             return;
         };
-        self.data.push(tag::LOB);
-        self.data.push(c.db_type);
-        self.data.push(c.csfrm);
-        self.data.extend_from_slice(&(size as f64).to_le_bytes());
-        self.data.extend_from_slice(&chunk.to_le_bytes());
-        self.data
-            .extend_from_slice(&(loc.len() as u32).to_le_bytes());
-        self.data.extend_from_slice(&loc);
+        self.lob_value(c.db_type, c.csfrm, size, chunk, &loc);
         self.locators.push(loc);
     }
 
@@ -142,14 +135,17 @@ impl RowBuf {
             self.null();
             return;
         };
-        self.data.push(tag::LOB);
-        self.data.push(ora_type::BFILE);
-        self.data.push(c.csfrm);
-        self.data.extend_from_slice(&0f64.to_le_bytes());
-        self.data.extend_from_slice(&0u32.to_le_bytes());
+        self.lob_value(ora_type::BFILE, c.csfrm, 0, 0, &loc);
+    }
+
+    /// `tag::LOB`'s layout (see there).
+    fn lob_value(&mut self, ty: u8, csfrm: u8, size: u64, chunk: u32, loc: &[u8]) {
+        self.data.extend_from_slice(&[tag::LOB, ty, csfrm]);
+        self.data.extend_from_slice(&(size as f64).to_le_bytes());
+        self.data.extend_from_slice(&chunk.to_le_bytes());
         self.data
             .extend_from_slice(&(loc.len() as u32).to_le_bytes());
-        self.data.extend_from_slice(&loc);
+        self.data.extend_from_slice(loc);
     }
 
     /// Appends the value `b` (None = NULL) of a column decoded per `c`.

@@ -6,7 +6,7 @@
 //! `WITH UNIQUE KEYS` and, in the aggregates, `ORDER BY`.
 
 use super::Rewriter;
-use crate::lexer::{Tok, Token};
+use crate::lexer::{split_commas, Tok, Token};
 
 thread_local! {
     /// The JSON-type columns (upper case) of the tables the statement being
@@ -56,23 +56,6 @@ fn is_json_expr(toks: &[Token]) -> bool {
     is_constructor(&head)
         || (matches!(head.as_str(), "JSON_QUERY" | "JSON" | "JSON_SCALAR")
             && toks.get(1).is_some_and(|t| t.is_op("(")))
-}
-
-/// Splits `toks` at top-level commas.
-fn split_commas(toks: &[Token]) -> Vec<&[Token]> {
-    let (mut out, mut depth, mut start) = (Vec::new(), 0i32, 0);
-    for (i, t) in toks.iter().enumerate() {
-        if t.is_op("(") {
-            depth += 1;
-        } else if t.is_op(")") {
-            depth -= 1;
-        } else if t.is_op(",") && depth == 0 {
-            out.push(&toks[start..i]);
-            start = i + 1;
-        }
-    }
-    out.push(&toks[start..]);
-    out
 }
 
 /// Whether a trailing clause starts at `toks[i]` (ORDER BY when `order`).
