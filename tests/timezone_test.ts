@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { connect } from "../mod.ts";
+import { BIND_OUT, connect, DB_TYPE_TIMESTAMP_TZ } from "../mod.ts";
 import { localTimeZone } from "../src/connect.ts";
 import { SKIP_SERVER, startTestServer } from "./_server.ts";
 
@@ -92,6 +92,39 @@ test(
         { outFormat: "array" },
       );
       assert.equal((cast.rows?.[0][0] as Date).toISOString(), "2026-07-01T10:00:00.000Z");
+    } finally {
+      await conn.close();
+    }
+  },
+);
+
+test(
+  "a PL/SQL OUT bind of TIMESTAMP WITH TIME ZONE gets a zone-less value in the session's zone",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const conn = await connect({
+      user: db.user,
+      password: db.password,
+      connectString: db.connectString,
+    });
+    try {
+      await conn.execute("alter session set time_zone = 'Europe/Paris'");
+      const r = await conn.execute(
+        "begin :s := timestamp '2026-07-01 12:00:00'; :w := timestamp '2026-12-15 12:00:00'; " +
+          ":z := timestamp '2026-07-01 12:00:00 +05:30'; end;",
+        {
+          s: { dir: BIND_OUT, type: DB_TYPE_TIMESTAMP_TZ },
+          w: { dir: BIND_OUT, type: DB_TYPE_TIMESTAMP_TZ },
+          z: { dir: BIND_OUT, type: DB_TYPE_TIMESTAMP_TZ },
+        },
+      );
+      const out = r.outBinds as Record<string, Date>;
+      // Paris: +02:00 in July, +01:00 in December (it was UTC: 12:00Z).
+      assert.equal(out.s.toISOString(), "2026-07-01T10:00:00.000Z");
+      assert.equal(out.w.toISOString(), "2026-12-15T11:00:00.000Z");
+      // A value with its own zone keeps it.
+      assert.equal(out.z.toISOString(), "2026-07-01T06:30:00.000Z");
     } finally {
       await conn.close();
     }

@@ -415,6 +415,13 @@ pub struct Session {
 }
 
 impl Session {
+    /// The session time zone's offset east of UTC, in minutes, at wall-clock
+    /// time `local`: the zone a zone-less value takes as TIMESTAMP WITH TIME
+    /// ZONE (a PL/SQL OUT bind of that type, say).
+    pub fn zone_offset_at(&self, local: &DateTime) -> i32 {
+        self.shared.tz_offset_at(local)
+    }
+
     pub fn open(db: &Arc<Database>, user: &str) -> Result<Session, SqlError> {
         Self::open_with(db, user, None)
     }

@@ -6,13 +6,15 @@ use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::{BatchError, ErrorMessage};
 use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector};
 use oradb_protocol::ttc::Caps;
-use oradb_protocol::value::{self, ora_type, Value};
+use std::sync::Mutex;
+
+use oradb_protocol::value::{self, ora_type, DateTime, Value};
 
 use super::calls::{send_sql_error, State};
 use super::exec::Run;
 use super::returning::Returned;
 use super::Conn;
-use crate::sql::{BindDir, ColumnInfo, Outcome, SqlError, StmtKind};
+use crate::sql::{BindDir, ColumnInfo, Outcome, Session, SqlError, StmtKind};
 
 fn describe(w: &mut TtcWriter, caps: &Caps, cols: &[ColumnInfo]) {
     let mut info = describe_info(cols);
@@ -150,16 +152,25 @@ fn encoded(v: &Value, ty: u8, csfrm: u8) -> Result<Option<Vec<u8>>, SqlError> {
 }
 
 /// An OUT value converted to the type the client bound (PL/SQL values are
-/// typed by the expression that produced them, not by the bind).
-fn out_as(v: &Value, ty: u8) -> Value {
+/// typed by the expression that produced them, not by the bind). A value
+/// without a zone bound as TIMESTAMP WITH TIME ZONE takes the session's
+/// zone at its own date, as Oracle converts it (not UTC).
+fn out_as(v: &Value, ty: u8, session: &Mutex<Option<Session>>) -> Value {
+    let zone_at = |d: &DateTime| {
+        let g = session.lock().ok();
+        g.as_ref()
+            .and_then(|g| g.as_ref())
+            .map_or(0, |s| s.zone_offset_at(d))
+    };
     match (v, ty) {
         (Value::Number(n), ora_type::BOOLEAN) => Value::Boolean(n.trim() != "0"),
         (Value::Varchar(s), ora_type::TIMESTAMP_TZ) => {
             match crate::sql::date_text::parse_zoned(s) {
-                Some((d, off)) => Value::TimestampTz(d, off.unwrap_or(0)),
+                Some((d, off)) => Value::TimestampTz(d, off.unwrap_or_else(|| zone_at(&d))),
                 None => v.clone(),
             }
         }
+        (Value::Timestamp(d), ora_type::TIMESTAMP_TZ) => Value::TimestampTz(*d, zone_at(d)),
         (Value::Varchar(s), ora_type::DATE | ora_type::TIMESTAMP | ora_type::TIMESTAMP_LTZ) => {
             match crate::sql::date_text::parse_local(s) {
                 Some(d) => Value::Timestamp(d),
@@ -673,7 +684,7 @@ async fn plsql(
                         .map(|a| {
                             a.values
                                 .iter()
-                                .map(|v| encoded(&out_as(v, ty), ty, form))
+                                .map(|v| encoded(&out_as(v, ty, &st.session), ty, form))
                                 .collect()
                         })
                         .unwrap_or(Ok(Vec::new()));
@@ -719,7 +730,10 @@ async fn plsql(
                     }
                     continue;
                 }
-                let b = match out.get(i).map(|v| encoded(&out_as(v, ty), ty, form)) {
+                let b = match out
+                    .get(i)
+                    .map(|v| encoded(&out_as(v, ty, &st.session), ty, form))
+                {
                     Some(Ok(b)) => b,
                     None => None,
                     Some(Err(e)) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
