@@ -237,7 +237,9 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     if prefixed(&["JSON(", "JSON_QUERY(", "JSON_SCALAR("]) {
         return t("JSON");
     }
-    if prefixed(&["TO_CLOB(", "TO_NCLOB("]) {
+    if prefixed(&["TO_NCLOB("]) {
+        t("NCLOB")
+    } else if prefixed(&["TO_CLOB("]) {
         t("CLOB")
     } else if prefixed(&["TO_BINARY_DOUBLE("]) {
         t("BINARY_DOUBLE")
@@ -535,6 +537,13 @@ mod tests {
         }
         let c = oracle_type(&s(&["NUMBER"]), &[], false).unwrap();
         assert!(decl_type(&c, None).starts_with("BLOB"));
+    }
+
+    #[test]
+    fn to_nclob_is_described_as_a_national_clob() {
+        let t = |h: &str| heading_type(h).map(|c| (c.ora_type, c.national));
+        assert_eq!(t("TO_NCLOB('A')"), Some((ora_type::CLOB, true)));
+        assert_eq!(t("TO_CLOB('A')"), Some((ora_type::CLOB, false)));
     }
 
     #[test]

@@ -221,10 +221,19 @@ pub(crate) fn retyped_defines(
     if !changed || lob_left {
         return Vec::new();
     }
+    // The client reads the value in the character-set form of the column it had (an
+    // NVARCHAR2 that became CLOB comes as national LONG): the form goes with the old type.
+    let form = |i: usize| match old_defines.get(i).map(|d| d.csfrm) {
+        Some(f) if f != 0 => f,
+        _ if old.get(i).is_some_and(|c| c.national) => 2,
+        _ => 1,
+    };
     types
         .into_iter()
-        .map(|ora_type| ColumnMeta {
+        .enumerate()
+        .map(|(i, ora_type)| ColumnMeta {
             ora_type,
+            csfrm: form(i),
             ..ColumnMeta::default()
         })
         .collect()
@@ -277,6 +286,19 @@ mod tests {
         let types = |d: Vec<super::ColumnMeta>| d.iter().map(|m| m.ora_type).collect::<Vec<_>>();
         let r = retyped_defines(&[col(VARCHAR), col(RAW)], &[], &[col(CLOB), col(BLOB)]);
         assert_eq!(types(r), [LONG, LONG_RAW]);
+        // An NVARCHAR2 that became CLOB or NCLOB comes as national LONG: the client
+        // reads it in the form of the column it had (python-oracledb test_4603, 4610).
+        let nvarchar = ColumnInfo {
+            national: true,
+            ..col(VARCHAR)
+        };
+        let nclob = ColumnInfo {
+            national: true,
+            ..col(CLOB)
+        };
+        let r = retyped_defines(&[nvarchar.clone(), col(VARCHAR)], &[], &[col(CLOB), nclob]);
+        let forms: Vec<u8> = r.iter().map(|m| m.csfrm).collect();
+        assert_eq!((types(r), forms), (vec![LONG, LONG], vec![2, 1]));
         // A LOB that was a LOB already, or came from another type, is defined by the
         // client itself first: no implied defines then.
         assert!(
