@@ -134,6 +134,24 @@ await check("fetchInfo STRING/BUFFER still give values", async () => {
   assert.deepEqual(r.rows[0][1], BYTES);
 });
 
+await check("a REF CURSOR with LOB columns gives every row", async () => {
+  // LOB queries are not prefetched: the client defines the cursor, then asks for rows
+  // without the FETCH option; an answer without rows would end the set early.
+  const r = await conn.execute(
+    "begin open :c for select to_clob('v' || level) v, level n from dual connect by level <= 5; end;",
+    { c: { dir: oracledb.BIND_OUT, type: oracledb.CURSOR } },
+  );
+  const rs = r.outBinds.c;
+  const rows = [];
+  for (;;) {
+    const batch = await rs.getRows(3);
+    if (batch.length === 0) break;
+    for (const [lob, n] of batch) rows.push([await lob.getData(), n]);
+  }
+  await rs.close();
+  assert.deepEqual(rows, [1, 2, 3, 4, 5].map((i) => [`v${i}`, i]));
+});
+
 await check("a BFILE fetched as a Lob: getDirFileName, fileExists, ORA-22288/22285", async () => {
   // The directory's files lie in the server's data directory, which this script cannot write.
   await conn.execute("create directory lobn_files as 'lobn_files'");

@@ -192,6 +192,29 @@ def _():
     assert cur.fetchone() == (bytes(range(256)) * 4,)
 
 
+@check("a REF CURSOR with LOB columns: every row, in batches smaller than the set")
+def _():
+    # LOB queries are not prefetched: the client defines the cursor, then asks for rows
+    # without the FETCH option; an answer without rows would end the set early.
+    cur = CONN.cursor()
+    out = CONN.cursor().var(oracledb.DB_TYPE_CURSOR)
+    cur.execute(
+        "begin open :c for select to_clob('v' || level), level from dual"
+        " connect by level <= 7; end;",
+        c=out,
+    )
+    rc = out.getvalue()
+    rc.arraysize = 3
+    assert [(lob.read(), n) for lob, n in rc.fetchall()] == [(f"v{i}", i) for i in range(1, 8)]
+    # Read as str through an output type handler (python-oracledb's test_1309).
+    conn = connect()
+    conn.outputtypehandler = lambda c, md: c.var(str, arraysize=c.arraysize)
+    out = conn.cursor().var(oracledb.DB_TYPE_CURSOR)
+    conn.cursor().execute("begin open :c for select to_clob('abc') from dual; end;", c=out)
+    assert out.getvalue().fetchall() == [("abc",)]
+    conn.close()
+
+
 @check("a locator fetched FOR UPDATE writes the row: commit keeps it, rollback undoes it")
 def _():
     CUR.execute("create table lob_p (id number, c clob, b blob)")
