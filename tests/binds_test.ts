@@ -312,3 +312,36 @@ test("bind errors reject before anything reaches the server", server, async () =
   assert.equal(await trips(), before + 1);
   assert.deepEqual((await conn.execute("select a from b")).rows, [{ A: "x" }]);
 });
+
+test(
+  "text compared with a NUMBER column compares as a number, as Oracle converts it",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await using conn = await connect({
+      user: db.user,
+      password: db.password,
+      connectString: db.connectString,
+    });
+    await dropFirst(conn, "nc");
+    await conn.execute("create table nc (id number, s varchar2(10), amount number(10,2))");
+    await conn.execute("insert into nc values (1, '01', 1.5)");
+    await conn.execute("insert into nc values (56, '56', 2)");
+    const ids = async (sql: string, binds: string[] = []) =>
+      (await conn.execute<unknown[]>(sql, binds, { outFormat: "array" })).rows?.map((r) => r[0]);
+    // Each found nothing: a string never equalled a number in the server's storage.
+    assert.deepEqual(await ids("select id from nc where id = :1", ["56"]), [56]);
+    assert.deepEqual(await ids("select id from nc where amount = :1", ["1.5"]), [1]);
+    assert.deepEqual(await ids("select id from nc where id > '2' order by id"), [56]);
+    assert.deepEqual(await ids("select id from nc n where n.id in (:1, '1') order by 1", ["56"]), [
+      1,
+      56,
+    ]);
+    assert.deepEqual(await ids("select id from nc where id between :1 and :2", ["2", "60"]), [56]);
+    // A text column still compares as text: '01' is not '1'.
+    assert.deepEqual(await ids("select id from nc where s = :1", ["1"]), []);
+    assert.deepEqual(await ids("select id from nc where s = :1", ["01"]), [1]);
+    // Text that is no number is ORA-01722, as in Oracle.
+    await assert.rejects(ids("select id from nc where id = :1", ["x"]), { code: "ORA-01722" });
+  },
+);

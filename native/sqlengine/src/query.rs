@@ -673,6 +673,8 @@ impl Session {
         let stripped = rewrite::insert_default::strip_default_values(toks)
             .or_else(|| rewrite::dml_alias::as_before_target_alias(toks));
         let toks = stripped.as_deref().unwrap_or(toks);
+        let numbered = self.number_comparisons(toks);
+        let toks = numbered.as_deref().unwrap_or(toks);
         let none = |_: &str| None;
         let user = self.user.clone();
         let _json_columns = rewrite::json_ctor::JsonColumns::set(self.json_columns(toks));

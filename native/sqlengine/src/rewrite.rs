@@ -13,6 +13,7 @@ pub mod insert_default;
 pub(crate) mod json_ctor;
 mod json_dot;
 pub mod merge;
+pub(crate) mod num_compare;
 pub mod returning;
 mod rownum;
 

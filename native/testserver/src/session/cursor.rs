@@ -47,6 +47,10 @@ pub(crate) struct Cursor {
     /// it, or when it runs again, as Oracle's do (clients such as
     /// python-oracledb never close them themselves).
     pub children: Vec<u16>,
+    /// Opened by PL/SQL (a REF CURSOR, an implicit result) or a CURSOR(…) column: clients
+    /// fetch it with execute calls without SQL, and a call that asks for rows gets them
+    /// without the FETCH option.
+    pub from_plsql: bool,
 }
 
 impl Cursor {
@@ -60,6 +64,7 @@ impl Cursor {
             quick: false,
             lob_rows: None,
             children: Vec::new(),
+            from_plsql: false,
         }
     }
     pub fn exhausted(&self) -> bool {

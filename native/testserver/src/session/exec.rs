@@ -288,11 +288,15 @@ pub(crate) async fn execute(
         return send_sql_error(conn, st, &e, cursor_id, 0).await;
     }
     if head.options & options::EXECUTE == 0 {
-        // A call without EXECUTE that asks for rows (al8i4[1]) gets them, FETCH option or not:
-        // python-oracledb and node-oracledb fetch a REF CURSOR with LOB columns so (a define,
-        // then plain calls, never FETCH as LOB queries are not prefetched), and take an
-        // answer without rows as its end.
-        let asks_rows = !caps.oci && head.options & options::DESCRIBE == 0 && head.al8i4[1] > 0;
+        // On a cursor PL/SQL opened, a call without EXECUTE that asks for rows (al8i4[1])
+        // gets them, FETCH option or not: python-oracledb and node-oracledb fetch a REF
+        // CURSOR with LOB columns so (a define, then plain calls, never FETCH as LOB queries
+        // are not prefetched), and take an answer without rows as its end. Other cursors'
+        // define calls get no rows (clients fetch after them).
+        let asks_rows = cur.from_plsql
+            && !caps.oci
+            && head.options & options::DESCRIBE == 0
+            && head.al8i4[1] > 0;
         let fetch = head.options & options::FETCH != 0 || asks_rows;
         if !parsed && fetch && cur.prepared.kind == StmtKind::Query {
             // A fetch sent as an execute without SQL (python-oracledb's for

@@ -66,6 +66,7 @@ pub(crate) fn open(st: &mut State, rc: RefCursor) -> Result<(DescribeInfo, u16),
     let info = super::respond::describe_info(&rc.prepared.columns);
     let mut cur = Cursor::new(rc.prepared);
     cur.rows = rc.rows;
+    cur.from_plsql = true;
     let id = st
         .cursors
         .insert(cur)
