@@ -189,6 +189,13 @@ await check(
     const u = await c.execute("update nj_batch set v = 'x' where id < 100");
     assert.equal(u.rowsAffected, 98);
     await c.execute("drop table nj_batch");
+    // DML without binds, run n times (only the count is sent): it ran once.
+    await c.execute("create table nj_nobind (n number)");
+    const n = await c.executeMany("insert into nj_nobind values (67)", 6);
+    assert.equal(n.rowsAffected, 6);
+    const count = await c.execute("select count(*) from nj_nobind");
+    assert.equal(count.rows[0][0], 6);
+    await c.execute("drop table nj_nobind");
     await c.close();
   },
 );

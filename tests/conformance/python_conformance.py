@@ -151,6 +151,13 @@ def _():
         cur.execute("update py_batch set v = 'x' where id < 100")
         assert cur.rowcount == 98, cur.rowcount
         cur.execute("drop table py_batch")
+        # DML without binds, run n times (only the count is sent): it ran once.
+        cur.execute("create table py_nobind (n number)")
+        cur.executemany("insert into py_nobind values (67)", [[] for _ in range(5)])
+        cur.executemany(None, 4)
+        cur.execute("select count(*) from py_nobind")
+        assert cur.fetchone() == (9,)
+        cur.execute("drop table py_nobind")
 
 
 @check("commit and rollback visibility between two sessions")

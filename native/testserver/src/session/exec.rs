@@ -279,10 +279,19 @@ pub(crate) async fn execute(
             .await
         }
     };
-    let (binds, arrays) = match bind_values(&mut cur.binds, raw, &mask, &st.lobs, &st.session) {
+    let (mut binds, arrays) = match bind_values(&mut cur.binds, raw, &mask, &st.lobs, &st.session) {
         Ok(b) => b,
         Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
     };
+    // DML without binds run by executemany (python-oracledb's `executemany(sql, n)` or a
+    // list of empty rows) comes with no bind rows, only its count in al8i4[1]: it runs that
+    // many times, as Oracle runs it.
+    if cur.prepared.kind == StmtKind::Dml && cur.binds.is_empty() {
+        binds.resize(
+            (head.al8i4[1] as usize).clamp(1, MAX_ITERATIONS),
+            Vec::new(),
+        );
+    }
     if !arrays.is_empty() && cur.prepared.kind != StmtKind::PlSql {
         let e = sql_err(1484, "arrays can only be bound to PL/SQL statements");
         return send_sql_error(conn, st, &e, cursor_id, 0).await;
@@ -362,6 +371,10 @@ fn oci_fetch_rows(head: &ExecuteRequest) -> u32 {
     }
 }
 
+/// The most executions one executemany of DML without binds runs (a bad count must not
+/// run a statement billions of times).
+const MAX_ITERATIONS: usize = 1 << 20;
+
 pub(crate) async fn reexecute(
     conn: &mut Conn,
     st: &mut State,
@@ -415,6 +428,13 @@ pub(crate) async fn reexecute(
     // bind rows, only its iteration count: it still runs that many times.
     if is_plsql && code == func::REEXECUTE && binds.len() < req.iterations as usize {
         binds.resize(req.iterations as usize, vec![Value::Null; cur.binds.len()]);
+    }
+    // So does DML without binds (python-oracledb's `executemany(None, n)`).
+    if cur.prepared.kind == StmtKind::Dml && cur.binds.is_empty() && code == func::REEXECUTE {
+        binds.resize(
+            (req.iterations as usize).clamp(1, MAX_ITERATIONS),
+            Vec::new(),
+        );
     }
     // OCI takes no prefetched rows for a query with LOB (as locators or
     // defined as text) or LONG columns: rows in the re-execute answer made
