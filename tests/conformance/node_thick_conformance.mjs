@@ -353,8 +353,6 @@ async function runOne(i) {
 // pass counts as a pass. Each is a real requirement, not a relaxed check.
 const OPEN = new Set([
   "executeMany with batch errors", // the row error is raised, no batch-error list
-  "PL/SQL OUT binds", // refused with ORA-03001
-  "procedure and function", // the same
   "DRCP: pooled server with a connection class", // OCI raises ORA-56600
 ]);
 

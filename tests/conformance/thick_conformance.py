@@ -591,8 +591,6 @@ def run_one(i):
 # pass counts as a pass. Each is a real requirement, not a relaxed check.
 OPEN = {
     "executemany with batch errors",  # the row error is raised, no batch-error list
-    "procedure and function",  # PL/SQL OUT binds are refused with ORA-03001
-    "PL/SQL OUT binds",  # the same
     "DRCP: a pooled server with a connection class",  # OCI raises ORA-56600
 }
 

@@ -146,31 +146,39 @@ async fn oci_short_last_batch_counts_two() {
     assert_eq!((end.error_num, end.row_count), (1403, 10));
 }
 
-/// PL/SQL with binds as OCI 19.3 sends it (python-oracledb thick). With IN
-/// binds only the answer has no IO_VECTOR: OCI 19.3 crashes on one
-/// (SIGSEGV) and takes the end of call alone. OUT binds need the
-/// IO_VECTOR, so such a block is refused with ORA-03001 before it runs.
+/// PL/SQL binds as OCI 19.3 sends them. IN binds only: no IO_VECTOR (OCI
+/// takes the ERROR alone). OUT binds: the IO_VECTOR OCI reads (PL/SQL flag,
+/// one iteration, the directions), then the values, each with its indicator
+/// and, for a string bind (bind flags 7), one more field.
 #[tokio::test]
-async fn oci_plsql_binds_get_no_io_vector() {
+async fn oci_plsql_out_binds_come_after_an_io_vector_oci_reads() {
     let server = TestServer::start(Config::default()).await.unwrap();
     let mut c = Oci::logon(server.addr()).await;
     // `declare x number := :1; begin null; end;` with 5
     let done = only_error(&c.replay("oall8_plsql_in").await);
     assert_eq!((done.error_num, done.cursor_id), (0, 1));
 
-    // `begin :n := 42; end;` on a second connection (the capture's cursor
-    // and sequence numbers are a new session's)
-    let mut c = Oci::logon(server.addr()).await;
-    let refused = only_error(&c.replay("oall8_plsql_out").await);
-    assert_eq!(refused.error_num, 3001);
-    assert!(
-        refused
-            .message
-            .as_deref()
-            .unwrap_or("")
-            .contains("OUT binds"),
-        "{refused:?}"
-    );
+    // `begin :n := 42; end;` and `begin :s := 'out'; end;`, each on a new
+    // connection (the captures' cursor and sequence numbers are a new
+    // session's)
+    for (name, value) in [
+        ("oall8_plsql_out", &[0xc1, 43][..]),
+        ("oall8_plsql_out_str", b"out"),
+    ] {
+        let mut c = Oci::logon(server.addr()).await;
+        let answer = c.replay(name).await;
+        let iov = [msg::IO_VECTOR, 0x04, 1, 1, 0, 1, 1, 0, 0, 0, 0x10];
+        assert_eq!(answer[..iov.len()], iov, "{name}: {answer:02x?}");
+        let mut r = Reader::new(&answer[iov.len()..]);
+        assert_eq!(r.u8().unwrap(), msg::ROW_DATA);
+        assert_eq!(r.bytes().unwrap().unwrap(), value, "{name}");
+        assert_eq!(r.sb4().unwrap(), 0, "{name}: the indicator");
+        if name.ends_with("_str") {
+            assert_eq!(r.ub2().unwrap(), 0, "the string bind's extra field");
+        }
+        let done = only_error(r.rest());
+        assert_eq!((done.error_num, done.cursor_id), (0, 1), "{name}");
+    }
 }
 
 /// A two-row query as OCI 19.3 sends it (prefetch 2): both rows come in the

@@ -224,28 +224,48 @@ pub mod dir {
     pub const IN_OUT: u8 = 48;
 }
 
+/// IO_VECTOR: the bind directions of a PL/SQL execute, in a row header's
+/// fields (flags, requests, iteration, iterations this time, UAC length,
+/// bit vector, rowid). Thin clients read it with flags and iterations 0.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IoVector {
     pub directions: Vec<u8>,
+    pub flags: u8,
+    pub iterations: u32,
 }
 
+/// Row-header flag "PL/SQL vector" (JDBC's RXHPLSV).
+pub const IOV_PLSQL: u8 = 0x04;
+
 impl IoVector {
+    /// The form OCI 19.3 reads (tests/oci19/README.md, round 10): the
+    /// PL/SQL flag and one iteration; without the flag it reads no
+    /// directions, with 0 iterations it crashes. It needs RXH10 or newer
+    /// in the data-type answer (under RXH7: ORA-03106).
+    pub fn oci(directions: Vec<u8>, iterations: u32) -> Self {
+        IoVector {
+            directions,
+            flags: IOV_PLSQL,
+            iterations,
+        }
+    }
+
     pub fn encode(&self, w: &mut Writer, _caps: &Caps) {
         let n = self.directions.len();
         w.u8(msg::IO_VECTOR)
-            .u8(0)
+            .u8(self.flags)
             .ub2((n % 256) as u16)
             .ub4((n / 256) as u32);
-        w.ub4(0).ub2(0).ub2(0).ub2(0);
+        w.ub4(self.iterations).ub2(0).ub2(0).ub2(0);
         w.raw(&self.directions);
     }
 
     pub fn decode(r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
-        r.u8()?;
+        let flags = r.u8()?;
         let low = r.ub2()? as usize;
         let high = r.ub4()? as usize;
         let n = high * 256 + low;
-        r.ub4()?;
+        let iterations = r.ub4()?;
         r.ub2()?;
         let bv = r.ub2()? as usize;
         r.skip_n(bv)?;
@@ -253,6 +273,8 @@ impl IoVector {
         r.skip_n(rowid)?;
         Ok(IoVector {
             directions: r.take(n)?.to_vec(),
+            flags,
+            iterations,
         })
     }
 }
@@ -482,6 +504,7 @@ mod tests {
     fn io_vector_and_row_counts_round_trip() {
         let v = IoVector {
             directions: vec![dir::OUT; 300],
+            ..Default::default()
         };
         let mut w = Writer::new();
         v.encode(&mut w, &Caps::default());
@@ -518,5 +541,21 @@ mod tests {
         assert_eq!(w.buf, want);
         let back = DmlRowCounts::decode(&mut Reader::new(&w.buf[1..]), &Caps::default(), false);
         assert_eq!(back.unwrap().cursor_id, 7);
+    }
+
+    /// The IO_VECTOR OCI 19.3 read for `begin :n := 6 * 7; end;` (one OUT
+    /// bind), measured through a rewriting proxy: PL/SQL flag, one request,
+    /// iteration 0, one iteration, no UAC, bit vector or rowid, direction.
+    #[test]
+    fn oci_io_vector_has_the_plsql_flag_and_one_iteration() {
+        let v = IoVector::oci(vec![dir::OUT], 1);
+        let mut w = Writer::new();
+        v.encode(&mut w, &Caps::default());
+        assert_eq!(
+            w.buf,
+            [msg::IO_VECTOR, 0x04, 1, 1, 0, 1, 1, 0, 0, 0, dir::OUT]
+        );
+        let back = IoVector::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap();
+        assert_eq!(back, v);
     }
 }

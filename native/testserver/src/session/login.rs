@@ -446,12 +446,23 @@ fn oci_result_pairs() -> [(&'static str, &'static str); 4] {
 /// OCI 19.3 offers. That is universal (1) for its integer types 25..=33, the
 /// marshalling thin clients use (its first offers are native ones, and OCI
 /// then switches OSESSKEY to native marshalling), and the oldest structure
-/// versions it lists (OER8 for OER19/OER11, OAC122 for OAC, RXH7 for RXH):
-/// the newer OER ones make OCI drop the connection on any server error
-/// (ORA-03120), as the error form here is fitted to the old one.
+/// versions it lists (OER8 for OER19/OER11, OAC122 for OAC): the newer OER
+/// ones make OCI drop the connection on any server error (ORA-03120), as
+/// the error form here is fitted to the old one. RXH10 is the exception:
+/// under RXH7 OCI refuses every IO_VECTOR (PL/SQL OUT binds), under RXH10
+/// it reads `IoVector::oci`, and row headers read the same under both.
 fn oci_data_types(dty: &DataTypesRequest) -> DataTypesReply {
-    DataTypesReply::choose(dty, |e| e.offers.last().copied())
+    DataTypesReply::choose(dty, |e| {
+        if e.ty == TYPE_RXH10 {
+            e.offers.first().copied()
+        } else {
+            e.offers.last().copied()
+        }
+    })
 }
+
+/// OCI's DTY entry for the row header, version 10: offers itself, then RXH7.
+const TYPE_RXH10: u16 = 450;
 
 /// Ends a successful logon call. Thin clients take an ERROR message with
 /// error 0. OCI 19.3 does not: it reads that as a failed call (BREAK,

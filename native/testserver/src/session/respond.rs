@@ -560,17 +560,46 @@ async fn dml(
     conn.send_data(&w.buf).await
 }
 
+/// Bind flags OCI 19.3 sets for its string binds (7, where NUMBER has 1):
+/// such an OUT value takes one more field after the indicator (0), measured
+/// with VARCHAR2 OUT binds (tests/oci19/README.md, round 10).
+const OCI_BIND_EXTRAS: u8 = 0x06;
+
+/// Whether OCI 19.3 can take this block's OUT values: scalars only (no
+/// REF CURSOR, LOB, object, VECTOR or index-by table OUT binds, whose OCI
+/// forms are not known).
+fn oci_out_binds_readable(dirs: &[BindDir], st: &mut State, cursor_id: u16) -> bool {
+    let Some(c) = st.cursors.get_mut(cursor_id as u32) else {
+        return true;
+    };
+    dirs.iter().zip(c.binds.iter()).all(|(d, m)| {
+        *d == BindDir::In
+            || !(m.is_array()
+                || matches!(
+                    m.ora_type,
+                    ora_type::CURSOR
+                        | ora_type::OBJECT
+                        | ora_type::CLOB
+                        | ora_type::BLOB
+                        | ora_type::VECTOR
+                ))
+    })
+}
+
 async fn plsql(
     conn: &mut Conn,
     st: &mut State,
     run: Run,
     p: crate::sql::Prepared,
 ) -> Result<(), String> {
-    if conn.caps.oci && p.plsql_dirs.iter().any(|d| *d != BindDir::In) {
-        // OCI 19.3 takes OUT values only after an IO_VECTOR, and no form of
-        // it tried reads without a crash or ORA-031xx (tests/oci19/README.md,
-        // round 4): refuse the block before it runs, not crash the client.
-        let e = super::exec::sql_err(3001, "unimplemented feature (PL/SQL OUT binds over OCI)");
+    if conn.caps.oci && !oci_out_binds_readable(&p.plsql_dirs, st, run.cursor_id) {
+        // Only scalar OUT values were measured with OCI 19.3 (the IO_VECTOR
+        // form, tests/oci19/README.md round 10); refuse the others before
+        // the block runs rather than risk a client crash.
+        let e = super::exec::sql_err(
+            3001,
+            "unimplemented feature (PL/SQL OUT binds of this type over OCI)",
+        );
         return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
     }
     // executemany of a block runs it once per bind row, as Oracle does; the
@@ -642,8 +671,9 @@ async fn plsql(
         .map(|c| c.binds.clone())
         .unwrap_or_default();
     let mut w = TtcWriter::with_capacity(256);
-    // OCI 19.3 crashes on an IO_VECTOR; with IN binds only it needs none.
-    if !p.plsql_dirs.is_empty() && !caps.oci {
+    // OCI 19.3 takes a block with IN binds only without an IO_VECTOR.
+    let oci_in_only = caps.oci && p.plsql_dirs.iter().all(|d| *d == BindDir::In);
+    if !p.plsql_dirs.is_empty() && !oci_in_only {
         let dirs: Vec<u8> = p
             .plsql_dirs
             .iter()
@@ -653,10 +683,15 @@ async fn plsql(
                 BindDir::InOut => 48,
             })
             .collect();
-        IoVector {
-            directions: dirs.clone(),
-        }
-        .encode(&mut w, &caps);
+        let iov = if caps.oci {
+            IoVector::oci(dirs.clone(), outs.len() as u32)
+        } else {
+            IoVector {
+                directions: dirs.clone(),
+                ..Default::default()
+            }
+        };
+        iov.encode(&mut w, &caps);
         for out in outs.iter().filter(|_| dirs.iter().any(|d| *d != 32)) {
             w.u8(oradb_protocol::ttc::msg::ROW_DATA);
             for (i, d) in dirs.iter().enumerate() {
@@ -739,6 +774,13 @@ async fn plsql(
                     Some(Err(e)) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                 };
                 rows::write_out_bind(&mut w, b.as_deref());
+                if caps.oci
+                    && cur_binds
+                        .get(i)
+                        .is_some_and(|m| m.flags & OCI_BIND_EXTRAS != 0)
+                {
+                    w.ub2(0);
+                }
             }
         }
     }
