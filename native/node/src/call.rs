@@ -363,8 +363,10 @@ where
 /// inbox batches them without loading the JS thread with socket writes.
 ///
 /// With `wake_fd` (the session's plain TCP socket) under Node, the I/O
-/// thread is left out of a lone call altogether: libuv watches the socket
-/// and the call goes on on the JS thread when the answer arrives (`Watch`).
+/// thread is left out of the call altogether, lone or not: libuv watches the
+/// socket and the call goes on on the JS thread when the answer arrives
+/// (`Watch`). Concurrent calls on a pool's sessions then cost no thread hop
+/// either (they had cost the I/O thread as much CPU as the JS thread).
 pub fn spawn_eager<T, F>(env: Env, wake_fd: Option<i32>, fut: F) -> Result<JsObject>
 where
     T: ToNapiValue + Send + 'static,
@@ -476,7 +478,7 @@ fn poll_here(work: &mut Work, handoff: &Arc<Handoff>, fd: Option<i32>) -> Poll<S
 /// decoding belongs on the I/O thread, off the JS event loop.
 const JS_POLLS_MAX: u32 = 4;
 
-/// A lone call waiting on the JS thread for its socket (Node only): libuv
+/// A call waiting on the JS thread for its socket (Node only): libuv
 /// polls the socket and `on_readable` polls the call, which settles its
 /// promise right there — no I/O-thread wake-up and no threadsafe-function
 /// hop on the latency path. Anything else the call waits for (a timer, a
@@ -491,7 +493,7 @@ struct Watch {
     polls: Cell<u32>,
 }
 
-/// Whether lone calls of this env can wait on a `Watch`: libuv is there
+/// Whether calls of this env can wait on a `Watch`: libuv is there
 /// (Node, not Deno) and the async context for settling from it is made.
 ///
 /// # Safety
@@ -520,7 +522,7 @@ unsafe fn can_watch(env: sys::napi_env, ch: &Channel) -> bool {
     true
 }
 
-/// Starts watching `fd` for a lone call; `None` if libuv refuses.
+/// Starts watching `fd` for a call; `None` if libuv refuses.
 ///
 /// # Safety
 /// On the JS thread of `env`, whose channel is `ch`, after `can_watch`.
@@ -664,7 +666,12 @@ where
     // Boxed: the task stores its future inline and tokio copies that slot
     // whole on each state change; the execute future is several KB.
     let mut work: Work = Box::pin(async move { settler(CatchPanic(fut).await) });
-    if !eager || ch.pending.get() != 0 {
+    // SAFETY: on the JS thread of `raw`, in a call from JS; `ch` is its channel.
+    let fd = wake_fd.filter(|_| eager && unsafe { can_watch(raw, ch) });
+    // With other calls in flight, a call stays on the JS thread only when libuv watches its
+    // socket: a poll per session, no thread hop. Without one (Deno, TLS) the I/O thread is busy
+    // anyway, and the inbox batches the calls.
+    if !eager || (ch.pending.get() != 0 && fd.is_none()) {
         ch.begin(raw)?;
         submit(task(work, deferred as usize, ch.sender.clone(), 0));
         return Ok(promise);
@@ -675,8 +682,6 @@ where
         sender: ch.sender.clone(),
         watch: std::sync::atomic::AtomicUsize::new(0),
     });
-    // SAFETY: on the JS thread of `raw`, in a call from JS; `ch` is its channel.
-    let fd = wake_fd.filter(|_| unsafe { can_watch(raw, ch) });
     // The watch starts only if the answer is not there at once: a poll set
     // up and torn down around a call that needs none costs four syscalls.
     let mut polled = poll_here(&mut work, &handoff, fd);
