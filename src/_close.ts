@@ -48,8 +48,11 @@ export async function forceClose(
     await native.forceClose(FORCE_GRACE_MS);
     return;
   }
+  // Only a running call gets a break: sent to an idle session, it reached the session's next
+  // user once the release below had handed it on (an ORA-01013 in someone else's call).
+  const running = queue.busy;
   const released = queue.abandonThen(closed, release);
-  await native.breakExecution();
+  if (running) await native.breakExecution();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), FORCE_GRACE_MS));
   try {

@@ -11,7 +11,14 @@ import type { NativeConnection, NativeExecResult } from "./_native.ts";
 import { LOB_COLUMN, type NativeColumn } from "./_native_types.ts";
 import type { CallQueue } from "./_queue.ts";
 import type { EncodedBinds } from "./_binds.ts";
-import { attachLobMaker, decodeRows, planRows, plansLobs, type RowPlan } from "./_rows.ts";
+import {
+  attachLobMaker,
+  decodeRows,
+  handlerAnswers,
+  planRows,
+  plansLobs,
+  type RowPlan,
+} from "./_rows.ts";
 import { lobFromLocator } from "./lob.ts";
 import { DB_TYPE_BLOB, DB_TYPE_CLOB, DB_TYPE_CURSOR, type ExecuteOptions } from "./types.ts";
 import type { TraceTarget } from "./tracing.ts";
@@ -63,7 +70,14 @@ interface CachedPlan {
   columns: NativeColumn[];
   outFormat: string;
   plan: RowPlan;
+  /** The fetchTypeHandler the plan was built with, and its answer for each column. */
+  handler: ExecuteOptions["fetchTypeHandler"];
+  answers: unknown[] | undefined;
 }
+
+const sameAnswers = (a: unknown[] | undefined, b: unknown[] | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length &&
+    a.every((x, i) => x === b[i]));
 
 /**
  * SQL text → the plan of its rows last time, per `Session.asString` map (which pooled sessions
@@ -81,8 +95,11 @@ const sameColumns = (a: NativeColumn[], b: NativeColumn[]) =>
   });
 
 /**
- * The plan of `columns`, from the cache when the options leave columns as they come. Plans that
- * carry session-bound makers (Lob, nested cursor) are never shared.
+ * The plan of `columns`, from the cache when the options leave columns as they come, or when
+ * the fetchTypeHandler (asked at every execute, as before) gives the very same answers as when
+ * the plan was built (the Kysely dialect's does: a new plan per query compiled a new row
+ * builder each time). Plans that carry session-bound makers (Lob, nested cursor) are never
+ * shared.
  */
 function planFor(
   session: Session,
@@ -91,23 +108,28 @@ function planFor(
   opts: ExecuteOptions,
 ): RowPlan {
   if (
-    opts.fetchInfo !== undefined || opts.fetchTypeHandler !== undefined ||
-    opts.fetchAsString !== undefined || opts.fetchLobs !== undefined
+    opts.fetchInfo !== undefined || opts.fetchAsString !== undefined ||
+    opts.fetchLobs !== undefined
   ) {
     return planRows(columns, opts);
   }
+  const handler = opts.fetchTypeHandler;
+  const answers = handler === undefined ? undefined : handlerAnswers(columns, handler);
   const outFormat = opts.outFormat ?? "object";
   let cache = plans.get(session.asString);
   const hit = cache?.get(sql);
-  if (hit !== undefined && hit.outFormat === outFormat && sameColumns(hit.columns, columns)) {
+  if (
+    hit !== undefined && hit.outFormat === outFormat && hit.handler === handler &&
+    sameAnswers(hit.answers, answers) && sameColumns(hit.columns, columns)
+  ) {
     return hit.plan;
   }
-  const plan = planRows(columns, opts);
+  const plan = planRows(columns, opts, answers);
   if (plansLobs(plan) || columns.some((c) => c.dbType === DB_TYPE_CURSOR)) return plan;
   if (cache === undefined) plans.set(session.asString, cache = new Map());
   cache.delete(sql);
   if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(sql, { columns, outFormat, plan });
+  cache.set(sql, { columns, outFormat, plan, handler, answers });
   return plan;
 }
 

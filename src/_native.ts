@@ -478,5 +478,9 @@ function adaptPool(pool: NativePool, thin: boolean): NativePool {
       unwrap(pool.reconfigure(limits));
     },
     statistics: () => pool.statistics(),
+    // OCI's pool (thick) has no such method: it builds the statistics instead.
+    waiting: typeof (pool as Partial<NativePool>).waiting === "function"
+      ? () => pool.waiting()
+      : () => pool.statistics().waiting,
   };
 }

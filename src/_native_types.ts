@@ -265,6 +265,8 @@ export interface NativePool {
   close(force: boolean, drainMs: number): Promise<void>;
   reconfigure(limits: NativePoolLimits): void;
   statistics(): NativePoolStats;
+  /** `statistics().waiting` alone, without building the object. */
+  waiting(): number;
 }
 
 /** Options of the native `thickInit()`. */

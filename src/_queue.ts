@@ -22,6 +22,11 @@ export class CallQueue {
     this.#sendBreak = sendBreak;
   }
 
+  /** True while a call runs or waits here. */
+  get busy(): boolean {
+    return this.#pending > 0;
+  }
+
   /** Resolves once every call queued so far has finished. */
   idle(): Promise<void> {
     return this.#tail;

@@ -33,6 +33,7 @@ import {
   DB_TYPE_TIMESTAMP_TZ,
   DB_TYPE_VARCHAR,
   type ExecuteOptions,
+  type FetchTypeHandler,
   type FetchTypeResult,
   type Metadata,
   STRING,
@@ -120,18 +121,33 @@ function toMetadata(c: NativeColumn): Metadata {
   };
 }
 
-function chooseFetch(meta: Metadata, opts: ExecuteOptions): FetchTypeResult | undefined {
+/** The fetchTypeHandler's answer for one column (its own errors wrapped as ODB-5006). */
+function callHandler(handler: FetchTypeHandler, meta: Metadata): unknown {
+  try {
+    return handler(meta);
+  } catch (e) {
+    throw userCodeError("fetchTypeHandler", e);
+  }
+}
+
+/**
+ * What `opts.fetchTypeHandler` answers for each column, in order: `planRows` takes these
+ * instead of asking again, and a cached plan built from the same answers can be reused.
+ */
+export function handlerAnswers(columns: NativeColumn[], handler: FetchTypeHandler): unknown[] {
+  return columns.map((c) => callHandler(handler, toMetadata(c)));
+}
+
+function chooseFetch(
+  meta: Metadata,
+  opts: ExecuteOptions,
+  answer: () => unknown,
+): FetchTypeResult | undefined {
   const info = opts.fetchInfo?.[meta.name];
   if (info !== undefined) return info.type === 0 ? undefined : { type: info.type };
   if (opts.fetchLobs === true && LOB_TYPES.includes(meta.dbType)) return { type: "lob" };
-  const handler = opts.fetchTypeHandler;
-  if (handler !== undefined) {
-    let handled: unknown;
-    try {
-      handled = handler(meta);
-    } catch (e) {
-      throw userCodeError("fetchTypeHandler", e);
-    }
+  if (opts.fetchTypeHandler !== undefined) {
+    const handled = answer();
     if (handled !== undefined) return checkFetchResult(handled, meta.name);
   }
   const asString = opts.fetchAsString?.some((t) => FAMILIES[t]?.includes(meta.dbType));
@@ -185,8 +201,15 @@ export function attachCursorMaker(plan: RowPlan, make: (raw: RefCursorValue) => 
   for (const c of plan.columns) if (c.kind === Kind.Cursor) c.makeCursor = make;
 }
 
-/** Builds the plan of a query from its columns and the execute options. */
-export function planRows(columns: NativeColumn[], opts: ExecuteOptions): RowPlan {
+/**
+ * Builds the plan of a query from its columns and the execute options; `answers` are the
+ * fetchTypeHandler's, when the caller already asked it (see `handlerAnswers`).
+ */
+export function planRows(
+  columns: NativeColumn[],
+  opts: ExecuteOptions,
+  answers?: unknown[],
+): RowPlan {
   const seen = new Map<string, number>();
   const plan: RowPlan = {
     metaData: [],
@@ -196,7 +219,12 @@ export function planRows(columns: NativeColumn[], opts: ExecuteOptions): RowPlan
   };
   columns.forEach((c, i) => {
     const meta = toMetadata(c);
-    const choice = chooseFetch(meta, opts);
+    const handler = opts.fetchTypeHandler;
+    const choice = chooseFetch(
+      meta,
+      opts,
+      () => answers !== undefined ? answers[i] : callHandler(handler!, meta),
+    );
     const kind = kindOf(choice?.type, meta.name);
     if (kind !== Kind.Default) meta.fetchType = choice?.type;
     if (kind !== Kind.Default && c.dbType === DB_TYPE_NUMBER) plan.nativeAsString.push(i);

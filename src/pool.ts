@@ -242,6 +242,16 @@ interface Parked {
   aborted: () => OracleError;
 }
 
+let waitingOf: (pool: Pool) => number;
+
+/**
+ * `pool.getStatistics().waiting` without building the statistics: for callers that ask at
+ * every release (the Kysely dialect). Not exported by `mod.ts`.
+ */
+export function waitingAcquires(pool: Pool): number {
+  return waitingOf(pool);
+}
+
 /**
  * A pool of sessions. Connections from `acquire()` go back to the pool on `close()` or
  * `await using`; `close({ drop: true })` discards the session instead.
@@ -571,6 +581,10 @@ export class Pool implements AsyncDisposable {
   /** Counters: open, busy, idle, waiting, forced, hits, misses, timeouts, callback runs. */
   getStatistics(): PoolStatistics {
     return { ...this.#native.statistics(), callbackInvocations: this.#callbacks };
+  }
+
+  static {
+    waitingOf = (pool) => pool.#native.waiting();
   }
 
   /**

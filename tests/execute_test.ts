@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, type Connection, DB_TYPE_NUMBER, OracleError } from "../mod.ts";
+import { connect, type Connection, DB_TYPE_NUMBER, OracleError, STRING } from "../mod.ts";
 import { dropFirst, needsTestServer, SKIP_SERVER, startTestServer, THICK } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
@@ -109,6 +109,44 @@ test(
       });
       assert.deepEqual(converted.rows, [{ ID: 1, NAME: "<row 1>" }]);
     }
+  },
+);
+
+test(
+  "a fetchTypeHandler is asked at every execute and a changed answer changes the rows",
+  server,
+  async () => {
+    await using s = await open();
+    await table(s.conn, 1);
+    // A plan built from a handler's answers is reused while the answers are the very same
+    // objects; a new answer (another converter, a fetch type) must be used at once.
+    const sql = "SELECT id, name FROM t";
+    const upper = { converter: (v: unknown) => String(v).toUpperCase() };
+    const text = { type: STRING };
+    let asked = 0;
+    let answer: object | undefined = upper;
+    const fetchTypeHandler = (m: { name: string }) => {
+      asked++;
+      if (m.name === "NAME") return answer;
+      return answer === text ? text : undefined;
+    };
+    for (let i = 0; i < 3; i++) {
+      const r = await s.conn.execute(sql, [], { fetchTypeHandler });
+      assert.deepEqual(r.rows, [{ ID: 1, NAME: "ROW 1" }]);
+    }
+    assert.equal(asked, 6);
+    answer = { converter: (v: unknown) => `<${v}>` };
+    assert.deepEqual((await s.conn.execute(sql, [], { fetchTypeHandler })).rows, [
+      { ID: 1, NAME: "<row 1>" },
+    ]);
+    answer = text;
+    const r = await s.conn.execute(sql, [], { fetchTypeHandler });
+    assert.deepEqual(r.rows, [{ ID: "1", NAME: "row 1" }]);
+    assert.equal(r.metaData?.[0].fetchType, STRING);
+    answer = undefined;
+    assert.deepEqual((await s.conn.execute(sql, [], { fetchTypeHandler })).rows, [
+      { ID: 1, NAME: "row 1" },
+    ]);
   },
 );
 

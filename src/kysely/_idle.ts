@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { Pool } from "../pool.ts";
+import { type Pool, waitingAcquires } from "../pool.ts";
 import type { OracleConnection } from "./database_connection.ts";
 
 /** Sessions released by Kysely and not yet returned to the pool. */
@@ -39,7 +39,7 @@ export class IdleSessions {
    * Kysely keeps re-using one).
    */
   async keep(c: OracleConnection): Promise<void> {
-    if (c.failed || c.inTransaction || this.#pool.getStatistics().waiting > 0) {
+    if (c.failed || c.inTransaction || waitingAcquires(this.#pool) > 0) {
       return await c.connection.close();
     }
     this.#idle.push(c);

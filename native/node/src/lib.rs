@@ -565,7 +565,9 @@ impl NativeConnection {
     #[napi]
     pub fn commit(&self, env: Env) -> Result<JsObject> {
         let c = self.inner.clone();
-        call::spawn(env, async move {
+        // A small request and answer: on the JS thread like a small execute.
+        let wake_fd = c.wake_fd();
+        call::spawn_eager(env, wake_fd, async move {
             done(guarded(async move { c.commit().await }).await)
         })
     }
@@ -573,7 +575,9 @@ impl NativeConnection {
     #[napi]
     pub fn rollback(&self, env: Env) -> Result<JsObject> {
         let c = self.inner.clone();
-        call::spawn(env, async move {
+        // A small request and answer: on the JS thread like a small execute.
+        let wake_fd = c.wake_fd();
+        call::spawn_eager(env, wake_fd, async move {
             done(guarded(async move { c.rollback().await }).await)
         })
     }
@@ -1068,6 +1072,13 @@ impl NativePool {
     #[napi]
     pub fn reconfigure(&self, l: NativePoolLimits) -> Out<()> {
         done(self.inner.reconfigure(limits(&l)).map_err(|e| failure(&e)))
+    }
+
+    /// Acquires waiting for a session: `statistics().waiting` without building the object
+    /// (the Kysely dialect asks at every release).
+    #[napi]
+    pub fn waiting(&self) -> u32 {
+        self.inner.stats().waiting
     }
 
     #[napi]
