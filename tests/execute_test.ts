@@ -474,3 +474,27 @@ test(
     );
   },
 );
+
+test("DML gives lastRowid, the ROWID of the last row it changed", server, async () => {
+  await using s = await open();
+  const { conn } = s;
+  await dropFirst(conn, "lr");
+  await conn.execute("create table lr (id number, v varchar2(10))");
+  const rowid = async (id: number) =>
+    (await conn.execute<unknown[]>("select rowid from lr where id = :1", [id], {
+      outFormat: "array",
+    })).rows?.[0][0];
+  const ins = await conn.execute("insert into lr values (:1, 'a')", [1]);
+  await conn.execute("insert into lr values (:1, 'b')", [2]);
+  // OCI is told no rowid by the test server (its form of the field is not known yet).
+  const expected = async (id: number) => THICK ? undefined : await rowid(id);
+  assert.equal(ins.lastRowid, await expected(1));
+  if (!THICK) assert.match(String(ins.lastRowid), /^[A-Za-z0-9+/]{18}$/);
+  const upd = await conn.execute("update lr set v = 'c' where id = 2");
+  assert.equal(upd.lastRowid, await expected(2));
+  // No row changed, or no DML: no rowid.
+  assert.equal((await conn.execute("delete from lr where id = 99")).lastRowid, undefined);
+  assert.equal((await conn.execute("select * from lr")).lastRowid, undefined);
+  const del = await conn.execute("delete from lr where id = 1");
+  assert.equal(del.lastRowid, THICK ? undefined : ins.lastRowid);
+});

@@ -444,6 +444,7 @@ impl State {
                 Ok(ExecResult {
                     rows_affected: m.row_count,
                     out_binds,
+                    last_rowid: m.rowid.filter(|_| m.row_count > 0).map(|r| r.to_text()),
                     ..Default::default()
                 })
             }

@@ -19,6 +19,7 @@ mod functions;
 mod json_ctor;
 mod json_dot;
 mod json_fns;
+mod last_rowid;
 mod lexer;
 mod lob_rows;
 mod nested;
@@ -412,9 +413,17 @@ pub struct Session {
     lob_rows: Option<LobRows>,
     /// Row triggers by table (triggers.rs).
     triggers: triggers::Cache,
+    /// The SQLite row id of the last row the last DML statement touched (last_rowid.rs).
+    last_rowid: Option<i64>,
 }
 
 impl Session {
+    /// The ROWID of the last row the last DML statement run by `execute` touched: what
+    /// Oracle sends clients as the call's last rowid. None after other statements.
+    pub fn last_rowid(&self) -> Option<oradb_protocol::ttc::rowid::Rowid> {
+        self.last_rowid.map(oracle::rowid::of_row)
+    }
+
     /// The session time zone's offset east of UTC, in minutes, at wall-clock
     /// time `local`: the zone a zone-less value takes as TIMESTAMP WITH TIME
     /// ZONE (a PL/SQL OUT bind of that type, say).
@@ -489,6 +498,7 @@ impl Session {
             visible,
             lob_rows: None,
             triggers: Default::default(),
+            last_rowid: None,
         };
         s.sync_schema()?;
         Ok(s)

@@ -882,6 +882,7 @@ impl Session {
         self.check_interrupt()?;
         super::date_text::set_session_zone(self.shared.zone());
         self.info.bump(crate::directory::stat::EXECUTE_COUNT);
+        self.last_rowid = None;
         // A caller that kept a statement across DDL (the server refreshes its cursors itself,
         // so it pays this parse once) still runs it against the current tables.
         let fresh = self.refresh(p)?;
@@ -906,7 +907,10 @@ impl Session {
             StmtKind::Dml => {
                 // A statement of its own, not one inside a PL/SQL block's.
                 let top = !self.guard_active();
-                self.atomic(|s| s.run_dml(p, binds, top))
+                let watch = self.watch(p);
+                let out = self.atomic(|s| s.run_dml(p, binds, top));
+                self.last_rowid = self.touched(watch, &out);
+                out
             }
             StmtKind::Ddl => match self.trigger_ddl(p).or_else(|| self.stored_ddl(p)) {
                 Some(r) => r,

@@ -32,6 +32,8 @@ pub struct ErrorMessage {
     pub error_num: u32,
     pub row_count: u64,
     pub message: Option<String>,
+    /// The last row a DML call touched (the client's `lastrowid`); thin clients only.
+    pub rowid: Option<super::rowid::Rowid>,
 }
 
 impl ErrorMessage {
@@ -69,8 +71,9 @@ impl ErrorMessage {
         w.ub2(self.error_num.min(0xFFFF) as u16).ub2(0).ub2(0);
         w.ub2(self.cursor_id).sb2(self.error_pos);
         w.u8(0).u8(0).u8(0).u8(0).u8(0).u8(self.warning_flags);
-        // rowid of the last row touched: absent
-        w.ub4(0).ub2(0).u8(0).ub4(0).ub2(0);
+        // rowid of the last row touched
+        let r = self.rowid.unwrap_or_default();
+        w.ub4(r.object).ub2(r.file).u8(0).ub4(r.block).ub2(r.slot);
         // OS error, statement number, call number, padding
         w.ub4(0).u8(0).u8(self.call_number).ub2(0);
         w.ub4(self.success_iterations);
@@ -128,11 +131,17 @@ impl ErrorMessage {
         m.error_pos = r.sb2()?;
         r.skip_n(5)?;
         m.warning_flags = r.u8()?;
-        r.ub4()?;
-        r.ub2()?;
+        let object = r.ub4()?;
+        let file = r.ub2()?;
         r.u8()?;
-        r.ub4()?;
-        r.ub2()?;
+        let (block, slot) = (r.ub4()?, r.ub2()?);
+        // No object: no row was touched.
+        m.rowid = (object != 0).then_some(super::rowid::Rowid {
+            object,
+            file,
+            block,
+            slot,
+        });
         r.ub4()?;
         r.u8()?;
         m.call_number = r.u8()?;
@@ -250,7 +259,15 @@ mod tests {
                 message: "ORA-00001: unique constraint (SCOTT.PK) violated".into(),
             },
         ];
+        let mut inserted = ErrorMessage::success(1, 1, 0);
+        inserted.rowid = Some(super::super::rowid::Rowid {
+            object: 73_000,
+            file: 1,
+            block: 70_000,
+            slot: 65_535,
+        });
         for fv in [8u8, 12, 17, 24] {
+            round_trip(&inserted, fv);
             round_trip(&ErrorMessage::success(1, 10_000, 0), fv);
             round_trip(&err, fv);
             round_trip(&batch, fv);

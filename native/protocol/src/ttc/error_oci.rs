@@ -71,6 +71,7 @@ impl ErrorMessage {
             row_count,
             message,
             call_number,
+            rowid: None,
         })
     }
 }

@@ -25,6 +25,7 @@ pub mod json;
 pub mod lob;
 pub mod piggyback;
 pub mod protocol_msg;
+pub mod rowid;
 pub mod rows;
 pub mod status;
 pub mod version;

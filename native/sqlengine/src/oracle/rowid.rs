@@ -3,50 +3,36 @@
 //! base-64 digits), so clients see a familiar 18-character ROWID that
 //! compares and binds back as text (`where rowid = :r`).
 
-const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+use oradb_protocol::ttc::rowid::Rowid;
 
 /// The data object number shown for every row (tables share one SQLite file).
-const OBJECT: u64 = 73_000;
-const FILE: u64 = 1;
+const OBJECT: u32 = 73_000;
+const FILE: u16 = 1;
 
-fn digits(out: &mut String, mut v: u64, width: usize) {
-    let mut buf = vec![b'A'; width];
-    for slot in buf.iter_mut().rev() {
-        *slot = DIGITS[(v % 64) as usize];
-        v /= 64;
+/// The ROWID of SQLite row id `n`: the row id's high bits are the block, its low 16 bits
+/// the slot (what a DML call reports as its last row, and ROWID shows).
+pub fn of_row(n: i64) -> Rowid {
+    let n = n as u64;
+    Rowid {
+        object: OBJECT,
+        file: FILE,
+        block: (n >> 16) as u32,
+        slot: (n & 0xFFFF) as u16,
     }
-    out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
 }
 
-/// The ROWID text of SQLite row id `n`: the row id's high bits are the
-/// block, its low 16 bits the slot.
+/// The ROWID text of SQLite row id `n`.
 pub fn to_text(n: i64) -> String {
-    let n = n as u64;
-    let mut s = String::with_capacity(18);
-    digits(&mut s, OBJECT, 6);
-    digits(&mut s, FILE, 3);
-    digits(&mut s, n >> 16, 6);
-    digits(&mut s, n & 0xFFFF, 3);
-    s
+    of_row(n).to_text()
 }
 
 /// The SQLite row id of a ROWID text made by [`to_text`].
 pub fn from_text(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 18 {
+    let r = Rowid::from_text(s)?;
+    if r.object != OBJECT || r.file != FILE {
         return None;
     }
-    let value = |part: &[u8]| -> Option<u64> {
-        part.iter().try_fold(0u64, |acc, c| {
-            let d = DIGITS.iter().position(|x| x == c)? as u64;
-            Some(acc * 64 + d)
-        })
-    };
-    let (block, slot) = (value(&b[9..15])?, value(&b[15..18])?);
-    if slot > 0xFFFF || value(&b[..6])? != OBJECT || value(&b[6..9])? != FILE {
-        return None;
-    }
-    i64::try_from((block << 16) | slot).ok()
+    i64::try_from((u64::from(r.block) << 16) | u64::from(r.slot)).ok()
 }
 
 #[cfg(test)]

@@ -399,6 +399,8 @@ struct DmlResult {
     lob_rows: Vec<Option<crate::sql::LobRows>>,
     batch: Vec<(usize, SqlError)>,
     fatal: Option<(usize, SqlError)>,
+    /// The ROWID of the last row an execution touched (the client's last rowid).
+    last_rowid: Option<oradb_protocol::ttc::rowid::Rowid>,
 }
 
 async fn dml(
@@ -419,6 +421,7 @@ async fn dml(
                 lob_rows: Vec::new(),
                 batch: Vec::new(),
                 fatal: None,
+                last_rowid: None,
             };
             for (i, row) in rows.iter().enumerate() {
                 let res = s.execute(&q, row);
@@ -428,6 +431,7 @@ async fn dml(
                         row_count,
                         returning,
                     }) => {
+                        r.last_rowid = s.last_rowid().or(r.last_rowid);
                         r.total += row_count;
                         r.counts.push(row_count);
                         r.returning.push(returning);
@@ -554,8 +558,9 @@ async fn dml(
                 return send_sql_error(conn, st, &e, run.cursor_id, r.total).await;
             }
         }
-        st.closing(ErrorMessage::success(run.cursor_id, r.total, 0))
-            .encode(&mut w, &caps);
+        let mut m = st.closing(ErrorMessage::success(run.cursor_id, r.total, 0));
+        m.rowid = r.last_rowid;
+        m.encode(&mut w, &caps);
     }
     conn.send_data(&w.buf).await
 }
