@@ -6,6 +6,8 @@ import {
   CREDS,
   dropFirst,
   needsTestServer,
+  OCI_GAP,
+  serverGapIn,
   SKIP_SERVER,
   startTestServer,
   THICK,
@@ -13,7 +15,10 @@ import {
 
 const server = { skip: SKIP_SERVER };
 // A default Oracle Database Free does not start DRCP, and its pool statistics are not fresh.
-const drcp = { skip: SKIP_SERVER || needsTestServer("DRCP with fresh V$CPOOL_CC_STATS") };
+const drcp = {
+  skip: SKIP_SERVER || needsTestServer("DRCP with fresh V$CPOOL_CC_STATS") ||
+    serverGapIn("thick", OCI_GAP.drcp),
+};
 const creds = CREDS;
 
 test(
@@ -462,7 +467,9 @@ test(
       outFormat: "array",
     });
     assert.deepEqual(rows, [["tz=UTC", null], ["tz=CET", "tz=UTC"]]);
-    assert.equal(pool.getStatistics().callbackInvocations, 2);
+    // Thick mode: OCI runs the PL/SQL callback itself and then reports the session as found
+    // with the requested tag, so nothing tells the driver it ran (documented on the counter).
+    assert.equal(pool.getStatistics().callbackInvocations, THICK ? 0 : 2);
   },
 );
 
