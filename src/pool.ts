@@ -176,7 +176,11 @@ export interface PoolStatistics {
   misses: number;
   /** Acquires that gave up waiting (waitTimeout). */
   timeouts: number;
-  /** Times the session callback (JS or PL/SQL) ran. */
+  /**
+   * Times the session callback (JS or PL/SQL) ran. In thick mode a PL/SQL callback is not
+   * counted: OCI runs it and reports the session as found with the requested tag, so the
+   * driver cannot tell that it ran.
+   */
   callbackInvocations: number;
 }
 

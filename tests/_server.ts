@@ -183,6 +183,42 @@ export function onlyIn(mode: "thin" | "thick", why: string): string | false {
   return `${mode} mode only: ${why}`;
 }
 
+/**
+ * The `skip` reason of a test that fails in `mode` only because the test server lacks something
+ * that mode's client needs (`gap` names it; the driver is not at fault), or `false` otherwise. A
+ * `SERVER-GAP:` line says so: scripts/test.sh shows their count beside each run.
+ */
+export function serverGapIn(mode: "thin" | "thick", gap: string): string | false {
+  if (TEST_MODE !== mode) return false;
+  console.log(`SERVER-GAP: not run in ${mode} mode, the test server lacks: ${gap}`);
+  return `test server gap in ${mode} mode: ${gap}`;
+}
+
+/** Test server gaps for OCI clients, named once for the tests they stop in thick mode. */
+export const OCI_GAP = {
+  plsqlOut: "PL/SQL OUT binds over OCI (ORA-03001)",
+  batchErrors: "batch errors sent to OCI clients",
+  drcp: "DRCP sessions for OCI (ORA-56600)",
+  longBind:
+    "a bind value over 32,767 bytes from OCI (the server keeps waiting for the rest of the request)",
+  stallFetch:
+    "the stall fault on OCI's fetches (fetch-only OALL8 calls), which it answers as if not stalled",
+  endToEnd:
+    "end-to-end attributes (module, action, client id and info, ECID) in the form OCI sends them with its next call",
+  returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
+  cursorCancel:
+    "OCI's piggyback function 120, sent when a cached statement with unfetched rows is released (ORA-03115 on the next call)",
+  repeatedValues:
+    "rows of several columns with values repeated from the previous row, as OCI reads them (OCI ends the session with ORA-03115)",
+  lobRows:
+    "rows mixing a LOB column with NUMBER, RAW or BINARY_DOUBLE columns, as OCI reads them (ORA-03115)",
+} as const;
+
+/** The test options of a test stopped in thick mode by the test server gap `gap` (see OCI_GAP). */
+export function ociGap(gap: keyof typeof OCI_GAP): { skip: string | false } {
+  return { skip: SKIP_SERVER || serverGapIn("thick", OCI_GAP[gap]) };
+}
+
 /** Path of the test server binary: `ORADB_TESTSERVER` or target/debug/oradb-testserver. */
 export function testServerPath(): string {
   const fromEnv = process.env.ORADB_TESTSERVER;

@@ -2,7 +2,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, createPool, OracleError } from "../mod.ts";
-import { dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
+import {
+  dropFirst,
+  needsTestServer,
+  OCI_GAP,
+  serverGapIn,
+  SKIP_SERVER,
+  startTestServer,
+} from "./_server.ts";
 
 const server = { skip: SKIP_SERVER || needsTestServer("fault injection through its admin port") };
 const creds = { user: "scott", password: "tiger" };
@@ -108,7 +115,9 @@ test("a slow server trips callTimeout; the connection stays usable", server, asy
   assert.equal((await conn.execute("select 2 as two from dual")).rows?.[0].TWO, 2);
 });
 
-test("a fetch stalled mid-cursor waits, then a call timeout ends it cleanly", server, async () => {
+test("a fetch stalled mid-cursor waits, then a call timeout ends it cleanly", {
+  skip: server.skip || serverGapIn("thick", OCI_GAP.stallFetch),
+}, async () => {
   await using db = await startTestServer();
   await using conn = await connect({ ...creds, connectString: db.connectString });
   await dropFirst(conn, "s");

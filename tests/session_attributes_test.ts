@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { OracleError } from "../mod.ts";
-import { needsTestServer, SKIP_SERVER, startConnected } from "./_server.ts";
+import { needsTestServer, ociGap, SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -16,7 +16,7 @@ async function mySession(s: Awaited<ReturnType<typeof startConnected>>) {
 
 test(
   "end-to-end attributes reach V$SESSION with the next call, without a round trip",
-  server,
+  ociGap("endToEnd"),
   async () => {
     await using s = await startConnected();
     const trips = async () => {
@@ -58,7 +58,7 @@ test(
 
 test(
   "the ECID reaches V$SESSION with the next call and an empty string clears it",
-  server,
+  ociGap("endToEnd"),
   async () => {
     await using s = await startConnected();
     const ecid = async () =>

@@ -209,3 +209,29 @@ test(
     assert.deepEqual(await one(fresh), [[1]]);
   },
 );
+
+test(
+  "thick: a forced close of a call whose server went silent returns after the grace time",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    const conn = await thickConnect(db);
+    assert.deepEqual(await one(conn), [[1]]);
+    // A stopped server keeps its sockets open (the kernel still acknowledges) and answers
+    // nothing, not even the break: OCI waits in recv with no timeout of its own.
+    process.kill(db.pid, "SIGSTOP");
+    try {
+      const call = code(conn.execute("SELECT 2 FROM dual"));
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      assert.equal(await code(conn.close({ force: true })), "ok");
+      const took = Date.now() - started;
+      assert.ok(took >= 1500 && took < 4000, `close took ${took} ms`);
+      assert.equal(await call, "ODB-1010");
+      assert.equal(conn.closed, true);
+      assert.equal(await code(conn.execute("SELECT 1 FROM dual")), "ODB-5000");
+    } finally {
+      process.kill(db.pid, "SIGCONT");
+    }
+  },
+);

@@ -288,16 +288,12 @@ impl NativeThickConnection {
 
     /// Breaks the call in flight, then closes (OCI waits for the break itself).
     #[napi]
-    pub fn force_close(&self, env: Env, _grace_ms: u32) -> Result<JsObject> {
-        run!(self, env, |c| {
-            // Only a running call is broken: a break on an idle session costs a round trip,
-            // and under native network encryption OCI 19.3 cannot resume after one
-            // (ORA-12599), so `await using` on an idle connection failed there.
-            if c.busy() {
-                let _ = c.break_execution();
-            }
-            c.close()
-        })
+    pub fn force_close(&self, env: Env, grace_ms: u32) -> Result<JsObject> {
+        // Only a running call is broken: a break on an idle session costs a round trip, and
+        // under native network encryption OCI 19.3 cannot resume after one (ORA-12599), so
+        // `await using` on an idle connection failed there.
+        let grace = std::time::Duration::from_millis(u64::from(grace_ms));
+        run!(self, env, |c| c.force_close(grace))
     }
 
     /// Sets an end-to-end attribute (see `NativeConnection::set_end_to_end`).

@@ -13,6 +13,7 @@ use oracle::{Connection, Connector, ResultSet, Row, RowValue, Statement};
 
 use crate::error::{Error, Result};
 use crate::many::{self, ExecManyOpts, ExecManyResult};
+use crate::socket::{self, SessionSocket};
 use crate::values::{self, out_type, type_number, Reader, Tagged};
 
 /// What `connect()` needs in thick mode.
@@ -58,6 +59,8 @@ pub struct ThickConnection {
     calls: Mutex<Calls>,
     closed: AtomicBool,
     server_version: String,
+    /// The session's socket when found at logon (`crate::socket`): a forced close cuts it.
+    socket: Option<SessionSocket>,
 }
 
 /// One bind of the specs buffer.
@@ -117,7 +120,10 @@ impl ThickConnection {
         if let Some(cc) = &o.connection_class {
             c.connection_class(cc.as_str());
         }
-        Self::wrap(c.connect()?, o.call_timeout_ms, None)
+        let (conn, sock) = socket::around(socket::port_of(&connect_string), || c.connect());
+        let mut me = Self::wrap(conn?, o.call_timeout_ms, None)?;
+        me.socket = sock;
+        Ok(me)
     }
 
     /// A session of a thick pool; `release` gives it back.
@@ -147,6 +153,7 @@ impl ThickConnection {
             calls: Mutex::new(Calls::default()),
             closed: AtomicBool::new(false),
             server_version,
+            socket: None,
         })
     }
 
@@ -351,6 +358,25 @@ impl ThickConnection {
         t.map_or(0, |d| d.as_millis().min(u128::from(u32::MAX)) as u32)
     }
 
+    /// Breaks a running call and closes. A call that has not ended `grace` after the break (a
+    /// server or network gone silent) has its socket cut, which ends it, when the socket is
+    /// known; otherwise this waits for OCI as `close` does.
+    pub fn force_close(&self, grace: Duration) -> Result<()> {
+        if self.busy() {
+            let _ = self.break_execution();
+            let until = std::time::Instant::now() + grace;
+            while self.busy() && std::time::Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            if self.busy() {
+                if let Some(s) = &self.socket {
+                    s.cut();
+                }
+            }
+        }
+        self.close()
+    }
+
     /// Closes the cursors, then the session; again: nothing to do.
     pub fn close(&self) -> Result<()> {
         self.close_with(CloseMode::Default)
@@ -510,11 +536,10 @@ fn columns(rs: &ResultSet<'static, Appended>, out: &mut Vec<u8>) {
     for c in cols {
         let t = c.oracle_type();
         let (size, precision, scale) = match t {
-            OracleType::Varchar2(n)
-            | OracleType::NVarchar2(n)
-            | OracleType::Char(n)
-            | OracleType::NChar(n)
-            | OracleType::Raw(n) => (*n, 0, 0),
+            OracleType::Varchar2(n) | OracleType::Char(n) | OracleType::Raw(n) => (*n, 0, 0),
+            // The oracle crate gives national sizes in characters; thin mode's byteSize counts
+            // AL16UTF16 bytes, two a character.
+            OracleType::NVarchar2(n) | OracleType::NChar(n) => (n.saturating_mul(2), 0, 0),
             OracleType::Number(p, s) => (0, *p as i8, *s),
             OracleType::Float(p) => (0, *p as i8, -127),
             // Leading and fractional precisions, as thin mode describes them.

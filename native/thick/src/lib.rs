@@ -12,6 +12,7 @@ mod many;
 mod pool;
 mod shard;
 mod shard_pool;
+mod socket;
 mod values;
 
 pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};
