@@ -196,7 +196,6 @@ export function serverGapIn(mode: "thin" | "thick", gap: string): string | false
 
 /** Test server gaps for OCI clients, named once for the tests they stop in thick mode. */
 export const OCI_GAP = {
-  plsqlOut: "PL/SQL OUT binds over OCI (ORA-03001)",
   batchErrors: "batch errors sent to OCI clients",
   drcp: "DRCP sessions for OCI (ORA-56600)",
   longBind:

@@ -12,7 +12,7 @@ import {
 } from "../mod.ts";
 import { encodeBinds } from "../src/_binds.ts";
 import { ValueReader } from "../src/_values.ts";
-import { dropFirst, ociGap, SKIP_SERVER, startTestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -165,7 +165,7 @@ test("interval expressions, literals and conversion functions are intervals", se
   );
 });
 
-test("PL/SQL OUT and IN OUT interval binds", ociGap("plsqlOut"), async () => {
+test("PL/SQL OUT and IN OUT interval binds", server, async () => {
   await using s = await open();
   const r = await s.conn.execute<unknown[]>(
     `begin

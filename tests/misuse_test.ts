@@ -312,7 +312,7 @@ test(
 
 test(
   "an OUT VARCHAR2 bind smaller than the value gets ORA-06502, as from Oracle",
-  ociGap("plsqlOut"),
+  server,
   async () => {
     await using s = await startConnected();
     const out = (maxSize: number): BindSpec => ({ dir: BIND_OUT, type: DB_TYPE_VARCHAR, maxSize });
@@ -354,7 +354,7 @@ test(
 
 test(
   "an OUT NUMBER or DATE bind given what its type cannot hold gets an ORA error, not NULL",
-  ociGap("plsqlOut"),
+  server,
   async () => {
     await using s = await startConnected();
     const out = (type: number): BindSpec => ({ dir: BIND_OUT, type });

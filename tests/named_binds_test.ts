@@ -18,7 +18,7 @@ const OUT_NUM: BindSpec = { dir: BIND_OUT, type: DB_TYPE_NUMBER };
 
 test(
   "named OUT binds given in another order than the SQL get their own values",
-  ociGap("plsqlOut"),
+  server,
   async () => {
     await using s = await startConnected();
     const r = await s.conn.execute("begin :a := 1; :b := 2; end;", { b: OUT_NUM, a: OUT_NUM });
@@ -28,7 +28,7 @@ test(
 
 test(
   "an OUT bind named before the IN bind it is computed from gets its value",
-  ociGap("plsqlOut"),
+  server,
   async () => {
     await using s = await startConnected();
     const r = await s.conn.execute("begin :o := :i; end;", { i: 5, o: OUT_NUM });
@@ -36,7 +36,7 @@ test(
   },
 );
 
-test("IN OUT binds given in another order are not swapped", ociGap("plsqlOut"), async () => {
+test("IN OUT binds given in another order are not swapped", server, async () => {
   await using s = await startConnected();
   const r = await s.conn.execute("begin :x := :x * 10; :y := :y + 1; end;", {
     y: { dir: BIND_INOUT, type: DB_TYPE_NUMBER, val: 1 },
@@ -45,7 +45,7 @@ test("IN OUT binds given in another order are not swapped", ociGap("plsqlOut"), 
   assert.deepEqual(r.outBinds, { y: 2, x: 50 });
 });
 
-test("a name used twice in PL/SQL is one bind, matched by name", ociGap("plsqlOut"), async () => {
+test("a name used twice in PL/SQL is one bind, matched by name", server, async () => {
   await using s = await startConnected();
   const r = await s.conn.execute("begin :r := :v + :v; :q := :v * 3; end;", {
     q: OUT_NUM,
@@ -118,7 +118,7 @@ interface Planned {
  */
 test(
   "property: random named IN/OUT/IN OUT binds in random order all get the right values",
-  ociGap("plsqlOut"),
+  server,
   async () => {
     await using s = await startConnected();
     for (let seed = 1; seed <= 60; seed++) {

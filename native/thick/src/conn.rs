@@ -472,14 +472,22 @@ fn out_binds(stmt: &Statement, specs: &[Spec]) -> Result<Option<Vec<u8>>> {
             out.push(0);
             continue;
         }
-        let idx = i + 1;
+        // Named binds are read back by name: OCI numbers them in the SQL's order, not the
+        // order the caller gave them in (by position, `{ b, a }` swapped the values).
         if stmt.is_returning() {
-            let vs: Vec<Tagged> = stmt.returned_values(idx)?;
+            let vs: Vec<Tagged> = match &s.name {
+                Some(n) => stmt.returned_values(n.as_str())?,
+                None => stmt.returned_values(i + 1)?,
+            };
             out.push(10);
             out.extend_from_slice(&(vs.len() as u32).to_le_bytes());
             vs.into_iter().for_each(|v| out.extend_from_slice(&v.0));
         } else {
-            out.extend_from_slice(&stmt.bind_value::<_, Tagged>(idx)?.0);
+            let v = match &s.name {
+                Some(n) => stmt.bind_value::<_, Tagged>(n.as_str())?,
+                None => stmt.bind_value::<_, Tagged>(i + 1)?,
+            };
+            out.extend_from_slice(&v.0);
         }
     }
     Ok(Some(out))
