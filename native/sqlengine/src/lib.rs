@@ -2,6 +2,7 @@
 //! own SQLite connection to the shared database file, WAL mode) per client
 //! session. Statements are translated from Oracle SQL and run for real.
 
+mod batch;
 pub mod bfile;
 mod bind_limit;
 mod column_check;
@@ -62,6 +63,7 @@ use std::sync::{Arc, Mutex};
 use oradb_protocol::value::{DateTime, Value};
 use rusqlite::Connection;
 
+pub use batch::RowOutcome;
 pub use bind_limit::BindLimit;
 use directory::SessionDirectory;
 pub use errors::err as ora_error;
@@ -412,6 +414,12 @@ pub struct Session {
     lob_rows: Option<LobRows>,
     /// Row triggers by table (triggers.rs).
     triggers: triggers::Cache,
+    /// Set by `execute_many` while the running row's statement already has
+    /// its schemas and views attached (batch.rs).
+    views_attached: bool,
+    /// How many times `sync_schema` reset what statements may read: a row
+    /// whose triggers ran statements of their own leaves it set for those.
+    schema_syncs: u64,
 }
 
 impl Session {
@@ -482,6 +490,8 @@ impl Session {
             visible,
             lob_rows: None,
             triggers: Default::default(),
+            views_attached: false,
+            schema_syncs: 0,
         };
         s.sync_schema()?;
         Ok(s)

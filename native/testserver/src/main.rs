@@ -9,6 +9,12 @@ use std::io::Write;
 use oradb_protocol::ano::Level;
 use oradb_testserver::{Config, TestServer};
 
+// A fetch or an executeMany allocates a few small values per column and row; glibc's
+// malloc was a fifth of the server's instructions there, mimalloc's fast path is
+// a fraction of that.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: oradb-testserver [--listen ADDR] [--user NAME/PASSWORD]... \
 [--user-file PATH]... [--service NAME]... [--data DIR] [--log LEVEL] [--field-version N] \
 [--tls-listen ADDR --tls-cert PEM --tls-key PEM] [--admin-listen ADDR] \
