@@ -196,6 +196,14 @@ fn write_row(
             rows::write_row_value(w, Some(t.as_bytes()));
             continue;
         }
+        // So does an integer to a NUMBER column.
+        if let (Value::Number(s), ora_type::NUMBER) = (v, ty) {
+            let mut b = [0; 12];
+            if let Some(n) = super::row_number::encode_int(s, &mut b) {
+                rows::write_row_value(w, Some(&b[..n]));
+                continue;
+            }
+        }
         if ty == ora_type::CURSOR {
             // Each row's nested cursor is its own (never a repeat).
             // None only if the value was not a nested cursor's: no columns,
