@@ -2,6 +2,7 @@
 //! own SQLite connection to the shared database file, WAL mode) per client
 //! session. Statements are translated from Oracle SQL and run for real.
 
+mod batch;
 pub mod bfile;
 mod bind_limit;
 mod column_check;
@@ -63,6 +64,7 @@ use std::sync::{Arc, Mutex};
 use oradb_protocol::value::{DateTime, Value};
 use rusqlite::Connection;
 
+pub use batch::RowOutcome;
 pub use bind_limit::BindLimit;
 use directory::SessionDirectory;
 pub use errors::err as ora_error;
@@ -415,6 +417,12 @@ pub struct Session {
     triggers: triggers::Cache,
     /// The SQLite row id of the last row the last DML statement touched (last_rowid.rs).
     last_rowid: Option<i64>,
+    /// Set by `execute_many` while the running row's statement already has
+    /// its schemas and views attached (batch.rs).
+    views_attached: bool,
+    /// How many times `sync_schema` reset what statements may read: a row
+    /// whose triggers ran statements of their own leaves it set for those.
+    schema_syncs: u64,
 }
 
 impl Session {
@@ -499,6 +507,8 @@ impl Session {
             lob_rows: None,
             triggers: Default::default(),
             last_rowid: None,
+            views_attached: false,
+            schema_syncs: 0,
         };
         s.sync_schema()?;
         Ok(s)

@@ -77,7 +77,7 @@ fn canonical_number(s: &str) -> Option<String> {
 /// SQLite storage → protocol value of the described column type.
 pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
     let text = |v: ValueRef| match v {
-        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Integer(i) => Some(num::int_text(i)),
         ValueRef::Real(f) => Some(num::f64_text(f)),
         ValueRef::Text(t) => Some(match std::str::from_utf8(t) {
             Ok(s) => s.to_owned(),
@@ -90,7 +90,7 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
     }
     match c.ora_type {
         ora_type::NUMBER => match v {
-            ValueRef::Integer(i) => Value::Number(i.to_string()),
+            ValueRef::Integer(i) => Value::Number(num::int_text(i)),
             ValueRef::Real(f) => Value::Number(num::f64_text(f)),
             other => text(other)
                 .and_then(|s| canonical_number(&s))
@@ -1064,7 +1064,9 @@ impl Session {
         } else {
             self.begin()?;
         }
-        self.materialize_views(&p.toks)?;
+        if !self.views_attached {
+            self.materialize_views(&p.toks)?;
+        }
         if let Some(target) = self.row_triggers(p)? {
             // Triggers run as several statements.
             self.begin()?;

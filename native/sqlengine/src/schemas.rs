@@ -243,6 +243,7 @@ impl Session {
     /// schema is attached, and reordered at the next statement outside one.
     pub(crate) fn sync_schema(&mut self) -> Result<(), SqlError> {
         let cur = self.schema();
+        self.schema_syncs += 1;
         if let Ok(mut v) = self.visible.lock() {
             v.current = cur.clone();
             v.named.clear();

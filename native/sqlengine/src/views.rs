@@ -337,6 +337,11 @@ pub(super) fn is_view(name: &str) -> bool {
 }
 
 /// The views a statement names, each once.
+/// Whether `toks` name none of the views [`Session::materialize_views`] fills.
+pub(crate) fn names_no_view(toks: &[Token]) -> bool {
+    named_views(toks).is_empty()
+}
+
 fn named_views(toks: &[Token]) -> Vec<&'static View> {
     let mut out: Vec<&'static View> = Vec::new();
     for tok in toks {

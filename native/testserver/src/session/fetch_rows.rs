@@ -72,6 +72,8 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     let mut prev: Option<&Vec<Value>> = None;
     let mut failed = None;
     let mut done = cur.pos;
+    // Which columns each row sends: one vector for the batch, not one per row.
+    let mut sent = Vec::with_capacity(types.len());
     for row in &cur.rows[cur.pos..end] {
         let mark = w.buf.len();
         let at = super::lob::RowAt {
@@ -88,7 +90,7 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         let index = done;
         let cursors = |i: usize| nested.cursors.get(&(index, i));
         let ctx = (&types[..], &forms[..], &shapes[..], caps);
-        if let Err(e) = write_row(w, row, prev, ctx, lobs, (at, &cursors)) {
+        if let Err(e) = write_row(w, (row, prev, &mut sent), ctx, lobs, (at, &cursors)) {
             w.buf.truncate(mark);
             failed = Some(e);
             break;
@@ -155,8 +157,7 @@ type NestedAt<'a> = dyn Fn(usize) -> Option<&'a (DescribeInfo, u16)> + 'a;
 /// LONG values are always sent.
 fn write_row(
     w: &mut TtcWriter,
-    row: &[Value],
-    prev: Option<&Vec<Value>>,
+    (row, prev, sent): (&[Value], Option<&Vec<Value>>, &mut Vec<bool>),
     (types, forms, shapes, caps): (&[u8], &[u8], &[Option<super::objects::ObjColumn>], &Caps),
     lobs: &mut super::lob::Lobs,
     (at, cursors): (super::lob::RowAt, &NestedAt),
@@ -174,17 +175,18 @@ fn write_row(
                 | ora_type::CURSOR
         )
     };
-    let sent: Vec<bool> = (0..types.len())
-        .map(|i| prev.is_none_or(|p| is_long(types[i]) || p.get(i) != row.get(i)))
-        .collect();
+    sent.clear();
+    sent.extend(
+        (0..types.len()).map(|i| prev.is_none_or(|p| is_long(types[i]) || p.get(i) != row.get(i))),
+    );
     if sent.contains(&false) {
-        rows::BitVector::from_sent(&sent).encode(w);
+        rows::BitVector::from_sent(sent).encode(w);
     }
     w.u8(msg::ROW_DATA);
     for (i, ((v, &ty), _)) in row
         .iter()
         .zip(types)
-        .zip(&sent)
+        .zip(sent.iter())
         .enumerate()
         .filter(|(_, (_, s))| **s)
     {
@@ -193,6 +195,14 @@ fn write_row(
         if let (Value::Varchar(t), ora_type::VARCHAR | ora_type::CHAR, 1) = (v, ty, form) {
             rows::write_row_value(w, Some(t.as_bytes()));
             continue;
+        }
+        // So does an integer to a NUMBER column.
+        if let (Value::Number(s), ora_type::NUMBER) = (v, ty) {
+            let mut b = [0; 12];
+            if let Some(n) = super::row_number::encode_int(s, &mut b) {
+                rows::write_row_value(w, Some(&b[..n]));
+                continue;
+            }
         }
         if ty == ora_type::CURSOR {
             // Each row's nested cursor is its own (never a repeat).

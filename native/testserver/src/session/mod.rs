@@ -15,6 +15,7 @@ mod password;
 mod refcursor;
 mod respond;
 mod returning;
+mod row_number;
 mod vector;
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -423,33 +423,32 @@ async fn dml(
                 fatal: None,
                 last_rowid: None,
             };
-            for (i, row) in rows.iter().enumerate() {
-                let res = s.execute(&q, row);
-                let lob_rows = s.take_lob_rows();
-                match res {
+            s.execute_many(&q, &rows, |row| {
+                match row.result {
                     Ok(Outcome::Dml {
                         row_count,
                         returning,
                     }) => {
-                        r.last_rowid = s.last_rowid().or(r.last_rowid);
+                        r.last_rowid = row.last_rowid.or(r.last_rowid);
                         r.total += row_count;
                         r.counts.push(row_count);
                         r.returning.push(returning);
-                        r.lob_rows.push(lob_rows);
+                        r.lob_rows.push(row.lob_rows);
                     }
                     Ok(_) => r.counts.push(0),
                     Err(e) if batch_errors => {
                         r.counts.push(0);
                         r.returning.push(Vec::new());
                         r.lob_rows.push(None);
-                        r.batch.push((i, e));
+                        r.batch.push((row.index, e));
                     }
                     Err(e) => {
-                        r.fatal = Some((i, e));
-                        break;
+                        r.fatal = Some((row.index, e));
+                        return false;
                     }
                 }
-            }
+                true
+            });
             r
         })
         .await?;
