@@ -223,3 +223,36 @@ test(
     assert.deepEqual(t.rows, [["2022-06-07 18:30:10.25", "42"]]);
   },
 );
+
+test(
+  "a BOOLEAN column takes Oracle's words and numbers and refuses other text",
+  server,
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    await dropFirst(conn, "coltypes_bool");
+    await conn.execute("create table coltypes_bool (id number, b boolean)");
+    const words = ["false", "no", "OFF", " 0 ", "f", "n", "true", "Yes", "on", "1", "T", "y"];
+    await conn.executeMany(
+      "insert into coltypes_bool values (:1, :2)",
+      words.map((w, i) => [i, w]),
+    );
+    await conn.execute("insert into coltypes_bool values (100, 2)");
+    await conn.execute("insert into coltypes_bool values (101, 0)");
+    const { rows } = await conn.execute<unknown[]>(
+      "select b from coltypes_bool order by id",
+      [],
+      { outFormat: "array" },
+    );
+    const expected = words.map((_, i) => [i >= 6]).concat([[true], [false]]);
+    assert.deepEqual(rows, expected);
+    const e = await rejection(conn.execute("insert into coltypes_bool values (200, 'maybe')"));
+    assert.match(e.message, /ORA-61800/);
+    const left = await conn.execute<unknown[]>(
+      "select count(*) from coltypes_bool where id = 200",
+      [],
+      { outFormat: "array" },
+    );
+    assert.deepEqual(left.rows, [[0]]);
+  },
+);

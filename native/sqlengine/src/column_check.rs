@@ -361,6 +361,9 @@ pub fn register(conn: &Connection, shared: Arc<SessionShared>) -> rusqlite::Resu
         zoned_for(c.get_raw(0), Fraction::from_code(int_arg(c, 1)), &s)
     })?;
     conn.create_scalar_function("ora_col_oson_set", 1, det, |c| oson_for(c.get_raw(0)))?;
+    conn.create_scalar_function("ora_col_bool_set", 1, det, |c| {
+        super::boolean::stored(c.get_raw(0)).map_err(ora)
+    })?;
     conn.create_scalar_function("ora_col_ltz_set", 2, vol, move |c| {
         zoned_in(
             c.get_raw(0),
@@ -385,6 +388,8 @@ enum Kind {
     Oson,
     /// VECTOR: dimensions (0: any), format, metadata flags.
     Vector(u32, u8, u8),
+    /// BOOLEAN: numbers and Oracle's words become 0 or 1.
+    Boolean,
 }
 
 /// What a column's declared type asks of its values, if anything.
@@ -396,6 +401,7 @@ fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
             Some((Kind::Number(limits(p, s)), p, s))
         }
         ora_type::DATE => Some((Kind::Date(Fraction::Date), 0, 0)),
+        ora_type::BOOLEAN => Some((Kind::Boolean, 0, 0)),
         ora_type::VECTOR => {
             let (d, f, fl) = crate::vector::spec(&info);
             Some((Kind::Vector(d, f, fl), i64::from(d), i64::from(f)))
@@ -431,6 +437,7 @@ fn spec_kind(w: &str) -> Kind {
             w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
         )),
         Some(b'O') => Kind::Oson,
+        Some(b'B') => Kind::Boolean,
         Some(b'L') => Kind::Local(Fraction::Timestamp(
             w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
         )),
@@ -470,6 +477,7 @@ fn check_row(c: &Context, shared: &SessionShared) -> rusqlite::Result<Sql> {
             // Text is converted (bad JSON fails the column's IS JSON check first).
             Kind::Oson => matches!(v, ValueRef::Text(_)),
             Kind::Vector(d, f, fl) => crate::vector::needs_fix(v, d, f, fl & 2 != 0)?,
+            Kind::Boolean => super::boolean::needs_fix(v).map_err(ora)?,
         };
     }
     Ok(Sql::Integer(i64::from(fix)))
@@ -495,6 +503,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Zoned(Fraction::Date) | Kind::Local(Fraction::Date) => "Z9".into(),
             Kind::Oson => "O".into(),
             Kind::Vector(d, f, fl) => format!("V{d},{f},{fl}"),
+            Kind::Boolean => "B".into(),
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -508,6 +517,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Local(_) => format!("{c}=ora_col_ltz_set({c},{p})"),
             Kind::Oson => format!("{c}=ora_col_oson_set({c})"),
             Kind::Vector(d, f, fl) => format!("{c}=ora_col_vec_set({c},{d},{f},{fl})"),
+            Kind::Boolean => format!("{c}=ora_col_bool_set({c})"),
         })
         .collect::<Vec<_>>()
         .join(",");

@@ -5,6 +5,7 @@
 mod batch;
 pub mod bfile;
 mod bind_limit;
+mod boolean;
 mod column_check;
 #[cfg(test)]
 mod column_check_tests;

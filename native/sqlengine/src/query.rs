@@ -165,11 +165,10 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
                 .map(Value::Double)
                 .unwrap_or(Value::Null),
         },
-        ora_type::BOOLEAN => match v {
-            ValueRef::Integer(i) => Value::Boolean(i != 0),
-            other => Value::Boolean(
-                text(other).is_some_and(|s| s != "0" && !s.eq_ignore_ascii_case("FALSE")),
-            ),
+        ora_type::BOOLEAN => match crate::boolean::read(v) {
+            Some(b) => Value::Boolean(b),
+            // Text no BOOLEAN takes stays text: sending it fails, no guess.
+            None => Value::Varchar(text(v).unwrap_or_default()),
         },
         ora_type::CLOB | ora_type::JSON => Value::Clob(text(v).unwrap_or_default()),
         // A stored value that is no vector stays what it is, so sending it

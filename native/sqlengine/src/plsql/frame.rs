@@ -192,10 +192,9 @@ pub fn coerce(v: Sql, ty: Ty) -> Result<Sql, SqlError> {
         },
         (Ty::Varchar, Sql::Integer(i)) => Sql::Text(i.to_string()),
         (Ty::Varchar, Sql::Real(f)) => Sql::Text(crate::num::f64_text(f)),
-        (Ty::Boolean, Sql::Text(t)) => match t.to_ascii_uppercase().as_str() {
-            "TRUE" | "1" => Sql::Integer(1),
-            "FALSE" | "0" => Sql::Integer(0),
-            _ => return Err(value_error("character to boolean conversion error")),
+        (Ty::Boolean, Sql::Text(t)) => match crate::boolean::of_text(&t) {
+            Some(b) => Sql::Integer(i64::from(b)),
+            None => return Err(value_error("character to boolean conversion error")),
         },
         (Ty::Boolean, Sql::Real(f)) => Sql::Integer(i64::from(f != 0.0)),
         (Ty::Date | Ty::Timestamp, Sql::Text(t)) if crate::date_text::parse_zoned(&t).is_none() => {
