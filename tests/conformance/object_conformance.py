@@ -49,6 +49,7 @@ def expect_error(code, fn):
 CONN = oracledb.connect(user="scott", password="tiger", dsn=DSN)
 CUR = CONN.cursor()
 for stmt in (
+    "drop package obj_ib",
     "drop package obj_pkg",
     "drop table obj_t",
     "drop type obj_outer",
@@ -118,6 +119,29 @@ for stmt in (
                 r(i) := i * 2;
             end loop;
             return r;
+        end;
+    end;""",
+    """create package obj_ib as
+        type t_list is table of varchar2(30) index by binary_integer;
+        procedure mark(a in out t_list);
+        procedure fill(n number, a out t_list);
+    end;""",
+    """create package body obj_ib as
+        procedure mark(a in out t_list) is
+            i binary_integer;
+        begin
+            i := a.first;
+            while i is not null loop
+                a(i) := a(i) || '@' || i;
+                i := a.next(i);
+            end loop;
+            a(100) := 'added';
+        end;
+        procedure fill(n number, a out t_list) is
+        begin
+            for i in 1..n loop
+                a(i * 10) := 'v' || i;
+            end loop;
         end;
     end;""",
 ):
@@ -251,6 +275,20 @@ def _():
     CUR.callproc("obj_pkg.bump", [o_var, n_var])
     assert (o_var.getvalue().N, o_var.getvalue().S) == (2, "one")
     assert n_var.getvalue().aslist() == [10, 2]
+
+
+@check("PL/SQL index-by tables go IN OUT and OUT with their keys, sparse ones too")
+def _():
+    t = CONN.gettype("OBJ_IB.T_LIST")
+    a = t.newobject()
+    a.setelement(-3, "a")
+    a.setelement(7, "b")
+    a.setelement(2, "c")
+    CUR.callproc("obj_ib.mark", [a])
+    assert a.asdict() == {-3: "a@-3", 2: "c@2", 7: "b@7", 100: "added"}, a.asdict()
+    b = t.newobject()
+    CUR.callproc("obj_ib.fill", [3, b])
+    assert b.asdict() == {10: "v1", 20: "v2", 30: "v3"}, b.asdict()
 
 
 @check("PL/SQL errors on objects are Oracle's")

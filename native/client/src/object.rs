@@ -162,6 +162,8 @@ fn datum_to_tags(shape: &ObjShape, d: &Datum, out: &mut RowBuf) -> Result<()> {
             }
             Ok(())
         }
+        // An index-by table's element: its key is not kept (a JS array).
+        (shape, Datum::Keyed(_, inner)) => datum_to_tags(shape, inner, out),
         _ => {
             out.null();
             Ok(())

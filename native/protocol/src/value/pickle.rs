@@ -63,6 +63,10 @@ pub enum Datum {
     /// An inline object's attributes already encoded (the body of its own
     /// image), written as they are. Never decoded.
     Encoded(Vec<u8>),
+    /// An element of a PL/SQL index-by table under its key: such a table's
+    /// image carries each key before its element, and clients read them by
+    /// the type, so a collection with keyed elements is written with them.
+    Keyed(i32, Box<Datum>),
 }
 
 fn length(w: &mut Vec<u8>, n: usize) {
@@ -82,6 +86,12 @@ fn with_length(w: &mut Vec<u8>, b: &[u8]) {
 /// The image of a top-level object or collection.
 pub fn encode_image(shape: &Shape, d: &Datum) -> Vec<u8> {
     let collection = matches!(shape, Shape::Collection(_));
+    let mut out = header(collection);
+    body(&mut out, shape, d);
+    finish(out)
+}
+
+fn header(collection: bool) -> Vec<u8> {
     let mut out = vec![FLAG_VERSION_81, IMAGE_VERSION, LONG, 0, 0, 0, 0];
     if collection {
         out[0] |= FLAG_COLLECTION;
@@ -89,7 +99,10 @@ pub fn encode_image(shape: &Shape, d: &Datum) -> Vec<u8> {
     } else {
         out[0] |= FLAG_NO_PREFIX_SEG;
     }
-    body(&mut out, shape, d);
+    out
+}
+
+fn finish(mut out: Vec<u8>) -> Vec<u8> {
     let n = out.len() as u32;
     out[3..7].copy_from_slice(&n.to_be_bytes());
     out
@@ -103,9 +116,22 @@ fn body(out: &mut Vec<u8>, shape: &Shape, d: &Datum) {
             }
         }
         (Shape::Collection(elem), Datum::Collection(Some(vals))) => {
-            out.push(0); // collection flags
+            let keyed = vals.iter().any(|v| matches!(v, Datum::Keyed(..)));
+            out.push(if keyed { COLL_HAS_INDEXES } else { 0 });
             length(out, vals.len());
-            for v in vals {
+            for (i, v) in vals.iter().enumerate() {
+                let v = match v {
+                    Datum::Keyed(k, inner) => {
+                        out.extend_from_slice(&k.to_be_bytes());
+                        inner
+                    }
+                    v if keyed => {
+                        let k = i32::try_from(i + 1).unwrap_or(i32::MAX);
+                        out.extend_from_slice(&k.to_be_bytes());
+                        v
+                    }
+                    v => v,
+                };
                 member(out, elem, v, true);
             }
         }
@@ -165,11 +191,7 @@ pub fn decode_image(shape: &Shape, b: &[u8]) -> DecodeResult<Datum> {
     decode_at(shape, b, 0)
 }
 
-fn decode_at(shape: &Shape, b: &[u8], depth: usize) -> DecodeResult<Datum> {
-    if depth > MAX_DEPTH {
-        return malformed("object image nests too deeply");
-    }
-    let mut r = Image { b, pos: 0 };
+fn skip_header(r: &mut Image) -> DecodeResult<()> {
     let flags = r.u8()?;
     r.u8()?; // version
     r.length()?;
@@ -180,6 +202,15 @@ fn decode_at(shape: &Shape, b: &[u8], depth: usize) -> DecodeResult<Datum> {
         let n = r.length()?;
         r.take(n)?;
     }
+    Ok(())
+}
+
+fn decode_at(shape: &Shape, b: &[u8], depth: usize) -> DecodeResult<Datum> {
+    if depth > MAX_DEPTH {
+        return malformed("object image nests too deeply");
+    }
+    let mut r = Image { b, pos: 0 };
+    skip_header(&mut r)?;
     let d = decode_body(&mut r, shape, depth)?;
     Ok(d)
 }
@@ -202,11 +233,13 @@ fn decode_body(r: &mut Image, shape: &Shape, depth: usize) -> DecodeResult<Datum
             let mut vals = Vec::with_capacity(n);
             for _ in 0..n {
                 if flags & COLL_HAS_INDEXES != 0 {
-                    // A PL/SQL index table's key: elements are kept in
-                    // the order sent, keys apart.
-                    r.take(4)?;
+                    let k = r.take(4)?;
+                    let k = i32::from_be_bytes([k[0], k[1], k[2], k[3]]);
+                    let v = decode_member(r, elem, true, depth)?;
+                    vals.push(Datum::Keyed(k, Box::new(v)));
+                } else {
+                    vals.push(decode_member(r, elem, true, depth)?);
                 }
-                vals.push(decode_member(r, elem, true, depth)?);
             }
             Ok(Datum::Collection(Some(vals)))
         }
@@ -255,6 +288,7 @@ impl Datum {
     pub fn map_lobs<E>(&mut self, shape: &Shape, f: &mut LobMap<E>) -> Result<(), E> {
         match (shape, self) {
             (Shape::Lob(k), Datum::Bytes(b)) => *b = f(*k, b)?,
+            (shape, Datum::Keyed(_, inner)) => inner.map_lobs(shape, f)?,
             (Shape::Object(attrs), Datum::Object(Some(vals))) => {
                 for (s, v) in attrs.iter().zip(vals) {
                     v.map_lobs(s, f)?;
@@ -390,6 +424,26 @@ mod tests {
     }
 
     #[test]
+    fn index_tables_keep_their_keys() {
+        let shape = Shape::Collection(Box::new(Shape::Scalar));
+        let d = Datum::Collection(Some(vec![
+            Datum::Keyed(-5, Box::new(Datum::Bytes(vec![0xC1, 0x02]))),
+            Datum::Keyed(7, Box::new(Datum::Null)),
+            Datum::Keyed(1_000_000, Box::new(Datum::Bytes(vec![0x80]))),
+        ]));
+        let img = encode_image(&shape, &d);
+        assert_eq!(img[7..9], [1, 1]);
+        assert_eq!(img[9], COLL_HAS_INDEXES);
+        assert_eq!(img[10], 3);
+        assert_eq!(img[11..15], (-5i32).to_be_bytes());
+        assert_eq!(decode_image(&shape, &img).unwrap(), d);
+        assert!(decode_image(&shape, &img[..img.len() - 1]).is_err());
+        // A collection without keys has none in its image.
+        let plain = Datum::Collection(Some(vec![Datum::Null]));
+        assert_eq!(encode_image(&shape, &plain)[9], 0);
+    }
+
+    #[test]
     fn collection_images_have_a_prefix_segment() {
         let shape = Shape::Collection(Box::new(Shape::Scalar));
         let d = Datum::Collection(Some(vec![Datum::Bytes(vec![0xc1, 0x06]), Datum::Null]));
@@ -516,19 +570,22 @@ mod tests {
     }
 
     /// python-oracledb packs a PL/SQL index table with each element's
-    /// index before it (collection flag 0x10): decoded, the keys go.
+    /// index before it (collection flag 0x10): decoded, each keeps its key,
+    /// and it encodes back to the same bytes.
     #[test]
-    fn index_table_elements_come_without_their_keys() {
+    fn index_table_elements_come_with_their_keys() {
         let mut image = vec![0x88, 1, LONG, 0, 0, 0, 0, 1, 1, 0x10, 2];
         image.extend_from_slice(&[0, 0, 0, 1, 2, 0xC1, 0x02]);
         image.extend_from_slice(&[0, 0, 0, 5, NULL]);
         let n = image.len() as u8;
         image[6] = n;
         let shape = Shape::Collection(Box::new(Shape::Scalar));
-        assert_eq!(
-            decode_image(&shape, &image).unwrap(),
-            Datum::Collection(Some(vec![Datum::Bytes(vec![0xC1, 0x02]), Datum::Null]))
-        );
+        let d = Datum::Collection(Some(vec![
+            Datum::Keyed(1, Box::new(Datum::Bytes(vec![0xC1, 0x02]))),
+            Datum::Keyed(5, Box::new(Datum::Null)),
+        ]));
+        assert_eq!(decode_image(&shape, &image).unwrap(), d);
+        assert_eq!(encode_image(&shape, &d), image);
         // A key cut short is malformed, not a panic.
         assert!(decode_image(&shape, &image[..13]).is_err());
     }

@@ -117,7 +117,9 @@ impl Session {
                 format!("O:{}", codes.join(";"))
             }
             ObjKind::Varray { limit, elem } => format!("C{limit}:{}", code(elem)),
-            ObjKind::Table { elem } | ObjKind::IndexBy { elem } => format!("C0:{}", code(elem)),
+            ObjKind::Table { elem } => format!("C0:{}", code(elem)),
+            // Index-by tables carry each element's key in their images.
+            ObjKind::IndexBy { elem } => format!("I:{}", code(elem)),
         };
         let r = TypeRef {
             owner: t.owner.clone(),
@@ -167,11 +169,39 @@ fn construct(ctx: &Context) -> rusqlite::Result<Sql> {
 
 /// The image a constructor spec (see `constructor_spec`) builds of `args`.
 pub(super) fn build(spec: &str, args: &[ValueRef]) -> rusqlite::Result<Sql> {
+    build_keyed(spec, args, None)
+}
+
+/// [`build`], an index-by table's elements under `keys` (1, 2, … without).
+pub(super) fn build_keyed(
+    spec: &str,
+    args: &[ValueRef],
+    keys: Option<&[i32]>,
+) -> rusqlite::Result<Sql> {
     let spec = spec.split_once('|').map_or(spec, |(_, s)| s);
     let (head, codes) = spec
         .split_once(':')
         .ok_or_else(|| ora("ORA-22800: invalid user-defined type"))?;
     let codes: Vec<&str> = codes.split(';').collect();
+    if head == "I" {
+        let code = codes.first().copied().unwrap_or("N");
+        let code = if code == "O" { "K" } else { code };
+        let (shapes, vals) = members(args, &vec![code; args.len()])?;
+        let elem = shapes.into_iter().next().unwrap_or(Shape::Scalar);
+        let keys: Vec<i32> = match keys {
+            Some(k) if k.len() == vals.len() => k.to_vec(),
+            _ => (1..).take(vals.len()).collect(),
+        };
+        let vals = keys
+            .into_iter()
+            .zip(vals)
+            .map(|(k, v)| Datum::Keyed(k, Box::new(v)))
+            .collect();
+        return Ok(Sql::Blob(encode_image(
+            &Shape::Collection(Box::new(elem)),
+            &Datum::Collection(Some(vals)),
+        )));
+    }
     if let Some(limit) = head.strip_prefix('C') {
         let limit: usize = limit.parse().unwrap_or(0);
         if limit > 0 && args.len() > limit {

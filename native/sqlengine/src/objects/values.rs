@@ -68,6 +68,24 @@ impl Session {
         }
     }
 
+    /// The keys of the elements of `image`, a collection of type `t`: an
+    /// index-by table's own, 1, 2, … for other collections.
+    pub(crate) fn obj_keys(&self, t: &ObjType, image: &[u8]) -> Result<Vec<i32>, SqlError> {
+        let shape = self
+            .object_shape(&t.type_ref())
+            .ok_or_else(|| invalid("no layout"))?;
+        let Datum::Collection(Some(vals)) = decode_image(&shape, image).map_err(invalid)? else {
+            return Ok(Vec::new());
+        };
+        Ok((1..)
+            .zip(&vals)
+            .map(|(i, v)| match v {
+                Datum::Keyed(k, _) => *k,
+                _ => i,
+            })
+            .collect())
+    }
+
     /// The attributes (object) or elements (collection) of `image`, a
     /// value of type `t`.
     pub(crate) fn obj_members(&self, t: &ObjType, image: &[u8]) -> Result<Vec<Sql>, SqlError> {
@@ -120,8 +138,19 @@ impl Session {
 
     /// The image of a value of type `t` with these attributes or elements.
     pub(crate) fn obj_image(&self, t: &ObjType, members: &[Sql]) -> Result<Vec<u8>, SqlError> {
+        self.obj_image_keyed(t, members, None)
+    }
+
+    /// [`Session::obj_image`] of an index-by table whose elements have
+    /// `keys` (a collection of any other kind ignores them).
+    pub(crate) fn obj_image_keyed(
+        &self,
+        t: &ObjType,
+        members: &[Sql],
+        keys: Option<&[i32]>,
+    ) -> Result<Vec<u8>, SqlError> {
         let refs: Vec<ValueRef> = members.iter().map(ValueRef::from).collect();
-        match super::construct::build(&self.constructor_spec(t), &refs) {
+        match super::construct::build_keyed(&self.constructor_spec(t), &refs, keys) {
             Ok(Sql::Blob(b)) => Ok(b),
             Ok(_) => Err(invalid("not an image")),
             Err(e) => Err(ora_error(&e.to_string())),
@@ -143,12 +172,17 @@ fn ora_error(msg: &str) -> SqlError {
 
 /// One decoded member as a SQLite value.
 fn member_sql(a: &AttrType, shape: &Shape, d: Datum) -> Result<Sql, SqlError> {
+    let d = match d {
+        Datum::Keyed(_, inner) => *inner,
+        d => d,
+    };
     let b = match d {
         Datum::Null | Datum::Object(None) | Datum::Collection(None) => return Ok(Sql::Null),
         Datum::Object(Some(_)) | Datum::Collection(Some(_)) => {
             return Ok(Sql::Blob(encode_image(shape, &d)))
         }
         Datum::Bytes(b) | Datum::Encoded(b) => b,
+        Datum::Keyed(..) => return Err(invalid("an index table's key out of place")),
     };
     let typed = |ty: u8, csfrm: u8| {
         decode_value(&b, ty, csfrm)

@@ -114,6 +114,7 @@ impl Session {
         self.ref_cursor_outs(&frame);
         let flow = flow?;
         self.array_binds_out(&frame)?;
+        self.object_colls_out(&mut frame)?;
         match flow {
             Flow::Return(Some(_)) => {
                 return Err(err(
@@ -142,6 +143,20 @@ impl Session {
             })
             .collect();
         Ok(Outcome::PlSql { out })
+    }
+
+    /// Gives binds of collection object types that the block left as
+    /// collection variables (an OUT argument of a call) their images.
+    fn object_colls_out(&self, frame: &mut Frame) -> Result<(), SqlError> {
+        for k in 0..frame.names.len() {
+            let (Some(Some(t)), Some(Some(c))) = (frame.objs.get(k), frame.colls.get(k)) else {
+                continue;
+            };
+            if t.is_collection() {
+                frame.slots[k] = self.coll_image(t, c)?;
+            }
+        }
+        Ok(())
     }
 
     /// Copies the index-by tables of array binds back for the client.

@@ -92,8 +92,14 @@ impl Session {
         v: &Sql,
         frame: &Frame,
     ) -> Result<Option<Coll>, SqlError> {
-        let (Sql::Blob(image), Some(name)) = (v, p.ty_name.as_deref()) else {
+        let Some(name) = p.ty_name.as_deref() else {
             return Ok(None);
+        };
+        // An OUT collection starts empty (an index-by table is never NULL).
+        let image = match v {
+            Sql::Blob(image) => Some(image),
+            Sql::Null if p.mode != crate::BindDir::In => None,
+            _ => return Ok(None),
         };
         let Some(mut c) = frame.typedef(name).as_ref().and_then(Coll::of_type) else {
             return Ok(None);
@@ -111,9 +117,14 @@ impl Session {
         if c.is_record() {
             return Ok(None);
         }
+        let Some(image) = image else {
+            return Ok(Some(c));
+        };
         let elems = self.obj_members(&t, image)?;
-        c.map = (1..)
-            .map(Key::Int)
+        let keys = self.obj_keys(&t, image)?;
+        c.map = keys
+            .into_iter()
+            .map(|k| Key::Int(i64::from(k)))
             .zip(
                 elems
                     .into_iter()
@@ -121,6 +132,23 @@ impl Session {
             )
             .collect();
         Ok(Some(c))
+    }
+
+    /// The image of collection `c` as a value of type `t` (a bind's), an
+    /// index-by table's keys kept.
+    pub(super) fn coll_image(&self, t: &ObjType, c: &Coll) -> Result<Sql, SqlError> {
+        let keys = c
+            .map
+            .keys()
+            .map(|k| match k {
+                Key::Int(i) => i32::try_from(*i).map_err(|_| value_error("index out of range")),
+                Key::Text(_) => Err(value_error(
+                    "a table indexed by VARCHAR2 cannot be sent as an object",
+                )),
+            })
+            .collect::<Result<Vec<i32>, SqlError>>()?;
+        let vals: Vec<Sql> = c.map.values().cloned().collect();
+        Ok(Sql::Blob(self.obj_image_keyed(t, &vals, Some(&keys))?))
     }
 
     /// The attributes or elements of a value (an error for a NULL one).
