@@ -209,6 +209,24 @@ impl Session {
             )
         };
         let positional = args.iter().take_while(|a| a.name.is_none()).count();
+        // A parameter named twice, or named after it was passed by position.
+        let named = args[positional..].iter().filter_map(|a| a.name.as_ref());
+        let mut seen: Vec<&String> = unit.params[..positional.min(unit.params.len())]
+            .iter()
+            .map(|p| &p.name)
+            .collect();
+        for n in named {
+            if seen.contains(&n) {
+                return Err(SqlError {
+                    offset: at.pos as u32,
+                    ..err(
+                        6550,
+                        "PLS-00703: multiple instances of named argument in list",
+                    )
+                });
+            }
+            seen.push(n);
+        }
         if positional > unit.params.len()
             || args[positional..].iter().any(|a| {
                 a.name.is_none() || !unit.params.iter().any(|p| Some(&p.name) == a.name.as_ref())

@@ -626,3 +626,32 @@ fn a_value_its_column_type_cannot_carry_is_an_error_never_null() {
         [Value::Varchar("2".into()), Value::Varchar("abc".into())]
     );
 }
+
+/// A parameter named twice, or by name after its position, is PLS-00703
+/// (python-oracledb's callproc with both a positional and a keyword value).
+#[test]
+fn a_parameter_given_twice_is_pls_00703() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create or replace procedure p2 (a varchar2, b out number) as begin b := length(a); end;",
+        &[],
+    )
+    .unwrap();
+    for sql in [
+        "begin p2(:1, :2, a => :3); end;",
+        "begin p2(b => :2, a => :1, b => :3); end;",
+    ] {
+        let binds = [Value::Varchar("hi".into()), Value::Null, Value::Null];
+        let e = run(&mut s, sql, &binds).unwrap_err();
+        assert_eq!(e.code, 6550, "{sql}");
+        assert!(e.message.contains("PLS-00703"), "{}", e.message);
+    }
+    let out = run(
+        &mut s,
+        "begin p2(:1, b => :2); end;",
+        &[Value::Varchar("hey".into()), Value::Null],
+    )
+    .unwrap();
+    assert_eq!(num(&out[1]), "3");
+}
