@@ -310,9 +310,13 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("ora_json_scalar", 1, det, |c| {
         Ok(scalar(c.get_raw(0)).map_or(Sql::Null, |j| Sql::Text(text::to_text(&j, true))))
     })?;
-    // NULL IS JSON is unknown, as any test of NULL.
+    // NULL IS JSON is unknown, as any test of NULL; so is an empty LOB's
+    // (an IS JSON column takes EMPTY_CLOB() and EMPTY_BLOB(), as Oracle's do).
     conn.create_scalar_function("ora_is_json", 1, det, |c| {
-        if c.get_raw(0) == ValueRef::Null {
+        if matches!(
+            c.get_raw(0),
+            ValueRef::Null | ValueRef::Text(b"") | ValueRef::Blob(b"")
+        ) {
             return Ok(Sql::Null);
         }
         Ok(Sql::Integer(i64::from(doc(c)?.is_some())))
@@ -373,6 +377,12 @@ mod tests {
             )
             .unwrap();
         assert_eq!(got, (Some(1), Some(0), Some(1), None));
+        let empty: (Option<i64>, Option<i64>) = conn
+            .query_row("select ora_is_json(''), ora_is_json(x'')", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(empty, (None, None));
         let toks =
             crate::lexer::tokenize("is not json format oson strict with unique keys and").unwrap();
         assert_eq!(is_json_test(&toks), Some((9, 0)));

@@ -531,3 +531,25 @@ create table &main_user..TestOsonCols (
     constraint TestOsonCols_ck_1 check (OsonCol is json format oson)
 )
 /
+-- TestJsonCols: JSON kept in VARCHAR2, CLOB and BLOB columns constrained IS JSON (test_1941,
+-- test_3931, test_4360 and their async twins read them; 4360 expects the constrained columns
+-- fetched as JSON values, row 2 holding the JSON null and two empty LOBs).
+drop table &main_user..TestJsonCols
+/
+create table &main_user..TestJsonCols (
+    IntCol number(9) not null,
+    JsonVarchar varchar2(4000) not null,
+    JsonClob clob not null,
+    JsonBlob blob not null,
+    constraint TestJsonCols_ck_1 check (JsonVarchar is json),
+    constraint TestJsonCols_ck_2 check (JsonClob is json),
+    constraint TestJsonCols_ck_3 check (JsonBlob is json)
+)
+/
+insert into &main_user..TestJsonCols values (1, '[1, 2, 3]', '[4, 5, 6]', utl_raw.cast_to_raw('[7, 8, 9]'))
+/
+insert into &main_user..TestJsonCols values (2, 'null', empty_clob(), empty_blob())
+/
+-- The loader does not commit: DDL after an INSERT commits it, and this is the last one.
+commit
+/
