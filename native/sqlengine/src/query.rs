@@ -445,7 +445,19 @@ pub(crate) fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<
         } else if t.is_op(")") {
             d -= 1;
         }
-        let end = d == 0 && (t.is_op(",") || t.is_word("FROM") || t.is_word("INTO"));
+        // A FROM-less select (23ai) ends its list at the next clause.
+        let clause = [
+            "UNION",
+            "INTERSECT",
+            "MINUS",
+            "EXCEPT",
+            "WHERE",
+            "GROUP",
+            "ORDER",
+        ]
+        .iter()
+        .any(|w| t.is_word(w));
+        let end = d == 0 && (t.is_op(",") || t.is_word("FROM") || t.is_word("INTO") || clause);
         if end || d < 0 {
             items.push((start, i));
             start = i + 1;

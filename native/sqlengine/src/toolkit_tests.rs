@@ -294,3 +294,20 @@ fn dml_in_plsql_and_merge_on_a_table_with_triggers_are_refused_not_run_without_t
     ok(&mut s, "create table other (a number)");
     ok(&mut s, "begin insert into other values (1); end;");
 }
+
+/// A FROM-less select (23ai) in a set operation: each branch's last item is
+/// a value, not a column alias (`select true union all select false` gave
+/// the text 'FALSE').
+#[test]
+fn from_less_branches_of_a_union_keep_their_values() {
+    let db = crate::Database::open(None).unwrap();
+    let mut s = crate::Session::open(&db, "scott").unwrap();
+    let p = s
+        .prepare("select true union all select false union all select true order by 1")
+        .unwrap();
+    let Ok(crate::Outcome::Rows { rows, .. }) = s.execute(&p, &[]) else {
+        panic!("not rows");
+    };
+    let got: Vec<String> = rows.iter().map(|r| format!("{:?}", r[0])).collect();
+    assert_eq!(got, ["Boolean(false)", "Boolean(true)", "Boolean(true)"]);
+}
