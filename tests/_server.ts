@@ -205,8 +205,6 @@ export const OCI_GAP = {
   endToEnd:
     "end-to-end attributes (module, action, client id and info, ECID) in the form OCI sends them with its next call",
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
-  cursorCancel:
-    "OCI's piggyback function 120, sent when a cached statement with unfetched rows is released (ORA-03115 on the next call)",
   repeatedValues:
     "rows of several columns with values repeated from the previous row, as OCI reads them (OCI ends the session with ORA-03115)",
   lobRows:

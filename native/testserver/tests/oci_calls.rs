@@ -146,6 +146,27 @@ async fn oci_short_last_batch_counts_two() {
     assert_eq!((end.error_num, end.row_count), (1403, 10));
 }
 
+/// A cached query released with rows left (python-oracledb thick: fetchone
+/// and close, then the same SQL again): OCI cancels the cursor with
+/// piggyback 120 (OCANA) on its re-execute-and-fetch (78) of that cursor.
+/// The cursor stays; the re-execute starts from the first row. Before,
+/// the unknown piggyback was ORA-03115 and OCI dropped the session.
+#[tokio::test]
+async fn oci_cancel_of_a_cursor_rides_on_its_re_execute() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    c.replay("oall8_query12").await;
+    let (_, rows, _) = oci_rows(&c.replay("oall8_fetch").await);
+    assert_eq!(rows.len(), 5);
+
+    let (_, rows, more) = oci_rows(&c.replay("cancel_reexecute").await);
+    assert_eq!(rows, [vec![0xc1, 2], vec![0xc1, 3]], "rows 1 and 2 again");
+    assert_eq!((more.error_num, more.cursor_id), (0, 1));
+    let (_, rows, _) = oci_rows(&c.replay("oall8_fetch").await);
+    let want: Vec<Vec<u8>> = (3..=7).map(|n| vec![0xc1, n + 1]).collect();
+    assert_eq!(rows, want, "then rows 3 to 7, as after the first execute");
+}
+
 /// PL/SQL binds as OCI 19.3 sends them. IN binds only: no IO_VECTOR (OCI
 /// takes the ERROR alone). OUT binds: the IO_VECTOR OCI reads (PL/SQL flag,
 /// one iteration, the directions), then the values, each with its indicator
