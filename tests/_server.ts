@@ -205,8 +205,6 @@ export const OCI_GAP = {
   endToEnd:
     "end-to-end attributes (module, action, client id and info, ECID) in the form OCI sends them with its next call",
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
-  repeatedValues:
-    "rows of several columns with values repeated from the previous row, as OCI reads them (OCI ends the session with ORA-03115)",
   lobRows:
     "rows mixing a LOB column with NUMBER, RAW or BINARY_DOUBLE columns, as OCI reads them (ORA-03115)",
 } as const;

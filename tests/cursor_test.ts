@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, OracleError } from "../mod.ts";
-import { dropFirst, ociGap, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -210,7 +210,7 @@ test(
 
 test(
   "values repeated from the previous row (sent as BIT_VECTOR duplicates) decode right, across batches",
-  ociGap("repeatedValues"),
+  server,
   async () => {
     await using s = await withRows(0);
     const { conn } = s;
