@@ -200,8 +200,6 @@ export const OCI_GAP = {
   drcp: "DRCP sessions for OCI (ORA-56600)",
   longBind:
     "a bind value over 32,767 bytes from OCI (the server keeps waiting for the rest of the request)",
-  stallFetch:
-    "the stall fault on OCI's fetches (fetch-only OALL8 calls), which it answers as if not stalled",
   endToEnd:
     "end-to-end attributes (module, action, client id and info, ECID) in the form OCI sends them with its next call",
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
