@@ -203,8 +203,8 @@ export const OCI_GAP = {
   endToEnd:
     "end-to-end attributes (module, action, client id and info, ECID) in the form OCI sends them with its next call",
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
-  lobRows:
-    "rows mixing a LOB column with NUMBER, RAW or BINARY_DOUBLE columns, as OCI reads them (ORA-03115)",
+  binaryFloat:
+    "BINARY_FLOAT and BINARY_DOUBLE for OCI (OCI refuses the types itself, ORA-03115, before it sends a bind or after it reads a row)",
 } as const;
 
 /** The test options of a test stopped in thick mode by the test server gap `gap` (see OCI_GAP). */
