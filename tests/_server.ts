@@ -201,7 +201,7 @@ export const OCI_GAP = {
   longBind:
     "a bind value over 32,767 bytes from OCI (the server keeps waiting for the rest of the request)",
   endToEnd:
-    "end-to-end attributes (module, action, client id and info, ECID) in the form OCI sends them with its next call",
+    "end-to-end attributes (module, action, client id and info, ECID) for OCI, which sends them to this server on no call",
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
   binaryFloat:
     "BINARY_FLOAT and BINARY_DOUBLE for OCI (OCI refuses the types itself, ORA-03115, before it sends a bind or after it reads a row)",
