@@ -200,17 +200,11 @@ export const OCI_GAP = {
   drcp: "DRCP sessions for OCI (ORA-56600)",
   longBind:
     "a bind value over 32,767 bytes from OCI (the server keeps waiting for the rest of the request)",
-  stallFetch:
-    "the stall fault on OCI's fetches (fetch-only OALL8 calls), which it answers as if not stalled",
   endToEnd:
-    "end-to-end attributes (module, action, client id and info, ECID) in the form OCI sends them with its next call",
+    "end-to-end attributes (module, action, client id and info, ECID) for OCI, which sends them to this server on no call",
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
-  cursorCancel:
-    "OCI's piggyback function 120, sent when a cached statement with unfetched rows is released (ORA-03115 on the next call)",
-  repeatedValues:
-    "rows of several columns with values repeated from the previous row, as OCI reads them (OCI ends the session with ORA-03115)",
-  lobRows:
-    "rows mixing a LOB column with NUMBER, RAW or BINARY_DOUBLE columns, as OCI reads them (ORA-03115)",
+  binaryFloat:
+    "BINARY_FLOAT and BINARY_DOUBLE for OCI (OCI refuses the types itself, ORA-03115, before it sends a bind or after it reads a row)",
 } as const;
 
 /** The test options of a test stopped in thick mode by the test server gap `gap` (see OCI_GAP). */

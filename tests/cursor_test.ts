@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, OracleError } from "../mod.ts";
-import { dropFirst, ociGap, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -41,7 +41,7 @@ test("for await yields every row in order across batches", server, async () => {
   assert.equal(cursor.closed, true);
 });
 
-test("breaking out of for await closes the server cursor", ociGap("cursorCancel"), async () => {
+test("breaking out of for await closes the server cursor", server, async () => {
   await using s = await withRows(50);
   const before = await openCursors(s.conn);
   for (let i = 0; i < 5; i++) {
@@ -98,7 +98,7 @@ test("fetchAll returns the remaining rows and metaData describes the columns", s
 
 test(
   "await using closes an unfinished cursor; use after close is ODB-5001",
-  ociGap("cursorCancel"),
+  server,
   async () => {
     await using s = await withRows(30);
     const before = await openCursors(s.conn);
@@ -182,7 +182,7 @@ test("fetchMany and fetchAll page through a server cursor", server, async () => 
 
 test(
   "leaving a server cursor early lets many more cursors open on the same connection",
-  ociGap("cursorCancel"),
+  server,
   async () => {
     await using db = await startTestServer();
     await using conn = await connect({
@@ -210,7 +210,7 @@ test(
 
 test(
   "values repeated from the previous row (sent as BIT_VECTOR duplicates) decode right, across batches",
-  ociGap("repeatedValues"),
+  server,
   async () => {
     await using s = await withRows(0);
     const { conn } = s;

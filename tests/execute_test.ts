@@ -168,7 +168,7 @@ test("outFormat array returns rows as arrays", server, async () => {
 
 test(
   "maxRows stops fetching and closes the server cursor holding the rest",
-  ociGap("cursorCancel"),
+  server,
   async () => {
     await using s = await open();
     const { conn } = s;

@@ -2,14 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Connection, createPool, OracleError } from "../mod.ts";
-import {
-  dropFirst,
-  needsTestServer,
-  OCI_GAP,
-  serverGapIn,
-  SKIP_SERVER,
-  startTestServer,
-} from "./_server.ts";
+import { dropFirst, needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER || needsTestServer("fault injection through its admin port") };
 const creds = { user: "scott", password: "tiger" };
@@ -116,7 +109,7 @@ test("a slow server trips callTimeout; the connection stays usable", server, asy
 });
 
 test("a fetch stalled mid-cursor waits, then a call timeout ends it cleanly", {
-  skip: server.skip || serverGapIn("thick", OCI_GAP.stallFetch),
+  skip: server.skip,
 }, async () => {
   await using db = await startTestServer();
   await using conn = await connect({ ...creds, connectString: db.connectString });

@@ -14,9 +14,7 @@ import {
 import {
   dropFirst,
   needsTestServer,
-  OCI_GAP,
   ociGap,
-  serverGapIn,
   SKIP_SERVER,
   startConnected,
   startTestServer,
@@ -195,8 +193,7 @@ test(
 );
 
 test("close({ force }) ends a call stalled on the server at once", {
-  skip: SKIP_SERVER || needsTestServer("fault injection: a stalled fetch") ||
-    serverGapIn("thick", OCI_GAP.stallFetch),
+  skip: SKIP_SERVER || needsTestServer("fault injection: a stalled fetch"),
 }, async () => {
   await using db = await startTestServer();
   const conn = await connect({

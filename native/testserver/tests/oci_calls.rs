@@ -146,6 +146,57 @@ async fn oci_short_last_batch_counts_two() {
     assert_eq!((end.error_num, end.row_count), (1403, 10));
 }
 
+/// Rows that repeat a value of the row before go after a BIT_VECTOR. OCI
+/// 19.3 applies the last BIT_VECTOR of a response to the rows after it, so
+/// a row that repeats nothing after one that did carries a BIT_VECTOR with
+/// every column set (python-oracledb thick, prefetch 10: rows (1, 'a'),
+/// (2, 'a'), (3, 'b')). Without it OCI misread the row and ended the
+/// session with ORA-03115.
+#[tokio::test]
+async fn oci_full_row_after_a_short_one_has_every_bit_set() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    let answer = c.replay("oall8_query_repeats").await;
+    let has = |want: &[u8]| answer.windows(want.len()).any(|w| w == want);
+    assert!(has(&[msg::ROW_DATA, 2, 0xc1, 2, 1, b'a', msg::BIT_VECTOR]));
+    // Row 2: one column sent (bit 0), the 'a' repeated.
+    assert!(has(&[
+        msg::BIT_VECTOR,
+        1,
+        1,
+        1,
+        msg::ROW_DATA,
+        2,
+        0xc1,
+        3,
+        0x15
+    ]));
+    // Row 3: both columns, and still a BIT_VECTOR saying so.
+    let row3 = [msg::BIT_VECTOR, 1, 2, 3, msg::ROW_DATA, 2, 0xc1, 4, 1, b'b'];
+    assert!(has(&row3), "answer {answer:02x?}");
+}
+
+/// A cached query released with rows left (python-oracledb thick: fetchone
+/// and close, then the same SQL again): OCI cancels the cursor with
+/// piggyback 120 (OCANA) on its re-execute-and-fetch (78) of that cursor.
+/// The cursor stays; the re-execute starts from the first row. Before,
+/// the unknown piggyback was ORA-03115 and OCI dropped the session.
+#[tokio::test]
+async fn oci_cancel_of_a_cursor_rides_on_its_re_execute() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    c.replay("oall8_query12").await;
+    let (_, rows, _) = oci_rows(&c.replay("oall8_fetch").await);
+    assert_eq!(rows.len(), 5);
+
+    let (_, rows, more) = oci_rows(&c.replay("cancel_reexecute").await);
+    assert_eq!(rows, [vec![0xc1, 2], vec![0xc1, 3]], "rows 1 and 2 again");
+    assert_eq!((more.error_num, more.cursor_id), (0, 1));
+    let (_, rows, _) = oci_rows(&c.replay("oall8_fetch").await);
+    let want: Vec<Vec<u8>> = (3..=7).map(|n| vec![0xc1, n + 1]).collect();
+    assert_eq!(rows, want, "then rows 3 to 7, as after the first execute");
+}
+
 /// PL/SQL binds as OCI 19.3 sends them. IN binds only: no IO_VECTOR (OCI
 /// takes the ERROR alone). OUT binds: the IO_VECTOR OCI reads (PL/SQL flag,
 /// one iteration, the directions), then the values, each with its indicator

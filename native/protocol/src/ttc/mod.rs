@@ -72,6 +72,9 @@ pub mod func {
     pub const SESSION_80: u8 = 107;
     pub const AUTH_PHASE_TWO: u8 = 115;
     pub const AUTH_PHASE_ONE: u8 = 118;
+    /// OCANA: OCI's cancel of cursors whose unfetched rows it drops while
+    /// keeping the cursor (a cached statement released early).
+    pub const CANCEL_CURSORS: u8 = 120;
     pub const SET_END_TO_END_ATTR: u8 = 135;
     pub const PING: u8 = 147;
     pub const SET_SCHEMA: u8 = 152;

@@ -33,6 +33,9 @@ const E2E_DBOP: u32 = 0x200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piggyback {
     CloseCursors(CloseCursors),
+    /// OCANA (120): the cursors stay open and parsed, their pending rows
+    /// are dropped (same layout as the close).
+    CancelCursors(CloseCursors),
     EndToEnd(EndToEndAttrs),
     SetSchema(String),
     AppContext {
@@ -52,11 +55,26 @@ pub enum Piggyback {
 
 impl CloseCursors {
     pub fn encode(&self, w: &mut Writer, caps: &Caps, seq: u8) {
-        FunctionHeader::piggyback(func::CLOSE_CURSORS, seq).encode(w, caps);
+        self.encode_as(func::CLOSE_CURSORS, w, caps, seq);
+    }
+
+    /// The same list under piggyback `code` (close or cancel).
+    pub fn encode_as(&self, code: u8, w: &mut Writer, caps: &Caps, seq: u8) {
+        FunctionHeader::piggyback(code, seq).encode(w, caps);
         w.u8(1).ub4(self.ids.len() as u32);
         for id in &self.ids {
             w.ub4(*id);
         }
+    }
+
+    fn decode(r: &mut Reader) -> DecodeResult<Self> {
+        r.u8()?;
+        let n = r.ub4()?;
+        let mut ids = Vec::with_capacity((n as usize).min(r.remaining()));
+        for _ in 0..n {
+            ids.push(r.ub4()?);
+        }
+        Ok(CloseCursors { ids })
     }
 }
 
@@ -174,15 +192,8 @@ impl Piggyback {
     /// Decodes the body of piggyback `code` (after its header).
     pub fn decode(code: u8, r: &mut Reader, _caps: &Caps) -> DecodeResult<Self> {
         match code {
-            func::CLOSE_CURSORS => {
-                r.u8()?;
-                let n = r.ub4()?;
-                let mut ids = Vec::with_capacity((n as usize).min(r.remaining()));
-                for _ in 0..n {
-                    ids.push(r.ub4()?);
-                }
-                Ok(Piggyback::CloseCursors(CloseCursors { ids }))
-            }
+            func::CLOSE_CURSORS => Ok(Piggyback::CloseCursors(CloseCursors::decode(r)?)),
+            func::CANCEL_CURSORS => Ok(Piggyback::CancelCursors(CloseCursors::decode(r)?)),
             func::SET_END_TO_END_ATTR => Ok(Piggyback::EndToEnd(EndToEndAttrs::decode(r)?)),
             func::SET_SCHEMA => {
                 r.u8()?;
@@ -287,6 +298,24 @@ mod tests {
             decode_pb(&w.buf, &caps),
             Piggyback::CloseCursors(CloseCursors { ids: vec![7] })
         );
+    }
+
+    /// OCI 19.3 releasing a cached query with rows left: OCANA (120) for
+    /// cursor 2, riding on the re-execute (78) of that statement.
+    #[test]
+    fn oci_cancel_cursors_piggyback_decodes_and_leaves_the_call() {
+        let b = [
+            0x11, 0x78, 0x0e, 0x01, 0x01, 0x01, 0x01, 0x02, 0x03, 0x4e, 0x0f, 0x01, 0x02,
+        ];
+        let mut r = Reader::new(&b[1..]);
+        let h = FunctionHeader::decode(msg::PIGGYBACK, &mut r, &Caps::default()).unwrap();
+        let p = Piggyback::decode(h.code, &mut r, &Caps::default()).unwrap();
+        let ids = CloseCursors { ids: vec![2] };
+        assert_eq!(p, Piggyback::CancelCursors(ids.clone()));
+        assert_eq!(r.rest()[..2], [msg::FUNCTION, func::REEXECUTE_AND_FETCH]);
+        let mut w = Writer::new();
+        ids.encode_as(func::CANCEL_CURSORS, &mut w, &Caps::default(), 0x0e);
+        assert_eq!(w.buf, b[..8]);
     }
 
     #[test]

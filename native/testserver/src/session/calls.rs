@@ -320,6 +320,11 @@ fn piggyback(conn: &mut Conn, st: &mut State, r: &mut Reader) -> Result<(), Deco
                 st.cursors.close(id);
             }
         }
+        Piggyback::CancelCursors(c) => {
+            for id in c.ids {
+                st.cursors.cancel(id);
+            }
+        }
         // python-oracledb's conn.module/action/client_identifier/clientinfo.
         Piggyback::EndToEnd(e) => {
             let mut guard = st.info.attrs();

@@ -178,6 +178,17 @@ impl Cursors {
             }
         }
     }
+    /// Ends cursor `id`'s fetch (OCI's cancel): its unfetched rows and the
+    /// nested cursors they opened go, the parsed statement stays for a
+    /// re-execute.
+    pub fn cancel(&mut self, id: u32) {
+        self.close_children(id);
+        if let Some(c) = self.get_mut(id) {
+            c.rows = Vec::new();
+            c.pos = 0;
+            c.lob_rows = None;
+        }
+    }
     /// Closes the nested cursors cursor `id`'s rows opened (it runs again).
     pub fn close_children(&mut self, id: u32) {
         let mut pending = match self.get_mut(id) {

@@ -315,6 +315,8 @@ pub(crate) async fn execute(
             } else {
                 rows_to_send(&head).unwrap_or(head.prefetch_rows)
             };
+            // A fetch all the same (OCI fetches so): the stall fault holds it.
+            conn.wait_while_stalled().await;
             let mut w = TtcWriter::with_capacity(8192);
             super::fetch_rows::write_rows(&mut w, &caps, st, cursor_id, n);
             return conn.send_data(&w.buf).await;

@@ -175,11 +175,15 @@ fn write_row(
                 | ora_type::CURSOR
         )
     };
+    // OCI keeps applying the last BIT_VECTOR of a response to the rows
+    // after it (a full row then reads as a short one: ORA-03115), so a row
+    // that repeats nothing after one that did goes with every bit set.
+    let after_short = caps.oci && sent.contains(&false);
     sent.clear();
     sent.extend(
         (0..types.len()).map(|i| prev.is_none_or(|p| is_long(types[i]) || p.get(i) != row.get(i))),
     );
-    if sent.contains(&false) {
+    if sent.contains(&false) || after_short {
         rows::BitVector::from_sent(sent).encode(w);
     }
     w.u8(msg::ROW_DATA);
