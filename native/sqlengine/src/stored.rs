@@ -43,6 +43,8 @@ pub struct PlsqlState {
     pub limits: Vec<Option<super::BindLimit>>,
     /// Type OIDs of the next block's object binds, by bind position.
     pub bind_oids: Vec<Option<Vec<u8>>>,
+    /// The client's wire type of each of the next block's binds (0 unknown).
+    pub bind_types: Vec<u8>,
     /// REF CURSORs opened by the running block (a handle is an index).
     pub ref_cursors: Vec<crate::plsql::RefCursor>,
     /// REF CURSORs the last block left in its binds, by bind position.

@@ -224,4 +224,10 @@ impl Session {
     pub fn set_bind_object_oids(&mut self, oids: Vec<Option<Vec<u8>>>) {
         self.plsql.bind_oids = oids;
     }
+
+    /// The client's wire type of each of the next PL/SQL call's binds, by
+    /// bind position: a BOOLEAN bind cannot pass for another type.
+    pub fn set_bind_types(&mut self, types: Vec<u8>) {
+        self.plsql.bind_types = types;
+    }
 }

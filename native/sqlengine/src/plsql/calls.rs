@@ -248,6 +248,11 @@ impl Session {
                 Some([one]) => frame.target(one),
                 _ => None,
             };
+            if let (Some([one]), Some(slot)) = (arg, whole) {
+                if self.bind_type_mismatch(one, slot, p) {
+                    return Err(wrong());
+                }
+            }
             let coll_in = whole.and_then(|s| frame.coll(s)).cloned();
             let declared = p
                 .ty_name
@@ -298,6 +303,25 @@ impl Session {
             });
         }
         Ok((ins, copy_back))
+    }
+
+    /// Whether bind `t` (at `slot`) has a wire type parameter `p` cannot
+    /// take, as Oracle checks a call's arguments: a BOOLEAN for any other
+    /// declared type, or text for a BOOLEAN OUT parameter.
+    fn bind_type_mismatch(&self, t: &Token, slot: usize, p: &super::ast::Param) -> bool {
+        use oradb_protocol::value::ora_type;
+        if !matches!(t.tok, crate::lexer::Tok::Bind(_)) {
+            return false;
+        }
+        let Some(&bt) = self.plsql.bind_types.get(slot) else {
+            return false;
+        };
+        match (bt, p.ty) {
+            (_, Ty::Any | Ty::Coll | Ty::RefCursor | Ty::Exception) => false,
+            (ora_type::BOOLEAN, ty) => ty != Ty::Boolean,
+            (ora_type::VARCHAR | ora_type::CHAR, Ty::Boolean) => p.mode != BindDir::In,
+            _ => false,
+        }
     }
 
     /// Pushes the parameters and runs the body in `frame`.

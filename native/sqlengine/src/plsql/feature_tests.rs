@@ -655,3 +655,38 @@ fn a_parameter_given_twice_is_pls_00703() {
     .unwrap();
     assert_eq!(num(&out[1]), "3");
 }
+
+/// A BOOLEAN bind passed for a parameter of another type, or a text bind
+/// for a BOOLEAN OUT parameter, is PLS-00306, as Oracle checks a call's
+/// argument types (python-oracledb's setinputsizes in the wrong order).
+#[test]
+fn a_boolean_bind_for_another_type_is_pls_00306() {
+    use oradb_protocol::value::ora_type;
+    let mut s = session();
+    run(
+        &mut s,
+        "create or replace procedure pb (n in out number, b out boolean) as \
+         begin n := n * 2; b := n > 0; end;",
+        &[],
+    )
+    .unwrap();
+    let sql = "begin pb(:1, :2); end;";
+    let binds = [Value::Number("3".into()), Value::Null];
+    for types in [
+        vec![ora_type::BOOLEAN, ora_type::BOOLEAN],
+        vec![ora_type::NUMBER, ora_type::VARCHAR],
+    ] {
+        s.set_bind_types(types.clone());
+        let e = run(&mut s, sql, &binds).unwrap_err();
+        assert!(e.message.contains("PLS-00306"), "{types:?}: {}", e.message);
+    }
+    s.set_bind_types(vec![ora_type::NUMBER, ora_type::BOOLEAN]);
+    let out = run(&mut s, sql, &binds).unwrap();
+    assert_eq!(
+        (num(&out[0]), &out[1]),
+        ("6".to_string(), &Value::Boolean(true))
+    );
+    // Types are the block's own: the next block without them is not checked.
+    let out = run(&mut s, sql, &binds).unwrap();
+    assert_eq!(num(&out[0]), "6");
+}

@@ -111,6 +111,8 @@ impl Session {
         self.plsql.ref_outs.clear();
         self.plsql.implicit.clear();
         let flow = self.exec_block(&block, &mut frame);
+        // The types were this block's binds'; the next block sets its own.
+        self.plsql.bind_types.clear();
         self.ref_cursor_outs(&frame);
         let flow = flow?;
         self.array_binds_out(&frame)?;

@@ -634,10 +634,16 @@ async fn plsql(
                 .collect()
         })
         .unwrap_or_default();
+    let types: Vec<u8> = st
+        .cursors
+        .get_mut(run.cursor_id as u32)
+        .map(|c| c.binds.iter().map(|m| m.ora_type).collect())
+        .unwrap_or_default();
     let (res, arrays, refs, implicit) = st
         .blocking(move |s| {
             s.set_bind_limits(limits);
             s.set_bind_object_oids(oids);
+            s.set_bind_types(types);
             let run_all = |s: &mut crate::sql::Session| {
                 s.set_array_binds(&q, arrays).map_err(|e| (e, 0))?;
                 let mut outs = Vec::with_capacity(rows_in.len());
