@@ -291,6 +291,18 @@ def _():
     assert b.asdict() == {10: "v1", 20: "v2", 30: "v3"}, b.asdict()
 
 
+@check("an object bound in a select list fetches back as its type")
+def _():
+    nums = CONN.gettype("OBJ_NUMS").newobject([1, 3, 6])
+    sub = CONN.gettype("OBJ_SUB").newobject()
+    sub.N, sub.S = 4, "four"
+    CUR.execute("select :1, :2, :3 from dual", [nums, sub, 9])
+    got_nums, got_sub, n = CUR.fetchone()
+    assert CUR.description[0][1] == oracledb.DB_TYPE_OBJECT, CUR.description
+    assert got_nums.aslist() == [1, 3, 6], got_nums
+    assert (got_sub.N, got_sub.S, n) == (4, "four", 9)
+
+
 @check("PL/SQL errors on objects are Oracle's")
 def _():
     expect_error("ORA-06531", lambda: CUR.execute(

@@ -1037,7 +1037,9 @@ impl Session {
                     return c.clone();
                 }
                 let bound = match p.hints.get(i) {
-                    Some(Hint::Bind(k)) => binds.get(*k).and_then(describe::bind_column),
+                    Some(Hint::Bind(k)) => self
+                        .object_bind_column(*k, binds.get(*k))
+                        .or_else(|| binds.get(*k).and_then(describe::bind_column)),
                     _ => None,
                 };
                 match bound {

@@ -225,6 +225,32 @@ impl Session {
         self.plsql.bind_oids = oids;
     }
 
+    /// The column a select-list bind of an object type describes as (its
+    /// value comes back as that object, not as the image's bytes).
+    pub(crate) fn object_bind_column(
+        &self,
+        k: usize,
+        v: Option<&Value>,
+    ) -> Option<crate::ColumnInfo> {
+        if !matches!(v, Some(Value::Raw(_) | Value::Null)) {
+            return None;
+        }
+        let oid = self.plsql.bind_oids.get(k)?.as_deref()?;
+        let t = self.object_type_by_oid(oid)?;
+        Some(crate::ColumnInfo {
+            name: String::new(),
+            ora_type: ora_type::OBJECT,
+            size: 2000,
+            char_size: 2000,
+            precision: 0,
+            scale: 0,
+            nullable: true,
+            object_type: Some(t),
+            national: false,
+            uds_flags: 0,
+        })
+    }
+
     /// The client's wire type of each of the next PL/SQL call's binds, by
     /// bind position: a BOOLEAN bind cannot pass for another type.
     pub fn set_bind_types(&mut self, types: Vec<u8>) {

@@ -331,10 +331,26 @@ async fn query(
         .cursors
         .get_mut(run.cursor_id as u32)
         .is_some_and(|c| c.quick);
+    // Object binds' types, for a select list that names them (rare: none
+    // is the common case and costs nothing).
+    let oids: Vec<Option<Vec<u8>>> = st
+        .cursors
+        .get_mut(run.cursor_id as u32)
+        .filter(|c| c.binds.iter().any(|m| m.ora_type == ora_type::OBJECT))
+        .map(|c| c.binds.iter().map(|m| m.oid.clone()).collect())
+        .unwrap_or_default();
     let (res, lob_rows, took) = st
         .engine(quick, move |s| {
             let t = std::time::Instant::now();
-            (s.execute(&q, &binds), s.take_lob_rows(), t.elapsed())
+            let objects = !oids.is_empty();
+            if objects {
+                s.set_bind_object_oids(oids);
+            }
+            let res = s.execute(&q, &binds);
+            if objects {
+                s.set_bind_object_oids(Vec::new());
+            }
+            (res, s.take_lob_rows(), t.elapsed())
         })
         .await?;
     if let Some(c) = st.cursors.get_mut(run.cursor_id as u32) {
