@@ -198,8 +198,6 @@ export function serverGapIn(mode: "thin" | "thick", gap: string): string | false
 export const OCI_GAP = {
   batchErrors: "batch errors sent to OCI clients",
   drcp: "DRCP sessions for OCI (ORA-56600)",
-  longBind:
-    "a bind value over 32,767 bytes from OCI (the server keeps waiting for the rest of the request)",
   stallFetch:
     "the stall fault on OCI's fetches (fetch-only OALL8 calls), which it answers as if not stalled",
   endToEnd:

@@ -15,7 +15,6 @@ import {
   dropFirst,
   needsTestServer,
   OCI_GAP,
-  ociGap,
   serverGapIn,
   SKIP_SERVER,
   startConnected,
@@ -327,7 +326,7 @@ test(
 
 test(
   "a 40 MiB string echoes intact within seconds (receiving is linear in the size)",
-  ociGap("longBind"),
+  server,
   async () => {
     await using s = await startConnected();
     const time = async (mib: number) => {
