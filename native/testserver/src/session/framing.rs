@@ -6,6 +6,9 @@
 //! may end exactly on a full packet. So, as Oracle does, the request's own
 //! TTC content decides: decoded to its end, it is whole; cut inside a field,
 //! more is coming. Only what this cannot tell falls back on packet size.
+//! Each judgement goes on from where the previous packet's stopped
+//! ([`Progress`]): judging a request costs its size, not its size times its
+//! packets (python-oracledb's executemany, OCI's long binds).
 
 use oradb_protocol::buf::{DecodeError, Reader, Resume};
 use oradb_protocol::ttc::auth::AuthRequest;
