@@ -352,6 +352,22 @@ test(
 );
 
 test(
+  "a statement run again with a string bind grown past 32,767 bytes echoes it (described again, as LONG)",
+  server,
+  async () => {
+    await using s = await startConnected();
+    // OCI re-executes its cached statement; told VARCHAR2(32767) the first time, it waited
+    // forever for the rest of a longer value.
+    for (const n of [32767, 40_000, 100, 40_000]) {
+      const r = await s.conn.execute<{ V: string }>("select :v as v from dual", {
+        v: "y".repeat(n),
+      });
+      assert.equal(r.rows?.[0].V, "y".repeat(n), `${n} characters`);
+    }
+  },
+);
+
+test(
   "an OUT NUMBER or DATE bind given what its type cannot hold gets an ORA error, not NULL",
   server,
   async () => {
