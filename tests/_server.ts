@@ -198,8 +198,6 @@ export function serverGapIn(mode: "thin" | "thick", gap: string): string | false
 export const OCI_GAP = {
   batchErrors: "batch errors sent to OCI clients",
   drcp: "DRCP sessions for OCI (ORA-56600)",
-  longBind:
-    "a bind value over 32,767 bytes from OCI (the server keeps waiting for the rest of the request)",
   endToEnd:
     "end-to-end attributes (module, action, client id and info, ECID) for OCI, which sends them to this server on no call",
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",

@@ -214,12 +214,14 @@ impl<'a> Reader<'a> {
     /// it joined in the resume state, and the next attempt goes on from the
     /// chunk it stopped at instead of copying the earlier ones again.
     fn chunks(&mut self, at: usize) -> DecodeResult<Vec<u8>> {
-        let mut joined = match self.resume.long.take() {
-            Some(p) if p.at == at => {
+        // Only this value's progress: a long value read before it (a long
+        // SQL text before a long bind) must not throw the saved one away.
+        let mut joined = match self.resume.long.take_if(|p| p.at == at) {
+            Some(p) => {
                 self.set_pos(p.next);
                 p.joined
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         };
         loop {
             let next = self.pos;

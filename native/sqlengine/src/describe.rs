@@ -139,6 +139,10 @@ pub fn bind_column(v: &Value) -> Option<ColumnInfo> {
     Some(match v {
         Value::Null => return None,
         Value::Number(_) => column(ora_type::NUMBER, 22, 22, 0, -127),
+        // Past 32,767 bytes only LONG holds the value (OCI reads no more
+        // than a VARCHAR2's size and waits for the rest).
+        Value::Varchar(s) if s.len() > 32767 => column(ora_type::LONG, 0, 0, 0, 0),
+        Value::Raw(b) if b.len() > 32767 => column(ora_type::LONG_RAW, 0, 0, 0, 0),
         Value::Varchar(s) => column(
             ora_type::VARCHAR,
             len(s.len()),

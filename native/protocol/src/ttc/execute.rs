@@ -198,26 +198,41 @@ pub fn read_bind_rows(
     if metas.is_empty() {
         return Ok(rows);
     }
-    while !r.is_empty() && r.peek_u8()? == msg::ROW_DATA {
-        r.u8()?;
-        let mut row: Vec<BindValue> = vec![None; metas.len()];
-        // OCI 19.3 sends no bytes at all for a bind whose buffer is 0 (the
-        // NULL actual tag of its PL/SQL session fixup call): NULL.
-        let absent = |m: &ColumnMeta| caps.oci && m.buffer_size == 0;
-        let longs = |m: &ColumnMeta| !is_plsql && is_long(m, caps) && !absent(m);
-        for (i, m) in metas.iter().enumerate() {
-            if !longs(m) && !absent(m) {
-                row[i] = read_value(r, m)?;
-            }
-        }
-        for (i, m) in metas.iter().enumerate() {
-            if longs(m) {
-                row[i] = read_value(r, m)?;
-            }
-        }
+    while let Some(row) = read_bind_row(r, caps, metas, is_plsql)? {
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// Reads one `07` bind row, or `None` when the next byte is not one (or
+/// the input ended between rows). A reader that stops at a row boundary can
+/// go on from there later: the server judges a request's end row by row.
+pub fn read_bind_row(
+    r: &mut Reader,
+    caps: &Caps,
+    metas: &[ColumnMeta],
+    is_plsql: bool,
+) -> DecodeResult<Option<Vec<BindValue>>> {
+    if r.is_empty() || r.peek_u8()? != msg::ROW_DATA {
+        return Ok(None);
+    }
+    r.u8()?;
+    let mut row: Vec<BindValue> = vec![None; metas.len()];
+    // OCI 19.3 sends no bytes at all for a bind whose buffer is 0 (the
+    // NULL actual tag of its PL/SQL session fixup call): NULL.
+    let absent = |m: &ColumnMeta| caps.oci && m.buffer_size == 0;
+    let longs = |m: &ColumnMeta| !is_plsql && is_long(m, caps) && !absent(m);
+    for (i, m) in metas.iter().enumerate() {
+        if !longs(m) && !absent(m) {
+            row[i] = read_value(r, m)?;
+        }
+    }
+    for (i, m) in metas.iter().enumerate() {
+        if longs(m) {
+            row[i] = read_value(r, m)?;
+        }
+    }
+    Ok(Some(row))
 }
 
 impl ExecuteRequest {
@@ -356,15 +371,20 @@ impl ReexecuteRequest {
         value_binds: &[ColumnMeta],
         is_plsql: bool,
     ) -> DecodeResult<Self> {
-        let mut q = ReexecuteRequest {
+        let mut q = Self::decode_head(r)?;
+        q.rows = read_bind_rows(r, caps, value_binds, is_plsql)?;
+        Ok(q)
+    }
+
+    /// Reads the fields before the bind rows (see [`read_bind_rows`]).
+    pub fn decode_head(r: &mut Reader) -> DecodeResult<Self> {
+        Ok(ReexecuteRequest {
             cursor_id: r.ub4()?,
             iterations: r.ub4()?,
             options1: r.ub4()?,
             options2: r.ub4()?,
             ..Default::default()
-        };
-        q.rows = read_bind_rows(r, caps, value_binds, is_plsql)?;
-        Ok(q)
+        })
     }
 }
 

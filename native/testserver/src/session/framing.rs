@@ -6,12 +6,15 @@
 //! may end exactly on a full packet. So, as Oracle does, the request's own
 //! TTC content decides: decoded to its end, it is whole; cut inside a field,
 //! more is coming. Only what this cannot tell falls back on packet size.
+//! Each judgement goes on from where the previous packet's stopped
+//! ([`Progress`]): judging a request costs its size, not its size times its
+//! packets (python-oracledb's executemany, OCI's long binds).
 
-use oradb_protocol::buf::{DecodeError, Reader};
+use oradb_protocol::buf::{DecodeError, Reader, Resume};
 use oradb_protocol::ttc::auth::AuthRequest;
 use oradb_protocol::ttc::column::ColumnMeta;
 use oradb_protocol::ttc::data_types::DataTypesRequest;
-use oradb_protocol::ttc::execute::{options, read_bind_rows, ExecuteRequest, ReexecuteRequest};
+use oradb_protocol::ttc::execute::{options, read_bind_row, ExecuteRequest, ReexecuteRequest};
 use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::function::FunctionHeader;
 use oradb_protocol::ttc::lob::LobOpRequest;
@@ -53,31 +56,59 @@ pub(crate) fn request_ends(verdict: Verdict, packet_len: usize, sdu: usize) -> b
     }
 }
 
-/// Judges `buf` (the TTC bytes of one request so far). `cursors` gives the
-/// bind metadata re-executes rely on (none during logon).
-pub(crate) fn judge(buf: &[u8], caps: &Caps, cursors: Option<&Cursors>) -> Verdict {
-    let mut r = Reader::new(buf);
+/// What judging a request so far learned, kept between its packets so that
+/// each judgement costs about its new bytes, not the whole request again:
+/// the chunks of a long value joined so far, and the offset after the last
+/// whole bind row with the count of rows before it (see [`Resume`]). Valid
+/// for one request only: reset when it is delivered or thrown away.
+#[derive(Debug, Default)]
+pub(crate) struct Progress(Resume);
+
+impl Progress {
+    pub(crate) fn reset(&mut self) {
+        self.0 = Resume::default();
+    }
+}
+
+/// Judges `buf` (the TTC bytes of one request so far), going on from what
+/// judging a shorter prefix of the same request left in `progress`.
+/// `cursors` gives the bind metadata re-executes rely on (none during logon).
+pub(crate) fn judge(
+    buf: &[u8],
+    caps: &Caps,
+    cursors: Option<&Cursors>,
+    progress: &mut Progress,
+) -> Verdict {
+    let mut r = Reader::resuming(buf, std::mem::take(&mut progress.0));
+    let verdict = judge_from(&mut r, caps, cursors);
+    if verdict == Verdict::Cut {
+        progress.0 = r.take_resume();
+    }
+    verdict
+}
+
+fn judge_from(r: &mut Reader, caps: &Caps, cursors: Option<&Cursors>) -> Verdict {
     loop {
         let Ok(kind) = r.u8() else {
             // Nothing yet, or only piggybacks: a function call must follow.
             return Verdict::Cut;
         };
         let step = match kind {
-            msg::PROTOCOL => ProtocolRequest::decode(&mut r, caps).map(|_| Verdict::Whole),
-            msg::DATA_TYPES => DataTypesRequest::decode(&mut r, caps).map(|d| {
+            msg::PROTOCOL => ProtocolRequest::decode(r, caps).map(|_| Verdict::Whole),
+            msg::DATA_TYPES => DataTypesRequest::decode(r, caps).map(|d| {
                 if d.table_is_whole() {
                     Verdict::Whole
                 } else {
                     Verdict::Cut
                 }
             }),
-            msg::PIGGYBACK => FunctionHeader::decode(kind, &mut r, caps)
+            msg::PIGGYBACK => FunctionHeader::decode(kind, r, caps)
                 .and_then(|h| match h.code {
-                    func::LOB_OP => LobOpRequest::decode(&mut r, caps).map(|_| ()),
-                    code => Piggyback::decode(code, &mut r, caps).map(|_| ()),
+                    func::LOB_OP => LobOpRequest::decode(r, caps).map(|_| ()),
+                    code => Piggyback::decode(code, r, caps).map(|_| ()),
                 })
                 .map(|_| Verdict::Cut),
-            msg::FUNCTION => function(&mut r, caps, cursors),
+            msg::FUNCTION => function(r, caps, cursors),
             _ => Ok(Verdict::Unknown),
         };
         match step {
@@ -157,7 +188,7 @@ fn execute(r: &mut Reader, caps: &Caps, cursors: Option<&Cursors>) -> Result<Ver
             None => return Ok(Verdict::Whole),
         },
     };
-    let rows = read_bind_rows(r, caps, &metas, is_plsql)?;
+    let rows = count_rows(r, caps, &metas, is_plsql)?;
     let expected = if metas.is_empty() || head.options & options::EXECUTE == 0 {
         0
     } else if is_query || is_plsql {
@@ -168,7 +199,33 @@ fn execute(r: &mut Reader, caps: &Caps, cursors: Option<&Cursors>) -> Result<Ver
         // boundary passed for the whole request.
         head.iterations.max(head.al8i4[1]).max(1) as usize
     };
-    Ok(rows_verdict(rows.len(), expected))
+    Ok(rows_verdict(rows, expected))
+}
+
+/// Counts the bind rows from the reader's position to the end of its bytes
+/// with the decoder `exec.rs` reads them with, going on after the last
+/// whole row an earlier judgement of this request saw (its mark).
+fn count_rows(
+    r: &mut Reader,
+    caps: &Caps,
+    metas: &[ColumnMeta],
+    is_plsql: bool,
+) -> Result<usize, DecodeError> {
+    if metas.is_empty() {
+        return Ok(0);
+    }
+    let mut rows = 0;
+    if let Some((pos, done)) = r.mark() {
+        if pos >= r.pos() {
+            r.set_pos(pos);
+            rows = done;
+        }
+    }
+    while read_bind_row(r, caps, metas, is_plsql)?.is_some() {
+        rows += 1;
+        r.set_mark(r.pos(), rows);
+    }
+    Ok(rows)
 }
 
 fn reexecute(
@@ -177,18 +234,20 @@ fn reexecute(
     code: u8,
     cursors: Option<&Cursors>,
 ) -> Result<Verdict, DecodeError> {
-    let mut peek = r.clone();
-    let id = peek.ub4()?;
+    // Not `r.clone()`: that would copy the chunks of a long value joined
+    // so far, once a packet.
+    let id = Reader::new(r.rest()).ub4()?;
     let Some((metas, is_plsql, _)) = shape(cursors, id, true) else {
         return Ok(Verdict::Whole);
     };
-    let q = ReexecuteRequest::decode(r, caps, &metas, is_plsql)?;
+    let q = ReexecuteRequest::decode_head(r)?;
+    let rows = count_rows(r, caps, &metas, is_plsql)?;
     let expected = match (metas.is_empty(), code) {
         (true, _) => 0,
         (false, func::REEXECUTE) => q.iterations.max(1) as usize,
         (false, _) => 1,
     };
-    Ok(rows_verdict(q.rows.len(), expected))
+    Ok(rows_verdict(rows, expected))
 }
 
 /// The value-carrying binds of a cursor, as `exec.rs` reads them: RETURNING
@@ -216,17 +275,4 @@ fn shape(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cut_request_waits_after_a_full_packet_of_any_client() {
-        // python-oracledb leaves a few bytes; OCI 19.3 fills to SDU - 81.
-        for full in [8192 - 3, 8192 - 81] {
-            assert!(!request_ends(Verdict::Cut, full, 8192), "{full}");
-        }
-        // Well under the SDU, the client has stopped: answer what came.
-        assert!(request_ends(Verdict::Cut, 4000, 8192));
-        assert!(request_ends(Verdict::Whole, 8192 - 81, 8192));
-    }
-}
+mod tests;

@@ -62,6 +62,8 @@ pub(crate) struct Conn {
     /// The request being received (kept here, not in a future that a kill
     /// may drop half-way).
     partial: Vec<u8>,
+    /// What judging `partial` learned so far (see `framing::Progress`).
+    judged: framing::Progress,
     /// Bytes of the request in progress once it went over `max_request`.
     dropped: usize,
     /// The client marks each request's last packet (END_OF_REQUEST).
@@ -141,6 +143,7 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>, tls: bool) -> Result<(
         call_seq: 0,
         call_status: 0,
         partial: Vec::new(),
+        judged: framing::Progress::default(),
         dropped: 0,
         marks_end: false,
         auth: None,
@@ -256,12 +259,13 @@ impl Conn {
             // Not judging then also keeps a long request linear to frame.
             framing::request_ends(framing::Verdict::Cut, f.packet_len, sdu)
         } else {
-            let v = framing::judge(&self.partial, &self.caps, cursors);
+            let v = framing::judge(&self.partial, &self.caps, cursors, &mut self.judged);
             framing::request_ends(v, f.packet_len, sdu)
         };
         if !end {
             return None;
         }
+        self.judged.reset();
         if self.dropped > 0 {
             return Some(Framed::TooLarge(std::mem::take(&mut self.dropped)));
         }
@@ -293,6 +297,7 @@ impl Conn {
         self.breaks.take();
         // Whatever part of a request came before the break is void.
         self.partial.clear();
+        self.judged.reset();
         self.dropped = 0;
         // Native network encryption: both ends restart their cipher and
         // checksum streams once the markers are exchanged.

@@ -311,8 +311,16 @@ async fn finish(
 fn select_list_changed(old: &[ColumnInfo], new: &[ColumnInfo], reparsed: bool) -> bool {
     old.len() != new.len()
         || old.iter().zip(new).any(|(a, b)| {
-            a.name != b.name || (reparsed && (a.ora_type != b.ora_type || b.size > a.size))
+            a.name != b.name
+                || (reparsed && (a.ora_type != b.ora_type || b.size > a.size))
+                || became_long(a, b)
         })
+}
+
+/// A select-list bind whose value outgrew VARCHAR2 or RAW is LONG now (`describe::bind_column`):
+/// a client reads no more than the size it was described, and OCI then waits for the rest.
+fn became_long(old: &ColumnInfo, new: &ColumnInfo) -> bool {
+    matches!(new.ora_type, ora_type::LONG | ora_type::LONG_RAW) && new.ora_type != old.ora_type
 }
 
 /// A query that ran faster than this runs inline next time (`State::engine`).
