@@ -8,7 +8,7 @@ use rusqlite::types::{Value as Sql, ValueRef};
 /// `i.to_string()` without the formatting machinery: a fetch converts every
 /// INTEGER it sends this way, and `Display` was a third of that conversion.
 pub fn int_text(i: i64) -> String {
-    let mut digits = [0u8; 20];
+    let mut digits = [0u8; 21];
     let mut n = i.unsigned_abs();
     let mut at = digits.len();
     loop {
@@ -19,13 +19,12 @@ pub fn int_text(i: i64) -> String {
             break;
         }
     }
-    let mut s = String::with_capacity(digits.len() - at + 1);
     if i < 0 {
-        s.push('-');
+        at -= 1;
+        digits[at] = b'-';
     }
-    // Only ASCII digits were written.
-    s.extend(digits[at..].iter().map(|&d| d as char));
-    s
+    // Copied whole: pushing the digits one char at a time was most of this function.
+    String::from_utf8(digits[at..].to_vec()).unwrap_or_default()
 }
 
 /// A number read from SQLite.

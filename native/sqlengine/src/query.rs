@@ -135,9 +135,11 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
         ora_type::DATE | ora_type::TIMESTAMP => {
             let parsed = match v {
                 // Stored dates are text; parse them in place, without a copy.
-                ValueRef::Text(t) => std::str::from_utf8(t)
-                    .ok()
-                    .and_then(super::date_text::parse_local),
+                ValueRef::Text(t) => super::date_text::parse_stored_local(t).or_else(|| {
+                    std::str::from_utf8(t)
+                        .ok()
+                        .and_then(super::date_text::parse_local)
+                }),
                 other => text(other).and_then(|s| super::date_text::parse_local(&s)),
             };
             match parsed {
