@@ -185,6 +185,11 @@ thread_local! {
     static SESSION_ZONE: std::cell::RefCell<Zone> = const { std::cell::RefCell::new(Zone::Offset(0)) };
 }
 
+/// The zone `set_session_zone` set on this thread.
+pub(crate) fn session_zone() -> Zone {
+    SESSION_ZONE.with(|c| c.borrow().clone())
+}
+
 pub(crate) fn set_session_zone(zone: Zone) {
     SESSION_ZONE.with(|c| *c.borrow_mut() = zone);
 }
