@@ -66,7 +66,8 @@ pub(crate) fn read_all(
 ) -> Result<Vec<Vec<Value>>, SqlError> {
     let n = columns.len();
     let mut out = Vec::new();
-    while out.len() < INLINE_ROWS {
+    // (A row without columns has nothing to convert: never worth a thread.)
+    while n == 0 || out.len() < INLINE_ROWS {
         let Some(r) = rows.next().map_err(|e| map_err(&e))? else {
             return Ok(out);
         };
@@ -79,12 +80,12 @@ pub(crate) fn read_all(
     // The converting thread reads zone-less timestamps in the session's time zone too.
     let zone = date_text::session_zone();
     std::thread::scope(|s| {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Vec<Raw>>>(CHUNKS_IN_FLIGHT);
+        let (tx, rx) = mpsc::sync_channel::<Vec<Raw>>(CHUNKS_IN_FLIGHT);
         let worker = s.spawn(move || {
             date_text::set_session_zone(zone);
             let mut got = Vec::new();
             for chunk in rx {
-                for row in chunk {
+                for row in chunk.chunks_exact(n) {
                     let row = row
                         .iter()
                         .zip(columns)
@@ -109,24 +110,25 @@ pub(crate) fn read_all(
     })
 }
 
-/// Steps through the rest of `rows`, sending their values in chunks; stops early when the
-/// converting thread has quit (on an error, which it reports).
+/// Steps through the rest of `rows`, sending their values in chunks (`n` a row, one
+/// vector for all the chunk's rows); stops early when the converting thread has quit (on an
+/// error, which it reports).
 fn copy_rows(
     rows: &mut rusqlite::Rows<'_>,
     n: usize,
-    tx: &mpsc::SyncSender<Vec<Vec<Raw>>>,
+    tx: &mpsc::SyncSender<Vec<Raw>>,
     on_row: &mut dyn FnMut(&rusqlite::Row),
     map_err: &dyn Fn(&rusqlite::Error) -> SqlError,
 ) -> Result<(), SqlError> {
-    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let size = CHUNK_ROWS * n.max(1);
+    let mut chunk = Vec::with_capacity(size);
     while let Some(r) = rows.next().map_err(|e| map_err(&e))? {
         on_row(r);
-        let row = (0..n)
-            .map(|i| r.get_ref(i).map(Raw::of).map_err(|e| map_err(&e)))
-            .collect::<Result<Vec<_>, _>>()?;
-        chunk.push(row);
-        if chunk.len() == CHUNK_ROWS {
-            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+        for i in 0..n {
+            chunk.push(Raw::of(r.get_ref(i).map_err(|e| map_err(&e))?));
+        }
+        if chunk.len() >= size {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(size));
             if tx.send(full).is_err() {
                 return Ok(());
             }
