@@ -6,7 +6,7 @@
 
 use std::sync::mpsc;
 
-use oradb_protocol::value::Value;
+use oradb_protocol::value::{ora_type, Value};
 use rusqlite::types::ValueRef;
 
 use super::date_text;
@@ -85,11 +85,12 @@ pub(crate) fn read_all(
             date_text::set_session_zone(zone);
             let mut got = Vec::new();
             for chunk in rx {
-                for row in chunk.chunks_exact(n) {
-                    let row = row
+                let mut values = chunk.into_iter();
+                while values.len() >= n {
+                    let row = columns
                         .iter()
-                        .zip(columns)
-                        .map(|(v, c)| convert(v.as_ref(), c))
+                        .zip(values.by_ref())
+                        .map(|(c, v)| convert_owned(v, c, convert))
                         .collect::<Result<Vec<_>, _>>()?;
                     got.push(row);
                 }
@@ -108,6 +109,20 @@ pub(crate) fn read_all(
         out.extend(converted);
         Ok(out)
     })
+}
+
+/// `convert`, but text for a VARCHAR2 column becomes its string without a second copy
+/// (what `query::to_value` gives it: the text, invalid UTF-8 replaced).
+fn convert_owned(v: Raw, c: &ColumnInfo, convert: Convert) -> Result<Value, SqlError> {
+    match v {
+        Raw::Text(t) if c.ora_type == ora_type::VARCHAR => {
+            Ok(Value::Varchar(match String::from_utf8(t.into_vec()) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            }))
+        }
+        v => convert(v.as_ref(), c),
+    }
 }
 
 /// Steps through the rest of `rows`, sending their values in chunks (`n` a row, one
@@ -144,7 +159,6 @@ fn copy_rows(
 mod tests {
     use super::*;
     use crate::tstz_tests::{at, ok, query, session};
-    use oradb_protocol::value::ora_type;
 
     fn column() -> ColumnInfo {
         ColumnInfo {
@@ -204,23 +218,31 @@ mod tests {
     }
 
     #[test]
-    fn rows_past_the_first_are_read_in_the_sessions_time_zone() {
+    fn rows_past_the_first_keep_their_text_and_the_sessions_time_zone() {
         let mut s = session();
         ok(&mut s, "alter session set time_zone = '+02:00'", &[]);
         ok(
             &mut s,
-            "create table ltz (t timestamp with local time zone)",
+            "create table big_rows (id number, t timestamp with local time zone, txt varchar2(10))",
             &[],
         );
-        let ins = s.prepare("insert into ltz values (:1)").unwrap();
-        let v = [Value::Timestamp(at("2024-06-01 12:00:00"))];
-        for _ in 0..3000 {
+        let ins = s
+            .prepare("insert into big_rows values (:1, :2, :3)")
+            .unwrap();
+        for i in 0..3000 {
+            let v = [
+                Value::Number(i.to_string()),
+                Value::Timestamp(at("2024-06-01 12:00:00")),
+                Value::Varchar(format!("é{i}")),
+            ];
             s.execute(&ins, &v).unwrap();
         }
         ok(&mut s, "alter session set time_zone = '-03:00'", &[]);
-        let (_, rows) = query(&mut s, "select t from ltz", &[]);
+        let (_, rows) = query(&mut s, "select t, txt from big_rows order by id", &[]);
         assert_eq!(rows.len(), 3000);
         let want = Value::Timestamp(at("2024-06-01 07:00:00"));
-        assert!(rows.iter().all(|r| r[0] == want));
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(r, &vec![want.clone(), Value::Varchar(format!("é{i}"))]);
+        }
     }
 }
