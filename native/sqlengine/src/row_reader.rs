@@ -87,11 +87,11 @@ pub(crate) fn read_all(
             for chunk in rx {
                 let mut values = chunk.into_iter();
                 while values.len() >= n {
-                    let row = columns
-                        .iter()
-                        .zip(values.by_ref())
-                        .map(|(c, v)| convert_owned(v, c, convert))
-                        .collect::<Result<Vec<_>, _>>()?;
+                    // Sized up front: a collect through `Result` grows the vector step by step.
+                    let mut row = Vec::with_capacity(n);
+                    for (c, v) in columns.iter().zip(values.by_ref()) {
+                        row.push(convert_owned(v, c, convert)?);
+                    }
                     got.push(row);
                 }
             }
