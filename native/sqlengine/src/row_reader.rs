@@ -20,6 +20,15 @@ const INLINE_ROWS: usize = 1024;
 const CHUNK_ROWS: usize = 256;
 const CHUNKS_IN_FLIGHT: usize = 8;
 
+/// `ORADB_TESTSERVER_ROWS_ONE_THREAD=1` converts every row on the reading thread (for A/B
+/// measurements).
+fn one_thread() -> bool {
+    static ONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ONE.get_or_init(|| {
+        std::env::var_os("ORADB_TESTSERVER_ROWS_ONE_THREAD").is_some_and(|v| v == "1")
+    })
+}
+
 /// A value copied out of SQLite's row, for the converting thread.
 enum Raw {
     Null,
@@ -67,7 +76,7 @@ pub(crate) fn read_all(
     let n = columns.len();
     let mut out = Vec::new();
     // (A row without columns has nothing to convert: never worth a thread.)
-    while n == 0 || out.len() < INLINE_ROWS {
+    while n == 0 || one_thread() || out.len() < INLINE_ROWS {
         let Some(r) = rows.next().map_err(|e| map_err(&e))? else {
             return Ok(out);
         };
