@@ -76,36 +76,50 @@ pub(crate) fn read_all(
     let n = columns.len();
     let mut out = Vec::new();
     // (A row without columns has nothing to convert: never worth a thread.)
-    while n == 0 || one_thread() || out.len() < INLINE_ROWS {
-        let Some(r) = rows.next().map_err(|e| map_err(&e))? else {
-            return Ok(out);
-        };
-        on_row(r);
-        let row = (0..n)
-            .map(|i| convert(r.get_ref(i).map_err(|e| map_err(&e))?, &columns[i]))
-            .collect::<Result<Vec<_>, _>>()?;
-        out.push(row);
+    let limit = if n == 0 || one_thread() {
+        usize::MAX
+    } else {
+        INLINE_ROWS
+    };
+    if convert_here(rows, columns, convert, on_row, map_err, &mut out, limit)? {
+        return Ok(out);
     }
     // The converting thread reads zone-less timestamps in the session's time zone too.
     let zone = date_text::session_zone();
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::sync_channel::<Vec<Raw>>(CHUNKS_IN_FLIGHT);
-        let worker = s.spawn(move || {
-            date_text::set_session_zone(zone);
-            let mut got = Vec::new();
-            for chunk in rx {
-                let mut values = chunk.into_iter();
-                while values.len() >= n {
-                    // Sized up front: a collect through `Result` grows the vector step by step.
-                    let mut row = Vec::with_capacity(n);
-                    for (c, v) in columns.iter().zip(values.by_ref()) {
-                        row.push(convert_owned(v, c, convert)?);
+        let worker = std::thread::Builder::new()
+            .name("oradb-rows".into())
+            .spawn_scoped(s, move || {
+                date_text::set_session_zone(zone);
+                let mut got = Vec::new();
+                for chunk in rx {
+                    let mut values = chunk.into_iter();
+                    while values.len() >= n {
+                        // Sized up front: a collect through `Result` grows the vector step
+                        // by step.
+                        let mut row = Vec::with_capacity(n);
+                        for (c, v) in columns.iter().zip(values.by_ref()) {
+                            row.push(convert_owned(v, c, convert)?);
+                        }
+                        got.push(row);
                     }
-                    got.push(row);
                 }
-            }
-            Ok::<_, SqlError>(got)
-        });
+                Ok::<_, SqlError>(got)
+            });
+        let Ok(worker) = worker else {
+            // No thread to be had (a process at its limit): the rest on this one.
+            convert_here(
+                rows,
+                columns,
+                convert,
+                on_row,
+                map_err,
+                &mut out,
+                usize::MAX,
+            )?;
+            return Ok(out);
+        };
         let read = copy_rows(rows, n, &tx, on_row, map_err);
         drop(tx);
         let converted = worker.join().unwrap_or_else(|_| {
@@ -118,6 +132,30 @@ pub(crate) fn read_all(
         out.extend(converted);
         Ok(out)
     })
+}
+
+/// Converts rows on this thread into `out` until it holds `limit`: true when `rows` ended.
+fn convert_here(
+    rows: &mut rusqlite::Rows<'_>,
+    columns: &[ColumnInfo],
+    convert: Convert,
+    on_row: &mut dyn FnMut(&rusqlite::Row),
+    map_err: &dyn Fn(&rusqlite::Error) -> SqlError,
+    out: &mut Vec<Vec<Value>>,
+    limit: usize,
+) -> Result<bool, SqlError> {
+    while out.len() < limit {
+        let Some(r) = rows.next().map_err(|e| map_err(&e))? else {
+            return Ok(true);
+        };
+        on_row(r);
+        let mut row = Vec::with_capacity(columns.len());
+        for (i, c) in columns.iter().enumerate() {
+            row.push(convert(r.get_ref(i).map_err(|e| map_err(&e))?, c)?);
+        }
+        out.push(row);
+    }
+    Ok(false)
 }
 
 /// `convert`, but text for a VARCHAR2 column becomes its string without a second copy
