@@ -8,7 +8,7 @@
 //   ORADB_BENCH_SERVER=path picks another test server binary)
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import oracledb from "oracledb";
@@ -19,13 +19,14 @@ const bin = process.env.ORADB_BENCH_SERVER ??
   ["release", "debug"].map((p) => join(root, "target", p, "oradb-testserver")).find(
     existsSync,
   );
+const data = mkdtempSync(join(tmpdir(), "oradb-bench-"));
 const server = spawn(bin, [
   "--listen",
   "127.0.0.1:0",
   "--service",
   "FREEPDB1",
   "--data",
-  mkdtempSync(join(tmpdir(), "oradb-bench-")),
+  data,
 ], {
   stdio: ["ignore", "pipe", "inherit"],
   // In the environment: a password on the command line shows in `ps`.
@@ -215,4 +216,7 @@ await n.close();
   await np.close(0);
 }
 server.kill();
+// The 100,000-row tables stay behind otherwise (tens of MB a run).
+await new Promise((ok) => server.once("exit", ok));
+rmSync(data, { recursive: true, force: true });
 for (const r of results) console.log(r.join(" | "));

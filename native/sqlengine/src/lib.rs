@@ -32,6 +32,7 @@ mod plsql;
 mod query;
 mod reserved;
 mod rewrite;
+mod row_reader;
 mod schemas;
 mod sequences;
 mod session_state;

@@ -135,9 +135,11 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
         ora_type::DATE | ora_type::TIMESTAMP => {
             let parsed = match v {
                 // Stored dates are text; parse them in place, without a copy.
-                ValueRef::Text(t) => std::str::from_utf8(t)
-                    .ok()
-                    .and_then(super::date_text::parse_local),
+                ValueRef::Text(t) => super::date_text::parse_stored_local(t).or_else(|| {
+                    std::str::from_utf8(t)
+                        .ok()
+                        .and_then(super::date_text::parse_local)
+                }),
                 other => text(other).and_then(|s| super::date_text::parse_local(&s)),
             };
             match parsed {
@@ -206,7 +208,7 @@ pub fn to_value(v: ValueRef, c: &ColumnInfo) -> Value {
 /// `to_value` for a row sent to a client: a stored value the column's type cannot carry (text
 /// in a NUMBER or DATE column, which SQLite's loose typing allows) is an error naming the
 /// column, never a silent NULL.
-fn row_value(v: ValueRef, c: &ColumnInfo) -> Result<Value, SqlError> {
+pub(crate) fn row_value(v: ValueRef, c: &ColumnInfo) -> Result<Value, SqlError> {
     let out = to_value(v, c);
     if !out.is_null() || matches!(v, ValueRef::Null) {
         return Ok(out);
@@ -989,22 +991,13 @@ impl Session {
             .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
         if !p.inferred.iter().any(|i| *i) {
             // Every column has a declared type: convert straight from SQLite's values.
-            let mut out = Vec::new();
-            while let Some(r) = rows
-                .next()
-                .map_err(|e| errors::map(&e, &p.toks, &self.user))?
-            {
-                rowid_of(r);
-                let row = (0..n)
-                    .map(|i| {
-                        let v = r
-                            .get_ref(i)
-                            .map_err(|e| errors::map(&e, &p.toks, &self.user))?;
-                        row_value(v, &p.columns[i])
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                out.push(row);
-            }
+            let out = super::row_reader::read_all(
+                &mut rows,
+                &p.columns[..n],
+                row_value,
+                &mut rowid_of,
+                &|e| errors::map(e, &p.toks, &self.user),
+            )?;
             drop(rows);
             drop(stmt);
             self.keep_lob_rows(p, rowids);
