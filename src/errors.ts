@@ -100,6 +100,8 @@ export const ErrorCode = {
   BIND_MISSING: "ODB-3006",
   /** Named binds: a value names no placeholder of the statement (often a typo). */
   BIND_NOT_IN_STATEMENT: "ODB-3007",
+  /** An OUT value (RETURNING … INTO) is longer than its bind's `maxSize`: the server sent it cut short. */
+  OUT_VALUE_TRUNCATED: "ODB-3008",
   /** A column has an Oracle type that oradb cannot fetch yet. */
   UNSUPPORTED_FETCH_TYPE: "ODB-3010",
   /** A Rust panic or another internal failure of the native layer. */

@@ -76,6 +76,34 @@ test(
 );
 
 test(
+  "a RETURNING value longer than its bind's maxSize is ODB-3008 naming the bind, never cut silently",
+  ociGap("returning"),
+  async () => {
+    await using s = await startConnected();
+    await dropFirst(s.conn, "t");
+    await s.conn.execute("create table t (id number, name varchar2(40))");
+    const e = await s.conn.execute(
+      "insert into t (id, name) values (:id, :name) returning name into :rname",
+      {
+        rname: { dir: BIND_OUT, type: DB_TYPE_VARCHAR, maxSize: 4 },
+        name: "longer than four",
+        id: 1,
+      },
+    ).then(() => undefined, (e: unknown) => e);
+    assert.ok(e instanceof OracleError, `expected an OracleError, got ${e}`);
+    assert.equal(e.code, "ODB-3008");
+    assert.match(e.message, /:RNAME/);
+    assert.match(e.message, /16 bytes/);
+    // A value that fits comes back whole.
+    const r = await s.conn.execute(
+      "insert into t (id, name) values (:id, :name) returning name into :rname",
+      { rname: { dir: BIND_OUT, type: DB_TYPE_VARCHAR, maxSize: 4 }, name: "four", id: 2 },
+    );
+    assert.deepEqual(r.outBinds, { rname: ["four"] });
+  },
+);
+
+test(
   "a named bind the statement does not use is an error naming it (ODB-3007)",
   server,
   async () => {

@@ -437,6 +437,7 @@ impl State {
                     }
                 }
                 let out_binds = if scan.returning.iter().any(|r| *r) {
+                    Self::returning_cut_error(&scan, acc.returning_cut)?;
                     Some(self.returning_buf(&scan, &kinds, binds.specs.len(), &acc.returning)?)
                 } else {
                     None

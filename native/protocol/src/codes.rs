@@ -82,6 +82,9 @@ pub const BIND_COUNT_MISMATCH: &str = "ODB-3005";
 pub const BIND_MISSING: &str = "ODB-3006";
 /// Named binds: a value names no placeholder of the statement (often a typo).
 pub const BIND_NOT_IN_STATEMENT: &str = "ODB-3007";
+/// An OUT value (RETURNING … INTO) is longer than its bind's `maxSize`: the server
+/// sent it cut short.
+pub const OUT_VALUE_TRUNCATED: &str = "ODB-3008";
 /// A column has an Oracle type that oradb cannot fetch yet.
 pub const UNSUPPORTED_FETCH_TYPE: &str = "ODB-3010";
 /// A Rust panic or another internal failure of the native layer.

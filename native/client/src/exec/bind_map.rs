@@ -189,6 +189,33 @@ impl State {
         buf.value(&c, v)
     }
 
+    /// ODB-3008 when the server cut a RETURNING value to its bind's buffer
+    /// (`cut`: see `Acc::returning_cut`), naming the bind: a silently
+    /// shortened value would be a wrong result.
+    pub(super) fn returning_cut_error(
+        scan: &sql::Scan,
+        cut: Option<(usize, usize, i32)>,
+    ) -> Result<()> {
+        let Some((k, got, whole)) = cut else {
+            return Ok(());
+        };
+        let name = scan
+            .returning
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r)
+            .nth(k)
+            .and_then(|(p, _)| scan.binds.get(p))
+            .map_or_else(|| format!("{}", k + 1), Clone::clone);
+        Err(bind_error(
+            codes::OUT_VALUE_TRUNCATED,
+            format!(
+                "the RETURNING value of bind :{name} is {whole} bytes, over its maxSize: \
+                 {got} bytes were returned (the statement ran); give the bind a larger maxSize"
+            ),
+        ))
+    }
+
     /// RETURNING values as one tagged value per bind, in the order of the
     /// binds (arrays for RETURNING binds, NULL for the others).
     pub(super) fn returning_buf(

@@ -39,6 +39,9 @@ pub(super) struct Acc {
     pub(super) returning: Vec<Vec<Vec<Option<Vec<u8>>>>>,
     /// Wire type of each RETURNING bind, in order (LOB binds carry locators).
     pub(super) returning_types: Vec<u8>,
+    /// The first RETURNING value the server cut to its bind's buffer: the
+    /// bind (its place among RETURNING binds), the length sent and the whole.
+    pub(super) returning_cut: Option<(usize, usize, i32)>,
     pub(super) row_counts: Option<Vec<u64>>,
     /// The connection's capabilities, for values that carry a describe
     /// (CURSOR columns).

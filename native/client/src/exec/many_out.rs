@@ -81,6 +81,7 @@ impl State {
     ) -> Result<RowBuf> {
         let mut out = RowBuf::default();
         if kind == Kind::Dml {
+            Self::returning_cut_error(scan, acc.returning_cut)?;
             for i in 0..acc.returning.len() {
                 let row = self.returning_buf(scan, kinds, n_specs, &acc.returning[i..=i])?;
                 out.data.extend_from_slice(&row.data);

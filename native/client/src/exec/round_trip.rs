@@ -106,7 +106,7 @@ impl State {
                             // Per RETURNING bind: a count, then that many values;
                             // a LOB bind's values are locators.
                             let mut row = Vec::with_capacity(acc.returning_types.len());
-                            for ty in &acc.returning_types {
+                            for (k, ty) in acc.returning_types.iter().enumerate() {
                                 let n = r.ub4()? as usize;
                                 let mut vals = Vec::with_capacity(n.min(r.remaining()));
                                 for _ in 0..n {
@@ -115,7 +115,14 @@ impl State {
                                             lob::read_out_locator(r)?
                                         }
                                         ora_type::JSON => read_json_out(r)?,
-                                        _ => rows::read_out_bind(r)?,
+                                        _ => {
+                                            let (v, whole) = rows::read_out_bind_len(r)?;
+                                            if whole > 0 && acc.returning_cut.is_none() {
+                                                let got = v.as_ref().map_or(0, Vec::len);
+                                                acc.returning_cut = Some((k, got, whole));
+                                            }
+                                            v
+                                        }
                                     });
                                 }
                                 row.push(vals);

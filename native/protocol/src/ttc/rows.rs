@@ -115,9 +115,22 @@ pub fn write_out_bind(w: &mut Writer, v: Option<&[u8]>) {
 }
 
 pub fn read_out_bind(r: &mut Reader) -> DecodeResult<Option<Vec<u8>>> {
+    Ok(read_out_bind_len(r)?.0)
+}
+
+/// A value cut to its bind's buffer: the bytes sent, then its whole length
+/// where the indicator goes (Oracle's ORA-01406 case).
+pub fn write_out_bind_truncated(w: &mut Writer, v: &[u8], whole: u32) {
+    write_row_value(w, Some(v));
+    w.sb4(i32::try_from(whole).unwrap_or(i32::MAX));
+}
+
+/// [`read_out_bind`] and the indicator: above 0, the value was cut short
+/// and that is its whole length.
+pub fn read_out_bind_len(r: &mut Reader) -> DecodeResult<(Option<Vec<u8>>, i32)> {
     let v = r.bytes()?;
     let indicator = r.sb4()?;
-    Ok(if indicator < 0 { None } else { v })
+    Ok((if indicator < 0 { None } else { v }, indicator))
 }
 
 /// A REF CURSOR OUT bind: a length byte (1, which clients skip), the
@@ -476,6 +489,22 @@ mod tests {
         assert_eq!(
             RowHeader::decode(&mut Reader::new(&w.buf[1..]), &Caps::default()).unwrap(),
             RowHeader::default()
+        );
+    }
+
+    #[test]
+    fn truncated_out_bind_round_trips_with_its_whole_length() {
+        let mut w = Writer::new();
+        write_out_bind_truncated(&mut w, b"ab", 23);
+        write_out_bind(&mut w, Some(b"xyz"));
+        let mut r = Reader::new(&w.buf);
+        assert_eq!(
+            read_out_bind_len(&mut r).unwrap(),
+            (Some(b"ab".to_vec()), 23)
+        );
+        assert_eq!(
+            read_out_bind_len(&mut r).unwrap(),
+            (Some(b"xyz".to_vec()), 0)
         );
     }
 

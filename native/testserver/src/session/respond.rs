@@ -513,7 +513,8 @@ async fn dml(
                     if ty == ora_type::VECTOR {
                         return super::vector::image_of(v).map(Returned::Vector);
                     }
-                    encoded(v, ty, csfrm).map(Returned::Bytes)
+                    let cap = meta.map_or(0, |m| m.buffer_size);
+                    encoded(v, ty, csfrm).map(|b| super::returning::fit(b, ty, csfrm, cap))
                 };
                 match vals
                     .iter()
