@@ -211,6 +211,9 @@ export const OCI_GAP = {
     "rows of several columns with values repeated from the previous row, as OCI reads them (OCI ends the session with ORA-03115)",
   lobRows:
     "rows mixing a LOB column with NUMBER, RAW or BINARY_DOUBLE columns, as OCI reads them (ORA-03115)",
+  nclobLocator:
+    "NCLOB locators for OCI: a temporary or fetched NCLOB is ORA-24806 (LOB form mismatch), in python-oracledb's thick mode too",
+  lobOutBind: "PL/SQL OUT binds of CLOB/BLOB type for OCI (ORA-03001)",
 } as const;
 
 /** The test options of a test stopped in thick mode by the test server gap `gap` (see OCI_GAP). */

@@ -11,10 +11,11 @@ use oracle::conn::CloseMode;
 use oracle::sql_type::{OracleType, ToSql};
 use oracle::{Connection, Connector, ResultSet, Row, RowValue, Statement};
 
+use crate::conn_lob::{self, LobStore};
 use crate::error::{Error, Result};
 use crate::many::{self, ExecManyOpts, ExecManyResult};
 use crate::socket::{self, SessionSocket};
-use crate::values::{self, out_type, type_number, Reader, Tagged};
+use crate::values::{self, out_type, type_number, Mode, Reader, Tagged};
 
 /// What `connect()` needs in thick mode.
 #[derive(Debug, Clone, Default)]
@@ -38,17 +39,24 @@ pub struct ExecOpts {
     pub prefetch_rows: u32,
     pub array_size: u32,
     pub fetch_as_string: Vec<usize>,
+    /// CLOB/BLOB columns fetched as locators (`Lob` objects) rather than whole.
+    pub lob_columns: Vec<usize>,
+    /// A query with LOB columns returns no rows yet: TS, which has not seen the statement,
+    /// executes it again once it knows which LOBs are wanted whole (as in thin mode).
+    pub defer_lobs: bool,
 }
 
 struct Cursor {
     rs: ResultSet<'static, Appended>,
-    as_text: Vec<bool>,
+    modes: Vec<Mode>,
 }
 
 #[derive(Default)]
-struct Calls {
+pub(crate) struct Calls {
     next_cursor: u32,
     cursors: HashMap<u32, Cursor>,
+    /// LOBs handed to JS as locators (`crate::conn_lob`).
+    pub(crate) lobs: LobStore,
 }
 
 /// A session over OCI. Calls block and are served one at a time; `break_execution` may run
@@ -162,7 +170,7 @@ impl ThickConnection {
         &self.server_version
     }
 
-    fn calls(&self) -> Result<std::sync::MutexGuard<'_, Calls>> {
+    pub(crate) fn calls(&self) -> Result<std::sync::MutexGuard<'_, Calls>> {
         let g = self.calls.lock().unwrap_or_else(|p| p.into_inner());
         if self.closed.load(Ordering::Acquire) {
             return Err(closed());
@@ -170,7 +178,7 @@ impl ThickConnection {
         Ok(g)
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Connection> {
+    pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, Connection> {
         self.conn.read().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -195,19 +203,48 @@ impl ThickConnection {
         if o.array_size > 0 {
             b.fetch_array_size(o.array_size);
         }
+        // LOB columns are always fetched as locators; the ones not asked for as `Lob`s are then
+        // read whole through them. Defined as LONG (the oracle crate's whole fetch), they leave
+        // the session unable to fetch locators afterwards (ORA-03115 from the test server, the
+        // same with python-oracledb's thick mode) and an empty LOB would come back NULL.
+        b.lob_locator();
         let mut stmt = b.build()?;
-        bind_all(&mut stmt, &specs, vals)?;
+        // A deferred query is released with its rows unfetched: kept in OCI's cache it would be
+        // cancelled with the next call (function 120, which the test server cannot answer).
+        // Preparing is local, so the query is prepared again outside the cache.
+        if o.defer_lobs && stmt.is_query() {
+            drop(stmt);
+            stmt = b.exclude_from_cache().build()?;
+        }
+        bind_all(&mut stmt, &specs, vals, &calls.lobs)?;
         if stmt.is_query() {
             let rs = stmt.into_result_set::<Appended>(&[])?;
-            let mut as_text = vec![false; rs.column_info().len()];
-            for i in &o.fetch_as_string {
-                if let Some(f) = as_text.get_mut(*i) {
-                    *f = true;
+            let mut modes = vec![Mode::Plain; rs.column_info().len()];
+            let marked = [
+                (&o.fetch_as_string, Mode::Text),
+                (&o.lob_columns, Mode::Locator),
+            ];
+            for (cols, mode) in marked {
+                for i in cols {
+                    if let Some(m) = modes.get_mut(*i) {
+                        *m = mode;
+                    }
                 }
             }
-            let mut cur = Cursor { rs, as_text };
+            let lobs = rs.column_info().iter().any(|c| {
+                matches!(
+                    c.oracle_type(),
+                    OracleType::CLOB | OracleType::NCLOB | OracleType::BLOB
+                )
+            });
+            let first = if o.defer_lobs && lobs {
+                0
+            } else {
+                o.prefetch_rows
+            };
+            let mut cur = Cursor { rs, modes };
             let mut out = Vec::new();
-            let (n, done) = fetch_into(&mut cur, o.prefetch_rows, &mut out)?;
+            let (n, done) = fetch_into(&mut cur, first, &mut out, &mut calls.lobs)?;
             let meta_at = out.len() as u32;
             let id = if done {
                 0
@@ -227,7 +264,7 @@ impl ThickConnection {
             return Ok(out);
         }
         stmt.execute(&[])?;
-        let outs = out_binds(&stmt, &specs)?;
+        let outs = conn_lob::collecting(&mut calls.lobs, || out_binds(&stmt, &specs))?;
         let mut out = Vec::new();
         let rows = if stmt.is_dml() {
             stmt.row_count()? as f64
@@ -272,14 +309,15 @@ impl ThickConnection {
     /// Up to `max_rows` more rows, then u32 row count and u8 done (BOUNDARY.md).
     pub fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<Vec<u8>> {
         let mut calls = self.calls()?;
-        let cur = calls.cursors.get_mut(&cursor_id).ok_or_else(|| {
+        let Calls { cursors, lobs, .. } = &mut *calls;
+        let cur = cursors.get_mut(&cursor_id).ok_or_else(|| {
             Error::odb(
                 crate::error::codes::CURSOR_CLOSED,
                 format!("cursor {cursor_id} is not open"),
             )
         })?;
         let mut out = Vec::new();
-        let (n, done) = fetch_into(cur, max_rows, &mut out)?;
+        let (n, done) = fetch_into(cur, max_rows, &mut out, lobs)?;
         if done {
             calls.cursors.remove(&cursor_id);
         }
@@ -402,8 +440,9 @@ impl ThickConnection {
         if self.closed.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
-        // Statements must be gone before OCI lets the session go.
+        // Statements and LOBs must be gone before OCI lets the session go.
         calls.cursors.clear();
+        calls.lobs.clear();
         match self.read().close_with_mode(mode) {
             Ok(()) => Ok(()),
             // The server or the network ended the session already: closing is done, as in
@@ -416,9 +455,20 @@ impl ThickConnection {
     }
 }
 
-fn bind_all(stmt: &mut Statement, specs: &[Spec], vals: &[u8]) -> Result<()> {
+fn bind_all(stmt: &mut Statement, specs: &[Spec], vals: &[u8], lobs: &LobStore) -> Result<()> {
     let mut r = Reader::new(vals);
     for (i, s) in specs.iter().enumerate() {
+        // A `Lob` (tag 13: u8 Oracle type, then its locator) binds the LOB it names.
+        if r.peek() == Some(13) {
+            r.u8()?;
+            r.u8()?;
+            let lob = lobs.get(r.sized()?)?.as_sql()?;
+            match &s.name {
+                Some(n) => stmt.bind(n.as_str(), lob)?,
+                None => stmt.bind(i + 1, lob)?,
+            }
+            continue;
+        }
         check_interval(r.peek(), s, i)?;
         let v = r.value()?;
         let ty = out_type(s.db_type, s.max_size);
@@ -494,9 +544,9 @@ fn out_binds(stmt: &Statement, specs: &[Spec]) -> Result<Option<Vec<u8>>> {
 }
 
 thread_local! {
-    /// The buffer rows are appended to while `fetch_into` runs on this thread, and which
-    /// columns go as text.
-    static FETCHED: RefCell<(Vec<u8>, Vec<bool>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// The buffer rows are appended to while `fetch_into` runs on this thread, and how each
+    /// column goes.
+    static FETCHED: RefCell<(Vec<u8>, Vec<Mode>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// A row appended to this thread's `FETCHED` buffer as the cursor reads it. The oracle crate's
@@ -507,19 +557,25 @@ struct Appended;
 impl RowValue for Appended {
     fn get(row: &Row) -> oracle::Result<Appended> {
         FETCHED.with(|f| {
-            let (out, as_text) = &mut *f.borrow_mut();
+            let (out, modes) = &mut *f.borrow_mut();
             for (i, v) in row.sql_values().iter().enumerate() {
-                values::put(out, v, as_text.get(i).copied().unwrap_or(false))?;
+                values::put(out, v, modes.get(i).copied().unwrap_or(Mode::Plain))?;
             }
             Ok(Appended)
         })
     }
 }
 
-/// Appends up to `max` rows (0: none); true when the cursor has no rows left.
-fn fetch_into(cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
-    FETCHED.with(|f| *f.borrow_mut() = (std::mem::take(out), cur.as_text.clone()));
-    let mut read = || {
+/// Appends up to `max` rows (0: none); true when the cursor has no rows left. LOB columns
+/// fetched as locators go to `lobs`.
+fn fetch_into(
+    cur: &mut Cursor,
+    max: u32,
+    out: &mut Vec<u8>,
+    lobs: &mut LobStore,
+) -> Result<(u32, bool)> {
+    FETCHED.with(|f| *f.borrow_mut() = (std::mem::take(out), cur.modes.clone()));
+    let read = || {
         let mut n = 0;
         while n < max {
             match cur.rs.next() {
@@ -532,7 +588,7 @@ fn fetch_into(cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, boo
         }
         Ok((n, false))
     };
-    let r: Result<(u32, bool)> = read();
+    let r: Result<(u32, bool)> = conn_lob::collecting(lobs, read);
     // Taken back whatever happened, so the next fetch on this thread starts empty.
     FETCHED.with(|f| *out = std::mem::take(&mut f.borrow_mut().0));
     r

@@ -6,8 +6,10 @@
 #![deny(clippy::all)]
 
 mod conn;
+mod conn_lob;
 mod error;
 mod init;
+mod lob;
 mod many;
 mod pool;
 mod shard;
