@@ -315,12 +315,6 @@ export class Connection implements AsyncDisposable {
       checkExecuteOptions("execute()", options);
       const opts = options ?? {};
       const encoded = encodeBinds(binds);
-      if (!this.#s.native.thin && encoded.native.types.includes(DB_TYPE_CURSOR)) {
-        throw odbError(
-          ErrorCode.THICK_UNAVAILABLE,
-          "REF CURSOR binds are not available in thick mode yet",
-        );
-      }
       const result = await traced("execute", this.#s.trace, sql, () =>
         this.#s.queue.run(
           async () => {

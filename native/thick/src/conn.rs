@@ -1,21 +1,21 @@
 //! One thick-mode connection: the calls of `oradb_client::Connection`, blocking, with results
 //! in the buffers `src/_native.ts` decodes (BOUNDARY.md).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use oracle::conn::CloseMode;
 use oracle::sql_type::{OracleType, ToSql};
-use oracle::{Connection, Connector, ResultSet, Row, RowValue, Statement};
+use oracle::{Connection, Connector, Statement};
 
-use crate::conn_lob::{self, LobStore};
+use crate::conn_lob::{self, Collected, LobStore};
 use crate::error::{Error, Result};
+use crate::fetch::{columns, fetch_into, Appended, Cursor};
 use crate::many::{self, ExecManyOpts, ExecManyResult};
 use crate::socket::{self, SessionSocket};
-use crate::values::{self, out_type, type_number, Mode, Reader, Tagged};
+use crate::values::{out_type, Mode, Reader, Tagged};
 
 /// What `connect()` needs in thick mode.
 #[derive(Debug, Clone, Default)]
@@ -46,17 +46,58 @@ pub struct ExecOpts {
     pub defer_lobs: bool,
 }
 
-struct Cursor {
-    rs: ResultSet<'static, Appended>,
-    modes: Vec<Mode>,
-}
-
 #[derive(Default)]
 pub(crate) struct Calls {
     next_cursor: u32,
     cursors: HashMap<u32, Cursor>,
     /// LOBs handed to JS as locators (`crate::conn_lob`).
     pub(crate) lobs: LobStore,
+    /// Queries with `CURSOR(…)` columns: kept out of OCI's statement cache, which would hold
+    /// their cursor open on the server after the nested ones closed (thin mode closes it).
+    nesting: HashSet<String>,
+}
+
+impl Calls {
+    /// Runs `f` with the LOBs and REF CURSORs it reads kept for JS: LOBs in `lobs`, cursors
+    /// among the open ones. The ids of the new cursors.
+    fn collect<T>(&mut self, f: impl FnOnce() -> T) -> (T, Vec<u32>) {
+        let mut c = Collected {
+            lobs: std::mem::take(&mut self.lobs),
+            next_cursor: self.next_cursor,
+            cursors: Vec::new(),
+        };
+        let r = conn_lob::collecting(&mut c, f);
+        self.lobs = c.lobs;
+        self.next_cursor = c.next_cursor;
+        let ids = c.cursors.iter().map(|(id, _)| *id).collect();
+        for (id, rc) in c.cursors {
+            self.cursors.insert(id, Cursor::nested(rc));
+        }
+        (r, ids)
+    }
+
+    /// Up to `max` rows of `cur` into `out`; true when it has none left.
+    fn fetch_rows(&mut self, cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
+        let (r, ids) = self.collect(|| fetch_into(cur, max, out));
+        cur.children.extend(ids);
+        r
+    }
+
+    /// Keeps `cur` open under `id` while it has rows; after its last row, while a nested
+    /// cursor it gave is open (closing the query would close them on the server: ORA-01001).
+    fn settle(&mut self, id: u32, cur: Cursor, done: bool) {
+        if !done {
+            self.cursors.insert(id, cur);
+            return;
+        }
+        let children = cur.children.clone();
+        let hold = Arc::new(Mutex::new(cur));
+        for c in children {
+            if let Some(child) = self.cursors.get_mut(&c) {
+                child.parent = Some(hold.clone());
+            }
+        }
+    }
 }
 
 /// A session over OCI. Calls block and are served one at a time; `break_execution` may run
@@ -212,13 +253,24 @@ impl ThickConnection {
         // A deferred query is released with its rows unfetched: kept in OCI's cache it would be
         // cancelled with the next call (function 120, which the test server cannot answer).
         // Preparing is local, so the query is prepared again outside the cache.
-        if o.defer_lobs && stmt.is_query() {
+        if (o.defer_lobs && stmt.is_query()) || calls.nesting.contains(sql) {
             drop(stmt);
             stmt = b.exclude_from_cache().build()?;
         }
         bind_all(&mut stmt, &specs, vals, &calls.lobs)?;
         if stmt.is_query() {
             let rs = stmt.into_result_set::<Appended>(&[])?;
+            let info = rs.column_info();
+            if info
+                .iter()
+                .any(|c| *c.oracle_type() == OracleType::RefCursor)
+            {
+                // Bounded: a program generating such SQL without end must not grow it forever.
+                if calls.nesting.len() >= 256 {
+                    calls.nesting.clear();
+                }
+                calls.nesting.insert(sql.to_string());
+            }
             let mut modes = vec![Mode::Plain; rs.column_info().len()];
             let marked = [
                 (&o.fetch_as_string, Mode::Text),
@@ -242,9 +294,9 @@ impl ThickConnection {
             } else {
                 o.prefetch_rows
             };
-            let mut cur = Cursor { rs, modes };
+            let mut cur = Cursor::query(rs, modes);
             let mut out = Vec::new();
-            let (n, done) = fetch_into(&mut cur, first, &mut out, &mut calls.lobs)?;
+            let (n, done) = calls.fetch_rows(&mut cur, first, &mut out)?;
             let meta_at = out.len() as u32;
             let id = if done {
                 0
@@ -255,16 +307,14 @@ impl ThickConnection {
             out.push(1 | 2 | if done { 4 } else { 0 });
             out.extend_from_slice(&id.to_le_bytes());
             out.extend_from_slice(&0f64.to_le_bytes());
-            columns(&cur.rs, &mut out);
+            columns(cur.column_info(), &mut out);
             out.extend_from_slice(&n.to_le_bytes());
             out.extend_from_slice(&meta_at.to_le_bytes());
-            if !done {
-                calls.cursors.insert(id, cur);
-            }
+            calls.settle(id, cur, done);
             return Ok(out);
         }
         stmt.execute(&[])?;
-        let outs = conn_lob::collecting(&mut calls.lobs, || out_binds(&stmt, &specs))?;
+        let outs = calls.collect(|| out_binds(&stmt, &specs)).0?;
         let mut out = Vec::new();
         let rows = if stmt.is_dml() {
             stmt.row_count()? as f64
@@ -309,18 +359,16 @@ impl ThickConnection {
     /// Up to `max_rows` more rows, then u32 row count and u8 done (BOUNDARY.md).
     pub fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<Vec<u8>> {
         let mut calls = self.calls()?;
-        let Calls { cursors, lobs, .. } = &mut *calls;
-        let cur = cursors.get_mut(&cursor_id).ok_or_else(|| {
+        // Out of the map while it fetches: nested cursors it reads go into the map.
+        let mut cur = calls.cursors.remove(&cursor_id).ok_or_else(|| {
             Error::odb(
                 crate::error::codes::CURSOR_CLOSED,
                 format!("cursor {cursor_id} is not open"),
             )
         })?;
         let mut out = Vec::new();
-        let (n, done) = fetch_into(cur, max_rows, &mut out, lobs)?;
-        if done {
-            calls.cursors.remove(&cursor_id);
-        }
+        let (n, done) = calls.fetch_rows(&mut cur, max_rows, &mut out)?;
+        calls.settle(cursor_id, cur, done);
         out.extend_from_slice(&n.to_le_bytes());
         out.push(done as u8);
         Ok(out)
@@ -541,86 +589,4 @@ fn out_binds(stmt: &Statement, specs: &[Spec]) -> Result<Option<Vec<u8>>> {
         }
     }
     Ok(Some(out))
-}
-
-thread_local! {
-    /// The buffer rows are appended to while `fetch_into` runs on this thread, and how each
-    /// column goes.
-    static FETCHED: RefCell<(Vec<u8>, Vec<Mode>)> = const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
-/// A row appended to this thread's `FETCHED` buffer as the cursor reads it. The oracle crate's
-/// `Row` copies every column value of every row; this reads them in place (a 100,000-row
-/// fetch made a million of those copies).
-struct Appended;
-
-impl RowValue for Appended {
-    fn get(row: &Row) -> oracle::Result<Appended> {
-        FETCHED.with(|f| {
-            let (out, modes) = &mut *f.borrow_mut();
-            for (i, v) in row.sql_values().iter().enumerate() {
-                values::put(out, v, modes.get(i).copied().unwrap_or(Mode::Plain))?;
-            }
-            Ok(Appended)
-        })
-    }
-}
-
-/// Appends up to `max` rows (0: none); true when the cursor has no rows left. LOB columns
-/// fetched as locators go to `lobs`.
-fn fetch_into(
-    cur: &mut Cursor,
-    max: u32,
-    out: &mut Vec<u8>,
-    lobs: &mut LobStore,
-) -> Result<(u32, bool)> {
-    FETCHED.with(|f| *f.borrow_mut() = (std::mem::take(out), cur.modes.clone()));
-    let read = || {
-        let mut n = 0;
-        while n < max {
-            match cur.rs.next() {
-                None => return Ok((n, true)),
-                Some(row) => {
-                    row?;
-                    n += 1;
-                }
-            }
-        }
-        Ok((n, false))
-    };
-    let r: Result<(u32, bool)> = conn_lob::collecting(lobs, read);
-    // Taken back whatever happened, so the next fetch on this thread starts empty.
-    FETCHED.with(|f| *out = std::mem::take(&mut f.borrow_mut().0));
-    r
-}
-
-fn columns(rs: &ResultSet<'static, Appended>, out: &mut Vec<u8>) {
-    let cols = rs.column_info();
-    out.extend_from_slice(&(cols.len() as u32).to_le_bytes());
-    for c in cols {
-        let t = c.oracle_type();
-        let (size, precision, scale) = match t {
-            OracleType::Varchar2(n) | OracleType::Char(n) | OracleType::Raw(n) => (*n, 0, 0),
-            // The oracle crate gives national sizes in characters; thin mode's byteSize counts
-            // AL16UTF16 bytes, two a character.
-            OracleType::NVarchar2(n) | OracleType::NChar(n) => (n.saturating_mul(2), 0, 0),
-            OracleType::Number(p, s) => (0, *p as i8, *s),
-            OracleType::Float(p) => (0, *p as i8, -127),
-            // Leading and fractional precisions, as thin mode describes them.
-            OracleType::IntervalDS(l, f) => (0, *l as i8, *f as i8),
-            OracleType::IntervalYM(l) => (0, *l as i8, 0),
-            _ => (0, 0, 0),
-        };
-        out.push(type_number(t));
-        out.extend_from_slice(&size.to_le_bytes());
-        out.push(precision as u8);
-        out.push(scale as u8);
-        let national = matches!(
-            t,
-            OracleType::NVarchar2(_) | OracleType::NChar(_) | OracleType::NCLOB
-        );
-        out.push(u8::from(c.nullable()) | (u8::from(national) << 1));
-        out.extend_from_slice(&(c.name().len() as u32).to_le_bytes());
-        out.extend_from_slice(c.name().as_bytes());
-    }
 }

@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use oracle::sql_type::RefCursor;
 use oracle::SqlValue;
 
 use crate::conn::ThickConnection;
@@ -50,18 +51,45 @@ fn id_of(locator: &[u8]) -> Result<u32> {
     Ok(u32::from_le_bytes(b))
 }
 
-thread_local! {
-    /// The store LOBs fetched or returned on this thread go to while a call reads values.
-    static SINK: RefCell<Option<LobStore>> = const { RefCell::new(None) };
+/// What a call hands to JS by reference while it reads values: LOBs, and REF CURSORs (nested
+/// `CURSOR(…)` columns, OUT binds) with the cursor ids they get.
+#[derive(Default)]
+pub(crate) struct Collected {
+    pub(crate) lobs: LobStore,
+    pub(crate) next_cursor: u32,
+    pub(crate) cursors: Vec<(u32, RefCursor)>,
 }
 
-/// Runs `f` with LOB values it reads kept as locators in `store` (see `put_locator`).
-pub(crate) fn collecting<T>(store: &mut LobStore, f: impl FnOnce() -> T) -> T {
-    SINK.with(|s| *s.borrow_mut() = Some(std::mem::take(store)));
+thread_local! {
+    /// Where values read on this thread go while a call collects them.
+    static SINK: RefCell<Option<Collected>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with LOB and REF CURSOR values it reads kept in `c` (see `put_locator`).
+pub(crate) fn collecting<T>(c: &mut Collected, f: impl FnOnce() -> T) -> T {
+    SINK.with(|s| *s.borrow_mut() = Some(std::mem::take(c)));
     let r = f();
     // Taken back whatever happened, so nothing stays behind on this thread.
-    SINK.with(|s| *store = s.borrow_mut().take().unwrap_or_default());
+    SINK.with(|s| *c = s.borrow_mut().take().unwrap_or_default());
     r
+}
+
+/// Appends a REF CURSOR value as tag 20 (cursor id, then its columns); false when no call
+/// collects on this thread (the caller then fails: a cursor cannot go whole).
+pub(crate) fn put_cursor(out: &mut Vec<u8>, v: &SqlValue) -> oracle::Result<bool> {
+    SINK.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(c) = s.as_mut() else {
+            return Ok(false);
+        };
+        let mut cur: RefCursor = v.get()?;
+        c.next_cursor = c.next_cursor.wrapping_add(1).max(1);
+        out.push(20);
+        out.extend_from_slice(&c.next_cursor.to_le_bytes());
+        crate::fetch::columns(cur.query_as::<crate::fetch::Appended>()?.column_info(), out);
+        c.cursors.push((c.next_cursor, cur));
+        Ok(true)
+    })
 }
 
 /// Appends a LOB value as a tag 13 locator; false (nothing appended) when no call collects
@@ -69,9 +97,10 @@ pub(crate) fn collecting<T>(store: &mut LobStore, f: impl FnOnce() -> T) -> T {
 pub(crate) fn put_locator(out: &mut Vec<u8>, v: &SqlValue) -> oracle::Result<bool> {
     SINK.with(|s| {
         let mut s = s.borrow_mut();
-        let Some(store) = s.as_mut() else {
+        let Some(c) = s.as_mut() else {
             return Ok(false);
         };
+        let store = &mut c.lobs;
         let lob = Lob::from_value(v)?;
         let chunk = lob.chunk_size().unwrap_or(0);
         let (ty, csfrm) = lob.kind().wire();
@@ -156,8 +185,8 @@ mod tests {
         // No store on this thread: `put_locator` declines before touching the value, which
         // `values::put` then sends whole. Checked through the thread-local alone.
         SINK.with(|s| assert!(s.borrow().is_none()));
-        let mut store = LobStore::default();
-        let seen = collecting(&mut store, || SINK.with(|s| s.borrow().is_some()));
+        let mut c = Collected::default();
+        let seen = collecting(&mut c, || SINK.with(|s| s.borrow().is_some()));
         assert!(seen);
         SINK.with(|s| assert!(s.borrow().is_none()));
     }

@@ -8,6 +8,7 @@
 mod conn;
 mod conn_lob;
 mod error;
+mod fetch;
 mod init;
 mod lob;
 mod many;

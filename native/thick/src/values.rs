@@ -165,6 +165,7 @@ pub fn out_type(db_type: u8, max_size: u32) -> OracleType {
         112 => OracleType::CLOB,
         113 => OracleType::BLOB,
         252 => OracleType::Boolean,
+        102 => OracleType::RefCursor,
         _ => OracleType::Varchar2(size),
     }
 }
@@ -190,6 +191,7 @@ pub fn type_number(t: &OracleType) -> u8 {
         OracleType::IntervalYM(_) => 182,
         OracleType::IntervalDS(..) => 183,
         OracleType::Boolean => 252,
+        OracleType::RefCursor => 102,
         _ => 1,
     }
 }
@@ -215,6 +217,15 @@ pub fn put(out: &mut Vec<u8>, v: &SqlValue, mode: Mode) -> oracle::Result<()> {
     let lob = matches!(ty, OracleType::CLOB | OracleType::NCLOB | OracleType::BLOB);
     if lob && mode == Mode::Locator && crate::conn_lob::put_locator(out, v)? {
         return Ok(());
+    }
+    if *ty == OracleType::RefCursor {
+        if crate::conn_lob::put_cursor(out, v)? {
+            return Ok(());
+        }
+        return Err(oracle::Error::new(
+            oracle::ErrorKind::InvalidTypeConversion,
+            "a REF CURSOR read outside a call",
+        ));
     }
     match ty {
         OracleType::Number(..) | OracleType::Float(_) | OracleType::Int64 | OracleType::UInt64 => {
