@@ -1,18 +1,18 @@
 //! One thick-mode connection: the calls of `oradb_client::Connection`, blocking, with results
 //! in the buffers `src/_native.ts` decodes (BOUNDARY.md).
 
-use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
 use oracle::conn::CloseMode;
 use oracle::sql_type::{OracleType, ToSql};
 use oracle::{Connection, Connector, Statement};
 
-use crate::conn_lob::{self, Collected, LobStore};
+use crate::calls::Calls;
+use crate::conn_lob::LobStore;
 use crate::error::{Error, Result};
-use crate::fetch::{columns, fetch_into, Appended, Cursor};
+use crate::fetch::{columns, Appended, Cursor};
 use crate::many::{self, ExecManyOpts, ExecManyResult};
 use crate::socket::{self, SessionSocket};
 use crate::values::{out_type, Mode, Reader, Tagged};
@@ -44,60 +44,6 @@ pub struct ExecOpts {
     /// A query with LOB columns returns no rows yet: TS, which has not seen the statement,
     /// executes it again once it knows which LOBs are wanted whole (as in thin mode).
     pub defer_lobs: bool,
-}
-
-#[derive(Default)]
-pub(crate) struct Calls {
-    next_cursor: u32,
-    cursors: HashMap<u32, Cursor>,
-    /// LOBs handed to JS as locators (`crate::conn_lob`).
-    pub(crate) lobs: LobStore,
-    /// Queries with `CURSOR(…)` columns: kept out of OCI's statement cache, which would hold
-    /// their cursor open on the server after the nested ones closed (thin mode closes it).
-    nesting: HashSet<String>,
-}
-
-impl Calls {
-    /// Runs `f` with the LOBs and REF CURSORs it reads kept for JS: LOBs in `lobs`, cursors
-    /// among the open ones. The ids of the new cursors.
-    fn collect<T>(&mut self, f: impl FnOnce() -> T) -> (T, Vec<u32>) {
-        let mut c = Collected {
-            lobs: std::mem::take(&mut self.lobs),
-            next_cursor: self.next_cursor,
-            cursors: Vec::new(),
-        };
-        let r = conn_lob::collecting(&mut c, f);
-        self.lobs = c.lobs;
-        self.next_cursor = c.next_cursor;
-        let ids = c.cursors.iter().map(|(id, _)| *id).collect();
-        for (id, rc) in c.cursors {
-            self.cursors.insert(id, Cursor::nested(rc));
-        }
-        (r, ids)
-    }
-
-    /// Up to `max` rows of `cur` into `out`; true when it has none left.
-    fn fetch_rows(&mut self, cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
-        let (r, ids) = self.collect(|| fetch_into(cur, max, out));
-        cur.children.extend(ids);
-        r
-    }
-
-    /// Keeps `cur` open under `id` while it has rows; after its last row, while a nested
-    /// cursor it gave is open (closing the query would close them on the server: ORA-01001).
-    fn settle(&mut self, id: u32, cur: Cursor, done: bool) {
-        if !done {
-            self.cursors.insert(id, cur);
-            return;
-        }
-        let children = cur.children.clone();
-        let hold = Arc::new(Mutex::new(cur));
-        for c in children {
-            if let Some(child) = self.cursors.get_mut(&c) {
-                child.parent = Some(hold.clone());
-            }
-        }
-    }
 }
 
 /// A session over OCI. Calls block and are served one at a time; `break_execution` may run

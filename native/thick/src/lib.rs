@@ -5,6 +5,7 @@
 
 #![deny(clippy::all)]
 
+mod calls;
 mod conn;
 mod conn_lob;
 mod error;
