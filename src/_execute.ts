@@ -175,12 +175,6 @@ export async function executeStatement(
   try {
     plan = planFor(session, sql, res.columns, opts);
     if (plansLobs(plan)) {
-      if (!session.native.thin) {
-        throw odbError(
-          ErrorCode.THICK_UNAVAILABLE,
-          "Lob objects are not available in thick mode yet (fetch LOB columns whole instead)",
-        );
-      }
       attachLobMaker(plan, (raw) => lobFromLocator(session, raw));
     }
   } catch (e) {
@@ -188,7 +182,7 @@ export async function executeStatement(
     await releaseCursor(session, res);
     throw e;
   }
-  const deferred = nativeOpts.deferLobs && session.native.thin &&
+  const deferred = nativeOpts.deferLobs &&
     res.columns.some((c) => c.dbType === DB_TYPE_CLOB || c.dbType === DB_TYPE_BLOB);
   if (deferred || !covers(nativeOpts.fetchAsString, plan.nativeAsString)) {
     remember(session, sql, plan.nativeAsString);
@@ -201,6 +195,10 @@ export async function executeStatement(
         deferLobs: false,
       });
     }
+  } else if (nativeOpts.deferLobs && !session.native.thin) {
+    // Thick mode runs a query it has not seen outside OCI's statement cache (a deferred one is
+    // left unfetched); remembered, its next executes are cached.
+    remember(session, sql, plan.nativeAsString);
   }
   return { res, plan, arraySize };
 }

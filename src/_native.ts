@@ -393,21 +393,21 @@ class Adapted implements NativeConnection {
   }
 
   async bfileExists(locator: Uint8Array): Promise<boolean> {
-    return unwrap<boolean>(await this.#lob().bfileExists!(locator));
+    return unwrap<boolean>(await this.#lob("bfileExists").bfileExists!(locator));
   }
 
   async bfileRead(locator: Uint8Array, offset: number, amount: number): Promise<NativeLobRead> {
-    const b = unwrap<Uint8Array>(await this.#lob().bfileRead!(locator, offset, amount));
+    const b = unwrap<Uint8Array>(await this.#lob("bfileRead").bfileRead!(locator, offset, amount));
     const units = new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
     return { units, data: b.subarray(4) };
   }
 
-  /** The raw connection, which must be thin: thick ones have no LOB calls yet. */
-  #lob(): RawConnection {
-    if (!this.thin || this.#raw.lobRead === undefined) {
+  /** The raw connection, which must have LOB calls (thick ones have no BFILE calls yet). */
+  #lob(call: keyof RawConnection = "lobRead"): RawConnection {
+    if (this.#raw[call] === undefined) {
       throw odbError(
         ErrorCode.THICK_UNAVAILABLE,
-        "Lob objects are not available in thick mode yet",
+        "BFILEs are not available in thick mode yet",
       );
     }
     return this.#raw;

@@ -52,12 +52,12 @@ export interface NativeExecOptions {
   arraySize: number;
   /**
    * Column indexes fetched specially: a NUMBER column as exact text, or, with
-   * {@linkcode LOB_COLUMN} added, a CLOB/BLOB column as locators (thin only).
+   * {@linkcode LOB_COLUMN} added, a CLOB/BLOB column as locators.
    */
   fetchAsString: number[];
   /**
-   * Thin only: a query with LOB columns comes back after its describe, without rows, so that
-   * the caller can ask for the LOBs it wants as locators before any value is sent.
+   * A query with LOB columns comes back after its describe, without rows, so that the caller
+   * can ask for the LOBs it wants as locators before any value is sent.
    */
   deferLobs?: boolean;
 }
@@ -148,20 +148,20 @@ export interface NativeConnection {
   readonly networkIntegrity?: string | null;
   /** False for a thick-mode connection (Oracle's client library). */
   readonly thin: boolean;
-  /** Thin only: creates a temporary LOB (112 CLOB, 113 BLOB; csfrm 2 for NCLOB). */
+  /** Creates a temporary LOB (112 CLOB, 113 BLOB; csfrm 2 for NCLOB). */
   lobCreateTemp?(
     dbType: number,
     csfrm: number,
   ): Promise<{ chunkSize: number; locator: Uint8Array }>;
-  /** Thin only: length in characters (CLOB) or bytes (BLOB). */
+  /** Length in characters (CLOB) or bytes (BLOB). */
   lobLength?(locator: Uint8Array): Promise<number>;
-  /** Thin only: reads `amount` units from 1-based `offset`. */
+  /** Reads `amount` units from 1-based `offset`. */
   lobRead?(locator: Uint8Array, offset: number, amount: number): Promise<NativeLobRead>;
-  /** Thin only: writes at 1-based `offset` (CLOB data as UTF-8); the locator after it. */
+  /** Writes at 1-based `offset` (CLOB data as UTF-8); the locator after it. */
   lobWrite?(locator: Uint8Array, offset: number, data: Uint8Array): Promise<Uint8Array>;
-  /** Thin only: cuts to `newSize` units; the locator after it. */
+  /** Cuts to `newSize` units; the locator after it. */
   lobTrim?(locator: Uint8Array, newSize: number): Promise<Uint8Array>;
-  /** Thin only: frees the LOB with the next call. */
+  /** Frees the LOB with the next call. */
   lobFree?(locator: Uint8Array): Promise<void>;
   /** Thin only: whether a BFILE's file exists. */
   bfileExists?(locator: Uint8Array): Promise<boolean>;

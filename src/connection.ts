@@ -315,12 +315,6 @@ export class Connection implements AsyncDisposable {
       checkExecuteOptions("execute()", options);
       const opts = options ?? {};
       const encoded = encodeBinds(binds);
-      if (!this.#s.native.thin && encoded.native.types.includes(DB_TYPE_CURSOR)) {
-        throw odbError(
-          ErrorCode.THICK_UNAVAILABLE,
-          "REF CURSOR binds are not available in thick mode yet",
-        );
-      }
       const result = await traced("execute", this.#s.trace, sql, () =>
         this.#s.queue.run(
           async () => {
@@ -622,9 +616,9 @@ export class Connection implements AsyncDisposable {
   }
 
   /**
-   * Creates a temporary LOB (thin mode): write it, bind it into INSERT, UPDATE or PL/SQL, and
+   * Creates a temporary LOB: write it, bind it into INSERT, UPDATE or PL/SQL, and
    * close it (or let `await using` do so) when done; the server frees it then, or when the
-   * connection closes. Thick mode: `ODB-1041` (not available yet).
+   * connection closes.
    *
    * @example
    * ```ts
@@ -640,12 +634,6 @@ export class Connection implements AsyncDisposable {
   async createLob(type: LobType): Promise<Lob> {
     try {
       assertOpen(this.#s);
-      if (!this.#s.native.thin) {
-        throw odbError(
-          ErrorCode.THICK_UNAVAILABLE,
-          "Lob objects are not available in thick mode yet",
-        );
-      }
       return await createTempLob(this.#s, type);
     } catch (e) {
       throw atCaller(e);

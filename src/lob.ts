@@ -1,5 +1,5 @@
 /**
- * The `Lob` class: a CLOB, NCLOB or BLOB held through its locator (thin mode), read and written
+ * The `Lob` class: a CLOB, NCLOB or BLOB held through its locator, read and written
  * in ranges or streamed with Web streams; and a BFILE, read-only.
  *
  * @module
@@ -170,7 +170,7 @@ function checkPosition(name: string, v: unknown, min: number): asserts v is numb
 const LOB_KEY = Symbol("Lob");
 
 /**
- * A CLOB, NCLOB or BLOB held through its locator (thin mode), or a BFILE (read-only: a file on
+ * A CLOB, NCLOB or BLOB held through its locator, or a BFILE (read-only: a file on
  * the database server, named by a directory object and a file name). Made by
  * {@linkcode Connection.createLob} (a temporary LOB), by a query whose `fetchInfo` asks for
  * `{ type: "lob" }` (or with `fetchLobs: true`), or by a PL/SQL OUT bind of type `CLOB` /

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type Connection, createPool, OracleError } from "../mod.ts";
-import { dropFirst, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
+import { dropFirst, ociGap, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -153,7 +153,6 @@ test(
 
 test(
   "a cursor's signal aborting during for await ends the loop and closes the cursor",
-  server,
   async () => {
     await using s = await startConnected();
     const { conn } = s;

@@ -15,7 +15,7 @@ import {
   NCLOB,
   OracleError,
 } from "../mod.ts";
-import { SKIP_SERVER, startConnected } from "./_server.ts";
+import { ociGap, SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 const MIB = 1024 * 1024;
@@ -89,7 +89,7 @@ test(
   },
 );
 
-test("write and trim a temporary CLOB, NCLOB and BLOB", server, async () => {
+test("write and trim a temporary CLOB and BLOB", server, async () => {
   await using s = await startConnected();
   await using clob = await s.conn.createLob(CLOB);
   assert.equal(clob.type, CLOB);
@@ -107,11 +107,6 @@ test("write and trim a temporary CLOB, NCLOB and BLOB", server, async () => {
   await rejectsWith(clob.read(0, 1), ErrorCode.INVALID_ARGUMENT);
   await rejectsWith(clob.trim(99), "ORA-22926");
 
-  await using nclob = await s.conn.createLob(NCLOB);
-  assert.equal(nclob.type, NCLOB);
-  await nclob.write(1, "ñ");
-  assert.equal(await nclob.text(), "ñ");
-
   await using blob = await s.conn.createLob(BLOB);
   await blob.write(1, new Uint8Array([1, 2, 3, 4]));
   await blob.write(7, new Uint8Array([9]));
@@ -119,6 +114,14 @@ test("write and trim a temporary CLOB, NCLOB and BLOB", server, async () => {
   await blob.trim();
   assert.equal(await blob.size(), 0);
   await rejectsWith(blob.write(1, "text"), ErrorCode.INVALID_ARGUMENT);
+});
+
+test("write a temporary NCLOB", ociGap("nclobLocator"), async () => {
+  await using s = await startConnected();
+  await using nclob = await s.conn.createLob(NCLOB);
+  assert.equal(nclob.type, NCLOB);
+  await nclob.write(1, "ñ");
+  assert.equal(await nclob.text(), "ñ");
 });
 
 test("a temporary LOB bound into INSERT and UPDATE is read back", server, async () => {
@@ -144,7 +147,7 @@ test("a temporary LOB bound into INSERT and UPDATE is read back", server, async 
   ]);
 });
 
-test("a PL/SQL CLOB OUT bind returns a Lob", server, async () => {
+test("a PL/SQL CLOB OUT bind returns a Lob", ociGap("lobOutBind"), async () => {
   await using s = await startConnected();
   const r = await s.conn.execute<unknown>(
     "BEGIN :c := RPAD('ab', 40000, 'cd'); :b := HEXTORAW('0102'); END;",
@@ -159,31 +162,35 @@ test("a PL/SQL CLOB OUT bind returns a Lob", server, async () => {
   assert.deepEqual(await b.bytes(), new Uint8Array([1, 2]));
 });
 
-test("RETURNING … INTO a CLOB or BLOB bind gives a Lob per returned row", server, async () => {
-  // As node-oracledb does (and Knex relies on): locators, not the values (before, the bind
-  // was fetched as LONG and gave the data).
-  await using s = await startConnected();
-  await withDocs(s.conn);
-  await s.conn.execute("INSERT INTO docs VALUES (2, 'second', HEXTORAW('0A0B'))");
-  const r = await s.conn.execute<unknown>(
-    "UPDATE docs SET id = id + 10 RETURNING body, data INTO :b, :d",
-    { b: { dir: BIND_OUT, type: CLOB }, d: { dir: BIND_OUT, type: BLOB } },
-  );
-  const { b, d } = r.outBinds as { b: Lob[]; d: Lob[] };
-  assert.equal(b.length, 2);
-  assert.equal(d.length, 2);
-  assert.ok(b.every((l) => l instanceof Lob && l.type === CLOB));
-  assert.ok(d.every((l) => l instanceof Lob && l.type === BLOB));
-  const texts = (await Promise.all(b.map((l) => l.text()))).map((x) => x.slice(0, 6)).sort();
-  assert.deepEqual(texts, ["héllo ", "second"]);
-  const sizes = (await Promise.all(d.map((l) => l.size()))).sort((x, y) => x - y);
-  assert.deepEqual(sizes, [2, 70_000]);
-  for (const l of [...b, ...d]) await l.close();
-});
+test(
+  "RETURNING … INTO a CLOB or BLOB bind gives a Lob per returned row",
+  ociGap("returning"),
+  async () => {
+    // As node-oracledb does (and Knex relies on): locators, not the values (before, the bind
+    // was fetched as LONG and gave the data).
+    await using s = await startConnected();
+    await withDocs(s.conn);
+    await s.conn.execute("INSERT INTO docs VALUES (2, 'second', HEXTORAW('0A0B'))");
+    const r = await s.conn.execute<unknown>(
+      "UPDATE docs SET id = id + 10 RETURNING body, data INTO :b, :d",
+      { b: { dir: BIND_OUT, type: CLOB }, d: { dir: BIND_OUT, type: BLOB } },
+    );
+    const { b, d } = r.outBinds as { b: Lob[]; d: Lob[] };
+    assert.equal(b.length, 2);
+    assert.equal(d.length, 2);
+    assert.ok(b.every((l) => l instanceof Lob && l.type === CLOB));
+    assert.ok(d.every((l) => l instanceof Lob && l.type === BLOB));
+    const texts = (await Promise.all(b.map((l) => l.text()))).map((x) => x.slice(0, 6)).sort();
+    assert.deepEqual(texts, ["héllo ", "second"]);
+    const sizes = (await Promise.all(d.map((l) => l.size()))).sort((x, y) => x - y);
+    assert.deepEqual(sizes, [2, 70_000]);
+    for (const l of [...b, ...d]) await l.close();
+  },
+);
 
 test(
   "INSERT … EMPTY_BLOB() RETURNING INTO a Lob: writes through it fill the row (Knex's idiom)",
-  server,
+  ociGap("returning"),
   async () => {
     // The server used to answer a temporary copy: the writes were lost and the row kept
     // the empty LOB.
@@ -222,7 +229,7 @@ test(
 
 test(
   "UPDATE … RETURNING INTO a CLOB Lob writes the row in the transaction: rollback undoes it",
-  server,
+  ociGap("returning"),
   async () => {
     await using s = await startConnected();
     await s.conn.execute("CREATE TABLE notes (id NUMBER, body CLOB)");
@@ -287,7 +294,7 @@ test("an empty LOB is empty, not NULL: in SQL and fetched as a Lob", server, asy
 
 test(
   "two Lobs over one LOB value are independent: closing one leaves the other",
-  server,
+  ociGap("lobOutBind"),
   async () => {
     // A reviewer suspected that two Lob objects sharing a locator would be freed together (by
     // close() or by the GC finaliser). Oracle gives an IN OUT temporary LOB back as a copy, and

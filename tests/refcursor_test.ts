@@ -13,7 +13,7 @@ import {
   Lob,
   OracleError,
 } from "../mod.ts";
-import { SKIP_SERVER, startConnected } from "./_server.ts";
+import { ociGap, SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -54,61 +54,69 @@ async function openFor<T>(conn: Connection, query: string, binds = {}): Promise<
   return c as Cursor<T>;
 }
 
-test("a REF CURSOR OUT bind is a Cursor over the rows, fetched in batches", server, async () => {
-  await using s = await startConnected();
-  await nums(s.conn, 250);
-  await using c = await openFor<{ N: number; LABEL: string; BORN: Date }>(
-    s.conn,
-    "SELECT n, label, born FROM nums WHERE n > :lo ORDER BY n",
-    { lo: 5 },
-  );
-  assert.deepEqual(c.metaData.map((m) => m.name), ["N", "LABEL", "BORN"]);
-  const first = await c.fetchMany(3);
-  assert.deepEqual(first.map((r) => r.N), [6, 7, 8]);
-  // The rest takes more than one fetch of the default 100 rows.
-  const rest = await c.fetchAll();
-  assert.equal(rest.length, 242);
-  assert.equal(rest.at(-1)!.LABEL, "row 250");
-  assert.equal(rest.at(-1)!.BORN.getTime(), Date.UTC(2020, 0, 250));
-  assert.deepEqual(await c.fetchMany(5), []);
-});
+test(
+  "a REF CURSOR OUT bind is a Cursor over the rows, fetched in batches",
+  ociGap("refCursorOut"),
+  async () => {
+    await using s = await startConnected();
+    await nums(s.conn, 250);
+    await using c = await openFor<{ N: number; LABEL: string; BORN: Date }>(
+      s.conn,
+      "SELECT n, label, born FROM nums WHERE n > :lo ORDER BY n",
+      { lo: 5 },
+    );
+    assert.deepEqual(c.metaData.map((m) => m.name), ["N", "LABEL", "BORN"]);
+    const first = await c.fetchMany(3);
+    assert.deepEqual(first.map((r) => r.N), [6, 7, 8]);
+    // The rest takes more than one fetch of the default 100 rows.
+    const rest = await c.fetchAll();
+    assert.equal(rest.length, 242);
+    assert.equal(rest.at(-1)!.LABEL, "row 250");
+    assert.equal(rest.at(-1)!.BORN.getTime(), Date.UTC(2020, 0, 250));
+    assert.deepEqual(await c.fetchMany(5), []);
+  },
+);
 
-test("procedures and functions return REF CURSORs; for await closes them", server, async () => {
-  await using s = await startConnected();
-  await nums(s.conn, 20);
-  await s.conn.execute(`CREATE OR REPLACE PROCEDURE nums_from(a NUMBER, c OUT SYS_REFCURSOR) IS
+test(
+  "procedures and functions return REF CURSORs; for await closes them",
+  ociGap("refCursorOut"),
+  async () => {
+    await using s = await startConnected();
+    await nums(s.conn, 20);
+    await s.conn.execute(`CREATE OR REPLACE PROCEDURE nums_from(a NUMBER, c OUT SYS_REFCURSOR) IS
     BEGIN OPEN c FOR SELECT n FROM nums WHERE n >= a ORDER BY n; END;`);
-  await s.conn.execute(`CREATE OR REPLACE FUNCTION nums_upto(b NUMBER) RETURN SYS_REFCURSOR IS
+    await s.conn.execute(`CREATE OR REPLACE FUNCTION nums_upto(b NUMBER) RETURN SYS_REFCURSOR IS
     c SYS_REFCURSOR;
     BEGIN OPEN c FOR SELECT n, label FROM nums WHERE n <= b ORDER BY n; RETURN c; END;`);
-  const p = await s.conn.execute<unknown>("BEGIN nums_from(:a, :c); END;", {
-    a: 18,
-    c: { dir: BIND_OUT, type: CURSOR },
-  });
-  const fromProc = (p.outBinds as { c: Cursor<{ N: number }> }).c;
-  const seen: number[] = [];
-  for await (const row of fromProc) seen.push(row.N);
-  assert.deepEqual(seen, [18, 19, 20]);
-  assert.equal(fromProc.closed, true);
+    const p = await s.conn.execute<unknown>("BEGIN nums_from(:a, :c); END;", {
+      a: 18,
+      c: { dir: BIND_OUT, type: CURSOR },
+    });
+    const fromProc = (p.outBinds as { c: Cursor<{ N: number }> }).c;
+    const seen: number[] = [];
+    for await (const row of fromProc) seen.push(row.N);
+    assert.deepEqual(seen, [18, 19, 20]);
+    assert.equal(fromProc.closed, true);
 
-  const f = await s.conn.execute<unknown>(
-    "BEGIN :c := nums_upto(:b); END;",
-    [{ dir: BIND_OUT, type: CURSOR }, 4],
-    { outFormat: "array" },
-  );
-  const fromFunc = (f.outBinds as unknown[])[0] as Cursor<unknown[]>;
-  for await (const row of fromFunc) {
-    // outFormat of the execute applies to the cursor's rows.
-    assert.deepEqual(row, [1, "row 1"]);
-    break;
-  }
-  assert.equal(fromFunc.closed, true);
-  await rejectsWith(fromFunc.fetchMany(1), ErrorCode.CURSOR_CLOSED);
-});
+    const f = await s.conn.execute<unknown>(
+      "BEGIN :c := nums_upto(:b); END;",
+      [{ dir: BIND_OUT, type: CURSOR }, 4],
+      { outFormat: "array" },
+    );
+    const fromFunc = (f.outBinds as unknown[])[0] as Cursor<unknown[]>;
+    for await (const row of fromFunc) {
+      // outFormat of the execute applies to the cursor's rows.
+      assert.deepEqual(row, [1, "row 1"]);
+      break;
+    }
+    assert.equal(fromFunc.closed, true);
+    await rejectsWith(fromFunc.fetchMany(1), ErrorCode.CURSOR_CLOSED);
+  },
+);
 
 test(
   "REF CURSORs closed early or dropped unread do not pile up on the server",
-  server,
+  ociGap("refCursorOut"),
   async () => {
     await using s = await startConnected();
     await nums(s.conn, 10);
@@ -132,24 +140,28 @@ test(
   },
 );
 
-test("a REF CURSOR's LOB column comes as a Lob; one never opened is null", server, async () => {
-  await using s = await startConnected();
-  await s.conn.execute("CREATE TABLE docs (id NUMBER, body CLOB)");
-  await s.conn.execute("INSERT INTO docs VALUES (1, :b)", { b: "x".repeat(40_000) });
-  await using c = await openFor<{ BODY: Lob }>(s.conn, "SELECT body FROM docs");
-  const [row] = await c.fetchAll();
-  assert.ok(row.BODY instanceof Lob);
-  assert.equal((await row.BODY.text()).length, 40_000);
-  await row.BODY.close();
+test(
+  "a REF CURSOR's LOB column comes as a Lob; one never opened is null",
+  ociGap("refCursorOut"),
+  async () => {
+    await using s = await startConnected();
+    await s.conn.execute("CREATE TABLE docs (id NUMBER, body CLOB)");
+    await s.conn.execute("INSERT INTO docs VALUES (1, :b)", { b: "x".repeat(40_000) });
+    await using c = await openFor<{ BODY: Lob }>(s.conn, "SELECT body FROM docs");
+    const [row] = await c.fetchAll();
+    assert.ok(row.BODY instanceof Lob);
+    assert.equal((await row.BODY.text()).length, 40_000);
+    await row.BODY.close();
 
-  const { outBinds } = await s.conn.execute<unknown>(
-    "DECLARE x SYS_REFCURSOR; BEGIN :c := x; END;",
-    { c: { dir: BIND_OUT, type: CURSOR } },
-  );
-  assert.deepEqual(outBinds, { c: null });
-});
+    const { outBinds } = await s.conn.execute<unknown>(
+      "DECLARE x SYS_REFCURSOR; BEGIN :c := x; END;",
+      { c: { dir: BIND_OUT, type: CURSOR } },
+    );
+    assert.deepEqual(outBinds, { c: null });
+  },
+);
 
-test("CURSOR binds are OUT binds of execute() only", server, async () => {
+test("CURSOR binds are OUT binds of execute() only", ociGap("refCursorOut"), async () => {
   await using s = await startConnected();
   for (const dir of [BIND_IN, BIND_INOUT] as const) {
     await rejectsWith(
@@ -174,7 +186,7 @@ test("CURSOR binds are OUT binds of execute() only", server, async () => {
 
 test(
   "implicit results (DBMS_SQL.RETURN_RESULT) come back as rows, in call order",
-  server,
+  ociGap("implicitResults"),
   async () => {
     await using s = await startConnected();
     await nums(s.conn, 150);

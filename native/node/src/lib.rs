@@ -10,6 +10,7 @@ pub mod log;
 pub mod object;
 pub mod thick;
 pub mod thick_gate;
+mod thick_lob;
 pub mod thick_pool;
 mod uv;
 mod values;

@@ -109,7 +109,7 @@ pub fn thick_connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
 
 #[napi]
 pub struct NativeThickConnection {
-    inner: Arc<ThickConnection>,
+    pub(crate) inner: Arc<ThickConnection>,
     /// Id in its pool (0: standalone), tag and new-session flag as OCI gave them.
     pool: (u32, String, bool),
 }
@@ -182,12 +182,19 @@ impl NativeThickConnection {
             auto_commit: word(0) & 1 != 0,
             prefetch_rows: word(1),
             array_size: word(2),
-            // LOB columns (high bit) are thin only: TS refuses them in thick mode.
             fetch_as_string: words
                 .iter()
                 .skip(3)
                 .filter(|i| **i & 0x8000_0000 == 0)
                 .map(|i| *i as usize)
+                .collect(),
+            defer_lobs: word(0) & 2 != 0,
+            // LOB columns to fetch as locators: their index plus the high bit.
+            lob_columns: words
+                .iter()
+                .skip(3)
+                .filter(|i| **i & 0x8000_0000 != 0)
+                .map(|i| (*i & 0x7fff_ffff) as usize)
                 .collect(),
         };
         let c = self.inner.clone();

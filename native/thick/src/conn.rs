@@ -1,20 +1,21 @@
 //! One thick-mode connection: the calls of `oradb_client::Connection`, blocking, with results
 //! in the buffers `src/_native.ts` decodes (BOUNDARY.md).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
 use oracle::conn::CloseMode;
 use oracle::sql_type::{OracleType, ToSql};
-use oracle::{Connection, Connector, ResultSet, Row, RowValue, Statement};
+use oracle::{Connection, Connector, Statement};
 
+use crate::calls::Calls;
+use crate::conn_lob::LobStore;
 use crate::error::{Error, Result};
+use crate::fetch::{columns, Appended, Cursor};
 use crate::many::{self, ExecManyOpts, ExecManyResult};
 use crate::socket::{self, SessionSocket};
-use crate::values::{self, out_type, type_number, Reader, Tagged};
+use crate::values::{out_type, Mode, Reader, Tagged};
 
 /// What `connect()` needs in thick mode.
 #[derive(Debug, Clone, Default)]
@@ -38,17 +39,11 @@ pub struct ExecOpts {
     pub prefetch_rows: u32,
     pub array_size: u32,
     pub fetch_as_string: Vec<usize>,
-}
-
-struct Cursor {
-    rs: ResultSet<'static, Appended>,
-    as_text: Vec<bool>,
-}
-
-#[derive(Default)]
-struct Calls {
-    next_cursor: u32,
-    cursors: HashMap<u32, Cursor>,
+    /// CLOB/BLOB columns fetched as locators (`Lob` objects) rather than whole.
+    pub lob_columns: Vec<usize>,
+    /// A query with LOB columns returns no rows yet: TS, which has not seen the statement,
+    /// executes it again once it knows which LOBs are wanted whole (as in thin mode).
+    pub defer_lobs: bool,
 }
 
 /// A session over OCI. Calls block and are served one at a time; `break_execution` may run
@@ -162,7 +157,7 @@ impl ThickConnection {
         &self.server_version
     }
 
-    fn calls(&self) -> Result<std::sync::MutexGuard<'_, Calls>> {
+    pub(crate) fn calls(&self) -> Result<std::sync::MutexGuard<'_, Calls>> {
         let g = self.calls.lock().unwrap_or_else(|p| p.into_inner());
         if self.closed.load(Ordering::Acquire) {
             return Err(closed());
@@ -170,7 +165,7 @@ impl ThickConnection {
         Ok(g)
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Connection> {
+    pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, Connection> {
         self.conn.read().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -195,19 +190,59 @@ impl ThickConnection {
         if o.array_size > 0 {
             b.fetch_array_size(o.array_size);
         }
+        // LOB columns are always fetched as locators; the ones not asked for as `Lob`s are then
+        // read whole through them. Defined as LONG (the oracle crate's whole fetch), they leave
+        // the session unable to fetch locators afterwards (ORA-03115 from the test server, the
+        // same with python-oracledb's thick mode) and an empty LOB would come back NULL.
+        b.lob_locator();
         let mut stmt = b.build()?;
-        bind_all(&mut stmt, &specs, vals)?;
+        // A deferred query is released with its rows unfetched: kept in OCI's cache it would be
+        // cancelled with the next call (function 120, which the test server cannot answer).
+        // Preparing is local, so the query is prepared again outside the cache.
+        if (o.defer_lobs && stmt.is_query()) || calls.nesting.contains(sql) {
+            drop(stmt);
+            stmt = b.exclude_from_cache().build()?;
+        }
+        bind_all(&mut stmt, &specs, vals, &calls.lobs)?;
         if stmt.is_query() {
             let rs = stmt.into_result_set::<Appended>(&[])?;
-            let mut as_text = vec![false; rs.column_info().len()];
-            for i in &o.fetch_as_string {
-                if let Some(f) = as_text.get_mut(*i) {
-                    *f = true;
+            let info = rs.column_info();
+            if info
+                .iter()
+                .any(|c| *c.oracle_type() == OracleType::RefCursor)
+            {
+                // Bounded: a program generating such SQL without end must not grow it forever.
+                if calls.nesting.len() >= 256 {
+                    calls.nesting.clear();
+                }
+                calls.nesting.insert(sql.to_string());
+            }
+            let mut modes = vec![Mode::Plain; rs.column_info().len()];
+            let marked = [
+                (&o.fetch_as_string, Mode::Text),
+                (&o.lob_columns, Mode::Locator),
+            ];
+            for (cols, mode) in marked {
+                for i in cols {
+                    if let Some(m) = modes.get_mut(*i) {
+                        *m = mode;
+                    }
                 }
             }
-            let mut cur = Cursor { rs, as_text };
+            let lobs = rs.column_info().iter().any(|c| {
+                matches!(
+                    c.oracle_type(),
+                    OracleType::CLOB | OracleType::NCLOB | OracleType::BLOB
+                )
+            });
+            let first = if o.defer_lobs && lobs {
+                0
+            } else {
+                o.prefetch_rows
+            };
+            let mut cur = Cursor::query(rs, modes);
             let mut out = Vec::new();
-            let (n, done) = fetch_into(&mut cur, o.prefetch_rows, &mut out)?;
+            let (n, done) = calls.fetch_rows(&mut cur, first, &mut out)?;
             let meta_at = out.len() as u32;
             let id = if done {
                 0
@@ -218,16 +253,14 @@ impl ThickConnection {
             out.push(1 | 2 | if done { 4 } else { 0 });
             out.extend_from_slice(&id.to_le_bytes());
             out.extend_from_slice(&0f64.to_le_bytes());
-            columns(&cur.rs, &mut out);
+            columns(cur.column_info(), &mut out);
             out.extend_from_slice(&n.to_le_bytes());
             out.extend_from_slice(&meta_at.to_le_bytes());
-            if !done {
-                calls.cursors.insert(id, cur);
-            }
+            calls.settle(id, cur, done);
             return Ok(out);
         }
         stmt.execute(&[])?;
-        let outs = out_binds(&stmt, &specs)?;
+        let outs = calls.collect(|| out_binds(&stmt, &specs)).0?;
         let mut out = Vec::new();
         let rows = if stmt.is_dml() {
             stmt.row_count()? as f64
@@ -272,17 +305,16 @@ impl ThickConnection {
     /// Up to `max_rows` more rows, then u32 row count and u8 done (BOUNDARY.md).
     pub fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<Vec<u8>> {
         let mut calls = self.calls()?;
-        let cur = calls.cursors.get_mut(&cursor_id).ok_or_else(|| {
+        // Out of the map while it fetches: nested cursors it reads go into the map.
+        let mut cur = calls.cursors.remove(&cursor_id).ok_or_else(|| {
             Error::odb(
                 crate::error::codes::CURSOR_CLOSED,
                 format!("cursor {cursor_id} is not open"),
             )
         })?;
         let mut out = Vec::new();
-        let (n, done) = fetch_into(cur, max_rows, &mut out)?;
-        if done {
-            calls.cursors.remove(&cursor_id);
-        }
+        let (n, done) = calls.fetch_rows(&mut cur, max_rows, &mut out)?;
+        calls.settle(cursor_id, cur, done);
         out.extend_from_slice(&n.to_le_bytes());
         out.push(done as u8);
         Ok(out)
@@ -402,8 +434,9 @@ impl ThickConnection {
         if self.closed.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
-        // Statements must be gone before OCI lets the session go.
+        // Statements and LOBs must be gone before OCI lets the session go.
         calls.cursors.clear();
+        calls.lobs.clear();
         match self.read().close_with_mode(mode) {
             Ok(()) => Ok(()),
             // The server or the network ended the session already: closing is done, as in
@@ -416,9 +449,20 @@ impl ThickConnection {
     }
 }
 
-fn bind_all(stmt: &mut Statement, specs: &[Spec], vals: &[u8]) -> Result<()> {
+fn bind_all(stmt: &mut Statement, specs: &[Spec], vals: &[u8], lobs: &LobStore) -> Result<()> {
     let mut r = Reader::new(vals);
     for (i, s) in specs.iter().enumerate() {
+        // A `Lob` (tag 13: u8 Oracle type, then its locator) binds the LOB it names.
+        if r.peek() == Some(13) {
+            r.u8()?;
+            r.u8()?;
+            let lob = lobs.get(r.sized()?)?.as_sql()?;
+            match &s.name {
+                Some(n) => stmt.bind(n.as_str(), lob)?,
+                None => stmt.bind(i + 1, lob)?,
+            }
+            continue;
+        }
         check_interval(r.peek(), s, i)?;
         let v = r.value()?;
         let ty = out_type(s.db_type, s.max_size);
@@ -491,80 +535,4 @@ fn out_binds(stmt: &Statement, specs: &[Spec]) -> Result<Option<Vec<u8>>> {
         }
     }
     Ok(Some(out))
-}
-
-thread_local! {
-    /// The buffer rows are appended to while `fetch_into` runs on this thread, and which
-    /// columns go as text.
-    static FETCHED: RefCell<(Vec<u8>, Vec<bool>)> = const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
-/// A row appended to this thread's `FETCHED` buffer as the cursor reads it. The oracle crate's
-/// `Row` copies every column value of every row; this reads them in place (a 100,000-row
-/// fetch made a million of those copies).
-struct Appended;
-
-impl RowValue for Appended {
-    fn get(row: &Row) -> oracle::Result<Appended> {
-        FETCHED.with(|f| {
-            let (out, as_text) = &mut *f.borrow_mut();
-            for (i, v) in row.sql_values().iter().enumerate() {
-                values::put(out, v, as_text.get(i).copied().unwrap_or(false))?;
-            }
-            Ok(Appended)
-        })
-    }
-}
-
-/// Appends up to `max` rows (0: none); true when the cursor has no rows left.
-fn fetch_into(cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
-    FETCHED.with(|f| *f.borrow_mut() = (std::mem::take(out), cur.as_text.clone()));
-    let mut read = || {
-        let mut n = 0;
-        while n < max {
-            match cur.rs.next() {
-                None => return Ok((n, true)),
-                Some(row) => {
-                    row?;
-                    n += 1;
-                }
-            }
-        }
-        Ok((n, false))
-    };
-    let r: Result<(u32, bool)> = read();
-    // Taken back whatever happened, so the next fetch on this thread starts empty.
-    FETCHED.with(|f| *out = std::mem::take(&mut f.borrow_mut().0));
-    r
-}
-
-fn columns(rs: &ResultSet<'static, Appended>, out: &mut Vec<u8>) {
-    let cols = rs.column_info();
-    out.extend_from_slice(&(cols.len() as u32).to_le_bytes());
-    for c in cols {
-        let t = c.oracle_type();
-        let (size, precision, scale) = match t {
-            OracleType::Varchar2(n) | OracleType::Char(n) | OracleType::Raw(n) => (*n, 0, 0),
-            // The oracle crate gives national sizes in characters; thin mode's byteSize counts
-            // AL16UTF16 bytes, two a character.
-            OracleType::NVarchar2(n) | OracleType::NChar(n) => (n.saturating_mul(2), 0, 0),
-            OracleType::Number(p, s) => (0, *p as i8, *s),
-            OracleType::Float(p) => (0, *p as i8, -127),
-            // Leading and fractional precisions, as thin mode describes them.
-            OracleType::IntervalDS(l, f) => (0, *l as i8, *f as i8),
-            OracleType::IntervalYM(l) => (0, *l as i8, 0),
-            _ => (0, 0, 0),
-        };
-        out.push(type_number(t));
-        out.extend_from_slice(&size.to_le_bytes());
-        out.push(precision as u8);
-        out.push(scale as u8);
-        let national = matches!(
-            t,
-            OracleType::NVarchar2(_) | OracleType::NChar(_) | OracleType::NCLOB
-        );
-        out.push(u8::from(c.nullable()) | (u8::from(national) << 1));
-        out.extend_from_slice(&(c.name().len() as u32).to_le_bytes());
-        out.extend_from_slice(c.name().as_bytes());
-    }
 }

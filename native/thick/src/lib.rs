@@ -5,9 +5,13 @@
 
 #![deny(clippy::all)]
 
+mod calls;
 mod conn;
+mod conn_lob;
 mod error;
+mod fetch;
 mod init;
+mod lob;
 mod many;
 mod pool;
 mod shard;

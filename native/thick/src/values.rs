@@ -48,7 +48,7 @@ impl<'a> Reader<'a> {
         a.copy_from_slice(self.take(8)?);
         Ok(f64::from_le_bytes(a))
     }
-    fn sized(&mut self) -> Result<&'a [u8]> {
+    pub fn sized(&mut self) -> Result<&'a [u8]> {
         let n = self.u32()? as usize;
         self.take(n)
     }
@@ -165,6 +165,7 @@ pub fn out_type(db_type: u8, max_size: u32) -> OracleType {
         112 => OracleType::CLOB,
         113 => OracleType::BLOB,
         252 => OracleType::Boolean,
+        102 => OracleType::RefCursor,
         _ => OracleType::Varchar2(size),
     }
 }
@@ -190,17 +191,43 @@ pub fn type_number(t: &OracleType) -> u8 {
         OracleType::IntervalYM(_) => 182,
         OracleType::IntervalDS(..) => 183,
         OracleType::Boolean => 252,
+        OracleType::RefCursor => 102,
         _ => 1,
     }
 }
 
-/// Appends one value as its tag and payload; `as_text` forces NUMBER to exact text (tag 7).
-pub fn put(out: &mut Vec<u8>, v: &SqlValue, as_text: bool) -> oracle::Result<()> {
+/// How a column's values go to JS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Plain,
+    /// NUMBER as exact text (tag 7).
+    Text,
+    /// CLOB/BLOB as a locator (tag 13) when the call collects LOBs (`crate::conn_lob`).
+    Locator,
+}
+
+/// Appends one value as its tag and payload.
+pub fn put(out: &mut Vec<u8>, v: &SqlValue, mode: Mode) -> oracle::Result<()> {
     if v.is_null()? {
         out.push(0);
         return Ok(());
     }
-    match v.oracle_type()? {
+    let as_text = mode == Mode::Text;
+    let ty = v.oracle_type()?;
+    let lob = matches!(ty, OracleType::CLOB | OracleType::NCLOB | OracleType::BLOB);
+    if lob && mode == Mode::Locator && crate::conn_lob::put_locator(out, v)? {
+        return Ok(());
+    }
+    if *ty == OracleType::RefCursor {
+        if crate::conn_lob::put_cursor(out, v)? {
+            return Ok(());
+        }
+        return Err(oracle::Error::new(
+            oracle::ErrorKind::InvalidTypeConversion,
+            "a REF CURSOR read outside a call",
+        ));
+    }
+    match ty {
         OracleType::Number(..) | OracleType::Float(_) | OracleType::Int64 | OracleType::UInt64 => {
             if as_text {
                 text(out, 7, &v.get::<String>()?);
@@ -214,8 +241,9 @@ pub fn put(out: &mut Vec<u8>, v: &SqlValue, as_text: bool) -> oracle::Result<()>
             out.extend_from_slice(&v.get::<f64>()?.to_le_bytes());
         }
         OracleType::Raw(_) | OracleType::LongRaw => bytes(out, 3, &v.get::<Vec<u8>>()?),
-        OracleType::BLOB => bytes(out, 9, &v.get::<Vec<u8>>()?),
-        OracleType::CLOB | OracleType::NCLOB => text(out, 8, &v.get::<String>()?),
+        // Fetched as locators (see `ThickConnection::execute`); OUT binds hold them too.
+        OracleType::BLOB => bytes(out, 9, &crate::lob::Lob::whole(v)?),
+        OracleType::CLOB | OracleType::NCLOB => bytes(out, 8, &crate::lob::Lob::whole(v)?),
         OracleType::Date => stamp(out, 4, &v.get::<Timestamp>()?),
         OracleType::Timestamp(_) => stamp(out, 5, &v.get::<Timestamp>()?),
         OracleType::TimestampTZ(_) | OracleType::TimestampLTZ(_) => {
@@ -306,8 +334,9 @@ pub struct Tagged(pub Vec<u8>);
 
 impl FromSql for Tagged {
     fn from_sql(v: &SqlValue) -> oracle::Result<Tagged> {
+        // LOB OUT binds go as locators when the call collects LOBs, as in thin mode.
         let mut out = Vec::new();
-        put(&mut out, v, false)?;
+        put(&mut out, v, Mode::Locator)?;
         Ok(Tagged(out))
     }
 }

@@ -1,0 +1,193 @@
+//! The LOB calls of a thick connection (BOUNDARY.md, "LOBs"). A locator that crosses to JS is
+//! the u32 id of a `Lob` the connection keeps until `lob_free` or close: OCI's locators are
+//! client-side handles, not bytes the server reads back.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use oracle::sql_type::RefCursor;
+use oracle::SqlValue;
+
+use crate::conn::ThickConnection;
+use crate::error::{Error, Result};
+use crate::lob::{Lob, LobKind};
+
+/// The LOBs a connection has handed to JS, by id.
+#[derive(Default)]
+pub(crate) struct LobStore {
+    next: u32,
+    map: HashMap<u32, Lob>,
+}
+
+impl LobStore {
+    fn add(&mut self, lob: Lob) -> u32 {
+        self.next = self.next.wrapping_add(1).max(1);
+        self.map.insert(self.next, lob);
+        self.next
+    }
+
+    /// The LOB a locator from JS names.
+    pub(crate) fn get(&self, locator: &[u8]) -> Result<&Lob> {
+        self.map.get(&id_of(locator)?).ok_or_else(|| {
+            Error::odb(
+                crate::error::codes::LOB_CLOSED,
+                "the LOB is freed or belongs to another connection",
+            )
+        })
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.map.clear();
+    }
+}
+
+fn id_of(locator: &[u8]) -> Result<u32> {
+    let b: [u8; 4] = locator.try_into().map_err(|_| {
+        Error::odb(
+            crate::error::codes::MALFORMED_BIND_BUFFER,
+            "a thick-mode LOB locator is 4 bytes",
+        )
+    })?;
+    Ok(u32::from_le_bytes(b))
+}
+
+/// What a call hands to JS by reference while it reads values: LOBs, and REF CURSORs (nested
+/// `CURSOR(…)` columns, OUT binds) with the cursor ids they get.
+#[derive(Default)]
+pub(crate) struct Collected {
+    pub(crate) lobs: LobStore,
+    pub(crate) next_cursor: u32,
+    pub(crate) cursors: Vec<(u32, RefCursor)>,
+}
+
+thread_local! {
+    /// Where values read on this thread go while a call collects them.
+    static SINK: RefCell<Option<Collected>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with LOB and REF CURSOR values it reads kept in `c` (see `put_locator`).
+pub(crate) fn collecting<T>(c: &mut Collected, f: impl FnOnce() -> T) -> T {
+    SINK.with(|s| *s.borrow_mut() = Some(std::mem::take(c)));
+    let r = f();
+    // Taken back whatever happened, so nothing stays behind on this thread.
+    SINK.with(|s| *c = s.borrow_mut().take().unwrap_or_default());
+    r
+}
+
+/// Appends a REF CURSOR value as tag 20 (cursor id, then its columns); false when no call
+/// collects on this thread (the caller then fails: a cursor cannot go whole).
+pub(crate) fn put_cursor(out: &mut Vec<u8>, v: &SqlValue) -> oracle::Result<bool> {
+    SINK.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(c) = s.as_mut() else {
+            return Ok(false);
+        };
+        let mut cur: RefCursor = v.get()?;
+        c.next_cursor = c.next_cursor.wrapping_add(1).max(1);
+        out.push(20);
+        out.extend_from_slice(&c.next_cursor.to_le_bytes());
+        crate::fetch::columns(cur.query_as::<crate::fetch::Appended>()?.column_info(), out);
+        c.cursors.push((c.next_cursor, cur));
+        Ok(true)
+    })
+}
+
+/// Appends a LOB value as a tag 13 locator; false (nothing appended) when no call collects
+/// LOBs on this thread, and the value then goes whole.
+pub(crate) fn put_locator(out: &mut Vec<u8>, v: &SqlValue) -> oracle::Result<bool> {
+    SINK.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(c) = s.as_mut() else {
+            return Ok(false);
+        };
+        let store = &mut c.lobs;
+        let lob = Lob::from_value(v)?;
+        let chunk = lob.chunk_size().unwrap_or(0);
+        let (ty, csfrm) = lob.kind().wire();
+        let id = store.add(lob);
+        out.extend_from_slice(&[13, ty, csfrm]);
+        // The size is asked for when wanted (`Lob.size()`): here it would cost a round trip.
+        out.extend_from_slice(&0f64.to_le_bytes());
+        out.extend_from_slice(&chunk.to_le_bytes());
+        out.extend_from_slice(&4u32.to_le_bytes());
+        out.extend_from_slice(&id.to_le_bytes());
+        Ok(true)
+    })
+}
+
+impl ThickConnection {
+    /// A temporary LOB (`db_type` 112 CLOB, 113 BLOB; `csfrm` 2: NCLOB): chunk size, locator.
+    pub fn lob_create_temp(&self, db_type: u8, csfrm: u8) -> Result<(u32, Vec<u8>)> {
+        let kind = match (db_type, csfrm) {
+            (113, _) => LobKind::Blob,
+            (112, 2) => LobKind::Nclob,
+            (112, _) => LobKind::Clob,
+            _ => {
+                return Err(Error::odb(
+                    crate::error::codes::INVALID_ARGUMENT,
+                    format!("a temporary LOB is a CLOB or BLOB, not Oracle type {db_type}"),
+                ))
+            }
+        };
+        let mut calls = self.calls()?;
+        let lob = Lob::temporary(&self.read(), kind)?;
+        let chunk = lob.chunk_size()?;
+        let id = calls.lobs.add(lob);
+        Ok((chunk, id.to_le_bytes().to_vec()))
+    }
+
+    pub fn lob_length(&self, locator: &[u8]) -> Result<u64> {
+        self.calls()?.lobs.get(locator)?.size()
+    }
+
+    /// Units read (characters or bytes) and the data (CLOB as UTF-8).
+    pub fn lob_read(&self, locator: &[u8], offset: u64, amount: u64) -> Result<(u64, Vec<u8>)> {
+        self.calls()?.lobs.get(locator)?.read(offset, amount)
+    }
+
+    /// Writes at `offset`; the locator stays the same.
+    pub fn lob_write(&self, locator: &[u8], offset: u64, data: &[u8]) -> Result<Vec<u8>> {
+        self.calls()?.lobs.get(locator)?.write(offset, data)?;
+        Ok(locator.to_vec())
+    }
+
+    pub fn lob_trim(&self, locator: &[u8], new_size: u64) -> Result<Vec<u8>> {
+        self.calls()?.lobs.get(locator)?.trim(new_size)?;
+        Ok(locator.to_vec())
+    }
+
+    /// Lets the LOB go (a temporary one is freed on the server); again: nothing to do.
+    pub fn lob_free(&self, locator: &[u8]) -> Result<()> {
+        let id = id_of(locator)?;
+        // Dropped under the call lock: freeing a temporary LOB is a call of the session.
+        let mut calls = self.calls()?;
+        calls.lobs.map.remove(&id);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_locator_is_a_four_byte_id_and_an_unknown_one_is_a_closed_lob() {
+        let store = LobStore::default();
+        let bad = store.get(&[1, 2, 3]).err().unwrap();
+        assert_eq!(bad.code, crate::error::codes::MALFORMED_BIND_BUFFER);
+        let gone = store.get(&7u32.to_le_bytes()).err().unwrap();
+        assert_eq!(gone.code, crate::error::codes::LOB_CLOSED);
+        assert_eq!(id_of(&7u32.to_le_bytes()).unwrap(), 7);
+    }
+
+    #[test]
+    fn without_a_collecting_call_put_locator_leaves_values_whole() {
+        // No store on this thread: `put_locator` declines before touching the value, which
+        // `values::put` then sends whole. Checked through the thread-local alone.
+        SINK.with(|s| assert!(s.borrow().is_none()));
+        let mut c = Collected::default();
+        let seen = collecting(&mut c, || SINK.with(|s| s.borrow().is_some()));
+        assert!(seen);
+        SINK.with(|s| assert!(s.borrow().is_none()));
+    }
+}
