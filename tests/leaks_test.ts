@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type Connection, createPool, OracleError } from "../mod.ts";
-import { dropFirst, ociGap, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
