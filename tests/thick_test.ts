@@ -7,12 +7,10 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import {
-  BIND_OUT,
   CLOB,
   connect,
   Connection,
   createPool,
-  CURSOR,
   ErrorCode,
   initOracleClient,
   OracleError,
@@ -278,27 +276,21 @@ async function connectThin(db: TestServer): Promise<Connection> {
 }
 
 test(
-  "thick mode: createLob() and REF CURSOR binds are refused with ODB-1041; the connection stays usable",
+  "thick mode: createLob() makes a temporary LOB over OCI that is written, read and bound",
   server,
   async () => {
     await using db = await startTestServer();
     await initOracleClient({ libDir: IC_DIR });
     await using conn = await connect(login(db));
     assert.equal(conn.thin, false);
-    const create = await rejection(conn.createLob(CLOB));
-    assert.equal(create.code, ErrorCode.THICK_UNAVAILABLE);
-    assert.match(create.message, /Lob objects are not available in thick mode yet/);
-    // So are REF CURSOR OUT binds, before anything is sent.
-    const cursor = await rejection(
-      conn.execute("BEGIN OPEN :c FOR SELECT 1 FROM dual; END;", {
-        c: { dir: BIND_OUT, type: CURSOR },
-      }),
-    );
-    assert.equal(cursor.code, ErrorCode.THICK_UNAVAILABLE);
-    assert.match(cursor.message, /REF CURSOR binds are not available in thick mode yet/);
-    // The connection stays usable.
-    const r = await conn.execute<[number]>("SELECT 1 FROM dual", [], { outFormat: "array" });
-    assert.deepEqual(r.rows, [[1]]);
+    await using lob = await conn.createLob(CLOB);
+    await lob.write(1, "made in thick mode");
+    assert.equal(await lob.size(), 18);
+    assert.equal(await lob.text(), "made in thick mode");
+    const r = await conn.execute<[string]>("SELECT TO_CHAR(:l) FROM dual", { l: lob }, {
+      outFormat: "array",
+    });
+    assert.deepEqual(r.rows, [["made in thick mode"]]);
   },
 );
 
