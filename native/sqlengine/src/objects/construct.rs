@@ -141,7 +141,12 @@ pub(crate) fn constructor_column(item: &[Token]) -> Option<crate::ColumnInfo> {
         return None;
     }
     let t = TypeRef::from_decl_part(spec.split_once('|')?.0)?;
-    Some(crate::ColumnInfo {
+    Some(object_column(t))
+}
+
+/// An unnamed, nullable column holding objects of type `t`.
+pub(crate) fn object_column(t: TypeRef) -> crate::ColumnInfo {
+    crate::ColumnInfo {
         name: String::new(),
         ora_type: ora_type::OBJECT,
         size: 2000,
@@ -152,7 +157,7 @@ pub(crate) fn constructor_column(item: &[Token]) -> Option<crate::ColumnInfo> {
         object_type: Some(t),
         national: false,
         uds_flags: 0,
-    })
+    }
 }
 
 /// Registers ORA_OBJ_NEW on a session's connection.

@@ -237,18 +237,7 @@ impl Session {
         }
         let oid = self.plsql.bind_oids.get(k)?.as_deref()?;
         let t = self.object_type_by_oid(oid)?;
-        Some(crate::ColumnInfo {
-            name: String::new(),
-            ora_type: ora_type::OBJECT,
-            size: 2000,
-            char_size: 2000,
-            precision: 0,
-            scale: 0,
-            nullable: true,
-            object_type: Some(t),
-            national: false,
-            uds_flags: 0,
-        })
+        Some(super::construct::object_column(t))
     }
 
     /// The client's wire type of each of the next PL/SQL call's binds, by
