@@ -468,6 +468,24 @@ fn open_for_hands_out_ref_cursors_by_bind() {
     assert!(refs[1].is_none());
 }
 
+/// A literal of an opened cursor is described as nullable (it is NOT NULL in
+/// a client's own query); a NOT NULL column keeps its constraint.
+#[test]
+fn open_for_describes_literals_as_nullable() {
+    let mut s = session();
+    run(&mut s, "create table rcn (n number(9) not null)", &[]).unwrap();
+    let p = s
+        .prepare("begin open :c for select 'X' sv, n from rcn; end;")
+        .unwrap();
+    s.execute(&p, &[Value::Null]).unwrap();
+    let refs = s.take_ref_cursors();
+    let cols = &refs[0].as_ref().expect("a REF CURSOR").prepared.columns;
+    assert_eq!((cols[0].name.as_str(), cols[0].nullable), ("SV", true));
+    assert_eq!((cols[1].name.as_str(), cols[1].nullable), ("N", false));
+    let q = s.prepare("select 'X' sv from dual").unwrap();
+    assert!(!q.columns[0].nullable);
+}
+
 /// DBMS_SQL.RETURN_RESULT hands the rows a cursor has left to the client,
 /// in call order, from a procedure too; anything else is PLS-00306.
 #[test]

@@ -75,6 +75,13 @@ impl Session {
             return Err(err(6550, "PLS-00103: OPEN … FOR needs a SELECT statement"));
         };
         p.columns = columns;
+        // Oracle describes a literal of a PL/SQL cursor's select list as
+        // nullable (a table's NOT NULL column stays NOT NULL).
+        for (c, h) in p.columns.iter_mut().zip(&p.hints) {
+            if matches!(h, crate::describe::Hint::Char { .. }) {
+                c.nullable = true;
+            }
+        }
         let handle = self.plsql.ref_cursors.len() as i64;
         self.plsql.ref_cursors.push(RefCursor {
             prepared: p,

@@ -51,6 +51,9 @@ pub(crate) struct Cursor {
     /// fetch it with execute calls without SQL, and a call that asks for rows gets them
     /// without the FETCH option.
     pub from_plsql: bool,
+    /// Executed as scrollable: its whole result is kept, so a batch that
+    /// reaches the last row already knows it is the end.
+    pub scrollable: bool,
 }
 
 impl Cursor {
@@ -65,6 +68,7 @@ impl Cursor {
             lob_rows: None,
             children: Vec::new(),
             from_plsql: false,
+            scrollable: false,
         }
     }
     pub fn exhausted(&self) -> bool {

@@ -245,6 +245,7 @@ pub(crate) async fn execute(
     if head.options & options::DEFINE != 0 {
         cur.defines = head.defines.clone();
     }
+    cur.scrollable = head.al8i4[9] & super::cursor::EXEC_FLAG_SCROLLABLE != 0;
     if let Some((orient, row)) = super::cursor::scroll_fetch(&head, parsed, cur.prepared.kind) {
         if let Err(e) = cur.scroll(orient, row) {
             return send_sql_error(conn, st, &e, cursor_id, 0).await;

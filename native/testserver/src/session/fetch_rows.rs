@@ -71,7 +71,8 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
     let shapes = super::objects::column_shapes(&st.session, &cur.prepared.columns);
     let mut prev: Option<&Vec<Value>> = None;
     let mut failed = None;
-    let mut done = cur.pos;
+    let start = cur.pos;
+    let mut done = start;
     // Which columns each row sends: one vector for the batch, not one per row.
     let mut sent = Vec::with_capacity(types.len());
     for row in &cur.rows[cur.pos..end] {
@@ -98,10 +99,16 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         prev = Some(row);
         done += 1;
     }
+    // Oracle finds the end of a result only by fetching past it: a batch
+    // that filled the rows asked ends in success, and the next fetch gets
+    // ORA-01403 (python-oracledb counts that round trip). A scrollable
+    // cursor's result is kept whole, so it knows; OCI keeps the answer it
+    // was measured with (oci19/README.md, round 6).
+    let full = n > 0 && (done - start) as u32 == n && !caps.oci && !cur.scrollable;
     cur.pos = done;
     let m = match failed {
         Some(e) => ErrorMessage::error(e.code, &e.message, cursor_id, 0),
-        None if cur.exhausted() => {
+        None if cur.exhausted() && !full => {
             ErrorMessage::error(1403, "ORA-01403: no data found", cursor_id, 0)
         }
         None => ErrorMessage::success(cursor_id, 0, 0),
