@@ -303,6 +303,65 @@ def _():
     assert (got_sub.N, got_sub.S, n) == (4, "four", 9)
 
 
+@check("PL/SQL records go IN, OUT and in index-by tables as objects of their fields")
+def _():
+    CUR.execute("""create or replace package obj_recs as
+        type t_rec is record (n number, s varchar2(30), d date, f boolean,
+                              k pls_integer, b binary_integer);
+        type t_recs is table of t_rec index by binary_integer;
+        function rep (a t_rec) return varchar2;
+        procedure fill (a out nocopy t_rec);
+        function reps (a t_recs) return varchar2;
+    end;""")
+    CUR.execute("""create or replace package body obj_recs as
+        function rep (a t_rec) return varchar2 is
+        begin
+            return a.n || '/' || a.s || '/' || to_char(a.d, 'YYYY-MM-DD') || '/' ||
+                case when a.f then 'T' when not a.f then 'F' end || '/' || a.k || '/' || a.b;
+        end;
+        procedure fill (a out nocopy t_rec) is
+        begin
+            a.n := 2.5; a.s := 'filled'; a.d := date '2024-02-29'; a.f := true;
+            a.k := -7; a.b := 2147483647;
+        end;
+        function reps (a t_recs) return varchar2 is
+            r varchar2(4000);
+            i pls_integer := a.first;
+        begin
+            while i is not null loop r := r || i || '=' || rep(a(i)) || ';'; i := a.next(i); end loop;
+            return r;
+        end;
+    end;""")
+    rec = CONN.gettype("OBJ_RECS.T_REC")
+    types = [(a.name, a.type) for a in rec.attributes]
+    assert types[4:] == [("K", oracledb.DB_TYPE_BINARY_INTEGER),
+                         ("B", oracledb.DB_TYPE_BINARY_INTEGER)], types
+    r = rec.newobject()
+    r.N, r.S, r.D, r.F, r.K, r.B = 18, "in", datetime.datetime(2016, 2, 15), False, 21, 5
+    got = CUR.callfunc("obj_recs.rep", str, [r])
+    assert got == "18/in/2016-02-15/F/21/5", got
+    CUR.callproc("obj_recs.fill", [r])
+    assert (r.N, r.S, r.D, r.F, r.K, r.B) == (
+        2.5, "filled", datetime.datetime(2024, 2, 29), True, -7, 2147483647), r
+    recs = CONN.gettype("OBJ_RECS.T_RECS").newobject()
+    for k in (3, 10):
+        e = rec.newobject()
+        e.N, e.K = k, k * 2
+        recs.setelement(k, e)
+    got = CUR.callfunc("obj_recs.reps", str, [recs])
+    assert got == "3=3////6/;10=10////20/;", got
+
+
+@check("a table's %ROWTYPE is an object type of its columns")
+def _():
+    CUR.execute("create table obj_rowt (id number(9) not null, s nvarchar2(10), t timestamp(3))")
+    t = CONN.gettype("OBJ_ROWT%ROWTYPE")
+    got = [(a.name, a.type, a.precision, a.scale, a.max_size) for a in t.attributes]
+    assert got == [("ID", oracledb.DB_TYPE_NUMBER, 9, 0, None),
+                   ("S", oracledb.DB_TYPE_NVARCHAR, None, None, 20),
+                   ("T", oracledb.DB_TYPE_TIMESTAMP, 0, 3, None)], got
+
+
 @check("PL/SQL errors on objects are Oracle's")
 def _():
     expect_error("ORA-06531", lambda: CUR.execute(

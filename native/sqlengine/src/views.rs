@@ -253,6 +253,48 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("DATA_DEFAULT", vc(4000)),
         ],
     ),
+    // *_TAB_COLS: *_TAB_COLUMNS with the hidden and virtual columns
+    // flagged (the test server has none), which python-oracledb reads for
+    // a table's %ROWTYPE.
+    (
+        "USER_TAB_COLS",
+        &[
+            ("TABLE_NAME", vc(128)),
+            ("COLUMN_NAME", vc(128)),
+            ("DATA_TYPE", vc(128)),
+            ("DATA_LENGTH", INT),
+            ("DATA_PRECISION", INT),
+            ("DATA_SCALE", INT),
+            ("NULLABLE", vc(1)),
+            ("COLUMN_ID", INT),
+            ("CHAR_LENGTH", INT),
+            ("IDENTITY_COLUMN", vc(3)),
+            ("DATA_DEFAULT", vc(4000)),
+            ("DATA_TYPE_OWNER", vc(128)),
+            ("HIDDEN_COLUMN", vc(3)),
+            ("VIRTUAL_COLUMN", vc(3)),
+        ],
+    ),
+    (
+        "ALL_TAB_COLS",
+        &[
+            ("OWNER", vc(128)),
+            ("TABLE_NAME", vc(128)),
+            ("COLUMN_NAME", vc(128)),
+            ("DATA_TYPE", vc(128)),
+            ("DATA_LENGTH", INT),
+            ("DATA_PRECISION", INT),
+            ("DATA_SCALE", INT),
+            ("NULLABLE", vc(1)),
+            ("COLUMN_ID", INT),
+            ("CHAR_LENGTH", INT),
+            ("IDENTITY_COLUMN", vc(3)),
+            ("DATA_DEFAULT", vc(4000)),
+            ("DATA_TYPE_OWNER", vc(128)),
+            ("HIDDEN_COLUMN", vc(3)),
+            ("VIRTUAL_COLUMN", vc(3)),
+        ],
+    ),
     (
         "ALL_SEQUENCES",
         &[
@@ -366,10 +408,42 @@ fn data_type(c: &super::ColumnInfo) -> (String, Sql, Sql) {
         }
         o::NUMBER if c.scale == -127 => ("NUMBER".into(), Sql::Null, Sql::Null),
         o::NUMBER => ("NUMBER".into(), n(c.precision), n(c.scale)),
+        o::VARCHAR if c.national => ("NVARCHAR2".into(), Sql::Null, Sql::Null),
         o::VARCHAR => ("VARCHAR2".into(), Sql::Null, Sql::Null),
+        o::CHAR if c.national => ("NCHAR".into(), Sql::Null, Sql::Null),
         o::CHAR => ("CHAR".into(), Sql::Null, Sql::Null),
         o::DATE => ("DATE".into(), Sql::Null, Sql::Null),
         o::TIMESTAMP => (format!("TIMESTAMP({})", c.scale), Sql::Null, n(c.scale)),
+        o::TIMESTAMP_TZ => (
+            format!("TIMESTAMP({}) WITH TIME ZONE", c.scale),
+            Sql::Null,
+            n(c.scale),
+        ),
+        o::TIMESTAMP_LTZ => (
+            format!("TIMESTAMP({}) WITH LOCAL TIME ZONE", c.scale),
+            Sql::Null,
+            n(c.scale),
+        ),
+        o::INTERVAL_DS => (
+            format!("INTERVAL DAY({}) TO SECOND({})", c.precision, c.scale),
+            n(c.precision),
+            n(c.scale),
+        ),
+        o::INTERVAL_YM => (
+            format!("INTERVAL YEAR({}) TO MONTH", c.precision),
+            n(c.precision),
+            Sql::Null,
+        ),
+        // An object column's type is its type's name (DATA_TYPE_OWNER has
+        // the owner).
+        o::OBJECT => match &c.object_type {
+            Some(t) => (t.name.clone(), Sql::Null, Sql::Null),
+            None => ("VARCHAR2".into(), Sql::Null, Sql::Null),
+        },
+        o::CLOB if c.national => ("NCLOB".into(), Sql::Null, Sql::Null),
+        o::JSON => ("JSON".into(), Sql::Null, Sql::Null),
+        o::VECTOR => ("VECTOR".into(), Sql::Null, Sql::Null),
+        o::BFILE => ("BFILE".into(), Sql::Null, Sql::Null),
         o::RAW => ("RAW".into(), Sql::Null, Sql::Null),
         o::BINARY_DOUBLE => ("BINARY_DOUBLE".into(), Sql::Null, Sql::Null),
         o::BINARY_FLOAT => ("BINARY_FLOAT".into(), Sql::Null, Sql::Null),
@@ -661,6 +735,32 @@ impl Session {
                         .collect::<Vec<_>>()
                 })
                 .collect(),
+            "USER_TAB_COLS" | "ALL_TAB_COLS" => {
+                let all = name == "ALL_TAB_COLS";
+                let owners = if all {
+                    self.db.schemas()
+                } else {
+                    vec![self.schema()]
+                };
+                owners
+                    .into_iter()
+                    .flat_map(|owner| {
+                        let tables = self.schema_tables(&owner);
+                        let owners = tab_col_owners(&tables);
+                        column_rows(tables)
+                            .into_iter()
+                            .zip(owners)
+                            .map(|(mut r, type_owner)| {
+                                r.extend([type_owner, t("NO"), t("NO")]);
+                                if all {
+                                    r.insert(0, t(&owner));
+                                }
+                                r
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            }
             "USER_SEQUENCES" | "ALL_SEQUENCES" => {
                 let schema = self.schema();
                 let all = name == "ALL_SEQUENCES";
@@ -746,7 +846,7 @@ impl Session {
             .unwrap_or_default()
     }
 
-    fn schema_tables(&self, schema: &str) -> Vec<(String, Vec<TableColumn>)> {
+    pub(crate) fn schema_tables(&self, schema: &str) -> Vec<(String, Vec<TableColumn>)> {
         let own;
         let conn = if self.attached.iter().any(|a| a == schema) {
             &self.conn
@@ -804,7 +904,7 @@ impl Session {
 }
 
 /// PRAGMA table_info's id, name, declared type, NOT NULL and default.
-type TableColumn = (i64, String, String, bool, Option<String>);
+pub(crate) type TableColumn = (i64, String, String, bool, Option<String>);
 
 /// USER_TAB_COLUMNS rows of tables and their columns.
 fn column_rows(tables: Vec<(String, Vec<TableColumn>)>) -> Vec<Vec<Sql>> {
@@ -839,6 +939,17 @@ fn column_rows(tables: Vec<(String, Vec<TableColumn>)>) -> Vec<Vec<Sql>> {
         }
     }
     out
+}
+
+/// DATA_TYPE_OWNER of each row `column_rows` gives: an object column's
+/// type's owner, else NULL.
+fn tab_col_owners(tables: &[(String, Vec<TableColumn>)]) -> Vec<Sql> {
+    tables
+        .iter()
+        .flat_map(|(_, cols)| cols.iter())
+        .filter_map(|(_, _, decl, ..)| from_decl(decl))
+        .map(|(c, _)| c.object_type.map_or(Sql::Null, |o| t(&o.owner)))
+        .collect()
 }
 
 fn stat_rows(s: &directory::SessionInfo) -> Vec<Vec<Sql>> {

@@ -127,14 +127,15 @@ create table &main_user..TestDataFrame (
 /
 -- TestAllTypes: one column of each scalar type, named as test_8000's 8035/8036 and
 -- test_7600 use them; the ANSI names (integer, smallint, real, decimal(20,6), double
--- precision, float) are kept so the columns describe as those tests expect.
+-- precision, float) are kept so the columns describe as those tests expect. Sizes
+-- and the two object columns as test_2337 reads them through TESTALLTYPES%ROWTYPE.
 create table &main_user..TestAllTypes (
     NumberValue number,
-    StringValue varchar2(100),
+    StringValue varchar2(60),
     FixedCharValue char(10),
-    NStringValue nvarchar2(100),
+    NStringValue nvarchar2(60),
     NFixedCharValue nchar(10),
-    RawValue raw(100),
+    RawValue raw(16),
     IntValue integer,
     SmallIntValue smallint,
     RealValue real,
@@ -149,7 +150,9 @@ create table &main_user..TestAllTypes (
     TimestampLTZValue timestamp with local time zone,
     ClobValue clob,
     NClobValue nclob,
-    BlobValue blob
+    BlobValue blob,
+    SubObjectValue &main_user..udt_SubObject,
+    SubObjectArray &main_user..udt_ObjectArray
 )
 /
 -- TestBooleans: native boolean columns (23ai), as test_3100/8000/8900 insert and read them.

@@ -32,6 +32,9 @@ impl Session {
 
     /// The type `owner.name`, if it exists.
     pub(crate) fn object_type(&self, owner: &str, name: &str) -> Option<ObjType> {
+        if name.ends_with(super::rowtype::SUFFIX) {
+            return self.rowtype(owner, name);
+        }
         if let Some((pkg, ty)) = name.split_once('.') {
             return self.package_type(owner, pkg, ty);
         }
@@ -90,6 +93,24 @@ impl Session {
     /// A type named as clients name it: `name`, `schema.name`, either part
     /// quoted (kept as written) or not (upper case).
     pub(crate) fn object_type_named(&self, full: &str) -> Option<ObjType> {
+        // `[schema.]table%ROWTYPE`: the table's name as a type's.
+        let suffix = super::rowtype::SUFFIX;
+        let cut = full.len().checked_sub(suffix.len());
+        if let Some(stem) = cut
+            .filter(|&k| {
+                full.get(k..)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(suffix))
+            })
+            .and_then(|k| full.get(..k))
+        {
+            let toks = lexer::tokenize(stem).ok()?;
+            let (owner, table) = match toks.as_slice() {
+                [n] => (self.schema(), n.ident()?),
+                [o, dot, n] if dot.is_op(".") => (o.ident()?, n.ident()?),
+                _ => return None,
+            };
+            return self.rowtype(&owner, &format!("{table}{suffix}"));
+        }
         let toks = lexer::tokenize(full).ok()?;
         let (owner, name) = match toks.as_slice() {
             [n] => (self.schema(), n.ident()?),

@@ -101,6 +101,7 @@ impl Session {
                 AttrType::NClob => "NL".into(),
                 AttrType::Blob => "BL".into(),
                 AttrType::Boolean => "Z".into(),
+                AttrType::PlsInteger(_) => "P".into(),
                 AttrType::Named { owner, name } => match self.object_type(owner, name) {
                     Some(ObjType {
                         kind: ObjKind::Object(_),
@@ -377,6 +378,14 @@ fn member(v: ValueRef, code: &str) -> rusqlite::Result<(Shape, Datum)> {
                 ora_type::BINARY_DOUBLE
             };
             encoded(&Value::Double(f), ty)?
+        }
+        "P" => {
+            let n: i64 = text(v)
+                .and_then(|t| t.trim().parse::<f64>().ok())
+                .map(|f| f.round() as i64)
+                .ok_or_else(|| ora("ORA-01722: invalid number"))?;
+            let n = i32::try_from(n).map_err(|_| ora("ORA-01426: numeric overflow"))?;
+            n.to_be_bytes().to_vec()
         }
         "Z" => {
             let on = text(v).is_some_and(|t| t != "0" && !t.eq_ignore_ascii_case("FALSE"));

@@ -11,6 +11,7 @@ mod construct;
 mod ctor_calls;
 mod packaged;
 mod parse;
+mod rowtype;
 mod tds;
 mod values;
 mod views;
@@ -54,6 +55,9 @@ pub enum AttrType {
     NClob,
     Blob,
     Boolean,
+    /// PL/SQL's PLS_INTEGER (`true`) or BINARY_INTEGER, attributes of
+    /// package records only: a 4-byte integer in images.
+    PlsInteger(bool),
     /// Another object or collection type.
     Named {
         owner: String,
@@ -143,6 +147,8 @@ impl AttrType {
             AttrType::NClob => "NCLOB".into(),
             AttrType::Blob => "BLOB".into(),
             AttrType::Boolean => "BOOLEAN".into(),
+            AttrType::PlsInteger(true) => "PL/SQL PLS INTEGER".into(),
+            AttrType::PlsInteger(false) => "PL/SQL BINARY INTEGER".into(),
             AttrType::Named { name, .. } => name.clone(),
         }
     }

@@ -139,7 +139,26 @@ pub(crate) fn parse_create(
         _ => return Err(syntax(toks.get(i), "OBJECT, VARRAY or TABLE")),
     };
     trailer(&toks[end..])?;
+    sql_types_only(&kind)?;
     Ok(ObjType { owner, name, kind })
+}
+
+/// PLS_INTEGER and BINARY_INTEGER are PL/SQL's: a SQL type refuses them.
+fn sql_types_only(kind: &ObjKind) -> Result<(), SqlError> {
+    let plsql = |a: &AttrType| matches!(a, AttrType::PlsInteger(_));
+    let bad = match kind {
+        ObjKind::Object(attrs) => attrs.iter().any(|(_, a)| plsql(a)),
+        ObjKind::Varray { elem, .. } | ObjKind::Table { elem } | ObjKind::IndexBy { elem } => {
+            plsql(elem)
+        }
+    };
+    if bad {
+        return Err(err(
+            6550,
+            "PLS-00530: Illegal type used for object type attribute: 'PLS_INTEGER'.",
+        ));
+    }
+    Ok(())
 }
 
 /// A collection's element type, up to `NOT NULL` or the end.
@@ -315,6 +334,8 @@ pub(super) fn parse_type(
         "NCLOB" => AttrType::NClob,
         "BLOB" => AttrType::Blob,
         "BOOLEAN" => AttrType::Boolean,
+        "PLS_INTEGER" => AttrType::PlsInteger(true),
+        "BINARY_INTEGER" => AttrType::PlsInteger(false),
         "LONG" | "ROWID" | "UROWID" | "BFILE" | "XMLTYPE" | "INTERVAL" | "JSON" | "VECTOR" => {
             return Err(SqlError {
                 offset: first.pos as u32,

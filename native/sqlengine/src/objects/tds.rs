@@ -118,6 +118,8 @@ fn attr(out: &mut Vec<u8>, a: &AttrType) {
         AttrType::Clob | AttrType::NClob => out.push(code::CLOB),
         AttrType::Blob => out.push(code::BLOB),
         AttrType::Boolean => out.push(code::BOOLEAN),
+        // No precision or scale: clients take the type from its name.
+        AttrType::PlsInteger(_) => out.extend_from_slice(&[code::NUMBER, 0, 0]),
         // The type itself is found by name (ALL_TYPE_ATTRS, ALL_COLL_TYPES):
         // offset and code are zero.
         AttrType::Named { .. } => out.extend_from_slice(&[code::OBJ, 0, 0, 0, 0, 0]),

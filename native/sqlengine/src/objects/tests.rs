@@ -483,8 +483,133 @@ fn package_collection_types_are_described_like_python_oracledb_asks() {
             "T_STRS,PL/SQL INDEX TABLE,NULL,VARCHAR2,100"
         ]
     );
-    // A bound value of the type is found by its OID; a record is not described.
+    // A bound value of the type is found by its OID; a record is an object
+    // of its fields.
     assert_eq!(s.object_type_by_oid(&oid).unwrap().name, "PKG_ARR.T_STRS");
-    assert!(s.object_type_named("PKG_ARR.T_REC").is_none());
+    assert_eq!(
+        s.object_type_named("PKG_ARR.T_REC").unwrap().kind,
+        ObjKind::Object(vec![(
+            "N".into(),
+            AttrType::Number {
+                precision: 0,
+                scale: -127
+            }
+        )])
+    );
     assert!(s.object_type_named("PKG_ARR.NOPE").is_none());
+}
+
+/// A package record is an object type of its fields (PLS_INTEGER ones are
+/// PL/SQL's, which a SQL type refuses); a field or element may name another
+/// of the package's types or a table's %ROWTYPE, itself an object type of
+/// the table's columns.
+#[test]
+fn records_and_rowtypes_are_described_as_object_types() {
+    let mut s = session();
+    run(
+        &mut s,
+        "create table trt (id number(9) not null, s nvarchar2(10), t timestamp(3) with time zone)",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "create package pkg_rec as
+           type t_rec is record (n number, k pls_integer, b binary_integer, f boolean);
+           type t_recs is table of t_rec index by binary_integer;
+           type t_rows is table of trt%rowtype index by binary_integer;
+         end;",
+        &[],
+    )
+    .unwrap();
+    let rec = s.object_type_named("PKG_REC.T_REC").unwrap();
+    let ObjKind::Object(fields) = &rec.kind else {
+        panic!("{rec:?}")
+    };
+    let names: Vec<String> = fields.iter().map(|(_, a)| a.type_name()).collect();
+    assert_eq!(
+        names,
+        [
+            "NUMBER",
+            "PL/SQL PLS INTEGER",
+            "PL/SQL BINARY INTEGER",
+            "BOOLEAN"
+        ]
+    );
+    let elem = |n: &str| match s.object_type_named(n).unwrap().kind {
+        ObjKind::IndexBy { elem } => elem,
+        k => panic!("{k:?}"),
+    };
+    assert_eq!(
+        elem("PKG_REC.T_RECS"),
+        AttrType::Named {
+            owner: "SCOTT".into(),
+            name: "PKG_REC.T_REC".into()
+        }
+    );
+    assert_eq!(
+        elem("PKG_REC.T_ROWS"),
+        AttrType::Named {
+            owner: "SCOTT".into(),
+            name: "TRT%ROWTYPE".into()
+        }
+    );
+    let row = s.object_type_named("scott.trt%rowtype").unwrap();
+    assert_eq!(
+        row.kind,
+        ObjKind::Object(vec![
+            (
+                "ID".into(),
+                AttrType::Number {
+                    precision: 9,
+                    scale: 0
+                }
+            ),
+            ("S".into(), AttrType::NVarchar(10)),
+            ("T".into(), AttrType::TimestampTz(3)),
+        ])
+    );
+    assert!(s.object_type_named("NOPE%ROWTYPE").is_none());
+    // ALL_PLSQL_COLL_TYPES names the element's package.
+    assert_eq!(
+        rows(
+            &mut s,
+            "select type_name, elem_type_package, elem_type_name from all_plsql_coll_types \
+             where package_name = 'PKG_REC' order by 1"
+        ),
+        ["T_RECS,PKG_REC,T_REC", "T_ROWS,NULL,TRT%ROWTYPE"]
+    );
+    let e = run(&mut s, "create type t_bad as object (k pls_integer)", &[]).unwrap_err();
+    assert!(e.message.contains("PLS-00530"), "{}", e.message);
+}
+
+/// *_TAB_COLS (python-oracledb reads ALL_TAB_COLS for a %ROWTYPE) and
+/// ALL_TAB_COLUMNS name each column's type as Oracle does: national,
+/// zoned and interval types, and an object column's type with its owner.
+#[test]
+fn tab_cols_name_every_column_type() {
+    let mut s = session();
+    run(&mut s, "create type t_pt as object (x number)", &[]).unwrap();
+    run(
+        &mut s,
+        "create table ttc (a nvarchar2(5), b nchar(2), c nclob, d timestamp(6) with time zone, \
+         e interval day(2) to second(6), p t_pt)",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        rows(
+            &mut s,
+            "select column_name, data_type, data_type_owner, hidden_column from user_tab_cols \
+             where table_name = 'TTC' order by column_id"
+        ),
+        [
+            "A,NVARCHAR2,NULL,NO",
+            "B,NCHAR,NULL,NO",
+            "C,NCLOB,NULL,NO",
+            "D,TIMESTAMP(6) WITH TIME ZONE,NULL,NO",
+            "E,INTERVAL DAY(2) TO SECOND(6),NULL,NO",
+            "P,T_PT,SCOTT,NO"
+        ]
+    );
 }

@@ -214,6 +214,10 @@ fn member_sql(a: &AttrType, shape: &Shape, d: Datum) -> Result<Sql, SqlError> {
         AttrType::Timestamp(_) | AttrType::TimestampLtz(_) => typed(ora_type::TIMESTAMP, 1),
         AttrType::TimestampTz(_) => typed(ora_type::TIMESTAMP_TZ, 1),
         AttrType::Boolean => Ok(Sql::Integer(i64::from(b.last().copied().unwrap_or(0) != 0))),
+        AttrType::PlsInteger(_) => match <[u8; 4]>::try_from(b.as_slice()) {
+            Ok(q) => Ok(Sql::Integer(i32::from_be_bytes(q).into())),
+            Err(_) => Err(invalid("a PLS_INTEGER of other than 4 bytes")),
+        },
         AttrType::Raw(_) | AttrType::Blob | AttrType::Named { .. } => Ok(Sql::Blob(b)),
     }
 }

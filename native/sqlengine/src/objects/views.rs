@@ -168,6 +168,14 @@ fn plsql_type_row((pkg, ty): &(String, ObjType)) -> Vec<Sql> {
 fn plsql_coll_row((pkg, ty): &(String, ObjType)) -> Option<Vec<Sql>> {
     // The ALL_COLL_TYPES row less its storage columns, and the package.
     let r = coll_row(ty)?;
+    // An element of another of the package's types names its package.
+    let (elem_pkg, elem_name) = match &r[6] {
+        Sql::Text(n) => match n.split_once('.') {
+            Some((p, n)) => (t(p), t(n)),
+            None => (Sql::Null, r[6].clone()),
+        },
+        other => (Sql::Null, other.clone()),
+    };
     Some(vec![
         r[0].clone(),
         t(pkg),
@@ -176,8 +184,8 @@ fn plsql_coll_row((pkg, ty): &(String, ObjType)) -> Option<Vec<Sql>> {
         r[3].clone(),
         r[4].clone(),
         r[5].clone(),
-        r[6].clone(),
-        Sql::Null,
+        elem_name,
+        elem_pkg,
         r[7].clone(),
         r[8].clone(),
         r[9].clone(),

@@ -294,7 +294,16 @@ impl Session {
                 (_, None) => return Err(wrong()),
             };
             let coll = coll.map(|c| keep_elem(c, &declared));
-            if coll.is_none() && declared.is_some() && p.mode == BindDir::In && arg.is_some() {
+            // A record passed as an object's image (a client's bind) becomes
+            // the record in the callee's frame (`run_in`).
+            let image_of_record =
+                declared.as_ref().is_some_and(Coll::is_record) && matches!(v, Sql::Blob(_));
+            if coll.is_none()
+                && declared.is_some()
+                && p.mode == BindDir::In
+                && arg.is_some()
+                && !image_of_record
+            {
                 return Err(wrong());
             }
             ins.push(ArgIn {

@@ -154,7 +154,7 @@ impl Session {
             let (Some(Some(t)), Some(Some(c))) = (frame.objs.get(k), frame.colls.get(k)) else {
                 continue;
             };
-            if t.is_collection() {
+            if t.is_collection() || c.is_record() {
                 frame.slots[k] = self.coll_image(t, c)?;
             }
         }

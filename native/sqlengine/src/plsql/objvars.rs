@@ -108,13 +108,24 @@ impl Session {
             (Some(pkg), false) => format!("{}.{name}", pkg.name),
             _ => name.to_string(),
         };
-        let Some(t) = self
-            .object_type_named(&qualified)
-            .filter(ObjType::is_collection)
-        else {
+        let Some(t) = self.object_type_named(&qualified) else {
             return Ok(None);
         };
         if c.is_record() {
+            // A package record, which clients bind as an object of its
+            // fields (an OUT one starts with every field NULL).
+            let crate::objects::ObjKind::Object(attrs) = &t.kind else {
+                return Ok(None);
+            };
+            if let Some(image) = image {
+                let members = self.obj_members(&t, image)?;
+                for ((n, _), v) in attrs.iter().zip(members) {
+                    c.set_field(n, v)?;
+                }
+            }
+            return Ok(Some(c));
+        }
+        if !t.is_collection() {
             return Ok(None);
         }
         let Some(image) = image else {
@@ -137,6 +148,14 @@ impl Session {
     /// The image of collection `c` as a value of type `t` (a bind's), an
     /// index-by table's keys kept.
     pub(super) fn coll_image(&self, t: &ObjType, c: &Coll) -> Result<Sql, SqlError> {
+        if let crate::objects::ObjKind::Object(attrs) = &t.kind {
+            // A record: its fields in the type's attribute order.
+            let vals = attrs
+                .iter()
+                .map(|(n, _)| c.field(n).map(|(v, _)| v))
+                .collect::<Result<Vec<Sql>, SqlError>>()?;
+            return Ok(Sql::Blob(self.obj_image(t, &vals)?));
+        }
         let keys = c
             .map
             .keys()

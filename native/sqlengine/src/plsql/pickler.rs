@@ -7,6 +7,7 @@ use rusqlite::types::Value as Sql;
 
 use crate::errors::err;
 use crate::lexer::{split_commas, Token};
+use crate::objects::{AttrType, ObjKind, ObjType};
 use crate::{BindDir, Outcome, Session, SqlError};
 
 use super::ast::Ty;
@@ -46,7 +47,9 @@ pub fn modes() -> Vec<(String, BindDir)> {
         .map(|(i, n)| {
             (
                 n.to_string(),
-                if i == 0 { BindDir::In } else { BindDir::Out },
+                // The name comes back canonical (`SCHEMA.TABLE%ROWTYPE`),
+                // which clients split into schema and name.
+                if i == 0 { BindDir::InOut } else { BindDir::Out },
             )
         })
         .collect()
@@ -96,17 +99,27 @@ impl Session {
         let Some(ty) = found else {
             return Ok(Some((Sql::Integer(1), Ty::Number)));
         };
+        if ty.name.ends_with("%ROWTYPE") {
+            if let Some(slot) = args[0].first().and_then(|t| frame.target(t)) {
+                let canonical = format!("{}.{}", ty.owner, ty.name);
+                frame.set(slot, Sql::Text(canonical), Ty::Varchar)?;
+            }
+        }
         let p = self.prepare(ATTRS_QUERY)?;
         let binds = [
             Value::Varchar(ty.owner.clone()),
             Value::Varchar(ty.name.clone()),
         ];
-        let Outcome::Rows { columns, rows } = self.execute(&p, &binds)? else {
+        let Outcome::Rows { columns, mut rows } = self.execute(&p, &binds)? else {
             return Err(err(
                 6550,
                 "PLS-00103: the attributes query returned no rows",
             ));
         };
+        if ty.name.contains('.') {
+            // A package's type is in no dictionary view of attributes.
+            rows = package_attr_rows(&ty);
+        }
         let mut p = p;
         p.columns = columns;
         let handle = self.plsql.ref_cursors.len() as i64;
@@ -128,4 +141,43 @@ impl Session {
         }
         Ok(Some((Sql::Integer(0), Ty::Number)))
     }
+}
+
+/// The attributes cursor's rows for a package's record type, as
+/// ATTRS_QUERY gives them for a schema-level type (a field naming another
+/// of the package's types carries that package).
+fn package_attr_rows(ty: &ObjType) -> Vec<Vec<Value>> {
+    let ObjKind::Object(attrs) = &ty.kind else {
+        return Vec::new();
+    };
+    let text = |s: &str| Value::Varchar(s.to_string());
+    attrs
+        .iter()
+        .enumerate()
+        .map(|(i, (n, a))| {
+            let (owner, pkg, name, oid) = match a {
+                AttrType::Named { owner, name } => {
+                    let (pkg, short) = match name.split_once('.') {
+                        Some((p, s)) => (text(p), s),
+                        None => (Value::Null, name.as_str()),
+                    };
+                    let oid = Value::Raw(crate::objects::type_oid(owner, name));
+                    (text(owner), pkg, short.to_string(), oid)
+                }
+                other => (Value::Null, Value::Null, other.type_name(), Value::Null),
+            };
+            vec![
+                Value::Number("1".into()),
+                text(n),
+                Value::Number((i + 1).to_string()),
+                text(&name),
+                owner,
+                pkg,
+                oid,
+                text("YES"),
+                Value::Null,
+                Value::Null,
+            ]
+        })
+        .collect()
 }
