@@ -573,7 +573,38 @@ pub(crate) fn alias_select_items(toks: &[Token], sql: &str) -> (Vec<Token>, Vec<
         hints.clear();
     }
     hints.reverse();
+    if set_op {
+        // A VECTOR item's type is its branches' common one.
+        let rest = next_branch(toks, i).map(|b| alias_select_items(&toks[b..], sql).1);
+        for (k, h) in hints.iter_mut().enumerate() {
+            let other = rest.as_ref().and_then(|r| r.get(k));
+            *h = crate::vector::merge_hint(std::mem::replace(h, Hint::Unknown), other);
+        }
+    }
     (out, hints)
+}
+
+/// Where the select after the next top-level set operator from `from`
+/// starts (after its ALL or DISTINCT).
+fn next_branch(toks: &[Token], from: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (k, t) in toks.iter().enumerate().skip(from) {
+        if t.is_op("(") {
+            depth += 1;
+        } else if t.is_op(")") {
+            depth -= 1;
+        } else if depth == 0
+            && ["UNION", "INTERSECT", "MINUS", "EXCEPT"]
+                .iter()
+                .any(|w| t.is_word(w))
+        {
+            let skip = toks
+                .get(k + 1)
+                .is_some_and(|n| n.is_word("ALL") || n.is_word("DISTINCT"));
+            return Some(k + 1 + usize::from(skip));
+        }
+    }
+    None
 }
 
 /// Splits `... RETURNING exprs INTO :a, :b` at the top level.

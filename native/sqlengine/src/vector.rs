@@ -5,6 +5,7 @@
 //! (column_check.rs): a value of another format is converted, a wrong
 //! dimension count is ORA-51803, an INT8 value out of range ORA-51806.
 
+use crate::describe::Hint;
 use oradb_protocol::value::ora_type;
 use oradb_protocol::value::vector::{self, format, meta_flag, Values, Vector};
 use rusqlite::functions::{Context, FunctionFlags};
@@ -57,6 +58,28 @@ pub fn column(dims: u32, fmt: u8, sparse: bool) -> ColumnInfo {
         national: false,
         uds_flags: 0,
     }
+}
+
+/// The hint of a compound query's VECTOR item from its first branch's
+/// (`h`) and the later branches' (`other`): dimensions and format where
+/// they agree, flexible where they differ (so `INT8 UNION ALL FLOAT32` is
+/// of any format); values decide when a later branch's is not known.
+/// Other hints are kept.
+pub(crate) fn merge_hint(h: Hint, other: Option<&Hint>) -> Hint {
+    let Hint::Typed(a) = &h else { return h };
+    if a.ora_type != ora_type::VECTOR {
+        return h;
+    }
+    let Some(Hint::Typed(b)) =
+        other.filter(|o| matches!(o, Hint::Typed(b) if b.ora_type == ora_type::VECTOR))
+    else {
+        return Hint::Unknown;
+    };
+    let ((da, fa, la), (db, fb, lb)) = (spec(a), spec(b));
+    let dims = if da == db { da } else { 0 };
+    let fmt = if fa == fb { fa } else { format::FLEX };
+    let sparse = la & lb & meta_flag::SPARSE != 0;
+    Hint::Typed(column(dims, fmt, sparse))
 }
 
 /// `(dims, format, flags)` of a VECTOR column.

@@ -165,3 +165,27 @@ fn vector_functions_follow_oracle() {
     .unwrap_err();
     assert!(e.starts_with("ORA-51808"), "{e}");
 }
+
+/// A compound query's VECTOR item is described by what its branches agree
+/// on: INT8 with FLOAT32 is of any format (python-oracledb's test_8032
+/// expects that), equal ones keep theirs, other dimensions are any.
+#[test]
+fn union_branches_decide_a_vector_columns_description() {
+    let db = Database::open(None).unwrap();
+    let mut s = Session::open(&db, "scott").unwrap();
+    let spec = |s: &mut Session, sql: &str| {
+        let p = s.prepare(sql).unwrap();
+        let c = &p.columns[0];
+        assert_eq!(c.ora_type, ora_type::VECTOR, "{sql}");
+        (c.size, c.precision as u8)
+    };
+    let mixed = "select to_vector('[44, 55, 89]', 3, INT8) as v \
+                 union all select to_vector('[34.6, 77.8, 55.9]', 3, FLOAT32) as v";
+    assert_eq!(spec(&mut s, mixed), (3, format::FLEX));
+    let same = "select to_vector('[1, 2]', 2, FLOAT32) v from dual \
+                union all select to_vector('[3, 4]', 2, FLOAT32) from dual";
+    assert_eq!(spec(&mut s, same), (2, format::FLOAT32));
+    let dims = "select to_vector('[1, 2]', 2, FLOAT64) v from dual \
+                union select to_vector('[3, 4, 5]', 3, FLOAT64) from dual";
+    assert_eq!(spec(&mut s, dims), (0, format::FLOAT64));
+}

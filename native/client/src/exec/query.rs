@@ -124,7 +124,7 @@ impl State {
         let mut rows = acc.rows;
         if has_lob && rows.rows == 0 && !done && !opts.defer_lobs {
             let first = match self
-                .define_lobs(cursor_id, &describe.columns, prefetch, &opts.fetch_lobs)
+                .define_lobs(cursor_id, &describe.columns, &opts.fetch_lobs)
                 .await
             {
                 Ok(()) => self.fetch_plan(cursor_id, prefetch, &plan).await,
@@ -180,7 +180,6 @@ impl State {
         &mut self,
         cursor_id: u32,
         cols: &[DescribeColumn],
-        prefetch: u32,
         as_lob: &[usize],
     ) -> Result<()> {
         let defines = cols
@@ -213,8 +212,10 @@ impl State {
                 m
             })
             .collect();
+        // A define that asks for no rows: one that asks gets them in its
+        // answer (Oracle's, the test server's), which the fetch after it
+        // decodes with the new defines.
         let mut al8i4 = [0u32; 13];
-        al8i4[1] = prefetch;
         al8i4[7] = 1;
         let mut w = self.request();
         let seq = self.next_seq();
@@ -222,7 +223,7 @@ impl State {
             seq,
             options: options::DEFINE | options::NOT_PLSQL,
             cursor_id,
-            prefetch_rows: prefetch,
+            prefetch_rows: 0,
             al8i4,
             defines,
             ..Default::default()

@@ -301,9 +301,10 @@ pub(crate) async fn execute(
         // On a cursor PL/SQL opened, a call without EXECUTE that asks for rows (al8i4[1])
         // gets them, FETCH option or not: python-oracledb and node-oracledb fetch a REF
         // CURSOR with LOB columns so (a define, then plain calls, never FETCH as LOB queries
-        // are not prefetched), and take an answer without rows as its end. Other cursors'
-        // define calls get no rows (clients fetch after them).
-        let asks_rows = cur.from_plsql
+        // are not prefetched), and take an answer without rows as its end. A define call
+        // that asks for rows gets them too, as from Oracle: python-oracledb's first batch
+        // of a LOB query is what its define call brought (fetch_df_batches, test_8054).
+        let asks_rows = (cur.from_plsql || head.options & options::DEFINE != 0)
             && !caps.oci
             && head.options & options::DESCRIBE == 0
             && head.al8i4[1] > 0;
