@@ -197,7 +197,6 @@ export function serverGapIn(mode: "thin" | "thick", gap: string): string | false
 /** Test server gaps for OCI clients, named once for the tests they stop in thick mode. */
 export const OCI_GAP = {
   batchErrors: "batch errors sent to OCI clients",
-  drcp: "DRCP sessions for OCI (ORA-56600)",
   endToEnd:
     "end-to-end attributes (module, action, client id and info, ECID) for OCI, which sends them to this server on no call",
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",

@@ -6,8 +6,6 @@ import {
   CREDS,
   dropFirst,
   needsTestServer,
-  OCI_GAP,
-  serverGapIn,
   SKIP_SERVER,
   startTestServer,
   THICK,
@@ -17,8 +15,7 @@ const server = { skip: SKIP_SERVER };
 // A default Oracle Database Free does not start DRCP, and its pool statistics are not fresh.
 // A function: each test's own SERVER-GAP line, which scripts/test.sh counts per skipped test.
 const drcp = () => ({
-  skip: SKIP_SERVER || needsTestServer("DRCP with fresh V$CPOOL_CC_STATS") ||
-    serverGapIn("thick", OCI_GAP.drcp),
+  skip: SKIP_SERVER || needsTestServer("DRCP with fresh V$CPOOL_CC_STATS"),
 });
 const creds = CREDS;
 

@@ -500,6 +500,20 @@ def _():
 def _():
     with connect(f"{DSN}:pooled", cclass="THICK", purity=oracledb.PURITY_SELF) as c:
         assert c.cursor().execute("select 1 from dual").fetchone() == (1,)
+    # A client pool over DRCP: each release gives the session back to the
+    # server (function 163); purity SELF gets the same one again.
+    pool = oracledb.create_pool(user=USER, password=PASSWORD, dsn=f"{DSN}:pooled",
+                                min=1, max=2, increment=1, cclass="THICKPOOL",
+                                purity=oracledb.PURITY_SELF)
+    sql = "select sys_context('USERENV', 'SID') from dual"
+    try:
+        sids = []
+        for _ in range(3):
+            with pool.acquire() as c:
+                sids.append(c.cursor().execute(sql).fetchone()[0])
+        assert len(set(sids)) == 1 and sids[0], sids
+    finally:
+        pool.close(force=True)
 
 
 def capture(statement):
@@ -591,7 +605,6 @@ def run_one(i):
 # pass counts as a pass. Each is a real requirement, not a relaxed check.
 OPEN = {
     "executemany with batch errors",  # the row error is raised, no batch-error list
-    "DRCP: a pooled server with a connection class",  # OCI raises ORA-56600
 }
 
 

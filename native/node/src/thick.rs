@@ -95,6 +95,7 @@ pub fn thick_connect(env: Env, opts: NativeConnectOptions) -> Result<JsObject> {
         call_timeout_ms: opts.call_timeout_ms,
         driver_name: opts.driver_name,
         connection_class: opts.connection_class,
+        purity: opts.purity,
         sharding_key,
         super_sharding_key,
     };

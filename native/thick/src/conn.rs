@@ -27,6 +27,8 @@ pub struct ThickConnectOptions {
     pub call_timeout_ms: Option<u32>,
     pub driver_name: Option<String>,
     pub connection_class: Option<String>,
+    /// DRCP purity: 1 new, 2 self, anything else OCI's default.
+    pub purity: Option<u32>,
     /// Sharding keys (empty: none): they go into the connect descriptor (`crate::shard`).
     pub sharding_key: Vec<oradb_protocol::value::Value>,
     pub super_sharding_key: Vec<oradb_protocol::value::Value>,
@@ -114,6 +116,9 @@ impl ThickConnection {
         }
         if let Some(cc) = &o.connection_class {
             c.connection_class(cc.as_str());
+        }
+        if let Some(p) = o.purity.and_then(crate::pool::purity) {
+            c.purity(p);
         }
         let (conn, sock) = socket::around(socket::port_of(&connect_string), || c.connect());
         let mut me = Self::wrap(conn?, o.call_timeout_ms, None)?;

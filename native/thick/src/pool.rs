@@ -178,7 +178,7 @@ fn check_tag(tag: &str) -> Result<()> {
     Ok(())
 }
 
-fn purity(n: u32) -> Option<Purity> {
+pub(crate) fn purity(n: u32) -> Option<Purity> {
     match n {
         1 => Some(Purity::New),
         2 => Some(Purity::Self_),

@@ -27,6 +27,7 @@ pub mod piggyback;
 pub mod protocol_msg;
 pub mod rowid;
 pub mod rows;
+pub mod session_return;
 pub mod status;
 pub mod version;
 

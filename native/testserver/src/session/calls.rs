@@ -124,7 +124,7 @@ impl State {
 /// DRCP release: the transaction goes, the session (with its other state)
 /// returns to the server's pool and leaves V$SESSION. Cursors stay: they
 /// belong to the connection here, and clients keep their statement caches.
-async fn detach(conn: &mut Conn, st: &mut State) -> Result<(), String> {
+pub(super) async fn detach(conn: &mut Conn, st: &mut State) -> Result<(), String> {
     st.blocking(|s| s.rollback()).await?.ok();
     let Some(session) = st.take_session() else {
         return Ok(());
@@ -208,6 +208,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
         lobs: Default::default(),
     };
     st.attach(conn, session);
+    super::drcp_oci::arm(conn);
     let end = loop {
         let info = st.info.clone();
         let status = st.call_status();
@@ -234,6 +235,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
             if let Err(e) = reattach(conn, &mut st).await {
                 break End::Failed(e);
             }
+            super::drcp_oci::arm(conn);
         }
         let info = st.info.clone();
         // A one-way DRCP release gets no answer, so it is not a round trip.
@@ -352,7 +354,7 @@ fn piggyback(conn: &mut Conn, st: &mut State, r: &mut Reader) -> Result<(), Deco
 
 /// ORA-03115 for anything we cannot parse; the session stays usable because
 /// requests are delimited by packets, not by our parse.
-async fn unsupported(conn: &mut Conn, st: &State, why: &str) -> Result<(), String> {
+pub(super) async fn unsupported(conn: &mut Conn, st: &State, why: &str) -> Result<(), String> {
     tracing::info!("unsupported request: {why}");
     let e = st.closing(ErrorMessage::error(
         3115,
@@ -391,7 +393,7 @@ pub(crate) async fn send_sql_error(
     conn.send_msg(|w, caps| m.encode(w, caps)).await
 }
 
-async fn status(conn: &mut Conn, st: &State) -> Result<(), String> {
+pub(super) async fn send_status(conn: &mut Conn, st: &State) -> Result<(), String> {
     let m = StatusMessage {
         call_status: st.call_status(),
         end_to_end_seq: 0,
@@ -455,17 +457,17 @@ async fn call(
                 })
                 .await?;
             match res {
-                Ok(()) => status(conn, st).await?,
+                Ok(()) => send_status(conn, st).await?,
                 Err(e) => send_sql_error(conn, st, &e, 0, 0).await?,
             }
         }
-        func::PING => status(conn, st).await?,
+        func::PING => send_status(conn, st).await?,
         func::LOGOFF => {
             st.blocking(|s| s.rollback()).await?.ok();
             // Out of V$SESSION before the client sees the logoff complete.
             conn.shared.registry.remove(conn.sid);
             st.in_txn = false;
-            status(conn, st).await?;
+            send_status(conn, st).await?;
             return Ok(false);
         }
         func::EXECUTE => exec::execute(conn, st, r).await?,
@@ -473,6 +475,7 @@ async fn call(
         func::FETCH => exec::fetch(conn, st, r).await?,
         func::VERSION => version(conn, st, h.seq, r).await?,
         func::AUTH_PHASE_TWO => super::password::change(conn, st, r).await?,
+        func::SESSION_RELEASE if conn.caps.oci => super::drcp_oci::release(conn, st, r).await?,
         func::LOB_OP => match LobOpRequest::decode(r, &conn.caps) {
             Ok(req) => super::lob::call(conn, st, req).await?,
             Err(e) => unsupported(conn, st, &format!("LOB_OP: {e}")).await?,

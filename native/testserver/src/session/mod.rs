@@ -4,6 +4,7 @@
 mod bfile;
 mod calls;
 mod cursor;
+mod drcp_oci;
 mod exec;
 mod fetch_rows;
 mod framing;
@@ -70,6 +71,8 @@ pub(crate) struct Conn {
     marks_end: bool,
     /// The logon's keys, which seal a later change of password (never logged).
     pub auth: Option<oradb_protocol::o5logon::ServerSession>,
+    /// Sent in front of the next answer (see `drcp_oci`).
+    pub announce: Option<oradb_protocol::ttc::session_return::SessionReturn>,
 }
 
 /// A request assembled from DATA packets.
@@ -147,6 +150,7 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>, tls: bool) -> Result<(
         dropped: 0,
         marks_end: false,
         auth: None,
+        announce: None,
     };
     let conversation = async {
         match login::login(&mut conn).await {
@@ -351,6 +355,12 @@ impl Conn {
         }
         if self.breaks.take() {
             return self.break_exchange(self.call_cursor).await;
+        }
+        if let Some(a) = self.announce.take() {
+            let mut w = TtcWriter::with_capacity(payload.len() + 16);
+            a.encode(&mut w, &self.caps);
+            w.raw(payload);
+            return self.w.data(&w.buf).await.map_err(|e| e.to_string());
         }
         self.w.data(payload).await.map_err(|e| e.to_string())
     }

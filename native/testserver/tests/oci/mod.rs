@@ -70,11 +70,21 @@ impl Oci {
 
     /// Logs on as scott/tiger the way OCI 19.3 does.
     pub async fn logon(addr: std::net::SocketAddr) -> Oci {
+        Oci::logon_with(addr, "connect", Vec::new()).await
+    }
+
+    /// The same logon with another CONNECT capture and more pairs in the
+    /// second O5LOGON phase (DRCP's `AUTH_KPPL_*`).
+    pub async fn logon_with(
+        addr: std::net::SocketAddr,
+        connect: &str,
+        extra: Vec<(String, Vec<u8>, u32)>,
+    ) -> Oci {
         let mut c = Oci {
             sock: TcpStream::connect(addr).await.unwrap(),
             dec: PacketDecoder::new(),
         };
-        c.sock.write_all(&capture("connect")).await.unwrap();
+        c.sock.write_all(&capture(connect)).await.unwrap();
         assert_eq!(c.next().await.kind, kind::ACCEPT);
         c.dec.set_large_lengths(true);
         for step in ["ano_request", "pro_request", "dty_request"] {
@@ -99,26 +109,25 @@ impl Oci {
             &mut rand::thread_rng(),
         )
         .unwrap();
-        let two = AuthRequest::phase_two(
-            "scott",
-            vec![
-                (
-                    "AUTH_SESSKEY".into(),
-                    resp.sesskey_hex.clone().into_bytes(),
-                    1,
-                ),
-                (
-                    "AUTH_PBKDF2_SPEEDY_KEY".into(),
-                    resp.speedy_key_hex.clone().into_bytes(),
-                    0,
-                ),
-                (
-                    "AUTH_PASSWORD".into(),
-                    resp.password_hex.clone().into_bytes(),
-                    0,
-                ),
-            ],
-        );
+        let mut pairs = vec![
+            (
+                "AUTH_SESSKEY".into(),
+                resp.sesskey_hex.clone().into_bytes(),
+                1,
+            ),
+            (
+                "AUTH_PBKDF2_SPEEDY_KEY".into(),
+                resp.speedy_key_hex.clone().into_bytes(),
+                0,
+            ),
+            (
+                "AUTH_PASSWORD".into(),
+                resp.password_hex.clone().into_bytes(),
+                0,
+            ),
+        ];
+        pairs.extend(extra);
+        let two = AuthRequest::phase_two("scott", pairs);
         let mut w = Writer::new();
         two.encode(&mut w, &OCI);
         let done = c.call(&w.buf).await;
