@@ -52,6 +52,12 @@ pub fn ty_of(toks: &[Token]) -> Ty {
 /// The dotted name a declaration's type tokens start with when it is not
 /// a built-in type (a declared TYPE, `pkg.type`), upper case.
 pub fn type_name(toks: &[Token]) -> Option<String> {
+    // `[schema.]name%ROWTYPE`: a record of a table's or cursor's columns.
+    if let [stem @ .., pct, rowtype] = toks {
+        if pct.is_op("%") && rowtype.is_word("ROWTYPE") && !stem.is_empty() {
+            return type_name(stem).map(|n| format!("{n}%ROWTYPE"));
+        }
+    }
     if ty_of(toks) != Ty::Any || toks.iter().any(|t| t.is_op("%")) {
         return None;
     }

@@ -100,6 +100,9 @@ impl Session {
 
     /// A TYPE by name: in scope, in the running package, or `PKG.TYPE`.
     pub(super) fn resolve_type(&mut self, name: &str, frame: &Frame) -> Option<TypeDef> {
+        if let Some(stem) = name.strip_suffix("%ROWTYPE") {
+            return self.rowtype_def(stem, frame);
+        }
         match name.rsplit_once('.') {
             None => frame.typedef(name),
             Some((pkg, ty)) => {

@@ -708,3 +708,43 @@ fn a_boolean_bind_for_another_type_is_pls_00306() {
     let out = run(&mut s, sql, &binds).unwrap();
     assert_eq!(num(&out[0]), "6");
 }
+
+/// `t%ROWTYPE` and `c%ROWTYPE` variables are records of the table's or the
+/// cursor's columns; SELECT … INTO a record fills its fields in order, and
+/// a select list of another length is ORA-00913/00947.
+#[test]
+fn rowtype_variables_are_records_of_the_columns() {
+    let mut s = session();
+    run(&mut s, "create table rwt (id number, s varchar2(10))", &[]).unwrap();
+    run(&mut s, "insert into rwt values (1, 'one')", &[]).unwrap();
+    let block = |s: &mut Session, body: &str| {
+        let p = s.prepare(&format!("declare {body} end;")).unwrap();
+        s.execute(&p, &[Value::Null]).map(|o| match o {
+            Outcome::PlSql { out } => out[0].clone(),
+            other => panic!("{other:?}"),
+        })
+    };
+    let got = block(
+        &mut s,
+        "r rwt%rowtype; begin select * into r from rwt where id = 1; :v := r.s || r.id;",
+    );
+    assert_eq!(got.unwrap(), Value::Varchar("one1".into()));
+    let got = block(
+        &mut s,
+        "cursor c is select s, id from rwt; r c%rowtype; \
+         begin open c; fetch c into r; close c; :v := r.id || r.s;",
+    );
+    assert_eq!(got.unwrap(), Value::Varchar("1one".into()));
+    let e = block(
+        &mut s,
+        "r rwt%rowtype; begin select id into r from rwt; :v := 1;",
+    )
+    .unwrap_err();
+    assert_eq!(e.code, 947, "{}", e.message);
+    let e = block(
+        &mut s,
+        "r rwt%rowtype; begin select id, s, s into r from rwt; :v := 1;",
+    )
+    .unwrap_err();
+    assert_eq!(e.code, 913, "{}", e.message);
+}

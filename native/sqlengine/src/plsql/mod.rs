@@ -24,6 +24,7 @@ mod packages;
 mod parser;
 mod pickler;
 mod refcursor;
+mod rowtype;
 mod statements;
 
 #[cfg(test)]

@@ -434,10 +434,28 @@ impl Session {
         match rows.len() {
             0 => Err(err(1403, "no data found")),
             1 => {
-                for (slot, v) in targets
-                    .into_iter()
-                    .zip(rows.into_iter().next().unwrap_or_default())
-                {
+                let row = rows.into_iter().next().unwrap_or_default();
+                if let [slot] = targets[..] {
+                    if let Some(rec) = frame.coll(slot).filter(|c| c.is_record()) {
+                        // Into a record: its fields in order.
+                        let mut rec = rec.clone();
+                        match rec.fields.len().cmp(&row.len()) {
+                            std::cmp::Ordering::Less => return Err(err(913, "too many values")),
+                            std::cmp::Ordering::Greater => {
+                                return Err(err(947, "not enough values"))
+                            }
+                            std::cmp::Ordering::Equal => {}
+                        }
+                        let names: Vec<String> =
+                            rec.fields.iter().map(|(n, _)| n.clone()).collect();
+                        for (n, v) in names.iter().zip(row) {
+                            rec.set_field(n, v)?;
+                        }
+                        frame.colls[slot] = Some(rec);
+                        return Ok(());
+                    }
+                }
+                for (slot, v) in targets.into_iter().zip(row) {
                     frame.set(slot, v, Ty::Any)?;
                 }
                 Ok(())
