@@ -33,6 +33,26 @@ const fn vc(n: u32) -> &'static str {
     }
 }
 
+/// ALL_TAB_COLS; the other column views are its first columns (ALL_TAB_COLUMNS),
+/// without OWNER (the USER_ ones).
+const TAB_COLS: &[(&str, &str)] = &[
+    ("OWNER", vc(128)),
+    ("TABLE_NAME", vc(128)),
+    ("COLUMN_NAME", vc(128)),
+    ("DATA_TYPE", vc(128)),
+    ("DATA_LENGTH", INT),
+    ("DATA_PRECISION", INT),
+    ("DATA_SCALE", INT),
+    ("NULLABLE", vc(1)),
+    ("COLUMN_ID", INT),
+    ("CHAR_LENGTH", INT),
+    ("IDENTITY_COLUMN", vc(3)),
+    ("DATA_DEFAULT", vc(4000)),
+    ("DATA_TYPE_OWNER", vc(128)),
+    ("HIDDEN_COLUMN", vc(3)),
+    ("VIRTUAL_COLUMN", vc(3)),
+];
+
 /// Name and columns (name, declared type) of each view.
 const VIEWS: &[(&str, &[(&str, &str)])] = &[
     (
@@ -220,81 +240,13 @@ const VIEWS: &[(&str, &[(&str, &str)])] = &[
             ("TABLESPACE_NAME", vc(30)),
         ],
     ),
-    (
-        "USER_TAB_COLUMNS",
-        &[
-            ("TABLE_NAME", vc(128)),
-            ("COLUMN_NAME", vc(128)),
-            ("DATA_TYPE", vc(128)),
-            ("DATA_LENGTH", INT),
-            ("DATA_PRECISION", INT),
-            ("DATA_SCALE", INT),
-            ("NULLABLE", vc(1)),
-            ("COLUMN_ID", INT),
-            ("CHAR_LENGTH", INT),
-            ("IDENTITY_COLUMN", vc(3)),
-            ("DATA_DEFAULT", vc(4000)),
-        ],
-    ),
-    (
-        "ALL_TAB_COLUMNS",
-        &[
-            ("OWNER", vc(128)),
-            ("TABLE_NAME", vc(128)),
-            ("COLUMN_NAME", vc(128)),
-            ("DATA_TYPE", vc(128)),
-            ("DATA_LENGTH", INT),
-            ("DATA_PRECISION", INT),
-            ("DATA_SCALE", INT),
-            ("NULLABLE", vc(1)),
-            ("COLUMN_ID", INT),
-            ("CHAR_LENGTH", INT),
-            ("IDENTITY_COLUMN", vc(3)),
-            ("DATA_DEFAULT", vc(4000)),
-        ],
-    ),
+    ("USER_TAB_COLUMNS", TAB_COLS.split_at(1).1.split_at(11).0),
+    ("ALL_TAB_COLUMNS", TAB_COLS.split_at(12).0),
     // *_TAB_COLS: *_TAB_COLUMNS with the hidden and virtual columns
     // flagged (the test server has none), which python-oracledb reads for
     // a table's %ROWTYPE.
-    (
-        "USER_TAB_COLS",
-        &[
-            ("TABLE_NAME", vc(128)),
-            ("COLUMN_NAME", vc(128)),
-            ("DATA_TYPE", vc(128)),
-            ("DATA_LENGTH", INT),
-            ("DATA_PRECISION", INT),
-            ("DATA_SCALE", INT),
-            ("NULLABLE", vc(1)),
-            ("COLUMN_ID", INT),
-            ("CHAR_LENGTH", INT),
-            ("IDENTITY_COLUMN", vc(3)),
-            ("DATA_DEFAULT", vc(4000)),
-            ("DATA_TYPE_OWNER", vc(128)),
-            ("HIDDEN_COLUMN", vc(3)),
-            ("VIRTUAL_COLUMN", vc(3)),
-        ],
-    ),
-    (
-        "ALL_TAB_COLS",
-        &[
-            ("OWNER", vc(128)),
-            ("TABLE_NAME", vc(128)),
-            ("COLUMN_NAME", vc(128)),
-            ("DATA_TYPE", vc(128)),
-            ("DATA_LENGTH", INT),
-            ("DATA_PRECISION", INT),
-            ("DATA_SCALE", INT),
-            ("NULLABLE", vc(1)),
-            ("COLUMN_ID", INT),
-            ("CHAR_LENGTH", INT),
-            ("IDENTITY_COLUMN", vc(3)),
-            ("DATA_DEFAULT", vc(4000)),
-            ("DATA_TYPE_OWNER", vc(128)),
-            ("HIDDEN_COLUMN", vc(3)),
-            ("VIRTUAL_COLUMN", vc(3)),
-        ],
-    ),
+    ("USER_TAB_COLS", TAB_COLS.split_at(1).1),
+    ("ALL_TAB_COLS", TAB_COLS),
     (
         "ALL_SEQUENCES",
         &[
