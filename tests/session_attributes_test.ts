@@ -45,14 +45,27 @@ test(
       [s.conn.module, s.conn.action, s.conn.clientId, s.conn.clientInfo, s.conn.dbOp],
       ["billing", "month end", "alice", "batch 7", "close-books"],
     );
+    // The database operation is V$SQL_MONITOR's while it is set.
+    const dbOp = async () => {
+      const { rows } = await s.conn.execute<unknown[]>(
+        `select dbop_name from v$sql_monitor
+          where sid = sys_context('USERENV', 'SID') and status = 'EXECUTING'`,
+        [],
+        { outFormat: "array" },
+      );
+      return rows?.map((r) => r[0]);
+    };
+    assert.deepEqual(await dbOp(), ["close-books"]);
     // Changing one leaves the others; an empty string clears.
     s.conn.action = "";
+    s.conn.dbOp = "";
     assert.deepEqual(await mySession(s), {
       MODULE: "billing",
       ACTION: null,
       CLIENT_IDENTIFIER: "alice",
       CLIENT_INFO: "batch 7",
     });
+    assert.deepEqual(await dbOp(), []);
   },
 );
 

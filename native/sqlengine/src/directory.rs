@@ -69,6 +69,9 @@ pub struct Attrs {
     pub client_info: String,
     /// Execution context id (end-to-end attribute), V$SESSION.ECID.
     pub ecid: String,
+    /// Database operation the client names (end-to-end attribute), a row
+    /// of V$SQL_MONITOR while set.
+    pub dbop: String,
     pub logon_time: String,
     /// NLS parameters and TIME_ZONE as ALTER SESSION set them (name, value), in view order.
     pub nls: Vec<(String, String)>,

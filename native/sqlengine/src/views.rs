@@ -55,6 +55,20 @@ const TAB_COLS: &[(&str, &str)] = &[
 
 /// Name and columns (name, declared type) of each view.
 const VIEWS: &[(&str, &[(&str, &str)])] = &[
+    // The database operations sessions have open (the DBOP end-to-end
+    // attribute), each EXECUTING while its session names it.
+    (
+        "V$SQL_MONITOR",
+        &[
+            ("SID", INT),
+            ("SESSION_SERIAL#", INT),
+            ("USERNAME", vc(128)),
+            ("DBOP_NAME", vc(128)),
+            ("STATUS", vc(30)),
+            ("MODULE", vc(64)),
+            ("ACTION", vc(64)),
+        ],
+    ),
     (
         "V$SESSION",
         &[
@@ -489,6 +503,24 @@ impl Session {
                         t(&a.logon_time),
                         t(&a.ecid),
                     ]
+                })
+                .collect(),
+            "V$SQL_MONITOR" => reg
+                .sessions()
+                .iter()
+                .filter_map(|s| {
+                    let a = s.attrs().clone();
+                    (!a.dbop.is_empty()).then(|| {
+                        vec![
+                            n(s.sid()),
+                            n(s.serial()),
+                            t(&a.username),
+                            t(&a.dbop),
+                            t("EXECUTING"),
+                            t(&a.module),
+                            t(&a.action),
+                        ]
+                    })
                 })
                 .collect(),
             // One row per Oracle Net service in use, as Oracle shows them.

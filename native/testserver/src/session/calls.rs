@@ -337,6 +337,7 @@ fn piggyback(conn: &mut Conn, st: &mut State, r: &mut Reader) -> Result<(), Deco
                 (e.client_id, &mut a.client_identifier),
                 (e.client_info, &mut a.client_info),
                 (e.ecid, &mut a.ecid),
+                (e.dbop, &mut a.dbop),
             ];
             for (v, slot) in fields {
                 if let Some(v) = v {
