@@ -133,3 +133,30 @@ test(
     assert.equal(healthy, false);
   },
 );
+
+test(
+  "ALTER SESSION SET EDITION: the answer's session SYNC is read and the session goes on",
+  server,
+  async () => {
+    await using s = await startConnected();
+    const edition = async () => {
+      const { rows } = await s.conn.execute<unknown[]>(
+        "select sys_context('USERENV', 'CURRENT_EDITION_NAME') from dual",
+        [],
+        { outFormat: "array" },
+      );
+      return rows?.[0][0];
+    };
+    assert.equal(await edition(), "ORA$BASE");
+    await s.conn.execute("create edition oradb_e1");
+    await s.conn.execute("alter session set edition = oradb_e1");
+    assert.equal(await edition(), "ORADB_E1");
+    await assert.rejects(
+      s.conn.execute("alter session set edition = no_such_edition"),
+      (e: unknown) => e instanceof OracleError && e.code === "ORA-38802",
+    );
+    await s.conn.execute("alter session set edition = ora$base");
+    assert.equal(await edition(), "ORA$BASE");
+    await s.conn.execute("drop edition oradb_e1");
+  },
+);

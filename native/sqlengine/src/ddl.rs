@@ -243,6 +243,7 @@ impl Session {
             ("ALTER", "SESSION") => self.alter_session(toks),
             ("ALTER", "SYSTEM") => self.alter_system(toks),
             ("CREATE", "USER") | ("ALTER", "USER") | ("DROP", "USER") => self.user_ddl(toks),
+            ("CREATE", "EDITION") | ("DROP", "EDITION") => self.edition_ddl(toks),
             // Accepted without effect: grants (privileges are not enforced),
             // comments, statistics and roles.
             ("GRANT", _)

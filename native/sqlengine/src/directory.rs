@@ -69,6 +69,8 @@ pub struct Attrs {
     pub client_info: String,
     /// Execution context id (end-to-end attribute), V$SESSION.ECID.
     pub ecid: String,
+    /// The session's edition; "" is ORA$BASE.
+    pub edition: String,
     /// Database operation the client names (end-to-end attribute), a row
     /// of V$SQL_MONITOR while set.
     pub dbop: String,

@@ -16,6 +16,7 @@ mod ddl;
 mod describe;
 mod dict_constraints;
 pub mod directory;
+pub mod editions;
 mod errors;
 mod functions;
 mod json_ctor;

@@ -101,7 +101,6 @@ const IGNORED: &[&str] = &[
     "EVENTS",
     "CURSOR_SHARING",
     "DDL_LOCK_TIMEOUT",
-    "EDITION",
     "CONTAINER",
     "ISOLATION_LEVEL",
     "WORKAREA_SIZE_POLICY",
@@ -273,6 +272,7 @@ enum Change {
     Nls(String, String),
     TimeZone(String),
     Schema(String),
+    Edition(String),
     Ignore,
 }
 
@@ -411,6 +411,11 @@ impl Session {
                     }
                     Change::Schema(v)
                 }
+                "EDITION" => match crate::editions::name_of(&toks[vpos]) {
+                    Some(e) if self.edition_exists(&e) => Change::Edition(e),
+                    Some(e) => return Err(crate::editions::no_such(&e)),
+                    None => return Err(invalid_value(2248, "invalid option for ALTER SESSION")),
+                },
                 n if IGNORED.contains(&n)
                     || n.starts_with("OPTIMIZER_")
                     || n.starts_with("PLSQL_")
@@ -435,6 +440,7 @@ impl Session {
                 Change::Nls(name, value) => self.set_nls(&name, &value),
                 Change::TimeZone(tz) => self.info.attrs().time_zone = tz,
                 Change::Schema(s) => self.info.attrs().schema = s,
+                Change::Edition(e) => self.set_edition(&e)?,
                 Change::Ignore => {}
             }
         }

@@ -113,6 +113,9 @@ pub fn userenv(info: &SessionInfo, name: &str, env: &Env) -> Result<Sql, String>
         "IDENTIFICATION_TYPE" => "LOCAL".into(),
         "CURRENT_SCHEMA" => a.schema.clone(),
         "CURRENT_SCHEMAID" => id(&a.schema),
+        "CURRENT_EDITION_NAME" | "SESSION_EDITION_NAME" if !a.edition.is_empty() => {
+            a.edition.clone()
+        }
         "CURRENT_EDITION_NAME" | "SESSION_EDITION_NAME" => EDITION.into(),
         "CURRENT_EDITION_ID" | "SESSION_EDITION_ID" => EDITION_ID.into(),
         "SERVICE_NAME" | "CON_NAME" => a.service.clone(),

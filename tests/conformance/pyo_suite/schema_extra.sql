@@ -5,6 +5,9 @@
 -- columns the 4.x suite writes (StringCol1, StringCol2; cx_Oracle's had one StringCol), and
 -- TestTimestamps with the TimestampPrecisionCol timestamp(4) of test_2600's module_data.
 -- `&main_user.` is substituted as SQL*Plus does. Every statement ends at a line holding only "/".
+-- The edition test_1154/1155 switch to (PYO_TEST_EDITION_NAME's default), as a DBA creates it.
+create edition pythonedition
+/
 drop table &main_user..TestTempTable
 /
 create table &main_user..TestTempTable (

@@ -3,8 +3,9 @@
 
 use super::*;
 
-/// The messages any reply may carry besides its own: a warning (skipped) and the ERROR or
-/// STATUS that ends it; `None` for any other message type.
+/// The messages any reply may carry besides its own: a warning and the server's SYNC
+/// piggyback (what the call changed in the session: skipped) and the ERROR or STATUS that
+/// ends it; `None` for any other message type.
 pub(super) fn reply_end(
     kind: u8,
     r: &mut Reader,
@@ -21,6 +22,9 @@ pub(super) fn reply_end(
     };
     Some(match kind {
         msg::WARNING => warning(r),
+        msg::SERVER_SIDE_PIGGYBACK => {
+            oradb_protocol::ttc::session_sync::SessionSync::decode(r, caps).map(|_| None)
+        }
         msg::ERROR => ErrorMessage::decode(r, caps).map(Some),
         msg::STATUS => {
             StatusMessage::decode(r, caps).map(|s| Some(ErrorMessage::success(0, 0, s.call_status)))

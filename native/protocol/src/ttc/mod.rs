@@ -28,6 +28,7 @@ pub mod protocol_msg;
 pub mod rowid;
 pub mod rows;
 pub mod session_return;
+pub mod session_sync;
 pub mod status;
 pub mod version;
 

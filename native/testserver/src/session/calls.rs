@@ -209,6 +209,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
     };
     st.attach(conn, session);
     super::drcp_oci::arm(conn);
+    super::session_sync::watch(conn, &st.info);
     let end = loop {
         let info = st.info.clone();
         let status = st.call_status();
@@ -236,6 +237,7 @@ pub(crate) async fn run(conn: &mut Conn, session: Session) -> End {
                 break End::Failed(e);
             }
             super::drcp_oci::arm(conn);
+            super::session_sync::watch(conn, &st.info);
         }
         let info = st.info.clone();
         // A one-way DRCP release gets no answer, so it is not a round trip.

@@ -248,6 +248,17 @@ pub(crate) async fn login(conn: &mut Conn) -> Result<Option<Session>, String> {
         .to_ascii_uppercase();
     let mut session = session;
     session.info().attrs().proxy_user = proxy;
+    // connect(edition=…): the session's edition, which must exist.
+    let edition = two
+        .get("AUTH_ORA_EDITION")
+        .or_else(|| one.get("AUTH_ORA_EDITION"));
+    if let Some(ed) = edition.map(|e| e.trim_end_matches('\0').to_ascii_uppercase()) {
+        if let Err(e) = session.set_edition(&ed) {
+            let msg = ErrorMessage::error(e.code, &e.message, 0, 0);
+            conn.send_msg(|w, caps| msg.encode(w, caps)).await?;
+            return Ok(None);
+        }
+    }
     if !register(conn, &mut session, &one, &two, &svc) {
         let e = ErrorMessage::error(18, "ORA-00018: maximum number of sessions exceeded", 0, 0);
         conn.send_msg(|w, caps| e.encode(w, caps)).await?;

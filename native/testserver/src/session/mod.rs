@@ -17,6 +17,7 @@ mod refcursor;
 mod respond;
 mod returning;
 mod row_number;
+mod session_sync;
 mod vector;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -73,6 +74,9 @@ pub(crate) struct Conn {
     pub auth: Option<oradb_protocol::o5logon::ServerSession>,
     /// Sent in front of the next answer (see `drcp_oci`).
     pub announce: Option<oradb_protocol::ttc::session_return::SessionReturn>,
+    /// The session whose current schema and edition answers report when a
+    /// call changed them (see `session_sync`), and what the client was told.
+    pub sync: Option<session_sync::Synced>,
 }
 
 /// A request assembled from DATA packets.
@@ -151,6 +155,7 @@ pub async fn serve(mut sock: Socket, shared: Arc<Shared>, tls: bool) -> Result<(
         marks_end: false,
         auth: None,
         announce: None,
+        sync: None,
     };
     let conversation = async {
         match login::login(&mut conn).await {
@@ -356,9 +361,15 @@ impl Conn {
         if self.breaks.take() {
             return self.break_exchange(self.call_cursor).await;
         }
-        if let Some(a) = self.announce.take() {
-            let mut w = TtcWriter::with_capacity(payload.len() + 16);
-            a.encode(&mut w, &self.caps);
+        let changed = self.sync.as_mut().and_then(session_sync::Synced::changes);
+        if self.announce.is_some() || changed.is_some() {
+            let mut w = TtcWriter::with_capacity(payload.len() + 64);
+            if let Some(a) = self.announce.take() {
+                a.encode(&mut w, &self.caps);
+            }
+            if let Some(c) = changed {
+                c.encode(&mut w, &self.caps);
+            }
             w.raw(payload);
             return self.w.data(&w.buf).await.map_err(|e| e.to_string());
         }
