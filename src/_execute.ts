@@ -196,8 +196,8 @@ export async function executeStatement(
       });
     }
   } else if (nativeOpts.deferLobs && !session.native.thin) {
-    // Thick mode runs a query it has not seen outside OCI's statement cache (a deferred one is
-    // left unfetched); remembered, its next executes are cached.
+    // Thick mode: remembered, its next executes are not deferred (a deferred thick query is
+    // dropped from OCI's statement cache when closed unfetched).
     remember(session, sql, plan.nativeAsString);
   }
   return { res, plan, arraySize };

@@ -14,6 +14,9 @@ pub(crate) struct Calls {
     pub(crate) cursors: HashMap<u32, Cursor>,
     /// LOBs handed to JS as locators (`crate::conn_lob`).
     pub(crate) lobs: LobStore,
+    /// Deferred queries (LOB columns, no rows read yet) by cursor id: dropped from OCI's
+    /// statement cache when closed (`ThickConnection::close_cursor`).
+    pub(crate) deferred: HashMap<u32, String>,
     /// Queries with `CURSOR(…)` columns: kept out of OCI's statement cache, which would hold
     /// their cursor open on the server after the nested ones closed (thin mode closes it).
     pub(crate) nesting: HashSet<String>,

@@ -5,6 +5,7 @@
 
 #![deny(clippy::all)]
 
+mod binds;
 mod calls;
 mod conn;
 mod conn_lob;
@@ -18,6 +19,7 @@ mod shard;
 mod shard_pool;
 mod socket;
 mod values;
+mod watchdog;
 
 pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};
 pub use error::{Error, Result, LIBRARY_NOT_LOADED, UNAVAILABLE};
