@@ -15,6 +15,7 @@ mod init;
 mod lob;
 mod many;
 mod pool;
+mod query;
 mod shard;
 mod shard_pool;
 mod socket;
