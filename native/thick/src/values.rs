@@ -115,6 +115,8 @@ impl<'a> Reader<'a> {
             }
             14 => self.interval(true)?,
             15 => self.interval(false)?,
+            16 => return Err(newer_type("VECTOR", "23.4")),
+            30 => return Err(newer_type("JSON", "21")),
             t => {
                 return Err(Error::odb(
                     crate::error::codes::MALFORMED_BIND_BUFFER,
@@ -123,6 +125,21 @@ impl<'a> Reader<'a> {
             }
         }))
     }
+}
+
+/// A bind of a type the loaded Oracle Client predates (ODPI-C binds JSON from Oracle Client 21,
+/// VECTOR from 23.4): refused by name, before OCI is asked.
+fn newer_type(name: &str, needs: &str) -> Error {
+    let loaded = oracle::Version::client()
+        .map(|v| format!("{}.{}", v.major(), v.minor()))
+        .unwrap_or_else(|_| "not loaded".to_string());
+    Error::odb(
+        crate::error::UNAVAILABLE,
+        format!(
+            "{name} values are not available in thick mode: the {name} type needs Oracle Client \
+             {needs} or later, and the Oracle Client loaded is {loaded}"
+        ),
+    )
 }
 
 /// One bind value; a sized wrapper so an IN OUT bind can pair it with its type.
@@ -419,6 +436,22 @@ mod tests {
         );
         assert_eq!(out_type(183, 0), OracleType::IntervalDS(9, 9));
         assert_eq!(type_number(&OracleType::IntervalYM(2)), 182);
+    }
+
+    #[test]
+    fn json_and_vector_binds_are_refused_by_type_name() {
+        // Tag 30 (JSON), then tag 16 (VECTOR): refused before their payloads are read.
+        for (tag, name) in [(30u8, "JSON"), (16, "VECTOR")] {
+            let b = [tag, 0, 0, 0, 0];
+            let e = Reader::new(&b).value().err().unwrap();
+            assert_eq!(e.code, crate::error::UNAVAILABLE);
+            assert!(
+                e.message
+                    .contains(&format!("the {name} type needs Oracle Client")),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]
