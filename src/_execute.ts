@@ -163,12 +163,6 @@ export async function executeStatement(
     // as a Lob was otherwise sent whole first, then thrown away).
     deferLobs: known === undefined,
   };
-  if (!session.native.thin && binds.native.arraySizes !== undefined) {
-    throw odbError(
-      ErrorCode.THICK_UNAVAILABLE,
-      "Associative-array binds are not available in thick mode yet",
-    );
-  }
   let res = await session.native.execute(sql, binds.native, nativeOpts);
   if (res.columns === null) return { res, plan: undefined, arraySize };
   let plan: RowPlan;

@@ -10,9 +10,12 @@ use crate::values::{out_type, Reader, Tagged};
 
 /// One bind of the specs buffer.
 pub(crate) struct Spec {
+    /// 1 IN, 2 OUT, 3 IN OUT (the associative-array flag taken off: see `array`).
     pub dir: u8,
     pub db_type: u8,
     pub max_size: u32,
+    /// An associative-array bind: its maxArraySize.
+    pub array: Option<u32>,
     pub name: Option<String>,
 }
 
@@ -33,10 +36,19 @@ pub(crate) fn specs(b: &[u8]) -> Result<Vec<Spec>> {
     let named = r.u8()? != 0;
     (0..n)
         .map(|_| {
+            let dir = r.u8()?;
+            let db_type = r.u8()?;
+            let max_size = r.u32()?;
+            let array = if dir & 0x10 != 0 {
+                Some(r.u32()?)
+            } else {
+                None
+            };
             Ok(Spec {
-                dir: r.u8()?,
-                db_type: r.u8()?,
-                max_size: r.u32()?,
+                dir: dir & !0x10,
+                db_type,
+                max_size,
+                array,
                 name: if named { Some(r.text()?) } else { None },
             })
         })

@@ -12,6 +12,8 @@ use crate::fetch::{fetch_into, Cursor};
 pub(crate) struct Calls {
     pub(crate) next_cursor: u32,
     pub(crate) cursors: HashMap<u32, Cursor>,
+    /// The connection's own `dpiConn`, once a statement with associative arrays needed it.
+    pub(crate) raw: Option<crate::raw_conn::RawConn>,
     /// LOBs handed to JS as locators (`crate::conn_lob`).
     pub(crate) lobs: LobStore,
     /// Deferred queries (LOB columns, no rows read yet) by cursor id: dropped from OCI's

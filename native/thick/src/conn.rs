@@ -8,12 +8,14 @@ use std::time::Duration;
 use oracle::conn::CloseMode;
 use oracle::{Connection, Connector};
 
+use crate::arrays;
 use crate::binds::{bind_all, out_binds, specs};
 use crate::calls::Calls;
 use crate::error::{Error, Result};
 use crate::fetch::Appended;
 use crate::many::{self, ExecManyOpts, ExecManyResult};
 use crate::query::query_result;
+use crate::raw_conn::RawConn;
 use crate::socket::{self, SessionSocket};
 use crate::watchdog;
 
@@ -192,6 +194,15 @@ impl ThickConnection {
         self.set_autocommit(o.auto_commit);
         let conn = self.read();
         let specs = specs(spec)?;
+        if specs.iter().any(|s| s.array.is_some()) {
+            let raw = match calls.raw.take() {
+                Some(r) => r,
+                None => RawConn::of(&conn)?,
+            };
+            let r = arrays::execute(&raw, sql, &specs, vals, o.auto_commit);
+            calls.raw = Some(raw);
+            return r;
+        }
         let mut b = conn.statement(sql);
         if o.prefetch_rows > 0 {
             b.prefetch_rows(o.prefetch_rows);
@@ -405,6 +416,7 @@ impl ThickConnection {
         // Statements and LOBs must be gone before OCI lets the session go.
         calls.cursors.clear();
         calls.deferred.clear();
+        calls.raw = None;
         calls.lobs.clear();
         match self.read().close_with_mode(mode) {
             Ok(()) => Ok(()),

@@ -5,6 +5,7 @@
 
 #![deny(clippy::all)]
 
+mod arrays;
 mod binds;
 mod calls;
 mod conn;
@@ -16,6 +17,7 @@ mod lob;
 mod many;
 mod pool;
 mod query;
+mod raw_conn;
 mod shard;
 mod shard_pool;
 mod socket;

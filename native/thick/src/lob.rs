@@ -151,6 +151,11 @@ impl Lob {
         })
     }
 
+    /// The LOB's `dpiLob`, valid while `self` lives (`crate::arrays` reads its connection).
+    pub(crate) fn handle(&self) -> *mut dpiLob {
+        self.handle
+    }
+
     pub fn kind(&self) -> LobKind {
         self.kind
     }
@@ -260,7 +265,7 @@ fn too_big() -> Error {
 /// An ODPI-C context of our own, only to read the thread's last error (ODPI-C keeps it per
 /// thread, whichever context asks). Made after `crate::init` loaded the library, and before
 /// the first LOB call (making it resets the thread's error).
-fn context() -> Option<*mut dpiContext> {
+pub(crate) fn context() -> Option<*mut dpiContext> {
     static CTX: OnceLock<usize> = OnceLock::new();
     let p = *CTX.get_or_init(|| {
         let mut ctx: *mut dpiContext = std::ptr::null_mut();
@@ -287,7 +292,7 @@ fn context() -> Option<*mut dpiContext> {
 }
 
 /// ODPI-C's return code as a result, with the thread's error when it failed.
-fn check(rc: i32) -> Result<()> {
+pub(crate) fn check(rc: i32) -> Result<()> {
     if rc == 0 {
         return Ok(());
     }

@@ -13,6 +13,7 @@ fn bad(text: impl AsRef<str>) -> Error {
 }
 
 /// Reads tagged values and bind specs.
+#[derive(Clone)]
 pub struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
@@ -43,7 +44,7 @@ impl<'a> Reader<'a> {
         let s = self.take(4)?;
         Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
     }
-    fn f64(&mut self) -> Result<f64> {
+    pub(crate) fn f64(&mut self) -> Result<f64> {
         let mut a = [0u8; 8];
         a.copy_from_slice(self.take(8)?);
         Ok(f64::from_le_bytes(a))
@@ -87,7 +88,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn datetime(&mut self, nanos: bool) -> Result<Timestamp> {
+    pub(crate) fn datetime(&mut self, nanos: bool) -> Result<Timestamp> {
         let s = self.take(7)?;
         let ns = if nanos { self.u32()? } else { 0 };
         let year = i16::from_le_bytes([s[0], s[1]]) as i32;
