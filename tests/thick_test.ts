@@ -306,6 +306,23 @@ test("thick mode: a query returns its columns and rows", server, async () => {
 });
 
 test(
+  "thick mode: a BFILE column is ODB-3010 naming it, and the session goes on",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await initOracleClient({ libDir: IC_DIR });
+    await using conn = await connect(login(db));
+    await assert.rejects(
+      conn.execute("SELECT BFILENAME('FILES', 'a.bin') AS f FROM dual"),
+      (e: unknown) =>
+        e instanceof OracleError && e.code === "ODB-3010" &&
+        e.message.includes('column "F" is a BFILE, which thick mode cannot fetch yet'),
+    );
+    assert.deepEqual((await conn.execute("SELECT 1 AS n FROM dual")).rows, [{ N: 1 }]);
+  },
+);
+
+test(
   "thick mode misuse: close during a call (plain, forced, twice), calls racing a close, no crash",
   server,
   async () => {
