@@ -23,6 +23,8 @@ pub enum LobKind {
     Clob,
     Nclob,
     Blob,
+    /// A file on the server, read-only (bytes).
+    Bfile,
 }
 
 impl LobKind {
@@ -32,6 +34,7 @@ impl LobKind {
             LobKind::Clob => (112, 1),
             LobKind::Nclob => (112, 2),
             LobKind::Blob => (113, 1),
+            LobKind::Bfile => (114, 1),
         }
     }
 }
@@ -97,13 +100,15 @@ impl Lob {
         context();
         let raw: Raw = v.get()?;
         let (bind, kind) = match (v.oracle_type()?, raw.1) {
-            (_, true) => (Bindable::Blob(v.get()?), LobKind::Blob),
-            (OracleType::NCLOB, _) => (Bindable::Nclob(v.get()?), LobKind::Nclob),
-            _ => (Bindable::Clob(v.get()?), LobKind::Clob),
+            // Read-only: never bound (TS refuses it first).
+            (OracleType::BFILE, _) => (None, LobKind::Bfile),
+            (_, true) => (Some(Bindable::Blob(v.get()?)), LobKind::Blob),
+            (OracleType::NCLOB, _) => (Some(Bindable::Nclob(v.get()?)), LobKind::Nclob),
+            _ => (Some(Bindable::Clob(v.get()?)), LobKind::Clob),
         };
         Ok(Lob {
             handle: raw.0,
-            bind: Some(bind),
+            bind,
             kind,
         })
     }
@@ -131,6 +136,12 @@ impl Lob {
             LobKind::Clob => Bindable::Clob(Clob::new(conn)?),
             LobKind::Nclob => Bindable::Nclob(Nclob::new(conn)?),
             LobKind::Blob => Bindable::Blob(Blob::new(conn)?),
+            LobKind::Bfile => {
+                return Err(Error::odb(
+                    crate::error::codes::INVALID_ARGUMENT,
+                    "a temporary LOB is a CLOB, NCLOB or BLOB, not a BFILE",
+                ))
+            }
         };
         // The crate keeps a new LOB's dpiLob private: bound to a statement that is prepared but
         // never run (no round trip), its variable hands the handle back.

@@ -6,7 +6,7 @@ use oracle::ResultSet;
 
 use crate::calls::Calls;
 use crate::conn::ExecOpts;
-use crate::error::{codes, Error, Result};
+use crate::error::Result;
 use crate::fetch::{columns, Appended, Cursor};
 use crate::values::Mode;
 
@@ -19,16 +19,6 @@ pub(crate) fn query_result(
     o: &ExecOpts,
 ) -> Result<Vec<u8>> {
     let info = rs.column_info();
-    if let Some(c) = info.iter().find(|c| *c.oracle_type() == OracleType::BFILE) {
-        // Named rather than sent as something else: BFILE locators are not `Lob`s here yet.
-        return Err(Error::odb(
-            codes::UNSUPPORTED_FETCH_TYPE,
-            format!(
-                "column \"{}\" is a BFILE, which thick mode cannot fetch yet",
-                c.name()
-            ),
-        ));
-    }
     if info
         .iter()
         .any(|c| *c.oracle_type() == OracleType::RefCursor)

@@ -203,6 +203,7 @@ pub fn type_number(t: &OracleType) -> u8 {
         OracleType::BinaryDouble => 101,
         OracleType::CLOB | OracleType::NCLOB => 112,
         OracleType::BLOB => 113,
+        OracleType::BFILE => 114,
         OracleType::Timestamp(_) => 180,
         OracleType::TimestampTZ(_) => 181,
         OracleType::TimestampLTZ(_) => 231,
@@ -235,6 +236,16 @@ pub fn put(out: &mut Vec<u8>, v: &SqlValue, mode: Mode) -> oracle::Result<()> {
     let lob = matches!(ty, OracleType::CLOB | OracleType::NCLOB | OracleType::BLOB);
     if lob && mode == Mode::Locator && crate::conn_lob::put_locator(out, v)? {
         return Ok(());
+    }
+    // A BFILE is always a `Lob` (read-only), as in thin mode.
+    if *ty == OracleType::BFILE {
+        if crate::conn_lob::put_locator(out, v)? {
+            return Ok(());
+        }
+        return Err(oracle::Error::new(
+            oracle::ErrorKind::InvalidTypeConversion,
+            "a BFILE read outside a call",
+        ));
     }
     if *ty == OracleType::RefCursor {
         if crate::conn_lob::put_cursor(out, v)? {
