@@ -117,7 +117,7 @@ unset ORADB_TEST_SERVER_ARGS
 #    A skip is a failure, except a test marked for one mode only (its MODE-SPECIFIC line) or one
 #    the test server cannot serve to OCI yet (its SERVER-GAP line, counted in the run's name).
 THICK_ONLY="thick thick_pool thick_misuse"
-THICK_SUITES="connect values sharding timezone errors options tracing permissions dsn logging load lone_call execute binds named_binds cursor types column_types interval session_attributes faults pool misuse lob lob_stream national kysely"
+THICK_SUITES="connect values sharding timezone errors options tracing permissions dsn logging load lone_call execute binds named_binds cursor types column_types interval session_attributes faults pool misuse lob lob_stream national kysely leaks refcursor json vector nne arrays dbobject bfile"
 echo "== thick mode: thick tests and core suites (Deno and Node 22)"
 export ORADB_INSTANTCLIENT=${ORADB_INSTANTCLIENT:-$ROOT/.tmp/instantclient_19_3}
 case ":${LD_LIBRARY_PATH:-}:" in *":$ORADB_INSTANTCLIENT:"*) ;; *) export LD_LIBRARY_PATH="$ORADB_INSTANTCLIENT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ;; esac

@@ -163,12 +163,6 @@ export async function executeStatement(
     // as a Lob was otherwise sent whole first, then thrown away).
     deferLobs: known === undefined,
   };
-  if (!session.native.thin && binds.native.arraySizes !== undefined) {
-    throw odbError(
-      ErrorCode.THICK_UNAVAILABLE,
-      "Associative-array binds are not available in thick mode yet",
-    );
-  }
   let res = await session.native.execute(sql, binds.native, nativeOpts);
   if (res.columns === null) return { res, plan: undefined, arraySize };
   let plan: RowPlan;
@@ -196,8 +190,8 @@ export async function executeStatement(
       });
     }
   } else if (nativeOpts.deferLobs && !session.native.thin) {
-    // Thick mode runs a query it has not seen outside OCI's statement cache (a deferred one is
-    // left unfetched); remembered, its next executes are cached.
+    // Thick mode: remembered, its next executes are not deferred (a deferred thick query is
+    // dropped from OCI's statement cache when closed unfetched).
     remember(session, sql, plan.nativeAsString);
   }
   return { res, plan, arraySize };

@@ -12,6 +12,10 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, odbError } from "./errors.ts";
 
+/** @internal Thick mode reads a BFILE but does not name it or check its file yet. */
+export const BFILE_NAMES_THICK =
+  "fileExists() and getDirFileName() of a BFILE are not available in thick mode yet";
+
 export type * from "./_native_types.ts";
 import type {
   NativeAcquire,
@@ -407,7 +411,7 @@ class Adapted implements NativeConnection {
     if (this.#raw[call] === undefined) {
       throw odbError(
         ErrorCode.THICK_UNAVAILABLE,
-        "BFILEs are not available in thick mode yet",
+        BFILE_NAMES_THICK,
       );
     }
     return this.#raw;

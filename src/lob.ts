@@ -7,6 +7,7 @@
 
 import { atCaller, ErrorCode, odbError } from "./errors.ts";
 import type { Session } from "./_execute.ts";
+import { BFILE_NAMES_THICK } from "./_native.ts";
 import type { LobLocator } from "./_values.ts";
 import { DB_TYPE_BFILE, DB_TYPE_BLOB, DB_TYPE_CLOB, DB_TYPE_NCLOB } from "./types.ts";
 
@@ -248,7 +249,10 @@ export class Lob implements AsyncDisposable {
   getDirFileName(): DirFileName {
     try {
       this.#bfileOnly("getDirFileName");
-      return dirFileName(usable(this).locator);
+      const st = usable(this);
+      // A thick-mode locator is the id of ODPI-C's, not the server's bytes.
+      if (!st.session.native.thin) throw odbError(ErrorCode.THICK_UNAVAILABLE, BFILE_NAMES_THICK);
+      return dirFileName(st.locator);
     } catch (e) {
       throw atCaller(e);
     }
@@ -536,11 +540,12 @@ export class Lob implements AsyncDisposable {
     return this.close();
   }
 
-  /** One read (for a BFILE also its open and close, unless it is open). */
+  /** One read (for a BFILE also its open and close, unless it is open: in thick mode ODPI-C's
+   * read does those itself). */
   #piece(offset: number, amount: number) {
     return this.#call(
       (st) =>
-        this.type === DB_TYPE_BFILE
+        this.type === DB_TYPE_BFILE && st.session.native.thin
           ? st.session.native.bfileRead!(st.locator, offset, amount)
           : st.session.native.lobRead!(st.locator, offset, amount),
       false,

@@ -13,7 +13,7 @@ import {
 import { encodeBinds } from "../src/_binds.ts";
 import { packSpecs } from "../src/_rowbuf.ts";
 import { ValueReader } from "../src/_values.ts";
-import { SKIP_SERVER, startConnected } from "./_server.ts";
+import { ociGap, SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -159,43 +159,51 @@ test("empty IN arrays work", server, async () => {
   assert.deepEqual(r.outBinds, { t: 0 });
 });
 
-test("an OUT array comes back as a JS array, empty when the call fills none", server, async () => {
-  await using s = await startConnected();
-  await arrayPackage(s.conn);
-  const r = await s.conn.execute("BEGIN pkg_arr.fill(:n, :a); END;", {
-    n: 4,
-    a: { dir: BIND_OUT, type: NUMBER, maxArraySize: 10 },
-  });
-  assert.deepEqual(r.outBinds, { a: [10, 20, 30, 40] });
-  const none = await s.conn.execute("BEGIN pkg_arr.fill(0, :1); END;", [
-    { dir: BIND_OUT, type: NUMBER, maxArraySize: 10 },
-  ]);
-  assert.deepEqual(none.outBinds, [[]]);
-});
+test(
+  "an OUT array comes back as a JS array, empty when the call fills none",
+  ociGap("arrayOut"),
+  async () => {
+    await using s = await startConnected();
+    await arrayPackage(s.conn);
+    const r = await s.conn.execute("BEGIN pkg_arr.fill(:n, :a); END;", {
+      n: 4,
+      a: { dir: BIND_OUT, type: NUMBER, maxArraySize: 10 },
+    });
+    assert.deepEqual(r.outBinds, { a: [10, 20, 30, 40] });
+    const none = await s.conn.execute("BEGIN pkg_arr.fill(0, :1); END;", [
+      { dir: BIND_OUT, type: NUMBER, maxArraySize: 10 },
+    ]);
+    assert.deepEqual(none.outBinds, [[]]);
+  },
+);
 
-test("IN OUT arrays of NUMBER, VARCHAR2 and DATE keep NULL elements", server, async () => {
-  await using s = await startConnected();
-  await arrayPackage(s.conn);
-  const n = await s.conn.execute("BEGIN pkg_arr.double_all(:a); END;", {
-    a: { dir: BIND_INOUT, type: NUMBER, val: [1, null, -3.5], maxArraySize: 5 },
-  });
-  assert.deepEqual(n.outBinds, { a: [2, null, -7] });
-  const t = await s.conn.execute("BEGIN pkg_arr.shout(:a); END;", {
-    a: { dir: BIND_INOUT, type: STRING, val: ["ab", null, "c d"], maxArraySize: 5 },
-  });
-  assert.deepEqual(t.outBinds, { a: ["AB", null, "C D"] });
-  const d = await s.conn.execute("BEGIN pkg_arr.next_day(:a); END;", {
-    a: {
-      dir: BIND_INOUT,
-      type: DATE,
-      val: [new Date(2024, 1, 28, 10, 30), null, new Date(1999, 11, 31)],
-      maxArraySize: 3,
-    },
-  });
-  assert.deepEqual(d.outBinds, {
-    a: [new Date(2024, 1, 29, 10, 30), null, new Date(2000, 0, 1)],
-  });
-});
+test(
+  "IN OUT arrays of NUMBER, VARCHAR2 and DATE keep NULL elements",
+  ociGap("arrayOut"),
+  async () => {
+    await using s = await startConnected();
+    await arrayPackage(s.conn);
+    const n = await s.conn.execute("BEGIN pkg_arr.double_all(:a); END;", {
+      a: { dir: BIND_INOUT, type: NUMBER, val: [1, null, -3.5], maxArraySize: 5 },
+    });
+    assert.deepEqual(n.outBinds, { a: [2, null, -7] });
+    const t = await s.conn.execute("BEGIN pkg_arr.shout(:a); END;", {
+      a: { dir: BIND_INOUT, type: STRING, val: ["ab", null, "c d"], maxArraySize: 5 },
+    });
+    assert.deepEqual(t.outBinds, { a: ["AB", null, "C D"] });
+    const d = await s.conn.execute("BEGIN pkg_arr.next_day(:a); END;", {
+      a: {
+        dir: BIND_INOUT,
+        type: DATE,
+        val: [new Date(2024, 1, 28, 10, 30), null, new Date(1999, 11, 31)],
+        maxArraySize: 3,
+      },
+    });
+    assert.deepEqual(d.outBinds, {
+      a: [new Date(2024, 1, 29, 10, 30), null, new Date(2000, 0, 1)],
+    });
+  },
+);
 
 test("an array longer than maxArraySize fails, and the connection goes on", server, async () => {
   await using s = await startConnected();
@@ -211,7 +219,7 @@ test("an array longer than maxArraySize fails, and the connection goes on", serv
   assert.deepEqual(r.rows, [{ ONE: 1 }]);
 });
 
-test("executeMany gives each row's OUT binds of a PL/SQL block", server, async () => {
+test("executeMany gives each row's OUT binds of a PL/SQL block", ociGap("manyOut"), async () => {
   await using s = await startConnected();
   const r = await s.conn.executeMany(
     "BEGIN :doubled := :n * 2; :label := 'n=' || :n; END;",
@@ -237,37 +245,41 @@ test("executeMany gives each row's OUT binds of a PL/SQL block", server, async (
   assert.deepEqual(p.outBinds, [[101], [102]]);
 });
 
-test("executeMany RETURNING INTO gives an array per row: 0, 1 and 2 rows", server, async () => {
-  await using s = await startConnected();
-  await s.conn.execute("CREATE TABLE items (id NUMBER, grp NUMBER, name VARCHAR2(20))");
-  await s.conn.executeMany("INSERT INTO items VALUES (:1, :2, :3)", [
-    [1, 10, "one"],
-    [2, 20, "two"],
-    [3, 20, "three"],
-  ]);
-  const r = await s.conn.executeMany(
-    "UPDATE items SET name = UPPER(name) WHERE grp = :g RETURNING id, name INTO :ids, :names",
-    [{ g: 5 }, { g: 10 }, { g: 20 }],
-    {
-      bindDefs: {
-        g: { type: NUMBER },
-        ids: { dir: BIND_OUT, type: NUMBER },
-        names: { dir: BIND_OUT, type: STRING, maxSize: 20 },
+test(
+  "executeMany RETURNING INTO gives an array per row: 0, 1 and 2 rows",
+  ociGap("returning"),
+  async () => {
+    await using s = await startConnected();
+    await s.conn.execute("CREATE TABLE items (id NUMBER, grp NUMBER, name VARCHAR2(20))");
+    await s.conn.executeMany("INSERT INTO items VALUES (:1, :2, :3)", [
+      [1, 10, "one"],
+      [2, 20, "two"],
+      [3, 20, "three"],
+    ]);
+    const r = await s.conn.executeMany(
+      "UPDATE items SET name = UPPER(name) WHERE grp = :g RETURNING id, name INTO :ids, :names",
+      [{ g: 5 }, { g: 10 }, { g: 20 }],
+      {
+        bindDefs: {
+          g: { type: NUMBER },
+          ids: { dir: BIND_OUT, type: NUMBER },
+          names: { dir: BIND_OUT, type: STRING, maxSize: 20 },
+        },
+        dmlRowCounts: true,
       },
-      dmlRowCounts: true,
-    },
-  );
-  assert.equal(r.rowsAffected, 3);
-  assert.deepEqual(r.dmlRowCounts, [0, 1, 2]);
-  assert.equal(r.outBinds?.length, 3);
-  assert.deepEqual(r.outBinds![0], { ids: [], names: [] });
-  assert.deepEqual(r.outBinds![1], { ids: [1], names: ["ONE"] });
-  const two = r.outBinds![2] as { ids: number[]; names: string[] };
-  assert.deepEqual(
-    two.ids.map((id, i) => [id, two.names[i]]).sort(),
-    [[2, "TWO"], [3, "THREE"]],
-  );
-});
+    );
+    assert.equal(r.rowsAffected, 3);
+    assert.deepEqual(r.dmlRowCounts, [0, 1, 2]);
+    assert.equal(r.outBinds?.length, 3);
+    assert.deepEqual(r.outBinds![0], { ids: [], names: [] });
+    assert.deepEqual(r.outBinds![1], { ids: [1], names: ["ONE"] });
+    const two = r.outBinds![2] as { ids: number[]; names: string[] };
+    assert.deepEqual(
+      two.ids.map((id, i) => [id, two.names[i]]).sort(),
+      [[2, "TWO"], [3, "THREE"]],
+    );
+  },
+);
 
 test("executeMany without OUT binds returns no outBinds; bad bindDefs fail", server, async () => {
   await using s = await startConnected();

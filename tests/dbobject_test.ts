@@ -11,9 +11,7 @@ import {
   DbObject,
   OracleError,
 } from "../mod.ts";
-import { SKIP_SERVER, startConnected, startTestServer } from "./_server.ts";
-
-const server = { skip: SKIP_SERVER };
+import { ociGap, startConnected, startTestServer } from "./_server.ts";
 
 async function rejectsWith(p: Promise<unknown> | (() => unknown), code: string, text?: RegExp) {
   const check = (e: unknown) => {
@@ -49,7 +47,7 @@ async function schema(conn: Connection): Promise<void> {
 
 test(
   "an object column is a DbObject with typed attributes, nested objects and collections",
-  server,
+  ociGap("objectTypes"),
   async () => {
     await using s = await startConnected();
     await schema(s.conn);
@@ -119,7 +117,7 @@ test(
 
 test(
   "an object made from JS inserts and reads back equal, NULL attributes included",
-  server,
+  ociGap("objectTypes"),
   async () => {
     await using s = await startConnected();
     await schema(s.conn);
@@ -173,7 +171,7 @@ test(
 
 test(
   "objects and collections go IN OUT and OUT to PL/SQL, collections of objects too",
-  server,
+  ociGap("objectTypes"),
   async () => {
     await using s = await startConnected();
     await schema(s.conn);
@@ -220,7 +218,7 @@ test(
 
 test(
   "unknown types, attributes and values of the wrong type are typed errors",
-  server,
+  ociGap("objectTypes"),
   async () => {
     await using s = await startConnected();
     await schema(s.conn);
@@ -251,7 +249,7 @@ test(
 
 test(
   "objects come through cursors: cursor() with small batches and REF CURSORs",
-  server,
+  ociGap("objectTypes"),
   async () => {
     await using s = await startConnected();
     await schema(s.conn);
@@ -274,7 +272,7 @@ test(
   },
 );
 
-test("executeMany binds a DbObject per row", server, async () => {
+test("executeMany binds a DbObject per row", ociGap("objectTypes"), async () => {
   await using s = await startConnected();
   await schema(s.conn);
   const Nums = await s.conn.getDbObjectClass("OBJ_NUMS");
@@ -296,7 +294,7 @@ test("executeMany binds a DbObject per row", server, async () => {
 
 test(
   "LOB attributes are typed errors (not supported yet) and the connection goes on",
-  server,
+  ociGap("objectTypes"),
   async () => {
     await using s = await startConnected();
     await s.conn.execute("CREATE TYPE obj_lob AS OBJECT (n NUMBER, c CLOB)");
@@ -311,7 +309,7 @@ test(
 
 test(
   "CHAR, NVARCHAR2, BINARY_FLOAT, INTEGER and TIMESTAMP WITH TIME ZONE attributes",
-  server,
+  ociGap("objectTypes"),
   async () => {
     await using s = await startConnected();
     await s.conn.execute(`CREATE TYPE obj_more AS OBJECT (c CHAR(4), n NVARCHAR2(10),
@@ -349,24 +347,28 @@ test(
   },
 );
 
-test("a pool's sessions share the types they read: one class per type", server, async () => {
-  await using db = await startTestServer();
-  await using pool = await createPool({
-    user: db.user,
-    password: db.password,
-    connectString: db.connectString,
-    poolMax: 2,
-  });
-  const a = await pool.acquire();
-  await schema(a);
-  const Sub = await a.getDbObjectClass("OBJ_SUB");
-  await a.execute("CREATE TABLE obj_p (s obj_sub)");
-  await a.execute("INSERT INTO obj_p VALUES (:1)", [new Sub({ N: 3, S: "p" })]);
-  await a.commit();
-  await a.close();
-  await using b = await pool.acquire();
-  assert.equal(await b.getDbObjectClass("SCOTT.OBJ_SUB"), Sub);
-  const { rows } = await b.execute<{ S: DbObject }>("SELECT s FROM obj_p");
-  assert.ok(rows![0].S instanceof Sub);
-  assert.deepEqual(rows![0].S.toJSON(), { N: 3, S: "p" });
-});
+test(
+  "a pool's sessions share the types they read: one class per type",
+  ociGap("objectTypes"),
+  async () => {
+    await using db = await startTestServer();
+    await using pool = await createPool({
+      user: db.user,
+      password: db.password,
+      connectString: db.connectString,
+      poolMax: 2,
+    });
+    const a = await pool.acquire();
+    await schema(a);
+    const Sub = await a.getDbObjectClass("OBJ_SUB");
+    await a.execute("CREATE TABLE obj_p (s obj_sub)");
+    await a.execute("INSERT INTO obj_p VALUES (:1)", [new Sub({ N: 3, S: "p" })]);
+    await a.commit();
+    await a.close();
+    await using b = await pool.acquire();
+    assert.equal(await b.getDbObjectClass("SCOTT.OBJ_SUB"), Sub);
+    const { rows } = await b.execute<{ S: DbObject }>("SELECT s FROM obj_p");
+    assert.ok(rows![0].S instanceof Sub);
+    assert.deepEqual(rows![0].S.toJSON(), { N: 3, S: "p" });
+  },
+);

@@ -10,9 +10,20 @@ import {
   OracleError,
 } from "../mod.ts";
 import { encodeBinds } from "../src/_binds.ts";
-import { dropFirst, SKIP_SERVER, startTestServer } from "./_server.ts";
+import { dropFirst, onlyIn, SKIP_SERVER, startTestServer } from "./_server.ts";
 
-const server = { skip: SKIP_SERVER };
+/**
+ * The options of a test that reads or writes JSON values on the server: thin mode only while
+ * thick mode runs on Instant Client 19.3, which predates the type. The last test shows what
+ * thick mode does instead.
+ */
+const typed = () => ({
+  skip: SKIP_SERVER ||
+    onlyIn(
+      "thin",
+      "the JSON type needs Oracle Client 21c or later, and thick mode here runs on Instant Client 19.3 (OCI refuses the column, ORA-03115; a bind is ODB-1041)",
+    ),
+});
 
 async function open() {
   const db = await startTestServer();
@@ -43,7 +54,7 @@ async function roundTrip(conn: Conn, val: JsonValue): Promise<unknown> {
 
 test(
   "a nested document round-trips through a JSON column and is described as JSON",
-  server,
+  typed(),
   async () => {
     await using s = await open();
     const doc = {
@@ -61,7 +72,7 @@ test(
 
 test(
   "every scalar kind comes back as its JS type, alone and inside a document",
-  server,
+  typed(),
   async () => {
     await using s = await open();
     const when = new Date(2020, 11, 2, 13, 29, 14, 123);
@@ -89,7 +100,7 @@ test(
   },
 );
 
-test("SQL NULL and JSON null stay apart", server, async () => {
+test("SQL NULL and JSON null stay apart", typed(), async () => {
   await using s = await open();
   const { conn } = s;
   await conn.execute("insert into tj values (1, :j)", { j: { type: DB_TYPE_JSON, val: null } });
@@ -109,7 +120,7 @@ test("SQL NULL and JSON null stay apart", server, async () => {
   ]);
 });
 
-test("unicode and odd member names survive, __proto__ stays a plain member", server, async () => {
+test("unicode and odd member names survive, __proto__ stays a plain member", typed(), async () => {
   await using s = await open();
   const doc = JSON.parse('{"ключ":"значение","𝄞":{"":1,"a\\"b":"\\n"},"__proto__":{"x":1}}');
   const back = await roundTrip(s.conn, doc) as Record<string, unknown>;
@@ -121,7 +132,7 @@ test("unicode and odd member names survive, __proto__ stays a plain member", ser
 
 test(
   "a document with a Date keeps __proto__ as a member, numbers and escapes exact",
-  server,
+  typed(),
   async () => {
     await using s = await open();
     // A Date keeps the document off the JSON-text fast path: nested tags carry it.
@@ -144,7 +155,7 @@ test(
   },
 );
 
-test("many rows of JSON bind with executeMany and fetch in order", server, async () => {
+test("many rows of JSON bind with executeMany and fetch in order", typed(), async () => {
   await using s = await open();
   const docs = Array.from({ length: 600 }, (_, i) => ({
     n: i,
@@ -161,7 +172,7 @@ test("many rows of JSON bind with executeMany and fetch in order", server, async
   assert.deepEqual(r.rows?.map((x) => x[0]), docs);
 });
 
-test("RETURNING INTO a JSON bind gives the stored document", server, async () => {
+test("RETURNING INTO a JSON bind gives the stored document", typed(), async () => {
   await using s = await open();
   const r = await s.conn.execute(
     "insert into tj values (1, :j) returning j into :o",
@@ -172,7 +183,7 @@ test("RETURNING INTO a JSON bind gives the stored document", server, async () =>
 
 test(
   "text that is not JSON in a JSON column is ORA-40441 on fetch, never NULL",
-  server,
+  typed(),
   async () => {
     await using s = await open();
     await s.conn.execute("insert into tj values (1, '{not json')");
@@ -208,7 +219,7 @@ test("a JSON bind refuses values JSON cannot hold, naming the bind and member", 
 
 test(
   "JSON_OBJECT RETURNING JSON fetches as a document, with an embedded vector as a typed array",
-  server,
+  typed(),
   async () => {
     await using s = await open();
     const r = await s.conn.execute<unknown[]>(
@@ -228,7 +239,7 @@ test(
 
 test(
   "JSON_ARRAYAGG gathers rows in ORDER BY order and dot notation reads members",
-  server,
+  typed(),
   async () => {
     await using s = await open();
     const docs: [number, JsonValue][] = [[1, { a: { b: [10, 20] } }], [2, { a: { b: [30] } }], [
@@ -250,5 +261,26 @@ test(
       { outFormat: "array" },
     );
     assert.deepEqual(dot.rows, [[{ b: [10, 20] }, 10], [{ b: [30] }, 30]]);
+  },
+);
+
+test(
+  "thick mode on Instant Client 19.3: a JSON bind is ODB-1041 naming the type, a JSON column ORA-03115, and the session goes on",
+  { skip: SKIP_SERVER || onlyIn("thick", "what an Oracle Client older than 21c does with JSON") },
+  async () => {
+    await using s = await open();
+    await assert.rejects(
+      s.conn.execute("insert into tj values (1, :j)", { j: { type: DB_TYPE_JSON, val: { a: 1 } } }),
+      (e: unknown) =>
+        e instanceof OracleError && e.code === "ODB-1041" &&
+        /JSON values are not available in thick mode: the JSON type needs Oracle Client 21 or later, and the Oracle Client loaded is 19\.3/
+          .test(e.message),
+    );
+    await s.conn.execute(`insert into tj values (2, '{"a":1}')`);
+    await assert.rejects(
+      s.conn.execute("select j from tj"),
+      (e: unknown) => e instanceof OracleError && e.code === "ORA-03115",
+    );
+    assert.deepEqual((await s.conn.execute("select id from tj")).rows, [{ ID: 2 }]);
   },
 );

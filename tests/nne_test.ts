@@ -4,15 +4,26 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, createPool, OracleError } from "../mod.ts";
-import { needsTestServer, SKIP_SERVER, startTestServer } from "./_server.ts";
+import { needsTestServer, onlyIn, SKIP_SERVER, startTestServer } from "./_server.ts";
+
+/**
+ * These tests are of thin mode's own native network encryption: the options of `connect()` and
+ * `createPool()` and `conn.networkEncryption`. Thick mode refuses those options (ODB-1041) and
+ * takes the levels from sqlnet.ora, which thick_test.ts covers against the same server.
+ */
+const THIN_NNE =
+  "thin mode's own native network encryption (connect() options, conn.networkEncryption); thick mode reads sqlnet.ora: thick_test.ts";
 
 // The server's levels are command-line switches of the test server.
-const nneServer = { skip: SKIP_SERVER || needsTestServer("--encryption/--integrity levels") };
+const nneServer = () => ({
+  skip: SKIP_SERVER || needsTestServer("--encryption/--integrity levels") ||
+    onlyIn("thin", THIN_NNE),
+});
 const REQUIRED = ["--encryption", "required", "--integrity", "required"];
 
 test(
   "with encryption and integrity required, a session negotiates AES256/SHA512 and fetches 10,000 rows",
-  nneServer,
+  nneServer(),
   async () => {
     await using db = await startTestServer({ args: REQUIRED });
     await using conn = await connect({
@@ -43,7 +54,7 @@ test(
 
 test(
   "the default (accepted) client follows the server: off by default, on when it requires",
-  nneServer,
+  nneServer(),
   async () => {
     {
       await using db = await startTestServer();
@@ -74,7 +85,7 @@ test(
   },
 );
 
-test("levels that cannot agree fail with ORA-12660", nneServer, async () => {
+test("levels that cannot agree fail with ORA-12660", nneServer(), async () => {
   await using db = await startTestServer({ args: REQUIRED });
   const base = { user: db.user, password: db.password, connectString: db.connectString };
   await assert.rejects(
@@ -95,7 +106,7 @@ test("levels that cannot agree fail with ORA-12660", nneServer, async () => {
 
 test(
   "a pool hands out natively encrypted sessions when the server requires it",
-  nneServer,
+  nneServer(),
   async () => {
     await using db = await startTestServer({ args: REQUIRED });
     await using pool = await createPool({
@@ -140,7 +151,7 @@ test("bad network options fail before connecting, naming the option", async () =
 });
 
 test("native encryption is never layered under TLS: required on a tcps address is ODB-1034", {
-  skip: SKIP_SERVER,
+  skip: SKIP_SERVER || onlyIn("thin", THIN_NNE),
 }, async () => {
   await assert.rejects(
     connect({
@@ -155,7 +166,7 @@ test("native encryption is never layered under TLS: required on a tcps address i
 
 test(
   "sqlnet.ora in configDir sets the client's levels and algorithms; options set on connect() win",
-  nneServer,
+  nneServer(),
   async () => {
     await using db = await startTestServer();
     const dir = mkdtempSync(join(tmpdir(), "oradb-sqlnet-"));
@@ -198,7 +209,7 @@ test(
 
 test(
   "breaks under encryption: three cancels in a row, each integrity algorithm, the session goes on",
-  nneServer,
+  nneServer(),
   async () => {
     for (const integrity of ["SHA1", "SHA256", "SHA512"] as const) {
       await using db = await startTestServer({ args: REQUIRED });

@@ -1,18 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import {
+  BFILE,
   CLOB,
   connect,
   Connection,
   createPool,
+  DB_TYPE_BFILE,
   ErrorCode,
   initOracleClient,
+  Lob,
   OracleError,
 } from "../mod.ts";
 import { loadNative } from "../src/_native.ts";
@@ -304,6 +307,40 @@ test("thick mode: a query returns its columns and rows", server, async () => {
   assert.deepEqual(r.metaData?.map((c) => c.name), ["N", "S"]);
   assert.deepEqual(r.rows, [[1, "a"]]);
 });
+
+test(
+  "thick mode: a BFILE is a read-only Lob that reads its file; naming it or checking its file is ODB-1041",
+  server,
+  async () => {
+    await using db = await startTestServer();
+    await initOracleClient({ libDir: IC_DIR });
+    await using conn = await connect(login(db));
+    const bytes = new Uint8Array(70_000).map((_, i) => (i * 7) % 256);
+    mkdirSync(join(db.dataDir!, "files"));
+    writeFileSync(join(db.dataDir!, "files", "a.bin"), bytes);
+    await conn.execute("CREATE DIRECTORY files AS 'files'");
+    const r = await conn.execute<{ F: Lob }>("SELECT BFILENAME('FILES', 'a.bin') AS f FROM dual");
+    assert.deepEqual(r.metaData?.map((m) => [m.dbType, m.dbTypeName]), [[DB_TYPE_BFILE, "BFILE"]]);
+    await using f = r.rows![0].F;
+    assert.ok(f instanceof Lob);
+    assert.equal(f.type, BFILE);
+    assert.equal(await f.size(), bytes.length);
+    assert.deepEqual(await f.read(1001, 10), bytes.subarray(1000, 1010));
+    assert.deepEqual(await f.bytes(), bytes);
+    const names =
+      /fileExists\(\) and getDirFileName\(\) of a BFILE are not available in thick mode/;
+    assert.throws(
+      () => f.getDirFileName(),
+      (e: unknown) => e instanceof OracleError && e.code === "ODB-1041" && names.test(e.message),
+    );
+    await assert.rejects(
+      f.fileExists(),
+      (e: unknown) => e instanceof OracleError && e.code === "ODB-1041" && names.test(e.message),
+    );
+    await assert.rejects(f.write(1, new Uint8Array([1])), { code: "ODB-5014" });
+    assert.deepEqual((await conn.execute("SELECT 1 AS n FROM dual")).rows, [{ N: 1 }]);
+  },
+);
 
 test(
   "thick mode misuse: close during a call (plain, forced, twice), calls racing a close, no crash",

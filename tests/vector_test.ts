@@ -3,9 +3,20 @@ import assert from "node:assert/strict";
 import { connect, DB_TYPE_VECTOR, OracleError, SparseVector } from "../mod.ts";
 import { encodeBinds } from "../src/_binds.ts";
 import { ValueReader } from "../src/_values.ts";
-import { dropFirst, SKIP_SERVER, startTestServer } from "./_server.ts";
+import { dropFirst, onlyIn, SKIP_SERVER, startTestServer } from "./_server.ts";
 
-const server = { skip: SKIP_SERVER };
+/**
+ * The options of a test that reads or writes VECTOR values on the server: thin mode only while
+ * thick mode runs on Instant Client 19.3, which predates the type. The last test shows what
+ * thick mode does instead.
+ */
+const typed = () => ({
+  skip: SKIP_SERVER ||
+    onlyIn(
+      "thin",
+      "the VECTOR type needs Oracle Client 23ai (23.4) or later, and thick mode here runs on Instant Client 19.3 (OCI refuses the column, ORA-03115; a bind is ODB-1041)",
+    ),
+});
 
 async function open() {
   const db = await startTestServer();
@@ -57,7 +68,7 @@ test("a SparseVector refuses indices out of range or of another length", () => {
 
 test(
   "each vector format round-trips through columns, dense and sparse, and NULL",
-  server,
+  typed(),
   async () => {
     await using s = await open();
     const { conn } = s;
@@ -94,7 +105,7 @@ test(
   },
 );
 
-test("a column converts another format: float64 into float32 and int8", server, async () => {
+test("a column converts another format: float64 into float32 and int8", typed(), async () => {
   await using s = await open();
   const { conn } = s;
   await dropFirst(conn, "vc");
@@ -107,7 +118,7 @@ test("a column converts another format: float64 into float32 and int8", server, 
   assert.deepEqual(r.rows, [[new Float32Array([0.5, 2]), new Int8Array([4, -3])]]);
 });
 
-test("a dimension count the column does not take is ORA-51803", server, async () => {
+test("a dimension count the column does not take is ORA-51803", typed(), async () => {
   await using s = await open();
   const { conn } = s;
   await dropFirst(conn, "vd");
@@ -126,7 +137,7 @@ test("a dimension count the column does not take is ORA-51803", server, async ()
   );
 });
 
-test("vector_distance and to_vector compute Oracle's metrics", server, async () => {
+test("vector_distance and to_vector compute Oracle's metrics", typed(), async () => {
   await using s = await open();
   const { conn } = s;
   const r = await conn.execute<unknown[]>(
@@ -140,7 +151,7 @@ test("vector_distance and to_vector compute Oracle's metrics", server, async () 
   assert.deepEqual(r.rows, [[5, -25, 3, "[1.5E+000,2.0E+000]"]]);
 });
 
-test("many vector rows fetch across round trips", server, async () => {
+test("many vector rows fetch across round trips", typed(), async () => {
   await using s = await open();
   const { conn } = s;
   await dropFirst(conn, "vm");
@@ -157,3 +168,29 @@ test("many vector rows fetch across round trips", server, async () => {
   assert.deepEqual(r.rows?.[499], rows[499]);
   assert.deepEqual(r.rows?.[7], rows[7]);
 });
+
+test(
+  "thick mode on Instant Client 19.3: a VECTOR bind is ODB-1041 naming the type, a VECTOR column ORA-03115, and the session goes on",
+  {
+    skip: SKIP_SERVER || onlyIn("thick", "what an Oracle Client older than 23ai does with VECTOR"),
+  },
+  async () => {
+    await using s = await open();
+    const { conn } = s;
+    await dropFirst(conn, "vt");
+    await conn.execute("create table vt (id number(9), v vector(3, float32))");
+    await assert.rejects(
+      conn.execute("insert into vt values (1, :1)", [new Float32Array([1, 2, 3])]),
+      (e: unknown) =>
+        e instanceof OracleError && e.code === "ODB-1041" &&
+        /VECTOR values are not available in thick mode: the VECTOR type needs Oracle Client 23\.4 or later, and the Oracle Client loaded is 19\.3/
+          .test(e.message),
+    );
+    await conn.execute("insert into vt values (2, '[1, 2, 3]')");
+    await assert.rejects(
+      conn.execute("select v from vt"),
+      (e: unknown) => e instanceof OracleError && e.code === "ORA-03115",
+    );
+    assert.deepEqual((await conn.execute("select id from vt")).rows, [{ ID: 2 }]);
+  },
+);

@@ -12,8 +12,13 @@ use crate::fetch::{fetch_into, Cursor};
 pub(crate) struct Calls {
     pub(crate) next_cursor: u32,
     pub(crate) cursors: HashMap<u32, Cursor>,
+    /// The connection's own `dpiConn`, once a statement with associative arrays needed it.
+    pub(crate) raw: Option<crate::raw_conn::RawConn>,
     /// LOBs handed to JS as locators (`crate::conn_lob`).
     pub(crate) lobs: LobStore,
+    /// Deferred queries (LOB columns, no rows read yet) by cursor id: dropped from OCI's
+    /// statement cache when closed (`ThickConnection::close_cursor`).
+    pub(crate) deferred: HashMap<u32, String>,
     /// Queries with `CURSOR(…)` columns: kept out of OCI's statement cache, which would hold
     /// their cursor open on the server after the nested ones closed (thin mode closes it).
     pub(crate) nesting: HashSet<String>,

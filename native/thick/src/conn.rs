@@ -1,21 +1,23 @@
 //! One thick-mode connection: the calls of `oradb_client::Connection`, blocking, with results
 //! in the buffers `src/_native.ts` decodes (BOUNDARY.md).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use oracle::conn::CloseMode;
-use oracle::sql_type::{OracleType, ToSql};
-use oracle::{Connection, Connector, Statement};
+use oracle::{Connection, Connector};
 
+use crate::arrays;
+use crate::binds::{bind_all, out_binds, specs};
 use crate::calls::Calls;
-use crate::conn_lob::LobStore;
 use crate::error::{Error, Result};
-use crate::fetch::{columns, Appended, Cursor};
+use crate::fetch::Appended;
 use crate::many::{self, ExecManyOpts, ExecManyResult};
+use crate::query::query_result;
+use crate::raw_conn::RawConn;
 use crate::socket::{self, SessionSocket};
-use crate::values::{out_type, Mode, Reader, Tagged};
+use crate::watchdog;
 
 /// What `connect()` needs in thick mode.
 #[derive(Debug, Clone, Default)]
@@ -52,47 +54,15 @@ pub struct ExecOpts {
 /// beside a call from another thread.
 pub struct ThickConnection {
     /// Read-locked by every call and by break; write-locked only to switch autocommit.
-    conn: RwLock<Connection>,
+    /// Shared with the timer that breaks a call past its timeout (`crate::watchdog`).
+    conn: Arc<RwLock<Connection>>,
+    /// `callTimeout` in ms (0: none), enforced by `call`.
+    timeout_ms: AtomicU32,
     calls: Mutex<Calls>,
     closed: AtomicBool,
     server_version: String,
     /// The session's socket when found at logon (`crate::socket`): a forced close cuts it.
     socket: Option<SessionSocket>,
-}
-
-/// One bind of the specs buffer.
-pub(crate) struct Spec {
-    pub dir: u8,
-    pub db_type: u8,
-    pub max_size: u32,
-    pub name: Option<String>,
-}
-
-/// OUT binds of `executeMany` are not in thick mode yet.
-pub(crate) fn unavailable_out() -> Error {
-    Error::odb(
-        crate::error::UNAVAILABLE,
-        "OUT binds of executeMany() are not yet available in thick mode",
-    )
-}
-
-fn specs(b: &[u8]) -> Result<Vec<Spec>> {
-    if b.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut r = Reader::new(b);
-    let n = r.u32()?;
-    let named = r.u8()? != 0;
-    (0..n)
-        .map(|_| {
-            Ok(Spec {
-                dir: r.u8()?,
-                db_type: r.u8()?,
-                max_size: r.u32()?,
-                name: if named { Some(r.text()?) } else { None },
-            })
-        })
-        .collect()
 }
 
 fn closed() -> Error {
@@ -141,15 +111,17 @@ impl ThickConnection {
         call_timeout_ms: Option<u32>,
         server_version: Option<String>,
     ) -> Result<ThickConnection> {
-        if let Some(ms) = call_timeout_ms.filter(|ms| *ms > 0) {
-            conn.set_call_timeout(Some(Duration::from_millis(u64::from(ms))))?;
+        let ms = call_timeout_ms.unwrap_or(0);
+        if ms > 0 {
+            conn.set_call_timeout(watchdog::backstop(ms))?;
         }
         let server_version = match server_version {
             Some(v) => v,
             None => conn.server_version().map(|(v, _)| v.to_string())?,
         };
         Ok(ThickConnection {
-            conn: RwLock::new(conn),
+            conn: Arc::new(RwLock::new(conn)),
+            timeout_ms: AtomicU32::new(ms),
             calls: Mutex::new(Calls::default()),
             closed: AtomicBool::new(false),
             server_version,
@@ -170,6 +142,18 @@ impl ThickConnection {
         Ok(g)
     }
 
+    /// Runs one call of the session under its call lock, broken when it outlasts
+    /// `callTimeout` (then ODB-5011).
+    pub(crate) fn call<T>(&self, f: impl FnOnce(&mut Calls) -> Result<T>) -> Result<T> {
+        let mut calls = self.calls()?;
+        let timed = watchdog::arm(&self.conn, self.timeout_ms.load(Ordering::Relaxed));
+        let r = f(&mut calls);
+        match timed {
+            Some(t) => t.settle(r),
+            None => r,
+        }
+    }
+
     pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, Connection> {
         self.conn.read().unwrap_or_else(|p| p.into_inner())
     }
@@ -184,10 +168,46 @@ impl ThickConnection {
     /// Executes once; returns the execute-result buffer. A query keeps its cursor open for
     /// `fetch` after its first `prefetch_rows` rows (none when the query ended there).
     pub fn execute(&self, sql: &str, spec: &[u8], vals: &[u8], o: &ExecOpts) -> Result<Vec<u8>> {
-        let mut calls = self.calls()?;
+        self.call(|calls| {
+            let r = self.execute_in(calls, sql, spec, vals, o);
+            if r.is_err() {
+                self.forget(sql);
+            }
+            r
+        })
+    }
+
+    /// Drops `sql` from OCI's statement cache, closing its cursor (with the next call), as
+    /// thin mode does after an error and after `executeMany`. ODPI-C keeps a statement that failed on its data
+    /// (ORA-00001 and the like) cached: a loop of failing INSERTs then left one cursor open
+    /// that thin mode closes. Prepared again outside the cache, the cached handle is
+    /// released with OCI's delete mode; preparing is local, no round trip.
+    fn forget(&self, sql: &str) {
+        if let Ok(stmt) = self.read().statement(sql).exclude_from_cache().build() {
+            drop(stmt);
+        }
+    }
+
+    fn execute_in(
+        &self,
+        calls: &mut Calls,
+        sql: &str,
+        spec: &[u8],
+        vals: &[u8],
+        o: &ExecOpts,
+    ) -> Result<Vec<u8>> {
         self.set_autocommit(o.auto_commit);
         let conn = self.read();
         let specs = specs(spec)?;
+        if specs.iter().any(|s| s.array.is_some()) {
+            let raw = match calls.raw.take() {
+                Some(r) => r,
+                None => RawConn::of(&conn)?,
+            };
+            let r = arrays::execute(&raw, sql, &specs, vals, o.auto_commit);
+            calls.raw = Some(raw);
+            return r;
+        }
         let mut b = conn.statement(sql);
         if o.prefetch_rows > 0 {
             b.prefetch_rows(o.prefetch_rows);
@@ -200,69 +220,15 @@ impl ThickConnection {
         // the session unable to fetch locators afterwards (ORA-03115 from the test server, the
         // same with python-oracledb's thick mode) and an empty LOB would come back NULL.
         b.lob_locator();
-        let mut stmt = b.build()?;
-        // A deferred query is released with its rows unfetched: kept in OCI's cache it would be
-        // cancelled with the next call (function 120, which the test server cannot answer).
-        // Preparing is local, so the query is prepared again outside the cache.
-        if (o.defer_lobs && stmt.is_query()) || calls.nesting.contains(sql) {
-            drop(stmt);
-            stmt = b.exclude_from_cache().build()?;
+        // A query with `CURSOR(…)` columns runs outside OCI's cache (see `Calls::nesting`).
+        if calls.nesting.contains(sql) {
+            b.exclude_from_cache();
         }
+        let mut stmt = b.build()?;
         bind_all(&mut stmt, &specs, vals, &calls.lobs)?;
         if stmt.is_query() {
             let rs = stmt.into_result_set::<Appended>(&[])?;
-            let info = rs.column_info();
-            if info
-                .iter()
-                .any(|c| *c.oracle_type() == OracleType::RefCursor)
-            {
-                // Bounded: a program generating such SQL without end must not grow it forever.
-                if calls.nesting.len() >= 256 {
-                    calls.nesting.clear();
-                }
-                calls.nesting.insert(sql.to_string());
-            }
-            let mut modes = vec![Mode::Plain; rs.column_info().len()];
-            let marked = [
-                (&o.fetch_as_string, Mode::Text),
-                (&o.lob_columns, Mode::Locator),
-            ];
-            for (cols, mode) in marked {
-                for i in cols {
-                    if let Some(m) = modes.get_mut(*i) {
-                        *m = mode;
-                    }
-                }
-            }
-            let lobs = rs.column_info().iter().any(|c| {
-                matches!(
-                    c.oracle_type(),
-                    OracleType::CLOB | OracleType::NCLOB | OracleType::BLOB
-                )
-            });
-            let first = if o.defer_lobs && lobs {
-                0
-            } else {
-                o.prefetch_rows
-            };
-            let mut cur = Cursor::query(rs, modes);
-            let mut out = Vec::new();
-            let (n, done) = calls.fetch_rows(&mut cur, first, &mut out)?;
-            let meta_at = out.len() as u32;
-            let id = if done {
-                0
-            } else {
-                calls.next_cursor = calls.next_cursor.wrapping_add(1).max(1);
-                calls.next_cursor
-            };
-            out.push(1 | 2 | if done { 4 } else { 0 });
-            out.extend_from_slice(&id.to_le_bytes());
-            out.extend_from_slice(&0f64.to_le_bytes());
-            columns(cur.column_info(), &mut out);
-            out.extend_from_slice(&n.to_le_bytes());
-            out.extend_from_slice(&meta_at.to_le_bytes());
-            calls.settle(id, cur, done);
-            return Ok(out);
+            return query_result(calls, rs, sql, o);
         }
         stmt.execute(&[])?;
         let outs = calls.collect(|| out_binds(&stmt, &specs)).0?;
@@ -302,48 +268,61 @@ impl ThickConnection {
         auto_commit: bool,
         o: ExecManyOpts,
     ) -> Result<ExecManyResult> {
-        let _calls = self.calls()?;
-        self.set_autocommit(auto_commit);
-        many::run(&self.read(), sql, &specs(spec)?, vals, rows, o)
+        self.call(|_| {
+            self.set_autocommit(auto_commit);
+            let r = many::run(&self.read(), sql, &specs(spec)?, vals, rows, o);
+            // Closed after the call, as thin mode does: kept in OCI's cache, its cursor stayed
+            // open where thin mode's does not, until some later statements evicted it.
+            self.forget(sql);
+            r
+        })
     }
 
     /// Up to `max_rows` more rows, then u32 row count and u8 done (BOUNDARY.md).
     pub fn fetch(&self, cursor_id: u32, max_rows: u32) -> Result<Vec<u8>> {
-        let mut calls = self.calls()?;
-        // Out of the map while it fetches: nested cursors it reads go into the map.
-        let mut cur = calls.cursors.remove(&cursor_id).ok_or_else(|| {
-            Error::odb(
-                crate::error::codes::CURSOR_CLOSED,
-                format!("cursor {cursor_id} is not open"),
-            )
-        })?;
-        let mut out = Vec::new();
-        let (n, done) = calls.fetch_rows(&mut cur, max_rows, &mut out)?;
-        calls.settle(cursor_id, cur, done);
-        out.extend_from_slice(&n.to_le_bytes());
-        out.push(done as u8);
-        Ok(out)
+        self.call(|calls| {
+            // Out of the map while it fetches: nested cursors it reads go into the map.
+            let mut cur = calls.cursors.remove(&cursor_id).ok_or_else(|| {
+                Error::odb(
+                    crate::error::codes::CURSOR_CLOSED,
+                    format!("cursor {cursor_id} is not open"),
+                )
+            })?;
+            let mut out = Vec::new();
+            let (n, done) = calls.fetch_rows(&mut cur, max_rows, &mut out)?;
+            if done {
+                calls.deferred.remove(&cursor_id);
+            }
+            calls.settle(cursor_id, cur, done);
+            out.extend_from_slice(&n.to_le_bytes());
+            out.push(done as u8);
+            Ok(out)
+        })
     }
 
     /// Drops an open cursor (no error when it is already gone).
     pub fn close_cursor(&self, cursor_id: u32) -> Result<()> {
-        self.calls()?.cursors.remove(&cursor_id);
+        let mut calls = self.calls()?;
+        calls.cursors.remove(&cursor_id);
+        // A deferred query is closed unfetched, then run again: kept in OCI's cache, its rows
+        // would be cancelled with that call (function 120), which the test server does not
+        // answer for LOB columns (ORA-03115); dropped from the cache, it is closed instead.
+        if let Some(sql) = calls.deferred.remove(&cursor_id) {
+            self.forget(&sql);
+        }
         Ok(())
     }
 
     pub fn commit(&self) -> Result<()> {
-        let _c = self.calls()?;
-        Ok(self.read().commit()?)
+        self.call(|_| Ok(self.read().commit()?))
     }
 
     pub fn rollback(&self) -> Result<()> {
-        let _c = self.calls()?;
-        Ok(self.read().rollback()?)
+        self.call(|_| Ok(self.read().rollback()?))
     }
 
     pub fn ping(&self) -> Result<()> {
-        let _c = self.calls()?;
-        Ok(self.read().ping()?)
+        self.call(|_| Ok(self.read().ping()?))
     }
 
     /// Interrupts the running call (it fails with ORA-01013); does not wait for it.
@@ -386,13 +365,13 @@ impl ThickConnection {
     }
 
     pub fn set_call_timeout(&self, ms: u32) -> Result<()> {
-        let d = (ms > 0).then(|| Duration::from_millis(u64::from(ms)));
-        Ok(self.read().set_call_timeout(d)?)
+        self.read().set_call_timeout(watchdog::backstop(ms))?;
+        self.timeout_ms.store(ms, Ordering::Relaxed);
+        Ok(())
     }
 
     pub fn call_timeout_ms(&self) -> u32 {
-        let t = self.read().call_timeout().ok().flatten();
-        t.map_or(0, |d| d.as_millis().min(u128::from(u32::MAX)) as u32)
+        self.timeout_ms.load(Ordering::Relaxed)
     }
 
     /// Breaks a running call and closes. A call that has not ended `grace` after the break (a
@@ -441,6 +420,8 @@ impl ThickConnection {
         }
         // Statements and LOBs must be gone before OCI lets the session go.
         calls.cursors.clear();
+        calls.deferred.clear();
+        calls.raw = None;
         calls.lobs.clear();
         match self.read().close_with_mode(mode) {
             Ok(()) => Ok(()),
@@ -452,92 +433,4 @@ impl ThickConnection {
             },
         }
     }
-}
-
-fn bind_all(stmt: &mut Statement, specs: &[Spec], vals: &[u8], lobs: &LobStore) -> Result<()> {
-    let mut r = Reader::new(vals);
-    for (i, s) in specs.iter().enumerate() {
-        // A `Lob` (tag 13: u8 Oracle type, then its locator) binds the LOB it names.
-        if r.peek() == Some(13) {
-            r.u8()?;
-            r.u8()?;
-            let lob = lobs.get(r.sized()?)?.as_sql()?;
-            match &s.name {
-                Some(n) => stmt.bind(n.as_str(), lob)?,
-                None => stmt.bind(i + 1, lob)?,
-            }
-            continue;
-        }
-        check_interval(r.peek(), s, i)?;
-        let v = r.value()?;
-        let ty = out_type(s.db_type, s.max_size);
-        let value: &dyn ToSql = &v;
-        let with_type = (&v, &ty);
-        let as_bound: &dyn ToSql = match s.dir {
-            2 => &ty,
-            3 => &with_type,
-            _ => value,
-        };
-        match &s.name {
-            Some(n) => stmt.bind(n.as_str(), as_bound)?,
-            None => stmt.bind(i + 1, as_bound)?,
-        }
-    }
-    Ok(())
-}
-
-/// An interval value binds only as its own interval type, and an interval type takes only
-/// that value (as in thin mode): OCI would convert between the two kinds silently.
-fn check_interval(tag: Option<u8>, s: &Spec, i: usize) -> Result<()> {
-    // Tags 14 and 15: IntervalDS and IntervalYM values; 183 and 182 their Oracle types.
-    let (kind, own) = match tag {
-        Some(14) => ("IntervalDS", 183),
-        Some(15) => ("IntervalYM", 182),
-        Some(0) | None => return Ok(()),
-        Some(_) if matches!(s.db_type, 182 | 183) => ("non-interval", s.db_type),
-        Some(_) => return Ok(()),
-    };
-    if s.db_type == 0 || (s.db_type == own && tag.is_some_and(|t| t == 14 || t == 15)) {
-        return Ok(());
-    }
-    let name = s.name.clone().unwrap_or_else(|| (i + 1).to_string());
-    Err(Error::odb(
-        crate::error::codes::BIND_CONVERSION_FAILED,
-        format!(
-            "bind \"{name}\": a {kind} value cannot be bound as Oracle type {}",
-            s.db_type
-        ),
-    ))
-}
-
-/// Tagged OUT values, one per bind (IN binds as NULL); RETURNING binds as arrays (tag 10).
-fn out_binds(stmt: &Statement, specs: &[Spec]) -> Result<Option<Vec<u8>>> {
-    if specs.iter().all(|s| s.dir == 1) {
-        return Ok(None);
-    }
-    let mut out = Vec::new();
-    for (i, s) in specs.iter().enumerate() {
-        if s.dir == 1 {
-            out.push(0);
-            continue;
-        }
-        // Named binds are read back by name: OCI numbers them in the SQL's order, not the
-        // order the caller gave them in (by position, `{ b, a }` swapped the values).
-        if stmt.is_returning() {
-            let vs: Vec<Tagged> = match &s.name {
-                Some(n) => stmt.returned_values(n.as_str())?,
-                None => stmt.returned_values(i + 1)?,
-            };
-            out.push(10);
-            out.extend_from_slice(&(vs.len() as u32).to_le_bytes());
-            vs.into_iter().for_each(|v| out.extend_from_slice(&v.0));
-        } else {
-            let v = match &s.name {
-                Some(n) => stmt.bind_value::<_, Tagged>(n.as_str())?,
-                None => stmt.bind_value::<_, Tagged>(i + 1)?,
-            };
-            out.extend_from_slice(&v.0);
-        }
-    }
-    Ok(Some(out))
 }

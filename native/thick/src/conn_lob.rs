@@ -129,30 +129,31 @@ impl ThickConnection {
                 ))
             }
         };
-        let mut calls = self.calls()?;
-        let lob = Lob::temporary(&self.read(), kind)?;
-        let chunk = lob.chunk_size()?;
-        let id = calls.lobs.add(lob);
-        Ok((chunk, id.to_le_bytes().to_vec()))
+        self.call(|calls| {
+            let lob = Lob::temporary(&self.read(), kind)?;
+            let chunk = lob.chunk_size()?;
+            let id = calls.lobs.add(lob);
+            Ok((chunk, id.to_le_bytes().to_vec()))
+        })
     }
 
     pub fn lob_length(&self, locator: &[u8]) -> Result<u64> {
-        self.calls()?.lobs.get(locator)?.size()
+        self.call(|c| c.lobs.get(locator)?.size())
     }
 
     /// Units read (characters or bytes) and the data (CLOB as UTF-8).
     pub fn lob_read(&self, locator: &[u8], offset: u64, amount: u64) -> Result<(u64, Vec<u8>)> {
-        self.calls()?.lobs.get(locator)?.read(offset, amount)
+        self.call(|c| c.lobs.get(locator)?.read(offset, amount))
     }
 
     /// Writes at `offset`; the locator stays the same.
     pub fn lob_write(&self, locator: &[u8], offset: u64, data: &[u8]) -> Result<Vec<u8>> {
-        self.calls()?.lobs.get(locator)?.write(offset, data)?;
+        self.call(|c| c.lobs.get(locator)?.write(offset, data))?;
         Ok(locator.to_vec())
     }
 
     pub fn lob_trim(&self, locator: &[u8], new_size: u64) -> Result<Vec<u8>> {
-        self.calls()?.lobs.get(locator)?.trim(new_size)?;
+        self.call(|c| c.lobs.get(locator)?.trim(new_size))?;
         Ok(locator.to_vec())
     }
 
@@ -160,9 +161,10 @@ impl ThickConnection {
     pub fn lob_free(&self, locator: &[u8]) -> Result<()> {
         let id = id_of(locator)?;
         // Dropped under the call lock: freeing a temporary LOB is a call of the session.
-        let mut calls = self.calls()?;
-        calls.lobs.map.remove(&id);
-        Ok(())
+        self.call(|c| {
+            c.lobs.map.remove(&id);
+            Ok(())
+        })
     }
 }
 

@@ -5,6 +5,8 @@
 
 #![deny(clippy::all)]
 
+mod arrays;
+mod binds;
 mod calls;
 mod conn;
 mod conn_lob;
@@ -14,10 +16,13 @@ mod init;
 mod lob;
 mod many;
 mod pool;
+mod query;
+mod raw_conn;
 mod shard;
 mod shard_pool;
 mod socket;
 mod values;
+mod watchdog;
 
 pub use conn::{ExecOpts, ThickConnectOptions, ThickConnection};
 pub use error::{Error, Result, LIBRARY_NOT_LOADED, UNAVAILABLE};

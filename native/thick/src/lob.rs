@@ -23,6 +23,8 @@ pub enum LobKind {
     Clob,
     Nclob,
     Blob,
+    /// A file on the server, read-only (bytes).
+    Bfile,
 }
 
 impl LobKind {
@@ -32,6 +34,7 @@ impl LobKind {
             LobKind::Clob => (112, 1),
             LobKind::Nclob => (112, 2),
             LobKind::Blob => (113, 1),
+            LobKind::Bfile => (114, 1),
         }
     }
 }
@@ -97,13 +100,15 @@ impl Lob {
         context();
         let raw: Raw = v.get()?;
         let (bind, kind) = match (v.oracle_type()?, raw.1) {
-            (_, true) => (Bindable::Blob(v.get()?), LobKind::Blob),
-            (OracleType::NCLOB, _) => (Bindable::Nclob(v.get()?), LobKind::Nclob),
-            _ => (Bindable::Clob(v.get()?), LobKind::Clob),
+            // Read-only: never bound (TS refuses it first).
+            (OracleType::BFILE, _) => (None, LobKind::Bfile),
+            (_, true) => (Some(Bindable::Blob(v.get()?)), LobKind::Blob),
+            (OracleType::NCLOB, _) => (Some(Bindable::Nclob(v.get()?)), LobKind::Nclob),
+            _ => (Some(Bindable::Clob(v.get()?)), LobKind::Clob),
         };
         Ok(Lob {
             handle: raw.0,
-            bind: Some(bind),
+            bind,
             kind,
         })
     }
@@ -131,6 +136,12 @@ impl Lob {
             LobKind::Clob => Bindable::Clob(Clob::new(conn)?),
             LobKind::Nclob => Bindable::Nclob(Nclob::new(conn)?),
             LobKind::Blob => Bindable::Blob(Blob::new(conn)?),
+            LobKind::Bfile => {
+                return Err(Error::odb(
+                    crate::error::codes::INVALID_ARGUMENT,
+                    "a temporary LOB is a CLOB, NCLOB or BLOB, not a BFILE",
+                ))
+            }
         };
         // The crate keeps a new LOB's dpiLob private: bound to a statement that is prepared but
         // never run (no round trip), its variable hands the handle back.
@@ -149,6 +160,11 @@ impl Lob {
             bind: Some(bind),
             kind,
         })
+    }
+
+    /// The LOB's `dpiLob`, valid while `self` lives (`crate::arrays` reads its connection).
+    pub(crate) fn handle(&self) -> *mut dpiLob {
+        self.handle
     }
 
     pub fn kind(&self) -> LobKind {
@@ -260,7 +276,7 @@ fn too_big() -> Error {
 /// An ODPI-C context of our own, only to read the thread's last error (ODPI-C keeps it per
 /// thread, whichever context asks). Made after `crate::init` loaded the library, and before
 /// the first LOB call (making it resets the thread's error).
-fn context() -> Option<*mut dpiContext> {
+pub(crate) fn context() -> Option<*mut dpiContext> {
     static CTX: OnceLock<usize> = OnceLock::new();
     let p = *CTX.get_or_init(|| {
         let mut ctx: *mut dpiContext = std::ptr::null_mut();
@@ -287,7 +303,7 @@ fn context() -> Option<*mut dpiContext> {
 }
 
 /// ODPI-C's return code as a result, with the thread's error when it failed.
-fn check(rc: i32) -> Result<()> {
+pub(crate) fn check(rc: i32) -> Result<()> {
     if rc == 0 {
         return Ok(());
     }

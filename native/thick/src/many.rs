@@ -3,7 +3,7 @@
 use oracle::sql_type::ToSql;
 use oracle::Connection;
 
-use crate::conn::{unavailable_out, Spec};
+use crate::binds::{unavailable_out, Spec};
 use crate::error::{Error, Result};
 use crate::values::{Reader, Value};
 

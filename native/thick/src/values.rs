@@ -13,6 +13,7 @@ fn bad(text: impl AsRef<str>) -> Error {
 }
 
 /// Reads tagged values and bind specs.
+#[derive(Clone)]
 pub struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
@@ -43,7 +44,7 @@ impl<'a> Reader<'a> {
         let s = self.take(4)?;
         Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
     }
-    fn f64(&mut self) -> Result<f64> {
+    pub(crate) fn f64(&mut self) -> Result<f64> {
         let mut a = [0u8; 8];
         a.copy_from_slice(self.take(8)?);
         Ok(f64::from_le_bytes(a))
@@ -87,7 +88,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn datetime(&mut self, nanos: bool) -> Result<Timestamp> {
+    pub(crate) fn datetime(&mut self, nanos: bool) -> Result<Timestamp> {
         let s = self.take(7)?;
         let ns = if nanos { self.u32()? } else { 0 };
         let year = i16::from_le_bytes([s[0], s[1]]) as i32;
@@ -115,6 +116,8 @@ impl<'a> Reader<'a> {
             }
             14 => self.interval(true)?,
             15 => self.interval(false)?,
+            16 => return Err(newer_type("VECTOR", "23.4")),
+            30 => return Err(newer_type("JSON", "21")),
             t => {
                 return Err(Error::odb(
                     crate::error::codes::MALFORMED_BIND_BUFFER,
@@ -123,6 +126,21 @@ impl<'a> Reader<'a> {
             }
         }))
     }
+}
+
+/// A bind of a type the loaded Oracle Client predates (ODPI-C binds JSON from Oracle Client 21,
+/// VECTOR from 23.4): refused by name, before OCI is asked.
+fn newer_type(name: &str, needs: &str) -> Error {
+    let loaded = oracle::Version::client()
+        .map(|v| format!("{}.{}", v.major(), v.minor()))
+        .unwrap_or_else(|_| "not loaded".to_string());
+    Error::odb(
+        crate::error::UNAVAILABLE,
+        format!(
+            "{name} values are not available in thick mode: the {name} type needs Oracle Client \
+             {needs} or later, and the Oracle Client loaded is {loaded}"
+        ),
+    )
 }
 
 /// One bind value; a sized wrapper so an IN OUT bind can pair it with its type.
@@ -185,6 +203,7 @@ pub fn type_number(t: &OracleType) -> u8 {
         OracleType::BinaryDouble => 101,
         OracleType::CLOB | OracleType::NCLOB => 112,
         OracleType::BLOB => 113,
+        OracleType::BFILE => 114,
         OracleType::Timestamp(_) => 180,
         OracleType::TimestampTZ(_) => 181,
         OracleType::TimestampLTZ(_) => 231,
@@ -217,6 +236,16 @@ pub fn put(out: &mut Vec<u8>, v: &SqlValue, mode: Mode) -> oracle::Result<()> {
     let lob = matches!(ty, OracleType::CLOB | OracleType::NCLOB | OracleType::BLOB);
     if lob && mode == Mode::Locator && crate::conn_lob::put_locator(out, v)? {
         return Ok(());
+    }
+    // A BFILE is always a `Lob` (read-only), as in thin mode.
+    if *ty == OracleType::BFILE {
+        if crate::conn_lob::put_locator(out, v)? {
+            return Ok(());
+        }
+        return Err(oracle::Error::new(
+            oracle::ErrorKind::InvalidTypeConversion,
+            "a BFILE read outside a call",
+        ));
     }
     if *ty == OracleType::RefCursor {
         if crate::conn_lob::put_cursor(out, v)? {
@@ -419,6 +448,22 @@ mod tests {
         );
         assert_eq!(out_type(183, 0), OracleType::IntervalDS(9, 9));
         assert_eq!(type_number(&OracleType::IntervalYM(2)), 182);
+    }
+
+    #[test]
+    fn json_and_vector_binds_are_refused_by_type_name() {
+        // Tag 30 (JSON), then tag 16 (VECTOR): refused before their payloads are read.
+        for (tag, name) in [(30u8, "JSON"), (16, "VECTOR")] {
+            let b = [tag, 0, 0, 0, 0];
+            let e = Reader::new(&b).value().err().unwrap();
+            assert_eq!(e.code, crate::error::UNAVAILABLE);
+            assert!(
+                e.message
+                    .contains(&format!("the {name} type needs Oracle Client")),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]
