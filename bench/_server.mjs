@@ -1,6 +1,6 @@
 // A fresh oradb-testserver for a benchmark run, and its tables.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import oracledb from "oracledb";
@@ -23,7 +23,12 @@ export async function startServer(root) {
     child.stdout.once("data", (d) => ok(String(d).trim()));
     child.once("exit", (code) => fail(new Error(`oradb-testserver exited (${code})`)));
   });
-  return { bin, load, pid: child.pid, connectString: `${addr}/FREEPDB1`, stop: () => child.kill() };
+  // The data directory goes with the server (each run left its tables in the temp dir).
+  const stop = () => {
+    child.once("exit", () => rmSync(data, { recursive: true, force: true }));
+    child.kill();
+  };
+  return { bin, load, pid: child.pid, connectString: `${addr}/FREEPDB1`, stop };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
@@ -48,7 +53,18 @@ export async function loadTables(creds, rows, side) {
   for (let i = 0; i < rows; i += 20_000) {
     const chunk = Array.from({ length: Math.min(20_000, rows - i) }, (_, j) => {
       const id = i + j;
-      return [id, id * 3, id / 4, -id, `name ${id}`, `second ${id % 97}`, "x".repeat(20), now, now, now];
+      return [
+        id,
+        id * 3,
+        id / 4,
+        -id,
+        `name ${id}`,
+        `second ${id % 97}`,
+        "x".repeat(20),
+        now,
+        now,
+        now,
+      ];
     });
     await c.executeMany("insert into b10 values (:1,:2,:3,:4,:5,:6,:7,:8,:9,:10)", chunk);
   }

@@ -6,7 +6,7 @@
 //   Several dist dirs (other checkouts' builds) run in the same process, so
 //   their ratios come from the same run. ROUNDS=7 PER=100 change the sizes.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import oracledb from "oracledb";
@@ -19,13 +19,14 @@ const per = Number(process.env.PER ?? 100);
 const tasks = 50;
 const dists = process.argv.length > 2 ? process.argv.slice(2) : [join(root, "dist")];
 
+const data = mkdtempSync(join(tmpdir(), "oradb-bench-"));
 const server = spawn(bin, [
   "--listen",
   "127.0.0.1:0",
   "--service",
   "FREEPDB1",
   "--data",
-  mkdtempSync(join(tmpdir(), "oradb-bench-")),
+  data,
 ], {
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...process.env, ORADB_TESTSERVER_USERS: "scott/tiger" },
@@ -126,4 +127,5 @@ for (let i = 0; i < sides.length; i++) {
   );
 }
 for (const s of sides) await s.close();
+server.once("exit", () => rmSync(data, { recursive: true, force: true }));
 server.kill();

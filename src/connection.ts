@@ -9,7 +9,7 @@ import type { NativeConnection } from "./_native.ts";
 import { CallQueue } from "./_queue.ts";
 import { decodeOutBinds, encodeBinds, encodeManyBinds } from "./_binds.ts";
 import { decodeManyOutBinds, encodeManyByDefs } from "./_binds_many.ts";
-import { assertOpen, executeStatement, fetchRows, type Session } from "./_execute.ts";
+import { assertOpen, executeStatement, fetchRows, rowsAtOnce, type Session } from "./_execute.ts";
 import {
   checkExecuteManyOptions,
   checkExecuteOptions,
@@ -28,6 +28,7 @@ import {
   type Binds,
   type ConnectOptions,
   DB_TYPE_CURSOR,
+  DB_TYPE_OBJECT,
   type ExecuteManyOptions,
   type ExecuteManyResult,
   type ExecuteOptions,
@@ -60,6 +61,15 @@ export interface PooledBy {
   asString: Map<string, number[]>;
   /** Object types its sessions read (they share one schema), so each is read once per pool. */
   objectTypes?: TypeMaps;
+}
+
+/**
+ * True when `resultObjects` would leave `result` as it is: no OUT binds and no column of an
+ * object type (the common case, answered without an async step).
+ */
+function holdsNoObjects(result: Result<unknown>): boolean {
+  return result.outBinds === undefined &&
+    (result.metaData === undefined || !result.metaData.some((m) => m.dbType === DB_TYPE_OBJECT));
 }
 
 /**
@@ -326,7 +336,9 @@ export class Connection implements AsyncDisposable {
               // Copies: the plan may be reused by later executes (see `_execute.ts`).
               result.metaData = plan.metaData.map((m) => ({ ...m }));
               nestCursors(this.#s, plan, arraySize);
-              result.rows = await fetchRows<T>(this.#s, res, plan, arraySize, opts.maxRows ?? 0);
+              const maxRows = opts.maxRows ?? 0;
+              result.rows = rowsAtOnce<T>(res, plan, maxRows) ??
+                await fetchRows<T>(this.#s, res, plan, arraySize, maxRows);
             }
             const outBinds = decodeOutBinds(encoded, res.outBinds, {
               lob: (raw) => lobFromLocator(this.#s, raw),
@@ -342,7 +354,8 @@ export class Connection implements AsyncDisposable {
           undefined,
           opts.signal,
         ));
-      return await resultObjects(result, this.#s.objectTypes!);
+      // Most results hold no objects: returned as they are, without an async step more.
+      return holdsNoObjects(result) ? result : await resultObjects(result, this.#s.objectTypes!);
     } catch (e) {
       throw atCaller(e);
     }

@@ -152,6 +152,8 @@ pub(crate) struct State {
     held_lobs: std::collections::HashSet<Vec<u8>>,
     /// LOBs to free; the free rides on the next call (see `request`).
     pending_free: Vec<Vec<u8>>,
+    /// Scans of recent SQL texts (see scan_cache.rs).
+    scans: crate::scan_cache::ScanCache,
 }
 
 impl State {
@@ -183,6 +185,7 @@ impl State {
             error_cursor: 0,
             held_lobs: Default::default(),
             pending_free: Vec::new(),
+            scans: Default::default(),
         }
     }
 
@@ -240,7 +243,7 @@ impl State {
         binds: Binds,
         opts: ExecOptions,
     ) -> Result<ExecResult> {
-        let scan = sql::scan(sql_text);
+        let scan = self.scans.get(sql_text);
         let rows_in = binds.rows.len().max(1);
         let binds = if binds.rows.is_empty() {
             Binds {

@@ -17,6 +17,7 @@ pub mod plain_tcp;
 pub mod pool;
 mod response;
 pub mod rowbuf;
+mod scan_cache;
 mod sql;
 mod stmt_cache;
 pub mod tls;

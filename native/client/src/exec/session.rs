@@ -10,7 +10,7 @@ impl State {
         binds: Binds,
         opts: ExecManyOptions,
     ) -> Result<ExecManyResult> {
-        let scan = sql::scan(sql_text);
+        let scan = self.scans.get(sql_text);
         if binds.rows.is_empty() {
             return Ok(ExecManyResult::default());
         }
