@@ -251,6 +251,27 @@ def _():
         cur.execute("drop table py_lob")
 
 
+@check("a JSON column fetched as str through an output type handler reads its JSON text")
+def _():
+    def as_str(cursor, metadata):
+        if metadata.type_code is oracledb.DB_TYPE_JSON:
+            return cursor.var(str, arraysize=cursor.arraysize)
+
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute("create table py_json (id number, j json)")
+        cur.execute("""insert into py_json values (1, '{"a":1,"b":[true,null]}')""")
+        cur.execute("""insert into py_json values (2, '{"c":"x"}')""")
+        cur.execute("insert into py_json values (3, null)")
+        q = c.cursor()
+        q.outputtypehandler = as_str
+        rows = q.execute("select id, j from py_json order by id").fetchall()
+        assert rows == [(1, '{"a":1,"b":[true,null]}'), (2, '{"c":"x"}'), (3, None)], rows
+        plain = c.cursor().execute("select j from py_json where id = 2").fetchone()
+        assert plain == ({"c": "x"},), plain
+        cur.execute("drop table py_json")
+
+
 ERRORS = [
     ("ORA-00942", "select * from no_such_table"),
     ("ORA-00904", "select no_such_col from dual"),

@@ -26,3 +26,17 @@ pub(crate) fn write_out_bind(w: &mut Writer, img: Option<&[u8]>) {
     json::write_value(w, img);
     w.sb4(if img.is_some() { 0 } else { -1 });
 }
+
+/// A JSON column's value for a client that defined the column as text
+/// (python-oracledb's `cursor.var(str)`): the JSON serialized as plain text,
+/// as Oracle converts it.
+pub(crate) fn as_text(v: &Value) -> Result<Value, ValueError> {
+    let bad =
+        |e: oson::OsonError| ValueError::new(40441, format!("ORA-40441: JSON syntax error: {e}"));
+    let json = match v {
+        Value::Null => return Ok(Value::Null),
+        Value::Varchar(s) | Value::Clob(s) => oson::text::parse(s, true).map_err(bad)?,
+        other => oson::decode(&oson::image_of_value(other)?).map_err(bad)?,
+    };
+    Ok(Value::Varchar(oson::text::to_text(&json, false)))
+}

@@ -7,6 +7,7 @@ mod common;
 use oradb_protocol::buf::Writer;
 use oradb_protocol::ttc::column::ColumnMeta;
 use oradb_protocol::ttc::execute::{options, ExecuteRequest};
+use oradb_protocol::ttc::fetch::FetchRequest;
 use oradb_protocol::ttc::msg;
 use oradb_protocol::value::{ora_type, oson, Value};
 use oradb_testserver::sql::{Database, Outcome, Session};
@@ -161,9 +162,21 @@ async fn a_json_bind_goes_in_as_oson_and_comes_out_as_the_same_image() {
     let (_, end) = c.call_raw(&w.buf).await.unwrap();
     assert_eq!((end.error_num, end.row_count), (0, 1), "{:?}", end.message);
 
-    // The fetched row carries python-oracledb's own image, byte for byte.
+    // A JSON query's execute answer carries no rows (clients define such
+    // columns first, as LOB ones); the fetched row carries python-oracledb's
+    // own image, byte for byte.
     let mut w = Writer::new();
     query("select j from tj", 4).encode(&mut w, &c.caps(), &[], true);
+    let (kinds, end) = c.call_raw(&w.buf).await.unwrap();
+    assert!(!kinds.contains(&msg::ROW_DATA), "{kinds:?}");
+    assert_eq!(end.error_num, 0, "{:?}", end.message);
+    let mut w = Writer::new();
+    let fetch = FetchRequest {
+        seq: 5,
+        cursor_id: end.cursor_id.into(),
+        rows: 10,
+    };
+    fetch.encode(&mut w, &c.caps());
     let answer = c.call_packet(&w.buf).await.unwrap();
     assert!(answer.contains(&msg::ROW_DATA));
     assert!(
@@ -177,6 +190,14 @@ async fn a_json_bind_goes_in_as_oson_and_comes_out_as_the_same_image() {
     assert_eq!(c.call_raw(&w.buf).await.unwrap().1.error_num, 0);
     let mut w = Writer::new();
     query("select j from tj where id = 2", 6).encode(&mut w, &c.caps(), &[], true);
+    let (_, end) = c.call_raw(&w.buf).await.unwrap();
+    let mut w = Writer::new();
+    let fetch = FetchRequest {
+        seq: 7,
+        cursor_id: end.cursor_id.into(),
+        rows: 10,
+    };
+    fetch.encode(&mut w, &c.caps());
     let (kinds, end) = c.call_raw(&w.buf).await.unwrap();
     assert!(!kinds.contains(&msg::ROW_DATA), "{kinds:?}");
     assert_eq!(end.error_num, 40441, "{:?}", end.message);

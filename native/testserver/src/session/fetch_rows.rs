@@ -27,6 +27,12 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
             let ty = cur.defines.get(i).map(|d| d.ora_type).unwrap_or(c.ora_type);
             if caps.oci {
                 oci_lob_as_long(c.ora_type, ty)
+            } else if c.ora_type == ora_type::JSON
+                && matches!(ty, ora_type::VARCHAR | ora_type::CHAR)
+            {
+                // A JSON column defined as text (python-oracledb's `cursor.var(str)`) is
+                // read in the LONG form, as its LOB-like value is.
+                ora_type::LONG
             } else {
                 ty
             }
@@ -69,6 +75,19 @@ pub(crate) fn write_rows(w: &mut TtcWriter, caps: &Caps, st: &mut State, cursor_
         RowHeader::default().encode(w, caps);
     }
     let shapes = super::objects::column_shapes(&st.session, &cur.prepared.columns);
+    // A JSON column the client defined as text gets the JSON as text.
+    for (i, c) in cur.prepared.columns.iter().enumerate() {
+        if c.ora_type == ora_type::JSON && types[i] == ora_type::LONG {
+            for row in &mut cur.rows[cur.pos..end] {
+                if let Some(v) = row.get_mut(i) {
+                    // Stored text that is not JSON goes as it is (never a NULL).
+                    if let Ok(t) = crate::json::as_text(v) {
+                        *v = t;
+                    }
+                }
+            }
+        }
+    }
     let mut prev: Option<&Vec<Value>> = None;
     let mut failed = None;
     let start = cur.pos;

@@ -118,7 +118,7 @@ pub(crate) fn has_lob(cols: &[ColumnInfo]) -> bool {
     cols.iter().any(|c| {
         matches!(
             c.ora_type,
-            ora_type::CLOB | ora_type::BLOB | ora_type::VECTOR
+            ora_type::CLOB | ora_type::BLOB | ora_type::VECTOR | ora_type::JSON
         )
     })
 }
