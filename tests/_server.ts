@@ -202,8 +202,6 @@ export const OCI_GAP = {
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
   binaryFloat:
     "BINARY_FLOAT and BINARY_DOUBLE for OCI (OCI refuses the types itself, ORA-03115, before it sends a bind or after it reads a row)",
-  nclobLocator:
-    "NCLOB locators for OCI: a temporary or fetched NCLOB is ORA-24806 (LOB form mismatch), in python-oracledb's thick mode too",
   lobOutBind: "PL/SQL OUT binds of CLOB/BLOB type for OCI (ORA-03001)",
   refCursorOut:
     "REF CURSOR OUT binds for OCI (ORA-03115, a malformed answer; python-oracledb's thick mode the same)",

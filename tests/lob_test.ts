@@ -116,7 +116,7 @@ test("write and trim a temporary CLOB and BLOB", server, async () => {
   await rejectsWith(blob.write(1, "text"), ErrorCode.INVALID_ARGUMENT);
 });
 
-test("write a temporary NCLOB", ociGap("nclobLocator"), async () => {
+test("write a temporary NCLOB", server, async () => {
   await using s = await startConnected();
   await using nclob = await s.conn.createLob(NCLOB);
   assert.equal(nclob.type, NCLOB);

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BIND_OUT, DB_TYPE_NCLOB, type Lob, STRING } from "../mod.ts";
-import { dropFirst, ociGap, SKIP_SERVER, startConnected } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -22,7 +22,7 @@ async function withTable() {
 
 test(
   "NVARCHAR2, NCHAR and NCLOB round trip, described as national types",
-  ociGap("nclobLocator"),
+  server,
   async () => {
     await using s = await withTable();
     const big = WIDE.repeat(5000);
@@ -57,7 +57,7 @@ test("a national column compares with a bind and in SQL functions", server, asyn
 
 test(
   "an NCLOB fetched as a Lob reads back whole, typed NCLOB",
-  ociGap("nclobLocator"),
+  server,
   async () => {
     await using s = await withTable();
     const text = WIDE.repeat(3000);

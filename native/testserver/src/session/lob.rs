@@ -34,8 +34,13 @@ const FLAG1_NCLOB: u8 = 0x04;
 const FLAG1_VALUE_BASED: u8 = 0x20;
 const FLAG1_ABSTRACT: u8 = 0x40;
 const FLAG2_INIT: u8 = 0x08;
+/// An NCLOB's character set form: OCI compares it with the form it reads
+/// or writes in (ORA-24806 "LOB form mismatch" without it, measured).
+const FLAG2_NCHAR: u8 = 0x40;
 const FLAG3_VAR_LENGTH_CHARSET: u8 = 0x80;
 const FLAG4_TEMP: u8 = 0x01;
+/// OCI_DURATION_SESSION, the duration of every temporary LOB here.
+const DURATION_SESSION: u16 = 10;
 /// What GET_CHUNK_SIZE answers (Oracle's for an 8 KiB block).
 pub(crate) const CHUNK_SIZE: u32 = 8132;
 /// TEMP LOBs a session may hold before CREATE_TEMP fails (a client that
@@ -497,13 +502,17 @@ fn locator(id: u64, blob: bool, csfrm: u8, temp: bool) -> Vec<u8> {
     } else {
         FLAG1_VALUE_BASED | FLAG1_ABSTRACT
     };
-    l[5] = FLAG2_INIT;
+    l[5] = FLAG2_INIT | if csfrm == 2 { FLAG2_NCHAR } else { 0 };
     l[6] = if blob { 0 } else { FLAG3_VAR_LENGTH_CHARSET };
     l[7] = if temp { FLAG4_TEMP } else { 0 };
     l[8..10].copy_from_slice(&MAGIC);
     l[10] = csfrm;
     l[11] = if blob { ora_type::BLOB } else { ora_type::CLOB };
     l[12..20].copy_from_slice(&id.to_be_bytes());
+    // Temporary and value LOBs last the session: OCI reads their duration
+    // here and dumps "kolrcrfc-Wrong duration [0]" when it frees one that
+    // has none (measured). Row locators put their source here instead.
+    l[22..24].copy_from_slice(&DURATION_SESSION.to_be_bytes());
     l
 }
 
@@ -664,6 +673,11 @@ mod tests {
         let mut lobs = Lobs::default();
         let loc = temp(&mut lobs, ora_type::CLOB);
         assert_eq!(loc.len(), 40);
+        assert_eq!(
+            loc[22..24],
+            [0, 10],
+            "a session's duration, as OCI reads it"
+        );
         let data: Vec<u8> = "a😀b"
             .encode_utf16()
             .flat_map(|u| u.to_be_bytes())
@@ -752,8 +766,11 @@ mod tests {
         // Oracle's header: length 38, version 1, CLOB, initialised,
         // variable-width character set (what OCI 19.3 checks).
         assert_eq!(a[..8], [0, 38, 0, 1, FLAG1_CLOB, FLAG2_INIT, 0x80, 0]);
+        assert_ne!(a[22..24], [0, 10], "a row locator names its source there");
         let n = lobs.row_locator(&src, 9, ora_type::CLOB, 2);
         assert_eq!(n[4], FLAG1_NCLOB);
+        assert_eq!(n[5], FLAG2_INIT | FLAG2_NCHAR, "an NCLOB says its form");
+        assert_eq!(a[5] & FLAG2_NCHAR, 0);
         assert_eq!(lobs.row_locator(&src, 9, ora_type::BLOB, 1)[4], FLAG1_BLOB);
         assert_eq!(a[7] & FLAG4_TEMP, 0);
         assert_eq!(lobs.sources.len(), 1, "one source for both rows");
