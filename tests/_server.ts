@@ -202,7 +202,8 @@ export const OCI_GAP = {
   returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
   binaryFloat:
     "BINARY_FLOAT and BINARY_DOUBLE for OCI (OCI refuses the types itself, ORA-03115, before it sends a bind or after it reads a row)",
-  lobOutBind: "PL/SQL OUT binds of CLOB/BLOB type for OCI (ORA-03001)",
+  lobInOutBind:
+    "PL/SQL IN OUT binds of CLOB/BLOB type for OCI (OCI waits for more after the answer; refused, ORA-03001; OUT binds work)",
   refCursorOut:
     "REF CURSOR OUT binds for OCI (ORA-03115, a malformed answer; python-oracledb's thick mode the same)",
   implicitResults:

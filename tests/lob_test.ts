@@ -147,7 +147,7 @@ test("a temporary LOB bound into INSERT and UPDATE is read back", server, async 
   ]);
 });
 
-test("a PL/SQL CLOB OUT bind returns a Lob", ociGap("lobOutBind"), async () => {
+test("a PL/SQL CLOB OUT bind returns a Lob", server, async () => {
   await using s = await startConnected();
   const r = await s.conn.execute<unknown>(
     "BEGIN :c := RPAD('ab', 40000, 'cd'); :b := HEXTORAW('0102'); END;",
@@ -294,7 +294,7 @@ test("an empty LOB is empty, not NULL: in SQL and fetched as a Lob", server, asy
 
 test(
   "two Lobs over one LOB value are independent: closing one leaves the other",
-  ociGap("lobOutBind"),
+  ociGap("lobInOutBind"),
   async () => {
     // A reviewer suspected that two Lob objects sharing a locator would be freed together (by
     // close() or by the GC finaliser). Oracle gives an IN OUT temporary LOB back as a copy, and

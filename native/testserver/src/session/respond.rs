@@ -2,6 +2,7 @@
 //! RETURNING values, DML row counts, batch errors and the closing ERROR.
 
 use oradb_protocol::buf::Writer as TtcWriter;
+use oradb_protocol::ttc::column::CONT_FLAG_LOB_PREFETCH;
 use oradb_protocol::ttc::describe::{DescribeColumn, DescribeInfo};
 use oradb_protocol::ttc::error::{BatchError, ErrorMessage};
 use oradb_protocol::ttc::rows::{self, DmlRowCounts, IoVector};
@@ -594,23 +595,22 @@ async fn dml(
 /// with VARCHAR2 OUT binds (tests/oci19/README.md, round 10).
 const OCI_BIND_EXTRAS: u8 = 0x06;
 
-/// Whether OCI 19.3 can take this block's OUT values: scalars only (no
-/// REF CURSOR, LOB, object, VECTOR or index-by table OUT binds, whose OCI
-/// forms are not known).
+/// Whether OCI 19.3 can take this block's OUT values: scalars and OUT (not
+/// IN OUT) LOBs only (no REF CURSOR, object, VECTOR or index-by table OUT
+/// binds, whose OCI forms are not known; an IN OUT LOB's answer leaves OCI
+/// waiting for more).
 fn oci_out_binds_readable(dirs: &[BindDir], st: &mut State, cursor_id: u16) -> bool {
     let Some(c) = st.cursors.get_mut(cursor_id as u32) else {
         return true;
     };
     dirs.iter().zip(c.binds.iter()).all(|(d, m)| {
+        let lob = matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB);
         *d == BindDir::In
             || !(m.is_array()
+                || (lob && *d == BindDir::InOut)
                 || matches!(
                     m.ora_type,
-                    ora_type::CURSOR
-                        | ora_type::OBJECT
-                        | ora_type::CLOB
-                        | ora_type::BLOB
-                        | ora_type::VECTOR
+                    ora_type::CURSOR | ora_type::OBJECT | ora_type::VECTOR
                 ))
     })
 }
@@ -622,8 +622,8 @@ async fn plsql(
     p: crate::sql::Prepared,
 ) -> Result<(), String> {
     if conn.caps.oci && !oci_out_binds_readable(&p.plsql_dirs, st, run.cursor_id) {
-        // Only scalar OUT values were measured with OCI 19.3 (the IO_VECTOR
-        // form, tests/oci19/README.md round 10); refuse the others before
+        // Only scalar and LOB OUT values were measured with OCI 19.3 (the
+        // IO_VECTOR form, tests/oci19/README.md round 10); refuse the others before
         // the block runs rather than risk a client crash.
         let e = super::exec::sql_err(
             3001,
@@ -786,9 +786,14 @@ async fn plsql(
                 if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
                     // A LOB OUT bind: a temporary LOB holding the value.
                     let csfrm = cur_binds.get(i).map_or(1, |m| m.csfrm);
+                    // Thin clients keep the form they were measured with, whatever they ask.
+                    let prefetch = !conn.caps.oci
+                        || cur_binds
+                            .get(i)
+                            .is_some_and(|m| m.cont_flags & CONT_FLAG_LOB_PREFETCH != 0);
                     let v = out.get(i).cloned().unwrap_or(Value::Null);
                     match st.lobs.value_locator(&v, ty, csfrm, true) {
-                        Ok(loc) => super::returning::write_lob_out(&mut w, loc.as_ref()),
+                        Ok(loc) => super::returning::write_lob_out(&mut w, loc.as_ref(), prefetch),
                         Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                     }
                     continue;

@@ -30,7 +30,7 @@ pub(crate) fn write_row(w: &mut TtcWriter, per_bind: &[Vec<Returned>]) {
             match v {
                 Returned::Bytes(b) => rows::write_out_bind(w, b.as_deref()),
                 Returned::Cut(b, whole) => rows::write_out_bind_truncated(w, b, *whole),
-                Returned::Lob(loc) => write_lob_out(w, loc.as_ref()),
+                Returned::Lob(loc) => write_lob_out(w, loc.as_ref(), true),
                 Returned::Vector(img) => super::vector::write_out(w, img.as_deref()),
                 Returned::Json(img) => crate::json::write_out_bind(w, img.as_deref()),
             }
@@ -38,10 +38,17 @@ pub(crate) fn write_row(w: &mut TtcWriter, per_bind: &[Vec<Returned>]) {
     }
 }
 
-/// A LOB OUT value: its locator (or NULL), then the indicator.
-pub(crate) fn write_lob_out(w: &mut TtcWriter, loc: Option<&(Vec<u8>, u64)>) {
-    let loc = loc.map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
-    lob::write_locator_value(w, loc);
+/// A LOB OUT value: its locator (or NULL), then the indicator. The LOB's
+/// size and chunk size come before the locator only when the bind asked for
+/// them (`prefetch`): OCI's LOB OUT binds do not, and read a size there as
+/// the locator's length (ORA-03120, measured).
+pub(crate) fn write_lob_out(w: &mut TtcWriter, loc: Option<&(Vec<u8>, u64)>, prefetch: bool) {
+    if prefetch {
+        let loc = loc.map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));
+        lob::write_locator_value(w, loc);
+    } else {
+        lob::write_bfile_value(w, loc.map(|(l, _)| &l[..]));
+    }
     w.sb4(if loc.is_some() { 0 } else { -1 });
 }
 
