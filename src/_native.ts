@@ -12,10 +12,6 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, odbError } from "./errors.ts";
 
-/** @internal Thick mode reads a BFILE but does not name it or check its file yet. */
-export const BFILE_NAMES_THICK =
-  "fileExists() and getDirFileName() of a BFILE are not available in thick mode yet";
-
 export type * from "./_native_types.ts";
 import type {
   NativeAcquire,
@@ -406,12 +402,12 @@ class Adapted implements NativeConnection {
     return { units, data: b.subarray(4) };
   }
 
-  /** The raw connection, which must have LOB calls (thick ones have no BFILE calls yet). */
+  /** The raw connection, which must have the LOB call `call` (thick ones read a BFILE with lobRead). */
   #lob(call: keyof RawConnection = "lobRead"): RawConnection {
     if (this.#raw[call] === undefined) {
       throw odbError(
         ErrorCode.THICK_UNAVAILABLE,
-        BFILE_NAMES_THICK,
+        `The LOB call ${call} is not available in ${this.thin ? "thin" : "thick"} mode`,
       );
     }
     return this.#raw;

@@ -7,7 +7,6 @@
 
 import { atCaller, ErrorCode, odbError } from "./errors.ts";
 import type { Session } from "./_execute.ts";
-import { BFILE_NAMES_THICK } from "./_native.ts";
 import type { LobLocator } from "./_values.ts";
 import { DB_TYPE_BFILE, DB_TYPE_BLOB, DB_TYPE_CLOB, DB_TYPE_NCLOB } from "./types.ts";
 
@@ -249,10 +248,8 @@ export class Lob implements AsyncDisposable {
   getDirFileName(): DirFileName {
     try {
       this.#bfileOnly("getDirFileName");
-      const st = usable(this);
-      // A thick-mode locator is the id of ODPI-C's, not the server's bytes.
-      if (!st.session.native.thin) throw odbError(ErrorCode.THICK_UNAVAILABLE, BFILE_NAMES_THICK);
-      return dirFileName(st.locator);
+      // Thick mode's locator carries the names at the same place as the server's (from OCI).
+      return dirFileName(usable(this).locator);
     } catch (e) {
       throw atCaller(e);
     }

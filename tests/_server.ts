@@ -212,8 +212,6 @@ export const OCI_GAP = {
     "PL/SQL OUT and IN OUT associative-array binds for OCI (ORA-03001; python-oracledb's thick mode the same)",
   objectTypes:
     "named object and collection types for OCI (describing one is OCI-22351, fetching one ORA-21527; python-oracledb's thick mode the same; thick mode here refuses DbObject types, ODB-1041, untestable until then)",
-  bfileNames:
-    "BFILE locators OCI can name and check (OCILobFileGetName and OCILobFileExists are DPI-1002 on this server's locators; python-oracledb's thick mode the same; thick mode here refuses getDirFileName()/fileExists(), ODB-1041, untestable until then)",
   manyOut:
     "executeMany() OUT binds of a PL/SQL block for OCI (ORA-03115 to python-oracledb's thick mode; thick mode here refuses them, ODB-1041, untestable until then)",
 } as const;

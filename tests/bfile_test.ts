@@ -11,7 +11,7 @@ import {
   Lob,
   OracleError,
 } from "../mod.ts";
-import { ociGap, REAL_DB, SKIP_SERVER, startConnected } from "./_server.ts";
+import { REAL_DB, SKIP_SERVER, startConnected } from "./_server.ts";
 
 // The files are put in the embedded server's data directory: not on a real database.
 const server = { skip: SKIP_SERVER || (REAL_DB ? "needs the embedded test server" : false) };
@@ -38,7 +38,7 @@ async function withFiles(conn: Connection, dataDir: string): Promise<Uint8Array>
 }
 
 test("a BFILE column fetches as read-only Lobs that read the server's file", {
-  skip: server.skip || ociGap("bfileNames").skip,
+  skip: server.skip,
 }, async () => {
   await using s = await startConnected();
   const bytes = await withFiles(s.conn, s.db.dataDir!);
@@ -73,7 +73,7 @@ test("a BFILE column fetches as read-only Lobs that read the server's file", {
 });
 
 test("BFILE errors: unknown directory, writes, file methods on a CLOB", {
-  skip: server.skip || ociGap("bfileNames").skip,
+  skip: server.skip,
 }, async () => {
   await using s = await startConnected();
   await withFiles(s.conn, s.db.dataDir!);

@@ -74,6 +74,7 @@ fn server_messages() -> Vec<Vec<u8>> {
         create_temp: false,
         amount: true,
         flag: false,
+        flag_wide: false,
     };
     let msgs = encoded(|w, c| {
         lob_reply.encode(w, &shape);

@@ -127,6 +127,7 @@ fn server_messages(input: &[u8]) {
                     create_temp: sel & 4 != 0,
                     amount: sel & 8 != 0,
                     flag: sel & 16 != 0,
+                    flag_wide: sel & 32 != 0,
                 };
                 LobOpReply::decode(&mut r, &shape).is_ok()
             }

@@ -68,6 +68,13 @@ impl NativeThickConnection {
         })
     }
 
+    /// Resolves to whether a BFILE's file exists.
+    #[napi]
+    pub fn bfile_exists(&self, env: Env, locator: Bytes) -> Result<JsObject> {
+        let c = self.inner.clone();
+        direct(env, move || c.bfile_exists(&locator.0))
+    }
+
     /// Lets the LOB go (a temporary one is freed on the server).
     #[napi]
     pub fn lob_free(&self, env: Env, locator: Bytes) -> Result<JsObject> {

@@ -42,7 +42,13 @@ impl LobStore {
 }
 
 fn id_of(locator: &[u8]) -> Result<u32> {
-    let b: [u8; 4] = locator.try_into().map_err(|_| {
+    // A BFILE's carries its names after the id (`put_locator`).
+    let id = if locator.len() >= BFILE_NAMES_AT {
+        &locator[..4]
+    } else {
+        locator
+    };
+    let b: [u8; 4] = id.try_into().map_err(|_| {
         Error::odb(
             crate::error::codes::MALFORMED_BIND_BUFFER,
             "a thick-mode LOB locator is 4 bytes",
@@ -104,18 +110,49 @@ pub(crate) fn put_locator(out: &mut Vec<u8>, v: &SqlValue) -> oracle::Result<boo
         let lob = Lob::from_value(v)?;
         let chunk = lob.chunk_size().unwrap_or(0);
         let (ty, csfrm) = lob.kind().wire();
+        let names = match lob.kind() {
+            LobKind::Bfile => Some(lob.dir_file_name().map_err(|e| {
+                oracle::Error::new(oracle::ErrorKind::InternalError, e.to_string())
+            })?),
+            _ => None,
+        };
         let id = store.add(lob);
         out.extend_from_slice(&[13, ty, csfrm]);
         // The size is asked for when wanted (`Lob.size()`): here it would cost a round trip.
         out.extend_from_slice(&0f64.to_le_bytes());
         out.extend_from_slice(&chunk.to_le_bytes());
-        out.extend_from_slice(&4u32.to_le_bytes());
-        out.extend_from_slice(&id.to_le_bytes());
+        let locator = locator_of(id, names);
+        out.extend_from_slice(&(locator.len() as u32).to_le_bytes());
+        out.extend_from_slice(&locator);
         Ok(true)
     })
 }
 
+/// Where a BFILE locator's names start, as in the server's locators (src/lob.ts reads them
+/// there in both modes).
+const BFILE_NAMES_AT: usize = 16;
+
+/// The locator JS gets: the id, and for a BFILE its directory and file name after it, each
+/// after its big-endian u16 length, so that `getDirFileName()` needs no call (it is sync).
+fn locator_of(id: u32, names: Option<(String, String)>) -> Vec<u8> {
+    let mut l = id.to_le_bytes().to_vec();
+    if let Some((dir, file)) = names {
+        l.resize(BFILE_NAMES_AT, 0);
+        for name in [dir, file] {
+            let n = name.len().min(usize::from(u16::MAX));
+            l.extend_from_slice(&(n as u16).to_be_bytes());
+            l.extend_from_slice(&name.as_bytes()[..n]);
+        }
+    }
+    l
+}
+
 impl ThickConnection {
+    /// Whether a BFILE's file exists (ORA-22285 when its directory does not).
+    pub fn bfile_exists(&self, locator: &[u8]) -> Result<bool> {
+        self.call(|c| c.lobs.get(locator)?.file_exists())
+    }
+
     /// A temporary LOB (`db_type` 112 CLOB, 113 BLOB; `csfrm` 2: NCLOB): chunk size, locator.
     pub fn lob_create_temp(&self, db_type: u8, csfrm: u8) -> Result<(u32, Vec<u8>)> {
         let kind = match (db_type, csfrm) {
@@ -180,6 +217,20 @@ mod tests {
         let gone = store.get(&7u32.to_le_bytes()).err().unwrap();
         assert_eq!(gone.code, crate::error::codes::LOB_CLOSED);
         assert_eq!(id_of(&7u32.to_le_bytes()).unwrap(), 7);
+    }
+
+    #[test]
+    fn a_bfile_locator_carries_its_names_after_its_id() {
+        let l = locator_of(9, Some(("FILES".into(), "a.bin".into())));
+        assert_eq!(id_of(&l).unwrap(), 9);
+        assert_eq!(&l[BFILE_NAMES_AT..BFILE_NAMES_AT + 2], &[0, 5]);
+        assert_eq!(&l[BFILE_NAMES_AT + 2..BFILE_NAMES_AT + 7], b"FILES");
+        assert_eq!(&l[BFILE_NAMES_AT + 7..], b"\0\x05a.bin");
+        assert_eq!(locator_of(9, None), 9u32.to_le_bytes());
+        assert!(
+            id_of(&l[..6]).is_err(),
+            "neither an id nor a BFILE's locator"
+        );
     }
 
     #[test]

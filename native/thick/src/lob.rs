@@ -9,8 +9,9 @@ use std::sync::OnceLock;
 
 use odpic_sys::{
     dpiContext, dpiContext_createWithParams, dpiContext_getError, dpiErrorInfo, dpiLob,
-    dpiLob_addRef, dpiLob_getBufferSize, dpiLob_getChunkSize, dpiLob_getSize, dpiLob_readBytes,
-    dpiLob_release, dpiLob_trim, dpiLob_writeBytes, DPI_MAJOR_VERSION, DPI_MINOR_VERSION,
+    dpiLob_addRef, dpiLob_getBufferSize, dpiLob_getChunkSize, dpiLob_getDirectoryAndFileName,
+    dpiLob_getFileExists, dpiLob_getSize, dpiLob_readBytes, dpiLob_release, dpiLob_trim,
+    dpiLob_writeBytes, DPI_MAJOR_VERSION, DPI_MINOR_VERSION,
 };
 use oracle::sql_type::{Blob, Clob, FromSql, InnerValue, Nclob, OracleType, ToSql};
 use oracle::{Connection, SqlValue};
@@ -253,6 +254,41 @@ impl Lob {
     pub fn trim(&self, new_size: u64) -> Result<()> {
         // SAFETY: a live handle.
         check(unsafe { dpiLob_trim(self.handle, new_size) })
+    }
+
+    /// A BFILE's directory object and file name, read from its locator (no round trip).
+    pub fn dir_file_name(&self) -> Result<(String, String)> {
+        let (mut dir, mut dir_len) = (std::ptr::null(), 0u32);
+        let (mut file, mut file_len) = (std::ptr::null(), 0u32);
+        // SAFETY: a live handle and valid out pointers; ODPI-C points them at buffers of the
+        // LOB's own, valid until the next call on it, and copied out below before any.
+        check(unsafe {
+            dpiLob_getDirectoryAndFileName(
+                self.handle,
+                &mut dir,
+                &mut dir_len,
+                &mut file,
+                &mut file_len,
+            )
+        })?;
+        // SAFETY: each pointer (when not null) has as many readable bytes as its length says.
+        let text = |p: *const c_char, n: u32| unsafe {
+            if p.is_null() || n == 0 {
+                String::new()
+            } else {
+                let b = std::slice::from_raw_parts(p as *const u8, n as usize);
+                String::from_utf8_lossy(b).into_owned()
+            }
+        };
+        Ok((text(dir, dir_len), text(file, file_len)))
+    }
+
+    /// Whether a BFILE's file exists on the server (a round trip).
+    pub fn file_exists(&self) -> Result<bool> {
+        let mut exists = 0;
+        // SAFETY: a live handle and a valid out pointer.
+        check(unsafe { dpiLob_getFileExists(self.handle, &mut exists) })?;
+        Ok(exists != 0)
     }
 }
 

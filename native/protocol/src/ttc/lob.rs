@@ -206,6 +206,9 @@ pub struct ReplyShape {
     pub create_temp: bool,
     pub amount: bool,
     pub flag: bool,
+    /// The flag as a universal ub4, as OCI reads it (a one-byte flag of 1
+    /// is a length to OCI: ORA-03106, measured); thin clients read a byte.
+    pub flag_wide: bool,
 }
 
 impl ReplyShape {
@@ -220,6 +223,7 @@ impl ReplyShape {
                 req.operation,
                 op::IS_OPEN | op::FILE_EXISTS | op::FILE_ISOPEN
             ),
+            flag_wide: false,
         }
     }
 }
@@ -252,7 +256,9 @@ impl LobOpReply {
         if shape.amount {
             w.sb8(self.amount.unwrap_or(0));
         }
-        if shape.flag {
+        if shape.flag && shape.flag_wide {
+            w.ub4(u32::from(self.flag.unwrap_or(false)));
+        } else if shape.flag {
             w.u8(u8::from(self.flag.unwrap_or(false)));
         }
     }
@@ -275,7 +281,9 @@ impl LobOpReply {
         if shape.amount {
             reply.amount = Some(r.sb8()?);
         }
-        if shape.flag {
+        if shape.flag && shape.flag_wide {
+            reply.flag = Some(r.ub4()? != 0);
+        } else if shape.flag {
             reply.flag = Some(r.u8()? != 0);
         }
         Ok(reply)
@@ -385,11 +393,22 @@ mod tests {
                 amount: req.amount.map(|a| a as i64),
                 ..LobOpReply::default()
             };
-            let mut w = Writer::new();
-            reply.encode(&mut w, &shape);
-            let mut r = Reader::new(&w.buf);
-            assert_eq!(LobOpReply::decode(&mut r, &shape).unwrap(), reply);
-            assert!(r.is_empty());
+            for wide in [false, true] {
+                let shape = ReplyShape {
+                    flag_wide: wide,
+                    ..shape
+                };
+                let mut w = Writer::new();
+                reply.encode(&mut w, &shape);
+                let mut r = Reader::new(&w.buf);
+                assert_eq!(LobOpReply::decode(&mut r, &shape).unwrap(), reply);
+                assert!(r.is_empty());
+                if flag {
+                    // OCI's flag of 1 is a universal ub4 (length 1, then 1).
+                    let tail: &[u8] = if wide { &[1, 1] } else { &[1] };
+                    assert!(w.buf.ends_with(tail), "{:02x?}", w.buf);
+                }
+            }
         }
     }
 

@@ -15,6 +15,10 @@ use crate::sql::SqlError;
 /// it and rewrites what follows (without updating the length at the front).
 const FIXED: usize = 16;
 const MAGIC: [u8; 2] = *b"OF";
+/// Oracle's BFILE type bit in flag byte 1: without it OCI takes the locator
+/// for no file at all (OCILobFileGetName and OCILobFileExists: invalid
+/// handle, DPI-1002; measured).
+const FLAG1_BFILE: u8 = 0x08;
 const FLAG2_INIT: u8 = 0x08;
 /// The most one READ answers (Oracle's own limit is 4 GiB less a byte).
 const MAX_READ: u64 = 1 << 30;
@@ -25,6 +29,7 @@ const MAX_READ: u64 = 1 << 30;
 pub(crate) fn locator(dir: &str, file: &str) -> Vec<u8> {
     let mut l = vec![0u8; FIXED];
     l[2..4].copy_from_slice(&1u16.to_be_bytes());
+    l[4] = FLAG1_BFILE;
     l[5] = FLAG2_INIT;
     l[8..10].copy_from_slice(&MAGIC);
     l[11] = ora_type::BFILE;
@@ -219,6 +224,7 @@ mod tests {
     fn a_locator_names_its_directory_and_file() {
         let l = locator("FILES", "a b.txt");
         assert_eq!(u16::from_be_bytes([l[0], l[1]]) as usize, l.len() - 2);
+        assert_eq!(l[4], FLAG1_BFILE, "the type bit OCI checks");
         assert_eq!(names(&l), Some(("FILES".into(), "a b.txt".into())));
         // Rewritten by a client (setfilename) with a stale length: still read.
         let mut r = l[..FIXED].to_vec();

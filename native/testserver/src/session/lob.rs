@@ -568,7 +568,10 @@ fn write(data: &mut Data, offset: u64, bytes: &[u8]) -> Result<(), SqlError> {
 
 /// LOB_OP: runs it and answers LOB_DATA/PARAMETER then STATUS, or the error.
 pub(crate) async fn call(conn: &mut Conn, st: &mut State, req: LobOpRequest) -> Result<(), String> {
-    let shape = ReplyShape::of(&req);
+    let shape = ReplyShape {
+        flag_wide: conn.caps.oci,
+        ..ReplyShape::of(&req)
+    };
     tracing::debug!(
         op = req.operation,
         offset = req.source_offset,
