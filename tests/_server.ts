@@ -208,8 +208,6 @@ export const OCI_GAP = {
     "REF CURSOR OUT binds for OCI (ORA-03115, a malformed answer; python-oracledb's thick mode the same)",
   implicitResults:
     "implicit results (DBMS_SQL.RETURN_RESULT) for OCI: none are sent (python-oracledb's thick mode gets none)",
-  arrayOut:
-    "PL/SQL OUT and IN OUT associative-array binds for OCI (ORA-03001; python-oracledb's thick mode the same)",
   objectTypes:
     "named object and collection types for OCI (describing one is OCI-22351, fetching one ORA-21527; python-oracledb's thick mode the same; thick mode here refuses DbObject types, ODB-1041, untestable until then)",
   manyOut:

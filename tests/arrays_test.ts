@@ -161,7 +161,7 @@ test("empty IN arrays work", server, async () => {
 
 test(
   "an OUT array comes back as a JS array, empty when the call fills none",
-  ociGap("arrayOut"),
+  server,
   async () => {
     await using s = await startConnected();
     await arrayPackage(s.conn);
@@ -179,7 +179,7 @@ test(
 
 test(
   "IN OUT arrays of NUMBER, VARCHAR2 and DATE keep NULL elements",
-  ociGap("arrayOut"),
+  server,
   async () => {
     await using s = await startConnected();
     await arrayPackage(s.conn);

@@ -595,10 +595,17 @@ async fn dml(
 /// with VARCHAR2 OUT binds (tests/oci19/README.md, round 10).
 const OCI_BIND_EXTRAS: u8 = 0x06;
 
-/// Whether OCI 19.3 can take this block's OUT values: scalars and OUT (not
-/// IN OUT) LOBs only (no REF CURSOR, object, VECTOR or index-by table OUT
-/// binds, whose OCI forms are not known; an IN OUT LOB's answer leaves OCI
-/// waiting for more).
+/// Whether OCI reads one more field (a ub2) after each OUT value of this
+/// bind: its string binds (bind flags 0x06), lone or in an index-by table
+/// (tests/oci19/README.md round 10; arrays measured in round 13).
+fn oci_extras(caps: &Caps, m: Option<&oradb_protocol::ttc::column::ColumnMeta>) -> bool {
+    caps.oci && m.is_some_and(|m| m.flags & OCI_BIND_EXTRAS != 0)
+}
+
+/// Whether OCI 19.3 can take this block's OUT values: scalars, index-by
+/// tables of them and OUT (not IN OUT) LOBs only (no REF CURSOR, object or
+/// VECTOR OUT binds, whose OCI forms are not known; an IN OUT LOB's answer
+/// leaves OCI waiting for more).
 fn oci_out_binds_readable(dirs: &[BindDir], st: &mut State, cursor_id: u16) -> bool {
     let Some(c) = st.cursors.get_mut(cursor_id as u32) else {
         return true;
@@ -606,8 +613,7 @@ fn oci_out_binds_readable(dirs: &[BindDir], st: &mut State, cursor_id: u16) -> b
     dirs.iter().zip(c.binds.iter()).all(|(d, m)| {
         let lob = matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB);
         *d == BindDir::In
-            || !(m.is_array()
-                || (lob && *d == BindDir::InOut)
+            || !((lob && *d == BindDir::InOut)
                 || matches!(
                     m.ora_type,
                     ora_type::CURSOR | ora_type::OBJECT | ora_type::VECTOR
@@ -759,6 +765,14 @@ async fn plsql(
                         })
                         .unwrap_or(Ok(Vec::new()));
                     match elements {
+                        Ok(elements) if oci_extras(&caps, cur_binds.get(i)) => {
+                            // After each element, as after a lone value.
+                            w.ub4(elements.len() as u32);
+                            for e in &elements {
+                                rows::write_out_bind(&mut w, e.as_deref());
+                                w.ub2(0);
+                            }
+                        }
                         Ok(elements) => rows::write_out_array(&mut w, &elements),
                         Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                     }
@@ -814,11 +828,7 @@ async fn plsql(
                     Some(Err(e)) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                 };
                 rows::write_out_bind(&mut w, b.as_deref());
-                if caps.oci
-                    && cur_binds
-                        .get(i)
-                        .is_some_and(|m| m.flags & OCI_BIND_EXTRAS != 0)
-                {
+                if oci_extras(&caps, cur_binds.get(i)) {
                     w.ub2(0);
                 }
             }
