@@ -24,7 +24,6 @@ import type { DbObjectClass } from "./dbobject.ts";
 import { TypeCache, type TypeMaps } from "./_dbobject_types.ts";
 import { resultObjects } from "./_dbobject_codec.ts";
 import {
-  BIND_IN,
   type Binds,
   type ConnectOptions,
   DB_TYPE_CURSOR,
@@ -419,12 +418,6 @@ export class Connection implements AsyncDisposable {
       const encoded = opts.bindDefs === undefined
         ? encodeManyBinds(rows)
         : encodeManyByDefs(rows, opts.bindDefs);
-      if (!this.#s.native.thin && encoded.native.dirs.some((d) => d !== BIND_IN)) {
-        throw odbError(
-          ErrorCode.THICK_UNAVAILABLE,
-          "executeMany() OUT binds are not available in thick mode yet",
-        );
-      }
       const nativeOpts = {
         autoCommit: opts.autoCommit ?? this.#s.autoCommit,
         batchErrors: opts.batchErrors ?? false,

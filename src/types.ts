@@ -412,9 +412,13 @@ export interface Result<T> {
 export interface ExecuteManyOptions {
   /** Commit after success (default: the connection's `autoCommit`). */
   autoCommit?: boolean;
-  /** Collect row errors in `batchErrors` instead of failing on the first one. */
+  /**
+   * Collect row errors in `batchErrors` instead of failing on the first one (INSERT, UPDATE,
+   * DELETE and MERGE only: other statements fail with `ODB-5002`, as Oracle lists no batch
+   * errors for them).
+   */
   batchErrors?: boolean;
-  /** Report rows changed per input row in `dmlRowCounts`. */
+  /** Report rows changed per input row in `dmlRowCounts` (DML only, as `batchErrors`). */
   dmlRowCounts?: boolean;
   /**
    * The type and direction of each bind (an array for positional binds, an object for named

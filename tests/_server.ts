@@ -210,8 +210,6 @@ export const OCI_GAP = {
     "implicit results (DBMS_SQL.RETURN_RESULT) for OCI: none are sent (python-oracledb's thick mode gets none)",
   objectTypes:
     "named object and collection types for OCI (describing one is OCI-22351, fetching one ORA-21527; python-oracledb's thick mode the same; thick mode here refuses DbObject types, ODB-1041, untestable until then)",
-  manyOut:
-    "executeMany() OUT binds of a PL/SQL block for OCI (ORA-03115 to python-oracledb's thick mode; thick mode here refuses them, ODB-1041, untestable until then)",
 } as const;
 
 /** The test options of a test stopped in thick mode by the test server gap `gap` (see OCI_GAP). */

@@ -6,6 +6,7 @@ import {
   BIND_OUT,
   type Connection,
   DATE,
+  ErrorCode,
   NUMBER,
   OracleError,
   STRING,
@@ -219,7 +220,7 @@ test("an array longer than maxArraySize fails, and the connection goes on", serv
   assert.deepEqual(r.rows, [{ ONE: 1 }]);
 });
 
-test("executeMany gives each row's OUT binds of a PL/SQL block", ociGap("manyOut"), async () => {
+test("executeMany gives each row's OUT binds of a PL/SQL block", server, async () => {
   await using s = await startConnected();
   const r = await s.conn.executeMany(
     "BEGIN :doubled := :n * 2; :label := 'n=' || :n; END;",
@@ -243,6 +244,19 @@ test("executeMany gives each row's OUT binds of a PL/SQL block", ociGap("manyOut
     { bindDefs: [{ type: NUMBER }, { dir: BIND_OUT, type: NUMBER }] },
   );
   assert.deepEqual(p.outBinds, [[101], [102]]);
+  assert.equal(p.rowsAffected, 0, "a block affects no rows");
+  // As python-oracledb (DPY-2040) and ODPI-C (DPI-1063): DML only, in both modes.
+  for (const option of ["batchErrors", "dmlRowCounts"]) {
+    await assert.rejects(
+      s.conn.executeMany("BEGIN :1 := 1; END;", [[null]], {
+        bindDefs: [{ dir: BIND_OUT, type: NUMBER }],
+        [option]: true,
+      }),
+      (e: unknown) =>
+        e instanceof OracleError && e.code === ErrorCode.INVALID_OPTION &&
+        e.message.includes(option),
+    );
+  }
 });
 
 test(

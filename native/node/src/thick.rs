@@ -249,7 +249,7 @@ impl NativeThickConnection {
                             })
                             .collect()
                     })),
-                    out_binds: None,
+                    out_binds: r.out_binds.map(HeapBytes),
                 }
             }))
         })

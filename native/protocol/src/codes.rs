@@ -107,6 +107,9 @@ pub const CONNECTION_CLOSED: &str = "ODB-5000";
 pub const CURSOR_CLOSED: &str = "ODB-5001";
 /// An option has the wrong type or an out-of-range value (TypeScript).
 pub const INVALID_OPTION: &str = "ODB-5002";
+/// Why `batchErrors` / `dmlRowCounts` fail on a statement that is not DML (both backends).
+pub const DML_ONLY_MANY_OPTIONS: &str = "Options \"batchErrors\" and \"dmlRowCounts\" of \
+    executeMany() apply to INSERT, UPDATE, DELETE and MERGE statements only";
 /// An option name is not known, often a typo (TypeScript).
 pub const UNKNOWN_OPTION: &str = "ODB-5003";
 /// The call was aborted by its `signal` (TypeScript).

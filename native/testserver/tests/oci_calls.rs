@@ -320,11 +320,15 @@ async fn oci_creates_and_writes_a_temporary_clob() {
     assert_eq!(r.sb8().unwrap(), 10, "the duration back as the amount");
     assert_eq!(r.u8().unwrap(), msg::STATUS);
 
-    // The capture's locator is the one this server's first LOB gets.
+    // The capture's locator is the one this server's first LOB gets, but
+    // for the duration (bytes 22..24) the server has put there since.
     let written = c.replay("lob_write").await;
     assert_eq!(written[0], msg::PARAMETER, "{written:02x?}");
     let mut r = Reader::new(&written[1..]);
-    assert_eq!(r.take(40).unwrap(), &locator[..40]);
+    let echoed = r.take(40).unwrap();
+    assert_eq!(echoed[..22], locator[..22]);
+    assert_eq!(echoed[24..], locator[24..40]);
+    assert_eq!(locator[22..24], [0, 10], "OCI_DURATION_SESSION");
     assert_eq!(r.sb8().unwrap(), 5, "five characters written");
     assert_eq!(r.u8().unwrap(), msg::STATUS);
 }

@@ -19,11 +19,11 @@ pub(crate) struct Spec {
     pub name: Option<String>,
 }
 
-/// OUT binds of `executeMany` are not in thick mode yet.
+/// OUT binds of a DML `executeMany` (RETURNING) are not in thick mode yet.
 pub(crate) fn unavailable_out() -> Error {
     Error::odb(
         crate::error::UNAVAILABLE,
-        "OUT binds of executeMany() are not yet available in thick mode",
+        "RETURNING binds of executeMany() are not yet available in thick mode",
     )
 }
 
@@ -61,7 +61,16 @@ pub(crate) fn bind_all(
     vals: &[u8],
     lobs: &LobStore,
 ) -> Result<()> {
-    let mut r = Reader::new(vals);
+    bind_row(stmt, specs, &mut Reader::new(vals), lobs)
+}
+
+/// Binds the next row of values `r` holds (one per spec).
+pub(crate) fn bind_row(
+    stmt: &mut Statement,
+    specs: &[Spec],
+    r: &mut Reader,
+    lobs: &LobStore,
+) -> Result<()> {
     for (i, s) in specs.iter().enumerate() {
         // A `Lob` (tag 13: u8 Oracle type, then its locator) binds the LOB it names.
         if r.peek() == Some(13) {

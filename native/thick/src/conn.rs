@@ -268,9 +268,9 @@ impl ThickConnection {
         auto_commit: bool,
         o: ExecManyOpts,
     ) -> Result<ExecManyResult> {
-        self.call(|_| {
+        self.call(|calls| {
             self.set_autocommit(auto_commit);
-            let r = many::run(&self.read(), sql, &specs(spec)?, vals, rows, o);
+            let r = many::run(&self.read(), calls, sql, &specs(spec)?, vals, rows, o);
             // Closed after the call, as thin mode does: kept in OCI's cache, its cursor stayed
             // open where thin mode's does not, until some later statements evicted it.
             self.forget(sql);

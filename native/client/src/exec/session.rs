@@ -11,6 +11,12 @@ impl State {
         opts: ExecManyOptions,
     ) -> Result<ExecManyResult> {
         let scan = self.scans.get(sql_text);
+        if (opts.batch_errors || opts.dml_row_counts) && scan.kind != Kind::Dml {
+            return Err(crate::Error::usage(
+                oradb_protocol::codes::INVALID_OPTION,
+                oradb_protocol::codes::DML_ONLY_MANY_OPTIONS,
+            ));
+        }
         if binds.rows.is_empty() {
             return Ok(ExecManyResult::default());
         }

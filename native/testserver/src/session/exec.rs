@@ -255,8 +255,16 @@ pub(crate) async fn execute(
         super::fetch_rows::write_rows(&mut w, &caps, st, cursor_id, n);
         return conn.send_data(&w.buf).await;
     }
-    let mask = returning_mask(cur);
+    let mut mask = returning_mask(cur);
     let is_plsql = cur.prepared.kind == StmtKind::PlSql;
+    if oci_reexecute(&caps, &head) && is_plsql {
+        // OCI runs a block again (executeMany's next rows) with an OALL8
+        // that names the cursor alone: no values for its OUT binds, as in a
+        // REEXECUTE (measured: python-oracledb Thick's executemany).
+        for (m, d) in mask.iter_mut().zip(&cur.prepared.plsql_dirs) {
+            *m |= *d == crate::sql::BindDir::Out;
+        }
+    }
     let value_binds: Vec<ColumnMeta> = cur
         .binds
         .iter()
@@ -473,6 +481,12 @@ pub(crate) async fn fetch(
     let mut w = TtcWriter::with_capacity(8192);
     super::fetch_rows::write_rows(&mut w, &conn.caps, st, req.cursor_id as u16, req.rows);
     conn.send_data(&w.buf).await
+}
+
+/// Whether an OALL8 from OCI runs a parsed cursor again with the binds it
+/// had (no SQL text, no bind metadata).
+pub(crate) fn oci_reexecute(caps: &Caps, head: &ExecuteRequest) -> bool {
+    caps.oci && head.sql.is_none() && head.binds.is_empty()
 }
 
 #[cfg(test)]

@@ -177,7 +177,11 @@ fn execute(r: &mut Reader, caps: &Caps, cursors: Option<&Cursors>) -> Result<Ver
                 first("SELECT") || first("WITH"),
             )
         }
-        None => match shape(cursors, head.cursor_id, false) {
+        None => match shape(
+            cursors,
+            head.cursor_id,
+            super::exec::oci_reexecute(caps, &head),
+        ) {
             Some((mut metas, is_plsql, is_query)) => {
                 if !head.binds.is_empty() {
                     metas = head.binds.clone();
