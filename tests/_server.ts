@@ -199,7 +199,8 @@ export const OCI_GAP = {
   batchErrors: "batch errors sent to OCI clients",
   endToEnd:
     "end-to-end attributes (module, action, client id and info, ECID) for OCI, which sends them to this server on no call",
-  returning: "DML RETURNING INTO answers OCI can read (OCI breaks, ORA-03108)",
+  returning:
+    "DML RETURNING INTO for OCI past one execution and a value cut to its bind (OCI reads the first execution's values only; a cut value comes back without an error)",
   binaryFloat:
     "BINARY_FLOAT and BINARY_DOUBLE for OCI (OCI refuses the types itself, ORA-03115, before it sends a bind or after it reads a row)",
   nclobLocator:
