@@ -28,6 +28,16 @@ fn sized(r: &mut Reader) -> (Option<Vec<u8>>, i32, u32) {
     (v, r.sb4().unwrap(), r.ub4().unwrap())
 }
 
+/// Oracle's NUMBER for 100..9999: exponent byte, base-100 digits + 1, no
+/// trailing zero digit.
+fn hundreds(n: u16) -> Vec<u8> {
+    let mut v = vec![0xc2, (n / 100 + 1) as u8];
+    if !n.is_multiple_of(100) {
+        v.push((n % 100 + 1) as u8);
+    }
+    v
+}
+
 /// The IO_VECTOR OCI reads: PL/SQL flag, `dirs.len()` binds, one
 /// iteration, no bit vector or rowid, then the directions.
 fn io_vector(dirs: &[u8]) -> Vec<u8> {
@@ -104,4 +114,48 @@ async fn oci_returning_no_rows_and_a_clob_locator() {
     assert_eq!((ind, rc), (0, 0));
     let done = only_error(r.rest());
     assert_eq!((done.error_num, done.row_count), (0, 1));
+}
+
+/// executemany: one IO_VECTOR counting the executions, then one ROW_DATA
+/// per execution. OCI sends `FD 01` for the RETURNING bind in each row when
+/// it parses, and no value for it when it executes the cursor again.
+#[tokio::test]
+async fn oci_returning_per_execution_and_on_a_cursor_executed_again() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    // create table t (id number, s varchar2(20))
+    assert_eq!(
+        only_error(&c.replay("returning_create2").await).error_num,
+        0
+    );
+    // insert into t (id) values (:1) returning id into :2, rows 100..102
+    let answer = c.replay("oall8_insert_returning_many").await;
+    let mut iov = io_vector(&[0x20, 0x10]);
+    iov[6] = 3; // iterations
+    assert_eq!(answer[..iov.len()], iov, "{answer:02x?}");
+    let mut r = Reader::new(&answer[iov.len()..]);
+    for id in [100u8, 101, 102] {
+        assert_eq!(r.u8().unwrap(), msg::ROW_DATA);
+        assert_eq!(r.ub4().unwrap(), 1);
+        assert_eq!(value(&mut r), (Some(hundreds(u16::from(id))), 0, 0));
+    }
+    let done = only_error(r.rest());
+    assert_eq!((done.error_num, done.row_count), (0, 3));
+
+    // insert into t (id, s) values (:1, :2) returning id into :3 with 500,
+    // then the same cursor with 501 (no SQL, no value for :3)
+    for (name, id) in [
+        ("oall8_insert_returning_parse", 500u16),
+        ("oall8_insert_returning_reexec", 501),
+    ] {
+        let answer = c.replay(name).await;
+        let iov = io_vector(&[0x20, 0x20, 0x10]);
+        assert_eq!(answer[..iov.len()], iov, "{name}: {answer:02x?}");
+        let mut r = Reader::new(&answer[iov.len()..]);
+        assert_eq!(r.u8().unwrap(), msg::ROW_DATA);
+        assert_eq!(r.ub4().unwrap(), 1);
+        assert_eq!(value(&mut r), (Some(hundreds(id)), 0, 0), "{name}");
+        let done = only_error(r.rest());
+        assert_eq!((done.error_num, done.row_count), (0, 1), "{name}");
+    }
 }

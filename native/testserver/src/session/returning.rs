@@ -42,6 +42,20 @@ pub(crate) fn write_oci_io_vector(
     IoVector::oci(dirs, executions as u32).encode(w, caps);
 }
 
+/// OCI's bind rows (every bind's value, RETURNING ones included) as thin
+/// clients send them: without the values of the binds `returning` marks.
+pub(crate) fn without_returned<T>(rows: Vec<Vec<T>>, returning: &[bool]) -> Vec<Vec<T>> {
+    rows.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .filter(|(i, _)| !returning.get(*i).copied().unwrap_or(false))
+                .map(|(_, v)| v)
+                .collect()
+        })
+        .collect()
+}
+
 /// The ROW_DATA message of one execution's RETURNING values: per bind, its
 /// row count, then each value as an OUT bind (LOBs as locators). OCI reads
 /// one more field after each value's indicator (`oci`), which it takes as
