@@ -148,7 +148,6 @@ test(
 
 test(
   "RETURNING INTO gives the value as stored, rounded and converted",
-  ociGap("returning"),
   async () => {
     await using s = await open();
     const { conn } = s;

@@ -10,7 +10,7 @@ import {
 } from "kysely";
 import { connect, createPool, OracleError } from "../mod.ts";
 import { OracleDialect, type OracleDialectConfig } from "../src/kysely/mod.ts";
-import { dropFirst, ociGap, SKIP_SERVER, startTestServer, type TestServer } from "./_server.ts";
+import { dropFirst, SKIP_SERVER, startTestServer, type TestServer } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -186,7 +186,6 @@ test("CRUD: insert, select, update and delete report their row counts", server, 
 
 test(
   "returning() on insert gives the identity value and the inserted columns",
-  ociGap("returning"),
   async () => {
     await using s = await withDb();
     const a = await s.db.insertInto("person").values({ name: "Ada", active: 1, score: "12.50" })
@@ -200,7 +199,6 @@ test(
 
 test(
   "returning() on an update of many rows returns one row per row changed",
-  ociGap("returning"),
   async () => {
     await using s = await withDb();
     await seed(s.db, ["a", "b", "c"]);
@@ -218,7 +216,6 @@ test(
 
 test(
   "RETURNING after a table is re-created with other column types uses the new types",
-  ociGap("returning"),
   async () => {
     await using s = await withDb();
     const db = s.db.withTables<{ r: { v: Date | string } }>();
@@ -237,7 +234,6 @@ test(
 
 test(
   "insert … defaultValues() inserts a row of defaults and returns its id",
-  ociGap("returning"),
   async () => {
     await using s = await withDb();
     const row = await s.db.insertInto("person").defaultValues().returning(["id", "name", "active"])
@@ -248,7 +244,6 @@ test(
 
 test(
   "sequences: a column defaulting to seq.nextval numbers the rows",
-  ociGap("returning"),
   async () => {
     await using s = await withDb();
     await sql`create sequence "ticket_seq" start with 100 increment by 10`.execute(s.db);
@@ -265,7 +260,7 @@ test(
   },
 );
 
-test("pagination: offset/limit pages through ordered rows", ociGap("returning"), async () => {
+test("pagination: offset/limit pages through ordered rows", async () => {
   await using s = await withDb();
   await seed(s.db, ["a", "b", "c", "d", "e"]);
   const page = (n: number) =>
@@ -275,7 +270,7 @@ test("pagination: offset/limit pages through ordered rows", ociGap("returning"),
   assert.deepEqual((await page(2)).map((r) => r.name), ["e"]);
 });
 
-test("joins with table aliases", ociGap("returning"), async () => {
+test("joins with table aliases", async () => {
   await using s = await withDb();
   const [ada, bob] = await seed(s.db, ["Ada", "Bob"]);
   await s.db.insertInto("pet").values([
@@ -290,7 +285,6 @@ test("joins with table aliases", ociGap("returning"), async () => {
 
 test(
   "mergeInto() upserts: updates the matched row, inserts the missing one",
-  ociGap("returning"),
   async () => {
     await using s = await withDb();
     await seed(s.db, ["Ada"]);
@@ -349,7 +343,7 @@ test("isolation levels Oracle lacks are refused by name (ODB-5005)", server, asy
   );
 });
 
-test("a read only transaction reads and cannot write", ociGap("returning"), async () => {
+test("a read only transaction reads and cannot write", async () => {
   await using s = await withDb();
   await seed(s.db, ["a"]);
   const n = await s.db.transaction().setAccessMode("read only").execute(async (trx) =>
@@ -491,7 +485,7 @@ test("exactNumbers: false gives JS numbers everywhere", server, async () => {
   assert.equal(row.score, 12.5);
 });
 
-test("dates and timestamps come back as Date", ociGap("returning"), async () => {
+test("dates and timestamps come back as Date", async () => {
   await using s = await withDb();
   const born = new Date("1815-12-10T10:30:00.000Z");
   const { id } = await s.db.insertInto("person").values({ name: "Ada", active: 1, born })

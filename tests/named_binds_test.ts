@@ -57,7 +57,6 @@ test("a name used twice in PL/SQL is one bind, matched by name", server, async (
 
 test(
   "RETURNING INTO binds given in another order than the SQL get their own values",
-  ociGap("returning"),
   async () => {
     await using s = await startConnected();
     await dropFirst(s.conn, "t");
@@ -190,7 +189,6 @@ test(
 
 test(
   "property: RETURNING INTO with IN and RETURNING binds in random order returns every value",
-  ociGap("returning"),
   async () => {
     await using s = await startConnected();
     await dropFirst(s.conn, "r");

@@ -265,14 +265,19 @@ pub(crate) async fn execute(
             *m |= *d == crate::sql::BindDir::Out;
         }
     }
+    // OCI 19.3 sends a value for each RETURNING bind too (`FD 01`, or an
+    // empty one) when it parses (SQL text), none when it re-executes a
+    // cursor: read with the others and dropped (oci19 README, 13a).
+    let oci_ret = caps.oci && head.sql.is_some() && mask.contains(&true);
     let value_binds: Vec<ColumnMeta> = cur
         .binds
         .iter()
         .zip(mask.iter().chain(std::iter::repeat(&false)))
-        .filter(|(_, ret)| !**ret)
+        .filter(|(_, ret)| oci_ret || !**ret)
         .map(|(m, _)| m.clone())
         .collect();
     let raw = match read_bind_rows(r, &caps, &value_binds, is_plsql) {
+        Ok(rows) if oci_ret => super::returning::without_returned(rows, &mask),
         Ok(rows) => rows,
         Err(e) => {
             return send_sql_error(

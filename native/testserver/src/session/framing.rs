@@ -166,7 +166,9 @@ fn execute(r: &mut Reader, caps: &Caps, cursors: Option<&Cursors>) -> Result<Ver
             let words = sql.trim_start().to_ascii_uppercase();
             // RETURNING binds carry no value, and which they are needs
             // the parse; leave those to the packet size.
-            if words.contains("RETURN") {
+            // OCI parses DML RETURNING with a value for every bind (`FD 01`
+            // for RETURNING ones: oci19 README, 13a).
+            if words.contains("RETURN") && !caps.oci {
                 return Ok(Verdict::Unknown);
             }
             let first = |w: &str| words.starts_with(w);

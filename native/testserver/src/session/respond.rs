@@ -485,6 +485,10 @@ async fn dml(
         .unwrap_or_default();
     let mut w = TtcWriter::with_capacity(1024);
     if !p.returning.is_empty() {
+        if caps.oci {
+            let (binds, execs) = (cur_binds.len(), r.returning.len());
+            super::returning::write_oci_io_vector(&mut w, &caps, binds, &p.returning, execs);
+        }
         for (n, iteration) in r.returning.iter().enumerate() {
             let lob_rows = r.lob_rows.get(n).and_then(Option::as_ref);
             let mut per_bind = Vec::with_capacity(p.returning.len());
@@ -514,6 +518,9 @@ async fn dml(
                     if ty == ora_type::VECTOR {
                         return super::vector::image_of(v).map(Returned::Vector);
                     }
+                    if ty == super::returning::UROWID {
+                        return super::returning::urowid(v).map(Returned::Urowid);
+                    }
                     let cap = meta.map_or(0, |m| m.buffer_size);
                     encoded(v, ty, csfrm).map(|b| super::returning::fit(b, ty, csfrm, cap))
                 };
@@ -527,7 +534,7 @@ async fn dml(
                     Err(e) => return send_sql_error(conn, st, &e, run.cursor_id, 0).await,
                 }
             }
-            super::returning::write_row(&mut w, &per_bind);
+            super::returning::write_row(&mut w, &per_bind, caps.oci);
         }
     }
     let counts = run.dml_row_counts.then_some(&r.counts[..]);

@@ -1,6 +1,8 @@
 //! OUT values of DML RETURNING and LOB OUT binds as the answer carries them.
 
 use oradb_protocol::buf::Writer as TtcWriter;
+use oradb_protocol::ttc::rowid::Rowid;
+use oradb_protocol::ttc::rows::IoVector;
 use oradb_protocol::ttc::{lob, msg, rows};
 use oradb_protocol::value::{ora_type, Value};
 
@@ -18,11 +20,47 @@ pub(crate) enum Returned {
     Vector(Option<Vec<u8>>),
     /// A JSON bind's value, sent as its column values are (crate::json).
     Json(Option<Vec<u8>>),
+    /// A UROWID bind's value ([`urowid`]): ub4 length, then the bytes.
+    Urowid(Option<Vec<u8>>),
+}
+
+/// What OCI 19.3 reads before the RETURNING values (tests/oci19/README.md,
+/// round 13a): an IO_VECTOR with every bind's direction (IN 0x20 for the
+/// statement's own binds, OUT 0x10 for the RETURNING ones) and one
+/// iteration per execution. Without it OCI fails on the values with
+/// ORA-03108; thin clients take the ROW_DATA alone.
+pub(crate) fn write_oci_io_vector(
+    w: &mut TtcWriter,
+    caps: &oradb_protocol::ttc::Caps,
+    binds: usize,
+    returning: &[usize],
+    executions: usize,
+) {
+    let dirs = (0..binds)
+        .map(|i| if returning.contains(&i) { 0x10 } else { 0x20 })
+        .collect();
+    IoVector::oci(dirs, executions as u32).encode(w, caps);
+}
+
+/// OCI's bind rows (every bind's value, RETURNING ones included) as thin
+/// clients send them: without the values of the binds `returning` marks.
+pub(crate) fn without_returned<T>(rows: Vec<Vec<T>>, returning: &[bool]) -> Vec<Vec<T>> {
+    rows.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .filter(|(i, _)| !returning.get(*i).copied().unwrap_or(false))
+                .map(|(_, v)| v)
+                .collect()
+        })
+        .collect()
 }
 
 /// The ROW_DATA message of one execution's RETURNING values: per bind, its
-/// row count, then each value as an OUT bind (LOBs as locators).
-pub(crate) fn write_row(w: &mut TtcWriter, per_bind: &[Vec<Returned>]) {
+/// row count, then each value as an OUT bind (LOBs as locators). OCI reads
+/// one more field after each value's indicator (`oci`), which it takes as
+/// 0 or any small number alike (round 13a): 0 here.
+pub(crate) fn write_row(w: &mut TtcWriter, per_bind: &[Vec<Returned>], oci: bool) {
     w.u8(msg::ROW_DATA);
     for values in per_bind {
         w.ub4(values.len() as u32);
@@ -30,9 +68,21 @@ pub(crate) fn write_row(w: &mut TtcWriter, per_bind: &[Vec<Returned>]) {
             match v {
                 Returned::Bytes(b) => rows::write_out_bind(w, b.as_deref()),
                 Returned::Cut(b, whole) => rows::write_out_bind_truncated(w, b, *whole),
-                Returned::Lob(loc) => write_lob_out(w, loc.as_ref(), true),
+                Returned::Lob(loc) => write_lob_out(w, loc.as_ref(), !oci),
                 Returned::Vector(img) => super::vector::write_out(w, img.as_deref()),
                 Returned::Json(img) => crate::json::write_out_bind(w, img.as_deref()),
+                Returned::Urowid(b) => {
+                    lob::write_bfile_value(w, b.as_deref());
+                    w.sb4(if b.is_some() { 0 } else { -1 });
+                }
+            }
+            if oci {
+                // The return code: ORA-01406 for a value cut to its bind.
+                w.ub4(if matches!(v, Returned::Cut(..)) {
+                    1406
+                } else {
+                    0
+                });
             }
         }
     }
@@ -80,6 +130,34 @@ pub(crate) fn lob_locator(
         Some((src, rowid)) => Ok(Some((lobs.row_locator(src, rowid, ty, csfrm), size))),
         None => lobs.value_locator(v, ty, csfrm, true),
     }
+}
+
+/// Universal ROWID, the type OCI binds `RETURNING rowid INTO` as.
+pub(crate) const UROWID: u8 = 208;
+
+/// A ROWID as a UROWID value: a physical ROWID's binary form (kind 1, data
+/// object, file, block, slot, big-endian), which OCI reads (round 13a); its
+/// text does not fit OCI's 16-byte buffer (ORA-03120).
+pub(crate) fn urowid(v: &Value) -> Result<Option<Vec<u8>>, SqlError> {
+    let text = match v {
+        _ if v.is_null() => return Ok(None),
+        Value::Varchar(t) => t,
+        other => {
+            return Err(super::exec::sql_err(
+                932,
+                &format!("cannot send {other:?} as UROWID"),
+            ))
+        }
+    };
+    let Some(r) = Rowid::from_text(text) else {
+        return Err(super::exec::sql_err(1410, "invalid ROWID"));
+    };
+    let mut b = vec![1];
+    b.extend_from_slice(&r.object.to_be_bytes());
+    b.extend_from_slice(&r.file.to_be_bytes());
+    b.extend_from_slice(&r.block.to_be_bytes());
+    b.extend_from_slice(&r.slot.to_be_bytes());
+    Ok(Some(b))
 }
 
 /// `b` (a RETURNING value of wire type `ty`, character form `csfrm`) as it
