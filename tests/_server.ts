@@ -200,7 +200,7 @@ export const OCI_GAP = {
   endToEnd:
     "end-to-end attributes (module, action, client id and info, ECID) for OCI, which sends them to this server on no call",
   returning:
-    "DML RETURNING in thick mode: a value longer than its bind reaches OCI whole (OCI sizes string binds in bytes at 4 per character, so no ORA-01406), and executeMany() RETURNING, which the server serves OCI but thick mode refuses (ODB-1041)",
+    "DML RETURNING in thick mode: a value longer than its bind reaches OCI whole (OCI sizes string binds in bytes at 4 per character, so no ORA-01406)",
   binaryFloat:
     "BINARY_FLOAT and BINARY_DOUBLE for OCI (OCI refuses the types itself, ORA-03115, before it sends a bind or after it reads a row)",
   lobInOutBind:

@@ -261,7 +261,7 @@ test("executeMany gives each row's OUT binds of a PL/SQL block", server, async (
 
 test(
   "executeMany RETURNING INTO gives an array per row: 0, 1 and 2 rows",
-  ociGap("returning"),
+  server,
   async () => {
     await using s = await startConnected();
     await s.conn.execute("CREATE TABLE items (id NUMBER, grp NUMBER, name VARCHAR2(20))");

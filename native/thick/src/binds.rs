@@ -19,11 +19,11 @@ pub(crate) struct Spec {
     pub name: Option<String>,
 }
 
-/// OUT binds of a DML `executeMany` (RETURNING) are not in thick mode yet.
+/// OUT binds of `executeMany` on a statement that is neither PL/SQL nor DML.
 pub(crate) fn unavailable_out() -> Error {
     Error::odb(
         crate::error::UNAVAILABLE,
-        "RETURNING binds of executeMany() are not yet available in thick mode",
+        "executeMany() takes OUT binds for PL/SQL blocks and DML RETURNING INTO only",
     )
 }
 

@@ -45,7 +45,7 @@ pub fn run(
         }
     }
     if specs.iter().any(|s| s.dir != 1) {
-        return plsql_outs(conn, calls, sql, specs, vals, rows);
+        return per_row(conn, calls, sql, specs, vals, rows, o);
     }
     let mut b = conn.batch(sql, rows.max(1));
     b.with_row_counts();
@@ -95,35 +95,60 @@ pub fn run(
     })
 }
 
-/// A PL/SQL block with OUT binds, run once per row, as Oracle runs a block per row of an array
-/// execute: ODPI-C's array execute gives no row's OUT values back, so each row is its own
-/// execute of the one prepared statement. A row's error stops the rest and is the call's, batch
-/// errors or not: Oracle lists batch errors for DML only (thin mode does the same).
-fn plsql_outs(
+/// Statements with OUT binds (a PL/SQL block's, or DML RETURNING INTO), run once per row of
+/// the one prepared statement: ODPI-C's array execute hands no row's OUT values back. As an
+/// array execute does: a block's error stops the rest and is the call's (Oracle lists batch
+/// errors for DML only); a DML row's error is listed with its row when batch errors were asked
+/// for (its OUT values empty) and the next row runs, else it stops the rest.
+fn per_row(
     conn: &Connection,
     calls: &mut Calls,
     sql: &str,
     specs: &[Spec],
     vals: &[u8],
     rows: usize,
+    o: ExecManyOpts,
 ) -> Result<ExecManyResult> {
     let mut stmt = conn.statement(sql).build()?;
-    if !stmt.is_plsql() {
+    let dml = stmt.is_dml();
+    if !dml && !stmt.is_plsql() {
         return Err(unavailable_out());
     }
     let mut r = Reader::new(vals);
-    let mut outs = Vec::new();
-    for _ in 0..rows {
+    let (mut outs, mut counts, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    for row in 0..rows {
         bind_row(&mut stmt, specs, &mut r, &calls.lobs)?;
-        stmt.execute(&[])?;
-        let vals = calls.collect(|| out_binds(&stmt, specs)).0?;
-        outs.extend_from_slice(&vals.unwrap_or_default());
+        match stmt.execute(&[]) {
+            Ok(()) => {
+                let vals = calls.collect(|| out_binds(&stmt, specs)).0?;
+                outs.extend_from_slice(&vals.unwrap_or_default());
+                counts.push(if dml { stmt.row_count()? } else { 0 });
+            }
+            Err(e) if dml && o.batch_errors => {
+                // Its offset is its row, as ODPI-C's batch errors give it.
+                let mut e = Error::from(e);
+                e.offset = row as u32;
+                errors.push(e);
+                counts.push(0);
+                // No values: an empty array per RETURNING bind, NULL for the others.
+                for s in specs {
+                    match s.dir {
+                        1 => outs.push(0),
+                        _ => {
+                            outs.push(10);
+                            outs.extend_from_slice(&0u32.to_le_bytes());
+                        }
+                    }
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
-    // No rows affected by a block, as thin mode counts it.
     Ok(ExecManyResult {
-        rows_affected: 0,
-        dml_row_counts: None,
-        batch_errors: None,
+        // A block affects no rows, as thin mode counts it.
+        rows_affected: counts.iter().sum(),
+        dml_row_counts: o.dml_row_counts.then_some(counts),
+        batch_errors: o.batch_errors.then_some(errors),
         out_binds: Some(outs),
     })
 }
