@@ -31,7 +31,13 @@ async fn oci_runs_a_block_again_without_values_for_its_out_binds() {
     let server = TestServer::start(Config::default()).await.unwrap();
     let mut c = Oci::logon(server.addr()).await;
     // i = 1: o = 2 (NUMBER c1 03)
-    assert_eq!(out_value(&c.replay("oall8_many_plsql_first").await), [0xc1, 3]);
+    assert_eq!(
+        out_value(&c.replay("oall8_many_plsql_first").await),
+        [0xc1, 3]
+    );
     // i = 2 on the same cursor: o = 4
-    assert_eq!(out_value(&c.replay("oall8_many_plsql_next").await), [0xc1, 5]);
+    assert_eq!(
+        out_value(&c.replay("oall8_many_plsql_next").await),
+        [0xc1, 5]
+    );
 }
