@@ -205,10 +205,6 @@ export const OCI_GAP = {
   nclobLocator:
     "NCLOB locators for OCI: a temporary or fetched NCLOB is ORA-24806 (LOB form mismatch), in python-oracledb's thick mode too",
   lobOutBind: "PL/SQL OUT binds of CLOB/BLOB type for OCI (ORA-03001)",
-  refCursorOut:
-    "REF CURSOR OUT binds for OCI (ORA-03115, a malformed answer; python-oracledb's thick mode the same)",
-  implicitResults:
-    "implicit results (DBMS_SQL.RETURN_RESULT) for OCI: none are sent (python-oracledb's thick mode gets none)",
   arrayOut:
     "PL/SQL OUT and IN OUT associative-array binds for OCI (ORA-03001; python-oracledb's thick mode the same)",
   objectTypes:
