@@ -3,7 +3,7 @@
 //! proxy; tests/oci19/README.md, round 13). OCI reads thin's forms: the OUT
 //! value after the IO_VECTOR is the cursor's describe and id, the implicit
 //! results are message 27, and OCI then fetches the new cursor with its
-//! fetch-only OALL8.
+//! fetch-only OALL8. A value LOB in its rows carries its duration.
 
 use oradb_protocol::buf::Reader;
 use oradb_protocol::ttc::error::ErrorMessage;
@@ -94,4 +94,41 @@ async fn oci_implicit_result_is_a_cursor_oci_fetches() {
     // The same fetch-only OALL8 of cursor 2 (sequence 7) as for the OUT bind.
     let (rows, end) = fetched(&c.replay("oall8_fetch_refcursor").await);
     assert_eq!((rows, end), (numbers(3), 1403));
+}
+
+/// A REF CURSOR's CLOB column (python-oracledb thick, `begin open :c for
+/// select to_clob('abc') from dual; end;`, then its fetch with a LOB define
+/// and a read): a value LOB's locator, abstract, carries its duration (10,
+/// the session's, at bytes 22..24), without which OCI raised OCI-21500
+/// `[kolrcrfc-Wrong duration]` on the fetch (printed, then read on). The
+/// read gets "abc".
+#[tokio::test]
+async fn oci_ref_cursor_clob_locator_carries_its_duration() {
+    let server = TestServer::start(Config::default()).await.unwrap();
+    let mut c = Oci::logon(server.addr()).await;
+    let answer = c.replay("oall8_plsql_refcursor_clob").await;
+    assert_eq!(answer[0], msg::IO_VECTOR, "{answer:02x?}");
+    let rows = c.replay("oall8_define_refcursor_clob").await;
+    // ub4 locator length 40, size 3, chunk size 8,132, then the locator:
+    // length 38, version 1, CLOB, value-based and abstract (0x62).
+    let head = [0x01, 0x28, 0x01, 0x03, 0x02, 0x1f, 0xc4, 0x28];
+    let at = rows
+        .windows(head.len())
+        .position(|w| w == head)
+        .expect("a CLOB locator value in the row");
+    let locator = &rows[at + head.len()..at + head.len() + 40];
+    assert_eq!(
+        locator[..8],
+        [0x00, 0x26, 0x00, 0x01, 0x62, 0x08, 0x80, 0x00]
+    );
+    assert_eq!(
+        locator[22..24],
+        [0x00, 0x0a],
+        "the duration: {locator:02x?}"
+    );
+
+    let answer = c.replay("lob_read_refcursor").await;
+    assert_eq!(answer[0], 0x0e, "LOB_DATA first: {answer:02x?}");
+    let data = Reader::new(&answer[1..]).bytes().unwrap().unwrap();
+    assert_eq!(data, [0, b'a', 0, b'b', 0, b'c']);
 }

@@ -264,12 +264,15 @@ fn write_row(
         }
         if matches!(ty, ora_type::CLOB | ora_type::BLOB) {
             // The client defined the column as a LOB: a locator.
-            let loc = lobs
+            let mut loc = lobs
                 .fetched_locator(v, ty, form, at, i)
                 .map_err(|e| ValueError {
                     code: e.code,
                     message: e.message,
                 })?;
+            if let (true, Some((l, _))) = (caps.oci, loc.as_mut()) {
+                super::lob::Lobs::for_oci(l);
+            }
             let loc = loc
                 .as_ref()
                 .map(|(l, n)| (&l[..], *n, super::lob::CHUNK_SIZE));

@@ -36,6 +36,8 @@ const FLAG1_ABSTRACT: u8 = 0x40;
 const FLAG2_INIT: u8 = 0x08;
 const FLAG3_VAR_LENGTH_CHARSET: u8 = 0x80;
 const FLAG4_TEMP: u8 = 0x01;
+/// OCI's duration of a LOB that lives as long as the session.
+const DURATION_SESSION: u16 = 10;
 /// What GET_CHUNK_SIZE answers (Oracle's for an 8 KiB block).
 pub(crate) const CHUNK_SIZE: u32 = 8132;
 /// TEMP LOBs a session may hold before CREATE_TEMP fails (a client that
@@ -289,6 +291,20 @@ impl Lobs {
         l[20] = KIND_ROW;
         l[21..25].copy_from_slice(&(i as u32).to_be_bytes());
         l
+    }
+
+    /// `locator` as OCI 19.3 reads it: an abstract or temporary LOB's
+    /// locator carries its duration, a big-endian ub2 at bytes 22..24 (10,
+    /// the session's). Without it OCI raised OCI-21500 `[kolrcrfc-Wrong
+    /// duration]` on every fetch of one (an internal error it prints, then
+    /// reads on; tests/oci19/README.md, round 13). Persistent locators keep
+    /// their row there.
+    pub fn for_oci(locator: &mut [u8]) {
+        let held = locator.len() >= LOCATOR_LEN
+            && (locator[4] & FLAG1_ABSTRACT != 0 || locator[7] & FLAG4_TEMP != 0);
+        if held {
+            locator[22..24].copy_from_slice(&DURATION_SESSION.to_be_bytes());
+        }
     }
 
     /// The row a persistent locator names: its source, rowid and type.
