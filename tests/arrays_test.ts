@@ -14,7 +14,7 @@ import {
 import { encodeBinds } from "../src/_binds.ts";
 import { packSpecs } from "../src/_rowbuf.ts";
 import { ValueReader } from "../src/_values.ts";
-import { ociGap, SKIP_SERVER, startConnected } from "./_server.ts";
+import { SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 

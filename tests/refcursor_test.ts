@@ -13,7 +13,7 @@ import {
   Lob,
   OracleError,
 } from "../mod.ts";
-import { ociGap, SKIP_SERVER, startConnected } from "./_server.ts";
+import { SKIP_SERVER, startConnected } from "./_server.ts";
 
 const server = { skip: SKIP_SERVER };
 
@@ -56,7 +56,7 @@ async function openFor<T>(conn: Connection, query: string, binds = {}): Promise<
 
 test(
   "a REF CURSOR OUT bind is a Cursor over the rows, fetched in batches",
-  ociGap("refCursorOut"),
+  server,
   async () => {
     await using s = await startConnected();
     await nums(s.conn, 250);
@@ -79,7 +79,7 @@ test(
 
 test(
   "procedures and functions return REF CURSORs; for await closes them",
-  ociGap("refCursorOut"),
+  server,
   async () => {
     await using s = await startConnected();
     await nums(s.conn, 20);
@@ -116,7 +116,7 @@ test(
 
 test(
   "REF CURSORs closed early or dropped unread do not pile up on the server",
-  ociGap("refCursorOut"),
+  server,
   async () => {
     await using s = await startConnected();
     await nums(s.conn, 10);
@@ -142,7 +142,7 @@ test(
 
 test(
   "a REF CURSOR's LOB column comes as a Lob; one never opened is null",
-  ociGap("refCursorOut"),
+  server,
   async () => {
     await using s = await startConnected();
     await s.conn.execute("CREATE TABLE docs (id NUMBER, body CLOB)");
@@ -161,7 +161,7 @@ test(
   },
 );
 
-test("CURSOR binds are OUT binds of execute() only", ociGap("refCursorOut"), async () => {
+test("CURSOR binds are OUT binds of execute() only", server, async () => {
   await using s = await startConnected();
   for (const dir of [BIND_IN, BIND_INOUT] as const) {
     await rejectsWith(
@@ -186,7 +186,7 @@ test("CURSOR binds are OUT binds of execute() only", ociGap("refCursorOut"), asy
 
 test(
   "implicit results (DBMS_SQL.RETURN_RESULT) come back as rows, in call order",
-  ociGap("implicitResults"),
+  server,
   async () => {
     await using s = await startConnected();
     await nums(s.conn, 150);

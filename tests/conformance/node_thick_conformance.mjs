@@ -156,6 +156,52 @@ check("procedure and function", async () => {
   assert.equal(f.outBinds.r, 42);
 });
 
+const RC_ROWS = "with r(n) as (select 1 from dual union all select n + 1 from r where n < 250)" +
+  " select n, 'row ' || n s from r";
+
+check("REF CURSOR OUT binds: a block and a function", async () => {
+  const c = await connect();
+  const r = await c.execute(`begin open :c for ${RC_ROWS} where n > :lo order by n; end;`, {
+    c: { dir: oracledb.BIND_OUT, type: oracledb.CURSOR },
+    lo: 5,
+  });
+  const rc = r.outBinds.c;
+  assert.deepEqual(rc.metaData.map((m) => m.name), ["N", "S"]);
+  const first = await rc.getRows(7);
+  assert.deepEqual(first[0], [6, "row 6"]);
+  const rest = await rc.getRows();
+  assert.equal(first.length + rest.length, 245);
+  assert.deepEqual(rest.at(-1), [250, "row 250"]);
+  await rc.close();
+  await c.execute(
+    "create or replace function nthick_rc_f(k number) return sys_refcursor as c sys_refcursor;" +
+      ` begin open c for ${RC_ROWS} where n <= k order by n; return c; end;`,
+  );
+  const f = await c.execute("begin :c := nthick_rc_f(:k); end;", {
+    c: { dir: oracledb.BIND_OUT, type: oracledb.CURSOR },
+    k: 3,
+  });
+  assert.deepEqual(await f.outBinds.c.getRows(), [[1, "row 1"], [2, "row 2"], [3, "row 3"]]);
+  await f.outBinds.c.close();
+});
+
+check("implicit results (DBMS_SQL.RETURN_RESULT)", async () => {
+  const c = await connect();
+  const r = await c.execute(
+    "declare c1 sys_refcursor; c2 sys_refcursor; begin" +
+      " open c1 for select level from dual connect by level <= 120; dbms_sql.return_result(c1);" +
+      " open c2 for select 'two' from dual; dbms_sql.return_result(c2); end;",
+  );
+  assert.equal(r.implicitResults.length, 2);
+  assert.deepEqual(
+    r.implicitResults[0].map((row) => row[0]),
+    [...Array(120).keys()].map((i) => i + 1),
+  );
+  assert.deepEqual(r.implicitResults[1], [["two"]]);
+  const none = await c.execute("begin null; end;");
+  assert.equal(none.implicitResults, undefined);
+});
+
 check("100,000-row fetch", async () => {
   const r = await (await connect()).queryStream(
     "with r(n) as (select 1 from dual union all select n + 1 from r where n < 100000) select n from r",

@@ -277,6 +277,52 @@ def _():
         assert (n.getvalue(), s.getvalue()) == (42, "out")
 
 
+@check("REF CURSOR OUT binds: a block, a procedure and a function")
+def _():
+    rows = (
+        "with r(n) as (select 1 from dual union all select n + 1 from r where n < 250)"
+        " select n, 'row ' || n s from r"
+    )
+    with connect() as c:
+        cur = c.cursor()
+        rc = c.cursor()
+        rc.arraysize = 7
+        cur.execute(f"begin open :c for {rows} where n > :lo order by n; end;", c=rc, lo=5)
+        assert [d[0] for d in rc.description] == ["N", "S"], rc.description
+        got = rc.fetchall()
+        assert (len(got), got[0], got[-1]) == (245, (6, "row 6"), (250, "row 250")), got[:2]
+        cur.execute(
+            "create or replace function thick_rc_f(k number) return sys_refcursor as"
+            f" c sys_refcursor; begin open c for {rows} where n <= k order by n; return c; end;"
+        )
+        fc = cur.callfunc("thick_rc_f", oracledb.DB_TYPE_CURSOR, [3])
+        assert fc.fetchall() == [(1, "row 1"), (2, "row 2"), (3, "row 3")]
+        cur.execute(
+            "create or replace procedure thick_rc_p(k number, c out sys_refcursor) as"
+            f" begin open c for {rows} where n = k; end;"
+        )
+        pc = c.cursor()
+        cur.callproc("thick_rc_p", [42, pc])
+        assert pc.fetchall() == [(42, "row 42")]
+
+
+@check("implicit results (DBMS_SQL.RETURN_RESULT)")
+def _():
+    with connect() as c:
+        cur = c.cursor()
+        cur.execute(
+            "declare c1 sys_refcursor; c2 sys_refcursor; begin"
+            " open c1 for select level from dual connect by level <= 120;"
+            " dbms_sql.return_result(c1);"
+            " open c2 for select 'two' from dual; dbms_sql.return_result(c2); end;"
+        )
+        first, second = cur.getimplicitresults()
+        assert [r[0] for r in first.fetchall()] == list(range(1, 121))
+        assert second.fetchall() == [("two",)]
+        cur.execute("begin null; end;")
+        assert cur.getimplicitresults() == []
+
+
 @check("100,000-row fetch")
 def _():
     with connect() as c:

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::conn_lob::{self, Collected, LobStore};
 use crate::error::Result;
-use crate::fetch::{fetch_into, Cursor};
+use crate::fetch::{fetch_into, Cursor, HeldStatement};
 
 #[derive(Default)]
 pub(crate) struct Calls {
@@ -41,6 +41,16 @@ impl Calls {
             self.cursors.insert(id, Cursor::nested(rc));
         }
         (r, ids)
+    }
+
+    /// Keeps `stmt` open while any of the cursors `ids` (its implicit results) is.
+    pub(crate) fn hold(&mut self, ids: &[u32], stmt: oracle::Statement) {
+        let held = Arc::new(HeldStatement(stmt));
+        for id in ids {
+            if let Some(c) = self.cursors.get_mut(id) {
+                c.call = Some(held.clone());
+            }
+        }
     }
 
     /// Up to `max` rows of `cur` into `out`; true when it has none left.

@@ -231,7 +231,16 @@ impl ThickConnection {
             return query_result(calls, rs, sql, o);
         }
         stmt.execute(&[])?;
-        let outs = calls.collect(|| out_binds(&stmt, &specs)).0?;
+        let (r, ids) = calls.collect(|| -> Result<_> {
+            let outs = out_binds(&stmt, &specs)?;
+            let implicit = if stmt.is_plsql() {
+                crate::conn_lob::put_implicit(&stmt)?
+            } else {
+                None
+            };
+            Ok((outs, implicit))
+        });
+        let (outs, implicit) = r?;
         let mut out = Vec::new();
         let rows = if stmt.is_dml() {
             stmt.row_count()? as f64
@@ -243,7 +252,11 @@ impl ThickConnection {
         } else {
             None
         };
-        out.push(if outs.is_some() { 8 } else { 0 } | if rowid.is_some() { 16 } else { 0 });
+        out.push(
+            if outs.is_some() { 8 } else { 0 }
+                | if rowid.is_some() { 16 } else { 0 }
+                | if implicit.is_some() { 32 } else { 0 },
+        );
         out.extend_from_slice(&0u32.to_le_bytes());
         out.extend_from_slice(&rows.to_le_bytes());
         if let Some(b) = outs {
@@ -253,6 +266,11 @@ impl ThickConnection {
         if let Some(id) = rowid {
             out.extend_from_slice(&(id.len() as u32).to_le_bytes());
             out.extend_from_slice(id.as_bytes());
+        }
+        if let Some(b) = implicit {
+            out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+            out.extend_from_slice(&b);
+            calls.hold(&ids, stmt);
         }
         out.extend_from_slice(&0u32.to_le_bytes());
         Ok(out)

@@ -88,14 +88,43 @@ pub(crate) fn put_cursor(out: &mut Vec<u8>, v: &SqlValue) -> oracle::Result<bool
         let Some(c) = s.as_mut() else {
             return Ok(false);
         };
-        let mut cur: RefCursor = v.get()?;
-        c.next_cursor = c.next_cursor.wrapping_add(1).max(1);
-        out.push(20);
-        out.extend_from_slice(&c.next_cursor.to_le_bytes());
-        crate::fetch::columns(cur.query_as::<crate::fetch::Appended>()?.column_info(), out);
-        c.cursors.push((c.next_cursor, cur));
+        let cur: RefCursor = match v.get() {
+            Ok(cur) => cur,
+            // A REF CURSOR the block never opened: OCI cannot describe it (ORA-24338). It is
+            // NULL, as in thin mode.
+            Err(e) if e.db_error().is_some_and(|d| d.code() == 24338) => {
+                out.push(0);
+                return Ok(true);
+            }
+            Err(e) => return Err(e),
+        };
+        keep_cursor(c, out, cur)?;
         Ok(true)
     })
+}
+
+/// Appends the implicit results of `stmt` (`DBMS_SQL.RETURN_RESULT`) as tag 20 values, kept
+/// like REF CURSOR OUT values; None when it returned none.
+pub(crate) fn put_implicit(stmt: &oracle::Statement) -> oracle::Result<Option<Vec<u8>>> {
+    let mut out = Vec::new();
+    while let Some(cur) = stmt.implicit_result()? {
+        SINK.with(|s| match s.borrow_mut().as_mut() {
+            Some(c) => keep_cursor(c, &mut out, cur),
+            // No call collects them (never so in `execute`): nothing could name it.
+            None => Ok(()),
+        })?;
+    }
+    Ok((!out.is_empty()).then_some(out))
+}
+
+/// Keeps `cur` among the collected cursors under a new id and appends it as tag 20.
+fn keep_cursor(c: &mut Collected, out: &mut Vec<u8>, mut cur: RefCursor) -> oracle::Result<()> {
+    c.next_cursor = c.next_cursor.wrapping_add(1).max(1);
+    out.push(20);
+    out.extend_from_slice(&c.next_cursor.to_le_bytes());
+    crate::fetch::columns(cur.query_as::<crate::fetch::Appended>()?.column_info(), out);
+    c.cursors.push((c.next_cursor, cur));
+    Ok(())
 }
 
 /// Appends a LOB value as a tag 13 locator; false (nothing appended) when no call collects

@@ -14,11 +14,24 @@ use crate::values::{self, type_number, Mode};
 pub(crate) struct Cursor {
     rows: Rows,
     modes: Vec<Mode>,
+    /// How columns past `modes` go.
+    rest: Mode,
     /// Ids of the nested cursors its rows gave (while open, the server needs this cursor).
     pub(crate) children: Vec<u32>,
     /// The query a nested cursor came from, kept open for it after its last row.
     pub(crate) parent: Option<Arc<Mutex<Cursor>>>,
+    /// The PL/SQL call an implicit result came from: closing it would close the result
+    /// (ODPI-C, DPI-1039).
+    pub(crate) call: Option<Arc<HeldStatement>>,
 }
+
+/// A statement kept open only for the cursors it returned; never used, only dropped.
+pub(crate) struct HeldStatement(#[allow(dead_code)] pub(crate) oracle::Statement);
+
+// SAFETY: the statement is never used through this, only dropped, and cursors are dropped
+// under their connection's call lock (`conn::Calls`), one thread at a time.
+unsafe impl Send for HeldStatement {}
+unsafe impl Sync for HeldStatement {}
 
 enum Rows {
     Query(ResultSet<'static, Appended>),
@@ -36,18 +49,23 @@ impl Cursor {
         Cursor {
             rows: Rows::Query(rs),
             modes,
+            rest: Mode::Plain,
             children: Vec::new(),
             parent: None,
+            call: None,
         }
     }
 
-    /// A REF CURSOR's rows; its LOB columns are read whole (as the parent's were defined).
+    /// A REF CURSOR's rows; its LOB columns go as locators, as in thin mode (JS makes them
+    /// `Lob`s).
     pub(crate) fn nested(rc: RefCursor) -> Cursor {
         Cursor {
             rows: Rows::Nested(NestedCursor(rc)),
             modes: Vec::new(),
+            rest: Mode::Locator,
             children: Vec::new(),
             parent: None,
+            call: None,
         }
     }
 
@@ -74,7 +92,8 @@ impl Cursor {
 thread_local! {
     /// The buffer rows are appended to while `fetch_into` runs on this thread, and how each
     /// column goes.
-    static FETCHED: RefCell<(Vec<u8>, Vec<Mode>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    static FETCHED: RefCell<(Vec<u8>, Vec<Mode>, Mode)> =
+        const { RefCell::new((Vec::new(), Vec::new(), Mode::Plain)) };
 }
 
 /// A row appended to this thread's `FETCHED` buffer as the cursor reads it. The oracle crate's
@@ -85,9 +104,9 @@ pub(crate) struct Appended;
 impl RowValue for Appended {
     fn get(row: &Row) -> oracle::Result<Appended> {
         FETCHED.with(|f| {
-            let (out, modes) = &mut *f.borrow_mut();
+            let (out, modes, rest) = &mut *f.borrow_mut();
             for (i, v) in row.sql_values().iter().enumerate() {
-                values::put(out, v, modes.get(i).copied().unwrap_or(Mode::Plain))?;
+                values::put(out, v, modes.get(i).copied().unwrap_or(*rest))?;
             }
             Ok(Appended)
         })
@@ -97,7 +116,7 @@ impl RowValue for Appended {
 /// Appends up to `max` rows (0: none); true when the cursor has no rows left. Run it under
 /// `Calls::collect`, which keeps the LOBs and REF CURSORs read.
 pub(crate) fn fetch_into(cur: &mut Cursor, max: u32, out: &mut Vec<u8>) -> Result<(u32, bool)> {
-    FETCHED.with(|f| *f.borrow_mut() = (std::mem::take(out), cur.modes.clone()));
+    FETCHED.with(|f| *f.borrow_mut() = (std::mem::take(out), cur.modes.clone(), cur.rest));
     let mut read = || {
         let mut n = 0;
         while n < max {

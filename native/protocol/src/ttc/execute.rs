@@ -154,8 +154,13 @@ fn read_value(r: &mut Reader, m: &ColumnMeta) -> DecodeResult<BindValue> {
     }
     if m.ora_type == ora_type::CURSOR {
         // A REF CURSOR bind: ub4 1 then the ub4 id of the client's cursor,
-        // or `01 00` when it has none yet. The value goes no further: the
-        // server opens REF CURSORs, it does not take them in.
+        // or `01 00` when it has none yet; OCI sends a NULL one (an OUT bind
+        // it has no statement for) as the absent value `FD 01`. The value
+        // goes no further: the server opens REF CURSORs, it does not take
+        // them in.
+        if r.peek_u8()? == crate::buf::ESCAPE {
+            return r.bytes().map(|_| None);
+        }
         if r.ub4()? != 0 {
             r.ub4()?;
         }
@@ -601,6 +606,11 @@ mod tests {
         assert_eq!(rows, vec![vec![None, Some(vec![0xC1, 0x03])]]);
         let with_id = [msg::ROW_DATA, 0x01, 0x01, 0x01, 0x07, 0x02, 0xC1, 0x03];
         let rows = read_bind_rows(&mut Reader::new(&with_id), &caps, &metas, true).unwrap();
+        assert_eq!(rows, vec![vec![None, Some(vec![0xC1, 0x03])]]);
+        // OCI (ODPI-C's fresh cursor variable, NULL): the absent value `FD 01`
+        // (testserver tests/oci19/oall8_plsql_refcursor_null.hex).
+        let null = [msg::ROW_DATA, 0xFD, 0x01, 0x02, 0xC1, 0x03];
+        let rows = read_bind_rows(&mut Reader::new(&null), &caps, &metas, true).unwrap();
         assert_eq!(rows, vec![vec![None, Some(vec![0xC1, 0x03])]]);
     }
 }

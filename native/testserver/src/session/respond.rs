@@ -610,9 +610,9 @@ fn oci_extras(caps: &Caps, m: Option<&oradb_protocol::ttc::column::ColumnMeta>) 
 }
 
 /// Whether OCI 19.3 can take this block's OUT values: scalars, index-by
-/// tables of them and OUT (not IN OUT) LOBs only (no REF CURSOR, object or
-/// VECTOR OUT binds, whose OCI forms are not known; an IN OUT LOB's answer
-/// leaves OCI waiting for more).
+/// tables of them, REF CURSORs and OUT (not IN OUT) LOBs (round 13), not
+/// object or VECTOR OUT binds, whose OCI forms are not known (an IN OUT
+/// LOB's answer leaves OCI waiting for more).
 fn oci_out_binds_readable(dirs: &[BindDir], st: &mut State, cursor_id: u16) -> bool {
     let Some(c) = st.cursors.get_mut(cursor_id as u32) else {
         return true;
@@ -621,10 +621,7 @@ fn oci_out_binds_readable(dirs: &[BindDir], st: &mut State, cursor_id: u16) -> b
         let lob = matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB);
         *d == BindDir::In
             || !((lob && *d == BindDir::InOut)
-                || matches!(
-                    m.ora_type,
-                    ora_type::CURSOR | ora_type::OBJECT | ora_type::VECTOR
-                ))
+                || matches!(m.ora_type, ora_type::OBJECT | ora_type::VECTOR))
     })
 }
 
@@ -635,9 +632,10 @@ async fn plsql(
     p: crate::sql::Prepared,
 ) -> Result<(), String> {
     if conn.caps.oci && !oci_out_binds_readable(&p.plsql_dirs, st, run.cursor_id) {
-        // Only scalar and LOB OUT values were measured with OCI 19.3 (the
-        // IO_VECTOR form, tests/oci19/README.md round 10); refuse the others before
-        // the block runs rather than risk a client crash.
+        // Only scalar, LOB and REF CURSOR OUT values were measured with OCI
+        // 19.3 (the IO_VECTOR form, tests/oci19/README.md rounds 10 and 13);
+        // refuse the others before the block runs rather than risk a client
+        // crash.
         let e = super::exec::sql_err(
             3001,
             "unimplemented feature (PL/SQL OUT binds of this type over OCI)",
@@ -841,11 +839,10 @@ async fn plsql(
             }
         }
     }
-    // OCI 19.3 is not known to read implicit results yet; thin clients do.
-    if !caps.oci {
-        if let Err(e) = super::refcursor::write_implicit(&mut w, &caps, st, implicit) {
-            return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
-        }
+    // OCI 19.3 reads message 27 as thin clients do (tests/oci19/README.md,
+    // round 13).
+    if let Err(e) = super::refcursor::write_implicit(&mut w, &caps, st, implicit) {
+        return send_sql_error(conn, st, &e, run.cursor_id, 0).await;
     }
     return_params(&mut w, &caps, run.cursor_id, None);
     st.closing(ErrorMessage::success(run.cursor_id, 0, 0))
