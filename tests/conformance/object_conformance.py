@@ -225,6 +225,28 @@ def _():
     CONN.rollback()
 
 
+@check("RETURNING INTO an object bind gives the object and collection, NULL too")
+def _():
+    sub = CONN.gettype("OBJ_SUB").newobject()
+    sub.N, sub.S = 4, "four"
+    o = CONN.gettype("OBJ_OUTER").newobject()
+    o.NUM, o.STR, o.SUB = 7, "returned", sub
+    out_o = CUR.var(oracledb.DB_TYPE_OBJECT, typename="OBJ_OUTER")
+    out_n = CUR.var(oracledb.DB_TYPE_OBJECT, typename="OBJ_NUMS")
+    nums = CONN.gettype("OBJ_NUMS").newobject([5, 6])
+    CUR.execute(
+        "insert into obj_t values (4, :o, :n) returning o, n into :ro, :rn",
+        o=o, n=nums, ro=out_o, rn=out_n,
+    )
+    (ro,), (rn,) = out_o.getvalue(), out_n.getvalue()
+    assert (ro.NUM, ro.STR, ro.SUB.N, ro.SUB.S) == (7, "returned", 4, "four")
+    assert rn.aslist() == [5, 6]
+    CUR.execute("update obj_t set id = id where id in (2, 4) returning o into :ro", ro=out_o)
+    got = sorted(out_o.getvalue(), key=lambda x: x is not None)
+    assert got[0] is None and got[1].STR == "returned", got
+    CONN.rollback()
+
+
 @check("a constructor in the select list fetches as its type")
 def _():
     CUR.execute("select obj_nums(4, 5) from dual")

@@ -521,6 +521,20 @@ async fn dml(
                     if ty == super::returning::UROWID {
                         return super::returning::urowid(v).map(Returned::Urowid);
                     }
+                    if ty == ora_type::OBJECT {
+                        // Its image under the bind's type, as for a PL/SQL OUT bind.
+                        let col = meta
+                            .and_then(|m| m.oid.as_deref())
+                            .and_then(|o| super::objects::bind_shape(&st.session, o));
+                        let mut b = TtcWriter::new();
+                        return super::objects::write_object(&mut b, v, col.as_ref(), &mut st.lobs)
+                            .map(|()| Returned::Object(b.into_inner(), v.is_null()))
+                            .map_err(|e| SqlError {
+                                code: e.code,
+                                message: e.message,
+                                offset: 0,
+                            });
+                    }
                     let cap = meta.map_or(0, |m| m.buffer_size);
                     encoded(v, ty, csfrm).map(|b| super::returning::fit(b, ty, csfrm, cap))
                 };

@@ -22,6 +22,9 @@ pub(crate) enum Returned {
     Json(Option<Vec<u8>>),
     /// A UROWID bind's value ([`urowid`]): ub4 length, then the bytes.
     Urowid(Option<Vec<u8>>),
+    /// An object bind's value as `objects::write_object` wrote it, and
+    /// whether it is NULL.
+    Object(Vec<u8>, bool),
 }
 
 /// What OCI 19.3 reads before the RETURNING values (tests/oci19/README.md,
@@ -71,6 +74,10 @@ pub(crate) fn write_row(w: &mut TtcWriter, per_bind: &[Vec<Returned>], oci: bool
                 Returned::Lob(loc) => write_lob_out(w, loc.as_ref(), !oci),
                 Returned::Vector(img) => super::vector::write_out(w, img.as_deref()),
                 Returned::Json(img) => crate::json::write_out_bind(w, img.as_deref()),
+                Returned::Object(b, null) => {
+                    w.raw(b);
+                    w.sb4(if *null { -1 } else { 0 });
+                }
                 Returned::Urowid(b) => {
                     lob::write_bfile_value(w, b.as_deref());
                     w.sb4(if b.is_some() { 0 } else { -1 });
