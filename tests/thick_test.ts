@@ -309,7 +309,7 @@ test("thick mode: a query returns its columns and rows", server, async () => {
 });
 
 test(
-  "thick mode: a BFILE is a read-only Lob that reads its file; naming it or checking its file is ODB-1041",
+  "thick mode: a BFILE is a read-only Lob that reads, names and checks its file",
   server,
   async () => {
     await using db = await startTestServer();
@@ -327,16 +327,15 @@ test(
     assert.equal(await f.size(), bytes.length);
     assert.deepEqual(await f.read(1001, 10), bytes.subarray(1000, 1010));
     assert.deepEqual(await f.bytes(), bytes);
-    const names =
-      /fileExists\(\) and getDirFileName\(\) of a BFILE are not available in thick mode/;
-    assert.throws(
-      () => f.getDirFileName(),
-      (e: unknown) => e instanceof OracleError && e.code === "ODB-1041" && names.test(e.message),
+    // Named from OCI's locator at fetch (no call); the file checked on the server.
+    assert.deepEqual(f.getDirFileName(), { dirName: "FILES", fileName: "a.bin" });
+    assert.equal(await f.fileExists(), true);
+    const gone = await conn.execute<{ F: Lob }>(
+      "SELECT BFILENAME('FILES', 'gone.bin') AS f FROM dual",
     );
-    await assert.rejects(
-      f.fileExists(),
-      (e: unknown) => e instanceof OracleError && e.code === "ODB-1041" && names.test(e.message),
-    );
+    await using g = gone.rows![0].F;
+    assert.equal(await g.fileExists(), false);
+    assert.deepEqual(g.getDirFileName(), { dirName: "FILES", fileName: "gone.bin" });
     await assert.rejects(f.write(1, new Uint8Array([1])), { code: "ODB-5014" });
     assert.deepEqual((await conn.execute("SELECT 1 AS n FROM dual")).rows, [{ N: 1 }]);
   },
