@@ -666,4 +666,17 @@ fn rowid_columns_take_rowids_only_and_are_named_rowid() {
             ],
         ]
     );
+    // A copy (CREATE TABLE … AS) and an added column are ROWIDs too.
+    run(&mut s, "create table r2 as select * from r", &[]).unwrap();
+    run(&mut s, "alter table r2 add (rid2 rowid)", &[]).unwrap();
+    assert_eq!(code(run(&mut s, "update r2 set rid = 'x'", &[])), 1410);
+    assert_eq!(code(run(&mut s, "update r2 set rid2 = 5", &[])), 932);
+    assert_eq!(
+        rows(
+            &mut s,
+            "select count(*) from user_tab_columns where table_name = 'R2' \
+             and data_type = 'ROWID'"
+        ),
+        vec![vec![num("2")]]
+    );
 }

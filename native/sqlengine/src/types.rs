@@ -277,6 +277,19 @@ pub fn is_rowid_decl(decl: &str) -> bool {
     decl.split('_').nth(1) == Some("RID")
 }
 
+/// The type a declared type was made from (as [`from_decl`], but a ROWID
+/// column is a ROWID): what a copy of the column (CREATE TABLE … AS) declares.
+pub fn declared_type(decl: &str) -> Option<ColumnInfo> {
+    let (c, _) = from_decl(decl)?;
+    Some(match is_rowid_decl(decl) {
+        true => ColumnInfo {
+            ora_type: ora_type::ROWID,
+            ..c
+        },
+        false => c,
+    })
+}
+
 /// A JSON constructor's type: its RETURNING clause's (the last one in the
 /// heading, when nothing but the closing parenthesis follows it), else
 /// VARCHAR2(4000) as Oracle's default.
@@ -636,6 +649,7 @@ mod tests {
             (ora_type::VARCHAR, 18, 18, false)
         );
         assert!(is_rowid_decl(&d));
+        assert_eq!(decl_type(&declared_type(&d).unwrap(), None), "BLOB_RID_NN");
         // A VARCHAR2(18) (a ROWID column of older data) stays one.
         assert!(!is_rowid_decl("TEXT_VC_18_18"));
         let cast = heading_type("CAST(:1ASROWID)").unwrap();
