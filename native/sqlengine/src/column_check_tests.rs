@@ -666,6 +666,12 @@ fn rowid_columns_take_rowids_only_and_are_named_rowid() {
             ],
         ]
     );
+    // '' is NULL, as in Oracle.
+    run(&mut s, "update r set rid = '' where id = 4", &[]).unwrap();
+    assert_eq!(
+        rows(&mut s, "select count(*) from r where rid is null"),
+        vec![vec![num("3")]]
+    );
     // A copy (CREATE TABLE … AS) and an added column are ROWIDs too.
     run(&mut s, "create table r2 as select * from r", &[]).unwrap();
     run(&mut s, "alter table r2 add (rid2 rowid)", &[]).unwrap();
