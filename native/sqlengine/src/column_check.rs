@@ -390,10 +390,15 @@ enum Kind {
     Vector(u32, u8, u8),
     /// BOOLEAN: numbers and Oracle's words become 0 or 1.
     Boolean,
+    /// ROWID: ROWID text only ('' becomes NULL).
+    Rowid,
 }
 
 /// What a column's declared type asks of its values, if anything.
 fn kind_of(decl: &str) -> Option<(Kind, i64, i64)> {
+    if super::types::is_rowid_decl(decl) {
+        return Some((Kind::Rowid, 0, 0));
+    }
     let (info, _) = from_decl(decl)?;
     match info.ora_type {
         ora_type::NUMBER => {
@@ -438,6 +443,7 @@ fn spec_kind(w: &str) -> Kind {
         )),
         Some(b'O') => Kind::Oson,
         Some(b'B') => Kind::Boolean,
+        Some(b'R') => Kind::Rowid,
         Some(b'L') => Kind::Local(Fraction::Timestamp(
             w[1..].parse::<u8>().map_or(9, |p| p.min(9)),
         )),
@@ -478,6 +484,7 @@ fn check_row(c: &Context, shared: &SessionShared) -> rusqlite::Result<Sql> {
             Kind::Oson => matches!(v, ValueRef::Text(_)),
             Kind::Vector(d, f, fl) => crate::vector::needs_fix(v, d, f, fl & 2 != 0)?,
             Kind::Boolean => super::boolean::needs_fix(v).map_err(ora)?,
+            Kind::Rowid => super::oracle::rowid::column_needs_fix(v).map_err(ora)?,
         };
     }
     Ok(Sql::Integer(i64::from(fix)))
@@ -504,6 +511,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Oson => "O".into(),
             Kind::Vector(d, f, fl) => format!("V{d},{f},{fl}"),
             Kind::Boolean => "B".into(),
+            Kind::Rowid => "R".into(),
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -518,6 +526,7 @@ pub(crate) fn trigger_sql(schema: &str, table: &str, columns: &[(String, String)
             Kind::Oson => format!("{c}=ora_col_oson_set({c})"),
             Kind::Vector(d, f, fl) => format!("{c}=ora_col_vec_set({c},{d},{f},{fl})"),
             Kind::Boolean => format!("{c}=ora_col_bool_set({c})"),
+            Kind::Rowid => format!("{c}=NULLIF({c},'')"),
         })
         .collect::<Vec<_>>()
         .join(",");

@@ -1,7 +1,7 @@
 //! Oracle's column types on write, through the engine: conversion, rounding,
 //! precision, dates and lengths, on every DML path.
 
-use oradb_protocol::value::Value;
+use oradb_protocol::value::{ora_type, Value};
 
 use crate::{Database, Outcome, Session, SqlError};
 
@@ -567,5 +567,122 @@ fn dates_keep_no_fraction_and_timestamps_round_to_their_precision() {
             "select count(*) from t where d = to_date('2021-03-15 10:11:12', 'YYYY-MM-DD HH24:MI:SS')"
         ),
         vec![vec![num("1")]]
+    );
+}
+
+#[test]
+fn rowid_columns_take_rowids_only_and_are_named_rowid() {
+    let mut s = session();
+    run(&mut s, "create table src (n number)", &[]).unwrap();
+    run(&mut s, "insert into src values (7)", &[]).unwrap();
+    run(
+        &mut s,
+        "create table r (id number, rid rowid, u urowid)",
+        &[],
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "insert into r (id, rid) select n, rowid from src",
+        &[],
+    )
+    .unwrap();
+    let rid = match run(&mut s, "select rid from r", &[]).unwrap() {
+        Outcome::Rows { columns, rows } => {
+            // Described as its text, as before (see types.rs).
+            let c = &columns[0];
+            assert_eq!((c.ora_type, c.size), (ora_type::VARCHAR, 18));
+            rows[0][0].clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    let p = s.prepare("select n from src where rowid = :1").unwrap();
+    match s.execute(&p, std::slice::from_ref(&rid)).unwrap() {
+        Outcome::Rows { rows, .. } => assert_eq!(rows, vec![vec![num("7")]]),
+        other => panic!("{other:?}"),
+    }
+    let ins = "insert into r (id, rid) values (2, :1)";
+    let err = |s: &mut Session, sql: &str, v: Value| run(s, sql, &[v]).unwrap_err().message;
+    assert_eq!(
+        err(&mut s, ins, num("12345")),
+        "ORA-00932: inconsistent datatypes: expected ROWID got NUMBER"
+    );
+    assert_eq!(
+        err(&mut s, ins, Value::Raw(vec![1, 2])),
+        "ORA-00932: inconsistent datatypes: expected ROWID got BINARY"
+    );
+    assert_eq!(
+        err(&mut s, ins, Value::Varchar("523lkhlf".into())),
+        "ORA-01410: invalid ROWID"
+    );
+    assert_eq!(code(run(&mut s, "update r set rid = 'x'", &[])), 1410);
+    assert_eq!(code(run(&mut s, "update r set rid = 5", &[])), 932);
+    // NULL and any well-formed ROWID pass; a UROWID column is not checked.
+    run(&mut s, ins, &[Value::Null]).unwrap();
+    run(
+        &mut s,
+        "insert into r (id, rid) values (4, :1)",
+        &[Value::Varchar("AAAR3sAAEAAAACXAAA".into())],
+    )
+    .unwrap();
+    run(&mut s, "insert into r (id, u) values (3, '523lkhlf')", &[]).unwrap();
+    assert_eq!(
+        rows(&mut s, "select id, rid, u from r order by id"),
+        vec![
+            vec![num("2"), Value::Null, Value::Null],
+            vec![num("3"), Value::Null, Value::Varchar("523lkhlf".into())],
+            vec![
+                num("4"),
+                Value::Varchar("AAAR3sAAEAAAACXAAA".into()),
+                Value::Null
+            ],
+            vec![num("7"), rid, Value::Null],
+        ]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "select column_name, data_type, data_length, char_length from user_tab_columns \
+             where table_name = 'R' order by column_id"
+        ),
+        vec![
+            vec![
+                Value::Varchar("ID".into()),
+                Value::Varchar("NUMBER".into()),
+                num("22"),
+                num("0")
+            ],
+            vec![
+                Value::Varchar("RID".into()),
+                Value::Varchar("ROWID".into()),
+                num("10"),
+                num("0")
+            ],
+            vec![
+                Value::Varchar("U".into()),
+                Value::Varchar("VARCHAR2".into()),
+                num("4000"),
+                num("4000")
+            ],
+        ]
+    );
+    // '' is NULL, as in Oracle.
+    run(&mut s, "update r set rid = '' where id = 4", &[]).unwrap();
+    assert_eq!(
+        rows(&mut s, "select count(*) from r where rid is null"),
+        vec![vec![num("3")]]
+    );
+    // A copy (CREATE TABLE … AS) and an added column are ROWIDs too.
+    run(&mut s, "create table r2 as select * from r", &[]).unwrap();
+    run(&mut s, "alter table r2 add (rid2 rowid)", &[]).unwrap();
+    assert_eq!(code(run(&mut s, "update r2 set rid = 'x'", &[])), 1410);
+    assert_eq!(code(run(&mut s, "update r2 set rid2 = 5", &[])), 932);
+    assert_eq!(
+        rows(
+            &mut s,
+            "select count(*) from user_tab_columns where table_name = 'R2' \
+             and data_type = 'ROWID'"
+        ),
+        vec![vec![num("2")]]
     );
 }

@@ -8,7 +8,7 @@ use super::lexer::{split_commas, Tok, Token};
 use super::rewrite::{self, BindMode, Ctx};
 use super::schemas::{collapse_name, qualified_name, quote};
 use super::sequences::prefix;
-use super::types::{decl_type, from_decl, oracle_type};
+use super::types::{decl_type, oracle_type};
 use super::{ColumnInfo, Session, SqlError};
 
 fn ident_at(toks: &[Token], i: usize) -> Result<String, SqlError> {
@@ -438,8 +438,8 @@ impl Session {
                 let Some(decl) = c.decl_type() else {
                     return format!("\"{col}\"");
                 };
-                match from_decl(decl) {
-                    Some((info, _)) => {
+                match super::types::declared_type(decl) {
+                    Some(info) => {
                         let nn = if info.nullable { "" } else { " NOT NULL" };
                         let checks = type_constraints(&info, schema, table, &col).join(" ");
                         format!("\"{col}\" {}{nn} {checks}", decl_type(&info, None))

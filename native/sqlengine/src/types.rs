@@ -132,9 +132,11 @@ pub fn oracle_type(words: &[String], args: &[i64], char_semantics: bool) -> Opti
         ["INTERVAL", "YEAR", "TO", "MONTH"] => {
             col(ora_type::INTERVAL_YM, 5, a0.unwrap_or(2) as i8, 0)
         }
-        // Kept and described as the text the ROWID pseudo-column yields
-        // (rowid.rs), so a stored rowid binds back into `where rowid = :r`.
-        ["ROWID"] => col(ora_type::VARCHAR, 18, 0, 0),
+        // Typed ROWID only up to its declared type ("BLOB_RID", whose writes
+        // column_check.rs checks); kept, read back and described as the text
+        // the ROWID pseudo-column yields (rowid.rs), so a stored rowid binds
+        // back into `where rowid = :r`.
+        ["ROWID"] => col(ora_type::ROWID, 18, 0, 0),
         ["UROWID"] => col(ora_type::VARCHAR, len(4000)?, 0, 0),
         _ => return None,
     })
@@ -181,7 +183,7 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
         };
         // Sized as the server's own NVARCHAR2/NCHAR columns are (the suite's
         // setup derives its expected sizes from this cast).
-        return oracle_type(&words, &args, false);
+        return oracle_type(&words, &args, false).map(described);
     }
     if h == "ROWID" {
         return Some(ColumnInfo {
@@ -254,6 +256,38 @@ pub fn heading_type(heading: &str) -> Option<ColumnInfo> {
     } else {
         None
     }
+}
+
+/// A column type as clients are told it: a ROWID as its text, VARCHAR2(18).
+/// python-oracledb and node-oracledb thin read a fetched type 11 in Oracle's
+/// binary ROWID form, which the server does not send.
+fn described(c: ColumnInfo) -> ColumnInfo {
+    match c.ora_type {
+        ora_type::ROWID => ColumnInfo {
+            ora_type: ora_type::VARCHAR,
+            ..c
+        },
+        _ => c,
+    }
+}
+
+/// Whether a declared type written by [`decl_type`] is a ROWID column's
+/// ([`from_decl`] reads it back as its text, VARCHAR2(18)).
+pub fn is_rowid_decl(decl: &str) -> bool {
+    decl.split('_').nth(1) == Some("RID")
+}
+
+/// The type a declared type was made from (as [`from_decl`], but a ROWID
+/// column is a ROWID): what a copy of the column (CREATE TABLE … AS) declares.
+pub fn declared_type(decl: &str) -> Option<ColumnInfo> {
+    let (c, _) = from_decl(decl)?;
+    Some(match is_rowid_decl(decl) {
+        true => ColumnInfo {
+            ora_type: ora_type::ROWID,
+            ..c
+        },
+        false => c,
+    })
 }
 
 /// A JSON constructor's type: its RETURNING clause's (the last one in the
@@ -333,6 +367,10 @@ pub fn decl_type(c: &ColumnInfo, identity: Option<&str>) -> String {
         ora_type::CHAR if c.national => format!("TEXT_NCH_{}_{}", c.size, c.char_size),
         ora_type::CLOB if c.national => "TEXT_NCL".into(),
         ora_type::VARCHAR => format!("TEXT_VC_{}_{}", c.size, c.char_size),
+        // Its own code, so writes are checked (column_check.rs) and the
+        // dictionary names it; a VARCHAR2(18) of older data stays one. No
+        // affinity, as DATE: TEXT would make a number text (ORA-01410, not 00932).
+        ora_type::ROWID => "BLOB_RID".into(),
         ora_type::CHAR => format!("TEXT_CH_{}_{}", c.size, c.char_size),
         // No affinity: TEXT would turn a number into text before the
         // type-check triggers (column_check.rs) could refuse it (ORA-00932).
@@ -407,6 +445,7 @@ pub fn from_decl(decl: &str) -> Option<(ColumnInfo, Option<&'static str>)> {
             },
         ),
         "VC" => (ora_type::VARCHAR, num(2).unwrap_or(4000), 0, 0),
+        "RID" => (ora_type::VARCHAR, 18, 0, 0),
         "CH" => (ora_type::CHAR, num(2).unwrap_or(1), 0, 0),
         "NVC" => (ora_type::VARCHAR, num(2).unwrap_or(4000), 0, 0),
         "NCH" => (ora_type::CHAR, num(2).unwrap_or(2), 0, 0),
@@ -594,7 +633,27 @@ mod tests {
     fn rowid_columns_are_text_and_boolean_expressions_booleans() {
         let s = |v: &str| vec![v.to_string()];
         let r = oracle_type(&s("ROWID"), &[], false).unwrap();
-        assert_eq!((r.ora_type, r.size), (ora_type::VARCHAR, 18));
+        assert_eq!((r.ora_type, r.size), (ora_type::ROWID, 18));
+        // Declared as a ROWID, read back and described as its text.
+        let d = decl_type(
+            &ColumnInfo {
+                nullable: false,
+                ..r
+            },
+            None,
+        );
+        assert_eq!(d, "BLOB_RID_NN");
+        let (back, _) = from_decl(&d).unwrap();
+        assert_eq!(
+            (back.ora_type, back.size, back.char_size, back.nullable),
+            (ora_type::VARCHAR, 18, 18, false)
+        );
+        assert!(is_rowid_decl(&d));
+        assert_eq!(decl_type(&declared_type(&d).unwrap(), None), "BLOB_RID_NN");
+        // A VARCHAR2(18) (a ROWID column of older data) stays one.
+        assert!(!is_rowid_decl("TEXT_VC_18_18"));
+        let cast = heading_type("CAST(:1ASROWID)").unwrap();
+        assert_eq!((cast.ora_type, cast.size), (ora_type::VARCHAR, 18));
         let u = oracle_type(&s("UROWID"), &[100], false).unwrap();
         assert_eq!((u.ora_type, u.size), (ora_type::VARCHAR, 100));
         for h in ["TRUE", "false", "NOT:1", "NOT(1=1)", "NOT\"B\""] {

@@ -899,7 +899,16 @@ fn column_rows(tables: Vec<(String, Vec<TableColumn>)>) -> Vec<Vec<Sql>> {
                 continue;
             };
             let (ty, prec, scale) = data_type(&c);
-            let char_len = if matches!(
+            // A ROWID column is read back as its text: its name and
+            // Oracle's length (10 bytes, no characters) from its decl.
+            let rowid = super::types::is_rowid_decl(&decl);
+            let (ty, size) = match rowid {
+                true => ("ROWID".to_string(), 10),
+                false => (ty, c.size),
+            };
+            let char_len = if rowid {
+                0
+            } else if matches!(
                 c.ora_type,
                 oradb_protocol::value::ora_type::VARCHAR | oradb_protocol::value::ora_type::CHAR
             ) {
@@ -911,7 +920,7 @@ fn column_rows(tables: Vec<(String, Vec<TableColumn>)>) -> Vec<Vec<Sql>> {
                 t(&table),
                 t(&name),
                 t(&ty),
-                n(c.size),
+                n(size),
                 prec,
                 scale,
                 t(if c.nullable && !notnull { "Y" } else { "N" }),

@@ -4,6 +4,7 @@
 //! compares and binds back as text (`where rowid = :r`).
 
 use oradb_protocol::ttc::rowid::Rowid;
+use rusqlite::types::ValueRef;
 
 /// The data object number shown for every row (tables share one SQLite file).
 const OBJECT: u32 = 73_000;
@@ -35,9 +36,54 @@ pub fn from_text(s: &str) -> Option<i64> {
     i64::try_from((u64::from(r.block) << 16) | u64::from(r.slot)).ok()
 }
 
+/// Whether a ROWID column's value `v` must be rewritten ('' is NULL), or
+/// the error Oracle raises: it converts only ROWID text to a ROWID.
+pub(crate) fn column_needs_fix(v: ValueRef) -> Result<bool, &'static str> {
+    match v {
+        ValueRef::Null => Ok(false),
+        ValueRef::Text(b"") => Ok(true),
+        ValueRef::Text(t) => match std::str::from_utf8(t).ok().and_then(Rowid::from_text) {
+            Some(_) => Ok(false),
+            None => Err("ORA-01410: invalid ROWID"),
+        },
+        ValueRef::Integer(_) | ValueRef::Real(_) => {
+            Err("ORA-00932: inconsistent datatypes: expected ROWID got NUMBER")
+        }
+        ValueRef::Blob(_) => Err("ORA-00932: inconsistent datatypes: expected ROWID got BINARY"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rowid_column_takes_null_and_rowid_text_only() {
+        assert_eq!(column_needs_fix(ValueRef::Null), Ok(false));
+        assert_eq!(column_needs_fix(ValueRef::Text(b"")), Ok(true));
+        let t = to_text(7);
+        assert_eq!(column_needs_fix(ValueRef::Text(t.as_bytes())), Ok(false));
+        // Any well-formed ROWID, not only this server's object and file.
+        let other = "AAAR3sAAEAAAACXAAA";
+        assert_eq!(
+            column_needs_fix(ValueRef::Text(other.as_bytes())),
+            Ok(false)
+        );
+        for bad in ["523lkhlf", "AAAR0oAABAAAAAAAA!", " AAAR0oAABAAAAAAAAB"] {
+            assert_eq!(
+                column_needs_fix(ValueRef::Text(bad.as_bytes())),
+                Err("ORA-01410: invalid ROWID"),
+                "{bad}"
+            );
+        }
+        let number = Err("ORA-00932: inconsistent datatypes: expected ROWID got NUMBER");
+        assert_eq!(column_needs_fix(ValueRef::Integer(12345)), number);
+        assert_eq!(column_needs_fix(ValueRef::Real(1.5)), number);
+        assert_eq!(
+            column_needs_fix(ValueRef::Blob(&[1, 2])),
+            Err("ORA-00932: inconsistent datatypes: expected ROWID got BINARY")
+        );
+    }
 
     #[test]
     fn rowids_round_trip() {
