@@ -203,8 +203,6 @@ export const OCI_GAP = {
     "DML RETURNING in thick mode: a value longer than its bind reaches OCI whole (OCI sizes string binds in bytes at 4 per character, so no ORA-01406)",
   binaryFloat:
     "BINARY_FLOAT and BINARY_DOUBLE for OCI (OCI refuses the types itself, ORA-03115, before it sends a bind or after it reads a row)",
-  lobInOutBind:
-    "PL/SQL IN OUT binds of CLOB/BLOB type for OCI (OCI waits for more after the answer; refused, ORA-03001; OUT binds work)",
   objectTypes:
     "named object and collection types for OCI (describing one is OCI-22351, fetching one ORA-21527; python-oracledb's thick mode the same; thick mode here refuses DbObject types, ODB-1041, untestable until then)",
 } as const;

@@ -24,6 +24,9 @@ pub(crate) struct Run {
     pub rows: Vec<Vec<Value>>,
     /// Array (index-by table) binds of a PL/SQL call, by bind position.
     pub arrays: Vec<Option<ArrayBind>>,
+    /// The locators of the LOB binds, by row and bind position: OCI takes an
+    /// IN OUT LOB back only as the LOB it sent (respond.rs).
+    pub lob_locators: Vec<Vec<Option<Vec<u8>>>>,
     pub describe: bool,
     pub fetch: Option<u32>,
     pub commit: bool,
@@ -39,7 +42,11 @@ pub(crate) fn sql_err(code: u32, text: &str) -> SqlError {
     }
 }
 
-type BoundValues = (Vec<Vec<Value>>, Vec<Option<ArrayBind>>);
+type BoundValues = (
+    Vec<Vec<Value>>,
+    Vec<Option<ArrayBind>>,
+    Vec<Vec<Option<Vec<u8>>>>,
+);
 
 /// The buffer sizes the client declared for a PL/SQL call's OUT and IN OUT
 /// character and RAW binds: characters when it sent a character count, else
@@ -110,8 +117,10 @@ fn bind_values(
             .collect();
     }
     let mut out = Vec::with_capacity(rows.len().max(1));
+    let mut locators = Vec::with_capacity(rows.len());
     for (r, row) in rows.into_iter().enumerate() {
         let mut vals = Vec::with_capacity(meta.len());
+        let mut locs = vec![None; meta.len()];
         let mut it = row.into_iter();
         for (i, m) in meta.iter_mut().enumerate() {
             if returning.get(i).copied().unwrap_or(false) {
@@ -119,6 +128,9 @@ fn bind_values(
                 continue;
             }
             let raw = it.next().flatten();
+            if matches!(m.ora_type, ora_type::CLOB | ora_type::BLOB) && !m.is_array() {
+                locs[i].clone_from(&raw);
+            }
             if let (Some(b), ora_type::OBJECT) = (&raw, m.ora_type) {
                 // The value names its type: a statement re-executed with an
                 // object of another type sends no new metadata.
@@ -150,11 +162,12 @@ fn bind_values(
             }
         }
         out.push(vals);
+        locators.push(locs);
     }
     if out.is_empty() {
         out.push(vec![Value::Null; meta.len()]);
     }
-    Ok((out, arrays))
+    Ok((out, arrays, locators))
 }
 
 fn returning_mask(c: &Cursor) -> Vec<bool> {
@@ -293,10 +306,11 @@ pub(crate) async fn execute(
             .await
         }
     };
-    let (mut binds, arrays) = match bind_values(&mut cur.binds, raw, &mask, &st.lobs, &st.session) {
-        Ok(b) => b,
-        Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
-    };
+    let (mut binds, arrays, lob_locators) =
+        match bind_values(&mut cur.binds, raw, &mask, &st.lobs, &st.session) {
+            Ok(b) => b,
+            Err(e) => return send_sql_error(conn, st, &e, cursor_id, 0).await,
+        };
     // DML without binds run by executemany (python-oracledb's `executemany(sql, n)` or a
     // list of empty rows) comes with no bind rows, only its count in al8i4[1]: it runs that
     // many times, as Oracle runs it.
@@ -344,6 +358,7 @@ pub(crate) async fn execute(
         cursor_id,
         rows: binds,
         arrays,
+        lob_locators,
         describe: parsed || rebound,
         fetch: rows_to_send(&head),
         commit: head.options & options::COMMIT != 0,
@@ -436,7 +451,7 @@ pub(crate) async fn reexecute(
             .await
         }
     };
-    let (mut binds, arrays) =
+    let (mut binds, arrays, lob_locators) =
         match bind_values(&mut cur.binds, req.rows, &mask, &st.lobs, &st.session) {
             Ok(b) => b,
             Err(e) => return send_sql_error(conn, st, &e, id as u16, 0).await,
@@ -461,6 +476,7 @@ pub(crate) async fn reexecute(
         cursor_id: id as u16,
         rows: binds,
         arrays,
+        lob_locators,
         describe: false,
         fetch: (code == func::REEXECUTE_AND_FETCH && prefetch).then_some(req.iterations),
         commit: req.options2 & 0x1 != 0,

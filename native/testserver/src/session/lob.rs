@@ -157,19 +157,32 @@ impl Lobs {
         if v.is_null() {
             return Ok(None);
         }
-        let data = if ty == ora_type::BLOB {
-            Data::Bytes(
-                value::encode_value(v, ora_type::BLOB).map_err(|e| ora(e.code, &e.message))?,
-            )
-        } else {
-            let b = value::encode_value(v, ora_type::CLOB).map_err(|e| ora(e.code, &e.message))?;
-            let s =
-                String::from_utf8(b).map_err(|_| ora(22275, "invalid LOB locator specified"))?;
-            Data::Text(s.encode_utf16().collect())
-        };
+        let data = lob_data(v, ty)?;
         let size = data.len() as u64;
         let loc = self.add(data, csfrm.max(1), temp)?;
         Ok(Some((loc, size)))
+    }
+
+    /// Puts `v` into the temporary LOB `locator` names and returns its size;
+    /// `None` when the locator names no temporary LOB of this session.
+    pub fn overwrite(
+        &mut self,
+        locator: &[u8],
+        v: &Value,
+        ty: u8,
+    ) -> Result<Option<u64>, SqlError> {
+        let Some(Target::Entry(id)) = Self::target(locator) else {
+            return Ok(None);
+        };
+        let data = lob_data(v, ty)?;
+        let size = data.len() as u64;
+        match self.map.get_mut(&id) {
+            Some(l) if l.temp && matches!(data, Data::Bytes(_)) == (ty == ora_type::BLOB) => {
+                l.data = data;
+                Ok(Some(size))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// The locator of column `col`'s LOB `v` in a fetched row: naming the
@@ -469,6 +482,16 @@ impl Lobs {
         }
         Ok(reply)
     }
+}
+
+/// The contents of a LOB of type `ty` holding `v`.
+fn lob_data(v: &Value, ty: u8) -> Result<Data, SqlError> {
+    let b = value::encode_value(v, ty).map_err(|e| ora(e.code, &e.message))?;
+    if ty == ora_type::BLOB {
+        return Ok(Data::Bytes(b));
+    }
+    let s = String::from_utf8(b).map_err(|_| ora(22275, "invalid LOB locator specified"))?;
+    Ok(Data::Text(s.encode_utf16().collect()))
 }
 
 fn data_value(data: Data) -> Result<Value, SqlError> {
